@@ -1,0 +1,74 @@
+/*
+ * cli_common.c: diagnostics, contexts and exit codes for the subcommands.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "cli.h"
+
+void cli_diag_print(void *ud, const bx_diag *d)
+{
+    cli_diags *cd = ud;
+    if (cd != NULL && cd->max_shown != 0 && cd->shown >= cd->max_shown) {
+        cd->hidden++;
+        return;
+    }
+    if (cd != NULL)
+        cd->shown++;
+    fprintf(stderr, "%s: %s\n", d->severity == BX_SEV_ERROR ? "error" : "warning",
+            d->message);
+}
+
+void cli_diag_flush(cli_diags *cd)
+{
+    if (cd->hidden > 0)
+        fprintf(stderr, "... and %lu more problems not shown\n", cd->hidden);
+    cd->shown = cd->hidden = 0;
+}
+
+bx_ctx *cli_ctx_new(cli_diags *cd)
+{
+    bx_ctx *ctx = NULL;
+    if (bx_ctx_new(&ctx, NULL, NULL) != BX_OK) {
+        fprintf(stderr, "boxcar: out of memory\n");
+        exit(EXIT_FAILURE_RUNTIME);
+    }
+    bx_ctx_set_diag(ctx, cli_diag_print, cd);
+    return ctx;
+}
+
+int cli_exit_code(bx_status st)
+{
+    switch (st) {
+    case BX_OK:
+    case BX_END:
+        return EXIT_OK;
+    case BX_EINPUT:
+    case BX_ELIMIT:
+        return EXIT_BAD_INPUT;
+    case BX_EINVAL:
+        return EXIT_USAGE;
+    default:
+        return EXIT_FAILURE_RUNTIME;
+    }
+}
+
+int cli_fail(bx_ctx *ctx, bx_status st)
+{
+    /* Input errors reached the diagnostic printer already. */
+    if (st != BX_EINPUT && st != BX_OK)
+        fprintf(stderr, "boxcar: %s\n", bx_ctx_errmsg(ctx)[0] ? bx_ctx_errmsg(ctx)
+                                                             : bx_strerror(st));
+    return cli_exit_code(st);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "boxcar %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'boxcar %s --help'.\n", cmd);
+    return EXIT_USAGE;
+}

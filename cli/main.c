@@ -1,0 +1,59 @@
+/*
+ * main.c: the boxcar command: dispatch to a subcommand.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} commands[] = {
+    {"check", cmd_check, "validate catalogs and orders, reporting every problem"},
+    {"convert", cmd_convert, "convert catalogs and orders between CSV, JSON and CBOR"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: boxcar [--version] [--help] COMMAND [ARGS]\n"
+            "\n"
+            "boxcar %s: packaging and carbon accounting for parcels.\n"
+            "\n"
+            "commands:\n",
+            bx_version());
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out,
+            "\n"
+            "'boxcar COMMAND --help' describes a command.\n"
+            "\n"
+            "exit codes: 0 ok, 1 runtime failure (I/O, memory, missing file),\n"
+            "            2 usage error, 3 bad input data\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+        strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("boxcar %s (features: %s)\n", bx_version(), bx_build_features());
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(cmd, commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "boxcar: unknown command '%s'\n\n", cmd);
+    usage(stderr);
+    return EXIT_USAGE;
+}

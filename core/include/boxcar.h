@@ -1,0 +1,18 @@
+/*
+ * boxcar.h: everything libboxcar exports. Include this one header.
+ */
+#ifndef BOXCAR_H
+#define BOXCAR_H
+
+#include "boxcar/config.h"
+#include "boxcar/version.h"
+#include "boxcar/status.h"
+#include "boxcar/ctx.h"
+#include "boxcar/arena.h"
+#include "boxcar/csv.h"
+#include "boxcar/records.h"
+#include "boxcar/catalog.h"
+#include "boxcar/check.h"
+#include "boxcar/outfile.h"
+
+#endif

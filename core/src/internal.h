@@ -1,0 +1,233 @@
+/*
+ * internal.h: what the parts of libboxcar share and callers do not see.
+ * Not installed.
+ */
+#ifndef BOXCAR_INTERNAL_H
+#define BOXCAR_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "boxcar/config.h"
+#include "boxcar/ctx.h"
+#include "boxcar/records.h"
+
+#if defined(__GNUC__)
+#define BX_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define BX_PRINTF(a, b)
+#endif
+
+#define BX_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- errors and warnings (ctx.c) ---------------------------------------- */
+
+/* Record an error on ctx and return `status`. The message is formatted into
+ * a fixed buffer in the context: recording an error never allocates, so it
+ * works on the out-of-memory path. */
+bx_status bx_error(bx_ctx *ctx, bx_status status, const char *fmt, ...)
+    BX_PRINTF(3, 4);
+
+/* Record an input error at `where` (may be NULL): the message becomes
+ * "file:line:column: field 'name': <fmt>" with the parts that are known,
+ * and the diagnostic callback hears of it. Returns `status`. */
+bx_status bx_input_error(bx_ctx *ctx, bx_status status,
+                         const bx_location *where, const char *fmt, ...)
+    BX_PRINTF(4, 5);
+
+/* Record a warning at `where` (may be NULL). Keeps the first
+ * BX_WARNINGS_KEPT texts, counts all, tells the callback. Returns BX_OK, or
+ * BX_ENOMEM if the text could not be kept. */
+bx_status bx_warn(bx_ctx *ctx, const bx_location *where, const char *fmt, ...)
+    BX_PRINTF(3, 4);
+
+/* The raw allocator of a context, for objects that outlive it (catalogs). */
+void bx_ctx_allocator(const bx_ctx *ctx, bx_alloc_fn *fn, void **ud);
+
+/* Format "file:line:column: field 'name': " (the known parts) into buf. */
+void bx_format_location(char *buf, size_t size, const bx_location *where);
+
+/* Copy a string into memory from the context (NULL on failure, error set). */
+char *bx_strdup(bx_ctx *ctx, const char *s);
+
+/* ---- strict number parsing (numparse.c) --------------------------------- */
+
+/* Parse all of s[0..len) as a base-10 integer in [min, max]. Surrounding
+ * ASCII spaces and tabs are allowed; nothing else is: no '+', no fraction,
+ * no exponent, no hex. Returns false and a reason in *why on failure. */
+bool bx_parse_int(const char *s, size_t len, int64_t min, int64_t max,
+                  int64_t *out, const char **why);
+
+/* Parse all of s[0..len) as a finite decimal number (digits, optional
+ * fraction, optional exponent; no nan/inf/hex), independent of locale. */
+bool bx_parse_double(const char *s, size_t len, double *out, const char **why);
+
+/* Booleans: 1/0, true/false, yes/no (any case). */
+bool bx_parse_bool(const char *s, size_t len, bool *out, const char **why);
+
+/* ---- record schema (schema.c) ------------------------------------------- */
+
+typedef enum bx_field_type {
+    BX_FT_ID,       /* char[BX_ID_MAX]: identifier text */
+    BX_FT_I32,      /* int32_t within [min, max] */
+    BX_FT_I64,      /* int64_t within [min, max] */
+    BX_FT_F64,      /* double, finite, within [min, max] */
+    BX_FT_BOOL,     /* bool */
+    BX_FT_ROTATION  /* bx_rotation, from its name */
+} bx_field_type;
+
+typedef struct bx_field {
+    const char *name;
+    bx_field_type type;
+    size_t offset;   /* in the record struct */
+    bool required;
+    int64_t min, max; /* integer range (F64: as doubles) */
+    uint32_t has_bit; /* presence bit set when given, 0 for required */
+} bx_field;
+
+typedef struct bx_schema {
+    bx_record_kind kind;
+    const char *name;     /* "box", "order_line" */
+    size_t record_size;
+    const bx_field *fields;
+    size_t nfields;       /* at most 32 */
+    size_t has_offset;    /* offset of uint32_t has */
+    size_t line_offset;   /* offset of uint64_t line */
+    void (*init)(void *record);
+    /* cross-field rules, after all fields were set */
+    bx_status (*check)(bx_ctx *ctx, const void *record,
+                       const bx_location *where);
+} bx_schema;
+
+const bx_schema *bx_schema_for(bx_record_kind kind);
+
+/* Field by name (exact, case-sensitive), NULL if unknown. */
+const bx_field *bx_schema_field(const bx_schema *schema, const char *name,
+                                size_t len);
+
+/* Set a field of `record` from a typed value. Each checks type and range
+ * and reports a bad value as BX_EINPUT at `where` (whose `field` member
+ * these fill in). from_text parses text strictly per the field's type (this
+ * is the CSV path; empty text for an optional field means "absent" and sets
+ * nothing). A JSON/CBOR string given for a numeric field is an error: use
+ * bx_field_set_string, which only accepts ID and ROTATION fields. */
+bx_status bx_field_set_text(bx_ctx *ctx, const bx_field *f, void *record,
+                            const char *s, size_t len, bx_location *where);
+bx_status bx_field_set_string(bx_ctx *ctx, const bx_field *f, void *record,
+                              const char *s, size_t len, bx_location *where);
+bx_status bx_field_set_int(bx_ctx *ctx, const bx_field *f, void *record,
+                           int64_t v, bx_location *where);
+bx_status bx_field_set_double(bx_ctx *ctx, const bx_field *f, void *record,
+                              double v, bx_location *where);
+bx_status bx_field_set_bool(bx_ctx *ctx, const bx_field *f, void *record,
+                            bool v, bx_location *where);
+
+/* After the fields of one record were set: `seen` has bit i set for every
+ * field index i that was given. Reports the first missing required field,
+ * then runs the schema's cross-field check. */
+bx_status bx_record_finish(bx_ctx *ctx, const bx_schema *schema, void *record,
+                           uint32_t seen, bx_location *where);
+
+/* Is field f present in record (required fields always are)? */
+bool bx_field_present(const bx_field *f, const void *record);
+
+/* Typed view of a field's value, for writers. */
+typedef struct bx_value {
+    bx_field_type type;
+    int64_t i;      /* I32, I64 */
+    double d;       /* F64 */
+    bool b;         /* BOOL */
+    const char *s;  /* ID, ROTATION (name) */
+} bx_value;
+bx_value bx_field_get(const bx_field *f, const void *record);
+
+/* Text form used by the CSV writer (shortest round-trip for doubles). */
+size_t bx_value_to_text(const bx_value *v, char *buf, size_t size);
+
+/* ---- reader back ends --------------------------------------------------- */
+
+/* A reader: the shared part and one back end per format. Back ends pull
+ * bytes with bx_reader_read (which first replays the sniffed prefix). */
+typedef struct bx_reader_backend {
+    const char *name;
+    /* set up; may read a header (CSV) */
+    bx_status (*open)(bx_reader *r);
+    /* next record into r->rec (as schema kind r->kind) */
+    bx_status (*next)(bx_reader *r);
+    void (*close)(bx_reader *r);
+} bx_reader_backend;
+
+struct bx_reader {
+    bx_ctx *ctx;
+    char *name;               /* owned copy */
+    bx_record_kind kind;      /* AUTO until decided */
+    bx_format format;
+    bx_reader_limits limits;
+    const bx_reader_backend *backend;
+    void *state;              /* back end's own */
+    bool recoverable;         /* may next be called after an error */
+    /* byte source */
+    bx_read_fn read;
+    void *read_ud;
+    void *file;               /* FILE* when opened by path */
+    struct {                  /* source for bx_reader_open_mem */
+        const unsigned char *data;
+        size_t size, pos;
+    } mem;
+    unsigned char *prefix;    /* sniffed bytes replayed first (owned) */
+    size_t prefix_len, prefix_pos;
+    bx_record_kind requested_kind; /* as opened: decides what next copies */
+    uint64_t bytes_read;      /* through bx_reader_read */
+    uint64_t nrecords;        /* records handed out or rejected so far */
+    bx_record rec;            /* record being built */
+};
+
+/* Read bytes (prefix first). Same contract as bx_read_fn. */
+long bx_reader_read(bx_reader *r, void *buf, size_t size);
+
+/* Decide the kind from a key/column name seen in the input: "box_id" gives
+ * BOX, "order_id" gives ORDER_LINE. Returns false for other names. */
+bool bx_kind_from_key(const char *name, size_t len, bx_record_kind *out);
+
+extern const bx_reader_backend bx_csv_backend;
+#if BOXCAR_HAVE_JSON
+extern const bx_reader_backend bx_json_backend;
+#endif
+#if BOXCAR_HAVE_CBOR
+extern const bx_reader_backend bx_cbor_backend;
+#endif
+
+/* ---- writer back ends --------------------------------------------------- */
+
+typedef struct bx_writer_backend {
+    bx_status (*begin)(bx_writer *w);
+    bx_status (*put)(bx_writer *w, const void *record);
+    bx_status (*end)(bx_writer *w);
+    void (*free)(bx_writer *w);
+} bx_writer_backend;
+
+struct bx_writer {
+    bx_ctx *ctx;
+    const bx_schema *schema;
+    bx_format format;
+    const bx_writer_backend *backend;
+    bx_write_fn write;
+    void *write_ud;
+    uint64_t n_announced, n_written;
+    void *state;
+};
+
+/* Write bytes through the callback; BX_EIO recorded on failure. */
+bx_status bx_writer_emit(bx_writer *w, const void *data, size_t size);
+
+extern const bx_writer_backend bx_csv_writer_backend;
+#if BOXCAR_HAVE_JSON
+extern const bx_writer_backend bx_json_writer_backend;
+#endif
+#if BOXCAR_HAVE_CBOR
+extern const bx_writer_backend bx_cbor_writer_backend;
+#endif
+
+#endif

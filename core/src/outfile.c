@@ -1,0 +1,127 @@
+/*
+ * outfile.c: temporary file + fsync + rename, so outputs appear whole.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "boxcar/outfile.h"
+#include "internal.h"
+
+struct bx_outfile {
+    bx_ctx *ctx;
+    FILE *fp;
+    char *path;
+    char *tmp;
+    bool failed; /* a write failed: commit must not rename */
+};
+
+bx_status bx_outfile_open(bx_ctx *ctx, bx_outfile **out, const char *path)
+{
+    if (ctx == NULL)
+        return BX_EINVAL;
+    if (out == NULL || path == NULL || path[0] == '\0')
+        return bx_error(ctx, BX_EINVAL, "bx_outfile_open: bad argument");
+    *out = NULL;
+    bx_outfile *f = bx_alloc(ctx, sizeof *f);
+    if (f == NULL)
+        return BX_ENOMEM;
+    memset(f, 0, sizeof *f);
+    f->ctx = ctx;
+    size_t n = strlen(path);
+    static const char suffix[] = ".tmp.XXXXXX";
+    f->path = bx_strdup(ctx, path);
+    f->tmp = bx_alloc(ctx, n + sizeof suffix);
+    if (f->path == NULL || f->tmp == NULL) {
+        bx_outfile_abort(f);
+        return BX_ENOMEM;
+    }
+    memcpy(f->tmp, path, n);
+    memcpy(f->tmp + n, suffix, sizeof suffix);
+    int fd = mkstemp(f->tmp);
+    if (fd < 0) {
+        int e = errno;
+        f->tmp[0] = '\0';
+        bx_outfile_abort(f);
+        return bx_error(ctx, BX_EIO, "%s: cannot create a file here: %s", path,
+                        strerror(e));
+    }
+    /* mkstemp makes the file 0600; outputs are ordinary files. */
+    mode_t mask = umask(0);
+    umask(mask);
+    (void)fchmod(fd, 0666 & ~mask);
+    f->fp = fdopen(fd, "wb");
+    if (f->fp == NULL) {
+        int e = errno;
+        close(fd);
+        bx_outfile_abort(f);
+        return bx_error(ctx, BX_EIO, "%s: %s", path, strerror(e));
+    }
+    *out = f;
+    return BX_OK;
+}
+
+FILE *bx_outfile_stream(bx_outfile *f)
+{
+    return f == NULL ? NULL : f->fp;
+}
+
+int bx_outfile_write(void *ud, const void *data, size_t size)
+{
+    bx_outfile *f = ud;
+    if (size == 0)
+        return 0;
+    if (fwrite(data, 1, size, f->fp) != size) {
+        f->failed = true;
+        return -1;
+    }
+    return 0;
+}
+
+static void release(bx_outfile *f)
+{
+    bx_ctx *ctx = f->ctx;
+    bx_free(ctx, f->path);
+    bx_free(ctx, f->tmp);
+    bx_free(ctx, f);
+}
+
+bx_status bx_outfile_commit(bx_outfile *f)
+{
+    if (f == NULL)
+        return BX_EINVAL;
+    bx_ctx *ctx = f->ctx;
+    int e = 0;
+    if (f->failed || ferror(f->fp))
+        e = EIO;
+    else if (fflush(f->fp) != 0 || fsync(fileno(f->fp)) != 0)
+        e = errno;
+    int closed = fclose(f->fp);
+    f->fp = NULL;
+    if (e == 0 && closed != 0)
+        e = errno;
+    if (e == 0 && rename(f->tmp, f->path) != 0)
+        e = errno;
+    if (e != 0) {
+        bx_status st = bx_error(ctx, BX_EIO, "%s: could not write: %s", f->path,
+                                strerror(e));
+        bx_outfile_abort(f);
+        return st;
+    }
+    release(f);
+    return BX_OK;
+}
+
+void bx_outfile_abort(bx_outfile *f)
+{
+    if (f == NULL)
+        return;
+    if (f->fp != NULL)
+        fclose(f->fp);
+    if (f->tmp != NULL && f->tmp[0] != '\0')
+        remove(f->tmp);
+    release(f);
+}

@@ -1,0 +1,91 @@
+/*
+ * testutil.c: helpers shared by the cmocka tests.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+void *test_alloc_fn(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    test_alloc *ta = ud;
+    if (nsize == 0) {
+        if (ptr != NULL) {
+            ta->live_bytes -= osize;
+            ta->live_blocks--;
+        }
+        free(ptr);
+        return NULL;
+    }
+    if (ptr == NULL || nsize > osize) {
+        ta->calls++;
+        if (ta->fail_at != 0 && ta->calls == ta->fail_at) {
+            ta->failures++;
+            return NULL;
+        }
+    }
+    void *p = realloc(ptr, nsize);
+    if (p == NULL)
+        return NULL;
+    if (ptr == NULL) {
+        ta->live_blocks++;
+        ta->live_bytes += nsize;
+    } else {
+        ta->live_bytes = ta->live_bytes - osize + nsize;
+    }
+    if (ta->live_bytes > ta->peak_bytes)
+        ta->peak_bytes = ta->live_bytes;
+    return p;
+}
+
+bx_ctx *test_ctx_new(test_alloc *ta, uint64_t fail_at)
+{
+    memset(ta, 0, sizeof *ta);
+    bx_ctx *ctx = NULL;
+    if (bx_ctx_new(&ctx, test_alloc_fn, ta) != BX_OK)
+        return NULL;
+    ta->fail_at = fail_at == 0 ? 0 : fail_at + ta->calls;
+    return ctx;
+}
+
+void test_diag_fn(void *ud, const bx_diag *d)
+{
+    test_diags *t = ud;
+    if (d->severity == BX_SEV_ERROR)
+        t->nerrors++;
+    else
+        t->nwarnings++;
+    snprintf(t->last, sizeof t->last, "%s", d->message);
+    size_t n = strlen(t->all);
+    if (n + 2 < sizeof t->all)
+        snprintf(t->all + n, sizeof t->all - n, "%s\n", d->message);
+}
+
+int test_buf_write(void *ud, const void *data, size_t size)
+{
+    test_buf *b = ud;
+    if (b->fail_after >= 0 && b->len + size > (size_t)b->fail_after)
+        return -1;
+    if (b->len + size + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + size + 1)
+            cap *= 2;
+        char *p = realloc(b->data, cap);
+        if (p == NULL)
+            return -1;
+        b->data = p;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, data, size);
+    b->len += size;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+void test_buf_free(test_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}

@@ -1,0 +1,49 @@
+/*
+ * testutil.h: helpers shared by the cmocka tests.
+ */
+#ifndef BOXCAR_TESTUTIL_H
+#define BOXCAR_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "boxcar.h"
+
+/* A counting allocator that can be told to fail: the Nth allocation or
+ * growth (1-based) fails when fail_at == N; 0 never fails. It tracks live
+ * bytes and blocks so tests can assert nothing leaked. */
+typedef struct test_alloc {
+    uint64_t calls;      /* allocations and growths attempted */
+    uint64_t fail_at;    /* fail this call; 0 = never */
+    uint64_t failures;   /* failures injected */
+    size_t live_bytes;
+    size_t live_blocks;
+    size_t peak_bytes;
+} test_alloc;
+
+void *test_alloc_fn(void *ud, void *ptr, size_t osize, size_t nsize);
+
+/* A context on a fresh test_alloc (ud), failing at fail_at. */
+bx_ctx *test_ctx_new(test_alloc *ta, uint64_t fail_at);
+
+/* Collects diagnostics for inspection. */
+typedef struct test_diags {
+    int nerrors, nwarnings;
+    char last[512];
+    char all[8192]; /* every message, one per line */
+} test_diags;
+void test_diag_fn(void *ud, const bx_diag *d);
+
+/* Growable in-memory output for writers (bx_write_fn). */
+typedef struct test_buf {
+    char *data;
+    size_t len, cap;
+    int fail_after; /* fail the write that would pass this many bytes; <0 never */
+} test_buf;
+int test_buf_write(void *ud, const void *data, size_t size);
+void test_buf_free(test_buf *b);
+
+#endif

@@ -16,3 +16,11 @@ if(BOXCAR_SANITIZE)
   target_link_options(boxcar_sanitize INTERFACE -fsanitize=address,undefined)
   target_link_libraries(boxcar_warnings INTERFACE boxcar_sanitize)
 endif()
+
+# Fuzzing: instrument the library for libFuzzer's coverage and run it under
+# ASan + UBSan (tests/fuzz links the fuzzer's main).
+if(BOXCAR_FUZZ)
+  target_compile_options(boxcar_warnings INTERFACE
+    -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  target_link_options(boxcar_warnings INTERFACE -fsanitize=address,undefined)
+endif()

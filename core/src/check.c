@@ -59,8 +59,8 @@ typedef enum repeat_kind {
 } repeat_kind;
 
 /* Report l->v[i], a repeat of the id first seen on line `first`. */
-static void report_repeat(checker *c, repeat_kind kind, const seen_id *again,
-                          uint64_t first)
+static bx_status report_repeat(checker *c, repeat_kind kind,
+                               const seen_id *again, uint64_t first)
 {
     unsigned long long f = (unsigned long long)first;
     bx_location at = {c->file, again->line, 0, 0, 0, NULL};
@@ -80,16 +80,16 @@ static void report_repeat(checker *c, repeat_kind kind, const seen_id *again,
         break;
     case REPEATED_ITEM:
         at.field = "item_id";
-        bx_warn(c->ctx, &at,
-                "item '%s' appears again in the same order (first on line "
-                "%llu); its quantities add up", again->id, f);
-        c->res->warnings++;
-        break;
+        /* keeping the warning's text may need memory */
+        return bx_warn(c->ctx, &at,
+                       "item '%s' appears again in the same order (first on "
+                       "line %llu); its quantities add up", again->id, f);
     }
+    return BX_OK;
 }
 
 /* Sort the list; report every id that appears twice at its later use. */
-static void report_repeats(checker *c, id_list *l, repeat_kind kind)
+static bx_status report_repeats(checker *c, id_list *l, repeat_kind kind)
 {
     qsort(l->v, l->n, sizeof *l->v, cmp_seen);
     for (size_t i = 1; i < l->n; i++) {
@@ -98,23 +98,29 @@ static void report_repeats(checker *c, id_list *l, repeat_kind kind)
         size_t j = i - 1;
         while (j > 0 && strcmp(l->v[j - 1].id, l->v[i].id) == 0)
             j--;
-        report_repeat(c, kind, &l->v[i], l->v[j].line);
+        bx_status st = report_repeat(c, kind, &l->v[i], l->v[j].line);
+        if (st != BX_OK)
+            return st;
     }
+    return BX_OK;
 }
 
-static void end_order_run(checker *c)
+static bx_status end_order_run(checker *c)
 {
-    report_repeats(c, &c->items, REPEATED_ITEM);
+    bx_status st = report_repeats(c, &c->items, REPEATED_ITEM);
     c->items.n = 0;
+    return st;
 }
 
 static bx_status on_line(checker *c, const bx_order_line *l)
 {
     c->res->units += (uint64_t)l->qty;
     if (strcmp(l->order_id, c->order) != 0) {
-        end_order_run(c);
+        bx_status st = end_order_run(c);
+        if (st != BX_OK)
+            return st;
         memcpy(c->order, l->order_id, BX_ID_MAX);
-        bx_status st = push_id(c->ctx, &c->ids, l->order_id, l->line);
+        st = push_id(c->ctx, &c->ids, l->order_id, l->line);
         if (st != BX_OK)
             return st;
     }
@@ -180,22 +186,21 @@ bx_status bx_check_file(bx_ctx *ctx, const char *path, bx_record_kind kind,
     }
     if (fatal == BX_OK) {
         if (out->kind == BX_RECORD_BOX) {
-            report_repeats(&c, &c.ids, DUPLICATE_BOX);
-            if (out->records == 0) {
+            fatal = report_repeats(&c, &c.ids, DUPLICATE_BOX);
+            if (fatal == BX_OK && out->records == 0) {
                 bx_location at = {path, 0, 0, 0, 0, NULL};
                 bx_input_error(ctx, BX_EINPUT, &at, "the catalog has no boxes");
                 out->errors++;
             }
         } else {
-            end_order_run(&c);
-            report_repeats(&c, &c.ids, SPLIT_ORDER);
+            fatal = end_order_run(&c);
+            if (fatal == BX_OK)
+                fatal = report_repeats(&c, &c.ids, SPLIT_ORDER);
             count_orders(&c);
         }
     }
-    /* Warnings raised inside the reader (unknown columns) count too. */
-    size_t reader_warnings = bx_ctx_warning_count(ctx) - warnings_before;
-    if (reader_warnings > out->warnings)
-        out->warnings = reader_warnings;
+    /* Every warning goes through the context, the reader's too. */
+    out->warnings = bx_ctx_warning_count(ctx) - warnings_before;
     bx_reader_close(r);
     bx_free(ctx, c.ids.v);
     bx_free(ctx, c.items.v);

@@ -64,6 +64,10 @@ bool bx_parse_int(const char *s, size_t len, int64_t min, int64_t max,
  * fraction, optional exponent; no nan/inf/hex), independent of locale. */
 bool bx_parse_double(const char *s, size_t len, double *out, const char **why);
 
+/* The C library's current radix character ('.' unless the program set a
+ * decimal-comma LC_NUMERIC); boxcar's text formats always use '.'. */
+char bx_locale_radix(void);
+
 /* Booleans: 1/0, true/false, yes/no (any case). */
 bool bx_parse_bool(const char *s, size_t len, bool *out, const char **why);
 

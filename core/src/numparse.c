@@ -6,6 +6,7 @@
  * text or rejects it with a reason.
  */
 #include <errno.h>
+#include <locale.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,14 @@ static void trim(const char **s, size_t *len)
     }
     while (*len > 0 && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
         (*len)--;
+}
+
+char bx_locale_radix(void)
+{
+    const struct lconv *lc = localeconv();
+    return lc != NULL && lc->decimal_point != NULL && lc->decimal_point[0] != '\0'
+               ? lc->decimal_point[0]
+               : '.';
 }
 
 static bool is_digit(char c)
@@ -129,9 +138,14 @@ bool bx_parse_double(const char *s, size_t len, double *out, const char **why)
     char buf[64];
     memcpy(buf, s, len);
     buf[len] = '\0';
-    /* strtod reads '.' as the radix only in the "C" locale; a caller that
-     * changed LC_NUMERIC would make it stop early, which the end check
-     * below turns into an error rather than a silent truncation. */
+    /* strtod reads the locale's radix character: if the embedding program
+     * set LC_NUMERIC to a decimal-comma locale, hand it that character. */
+    char radix = bx_locale_radix();
+    if (radix != '.') {
+        char *dot = memchr(buf, '.', len);
+        if (dot != NULL)
+            *dot = radix;
+    }
     char *end = NULL;
     errno = 0;
     double v = strtod(buf, &end);

@@ -661,7 +661,12 @@ size_t bx_value_to_text(const bx_value *v, char *buf, size_t size)
         n = snprintf(buf, size, "%d", v->b ? 1 : 0);
         break;
     case BX_FT_F64:
-        /* The shortest %.Ng that reads back as the same double. */
+        /* Whole numbers print plainly ("100", not "1e+02"); others as the
+         * shortest %.Ng that reads back as the same double. */
+        if (v->d == floor(v->d) && fabs(v->d) < 1e15) {
+            n = snprintf(buf, size, "%.0f", v->d);
+            break;
+        }
         for (int prec = 1; prec <= 17; prec++) {
             n = snprintf(buf, size, "%.*g", prec, v->d);
             if (n > 0 && (size_t)n < size) {
@@ -672,6 +677,13 @@ size_t bx_value_to_text(const bx_value *v, char *buf, size_t size)
             }
         }
         break;
+    }
+    if (v->type == BX_FT_F64 && n > 0) {
+        /* snprintf writes the locale's radix character; files want '.'. */
+        char radix = bx_locale_radix();
+        char *p = radix != '.' ? memchr(buf, radix, (size_t)n < size ? (size_t)n : size) : NULL;
+        if (p != NULL)
+            *p = '.';
     }
     return n < 0 ? 0 : (size_t)n;
 }

@@ -75,12 +75,27 @@ bx_status bx_writer_put(bx_writer *w, const void *record)
         return bx_error(w->ctx, BX_EINVAL,
                         "bx_writer_put: more records than the %llu announced",
                         (unsigned long long)w->n_announced);
-    bx_status st = w->schema->kind == BX_RECORD_BOX
-                       ? bx_box_validate(w->ctx, record, NULL)
-                       : bx_order_line_validate(w->ctx, record, NULL);
+    /* Back ends write what the presence bits say: normalise them first, as
+     * a reader would have set them (outer sizes given: HAS_OUTER; stock
+     * unlimited: no HAS_STOCK). */
+    union {
+        bx_box box;
+        bx_order_line line;
+    } copy;
+    memcpy(&copy, record, w->schema->record_size);
+    bx_status st;
+    if (w->schema->kind == BX_RECORD_BOX) {
+        if (copy.box.stock == BX_STOCK_UNLIMITED)
+            copy.box.has &= ~BX_BOX_HAS_STOCK;
+        st = bx_box_validate(w->ctx, &copy.box, NULL);
+    } else {
+        st = bx_order_line_validate(w->ctx, &copy.line, NULL);
+    }
+    if (st == BX_OK)
+        st = w->schema->check(w->ctx, &copy, NULL);
     if (st != BX_OK)
         return st;
-    st = w->backend->put(w, record);
+    st = w->backend->put(w, &copy);
     if (st == BX_OK)
         w->n_written++;
     return st;

@@ -26,8 +26,9 @@
 extern "C" {
 #endif
 
-/* Identifiers (box_id, order_id, item_id, group, material) are UTF-8 text of
- * 1..BX_ID_MAX-1 bytes with no control characters. */
+/* Identifiers (box_id, order_id, item_id, group, material) are well-formed
+ * UTF-8 text of 1..BX_ID_MAX-1 bytes with no control characters and no
+ * leading or trailing space or tab. */
 #define BX_ID_MAX 64
 
 /* Bounds that every reader enforces. They keep volumes (l*w*h) and sums far
@@ -71,12 +72,12 @@ typedef enum bx_rotation {
 typedef struct bx_box {
     char box_id[BX_ID_MAX];
     int32_t inner_l_mm, inner_w_mm, inner_h_mm; /* 1..BX_MAX_LENGTH_MM */
-    int64_t max_weight_g;   /* max gross weight, 1..BX_MAX_MASS_G */
+    int64_t max_weight_g;   /* max gross weight (contents + tare_g) */
     int32_t outer_l_mm, outer_w_mm, outer_h_mm; /* 0 unless HAS_OUTER */
     int64_t tare_g;         /* empty box mass, 0 unless HAS_TARE */
     char material[BX_ID_MAX]; /* e.g. "corrugated"; "" unless HAS_MATERIAL */
     int64_t material_mass_g;  /* packaging material mass */
-    double cost;              /* per box, caller's currency, >= 0 */
+    double cost;              /* per box, caller's currency, 0..1e12 */
     int64_t stock;            /* >= 0, or BX_STOCK_UNLIMITED */
     bool reusable;            /* a reusable container type */
     uint32_t has;             /* BX_BOX_HAS_* */
@@ -97,8 +98,9 @@ typedef struct bx_order_line {
     int64_t weight_g;          /* per unit, 0..BX_MAX_MASS_G */
     bx_rotation rotation;      /* default BX_ROTATE_ANY */
     bool fragile;              /* nothing may be stacked on it */
-    bool alone;                /* ships in a box of its own */
-    char group[BX_ID_MAX];     /* lines sharing a group share a box; "" none */
+    bool alone;                /* each unit ships in a box of its own */
+    char group[BX_ID_MAX];     /* lines of one order sharing a group ship in
+                                  one box; "" none; not with alone */
     uint32_t has;              /* BX_LINE_HAS_* */
     uint64_t line;             /* source line (record number for CBOR) */
 } bx_order_line;
@@ -123,7 +125,8 @@ BX_API bx_status bx_rotation_parse(const char *s, bx_rotation *out);
 BX_API const char *bx_format_name(bx_format format);
 /* Parse a format name (case-insensitive); BX_EINPUT if unknown. */
 BX_API bx_status bx_format_parse(const char *s, bx_format *out);
-/* Format from a path's extension (.csv, .json, .jsonl, .ndjson, .cbor);
+/* Format from a path's extension (.csv, .json, .jsonl, .ndjson, .cbor,
+ * .cbors);
  * BX_FORMAT_AUTO if none matches. */
 BX_API bx_format bx_format_from_path(const char *path);
 

@@ -1,0 +1,163 @@
+/*
+ * test_cli.c: the boxcar command end to end: exit codes, messages, outputs.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+#define DATA(f) BOXCAR_TEST_DATA "/" f
+#define SAMPLE(f) BOXCAR_SAMPLES "/" f
+
+static char out_text[1 << 16];
+static char err_text[1 << 16];
+
+static void slurp(const char *path, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL)
+        return;
+    size_t n = fread(buf, 1, size - 1, fp);
+    buf[n] = '\0';
+    fclose(fp);
+}
+
+/* Run `boxcar ARGS` with stdout and stderr captured; return its exit code. */
+static int run(const char *args)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "'%s' %s >cli.out 2>cli.err </dev/null", BOXCAR_BIN, args);
+    int rc = system(cmd);
+    slurp("cli.out", out_text, sizeof out_text);
+    slurp("cli.err", err_text, sizeof err_text);
+    assert_true(WIFEXITED(rc));
+    return WEXITSTATUS(rc);
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+static void test_version_and_help(void **state)
+{
+    (void)state;
+    assert_int_equal(run("--version"), 0);
+    assert_non_null(strstr(out_text, "boxcar "));
+    assert_int_equal(run("--help"), 0);
+    assert_non_null(strstr(out_text, "exit codes"));
+    assert_int_equal(run("check --help"), 0);
+    assert_int_equal(run("convert --help"), 0);
+    assert_int_equal(run(""), 2);
+    assert_int_equal(run("frobnicate"), 2);
+    assert_int_equal(run("check"), 2);
+    assert_int_equal(run("check --kind nonsense x.csv"), 2);
+}
+
+static void test_check_samples(void **state)
+{
+    (void)state;
+    int rc = run("check " SAMPLE("catalogs/cn-express.csv") " " SAMPLE("orders/demo.csv"));
+    if (rc != 0)
+        fail_msg("exit %d: %s", rc, err_text);
+    assert_non_null(strstr(out_text, "cn-express.csv: ok: catalog (csv), 12 boxes"));
+    assert_non_null(strstr(out_text, "demo.csv: ok: orders (csv)"));
+}
+
+static void test_check_bad_input_exit_3(void **state)
+{
+    (void)state;
+    assert_int_equal(run("check " DATA("catalog_bad.csv")), 3);
+    assert_non_null(strstr(err_text, "error: " DATA("catalog_bad.csv") ":3:4: field 'inner_h_mm'"));
+    assert_non_null(strstr(err_text, "warning: " DATA("catalog_bad.csv") ":1:6: field 'colour'"));
+    assert_non_null(strstr(out_text, "catalog_bad.csv: 4 errors"));
+    /* only the first problem shown, the rest counted */
+    assert_int_equal(run("check --max-errors 1 " DATA("catalog_bad.csv")), 3);
+    assert_non_null(strstr(err_text, "and 4 more problems not shown"));
+    /* a missing file is a runtime failure; bad input still wins */
+    assert_int_equal(run("check " DATA("missing.csv")), 1);
+    assert_non_null(strstr(err_text, "missing.csv"));
+    assert_int_equal(run("check " DATA("missing.csv") " " DATA("catalog_bad.csv")), 3);
+}
+
+/* Corrupt one field of the shipped catalog: line 5 (box 4#), column 2
+ * (inner_l_mm) becomes "3x4". The error must point exactly there. */
+static void test_corrupted_sample_is_located(void **state)
+{
+    (void)state;
+    FILE *in = fopen(SAMPLE("catalogs/cn-express.csv"), "rb");
+    assert_non_null(in);
+    FILE *out = fopen("corrupt.csv", "wb");
+    char line[1024];
+    int n = 0;
+    while (fgets(line, sizeof line, in)) {
+        if (++n == 5) {
+            char *comma = strchr(line, ',');
+            assert_non_null(comma);
+            char *next = strchr(comma + 1, ',');
+            fprintf(out, "%.*s,3x4%s", (int)(comma - line), line, next);
+        } else {
+            fputs(line, out);
+        }
+    }
+    fclose(in);
+    fclose(out);
+    assert_int_equal(run("check corrupt.csv"), 3);
+    assert_non_null(strstr(err_text, "corrupt.csv:5:2: field 'inner_l_mm'"));
+}
+
+static void test_convert_round_trip(void **state)
+{
+    (void)state;
+    /* CSV -> JSON -> CBOR -> CSV must give back the CSV that boxcar writes
+     * for the original (its normal form: every column, shortest numbers). */
+    assert_int_equal(run("convert -o norm.csv " SAMPLE("orders/demo.csv")), 0);
+#if BOXCAR_WITH_JSON_CBOR
+    assert_int_equal(run("convert -o demo.json " SAMPLE("orders/demo.csv")), 0);
+    assert_int_equal(run("convert -o demo.cbor demo.json"), 0);
+    assert_int_equal(run("convert --to csv -o back.txt demo.cbor"), 0);
+    static char a[1 << 20], b[1 << 20];
+    slurp("norm.csv", a, sizeof a);
+    slurp("back.txt", b, sizeof b);
+    assert_true(strlen(a) > 1000);
+    assert_string_equal(a, b);
+    assert_int_equal(run("check demo.cbor demo.json"), 0);
+#endif
+}
+
+static void test_convert_bad_input_leaves_nothing(void **state)
+{
+    (void)state;
+    remove("never.json");
+    assert_int_equal(run("convert -o never.csv " DATA("catalog_bad.csv")), 3);
+    assert_false(exists("never.csv"));
+    /* an existing output is left as it was */
+    FILE *fp = fopen("keep.csv", "wb");
+    fputs("old\n", fp);
+    fclose(fp);
+    assert_int_equal(run("convert -o keep.csv " DATA("orders_bad.csv")), 3);
+    char buf[16];
+    slurp("keep.csv", buf, sizeof buf);
+    assert_string_equal(buf, "old\n");
+    assert_int_equal(run("convert -o x.unknown " DATA("catalog_small.csv")), 2);
+    assert_int_equal(run("convert -o /nonexistent-dir/x.csv " DATA("catalog_small.csv")), 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_version_and_help),
+        cmocka_unit_test(test_check_samples),
+        cmocka_unit_test(test_check_bad_input_exit_3),
+        cmocka_unit_test(test_corrupted_sample_is_located),
+        cmocka_unit_test(test_convert_round_trip),
+        cmocka_unit_test(test_convert_bad_input_leaves_nothing),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

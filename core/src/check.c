@@ -91,6 +91,8 @@ static bx_status report_repeat(checker *c, repeat_kind kind,
 /* Sort the list; report every id that appears twice at its later use. */
 static bx_status report_repeats(checker *c, id_list *l, repeat_kind kind)
 {
+    if (l->n < 2)
+        return BX_OK; /* also keeps a NULL list away from qsort */
     qsort(l->v, l->n, sizeof *l->v, cmp_seen);
     for (size_t i = 1; i < l->n; i++) {
         if (strcmp(l->v[i].id, l->v[i - 1].id) != 0)

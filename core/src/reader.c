@@ -142,7 +142,15 @@ static bx_status new_reader(bx_ctx *ctx, bx_reader **out, bx_record_kind kind,
     r->ctx = ctx;
     r->kind = kind;
     r->requested_kind = kind;
-    r->limits = limits ? *limits : bx_reader_limits_default();
+    /* A limit of 0 means its default (max_records: 0 is unlimited). */
+    bx_reader_limits def = bx_reader_limits_default();
+    r->limits = limits ? *limits : def;
+    if (r->limits.max_record_bytes == 0)
+        r->limits.max_record_bytes = def.max_record_bytes;
+    if (r->limits.max_depth == 0)
+        r->limits.max_depth = def.max_depth;
+    if (r->limits.max_fields == 0)
+        r->limits.max_fields = def.max_fields;
     r->name = bx_strdup(ctx, name);
     if (r->name == NULL) {
         bx_free(ctx, r);
@@ -167,7 +175,7 @@ bx_status bx_reader_open_file(bx_ctx *ctx, bx_reader **out, bx_record_kind kind,
                               bx_format fmt, const char *path,
                               const bx_reader_limits *limits)
 {
-    bx_reader *r;
+    bx_reader *r = NULL;
     bx_status st = new_reader(ctx, &r, kind, path ? path : "", limits);
     if (st != BX_OK)
         return st;
@@ -191,7 +199,7 @@ bx_status bx_reader_open_stream(bx_ctx *ctx, bx_reader **out,
                                 const char *name, bx_read_fn read,
                                 void *read_ud, const bx_reader_limits *limits)
 {
-    bx_reader *r;
+    bx_reader *r = NULL;
     bx_status st = new_reader(ctx, &r, kind, name ? name : "<stream>", limits);
     if (st != BX_OK)
         return st;
@@ -206,7 +214,7 @@ bx_status bx_reader_open_mem(bx_ctx *ctx, bx_reader **out, bx_record_kind kind,
                              bx_format fmt, const char *name, const void *data,
                              size_t size, const bx_reader_limits *limits)
 {
-    bx_reader *r;
+    bx_reader *r = NULL;
     bx_status st = new_reader(ctx, &r, kind, name ? name : "<memory>", limits);
     if (st != BX_OK)
         return st;
@@ -243,14 +251,16 @@ bx_status bx_reader_next(bx_reader *r, void *record)
     if (!r->recoverable)
         return bx_error(r->ctx, BX_EINVAL,
                         "%s: the reader stopped at an earlier error", r->name);
-    if (r->limits.max_records != 0 && r->nrecords >= r->limits.max_records) {
+    bx_status st = r->backend->next(r);
+    if (st == BX_OK || st == BX_EINPUT)
+        r->nrecords++;
+    /* Only a record past the limit is an error: a file of exactly
+     * max_records records ends normally. */
+    if (r->limits.max_records != 0 && r->nrecords > r->limits.max_records) {
         r->recoverable = false;
         return bx_error(r->ctx, BX_ELIMIT, "%s: more than %llu records",
                         r->name, (unsigned long long)r->limits.max_records);
     }
-    bx_status st = r->backend->next(r);
-    if (st == BX_OK || st == BX_EINPUT)
-        r->nrecords++;
     if (st != BX_OK) {
         if (st != BX_EINPUT)
             r->recoverable = false;

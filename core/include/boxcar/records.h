@@ -143,6 +143,7 @@ typedef struct bx_reader_limits {
     size_t max_fields;       /* fields per record; default 256 */
     uint64_t max_records;    /* default unlimited (0) */
 } bx_reader_limits;
+/* A field left 0 takes its default. */
 
 BX_API bx_reader_limits bx_reader_limits_default(void);
 

@@ -14,5 +14,7 @@
 #include "boxcar/catalog.h"
 #include "boxcar/check.h"
 #include "boxcar/outfile.h"
+#include "boxcar/orders.h"
+#include "boxcar/pack.h"
 
 #endif

@@ -1,0 +1,183 @@
+/*
+ * boxcar/pack.h: the cartonization engine. Which boxes, and where each
+ * unit goes.
+ *
+ * An engine (bx_engine) is a single-threaded workspace bound to a context
+ * and its allocator. A catalog (boxcar/catalog.h) is read-only and may be
+ * shared by any number of engines in any number of threads. bx_pack packs
+ * one order into boxes of the catalog and returns a result that the engine
+ * owns until the next bx_pack or bx_engine_free. The engine keeps its
+ * buffers between calls: once it has packed an order of a given size,
+ * packing orders up to that size allocates nothing.
+ *
+ * Geometry is integer millimetres; x runs along a box's inner length, y
+ * along its width and z up its height. A placement is the corner of the
+ * unit nearest the origin and the unit's extent along x, y and z.
+ *
+ * Objective: fewest boxes first, then the least total of the chosen
+ * measure (inner volume by default). Deterministic: the same catalog,
+ * order and options give the same result on every machine, because the
+ * search is bounded by work (placement evaluations), never by time.
+ */
+#ifndef BOXCAR_PACK_H
+#define BOXCAR_PACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "boxcar/catalog.h"
+#include "boxcar/records.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What to minimise once the number of boxes is as small as it can be. */
+typedef enum bx_objective {
+    BX_OBJECTIVE_BOXES = 0,    /* count, then total inner volume */
+    BX_OBJECTIVE_VOLUME = 1,   /* count, then total inner volume (alias) */
+    BX_OBJECTIVE_MATERIAL = 2, /* count, then packaging material mass */
+    BX_OBJECTIVE_COST = 3,     /* count, then cost */
+    BX_OBJECTIVE_CO2E = 4      /* count, then per-box CO2e from the caller */
+} bx_objective;
+
+/* "boxes", "volume", "material", "cost", "co2e". */
+BX_API const char *bx_objective_name(bx_objective objective);
+BX_API bx_status bx_objective_parse(const char *s, bx_objective *out);
+
+typedef struct bx_engine bx_engine;
+
+typedef struct bx_engine_limits {
+    uint32_t max_units;     /* units (sum of qty) per order; default 100000 */
+    uint64_t default_budget; /* work per order when options give 0;
+                                default BX_DEFAULT_BUDGET */
+} bx_engine_limits;
+
+/* Work is counted in placement evaluations (one candidate position tried
+ * for one unit in one orientation). The default keeps a typical e-commerce
+ * order well under a millisecond. */
+#define BX_DEFAULT_BUDGET UINT64_C(200000)
+
+BX_API bx_engine_limits bx_engine_limits_default(void);
+
+/* Create an engine on ctx (whose allocator it uses). limits may be NULL. */
+BX_API bx_status bx_engine_new(bx_ctx *ctx, bx_engine **out,
+                               const bx_engine_limits *limits);
+/* NULL is a no-op. */
+BX_API void bx_engine_free(bx_engine *engine);
+
+/* One order: its lines (borrowed for the call). All lines must carry the
+ * same order_id; nlines >= 1. */
+typedef struct bx_order {
+    const bx_order_line *lines;
+    size_t nlines;
+} bx_order;
+
+typedef struct bx_pack_options {
+    bx_objective objective;  /* default BX_OBJECTIVE_BOXES */
+    uint64_t budget;         /* work budget; 0: the engine's default */
+    int rotation_override;   /* -1 (default): each line's own rule; else a
+                                bx_rotation applied to every line */
+    /* For BX_OBJECTIVE_CO2E: g CO2e per box, indexed like the catalog.
+     * Borrowed for the call. */
+    const double *box_co2e_g;
+    /* Boxes still in stock, indexed like the catalog (borrowed; NULL: the
+     * catalog's own stock column). Not changed by bx_pack: subtract the
+     * result's boxes yourself when a batch shares the stock. */
+    const int64_t *stock;
+} bx_pack_options;
+
+BX_API void bx_pack_options_init(bx_pack_options *options);
+
+/* Where one unit went. */
+typedef struct bx_placement {
+    uint32_t line;        /* index into the order's lines */
+    uint32_t unit;        /* 0..qty-1 within that line */
+    uint32_t load_seq;    /* 1-based position in the box's load order */
+    int32_t x_mm, y_mm, z_mm; /* corner nearest the box's origin */
+    int32_t l_mm, w_mm, h_mm; /* extent along x, y, z as placed */
+} bx_placement;
+
+typedef struct bx_packed_box {
+    uint32_t box_index;   /* into the catalog */
+    const bx_box *box;    /* borrowed from the catalog */
+    size_t first_placement, nplacements; /* slice of placements[] in load order */
+    int64_t item_volume_mm3;
+    int64_t inner_volume_mm3;
+    int64_t items_weight_g;
+    int64_t gross_weight_g;   /* items + tare */
+    double fill_pct;          /* 100 * item volume / inner volume */
+    double void_pct;          /* 100 - fill_pct */
+} bx_packed_box;
+
+typedef enum bx_unpacked_reason {
+    BX_UNPACKED_TOO_LARGE = 1,   /* fits no box in any allowed orientation */
+    BX_UNPACKED_TOO_HEAVY = 2,   /* heavier than every box's payload limit */
+    BX_UNPACKED_OUT_OF_STOCK = 3, /* only boxes without stock would hold it */
+    BX_UNPACKED_GROUP = 4,       /* its group fits in no single box */
+    BX_UNPACKED_BUDGET = 5       /* the work budget ran out (raise it) */
+} bx_unpacked_reason;
+
+/* "too large", "too heavy", "out of stock", "group does not fit one box",
+ * "work budget exhausted". */
+BX_API const char *bx_unpacked_reason_text(bx_unpacked_reason reason);
+
+typedef struct bx_unpacked {
+    uint32_t line;    /* index into the order's lines */
+    uint32_t units;   /* how many of that line's units */
+    bx_unpacked_reason reason;
+} bx_unpacked;
+
+typedef struct bx_pack_result {
+    const bx_packed_box *boxes;
+    size_t nboxes;
+    const bx_placement *placements;
+    size_t nplacements;
+    const bx_unpacked *unpacked;
+    size_t nunpacked;
+    uint32_t lower_bound;     /* no packing of the packed units uses fewer boxes */
+    bool count_optimal;       /* nboxes == lower_bound */
+    int64_t total_inner_volume_mm3;
+    double objective_total;   /* sum of the objective's measure over boxes */
+    uint64_t work;            /* work spent */
+} bx_pack_result;
+
+/* Pack one order. On BX_OK *result (owned by the engine, valid until its
+ * next bx_pack or bx_engine_free) holds the boxes and placements; units that
+ * cannot be packed are listed in result->unpacked with a reason, which is
+ * not an error. Errors: BX_EINVAL (NULL arguments, empty order, lines of
+ * different orders), BX_EINPUT (a line that breaks the record rules, with
+ * the line's source line number), BX_ELIMIT (more units than max_units),
+ * BX_ENOMEM. options may be NULL for the defaults. */
+BX_API bx_status bx_pack(bx_engine *engine, const bx_catalog *catalog,
+                         const bx_order *order, const bx_pack_options *options,
+                         const bx_pack_result **result);
+
+/* Check a result against its order and catalog, independently of how it
+ * was made: every placement inside its box, no two units overlapping,
+ * every unit placed exactly once or listed as unpacked, each unit's
+ * orientation allowed by its rotation rule, no unit resting above a fragile
+ * unit, weight limits, `alone` units alone, each group in one box, stock.
+ * BX_OK, or BX_EINPUT with a message naming the order, box and units. */
+BX_API bx_status bx_validate(bx_ctx *ctx, const bx_catalog *catalog,
+                             const bx_order *order,
+                             const bx_pack_options *options,
+                             const bx_pack_result *result);
+
+/* Lower bounds on the number of boxes for a set of units in one box type,
+ * after Martello, Pisinger and Vigo (2000): L0 (volume), L1 and L2,
+ * generalised to each unit's allowed orientations. dims[i] are the unit's
+ * l, w, h; rot[i] its rule. Returns max(L0, L1, L2) in *lb and each bound
+ * in lbs[0..2] if lbs is not NULL. Uses the engine's workspace. */
+BX_API bx_status bx_lower_bound(bx_engine *engine, int32_t box_l_mm,
+                                int32_t box_w_mm, int32_t box_h_mm,
+                                const int32_t (*dims)[3],
+                                const bx_rotation *rot, size_t n,
+                                uint32_t *lb, uint32_t lbs[3]);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

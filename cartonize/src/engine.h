@@ -1,0 +1,72 @@
+/*
+ * engine.h: the engine's state, shared by engine.c (API, results) and
+ * search.c (the packing search).
+ */
+#ifndef BOXCAR_ENGINE_H
+#define BOXCAR_ENGINE_H
+
+#include "pack_internal.h"
+
+#define PK_ORDERINGS 6
+
+struct bx_engine {
+    bx_ctx *ctx;
+    bx_engine_limits limits;
+
+    /* the order being packed */
+    pk_unit *units;
+    uint32_t nunits, unit_cap;
+    uint32_t bin_floor;  /* see pk_bin_reserve */
+    int32_t ngroups;
+    uint32_t *idx;       /* unit index lists: 4 * unit_cap */
+    uint32_t idx_cap;
+    uint8_t *state;      /* per unit: 0 free, 1 packed, 2 unpacked */
+    uint32_t state_cap;
+
+    /* the catalog for this call */
+    const bx_catalog *cat;
+    uint32_t nbox;
+    uint32_t *rank;      /* box indices by objective measure, best first */
+    double *measure;     /* per box */
+    int64_t *stock;      /* per box: available (-1 unlimited) */
+    uint32_t *used;      /* per box: used by the solution being built */
+    uint32_t box_cap;
+    bx_objective objective;
+
+    /* solutions */
+    pk_bins cur, best, seed;
+    pk_bin tmp, tmp2;
+
+    pk_work work;
+
+    /* result */
+    bx_packed_box *rboxes;
+    size_t rboxes_cap;
+    bx_placement *rplace;
+    size_t rplace_cap;
+    bx_unpacked *runpacked;
+    size_t runpacked_cap, nunpacked;
+    bx_pack_result result;
+
+    void *scratch;
+    size_t scratch_size;
+};
+
+/* search.c: pack the engine's free units (state 0) into e->best, given
+ * the bins already opened in e->seed. */
+bx_status pk_search(bx_engine *e);
+
+/* engine.c: a lower bound on the bins for units idx[0..n). */
+bx_status pk_lower_bound_units(bx_engine *e, const uint32_t *idx, uint32_t n, uint32_t *out);
+
+/* Grow a bins set to hold n bins. */
+bx_status pk_bins_reserve(bx_ctx *ctx, pk_bins *s, uint32_t n);
+bx_status pk_bins_copy(bx_ctx *ctx, pk_bins *dst, const pk_bins *src);
+
+/* Pack units idx[0..n) into one bin of catalog box `box`, trying the
+ * orderings and merits while work remains (the first try always runs).
+ * Returns 1 on success (bin holds them), 0 if no try fit them all, or -1
+ * with BX_ENOMEM. */
+int pk_pack_single(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n, pk_bin *bin);
+
+#endif

@@ -1,0 +1,366 @@
+/*
+ * extreme_points.c: filling one bin by extreme points.
+ *
+ * After Crainic, Perboli and Tadei, "Extreme Point-Based Heuristics for
+ * Three-Dimensional Bin Packing", INFORMS Journal on Computing 20(3), 2008.
+ * A placed item at (x, y, z) with extent (l, w, h) offers the points
+ * (x+l, y, z), (x, y+w, z) and (x, y, z+h), each projected back along the
+ * two other axes onto the nearest item face or wall (their six "extreme
+ * points"); we keep the unprojected corners too, which costs a little work
+ * and finds tight fits the projections miss. A new unit goes to the point
+ * and orientation that the merit function likes best among those where it
+ * fits: inside the bin, overlapping nothing, within the payload, not above
+ * a fragile unit, and (if fragile) with nothing above it.
+ */
+#include <string.h>
+
+#include "pack_internal.h"
+
+void pk_bin_reset(pk_bin *b, uint32_t box, const bx_box *bx)
+{
+    b->box = box;
+    b->L = bx->inner_l_mm;
+    b->W = bx->inner_w_mm;
+    b->H = bx->inner_h_mm;
+    int64_t tare = (bx->has & BX_BOX_HAS_TARE) ? bx->tare_g : 0;
+    b->max_payload_g = bx->max_weight_g - tare;
+    b->weight_g = 0;
+    b->volume = 0;
+    b->env[0] = b->env[1] = b->env[2] = 0;
+    b->has_fragile = false;
+    b->closed = false;
+    b->nitems = 0;
+    b->npoints = 0;
+    if (b->pcap > 0) {
+        b->points[0] = (pk_point){0, 0, 0};
+        b->npoints = 1;
+    }
+}
+
+/* Each insertion removes one point and adds at most nine. */
+#define PK_POINTS_PER_ITEM 9
+
+bx_status pk_bin_reserve(bx_ctx *ctx, pk_bin *b, uint32_t floor_items)
+{
+    /* Every bin grows at once to the floor the engine gives (the largest
+     * order seen so far, within reason): bins trade arrays as packings are
+     * copied and reshuffled, and uniform capacities keep a warmed-up engine
+     * from allocating again. */
+    if (b->nitems + 1 > b->icap) {
+        uint32_t cap = b->icap ? b->icap * 2 : 16;
+        if (cap < floor_items)
+            cap = floor_items;
+        pk_item *p = bx_realloc(ctx, b->items, (size_t)cap * sizeof *p);
+        if (p == NULL)
+            return BX_ENOMEM;
+        b->items = p;
+        b->icap = cap;
+    }
+    if (b->npoints + PK_POINTS_PER_ITEM + 1 > b->pcap) {
+        uint32_t cap = b->pcap ? b->pcap * 2 : 64;
+        while (cap < b->npoints + PK_POINTS_PER_ITEM + 1)
+            cap *= 2;
+        if (cap < PK_POINTS_PER_ITEM * floor_items + 1)
+            cap = PK_POINTS_PER_ITEM * floor_items + 1;
+        pk_point *p = bx_realloc(ctx, b->points, (size_t)cap * sizeof *p);
+        if (p == NULL)
+            return BX_ENOMEM;
+        bool was_empty = b->pcap == 0;
+        b->points = p;
+        b->pcap = cap;
+        if (was_empty && b->nitems == 0) {
+            b->points[0] = (pk_point){0, 0, 0};
+            b->npoints = 1;
+        }
+    }
+    return BX_OK;
+}
+
+bx_status pk_bin_copy(bx_ctx *ctx, pk_bin *dst, const pk_bin *src)
+{
+    pk_item *items = dst->items;
+    pk_point *points = dst->points;
+    uint32_t icap = dst->icap, pcap = dst->pcap;
+    if (icap < src->nitems) {
+        icap = src->icap;
+        items = bx_realloc(ctx, dst->items, (size_t)icap * sizeof *items);
+        if (items == NULL)
+            return BX_ENOMEM;
+        dst->items = items;
+        dst->icap = icap;
+    }
+    if (pcap < src->npoints) {
+        pcap = src->pcap;
+        points = bx_realloc(ctx, dst->points, (size_t)pcap * sizeof *points);
+        if (points == NULL)
+            return BX_ENOMEM;
+        dst->points = points;
+        dst->pcap = pcap;
+    }
+    *dst = *src;
+    dst->items = items;
+    dst->icap = icap;
+    dst->points = points;
+    dst->pcap = pcap;
+    if (src->nitems > 0)
+        memcpy(items, src->items, (size_t)src->nitems * sizeof *items);
+    if (src->npoints > 0)
+        memcpy(points, src->points, (size_t)src->npoints * sizeof *points);
+    return BX_OK;
+}
+
+bool pk_unit_fits_box(const pk_unit *u, const bx_box *box)
+{
+    int64_t tare = (box->has & BX_BOX_HAS_TARE) ? box->tare_g : 0;
+    if (u->weight_g > box->max_weight_g - tare)
+        return false;
+    for (int k = 0; k < u->norient; k++)
+        if (u->orient[k][0] <= box->inner_l_mm && u->orient[k][1] <= box->inner_w_mm &&
+            u->orient[k][2] <= box->inner_h_mm)
+            return true;
+    return false;
+}
+
+static bool overlap_1d(int32_t a, int32_t al, int32_t b, int32_t bl)
+{
+    return a < b + bl && b < a + al;
+}
+
+/* Is the box (x, y, z, l, w, h) free for unit u? Also gathers the contact
+ * area with walls and items for the CONTACT merit. */
+static bool fits(const pk_bin *b, const pk_unit *units, const pk_unit *u, int32_t x,
+                 int32_t y, int32_t z, int32_t l, int32_t w, int32_t h, int64_t *contact)
+{
+    if (x + l > b->L || y + w > b->W || z + h > b->H)
+        return false;
+    int64_t c = 0;
+    if (contact != NULL) {
+        if (x == 0)
+            c += (int64_t)w * h;
+        if (x + l == b->L)
+            c += (int64_t)w * h;
+        if (y == 0)
+            c += (int64_t)l * h;
+        if (y + w == b->W)
+            c += (int64_t)l * h;
+        if (z == 0)
+            c += (int64_t)l * w;
+    }
+    for (uint32_t i = 0; i < b->nitems; i++) {
+        const pk_item *it = &b->items[i];
+        bool ox = overlap_1d(x, l, it->x, it->l);
+        bool oy = overlap_1d(y, w, it->y, it->w);
+        bool oz = overlap_1d(z, h, it->z, it->h);
+        if (ox && oy && oz)
+            return false;
+        if (ox && oy) {
+            /* one above the other: fragile rules */
+            if (z >= it->z + it->h && units[it->unit].fragile)
+                return false;
+            if (u->fragile && it->z >= z + h)
+                return false;
+        }
+        if (contact != NULL) {
+            if (ox && oy && (z == it->z + it->h || z + h == it->z)) {
+                int64_t dx = (x + l < it->x + it->l ? x + l : it->x + it->l) - (x > it->x ? x : it->x);
+                int64_t dy = (y + w < it->y + it->w ? y + w : it->y + it->w) - (y > it->y ? y : it->y);
+                c += dx * dy;
+            } else if (ox && oz && (y == it->y + it->w || y + w == it->y)) {
+                int64_t dx = (x + l < it->x + it->l ? x + l : it->x + it->l) - (x > it->x ? x : it->x);
+                int64_t dz = (z + h < it->z + it->h ? z + h : it->z + it->h) - (z > it->z ? z : it->z);
+                c += dx * dz;
+            } else if (oy && oz && (x == it->x + it->l || x + l == it->x)) {
+                int64_t dy = (y + w < it->y + it->w ? y + w : it->y + it->w) - (y > it->y ? y : it->y);
+                int64_t dz = (z + h < it->z + it->h ? z + h : it->z + it->h) - (z > it->z ? z : it->z);
+                c += dy * dz;
+            }
+        }
+    }
+    if (contact != NULL)
+        *contact = c;
+    return true;
+}
+
+/* Merit keys: smaller is better, compared lexicographically. */
+typedef struct merit_key {
+    int64_t k[4];
+} merit_key;
+
+static bool better(const merit_key *a, const merit_key *b)
+{
+    for (int i = 0; i < 4; i++)
+        if (a->k[i] != b->k[i])
+            return a->k[i] < b->k[i];
+    return false;
+}
+
+static merit_key key_for(const pk_bin *b, pk_merit merit, int32_t x, int32_t y, int32_t z,
+                         int32_t l, int32_t w, int32_t h, int64_t contact)
+{
+    merit_key m = {{0, 0, 0, 0}};
+    switch (merit) {
+    case PK_MERIT_BLF:
+    case PK_MERIT_COUNT:
+        m.k[0] = z;
+        m.k[1] = y;
+        m.k[2] = x;
+        m.k[3] = -(int64_t)l * w; /* wide base down first */
+        break;
+    case PK_MERIT_ENVELOPE: {
+        int64_t ex = x + l > b->env[0] ? x + l : b->env[0];
+        int64_t ey = y + w > b->env[1] ? y + w : b->env[1];
+        int64_t ez = z + h > b->env[2] ? z + h : b->env[2];
+        m.k[0] = ex * ey * ez;
+        m.k[1] = z;
+        m.k[2] = y;
+        m.k[3] = x;
+        break;
+    }
+    case PK_MERIT_CONTACT:
+        m.k[0] = -contact;
+        m.k[1] = z;
+        m.k[2] = y;
+        m.k[3] = x;
+        break;
+    case PK_MERIT_TILE: {
+        /* Room left beside the unit along x and y that whole copies of it
+         * would not fill: orientations that tile the floor win. */
+        int64_t rx = b->L - (x + l), ry = b->W - (y + w);
+        m.k[0] = z;
+        m.k[1] = rx % l + ry % w;
+        m.k[2] = y;
+        m.k[3] = x;
+        break;
+    }
+    }
+    return m;
+}
+
+/* Project (x, y, z) along -axis onto the nearest item face or wall. */
+static int32_t project(const pk_bin *b, int axis, int32_t x, int32_t y, int32_t z)
+{
+    int32_t best = 0;
+    for (uint32_t i = 0; i < b->nitems; i++) {
+        const pk_item *it = &b->items[i];
+        switch (axis) {
+        case 0:
+            if (it->x + it->l <= x && it->x + it->l > best && y >= it->y &&
+                y < it->y + it->w && z >= it->z && z < it->z + it->h)
+                best = it->x + it->l;
+            break;
+        case 1:
+            if (it->y + it->w <= y && it->y + it->w > best && x >= it->x &&
+                x < it->x + it->l && z >= it->z && z < it->z + it->h)
+                best = it->y + it->w;
+            break;
+        default:
+            if (it->z + it->h <= z && it->z + it->h > best && x >= it->x &&
+                x < it->x + it->l && y >= it->y && y < it->y + it->w)
+                best = it->z + it->h;
+            break;
+        }
+    }
+    return best;
+}
+
+static bool inside_item(const pk_item *it, const pk_point *p)
+{
+    return p->x >= it->x && p->x < it->x + it->l && p->y >= it->y && p->y < it->y + it->w &&
+           p->z >= it->z && p->z < it->z + it->h;
+}
+
+static void add_point(pk_bin *b, int32_t x, int32_t y, int32_t z)
+{
+    if (x >= b->L || y >= b->W || z >= b->H)
+        return;
+    for (uint32_t i = 0; i < b->npoints; i++)
+        if (b->points[i].x == x && b->points[i].y == y && b->points[i].z == z)
+            return;
+    if (b->npoints < b->pcap)
+        b->points[b->npoints++] = (pk_point){x, y, z};
+}
+
+static void place(pk_bin *b, const pk_unit *units, uint32_t u, int32_t x, int32_t y, int32_t z,
+                  int32_t l, int32_t w, int32_t h)
+{
+    pk_item *it = &b->items[b->nitems++];
+    *it = (pk_item){u, x, y, z, l, w, h};
+    b->weight_g += units[u].weight_g;
+    b->volume += units[u].volume;
+    if (x + l > b->env[0])
+        b->env[0] = x + l;
+    if (y + w > b->env[1])
+        b->env[1] = y + w;
+    if (z + h > b->env[2])
+        b->env[2] = z + h;
+    if (units[u].fragile)
+        b->has_fragile = true;
+    /* Drop the points the new item covers. */
+    uint32_t keep = 0;
+    for (uint32_t i = 0; i < b->npoints; i++)
+        if (!inside_item(it, &b->points[i]))
+            b->points[keep++] = b->points[i];
+    b->npoints = keep;
+    /* The three corners and their projections. Nothing goes on top of a
+     * fragile unit, so it offers no point above itself. */
+    add_point(b, x + l, y, z);
+    add_point(b, x + l, project(b, 1, x + l, y, z), z);
+    add_point(b, x + l, y, project(b, 2, x + l, y, z));
+    add_point(b, x, y + w, z);
+    add_point(b, project(b, 0, x, y + w, z), y + w, z);
+    add_point(b, x, y + w, project(b, 2, x, y + w, z));
+    if (!units[u].fragile) {
+        add_point(b, x, y, z + h);
+        add_point(b, project(b, 0, x, y, z + h), y, z + h);
+        add_point(b, x, project(b, 1, x, y, z + h), z + h);
+    }
+}
+
+bool pk_bin_place_first(pk_bin *b, const pk_unit *units, uint32_t u, int orient)
+{
+    const pk_unit *un = &units[u];
+    int32_t l = un->orient[orient][0], w = un->orient[orient][1], h = un->orient[orient][2];
+    if (b->nitems != 0 || orient >= un->norient || un->weight_g > b->max_payload_g ||
+        l > b->L || w > b->W || h > b->H)
+        return false;
+    place(b, units, u, 0, 0, 0, l, w, h);
+    return true;
+}
+
+bool pk_bin_insert(pk_bin *b, const pk_unit *units, uint32_t u, pk_merit merit,
+                   pk_work *work)
+{
+    const pk_unit *un = &units[u];
+    if (b->weight_g + un->weight_g > b->max_payload_g)
+        return false;
+    if ((int64_t)b->L * b->W * b->H - b->volume < un->volume)
+        return false;
+    bool found = false;
+    merit_key best = {{0, 0, 0, 0}};
+    int32_t bx = 0, by = 0, bz = 0, bl = 0, bw = 0, bh = 0;
+    bool want_contact = merit == PK_MERIT_CONTACT;
+    for (uint32_t p = 0; p < b->npoints; p++) {
+        const pk_point *pt = &b->points[p];
+        for (int o = 0; o < un->norient; o++) {
+            int32_t l = un->orient[o][0], w = un->orient[o][1], h = un->orient[o][2];
+            work->used++;
+            int64_t contact = 0;
+            if (!fits(b, units, un, pt->x, pt->y, pt->z, l, w, h, want_contact ? &contact : NULL))
+                continue;
+            merit_key m = key_for(b, merit, pt->x, pt->y, pt->z, l, w, h, contact);
+            if (!found || better(&m, &best)) {
+                found = true;
+                best = m;
+                bx = pt->x;
+                by = pt->y;
+                bz = pt->z;
+                bl = l;
+                bw = w;
+                bh = h;
+            }
+        }
+    }
+    if (found)
+        place(b, units, u, bx, by, bz, bl, bw, bh);
+    return found;
+}

@@ -1,0 +1,724 @@
+/*
+ * search.c: which boxes, by constructive packing plus improvement.
+ *
+ * 1. One box: the best-ranked box type that takes every free unit, tried
+ *    in rank order with cheap necessary conditions first (volume, payload,
+ *    each unit's size), each with several unit orderings and merit
+ *    functions.
+ * 2. Otherwise first-fit over bins for every (ordering, merit) pair while
+ *    work remains; a unit that fits no open bin opens the largest box type
+ *    that holds it. The fewest bins win, then the smallest total measure.
+ * 3. Bin elimination: empty the lightest bin into the others (inserting,
+ *    or repacking a target bin from scratch with the extra unit, or moving
+ *    that target to a larger box type), as long as work remains and the
+ *    count is above the lower bound.
+ * 4. Shrink: repack each bin into the best-ranked box type that still
+ *    takes its contents.
+ * All choices are deterministic: ties fall to the lower index.
+ */
+#include <string.h>
+
+#include "engine.h"
+
+/* Resizing considers packings of up to this many boxes, and at most this
+ * many multisets of box types. */
+#define PK_RESIZE_MAX 6
+#define PK_RESIZE_COMBOS 4096
+
+/* ---- orderings ------------------------------------------------------------ */
+
+static int64_t max3(const int32_t d[3])
+{
+    int32_t m = d[0] > d[1] ? d[0] : d[1];
+    return m > d[2] ? m : d[2];
+}
+
+/* Sort keys per ordering: larger keys first, then the lower unit index. */
+static void keys(const pk_unit *u, int ord, int64_t k[2])
+{
+    switch (ord) {
+    case 0: k[0] = u->volume; k[1] = max3(u->dim); break;
+    case 1: k[0] = u->dim[2]; k[1] = (int64_t)u->dim[0] * u->dim[1]; break;
+    case 2: k[0] = (int64_t)u->dim[0] * u->dim[1]; k[1] = u->dim[2]; break;
+    case 3: k[0] = max3(u->dim); k[1] = u->volume; break;
+    case 4: k[0] = (int64_t)u->dim[0] + u->dim[1] + u->dim[2]; k[1] = u->volume; break;
+    default: k[0] = u->weight_g; k[1] = u->volume; break;
+    }
+}
+
+static bool before(const pk_unit *units, int ord, uint32_t a, uint32_t b)
+{
+    const pk_unit *ua = &units[a], *ub = &units[b];
+    /* Fragile units go last so that they end up on top. */
+    if (ua->fragile != ub->fragile)
+        return !ua->fragile;
+    int64_t ka[2], kb[2];
+    keys(ua, ord, ka);
+    keys(ub, ord, kb);
+    if (ka[0] != kb[0])
+        return ka[0] > kb[0];
+    if (ka[1] != kb[1])
+        return ka[1] > kb[1];
+    return a < b;
+}
+
+/* Stable merge sort of unit indices (qsort has no context pointer, and the
+ * engine has no globals). tmp holds n entries. */
+static void sort_units(const pk_unit *units, int ord, uint32_t *a, uint32_t *tmp, uint32_t n)
+{
+    for (uint32_t width = 1; width < n; width *= 2) {
+        for (uint32_t lo = 0; lo < n; lo += 2 * width) {
+            uint32_t mid = lo + width < n ? lo + width : n;
+            uint32_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            uint32_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                tmp[k++] = before(units, ord, a[j], a[i]) ? a[j++] : a[i++];
+            while (i < mid)
+                tmp[k++] = a[i++];
+            while (j < hi)
+                tmp[k++] = a[j++];
+        }
+        memcpy(a, tmp, (size_t)n * sizeof *a);
+    }
+}
+
+/* The engine's index lists: [0] input, [1] sorted, [2] sort scratch,
+ * [3] a bin's contents, [4] bins by weight. Each holds unit_cap entries. */
+static uint32_t *list(bx_engine *e, int k)
+{
+    return e->idx + (size_t)k * e->unit_cap;
+}
+
+/* ---- bins sets -------------------------------------------------------------- */
+
+bx_status pk_bins_reserve(bx_ctx *ctx, pk_bins *s, uint32_t n)
+{
+    if (n <= s->capbins)
+        return BX_OK;
+    uint32_t cap = s->capbins ? s->capbins : 4;
+    while (cap < n)
+        cap *= 2;
+    pk_bin *p = bx_realloc(ctx, s->bins, (size_t)cap * sizeof *p);
+    if (p == NULL)
+        return BX_ENOMEM;
+    memset(p + s->capbins, 0, (size_t)(cap - s->capbins) * sizeof *p);
+    s->bins = p;
+    s->capbins = cap;
+    return BX_OK;
+}
+
+bx_status pk_bins_copy(bx_ctx *ctx, pk_bins *dst, const pk_bins *src)
+{
+    bx_status st = pk_bins_reserve(ctx, dst, src->nbins);
+    for (uint32_t i = 0; st == BX_OK && i < src->nbins; i++)
+        st = pk_bin_copy(ctx, &dst->bins[i], &src->bins[i]);
+    if (st == BX_OK) {
+        dst->nbins = src->nbins;
+        dst->nleft = src->nleft;
+    }
+    return st;
+}
+
+/* Open a new, empty bin of box `box` at the end of s. */
+static pk_bin *open_bin(bx_engine *e, pk_bins *s, uint32_t box)
+{
+    if (pk_bins_reserve(e->ctx, s, s->nbins + 1) != BX_OK)
+        return NULL;
+    pk_bin *b = &s->bins[s->nbins];
+    pk_bin_reset(b, box, bx_catalog_box(e->cat, box));
+    if (pk_bin_reserve(e->ctx, b, e->bin_floor) != BX_OK)
+        return NULL;
+    pk_bin_reset(b, box, bx_catalog_box(e->cat, box));
+    s->nbins++;
+    return b;
+}
+
+/* Place a unit with room reserved first; -1 on out of memory. */
+static int insert(bx_engine *e, pk_bin *b, uint32_t u, pk_merit merit)
+{
+    if (pk_bin_reserve(e->ctx, b, e->bin_floor) != BX_OK)
+        return -1;
+    return pk_bin_insert(b, e->units, u, merit, &e->work) ? 1 : 0;
+}
+
+/* ---- one box ------------------------------------------------------------------ */
+
+/* Cheap necessary conditions for box `box` to hold units idx[0..n). */
+static bool may_hold(const bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n)
+{
+    const bx_box *b = bx_catalog_box(e->cat, box);
+    int64_t vol = 0, weight = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const pk_unit *u = &e->units[idx[i]];
+        if (!pk_unit_fits_box(u, b))
+            return false;
+        vol += u->volume;
+        weight += u->weight_g;
+    }
+    int64_t tare = (b->has & BX_BOX_HAS_TARE) ? b->tare_g : 0;
+    return vol <= (int64_t)b->inner_l_mm * b->inner_w_mm * b->inner_h_mm &&
+           weight <= b->max_weight_g - tare;
+}
+
+/* Attempts at one bin: every (ordering, merit) pair, then ordering 0 with
+ * the first unit forced into each of its other orientations (ties at the
+ * origin otherwise always go to the first orientation). */
+#define PK_ATTEMPTS (PK_ORDERINGS * PK_MERIT_COUNT + 5)
+
+/* Attempt number a at packing units idx[0..n) into one bin of `box`.
+ * 1: all placed; 0: not; -1: out of memory; 2: attempt does not apply. */
+static int attempt(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n, pk_bin *bin,
+                   int a)
+{
+    uint32_t *sorted = list(e, 1);
+    int ord, merit, first_orient = -1;
+    if (a < PK_ORDERINGS * PK_MERIT_COUNT) {
+        ord = a / PK_MERIT_COUNT;
+        merit = a % PK_MERIT_COUNT;
+    } else {
+        ord = 0;
+        merit = PK_MERIT_BLF;
+        first_orient = a - PK_ORDERINGS * PK_MERIT_COUNT + 1;
+    }
+    memcpy(sorted, idx, (size_t)n * sizeof *idx);
+    sort_units(e->units, ord, sorted, list(e, 2), n);
+    if (first_orient >= 0 && first_orient >= e->units[sorted[0]].norient)
+        return 2;
+    pk_bin_reset(bin, box, bx_catalog_box(e->cat, box));
+    uint32_t i = 0;
+    if (first_orient >= 0) {
+        if (pk_bin_reserve(e->ctx, bin, e->bin_floor) != BX_OK)
+            return -1;
+        if (!pk_bin_place_first(bin, e->units, sorted[0], first_orient))
+            return 0;
+        e->work.used++;
+        i = 1;
+    }
+    for (; i < n; i++) {
+        int r = insert(e, bin, sorted[i], (pk_merit)merit);
+        if (r <= 0)
+            return r;
+    }
+    return 1;
+}
+
+int pk_pack_single(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n, pk_bin *bin)
+{
+    bool first = true;
+    for (int a = 0; a < PK_ATTEMPTS; a++) {
+        if (!first && pk_out_of_work(&e->work))
+            return 0;
+        int r = attempt(e, box, idx, n, bin, a);
+        if (r == 2)
+            continue;
+        first = false;
+        if (r != 0)
+            return r;
+    }
+    return 0;
+}
+
+static bool stock_left(const bx_engine *e, uint32_t box)
+{
+    return e->stock[box] < 0 || (int64_t)e->used[box] < e->stock[box];
+}
+
+/* ---- first fit over bins ---------------------------------------------------- */
+
+/* The box type a unit opens, among those that hold it and have stock.
+ * Policy 0: the one that could take the largest share of what is still to
+ * pack, by volume and by weight, whichever binds (then the larger volume);
+ * policy 1: simply the largest by volume. UINT32_MAX if none. */
+static uint32_t opener(const bx_engine *e, uint32_t u, int policy, int64_t rem_vol,
+                       int64_t rem_weight)
+{
+    uint32_t best = UINT32_MAX;
+    double best_share = -1.0;
+    int64_t best_vol = -1;
+    for (uint32_t r = 0; r < e->nbox; r++) {
+        uint32_t k = e->rank[r];
+        const bx_box *b = bx_catalog_box(e->cat, k);
+        if (!stock_left(e, k) || !pk_unit_fits_box(&e->units[u], b))
+            continue;
+        int64_t v = (int64_t)b->inner_l_mm * b->inner_w_mm * b->inner_h_mm;
+        int64_t p = b->max_weight_g - ((b->has & BX_BOX_HAS_TARE) ? b->tare_g : 0);
+        double share = 1.0;
+        if (policy == 0) {
+            double sv = rem_vol > 0 ? (double)v / (double)rem_vol : 1.0;
+            double sw = rem_weight > 0 ? (double)p / (double)rem_weight : 1.0;
+            share = sv < sw ? sv : sw;
+            if (share > 1.0)
+                share = 1.0;
+        }
+        if (share > best_share || (share == best_share && v > best_vol)) {
+            best_share = share;
+            best_vol = v;
+            best = k;
+        }
+    }
+    return best;
+}
+
+static void count_used(bx_engine *e, const pk_bins *s)
+{
+    memset(e->used, 0, (size_t)e->nbox * sizeof *e->used);
+    for (uint32_t i = 0; i < s->nbins; i++)
+        e->used[s->bins[i].box]++;
+}
+
+/* First fit of units sorted[0..n) into s (which holds the seed bins). */
+static bx_status first_fit(bx_engine *e, pk_bins *s, const uint32_t *sorted, uint32_t n,
+                           pk_merit merit, int policy)
+{
+    count_used(e, s);
+    int64_t rem_vol = 0, rem_weight = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        rem_vol += e->units[sorted[i]].volume;
+        rem_weight += e->units[sorted[i]].weight_g;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t u = sorted[i];
+        rem_vol -= e->units[u].volume;
+        rem_weight -= e->units[u].weight_g;
+        bool placed = false;
+        for (uint32_t b = 0; b < s->nbins && !placed; b++) {
+            if (s->bins[b].closed)
+                continue;
+            int r = insert(e, &s->bins[b], u, merit);
+            if (r < 0)
+                return BX_ENOMEM;
+            placed = r == 1;
+        }
+        if (placed)
+            continue;
+        uint32_t box = opener(e, u, policy, rem_vol + e->units[u].volume,
+                              rem_weight + e->units[u].weight_g);
+        if (box == UINT32_MAX) {
+            s->nleft++; /* every box that holds it is used up */
+            continue;
+        }
+        pk_bin *nb = open_bin(e, s, box);
+        if (nb == NULL)
+            return BX_ENOMEM;
+        e->used[box]++;
+        int r = insert(e, nb, u, merit);
+        if (r < 0)
+            return BX_ENOMEM;
+        if (r == 0)
+            return bx_error(e->ctx, BX_EINTERNAL, "a unit does not fit an empty box that holds it");
+    }
+    return BX_OK;
+}
+
+/* ---- comparing packings ---------------------------------------------------- */
+
+static double total_measure(const bx_engine *e, const pk_bins *s)
+{
+    double t = 0.0;
+    for (uint32_t i = 0; i < s->nbins; i++)
+        t += e->measure[s->bins[i].box];
+    return t;
+}
+
+static int64_t total_volume(const bx_engine *e, const pk_bins *s)
+{
+    int64_t t = 0;
+    for (uint32_t i = 0; i < s->nbins; i++)
+        t += (int64_t)s->bins[i].L * s->bins[i].W * s->bins[i].H;
+    (void)e;
+    return t;
+}
+
+static bool improves(const bx_engine *e, const pk_bins *a, const pk_bins *b)
+{
+    if (a->nleft != b->nleft)
+        return a->nleft < b->nleft;
+    if (a->nbins != b->nbins)
+        return a->nbins < b->nbins;
+    double ma = total_measure(e, a), mb = total_measure(e, b);
+    if (ma != mb)
+        return ma < mb;
+    return total_volume(e, a) < total_volume(e, b);
+}
+
+/* ---- bin elimination ------------------------------------------------------- */
+
+/* The units of bin b into list 3; returns the count. */
+static uint32_t contents(bx_engine *e, const pk_bin *b)
+{
+    uint32_t *l = list(e, 3);
+    for (uint32_t i = 0; i < b->nitems; i++)
+        l[i] = b->items[i].unit;
+    return b->nitems;
+}
+
+/* Put unit u into target bin t: insert as is; else repack t from scratch
+ * with u added, in its own box type and then in larger ones with stock. */
+static int absorb(bx_engine *e, pk_bin *t, uint32_t u)
+{
+    int r = insert(e, t, u, PK_MERIT_BLF);
+    if (r != 0)
+        return r;
+    if (pk_out_of_work(&e->work))
+        return 0;
+    uint32_t n = contents(e, t);
+    uint32_t *l = list(e, 3);
+    l[n++] = u;
+    int64_t cur_vol = (int64_t)t->L * t->W * t->H;
+    for (uint32_t k = 0; k < e->nbox; k++) {
+        uint32_t box = e->rank[k];
+        const bx_box *b = bx_catalog_box(e->cat, box);
+        int64_t v = (int64_t)b->inner_l_mm * b->inner_w_mm * b->inner_h_mm;
+        if (box != t->box && (v < cur_vol || !stock_left(e, box)))
+            continue;
+        if (!may_hold(e, box, l, n))
+            continue;
+        r = pk_pack_single(e, box, l, n, &e->tmp2);
+        if (r < 0)
+            return -1;
+        if (r == 1) {
+            if (pk_bin_copy(e->ctx, t, &e->tmp2) != BX_OK)
+                return -1;
+            return 1;
+        }
+        if (pk_out_of_work(&e->work))
+            return 0;
+    }
+    return 0;
+}
+
+/* Try to empty bin `victim` of s into the other bins; on success s loses
+ * that bin. Works on e->cur as scratch. */
+static int eliminate(bx_engine *e, pk_bins *s, uint32_t victim)
+{
+    if (pk_bins_copy(e->ctx, &e->cur, s) != BX_OK)
+        return -1;
+    pk_bins *c = &e->cur;
+    pk_bin *v = &c->bins[victim];
+    if (v->closed)
+        return 0;
+    /* Move the victim's units, biggest first. */
+    uint32_t n = v->nitems;
+    uint32_t *moving = list(e, 0);
+    for (uint32_t i = 0; i < n; i++)
+        moving[i] = v->items[i].unit;
+    sort_units(e->units, 0, moving, list(e, 2), n);
+    count_used(e, c);
+    e->used[v->box]--;
+    for (uint32_t i = 0; i < n; i++) {
+        bool placed = false;
+        for (uint32_t b = 0; b < c->nbins && !placed; b++) {
+            if (b == victim || c->bins[b].closed)
+                continue;
+            uint32_t old_box = c->bins[b].box;
+            int r = absorb(e, &c->bins[b], moving[i]);
+            if (r < 0)
+                return -1;
+            if (r == 1) {
+                e->used[old_box]--;
+                e->used[c->bins[b].box]++;
+                placed = true;
+            }
+        }
+        if (!placed)
+            return 0;
+    }
+    /* Drop the emptied bin, keeping the others' order. */
+    pk_bin gone = c->bins[victim];
+    memmove(&c->bins[victim], &c->bins[victim + 1],
+            (size_t)(c->nbins - victim - 1) * sizeof *c->bins);
+    c->bins[c->nbins - 1] = gone; /* its arrays stay for reuse */
+    c->nbins--;
+    return pk_bins_copy(e->ctx, s, c) == BX_OK ? 1 : -1;
+}
+
+static bx_status eliminate_bins(bx_engine *e, pk_bins *s, uint32_t lower_bound)
+{
+    uint32_t *order = list(e, 4);
+    bool progress = true;
+    while (progress && s->nbins > lower_bound && !pk_out_of_work(&e->work)) {
+        progress = false;
+        /* Lightest bins first (by item volume, then index): they are the
+         * easiest to empty. Insertion sort: there are few bins. */
+        uint32_t nb = s->nbins;
+        for (uint32_t i = 0; i < nb; i++) {
+            uint32_t j = i;
+            while (j > 0 && s->bins[order[j - 1]].volume > s->bins[i].volume) {
+                order[j] = order[j - 1];
+                j--;
+            }
+            order[j] = i;
+        }
+        for (uint32_t t = 0; t < nb && !progress && !pk_out_of_work(&e->work); t++) {
+            int r = eliminate(e, s, order[t]);
+            if (r < 0)
+                return BX_ENOMEM;
+            progress = r == 1;
+        }
+    }
+    return BX_OK;
+}
+
+/* ---- shrink ---------------------------------------------------------------- */
+
+static bx_status shrink(bx_engine *e, pk_bins *s)
+{
+    count_used(e, s);
+    for (uint32_t b = 0; b < s->nbins; b++) {
+        pk_bin *bin = &s->bins[b];
+        uint32_t n = contents(e, bin);
+        uint32_t *l = list(e, 3);
+        bool closed = bin->closed;
+        for (uint32_t k = 0; k < e->nbox; k++) {
+            uint32_t box = e->rank[k];
+            if (box == bin->box)
+                break; /* nothing better ranked holds it */
+            if (!stock_left(e, box) || !may_hold(e, box, l, n))
+                continue;
+            int r = pk_pack_single(e, box, l, n, &e->tmp);
+            if (r < 0)
+                return BX_ENOMEM;
+            if (r == 1) {
+                e->used[bin->box]--;
+                e->used[box]++;
+                if (pk_bin_copy(e->ctx, bin, &e->tmp) != BX_OK)
+                    return BX_ENOMEM;
+                bin->closed = closed;
+                break;
+            }
+            if (pk_out_of_work(&e->work))
+                return BX_OK;
+        }
+    }
+    return BX_OK;
+}
+
+/* ---- a cheaper set of boxes ------------------------------------------------ */
+
+/* First fit of units sorted[0..n) into the bins of s as they are, opening
+ * none: 1 if all fit, 0 if not, -1 out of memory. */
+static int fit_fixed(bx_engine *e, pk_bins *s, const uint32_t *sorted, uint32_t n,
+                     pk_merit merit)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        bool placed = false;
+        for (uint32_t b = 0; b < s->nbins && !placed; b++) {
+            int r = insert(e, &s->bins[b], sorted[i], merit);
+            if (r < 0)
+                return -1;
+            placed = r == 1;
+        }
+        if (!placed)
+            return 0;
+    }
+    return 1;
+}
+
+typedef struct combo {
+    double measure;
+    uint8_t box[PK_RESIZE_MAX]; /* ranks, non-decreasing */
+} combo;
+
+/* First fit keeps the biggest bin full and leaves a small one for the
+ * rest; a balanced split into smaller boxes can be cheaper (two mid boxes
+ * instead of a big and a small one). For K bins, try every multiset of K
+ * box types that is cheaper than the packing in hand and not ruled out by
+ * volume or weight, cheapest first, filling them by first fit. Only for
+ * orders without `alone` or group units, whose bins are fixed by rule. */
+static bx_status resize(bx_engine *e, pk_bins *s)
+{
+    uint32_t K = s->nbins;
+    if (K < 2 || K > PK_RESIZE_MAX || e->seed.nbins > 0 || e->nbox > 255)
+        return BX_OK;
+    /* count multisets: C(T + K - 1, K) */
+    uint64_t count = 1;
+    for (uint32_t i = 1; i <= K; i++) {
+        count = count * (e->nbox + K - i) / i;
+        if (count > PK_RESIZE_COMBOS)
+            return BX_OK;
+    }
+    combo *c = pk_engine_scratch(e, (size_t)count * sizeof *c);
+    if (c == NULL)
+        return BX_ENOMEM;
+    int64_t vol = 0, weight = 0;
+    for (uint32_t b = 0; b < K; b++) {
+        vol += s->bins[b].volume;
+        weight += s->bins[b].weight_g;
+    }
+    double current = total_measure(e, s);
+    uint32_t nc = 0;
+    uint8_t idx[PK_RESIZE_MAX] = {0};
+    for (;;) {
+        double m = 0;
+        int64_t v = 0, p = 0;
+        for (uint32_t i = 0; i < K; i++) {
+            uint32_t box = e->rank[idx[i]];
+            const bx_box *b = bx_catalog_box(e->cat, box);
+            m += e->measure[box];
+            v += (int64_t)b->inner_l_mm * b->inner_w_mm * b->inner_h_mm;
+            p += b->max_weight_g - ((b->has & BX_BOX_HAS_TARE) ? b->tare_g : 0);
+        }
+        if (m < current && v >= vol && p >= weight) {
+            c[nc].measure = m;
+            memcpy(c[nc].box, idx, sizeof idx);
+            nc++;
+        }
+        /* next multiset (non-decreasing indices) */
+        int i = (int)K - 1;
+        while (i >= 0 && idx[i] == e->nbox - 1)
+            i--;
+        if (i < 0)
+            break;
+        idx[i]++;
+        for (uint32_t j = (uint32_t)i + 1; j < K; j++)
+            idx[j] = idx[i];
+    }
+    /* cheapest first (insertion sort; stable, so ties keep rank order) */
+    for (uint32_t i = 1; i < nc; i++) {
+        combo t = c[i];
+        uint32_t j = i;
+        while (j > 0 && c[j - 1].measure > t.measure) {
+            c[j] = c[j - 1];
+            j--;
+        }
+        c[j] = t;
+    }
+    uint32_t *units = list(e, 0), *sorted = list(e, 1);
+    uint32_t n = 0;
+    for (uint32_t b = 0; b < K; b++)
+        for (uint32_t i = 0; i < s->bins[b].nitems; i++)
+            units[n++] = s->bins[b].items[i].unit;
+    for (uint32_t t = 0; t < nc && !pk_out_of_work(&e->work); t++) {
+        /* stock: the multiset may not use more of a type than there is */
+        memset(e->used, 0, (size_t)e->nbox * sizeof *e->used);
+        bool stock_ok = true;
+        for (uint32_t i = 0; i < K; i++) {
+            uint32_t box = e->rank[c[t].box[i]];
+            e->used[box]++;
+            stock_ok = stock_ok && (e->stock[box] < 0 || (int64_t)e->used[box] <= e->stock[box]);
+        }
+        if (!stock_ok)
+            continue;
+        for (int a = 0; a < PK_ORDERINGS * PK_MERIT_COUNT && !pk_out_of_work(&e->work); a++) {
+            memcpy(sorted, units, (size_t)n * sizeof *units);
+            sort_units(e->units, a / PK_MERIT_COUNT, sorted, list(e, 2), n);
+            e->cur.nbins = 0;
+            e->cur.nleft = s->nleft;
+            /* biggest box first, so first fit fills it first */
+            for (int i = (int)K - 1; i >= 0; i--)
+                if (open_bin(e, &e->cur, e->rank[c[t].box[i]]) == NULL)
+                    return BX_ENOMEM;
+            int r = fit_fixed(e, &e->cur, sorted, n, (pk_merit)(a % PK_MERIT_COUNT));
+            if (r < 0)
+                return BX_ENOMEM;
+            if (r == 1)
+                return pk_bins_copy(e->ctx, s, &e->cur);
+        }
+    }
+    return BX_OK;
+}
+
+/* ---- the search ---------------------------------------------------------------- */
+
+bx_status pk_search(bx_engine *e)
+{
+    uint32_t *free_units = list(e, 0);
+    uint32_t n = 0;
+    for (uint32_t u = 0; u < e->nunits; u++)
+        if (e->state[u] == 0)
+            free_units[n++] = u;
+    bx_status st = pk_bins_copy(e->ctx, &e->best, &e->seed);
+    if (st != BX_OK || n == 0)
+        return st;
+
+    /* 1. Everything in one box, when nothing is open yet. Attempts go
+     * round by round over the candidate box types in rank order, so that
+     * work spent on a box too tight to succeed cannot starve a roomier one;
+     * once box k succeeds, only better-ranked boxes keep trying. */
+    if (e->seed.nbins == 0) {
+        uint32_t *cand = list(e, 4);
+        uint32_t ncand = 0;
+        for (uint32_t k = 0; k < e->nbox; k++) {
+            uint32_t box = e->rank[k];
+            if (stock_left(e, box) && may_hold(e, box, free_units, n))
+                cand[ncand++] = box;
+        }
+        bool found = false;
+        for (int a = 0; a < PK_ATTEMPTS && ncand > 0; a++) {
+            for (uint32_t c = 0; c < ncand; c++) {
+                if ((found || a > 0) && pk_out_of_work(&e->work))
+                    break;
+                int r = attempt(e, cand[c], free_units, n, &e->tmp, a);
+                if (r < 0)
+                    return BX_ENOMEM;
+                if (r != 1)
+                    continue;
+                if (pk_bins_reserve(e->ctx, &e->best, 1) != BX_OK ||
+                    pk_bin_copy(e->ctx, &e->best.bins[0], &e->tmp) != BX_OK)
+                    return BX_ENOMEM;
+                e->best.nbins = 1;
+                found = true;
+                ncand = c; /* from now on only better-ranked boxes */
+                break;
+            }
+            if (pk_out_of_work(&e->work) && (found || a > 0))
+                break;
+        }
+        if (found)
+            return BX_OK;
+    }
+
+    /* 2. First fit for each ordering and merit; keep the best. The free
+     * list is copied because the passes reuse the engine's lists. */
+    /* The count to stop at: closed bins plus a bound on everything else,
+     * since free units may join the open group bins. */
+    uint32_t lb = 0, nall = 0;
+    {
+        uint32_t *all = list(e, 4);
+        uint32_t closed = 0;
+        for (uint32_t b = 0; b < e->seed.nbins; b++) {
+            if (e->seed.bins[b].closed) {
+                closed++;
+                continue;
+            }
+            for (uint32_t i = 0; i < e->seed.bins[b].nitems; i++)
+                all[nall++] = e->seed.bins[b].items[i].unit;
+        }
+        memcpy(all + nall, free_units, (size_t)n * sizeof *all);
+        if ((st = pk_lower_bound_units(e, all, nall + n, &lb)) != BX_OK)
+            return st;
+        lb += closed;
+    }
+    bool have = false;
+    for (int pass = 0; pass < 2 * PK_ORDERINGS * PK_MERIT_COUNT; pass++) {
+        int policy = pass / (PK_ORDERINGS * PK_MERIT_COUNT);
+        int ord = pass / PK_MERIT_COUNT % PK_ORDERINGS;
+        int m = pass % PK_MERIT_COUNT;
+        {
+            if (have && (pk_out_of_work(&e->work) || e->best.nbins <= lb))
+                break;
+            uint32_t *sorted = list(e, 1);
+            n = 0;
+            for (uint32_t u = 0; u < e->nunits; u++)
+                if (e->state[u] == 0)
+                    sorted[n++] = u;
+            sort_units(e->units, ord, sorted, list(e, 2), n);
+            if ((st = pk_bins_copy(e->ctx, &e->cur, &e->seed)) != BX_OK)
+                return st;
+            if ((st = first_fit(e, &e->cur, sorted, n, (pk_merit)m, policy)) != BX_OK)
+                return st;
+            if (!have || improves(e, &e->cur, &e->best)) {
+                if ((st = pk_bins_copy(e->ctx, &e->best, &e->cur)) != BX_OK)
+                    return st;
+                have = true;
+            }
+        }
+    }
+
+    /* 3. to 5. */
+    if ((st = eliminate_bins(e, &e->best, lb)) != BX_OK)
+        return st;
+    if ((st = shrink(e, &e->best)) != BX_OK)
+        return st;
+    return resize(e, &e->best);
+}

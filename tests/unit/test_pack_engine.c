@@ -1,0 +1,383 @@
+/*
+ * test_pack_engine.c: the packing engine on cases small enough to work out
+ * by hand, its limits, and its use of memory.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "testutil.h"
+
+static bx_box box(const char *id, int32_t l, int32_t w, int32_t h, int64_t max_g)
+{
+    bx_box b;
+    bx_box_init(&b);
+    snprintf(b.box_id, sizeof b.box_id, "%s", id);
+    b.inner_l_mm = l;
+    b.inner_w_mm = w;
+    b.inner_h_mm = h;
+    b.max_weight_g = max_g;
+    return b;
+}
+
+static bx_order_line line(const char *sku, int32_t qty, int32_t l, int32_t w, int32_t h, int64_t g)
+{
+    bx_order_line x;
+    bx_order_line_init(&x);
+    strcpy(x.order_id, "O1");
+    snprintf(x.item_id, sizeof x.item_id, "%s", sku);
+    x.qty = qty;
+    x.l_mm = l;
+    x.w_mm = w;
+    x.h_mm = h;
+    x.weight_g = g;
+    return x;
+}
+
+typedef struct fixture {
+    bx_ctx *ctx;
+    bx_engine *engine;
+    bx_catalog *cat;
+} fixture;
+
+static void make(fixture *f, const bx_box *boxes, size_t n)
+{
+    assert_int_equal(bx_ctx_new(&f->ctx, NULL, NULL), BX_OK);
+    assert_int_equal(bx_engine_new(f->ctx, &f->engine, NULL), BX_OK);
+    assert_int_equal(bx_catalog_new(f->ctx, &f->cat, boxes, n), BX_OK);
+}
+
+static void done(fixture *f)
+{
+    bx_catalog_free(f->cat);
+    bx_engine_free(f->engine);
+    bx_ctx_free(f->ctx);
+}
+
+static const bx_pack_result *pack(fixture *f, const bx_order_line *lines, size_t n,
+                                   const bx_pack_options *o)
+{
+    bx_order order = {lines, n};
+    const bx_pack_result *r = NULL;
+    bx_status st = bx_pack(f->engine, f->cat, &order, o, &r);
+    if (st != BX_OK)
+        fail_msg("bx_pack: %s", bx_ctx_errmsg(f->ctx));
+    st = bx_validate(f->ctx, f->cat, &order, o, r);
+    if (st != BX_OK)
+        fail_msg("bx_validate: %s", bx_ctx_errmsg(f->ctx));
+    return r;
+}
+
+/* A 100 mm cube goes in the smaller of two boxes that hold it, at the
+ * origin; fill = 100^3 / 200^3 = 12.5 %. */
+static void test_smallest_box(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box boxes[] = {box("L", 300, 300, 300, 10000), box("S", 200, 200, 200, 10000)};
+    make(&f, boxes, 2);
+    bx_order_line l = line("cube", 1, 100, 100, 100, 500);
+    const bx_pack_result *r = pack(&f, &l, 1, NULL);
+    assert_int_equal(r->nboxes, 1);
+    assert_string_equal(r->boxes[0].box->box_id, "S");
+    assert_int_equal(r->boxes[0].inner_volume_mm3, 8000000);
+    assert_true(r->boxes[0].fill_pct > 12.49 && r->boxes[0].fill_pct < 12.51);
+    assert_int_equal(r->nplacements, 1);
+    assert_int_equal(r->placements[0].x_mm, 0);
+    assert_int_equal(r->placements[0].z_mm, 0);
+    assert_int_equal(r->lower_bound, 1);
+    assert_true(r->count_optimal);
+    done(&f);
+}
+
+/* Eight 100 mm cubes fill a 200 mm cube exactly (8 x 1e6 = 8e6 mm^3). */
+static void test_exact_fill(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box boxes[] = {box("S", 200, 200, 200, 10000), box("L", 400, 400, 400, 10000)};
+    make(&f, boxes, 2);
+    bx_order_line l = line("cube", 8, 100, 100, 100, 100);
+    const bx_pack_result *r = pack(&f, &l, 1, NULL);
+    assert_int_equal(r->nboxes, 1);
+    assert_string_equal(r->boxes[0].box->box_id, "S");
+    assert_true(r->boxes[0].fill_pct > 99.99);
+    done(&f);
+}
+
+/* Weight decides: 3 units of 4 kg, box payload 10 kg - 1 kg tare = 9 kg,
+ * so at most 2 per box: 2 boxes, and the bound says so too. */
+static void test_weight_limit(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box b = box("M", 500, 500, 500, 10000);
+    b.tare_g = 1000;
+    b.has |= BX_BOX_HAS_TARE;
+    make(&f, &b, 1);
+    bx_order_line l = line("iron", 3, 100, 100, 100, 4000);
+    const bx_pack_result *r = pack(&f, &l, 1, NULL);
+    assert_int_equal(r->nboxes, 2);
+    assert_int_equal(r->lower_bound, 2); /* ceil(12 kg / 9 kg) */
+    assert_int_equal(r->boxes[0].gross_weight_g + r->boxes[1].gross_weight_g, 12000 + 2000);
+    done(&f);
+}
+
+static void test_unpackable_reasons(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box boxes[] = {box("S", 200, 200, 200, 1000), box("T", 100, 100, 500, 1000)};
+    boxes[1].stock = 0;
+    boxes[1].has |= BX_BOX_HAS_STOCK;
+    make(&f, boxes, 2);
+    bx_order_line lines[] = {
+        line("pole", 1, 600, 10, 10, 10),   /* longer than any box */
+        line("anvil", 1, 50, 50, 50, 5000), /* fits S by size, not by weight */
+        line("rod", 2, 400, 50, 50, 100),   /* only T holds it: no stock */
+        line("ok", 1, 50, 50, 50, 100),
+    };
+    const bx_pack_result *r = pack(&f, lines, 4, NULL);
+    assert_int_equal(r->nboxes, 1);
+    assert_int_equal(r->nunpacked, 3);
+    assert_int_equal(r->unpacked[0].line, 0);
+    assert_int_equal(r->unpacked[0].reason, BX_UNPACKED_TOO_LARGE);
+    assert_int_equal(r->unpacked[1].reason, BX_UNPACKED_TOO_HEAVY);
+    assert_int_equal(r->unpacked[2].reason, BX_UNPACKED_OUT_OF_STOCK);
+    assert_int_equal(r->unpacked[2].units, 2);
+    done(&f);
+}
+
+/* Rotation rules: a 150 mm tall bottle in a 100 mm high box fits only
+ * lying down, which `upright` forbids. */
+static void test_rotation_rules(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box b = box("flat", 200, 200, 100, 10000);
+    make(&f, &b, 1);
+    bx_order_line l = line("bottle", 1, 50, 50, 150, 300);
+    l.rotation = BX_ROTATE_UPRIGHT;
+    const bx_pack_result *r = pack(&f, &l, 1, NULL);
+    assert_int_equal(r->nboxes, 0);
+    assert_int_equal(r->unpacked[0].reason, BX_UNPACKED_TOO_LARGE);
+    l.rotation = BX_ROTATE_ANY;
+    r = pack(&f, &l, 1, NULL);
+    assert_int_equal(r->nboxes, 1);
+    assert_int_equal(r->placements[0].h_mm, 50);
+    /* the override wins over the line's rule */
+    bx_pack_options o;
+    bx_pack_options_init(&o);
+    o.rotation_override = BX_ROTATE_FIXED;
+    r = pack(&f, &l, 1, &o);
+    assert_int_equal(r->nboxes, 0);
+    done(&f);
+}
+
+/* Two fragile 100 mm cubes in a box 100 x 100 x 200: stacking would put
+ * one on the other, so they need two boxes; not fragile, one. */
+static void test_fragile(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box b = box("tall", 100, 100, 200, 10000);
+    make(&f, &b, 1);
+    bx_order_line l = line("vase", 2, 100, 100, 100, 300);
+    l.rotation = BX_ROTATE_FIXED;
+    const bx_pack_result *r = pack(&f, &l, 1, NULL);
+    assert_int_equal(r->nboxes, 1);
+    l.fragile = true;
+    r = pack(&f, &l, 1, NULL);
+    assert_int_equal(r->nboxes, 2);
+    done(&f);
+}
+
+/* alone: each unit in its own box; group: together even when first fit
+ * by volume would split them. */
+static void test_alone_and_group(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box boxes[] = {box("S", 200, 200, 200, 10000), box("L", 400, 400, 400, 10000)};
+    make(&f, boxes, 2);
+    bx_order_line lines[] = {line("kettle", 2, 150, 150, 150, 1000), line("cup", 2, 50, 50, 50, 100)};
+    lines[0].alone = true;
+    const bx_pack_result *r = pack(&f, lines, 2, NULL);
+    /* two kettles alone in S each, cups in a third box (S) */
+    assert_int_equal(r->nboxes, 3);
+    for (size_t b = 0; b < r->nboxes; b++)
+        assert_string_equal(r->boxes[b].box->box_id, "S");
+
+    bx_order_line g[] = {line("a", 1, 190, 190, 100, 100), line("b", 1, 190, 190, 100, 100),
+                         line("c", 1, 190, 190, 100, 100)};
+    strcpy(g[0].group, "set");
+    strcpy(g[2].group, "set");
+    r = pack(&f, g, 3, NULL);
+    /* a and c share a box; everything fits one L anyway */
+    assert_int_equal(r->nboxes, 1);
+    done(&f);
+}
+
+/* Limited stock: one S left, so the second alone unit takes an L. */
+static void test_stock(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box boxes[] = {box("S", 200, 200, 200, 10000), box("L", 400, 400, 400, 10000)};
+    make(&f, boxes, 2);
+    bx_order_line l = line("kettle", 2, 150, 150, 150, 1000);
+    l.alone = true;
+    int64_t stock[2] = {1, -1};
+    bx_pack_options o;
+    bx_pack_options_init(&o);
+    o.stock = stock;
+    const bx_pack_result *r = pack(&f, &l, 1, &o);
+    assert_int_equal(r->nboxes, 2);
+    assert_string_equal(r->boxes[0].box->box_id, "S");
+    assert_string_equal(r->boxes[1].box->box_id, "L");
+    done(&f);
+}
+
+static void test_bad_calls(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box b = box("S", 200, 200, 200, 10000);
+    make(&f, &b, 1);
+    bx_order_line lines[] = {line("a", 1, 10, 10, 10, 1), line("b", 1, 10, 10, 10, 1)};
+    strcpy(lines[1].order_id, "O2");
+    bx_order order = {lines, 2};
+    const bx_pack_result *r;
+    assert_int_equal(bx_pack(f.engine, f.cat, &order, NULL, &r), BX_EINVAL);
+    order.nlines = 0;
+    assert_int_equal(bx_pack(f.engine, f.cat, &order, NULL, &r), BX_EINVAL);
+    lines[0].qty = 0; /* breaks the record rules */
+    order.nlines = 1;
+    assert_int_equal(bx_pack(f.engine, f.cat, &order, NULL, &r), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(f.ctx), "field 'qty'"));
+    lines[0].qty = 5;
+    bx_engine_limits lim = bx_engine_limits_default();
+    lim.max_units = 4;
+    bx_engine *small;
+    assert_int_equal(bx_engine_new(f.ctx, &small, &lim), BX_OK);
+    assert_int_equal(bx_pack(small, f.cat, &order, NULL, &r), BX_ELIMIT);
+    bx_engine_free(small);
+    bx_pack_options o;
+    bx_pack_options_init(&o);
+    o.objective = BX_OBJECTIVE_CO2E; /* without per-box figures */
+    assert_int_equal(bx_pack(f.engine, f.cat, &order, &o, &r), BX_EINVAL);
+    done(&f);
+}
+
+/* Orders of the demo set, packed twice: the second pass allocates nothing,
+ * and gives the same placements as a fresh engine. */
+static void test_no_allocation_when_warm(void **state)
+{
+    (void)state;
+    test_alloc ta;
+    bx_ctx *ctx = test_ctx_new(&ta, 0);
+    bx_catalog *cat;
+    assert_int_equal(bx_catalog_load(ctx, &cat, BOXCAR_SAMPLES "/catalogs/cn-express.csv", BX_FORMAT_AUTO), BX_OK);
+    bx_engine *e;
+    assert_int_equal(bx_engine_new(ctx, &e, NULL), BX_OK);
+    for (int pass = 0; pass < 2; pass++) {
+        bx_order_reader *or;
+        assert_int_equal(bx_order_reader_open(ctx, &or, BOXCAR_SAMPLES "/orders/demo.csv", BX_FORMAT_AUTO), BX_OK);
+        bx_order_batch b;
+        uint64_t packed_calls = 0;
+        while (bx_order_reader_next(or, &b) == BX_OK) {
+            bx_order order = {b.lines, b.nlines};
+            const bx_pack_result *r;
+            uint64_t before = ta.calls;
+            assert_int_equal(bx_pack(e, cat, &order, NULL, &r), BX_OK);
+            packed_calls += ta.calls - before;
+        }
+        bx_order_reader_close(or);
+        if (pass == 1)
+            assert_int_equal(packed_calls, 0);
+    }
+    bx_engine_free(e);
+    bx_catalog_free(cat);
+    bx_ctx_free(ctx);
+    assert_int_equal(ta.live_bytes, 0);
+}
+
+static void test_deterministic(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box boxes[] = {box("S", 200, 150, 100, 10000), box("M", 300, 200, 200, 10000),
+                      box("L", 400, 300, 300, 10000)};
+    make(&f, boxes, 3);
+    bx_order_line lines[] = {line("a", 7, 90, 60, 40, 100), line("b", 3, 150, 100, 80, 300),
+                             line("c", 5, 70, 70, 70, 200)};
+    const bx_pack_result *r = pack(&f, lines, 3, NULL);
+    size_t n = r->nplacements, nb = r->nboxes;
+    bx_placement *first = malloc(n * sizeof *first);
+    memcpy(first, r->placements, n * sizeof *first);
+    bx_engine *other;
+    assert_int_equal(bx_engine_new(f.ctx, &other, NULL), BX_OK);
+    bx_order order = {lines, 3};
+    const bx_pack_result *r2;
+    assert_int_equal(bx_pack(other, f.cat, &order, NULL, &r2), BX_OK);
+    assert_int_equal(r2->nboxes, nb);
+    assert_int_equal(r2->nplacements, n);
+    assert_memory_equal(r2->placements, first, n * sizeof *first);
+    bx_engine_free(other);
+    free(first);
+    done(&f);
+}
+
+/* Every allocation failure inside bx_pack returns BX_ENOMEM and leaks
+ * nothing. */
+static void test_pack_oom(void **state)
+{
+    (void)state;
+    bx_box boxes[] = {box("S", 200, 150, 100, 10000), box("L", 400, 300, 300, 10000)};
+    bx_order_line lines[] = {line("a", 9, 90, 60, 40, 100), line("b", 2, 150, 100, 80, 300)};
+    strcpy(lines[0].group, "g");
+    strcpy(lines[1].group, "g");
+    for (uint64_t n = 1;; n++) {
+        test_alloc ta;
+        bx_ctx *ctx = test_ctx_new(&ta, 0);
+        bx_catalog *cat;
+        assert_int_equal(bx_catalog_new(ctx, &cat, boxes, 2), BX_OK);
+        ta.fail_at = ta.calls + n;
+        bx_engine *e = NULL;
+        bx_status st = bx_engine_new(ctx, &e, NULL);
+        const bx_pack_result *r = NULL;
+        bx_order order = {lines, 2};
+        if (st == BX_OK)
+            st = bx_pack(e, cat, &order, NULL, &r);
+        bool failed = ta.failures > 0;
+        bx_engine_free(e);
+        bx_catalog_free(cat);
+        bx_ctx_free(ctx);
+        assert_int_equal(ta.live_bytes, 0);
+        if (!failed) {
+            assert_int_equal(st, BX_OK);
+            assert_true(n > 5);
+            break;
+        }
+        assert_int_equal(st, BX_ENOMEM);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_smallest_box),
+        cmocka_unit_test(test_exact_fill),
+        cmocka_unit_test(test_weight_limit),
+        cmocka_unit_test(test_unpackable_reasons),
+        cmocka_unit_test(test_rotation_rules),
+        cmocka_unit_test(test_fragile),
+        cmocka_unit_test(test_alone_and_group),
+        cmocka_unit_test(test_stock),
+        cmocka_unit_test(test_bad_calls),
+        cmocka_unit_test(test_no_allocation_when_warm),
+        cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_pack_oom),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

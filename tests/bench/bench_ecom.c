@@ -1,0 +1,478 @@
+/*
+ * bench_ecom.c: box choice and speed on 4,288 real e-commerce orders (the
+ * corpus of BoxPacker's EfficiencyTest), against BoxPacker and binpackingjs.
+ *
+ *   build/tests/bench/bench_ecom [DATA_DIR] [--mode upright|any] [--budget N]
+ *                                [--show K] [--export DIR]
+ *
+ * Every order is packed twice with the corpus' 4 box types: once with every
+ * item upright (BoxPacker's KeepFlat: the vertical axis d stays vertical) and
+ * once with any orientation (BestFit). Per mode it prints the boxes and
+ * total inner volume used, how many orders take more, fewer or as many boxes
+ * as BoxPacker (listing the first K that take more), the library's latency
+ * per order (measured around bx_pack alone), and how many results fail
+ * bx_validate (which must be none).
+ *
+ * --export DIR writes the corpus as boxcar files (ecom-boxes.csv,
+ * ecom-upright.csv, ecom-any.csv) into DIR, a scratch directory outside the
+ * repository, so that the command-line tool can be timed on it.
+ *
+ * Items that appear twice in one order (same item id, same size and mass in
+ * this corpus) are merged into one line with the summed quantity, as
+ * docs/formats.md asks; the packing problem is the same.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench_common.h"
+
+/* BoxPacker's total inner volume per mode (m^3, from
+ * peer_results_boxpacker.csv) and boxcar's targets. */
+#define REF_BOXPACKER_UPRIGHT_M3 54.72
+#define REF_BOXPACKER_ANY_M3 76.41
+#define TARGET_UPRIGHT_M3 50.0
+#define TARGET_ANY_M3 60.0
+
+typedef struct peer {
+    int64_t boxes, volume_mm3, units;
+    const char *box_ids; /* borrowed from the peer table; NULL if absent */
+} peer;
+
+typedef struct ecom_order {
+    const char *id;       /* borrowed from the items table */
+    size_t first, nlines; /* slice of the merged lines */
+    int64_t units;
+    peer bp[2], js[2];    /* per mode: 0 upright, 1 any */
+} ecom_order;
+
+typedef struct ecom_data {
+    bench_table boxes, items, bp, js;
+    bx_box box[16];
+    size_t nbox;
+    bx_order_line *lines;
+    size_t nlines;
+    ecom_order *orders;
+    size_t norders;
+    ecom_order **by_id;  /* orders sorted by id, for the peers' rows */
+} ecom_data;
+
+static const bx_rotation modes[2] = {BX_ROTATE_UPRIGHT, BX_ROTATE_ANY};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: bench_ecom [DATA_DIR] [--mode upright|any] [--budget N] [--show K]"
+               " [--export DIR]\n");
+}
+
+static int cmp_order_id(const void *a, const void *b)
+{
+    return strcmp((*(ecom_order *const *)a)->id, (*(ecom_order *const *)b)->id);
+}
+
+static ecom_order *find_order(const ecom_data *d, const char *id)
+{
+    ecom_order key = {.id = id}, *kp = &key;
+    ecom_order **hit = bsearch(&kp, d->by_id, d->norders, sizeof *d->by_id, cmp_order_id);
+    return hit ? *hit : NULL;
+}
+
+static bool load_boxes(ecom_data *d)
+{
+    if (d->boxes.nrows == 0 || d->boxes.nrows > sizeof d->box / sizeof d->box[0]) {
+        fprintf(stderr, "%s: expected 1..16 boxes\n", d->boxes.path);
+        return false;
+    }
+    for (size_t r = 0; r < d->boxes.nrows; r++) {
+        bool adjusted;
+        if (!bench_boxpacker_box(&d->boxes, r, &d->box[r], &adjusted))
+            return false;
+        if (adjusted)
+            fprintf(stderr, "%s:%llu: weight limits adjusted to boxcar's rules\n",
+                    d->boxes.path, (unsigned long long)d->boxes.lines[r]);
+    }
+    d->nbox = d->boxes.nrows;
+    return true;
+}
+
+/* One run of rows per order; repeated items of an order merged. */
+static bool load_orders(ecom_data *d)
+{
+    const bench_table *t = &d->items;
+    int cid = bench_col(t, "order_id");
+    if (cid < 0)
+        return false;
+    d->lines = calloc(t->nrows ? t->nrows : 1, sizeof *d->lines);
+    d->orders = calloc(t->nrows ? t->nrows : 1, sizeof *d->orders);
+    if (d->lines == NULL || d->orders == NULL)
+        return false;
+    ecom_order *cur = NULL;
+    for (size_t r = 0; r < t->nrows; r++) {
+        const char *id = bench_str(t, r, cid);
+        if (cur == NULL || strcmp(cur->id, id) != 0) {
+            cur = &d->orders[d->norders++];
+            cur->id = id;
+            cur->first = d->nlines;
+        }
+        bx_order_line l;
+        if (!bench_boxpacker_line(t, r, id, BX_ROTATE_UPRIGHT, &l))
+            return false;
+        cur->units += l.qty;
+        size_t k;
+        for (k = cur->first; k < d->nlines; k++)
+            if (strcmp(d->lines[k].item_id, l.item_id) == 0)
+                break;
+        if (k < d->nlines) {
+            bx_order_line *m = &d->lines[k];
+            if (m->l_mm != l.l_mm || m->w_mm != l.w_mm || m->h_mm != l.h_mm ||
+                m->weight_g != l.weight_g) {
+                fprintf(stderr, "%s:%llu: item '%s' repeats with another size or mass\n",
+                        t->path, (unsigned long long)t->lines[r], l.item_id);
+                return false;
+            }
+            m->qty += l.qty;
+        } else {
+            d->lines[d->nlines++] = l;
+            cur->nlines++;
+        }
+    }
+    d->by_id = malloc((d->norders ? d->norders : 1) * sizeof *d->by_id);
+    if (d->by_id == NULL)
+        return false;
+    for (size_t i = 0; i < d->norders; i++)
+        d->by_id[i] = &d->orders[i];
+    qsort(d->by_id, d->norders, sizeof *d->by_id, cmp_order_id);
+    for (size_t i = 1; i < d->norders; i++)
+        if (strcmp(d->by_id[i - 1]->id, d->by_id[i]->id) == 0) {
+            fprintf(stderr, "%s: order '%s' is not in one run of rows\n", t->path,
+                    d->by_id[i]->id);
+            return false;
+        }
+    return true;
+}
+
+static bool load_peer(ecom_data *d, const bench_table *t, bool boxpacker)
+{
+    int co = bench_col(t, "order_id"), cr = bench_col(t, "rotation"),
+        cb = bench_col(t, "n_boxes"), cv = bench_col(t, "total_inner_volume_mm3"),
+        cn = bench_col(t, "n_items"), ci = bench_col(t, "box_ids");
+    if (co < 0 || cr < 0 || cb < 0 || cv < 0 || cn < 0 || ci < 0)
+        return false;
+    for (size_t r = 0; r < t->nrows; r++) {
+        ecom_order *o = find_order(d, bench_str(t, r, co));
+        bx_rotation rot;
+        if (o == NULL || !bench_boxpacker_rotation(bench_str(t, r, cr), &rot)) {
+            fprintf(stderr, "%s:%llu: unknown order or rotation\n", t->path,
+                    (unsigned long long)t->lines[r]);
+            return false;
+        }
+        peer *p = boxpacker ? &o->bp[rot == BX_ROTATE_ANY] : &o->js[rot == BX_ROTATE_ANY];
+        if (!bench_int(t, r, cb, 0, INT32_MAX, &p->boxes) ||
+            !bench_int(t, r, cv, 0, INT64_MAX, &p->volume_mm3) ||
+            !bench_int(t, r, cn, 0, INT32_MAX, &p->units))
+            return false;
+        p->box_ids = bench_str(t, r, ci);
+        if (p->units != o->units) {
+            fprintf(stderr, "%s:%llu: %lld items, the corpus has %lld for order %s\n",
+                    t->path, (unsigned long long)t->lines[r], (long long)p->units,
+                    (long long)o->units, o->id);
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool load(ecom_data *d, const char *dir)
+{
+    char p[4096];
+    return bench_path(p, sizeof p, dir, "boxpacker/ecom_boxes.csv") &&
+           bench_table_load(p, &d->boxes) &&
+           bench_path(p, sizeof p, dir, "boxpacker/ecom_order_items.csv") &&
+           bench_table_load(p, &d->items) &&
+           bench_path(p, sizeof p, dir, "boxpacker/peer_results_boxpacker.csv") &&
+           bench_table_load(p, &d->bp) &&
+           bench_path(p, sizeof p, dir, "boxpacker/peer_results_binpackingjs.csv") &&
+           bench_table_load(p, &d->js) && load_boxes(d) && load_orders(d) &&
+           load_peer(d, &d->bp, true) && load_peer(d, &d->js, false);
+}
+
+static void set_rotation(ecom_data *d, bx_rotation rot)
+{
+    for (size_t i = 0; i < d->nlines; i++)
+        d->lines[i].rotation = rot;
+}
+
+/* ---- export ------------------------------------------------------------- */
+
+static int file_write(void *ud, const void *data, size_t size)
+{
+    return fwrite(data, 1, size, ud) == size ? 0 : -1;
+}
+
+static bool write_file(bx_ctx *ctx, const char *path, bx_record_kind kind,
+                       const void *records, size_t elem, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    if (f == NULL) {
+        perror(path);
+        return false;
+    }
+    bx_writer *w;
+    bool ok = bx_writer_open(ctx, &w, kind, BX_FORMAT_CSV, file_write, f, n) == BX_OK;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = bx_writer_put(w, (const char *)records + i * elem) == BX_OK;
+    if (ok)
+        ok = bx_writer_close(w) == BX_OK;
+    else
+        bx_writer_abort(w);
+    if (!ok)
+        fprintf(stderr, "%s: %s\n", path, bx_ctx_errmsg(ctx));
+    if (fclose(f) != 0) {
+        perror(path);
+        ok = false;
+    }
+    return ok;
+}
+
+static bool export_corpus(bx_ctx *ctx, ecom_data *d, const char *dir)
+{
+    char p[4096];
+    if (!bench_path(p, sizeof p, dir, "ecom-boxes.csv") ||
+        !write_file(ctx, p, BX_RECORD_BOX, d->box, sizeof d->box[0], d->nbox))
+        return false;
+    printf("wrote %s (%zu boxes)\n", p, d->nbox);
+    for (size_t m = 0; m < 2; m++) {
+        char name[64];
+        snprintf(name, sizeof name, "ecom-%s.csv", bx_rotation_name(modes[m]));
+        set_rotation(d, modes[m]);
+        if (!bench_path(p, sizeof p, dir, name) ||
+            !write_file(ctx, p, BX_RECORD_ORDER_LINE, d->lines, sizeof d->lines[0],
+                        d->nlines))
+            return false;
+        printf("wrote %s (%zu orders, %zu lines)\n", p, d->norders, d->nlines);
+    }
+    return true;
+}
+
+/* ---- packing ------------------------------------------------------------ */
+
+typedef struct mode_stats {
+    size_t boxes, units, unpacked, invalid, optimal;
+    int64_t volume_mm3, bp_volume_mm3, js_volume_mm3;
+    int64_t bp_boxes, js_boxes;
+    size_t more, fewer, equal, equal_less_volume, equal_more_volume;
+    size_t js_more, js_fewer;
+    double pack_s, validate_s;
+    double *lat_us;
+} mode_stats;
+
+static void box_ids(const bx_pack_result *res, char *buf, size_t size)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t b = 0; b < res->nboxes && len < size; b++) {
+        int n = snprintf(buf + len, size - len, "%s%s", b ? ";" : "", res->boxes[b].box->box_id);
+        if (n < 0)
+            break;
+        len += (size_t)n;
+    }
+}
+
+static bool run_mode(bx_ctx *ctx, bx_engine *eng, const bx_catalog *cat, ecom_data *d,
+                     size_t m, uint64_t budget, size_t show, mode_stats *s)
+{
+    bx_pack_options opt;
+    bx_pack_options_init(&opt);
+    opt.budget = budget;
+    set_rotation(d, modes[m]);
+    s->lat_us = malloc((d->norders ? d->norders : 1) * sizeof *s->lat_us);
+    if (s->lat_us == NULL)
+        return false;
+    size_t shown = 0;
+    for (size_t i = 0; i < d->norders; i++) {
+        const ecom_order *o = &d->orders[i];
+        bx_order order = {d->lines + o->first, o->nlines};
+        const bx_pack_result *res;
+        double t0 = bench_now_s();
+        bx_status st = bx_pack(eng, cat, &order, &opt, &res);
+        double dt = bench_now_s() - t0;
+        if (st != BX_OK) {
+            fprintf(stderr, "order %s: bx_pack: %s\n", o->id, bx_ctx_errmsg(ctx));
+            return false;
+        }
+        s->lat_us[i] = dt * 1e6;
+        s->pack_s += dt;
+        t0 = bench_now_s();
+        if (bx_validate(ctx, cat, &order, &opt, res) != BX_OK) {
+            if (s->invalid++ < 5)
+                fprintf(stderr, "order %s (%s): invalid result: %s\n", o->id,
+                        bx_rotation_name(modes[m]), bx_ctx_errmsg(ctx));
+        }
+        s->validate_s += bench_now_s() - t0;
+
+        const peer *bp = &o->bp[m], *js = &o->js[m];
+        size_t unpacked = 0;
+        for (size_t u = 0; u < res->nunpacked; u++)
+            unpacked += res->unpacked[u].units;
+        s->boxes += res->nboxes;
+        s->units += (size_t)o->units;
+        s->unpacked += unpacked;
+        s->optimal += res->count_optimal;
+        s->volume_mm3 += res->total_inner_volume_mm3;
+        s->bp_boxes += bp->boxes;
+        s->bp_volume_mm3 += bp->volume_mm3;
+        s->js_boxes += js->boxes;
+        s->js_volume_mm3 += js->volume_mm3;
+        s->js_more += (int64_t)res->nboxes > js->boxes;
+        s->js_fewer += (int64_t)res->nboxes < js->boxes;
+        if ((int64_t)res->nboxes > bp->boxes) {
+            s->more++;
+            if (shown++ < show) {
+                char ids[256];
+                box_ids(res, ids, sizeof ids);
+                printf("  more boxes than BoxPacker: order %s, %lld units in %zu lines: "
+                       "boxcar %zu (%s; %.4f m3; bound %u; %zu units unpacked), "
+                       "BoxPacker %lld (%s; %.4f m3)\n",
+                       o->id, (long long)o->units, o->nlines, res->nboxes, ids,
+                       (double)res->total_inner_volume_mm3 / 1e9, res->lower_bound,
+                       unpacked, (long long)bp->boxes, bp->box_ids ? bp->box_ids : "?",
+                       (double)bp->volume_mm3 / 1e9);
+            }
+        } else if ((int64_t)res->nboxes < bp->boxes) {
+            s->fewer++;
+        } else {
+            s->equal++;
+            s->equal_less_volume += res->total_inner_volume_mm3 < bp->volume_mm3;
+            s->equal_more_volume += res->total_inner_volume_mm3 > bp->volume_mm3;
+        }
+    }
+    return true;
+}
+
+static void report_mode(const ecom_data *d, size_t m, mode_stats *s, uint64_t budget)
+{
+    bx_rotation rot = modes[m];
+    double ref = rot == BX_ROTATE_UPRIGHT ? REF_BOXPACKER_UPRIGHT_M3 : REF_BOXPACKER_ANY_M3;
+    double target = rot == BX_ROTATE_UPRIGHT ? TARGET_UPRIGHT_M3 : TARGET_ANY_M3;
+    double vol = (double)s->volume_mm3 / 1e9;
+    printf("mode %s (BoxPacker %s), %zu orders, %zu units, budget %llu%s\n",
+           bx_rotation_name(rot), bench_boxpacker_mode(rot), d->norders, s->units,
+           (unsigned long long)budget, budget ? "" : " (engine default)");
+    printf("  boxes:        boxcar %zu, BoxPacker %lld, binpackingjs %lld; boxcar at its lower "
+           "bound in %zu orders\n",
+           s->boxes, (long long)s->bp_boxes, (long long)s->js_boxes, s->optimal);
+    printf("  inner volume: boxcar %.2f m3, BoxPacker %.2f m3 (quoted %.2f), binpackingjs "
+           "%.2f m3; target <= %.0f m3: %s\n",
+           vol, (double)s->bp_volume_mm3 / 1e9, ref, (double)s->js_volume_mm3 / 1e9, target,
+           vol <= target ? "met" : "NOT met");
+    printf("  vs BoxPacker: %zu orders with more boxes, %zu fewer, %zu equal (of which %zu "
+           "in less inner volume, %zu in more)\n",
+           s->more, s->fewer, s->equal, s->equal_less_volume, s->equal_more_volume);
+    printf("  vs binpackingjs: %zu orders with more boxes, %zu fewer\n", s->js_more,
+           s->js_fewer);
+    double total = s->pack_s;
+    double p50 = bench_quantile(s->lat_us, d->norders, 0.50);
+    double p99 = bench_quantile(s->lat_us, d->norders, 0.99);
+    double max = bench_quantile(s->lat_us, d->norders, 1.0);
+    printf("  latency in bx_pack: p50 %.1f us, p99 %.1f us, max %.1f us; all orders %.3f s "
+           "(validation another %.3f s)\n",
+           p50, p99, max, total, s->validate_s);
+    printf("  units unpacked: %zu; validation failures: %zu\n", s->unpacked, s->invalid);
+}
+
+int main(int argc, char **argv)
+{
+    const char *dir_arg = NULL, *export_dir = NULL;
+    uint64_t budget = 0;
+    size_t show = 5;
+    bool run[2] = {true, true};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(a, "--mode") == 0 && i + 1 < argc) {
+            bx_rotation r;
+            if (bx_rotation_parse(argv[++i], &r) != BX_OK || r == BX_ROTATE_FIXED) {
+                fprintf(stderr, "bench_ecom: --mode upright or any\n");
+                return 2;
+            }
+            run[0] = r == BX_ROTATE_UPRIGHT;
+            run[1] = r == BX_ROTATE_ANY;
+        } else if (strcmp(a, "--budget") == 0 && i + 1 < argc) {
+            char *end;
+            budget = strtoull(argv[++i], &end, 10);
+            if (*end != '\0') {
+                fprintf(stderr, "bench_ecom: bad budget '%s'\n", argv[i]);
+                return 2;
+            }
+        } else if (strcmp(a, "--show") == 0 && i + 1 < argc) {
+            show = strtoul(argv[++i], NULL, 10);
+        } else if (strcmp(a, "--export") == 0 && i + 1 < argc) {
+            export_dir = argv[++i];
+        } else if (a[0] != '-' && dir_arg == NULL) {
+            dir_arg = a;
+        } else {
+            usage(stderr);
+            return 2;
+        }
+    }
+    const char *dir = bench_data_dir(dir_arg);
+    static const char *const files[] = {"boxpacker/ecom_boxes.csv",
+                                        "boxpacker/ecom_order_items.csv",
+                                        "boxpacker/peer_results_boxpacker.csv",
+                                        "boxpacker/peer_results_binpackingjs.csv", NULL};
+    if (!bench_data_present("bench_ecom", dir, files)) {
+        printf("bench_ecom: skipped (no BoxPacker data; give its directory as the first "
+               "argument)\n");
+        return 0;
+    }
+    ecom_data d = {0};
+    bx_ctx *ctx = NULL;
+    bx_engine *eng = NULL;
+    bx_catalog *cat = NULL;
+    mode_stats st[2] = {{0}, {0}};
+    int rc = 1;
+    if (!load(&d, dir))
+        goto out;
+    if (bx_ctx_new(&ctx, NULL, NULL) != BX_OK ||
+        bx_engine_new(ctx, &eng, NULL) != BX_OK ||
+        bx_catalog_new(ctx, &cat, d.box, d.nbox) != BX_OK) {
+        fprintf(stderr, "bench_ecom: %s\n", ctx ? bx_ctx_errmsg(ctx) : "out of memory");
+        goto out;
+    }
+    printf("boxcar %s: %zu orders (%zu lines after merging repeated items), %zu box types\n",
+           bx_version(), d.norders, d.nlines, d.nbox);
+    if (export_dir != NULL && !export_corpus(ctx, &d, export_dir))
+        goto out;
+    size_t invalid = 0;
+    for (size_t m = 0; m < 2; m++) {
+        if (!run[m])
+            continue;
+        if (!run_mode(ctx, eng, cat, &d, m, budget, show, &st[m]))
+            goto out;
+        report_mode(&d, m, &st[m], budget);
+        invalid += st[m].invalid;
+    }
+    const char *x = export_dir ? export_dir : "DIR";
+    printf("command-line speed (both modes, target <= 0.5 s)%s:\n"
+           "  time sh -c 'build/cli/boxcar pack --catalog %s/ecom-boxes.csv --orders "
+           "%s/ecom-upright.csv -o /dev/null && build/cli/boxcar pack --catalog "
+           "%s/ecom-boxes.csv --orders %s/ecom-any.csv -o /dev/null'\n",
+           export_dir ? "" : " (write the files first with --export DIR)", x, x, x, x);
+    rc = invalid ? 1 : 0;
+out:
+    for (size_t m = 0; m < 2; m++)
+        free(st[m].lat_us);
+    bx_catalog_free(cat);
+    bx_engine_free(eng);
+    bx_ctx_free(ctx);
+    free(d.lines);
+    free(d.orders);
+    free(d.by_id);
+    bench_table_free(&d.boxes);
+    bench_table_free(&d.items);
+    bench_table_free(&d.bp);
+    bench_table_free(&d.js);
+    return rc;
+}

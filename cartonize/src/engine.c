@@ -603,9 +603,9 @@ static bx_status prepare(bx_engine *e, const bx_catalog *cat, const bx_order *or
         if ((st = raise_floor(e)) != BX_OK)
             return st;
     }
-    if (e->unit_cap > e->idx_cap / 5 || e->idx == NULL) {
+    if (e->unit_cap > e->idx_cap / PK_LISTS || e->idx == NULL) {
         uint32_t cap = e->idx_cap;
-        if ((st = grow32(e->ctx, &e->idx, &cap, (size_t)e->unit_cap * 5, sizeof *e->idx)) != BX_OK)
+        if ((st = grow32(e->ctx, &e->idx, &cap, (size_t)e->unit_cap * PK_LISTS, sizeof *e->idx)) != BX_OK)
             return st;
         e->idx_cap = cap;
     }

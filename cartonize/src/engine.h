@@ -8,6 +8,8 @@
 #include "pack_internal.h"
 
 #define PK_ORDERINGS 6
+/* unit index lists of unit_cap entries each (see search.c) */
+#define PK_LISTS 7
 
 struct bx_engine {
     bx_ctx *ctx;
@@ -18,7 +20,7 @@ struct bx_engine {
     uint32_t nunits, unit_cap;
     uint32_t bin_floor;  /* see pk_bin_reserve */
     int32_t ngroups;
-    uint32_t *idx;       /* unit index lists: 4 * unit_cap */
+    uint32_t *idx;       /* PK_LISTS unit index lists of unit_cap entries */
     uint32_t idx_cap;
     uint8_t *state;      /* per unit: 0 free, 1 packed, 2 unpacked */
     uint32_t state_cap;

@@ -269,11 +269,18 @@ static bool inside_item(const pk_item *it, const pk_point *p)
            p->z >= it->z && p->z < it->z + it->h;
 }
 
+/* Points are checked for repeats among the most recent ones only: the
+ * corners and projections of one item mostly repeat each other and those
+ * of its neighbours, and a full scan made adding points cost more than
+ * trying them. A rare older repeat costs one extra evaluation. */
+#define PK_DEDUP_WINDOW 48u
+
 static void add_point(pk_bin *b, int32_t x, int32_t y, int32_t z)
 {
     if (x >= b->L || y >= b->W || z >= b->H)
         return;
-    for (uint32_t i = 0; i < b->npoints; i++)
+    uint32_t from = b->npoints > PK_DEDUP_WINDOW ? b->npoints - PK_DEDUP_WINDOW : 0;
+    for (uint32_t i = from; i < b->npoints; i++)
         if (b->points[i].x == x && b->points[i].y == y && b->points[i].z == z)
             return;
     if (b->npoints < b->pcap)

@@ -83,7 +83,8 @@ static void sort_units(const pk_unit *units, int ord, uint32_t *a, uint32_t *tmp
 }
 
 /* The engine's index lists: [0] input, [1] sorted, [2] sort scratch,
- * [3] a bin's contents, [4] bins by weight. Each holds unit_cap entries. */
+ * [3] a bin's contents, [4] bins by weight, [5] the best first-fit
+ * sequence, [6] a perturbed sequence. Each holds unit_cap entries. */
 static uint32_t *list(bx_engine *e, int k)
 {
     return e->idx + (size_t)k * e->unit_cap;
@@ -329,6 +330,16 @@ static int64_t total_volume(const bx_engine *e, const pk_bins *s)
     return t;
 }
 
+static double spread(const pk_bins *s)
+{
+    double t = 0.0;
+    for (uint32_t i = 0; i < s->nbins; i++) {
+        double f = (double)s->bins[i].volume / ((double)s->bins[i].L * s->bins[i].W * s->bins[i].H);
+        t += f * f;
+    }
+    return t;
+}
+
 static bool improves(const bx_engine *e, const pk_bins *a, const pk_bins *b)
 {
     if (a->nleft != b->nleft)
@@ -338,7 +349,12 @@ static bool improves(const bx_engine *e, const pk_bins *a, const pk_bins *b)
     double ma = total_measure(e, a), mb = total_measure(e, b);
     if (ma != mb)
         return ma < mb;
-    return total_volume(e, a) < total_volume(e, b);
+    int64_t va = total_volume(e, a), vb = total_volume(e, b);
+    if (va != vb)
+        return va < vb;
+    /* Same boxes: prefer the more uneven load (a larger sum of squared
+     * fills), whose emptiest bin is the easiest to eliminate. */
+    return spread(a) > spread(b);
 }
 
 /* ---- bin elimination ------------------------------------------------------- */
@@ -397,6 +413,10 @@ static int eliminate(bx_engine *e, pk_bins *s, uint32_t victim)
     pk_bin *v = &c->bins[victim];
     if (v->closed)
         return 0;
+    /* A group moves as one or not at all: leave bins holding one alone. */
+    for (uint32_t i = 0; i < v->nitems; i++)
+        if (e->units[v->items[i].unit].group >= 0)
+            return 0;
     /* Move the victim's units, biggest first. */
     uint32_t n = v->nitems;
     uint32_t *moving = list(e, 0);
@@ -514,6 +534,24 @@ static int fit_fixed(bx_engine *e, pk_bins *s, const uint32_t *sorted, uint32_t 
     return 1;
 }
 
+/* Remove bins that hold nothing, keeping the others' order; the removed
+ * bins' arrays stay at the end for reuse. */
+static void drop_empty(pk_bins *s)
+{
+    uint32_t keep = 0;
+    for (uint32_t b = 0; b < s->nbins; b++) {
+        if (s->bins[b].nitems == 0)
+            continue;
+        if (b != keep) {
+            pk_bin t = s->bins[keep];
+            s->bins[keep] = s->bins[b];
+            s->bins[b] = t;
+        }
+        keep++;
+    }
+    s->nbins = keep;
+}
+
 typedef struct combo {
     double measure;
     uint8_t box[PK_RESIZE_MAX]; /* ranks, non-decreasing */
@@ -611,11 +649,74 @@ static bx_status resize(bx_engine *e, pk_bins *s)
             int r = fit_fixed(e, &e->cur, sorted, n, (pk_merit)(a % PK_MERIT_COUNT));
             if (r < 0)
                 return BX_ENOMEM;
-            if (r == 1)
+            if (r == 1) {
+                drop_empty(&e->cur); /* first fit may not need them all */
                 return pk_bins_copy(e->ctx, s, &e->cur);
+            }
         }
     }
     return BX_OK;
+}
+
+/* ---- perturbation -------------------------------------------------------- */
+
+/* Deterministic pseudo-random numbers (xorshift64*), seeded per call. */
+static uint64_t next_rand(uint64_t *x)
+{
+    *x ^= *x >> 12;
+    *x ^= *x << 25;
+    *x ^= *x >> 27;
+    return *x * UINT64_C(2685821657736338717);
+}
+
+/* Local search over first-fit sequences: swap a few units of the best
+ * sequence (list 5), run first fit again, keep the result when it is
+ * better. It uses whatever work the budget has left, which is where a
+ * large budget (batch work, --budget) buys better packings. */
+static bx_status perturb(bx_engine *e, uint32_t n, uint32_t lb, int policy, pk_merit merit)
+{
+    if (n < 2)
+        return BX_OK;
+    uint32_t *best_seq = list(e, 5), *seq = list(e, 6);
+    uint64_t x = UINT64_C(0x9E3779B97F4A7C15) ^ ((uint64_t)n << 32) ^ e->work.used;
+    uint32_t stale = 0;
+    while (!pk_out_of_work(&e->work) && e->best.nbins > lb && stale < 64 * n) {
+        memcpy(seq, best_seq, (size_t)n * sizeof *seq);
+        /* 1 to 3 swaps, of units near each other or anywhere */
+        uint32_t swaps = 1 + (uint32_t)(next_rand(&x) % 3);
+        for (uint32_t k = 0; k < swaps; k++) {
+            uint32_t i = (uint32_t)(next_rand(&x) % n);
+            uint32_t j = next_rand(&x) & 1 ? (uint32_t)(next_rand(&x) % n)
+                                           : (i + 1 + (uint32_t)(next_rand(&x) % 4)) % n;
+            uint32_t t = seq[i];
+            seq[i] = seq[j];
+            seq[j] = t;
+        }
+        bx_status st = pk_bins_copy(e->ctx, &e->cur, &e->seed);
+        if (st == BX_OK)
+            st = first_fit(e, &e->cur, seq, n, merit, policy);
+        if (st != BX_OK)
+            return st;
+        /* Accept equal results too: a plateau walk keeps the search moving. */
+        if (improves(e, &e->cur, &e->best) || !improves(e, &e->best, &e->cur)) {
+            bool better = improves(e, &e->cur, &e->best);
+            if ((st = pk_bins_copy(e->ctx, &e->best, &e->cur)) != BX_OK)
+                return st;
+            memcpy(best_seq, seq, (size_t)n * sizeof *seq);
+            stale = better ? 0 : stale + 1;
+        } else {
+            stale++;
+        }
+    }
+    return BX_OK;
+}
+
+/* The budget a phase may use up to: num/den of what is left. */
+static uint64_t phase_budget(const pk_work *w, uint64_t budget, uint64_t num, uint64_t den)
+{
+    if (w->used >= budget)
+        return budget;
+    return w->used + (budget - w->used) / den * num;
 }
 
 /* ---- the search ---------------------------------------------------------------- */
@@ -690,34 +791,46 @@ bx_status pk_search(bx_engine *e)
         lb += closed;
     }
     bool have = false;
+    int best_policy = 0, best_merit = 0;
+    uint32_t *best_seq = list(e, 5);
     for (int pass = 0; pass < 2 * PK_ORDERINGS * PK_MERIT_COUNT; pass++) {
-        int policy = pass / (PK_ORDERINGS * PK_MERIT_COUNT);
-        int ord = pass / PK_MERIT_COUNT % PK_ORDERINGS;
-        int m = pass % PK_MERIT_COUNT;
-        {
-            if (have && (pk_out_of_work(&e->work) || e->best.nbins <= lb))
-                break;
-            uint32_t *sorted = list(e, 1);
-            n = 0;
-            for (uint32_t u = 0; u < e->nunits; u++)
-                if (e->state[u] == 0)
-                    sorted[n++] = u;
-            sort_units(e->units, ord, sorted, list(e, 2), n);
-            if ((st = pk_bins_copy(e->ctx, &e->cur, &e->seed)) != BX_OK)
+        /* both box-opening policies early, then every ordering and merit */
+        int policy = pass % 2;
+        int ord = pass / 2 / PK_MERIT_COUNT;
+        int m = pass / 2 % PK_MERIT_COUNT;
+        if (have && (pk_out_of_work(&e->work) || e->best.nbins <= lb))
+            break;
+        uint32_t *sorted = list(e, 1);
+        memcpy(sorted, free_units, (size_t)n * sizeof *sorted);
+        sort_units(e->units, ord, sorted, list(e, 2), n);
+        if ((st = pk_bins_copy(e->ctx, &e->cur, &e->seed)) != BX_OK)
+            return st;
+        if ((st = first_fit(e, &e->cur, sorted, n, (pk_merit)m, policy)) != BX_OK)
+            return st;
+        if (!have || improves(e, &e->cur, &e->best)) {
+            if ((st = pk_bins_copy(e->ctx, &e->best, &e->cur)) != BX_OK)
                 return st;
-            if ((st = first_fit(e, &e->cur, sorted, n, (pk_merit)m, policy)) != BX_OK)
-                return st;
-            if (!have || improves(e, &e->cur, &e->best)) {
-                if ((st = pk_bins_copy(e->ctx, &e->best, &e->cur)) != BX_OK)
-                    return st;
-                have = true;
-            }
+            memcpy(best_seq, sorted, (size_t)n * sizeof *sorted);
+            best_policy = policy;
+            best_merit = m;
+            have = true;
         }
     }
-
-    /* 3. to 5. */
-    if ((st = eliminate_bins(e, &e->best, lb)) != BX_OK)
+    /* The improvement phases share what work is left: perturbation may
+     * take half, elimination two thirds of the rest, and shrinking and
+     * resizing (which save volume) keep the remainder. */
+    uint64_t budget = e->work.budget;
+    e->work.budget = phase_budget(&e->work, budget, 1, 2);
+    st = perturb(e, n, lb, best_policy, (pk_merit)best_merit);
+    e->work.budget = budget;
+    if (st != BX_OK)
         return st;
+    e->work.budget = phase_budget(&e->work, budget, 2, 3);
+    st = eliminate_bins(e, &e->best, lb);
+    e->work.budget = budget;
+    if (st != BX_OK)
+        return st;
+
     if ((st = shrink(e, &e->best)) != BX_OK)
         return st;
     return resize(e, &e->best);

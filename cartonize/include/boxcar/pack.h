@@ -57,7 +57,7 @@ typedef struct bx_engine_limits {
 /* Work is counted in placement evaluations (one candidate position tried
  * for one unit in one orientation). The default keeps a typical e-commerce
  * order well under a millisecond. */
-#define BX_DEFAULT_BUDGET UINT64_C(200000)
+#define BX_DEFAULT_BUDGET UINT64_C(60000)
 
 BX_API bx_engine_limits bx_engine_limits_default(void);
 

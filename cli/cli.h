@@ -44,5 +44,6 @@ int parse_kind(const char *s, bx_record_kind *out);
 
 int cmd_check(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
+int cmd_pack(int argc, char **argv);
 
 #endif

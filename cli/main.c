@@ -11,6 +11,7 @@ static const struct command {
     int (*run)(int argc, char **argv);
     const char *summary;
 } commands[] = {
+    {"pack", cmd_pack, "choose boxes for orders and say where each item goes"},
     {"check", cmd_check, "validate catalogs and orders, reporting every problem"},
     {"convert", cmd_convert, "convert catalogs and orders between CSV, JSON and CBOR"},
 };

@@ -7,6 +7,17 @@
  * It stops at the first defect and names it: order id, box sequence number
  * (1-based, in result order) with its box id, and units as item id and
  * unit index (0-based, as in bx_placement.unit).
+ *
+ * Besides what pack.h lists, it holds a result to what the header implies:
+ * the boxes' slices partition placements[] and none is empty; a box's
+ * slice is its load order, so load_seq is 1, 2, ... along the slice; the
+ * figures of each box and the totals add up (objective_total too, where
+ * the measure is defined by the catalog or the options); lower_bound is at
+ * most nboxes and count_optimal says whether they are equal. An unpacked
+ * reason must be true of the unit on its own (see check_unpacked), and a
+ * group given up as "group does not fit one box" has no unit placed.
+ * "Above a fragile unit" means anywhere above its top over its footprint
+ * (positive area), not only resting on it.
  */
 #include <math.h>
 #include <stdarg.h>

@@ -16,5 +16,6 @@
 #include "boxcar/outfile.h"
 #include "boxcar/orders.h"
 #include "boxcar/pack.h"
+#include "boxcar/pack_io.h"
 
 #endif

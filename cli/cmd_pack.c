@@ -1,0 +1,525 @@
+/*
+ * cmd_pack.c: `boxcar pack`: choose boxes for a batch of orders and say
+ * where every unit goes.
+ *
+ * Orders stream through one engine, one at a time. An order with a bad
+ * line is reported, written to the output as a failed order and skipped;
+ * the batch goes on and the exit code says so (3). Outputs go to temporary
+ * files renamed into place at the end, so a run that fails leaves the old
+ * files (or none) behind, never half of a new one. SVG pictures are each
+ * written whole, one file per box.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "boxcar/pack_io.h"
+#include "cli.h"
+
+static void pack_help(void)
+{
+    printf("usage: boxcar pack [--catalog FILE] --orders FILE [--rotation any|upright|fixed]\n"
+           "                   [--objective boxes|volume|material|cost|co2e] [--budget N]\n"
+           "                   [--format table|csv|json|cbor] [-o FILE]\n"
+           "                   [--placements FILE] [--svg DIR] [--check]\n"
+           "\n"
+           "Pack each order of the order file into the fewest boxes of the catalog,\n"
+           "then the least of the objective, and write one result per order.\n"
+           "\n"
+           "  --catalog FILE     box catalog (default: the cn-express carton series)\n"
+           "  --orders FILE      orders, CSV, JSON or CBOR (lines of an order adjacent)\n"
+           "  --rotation R       apply R to every line instead of each line's own rule\n"
+           "  --objective O      what to minimise after the box count (default boxes)\n"
+           "  --budget N         work per order in placement evaluations\n"
+           "                     (default %" PRIu64 "; a larger budget may find better)\n"
+           "  --format F         table (default), csv (one row per box), json (JSON\n"
+           "                     Lines, one object per order) or cbor (a CBOR sequence);\n"
+           "                     with -o the default comes from the file's extension\n"
+           "  -o, --output FILE  write there instead of standard output\n"
+           "                     (cbor needs -o when standard output is a terminal)\n"
+           "  --placements FILE  CSV of every unit's box, position and size\n"
+           "  --svg DIR          one picture per box: DIR/<order>-<box>.svg\n"
+           "  --check            validate every result independently; fail if any is wrong\n"
+           "\n"
+           "Units that fit no box are listed with a reason; that is not an error.\n"
+           "Exit: 0 every order was read and packed, 3 some orders had bad input\n"
+           "      (the others are packed and written), 1 runtime failure or --check\n"
+           "      found a wrong result (nothing written), 2 usage error.\n",
+           BX_DEFAULT_BUDGET);
+}
+
+/* ---- diagnostics and progress ------------------------------------------- */
+
+typedef struct progress {
+    bool enabled;
+    bool drawn;
+    struct timespec start, last;
+} progress;
+
+typedef struct pack_diags {
+    cli_diags cd;
+    unsigned long errors; /* errors the printer has seen */
+    progress *bar;
+} pack_diags;
+
+static double seconds_between(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) * 1e-9;
+}
+
+static void progress_clear(progress *p)
+{
+    if (p->drawn) {
+        fputs("\r                                                            \r", stderr);
+        p->drawn = false;
+    }
+}
+
+/* Redrawn at most ten times a second, and only for batches long enough to
+ * wait for: the check costs one clock read per order. */
+static void progress_tick(progress *p, uint64_t done)
+{
+    if (!p->enabled || done <= 200)
+        return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (p->drawn && seconds_between(&p->last, &now) < 0.1)
+        return;
+    p->last = now;
+    double s = seconds_between(&p->start, &now);
+    fprintf(stderr, "\rboxcar pack: %" PRIu64 " orders, %.0f orders/s   ", done,
+            s > 0 ? (double)done / s : 0.0);
+    p->drawn = true;
+}
+
+static void diag(void *ud, const bx_diag *d)
+{
+    pack_diags *pd = ud;
+    progress_clear(pd->bar);
+    if (d->severity == BX_SEV_ERROR)
+        pd->errors++;
+    cli_diag_print(&pd->cd, d);
+}
+
+/* ---- outputs ------------------------------------------------------------ */
+
+static int stdout_write(void *ud, const void *data, size_t size)
+{
+    (void)ud;
+    return fwrite(data, 1, size, stdout) == size ? 0 : -1;
+}
+
+/* A file (written whole at commit) or standard output. */
+typedef struct sink {
+    bx_outfile *file;
+    bx_write_fn write;
+    void *ud;
+} sink;
+
+static bx_status sink_open(bx_ctx *ctx, sink *s, const char *path)
+{
+    s->file = NULL;
+    if (path == NULL) {
+        s->write = stdout_write;
+        s->ud = NULL;
+        return BX_OK;
+    }
+    s->write = bx_outfile_write;
+    bx_status st = bx_outfile_open(ctx, &s->file, path);
+    s->ud = s->file;
+    return st;
+}
+
+/* Standard output's failure is the CLI's own: it is printed here and
+ * *printed set, since the context holds no message for it. */
+static bx_status sink_commit(sink *s, bool *printed)
+{
+    if (s->write == NULL)
+        return BX_OK;
+    s->write = NULL;
+    if (s->file == NULL) {
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            fprintf(stderr, "boxcar pack: writing to standard output failed\n");
+            *printed = true;
+            return BX_EIO;
+        }
+        return BX_OK;
+    }
+    bx_outfile *f = s->file;
+    s->file = NULL;
+    return bx_outfile_commit(f);
+}
+
+static void sink_abort(sink *s)
+{
+    bx_outfile_abort(s->file);
+    s->file = NULL;
+    s->write = NULL;
+}
+
+/* The order id as a file name: letters, digits, '.', '_', '-' and UTF-8
+ * stay; anything else (a '/', '#', a space) becomes '_', and then an FNV-1a
+ * hash of the real id is added so that "A#1" and "A_1" do not collide. */
+static void file_stem(const char *id, char *out, size_t size)
+{
+    size_t n = 0;
+    bool changed = false;
+    uint32_t h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)id; *p != '\0' && n + 1 < size; p++) {
+        unsigned char c = *p;
+        h = (h ^ c) * 16777619u;
+        bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                    (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+                    (c == '.' && n > 0) || c >= 0x80;
+        out[n++] = keep ? (char)c : '_';
+        changed |= !keep;
+    }
+    out[n] = '\0';
+    if (changed && n + 10 < size)
+        snprintf(out + n, size - n, "_%08" PRIx32, h);
+}
+
+static bx_status write_svgs(bx_ctx *ctx, const char *dir, const bx_order *order,
+                            const bx_pack_result *res, bool *printed)
+{
+    char stem[3 * BX_ID_MAX];
+    file_stem(order->lines[0].order_id, stem, sizeof stem);
+    for (size_t b = 0; b < res->nboxes; b++) {
+        char path[4096];
+        int n = snprintf(path, sizeof path, "%s/%s-%zu.svg", dir, stem, b + 1);
+        if (n < 0 || (size_t)n >= sizeof path) {
+            fprintf(stderr, "boxcar pack: --svg: directory name too long\n");
+            *printed = true;
+            return BX_EIO;
+        }
+        bx_outfile *f = NULL;
+        bx_status st = bx_outfile_open(ctx, &f, path);
+        if (st == BX_OK)
+            st = bx_pack_svg(ctx, order, res, b, bx_outfile_write, f);
+        if (st == BX_ELIMIT) {
+            /* a box too full to draw is no reason to stop the batch */
+            fprintf(stderr, "warning: %s\n", bx_ctx_errmsg(ctx));
+            bx_outfile_abort(f);
+            continue;
+        }
+        if (st != BX_OK) {
+            bx_outfile_abort(f);
+            return st;
+        }
+        if ((st = bx_outfile_commit(f)) != BX_OK)
+            return st;
+    }
+    return BX_OK;
+}
+
+static bx_status make_dir(const char *dir, bool *printed)
+{
+    struct stat sb;
+    if (mkdir(dir, 0777) == 0 || (errno == EEXIST && stat(dir, &sb) == 0 &&
+                                  S_ISDIR(sb.st_mode)))
+        return BX_OK;
+    fprintf(stderr, "boxcar pack: --svg %s: %s\n", dir,
+            errno == EEXIST ? "not a directory" : strerror(errno));
+    *printed = true;
+    return BX_EIO;
+}
+
+/* ---- options ------------------------------------------------------------ */
+
+typedef struct pack_args {
+    const char *catalog, *orders, *output, *placements, *svg_dir;
+    bx_pack_options opts;
+    bx_pack_format format;
+    bool format_given, check;
+} pack_args;
+
+static const char *default_catalog(void)
+{
+    /* The source tree's copy for a build tree, the installed one else. */
+    static const char *const places[] = {
+#ifdef BOXCAR_DEFAULT_CATALOG
+        BOXCAR_DEFAULT_CATALOG,
+#endif
+#ifdef BOXCAR_INSTALLED_CATALOG
+        BOXCAR_INSTALLED_CATALOG,
+#endif
+        NULL,
+    };
+    for (size_t i = 0; places[i] != NULL; i++)
+        if (access(places[i], R_OK) == 0)
+            return places[i];
+    return NULL;
+}
+
+static int parse_args(int argc, char **argv, pack_args *a)
+{
+    static const struct option opts[] = {
+        {"catalog", required_argument, NULL, 'c'},
+        {"orders", required_argument, NULL, 'r'},
+        {"rotation", required_argument, NULL, 'R'},
+        {"objective", required_argument, NULL, 'O'},
+        {"budget", required_argument, NULL, 'b'},
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {"placements", required_argument, NULL, 'p'},
+        {"svg", required_argument, NULL, 's'},
+        {"check", no_argument, NULL, 'C'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    memset(a, 0, sizeof *a);
+    bx_pack_options_init(&a->opts);
+    int c;
+    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c': a->catalog = optarg; break;
+        case 'r': a->orders = optarg; break;
+        case 'o': a->output = optarg; break;
+        case 'p': a->placements = optarg; break;
+        case 's': a->svg_dir = optarg; break;
+        case 'C': a->check = true; break;
+        case 'R': {
+            bx_rotation r;
+            if (bx_rotation_parse(optarg, &r) != BX_OK)
+                return cli_usage_error("pack", "unknown rotation '%s'", optarg);
+            a->opts.rotation_override = (int)r;
+            break;
+        }
+        case 'O':
+            if (bx_objective_parse(optarg, &a->opts.objective) != BX_OK)
+                return cli_usage_error("pack", "unknown objective '%s'", optarg);
+            break;
+        case 'b': {
+            char *end;
+            errno = 0;
+            unsigned long long n = strtoull(optarg, &end, 10);
+            if (*optarg < '0' || *optarg > '9' || *end != '\0' || errno != 0 || n == 0)
+                return cli_usage_error("pack", "--budget wants a whole number > 0");
+            a->opts.budget = n;
+            break;
+        }
+        case 'f':
+            if (bx_pack_format_parse(optarg, &a->format) != BX_OK)
+                return cli_usage_error("pack", "unknown format '%s'", optarg);
+            a->format_given = true;
+            break;
+        case 'h':
+            pack_help();
+            return -1;
+        default:
+            return cli_usage_error("pack", "bad option");
+        }
+    }
+    if (optind != argc)
+        return cli_usage_error("pack", "unexpected argument '%s'", argv[optind]);
+    if (a->orders == NULL)
+        return cli_usage_error("pack", "--orders FILE is required");
+    if (a->opts.objective == BX_OBJECTIVE_CO2E)
+        return cli_usage_error("pack", "--objective co2e needs a CO2e figure per box, "
+                                       "which boxcar pack does not have yet");
+    if (!a->format_given && a->output != NULL) {
+        bx_format f = bx_format_from_path(a->output);
+        a->format = f == BX_FORMAT_CSV    ? BX_PACK_CSV
+                    : f == BX_FORMAT_JSON ? BX_PACK_JSON
+                    : f == BX_FORMAT_CBOR ? BX_PACK_CBOR
+                                          : BX_PACK_TABLE;
+    }
+    if (a->format == BX_PACK_CBOR && a->output == NULL && isatty(STDOUT_FILENO))
+        return cli_usage_error("pack", "CBOR is binary: give -o FILE or redirect "
+                                       "standard output");
+    if (a->catalog == NULL && (a->catalog = default_catalog()) == NULL) {
+        fprintf(stderr, "boxcar pack: the default catalog is not where it was "
+                        "installed; give --catalog FILE\n");
+        return EXIT_FAILURE_RUNTIME;
+    }
+    return 0;
+}
+
+/* ---- the batch ---------------------------------------------------------- */
+
+typedef struct totals {
+    uint64_t orders, bad_orders, boxes, packed, unpacked, invalid;
+} totals;
+
+typedef struct batch {
+    bx_ctx *ctx;
+    pack_diags *pd;
+    const pack_args *a;
+    const bx_catalog *cat;
+    bx_engine *engine;
+    bx_order_reader *reader;
+    sink out, placements;
+    int64_t *stock; /* remaining per box type, NULL if the catalog is unlimited */
+    totals t;
+    progress bar;
+    bool printed; /* the failure was printed here, not held by ctx */
+} batch;
+
+/* The catalog's stock column, if any box has a limit: the batch uses it
+ * up order by order. */
+static bx_status stock_new(batch *b)
+{
+    size_t n = bx_catalog_count(b->cat);
+    bool limited = false;
+    for (size_t i = 0; i < n; i++)
+        limited |= bx_catalog_box(b->cat, i)->stock != BX_STOCK_UNLIMITED;
+    if (!limited)
+        return BX_OK;
+    b->stock = bx_alloc(b->ctx, n * sizeof *b->stock);
+    if (b->stock == NULL)
+        return BX_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        b->stock[i] = bx_catalog_box(b->cat, i)->stock;
+    return BX_OK;
+}
+
+static bx_status write_failed(batch *b, const char *order_id, const char *msg)
+{
+    b->t.bad_orders++;
+    return bx_pack_write_failed(b->ctx, b->a->format, order_id, msg,
+                                b->out.write, b->out.ud);
+}
+
+static bx_status pack_one(batch *b, const bx_order_batch *ob)
+{
+    bx_order order = {ob->lines, ob->nlines};
+    const bx_pack_result *res = NULL;
+    bx_pack_options opts = b->a->opts;
+    opts.stock = b->stock;
+    unsigned long errors = b->pd->errors;
+    bx_status st = bx_pack(b->engine, b->cat, &order, &opts, &res);
+    if (st == BX_EINPUT || st == BX_ELIMIT) {
+        /* This order's data is at fault, not the run. */
+        if (b->pd->errors == errors)
+            fprintf(stderr, "error: order %s: %s\n", ob->order_id, bx_ctx_errmsg(b->ctx));
+        return write_failed(b, ob->order_id, bx_ctx_errmsg(b->ctx));
+    }
+    if (st != BX_OK)
+        return st;
+    if (b->a->check) {
+        errors = b->pd->errors;
+        if (bx_validate(b->ctx, b->cat, &order, &opts, res) != BX_OK) {
+            b->t.invalid++;
+            if (b->pd->errors == errors)
+                fprintf(stderr, "error: --check: order %s: %s\n", ob->order_id,
+                        bx_ctx_errmsg(b->ctx));
+        }
+    }
+    st = bx_pack_write(b->ctx, b->a->format, &order, res, b->out.write, b->out.ud);
+    if (st == BX_OK && b->placements.write != NULL)
+        st = bx_pack_csv_placements(b->ctx, &order, res, b->placements.write,
+                                    b->placements.ud);
+    if (st == BX_OK && b->a->svg_dir != NULL)
+        st = write_svgs(b->ctx, b->a->svg_dir, &order, res, &b->printed);
+    if (st != BX_OK)
+        return st;
+    if (b->stock != NULL)
+        for (size_t i = 0; i < res->nboxes; i++)
+            if (b->stock[res->boxes[i].box_index] > 0)
+                b->stock[res->boxes[i].box_index]--;
+    b->t.boxes += res->nboxes;
+    b->t.packed += res->nplacements;
+    for (size_t i = 0; i < res->nunpacked; i++)
+        b->t.unpacked += res->unpacked[i].units;
+    return BX_OK;
+}
+
+static bx_status run_batch(batch *b)
+{
+    const pack_args *a = b->a;
+    bx_status st = stock_new(b);
+    if (st == BX_OK)
+        st = bx_order_reader_open(b->ctx, &b->reader, a->orders, BX_FORMAT_AUTO);
+    if (st == BX_OK)
+        st = bx_engine_new(b->ctx, &b->engine, NULL);
+    if (st == BX_OK)
+        st = sink_open(b->ctx, &b->out, a->output);
+    if (st == BX_OK && a->placements != NULL)
+        st = sink_open(b->ctx, &b->placements, a->placements);
+    if (st == BX_OK && a->svg_dir != NULL)
+        st = make_dir(a->svg_dir, &b->printed);
+    if (st == BX_OK)
+        st = bx_pack_write_header(b->ctx, a->format, b->out.write, b->out.ud);
+    if (st == BX_OK && b->placements.write != NULL)
+        st = bx_pack_csv_placements_header(b->ctx, b->placements.write,
+                                           b->placements.ud);
+    while (st == BX_OK) {
+        bx_order_batch ob;
+        st = bx_order_reader_next(b->reader, &ob);
+        if (st == BX_END) {
+            st = BX_OK;
+            break;
+        }
+        if (st != BX_OK)
+            break;
+        b->t.orders++;
+        /* The bad line was reported as it was read; its message is the
+         * context's last error (the reader reads no further than the next
+         * order's first good line, so nothing newer can have replaced it). */
+        if (ob.failed)
+            st = write_failed(b, ob.order_id, bx_ctx_errmsg(b->ctx));
+        else
+            st = pack_one(b, &ob);
+        progress_tick(&b->bar, b->t.orders);
+    }
+    progress_clear(&b->bar);
+    cli_diag_flush(&b->pd->cd);
+    return st;
+}
+
+int cmd_pack(int argc, char **argv)
+{
+    pack_args a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc != 0)
+        return rc < 0 ? EXIT_OK : rc;
+
+    batch b;
+    memset(&b, 0, sizeof b);
+    pack_diags pd = {{0, 0, 50}, 0, &b.bar};
+    b.ctx = cli_ctx_new(&pd.cd);
+    bx_ctx_set_diag(b.ctx, diag, &pd);
+    b.pd = &pd;
+    b.a = &a;
+    b.bar.enabled = isatty(STDERR_FILENO);
+    clock_gettime(CLOCK_MONOTONIC, &b.bar.start);
+
+    bx_catalog *cat = NULL;
+    bx_status st = bx_catalog_load(b.ctx, &cat, a.catalog, BX_FORMAT_AUTO);
+    cli_diag_flush(&pd.cd);
+    b.cat = cat;
+    if (st == BX_OK)
+        st = run_batch(&b);
+    if (st == BX_OK && b.t.invalid > 0) {
+        fprintf(stderr, "boxcar pack: --check: %" PRIu64 " of %" PRIu64
+                        " results are wrong; nothing written\n", b.t.invalid,
+                b.t.orders);
+        rc = EXIT_FAILURE_RUNTIME;
+    }
+    if (st == BX_OK && rc == 0)
+        st = sink_commit(&b.out, &b.printed);
+    if (st == BX_OK && rc == 0)
+        st = sink_commit(&b.placements, &b.printed);
+    sink_abort(&b.out);
+    sink_abort(&b.placements);
+    if (st != BX_OK) {
+        rc = b.printed ? cli_exit_code(st) : cli_fail(b.ctx, st);
+    } else if (rc == 0) {
+        fprintf(stderr, "boxcar pack: %" PRIu64 " orders, %" PRIu64 " boxes, %" PRIu64
+                        " units packed, %" PRIu64 " not packed, %" PRIu64
+                        " bad orders%s\n", b.t.orders, b.t.boxes, b.t.packed,
+                b.t.unpacked, b.t.bad_orders, a.check ? "; all results check out" : "");
+        rc = b.t.bad_orders > 0 ? EXIT_BAD_INPUT : EXIT_OK;
+    }
+    bx_order_reader_close(b.reader);
+    bx_engine_free(b.engine);
+    bx_free(b.ctx, b.stock);
+    bx_catalog_free(cat);
+    bx_ctx_free(b.ctx);
+    return rc;
+}

@@ -1,0 +1,468 @@
+/*
+ * test_cli_pack.c: `boxcar pack` end to end: every output format, the
+ * placements and pictures, --check, bad orders, a corrupt catalog, usage
+ * errors, and outputs that are written whole or not at all.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+#if BOXCAR_WITH_JSON_CBOR
+#include <cbor.h>
+#include <jansson.h>
+#endif
+
+#define DATA(f) BOXCAR_TEST_DATA "/" f
+#define SAMPLE(f) BOXCAR_SAMPLES "/" f
+#define DEMO SAMPLE("orders/demo.csv")
+
+static char out_text[1 << 16];
+static char err_text[1 << 16];
+
+/* The whole file in a malloc'd string (NULL if it cannot be read). */
+static char *slurp_all(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL)
+        return NULL;
+    size_t cap = 1 << 16, n = 0, got;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    while ((got = fread(buf + n, 1, cap - n - 1, fp)) > 0) {
+        n += got;
+        if (n + 1 == cap) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+    }
+    fclose(fp);
+    buf[n] = '\0';
+    if (len != NULL)
+        *len = n;
+    return buf;
+}
+
+static void slurp(const char *path, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL)
+        return;
+    size_t n = fread(buf, 1, size - 1, fp);
+    buf[n] = '\0';
+    fclose(fp);
+}
+
+/* Run `boxcar pack ARGS`, stdout and stderr captured; its exit code. */
+static int pack(const char *args)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "'%s' pack %s >pack.out 2>pack.err </dev/null", BOXCAR_BIN, args);
+    int rc = system(cmd);
+    slurp("pack.out", out_text, sizeof out_text);
+    slurp("pack.err", err_text, sizeof err_text);
+    assert_true(WIFEXITED(rc));
+    return WEXITSTATUS(rc);
+}
+
+static void must_pack(const char *args)
+{
+    int rc = pack(args);
+    if (rc != 0)
+        fail_msg("boxcar pack %s: exit %d: %s", args, rc, err_text);
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+static size_t count_lines(const char *s)
+{
+    size_t n = 0;
+    for (; *s != '\0'; s++)
+        n += *s == '\n';
+    return n;
+}
+
+/* Units in an order file, summed from its qty column (the third): what
+ * the packer must account for, worked out without boxcar. */
+static long units_in(const char *path)
+{
+    char *s = slurp_all(path, NULL);
+    assert_non_null(s);
+    long units = 0;
+    char *save = NULL;
+    bool header = true;
+    for (char *line = strtok_r(s, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+        if (header) {
+            assert_non_null(strstr(line, "order_id,item_id,qty,"));
+            header = false;
+            continue;
+        }
+        const char *c = strchr(line, ',');
+        assert_non_null(c);
+        c = strchr(c + 1, ',');
+        assert_non_null(c);
+        units += strtol(c + 1, NULL, 10);
+    }
+    free(s);
+    return units;
+}
+
+/* Sum of a CSV column (1-based), skipping the header. */
+static long column_sum(const char *csv, int column)
+{
+    long sum = 0;
+    const char *p = strchr(csv, '\n');
+    while (p != NULL && p[1] != '\0') {
+        p++;
+        const char *f = p;
+        for (int k = 1; k < column && f != NULL; k++) {
+            f = strchr(f, ',');
+            if (f != NULL)
+                f++;
+        }
+        if (f != NULL)
+            sum += strtol(f, NULL, 10);
+        p = strchr(p, '\n');
+    }
+    return sum;
+}
+
+static long summary_number(const char *label)
+{
+    /* "boxcar pack: 400 orders, 417 boxes, 1518 units packed, ..." */
+    const char *s = strstr(err_text, "boxcar pack: ");
+    assert_non_null(s);
+    const char *at = strstr(s, label);
+    assert_non_null(at);
+    while (at > s && at[-1] == ' ')
+        at--;
+    while (at > s && at[-1] >= '0' && at[-1] <= '9')
+        at--;
+    return strtol(at, NULL, 10);
+}
+
+static void xml_ok(const char *path)
+{
+    if (access("/usr/bin/xmllint", X_OK) != 0)
+        return;
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "/usr/bin/xmllint --noout '%s'", path);
+    if (system(cmd) != 0)
+        fail_msg("%s is not well-formed XML", path);
+}
+
+/* ---- outputs -------------------------------------------------------------- */
+
+/* demo.csv in every format. Cross-checks: the CSV's n_units add up to the
+ * qty column of demo.csv (nothing is unpackable in the demo), its rows to
+ * the boxes the summary counts, the JSON has one line per order. */
+static void test_every_format(void **state)
+{
+    (void)state;
+    long units = units_in(DEMO);
+    assert_true(units > 1000);
+
+    must_pack("--orders " DEMO " -o pack_demo.csv");
+    long boxes = summary_number(" boxes");
+    assert_int_equal(summary_number(" orders"), 400);
+    assert_int_equal(summary_number(" units packed"), units);
+    assert_int_equal(summary_number(" not packed"), 0);
+    char *csv = slurp_all("pack_demo.csv", NULL);
+    assert_non_null(csv);
+    assert_int_equal(strncmp(csv, "order_id,box_seq,box_id,n_units,", 32), 0);
+    assert_int_equal(count_lines(csv), 1 + (size_t)boxes);
+    assert_int_equal(column_sum(csv, 4), units);
+    assert_non_null(strstr(csv, "\nD0001,1,"));
+    free(csv);
+
+    /* the table on standard output by default */
+    must_pack("--orders " DEMO);
+    assert_int_equal(strncmp(out_text, "order ", 6), 0);
+    assert_non_null(strstr(out_text, "\nD0001 "));
+    assert_non_null(strstr(out_text, "  D0400: "));
+
+    /* --format wins over the extension */
+    must_pack("--orders " DEMO " --format table -o pack_demo.csv.txt");
+    char *table = slurp_all("pack_demo.csv.txt", NULL);
+    assert_non_null(table);
+    assert_int_equal(strncmp(table, "order ", 6), 0);
+    free(table);
+
+#if BOXCAR_WITH_JSON_CBOR
+    must_pack("--orders " DEMO " -o pack_demo.jsonl");
+    char *jl = slurp_all("pack_demo.jsonl", NULL);
+    assert_non_null(jl);
+    assert_int_equal(count_lines(jl), 400);
+    long json_units = 0;
+    char *save = NULL;
+    for (char *l = strtok_r(jl, "\n", &save); l != NULL; l = strtok_r(NULL, "\n", &save)) {
+        json_error_t err;
+        json_t *j = json_loads(l, 0, &err);
+        if (j == NULL)
+            fail_msg("bad JSON line: %s", err.text);
+        json_t *bx = json_object_get(j, "boxes");
+        for (size_t i = 0; i < json_array_size(bx); i++)
+            json_units += (long)json_array_size(json_object_get(json_array_get(bx, i), "placements"));
+        json_decref(j);
+    }
+    assert_int_equal(json_units, units);
+    free(jl);
+
+    /* CBOR: a sequence of 400 maps, nothing else */
+    must_pack("--orders " DEMO " -o pack_demo.cbor");
+    size_t len = 0;
+    char *cb = slurp_all("pack_demo.cbor", &len);
+    assert_non_null(cb);
+    size_t at = 0, items = 0;
+    while (at < len) {
+        struct cbor_load_result lr;
+        cbor_item_t *it = cbor_load((cbor_data)cb + at, len - at, &lr);
+        if (it == NULL)
+            fail_msg("CBOR item %zu at byte %zu does not decode", items + 1, at);
+        assert_true(cbor_isa_map(it));
+        cbor_decref(&it);
+        at += lr.read;
+        items++;
+    }
+    assert_int_equal(items, 400);
+    free(cb);
+    /* CBOR to a pipe is fine without -o */
+    must_pack("--orders " DEMO " --format cbor");
+    assert_true(strlen(err_text) > 0);
+#endif
+}
+
+static void test_deterministic(void **state)
+{
+    (void)state;
+    must_pack("--orders " DEMO " --format csv -o pack_a.csv --placements pack_pa.csv");
+    must_pack("--orders " DEMO " --format csv -o pack_b.csv --placements pack_pb.csv");
+    size_t la, lb;
+    char *a = slurp_all("pack_a.csv", &la), *b = slurp_all("pack_b.csv", &lb);
+    assert_int_equal(la, lb);
+    assert_memory_equal(a, b, la);
+    free(a);
+    free(b);
+    a = slurp_all("pack_pa.csv", &la);
+    b = slurp_all("pack_pb.csv", &lb);
+    assert_int_equal(la, lb);
+    assert_memory_equal(a, b, la);
+    free(a);
+    free(b);
+}
+
+/* --placements: one row per unit; --svg: one picture per box, each
+ * well-formed with one unit group per unit of its box; --check passes. */
+static void test_placements_svg_check(void **state)
+{
+    (void)state;
+    assert_int_equal(system("rm -rf pack_svg"), 0);
+    must_pack("--orders " DEMO " -o pack_boxes.csv --placements pack_units.csv "
+              "--svg pack_svg --check");
+    assert_non_null(strstr(err_text, "all results check out"));
+    long units = units_in(DEMO);
+    char *pl = slurp_all("pack_units.csv", NULL);
+    assert_non_null(pl);
+    static const char want[] = "order_id,box_seq,unit_seq,item_id,x_mm,y_mm,z_mm,l_mm,w_mm,h_mm\n";
+    assert_int_equal(strncmp(pl, want, sizeof want - 1), 0);
+    assert_int_equal(count_lines(pl), 1 + (size_t)units);
+    free(pl);
+
+    /* every box row of the CSV has its picture, with n_units units */
+    char *csv = slurp_all("pack_boxes.csv", NULL);
+    assert_non_null(csv);
+    size_t pictures = 0;
+    char *save = NULL;
+    bool header = true;
+    for (char *l = strtok_r(csv, "\n", &save); l != NULL; l = strtok_r(NULL, "\n", &save)) {
+        if (header) {
+            header = false;
+            continue;
+        }
+        char order[64];
+        int seq = 0, n_units = 0;
+        if (sscanf(l, "%63[^,],%d,%*[^,],%d,", order, &seq, &n_units) != 3)
+            continue;
+        char path[256];
+        snprintf(path, sizeof path, "pack_svg/%s-%d.svg", order, seq);
+        char *svg = slurp_all(path, NULL);
+        if (svg == NULL)
+            fail_msg("no picture %s", path);
+        size_t groups = 0;
+        for (const char *p = strstr(svg, "<g class=\"unit\""); p != NULL;
+             p = strstr(p + 1, "<g class=\"unit\""))
+            groups++;
+        assert_int_equal(groups, (size_t)n_units);
+        /* xmllint costs a process per file: a sample is enough */
+        if (pictures % 50 == 0)
+            xml_ok(path);
+        free(svg);
+        pictures++;
+    }
+    free(csv);
+    assert_int_equal((long)pictures, summary_number(" boxes"));
+}
+
+/* A bad line spoils its order (and, when between two orders, both
+ * neighbours): reported with line and column, written as a failed order,
+ * the rest packed; exit 3. orders_bad.csv: A1 (lines 2-3), B7 (4-6), A1
+ * again (7) and line 8, whose fragile value "sometimes" is no boolean. */
+static void test_bad_order_line(void **state)
+{
+    (void)state;
+    assert_int_equal(pack("--orders " DATA("orders_bad.csv") " -o pack_bad.csv"), 3);
+    assert_non_null(strstr(err_text, "orders_bad.csv:8:9: field 'fragile'"));
+    assert_non_null(strstr(err_text, "1 bad orders"));
+    char *csv = slurp_all("pack_bad.csv", NULL);
+    assert_non_null(csv);
+    assert_non_null(strstr(csv, "\nA1,1,"));
+    assert_non_null(strstr(csv, "\nB7,1,"));
+    assert_non_null(strstr(csv, "\nA1,,,,,,,,,,\"bad input: "));
+    assert_non_null(strstr(csv, "orders_bad.csv:8:9: field 'fragile'"));
+    free(csv);
+#if BOXCAR_WITH_JSON_CBOR
+    assert_int_equal(pack("--orders " DATA("orders_bad.csv") " --format json"), 3);
+    assert_non_null(strstr(out_text, "{\"order_id\":\"A1\",\"error\":\"bad input: "));
+    assert_non_null(strstr(out_text, "{\"order_id\":\"B7\",\"lower_bound\":"));
+#endif
+}
+
+/* A unit that fits no box is listed, not an error. */
+static void test_unpackable_is_not_an_error(void **state)
+{
+    (void)state;
+    FILE *fp = fopen("pack_sofa.csv", "wb");
+    assert_non_null(fp);
+    fputs("order_id,item_id,qty,l_mm,w_mm,h_mm,weight_g\n"
+          "S1,sofa,1,2000,900,800,40000\n"
+          "S1,cup,2,80,80,100,200\n"
+          "S2,cup,1,80,80,100,200\n"
+          "a/b#1,cup,1,80,80,100,200\n", fp);
+    fclose(fp);
+    assert_int_equal(system("rm -rf pack_svg2"), 0);
+    must_pack("--orders pack_sofa.csv -o pack_sofa_out.csv --check --svg pack_svg2");
+    assert_int_equal(summary_number(" not packed"), 1);
+    assert_int_equal(summary_number(" units packed"), 4);
+    char *csv = slurp_all("pack_sofa_out.csv", NULL);
+    assert_non_null(csv);
+    assert_non_null(strstr(csv, "\nS1,,,1,1440000000,,,,,"));
+    assert_non_null(strstr(csv, ": sofa\n"));
+    assert_non_null(strstr(csv, "\nS2,1,"));
+    free(csv);
+    /* Pictures: an order id that is no file name ("a/b#1") is made one
+     * ('/' and '#' become '_') with the id's hash added, so that "a_b_1"
+     * cannot take the same name. */
+    assert_true(exists("pack_svg2/S1-1.svg"));
+    assert_true(exists("pack_svg2/S2-1.svg"));
+    assert_int_equal(system("ls pack_svg2 | grep -qx 'a_b_1_[0-9a-f]\\{8\\}-1.svg'"), 0);
+    assert_int_equal(system("ls pack_svg2 | wc -l | grep -qx ' *3'"), 0);
+}
+
+/* One field of the shipped catalog broken: line 5, column 2 (inner_l_mm
+ * of box 4#) becomes "3x4". Exit 3, the error points there, no output. */
+static void test_corrupt_catalog(void **state)
+{
+    (void)state;
+    FILE *in = fopen(SAMPLE("catalogs/cn-express.csv"), "rb");
+    assert_non_null(in);
+    FILE *out = fopen("pack_corrupt.csv", "wb");
+    assert_non_null(out);
+    char line[1024];
+    int n = 0;
+    while (fgets(line, sizeof line, in)) {
+        if (++n == 5) {
+            char *comma = strchr(line, ',');
+            char *next = strchr(comma + 1, ',');
+            fprintf(out, "%.*s,3x4%s", (int)(comma - line), line, next);
+        } else {
+            fputs(line, out);
+        }
+    }
+    fclose(in);
+    fclose(out);
+    remove("pack_never.csv");
+    assert_int_equal(pack("--catalog pack_corrupt.csv --orders " DEMO " -o pack_never.csv"), 3);
+    assert_non_null(strstr(err_text, "pack_corrupt.csv:5:2: field 'inner_l_mm'"));
+    assert_false(exists("pack_never.csv"));
+    assert_int_equal(out_text[0], '\0');
+}
+
+static void test_usage_errors(void **state)
+{
+    (void)state;
+    assert_int_equal(pack("--help"), 0);
+    assert_non_null(strstr(out_text, "--placements FILE"));
+    assert_int_equal(pack(""), 2);
+    assert_non_null(strstr(err_text, "--orders"));
+    assert_int_equal(pack("--orders " DEMO " --format xml"), 2);
+    assert_int_equal(pack("--orders " DEMO " --rotation sideways"), 2);
+    assert_int_equal(pack("--orders " DEMO " --objective speed"), 2);
+    assert_int_equal(pack("--orders " DEMO " --objective co2e"), 2);
+    assert_int_equal(pack("--orders " DEMO " --budget 0"), 2);
+    assert_int_equal(pack("--orders " DEMO " --budget -5"), 2);
+    assert_int_equal(pack("--orders " DEMO " --budget 12x"), 2);
+    assert_int_equal(pack("--orders " DEMO " --frobnicate"), 2);
+    assert_int_equal(pack("--orders " DEMO " extra.csv"), 2);
+    /* good options, for contrast */
+    must_pack("--orders " DEMO " --rotation upright --objective material --budget 5000 "
+              "--format csv --check");
+    assert_non_null(strstr(out_text, "order_id,box_seq,"));
+}
+
+/* Runtime failures leave an existing output as it was and create none. */
+static void test_never_half_written(void **state)
+{
+    (void)state;
+    FILE *fp = fopen("pack_keep.csv", "wb");
+    assert_non_null(fp);
+    fputs("old\n", fp);
+    fclose(fp);
+    char buf[16];
+    /* the placements file cannot be created: nothing is written */
+    assert_int_equal(pack("--orders " DEMO " -o pack_keep.csv --placements /nonexistent-dir/p.csv"), 1);
+    assert_non_null(strstr(err_text, "/nonexistent-dir/p.csv"));
+    slurp("pack_keep.csv", buf, sizeof buf);
+    assert_string_equal(buf, "old\n");
+    /* the orders file is missing */
+    assert_int_equal(pack("--orders pack_missing.csv -o pack_keep.csv"), 1);
+    assert_non_null(strstr(err_text, "pack_missing.csv"));
+    slurp("pack_keep.csv", buf, sizeof buf);
+    assert_string_equal(buf, "old\n");
+    /* --svg names a file, not a directory */
+    assert_int_equal(pack("--orders " DEMO " -o pack_keep.csv --svg pack_keep.csv"), 1);
+    slurp("pack_keep.csv", buf, sizeof buf);
+    assert_string_equal(buf, "old\n");
+    /* the catalog is missing */
+    assert_int_equal(pack("--catalog pack_nocat.csv --orders " DEMO " -o pack_keep.csv"), 1);
+    slurp("pack_keep.csv", buf, sizeof buf);
+    assert_string_equal(buf, "old\n");
+    /* and a good run replaces it */
+    must_pack("--orders " DEMO " -o pack_keep.csv");
+    slurp("pack_keep.csv", buf, sizeof buf);
+    assert_int_equal(strncmp(buf, "order_id,", 9), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_format),
+        cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_placements_svg_check),
+        cmocka_unit_test(test_bad_order_line),
+        cmocka_unit_test(test_unpackable_is_not_an_error),
+        cmocka_unit_test(test_corrupt_catalog),
+        cmocka_unit_test(test_usage_errors),
+        cmocka_unit_test(test_never_half_written),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -269,22 +269,40 @@ static bool inside_item(const pk_item *it, const pk_point *p)
            p->z >= it->z && p->z < it->z + it->h;
 }
 
-/* Points are checked for repeats among the most recent ones only: the
- * corners and projections of one item mostly repeat each other and those
- * of its neighbours, and a full scan made adding points cost more than
- * trying them. A rare older repeat costs one extra evaluation. */
-#define PK_DEDUP_WINDOW 48u
+/* Points are kept sorted by (z, y, x): a repeat is found by binary search,
+ * and merits that rank positions bottom-first can stop at the first level
+ * where the unit fits. */
+static int cmp_point(const pk_point *a, int32_t x, int32_t y, int32_t z)
+{
+    if (a->z != z)
+        return a->z < z ? -1 : 1;
+    if (a->y != y)
+        return a->y < y ? -1 : 1;
+    if (a->x != x)
+        return a->x < x ? -1 : 1;
+    return 0;
+}
 
 static void add_point(pk_bin *b, int32_t x, int32_t y, int32_t z)
 {
     if (x >= b->L || y >= b->W || z >= b->H)
         return;
-    uint32_t from = b->npoints > PK_DEDUP_WINDOW ? b->npoints - PK_DEDUP_WINDOW : 0;
-    for (uint32_t i = from; i < b->npoints; i++)
-        if (b->points[i].x == x && b->points[i].y == y && b->points[i].z == z)
+    uint32_t lo = 0, hi = b->npoints;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        int c = cmp_point(&b->points[mid], x, y, z);
+        if (c == 0)
             return;
-    if (b->npoints < b->pcap)
-        b->points[b->npoints++] = (pk_point){x, y, z};
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (b->npoints >= b->pcap)
+        return;
+    memmove(&b->points[lo + 1], &b->points[lo], (size_t)(b->npoints - lo) * sizeof *b->points);
+    b->points[lo] = (pk_point){x, y, z};
+    b->npoints++;
 }
 
 static void place(pk_bin *b, const pk_unit *units, uint32_t u, int32_t x, int32_t y, int32_t z,
@@ -346,8 +364,15 @@ bool pk_bin_insert(pk_bin *b, const pk_unit *units, uint32_t u, pk_merit merit,
     merit_key best = {{0, 0, 0, 0}};
     int32_t bx = 0, by = 0, bz = 0, bl = 0, bw = 0, bh = 0;
     bool want_contact = merit == PK_MERIT_CONTACT;
+    /* BLF ranks by (z, y, x) first, which is the points' order: the first
+     * point where the unit fits wins. TILE ranks by z first: the first
+     * level with a fit wins. */
+    bool stop_at_point = merit == PK_MERIT_BLF;
+    bool stop_at_level = merit == PK_MERIT_TILE;
     for (uint32_t p = 0; p < b->npoints; p++) {
         const pk_point *pt = &b->points[p];
+        if (found && (stop_at_point || (stop_at_level && pt->z > bz)))
+            break;
         for (int o = 0; o < un->norient; o++) {
             int32_t l = un->orient[o][0], w = un->orient[o][1], h = un->orient[o][2];
             work->used++;

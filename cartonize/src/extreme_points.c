@@ -183,28 +183,40 @@ static bool fits(const pk_bin *b, const pk_unit *units, const pk_unit *u, int32_
 
 /* Merit keys: smaller is better, compared lexicographically. */
 typedef struct merit_key {
-    int64_t k[4];
+    int64_t k[5];
 } merit_key;
 
 static bool better(const merit_key *a, const merit_key *b)
 {
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 5; i++)
         if (a->k[i] != b->k[i])
             return a->k[i] < b->k[i];
     return false;
 }
 
+/* Room left beside a unit along x and y that whole copies of it could not
+ * fill: small when the orientation tiles the floor. Every merit uses it to
+ * break ties between orientations at one position, so identical units line
+ * up (two 148 mm sides in a 300 mm box, not one 210 mm side). */
+static int64_t tile_waste(const pk_bin *b, int32_t x, int32_t y, int32_t l, int32_t w)
+{
+    int64_t rx = b->L - (x + l), ry = b->W - (y + w);
+    return rx % l + ry % w;
+}
+
 static merit_key key_for(const pk_bin *b, pk_merit merit, int32_t x, int32_t y, int32_t z,
                          int32_t l, int32_t w, int32_t h, int64_t contact)
 {
-    merit_key m = {{0, 0, 0, 0}};
+    merit_key m = {{0, 0, 0, 0, 0}};
+    int64_t waste = tile_waste(b, x, y, l, w);
     switch (merit) {
     case PK_MERIT_BLF:
     case PK_MERIT_COUNT:
         m.k[0] = z;
         m.k[1] = y;
         m.k[2] = x;
-        m.k[3] = -(int64_t)l * w; /* wide base down first */
+        m.k[3] = waste;
+        m.k[4] = -(int64_t)l * w; /* wide base down first */
         break;
     case PK_MERIT_ENVELOPE: {
         int64_t ex = x + l > b->env[0] ? x + l : b->env[0];
@@ -212,26 +224,25 @@ static merit_key key_for(const pk_bin *b, pk_merit merit, int32_t x, int32_t y, 
         int64_t ez = z + h > b->env[2] ? z + h : b->env[2];
         m.k[0] = ex * ey * ez;
         m.k[1] = z;
-        m.k[2] = y;
-        m.k[3] = x;
+        m.k[2] = waste;
+        m.k[3] = y;
+        m.k[4] = x;
         break;
     }
     case PK_MERIT_CONTACT:
         m.k[0] = -contact;
         m.k[1] = z;
-        m.k[2] = y;
-        m.k[3] = x;
+        m.k[2] = waste;
+        m.k[3] = y;
+        m.k[4] = x;
         break;
-    case PK_MERIT_TILE: {
-        /* Room left beside the unit along x and y that whole copies of it
-         * would not fill: orientations that tile the floor win. */
-        int64_t rx = b->L - (x + l), ry = b->W - (y + w);
+    case PK_MERIT_TILE:
         m.k[0] = z;
-        m.k[1] = rx % l + ry % w;
+        m.k[1] = waste;
         m.k[2] = y;
         m.k[3] = x;
+        m.k[4] = -(int64_t)l * w;
         break;
-    }
     }
     return m;
 }
@@ -361,7 +372,7 @@ bool pk_bin_insert(pk_bin *b, const pk_unit *units, uint32_t u, pk_merit merit,
     if ((int64_t)b->L * b->W * b->H - b->volume < un->volume)
         return false;
     bool found = false;
-    merit_key best = {{0, 0, 0, 0}};
+    merit_key best = {{0, 0, 0, 0, 0}};
     int32_t bx = 0, by = 0, bz = 0, bl = 0, bw = 0, bh = 0;
     bool want_contact = merit == PK_MERIT_CONTACT;
     /* BLF ranks by (z, y, x) first, which is the points' order: the first

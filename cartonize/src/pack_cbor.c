@@ -54,56 +54,12 @@ static void put_bool(pk_out *o, bool v)
     pk_out_bytes(o, b, cbor_encode_bool(v, b, sizeof b));
 }
 
-/* The IEEE 754 binary16 bits of d if binary16 holds d exactly. d = f * 2^e
- * with 0.5 <= |f| < 1 (frexp). binary16 normals have 11 significant bits
- * and exponents 2^-14..2^15, so they are the d with |f| * 2^11 whole and
- * -13 <= e <= 16; the subnormals are the multiples of 2^-24 below 2^-14.
- * Scaling by powers of two (ldexp) is exact here, so the tests are too. */
-static bool binary16(double d, uint16_t *bits)
-{
-    uint16_t sign = signbit(d) ? 0x8000u : 0;
-    double a = fabs(d);
-    if (a == 0) {
-        *bits = sign;
-        return true;
-    }
-    if (!isfinite(a))
-        return false;
-    int e;
-    double f = frexp(a, &e);
-    if (e >= -13 && e <= 16) {
-        double m = ldexp(f, 11); /* 1024 <= m < 2048 */
-        if (m != floor(m))
-            return false;
-        *bits = (uint16_t)(sign | (unsigned)(e + 14) << 10 | ((unsigned)m - 1024u));
-        return true;
-    }
-    if (e < -13 && e >= -23) {
-        double m = ldexp(a, 24); /* below 1024 */
-        if (m != floor(m))
-            return false;
-        *bits = (uint16_t)(sign | (unsigned)m);
-        return true;
-    }
-    return false;
-}
-
 /* RFC 8949 4.2.1 (preferred serialization): the shortest float that
  * keeps the value. */
 static void put_double(pk_out *o, double d)
 {
     unsigned char b[9];
-    uint16_t h;
-    if (binary16(d, &h)) {
-        b[0] = 0xF9;
-        b[1] = (unsigned char)(h >> 8);
-        b[2] = (unsigned char)(h & 0xFFu);
-        pk_out_bytes(o, b, 3);
-    } else if (fabs(d) <= FLT_MAX && (double)(float)d == d) {
-        pk_out_bytes(o, b, cbor_encode_single((float)d, b, sizeof b));
-    } else {
-        pk_out_bytes(o, b, cbor_encode_double(d, b, sizeof b));
-    }
+    pk_out_bytes(o, b, bx_cbor_encode_float(d, b, sizeof b));
 }
 
 /* The one-decimal figure the text formats print: tenths / 10 is the

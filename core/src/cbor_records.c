@@ -1154,61 +1154,6 @@ const bx_reader_backend bx_cbor_backend = {
  * value of at most BX_ID_MAX bytes plus heads. */
 #define RECORD_BUF 4096
 
-/* IEEE 754 half-precision bits for d if d converts exactly, else false.
- * Computed from the double's bits: libcbor 0.8's cbor_encode_half drops
- * the low bits of half subnormals, so it is not used. */
-static bool half_bits(double d, uint16_t *out)
-{
-    uint64_t bits;
-    memcpy(&bits, &d, sizeof bits);
-    uint16_t sign = (uint16_t)((bits >> 48) & 0x8000u);
-    int exp = (int)((bits >> 52) & 0x7ffu);
-    uint64_t mant = bits & ((UINT64_C(1) << 52) - 1);
-    if (exp == 0x7ff) { /* infinities only; NaN payloads are not kept */
-        *out = (uint16_t)(sign | 0x7c00u);
-        return mant == 0;
-    }
-    if (exp == 0 && mant == 0) {
-        *out = sign;
-        return true;
-    }
-    int e = exp - 1023; /* d = 1.mant * 2^e (double subnormals fail below) */
-    if (e > 15 || e < -24)
-        return false;
-    if (e >= -14) { /* half normal: 10 mantissa bits */
-        if ((mant & ((UINT64_C(1) << 42) - 1)) != 0)
-            return false;
-        *out = (uint16_t)(sign | (unsigned)(e + 15) << 10 | (mant >> 42));
-        return true;
-    }
-    /* half subnormal: d = m * 2^-24 with m = (2^52 + mant) >> (28 - e) */
-    uint64_t full = (UINT64_C(1) << 52) | mant;
-    unsigned shift = (unsigned)(28 - e);
-    if ((full & ((UINT64_C(1) << shift) - 1)) != 0)
-        return false;
-    *out = (uint16_t)(sign | (full >> shift));
-    return true;
-}
-
-/* RFC 8949 4.2.1: the shortest of half, single and double that keeps the
- * value exactly. */
-static size_t encode_double(double d, unsigned char *buf, size_t size)
-{
-    uint16_t h;
-    if (half_bits(d, &h)) {
-        if (size < 3)
-            return 0;
-        buf[0] = 0xF9;
-        buf[1] = (unsigned char)(h >> 8);
-        buf[2] = (unsigned char)(h & 0xff);
-        return 3;
-    }
-    /* the range test keeps the conversion to float defined */
-    if (d >= -FLT_MAX && d <= FLT_MAX && (double)(float)d == d)
-        return cbor_encode_single((float)d, buf, size);
-    return cbor_encode_double(d, buf, size);
-}
-
 static size_t encode_text(const char *s, size_t len, unsigned char *buf,
                           size_t size)
 {
@@ -1228,7 +1173,7 @@ static size_t encode_value(const bx_value *v, unsigned char *buf, size_t size)
             return cbor_encode_uint((uint64_t)v->i, buf, size);
         /* -1 - i without overflow, also for INT64_MIN */
         return cbor_encode_negint((uint64_t)(-(v->i + 1)), buf, size);
-    case BX_FT_F64: return encode_double(v->d, buf, size);
+    case BX_FT_F64: return bx_cbor_encode_float(v->d, buf, size);
     case BX_FT_BOOL: return cbor_encode_bool(v->b, buf, size);
     case BX_FT_ID:
     case BX_FT_ROTATION: return encode_text(v->s, strlen(v->s), buf, size);

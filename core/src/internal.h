@@ -227,6 +227,13 @@ struct bx_writer {
 bx_status bx_writer_emit(bx_writer *w, const void *data, size_t size);
 
 extern const bx_writer_backend bx_csv_writer_backend;
+
+#if BOXCAR_HAVE_CBOR
+/* Encode d as the shortest of CBOR half, single and double precision that
+ * holds it exactly (RFC 8949 section 4.2.1). Returns the bytes written, 0
+ * if buf is too small (9 bytes always suffice). */
+size_t bx_cbor_encode_float(double d, unsigned char *buf, size_t size);
+#endif
 #if BOXCAR_HAVE_JSON
 extern const bx_writer_backend bx_json_writer_backend;
 #endif

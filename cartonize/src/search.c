@@ -563,9 +563,9 @@ typedef struct combo {
  * box types that is cheaper than the packing in hand and not ruled out by
  * volume or weight, cheapest first, filling them by first fit. Only for
  * orders without `alone` or group units, whose bins are fixed by rule. */
-static bx_status resize(bx_engine *e, pk_bins *s)
+static bx_status resize_to(bx_engine *e, pk_bins *s, uint32_t K, bool cheaper, bool *done)
 {
-    uint32_t K = s->nbins;
+    *done = false;
     if (K < 2 || K > PK_RESIZE_MAX || e->seed.nbins > 0 || e->nbox > 255)
         return BX_OK;
     /* count multisets: C(T + K - 1, K) */
@@ -579,7 +579,7 @@ static bx_status resize(bx_engine *e, pk_bins *s)
     if (c == NULL)
         return BX_ENOMEM;
     int64_t vol = 0, weight = 0;
-    for (uint32_t b = 0; b < K; b++) {
+    for (uint32_t b = 0; b < s->nbins; b++) {
         vol += s->bins[b].volume;
         weight += s->bins[b].weight_g;
     }
@@ -596,7 +596,7 @@ static bx_status resize(bx_engine *e, pk_bins *s)
             v += (int64_t)b->inner_l_mm * b->inner_w_mm * b->inner_h_mm;
             p += b->max_weight_g - ((b->has & BX_BOX_HAS_TARE) ? b->tare_g : 0);
         }
-        if (m < current && v >= vol && p >= weight) {
+        if ((!cheaper || m < current) && v >= vol && p >= weight) {
             c[nc].measure = m;
             memcpy(c[nc].box, idx, sizeof idx);
             nc++;
@@ -623,7 +623,7 @@ static bx_status resize(bx_engine *e, pk_bins *s)
     }
     uint32_t *units = list(e, 0), *sorted = list(e, 1);
     uint32_t n = 0;
-    for (uint32_t b = 0; b < K; b++)
+    for (uint32_t b = 0; b < s->nbins; b++)
         for (uint32_t i = 0; i < s->bins[b].nitems; i++)
             units[n++] = s->bins[b].items[i].unit;
     for (uint32_t t = 0; t < nc && !pk_out_of_work(&e->work); t++) {
@@ -651,11 +651,27 @@ static bx_status resize(bx_engine *e, pk_bins *s)
                 return BX_ENOMEM;
             if (r == 1) {
                 drop_empty(&e->cur); /* first fit may not need them all */
+                *done = true;
                 return pk_bins_copy(e->ctx, s, &e->cur);
             }
         }
     }
     return BX_OK;
+}
+
+/* Fewer boxes first: while above the lower bound, look for a set of one
+ * box less (any box types, cheapest first) that takes everything; then a
+ * cheaper set of as many boxes. */
+static bx_status resize(bx_engine *e, pk_bins *s, uint32_t lower_bound)
+{
+    bool done = true;
+    bx_status st = BX_OK;
+    while (st == BX_OK && done && s->nbins > lower_bound && s->nbins > 2 &&
+           !pk_out_of_work(&e->work))
+        st = resize_to(e, s, s->nbins - 1, false, &done);
+    if (st == BX_OK)
+        st = resize_to(e, s, s->nbins, true, &done);
+    return st;
 }
 
 /* ---- perturbation -------------------------------------------------------- */
@@ -833,5 +849,5 @@ bx_status pk_search(bx_engine *e)
 
     if ((st = shrink(e, &e->best)) != BX_OK)
         return st;
-    return resize(e, &e->best);
+    return resize(e, &e->best, lb);
 }

@@ -6,6 +6,7 @@
 #ifndef BOXCAR_CLI_H
 #define BOXCAR_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "boxcar.h"
@@ -45,5 +46,17 @@ int parse_kind(const char *s, bx_record_kind *out);
 int cmd_check(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_pack(int argc, char **argv);
+int cmd_carbon(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_factors(int argc, char **argv);
+
+/* cmd_factors.c: the file of a factor set given by name (NAME.csv in
+ * $BOXCAR_FACTORS_DIR, the source tree's samples/factors, the installed
+ * copy) or by path; NULL if none. May return name itself or buf. */
+const char *cli_factor_set_path(const char *name, char *buf, size_t size);
+
+/* cmd_carbon.c: print one group of totals (bx_totals_group) as a table in
+ * kg or as CSV in g; 0, or -1 if writing failed. */
+int cli_totals_print(FILE *out, bx_carbon_totals *t, int group, bool csv);
 
 #endif

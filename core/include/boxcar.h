@@ -16,6 +16,14 @@
 #include "boxcar/outfile.h"
 #include "boxcar/orders.h"
 #include "boxcar/pack.h"
+#if !BOXCAR_MINIMAL
+#include "boxcar/factors.h"
+#include "boxcar/routes.h"
+#include "boxcar/shipments.h"
+#include "boxcar/carbon.h"
+#include "boxcar/carbon_totals.h"
+#include "boxcar/uncertainty.h"
+#endif
 #include "boxcar/pack_io.h"
 
 #endif

@@ -15,9 +15,22 @@ struct bx_outfile {
     bx_ctx *ctx;
     FILE *fp;
     char *path;
-    char *tmp;
-    bool failed; /* a write failed: commit must not rename */
+    char *tmp;    /* NULL when writing straight to a special file */
+    bool failed;  /* a write failed: commit must not rename */
 };
+
+/* An existing target that is not a regular file (a terminal, a pipe,
+ * /dev/null) is written to directly: renaming over it would replace the
+ * device with a file, and a pipe cannot be half-written anyway. */
+static bx_status open_special(bx_outfile *f, const char *path)
+{
+    f->fp = fopen(path, "wb");
+    if (f->fp == NULL) {
+        int e = errno;
+        return bx_error(f->ctx, BX_EIO, "%s: %s", path, strerror(e));
+    }
+    return BX_OK;
+}
 
 bx_status bx_outfile_open(bx_ctx *ctx, bx_outfile **out, const char *path)
 {
@@ -38,6 +51,18 @@ bx_status bx_outfile_open(bx_ctx *ctx, bx_outfile **out, const char *path)
     if (f->path == NULL || f->tmp == NULL) {
         bx_outfile_abort(f);
         return BX_ENOMEM;
+    }
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        bx_free(ctx, f->tmp);
+        f->tmp = NULL;
+        bx_status rc = open_special(f, path);
+        if (rc != BX_OK) {
+            bx_outfile_abort(f);
+            return rc;
+        }
+        *out = f;
+        return BX_OK;
     }
     memcpy(f->tmp, path, n);
     memcpy(f->tmp + n, suffix, sizeof suffix);
@@ -97,13 +122,13 @@ bx_status bx_outfile_commit(bx_outfile *f)
     int e = 0;
     if (f->failed || ferror(f->fp))
         e = EIO;
-    else if (fflush(f->fp) != 0 || fsync(fileno(f->fp)) != 0)
+    else if (fflush(f->fp) != 0 || (f->tmp != NULL && fsync(fileno(f->fp)) != 0))
         e = errno;
     int closed = fclose(f->fp);
     f->fp = NULL;
     if (e == 0 && closed != 0)
         e = errno;
-    if (e == 0 && rename(f->tmp, f->path) != 0)
+    if (e == 0 && f->tmp != NULL && rename(f->tmp, f->path) != 0)
         e = errno;
     if (e != 0) {
         bx_status st = bx_error(ctx, BX_EIO, "%s: could not write: %s", f->path,

@@ -5,7 +5,8 @@
  * final rename is atomic on POSIX file systems); commit flushes, fsyncs and
  * renames it over the target; abort removes it. A reader of the target sees
  * the old file or the complete new one, never a half-written one, and a job
- * that fails on bad input leaves nothing behind.
+ * that fails on bad input leaves nothing behind. A target that exists and is
+ * not a regular file (a terminal, a pipe, /dev/null) is written directly.
  */
 #ifndef BOXCAR_OUTFILE_H
 #define BOXCAR_OUTFILE_H

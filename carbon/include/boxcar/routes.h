@@ -1,0 +1,145 @@
+/*
+ * boxcar/routes.h: transport chains (routes) made of transport chain
+ * elements (TCEs), read from CSV.
+ *
+ * One CSV row is one TCE; the rows of a route are adjacent and in chain
+ * order (docs/carbon.md, "Routes"). A TCE is either
+ *
+ *   a leg: a transport operation category (TOC) id, and a distance in km or
+ *     the coordinates of both ends (then the great-circle distance), a
+ *     distance adjustment factor (DAF), and optionally the vehicle run's
+ *     primary data: the energy it used and the run's total activity (a leg
+ *     shared by direct tkm or by items may leave out its distance, which
+ *     its result does not use);
+ *   a hub: a hub operation category (HOC) id, and optionally the hub's
+ *     energy and its outbound tonnes or items for the period.
+ *
+ * How a TCE's emissions are shared among the shipments using it (alloc):
+ *   tkm     (legs, default) by tonne-km: with primary data, the run's
+ *           emissions times shipment tkm / run_tkm (the fuel-based method);
+ *           without, tkm x TOC intensity x DAF (the default-intensity method)
+ *   direct  multi-drop rounds: by notional tonne-km, the shipment's mass
+ *           times its direct distance from the depot (the shipment's
+ *           drop_km), over the round's total notional tkm (run_tkm);
+ *           needs the round's energy
+ *   item    by number of items: run emissions x items / run_items (parcels
+ *           of unknown mass, untracked delivery rounds); for a hub, the
+ *           per-item HOC intensity or the hub's energy over run_items
+ *   t       (hubs, default for a per-tonne HOC) by tonnes outbound
+ *
+ * DAF: `auto` (the default) applies the air rule (GCD + 95 km) to air
+ * legs and the road rule (x 1.05) to road legs whose distance came from
+ * coordinates; `none`, `air`, `road`, or a multiplier in [1, 5] force it.
+ * A leg with primary data is allocated on the distance as given, without a
+ * DAF (the run's tkm and the shipment's tkm must share one basis).
+ *
+ * Routes are read-only once loaded and belong to the loading context.
+ */
+#ifndef BOXCAR_ROUTES_H
+#define BOXCAR_ROUTES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "boxcar/ctx.h"
+#include "boxcar/records.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum bx_tce_kind {
+    BX_TCE_LEG = 1,
+    BX_TCE_HUB = 2
+} bx_tce_kind;
+
+typedef enum bx_daf_kind {
+    BX_DAF_AUTO = 0,
+    BX_DAF_NONE = 1,
+    BX_DAF_AIR = 2,    /* (GCD + 95 km) / GCD */
+    BX_DAF_ROAD = 3,   /* x 1.05 */
+    BX_DAF_FACTOR = 4  /* x daf_factor */
+} bx_daf_kind;
+
+typedef enum bx_allocation {
+    BX_ALLOC_DEFAULT = 0, /* tkm for legs; from the HOC's unit for hubs */
+    BX_ALLOC_TKM = 1,
+    BX_ALLOC_DIRECT = 2,
+    BX_ALLOC_ITEM = 3,
+    BX_ALLOC_TONNE = 4
+} bx_allocation;
+
+/* The air DAF's uplift and the road DAF (GLEC Framework v3, distance
+ * adjustment factors). */
+#define BX_DAF_AIR_KM 95.0
+#define BX_DAF_ROAD_FACTOR 1.05
+
+typedef struct bx_tce {
+    bx_tce_kind kind;
+    char category[BX_ID_MAX];  /* TOC id (legs) or HOC id (hubs) */
+    double distance_km;        /* as given, or the great-circle distance */
+    bool from_coordinates;
+    double from_lat, from_lon, to_lat, to_lon; /* degrees, when given */
+    bx_daf_kind daf;
+    double daf_factor;         /* BX_DAF_FACTOR only */
+    bx_allocation alloc;
+    bool has_energy;           /* primary data for the run / the hub */
+    char energy_id[BX_ID_MAX]; /* a fuel row of the factor set */
+    double energy_amount;      /* in that fuel's unit (l, kg, kWh, m3) */
+    double run_tkm;            /* 0 if not given */
+    double run_t;              /* hubs: tonnes outbound; 0 if not given */
+    int64_t run_items;         /* 0 if not given */
+    uint64_t line;             /* in the route file */
+} bx_tce;
+
+typedef struct bx_route {
+    const char *route_id;
+    const bx_tce *tces;  /* in chain order */
+    size_t ntces;
+    bool valid;          /* false: a row of it was bad (reported) */
+    uint64_t line;       /* its first row */
+} bx_route;
+
+typedef struct bx_routes bx_routes;
+
+/* Load a route file. Bad rows are reported through the diagnostic callback
+ * (file, line, field) and make their route invalid; the other routes load.
+ * A route whose id appears again after another route, or a row with no
+ * element (a route with no TCE), is an error at that line. Returns BX_OK
+ * even when some routes are invalid (see bx_routes_invalid); BX_EINPUT for
+ * a missing column or an empty file; BX_ENOTFOUND / BX_EIO; BX_ENOMEM. */
+BX_API bx_status bx_routes_load(bx_ctx *ctx, bx_routes **out, const char *path);
+BX_API bx_status bx_routes_read_mem(bx_ctx *ctx, bx_routes **out,
+                                    const char *name, const void *data,
+                                    size_t size);
+
+BX_API size_t bx_routes_count(const bx_routes *rs);
+/* Route i (borrowed for the routes' life); NULL if out of range. */
+BX_API const bx_route *bx_routes_at(const bx_routes *rs, size_t i);
+/* By id; NULL if none. */
+BX_API const bx_route *bx_routes_find(const bx_routes *rs, const char *route_id);
+/* Number of invalid routes. */
+BX_API size_t bx_routes_invalid(const bx_routes *rs);
+/* The name the routes were loaded from. */
+BX_API const char *bx_routes_name(const bx_routes *rs);
+
+/* NULL is a no-op. */
+BX_API void bx_routes_free(bx_routes *rs);
+
+/* Great-circle distance in km on a sphere of radius 6371.0 km (the IUGG
+ * mean Earth radius, rounded as GLEC's GCD convention does not fix one),
+ * by the haversine formula; degrees in. */
+BX_API double bx_great_circle_km(double lat1, double lon1, double lat2,
+                                 double lon2);
+
+/* The distance a leg's default-intensity emissions use: distance_km with
+ * its DAF applied for the given mode (BX_MODE_AIR, ...; see factors.h).
+ * `factor` receives the multiplier that results (may be NULL). */
+BX_API double bx_tce_adjusted_km(const bx_tce *tce, int mode, double *factor);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * boxcar/uncertainty.h: Monte Carlo intervals for emissions, from the
+ * uncertainty of the emission factors (GSL; left out of builds without it,
+ * where every function returns BX_EUNSUPPORTED).
+ *
+ * Every factor row gets a lognormal multiplier with median 1 and geometric
+ * standard deviation gsd: the row's own `gsd` column, else a default per
+ * data-quality class (primary 1.05, modelled 1.2, default 1.5: assumptions,
+ * see docs/carbon.md). The factor's value is thus the median of its
+ * distribution. Draw d uses one multiplier per factor for every shipment,
+ * because a factor's error is shared by everything computed with it; so
+ * the interval of a total is not narrowed by averaging.
+ *
+ * Deterministic: draws come from GSL's MT19937 seeded with `seed`, in a
+ * fixed order, so the same seed and number of draws give the same
+ * intervals on every machine. Activity data (masses, distances, primary
+ * energy) are taken as exact; only factors vary.
+ *
+ * Memory: draws x factor rows doubles for the multipliers, plus draws
+ * doubles of scratch; nothing grows with the number of shipments.
+ */
+#ifndef BOXCAR_UNCERTAINTY_H
+#define BOXCAR_UNCERTAINTY_H
+
+#include <stdint.h>
+
+#include "boxcar/carbon.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Most draws accepted. */
+#define BX_UNCERTAINTY_MAX_DRAWS 100000
+
+typedef struct bx_uncertainty bx_uncertainty;
+
+/* Mean and central 95 % interval (2.5th and 97.5th percentiles, linear
+ * interpolation between order statistics), in g CO2e WTW. */
+typedef struct bx_interval {
+    double mean_g, lo_g, hi_g;
+} bx_interval;
+
+/* Draw the multipliers for calc's factor set. draws in 2 ..
+ * BX_UNCERTAINTY_MAX_DRAWS (else BX_EINVAL). calc must outlive u. */
+BX_API bx_status bx_uncertainty_new(bx_ctx *ctx, bx_uncertainty **out, bx_carbon *calc,
+                                    uint32_t draws, uint64_t seed);
+
+/* Interval of a shipment's total WTW (transport, hubs and packaging). The
+ * shipment must be one bx_carbon_compute accepted (else BX_EINVAL). */
+BX_API bx_status bx_uncertainty_shipment(bx_uncertainty *u, const bx_shipment *s,
+                                         bx_interval *out);
+
+/* Add a shipment (accepted by bx_carbon_compute) to the running total. */
+BX_API bx_status bx_uncertainty_add(bx_uncertainty *u, const bx_shipment *s);
+
+/* Interval of the total of the shipments added so far. */
+BX_API bx_status bx_uncertainty_total(bx_uncertainty *u, bx_interval *out);
+
+/* NULL is a no-op. */
+BX_API void bx_uncertainty_free(bx_uncertainty *u);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

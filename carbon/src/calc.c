@@ -1,0 +1,272 @@
+/*
+ * calc.c: the calculator: compile routes and containers once, then compute
+ * each shipment from its route's coefficients and its packaging.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "calc_internal.h"
+
+static const char *const part_names[BX_PART_COUNT] = {
+    "road", "rail", "air", "sea", "iww", "hub", "packaging"};
+
+const char *bx_part_name(int part)
+{
+    return part >= 0 && part < BX_PART_COUNT ? part_names[part] : "?";
+}
+
+char *bx_method_label(uint32_t methods, char *buf, size_t size)
+{
+    static const char *const names[] = {"intensity", "fuel", "hub", "multidrop",
+                                        "per-item", "packaging", "reuse"};
+    size_t n = 0;
+    if (size == 0)
+        return buf;
+    buf[0] = '\0';
+    for (size_t i = 0; i < BX_ARRAY_LEN(names); i++) {
+        if (!(methods & (1u << i)) || n >= size)
+            continue;
+        n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? "+" : "", names[i]);
+    }
+    if (n == 0)
+        snprintf(buf, size, "none");
+    return buf;
+}
+
+void bx_carbon_options_init(bx_carbon_options *opt)
+{
+    if (opt != NULL)
+        memset(opt, 0, sizeof *opt);
+}
+
+bx_status bx_carbon_new(bx_ctx *ctx, bx_carbon **out, const bx_factor_set *fs,
+                        const bx_routes *routes, const bx_carbon_options *opt)
+{
+    if (ctx == NULL)
+        return BX_EINVAL;
+    if (out == NULL || fs == NULL || routes == NULL)
+        return bx_error(ctx, BX_EINVAL, "bx_carbon_new: bad argument");
+    *out = NULL;
+    bx_carbon *c = bx_alloc(ctx, sizeof *c);
+    if (c == NULL)
+        return BX_ENOMEM;
+    memset(c, 0, sizeof *c);
+    c->ctx = ctx;
+    c->fs = fs;
+    c->routes = routes;
+    if (opt != NULL)
+        c->opt = *opt;
+    bx_arena_init(&c->arena, ctx, 0);
+    bxc_idmap_init(&c->pack_ids, ctx);
+    c->nroutes = bx_routes_count(routes);
+    c->compiled = bx_alloc(ctx, (c->nroutes ? c->nroutes : 1) * sizeof *c->compiled);
+    c->route_used = bx_alloc(ctx, c->nroutes + 1);
+    size_t nf = bx_factor_set_count(fs);
+    c->factor_used = bx_alloc(ctx, nf + 1);
+    bx_status st = c->compiled == NULL || c->route_used == NULL || c->factor_used == NULL
+                       ? BX_ENOMEM
+                       : BX_OK;
+    if (st == BX_OK) {
+        memset(c->route_used, 0, c->nroutes + 1);
+        memset(c->factor_used, 0, nf + 1);
+    }
+    for (size_t i = 0; st == BX_OK && i < c->nroutes; i++) {
+        st = bxc_compile_route(c, bx_routes_at(routes, i), &c->compiled[i]);
+        c->bad_routes += st == BX_OK && !c->compiled[i].valid;
+    }
+    if (st == BX_OK)
+        st = bxc_compile_containers(c);
+    if (st == BX_OK) /* compiling is not using: only shipments count */
+        memset(c->factor_used, 0, bx_factor_set_count(fs) + 1);
+    if (st != BX_OK) {
+        bx_carbon_free(c);
+        return st;
+    }
+    *out = c;
+    return BX_OK;
+}
+
+size_t bx_carbon_bad_routes(const bx_carbon *c)
+{
+    return c == NULL ? 0 : c->bad_routes;
+}
+
+const bx_factor_set *bx_carbon_factors(const bx_carbon *c)
+{
+    return c == NULL ? NULL : c->fs;
+}
+
+static bx_status shipment_error(bx_carbon *c, const bx_shipment *s, const char *field,
+                                const char *fmt, ...) BX_PRINTF(4, 5);
+static bx_status shipment_error(bx_carbon *c, const bx_shipment *s, const char *field,
+                                const char *fmt, ...)
+{
+    bx_location where = {0};
+    where.file = s->source;
+    where.line = s->line;
+    where.field = field;
+    char msg[320];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return bx_input_error(c->ctx, BX_EINPUT, &where, "shipment '%s': %s",
+                          s->shipment_id, msg);
+}
+
+/* Round each scope once; WTW is the sum of the rounded scopes, so
+ * WTW = WTT + TTW (+ figures without a split) holds exactly. */
+static bool round_part(double wtt, double ttw, double unsplit, bx_co2e *out)
+{
+    int64_t u;
+    if (!bxc_g_to_mg(wtt, &out->wtt_mg) || !bxc_g_to_mg(ttw, &out->ttw_mg) ||
+        !bxc_g_to_mg(unsplit, &u))
+        return false;
+    out->wtw_mg = out->wtt_mg + out->ttw_mg + u;
+    return true;
+}
+
+static void add_co2e(bx_co2e *a, const bx_co2e *b)
+{
+    a->wtt_mg += b->wtt_mg;
+    a->ttw_mg += b->ttw_mg;
+    a->wtw_mg += b->wtw_mg;
+}
+
+bx_status bx_carbon_compute(bx_carbon *c, const bx_shipment *s, bx_carbon_result *out)
+{
+    if (out != NULL)
+        memset(out, 0, sizeof *out);
+    if (c == NULL || s == NULL || out == NULL)
+        return c == NULL ? BX_EINVAL
+                         : bx_error(c->ctx, BX_EINVAL, "bx_carbon_compute: bad argument");
+    const bx_route *route = bx_routes_find(c->routes, s->route_id);
+    if (route == NULL)
+        return shipment_error(c, s, "route_id", "unknown route '%s'", s->route_id);
+    size_t ri = (size_t)(route - bx_routes_at(c->routes, 0));
+    const bxc_route *r = &c->compiled[ri];
+    if (!r->valid)
+        return shipment_error(c, s, "route_id", "route '%s' is invalid (see %s:%llu)",
+                              s->route_id, bx_routes_name(c->routes),
+                              (unsigned long long)route->line);
+    if (s->mass_g < 0 && r->needs_mass)
+        return shipment_error(c, s, "mass_g", "mass is needed: route '%s' shares "
+                                              "emissions by mass", s->route_id);
+    if (s->mass_g > BX_MAX_MASS_G || s->items < 1 || s->items > BX_MAX_ITEMS ||
+        !(s->drop_km <= BX_MAX_DROP_KM))
+        return shipment_error(c, s, s->items < 1 || s->items > BX_MAX_ITEMS ? "items"
+                                    : s->mass_g > BX_MAX_MASS_G ? "mass_g" : "drop_km",
+                              "value out of range");
+    if (r->needs_drop && s->drop_km < 0)
+        return shipment_error(c, s, "drop_km", "drop distance is needed: route '%s' "
+                                               "has a multi-drop round", s->route_id);
+    const bxc_pack *p = bxc_pack_lookup(c, s->packaging);
+    if (p == NULL)
+        return BX_ENOMEM;
+    if (!p->valid)
+        return shipment_error(c, s, "packaging", "%s", p->why);
+
+    double mass = s->mass_g < 0 ? 0.0 : (double)s->mass_g;
+    double drop = s->drop_km < 0 ? 0.0 : s->drop_km;
+    double wtt[BXC_ROUTE_PARTS], ttw[BXC_ROUTE_PARTS], uns[BXC_ROUTE_PARTS];
+    bxc_route_eval(r, mass, (double)s->items, mass * drop, wtt, ttw, uns);
+    for (size_t i = 0; i < r->nparts; i++) {
+        int part = r->parts[i];
+        if (!round_part(wtt[part], ttw[part], uns[part], &out->part[part]))
+            goto range;
+        if (part == BX_PART_HUB)
+            out->hub = out->part[part];
+        else
+            add_co2e(&out->transport, &out->part[part]);
+    }
+    if (!bxc_g_to_mg(p->g, &out->packaging_mg))
+        goto range;
+    out->part[BX_PART_PACKAGING].wtw_mg = out->packaging_mg;
+    out->total = out->transport;
+    add_co2e(&out->total, &out->hub);
+    out->total.wtw_mg += out->packaging_mg;
+    if (out->total.wtw_mg > BX_CO2E_MAX_MG)
+        goto range;
+    c->route_used[ri] = true;
+    out->methods = r->methods | p->methods;
+    out->quality = r->quality > p->quality ? r->quality : p->quality;
+    out->packaging_key = p->key;
+    return BX_OK;
+range:
+    memset(out, 0, sizeof *out);
+    return shipment_error(c, s, "mass_g", "emissions beyond %lld mg: check the "
+                                          "mass and the route's figures",
+                          (long long)BX_CO2E_MAX_MG);
+}
+
+static bool used_directly(const bx_carbon *c, size_t i)
+{
+    if (c->factor_used[i])
+        return true;
+    for (size_t r = 0; r < c->nroutes; r++) {
+        if (!c->route_used[r])
+            continue;
+        for (size_t k = 0; k < c->compiled[r].nterms; k++)
+            if (c->compiled[r].terms[k].factor == i)
+                return true;
+    }
+    return false;
+}
+
+/* A TOC given as energy per tkm uses its fuel row too. */
+static bool used_as_ref(const bx_carbon *c, const bx_factor *f)
+{
+    if (f->kind != BX_FACTOR_FUEL)
+        return false;
+    for (size_t j = 0; j < bx_factor_set_count(c->fs); j++) {
+        const bx_factor *t = bx_factor_set_at(c->fs, j);
+        if (t->kind == BX_FACTOR_TOC && strcmp(t->ref, f->id) == 0 && used_directly(c, j))
+            return true;
+    }
+    return false;
+}
+
+size_t bx_carbon_used_factors(const bx_carbon *c, const bx_factor **out, size_t max)
+{
+    if (c == NULL)
+        return 0;
+    size_t n = 0;
+    for (size_t i = 0; i < bx_factor_set_count(c->fs); i++) {
+        const bx_factor *f = bx_factor_set_at(c->fs, i);
+        if (!used_directly(c, i) && !used_as_ref(c, f))
+            continue;
+        if (out != NULL && n < max)
+            out[n] = f;
+        n++;
+    }
+    return n;
+}
+
+bx_status bx_carbon_reuse(bx_carbon *c, const char *container_id, bx_reuse_report *out)
+{
+    if (c == NULL || container_id == NULL || out == NULL)
+        return c == NULL ? BX_EINVAL
+                         : bx_error(c->ctx, BX_EINVAL, "bx_carbon_reuse: bad argument");
+    const bx_container *k = bx_containers_find(c->opt.containers, container_id);
+    if (k == NULL)
+        return bx_error(c->ctx, BX_ENOTFOUND, "no container type '%s'", container_id);
+    *out = c->reuse[k - bx_containers_at(c->opt.containers, 0)];
+    return BX_OK;
+}
+
+void bx_carbon_free(bx_carbon *c)
+{
+    if (c == NULL)
+        return;
+    bx_arena_release(&c->arena);
+    bxc_idmap_free(&c->pack_ids);
+    bx_free(c->ctx, c->compiled);
+    bx_free(c->ctx, c->route_used);
+    bx_free(c->ctx, c->factor_used);
+    bx_free(c->ctx, c->packs);
+    bx_free(c->ctx, c->reuse);
+    bx_free(c->ctx, c->container_packs);
+    bx_free(c->ctx, c);
+}

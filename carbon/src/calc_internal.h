@@ -1,0 +1,98 @@
+/*
+ * calc_internal.h: the compiled form of routes and packaging inside a
+ * calculator (bx_carbon). Not installed.
+ *
+ * Every emission here is linear in three drivers of a shipment: its mass
+ * in grams, its item count, and mass x drop distance (gram-km, multi-drop
+ * rounds). A compiled route keeps, per part (transport mode or hub) and
+ * driver, grams CO2e per driver unit, split into WTT and TTW, plus the WTW
+ * of factors whose split is unknown. It also keeps the same sums as terms
+ * (factor row x coefficient) so the Monte Carlo can vary each factor.
+ */
+#ifndef BOXCAR_CALC_INTERNAL_H
+#define BOXCAR_CALC_INTERNAL_H
+
+#include "carbon_internal.h"
+
+enum { BXC_MASS = 0, BXC_ITEM = 1, BXC_DIRECT = 2, BXC_NDRIVERS = 3 };
+
+/* Parts a route can have: the modes and the hub (packaging is separate). */
+#define BXC_ROUTE_PARTS (BX_PART_HUB + 1)
+
+typedef struct bxc_coef {
+    double wtt, ttw, unsplit; /* g CO2e per driver unit */
+} bxc_coef;
+
+/* Grams = k x driver x the factor row's normalised value. */
+typedef struct bxc_term {
+    uint32_t factor; /* row index in the factor set */
+    uint8_t part;    /* BX_MODE_* or BX_PART_HUB */
+    uint8_t driver;  /* BXC_MASS, BXC_ITEM, BXC_DIRECT */
+    double k;
+} bxc_term;
+
+typedef struct bxc_route {
+    bool valid;
+    bool needs_mass, needs_drop;
+    uint8_t nparts;
+    uint8_t parts[BXC_ROUTE_PARTS];     /* parts used, in first-use order */
+    bxc_coef coef[BXC_ROUTE_PARTS][BXC_NDRIVERS];
+    uint32_t methods;
+    bx_data_quality quality;
+    bxc_term *terms;                    /* in the calculator's arena */
+    size_t nterms;
+} bxc_route;
+
+/* Packaging of a shipment, resolved from its text once and cached. */
+typedef struct bxc_pack {
+    bool valid;
+    const char *why;     /* when not valid: the reason (static or arena) */
+    const char *key;     /* totals key (arena) */
+    double g;            /* g CO2e per shipment */
+    uint32_t methods;
+    bx_data_quality quality;
+    double constant_g;   /* part of g with no factor behind it (given kg) */
+    bxc_term *terms;     /* the rest: driver unused, k in factor units */
+    size_t nterms;
+} bxc_pack;
+
+struct bx_carbon {
+    bx_ctx *ctx;
+    const bx_factor_set *fs;
+    const bx_routes *routes;
+    bx_carbon_options opt;
+    bx_arena arena;        /* terms, keys, reasons */
+    bxc_route *compiled;   /* one per route, same index as bx_routes_at */
+    bool *route_used;      /* a shipment was computed on it */
+    bool *factor_used;     /* per factor row: in a packaging resolved so far */
+    size_t nroutes, bad_routes;
+    bxc_idmap pack_ids;    /* packaging text -> packs index */
+    bxc_pack *packs;
+    size_t npacks, packs_cap;
+    bxc_pack scratch;      /* used once the cache is full */
+    char scratch_key[BX_PACKAGING_MAX + 16];
+    /* per-container compiled reuse figures, same index as the containers */
+    bx_reuse_report *reuse;
+    bxc_pack *container_packs;
+};
+
+/* Largest number of distinct packaging texts cached. */
+#define BXC_PACK_CACHE_MAX 65536
+
+/* chain.c: compile route i; problems reported at the route file's lines.
+ * BX_OK (maybe with r->valid false), or a fatal error. */
+bx_status bxc_compile_route(bx_carbon *c, const bx_route *route, bxc_route *r);
+
+/* Grams for one part and driver values, all scopes. */
+void bxc_route_eval(const bxc_route *r, double mass_g, double items,
+                    double direct_gkm, double wtt[BXC_ROUTE_PARTS],
+                    double ttw[BXC_ROUTE_PARTS], double unsplit[BXC_ROUTE_PARTS]);
+
+/* packaging.c: compile every container (reported at the containers file's
+ * lines; BX_EINPUT if any is bad) and resolve packaging texts. */
+bx_status bxc_compile_containers(bx_carbon *c);
+/* The packaging of a text, from the cache or resolved now. Never NULL
+ * unless out of memory (BX_ENOMEM recorded). */
+const bxc_pack *bxc_pack_lookup(bx_carbon *c, const char *text);
+
+#endif

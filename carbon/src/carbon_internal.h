@@ -1,0 +1,147 @@
+/*
+ * carbon_internal.h: what the carbon sources share and callers do not see.
+ * Not installed.
+ */
+#ifndef BOXCAR_CARBON_INTERNAL_H
+#define BOXCAR_CARBON_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "boxcar/arena.h"
+#include "boxcar/carbon.h"
+#include "boxcar/carbon_totals.h"
+#include "boxcar/csv.h"
+#include "internal.h"
+
+/* ---- string -> index map (idmap.c) -------------------------------------- */
+
+/* Open addressing over FNV-1a hashes; keys are copied into one growing
+ * buffer, so a map of n keys costs a handful of blocks, not n. Index i is
+ * the order of first insertion. */
+typedef struct bxc_idmap {
+    bx_ctx *ctx;
+    uint32_t *slots;   /* key index + 1; 0 = empty */
+    size_t nslots;     /* power of two, or 0 */
+    size_t *offsets;   /* key i starts at keys + offsets[i] */
+    char *keys;
+    size_t keys_len, keys_cap;
+    size_t n, offsets_cap;
+} bxc_idmap;
+
+void bxc_idmap_init(bxc_idmap *m, bx_ctx *ctx);
+void bxc_idmap_free(bxc_idmap *m);
+/* Index of key, or -1. */
+long bxc_idmap_find(const bxc_idmap *m, const char *key, size_t len);
+/* Find or insert; *index gets the key's index, *inserted whether it is new
+ * (may be NULL). BX_ENOMEM, or BX_ELIMIT beyond 2^31 keys. */
+bx_status bxc_idmap_put(bxc_idmap *m, const char *key, size_t len,
+                        size_t *index, bool *inserted);
+const char *bxc_idmap_key(const bxc_idmap *m, size_t index);
+
+/* ---- CSV with named columns (table.c) ----------------------------------- */
+
+typedef struct bxc_column {
+    const char *name;
+    bool required; /* the header must have it (a row may still leave it empty) */
+} bxc_column;
+
+#define BXC_MAX_COLUMNS 32
+
+/* A CSV reader whose header was mapped to a fixed list of known columns.
+ * Unknown header columns are warned about and ignored; a duplicate or a
+ * missing required column is an input error. */
+typedef struct bxc_table {
+    bx_ctx *ctx;
+    bx_csv_reader *csv;
+    const char *name;              /* input name for messages (borrowed) */
+    const bxc_column *columns;
+    size_t ncolumns;
+    long index[BXC_MAX_COLUMNS];   /* field index in the file, -1 if absent */
+    bool owns_csv;                 /* opened by path or over memory */
+    void *owned_fp;                /* FILE* opened by path */
+} bxc_table;
+
+/* Read the header of csv (owned by the caller) and map it. An empty file
+ * is an input error ("no header"). */
+bx_status bxc_table_open(bxc_table *t, bx_ctx *ctx, bx_csv_reader *csv,
+                         const bxc_column *columns, size_t ncolumns);
+/* Open path as CSV, then as above; the table owns the reader and the FILE.
+ * BX_ENOTFOUND / BX_EIO name the path. */
+bx_status bxc_table_open_path(bxc_table *t, bx_ctx *ctx, const char *path,
+                              const bxc_column *columns, size_t ncolumns);
+bx_status bxc_table_open_mem(bxc_table *t, bx_ctx *ctx, const char *name,
+                             const void *data, size_t size,
+                             const bxc_column *columns, size_t ncolumns);
+void bxc_table_close(bxc_table *t);
+/* Next row: BX_OK, BX_END, or an error (BX_EINPUT is recoverable). */
+bx_status bxc_table_next(bxc_table *t);
+/* Column c of the current row ("" when the column is absent), its length
+ * in *len (may be NULL). */
+const char *bxc_get(const bxc_table *t, size_t c, size_t *len);
+bool bxc_empty(const bxc_table *t, size_t c);
+uint64_t bxc_line(const bxc_table *t);
+/* Location of column c in the current row, for messages. */
+bx_location bxc_where(const bxc_table *t, size_t c);
+
+/* Typed fields: each reports a bad value as BX_EINPUT at the column's
+ * location. `present` (may be NULL) says whether the field was given; an
+ * empty required field is an error. */
+bx_status bxc_get_id(const bxc_table *t, size_t c, bool required,
+                     char out[BX_ID_MAX]);
+bx_status bxc_get_double(const bxc_table *t, size_t c, bool required,
+                         double min, double max, double *out, bool *present);
+bx_status bxc_get_int(const bxc_table *t, size_t c, bool required,
+                      int64_t min, int64_t max, int64_t *out, bool *present);
+/* Case-insensitive choice among words (NULL-terminated); *out its index.
+ * An empty field gives *out = -1 (an error when required). */
+bx_status bxc_get_word(const bxc_table *t, size_t c, bool required,
+                       const char *const *words, int *out);
+
+/* Identifier rules shared with core (1..63 bytes of UTF-8, no control
+ * characters, no surrounding blanks): NULL if fine, else why not. */
+const char *bxc_id_problem(const char *s, size_t len);
+
+/* ---- numbers ------------------------------------------------------------ */
+
+/* Round grams to whole milligrams; false if the result would not fit the
+ * exact-integer range of the totals (|mg| <= BX_CO2E_MAX_MG). */
+bool bxc_g_to_mg(double g, int64_t *mg);
+
+/* a += b, false on overflow (then a is unchanged). */
+bool bxc_add_i64(int64_t *a, int64_t b);
+
+/* Case-insensitive ASCII equality of s[0..len) and the NUL-terminated w. */
+bool bxc_word_eq(const char *s, size_t len, const char *w);
+
+/* The name a containers file was loaded from (containers.c). */
+const char *bxc_containers_name(const bx_containers *cs);
+
+/* ---- totals internals (totals.c) ---------------------------------------- */
+
+bx_ctx *bxc_totals_ctx(const bx_carbon_totals *t);
+/* Add s to the row (g, key); *existed says whether the row was there. */
+bx_status bxc_totals_put(bx_carbon_totals *t, bx_totals_group g, const char *key,
+                         size_t len, const bx_carbon_sum *s, bool *existed);
+
+/* ---- factor set internals (factors.c) ------------------------------------ */
+
+/* Normalised value of a factor: grams CO2e per tkm (TOC), per tonne or per
+ * item (HOC), per unit of fuel (FUEL), per gram of material (MATERIAL, EOL,
+ * numerically equal to kg/kg). `split` is false when the row gave WTW only,
+ * then wtt and ttw are 0 and only wtw counts. */
+typedef struct bxc_value {
+    double wtt, ttw, wtw;
+    bool split;
+} bxc_value;
+
+bxc_value bxc_factor_value(const bx_factor_set *fs, size_t index);
+/* Index of the row of kind/id, or -1. */
+long bxc_factor_index(const bx_factor_set *fs, bx_factor_kind kind,
+                      const char *id);
+/* The geometric standard deviation the Monte Carlo uses for row `index`:
+ * the row's own, else the default of its data-quality class. */
+double bxc_factor_gsd(const bx_factor_set *fs, size_t index);
+
+#endif

@@ -1,0 +1,212 @@
+/*
+ * chain.c: compile a route's TCEs against the factor set into per-part,
+ * per-driver coefficients (methods 1 to 5 of docs/carbon.md).
+ */
+#include <string.h>
+
+#include "calc_internal.h"
+
+/* Shipment masses are in grams: 1 t = 1e6 g. */
+#define G_PER_T 1e6
+
+typedef struct compiler {
+    bx_carbon *c;
+    const bx_route *route;
+    bxc_route *r;
+    bxc_term *terms;
+    size_t nterms, cap;
+} compiler;
+
+static bx_status tce_error(compiler *k, const bx_tce *e, const char *field,
+                           const char *fmt, ...) BX_PRINTF(4, 5);
+static bx_status tce_error(compiler *k, const bx_tce *e, const char *field,
+                           const char *fmt, ...)
+{
+    bx_location where = {0};
+    where.file = bx_routes_name(k->c->routes);
+    where.line = e->line;
+    where.field = field;
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return bx_input_error(k->c->ctx, BX_EINPUT, &where, "route '%s': %s",
+                          k->route->route_id, msg);
+}
+
+static bx_status add_term(compiler *k, size_t factor, int part, int driver, double coef)
+{
+    bxc_route *r = k->r;
+    bxc_value v = bxc_factor_value(k->c->fs, factor);
+    bxc_coef *dst = &r->coef[part][driver];
+    if (v.split) {
+        dst->wtt += coef * v.wtt;
+        dst->ttw += coef * v.ttw;
+    } else {
+        dst->unsplit += coef * v.wtw;
+    }
+    bool seen = false;
+    for (size_t i = 0; i < r->nparts; i++)
+        seen |= r->parts[i] == part;
+    if (!seen)
+        r->parts[r->nparts++] = (uint8_t)part;
+    if (driver == BXC_MASS || driver == BXC_DIRECT)
+        r->needs_mass = true;
+    if (driver == BXC_DIRECT)
+        r->needs_drop = true;
+    if (k->nterms == k->cap) {
+        size_t cap = k->cap ? k->cap * 2 : 8;
+        bxc_term *p = bx_realloc(k->c->ctx, k->terms, cap * sizeof *p);
+        if (p == NULL)
+            return BX_ENOMEM;
+        k->terms = p;
+        k->cap = cap;
+    }
+    bxc_term t = {(uint32_t)factor, (uint8_t)part, (uint8_t)driver, coef};
+    k->terms[k->nterms++] = t;
+    return BX_OK;
+}
+
+static void worst(bxc_route *r, bx_data_quality q)
+{
+    if (q > r->quality)
+        r->quality = q;
+}
+
+static long need(compiler *k, const bx_tce *e, bx_factor_kind kind, const char *id,
+                 const char *field, bx_status *st)
+{
+    long i = bxc_factor_index(k->c->fs, kind, id);
+    if (i < 0)
+        *st = tce_error(k, e, field, "unknown %s id '%s' in factor set %s",
+                        bx_factor_kind_name(kind), id,
+                        bx_factor_set_info_get(k->c->fs).id);
+    return i;
+}
+
+/* The run's energy in grams CO2e is amount x factor: the terms carry the
+ * amount in k, so the Monte Carlo varies the fuel factor. */
+static bx_status compile_leg(compiler *k, const bx_tce *e)
+{
+    bx_status st = BX_OK;
+    long toc = need(k, e, BX_FACTOR_TOC, e->category, "category", &st);
+    if (toc < 0)
+        return st;
+    const bx_factor *f = bx_factor_set_at(k->c->fs, (size_t)toc);
+    int part = (int)f->mode;
+    if (!e->has_energy) {
+        double km = bx_tce_adjusted_km(e, part, NULL);
+        k->r->methods |= BX_METHOD_INTENSITY;
+        worst(k->r, f->quality);
+        return add_term(k, (size_t)toc, part, BXC_MASS, km / G_PER_T);
+    }
+    long fuel = need(k, e, BX_FACTOR_FUEL, e->energy_id, "energy_id", &st);
+    if (fuel < 0)
+        return st;
+    worst(k->r, BX_DQ_PRIMARY);
+    k->r->methods |= BX_METHOD_FUEL;
+    switch (e->alloc) {
+    case BX_ALLOC_DIRECT:
+        k->r->methods |= BX_METHOD_MULTIDROP;
+        return add_term(k, (size_t)fuel, part, BXC_DIRECT,
+                        e->energy_amount / (G_PER_T * e->run_tkm));
+    case BX_ALLOC_ITEM:
+        k->r->methods |= BX_METHOD_PER_ITEM;
+        return add_term(k, (size_t)fuel, part, BXC_ITEM,
+                        e->energy_amount / (double)e->run_items);
+    default:
+        /* shipment tkm / run tkm, both on the distance as given */
+        return add_term(k, (size_t)fuel, part, BXC_MASS,
+                        e->energy_amount * e->distance_km / (G_PER_T * e->run_tkm));
+    }
+}
+
+static bx_status compile_hub(compiler *k, const bx_tce *e)
+{
+    bx_status st = BX_OK;
+    long hoc = need(k, e, BX_FACTOR_HOC, e->category, "category", &st);
+    if (hoc < 0)
+        return st;
+    const bx_factor *f = bx_factor_set_at(k->c->fs, (size_t)hoc);
+    k->r->methods |= BX_METHOD_HUB;
+    if (e->has_energy) {
+        long fuel = need(k, e, BX_FACTOR_FUEL, e->energy_id, "energy_id", &st);
+        if (fuel < 0)
+            return st;
+        worst(k->r, BX_DQ_PRIMARY);
+        if (e->alloc == BX_ALLOC_ITEM) {
+            k->r->methods |= BX_METHOD_PER_ITEM;
+            return add_term(k, (size_t)fuel, BX_PART_HUB, BXC_ITEM,
+                            e->energy_amount / (double)e->run_items);
+        }
+        return add_term(k, (size_t)fuel, BX_PART_HUB, BXC_MASS,
+                        e->energy_amount / (G_PER_T * e->run_t));
+    }
+    worst(k->r, f->quality);
+    bool per_item = f->unit == BX_UNIT_G_PER_ITEM;
+    if (e->alloc == BX_ALLOC_TONNE && per_item)
+        return tce_error(k, e, "alloc", "HOC '%s' is per item: it cannot be shared "
+                                        "by tonnes", f->id);
+    if (e->alloc == BX_ALLOC_ITEM && !per_item)
+        return tce_error(k, e, "alloc", "HOC '%s' is per tonne: per-item sharing "
+                                        "needs a per-item HOC or the hub's energy "
+                                        "and run_items", f->id);
+    if (per_item) {
+        k->r->methods |= BX_METHOD_PER_ITEM;
+        return add_term(k, (size_t)hoc, BX_PART_HUB, BXC_ITEM, 1.0);
+    }
+    return add_term(k, (size_t)hoc, BX_PART_HUB, BXC_MASS, 1.0 / G_PER_T);
+}
+
+bx_status bxc_compile_route(bx_carbon *c, const bx_route *route, bxc_route *r)
+{
+    memset(r, 0, sizeof *r);
+    r->quality = BX_DQ_PRIMARY;
+    if (!route->valid)
+        return BX_OK; /* reported when the routes were read */
+    compiler k = {c, route, r, NULL, 0, 0};
+    bool ok = true;
+    for (size_t i = 0; i < route->ntces; i++) {
+        const bx_tce *e = &route->tces[i];
+        bx_status st = e->kind == BX_TCE_LEG ? compile_leg(&k, e) : compile_hub(&k, e);
+        if (st == BX_EINPUT) {
+            ok = false; /* report every bad TCE of the route */
+            continue;
+        }
+        if (st != BX_OK) {
+            bx_free(c->ctx, k.terms);
+            return st;
+        }
+    }
+    if (ok && k.nterms > 0) {
+        r->terms = bx_arena_alloc(&c->arena, k.nterms * sizeof *r->terms, 0);
+        if (r->terms == NULL) {
+            bx_free(c->ctx, k.terms);
+            return BX_ENOMEM;
+        }
+        memcpy(r->terms, k.terms, k.nterms * sizeof *r->terms);
+        r->nterms = k.nterms;
+    }
+    bx_free(c->ctx, k.terms);
+    r->valid = ok;
+    return BX_OK;
+}
+
+void bxc_route_eval(const bxc_route *r, double mass_g, double items, double direct_gkm,
+                    double wtt[BXC_ROUTE_PARTS], double ttw[BXC_ROUTE_PARTS],
+                    double unsplit[BXC_ROUTE_PARTS])
+{
+    const double x[BXC_NDRIVERS] = {mass_g, items, direct_gkm};
+    for (size_t p = 0; p < BXC_ROUTE_PARTS; p++)
+        wtt[p] = ttw[p] = unsplit[p] = 0;
+    for (size_t i = 0; i < r->nparts; i++) {
+        int p = r->parts[i];
+        for (int d = 0; d < BXC_NDRIVERS; d++) {
+            const bxc_coef *k = &r->coef[p][d];
+            wtt[p] += k->wtt * x[d];
+            ttw[p] += k->ttw * x[d];
+            unsplit[p] += k->unsplit * x[d];
+        }
+    }
+}

@@ -1,0 +1,247 @@
+/*
+ * totals_io.c: totals as CSV, in whole milligrams, and back.
+ *
+ * Every row repeats the factor set and version, so a file cut or
+ * concatenated by hand is still self-describing, and the "all" row carries
+ * the count of rows excluded as bad input. Reading re-checks that each
+ * total equals the sum of its parts: a hand-edited shard is refused rather
+ * than merged into an audited figure.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "carbon_internal.h"
+
+enum {
+    C_GROUP, C_KEY, C_SHIPMENTS, C_MASS, C_T_WTT, C_T_TTW, C_T_WTW, C_H_WTT, C_H_TTW,
+    C_H_WTW, C_PACK, C_WTT, C_TTW, C_WTW, C_EXCLUDED, C_SET, C_VERSION, C_COUNT
+};
+
+static const bxc_column columns[C_COUNT] = {
+    [C_GROUP] = {"group", true},
+    [C_KEY] = {"key", true},
+    [C_SHIPMENTS] = {"shipments", true},
+    [C_MASS] = {"mass_g", true},
+    [C_T_WTT] = {"transport_wtt_mg", true},
+    [C_T_TTW] = {"transport_ttw_mg", true},
+    [C_T_WTW] = {"transport_wtw_mg", true},
+    [C_H_WTT] = {"hub_wtt_mg", true},
+    [C_H_TTW] = {"hub_ttw_mg", true},
+    [C_H_WTW] = {"hub_wtw_mg", true},
+    [C_PACK] = {"packaging_mg", true},
+    [C_WTT] = {"total_wtt_mg", true},
+    [C_TTW] = {"total_ttw_mg", true},
+    [C_WTW] = {"total_wtw_mg", true},
+    [C_EXCLUDED] = {"excluded", true},
+    [C_SET] = {"factor_set", true},
+    [C_VERSION] = {"factor_version", true},
+};
+
+static int64_t *field_ptr(bx_carbon_sum *s, size_t c)
+{
+    switch (c) {
+    case C_SHIPMENTS: return &s->shipments;
+    case C_MASS: return &s->mass_g;
+    case C_T_WTT: return &s->transport.wtt_mg;
+    case C_T_TTW: return &s->transport.ttw_mg;
+    case C_T_WTW: return &s->transport.wtw_mg;
+    case C_H_WTT: return &s->hub.wtt_mg;
+    case C_H_TTW: return &s->hub.ttw_mg;
+    case C_H_WTW: return &s->hub.wtw_mg;
+    case C_PACK: return &s->packaging_mg;
+    case C_WTT: return &s->total.wtt_mg;
+    case C_TTW: return &s->total.ttw_mg;
+    default: return &s->total.wtw_mg;
+    }
+}
+
+static bx_status put(bx_csv_writer *w, const char *s)
+{
+    return bx_csv_write_field(w, s, strlen(s));
+}
+
+static bx_status put_i64(bx_csv_writer *w, int64_t v)
+{
+    char buf[32];
+    int n = snprintf(buf, sizeof buf, "%lld", (long long)v);
+    return bx_csv_write_field(w, buf, (size_t)n);
+}
+
+bx_status bx_carbon_totals_write(bx_carbon_totals *t, bx_write_fn write, void *ud)
+{
+    if (t == NULL || write == NULL)
+        return BX_EINVAL;
+    bx_csv_writer w;
+    bx_csv_writer_init(&w, write, ud);
+    bx_status st = BX_OK;
+    for (size_t c = 0; st == BX_OK && c < C_COUNT; c++)
+        st = put(&w, columns[c].name);
+    if (st == BX_OK)
+        st = bx_csv_end_record(&w);
+    for (int g = 0; st == BX_OK && g < BX_BY_COUNT; g++) {
+        size_t n = bx_carbon_totals_count(t, (bx_totals_group)g);
+        for (size_t i = 0; st == BX_OK && i < n; i++) {
+            const char *key;
+            bx_carbon_sum s;
+            if ((st = bx_carbon_totals_row(t, (bx_totals_group)g, i, &key, &s)) != BX_OK)
+                break;
+            st = put(&w, bx_totals_group_name((bx_totals_group)g));
+            if (st == BX_OK)
+                st = put(&w, key);
+            for (size_t c = C_SHIPMENTS; st == BX_OK && c <= C_WTW; c++)
+                st = put_i64(&w, *field_ptr(&s, c));
+            if (st == BX_OK) {
+                uint64_t ex = g == BX_BY_ALL ? bx_carbon_totals_excluded(t) : 0;
+                char buf[32];
+                snprintf(buf, sizeof buf, "%llu", (unsigned long long)ex);
+                st = put(&w, buf);
+            }
+            if (st == BX_OK)
+                st = put(&w, bx_carbon_totals_set_id(t));
+            if (st == BX_OK)
+                st = put(&w, bx_carbon_totals_set_version(t));
+            if (st == BX_OK)
+                st = bx_csv_end_record(&w);
+        }
+    }
+    return st == BX_EIO ? bx_error(bxc_totals_ctx(t), BX_EIO, "totals: write failed") : st;
+}
+
+static bx_status bad(const bxc_table *t, size_t c, const char *why)
+{
+    bx_location where = bxc_where(t, c);
+    return bx_input_error(t->ctx, BX_EINPUT, &where, "%s", why);
+}
+
+/* Rows are checked so that a shard that does not add up is refused. */
+static bx_status check_sum(const bxc_table *t, const bx_carbon_sum *s)
+{
+    if (s->total.wtw_mg != s->transport.wtw_mg + s->hub.wtw_mg + s->packaging_mg)
+        return bad(t, C_WTW, "total_wtw_mg is not transport + hub + packaging");
+    if (s->total.ttw_mg != s->transport.ttw_mg + s->hub.ttw_mg)
+        return bad(t, C_TTW, "total_ttw_mg is not transport + hub");
+    if (s->total.wtt_mg != s->transport.wtt_mg + s->hub.wtt_mg)
+        return bad(t, C_WTT, "total_wtt_mg is not transport + hub");
+    if (s->transport.wtt_mg + s->transport.ttw_mg > s->transport.wtw_mg)
+        return bad(t, C_T_WTW, "transport WTT + TTW exceed WTW");
+    if (s->hub.wtt_mg + s->hub.ttw_mg > s->hub.wtw_mg)
+        return bad(t, C_H_WTW, "hub WTT + TTW exceed WTW");
+    return BX_OK;
+}
+
+/* One row into tmp (made at the first row, with its factor set). */
+static bx_status read_row(bx_ctx *ctx, const bxc_table *t, bx_carbon_totals **tmp,
+                          bool *seen_all)
+{
+    static const char *const groups[] = {"all", "route", "month", "mode", "packaging",
+                                         NULL};
+    int g;
+    bx_status st = bxc_get_word(t, C_GROUP, true, groups, &g);
+    if (st != BX_OK)
+        return st;
+    size_t len;
+    const char *key = bxc_get(t, C_KEY, &len);
+    if (len == 0 || len >= BX_PACKAGING_MAX + 16)
+        return bad(t, C_KEY, "key must be 1 to 143 bytes");
+    if (g == BX_BY_ALL && strcmp(key, "all") != 0)
+        return bad(t, C_KEY, "the 'all' group has the one key 'all'");
+    bx_carbon_sum s;
+    memset(&s, 0, sizeof s);
+    for (size_t c = C_SHIPMENTS; c <= C_WTW; c++)
+        if ((st = bxc_get_int(t, c, true, 0, INT64_MAX, field_ptr(&s, c), NULL)) != BX_OK)
+            return st;
+    int64_t ex;
+    if ((st = bxc_get_int(t, C_EXCLUDED, true, 0, INT64_MAX, &ex, NULL)) != BX_OK)
+        return st;
+    if (g != BX_BY_ALL && ex != 0)
+        return bad(t, C_EXCLUDED, "only the 'all' row counts excluded rows");
+    if ((st = check_sum(t, &s)) != BX_OK)
+        return st;
+    const char *set = bxc_get(t, C_SET, NULL), *version = bxc_get(t, C_VERSION, NULL);
+    if (*tmp == NULL) {
+        if (strlen(set) >= 128 || strlen(version) >= 128)
+            return bad(t, C_SET, "factor set or version longer than 127 bytes");
+        if ((st = bx_carbon_totals_new(ctx, tmp, set, version)) != BX_OK)
+            return st;
+    } else if (strcmp(set, bx_carbon_totals_set_id(*tmp)) != 0 ||
+               strcmp(version, bx_carbon_totals_set_version(*tmp)) != 0) {
+        return bad(t, C_SET, "factor set or version differs from the file's first row");
+    }
+    if (g == BX_BY_ALL && *seen_all)
+        return bad(t, C_KEY, "a second 'all' row");
+    bool existed;
+    if ((st = bxc_totals_put(*tmp, (bx_totals_group)g, key, len, &s, &existed)) != BX_OK)
+        return st;
+    if (g == BX_BY_ALL)
+        *seen_all = true; /* its row is made with the totals: it always exists */
+    else if (existed)
+        return bad(t, C_KEY, "this group and key appear twice in the file");
+    bx_carbon_totals_exclude(*tmp, (uint64_t)ex);
+    return BX_OK;
+}
+
+static bx_status read_table(bx_carbon_totals *into, bxc_table *t)
+{
+    bx_carbon_totals *tmp = NULL;
+    bool seen_all = false;
+    bx_status first = BX_OK, st;
+    while ((st = bxc_table_next(t)) != BX_END) {
+        if (st == BX_OK)
+            st = read_row(bxc_totals_ctx(into), t, &tmp, &seen_all);
+        if (st == BX_EINPUT) {
+            first = first == BX_OK ? st : first;
+            continue;
+        }
+        if (st != BX_OK) {
+            first = st;
+            break;
+        }
+    }
+    if (first == BX_OK && !seen_all) {
+        bx_location where = {0};
+        where.file = t->name;
+        first = bx_input_error(bxc_totals_ctx(into), BX_EINPUT, &where,
+                               "no 'all' row: not a complete totals file");
+    }
+    if (first == BX_OK) {
+        first = bx_carbon_totals_merge(into, tmp);
+        if (first == BX_EINPUT) {
+            /* say which file did not match, through the diagnostics too */
+            char msg[512];
+            snprintf(msg, sizeof msg, "%s", bx_ctx_errmsg(bxc_totals_ctx(into)));
+            bx_location where = {0};
+            where.file = t->name;
+            first = bx_input_error(bxc_totals_ctx(into), BX_EINPUT, &where, "%s", msg);
+        }
+    }
+    bx_carbon_totals_free(tmp);
+    return first;
+}
+
+bx_status bx_carbon_totals_read(bx_carbon_totals *t, const char *path)
+{
+    if (t == NULL || path == NULL)
+        return BX_EINVAL;
+    bxc_table tab;
+    bx_status st = bxc_table_open_path(&tab, bxc_totals_ctx(t), path, columns, C_COUNT);
+    if (st != BX_OK)
+        return st;
+    st = read_table(t, &tab);
+    bxc_table_close(&tab);
+    return st;
+}
+
+bx_status bx_carbon_totals_read_mem(bx_carbon_totals *t, const char *name,
+                                    const void *data, size_t size)
+{
+    if (t == NULL || name == NULL || (data == NULL && size > 0))
+        return BX_EINVAL;
+    bxc_table tab;
+    bx_status st = bxc_table_open_mem(&tab, bxc_totals_ctx(t), name, data, size, columns,
+                                      C_COUNT);
+    if (st != BX_OK)
+        return st;
+    st = read_table(t, &tab);
+    bxc_table_close(&tab);
+    return st;
+}

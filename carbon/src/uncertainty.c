@@ -1,0 +1,210 @@
+/*
+ * uncertainty.c: Monte Carlo intervals from factor uncertainty (GSL).
+ *
+ * Emissions are linear in the factors: a shipment's WTW is a constant
+ * (figures given directly in kg) plus sum over factors of coef x factor.
+ * So a draw needs only the shipment's few coefficients and one multiplier
+ * per factor, and a total needs only the coefficients summed over its
+ * shipments: memory is draws x factors, whatever the number of shipments.
+ *
+ * GSL's generator is used through a gsl_rng built here on memory from the
+ * context (gsl_rng_alloc would call malloc and, on failure, GSL's error
+ * handler, which aborts by default).
+ */
+#include <math.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include "boxcar/uncertainty.h"
+#include "calc_internal.h"
+
+struct bx_uncertainty {
+    bx_ctx *ctx;
+    bx_carbon *calc;
+    size_t draws, nf;
+    double *mult;       /* draws x nf multipliers, draw-major */
+    double *coef;       /* nf: the current shipment's coefficients */
+    size_t *touched;    /* factor indexes with a coefficient, n_touched */
+    unsigned char *listed; /* nf: in touched */
+    size_t n_touched;
+    double constant;
+    double *total_coef; /* nf: summed over the shipments added */
+    double total_constant;
+    double *scratch;    /* draws */
+};
+
+bx_status bx_uncertainty_new(bx_ctx *ctx, bx_uncertainty **out, bx_carbon *calc,
+                             uint32_t draws, uint64_t seed)
+{
+    if (ctx == NULL)
+        return BX_EINVAL;
+    if (out == NULL || calc == NULL || draws < 2 || draws > BX_UNCERTAINTY_MAX_DRAWS)
+        return bx_error(ctx, BX_EINVAL, "bx_uncertainty_new: bad argument (draws 2 to %d)",
+                        BX_UNCERTAINTY_MAX_DRAWS);
+    *out = NULL;
+    const bx_factor_set *fs = bx_carbon_factors(calc);
+    size_t nf = bx_factor_set_count(fs);
+    if (nf == 0)
+        nf = 1;
+    if (nf > SIZE_MAX / sizeof(double) / draws)
+        return bx_error(ctx, BX_ENOMEM, "bx_uncertainty_new: %u draws x %zu factors is too "
+                                        "many", (unsigned)draws, nf);
+    bx_uncertainty *u = bx_alloc(ctx, sizeof *u);
+    if (u == NULL)
+        return BX_ENOMEM;
+    memset(u, 0, sizeof *u);
+    u->ctx = ctx;
+    u->calc = calc;
+    u->draws = draws;
+    u->nf = nf;
+    u->mult = bx_alloc(ctx, (size_t)draws * nf * sizeof *u->mult);
+    u->coef = bx_alloc(ctx, nf * sizeof *u->coef);
+    u->touched = bx_alloc(ctx, nf * sizeof *u->touched);
+    u->listed = bx_alloc(ctx, nf);
+    u->total_coef = bx_alloc(ctx, nf * sizeof *u->total_coef);
+    u->scratch = bx_alloc(ctx, draws * sizeof *u->scratch);
+    gsl_rng rng = {gsl_rng_mt19937, NULL};
+    rng.state = bx_alloc(ctx, gsl_rng_mt19937->size);
+    if (u->mult == NULL || u->coef == NULL || u->touched == NULL || u->listed == NULL ||
+        u->total_coef == NULL ||
+        u->scratch == NULL || rng.state == NULL) {
+        bx_free(ctx, rng.state);
+        bx_uncertainty_free(u);
+        return BX_ENOMEM;
+    }
+    memset(u->coef, 0, nf * sizeof *u->coef);
+    memset(u->listed, 0, nf);
+    memset(u->total_coef, 0, nf * sizeof *u->total_coef);
+    gsl_rng_mt19937->set(rng.state, (unsigned long)seed);
+    /* Draw-major, factors in set order: the same seed gives the same
+     * multipliers everywhere. */
+    for (size_t d = 0; d < draws; d++) {
+        for (size_t f = 0; f < nf; f++) {
+            double sigma = f < bx_factor_set_count(fs) ? log(bxc_factor_gsd(fs, f)) : 0.0;
+            u->mult[d * nf + f] = sigma > 0 ? gsl_ran_lognormal(&rng, 0.0, sigma) : 1.0;
+        }
+    }
+    bx_free(ctx, rng.state);
+    *out = u;
+    return BX_OK;
+}
+
+static void touch(bx_uncertainty *u, size_t f, double c)
+{
+    if (!u->listed[f]) {
+        u->listed[f] = 1;
+        u->touched[u->n_touched++] = f;
+    }
+    u->coef[f] += c;
+}
+
+static void clear(bx_uncertainty *u)
+{
+    for (size_t i = 0; i < u->n_touched; i++) {
+        u->coef[u->touched[i]] = 0.0;
+        u->listed[u->touched[i]] = 0;
+    }
+    u->n_touched = 0;
+    u->constant = 0.0;
+}
+
+/* The shipment's coefficients into u->coef / u->touched / u->constant. */
+static bx_status collect(bx_uncertainty *u, const bx_shipment *s)
+{
+    bx_carbon *c = u->calc;
+    clear(u);
+    const bx_route *route = bx_routes_find(c->routes, s->route_id);
+    if (route == NULL)
+        return bx_error(u->ctx, BX_EINVAL, "uncertainty: unknown route '%s'", s->route_id);
+    const bxc_route *r = &c->compiled[route - bx_routes_at(c->routes, 0)];
+    const bxc_pack *p = bxc_pack_lookup(c, s->packaging);
+    if (p == NULL)
+        return BX_ENOMEM;
+    if (!r->valid || !p->valid || (r->needs_mass && s->mass_g < 0) ||
+        (r->needs_drop && s->drop_km < 0))
+        return bx_error(u->ctx, BX_EINVAL, "uncertainty: shipment '%s' cannot be computed",
+                        s->shipment_id);
+    double mass = s->mass_g < 0 ? 0.0 : (double)s->mass_g;
+    const double x[BXC_NDRIVERS] = {mass, (double)s->items,
+                                    mass * (s->drop_km < 0 ? 0.0 : s->drop_km)};
+    for (size_t i = 0; i < r->nterms; i++) {
+        const bxc_term *t = &r->terms[i];
+        touch(u, t->factor, t->k * x[t->driver] * bxc_factor_value(c->fs, t->factor).wtw);
+    }
+    for (size_t i = 0; i < p->nterms; i++) {
+        const bxc_term *t = &p->terms[i];
+        touch(u, t->factor, t->k * bxc_factor_value(c->fs, t->factor).wtw);
+    }
+    u->constant = p->constant_g;
+    return BX_OK;
+}
+
+static void interval(bx_uncertainty *u, const double *coef, const size_t *idx, size_t n,
+                     double constant, bx_interval *out)
+{
+    double sum = 0;
+    for (size_t d = 0; d < u->draws; d++) {
+        const double *m = u->mult + d * u->nf;
+        double v = constant;
+        for (size_t i = 0; i < n; i++) {
+            size_t f = idx != NULL ? idx[i] : i;
+            v += coef[f] * m[f];
+        }
+        u->scratch[d] = v;
+        sum += v;
+    }
+    gsl_sort(u->scratch, 1, u->draws);
+    out->mean_g = sum / (double)u->draws;
+    out->lo_g = gsl_stats_quantile_from_sorted_data(u->scratch, 1, u->draws, 0.025);
+    out->hi_g = gsl_stats_quantile_from_sorted_data(u->scratch, 1, u->draws, 0.975);
+}
+
+bx_status bx_uncertainty_shipment(bx_uncertainty *u, const bx_shipment *s, bx_interval *out)
+{
+    if (u == NULL || s == NULL || out == NULL)
+        return BX_EINVAL;
+    bx_status st = collect(u, s);
+    if (st != BX_OK)
+        return st;
+    interval(u, u->coef, u->touched, u->n_touched, u->constant, out);
+    return BX_OK;
+}
+
+bx_status bx_uncertainty_add(bx_uncertainty *u, const bx_shipment *s)
+{
+    if (u == NULL || s == NULL)
+        return BX_EINVAL;
+    bx_status st = collect(u, s);
+    if (st != BX_OK)
+        return st;
+    for (size_t i = 0; i < u->n_touched; i++)
+        u->total_coef[u->touched[i]] += u->coef[u->touched[i]];
+    u->total_constant += u->constant;
+    clear(u);
+    return BX_OK;
+}
+
+bx_status bx_uncertainty_total(bx_uncertainty *u, bx_interval *out)
+{
+    if (u == NULL || out == NULL)
+        return BX_EINVAL;
+    interval(u, u->total_coef, NULL, u->nf, u->total_constant, out);
+    return BX_OK;
+}
+
+void bx_uncertainty_free(bx_uncertainty *u)
+{
+    if (u == NULL)
+        return;
+    bx_free(u->ctx, u->mult);
+    bx_free(u->ctx, u->coef);
+    bx_free(u->ctx, u->touched);
+    bx_free(u->ctx, u->listed);
+    bx_free(u->ctx, u->total_coef);
+    bx_free(u->ctx, u->scratch);
+    bx_free(u->ctx, u);
+}

@@ -1,0 +1,837 @@
+/*
+ * cmd_carbon.c: `boxcar carbon`: emissions per shipment and totals under
+ * ISO 14083 / GLEC v3, packaging and reuse included.
+ *
+ * Shipments stream through one calculator: memory stays constant however
+ * long the file is. A bad row is reported (file, line, field), left out
+ * and counted; the totals say how many. --strict makes the first problem
+ * fatal. Outputs go to temporary files renamed into place at the end, so a
+ * failed run leaves no half-written file.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "boxcar/carbon_totals.h"
+#include "boxcar/uncertainty.h"
+#include "cli.h"
+
+#define DEFAULT_FACTORS "cn-2023"
+
+static void carbon_help(void)
+{
+    printf("usage: boxcar carbon --routes FILE --shipments FILE [--factors SET|FILE]\n"
+           "                     [--catalog FILE] [--containers FILE] [--trips N]\n"
+           "                     [--format table|csv] [-o FILE] [--totals FILE]\n"
+           "                     [--by route|month|mode|packaging] [--errors FILE]\n"
+           "                     [--strict] [--no-progress] [--uncertainty N [--seed S]]\n"
+           "\n"
+           "Greenhouse-gas emissions of each shipment along its route (ISO 14083:2023,\n"
+           "GLEC Framework v3), with its packaging, in g CO2e: WTW, TTW and the method,\n"
+           "data quality, factor set and version behind every figure.\n"
+           "\n"
+           "  --routes FILE      transport chains: one row per leg or hub (CSV)\n"
+           "  --shipments FILE   shipments (CSV); streamed, any size\n"
+           "  --factors SET      factor set name or file (default " DEFAULT_FACTORS "; see\n"
+           "                     'boxcar factors list')\n"
+           "  --catalog FILE     boxes named as packaging (default: the cn-express series)\n"
+           "  --containers FILE  reusable container types named as packaging\n"
+           "  --trips N          amortise every container over N trips\n"
+           "  --format F         table or csv (default: csv per shipment, table with --by)\n"
+           "  -o, --output FILE  per-shipment results there instead of standard output\n"
+           "  --totals FILE      exact totals (integer mg) by route, month, mode and\n"
+           "                     packaging, to merge with 'boxcar merge'\n"
+           "  --by GROUP         print totals by GROUP instead of the per-shipment rows\n"
+           "                     (those still go to -o FILE when given)\n"
+           "  --errors FILE      every excluded row as CSV: file, line, field, message\n"
+           "  --strict           any bad row or route is fatal: nothing is written\n"
+           "  --no-progress      no progress line on a terminal\n"
+           "  --uncertainty N    Monte Carlo over factor uncertainty, N draws: mean and\n"
+           "                     95 %% interval per shipment (three more columns) and for\n"
+           "                     the total (needs a build with GSL)\n"
+           "  --seed S           seed of the draws (default 1): same seed, same figures\n"
+           "\n"
+           "Exit: 0 all rows computed, 3 some rows were bad (the others are computed and\n"
+           "      written, the totals count them) or --strict found one, 1 runtime\n"
+           "      failure, 2 usage error.\n");
+}
+
+typedef struct carbon_args {
+    const char *routes, *shipments, *factors, *catalog, *containers;
+    const char *output, *totals, *errors;
+    bool csv;          /* else table */
+    bool format_given;
+    int by;            /* bx_totals_group, or -1 */
+    bool strict;
+    bool progress;
+    int32_t trips;
+    uint32_t draws;    /* --uncertainty; 0 = off */
+    uint64_t seed;
+} carbon_args;
+
+/* ---- progress ----------------------------------------------------------- */
+
+typedef struct progress {
+    bool enabled, drawn;
+    FILE *fp;
+    long size;
+    struct timespec start, last;
+} progress;
+
+static double seconds_between(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) * 1e-9;
+}
+
+static void progress_clear(progress *p)
+{
+    if (p->drawn) {
+        fputs("\r                                                                  \r", stderr);
+        p->drawn = false;
+    }
+}
+
+static void progress_tick(progress *p, uint64_t done)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (p->drawn && seconds_between(&p->last, &now) < 0.2)
+        return;
+    p->last = now;
+    double s = seconds_between(&p->start, &now);
+    long at = ftell(p->fp);
+    fprintf(stderr, "\rboxcar carbon: %" PRIu64 " shipments, %.0f/s", done,
+            s > 0 ? (double)done / s : 0.0);
+    if (p->size > 0 && at >= 0)
+        fprintf(stderr, ", %.0f %% of the file   ", 100.0 * (double)at / (double)p->size);
+    p->drawn = true;
+}
+
+/* ---- diagnostics: printed, counted, and optionally kept as CSV ----------- */
+
+typedef struct sink sink;
+
+typedef struct carbon_diags {
+    cli_diags cd;
+    progress *bar;
+    sink *errors;         /* NULL without --errors */
+    bx_csv_writer ew;
+    bool errors_failed;
+} carbon_diags;
+
+static void put_field(carbon_diags *d, const char *s)
+{
+    if (bx_csv_write_field(&d->ew, s, strlen(s)) != BX_OK)
+        d->errors_failed = true;
+}
+
+static void diag(void *ud, const bx_diag *dg)
+{
+    carbon_diags *d = ud;
+    progress_clear(d->bar);
+    cli_diag_print(&d->cd, dg);
+    if (d->errors == NULL || dg->severity != BX_SEV_ERROR)
+        return;
+    char line[32];
+    snprintf(line, sizeof line, "%" PRIu64, dg->where.line);
+    put_field(d, dg->where.file != NULL ? dg->where.file : "");
+    put_field(d, line);
+    put_field(d, dg->where.field != NULL ? dg->where.field : "");
+    put_field(d, dg->message);
+    if (bx_csv_end_record(&d->ew) != BX_OK)
+        d->errors_failed = true;
+}
+
+/* ---- outputs ------------------------------------------------------------ */
+
+static int stdout_write(void *ud, const void *data, size_t size)
+{
+    (void)ud;
+    return fwrite(data, 1, size, stdout) == size ? 0 : -1;
+}
+
+static int file_write(void *ud, const void *data, size_t size)
+{
+    return fwrite(data, 1, size, ud) == size ? 0 : -1;
+}
+
+/* An output: a regular file is written to a temporary file renamed into
+ * place at commit; standard output, or a path that is not a regular file
+ * (/dev/null, a pipe), is written directly: renaming over a device would
+ * replace it. */
+typedef struct sink {
+    bool open;
+    bx_outfile *file;
+    FILE *direct;
+    const char *path;
+    bx_write_fn write;
+    void *ud;
+} sink;
+
+static bx_status sink_open(bx_ctx *ctx, sink *s, const char *path)
+{
+    memset(s, 0, sizeof *s);
+    s->open = true;
+    s->path = path;
+    if (path == NULL) {
+        s->write = stdout_write;
+        return BX_OK;
+    }
+    struct stat sb;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        s->direct = fopen(path, "wb");
+        if (s->direct == NULL) {
+            s->open = false;
+            fprintf(stderr, "boxcar carbon: cannot write %s\n", path);
+            return BX_EIO;
+        }
+        s->write = file_write;
+        s->ud = s->direct;
+        return BX_OK;
+    }
+    s->write = bx_outfile_write;
+    bx_status st = bx_outfile_open(ctx, &s->file, path);
+    s->ud = s->file;
+    if (st != BX_OK)
+        s->open = false;
+    return st;
+}
+
+/* Failures of standard output or of a direct file are the command's own:
+ * printed here, with *printed set, since the context holds no message. */
+static bx_status sink_commit(sink *s, bool *printed)
+{
+    if (!s->open)
+        return BX_OK;
+    s->open = false;
+    if (s->file != NULL) {
+        bx_outfile *f = s->file;
+        s->file = NULL;
+        return bx_outfile_commit(f);
+    }
+    FILE *fp = s->direct != NULL ? s->direct : stdout;
+    bool bad = fflush(fp) != 0 || ferror(fp);
+    if (s->direct != NULL) {
+        bad |= fclose(s->direct) != 0;
+        s->direct = NULL;
+    }
+    if (bad) {
+        fprintf(stderr, "boxcar carbon: writing to %s failed\n",
+                s->path != NULL ? s->path : "standard output");
+        *printed = true;
+        return BX_EIO;
+    }
+    return BX_OK;
+}
+
+static void sink_abort(sink *s)
+{
+    bx_outfile_abort(s->file);
+    if (s->direct != NULL)
+        fclose(s->direct);
+    s->file = NULL;
+    s->direct = NULL;
+    s->open = false;
+}
+
+static bx_status emit(sink *s, const char *text)
+{
+    return s->write(s->ud, text, strlen(text)) == 0 ? BX_OK : BX_EIO;
+}
+
+/* Per-shipment rows. Method labels are cached per method set: formatting
+ * them for every row would dominate a fast run. */
+typedef struct rows_out {
+    sink *out;
+    bool csv;
+    bx_csv_writer w;
+    const char *set_id, *set_version;
+    char labels[128][96];
+    bool have_label[128];
+    bool intervals;
+} rows_out;
+
+static const char *label(rows_out *o, uint32_t methods)
+{
+    uint32_t k = methods & 127u;
+    if (!o->have_label[k]) {
+        bx_method_label(k, o->labels[k], sizeof o->labels[k]);
+        o->have_label[k] = true;
+    }
+    return o->labels[k];
+}
+
+static bx_status rows_header(rows_out *o)
+{
+    static const char *const cols[] = {
+        "shipment_id", "route_id", "transport_wtw_g", "transport_ttw_g", "hub_wtw_g",
+        "packaging_g", "total_wtw_g", "total_ttw_g", "method", "data_quality",
+        "factor_set", "factor_version", "total_wtw_mean_g", "total_wtw_p2_5_g",
+        "total_wtw_p97_5_g"};
+    if (!o->csv) {
+        char head[320];
+        int n = snprintf(head, sizeof head,
+                         "%-18s %-20s %14s %14s %10s %12s %14s %14s %-9s %s",
+                         "shipment", "route", "transport_wtw", "transport_ttw", "hub_wtw",
+                         "packaging", "total_wtw_g", "total_ttw_g", "quality", "method");
+        if (o->intervals && n > 0 && (size_t)n < sizeof head)
+            snprintf(head + n, sizeof head - (size_t)n, "  (mean, 95 %% interval g)");
+        strncat(head, "\n", sizeof head - strlen(head) - 1);
+        return emit(o->out, head);
+    }
+    bx_csv_writer_init(&o->w, o->out->write, o->out->ud);
+    bx_status st = BX_OK;
+    size_t ncols = o->intervals ? 15 : 12;
+    for (size_t i = 0; st == BX_OK && i < ncols; i++)
+        st = bx_csv_write_field(&o->w, cols[i], strlen(cols[i]));
+    return st == BX_OK ? bx_csv_end_record(&o->w) : st;
+}
+
+static bx_status rows_put(rows_out *o, const bx_shipment *s, const bx_carbon_result *r,
+                          const bx_interval *iv)
+{
+    char m[3][40] = {"", "", ""};
+    if (o->intervals) {
+        snprintf(m[0], sizeof m[0], "%.3f", iv->mean_g);
+        snprintf(m[1], sizeof m[1], "%.3f", iv->lo_g);
+        snprintf(m[2], sizeof m[2], "%.3f", iv->hi_g);
+    }
+    char n[6][32];
+    bx_mg_to_text(r->transport.wtw_mg, n[0], sizeof n[0]);
+    bx_mg_to_text(r->transport.ttw_mg, n[1], sizeof n[1]);
+    bx_mg_to_text(r->hub.wtw_mg, n[2], sizeof n[2]);
+    bx_mg_to_text(r->packaging_mg, n[3], sizeof n[3]);
+    bx_mg_to_text(r->total.wtw_mg, n[4], sizeof n[4]);
+    bx_mg_to_text(r->total.ttw_mg, n[5], sizeof n[5]);
+    const char *quality = bx_data_quality_name(r->quality);
+    if (!o->csv) {
+        char line[640];
+        if (o->intervals)
+            snprintf(line, sizeof line,
+                     "%-18s %-20s %14s %14s %10s %12s %14s %14s %-9s %s  (%s, %s .. %s)\n",
+                     s->shipment_id, s->route_id, n[0], n[1], n[2], n[3], n[4], n[5], quality,
+                     label(o, r->methods), m[0], m[1], m[2]);
+        else
+            snprintf(line, sizeof line, "%-18s %-20s %14s %14s %10s %12s %14s %14s %-9s %s\n",
+                     s->shipment_id, s->route_id, n[0], n[1], n[2], n[3], n[4], n[5], quality,
+                     label(o, r->methods));
+        return emit(o->out, line);
+    }
+    const char *f[15] = {s->shipment_id, s->route_id, n[0],      n[1],
+                         n[2],           n[3],        n[4],      n[5],
+                         label(o, r->methods), quality, o->set_id, o->set_version,
+                         m[0], m[1], m[2]};
+    bx_status st = BX_OK;
+    size_t nf = o->intervals ? 15 : 12;
+    for (size_t i = 0; st == BX_OK && i < nf; i++)
+        st = bx_csv_write_field(&o->w, f[i], strlen(f[i]));
+    return st == BX_OK ? bx_csv_end_record(&o->w) : st;
+}
+
+/* ---- totals for people -------------------------------------------------- */
+
+/* Grams as kg with three decimals (exact). */
+static char *g_as_kg(int64_t g, char *buf, size_t size)
+{
+    snprintf(buf, size, "%" PRId64 ".%03" PRId64, g / 1000, g % 1000);
+    return buf;
+}
+
+/* Milligrams as kg with three decimals: whole grams, rounded half up. */
+static char *kg3(int64_t mg, char *buf, size_t size)
+{
+    int64_t g = mg >= 0 ? (mg + 500) / 1000 : -((-mg + 500) / 1000);
+    int64_t a = g < 0 ? -g : g;
+    snprintf(buf, size, "%s%" PRId64 ".%03" PRId64, g < 0 ? "-" : "", a / 1000, a % 1000);
+    return buf;
+}
+
+int cli_totals_print(FILE *out, bx_carbon_totals *t, int group, bool csv)
+{
+    bx_totals_group g = (bx_totals_group)group;
+    const char *key;
+    bx_carbon_sum all, s;
+    if (bx_carbon_totals_row(t, BX_BY_ALL, 0, &key, &all) != BX_OK)
+        return -1;
+    size_t n = bx_carbon_totals_count(t, g);
+    if (csv) {
+        fprintf(out, "%s,shipments,mass_g,transport_wtt_g,transport_ttw_g,transport_wtw_g,"
+                     "hub_wtt_g,hub_ttw_g,hub_wtw_g,packaging_g,total_wtt_g,total_ttw_g,"
+                     "total_wtw_g,factor_set,factor_version\n",
+                bx_totals_group_name(g));
+        for (size_t i = 0; i < n; i++) {
+            if (bx_carbon_totals_row(t, g, i, &key, &s) != BX_OK)
+                return -1;
+            const int64_t v[] = {s.transport.wtt_mg, s.transport.ttw_mg, s.transport.wtw_mg,
+                                 s.hub.wtt_mg,       s.hub.ttw_mg,       s.hub.wtw_mg,
+                                 s.packaging_mg,     s.total.wtt_mg,     s.total.ttw_mg,
+                                 s.total.wtw_mg};
+            /* keys are ids, months, part names or packaging texts: quote
+             * the one character of those that CSV needs quoted */
+            bool quote = strchr(key, ',') != NULL || strchr(key, '"') != NULL;
+            if (quote) {
+                fputc('"', out);
+                for (const char *c = key; *c; c++)
+                    fprintf(out, *c == '"' ? "\"\"" : "%c", *c);
+                fputc('"', out);
+            } else {
+                fputs(key, out);
+            }
+            fprintf(out, ",%" PRId64 ",%" PRId64, s.shipments, s.mass_g);
+            for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+                char b[32];
+                fprintf(out, ",%s", bx_mg_to_text(v[k], b, sizeof b));
+            }
+            fprintf(out, ",%s,%s\n", bx_carbon_totals_set_id(t),
+                     bx_carbon_totals_set_version(t));
+        }
+        return ferror(out) ? -1 : 0;
+    }
+    fprintf(out, "%-24s %9s %12s %14s %10s %13s %14s %14s %6s\n", bx_totals_group_name(g),
+            "shipments", "mass_kg", "transport_kg", "hub_kg", "packaging_kg", "total_wtw_kg",
+            "total_ttw_kg", "share");
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n) {
+            if (bx_carbon_totals_row(t, g, i, &key, &s) != BX_OK)
+                return -1;
+        } else {
+            key = "total";
+            s = all;
+        }
+        char b[7][32];
+        double share = all.total.wtw_mg > 0
+                           ? 100.0 * (double)s.total.wtw_mg / (double)all.total.wtw_mg
+                           : 0.0;
+        fprintf(out, "%-24s %9" PRId64 " %12s %14s %10s %13s %14s %14s %5.1f%%\n", key,
+                s.shipments, g_as_kg(s.mass_g, b[0], sizeof b[0]),
+                kg3(s.transport.wtw_mg, b[1], sizeof b[1]), kg3(s.hub.wtw_mg, b[2], sizeof b[2]),
+                kg3(s.packaging_mg, b[3], sizeof b[3]), kg3(s.total.wtw_mg, b[4], sizeof b[4]),
+                kg3(s.total.ttw_mg, b[5], sizeof b[5]), share);
+    }
+    fprintf(out, "factor set %s %s; %" PRIu64 " rows excluded as bad input%s\n",
+            bx_carbon_totals_set_id(t), bx_carbon_totals_set_version(t),
+            bx_carbon_totals_excluded(t),
+            g == BX_BY_MODE ? "; a shipment counts under each mode it uses" : "");
+    return ferror(out) ? -1 : 0;
+}
+
+/* ---- arguments ---------------------------------------------------------- */
+
+static int parse_args(int argc, char **argv, carbon_args *a)
+{
+    static const struct option opts[] = {
+        {"routes", required_argument, NULL, 'r'},
+        {"shipments", required_argument, NULL, 's'},
+        {"factors", required_argument, NULL, 'f'},
+        {"catalog", required_argument, NULL, 'c'},
+        {"containers", required_argument, NULL, 'C'},
+        {"trips", required_argument, NULL, 'T'},
+        {"format", required_argument, NULL, 'F'},
+        {"output", required_argument, NULL, 'o'},
+        {"totals", required_argument, NULL, 't'},
+        {"by", required_argument, NULL, 'b'},
+        {"errors", required_argument, NULL, 'e'},
+        {"strict", no_argument, NULL, 'S'},
+        {"no-progress", no_argument, NULL, 'P'},
+        {"uncertainty", required_argument, NULL, 'U'},
+        {"seed", required_argument, NULL, 'X'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    memset(a, 0, sizeof *a);
+    a->factors = DEFAULT_FACTORS;
+    a->by = -1;
+    a->progress = true;
+    a->seed = 1;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'r': a->routes = optarg; break;
+        case 's': a->shipments = optarg; break;
+        case 'f': a->factors = optarg; break;
+        case 'c': a->catalog = optarg; break;
+        case 'C': a->containers = optarg; break;
+        case 'o': a->output = optarg; break;
+        case 't': a->totals = optarg; break;
+        case 'e': a->errors = optarg; break;
+        case 'S': a->strict = true; break;
+        case 'P': a->progress = false; break;
+        case 'T': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end != '\0' || v < 1 || v > 1000000)
+                return cli_usage_error("carbon", "--trips wants a whole number from 1 to "
+                                                 "1000000, not '%s'", optarg);
+            a->trips = (int32_t)v;
+            break;
+        }
+        case 'U': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end != '\0' || v < 2 || v > BX_UNCERTAINTY_MAX_DRAWS)
+                return cli_usage_error("carbon", "--uncertainty wants 2 to %d draws, not '%s'",
+                                       BX_UNCERTAINTY_MAX_DRAWS, optarg);
+            a->draws = (uint32_t)v;
+            break;
+        }
+        case 'X': {
+            char *end;
+            unsigned long long v = strtoull(optarg, &end, 10);
+            if (*end != '\0' || optarg[0] == '-' || optarg[0] == '\0')
+                return cli_usage_error("carbon", "--seed wants a whole number, not '%s'", optarg);
+            a->seed = (uint64_t)v;
+            break;
+        }
+        case 'F':
+            if (strcmp(optarg, "csv") == 0)
+                a->csv = true;
+            else if (strcmp(optarg, "table") != 0)
+                return cli_usage_error("carbon", "--format is table or csv, not '%s'", optarg);
+            a->format_given = true;
+            break;
+        case 'b': {
+            bx_totals_group g;
+            if (bx_totals_group_parse(optarg, &g) != BX_OK || g == BX_BY_ALL)
+                return cli_usage_error("carbon", "--by is route, month, mode or packaging, "
+                                                 "not '%s'", optarg);
+            a->by = (int)g;
+            break;
+        }
+        case 'h':
+            carbon_help();
+            return -1;
+        default:
+            return cli_usage_error("carbon", "bad option");
+        }
+    }
+    if (optind != argc)
+        return cli_usage_error("carbon", "unexpected argument '%s'", argv[optind]);
+    if (a->routes == NULL || a->shipments == NULL)
+        return cli_usage_error("carbon", "--routes and --shipments are required");
+    if (!a->format_given)
+        a->csv = a->by < 0;
+    return 0;
+}
+
+static const char *default_catalog(void)
+{
+    static const char *const places[] = {
+#ifdef BOXCAR_DEFAULT_CATALOG
+        BOXCAR_DEFAULT_CATALOG,
+#endif
+#ifdef BOXCAR_INSTALLED_CATALOG
+        BOXCAR_INSTALLED_CATALOG,
+#endif
+        NULL,
+    };
+    for (size_t i = 0; places[i] != NULL; i++)
+        if (access(places[i], R_OK) == 0)
+            return places[i];
+    return NULL;
+}
+
+/* ---- the run ------------------------------------------------------------ */
+
+typedef struct run {
+    carbon_args *a;
+    bx_ctx *ctx;
+    carbon_diags d;
+    progress bar;
+    bx_factor_set *fs;
+    bx_routes *routes;
+    bx_catalog *cat;
+    bx_containers *cont;
+    bx_carbon *calc;
+    bx_carbon_totals *totals;
+    bx_uncertainty *mc;
+    FILE *ship_fp;
+    bx_shipment_reader *reader;
+    sink rows, totals_out, errors_out;
+    rows_out ro;
+    uint64_t read, computed, excluded;
+    bool printed; /* a failure of the command's own was printed */
+} run;
+
+/* Output failures that the library did not record: printed here. */
+static bx_status io_failed(run *r, const char *what)
+{
+    fprintf(stderr, "boxcar carbon: writing %s failed\n", what);
+    r->printed = true;
+    return BX_EIO;
+}
+
+static bx_status load_inputs(run *r)
+{
+    carbon_args *a = r->a;
+    char buf[4096];
+    const char *path = cli_factor_set_path(a->factors, buf, sizeof buf);
+    if (path == NULL) {
+        fprintf(stderr, "boxcar carbon: no factor set '%s' (see 'boxcar factors list')\n",
+                a->factors);
+        return BX_ENOTFOUND;
+    }
+    bx_status st = bx_factor_set_load(r->ctx, &r->fs, path);
+    if (st == BX_OK)
+        st = bx_routes_load(r->ctx, &r->routes, a->routes);
+    const char *cat = a->catalog != NULL ? a->catalog : default_catalog();
+    if (st == BX_OK && cat != NULL)
+        st = bx_catalog_load(r->ctx, &r->cat, cat, BX_FORMAT_AUTO);
+    if (st == BX_OK && a->containers != NULL)
+        st = bx_containers_load(r->ctx, &r->cont, a->containers);
+    if (st != BX_OK)
+        return st;
+    bx_carbon_options opt;
+    bx_carbon_options_init(&opt);
+    opt.catalog = r->cat;
+    opt.containers = r->cont;
+    opt.trips = a->trips;
+    if ((st = bx_carbon_new(r->ctx, &r->calc, r->fs, r->routes, &opt)) != BX_OK)
+        return st;
+    size_t bad = bx_routes_invalid(r->routes) + bx_carbon_bad_routes(r->calc);
+    if (bad > 0 && a->strict) {
+        fprintf(stderr, "boxcar carbon: %zu bad route%s (--strict)\n", bad,
+                bad == 1 ? "" : "s");
+        return BX_EINPUT;
+    }
+    if (a->draws > 0 && (st = bx_uncertainty_new(r->ctx, &r->mc, r->calc, a->draws,
+                                                 a->seed)) != BX_OK)
+        return st;
+    bx_factor_set_info info = bx_factor_set_info_get(r->fs);
+    st = bx_carbon_totals_new(r->ctx, &r->totals, info.id, info.version);
+    if (st != BX_OK)
+        return st;
+    r->ship_fp = fopen(a->shipments, "rb");
+    if (r->ship_fp == NULL) {
+        fprintf(stderr, "boxcar carbon: cannot open %s\n", a->shipments);
+        return BX_ENOTFOUND;
+    }
+    return bx_shipment_reader_open_file(r->ctx, &r->reader, a->shipments, r->ship_fp);
+}
+
+static bx_status open_outputs(run *r)
+{
+    carbon_args *a = r->a;
+    bx_status st;
+    if (a->errors != NULL) {
+        if ((st = sink_open(r->ctx, &r->errors_out, a->errors)) != BX_OK)
+            return st;
+        r->d.errors = &r->errors_out;
+        bx_csv_writer_init(&r->d.ew, r->errors_out.write, r->errors_out.ud);
+        put_field(&r->d, "file");
+        put_field(&r->d, "line");
+        put_field(&r->d, "field");
+        put_field(&r->d, "message");
+        bx_csv_end_record(&r->d.ew);
+    }
+    if (a->output != NULL || a->by < 0) {
+        if ((st = sink_open(r->ctx, &r->rows, a->output)) != BX_OK)
+            return st;
+        bx_factor_set_info info = bx_factor_set_info_get(r->fs);
+        r->ro.out = &r->rows;
+        r->ro.csv = a->output != NULL && a->by >= 0 ? true : a->csv;
+        r->ro.set_id = info.id;
+        r->ro.set_version = info.version;
+        r->ro.intervals = r->mc != NULL;
+        if ((st = rows_header(&r->ro)) != BX_OK)
+            return st;
+    }
+    if (a->totals != NULL)
+        return sink_open(r->ctx, &r->totals_out, a->totals);
+    return BX_OK;
+}
+
+static bx_status process(run *r)
+{
+    bx_shipment s;
+    bx_carbon_result res;
+    bx_status st;
+    for (;;) {
+        st = bx_shipment_reader_next(r->reader, &s);
+        if (st == BX_END)
+            return BX_OK;
+        r->read++;
+        if (st == BX_OK)
+            st = bx_carbon_compute(r->calc, &s, &res);
+        if (st == BX_EINPUT) {
+            r->excluded++;
+            if (r->a->strict)
+                return st;
+            continue;
+        }
+        if (st != BX_OK)
+            return st;
+        r->computed++;
+        if ((st = bx_carbon_totals_add(r->totals, &s, &res)) != BX_OK)
+            return st;
+        bx_interval iv = {0, 0, 0};
+        if (r->mc != NULL && ((r->rows.open && (st = bx_uncertainty_shipment(r->mc, &s, &iv)) !=
+                                                   BX_OK) ||
+                              (st = bx_uncertainty_add(r->mc, &s)) != BX_OK))
+            return st;
+        if (r->rows.open && (st = rows_put(&r->ro, &s, &res, &iv)) != BX_OK)
+            return st == BX_EIO ? io_failed(r, "the results") : st;
+        if (r->bar.enabled && (r->read & 8191) == 0)
+            progress_tick(&r->bar, r->read);
+    }
+}
+
+static void summary(run *r)
+{
+    const char *key;
+    bx_carbon_sum all;
+    bx_carbon_totals_row(r->totals, BX_BY_ALL, 0, &key, &all);
+    char b[6][32];
+    fprintf(stderr,
+            "boxcar carbon: %" PRIu64 " shipments read, %" PRIu64 " computed, %" PRIu64
+            " excluded as bad input\n"
+            "  total %s kg CO2e WTW (WTT %s, TTW %s kg): transport %s, hubs %s, "
+            "packaging %s kg\n",
+            r->read, r->computed, r->excluded, kg3(all.total.wtw_mg, b[0], sizeof b[0]),
+            kg3(all.total.wtt_mg, b[1], sizeof b[1]), kg3(all.total.ttw_mg, b[2], sizeof b[2]),
+            kg3(all.transport.wtw_mg, b[3], sizeof b[3]), kg3(all.hub.wtw_mg, b[4], sizeof b[4]),
+            kg3(all.packaging_mg, b[5], sizeof b[5]));
+    bx_interval total;
+    if (r->mc != NULL && bx_uncertainty_total(r->mc, &total) == BX_OK)
+        fprintf(stderr, "  factor uncertainty (%u draws, seed %" PRIu64 "): mean %.3f kg, "
+                        "95 %% interval %.3f .. %.3f kg WTW\n",
+                (unsigned)r->a->draws, r->a->seed, total.mean_g / 1000, total.lo_g / 1000,
+                total.hi_g / 1000);
+    bx_factor_set_info info = bx_factor_set_info_get(r->fs);
+    fprintf(stderr, "  factor set %s version %s, %s (%s)\n", info.id, info.version,
+            info.basis, info.file);
+    const bx_factor *used[256];
+    size_t n = bx_carbon_used_factors(r->calc, used, 256), unconfirmed = 0;
+    for (size_t i = 0; i < n && i < 256; i++)
+        unconfirmed += used[i]->confirmed == BX_UNCONFIRMED;
+    if (unconfirmed > 0) {
+        fprintf(stderr, "  note: %zu of the %zu factors used are UNCONFIRMED:", unconfirmed, n);
+        for (size_t i = 0; i < n && i < 256; i++)
+            if (used[i]->confirmed == BX_UNCONFIRMED)
+                fprintf(stderr, " %s %s;", bx_factor_kind_name(used[i]->kind), used[i]->id);
+        fprintf(stderr, " see 'boxcar factors show %s'\n", info.id);
+    }
+    size_t other = 0;
+    for (size_t i = 0; i < n && i < 256; i++)
+        other += strcmp(used[i]->basis, info.basis) != 0;
+    if (other > 0) {
+        fprintf(stderr, "  note: %zu of the factors used are not on basis %s:", other,
+                info.basis);
+        for (size_t i = 0; i < n && i < 256; i++)
+            if (strcmp(used[i]->basis, info.basis) != 0)
+                fprintf(stderr, " %s (%s);", used[i]->id, used[i]->basis);
+        fputc('\n', stderr);
+    }
+    for (size_t i = 0; i < bx_containers_count(r->cont); i++) {
+        const bx_container *k = bx_containers_at(r->cont, i);
+        bx_reuse_report rep;
+        if (bx_carbon_reuse(r->calc, k->container_id, &rep) != BX_OK)
+            continue;
+        fprintf(stderr, "  reuse: %s: %.2f g CO2e per trip over %d trips (make %.0f g, "
+                        "wash %.2f g, return %.2f g per trip)",
+                k->container_id, rep.per_trip_g, (int)rep.trips, rep.manufacture_g + rep.eol_g,
+                rep.wash_g, rep.return_g);
+        if (rep.has_single_use && rep.break_even_trips > 0)
+            fprintf(stderr, "; vs %s (%.2f g): breaks even after %" PRId64 " trips\n",
+                    k->replaces, rep.single_use_g, rep.break_even_trips);
+        else if (rep.has_single_use)
+            fprintf(stderr, "; vs %s (%.2f g): never breaks even\n", k->replaces,
+                    rep.single_use_g);
+        else
+            fputc('\n', stderr);
+    }
+}
+
+static void close_run(run *r)
+{
+    sink_abort(&r->rows);
+    sink_abort(&r->totals_out);
+    sink_abort(&r->errors_out);
+    bx_shipment_reader_close(r->reader);
+    if (r->ship_fp != NULL)
+        fclose(r->ship_fp);
+    bx_carbon_totals_free(r->totals);
+    bx_uncertainty_free(r->mc);
+    bx_carbon_free(r->calc);
+    bx_containers_free(r->cont);
+    bx_catalog_free(r->cat);
+    bx_routes_free(r->routes);
+    bx_factor_set_free(r->fs);
+    bx_ctx_free(r->ctx);
+}
+
+static bx_status finish(run *r)
+{
+    bx_status st = BX_OK;
+    bx_carbon_totals_exclude(r->totals, r->excluded);
+    if (r->a->totals != NULL)
+        st = bx_carbon_totals_write(r->totals, r->totals_out.write, r->totals_out.ud);
+    if (st == BX_OK && r->a->by >= 0 &&
+        cli_totals_print(stdout, r->totals, r->a->by, r->a->csv) != 0)
+        st = io_failed(r, "the totals");
+    if (st == BX_OK)
+        st = sink_commit(&r->rows, &r->printed);
+    if (st == BX_OK)
+        st = sink_commit(&r->totals_out, &r->printed);
+    if (st == BX_OK && r->d.errors_failed)
+        st = io_failed(r, "the error report");
+    if (st == BX_OK) {
+        r->d.errors = NULL;
+        st = sink_commit(&r->errors_out, &r->printed);
+    }
+    if (st == BX_OK && r->a->by >= 0 && fflush(stdout) != 0)
+        st = io_failed(r, "to standard output");
+    return st;
+}
+
+int cmd_carbon(int argc, char **argv)
+{
+    carbon_args a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc != 0)
+        return rc < 0 ? EXIT_OK : rc;
+    run r;
+    memset(&r, 0, sizeof r);
+    r.a = &a;
+    r.d.cd.max_shown = 50;
+    r.d.bar = &r.bar;
+    r.ctx = cli_ctx_new(&r.d.cd);
+    bx_ctx_set_diag(r.ctx, diag, &r.d);
+
+    bx_status st = load_inputs(&r);
+    if (st == BX_OK)
+        st = open_outputs(&r);
+    if (st == BX_OK) {
+        r.bar.enabled = a.progress && isatty(STDERR_FILENO);
+        r.bar.fp = r.ship_fp;
+        struct stat sb;
+        r.bar.size = fstat(fileno(r.ship_fp), &sb) == 0 ? (long)sb.st_size : 0;
+        clock_gettime(CLOCK_MONOTONIC, &r.bar.start);
+        st = process(&r);
+        progress_clear(&r.bar);
+    }
+    cli_diag_flush(&r.d.cd);
+    if (st == BX_OK)
+        st = finish(&r);
+    int code;
+    if (st == BX_OK) {
+        summary(&r);
+        code = r.excluded > 0 || bx_routes_invalid(r.routes) + bx_carbon_bad_routes(r.calc) > 0
+                   ? EXIT_BAD_INPUT
+                   : EXIT_OK;
+    } else if (st == BX_EINPUT && a.strict) {
+        fprintf(stderr, "boxcar carbon: stopped at the first bad input (--strict); nothing "
+                        "written\n");
+        code = EXIT_BAD_INPUT;
+    } else if (r.printed || (st == BX_ENOTFOUND && bx_ctx_errcode(r.ctx) == BX_OK)) {
+        code = EXIT_FAILURE_RUNTIME; /* printed above */
+    } else {
+        code = cli_fail(r.ctx, st);
+    }
+    close_run(&r);
+    return code;
+}

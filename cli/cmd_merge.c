@@ -1,0 +1,127 @@
+/*
+ * cmd_merge.c: `boxcar merge`: add up totals files written by
+ * `boxcar carbon --totals`, exactly.
+ *
+ * Totals are integer milligrams, so the merged file is the same bytes
+ * whatever the order of the inputs, and the same as one run over all the
+ * shipments. Files of different factor sets or versions are refused.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+static void merge_help(void)
+{
+    printf("usage: boxcar merge [-o FILE] [--by all|route|month|mode|packaging]\n"
+           "                    [--format table|csv] TOTALS...\n"
+           "\n"
+           "Sum totals files of 'boxcar carbon --totals' (shards of one batch). With\n"
+           "-o, write the merged totals there (same format, mergeable again); with\n"
+           "--by, print them by that group (default: all, as a table). Every file is\n"
+           "checked: its factor set and version must match the others', each total\n"
+           "must equal the sum of its parts, and no key may appear twice.\n"
+           "\n"
+           "Exit: 0 ok, 3 a file is not valid totals or mixes factor sets, 1 runtime\n"
+           "      failure, 2 usage error.\n");
+}
+
+static int file_write(void *ud, const void *data, size_t size)
+{
+    return fwrite(data, 1, size, ud) == size ? 0 : -1;
+}
+
+int cmd_merge(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"by", required_argument, NULL, 'b'},
+        {"format", required_argument, NULL, 'F'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *output = NULL;
+    bx_totals_group by = BX_BY_ALL;
+    bool by_given = false, csv = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            output = optarg;
+            break;
+        case 'b':
+            if (bx_totals_group_parse(optarg, &by) != BX_OK)
+                return cli_usage_error("merge", "--by is all, route, month, mode or "
+                                                "packaging, not '%s'", optarg);
+            by_given = true;
+            break;
+        case 'F':
+            if (strcmp(optarg, "csv") == 0)
+                csv = true;
+            else if (strcmp(optarg, "table") != 0)
+                return cli_usage_error("merge", "--format is table or csv, not '%s'", optarg);
+            break;
+        case 'h':
+            merge_help();
+            return EXIT_OK;
+        default:
+            return cli_usage_error("merge", "bad option");
+        }
+    }
+    if (optind == argc)
+        return cli_usage_error("merge", "give at least one totals file");
+
+    cli_diags cd = {0, 0, 50};
+    bx_ctx *ctx = cli_ctx_new(&cd);
+    bx_carbon_totals *t = NULL;
+    bx_status st = bx_carbon_totals_new(ctx, &t, "", "");
+    for (int i = optind; st == BX_OK && i < argc; i++)
+        st = bx_carbon_totals_read(t, argv[i]);
+    cli_diag_flush(&cd);
+    bx_outfile *out = NULL;
+    bool printed = false;
+    struct stat sb;
+    if (st == BX_OK && output != NULL && stat(output, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        /* a device or pipe: written directly, never renamed over */
+        FILE *fp = fopen(output, "wb");
+        bool bad = fp == NULL || bx_carbon_totals_write(t, file_write, fp) != BX_OK;
+        if (fp != NULL)
+            bad |= fclose(fp) != 0;
+        if (bad) {
+            fprintf(stderr, "boxcar merge: writing to %s failed\n", output);
+            printed = true;
+            st = BX_EIO;
+        }
+    } else if (st == BX_OK && output != NULL) {
+        st = bx_outfile_open(ctx, &out, output);
+        if (st == BX_OK)
+            st = bx_carbon_totals_write(t, bx_outfile_write, out);
+        if (st == BX_OK) {
+            st = bx_outfile_commit(out);
+            out = NULL;
+        }
+    }
+    if (st == BX_OK && (by_given || output == NULL) &&
+        (cli_totals_print(stdout, t, by, csv) != 0 || fflush(stdout) != 0)) {
+        fprintf(stderr, "boxcar merge: writing to standard output failed\n");
+        printed = true;
+        st = BX_EIO;
+    }
+    bx_outfile_abort(out);
+    int code = EXIT_OK;
+    if (printed)
+        code = EXIT_FAILURE_RUNTIME;
+    else if (st == BX_OK)
+        fprintf(stderr, "boxcar merge: %d file%s, factor set %s %s, %" PRIu64
+                        " rows excluded in all\n",
+                argc - optind, argc - optind == 1 ? "" : "s", bx_carbon_totals_set_id(t),
+                bx_carbon_totals_set_version(t), bx_carbon_totals_excluded(t));
+    else
+        code = cli_fail(ctx, st);
+    bx_carbon_totals_free(t);
+    bx_ctx_free(ctx);
+    return code;
+}

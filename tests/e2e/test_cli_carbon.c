@@ -1,0 +1,344 @@
+/*
+ * test_cli_carbon.c: `boxcar carbon`, `boxcar merge` and `boxcar factors`
+ * end to end: the samples, shards merged in any order equal one run byte
+ * for byte, bad rows reported and counted, --strict writing nothing.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+#define SAMPLE(f) BOXCAR_SAMPLES "/" f
+#define ROUTES SAMPLE("routes/cn-routes.csv")
+#define SHIPMENTS SAMPLE("shipments/demo.csv")
+#define CONTAINERS SAMPLE("shipments/containers.csv")
+
+static char dir[64];
+static char out_text[1 << 20];
+static char err_text[1 << 16];
+
+static size_t slurp(const char *path, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL)
+        return 0;
+    size_t n = fread(buf, 1, size - 1, fp);
+    buf[n] = '\0';
+    fclose(fp);
+    return n;
+}
+
+static const char *in_dir(const char *name)
+{
+    static char paths[8][256];
+    static int k;
+    char *p = paths[k++ % 8];
+    snprintf(p, 256, "%s/%s", dir, name);
+    return p;
+}
+
+/* Run `boxcar ARGS` in the scratch directory; stdout and stderr captured. */
+static int run(const char *args)
+{
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >cli.out 2>cli.err </dev/null", dir,
+             BOXCAR_BIN, args);
+    int rc = system(cmd);
+    slurp(in_dir("cli.out"), out_text, sizeof out_text);
+    slurp(in_dir("cli.err"), err_text, sizeof err_text);
+    assert_true(WIFEXITED(rc));
+    return WEXITSTATUS(rc);
+}
+
+static bool exists(const char *name)
+{
+    struct stat st;
+    return stat(in_dir(name), &st) == 0;
+}
+
+static void write_file(const char *name, const char *text)
+{
+    FILE *fp = fopen(in_dir(name), "wb");
+    assert_non_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/boxcar-carbon-XXXXXX");
+    return mkdtemp(dir) == NULL ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_usage(void **state)
+{
+    (void)state;
+    assert_int_equal(run("carbon --help"), 0);
+    assert_non_null(strstr(out_text, "--shipments FILE"));
+    assert_int_equal(run("carbon --routes " ROUTES), 2);
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments x --by week"), 2);
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments x --trips 0"), 2);
+    assert_int_equal(run("merge"), 2);
+    assert_int_equal(run("factors"), 2);
+    assert_int_equal(run("factors frob"), 2);
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments " SHIPMENTS
+                         " --factors no-such-set"),
+                     1);
+    assert_non_null(strstr(err_text, "no factor set 'no-such-set'"));
+    assert_int_equal(run("carbon --routes missing.csv --shipments " SHIPMENTS), 1);
+}
+
+/* The whole demo: every shipment computed, one row each, totals written. */
+static void test_demo(void **state)
+{
+    (void)state;
+    int rc = run("carbon --routes " ROUTES " --shipments " SHIPMENTS " --containers " CONTAINERS
+                 " -o rows.csv --totals totals.csv --by mode");
+    if (rc != 0)
+        fail_msg("exit %d: %s", rc, err_text);
+    assert_non_null(strstr(err_text, "12000 shipments read, 12000 computed, 0 excluded"));
+    assert_non_null(strstr(err_text, "crate-pp: 127.97 g CO2e per trip over 50 trips"));
+    assert_non_null(strstr(err_text, "breaks even after 44 trips"));
+    assert_non_null(strstr(err_text, "UNCONFIRMED"));
+    /* the --by table on stdout: every mode of the sample routes */
+    assert_non_null(strstr(out_text, "\nair "));
+    assert_non_null(strstr(out_text, "\nrail "));
+    assert_non_null(strstr(out_text, "\npackaging "));
+    assert_non_null(strstr(out_text, "\ntotal "));
+    static char rows[4 << 20];
+    size_t n = slurp(in_dir("rows.csv"), rows, sizeof rows);
+    assert_true(n > 0);
+    static const char head[] = "shipment_id,route_id,transport_wtw_g,transport_ttw_g,"
+                               "hub_wtw_g,packaging_g,total_wtw_g,total_ttw_g,method,"
+                               "data_quality,factor_set,factor_version\n";
+    assert_memory_equal(rows, head, strlen(head));
+    size_t lines = 0;
+    for (size_t i = 0; i < n; i++)
+        lines += rows[i] == '\n';
+    assert_int_equal(lines, 12001);
+    assert_non_null(strstr(rows, ",cn-2023,2023.1\n"));
+    assert_true(exists("totals.csv"));
+}
+
+/* Shards of the demo, run separately and merged in two orders, give the
+ * same totals file as one run, byte for byte. */
+static void test_shards_merge(void **state)
+{
+    (void)state;
+    static char all[2 << 20];
+    size_t n = slurp(SHIPMENTS, all, sizeof all);
+    assert_true(n > 0);
+    /* header, then rows split 1:2:3 by line number */
+    char *body = strchr(all, '\n') + 1;
+    FILE *sh[3];
+    for (int k = 0; k < 3; k++) {
+        char name[16];
+        snprintf(name, sizeof name, "s%d.csv", k);
+        sh[k] = fopen(in_dir(name), "wb");
+        assert_non_null(sh[k]);
+        fwrite(all, 1, (size_t)(body - all), sh[k]);
+    }
+    long line = 0;
+    for (char *p = body; *p;) {
+        char *e = strchr(p, '\n');
+        size_t len = e ? (size_t)(e - p) + 1 : strlen(p);
+        int k = line % 6 == 0 ? 0 : line % 6 < 3 ? 1 : 2;
+        fwrite(p, 1, len, sh[k]);
+        p += len;
+        line++;
+    }
+    for (int k = 0; k < 3; k++)
+        fclose(sh[k]);
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments " SHIPMENTS
+                         " --containers " CONTAINERS " --totals one.csv -o rows-ignored.csv"),
+                     0);
+    for (int k = 0; k < 3; k++) {
+        char args[1024];
+        snprintf(args, sizeof args,
+                 "carbon --routes " ROUTES " --shipments s%d.csv --containers " CONTAINERS
+                 " --totals t%d.csv -o rows-ignored.csv",
+                 k, k);
+        assert_int_equal(run(args), 0);
+    }
+    assert_int_equal(run("merge -o m1.csv t0.csv t1.csv t2.csv"), 0);
+    assert_int_equal(run("merge -o m2.csv t2.csv t0.csv t1.csv"), 0);
+    /* merging merged files again is still exact */
+    assert_int_equal(run("merge -o m3.csv t1.csv m1.csv"), 0);
+    static char a[1 << 16], b[1 << 16], c[1 << 16];
+    size_t la = slurp(in_dir("one.csv"), a, sizeof a);
+    assert_true(la > 0);
+    assert_int_equal(slurp(in_dir("m1.csv"), b, sizeof b), la);
+    assert_memory_equal(a, b, la);
+    assert_int_equal(slurp(in_dir("m2.csv"), c, sizeof c), la);
+    assert_memory_equal(a, c, la);
+    /* m3 has shard 1 twice: not equal */
+    assert_true(slurp(in_dir("m3.csv"), c, sizeof c) != la || memcmp(a, c, la) != 0);
+    assert_int_equal(run("merge --by route t0.csv t1.csv t2.csv"), 0);
+    assert_non_null(strstr(out_text, "can-pek-air"));
+    assert_non_null(strstr(out_text, "\ntotal                        12000 "));
+}
+
+static const char bad_shipments[] =
+    "shipment_id,date,mass_g,items,packaging,route_id,drop_km\n"
+    "A1,2025-01-02,1000,1,5#,sha-pek-40t,\n"
+    "A2,2025-01-02,-3,1,5#,sha-pek-40t,\n"
+    "A3,2025-01-02,1000,1,5#,no-such-route,\n"
+    "A4,2025-01-02,1000,1,5#,sh-city-evan-round,\n"
+    "A5,2025-01-03,800,1,ldpe=20,sh-city-evan,\n";
+
+/* Bad rows: reported with file, line and field, excluded and counted; the
+ * rest computed; exit 3. */
+static void test_bad_rows(void **state)
+{
+    (void)state;
+    write_file("bad.csv", bad_shipments);
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments bad.csv --totals bt.csv "
+                         "--errors errors.csv"),
+                     3);
+    assert_non_null(strstr(err_text, "error: bad.csv:3:3: field 'mass_g'"));
+    assert_non_null(strstr(err_text, "error: bad.csv:4: field 'route_id': shipment 'A3': "
+                                     "unknown route 'no-such-route'"));
+    assert_non_null(strstr(err_text, "error: bad.csv:5: field 'drop_km'"));
+    assert_non_null(strstr(err_text, "5 shipments read, 2 computed, 3 excluded"));
+    assert_non_null(strstr(out_text, "A1,sha-pek-40t,"));
+    assert_non_null(strstr(out_text, "A5,sh-city-evan,"));
+    assert_null(strstr(out_text, "A3,"));
+    static char text[1 << 14];
+    assert_true(slurp(in_dir("bt.csv"), text, sizeof text) > 0);
+    assert_non_null(strstr(text, "\nall,all,2,"));
+    assert_non_null(strstr(text, ",3,cn-2023,2023.1\n"));
+    assert_true(slurp(in_dir("errors.csv"), text, sizeof text) > 0);
+    assert_non_null(strstr(text, "file,line,field,message\nbad.csv,3,mass_g,"));
+    assert_non_null(strstr(text, "\nbad.csv,4,route_id,"));
+
+    /* --strict: the first bad row stops the run, nothing is written */
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments bad.csv --strict "
+                         "--totals st.csv -o so.csv"),
+                     3);
+    assert_non_null(strstr(err_text, "nothing written"));
+    assert_false(exists("st.csv"));
+    assert_false(exists("so.csv"));
+
+    /* a bad route: reported at its line; its shipments excluded */
+    write_file("routes.csv", "route_id,element,category,distance_km\n"
+                             "r1,leg,artic-40t-diesel-cn,100\n"
+                             "r2,leg,artic-99t,100\n");
+    write_file("s.csv", "shipment_id,date,mass_g,route_id\n"
+                        "B1,2025-05-01,1000,r1\nB2,2025-05-01,1000,r2\n");
+    assert_int_equal(run("carbon --routes routes.csv --shipments s.csv"), 3);
+    assert_non_null(strstr(err_text, "routes.csv:3: field 'category': route 'r2': unknown "
+                                     "toc id 'artic-99t'"));
+    /* 1 kg x 100 km x 115.9 g/tkm = 11.59 g */
+    assert_non_null(strstr(out_text, "B1,r1,11.590,"));
+    assert_int_equal(run("carbon --routes routes.csv --shipments s.csv --strict"), 3);
+}
+
+static void test_merge_refuses_mixed_sets(void **state)
+{
+    (void)state;
+    write_file("ok.csv", "shipment_id,date,mass_g,packaging,route_id\n"
+                         "C1,2025-03-01,1000,ldpe=20,can-pek-air\n");
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments ok.csv --totals cn.csv "
+                         "-o rows-ignored.csv"),
+                     0);
+    /* the GLEC set has no *-cn road categories: its own small route file */
+    write_file("g-routes.csv", "route_id,element,category,distance_km\n"
+                               "can-pek-air,leg,air-belly-long,1881\n");
+    assert_int_equal(run("carbon --factors glec-v3.0 --routes g-routes.csv --shipments ok.csv "
+                         "--totals glec.csv -o rows-ignored.csv"),
+                     0);
+    assert_int_equal(run("merge cn.csv glec.csv"), 3);
+    assert_non_null(strstr(err_text, "glec.csv: merge: factor set glec-v3.0"));
+    write_file("tampered.csv", "group,key,shipments,mass_g,transport_wtt_mg,transport_ttw_mg,"
+                               "transport_wtw_mg,hub_wtt_mg,hub_ttw_mg,hub_wtw_mg,packaging_mg,"
+                               "total_wtt_mg,total_ttw_mg,total_wtw_mg,excluded,factor_set,"
+                               "factor_version\n"
+                               "all,all,1,1,0,0,5,0,0,0,0,0,0,99,0,cn-2023,2023.1\n");
+    assert_int_equal(run("merge cn.csv tampered.csv"), 3);
+    assert_non_null(strstr(err_text, "tampered.csv:2:14: field 'total_wtw_mg'"));
+}
+
+static void test_factors(void **state)
+{
+    (void)state;
+    assert_int_equal(run("factors list"), 0);
+    assert_non_null(strstr(out_text, "glec-v3.0"));
+    assert_non_null(strstr(out_text, "cn-2023"));
+    assert_int_equal(run("factors show cn-2023"), 0);
+    assert_non_null(strstr(out_text, "factor set cn-2023, version 2023.1, reported as "
+                                     "co2e-ar6"));
+    assert_non_null(strstr(out_text, "UNCONFIRMED"));
+    assert_non_null(strstr(out_text, "elec-cn-grid-2023 "));
+    assert_non_null(strstr(out_text, "= 1.1 kWh x elec-cn-grid-2023"));
+    assert_int_equal(run("factors show --kind hoc glec-v3.0"), 0);
+    assert_null(strstr(out_text, "\ntoc "));
+    assert_non_null(strstr(out_text, "hub-transshipment-ambient"));
+    assert_int_equal(run("factors diff glec-v3.0 cn-2023"), 0);
+    assert_non_null(strstr(out_text, "- toc van-diesel:"));
+    assert_non_null(strstr(out_text, "+ toc van-diesel-cn:"));
+    assert_non_null(strstr(out_text, "differences\n"));
+    assert_int_equal(run("factors diff cn-2023 cn-2023"), 0);
+    assert_non_null(strstr(out_text, "0 differences"));
+    write_file("bad-set.csv", "kind,id,mode,unit,wtt,ttw,wtw,quality,confirmed,source,version\n"
+                              "set,b,,,,,,,,s,1\n");
+    assert_int_equal(run("factors show bad-set.csv"), 3);
+}
+
+/* Monte Carlo columns: same seed, same bytes; another seed, other figures. */
+static void test_uncertainty(void **state)
+{
+    (void)state;
+    write_file("u.csv", "shipment_id,date,mass_g,packaging,route_id\n"
+                        "D1,2025-03-01,1000,5#,sha-pek-40t\n"
+                        "D2,2025-03-02,2500,ldpe=20,can-pek-air\n");
+#if BOXCAR_HAVE_GSL
+    static char a[1 << 14], b[1 << 14];
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments u.csv --uncertainty 300 "
+                         "--seed 9 -o u1.csv"),
+                     0);
+    assert_non_null(strstr(err_text, "factor uncertainty (300 draws, seed 9)"));
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments u.csv --uncertainty 300 "
+                         "--seed 9 -o u2.csv"),
+                     0);
+    size_t n = slurp(in_dir("u1.csv"), a, sizeof a);
+    assert_int_equal(slurp(in_dir("u2.csv"), b, sizeof b), n);
+    assert_memory_equal(a, b, n);
+    assert_non_null(strstr(a, ",total_wtw_mean_g,total_wtw_p2_5_g,total_wtw_p97_5_g\n"));
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments u.csv --uncertainty 300 "
+                         "--seed 10 -o u3.csv"),
+                     0);
+    assert_true(slurp(in_dir("u3.csv"), b, sizeof b) != n || memcmp(a, b, n) != 0);
+#else
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments u.csv --uncertainty 300"), 1);
+    assert_non_null(strstr(err_text, "needs GSL"));
+#endif
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments u.csv --uncertainty 1"), 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_usage),
+        cmocka_unit_test(test_demo),
+        cmocka_unit_test(test_shards_merge),
+        cmocka_unit_test(test_bad_rows),
+        cmocka_unit_test(test_merge_refuses_mixed_sets),
+        cmocka_unit_test(test_factors),
+        cmocka_unit_test(test_uncertainty),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,288 @@
+/*
+ * test_carbon_factors.c: factor sets: loading, every rule a row must meet,
+ * unit normalisation, energy-intensity rows, diffs, and the shipped sets.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boxcar/carbon.h"
+#include "testutil.h"
+
+#define HEAD "kind,id,mode,unit,wtt,ttw,wtw,energy,ref,gsd,quality,confirmed,basis,source,version,note\n"
+#define SET "set,t1,,,,,,,,,,,co2e-ar6,test,1,\n"
+
+typedef struct fixture {
+    test_alloc ta;
+    test_diags diags;
+    bx_ctx *ctx;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    f->ctx = test_ctx_new(&f->ta, 0);
+    bx_ctx_set_diag(f->ctx, test_diag_fn, &f->diags);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    bx_ctx_free(f->ctx);
+    assert_int_equal(f->ta.live_blocks, 0);
+    free(f);
+    return 0;
+}
+
+static bx_status load(fixture *f, const char *text, bx_factor_set **fs)
+{
+    *fs = NULL;
+    return bx_factor_set_read_mem(f->ctx, fs, "f.csv", text, strlen(text));
+}
+
+static void test_good_set(void **state)
+{
+    fixture *f = *state;
+    bx_factor_set *fs;
+    assert_int_equal(load(f, HEAD SET
+                         "toc,artic,road,g/tkm,22,73,95,,,,default,yes,,GLEC,3.0,\n"
+                         "hoc,hub,,kg/t,,,0.6,,,,default,yes,,GLEC,3.0,\n"
+                         "hoc,parcel,,g/item,,,2.5,,,1.3,modelled,no,,own,1,\n"
+                         "fuel,diesel,,kg/l,,2.63,3.43,,,,default,yes,,GLEC,3.0,\n"
+                         "fuel,grid,,kg/kwh,,0,0.5306,,,,default,yes,co2,MEE,2023,\n"
+                         "toc,evan,road,kwh/tkm,,,,1.1,grid,,default,derived,,GLEC,3.0,\n"
+                         "material,corrugated,,kg/kg,,,0.491,,,,default,no,,FEFCO,2021,\n",
+                         &fs),
+                     BX_OK);
+    bx_factor_set_info info = bx_factor_set_info_get(fs);
+    assert_string_equal(info.id, "t1");
+    assert_string_equal(info.version, "1");
+    assert_string_equal(info.basis, "co2e-ar6");
+    assert_int_equal(bx_factor_set_count(fs), 7);
+    const bx_factor *t = bx_factor_set_find(fs, BX_FACTOR_TOC, "artic");
+    assert_non_null(t);
+    assert_int_equal(t->mode, BX_MODE_ROAD);
+    assert_int_equal(t->line, 3);
+    assert_true(t->wtt == 22 && t->ttw == 73 && t->wtw == 95);
+    assert_true(isnan(t->gsd));
+    assert_string_equal(t->basis, "co2e-ar6"); /* inherited from the set */
+    /* g/tkm as is; kg/t -> 600 g/t; kg/l -> 3430 g/l; kg/kg = g/g */
+    assert_true(bx_factor_wtw_g(fs, t) == 95);
+    assert_true(bx_factor_wtw_g(fs, bx_factor_set_find(fs, BX_FACTOR_HOC, "hub")) == 600);
+    assert_true(bx_factor_wtw_g(fs, bx_factor_set_find(fs, BX_FACTOR_FUEL, "diesel")) == 3430);
+    assert_true(fabs(bx_factor_wtw_g(fs, bx_factor_set_find(fs, BX_FACTOR_MATERIAL,
+                                                            "corrugated")) -
+                     0.491) < 1e-15);
+    /* 1.1 kWh/tkm x 530.6 g/kWh = 583.66 g/tkm */
+    const bx_factor *e = bx_factor_set_find(fs, BX_FACTOR_TOC, "evan");
+    assert_true(fabs(bx_factor_wtw_g(fs, e) - 583.66) < 1e-9);
+    assert_string_equal(e->ref, "grid");
+    assert_int_equal(e->confirmed, BX_DERIVED);
+    const bx_factor *p = bx_factor_set_find(fs, BX_FACTOR_HOC, "parcel");
+    assert_int_equal(p->unit, BX_UNIT_G_PER_ITEM);
+    assert_true(p->gsd == 1.3);
+    assert_int_equal(p->quality, BX_DQ_MODELLED);
+    assert_int_equal(p->confirmed, BX_UNCONFIRMED);
+    /* the grid row is CO2 only: a warning says so */
+    assert_int_equal(f->diags.nwarnings, 1);
+    assert_non_null(strstr(f->diags.last, "f.csv:7: field 'basis': 1 row is not on the "
+                                          "set's basis co2e-ar6, the first: fuel 'grid' on "
+                                          "co2"));
+    /* ids are per kind */
+    assert_null(bx_factor_set_find(fs, BX_FACTOR_HOC, "artic"));
+    bx_factor_set_free(fs);
+}
+
+/* Each bad row is reported at its line and field; one bad row fails the
+ * whole set, but every problem is reported first. */
+static void test_bad_rows(void **state)
+{
+    fixture *f = *state;
+    static const struct {
+        const char *row;
+        const char *where;
+    } cases[] = {
+        {"tic,x,road,g/tkm,,,1,,,,default,yes,,s,1,\n", "f.csv:3:1: field 'kind'"},
+        {"toc,x,road,kg/t,,,1,,,,default,yes,,s,1,\n", "f.csv:3:4: field 'unit': unit not allowed"},
+        {"toc,x,,g/tkm,,,1,,,,default,yes,,s,1,\n", "f.csv:3:3: field 'mode': required"},
+        {"hoc,x,road,kg/t,,,1,,,,default,yes,,s,1,\n", "field 'mode': mode is only for toc"},
+        {"toc,x,road,g/tkm,,,1,,,,default,yes,,,1,\n", "field 'source': every factor needs"},
+        {"toc,x,road,g/tkm,,,1,,,,default,yes,,s,,\n", "field 'version'"},
+        {"toc,x,road,g/tkm,,,1,,,,great,yes,,s,1,\n", "field 'quality'"},
+        {"toc,x,road,g/tkm,,,1,,,,default,maybe,,s,1,\n", "field 'confirmed'"},
+        {"toc,x,road,g/tkm,22,73,100,,,,default,yes,,s,1,\n", "field 'wtw': wtt + ttw = 95 but wtw = 100"},
+        {"toc,x,road,g/tkm,,80,70,,,,default,yes,,s,1,\n", "field 'ttw': ttw is larger than wtw"},
+        {"toc,x,road,g/tkm,,73,,,,,default,yes,,s,1,\n", "give wtw, or ttw with wtt or wtw"},
+        {"toc,x,road,g/tkm,,,-5,,,,default,yes,,s,1,\n", "field 'wtw': -5 must be between"},
+        {"toc,x,road,g/tkm,,,abc,,,,default,yes,,s,1,\n", "field 'wtw': expected a decimal"},
+        {"toc,x,road,kwh/tkm,,,,1.1,,,default,yes,,s,1,\n", "field 'ref': an energy-intensity row needs ref"},
+        {"toc,x,road,kwh/tkm,,,5,1.1,g,,default,yes,,s,1,\n", "gives its figure in 'energy'"},
+        {"toc,x,road,g/tkm,,,5,1.1,,,default,yes,,s,1,\n", "energy and ref are only for"},
+        {"toc,x,road,kwh/tkm,,,,1.1,nogrid,,default,yes,,s,1,\n", "f.csv:3: field 'ref': no fuel row 'nogrid'"},
+        {"toc,x,road,g/tkm,,,1,,,0.5,default,yes,,s,1,\n", "field 'gsd'"},
+        {"toc, x,road,g/tkm,,,1,,,,default,yes,,s,1,\n", "field 'id': identifier has leading"},
+        {"set,again,,,,,,,,,,,co2e-ar6,s,1,\n", "a second 'set' row"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[1024];
+        snprintf(text, sizeof text, HEAD SET "%s", cases[i].row);
+        bx_factor_set *fs;
+        f->diags.nerrors = 0;
+        f->diags.all[0] = '\0';
+        assert_int_equal(load(f, text, &fs), BX_EINPUT);
+        assert_null(fs);
+        if (strstr(f->diags.all, cases[i].where) == NULL)
+            fail_msg("case %zu: expected '%s' in:\n%s", i, cases[i].where, f->diags.all);
+    }
+}
+
+static void test_every_problem_reported(void **state)
+{
+    fixture *f = *state;
+    bx_factor_set *fs;
+    assert_int_equal(load(f, HEAD SET
+                         "toc,a,road,g/tkm,,,1,,,,default,yes,,s,1,\n"
+                         "toc,a,road,g/tkm,,,2,,,,default,yes,,s,1,\n"
+                         "toc,b,ship,g/tkm,,,2,,,,default,yes,,s,1,\n"
+                         "toc,c,road,g/tkm,,,2,,,,default,yes,,s,1,\n",
+                         &fs),
+                     BX_EINPUT);
+    assert_int_equal(f->diags.nerrors, 2);
+    assert_non_null(strstr(f->diags.all, "f.csv:4:2: field 'id': duplicate toc id"));
+    assert_non_null(strstr(f->diags.all, "f.csv:5:3: field 'mode'"));
+}
+
+static void test_file_level_errors(void **state)
+{
+    fixture *f = *state;
+    bx_factor_set *fs;
+    assert_int_equal(load(f, HEAD "toc,a,road,g/tkm,,,1,,,,default,yes,,s,1,\n", &fs),
+                     BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(f->ctx), "no 'set' row"));
+    assert_int_equal(load(f, "", &fs), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(f->ctx), "empty file"));
+    assert_int_equal(load(f, "kind,id,unit\nset,x,\n", &fs), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(f->ctx), "missing required column 'wtt'"));
+    assert_int_equal(bx_factor_set_load(f->ctx, &fs, "/nonexistent/x.csv"), BX_ENOTFOUND);
+    /* a ref to a fuel in the wrong unit */
+    assert_int_equal(load(f, HEAD SET "fuel,d,,kg/l,,2.63,3.43,,,,default,yes,,s,1,\n"
+                                      "toc,x,road,kwh/tkm,,,,1.1,d,,default,yes,,s,1,\n",
+                          &fs),
+                     BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(f->ctx), "fuel 'd' is in kg/l; a kwh/tkm row "
+                                                  "needs one in kg/kwh"));
+}
+
+typedef struct diff_log {
+    char text[2048];
+    int n;
+} diff_log;
+
+static int log_change(void *ud, const bx_factor_change *c)
+{
+    diff_log *d = ud;
+    size_t n = strlen(d->text);
+    const bx_factor *x = c->a ? c->a : c->b;
+    snprintf(d->text + n, sizeof d->text - n, "%s %s:%s %x\n",
+             c->a == NULL ? "added" : c->b == NULL ? "removed" : "changed",
+             bx_factor_kind_name(x->kind), x->id, (unsigned)c->fields);
+    d->n++;
+    return 0;
+}
+
+static void test_diff(void **state)
+{
+    fixture *f = *state;
+    bx_factor_set *a, *b;
+    assert_int_equal(load(f, HEAD SET
+                         "toc,same,road,g/tkm,,,1,,,,default,yes,,s,1,\n"
+                         "toc,value,road,g/tkm,22,73,95,,,,default,yes,,s,1,\n"
+                         "toc,gone,road,g/tkm,,,1,,,,default,yes,,s,1,\n"
+                         "hoc,value,,kg/t,,,0.6,,,,default,yes,,s,1,\n",
+                         &a),
+                     BX_OK);
+    assert_int_equal(load(f, HEAD "set,t1,,,,,,,,,,,co2e-ar6,test,2,\n"
+                                  "toc,same,road,g/tkm,,,1,,,,default,yes,,s,1,\n"
+                                  "toc,value,road,g/tkm,26.84,89.06,115.9,,,,default,derived,,s,1,\n"
+                                  "hoc,value,,kg/t,,,0.6,,,,default,yes,,s,2,\n"
+                                  "toc,new,rail,g/tkm,,,16,,,,default,yes,,s,1,\n",
+                          &b),
+                     BX_OK);
+    diff_log d = {"", 0};
+    size_t count;
+    assert_int_equal(bx_factor_set_diff(a, b, log_change, &d, &count), BX_OK);
+    assert_int_equal(count, 4);
+    char want[512];
+    snprintf(want, sizeof want, "changed toc:value %x\nremoved toc:gone 0\nchanged hoc:value %x\n"
+                                "added toc:new 0\n",
+             BX_FDIFF_WTT | BX_FDIFF_TTW | BX_FDIFF_WTW | BX_FDIFF_CONFIRMED,
+             BX_FDIFF_VERSION);
+    assert_string_equal(d.text, want);
+    assert_int_equal(bx_factor_set_diff(a, a, NULL, NULL, &count), BX_OK);
+    assert_int_equal(count, 0);
+    bx_factor_set_free(a);
+    bx_factor_set_free(b);
+}
+
+/* The shipped sets load, every row has a source and version, and a few
+ * figures are spot-checked against the reference notes. */
+static void test_shipped_sets(void **state)
+{
+    fixture *f = *state;
+    bx_factor_set *g, *cn;
+    assert_int_equal(bx_factor_set_load(f->ctx, &g, BOXCAR_SAMPLES "/factors/glec-v3.0.csv"),
+                     BX_OK);
+    assert_int_equal(bx_factor_set_load(f->ctx, &cn, BOXCAR_SAMPLES "/factors/cn-2023.csv"),
+                     BX_OK);
+    assert_string_equal(bx_factor_set_info_get(g).id, "glec-v3.0");
+    assert_string_equal(bx_factor_set_info_get(cn).id, "cn-2023");
+    const bx_factor *x = bx_factor_set_find(g, BX_FACTOR_TOC, "artic-40t-diesel");
+    assert_true(x->wtt == 22 && x->ttw == 73 && x->wtw == 95);
+    x = bx_factor_set_find(g, BX_FACTOR_TOC, "air-belly-long");
+    assert_int_equal(x->mode, BX_MODE_AIR);
+    assert_true(x->ttw == 768 && x->wtw == 971);
+    /* 95 x 1.22 = 115.9; 803 x 1.13 = 907.39 */
+    assert_true(bx_factor_wtw_g(cn, bx_factor_set_find(cn, BX_FACTOR_TOC,
+                                                       "artic-40t-diesel-cn")) == 115.9);
+    assert_true(bx_factor_wtw_g(cn, bx_factor_set_find(cn, BX_FACTOR_TOC,
+                                                       "van-diesel-cn")) == 907.39);
+    /* 1.1 kWh/tkm x 577.7 g/kWh = 635.47 g/tkm (the reference's ~635) */
+    assert_true(fabs(bx_factor_wtw_g(cn, bx_factor_set_find(cn, BX_FACTOR_TOC,
+                                                            "van-electric-cn-lca")) -
+                     635.47) < 1e-9);
+    x = bx_factor_set_find(cn, BX_FACTOR_FUEL, "elec-cn-grid-2023");
+    assert_true(x->wtw == 0.5306);
+    assert_int_equal(x->confirmed, BX_CONFIRMED);
+    x = bx_factor_set_find(cn, BX_FACTOR_FUEL, "gasoline-cn");
+    assert_int_equal(x->confirmed, BX_UNCONFIRMED); /* "from memory, to check" */
+    x = bx_factor_set_find(cn, BX_FACTOR_FUEL, "diesel-cn");
+    assert_true(x->ttw == 2.642);
+    for (size_t i = 0; i < bx_factor_set_count(cn); i++) {
+        const bx_factor *r = bx_factor_set_at(cn, i);
+        assert_true(r->source[0] != '\0' && r->version[0] != '\0');
+        /* every material figure came from a secondary report */
+        if (r->kind == BX_FACTOR_MATERIAL)
+            assert_int_equal(r->confirmed, BX_UNCONFIRMED);
+    }
+    size_t count;
+    assert_int_equal(bx_factor_set_diff(g, cn, NULL, NULL, &count), BX_OK);
+    assert_true(count > 0);
+    bx_factor_set_free(g);
+    bx_factor_set_free(cn);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_good_set, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_every_problem_reported, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_file_level_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_diff, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shipped_sets, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli_run.h"
 #include "testutil.h"
 
 #define DATA(f) BOXCAR_TEST_DATA "/" f
@@ -18,25 +19,13 @@ static char err_text[1 << 16];
 
 static void slurp(const char *path, char *buf, size_t size)
 {
-    buf[0] = '\0';
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL)
-        return;
-    size_t n = fread(buf, 1, size - 1, fp);
-    buf[n] = '\0';
-    fclose(fp);
+    cli_slurp(path, buf, size);
 }
 
 /* Run `boxcar ARGS` with stdout and stderr captured; return its exit code. */
 static int run(const char *args)
 {
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "'%s' %s >cli.out 2>cli.err </dev/null", BOXCAR_BIN, args);
-    int rc = system(cmd);
-    slurp("cli.out", out_text, sizeof out_text);
-    slurp("cli.err", err_text, sizeof err_text);
-    assert_true(WIFEXITED(rc));
-    return WEXITSTATUS(rc);
+    return cli_run(NULL, "cli", args, out_text, sizeof out_text, err_text, sizeof err_text);
 }
 
 static bool exists(const char *path)

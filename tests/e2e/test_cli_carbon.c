@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli_run.h"
 #include "testutil.h"
 
 #define SAMPLE(f) BOXCAR_SAMPLES "/" f
@@ -23,14 +24,7 @@ static char err_text[1 << 16];
 
 static size_t slurp(const char *path, char *buf, size_t size)
 {
-    buf[0] = '\0';
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL)
-        return 0;
-    size_t n = fread(buf, 1, size - 1, fp);
-    buf[n] = '\0';
-    fclose(fp);
-    return n;
+    return cli_slurp(path, buf, size);
 }
 
 static const char *in_dir(const char *name)
@@ -45,14 +39,7 @@ static const char *in_dir(const char *name)
 /* Run `boxcar ARGS` in the scratch directory; stdout and stderr captured. */
 static int run(const char *args)
 {
-    char cmd[8192];
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >cli.out 2>cli.err </dev/null", dir,
-             BOXCAR_BIN, args);
-    int rc = system(cmd);
-    slurp(in_dir("cli.out"), out_text, sizeof out_text);
-    slurp(in_dir("cli.err"), err_text, sizeof err_text);
-    assert_true(WIFEXITED(rc));
-    return WEXITSTATUS(rc);
+    return cli_run(dir, "cli", args, out_text, sizeof out_text, err_text, sizeof err_text);
 }
 
 static bool exists(const char *name)

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli_run.h"
 #include "testutil.h"
 
 #if BOXCAR_WITH_JSON_CBOR
@@ -50,25 +51,15 @@ static char *slurp_all(const char *path, size_t *len)
 
 static void slurp(const char *path, char *buf, size_t size)
 {
-    buf[0] = '\0';
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL)
-        return;
-    size_t n = fread(buf, 1, size - 1, fp);
-    buf[n] = '\0';
-    fclose(fp);
+    cli_slurp(path, buf, size);
 }
 
 /* Run `boxcar pack ARGS`, stdout and stderr captured; its exit code. */
 static int pack(const char *args)
 {
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "'%s' pack %s >pack.out 2>pack.err </dev/null", BOXCAR_BIN, args);
-    int rc = system(cmd);
-    slurp("pack.out", out_text, sizeof out_text);
-    slurp("pack.err", err_text, sizeof err_text);
-    assert_true(WIFEXITED(rc));
-    return WEXITSTATUS(rc);
+    char full[4096];
+    snprintf(full, sizeof full, "pack %s", args);
+    return cli_run(NULL, "pack", full, out_text, sizeof out_text, err_text, sizeof err_text);
 }
 
 static void must_pack(const char *args)

@@ -452,6 +452,76 @@ static int eliminate(bx_engine *e, pk_bins *s, uint32_t victim)
     return pk_bins_copy(e->ctx, s, c) == BX_OK ? 1 : -1;
 }
 
+static bool movable(const bx_engine *e, const pk_bin *b)
+{
+    if (b->closed)
+        return false;
+    for (uint32_t i = 0; i < b->nitems; i++)
+        if (e->units[b->items[i].unit].group >= 0)
+            return false;
+    return true;
+}
+
+static int fit_fixed(bx_engine *e, pk_bins *s, const uint32_t *sorted, uint32_t n,
+                     pk_merit merit);
+
+/* Three into two: repack the lightest bin together with two others into
+ * two boxes of those two's types, when moving its units one at a time has
+ * failed. order[] lists the bins lightest first; only the lightest few are
+ * tried as partners, where room is most likely. 1 on success. */
+#define PK_MERGE_PARTNERS 6
+static int merge3(bx_engine *e, pk_bins *s, const uint32_t *order, uint32_t nb)
+{
+    uint32_t v = order[0];
+    if (nb < 3 || !movable(e, &s->bins[v]))
+        return 0;
+    uint32_t top = nb < PK_MERGE_PARTNERS + 1 ? nb : PK_MERGE_PARTNERS + 1;
+    for (uint32_t i = 1; i < top; i++) {
+        for (uint32_t j = i + 1; j < top; j++) {
+            if (pk_out_of_work(&e->work))
+                return 0;
+            pk_bin *A = &s->bins[order[i]], *B = &s->bins[order[j]], *V = &s->bins[v];
+            if (!movable(e, A) || !movable(e, B))
+                continue;
+            int64_t vol = V->volume + A->volume + B->volume;
+            int64_t w = V->weight_g + A->weight_g + B->weight_g;
+            if (vol > (int64_t)A->L * A->W * A->H + (int64_t)B->L * B->W * B->H ||
+                w > A->max_payload_g + B->max_payload_g)
+                continue;
+            uint32_t *units = list(e, 0), n = 0;
+            const pk_bin *parts[3] = {V, A, B};
+            for (int k = 0; k < 3; k++)
+                for (uint32_t q = 0; q < parts[k]->nitems; q++)
+                    units[n++] = parts[k]->items[q].unit;
+            uint32_t boxA = A->box, boxB = B->box;
+            for (int a = 0; a < PK_ORDERINGS * PK_MERIT_COUNT && !pk_out_of_work(&e->work); a++) {
+                uint32_t *sorted = list(e, 1);
+                memcpy(sorted, units, (size_t)n * sizeof *units);
+                sort_units(e->units, a / PK_MERIT_COUNT, sorted, list(e, 2), n);
+                e->cur.nbins = 0;
+                e->cur.nleft = 0;
+                if (open_bin(e, &e->cur, boxA) == NULL || open_bin(e, &e->cur, boxB) == NULL)
+                    return -1;
+                int r = fit_fixed(e, &e->cur, sorted, n, (pk_merit)(a % PK_MERIT_COUNT));
+                if (r < 0)
+                    return -1;
+                if (r == 0)
+                    continue;
+                if (pk_bin_copy(e->ctx, A, &e->cur.bins[0]) != BX_OK ||
+                    pk_bin_copy(e->ctx, B, &e->cur.bins[1]) != BX_OK)
+                    return -1;
+                /* drop the emptied bin, keeping the others' order */
+                pk_bin gone = s->bins[v];
+                memmove(&s->bins[v], &s->bins[v + 1], (size_t)(s->nbins - v - 1) * sizeof *s->bins);
+                s->bins[s->nbins - 1] = gone;
+                s->nbins--;
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
 static bx_status eliminate_bins(bx_engine *e, pk_bins *s, uint32_t lower_bound)
 {
     uint32_t *order = list(e, 4);
@@ -471,6 +541,12 @@ static bx_status eliminate_bins(bx_engine *e, pk_bins *s, uint32_t lower_bound)
         }
         for (uint32_t t = 0; t < nb && !progress && !pk_out_of_work(&e->work); t++) {
             int r = eliminate(e, s, order[t]);
+            if (r < 0)
+                return BX_ENOMEM;
+            progress = r == 1;
+        }
+        if (!progress && !pk_out_of_work(&e->work)) {
+            int r = merge3(e, s, order, nb);
             if (r < 0)
                 return BX_ENOMEM;
             progress = r == 1;

@@ -42,8 +42,13 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 /* "catalog", "orders" or "auto"; -1 if none. */
 int parse_kind(const char *s, bx_record_kind *out);
 
+/* The built-in catalog (the cn-express carton series): the source tree's
+ * copy for a build tree, else the installed one; NULL if neither is there. */
+const char *cli_default_catalog(void);
+
 int cmd_check(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_pack(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif

@@ -177,6 +177,27 @@ const char *svc_arg_get(const svc_call *c, const char *key)
     return NULL;
 }
 
+/* A query argument's name as it may appear in an answer: at most 64
+ * bytes, anything but printable ASCII shown as '?', so no client text can
+ * break the JSON or CBOR text string it goes into. */
+static void shown_name(const char *key, char *out, size_t size)
+{
+    size_t n = 0;
+    for (; key[n] != '\0' && n + 1 < size && n < 64; n++)
+        out[n] = key[n] >= 0x20 && key[n] < 0x7f ? key[n] : '?';
+    out[n] = '\0';
+}
+
+static bool bad_arg_name(svc_call *c, const char *key, const char *what)
+{
+    char name[72];
+    shown_name(key, name, sizeof name);
+    bx_location loc = {0};
+    loc.field = name;
+    svc_reply_error(c, 400, "bad_parameter", &loc, "query argument '%s' %s", name, what);
+    return false;
+}
+
 bool svc_args_check(svc_call *c, const char *const *known)
 {
     if (c->args_overflow) {
@@ -188,22 +209,11 @@ bool svc_args_check(svc_call *c, const char *const *known)
         bool ok = false;
         for (size_t k = 0; known[k] != NULL && !ok; k++)
             ok = strcmp(c->args[i].key, known[k]) == 0;
-        for (size_t j = 0; j < i && ok; j++)
-            if (strcmp(c->args[j].key, c->args[i].key) == 0) {
-                bx_location loc = {0};
-                loc.field = c->args[i].key;
-                svc_reply_error(c, 400, "bad_parameter", &loc,
-                                "query argument '%.64s' given twice",
-                                c->args[i].key);
-                return false;
-            }
-        if (!ok) {
-            bx_location loc = {0};
-            loc.field = c->args[i].key;
-            svc_reply_error(c, 400, "bad_parameter", &loc,
-                            "unknown query argument '%.64s'", c->args[i].key);
-            return false;
-        }
+        if (!ok)
+            return bad_arg_name(c, c->args[i].key, "is not known here");
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(c->args[j].key, c->args[i].key) == 0)
+                return bad_arg_name(c, c->args[i].key, "is given twice");
     }
     return true;
 }

@@ -275,6 +275,7 @@ static void test_wrong_methods_and_paths(void **state)
             "[]", 2, &r);
     assert_int_equal(r.status, 400);
     assert_non_null(strstr((char *)r.body, "\"error\":\"bad_parameter\""));
+    assert_non_null(strstr((char *)r.body, "\"field\":\"??\""));
     http_free(&r);
     still_up();
 }

@@ -224,6 +224,15 @@ static void test_bad_orders_name_the_field(void **state)
     assert_non_null(strstr((char *)r.body, "\"line\":3"));
     http_free(&r);
 
+    /* more units than the server's limit (10,000 by default) */
+    static const char many[] =
+        "{\"order_id\":\"A\",\"item_id\":\"X\",\"qty\":10001,\"l_mm\":1,\"w_mm\":1,\"h_mm\":1,\"weight_g\":1}";
+    http_do(server.port, "POST", "/v1/pack", "Content-Type: application/json\r\n", many,
+            sizeof many - 1, &r);
+    assert_int_equal(r.status, 413);
+    assert_non_null(strstr((char *)r.body, "\"error\":\"limit\""));
+    http_free(&r);
+
     /* an empty body holds no order */
     http_do(server.port, "POST", "/v1/pack", "Content-Type: application/json\r\n", "", 0, &r);
     assert_int_equal(r.status, 400);

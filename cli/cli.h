@@ -43,6 +43,10 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 /* "catalog", "orders" or "auto"; -1 if none. */
 int parse_kind(const char *s, bx_record_kind *out);
 
+/* The built-in catalog (the cn-express carton series): the source tree's
+ * copy for a build tree, else the installed one; NULL if neither is there. */
+const char *cli_default_catalog(void);
+
 int cmd_check(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_pack(int argc, char **argv);
@@ -58,5 +62,6 @@ const char *cli_factor_set_path(const char *name, char *buf, size_t size);
 /* cmd_carbon.c: print one group of totals (bx_totals_group) as a table in
  * kg or as CSV in g; 0, or -1 if writing failed. */
 int cli_totals_print(FILE *out, bx_carbon_totals *t, int group, bool csv);
+int cmd_serve(int argc, char **argv);
 
 #endif

@@ -3,6 +3,7 @@
  */
 #include <stdarg.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -71,4 +72,22 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "\nTry 'boxcar %s --help'.\n", cmd);
     return EXIT_USAGE;
+}
+
+const char *cli_default_catalog(void)
+{
+    /* The source tree's copy for a build tree, the installed one else. */
+    static const char *const places[] = {
+#ifdef BOXCAR_DEFAULT_CATALOG
+        BOXCAR_DEFAULT_CATALOG,
+#endif
+#ifdef BOXCAR_INSTALLED_CATALOG
+        BOXCAR_INSTALLED_CATALOG,
+#endif
+        NULL,
+    };
+    for (size_t i = 0; places[i] != NULL; i++)
+        if (access(places[i], R_OK) == 0)
+            return places[i];
+    return NULL;
 }

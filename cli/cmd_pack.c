@@ -238,24 +238,6 @@ typedef struct pack_args {
     bool format_given, check;
 } pack_args;
 
-static const char *default_catalog(void)
-{
-    /* The source tree's copy for a build tree, the installed one else. */
-    static const char *const places[] = {
-#ifdef BOXCAR_DEFAULT_CATALOG
-        BOXCAR_DEFAULT_CATALOG,
-#endif
-#ifdef BOXCAR_INSTALLED_CATALOG
-        BOXCAR_INSTALLED_CATALOG,
-#endif
-        NULL,
-    };
-    for (size_t i = 0; places[i] != NULL; i++)
-        if (access(places[i], R_OK) == 0)
-            return places[i];
-    return NULL;
-}
-
 static int parse_args(int argc, char **argv, pack_args *a)
 {
     static const struct option opts[] = {
@@ -332,7 +314,7 @@ static int parse_args(int argc, char **argv, pack_args *a)
     if (a->format == BX_PACK_CBOR && a->output == NULL && isatty(STDOUT_FILENO))
         return cli_usage_error("pack", "CBOR is binary: give -o FILE or redirect "
                                        "standard output");
-    if (a->catalog == NULL && (a->catalog = default_catalog()) == NULL) {
+    if (a->catalog == NULL && (a->catalog = cli_default_catalog()) == NULL) {
         fprintf(stderr, "boxcar pack: the default catalog is not where it was "
                         "installed; give --catalog FILE\n");
         return EXIT_FAILURE_RUNTIME;

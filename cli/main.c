@@ -17,6 +17,9 @@ static const struct command {
     {"factors", cmd_factors, "list, show and compare emission factor sets"},
     {"check", cmd_check, "validate catalogs and orders, reporting every problem"},
     {"convert", cmd_convert, "convert catalogs and orders between CSV, JSON and CBOR"},
+#if BOXCAR_HAVE_SERVICE
+    {"serve", cmd_serve, "answer packing requests over HTTP, with a station page"},
+#endif
 };
 
 static void usage(FILE *out)

@@ -53,6 +53,42 @@ BX_API uint64_t bx_order_reader_bad_lines(const bx_order_reader *r);
 /* NULL is a no-op. */
 BX_API void bx_order_reader_close(bx_order_reader *r);
 
+/* ---- one order from memory (a request body) ----------------------------- */
+
+/* A growable array of order lines owned by the caller and reused from call
+ * to call (a server keeps one per worker thread). Start it zeroed; free it
+ * with bx_order_buf_free and the context that filled it. */
+typedef struct bx_order_buf {
+    bx_order_line *lines;
+    size_t nlines;
+    size_t cap;
+} bx_order_buf;
+
+/* Decode a document in memory that holds exactly one order: its lines in
+ * any of the order-file encodings of docs/formats.md (CSV; a JSON array, a
+ * JSON object or JSON Lines; a CBOR array, map or sequence), so the same
+ * bytes `boxcar pack --orders` reads. Each line is checked by the same
+ * reader and rules as a file; `name` starts every message ("request:3:9:
+ * field 'qty': ...", or "request: record 2 (byte 40): ..." for CBOR).
+ * fmt AUTO sniffs the bytes. limits may be NULL for the defaults; its
+ * max_records bounds the number of lines (0: no bound), and max_depth,
+ * max_record_bytes and max_fields bound each line.
+ *
+ * Decoding stops at the first problem. Errors: BX_EINPUT (a bad line,
+ * malformed JSON or CBOR, no line at all, or a line of a second order,
+ * which the message names by its order_id), BX_ELIMIT (a limit above),
+ * BX_ENOMEM, BX_EUNSUPPORTED (the format was left out of this build),
+ * BX_EINVAL (NULL arguments). On any error buf->nlines is 0; the lines of
+ * a success are valid until the next call with buf. */
+BX_API bx_status bx_order_decode(bx_ctx *ctx, bx_order_buf *buf,
+                                 bx_format fmt, const char *name,
+                                 const void *data, size_t size,
+                                 const bx_reader_limits *limits);
+
+/* Free the lines (with the context that decoded them) and zero buf. NULL
+ * is a no-op. */
+BX_API void bx_order_buf_free(bx_ctx *ctx, bx_order_buf *buf);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,323 @@
+/*
+ * cmd_serve.c: `boxcar serve`: the packing-station service.
+ *
+ * The command parses options, reads the token, starts the service, and
+ * then spends its life waiting for signals: SIGHUP reloads the catalog,
+ * SIGTERM and SIGINT drain (stop accepting, finish what runs) and exit.
+ * The signals are blocked before any thread starts, so every thread
+ * inherits the mask and only this loop ever sees them.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "service.h"
+
+#define TOKEN_MAX 4096
+
+static void serve_help(void)
+{
+    printf("usage: boxcar serve [--listen HOST:PORT] [--catalog FILE] [--threads N]\n"
+           "                    [--token-file FILE] [--max-body BYTES] [--timeout S]\n"
+           "                    [--max-connections N] [--budget N] [--max-budget N]\n"
+           "                    [--max-units N] [--max-lines N] [--drain-timeout S]\n"
+           "\n"
+           "Answer packing requests over HTTP (JSON or CBOR) and serve the packing-\n"
+           "station page at /.\n"
+           "\n"
+           "  --listen HOST:PORT   address to bind (default 127.0.0.1:8080; [::1]:PORT\n"
+           "                       for IPv6; port 0 picks a free port)\n"
+           "  --catalog FILE       box catalog (default: the cn-express carton series);\n"
+           "                       SIGHUP or POST /v1/admin/reload reads it again\n"
+           "  --threads N          worker threads (default: one per CPU)\n"
+           "  --token-file FILE    bearer token for write endpoints (first line of FILE;\n"
+           "                       else the BOXCAR_TOKEN environment variable). Off\n"
+           "                       loopback every /v1 endpoint needs it.\n"
+           "  --max-body BYTES     largest request body (default 1048576)\n"
+           "  --timeout S          idle connection timeout, and the most a body may take\n"
+           "                       to arrive (default 10)\n"
+           "  --max-connections N  open connections at once (default 256)\n"
+           "  --budget N           work per order (default %" PRIu64 ")\n"
+           "  --max-budget N       the most a request may ask for with ?budget= (default\n"
+           "                       50 x the default budget)\n"
+           "  --max-units N        units per order (default 10000)\n"
+           "  --max-lines N        order lines per request (default 10000)\n"
+           "  --drain-timeout S    on SIGTERM, how long running requests may take to\n"
+           "                       finish (default 10)\n"
+           "\n"
+           "Endpoints: GET / (station page), POST /v1/pack, POST /v1/pack/svg,\n"
+           "GET /v1/catalog, POST /v1/admin/reload (token), GET /healthz, GET /metrics.\n"
+           "Exit: 0 after a drain, 1 runtime failure (cannot bind, bad catalog),\n"
+           "      2 usage error.\n",
+           BX_DEFAULT_BUDGET);
+}
+
+static void log_line(void *ud, const char *line)
+{
+    (void)ud;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    gmtime_r(&ts.tv_sec, &tm);
+    char when[32];
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+    fprintf(stderr, "%s.%03ldZ boxcar serve: %s\n", when, ts.tv_nsec / 1000000, line);
+}
+
+typedef struct serve_args {
+    svc_config cfg;
+    char host[64];
+    const char *token_file;
+    unsigned drain_s;
+} serve_args;
+
+static bool parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+    if (*s < '0' || *s > '9')
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end != '\0' || errno != 0 || v < min || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* HOST:PORT, [V6]:PORT or PORT. */
+static bool parse_listen(const char *s, serve_args *a)
+{
+    const char *port = s;
+    size_t hlen = 0;
+    const char *host = NULL;
+    if (*s == '[') {
+        const char *close = strchr(s, ']');
+        if (close == NULL || close[1] != ':')
+            return false;
+        host = s + 1;
+        hlen = (size_t)(close - host);
+        port = close + 2;
+    } else if (strchr(s, ':') != NULL) {
+        const char *colon = strrchr(s, ':');
+        host = s;
+        hlen = (size_t)(colon - s);
+        port = colon + 1;
+    }
+    uint64_t p;
+    if (!parse_u64(port, 0, 65535, &p))
+        return false;
+    a->cfg.port = (uint16_t)p;
+    if (host != NULL) {
+        if (hlen == 0 || hlen >= sizeof a->host)
+            return false;
+        memcpy(a->host, host, hlen);
+        a->host[hlen] = '\0';
+        a->cfg.host = a->host;
+    }
+    return true;
+}
+
+static bool is_loopback(const char *host)
+{
+    return strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0;
+}
+
+static int parse_args(int argc, char **argv, serve_args *a)
+{
+    static const struct option opts[] = {
+        {"listen", required_argument, NULL, 'l'},
+        {"catalog", required_argument, NULL, 'c'},
+        {"threads", required_argument, NULL, 't'},
+        {"token-file", required_argument, NULL, 'T'},
+        {"max-body", required_argument, NULL, 'B'},
+        {"timeout", required_argument, NULL, 'o'},
+        {"max-connections", required_argument, NULL, 'C'},
+        {"budget", required_argument, NULL, 'b'},
+        {"max-budget", required_argument, NULL, 'M'},
+        {"max-units", required_argument, NULL, 'u'},
+        {"max-lines", required_argument, NULL, 'n'},
+        {"drain-timeout", required_argument, NULL, 'd'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    memset(a, 0, sizeof *a);
+    svc_config_init(&a->cfg);
+    a->drain_s = 10;
+    bool max_budget_given = false;
+    int c;
+    uint64_t v;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'l':
+            if (!parse_listen(optarg, a))
+                return cli_usage_error("serve", "--listen wants HOST:PORT, [IPV6]:PORT or PORT");
+            break;
+        case 'c': a->cfg.catalog_path = optarg; break;
+        case 'T': a->token_file = optarg; break;
+        case 't':
+            if (!parse_u64(optarg, 1, 256, &v))
+                return cli_usage_error("serve", "--threads wants 1 to 256");
+            a->cfg.threads = (unsigned)v;
+            break;
+        case 'B':
+            if (!parse_u64(optarg, 1, (uint64_t)1 << 30, &v))
+                return cli_usage_error("serve", "--max-body wants 1 to 1073741824 bytes");
+            a->cfg.max_body_bytes = (size_t)v;
+            break;
+        case 'o':
+            if (!parse_u64(optarg, 1, 3600, &v))
+                return cli_usage_error("serve", "--timeout wants 1 to 3600 seconds");
+            a->cfg.timeout_s = (unsigned)v;
+            break;
+        case 'C':
+            if (!parse_u64(optarg, 1, 100000, &v))
+                return cli_usage_error("serve", "--max-connections wants 1 to 100000");
+            a->cfg.max_connections = (unsigned)v;
+            break;
+        case 'b':
+            if (!parse_u64(optarg, 1, UINT64_MAX, &v))
+                return cli_usage_error("serve", "--budget wants a whole number > 0");
+            a->cfg.budget = v;
+            break;
+        case 'M':
+            if (!parse_u64(optarg, 1, UINT64_MAX, &v))
+                return cli_usage_error("serve", "--max-budget wants a whole number > 0");
+            a->cfg.max_budget = v;
+            max_budget_given = true;
+            break;
+        case 'u':
+            if (!parse_u64(optarg, 1, 100000000, &v))
+                return cli_usage_error("serve", "--max-units wants 1 to 100000000");
+            a->cfg.max_units = (uint32_t)v;
+            break;
+        case 'n':
+            if (!parse_u64(optarg, 1, 100000000, &v))
+                return cli_usage_error("serve", "--max-lines wants 1 to 100000000");
+            a->cfg.max_lines = v;
+            break;
+        case 'd':
+            if (!parse_u64(optarg, 0, 3600, &v))
+                return cli_usage_error("serve", "--drain-timeout wants 0 to 3600 seconds");
+            a->drain_s = (unsigned)v;
+            break;
+        case 'h':
+            serve_help();
+            return -1;
+        default:
+            return cli_usage_error("serve", "bad option");
+        }
+    }
+    if (optind != argc)
+        return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
+    if (!max_budget_given && a->cfg.budget > a->cfg.max_budget)
+        a->cfg.max_budget = a->cfg.budget;
+    if (a->cfg.budget > a->cfg.max_budget)
+        return cli_usage_error("serve", "--budget is above --max-budget");
+    if (a->cfg.catalog_path == NULL &&
+        (a->cfg.catalog_path = cli_default_catalog()) == NULL) {
+        fprintf(stderr, "boxcar serve: the default catalog is not where it was "
+                        "installed; give --catalog FILE\n");
+        return EXIT_FAILURE_RUNTIME;
+    }
+    return 0;
+}
+
+/* The token: the first line of the file, or BOXCAR_TOKEN; trailing white
+ * space (a file's last newline) is not part of it. */
+static int read_token(const serve_args *a, char *token, size_t size)
+{
+    token[0] = '\0';
+    if (a->token_file != NULL) {
+        FILE *fp = fopen(a->token_file, "r");
+        if (fp == NULL) {
+            fprintf(stderr, "boxcar serve: --token-file %s: %s\n", a->token_file,
+                    strerror(errno));
+            return EXIT_FAILURE_RUNTIME;
+        }
+        if (fgets(token, (int)size, fp) == NULL)
+            token[0] = '\0';
+        fclose(fp);
+    } else if (getenv("BOXCAR_TOKEN") != NULL) {
+        snprintf(token, size, "%s", getenv("BOXCAR_TOKEN"));
+    } else {
+        return 0;
+    }
+    size_t n = strlen(token);
+    while (n > 0 && (token[n - 1] == '\n' || token[n - 1] == '\r' ||
+                     token[n - 1] == ' ' || token[n - 1] == '\t'))
+        token[--n] = '\0';
+    if (n == 0)
+        return cli_usage_error("serve", "the token is empty");
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)token[i] <= 0x20 || (unsigned char)token[i] >= 0x7f)
+            return cli_usage_error("serve", "the token may hold only visible ASCII");
+    return 0;
+}
+
+static int run(serve_args *a, sigset_t *signals)
+{
+    char err[1024];
+    svc_server *s = NULL;
+    if (svc_server_start(&a->cfg, &s, err, sizeof err) != 0) {
+        fprintf(stderr, "boxcar serve: %s\n", err);
+        return EXIT_FAILURE_RUNTIME;
+    }
+    bool v6 = strchr(a->cfg.host, ':') != NULL;
+    printf("listening on http://%s%s%s:%u/\n", v6 ? "[" : "", a->cfg.host, v6 ? "]" : "",
+           (unsigned)svc_server_port(s));
+    fflush(stdout);
+    log_line(NULL, "started; SIGHUP reloads the catalog, SIGTERM drains and stops");
+    for (;;) {
+        int sig = 0;
+        if (sigwait(signals, &sig) != 0)
+            continue;
+        if (sig == SIGHUP) {
+            svc_server_reload(s, err, sizeof err);
+            continue;
+        }
+        log_line(NULL, "draining");
+        unsigned left = svc_server_drain(s, a->drain_s * 1000u);
+        if (left > 0) {
+            snprintf(err, sizeof err, "%u requests still running after %u s; "
+                                      "closing them", left, a->drain_s);
+            log_line(NULL, err);
+        }
+        svc_server_stop(s);
+        log_line(NULL, "stopped");
+        return EXIT_OK;
+    }
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    serve_args a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc != 0)
+        return rc < 0 ? EXIT_OK : rc;
+    static char token[TOKEN_MAX];
+    if ((rc = read_token(&a, token, sizeof token)) != 0)
+        return rc;
+    a.cfg.token = token[0] != '\0' ? token : NULL;
+    if (!is_loopback(a.cfg.host)) {
+        if (a.cfg.token == NULL)
+            return cli_usage_error("serve", "listening on %s, beyond this machine, "
+                                            "needs a token (--token-file or BOXCAR_TOKEN)",
+                                   a.cfg.host);
+        a.cfg.token_for_reads = true;
+    }
+    a.cfg.log = log_line;
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGHUP);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    return run(&a, &signals);
+}

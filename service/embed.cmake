@@ -1,0 +1,18 @@
+# Turn the station's files into C arrays: cmake -DOUT=file.c -DFILES="a|b" -P embed.cmake
+# Each file NAME.EXT becomes svc_asset_NAME_EXT[] and svc_asset_NAME_EXT_len.
+set(src "/* Generated from service/station by embed.cmake: do not edit. */\n#include <stddef.h>\n\n")
+string(REPLACE "|" ";" FILES "${FILES}")
+foreach(f ${FILES})
+  get_filename_component(name "${f}" NAME)
+  string(MAKE_C_IDENTIFIER "${name}" id)
+  file(READ "${f}" hex HEX)
+  string(LENGTH "${hex}" hexlen)
+  math(EXPR len "${hexlen} / 2")
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
+  string(REGEX REPLACE "(0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,)" "\\1\n" bytes "${bytes}")
+  string(APPEND src "const unsigned char svc_asset_${id}[] = {\n${bytes}0x00};\n")
+  string(APPEND src "const size_t svc_asset_${id}_len = ${len};\n\n")
+endforeach()
+file(WRITE "${OUT}.tmp" "${src}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)
+file(REMOVE "${OUT}.tmp")

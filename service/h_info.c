@@ -1,0 +1,119 @@
+/*
+ * h_info.c: the station page and its assets, GET /healthz, GET /metrics,
+ * GET /v1/catalog and POST /v1/admin/reload.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "svc.h"
+
+static void fixed(svc_call *c, const char *type, const unsigned char *data,
+                  size_t len)
+{
+    c->status = 200;
+    c->content_type = type;
+    c->fixed_body = data;
+    c->fixed_len = len;
+}
+
+void svc_h_station_page(svc_call *c)
+{
+    fixed(c, "text/html; charset=utf-8", svc_asset_index_html,
+          svc_asset_index_html_len);
+}
+
+void svc_h_station_css(svc_call *c)
+{
+    fixed(c, "text/css; charset=utf-8", svc_asset_station_css,
+          svc_asset_station_css_len);
+}
+
+void svc_h_station_js(svc_call *c)
+{
+    fixed(c, "text/javascript; charset=utf-8", svc_asset_station_js,
+          svc_asset_station_js_len);
+}
+
+/* 200 while serving, 503 while draining, so a load balancer stops sending
+ * new work before the process goes away. */
+void svc_h_healthz(svc_call *c)
+{
+    svc_server *s = c->server;
+    bool draining = atomic_load(&s->draining);
+    const svc_catalog *cat = svc_catalog_hold(c->worker);
+    json_t *doc = json_object();
+    if (doc != NULL) {
+        json_object_set_new(doc, "status", json_string(draining ? "draining" : "ok"));
+        json_object_set_new(doc, "version", json_string(bx_version()));
+        json_object_set_new(doc, "catalog_generation",
+                            json_integer((json_int_t)cat->generation));
+        json_object_set_new(doc, "boxes",
+                            json_integer((json_int_t)bx_catalog_count(cat->cat)));
+        json_object_set_new(doc, "threads", json_integer(s->threads));
+        json_object_set_new(doc, "uptime_s", json_integer(
+            (json_int_t)((svc_now_ns() - s->started_ns) / 1000000000u)));
+    }
+    svc_catalog_let_go(c->worker);
+    svc_reply_doc(c, doc);
+    json_decref(doc);
+    if (c->status == 200 && draining)
+        c->status = 503;
+    c->no_store = true;
+}
+
+void svc_h_metrics(svc_call *c)
+{
+    svc_worker *w = c->worker;
+    w->out.len = 0;
+    const svc_catalog *cat = svc_catalog_hold(w);
+    int rc = svc_metrics_render(c->server, cat, &w->out);
+    svc_catalog_let_go(w);
+    if (rc != 0) {
+        svc_reply_error(c, 503, "out_of_memory", NULL, "out of memory");
+        return;
+    }
+    c->status = 200;
+    c->content_type = "text/plain; version=0.0.4; charset=utf-8";
+    c->no_store = true;
+}
+
+/* The catalog as `boxcar convert` writes it, made once per load. It is
+ * copied out while held: the catalog may be swapped away right after. */
+void svc_h_catalog(svc_call *c)
+{
+    svc_worker *w = c->worker;
+    const svc_catalog *cat = svc_catalog_hold(w);
+    const svc_buf *src = c->reply_media == SVC_MEDIA_CBOR ? &cat->cbor : &cat->json;
+    w->out.len = 0;
+    int rc = svc_buf_put(&w->out, src->data, src->len);
+    svc_catalog_let_go(w);
+    if (rc != 0) {
+        svc_reply_error(c, 503, "out_of_memory", NULL, "out of memory");
+        return;
+    }
+    c->status = 200;
+    c->content_type = svc_media_name(c->reply_media);
+}
+
+void svc_h_reload(svc_call *c)
+{
+    char err[1024];
+    if (svc_server_reload(c->server, err, sizeof err) != 0) {
+        svc_reply_error(c, 500, "reload_failed", NULL,
+                        "the catalog did not reload; the old one stays in "
+                        "service: %s", err);
+        return;
+    }
+    const svc_catalog *cat = svc_catalog_hold(c->worker);
+    json_t *doc = json_object();
+    if (doc != NULL) {
+        json_object_set_new(doc, "status", json_string("reloaded"));
+        json_object_set_new(doc, "catalog_generation",
+                            json_integer((json_int_t)cat->generation));
+        json_object_set_new(doc, "boxes",
+                            json_integer((json_int_t)bx_catalog_count(cat->cat)));
+    }
+    svc_catalog_let_go(c->worker);
+    svc_reply_doc(c, doc);
+    json_decref(doc);
+}

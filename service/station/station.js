@@ -1,0 +1,282 @@
+// boxcar packing station. Plain JavaScript, no build step, no framework:
+// the page talks to the service it came from (POST /v1/pack for the boxes,
+// POST /v1/pack/svg for the pictures) and never builds HTML from text it
+// received: every string goes in through textContent.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const KNOWN_KEY = "boxcar.station.items";
+
+function known() {
+  try { return JSON.parse(localStorage.getItem(KNOWN_KEY) || "{}"); } catch (e) { return {}; }
+}
+
+function remember(item) {
+  try {
+    const k = known();
+    k[item.item_id] = item;
+    localStorage.setItem(KNOWN_KEY, JSON.stringify(k));
+  } catch (e) { /* storage may be off: the station works without it */ }
+}
+
+function el(tag, attrs, text) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+// ---- the items table -------------------------------------------------------
+
+const FIELDS = ["item_id", "l_mm", "w_mm", "h_mm", "weight_g", "qty"];
+
+function addRow(item) {
+  const tr = el("tr");
+  for (const f of FIELDS) {
+    const td = el("td");
+    const input = el("input", { "data-field": f, "aria-label": f });
+    if (f !== "item_id") { input.className = "num"; input.inputMode = "numeric"; }
+    input.value = item[f] !== undefined ? String(item[f]) : (f === "qty" ? "1" : "");
+    td.appendChild(input);
+    tr.appendChild(td);
+  }
+  const rot = el("select", { "data-field": "rotation", "aria-label": "rotation" });
+  for (const r of ["any", "upright", "fixed"]) rot.appendChild(el("option", { value: r }, r));
+  rot.value = item.rotation || "any";
+  const frag = el("input", { type: "checkbox", "data-field": "fragile", "aria-label": "fragile" });
+  frag.checked = !!item.fragile;
+  const del = el("button", { type: "button", class: "remove", "aria-label": "remove" }, "✕");
+  del.addEventListener("click", () => tr.remove());
+  for (const c of [rot, frag, del]) { const td = el("td"); td.appendChild(c); tr.appendChild(td); }
+  $("items").tBodies[0].appendChild(tr);
+  return tr;
+}
+
+function rows() { return Array.from($("items").tBodies[0].rows); }
+
+function field(tr, f) { return tr.querySelector(`[data-field="${f}"]`); }
+
+function rowItem(tr) {
+  const item = {};
+  for (const f of FIELDS) item[f] = field(tr, f).value.trim();
+  item.rotation = field(tr, "rotation").value;
+  item.fragile = field(tr, "fragile").checked;
+  return item;
+}
+
+// A scanned id adds one to its row, or starts a row (filled in from the
+// items this station has packed before, when it knows the id).
+function scan(id) {
+  id = id.trim();
+  if (!id) return;
+  for (const tr of rows()) {
+    if (field(tr, "item_id").value.trim() === id) {
+      const q = field(tr, "qty");
+      q.value = String((parseInt(q.value, 10) || 0) + 1);
+      return tr;
+    }
+  }
+  const k = known()[id];
+  const tr = addRow(k ? Object.assign({}, k, { qty: 1 }) : { item_id: id });
+  if (!k) field(tr, "l_mm").focus();
+  return tr;
+}
+
+// Integers go as numbers; anything else goes as typed, so the service
+// names the field that is wrong rather than the page guessing.
+function value(v) { return /^\d+$/.test(v) ? Number(v) : v; }
+
+// One object per line: line N+1 of the body is row N, so the line in an
+// error message points at the row.
+function orderBody() {
+  const orderId = $("order-id").value.trim();
+  const lines = rows().map((tr) => {
+    const it = rowItem(tr);
+    const line = { order_id: orderId, item_id: it.item_id };
+    for (const f of FIELDS.slice(1)) line[f] = value(it[f]);
+    if (it.rotation !== "any") line.rotation = it.rotation;
+    if (it.fragile) line.fragile = true;
+    return JSON.stringify(line);
+  });
+  return "[\n" + lines.join(",\n") + "\n]\n";
+}
+
+// ---- talking to the service ----------------------------------------------------
+
+function headers(contentType) {
+  const h = { "Content-Type": contentType, "Accept": "application/json" };
+  const token = $("token").value.trim();
+  if (token) h["Authorization"] = "Bearer " + token;
+  return h;
+}
+
+async function post(path, body, contentType) {
+  const res = await fetch(path, { method: "POST", headers: headers(contentType), body });
+  let doc = null;
+  try { doc = await res.json(); } catch (e) { doc = null; }
+  if (!res.ok) {
+    const msg = doc && doc.message ? doc.message : `HTTP ${res.status}`;
+    const err = new Error(msg);
+    err.doc = doc;
+    throw err;
+  }
+  return doc;
+}
+
+function setStatus(text, isError) {
+  const s = $("status");
+  s.textContent = text;
+  s.className = isError ? "error" : "muted";
+}
+
+function pct(v) { return Number(v).toFixed(1); }
+
+function renderBoxes(result, pictures) {
+  const boxes = $("boxes");
+  boxes.replaceChildren();
+  const n = result.boxes.length;
+  result.boxes.forEach((b, i) => {
+    const card = el("article", { class: "box", "data-box-id": b.box_id });
+    const head = el("div", { class: "box-head" });
+    head.appendChild(el("span", { class: "box-id" }, b.box_id));
+    head.appendChild(el("span", { class: "figure" }, `box ${b.box_seq} of ${n}`));
+    head.appendChild(el("span", { class: "figure" }, `${b.n_units} units`));
+    head.appendChild(el("span", { class: "figure fill" }, `fill ${pct(b.fill_pct)} %`));
+    head.appendChild(el("span", { class: "figure void" }, `void ${pct(b.void_pct)} %`));
+    head.appendChild(el("span", { class: "figure" }, `${(b.gross_weight_g / 1000).toFixed(3)} kg gross`));
+    card.appendChild(head);
+    const svg = pictures && pictures.svg ? pictures.svg[i] : null;
+    if (svg) {
+      const img = el("img", { alt: `box ${b.box_seq}: ${b.box_id}, units numbered in load order` });
+      img.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg);
+      card.appendChild(img);
+    } else {
+      card.appendChild(el("p", { class: "muted" }, "(no picture: too many units to draw)"));
+    }
+    const list = el("ol", { class: "load-order" });
+    const placed = b.placements.slice().sort((p, q) => p.load_seq - q.load_seq);
+    for (const p of placed) {
+      list.appendChild(el("li", {},
+        `${p.item_id} at x ${p.x_mm}, y ${p.y_mm}, z ${p.z_mm} mm (${p.l_mm} × ${p.w_mm} × ${p.h_mm})`));
+    }
+    card.appendChild(el("h3", {}, "Load order"));
+    card.appendChild(list);
+    boxes.appendChild(card);
+  });
+  const un = $("unpacked");
+  un.replaceChildren();
+  for (const u of result.unpacked) {
+    un.appendChild(el("p", { class: "unpacked" }, `Not packed: ${u.units} × ${u.item_id}: ${u.reason}`));
+  }
+}
+
+async function packBody(body, contentType) {
+  setStatus("Packing…", false);
+  $("boxes").replaceChildren();
+  $("unpacked").replaceChildren();
+  try {
+    const result = await post("/v1/pack", body, contentType);
+    let pictures = null;
+    try { pictures = await post("/v1/pack/svg", body, contentType); } catch (e) { pictures = null; }
+    renderBoxes(result, pictures);
+    const n = result.boxes.length;
+    const best = result.count_optimal ? " (fewest possible)" : ` (at least ${result.lower_bound} needed)`;
+    setStatus(`Order ${result.order_id}: ${n} box${n === 1 ? "" : "es"}${best}.`, false);
+    return result;
+  } catch (e) {
+    setStatus(e.message, true);
+    return null;
+  }
+}
+
+function packTable() {
+  for (const tr of rows()) {
+    const it = rowItem(tr);
+    if (it.item_id && /^\d+$/.test(it.l_mm)) remember(Object.assign({}, it, { qty: undefined }));
+  }
+  return packBody(orderBody(), "application/json");
+}
+
+function packPasted() {
+  const text = $("paste").value;
+  const type = /^\s*[\[{]/.test(text) ? "application/json" : "text/csv";
+  return packBody(text, type);
+}
+
+async function loadCatalog() {
+  try {
+    const res = await fetch("/v1/catalog", { headers: headers("application/json") });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const boxes = await res.json();
+    const ids = boxes.map((b) => b.box_id);
+    $("catalog-info").textContent =
+      `catalog: ${ids.length} boxes (${ids.slice(0, 3).join(", ")}${ids.length > 3 ? " … " + ids[ids.length - 1] : ""})`;
+  } catch (e) {
+    $("catalog-info").textContent = "catalog: not available (" + e.message + ")";
+  }
+}
+
+// ---- scripted self-test ------------------------------------------------------
+// /?selftest=id,l,w,h,g,qty;id,... fills the form as a packer would (scan,
+// type, press Pack), waits for the answer and records what the page shows
+// in #selftest-result, for the headless-browser test to read.
+
+async function selftest(spec) {
+  const out = $("selftest-result");
+  const report = (ok, text) => { out.dataset.status = ok ? "pass" : "fail"; out.textContent = text; };
+  try {
+    $("clear").click();
+    for (const part of spec.split(";")) {
+      const [id, l, w, h, g, qty] = part.split(",");
+      const s = $("scan");
+      s.value = id;
+      s.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+      const tr = rows().find((r) => field(r, "item_id").value === id);
+      if (!tr) return report(false, `scanning ${id} made no row`);
+      for (const [f, v] of [["l_mm", l], ["w_mm", w], ["h_mm", h], ["weight_g", g], ["qty", qty]]) {
+        field(tr, f).value = v;
+        field(tr, f).dispatchEvent(new Event("input", { bubbles: true }));
+      }
+    }
+    const result = await new Promise((resolve) => {
+      window.__packed = resolve;
+      $("pack").click();
+    });
+    if (!result) return report(false, "pack failed: " + $("status").textContent);
+    const shown = Array.from(document.querySelectorAll(".box .box-id")).map((e) => e.textContent);
+    const pics = document.querySelectorAll(".box img[src^='data:image/svg+xml']").length;
+    const want = result.boxes.map((b) => b.box_id);
+    const ok = shown.join(" ") === want.join(" ") && pics === want.length && want.length > 0;
+    report(ok, `boxes shown: ${shown.join(" ")}; pictures: ${pics}; status: ${$("status").textContent}`);
+  } catch (e) {
+    report(false, "self-test error: " + e.message);
+  }
+}
+
+// ---- wiring ------------------------------------------------------------------
+
+function init() {
+  $("scan").addEventListener("keydown", (ev) => {
+    if (ev.key !== "Enter") return;
+    ev.preventDefault();
+    scan(ev.target.value);
+    ev.target.value = "";
+  });
+  $("add-item").addEventListener("click", () => field(addRow({}), "item_id").focus());
+  $("clear").addEventListener("click", () => {
+    $("items").tBodies[0].replaceChildren();
+    $("boxes").replaceChildren();
+    $("unpacked").replaceChildren();
+    setStatus("Enter the items and press Pack.", false);
+  });
+  $("pack").addEventListener("click", async () => {
+    const r = await packTable();
+    if (window.__packed) window.__packed(r);
+  });
+  $("pack-paste").addEventListener("click", packPasted);
+  loadCatalog();
+  const spec = new URLSearchParams(location.search).get("selftest");
+  if (spec) selftest(spec);
+}
+
+init();

@@ -1,0 +1,241 @@
+/*
+ * svc.h: what the parts of the service share. Not installed.
+ *
+ * server.c   libmicrohttpd glue: connections, bodies, limits, responses
+ * routes.c   the endpoint table, authorisation, query arguments
+ * negotiate.c  Content-Type and Accept
+ * doc.c      small JSON/CBOR documents (errors, health, picture lists)
+ * metrics.c  Prometheus counters and latency histograms
+ * catalog_slot.c  the shared catalog, swapped on reload
+ * worker.c   one engine and its buffers per worker thread
+ * h_*.c      the endpoints
+ */
+#ifndef BOXCAR_SVC_H
+#define BOXCAR_SVC_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "boxcar.h"
+#include "boxcar/pack_io.h"
+#include "negotiate.h"
+#include "service.h"
+
+/* ---- bytes ---------------------------------------------------------------- */
+
+/* A growable byte buffer (malloc), usable as a bx_write_fn sink. */
+typedef struct svc_buf {
+    unsigned char *data;
+    size_t len, cap;
+} svc_buf;
+
+/* Append; -1 (and the buffer unchanged) when memory runs out. */
+int svc_buf_put(svc_buf *b, const void *data, size_t size);
+int svc_buf_puts(svc_buf *b, const char *s);
+int svc_buf_printf(svc_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* bx_write_fn over a svc_buf. */
+int svc_buf_write(void *ud, const void *data, size_t size);
+void svc_buf_free(svc_buf *b);
+
+/* ---- small documents ------------------------------------------------------ */
+
+/* Encode a jansson value as JSON (compact, one line, "\n" at the end) or
+ * as CBOR (RFC 8949 core deterministic: map keys shorter first, then
+ * bytewise). 0, or -1 when memory runs out or the value holds something
+ * CBOR here does not carry (only objects, arrays, strings, integers,
+ * reals, booleans and null are expected). */
+int svc_doc_encode(const json_t *doc, svc_media media, svc_buf *out);
+
+/* ---- the shared catalog --------------------------------------------------- */
+
+/* A loaded catalog and its GET /v1/catalog bodies. Read-only once made. */
+typedef struct svc_catalog {
+    bx_catalog *cat;
+    uint64_t generation;        /* 1 for the first, +1 per reload */
+    svc_buf json, cbor;         /* the catalog as `boxcar convert` writes it */
+    char path[4096];
+} svc_catalog;
+
+/* Load path into a new svc_catalog (generation left 0). NULL on failure,
+ * with the first problem in err. */
+svc_catalog *svc_catalog_load(const char *path, char *err, size_t err_size);
+void svc_catalog_free(svc_catalog *c);
+
+typedef struct svc_worker svc_worker;
+
+/* The catalog in service. Workers read it without locks: a worker
+ * announces the catalog it uses in its hazard slot, then checks that it is
+ * still current; a swap waits until no hazard slot names the old catalog
+ * before freeing it (hazard pointers, Michael 2004). */
+typedef struct svc_catalog_slot {
+    _Atomic(svc_catalog *) current;
+    pthread_mutex_t swap_lock;  /* one swap at a time */
+} svc_catalog_slot;
+
+/* ---- workers ---------------------------------------------------------------- */
+
+struct svc_worker {
+    svc_server *server;
+    bx_ctx *ctx;
+    bx_engine *engine;
+    bx_order_buf order;
+    svc_buf out;                      /* response body, copied when sent */
+    svc_buf scratch;                  /* one SVG at a time */
+    _Atomic(svc_catalog *) hazard;    /* the catalog in use, or NULL */
+    svc_worker *next;                 /* in the server's list */
+};
+
+/* The calling thread's worker, made on first use. NULL if out of memory. */
+svc_worker *svc_worker_get(svc_server *s);
+/* Free every worker (after the threads have stopped). */
+void svc_workers_free(svc_server *s);
+
+/* Take the current catalog for the length of one request, and let it go. */
+const svc_catalog *svc_catalog_hold(svc_worker *w);
+void svc_catalog_let_go(svc_worker *w);
+
+/* ---- metrics -------------------------------------------------------------- */
+
+#define SVC_ROUTES_MAX 16
+#define SVC_STATUS_KINDS 16
+#define SVC_BUCKETS 14
+
+typedef struct svc_metrics {
+    atomic_uint_fast64_t requests[SVC_ROUTES_MAX][SVC_STATUS_KINDS];
+    atomic_uint_fast64_t buckets[SVC_ROUTES_MAX][SVC_BUCKETS];
+    atomic_uint_fast64_t sum_ns[SVC_ROUTES_MAX];
+    atomic_uint_fast64_t aborted;
+    atomic_uint_fast64_t reloads_ok, reloads_failed;
+    atomic_uint_fast64_t packed_orders, packed_boxes, packed_units;
+} svc_metrics;
+
+/* One answered request of route index r (SVC_ROUTES_MAX - 1: no route). */
+void svc_metrics_observe(svc_metrics *m, unsigned r, unsigned status,
+                         uint64_t ns);
+/* The Prometheus text exposition (format 0.0.4); cat is the catalog the
+ * caller holds (may be NULL). */
+int svc_metrics_render(svc_server *s, const svc_catalog *cat, svc_buf *out);
+
+/* ---- the server ----------------------------------------------------------- */
+
+struct svc_server {
+    svc_config cfg;
+    char host[64];
+    char *token;                 /* owned copy */
+    struct MHD_Daemon *daemon;
+    uint16_t port;
+    unsigned threads;
+    svc_catalog_slot catalog;
+    pthread_mutex_t workers_lock;
+    svc_worker *workers;
+    svc_metrics metrics;
+    atomic_int_fast64_t in_flight;   /* requests begun, not yet completed */
+    atomic_bool draining;
+    uint64_t started_ns;
+};
+
+/* Log a formatted line through the configured logger. */
+void svc_log(svc_server *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+uint64_t svc_now_ns(void);
+
+/* ---- requests and routes -------------------------------------------------- */
+
+#define SVC_MAX_ARGS 16
+
+typedef struct svc_arg {
+    const char *key, *value;
+} svc_arg;
+
+struct svc_route;
+
+/* One request as the endpoints see it: no libmicrohttpd in sight. */
+typedef struct svc_call {
+    svc_server *server;
+    svc_worker *worker;
+    const struct svc_route *route;
+    const unsigned char *body;
+    size_t body_len;
+    svc_media body_media;        /* from Content-Type */
+    svc_media reply_media;       /* JSON or CBOR, from Accept */
+    svc_arg args[SVC_MAX_ARGS];  /* query arguments, borrowed */
+    size_t nargs;
+    bool args_overflow;
+    /* the answer */
+    unsigned status;
+    const char *content_type;
+    const void *fixed_body;      /* static bytes instead of worker->out */
+    size_t fixed_len;
+    const char *allow;           /* Allow header (405) */
+    bool challenge;              /* WWW-Authenticate (401) */
+    bool no_store;               /* Cache-Control: no-store */
+} svc_call;
+
+typedef enum svc_access {
+    SVC_OPEN,   /* anyone who can connect: page, health, metrics */
+    SVC_READ,   /* token needed only with cfg.token_for_reads */
+    SVC_WRITE   /* token always needed */
+} svc_access;
+
+typedef struct svc_route {
+    const char *path;
+    const char *methods;   /* "GET" or "POST"; GET routes also take HEAD */
+    svc_access access;
+    bool takes_body;       /* decodes a JSON/CBOR/CSV body */
+    bool negotiated;       /* answers in JSON or CBOR, by Accept */
+    void (*handle)(svc_call *c);
+} svc_route;
+
+/* The route for a path, NULL if none. Its index (for metrics) in *index;
+ * SVC_ROUTES_MAX - 1 when there is none. */
+const svc_route *svc_route_find(const char *path, unsigned *index);
+const svc_route *svc_route_at(unsigned index);
+size_t svc_route_count(void);
+/* Is method allowed on the route? */
+bool svc_route_allows(const svc_route *r, const char *method);
+/* Does the Authorization header value carry the token (constant time)? */
+bool svc_token_ok(const svc_server *s, const char *authorization);
+
+/* Answer with an error body in c->reply_media: {"error":code,
+ * "message":..,"status":..} plus "field", "line", "column", "record",
+ * "offset" from loc when known (loc may be NULL). */
+void svc_reply_error(svc_call *c, unsigned status, const char *code,
+                     const bx_location *loc, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* The error a library status stands for, with the context's message and
+ * location. */
+void svc_reply_status(svc_call *c, bx_status st);
+/* Answer 200 with doc encoded in c->reply_media (doc is not consumed). */
+void svc_reply_doc(svc_call *c, const json_t *doc);
+/* A query argument's value, NULL if absent. */
+const char *svc_arg_get(const svc_call *c, const char *key);
+/* Fail (400, naming it) on a query argument not in the NULL-ended list. */
+bool svc_args_check(svc_call *c, const char *const *known);
+
+/* endpoints */
+void svc_h_station_page(svc_call *c);
+void svc_h_station_css(svc_call *c);
+void svc_h_station_js(svc_call *c);
+void svc_h_healthz(svc_call *c);
+void svc_h_metrics(svc_call *c);
+void svc_h_catalog(svc_call *c);
+void svc_h_reload(svc_call *c);
+void svc_h_pack(svc_call *c);
+void svc_h_pack_svg(svc_call *c);
+
+/* Embedded station assets (generated at build time from service/station). */
+extern const unsigned char svc_asset_index_html[];
+extern const size_t svc_asset_index_html_len;
+extern const unsigned char svc_asset_station_css[];
+extern const size_t svc_asset_station_css_len;
+extern const unsigned char svc_asset_station_js[];
+extern const size_t svc_asset_station_js_len;
+
+#endif

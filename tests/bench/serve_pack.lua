@@ -1,0 +1,10 @@
+-- wrk script: POST the order named by BOXCAR_BENCH_BODY to /v1/pack,
+-- as JSON (or CBOR when BOXCAR_BENCH_TYPE is application/cbor).
+local path = os.getenv("BOXCAR_BENCH_BODY")
+local f = assert(io.open(path, "rb"))
+wrk.method = "POST"
+wrk.body = f:read("*a")
+f:close()
+local ctype = os.getenv("BOXCAR_BENCH_TYPE") or "application/json"
+wrk.headers["Content-Type"] = ctype
+wrk.headers["Accept"] = ctype

@@ -1,0 +1,195 @@
+/*
+ * test_station_browser.c: the packing-station page in headless Chromium.
+ *
+ * How it is driven: the page has a scripted self-test (/?selftest=ITEMS)
+ * that does what a packer does: scans each item id into the scan field
+ * (which adds a row), types the sizes into the row, presses Pack, waits for
+ * the answer, and writes what the page then shows into #selftest-result.
+ * Chromium runs it with --virtual-time-budget, which lets the page's
+ * timers and fetches complete before --dump-dom prints the document, so
+ * there is no sleeping and no remote-debugging protocol to speak. This
+ * test then checks, from outside the page, that the boxes it shows are the
+ * ones libboxcar chooses for the same order (packed here, in process), and
+ * keeps a screenshot (station.png in the test's build directory).
+ *
+ * Skipped when Chromium is not installed (set CHROMIUM to its path to use
+ * another one).
+ */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "serve_util.h"
+#include "testutil.h"
+
+#define CATALOG BOXCAR_SAMPLES "/catalogs/cn-express.csv"
+
+/* The self-test's order: id,l,w,h,g,qty per item (the page gives every
+ * line the order id STATION-1, any rotation, not fragile). */
+#define ITEMS "MUG,120,90,100,350,2;BOOK,240,170,30,600,1;LAMP,300,160,160,900,1"
+
+static const char *chromium(void)
+{
+    const char *env = getenv("CHROMIUM");
+    if (env != NULL && access(env, X_OK) == 0)
+        return env;
+    static const char *const places[] = {"/usr/bin/chromium", "/usr/bin/chromium-browser",
+                                         "/usr/bin/google-chrome", NULL};
+    for (size_t i = 0; places[i] != NULL; i++)
+        if (access(places[i], X_OK) == 0)
+            return places[i];
+    return NULL;
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Run Chromium headless on url with one more flag (--dump-dom or
+ * --screenshot=...), standard output to out; at most 90 s. Its exit code. */
+static int run_chromium(const char *url, const char *flag, const char *out,
+                        const char *profile)
+{
+    char profile_flag[256];
+    snprintf(profile_flag, sizeof profile_flag, "--user-data-dir=%s", profile);
+    const char *argv[] = {
+        chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+        "--no-first-run", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--disable-dev-shm-usage", "--hide-scrollbars",
+        "--window-size=1280,1100", "--virtual-time-budget=15000", profile_flag, flag,
+        url, NULL,
+    };
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int err = open("station.chromium.log", O_WRONLY | O_CREAT | O_APPEND, 0644);
+        if (fd >= 0)
+            dup2(fd, STDOUT_FILENO);
+        if (err >= 0)
+            dup2(err, STDERR_FILENO);
+        setpgid(0, 0); /* so a hung browser goes with all its children */
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    long long deadline = now_ms() + 90000;
+    int status = 0;
+    while (waitpid(pid, &status, WNOHANG) == 0) {
+        if (now_ms() > deadline) {
+            kill(-pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            fail_msg("chromium did not finish within 90 s");
+        }
+        sleep_ms(20);
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* The boxes libboxcar chooses for the self-test's order, "5# 7#"-style. */
+static void expected_boxes(char *out, size_t size)
+{
+    bx_ctx *ctx = NULL;
+    assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
+    bx_catalog *cat = NULL;
+    assert_int_equal(bx_catalog_load(ctx, &cat, CATALOG, BX_FORMAT_AUTO), BX_OK);
+    bx_order_line lines[3];
+    static const struct {
+        const char *id;
+        int l, w, h, g, qty;
+    } items[3] = {
+        {"MUG", 120, 90, 100, 350, 2},
+        {"BOOK", 240, 170, 30, 600, 1},
+        {"LAMP", 300, 160, 160, 900, 1},
+    };
+    for (size_t i = 0; i < 3; i++) {
+        bx_order_line_init(&lines[i]);
+        snprintf(lines[i].order_id, BX_ID_MAX, "STATION-1");
+        snprintf(lines[i].item_id, BX_ID_MAX, "%s", items[i].id);
+        lines[i].l_mm = items[i].l;
+        lines[i].w_mm = items[i].w;
+        lines[i].h_mm = items[i].h;
+        lines[i].weight_g = items[i].g;
+        lines[i].qty = items[i].qty;
+    }
+    bx_engine *engine = NULL;
+    assert_int_equal(bx_engine_new(ctx, &engine, NULL), BX_OK);
+    bx_order order = {lines, 3};
+    const bx_pack_result *res = NULL;
+    assert_int_equal(bx_pack(engine, cat, &order, NULL, &res), BX_OK);
+    assert_true(res->nboxes >= 1);
+    out[0] = '\0';
+    for (size_t b = 0; b < res->nboxes; b++) {
+        size_t n = strlen(out);
+        snprintf(out + n, size - n, "%s%s", b ? " " : "", res->boxes[b].box->box_id);
+    }
+    bx_engine_free(engine);
+    bx_catalog_free(cat);
+    bx_ctx_free(ctx);
+}
+
+static void test_station_page(void **state)
+{
+    (void)state;
+    if (chromium() == NULL) {
+        print_message("chromium not installed: skipped\n");
+        skip();
+    }
+    char want[256];
+    expected_boxes(want, sizeof want);
+
+    test_server s;
+    server_start(&s, "test_station_browser", NULL, NULL);
+    char url[256];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/?selftest=" ITEMS, s.port);
+    if (system("rm -rf station.profile.dom station.profile.shot") != 0)
+        fail_msg("cannot clear the browser profiles");
+
+    assert_int_equal(run_chromium(url, "--dump-dom", "station.dom.html", "station.profile.dom"), 0);
+    size_t len;
+    char *dom = read_file("station.dom.html", &len);
+    const char *result = strstr(dom, "id=\"selftest-result\"");
+    if (result == NULL || strstr(result, "data-status=\"pass\"") == NULL)
+        fail_msg("the page's self-test did not pass: %.600s",
+                 result != NULL ? result : dom);
+    char shown[512];
+    snprintf(shown, sizeof shown, "boxes shown: %s;", want);
+    if (strstr(result, shown) == NULL)
+        fail_msg("the page shows other boxes than libboxcar chose (%s): %.300s", want, result);
+    /* each box's card, with its id, its picture and its load order */
+    for (const char *id = want; *id != '\0';) {
+        size_t n = strcspn(id, " ");
+        char card[128];
+        snprintf(card, sizeof card, "<span class=\"box-id\">%.*s</span>", (int)n, id);
+        assert_non_null(strstr(dom, card));
+        id += n + (id[n] == ' ');
+    }
+    assert_non_null(strstr(dom, "src=\"data:image/svg+xml"));
+    assert_non_null(strstr(dom, "class=\"load-order\""));
+    assert_non_null(strstr(dom, "Policy verdict"));
+    free(dom);
+
+    unlink("station.png");
+    assert_int_equal(run_chromium(url, "--screenshot=station.png", "station.shot.out",
+                                  "station.profile.shot"), 0);
+    char *png = read_file("station.png", &len);
+    assert_true(len > 10000);
+    assert_memory_equal(png, "\x89PNG\r\n\x1a\n", 8);
+    free(png);
+    assert_int_equal(server_stop(&s, SIGTERM), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_station_page),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

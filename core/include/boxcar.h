@@ -17,5 +17,6 @@
 #include "boxcar/orders.h"
 #include "boxcar/pack.h"
 #include "boxcar/pack_io.h"
+#include "boxcar/script.h"
 
 #endif

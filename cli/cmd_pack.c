@@ -322,6 +322,9 @@ static int parse_args(int argc, char **argv, pack_args *a)
     if (a->opts.objective == BX_OBJECTIVE_CO2E)
         return cli_usage_error("pack", "--objective co2e needs a CO2e figure per box, "
                                        "which boxcar pack does not have yet");
+    if (a->opts.objective == BX_OBJECTIVE_CUSTOM)
+        return cli_usage_error("pack", "--objective custom comes from a policy's box_cost "
+                                       "hook (--policy FILE)");
     if (!a->format_given && a->output != NULL) {
         bx_format f = bx_format_from_path(a->output);
         a->format = f == BX_FORMAT_CSV    ? BX_PACK_CSV

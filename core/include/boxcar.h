@@ -18,5 +18,6 @@
 #include "boxcar/pack.h"
 #include "boxcar/pack_io.h"
 #include "boxcar/script.h"
+#include "boxcar/policy.h"
 
 #endif

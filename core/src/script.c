@@ -221,6 +221,22 @@ int bx_script_fail(lua_State *L, bx_status status, const char *fmt, ...)
     return lua_error(L);
 }
 
+int bx_script_fail_line(lua_State *L, bx_status status, int line, const char *fmt, ...)
+{
+    bx_script *s = bx_script_of(L);
+    char text[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    s->fail_status = status;
+    if (line > 0)
+        lua_pushfstring(L, "%s:%d: %s", s->name, line, text);
+    else
+        lua_pushfstring(L, "%s: %s", s->name, text);
+    return lua_error(L);
+}
+
 /* ---- instruction budget ----------------------------------------------------- */
 
 static bool past(const struct timespec *deadline)

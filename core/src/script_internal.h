@@ -44,6 +44,11 @@ bx_status bx_script_protected(bx_script *s, lua_CFunction fn, void *ud,
 int bx_script_fail(lua_State *L, bx_status status, const char *fmt, ...)
     BX_PRINTF(3, 4);
 
+/* The same at a given line of the script (0: none), e.g. where a hook
+ * that returned the wrong type was defined. */
+int bx_script_fail_line(lua_State *L, bx_status status, int line, const char *fmt, ...)
+    BX_PRINTF(4, 5);
+
 /* From a C function the script calls: charge `units` of work to the
  * running call; raises the budget error when it is spent. */
 void bx_script_charge(lua_State *L, uint64_t units);

@@ -164,6 +164,11 @@ static int run_hook(lua_State *L)
         lua_rawgeti(L, LUA_REGISTRYINDEX, p->boxes_ref);
         lua_rawgeti(L, -1, (lua_Integer)c->index + 1);
         lua_remove(L, -2);
+        if (p->has_pool)
+            lua_rawgeti(L, LUA_REGISTRYINDEX, p->pool_ref);
+        else
+            lua_pushnil(L);
+        nargs = 3;
         break;
     case PL_ITEM_SIZE:
         pl_push_line(L, p, c->index);
@@ -357,9 +362,10 @@ static bx_status policy_new(bx_ctx *ctx, bx_policy **out, bx_script *script,
     p->cand_allowed = bx_alloc(ctx, n);
     p->measure = bx_alloc(ctx, n * sizeof *p->measure);
     p->by_volume = bx_alloc(ctx, n * sizeof *p->by_volume);
+    p->stock = bx_alloc(ctx, n * sizeof *p->stock);
     bx_status st = BX_OK;
     if (p->allowed == NULL || p->cand_allowed == NULL || p->measure == NULL ||
-        p->by_volume == NULL)
+        p->by_volume == NULL || p->stock == NULL)
         st = BX_ENOMEM;
     if (st == BX_OK)
         st = bx_script_protected(script, read_module, p, "loading the policy");
@@ -422,6 +428,7 @@ void bx_policy_free(bx_policy *p)
     bx_free(ctx, p->cand_allowed);
     bx_free(ctx, p->measure);
     bx_free(ctx, p->by_volume);
+    bx_free(ctx, p->stock);
     bx_free(ctx, p->viol);
     bx_free(ctx, p->out_viol);
     bx_free(ctx, p->text);
@@ -689,6 +696,7 @@ static bx_status pack_capped(bx_policy *p, bx_engine *engine, const bx_order *or
                                  inner_volume(bx_catalog_box(p->cat, k)) <= cap;
         o.box_allowed = p->cand_allowed;
     }
+    p->last_opts = o;
     return bx_pack(engine, p->cat, order, &o, res);
 }
 
@@ -812,7 +820,7 @@ bx_status bx_policy_pack(bx_policy *p, bx_engine *engine, const bx_order *order,
     p->text_len = 0;
     bx_status st = BX_OK;
     const bx_order *pack_order = order;
-    bx_order padded;
+    bx_order padded = *order;
     if (p->hooks & BX_HOOK_ITEM_SIZE) {
         st = sizes_from_hook(p, order, &padded);
         pack_order = &padded;
@@ -826,6 +834,21 @@ bx_status bx_policy_pack(bx_policy *p, bx_engine *engine, const bx_order *order,
         }
         opts.box_allowed = p->allowed;
     }
+    if (st == BX_OK && p->has_pool) {
+        /* The pool is the stock of reusable containers: types in it have
+         * no more than it holds, reusable types not in it none. */
+        for (size_t k = 0; k < p->nbox; k++) {
+            const bx_box *b = bx_catalog_box(p->cat, k);
+            int64_t s = options != NULL && options->stock != NULL ? options->stock[k] : b->stock;
+            if (b->reusable) {
+                int64_t a = bx_policy_pool_available(p, b->box_id);
+                a = a < 0 ? 0 : a;
+                s = s < 0 || a < s ? a : s;
+            }
+            p->stock[k] = s;
+        }
+        opts.stock = p->stock;
+    }
     if (st == BX_OK && (p->hooks & BX_HOOK_BOX_COST)) {
         for (size_t k = 0; k < p->nbox && st == BX_OK; k++) {
             hook_call c = {.hook = PL_BOX_COST, .index = k};
@@ -836,6 +859,8 @@ bx_status bx_policy_pack(bx_policy *p, bx_engine *engine, const bx_order *order,
         opts.box_measure = p->measure;
     }
     const bx_pack_result *res = NULL;
+    p->last_order = *pack_order;
+    p->last_opts = opts;
     if (st == BX_OK)
         st = bx_pack(engine, p->cat, pack_order, &opts, &res);
     if (st == BX_OK && (p->hooks & BX_HOOK_SCORE))
@@ -855,6 +880,50 @@ bx_status bx_policy_pack(bx_policy *p, bx_engine *engine, const bx_order *order,
     if (st == BX_OK)
         *result = &p->out;
     return st;
+}
+
+bx_status bx_policy_check(bx_policy *p, const bx_order *order, const bx_pack_result *result,
+                          const bx_pack_result **out)
+{
+    if (p == NULL)
+        return BX_EINVAL;
+    if (order == NULL || result == NULL || out == NULL || order->lines == NULL ||
+        order->nlines == 0)
+        return bx_error(p->ctx, BX_EINVAL, "bx_policy_check: bad argument");
+    *out = NULL;
+    bx_status st = pk_check_result(p->ctx, "bx_policy_check", order, result);
+    if (st != BX_OK)
+        return st;
+    for (size_t b = 0; b < result->nboxes; b++)
+        if (result->boxes[b].box_index >= p->nbox ||
+            result->boxes[b].box != bx_catalog_box(p->cat, result->boxes[b].box_index))
+            return bx_error(p->ctx, BX_EINVAL, "bx_policy_check: box %zu is not from the "
+                            "policy's catalog", b + 1);
+    p->order = order;
+    p->res = result;
+    p->nviol = 0;
+    p->text_len = 0;
+    if (p->hooks & BX_HOOK_CHECK) {
+        hook_call c = {.hook = PL_CHECK};
+        st = call_hook(p, &c);
+    }
+    if (st == BX_OK)
+        st = finish(p, result, false);
+    p->order = NULL;
+    p->res = NULL;
+    if (st == BX_OK)
+        *out = &p->out;
+    return st;
+}
+
+void bx_policy_packed_as(const bx_policy *p, bx_order *order, bx_pack_options *options)
+{
+    if (p == NULL)
+        return;
+    if (order != NULL)
+        *order = p->last_order;
+    if (options != NULL)
+        *options = p->last_opts;
 }
 
 /* ---- lint ------------------------------------------------------------------------------ */

@@ -57,6 +57,7 @@ struct bx_policy {
     size_t lines_cap;
     unsigned char *allowed, *cand_allowed; /* nbox each */
     double *measure;                       /* nbox */
+    int64_t *stock;                        /* nbox, when a pool caps it */
     uint32_t *by_volume;                   /* box indices, inner volume ascending */
 
     /* what check reported, and the chosen containers */
@@ -82,6 +83,8 @@ struct bx_policy {
     size_t nassumptions;
 
     bx_pack_result out;
+    bx_order last_order;         /* as the engine got them last */
+    bx_pack_options last_opts;
 };
 
 /* policy_views.c: make the view metatables, the box views, the order,

@@ -72,6 +72,20 @@ bx_status bx_policy_pack(bx_policy *policy, bx_engine *engine, const bx_order *o
     return BX_EINVAL;
 }
 
+bx_status bx_policy_check(bx_policy *policy, const bx_order *order,
+                          const bx_pack_result *result, const bx_pack_result **out)
+{
+    (void)policy, (void)order, (void)result;
+    if (out != NULL)
+        *out = NULL;
+    return BX_EINVAL;
+}
+
+void bx_policy_packed_as(const bx_policy *policy, bx_order *order, bx_pack_options *options)
+{
+    (void)policy, (void)order, (void)options;
+}
+
 bx_status bx_policy_lint(bx_policy *policy, bx_engine *engine)
 {
     (void)policy, (void)engine;

@@ -5,14 +5,15 @@
  * these hooks; boxcar calls the ones that exist and the built-in engine
  * does the rest, so a policy without hooks packs exactly like bx_pack:
  *
- *   eligible(order, box) -> boolean
+ *   eligible(order, box, pool) -> boolean
  *       May this order use this box type? Called once per order and box
- *       type; the answers become options.box_allowed for bx_pack.
+ *       type; the answers become options.box_allowed for bx_pack. pool is
+ *       the container pool (below), nil without one.
  *   item_size(order, line) -> l_mm, w_mm, h_mm | nil
  *       The size a line's units take in a box (e.g. with padding); nil
  *       keeps the line's own size. Placements and item volumes in the
  *       result are then of that size.
- *   box_cost(order, box) -> number >= 0
+ *   box_cost(order, box, pool) -> number >= 0
  *       The engine's objective after the box count: it minimises the sum
  *       over the boxes used (BX_OBJECTIVE_CUSTOM).
  *   score(order, packing) -> number
@@ -117,6 +118,8 @@ BX_API const char *bx_policy_assumption(const bx_policy *policy, size_t i);
  * the destination station accepts returns. The hooks see it as
  *   pool = {returns_accepted = true|false, available = {[box_id] = n, ...}}
  * Copied; choose_container takes from these counts as the batch goes on.
+ * The pool is also the stock of reusable box types for bx_policy_pack: a
+ * type in the pool has at most its count, a reusable type not in it none.
  * NULL clears the pool. */
 typedef struct bx_policy_pool {
     bool returns_accepted;
@@ -139,6 +142,24 @@ BX_API bx_status bx_policy_pack(bx_policy *policy, bx_engine *engine,
                                 const bx_order *order,
                                 const bx_pack_options *options,
                                 const bx_pack_result **result);
+
+/* Run only the check hook on a packing made elsewhere (an earlier run, a
+ * warehouse system's own), for `order` as packed. *out is a copy of
+ * `result` with policy and violations set, owned by the policy as for
+ * bx_policy_pack (result and order are borrowed for as long). BX_OK with
+ * no violations if the policy has no check hook. Errors: BX_EINVAL for a
+ * result that does not match the order or names boxes outside the
+ * policy's catalog; those of the hook. */
+BX_API bx_status bx_policy_check(bx_policy *policy, const bx_order *order,
+                                 const bx_pack_result *result,
+                                 const bx_pack_result **out);
+
+/* The order and options the engine was last given by bx_policy_pack (the
+ * sizes item_size made, the box_allowed eligible and score made, the
+ * custom measure of box_cost): what bx_validate needs to check that
+ * result. Borrowed, valid as long as the result. */
+BX_API void bx_policy_packed_as(const bx_policy *policy, bx_order *order,
+                                bx_pack_options *options);
 
 /* Compile-time and run-time checks for `boxcar check --policy`: every
  * defined hook is called on a small built-in order (with a pool of one of

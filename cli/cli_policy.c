@@ -82,7 +82,8 @@ static bx_status fail(bool *printed, bx_status st, const char *fmt, ...)
 }
 
 /* "key=value" pairs, each set on the policy. */
-static bx_status set_params(bx_policy *p, char *const *params, size_t n, bool *printed)
+static bx_status set_params(bx_ctx *ctx, bx_policy *p, char *const *params, size_t n,
+                            bool *printed)
 {
     for (size_t i = 0; i < n; i++) {
         char key[128];
@@ -93,6 +94,9 @@ static bx_status set_params(bx_policy *p, char *const *params, size_t n, bool *p
         memcpy(key, params[i], kl);
         key[kl] = '\0';
         bx_status st = bx_policy_set_param(p, key, eq + 1);
+        /* an unknown name is a mistake on the command line */
+        if (st == BX_ENOTFOUND)
+            return fail(printed, BX_EINVAL, "--param: %s", bx_ctx_errmsg(ctx));
         if (st != BX_OK)
             return st;
     }
@@ -164,7 +168,7 @@ bx_status cli_policy_open(bx_ctx *ctx, const cli_policy_args *a, const bx_catalo
     bx_policy *p = NULL;
     bx_status st = bx_policy_load(ctx, &p, a->path, cat, &a->limits);
     if (st == BX_OK)
-        st = set_params(p, a->params, a->nparams, printed);
+        st = set_params(ctx, p, a->params, a->nparams, printed);
     if (st == BX_OK && a->pool != NULL)
         st = read_pool(ctx, p, cat, a->pool, a->returns_accepted, printed);
     if (st != BX_OK) {

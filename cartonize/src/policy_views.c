@@ -62,7 +62,10 @@ static int other_field(lua_State *L, const char *view, const char *k,
 
 static int read_only(lua_State *L)
 {
-    return bx_script_fail(L, BX_EINPUT, "%s is read-only", luaL_typename(L, 1));
+    const char *name = "a view";
+    if (luaL_getmetafield(L, 1, "__name") == LUA_TSTRING)
+        name = lua_tostring(L, -1);
+    return bx_script_fail(L, BX_EINPUT, "%s is read-only", name);
 }
 
 static const bx_order *order_of(lua_State *L, bx_policy *p)

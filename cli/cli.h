@@ -91,5 +91,6 @@ const char *cli_default_catalog(void);
 int cmd_check(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_pack(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

@@ -19,5 +19,6 @@
 #include "boxcar/pack_io.h"
 #include "boxcar/script.h"
 #include "boxcar/policy.h"
+#include "boxcar/report.h"
 
 #endif

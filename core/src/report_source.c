@@ -65,6 +65,8 @@ bx_status rp_source_new(bx_report *r, const char *name, const char *path,
         s->ncols = bx_csv_nfields(s->csv);
         s->header = bx_alloc(ctx, s->ncols * sizeof *s->header);
         s->numeric = bx_alloc(ctx, s->ncols * sizeof *s->numeric);
+        if (s->header != NULL)
+            memset(s->header, 0, s->ncols * sizeof *s->header);
         if (s->header == NULL || s->numeric == NULL)
             st = BX_ENOMEM;
         for (size_t i = 0; st == BX_OK && i < s->ncols; i++) {

@@ -190,6 +190,48 @@ static void test_budget_options(void **state)
                          "--script-memory 1 -o pol_slow.csv"), 0);
 }
 
+/* `boxcar report` over what `boxcar pack` wrote: the workbook appears
+ * whole; a failing script leaves nothing. */
+static void test_report_command(void **state)
+{
+    (void)state;
+    if (!BOXCAR_WITH_XLSX_TEST)
+        skip();
+    assert_int_equal(run("pack --orders " SAMPLE("orders/demo.csv") " --policy "
+                         POLICY("gb45186.lua") " -o pol_day.csv"), 0);
+    remove("pol_day.xlsx");
+    assert_int_equal(run("report --script " BOXCAR_SCRIPTS "/report/station.lua --packing "
+                         "pol_day.csv -o pol_day.xlsx --policy " POLICY("gb45186.lua")
+                         " --created 1767225600"), 0);
+    assert_non_null(strstr(err_text, "boxcar report: station: pol_day.xlsx written"));
+    FILE *fp = fopen("pol_day.xlsx", "rb");
+    assert_non_null(fp);
+    unsigned char magic[4] = {0};
+    assert_int_equal(fread(magic, 1, 4, fp), 4);
+    fclose(fp);
+    assert_memory_equal(magic, "PK\x03\x04", 4);
+    assert_int_equal(run("report --script " BOXCAR_SCRIPTS "/report/station.lua --packing "
+                         "pol_day.csv -o pol_day_csv --format csv --policy "
+                         POLICY("gb45186.lua")), 0);
+    slurp("pol_day_csv/Summary.csv", out_text, sizeof out_text);
+    assert_non_null(strstr(out_text, "Note: policy gb45186 assumes void_max = 0.40"));
+    assert_non_null(strstr(out_text, "\nGB 45186 compliance rate\nBoxes,Count,Share\ncompliant,"));
+    /* a script that fails: exit 3, the old workbook kept, no temporary */
+    write_file("pol_rep_bad.lua", "return {build = function(d, b)\n  b:sheet('a:b')\nend}\n");
+    assert_int_equal(run("report --script pol_rep_bad.lua --packing pol_day.csv "
+                         "-o pol_day.xlsx"), 3);
+    assert_non_null(strstr(err_text, "error: pol_rep_bad.lua:2: sheet name 'a:b' contains one "
+                                     "of [ ] : * ? / \\"));
+    assert_int_equal(system("ls pol_day.xlsx.tmp.* >/dev/null 2>&1"), 512);
+    fp = fopen("pol_day.xlsx", "rb");
+    assert_non_null(fp);
+    fclose(fp);
+    assert_int_equal(run("report --script pol_rep_bad.lua --packing nope.csv -o x.xlsx"), 1);
+    assert_int_equal(run("report --script pol_rep_bad.lua -o x.xlsx"), 2);
+    assert_int_equal(run("report --script " BOXCAR_SCRIPTS "/report/station.lua --packing "
+                         "pol_day.csv -o x.xlsx --param nope=1"), 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -198,6 +240,7 @@ int main(void)
         cmocka_unit_test(test_policy_fails_one_order),
         cmocka_unit_test(test_pool_and_params),
         cmocka_unit_test(test_budget_options),
+        cmocka_unit_test(test_report_command),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

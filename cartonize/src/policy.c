@@ -223,7 +223,9 @@ static int run_hook(lua_State *L)
 static bx_status call_hook(bx_policy *p, hook_call *c)
 {
     c->p = p;
+    p->in_check = c->hook == PL_CHECK;
     bx_status st = bx_script_protected(p->script, run_hook, c, hook_labels[c->hook]);
+    p->in_check = false;
     if (st != BX_OK && p->order != NULL) {
         char msg[512];
         snprintf(msg, sizeof msg, "%s", bx_ctx_errmsg(p->ctx));

@@ -51,6 +51,7 @@ struct bx_policy {
     /* what the views show now */
     const bx_order *order;     /* as the caller gave it */
     const bx_pack_result *res; /* the packing being scored or checked */
+    bool in_check;             /* report() is for the check hook only */
 
     /* per-order work arrays; they only grow */
     bx_order_line *lines;

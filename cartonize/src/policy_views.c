@@ -424,6 +424,8 @@ static bool valid_utf8(const char *s, size_t n)
 static int report(lua_State *L)
 {
     bx_policy *p = lua_touserdata(L, lua_upvalueindex(1));
+    if (!p->in_check)
+        return bx_script_fail(L, BX_EINPUT, "report may be called only while check runs");
     const bx_pack_result *r = packing_of(L, p);
     if (!lua_isinteger(L, 1))
         return bx_script_fail(L, BX_EINPUT, "report: box_seq must be an integer (0 for the "

@@ -32,7 +32,8 @@ static void cleanup(void)
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc, (void)argv;
-    snprintf(dir, sizeof dir, "/tmp/boxcar-fuzz-XXXXXX");
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/boxcar-fuzz-XXXXXX", tmp && tmp[0] && strlen(tmp) < 40 ? tmp : "/tmp");
     if (mkdtemp(dir) == NULL)
         abort();
     snprintf(packing, sizeof packing, "%s/packing.csv", dir);

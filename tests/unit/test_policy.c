@@ -417,6 +417,7 @@ static void test_hook_errors_name_script_line_hook_and_order(void **state)
                       "end\nreturn P", BX_EINPUT, "report: a code is 1 to 63 bytes");
     expect_pack_error("local P = {}\nfunction P.check(o, p, report)\n  p.n_boxes = 0\nend\n"
                       "return P", BX_EINPUT, "t.lua:3: boxcar.packing is read-only");
+
     expect_pack_error("local P = {}\nfunction P.score(o, p)\n  while true do end\nend\nreturn P",
                       BX_ELIMIT, "instruction budget of 10000000 exceeded (in hook 'score')");
     expect_pack_error("local P = {}\nfunction P.eligible(o, b)\n  return o.nope\nend\nreturn P",
@@ -427,6 +428,30 @@ static void test_hook_errors_name_script_line_hook_and_order(void **state)
     expect_pack_error("return {params = 'x'}", BX_EINPUT, "the module's 'params' must be a table");
     expect_pack_error("return {assumptions = {1}}", BX_EINPUT, "assumption 1 is a number");
     expect_pack_error("return {max_candidates = 0}", BX_EINPUT, "'max_candidates' must be a whole");
+}
+
+/* report kept from check and called from another hook is refused. */
+static void test_report_only_in_check(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box b = cube_box("B", 100, 100, 100);
+    setup_catalog(&f, &b, 1);
+    assert_int_equal(load_text(&f, "local P, saved = {}, nil\n"
+                                   "function P.check(o, p, r) saved = r end\n"
+                                   "function P.score(o, p)\n"
+                                   "  if saved then saved(1, 'X', 'm') end\n"
+                                   "  return 0\n"
+                                   "end\n"
+                                   "return P"), BX_OK);
+    bx_order_line l = item("O1", "I", 1, 50, 50, 50, 100);
+    bx_order o = {&l, 1};
+    const bx_pack_result *r = NULL;
+    assert_int_equal(bx_policy_pack(f.policy, f.engine, &o, NULL, &r), BX_OK);
+    assert_int_equal(bx_policy_pack(f.policy, f.engine, &o, NULL, &r), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(f.ctx), "t.lua:4: report may be called only while "
+                                                 "check runs"));
+    teardown(&f);
 }
 
 /* A policy that fails one order packs the next. */
@@ -641,6 +666,7 @@ int main(void)
         cmocka_unit_test(test_reuse_first_never_costs_a_box),
         cmocka_unit_test(test_hook_errors_name_script_line_hook_and_order),
         cmocka_unit_test(test_failed_order_then_next),
+        cmocka_unit_test(test_report_only_in_check),
         cmocka_unit_test(test_views),
         cmocka_unit_test(test_params),
         cmocka_unit_test(test_lint),

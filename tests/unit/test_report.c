@@ -341,15 +341,15 @@ static void test_cbor_shape(void **state)
         assert_int_equal(cbor_string_length(top[i].key), strlen(keys[i]));
         assert_memory_equal(cbor_string_handle(top[i].key), keys[i], strlen(keys[i]));
     }
+    /* handles are borrowed (cbor_array_get would take a reference) */
     cbor_item_t *sheets = top[3].value;
     assert_int_equal(cbor_array_size(sheets), 2);
-    cbor_item_t *rows = cbor_map_handle(cbor_array_get(sheets, 1))[2].value;
-    cbor_item_t *first = cbor_array_get(rows, 0);
+    cbor_item_t *rows = cbor_map_handle(cbor_array_handle(sheets)[1])[2].value;
+    cbor_item_t *first = cbor_array_handle(rows)[0];
     /* detail row 1: A, 3#, 48.3, the violation text */
     assert_int_equal(cbor_array_size(rows), 5);
-    assert_true(cbor_isa_float_ctrl(cbor_array_get(first, 2)));
-    assert_true(cbor_float_get_float(cbor_array_get(first, 2)) == 48.3);
-    cbor_decref(&first);
+    assert_true(cbor_isa_float_ctrl(cbor_array_handle(first)[2]));
+    assert_true(cbor_float_get_float(cbor_array_handle(first)[2]) == 48.3);
     cbor_decref(&doc);
     free(bytes);
 }

@@ -43,6 +43,48 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 /* "catalog", "orders" or "auto"; -1 if none. */
 int parse_kind(const char *s, bx_record_kind *out);
 
+/* ---- scripts and policies (cli_policy.c) ---- */
+
+/* getopt_long values of the script options every script-running command
+ * takes: --script-memory MIB, --script-budget N, --script-time MS. */
+enum {
+    CLI_OPT_SCRIPT_MEMORY = 1000,
+    CLI_OPT_SCRIPT_BUDGET,
+    CLI_OPT_SCRIPT_TIME
+};
+#define CLI_SCRIPT_OPTIONS                                                   \
+    {"script-memory", required_argument, NULL, CLI_OPT_SCRIPT_MEMORY},       \
+    {"script-budget", required_argument, NULL, CLI_OPT_SCRIPT_BUDGET},       \
+    {"script-time", required_argument, NULL, CLI_OPT_SCRIPT_TIME}
+#define CLI_SCRIPT_HELP                                                      \
+    "  --script-memory MIB  the script's memory cap (default 16)\n"          \
+    "  --script-budget N    Lua instructions per hook call (default 10000000)\n" \
+    "  --script-time MS     time per hook call, a safety net (default 10000;\n" \
+    "                       0: none)\n"
+
+/* The library's defaults plus the command's time limit. */
+bx_script_limits cli_script_limits_default(void);
+/* Apply one script option; 0, or a usage exit code. */
+int cli_script_option(const char *cmd, int opt, const char *arg, bx_script_limits *l);
+
+#define CLI_MAX_PARAMS 64
+typedef struct cli_policy_args {
+    const char *path;        /* NULL: no policy */
+    char *params[CLI_MAX_PARAMS]; /* "key=value", from argv */
+    size_t nparams;
+    const char *pool;        /* CSV box_id,available */
+    bool returns_accepted;
+    bx_script_limits limits;
+} cli_policy_args;
+
+/* Load the policy, set its parameters and pool. Errors in the pool file
+ * or a --param's form are printed here (*printed set); the others are the
+ * context's. */
+bx_status cli_policy_open(bx_ctx *ctx, const cli_policy_args *a, const bx_catalog *cat,
+                          bx_policy **out, bool *printed);
+void cli_print_assumptions(FILE *out, const bx_policy *p);
+void cli_print_hooks(FILE *out, const bx_policy *p);
+
 /* The built-in catalog (the cn-express carton series): the source tree's
  * copy for a build tree, else the installed one; NULL if neither is there. */
 const char *cli_default_catalog(void);
@@ -63,5 +105,6 @@ const char *cli_factor_set_path(const char *name, char *buf, size_t size);
  * kg or as CSV in g; 0, or -1 if writing failed. */
 int cli_totals_print(FILE *out, bx_carbon_totals *t, int group, bool csv);
 int cmd_serve(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

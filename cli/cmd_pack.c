@@ -24,9 +24,11 @@
 static void pack_help(void)
 {
     printf("usage: boxcar pack [--catalog FILE] --orders FILE [--rotation any|upright|fixed]\n"
-           "                   [--objective boxes|volume|material|cost|co2e] [--budget N]\n"
+           "                   [--objective boxes|volume|material|cost] [--budget N]\n"
            "                   [--format table|csv|json|cbor] [-o FILE]\n"
            "                   [--placements FILE] [--svg DIR] [--check]\n"
+           "                   [--policy FILE [--param KEY=VALUE]... [--pool FILE]\n"
+           "                    [--returns-accepted] [script options]]\n"
            "\n"
            "Pack each order of the order file into the fewest boxes of the catalog,\n"
            "then the least of the objective, and write one result per order.\n"
@@ -45,8 +47,15 @@ static void pack_help(void)
            "  --placements FILE  CSV of every unit's box, position and size\n"
            "  --svg DIR          one picture per box: DIR/<order>-<box>.svg\n"
            "  --check            validate every result independently; fail if any is wrong\n"
+           "  --policy FILE      a Lua policy (scripts/policy/): which boxes, what to\n"
+           "                     minimise, what to check; violations go to the output\n"
+           "  --param KEY=VALUE  set one of the policy's params (repeatable)\n"
+           "  --pool FILE        reusable containers on hand: CSV box_id,available\n"
+           "  --returns-accepted the destination station takes reusable containers back\n"
+           CLI_SCRIPT_HELP
            "\n"
            "Units that fit no box are listed with a reason; that is not an error.\n"
+           "A policy error (script error, budget) fails that order; the batch goes on.\n"
            "Exit: 0 every order was read and packed, 3 some orders had bad input\n"
            "      (the others are packed and written), 1 runtime failure or --check\n"
            "      found a wrong result (nothing written), 2 usage error.\n",
@@ -236,6 +245,7 @@ typedef struct pack_args {
     bx_pack_options opts;
     bx_pack_format format;
     bool format_given, check;
+    cli_policy_args policy;
 } pack_args;
 
 static int parse_args(int argc, char **argv, pack_args *a)
@@ -251,11 +261,17 @@ static int parse_args(int argc, char **argv, pack_args *a)
         {"placements", required_argument, NULL, 'p'},
         {"svg", required_argument, NULL, 's'},
         {"check", no_argument, NULL, 'C'},
+        {"policy", required_argument, NULL, 'P'},
+        {"param", required_argument, NULL, 'K'},
+        {"pool", required_argument, NULL, 'L'},
+        {"returns-accepted", no_argument, NULL, 'A'},
+        CLI_SCRIPT_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof *a);
     bx_pack_options_init(&a->opts);
+    a->policy.limits = cli_script_limits_default();
     int c;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
         switch (c) {
@@ -290,6 +306,22 @@ static int parse_args(int argc, char **argv, pack_args *a)
                 return cli_usage_error("pack", "unknown format '%s'", optarg);
             a->format_given = true;
             break;
+        case 'P': a->policy.path = optarg; break;
+        case 'L': a->policy.pool = optarg; break;
+        case 'A': a->policy.returns_accepted = true; break;
+        case 'K':
+            if (a->policy.nparams == CLI_MAX_PARAMS)
+                return cli_usage_error("pack", "at most %d --param", CLI_MAX_PARAMS);
+            a->policy.params[a->policy.nparams++] = optarg;
+            break;
+        case CLI_OPT_SCRIPT_MEMORY:
+        case CLI_OPT_SCRIPT_BUDGET:
+        case CLI_OPT_SCRIPT_TIME: {
+            int rc = cli_script_option("pack", c, optarg, &a->policy.limits);
+            if (rc != 0)
+                return rc;
+            break;
+        }
         case 'h':
             pack_help();
             return -1;
@@ -297,6 +329,9 @@ static int parse_args(int argc, char **argv, pack_args *a)
             return cli_usage_error("pack", "bad option");
         }
     }
+    if (a->policy.path == NULL &&
+        (a->policy.nparams > 0 || a->policy.pool != NULL || a->policy.returns_accepted))
+        return cli_usage_error("pack", "--param, --pool and --returns-accepted need --policy");
     if (optind != argc)
         return cli_usage_error("pack", "unexpected argument '%s'", argv[optind]);
     if (a->orders == NULL)
@@ -304,6 +339,9 @@ static int parse_args(int argc, char **argv, pack_args *a)
     if (a->opts.objective == BX_OBJECTIVE_CO2E)
         return cli_usage_error("pack", "--objective co2e needs a CO2e figure per box, "
                                        "which boxcar pack does not have yet");
+    if (a->opts.objective == BX_OBJECTIVE_CUSTOM)
+        return cli_usage_error("pack", "--objective custom comes from a policy's box_cost "
+                                       "hook (--policy FILE)");
     if (!a->format_given && a->output != NULL) {
         bx_format f = bx_format_from_path(a->output);
         a->format = f == BX_FORMAT_CSV    ? BX_PACK_CSV
@@ -326,6 +364,7 @@ static int parse_args(int argc, char **argv, pack_args *a)
 
 typedef struct totals {
     uint64_t orders, bad_orders, boxes, packed, unpacked, invalid;
+    uint64_t violations, boxes_in_violation, policy_failures;
 } totals;
 
 typedef struct batch {
@@ -334,6 +373,7 @@ typedef struct batch {
     const pack_args *a;
     const bx_catalog *cat;
     bx_engine *engine;
+    bx_policy *policy;
     bx_order_reader *reader;
     sink out, placements;
     int64_t *stock; /* remaining per box type, NULL if the catalog is unlimited */
@@ -374,18 +414,29 @@ static bx_status pack_one(batch *b, const bx_order_batch *ob)
     bx_pack_options opts = b->a->opts;
     opts.stock = b->stock;
     unsigned long errors = b->pd->errors;
-    bx_status st = bx_pack(b->engine, b->cat, &order, &opts, &res);
+    bx_status st = b->policy != NULL ? bx_policy_pack(b->policy, b->engine, &order, &opts, &res)
+                                     : bx_pack(b->engine, b->cat, &order, &opts, &res);
     if (st == BX_EINPUT || st == BX_ELIMIT) {
-        /* This order's data is at fault, not the run. */
-        if (b->pd->errors == errors)
-            fprintf(stderr, "error: order %s: %s\n", ob->order_id, bx_ctx_errmsg(b->ctx));
+        /* This order's data (or the policy on it) is at fault, not the run. */
+        if (b->pd->errors == errors) {
+            /* a policy's message already names the order */
+            if (b->policy != NULL)
+                fprintf(stderr, "error: %s\n", bx_ctx_errmsg(b->ctx));
+            else
+                fprintf(stderr, "error: order %s: %s\n", ob->order_id, bx_ctx_errmsg(b->ctx));
+        }
+        b->t.policy_failures += b->policy != NULL;
         return write_failed(b, ob->order_id, bx_ctx_errmsg(b->ctx));
     }
     if (st != BX_OK)
         return st;
     if (b->a->check) {
         errors = b->pd->errors;
-        if (bx_validate(b->ctx, b->cat, &order, &opts, res) != BX_OK) {
+        bx_order as_packed = order;
+        bx_pack_options as_opts = opts;
+        if (b->policy != NULL)
+            bx_policy_packed_as(b->policy, &as_packed, &as_opts);
+        if (bx_validate(b->ctx, b->cat, &as_packed, &as_opts, res) != BX_OK) {
             b->t.invalid++;
             if (b->pd->errors == errors)
                 fprintf(stderr, "error: --check: order %s: %s\n", ob->order_id,
@@ -406,6 +457,13 @@ static bx_status pack_one(batch *b, const bx_order_batch *ob)
                 b->stock[res->boxes[i].box_index]--;
     b->t.boxes += res->nboxes;
     b->t.packed += res->nplacements;
+    b->t.violations += res->nviolations;
+    for (size_t i = 0; i < res->nboxes; i++) {
+        bool any = false;
+        for (size_t v = 0; v < res->nviolations; v++)
+            any |= res->violations[v].box_seq == i + 1;
+        b->t.boxes_in_violation += any;
+    }
     for (size_t i = 0; i < res->nunpacked; i++)
         b->t.unpacked += res->unpacked[i].units;
     return BX_OK;
@@ -419,6 +477,11 @@ static bx_status run_batch(batch *b)
         st = bx_order_reader_open(b->ctx, &b->reader, a->orders, BX_FORMAT_AUTO);
     if (st == BX_OK)
         st = bx_engine_new(b->ctx, &b->engine, NULL);
+    if (st == BX_OK && a->policy.path != NULL) {
+        st = cli_policy_open(b->ctx, &a->policy, b->cat, &b->policy, &b->printed);
+        if (st == BX_OK)
+            cli_print_assumptions(stderr, b->policy);
+    }
     if (st == BX_OK)
         st = sink_open(b->ctx, &b->out, a->output);
     if (st == BX_OK && a->placements != NULL)
@@ -496,9 +559,15 @@ int cmd_pack(int argc, char **argv)
                         " units packed, %" PRIu64 " not packed, %" PRIu64
                         " bad orders%s\n", b.t.orders, b.t.boxes, b.t.packed,
                 b.t.unpacked, b.t.bad_orders, a.check ? "; all results check out" : "");
+        if (b.policy != NULL)
+            fprintf(stderr, "boxcar pack: policy %s: %" PRIu64 " violations in %" PRIu64
+                            " of %" PRIu64 " boxes, %" PRIu64 " orders failed by the policy\n",
+                    bx_policy_name(b.policy), b.t.violations, b.t.boxes_in_violation,
+                    b.t.boxes, b.t.policy_failures);
         rc = b.t.bad_orders > 0 ? EXIT_BAD_INPUT : EXIT_OK;
     }
     bx_order_reader_close(b.reader);
+    bx_policy_free(b.policy);
     bx_engine_free(b.engine);
     bx_free(b.ctx, b.stock);
     bx_catalog_free(cat);

@@ -20,6 +20,7 @@ static const struct command {
 #if BOXCAR_HAVE_SERVICE
     {"serve", cmd_serve, "answer packing requests over HTTP, with a station page"},
 #endif
+    {"report", cmd_report, "make a workbook from packing results with a report script"},
 };
 
 static void usage(FILE *out)

@@ -21,7 +21,8 @@ void bx_pack_options_init(bx_pack_options *o)
     o->rotation_override = -1;
 }
 
-static const char *const objective_names[] = {"boxes", "volume", "material", "cost", "co2e"};
+static const char *const objective_names[] = {"boxes", "volume", "material", "cost", "co2e",
+                                             "custom"};
 
 const char *bx_objective_name(bx_objective objective)
 {
@@ -50,6 +51,7 @@ const char *bx_unpacked_reason_text(bx_unpacked_reason reason)
     case BX_UNPACKED_OUT_OF_STOCK: return "the boxes that would hold it are out of stock";
     case BX_UNPACKED_GROUP: return "its group does not fit in one box";
     case BX_UNPACKED_BUDGET: return "work budget exhausted";
+    case BX_UNPACKED_NOT_ALLOWED: return "no box it may use holds it";
     }
     return "unknown";
 }
@@ -166,6 +168,8 @@ static double measure_of(const bx_engine *e, const bx_pack_options *o, uint32_t 
         return (b->has & BX_BOX_HAS_COST) ? b->cost : 0.0;
     case BX_OBJECTIVE_CO2E:
         return o->box_co2e_g[k];
+    case BX_OBJECTIVE_CUSTOM:
+        return o->box_measure[k];
     default:
         return (double)inner_volume(b);
     }
@@ -199,6 +203,8 @@ static bx_status prepare_catalog(bx_engine *e, const bx_pack_options *o)
         e->measure[k] = measure_of(e, o, k);
         const bx_box *b = bx_catalog_box(e->cat, k);
         e->stock[k] = o->stock ? o->stock[k] : b->stock;
+        if (o->box_allowed != NULL && !o->box_allowed[k])
+            e->stock[k] = 0;
         e->used[k] = 0;
     }
     /* Rank: measure, then inner volume, then catalog order (insertion sort:
@@ -244,9 +250,9 @@ static bx_status add_unpacked(bx_engine *e, uint32_t u, bx_unpacked_reason why)
 }
 
 /* Why no box of the catalog takes unit u on its own, or 0 if one does. */
-static int unpackable(const bx_engine *e, const pk_unit *u)
+static int unpackable(const bx_engine *e, const bx_pack_options *opt, const pk_unit *u)
 {
-    bool size_ok = false, payload_ok = false;
+    bool size_ok = false, payload_ok = false, allowed_ok = false;
     for (uint32_t k = 0; k < e->nbox; k++) {
         const bx_box *b = bx_catalog_box(e->cat, k);
         bool fits = false;
@@ -259,12 +265,17 @@ static int unpackable(const bx_engine *e, const pk_unit *u)
         if (!pk_unit_fits_box(u, b))
             continue;
         payload_ok = true;
+        if (opt->box_allowed != NULL && !opt->box_allowed[k])
+            continue;
+        allowed_ok = true;
         if (e->stock[k] != 0)
             return 0;
     }
     if (!size_ok)
         return BX_UNPACKED_TOO_LARGE;
-    return payload_ok ? BX_UNPACKED_OUT_OF_STOCK : BX_UNPACKED_TOO_HEAVY;
+    if (!payload_ok)
+        return BX_UNPACKED_TOO_HEAVY;
+    return allowed_ok ? BX_UNPACKED_OUT_OF_STOCK : BX_UNPACKED_NOT_ALLOWED;
 }
 
 static bool stock_left(const bx_engine *e, uint32_t box)
@@ -633,16 +644,24 @@ bx_status bx_pack(bx_engine *e, const bx_catalog *cat, const bx_order *order,
         bx_pack_options_init(&defaults);
         options = &defaults;
     }
-    if ((unsigned)options->objective > BX_OBJECTIVE_CO2E ||
+    if ((unsigned)options->objective > BX_OBJECTIVE_CUSTOM ||
         (options->objective == BX_OBJECTIVE_CO2E && options->box_co2e_g == NULL))
         return bx_error(e->ctx, BX_EINVAL, "bx_pack: the co2e objective needs box_co2e_g");
+    if (options->objective == BX_OBJECTIVE_CUSTOM) {
+        if (options->box_measure == NULL)
+            return bx_error(e->ctx, BX_EINVAL, "bx_pack: the custom objective needs box_measure");
+        for (size_t k = 0; k < bx_catalog_count(cat); k++)
+            if (!(options->box_measure[k] >= 0.0) || options->box_measure[k] > 1e300)
+                return bx_error(e->ctx, BX_EINVAL, "bx_pack: box_measure[%zu] is %g; a "
+                                "measure must be finite and >= 0", k, options->box_measure[k]);
+    }
     if (options->rotation_override > BX_ROTATE_FIXED)
         return bx_error(e->ctx, BX_EINVAL, "bx_pack: bad rotation_override");
     bx_status st = prepare(e, cat, order, options);
     if (st != BX_OK)
         return st;
     for (uint32_t u = 0; u < e->nunits && st == BX_OK; u++) {
-        int why = unpackable(e, &e->units[u]);
+        int why = unpackable(e, options, &e->units[u]);
         if (why != 0)
             st = add_unpacked(e, u, (bx_unpacked_reason)why);
     }

@@ -69,6 +69,35 @@ static void put_tenths(pk_out *o, int64_t tenths)
     put_double(o, (double)tenths / 10.0);
 }
 
+/* Violation maps: code, limit, value, message (the deterministic key
+ * order); value and limit only when given. */
+static void write_violations(pk_out *o, const bx_pack_result *r, uint32_t box_seq)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->nviolations; i++)
+        n += r->violations[i].box_seq == box_seq;
+    head(o, cbor_encode_array_start, n);
+    for (size_t i = 0; i < r->nviolations; i++) {
+        const bx_violation *v = &r->violations[i];
+        if (v->box_seq != box_seq)
+            continue;
+        bool has_v = isfinite(v->value), has_l = isfinite(v->limit);
+        head(o, cbor_encode_map_start, 2 + (size_t)has_v + (size_t)has_l);
+        put_text(o, "code");
+        put_text(o, v->code);
+        if (has_l) {
+            put_text(o, "limit");
+            put_double(o, v->limit);
+        }
+        if (has_v) {
+            put_text(o, "value");
+            put_double(o, v->value);
+        }
+        put_text(o, "message");
+        put_text(o, v->message);
+    }
+}
+
 static void write_placement(pk_out *o, const bx_order *order,
                             const bx_placement *p)
 {
@@ -98,7 +127,8 @@ static void write_box(pk_out *o, const bx_order *order,
 {
     const bx_packed_box *pb = &result->boxes[b];
     int64_t fill = pk_fill_tenths(pb->item_volume_mm3, pb->inner_volume_mm3);
-    head(o, cbor_encode_map_start, 9);
+    bool policy = result->policy != NULL;
+    head(o, cbor_encode_map_start, policy ? 11 : 9);
     put_text(o, "box_id");
     put_text(o, pb->box->box_id);
     put_text(o, "box_seq");
@@ -113,6 +143,15 @@ static void write_box(pk_out *o, const bx_order *order,
     head(o, cbor_encode_array_start, pb->nplacements);
     for (size_t k = 0; k < pb->nplacements; k++)
         write_placement(o, order, &result->placements[pb->first_placement + k]);
+    if (policy) {
+        put_text(o, "violations");
+        write_violations(o, result, (uint32_t)b + 1);
+        put_text(o, "container_id");
+        if (result->containers != NULL && result->containers[b] != NULL)
+            put_text(o, result->containers[b]);
+        else
+            pk_out_char(o, (char)0xf6); /* null */
+    }
     put_text(o, "gross_weight_g");
     put_int(o, pb->gross_weight_g);
     put_text(o, "item_volume_mm3");
@@ -132,13 +171,18 @@ bx_status bx_pack_cbor(bx_ctx *ctx, const bx_order *order,
         return bx_error(ctx, BX_EINVAL, "packing CBOR: no write callback");
     pk_out o;
     pk_out_init(&o, ctx, write, ud);
-    head(&o, cbor_encode_map_start, 6);
+    bool policy = result->policy != NULL;
+    head(&o, cbor_encode_map_start, policy ? 8 : 6);
     put_text(&o, "work");
     put_uint(&o, result->work);
     put_text(&o, "boxes");
     head(&o, cbor_encode_array_start, result->nboxes);
     for (size_t b = 0; b < result->nboxes; b++)
         write_box(&o, order, result, b);
+    if (policy) {
+        put_text(&o, "policy");
+        put_text(&o, result->policy);
+    }
     put_text(&o, "order_id");
     put_text(&o, pk_order_id(order));
     put_text(&o, "unpacked");
@@ -152,6 +196,10 @@ bx_status bx_pack_cbor(bx_ctx *ctx, const bx_order *order,
         put_text(&o, bx_unpacked_reason_text(u->reason));
         put_text(&o, "item_id");
         put_text(&o, order->lines[u->line].item_id);
+    }
+    if (policy) {
+        put_text(&o, "violations");
+        write_violations(&o, result, 0);
     }
     put_text(&o, "lower_bound");
     put_uint(&o, result->lower_bound);

@@ -64,7 +64,7 @@ static bx_status header(bx_ctx *ctx, bx_write_fn write, void *ud,
 static const char *const box_columns[] = {
     "order_id", "box_seq", "box_id", "n_units", "item_volume_mm3",
     "box_inner_volume_mm3", "fill_pct", "void_pct", "gross_weight_g",
-    "lower_bound_boxes", "reason",
+    "lower_bound_boxes", "reason", "violations", "container_id",
 };
 
 static const char *const placement_columns[] = {
@@ -82,6 +82,43 @@ bx_status bx_pack_csv_placements_header(bx_ctx *ctx, bx_write_fn write,
 {
     return header(ctx, write, ud, placement_columns,
                   BX_ARRAY_LEN(placement_columns));
+}
+
+static void quoted_text(csv_out *c, const char *s)
+{
+    for (; *s != '\0'; s++) {
+        if (*s == '"')
+            pk_out_char(&c->out, '"');
+        pk_out_char(&c->out, *s);
+    }
+}
+
+/* The violations of box box_seq (and with_order: the order's own, box_seq
+ * 0, first) as one field, "CODE: message; order CODE: message", quoted
+ * whole when not empty. Written straight to the output rather than built
+ * first, so no message is ever cut. */
+static void field_violations(csv_out *c, const bx_pack_result *r, uint32_t box_seq,
+                             bool with_order)
+{
+    if (c->w.nfields > 0)
+        pk_out_char(&c->out, ',');
+    c->w.nfields++;
+    bool any = false;
+    for (int pass = with_order ? 0 : 1; pass < 2; pass++)
+        for (size_t i = 0; i < r->nviolations; i++) {
+            const bx_violation *v = &r->violations[i];
+            if (v->box_seq != (pass == 0 ? 0 : box_seq))
+                continue;
+            pk_out_str(&c->out, any ? "; " : "\"");
+            if (pass == 0)
+                pk_out_str(&c->out, "order ");
+            quoted_text(c, v->code);
+            pk_out_str(&c->out, ": ");
+            quoted_text(c, v->message);
+            any = true;
+        }
+    if (any)
+        pk_out_char(&c->out, '"');
 }
 
 static int64_t line_volume(const bx_order_line *l, int64_t units)
@@ -115,6 +152,10 @@ bx_status bx_pack_csv_boxes(bx_ctx *ctx, const bx_order *order,
         field_i64(&c, pb->gross_weight_g);
         field_i64(&c, result->lower_bound);
         field(&c, "");
+        field_violations(&c, result, (uint32_t)b + 1, b == 0);
+        field(&c, result->containers != NULL && result->containers[b] != NULL
+                      ? result->containers[b]
+                      : "");
         end_row(&c);
     }
     for (size_t i = 0; i < result->nunpacked; i++) {
@@ -134,6 +175,8 @@ bx_status bx_pack_csv_boxes(bx_ctx *ctx, const bx_order *order,
         field(&c, "");
         field_i64(&c, result->lower_bound);
         field(&c, reason);
+        field_violations(&c, result, UINT32_MAX, i == 0 && result->nboxes == 0);
+        field(&c, "");
         end_row(&c);
     }
     return pk_out_finish(&c.out);
@@ -149,7 +192,8 @@ bx_status bx_pack_csv_failed(bx_ctx *ctx, const char *order_id,
     csv_out c;
     csv_init(&c, ctx, write, ud);
     field(&c, order_id);
-    for (size_t i = 1; i + 1 < BX_ARRAY_LEN(box_columns); i++)
+    /* up to reason, which is the third column from the end */
+    for (size_t i = 1; i + 3 < BX_ARRAY_LEN(box_columns); i++)
         field(&c, "");
     pk_out_str(&c.out, ",\"bad input: ");
     /* The message is free text: quote it by RFC 4180 (double the quotes). */
@@ -158,7 +202,7 @@ bx_status bx_pack_csv_failed(bx_ctx *ctx, const char *order_id,
             pk_out_char(&c.out, '"');
         pk_out_char(&c.out, *p);
     }
-    pk_out_str(&c.out, "\"\n");
+    pk_out_str(&c.out, "\",,\n");
     return pk_out_finish(&c.out);
 }
 

@@ -262,5 +262,14 @@ bx_status pk_check_result(bx_ctx *ctx, const char *who, const bx_order *order,
                             "%s: order %s: unpacked entry %zu names line %" PRIu32
                             " of %zu", who, id, i + 1, result->unpacked[i].line,
                             order->nlines);
+    if (result->nviolations > 0 && result->violations == NULL)
+        return bx_error(ctx, BX_EINVAL, "%s: result lists missing", who);
+    for (size_t i = 0; i < result->nviolations; i++) {
+        const bx_violation *v = &result->violations[i];
+        if (v->box_seq > result->nboxes || v->code == NULL || v->message == NULL)
+            return bx_error(ctx, BX_EINVAL, "%s: order %s: violation %zu names box %" PRIu32
+                            " of %zu or has no code or message", who, id, i + 1,
+                            v->box_seq, result->nboxes);
+    }
     return BX_OK;
 }

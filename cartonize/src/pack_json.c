@@ -7,6 +7,10 @@
  * in builds without jansson. Strings are escaped by pk_out_json_string.
  */
 #include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "pack_emit.h"
 
@@ -23,6 +27,51 @@ static void key_i64(pk_out *o, const char *k, int64_t v)
 {
     key(o, k, false);
     pk_out_i64(o, v);
+}
+
+/* A finite double in its shortest round-trip form ("%.17g" would show
+ * 0.55 as 0.55000000000000004). */
+static void put_number(pk_out *o, double d)
+{
+    char t[32];
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(t, sizeof t, "%.*g", prec, d);
+        if (strtod(t, NULL) == d)
+            break;
+    }
+    /* the C locale's decimal point may not be '.' */
+    for (char *c = t; *c != '\0'; c++)
+        if (*c == ',')
+            *c = '.';
+    pk_out_str(o, t);
+}
+
+/* The violations with this box_seq as a JSON array. */
+static void write_violations(pk_out *o, const bx_pack_result *r, uint32_t box_seq)
+{
+    pk_out_char(o, '[');
+    bool first = true;
+    for (size_t i = 0; i < r->nviolations; i++) {
+        const bx_violation *v = &r->violations[i];
+        if (v->box_seq != box_seq)
+            continue;
+        pk_out_str(o, first ? "{" : ",{");
+        first = false;
+        key(o, "code", true);
+        pk_out_json_string(o, v->code);
+        key(o, "message", false);
+        pk_out_json_string(o, v->message);
+        if (isfinite(v->value)) {
+            key(o, "value", false);
+            put_number(o, v->value);
+        }
+        if (isfinite(v->limit)) {
+            key(o, "limit", false);
+            put_number(o, v->limit);
+        }
+        pk_out_char(o, '}');
+    }
+    pk_out_char(o, ']');
 }
 
 static void write_box(pk_out *o, const bx_order *order,
@@ -59,6 +108,15 @@ static void write_box(pk_out *o, const bx_order *order,
         pk_out_char(o, '}');
     }
     pk_out_char(o, ']');
+    if (result->policy != NULL) {
+        key(o, "violations", false);
+        write_violations(o, result, (uint32_t)b + 1);
+        key(o, "container_id", false);
+        if (result->containers != NULL && result->containers[b] != NULL)
+            pk_out_json_string(o, result->containers[b]);
+        else
+            pk_out_str(o, "null");
+    }
 }
 
 bx_status bx_pack_json(bx_ctx *ctx, const bx_order *order,
@@ -101,6 +159,12 @@ bx_status bx_pack_json(bx_ctx *ctx, const bx_order *order,
     pk_out_char(&o, ']');
     key(&o, "work", false);
     pk_out_u64(&o, result->work);
+    if (result->policy != NULL) {
+        key(&o, "policy", false);
+        pk_out_json_string(&o, result->policy);
+        key(&o, "violations", false);
+        write_violations(&o, result, 0);
+    }
     pk_out_str(&o, "}\n");
     return pk_out_finish(&o);
 }

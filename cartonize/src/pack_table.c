@@ -134,8 +134,28 @@ bx_status bx_pack_table(bx_ctx *ctx, const bx_order *order,
         right_fixed(&o, fill, 1, 10, W_PCT);
         right_fixed(&o, 1000 - fill, 1, 10, W_PCT);
         right_fixed(&o, pb->gross_weight_g, 3, 1000, W_KG);
+        if (result->containers != NULL && result->containers[b] != NULL) {
+            pk_out_str(&o, "  container ");
+            pk_out_str(&o, result->containers[b]);
+        }
         pk_out_char(&o, '\n');
+        for (size_t i = 0; i < result->nviolations; i++)
+            if (result->violations[i].box_seq == b + 1) {
+                pk_out_str(&o, "    ! ");
+                pk_out_str(&o, result->violations[i].code);
+                pk_out_str(&o, ": ");
+                pk_out_str(&o, result->violations[i].message);
+                pk_out_char(&o, '\n');
+            }
     }
+    for (size_t i = 0; i < result->nviolations; i++)
+        if (result->violations[i].box_seq == 0) {
+            pk_out_str(&o, "    ! order ");
+            pk_out_str(&o, result->violations[i].code);
+            pk_out_str(&o, ": ");
+            pk_out_str(&o, result->violations[i].message);
+            pk_out_char(&o, '\n');
+        }
     for (size_t i = 0; i < result->nunpacked; i++) {
         const bx_unpacked *u = &result->unpacked[i];
         left(&o, id, W_ORDER);

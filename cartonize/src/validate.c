@@ -118,6 +118,8 @@ static bool unit_fits_size(const bx_order_line *l, bx_rotation rule, const bx_bo
 
 static int64_t stock_of(const vctx *v, size_t k)
 {
+    if (v->opt != NULL && v->opt->box_allowed != NULL && !v->opt->box_allowed[k])
+        return 0;
     if (v->opt != NULL && v->opt->stock != NULL)
         return v->opt->stock[k];
     return bx_catalog_box(v->cat, k)->stock;
@@ -320,7 +322,7 @@ static bx_status check_unpacked(vctx *v)
             return defect(v, "unpacked entry %zu (item '%s') counts no units", i, l->item_id);
         v->unpacked[u->line] += u->units;
         bx_rotation rule = rule_of(v, u->line);
-        bool fits = false, holds = false, in_stock = false;
+        bool fits = false, holds = false, allowed = false, in_stock = false;
         for (size_t k = 0; k < nbox; k++) {
             const bx_box *b = bx_catalog_box(v->cat, k);
             if (!unit_fits_size(l, rule, b))
@@ -329,6 +331,8 @@ static bx_status check_unpacked(vctx *v)
             if (l->weight_g > payload_of(b))
                 continue;
             holds = true;
+            allowed = allowed || v->opt == NULL || v->opt->box_allowed == NULL ||
+                      v->opt->box_allowed[k];
             int64_t s = stock_of(v, k);
             in_stock = in_stock || s < 0 || (uint64_t)s > v->used[k];
         }
@@ -342,6 +346,9 @@ static bx_status check_unpacked(vctx *v)
             break;
         case BX_UNPACKED_OUT_OF_STOCK:
             wrong = in_stock ? "a box that holds it is still in stock" : NULL;
+            break;
+        case BX_UNPACKED_NOT_ALLOWED:
+            wrong = allowed ? "a box it may use takes its size and weight" : NULL;
             break;
         case BX_UNPACKED_GROUP:
             wrong = l->group[0] == '\0' ? "the line has no group" : NULL;
@@ -465,6 +472,11 @@ static bx_status check_totals(vctx *v)
             measurable = measurable && v->opt->box_co2e_g != NULL;
             if (measurable)
                 measure += v->opt->box_co2e_g[r->boxes[b].box_index];
+            break;
+        case BX_OBJECTIVE_CUSTOM:
+            measurable = measurable && v->opt->box_measure != NULL;
+            if (measurable)
+                measure += v->opt->box_measure[r->boxes[b].box_index];
             break;
         default:
             measure += (double)vol;

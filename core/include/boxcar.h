@@ -25,5 +25,8 @@
 #include "boxcar/uncertainty.h"
 #endif
 #include "boxcar/pack_io.h"
+#include "boxcar/script.h"
+#include "boxcar/policy.h"
+#include "boxcar/report.h"
 
 #endif

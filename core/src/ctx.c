@@ -153,6 +153,18 @@ void bx_ctx_allocator(const bx_ctx *ctx, bx_alloc_fn *fn, void **ud)
     *ud = ctx->alloc_ud;
 }
 
+void *bx_ctx_raw_realloc(bx_ctx *ctx, void *ptr, size_t osize, size_t nsize)
+{
+    if (ptr == NULL)
+        osize = 0;
+    void *p = ctx->alloc(ctx->alloc_ud, ptr, osize, nsize);
+    if (nsize == 0)
+        ctx->bytes_in_use -= osize;
+    else if (p != NULL)
+        ctx->bytes_in_use = ctx->bytes_in_use - osize + nsize;
+    return p;
+}
+
 size_t bx_ctx_bytes_in_use(const bx_ctx *ctx)
 {
     return ctx == NULL ? 0 : ctx->bytes_in_use;

@@ -46,6 +46,11 @@ bx_status bx_warn(bx_ctx *ctx, const bx_location *where, const char *fmt, ...)
 /* The raw allocator of a context, for objects that outlive it (catalogs). */
 void bx_ctx_allocator(const bx_ctx *ctx, bx_alloc_fn *fn, void **ud);
 
+/* The context's allocator with Lua's contract (the caller knows osize; no
+ * size header, no error recorded on failure), counted in
+ * bx_ctx_bytes_in_use. For a Lua state's lua_Alloc. */
+void *bx_ctx_raw_realloc(bx_ctx *ctx, void *ptr, size_t osize, size_t nsize);
+
 /* Format "file:line:column: field 'name': " (the known parts) into buf. */
 void bx_format_location(char *buf, size_t size, const bx_location *where);
 

@@ -139,11 +139,12 @@ static void test_csv_boxes_exact(void **state)
     char expected[1024];
     snprintf(expected, sizeof expected,
              "order_id,box_seq,box_id,n_units,item_volume_mm3,box_inner_volume_mm3,"
-             "fill_pct,void_pct,gross_weight_g,lower_bound_boxes,reason\n"
-             "O-1,1,5#,3,2080000,6000000,34.7,65.3,1240,1,\n"
-             "O-1,,,1,36000000,,,,,1,%s: KETTLE\n"
+             "fill_pct,void_pct,gross_weight_g,lower_bound_boxes,reason,violations,"
+             "container_id\n"
+             "O-1,1,5#,3,2080000,6000000,34.7,65.3,1240,1,,,\n"
+             "O-1,,,1,36000000,,,,,1,%s: KETTLE,,\n"
              /* the message's quotes doubled, the field quoted (RFC 4180) */
-             "O-2,,,,,,,,,,\"bad input: orders.csv:7:3: field 'qty': \"\"x\"\" is no number\"\n",
+             "O-2,,,,,,,,,,\"bad input: orders.csv:7:3: field 'qty': \"\"x\"\" is no number\",,\n",
              bx_unpacked_reason_text(BX_UNPACKED_TOO_LARGE));
     assert_string_equal(text(&b), expected);
     test_buf_free(&b);
@@ -422,7 +423,7 @@ static void test_cbor_golden(void **state)
     bx_order order = {&l, 1};
     bx_placement p = place(0, 0, 1, 0, 0, 0, 5, 5, 5);
     bx_packed_box pb = {0, &box, 0, 1, 125, 1000, 5, 300, 12.5, 87.5};
-    bx_pack_result r = {&pb, 1, &p, 1, NULL, 0, 1, true, 1000, 1.0, 100000};
+    bx_pack_result r = {&pb, 1, &p, 1, NULL, 0, 1, true, 1000, 1.0, 100000, NULL, NULL, 0, NULL};
     bx_ctx *ctx = NULL;
     assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
     test_buf b = new_buf();
@@ -761,7 +762,7 @@ static void tiny_case(bx_box *box, bx_order_line lines[2], bx_placement p[2],
      * rounding in the legend, the result claims 100 800 (42.0 %). */
     bx_packed_box b = {0, box, 0, 2, 100800, 240000, 750, 750, 42.0, 58.0};
     *pb = b;
-    bx_pack_result res = {pb, 1, p, 2, NULL, 0, 1, true, 240000, 0, 10};
+    bx_pack_result res = {pb, 1, p, 2, NULL, 0, 1, true, 240000, 0, 10, NULL, NULL, 0, NULL};
     *r = res;
 }
 
@@ -916,7 +917,8 @@ static void svg_of(bx_ctx *ctx, const bx_placement *p, size_t n, int32_t L,
     line(&l, "P", "p", 64, 1, 1, 1, 1);
     bx_order order = {&l, 1};
     bx_packed_box pb = {0, &box, 0, n, 1, (int64_t)L * W * H, 1, 1, 0, 100};
-    bx_pack_result r = {&pb, 1, p, n, NULL, 0, 1, true, pb.inner_volume_mm3, 0, 0};
+    bx_pack_result r = {&pb, 1, p, n, NULL, 0, 1, true, pb.inner_volume_mm3, 0, 0,
+                        NULL, NULL, 0, NULL};
     *b = new_buf();
     assert_int_equal(bx_pack_svg(ctx, &order, &r, 0, test_buf_write, b), BX_OK);
 }

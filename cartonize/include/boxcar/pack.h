@@ -39,10 +39,13 @@ typedef enum bx_objective {
     BX_OBJECTIVE_VOLUME = 1,   /* count, then total inner volume (alias) */
     BX_OBJECTIVE_MATERIAL = 2, /* count, then packaging material mass */
     BX_OBJECTIVE_COST = 3,     /* count, then cost */
-    BX_OBJECTIVE_CO2E = 4      /* count, then per-box CO2e from the caller */
+    BX_OBJECTIVE_CO2E = 4,     /* count, then per-box CO2e from the caller */
+    BX_OBJECTIVE_CUSTOM = 5    /* count, then a per-box measure from the
+                                  caller (options.box_measure; a policy's
+                                  box_cost hook) */
 } bx_objective;
 
-/* "boxes", "volume", "material", "cost", "co2e". */
+/* "boxes", "volume", "material", "cost", "co2e", "custom". */
 BX_API const char *bx_objective_name(bx_objective objective);
 BX_API bx_status bx_objective_parse(const char *s, bx_objective *out);
 
@@ -86,6 +89,14 @@ typedef struct bx_pack_options {
      * catalog's own stock column). Not changed by bx_pack: subtract the
      * result's boxes yourself when a batch shares the stock. */
     const int64_t *stock;
+    /* Which box types this order may use, indexed like the catalog
+     * (borrowed; NULL: all). A box whose entry is 0 is treated as having
+     * no stock, and a unit that only such boxes would hold is listed as
+     * BX_UNPACKED_NOT_ALLOWED. A policy's eligibility hook fills it. */
+    const unsigned char *box_allowed;
+    /* For BX_OBJECTIVE_CUSTOM: the measure per box, indexed like the
+     * catalog, finite and >= 0 (borrowed for the call). */
+    const double *box_measure;
 } bx_pack_options;
 
 BX_API void bx_pack_options_init(bx_pack_options *options);
@@ -116,11 +127,13 @@ typedef enum bx_unpacked_reason {
     BX_UNPACKED_TOO_HEAVY = 2,   /* heavier than every box's payload limit */
     BX_UNPACKED_OUT_OF_STOCK = 3, /* only boxes without stock would hold it */
     BX_UNPACKED_GROUP = 4,       /* its group fits in no single box */
-    BX_UNPACKED_BUDGET = 5       /* the work budget ran out (raise it) */
+    BX_UNPACKED_BUDGET = 5,      /* the work budget ran out (raise it) */
+    BX_UNPACKED_NOT_ALLOWED = 6  /* only boxes the order may not use
+                                    (options.box_allowed) would hold it */
 } bx_unpacked_reason;
 
 /* "too large", "too heavy", "out of stock", "group does not fit one box",
- * "work budget exhausted". */
+ * "work budget exhausted", "not allowed". */
 BX_API const char *bx_unpacked_reason_text(bx_unpacked_reason reason);
 
 typedef struct bx_unpacked {
@@ -128,6 +141,15 @@ typedef struct bx_unpacked {
     uint32_t units;   /* how many of that line's units */
     bx_unpacked_reason reason;
 } bx_unpacked;
+
+/* A rule a packing breaks, found by a policy's check (boxcar/policy.h). */
+typedef struct bx_violation {
+    uint32_t box_seq;    /* 1-based box in the result; 0: the order as a whole */
+    const char *code;    /* short and stable, e.g. "GB45186.VOID" */
+    const char *message; /* for people, e.g. "void ratio 62.0 % > 55.0 % (assumed limit)" */
+    double value;        /* the measured figure, NaN if not given */
+    double limit;        /* the limit it was held to, NaN if not given */
+} bx_violation;
 
 typedef struct bx_pack_result {
     const bx_packed_box *boxes;
@@ -141,6 +163,14 @@ typedef struct bx_pack_result {
     int64_t total_inner_volume_mm3;
     double objective_total;   /* sum of the objective's measure over boxes */
     uint64_t work;            /* work spent */
+    /* Set by a policy (boxcar/policy.h); bx_pack leaves them NULL / 0.
+     * policy: the policy's name. violations: what its check found, in the
+     * order it reported them. containers: per box (nboxes entries) the
+     * reusable container the policy chose, or NULL. */
+    const char *policy;
+    const bx_violation *violations;
+    size_t nviolations;
+    const char *const *containers;
 } bx_pack_result;
 
 /* Pack one order. On BX_OK *result (owned by the engine, valid until its

@@ -1,0 +1,502 @@
+/*
+ * script.c: the Lua sandbox: a state per script on the context's
+ * allocator with a memory cap, a count hook that enforces the instruction
+ * budget, protected calls, and error messages that name script and line.
+ *
+ * The budget technique follows Redis' script timeout: a count hook adds up
+ * instructions and, once the budget is spent, re-arms itself to fire on
+ * every instruction and raise the error each time, so an error caught by
+ * pcall inside the script is raised again at the next instruction.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+
+#include "script_internal.h"
+
+/* Instructions between two runs of the count hook: the budget is enforced
+ * to this granularity. Small enough for exact tests, large enough that the
+ * hook costs little (one C call per 100 instructions). */
+#define HOOK_STEP 100
+#define MIN_MEMORY ((size_t)64 << 10)
+#define MAX_FILE_BYTES ((size_t)16 << 20)
+/* Lua's short_src keeps LUA_IDSIZE - 1 bytes of a "=name" chunk name; the
+ * script's name is cut to that so messages and our prefix check agree. */
+#define NAME_MAX_BYTES (LUA_IDSIZE - 1)
+
+struct bx_script {
+    bx_ctx *ctx;
+    lua_State *L;
+    char name[NAME_MAX_BYTES + 1];
+    bx_script_limits limits;
+    size_t mem, mem_peak;
+    int module_ref;
+    /* the current call */
+    bool in_call;
+    uint64_t used;
+    struct timespec deadline; /* when limits.time_ms is set */
+    bool over_budget;
+    bool cap_hit;      /* an allocation was refused by the cap */
+    bool sys_fail;     /* the context's allocator failed */
+    bx_status fail_status;
+    uint64_t last_used;
+};
+
+bx_script_limits bx_script_limits_default(void)
+{
+    bx_script_limits l = {BX_SCRIPT_DEFAULT_MEMORY, BX_SCRIPT_DEFAULT_INSTRUCTIONS, 0};
+    return l;
+}
+
+bx_script *bx_script_of(lua_State *L)
+{
+    return *(bx_script **)lua_getextraspace(L);
+}
+
+bx_ctx *bx_script_ctx(const bx_script *s)
+{
+    return s->ctx;
+}
+
+lua_State *bx_script_lua(bx_script *s)
+{
+    return s->L;
+}
+
+int bx_script_module_ref(const bx_script *s)
+{
+    return s->module_ref;
+}
+
+const char *bx_script_name(const bx_script *s)
+{
+    return s == NULL ? "" : s->name;
+}
+
+size_t bx_script_memory(const bx_script *s)
+{
+    return s == NULL ? 0 : s->mem;
+}
+
+size_t bx_script_memory_peak(const bx_script *s)
+{
+    return s == NULL ? 0 : s->mem_peak;
+}
+
+uint64_t bx_script_instructions(const bx_script *s)
+{
+    return s == NULL ? 0 : s->last_used;
+}
+
+/* ---- memory -------------------------------------------------------------- */
+
+static void *script_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    bx_script *s = ud;
+    if (ptr == NULL)
+        osize = 0; /* Lua passes the object's type there */
+    if (nsize == 0) {
+        if (ptr != NULL) {
+            bx_ctx_raw_realloc(s->ctx, ptr, osize, 0);
+            s->mem -= osize;
+        }
+        return NULL;
+    }
+    if (nsize > osize && nsize - osize > s->limits.memory_bytes - s->mem) {
+        s->cap_hit = true;
+        return NULL;
+    }
+    void *p = bx_ctx_raw_realloc(s->ctx, ptr, osize, nsize);
+    if (p == NULL) {
+        /* Lua 5.4 assumes a shrink never fails: keep the larger block. */
+        if (nsize <= osize)
+            return ptr;
+        s->sys_fail = true;
+        return NULL;
+    }
+    s->mem = s->mem - osize + nsize;
+    if (s->mem > s->mem_peak)
+        s->mem_peak = s->mem;
+    /* Making bytes is work the count hook does not see (a concatenation
+     * is one instruction): charge it, and let the hook raise the error
+     * (an allocator must not). */
+    if (s->in_call && nsize > osize)
+        s->used += (nsize - osize) / 16;
+    return p;
+}
+
+/* ---- errors --------------------------------------------------------------- */
+
+const char *bx_script_typename(lua_State *L, int idx)
+{
+    switch (lua_type(L, idx)) {
+    case LUA_TNONE:
+    case LUA_TNIL: return "nil";
+    case LUA_TBOOLEAN: return "a boolean";
+    case LUA_TNUMBER: return "a number";
+    case LUA_TSTRING: return "a string";
+    case LUA_TTABLE: return "a table";
+    case LUA_TFUNCTION: return "a function";
+    case LUA_TUSERDATA:
+    case LUA_TLIGHTUSERDATA: return "a userdata";
+    case LUA_TTHREAD: return "a thread";
+    }
+    return "a value";
+}
+
+int bx_script_function_line(lua_State *L, int idx)
+{
+    lua_Debug ar;
+    lua_pushvalue(L, idx);
+    if (!lua_getinfo(L, ">S", &ar))
+        return 0;
+    return ar.linedefined > 0 ? ar.linedefined : 0;
+}
+
+/* The current line of the innermost frame running script code, from
+ * stack level `from` outwards; 0 if none (the host is at the top). */
+static int script_line(lua_State *L, int from)
+{
+    lua_Debug ar;
+    for (int level = from; lua_getstack(L, level, &ar); level++) {
+        if (!lua_getinfo(L, "l", &ar))
+            break;
+        if (ar.currentline > 0)
+            return ar.currentline;
+    }
+    return 0;
+}
+
+/* Does msg already start with "<name>:"? Lua adds that to runtime errors
+ * raised in script code. */
+static bool has_position(const bx_script *s, const char *msg)
+{
+    size_t n = strlen(s->name);
+    return strncmp(msg, s->name, n) == 0 && msg[n] == ':';
+}
+
+/* Message handler: the error value as text (never calling __tostring,
+ * which would run script code outside any budget), with the script's
+ * name and line when Lua did not add them. */
+static int message_handler(lua_State *L)
+{
+    bx_script *s = bx_script_of(L);
+    const char *msg;
+    if (lua_type(L, 1) == LUA_TSTRING) {
+        msg = lua_tostring(L, 1);
+    } else if (lua_type(L, 1) == LUA_TNUMBER) {
+        msg = lua_tostring(L, 1);
+    } else {
+        msg = lua_pushfstring(L, "(error object is %s)", bx_script_typename(L, 1));
+    }
+    if (has_position(s, msg))
+        return 1;
+    int line = script_line(L, 1);
+    if (line > 0)
+        lua_pushfstring(L, "%s:%d: %s", s->name, line, msg);
+    else
+        lua_pushfstring(L, "%s: %s", s->name, msg);
+    return 1;
+}
+
+int bx_script_fail(lua_State *L, bx_status status, const char *fmt, ...)
+{
+    bx_script *s = bx_script_of(L);
+    char text[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    s->fail_status = status;
+    int line = script_line(L, 0);
+    if (line > 0)
+        lua_pushfstring(L, "%s:%d: %s", s->name, line, text);
+    else
+        lua_pushfstring(L, "%s: %s", s->name, text);
+    return lua_error(L);
+}
+
+int bx_script_fail_line(lua_State *L, bx_status status, int line, const char *fmt, ...)
+{
+    bx_script *s = bx_script_of(L);
+    char text[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    s->fail_status = status;
+    if (line > 0)
+        lua_pushfstring(L, "%s:%d: %s", s->name, line, text);
+    else
+        lua_pushfstring(L, "%s: %s", s->name, text);
+    return lua_error(L);
+}
+
+/* ---- instruction budget ----------------------------------------------------- */
+
+static bool past(const struct timespec *deadline)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return now.tv_sec > deadline->tv_sec ||
+           (now.tv_sec == deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec);
+}
+
+static void time_spent(lua_State *L, bx_script *s)
+{
+    if (!s->over_budget) {
+        s->over_budget = true;
+        lua_sethook(L, lua_gethook(L), LUA_MASKCOUNT, 1);
+    }
+    bx_script_fail(L, BX_ELIMIT, "time limit of %lu ms exceeded",
+                   (unsigned long)s->limits.time_ms);
+}
+
+static void budget_spent(lua_State *L, bx_script *s)
+{
+    if (!s->over_budget) {
+        s->over_budget = true;
+        /* From now on every instruction raises the error again. */
+        lua_sethook(L, lua_gethook(L), LUA_MASKCOUNT, 1);
+    }
+    bx_script_fail(L, BX_ELIMIT, "instruction budget of %llu exceeded",
+                   (unsigned long long)s->limits.instructions);
+}
+
+static void count_hook(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    bx_script *s = bx_script_of(L);
+    s->used += s->over_budget ? 1 : HOOK_STEP;
+    if (s->used > s->limits.instructions)
+        budget_spent(L, s);
+    if (s->limits.time_ms != 0 && past(&s->deadline))
+        time_spent(L, s);
+}
+
+void bx_script_charge(lua_State *L, uint64_t units)
+{
+    bx_script *s = bx_script_of(L);
+    s->used += units;
+    if (s->used < units) /* wrapped */
+        s->used = UINT64_MAX;
+    if (s->used > s->limits.instructions)
+        budget_spent(L, s);
+}
+
+/* ---- protected calls ----------------------------------------------------------- */
+
+bx_status bx_script_protected(bx_script *s, lua_CFunction fn, void *ud,
+                              const char *what)
+{
+    lua_State *L = s->L;
+    int base = lua_gettop(L);
+    s->used = 0;
+    s->over_budget = false;
+    s->cap_hit = false;
+    s->sys_fail = false;
+    s->fail_status = BX_OK;
+    if (s->limits.time_ms != 0) {
+        clock_gettime(CLOCK_MONOTONIC, &s->deadline);
+        s->deadline.tv_sec += (time_t)(s->limits.time_ms / 1000);
+        s->deadline.tv_nsec += (long)(s->limits.time_ms % 1000) * 1000000L;
+        if (s->deadline.tv_nsec >= 1000000000L) {
+            s->deadline.tv_sec++;
+            s->deadline.tv_nsec -= 1000000000L;
+        }
+    }
+    s->in_call = true;
+    uint64_t step = s->limits.instructions < HOOK_STEP ? s->limits.instructions : HOOK_STEP;
+    lua_sethook(L, count_hook, LUA_MASKCOUNT, (int)(step > 0 ? step : 1));
+    /* Three pushes on a stack with room for LUA_MINSTACK: no allocation. */
+    lua_pushcfunction(L, message_handler);
+    lua_pushcfunction(L, fn);
+    lua_pushlightuserdata(L, ud);
+    int rc = lua_pcall(L, 1, 0, base + 1);
+    s->in_call = false;
+    s->last_used = s->used;
+    lua_sethook(L, NULL, 0, 0);
+    if (rc == LUA_OK) {
+        lua_settop(L, base);
+        return BX_OK;
+    }
+    const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "error";
+    char in[80] = "";
+    if (what != NULL)
+        snprintf(in, sizeof in, " (in %s)", what);
+    bx_status st;
+    if (s->over_budget) {
+        st = bx_error(s->ctx, BX_ELIMIT, "%s%s", msg, in);
+    } else if (rc == LUA_ERRMEM || (rc == LUA_ERRERR && (s->cap_hit || s->sys_fail))) {
+        if (s->sys_fail)
+            st = bx_error(s->ctx, BX_ENOMEM, "%s: out of memory%s", s->name, in);
+        else
+            st = bx_error(s->ctx, BX_ELIMIT, "%s: memory limit of %zu bytes exceeded%s",
+                          s->name, s->limits.memory_bytes, in);
+    } else {
+        st = bx_error(s->ctx, s->fail_status != BX_OK ? s->fail_status : BX_EINPUT,
+                      "%s%s", msg, in);
+    }
+    lua_settop(L, base);
+    return st;
+}
+
+/* ---- loading ------------------------------------------------------------------ */
+
+typedef struct load_args {
+    const char *text;
+    size_t len;
+} load_args;
+
+static int load_main(lua_State *L)
+{
+    bx_script *s = bx_script_of(L);
+    const load_args *a = lua_touserdata(L, 1);
+    if (a->len > 0 && a->text[0] == LUA_SIGNATURE[0])
+        return bx_script_fail(L, BX_EINPUT, "precompiled bytecode is not accepted; "
+                                            "give the script's source text");
+    luaL_requiref(L, LUA_GNAME, luaopen_base, 0);
+    luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 0);
+    luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 0);
+    luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 0);
+    luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 0);
+    lua_settop(L, 1);
+    bx_script_open_env(L); /* env at 2 */
+    char chunkname[NAME_MAX_BYTES + 2];
+    snprintf(chunkname, sizeof chunkname, "=%s", s->name);
+    int rc = luaL_loadbufferx(L, a->text, a->len, chunkname, "t");
+    if (rc != LUA_OK) {
+        if (rc == LUA_ERRSYNTAX)
+            s->fail_status = BX_EINPUT;
+        return lua_error(L);
+    }
+    lua_pushvalue(L, 2);
+    if (lua_setupvalue(L, -2, 1) == NULL) /* the chunk's _ENV */
+        lua_pop(L, 1);
+    lua_call(L, 0, 1);
+    if (!lua_istable(L, -1))
+        return bx_script_fail(L, BX_EINPUT,
+                              "the script must return a table (its module), not %s",
+                              bx_script_typename(L, -1));
+    s->module_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 0;
+}
+
+/* The last path component, cut to what Lua keeps of a chunk name (at a
+ * UTF-8 character boundary). */
+static void set_name(bx_script *s, const char *name)
+{
+    size_t n = strlen(name);
+    if (n > NAME_MAX_BYTES) {
+        n = NAME_MAX_BYTES;
+        while (n > 0 && ((unsigned char)name[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(s->name, name, n);
+    s->name[n] = '\0';
+}
+
+bx_status bx_script_load_buffer(bx_ctx *ctx, bx_script **out, const char *name,
+                                const char *text, size_t len,
+                                const bx_script_limits *limits)
+{
+    if (ctx == NULL)
+        return BX_EINVAL;
+    if (out == NULL || name == NULL || (text == NULL && len > 0))
+        return bx_error(ctx, BX_EINVAL, "bx_script_load: bad argument");
+    *out = NULL;
+    bx_script_limits lim = limits ? *limits : bx_script_limits_default();
+    if (lim.memory_bytes == 0)
+        lim.memory_bytes = BX_SCRIPT_DEFAULT_MEMORY;
+    if (lim.instructions == 0)
+        lim.instructions = BX_SCRIPT_DEFAULT_INSTRUCTIONS;
+    if (lim.memory_bytes < MIN_MEMORY)
+        return bx_error(ctx, BX_EINVAL, "%s: a memory cap of %zu bytes is below the "
+                        "smallest accepted (%zu)", name, lim.memory_bytes, MIN_MEMORY);
+    bx_script *s = bx_alloc(ctx, sizeof *s);
+    if (s == NULL)
+        return BX_ENOMEM;
+    memset(s, 0, sizeof *s);
+    s->ctx = ctx;
+    s->limits = lim;
+    s->module_ref = LUA_NOREF;
+    set_name(s, name);
+    s->L = lua_newstate(script_alloc, s);
+    if (s->L == NULL) {
+        bx_status st = s->sys_fail ? bx_error(ctx, BX_ENOMEM, "%s: out of memory", s->name)
+                                   : bx_error(ctx, BX_ELIMIT, "%s: memory limit of %zu "
+                                              "bytes exceeded", s->name, lim.memory_bytes);
+        bx_free(ctx, s);
+        return st;
+    }
+    *(bx_script **)lua_getextraspace(s->L) = s;
+    load_args a = {text ? text : "", len};
+    bx_status st = bx_script_protected(s, load_main, &a, NULL);
+    if (st != BX_OK) {
+        bx_script_free(s);
+        return st;
+    }
+    *out = s;
+    return BX_OK;
+}
+
+bx_status bx_script_load_file(bx_ctx *ctx, bx_script **out, const char *path,
+                              const bx_script_limits *limits)
+{
+    if (ctx == NULL)
+        return BX_EINVAL;
+    if (out == NULL || path == NULL)
+        return bx_error(ctx, BX_EINVAL, "bx_script_load_file: bad argument");
+    *out = NULL;
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL)
+        return bx_error(ctx, errno == ENOENT ? BX_ENOTFOUND : BX_EIO, "%s: %s", path,
+                        strerror(errno));
+    size_t cap = 4096, n = 0;
+    char *buf = bx_alloc(ctx, cap);
+    bx_status st = buf ? BX_OK : BX_ENOMEM;
+    while (st == BX_OK) {
+        if (n == cap) {
+            if (cap >= MAX_FILE_BYTES) {
+                st = bx_error(ctx, BX_ELIMIT, "%s: a script may be at most %zu bytes",
+                              path, MAX_FILE_BYTES);
+                break;
+            }
+            char *b = bx_realloc(ctx, buf, cap * 2);
+            if (b == NULL) {
+                st = BX_ENOMEM;
+                break;
+            }
+            buf = b;
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - n, fp);
+        n += got;
+        if (got == 0) {
+            if (ferror(fp))
+                st = bx_error(ctx, BX_EIO, "%s: read error", path);
+            break;
+        }
+    }
+    fclose(fp);
+    if (st == BX_OK) {
+        const char *base = strrchr(path, '/');
+        st = bx_script_load_buffer(ctx, out, base ? base + 1 : path, buf, n, limits);
+    }
+    bx_free(ctx, buf);
+    return st;
+}
+
+void bx_script_free(bx_script *s)
+{
+    if (s == NULL)
+        return;
+    if (s->L != NULL)
+        lua_close(s->L);
+    bx_free(s->ctx, s);
+}

@@ -1,0 +1,154 @@
+/*
+ * bench_report.c: time and peak memory of a large report.
+ *
+ *   build/tests/bench/bench_report [BOXES [FORMAT [SCRIPT]]]
+ *
+ * Writes a packing-results CSV of BOXES packed boxes (default 1,000,000;
+ * orders of one to three boxes, figures from a fixed-seed generator, a
+ * GB 45186 violation on boxes over 40 % void, as `boxcar pack --policy
+ * gb45186.lua --format csv` writes them) to a scratch directory, then
+ * renders the station report (scripts/report/station.lua) over it in a
+ * child process, and prints the child's wall time and peak resident
+ * memory (getrusage of the child: the generator's memory is not counted).
+ * FORMAT is xlsx (default), csv or cbor.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "boxcar.h"
+
+#ifndef BOXCAR_SCRIPTS
+#define BOXCAR_SCRIPTS "scripts"
+#endif
+
+static uint64_t rng = 0x9E3779B97F4A7C15u;
+
+static uint32_t next(void)
+{
+    /* xorshift64*: fast and fixed, so every run writes the same file */
+    rng ^= rng >> 12;
+    rng ^= rng << 25;
+    rng ^= rng >> 27;
+    return (uint32_t)((rng * 2685821657736338717u) >> 32);
+}
+
+static int write_packing(const char *path, uint64_t boxes)
+{
+    static const struct { const char *id; int64_t vol; } types[] = {
+        {"1#", 53276448}, {"2#", 32632832}, {"3#", 22315968}, {"4#", 13798528},
+        {"5#", 8290688}, {"6#", 6144768}, {"7#", 4110848}, {"8#", 2715648},
+        {"9#", 2301453}, {"10#", 1549303}, {"11#", 1020573}, {"12#", 715728},
+    };
+    FILE *fp = fopen(path, "wb");
+    if (fp == NULL)
+        return -1;
+    fputs("order_id,box_seq,box_id,n_units,item_volume_mm3,box_inner_volume_mm3,fill_pct,"
+          "void_pct,gross_weight_g,lower_bound_boxes,reason,violations,container_id\n", fp);
+    uint64_t done = 0, order = 0;
+    while (done < boxes) {
+        order++;
+        uint32_t n = 1 + (next() % 100 < 8) + (next() % 100 < 2);
+        for (uint32_t b = 1; b <= n && done < boxes; b++, done++) {
+            size_t t = next() % 12;
+            uint32_t fill10 = 50 + next() % 900; /* 5.0 .. 94.9 % */
+            int64_t items = types[t].vol * fill10 / 1000;
+            uint32_t void10 = 1000 - fill10;
+            fprintf(fp, "O%08llu,%u,%s,%u,%lld,%lld,%u.%u,%u.%u,%u,%u,,",
+                    (unsigned long long)order, b, types[t].id, 1 + next() % 6,
+                    (long long)items, (long long)types[t].vol, fill10 / 10, fill10 % 10,
+                    void10 / 10, void10 % 10, 200 + next() % 9000, n);
+            if (void10 > 400)
+                fprintf(fp, "\"GB45186.VOID: void ratio %u.%u %% > 40.0 %% (assumed) by "
+                            "%u.%u points; k = 1.00 (assumed)\"", void10 / 10, void10 % 10,
+                        (void10 - 400) / 10, (void10 - 400) % 10);
+            fputs(",\n", fp);
+        }
+    }
+    return fclose(fp) == 0 ? 0 : -1;
+}
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static int report(const char *script, const char *packing, bx_report_format fmt,
+                  const char *out)
+{
+    bx_ctx *ctx = NULL;
+    bx_report *r = NULL;
+    bx_status st = bx_ctx_new(&ctx, NULL, NULL);
+    if (st == BX_OK)
+        st = bx_report_load(ctx, &r, script, NULL);
+    if (st == BX_OK)
+        st = bx_report_add_source(r, "packing", packing, bx_report_packing_numeric());
+    if (st == BX_OK) {
+        bx_report_options o = {1767225600, NULL, NULL};
+        st = bx_report_render(r, fmt, out, &o);
+    }
+    if (st != BX_OK)
+        fprintf(stderr, "bench_report: %s\n", bx_ctx_errmsg(ctx));
+    else
+        printf("rows read: %llu (build's pass and the detail sheet's)\n",
+               (unsigned long long)bx_report_rows(r));
+    bx_report_free(r);
+    bx_ctx_free(ctx);
+    return st == BX_OK ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    uint64_t boxes = argc > 1 ? strtoull(argv[1], NULL, 10) : 1000000;
+    bx_report_format fmt = BX_REPORT_XLSX;
+    if (argc > 2 && bx_report_format_parse(argv[2], &fmt) != BX_OK) {
+        fprintf(stderr, "bench_report: format xlsx, csv or cbor\n");
+        return 2;
+    }
+    const char *script = argc > 3 ? argv[3] : BOXCAR_SCRIPTS "/report/station.lua";
+    char dir[] = "/tmp/bench_report-XXXXXX";
+    if (mkdtemp(dir) == NULL)
+        return 1;
+    char packing[128], out[128];
+    snprintf(packing, sizeof packing, "%s/packing.csv", dir);
+    snprintf(out, sizeof out, "%s/report.%s", dir, bx_report_format_name(fmt));
+    double t0 = now();
+    if (write_packing(packing, boxes) != 0)
+        return 1;
+    struct stat sb;
+    stat(packing, &sb);
+    printf("packing results: %llu boxes, %.1f MB, written in %.1f s\n",
+           (unsigned long long)boxes, (double)sb.st_size / 1e6, now() - t0);
+    fflush(stdout);
+    t0 = now();
+    pid_t pid = fork();
+    if (pid == 0) {
+        int rc = report(script, packing, fmt, out);
+        fflush(stdout);
+        _exit(rc);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    double secs = now() - t0;
+    struct rusage ru;
+    getrusage(RUSAGE_CHILDREN, &ru);
+    if (stat(out, &sb) != 0)
+        sb.st_size = 0;
+    printf("station report (%s): %.1f s, peak RSS %.1f MB, output %.1f MB%s\n",
+           bx_report_format_name(fmt), secs, (double)ru.ru_maxrss / 1024.0,
+           (double)sb.st_size / 1e6, WIFEXITED(status) && WEXITSTATUS(status) == 0 ? ""
+                                                                                  : " FAILED");
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "bench_report: could not remove %s\n", dir);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}

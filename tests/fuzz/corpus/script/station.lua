@@ -1,0 +1,236 @@
+-- station.lua: the packing station's daily workbook, from the results of
+-- `boxcar pack --format csv` (best with --policy scripts/policy/gb45186.lua,
+-- so that the compliance figures exist):
+--
+--   boxcar report --script scripts/report/station.lua --packing boxes.csv -o day.xlsx
+--
+-- Summary: boxes used by type; fill and void distributions (histograms);
+-- GB 45186 compliance per rule and overall; orders by the number of boxes
+-- they needed; units that could not be packed. "Multi-box orders" lists
+-- the orders that needed more than one box. "Boxes" has every packed box,
+-- one row each. Notes the host passes (a policy's assumptions) go on the
+-- summary, so the compliance figures are never shown without them.
+
+local report = {
+    name = "station",
+    version = "1.0",
+    params = {
+        bin_pct = 10,         -- width of a histogram band, percentage points
+        max_listed = 10000,   -- multi-box orders listed at most
+    },
+}
+
+-- Box ids of a carton series ("3#", "12#") sort by their number, others
+-- by text after them.
+local function box_order(a, b)
+    local na, nb = tonumber(a:match("^(%d+)")), tonumber(b:match("^(%d+)"))
+    if na and nb and na ~= nb then return na < nb end
+    if (na ~= nil) ~= (nb ~= nil) then return na ~= nil end
+    return a < b
+end
+
+local function bands(width)
+    local list = {}
+    for lo = 0, 100 - width, width do
+        list[#list + 1] = {lo = lo, hi = math.min(lo + width, 100), boxes = 0}
+    end
+    return list
+end
+
+local function put_in_band(list, width, pct)
+    local i = math.floor(pct / width) + 1
+    if i > #list then i = #list end
+    if i < 1 then i = 1 end
+    list[i].boxes = list[i].boxes + 1
+end
+
+local function share(part, whole)
+    if whole > 0 then return part / whole end
+    return 0
+end
+
+local GB_RULES = {
+    {code = "GB45186.VOID", label = "void ratio"},
+    {code = "GB45186.LAYERS", label = "packaging layers"},
+    {code = "GB45186.TAPE", label = "sealing tape"},
+}
+
+function report.build(data, book)
+    local src = data.packing
+    local p = report.params
+    local width = p.bin_pct
+    if type(width) ~= "number" or width <= 0 or width > 100 or 100 % width ~= 0 then
+        error("bin_pct must divide 100 (e.g. 5, 10, 20), not " .. tostring(width))
+    end
+
+    -- one pass over the rows
+    local by_type, types = {}, {}
+    local fill, void = bands(width), bands(width)
+    local boxes, units, unpacked_units, failed_orders = 0, 0, 0, 0
+    local gb_seen, gb_boxes, gb_rule = false, 0, {}
+    for _, rule in ipairs(GB_RULES) do gb_rule[rule.code] = 0 end
+    local orders, by_count = 0, {}
+    local multi, multi_total = {}, 0
+    local cur, cur_boxes, cur_units, cur_lb = nil, 0, 0, 0
+
+    local function close_order()
+        if cur == nil then return end
+        orders = orders + 1
+        by_count[cur_boxes] = (by_count[cur_boxes] or 0) + 1
+        if cur_boxes > 1 then
+            multi_total = multi_total + 1
+            if #multi < p.max_listed then
+                multi[#multi + 1] = {cur, cur_boxes, cur_lb, cur_units}
+            end
+        end
+    end
+
+    for row in src:rows() do
+        local id = row.order_id
+        if id ~= cur then
+            close_order()
+            cur, cur_boxes, cur_units, cur_lb = id, 0, 0, row.lower_bound_boxes or 0
+        end
+        local box = row.box_id
+        if box then
+            boxes = boxes + 1
+            cur_boxes = cur_boxes + 1
+            units = units + row.n_units
+            cur_units = cur_units + row.n_units
+            local t = by_type[box]
+            if t == nil then
+                t = {boxes = 0, fill = 0}
+                by_type[box] = t
+                types[#types + 1] = box
+            end
+            t.boxes = t.boxes + 1
+            t.fill = t.fill + row.fill_pct
+            put_in_band(fill, width, row.fill_pct)
+            put_in_band(void, width, row.void_pct)
+            local v = row.violations
+            if v then
+                local any = false
+                for _, rule in ipairs(GB_RULES) do
+                    if v:find(rule.code, 1, true) then
+                        gb_rule[rule.code] = gb_rule[rule.code] + 1
+                        any = true
+                    end
+                end
+                if any then gb_boxes = gb_boxes + 1 end
+                gb_seen = gb_seen or v:find("GB45186.", 1, true) ~= nil
+            end
+        elseif row.reason and row.reason:sub(1, 10) == "bad input:" then
+            failed_orders = failed_orders + 1
+        elseif row.n_units then
+            unpacked_units = unpacked_units + row.n_units
+        end
+    end
+    close_order()
+    table.sort(types, box_order)
+
+    book:title("Packing station report: " .. src.file)
+    local s = book:sheet("Summary")
+    s:heading("Packing station report")
+    s:text(string.format("%s: %d orders, %d boxes, %d units packed, %d units not packed, "
+        .. "%d orders with bad input", src.file, orders, boxes, units, unpacked_units,
+        failed_orders))
+    for _, note in ipairs(data.notes) do s:text("Note: " .. note) end
+
+    local t = s:table{
+        title = "Boxes used by type",
+        columns = {
+            {"Box", total = {label = "Total"}},
+            {"Boxes", format = "#,##0", total = "sum"},
+            {"Share", format = "0.0%", total = "sum"},
+            {"Mean fill", format = '0.0 "%"'},
+        },
+    }
+    for _, box in ipairs(types) do
+        local e = by_type[box]
+        t:row(box, e.boxes, share(e.boxes, boxes), e.fill / e.boxes)
+    end
+    s:chart{type = "column", table = t, title = "Boxes used by type", categories = 1,
+            values = 2, x_title = "box", y_title = "boxes"}
+
+    local function histogram(title, list, what)
+        local h = s:table{
+            title = title,
+            columns = {
+                {what, total = {label = "Total"}},
+                {"Boxes", format = "#,##0", total = "sum"},
+                {"Share", format = "0.0%", total = "sum"},
+            },
+        }
+        for _, b in ipairs(list) do
+            h:row(string.format("%g-%g %%", b.lo, b.hi), b.boxes, share(b.boxes, boxes))
+        end
+        s:chart{type = "column", table = h, title = title, categories = 1, values = 2,
+                x_title = what, y_title = "boxes"}
+    end
+    histogram("Fill distribution", fill, "Fill")
+    histogram("Void distribution", void, "Void")
+
+    if gb_seen then
+        local g = s:table{
+            title = "GB 45186 compliance (as judged by the policy; see the notes for its "
+                .. "assumptions)",
+            columns = {{"Rule"}, {"Boxes in violation", format = "#,##0"},
+                       {"Share of boxes", format = "0.0%"}},
+        }
+        for _, rule in ipairs(GB_RULES) do
+            g:row(rule.label, gb_rule[rule.code], share(gb_rule[rule.code], boxes))
+        end
+        g:row("any rule", gb_boxes, share(gb_boxes, boxes))
+        local c = s:table{
+            title = "GB 45186 compliance rate",
+            columns = {{"Boxes"}, {"Count", format = "#,##0", total = "sum"},
+                       {"Share", format = "0.0%", total = "sum"}},
+        }
+        c:row("compliant", boxes - gb_boxes, share(boxes - gb_boxes, boxes))
+        c:row("not compliant", gb_boxes, share(gb_boxes, boxes))
+        s:chart{type = "pie", table = c, title = "GB 45186 compliance", categories = 1, values = 2}
+    else
+        s:text("GB 45186: not assessed. This packing has no GB 45186 results; pack with "
+            .. "--policy scripts/policy/gb45186.lua to have them.")
+    end
+
+    local o = s:table{
+        title = "Orders by the number of boxes they needed",
+        columns = {{"Boxes per order", total = {label = "Total"}},
+                   {"Orders", format = "#,##0", total = "sum"},
+                   {"Share", format = "0.0%", total = "sum"}},
+    }
+    local counts = {}
+    for n in pairs(by_count) do counts[#counts + 1] = n end
+    table.sort(counts)
+    for _, n in ipairs(counts) do o:row(n, by_count[n], share(by_count[n], orders)) end
+    s:chart{type = "bar", table = o, title = "Orders by boxes needed", categories = 1,
+            values = 2, x_title = "boxes per order", y_title = "orders"}
+
+    local m = book:sheet("Multi-box orders")
+    m:heading("Orders that needed more than one box")
+    if multi_total > #multi then
+        m:text(string.format("The first %d of %d such orders.", #multi, multi_total))
+    end
+    local mt = m:table{
+        columns = {{"Order", width = 16}, {"Boxes", format = "#,##0"},
+                   {"Lower bound", format = "#,##0"}, {"Units", format = "#,##0"}},
+    }
+    for _, r in ipairs(multi) do mt:row(r[1], r[2], r[3], r[4]) end
+
+    book:detail("Boxes", src, {
+        {"Order", field = "order_id", width = 14},
+        {"Box #", field = "box_seq", format = "0"},
+        {"Box", field = "box_id"},
+        {"Units", field = "n_units", format = "#,##0"},
+        {"Items", field = "item_volume_mm3", format = '#,##0 "mm³"', width = 16},
+        {"Inner", field = "box_inner_volume_mm3", format = '#,##0 "mm³"', width = 16},
+        {"Fill", field = "fill_pct", format = '0.0 "%"'},
+        {"Void", field = "void_pct", format = '0.0 "%"'},
+        {"Gross", field = "gross_weight_g", format = '#,##0 "g"'},
+        {"Violations", field = "violations", width = 60},
+        {"Container", field = "container_id"},
+    }, {skip_empty = "box_id"})
+end
+
+return report

@@ -17,5 +17,8 @@
 #include "boxcar/orders.h"
 #include "boxcar/pack.h"
 #include "boxcar/pack_io.h"
+#if BOXCAR_HAVE_CBOR
+#include "boxcar/journal.h"
+#endif
 
 #endif

@@ -336,6 +336,11 @@ static bx_status recover(bx_journal *j, bx_journal_replay_fn replay, void *ud)
                 (unsigned long long)j->info.resume_offset);
         return BX_OK;
     }
+    /* Records recovered from the page cache may not be on the disk yet;
+     * sync them now, so that "durable" means the same for them as for the
+     * records this writer will append. */
+    if (!j->opts.read_only && j->info.torn_bytes == 0 && fdatasync(j->fd) != 0)
+        return sys_error(j->ctx, j->path, "cannot sync");
     if (j->info.torn_bytes > 0 && !j->opts.read_only) {
         if (s.torn_keep &&
             (st = save_aside(j, j->end_off, size, j->last_seq + 1, "torn",

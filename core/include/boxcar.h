@@ -19,6 +19,7 @@
 #include "boxcar/pack_io.h"
 #if BOXCAR_HAVE_CBOR
 #include "boxcar/journal.h"
+#include "boxcar/pool.h"
 #endif
 
 #endif

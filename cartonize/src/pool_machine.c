@@ -81,7 +81,7 @@ static bx_status check_id(bx_ctx *ctx, const bx_location *where,
     if (len == BX_ID_MAX)
         return refuse(ctx, where, "%s event: %s is not NUL-terminated", what, field);
     if (need < 0 && len > 0)
-        return refuse(ctx, where, "%s event: a %s has no place in it ('%s')", what, field, value);
+        return refuse(ctx, where, "%s event: takes no %s ('%s')", what, field, value);
     if (need > 0 && len == 0)
         return refuse(ctx, where, "%s event: the %s is missing", what, field);
     if (len == 0)

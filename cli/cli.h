@@ -42,8 +42,20 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 /* "catalog", "orders" or "auto"; -1 if none. */
 int parse_kind(const char *s, bx_record_kind *out);
 
+/* A time on the command line: "2024-05-01", "2024-05-01T10:00[:00][Z]"
+ * (always UTC), "@UNIXSECONDS" or "now". 0 on success, -1 if malformed. */
+int cli_parse_time(const char *s, int64_t *out);
+/* "2024-05-01T10:00:00Z" (buf of at least 24 bytes). */
+void cli_format_time(int64_t t, char *buf, size_t size);
+
+/* The catalog a command uses when none is given: the source tree's (for a
+ * build tree) or the installed copy of `name` (a file of samples/catalogs);
+ * NULL if neither is there. */
+const char *cli_default_catalog(const char *name);
+
 int cmd_check(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_pack(int argc, char **argv);
+int cmd_containers(int argc, char **argv);
 
 #endif

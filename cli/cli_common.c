@@ -3,6 +3,7 @@
  */
 #include <stdarg.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -71,4 +72,24 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "\nTry 'boxcar %s --help'.\n", cmd);
     return EXIT_USAGE;
+}
+
+const char *cli_default_catalog(const char *name)
+{
+    static char path[4096];
+    static const char *const dirs[] = {
+#ifdef BOXCAR_SOURCE_CATALOGS
+        BOXCAR_SOURCE_CATALOGS,
+#endif
+#ifdef BOXCAR_INSTALLED_CATALOGS
+        BOXCAR_INSTALLED_CATALOGS,
+#endif
+        NULL,
+    };
+    for (size_t i = 0; dirs[i] != NULL; i++) {
+        snprintf(path, sizeof path, "%s/%s", dirs[i], name);
+        if (access(path, R_OK) == 0)
+            return path;
+    }
+    return NULL;
 }

@@ -20,6 +20,7 @@
 
 #include "boxcar/pack_io.h"
 #include "cli.h"
+#include "pack_pool.h"
 
 static void pack_help(void)
 {
@@ -27,6 +28,7 @@ static void pack_help(void)
            "                   [--objective boxes|volume|material|cost|co2e] [--budget N]\n"
            "                   [--format table|csv|json|cbor] [-o FILE]\n"
            "                   [--placements FILE] [--svg DIR] [--check]\n"
+           "                   [--pool JOURNAL --station ID [--at TIME] [--issued FILE]]\n"
            "\n"
            "Pack each order of the order file into the fewest boxes of the catalog,\n"
            "then the least of the objective, and write one result per order.\n"
@@ -45,6 +47,13 @@ static void pack_help(void)
            "  --placements FILE  CSV of every unit's box, position and size\n"
            "  --svg DIR          one picture per box: DIR/<order>-<box>.svg\n"
            "  --check            validate every result independently; fail if any is wrong\n"
+           "  --pool JOURNAL     use the reusable containers of this pool (boxcar\n"
+           "                     containers) ready at --station ID: an order goes into\n"
+           "                     them when they hold it in no more boxes, and each one\n"
+           "                     used is recorded as issued to the order (default\n"
+           "                     catalog then: the cn-express-reusable sample)\n"
+           "  --at TIME          when they were issued (default now)\n"
+           "  --issued FILE      CSV of the containers issued: order, box, container\n"
            "\n"
            "Units that fit no box are listed with a reason; that is not an error.\n"
            "Exit: 0 every order was read and packed, 3 some orders had bad input\n"
@@ -233,6 +242,8 @@ static bx_status make_dir(const char *dir, bool *printed)
 
 typedef struct pack_args {
     const char *catalog, *orders, *output, *placements, *svg_dir;
+    const char *pool, *station, *issued;
+    int64_t at;
     bx_pack_options opts;
     bx_pack_format format;
     bool format_given, check;
@@ -269,11 +280,16 @@ static int parse_args(int argc, char **argv, pack_args *a)
         {"placements", required_argument, NULL, 'p'},
         {"svg", required_argument, NULL, 's'},
         {"check", no_argument, NULL, 'C'},
+        {"pool", required_argument, NULL, 'P'},
+        {"station", required_argument, NULL, 'T'},
+        {"issued", required_argument, NULL, 'I'},
+        {"at", required_argument, NULL, 'a'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof *a);
     bx_pack_options_init(&a->opts);
+    a->at = (int64_t)time(NULL);
     int c;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
         switch (c) {
@@ -283,6 +299,14 @@ static int parse_args(int argc, char **argv, pack_args *a)
         case 'p': a->placements = optarg; break;
         case 's': a->svg_dir = optarg; break;
         case 'C': a->check = true; break;
+        case 'P': a->pool = optarg; break;
+        case 'T': a->station = optarg; break;
+        case 'I': a->issued = optarg; break;
+        case 'a':
+            if (cli_parse_time(optarg, &a->at) != 0)
+                return cli_usage_error("pack", "--at: '%s' is not a time "
+                                       "(2024-05-01T10:00:00Z, @SECONDS, now)", optarg);
+            break;
         case 'R': {
             bx_rotation r;
             if (bx_rotation_parse(optarg, &r) != BX_OK)
@@ -319,6 +343,16 @@ static int parse_args(int argc, char **argv, pack_args *a)
         return cli_usage_error("pack", "unexpected argument '%s'", argv[optind]);
     if (a->orders == NULL)
         return cli_usage_error("pack", "--orders FILE is required");
+    if ((a->pool == NULL) != (a->station == NULL))
+        return cli_usage_error("pack", "--pool JOURNAL and --station ID go together");
+    if (a->issued != NULL && a->pool == NULL)
+        return cli_usage_error("pack", "--issued needs --pool");
+    if (a->pool != NULL && a->catalog == NULL &&
+        (a->catalog = cli_default_catalog("cn-express-reusable.csv")) == NULL) {
+        fprintf(stderr, "boxcar pack: the reusable sample catalog is not where it was "
+                        "installed; give --catalog FILE\n");
+        return EXIT_FAILURE_RUNTIME;
+    }
     if (a->opts.objective == BX_OBJECTIVE_CO2E)
         return cli_usage_error("pack", "--objective co2e needs a CO2e figure per box, "
                                        "which boxcar pack does not have yet");
@@ -355,6 +389,7 @@ typedef struct batch {
     bx_order_reader *reader;
     sink out, placements;
     int64_t *stock; /* remaining per box type, NULL if the catalog is unlimited */
+    pack_pool *pool; /* --pool */
     totals t;
     progress bar;
     bool printed; /* the failure was printed here, not held by ctx */
@@ -392,7 +427,9 @@ static bx_status pack_one(batch *b, const bx_order_batch *ob)
     bx_pack_options opts = b->a->opts;
     opts.stock = b->stock;
     unsigned long errors = b->pd->errors;
-    bx_status st = bx_pack(b->engine, b->cat, &order, &opts, &res);
+    bx_status st = b->pool != NULL
+                       ? pack_pool_pack(b->pool, b->engine, &order, &opts, b->stock, &res)
+                       : bx_pack(b->engine, b->cat, &order, &opts, &res);
     if (st == BX_EINPUT || st == BX_ELIMIT) {
         /* This order's data is at fault, not the run. */
         if (b->pd->errors == errors)
@@ -401,9 +438,11 @@ static bx_status pack_one(batch *b, const bx_order_batch *ob)
     }
     if (st != BX_OK)
         return st;
+    bool valid = true;
     if (b->a->check) {
         errors = b->pd->errors;
         if (bx_validate(b->ctx, b->cat, &order, &opts, res) != BX_OK) {
+            valid = false;
             b->t.invalid++;
             if (b->pd->errors == errors)
                 fprintf(stderr, "error: --check: order %s: %s\n", ob->order_id,
@@ -416,6 +455,9 @@ static bx_status pack_one(batch *b, const bx_order_batch *ob)
                                     b->placements.ud);
     if (st == BX_OK && b->a->svg_dir != NULL)
         st = write_svgs(b->ctx, b->a->svg_dir, &order, res, &b->printed);
+    /* a wrong result takes no container out of the pool */
+    if (st == BX_OK && b->pool != NULL && valid)
+        st = pack_pool_issue(b->pool, &order, res);
     if (st != BX_OK)
         return st;
     if (b->stock != NULL)
@@ -433,6 +475,9 @@ static bx_status run_batch(batch *b)
 {
     const pack_args *a = b->a;
     bx_status st = stock_new(b);
+    if (st == BX_OK && a->pool != NULL)
+        st = pack_pool_open(b->ctx, &b->pool, a->pool, a->station, b->cat, a->at, a->issued,
+                            &b->printed);
     if (st == BX_OK)
         st = bx_order_reader_open(b->ctx, &b->reader, a->orders, BX_FORMAT_AUTO);
     if (st == BX_OK)
@@ -501,6 +546,10 @@ int cmd_pack(int argc, char **argv)
                 b.t.orders);
         rc = EXIT_FAILURE_RUNTIME;
     }
+    /* The pool's journal first: the issues are durable before any output
+     * says where the containers went. */
+    if (st == BX_OK && b.pool != NULL)
+        st = pack_pool_finish(b.pool);
     if (st == BX_OK && rc == 0)
         st = sink_commit(&b.out, &b.printed);
     if (st == BX_OK && rc == 0)
@@ -516,6 +565,14 @@ int cmd_pack(int argc, char **argv)
                 b.t.unpacked, b.t.bad_orders, a.check ? "; all results check out" : "");
         rc = b.t.bad_orders > 0 ? EXIT_BAD_INPUT : EXIT_OK;
     }
+    uint64_t issued, first, last;
+    pack_pool_counts(b.pool, &issued, &first, &last);
+    if (b.pool != NULL && st == BX_OK)
+        fprintf(stderr, "boxcar pack: %" PRIu64 " reusable containers issued at station %s"
+                        "%s", issued, a.station, issued ? "" : "\n");
+    if (b.pool != NULL && st == BX_OK && issued > 0)
+        fprintf(stderr, " (journal records %" PRIu64 "..%" PRIu64 ")\n", first, last);
+    pack_pool_close(b.pool);
     bx_order_reader_close(b.reader);
     bx_engine_free(b.engine);
     bx_free(b.ctx, b.stock);

@@ -14,6 +14,7 @@ static const struct command {
     {"pack", cmd_pack, "choose boxes for orders and say where each item goes"},
     {"check", cmd_check, "validate catalogs and orders, reporting every problem"},
     {"convert", cmd_convert, "convert catalogs and orders between CSV, JSON and CBOR"},
+    {"containers", cmd_containers, "reusable containers: register, issue, return, status, stats"},
 };
 
 static void usage(FILE *out)

@@ -187,7 +187,9 @@ static bx_status take_id(bx_ctx *ctx, const bx_location *where, const bx_cbor_ev
         return bad(ctx, where, "event key '%s' wants text", key);
     const char *why = bx_id_problem((const char *)v->str, v->len);
     if (why != NULL) {
-        bx_location at = *where;
+        bx_location at = {0};
+        if (where != NULL)
+            at = *where;
         at.field = key;
         return bx_input_error(ctx, BX_EINPUT, &at, "identifier %s", why);
     }

@@ -4,7 +4,7 @@
  *
  * Memory: one entry of about 100 bytes per container, ids in one string
  * arena addressed by 32-bit offsets, and open-addressing hash tables of
- * 32-bit slots (at most half full) for containers, stations, types and
+ * 64-bit slots (at most half full) for containers, stations, types and
  * the (station, type) lists of ready containers. A container's order id,
  * while it is out, is its own small block.
  */
@@ -53,8 +53,13 @@ typedef struct pool_bucket {
     uint64_t count;
 } pool_bucket;
 
+/* Each slot holds the low 32 bits of the key's hash (high half) and the
+ * entry's index + 1 (low half; 0 is an empty slot). The hash bits let a
+ * probe skip entries without reading their key, and a rehash place them
+ * without hashing the key again: with ids scattered over a large arena,
+ * those reads are cache misses. */
 typedef struct pool_map {
-    uint32_t *slots;        /* index + 1; 0 is empty */
+    uint64_t *slots;
     uint32_t cap;           /* a power of two, or 0 */
     uint32_t n;
 } pool_map;
@@ -184,12 +189,18 @@ bx_status pool_record_events(bx_ctx *ctx, const unsigned char *data, size_t len,
 typedef bx_status (*pool_put_fn)(void *ud, const void *data, size_t len);
 bx_status pool_snapshot_write(const pool_state *s, pool_put_fn put, void *ud);
 
+/* A ready container and the record that made it ready. */
+struct pool_ready {
+    uint64_t seq;
+    uint32_t ci;
+};
+
 /* Load snapshot items one by one into an empty state. */
 typedef struct pool_loader {
     pool_state *s;
     uint64_t item;          /* items taken so far */
     uint64_t containers, stations, types; /* as the header announced */
-    uint32_t *ready;        /* ready containers, sorted by ready_seq at the end */
+    struct pool_ready *ready; /* ready containers, by ready_seq at the end */
     uint32_t nready, cap_ready;
     const char *name;       /* snapshot file, for messages */
 } pool_loader;

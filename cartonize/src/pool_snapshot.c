@@ -180,7 +180,14 @@ static bx_status load_header(pool_loader *l, const bx_journal_item *item)
     l->s->events = v[2];
     l->stations = v[3];
     l->containers = v[4];
-    return BX_OK;
+    /* Room for all of it at once, so no table grows and rehashes on the
+     * way; only when the snapshot really holds that many items (a header
+     * that claims more is caught at the end, and must not cost memory). */
+    if (v[1] + v[3] + v[4] + 1 != item->total)
+        return BX_OK;
+    pool_room room = {.containers = (uint32_t)v[4], .stations = (uint32_t)v[3],
+                      .types = (uint32_t)v[1]};
+    return pool_reserve(l->s, &room);
 }
 
 static bx_status load_type(pool_loader *l, const bx_journal_item *item)
@@ -279,13 +286,13 @@ static bx_status load_container(pool_loader *l, const bx_journal_item *item)
     if (c->state == BX_CS_AVAILABLE) {
         if (l->nready == l->cap_ready) {
             uint32_t cap = l->cap_ready ? 2 * l->cap_ready : 1024;
-            uint32_t *r = bx_realloc(s->ctx, l->ready, (size_t)cap * sizeof *r);
+            struct pool_ready *r = bx_realloc(s->ctx, l->ready, (size_t)cap * sizeof *r);
             if (r == NULL)
                 return BX_ENOMEM;
             l->ready = r;
             l->cap_ready = cap;
         }
-        l->ready[l->nready++] = ci;
+        l->ready[l->nready++] = (struct pool_ready){c->ready_seq, ci};
     }
     return BX_OK;
 }
@@ -316,27 +323,40 @@ bx_status pool_loader_item(pool_loader *l, const bx_journal_item *item)
     return bad_item(l, item, "more items than the header announced");
 }
 
-/* Heap sort of ready containers by ready_seq: no allocation, and the
- * order is the one a replay would have built. */
-static bool before(const pool_state *s, uint32_t a, uint32_t b)
-{
-    return s->c[a].ready_seq < s->c[b].ready_seq;
-}
-
-static void sift(const pool_state *s, uint32_t *a, size_t i, size_t n)
+/* Heap sort of the ready containers by ready_seq, in place: no
+ * allocation, and the order is the one a replay would have built. The keys
+ * sit beside the indices, so sorting a million touches no container. */
+static void sift(struct pool_ready *a, size_t i, size_t n)
 {
     for (;;) {
         size_t m = i, l = 2 * i + 1, r = l + 1;
-        if (l < n && before(s, a[m], a[l]))
+        if (l < n && a[m].seq < a[l].seq)
             m = l;
-        if (r < n && before(s, a[m], a[r]))
+        if (r < n && a[m].seq < a[r].seq)
             m = r;
         if (m == i)
             return;
-        uint32_t t = a[i];
+        struct pool_ready t = a[i];
         a[i] = a[m];
         a[m] = t;
         i = m;
+    }
+}
+
+static void sort_ready(struct pool_ready *a, size_t n)
+{
+    bool sorted = true;
+    for (size_t i = 1; i < n && sorted; i++)
+        sorted = a[i - 1].seq <= a[i].seq;
+    if (sorted)
+        return; /* the usual case: listed in the order they became ready */
+    for (size_t i = n / 2; i-- > 0;)
+        sift(a, i, n);
+    for (size_t end = n; end > 1; end--) {
+        struct pool_ready t = a[0];
+        a[0] = a[end - 1];
+        a[end - 1] = t;
+        sift(a, 0, end - 1);
     }
 }
 
@@ -349,16 +369,9 @@ bx_status pool_loader_finish(pool_loader *l)
                               "pool snapshot: fewer items than its header announced");
     }
     size_t n = l->nready;
-    for (size_t i = n / 2; i-- > 0;)
-        sift(s, l->ready, i, n);
-    for (size_t end = n; end > 1; end--) {
-        uint32_t t = l->ready[0];
-        l->ready[0] = l->ready[end - 1];
-        l->ready[end - 1] = t;
-        sift(s, l->ready, 0, end - 1);
-    }
+    sort_ready(l->ready, n);
     for (size_t i = 0; i < n; i++) {
-        bx_status st = pool_ready_push(s, l->ready[i]);
+        bx_status st = pool_ready_push(s, l->ready[i].ci);
         if (st != BX_OK)
             return st;
     }

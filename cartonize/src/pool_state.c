@@ -38,31 +38,27 @@ void pool_state_free(pool_state *s)
 
 /* ---- hashing ------------------------------------------------------------ */
 
-static uint64_t hash_str(const char *p)
+/* FNV-1a over the bytes, then the splitmix64 finaliser so that every bit
+ * of the result depends on every byte (FNV alone leaves the low bits of
+ * near-identical ids, such as PP-00000017 and PP-00000018, too alike). */
+static uint64_t mix(uint64_t z)
 {
-    uint64_t h = UINT64_C(14695981039346656037); /* FNV-1a */
-    for (; *p != '\0'; p++)
-        h = (h ^ (unsigned char)*p) * UINT64_C(1099511628211);
-    return h ^ (h >> 29);
-}
-
-static uint64_t hash_pair(uint32_t a, uint32_t b)
-{
-    uint64_t z = ((uint64_t)a << 32 | b) + UINT64_C(0x9e3779b97f4a7c15);
     z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
     z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
     return z ^ (z >> 31);
 }
 
-static uint64_t hash_of(const pool_state *s, enum map_kind k, uint32_t i)
+static uint32_t hash_str(const char *p)
 {
-    switch (k) {
-    case MAP_CONTAINER: return hash_str(pool_str(s, s->c[i].id));
-    case MAP_STATION: return hash_str(pool_str(s, s->st[i]));
-    case MAP_TYPE: return hash_str(pool_str(s, s->ty[i].id));
-    case MAP_BUCKET: return hash_pair(s->b[i].station, s->b[i].type);
-    }
-    return 0;
+    uint64_t h = UINT64_C(14695981039346656037);
+    for (; *p != '\0'; p++)
+        h = (h ^ (unsigned char)*p) * UINT64_C(1099511628211);
+    return (uint32_t)mix(h);
+}
+
+static uint32_t hash_pair(uint32_t a, uint32_t b)
+{
+    return (uint32_t)mix(((uint64_t)a << 32 | b) + UINT64_C(0x9e3779b97f4a7c15));
 }
 
 static pool_map *map_of(pool_state *s, enum map_kind k)
@@ -76,12 +72,12 @@ static pool_map *map_of(pool_state *s, enum map_kind k)
     return NULL;
 }
 
-static void map_put(pool_map *m, uint64_t h, uint32_t index)
+static void map_put(pool_map *m, uint32_t h, uint32_t index)
 {
-    uint32_t i = (uint32_t)h & (m->cap - 1);
+    uint32_t i = h & (m->cap - 1);
     while (m->slots[i] != 0)
         i = (i + 1) & (m->cap - 1);
-    m->slots[i] = index + 1;
+    m->slots[i] = (uint64_t)h << 32 | (index + 1u);
     m->n++;
 }
 
@@ -97,17 +93,18 @@ static bx_status map_reserve(pool_state *s, enum map_kind k, uint32_t more)
         cap *= 2;
     if (cap > ((uint64_t)1 << 31))
         return bx_error(s->ctx, BX_ELIMIT, "pool: too many entries");
-    uint32_t *slots = bx_alloc(s->ctx, (size_t)cap * sizeof *slots);
+    uint64_t *slots = bx_alloc(s->ctx, (size_t)cap * sizeof *slots);
     if (slots == NULL)
         return BX_ENOMEM;
     memset(slots, 0, (size_t)cap * sizeof *slots);
-    uint32_t *old = m->slots, oldcap = m->cap;
+    uint64_t *old = m->slots;
+    uint32_t oldcap = m->cap;
     m->slots = slots;
     m->cap = (uint32_t)cap;
     m->n = 0;
     for (uint32_t i = 0; i < oldcap; i++)
         if (old[i] != 0)
-            map_put(m, hash_of(s, k, old[i] - 1), old[i] - 1);
+            map_put(m, (uint32_t)(old[i] >> 32), (uint32_t)old[i] - 1);
     bx_free(s->ctx, old);
     return BX_OK;
 }
@@ -117,15 +114,17 @@ static uint32_t find_str(const pool_state *s, const pool_map *m, enum map_kind k
 {
     if (m->cap == 0 || id == NULL)
         return POOL_NONE;
-    uint32_t i = (uint32_t)hash_str(id) & (m->cap - 1);
-    while (m->slots[i] != 0) {
-        uint32_t x = m->slots[i] - 1;
+    uint32_t h = hash_str(id);
+    uint32_t i = h & (m->cap - 1);
+    for (uint64_t slot; (slot = m->slots[i]) != 0; i = (i + 1) & (m->cap - 1)) {
+        if ((uint32_t)(slot >> 32) != h)
+            continue;
+        uint32_t x = (uint32_t)slot - 1;
         uint32_t off = k == MAP_CONTAINER ? s->c[x].id
                        : k == MAP_STATION ? s->st[x]
                                           : s->ty[x].id;
         if (strcmp(pool_str(s, off), id) == 0)
             return x;
-        i = (i + 1) & (m->cap - 1);
     }
     return POOL_NONE;
 }
@@ -150,12 +149,12 @@ uint32_t pool_find_bucket(const pool_state *s, uint32_t station, uint32_t type)
     const pool_map *m = &s->bmap;
     if (m->cap == 0)
         return POOL_NONE;
-    uint32_t i = (uint32_t)hash_pair(station, type) & (m->cap - 1);
-    while (m->slots[i] != 0) {
-        uint32_t x = m->slots[i] - 1;
-        if (s->b[x].station == station && s->b[x].type == type)
+    uint32_t h = hash_pair(station, type);
+    uint32_t i = h & (m->cap - 1);
+    for (uint64_t slot; (slot = m->slots[i]) != 0; i = (i + 1) & (m->cap - 1)) {
+        uint32_t x = (uint32_t)slot - 1;
+        if ((uint32_t)(slot >> 32) == h && s->b[x].station == station && s->b[x].type == type)
             return x;
-        i = (i + 1) & (m->cap - 1);
     }
     return POOL_NONE;
 }

@@ -253,7 +253,7 @@ bx_status bxj_scan_records(bxj_cursor *c, bxj_scan *s, bx_journal_info *info)
             return classify(c, s, off, seq, complete, rescan_here, why, info);
         }
         if (seq > s->deliver_after && s->fn != NULL) {
-            bx_journal_item item = {BX_JOURNAL_RECORD, seq, off, payload, f.len};
+            bx_journal_item item = {BX_JOURNAL_RECORD, seq, off, payload, f.len, 0};
             if ((st = s->fn(s->ud, &item)) != BX_OK)
                 return st;
             info->records_replayed++;

@@ -51,7 +51,8 @@ static bx_status walk_items(bxj_cursor *c, const bxs_header *h, uint32_t max_len
             return bx_error(c->ctx, BX_EINPUT, "%s: %s", c->name, why);
         }
         if (fn != NULL) {
-            bx_journal_item item = {BX_JOURNAL_SNAPSHOT_ITEM, i, off, payload, f.len};
+            bx_journal_item item = {BX_JOURNAL_SNAPSHOT_ITEM, i, off, payload, f.len,
+                                    h->items};
             if ((st = fn(ud, &item)) != BX_OK)
                 return st;
         }

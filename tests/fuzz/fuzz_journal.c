@@ -89,7 +89,7 @@ static bx_status on_record(void *ud, const bx_journal_item *item)
 static bx_status put(void *ud, const void *data, size_t len)
 {
     pool_loader *l = ud;
-    bx_journal_item item = {BX_JOURNAL_SNAPSHOT_ITEM, l->item + 1, 0, data, len};
+    bx_journal_item item = {BX_JOURNAL_SNAPSHOT_ITEM, l->item + 1, 0, data, len, 0};
     return pool_loader_item(l, &item);
 }
 
@@ -104,7 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     f.loader.s = &f.s;
     f.as_snapshot = size > 64 && (data[64] & 1);
     if (size == 0 || data[0] != 0x89) {
-        bx_journal_item item = {BX_JOURNAL_RECORD, 1, 0, data, size};
+        bx_journal_item item = {BX_JOURNAL_RECORD, 1, 0, data, size, 0};
         (void)on_record(&f, &item);
         f.as_snapshot = true;
         (void)on_record(&f, &item);

@@ -103,6 +103,7 @@ typedef struct bx_journal_item {
     uint64_t offset;  /* byte offset of its frame in its file */
     const unsigned char *data; /* the CBOR payload, borrowed for the call */
     size_t len;
+    uint64_t total;   /* snapshot item: how many the snapshot holds; record: 0 */
 } bx_journal_item;
 
 /* Called for each snapshot item, then for each record after the snapshot,

@@ -132,6 +132,11 @@ bx_status bx_pool_open(bx_ctx *ctx, bx_pool **out, const char *path,
                                    replay_item, &r, &info);
     if (st == BX_OK && r.loader.item > 0 && !r.loader_done)
         st = pool_loader_finish(&r.loader);
+    if (st == BX_OK && info.snapshot_used && r.loader.item == 0) {
+        /* a pool snapshot always has its header item */
+        bx_location at = {.file = path};
+        st = bx_input_error(ctx, BX_EINPUT, &at, "its snapshot holds no pool state");
+    }
     pool_loader_free(&r.loader);
     if (st != BX_OK) {
         bx_journal_close(pool->journal);

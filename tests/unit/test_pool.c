@@ -553,6 +553,28 @@ static void test_verify_finds_wrong_snapshot(void **state)
     assert_true(rep.ok && rep.snapshot_matches);
 }
 
+/* A snapshot with no items is no pool's: refused, not taken for an empty
+ * pool. */
+static void test_empty_snapshot_refused(void **state)
+{
+    (void)state;
+    bx_pool *pool = open_pool(false, false);
+    scenario(pool);
+    bx_pool_close(pool);
+    bx_journal *j = NULL;
+    assert_int_equal(bx_journal_open(ctx, &j, path, NULL, NULL, NULL, NULL), BX_OK);
+    bx_snapshot_writer *w = NULL;
+    assert_int_equal(bx_journal_snapshot_begin(j, &w), BX_OK);
+    assert_int_equal(bx_snapshot_commit(w), BX_OK);
+    bx_journal_close(j);
+    bx_pool_options o;
+    bx_pool_options_init(&o);
+    pool = NULL;
+    assert_int_equal(bx_pool_open(ctx, &pool, path, cat, &o), BX_EINPUT);
+    assert_null(pool);
+    assert_non_null(strstr(bx_ctx_errmsg(ctx), "holds no pool state"));
+}
+
 static void test_compaction_and_auto_snapshot(void **state)
 {
     (void)state;
@@ -688,6 +710,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_damage_and_repair, setup, teardown),
         cmocka_unit_test_setup_teardown(test_verify_finds_bad_records, setup, teardown),
         cmocka_unit_test_setup_teardown(test_verify_finds_wrong_snapshot, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_empty_snapshot_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compaction_and_auto_snapshot, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stock_for_packing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_out_of_memory, setup, teardown),

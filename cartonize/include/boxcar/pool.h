@@ -153,9 +153,12 @@ BX_API bx_status bx_pool_apply(bx_pool *pool, const bx_pool_event *ev,
                                uint64_t *seq);
 
 /* Several events, all or none: each is checked against the state the ones
- * before it leave, and only if all pass are they written, in one group
- * commit (durable when this returns BX_OK). On BX_EINPUT *bad (may be NULL)
- * is the index of the first bad event and nothing was written. */
+ * before it leave, and only if all pass are they written, as one journal
+ * record (which a crash keeps whole or drops whole; durable on BX_OK as
+ * for bx_pool_apply). On BX_EINPUT *bad (may be NULL) is the index of the
+ * first bad event and nothing was written; BX_ELIMIT if the batch is
+ * larger than a record may be (about 10,000 events with the default limit
+ * of 1 MiB): split it. */
 BX_API bx_status bx_pool_apply_batch(bx_pool *pool, const bx_pool_event *evs,
                                      size_t n, size_t *bad);
 

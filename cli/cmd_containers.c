@@ -572,20 +572,33 @@ static int run_verify(const args *a)
     if (info->torn_bytes > 0)
         printf("  torn tail   %" PRIu64 " bytes after the last whole record (a writer "
                "stopped while appending; the next writer cuts them)\n", info->torn_bytes);
-    if (info->damaged)
+    if (info->damaged) {
         printf("  DAMAGE      at byte %" PRIu64 ", record %" PRIu64 ": %s; %" PRIu64
-               " intact records follow from byte %" PRIu64 " (--repair cuts it there)\n",
-               info->damage_offset, info->damage_seq, info->damage_reason, info->intact_after,
+               " intact records follow from byte %" PRIu64 "\n", info->damage_offset,
+               info->damage_seq, info->damage_reason, info->intact_after,
                info->resume_offset);
+        /* An open starts from the snapshot and never reads what is before
+         * it: there, the pool's state is safe and only history is damaged. */
+        if (r.journal.snapshot_ok && r.journal.snapshot_seq >= info->damage_seq)
+            printf("              before the snapshot of record %" PRIu64 ": the pool's "
+                   "state is intact; 'compact --archive FILE' starts a clean journal "
+                   "from the snapshot and keeps this one\n", r.journal.snapshot_seq);
+        else
+            printf("              'verify --repair' cuts the journal there (the cut part "
+                   "is kept in a file beside it)\n");
+    }
     if (!r.events_ok)
         printf("  EVENTS      %s\n", r.event_problem);
     if (r.journal.snapshot_present)
         printf("  snapshot    record %" PRIu64 ", %" PRIu64 " items: %s\n",
                r.journal.snapshot_seq, r.journal.snapshot_items,
                !r.journal.snapshot_ok ? r.journal.snapshot_problem
-               : !r.snapshot_checked  ? "intact (the records before it were compacted away)"
-               : r.snapshot_matches   ? "intact, and equal to the fold of the records"
-                                      : "DOES NOT MATCH the fold of the records");
+               : r.snapshot_checked && r.snapshot_matches
+                   ? "intact, and equal to the fold of the records"
+               : r.snapshot_checked ? "DOES NOT MATCH the fold of the records"
+               : info->base_seq > 1 ? "intact (the records before it were compacted away)"
+                                    : "intact (not compared: the records before it cannot "
+                                      "all be read)");
     else if (r.journal.snapshot_problem[0] != '\0')
         printf("  snapshot    %s\n", r.journal.snapshot_problem);
     else

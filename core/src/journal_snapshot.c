@@ -444,7 +444,10 @@ bx_status bx_journal_verify(bx_ctx *ctx, const char *path,
                 snprintf(report->snapshot_problem, sizeof report->snapshot_problem,
                          "it is of record %llu, older than the journal's first (%llu)",
                          (unsigned long long)sh.seq, (unsigned long long)h.base_seq);
-            } else if (sh.seq > info->last_seq) {
+            } else if (sh.seq > info->last_seq && !info->damaged) {
+                /* (with damage, records after it are not counted: a
+                 * snapshot past the damage may well be the pool's good
+                 * state, which an open uses without reading the damage) */
                 report->snapshot_ok = false;
                 snprintf(report->snapshot_problem, sizeof report->snapshot_problem,
                          "it is of record %llu, beyond the last intact record (%llu)",

@@ -657,6 +657,37 @@ static void test_snapshot_replay(void **state)
     bx_ctx_free(ctx);
 }
 
+/* Damage before the snapshot: an open from the snapshot never reads it
+ * (the state is whole); verify reports the damage and the snapshot as
+ * fine. */
+static void test_damage_before_the_snapshot(void **state)
+{
+    (void)state;
+    bx_ctx *ctx = new_ctx();
+    write_records(ctx, 1, 10, BX_JOURNAL_SYNC_GROUP);
+    bx_journal *j = NULL;
+    assert_int_equal(bx_journal_open(ctx, &j, path, NULL, NULL, NULL, NULL), BX_OK);
+    put_items(j, 2);
+    bx_journal_close(j);
+    write_records(ctx, 11, 12, BX_JOURNAL_SYNC_EACH);
+    jt_flip_bit(path, jt_frame_offset(4) + 27, 5);
+    jt_replay r = {0};
+    bx_journal_info info;
+    assert_int_equal(open_replay(ctx, false, &r, &info, NULL), BX_OK);
+    assert_true(info.snapshot_used);
+    assert_false(info.damaged);
+    assert_int_equal(r.n, 4); /* 2 items, records 11 and 12 */
+    jt_replay_free(&r);
+    bx_journal_report rep;
+    assert_int_equal(bx_journal_verify(ctx, path, NULL, NULL, &rep), BX_OK);
+    assert_false(rep.ok);
+    assert_true(rep.info.damaged);
+    assert_int_equal(rep.info.damage_seq, 4);
+    assert_true(rep.snapshot_ok);
+    assert_int_equal(rep.snapshot_seq, 10);
+    bx_ctx_free(ctx);
+}
+
 static void test_snapshot_of_another_journal(void **state)
 {
     (void)state;
@@ -874,6 +905,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_two_writers_and_readers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_waiting_writer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_snapshot_replay, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_damage_before_the_snapshot, setup, teardown),
         cmocka_unit_test_setup_teardown(test_snapshot_of_another_journal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compaction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compaction_moves_waiting_writer, setup, teardown),

@@ -85,9 +85,16 @@ bx_status cli_policy_open(bx_ctx *ctx, const cli_policy_args *a, const bx_catalo
 void cli_print_assumptions(FILE *out, const bx_policy *p);
 void cli_print_hooks(FILE *out, const bx_policy *p);
 
-/* The built-in catalog (the cn-express carton series): the source tree's
- * copy for a build tree, else the installed one; NULL if neither is there. */
-const char *cli_default_catalog(void);
+/* A time on the command line: "2024-05-01", "2024-05-01T10:00[:00][Z]"
+ * (always UTC), "@UNIXSECONDS" or "now". 0 on success, -1 if malformed. */
+int cli_parse_time(const char *s, int64_t *out);
+/* "2024-05-01T10:00:00Z" (buf of at least 24 bytes). */
+void cli_format_time(int64_t t, char *buf, size_t size);
+
+/* The catalog a command uses when none is given: the source tree's (for a
+ * build tree) or the installed copy of `name` (a file of samples/catalogs);
+ * NULL if neither is there. */
+const char *cli_default_catalog(const char *name);
 
 int cmd_check(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
@@ -106,5 +113,6 @@ const char *cli_factor_set_path(const char *name, char *buf, size_t size);
 int cli_totals_print(FILE *out, bx_carbon_totals *t, int group, bool csv);
 int cmd_serve(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_containers(int argc, char **argv);
 
 #endif

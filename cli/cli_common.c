@@ -74,20 +74,22 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
-const char *cli_default_catalog(void)
+const char *cli_default_catalog(const char *name)
 {
-    /* The source tree's copy for a build tree, the installed one else. */
-    static const char *const places[] = {
-#ifdef BOXCAR_DEFAULT_CATALOG
-        BOXCAR_DEFAULT_CATALOG,
+    static char path[4096];
+    static const char *const dirs[] = {
+#ifdef BOXCAR_SOURCE_CATALOGS
+        BOXCAR_SOURCE_CATALOGS,
 #endif
-#ifdef BOXCAR_INSTALLED_CATALOG
-        BOXCAR_INSTALLED_CATALOG,
+#ifdef BOXCAR_INSTALLED_CATALOGS
+        BOXCAR_INSTALLED_CATALOGS,
 #endif
         NULL,
     };
-    for (size_t i = 0; places[i] != NULL; i++)
-        if (access(places[i], R_OK) == 0)
-            return places[i];
+    for (size_t i = 0; dirs[i] != NULL; i++) {
+        snprintf(path, sizeof path, "%s/%s", dirs[i], name);
+        if (access(path, R_OK) == 0)
+            return path;
+    }
     return NULL;
 }

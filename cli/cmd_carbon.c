@@ -518,23 +518,6 @@ static int parse_args(int argc, char **argv, carbon_args *a)
     return 0;
 }
 
-static const char *default_catalog(void)
-{
-    static const char *const places[] = {
-#ifdef BOXCAR_DEFAULT_CATALOG
-        BOXCAR_DEFAULT_CATALOG,
-#endif
-#ifdef BOXCAR_INSTALLED_CATALOG
-        BOXCAR_INSTALLED_CATALOG,
-#endif
-        NULL,
-    };
-    for (size_t i = 0; places[i] != NULL; i++)
-        if (access(places[i], R_OK) == 0)
-            return places[i];
-    return NULL;
-}
-
 /* ---- the run ------------------------------------------------------------ */
 
 typedef struct run {
@@ -578,7 +561,7 @@ static bx_status load_inputs(run *r)
     bx_status st = bx_factor_set_load(r->ctx, &r->fs, path);
     if (st == BX_OK)
         st = bx_routes_load(r->ctx, &r->routes, a->routes);
-    const char *cat = a->catalog != NULL ? a->catalog : default_catalog();
+    const char *cat = a->catalog != NULL ? a->catalog : cli_default_catalog("cn-express.csv");
     if (st == BX_OK && cat != NULL)
         st = bx_catalog_load(r->ctx, &r->cat, cat, BX_FORMAT_AUTO);
     if (st == BX_OK && a->containers != NULL)

@@ -178,7 +178,7 @@ int cmd_check(int argc, char **argv)
         return cli_usage_error("check", "no file to check");
     int worst = EXIT_OK;
     if (pa.path != NULL) {
-        if (catalog == NULL && (catalog = cli_default_catalog()) == NULL) {
+        if (catalog == NULL && (catalog = cli_default_catalog("cn-express.csv")) == NULL) {
             fprintf(stderr, "boxcar check: the default catalog is not where it was "
                             "installed; give --catalog FILE\n");
             return EXIT_FAILURE_RUNTIME;

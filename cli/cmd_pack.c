@@ -20,6 +20,7 @@
 
 #include "boxcar/pack_io.h"
 #include "cli.h"
+#include "pack_pool.h"
 
 static void pack_help(void)
 {
@@ -27,8 +28,9 @@ static void pack_help(void)
            "                   [--objective boxes|volume|material|cost] [--budget N]\n"
            "                   [--format table|csv|json|cbor] [-o FILE]\n"
            "                   [--placements FILE] [--svg DIR] [--check]\n"
-           "                   [--policy FILE [--param KEY=VALUE]... [--pool FILE]\n"
+           "                   [--policy FILE [--param KEY=VALUE]... [--available FILE]\n"
            "                    [--returns-accepted] [script options]]\n"
+           "                   [--pool JOURNAL --station ID [--at TIME] [--issued FILE]]\n"
            "\n"
            "Pack each order of the order file into the fewest boxes of the catalog,\n"
            "then the least of the objective, and write one result per order.\n"
@@ -50,9 +52,17 @@ static void pack_help(void)
            "  --policy FILE      a Lua policy (scripts/policy/): which boxes, what to\n"
            "                     minimise, what to check; violations go to the output\n"
            "  --param KEY=VALUE  set one of the policy's params (repeatable)\n"
-           "  --pool FILE        reusable containers on hand: CSV box_id,available\n"
+           "  --available FILE   reusable containers on hand for the policy: CSV\n"
+           "                     box_id,available\n"
            "  --returns-accepted the destination station takes reusable containers back\n"
            CLI_SCRIPT_HELP
+           "  --pool JOURNAL     use the reusable containers of this pool (boxcar\n"
+           "                     containers) ready at --station ID: an order goes into\n"
+           "                     them when they hold it in no more boxes, and each one\n"
+           "                     used is recorded as issued to the order (default\n"
+           "                     catalog then: the cn-express-reusable sample)\n"
+           "  --at TIME          when they were issued (default now)\n"
+           "  --issued FILE      CSV of the containers issued: order, box, container\n"
            "\n"
            "Units that fit no box are listed with a reason; that is not an error.\n"
            "A policy error (script error, budget) fails that order; the batch goes on.\n"
@@ -242,6 +252,8 @@ static bx_status make_dir(const char *dir, bool *printed)
 
 typedef struct pack_args {
     const char *catalog, *orders, *output, *placements, *svg_dir;
+    const char *pool, *station, *issued;
+    int64_t at;
     bx_pack_options opts;
     bx_pack_format format;
     bool format_given, check;
@@ -263,15 +275,20 @@ static int parse_args(int argc, char **argv, pack_args *a)
         {"check", no_argument, NULL, 'C'},
         {"policy", required_argument, NULL, 'P'},
         {"param", required_argument, NULL, 'K'},
-        {"pool", required_argument, NULL, 'L'},
+        {"available", required_argument, NULL, 'L'},
         {"returns-accepted", no_argument, NULL, 'A'},
         CLI_SCRIPT_OPTIONS,
+        {"pool", required_argument, NULL, 'J'},
+        {"station", required_argument, NULL, 'T'},
+        {"issued", required_argument, NULL, 'I'},
+        {"at", required_argument, NULL, 'a'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof *a);
     bx_pack_options_init(&a->opts);
     a->policy.limits = cli_script_limits_default();
+    a->at = (int64_t)time(NULL);
     int c;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
         switch (c) {
@@ -281,6 +298,14 @@ static int parse_args(int argc, char **argv, pack_args *a)
         case 'p': a->placements = optarg; break;
         case 's': a->svg_dir = optarg; break;
         case 'C': a->check = true; break;
+        case 'J': a->pool = optarg; break;
+        case 'T': a->station = optarg; break;
+        case 'I': a->issued = optarg; break;
+        case 'a':
+            if (cli_parse_time(optarg, &a->at) != 0)
+                return cli_usage_error("pack", "--at: '%s' is not a time "
+                                       "(2024-05-01T10:00:00Z, @SECONDS, now)", optarg);
+            break;
         case 'R': {
             bx_rotation r;
             if (bx_rotation_parse(optarg, &r) != BX_OK)
@@ -331,11 +356,23 @@ static int parse_args(int argc, char **argv, pack_args *a)
     }
     if (a->policy.path == NULL &&
         (a->policy.nparams > 0 || a->policy.pool != NULL || a->policy.returns_accepted))
-        return cli_usage_error("pack", "--param, --pool and --returns-accepted need --policy");
+        return cli_usage_error("pack", "--param, --available and --returns-accepted need --policy");
+    if (a->policy.path != NULL && a->pool != NULL)
+        return cli_usage_error("pack", "--policy and --pool do not go together yet");
     if (optind != argc)
         return cli_usage_error("pack", "unexpected argument '%s'", argv[optind]);
     if (a->orders == NULL)
         return cli_usage_error("pack", "--orders FILE is required");
+    if ((a->pool == NULL) != (a->station == NULL))
+        return cli_usage_error("pack", "--pool JOURNAL and --station ID go together");
+    if (a->issued != NULL && a->pool == NULL)
+        return cli_usage_error("pack", "--issued needs --pool");
+    if (a->pool != NULL && a->catalog == NULL &&
+        (a->catalog = cli_default_catalog("cn-express-reusable.csv")) == NULL) {
+        fprintf(stderr, "boxcar pack: the reusable sample catalog is not where it was "
+                        "installed; give --catalog FILE\n");
+        return EXIT_FAILURE_RUNTIME;
+    }
     if (a->opts.objective == BX_OBJECTIVE_CO2E)
         return cli_usage_error("pack", "--objective co2e needs a CO2e figure per box, "
                                        "which boxcar pack does not have yet");
@@ -352,7 +389,7 @@ static int parse_args(int argc, char **argv, pack_args *a)
     if (a->format == BX_PACK_CBOR && a->output == NULL && isatty(STDOUT_FILENO))
         return cli_usage_error("pack", "CBOR is binary: give -o FILE or redirect "
                                        "standard output");
-    if (a->catalog == NULL && (a->catalog = cli_default_catalog()) == NULL) {
+    if (a->catalog == NULL && (a->catalog = cli_default_catalog("cn-express.csv")) == NULL) {
         fprintf(stderr, "boxcar pack: the default catalog is not where it was "
                         "installed; give --catalog FILE\n");
         return EXIT_FAILURE_RUNTIME;
@@ -377,6 +414,7 @@ typedef struct batch {
     bx_order_reader *reader;
     sink out, placements;
     int64_t *stock; /* remaining per box type, NULL if the catalog is unlimited */
+    pack_pool *pool; /* --pool */
     totals t;
     progress bar;
     bool printed; /* the failure was printed here, not held by ctx */
@@ -414,8 +452,13 @@ static bx_status pack_one(batch *b, const bx_order_batch *ob)
     bx_pack_options opts = b->a->opts;
     opts.stock = b->stock;
     unsigned long errors = b->pd->errors;
-    bx_status st = b->policy != NULL ? bx_policy_pack(b->policy, b->engine, &order, &opts, &res)
-                                     : bx_pack(b->engine, b->cat, &order, &opts, &res);
+    bx_status st;
+    if (b->pool != NULL)
+        st = pack_pool_pack(b->pool, b->engine, &order, &opts, b->stock, &res);
+    else if (b->policy != NULL)
+        st = bx_policy_pack(b->policy, b->engine, &order, &opts, &res);
+    else
+        st = bx_pack(b->engine, b->cat, &order, &opts, &res);
     if (st == BX_EINPUT || st == BX_ELIMIT) {
         /* This order's data (or the policy on it) is at fault, not the run. */
         if (b->pd->errors == errors) {
@@ -430,6 +473,7 @@ static bx_status pack_one(batch *b, const bx_order_batch *ob)
     }
     if (st != BX_OK)
         return st;
+    bool valid = true;
     if (b->a->check) {
         errors = b->pd->errors;
         bx_order as_packed = order;
@@ -437,6 +481,7 @@ static bx_status pack_one(batch *b, const bx_order_batch *ob)
         if (b->policy != NULL)
             bx_policy_packed_as(b->policy, &as_packed, &as_opts);
         if (bx_validate(b->ctx, b->cat, &as_packed, &as_opts, res) != BX_OK) {
+            valid = false;
             b->t.invalid++;
             if (b->pd->errors == errors)
                 fprintf(stderr, "error: --check: order %s: %s\n", ob->order_id,
@@ -449,6 +494,9 @@ static bx_status pack_one(batch *b, const bx_order_batch *ob)
                                     b->placements.ud);
     if (st == BX_OK && b->a->svg_dir != NULL)
         st = write_svgs(b->ctx, b->a->svg_dir, &order, res, &b->printed);
+    /* a wrong result takes no container out of the pool */
+    if (st == BX_OK && b->pool != NULL && valid)
+        st = pack_pool_issue(b->pool, &order, res);
     if (st != BX_OK)
         return st;
     if (b->stock != NULL)
@@ -473,6 +521,9 @@ static bx_status run_batch(batch *b)
 {
     const pack_args *a = b->a;
     bx_status st = stock_new(b);
+    if (st == BX_OK && a->pool != NULL)
+        st = pack_pool_open(b->ctx, &b->pool, a->pool, a->station, b->cat, a->at, a->issued,
+                            &b->printed);
     if (st == BX_OK)
         st = bx_order_reader_open(b->ctx, &b->reader, a->orders, BX_FORMAT_AUTO);
     if (st == BX_OK)
@@ -546,6 +597,10 @@ int cmd_pack(int argc, char **argv)
                 b.t.orders);
         rc = EXIT_FAILURE_RUNTIME;
     }
+    /* The pool's journal first: the issues are durable before any output
+     * says where the containers went. */
+    if (st == BX_OK && b.pool != NULL)
+        st = pack_pool_finish(b.pool);
     if (st == BX_OK && rc == 0)
         st = sink_commit(&b.out, &b.printed);
     if (st == BX_OK && rc == 0)
@@ -566,6 +621,14 @@ int cmd_pack(int argc, char **argv)
                     b.t.boxes, b.t.policy_failures);
         rc = b.t.bad_orders > 0 ? EXIT_BAD_INPUT : EXIT_OK;
     }
+    uint64_t issued, first, last;
+    pack_pool_counts(b.pool, &issued, &first, &last);
+    if (b.pool != NULL && st == BX_OK)
+        fprintf(stderr, "boxcar pack: %" PRIu64 " reusable containers issued at station %s"
+                        "%s", issued, a.station, issued ? "" : "\n");
+    if (b.pool != NULL && st == BX_OK && issued > 0)
+        fprintf(stderr, " (journal records %" PRIu64 "..%" PRIu64 ")\n", first, last);
+    pack_pool_close(b.pool);
     bx_order_reader_close(b.reader);
     bx_policy_free(b.policy);
     bx_engine_free(b.engine);

@@ -193,7 +193,7 @@ static void progress_clear(bar *b)
 /* The policy's assumptions as notes. */
 static bx_status policy_notes(bx_ctx *ctx, report_args *a, bx_report *rep, bool *printed)
 {
-    const char *catalog = a->catalog ? a->catalog : cli_default_catalog();
+    const char *catalog = a->catalog ? a->catalog : cli_default_catalog("cn-express.csv");
     if (catalog == NULL) {
         fprintf(stderr, "boxcar report: the default catalog is not where it was installed; "
                         "give --catalog FILE\n");

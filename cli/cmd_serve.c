@@ -220,7 +220,7 @@ static int parse_args(int argc, char **argv, serve_args *a)
     if (a->cfg.budget > a->cfg.max_budget)
         return cli_usage_error("serve", "--budget is above --max-budget");
     if (a->cfg.catalog_path == NULL &&
-        (a->cfg.catalog_path = cli_default_catalog()) == NULL) {
+        (a->cfg.catalog_path = cli_default_catalog("cn-express.csv")) == NULL) {
         fprintf(stderr, "boxcar serve: the default catalog is not where it was "
                         "installed; give --catalog FILE\n");
         return EXIT_FAILURE_RUNTIME;

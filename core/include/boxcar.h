@@ -28,5 +28,9 @@
 #include "boxcar/script.h"
 #include "boxcar/policy.h"
 #include "boxcar/report.h"
+#if BOXCAR_HAVE_CBOR
+#include "boxcar/journal.h"
+#include "boxcar/pool.h"
+#endif
 
 #endif

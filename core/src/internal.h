@@ -57,6 +57,18 @@ void bx_format_location(char *buf, size_t size, const bx_location *where);
 /* Copy a string into memory from the context (NULL on failure, error set). */
 char *bx_strdup(bx_ctx *ctx, const char *s);
 
+/* Why s[0..len) is not an identifier (records.h: 1..63 bytes of UTF-8, no
+ * control characters, no leading or trailing blank), or NULL if it is. */
+const char *bx_id_problem(const char *s, size_t len);
+
+/* ---- checksums (crc32c.c) ------------------------------------------------ */
+
+/* CRC-32C (Castagnoli, reflected polynomial 0x82F63B78, initial and final
+ * XOR 0xFFFFFFFF): bx_crc32c("123456789", 9) == 0xE3069283. _update
+ * continues a CRC over more bytes (start from 0). */
+uint32_t bx_crc32c(const void *data, size_t len);
+uint32_t bx_crc32c_update(uint32_t crc, const void *data, size_t len);
+
 /* ---- strict number parsing (numparse.c) --------------------------------- */
 
 /* Parse all of s[0..len) as a base-10 integer in [min, max]. Surrounding

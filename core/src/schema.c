@@ -256,7 +256,7 @@ static bx_status bad(bx_ctx *ctx, const bx_field *f, bx_location *where,
     return bx_input_error(ctx, BX_EINPUT, where, "%s", why);
 }
 
-static const char *id_problem(const char *s, size_t len)
+const char *bx_id_problem(const char *s, size_t len)
 {
     if (len == 0)
         return "must not be empty";
@@ -309,7 +309,7 @@ static const char *id_problem(const char *s, size_t len)
 static bx_status set_id(bx_ctx *ctx, const bx_field *f, void *record,
                         const char *s, size_t len, bx_location *where)
 {
-    const char *why = id_problem(s, len);
+    const char *why = bx_id_problem(s, len);
     if (why != NULL) {
         char msg[96];
         snprintf(msg, sizeof msg, "identifier %s", why);
@@ -556,7 +556,7 @@ static bx_status validate(bx_ctx *ctx, const bx_schema *schema,
             const char *s = p;
             size_t len = strnlen(s, BX_ID_MAX);
             const char *why = len == BX_ID_MAX ? "is not NUL-terminated"
-                                               : id_problem(s, len);
+                                               : bx_id_problem(s, len);
             if (why != NULL) {
                 at.field = f->name;
                 return bx_input_error(ctx, BX_EINPUT, &at, "identifier %s", why);

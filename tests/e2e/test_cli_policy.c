@@ -147,7 +147,7 @@ static void test_pool_and_params(void **state)
      * 2.816 l in RB-M, 0.25 * 34.944 l = 8.736 l in RB-L, 9 l in C-M: R1
      * and R2 take the RB-Ms, R3 the RB-L, R4 a carton */
     assert_int_equal(run("pack --orders pol_orders.csv --catalog " DATA("catalog_reuse.csv")
-                         " --policy " POLICY("reuse-first.lua") " --pool " DATA("pool.csv")
+                         " --policy " POLICY("reuse-first.lua") " --available " DATA("pool.csv")
                          " --returns-accepted --format csv"), 0);
     assert_non_null(strstr(out_text, "\nR1,1,RB-M,1,7200000,11264000,63.9,36.1,1800,1,,,RB-M\n"));
     assert_non_null(strstr(out_text, "\nR2,1,RB-M,"));
@@ -155,7 +155,7 @@ static void test_pool_and_params(void **state)
     assert_non_null(strstr(out_text, "\nR4,1,C-M,1,7200000,9000000,80.0,20.0,1050,1,,,\n"));
     /* a factor of 0.9 no longer makes RB-M (0.9 * 11.264 l) beat C-M (9 l) */
     assert_int_equal(run("pack --orders pol_orders.csv --catalog " DATA("catalog_reuse.csv")
-                         " --policy " POLICY("reuse-first.lua") " --pool " DATA("pool.csv")
+                         " --policy " POLICY("reuse-first.lua") " --available " DATA("pool.csv")
                          " --returns-accepted --param reuse_factor=0.9 --format csv"), 0);
     assert_null(strstr(out_text, "RB-M"));
     assert_int_equal(run("pack --orders pol_orders.csv --policy " POLICY("gb45186.lua")
@@ -163,10 +163,10 @@ static void test_pool_and_params(void **state)
     assert_non_null(strstr(err_text, "no parameter 'nope'"));
     assert_int_equal(run("pack --orders pol_orders.csv --policy " POLICY("gb45186.lua")
                          " --param void_max"), 2);
-    assert_int_equal(run("pack --orders pol_orders.csv --pool " DATA("pool.csv")), 2);
+    assert_int_equal(run("pack --orders pol_orders.csv --available " DATA("pool.csv")), 2);
     write_file("pol_pool_bad.csv", "box_id,available\nRB-X,2\n");
     assert_int_equal(run("pack --orders pol_orders.csv --catalog " DATA("catalog_reuse.csv")
-                         " --policy " POLICY("reuse-first.lua") " --pool pol_pool_bad.csv"), 3);
+                         " --policy " POLICY("reuse-first.lua") " --available pol_pool_bad.csv"), 3);
     assert_non_null(strstr(err_text, "pol_pool_bad.csv:2: box 'RB-X' is not in the catalog"));
 }
 

@@ -1,0 +1,671 @@
+/*
+ * cmd_containers.c: `boxcar containers`: the reusable-container pool.
+ *
+ * Events (station, register, issue, deliver, return, inspect, wash,
+ * repair, retire, lost) are checked against the pool and appended to its
+ * journal; several ids on one command line are one batch, recorded whole
+ * or not at all. status, list and stats read the pool without locking it;
+ * verify checks the journal end to end; compact snapshots it and starts a
+ * new journal file.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+#if BOXCAR_HAVE_CBOR
+
+typedef struct args {
+    const char *cmd;
+    const char *journal, *catalog, *station, *type, *order, *state, *archive;
+    bool csv, damaged, repair;
+    bool at_given, now_given;
+    int64_t at, now, overdue_days;
+    int32_t wait_ms;
+    char **ids;
+    int nids;
+} args;
+
+typedef struct sub {
+    const char *name;
+    int (*run)(const args *a);
+    const char *synopsis;
+    const char *options; /* long options it takes, space separated */
+    int min_ids, max_ids; /* -1: any number */
+} sub;
+
+static int run_event(const args *a);
+static int run_status(const args *a);
+static int run_list(const args *a);
+static int run_stats(const args *a);
+static int run_verify(const args *a);
+static int run_compact(const args *a);
+static int run_snapshot(const args *a);
+
+static const sub subs[] = {
+    {"station", run_event, "ID...", "at", 1, -1},
+    {"register", run_event, "ID... --type TYPE --station ID", "at type station catalog", 1, -1},
+    {"issue", run_event, "ID... --station ID --order ID", "at station order", 1, -1},
+    {"deliver", run_event, "ID... [--order ID]", "at order", 1, -1},
+    {"return", run_event, "ID... --station ID", "at station", 1, -1},
+    {"inspect", run_event, "ID... [--damaged] [--station ID]", "at damaged station", 1, -1},
+    {"wash", run_event, "ID... [--station ID]", "at station", 1, -1},
+    {"repair", run_event, "ID... [--station ID]", "at station", 1, -1},
+    {"retire", run_event, "ID... [--station ID]", "at station", 1, -1},
+    {"lost", run_event, "ID...", "at", 1, -1},
+    {"status", run_status, "ID...", "", 1, -1},
+    {"list", run_list, "[--station ID] [--type TYPE] [--state STATE] [--format table|csv]",
+     "station type state format", 0, 0},
+    {"stats", run_stats, "[--type TYPE] [--now TIME] [--overdue-days N]",
+     "type now overdue-days", 0, 0},
+    {"verify", run_verify, "[--repair]", "repair", 0, 0},
+    {"compact", run_compact, "[--archive FILE]", "archive", 0, 0},
+    {"snapshot", run_snapshot, "", "", 0, 0},
+};
+
+static void containers_help(void)
+{
+    printf("usage: boxcar containers COMMAND -j JOURNAL [OPTIONS] [ID...]\n"
+           "\n"
+           "Keep a pool of reusable containers in a crash-safe journal: every event is\n"
+           "checked against the container's state, then recorded (fsync) before the\n"
+           "command returns. Several ids on one command line are one event each,\n"
+           "recorded together or not at all.\n"
+           "\n"
+           "events:\n");
+    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
+        if (i == 10)
+            printf("\nqueries and upkeep:\n");
+        printf("  %-9s %s\n", subs[i].name, subs[i].synopsis);
+    }
+    printf("\n"
+           "options:\n"
+           "  -j, --journal FILE  the pool's journal (default: $BOXCAR_JOURNAL); created\n"
+           "                      by the first event\n"
+           "  --catalog FILE      register: the catalog of container types (rows with\n"
+           "                      reusable = 1; default: the cn-express-reusable sample)\n"
+           "  --at TIME           when the event happened: 2024-05-01T10:00:00Z (UTC),\n"
+           "                      2024-05-01, @UNIXSECONDS or now (default)\n"
+           "  --wait SECONDS      wait this long for another writer to finish (default 10)\n"
+           "  --now TIME          stats: the moment to measure overdue containers at\n"
+           "  --overdue-days N    stats: out longer than this is overdue (default 30)\n"
+           "  --repair            verify: cut a damaged journal at the damage first\n"
+           "                      (the cut records are kept in a file beside it)\n"
+           "  --archive FILE      compact: keep the old journal under this name\n"
+           "\n"
+           "Lifecycle: register -> available -issue-> issued -deliver-> delivered;\n"
+           "issued or delivered -return-> returned -wash-> available; inspect --damaged\n"
+           "-> damaged -repair-> returned; retire ends a container at a station; lost\n"
+           "ends any, and a return brings a lost one back. Add stations first.\n"
+           "\n"
+           "Exit: 0 ok, 3 an event was refused or verify found a problem (nothing\n"
+           "      recorded), 1 runtime failure (I/O, the journal locked), 2 usage.\n");
+}
+
+/* ---- arguments ---------------------------------------------------------- */
+
+static bool takes(const sub *s, const char *opt)
+{
+    size_t n = strlen(opt);
+    for (const char *p = s->options; (p = strstr(p, opt)) != NULL; p += n)
+        if ((p == s->options || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+            return true;
+    return false;
+}
+
+static int parse_args(int argc, char **argv, const sub *s, args *a)
+{
+    static const struct option opts[] = {
+        {"journal", required_argument, NULL, 'j'},
+        {"catalog", required_argument, NULL, 'c'},
+        {"station", required_argument, NULL, 's'},
+        {"type", required_argument, NULL, 't'},
+        {"order", required_argument, NULL, 'o'},
+        {"state", required_argument, NULL, 'S'},
+        {"archive", required_argument, NULL, 'A'},
+        {"format", required_argument, NULL, 'f'},
+        {"at", required_argument, NULL, 'a'},
+        {"now", required_argument, NULL, 'n'},
+        {"overdue-days", required_argument, NULL, 'd'},
+        {"wait", required_argument, NULL, 'w'},
+        {"damaged", no_argument, NULL, 'D'},
+        {"repair", no_argument, NULL, 'R'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    memset(a, 0, sizeof *a);
+    a->cmd = s->name;
+    a->overdue_days = 30;
+    a->wait_ms = 10000;
+    a->journal = getenv("BOXCAR_JOURNAL");
+    int c, idx;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "j:h", opts, &idx)) != -1) {
+        const char *name = NULL;
+        for (const struct option *o = opts; o->name != NULL; o++)
+            if (o->val == c)
+                name = o->name;
+        if (c != 'j' && c != 'h' && c != 'w' && c != '?' && name != NULL && !takes(s, name))
+            return cli_usage_error("containers", "%s does not take --%s", s->name, name);
+        switch (c) {
+        case 'j': a->journal = optarg; break;
+        case 'c': a->catalog = optarg; break;
+        case 's': a->station = optarg; break;
+        case 't': a->type = optarg; break;
+        case 'o': a->order = optarg; break;
+        case 'S': {
+            bx_container_state st;
+            if (bx_container_state_parse(optarg, &st) != BX_OK)
+                return cli_usage_error("containers", "unknown state '%s' (available, "
+                                       "issued, delivered, returned, damaged, retired, lost)",
+                                       optarg);
+            a->state = optarg;
+            break;
+        }
+        case 'A': a->archive = optarg; break;
+        case 'f':
+            if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "table") != 0)
+                return cli_usage_error("containers", "--format is table or csv");
+            a->csv = strcmp(optarg, "csv") == 0;
+            break;
+        case 'a':
+        case 'n': {
+            int64_t t;
+            if (cli_parse_time(optarg, &t) != 0)
+                return cli_usage_error("containers", "--%s: '%s' is not a time "
+                                       "(2024-05-01T10:00:00Z, 2024-05-01, @SECONDS, now)",
+                                       name, optarg);
+            if (c == 'a') {
+                a->at = t;
+                a->at_given = true;
+            } else {
+                a->now = t;
+                a->now_given = true;
+            }
+            break;
+        }
+        case 'd':
+        case 'w': {
+            char *end;
+            errno = 0;
+            long long v = strtoll(optarg, &end, 10);
+            if (*optarg < '0' || *optarg > '9' || *end != '\0' || errno != 0 || v > 1000000)
+                return cli_usage_error("containers", "--%s wants a whole number", name);
+            if (c == 'd')
+                a->overdue_days = v;
+            else
+                a->wait_ms = (int32_t)(v * 1000);
+            break;
+        }
+        case 'D': a->damaged = true; break;
+        case 'R': a->repair = true; break;
+        case 'h':
+            containers_help();
+            return -1;
+        default:
+            return cli_usage_error("containers", "bad option");
+        }
+    }
+    a->ids = argv + optind;
+    a->nids = argc - optind;
+    if (a->nids < s->min_ids)
+        return cli_usage_error("containers", "%s needs %s", s->name,
+                               strcmp(s->name, "station") == 0 ? "a station id"
+                                                               : "a container id");
+    if (s->max_ids >= 0 && a->nids > s->max_ids)
+        return cli_usage_error("containers", "unexpected argument '%s'", a->ids[s->max_ids]);
+    if (a->journal == NULL || a->journal[0] == '\0')
+        return cli_usage_error("containers", "give the journal with -j FILE (or set "
+                               "BOXCAR_JOURNAL)");
+    return 0;
+}
+
+/* ---- opening the pool --------------------------------------------------- */
+
+typedef struct session {
+    cli_diags cd;
+    bool printed;
+    bx_ctx *ctx;
+    bx_catalog *catalog;
+    bx_pool *pool;
+} session;
+
+static void session_close(session *ss)
+{
+    bx_pool_close(ss->pool);
+    bx_catalog_free(ss->catalog);
+    cli_diag_flush(&ss->cd);
+    bx_ctx_free(ss->ctx);
+}
+
+/* A failed command: print, and say how to repair a damaged journal. */
+static int fail(session *ss, const args *a, bx_status st)
+{
+    int rc = ss->printed ? cli_exit_code(st) : cli_fail(ss->ctx, st);
+    const bx_journal_info *info = bx_pool_journal_info(ss->pool);
+    if (info != NULL && info->damaged)
+        fprintf(stderr, "boxcar containers: the journal is damaged at byte %" PRIu64
+                        " (record %" PRIu64 "); 'boxcar containers verify --repair -j %s' "
+                        "cuts it there and keeps the rest in a file beside it\n",
+                info->damage_offset, info->damage_seq, a->journal);
+    session_close(ss);
+    return rc;
+}
+
+static bx_status session_open(session *ss, const args *a, bool write, bool create,
+                              bool need_catalog)
+{
+    memset(ss, 0, sizeof *ss);
+    ss->cd.max_shown = 50;
+    ss->ctx = cli_ctx_new(&ss->cd);
+    bx_status st = BX_OK;
+    if (need_catalog) {
+        const char *path = a->catalog ? a->catalog
+                                      : cli_default_catalog("cn-express-reusable.csv");
+        if (path == NULL) {
+            fprintf(stderr, "boxcar containers: the default catalog is not where it was "
+                            "installed; give --catalog FILE\n");
+            ss->printed = true;
+            return BX_ENOTFOUND;
+        }
+        st = bx_catalog_load(ss->ctx, &ss->catalog, path, BX_FORMAT_AUTO);
+        if (st != BX_OK)
+            return st;
+    }
+    bx_pool_options o;
+    bx_pool_options_init(&o);
+    o.journal.read_only = !write;
+    o.journal.create = create;
+    o.journal.lock_timeout_ms = a->wait_ms;
+    return bx_pool_open(ss->ctx, &ss->pool, a->journal, ss->catalog, &o);
+}
+
+/* ---- events ------------------------------------------------------------- */
+
+static bool copy_id(char *dst, const char *src)
+{
+    if (src == NULL)
+        return true;
+    if (strlen(src) >= BX_ID_MAX)
+        return false;
+    strcpy(dst, src);
+    return true;
+}
+
+static int run_event(const args *a)
+{
+    bx_pool_event_type type;
+    (void)bx_pool_event_parse(a->cmd, &type);
+    if (type == BX_EV_REGISTER && (a->type == NULL || a->station == NULL))
+        return cli_usage_error("containers", "register needs --type TYPE and --station ID");
+    if (type == BX_EV_ISSUE && (a->station == NULL || a->order == NULL))
+        return cli_usage_error("containers", "issue needs --station ID and --order ID");
+    if (type == BX_EV_RETURN && a->station == NULL)
+        return cli_usage_error("containers", "return needs --station ID");
+    bx_pool_event *evs = calloc((size_t)a->nids, sizeof *evs);
+    if (evs == NULL) {
+        fprintf(stderr, "boxcar: out of memory\n");
+        return EXIT_FAILURE_RUNTIME;
+    }
+    int64_t at = a->at_given ? a->at : (int64_t)time(NULL);
+    for (int i = 0; i < a->nids; i++) {
+        bx_pool_event *ev = &evs[i];
+        bx_pool_event_init(ev);
+        ev->type = type;
+        ev->time_s = at;
+        ev->damaged = a->damaged;
+        bool ok = type == BX_EV_STATION ? copy_id(ev->station_id, a->ids[i])
+                                        : copy_id(ev->container_id, a->ids[i]) &&
+                                              copy_id(ev->station_id, a->station);
+        ok = ok && copy_id(ev->type_id, a->type) && copy_id(ev->order_id, a->order);
+        if (!ok) {
+            free(evs);
+            return cli_usage_error("containers", "an id is longer than %d bytes", BX_ID_MAX - 1);
+        }
+    }
+    session ss;
+    bx_status st = session_open(&ss, a, true, true, type == BX_EV_REGISTER);
+    size_t bad = 0;
+    if (st == BX_OK)
+        st = bx_pool_apply_batch(ss.pool, evs, (size_t)a->nids, &bad);
+    if (st == BX_OK)
+        st = bx_pool_sync(ss.pool);
+    if (st != BX_OK) {
+        if (st == BX_EINPUT && a->nids > 1)
+            fprintf(stderr, "boxcar containers: nothing recorded: '%s' (%d of %d) was refused\n",
+                    a->ids[bad], (int)bad + 1, a->nids);
+        free(evs);
+        return fail(&ss, a, st);
+    }
+    char when[40];
+    cli_format_time(at, when, sizeof when);
+    printf("record %" PRIu64 ": %s", bx_pool_seq(ss.pool), a->cmd);
+    for (int i = 0; i < a->nids; i++)
+        printf(" %s", a->ids[i]);
+    if (a->station != NULL && type != BX_EV_STATION)
+        printf(" at %s", a->station);
+    printf(", %s\n", when);
+    free(evs);
+    session_close(&ss);
+    return EXIT_OK;
+}
+
+/* ---- queries ------------------------------------------------------------ */
+
+static void print_status(const bx_container_info *c)
+{
+    char last[40], reg[40], out[40];
+    cli_format_time(c->last_time_s, last, sizeof last);
+    cli_format_time(c->registered_s, reg, sizeof reg);
+    printf("%s\n", c->container_id);
+    printf("  type        %s\n", c->type_id);
+    printf("  state       %s", bx_container_state_name(c->state));
+    if (c->order_id[0] != '\0') {
+        cli_format_time(c->issued_s, out, sizeof out);
+        printf(" (order %s, out since %s)", c->order_id, out);
+    }
+    printf("\n  station     %s%s\n", c->station_id,
+           c->state == BX_CS_ISSUED || c->state == BX_CS_DELIVERED || c->state == BX_CS_LOST
+               ? " (last)" : "");
+    printf("  trips       %" PRIu32 " (%" PRIu32 " issued)\n", c->trips, c->issues);
+    printf("  upkeep      %" PRIu32 " washes, %" PRIu32 " repairs, %" PRIu32 " inspections\n",
+           c->washes, c->repairs, c->inspections);
+    printf("  last event  %s at %s (record %" PRIu64 ")\n", bx_pool_event_name(c->last_event),
+           last, c->last_seq);
+    printf("  registered  %s\n", reg);
+}
+
+static int run_status(const args *a)
+{
+    session ss;
+    bx_status st = session_open(&ss, a, false, false, false);
+    if (st != BX_OK)
+        return fail(&ss, a, st);
+    int rc = EXIT_OK;
+    for (int i = 0; i < a->nids; i++) {
+        bx_container_info c;
+        if (bx_pool_find(ss.pool, a->ids[i], &c) != BX_OK) {
+            fprintf(stderr, "error: %s\n", bx_ctx_errmsg(ss.ctx));
+            rc = EXIT_BAD_INPUT;
+            continue;
+        }
+        print_status(&c);
+    }
+    session_close(&ss);
+    return rc;
+}
+
+static int run_list(const args *a)
+{
+    session ss;
+    bx_status st = session_open(&ss, a, false, false, false);
+    if (st != BX_OK)
+        return fail(&ss, a, st);
+    if (a->csv)
+        printf("container_id,type,state,station,order,trips,issues,washes,repairs,"
+               "inspections,last_event,last_time,last_record,registered\n");
+    else
+        printf("%-20s %-12s %-10s %-12s %-14s %5s  %-8s %s\n", "container", "type", "state",
+               "station", "order", "trips", "last", "at");
+    size_t shown = 0;
+    for (size_t i = 0; i < bx_pool_count(ss.pool); i++) {
+        bx_container_info c;
+        bx_pool_at(ss.pool, i, &c);
+        if ((a->station && strcmp(a->station, c.station_id) != 0) ||
+            (a->type && strcmp(a->type, c.type_id) != 0) ||
+            (a->state && strcmp(a->state, bx_container_state_name(c.state)) != 0))
+            continue;
+        char last[40], reg[40];
+        cli_format_time(c.last_time_s, last, sizeof last);
+        cli_format_time(c.registered_s, reg, sizeof reg);
+        if (a->csv) {
+            /* ids are identifiers (no control characters) but may hold a
+             * comma or a quote: quote every text field */
+            printf("\"%s\",\"%s\",%s,\"%s\",\"%s\",%" PRIu32 ",%" PRIu32 ",%" PRIu32
+                   ",%" PRIu32 ",%" PRIu32 ",%s,%s,%" PRIu64 ",%s\n",
+                   c.container_id, c.type_id, bx_container_state_name(c.state), c.station_id,
+                   c.order_id, c.trips, c.issues, c.washes, c.repairs, c.inspections,
+                   bx_pool_event_name(c.last_event), last, c.last_seq, reg);
+        } else {
+            printf("%-20s %-12s %-10s %-12s %-14s %5" PRIu32 "  %-8s %s\n", c.container_id,
+                   c.type_id, bx_container_state_name(c.state), c.station_id,
+                   c.order_id[0] ? c.order_id : "-", c.trips, bx_pool_event_name(c.last_event),
+                   last);
+        }
+        shown++;
+    }
+    if (!a->csv)
+        fprintf(stderr, "%zu of %zu containers\n", shown, bx_pool_count(ss.pool));
+    session_close(&ss);
+    return EXIT_OK;
+}
+
+static void pct(char *buf, size_t size, double v)
+{
+    if (isnan(v))
+        snprintf(buf, size, "-");
+    else
+        snprintf(buf, size, "%.1f %%", 100.0 * v);
+}
+
+static void stats_block(const char *title, const bx_pool_stats *s, int64_t overdue_days)
+{
+    char rr[16], lr[16], cyc[48];
+    pct(rr, sizeof rr, s->return_rate);
+    pct(lr, sizeof lr, s->loss_rate);
+    if (isnan(s->mean_cycle_s))
+        snprintf(cyc, sizeof cyc, "-");
+    else
+        snprintf(cyc, sizeof cyc, "%.2f days (%.1f h)", s->mean_cycle_s / 86400.0,
+                 s->mean_cycle_s / 3600.0);
+    printf("%s\n", title);
+    printf("  containers    %" PRIu64 ": %" PRIu64 " available, %" PRIu64 " issued, %" PRIu64
+           " delivered, %" PRIu64 " returned, %" PRIu64 " damaged, %" PRIu64 " retired, %"
+           PRIu64 " lost\n", s->containers, s->in_state[BX_CS_AVAILABLE],
+           s->in_state[BX_CS_ISSUED], s->in_state[BX_CS_DELIVERED], s->in_state[BX_CS_RETURNED],
+           s->in_state[BX_CS_DAMAGED], s->in_state[BX_CS_RETIRED], s->in_state[BX_CS_LOST]);
+    printf("  trips         %" PRIu64 " issued: %" PRIu64 " returned, %" PRIu64 " lost, %" PRIu64
+           " still out\n", s->issues, s->trips_returned, s->trips_lost,
+           s->issues - s->trips_returned - s->trips_lost);
+    printf("  return rate   %s of ended trips\n", rr);
+    printf("  loss rate     %s of ended trips (%" PRIu64 " more lost from stock, %" PRIu64
+           " found again)\n", lr, s->lost_in_stock, s->found);
+    printf("  mean cycle    %s (issue to return)\n", cyc);
+    printf("  overdue       %" PRIu64 " out more than %lld days\n", s->overdue,
+           (long long)overdue_days);
+    printf("  upkeep        %" PRIu64 " washes, %" PRIu64 " repairs, %" PRIu64
+           " inspections (%" PRIu64 " damaged), %" PRIu64 " retired\n", s->washes, s->repairs,
+           s->inspections, s->damaged_found, s->retired);
+}
+
+static int run_stats(const args *a)
+{
+    session ss;
+    bx_status st = session_open(&ss, a, false, false, false);
+    if (st != BX_OK)
+        return fail(&ss, a, st);
+    int64_t now = a->now_given ? a->now : (int64_t)time(NULL);
+    int64_t after = a->overdue_days * 86400;
+    bx_pool_stats s;
+    char when[40], title[160];
+    cli_format_time(now, when, sizeof when);
+    const bx_journal_info *info = bx_pool_journal_info(ss.pool);
+    printf("pool %s: %" PRIu64 " records, %zu stations, at %s\n", a->journal, info->last_seq,
+           bx_pool_station_count(ss.pool), when);
+    if (a->type != NULL) {
+        if ((st = bx_pool_stats_get(ss.pool, a->type, now, after, &s)) != BX_OK) {
+            fprintf(stderr, "error: %s\n", bx_ctx_errmsg(ss.ctx));
+            session_close(&ss);
+            return EXIT_BAD_INPUT;
+        }
+        snprintf(title, sizeof title, "type %s", a->type);
+        stats_block(title, &s, a->overdue_days);
+    } else {
+        bx_pool_stats_get(ss.pool, NULL, now, after, &s);
+        stats_block("all types", &s, a->overdue_days);
+        for (size_t i = 0; bx_pool_type_count(ss.pool) > 1 && i < bx_pool_type_count(ss.pool); i++) {
+            const char *t = bx_pool_type(ss.pool, i);
+            bx_pool_stats_get(ss.pool, t, now, after, &s);
+            snprintf(title, sizeof title, "type %s", t);
+            stats_block(title, &s, a->overdue_days);
+        }
+    }
+    printf("ready to issue\n");
+    for (size_t i = 0; i < bx_pool_station_count(ss.pool); i++) {
+        const char *stn = bx_pool_station(ss.pool, i);
+        printf("  %-14s", stn);
+        for (size_t k = 0; k < bx_pool_type_count(ss.pool); k++) {
+            const char *t = bx_pool_type(ss.pool, k);
+            if (a->type == NULL || strcmp(a->type, t) == 0)
+                printf(" %s %" PRIu64, t, bx_pool_available(ss.pool, stn, t));
+        }
+        printf("\n");
+    }
+    session_close(&ss);
+    return EXIT_OK;
+}
+
+/* ---- upkeep ------------------------------------------------------------- */
+
+static int run_verify(const args *a)
+{
+    session ss;
+    memset(&ss, 0, sizeof ss);
+    bx_status st = BX_OK;
+    if (a->repair) {
+        /* A writer's open cuts a torn tail; repair cuts damage. */
+        if ((st = session_open(&ss, a, true, false, false)) != BX_OK)
+            return fail(&ss, a, st);
+        char saved[4096] = "";
+        const bx_journal_info *info = bx_pool_journal_info(ss.pool);
+        bool damaged = info->damaged;
+        uint64_t at = info->damage_offset, rec = info->damage_seq, after = info->intact_after;
+        if (damaged && (st = bx_pool_repair(ss.pool, saved, sizeof saved)) != BX_OK)
+            return fail(&ss, a, st);
+        if (damaged)
+            printf("repaired: cut at byte %" PRIu64 " (record %" PRIu64 " and the %" PRIu64
+                   " after it); the cut part is kept in %s\n", at, rec, after, saved);
+        session_close(&ss);
+    }
+    memset(&ss, 0, sizeof ss);
+    ss.cd.max_shown = 50;
+    ss.ctx = cli_ctx_new(&ss.cd);
+    bx_pool_report r;
+    st = bx_pool_verify(ss.ctx, a->journal, NULL, &r);
+    if (st != BX_OK)
+        return fail(&ss, a, st);
+    const bx_journal_info *info = &r.journal.info;
+    printf("%s: %s\n", a->journal, r.ok ? "ok" : "PROBLEMS FOUND");
+    if (info->records > 0)
+        printf("  records     %" PRIu64 " intact (%" PRIu64 "..%" PRIu64 "), %" PRIu64
+               " events, %" PRIu64 " bytes\n", info->records, info->base_seq,
+               info->last_seq, r.events, info->end_offset);
+    else
+        printf("  records     none yet (the next is record %" PRIu64 ")\n", info->base_seq);
+    if (info->writer_active)
+        printf("  note        a writer is appending: checked up to its last whole record\n");
+    if (info->torn_bytes > 0)
+        printf("  torn tail   %" PRIu64 " bytes after the last whole record (a writer "
+               "stopped while appending; the next writer cuts them)\n", info->torn_bytes);
+    if (info->damaged) {
+        printf("  DAMAGE      at byte %" PRIu64 ", record %" PRIu64 ": %s; %" PRIu64
+               " intact records follow from byte %" PRIu64 "\n", info->damage_offset,
+               info->damage_seq, info->damage_reason, info->intact_after,
+               info->resume_offset);
+        /* An open starts from the snapshot and never reads what is before
+         * it: there, the pool's state is safe and only history is damaged. */
+        if (r.journal.snapshot_ok && r.journal.snapshot_seq >= info->damage_seq)
+            printf("              before the snapshot of record %" PRIu64 ": the pool's "
+                   "state is intact; 'compact --archive FILE' starts a clean journal "
+                   "from the snapshot and keeps this one\n", r.journal.snapshot_seq);
+        else
+            printf("              'verify --repair' cuts the journal there (the cut part "
+                   "is kept in a file beside it)\n");
+    }
+    if (!r.events_ok)
+        printf("  EVENTS      %s\n", r.event_problem);
+    if (r.journal.snapshot_present)
+        printf("  snapshot    record %" PRIu64 ", %" PRIu64 " items: %s\n",
+               r.journal.snapshot_seq, r.journal.snapshot_items,
+               !r.journal.snapshot_ok ? r.journal.snapshot_problem
+               : r.snapshot_checked && r.snapshot_matches
+                   ? "intact, and equal to the fold of the records"
+               : r.snapshot_checked ? "DOES NOT MATCH the fold of the records"
+               : info->base_seq > 1 ? "intact (the records before it were compacted away)"
+                                    : "intact (not compared: the records before it cannot "
+                                      "all be read)");
+    else if (r.journal.snapshot_problem[0] != '\0')
+        printf("  snapshot    %s\n", r.journal.snapshot_problem);
+    else
+        printf("  snapshot    none\n");
+    session_close(&ss);
+    return r.ok ? EXIT_OK : EXIT_BAD_INPUT;
+}
+
+static int run_compact(const args *a)
+{
+    session ss;
+    bx_status st = session_open(&ss, a, true, false, false);
+    if (st == BX_OK)
+        st = bx_pool_compact(ss.pool, a->archive);
+    if (st != BX_OK)
+        return fail(&ss, a, st);
+    uint64_t seq = bx_pool_seq(ss.pool);
+    printf("compacted: snapshot of record %" PRIu64 " (%zu containers); the journal goes on "
+           "from record %" PRIu64, seq, bx_pool_count(ss.pool), seq + 1);
+    if (a->archive != NULL)
+        printf("; the old one is %s", a->archive);
+    printf("\n");
+    session_close(&ss);
+    return EXIT_OK;
+}
+
+static int run_snapshot(const args *a)
+{
+    session ss;
+    bx_status st = session_open(&ss, a, true, false, false);
+    if (st == BX_OK)
+        st = bx_pool_snapshot(ss.pool);
+    if (st != BX_OK)
+        return fail(&ss, a, st);
+    printf("snapshot of record %" PRIu64 " (%zu containers)\n", bx_pool_seq(ss.pool),
+           bx_pool_count(ss.pool));
+    session_close(&ss);
+    return EXIT_OK;
+}
+
+int cmd_containers(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        containers_help();
+        return argc < 2 ? EXIT_USAGE : EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
+        if (strcmp(argv[1], subs[i].name) != 0)
+            continue;
+        args a;
+        int rc = parse_args(argc - 1, argv + 1, &subs[i], &a);
+        if (rc != 0)
+            return rc < 0 ? EXIT_OK : rc;
+        return subs[i].run(&a);
+    }
+    return cli_usage_error("containers", "unknown command '%s'", argv[1]);
+}
+
+#else
+
+int cmd_containers(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    fprintf(stderr, "boxcar containers: this build has no CBOR support, which the "
+                    "container journal needs\n");
+    return EXIT_FAILURE_RUNTIME;
+}
+
+#endif

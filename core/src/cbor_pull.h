@@ -1,0 +1,62 @@
+/*
+ * cbor_pull.h: a pull decoder for CBOR held whole in memory, and a check
+ * that a buffer is exactly one well-formed item. Private; not installed.
+ *
+ * Built on libcbor's streaming decoder, which never allocates: records read
+ * back from a journal are untrusted bytes, and every allocation must go
+ * through the caller's context.
+ */
+#ifndef BOXCAR_CBOR_PULL_H
+#define BOXCAR_CBOR_PULL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum bx_cbor_type {
+    BXC_UINT,
+    BXC_NEGINT, /* value is -1 - u */
+    BXC_BYTES,
+    BXC_TEXT,
+    BXC_BYTES_INDEF,
+    BXC_TEXT_INDEF,
+    BXC_ARRAY,
+    BXC_ARRAY_INDEF,
+    BXC_MAP,
+    BXC_MAP_INDEF,
+    BXC_TAG,
+    BXC_FLOAT,
+    BXC_BOOL,
+    BXC_NULL,
+    BXC_UNDEF,
+    BXC_BREAK
+} bx_cbor_type;
+
+typedef struct bx_cbor_ev {
+    bx_cbor_type type;
+    uint64_t u;               /* integer argument, count, tag */
+    double d;
+    bool b;
+    const unsigned char *str; /* BYTES, TEXT: into the buffer */
+    size_t len;
+    size_t offset;            /* of the item's head in the buffer */
+} bx_cbor_ev;
+
+typedef struct bx_cbor_pull {
+    const unsigned char *data;
+    size_t len, pos;
+} bx_cbor_pull;
+
+void bx_cbor_pull_init(bx_cbor_pull *p, const void *data, size_t len);
+
+/* Decode the next item head (strings with their bytes). Returns false at
+ * the end of the data or on bytes that are no CBOR head (*why says which:
+ * "truncated" or "malformed"). */
+bool bx_cbor_pull_next(bx_cbor_pull *p, bx_cbor_ev *ev, const char **why);
+
+/* Is data[0..len) exactly one well-formed CBOR data item, nested at most
+ * max_depth deep? On false, *why names the problem and *at its offset. */
+bool bx_cbor_check_item(const void *data, size_t len, size_t max_depth,
+                        const char **why, size_t *at);
+
+#endif

@@ -72,3 +72,8 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     fprintf(stderr, "\nTry 'boxcar %s --help'.\n", cmd);
     return EXIT_USAGE;
 }
+
+int cli_file_write(void *ud, const void *data, size_t size)
+{
+    return fwrite(data, 1, size, ud) == size ? 0 : -1;
+}

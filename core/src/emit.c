@@ -56,18 +56,30 @@ void bx_emit_char(bx_emit *o, char c)
     bx_emit_bytes(o, &c, 1);
 }
 
-void bx_emit_i64(bx_emit *o, int64_t v)
+/* Digits by hand: writers put several numbers on every row of batches of
+ * millions, and snprintf was most of their time. */
+static void magnitude(bx_emit *o, bool negative, uint64_t m)
 {
     char t[24];
-    int n = snprintf(t, sizeof t, "%" PRId64, v);
-    bx_emit_bytes(o, t, (size_t)n);
+    size_t k = sizeof t;
+    do {
+        t[--k] = (char)('0' + m % 10);
+        m /= 10;
+    } while (m > 0);
+    if (negative)
+        t[--k] = '-';
+    bx_emit_bytes(o, t + k, sizeof t - k);
+}
+
+void bx_emit_i64(bx_emit *o, int64_t v)
+{
+    /* the magnitude as unsigned keeps INT64_MIN defined */
+    magnitude(o, v < 0, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
 }
 
 void bx_emit_u64(bx_emit *o, uint64_t v)
 {
-    char t[24];
-    int n = snprintf(t, sizeof t, "%" PRIu64, v);
-    bx_emit_bytes(o, t, (size_t)n);
+    magnitude(o, false, v);
 }
 
 /* v / 10^digits with exactly `digits` decimals, by integer arithmetic so
@@ -135,11 +147,27 @@ size_t bx_utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
 
 static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
 
+/* Printable ASCII other than '"' and '\\': the bytes JSON takes as they
+ * are, and most of every id. */
+static bool json_plain(unsigned char c)
+{
+    return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
+}
+
 void bx_emit_json_chars(bx_emit *o, const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t n = strlen(s);
     while (n > 0) {
+        size_t run = 0;
+        while (run < n && json_plain(p[run]))
+            run++;
+        if (run > 0) {
+            bx_emit_bytes(o, p, run);
+            p += run;
+            n -= run;
+            continue;
+        }
         uint32_t cp;
         size_t k = bx_utf8_seq(p, n, &cp);
         if (k == 0) {
@@ -220,6 +248,12 @@ size_t bx_utf8_repaired_len(const char *s)
     const unsigned char *p = (const unsigned char *)s;
     size_t n = strlen(s), len = 0;
     while (n > 0) {
+        if (*p < 0x80) { /* ASCII, the usual case */
+            p++;
+            n--;
+            len++;
+            continue;
+        }
         uint32_t cp;
         size_t k = bx_utf8_seq(p, n, &cp);
         len += k == 0 ? sizeof replacement - 1 : k;

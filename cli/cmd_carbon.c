@@ -426,6 +426,10 @@ static bx_status load_inputs(run *r)
     if (a->draws > 0 && (st = bx_uncertainty_new(r->ctx, &r->mc, r->calc, a->draws,
                                                  a->seed)) != BX_OK)
         return st;
+    /* intervals for the --by table too */
+    if (r->mc != NULL && a->by >= 0 &&
+        (st = bx_uncertainty_by(r->mc, (bx_totals_group)a->by)) != BX_OK)
+        return st;
     bx_factor_set_info info = bx_factor_set_info_get(r->fs);
     st = bx_carbon_totals_new(r->ctx, &r->totals, info.id, info.version);
     if (st != BX_OK)
@@ -604,7 +608,7 @@ static bx_status finish(run *r)
         st = bx_carbon_totals_write(r->totals, r->totals_out.write, r->totals_out.ud);
     if (st == BX_OK && r->a->by >= 0)
         st = bx_carbon_totals_write_group(r->totals, r->a->format, (bx_totals_group)r->a->by,
-                                          cli_file_write, stdout);
+                                          r->mc, cli_file_write, stdout);
     if (st == BX_OK && r->writer != NULL)
         st = bx_carbon_writer_finish(r->writer);
     if (st == BX_OK)

@@ -105,7 +105,7 @@ int cmd_merge(int argc, char **argv)
         }
     }
     if (st == BX_OK && (by_given || output == NULL))
-        st = bx_carbon_totals_write_group(t, format, by, cli_file_write, stdout);
+        st = bx_carbon_totals_write_group(t, format, by, NULL, cli_file_write, stdout);
     if (st == BX_OK && (by_given || output == NULL) && fflush(stdout) != 0) {
         fprintf(stderr, "boxcar merge: writing to standard output failed\n");
         printed = true;

@@ -17,15 +17,16 @@
 
 enum {
     T_GROUP, T_KEY, T_SHIPMENTS, T_MASS, T_T_WTT, T_T_TTW, T_T_WTW, T_H_WTT, T_H_TTW, T_H_WTW,
-    T_PACK, T_WTT, T_TTW, T_WTW, T_EXCLUDED, T_SET, T_VERSION, T_COUNT
+    T_PACK, T_WTT, T_TTW, T_WTW, T_EXCLUDED, T_SET, T_VERSION, T_MEAN, T_LO, T_HI, T_ALL
 };
+#define T_COUNT T_MEAN /* the columns of the totals file */
 
-/* The columns of the totals file, in its order. */
-static const char *const names[T_COUNT] = {
+/* The columns of the totals file, in its order, and the interval. */
+static const char *const names[T_ALL] = {
     "group", "key", "shipments", "mass_g", "transport_wtt_mg", "transport_ttw_mg",
     "transport_wtw_mg", "hub_wtt_mg", "hub_ttw_mg", "hub_wtw_mg", "packaging_mg",
     "total_wtt_mg", "total_ttw_mg", "total_wtw_mg", "excluded", "factor_set",
-    "factor_version"};
+    "factor_version", "total_wtw_mean_mg", "total_wtw_p2_5_mg", "total_wtw_p97_5_mg"};
 
 /* The emission figures of a sum, T_T_WTT .. T_WTW. */
 static void figures(const bx_carbon_sum *s, int64_t v[10])
@@ -42,8 +43,29 @@ static bool bad_group(bx_totals_group g, bool all_allowed)
     return (unsigned)g > (unsigned)BX_BY_COUNT || (g == BX_BY_COUNT && !all_allowed);
 }
 
+/* Intervals of group g's rows when u keeps them; NULL otherwise. */
+static bx_uncertainty *intervals_for(bx_uncertainty *u, bx_totals_group g)
+{
+    return u != NULL && g != BX_BY_COUNT && bx_uncertainty_group(u) == g ? u : NULL;
+}
+
+/* The interval of `key` (the total's when key is NULL) in whole mg. A key
+ * under which nothing uncertain was added has a zero interval. */
+static bx_status interval_mg(bx_ctx *ctx, bx_uncertainty *u, const char *key, int64_t mg[3])
+{
+    bx_interval iv = {0, 0, 0};
+    bx_status st = key != NULL ? bx_uncertainty_key(u, key, &iv) : bx_uncertainty_total(u, &iv);
+    if (st != BX_OK && st != BX_ENOTFOUND)
+        return st;
+    if (!bxc_g_to_mg(iv.mean_g, &mg[0]) || !bxc_g_to_mg(iv.lo_g, &mg[1]) ||
+        !bxc_g_to_mg(iv.hi_g, &mg[2]))
+        return bx_error(ctx, BX_ELIMIT, "totals: the interval of '%s' is out of range",
+                        key != NULL ? key : "total");
+    return BX_OK;
+}
+
 static bx_status write_structured(bx_carbon_totals *t, bx_totals_group only, bool cbor,
-                                  bx_write_fn write, void *ud)
+                                  bx_uncertainty *u, bx_write_fn write, void *ud)
 {
     if (t == NULL)
         return BX_EINVAL;
@@ -54,13 +76,15 @@ static bx_status write_structured(bx_carbon_totals *t, bx_totals_group only, boo
     if (cbor)
         return bx_error(ctx, BX_EUNSUPPORTED, "CBOR output was left out of this build");
 #endif
-    bxc_field f[T_COUNT];
-    for (size_t c = 0; c < T_COUNT; c++) {
+    u = intervals_for(u, only);
+    size_t nf = u != NULL ? T_ALL : T_COUNT;
+    bxc_field f[T_ALL];
+    for (size_t c = 0; c < T_ALL; c++) {
         f[c].name = names[c];
         f[c].text = NULL;
     }
-    uint8_t order[T_COUNT];
-    bxc_cbor_order(f, T_COUNT, order);
+    uint8_t order[T_ALL];
+    bxc_cbor_order(f, nf, order);
     f[T_SET].text = bx_carbon_totals_set_id(t);
     f[T_VERSION].text = bx_carbon_totals_set_version(t);
     bx_emit o;
@@ -85,12 +109,17 @@ static bx_status write_structured(bx_carbon_totals *t, bx_totals_group only, boo
                 f[T_T_WTT + k].integer = v[k];
             f[T_EXCLUDED].integer =
                 g == BX_BY_ALL ? (int64_t)bx_carbon_totals_excluded(t) : 0;
+            int64_t iv[3];
+            if (u != NULL && (st = interval_mg(ctx, u, key, iv)) != BX_OK)
+                return st;
+            for (size_t k = 0; u != NULL && k < 3; k++)
+                f[T_MEAN + k].integer = iv[k];
 #if BOXCAR_HAVE_CBOR
             if (cbor)
-                bxc_emit_cbor(&o, f, T_COUNT, order);
+                bxc_emit_cbor(&o, f, nf, order);
             else
 #endif
-                bxc_emit_json(&o, f, T_COUNT);
+                bxc_emit_json(&o, f, nf);
         }
     }
     return bx_emit_finish(&o);
@@ -99,13 +128,13 @@ static bx_status write_structured(bx_carbon_totals *t, bx_totals_group only, boo
 bx_status bx_carbon_totals_write_json(bx_carbon_totals *t, bx_totals_group g,
                                       bx_write_fn write, void *ud)
 {
-    return write_structured(t, g, false, write, ud);
+    return write_structured(t, g, false, NULL, write, ud);
 }
 
 bx_status bx_carbon_totals_write_cbor(bx_carbon_totals *t, bx_totals_group g,
                                       bx_write_fn write, void *ud)
 {
-    return write_structured(t, g, true, write, ud);
+    return write_structured(t, g, true, NULL, write, ud);
 }
 
 /* Milligrams as kg with three decimals: whole grams, half away from zero. */
@@ -115,19 +144,24 @@ static char *kg3(int64_t mg, char *buf, size_t size)
     return bx_mg_to_text(g, buf, size);
 }
 
-static void table(bx_emit *o, bx_carbon_totals *t, bx_totals_group g, const bx_carbon_sum *all)
+static bx_status table(bx_emit *o, bx_carbon_totals *t, bx_totals_group g,
+                       const bx_carbon_sum *all, bx_uncertainty *u)
 {
-    char line[512];
-    int len = snprintf(line, sizeof line, "%-24s %9s %12s %14s %10s %13s %14s %14s %6s\n",
+    char line[640];
+    int len = snprintf(line, sizeof line, "%-24s %9s %12s %14s %10s %13s %14s %14s %6s",
                        bx_totals_group_name(g), "shipments", "mass_kg", "transport_kg",
                        "hub_kg", "packaging_kg", "total_wtw_kg", "total_ttw_kg", "share");
     bx_emit_bytes(o, line, (size_t)len);
+    if (u != NULL)
+        bx_emit_str(o, "  wtw_mean_kg  wtw_p2_5_kg wtw_p97_5_kg");
+    bx_emit_char(o, '\n');
     size_t n = bx_carbon_totals_count(t, g);
-    for (size_t i = 0; i <= n && o->st == BX_OK; i++) {
+    for (size_t i = 0; i <= n; i++) {
         const char *key = "total";
         bx_carbon_sum s = *all;
-        if (i < n && (o->st = bx_carbon_totals_row(t, g, i, &key, &s)) != BX_OK)
-            return;
+        bx_status st;
+        if (i < n && (st = bx_carbon_totals_row(t, g, i, &key, &s)) != BX_OK)
+            return st;
         char b[7][32];
         /* the share in tenths of a percent, from the exact integers */
         int64_t share = all->total.wtw_mg > 0
@@ -136,13 +170,22 @@ static void table(bx_emit *o, bx_carbon_totals *t, bx_totals_group g, const bx_c
                                              0.5)
                             : 0;
         snprintf(b[6], sizeof b[6], "%" PRId64 ".%d%%", share / 10, (int)(share % 10));
-        len = snprintf(line, sizeof line, "%-24s %9" PRId64 " %12s %14s %10s %13s %14s %14s %6s\n",
+        len = snprintf(line, sizeof line, "%-24s %9" PRId64 " %12s %14s %10s %13s %14s %14s %6s",
                        key, s.shipments, bx_mg_to_text(s.mass_g, b[0], sizeof b[0]),
                        kg3(s.transport.wtw_mg, b[1], sizeof b[1]),
                        kg3(s.hub.wtw_mg, b[2], sizeof b[2]), kg3(s.packaging_mg, b[3], sizeof b[3]),
                        kg3(s.total.wtw_mg, b[4], sizeof b[4]),
                        kg3(s.total.ttw_mg, b[5], sizeof b[5]), b[6]);
         bx_emit_bytes(o, line, len < (int)sizeof line ? (size_t)len : sizeof line - 1);
+        if (u != NULL) {
+            int64_t iv[3];
+            if ((st = interval_mg(bxc_totals_ctx(t), u, i < n ? key : NULL, iv)) != BX_OK)
+                return st;
+            len = snprintf(line, sizeof line, "  %11s  %11s  %11s", kg3(iv[0], b[0], sizeof b[0]),
+                           kg3(iv[1], b[1], sizeof b[1]), kg3(iv[2], b[2], sizeof b[2]));
+            bx_emit_bytes(o, line, (size_t)len);
+        }
+        bx_emit_char(o, '\n');
     }
     bx_emit_str(o, "factor set ");
     bx_emit_str(o, bx_carbon_totals_set_id(t));
@@ -153,7 +196,10 @@ static void table(bx_emit *o, bx_carbon_totals *t, bx_totals_group g, const bx_c
     bx_emit_str(o, " rows excluded as bad input");
     if (g == BX_BY_MODE)
         bx_emit_str(o, "; a shipment counts under each mode it uses");
+    if (u != NULL)
+        bx_emit_str(o, "; 95 % intervals of WTW from factor uncertainty");
     bx_emit_char(o, '\n');
+    return BX_OK;
 }
 
 static void put_text(bx_csv_writer *w, const char *s)
@@ -161,24 +207,28 @@ static void put_text(bx_csv_writer *w, const char *s)
     bx_csv_write_field(w, s, strlen(s));
 }
 
-static void group_csv(bx_emit *o, bx_carbon_totals *t, bx_totals_group g)
+static bx_status group_csv(bx_emit *o, bx_carbon_totals *t, bx_totals_group g,
+                           bx_uncertainty *u)
 {
     static const char *const cols[] = {
-        "shipments",   "mass_g",    "transport_wtt_g", "transport_ttw_g", "transport_wtw_g",
-        "hub_wtt_g",   "hub_ttw_g", "hub_wtw_g",       "packaging_g",     "total_wtt_g",
-        "total_ttw_g", "total_wtw_g", "factor_set",    "factor_version"};
+        "shipments",   "mass_g",      "transport_wtt_g",  "transport_ttw_g",
+        "transport_wtw_g", "hub_wtt_g", "hub_ttw_g",      "hub_wtw_g",
+        "packaging_g", "total_wtt_g", "total_ttw_g",      "total_wtw_g",
+        "factor_set",  "factor_version", "total_wtw_mean_g", "total_wtw_p2_5_g",
+        "total_wtw_p97_5_g"};
     bx_csv_writer w;
     bx_csv_writer_init(&w, bx_emit_write, o);
     put_text(&w, bx_totals_group_name(g));
-    for (size_t c = 0; c < BX_ARRAY_LEN(cols); c++)
+    for (size_t c = 0; c < BX_ARRAY_LEN(cols) - (u != NULL ? 0 : 3); c++)
         put_text(&w, cols[c]);
     bx_csv_end_record(&w);
     size_t n = bx_carbon_totals_count(t, g);
-    for (size_t i = 0; i < n && o->st == BX_OK; i++) {
+    for (size_t i = 0; i < n; i++) {
         const char *key;
         bx_carbon_sum s;
-        if ((o->st = bx_carbon_totals_row(t, g, i, &key, &s)) != BX_OK)
-            return;
+        bx_status st = bx_carbon_totals_row(t, g, i, &key, &s);
+        if (st != BX_OK)
+            return st;
         char b[32];
         put_text(&w, key);
         snprintf(b, sizeof b, "%" PRId64, s.shipments);
@@ -191,12 +241,21 @@ static void group_csv(bx_emit *o, bx_carbon_totals *t, bx_totals_group g)
             put_text(&w, bx_mg_to_text(v[k], b, sizeof b));
         put_text(&w, bx_carbon_totals_set_id(t));
         put_text(&w, bx_carbon_totals_set_version(t));
+        if (u != NULL) {
+            int64_t iv[3];
+            if ((st = interval_mg(bxc_totals_ctx(t), u, key, iv)) != BX_OK)
+                return st;
+            for (size_t k = 0; k < 3; k++)
+                put_text(&w, bx_mg_to_text(iv[k], b, sizeof b));
+        }
         bx_csv_end_record(&w);
     }
+    return BX_OK;
 }
 
 bx_status bx_carbon_totals_write_group(bx_carbon_totals *t, bx_carbon_format format,
-                                       bx_totals_group g, bx_write_fn write, void *ud)
+                                       bx_totals_group g, bx_uncertainty *u,
+                                       bx_write_fn write, void *ud)
 {
     if (t == NULL)
         return BX_EINVAL;
@@ -204,8 +263,8 @@ bx_status bx_carbon_totals_write_group(bx_carbon_totals *t, bx_carbon_format for
     if (write == NULL || bad_group(g, false))
         return bx_error(ctx, BX_EINVAL, "totals: bad argument");
     switch (format) {
-    case BX_CARBON_JSON: return write_structured(t, g, false, write, ud);
-    case BX_CARBON_CBOR: return write_structured(t, g, true, write, ud);
+    case BX_CARBON_JSON: return write_structured(t, g, false, u, write, ud);
+    case BX_CARBON_CBOR: return write_structured(t, g, true, u, write, ud);
     case BX_CARBON_TABLE:
     case BX_CARBON_CSV: break;
     default: return bx_error(ctx, BX_EINVAL, "unknown carbon output format %d", (int)format);
@@ -217,9 +276,8 @@ bx_status bx_carbon_totals_write_group(bx_carbon_totals *t, bx_carbon_format for
         return st;
     bx_emit o;
     bx_emit_init(&o, ctx, write, ud, "the totals");
-    if (format == BX_CARBON_TABLE)
-        table(&o, t, g, &all);
-    else
-        group_csv(&o, t, g);
-    return bx_emit_finish(&o);
+    u = intervals_for(u, g);
+    st = format == BX_CARBON_TABLE ? table(&o, t, g, &all, u) : group_csv(&o, t, g, u);
+    bx_status out = bx_emit_finish(&o);
+    return st != BX_OK ? st : out;
 }

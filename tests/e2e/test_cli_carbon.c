@@ -448,6 +448,24 @@ static void test_uncertainty(void **state)
                          "--seed 10 -o u3.csv"),
                      0);
     assert_true(slurp(in_dir("u3.csv"), b, sizeof b) != n || memcmp(a, b, n) != 0);
+    /* intervals by route: each route has one shipment here, so its
+     * interval is that shipment's (to the mg: the sums run in another
+     * order) */
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments u.csv --uncertainty 300 "
+                         "--seed 9 --by route --format json"),
+                     0);
+    const char *air = strstr(out_text, "\"key\":\"can-pek-air\"");
+    assert_non_null(air);
+    const char *d2 = strstr(a, "\nD2,");
+    assert_non_null(d2);
+    long long mean = csv_mg(d2 + 1, 12), hi = csv_mg(d2 + 1, 14);
+    assert_true(llabs(json_int(air, "total_wtw_mean_mg") - mean) <= 1);
+    assert_true(llabs(json_int(air, "total_wtw_p97_5_mg") - hi) <= 1);
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments u.csv --uncertainty 300 "
+                         "--by mode"),
+                     0);
+    assert_non_null(strstr(out_text, "  wtw_mean_kg  wtw_p2_5_kg wtw_p97_5_kg\n"));
+    assert_non_null(strstr(out_text, "95 % intervals of WTW"));
 #else
     assert_int_equal(run("carbon --routes " ROUTES " --shipments u.csv --uncertainty 300"), 1);
     assert_non_null(strstr(err_text, "needs GSL"));

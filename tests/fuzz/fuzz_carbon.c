@@ -240,7 +240,7 @@ static void totals_round_trip(bx_ctx *ctx, bx_carbon_totals *t)
         memcmp(a.data, b.data, a.len) != 0)
         abort();
     if (bx_carbon_totals_write_json(back, BX_BY_COUNT, out_write, &j) != BX_OK ||
-        bx_carbon_totals_write_group(back, BX_CARBON_TABLE, BX_BY_MODE, out_write, &j) !=
+        bx_carbon_totals_write_group(back, BX_CARBON_TABLE, BX_BY_MODE, NULL, out_write, &j) !=
             BX_OK)
         abort();
     bx_carbon_totals_free(back);

@@ -599,7 +599,7 @@ static void test_totals_cbor_same_as_json(void **state)
     test_buf_free(&cb);
     /* one group through the dispatcher */
     cb = new_buf();
-    assert_int_equal(bx_carbon_totals_write_group(t, BX_CARBON_CBOR, BX_BY_ROUTE, test_buf_write,
+    assert_int_equal(bx_carbon_totals_write_group(t, BX_CARBON_CBOR, BX_BY_ROUTE, NULL, test_buf_write,
                                                   &cb),
                      BX_OK);
     jb = new_buf();
@@ -621,7 +621,7 @@ static void test_totals_table_and_csv(void **state)
     assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
     bx_carbon_totals *t = two_shipments(ctx);
     test_buf b = new_buf();
-    assert_int_equal(bx_carbon_totals_write_group(t, BX_CARBON_CSV, BX_BY_ROUTE, test_buf_write,
+    assert_int_equal(bx_carbon_totals_write_group(t, BX_CARBON_CSV, BX_BY_ROUTE, NULL, test_buf_write,
                                                   &b),
                      BX_OK);
     assert_string_equal(text(&b),
@@ -638,7 +638,7 @@ static void test_totals_table_and_csv(void **state)
      * Shares of 71594 mg: road 12090 -> 16.887 % -> 16.9; packaging 59200
      * -> 82.688 % -> 82.7; hub 304 -> 0.425 % -> 0.4. */
     b = new_buf();
-    assert_int_equal(bx_carbon_totals_write_group(t, BX_CARBON_TABLE, BX_BY_MODE, test_buf_write,
+    assert_int_equal(bx_carbon_totals_write_group(t, BX_CARBON_TABLE, BX_BY_MODE, NULL, test_buf_write,
                                                   &b),
                      BX_OK);
     const char *s = text(&b);
@@ -656,8 +656,8 @@ static void test_totals_table_and_csv(void **state)
     test_buf_free(&b);
     /* every group is for the JSON and CBOR writers only */
     b = new_buf();
-    assert_int_equal(bx_carbon_totals_write_group(t, BX_CARBON_TABLE, BX_BY_COUNT, test_buf_write,
-                                                  &b),
+    assert_int_equal(bx_carbon_totals_write_group(t, BX_CARBON_TABLE, BX_BY_COUNT, NULL,
+                                                  test_buf_write, &b),
                      BX_EINVAL);
     test_buf_free(&b);
     bx_carbon_totals_free(t);

@@ -111,7 +111,7 @@ BX_API bx_status bx_carbon_totals_write_cbor(bx_carbon_totals *t,
                                              bx_totals_group g,
                                              bx_write_fn write, void *ud);
 
-/* One group (not BX_BY_COUNT) for people or spreadsheets:
+/* One group (not BX_BY_COUNT) for people, spreadsheets or programs:
  *   BX_CARBON_TABLE: a header, one line per key with the shipments, mass
  *     and emissions in kg (three decimals: whole grams, rounded half away
  *     from zero) and each key's share of the total WTW, a "total" line, and
@@ -120,10 +120,19 @@ BX_API bx_status bx_carbon_totals_write_cbor(bx_carbon_totals *t,
  *     transport_ttw_g,transport_wtw_g,hub_wtt_g,hub_ttw_g,hub_wtw_g,
  *     packaging_g,total_wtt_g,total_ttw_g,total_wtw_g,factor_set,
  *     factor_version", then one row per key in grams with three decimals;
- *   BX_CARBON_JSON, BX_CARBON_CBOR: as bx_carbon_totals_write_json/_cbor. */
+ *   BX_CARBON_JSON, BX_CARBON_CBOR: as bx_carbon_totals_write_json/_cbor.
+ * u may be NULL. When it keeps intervals by g (bx_uncertainty_by), every
+ * row gets the interval of its total WTW: three more columns in kg in the
+ * table (the "total" line: bx_uncertainty_total), total_wtw_mean_g,
+ * total_wtw_p2_5_g, total_wtw_p97_5_g in the CSV, and total_wtw_mean_mg,
+ * total_wtw_p2_5_mg, total_wtw_p97_5_mg in JSON and CBOR (the Monte
+ * Carlo's grams rounded to the milligram). A key under which nothing
+ * uncertain was added has a zero interval. BX_ELIMIT if an interval is
+ * beyond BX_CO2E_MAX_MG. */
 BX_API bx_status bx_carbon_totals_write_group(bx_carbon_totals *t,
                                               bx_carbon_format format,
                                               bx_totals_group g,
+                                              bx_uncertainty *u,
                                               bx_write_fn write, void *ud);
 
 #ifdef __cplusplus

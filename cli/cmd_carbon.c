@@ -495,9 +495,10 @@ static bx_status process(run *r)
         if ((st = bx_carbon_totals_add(r->totals, &s, &res)) != BX_OK)
             return st;
         bx_interval iv = {0, 0, 0};
-        if (r->mc != NULL && ((r->writer != NULL && (st = bx_uncertainty_shipment(r->mc, &s, &iv)) !=
-                                                   BX_OK) ||
-                              (st = bx_uncertainty_add(r->mc, &s)) != BX_OK))
+        if (r->mc != NULL && r->writer != NULL &&
+            (st = bx_uncertainty_shipment(r->mc, &s, &iv)) != BX_OK)
+            return st;
+        if (r->mc != NULL && (st = bx_uncertainty_add(r->mc, &s)) != BX_OK)
             return st;
         if (r->writer != NULL &&
             (st = bx_carbon_writer_put(r->writer, &s, &res, r->mc != NULL ? &iv : NULL)) !=

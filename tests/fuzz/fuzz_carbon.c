@@ -14,7 +14,9 @@
  *   'S' a shipment file, computed with the samples, every result written
  *       in all four formats: each JSON line must parse and each CBOR item
  *       decode, one per shipment; the totals must survive a round trip
- *       through their CSV byte for byte;
+ *       through their CSV byte for byte; a small Monte Carlo gives every
+ *       row and every key of a group (picked by the input's length) an
+ *       interval;
  *   'T' a totals file (boxcar merge's input): same round trip.
  * Any other first byte picks one of these by its value mod 5. Nothing may
  * crash, leak, trip a sanitizer or break those properties.
@@ -296,11 +298,18 @@ static void fuzz_shipments(bx_ctx *ctx, const uint8_t *data, size_t size)
     bx_carbon *calc = NULL;
     bx_carbon_totals *t = NULL;
     bx_shipment_reader *r = NULL;
-    bx_carbon_writer *w[4] = {NULL, NULL, NULL, NULL};
-    out_buf out[4] = {{0}};
+    bx_carbon_writer *w[4] = {NULL, NULL, NULL, NULL}, *with_iv = NULL;
+    out_buf out[4] = {{0}}, iv_out = {0};
+    bx_uncertainty *mc = NULL;
     if (bx_carbon_new(ctx, &calc, sample_fs, sample_routes, &opt) != BX_OK ||
         bx_carbon_totals_new(ctx, &t, "cn-2023", "2023.1") != BX_OK)
         abort();
+    bx_totals_group by = (bx_totals_group)(BX_BY_ROUTE + size % 4);
+    if (bx_uncertainty_new(ctx, &mc, calc, 3, size) == BX_OK &&
+        (bx_uncertainty_by(mc, by) != BX_OK ||
+         bx_carbon_writer_new(ctx, &with_iv, BX_CARBON_CSV, "cn-2023", "2023.1", true,
+                              out_write, &iv_out) != BX_OK))
+        abort(); /* without GSL there is no Monte Carlo: mc stays NULL */
     for (int f = 0; f < 4; f++)
         if (bx_carbon_writer_new(ctx, &w[f], (bx_carbon_format)f, "cn-2023", "2023.1", false,
                                  out_write, &out[f]) != BX_OK &&
@@ -326,6 +335,15 @@ static void fuzz_shipments(bx_ctx *ctx, const uint8_t *data, size_t size)
             for (int f = 0; f < 4; f++)
                 if (w[f] != NULL && bx_carbon_writer_put(w[f], &s, &res, NULL) != BX_OK)
                     abort();
+            bx_interval iv;
+            if (mc != NULL && (bx_uncertainty_shipment(mc, &s, &iv) != BX_OK ||
+                               bx_uncertainty_add(mc, &s) != BX_OK))
+                abort();
+            /* a draw far up the tail of a huge shipment may pass the
+             * largest figure written: refused, and only then */
+            st = mc != NULL ? bx_carbon_writer_put(with_iv, &s, &res, &iv) : BX_OK;
+            if (st != BX_OK && (st != BX_EINVAL || iv.hi_g * 1000 <= (double)BX_CO2E_MAX_MG))
+                abort();
             rows++;
         }
     }
@@ -334,6 +352,15 @@ static void fuzz_shipments(bx_ctx *ctx, const uint8_t *data, size_t size)
             abort();
     check_rows(&out[BX_CARBON_JSON], &out[BX_CARBON_CBOR], rows);
     totals_round_trip(ctx, t);
+    for (int f = 0; mc != NULL && f < 4; f++) {
+        bx_status st = bx_carbon_totals_write_group(t, (bx_carbon_format)f, by, mc, out_write,
+                                                    &iv_out);
+        if (st != BX_OK && st != BX_ELIMIT) /* BX_ELIMIT: as above */
+            abort();
+    }
+    bx_carbon_writer_free(with_iv);
+    bx_uncertainty_free(mc);
+    free(iv_out.data);
     for (int f = 0; f < 4; f++) {
         bx_carbon_writer_free(w[f]);
         free(out[f].data);

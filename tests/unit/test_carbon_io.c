@@ -184,7 +184,8 @@ static void test_json_escapes(void **state)
     assert_int_equal(bx_carbon_writer_finish(w), BX_OK);
     bx_carbon_writer_free(w);
     assert_non_null(strstr(text(&b), "{\"shipment_id\":\"S\xEF\xBF\xBD\\\"1\","));
-    assert_non_null(strstr(text(&b), "\"factor_set\":\"set\\\\x\",\"factor_version\":\"v\\u000a1\"}"));
+    assert_non_null(
+        strstr(text(&b), "\"factor_set\":\"set\\\\x\",\"factor_version\":\"v\\u000a1\"}"));
     test_buf_free(&b);
     bx_ctx_free(ctx);
 }
@@ -599,8 +600,8 @@ static void test_totals_cbor_same_as_json(void **state)
     test_buf_free(&cb);
     /* one group through the dispatcher */
     cb = new_buf();
-    assert_int_equal(bx_carbon_totals_write_group(t, BX_CARBON_CBOR, BX_BY_ROUTE, NULL, test_buf_write,
-                                                  &cb),
+    assert_int_equal(bx_carbon_totals_write_group(t, BX_CARBON_CBOR, BX_BY_ROUTE, NULL,
+                                                  test_buf_write, &cb),
                      BX_OK);
     jb = new_buf();
     assert_int_equal(bx_carbon_totals_write_json(t, BX_BY_ROUTE, test_buf_write, &jb), BX_OK);
@@ -621,8 +622,8 @@ static void test_totals_table_and_csv(void **state)
     assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
     bx_carbon_totals *t = two_shipments(ctx);
     test_buf b = new_buf();
-    assert_int_equal(bx_carbon_totals_write_group(t, BX_CARBON_CSV, BX_BY_ROUTE, NULL, test_buf_write,
-                                                  &b),
+    assert_int_equal(bx_carbon_totals_write_group(t, BX_CARBON_CSV, BX_BY_ROUTE, NULL,
+                                                  test_buf_write, &b),
                      BX_OK);
     assert_string_equal(text(&b),
                         "route,shipments,mass_g,transport_wtt_g,transport_ttw_g,"
@@ -638,8 +639,8 @@ static void test_totals_table_and_csv(void **state)
      * Shares of 71594 mg: road 12090 -> 16.887 % -> 16.9; packaging 59200
      * -> 82.688 % -> 82.7; hub 304 -> 0.425 % -> 0.4. */
     b = new_buf();
-    assert_int_equal(bx_carbon_totals_write_group(t, BX_CARBON_TABLE, BX_BY_MODE, NULL, test_buf_write,
-                                                  &b),
+    assert_int_equal(bx_carbon_totals_write_group(t, BX_CARBON_TABLE, BX_BY_MODE, NULL,
+                                                  test_buf_write, &b),
                      BX_OK);
     const char *s = text(&b);
     assert_non_null(strstr(s, "mode                     shipments      mass_kg   transport_kg"));

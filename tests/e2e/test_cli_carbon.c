@@ -248,7 +248,8 @@ static void test_json_cbor(void **state)
         snprintf(args, sizeof args, "%s --format json -o f%d.jsonl", common, k);
         assert_int_equal(run(args), 0);
         snprintf(args, sizeof args, "%s --format cbor -o f%d.cbor", common, k);
-        assert_int_equal(run(args), 0);
+        /* a build without CBOR says so */
+        assert_int_equal(run(args), BOXCAR_HAVE_CBOR ? 0 : 1);
     }
     static char a[8 << 20], b[8 << 20], csv[4 << 20];
     size_t n = slurp_all("f0.jsonl", a, sizeof a);
@@ -271,10 +272,10 @@ static void test_json_cbor(void **state)
     assert_int_equal(lines, 12000);
     assert_int_equal(sum, all);
 
+#if BOXCAR_HAVE_CBOR
     n = slurp_all("f0.cbor", a, sizeof a);
     assert_int_equal(slurp_all("f1.cbor", b, sizeof b), n);
     assert_memory_equal(a, b, n);
-#if BOXCAR_HAVE_CBOR
     size_t at = 0, items = 0;
     sum = 0;
     while (at < n) {

@@ -26,7 +26,7 @@ static void flush(bx_emit *o)
     o->len = 0;
 }
 
-void bx_emit_bytes(bx_emit *o, const void *data, size_t size)
+void bx_emit_bytes_slow(bx_emit *o, const void *data, size_t size)
 {
     if (o->st != BX_OK)
         return;

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "boxcar/csv.h"
 #include "internal.h"
@@ -30,7 +31,18 @@ typedef struct bx_emit {
 /* `what` (static text) names the output in the error message. */
 void bx_emit_init(bx_emit *o, bx_ctx *ctx, bx_write_fn write, void *ud,
                   const char *what);
-void bx_emit_bytes(bx_emit *o, const void *data, size_t size);
+/* The bytes go into the buffer inline when they fit, which is nearly
+ * always: writers emit many small pieces per record. */
+void bx_emit_bytes_slow(bx_emit *o, const void *data, size_t size);
+static inline void bx_emit_bytes(bx_emit *o, const void *data, size_t size)
+{
+    if (o->st == BX_OK && size <= sizeof o->buf - o->len) {
+        memcpy(o->buf + o->len, data, size);
+        o->len += size;
+    } else {
+        bx_emit_bytes_slow(o, data, size);
+    }
+}
 void bx_emit_str(bx_emit *o, const char *s);
 void bx_emit_char(bx_emit *o, char c);
 void bx_emit_i64(bx_emit *o, int64_t v);

@@ -62,11 +62,33 @@ void bx_emit_cbor_float(bx_emit *o, double d)
     bx_emit_bytes(o, b, bx_cbor_encode_float(d, b, sizeof b));
 }
 
+/* No byte of s[0..n) has its high bit set: eight bytes at a time, since
+ * this runs for every key and value of every record. */
+static bool is_ascii(const char *s, size_t n)
+{
+    uint64_t high = 0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        high |= w;
+    }
+    for (; i < n; i++)
+        high |= (unsigned char)s[i];
+    return (high & UINT64_C(0x8080808080808080)) == 0;
+}
+
 void bx_emit_cbor_text(bx_emit *o, const char *s)
 {
-    /* The length goes first, so text that needs repair is counted before
-     * it is written; well-formed text (the usual case) is copied as is. */
-    size_t n = strlen(s), len = bx_utf8_repaired_len(s);
+    /* The length goes first, so text that may need repair is counted
+     * before it is written. ASCII (the usual case) is copied as is. */
+    size_t n = strlen(s);
+    if (is_ascii(s, n)) {
+        bx_emit_cbor_text_head(o, n);
+        bx_emit_bytes(o, s, n);
+        return;
+    }
+    size_t len = bx_utf8_repaired_len(s);
     bx_emit_cbor_text_head(o, len);
     if (len == n)
         bx_emit_bytes(o, s, n);

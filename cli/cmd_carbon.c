@@ -328,8 +328,10 @@ static int parse_args(int argc, char **argv, carbon_args *a)
     /* CBOR is binary: not for a terminal (pipe it or give -o) */
     bool cbor_to_stdout = a->format == BX_CARBON_CBOR && (a->by >= 0 || a->output == NULL);
     if (cbor_to_stdout && isatty(STDOUT_FILENO))
-        return cli_usage_error("carbon", "--format cbor writes binary: give -o FILE or "
-                                         "redirect standard output");
+        return cli_usage_error("carbon", "--format cbor writes binary: %s",
+                               a->by >= 0 ? "redirect standard output (the --by totals go "
+                                            "there)"
+                                          : "give -o FILE or redirect standard output");
     return 0;
 }
 

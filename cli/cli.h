@@ -108,11 +108,10 @@ int cmd_factors(int argc, char **argv);
  * copy) or by path; NULL if none. May return name itself or buf. */
 const char *cli_factor_set_path(const char *name, char *buf, size_t size);
 
-/* cmd_carbon.c: print one group of totals (bx_totals_group) as a table in
- * kg or as CSV in g; 0, or -1 if writing failed. */
-int cli_totals_print(FILE *out, bx_carbon_totals *t, int group, bool csv);
 int cmd_serve(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_containers(int argc, char **argv);
+/* A bx_write_fn over the FILE* ud (stdout, a file opened for writing). */
+int cli_file_write(void *ud, const void *data, size_t size);
 
 #endif

@@ -93,3 +93,8 @@ const char *cli_default_catalog(const char *name)
     }
     return NULL;
 }
+
+int cli_file_write(void *ud, const void *data, size_t size)
+{
+    return fwrite(data, 1, size, ud) == size ? 0 : -1;
+}

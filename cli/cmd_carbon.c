@@ -16,8 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "boxcar/carbon_totals.h"
-#include "boxcar/uncertainty.h"
+#include "boxcar/carbon_io.h"
 #include "cli.h"
 
 #define DEFAULT_FACTORS "cn-2023"
@@ -26,7 +25,7 @@ static void carbon_help(void)
 {
     printf("usage: boxcar carbon --routes FILE --shipments FILE [--factors SET|FILE]\n"
            "                     [--catalog FILE] [--containers FILE] [--trips N]\n"
-           "                     [--format table|csv] [-o FILE] [--totals FILE]\n"
+           "                     [--format table|csv|json|cbor] [-o FILE] [--totals FILE]\n"
            "                     [--by route|month|mode|packaging] [--errors FILE]\n"
            "                     [--strict] [--no-progress] [--uncertainty N [--seed S]]\n"
            "\n"
@@ -41,8 +40,11 @@ static void carbon_help(void)
            "  --catalog FILE     boxes named as packaging (default: the cn-express series)\n"
            "  --containers FILE  reusable container types named as packaging\n"
            "  --trips N          amortise every container over N trips\n"
-           "  --format F         table or csv (default: csv per shipment, table with --by)\n"
+           "  --format F         table, csv, json (JSON Lines, figures in integer mg) or\n"
+           "                     cbor (a CBOR sequence, as json); default csv per shipment,\n"
+           "                     table with --by (cbor needs -o or a redirected output)\n"
            "  -o, --output FILE  per-shipment results there instead of standard output\n"
+           "                     (with --by: csv, or json/cbor when that is the format)\n"
            "  --totals FILE      exact totals (integer mg) by route, month, mode and\n"
            "                     packaging, to merge with 'boxcar merge'\n"
            "  --by GROUP         print totals by GROUP instead of the per-shipment rows\n"
@@ -63,7 +65,7 @@ static void carbon_help(void)
 typedef struct carbon_args {
     const char *routes, *shipments, *factors, *catalog, *containers;
     const char *output, *totals, *errors;
-    bool csv;          /* else table */
+    bx_carbon_format format; /* of standard output; of -o too, see rows_format */
     bool format_given;
     int by;            /* bx_totals_group, or -1 */
     bool strict;
@@ -148,17 +150,6 @@ static void diag(void *ud, const bx_diag *dg)
 
 /* ---- outputs ------------------------------------------------------------ */
 
-static int stdout_write(void *ud, const void *data, size_t size)
-{
-    (void)ud;
-    return fwrite(data, 1, size, stdout) == size ? 0 : -1;
-}
-
-static int file_write(void *ud, const void *data, size_t size)
-{
-    return fwrite(data, 1, size, ud) == size ? 0 : -1;
-}
-
 /* An output: a regular file is written to a temporary file renamed into
  * place at commit; standard output, or a path that is not a regular file
  * (/dev/null, a pipe), is written directly: renaming over a device would
@@ -178,7 +169,8 @@ static bx_status sink_open(bx_ctx *ctx, sink *s, const char *path)
     s->open = true;
     s->path = path;
     if (path == NULL) {
-        s->write = stdout_write;
+        s->write = cli_file_write;
+        s->ud = stdout;
         return BX_OK;
     }
     struct stat sb;
@@ -189,7 +181,7 @@ static bx_status sink_open(bx_ctx *ctx, sink *s, const char *path)
             fprintf(stderr, "boxcar carbon: cannot write %s\n", path);
             return BX_EIO;
         }
-        s->write = file_write;
+        s->write = cli_file_write;
         s->ud = s->direct;
         return BX_OK;
     }
@@ -236,187 +228,6 @@ static void sink_abort(sink *s)
     s->file = NULL;
     s->direct = NULL;
     s->open = false;
-}
-
-static bx_status emit(sink *s, const char *text)
-{
-    return s->write(s->ud, text, strlen(text)) == 0 ? BX_OK : BX_EIO;
-}
-
-/* Per-shipment rows. Method labels are cached per method set: formatting
- * them for every row would dominate a fast run. */
-typedef struct rows_out {
-    sink *out;
-    bool csv;
-    bx_csv_writer w;
-    const char *set_id, *set_version;
-    char labels[128][96];
-    bool have_label[128];
-    bool intervals;
-} rows_out;
-
-static const char *label(rows_out *o, uint32_t methods)
-{
-    uint32_t k = methods & 127u;
-    if (!o->have_label[k]) {
-        bx_method_label(k, o->labels[k], sizeof o->labels[k]);
-        o->have_label[k] = true;
-    }
-    return o->labels[k];
-}
-
-static bx_status rows_header(rows_out *o)
-{
-    static const char *const cols[] = {
-        "shipment_id", "route_id", "transport_wtw_g", "transport_ttw_g", "hub_wtw_g",
-        "packaging_g", "total_wtw_g", "total_ttw_g", "method", "data_quality",
-        "factor_set", "factor_version", "total_wtw_mean_g", "total_wtw_p2_5_g",
-        "total_wtw_p97_5_g"};
-    if (!o->csv) {
-        char head[320];
-        int n = snprintf(head, sizeof head,
-                         "%-18s %-20s %14s %14s %10s %12s %14s %14s %-9s %s",
-                         "shipment", "route", "transport_wtw", "transport_ttw", "hub_wtw",
-                         "packaging", "total_wtw_g", "total_ttw_g", "quality", "method");
-        if (o->intervals && n > 0 && (size_t)n < sizeof head)
-            snprintf(head + n, sizeof head - (size_t)n, "  (mean, 95 %% interval g)");
-        strncat(head, "\n", sizeof head - strlen(head) - 1);
-        return emit(o->out, head);
-    }
-    bx_csv_writer_init(&o->w, o->out->write, o->out->ud);
-    bx_status st = BX_OK;
-    size_t ncols = o->intervals ? 15 : 12;
-    for (size_t i = 0; st == BX_OK && i < ncols; i++)
-        st = bx_csv_write_field(&o->w, cols[i], strlen(cols[i]));
-    return st == BX_OK ? bx_csv_end_record(&o->w) : st;
-}
-
-static bx_status rows_put(rows_out *o, const bx_shipment *s, const bx_carbon_result *r,
-                          const bx_interval *iv)
-{
-    char m[3][40] = {"", "", ""};
-    if (o->intervals) {
-        snprintf(m[0], sizeof m[0], "%.3f", iv->mean_g);
-        snprintf(m[1], sizeof m[1], "%.3f", iv->lo_g);
-        snprintf(m[2], sizeof m[2], "%.3f", iv->hi_g);
-    }
-    char n[6][32];
-    bx_mg_to_text(r->transport.wtw_mg, n[0], sizeof n[0]);
-    bx_mg_to_text(r->transport.ttw_mg, n[1], sizeof n[1]);
-    bx_mg_to_text(r->hub.wtw_mg, n[2], sizeof n[2]);
-    bx_mg_to_text(r->packaging_mg, n[3], sizeof n[3]);
-    bx_mg_to_text(r->total.wtw_mg, n[4], sizeof n[4]);
-    bx_mg_to_text(r->total.ttw_mg, n[5], sizeof n[5]);
-    const char *quality = bx_data_quality_name(r->quality);
-    if (!o->csv) {
-        char line[640];
-        if (o->intervals)
-            snprintf(line, sizeof line,
-                     "%-18s %-20s %14s %14s %10s %12s %14s %14s %-9s %s  (%s, %s .. %s)\n",
-                     s->shipment_id, s->route_id, n[0], n[1], n[2], n[3], n[4], n[5], quality,
-                     label(o, r->methods), m[0], m[1], m[2]);
-        else
-            snprintf(line, sizeof line, "%-18s %-20s %14s %14s %10s %12s %14s %14s %-9s %s\n",
-                     s->shipment_id, s->route_id, n[0], n[1], n[2], n[3], n[4], n[5], quality,
-                     label(o, r->methods));
-        return emit(o->out, line);
-    }
-    const char *f[15] = {s->shipment_id, s->route_id, n[0],      n[1],
-                         n[2],           n[3],        n[4],      n[5],
-                         label(o, r->methods), quality, o->set_id, o->set_version,
-                         m[0], m[1], m[2]};
-    bx_status st = BX_OK;
-    size_t nf = o->intervals ? 15 : 12;
-    for (size_t i = 0; st == BX_OK && i < nf; i++)
-        st = bx_csv_write_field(&o->w, f[i], strlen(f[i]));
-    return st == BX_OK ? bx_csv_end_record(&o->w) : st;
-}
-
-/* ---- totals for people -------------------------------------------------- */
-
-/* Grams as kg with three decimals (exact). */
-static char *g_as_kg(int64_t g, char *buf, size_t size)
-{
-    snprintf(buf, size, "%" PRId64 ".%03" PRId64, g / 1000, g % 1000);
-    return buf;
-}
-
-/* Milligrams as kg with three decimals: whole grams, rounded half up. */
-static char *kg3(int64_t mg, char *buf, size_t size)
-{
-    int64_t g = mg >= 0 ? (mg + 500) / 1000 : -((-mg + 500) / 1000);
-    int64_t a = g < 0 ? -g : g;
-    snprintf(buf, size, "%s%" PRId64 ".%03" PRId64, g < 0 ? "-" : "", a / 1000, a % 1000);
-    return buf;
-}
-
-int cli_totals_print(FILE *out, bx_carbon_totals *t, int group, bool csv)
-{
-    bx_totals_group g = (bx_totals_group)group;
-    const char *key;
-    bx_carbon_sum all, s;
-    if (bx_carbon_totals_row(t, BX_BY_ALL, 0, &key, &all) != BX_OK)
-        return -1;
-    size_t n = bx_carbon_totals_count(t, g);
-    if (csv) {
-        fprintf(out, "%s,shipments,mass_g,transport_wtt_g,transport_ttw_g,transport_wtw_g,"
-                     "hub_wtt_g,hub_ttw_g,hub_wtw_g,packaging_g,total_wtt_g,total_ttw_g,"
-                     "total_wtw_g,factor_set,factor_version\n",
-                bx_totals_group_name(g));
-        for (size_t i = 0; i < n; i++) {
-            if (bx_carbon_totals_row(t, g, i, &key, &s) != BX_OK)
-                return -1;
-            const int64_t v[] = {s.transport.wtt_mg, s.transport.ttw_mg, s.transport.wtw_mg,
-                                 s.hub.wtt_mg,       s.hub.ttw_mg,       s.hub.wtw_mg,
-                                 s.packaging_mg,     s.total.wtt_mg,     s.total.ttw_mg,
-                                 s.total.wtw_mg};
-            /* keys are ids, months, part names or packaging texts: quote
-             * the one character of those that CSV needs quoted */
-            bool quote = strchr(key, ',') != NULL || strchr(key, '"') != NULL;
-            if (quote) {
-                fputc('"', out);
-                for (const char *c = key; *c; c++)
-                    fprintf(out, *c == '"' ? "\"\"" : "%c", *c);
-                fputc('"', out);
-            } else {
-                fputs(key, out);
-            }
-            fprintf(out, ",%" PRId64 ",%" PRId64, s.shipments, s.mass_g);
-            for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
-                char b[32];
-                fprintf(out, ",%s", bx_mg_to_text(v[k], b, sizeof b));
-            }
-            fprintf(out, ",%s,%s\n", bx_carbon_totals_set_id(t),
-                     bx_carbon_totals_set_version(t));
-        }
-        return ferror(out) ? -1 : 0;
-    }
-    fprintf(out, "%-24s %9s %12s %14s %10s %13s %14s %14s %6s\n", bx_totals_group_name(g),
-            "shipments", "mass_kg", "transport_kg", "hub_kg", "packaging_kg", "total_wtw_kg",
-            "total_ttw_kg", "share");
-    for (size_t i = 0; i <= n; i++) {
-        if (i < n) {
-            if (bx_carbon_totals_row(t, g, i, &key, &s) != BX_OK)
-                return -1;
-        } else {
-            key = "total";
-            s = all;
-        }
-        char b[7][32];
-        double share = all.total.wtw_mg > 0
-                           ? 100.0 * (double)s.total.wtw_mg / (double)all.total.wtw_mg
-                           : 0.0;
-        fprintf(out, "%-24s %9" PRId64 " %12s %14s %10s %13s %14s %14s %5.1f%%\n", key,
-                s.shipments, g_as_kg(s.mass_g, b[0], sizeof b[0]),
-                kg3(s.transport.wtw_mg, b[1], sizeof b[1]), kg3(s.hub.wtw_mg, b[2], sizeof b[2]),
-                kg3(s.packaging_mg, b[3], sizeof b[3]), kg3(s.total.wtw_mg, b[4], sizeof b[4]),
-                kg3(s.total.ttw_mg, b[5], sizeof b[5]), share);
-    }
-    fprintf(out, "factor set %s %s; %" PRIu64 " rows excluded as bad input%s\n",
-            bx_carbon_totals_set_id(t), bx_carbon_totals_set_version(t),
-            bx_carbon_totals_excluded(t),
-            g == BX_BY_MODE ? "; a shipment counts under each mode it uses" : "");
-    return ferror(out) ? -1 : 0;
 }
 
 /* ---- arguments ---------------------------------------------------------- */
@@ -488,10 +299,9 @@ static int parse_args(int argc, char **argv, carbon_args *a)
             break;
         }
         case 'F':
-            if (strcmp(optarg, "csv") == 0)
-                a->csv = true;
-            else if (strcmp(optarg, "table") != 0)
-                return cli_usage_error("carbon", "--format is table or csv, not '%s'", optarg);
+            if (bx_carbon_format_parse(optarg, &a->format) != BX_OK)
+                return cli_usage_error("carbon", "--format is table, csv, json or cbor, "
+                                                 "not '%s'", optarg);
             a->format_given = true;
             break;
         case 'b': {
@@ -514,8 +324,25 @@ static int parse_args(int argc, char **argv, carbon_args *a)
     if (a->routes == NULL || a->shipments == NULL)
         return cli_usage_error("carbon", "--routes and --shipments are required");
     if (!a->format_given)
-        a->csv = a->by < 0;
+        a->format = a->by < 0 ? BX_CARBON_CSV : BX_CARBON_TABLE;
+    /* CBOR is binary: not for a terminal (pipe it or give -o) */
+    bool cbor_to_stdout = a->format == BX_CARBON_CBOR && (a->by >= 0 || a->output == NULL);
+    if (cbor_to_stdout && isatty(STDOUT_FILENO))
+        return cli_usage_error("carbon", "--format cbor writes binary: %s",
+                               a->by >= 0 ? "redirect standard output (the --by totals go "
+                                            "there)"
+                                          : "give -o FILE or redirect standard output");
     return 0;
+}
+
+/* The per-shipment rows' format: the one asked for, except that with --by
+ * (whose totals take standard output) a table or CSV request gives the
+ * -o file CSV. */
+static bx_carbon_format rows_format(const carbon_args *a)
+{
+    if (a->by >= 0 && a->format != BX_CARBON_JSON && a->format != BX_CARBON_CBOR)
+        return BX_CARBON_CSV;
+    return a->format;
 }
 
 /* ---- the run ------------------------------------------------------------ */
@@ -535,7 +362,7 @@ typedef struct run {
     FILE *ship_fp;
     bx_shipment_reader *reader;
     sink rows, totals_out, errors_out;
-    rows_out ro;
+    bx_carbon_writer *writer; /* per-shipment rows, when they are written */
     uint64_t read, computed, excluded;
     bool printed; /* a failure of the command's own was printed */
 } run;
@@ -584,6 +411,10 @@ static bx_status load_inputs(run *r)
     if (a->draws > 0 && (st = bx_uncertainty_new(r->ctx, &r->mc, r->calc, a->draws,
                                                  a->seed)) != BX_OK)
         return st;
+    /* intervals for the --by table too */
+    if (r->mc != NULL && a->by >= 0 &&
+        (st = bx_uncertainty_by(r->mc, (bx_totals_group)a->by)) != BX_OK)
+        return st;
     bx_factor_set_info info = bx_factor_set_info_get(r->fs);
     st = bx_carbon_totals_new(r->ctx, &r->totals, info.id, info.version);
     if (st != BX_OK)
@@ -615,12 +446,9 @@ static bx_status open_outputs(run *r)
         if ((st = sink_open(r->ctx, &r->rows, a->output)) != BX_OK)
             return st;
         bx_factor_set_info info = bx_factor_set_info_get(r->fs);
-        r->ro.out = &r->rows;
-        r->ro.csv = a->output != NULL && a->by >= 0 ? true : a->csv;
-        r->ro.set_id = info.id;
-        r->ro.set_version = info.version;
-        r->ro.intervals = r->mc != NULL;
-        if ((st = rows_header(&r->ro)) != BX_OK)
+        if ((st = bx_carbon_writer_new(r->ctx, &r->writer, rows_format(a), info.id,
+                                       info.version, r->mc != NULL, r->rows.write,
+                                       r->rows.ud)) != BX_OK)
             return st;
     }
     if (a->totals != NULL)
@@ -652,15 +480,25 @@ static bx_status process(run *r)
         if ((st = bx_carbon_totals_add(r->totals, &s, &res)) != BX_OK)
             return st;
         bx_interval iv = {0, 0, 0};
-        if (r->mc != NULL && ((r->rows.open && (st = bx_uncertainty_shipment(r->mc, &s, &iv)) !=
-                                                   BX_OK) ||
-                              (st = bx_uncertainty_add(r->mc, &s)) != BX_OK))
+        if (r->mc != NULL && r->writer != NULL &&
+            (st = bx_uncertainty_shipment(r->mc, &s, &iv)) != BX_OK)
             return st;
-        if (r->rows.open && (st = rows_put(&r->ro, &s, &res, &iv)) != BX_OK)
-            return st == BX_EIO ? io_failed(r, "the results") : st;
+        if (r->mc != NULL && (st = bx_uncertainty_add(r->mc, &s)) != BX_OK)
+            return st;
+        if (r->writer != NULL &&
+            (st = bx_carbon_writer_put(r->writer, &s, &res, r->mc != NULL ? &iv : NULL)) !=
+                BX_OK)
+            return st;
         if (r->bar.enabled && (r->read & 8191) == 0)
             progress_tick(&r->bar, r->read);
     }
+}
+
+/* Milligrams as kg with three decimals: whole grams, rounded half up. */
+static char *kg3(int64_t mg, char *buf, size_t size)
+{
+    int64_t g = mg >= 0 ? (mg + 500) / 1000 : -((-mg + 500) / 1000);
+    return bx_mg_to_text(g, buf, size);
 }
 
 static void summary(run *r)
@@ -731,6 +569,7 @@ static void summary(run *r)
 
 static void close_run(run *r)
 {
+    bx_carbon_writer_free(r->writer);
     sink_abort(&r->rows);
     sink_abort(&r->totals_out);
     sink_abort(&r->errors_out);
@@ -753,9 +592,11 @@ static bx_status finish(run *r)
     bx_carbon_totals_exclude(r->totals, r->excluded);
     if (r->a->totals != NULL)
         st = bx_carbon_totals_write(r->totals, r->totals_out.write, r->totals_out.ud);
-    if (st == BX_OK && r->a->by >= 0 &&
-        cli_totals_print(stdout, r->totals, r->a->by, r->a->csv) != 0)
-        st = io_failed(r, "the totals");
+    if (st == BX_OK && r->a->by >= 0)
+        st = bx_carbon_totals_write_group(r->totals, r->a->format, (bx_totals_group)r->a->by,
+                                          r->mc, cli_file_write, stdout);
+    if (st == BX_OK && r->writer != NULL)
+        st = bx_carbon_writer_finish(r->writer);
     if (st == BX_OK)
         st = sink_commit(&r->rows, &r->printed);
     if (st == BX_OK)

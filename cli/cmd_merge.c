@@ -10,27 +10,24 @@
 #include <inttypes.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
 static void merge_help(void)
 {
     printf("usage: boxcar merge [-o FILE] [--by all|route|month|mode|packaging]\n"
-           "                    [--format table|csv] TOTALS...\n"
+           "                    [--format table|csv|json|cbor] TOTALS...\n"
            "\n"
            "Sum totals files of 'boxcar carbon --totals' (shards of one batch). With\n"
            "-o, write the merged totals there (same format, mergeable again); with\n"
-           "--by, print them by that group (default: all, as a table). Every file is\n"
+           "--by, print them by that group (default: all, as a table; json and cbor\n"
+           "give the rows with their integer mg, as 'boxcar carbon'). Every file is\n"
            "checked: its factor set and version must match the others', each total\n"
            "must equal the sum of its parts, and no key may appear twice.\n"
            "\n"
            "Exit: 0 ok, 3 a file is not valid totals or mixes factor sets, 1 runtime\n"
            "      failure, 2 usage error.\n");
-}
-
-static int file_write(void *ud, const void *data, size_t size)
-{
-    return fwrite(data, 1, size, ud) == size ? 0 : -1;
 }
 
 int cmd_merge(int argc, char **argv)
@@ -44,7 +41,8 @@ int cmd_merge(int argc, char **argv)
     };
     const char *output = NULL;
     bx_totals_group by = BX_BY_ALL;
-    bool by_given = false, csv = false;
+    bool by_given = false;
+    bx_carbon_format format = BX_CARBON_TABLE;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -59,10 +57,9 @@ int cmd_merge(int argc, char **argv)
             by_given = true;
             break;
         case 'F':
-            if (strcmp(optarg, "csv") == 0)
-                csv = true;
-            else if (strcmp(optarg, "table") != 0)
-                return cli_usage_error("merge", "--format is table or csv, not '%s'", optarg);
+            if (bx_carbon_format_parse(optarg, &format) != BX_OK)
+                return cli_usage_error("merge", "--format is table, csv, json or cbor, "
+                                                "not '%s'", optarg);
             break;
         case 'h':
             merge_help();
@@ -73,6 +70,9 @@ int cmd_merge(int argc, char **argv)
     }
     if (optind == argc)
         return cli_usage_error("merge", "give at least one totals file");
+    if (format == BX_CARBON_CBOR && (by_given || output == NULL) && isatty(STDOUT_FILENO))
+        return cli_usage_error("merge", "--format cbor writes binary: redirect standard "
+                                        "output");
 
     cli_diags cd = {0, 0, 50};
     bx_ctx *ctx = cli_ctx_new(&cd);
@@ -87,7 +87,7 @@ int cmd_merge(int argc, char **argv)
     if (st == BX_OK && output != NULL && stat(output, &sb) == 0 && !S_ISREG(sb.st_mode)) {
         /* a device or pipe: written directly, never renamed over */
         FILE *fp = fopen(output, "wb");
-        bool bad = fp == NULL || bx_carbon_totals_write(t, file_write, fp) != BX_OK;
+        bool bad = fp == NULL || bx_carbon_totals_write(t, cli_file_write, fp) != BX_OK;
         if (fp != NULL)
             bad |= fclose(fp) != 0;
         if (bad) {
@@ -104,8 +104,9 @@ int cmd_merge(int argc, char **argv)
             out = NULL;
         }
     }
-    if (st == BX_OK && (by_given || output == NULL) &&
-        (cli_totals_print(stdout, t, by, csv) != 0 || fflush(stdout) != 0)) {
+    if (st == BX_OK && (by_given || output == NULL))
+        st = bx_carbon_totals_write_group(t, format, by, NULL, cli_file_write, stdout);
+    if (st == BX_OK && (by_given || output == NULL) && fflush(stdout) != 0) {
         fprintf(stderr, "boxcar merge: writing to standard output failed\n");
         printed = true;
         st = BX_EIO;

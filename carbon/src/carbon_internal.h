@@ -13,6 +13,7 @@
 #include "boxcar/carbon.h"
 #include "boxcar/carbon_totals.h"
 #include "boxcar/csv.h"
+#include "emit.h"
 #include "internal.h"
 
 /* ---- string -> index map (idmap.c) -------------------------------------- */
@@ -117,6 +118,29 @@ bool bxc_word_eq(const char *s, size_t len, const char *w);
 
 /* The name a containers file was loaded from (containers.c). */
 const char *bxc_containers_name(const bx_containers *cs);
+
+/* ---- flat records out as JSON or CBOR (record_emit.c) -------------------- */
+
+/* One field of a flat record: text or an integer. */
+typedef struct bxc_field {
+    const char *name; /* ASCII, no characters JSON would escape */
+    const char *text; /* NULL: the field is the integer */
+    int64_t integer;
+} bxc_field;
+
+/* The order in which CBOR's core deterministic encoding wants the keys of
+ * fields[0..n): shorter keys first, then bytewise. order[k] is the index
+ * of the k-th key to write. n <= BXC_MAX_FIELDS. */
+#define BXC_MAX_FIELDS 24
+void bxc_cbor_order(const bxc_field *fields, size_t n, uint8_t *order);
+
+/* fields as one JSON object in their own order, then a newline. */
+void bxc_emit_json(bx_emit *o, const bxc_field *fields, size_t n);
+#if BOXCAR_HAVE_CBOR
+/* fields as one CBOR map, keys in `order` (from bxc_cbor_order). */
+void bxc_emit_cbor(bx_emit *o, const bxc_field *fields, size_t n,
+                   const uint8_t *order);
+#endif
 
 /* ---- totals internals (totals.c) ---------------------------------------- */
 

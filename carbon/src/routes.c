@@ -369,7 +369,8 @@ static bx_status read_all(bx_routes *rs, bxc_table *t)
         if (r->n == 0)
             r->valid = false;
         rs->views[i].route_id = r->id;
-        rs->views[i].tces = rs->tces + r->first;
+        /* no TCE at all in the file: no array to point into */
+        rs->views[i].tces = r->n > 0 ? rs->tces + r->first : NULL;
         rs->views[i].ntces = r->n;
         rs->views[i].valid = r->valid;
         rs->views[i].line = r->line;

@@ -12,6 +12,7 @@
  * handler, which aborts by default).
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <gsl/gsl_randist.h>
@@ -35,6 +36,17 @@ struct bx_uncertainty {
     double *total_coef; /* nf: summed over the shipments added */
     double total_constant;
     double *scratch;    /* draws */
+    /* the shipment collect() saw last */
+    const bxc_route *route;
+    const bxc_pack *pack;
+    double x[BXC_NDRIVERS];
+    /* intervals by group: per key, summed coefficients and constant */
+    bx_totals_group by; /* BX_BY_ALL: none kept */
+    bool added;         /* a shipment was added */
+    bxc_idmap keys;     /* key -> row */
+    double *rows;       /* rows_cap x nf, row-major */
+    double *row_constant;
+    size_t rows_cap;
 };
 
 bx_status bx_uncertainty_new(bx_ctx *ctx, bx_uncertainty **out, bx_carbon *calc,
@@ -59,6 +71,8 @@ bx_status bx_uncertainty_new(bx_ctx *ctx, bx_uncertainty **out, bx_carbon *calc,
     memset(u, 0, sizeof *u);
     u->ctx = ctx;
     u->calc = calc;
+    u->by = BX_BY_ALL;
+    bxc_idmap_init(&u->keys, ctx);
     u->draws = draws;
     u->nf = nf;
     u->mult = bx_alloc(ctx, (size_t)draws * nf * sizeof *u->mult);
@@ -129,11 +143,14 @@ static bx_status collect(bx_uncertainty *u, const bx_shipment *s)
         return bx_error(u->ctx, BX_EINVAL, "uncertainty: shipment '%s' cannot be computed",
                         s->shipment_id);
     double mass = s->mass_g < 0 ? 0.0 : (double)s->mass_g;
-    const double x[BXC_NDRIVERS] = {mass, (double)s->items,
-                                    mass * (s->drop_km < 0 ? 0.0 : s->drop_km)};
+    u->x[BXC_MASS] = mass;
+    u->x[BXC_ITEM] = (double)s->items;
+    u->x[BXC_DIRECT] = mass * (s->drop_km < 0 ? 0.0 : s->drop_km);
+    u->route = r;
+    u->pack = p;
     for (size_t i = 0; i < r->nterms; i++) {
         const bxc_term *t = &r->terms[i];
-        touch(u, t->factor, t->k * x[t->driver] * bxc_factor_value(c->fs, t->factor).wtw);
+        touch(u, t->factor, t->k * u->x[t->driver] * bxc_factor_value(c->fs, t->factor).wtw);
     }
     for (size_t i = 0; i < p->nterms; i++) {
         const bxc_term *t = &p->terms[i];
@@ -174,13 +191,107 @@ bx_status bx_uncertainty_shipment(bx_uncertainty *u, const bx_shipment *s, bx_in
     return BX_OK;
 }
 
+/* The row of `key`, made (zero) if new. */
+static bx_status row_for(bx_uncertainty *u, const char *key, size_t *row)
+{
+    size_t len = strlen(key);
+    long found = bxc_idmap_find(&u->keys, key, len);
+    if (found >= 0) {
+        *row = (size_t)found;
+        return BX_OK;
+    }
+    if (u->keys.n == u->rows_cap) {
+        size_t cap = u->rows_cap ? 2 * u->rows_cap : 8;
+        if (cap > SIZE_MAX / sizeof(double) / u->nf)
+            return bx_error(u->ctx, BX_ENOMEM, "uncertainty: too many group keys");
+        double *rows = bx_realloc(u->ctx, u->rows, cap * u->nf * sizeof *rows);
+        if (rows == NULL)
+            return BX_ENOMEM;
+        u->rows = rows;
+        double *c = bx_realloc(u->ctx, u->row_constant, cap * sizeof *c);
+        if (c == NULL)
+            return BX_ENOMEM;
+        u->row_constant = c;
+        u->rows_cap = cap;
+    }
+    bx_status st = bxc_idmap_put(&u->keys, key, len, row, NULL);
+    if (st != BX_OK)
+        return st;
+    memset(u->rows + *row * u->nf, 0, u->nf * sizeof *u->rows);
+    u->row_constant[*row] = 0.0;
+    return BX_OK;
+}
+
+/* By mode, each term goes to the row of its part, as the totals split a
+ * shipment. Every row is made before any is added to, so running out of
+ * memory leaves the rows as they were. */
+static bx_status add_by_mode(bx_uncertainty *u)
+{
+    const bx_factor_set *fs = u->calc->fs;
+    size_t row[BX_PART_COUNT];
+    bx_status st;
+    for (size_t i = 0; i < u->route->nterms; i++) {
+        int part = u->route->terms[i].part;
+        if ((st = row_for(u, bx_part_name(part), &row[part])) != BX_OK)
+            return st;
+    }
+    bool packaging = u->pack->nterms > 0 || u->pack->constant_g != 0.0;
+    if (packaging && (st = row_for(u, bx_part_name(BX_PART_PACKAGING),
+                                   &row[BX_PART_PACKAGING])) != BX_OK)
+        return st;
+    for (size_t i = 0; i < u->route->nterms; i++) {
+        const bxc_term *t = &u->route->terms[i];
+        u->rows[row[t->part] * u->nf + t->factor] +=
+            t->k * u->x[t->driver] * bxc_factor_value(fs, t->factor).wtw;
+    }
+    if (packaging) {
+        double *r = u->rows + row[BX_PART_PACKAGING] * u->nf;
+        for (size_t i = 0; i < u->pack->nterms; i++) {
+            const bxc_term *t = &u->pack->terms[i];
+            r[t->factor] += t->k * bxc_factor_value(fs, t->factor).wtw;
+        }
+        u->row_constant[row[BX_PART_PACKAGING]] += u->pack->constant_g;
+    }
+    return BX_OK;
+}
+
+/* The collected shipment into the row of its key. */
+static bx_status add_to_group(bx_uncertainty *u, const bx_shipment *s)
+{
+    if (u->by == BX_BY_MODE)
+        return add_by_mode(u);
+    char month[16]; /* YYYY-MM of a valid date; room for any int */
+    const char *key = s->route_id;
+    if (u->by == BX_BY_MONTH) {
+        int32_t m = s->date / 100;
+        snprintf(month, sizeof month, "%04d-%02d", (int)(m / 100 % 10000), (int)(m % 100));
+        key = month;
+    } else if (u->by == BX_BY_PACKAGING) {
+        key = u->pack->key;
+    }
+    size_t row;
+    bx_status st = row_for(u, key, &row);
+    if (st != BX_OK)
+        return st;
+    double *r = u->rows + row * u->nf;
+    for (size_t i = 0; i < u->n_touched; i++)
+        r[u->touched[i]] += u->coef[u->touched[i]];
+    u->row_constant[row] += u->constant;
+    return BX_OK;
+}
+
 bx_status bx_uncertainty_add(bx_uncertainty *u, const bx_shipment *s)
 {
     if (u == NULL || s == NULL)
         return BX_EINVAL;
     bx_status st = collect(u, s);
-    if (st != BX_OK)
+    if (st == BX_OK && u->by != BX_BY_ALL)
+        st = add_to_group(u, s);
+    if (st != BX_OK) {
+        clear(u);
         return st;
+    }
+    u->added = true;
     for (size_t i = 0; i < u->n_touched; i++)
         u->total_coef[u->touched[i]] += u->coef[u->touched[i]];
     u->total_constant += u->constant;
@@ -196,10 +307,43 @@ bx_status bx_uncertainty_total(bx_uncertainty *u, bx_interval *out)
     return BX_OK;
 }
 
+bx_status bx_uncertainty_by(bx_uncertainty *u, bx_totals_group g)
+{
+    if (u == NULL)
+        return BX_EINVAL;
+    if (g != BX_BY_ROUTE && g != BX_BY_MONTH && g != BX_BY_MODE && g != BX_BY_PACKAGING)
+        return bx_error(u->ctx, BX_EINVAL, "uncertainty: intervals by route, month, mode "
+                                           "or packaging only");
+    if (u->added)
+        return bx_error(u->ctx, BX_EINVAL, "uncertainty: choose the group before adding "
+                                           "shipments");
+    u->by = g;
+    return BX_OK;
+}
+
+bx_totals_group bx_uncertainty_group(const bx_uncertainty *u)
+{
+    return u != NULL ? u->by : BX_BY_ALL;
+}
+
+bx_status bx_uncertainty_key(bx_uncertainty *u, const char *key, bx_interval *out)
+{
+    if (u == NULL || key == NULL || out == NULL)
+        return BX_EINVAL;
+    long row = u->by != BX_BY_ALL ? bxc_idmap_find(&u->keys, key, strlen(key)) : -1;
+    if (row < 0)
+        return BX_ENOTFOUND;
+    interval(u, u->rows + (size_t)row * u->nf, NULL, u->nf, u->row_constant[row], out);
+    return BX_OK;
+}
+
 void bx_uncertainty_free(bx_uncertainty *u)
 {
     if (u == NULL)
         return;
+    bxc_idmap_free(&u->keys);
+    bx_free(u->ctx, u->rows);
+    bx_free(u->ctx, u->row_constant);
     bx_free(u->ctx, u->mult);
     bx_free(u->ctx, u->coef);
     bx_free(u->ctx, u->touched);

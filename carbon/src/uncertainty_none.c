@@ -39,6 +39,27 @@ bx_status bx_uncertainty_total(bx_uncertainty *u, bx_interval *out)
     return BX_EUNSUPPORTED;
 }
 
+bx_status bx_uncertainty_by(bx_uncertainty *u, bx_totals_group g)
+{
+    (void)u;
+    (void)g;
+    return BX_EUNSUPPORTED;
+}
+
+bx_totals_group bx_uncertainty_group(const bx_uncertainty *u)
+{
+    (void)u;
+    return BX_BY_ALL;
+}
+
+bx_status bx_uncertainty_key(bx_uncertainty *u, const char *key, bx_interval *out)
+{
+    (void)u;
+    (void)key;
+    (void)out;
+    return BX_EUNSUPPORTED;
+}
+
 void bx_uncertainty_free(bx_uncertainty *u)
 {
     (void)u;

@@ -10,17 +10,17 @@
 #include "pack_emit.h"
 
 typedef struct csv_out {
-    pk_out out;
+    bx_emit out;
     bx_csv_writer w;
 } csv_out;
 
 static void csv_init(csv_out *c, bx_ctx *ctx, bx_write_fn write, void *ud)
 {
-    pk_out_init(&c->out, ctx, write, ud);
-    bx_csv_writer_init(&c->w, pk_out_write, &c->out);
+    bx_emit_init(&c->out, ctx, write, ud, "the packing result");
+    bx_csv_writer_init(&c->w, bx_emit_write, &c->out);
 }
 
-/* The sink never fails inside a record (pk_out keeps the failure for
+/* The sink never fails inside a record (bx_emit keeps the failure for
  * finish), so field statuses need no checking here. */
 static void field(csv_out *c, const char *s)
 {
@@ -58,7 +58,7 @@ static bx_status header(bx_ctx *ctx, bx_write_fn write, void *ud,
     for (size_t i = 0; i < n; i++)
         field(&c, names[i]);
     end_row(&c);
-    return pk_out_finish(&c.out);
+    return bx_emit_finish(&c.out);
 }
 
 static const char *const box_columns[] = {
@@ -88,8 +88,8 @@ static void quoted_text(csv_out *c, const char *s)
 {
     for (; *s != '\0'; s++) {
         if (*s == '"')
-            pk_out_char(&c->out, '"');
-        pk_out_char(&c->out, *s);
+            bx_emit_char(&c->out, '"');
+        bx_emit_char(&c->out, *s);
     }
 }
 
@@ -101,7 +101,7 @@ static void field_violations(csv_out *c, const bx_pack_result *r, uint32_t box_s
                              bool with_order)
 {
     if (c->w.nfields > 0)
-        pk_out_char(&c->out, ',');
+        bx_emit_char(&c->out, ',');
     c->w.nfields++;
     bool any = false;
     for (int pass = with_order ? 0 : 1; pass < 2; pass++)
@@ -109,16 +109,16 @@ static void field_violations(csv_out *c, const bx_pack_result *r, uint32_t box_s
             const bx_violation *v = &r->violations[i];
             if (v->box_seq != (pass == 0 ? 0 : box_seq))
                 continue;
-            pk_out_str(&c->out, any ? "; " : "\"");
+            bx_emit_str(&c->out, any ? "; " : "\"");
             if (pass == 0)
-                pk_out_str(&c->out, "order ");
+                bx_emit_str(&c->out, "order ");
             quoted_text(c, v->code);
-            pk_out_str(&c->out, ": ");
+            bx_emit_str(&c->out, ": ");
             quoted_text(c, v->message);
             any = true;
         }
     if (any)
-        pk_out_char(&c->out, '"');
+        bx_emit_char(&c->out, '"');
 }
 
 static int64_t line_volume(const bx_order_line *l, int64_t units)
@@ -179,7 +179,7 @@ bx_status bx_pack_csv_boxes(bx_ctx *ctx, const bx_order *order,
         field(&c, "");
         end_row(&c);
     }
-    return pk_out_finish(&c.out);
+    return bx_emit_finish(&c.out);
 }
 
 bx_status bx_pack_csv_failed(bx_ctx *ctx, const char *order_id,
@@ -195,15 +195,15 @@ bx_status bx_pack_csv_failed(bx_ctx *ctx, const char *order_id,
     /* up to reason, which is the third column from the end */
     for (size_t i = 1; i + 3 < BX_ARRAY_LEN(box_columns); i++)
         field(&c, "");
-    pk_out_str(&c.out, ",\"bad input: ");
+    bx_emit_str(&c.out, ",\"bad input: ");
     /* The message is free text: quote it by RFC 4180 (double the quotes). */
     for (const char *p = message; *p != '\0'; p++) {
         if (*p == '"')
-            pk_out_char(&c.out, '"');
-        pk_out_char(&c.out, *p);
+            bx_emit_char(&c.out, '"');
+        bx_emit_char(&c.out, *p);
     }
-    pk_out_str(&c.out, "\",,\n");
-    return pk_out_finish(&c.out);
+    bx_emit_str(&c.out, "\",,\n");
+    return bx_emit_finish(&c.out);
 }
 
 bx_status bx_pack_csv_placements(bx_ctx *ctx, const bx_order *order,
@@ -235,5 +235,5 @@ bx_status bx_pack_csv_placements(bx_ctx *ctx, const bx_order *order,
             end_row(&c);
         }
     }
-    return pk_out_finish(&c.out);
+    return bx_emit_finish(&c.out);
 }

@@ -4,7 +4,7 @@
  * Written by hand rather than built as a jansson tree: the output streams
  * (an order of 100000 units never sits in memory twice), the key order is
  * the documented one, numbers keep one decimal exactly, and the writer works
- * in builds without jansson. Strings are escaped by pk_out_json_string.
+ * in builds without jansson. Strings are escaped by bx_emit_json_string.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -14,24 +14,24 @@
 
 #include "pack_emit.h"
 
-static void key(pk_out *o, const char *k, bool first)
+static void key(bx_emit *o, const char *k, bool first)
 {
     if (!first)
-        pk_out_char(o, ',');
-    pk_out_char(o, '"');
-    pk_out_str(o, k);
-    pk_out_str(o, "\":");
+        bx_emit_char(o, ',');
+    bx_emit_char(o, '"');
+    bx_emit_str(o, k);
+    bx_emit_str(o, "\":");
 }
 
-static void key_i64(pk_out *o, const char *k, int64_t v)
+static void key_i64(bx_emit *o, const char *k, int64_t v)
 {
     key(o, k, false);
-    pk_out_i64(o, v);
+    bx_emit_i64(o, v);
 }
 
 /* A finite double in its shortest round-trip form ("%.17g" would show
  * 0.55 as 0.55000000000000004). */
-static void put_number(pk_out *o, double d)
+static void put_number(bx_emit *o, double d)
 {
     char t[32];
     for (int prec = 1; prec <= 17; prec++) {
@@ -43,24 +43,24 @@ static void put_number(pk_out *o, double d)
     for (char *c = t; *c != '\0'; c++)
         if (*c == ',')
             *c = '.';
-    pk_out_str(o, t);
+    bx_emit_str(o, t);
 }
 
 /* The violations with this box_seq as a JSON array. */
-static void write_violations(pk_out *o, const bx_pack_result *r, uint32_t box_seq)
+static void write_violations(bx_emit *o, const bx_pack_result *r, uint32_t box_seq)
 {
-    pk_out_char(o, '[');
+    bx_emit_char(o, '[');
     bool first = true;
     for (size_t i = 0; i < r->nviolations; i++) {
         const bx_violation *v = &r->violations[i];
         if (v->box_seq != box_seq)
             continue;
-        pk_out_str(o, first ? "{" : ",{");
+        bx_emit_str(o, first ? "{" : ",{");
         first = false;
         key(o, "code", true);
-        pk_out_json_string(o, v->code);
+        bx_emit_json_string(o, v->code);
         key(o, "message", false);
-        pk_out_json_string(o, v->message);
+        bx_emit_json_string(o, v->message);
         if (isfinite(v->value)) {
             key(o, "value", false);
             put_number(o, v->value);
@@ -69,34 +69,34 @@ static void write_violations(pk_out *o, const bx_pack_result *r, uint32_t box_se
             key(o, "limit", false);
             put_number(o, v->limit);
         }
-        pk_out_char(o, '}');
+        bx_emit_char(o, '}');
     }
-    pk_out_char(o, ']');
+    bx_emit_char(o, ']');
 }
 
-static void write_box(pk_out *o, const bx_order *order,
+static void write_box(bx_emit *o, const bx_order *order,
                       const bx_pack_result *result, size_t b)
 {
     const bx_packed_box *pb = &result->boxes[b];
     int64_t fill = pk_fill_tenths(pb->item_volume_mm3, pb->inner_volume_mm3);
     key(o, "box_id", true);
-    pk_out_json_string(o, pb->box->box_id);
+    bx_emit_json_string(o, pb->box->box_id);
     key_i64(o, "box_seq", (int64_t)b + 1);
     key_i64(o, "n_units", (int64_t)pb->nplacements);
     key_i64(o, "item_volume_mm3", pb->item_volume_mm3);
     key_i64(o, "inner_volume_mm3", pb->inner_volume_mm3);
     key(o, "fill_pct", false);
-    pk_out_tenths(o, fill);
+    bx_emit_tenths(o, fill);
     key(o, "void_pct", false);
-    pk_out_tenths(o, 1000 - fill);
+    bx_emit_tenths(o, 1000 - fill);
     key_i64(o, "gross_weight_g", pb->gross_weight_g);
     key(o, "placements", false);
-    pk_out_char(o, '[');
+    bx_emit_char(o, '[');
     for (size_t k = 0; k < pb->nplacements; k++) {
         const bx_placement *p = &result->placements[pb->first_placement + k];
-        pk_out_str(o, k == 0 ? "{" : ",{");
+        bx_emit_str(o, k == 0 ? "{" : ",{");
         key(o, "item_id", true);
-        pk_out_json_string(o, order->lines[p->line].item_id);
+        bx_emit_json_string(o, order->lines[p->line].item_id);
         key_i64(o, "unit", p->unit);
         key_i64(o, "load_seq", p->load_seq);
         key_i64(o, "x_mm", p->x_mm);
@@ -105,17 +105,17 @@ static void write_box(pk_out *o, const bx_order *order,
         key_i64(o, "l_mm", p->l_mm);
         key_i64(o, "w_mm", p->w_mm);
         key_i64(o, "h_mm", p->h_mm);
-        pk_out_char(o, '}');
+        bx_emit_char(o, '}');
     }
-    pk_out_char(o, ']');
+    bx_emit_char(o, ']');
     if (result->policy != NULL) {
         key(o, "violations", false);
         write_violations(o, result, (uint32_t)b + 1);
         key(o, "container_id", false);
         if (result->containers != NULL && result->containers[b] != NULL)
-            pk_out_json_string(o, result->containers[b]);
+            bx_emit_json_string(o, result->containers[b]);
         else
-            pk_out_str(o, "null");
+            bx_emit_str(o, "null");
     }
 }
 
@@ -128,45 +128,45 @@ bx_status bx_pack_json(bx_ctx *ctx, const bx_order *order,
         return st;
     if (write == NULL)
         return bx_error(ctx, BX_EINVAL, "packing JSON: no write callback");
-    pk_out o;
-    pk_out_init(&o, ctx, write, ud);
-    pk_out_char(&o, '{');
+    bx_emit o;
+    bx_emit_init(&o, ctx, write, ud, "the packing result");
+    bx_emit_char(&o, '{');
     key(&o, "order_id", true);
-    pk_out_json_string(&o, pk_order_id(order));
+    bx_emit_json_string(&o, pk_order_id(order));
     key_i64(&o, "lower_bound", result->lower_bound);
     key(&o, "count_optimal", false);
-    pk_out_str(&o, result->count_optimal ? "true" : "false");
+    bx_emit_str(&o, result->count_optimal ? "true" : "false");
     key(&o, "boxes", false);
-    pk_out_char(&o, '[');
+    bx_emit_char(&o, '[');
     for (size_t b = 0; b < result->nboxes; b++) {
-        pk_out_str(&o, b == 0 ? "{" : ",{");
+        bx_emit_str(&o, b == 0 ? "{" : ",{");
         write_box(&o, order, result, b);
-        pk_out_char(&o, '}');
+        bx_emit_char(&o, '}');
     }
-    pk_out_char(&o, ']');
+    bx_emit_char(&o, ']');
     key(&o, "unpacked", false);
-    pk_out_char(&o, '[');
+    bx_emit_char(&o, '[');
     for (size_t i = 0; i < result->nunpacked; i++) {
         const bx_unpacked *u = &result->unpacked[i];
-        pk_out_str(&o, i == 0 ? "{" : ",{");
+        bx_emit_str(&o, i == 0 ? "{" : ",{");
         key(&o, "item_id", true);
-        pk_out_json_string(&o, order->lines[u->line].item_id);
+        bx_emit_json_string(&o, order->lines[u->line].item_id);
         key_i64(&o, "units", u->units);
         key(&o, "reason", false);
-        pk_out_json_string(&o, bx_unpacked_reason_text(u->reason));
-        pk_out_char(&o, '}');
+        bx_emit_json_string(&o, bx_unpacked_reason_text(u->reason));
+        bx_emit_char(&o, '}');
     }
-    pk_out_char(&o, ']');
+    bx_emit_char(&o, ']');
     key(&o, "work", false);
-    pk_out_u64(&o, result->work);
+    bx_emit_u64(&o, result->work);
     if (result->policy != NULL) {
         key(&o, "policy", false);
-        pk_out_json_string(&o, result->policy);
+        bx_emit_json_string(&o, result->policy);
         key(&o, "violations", false);
         write_violations(&o, result, 0);
     }
-    pk_out_str(&o, "}\n");
-    return pk_out_finish(&o);
+    bx_emit_str(&o, "}\n");
+    return bx_emit_finish(&o);
 }
 
 bx_status bx_pack_json_failed(bx_ctx *ctx, const char *order_id,
@@ -176,14 +176,14 @@ bx_status bx_pack_json_failed(bx_ctx *ctx, const char *order_id,
         return BX_EINVAL;
     if (order_id == NULL || message == NULL || write == NULL)
         return bx_error(ctx, BX_EINVAL, "packing JSON: bad argument");
-    pk_out o;
-    pk_out_init(&o, ctx, write, ud);
-    pk_out_char(&o, '{');
+    bx_emit o;
+    bx_emit_init(&o, ctx, write, ud, "the packing result");
+    bx_emit_char(&o, '{');
     key(&o, "order_id", true);
-    pk_out_json_string(&o, order_id);
+    bx_emit_json_string(&o, order_id);
     key(&o, "error", false);
-    pk_out_str(&o, "\"bad input: ");
-    pk_out_json_chars(&o, message);
-    pk_out_str(&o, "\"}\n");
-    return pk_out_finish(&o);
+    bx_emit_str(&o, "\"bad input: ");
+    bx_emit_json_chars(&o, message);
+    bx_emit_str(&o, "\"}\n");
+    return bx_emit_finish(&o);
 }

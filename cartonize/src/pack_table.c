@@ -37,7 +37,7 @@ static size_t display_width(const char *s)
     size_t n = strlen(s), w = 0;
     while (n > 0) {
         uint32_t cp = 0;
-        size_t k = pk_utf8_seq(p, n, &cp);
+        size_t k = bx_utf8_seq(p, n, &cp);
         if (k == 0)
             k = 1;
         size_t cw = 1;
@@ -51,29 +51,29 @@ static size_t display_width(const char *s)
     return w;
 }
 
-static void spaces(pk_out *o, size_t n)
+static void spaces(bx_emit *o, size_t n)
 {
     while (n-- > 0)
-        pk_out_char(o, ' ');
+        bx_emit_char(o, ' ');
 }
 
 /* s left-aligned in `width` columns; at least one space follows. */
-static void left(pk_out *o, const char *s, size_t width)
+static void left(bx_emit *o, const char *s, size_t width)
 {
     size_t w = display_width(s);
-    pk_out_str(o, s);
+    bx_emit_str(o, s);
     spaces(o, w < width ? width - w : 1);
 }
 
 /* ASCII s right-aligned in `width` columns. */
-static void right(pk_out *o, const char *s, size_t width)
+static void right(bx_emit *o, const char *s, size_t width)
 {
     size_t w = strlen(s);
     spaces(o, w < width ? width - w : 1);
-    pk_out_str(o, s);
+    bx_emit_str(o, s);
 }
 
-static void right_i64(pk_out *o, int64_t v, size_t width)
+static void right_i64(bx_emit *o, int64_t v, size_t width)
 {
     char t[24];
     snprintf(t, sizeof t, "%" PRId64, v);
@@ -81,7 +81,7 @@ static void right_i64(pk_out *o, int64_t v, size_t width)
 }
 
 /* v / 10^digits with `digits` decimals, right-aligned, locale-free. */
-static void right_fixed(pk_out *o, int64_t v, int digits, int64_t scale,
+static void right_fixed(bx_emit *o, int64_t v, int digits, int64_t scale,
                         size_t width)
 {
     char t[32];
@@ -96,16 +96,16 @@ bx_status bx_pack_table_header(bx_ctx *ctx, bx_write_fn write, void *ud)
         return BX_EINVAL;
     if (write == NULL)
         return bx_error(ctx, BX_EINVAL, "packing table: no write callback");
-    pk_out o;
-    pk_out_init(&o, ctx, write, ud);
+    bx_emit o;
+    bx_emit_init(&o, ctx, write, ud, "the packing result");
     left(&o, "order", W_ORDER);
     left(&o, "box", W_BOX);
     right(&o, "units", W_UNITS);
     right(&o, "fill %", W_PCT);
     right(&o, "void %", W_PCT);
     right(&o, "gross kg", W_KG);
-    pk_out_char(&o, '\n');
-    return pk_out_finish(&o);
+    bx_emit_char(&o, '\n');
+    return bx_emit_finish(&o);
 }
 
 static const char *plural(uint64_t n, const char *one, const char *many)
@@ -123,8 +123,8 @@ bx_status bx_pack_table(bx_ctx *ctx, const bx_order *order,
     if (write == NULL)
         return bx_error(ctx, BX_EINVAL, "packing table: no write callback");
     const char *id = pk_order_id(order);
-    pk_out o;
-    pk_out_init(&o, ctx, write, ud);
+    bx_emit o;
+    bx_emit_init(&o, ctx, write, ud, "the packing result");
     for (size_t b = 0; b < result->nboxes; b++) {
         const bx_packed_box *pb = &result->boxes[b];
         int64_t fill = pk_fill_tenths(pb->item_volume_mm3, pb->inner_volume_mm3);
@@ -135,37 +135,37 @@ bx_status bx_pack_table(bx_ctx *ctx, const bx_order *order,
         right_fixed(&o, 1000 - fill, 1, 10, W_PCT);
         right_fixed(&o, pb->gross_weight_g, 3, 1000, W_KG);
         if (result->containers != NULL && result->containers[b] != NULL) {
-            pk_out_str(&o, "  container ");
-            pk_out_str(&o, result->containers[b]);
+            bx_emit_str(&o, "  container ");
+            bx_emit_str(&o, result->containers[b]);
         }
-        pk_out_char(&o, '\n');
+        bx_emit_char(&o, '\n');
         for (size_t i = 0; i < result->nviolations; i++)
             if (result->violations[i].box_seq == b + 1) {
-                pk_out_str(&o, "    ! ");
-                pk_out_str(&o, result->violations[i].code);
-                pk_out_str(&o, ": ");
-                pk_out_str(&o, result->violations[i].message);
-                pk_out_char(&o, '\n');
+                bx_emit_str(&o, "    ! ");
+                bx_emit_str(&o, result->violations[i].code);
+                bx_emit_str(&o, ": ");
+                bx_emit_str(&o, result->violations[i].message);
+                bx_emit_char(&o, '\n');
             }
     }
     for (size_t i = 0; i < result->nviolations; i++)
         if (result->violations[i].box_seq == 0) {
-            pk_out_str(&o, "    ! order ");
-            pk_out_str(&o, result->violations[i].code);
-            pk_out_str(&o, ": ");
-            pk_out_str(&o, result->violations[i].message);
-            pk_out_char(&o, '\n');
+            bx_emit_str(&o, "    ! order ");
+            bx_emit_str(&o, result->violations[i].code);
+            bx_emit_str(&o, ": ");
+            bx_emit_str(&o, result->violations[i].message);
+            bx_emit_char(&o, '\n');
         }
     for (size_t i = 0; i < result->nunpacked; i++) {
         const bx_unpacked *u = &result->unpacked[i];
         left(&o, id, W_ORDER);
         left(&o, "-", W_BOX);
         right_i64(&o, u->units, W_UNITS);
-        pk_out_str(&o, "  ");
-        pk_out_str(&o, bx_unpacked_reason_text(u->reason));
-        pk_out_str(&o, ": ");
-        pk_out_str(&o, order->lines[u->line].item_id);
-        pk_out_char(&o, '\n');
+        bx_emit_str(&o, "  ");
+        bx_emit_str(&o, bx_unpacked_reason_text(u->reason));
+        bx_emit_str(&o, ": ");
+        bx_emit_str(&o, order->lines[u->line].item_id);
+        bx_emit_char(&o, '\n');
     }
     uint64_t unpacked = pk_unpacked_units(result);
     char t[256];
@@ -175,16 +175,16 @@ bx_status bx_pack_table(bx_ctx *ctx, const bx_order *order,
              result->lower_bound,
              result->count_optimal ? ", fewest possible" : "",
              result->nplacements, plural(result->nplacements, "unit", "units"));
-    pk_out_str(&o, "  ");
-    pk_out_str(&o, id);
-    pk_out_str(&o, ": ");
-    pk_out_str(&o, t);
+    bx_emit_str(&o, "  ");
+    bx_emit_str(&o, id);
+    bx_emit_str(&o, ": ");
+    bx_emit_str(&o, t);
     if (unpacked > 0) {
         snprintf(t, sizeof t, ", %" PRIu64 " not packed", unpacked);
-        pk_out_str(&o, t);
+        bx_emit_str(&o, t);
     }
-    pk_out_char(&o, '\n');
-    return pk_out_finish(&o);
+    bx_emit_char(&o, '\n');
+    return bx_emit_finish(&o);
 }
 
 bx_status bx_pack_table_failed(bx_ctx *ctx, const char *order_id,
@@ -195,11 +195,11 @@ bx_status bx_pack_table_failed(bx_ctx *ctx, const char *order_id,
         return BX_EINVAL;
     if (order_id == NULL || message == NULL || write == NULL)
         return bx_error(ctx, BX_EINVAL, "packing table: bad argument");
-    pk_out o;
-    pk_out_init(&o, ctx, write, ud);
+    bx_emit o;
+    bx_emit_init(&o, ctx, write, ud, "the packing result");
     left(&o, order_id, W_ORDER);
-    pk_out_str(&o, "bad input: ");
-    pk_out_str(&o, message);
-    pk_out_char(&o, '\n');
-    return pk_out_finish(&o);
+    bx_emit_str(&o, "bad input: ");
+    bx_emit_str(&o, message);
+    bx_emit_char(&o, '\n');
+    return bx_emit_finish(&o);
 }

@@ -413,7 +413,7 @@ static bool valid_utf8(const char *s, size_t n)
     const unsigned char *p = (const unsigned char *)s;
     for (size_t i = 0; i < n;) {
         uint32_t cp;
-        size_t k = pk_utf8_seq(p + i, n - i, &cp);
+        size_t k = bx_utf8_seq(p + i, n - i, &cp);
         if (k == 0 || cp == 0)
             return false;
         i += k;

@@ -10,8 +10,9 @@
  * threaded:
  *   read+compute+totals   bx_shipment_reader -> bx_carbon_compute ->
  *                         bx_carbon_totals_add (what --totals/--by do)
- *   ... + per-row CSV     the same plus the per-shipment CSV of `boxcar
- *                         carbon -o`, written to a counting sink
+ *   ... + <format> rows   the same plus the per-shipment rows of `boxcar
+ *                         carbon -o` in each format (bx_carbon_writer),
+ *                         written to a counting sink
  * Peak memory is what the context allocated at its highest (the input
  * buffer is the caller's and not counted): streaming means it must not
  * grow with SHIPMENTS. Run it with two sizes to see that.
@@ -102,8 +103,8 @@ static int count_write(void *ud, const void *data, size_t size)
     return 0;
 }
 
-/* One pass; rows written to a counting sink when `rows` is set. */
-static int pass(const char *csv, size_t len, bool rows, double *seconds, size_t *peak_bytes,
+/* One pass; rows written in `format` to a counting sink, none if < 0. */
+static int pass(const char *csv, size_t len, int format, double *seconds, size_t *peak_bytes,
                 long *count, int64_t *wtw_mg)
 {
     peak pk = {0, 0};
@@ -131,13 +132,11 @@ static int pass(const char *csv, size_t len, bool rows, double *seconds, size_t 
     if (bx_carbon_new(ctx, &calc, fs, rs, &opt) != BX_OK ||
         bx_carbon_totals_new(ctx, &t, "cn-2023", "2023.1") != BX_OK)
         return 1;
-    /* method labels cached per method set, as `boxcar carbon` does */
-    static char labels[128][96];
-    for (uint32_t k = 0; k < 128; k++)
-        bx_method_label(k, labels[k], sizeof labels[k]);
     counter out = {0};
-    bx_csv_writer w;
-    bx_csv_writer_init(&w, count_write, &out);
+    bx_carbon_writer *w = NULL;
+    if (format >= 0 && bx_carbon_writer_new(ctx, &w, (bx_carbon_format)format, "cn-2023",
+                                            "2023.1", false, count_write, &out) != BX_OK)
+        return 1;
     double t0 = now_s();
     if (bx_shipment_reader_open_mem(ctx, &r, "bench.csv", csv, len) != BX_OK)
         return 1;
@@ -151,24 +150,12 @@ static int pass(const char *csv, size_t len, bool rows, double *seconds, size_t 
             fprintf(stderr, "bench_carbon: %s\n", bx_ctx_errmsg(ctx));
             return 1;
         }
-        if (rows) {
-            /* the columns `boxcar carbon` writes */
-            char v[6][32];
-            bx_mg_to_text(res.transport.wtw_mg, v[0], sizeof v[0]);
-            bx_mg_to_text(res.transport.ttw_mg, v[1], sizeof v[1]);
-            bx_mg_to_text(res.hub.wtw_mg, v[2], sizeof v[2]);
-            bx_mg_to_text(res.packaging_mg, v[3], sizeof v[3]);
-            bx_mg_to_text(res.total.wtw_mg, v[4], sizeof v[4]);
-            bx_mg_to_text(res.total.ttw_mg, v[5], sizeof v[5]);
-            const char *m = labels[res.methods & 127u];
-            const char *f[12] = {s.shipment_id, s.route_id, v[0], v[1], v[2], v[3], v[4], v[5],
-                                 m, bx_data_quality_name(res.quality), "cn-2023", "2023.1"};
-            for (int i = 0; i < 12; i++)
-                bx_csv_write_field(&w, f[i], strlen(f[i]));
-            bx_csv_end_record(&w);
-        }
+        if (w != NULL && bx_carbon_writer_put(w, &s, &res, NULL) != BX_OK)
+            return 1;
         n++;
     }
+    if (w != NULL && bx_carbon_writer_finish(w) != BX_OK)
+        return 1;
     *seconds = now_s() - t0;
     if (st != BX_END) {
         fprintf(stderr, "bench_carbon: %s\n", bx_ctx_errmsg(ctx));
@@ -180,6 +167,7 @@ static int pass(const char *csv, size_t len, bool rows, double *seconds, size_t 
     *wtw_mg = all.total.wtw_mg;
     *count = n;
     bx_shipment_reader_close(r);
+    bx_carbon_writer_free(w);
     bx_carbon_totals_free(t);
     bx_carbon_free(calc);
     bx_containers_free(cs);
@@ -203,24 +191,30 @@ int main(int argc, char **argv)
     printf("boxcar %s, %ld shipments, %.1f MB of CSV, one core\n", bx_version(), n,
            (double)len / 1e6);
     printf("%-26s %14s %10s %14s\n", "pipeline", "shipments/s", "MB/s", "peak memory");
-    for (int rows = 0; rows < 2; rows++) {
+    static const char *const names[] = {"read+compute+totals", "... + table rows",
+                                        "... + CSV rows", "... + JSON Lines rows",
+                                        "... + CBOR rows"};
+    for (int format = -1; format <= BX_CARBON_CBOR; format++) {
+#if !BOXCAR_HAVE_CBOR
+        if (format == BX_CARBON_CBOR)
+            break;
+#endif
         double best = 1e30;
         size_t pk = 0;
         long count = 0;
         int64_t wtw = 0;
         for (int rep = 0; rep < 3; rep++) { /* best of three: less noise */
             double s;
-            if (pass(csv, len, rows, &s, &pk, &count, &wtw) != 0)
+            if (pass(csv, len, format, &s, &pk, &count, &wtw) != 0)
                 return 1;
             if (s < best)
                 best = s;
         }
         if (count != n)
             return 1;
-        printf("%-26s %14.0f %10.1f %12zu B\n",
-               rows ? "read+compute+totals+rows" : "read+compute+totals", (double)n / best,
+        printf("%-26s %14.0f %10.1f %12zu B\n", names[format + 1], (double)n / best,
                (double)len / best / 1e6, pk);
-        if (!rows)
+        if (format < 0)
             printf("  (total %.3f t CO2e WTW)\n", (double)wtw / 1e9);
     }
     free(csv);

@@ -13,6 +13,10 @@
 #include "cli_run.h"
 #include "testutil.h"
 
+#if BOXCAR_HAVE_CBOR
+#include <cbor.h>
+#endif
+
 #define SAMPLE(f) BOXCAR_SAMPLES "/" f
 #define ROUTES SAMPLE("routes/cn-routes.csv")
 #define SHIPMENTS SAMPLE("shipments/demo.csv")
@@ -179,6 +183,142 @@ static void test_shards_merge(void **state)
     assert_non_null(strstr(out_text, "\ntotal                        12000 "));
 }
 
+/* The value of "name":N in a JSON line; column `col` of a CSV line, and
+ * that column read as grams with three decimals, in mg. */
+static long long json_int(const char *line, const char *name)
+{
+    char key[64];
+    snprintf(key, sizeof key, "\"%s\":", name);
+    const char *p = strstr(line, key);
+    assert_non_null(p);
+    return strtoll(p + strlen(key), NULL, 10);
+}
+
+static const char *csv_col(const char *line, int col)
+{
+    for (int i = 0; i < col; i++) {
+        line = strchr(line, ',');
+        assert_non_null(line);
+        line++;
+    }
+    return line;
+}
+
+static long long csv_mg(const char *line, int col)
+{
+    line = csv_col(line, col);
+    char *end;
+    long long g = strtoll(line, &end, 10);
+    assert_int_equal(*end, '.');
+    long long frac = strtoll(end + 1, NULL, 10);
+    return g * 1000 + frac;
+}
+
+/* total_wtw_mg of the "all" row of a totals CSV. */
+static long long totals_all_wtw(const char *name)
+{
+    static char t[1 << 16];
+    assert_true(slurp(in_dir(name), t, sizeof t) > 0);
+    const char *all = strstr(t, "\nall,all,");
+    assert_non_null(all);
+    return strtoll(csv_col(all + 1, 13), NULL, 10);
+}
+
+/* The whole of a file of the scratch directory (which must fit). */
+static size_t slurp_all(const char *name, char *buf, size_t size)
+{
+    size_t n = slurp(in_dir(name), buf, size);
+    assert_true(n > 0 && n < size - 1);
+    return n;
+}
+
+/* JSON Lines and CBOR of the whole demo: the same bytes on every run, one
+ * record per shipment, and the same figures as the CSV: each shipment's
+ * total equals the CSV's to the milligram, and they add up to the totals
+ * file's. */
+static void test_json_cbor(void **state)
+{
+    (void)state;
+    const char *common = "carbon --routes " ROUTES " --shipments " SHIPMENTS
+                         " --containers " CONTAINERS;
+    char args[1024];
+    snprintf(args, sizeof args, "%s -o f.csv --totals ft.csv", common);
+    assert_int_equal(run(args), 0);
+    for (int k = 0; k < 2; k++) {
+        snprintf(args, sizeof args, "%s --format json -o f%d.jsonl", common, k);
+        assert_int_equal(run(args), 0);
+        snprintf(args, sizeof args, "%s --format cbor -o f%d.cbor", common, k);
+        /* a build without CBOR says so */
+        assert_int_equal(run(args), BOXCAR_HAVE_CBOR ? 0 : 1);
+    }
+    static char a[8 << 20], b[8 << 20], csv[4 << 20];
+    size_t n = slurp_all("f0.jsonl", a, sizeof a);
+    assert_int_equal(slurp_all("f1.jsonl", b, sizeof b), n);
+    assert_memory_equal(a, b, n);
+    slurp_all("f.csv", csv, sizeof csv);
+    long long all = totals_all_wtw("ft.csv"), sum = 0;
+    size_t lines = 0;
+    const char *c = strchr(csv, '\n') + 1;
+    for (const char *p = a; *p; p = strchr(p, '\n') + 1) {
+        long long wtw = json_int(p, "total_wtw_mg");
+        /* the CSV row of the same shipment: column 6 is total_wtw_g */
+        assert_int_equal(wtw, csv_mg(c, 6));
+        assert_int_equal(strncmp(p, "{\"shipment_id\":\"", 16), 0);
+        assert_int_equal(strncmp(p + 16, c, (size_t)(strchr(c, ',') - c)), 0);
+        c = strchr(c, '\n') + 1;
+        sum += wtw;
+        lines++;
+    }
+    assert_int_equal(lines, 12000);
+    assert_int_equal(sum, all);
+
+#if BOXCAR_HAVE_CBOR
+    n = slurp_all("f0.cbor", a, sizeof a);
+    assert_int_equal(slurp_all("f1.cbor", b, sizeof b), n);
+    assert_memory_equal(a, b, n);
+    size_t at = 0, items = 0;
+    sum = 0;
+    while (at < n) {
+        struct cbor_load_result lr;
+        cbor_item_t *it = cbor_load((cbor_data)a + at, n - at, &lr);
+        assert_non_null(it);
+        at += lr.read;
+        assert_true(cbor_isa_map(it));
+        struct cbor_pair *pairs = cbor_map_handle(it);
+        for (size_t i = 0; i < cbor_map_size(it); i++)
+            if (cbor_string_length(pairs[i].key) == 12 &&
+                memcmp(cbor_string_handle(pairs[i].key), "total_wtw_mg", 12) == 0)
+                sum += (long long)cbor_get_int(pairs[i].value);
+        cbor_decref(&it);
+        items++;
+    }
+    assert_int_equal(items, 12000);
+    assert_int_equal(sum, all);
+#endif
+
+    /* --by with json: the group's totals on standard output, the rows in
+     * the -o file as JSON too; the mode rows add up to the total */
+    snprintf(args, sizeof args, "%s --format json --by mode -o fm.jsonl", common);
+    assert_int_equal(run(args), 0);
+    sum = 0;
+    lines = 0;
+    for (const char *p = out_text; *p; p = strchr(p, '\n') + 1) {
+        assert_int_equal(strncmp(p, "{\"group\":\"mode\",", 16), 0);
+        sum += json_int(p, "total_wtw_mg");
+        lines++;
+    }
+    assert_true(lines >= 4); /* road, rail, air, hub, packaging in the demo */
+    assert_int_equal(sum, all);
+    assert_int_equal(slurp_all("fm.jsonl", b, sizeof b), slurp_all("f0.jsonl", a, sizeof a));
+    /* merge prints the same rows from the totals file */
+    assert_int_equal(run("merge --format json --by all ft.csv"), 0);
+    assert_int_equal(json_int(out_text, "total_wtw_mg"), all);
+    assert_int_equal(json_int(out_text, "shipments"), 12000);
+    assert_int_equal(run("merge --format xml ft.csv"), 2);
+    snprintf(args, sizeof args, "%s --format xml", common);
+    assert_int_equal(run(args), 2);
+}
+
 static const char bad_shipments[] =
     "shipment_id,date,mass_g,items,packaging,route_id,drop_km\n"
     "A1,2025-01-02,1000,1,5#,sha-pek-40t,\n"
@@ -309,6 +449,24 @@ static void test_uncertainty(void **state)
                          "--seed 10 -o u3.csv"),
                      0);
     assert_true(slurp(in_dir("u3.csv"), b, sizeof b) != n || memcmp(a, b, n) != 0);
+    /* intervals by route: each route has one shipment here, so its
+     * interval is that shipment's (to the mg: the sums run in another
+     * order) */
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments u.csv --uncertainty 300 "
+                         "--seed 9 --by route --format json"),
+                     0);
+    const char *air = strstr(out_text, "\"key\":\"can-pek-air\"");
+    assert_non_null(air);
+    const char *d2 = strstr(a, "\nD2,");
+    assert_non_null(d2);
+    long long mean = csv_mg(d2 + 1, 12), hi = csv_mg(d2 + 1, 14);
+    assert_true(llabs(json_int(air, "total_wtw_mean_mg") - mean) <= 1);
+    assert_true(llabs(json_int(air, "total_wtw_p97_5_mg") - hi) <= 1);
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments u.csv --uncertainty 300 "
+                         "--by mode"),
+                     0);
+    assert_non_null(strstr(out_text, "  wtw_mean_kg  wtw_p2_5_kg wtw_p97_5_kg\n"));
+    assert_non_null(strstr(out_text, "95 % intervals of WTW"));
 #else
     assert_int_equal(run("carbon --routes " ROUTES " --shipments u.csv --uncertainty 300"), 1);
     assert_non_null(strstr(err_text, "needs GSL"));
@@ -322,6 +480,7 @@ int main(void)
         cmocka_unit_test(test_usage),
         cmocka_unit_test(test_demo),
         cmocka_unit_test(test_shards_merge),
+        cmocka_unit_test(test_json_cbor),
         cmocka_unit_test(test_bad_rows),
         cmocka_unit_test(test_merge_refuses_mixed_sets),
         cmocka_unit_test(test_factors),

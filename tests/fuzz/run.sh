@@ -11,6 +11,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 status=0
+# UndefinedBehaviorSanitizer only prints by default: make a report a crash.
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 for exe in "$build"/tests/fuzz/fuzz_*; do
   [ -x "$exe" ] || continue
   name=$(basename "$exe")

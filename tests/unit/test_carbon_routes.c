@@ -177,6 +177,33 @@ static void test_route_not_adjacent(void **state)
     bx_routes_free(rs);
 }
 
+/* Found by fuzzing: a file whose every row is bad has no TCE at all. Its
+ * routes are invalid, with no TCE to point at (and no pointer arithmetic
+ * on the absent array, which the sanitizer build would report). */
+static void test_no_good_row(void **state)
+{
+    fixture *f = *state;
+    bx_routes *rs = load(f, HEAD "r1,leg,truck,-5\n"
+                                 "r2,hub,\n");
+    assert_int_equal(bx_routes_count(rs), 2);
+    assert_int_equal(bx_routes_invalid(rs), 2);
+    for (size_t i = 0; i < 2; i++) {
+        const bx_route *r = bx_routes_at(rs, i);
+        assert_false(r->valid);
+        assert_int_equal(r->ntces, 0);
+        assert_null(r->tces);
+    }
+    assert_int_equal(f->diags.nerrors, 2);
+    bx_routes_free(rs);
+    /* beside a good route, too */
+    rs = load(f, HEAD "r0,leg,truck,5\n"
+                      "r1,leg,truck,-5\n");
+    assert_int_equal(bx_routes_at(rs, 0)->ntces, 1);
+    assert_non_null(bx_routes_at(rs, 0)->tces);
+    assert_null(bx_routes_at(rs, 1)->tces);
+    bx_routes_free(rs);
+}
+
 static void test_file_errors(void **state)
 {
     fixture *f = *state;
@@ -222,6 +249,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_tces_and_daf, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_route_not_adjacent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_good_row, setup, teardown),
         cmocka_unit_test_setup_teardown(test_file_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sample_routes, setup, teardown),
     };

@@ -159,6 +159,120 @@ static void test_total_shares_draws(void **state)
     bx_uncertainty_free(u);
 }
 
+static bx_uncertainty *mc(fixture *f, bx_totals_group by)
+{
+    bx_uncertainty *u;
+    assert_int_equal(bx_uncertainty_new(f->ctx, &u, f->calc, 2000, 3), BX_OK);
+    if (by != BX_BY_ALL)
+        assert_int_equal(bx_uncertainty_by(u, by), BX_OK);
+    return u;
+}
+
+/* Four shipments: A 2 kg on line, B 1.5 kg on hubbed (June), C 1 kg on
+ * flat in the "given" container, D 1 kg on flat in July. */
+static void four(bx_shipment s[4])
+{
+    s[0] = ship("line", 2000, "");
+    s[1] = ship("hubbed", 1500, "");
+    s[2] = ship("flat", 1000, "given");
+    s[3] = ship("flat", 1000, "");
+    s[3].date = 20250715;
+}
+
+/* Intervals by group. A group's row is the total of its own shipments:
+ * the same figures as a second Monte Carlo (same seed) that was given only
+ * those shipments, to the bit, since the same coefficients are summed in
+ * the same order. Points are worked out by hand. */
+static void test_by_group(void **state)
+{
+    fixture *f = *state;
+    bx_shipment s[4];
+    four(s);
+    bx_interval iv, want;
+
+    bx_uncertainty *u = mc(f, BX_BY_ROUTE), *only = mc(f, BX_BY_ALL);
+    assert_int_equal(bx_uncertainty_group(u), BX_BY_ROUTE);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(bx_uncertainty_add(u, &s[i]), BX_OK);
+    assert_int_equal(bx_uncertainty_add(only, &s[2]), BX_OK);
+    assert_int_equal(bx_uncertainty_add(only, &s[3]), BX_OK);
+    assert_int_equal(bx_uncertainty_total(only, &want), BX_OK);
+    assert_int_equal(bx_uncertainty_key(u, "flat", &iv), BX_OK);
+    assert_memory_equal(&iv, &want, sizeof iv);
+    /* flat has no spread: 100 + (100 + 5 kg / 10 trips = 500) = 700 g */
+    assert_true(fabs(iv.lo_g - 700) < 1e-9 && fabs(iv.hi_g - 700) < 1e-9);
+    assert_int_equal(bx_uncertainty_key(u, "line", &iv), BX_OK);
+    assert_true(iv.lo_g < 228 && iv.hi_g > 228); /* around the median 228 g */
+    assert_int_equal(bx_uncertainty_key(u, "nowhere", &iv), BX_ENOTFOUND);
+    assert_int_equal(bx_uncertainty_by(u, BX_BY_MONTH), BX_EINVAL); /* too late */
+    bx_uncertainty_free(u);
+    bx_uncertainty_free(only);
+
+    /* by month: July is D alone, a point of 100 g */
+    u = mc(f, BX_BY_MONTH);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(bx_uncertainty_add(u, &s[i]), BX_OK);
+    assert_int_equal(bx_uncertainty_key(u, "2025-07", &iv), BX_OK);
+    assert_true(fabs(iv.lo_g - 100) < 1e-9 && fabs(iv.hi_g - 100) < 1e-9);
+    assert_int_equal(bx_uncertainty_key(u, "2025-06", &iv), BX_OK);
+    bx_uncertainty_free(u);
+
+    /* by packaging: the container's row is C alone, 600 g */
+    u = mc(f, BX_BY_PACKAGING);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(bx_uncertainty_add(u, &s[i]), BX_OK);
+    assert_int_equal(bx_uncertainty_key(u, "given", &iv), BX_OK);
+    assert_true(fabs(iv.lo_g - 600) < 1e-9 && fabs(iv.hi_g - 600) < 1e-9);
+    bx_uncertainty_free(u);
+
+    /* by mode: a shipment's parts go to their own rows. Packaging is C's
+     * 500 g (given in kg: a point); the hub is B's 0.0015 t x 600 g/t =
+     * 0.9 g at the median; the means add up to the total's (the mean is
+     * linear in the coefficients). */
+    u = mc(f, BX_BY_MODE);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(bx_uncertainty_add(u, &s[i]), BX_OK);
+    bx_interval road, hub, pack, total;
+    assert_int_equal(bx_uncertainty_key(u, "road", &road), BX_OK);
+    assert_int_equal(bx_uncertainty_key(u, "hub", &hub), BX_OK);
+    assert_int_equal(bx_uncertainty_key(u, "packaging", &pack), BX_OK);
+    assert_int_equal(bx_uncertainty_total(u, &total), BX_OK);
+    assert_true(fabs(pack.lo_g - 500) < 1e-9 && fabs(pack.hi_g - 500) < 1e-9);
+    assert_true(hub.lo_g < 0.9 && hub.hi_g > 0.9);
+    assert_true(fabs(road.mean_g + hub.mean_g + pack.mean_g - total.mean_g) <
+                1e-12 * total.mean_g);
+    assert_int_equal(bx_uncertainty_key(u, "rail", &iv), BX_ENOTFOUND);
+    bx_uncertainty_free(u);
+
+    u = mc(f, BX_BY_ALL);
+    assert_int_equal(bx_uncertainty_by(u, BX_BY_ALL), BX_EINVAL);
+    assert_int_equal(bx_uncertainty_by(u, BX_BY_COUNT), BX_EINVAL);
+    assert_int_equal(bx_uncertainty_key(u, "line", &iv), BX_ENOTFOUND);
+    bx_uncertainty_free(u);
+}
+
+/* Out of memory while a group's row is made: the shipment is not added
+ * anywhere, neither to its row nor to the total. */
+static void test_by_group_oom(void **state)
+{
+    fixture *f = *state;
+    bx_shipment s[4];
+    four(s);
+    bx_uncertainty *u = mc(f, BX_BY_MODE);
+    f->ta.fail_at = f->ta.calls + 1;
+    assert_int_equal(bx_uncertainty_add(u, &s[1]), BX_ENOMEM);
+    f->ta.fail_at = 0;
+    bx_interval iv;
+    assert_int_equal(bx_uncertainty_total(u, &iv), BX_OK);
+    assert_true(iv.mean_g == 0 && iv.hi_g == 0);
+    assert_int_equal(bx_uncertainty_add(u, &s[1]), BX_OK);
+    bx_interval one;
+    assert_int_equal(bx_uncertainty_shipment(u, &s[1], &one), BX_OK);
+    assert_int_equal(bx_uncertainty_total(u, &iv), BX_OK);
+    assert_memory_equal(&iv, &one, sizeof iv);
+    bx_uncertainty_free(u);
+}
+
 static void test_bad_use(void **state)
 {
     fixture *f = *state;
@@ -208,6 +322,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_closed_form, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_total_shares_draws, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_by_group, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_by_group_oom, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_use, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

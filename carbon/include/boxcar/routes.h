@@ -95,7 +95,7 @@ typedef struct bx_tce {
 
 typedef struct bx_route {
     const char *route_id;
-    const bx_tce *tces;  /* in chain order */
+    const bx_tce *tces;  /* in chain order; NULL when ntces is 0 */
     size_t ntces;
     bool valid;          /* false: a row of it was bad (reported) */
     uint64_t line;       /* its first row */

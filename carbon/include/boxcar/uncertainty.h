@@ -17,7 +17,8 @@
  * energy) are taken as exact; only factors vary.
  *
  * Memory: draws x factor rows doubles for the multipliers, plus draws
- * doubles of scratch; nothing grows with the number of shipments.
+ * doubles of scratch, plus one row of factor-row doubles per key when
+ * intervals are kept by group; nothing grows with the number of shipments.
  */
 #ifndef BOXCAR_UNCERTAINTY_H
 #define BOXCAR_UNCERTAINTY_H
@@ -25,6 +26,7 @@
 #include <stdint.h>
 
 #include "boxcar/carbon.h"
+#include "boxcar/carbon_totals.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -56,6 +58,21 @@ BX_API bx_status bx_uncertainty_add(bx_uncertainty *u, const bx_shipment *s);
 
 /* Interval of the total of the shipments added so far. */
 BX_API bx_status bx_uncertainty_total(bx_uncertainty *u, bx_interval *out);
+
+/* Also keep intervals per key of group g (route, month, mode or packaging;
+ * keys as in bx_carbon_totals_row): call before the first
+ * bx_uncertainty_add. By mode, a shipment's transport, hub and packaging
+ * parts go to their own keys, as in the totals. BX_EINVAL for another
+ * group or after shipments were added. */
+BX_API bx_status bx_uncertainty_by(bx_uncertainty *u, bx_totals_group g);
+
+/* The group set by bx_uncertainty_by, or BX_BY_ALL if none. */
+BX_API bx_totals_group bx_uncertainty_group(const bx_uncertainty *u);
+
+/* Interval of the total WTW of the shipments added under `key` of that
+ * group. BX_ENOTFOUND if none was (or no group is kept). */
+BX_API bx_status bx_uncertainty_key(bx_uncertainty *u, const char *key,
+                                    bx_interval *out);
 
 /* NULL is a no-op. */
 BX_API void bx_uncertainty_free(bx_uncertainty *u);

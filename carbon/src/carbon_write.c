@@ -1,0 +1,251 @@
+/*
+ * carbon_write.c: per-shipment results as CSV, JSON Lines, a CBOR sequence
+ * or a text table (boxcar/carbon_io.h).
+ *
+ * Every format is built from the same whole-milligram figures: the text
+ * formats print them as grams with three decimals (bx_mg_to_text, exact),
+ * JSON and CBOR carry the integers. So no format rounds differently from
+ * another, and none depends on the C locale.
+ *
+ * This runs once per shipment of a batch that may hold millions, so the
+ * writer keeps its output buffer and the method labels (one per set of
+ * method bits) from row to row.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "boxcar/carbon_io.h"
+#include "carbon_internal.h"
+
+/* Every combination of the seven BX_METHOD_* bits. */
+#define METHOD_SETS 128
+/* The longest label, all seven methods, is 53 bytes. */
+#define LABEL_MAX 64
+
+enum {
+    F_SHIPMENT, F_ROUTE, F_T_WTW, F_T_TTW, F_H_WTW, F_PACK, F_WTW, F_TTW, F_METHOD,
+    F_QUALITY, F_SET, F_VERSION, F_MEAN, F_LO, F_HI, F_COUNT
+};
+#define F_FIRST_FIGURE F_T_WTW
+#define F_BASIC F_MEAN /* fields without intervals */
+
+/* Column names of the text formats; JSON and CBOR use _mg for _g. */
+static const char *const names_g[F_COUNT] = {
+    "shipment_id", "route_id", "transport_wtw_g", "transport_ttw_g", "hub_wtw_g",
+    "packaging_g", "total_wtw_g", "total_ttw_g", "method", "data_quality",
+    "factor_set", "factor_version", "total_wtw_mean_g", "total_wtw_p2_5_g",
+    "total_wtw_p97_5_g"};
+static const char *const names_mg[F_COUNT] = {
+    "shipment_id", "route_id", "transport_wtw_mg", "transport_ttw_mg", "hub_wtw_mg",
+    "packaging_mg", "total_wtw_mg", "total_ttw_mg", "method", "data_quality",
+    "factor_set", "factor_version", "total_wtw_mean_mg", "total_wtw_p2_5_mg",
+    "total_wtw_p97_5_mg"};
+
+struct bx_carbon_writer {
+    bx_ctx *ctx;
+    bx_carbon_format format;
+    size_t nfields; /* F_BASIC, or F_COUNT with intervals */
+    char *set_id, *set_version;
+    uint8_t cbor_order[F_COUNT];
+    bx_csv_writer csv;
+    bx_emit out;
+    bool have_label[METHOD_SETS];
+    char labels[METHOD_SETS][LABEL_MAX];
+};
+
+static const char *const format_names[] = {"table", "csv", "json", "cbor"};
+
+const char *bx_carbon_format_name(bx_carbon_format format)
+{
+    if ((unsigned)format < BX_ARRAY_LEN(format_names))
+        return format_names[format];
+    return "unknown";
+}
+
+bx_status bx_carbon_format_parse(const char *s, bx_carbon_format *out)
+{
+    if (s == NULL || out == NULL)
+        return BX_EINVAL;
+    for (size_t i = 0; i < BX_ARRAY_LEN(format_names); i++)
+        if (bxc_word_eq(s, strlen(s), format_names[i])) {
+            *out = (bx_carbon_format)i;
+            return BX_OK;
+        }
+    return BX_EINPUT;
+}
+
+static const char *label(bx_carbon_writer *w, uint32_t methods)
+{
+    uint32_t k = methods & (METHOD_SETS - 1);
+    if (!w->have_label[k]) {
+        bx_method_label(k, w->labels[k], sizeof w->labels[k]);
+        w->have_label[k] = true;
+    }
+    return w->labels[k];
+}
+
+/* The table's columns: shipment, route, the six figures, quality, method. */
+static void table_header(bx_carbon_writer *w)
+{
+    char head[320];
+    int n = snprintf(head, sizeof head, "%-18s %-20s %14s %14s %10s %12s %14s %14s %-9s %s",
+                     "shipment", "route", "transport_wtw", "transport_ttw", "hub_wtw",
+                     "packaging", "total_wtw_g", "total_ttw_g", "quality", "method");
+    bx_emit_bytes(&w->out, head, (size_t)n);
+    if (w->nfields == F_COUNT)
+        bx_emit_str(&w->out, "  (mean, 95 % interval g)");
+    bx_emit_char(&w->out, '\n');
+}
+
+static void csv_header(bx_carbon_writer *w)
+{
+    for (size_t i = 0; i < w->nfields; i++)
+        bx_csv_write_field(&w->csv, names_g[i], strlen(names_g[i]));
+    bx_csv_end_record(&w->csv);
+}
+
+bx_status bx_carbon_writer_new(bx_ctx *ctx, bx_carbon_writer **out, bx_carbon_format format,
+                               const char *set_id, const char *set_version, bool intervals,
+                               bx_write_fn write, void *ud)
+{
+    if (ctx == NULL)
+        return BX_EINVAL;
+    if (out == NULL || set_id == NULL || set_version == NULL || write == NULL)
+        return bx_error(ctx, BX_EINVAL, "carbon writer: bad argument");
+    *out = NULL;
+    if ((unsigned)format >= BX_ARRAY_LEN(format_names))
+        return bx_error(ctx, BX_EINVAL, "unknown carbon output format %d", (int)format);
+#if !BOXCAR_HAVE_CBOR
+    if (format == BX_CARBON_CBOR)
+        return bx_error(ctx, BX_EUNSUPPORTED, "CBOR output was left out of this build");
+#endif
+    bx_carbon_writer *w = bx_alloc(ctx, sizeof *w);
+    if (w == NULL)
+        return BX_ENOMEM;
+    memset(w, 0, sizeof *w);
+    w->ctx = ctx;
+    w->format = format;
+    w->nfields = intervals ? F_COUNT : F_BASIC;
+    w->set_id = bx_strdup(ctx, set_id);
+    w->set_version = bx_strdup(ctx, set_version);
+    if (w->set_id == NULL || w->set_version == NULL) {
+        bx_carbon_writer_free(w);
+        return BX_ENOMEM;
+    }
+    bx_emit_init(&w->out, ctx, write, ud, "the carbon results");
+    bx_csv_writer_init(&w->csv, bx_emit_write, &w->out);
+    bxc_field f[F_COUNT];
+    for (size_t i = 0; i < F_COUNT; i++)
+        f[i].name = names_mg[i];
+    bxc_cbor_order(f, w->nfields, w->cbor_order);
+    if (format == BX_CARBON_CSV)
+        csv_header(w);
+    else if (format == BX_CARBON_TABLE)
+        table_header(w);
+    *out = w;
+    return BX_OK;
+}
+
+static void table_row(bx_carbon_writer *w, const bxc_field *f)
+{
+    char n[F_COUNT][32];
+    for (size_t i = F_FIRST_FIGURE; i < w->nfields; i++)
+        if (f[i].text == NULL)
+            bx_mg_to_text(f[i].integer, n[i], sizeof n[i]);
+    char line[640];
+    int len = snprintf(line, sizeof line, "%-18s %-20s %14s %14s %10s %12s %14s %14s %-9s %s",
+                       f[F_SHIPMENT].text, f[F_ROUTE].text, n[F_T_WTW], n[F_T_TTW],
+                       n[F_H_WTW], n[F_PACK], n[F_WTW], n[F_TTW], f[F_QUALITY].text,
+                       f[F_METHOD].text);
+    /* ids are at most 63 bytes, so the line fits; cut it if not */
+    bx_emit_bytes(&w->out, line, len < (int)sizeof line ? (size_t)len : sizeof line - 1);
+    if (w->nfields == F_COUNT) {
+        len = snprintf(line, sizeof line, "  (%s, %s .. %s)", n[F_MEAN], n[F_LO], n[F_HI]);
+        bx_emit_bytes(&w->out, line, (size_t)len);
+    }
+    bx_emit_char(&w->out, '\n');
+}
+
+static void csv_row(bx_carbon_writer *w, const bxc_field *f)
+{
+    for (size_t i = 0; i < w->nfields; i++) {
+        if (f[i].text != NULL) {
+            bx_csv_write_field(&w->csv, f[i].text, strlen(f[i].text));
+        } else {
+            char t[32];
+            bx_mg_to_text(f[i].integer, t, sizeof t);
+            bx_csv_write_field(&w->csv, t, strlen(t));
+        }
+    }
+    bx_csv_end_record(&w->csv);
+}
+
+bx_status bx_carbon_writer_put(bx_carbon_writer *w, const bx_shipment *s,
+                               const bx_carbon_result *r, const bx_interval *iv)
+{
+    if (w == NULL)
+        return BX_EINVAL;
+    if (s == NULL || r == NULL)
+        return bx_error(w->ctx, BX_EINVAL, "carbon writer: no shipment or no result");
+    bxc_field f[F_COUNT];
+    for (size_t i = 0; i < F_COUNT; i++) {
+        f[i].name = names_mg[i];
+        f[i].text = NULL;
+        f[i].integer = 0;
+    }
+    f[F_SHIPMENT].text = s->shipment_id;
+    f[F_ROUTE].text = s->route_id;
+    f[F_T_WTW].integer = r->transport.wtw_mg;
+    f[F_T_TTW].integer = r->transport.ttw_mg;
+    f[F_H_WTW].integer = r->hub.wtw_mg;
+    f[F_PACK].integer = r->packaging_mg;
+    f[F_WTW].integer = r->total.wtw_mg;
+    f[F_TTW].integer = r->total.ttw_mg;
+    f[F_METHOD].text = label(w, r->methods);
+    f[F_QUALITY].text = bx_data_quality_name(r->quality);
+    f[F_SET].text = w->set_id;
+    f[F_VERSION].text = w->set_version;
+    if (w->nfields == F_COUNT) {
+        if (iv == NULL)
+            return bx_error(w->ctx, BX_EINVAL, "carbon writer: shipment '%s' has no interval",
+                            s->shipment_id);
+        /* the Monte Carlo's grams, rounded once to the milligram */
+        if (!bxc_g_to_mg(iv->mean_g, &f[F_MEAN].integer) ||
+            !bxc_g_to_mg(iv->lo_g, &f[F_LO].integer) || !bxc_g_to_mg(iv->hi_g, &f[F_HI].integer))
+            return bx_error(w->ctx, BX_EINVAL,
+                            "carbon writer: shipment '%s': interval out of range",
+                            s->shipment_id);
+    }
+    for (size_t i = F_FIRST_FIGURE; i < w->nfields; i++)
+        if (f[i].text == NULL &&
+            (f[i].integer > BX_CO2E_MAX_MG || f[i].integer < -BX_CO2E_MAX_MG))
+            return bx_error(w->ctx, BX_EINVAL, "carbon writer: shipment '%s': %s out of range",
+                            s->shipment_id, names_mg[i]);
+    switch (w->format) {
+    case BX_CARBON_TABLE: table_row(w, f); break;
+    case BX_CARBON_CSV: csv_row(w, f); break;
+    case BX_CARBON_JSON: bxc_emit_json(&w->out, f, w->nfields); break;
+    case BX_CARBON_CBOR:
+#if BOXCAR_HAVE_CBOR
+        bxc_emit_cbor(&w->out, f, w->nfields, w->cbor_order);
+#endif
+        break;
+    }
+    return w->out.st;
+}
+
+bx_status bx_carbon_writer_finish(bx_carbon_writer *w)
+{
+    if (w == NULL)
+        return BX_EINVAL;
+    return bx_emit_finish(&w->out);
+}
+
+void bx_carbon_writer_free(bx_carbon_writer *w)
+{
+    if (w == NULL)
+        return;
+    bx_free(w->ctx, w->set_id);
+    bx_free(w->ctx, w->set_version);
+    bx_free(w->ctx, w);
+}

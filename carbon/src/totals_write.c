@@ -1,0 +1,283 @@
+/*
+ * totals_write.c: totals as JSON Lines, a CBOR sequence, a table for
+ * people and a per-group CSV (boxcar/carbon_io.h). The mergeable totals
+ * file is totals_io.c's.
+ *
+ * JSON and CBOR carry the integers of the totals file, so they are as
+ * exact as it is. The table and the per-group CSV are for reading: grams
+ * with three decimals (exact), or kg rounded to the gram.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "boxcar/carbon_io.h"
+#include "carbon_internal.h"
+
+enum {
+    T_GROUP, T_KEY, T_SHIPMENTS, T_MASS, T_T_WTT, T_T_TTW, T_T_WTW, T_H_WTT, T_H_TTW, T_H_WTW,
+    T_PACK, T_WTT, T_TTW, T_WTW, T_EXCLUDED, T_SET, T_VERSION, T_MEAN, T_LO, T_HI, T_ALL
+};
+#define T_COUNT T_MEAN /* the columns of the totals file */
+
+/* The columns of the totals file, in its order, and the interval. */
+static const char *const names[T_ALL] = {
+    "group", "key", "shipments", "mass_g", "transport_wtt_mg", "transport_ttw_mg",
+    "transport_wtw_mg", "hub_wtt_mg", "hub_ttw_mg", "hub_wtw_mg", "packaging_mg",
+    "total_wtt_mg", "total_ttw_mg", "total_wtw_mg", "excluded", "factor_set",
+    "factor_version", "total_wtw_mean_mg", "total_wtw_p2_5_mg", "total_wtw_p97_5_mg"};
+
+/* The emission figures of a sum, T_T_WTT .. T_WTW. */
+static void figures(const bx_carbon_sum *s, int64_t v[10])
+{
+    const int64_t f[10] = {s->transport.wtt_mg, s->transport.ttw_mg, s->transport.wtw_mg,
+                           s->hub.wtt_mg,       s->hub.ttw_mg,       s->hub.wtw_mg,
+                           s->packaging_mg,     s->total.wtt_mg,     s->total.ttw_mg,
+                           s->total.wtw_mg};
+    memcpy(v, f, sizeof f);
+}
+
+static bool bad_group(bx_totals_group g, bool all_allowed)
+{
+    return (unsigned)g > (unsigned)BX_BY_COUNT || (g == BX_BY_COUNT && !all_allowed);
+}
+
+/* Intervals of group g's rows when u keeps them; NULL otherwise. */
+static bx_uncertainty *intervals_for(bx_uncertainty *u, bx_totals_group g)
+{
+    return u != NULL && g != BX_BY_COUNT && bx_uncertainty_group(u) == g ? u : NULL;
+}
+
+/* The interval of `key` (the total's when key is NULL) in whole mg. A key
+ * under which nothing uncertain was added has a zero interval. */
+static bx_status interval_mg(bx_ctx *ctx, bx_uncertainty *u, const char *key, int64_t mg[3])
+{
+    bx_interval iv = {0, 0, 0};
+    bx_status st = key != NULL ? bx_uncertainty_key(u, key, &iv) : bx_uncertainty_total(u, &iv);
+    if (st != BX_OK && st != BX_ENOTFOUND)
+        return st;
+    if (!bxc_g_to_mg(iv.mean_g, &mg[0]) || !bxc_g_to_mg(iv.lo_g, &mg[1]) ||
+        !bxc_g_to_mg(iv.hi_g, &mg[2]))
+        return bx_error(ctx, BX_ELIMIT, "totals: the interval of '%s' is out of range",
+                        key != NULL ? key : "total");
+    return BX_OK;
+}
+
+static bx_status write_structured(bx_carbon_totals *t, bx_totals_group only, bool cbor,
+                                  bx_uncertainty *u, bx_write_fn write, void *ud)
+{
+    if (t == NULL)
+        return BX_EINVAL;
+    bx_ctx *ctx = bxc_totals_ctx(t);
+    if (write == NULL || bad_group(only, true))
+        return bx_error(ctx, BX_EINVAL, "totals: bad argument");
+#if !BOXCAR_HAVE_CBOR
+    if (cbor)
+        return bx_error(ctx, BX_EUNSUPPORTED, "CBOR output was left out of this build");
+#endif
+    u = intervals_for(u, only);
+    size_t nf = u != NULL ? T_ALL : T_COUNT;
+    bxc_field f[T_ALL];
+    for (size_t c = 0; c < T_ALL; c++) {
+        f[c].name = names[c];
+        f[c].text = NULL;
+    }
+    uint8_t order[T_ALL];
+    bxc_cbor_order(f, nf, order);
+    f[T_SET].text = bx_carbon_totals_set_id(t);
+    f[T_VERSION].text = bx_carbon_totals_set_version(t);
+    bx_emit o;
+    bx_emit_init(&o, ctx, write, ud, "the totals");
+    bx_totals_group first = only == BX_BY_COUNT ? BX_BY_ALL : only;
+    bx_totals_group last = only == BX_BY_COUNT ? BX_BY_PACKAGING : only;
+    for (int g = (int)first; g <= (int)last; g++) {
+        size_t n = bx_carbon_totals_count(t, (bx_totals_group)g);
+        for (size_t i = 0; i < n; i++) {
+            const char *key;
+            bx_carbon_sum s;
+            bx_status st = bx_carbon_totals_row(t, (bx_totals_group)g, i, &key, &s);
+            if (st != BX_OK)
+                return st;
+            f[T_GROUP].text = bx_totals_group_name((bx_totals_group)g);
+            f[T_KEY].text = key;
+            f[T_SHIPMENTS].integer = s.shipments;
+            f[T_MASS].integer = s.mass_g;
+            int64_t v[10];
+            figures(&s, v);
+            for (size_t k = 0; k < 10; k++)
+                f[T_T_WTT + k].integer = v[k];
+            f[T_EXCLUDED].integer =
+                g == BX_BY_ALL ? (int64_t)bx_carbon_totals_excluded(t) : 0;
+            int64_t iv[3];
+            if (u != NULL && (st = interval_mg(ctx, u, key, iv)) != BX_OK)
+                return st;
+            for (size_t k = 0; u != NULL && k < 3; k++)
+                f[T_MEAN + k].integer = iv[k];
+#if BOXCAR_HAVE_CBOR
+            if (cbor)
+                bxc_emit_cbor(&o, f, nf, order);
+            else
+#endif
+                bxc_emit_json(&o, f, nf);
+        }
+    }
+    return bx_emit_finish(&o);
+}
+
+bx_status bx_carbon_totals_write_json(bx_carbon_totals *t, bx_totals_group g,
+                                      bx_write_fn write, void *ud)
+{
+    return write_structured(t, g, false, NULL, write, ud);
+}
+
+bx_status bx_carbon_totals_write_cbor(bx_carbon_totals *t, bx_totals_group g,
+                                      bx_write_fn write, void *ud)
+{
+    return write_structured(t, g, true, NULL, write, ud);
+}
+
+/* Milligrams as kg with three decimals: whole grams, half away from zero. */
+static char *kg3(int64_t mg, char *buf, size_t size)
+{
+    int64_t g = mg >= 0 ? (mg + 500) / 1000 : -((-mg + 500) / 1000);
+    return bx_mg_to_text(g, buf, size);
+}
+
+static bx_status table(bx_emit *o, bx_carbon_totals *t, bx_totals_group g,
+                       const bx_carbon_sum *all, bx_uncertainty *u)
+{
+    char line[640];
+    int len = snprintf(line, sizeof line, "%-24s %9s %12s %14s %10s %13s %14s %14s %6s",
+                       bx_totals_group_name(g), "shipments", "mass_kg", "transport_kg",
+                       "hub_kg", "packaging_kg", "total_wtw_kg", "total_ttw_kg", "share");
+    bx_emit_bytes(o, line, (size_t)len);
+    if (u != NULL)
+        bx_emit_str(o, "  wtw_mean_kg  wtw_p2_5_kg wtw_p97_5_kg");
+    bx_emit_char(o, '\n');
+    size_t n = bx_carbon_totals_count(t, g);
+    for (size_t i = 0; i <= n; i++) {
+        const char *key = "total";
+        bx_carbon_sum s = *all;
+        bx_status st;
+        if (i < n && (st = bx_carbon_totals_row(t, g, i, &key, &s)) != BX_OK)
+            return st;
+        char b[7][32];
+        /* the share in tenths of a percent, from the exact integers */
+        int64_t share = all->total.wtw_mg > 0
+                            ? (int64_t)floor(1000.0 * (double)s.total.wtw_mg /
+                                                 (double)all->total.wtw_mg +
+                                             0.5)
+                            : 0;
+        snprintf(b[6], sizeof b[6], "%" PRId64 ".%d%%", share / 10, (int)(share % 10));
+        len = snprintf(line, sizeof line, "%-24s %9" PRId64 " %12s %14s %10s %13s %14s %14s %6s",
+                       key, s.shipments, bx_mg_to_text(s.mass_g, b[0], sizeof b[0]),
+                       kg3(s.transport.wtw_mg, b[1], sizeof b[1]),
+                       kg3(s.hub.wtw_mg, b[2], sizeof b[2]), kg3(s.packaging_mg, b[3], sizeof b[3]),
+                       kg3(s.total.wtw_mg, b[4], sizeof b[4]),
+                       kg3(s.total.ttw_mg, b[5], sizeof b[5]), b[6]);
+        bx_emit_bytes(o, line, len < (int)sizeof line ? (size_t)len : sizeof line - 1);
+        if (u != NULL) {
+            int64_t iv[3];
+            if ((st = interval_mg(bxc_totals_ctx(t), u, i < n ? key : NULL, iv)) != BX_OK)
+                return st;
+            len = snprintf(line, sizeof line, "  %11s  %11s  %11s", kg3(iv[0], b[0], sizeof b[0]),
+                           kg3(iv[1], b[1], sizeof b[1]), kg3(iv[2], b[2], sizeof b[2]));
+            bx_emit_bytes(o, line, (size_t)len);
+        }
+        bx_emit_char(o, '\n');
+    }
+    bx_emit_str(o, "factor set ");
+    bx_emit_str(o, bx_carbon_totals_set_id(t));
+    bx_emit_char(o, ' ');
+    bx_emit_str(o, bx_carbon_totals_set_version(t));
+    bx_emit_str(o, "; ");
+    bx_emit_u64(o, bx_carbon_totals_excluded(t));
+    bx_emit_str(o, " rows excluded as bad input");
+    if (g == BX_BY_MODE)
+        bx_emit_str(o, "; a shipment counts under each mode it uses");
+    if (u != NULL)
+        bx_emit_str(o, "; 95 % intervals of WTW from factor uncertainty");
+    bx_emit_char(o, '\n');
+    return BX_OK;
+}
+
+static void put_text(bx_csv_writer *w, const char *s)
+{
+    bx_csv_write_field(w, s, strlen(s));
+}
+
+static bx_status group_csv(bx_emit *o, bx_carbon_totals *t, bx_totals_group g,
+                           bx_uncertainty *u)
+{
+    static const char *const cols[] = {
+        "shipments",   "mass_g",      "transport_wtt_g",  "transport_ttw_g",
+        "transport_wtw_g", "hub_wtt_g", "hub_ttw_g",      "hub_wtw_g",
+        "packaging_g", "total_wtt_g", "total_ttw_g",      "total_wtw_g",
+        "factor_set",  "factor_version", "total_wtw_mean_g", "total_wtw_p2_5_g",
+        "total_wtw_p97_5_g"};
+    bx_csv_writer w;
+    bx_csv_writer_init(&w, bx_emit_write, o);
+    put_text(&w, bx_totals_group_name(g));
+    for (size_t c = 0; c < BX_ARRAY_LEN(cols) - (u != NULL ? 0 : 3); c++)
+        put_text(&w, cols[c]);
+    bx_csv_end_record(&w);
+    size_t n = bx_carbon_totals_count(t, g);
+    for (size_t i = 0; i < n; i++) {
+        const char *key;
+        bx_carbon_sum s;
+        bx_status st = bx_carbon_totals_row(t, g, i, &key, &s);
+        if (st != BX_OK)
+            return st;
+        char b[32];
+        put_text(&w, key);
+        snprintf(b, sizeof b, "%" PRId64, s.shipments);
+        put_text(&w, b);
+        snprintf(b, sizeof b, "%" PRId64, s.mass_g);
+        put_text(&w, b);
+        int64_t v[10];
+        figures(&s, v);
+        for (size_t k = 0; k < 10; k++)
+            put_text(&w, bx_mg_to_text(v[k], b, sizeof b));
+        put_text(&w, bx_carbon_totals_set_id(t));
+        put_text(&w, bx_carbon_totals_set_version(t));
+        if (u != NULL) {
+            int64_t iv[3];
+            if ((st = interval_mg(bxc_totals_ctx(t), u, key, iv)) != BX_OK)
+                return st;
+            for (size_t k = 0; k < 3; k++)
+                put_text(&w, bx_mg_to_text(iv[k], b, sizeof b));
+        }
+        bx_csv_end_record(&w);
+    }
+    return BX_OK;
+}
+
+bx_status bx_carbon_totals_write_group(bx_carbon_totals *t, bx_carbon_format format,
+                                       bx_totals_group g, bx_uncertainty *u,
+                                       bx_write_fn write, void *ud)
+{
+    if (t == NULL)
+        return BX_EINVAL;
+    bx_ctx *ctx = bxc_totals_ctx(t);
+    if (write == NULL || bad_group(g, false))
+        return bx_error(ctx, BX_EINVAL, "totals: bad argument");
+    switch (format) {
+    case BX_CARBON_JSON: return write_structured(t, g, false, u, write, ud);
+    case BX_CARBON_CBOR: return write_structured(t, g, true, u, write, ud);
+    case BX_CARBON_TABLE:
+    case BX_CARBON_CSV: break;
+    default: return bx_error(ctx, BX_EINVAL, "unknown carbon output format %d", (int)format);
+    }
+    const char *key;
+    bx_carbon_sum all;
+    bx_status st = bx_carbon_totals_row(t, BX_BY_ALL, 0, &key, &all);
+    if (st != BX_OK)
+        return st;
+    bx_emit o;
+    bx_emit_init(&o, ctx, write, ud, "the totals");
+    u = intervals_for(u, g);
+    st = format == BX_CARBON_TABLE ? table(&o, t, g, &all, u) : group_csv(&o, t, g, u);
+    bx_status out = bx_emit_finish(&o);
+    return st != BX_OK ? st : out;
+}

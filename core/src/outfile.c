@@ -2,6 +2,7 @@
  * outfile.c: temporary file + fsync + rename, so outputs appear whole.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +107,29 @@ int bx_outfile_write(void *ud, const void *data, size_t size)
     return 0;
 }
 
+/* Make the rename itself durable: fsync the directory that holds path.
+ * Best effort: the file's own data is already synced, and some file
+ * systems refuse to sync a directory. */
+static void sync_dir(const char *path)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL) {
+        strcpy(dir, ".");
+    } else {
+        size_t n = slash == path ? 1 : (size_t)(slash - path);
+        if (n >= sizeof dir)
+            return;
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+    }
+    int fd = open(dir, O_RDONLY);
+    if (fd < 0)
+        return;
+    (void)fsync(fd);
+    close(fd);
+}
+
 static void release(bx_outfile *f)
 {
     bx_ctx *ctx = f->ctx;
@@ -136,6 +160,8 @@ bx_status bx_outfile_commit(bx_outfile *f)
         bx_outfile_abort(f);
         return st;
     }
+    if (f->tmp != NULL)
+        sync_dir(f->path);
     release(f);
     return BX_OK;
 }

@@ -76,6 +76,16 @@ bx_status bxc_table_open_mem(bxc_table *t, bx_ctx *ctx, const char *name,
                              const void *data, size_t size,
                              const bxc_column *columns, size_t ncolumns);
 void bxc_table_close(bxc_table *t);
+
+/* Open a table by path or over memory, hand it to load (which builds the
+ * object into *out, a pointer to the caller's result pointer), close it.
+ * The one way the carbon readers read a whole file. */
+typedef bx_status (*bxc_load_fn)(bx_ctx *ctx, void *out, bxc_table *t, const char *name);
+bx_status bxc_table_load_path(bx_ctx *ctx, const char *path, const bxc_column *columns,
+                              size_t ncolumns, bxc_load_fn load, void *out);
+bx_status bxc_table_load_mem(bx_ctx *ctx, const char *name, const void *data, size_t size,
+                             const bxc_column *columns, size_t ncolumns, bxc_load_fn load,
+                             void *out);
 /* Next row: BX_OK, BX_END, or an error (BX_EINPUT is recoverable). */
 bx_status bxc_table_next(bxc_table *t);
 /* Column c of the current row ("" when the column is absent), its length
@@ -100,9 +110,6 @@ bx_status bxc_get_int(const bxc_table *t, size_t c, bool required,
 bx_status bxc_get_word(const bxc_table *t, size_t c, bool required,
                        const char *const *words, int *out);
 
-/* Identifier rules shared with core (1..63 bytes of UTF-8, no control
- * characters, no surrounding blanks): NULL if fine, else why not. */
-const char *bxc_id_problem(const char *s, size_t len);
 
 /* ---- numbers ------------------------------------------------------------ */
 

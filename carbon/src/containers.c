@@ -93,7 +93,16 @@ static bx_status push(bx_containers *cs, const bx_container *k)
     return BX_OK;
 }
 
-static bx_status load(bx_ctx *ctx, bx_containers **out, bxc_table *t, const char *name)
+static bx_status load_into(bx_ctx *ctx, bx_containers **out, bxc_table *t, const char *name);
+
+/* bxc_load_fn over load_into. */
+static bx_status load(bx_ctx *ctx, void *result, bxc_table *t, const char *name)
+{
+    bx_containers **out = result;
+    return load_into(ctx, out, t, name);
+}
+
+static bx_status load_into(bx_ctx *ctx, bx_containers **out, bxc_table *t, const char *name)
 {
     bx_containers *cs = bx_alloc(ctx, sizeof *cs);
     if (cs == NULL)
@@ -135,13 +144,7 @@ bx_status bx_containers_load(bx_ctx *ctx, bx_containers **out, const char *path)
     if (out == NULL || path == NULL)
         return bx_error(ctx, BX_EINVAL, "bx_containers_load: bad argument");
     *out = NULL;
-    bxc_table t;
-    bx_status st = bxc_table_open_path(&t, ctx, path, columns, C_COUNT);
-    if (st != BX_OK)
-        return st;
-    st = load(ctx, out, &t, path);
-    bxc_table_close(&t);
-    return st;
+    return bxc_table_load_path(ctx, path, columns, C_COUNT, load, out);
 }
 
 bx_status bx_containers_read_mem(bx_ctx *ctx, bx_containers **out, const char *name,
@@ -152,13 +155,7 @@ bx_status bx_containers_read_mem(bx_ctx *ctx, bx_containers **out, const char *n
     if (out == NULL || name == NULL || (data == NULL && size > 0))
         return bx_error(ctx, BX_EINVAL, "bx_containers_read_mem: bad argument");
     *out = NULL;
-    bxc_table t;
-    bx_status st = bxc_table_open_mem(&t, ctx, name, data, size, columns, C_COUNT);
-    if (st != BX_OK)
-        return st;
-    st = load(ctx, out, &t, name);
-    bxc_table_close(&t);
-    return st;
+    return bxc_table_load_mem(ctx, name, data, size, columns, C_COUNT, load, out);
 }
 
 size_t bx_containers_count(const bx_containers *cs)

@@ -453,7 +453,16 @@ static bx_status read_rows(bx_factor_set *fs, bxc_table *t)
     return warn_basis(fs, t->name);
 }
 
-static bx_status load(bx_ctx *ctx, bx_factor_set **out, bxc_table *t, const char *name)
+static bx_status load_into(bx_ctx *ctx, bx_factor_set **out, bxc_table *t, const char *name);
+
+/* bxc_load_fn over load_into. */
+static bx_status load(bx_ctx *ctx, void *result, bxc_table *t, const char *name)
+{
+    bx_factor_set **out = result;
+    return load_into(ctx, out, t, name);
+}
+
+static bx_status load_into(bx_ctx *ctx, bx_factor_set **out, bxc_table *t, const char *name)
 {
     bx_factor_set *fs = bx_alloc(ctx, sizeof *fs);
     if (fs == NULL)
@@ -485,13 +494,7 @@ bx_status bx_factor_set_load(bx_ctx *ctx, bx_factor_set **out, const char *path)
     if (out == NULL || path == NULL)
         return bx_error(ctx, BX_EINVAL, "bx_factor_set_load: bad argument");
     *out = NULL;
-    bxc_table t;
-    bx_status st = bxc_table_open_path(&t, ctx, path, columns, C_COUNT);
-    if (st != BX_OK)
-        return st;
-    st = load(ctx, out, &t, path);
-    bxc_table_close(&t);
-    return st;
+    return bxc_table_load_path(ctx, path, columns, C_COUNT, load, out);
 }
 
 bx_status bx_factor_set_read_mem(bx_ctx *ctx, bx_factor_set **out, const char *name,
@@ -502,13 +505,7 @@ bx_status bx_factor_set_read_mem(bx_ctx *ctx, bx_factor_set **out, const char *n
     if (out == NULL || name == NULL || (data == NULL && size > 0))
         return bx_error(ctx, BX_EINVAL, "bx_factor_set_read_mem: bad argument");
     *out = NULL;
-    bxc_table t;
-    bx_status st = bxc_table_open_mem(&t, ctx, name, data, size, columns, C_COUNT);
-    if (st != BX_OK)
-        return st;
-    st = load(ctx, out, &t, name);
-    bxc_table_close(&t);
-    return st;
+    return bxc_table_load_mem(ctx, name, data, size, columns, C_COUNT, load, out);
 }
 
 bx_factor_set_info bx_factor_set_info_get(const bx_factor_set *fs)

@@ -114,10 +114,10 @@ static void explicit_materials(bx_carbon *c, const char *text, pack_builder *b,
         }
         char mat[BX_ID_MAX];
         size_t mlen = (size_t)(eq - s);
-        const char *why = bxc_id_problem(s, mlen);
+        const char *why = bx_id_problem(s, mlen);
         if (why != NULL) {
             p->valid = false;
-            p->why = reason(c, "packaging material: %s", why);
+            p->why = reason(c, "packaging material: identifier %s", why);
             return;
         }
         memcpy(mat, s, mlen);

@@ -379,7 +379,16 @@ static bx_status read_all(bx_routes *rs, bxc_table *t)
     return BX_OK;
 }
 
-static bx_status load(bx_ctx *ctx, bx_routes **out, bxc_table *t, const char *name)
+static bx_status load_into(bx_ctx *ctx, bx_routes **out, bxc_table *t, const char *name);
+
+/* bxc_load_fn over load_into. */
+static bx_status load(bx_ctx *ctx, void *result, bxc_table *t, const char *name)
+{
+    bx_routes **out = result;
+    return load_into(ctx, out, t, name);
+}
+
+static bx_status load_into(bx_ctx *ctx, bx_routes **out, bxc_table *t, const char *name)
 {
     bx_routes *rs = bx_alloc(ctx, sizeof *rs);
     if (rs == NULL)
@@ -411,13 +420,7 @@ bx_status bx_routes_load(bx_ctx *ctx, bx_routes **out, const char *path)
     if (out == NULL || path == NULL)
         return bx_error(ctx, BX_EINVAL, "bx_routes_load: bad argument");
     *out = NULL;
-    bxc_table t;
-    bx_status st = bxc_table_open_path(&t, ctx, path, columns, C_COUNT);
-    if (st != BX_OK)
-        return st;
-    st = load(ctx, out, &t, path);
-    bxc_table_close(&t);
-    return st;
+    return bxc_table_load_path(ctx, path, columns, C_COUNT, load, out);
 }
 
 bx_status bx_routes_read_mem(bx_ctx *ctx, bx_routes **out, const char *name,
@@ -428,13 +431,7 @@ bx_status bx_routes_read_mem(bx_ctx *ctx, bx_routes **out, const char *name,
     if (out == NULL || name == NULL || (data == NULL && size > 0))
         return bx_error(ctx, BX_EINVAL, "bx_routes_read_mem: bad argument");
     *out = NULL;
-    bxc_table t;
-    bx_status st = bxc_table_open_mem(&t, ctx, name, data, size, columns, C_COUNT);
-    if (st != BX_OK)
-        return st;
-    st = load(ctx, out, &t, name);
-    bxc_table_close(&t);
-    return st;
+    return bxc_table_load_mem(ctx, name, data, size, columns, C_COUNT, load, out);
 }
 
 size_t bx_routes_count(const bx_routes *rs)

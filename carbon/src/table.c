@@ -110,6 +110,31 @@ bx_status bxc_table_open_mem(bxc_table *t, bx_ctx *ctx, const char *name,
     return st;
 }
 
+bx_status bxc_table_load_path(bx_ctx *ctx, const char *path, const bxc_column *columns,
+                              size_t ncolumns, bxc_load_fn load, void *out)
+{
+    bxc_table t;
+    bx_status st = bxc_table_open_path(&t, ctx, path, columns, ncolumns);
+    if (st != BX_OK)
+        return st;
+    st = load(ctx, out, &t, path);
+    bxc_table_close(&t);
+    return st;
+}
+
+bx_status bxc_table_load_mem(bx_ctx *ctx, const char *name, const void *data, size_t size,
+                             const bxc_column *columns, size_t ncolumns, bxc_load_fn load,
+                             void *out)
+{
+    bxc_table t;
+    bx_status st = bxc_table_open_mem(&t, ctx, name, data, size, columns, ncolumns);
+    if (st != BX_OK)
+        return st;
+    st = load(ctx, out, &t, name);
+    bxc_table_close(&t);
+    return st;
+}
+
 void bxc_table_close(bxc_table *t)
 {
     if (t->owns_csv)
@@ -168,53 +193,6 @@ static bx_status field_error(const bxc_table *t, size_t c, const char *why)
     return bx_input_error(t->ctx, BX_EINPUT, &where, "%s", why);
 }
 
-const char *bxc_id_problem(const char *s, size_t len)
-{
-    if (len == 0)
-        return "identifier must not be empty";
-    if (len >= BX_ID_MAX)
-        return "identifier longer than 63 bytes";
-    if (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t')
-        return "identifier has leading or trailing blanks";
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < len) {
-        unsigned c = p[i];
-        if (c < 0x20 || c == 0x7f)
-            return "identifier contains a control character";
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        /* RFC 3629: lead byte decides the length and the range of the
-         * second byte (no overlongs, no surrogates, nothing past U+10FFFF). */
-        size_t more;
-        unsigned lo = 0x80, hi = 0xbf;
-        if (c >= 0xc2 && c <= 0xdf) {
-            more = 1;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            more = 2;
-            lo = c == 0xe0 ? 0xa0 : 0x80;
-            hi = c == 0xed ? 0x9f : 0xbf;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            more = 3;
-            lo = c == 0xf0 ? 0x90 : 0x80;
-            hi = c == 0xf4 ? 0x8f : 0xbf;
-        } else {
-            return "identifier is not valid UTF-8";
-        }
-        if (i + more >= len)
-            return "identifier is not valid UTF-8";
-        for (size_t k = 1; k <= more; k++) {
-            unsigned b = p[i + k];
-            if (b < (k == 1 ? lo : 0x80u) || b > (k == 1 ? hi : 0xbfu))
-                return "identifier is not valid UTF-8";
-        }
-        i += more + 1;
-    }
-    return NULL;
-}
-
 bx_status bxc_get_id(const bxc_table *t, size_t c, bool required,
                      char out[BX_ID_MAX])
 {
@@ -223,9 +201,11 @@ bx_status bxc_get_id(const bxc_table *t, size_t c, bool required,
     out[0] = '\0';
     if (len == 0)
         return required ? field_error(t, c, "required field is empty") : BX_OK;
-    const char *why = bxc_id_problem(s, len);
-    if (why != NULL)
-        return field_error(t, c, why);
+    const char *why = bx_id_problem(s, len);
+    if (why != NULL) {
+        bx_location where = bxc_where(t, c);
+        return bx_input_error(t->ctx, BX_EINPUT, &where, "identifier %s", why);
+    }
     memcpy(out, s, len + 1);
     return BX_OK;
 }

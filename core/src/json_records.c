@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "emit.h"
 #include "internal.h"
 
 #define JSON_CHUNK 4096
@@ -660,69 +661,6 @@ const bx_reader_backend bx_json_backend = {
 
 /* ---- writer ------------------------------------------------------------------------ */
 
-/* Output is gathered in a small buffer so a record costs a few callbacks,
- * not one per token. */
-typedef struct json_out {
-    bx_writer *w;
-    bx_status status;
-    size_t len;
-    char buf[512];
-} json_out;
-
-static void out_flush(json_out *o)
-{
-    if (o->status == BX_OK && o->len > 0)
-        o->status = bx_writer_emit(o->w, o->buf, o->len);
-    o->len = 0;
-}
-
-static void out_bytes(json_out *o, const char *p, size_t n)
-{
-    while (n > 0 && o->status == BX_OK) {
-        if (o->len == sizeof o->buf)
-            out_flush(o);
-        size_t k = sizeof o->buf - o->len;
-        if (k > n)
-            k = n;
-        memcpy(o->buf + o->len, p, k);
-        o->len += k;
-        p += k;
-        n -= k;
-    }
-}
-
-static void out_str(json_out *o, const char *s)
-{
-    out_bytes(o, s, strlen(s));
-}
-
-/* A JSON string: quote, backslash and control characters escaped; other
- * bytes (UTF-8 included) pass through. */
-static void out_quoted(json_out *o, const char *s)
-{
-    out_bytes(o, "\"", 1);
-    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-        char esc[8];
-        switch (*p) {
-        case '"': out_str(o, "\\\""); break;
-        case '\\': out_str(o, "\\\\"); break;
-        case '\n': out_str(o, "\\n"); break;
-        case '\r': out_str(o, "\\r"); break;
-        case '\t': out_str(o, "\\t"); break;
-        case '\b': out_str(o, "\\b"); break;
-        case '\f': out_str(o, "\\f"); break;
-        default:
-            if (*p < 0x20) {
-                snprintf(esc, sizeof esc, "\\u%04x", (unsigned)*p);
-                out_str(o, esc);
-            } else {
-                out_bytes(o, (const char *)p, 1);
-            }
-        }
-    }
-    out_bytes(o, "\"", 1);
-}
-
 static bool is_digits(const char **p)
 {
     const char *start = *p;
@@ -757,35 +695,33 @@ static bool is_json_number(const char *s)
 
 /* Doubles keep a fraction or exponent ("2.0", not "2") so a reader in a
  * typed language sees the field's type. */
-static bx_status out_double(json_out *o, const bx_value *v, const char *name)
+static bx_status out_double(bx_emit *o, const bx_value *v, const char *name)
 {
     char text[48];
     size_t n = bx_value_to_text(v, text, sizeof text - 2);
     if (n == 0 || n >= sizeof text - 2 || !is_json_number(text))
-        return bx_error(o->w->ctx, BX_EINTERNAL,
+        return bx_error(o->ctx, BX_EINTERNAL,
                         "field '%s': %g has no JSON number form", name, v->d);
     if (strpbrk(text, ".eE") == NULL)
         memcpy(text + n, ".0", 3);
-    out_str(o, text);
+    bx_emit_str(o, text);
     return BX_OK;
 }
 
-static bx_status out_value(json_out *o, const bx_field *f, const void *record)
+static bx_status out_value(bx_emit *o, const bx_field *f, const void *record)
 {
     bx_value v = bx_field_get(f, record);
-    char text[32];
     switch (v.type) {
     case BX_FT_ID:
     case BX_FT_ROTATION:
-        out_quoted(o, v.s);
+        bx_emit_json_string(o, v.s);
         break;
     case BX_FT_I32:
     case BX_FT_I64:
-        snprintf(text, sizeof text, "%lld", (long long)v.i);
-        out_str(o, text);
+        bx_emit_i64(o, v.i);
         break;
     case BX_FT_BOOL:
-        out_str(o, v.b ? "true" : "false");
+        bx_emit_str(o, v.b ? "true" : "false");
         break;
     case BX_FT_F64:
         return out_double(o, &v, f->name);
@@ -800,27 +736,30 @@ static bx_status json_begin(bx_writer *w)
     return bx_writer_emit(w, "[", 1);
 }
 
+/* Records were checked when their fields were set (ids are well-formed
+ * UTF-8), and emit.c's escaper would repair them anyway: one escaper for
+ * every JSON boxcar writes. */
 static bx_status json_put(bx_writer *w, const void *record)
 {
-    json_out o = {w, BX_OK, 0, {0}};
-    out_str(&o, w->n_written == 0 ? "\n{" : ",\n{");
+    bx_emit o;
+    bx_emit_init(&o, w->ctx, w->write, w->write_ud, "JSON records");
+    bx_emit_str(&o, w->n_written == 0 ? "\n{" : ",\n{");
     bool first = true;
     for (size_t i = 0; i < w->schema->nfields; i++) {
         const bx_field *f = &w->schema->fields[i];
         if (!bx_field_present(f, record))
             continue;
         if (!first)
-            out_bytes(&o, ",", 1);
+            bx_emit_char(&o, ',');
         first = false;
-        out_quoted(&o, f->name);
-        out_bytes(&o, ":", 1);
+        bx_emit_json_string(&o, f->name);
+        bx_emit_char(&o, ':');
         bx_status st = out_value(&o, f, record);
         if (st != BX_OK)
             return st;
     }
-    out_bytes(&o, "}", 1);
-    out_flush(&o);
-    return o.status;
+    bx_emit_char(&o, '}');
+    return bx_emit_finish(&o);
 }
 
 static bx_status json_end(bx_writer *w)

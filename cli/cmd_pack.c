@@ -454,7 +454,7 @@ static bx_status pack_one(batch *b, const bx_order_batch *ob)
     unsigned long errors = b->pd->errors;
     bx_status st;
     if (b->pool != NULL)
-        st = pack_pool_pack(b->pool, b->engine, &order, &opts, b->stock, &res);
+        st = pack_pool_pack(b->pool, b->engine, &order, &opts, &res);
     else if (b->policy != NULL)
         st = bx_policy_pack(b->policy, b->engine, &order, &opts, &res);
     else
@@ -478,7 +478,9 @@ static bx_status pack_one(batch *b, const bx_order_batch *ob)
         errors = b->pd->errors;
         bx_order as_packed = order;
         bx_pack_options as_opts = opts;
-        if (b->policy != NULL)
+        if (b->pool != NULL)
+            pack_pool_packed_as(b->pool, &as_packed, &as_opts);
+        else if (b->policy != NULL)
             bx_policy_packed_as(b->policy, &as_packed, &as_opts);
         if (bx_validate(b->ctx, b->cat, &as_packed, &as_opts, res) != BX_OK) {
             valid = false;
@@ -488,15 +490,16 @@ static bx_status pack_one(batch *b, const bx_order_batch *ob)
                         bx_ctx_errmsg(b->ctx));
         }
     }
+    /* The issue goes to the journal before any output names its
+     * containers; a wrong result takes no container out of the pool. */
+    if (b->pool != NULL && valid && (st = pack_pool_issue(b->pool, &order, res)) != BX_OK)
+        return st;
     st = bx_pack_write(b->ctx, b->a->format, &order, res, b->out.write, b->out.ud);
     if (st == BX_OK && b->placements.write != NULL)
         st = bx_pack_csv_placements(b->ctx, &order, res, b->placements.write,
                                     b->placements.ud);
     if (st == BX_OK && b->a->svg_dir != NULL)
         st = write_svgs(b->ctx, b->a->svg_dir, &order, res, &b->printed);
-    /* a wrong result takes no container out of the pool */
-    if (st == BX_OK && b->pool != NULL && valid)
-        st = pack_pool_issue(b->pool, &order, res);
     if (st != BX_OK)
         return st;
     if (b->stock != NULL)
@@ -522,8 +525,8 @@ static bx_status run_batch(batch *b)
     const pack_args *a = b->a;
     bx_status st = stock_new(b);
     if (st == BX_OK && a->pool != NULL)
-        st = pack_pool_open(b->ctx, &b->pool, a->pool, a->station, b->cat, a->at, a->issued,
-                            &b->printed);
+        st = pack_pool_open(b->ctx, &b->pool, a->pool, a->station, b->cat, NULL, true, a->at,
+                            a->issued, &b->printed);
     if (st == BX_OK)
         st = bx_order_reader_open(b->ctx, &b->reader, a->orders, BX_FORMAT_AUTO);
     if (st == BX_OK)

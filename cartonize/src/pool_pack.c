@@ -31,7 +31,11 @@ struct bx_pool_packer {
     bx_pool_event *evs;         /* the issues picked, not yet recorded */
     size_t nevs, cap;
     const char **picked;        /* bx_pool_pick's scratch */
-    size_t picked_cap;
+    /* the policy's availability table: the catalog's reusable types */
+    const char **type_ids;
+    int64_t *type_avail;
+    size_t ntypes;
+    bool table_set;
 };
 
 void bx_pool_packer_options_init(bx_pool_packer_options *opts)
@@ -65,7 +69,13 @@ bx_status bx_pool_packer_new(bx_ctx *ctx, bx_pool_packer **out, bx_pool *pool,
     size_t n = bx_catalog_count(catalog);
     pp->reusable = bx_alloc(ctx, (n ? n : 1) * sizeof *pp->reusable);
     pp->mixed = bx_alloc(ctx, (n ? n : 1) * sizeof *pp->mixed);
-    bx_status st = pp->reusable && pp->mixed ? BX_OK : BX_ENOMEM;
+    pp->type_ids = bx_alloc(ctx, (n ? n : 1) * sizeof *pp->type_ids);
+    pp->type_avail = bx_alloc(ctx, (n ? n : 1) * sizeof *pp->type_avail);
+    bx_status st = pp->reusable && pp->mixed && pp->type_ids && pp->type_avail ? BX_OK
+                                                                                : BX_ENOMEM;
+    for (size_t i = 0; st == BX_OK && i < n; i++)
+        if (bx_catalog_box(catalog, i)->reusable)
+            pp->type_ids[pp->ntypes++] = bx_catalog_box(catalog, i)->box_id;
     if (st == BX_OK && pp->policy == NULL)
         st = bx_engine_new(ctx, &pp->engine, NULL);
     if (st != BX_OK) {
@@ -87,6 +97,8 @@ void bx_pool_packer_free(bx_pool_packer *pp)
     bx_free(ctx, pp->containers);
     bx_free(ctx, pp->evs);
     bx_free(ctx, pp->picked);
+    bx_free(ctx, pp->type_ids);
+    bx_free(ctx, pp->type_avail);
     bx_free(ctx, pp);
 }
 
@@ -149,11 +161,56 @@ static bx_status pack_two_ways(bx_pool_packer *pp, bx_engine *engine, const bx_o
     return BX_OK;
 }
 
-/* The container type box b takes: its own. */
-static const char *wanted_type(const bx_pool_packer *pp, const bx_pack_result *res, size_t b)
+/* The policy's availability table made the pool's: set again only when
+ * a count differs (the policy's own counts go down as choose_container
+ * takes from them, and the pool's as containers are issued, so after an
+ * issue they agree), since setting it builds a new Lua table. */
+static bx_status sync_table(bx_pool_packer *pp)
 {
-    (void)pp;
-    return res->boxes[b].box->reusable ? res->boxes[b].box->box_id : NULL;
+    bool same = pp->table_set;
+    for (size_t i = 0; i < pp->ntypes; i++) {
+        uint64_t a = bx_pool_available(pp->pool, pp->station, pp->type_ids[i]);
+        pp->type_avail[i] = a > INT64_MAX ? INT64_MAX : (int64_t)a;
+        same = same && bx_policy_pool_available(pp->policy, pp->type_ids[i]) ==
+                           pp->type_avail[i];
+    }
+    if (same)
+        return BX_OK;
+    pp->table_set = false;
+    bx_policy_pool table = {pp->returns_accepted, pp->type_ids, pp->type_avail, pp->ntypes};
+    bx_status st = bx_policy_set_pool(pp->policy, &table);
+    pp->table_set = st == BX_OK;
+    return st;
+}
+
+/* Under the policy, whose table holds the pool's counts and is the stock
+ * of the reusable types (the options' stock stays the cartons'). */
+static bx_status pack_with_policy(bx_pool_packer *pp, bx_engine *engine,
+                                  const bx_order *order, const bx_pack_options *opts,
+                                  const bx_pack_result **res)
+{
+    bx_status st = sync_table(pp);
+    if (st == BX_OK)
+        st = bx_policy_pack(pp->policy, engine, order, opts, res);
+    return st;
+}
+
+/* The container type box b takes: its own, which is all a policy's
+ * choose_container may name (the packing was made for that box's inside;
+ * another type's may not hold it). NULL for a carton. */
+static bx_status wanted_type(bx_pool_packer *pp, const bx_pack_result *res, size_t b,
+                             const char **type)
+{
+    const bx_box *box = res->boxes[b].box;
+    *type = box->reusable ? box->box_id : NULL;
+    const char *chosen = res->containers != NULL ? res->containers[b] : NULL;
+    if (chosen == NULL || strcmp(chosen, box->box_id) == 0)
+        return BX_OK;
+    return bx_error(pp->ctx, BX_EINPUT,
+                    "order %s: policy %s: hook 'choose_container' chose '%s' for box %zu, "
+                    "a %s: a box takes a container of its own type",
+                    pp->order.lines[0].order_id, bx_policy_name(pp->policy), chosen, b + 1,
+                    box->box_id);
 }
 
 /* A container for each box that takes one: the boxes of a type get that
@@ -166,7 +223,9 @@ static bx_status pick(bx_pool_packer *pp, const bx_pack_result *res)
     const char *order_id = pp->order.lines[0].order_id;
     for (size_t b = 0; b < res->nboxes; b++) {
         pp->containers[b] = NULL;
-        const char *type = wanted_type(pp, res, b);
+        const char *type;
+        if ((st = wanted_type(pp, res, b, &type)) != BX_OK)
+            return st;
         if (type == NULL)
             continue;
         size_t j = 0; /* earlier boxes of this type */
@@ -205,7 +264,8 @@ bx_status bx_pool_packer_pack(bx_pool_packer *pp, bx_engine *engine, const bx_or
     else
         bx_pack_options_init(&pp->opts);
     const bx_pack_result *res = NULL;
-    bx_status st = pack_two_ways(pp, engine, order, &pp->opts, &res);
+    bx_status st = pp->policy != NULL ? pack_with_policy(pp, engine, order, &pp->opts, &res)
+                                      : pack_two_ways(pp, engine, order, &pp->opts, &res);
     if (st == BX_OK)
         st = pick(pp, res);
     if (st != BX_OK) {
@@ -221,6 +281,10 @@ bx_status bx_pool_packer_pack(bx_pool_packer *pp, bx_engine *engine, const bx_or
 void bx_pool_packer_packed_as(const bx_pool_packer *pp, bx_order *order,
                               bx_pack_options *options)
 {
+    if (pp->policy != NULL) {
+        bx_policy_packed_as(pp->policy, order, options);
+        return;
+    }
     *order = pp->order;
     *options = pp->opts;
     options->stock = pp->used_stock;

@@ -131,6 +131,10 @@ static void test_containers_then_carton(void **state)
     assert_int_equal(seq, 7);
     assert_int_equal(bx_pool_packer_pending(pp), 0);
     assert_int_equal(bx_pool_available(pool, "A", "crate-pp"), 1);
+    /* another packer on the pool (a second request to a service) sees it */
+    bx_pool_packer *other = packer_at("A", NULL, true);
+    assert_box(pack(other, &o2), 0, "crate-pp", "C2");
+    bx_pool_packer_free(other);
     assert_box(pack(pp, &o2), 0, "crate-pp", "C2");
     assert_int_equal(bx_pool_packer_issue(pp, PT_T0 + PT_HOUR, &seq), BX_OK);
     assert_int_equal(seq, 8);

@@ -4,7 +4,7 @@
  *
  *   build/tests/bench/bench_pool_pack [ORDERS [CATALOG [SCRIPTS_DIR]]]
  *
- * A pool in a scratch journal (under TMPDIR) has one station with 200,000
+ * A pool in a scratch journal (under TMPDIR, else the current directory) has one station with 200,000
  * containers of each reusable type of the catalog, so no configuration
  * runs out. Every order of the file is read into memory once; each
  * configuration packs all of them, repeated for about a second, and the
@@ -192,7 +192,7 @@ int main(int argc, char **argv)
     const char *catalog_path =
         argc > 2 ? argv[2] : BOXCAR_SAMPLES "/catalogs/cn-express-reusable.csv";
     const char *scripts = argc > 3 ? argv[3] : BOXCAR_SCRIPTS;
-    const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : ".";
     char dir[4096], path[4200], policy_path[4200];
     snprintf(dir, sizeof dir, "%s/bench_pool_pack.XXXXXX", tmp);
     if (mkdtemp(dir) == NULL) {

@@ -4,9 +4,9 @@
  *
  *   build/tests/bench/bench_pool_pack [ORDERS [CATALOG [SCRIPTS_DIR]]]
  *
- * A pool in a scratch journal (under TMPDIR, else the current directory) has one station with 200,000
- * containers of each reusable type of the catalog, so no configuration
- * runs out. Every order of the file is read into memory once; each
+ * A pool in a scratch journal (under TMPDIR, else the current directory)
+ * has one station with 200,000 containers of each reusable type of the
+ * catalog, so no configuration runs out. Every order of the file is read into memory once; each
  * configuration packs all of them, repeated for about a second, and the
  * figure is the best of three such runs:
  *

@@ -6,8 +6,9 @@
  *
  * A pool in a scratch journal (under TMPDIR, else the current directory)
  * has one station with 200,000 containers of each reusable type of the
- * catalog, so no configuration runs out. Every order of the file is read into memory once; each
- * configuration packs all of them, repeated for about a second, and the
+ * catalog, so no configuration runs out. Every order of the file is read
+ * into memory once; each configuration packs all of them, repeated for
+ * about a second, and the
  * figure is the best of three such runs:
  *
  *   bx_pack               the engine alone, every box type in stock

@@ -8,8 +8,7 @@
  * has one station with 200,000 containers of each reusable type of the
  * catalog, so no configuration runs out. Every order of the file is read
  * into memory once; each configuration packs all of them, repeated for
- * about a second, and the
- * figure is the best of three such runs:
+ * about a second, and the figure is the best of three such runs:
  *
  *   bx_pack               the engine alone, every box type in stock
  *   packer                bx_pool_packer_pack, nothing issued (two

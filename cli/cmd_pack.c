@@ -29,7 +29,7 @@ static void pack_help(void)
            "                   [--format table|csv|json|cbor] [-o FILE]\n"
            "                   [--placements FILE] [--svg DIR] [--check]\n"
            "                   [--policy FILE [--param KEY=VALUE]... [--available FILE]\n"
-           "                    [--returns-accepted] [script options]]\n"
+           "                    [--returns-accepted[=yes|no]] [script options]]\n"
            "                   [--pool JOURNAL --station ID [--at TIME] [--issued FILE]]\n"
            "\n"
            "Pack each order of the order file into the fewest boxes of the catalog,\n"
@@ -54,13 +54,17 @@ static void pack_help(void)
            "  --param KEY=VALUE  set one of the policy's params (repeatable)\n"
            "  --available FILE   reusable containers on hand for the policy: CSV\n"
            "                     box_id,available\n"
-           "  --returns-accepted the destination station takes reusable containers back\n"
+           "  --returns-accepted[=yes|no]\n"
+           "                     the destination takes reusable containers back (for\n"
+           "                     the policy; default no, yes with --pool)\n"
            CLI_SCRIPT_HELP
            "  --pool JOURNAL     use the reusable containers of this pool (boxcar\n"
            "                     containers) ready at --station ID: an order goes into\n"
            "                     them when they hold it in no more boxes, and each one\n"
            "                     used is recorded as issued to the order (default\n"
-           "                     catalog then: the cn-express-reusable sample)\n"
+           "                     catalog then: the cn-express-reusable sample); with\n"
+           "                     --policy, the policy decides, seeing the containers\n"
+           "                     ready there as its pool\n"
            "  --at TIME          when they were issued (default now)\n"
            "  --issued FILE      CSV of the containers issued: order, box, container\n"
            "\n"
@@ -276,7 +280,7 @@ static int parse_args(int argc, char **argv, pack_args *a)
         {"policy", required_argument, NULL, 'P'},
         {"param", required_argument, NULL, 'K'},
         {"available", required_argument, NULL, 'L'},
-        {"returns-accepted", no_argument, NULL, 'A'},
+        {"returns-accepted", optional_argument, NULL, 'A'},
         CLI_SCRIPT_OPTIONS,
         {"pool", required_argument, NULL, 'J'},
         {"station", required_argument, NULL, 'T'},
@@ -289,6 +293,7 @@ static int parse_args(int argc, char **argv, pack_args *a)
     bx_pack_options_init(&a->opts);
     a->policy.limits = cli_script_limits_default();
     a->at = (int64_t)time(NULL);
+    bool returns_given = false;
     int c;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
         switch (c) {
@@ -333,7 +338,13 @@ static int parse_args(int argc, char **argv, pack_args *a)
             break;
         case 'P': a->policy.path = optarg; break;
         case 'L': a->policy.pool = optarg; break;
-        case 'A': a->policy.returns_accepted = true; break;
+        case 'A':
+            if (optarg != NULL && strcmp(optarg, "yes") != 0 && strcmp(optarg, "no") != 0)
+                return cli_usage_error("pack", "--returns-accepted=yes or =no, not '%s'",
+                                       optarg);
+            a->policy.returns_accepted = optarg == NULL || strcmp(optarg, "yes") == 0;
+            returns_given = true;
+            break;
         case 'K':
             if (a->policy.nparams == CLI_MAX_PARAMS)
                 return cli_usage_error("pack", "at most %d --param", CLI_MAX_PARAMS);
@@ -355,10 +366,15 @@ static int parse_args(int argc, char **argv, pack_args *a)
         }
     }
     if (a->policy.path == NULL &&
-        (a->policy.nparams > 0 || a->policy.pool != NULL || a->policy.returns_accepted))
+        (a->policy.nparams > 0 || a->policy.pool != NULL || returns_given))
         return cli_usage_error("pack", "--param, --available and --returns-accepted need --policy");
-    if (a->policy.path != NULL && a->pool != NULL)
-        return cli_usage_error("pack", "--policy and --pool do not go together yet");
+    if (a->policy.pool != NULL && a->pool != NULL)
+        return cli_usage_error("pack", "--available and --pool do not go together: with "
+                                       "--pool the policy sees the containers ready at "
+                                       "--station");
+    /* a pool's containers are there to go out and come back */
+    if (a->pool != NULL && !returns_given)
+        a->policy.returns_accepted = true;
     if (optind != argc)
         return cli_usage_error("pack", "unexpected argument '%s'", argv[optind]);
     if (a->orders == NULL)
@@ -454,7 +470,7 @@ static bx_status pack_one(batch *b, const bx_order_batch *ob)
     unsigned long errors = b->pd->errors;
     bx_status st;
     if (b->pool != NULL)
-        st = pack_pool_pack(b->pool, b->engine, &order, &opts, b->stock, &res);
+        st = pack_pool_pack(b->pool, b->engine, &order, &opts, &res);
     else if (b->policy != NULL)
         st = bx_policy_pack(b->policy, b->engine, &order, &opts, &res);
     else
@@ -478,7 +494,9 @@ static bx_status pack_one(batch *b, const bx_order_batch *ob)
         errors = b->pd->errors;
         bx_order as_packed = order;
         bx_pack_options as_opts = opts;
-        if (b->policy != NULL)
+        if (b->pool != NULL)
+            pack_pool_packed_as(b->pool, &as_packed, &as_opts);
+        else if (b->policy != NULL)
             bx_policy_packed_as(b->policy, &as_packed, &as_opts);
         if (bx_validate(b->ctx, b->cat, &as_packed, &as_opts, res) != BX_OK) {
             valid = false;
@@ -488,15 +506,16 @@ static bx_status pack_one(batch *b, const bx_order_batch *ob)
                         bx_ctx_errmsg(b->ctx));
         }
     }
+    /* The issue goes to the journal before any output names its
+     * containers; a wrong result takes no container out of the pool. */
+    if (b->pool != NULL && valid && (st = pack_pool_issue(b->pool, &order, res)) != BX_OK)
+        return st;
     st = bx_pack_write(b->ctx, b->a->format, &order, res, b->out.write, b->out.ud);
     if (st == BX_OK && b->placements.write != NULL)
         st = bx_pack_csv_placements(b->ctx, &order, res, b->placements.write,
                                     b->placements.ud);
     if (st == BX_OK && b->a->svg_dir != NULL)
         st = write_svgs(b->ctx, b->a->svg_dir, &order, res, &b->printed);
-    /* a wrong result takes no container out of the pool */
-    if (st == BX_OK && b->pool != NULL && valid)
-        st = pack_pool_issue(b->pool, &order, res);
     if (st != BX_OK)
         return st;
     if (b->stock != NULL)
@@ -521,18 +540,18 @@ static bx_status run_batch(batch *b)
 {
     const pack_args *a = b->a;
     bx_status st = stock_new(b);
-    if (st == BX_OK && a->pool != NULL)
-        st = pack_pool_open(b->ctx, &b->pool, a->pool, a->station, b->cat, a->at, a->issued,
-                            &b->printed);
-    if (st == BX_OK)
-        st = bx_order_reader_open(b->ctx, &b->reader, a->orders, BX_FORMAT_AUTO);
-    if (st == BX_OK)
-        st = bx_engine_new(b->ctx, &b->engine, NULL);
     if (st == BX_OK && a->policy.path != NULL) {
         st = cli_policy_open(b->ctx, &a->policy, b->cat, &b->policy, &b->printed);
         if (st == BX_OK)
             cli_print_assumptions(stderr, b->policy);
     }
+    if (st == BX_OK && a->pool != NULL)
+        st = pack_pool_open(b->ctx, &b->pool, a->pool, a->station, b->cat, b->policy,
+                            a->policy.returns_accepted, a->at, a->issued, &b->printed);
+    if (st == BX_OK)
+        st = bx_order_reader_open(b->ctx, &b->reader, a->orders, BX_FORMAT_AUTO);
+    if (st == BX_OK)
+        st = bx_engine_new(b->ctx, &b->engine, NULL);
     if (st == BX_OK)
         st = sink_open(b->ctx, &b->out, a->output);
     if (st == BX_OK && a->placements != NULL)

@@ -1,6 +1,7 @@
 /*
- * pack_pool.h: `boxcar pack --pool`: pack into reusable containers when
- * the station has fitting ones, and record their issue in the pool.
+ * pack_pool.h: `boxcar pack --pool`: the command's side of packing into a
+ * pool's containers (the packing itself is bx_pool_packer's): opening the
+ * journal, the --issued CSV, and what is printed.
  */
 #ifndef BOXCAR_CLI_PACK_POOL_H
 #define BOXCAR_CLI_PACK_POOL_H
@@ -9,25 +10,25 @@
 
 typedef struct pack_pool pack_pool;
 
-/* Open the pool's journal for writing (group commit) at `station`.
+/* Open the pool's journal for writing (group commit) and a packer at
+ * `station`, under `policy` if not NULL (returns_accepted for its table).
  * issued_path (may be NULL): a CSV of the containers issued. Failures the
  * library has no message for are printed here, and then *printed is set
  * (by this and the calls below). */
 bx_status pack_pool_open(bx_ctx *ctx, pack_pool **out, const char *journal,
-                         const char *station, const bx_catalog *catalog, int64_t at,
+                         const char *station, const bx_catalog *catalog,
+                         bx_policy *policy, bool returns_accepted, int64_t at,
                          const char *issued_path, bool *printed);
 
-/* Pack an order twice: into the station's ready reusable containers only,
- * and into everything (cartons from carton_stock, NULL for the catalog's,
- * plus the ready containers). The reusable packing wins when it packs every
- * unit in no more boxes. *opts gets the stock the winner was packed with
- * (owned by pp, valid until the next call), for checking it. */
+/* Pack an order (bx_pool_packer_pack; opts->stock is the cartons'). */
 bx_status pack_pool_pack(pack_pool *pp, bx_engine *engine, const bx_order *order,
-                         bx_pack_options *opts, const int64_t *carton_stock,
-                         const bx_pack_result **result);
+                         const bx_pack_options *opts, const bx_pack_result **result);
 
-/* Issue a container for each reusable box of the result: one batch in the
- * journal, named by order. */
+/* The order and options the result was packed with, for --check. */
+void pack_pool_packed_as(const pack_pool *pp, bx_order *order, bx_pack_options *opts);
+
+/* Issue the containers of the last result: one batch in the journal,
+ * named by order, and their rows of the CSV. */
 bx_status pack_pool_issue(pack_pool *pp, const bx_order *order, const bx_pack_result *result);
 
 /* Make the issues durable and write the CSV; then pack_pool_close. */

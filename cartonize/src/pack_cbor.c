@@ -81,7 +81,9 @@ static void write_box(bx_emit *o, const bx_order *order,
     const bx_packed_box *pb = &result->boxes[b];
     int64_t fill = pk_fill_tenths(pb->item_volume_mm3, pb->inner_volume_mm3);
     bool policy = result->policy != NULL;
-    bx_emit_cbor_map(o, policy ? 11 : 9);
+    /* container_id with a policy or a pool: null for a carton */
+    bool containers = policy || result->containers != NULL;
+    bx_emit_cbor_map(o, 9 + (policy ? 1 : 0) + (containers ? 1 : 0));
     bx_emit_cbor_text(o, "box_id");
     bx_emit_cbor_text(o, pb->box->box_id);
     bx_emit_cbor_text(o, "box_seq");
@@ -99,6 +101,8 @@ static void write_box(bx_emit *o, const bx_order *order,
     if (policy) {
         bx_emit_cbor_text(o, "violations");
         write_violations(o, result, (uint32_t)b + 1);
+    }
+    if (containers) {
         bx_emit_cbor_text(o, "container_id");
         if (result->containers != NULL && result->containers[b] != NULL)
             bx_emit_cbor_text(o, result->containers[b]);

@@ -111,6 +111,9 @@ static void write_box(bx_emit *o, const bx_order *order,
     if (result->policy != NULL) {
         key(o, "violations", false);
         write_violations(o, result, (uint32_t)b + 1);
+    }
+    /* with a policy or a pool: null for a carton */
+    if (result->policy != NULL || result->containers != NULL) {
         key(o, "container_id", false);
         if (result->containers != NULL && result->containers[b] != NULL)
             bx_emit_json_string(o, result->containers[b]);

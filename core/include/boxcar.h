@@ -32,6 +32,7 @@
 #if BOXCAR_HAVE_CBOR
 #include "boxcar/journal.h"
 #include "boxcar/pool.h"
+#include "boxcar/pool_pack.h"
 #endif
 
 #endif

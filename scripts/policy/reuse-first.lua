@@ -2,7 +2,8 @@
 -- station accepts returns and one is on hand; cartons otherwise.
 --
 -- The container pool is a plain availability table that boxcar passes to
--- the hooks (`boxcar pack --pool FILE --returns-accepted`):
+-- the hooks (`boxcar pack --available FILE --returns-accepted`, or the
+-- containers ready at a station: `--pool JOURNAL --station ID`):
 --   pool = {returns_accepted = true|false, available = {[box_id] = n, ...}}
 -- It is also the stock of the reusable box types, so the engine never
 -- uses more containers than are on hand.
@@ -17,8 +18,7 @@
 --                     type (boxcar counts it off).
 --
 -- What this does not know yet: which station an order goes to (orders
--- carry no destination: --returns-accepted holds for the whole batch), and
--- individual containers with their trip counts (the container journal).
+-- carry no destination: --returns-accepted holds for the whole batch).
 
 local policy = {
     name = "reuse-first",

@@ -254,6 +254,10 @@ static void test_pack_into_pool(void **state)
     for (char *p = issued; (p = strchr(p, '\n')) != NULL; p++)
         rows++;
     assert_int_equal(rows, 51);
+    /* the packing output names the same containers */
+    slurp("boxes.csv", issued, sizeof issued);
+    assert_non_null(strstr(issued, "\nD0001,1,crate-pp,"));
+    assert_non_null(strstr(issued, ",,,L01\n"));
     must("containers stats --now 2024-05-02" J);
     assert_non_null(strstr(out_text, "containers    50: 0 available, 50 issued"));
     must("containers status L01" J);
@@ -264,6 +268,54 @@ static void test_pack_into_pool(void **state)
     must("containers verify" J);
 }
 
+#if BOXCAR_HAVE_LUA
+/* pack --policy reuse-first.lua --pool: the demo orders at a station with
+ * two crate-pp (L01, L02) and one crate-pp-s (S01). The policy sees them
+ * as its table; reusable boxes cost a quarter of their volume, so each
+ * order that fits one takes one while any is left: D0001 (a kettle,
+ * 235x180x255 upright: too tall for crate-pp-s' 180) takes L01, D0002
+ * (four watches, 118x118x92) the crate-pp-s S01, D0003 L02; records 4, 5,
+ * 6 after the station and two registrations. */
+static void test_pack_policy_into_pool(void **state)
+{
+    (void)state;
+    must("containers station SH-01 --at 2024-05-01" J);
+    must("containers register L01 L02 --type crate-pp --station SH-01 --at 2024-05-01" J);
+    must("containers register S01 --type crate-pp-s --station SH-01 --at 2024-05-01" J);
+#define POLICY_POOL "pack --orders " SAMPLE("orders/demo.csv") " --policy " \
+                    BOXCAR_SCRIPTS "/policy/reuse-first.lua --pool pool.bxj --station SH-01 "
+    assert_int_equal(run(POLICY_POOL "--available x.csv"), 2);
+    assert_non_null(strstr(err_text, "--available and --pool do not go together"));
+    assert_int_equal(run(POLICY_POOL "--returns-accepted=perhaps"), 2);
+    /* the destination takes nothing back: no container goes out */
+    must(POLICY_POOL "--returns-accepted=no --format csv -o none.csv");
+    assert_non_null(strstr(err_text, "0 reusable containers issued at station SH-01"));
+    must(POLICY_POOL "--at 2024-05-01T09:00:00Z --issued issued.csv --format json -o out.json "
+         "--check");
+    assert_non_null(strstr(err_text, "3 reusable containers issued at station SH-01 "
+                                     "(journal records 4..6)"));
+    assert_non_null(strstr(err_text, "policy reuse-first: 0 violations"));
+    static char text[1 << 20];
+    slurp("issued.csv", text, sizeof text);
+    assert_string_equal(text, "order_id,box_seq,box_id,container_id,station_id,record\n"
+                              "\"D0001\",1,\"crate-pp\",\"L01\",\"SH-01\",4\n"
+                              "\"D0002\",1,\"crate-pp-s\",\"S01\",\"SH-01\",5\n"
+                              "\"D0003\",1,\"crate-pp\",\"L02\",\"SH-01\",6\n");
+    slurp("out.json", text, sizeof text);
+    assert_non_null(strstr(text, "{\"order_id\":\"D0001\",\"lower_bound\":1,"
+                                 "\"count_optimal\":true,\"boxes\":[{\"box_id\":\"crate-pp\","));
+    assert_non_null(strstr(text, "\"violations\":[],\"container_id\":\"S01\"}"));
+    assert_non_null(strstr(text, "\"container_id\":null}"));
+    must("containers status S01" J);
+    assert_non_null(strstr(out_text, "order D0002"));
+    /* none left: the next batch packs cartons only */
+    must(POLICY_POOL "--format csv -o again.csv");
+    assert_non_null(strstr(err_text, "0 reusable containers issued"));
+    must("containers verify" J);
+#undef POLICY_POOL
+}
+#endif
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -272,6 +324,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_refusals_change_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_verify_repair_compact, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pack_into_pool, setup, teardown),
+#if BOXCAR_HAVE_LUA
+        cmocka_unit_test_setup_teardown(test_pack_policy_into_pool, setup, teardown),
+#endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

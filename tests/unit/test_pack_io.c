@@ -560,6 +560,43 @@ static void test_cbor_same_content_as_json(void **state)
 #endif
 }
 
+/* A pool without a policy (bx_pool_packer): each box has container_id,
+ * and there is no policy, nor violations; CBOR (whose map sizes must now
+ * count the key) carries the same. */
+static void test_container_without_policy(void **state)
+{
+    (void)state;
+#if BOXCAR_HAVE_CBOR && BOXCAR_HAVE_JSON
+    fixture f;
+    fixture_init(&f, "O-1");
+    const char *containers[1] = {"K-7"};
+    f.result.containers = containers;
+    bx_ctx *ctx = NULL;
+    assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
+    test_buf jb = new_buf(), cb = new_buf();
+    assert_int_equal(bx_pack_json(ctx, &f.order, &f.result, test_buf_write, &jb), BX_OK);
+    assert_int_equal(bx_pack_cbor(ctx, &f.order, &f.result, test_buf_write, &cb), BX_OK);
+    assert_non_null(strstr(text(&jb), "\"h_mm\":100}],\"container_id\":\"K-7\"}]"));
+    assert_null(strstr(text(&jb), "violations"));
+    assert_null(strstr(text(&jb), "policy"));
+    json_t *from_json = parse_line(text(&jb));
+    json_t *from_cbor = cbor_bytes_to_json(&cb);
+    assert_true(json_equal(from_json, from_cbor));
+    json_decref(from_json);
+    json_decref(from_cbor);
+    test_buf_free(&jb);
+    test_buf_free(&cb);
+    /* the CSV's last column */
+    test_buf b = new_buf();
+    assert_int_equal(bx_pack_csv_boxes(ctx, &f.order, &f.result, test_buf_write, &b), BX_OK);
+    assert_non_null(strstr(text(&b), "O-1,1,5#,3,2080000,6000000,34.7,65.3,1240,1,,,K-7\n"));
+    test_buf_free(&b);
+    bx_ctx_free(ctx);
+#else
+    skip();
+#endif
+}
+
 /* ---- dispatch, errors --------------------------------------------------- */
 
 static void test_format_names(void **state)
@@ -1052,6 +1089,7 @@ int main(void)
         cmocka_unit_test(test_json_failed_escapes),
         cmocka_unit_test(test_cbor_golden),
         cmocka_unit_test(test_cbor_same_content_as_json),
+        cmocka_unit_test(test_container_without_policy),
         cmocka_unit_test(test_format_names),
         cmocka_unit_test(test_write_failure_everywhere),
         cmocka_unit_test(test_mismatched_result_is_rejected),

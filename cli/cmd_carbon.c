@@ -594,14 +594,19 @@ static void summary(run *r)
                     rep.single_use_g);
         else
             fputc('\n', stderr);
-        if (rep.real_usage)
-            fprintf(stderr, "    pool: %" PRIu64 " containers (%" PRIu64 " ended), %" PRIu64
-                            " trips done, %" PRIu64 " lifetime trips (%.2f per container); "
-                            "%.2f washes and %.1f %% returned per ended trip; make %.0f g, "
-                            "wash %.2f g, return %.2f g per trip\n",
-                    rep.containers, rep.ended, rep.trips_done, rep.lifetime_trips,
-                    rep.trips_basis, rep.washes_per_trip, 100.0 * rep.return_rate,
-                    rep.manufacture_g + rep.eol_g, rep.wash_g, rep.return_g);
+        if (!rep.real_usage)
+            continue;
+        fprintf(stderr, "    pool: %" PRIu64 " containers (%" PRIu64 " ended), %" PRIu64
+                        " trips done, %" PRIu64 " lifetime trips (%.2f per container); ",
+                rep.containers, rep.ended, rep.trips_done, rep.lifetime_trips,
+                rep.trips_basis);
+        if (rep.trips_ended > 0)
+            fprintf(stderr, "%.2f washes and %.1f %% returned per ended trip (%" PRIu64 ")",
+                    rep.washes_per_trip, 100.0 * rep.return_rate, rep.trips_ended);
+        else
+            fprintf(stderr, "no trip ended yet: washed and returned every trip");
+        fprintf(stderr, "; make %.0f g, wash %.2f g, return %.2f g per trip\n",
+                rep.manufacture_g + rep.eol_g, rep.wash_g, rep.return_g);
     }
 }
 

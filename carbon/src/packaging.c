@@ -274,6 +274,7 @@ static void reuse_basis(bx_reuse_report *rep, const bx_container_usage *u)
     /* Over trips that ended: one under way has not yet been washed or come
      * back, and counting it would lower both until it does. */
     uint64_t ended_trips = u->returns + u->lost;
+    rep->trips_ended = ended_trips;
     if (ended_trips > 0) {
         rep->washes_per_trip = (double)u->washes / (double)ended_trips;
         rep->return_rate = (double)u->returns / (double)ended_trips;

@@ -155,6 +155,7 @@ static void test_two_live_one_lost(void **state)
     assert_int_equal(rep.ended, 1);
     assert_int_equal(rep.trips_done, 38);
     assert_int_equal(rep.lifetime_trips, 53);
+    assert_int_equal(rep.trips_ended, 37);
     assert_true(fabs(rep.trips_basis - 53.0 / 3) < 1e-12);
     assert_true(fabs(rep.manufacture_g - 2000) < 1e-9);
     assert_true(fabs(rep.eol_g - 500) < 1e-9);
@@ -208,6 +209,7 @@ static void test_no_trips_yet(void **state)
     assert_int_equal(bx_carbon_reuse(c, "crate", &rep), BX_OK);
     assert_true(rep.real_usage);
     assert_int_equal(rep.lifetime_trips, 40);
+    assert_int_equal(rep.trips_ended, 0);
     assert_true(fabs(rep.washes_per_trip - 1) < 1e-12 && fabs(rep.return_rate - 1) < 1e-12);
     bx_carbon_free(c);
 }

@@ -248,8 +248,9 @@ typedef struct bx_reuse_report {
                                   trips / containers with real usage */
     uint64_t containers, ended, trips_done;
     uint64_t lifetime_trips;   /* trips done + remaining, at least 1 */
-    double washes_per_trip;    /* washes / ended trips (returned + lost) */
-    double return_rate;        /* returned / ended trips */
+    uint64_t trips_ended;      /* returned + lost: trips no longer under way */
+    double washes_per_trip;    /* washes / ended trips; 1 while none ended */
+    double return_rate;        /* returned / ended trips; 1 while none ended */
     double expected_per_trip_g; /* the figure over the expected trips alone,
                                    washed and returned every trip */
 } bx_reuse_report;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "boxcar/carbon_io.h"
+#include "carbon_pool.h"
 #include "cli.h"
 
 #define DEFAULT_FACTORS "cn-2023"
@@ -24,7 +25,8 @@
 static void carbon_help(void)
 {
     printf("usage: boxcar carbon --routes FILE --shipments FILE [--factors SET|FILE]\n"
-           "                     [--catalog FILE] [--containers FILE] [--trips N]\n"
+           "                     [--catalog FILE] [--containers FILE]\n"
+           "                     [--trips N | --pool JOURNAL]\n"
            "                     [--format table|csv|json|cbor] [-o FILE] [--totals FILE]\n"
            "                     [--by route|month|mode|packaging] [--errors FILE]\n"
            "                     [--strict] [--no-progress] [--uncertainty N [--seed S]]\n"
@@ -40,6 +42,10 @@ static void carbon_help(void)
            "  --catalog FILE     boxes named as packaging (default: the cn-express series)\n"
            "  --containers FILE  reusable container types named as packaging\n"
            "  --trips N          amortise every container over N trips\n"
+           "  --pool JOURNAL     amortise each container type over its pool's real trips\n"
+           "                     (trips done + expected remaining), washes and returns\n"
+           "                     (needs --containers; the catalog defaults to the\n"
+           "                     cn-express-reusable series)\n"
            "  --format F         table, csv, json (JSON Lines, figures in integer mg) or\n"
            "                     cbor (a CBOR sequence, as json); default csv per shipment,\n"
            "                     table with --by (cbor needs -o or a redirected output)\n"
@@ -63,7 +69,7 @@ static void carbon_help(void)
 }
 
 typedef struct carbon_args {
-    const char *routes, *shipments, *factors, *catalog, *containers;
+    const char *routes, *shipments, *factors, *catalog, *containers, *pool;
     const char *output, *totals, *errors;
     bx_carbon_format format; /* of standard output; of -o too, see rows_format */
     bool format_given;
@@ -241,6 +247,7 @@ static int parse_args(int argc, char **argv, carbon_args *a)
         {"catalog", required_argument, NULL, 'c'},
         {"containers", required_argument, NULL, 'C'},
         {"trips", required_argument, NULL, 'T'},
+        {"pool", required_argument, NULL, 'J'},
         {"format", required_argument, NULL, 'F'},
         {"output", required_argument, NULL, 'o'},
         {"totals", required_argument, NULL, 't'},
@@ -267,6 +274,7 @@ static int parse_args(int argc, char **argv, carbon_args *a)
         case 'f': a->factors = optarg; break;
         case 'c': a->catalog = optarg; break;
         case 'C': a->containers = optarg; break;
+        case 'J': a->pool = optarg; break;
         case 'o': a->output = optarg; break;
         case 't': a->totals = optarg; break;
         case 'e': a->errors = optarg; break;
@@ -323,6 +331,12 @@ static int parse_args(int argc, char **argv, carbon_args *a)
         return cli_usage_error("carbon", "unexpected argument '%s'", argv[optind]);
     if (a->routes == NULL || a->shipments == NULL)
         return cli_usage_error("carbon", "--routes and --shipments are required");
+    if (a->pool != NULL && a->trips > 0)
+        return cli_usage_error("carbon", "--pool and --trips: the pool gives each type its "
+                                         "real trips, --trips one figure for all; choose one");
+    if (a->pool != NULL && a->containers == NULL)
+        return cli_usage_error("carbon", "--pool needs --containers FILE: the container "
+                                         "types' mass, material, washing and return route");
     if (!a->format_given)
         a->format = a->by < 0 ? BX_CARBON_CSV : BX_CARBON_TABLE;
     /* CBOR is binary: not for a terminal (pipe it or give -o) */
@@ -388,11 +402,18 @@ static bx_status load_inputs(run *r)
     bx_status st = bx_factor_set_load(r->ctx, &r->fs, path);
     if (st == BX_OK)
         st = bx_routes_load(r->ctx, &r->routes, a->routes);
-    const char *cat = a->catalog != NULL ? a->catalog : cli_default_catalog("cn-express.csv");
+    /* a pool's types are reusable boxes: the series that has them */
+    const char *cat = a->catalog != NULL ? a->catalog
+                      : cli_default_catalog(a->pool != NULL ? "cn-express-reusable.csv"
+                                                            : "cn-express.csv");
     if (st == BX_OK && cat != NULL)
         st = bx_catalog_load(r->ctx, &r->cat, cat, BX_FORMAT_AUTO);
     if (st == BX_OK && a->containers != NULL)
         st = bx_containers_load(r->ctx, &r->cont, a->containers);
+    bx_container_usage *usage = NULL;
+    size_t nusage = 0;
+    if (st == BX_OK && a->pool != NULL)
+        st = cli_pool_usage(r->ctx, a->pool, r->cat, r->cont, &usage, &nusage, &r->printed);
     if (st != BX_OK)
         return st;
     bx_carbon_options opt;
@@ -400,7 +421,11 @@ static bx_status load_inputs(run *r)
     opt.catalog = r->cat;
     opt.containers = r->cont;
     opt.trips = a->trips;
-    if ((st = bx_carbon_new(r->ctx, &r->calc, r->fs, r->routes, &opt)) != BX_OK)
+    opt.usage = usage;
+    opt.nusage = nusage;
+    st = bx_carbon_new(r->ctx, &r->calc, r->fs, r->routes, &opt);
+    free(usage); /* the calculator keeps what it needs */
+    if (st != BX_OK)
         return st;
     size_t bad = bx_routes_invalid(r->routes) + bx_carbon_bad_routes(r->calc);
     if (bad > 0 && a->strict) {
@@ -552,10 +577,15 @@ static void summary(run *r)
         bx_reuse_report rep;
         if (bx_carbon_reuse(r->calc, k->container_id, &rep) != BX_OK)
             continue;
-        fprintf(stderr, "  reuse: %s: %.2f g CO2e per trip over %d trips (make %.0f g, "
-                        "wash %.2f g, return %.2f g per trip)",
-                k->container_id, rep.per_trip_g, (int)rep.trips, rep.manufacture_g + rep.eol_g,
-                rep.wash_g, rep.return_g);
+        if (rep.real_usage)
+            fprintf(stderr, "  reuse: %s: %.2f g CO2e per trip over the pool's real trips "
+                            "(%.2f g over the expected %d trips)",
+                    k->container_id, rep.per_trip_g, rep.expected_per_trip_g, (int)rep.trips);
+        else
+            fprintf(stderr, "  reuse: %s: %.2f g CO2e per trip over %d trips (make %.0f g, "
+                            "wash %.2f g, return %.2f g per trip)",
+                    k->container_id, rep.per_trip_g, (int)rep.trips,
+                    rep.manufacture_g + rep.eol_g, rep.wash_g, rep.return_g);
         if (rep.has_single_use && rep.break_even_trips > 0)
             fprintf(stderr, "; vs %s (%.2f g): breaks even after %" PRId64 " trips\n",
                     k->replaces, rep.single_use_g, rep.break_even_trips);
@@ -564,6 +594,19 @@ static void summary(run *r)
                     rep.single_use_g);
         else
             fputc('\n', stderr);
+        if (!rep.real_usage)
+            continue;
+        fprintf(stderr, "    pool: %" PRIu64 " containers (%" PRIu64 " ended), %" PRIu64
+                        " trips done, %" PRIu64 " lifetime trips (%.2f per container); ",
+                rep.containers, rep.ended, rep.trips_done, rep.lifetime_trips,
+                rep.trips_basis);
+        if (rep.trips_ended > 0)
+            fprintf(stderr, "%.2f washes and %.1f %% returned per ended trip (%" PRIu64 ")",
+                    rep.washes_per_trip, 100.0 * rep.return_rate, rep.trips_ended);
+        else
+            fprintf(stderr, "no trip ended yet: washed and returned every trip");
+        fprintf(stderr, "; make %.0f g, wash %.2f g, return %.2f g per trip\n",
+                rep.manufacture_g + rep.eol_g, rep.wash_g, rep.return_g);
     }
 }
 

@@ -20,7 +20,7 @@ const char *bx_part_name(int part)
 char *bx_method_label(uint32_t methods, char *buf, size_t size)
 {
     static const char *const names[] = {"intensity", "fuel", "hub", "multidrop",
-                                        "per-item", "packaging", "reuse"};
+                                        "per-item", "packaging", "reuse", "pool"};
     size_t n = 0;
     if (size == 0)
         return buf;

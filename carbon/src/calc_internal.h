@@ -88,6 +88,13 @@ void bxc_route_eval(const bxc_route *r, double mass_g, double items,
                     double direct_gkm, double wtt[BXC_ROUTE_PARTS],
                     double ttw[BXC_ROUTE_PARTS], double unsplit[BXC_ROUTE_PARTS]);
 
+/* usage.c: match the options' usage to the container rows: *rows (NULL
+ * when there is no usage; else one entry per row, NULL where the row keeps
+ * its expected trips) is the caller's to free. Warns of types without a
+ * row and rows without containers; BX_EINVAL for usage that cannot be
+ * true (see bx_carbon_new), BX_ENOMEM. */
+bx_status bxc_match_usage(bx_carbon *c, const bx_container_usage ***rows);
+
 /* packaging.c: compile every container (reported at the containers file's
  * lines; BX_EINPUT if any is bad) and resolve packaging texts. */
 bx_status bxc_compile_containers(bx_carbon *c);

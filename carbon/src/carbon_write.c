@@ -17,9 +17,9 @@
 #include "boxcar/carbon_io.h"
 #include "carbon_internal.h"
 
-/* Every combination of the seven BX_METHOD_* bits. */
-#define METHOD_SETS 128
-/* The longest label, all seven methods, is 53 bytes. */
+/* Every combination of the eight BX_METHOD_* bits. */
+#define METHOD_SETS 256
+/* The longest label, all eight methods, is 58 bytes. */
 #define LABEL_MAX 64
 
 enum {

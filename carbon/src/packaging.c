@@ -1,6 +1,7 @@
 /*
  * packaging.c: packaging footprints (method 7): single-use materials, and
- * reusable containers amortised over their trips, with break-even trips.
+ * reusable containers amortised over their trips (expected, or their
+ * pool's real ones: usage.c), with break-even trips.
  *
  * A shipment's packaging text is resolved once and cached: first as a
  * container type, then as a catalog box, then as explicit materials
@@ -216,10 +217,13 @@ static int64_t break_even(double fixed_g, double per_trip_g, double single_g)
     return t;
 }
 
+/* The empty return leg of one trip: *full_g when it comes back, counted
+ * at `rate` (the share of trips that do come back). */
 static bx_status return_leg(bx_carbon *c, const bx_container *k, pack_builder *b,
-                            bxc_pack *p, double *g)
+                            bxc_pack *p, double rate, double *g, double *full_g)
 {
     *g = 0;
+    *full_g = 0;
     if (k->return_route[0] == '\0')
         return BX_OK;
     const bx_route *route = bx_routes_find(c->routes, k->return_route);
@@ -237,16 +241,47 @@ static bx_status return_leg(bx_carbon *c, const bx_container *k, pack_builder *b
     for (size_t i = 0; i < r->nterms; i++) {
         const bxc_term *t = &r->terms[i];
         double x = t->driver == BXC_ITEM ? 1.0 : (double)k->mass_g;
+        *full_g += t->k * x * bxc_factor_value(c->fs, t->factor).wtw;
+        if (rate <= 0)
+            continue; /* nothing came back: the route does not enter */
         double before = p->g;
-        add(b, p, c, t->factor, t->k * x);
+        add(b, p, c, t->factor, t->k * x * rate);
         *g += p->g - before;
     }
-    if (r->quality > p->quality)
+    if (rate > 0 && r->quality > p->quality)
         p->quality = r->quality;
     return BX_OK;
 }
 
-static bx_status compile_container(bx_carbon *c, size_t i)
+/* The basis of a type's amortisation: expected, or its pool's real usage
+ * (u, with containers; docs/carbon.md section 7). */
+static void reuse_basis(bx_reuse_report *rep, const bx_container_usage *u)
+{
+    rep->trips_basis = rep->trips;
+    rep->washes_per_trip = 1;
+    rep->return_rate = 1;
+    if (u == NULL)
+        return;
+    rep->real_usage = true;
+    rep->containers = u->containers;
+    rep->ended = u->ended;
+    rep->trips_done = u->trips_done;
+    uint64_t life = u->trips_remaining > UINT64_MAX - u->trips_done
+                        ? UINT64_MAX
+                        : u->trips_done + u->trips_remaining;
+    rep->lifetime_trips = life < 1 ? 1 : life;
+    rep->trips_basis = (double)rep->lifetime_trips / (double)u->containers;
+    /* Over trips that ended: one under way has not yet been washed or come
+     * back, and counting it would lower both until it does. */
+    uint64_t ended_trips = u->returns + u->lost;
+    rep->trips_ended = ended_trips;
+    if (ended_trips > 0) {
+        rep->washes_per_trip = (double)u->washes / (double)ended_trips;
+        rep->return_rate = (double)u->returns / (double)ended_trips;
+    }
+}
+
+static bx_status compile_container(bx_carbon *c, size_t i, const bx_container_usage *u)
 {
     const bx_container *k = bx_containers_at(c->opt.containers, i);
     bx_reuse_report *rep = &c->reuse[i];
@@ -260,9 +295,10 @@ static bx_status compile_container(bx_carbon *c, size_t i)
     memset(p, 0, sizeof *p);
     p->valid = true;
     p->quality = BX_DQ_PRIMARY;
-    p->methods = BX_METHOD_REUSE;
+    p->methods = BX_METHOD_REUSE | (u != NULL ? BX_METHOD_POOL : 0);
     rep->trips = c->opt.trips > 0 ? c->opt.trips : k->trips;
-    double trips = rep->trips;
+    reuse_basis(rep, u);
+    double trips = rep->trips_basis;
     bx_status st = BX_OK;
 
     long mat = bxc_factor_index(c->fs, BX_FACTOR_MATERIAL, k->material);
@@ -285,6 +321,7 @@ static bx_status compile_container(bx_carbon *c, size_t i)
     else if (eol >= 0)
         add(b, p, c, (size_t)eol, (double)k->mass_g / trips);
     rep->eol_g = isnan(k->eol_kg) ? (p->g - before) * trips : k->eol_kg * 1000.0;
+    double wash_cycle_g = 0;
     if (k->wash_kwh > 0) {
         long e = bxc_factor_index(c->fs, BX_FACTOR_FUEL, k->wash_energy);
         if (e < 0 || bx_factor_set_at(c->fs, (size_t)e)->unit != BX_UNIT_KG_PER_KWH) {
@@ -293,14 +330,21 @@ static bx_status compile_container(bx_carbon *c, size_t i)
                                  k->wash_energy);
             goto out;
         }
-        before = p->g;
-        add(b, p, c, (size_t)e, k->wash_kwh);
-        rep->wash_g = p->g - before;
+        wash_cycle_g = k->wash_kwh * bxc_factor_value(c->fs, (size_t)e).wtw;
+        if (rep->washes_per_trip > 0) {
+            before = p->g;
+            add(b, p, c, (size_t)e, k->wash_kwh * rep->washes_per_trip);
+            rep->wash_g = p->g - before;
+        }
     }
-    if ((st = return_leg(c, k, b, p, &rep->return_g)) != BX_OK)
+    double return_full_g;
+    if ((st = return_leg(c, k, b, p, rep->return_rate, &rep->return_g, &return_full_g)) !=
+        BX_OK)
         goto out;
     p->g += p->constant_g;
     rep->per_trip_g = p->g;
+    rep->expected_per_trip_g = (rep->manufacture_g + rep->eol_g) / rep->trips + wash_cycle_g +
+                               return_full_g;
     if ((st = finish(c, b, p)) != BX_OK)
         goto out;
     if (!p->valid) {
@@ -330,23 +374,31 @@ out:
 
 bx_status bxc_compile_containers(bx_carbon *c)
 {
+    const bx_container_usage **usage;
+    bx_status first = bxc_match_usage(c, &usage);
+    c->opt.usage = NULL; /* read here only: the caller may free it */
+    c->opt.nusage = 0;
     size_t n = bx_containers_count(c->opt.containers);
-    if (n == 0)
-        return BX_OK;
+    if (first != BX_OK || n == 0)
+        return first;
     c->reuse = bx_alloc(c->ctx, n * sizeof *c->reuse);
     c->container_packs = bx_alloc(c->ctx, n * sizeof *c->container_packs);
-    if (c->reuse == NULL || c->container_packs == NULL)
+    if (c->reuse == NULL || c->container_packs == NULL) {
+        bx_free(c->ctx, usage);
         return BX_ENOMEM;
-    bx_status first = BX_OK;
+    }
     for (size_t i = 0; i < n; i++) {
-        bx_status st = compile_container(c, i);
+        bx_status st = compile_container(c, i, usage != NULL ? usage[i] : NULL);
         if (st == BX_EINPUT) {
             first = first == BX_OK ? st : first;
             continue;
         }
-        if (st != BX_OK)
-            return st;
+        if (st != BX_OK) {
+            first = st;
+            break;
+        }
     }
+    bx_free(c->ctx, usage);
     return first;
 }
 

@@ -11,6 +11,9 @@
  *   'R' a route file, compiled against the sample factor set, with a
  *       shipment of known and of unknown mass on every route;
  *   'C' a containers file, with the reuse report and a shipment in each;
+ *       then again over a pool's usage made from the input's bytes (any
+ *       counts, possible or not: refused or amortised, never a crash or a
+ *       figure below zero);
  *   'S' a shipment file, computed with the samples, every result written
  *       in all four formats: each JSON line must parse and each CBOR item
  *       decode, one per shipment; the totals must survive a round trip
@@ -224,6 +227,40 @@ static void fuzz_containers(bx_ctx *ctx, const uint8_t *data, size_t size)
             compute_one(calc, NULL, "sh-city-evan", 1800, k->container_id);
         }
     }
+    bx_carbon_free(calc);
+    calc = NULL;
+    /* real usage: each type gets counts from the input's bytes */
+    size_t n = bx_containers_count(cs);
+    bx_container_usage *u = calloc(n ? n : 1, sizeof *u);
+    if (u == NULL)
+        abort();
+    for (size_t i = 0; i < n; i++) {
+        const bx_container *k = bx_containers_at(cs, i);
+        bx_container_usage_init(&u[i], k->container_id);
+        for (size_t c = 0; c < 4; c++) {
+            uint8_t b = data[(i * 4 + c) % size];
+            bx_container_life l = {(uint32_t)(b % 7), (uint32_t)(b % 5), (uint32_t)(b % 3),
+                                   (b & 0x40) != 0, (b & 0x80) != 0};
+            if (l.returns > l.trips)
+                l.returns = l.trips;
+            l.lost_on_trip = l.lost_on_trip && l.returns < l.trips && l.ended;
+            bx_container_usage_add(&u[i], k->trips, &l);
+        }
+        if (data[i % size] == 'X')
+            u[i].washes = UINT64_MAX; /* any figures a caller might pass */
+    }
+    opt.usage = u;
+    opt.nusage = n;
+    if (bx_carbon_new(ctx, &calc, sample_fs, sample_routes, &opt) == BX_OK) {
+        for (size_t i = 0; i < n; i++) {
+            bx_reuse_report rep;
+            if (bx_carbon_reuse(calc, u[i].container_id, &rep) != BX_OK || !rep.real_usage ||
+                !(rep.per_trip_g >= 0) || rep.lifetime_trips < 1)
+                abort();
+            compute_one(calc, NULL, "sh-city-evan", 1800, u[i].container_id);
+        }
+    }
+    free(u);
     bx_carbon_free(calc);
     bx_containers_free(cs);
 }

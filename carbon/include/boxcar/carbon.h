@@ -17,7 +17,9 @@
  *     v3; the set row records it)
  *   7 packaging: single-use material mass x factor (+ end of life where the
  *     set has an eol row); reusable containers: (manufacture + end of life)
- *     / trips + washing per trip + the empty return leg (a route)
+ *     / trips + washing per trip + the empty return leg (a route), the
+ *     trips, washes and returns either expected (the containers table) or
+ *     real (a pool's records, bx_container_usage)
  *
  * Units and exactness: every result is in whole milligrams CO2e (int64).
  * Each shipment's figures are rounded to the milligram once, per transport
@@ -73,9 +75,11 @@ BX_API const char *bx_part_name(int part);
 #define BX_METHOD_PER_ITEM (1u << 4)  /* 5: per item */
 #define BX_METHOD_PACKAGING (1u << 5) /* 7: single-use packaging */
 #define BX_METHOD_REUSE (1u << 6)     /* 7: reusable container */
+#define BX_METHOD_POOL (1u << 7)      /* 7: amortised over the pool's real
+                                         trips (bx_container_usage) */
 
-/* "intensity+fuel+hub+packaging" (the set bits in the order above) into
- * buf; "none" for 0. Returns buf. */
+/* "intensity+fuel+hub+packaging" (the set bits in the order above; the
+ * last two are "reuse" and "pool") into buf; "none" for 0. Returns buf. */
 BX_API char *bx_method_label(uint32_t methods, char *buf, size_t size);
 
 typedef struct bx_carbon_result {
@@ -125,6 +129,47 @@ BX_API const bx_container *bx_containers_find(const bx_containers *cs,
                                               const char *container_id);
 BX_API void bx_containers_free(bx_containers *cs);
 
+/* ---- real usage of reusable containers --------------------------------- */
+
+/* What one container has done, from the caller's records (boxcar's
+ * container pool: bx_container_info and its state). The carbon module
+ * knows nothing of pools: these figures are passed to it as data. */
+typedef struct bx_container_life {
+    uint32_t trips;     /* trips it went out on with a shipment (the pool's
+                           issues), the one under way included */
+    uint32_t returns;   /* of those, trips it came back from */
+    uint32_t washes;
+    bool lost_on_trip;  /* it was lost while out, and not found again */
+    bool ended;         /* retired, or lost: it makes no more trips */
+} bx_container_life;
+
+/* The real usage of one container type: sums over its containers. Build
+ * it with bx_container_usage_init and one bx_container_usage_add per
+ * container, or fill it directly. */
+typedef struct bx_container_usage {
+    char container_id[BX_ID_MAX]; /* the type: a container_id of the table */
+    uint64_t containers;      /* containers of the type */
+    uint64_t ended;           /* of them retired or lost */
+    uint64_t trips_done;      /* trips made by all of them */
+    uint64_t trips_remaining; /* expected trips still to come: the sum over
+                                 live containers of max(expected - done, 0) */
+    uint64_t returns;         /* trips that came back */
+    uint64_t lost;            /* trips that ended lost */
+    uint64_t washes;
+} bx_container_usage;
+
+/* Zero *u and set its type. BX_EINVAL if container_id is NULL or does not
+ * fit BX_ID_MAX. */
+BX_API bx_status bx_container_usage_init(bx_container_usage *u,
+                                         const char *container_id);
+
+/* Add one container: a live one is expected to make max(expected_trips -
+ * trips, 0) more trips, an ended one none (its life is what it did).
+ * expected_trips is the type's figure (bx_container.trips); <= 0 when
+ * unknown (no remaining trips are added). Counts saturate at UINT64_MAX. */
+BX_API void bx_container_usage_add(bx_container_usage *u, int32_t expected_trips,
+                                   const bx_container_life *life);
+
 /* ---- the calculator ----------------------------------------------------- */
 
 typedef struct bx_carbon bx_carbon;
@@ -134,6 +179,15 @@ typedef struct bx_carbon_options {
     const bx_containers *containers; /* reusable types; may be NULL */
     int32_t trips;                   /* > 0: amortise every container over
                                         this many trips instead of its own */
+    /* Real usage per container type (docs/carbon.md, section 7): a type
+     * with containers is amortised over their lifetime trips, washed and
+     * sent back at their real rates, and its results carry
+     * BX_METHOD_POOL. Read by bx_carbon_new only. A usage whose type has
+     * no container row, and a row without usage (or with no containers),
+     * are warnings; the row keeps its expected trips. Not together with
+     * trips. */
+    const bx_container_usage *usage;
+    size_t nusage;
 } bx_carbon_options;
 
 BX_API void bx_carbon_options_init(bx_carbon_options *opt);
@@ -145,7 +199,10 @@ BX_API void bx_carbon_options_init(bx_carbon_options *opt);
  * then fail. Containers are checked the same way (their material, washing
  * energy and return route), and a bad container fails the call.
  * Returns BX_OK with the bad routes counted (bx_carbon_bad_routes), or
- * BX_EINPUT (a container), BX_EINVAL, BX_ENOMEM. opt may be NULL. */
+ * BX_EINPUT (a container), BX_EINVAL (also: usage with trips, a usage
+ * type given twice, or counts that do not add up: more ended than
+ * containers, more returned and lost than trips done), BX_ENOMEM. opt may
+ * be NULL. */
 BX_API bx_status bx_carbon_new(bx_ctx *ctx, bx_carbon **out,
                                const bx_factor_set *fs, const bx_routes *routes,
                                const bx_carbon_options *opt);
@@ -170,17 +227,32 @@ BX_API size_t bx_carbon_used_factors(const bx_carbon *c, const bx_factor **out,
 
 /* Reuse figures for a container type (method 7), all in g CO2e. */
 typedef struct bx_reuse_report {
-    int32_t trips;             /* amortisation trips used */
+    int32_t trips;             /* expected trips of a container: its row's,
+                                  or the options' trips */
     double manufacture_g;      /* per container */
     double eol_g;              /* per container */
     double wash_g;             /* per trip */
     double return_g;           /* per trip: the empty return leg */
-    double per_trip_g;         /* (manufacture + eol) / trips + wash + return */
+    double per_trip_g;         /* (manufacture + eol) / trips_basis + wash +
+                                  return: the figure shipments get */
     bool has_single_use;       /* the container names what it replaces */
     double single_use_g;       /* footprint of that packaging */
     int64_t break_even_trips;  /* smallest n with per-trip(n) <= single use;
                                   -1 when never (wash + return alone are
                                   already above it), 0 without single use */
+    /* The basis. Without real usage: trips_basis = trips, washes_per_trip
+     * and return_rate 1, the counts 0, expected_per_trip_g = per_trip_g. */
+    bool real_usage;           /* the pool's figures were used */
+    double trips_basis;        /* trips per container that manufacture and
+                                  end of life are spread over: lifetime
+                                  trips / containers with real usage */
+    uint64_t containers, ended, trips_done;
+    uint64_t lifetime_trips;   /* trips done + remaining, at least 1 */
+    uint64_t trips_ended;      /* returned + lost: trips no longer under way */
+    double washes_per_trip;    /* washes / ended trips; 1 while none ended */
+    double return_rate;        /* returned / ended trips; 1 while none ended */
+    double expected_per_trip_g; /* the figure over the expected trips alone,
+                                   washed and returned every trip */
 } bx_reuse_report;
 
 /* BX_ENOTFOUND for an unknown container id. */

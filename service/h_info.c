@@ -117,3 +117,30 @@ void svc_h_reload(svc_call *c)
     svc_reply_doc(c, doc);
     json_decref(doc);
 }
+
+/* The policy in service: its name, file, the params set on the command
+ * line and its assumptions (the guesses every verdict rests on), made once
+ * per load. 404 when the server packs without a policy. */
+void svc_h_policy(svc_call *c)
+{
+    svc_worker *w = c->worker;
+    const svc_catalog *cat = svc_catalog_hold(w);
+    if (cat->policy_text == NULL) {
+        svc_catalog_let_go(w);
+        svc_reply_error(c, 404, "not_configured", NULL,
+                        "this server packs without a policy (start it with "
+                        "--policy FILE)");
+        return;
+    }
+    const svc_buf *src = c->reply_media == SVC_MEDIA_CBOR ? &cat->policy_cbor
+                                                          : &cat->policy_json;
+    w->out.len = 0;
+    int rc = svc_buf_put(&w->out, src->data, src->len);
+    svc_catalog_let_go(w);
+    if (rc != 0) {
+        svc_reply_error(c, 503, "out_of_memory", NULL, "out of memory");
+        return;
+    }
+    c->status = 200;
+    c->content_type = svc_media_name(c->reply_media);
+}

@@ -252,8 +252,10 @@ static json_t *decode_cbor(const unsigned char *data, size_t len,
  * is then checked on the tree. */
 static size_t depth_of(const json_t *v, size_t limit)
 {
+    if (!json_is_array(v) && !json_is_object(v))
+        return 0;
     if (limit == 0)
-        return 1;
+        return 1; /* one container more than allowed: enough to refuse */
     size_t most = 0;
     if (json_is_array(v)) {
         for (size_t i = 0; i < json_array_size(v); i++) {
@@ -281,7 +283,8 @@ json_t *svc_body_decode(const svc_call *c, size_t max_depth, char *err,
         return decode_cbor(c->body, c->body_len, max_depth, err, err_size);
     json_error_t je;
     json_t *doc = json_loadb((const char *)c->body, c->body_len,
-                             JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
+                             JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_ANY,
+                             &je);
     if (doc == NULL) {
         snprintf(err, err_size, "JSON body, line %d, column %d: %s", je.line,
                  je.column, je.text);

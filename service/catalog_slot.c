@@ -182,6 +182,8 @@ svc_catalog *svc_catalog_load(const svc_config *cfg, char *err, size_t err_size,
     bx_ctx_set_diag(ctx, first_error, &ld);
     svc_catalog *c = calloc(1, sizeof *c);
     bx_status st = c == NULL ? BX_ENOMEM : BX_OK;
+    if (c != NULL)
+        c->ctx = ctx;
     if (st == BX_OK && strlen(path) >= sizeof c->path) {
         snprintf(err, err_size, "%s: path too long", path);
         ld.have = true;
@@ -209,9 +211,14 @@ svc_catalog *svc_catalog_load(const svc_config *cfg, char *err, size_t err_size,
                                               ? "out of memory"
                                               : bx_ctx_errmsg(ctx));
         svc_catalog_free(c);
-        c = NULL;
+        if (c == NULL)
+            bx_ctx_free(ctx);
+        return NULL;
     }
-    bx_ctx_free(ctx);
+    /* The loaded objects free their memory through the context they were
+     * loaded with: the set keeps it (its diagnostics end here). */
+    bx_ctx_set_diag(ctx, NULL, NULL);
+    c->ctx = ctx;
     return c;
 }
 
@@ -228,6 +235,7 @@ void svc_catalog_free(svc_catalog *c)
     free(c->policy_text);
     svc_buf_free(&c->policy_json);
     svc_buf_free(&c->policy_cbor);
+    bx_ctx_free(c->ctx);
     free(c);
 }
 

@@ -63,6 +63,7 @@ int svc_doc_encode(const json_t *doc, svc_media media, svc_buf *out);
  * Read-only once made; workers build their own calculator and policy from
  * it (both are single-threaded). */
 typedef struct svc_catalog {
+    bx_ctx *ctx;                /* what everything here was loaded with */
     bx_catalog *cat;
     uint64_t generation;        /* 1 for the first, +1 per reload */
     svc_buf json, cbor;         /* the catalog as `boxcar convert` writes it */

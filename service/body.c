@@ -214,7 +214,8 @@ static const struct cbor_callbacks callbacks = {
 };
 
 static json_t *decode_cbor(const unsigned char *data, size_t len,
-                           size_t max_depth, char *err, size_t err_size)
+                           size_t max_depth, char *err, size_t err_size,
+                           unsigned *status)
 {
     builder b;
     memset(&b, 0, sizeof b);
@@ -240,6 +241,7 @@ static json_t *decode_cbor(const unsigned char *data, size_t len,
     for (size_t i = 0; i < b.depth; i++)
         free(b.stack[i].key);
     if (b.failed) {
+        *status = b.depth >= b.max_depth && strcmp(b.why, "nested too deeply") == 0 ? 413 : 400;
         snprintf(err, err_size, "CBOR body, byte %zu: %s", at, b.why);
         json_decref(b.root);
         return NULL;
@@ -277,20 +279,25 @@ static size_t depth_of(const json_t *v, size_t limit)
 }
 
 json_t *svc_body_decode(const svc_call *c, size_t max_depth, char *err,
-                        size_t err_size)
+                        size_t err_size, unsigned *status)
 {
+    *status = 400;
     if (c->body_media == SVC_MEDIA_CBOR)
-        return decode_cbor(c->body, c->body_len, max_depth, err, err_size);
+        return decode_cbor(c->body, c->body_len, max_depth, err, err_size, status);
     json_error_t je;
     json_t *doc = json_loadb((const char *)c->body, c->body_len,
                              JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_ANY,
                              &je);
     if (doc == NULL) {
+        /* jansson's own depth limit (2048) */
+        if (json_error_code(&je) == json_error_stack_overflow)
+            *status = 413;
         snprintf(err, err_size, "JSON body, line %d, column %d: %s", je.line,
                  je.column, je.text);
         return NULL;
     }
     if (depth_of(doc, max_depth) > max_depth) {
+        *status = 413;
         snprintf(err, err_size, "JSON body: nested more than %zu deep", max_depth);
         json_decref(doc);
         return NULL;

@@ -247,9 +247,10 @@ static bool body_rows(svc_call *c, svc_buf *csv, carbon_run *r)
     r->from_tree = true;
     char err[256];
     /* [{...}] or {"shipments":[{...}]}: nothing nests deeper */
-    json_t *doc = svc_body_decode(c, 3, err, sizeof err);
+    unsigned status;
+    json_t *doc = svc_body_decode(c, 3, err, sizeof err, &status);
     if (doc == NULL) {
-        svc_reply_error(c, 400, "bad_input", NULL, "%s", err);
+        svc_reply_error(c, status, status == 413 ? "limit" : "bad_input", NULL, "%s", err);
         return false;
     }
     json_t *list = doc;

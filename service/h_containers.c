@@ -164,9 +164,10 @@ void svc_h_pool_events(svc_call *c)
     if (p == NULL)
         return;
     char err[256];
-    json_t *doc = svc_body_decode(c, 3, err, sizeof err);
+    unsigned status;
+    json_t *doc = svc_body_decode(c, 3, err, sizeof err, &status);
     if (doc == NULL) {
-        svc_reply_error(c, 400, "bad_input", NULL, "%s", err);
+        svc_reply_error(c, status, status == 413 ? "limit" : "bad_input", NULL, "%s", err);
         return;
     }
     bool single;

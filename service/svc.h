@@ -268,9 +268,10 @@ const char *svc_arg_get(const svc_call *c, const char *key);
 bool svc_args_check(svc_call *c, const char *const *known);
 
 /* The body as a tree (JSON or CBOR by body_media), nested at most
- * max_depth deep. NULL with the reason in err. */
+ * max_depth deep. NULL with the reason in err and the status to answer
+ * in *status: 413 for nesting too deep, else 400. */
 json_t *svc_body_decode(const svc_call *c, size_t max_depth, char *err,
-                        size_t err_size);
+                        size_t err_size, unsigned *status);
 
 /* Shipments as a JSON array of objects with the fields of the shipment
  * CSV, written as that CSV (header and one row per object) into out, so

@@ -360,7 +360,7 @@ static void test_bad_bodies(void **state)
         {"{\"orders\":[]}", 400, "\"error\":\"bad_input\""},
         {"\"shipments\"", 400, "must be an array"},
         {"[{\"shipment_id\":\"A\"", 400, "JSON body"},
-        {"[[[[{}]]]]", 400, "nested more than"},
+        {"[[[[{}]]]]", 413, "nested more than"},
         /* the checks of the shipment reader, as for a file */
         {"[{\"shipment_id\":\"A\",\"date\":\"2025-01-01\",\"mass_g\":-5,"
          "\"route_id\":\"sh-city-evan\"}]", 200, "\"record\":1,\"field\":\"mass_g\""},

@@ -196,7 +196,7 @@ static void test_cbor_both_ways(void **state)
     http_do(server.port, "POST", "/v1/containers/events",
             "Content-Type: application/cbor\r\nAuthorization: Bearer " TOKEN "\r\n", deep,
             sizeof deep, &r);
-    assert_int_equal(r.status, 400);
+    assert_int_equal(r.status, 413);
     assert_non_null(strstr((char *)r.body, "nested too deeply"));
     http_free(&r);
 }

@@ -11,6 +11,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cbor.h>
@@ -80,8 +81,10 @@ static void add(builder *b, json_t *v, bool is_container)
                 fail(b, "a map key that is not text");
                 return;
             }
-            f->key = strndup(json_string_value(v), json_string_length(v));
-            bool nul = strlen(json_string_value(v)) != json_string_length(v);
+            size_t n = json_string_length(v);
+            bool nul = strlen(json_string_value(v)) != n;
+            if ((f->key = malloc(n + 1)) != NULL)
+                memcpy(f->key, json_string_value(v), n + 1);
             json_decref(v);
             if (f->key == NULL || nul) {
                 fail(b, nul ? "a map key with a NUL byte" : "out of memory");

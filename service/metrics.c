@@ -17,7 +17,7 @@
 /* The statuses the service answers with; anything else counts as the
  * last kind, "other". */
 static const unsigned status_codes[SVC_STATUS_KINDS - 1] = {
-    200, 304, 400, 401, 403, 404, 405, 406, 408, 413, 415, 431, 500, 503, 0,
+    200, 304, 400, 401, 403, 404, 405, 406, 408, 409, 413, 415, 422, 431, 500, 503, 0,
 };
 
 /* Upper bounds in nanoseconds; the last bucket is +Inf. Dense below 5 ms,

@@ -144,8 +144,8 @@ void svc_workers_forget(svc_server *s, const svc_catalog *cat);
 
 /* ---- metrics -------------------------------------------------------------- */
 
-#define SVC_ROUTES_MAX 16
-#define SVC_STATUS_KINDS 16
+#define SVC_ROUTES_MAX 24
+#define SVC_STATUS_KINDS 18
 #define SVC_BUCKETS 14
 
 typedef struct svc_metrics {

@@ -249,6 +249,9 @@ async function packBody(body, contentType) {
     let pictures = null;
     try { pictures = await post("/v1/pack/svg", body, contentType); } catch (e) { pictures = null; }
     renderBoxes(result, pictures);
+    // the assumptions of the policy that judged this order (a reload may
+    // have brought another since the page loaded)
+    if (result.policy) await loadPolicy();
     result.verdict = renderVerdict(result);
     const n = result.boxes.length;
     const best = result.count_optimal ? " (fewest possible)" : ` (at least ${result.lower_bound} needed)`;

@@ -268,6 +268,11 @@ static void test_refusals_leave_the_journal(void **state)
     /* reads are open on loopback; events take POST only */
     expect_get("/v1/containers/events", 405, "\"error\":\"method_not_allowed\"");
     assert_true(healthy(server.port));
+    /* refusals are counted under their own status */
+    expect_get("/metrics", 200,
+               "boxcar_http_requests_total{endpoint=\"/v1/containers/events\",status=\"409\"} 5\n");
+    expect_get("/metrics", 200, "boxcar_http_requests_total{endpoint=\"/v1/containers/events\","
+                                "status=\"422\"} 7\n");
 }
 
 /* The server is the journal's writer: a second one is locked out. */

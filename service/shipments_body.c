@@ -4,6 +4,7 @@
  * as it checks a file for `boxcar carbon`: one set of rules, one set of
  * messages. Only what CSV text cannot say is refused here.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,9 @@ static const char *const columns[] = {
 #define NCOLUMNS (sizeof columns / sizeof columns[0])
 
 /* The shortest text that reads back as the same double, without an
- * exponent (the CSV reader takes plain decimals). */
+ * exponent where a plain decimal of modest length says it (the CSV reader
+ * takes plain decimals); beyond that the exponent form stays, for the
+ * reader to judge as it would in a file. */
 static void real_text(double v, char *buf, size_t size)
 {
     for (int prec = 1; prec <= 17; prec++) {
@@ -25,6 +28,8 @@ static void real_text(double v, char *buf, size_t size)
             break;
     }
     if (strchr(buf, 'e') == NULL && strchr(buf, 'E') == NULL)
+        return;
+    if (fabs(v) < 1e-6 || fabs(v) >= 1e21)
         return;
     snprintf(buf, size, "%.20f", v);
     size_t n = strlen(buf);

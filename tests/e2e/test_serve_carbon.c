@@ -303,6 +303,32 @@ static void test_cbor_rows_same_as_cli(void **state)
     free(want);
 }
 
+/* Shipments sent as CBOR: the same answer as the same shipment in JSON. */
+static void test_cbor_body(void **state)
+{
+    (void)state;
+    /* [{"shipment_id":"C1","date":"2025-01-01","mass_g":500,
+     *   "route_id":"sh-city-evan"}] */
+    static const unsigned char cbor[] = {
+        0x81, 0xa4, 0x6b, 's', 'h', 'i', 'p', 'm', 'e', 'n', 't', '_', 'i', 'd', 0x62, 'C', '1',
+        0x64, 'd', 'a', 't', 'e', 0x6a, '2', '0', '2', '5', '-', '0', '1', '-', '0', '1',
+        0x66, 'm', 'a', 's', 's', '_', 'g', 0x19, 0x01, 0xf4,
+        0x68, 'r', 'o', 'u', 't', 'e', '_', 'i', 'd',
+        0x6c, 's', 'h', '-', 'c', 'i', 't', 'y', '-', 'e', 'v', 'a', 'n'};
+    static const char json[] = "[{\"shipment_id\":\"C1\",\"date\":\"2025-01-01\","
+                               "\"mass_g\":500,\"route_id\":\"sh-city-evan\"}]";
+    http_resp a, b;
+    post_carbon(server.port, "", "application/cbor", "application/json", cbor, sizeof cbor, &a);
+    post_carbon(server.port, "", "application/json", NULL, json, sizeof json - 1, &b);
+    assert_int_equal(a.status, 200);
+    assert_int_equal(b.status, 200);
+    assert_non_null(strstr((char *)a.body, "\"shipment_id\":\"C1\""));
+    assert_int_equal(a.body_len, b.body_len);
+    assert_memory_equal(a.body, b.body, a.body_len);
+    http_free(&a);
+    http_free(&b);
+}
+
 static void test_strict(void **state)
 {
     (void)state;
@@ -464,6 +490,7 @@ int main(void)
         cmocka_unit_test(test_json_same_as_cli),
         cmocka_unit_test(test_csv_body_same_figures),
         cmocka_unit_test(test_cbor_rows_same_as_cli),
+        cmocka_unit_test(test_cbor_body),
         cmocka_unit_test(test_strict),
         cmocka_unit_test(test_bad_bodies),
         cmocka_unit_test(test_limits),

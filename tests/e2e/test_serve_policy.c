@@ -199,6 +199,31 @@ static void test_reload_on_sighup(void **state)
     assert_int_equal(server_stop(&s, SIGTERM), 0);
 }
 
+/* A hook that fails fails the order, not the server: 422 with the
+ * script's message; health says which policy is in service. */
+static void test_failing_hook(void **state)
+{
+    (void)state;
+    static const char broken[] =
+        "return {name = 'broken', check = function(order, packing, report) "
+        "error('boom') end}\n";
+    write_file("policy_broken.lua", broken, sizeof broken - 1);
+    static const char *const args[] = {"--policy", "policy_broken.lua", NULL};
+    test_server s;
+    server_start(&s, "test_serve_policy_broken", args, NULL);
+    http_resp r;
+    post_pack(s.port, "application/json", loose_csv, &r);
+    assert_int_equal(r.status, 422);
+    assert_non_null(strstr((char *)r.body, "\"error\":\"policy_failed\""));
+    assert_non_null(strstr((char *)r.body, "boom"));
+    http_free(&r);
+    http_do(s.port, "GET", "/healthz", NULL, NULL, 0, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr((char *)r.body, "\"policy\":\"policy_broken.lua\""));
+    http_free(&r);
+    assert_int_equal(server_stop(&s, SIGTERM), 0);
+}
+
 static void test_no_policy(void **state)
 {
     (void)state;
@@ -226,6 +251,7 @@ int main(void)
         cmocka_unit_test(test_pack_same_as_cli),
         cmocka_unit_test(test_params_same_as_cli),
         cmocka_unit_test(test_reload_on_sighup),
+        cmocka_unit_test(test_failing_hook),
         cmocka_unit_test(test_no_policy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -280,9 +280,13 @@ static void test_second_writer_locked_out(void **state)
 {
     (void)state;
     long long size = journal_size();
-    assert_int_not_equal(serve_sh("'%s' containers station SH8 -j %s >/dev/null 2>&1",
-                                  BOXCAR_BIN, JOURNAL), 0);
+    assert_int_not_equal(serve_sh("'%s' containers station SH8 -j %s --wait 0 >/dev/null "
+                                  "2>pool_lock.err", BOXCAR_BIN, JOURNAL), 0);
     assert_int_equal(journal_size(), size);
+    size_t len;
+    char *err = read_file("pool_lock.err", &len);
+    assert_non_null(strstr(err, "locked by another writer"));
+    free(err);
 }
 
 static void test_not_configured(void **state)

@@ -27,6 +27,9 @@ static void serve_help(void)
            "                    [--token-file FILE] [--max-body BYTES] [--timeout S]\n"
            "                    [--max-connections N] [--budget N] [--max-budget N]\n"
            "                    [--max-units N] [--max-lines N] [--drain-timeout S]\n"
+           "                    [--routes FILE [--factors SET|FILE] [--containers FILE]\n"
+           "                     [--max-shipments N]]\n"
+           "                    [--policy FILE [--param KEY=VALUE]...] [--pool JOURNAL]\n"
            "\n"
            "Answer packing requests over HTTP (JSON or CBOR) and serve the packing-\n"
            "station page at /.\n"
@@ -50,9 +53,21 @@ static void serve_help(void)
            "  --max-lines N        order lines per request (default 10000)\n"
            "  --drain-timeout S    on SIGTERM, how long running requests may take to\n"
            "                       finish (default 10)\n"
+           "  --routes FILE        transport chains: turns on POST /v1/carbon\n"
+           "  --factors SET        factor set name or file (default cn-2023)\n"
+           "  --containers FILE    reusable container types named as packaging\n"
+           "  --max-shipments N    shipments per carbon request (default 10000)\n"
+           "  --policy FILE        pack under this Lua policy (as boxcar pack --policy)\n"
+           "  --param KEY=VALUE    set one of the policy's params (repeatable)\n"
+           "  --pool JOURNAL       keep the container pool in JOURNAL (this server is its\n"
+           "                       writer): turns on /v1/containers\n"
+           "SIGHUP reloads the catalog, the carbon setup and the policy together; if any\n"
+           "fails to load, the old ones stay in service.\n"
            "\n"
            "Endpoints: GET / (station page), POST /v1/pack, POST /v1/pack/svg,\n"
-           "GET /v1/catalog, POST /v1/admin/reload (token), GET /healthz, GET /metrics.\n"
+           "GET /v1/catalog, GET /v1/policy, POST /v1/carbon, POST /v1/containers/events\n"
+           "(token), GET /v1/containers[/ID|/stats], POST /v1/admin/reload (token),\n"
+           "GET /healthz, GET /metrics.\n"
            "Exit: 0 after a drain, 1 runtime failure (cannot bind, bad catalog),\n"
            "      2 usage error.\n",
            BX_DEFAULT_BUDGET);
@@ -75,6 +90,9 @@ typedef struct serve_args {
     char host[64];
     const char *token_file;
     unsigned drain_s;
+    const char *factors;
+    char factors_path[4096];
+    const char *params[CLI_MAX_PARAMS];
 } serve_args;
 
 static bool parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
@@ -143,11 +161,20 @@ static int parse_args(int argc, char **argv, serve_args *a)
         {"max-units", required_argument, NULL, 'u'},
         {"max-lines", required_argument, NULL, 'n'},
         {"drain-timeout", required_argument, NULL, 'd'},
+        {"routes", required_argument, NULL, 'r'},
+        {"factors", required_argument, NULL, 'f'},
+        {"containers", required_argument, NULL, 'K'},
+        {"max-shipments", required_argument, NULL, 'S'},
+        {"policy", required_argument, NULL, 'P'},
+        {"param", required_argument, NULL, 'p'},
+        {"pool", required_argument, NULL, 'J'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof *a);
     svc_config_init(&a->cfg);
+    a->cfg.script_limits = cli_script_limits_default();
+    a->cfg.policy_params = a->params;
     a->drain_s = 10;
     bool max_budget_given = false;
     int c;
@@ -206,6 +233,25 @@ static int parse_args(int argc, char **argv, serve_args *a)
                 return cli_usage_error("serve", "--drain-timeout wants 0 to 3600 seconds");
             a->drain_s = (unsigned)v;
             break;
+        case 'r': a->cfg.routes_path = optarg; break;
+        case 'f': a->factors = optarg; break;
+        case 'K': a->cfg.containers_path = optarg; break;
+        case 'P': a->cfg.policy_path = optarg; break;
+        case 'J': a->cfg.pool_path = optarg; break;
+        case 'S':
+            if (!parse_u64(optarg, 1, 1000000, &v))
+                return cli_usage_error("serve", "--max-shipments wants 1 to 1000000");
+            a->cfg.max_shipments = v;
+            break;
+        case 'p': {
+            const char *eq = strchr(optarg, '=');
+            if (eq == NULL || eq == optarg || eq - optarg >= 128)
+                return cli_usage_error("serve", "--param %s: want KEY=VALUE", optarg);
+            if (a->cfg.npolicy_params == CLI_MAX_PARAMS)
+                return cli_usage_error("serve", "at most %d --param", CLI_MAX_PARAMS);
+            a->params[a->cfg.npolicy_params++] = optarg;
+            break;
+        }
         case 'h':
             serve_help();
             return -1;
@@ -215,6 +261,19 @@ static int parse_args(int argc, char **argv, serve_args *a)
     }
     if (optind != argc)
         return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
+    if (a->cfg.routes_path == NULL && (a->factors != NULL || a->cfg.containers_path != NULL))
+        return cli_usage_error("serve", "--factors and --containers need --routes");
+    if (a->cfg.policy_path == NULL && a->cfg.npolicy_params > 0)
+        return cli_usage_error("serve", "--param needs --policy");
+    if (a->cfg.routes_path != NULL) {
+        const char *set = a->factors != NULL ? a->factors : "cn-2023";
+        a->cfg.factors_path = cli_factor_set_path(set, a->factors_path, sizeof a->factors_path);
+        if (a->cfg.factors_path == NULL) {
+            fprintf(stderr, "boxcar serve: no factor set '%s' (see 'boxcar factors list')\n",
+                    set);
+            return EXIT_FAILURE_RUNTIME;
+        }
+    }
     if (!max_budget_given && a->cfg.budget > a->cfg.max_budget)
         a->cfg.max_budget = a->cfg.budget;
     if (a->cfg.budget > a->cfg.max_budget)
@@ -272,7 +331,8 @@ static int run(serve_args *a, sigset_t *signals)
     printf("listening on http://%s%s%s:%u/\n", v6 ? "[" : "", a->cfg.host, v6 ? "]" : "",
            (unsigned)svc_server_port(s));
     fflush(stdout);
-    log_line(NULL, "started; SIGHUP reloads the catalog, SIGTERM drains and stops");
+    log_line(NULL, "started; SIGHUP reloads the catalog (with the carbon setup and the "
+                   "policy), SIGTERM drains and stops");
     for (;;) {
         int sig = 0;
         if (sigwait(signals, &sig) != 0)

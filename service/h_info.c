@@ -50,6 +50,11 @@ void svc_h_healthz(svc_call *c)
         json_object_set_new(doc, "boxes",
                             json_integer((json_int_t)bx_catalog_count(cat->cat)));
         json_object_set_new(doc, "threads", json_integer(s->threads));
+        json_object_set_new(doc, "policy", cat->policy_text != NULL
+                                               ? json_string(cat->policy_name)
+                                               : json_null());
+        json_object_set_new(doc, "carbon", json_boolean(cat->routes != NULL));
+        json_object_set_new(doc, "pool", json_boolean(s->pool != NULL));
         json_object_set_new(doc, "uptime_s", json_integer(
             (json_int_t)((svc_now_ns() - s->started_ns) / 1000000000u)));
     }
@@ -100,8 +105,8 @@ void svc_h_reload(svc_call *c)
     char err[1024];
     if (svc_server_reload(c->server, err, sizeof err) != 0) {
         svc_reply_error(c, 500, "reload_failed", NULL,
-                        "the catalog did not reload; the old one stays in "
-                        "service: %s", err);
+                        "the catalog set (catalog, carbon setup, policy) did "
+                        "not reload; the old one stays in service: %s", err);
         return;
     }
     const svc_catalog *cat = svc_catalog_hold(c->worker);
@@ -116,4 +121,31 @@ void svc_h_reload(svc_call *c)
     svc_catalog_let_go(c->worker);
     svc_reply_doc(c, doc);
     json_decref(doc);
+}
+
+/* The policy in service: its name, file, the params set on the command
+ * line and its assumptions (the guesses every verdict rests on), made once
+ * per load. 404 when the server packs without a policy. */
+void svc_h_policy(svc_call *c)
+{
+    svc_worker *w = c->worker;
+    const svc_catalog *cat = svc_catalog_hold(w);
+    if (cat->policy_text == NULL) {
+        svc_catalog_let_go(w);
+        svc_reply_error(c, 404, "not_configured", NULL,
+                        "this server packs without a policy (start it with "
+                        "--policy FILE)");
+        return;
+    }
+    const svc_buf *src = c->reply_media == SVC_MEDIA_CBOR ? &cat->policy_cbor
+                                                          : &cat->policy_json;
+    w->out.len = 0;
+    int rc = svc_buf_put(&w->out, src->data, src->len);
+    svc_catalog_let_go(w);
+    if (rc != 0) {
+        svc_reply_error(c, 503, "out_of_memory", NULL, "out of memory");
+        return;
+    }
+    c->status = 200;
+    c->content_type = svc_media_name(c->reply_media);
 }

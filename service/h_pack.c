@@ -6,6 +6,8 @@
  * do. /v1/pack answers with the bytes bx_pack_json or bx_pack_cbor write,
  * the same as `boxcar pack --format json|cbor` for that order and catalog.
  * /v1/pack/svg packs the same way and answers with one picture per box.
+ * With `boxcar serve --policy`, both pack under the policy as `boxcar
+ * pack --policy` does, and the answer carries its verdict the same way.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -124,6 +126,34 @@ static void count_packed(svc_server *s, const bx_pack_result *res)
                               memory_order_relaxed);
 }
 
+/* Pack under the policy when the catalog set has one (as `boxcar pack
+ * --policy`), else with the engine alone. A policy that cannot be built
+ * or whose hook fails on this order is the order's failure: 422. */
+static bx_status pack_order(svc_call *c, const svc_catalog *cat, const bx_order *order,
+                            const bx_pack_options *opts, const bx_pack_result **res,
+                            bool *policy_failed)
+{
+    svc_worker *w = c->worker;
+    bx_policy *policy = NULL;
+    bx_status st = svc_worker_policy(w, cat, &policy);
+    *policy_failed = st != BX_OK;
+    if (st != BX_OK)
+        return st;
+    if (policy == NULL)
+        return bx_pack(w->engine, cat->cat, order, opts, res);
+    st = bx_policy_pack(policy, w->engine, order, opts, res);
+    *policy_failed = st == BX_EINPUT || st == BX_ELIMIT;
+    return st;
+}
+
+static void reply_pack_error(svc_call *c, bx_status st, bool policy_failed)
+{
+    if (policy_failed && st != BX_ENOMEM)
+        svc_reply_error(c, 422, "policy_failed", NULL, "%s", bx_ctx_errmsg(c->worker->ctx));
+    else
+        svc_reply_status(c, st);
+}
+
 static void out_of_memory(svc_call *c)
 {
     svc_reply_error(c, 503, "out_of_memory", NULL, "out of memory for the answer");
@@ -139,7 +169,8 @@ void svc_h_pack(svc_call *c)
     /* The result borrows boxes from the catalog: hold it until written. */
     const svc_catalog *cat = svc_catalog_hold(w);
     const bx_pack_result *res = NULL;
-    bx_status st = bx_pack(w->engine, cat->cat, &order, &opts, &res);
+    bool policy_failed = false;
+    bx_status st = pack_order(c, cat, &order, &opts, &res, &policy_failed);
     if (st == BX_OK) {
         w->out.len = 0;
         st = c->reply_media == SVC_MEDIA_CBOR
@@ -154,7 +185,7 @@ void svc_h_pack(svc_call *c)
         return;
     }
     if (st != BX_OK) {
-        svc_reply_status(c, st);
+        reply_pack_error(c, st, policy_failed);
         return;
     }
     c->status = 200;
@@ -196,8 +227,9 @@ void svc_h_pack_svg(svc_call *c)
     const bx_pack_result *res = NULL;
     json_t *doc = json_object(), *list = json_array();
     bx_status st = BX_EIO;
+    bool policy_failed = false;
     if (doc != NULL && list != NULL)
-        st = bx_pack(w->engine, cat->cat, &order, &opts, &res);
+        st = pack_order(c, cat, &order, &opts, &res, &policy_failed);
     if (st == BX_OK)
         st = pictures(c, &order, res, list);
     svc_catalog_let_go(w);
@@ -207,7 +239,7 @@ void svc_h_pack_svg(svc_call *c)
         if (st == BX_EIO)
             out_of_memory(c);
         else
-            svc_reply_status(c, st);
+            reply_pack_error(c, st, policy_failed);
         return;
     }
     json_object_set_new(doc, "order_id", json_string(order.lines[0].order_id));

@@ -17,7 +17,7 @@
 /* The statuses the service answers with; anything else counts as the
  * last kind, "other". */
 static const unsigned status_codes[SVC_STATUS_KINDS - 1] = {
-    200, 304, 400, 401, 403, 404, 405, 406, 408, 413, 415, 431, 500, 503, 0,
+    200, 304, 400, 401, 403, 404, 405, 406, 408, 409, 413, 415, 422, 431, 500, 503, 0,
 };
 
 /* Upper bounds in nanoseconds; the last bucket is +Inf. Dense below 5 ms,
@@ -160,11 +160,27 @@ int svc_metrics_render(svc_server *s, const svc_catalog *cat, svc_buf *out)
             "boxcar_pack_units_total %" PRIu64 "\n"
             "# HELP boxcar_worker_threads HTTP worker threads.\n"
             "# TYPE boxcar_worker_threads gauge\n"
-            "boxcar_worker_threads %u\n",
+            "boxcar_worker_threads %u\n"
+            "# HELP boxcar_reload_failures_total Reloads that failed, by the part that failed to load (the old set stays in service).\n"
+            "# TYPE boxcar_reload_failures_total counter\n"
+            "boxcar_reload_failures_total{part=\"catalog\"} %" PRIu64 "\n"
+            "boxcar_reload_failures_total{part=\"carbon\"} %" PRIu64 "\n"
+            "boxcar_reload_failures_total{part=\"policy\"} %" PRIu64 "\n"
+            "# HELP boxcar_carbon_shipments_total Shipments computed by POST /v1/carbon.\n"
+            "# TYPE boxcar_carbon_shipments_total counter\n"
+            "boxcar_carbon_shipments_total %" PRIu64 "\n"
+            "# HELP boxcar_carbon_excluded_total Shipments left out as bad input by POST /v1/carbon.\n"
+            "# TYPE boxcar_carbon_excluded_total counter\n"
+            "boxcar_carbon_excluded_total %" PRIu64 "\n"
+            "# HELP boxcar_pool_events_total Container events recorded (durable).\n"
+            "# TYPE boxcar_pool_events_total counter\n"
+            "boxcar_pool_events_total %" PRIu64 "\n",
             get(&m->aborted), atomic_load(&s->in_flight), get(&m->reloads_ok),
             get(&m->reloads_failed), cat != NULL ? cat->generation : 0,
             cat != NULL ? bx_catalog_count(cat->cat) : (size_t)0,
             get(&m->packed_orders), get(&m->packed_boxes),
-            get(&m->packed_units), s->threads);
+            get(&m->packed_units), s->threads, get(&m->reload_failed_part[0]),
+            get(&m->reload_failed_part[1]), get(&m->reload_failed_part[2]),
+            get(&m->carbon_shipments), get(&m->carbon_excluded), get(&m->pool_events));
     return rc;
 }

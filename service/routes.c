@@ -3,10 +3,8 @@
  *
  * An endpoint is one row of the table below; the server looks the path up,
  * checks method, token and media types, and calls the handler with a
- * svc_call that holds everything the handler needs. Carbon and
- * reusable-container endpoints are added here as rows when those modules
- * exist (POST /v1/carbon a READ route with a body; POST
- * /v1/containers/events a WRITE route).
+ * svc_call that holds everything the handler needs. An exact path wins
+ * over a prefix row (GET /v1/containers/stats is not container "stats").
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,15 +13,21 @@
 #include "svc.h"
 
 static const svc_route routes[] = {
-    {"/", "GET", SVC_OPEN, false, false, svc_h_station_page},
-    {"/station.css", "GET", SVC_OPEN, false, false, svc_h_station_css},
-    {"/station.js", "GET", SVC_OPEN, false, false, svc_h_station_js},
-    {"/healthz", "GET", SVC_OPEN, false, true, svc_h_healthz},
-    {"/metrics", "GET", SVC_OPEN, false, false, svc_h_metrics},
-    {"/v1/catalog", "GET", SVC_READ, false, true, svc_h_catalog},
-    {"/v1/pack", "POST", SVC_READ, true, true, svc_h_pack},
-    {"/v1/pack/svg", "POST", SVC_READ, true, true, svc_h_pack_svg},
-    {"/v1/admin/reload", "POST", SVC_WRITE, false, true, svc_h_reload},
+    {"/", "GET", SVC_OPEN, false, false, svc_h_station_page, false},
+    {"/station.css", "GET", SVC_OPEN, false, false, svc_h_station_css, false},
+    {"/station.js", "GET", SVC_OPEN, false, false, svc_h_station_js, false},
+    {"/healthz", "GET", SVC_OPEN, false, true, svc_h_healthz, false},
+    {"/metrics", "GET", SVC_OPEN, false, false, svc_h_metrics, false},
+    {"/v1/catalog", "GET", SVC_READ, false, true, svc_h_catalog, false},
+    {"/v1/pack", "POST", SVC_READ, true, true, svc_h_pack, false},
+    {"/v1/pack/svg", "POST", SVC_READ, true, true, svc_h_pack_svg, false},
+    {"/v1/admin/reload", "POST", SVC_WRITE, false, true, svc_h_reload, false},
+    {"/v1/policy", "GET", SVC_READ, false, true, svc_h_policy, false},
+    {"/v1/carbon", "POST", SVC_READ, true, true, svc_h_carbon, false},
+    {"/v1/containers/events", "POST", SVC_WRITE, true, true, svc_h_pool_events, false},
+    {"/v1/containers/stats", "GET", SVC_READ, false, true, svc_h_pool_stats, false},
+    {"/v1/containers", "GET", SVC_READ, false, true, svc_h_pool_list, false},
+    {"/v1/containers/", "GET", SVC_READ, false, true, svc_h_pool_container, true},
 };
 
 _Static_assert(sizeof routes / sizeof routes[0] < SVC_ROUTES_MAX,
@@ -42,10 +46,19 @@ const svc_route *svc_route_at(unsigned index)
 const svc_route *svc_route_find(const char *path, unsigned *index)
 {
     for (size_t i = 0; i < svc_route_count(); i++)
-        if (strcmp(routes[i].path, path) == 0) {
+        if (!routes[i].prefix && strcmp(routes[i].path, path) == 0) {
             *index = (unsigned)i;
             return &routes[i];
         }
+    for (size_t i = 0; i < svc_route_count(); i++) {
+        size_t n = strlen(routes[i].path);
+        /* one more path segment, not empty, nothing under it */
+        if (routes[i].prefix && strncmp(routes[i].path, path, n) == 0 &&
+            path[n] != '\0' && strchr(path + n, '/') == NULL) {
+            *index = (unsigned)i;
+            return &routes[i];
+        }
+    }
     *index = SVC_ROUTES_MAX - 1;
     return NULL;
 }

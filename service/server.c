@@ -70,6 +70,8 @@ void svc_config_init(svc_config *cfg)
     cfg->max_budget = 50 * BX_DEFAULT_BUDGET;
     cfg->max_units = 10000;
     cfg->max_lines = 10000;
+    cfg->max_shipments = 10000;
+    cfg->script_limits = bx_script_limits_default();
 }
 
 /* ---- one request ---------------------------------------------------------- */
@@ -163,9 +165,11 @@ static enum MHD_Result send_unavailable(struct MHD_Connection *conn, req_state *
     return ok;
 }
 
-static void call_init(svc_call *c, svc_server *s, svc_worker *w, req_state *rq)
+static void call_init(svc_call *c, svc_server *s, svc_worker *w, req_state *rq,
+                      const char *url)
 {
     memset(c, 0, sizeof *c);
+    c->path = url;
     c->server = s;
     c->worker = w;
     c->route = rq->route;
@@ -253,7 +257,7 @@ static enum MHD_Result first_call(svc_server *s, struct MHD_Connection *conn,
     if (w == NULL)
         return send_unavailable(conn, rq);
     svc_call c;
-    call_init(&c, s, w, rq);
+    call_init(&c, s, w, rq, url);
     if (admit(s, conn, url, method, rq, &c))
         return MHD_YES;
     return send_reply(s, conn, rq, &c);
@@ -281,13 +285,13 @@ static enum MHD_Result take_body(svc_server *s, req_state *rq,
 }
 
 static enum MHD_Result run(svc_server *s, struct MHD_Connection *conn,
-                           req_state *rq)
+                           const char *url, req_state *rq)
 {
     svc_worker *w = svc_worker_get(s);
     if (w == NULL)
         return send_unavailable(conn, rq);
     svc_call c;
-    call_init(&c, s, w, rq);
+    call_init(&c, s, w, rq, url);
     c.body = rq->body.data;
     c.body_len = rq->body.len;
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &c);
@@ -315,7 +319,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         return take_body(s, rq, upload_data, upload_data_size);
     if (rq->answered)
         return MHD_YES;
-    return run(s, conn, rq);
+    return run(s, conn, url, rq);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -371,6 +375,7 @@ static void server_free(svc_server *s)
     if (s->daemon != NULL)
         MHD_stop_daemon(s->daemon);
     svc_workers_free(s);
+    svc_pool_close(s->pool);
     svc_catalog_free(atomic_load(&s->catalog.current));
     pthread_mutex_destroy(&s->catalog.swap_lock);
     pthread_mutex_destroy(&s->workers_lock);
@@ -406,13 +411,22 @@ int svc_server_start(const svc_config *cfg, svc_server **out, char *err,
         server_free(s);
         return -1;
     }
-    svc_catalog *cat = svc_catalog_load(cfg->catalog_path, err, err_size);
+    const char *part;
+    svc_catalog *cat = svc_catalog_load(cfg, err, err_size, &part);
     if (cat == NULL) {
         server_free(s);
         return -1;
     }
     cat->generation = 1;
     atomic_store(&s->catalog.current, cat);
+    if (cat->bad_routes > 0)
+        svc_log(s, "carbon: %zu routes cannot be computed with this factor set; "
+                   "shipments on them are refused", cat->bad_routes);
+    if (cfg->pool_path != NULL &&
+        (s->pool = svc_pool_open(cfg->pool_path, cfg->catalog_path, err, err_size)) == NULL) {
+        server_free(s);
+        return -1;
+    }
     unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC |
                      MHD_USE_ERROR_LOG | (ipv6 ? MHD_USE_IPv6 : 0);
     s->daemon = MHD_start_daemon(

@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "boxcar/script.h"
+
 typedef struct svc_server svc_server;
 
 /* One line of log text (no newline), from any thread. */
@@ -39,13 +41,26 @@ typedef struct svc_config {
     uint64_t max_budget;        /* the most a request may ask for */
     uint32_t max_units;         /* units (sum of qty) per order */
     uint64_t max_lines;         /* order lines per request */
+    /* carbon (POST /v1/carbon): NULL routes_path leaves it off */
+    const char *routes_path;    /* transport chains */
+    const char *factors_path;   /* a factor set file (required with routes) */
+    const char *containers_path; /* reusable container types; may be NULL */
+    uint64_t max_shipments;     /* shipments per request */
+    /* a packing policy for /v1/pack: NULL policy_path packs without one */
+    const char *policy_path;
+    const char *const *policy_params; /* "key=value", npolicy_params of them */
+    size_t npolicy_params;
+    bx_script_limits script_limits;
+    /* the container pool: NULL pool_path leaves /v1/containers off */
+    const char *pool_path;      /* its journal; the server is its writer */
     svc_log_fn log;             /* NULL: silent */
     void *log_ud;
 } svc_config;
 
 /* The defaults above: 127.0.0.1:8080, 1 MiB bodies, 10 s, 256
  * connections, the engine's default budget, at most 50x that per request,
- * 10,000 units and 10,000 lines per order. */
+ * 10,000 units and 10,000 lines per order, 10,000 shipments per request,
+ * no carbon, no policy, no pool, default script limits. */
 void svc_config_init(svc_config *cfg);
 
 /* Load the catalog, bind and start the workers. 0 on success; else -1
@@ -56,11 +71,13 @@ int svc_server_start(const svc_config *cfg, svc_server **out, char *err,
 /* The port actually bound (useful with port 0). */
 uint16_t svc_server_port(const svc_server *s);
 
-/* Load the catalog file again and switch to it: requests already running
- * finish with the catalog they started with, which is freed once the last
- * of them is done. A catalog that does not load leaves the old one in
- * service. 0 on success, -1 with a message in err. Safe to call while
- * requests run, from any thread. */
+/* Load the catalog file again, with the carbon setup and the policy, and
+ * switch to them together (a policy is bound to its catalog): requests
+ * already running finish with the set they started with, which is freed
+ * once the last of them is done. If any part does not load, the old set
+ * stays in service, whole. 0 on success, -1 with a message in err. Safe to
+ * call while requests run, from any thread. The pool is not reloaded: its
+ * journal stays open. */
 int svc_server_reload(svc_server *s, char *err, size_t err_size);
 
 /* Stop accepting connections, answer what is already running (with

@@ -7,7 +7,11 @@
  * doc.c      small JSON/CBOR documents (errors, health, picture lists)
  * metrics.c  Prometheus counters and latency histograms
  * catalog_slot.c  the shared catalog, swapped on reload
- * worker.c   one engine and its buffers per worker thread
+ * worker.c   one engine and its buffers per worker thread, and the
+ *            calculator and policy it builds from the catalog set
+ * body.c     JSON and CBOR bodies as trees (shipments, events)
+ * shipments_body.c  shipments in JSON/CBOR as rows of the shipment CSV
+ * pool_slot.c  the container pool behind its mutex
  * h_*.c      the endpoints
  */
 #ifndef BOXCAR_SVC_H
@@ -54,18 +58,39 @@ int svc_doc_encode(const json_t *doc, svc_media media, svc_buf *out);
 
 /* ---- the shared catalog --------------------------------------------------- */
 
-/* A loaded catalog and its GET /v1/catalog bodies. Read-only once made. */
+/* A loaded catalog and its GET /v1/catalog bodies, with what is loaded
+ * and reloaded together with it: the carbon setup and the policy's text.
+ * Read-only once made; workers build their own calculator and policy from
+ * it (both are single-threaded). */
 typedef struct svc_catalog {
+    bx_ctx *ctx;                /* what everything here was loaded with */
     bx_catalog *cat;
     uint64_t generation;        /* 1 for the first, +1 per reload */
     svc_buf json, cbor;         /* the catalog as `boxcar convert` writes it */
     char path[4096];
+    /* carbon: all NULL without --routes */
+    bx_factor_set *factors;
+    bx_routes *routes;
+    bx_containers *containers;  /* may be NULL */
+    size_t bad_routes;          /* routes the factor set cannot compute */
+    /* policy: NULL text without --policy */
+    char *policy_text;
+    size_t policy_len;
+    char policy_name[256];      /* the file's last component */
+    svc_buf policy_json, policy_cbor; /* GET /v1/policy */
 } svc_catalog;
 
-/* Load path into a new svc_catalog (generation left 0). NULL on failure,
- * with the first problem in err. */
-svc_catalog *svc_catalog_load(const char *path, char *err, size_t err_size);
+/* Load the catalog, carbon setup and policy that cfg names into a new
+ * svc_catalog (generation left 0). NULL on failure, with the first
+ * problem in err and *part naming what failed ("catalog", "carbon",
+ * "policy"). */
+svc_catalog *svc_catalog_load(const svc_config *cfg, char *err,
+                              size_t err_size, const char **part);
 void svc_catalog_free(svc_catalog *c);
+/* A policy compiled from the set's text against its catalog, with the
+ * configured params set, bound to ctx. */
+bx_status svc_policy_compile(bx_ctx *ctx, const svc_catalog *c,
+                             const svc_config *cfg, bx_policy **out);
 
 typedef struct svc_worker svc_worker;
 
@@ -89,6 +114,13 @@ struct svc_worker {
     svc_buf scratch;                  /* one SVG at a time */
     _Atomic(svc_catalog *) hazard;    /* the catalog in use, or NULL */
     svc_worker *next;                 /* in the server's list */
+    /* Built from one catalog set on first use, freed when that set goes
+     * (by this worker on its next request, or by the reload once no
+     * request holds the set): derived_lock guards the three. */
+    pthread_mutex_t derived_lock;
+    const svc_catalog *derived_for;
+    bx_carbon *carbon;
+    bx_policy *policy;
 };
 
 /* The calling thread's worker, made on first use. NULL if out of memory. */
@@ -100,10 +132,20 @@ void svc_workers_free(svc_server *s);
 const svc_catalog *svc_catalog_hold(svc_worker *w);
 void svc_catalog_let_go(svc_worker *w);
 
+/* The worker's calculator / policy for the catalog it holds, built on
+ * first use. BX_OK with *out NULL when the set has none; else the status
+ * of building it, with the message in the worker's context. */
+bx_status svc_worker_carbon(svc_worker *w, const svc_catalog *cat,
+                            bx_carbon **out);
+bx_status svc_worker_policy(svc_worker *w, const svc_catalog *cat,
+                            bx_policy **out);
+/* Free what workers built from cat (after no request holds it). */
+void svc_workers_forget(svc_server *s, const svc_catalog *cat);
+
 /* ---- metrics -------------------------------------------------------------- */
 
-#define SVC_ROUTES_MAX 16
-#define SVC_STATUS_KINDS 16
+#define SVC_ROUTES_MAX 24
+#define SVC_STATUS_KINDS 18
 #define SVC_BUCKETS 14
 
 typedef struct svc_metrics {
@@ -112,6 +154,9 @@ typedef struct svc_metrics {
     atomic_uint_fast64_t sum_ns[SVC_ROUTES_MAX];
     atomic_uint_fast64_t aborted;
     atomic_uint_fast64_t reloads_ok, reloads_failed;
+    atomic_uint_fast64_t reload_failed_part[3]; /* catalog, carbon, policy */
+    atomic_uint_fast64_t carbon_shipments, carbon_excluded;
+    atomic_uint_fast64_t pool_events;
     atomic_uint_fast64_t packed_orders, packed_boxes, packed_units;
 } svc_metrics;
 
@@ -135,6 +180,7 @@ struct svc_server {
     pthread_mutex_t workers_lock;
     svc_worker *workers;
     svc_metrics metrics;
+    struct svc_pool *pool;           /* NULL without --pool */
     atomic_int_fast64_t in_flight;   /* requests begun, not yet completed */
     atomic_bool draining;
     uint64_t started_ns;
@@ -165,6 +211,7 @@ typedef struct svc_call {
     size_t body_len;
     svc_media body_media;        /* from Content-Type */
     svc_media reply_media;       /* JSON or CBOR, from Accept */
+    const char *path;            /* the URL's path, borrowed */
     svc_arg args[SVC_MAX_ARGS];  /* query arguments, borrowed */
     size_t nargs;
     bool args_overflow;
@@ -185,12 +232,13 @@ typedef enum svc_access {
 } svc_access;
 
 typedef struct svc_route {
-    const char *path;
+    const char *path;      /* with prefix: the start of the paths it takes */
     const char *methods;   /* "GET" or "POST"; GET routes also take HEAD */
     svc_access access;
     bool takes_body;       /* decodes a JSON/CBOR/CSV body */
     bool negotiated;       /* answers in JSON or CBOR, by Accept */
     void (*handle)(svc_call *c);
+    bool prefix;           /* takes every path under `path` (an id) */
 } svc_route;
 
 /* The route for a path, NULL if none. Its index (for metrics) in *index;
@@ -219,6 +267,35 @@ const char *svc_arg_get(const svc_call *c, const char *key);
 /* Fail (400, naming it) on a query argument not in the NULL-ended list. */
 bool svc_args_check(svc_call *c, const char *const *known);
 
+/* The body as a tree (JSON or CBOR by body_media), nested at most
+ * max_depth deep. NULL with the reason in err and the status to answer
+ * in *status: 413 for nesting too deep, else 400. */
+json_t *svc_body_decode(const svc_call *c, size_t max_depth, char *err,
+                        size_t err_size, unsigned *status);
+
+/* Shipments as a JSON array of objects with the fields of the shipment
+ * CSV, written as that CSV (header and one row per object) into out, so
+ * the shipment reader checks them as it checks a file: row i is on line
+ * i + 1. false with an error reply (naming record and field) for what the
+ * CSV cannot carry: a value that is not text, a number or null, an
+ * unknown field, text with a control character. */
+bool svc_shipments_csv(svc_call *c, const json_t *list, svc_buf *out);
+
+/* ---- the container pool ----------------------------------------------------- */
+
+typedef struct svc_pool {
+    pthread_mutex_t lock;   /* a bx_pool is single-threaded */
+    bx_ctx *ctx;
+    bx_catalog *cat;        /* the catalog as at start: the pool borrows it */
+    bx_pool *pool;
+} svc_pool;
+
+/* Open the journal at path as its writer. NULL with a message in err. */
+svc_pool *svc_pool_open(const char *path, const char *catalog_path, char *err,
+                        size_t err_size);
+/* Sync, close, free. NULL is a no-op. */
+void svc_pool_close(svc_pool *p);
+
 /* endpoints */
 void svc_h_station_page(svc_call *c);
 void svc_h_station_css(svc_call *c);
@@ -229,6 +306,12 @@ void svc_h_catalog(svc_call *c);
 void svc_h_reload(svc_call *c);
 void svc_h_pack(svc_call *c);
 void svc_h_pack_svg(svc_call *c);
+void svc_h_policy(svc_call *c);
+void svc_h_carbon(svc_call *c);
+void svc_h_pool_events(svc_call *c);
+void svc_h_pool_list(svc_call *c);
+void svc_h_pool_stats(svc_call *c);
+void svc_h_pool_container(svc_call *c);
 
 /* Embedded station assets (generated at build time from service/station). */
 extern const unsigned char svc_asset_index_html[];

@@ -8,6 +8,11 @@
  * thread that accepted it, so a thread-local pointer finds the worker
  * without a lock; the server's list of workers exists for the catalog
  * swap (which reads their hazard slots) and for freeing them at the end.
+ *
+ * A worker also builds its own carbon calculator and policy from the
+ * catalog set it holds (both are single-threaded and borrow the set's
+ * inputs). They must go before the set is freed: the reload frees them,
+ * under the worker's derived_lock, once no request holds the old set.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +28,7 @@ static svc_worker *worker_new(svc_server *s)
         return NULL;
     w->server = s;
     atomic_init(&w->hazard, NULL);
+    pthread_mutex_init(&w->derived_lock, NULL);
     bx_engine_limits limits = bx_engine_limits_default();
     limits.max_units = s->cfg.max_units;
     limits.default_budget = s->cfg.budget;
@@ -35,8 +41,19 @@ static svc_worker *worker_new(svc_server *s)
     return w;
 }
 
+static void drop_derived(svc_worker *w)
+{
+    bx_carbon_free(w->carbon);
+    bx_policy_free(w->policy);
+    w->carbon = NULL;
+    w->policy = NULL;
+    w->derived_for = NULL;
+}
+
 static void worker_free(svc_worker *w)
 {
+    drop_derived(w);
+    pthread_mutex_destroy(&w->derived_lock);
     bx_engine_free(w->engine);
     bx_order_buf_free(w->ctx, &w->order);
     bx_ctx_free(w->ctx);
@@ -73,4 +90,60 @@ void svc_workers_free(svc_server *s)
         worker_free(w);
         w = next;
     }
+}
+
+/* The derived objects belong to one catalog set; a worker holding another
+ * set starts afresh. Called with derived_lock held (see svc_catalog_hold). */
+static void adopt(svc_worker *w, const svc_catalog *cat)
+{
+    if (w->derived_for != cat) {
+        drop_derived(w);
+        w->derived_for = cat;
+    }
+}
+
+bx_status svc_worker_carbon(svc_worker *w, const svc_catalog *cat, bx_carbon **out)
+{
+    adopt(w, cat);
+    *out = NULL;
+    if (cat->routes == NULL)
+        return BX_OK;
+    if (w->carbon == NULL) {
+        bx_carbon_options opt;
+        bx_carbon_options_init(&opt);
+        opt.catalog = cat->cat;
+        opt.containers = cat->containers;
+        bx_status st = bx_carbon_new(w->ctx, &w->carbon, cat->factors, cat->routes, &opt);
+        if (st != BX_OK)
+            return st;
+    }
+    *out = w->carbon;
+    return BX_OK;
+}
+
+bx_status svc_worker_policy(svc_worker *w, const svc_catalog *cat, bx_policy **out)
+{
+    adopt(w, cat);
+    *out = NULL;
+    if (cat->policy_text == NULL)
+        return BX_OK;
+    if (w->policy == NULL) {
+        bx_status st = svc_policy_compile(w->ctx, cat, &w->server->cfg, &w->policy);
+        if (st != BX_OK)
+            return st;
+    }
+    *out = w->policy;
+    return BX_OK;
+}
+
+void svc_workers_forget(svc_server *s, const svc_catalog *cat)
+{
+    pthread_mutex_lock(&s->workers_lock);
+    for (svc_worker *w = s->workers; w != NULL; w = w->next) {
+        pthread_mutex_lock(&w->derived_lock);
+        if (w->derived_for == cat)
+            drop_derived(w);
+        pthread_mutex_unlock(&w->derived_lock);
+    }
+    pthread_mutex_unlock(&s->workers_lock);
 }

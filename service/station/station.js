@@ -1,7 +1,8 @@
 // boxcar packing station. Plain JavaScript, no build step, no framework:
-// the page talks to the service it came from (POST /v1/pack for the boxes,
-// POST /v1/pack/svg for the pictures) and never builds HTML from text it
-// received: every string goes in through textContent.
+// the page talks to the service it came from (POST /v1/pack for the boxes
+// and the policy verdict, POST /v1/pack/svg for the pictures, GET
+// /v1/policy for the policy's assumptions) and never builds HTML from text
+// it received: every string goes in through textContent.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -170,21 +171,95 @@ function renderBoxes(result, pictures) {
   }
 }
 
+// ---- the policy verdict ------------------------------------------------------
+// The answer to /v1/pack carries the verdict as `boxcar pack --policy`
+// writes it (the order's violations, and each box's); the assumptions the
+// policy rests on come once from GET /v1/policy.
+
+let policyInfo = null;
+
+function clearVerdict(text) {
+  $("verdict").textContent = text;
+  $("verdict").className = "muted";
+  $("violations").replaceChildren();
+}
+
+function violationText(v, where) {
+  let t = `${where}${v.code}: ${v.message}`;
+  if (v.value !== undefined) t += ` (value ${v.value}`;
+  if (v.limit !== undefined) t += `${v.value !== undefined ? ", " : " ("}limit ${v.limit}`;
+  if (v.value !== undefined || v.limit !== undefined) t += ")";
+  return t;
+}
+
+// "compliant", "N violations", or "no policy": also what the self-test
+// reports.
+function renderVerdict(result) {
+  const list = $("violations");
+  list.replaceChildren();
+  if (!result.policy) {
+    clearVerdict("No policy on this server: the fill and void figures are measured, not judged.");
+    return "no policy";
+  }
+  const all = [];
+  for (const v of result.violations || []) all.push(["order: ", v]);
+  for (const b of result.boxes) {
+    for (const v of b.violations || []) all.push([`box ${b.box_seq} (${b.box_id}): `, v]);
+  }
+  const p = $("verdict");
+  if (all.length === 0) {
+    p.textContent = `Compliant with policy ${result.policy}.`;
+    p.className = "verdict-ok";
+  } else {
+    p.textContent = `Policy ${result.policy}: ${all.length} violation${all.length === 1 ? "" : "s"}.`;
+    p.className = "verdict-bad";
+    for (const [where, v] of all) {
+      const li = el("li", { class: "violation", "data-code": v.code }, violationText(v, where));
+      list.appendChild(li);
+    }
+  }
+  return all.length === 0 ? "compliant" : `${all.length} violations`;
+}
+
+function renderAssumptions() {
+  const box = $("assumptions-box"), list = $("assumptions");
+  list.replaceChildren();
+  const as = policyInfo && policyInfo.assumptions ? policyInfo.assumptions : [];
+  for (const a of as) list.appendChild(el("li", { class: "assumption" }, a));
+  box.hidden = as.length === 0;
+}
+
+async function loadPolicy() {
+  try {
+    const res = await fetch("/v1/policy", { headers: headers("application/json") });
+    policyInfo = res.ok ? await res.json() : null;
+  } catch (e) {
+    policyInfo = null;
+  }
+  renderAssumptions();
+}
+
 async function packBody(body, contentType) {
   setStatus("Packing…", false);
   $("boxes").replaceChildren();
   $("unpacked").replaceChildren();
+  clearVerdict("…");
   try {
     const result = await post("/v1/pack", body, contentType);
     let pictures = null;
     try { pictures = await post("/v1/pack/svg", body, contentType); } catch (e) { pictures = null; }
     renderBoxes(result, pictures);
+    // the assumptions of the policy that judged this order (a reload may
+    // have brought another since the page loaded)
+    if (result.policy) await loadPolicy();
+    result.verdict = renderVerdict(result);
     const n = result.boxes.length;
     const best = result.count_optimal ? " (fewest possible)" : ` (at least ${result.lower_bound} needed)`;
     setStatus(`Order ${result.order_id}: ${n} box${n === 1 ? "" : "es"}${best}.`, false);
     return result;
   } catch (e) {
     setStatus(e.message, true);
+    clearVerdict("No verdict: the order was not packed.");
     return null;
   }
 }
@@ -247,7 +322,11 @@ async function selftest(spec) {
     const pics = document.querySelectorAll(".box img[src^='data:image/svg+xml']").length;
     const want = result.boxes.map((b) => b.box_id);
     const ok = shown.join(" ") === want.join(" ") && pics === want.length && want.length > 0;
-    report(ok, `boxes shown: ${shown.join(" ")}; pictures: ${pics}; status: ${$("status").textContent}`);
+    const codes = Array.from(document.querySelectorAll("#violations .violation"))
+      .map((e) => e.dataset.code);
+    const assumed = document.querySelectorAll("#assumptions .assumption").length;
+    report(ok, `boxes shown: ${shown.join(" ")}; pictures: ${pics}; verdict: ${result.verdict}; ` +
+               `codes: ${codes.join(" ")}; assumptions: ${assumed}; status: ${$("status").textContent}`);
   } catch (e) {
     report(false, "self-test error: " + e.message);
   }
@@ -267,6 +346,7 @@ function init() {
     $("items").tBodies[0].replaceChildren();
     $("boxes").replaceChildren();
     $("unpacked").replaceChildren();
+    clearVerdict("Pack an order to see the verdict.");
     setStatus("Enter the items and press Pack.", false);
   });
   $("pack").addEventListener("click", async () => {
@@ -275,8 +355,9 @@ function init() {
   });
   $("pack-paste").addEventListener("click", packPasted);
   loadCatalog();
+  const policyLoaded = loadPolicy();
   const spec = new URLSearchParams(location.search).get("selftest");
-  if (spec) selftest(spec);
+  if (spec) policyLoaded.then(() => selftest(spec));
 }
 
 init();

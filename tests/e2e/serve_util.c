@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -322,4 +323,46 @@ void sleep_ms(long ms)
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
         ;
+}
+
+int serve_sh(const char *fmt, ...)
+{
+    char cmd[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    int rc = system(cmd);
+    assert_true(WIFEXITED(rc));
+    return WEXITSTATUS(rc);
+}
+
+bool wait_generation(int port, int generation)
+{
+    char want[64];
+    snprintf(want, sizeof want, "\"catalog_generation\":%d", generation);
+    for (int i = 0; i < 400; i++) {
+        http_resp r;
+        http_do(port, "GET", "/healthz", NULL, NULL, 0, &r);
+        bool done = strstr((char *)r.body, want) != NULL;
+        http_free(&r);
+        if (done)
+            return true;
+        sleep_ms(25);
+    }
+    return false;
+}
+
+bool wait_metric(int port, const char *line)
+{
+    for (int i = 0; i < 400; i++) {
+        http_resp r;
+        http_do(port, "GET", "/metrics", NULL, NULL, 0, &r);
+        bool done = strstr((char *)r.body, line) != NULL;
+        http_free(&r);
+        if (done)
+            return true;
+        sleep_ms(25);
+    }
+    return false;
 }

@@ -68,4 +68,12 @@ void sleep_ms(long ms);
 /* GET /healthz answers 200. */
 bool healthy(int port);
 
+/* Run a shell command (fails the test if it does not exit); its exit
+ * code. */
+int serve_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Wait (at most 10 s) until /healthz reports that catalog generation, or
+ * /metrics holds that line ("name{labels} value\n"). */
+bool wait_generation(int port, int generation);
+bool wait_metric(int port, const char *line);
+
 #endif

@@ -6,7 +6,9 @@
  * holds a connection open.
  *
  * The server runs with small limits (64 KiB bodies, a 2 s timeout, 64
- * connections) so the limits are reached quickly.
+ * connections, 100 shipments per carbon request) so the limits are
+ * reached quickly. It also computes carbon and keeps a container pool,
+ * whose bodies get the same treatment.
  */
 #include <poll.h>
 #include <signal.h>
@@ -21,14 +23,22 @@
 #include "testutil.h"
 
 #define MAX_BODY 65536
+#define TOKEN "abuse-token"
 
 static test_server server;
 
 static int setup(void **state)
 {
     (void)state;
+    unlink("abuse_pool.journal");
+    unlink("abuse_pool.journal.snap");
+    write_file("abuse_token", TOKEN "\n", sizeof TOKEN);
     static const char *const args[] = {"--max-body", "65536", "--timeout", "2",
-                                       "--max-connections", "64", NULL};
+                                       "--max-connections", "64",
+                                       "--routes", BOXCAR_SAMPLES "/routes/cn-routes.csv",
+                                       "--max-shipments", "100",
+                                       "--pool", "abuse_pool.journal",
+                                       "--token-file", "abuse_token", NULL};
     server_start(&server, "test_serve_abuse", args, NULL);
     return 0;
 }
@@ -52,14 +62,18 @@ static long long now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* POST a body to /v1/pack; the status. The body of the answer must be a
- * JSON error object naming `code` (when code is not NULL). */
-static int post(const char *type, const void *body, size_t len, const char *code)
+/* POST a body to path (with the token); the status. The body of the
+ * answer must be a JSON error object naming `code` (when code is not
+ * NULL). */
+static int post_to(const char *path, const char *type, const void *body, size_t len,
+                   const char *code)
 {
     char headers[256];
-    snprintf(headers, sizeof headers, "Content-Type: %s\r\nAccept: application/json\r\n", type);
+    snprintf(headers, sizeof headers,
+             "Content-Type: %s\r\nAccept: application/json\r\nAuthorization: Bearer "
+             TOKEN "\r\n", type);
     http_resp r;
-    http_do(server.port, "POST", "/v1/pack", headers, body, len, &r);
+    http_do(server.port, "POST", path, headers, body, len, &r);
     int status = r.status;
     if (code != NULL) {
         char want[64];
@@ -70,6 +84,11 @@ static int post(const char *type, const void *body, size_t len, const char *code
     http_free(&r);
     still_up();
     return status;
+}
+
+static int post(const char *type, const void *body, size_t len, const char *code)
+{
+    return post_to("/v1/pack", type, body, len, code);
 }
 
 static void test_malformed_json(void **state)
@@ -348,6 +367,97 @@ static void test_connection_flood(void **state)
     assert_true(ok);
 }
 
+/* Shipments and container events: malformed, deep, huge, wrongly typed.
+ * Every one refused with a 4xx, nothing recorded in the journal. */
+static void test_carbon_and_event_bodies(void **state)
+{
+    (void)state;
+    static const char *const paths[] = {"/v1/carbon", "/v1/containers/events"};
+    static const char *const malformed[] = {
+        "[{\"shipment_id\":", "{\"a\":1,}", "{\"a\":1,\"a\":2}", "\x00\x01", "]",
+        "[{\"shipment_id\":\"\xff\xfe\"}]",
+    };
+    size_t n = 10000;
+    char *deep = malloc(n);
+    assert_non_null(deep);
+    for (size_t p = 0; p < 2; p++) {
+        for (size_t i = 0; i < sizeof malformed / sizeof malformed[0]; i++)
+            assert_int_equal(post_to(paths[p], "application/json", malformed[i],
+                                     i == 3 ? 2 : strlen(malformed[i]), "bad_input"), 400);
+        memset(deep, '[', n);
+        assert_int_equal(post_to(paths[p], "application/json", deep, n, "limit"), 413);
+        memset(deep, 0x81, n);
+        assert_int_equal(post_to(paths[p], "application/cbor", deep, n, "limit"), 413);
+        static const struct {
+            const char *bytes;
+            size_t len;
+        } cbor[] = {
+            {"\xff", 1}, {"\x1c", 1}, {"\xa7\x62" "ev", 4}, {"\x7b\xff\xff\xff\xff\xff\xff\xff\xff", 9},
+            {"\x5f\x41\x00", 3}, {"\xa1\x01\x02", 3}, {"\xc6\x01", 2}, {"\xf7", 1},
+            {"\x9f\xff", 2}, {"\xa1\x62" "ev\xf9\x7e\x00", 7}, /* NaN */
+            {"\x3b\xff\xff\xff\xff\xff\xff\xff\xff", 9}, /* -2^64 */
+            {"\x80\x80", 2}, /* two items */
+        };
+        for (size_t i = 0; i < sizeof cbor / sizeof cbor[0]; i++) {
+            int st = post_to(paths[p], "application/cbor", cbor[i].bytes, cbor[i].len, NULL);
+            if (st / 100 != 4)
+                fail_msg("%s: CBOR body %zu: status %d", paths[p], i, st);
+        }
+    }
+    free(deep);
+
+    /* wrong types */
+    static const char *const ships[] = {
+        "{\"shipments\":5}", "[{\"shipment_id\":[1]}]", "[{\"shipment_id\":\"A\",\"items\":false}]",
+        "[null]", "[{\"shipment_id\":\"A\",\"date\":{}}]", "7", "null",
+    };
+    for (size_t i = 0; i < sizeof ships / sizeof ships[0]; i++) {
+        int st = post_to("/v1/carbon", "application/json", ships[i], strlen(ships[i]), NULL);
+        if (st / 100 != 4)
+            fail_msg("%s: status %d", ships[i], st);
+    }
+    static const char *const events[] = {
+        "{\"ev\":5}", "{\"ev\":\"wash\",\"id\":{\"a\":1}}", "{\"ev\":\"wash\",\"id\":\"C1\",\"at\":1.5}",
+        "[{\"ev\":\"station\",\"station\":\"S\"},\"x\"]", "{\"events\":5}", "7", "null",
+        "{\"ev\":\"station\",\"station\":\"S\\u0000T\"}",
+    };
+    for (size_t i = 0; i < sizeof events / sizeof events[0]; i++) {
+        int st = post_to("/v1/containers/events", "application/json", events[i],
+                         strlen(events[i]), NULL);
+        if (st / 100 != 4)
+            fail_msg("%s: status %d", events[i], st);
+    }
+
+    /* huge batches: more shipments than --max-shipments; more events than
+     * the body limit holds */
+    char *big = malloc(MAX_BODY);
+    size_t used = (size_t)snprintf(big, MAX_BODY, "[");
+    for (int i = 0; i < 101; i++)
+        used += (size_t)snprintf(big + used, MAX_BODY - used, "%s{\"shipment_id\":\"S%d\"}",
+                                 i ? "," : "", i);
+    used += (size_t)snprintf(big + used, MAX_BODY - used, "]");
+    assert_int_equal(post_to("/v1/carbon", "application/json", big, used, "limit"), 413);
+    free(big);
+    size_t huge_len = MAX_BODY + 1024;
+    char *huge = malloc(huge_len);
+    used = (size_t)snprintf(huge, huge_len, "[");
+    while (used + 40 < huge_len)
+        used += (size_t)snprintf(huge + used, huge_len - used, "{\"ev\":\"lost\",\"id\":\"C1\"},");
+    huge[used - 1] = ']';
+    assert_int_equal(post_to("/v1/containers/events", "application/json", huge, used,
+                             "too_large"), 413);
+    free(huge);
+
+    /* nothing of the above reached the journal */
+    http_resp r;
+    http_do(server.port, "GET", "/v1/containers/stats", NULL, NULL, 0, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr((char *)r.body, "\"containers\":0,"));
+    http_free(&r);
+    assert_true(serve_sh("'%s' containers list -j abuse_pool.journal --format csv "
+                         "2>/dev/null | wc -l | grep -qx 1", BOXCAR_BIN) == 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -359,6 +469,7 @@ int main(void)
         cmocka_unit_test(test_wrong_methods_and_paths),
         cmocka_unit_test(test_garbage_on_the_wire),
         cmocka_unit_test(test_connection_flood),
+        cmocka_unit_test(test_carbon_and_event_bodies),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

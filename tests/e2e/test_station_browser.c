@@ -12,6 +12,11 @@
  * ones libboxcar chooses for the same order (packed here, in process), and
  * keeps a screenshot (station.png in the test's build directory).
  *
+ * A second run serves with the GB 45186 policy and an order too loose for
+ * it (twelve dice): the page must show the
+ * verdict libboxcar's bx_policy_pack gives (each violation's code, in the
+ * order the answer lists them) and every assumption of the policy.
+ *
  * Skipped when Chromium is not installed (set CHROMIUM to its path to use
  * another one).
  */
@@ -93,23 +98,43 @@ static int run_chromium(const char *url, const char *flag, const char *out,
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* The boxes libboxcar chooses for the self-test's order, "5# 7#"-style. */
-static void expected_boxes(char *out, size_t size)
+/* The boxes libboxcar chooses for the self-test's order, "5# 7#"-style;
+ * under a policy file when policy is not NULL, with the verdict as the page
+ * reports it ("compliant" or "N violations"), the violation codes (the
+ * order's first, then box by box) and the number of assumptions. */
+typedef struct verdict {
+    char verdict[64];
+    char codes[512];
+    size_t assumptions;
+} verdict;
+
+typedef struct item {
+    const char *id;
+    int l, w, h, g, qty;
+} item;
+
+static const item page_items[] = {
+    {"MUG", 120, 90, 100, 350, 2},
+    {"BOOK", 240, 170, 30, 600, 1},
+    {"LAMP", 300, 160, 160, 900, 1},
+};
+
+/* Twelve dice of 30 mm leave 55 % of the smallest carton empty: more void
+ * than the policy allows, whichever box (so the page must list a
+ * violation). */
+#define DICE "DIE,30,30,30,20,12"
+static const item dice[] = {{"DIE", 30, 30, 30, 20, 12}};
+
+static void expected_boxes_under(const char *policy, const item *items, size_t nitems,
+                                 char *out, size_t size, verdict *v)
 {
     bx_ctx *ctx = NULL;
     assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
     bx_catalog *cat = NULL;
     assert_int_equal(bx_catalog_load(ctx, &cat, CATALOG, BX_FORMAT_AUTO), BX_OK);
     bx_order_line lines[3];
-    static const struct {
-        const char *id;
-        int l, w, h, g, qty;
-    } items[3] = {
-        {"MUG", 120, 90, 100, 350, 2},
-        {"BOOK", 240, 170, 30, 600, 1},
-        {"LAMP", 300, 160, 160, 900, 1},
-    };
-    for (size_t i = 0; i < 3; i++) {
+    assert_true(nitems <= 3);
+    for (size_t i = 0; i < nitems; i++) {
         bx_order_line_init(&lines[i]);
         snprintf(lines[i].order_id, BX_ID_MAX, "STATION-1");
         snprintf(lines[i].item_id, BX_ID_MAX, "%s", items[i].id);
@@ -121,18 +146,42 @@ static void expected_boxes(char *out, size_t size)
     }
     bx_engine *engine = NULL;
     assert_int_equal(bx_engine_new(ctx, &engine, NULL), BX_OK);
-    bx_order order = {lines, 3};
+    bx_order order = {lines, nitems};
     const bx_pack_result *res = NULL;
-    assert_int_equal(bx_pack(engine, cat, &order, NULL, &res), BX_OK);
+    bx_policy *p = NULL;
+    if (policy != NULL) {
+        assert_int_equal(bx_policy_load(ctx, &p, policy, cat, NULL), BX_OK);
+        assert_int_equal(bx_policy_pack(p, engine, &order, NULL, &res), BX_OK);
+        v->assumptions = bx_policy_assumption_count(p);
+        snprintf(v->verdict, sizeof v->verdict, res->nviolations == 0 ? "compliant"
+                                                                       : "%zu violations",
+                 res->nviolations);
+        v->codes[0] = '\0';
+        for (size_t b = 0; b <= res->nboxes; b++)
+            for (size_t i = 0; i < res->nviolations; i++)
+                if (res->violations[i].box_seq == b) {
+                    size_t n = strlen(v->codes);
+                    snprintf(v->codes + n, sizeof v->codes - n, "%s%s", n ? " " : "",
+                             res->violations[i].code);
+                }
+    } else {
+        assert_int_equal(bx_pack(engine, cat, &order, NULL, &res), BX_OK);
+    }
     assert_true(res->nboxes >= 1);
     out[0] = '\0';
     for (size_t b = 0; b < res->nboxes; b++) {
         size_t n = strlen(out);
         snprintf(out + n, size - n, "%s%s", b ? " " : "", res->boxes[b].box->box_id);
     }
+    bx_policy_free(p);
     bx_engine_free(engine);
     bx_catalog_free(cat);
     bx_ctx_free(ctx);
+}
+
+static void expected_boxes(char *out, size_t size)
+{
+    expected_boxes_under(NULL, page_items, 3, out, size, NULL);
 }
 
 static void test_station_page(void **state)
@@ -174,6 +223,7 @@ static void test_station_page(void **state)
     assert_non_null(strstr(dom, "src=\"data:image/svg+xml"));
     assert_non_null(strstr(dom, "class=\"load-order\""));
     assert_non_null(strstr(dom, "Policy verdict"));
+    assert_non_null(strstr(result, "verdict: no policy;"));
     free(dom);
 
     unlink("station.png");
@@ -186,10 +236,60 @@ static void test_station_page(void **state)
     assert_int_equal(server_stop(&s, SIGTERM), 0);
 }
 
+#define POLICY BOXCAR_SCRIPTS "/policy/gb45186.lua"
+
+static void test_station_policy_verdict(void **state)
+{
+    (void)state;
+    if (chromium() == NULL) {
+        print_message("chromium not installed: skipped\n");
+        skip();
+    }
+#if !BOXCAR_HAVE_LUA
+    print_message("built without Lua: skipped\n");
+    skip();
+#endif
+    char want[256];
+    verdict v;
+    expected_boxes_under(POLICY, dice, 1, want, sizeof want, &v);
+    /* the policy states its guesses: the page must show them all */
+    assert_true(v.assumptions > 0);
+    assert_true(v.codes[0] != '\0');
+
+    static const char *const args[] = {"--policy", POLICY, NULL};
+    test_server s;
+    server_start(&s, "test_station_policy", args, NULL);
+    char url[256];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/?selftest=" DICE, s.port);
+    if (system("rm -rf station.profile.policy") != 0)
+        fail_msg("cannot clear the browser profile");
+    assert_int_equal(run_chromium(url, "--dump-dom", "station.policy.html",
+                                  "station.profile.policy"), 0);
+    size_t len;
+    char *dom = read_file("station.policy.html", &len);
+    const char *result = strstr(dom, "id=\"selftest-result\"");
+    if (result == NULL || strstr(result, "data-status=\"pass\"") == NULL)
+        fail_msg("the page's self-test did not pass: %.600s", result != NULL ? result : dom);
+    char shown[1024];
+    snprintf(shown, sizeof shown, "boxes shown: %s;", want);
+    if (strstr(result, shown) == NULL)
+        fail_msg("the page shows other boxes than the policy chose (%s): %.300s", want, result);
+    snprintf(shown, sizeof shown, "verdict: %s; codes: %s; assumptions: %zu;", v.verdict,
+             v.codes, v.assumptions);
+    if (strstr(result, shown) == NULL)
+        fail_msg("the page shows another verdict than bx_policy_pack (%s): %.400s", shown,
+                 result);
+    assert_non_null(strstr(dom, "class=\"verdict-bad\""));
+    assert_non_null(strstr(dom, "<li class=\"violation\" data-code=\"GB45186.VOID\">"));
+    free(dom);
+    assert_int_equal(server_stop(&s, SIGTERM), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_station_page),
+        cmocka_unit_test(test_station_policy_verdict),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

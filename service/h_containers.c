@@ -1,0 +1,430 @@
+/*
+ * h_containers.c: the reusable-container pool over HTTP.
+ *
+ *   POST /v1/containers/events   one event, or a batch (all or none)
+ *   GET  /v1/containers/{id}     one container
+ *   GET  /v1/containers          the containers, filtered and paged
+ *   GET  /v1/containers/stats    bx_pool_stats_get
+ *
+ * An event has the keys of a journal record (docs/formats.md, section 14):
+ * "ev", "at" (optional here: the server's clock), "id", "station",
+ * "type", "order", "damaged". An event is acknowledged only once it is
+ * durable: bx_pool_apply / bx_pool_apply_batch, then bx_pool_sync.
+ * What the service cannot read (a wrong type, an unknown key or event) is
+ * 422; what the pool refuses (the lifecycle, an unknown container or
+ * station, a field the event needs) is 409 with the library's message; in
+ * both cases nothing was written.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "svc.h"
+
+/* The batch a journal record holds by default (pool.h): larger ones are
+ * refused before any work. */
+#define EVENTS_MAX 10000
+#define LIST_DEFAULT 100
+#define LIST_MAX 1000
+
+static svc_pool *pool_or_404(svc_call *c)
+{
+    if (c->server->pool == NULL)
+        svc_reply_error(c, 404, "not_configured", NULL,
+                        "this server keeps no container pool (start it with "
+                        "--pool JOURNAL)");
+    return c->server->pool;
+}
+
+static void unreadable(svc_call *c, size_t index, const char *field, const char *what)
+{
+    bx_location loc = {0};
+    loc.field = field;
+    loc.record = index + 1;
+    svc_reply_error(c, 422, "bad_event", &loc, "event %zu, '%s': %s", index + 1, field, what);
+}
+
+static bool id_field(svc_call *c, size_t i, const char *key, const json_t *v, char *dst)
+{
+    if (!json_is_string(v)) {
+        unreadable(c, i, key, "expected text");
+        return false;
+    }
+    size_t n = json_string_length(v);
+    if (n >= BX_ID_MAX || strlen(json_string_value(v)) != n) {
+        unreadable(c, i, key, "text of 1 to 63 bytes expected");
+        return false;
+    }
+    memcpy(dst, json_string_value(v), n + 1);
+    return true;
+}
+
+static bool read_event(svc_call *c, size_t i, const json_t *obj, int64_t now,
+                       bx_pool_event *ev)
+{
+    bx_pool_event_init(ev);
+    ev->time_s = now;
+    if (!json_is_object(obj)) {
+        unreadable(c, i, "", "an event is an object");
+        return false;
+    }
+    const json_t *name = json_object_get(obj, "ev");
+    if (!json_is_string(name) || bx_pool_event_parse(json_string_value(name), &ev->type) != BX_OK) {
+        unreadable(c, i, "ev", "expected one of station, register, issue, deliver, return, "
+                               "inspect, wash, repair, retire, lost");
+        return false;
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)obj, key, v) {
+        bool ok = true;
+        if (strcmp(key, "ev") == 0)
+            continue;
+        if (strcmp(key, "at") == 0) {
+            if (!json_is_integer(v)) {
+                unreadable(c, i, "at", "expected Unix seconds (an integer)");
+                return false;
+            }
+            ev->time_s = json_integer_value(v);
+        } else if (strcmp(key, "id") == 0) {
+            ok = id_field(c, i, "id", v, ev->container_id);
+        } else if (strcmp(key, "station") == 0) {
+            ok = id_field(c, i, "station", v, ev->station_id);
+        } else if (strcmp(key, "type") == 0) {
+            ok = id_field(c, i, "type", v, ev->type_id);
+        } else if (strcmp(key, "order") == 0) {
+            ok = id_field(c, i, "order", v, ev->order_id);
+        } else if (strcmp(key, "damaged") == 0) {
+            if (!json_is_boolean(v)) {
+                unreadable(c, i, "damaged", "expected true or false");
+                return false;
+            }
+            ev->damaged = json_is_true(v);
+        } else {
+            char shown[72];
+            size_t n = 0;
+            for (; key[n] != '\0' && n < 64; n++)
+                shown[n] = key[n] >= 0x20 && key[n] < 0x7f ? key[n] : '?';
+            shown[n] = '\0';
+            unreadable(c, i, shown, "not a key of an event (ev, at, id, station, type, "
+                                    "order, damaged)");
+            return false;
+        }
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+/* One event (an object with "ev"), a batch (an array), or {"events":[..]}. */
+static const json_t *event_list(svc_call *c, const json_t *doc, bool *single)
+{
+    *single = false;
+    if (json_is_array(doc))
+        return doc;
+    if (json_is_object(doc) && json_object_get(doc, "ev") != NULL) {
+        *single = true;
+        return doc;
+    }
+    const json_t *list = json_object_get(doc, "events");
+    if (json_is_object(doc) && json_is_array(list) && json_object_size(doc) == 1)
+        return list;
+    svc_reply_error(c, 400, "bad_input", NULL,
+                    "the body is one event (an object with \"ev\"), an array of "
+                    "events, or {\"events\": [...]}");
+    return NULL;
+}
+
+static void refused(svc_call *c, svc_pool *p, bx_status st, size_t index, bool batch)
+{
+    const char *msg = bx_ctx_errmsg(p->ctx);
+    if (st == BX_EINPUT) {
+        bx_location loc = {0};
+        loc.record = index + 1;
+        if (batch)
+            svc_reply_error(c, 409, "refused", &loc, "event %zu: %s (nothing recorded)",
+                            index + 1, msg);
+        else
+            svc_reply_error(c, 409, "refused", &loc, "%s (nothing recorded)", msg);
+    } else if (st == BX_ELIMIT) {
+        svc_reply_error(c, 413, "limit", NULL, "%s", msg);
+    } else if (st == BX_ENOMEM) {
+        svc_reply_error(c, 503, "out_of_memory", NULL, "%s", msg);
+    } else {
+        svc_reply_error(c, 503, "journal", NULL, "the journal did not take the events: "
+                        "%s: %s", bx_strerror(st), msg);
+    }
+}
+
+void svc_h_pool_events(svc_call *c)
+{
+    svc_pool *p = pool_or_404(c);
+    if (p == NULL)
+        return;
+    char err[256];
+    unsigned status;
+    json_t *doc = svc_body_decode(c, 3, err, sizeof err, &status);
+    if (doc == NULL) {
+        svc_reply_error(c, status, status == 413 ? "limit" : "bad_input", NULL, "%s", err);
+        return;
+    }
+    bool single;
+    const json_t *list = event_list(c, doc, &single);
+    size_t n = list == NULL ? 0 : single ? 1 : json_array_size(list);
+    bx_pool_event *evs = NULL;
+    bool ok = list != NULL;
+    if (ok && (n == 0 || n > EVENTS_MAX)) {
+        svc_reply_error(c, n == 0 ? 400 : 413, n == 0 ? "bad_input" : "limit", NULL,
+                        n == 0 ? "no events" : "more than %d events in one batch",
+                        EVENTS_MAX);
+        ok = false;
+    }
+    if (ok && (evs = calloc(n, sizeof *evs)) == NULL) {
+        svc_reply_error(c, 503, "out_of_memory", NULL, "out of memory");
+        ok = false;
+    }
+    int64_t now = (int64_t)time(NULL);
+    for (size_t i = 0; ok && i < n; i++)
+        ok = read_event(c, i, single ? list : json_array_get(list, i), now, &evs[i]);
+    json_decref(doc);
+    if (!ok) {
+        free(evs);
+        return;
+    }
+    pthread_mutex_lock(&p->lock);
+    size_t bad = 0;
+    bx_status st = n == 1 ? bx_pool_apply(p->pool, evs, NULL)
+                          : bx_pool_apply_batch(p->pool, evs, n, &bad);
+    /* durable before it is acknowledged, whatever the journal's sync mode */
+    if (st == BX_OK)
+        st = bx_pool_sync(p->pool);
+    uint64_t seq = bx_pool_seq(p->pool);
+    if (st != BX_OK)
+        refused(c, p, st, bad, n > 1);
+    pthread_mutex_unlock(&p->lock);
+    free(evs);
+    if (st != BX_OK)
+        return;
+    atomic_fetch_add_explicit(&c->server->metrics.pool_events, n, memory_order_relaxed);
+    json_t *ack = json_object();
+    if (ack != NULL) {
+        json_object_set_new(ack, "recorded", json_integer((json_int_t)n));
+        json_object_set_new(ack, "seq", json_integer((json_int_t)seq));
+    }
+    svc_reply_doc(c, ack);
+    json_decref(ack);
+}
+
+static json_t *opt_time(int64_t t)
+{
+    return t != 0 ? json_integer(t) : json_null();
+}
+
+static json_t *container_doc(const bx_container_info *k)
+{
+    json_t *d = json_object();
+    if (d == NULL)
+        return NULL;
+    json_object_set_new(d, "id", json_string(k->container_id));
+    json_object_set_new(d, "type", json_string(k->type_id));
+    json_object_set_new(d, "station", json_string(k->station_id));
+    json_object_set_new(d, "order", k->order_id[0] ? json_string(k->order_id) : json_null());
+    json_object_set_new(d, "state", json_string(bx_container_state_name(k->state)));
+    json_object_set_new(d, "trips", json_integer(k->trips));
+    json_object_set_new(d, "issues", json_integer(k->issues));
+    json_object_set_new(d, "washes", json_integer(k->washes));
+    json_object_set_new(d, "repairs", json_integer(k->repairs));
+    json_object_set_new(d, "inspections", json_integer(k->inspections));
+    json_object_set_new(d, "last_event", json_string(bx_pool_event_name(k->last_event)));
+    json_object_set_new(d, "last_at", json_integer(k->last_time_s));
+    json_object_set_new(d, "last_seq", json_integer((json_int_t)k->last_seq));
+    json_object_set_new(d, "registered_at", json_integer(k->registered_s));
+    json_object_set_new(d, "issued_at", opt_time(k->issued_s));
+    return d;
+}
+
+void svc_h_pool_container(svc_call *c)
+{
+    static const char *const none[] = {NULL};
+    svc_pool *p = pool_or_404(c);
+    if (p == NULL || !svc_args_check(c, none))
+        return;
+    const char *id = c->path + strlen("/v1/containers/");
+    pthread_mutex_lock(&p->lock);
+    bx_container_info k;
+    bx_status st = bx_pool_find(p->pool, id, &k);
+    json_t *doc = st == BX_OK ? container_doc(&k) : NULL;
+    if (st == BX_ENOTFOUND)
+        svc_reply_error(c, 404, "not_found", NULL, "%s", bx_ctx_errmsg(p->ctx));
+    pthread_mutex_unlock(&p->lock);
+    if (st == BX_ENOTFOUND)
+        return;
+    if (st != BX_OK || doc == NULL) {
+        svc_reply_error(c, 503, "out_of_memory", NULL, "out of memory");
+        json_decref(doc);
+        return;
+    }
+    svc_reply_doc(c, doc);
+    json_decref(doc);
+}
+
+/* A count in a query argument: digits, within [lo, hi]. */
+static bool count_arg(svc_call *c, const char *name, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+    const char *v = svc_arg_get(c, name);
+    if (v == NULL)
+        return true;
+    uint64_t n = 0;
+    size_t len = strlen(v);
+    bool ok = len > 0 && len <= 12;
+    for (size_t i = 0; ok && i < len; i++) {
+        ok = v[i] >= '0' && v[i] <= '9';
+        n = n * 10 + (uint64_t)(v[i] - '0');
+    }
+    if (!ok || n < lo || n > hi) {
+        bx_location loc = {0};
+        loc.field = name;
+        svc_reply_error(c, 400, "bad_parameter", &loc,
+                        "query argument '%s': expected a whole number from %llu to %llu",
+                        name, (unsigned long long)lo, (unsigned long long)hi);
+        return false;
+    }
+    *out = n;
+    return true;
+}
+
+static void unknown_thing(svc_call *c, const char *field, const char *what, const char *v)
+{
+    bx_location loc = {0};
+    loc.field = field;
+    svc_reply_error(c, 422, "unknown", &loc, "no %s '%.64s' in the pool", what, v);
+}
+
+void svc_h_pool_list(svc_call *c)
+{
+    static const char *const known[] = {"station", "type", "state", "offset", "limit", NULL};
+    svc_pool *p = pool_or_404(c);
+    if (p == NULL || !svc_args_check(c, known))
+        return;
+    const char *station = svc_arg_get(c, "station"), *type = svc_arg_get(c, "type");
+    const char *state_name = svc_arg_get(c, "state");
+    bx_container_state state = 0;
+    uint64_t offset = 0, limit = LIST_DEFAULT;
+    if (state_name != NULL && bx_container_state_parse(state_name, &state) != BX_OK) {
+        bx_location loc = {0};
+        loc.field = "state";
+        svc_reply_error(c, 400, "bad_parameter", &loc,
+                        "query argument 'state': expected available, issued, delivered, "
+                        "returned, damaged, retired or lost");
+        return;
+    }
+    if (!count_arg(c, "offset", 0, UINT32_MAX, &offset) ||
+        !count_arg(c, "limit", 1, LIST_MAX, &limit))
+        return;
+    json_t *doc = json_object(), *list = json_array();
+    bool oom = doc == NULL || list == NULL;
+    pthread_mutex_lock(&p->lock);
+    bool unknown = false;
+    if (station != NULL && !bx_pool_has_station(p->pool, station)) {
+        unknown_thing(c, "station", "station", station);
+        unknown = true;
+    }
+    uint64_t matched = 0;
+    for (size_t i = 0; !oom && !unknown && i < bx_pool_count(p->pool); i++) {
+        bx_container_info k;
+        if (bx_pool_at(p->pool, i, &k) != BX_OK)
+            continue;
+        if ((station != NULL && strcmp(k.station_id, station) != 0) ||
+            (type != NULL && strcmp(k.type_id, type) != 0) ||
+            (state_name != NULL && k.state != state))
+            continue;
+        if (matched >= offset && matched - offset < limit) {
+            json_t *d = container_doc(&k);
+            oom = d == NULL || json_array_append_new(list, d) != 0;
+        }
+        matched++;
+    }
+    pthread_mutex_unlock(&p->lock);
+    if (unknown || oom) {
+        json_decref(list);
+        json_decref(doc);
+        if (oom)
+            svc_reply_error(c, 503, "out_of_memory", NULL, "out of memory");
+        return;
+    }
+    uint64_t shown = json_array_size(list);
+    json_object_set_new(doc, "containers", list);
+    json_object_set_new(doc, "matched", json_integer((json_int_t)matched));
+    json_object_set_new(doc, "offset", json_integer((json_int_t)offset));
+    json_object_set_new(doc, "next_offset", offset + shown < matched
+                                                ? json_integer((json_int_t)(offset + shown))
+                                                : json_null());
+    svc_reply_doc(c, doc);
+    json_decref(doc);
+}
+
+static json_t *rate(double v)
+{
+    return isnan(v) ? json_null() : json_real(v);
+}
+
+void svc_h_pool_stats(svc_call *c)
+{
+    static const char *const known[] = {"type", "now", "overdue_days", NULL};
+    svc_pool *p = pool_or_404(c);
+    if (p == NULL || !svc_args_check(c, known))
+        return;
+    const char *type = svc_arg_get(c, "type");
+    uint64_t now = (uint64_t)time(NULL), days = 30;
+    if (!count_arg(c, "now", (uint64_t)BX_POOL_TIME_MIN, (uint64_t)BX_POOL_TIME_MAX, &now) ||
+        !count_arg(c, "overdue_days", 1, 36500, &days))
+        return;
+    json_t *doc = json_object(), *states = json_object();
+    pthread_mutex_lock(&p->lock);
+    bool unknown = false;
+    if (type != NULL) {
+        unknown = true;
+        for (size_t i = 0; i < bx_pool_type_count(p->pool) && unknown; i++)
+            unknown = strcmp(bx_pool_type(p->pool, i), type) != 0;
+        if (unknown)
+            unknown_thing(c, "type", "container type", type);
+    }
+    bx_pool_stats s;
+    bx_status st = unknown ? BX_ENOTFOUND
+                           : bx_pool_stats_get(p->pool, type, (int64_t)now,
+                                               (int64_t)days * 86400, &s);
+    pthread_mutex_unlock(&p->lock);
+    if (st != BX_OK || doc == NULL || states == NULL) {
+        json_decref(doc);
+        json_decref(states);
+        if (!unknown)
+            svc_reply_error(c, 503, "out_of_memory", NULL, "out of memory");
+        return;
+    }
+    for (int k = 1; k < BX_CS_COUNT; k++)
+        json_object_set_new(states, bx_container_state_name((bx_container_state)k),
+                            json_integer((json_int_t)s.in_state[k]));
+    json_object_set_new(doc, "type", type != NULL ? json_string(type) : json_null());
+    json_object_set_new(doc, "containers", json_integer((json_int_t)s.containers));
+    json_object_set_new(doc, "in_state", states);
+    json_object_set_new(doc, "issues", json_integer((json_int_t)s.issues));
+    json_object_set_new(doc, "trips_returned", json_integer((json_int_t)s.trips_returned));
+    json_object_set_new(doc, "trips_lost", json_integer((json_int_t)s.trips_lost));
+    json_object_set_new(doc, "found", json_integer((json_int_t)s.found));
+    json_object_set_new(doc, "lost_in_stock", json_integer((json_int_t)s.lost_in_stock));
+    json_object_set_new(doc, "washes", json_integer((json_int_t)s.washes));
+    json_object_set_new(doc, "repairs", json_integer((json_int_t)s.repairs));
+    json_object_set_new(doc, "inspections", json_integer((json_int_t)s.inspections));
+    json_object_set_new(doc, "damaged_found", json_integer((json_int_t)s.damaged_found));
+    json_object_set_new(doc, "retired", json_integer((json_int_t)s.retired));
+    json_object_set_new(doc, "return_rate", rate(s.return_rate));
+    json_object_set_new(doc, "loss_rate", rate(s.loss_rate));
+    json_object_set_new(doc, "mean_cycle_s", rate(s.mean_cycle_s));
+    json_object_set_new(doc, "overdue", json_integer((json_int_t)s.overdue));
+    json_object_set_new(doc, "now", json_integer((json_int_t)now));
+    json_object_set_new(doc, "overdue_days", json_integer((json_int_t)days));
+    svc_reply_doc(c, doc);
+    json_decref(doc);
+}

@@ -90,6 +90,34 @@ static void test_smallest_box(void **state)
     done(&f);
 }
 
+/* Far more box types than units: the one-box phase lists every box that
+ * may hold the order, so its lists must be as long as the catalog, not
+ * the order (this once wrote past them; the sanitizer build catches it).
+ * 40 cubes of 100, 110, ... 490 mm; 1 and then 2 cubes of 50 mm go in the
+ * 100 mm box: fill 125,000 / 1,000,000 = 12.5 %, then 25 %. */
+static void test_more_boxes_than_units(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box boxes[40];
+    for (int i = 0; i < 40; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "B%02d", 39 - i);
+        int32_t side = 100 + 10 * (39 - i); /* largest first: rank must sort */
+        boxes[i] = box(id, side, side, side, 30000);
+    }
+    make(&f, boxes, 40);
+    for (int32_t qty = 1; qty <= 2; qty++) {
+        bx_order_line l = line("cube", qty, 50, 50, 50, 100);
+        const bx_pack_result *r = pack(&f, &l, 1, NULL);
+        assert_int_equal(r->nboxes, 1);
+        assert_string_equal(r->boxes[0].box->box_id, "B00");
+        double want = 12.5 * qty;
+        assert_true(r->boxes[0].fill_pct > want - 0.01 && r->boxes[0].fill_pct < want + 0.01);
+    }
+    done(&f);
+}
+
 /* Eight 100 mm cubes fill a 200 mm cube exactly (8 x 1e6 = 8e6 mm^3). */
 static void test_exact_fill(void **state)
 {
@@ -367,6 +395,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_smallest_box),
+        cmocka_unit_test(test_more_boxes_than_units),
         cmocka_unit_test(test_exact_fill),
         cmocka_unit_test(test_weight_limit),
         cmocka_unit_test(test_unpackable_reasons),

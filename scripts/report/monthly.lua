@@ -49,7 +49,9 @@ local function need_columns(src, what, names)
     for _, c in ipairs(src.columns) do have[c] = true end
     for _, c in ipairs(names) do
         if not have[c] then
-            error(string.format("%s: not %s: its header has no column '%s'", src.file, what, c))
+            -- level 2: the line that asked for the columns
+            error(string.format("%s: not %s: its header has no column '%s'", src.file, what,
+                  c), 2)
         end
     end
     return have
@@ -212,8 +214,9 @@ local function summary(s, t, sh, data)
         data.shipments.file, all.shipments, string.format("%.3f", all.total_wtw_mg / 1e6),
         t.set, t.version, data.totals.file))
     if all.excluded > 0 then
-        s:text(string.format("%.0f shipments were excluded as bad input by the carbon run: "
-            .. "they are in no figure.", all.excluded))
+        s:text(string.format("%.0f shipment%s excluded as bad input by the carbon run: "
+            .. "%s in no figure.", all.excluded, all.excluded == 1 and " was" or "s were",
+            all.excluded == 1 and "it is" or "they are"))
     end
     for _, note in ipairs(data.notes) do s:text("Note: " .. note) end
 

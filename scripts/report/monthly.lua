@@ -22,6 +22,9 @@ local report = {
     params = {
         title = "Carbon report",   -- the summary's heading
         max_listed = 500,          -- assumption rows listed at most
+        factor_columns = false,    -- repeat the factor set and version on every
+                                   -- shipment row (all rows are checked to be
+                                   -- of the one set either way)
     },
 }
 
@@ -210,7 +213,8 @@ local function summary(s, t, sh, data)
     local all = t.all
     s:heading(report.params.title)
     s:text(string.format("%s: %.0f shipments, %s kg CO2e well-to-wheel; factor set %s "
-        .. "version %s. Figures are the carbon run's totals (%s), exact to the milligram.",
+        .. "version %s (every shipment's). Figures are the carbon run's totals (%s), exact to "
+        .. "the milligram.",
         data.shipments.file, all.shipments, string.format("%.3f", all.total_wtw_mg / 1e6),
         t.set, t.version, data.totals.file))
     if all.excluded > 0 then
@@ -426,7 +430,7 @@ function report.build(data, book)
 
     book:title(string.format("%s: %s", report.params.title, data.shipments.file))
     summary(book:sheet("Summary"), t, sh, data)
-    book:detail("Shipments", data.shipments, {
+    local detail = {
         {"Shipment", field = "shipment_id", width = 16},
         {"Route", field = "route_id", width = 18},
         {"Transport WTW", field = "transport_wtw_g", format = G, width = 16},
@@ -437,9 +441,15 @@ function report.build(data, book)
         {"Total TTW", field = "total_ttw_g", format = G, width = 16},
         {"Method", field = "method", width = 30},
         {"Data quality", field = "data_quality", width = 12},
-        {"Factor set", field = "factor_set", width = 12},
-        {"Version", field = "factor_version", width = 10},
-    })
+    }
+    -- read_shipments has checked that every row is of the totals' set and
+    -- version, which the summary and method sheets state: repeating them on
+    -- every row costs about a sixth of a large workbook's writing time
+    if report.params.factor_columns then
+        detail[#detail + 1] = {"Factor set", field = "factor_set", width = 12}
+        detail[#detail + 1] = {"Version", field = "factor_version", width = 10}
+    end
+    book:detail("Shipments", data.shipments, detail)
     method(book:sheet("Method"), t, sh, f, data)
 end
 

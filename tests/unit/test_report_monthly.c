@@ -165,7 +165,7 @@ static void test_monthly_xlsx(void **state)
     assert_string_equal(rt_cell(s2, "G5"), "151.125");
     assert_string_equal(rt_cell(s2, "J3"), "primary");
     assert_non_null(strstr(s2, "ySplit=\"1\""));
-    assert_non_null(strstr(s2, "<autoFilter ref=\"A1:L5\"/>"));
+    assert_non_null(strstr(s2, "<autoFilter ref=\"A1:J5\"/>"));
     free(s2);
     expect_part("monthly.xlsx", "xl/styles.xml", "formatCode=\"#,##0.000 &quot;g&quot;\"");
     expect_part("monthly.xlsx", "xl/styles.xml", "formatCode=\"#,##0.000 &quot;kg&quot;\"");

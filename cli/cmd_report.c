@@ -277,10 +277,19 @@ static bool totals_factor_set(bx_ctx *ctx, const char *path, char *buf, size_t s
     return found;
 }
 
+/* Errors only: the set's warnings (rows off its basis) are what the
+ * report's method sheet lists, and `boxcar carbon` printed them already. */
+static void errors_only(void *ud, const bx_diag *d)
+{
+    if (d->severity != BX_SEV_WARNING)
+        cli_diag_print(ud, d);
+}
+
 /* data.shipments, data.totals and data.factors. The factor set is loaded
  * first, so that a bad set is refused with its own messages; the script
  * then reads its rows (sources, versions, what is unconfirmed). */
-static bx_status carbon_sources(bx_ctx *ctx, report_args *a, bx_report *rep, bool *printed)
+static bx_status carbon_sources(bx_ctx *ctx, cli_diags *cd, report_args *a, bx_report *rep,
+                                bool *printed)
 {
     bx_status st = BX_OK;
     if (a->shipments != NULL)
@@ -308,7 +317,9 @@ static bx_status carbon_sources(bx_ctx *ctx, report_args *a, bx_report *rep, boo
         return BX_ENOTFOUND;
     }
     bx_factor_set *fs = NULL;
+    bx_ctx_set_diag(ctx, errors_only, cd);
     st = bx_factor_set_load(ctx, &fs, path);
+    bx_ctx_set_diag(ctx, cli_diag_print, cd);
     bx_factor_set_free(fs);
     if (st == BX_OK)
         st = bx_report_add_source(rep, "factors", path, bx_report_factors_numeric());
@@ -369,7 +380,7 @@ int cmd_report(int argc, char **argv)
     if (st == BX_OK && a.packing != NULL)
         st = bx_report_add_source(rep, "packing", a.packing, bx_report_packing_numeric());
     if (st == BX_OK)
-        st = carbon_sources(ctx, &a, rep, &printed);
+        st = carbon_sources(ctx, &cd, &a, rep, &printed);
     if (st == BX_OK && (rc = other_sources(&a, rep, &st)) != 0) {
         cli_diag_flush(&cd);
         goto done;

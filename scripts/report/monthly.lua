@@ -246,8 +246,10 @@ local function summary(s, t, sh, data)
               share(all.packaging_mg, all.total_wtw_mg))
     s:text("Packaging is a life-cycle figure with no WTT/TTW split; factors given as WTW "
         .. "only count in WTW alone, so WTT + TTW can be less than WTW.")
-    s:chart{type = "pie", table = parts, title = "WTW: packaging, transport and hubs",
-            categories = 1, values = 2}
+    if all.total_wtw_mg > 0 then
+        s:chart{type = "pie", table = parts, title = "WTW: packaging, transport and hubs",
+                categories = 1, values = 2}
+    end
 
     local m = s:table{
         title = "By month",
@@ -264,9 +266,11 @@ local function summary(s, t, sh, data)
         m:row(r.key, r.shipments, kg(r.total_wtw_mg), kg(r.total_ttw_mg),
               kg(r.total_wtt_mg), share(r.total_wtw_mg, r.shipments) / 1000)
     end
-    s:chart{type = #t.month > 2 and "line" or "column", table = m,
-            title = "WTW and TTW by month", categories = 1, values = {3, 4},
-            x_title = "month", y_title = "kg CO2e"}
+    if #t.month > 0 then
+        s:chart{type = #t.month > 2 and "line" or "column", table = m,
+                title = "WTW and TTW by month", categories = 1, values = {3, 4},
+                x_title = "month", y_title = "kg CO2e"}
+    end
 
     table.sort(t.mode, function(a, b)
         local oa, ob = MODE_ORDER[a.key] or 99, MODE_ORDER[b.key] or 99
@@ -287,8 +291,10 @@ local function summary(s, t, sh, data)
         md:row(MODE_LABEL[r.key] or r.key, r.shipments, kg(r.total_wtw_mg),
                kg(r.total_ttw_mg), kg(r.total_wtt_mg))
     end
-    s:chart{type = "bar", table = md, title = "WTW and TTW by mode", categories = 1,
-            values = {3, 4}, x_title = "mode", y_title = "kg CO2e"}
+    if #t.mode > 0 then
+        s:chart{type = "bar", table = md, title = "WTW and TTW by mode", categories = 1,
+                values = {3, 4}, x_title = "mode", y_title = "kg CO2e"}
+    end
 
     local rt = s:table{
         title = "By route",
@@ -304,8 +310,10 @@ local function summary(s, t, sh, data)
         rt:row(r.key, r.shipments, kg(r.total_wtw_mg), kg(r.total_ttw_mg),
                share(r.total_wtw_mg, r.shipments) / 1000)
     end
-    s:chart{type = "bar", table = rt, title = "WTW and TTW by route", categories = 1,
-            values = {3, 4}, x_title = "route", y_title = "kg CO2e"}
+    if #t.route > 0 then
+        s:chart{type = "bar", table = rt, title = "WTW and TTW by route", categories = 1,
+                values = {3, 4}, x_title = "route", y_title = "kg CO2e"}
+    end
 
     local pk = s:table{
         title = "By packaging",
@@ -321,8 +329,10 @@ local function summary(s, t, sh, data)
         pk:row(r.key, r.shipments, kg(r.packaging_mg), kg(r.total_wtw_mg),
                share(r.packaging_mg, r.shipments) / 1000)
     end
-    s:chart{type = "column", table = pk, title = "Packaging CO2e by packaging",
-            categories = 1, values = 3, x_title = "packaging", y_title = "kg CO2e"}
+    if #t.packaging > 0 then
+        s:chart{type = "column", table = pk, title = "Packaging CO2e by packaging",
+                categories = 1, values = 3, x_title = "packaging", y_title = "kg CO2e"}
+    end
 end
 
 local METHOD_TEXT = {
@@ -402,7 +412,10 @@ local function method(s, t, sh, f, data)
                    {"Share", format = SHARE, total = {value = sh.n > 0 and 1 or 0}}},
     }
     for _, k in ipairs(sh.dq_order) do q:row(k, sh.dq[k], share(sh.dq[k], sh.n)) end
-    s:chart{type = "pie", table = q, title = "Data-quality mix", categories = 1, values = 2}
+    if sh.n > 0 then
+        s:chart{type = "pie", table = q, title = "Data-quality mix", categories = 1,
+                values = 2}
+    end
 
     local mt = s:table{
         title = "Methods used",

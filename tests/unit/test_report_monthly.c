@@ -259,6 +259,37 @@ static void test_monthly_without_factors(void **state)
     free(m);
 }
 
+/* A run whose every shipment was bad: zeros, no charts (an empty range
+ * would make a broken chart), and the excluded row said. */
+static void test_monthly_empty_run(void **state)
+{
+    (void)state;
+    FILE *fp = fopen("empty-shipments.csv", "wb");
+    assert_non_null(fp);
+    fputs("shipment_id,route_id,transport_wtw_g,transport_ttw_g,hub_wtw_g,packaging_g,"
+          "total_wtw_g,total_ttw_g,method,data_quality,factor_set,factor_version\n", fp);
+    fclose(fp);
+    fp = fopen("empty-totals.csv", "wb");
+    assert_non_null(fp);
+    fputs("group,key,shipments,mass_g,transport_wtt_mg,transport_ttw_mg,transport_wtw_mg,"
+          "hub_wtt_mg,hub_ttw_mg,hub_wtw_mg,packaging_mg,total_wtt_mg,total_ttw_mg,"
+          "total_wtw_mg,excluded,factor_set,factor_version\n"
+          "all,all,0,0,0,0,0,0,0,0,0,0,0,0,3,test-set,1.0\n", fp);
+    fclose(fp);
+    fixture f;
+    assert_int_equal(open_monthly(&f, "empty-shipments.csv", "empty-totals.csv", NULL), BX_OK);
+    if (render(&f, BX_REPORT_XLSX, "empty.xlsx") != BX_OK)
+        fail_msg("%s", bx_ctx_errmsg(f.ctx));
+    close_monthly(&f);
+    char *ct = rt_unzip_member("empty.xlsx", "[Content_Types].xml");
+    assert_null(strstr(ct, "chart"));
+    free(ct);
+    char *s1 = rt_unzip_member("empty.xlsx", "xl/worksheets/sheet1.xml");
+    assert_string_equal(rt_cell(s1, "A3"), "3 shipments were excluded as bad input by the "
+                                           "carbon run: they are in no figure.");
+    free(s1);
+}
+
 /* ---- bad inputs -------------------------------------------------------------------- */
 
 /* file `in` with the first `from` replaced by `to`, written to `out` */
@@ -370,6 +401,7 @@ int main(void)
         cmocka_unit_test(test_monthly_csv_mix),
         cmocka_unit_test(test_monthly_golden),
         cmocka_unit_test(test_monthly_without_factors),
+        cmocka_unit_test(test_monthly_empty_run),
         cmocka_unit_test(test_monthly_bad_inputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -301,7 +301,9 @@ static bx_status carbon_sources(bx_ctx *ctx, cli_diags *cd, report_args *a, bx_r
     char name[256], buf[4096];
     const char *set = a->factors;
     if (set == NULL) {
-        if (a->totals == NULL || !totals_factor_set(ctx, a->totals, name, sizeof name))
+        /* by name only: a totals file does not choose a path to read */
+        if (a->totals == NULL || !totals_factor_set(ctx, a->totals, name, sizeof name) ||
+            strchr(name, '/') != NULL)
             return BX_OK;
         set = name;
     }

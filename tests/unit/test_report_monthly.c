@@ -395,6 +395,56 @@ static void test_monthly_bad_inputs(void **state)
     assert_int_equal(access("bad-monthly.xlsx", F_OK), -1);
 }
 
+/* Load, add the sources, render: with the Nth allocation failing. */
+static bx_status oom_run(uint64_t n, test_alloc *ta)
+{
+    bx_ctx *ctx = test_ctx_new(ta, n);
+    bx_report *r = NULL;
+    bx_status st = bx_report_load(ctx, &r, MONTHLY, NULL);
+    if (st == BX_OK)
+        st = bx_report_add_source(r, "shipments", DATA("shipments.csv"),
+                                  bx_report_carbon_numeric());
+    if (st == BX_OK)
+        st = bx_report_add_source(r, "totals", DATA("totals.csv"), bx_report_totals_numeric());
+    if (st == BX_OK)
+        st = bx_report_add_source(r, "factors", DATA("factors.csv"),
+                                  bx_report_factors_numeric());
+    remove("oom-monthly.cbor");
+    if (st == BX_OK) {
+        bx_report_options o = {CREATED, NULL, NULL};
+        st = bx_report_render(r, BX_REPORT_CBOR, "oom-monthly.cbor", &o);
+    }
+    if (st != BX_OK && access("oom-monthly.cbor", F_OK) == 0)
+        fail_msg("allocation %llu: a report left behind", (unsigned long long)n);
+    if (st != BX_OK && st != BX_ENOMEM)
+        fail_msg("allocation %llu: %s: %s", (unsigned long long)n, bx_strerror(st),
+                 bx_ctx_errmsg(ctx));
+    bx_report_free(r);
+    bx_ctx_free(ctx);
+    if (ta->live_bytes != 0)
+        fail_msg("allocation %llu: %zu bytes leaked", (unsigned long long)n, ta->live_bytes);
+    return st;
+}
+
+/* Out of memory anywhere: BX_OK or BX_ENOMEM, nothing leaked, nothing
+ * left. (Lua collects and retries once when an allocation fails, so many
+ * single failures are absorbed and the report is made all the same.) The
+ * script's compilation makes most of the allocations: every one of the
+ * first 400 fails in turn, then a stride keeps the test fast. */
+static void test_monthly_out_of_memory(void **state)
+{
+    (void)state;
+    test_alloc ta;
+    assert_int_equal(oom_run(0, &ta), BX_OK);
+    uint64_t total = ta.calls, oom = 0;
+    uint64_t stride = total / 400 + 1;
+    for (uint64_t n = 1; n <= total; n += n < 400 ? 1 : stride)
+        oom += oom_run(n, &ta) == BX_ENOMEM;
+    assert_true(oom > 50);
+    remove("oom-monthly.cbor");
+    rt_nothing_like("oom-monthly.cbor");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -404,6 +454,7 @@ int main(void)
         cmocka_unit_test(test_monthly_without_factors),
         cmocka_unit_test(test_monthly_empty_run),
         cmocka_unit_test(test_monthly_bad_inputs),
+        cmocka_unit_test(test_monthly_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

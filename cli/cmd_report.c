@@ -1,11 +1,12 @@
 /*
- * cmd_report.c: `boxcar report`: run a report script over packing results
- * and write a workbook (or CSV files, or CBOR).
+ * cmd_report.c: `boxcar report`: run a report script over packing or
+ * carbon results and write a workbook (or CSV files, or CBOR).
  *
- * The packing results are the CSV of `boxcar pack --format csv`: the
- * report reads a file that already exists rather than packing again, so a
- * day's results are reported exactly as they were packed, and a report can
- * be made again (another layout, another day) without the orders.
+ * The results are files that already exist (the CSV of `boxcar pack
+ * --format csv`; the per-shipment CSV and the totals of `boxcar carbon`):
+ * the report reads them rather than computing again, so a day's or a
+ * month's results are reported exactly as they were made, and a report can
+ * be made again (another layout) without the orders or shipments.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -19,16 +20,28 @@
 
 static void report_help(void)
 {
-    printf("usage: boxcar report --script FILE --packing RESULTS.csv -o OUT\n"
+    printf("usage: boxcar report --script FILE SOURCES... -o OUT\n"
            "                     [--format xlsx|csv|cbor] [--param KEY=VALUE]...\n"
            "                     [--policy FILE [--catalog FILE] [--policy-param KEY=VALUE]...]\n"
            "                     [--note TEXT]... [--created SECONDS] [script options]\n"
+           "SOURCES: --packing RESULTS.csv | --shipments PER_SHIPMENT.csv --totals TOTALS.csv\n"
+           "         [--factors SET] | --source NAME=FILE ...\n"
            "\n"
-           "Run a report script (scripts/report/) over the results of\n"
-           "`boxcar pack --format csv` and write the workbook it declares.\n"
+           "Run a report script (scripts/report/) over results that boxcar wrote\n"
+           "and write the workbook it declares.\n"
            "\n"
            "  --script FILE      the report script (e.g. scripts/report/station.lua)\n"
-           "  --packing FILE     packing results, CSV (the script's data.packing)\n"
+           "  --packing FILE     packing results of `boxcar pack --format csv`\n"
+           "                     (data.packing; for station.lua)\n"
+           "  --shipments FILE   per-shipment results of `boxcar carbon -o FILE`, CSV\n"
+           "                     (data.shipments; for monthly.lua)\n"
+           "  --totals FILE      the totals of `boxcar carbon --totals FILE` or of\n"
+           "                     `boxcar merge` (data.totals)\n"
+           "  --factors SET      the factor set the results were computed with, by name or\n"
+           "                     file (data.factors: its sources and assumptions); default:\n"
+           "                     the set the totals name, if boxcar finds it\n"
+           "  --source NAME=FILE any other CSV file with a header, as data.NAME (text\n"
+           "                     fields; repeatable)\n"
            "  -o, --output OUT   the workbook (.xlsx), a CBOR file (.cbor), or for csv a\n"
            "                     directory with one CSV per sheet\n"
            "  --format F         xlsx, csv or cbor (default: from OUT's extension, xlsx)\n"
@@ -50,7 +63,9 @@ static void report_help(void)
 }
 
 typedef struct report_args {
-    const char *script, *packing, *output;
+    const char *script, *packing, *shipments, *totals, *factors, *output;
+    char *sources[CLI_MAX_PARAMS];
+    size_t nsources;
     bx_report_format format;
     bool format_given;
     char *params[CLI_MAX_PARAMS];
@@ -79,6 +94,10 @@ static int parse_args(int argc, char **argv, report_args *a)
     static const struct option opts[] = {
         {"script", required_argument, NULL, 's'},
         {"packing", required_argument, NULL, 'p'},
+        {"shipments", required_argument, NULL, 'S'},
+        {"totals", required_argument, NULL, 'T'},
+        {"factors", required_argument, NULL, 'F'},
+        {"source", required_argument, NULL, 'D'},
         {"output", required_argument, NULL, 'o'},
         {"format", required_argument, NULL, 'f'},
         {"param", required_argument, NULL, 'K'},
@@ -100,6 +119,14 @@ static int parse_args(int argc, char **argv, report_args *a)
         switch (c) {
         case 's': a->script = optarg; break;
         case 'p': a->packing = optarg; break;
+        case 'S': a->shipments = optarg; break;
+        case 'T': a->totals = optarg; break;
+        case 'F': a->factors = optarg; break;
+        case 'D':
+            if (a->nsources == CLI_MAX_PARAMS)
+                return cli_usage_error("report", "at most %d --source", CLI_MAX_PARAMS);
+            a->sources[a->nsources++] = optarg;
+            break;
         case 'o': a->output = optarg; break;
         case 'P': a->policy.path = optarg; break;
         case 'c': a->catalog = optarg; break;
@@ -144,8 +171,13 @@ static int parse_args(int argc, char **argv, report_args *a)
     }
     if (optind != argc)
         return cli_usage_error("report", "unexpected argument '%s'", argv[optind]);
-    if (a->script == NULL || a->packing == NULL || a->output == NULL)
-        return cli_usage_error("report", "--script, --packing and -o are required");
+    if (a->script == NULL || a->output == NULL)
+        return cli_usage_error("report", "--script and -o are required");
+    if (a->packing == NULL && a->shipments == NULL && a->totals == NULL && a->nsources == 0)
+        return cli_usage_error("report", "no source: give --packing, --shipments and "
+                               "--totals, or --source NAME=FILE");
+    if (a->factors != NULL && a->shipments == NULL && a->totals == NULL)
+        return cli_usage_error("report", "--factors goes with --shipments or --totals");
     if (a->policy.path == NULL && (a->catalog != NULL || a->policy.nparams > 0))
         return cli_usage_error("report", "--catalog and --policy-param go with --policy");
     if (!a->format_given) {
@@ -216,6 +248,106 @@ static bx_status policy_notes(bx_ctx *ctx, report_args *a, bx_report *rep, bool 
     return st;
 }
 
+/* The factor_set of the first data row of a totals file, into buf; false
+ * if there is none to read (checking the file is the script's job). */
+static bool totals_factor_set(bx_ctx *ctx, const char *path, char *buf, size_t size)
+{
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL)
+        return false;
+    bx_csv_reader *csv = NULL;
+    bool found = false;
+    if (bx_csv_open_file(ctx, &csv, path, fp, NULL) == BX_OK && bx_csv_next(csv) == BX_OK) {
+        size_t col = SIZE_MAX;
+        for (size_t i = 0; i < bx_csv_nfields(csv); i++)
+            if (strcmp(bx_csv_field(csv, i, NULL), "factor_set") == 0)
+                col = i;
+        size_t n = 0;
+        if (col != SIZE_MAX && bx_csv_next(csv) == BX_OK && col < bx_csv_nfields(csv)) {
+            const char *f = bx_csv_field(csv, col, &n);
+            if (n > 0 && n < size) {
+                memcpy(buf, f, n);
+                buf[n] = '\0';
+                found = true;
+            }
+        }
+    }
+    bx_csv_close(csv);
+    fclose(fp);
+    return found;
+}
+
+/* Errors only: the set's warnings (rows off its basis) are what the
+ * report's method sheet lists, and `boxcar carbon` printed them already. */
+static void errors_only(void *ud, const bx_diag *d)
+{
+    if (d->severity != BX_SEV_WARNING)
+        cli_diag_print(ud, d);
+}
+
+/* data.shipments, data.totals and data.factors. The factor set is loaded
+ * first, so that a bad set is refused with its own messages; the script
+ * then reads its rows (sources, versions, what is unconfirmed). */
+static bx_status carbon_sources(bx_ctx *ctx, cli_diags *cd, report_args *a, bx_report *rep,
+                                bool *printed)
+{
+    bx_status st = BX_OK;
+    if (a->shipments != NULL)
+        st = bx_report_add_source(rep, "shipments", a->shipments, bx_report_carbon_numeric());
+    if (st == BX_OK && a->totals != NULL)
+        st = bx_report_add_source(rep, "totals", a->totals, bx_report_totals_numeric());
+    if (st != BX_OK || (a->shipments == NULL && a->totals == NULL))
+        return st;
+    char name[256], buf[4096];
+    const char *set = a->factors;
+    if (set == NULL) {
+        /* by name only: a totals file does not choose a path to read */
+        if (a->totals == NULL || !totals_factor_set(ctx, a->totals, name, sizeof name) ||
+            strchr(name, '/') != NULL)
+            return BX_OK;
+        set = name;
+    }
+    const char *path = cli_factor_set_path(set, buf, sizeof buf);
+    if (path == NULL && a->factors == NULL) {
+        fprintf(stderr, "boxcar report: note: the totals' factor set '%s' was not found; the "
+                        "report cannot list its sources (give --factors FILE)\n", set);
+        return BX_OK;
+    }
+    if (path == NULL) {
+        fprintf(stderr, "boxcar report: no factor set '%s' (see 'boxcar factors list')\n", set);
+        *printed = true;
+        return BX_ENOTFOUND;
+    }
+    bx_factor_set *fs = NULL;
+    bx_ctx_set_diag(ctx, errors_only, cd);
+    st = bx_factor_set_load(ctx, &fs, path);
+    bx_ctx_set_diag(ctx, cli_diag_print, cd);
+    bx_factor_set_free(fs);
+    if (st == BX_OK)
+        st = bx_report_add_source(rep, "factors", path, bx_report_factors_numeric());
+    return st;
+}
+
+/* --source NAME=FILE: text fields only (a generic file has no known
+ * number columns; a script converts with tonumber). */
+static int other_sources(report_args *a, bx_report *rep, bx_status *st)
+{
+    for (size_t i = 0; *st == BX_OK && i < a->nsources; i++) {
+        char name[128];
+        const char *eq = strchr(a->sources[i], '=');
+        size_t n = eq ? (size_t)(eq - a->sources[i]) : 0;
+        if (eq == NULL || n == 0 || n >= sizeof name || eq[1] == '\0')
+            return cli_usage_error("report", "--source %s: want NAME=FILE", a->sources[i]);
+        memcpy(name, a->sources[i], n);
+        name[n] = '\0';
+        *st = bx_report_add_source(rep, name, eq + 1, NULL);
+        if (*st == BX_EINVAL)
+            return cli_usage_error("report", "--source %s: NAME must be a Lua identifier, "
+                                   "not 'notes' nor another source's", a->sources[i]);
+    }
+    return 0;
+}
+
 int cmd_report(int argc, char **argv)
 {
     report_args a;
@@ -247,8 +379,14 @@ int cmd_report(int argc, char **argv)
             goto done;
         }
     }
-    if (st == BX_OK)
+    if (st == BX_OK && a.packing != NULL)
         st = bx_report_add_source(rep, "packing", a.packing, bx_report_packing_numeric());
+    if (st == BX_OK)
+        st = carbon_sources(ctx, &cd, &a, rep, &printed);
+    if (st == BX_OK && (rc = other_sources(&a, rep, &st)) != 0) {
+        cli_diag_flush(&cd);
+        goto done;
+    }
     for (size_t i = 0; st == BX_OK && i < a.nnotes; i++)
         st = bx_report_add_note(rep, a.notes[i]);
     if (st == BX_OK && a.policy.path != NULL)

@@ -48,6 +48,31 @@ const char *const *bx_report_packing_numeric(void)
     return cols;
 }
 
+const char *const *bx_report_carbon_numeric(void)
+{
+    static const char *const cols[] = {
+        "transport_wtw_g", "transport_ttw_g", "hub_wtw_g", "packaging_g", "total_wtw_g",
+        "total_ttw_g", NULL,
+    };
+    return cols;
+}
+
+const char *const *bx_report_totals_numeric(void)
+{
+    static const char *const cols[] = {
+        "shipments", "mass_g", "transport_wtt_mg", "transport_ttw_mg", "transport_wtw_mg",
+        "hub_wtt_mg", "hub_ttw_mg", "hub_wtw_mg", "packaging_mg", "total_wtt_mg",
+        "total_ttw_mg", "total_wtw_mg", "excluded", NULL,
+    };
+    return cols;
+}
+
+const char *const *bx_report_factors_numeric(void)
+{
+    static const char *const cols[] = {"wtt", "ttw", "wtw", NULL};
+    return cols;
+}
+
 /* ---- text and progress -------------------------------------------------------- */
 
 size_t rp_keep(bx_report *r, const char *s, size_t n)
@@ -107,18 +132,28 @@ bool rp_total_value(const bx_report *r, const rp_table *t, uint32_t c, rp_cell *
         out->text = col->total_label;
         return true;
     }
-    double sum = 0, min = INFINITY, max = -INFINITY;
+    if (col->total == RP_TOTAL_VALUE) {
+        out->kind = RP_NUMBER;
+        out->num = col->total_value;
+        return true;
+    }
+    /* Neumaier's compensated sum: decimal figures (kg from exact mg) add
+     * up to the double nearest their true sum, not one a few ulps off */
+    double sum = 0, comp = 0, min = INFINITY, max = -INFINITY;
     uint32_t n = 0;
     for (uint32_t i = 0; i < t->nrows; i++) {
         const rp_cell *cell = &t->cells[(size_t)i * t->ncols + c];
         if (cell->kind != RP_NUMBER)
             continue;
-        sum += cell->num;
+        double x = cell->num, s = sum + x;
+        comp += fabs(sum) >= fabs(x) ? (sum - s) + x : (x - s) + sum;
+        sum = s;
         min = cell->num < min ? cell->num : min;
         max = cell->num > max ? cell->num : max;
         n++;
     }
     (void)r;
+    sum += comp;
     out->kind = RP_NUMBER;
     switch (col->total) {
     case RP_TOTAL_SUM: out->num = sum; break;

@@ -8,6 +8,8 @@
  *   book:detail(name, source, columns [, {skip_empty = "column"}])
  *   sheet:heading(text), sheet:text(text)
  *   table = sheet:table{title = ..., columns = {{"Name", format = ..., total = ...,
+ *                                                -- "sum", ..., {label = text},
+ *                                                -- {value = number}
  *                                                width = ...}, ...}}
  *   table:row(cell, ...)           -- numbers, strings, nil
  *   sheet:chart{type = "column"|"bar"|"pie"|"line", table = table, title = ...,
@@ -210,13 +212,26 @@ static rp_column *read_columns(lua_State *L, bx_report *r, int idx, uint32_t *n,
         if (t == LUA_TSTRING) {
             col->total = total_of(L, lua_tostring(L, -1));
         } else if (t == LUA_TTABLE) {
-            col->total = RP_TOTAL_LABEL;
-            col->total_label = opt_field_text(L, r, lua_gettop(L), "label", "total's label");
-            if (col->total_label == SIZE_MAX) {
-                    bx_script_fail(L, BX_EINPUT, "%s: total = {label = \"text\"}", what);
+            int tt = lua_gettop(L);
+            if (lua_getfield(L, tt, "value") != LUA_TNIL) {
+                /* a total the script knows exactly (e.g. from a totals
+                 * file), where summing rounded figures could drift */
+                col->total = RP_TOTAL_VALUE;
+                col->total_value = lua_tonumber(L, -1);
+                if (lua_type(L, -1) != LUA_TNUMBER || !isfinite(col->total_value))
+                    bx_script_fail(L, BX_EINPUT, "%s: total = {value = <a number>}", what);
+                lua_pop(L, 1);
+            } else {
+                lua_pop(L, 1);
+                col->total = RP_TOTAL_LABEL;
+                col->total_label = opt_field_text(L, r, tt, "label", "total's label");
+                if (col->total_label == SIZE_MAX)
+                    bx_script_fail(L, BX_EINPUT, "%s: total = {label = \"text\"} or "
+                                   "{value = number}", what);
             }
         } else if (t != LUA_TNIL) {
-            bx_script_fail(L, BX_EINPUT, "%s: total must be a string or {label = ...}", what);
+            bx_script_fail(L, BX_EINPUT, "%s: total must be a string, {label = ...} or "
+                           "{value = ...}", what);
         }
         lua_pop(L, 1);
         if (src != NULL) {

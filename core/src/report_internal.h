@@ -35,7 +35,8 @@ typedef enum rp_total {
     RP_TOTAL_MIN,
     RP_TOTAL_MAX,
     RP_TOTAL_COUNT,
-    RP_TOTAL_LABEL /* the column's total_label text */
+    RP_TOTAL_LABEL, /* the column's total_label text */
+    RP_TOTAL_VALUE  /* the column's total_value, given by the script */
 } rp_total;
 
 typedef struct rp_column {
@@ -44,6 +45,7 @@ typedef struct rp_column {
     size_t field;      /* detail: the source column */
     size_t total_label;
     rp_total total;
+    double total_value; /* RP_TOTAL_VALUE */
     double width;      /* 0: automatic */
     int source_col;    /* detail: index in the source's header */
     bool numeric;      /* detail: write as a number */

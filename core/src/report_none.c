@@ -38,6 +38,21 @@ const char *const *bx_report_packing_numeric(void)
     return cols;
 }
 
+const char *const *bx_report_carbon_numeric(void)
+{
+    return bx_report_packing_numeric();
+}
+
+const char *const *bx_report_totals_numeric(void)
+{
+    return bx_report_packing_numeric();
+}
+
+const char *const *bx_report_factors_numeric(void)
+{
+    return bx_report_packing_numeric();
+}
+
 static bx_status unsupported(bx_ctx *ctx)
 {
     if (ctx == NULL)

@@ -148,7 +148,8 @@ static double text_width(const char *s)
 
 /* ---- summary sheets --------------------------------------------------------- */
 
-static const char *const total_fn[] = {NULL, "SUM", "AVERAGE", "MIN", "MAX", "COUNT", NULL};
+static const char *const total_fn[] = {NULL, "SUM", "AVERAGE", "MIN", "MAX", "COUNT", NULL,
+                                        NULL};
 
 static void write_table(xw *x, lxw_worksheet *ws, rp_block *b, uint32_t *row, double *widths)
 {

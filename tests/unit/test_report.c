@@ -18,81 +18,12 @@
 
 #include <cbor.h>
 
+#include "report_testutil.h"
 #include "testutil.h"
 
 #define REPORT(f) BOXCAR_TEST_DATA "/report/" f
 #define STATION BOXCAR_SCRIPTS "/report/station.lua"
 #define CREATED ((time_t)1767225600) /* 2026-01-01 00:00:00 UTC */
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL)
-        return NULL;
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = malloc(cap);
-    while ((got = fread(buf + n, 1, cap - n - 1, fp)) > 0) {
-        n += got;
-        if (n + 1 == cap)
-            buf = realloc(buf, cap *= 2);
-    }
-    fclose(fp);
-    buf[n] = '\0';
-    if (len)
-        *len = n;
-    return buf;
-}
-
-/* A member of a zip file, through unzip(1). */
-static char *unzip_member(const char *zip, const char *member)
-{
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "unzip -p '%s' '%s' 2>/dev/null", zip, member);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = malloc(cap);
-    while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
-        n += got;
-        if (n + 1 == cap)
-            buf = realloc(buf, cap *= 2);
-    }
-    buf[n] = '\0';
-    int rc = pclose(p);
-    if (rc != 0 || n == 0)
-        fail_msg("unzip -p %s %s failed (is unzip installed? ./bootstrap --deps-only)", zip,
-                 member);
-    return buf;
-}
-
-/* The value of cell `ref` in a worksheet's XML: the <v> of a number or
- * formula, or the <t> of an inline string. "" if absent. */
-static const char *cell(const char *xml, const char *ref)
-{
-    static char out[512];
-    char key[32];
-    snprintf(key, sizeof key, "<c r=\"%s\"", ref);
-    const char *c = strstr(xml, key);
-    out[0] = '\0';
-    if (c == NULL)
-        return out;
-    const char *end = strstr(c, "</c>");
-    const char *v = strstr(c, "<v>");
-    const char *t = strstr(c, "<t");
-    const char *from = NULL, *stop = NULL;
-    if (v != NULL && (end == NULL || v < end)) {
-        from = v + 3;
-        stop = strstr(from, "</v>");
-    } else if (t != NULL && (end == NULL || t < end)) {
-        from = strchr(t, '>') + 1;
-        stop = strstr(from, "</t>");
-    }
-    if (from != NULL && stop != NULL && (size_t)(stop - from) < sizeof out) {
-        memcpy(out, from, (size_t)(stop - from));
-        out[stop - from] = '\0';
-    }
-    return out;
-}
 
 typedef struct fixture {
     test_alloc ta;
@@ -139,18 +70,6 @@ static bx_status render(fixture *f, bx_report_format fmt, const char *path)
     return bx_report_render(f->r, fmt, path, &o);
 }
 
-/* Nothing named prefix* in the current directory (no temporary left). */
-static void nothing_like(const char *prefix)
-{
-    DIR *d = opendir(".");
-    assert_non_null(d);
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL)
-        if (strncmp(e->d_name, prefix, strlen(prefix)) == 0)
-            fail_msg("left behind: %s", e->d_name);
-    closedir(d);
-}
-
 /* ---- the station report on a known packing ---------------------------------------- */
 
 /* packing.csv: orders A (one 3# box, fill 48.3, a GB45186.VOID), B (two
@@ -176,37 +95,37 @@ static void test_station_xlsx(void **state)
     /* rows: 5 read by build, 5 by the Boxes sheet */
     assert_int_equal(bx_report_rows(f.r), 10);
     close_report(&f);
-    nothing_like("station.xlsx.tmp");
+    rt_nothing_like("station.xlsx.tmp");
 
-    char *wb = unzip_member("station.xlsx", "xl/workbook.xml");
+    char *wb = rt_unzip_member("station.xlsx", "xl/workbook.xml");
     assert_non_null(strstr(wb, "<sheet name=\"Summary\" sheetId=\"1\""));
     assert_non_null(strstr(wb, "<sheet name=\"Multi-box orders\" sheetId=\"2\""));
     assert_non_null(strstr(wb, "<sheet name=\"Boxes\" sheetId=\"3\""));
     free(wb);
 
-    char *s1 = unzip_member("station.xlsx", "xl/worksheets/sheet1.xml");
-    assert_string_equal(cell(s1, "A1"), "Packing station report");
-    assert_string_equal(cell(s1, "A2"), "packing.csv: 4 orders, 3 boxes, 7 units packed, 1 units "
+    char *s1 = rt_unzip_member("station.xlsx", "xl/worksheets/sheet1.xml");
+    assert_string_equal(rt_cell(s1, "A1"), "Packing station report");
+    assert_string_equal(rt_cell(s1, "A2"), "packing.csv: 4 orders, 3 boxes, 7 units packed, 1 units "
                                         "not packed, 1 orders with bad input");
-    assert_string_equal(cell(s1, "A4"), "Boxes used by type");
-    assert_string_equal(cell(s1, "A6"), "3#");
-    assert_string_equal(cell(s1, "B6"), "1");
-    assert_string_equal(cell(s1, "A7"), "7#");
-    assert_string_equal(cell(s1, "B7"), "2");
-    assert_true(strncmp(cell(s1, "C7"), "0.66666666666666", 16) == 0);
-    assert_true(strncmp(cell(s1, "D7"), "46.3", 4) == 0 || strncmp(cell(s1, "D7"), "46.29999", 8) == 0);
-    assert_string_equal(cell(s1, "A8"), "Total");
-    assert_string_equal(cell(s1, "B8"), "3");
+    assert_string_equal(rt_cell(s1, "A4"), "Boxes used by type");
+    assert_string_equal(rt_cell(s1, "A6"), "3#");
+    assert_string_equal(rt_cell(s1, "B6"), "1");
+    assert_string_equal(rt_cell(s1, "A7"), "7#");
+    assert_string_equal(rt_cell(s1, "B7"), "2");
+    assert_true(strncmp(rt_cell(s1, "C7"), "0.66666666666666", 16) == 0);
+    assert_true(strncmp(rt_cell(s1, "D7"), "46.3", 4) == 0 || strncmp(rt_cell(s1, "D7"), "46.29999", 8) == 0);
+    assert_string_equal(rt_cell(s1, "A8"), "Total");
+    assert_string_equal(rt_cell(s1, "B8"), "3");
     assert_non_null(strstr(s1, "<f>SUM(B6:B7)</f>"));
     /* fill histogram: title A10, header A11, bands 0-10 .. 90-100 in rows
      * 12-21: 24.3 in 20-30 (row 14), 48.3 in 40-50 (16), 68.3 in 60-70 (18) */
-    assert_string_equal(cell(s1, "A10"), "Fill distribution");
-    assert_string_equal(cell(s1, "A14"), "20-30 %");
-    assert_string_equal(cell(s1, "B14"), "1");
-    assert_string_equal(cell(s1, "B15"), "0");
-    assert_string_equal(cell(s1, "B16"), "1");
-    assert_string_equal(cell(s1, "B18"), "1");
-    assert_string_equal(cell(s1, "B22"), "3");
+    assert_string_equal(rt_cell(s1, "A10"), "Fill distribution");
+    assert_string_equal(rt_cell(s1, "A14"), "20-30 %");
+    assert_string_equal(rt_cell(s1, "B14"), "1");
+    assert_string_equal(rt_cell(s1, "B15"), "0");
+    assert_string_equal(rt_cell(s1, "B16"), "1");
+    assert_string_equal(rt_cell(s1, "B18"), "1");
+    assert_string_equal(rt_cell(s1, "B22"), "3");
     /* GB 45186 after the two histograms (rows 24-36): the rule table's
      * "void ratio" row and the rate table */
     assert_non_null(strstr(s1, ">void ratio<"));
@@ -214,35 +133,35 @@ static void test_station_xlsx(void **state)
     free(s1);
     /* the detail sheet: header frozen, autofilter over the 3 packed boxes
      * (C and D have no box and are left out), numbers as numbers */
-    char *s3 = unzip_member("station.xlsx", "xl/worksheets/sheet3.xml");
+    char *s3 = rt_unzip_member("station.xlsx", "xl/worksheets/sheet3.xml");
     assert_non_null(strstr(s3, "<pane ySplit=\"1\" topLeftCell=\"A2\""));
     assert_non_null(strstr(s3, "<autoFilter ref=\"A1:K4\"/>"));
-    assert_string_equal(cell(s3, "A1"), "Order");
-    assert_string_equal(cell(s3, "A4"), "B");
-    assert_string_equal(cell(s3, "G4"), "24.3");
-    assert_string_equal(cell(s3, "K4"), "RB-1");
+    assert_string_equal(rt_cell(s3, "A1"), "Order");
+    assert_string_equal(rt_cell(s3, "A4"), "B");
+    assert_string_equal(rt_cell(s3, "G4"), "24.3");
+    assert_string_equal(rt_cell(s3, "K4"), "RB-1");
     assert_null(strstr(s3, "<c r=\"A5\""));
     free(s3);
-    char *s2 = unzip_member("station.xlsx", "xl/worksheets/sheet2.xml");
-    assert_string_equal(cell(s2, "A3"), "Order");
-    assert_string_equal(cell(s2, "A4"), "B");
-    assert_string_equal(cell(s2, "B4"), "2");
-    assert_string_equal(cell(s2, "D4"), "6");
+    char *s2 = rt_unzip_member("station.xlsx", "xl/worksheets/sheet2.xml");
+    assert_string_equal(rt_cell(s2, "A3"), "Order");
+    assert_string_equal(rt_cell(s2, "A4"), "B");
+    assert_string_equal(rt_cell(s2, "B4"), "2");
+    assert_string_equal(rt_cell(s2, "D4"), "6");
     free(s2);
     /* five charts: by type, fill, void, compliance (pie), orders (bar) */
-    char *c1 = unzip_member("station.xlsx", "xl/charts/chart1.xml");
+    char *c1 = rt_unzip_member("station.xlsx", "xl/charts/chart1.xml");
     assert_non_null(strstr(c1, "<c:barChart>"));
     assert_non_null(strstr(c1, "<c:f>Summary!$B$6:$B$7</c:f>"));
     assert_non_null(strstr(c1, "<c:f>Summary!$A$6:$A$7</c:f>"));
     free(c1);
-    char *c4 = unzip_member("station.xlsx", "xl/charts/chart4.xml");
+    char *c4 = rt_unzip_member("station.xlsx", "xl/charts/chart4.xml");
     assert_non_null(strstr(c4, "<c:pieChart>"));
     free(c4);
-    char *c5 = unzip_member("station.xlsx", "xl/charts/chart5.xml");
+    char *c5 = rt_unzip_member("station.xlsx", "xl/charts/chart5.xml");
     assert_non_null(strstr(c5, "<c:barDir val=\"bar\"/>"));
     free(c5);
     /* number formats with units */
-    char *styles = unzip_member("station.xlsx", "xl/styles.xml");
+    char *styles = rt_unzip_member("station.xlsx", "xl/styles.xml");
     assert_non_null(strstr(styles, "formatCode=\"0.0 &quot;%&quot;\""));
     assert_non_null(strstr(styles, "formatCode=\"#,##0 &quot;g&quot;\""));
     free(styles);
@@ -263,13 +182,13 @@ static void test_station_without_policy(void **state)
     assert_int_equal(bx_report_add_note(f.r, "a note from the host"), BX_OK);
     assert_int_equal(render(&f, BX_REPORT_CSV, "nopolicy-report"), BX_OK);
     close_report(&f);
-    char *csv = slurp("nopolicy-report/Summary.csv", NULL);
+    char *csv = rt_slurp("nopolicy-report/Summary.csv", NULL);
     assert_non_null(csv);
     assert_non_null(strstr(csv, "\nGB 45186: not assessed."));
     assert_non_null(strstr(csv, "Note: a note from the host\n"));
     assert_non_null(strstr(csv, "\nBox,Boxes,Share,Mean fill\n3#,1,1,48.3\nTotal,1,1,\n"));
     free(csv);
-    csv = slurp("nopolicy-report/Boxes.csv", NULL);
+    csv = rt_slurp("nopolicy-report/Boxes.csv", NULL);
     assert_string_equal(csv, "Order,Box #,Box,Units,Items,Inner,Fill,Void,Gross,Violations,"
                              "Container\nA,1,3#,1,10786500,22315968,48.3,51.7,1733,,\n");
     free(csv);
@@ -285,7 +204,7 @@ static void golden(bx_report_format fmt, const char *out, const char *file, cons
         fail_msg("%s", bx_ctx_errmsg(f.ctx));
     close_report(&f);
     size_t n1, n2;
-    char *got = slurp(file, &n1);
+    char *got = rt_slurp(file, &n1);
     assert_non_null(got);
     if (getenv("BOXCAR_UPDATE_GOLDEN") != NULL) {
         FILE *fp = fopen(gold, "wb");
@@ -293,7 +212,7 @@ static void golden(bx_report_format fmt, const char *out, const char *file, cons
         fwrite(got, 1, n1, fp);
         fclose(fp);
     }
-    char *want = slurp(gold, &n2);
+    char *want = rt_slurp(gold, &n2);
     if (want == NULL)
         fail_msg("%s is missing: BOXCAR_UPDATE_GOLDEN=1 makes it", gold);
     if (n1 != n2 || memcmp(got, want, n1) != 0)
@@ -316,7 +235,7 @@ static void test_golden_files(void **state)
     assert_int_equal(open_report(&f, REPORT("golden.lua"), REPORT("packing.csv")), BX_OK);
     assert_int_equal(render(&f, BX_REPORT_XLSX, "golden2.xlsx"), BX_OK);
     close_report(&f);
-    char *a = slurp("golden.xlsx", &n1), *b = slurp("golden2.xlsx", &n2);
+    char *a = rt_slurp("golden.xlsx", &n1), *b = rt_slurp("golden2.xlsx", &n2);
     assert_true(n1 == n2 && memcmp(a, b, n1) == 0);
     free(a);
     free(b);
@@ -327,7 +246,7 @@ static void test_cbor_shape(void **state)
 {
     (void)state;
     size_t n;
-    char *bytes = slurp("golden.cbor", &n);
+    char *bytes = rt_slurp("golden.cbor", &n);
     assert_non_null(bytes);
     struct cbor_load_result res;
     cbor_item_t *doc = cbor_load((const unsigned char *)bytes, n, &res);
@@ -369,7 +288,7 @@ static void expect_render_error(const char *src, bx_status st, const char *want)
     close_report(&f);
     /* no workbook, no temporary */
     assert_int_equal(access("bad.xlsx", F_OK), -1);
-    nothing_like("bad.xlsx");
+    rt_nothing_like("bad.xlsx");
 }
 
 static void test_bad_scripts(void **state)
@@ -462,7 +381,7 @@ static void test_bad_rows(void **state)
     assert_non_null(strstr(bx_ctx_errmsg(f.ctx), "bad_number.csv:3:7: field 'fill_pct': 'lots' "
                                                  "is not a number"));
     assert_int_equal(access("badrow.xlsx", F_OK), -1);
-    nothing_like("badrow.xlsx");
+    rt_nothing_like("badrow.xlsx");
     assert_int_equal(render(&f, BX_REPORT_CBOR, "badrow.cbor"), BX_EINPUT);
     assert_int_equal(access("badrow.cbor", F_OK), -1);
     close_report(&f);
@@ -507,7 +426,7 @@ static void test_params(void **state)
     assert_int_equal(bx_report_set_param(f.r, "bins", "20"), BX_ENOTFOUND);
     assert_int_equal(bx_report_set_param(f.r, "bin_pct", "wide"), BX_EINPUT);
     assert_int_equal(render(&f, BX_REPORT_CSV, "params-report"), BX_OK);
-    char *csv = slurp("params-report/Summary.csv", NULL);
+    char *csv = rt_slurp("params-report/Summary.csv", NULL);
     /* five bands of 20: 24.3 in 20-40, 48.3 in 40-60, 68.3 in 60-80 */
     assert_non_null(strstr(csv, "\nFill,Boxes,Share\n0-20 %,0,0\n20-40 %,1,"));
     free(csv);
@@ -571,7 +490,7 @@ static void test_out_of_memory(void **state)
     for (uint64_t n = 1; n <= total; n++)
         oom += oom_run(n, &ta) == BX_ENOMEM;
     assert_true(oom > 100);
-    nothing_like("oom.cbor.tmp");
+    rt_nothing_like("oom.cbor.tmp");
 }
 
 int main(void)

@@ -91,6 +91,14 @@ BX_API bx_status bx_report_add_source(bx_report *report, const char *name,
 
 /* The columns of `boxcar pack --format csv` that are numbers. */
 BX_API const char *const *bx_report_packing_numeric(void);
+/* The number columns of `boxcar carbon`'s per-shipment CSV (grams; the
+ * optional uncertainty columns are left as text), of its totals file
+ * (--totals: integer mg, shipments, mass_g, excluded), and of a factor set
+ * file (wtt, ttw, wtw: its required number columns). docs/carbon.md has
+ * the columns. */
+BX_API const char *const *bx_report_carbon_numeric(void);
+BX_API const char *const *bx_report_totals_numeric(void);
+BX_API const char *const *bx_report_factors_numeric(void);
 
 /* Append a line to data.notes (e.g. a policy's assumptions). */
 BX_API bx_status bx_report_add_note(bx_report *report, const char *text);

@@ -29,6 +29,27 @@ char *rt_slurp(const char *path, size_t *len)
 }
 
 /* A member of a zip file, through unzip(1). */
+void rt_expect_golden(const char *file, const char *gold)
+{
+    size_t n1, n2;
+    char *got = rt_slurp(file, &n1);
+    if (got == NULL)
+        fail_msg("%s was not written", file);
+    if (getenv("BOXCAR_UPDATE_GOLDEN") != NULL) {
+        FILE *fp = fopen(gold, "wb");
+        assert_non_null(fp);
+        assert_int_equal(fwrite(got, 1, n1, fp), n1);
+        assert_int_equal(fclose(fp), 0);
+    }
+    char *want = rt_slurp(gold, &n2);
+    if (want == NULL)
+        fail_msg("%s is missing: BOXCAR_UPDATE_GOLDEN=1 makes it", gold);
+    if (n1 != n2 || memcmp(got, want, n1) != 0)
+        fail_msg("%s differs from %s (%zu and %zu bytes)", file, gold, n1, n2);
+    free(got);
+    free(want);
+}
+
 char *rt_unzip_member(const char *zip, const char *member)
 {
     char cmd[1024];

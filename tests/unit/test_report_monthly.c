@@ -215,22 +215,7 @@ static void golden(bx_report_format fmt, const char *out, const char *file, cons
     if (render(&f, fmt, out) != BX_OK)
         fail_msg("%s", bx_ctx_errmsg(f.ctx));
     close_monthly(&f);
-    size_t n1, n2;
-    char *got = rt_slurp(file, &n1);
-    assert_non_null(got);
-    if (getenv("BOXCAR_UPDATE_GOLDEN") != NULL) {
-        FILE *fp = fopen(gold, "wb");
-        assert_non_null(fp);
-        fwrite(got, 1, n1, fp);
-        fclose(fp);
-    }
-    char *want = rt_slurp(gold, &n2);
-    if (want == NULL)
-        fail_msg("%s is missing: BOXCAR_UPDATE_GOLDEN=1 makes it", gold);
-    if (n1 != n2 || memcmp(got, want, n1) != 0)
-        fail_msg("%s differs from %s (%zu and %zu bytes)", file, gold, n1, n2);
-    free(got);
-    free(want);
+    rt_expect_golden(file, gold);
 }
 
 static void test_monthly_golden(void **state)

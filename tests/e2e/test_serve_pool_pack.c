@@ -27,10 +27,10 @@
 
 /* Ten bricks of 150 x 100 x 60 mm, 800 g: 9,000,000 mm3 and 8 kg. One
  * crate-pp (inside 430 x 210 x 260 mm = 23,478,000 mm3, up to 16.5 kg)
- * holds them, two rows of 2 x 5 upright bricks side by side being 420 x
- * 200 x 150 mm; so the crate alone is one box, no more than the best
- * mixed packing, and the containers-only packing wins while a crate is
- * ready. */
+ * holds them: on a 60 x 100 mm face, 150 mm tall, 7 fit along 430 mm and
+ * 2 along 210 mm, 14 in one layer; 8 kg + 1.5 kg tare is under its
+ * limit. So the crate alone is one box, no more than the best mixed
+ * packing, and the containers-only packing wins while a crate is ready. */
 static const char bricks_fmt[] = "order_id,item_id,qty,l_mm,w_mm,h_mm,weight_g\n"
                                  "%s,BRICK,10,150,100,60,800\n";
 

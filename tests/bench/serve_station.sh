@@ -30,7 +30,7 @@ catalog="$src/samples/catalogs/cn-express-reusable.csv"
 # registered in batches of 5,000 ids per command (one journal record each)
 seq 1 "$crates" | sed 's/^/K/' | xargs -n 5000 \
   "$boxcar" containers register --type crate-pp --station S1 -j "$work/pool.bxj" >/dev/null 2>&1
-printf 'order_id,item_id,qty,l_mm,w_mm,h_mm,weight_g\nB1,BRICK,10,150,100,60,800\n' >"$work/order.csv"
+printf '[{"order_id":"B1","item_id":"BRICK","qty":10,"l_mm":150,"w_mm":100,"h_mm":60,"weight_g":800}]\n' >"$work/order.json"
 echo bench-token >"$work/token"
 
 "$boxcar" serve --listen 127.0.0.1:0 --threads 2 --max-connections 1024 --pool "$work/pool.bxj" \
@@ -43,11 +43,11 @@ port=$(sed -n 's|.*:\([0-9]*\)/$|\1|p' "$work/out")
 echo "boxcar serve --pool ($crates crates at S1); wrk -t1 -c$conns -d${seconds}s POST /v1/pack?station=S1"
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "journal on: $(df -T "$work" | awk 'NR==2 {print $2}')"
-BOXCAR_BENCH_BODY="$work/order.csv" BOXCAR_BENCH_TYPE=text/csv BOXCAR_BENCH_TOKEN=bench-token \
+BOXCAR_BENCH_BODY="$work/order.json" BOXCAR_BENCH_TYPE=application/json BOXCAR_BENCH_TOKEN=bench-token \
   wrk -t1 -c"$conns" -d"${seconds}s" --latency -s "$here/serve_pack.lua" \
   "http://127.0.0.1:$port/v1/pack?station=S1"
 echo "server's /metrics:"
 curl -s "http://127.0.0.1:$port/metrics" 2>/dev/null |
   grep -E '^boxcar_http_requests_total\{endpoint="/v1/pack"|^boxcar_pool_containers_issued_total' || true
 kill "$server"; wait "$server" 2>/dev/null || true; server=
-"$boxcar" containers verify -j "$work/pool.bxj" 2>&1 | tail -1
+echo "containers verify:"; "$boxcar" containers verify -j "$work/pool.bxj" 2>&1 | head -3

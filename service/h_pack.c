@@ -265,8 +265,9 @@ static void reply_station_error(svc_call *c, svc_pool *p, bx_status st,
     }
 }
 
-/* Pack at a station; with issue (POST /v1/pack) answer with the result
- * and issue its containers, else (the pictures) fill list. The pool is
+/* Pack at a station: POST /v1/pack (pictures_doc NULL) answers with the
+ * result and issues its containers; /v1/pack/svg fills pictures_doc and
+ * issues nothing. The pool is
  * held from the pack to the sync: no other request sees the containers
  * as ready in between. */
 static void pack_at_station(svc_call *c, const char *station, const bx_order *order,
@@ -282,9 +283,11 @@ static void pack_at_station(svc_call *c, const char *station, const bx_order *or
     bool oom = false;
     bx_status st = svc_pool_station_pack(p, cat, &c->server->cfg, station, order, opts,
                                          &res, &fail);
+    bool drawing_failed = false; /* its message is in the worker's context */
     if (st == BX_OK && pictures_doc != NULL) {
         st = pictures(c, order, res, pictures_doc);
         oom = st == BX_EIO;
+        drawing_failed = st != BX_OK;
     } else if (st == BX_OK) {
         w->out.len = 0;
         st = c->reply_media == SVC_MEDIA_CBOR
@@ -297,7 +300,9 @@ static void pack_at_station(svc_call *c, const char *station, const bx_order *or
     }
     if (st == BX_OK && pictures_doc == NULL)
         count_packed(c->server, res);
-    if (st != BX_OK && !oom)
+    if (st != BX_OK && !oom && drawing_failed)
+        svc_reply_status(c, st);
+    else if (st != BX_OK && !oom)
         reply_station_error(c, p, st, fail);
     pthread_mutex_unlock(&p->lock);
     svc_catalog_let_go(w);

@@ -293,6 +293,7 @@ int svc_server_reload(svc_server *s, char *err, size_t err_size)
     while (in_use(s, old))
         nanosleep(&nap, NULL);
     svc_workers_forget(s, old);
+    svc_pool_forget(s->pool, old);
     svc_catalog_free(old);
     atomic_fetch_add(&s->metrics.reloads_ok, 1);
     /* still under the lock: no other reload can free `fresh` meanwhile */

@@ -8,6 +8,14 @@
  * /v1/pack/svg packs the same way and answers with one picture per box.
  * With `boxcar serve --policy`, both pack under the policy as `boxcar
  * pack --policy` does, and the answer carries its verdict the same way.
+ *
+ * With `?station=S` (a server with --pool), the order is packed at that
+ * station from the pool's ready containers, as `boxcar pack --pool J
+ * --station S [--policy F]` does (pool_station.c): /v1/pack then issues
+ * the containers it took (the route asks for the token) and answers once
+ * they are durable; /v1/pack/svg only looks (nothing is issued), so a page
+ * can draw the packing it is about to take. The answer is encoded before
+ * the issue, so a failure to answer never issues a container unseen.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -15,7 +23,8 @@
 
 #include "svc.h"
 
-static const char *const pack_args[] = {"rotation", "objective", "budget", NULL};
+static const char *const pack_args[] = {"rotation", "objective", "budget", "station",
+                                        NULL};
 
 static void bad_arg(svc_call *c, const char *name, const char *why)
 {
@@ -78,6 +87,28 @@ static bool parse_options(svc_call *c, bx_pack_options *o)
             return false;
         }
         o->budget = b;
+    }
+    return true;
+}
+
+/* ?station=S: *station NULL without one; false (and an error reply)
+ * when the server cannot pack at a station. */
+static bool station_arg(svc_call *c, const char **station)
+{
+    *station = svc_arg_get(c, "station");
+    if (*station == NULL)
+        return true;
+    if ((*station)[0] == '\0') {
+        bad_arg(c, "station", "expected a station of the container pool");
+        return false;
+    }
+    if (c->server->pool == NULL) {
+        bx_location loc = {0};
+        loc.field = "station";
+        svc_reply_error(c, 404, "not_configured", &loc,
+                        "query argument 'station': this server keeps no container pool "
+                        "(start it with --pool JOURNAL)");
+        return false;
     }
     return true;
 }
@@ -159,13 +190,153 @@ static void out_of_memory(svc_call *c)
     svc_reply_error(c, 503, "out_of_memory", NULL, "out of memory for the answer");
 }
 
+/* The pictures as a document: {"order_id": .., "svg": [..], "box_ids":
+ * [..]} with null for a box too full to draw (BX_ELIMIT), one entry per
+ * box in box_seq order; at a station also "container_ids" (null for a
+ * carton), by which a page knows the pictures are of the packing it got.
+ * BX_EIO stands for memory running out in the service's own buffers. */
+static bx_status pictures(svc_call *c, const bx_order *order,
+                          const bx_pack_result *res, json_t *doc)
+{
+    svc_worker *w = c->worker;
+    json_t *list = json_array(), *ids = json_array();
+    json_t *cids = res->containers != NULL ? json_array() : NULL;
+    if (json_object_set_new(doc, "order_id", json_string(order->lines[0].order_id)) != 0 ||
+        json_object_set_new(doc, "svg", list) != 0 ||
+        json_object_set_new(doc, "box_ids", ids) != 0 ||
+        (res->containers != NULL && json_object_set_new(doc, "container_ids", cids) != 0))
+        return BX_EIO;
+    for (size_t b = 0; b < res->nboxes; b++) {
+        w->scratch.len = 0;
+        bx_status st = bx_pack_svg(w->ctx, order, res, b, svc_buf_write,
+                                   &w->scratch);
+        json_t *item;
+        if (st == BX_ELIMIT)
+            item = json_null();
+        else if (st != BX_OK)
+            return st;
+        else
+            item = json_stringn((const char *)w->scratch.data, w->scratch.len);
+        if (item == NULL || json_array_append_new(list, item) != 0 ||
+            json_array_append_new(ids, json_string(res->boxes[b].box->box_id)) != 0)
+            return BX_EIO;
+        if (cids != NULL &&
+            json_array_append_new(cids, res->containers[b] != NULL
+                                            ? json_string(res->containers[b])
+                                            : json_null()) != 0)
+            return BX_EIO;
+    }
+    return BX_OK;
+}
+
+/* With the pool's lock held: the answer for a packing at a station that
+ * failed, from the pool's context. */
+static void reply_station_error(svc_call *c, svc_pool *p, bx_status st,
+                                svc_station_fail fail)
+{
+    const char *msg = bx_ctx_errmsg(p->ctx);
+    bx_location loc = {0};
+    if (st == BX_ENOMEM) {
+        svc_reply_error(c, 503, "out_of_memory", NULL, "%s", msg);
+        return;
+    }
+    switch (fail) {
+    case SVC_STATION_UNKNOWN:
+        loc.field = "station";
+        svc_reply_error(c, 422, "unknown", &loc, "%s", msg);
+        break;
+    case SVC_STATION_POLICY:
+        svc_reply_error(c, 422, "policy_failed", NULL, "%s", msg);
+        break;
+    case SVC_STATION_CHECK:
+        svc_reply_error(c, 500, "internal", NULL,
+                        "the packing did not check out, so nothing was issued: %s", msg);
+        break;
+    case SVC_STATION_JOURNAL:
+        if (st == BX_EINPUT)
+            svc_reply_error(c, 409, "refused", NULL, "%s (nothing recorded)", msg);
+        else
+            svc_reply_error(c, 503, "journal", NULL, "the journal did not take the issue: "
+                            "%s: %s", bx_strerror(st), msg);
+        break;
+    default:
+        svc_reply_ctx_status(c, p->ctx, st);
+        break;
+    }
+}
+
+/* Pack at a station: POST /v1/pack (pictures_doc NULL) answers with the
+ * result and issues its containers; /v1/pack/svg fills pictures_doc and
+ * issues nothing. The pool is
+ * held from the pack to the sync: no other request sees the containers
+ * as ready in between. */
+static void pack_at_station(svc_call *c, const char *station, const bx_order *order,
+                            const bx_pack_options *opts, json_t *pictures_doc)
+{
+    svc_worker *w = c->worker;
+    svc_pool *p = c->server->pool;
+    const svc_catalog *cat = svc_catalog_hold(w);
+    pthread_mutex_lock(&p->lock);
+    const bx_pack_result *res = NULL;
+    svc_station_fail fail;
+    size_t issued = 0;
+    bool oom = false;
+    bx_status st = svc_pool_station_pack(p, cat, &c->server->cfg, station, order, opts,
+                                         &res, &fail);
+    bool drawing_failed = false; /* its message is in the worker's context */
+    if (st == BX_OK && pictures_doc != NULL) {
+        st = pictures(c, order, res, pictures_doc);
+        oom = st == BX_EIO;
+        drawing_failed = st != BX_OK;
+    } else if (st == BX_OK) {
+        w->out.len = 0;
+        st = c->reply_media == SVC_MEDIA_CBOR
+                 ? bx_pack_cbor(w->ctx, order, res, svc_buf_write, &w->out)
+                 : bx_pack_json(w->ctx, order, res, svc_buf_write, &w->out);
+        /* no answer, no issue */
+        oom = st != BX_OK;
+        if (st == BX_OK && (st = svc_pool_station_issue(p, &issued)) != BX_OK)
+            fail = SVC_STATION_JOURNAL;
+    }
+    if (st == BX_OK && pictures_doc == NULL)
+        count_packed(c->server, res);
+    if (st != BX_OK && !oom && drawing_failed)
+        svc_reply_status(c, st);
+    else if (st != BX_OK && !oom)
+        reply_station_error(c, p, st, fail);
+    pthread_mutex_unlock(&p->lock);
+    svc_catalog_let_go(w);
+    if (issued > 0) {
+        svc_metrics *m = &c->server->metrics;
+        atomic_fetch_add_explicit(&m->pool_issued, issued, memory_order_relaxed);
+        atomic_fetch_add_explicit(&m->pool_events, issued, memory_order_relaxed);
+    }
+    if (oom) {
+        out_of_memory(c);
+        return;
+    }
+    if (st == BX_OK && pictures_doc != NULL) {
+        svc_reply_doc(c, pictures_doc);
+        return;
+    }
+    if (st == BX_OK) {
+        c->status = 200;
+        c->content_type = svc_media_name(c->reply_media);
+    }
+}
+
 void svc_h_pack(svc_call *c)
 {
     svc_worker *w = c->worker;
     bx_pack_options opts;
     bx_order order;
-    if (!parse_options(c, &opts) || !decode_order(c, &order))
+    const char *station;
+    if (!parse_options(c, &opts) || !station_arg(c, &station) || !decode_order(c, &order))
         return;
+    if (station != NULL) {
+        pack_at_station(c, station, &order, &opts, NULL);
+        return;
+    }
     /* The result borrows boxes from the catalog: hold it until written. */
     const svc_catalog *cat = svc_catalog_hold(w);
     const bx_pack_result *res = NULL;
@@ -192,49 +363,32 @@ void svc_h_pack(svc_call *c)
     c->content_type = svc_media_name(c->reply_media);
 }
 
-/* The pictures as a document: {"order_id": .., "svg": [..]} with null for
- * a box too full to draw (BX_ELIMIT), one entry per box in box_seq order.
- * BX_EIO stands for memory running out in the service's own buffers. */
-static bx_status pictures(svc_call *c, const bx_order *order,
-                          const bx_pack_result *res, json_t *list)
-{
-    svc_worker *w = c->worker;
-    for (size_t b = 0; b < res->nboxes; b++) {
-        w->scratch.len = 0;
-        bx_status st = bx_pack_svg(w->ctx, order, res, b, svc_buf_write,
-                                   &w->scratch);
-        json_t *item;
-        if (st == BX_ELIMIT)
-            item = json_null();
-        else if (st != BX_OK)
-            return st;
-        else
-            item = json_stringn((const char *)w->scratch.data, w->scratch.len);
-        if (item == NULL || json_array_append_new(list, item) != 0)
-            return BX_EIO;
-    }
-    return BX_OK;
-}
-
 void svc_h_pack_svg(svc_call *c)
 {
     svc_worker *w = c->worker;
     bx_pack_options opts;
     bx_order order;
-    if (!parse_options(c, &opts) || !decode_order(c, &order))
+    const char *station;
+    if (!parse_options(c, &opts) || !station_arg(c, &station) || !decode_order(c, &order))
         return;
+    json_t *doc = json_object();
+    if (doc == NULL) {
+        out_of_memory(c);
+        return;
+    }
+    if (station != NULL) {
+        pack_at_station(c, station, &order, &opts, doc);
+        json_decref(doc);
+        return;
+    }
     const svc_catalog *cat = svc_catalog_hold(w);
     const bx_pack_result *res = NULL;
-    json_t *doc = json_object(), *list = json_array();
-    bx_status st = BX_EIO;
     bool policy_failed = false;
-    if (doc != NULL && list != NULL)
-        st = pack_order(c, cat, &order, &opts, &res, &policy_failed);
+    bx_status st = pack_order(c, cat, &order, &opts, &res, &policy_failed);
     if (st == BX_OK)
-        st = pictures(c, &order, res, list);
+        st = pictures(c, &order, res, doc);
     svc_catalog_let_go(w);
     if (st != BX_OK) {
-        json_decref(list);
         json_decref(doc);
         if (st == BX_EIO)
             out_of_memory(c);
@@ -242,8 +396,6 @@ void svc_h_pack_svg(svc_call *c)
             reply_pack_error(c, st, policy_failed);
         return;
     }
-    json_object_set_new(doc, "order_id", json_string(order.lines[0].order_id));
-    json_object_set_new(doc, "svg", list);
     svc_reply_doc(c, doc);
     json_decref(doc);
 }

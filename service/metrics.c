@@ -174,13 +174,17 @@ int svc_metrics_render(svc_server *s, const svc_catalog *cat, svc_buf *out)
             "boxcar_carbon_excluded_total %" PRIu64 "\n"
             "# HELP boxcar_pool_events_total Container events recorded (durable).\n"
             "# TYPE boxcar_pool_events_total counter\n"
-            "boxcar_pool_events_total %" PRIu64 "\n",
+            "boxcar_pool_events_total %" PRIu64 "\n"
+            "# HELP boxcar_pool_containers_issued_total Containers issued to orders packed at a station (POST /v1/pack?station=S; durable).\n"
+            "# TYPE boxcar_pool_containers_issued_total counter\n"
+            "boxcar_pool_containers_issued_total %" PRIu64 "\n",
             get(&m->aborted), atomic_load(&s->in_flight), get(&m->reloads_ok),
             get(&m->reloads_failed), cat != NULL ? cat->generation : 0,
             cat != NULL ? bx_catalog_count(cat->cat) : (size_t)0,
             get(&m->packed_orders), get(&m->packed_boxes),
             get(&m->packed_units), s->threads, get(&m->reload_failed_part[0]),
             get(&m->reload_failed_part[1]), get(&m->reload_failed_part[2]),
-            get(&m->carbon_shipments), get(&m->carbon_excluded), get(&m->pool_events));
+            get(&m->carbon_shipments), get(&m->carbon_excluded), get(&m->pool_events),
+            get(&m->pool_issued));
     return rc;
 }

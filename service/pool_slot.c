@@ -45,6 +45,7 @@ void svc_pool_close(svc_pool *p)
 {
     if (p == NULL)
         return;
+    svc_pool_drop_packing(p);
     bx_pool_close(p->pool);
     bx_catalog_free(p->cat);
     bx_ctx_free(p->ctx);

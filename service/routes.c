@@ -3,7 +3,9 @@
  *
  * An endpoint is one row of the table below; the server looks the path up,
  * checks method, token and media types, and calls the handler with a
- * svc_call that holds everything the handler needs. An exact path wins
+ * svc_call that holds everything the handler needs. A read route may
+ * turn into a write by a query argument: /v1/pack?station=S issues
+ * containers from the pool, so it needs the token. An exact path wins
  * over a prefix row (GET /v1/containers/stats is not container "stats").
  */
 #include <stdarg.h>
@@ -13,21 +15,21 @@
 #include "svc.h"
 
 static const svc_route routes[] = {
-    {"/", "GET", SVC_OPEN, false, false, svc_h_station_page, false},
-    {"/station.css", "GET", SVC_OPEN, false, false, svc_h_station_css, false},
-    {"/station.js", "GET", SVC_OPEN, false, false, svc_h_station_js, false},
-    {"/healthz", "GET", SVC_OPEN, false, true, svc_h_healthz, false},
-    {"/metrics", "GET", SVC_OPEN, false, false, svc_h_metrics, false},
-    {"/v1/catalog", "GET", SVC_READ, false, true, svc_h_catalog, false},
-    {"/v1/pack", "POST", SVC_READ, true, true, svc_h_pack, false},
-    {"/v1/pack/svg", "POST", SVC_READ, true, true, svc_h_pack_svg, false},
-    {"/v1/admin/reload", "POST", SVC_WRITE, false, true, svc_h_reload, false},
-    {"/v1/policy", "GET", SVC_READ, false, true, svc_h_policy, false},
-    {"/v1/carbon", "POST", SVC_READ, true, true, svc_h_carbon, false},
-    {"/v1/containers/events", "POST", SVC_WRITE, true, true, svc_h_pool_events, false},
-    {"/v1/containers/stats", "GET", SVC_READ, false, true, svc_h_pool_stats, false},
-    {"/v1/containers", "GET", SVC_READ, false, true, svc_h_pool_list, false},
-    {"/v1/containers/", "GET", SVC_READ, false, true, svc_h_pool_container, true},
+    {"/", "GET", SVC_OPEN, false, false, svc_h_station_page, false, NULL},
+    {"/station.css", "GET", SVC_OPEN, false, false, svc_h_station_css, false, NULL},
+    {"/station.js", "GET", SVC_OPEN, false, false, svc_h_station_js, false, NULL},
+    {"/healthz", "GET", SVC_OPEN, false, true, svc_h_healthz, false, NULL},
+    {"/metrics", "GET", SVC_OPEN, false, false, svc_h_metrics, false, NULL},
+    {"/v1/catalog", "GET", SVC_READ, false, true, svc_h_catalog, false, NULL},
+    {"/v1/pack", "POST", SVC_READ, true, true, svc_h_pack, false, "station"},
+    {"/v1/pack/svg", "POST", SVC_READ, true, true, svc_h_pack_svg, false, NULL},
+    {"/v1/admin/reload", "POST", SVC_WRITE, false, true, svc_h_reload, false, NULL},
+    {"/v1/policy", "GET", SVC_READ, false, true, svc_h_policy, false, NULL},
+    {"/v1/carbon", "POST", SVC_READ, true, true, svc_h_carbon, false, NULL},
+    {"/v1/containers/events", "POST", SVC_WRITE, true, true, svc_h_pool_events, false, NULL},
+    {"/v1/containers/stats", "GET", SVC_READ, false, true, svc_h_pool_stats, false, NULL},
+    {"/v1/containers", "GET", SVC_READ, false, true, svc_h_pool_list, false, NULL},
+    {"/v1/containers/", "GET", SVC_READ, false, true, svc_h_pool_container, true, NULL},
 };
 
 _Static_assert(sizeof routes / sizeof routes[0] < SVC_ROUTES_MAX,
@@ -158,7 +160,11 @@ void svc_reply_error(svc_call *c, unsigned status, const char *code,
 
 void svc_reply_status(svc_call *c, bx_status st)
 {
-    bx_ctx *ctx = c->worker->ctx;
+    svc_reply_ctx_status(c, c->worker->ctx, st);
+}
+
+void svc_reply_ctx_status(svc_call *c, bx_ctx *ctx, bx_status st)
+{
     bx_location loc = bx_ctx_errloc(ctx);
     const char *msg = bx_ctx_errmsg(ctx);
     switch (st) {

@@ -203,20 +203,26 @@ static bool admit(svc_server *s, struct MHD_Connection *conn, const char *url,
                         "%s takes %s only", route->path, c->allow);
         return false;
     }
-    bool need_token = route->access == SVC_WRITE ||
+    /* a read that writes by its query (/v1/pack?station=S issues) */
+    bool writes = route->write_arg != NULL &&
+                  MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND,
+                                              route->write_arg) != NULL;
+    bool need_token = route->access == SVC_WRITE || writes ||
                       (route->access == SVC_READ && s->cfg.token_for_reads);
+    char what[64];
+    snprintf(what, sizeof what, "%s%s%s", route->path, writes ? " with " : "",
+             writes ? route->write_arg : "");
     if (need_token && s->token == NULL) {
         svc_reply_error(c, 403, "forbidden", NULL,
                         "%s needs a bearer token, and this server has none "
                         "configured (start it with --token-file or "
-                        "BOXCAR_TOKEN)", route->path);
+                        "BOXCAR_TOKEN)", what);
         return false;
     }
     if (need_token && !svc_token_ok(s, header(conn, MHD_HTTP_HEADER_AUTHORIZATION))) {
         c->challenge = true;
         svc_reply_error(c, 401, "unauthorized", NULL,
-                        "%s needs the header 'Authorization: Bearer <token>'",
-                        route->path);
+                        "%s needs the header 'Authorization: Bearer <token>'", what);
         return false;
     }
     if (route->negotiated && rq->reply_media == SVC_MEDIA_NONE) {

@@ -12,6 +12,7 @@
  * body.c     JSON and CBOR bodies as trees (shipments, events)
  * shipments_body.c  shipments in JSON/CBOR as rows of the shipment CSV
  * pool_slot.c  the container pool behind its mutex
+ * pool_station.c  packing at a station from the pool, and issuing
  * h_*.c      the endpoints
  */
 #ifndef BOXCAR_SVC_H
@@ -157,6 +158,7 @@ typedef struct svc_metrics {
     atomic_uint_fast64_t reload_failed_part[3]; /* catalog, carbon, policy */
     atomic_uint_fast64_t carbon_shipments, carbon_excluded;
     atomic_uint_fast64_t pool_events;
+    atomic_uint_fast64_t pool_issued;  /* containers issued by /v1/pack?station */
     atomic_uint_fast64_t packed_orders, packed_boxes, packed_units;
 } svc_metrics;
 
@@ -239,6 +241,8 @@ typedef struct svc_route {
     bool negotiated;       /* answers in JSON or CBOR, by Accept */
     void (*handle)(svc_call *c);
     bool prefix;           /* takes every path under `path` (an id) */
+    const char *write_arg; /* a query argument that makes the call a write
+                              (the token always needed); NULL: none */
 } svc_route;
 
 /* The route for a path, NULL if none. Its index (for metrics) in *index;
@@ -258,8 +262,9 @@ void svc_reply_error(svc_call *c, unsigned status, const char *code,
                      const bx_location *loc, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 /* The error a library status stands for, with the context's message and
- * location. */
+ * location: the worker's context, or ctx. */
 void svc_reply_status(svc_call *c, bx_status st);
+void svc_reply_ctx_status(svc_call *c, bx_ctx *ctx, bx_status st);
 /* Answer 200 with doc encoded in c->reply_media (doc is not consumed). */
 void svc_reply_doc(svc_call *c, const json_t *doc);
 /* A query argument's value, NULL if absent. */
@@ -283,11 +288,26 @@ bool svc_shipments_csv(svc_call *c, const json_t *list, svc_buf *out);
 
 /* ---- the container pool ----------------------------------------------------- */
 
+/* A packer at one station (pool_station.c). */
+typedef struct svc_station_packer {
+    char station[BX_ID_MAX];
+    bx_pool_packer *packer;
+} svc_station_packer;
+
 typedef struct svc_pool {
-    pthread_mutex_t lock;   /* a bx_pool is single-threaded */
-    bx_ctx *ctx;
+    pthread_mutex_t lock;   /* a bx_pool is single-threaded; so is all below */
+    bx_ctx *ctx;            /* every error of the pool and its packing */
     bx_catalog *cat;        /* the catalog as at start: the pool borrows it */
     bx_pool *pool;
+    /* Packing at stations (pool_station.c): an engine for the pool's
+     * life; a policy and packers built from one catalog set, dropped when
+     * another set is used or this one is forgotten. */
+    bx_engine *engine;
+    const svc_catalog *packing_for;
+    bx_policy *policy;
+    svc_station_packer *packers;
+    size_t npackers, cap_packers;
+    bx_pool_packer *packed;   /* the last packing, until it is issued */
 } svc_pool;
 
 /* Open the journal at path as its writer. NULL with a message in err. */
@@ -295,6 +315,36 @@ svc_pool *svc_pool_open(const char *path, const char *catalog_path, char *err,
                         size_t err_size);
 /* Sync, close, free. NULL is a no-op. */
 void svc_pool_close(svc_pool *p);
+
+/* Why packing at a station failed (the message is in p->ctx). */
+typedef enum svc_station_fail {
+    SVC_STATION_UNKNOWN,  /* not a station of the pool */
+    SVC_STATION_ORDER,    /* the order's fault (as /v1/pack without one) */
+    SVC_STATION_POLICY,   /* the policy failed to build or on this order */
+    SVC_STATION_CHECK,    /* the packing did not validate: nothing issued */
+    SVC_STATION_JOURNAL   /* the issue was not recorded */
+} svc_station_fail;
+
+/* With p->lock held: pack one order at a station from the pool's ready
+ * containers, under the policy of `cat` when it has one (as `boxcar pack
+ * --pool J --station S [--policy F]`), and check the packing with
+ * bx_validate; nothing is recorded. On BX_OK *res (with each reusable
+ * box's container id) is valid while the lock is held and `cat` is;
+ * otherwise *fail says why. */
+bx_status svc_pool_station_pack(svc_pool *p, const svc_catalog *cat,
+                                const svc_config *cfg, const char *station,
+                                const bx_order *order, const bx_pack_options *opts,
+                                const bx_pack_result **res, svc_station_fail *fail);
+/* With p->lock held, after svc_pool_station_pack and before the lock is
+ * let go: issue the containers it picked to the order (one journal
+ * record, all or none) and sync, so they are durable on BX_OK; *issued
+ * gets how many (0: a packing of cartons only, nothing written). A
+ * failure (SVC_STATION_JOURNAL) has its message in p->ctx. */
+bx_status svc_pool_station_issue(svc_pool *p, size_t *issued);
+/* Drop what was built from cat (before it is freed). NULL p is a no-op. */
+void svc_pool_forget(svc_pool *p, const svc_catalog *cat);
+/* Free the packing state (svc_pool_close, with no request left). */
+void svc_pool_drop_packing(svc_pool *p);
 
 /* endpoints */
 void svc_h_station_page(svc_call *c);

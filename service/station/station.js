@@ -3,10 +3,17 @@
 // and the policy verdict, POST /v1/pack/svg for the pictures, GET
 // /v1/policy for the policy's assumptions) and never builds HTML from text
 // it received: every string goes in through textContent.
+//
+// On a server with a container pool (GET /healthz says "pool": true) the
+// page has a station field: with a station, /v1/pack?station=S packs from
+// the containers ready there and issues them, so the pictures are asked
+// for first (/v1/pack/svg?station=S only looks) and shown only when they
+// are of the packing that was then issued.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
 const KNOWN_KEY = "boxcar.station.items";
+const STATION_KEY = "boxcar.station.station";
 
 function known() {
   try { return JSON.parse(localStorage.getItem(KNOWN_KEY) || "{}"); } catch (e) { return {}; }
@@ -104,9 +111,11 @@ function orderBody() {
 
 // ---- talking to the service ----------------------------------------------------
 
+let selftestToken = "";
+
 function headers(contentType) {
   const h = { "Content-Type": contentType, "Accept": "application/json" };
-  const token = $("token").value.trim();
+  const token = $("token").value.trim() || selftestToken;
   if (token) h["Authorization"] = "Bearer " + token;
   return h;
 }
@@ -140,6 +149,7 @@ function renderBoxes(result, pictures) {
     const card = el("article", { class: "box", "data-box-id": b.box_id });
     const head = el("div", { class: "box-head" });
     head.appendChild(el("span", { class: "box-id" }, b.box_id));
+    if (b.container_id) head.appendChild(el("span", { class: "container-id" }, `container ${b.container_id}`));
     head.appendChild(el("span", { class: "figure" }, `box ${b.box_seq} of ${n}`));
     head.appendChild(el("span", { class: "figure" }, `${b.n_units} units`));
     head.appendChild(el("span", { class: "figure fill" }, `fill ${pct(b.fill_pct)} %`));
@@ -152,7 +162,9 @@ function renderBoxes(result, pictures) {
       img.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg);
       card.appendChild(img);
     } else {
-      card.appendChild(el("p", { class: "muted" }, "(no picture: too many units to draw)"));
+      card.appendChild(el("p", { class: "muted" }, pictures && pictures.svg
+        ? "(no picture: too many units to draw)"
+        : "(no picture: the pool changed between the picture and the packing)"));
     }
     const list = el("ol", { class: "load-order" });
     const placed = b.placements.slice().sort((p, q) => p.load_seq - q.load_seq);
@@ -245,9 +257,18 @@ async function packBody(body, contentType) {
   $("unpacked").replaceChildren();
   clearVerdict("…");
   try {
-    const result = await post("/v1/pack", body, contentType);
+    const station = stationQuery();
     let pictures = null;
-    try { pictures = await post("/v1/pack/svg", body, contentType); } catch (e) { pictures = null; }
+    let result;
+    if (station) {
+      // the pictures of what the station is about to issue, then the issue
+      try { pictures = await post("/v1/pack/svg" + station, body, contentType); } catch (e) { pictures = null; }
+      result = await post("/v1/pack" + station, body, contentType);
+      if (pictures && !samePacking(result, pictures)) pictures = null;
+    } else {
+      result = await post("/v1/pack", body, contentType);
+      try { pictures = await post("/v1/pack/svg", body, contentType); } catch (e) { pictures = null; }
+    }
     renderBoxes(result, pictures);
     // the assumptions of the policy that judged this order (a reload may
     // have brought another since the page loaded)
@@ -255,12 +276,43 @@ async function packBody(body, contentType) {
     result.verdict = renderVerdict(result);
     const n = result.boxes.length;
     const best = result.count_optimal ? " (fewest possible)" : ` (at least ${result.lower_bound} needed)`;
-    setStatus(`Order ${result.order_id}: ${n} box${n === 1 ? "" : "es"}${best}.`, false);
+    const issued = result.boxes.filter((b) => b.container_id).map((b) => b.container_id);
+    result.containers = issued.join(" ");
+    const taken = issued.length ? ` Containers issued: ${issued.join(", ")}.` : "";
+    setStatus(`Order ${result.order_id}: ${n} box${n === 1 ? "" : "es"}${best}.${taken}`, false);
     return result;
   } catch (e) {
     setStatus(e.message, true);
     clearVerdict("No verdict: the order was not packed.");
     return null;
+  }
+}
+
+// "?station=S" when the pool is on and a station is filled in, else "".
+function stationQuery() {
+  if ($("station-box").hidden) return "";
+  const s = $("station").value.trim();
+  try { localStorage.setItem(STATION_KEY, s); } catch (e) { /* storage may be off */ }
+  return s ? "?station=" + encodeURIComponent(s) : "";
+}
+
+function samePacking(result, pictures) {
+  const ids = result.boxes.map((b) => b.box_id);
+  const cids = result.boxes.map((b) => b.container_id || null);
+  return JSON.stringify(ids) === JSON.stringify(pictures.box_ids || []) &&
+         JSON.stringify(cids) === JSON.stringify(pictures.container_ids || []);
+}
+
+async function loadHealth() {
+  try {
+    const res = await fetch("/healthz", { headers: { "Accept": "application/json" } });
+    const h = await res.json();
+    $("station-box").hidden = !h.pool;
+    if (h.pool) {
+      try { $("station").value = localStorage.getItem(STATION_KEY) || ""; } catch (e) { /* off */ }
+    }
+  } catch (e) {
+    $("station-box").hidden = true;
   }
 }
 
@@ -325,8 +377,10 @@ async function selftest(spec) {
     const codes = Array.from(document.querySelectorAll("#violations .violation"))
       .map((e) => e.dataset.code);
     const assumed = document.querySelectorAll("#assumptions .assumption").length;
+    const containers = Array.from(document.querySelectorAll(".box .container-id")).map((e) => e.textContent);
     report(ok, `boxes shown: ${shown.join(" ")}; pictures: ${pics}; verdict: ${result.verdict}; ` +
-               `codes: ${codes.join(" ")}; assumptions: ${assumed}; status: ${$("status").textContent}`);
+               `codes: ${codes.join(" ")}; assumptions: ${assumed}; ` +
+               `containers: ${containers.join(", ")}; status: ${$("status").textContent}`);
   } catch (e) {
     report(false, "self-test error: " + e.message);
   }
@@ -355,9 +409,18 @@ function init() {
   });
   $("pack-paste").addEventListener("click", packPasted);
   loadCatalog();
-  const policyLoaded = loadPolicy();
-  const spec = new URLSearchParams(location.search).get("selftest");
-  if (spec) policyLoaded.then(() => selftest(spec));
+  const query = new URLSearchParams(location.search);
+  const ready = Promise.all([loadPolicy(), loadHealth()]);
+  const spec = query.get("selftest");
+  // the self-test may name a station and the token (a test server's, for
+  // the headless browser, which cannot type one in)
+  if (spec) {
+    selftestToken = query.get("token") || "";
+    ready.then(() => {
+      if (query.get("station") !== null) $("station").value = query.get("station");
+      selftest(spec);
+    });
+  }
 }
 
 init();

@@ -8,3 +8,6 @@ f:close()
 local ctype = os.getenv("BOXCAR_BENCH_TYPE") or "application/json"
 wrk.headers["Content-Type"] = ctype
 wrk.headers["Accept"] = ctype
+-- POST /v1/pack?station=S issues containers, so it needs the token
+local token = os.getenv("BOXCAR_BENCH_TOKEN")
+if token then wrk.headers["Authorization"] = "Bearer " .. token end

@@ -17,6 +17,10 @@
  * verdict libboxcar's bx_policy_pack gives (each violation's code, in the
  * order the answer lists them) and every assumption of the policy.
  *
+ * A third serves with a container pool: the page gets a station field,
+ * packs at station S1 (the self-test fills it in, with the token) and
+ * shows the crate it issued, its container id and its picture.
+ *
  * Skipped when Chromium is not installed (set CHROMIUM to its path to use
  * another one).
  */
@@ -285,11 +289,62 @@ static void test_station_policy_verdict(void **state)
     assert_int_equal(server_stop(&s, SIGTERM), 0);
 }
 
+#define REUSABLE BOXCAR_SAMPLES "/catalogs/cn-express-reusable.csv"
+#define TOKEN "station-page-token"
+/* Ten bricks of 150 x 100 x 60 mm go into one crate-pp (inside 430 x 210
+ * x 260 mm: on a 60 x 100 mm face, 7 along 430 and 2 along 210 hold 14),
+ * and the crate alone is no more boxes than any other packing: the
+ * station's one crate, K1, is taken. */
+#define BRICKS "BRICK,150,100,60,800,10"
+
+static void test_station_pool(void **state)
+{
+    (void)state;
+    if (chromium() == NULL) {
+        print_message("chromium not installed: skipped\n");
+        skip();
+    }
+    unlink("station.pool.journal");
+    if (system("'" BOXCAR_BIN "' containers station S1 -j station.pool.journal >/dev/null "
+               "2>&1 && '" BOXCAR_BIN "' containers register K1 --type crate-pp --station S1 "
+               "-j station.pool.journal >/dev/null 2>&1") != 0)
+        fail_msg("cannot make the pool");
+    write_file("station.pool.token", TOKEN "\n", sizeof TOKEN);
+    static const char *const args[] = {"--pool", "station.pool.journal", "--catalog", REUSABLE,
+                                       "--token-file", "station.pool.token", NULL};
+    test_server s;
+    server_start(&s, "test_station_pool", args, NULL);
+    char url[256];
+    snprintf(url, sizeof url,
+             "http://127.0.0.1:%d/?selftest=" BRICKS "&station=S1&token=" TOKEN, s.port);
+    if (system("rm -rf station.profile.pool") != 0)
+        fail_msg("cannot clear the browser profile");
+    assert_int_equal(run_chromium(url, "--dump-dom", "station.pool.html",
+                                  "station.profile.pool"), 0);
+    size_t len;
+    char *dom = read_file("station.pool.html", &len);
+    const char *result = strstr(dom, "id=\"selftest-result\"");
+    if (result == NULL || strstr(result, "data-status=\"pass\"") == NULL)
+        fail_msg("the page's self-test did not pass: %.600s", result != NULL ? result : dom);
+    if (strstr(result, "boxes shown: crate-pp; pictures: 1;") == NULL ||
+        strstr(result, "containers: container K1;") == NULL ||
+        strstr(result, "Containers issued: K1.") == NULL)
+        fail_msg("the page does not show crate K1 issued: %.400s", result);
+    assert_non_null(strstr(dom, "<span class=\"container-id\">container K1</span>"));
+    free(dom);
+    /* the issue is in the journal */
+    if (system("'" BOXCAR_BIN "' containers list -j station.pool.journal --format csv "
+               "2>/dev/null | grep -q '\"K1\",\"crate-pp\",issued,\"S1\",\"STATION-1\"'") != 0)
+        fail_msg("K1 is not issued to STATION-1 in the journal");
+    assert_int_equal(server_stop(&s, SIGTERM), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_station_page),
         cmocka_unit_test(test_station_policy_verdict),
+        cmocka_unit_test(test_station_pool),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,14 +21,20 @@
 
 #include "boxcar/pack_io.h"
 #include "cli.h"
+#include "pack_jobs.h"
+#include "pack_log.h"
 #include "pack_pool.h"
+
+/* More workers than this rarely pay: one thread reads and writes for all. */
+#define PACK_MAX_DEFAULT_JOBS 8
+#define PACK_MAX_JOBS 256
 
 static void pack_help(void)
 {
     printf("usage: boxcar pack [--catalog FILE] --orders FILE [--rotation any|upright|fixed]\n"
            "                   [--objective boxes|volume|material|cost] [--budget N]\n"
            "                   [--format table|csv|json|cbor] [-o FILE]\n"
-           "                   [--placements FILE] [--svg DIR] [--check]\n"
+           "                   [--placements FILE] [--svg DIR] [--check] [--jobs N]\n"
            "                   [--policy FILE [--param KEY=VALUE]... [--available FILE]\n"
            "                    [--returns-accepted[=yes|no]] [script options]]\n"
            "                   [--pool JOURNAL --station ID [--at TIME] [--issued FILE]]\n"
@@ -49,6 +56,10 @@ static void pack_help(void)
            "  --placements FILE  CSV of every unit's box, position and size\n"
            "  --svg DIR          one picture per box: DIR/<order>-<box>.svg\n"
            "  --check            validate every result independently; fail if any is wrong\n"
+           "  --jobs N           orders packed at once, on N threads (default: the online\n"
+           "                     CPUs, at most %d); the output is the same for any N.\n"
+           "                     A catalog with stock, --policy and --pool take the\n"
+           "                     orders in sequence: they run on one\n"
            "  --policy FILE      a Lua policy (scripts/policy/): which boxes, what to\n"
            "                     minimise, what to check; violations go to the output\n"
            "  --param KEY=VALUE  set one of the policy's params (repeatable)\n"
@@ -73,7 +84,7 @@ static void pack_help(void)
            "Exit: 0 every order was read and packed, 3 some orders had bad input\n"
            "      (the others are packed and written), 1 runtime failure or --check\n"
            "      found a wrong result (nothing written), 2 usage error.\n",
-           BX_DEFAULT_BUDGET);
+           BX_DEFAULT_BUDGET, PACK_MAX_DEFAULT_JOBS);
 }
 
 /* ---- diagnostics and progress ------------------------------------------- */
@@ -207,8 +218,44 @@ static void file_stem(const char *id, char *out, size_t size)
         snprintf(out + n, size - n, "_%08" PRIx32, h);
 }
 
+/* Standard error, or with --jobs the order's log, replayed in order. */
+static void say(pack_log *log, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(pack_log *log, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (log == NULL) {
+        vfprintf(stderr, fmt, ap);
+    } else {
+        char text[2048];
+        int n = vsnprintf(text, sizeof text, fmt, ap);
+        /* a message cut short beats none; pack_log_failed() tells memory */
+        if (n >= 0)
+            pack_log_add(log, PACK_LOG_TEXT, NULL, text,
+                         (size_t)n < sizeof text ? (size_t)n : sizeof text - 1);
+    }
+    va_end(ap);
+}
+
+/* With a log (--jobs), each picture is drawn into memory and the log
+ * carries it to the writing thread, which writes the files in order. */
+static bx_status svg_to_log(bx_ctx *ctx, pack_log *log, const char *path,
+                            const bx_order *order, const bx_pack_result *res, size_t b)
+{
+    membuf m = {0};
+    bx_status st = bx_pack_svg(ctx, order, res, b, membuf_write, &m);
+    if (st == BX_ELIMIT)
+        say(log, "warning: %s\n", bx_ctx_errmsg(ctx));
+    else if (m.failed)
+        st = BX_ENOMEM;
+    else if (st == BX_OK && !pack_log_add(log, PACK_LOG_SVG, path, m.data, m.len))
+        st = BX_ENOMEM;
+    membuf_free(&m);
+    return st == BX_ELIMIT ? BX_OK : st;
+}
+
 static bx_status write_svgs(bx_ctx *ctx, const char *dir, const bx_order *order,
-                            const bx_pack_result *res, bool *printed)
+                            const bx_pack_result *res, pack_log *log, bool *printed)
 {
     char stem[3 * BX_ID_MAX];
     file_stem(order->lines[0].order_id, stem, sizeof stem);
@@ -216,9 +263,15 @@ static bx_status write_svgs(bx_ctx *ctx, const char *dir, const bx_order *order,
         char path[4096];
         int n = snprintf(path, sizeof path, "%s/%s-%zu.svg", dir, stem, b + 1);
         if (n < 0 || (size_t)n >= sizeof path) {
-            fprintf(stderr, "boxcar pack: --svg: directory name too long\n");
+            say(log, "boxcar pack: --svg: directory name too long\n");
             *printed = true;
             return BX_EIO;
+        }
+        if (log != NULL) {
+            bx_status st = svg_to_log(ctx, log, path, order, res, b);
+            if (st != BX_OK)
+                return st;
+            continue;
         }
         bx_outfile *f = NULL;
         bx_status st = bx_outfile_open(ctx, &f, path);
@@ -261,6 +314,7 @@ typedef struct pack_args {
     bx_pack_options opts;
     bx_pack_format format;
     bool format_given, check;
+    size_t jobs;
     cli_policy_args policy;
 } pack_args;
 
@@ -277,6 +331,7 @@ static int parse_args(int argc, char **argv, pack_args *a)
         {"placements", required_argument, NULL, 'p'},
         {"svg", required_argument, NULL, 's'},
         {"check", no_argument, NULL, 'C'},
+        {"jobs", required_argument, NULL, 'j'},
         {"policy", required_argument, NULL, 'P'},
         {"param", required_argument, NULL, 'K'},
         {"available", required_argument, NULL, 'L'},
@@ -293,6 +348,8 @@ static int parse_args(int argc, char **argv, pack_args *a)
     bx_pack_options_init(&a->opts);
     a->policy.limits = cli_script_limits_default();
     a->at = (int64_t)time(NULL);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    a->jobs = cpus < 1 ? 1 : cpus > PACK_MAX_DEFAULT_JOBS ? PACK_MAX_DEFAULT_JOBS : (size_t)cpus;
     bool returns_given = false;
     int c;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -303,6 +360,17 @@ static int parse_args(int argc, char **argv, pack_args *a)
         case 'p': a->placements = optarg; break;
         case 's': a->svg_dir = optarg; break;
         case 'C': a->check = true; break;
+        case 'j': {
+            char *end;
+            errno = 0;
+            unsigned long n = strtoul(optarg, &end, 10);
+            if (*optarg < '0' || *optarg > '9' || *end != '\0' || errno != 0 || n == 0 ||
+                n > PACK_MAX_JOBS)
+                return cli_usage_error("pack", "--jobs wants a whole number from 1 to %d",
+                                       PACK_MAX_JOBS);
+            a->jobs = n;
+            break;
+        }
         case 'J': a->pool = optarg; break;
         case 'T': a->station = optarg; break;
         case 'I': a->issued = optarg; break;
@@ -434,6 +502,8 @@ typedef struct batch {
     totals t;
     progress bar;
     bool printed; /* the failure was printed here, not held by ctx */
+    pack_log *log;   /* a worker's (--jobs): stderr lines and SVGs go there */
+    char *fatal_msg; /* a worker's failure, for "boxcar: <msg>" at the end */
 } batch;
 
 /* The catalog's stock column, if any box has a limit: the batch uses it
@@ -480,9 +550,9 @@ static bx_status pack_one(batch *b, const bx_order_batch *ob)
         if (b->pd->errors == errors) {
             /* a policy's message already names the order */
             if (b->policy != NULL)
-                fprintf(stderr, "error: %s\n", bx_ctx_errmsg(b->ctx));
+                say(b->log, "error: %s\n", bx_ctx_errmsg(b->ctx));
             else
-                fprintf(stderr, "error: order %s: %s\n", ob->order_id, bx_ctx_errmsg(b->ctx));
+                say(b->log, "error: order %s: %s\n", ob->order_id, bx_ctx_errmsg(b->ctx));
         }
         b->t.policy_failures += b->policy != NULL;
         return write_failed(b, ob->order_id, bx_ctx_errmsg(b->ctx));
@@ -502,8 +572,8 @@ static bx_status pack_one(batch *b, const bx_order_batch *ob)
             valid = false;
             b->t.invalid++;
             if (b->pd->errors == errors)
-                fprintf(stderr, "error: --check: order %s: %s\n", ob->order_id,
-                        bx_ctx_errmsg(b->ctx));
+                say(b->log, "error: --check: order %s: %s\n", ob->order_id,
+                    bx_ctx_errmsg(b->ctx));
         }
     }
     /* The issue goes to the journal before any output names its
@@ -515,7 +585,7 @@ static bx_status pack_one(batch *b, const bx_order_batch *ob)
         st = bx_pack_csv_placements(b->ctx, &order, res, b->placements.write,
                                     b->placements.ud);
     if (st == BX_OK && b->a->svg_dir != NULL)
-        st = write_svgs(b->ctx, b->a->svg_dir, &order, res, &b->printed);
+        st = write_svgs(b->ctx, b->a->svg_dir, &order, res, b->log, &b->printed);
     if (st != BX_OK)
         return st;
     if (b->stock != NULL)
@@ -534,6 +604,344 @@ static bx_status pack_one(batch *b, const bx_order_batch *ob)
     for (size_t i = 0; i < res->nunpacked; i++)
         b->t.unpacked += res->unpacked[i].units;
     return BX_OK;
+}
+
+static bx_status pack_in_sequence(batch *b)
+{
+    bx_status st = BX_OK;
+    while (st == BX_OK) {
+        bx_order_batch ob;
+        st = bx_order_reader_next(b->reader, &ob);
+        if (st == BX_END)
+            return BX_OK;
+        if (st != BX_OK)
+            break;
+        b->t.orders++;
+        /* The bad line was reported as it was read; its message is the
+         * context's last error (the reader reads no further than the next
+         * order's first good line, so nothing newer can have replaced it). */
+        if (ob.failed)
+            st = write_failed(b, ob.order_id, bx_ctx_errmsg(b->ctx));
+        else
+            st = pack_one(b, &ob);
+        progress_tick(&b->bar, b->t.orders);
+    }
+    return st;
+}
+
+/* ---- the batch on several threads (--jobs) -------------------------------
+ *
+ * The main thread reads each order (with its own context), workers pack it
+ * with theirs and render everything it produces into memory: result rows,
+ * placements, SVG pictures, stderr lines and diagnostics. The main thread
+ * then replays each order exactly as the sequential loop would have done it,
+ * in input order, so every output and stderr are the same for any --jobs. */
+
+/* Orders per chunk, and chunks in flight per worker: enough to keep the
+ * workers busy while the main thread writes, few enough to stay small. */
+#define PACK_CHUNK 16
+#define PACK_CHUNKS_PER_JOB 4
+
+typedef struct pack_item {
+    char *order_id;
+    bx_order_line *lines;
+    size_t nlines, lines_cap;
+    bool failed;
+    char *fail_msg;        /* a failed order's message, from the reader */
+    pack_log pre;          /* the reader's diagnostics on the way to it */
+    pack_log log;          /* what packing it said and drew */
+    membuf out, placements;
+    totals t;
+    bx_status st;          /* fatal for the run if not BX_OK */
+    bool printed;          /* ... and already said in the log */
+    char *errmsg;          /* ... or this is the message */
+} pack_item;
+
+typedef struct pack_worker {
+    batch b;               /* its own context and engine; no stock, policy, pool */
+    pack_diags pd;
+    pack_item *item;       /* the order it is on, for its diagnostics */
+} pack_worker;
+
+typedef struct pack_parallel {
+    batch *b;
+    pack_worker *workers;
+    pack_log tail;         /* the reader's diagnostics after the last order */
+    bool started;          /* an order was read */
+    bool emit_failed;
+} pack_parallel;
+
+static void totals_add(totals *t, const totals *d)
+{
+    t->orders += d->orders;
+    t->bad_orders += d->bad_orders;
+    t->boxes += d->boxes;
+    t->packed += d->packed;
+    t->unpacked += d->unpacked;
+    t->invalid += d->invalid;
+    t->violations += d->violations;
+    t->boxes_in_violation += d->boxes_in_violation;
+    t->policy_failures += d->policy_failures;
+}
+
+static bool set_text(char **dst, const char *src)
+{
+    free(*dst);
+    *dst = strdup(src);
+    return *dst != NULL;
+}
+
+static void set_fatal(batch *b, const char *msg)
+{
+    free(b->fatal_msg);
+    b->fatal_msg = strdup(msg);
+}
+
+static void log_diag(pack_log *log, const bx_diag *d)
+{
+    pack_log_add(log, d->severity == BX_SEV_ERROR ? PACK_LOG_ERROR : PACK_LOG_WARNING, NULL,
+                 d->message, strlen(d->message));
+}
+
+static void read_diag(void *ud, const bx_diag *d)
+{
+    log_diag(&((pack_item *)ud)->pre, d);
+}
+
+static void worker_diag(void *ud, const bx_diag *d)
+{
+    pack_worker *w = ud;
+    if (d->severity == BX_SEV_ERROR)
+        w->pd.errors++;
+    log_diag(&w->item->log, d);
+}
+
+static bx_status read_order(void *ud, void *item)
+{
+    pack_parallel *p = ud;
+    pack_item *it = item;
+    batch *b = p->b;
+    p->started = true;
+    pack_log_reset(&it->pre);
+    bx_ctx_set_diag(b->ctx, read_diag, it);
+    bx_order_batch ob;
+    bx_status st = bx_order_reader_next(b->reader, &ob);
+    bx_ctx_set_diag(b->ctx, diag, b->pd);
+    if (pack_log_failed(&it->pre)) {
+        set_fatal(b, "out of memory");
+        return BX_ENOMEM;
+    }
+    if (st != BX_OK) {
+        /* replayed after every order read before, if the run gets there */
+        pack_log t = p->tail;
+        p->tail = it->pre;
+        it->pre = t;
+        return st;
+    }
+    if (ob.nlines > it->lines_cap) {
+        bx_order_line *l = realloc(it->lines, ob.nlines * sizeof *l);
+        if (l == NULL) {
+            set_fatal(b, "out of memory");
+            return BX_ENOMEM;
+        }
+        it->lines = l;
+        it->lines_cap = ob.nlines;
+    }
+    if (ob.nlines > 0)
+        memcpy(it->lines, ob.lines, ob.nlines * sizeof *ob.lines);
+    it->nlines = ob.nlines;
+    it->failed = ob.failed;
+    if (!set_text(&it->order_id, ob.order_id) ||
+        (ob.failed && !set_text(&it->fail_msg, bx_ctx_errmsg(b->ctx)))) {
+        set_fatal(b, "out of memory");
+        return BX_ENOMEM;
+    }
+    return BX_OK;
+}
+
+static void work_order(void *ud, size_t worker, void *item)
+{
+    pack_parallel *p = ud;
+    pack_worker *w = &p->workers[worker];
+    pack_item *it = item;
+    batch *wb = &w->b;
+    pack_log_reset(&it->log);
+    membuf_reset(&it->out);
+    membuf_reset(&it->placements);
+    memset(&wb->t, 0, sizeof wb->t);
+    wb->printed = false;
+    wb->log = &it->log;
+    wb->out.ud = &it->out;
+    wb->placements.ud = &it->placements;
+    w->item = it;
+    bx_status st;
+    if (it->failed) {
+        st = write_failed(wb, it->order_id, it->fail_msg);
+    } else {
+        bx_order_batch ob = {it->order_id, it->lines, it->nlines, false, 0};
+        st = pack_one(wb, &ob);
+    }
+    const char *msg = bx_ctx_errmsg(wb->ctx)[0] ? bx_ctx_errmsg(wb->ctx) : bx_strerror(st);
+    /* a buffer that ran out of memory shows up as a failed write */
+    if (pack_log_failed(&it->log) || it->out.failed || it->placements.failed) {
+        st = BX_ENOMEM;
+        wb->printed = false;
+        msg = "out of memory";
+    }
+    it->st = st;
+    it->printed = wb->printed;
+    it->t = wb->t;
+    if (st != BX_OK && !wb->printed && !set_text(&it->errmsg, msg)) {
+        free(it->errmsg);
+        it->errmsg = NULL;
+    }
+}
+
+static bx_status write_svg_file(batch *b, const pack_log_event *ev)
+{
+    bx_outfile *f = NULL;
+    bx_status st = bx_outfile_open(b->ctx, &f, ev->path);
+    if (st != BX_OK)
+        return st;
+    if (bx_outfile_write(f, ev->text, ev->len) != 0) {
+        bx_outfile_abort(f);
+        set_fatal(b, "writing an SVG file failed");
+        return BX_EIO;
+    }
+    return bx_outfile_commit(f);
+}
+
+static bx_status replay(batch *b, const pack_log *log)
+{
+    size_t pos = 0;
+    pack_log_event ev;
+    while (pack_log_next(log, &pos, &ev)) {
+        if (ev.kind == PACK_LOG_TEXT) {
+            fwrite(ev.text, 1, ev.len, stderr);
+        } else if (ev.kind == PACK_LOG_SVG) {
+            bx_status st = write_svg_file(b, &ev);
+            if (st != BX_OK)
+                return st;
+        } else {
+            bx_diag d;
+            memset(&d, 0, sizeof d);
+            d.severity = ev.kind == PACK_LOG_ERROR ? BX_SEV_ERROR : BX_SEV_WARNING;
+            d.message = ev.text;
+            diag(b->pd, &d);
+        }
+    }
+    return BX_OK;
+}
+
+static bx_status emit_to(batch *b, const sink *s, const membuf *m, const char *what)
+{
+    if (s->write == NULL || m->len == 0 || s->write(s->ud, m->data, m->len) == 0)
+        return BX_OK;
+    char msg[4200];
+    snprintf(msg, sizeof msg, "writing %s failed", what);
+    set_fatal(b, msg);
+    return BX_EIO;
+}
+
+static bx_status emit_order(void *ud, void *item)
+{
+    pack_parallel *p = ud;
+    pack_item *it = item;
+    batch *b = p->b;
+    bx_status st = replay(b, &it->pre);
+    if (st == BX_OK) {
+        b->t.orders++;
+        st = replay(b, &it->log);
+    }
+    if (st == BX_OK && it->st != BX_OK) {
+        st = it->st;
+        if (it->printed)
+            b->printed = true;
+        else if (st != BX_EINPUT)
+            set_fatal(b, it->errmsg != NULL ? it->errmsg : bx_strerror(st));
+    }
+    if (st == BX_OK)
+        st = emit_to(b, &b->out, &it->out,
+                     b->a->output != NULL ? b->a->output : "standard output");
+    if (st == BX_OK)
+        st = emit_to(b, &b->placements, &it->placements, b->a->placements);
+    if (st != BX_OK) {
+        p->emit_failed = true;
+        return st;
+    }
+    totals_add(&b->t, &it->t);
+    progress_tick(&b->bar, b->t.orders);
+    return BX_OK;
+}
+
+static void item_free(pack_item *it)
+{
+    free(it->order_id);
+    free(it->lines);
+    free(it->fail_msg);
+    free(it->errmsg);
+    pack_log_free(&it->pre);
+    pack_log_free(&it->log);
+    membuf_free(&it->out);
+    membuf_free(&it->placements);
+}
+
+static bx_status workers_new(batch *b, pack_worker *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        w[i].b.a = b->a;
+        w[i].b.cat = b->cat;
+        w[i].b.pd = &w[i].pd;
+        w[i].b.out.write = membuf_write;
+        if (b->placements.write != NULL)
+            w[i].b.placements.write = membuf_write;
+        if (bx_ctx_new(&w[i].b.ctx, NULL, NULL) != BX_OK)
+            return BX_ENOMEM;
+        bx_ctx_set_diag(w[i].b.ctx, worker_diag, &w[i]);
+        bx_status st = bx_engine_new(w[i].b.ctx, &w[i].b.engine, NULL);
+        if (st != BX_OK)
+            return st;
+    }
+    return BX_OK;
+}
+
+static bx_status pack_in_parallel(batch *b)
+{
+    size_t jobs = b->a->jobs;
+    size_t nchunks = jobs * PACK_CHUNKS_PER_JOB, nitems = nchunks * PACK_CHUNK;
+    pack_parallel p = {.b = b};
+    p.workers = calloc(jobs, sizeof *p.workers);
+    pack_item *items = calloc(nitems, sizeof *items);
+    void **ptrs = calloc(nitems, sizeof *ptrs);
+    bx_status st = BX_ENOMEM;
+    if (p.workers != NULL && items != NULL && ptrs != NULL)
+        st = workers_new(b, p.workers, jobs);
+    if (st == BX_OK) {
+        for (size_t i = 0; i < nitems; i++)
+            ptrs[i] = &items[i];
+        pack_jobs_fns fns = {&p, read_order, work_order, emit_order};
+        st = pack_jobs_run(jobs, nchunks, PACK_CHUNK, ptrs, &fns);
+        if (!p.emit_failed) {
+            bx_status tail = replay(b, &p.tail);
+            if (st == BX_OK)
+                st = tail;
+        }
+    }
+    bool started = p.started;
+    for (size_t i = 0; items != NULL && i < nitems; i++)
+        item_free(&items[i]);
+    for (size_t i = 0; p.workers != NULL && i < jobs; i++) {
+        bx_engine_free(p.workers[i].b.engine);
+        bx_ctx_free(p.workers[i].b.ctx);
+    }
+    pack_log_free(&p.tail);
+    free(ptrs);
+    free(items);
+    free(p.workers);
+    /* Threads or memory for them were not to be had: one thread will do. */
+    if (st == BX_ENOMEM && !started)
+        return pack_in_sequence(b);
+    return st;
 }
 
 static bx_status run_batch(batch *b)
@@ -563,25 +971,11 @@ static bx_status run_batch(batch *b)
     if (st == BX_OK && b->placements.write != NULL)
         st = bx_pack_csv_placements_header(b->ctx, b->placements.write,
                                            b->placements.ud);
-    while (st == BX_OK) {
-        bx_order_batch ob;
-        st = bx_order_reader_next(b->reader, &ob);
-        if (st == BX_END) {
-            st = BX_OK;
-            break;
-        }
-        if (st != BX_OK)
-            break;
-        b->t.orders++;
-        /* The bad line was reported as it was read; its message is the
-         * context's last error (the reader reads no further than the next
-         * order's first good line, so nothing newer can have replaced it). */
-        if (ob.failed)
-            st = write_failed(b, ob.order_id, bx_ctx_errmsg(b->ctx));
-        else
-            st = pack_one(b, &ob);
-        progress_tick(&b->bar, b->t.orders);
-    }
+    /* Stock, a policy and a pool each carry state from one order to the
+     * next, so only an unlimited catalog without them runs in parallel. */
+    bool parallel = a->jobs > 1 && b->stock == NULL && b->policy == NULL && b->pool == NULL;
+    if (st == BX_OK)
+        st = parallel ? pack_in_parallel(b) : pack_in_sequence(b);
     progress_clear(&b->bar);
     cli_diag_flush(&b->pd->cd);
     return st;
@@ -626,7 +1020,10 @@ int cmd_pack(int argc, char **argv)
         st = sink_commit(&b.placements, &b.printed);
     sink_abort(&b.out);
     sink_abort(&b.placements);
-    if (st != BX_OK) {
+    if (st != BX_OK && !b.printed && b.fatal_msg != NULL) {
+        fprintf(stderr, "boxcar: %s\n", b.fatal_msg);
+        rc = cli_exit_code(st);
+    } else if (st != BX_OK) {
         rc = b.printed ? cli_exit_code(st) : cli_fail(b.ctx, st);
     } else if (rc == 0) {
         fprintf(stderr, "boxcar pack: %" PRIu64 " orders, %" PRIu64 " boxes, %" PRIu64
@@ -652,6 +1049,7 @@ int cmd_pack(int argc, char **argv)
     bx_policy_free(b.policy);
     bx_engine_free(b.engine);
     bx_free(b.ctx, b.stock);
+    free(b.fatal_msg);
     bx_catalog_free(cat);
     bx_ctx_free(b.ctx);
     return rc;

@@ -322,7 +322,7 @@ static bx_status seed_alone(bx_engine *e)
 /* Each group's units: together in the best-ranked box that takes them all. */
 static bx_status seed_groups(bx_engine *e)
 {
-    uint32_t *members = e->idx + 3 * (size_t)e->unit_cap;
+    uint32_t *members = e->idx + 3 * (size_t)e->list_len;
     for (int32_t g = 0; g < e->ngroups; g++) {
         uint32_t n = 0;
         for (uint32_t u = 0; u < e->nunits; u++)
@@ -331,7 +331,7 @@ static bx_status seed_groups(bx_engine *e)
         if (n == 0)
             continue;
         /* copy: pk_pack_single may reuse list 3 */
-        uint32_t *group = e->idx + 4 * (size_t)e->unit_cap;
+        uint32_t *group = e->idx + 4 * (size_t)e->list_len;
         memcpy(group, members, (size_t)n * sizeof *group);
         bool done = false;
         for (uint32_t r = 0; r < e->nbox && !done; r++) {
@@ -614,12 +614,14 @@ static bx_status prepare(bx_engine *e, const bx_catalog *cat, const bx_order *or
         if ((st = raise_floor(e)) != BX_OK)
             return st;
     }
-    if (e->unit_cap > e->idx_cap / PK_LISTS || e->idx == NULL) {
+    uint32_t list_len = e->unit_cap > e->nbox ? e->unit_cap : e->nbox;
+    if (list_len > e->idx_cap / PK_LISTS || e->idx == NULL) {
         uint32_t cap = e->idx_cap;
-        if ((st = grow32(e->ctx, &e->idx, &cap, (size_t)e->unit_cap * PK_LISTS, sizeof *e->idx)) != BX_OK)
+        if ((st = grow32(e->ctx, &e->idx, &cap, (size_t)list_len * PK_LISTS, sizeof *e->idx)) != BX_OK)
             return st;
         e->idx_cap = cap;
     }
+    e->list_len = list_len;
     if (e->unit_cap > e->state_cap) {
         uint8_t *p = bx_realloc(e->ctx, e->state, e->unit_cap);
         if (p == NULL)

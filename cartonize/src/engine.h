@@ -8,7 +8,7 @@
 #include "pack_internal.h"
 
 #define PK_ORDERINGS 6
-/* unit index lists of unit_cap entries each (see search.c) */
+/* index lists of list_len entries each (see search.c) */
 #define PK_LISTS 7
 
 struct bx_engine {
@@ -20,8 +20,10 @@ struct bx_engine {
     uint32_t nunits, unit_cap;
     uint32_t bin_floor;  /* see pk_bin_reserve */
     int32_t ngroups;
-    uint32_t *idx;       /* PK_LISTS unit index lists of unit_cap entries */
+    uint32_t *idx;       /* PK_LISTS index lists of list_len entries */
     uint32_t idx_cap;
+    uint32_t list_len;   /* unit_cap, or nbox when that is more: list 4 also
+                            holds the candidate box types of an order */
     uint8_t *state;      /* per unit: 0 free, 1 packed, 2 unpacked */
     uint32_t state_cap;
 

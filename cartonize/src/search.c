@@ -84,10 +84,12 @@ static void sort_units(const pk_unit *units, int ord, uint32_t *a, uint32_t *tmp
 
 /* The engine's index lists: [0] input, [1] sorted, [2] sort scratch,
  * [3] a bin's contents, [4] bins by weight, [5] the best first-fit
- * sequence, [6] a perturbed sequence. Each holds unit_cap entries. */
+ * sequence, [6] a perturbed sequence. Each holds list_len entries: at
+ * least unit_cap, and at least nbox since [4] also holds an order's
+ * candidate box types, which may outnumber its units. */
 static uint32_t *list(bx_engine *e, int k)
 {
-    return e->idx + (size_t)k * e->unit_cap;
+    return e->idx + (size_t)k * e->list_len;
 }
 
 /* ---- bins sets -------------------------------------------------------------- */

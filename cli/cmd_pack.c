@@ -2,7 +2,9 @@
  * cmd_pack.c: `boxcar pack`: choose boxes for a batch of orders and say
  * where every unit goes.
  *
- * Orders stream through one engine, one at a time. An order with a bad
+ * Orders stream through one engine, one at a time, or with --jobs N through
+ * N engines on N threads and back into input order (see "the batch on
+ * several threads" below): the outputs do not depend on N. An order with a bad
  * line is reported, written to the output as a failed order and skipped;
  * the batch goes on and the exit code says so (3). Outputs go to temporary
  * files renamed into place at the end, so a run that fails leaves the old

@@ -23,8 +23,8 @@
 
 #include "boxcar/pack_io.h"
 #include "cli.h"
-#include "pack_jobs.h"
 #include "pack_log.h"
+#include "pack_batch.h"
 #include "pack_pool.h"
 
 /* More workers than this rarely pay: one thread reads and writes for all. */
@@ -91,18 +91,6 @@ static void pack_help(void)
 
 /* ---- diagnostics and progress ------------------------------------------- */
 
-typedef struct progress {
-    bool enabled;
-    bool drawn;
-    struct timespec start, last;
-} progress;
-
-typedef struct pack_diags {
-    cli_diags cd;
-    unsigned long errors; /* errors the printer has seen */
-    progress *bar;
-} pack_diags;
-
 static double seconds_between(const struct timespec *a, const struct timespec *b)
 {
     return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) * 1e-9;
@@ -118,7 +106,7 @@ static void progress_clear(progress *p)
 
 /* Redrawn at most ten times a second, and only for batches long enough to
  * wait for: the check costs one clock read per order. */
-static void progress_tick(progress *p, uint64_t done)
+void pack_progress_tick(progress *p, uint64_t done)
 {
     if (!p->enabled || done <= 200)
         return;
@@ -133,7 +121,7 @@ static void progress_tick(progress *p, uint64_t done)
     p->drawn = true;
 }
 
-static void diag(void *ud, const bx_diag *d)
+void pack_diag(void *ud, const bx_diag *d)
 {
     pack_diags *pd = ud;
     progress_clear(pd->bar);
@@ -149,13 +137,6 @@ static int stdout_write(void *ud, const void *data, size_t size)
     (void)ud;
     return fwrite(data, 1, size, stdout) == size ? 0 : -1;
 }
-
-/* A file (written whole at commit) or standard output. */
-typedef struct sink {
-    bx_outfile *file;
-    bx_write_fn write;
-    void *ud;
-} sink;
 
 static bx_status sink_open(bx_ctx *ctx, sink *s, const char *path)
 {
@@ -308,17 +289,6 @@ static bx_status make_dir(const char *dir, bool *printed)
 }
 
 /* ---- options ------------------------------------------------------------ */
-
-typedef struct pack_args {
-    const char *catalog, *orders, *output, *placements, *svg_dir;
-    const char *pool, *station, *issued;
-    int64_t at;
-    bx_pack_options opts;
-    bx_pack_format format;
-    bool format_given, check;
-    size_t jobs;
-    cli_policy_args policy;
-} pack_args;
 
 static int parse_args(int argc, char **argv, pack_args *a)
 {
@@ -485,29 +455,6 @@ static int parse_args(int argc, char **argv, pack_args *a)
 
 /* ---- the batch ---------------------------------------------------------- */
 
-typedef struct totals {
-    uint64_t orders, bad_orders, boxes, packed, unpacked, invalid;
-    uint64_t violations, boxes_in_violation, policy_failures;
-} totals;
-
-typedef struct batch {
-    bx_ctx *ctx;
-    pack_diags *pd;
-    const pack_args *a;
-    const bx_catalog *cat;
-    bx_engine *engine;
-    bx_policy *policy;
-    bx_order_reader *reader;
-    sink out, placements;
-    int64_t *stock; /* remaining per box type, NULL if the catalog is unlimited */
-    pack_pool *pool; /* --pool */
-    totals t;
-    progress bar;
-    bool printed; /* the failure was printed here, not held by ctx */
-    pack_log *log;   /* a worker's (--jobs): stderr lines and SVGs go there */
-    char *fatal_msg; /* a worker's failure, for "boxcar: <msg>" at the end */
-} batch;
-
 /* The catalog's stock column, if any box has a limit: the batch uses it
  * up order by order. */
 static bx_status stock_new(batch *b)
@@ -526,14 +473,14 @@ static bx_status stock_new(batch *b)
     return BX_OK;
 }
 
-static bx_status write_failed(batch *b, const char *order_id, const char *msg)
+bx_status pack_write_failed(batch *b, const char *order_id, const char *msg)
 {
     b->t.bad_orders++;
     return bx_pack_write_failed(b->ctx, b->a->format, order_id, msg,
                                 b->out.write, b->out.ud);
 }
 
-static bx_status pack_one(batch *b, const bx_order_batch *ob)
+bx_status pack_one(batch *b, const bx_order_batch *ob)
 {
     bx_order order = {ob->lines, ob->nlines};
     const bx_pack_result *res = NULL;
@@ -557,7 +504,7 @@ static bx_status pack_one(batch *b, const bx_order_batch *ob)
                 say(b->log, "error: order %s: %s\n", ob->order_id, bx_ctx_errmsg(b->ctx));
         }
         b->t.policy_failures += b->policy != NULL;
-        return write_failed(b, ob->order_id, bx_ctx_errmsg(b->ctx));
+        return pack_write_failed(b, ob->order_id, bx_ctx_errmsg(b->ctx));
     }
     if (st != BX_OK)
         return st;
@@ -608,7 +555,7 @@ static bx_status pack_one(batch *b, const bx_order_batch *ob)
     return BX_OK;
 }
 
-static bx_status pack_in_sequence(batch *b)
+bx_status pack_in_sequence(batch *b)
 {
     bx_status st = BX_OK;
     while (st == BX_OK) {
@@ -623,326 +570,11 @@ static bx_status pack_in_sequence(batch *b)
          * context's last error (the reader reads no further than the next
          * order's first good line, so nothing newer can have replaced it). */
         if (ob.failed)
-            st = write_failed(b, ob.order_id, bx_ctx_errmsg(b->ctx));
+            st = pack_write_failed(b, ob.order_id, bx_ctx_errmsg(b->ctx));
         else
             st = pack_one(b, &ob);
-        progress_tick(&b->bar, b->t.orders);
+        pack_progress_tick(&b->bar, b->t.orders);
     }
-    return st;
-}
-
-/* ---- the batch on several threads (--jobs) -------------------------------
- *
- * The main thread reads each order (with its own context), workers pack it
- * with theirs and render everything it produces into memory: result rows,
- * placements, SVG pictures, stderr lines and diagnostics. The main thread
- * then replays each order exactly as the sequential loop would have done it,
- * in input order, so every output and stderr are the same for any --jobs. */
-
-/* Orders per chunk, and chunks in flight per worker: enough to keep the
- * workers busy while the main thread writes, few enough to stay small. */
-#define PACK_CHUNK 16
-#define PACK_CHUNKS_PER_JOB 4
-
-typedef struct pack_item {
-    char *order_id;
-    bx_order_line *lines;
-    size_t nlines, lines_cap;
-    bool failed;
-    char *fail_msg;        /* a failed order's message, from the reader */
-    pack_log pre;          /* the reader's diagnostics on the way to it */
-    pack_log log;          /* what packing it said and drew */
-    membuf out, placements;
-    totals t;
-    bx_status st;          /* fatal for the run if not BX_OK */
-    bool printed;          /* ... and already said in the log */
-    char *errmsg;          /* ... or this is the message */
-} pack_item;
-
-typedef struct pack_worker {
-    batch b;               /* its own context and engine; no stock, policy, pool */
-    pack_diags pd;
-    pack_item *item;       /* the order it is on, for its diagnostics */
-} pack_worker;
-
-typedef struct pack_parallel {
-    batch *b;
-    pack_worker *workers;
-    pack_log tail;         /* the reader's diagnostics after the last order */
-    bool started;          /* an order was read */
-    bool emit_failed;
-} pack_parallel;
-
-static void totals_add(totals *t, const totals *d)
-{
-    t->orders += d->orders;
-    t->bad_orders += d->bad_orders;
-    t->boxes += d->boxes;
-    t->packed += d->packed;
-    t->unpacked += d->unpacked;
-    t->invalid += d->invalid;
-    t->violations += d->violations;
-    t->boxes_in_violation += d->boxes_in_violation;
-    t->policy_failures += d->policy_failures;
-}
-
-static bool set_text(char **dst, const char *src)
-{
-    free(*dst);
-    *dst = strdup(src);
-    return *dst != NULL;
-}
-
-static void set_fatal(batch *b, const char *msg)
-{
-    free(b->fatal_msg);
-    b->fatal_msg = strdup(msg);
-}
-
-static void log_diag(pack_log *log, const bx_diag *d)
-{
-    pack_log_add(log, d->severity == BX_SEV_ERROR ? PACK_LOG_ERROR : PACK_LOG_WARNING, NULL,
-                 d->message, strlen(d->message));
-}
-
-static void read_diag(void *ud, const bx_diag *d)
-{
-    log_diag(&((pack_item *)ud)->pre, d);
-}
-
-static void worker_diag(void *ud, const bx_diag *d)
-{
-    pack_worker *w = ud;
-    if (d->severity == BX_SEV_ERROR)
-        w->pd.errors++;
-    log_diag(&w->item->log, d);
-}
-
-static bx_status read_order(void *ud, void *item)
-{
-    pack_parallel *p = ud;
-    pack_item *it = item;
-    batch *b = p->b;
-    p->started = true;
-    pack_log_reset(&it->pre);
-    bx_ctx_set_diag(b->ctx, read_diag, it);
-    bx_order_batch ob;
-    bx_status st = bx_order_reader_next(b->reader, &ob);
-    bx_ctx_set_diag(b->ctx, diag, b->pd);
-    if (pack_log_failed(&it->pre)) {
-        set_fatal(b, "out of memory");
-        return BX_ENOMEM;
-    }
-    if (st != BX_OK) {
-        /* replayed after every order read before, if the run gets there */
-        pack_log t = p->tail;
-        p->tail = it->pre;
-        it->pre = t;
-        return st;
-    }
-    if (ob.nlines > it->lines_cap) {
-        bx_order_line *l = realloc(it->lines, ob.nlines * sizeof *l);
-        if (l == NULL) {
-            set_fatal(b, "out of memory");
-            return BX_ENOMEM;
-        }
-        it->lines = l;
-        it->lines_cap = ob.nlines;
-    }
-    if (ob.nlines > 0)
-        memcpy(it->lines, ob.lines, ob.nlines * sizeof *ob.lines);
-    it->nlines = ob.nlines;
-    it->failed = ob.failed;
-    if (!set_text(&it->order_id, ob.order_id) ||
-        (ob.failed && !set_text(&it->fail_msg, bx_ctx_errmsg(b->ctx)))) {
-        set_fatal(b, "out of memory");
-        return BX_ENOMEM;
-    }
-    return BX_OK;
-}
-
-static void work_order(void *ud, size_t worker, void *item)
-{
-    pack_parallel *p = ud;
-    pack_worker *w = &p->workers[worker];
-    pack_item *it = item;
-    batch *wb = &w->b;
-    pack_log_reset(&it->log);
-    membuf_reset(&it->out);
-    membuf_reset(&it->placements);
-    memset(&wb->t, 0, sizeof wb->t);
-    wb->printed = false;
-    wb->log = &it->log;
-    wb->out.ud = &it->out;
-    wb->placements.ud = &it->placements;
-    w->item = it;
-    bx_status st;
-    if (it->failed) {
-        st = write_failed(wb, it->order_id, it->fail_msg);
-    } else {
-        bx_order_batch ob = {it->order_id, it->lines, it->nlines, false, 0};
-        st = pack_one(wb, &ob);
-    }
-    const char *msg = bx_ctx_errmsg(wb->ctx)[0] ? bx_ctx_errmsg(wb->ctx) : bx_strerror(st);
-    /* a buffer that ran out of memory shows up as a failed write */
-    if (pack_log_failed(&it->log) || it->out.failed || it->placements.failed) {
-        st = BX_ENOMEM;
-        wb->printed = false;
-        msg = "out of memory";
-    }
-    it->st = st;
-    it->printed = wb->printed;
-    it->t = wb->t;
-    if (st != BX_OK && !wb->printed && !set_text(&it->errmsg, msg)) {
-        free(it->errmsg);
-        it->errmsg = NULL;
-    }
-}
-
-static bx_status write_svg_file(batch *b, const pack_log_event *ev)
-{
-    bx_outfile *f = NULL;
-    bx_status st = bx_outfile_open(b->ctx, &f, ev->path);
-    if (st != BX_OK)
-        return st;
-    if (bx_outfile_write(f, ev->text, ev->len) != 0) {
-        bx_outfile_abort(f);
-        set_fatal(b, "writing an SVG file failed");
-        return BX_EIO;
-    }
-    return bx_outfile_commit(f);
-}
-
-static bx_status replay(batch *b, const pack_log *log)
-{
-    size_t pos = 0;
-    pack_log_event ev;
-    while (pack_log_next(log, &pos, &ev)) {
-        if (ev.kind == PACK_LOG_TEXT) {
-            fwrite(ev.text, 1, ev.len, stderr);
-        } else if (ev.kind == PACK_LOG_SVG) {
-            bx_status st = write_svg_file(b, &ev);
-            if (st != BX_OK)
-                return st;
-        } else {
-            bx_diag d;
-            memset(&d, 0, sizeof d);
-            d.severity = ev.kind == PACK_LOG_ERROR ? BX_SEV_ERROR : BX_SEV_WARNING;
-            d.message = ev.text;
-            diag(b->pd, &d);
-        }
-    }
-    return BX_OK;
-}
-
-static bx_status emit_to(batch *b, const sink *s, const membuf *m, const char *what)
-{
-    if (s->write == NULL || m->len == 0 || s->write(s->ud, m->data, m->len) == 0)
-        return BX_OK;
-    char msg[4200];
-    snprintf(msg, sizeof msg, "writing %s failed", what);
-    set_fatal(b, msg);
-    return BX_EIO;
-}
-
-static bx_status emit_order(void *ud, void *item)
-{
-    pack_parallel *p = ud;
-    pack_item *it = item;
-    batch *b = p->b;
-    bx_status st = replay(b, &it->pre);
-    if (st == BX_OK) {
-        b->t.orders++;
-        st = replay(b, &it->log);
-    }
-    if (st == BX_OK && it->st != BX_OK) {
-        st = it->st;
-        if (it->printed)
-            b->printed = true;
-        else if (st != BX_EINPUT)
-            set_fatal(b, it->errmsg != NULL ? it->errmsg : bx_strerror(st));
-    }
-    if (st == BX_OK)
-        st = emit_to(b, &b->out, &it->out,
-                     b->a->output != NULL ? b->a->output : "standard output");
-    if (st == BX_OK)
-        st = emit_to(b, &b->placements, &it->placements, b->a->placements);
-    if (st != BX_OK) {
-        p->emit_failed = true;
-        return st;
-    }
-    totals_add(&b->t, &it->t);
-    progress_tick(&b->bar, b->t.orders);
-    return BX_OK;
-}
-
-static void item_free(pack_item *it)
-{
-    free(it->order_id);
-    free(it->lines);
-    free(it->fail_msg);
-    free(it->errmsg);
-    pack_log_free(&it->pre);
-    pack_log_free(&it->log);
-    membuf_free(&it->out);
-    membuf_free(&it->placements);
-}
-
-static bx_status workers_new(batch *b, pack_worker *w, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        w[i].b.a = b->a;
-        w[i].b.cat = b->cat;
-        w[i].b.pd = &w[i].pd;
-        w[i].b.out.write = membuf_write;
-        if (b->placements.write != NULL)
-            w[i].b.placements.write = membuf_write;
-        if (bx_ctx_new(&w[i].b.ctx, NULL, NULL) != BX_OK)
-            return BX_ENOMEM;
-        bx_ctx_set_diag(w[i].b.ctx, worker_diag, &w[i]);
-        bx_status st = bx_engine_new(w[i].b.ctx, &w[i].b.engine, NULL);
-        if (st != BX_OK)
-            return st;
-    }
-    return BX_OK;
-}
-
-static bx_status pack_in_parallel(batch *b)
-{
-    size_t jobs = b->a->jobs;
-    size_t nchunks = jobs * PACK_CHUNKS_PER_JOB, nitems = nchunks * PACK_CHUNK;
-    pack_parallel p = {.b = b};
-    p.workers = calloc(jobs, sizeof *p.workers);
-    pack_item *items = calloc(nitems, sizeof *items);
-    void **ptrs = calloc(nitems, sizeof *ptrs);
-    bx_status st = BX_ENOMEM;
-    if (p.workers != NULL && items != NULL && ptrs != NULL)
-        st = workers_new(b, p.workers, jobs);
-    if (st == BX_OK) {
-        for (size_t i = 0; i < nitems; i++)
-            ptrs[i] = &items[i];
-        pack_jobs_fns fns = {&p, read_order, work_order, emit_order};
-        st = pack_jobs_run(jobs, nchunks, PACK_CHUNK, ptrs, &fns);
-        if (!p.emit_failed) {
-            bx_status tail = replay(b, &p.tail);
-            if (st == BX_OK)
-                st = tail;
-        }
-    }
-    bool started = p.started;
-    for (size_t i = 0; items != NULL && i < nitems; i++)
-        item_free(&items[i]);
-    for (size_t i = 0; p.workers != NULL && i < jobs; i++) {
-        bx_engine_free(p.workers[i].b.engine);
-        bx_ctx_free(p.workers[i].b.ctx);
-    }
-    pack_log_free(&p.tail);
-    free(ptrs);
-    free(items);
-    free(p.workers);
-    /* Threads or memory for them were not to be had: one thread will do. */
-    if (st == BX_ENOMEM && !started)
-        return pack_in_sequence(b);
     return st;
 }
 
@@ -994,7 +626,7 @@ int cmd_pack(int argc, char **argv)
     memset(&b, 0, sizeof b);
     pack_diags pd = {{0, 0, 50}, 0, &b.bar};
     b.ctx = cli_ctx_new(&pd.cd);
-    bx_ctx_set_diag(b.ctx, diag, &pd);
+    bx_ctx_set_diag(b.ctx, pack_diag, &pd);
     b.pd = &pd;
     b.a = &a;
     b.bar.enabled = isatty(STDERR_FILENO);

@@ -6,9 +6,7 @@
  * they are. The header is copied with memcpy: events follow each other
  * with no alignment.
  */
-#include <stdarg.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,30 +81,6 @@ bool pack_log_add(pack_log *log, pack_log_kind kind, const char *path, const cha
     membuf_write(m, path, h.path_len + 1);
     membuf_write(m, text, len);
     return membuf_write(m, "", 1) == 0;
-}
-
-bool pack_log_printf(pack_log *log, const char *fmt, ...)
-{
-    char small[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return false;
-    if ((size_t)n < sizeof small)
-        return pack_log_add(log, PACK_LOG_TEXT, NULL, small, (size_t)n);
-    char *big = malloc((size_t)n + 1);
-    if (big == NULL) {
-        log->events.failed = true;
-        return false;
-    }
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    bool ok = pack_log_add(log, PACK_LOG_TEXT, NULL, big, (size_t)n);
-    free(big);
-    return ok;
 }
 
 bool pack_log_next(const pack_log *log, size_t *pos, pack_log_event *ev)

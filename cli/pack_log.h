@@ -48,9 +48,6 @@ typedef struct pack_log {
 /* Append one event; false out of memory (the log then says failed). */
 bool pack_log_add(pack_log *log, pack_log_kind kind, const char *path, const char *text,
                   size_t len);
-/* Printf-style PACK_LOG_TEXT. */
-bool pack_log_printf(pack_log *log, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
 static inline bool pack_log_failed(const pack_log *log) { return log->events.failed; }
 
 /* Iterate: *pos starts at 0; false after the last event. */

@@ -2,7 +2,9 @@
  * cmd_pack.c: `boxcar pack`: choose boxes for a batch of orders and say
  * where every unit goes.
  *
- * Orders stream through one engine, one at a time. An order with a bad
+ * Orders stream through one engine, one at a time, or with --jobs N through
+ * N engines on N threads and back into input order (see "the batch on
+ * several threads" below): the outputs do not depend on N. An order with a bad
  * line is reported, written to the output as a failed order and skipped;
  * the batch goes on and the exit code says so (3). Outputs go to temporary
  * files renamed into place at the end, so a run that fails leaves the old
@@ -12,6 +14,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,14 +23,20 @@
 
 #include "boxcar/pack_io.h"
 #include "cli.h"
+#include "pack_log.h"
+#include "pack_batch.h"
 #include "pack_pool.h"
+
+/* More workers than this rarely pay: one thread reads and writes for all. */
+#define PACK_MAX_DEFAULT_JOBS 8
+#define PACK_MAX_JOBS 256
 
 static void pack_help(void)
 {
     printf("usage: boxcar pack [--catalog FILE] --orders FILE [--rotation any|upright|fixed]\n"
            "                   [--objective boxes|volume|material|cost] [--budget N]\n"
            "                   [--format table|csv|json|cbor] [-o FILE]\n"
-           "                   [--placements FILE] [--svg DIR] [--check]\n"
+           "                   [--placements FILE] [--svg DIR] [--check] [--jobs N]\n"
            "                   [--policy FILE [--param KEY=VALUE]... [--available FILE]\n"
            "                    [--returns-accepted[=yes|no]] [script options]]\n"
            "                   [--pool JOURNAL --station ID [--at TIME] [--issued FILE]]\n"
@@ -49,6 +58,10 @@ static void pack_help(void)
            "  --placements FILE  CSV of every unit's box, position and size\n"
            "  --svg DIR          one picture per box: DIR/<order>-<box>.svg\n"
            "  --check            validate every result independently; fail if any is wrong\n"
+           "  --jobs N           orders packed at once, on N threads (default: the online\n"
+           "                     CPUs, at most %d); the output is the same for any N.\n"
+           "                     With stock in the catalog, --policy or --pool each\n"
+           "                     order depends on those before: one at a time then\n"
            "  --policy FILE      a Lua policy (scripts/policy/): which boxes, what to\n"
            "                     minimise, what to check; violations go to the output\n"
            "  --param KEY=VALUE  set one of the policy's params (repeatable)\n"
@@ -73,22 +86,10 @@ static void pack_help(void)
            "Exit: 0 every order was read and packed, 3 some orders had bad input\n"
            "      (the others are packed and written), 1 runtime failure or --check\n"
            "      found a wrong result (nothing written), 2 usage error.\n",
-           BX_DEFAULT_BUDGET);
+           BX_DEFAULT_BUDGET, PACK_MAX_DEFAULT_JOBS);
 }
 
 /* ---- diagnostics and progress ------------------------------------------- */
-
-typedef struct progress {
-    bool enabled;
-    bool drawn;
-    struct timespec start, last;
-} progress;
-
-typedef struct pack_diags {
-    cli_diags cd;
-    unsigned long errors; /* errors the printer has seen */
-    progress *bar;
-} pack_diags;
 
 static double seconds_between(const struct timespec *a, const struct timespec *b)
 {
@@ -105,7 +106,7 @@ static void progress_clear(progress *p)
 
 /* Redrawn at most ten times a second, and only for batches long enough to
  * wait for: the check costs one clock read per order. */
-static void progress_tick(progress *p, uint64_t done)
+void pack_progress_tick(progress *p, uint64_t done)
 {
     if (!p->enabled || done <= 200)
         return;
@@ -120,7 +121,7 @@ static void progress_tick(progress *p, uint64_t done)
     p->drawn = true;
 }
 
-static void diag(void *ud, const bx_diag *d)
+void pack_diag(void *ud, const bx_diag *d)
 {
     pack_diags *pd = ud;
     progress_clear(pd->bar);
@@ -136,13 +137,6 @@ static int stdout_write(void *ud, const void *data, size_t size)
     (void)ud;
     return fwrite(data, 1, size, stdout) == size ? 0 : -1;
 }
-
-/* A file (written whole at commit) or standard output. */
-typedef struct sink {
-    bx_outfile *file;
-    bx_write_fn write;
-    void *ud;
-} sink;
 
 static bx_status sink_open(bx_ctx *ctx, sink *s, const char *path)
 {
@@ -207,8 +201,44 @@ static void file_stem(const char *id, char *out, size_t size)
         snprintf(out + n, size - n, "_%08" PRIx32, h);
 }
 
+/* Standard error, or with --jobs the order's log, replayed in order. */
+static void say(pack_log *log, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(pack_log *log, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (log == NULL) {
+        vfprintf(stderr, fmt, ap);
+    } else {
+        char text[2048];
+        int n = vsnprintf(text, sizeof text, fmt, ap);
+        /* a message cut short beats none; pack_log_failed() tells memory */
+        if (n >= 0)
+            pack_log_add(log, PACK_LOG_TEXT, NULL, text,
+                         (size_t)n < sizeof text ? (size_t)n : sizeof text - 1);
+    }
+    va_end(ap);
+}
+
+/* With a log (--jobs), each picture is drawn into memory and the log
+ * carries it to the writing thread, which writes the files in order. */
+static bx_status svg_to_log(bx_ctx *ctx, pack_log *log, const char *path,
+                            const bx_order *order, const bx_pack_result *res, size_t b)
+{
+    membuf m = {0};
+    bx_status st = bx_pack_svg(ctx, order, res, b, membuf_write, &m);
+    if (st == BX_ELIMIT)
+        say(log, "warning: %s\n", bx_ctx_errmsg(ctx));
+    else if (m.failed)
+        st = BX_ENOMEM;
+    else if (st == BX_OK && !pack_log_add(log, PACK_LOG_SVG, path, m.data, m.len))
+        st = BX_ENOMEM;
+    membuf_free(&m);
+    return st == BX_ELIMIT ? BX_OK : st;
+}
+
 static bx_status write_svgs(bx_ctx *ctx, const char *dir, const bx_order *order,
-                            const bx_pack_result *res, bool *printed)
+                            const bx_pack_result *res, pack_log *log, bool *printed)
 {
     char stem[3 * BX_ID_MAX];
     file_stem(order->lines[0].order_id, stem, sizeof stem);
@@ -216,9 +246,15 @@ static bx_status write_svgs(bx_ctx *ctx, const char *dir, const bx_order *order,
         char path[4096];
         int n = snprintf(path, sizeof path, "%s/%s-%zu.svg", dir, stem, b + 1);
         if (n < 0 || (size_t)n >= sizeof path) {
-            fprintf(stderr, "boxcar pack: --svg: directory name too long\n");
+            say(log, "boxcar pack: --svg: directory name too long\n");
             *printed = true;
             return BX_EIO;
+        }
+        if (log != NULL) {
+            bx_status st = svg_to_log(ctx, log, path, order, res, b);
+            if (st != BX_OK)
+                return st;
+            continue;
         }
         bx_outfile *f = NULL;
         bx_status st = bx_outfile_open(ctx, &f, path);
@@ -254,16 +290,6 @@ static bx_status make_dir(const char *dir, bool *printed)
 
 /* ---- options ------------------------------------------------------------ */
 
-typedef struct pack_args {
-    const char *catalog, *orders, *output, *placements, *svg_dir;
-    const char *pool, *station, *issued;
-    int64_t at;
-    bx_pack_options opts;
-    bx_pack_format format;
-    bool format_given, check;
-    cli_policy_args policy;
-} pack_args;
-
 static int parse_args(int argc, char **argv, pack_args *a)
 {
     static const struct option opts[] = {
@@ -277,6 +303,7 @@ static int parse_args(int argc, char **argv, pack_args *a)
         {"placements", required_argument, NULL, 'p'},
         {"svg", required_argument, NULL, 's'},
         {"check", no_argument, NULL, 'C'},
+        {"jobs", required_argument, NULL, 'j'},
         {"policy", required_argument, NULL, 'P'},
         {"param", required_argument, NULL, 'K'},
         {"available", required_argument, NULL, 'L'},
@@ -293,6 +320,8 @@ static int parse_args(int argc, char **argv, pack_args *a)
     bx_pack_options_init(&a->opts);
     a->policy.limits = cli_script_limits_default();
     a->at = (int64_t)time(NULL);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    a->jobs = cpus < 1 ? 1 : cpus > PACK_MAX_DEFAULT_JOBS ? PACK_MAX_DEFAULT_JOBS : (size_t)cpus;
     bool returns_given = false;
     int c;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -303,6 +332,17 @@ static int parse_args(int argc, char **argv, pack_args *a)
         case 'p': a->placements = optarg; break;
         case 's': a->svg_dir = optarg; break;
         case 'C': a->check = true; break;
+        case 'j': {
+            char *end;
+            errno = 0;
+            unsigned long n = strtoul(optarg, &end, 10);
+            if (*optarg < '0' || *optarg > '9' || *end != '\0' || errno != 0 || n == 0 ||
+                n > PACK_MAX_JOBS)
+                return cli_usage_error("pack", "--jobs wants a whole number from 1 to %d",
+                                       PACK_MAX_JOBS);
+            a->jobs = n;
+            break;
+        }
         case 'J': a->pool = optarg; break;
         case 'T': a->station = optarg; break;
         case 'I': a->issued = optarg; break;
@@ -415,27 +455,6 @@ static int parse_args(int argc, char **argv, pack_args *a)
 
 /* ---- the batch ---------------------------------------------------------- */
 
-typedef struct totals {
-    uint64_t orders, bad_orders, boxes, packed, unpacked, invalid;
-    uint64_t violations, boxes_in_violation, policy_failures;
-} totals;
-
-typedef struct batch {
-    bx_ctx *ctx;
-    pack_diags *pd;
-    const pack_args *a;
-    const bx_catalog *cat;
-    bx_engine *engine;
-    bx_policy *policy;
-    bx_order_reader *reader;
-    sink out, placements;
-    int64_t *stock; /* remaining per box type, NULL if the catalog is unlimited */
-    pack_pool *pool; /* --pool */
-    totals t;
-    progress bar;
-    bool printed; /* the failure was printed here, not held by ctx */
-} batch;
-
 /* The catalog's stock column, if any box has a limit: the batch uses it
  * up order by order. */
 static bx_status stock_new(batch *b)
@@ -454,14 +473,14 @@ static bx_status stock_new(batch *b)
     return BX_OK;
 }
 
-static bx_status write_failed(batch *b, const char *order_id, const char *msg)
+bx_status pack_write_failed(batch *b, const char *order_id, const char *msg)
 {
     b->t.bad_orders++;
     return bx_pack_write_failed(b->ctx, b->a->format, order_id, msg,
                                 b->out.write, b->out.ud);
 }
 
-static bx_status pack_one(batch *b, const bx_order_batch *ob)
+bx_status pack_one(batch *b, const bx_order_batch *ob)
 {
     bx_order order = {ob->lines, ob->nlines};
     const bx_pack_result *res = NULL;
@@ -480,12 +499,12 @@ static bx_status pack_one(batch *b, const bx_order_batch *ob)
         if (b->pd->errors == errors) {
             /* a policy's message already names the order */
             if (b->policy != NULL)
-                fprintf(stderr, "error: %s\n", bx_ctx_errmsg(b->ctx));
+                say(b->log, "error: %s\n", bx_ctx_errmsg(b->ctx));
             else
-                fprintf(stderr, "error: order %s: %s\n", ob->order_id, bx_ctx_errmsg(b->ctx));
+                say(b->log, "error: order %s: %s\n", ob->order_id, bx_ctx_errmsg(b->ctx));
         }
         b->t.policy_failures += b->policy != NULL;
-        return write_failed(b, ob->order_id, bx_ctx_errmsg(b->ctx));
+        return pack_write_failed(b, ob->order_id, bx_ctx_errmsg(b->ctx));
     }
     if (st != BX_OK)
         return st;
@@ -502,8 +521,8 @@ static bx_status pack_one(batch *b, const bx_order_batch *ob)
             valid = false;
             b->t.invalid++;
             if (b->pd->errors == errors)
-                fprintf(stderr, "error: --check: order %s: %s\n", ob->order_id,
-                        bx_ctx_errmsg(b->ctx));
+                say(b->log, "error: --check: order %s: %s\n", ob->order_id,
+                    bx_ctx_errmsg(b->ctx));
         }
     }
     /* The issue goes to the journal before any output names its
@@ -515,7 +534,7 @@ static bx_status pack_one(batch *b, const bx_order_batch *ob)
         st = bx_pack_csv_placements(b->ctx, &order, res, b->placements.write,
                                     b->placements.ud);
     if (st == BX_OK && b->a->svg_dir != NULL)
-        st = write_svgs(b->ctx, b->a->svg_dir, &order, res, &b->printed);
+        st = write_svgs(b->ctx, b->a->svg_dir, &order, res, b->log, &b->printed);
     if (st != BX_OK)
         return st;
     if (b->stock != NULL)
@@ -534,6 +553,29 @@ static bx_status pack_one(batch *b, const bx_order_batch *ob)
     for (size_t i = 0; i < res->nunpacked; i++)
         b->t.unpacked += res->unpacked[i].units;
     return BX_OK;
+}
+
+bx_status pack_in_sequence(batch *b)
+{
+    bx_status st = BX_OK;
+    while (st == BX_OK) {
+        bx_order_batch ob;
+        st = bx_order_reader_next(b->reader, &ob);
+        if (st == BX_END)
+            return BX_OK;
+        if (st != BX_OK)
+            break;
+        b->t.orders++;
+        /* The bad line was reported as it was read; its message is the
+         * context's last error (the reader reads no further than the next
+         * order's first good line, so nothing newer can have replaced it). */
+        if (ob.failed)
+            st = pack_write_failed(b, ob.order_id, bx_ctx_errmsg(b->ctx));
+        else
+            st = pack_one(b, &ob);
+        pack_progress_tick(&b->bar, b->t.orders);
+    }
+    return st;
 }
 
 static bx_status run_batch(batch *b)
@@ -563,25 +605,11 @@ static bx_status run_batch(batch *b)
     if (st == BX_OK && b->placements.write != NULL)
         st = bx_pack_csv_placements_header(b->ctx, b->placements.write,
                                            b->placements.ud);
-    while (st == BX_OK) {
-        bx_order_batch ob;
-        st = bx_order_reader_next(b->reader, &ob);
-        if (st == BX_END) {
-            st = BX_OK;
-            break;
-        }
-        if (st != BX_OK)
-            break;
-        b->t.orders++;
-        /* The bad line was reported as it was read; its message is the
-         * context's last error (the reader reads no further than the next
-         * order's first good line, so nothing newer can have replaced it). */
-        if (ob.failed)
-            st = write_failed(b, ob.order_id, bx_ctx_errmsg(b->ctx));
-        else
-            st = pack_one(b, &ob);
-        progress_tick(&b->bar, b->t.orders);
-    }
+    /* Stock, a policy and a pool each carry state from one order to the
+     * next, so only an unlimited catalog without them runs in parallel. */
+    bool parallel = a->jobs > 1 && b->stock == NULL && b->policy == NULL && b->pool == NULL;
+    if (st == BX_OK)
+        st = parallel ? pack_in_parallel(b) : pack_in_sequence(b);
     progress_clear(&b->bar);
     cli_diag_flush(&b->pd->cd);
     return st;
@@ -598,7 +626,7 @@ int cmd_pack(int argc, char **argv)
     memset(&b, 0, sizeof b);
     pack_diags pd = {{0, 0, 50}, 0, &b.bar};
     b.ctx = cli_ctx_new(&pd.cd);
-    bx_ctx_set_diag(b.ctx, diag, &pd);
+    bx_ctx_set_diag(b.ctx, pack_diag, &pd);
     b.pd = &pd;
     b.a = &a;
     b.bar.enabled = isatty(STDERR_FILENO);
@@ -626,7 +654,10 @@ int cmd_pack(int argc, char **argv)
         st = sink_commit(&b.placements, &b.printed);
     sink_abort(&b.out);
     sink_abort(&b.placements);
-    if (st != BX_OK) {
+    if (st != BX_OK && !b.printed && b.fatal_msg != NULL) {
+        fprintf(stderr, "boxcar: %s\n", b.fatal_msg);
+        rc = cli_exit_code(st);
+    } else if (st != BX_OK) {
         rc = b.printed ? cli_exit_code(st) : cli_fail(b.ctx, st);
     } else if (rc == 0) {
         fprintf(stderr, "boxcar pack: %" PRIu64 " orders, %" PRIu64 " boxes, %" PRIu64
@@ -652,6 +683,7 @@ int cmd_pack(int argc, char **argv)
     bx_policy_free(b.policy);
     bx_engine_free(b.engine);
     bx_free(b.ctx, b.stock);
+    free(b.fatal_msg);
     bx_catalog_free(cat);
     bx_ctx_free(b.ctx);
     return rc;

@@ -82,13 +82,13 @@ void svc_h_metrics(svc_call *c)
     c->no_store = true;
 }
 
-/* The catalog as `boxcar convert` writes it, made once per load. It is
- * copied out while held: the catalog may be swapped away right after. */
-void svc_h_catalog(svc_call *c)
+/* Answer with one of the set's prebuilt documents (JSON or CBOR by the
+ * reply's media), copied out while the set is held: it may be swapped
+ * away right after. Releases the hold. */
+static void reply_prebuilt(svc_call *c, const svc_buf *json, const svc_buf *cbor)
 {
     svc_worker *w = c->worker;
-    const svc_catalog *cat = svc_catalog_hold(w);
-    const svc_buf *src = c->reply_media == SVC_MEDIA_CBOR ? &cat->cbor : &cat->json;
+    const svc_buf *src = c->reply_media == SVC_MEDIA_CBOR ? cbor : json;
     w->out.len = 0;
     int rc = svc_buf_put(&w->out, src->data, src->len);
     svc_catalog_let_go(w);
@@ -98,6 +98,13 @@ void svc_h_catalog(svc_call *c)
     }
     c->status = 200;
     c->content_type = svc_media_name(c->reply_media);
+}
+
+/* The catalog as `boxcar convert` writes it, made once per load. */
+void svc_h_catalog(svc_call *c)
+{
+    const svc_catalog *cat = svc_catalog_hold(c->worker);
+    reply_prebuilt(c, &cat->json, &cat->cbor);
 }
 
 void svc_h_reload(svc_call *c)
@@ -137,15 +144,5 @@ void svc_h_policy(svc_call *c)
                         "--policy FILE)");
         return;
     }
-    const svc_buf *src = c->reply_media == SVC_MEDIA_CBOR ? &cat->policy_cbor
-                                                          : &cat->policy_json;
-    w->out.len = 0;
-    int rc = svc_buf_put(&w->out, src->data, src->len);
-    svc_catalog_let_go(w);
-    if (rc != 0) {
-        svc_reply_error(c, 503, "out_of_memory", NULL, "out of memory");
-        return;
-    }
-    c->status = 200;
-    c->content_type = svc_media_name(c->reply_media);
+    reply_prebuilt(c, &cat->policy_json, &cat->policy_cbor);
 }

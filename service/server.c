@@ -45,6 +45,9 @@ void svc_log(svc_server *s, const char *fmt, ...)
     s->cfg.log(s->cfg.log_ud, line);
 }
 
+/* The format comes from libmicrohttpd; the attribute lets clang check
+ * the vsnprintf below instead of refusing a non-literal format. */
+__attribute__((format(printf, 2, 0)))
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
     svc_server *s = cls;

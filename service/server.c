@@ -304,7 +304,9 @@ static enum MHD_Result run(svc_server *s, struct MHD_Connection *conn,
     c.body = rq->body.data;
     c.body_len = rq->body.len;
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &c);
+    svc_worker_begin(w);
     rq->route->handle(&c);
+    svc_worker_end(w);
     return send_reply(s, conn, rq, &c);
 }
 

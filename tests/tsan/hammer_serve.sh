@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Hammer `boxcar serve` from a ThreadSanitizer build: concurrent
 # POST /v1/pack (with a policy), /v1/pack?station=S1 (issuing from the
-# pool), /v1/carbon, /v1/containers/events and GET /metrics, while the
+# pool), /v1/carbon, /v1/containers/events, /v1/pack/svg and the GET
+# endpoints (metrics, catalog, policy, containers), while the
 # server is sent SIGHUP (reload) over and over and POST /v1/admin/reload
 # now and then; then SIGTERM (drain). Fails when ThreadSanitizer reports.
 #
@@ -59,7 +60,11 @@ run_wrk /v1/carbon "$work/ship.csv" text/csv carbon & pids+=($!)
       -d "{\"ev\":\"register\",\"id\":\"H$n\",\"type\":\"crate-pp\",\"station\":\"S1\"}" \
       "$url/v1/containers/events"
     curl -s -o /dev/null "$url/metrics"
+    curl -s -o /dev/null -H 'Content-Type: application/json' \
+      --data-binary @"$work/order.json" "$url/v1/pack/svg"
     curl -s -o /dev/null "$url/v1/containers/stats"
+    curl -s -o /dev/null "$url/v1/containers?state=available&station=S1&limit=50"
+    curl -s -o /dev/null "$url/v1/catalog" "$url/v1/policy" "$url/healthz"
     [ $((n % 20)) -eq 0 ] && curl -s -o /dev/null -X POST -H "$auth" "$url/v1/admin/reload"
   done ) & pids+=($!)
 reloads=0

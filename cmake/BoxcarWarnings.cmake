@@ -15,6 +15,11 @@ if(BOXCAR_SANITIZE)
     -fno-omit-frame-pointer)
   target_link_options(boxcar_sanitize INTERFACE -fsanitize=address,undefined)
   target_link_libraries(boxcar_warnings INTERFACE boxcar_sanitize)
+elseif(BOXCAR_TSAN)
+  target_compile_options(boxcar_sanitize INTERFACE
+    -fsanitize=thread -fno-omit-frame-pointer)
+  target_link_options(boxcar_sanitize INTERFACE -fsanitize=thread)
+  target_link_libraries(boxcar_warnings INTERFACE boxcar_sanitize)
 endif()
 
 # Fuzzing: instrument the library for libFuzzer's coverage and run it under

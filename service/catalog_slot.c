@@ -242,8 +242,6 @@ void svc_catalog_free(svc_catalog *c)
 const svc_catalog *svc_catalog_hold(svc_worker *w)
 {
     svc_catalog_slot *slot = &w->server->catalog;
-    /* uncontended but for a reload's clean-up of this worker */
-    pthread_mutex_lock(&w->derived_lock);
     svc_catalog *c = atomic_load(&slot->current);
     for (;;) {
         atomic_store(&w->hazard, c);
@@ -257,7 +255,6 @@ const svc_catalog *svc_catalog_hold(svc_worker *w)
 void svc_catalog_let_go(svc_worker *w)
 {
     atomic_store(&w->hazard, NULL);
-    pthread_mutex_unlock(&w->derived_lock);
 }
 
 static bool in_use(svc_server *s, const svc_catalog *c)

@@ -110,7 +110,13 @@ void svc_h_catalog(svc_call *c)
 void svc_h_reload(svc_call *c)
 {
     char err[1024];
-    if (svc_server_reload(c->server, err, sizeof err) != 0) {
+    /* The reload waits for every other worker's busy_lock; two workers
+     * reloading at once while holding their own would wait for each
+     * other. The reload does not use this worker's context. */
+    svc_worker_end(c->worker);
+    int rc = svc_server_reload(c->server, err, sizeof err);
+    svc_worker_begin(c->worker);
+    if (rc != 0) {
         svc_reply_error(c, 500, "reload_failed", NULL,
                         "the catalog set (catalog, carbon setup, policy) did "
                         "not reload; the old one stays in service: %s", err);

@@ -45,6 +45,9 @@ void svc_log(svc_server *s, const char *fmt, ...)
     s->cfg.log(s->cfg.log_ud, line);
 }
 
+/* The format comes from libmicrohttpd; the attribute lets clang check
+ * the vsnprintf below instead of refusing a non-literal format. */
+__attribute__((format(printf, 2, 0)))
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
     svc_server *s = cls;
@@ -301,7 +304,9 @@ static enum MHD_Result run(svc_server *s, struct MHD_Connection *conn,
     c.body = rq->body.data;
     c.body_len = rq->body.len;
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &c);
+    svc_worker_begin(w);
     rq->route->handle(&c);
+    svc_worker_end(w);
     return send_reply(s, conn, rq, &c);
 }
 

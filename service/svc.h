@@ -117,8 +117,11 @@ struct svc_worker {
     svc_worker *next;                 /* in the server's list */
     /* Built from one catalog set on first use, freed when that set goes
      * (by this worker on its next request, or by the reload once no
-     * request holds the set): derived_lock guards the three. */
-    pthread_mutex_t derived_lock;
+     * request holds the set). They are allocated from ctx, so freeing
+     * them touches ctx: busy_lock is held by the worker for a request's
+     * whole handler (every use of ctx) and by the reload while it frees
+     * them. */
+    pthread_mutex_t busy_lock;
     const svc_catalog *derived_for;
     bx_carbon *carbon;
     bx_policy *policy;
@@ -129,7 +132,13 @@ svc_worker *svc_worker_get(svc_server *s);
 /* Free every worker (after the threads have stopped). */
 void svc_workers_free(svc_server *s);
 
-/* Take the current catalog for the length of one request, and let it go. */
+/* Around a request's handler: the worker's context is in use (see
+ * busy_lock). A handler that reloads lets it go meanwhile (svc_h_reload). */
+void svc_worker_begin(svc_worker *w);
+void svc_worker_end(svc_worker *w);
+
+/* Take the current catalog for the length of one request, and let it go
+ * (between svc_worker_begin and svc_worker_end). */
 const svc_catalog *svc_catalog_hold(svc_worker *w);
 void svc_catalog_let_go(svc_worker *w);
 

@@ -12,7 +12,10 @@
  * A worker also builds its own carbon calculator and policy from the
  * catalog set it holds (both are single-threaded and borrow the set's
  * inputs). They must go before the set is freed: the reload frees them,
- * under the worker's derived_lock, once no request holds the old set.
+ * under the worker's busy_lock, once no request holds the old set. They
+ * were allocated from the worker's context, so freeing them writes to it
+ * (its byte count): busy_lock covers every use of that context, the whole
+ * handler of each request, not only the time the catalog is held.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +31,7 @@ static svc_worker *worker_new(svc_server *s)
         return NULL;
     w->server = s;
     atomic_init(&w->hazard, NULL);
-    pthread_mutex_init(&w->derived_lock, NULL);
+    pthread_mutex_init(&w->busy_lock, NULL);
     bx_engine_limits limits = bx_engine_limits_default();
     limits.max_units = s->cfg.max_units;
     limits.default_budget = s->cfg.budget;
@@ -53,7 +56,7 @@ static void drop_derived(svc_worker *w)
 static void worker_free(svc_worker *w)
 {
     drop_derived(w);
-    pthread_mutex_destroy(&w->derived_lock);
+    pthread_mutex_destroy(&w->busy_lock);
     bx_engine_free(w->engine);
     bx_order_buf_free(w->ctx, &w->order);
     bx_ctx_free(w->ctx);
@@ -93,7 +96,7 @@ void svc_workers_free(svc_server *s)
 }
 
 /* The derived objects belong to one catalog set; a worker holding another
- * set starts afresh. Called with derived_lock held (see svc_catalog_hold). */
+ * set starts afresh. Called with busy_lock held (svc_worker_begin). */
 static void adopt(svc_worker *w, const svc_catalog *cat)
 {
     if (w->derived_for != cat) {
@@ -136,14 +139,25 @@ bx_status svc_worker_policy(svc_worker *w, const svc_catalog *cat, bx_policy **o
     return BX_OK;
 }
 
+void svc_worker_begin(svc_worker *w)
+{
+    /* uncontended but for a reload's clean-up of this worker */
+    pthread_mutex_lock(&w->busy_lock);
+}
+
+void svc_worker_end(svc_worker *w)
+{
+    pthread_mutex_unlock(&w->busy_lock);
+}
+
 void svc_workers_forget(svc_server *s, const svc_catalog *cat)
 {
     pthread_mutex_lock(&s->workers_lock);
     for (svc_worker *w = s->workers; w != NULL; w = w->next) {
-        pthread_mutex_lock(&w->derived_lock);
+        pthread_mutex_lock(&w->busy_lock);
         if (w->derived_for == cat)
             drop_derived(w);
-        pthread_mutex_unlock(&w->derived_lock);
+        pthread_mutex_unlock(&w->busy_lock);
     }
     pthread_mutex_unlock(&s->workers_lock);
 }

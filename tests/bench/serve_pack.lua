@@ -7,7 +7,9 @@ wrk.body = f:read("*a")
 f:close()
 local ctype = os.getenv("BOXCAR_BENCH_TYPE") or "application/json"
 wrk.headers["Content-Type"] = ctype
-wrk.headers["Accept"] = ctype
+-- a CSV body (POST /v1/carbon) is answered in JSON unless told otherwise
+wrk.headers["Accept"] = os.getenv("BOXCAR_BENCH_ACCEPT")
+  or (ctype == "text/csv" and "application/json" or ctype)
 -- POST /v1/pack?station=S issues containers, so it needs the token
 local token = os.getenv("BOXCAR_BENCH_TOKEN")
 if token then wrk.headers["Authorization"] = "Bearer " .. token end

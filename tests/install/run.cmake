@@ -10,6 +10,8 @@ endif()
 set(flags "")
 if(SANITIZE)
   set(flags "-fsanitize=address,undefined")
+elseif(TSAN)
+  set(flags "-fsanitize=thread")
 endif()
 execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR}/consumer -B ${WORK_DIR}/build
   -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_C_COMPILER=${COMPILER}

@@ -287,6 +287,14 @@ static void test_bad_files_refused(void **state)
         {"all,all,1,1,0,0,-5,0,0,0,0,0,0,-5,0,tot,7\n", "field 'transport_wtw_mg'"},
         {"all,all,1,1,3,3,5,0,0,0,0,3,3,5,0,tot,7\n", "transport WTT + TTW exceed WTW"},
         {"week,w1,1,1,0,0,5,0,0,0,0,0,0,5,0,tot,7\n", "field 'group'"},
+        /* sums past INT64_MAX (found while fuzzing the reader): 2 * (2^63 - 1)
+         * + 2 is 2^64, which wrapped to the 0 written as the total; and
+         * WTT + TTW = 2 * (2^63 - 1) wrapped to -2, "below" a WTW of 5 */
+        {"all,all,1,1,0,0,9223372036854775807,0,0,9223372036854775807,2,0,0,0,0,tot,7\n",
+         "total_wtw_mg is not transport + hub + packaging"},
+        {"all,all,1,1,9223372036854775807,9223372036854775807,5,0,0,0,0,"
+         "9223372036854775807,9223372036854775807,5,0,tot,7\n",
+         "transport WTT + TTW exceed WTW"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char text[2048];

@@ -317,6 +317,37 @@ static void test_bad_files_refused(void **state)
     bx_carbon_totals_free(t);
 }
 
+/* The largest total a file may hold prints as kg: 9223372036854775807 mg
+ * is 9223372036854775.807 g, rounded half away from zero to
+ * 9223372036854776 g = 9223372036854.776 kg (found by fuzzing: the
+ * rounding added 500 mg first and overflowed). */
+static void test_table_at_int64_max(void **state)
+{
+    fixture *f = *state;
+    bx_carbon_totals *t = fresh(f);
+    static const char text[] =
+        "group,key,shipments,mass_g,transport_wtt_mg,transport_ttw_mg,transport_wtw_mg,"
+        "hub_wtt_mg,hub_ttw_mg,hub_wtw_mg,packaging_mg,total_wtt_mg,total_ttw_mg,"
+        "total_wtw_mg,excluded,factor_set,factor_version\n"
+        "all,all,1,1,0,0,9223372036854775807,0,0,0,0,0,0,9223372036854775807,0,tot,7\n";
+    assert_int_equal(bx_carbon_totals_read_mem(t, "max.csv", text, strlen(text)), BX_OK);
+    test_buf b = {NULL, 0, 0, -1};
+    assert_int_equal(bx_carbon_totals_write_group(t, BX_CARBON_TABLE, BX_BY_ALL, NULL,
+                                                  test_buf_write, &b),
+                     BX_OK);
+    assert_non_null(b.data);
+    char *text_out = malloc(b.len + 1);
+    assert_non_null(text_out);
+    memcpy(text_out, b.data, b.len);
+    text_out[b.len] = '\0';
+    if (strstr(text_out, " 9223372036854.776 ") == NULL)
+        fail_msg("no 9223372036854.776 kg in:\n%s", text_out);
+    assert_null(strstr(text_out, "-"));
+    free(text_out);
+    free(b.data);
+    bx_carbon_totals_free(t);
+}
+
 /* Sums that would not fit 64 bits are refused, leaving dst as it was. */
 static void test_overflow(void **state)
 {
@@ -352,6 +383,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_format, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_files_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_overflow, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_table_at_int64_max, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

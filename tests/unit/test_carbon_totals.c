@@ -353,6 +353,16 @@ static void test_overflow(void **state)
 {
     fixture *f = *state;
     bx_carbon_totals *a = fresh(f), *b = fresh(f);
+    /* a caller's result whose parts wrap round to its total: 2 * (2^63 - 1)
+     * + 2 = 2^64, "equal" to 0 in 64 bits; refused, not summed */
+    bx_shipment sh;
+    make(&sh, 1);
+    bx_carbon_result bad;
+    memset(&bad, 0, sizeof bad);
+    bad.transport.wtw_mg = bad.hub.wtw_mg = INT64_MAX;
+    bad.packaging_mg = 2;
+    assert_int_equal(bx_carbon_totals_add(a, &sh, &bad), BX_EINVAL);
+    assert_int_equal(bx_carbon_totals_count(a, BX_BY_ROUTE), 0);
     char text[1024];
     snprintf(text, sizeof text,
              "group,key,shipments,mass_g,transport_wtt_mg,transport_ttw_mg,"

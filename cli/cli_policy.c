@@ -124,6 +124,12 @@ static bx_status read_pool(bx_ctx *ctx, bx_policy *p, const bx_catalog *cat,
         else if (bx_catalog_find(cat, id) == NULL)
             st = fail(printed, BX_EINPUT, "%s:%llu: box '%s' is not in the catalog", path,
                       line, id);
+        /* a second row would be what the hooks see (the pool table keeps
+         * the last) but not what is counted down (the first) */
+        for (size_t i = 0; st == BX_OK && i < n; i++)
+            if (strcmp(ids[i], id) == 0)
+                st = fail(printed, BX_EINPUT, "%s:%llu: box '%s' is in the pool twice", path,
+                          line, id);
         if (st != BX_OK)
             break;
         if (!bx_catalog_find(cat, id)->reusable)

@@ -239,16 +239,20 @@ static bx_status find_row(bx_carbon_totals *t, bx_totals_group gi, const char *k
     return st;
 }
 
+/* A caller's result may hold any figures: each is bounded by the total
+ * before any sum is formed, so no sum can overflow. */
 static bool valid_result(const bx_carbon_result *r)
 {
-    if (r->total.wtw_mg < 0 || r->total.wtw_mg > BX_CO2E_MAX_MG ||
-        r->transport.wtw_mg < 0 || r->hub.wtw_mg < 0 || r->packaging_mg < 0 ||
-        r->transport.wtw_mg + r->hub.wtw_mg + r->packaging_mg != r->total.wtw_mg)
+    int64_t total = r->total.wtw_mg;
+    if (total < 0 || total > BX_CO2E_MAX_MG || r->transport.wtw_mg < 0 ||
+        r->transport.wtw_mg > total || r->hub.wtw_mg < 0 || r->hub.wtw_mg > total ||
+        r->packaging_mg < 0 || r->packaging_mg > total ||
+        r->transport.wtw_mg + r->hub.wtw_mg + r->packaging_mg != total)
         return false;
     for (int p = 0; p < BX_PART_COUNT; p++) {
         const bx_co2e *v = &r->part[p];
-        if (v->wtt_mg < 0 || v->ttw_mg < 0 || v->wtw_mg < v->wtt_mg + v->ttw_mg ||
-            v->wtw_mg > r->total.wtw_mg)
+        if (v->wtt_mg < 0 || v->ttw_mg < 0 || v->wtw_mg > total || v->wtt_mg > v->wtw_mg ||
+            v->ttw_mg > v->wtw_mg - v->wtt_mg)
             return false;
     }
     return true;

@@ -7,6 +7,7 @@
  * total equals the sum of its parts: a hand-edited shard is refused rather
  * than merged into an audited figure.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -113,18 +114,31 @@ static bx_status bad(const bxc_table *t, size_t c, const char *why)
     return bx_input_error(t->ctx, BX_EINPUT, &where, "%s", why);
 }
 
+/* total == a + b + c for figures read as >= 0, without forming a sum that
+ * could pass INT64_MAX (the fields go up to it). */
+static bool sums_to(int64_t total, int64_t a, int64_t b, int64_t c)
+{
+    return a <= total && b <= total - a && c == total - a - b;
+}
+
+/* wtt + ttw > wtw, for figures >= 0, without the overflowing sum. */
+static bool exceeds(int64_t wtt, int64_t ttw, int64_t wtw)
+{
+    return wtt > wtw || ttw > wtw - wtt;
+}
+
 /* Rows are checked so that a shard that does not add up is refused. */
 static bx_status check_sum(const bxc_table *t, const bx_carbon_sum *s)
 {
-    if (s->total.wtw_mg != s->transport.wtw_mg + s->hub.wtw_mg + s->packaging_mg)
+    if (!sums_to(s->total.wtw_mg, s->transport.wtw_mg, s->hub.wtw_mg, s->packaging_mg))
         return bad(t, C_WTW, "total_wtw_mg is not transport + hub + packaging");
-    if (s->total.ttw_mg != s->transport.ttw_mg + s->hub.ttw_mg)
+    if (!sums_to(s->total.ttw_mg, s->transport.ttw_mg, s->hub.ttw_mg, 0))
         return bad(t, C_TTW, "total_ttw_mg is not transport + hub");
-    if (s->total.wtt_mg != s->transport.wtt_mg + s->hub.wtt_mg)
+    if (!sums_to(s->total.wtt_mg, s->transport.wtt_mg, s->hub.wtt_mg, 0))
         return bad(t, C_WTT, "total_wtt_mg is not transport + hub");
-    if (s->transport.wtt_mg + s->transport.ttw_mg > s->transport.wtw_mg)
+    if (exceeds(s->transport.wtt_mg, s->transport.ttw_mg, s->transport.wtw_mg))
         return bad(t, C_T_WTW, "transport WTT + TTW exceed WTW");
-    if (s->hub.wtt_mg + s->hub.ttw_mg > s->hub.wtw_mg)
+    if (exceeds(s->hub.wtt_mg, s->hub.ttw_mg, s->hub.wtw_mg))
         return bad(t, C_H_WTW, "hub WTT + TTW exceed WTW");
     return BX_OK;
 }

@@ -137,10 +137,13 @@ bx_status bx_carbon_totals_write_cbor(bx_carbon_totals *t, bx_totals_group g,
     return write_structured(t, g, true, NULL, write, ud);
 }
 
-/* Milligrams as kg with three decimals: whole grams, half away from zero. */
+/* Milligrams as kg with three decimals: whole grams, half away from zero.
+ * From quotient and remainder: adding 500 first overflowed for totals
+ * near INT64_MAX, which a totals file may hold. */
 static char *kg3(int64_t mg, char *buf, size_t size)
 {
-    int64_t g = mg >= 0 ? (mg + 500) / 1000 : -((-mg + 500) / 1000);
+    int64_t g = mg / 1000, r = mg % 1000; /* C truncates: r has mg's sign */
+    g += r >= 500 ? 1 : r <= -500 ? -1 : 0;
     return bx_mg_to_text(g, buf, size);
 }
 

@@ -168,6 +168,11 @@ static void test_pool_and_params(void **state)
     assert_int_equal(run("pack --orders pol_orders.csv --catalog " DATA("catalog_reuse.csv")
                          " --policy " POLICY("reuse-first.lua") " --available pol_pool_bad.csv"), 3);
     assert_non_null(strstr(err_text, "pol_pool_bad.csv:2: box 'RB-X' is not in the catalog"));
+    write_file("pol_pool_twice.csv", "box_id,available\nRB-M,2\nRB-L,1\nRB-M,0\n");
+    assert_int_equal(run("pack --orders pol_orders.csv --catalog " DATA("catalog_reuse.csv")
+                         " --policy " POLICY("reuse-first.lua") " --available pol_pool_twice.csv"),
+                     3);
+    assert_non_null(strstr(err_text, "pol_pool_twice.csv:4: box 'RB-M' is in the pool twice"));
 }
 
 static void test_budget_options(void **state)

@@ -7,7 +7,9 @@
  *      end, going on after every recoverable error;
  *   2. the raw tokenizer (bx_csv_open_mem), read to the end;
  *   3. every record the tokenizer accepts is written back with the CSV
- *      writer and read again: it must come back field for field.
+ *      writer and read again: it must come back field for field;
+ *   4. the box catalog reader (bx_catalog_read): a catalog it builds finds
+ *      each of its boxes by id.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -68,6 +70,28 @@ static void read_records(bx_ctx *ctx, const uint8_t *data, size_t size)
             continue;
         break;
     }
+    bx_reader_close(r);
+}
+
+/* The same bytes as a box catalog: a catalog built must find each of its
+ * boxes by id, and a refused one leaves nothing behind. */
+static void read_catalog(bx_ctx *ctx, bx_format fmt, const uint8_t *data, size_t size,
+                         const bx_reader_limits *lim)
+{
+    bx_reader *r = NULL;
+    bx_catalog *cat = NULL;
+    if (bx_reader_open_mem(ctx, &r, BX_RECORD_BOX, fmt, "fuzz", data, size, lim) == BX_OK) {
+        if (bx_catalog_read(ctx, &cat, r) == BX_OK) {
+            for (size_t i = 0; i < bx_catalog_count(cat); i++) {
+                const bx_box *b = bx_catalog_box(cat, i);
+                if (bx_catalog_find(cat, b->box_id) != b)
+                    abort();
+            }
+        } else if (cat != NULL) {
+            abort();
+        }
+    }
+    bx_catalog_free(cat);
     bx_reader_close(r);
 }
 
@@ -142,6 +166,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t base = bx_ctx_bytes_in_use(ctx);
     read_records(ctx, data, size);
     read_raw(ctx, data, size);
+    bx_reader_limits lim = bx_reader_limits_default();
+    lim.max_record_bytes = 4096;
+    lim.max_fields = 64;
+    read_catalog(ctx, BX_FORMAT_CSV, data, size, &lim);
     /* everything but the kept warnings was given back */
     bx_ctx_clear_warnings(ctx);
     if (bx_ctx_bytes_in_use(ctx) != base)

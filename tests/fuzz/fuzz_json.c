@@ -2,7 +2,8 @@
  * fuzz_json.c: libFuzzer target for the JSON record reader.
  *
  * Reads the input as JSON records of either kind to the end, going on after
- * every recoverable error, as the CLI's "check" does. Any crash, sanitizer
+ * every recoverable error, as the CLI's "check" does; then as a box catalog
+ * (bx_catalog_read), which must find each box it built by id. Any crash, sanitizer
  * report or leak is a bug; so is a reader that never ends (the loop is
  * bounded by the input size because each next consumes at least one byte).
  * LeakSanitizer sees the default allocator; the context's own count catches
@@ -10,10 +11,33 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "boxcar.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The same bytes as a box catalog: a catalog built must find each of its
+ * boxes by id, and a refused one leaves nothing behind. */
+static void read_catalog(bx_ctx *ctx, bx_format fmt, const uint8_t *data, size_t size,
+                         const bx_reader_limits *lim)
+{
+    bx_reader *r = NULL;
+    bx_catalog *cat = NULL;
+    if (bx_reader_open_mem(ctx, &r, BX_RECORD_BOX, fmt, "fuzz", data, size, lim) == BX_OK) {
+        if (bx_catalog_read(ctx, &cat, r) == BX_OK) {
+            for (size_t i = 0; i < bx_catalog_count(cat); i++) {
+                const bx_box *b = bx_catalog_box(cat, i);
+                if (bx_catalog_find(cat, b->box_id) != b)
+                    abort();
+            }
+        } else if (cat != NULL) {
+            abort();
+        }
+    }
+    bx_catalog_free(cat);
+    bx_reader_close(r);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -37,6 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     bx_reader_close(r);
+    read_catalog(ctx, BX_FORMAT_JSON, data, size, &limits);
     bx_ctx_clear_warnings(ctx);
     if (bx_ctx_bytes_in_use(ctx) != before)
         __builtin_trap();

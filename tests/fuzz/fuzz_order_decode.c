@@ -6,6 +6,9 @@
  * is the body, decoded twice into one reused buffer as a server worker
  * would. Any crash, sanitizer report or leak is a bug; so is a success
  * with no lines, lines of two orders, or a line breaking the record rules.
+ * The same bytes are then read as an order file by the order reader
+ * (`boxcar pack --orders`), which groups lines into orders: each batch's
+ * lines carry its order id and the line numbers only go up.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -14,6 +17,32 @@
 #include "boxcar.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void read_orders(bx_ctx *ctx, bx_format fmt, const uint8_t *data, size_t size,
+                        const bx_reader_limits *limits)
+{
+    bx_reader *r = NULL;
+    if (bx_reader_open_mem(ctx, &r, BX_RECORD_ORDER_LINE, fmt, "fuzz", data, size, limits) !=
+        BX_OK) {
+        bx_reader_close(r);
+        return;
+    }
+    bx_order_reader *o = NULL;
+    if (bx_order_reader_wrap(ctx, &o, r) != BX_OK)
+        __builtin_trap(); /* it takes the reader over: r is closed with it */
+    uint64_t last = 0;
+    bx_order_batch b;
+    /* every batch takes at least one line: at most one per input byte */
+    for (size_t n = 0; n <= size + 1 && bx_order_reader_next(o, &b) == BX_OK; n++) {
+        if (b.first_line < last || (b.nlines == 0 && !b.failed))
+            __builtin_trap();
+        last = b.first_line;
+        for (size_t i = 0; i < b.nlines; i++)
+            if (strcmp(b.lines[i].order_id, b.order_id) != 0)
+                __builtin_trap();
+    }
+    bx_order_reader_close(o);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -46,6 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     bx_order_buf_free(ctx, &buf);
+    read_orders(ctx, fmt, data + 1, size - 1, &limits);
     bx_ctx_clear_warnings(ctx);
     if (bx_ctx_bytes_in_use(ctx) != before)
         __builtin_trap();

@@ -1,12 +1,20 @@
 /*
  * fuzz_script.c: libFuzzer target for what boxcar parses out of scripts:
- * the sandbox (Lua's parser, the allow-listed library, the limits) and the
- * report builder (every book, sheet and table call checks its arguments).
+ * the sandbox (Lua's parser, the allow-listed library, the limits), the
+ * report builder (every book, sheet and table call checks its arguments),
+ * the CSV sources a report reads, and packing policies.
  *
- * Each input is loaded as a report script with small limits; if it loads,
- * it is rendered as CBOR over a small packing file into a scratch
- * directory. Either may fail with an error, neither may crash, leak, hang
- * or trip a sanitizer; and a failure must leave no file behind.
+ * An input is a script, then optionally a NUL byte and a CSV file: the
+ * report's source "packing" (with the packing columns read as numbers if
+ * its header has them, else as text); without the NUL the source is a
+ * small packing file. The script is loaded as a report with small limits;
+ * if it loads, it is rendered as CBOR into a scratch directory. The same
+ * script is then loaded as a packing policy over the sample catalog and,
+ * if it loads, linted (every hook it defines called on a small order).
+ * Each step may fail with an error that says why; none may crash, leak,
+ * hang or trip a sanitizer; and a failed render must leave no file behind.
+ * Seeds: tests/fuzz/corpus/script/ (*.lua reports, policy_*.lua
+ * policies, source_*.bin a report with its source).
  */
 #define _POSIX_C_SOURCE 200809L /* mkdtemp */
 #include <stdint.h>
@@ -20,11 +28,14 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char dir[64], packing[96], out[96];
+static char dir[64], packing[96], source[96], out[96];
+static bx_ctx *sample_ctx;
+static bx_catalog *sample_catalog;
 
 static void cleanup(void)
 {
     remove(out);
+    remove(source);
     remove(packing);
     rmdir(dir);
 }
@@ -37,7 +48,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     if (mkdtemp(dir) == NULL)
         abort();
     snprintf(packing, sizeof packing, "%s/packing.csv", dir);
+    snprintf(source, sizeof source, "%s/source.csv", dir);
     snprintf(out, sizeof out, "%s/out.cbor", dir);
+    if (bx_ctx_new(&sample_ctx, NULL, NULL) != BX_OK ||
+        bx_catalog_load(sample_ctx, &sample_catalog,
+                        BOXCAR_SAMPLES "/catalogs/cn-express-reusable.csv",
+                        BX_FORMAT_AUTO) != BX_OK)
+        abort(); /* the sample must load */
     FILE *fp = fopen(packing, "wb");
     if (fp == NULL)
         abort();
@@ -50,16 +67,24 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* The source after the script's NUL, written for the report to read. */
+static void write_source(const uint8_t *data, size_t size)
 {
-    bx_ctx *ctx = NULL;
-    if (bx_ctx_new(&ctx, NULL, NULL) != BX_OK)
-        return 0;
+    FILE *fp = fopen(source, "wb");
+    if (fp == NULL || fwrite(data, 1, size, fp) != size || fclose(fp) != 0)
+        abort();
+}
+
+static bx_status report(bx_ctx *ctx, const char *text, size_t len, const char *src)
+{
     bx_script_limits lim = {(size_t)2 << 20, 200000, 0};
     bx_report *r = NULL;
-    bx_status st = bx_report_load_buffer(ctx, &r, "fuzz.lua", (const char *)data, size, &lim);
-    if (st == BX_OK)
-        st = bx_report_add_source(r, "packing", packing, bx_report_packing_numeric());
+    bx_status st = bx_report_load_buffer(ctx, &r, "fuzz.lua", text, len, &lim);
+    if (st == BX_OK) {
+        st = bx_report_add_source(r, "packing", src, bx_report_packing_numeric());
+        if (st == BX_EINPUT && src == source) /* not the packing columns */
+            st = bx_report_add_source(r, "packing", src, NULL);
+    }
     if (st == BX_OK) {
         bx_report_options o = {1767225600, NULL, NULL};
         st = bx_report_render(r, BX_REPORT_CBOR, out, &o);
@@ -67,9 +92,43 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort(); /* a failed render left a file */
         remove(out);
     }
-    if (st != BX_OK && bx_ctx_errmsg(ctx)[0] == '\0')
-        abort(); /* every failure says why */
     bx_report_free(r);
-    bx_ctx_free(ctx);
+    return st;
+}
+
+static bx_status policy(bx_ctx *ctx, const char *text, size_t len)
+{
+    bx_script_limits lim = {(size_t)2 << 20, 200000, 0};
+    bx_policy *p = NULL;
+    bx_engine *engine = NULL;
+    bx_status st = bx_policy_load_buffer(ctx, &p, "fuzz.lua", text, len, sample_catalog, &lim);
+    if (st == BX_OK)
+        st = bx_engine_new(ctx, &engine, NULL);
+    if (st == BX_OK)
+        st = bx_policy_lint(p, engine);
+    bx_engine_free(engine);
+    bx_policy_free(p);
+    return st;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const uint8_t *nul = memchr(data, '\0', size);
+    size_t len = nul != NULL ? (size_t)(nul - data) : size;
+    if (nul != NULL)
+        write_source(nul + 1, size - len - 1);
+    const char *src = nul != NULL ? source : packing;
+    for (int pass = 0; pass < 2; pass++) {
+        bx_ctx *ctx = NULL;
+        if (bx_ctx_new(&ctx, NULL, NULL) != BX_OK)
+            return 0;
+        bx_status st = pass == 0 ? report(ctx, (const char *)data, len, src)
+                                 : policy(ctx, (const char *)data, len);
+        if (st != BX_OK && bx_ctx_errmsg(ctx)[0] == '\0')
+            abort(); /* every failure says why */
+        bx_ctx_free(ctx);
+    }
+    if (nul != NULL)
+        remove(source);
     return 0;
 }

@@ -287,6 +287,14 @@ static void test_bad_files_refused(void **state)
         {"all,all,1,1,0,0,-5,0,0,0,0,0,0,-5,0,tot,7\n", "field 'transport_wtw_mg'"},
         {"all,all,1,1,3,3,5,0,0,0,0,3,3,5,0,tot,7\n", "transport WTT + TTW exceed WTW"},
         {"week,w1,1,1,0,0,5,0,0,0,0,0,0,5,0,tot,7\n", "field 'group'"},
+        /* sums past INT64_MAX (found while fuzzing the reader): 2 * (2^63 - 1)
+         * + 2 is 2^64, which wrapped to the 0 written as the total; and
+         * WTT + TTW = 2 * (2^63 - 1) wrapped to -2, "below" a WTW of 5 */
+        {"all,all,1,1,0,0,9223372036854775807,0,0,9223372036854775807,2,0,0,0,0,tot,7\n",
+         "total_wtw_mg is not transport + hub + packaging"},
+        {"all,all,1,1,9223372036854775807,9223372036854775807,5,0,0,0,0,"
+         "9223372036854775807,9223372036854775807,5,0,tot,7\n",
+         "transport WTT + TTW exceed WTW"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char text[2048];
@@ -309,11 +317,52 @@ static void test_bad_files_refused(void **state)
     bx_carbon_totals_free(t);
 }
 
+/* The largest total a file may hold prints as kg: 9223372036854775807 mg
+ * is 9223372036854775.807 g, rounded half away from zero to
+ * 9223372036854776 g = 9223372036854.776 kg (found by fuzzing: the
+ * rounding added 500 mg first and overflowed). */
+static void test_table_at_int64_max(void **state)
+{
+    fixture *f = *state;
+    bx_carbon_totals *t = fresh(f);
+    static const char text[] =
+        "group,key,shipments,mass_g,transport_wtt_mg,transport_ttw_mg,transport_wtw_mg,"
+        "hub_wtt_mg,hub_ttw_mg,hub_wtw_mg,packaging_mg,total_wtt_mg,total_ttw_mg,"
+        "total_wtw_mg,excluded,factor_set,factor_version\n"
+        "all,all,1,1,0,0,9223372036854775807,0,0,0,0,0,0,9223372036854775807,0,tot,7\n";
+    assert_int_equal(bx_carbon_totals_read_mem(t, "max.csv", text, strlen(text)), BX_OK);
+    test_buf b = {NULL, 0, 0, -1};
+    assert_int_equal(bx_carbon_totals_write_group(t, BX_CARBON_TABLE, BX_BY_ALL, NULL,
+                                                  test_buf_write, &b),
+                     BX_OK);
+    assert_non_null(b.data);
+    char *text_out = malloc(b.len + 1);
+    assert_non_null(text_out);
+    memcpy(text_out, b.data, b.len);
+    text_out[b.len] = '\0';
+    if (strstr(text_out, " 9223372036854.776 ") == NULL)
+        fail_msg("no 9223372036854.776 kg in:\n%s", text_out);
+    assert_null(strstr(text_out, "-"));
+    free(text_out);
+    free(b.data);
+    bx_carbon_totals_free(t);
+}
+
 /* Sums that would not fit 64 bits are refused, leaving dst as it was. */
 static void test_overflow(void **state)
 {
     fixture *f = *state;
     bx_carbon_totals *a = fresh(f), *b = fresh(f);
+    /* a caller's result whose parts wrap round to its total: 2 * (2^63 - 1)
+     * + 2 = 2^64, "equal" to 0 in 64 bits; refused, not summed */
+    bx_shipment sh;
+    make(&sh, 1);
+    bx_carbon_result bad;
+    memset(&bad, 0, sizeof bad);
+    bad.transport.wtw_mg = bad.hub.wtw_mg = INT64_MAX;
+    bad.packaging_mg = 2;
+    assert_int_equal(bx_carbon_totals_add(a, &sh, &bad), BX_EINVAL);
+    assert_int_equal(bx_carbon_totals_count(a, BX_BY_ROUTE), 0);
     char text[1024];
     snprintf(text, sizeof text,
              "group,key,shipments,mass_g,transport_wtt_mg,transport_ttw_mg,"
@@ -344,6 +393,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_format, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_files_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_overflow, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_table_at_int64_max, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -514,30 +514,8 @@ static int set_param(lua_State *L)
         return bx_script_fail(L, BX_ENOTFOUND, "no parameter '%s' (the policy has: %s)",
                               a->key, keys[0] ? keys : "none");
     }
-    const char *why = NULL;
-    size_t n = strlen(a->value);
-    lua_getfield(L, -1, a->key);
-    bool was_int = lua_isinteger(L, -1);
-    lua_pop(L, 1);
-    if (t == LUA_TNUMBER) {
-        int64_t i;
-        double d;
-        if (was_int && bx_parse_int(a->value, n, INT64_MIN, INT64_MAX, &i, &why))
-            lua_pushinteger(L, i);
-        else if (bx_parse_double(a->value, n, &d, &why))
-            lua_pushnumber(L, d);
-        else
-            return bx_script_fail(L, BX_EINPUT, "parameter '%s' is a number; '%s': %s",
-                                  a->key, a->value, why);
-    } else if (t == LUA_TBOOLEAN) {
-        bool b;
-        if (!bx_parse_bool(a->value, n, &b, &why))
-            return bx_script_fail(L, BX_EINPUT, "parameter '%s' is a boolean; '%s': %s",
-                                  a->key, a->value, why);
-        lua_pushboolean(L, b);
-    } else if (t == LUA_TSTRING) {
-        lua_pushstring(L, a->value);
-    } else {
+    if (bx_script_param_from_text(L, a->key, a->value) == 0) {
+        lua_getfield(L, -1, a->key);
         return bx_script_fail(L, BX_EINPUT, "parameter '%s' is %s and cannot be set from "
                               "text", a->key, bx_script_typename(L, -1));
     }

@@ -328,30 +328,8 @@ static int set_param(lua_State *L)
     lua_rawgeti(L, LUA_REGISTRYINDEX, bx_script_module_ref(a->r->script));
     if (lua_getfield(L, -1, "params") != LUA_TTABLE)
         return bx_script_fail(L, BX_ENOTFOUND, "the report has no params");
-    int t = lua_getfield(L, -1, a->key);
-    bool was_int = lua_isinteger(L, -1);
-    lua_pop(L, 1);
-    size_t n = strlen(a->value);
-    const char *why = NULL;
-    if (t == LUA_TNUMBER) {
-        int64_t i;
-        double d;
-        if (was_int && bx_parse_int(a->value, n, INT64_MIN, INT64_MAX, &i, &why))
-            lua_pushinteger(L, i);
-        else if (bx_parse_double(a->value, n, &d, &why))
-            lua_pushnumber(L, d);
-        else
-            return bx_script_fail(L, BX_EINPUT, "parameter '%s' is a number; '%s': %s", a->key,
-                                  a->value, why);
-    } else if (t == LUA_TBOOLEAN) {
-        bool b;
-        if (!bx_parse_bool(a->value, n, &b, &why))
-            return bx_script_fail(L, BX_EINPUT, "parameter '%s' is a boolean; '%s': %s",
-                                  a->key, a->value, why);
-        lua_pushboolean(L, b);
-    } else if (t == LUA_TSTRING) {
-        lua_pushstring(L, a->value);
-    } else {
+    if (bx_script_param_from_text(L, a->key, a->value) == 0) {
+        int t = lua_getfield(L, -1, a->key);
         return bx_script_fail(L, t == LUA_TNIL ? BX_ENOTFOUND : BX_EINPUT,
                               "the report has no parameter '%s' it can set from text", a->key);
     }

@@ -130,6 +130,42 @@ static void *script_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     return p;
 }
 
+/* ---- params ---------------------------------------------------------------- */
+
+int bx_script_param_from_text(lua_State *L, const char *key, const char *value)
+{
+    int t = lua_getfield(L, -1, key);
+    bool was_int = lua_isinteger(L, -1);
+    lua_pop(L, 1);
+    size_t n = strlen(value);
+    const char *why = NULL;
+    if (t == LUA_TNUMBER) {
+        int64_t i;
+        double d;
+        if (was_int && bx_parse_int(value, n, INT64_MIN, INT64_MAX, &i, &why))
+            lua_pushinteger(L, i);
+        else if (bx_parse_double(value, n, &d, &why))
+            lua_pushnumber(L, d);
+        else
+            return bx_script_fail(L, BX_EINPUT, "parameter '%s' is a number; '%s': %s",
+                                  key, value, why);
+        return 1;
+    }
+    if (t == LUA_TBOOLEAN) {
+        bool b;
+        if (!bx_parse_bool(value, n, &b, &why))
+            return bx_script_fail(L, BX_EINPUT, "parameter '%s' is a boolean; '%s': %s",
+                                  key, value, why);
+        lua_pushboolean(L, b);
+        return 1;
+    }
+    if (t == LUA_TSTRING) {
+        lua_pushstring(L, value);
+        return 1;
+    }
+    return 0;
+}
+
 /* ---- errors --------------------------------------------------------------- */
 
 const char *bx_script_typename(lua_State *L, int idx)

@@ -57,6 +57,15 @@ void bx_script_charge(lua_State *L, uint64_t units);
  * function). */
 int bx_script_function_line(lua_State *L, int idx);
 
+/* Push `value` (text) converted to the type of params[key], params being
+ * the table at the top of the stack: an integer if the default is one, a
+ * number, a boolean (1/0, true/false, yes/no) or a string. Returns 1 when
+ * it pushed the value, 0 (nothing pushed) when the default is of a type
+ * text cannot set, nil included; raises BX_EINPUT for text that does not
+ * parse as the default's type. Policies and reports set their params
+ * from the command line with it. */
+int bx_script_param_from_text(lua_State *L, const char *key, const char *value);
+
 /* Lua type name of the value at idx for messages: "nil", "a string"... */
 const char *bx_script_typename(lua_State *L, int idx);
 

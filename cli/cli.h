@@ -85,6 +85,10 @@ bx_status cli_policy_open(bx_ctx *ctx, const cli_policy_args *a, const bx_catalo
 void cli_print_assumptions(FILE *out, const bx_policy *p);
 void cli_print_hooks(FILE *out, const bx_policy *p);
 
+/* A whole number on the command line: decimal digits only (no sign, no
+ * spaces), within min..max. false otherwise, overflow included. */
+bool cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
 /* A time on the command line: "2024-05-01", "2024-05-01T10:00[:00][Z]"
  * (always UTC), "@UNIXSECONDS" or "now". 0 on success, -1 if malformed. */
 int cli_parse_time(const char *s, int64_t *out);

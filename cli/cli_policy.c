@@ -22,10 +22,8 @@ bx_script_limits cli_script_limits_default(void)
 
 int cli_script_option(const char *cmd, int opt, const char *arg, bx_script_limits *l)
 {
-    char *end;
-    errno = 0;
-    unsigned long long n = strtoull(arg, &end, 10);
-    bool ok = *arg >= '0' && *arg <= '9' && *end == '\0' && errno == 0;
+    uint64_t n = 0;
+    bool ok = cli_parse_u64(arg, 0, UINT64_MAX, &n);
     switch (opt) {
     case CLI_OPT_SCRIPT_MEMORY:
         if (!ok || n < 1 || n > 65536)
@@ -111,11 +109,9 @@ static bx_status read_pool(bx_ctx *ctx, bx_policy *p, const bx_catalog *cat,
         size_t len;
         const char *id = bx_csv_field(r, 0, &len);
         const char *num = bx_csv_field(r, 1, NULL);
-        char *end;
-        errno = 0;
-        long long v = num ? strtoll(num, &end, 10) : -1;
+        uint64_t v = 0;
         if (bx_csv_nfields(r) != 2 || len == 0 || len >= BX_ID_MAX || num == NULL ||
-            *num == '\0' || *end != '\0' || errno != 0 || v < 0)
+            !cli_parse_u64(num, 0, INT64_MAX, &v))
             st = fail(printed, BX_EINPUT, "%s:%llu: want a box id and a count >= 0", path,
                       line);
         else if (n == sizeof ids / sizeof ids[0])

@@ -1,6 +1,8 @@
 /*
  * cli_time.c: times on the command line: ISO 8601 in UTC, or Unix seconds.
  */
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,14 +34,26 @@ static bool digits(const char *s, int n, int64_t *out)
     return true;
 }
 
+bool cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+    if (*s < '0' || *s > '9')
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end != '\0' || errno != 0 || v < min || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
 int cli_parse_time(const char *s, int64_t *out)
 {
     if (s[0] == '@') {
-        char *end;
-        long long v = strtoll(s + 1, &end, 10);
-        if (s[1] == '\0' || *end != '\0' || v < 0)
+        uint64_t v;
+        if (!cli_parse_u64(s + 1, 0, INT64_MAX, &v))
             return -1;
-        *out = v;
+        *out = (int64_t)v;
         return 0;
     }
     if (strcmp(s, "now") == 0) {

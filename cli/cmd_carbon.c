@@ -281,27 +281,24 @@ static int parse_args(int argc, char **argv, carbon_args *a)
         case 'S': a->strict = true; break;
         case 'P': a->progress = false; break;
         case 'T': {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*end != '\0' || v < 1 || v > 1000000)
+            uint64_t v;
+            if (!cli_parse_u64(optarg, 1, 1000000, &v))
                 return cli_usage_error("carbon", "--trips wants a whole number from 1 to "
                                                  "1000000, not '%s'", optarg);
             a->trips = (int32_t)v;
             break;
         }
         case 'U': {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*end != '\0' || v < 2 || v > BX_UNCERTAINTY_MAX_DRAWS)
+            uint64_t v;
+            if (!cli_parse_u64(optarg, 2, BX_UNCERTAINTY_MAX_DRAWS, &v))
                 return cli_usage_error("carbon", "--uncertainty wants 2 to %d draws, not '%s'",
                                        BX_UNCERTAINTY_MAX_DRAWS, optarg);
             a->draws = (uint32_t)v;
             break;
         }
         case 'X': {
-            char *end;
-            unsigned long long v = strtoull(optarg, &end, 10);
-            if (*end != '\0' || optarg[0] == '-' || optarg[0] == '\0')
+            uint64_t v;
+            if (!cli_parse_u64(optarg, 0, UINT64_MAX, &v))
                 return cli_usage_error("carbon", "--seed wants a whole number, not '%s'", optarg);
             a->seed = (uint64_t)v;
             break;

@@ -2,6 +2,7 @@
  * cmd_check.c: `boxcar check FILE...`: validate catalogs and order files.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,9 +144,8 @@ int cmd_check(int argc, char **argv)
                 return cli_usage_error("check", "unknown format '%s'", optarg);
             break;
         case 'm': {
-            char *end;
-            long n = strtol(optarg, &end, 10);
-            if (*optarg == '\0' || *end != '\0' || n < 0)
+            uint64_t n;
+            if (!cli_parse_u64(optarg, 0, ULONG_MAX, &n))
                 return cli_usage_error("check", "--max-errors wants a number >= 0");
             cd.max_shown = (unsigned long)n;
             break;

@@ -8,7 +8,6 @@
  * verify checks the journal end to end; compact snapshots it and starts a
  * new journal file.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
@@ -191,10 +190,8 @@ static int parse_args(int argc, char **argv, const sub *s, args *a)
         }
         case 'd':
         case 'w': {
-            char *end;
-            errno = 0;
-            long long v = strtoll(optarg, &end, 10);
-            if (*optarg < '0' || *optarg > '9' || *end != '\0' || errno != 0 || v > 1000000)
+            uint64_t v;
+            if (!cli_parse_u64(optarg, 0, 1000000, &v))
                 return cli_usage_error("containers", "--%s wants a whole number", name);
             if (c == 'd')
                 a->overdue_days = v;

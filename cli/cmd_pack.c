@@ -333,11 +333,8 @@ static int parse_args(int argc, char **argv, pack_args *a)
         case 's': a->svg_dir = optarg; break;
         case 'C': a->check = true; break;
         case 'j': {
-            char *end;
-            errno = 0;
-            unsigned long n = strtoul(optarg, &end, 10);
-            if (*optarg < '0' || *optarg > '9' || *end != '\0' || errno != 0 || n == 0 ||
-                n > PACK_MAX_JOBS)
+            uint64_t n;
+            if (!cli_parse_u64(optarg, 1, PACK_MAX_JOBS, &n))
                 return cli_usage_error("pack", "--jobs wants a whole number from 1 to %d",
                                        PACK_MAX_JOBS);
             a->jobs = n;
@@ -363,10 +360,8 @@ static int parse_args(int argc, char **argv, pack_args *a)
                 return cli_usage_error("pack", "unknown objective '%s'", optarg);
             break;
         case 'b': {
-            char *end;
-            errno = 0;
-            unsigned long long n = strtoull(optarg, &end, 10);
-            if (*optarg < '0' || *optarg > '9' || *end != '\0' || errno != 0 || n == 0)
+            uint64_t n;
+            if (!cli_parse_u64(optarg, 1, UINT64_MAX, &n))
                 return cli_usage_error("pack", "--budget wants a whole number > 0");
             a->opts.budget = n;
             break;

@@ -8,7 +8,6 @@
  * month's results are reported exactly as they were made, and a report can
  * be made again (another layout) without the orders or shipments.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -80,10 +79,8 @@ typedef struct report_args {
 
 static int parse_time(const char *s, time_t *out)
 {
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 || v <= 0)
+    uint64_t v;
+    if (!cli_parse_u64(s, 1, INT64_MAX, &v))
         return -1;
     *out = (time_t)v;
     return 0;

@@ -95,19 +95,6 @@ typedef struct serve_args {
     const char *params[CLI_MAX_PARAMS];
 } serve_args;
 
-static bool parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
-{
-    if (*s < '0' || *s > '9')
-        return false;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*end != '\0' || errno != 0 || v < min || v > max)
-        return false;
-    *out = v;
-    return true;
-}
-
 /* HOST:PORT, [V6]:PORT or PORT. */
 static bool parse_listen(const char *s, serve_args *a)
 {
@@ -128,7 +115,7 @@ static bool parse_listen(const char *s, serve_args *a)
         port = colon + 1;
     }
     uint64_t p;
-    if (!parse_u64(port, 0, 65535, &p))
+    if (!cli_parse_u64(port, 0, 65535, &p))
         return false;
     a->cfg.port = (uint16_t)p;
     if (host != NULL) {
@@ -188,48 +175,48 @@ static int parse_args(int argc, char **argv, serve_args *a)
         case 'c': a->cfg.catalog_path = optarg; break;
         case 'T': a->token_file = optarg; break;
         case 't':
-            if (!parse_u64(optarg, 1, 256, &v))
+            if (!cli_parse_u64(optarg, 1, 256, &v))
                 return cli_usage_error("serve", "--threads wants 1 to 256");
             a->cfg.threads = (unsigned)v;
             break;
         case 'B':
-            if (!parse_u64(optarg, 1, (uint64_t)1 << 30, &v))
+            if (!cli_parse_u64(optarg, 1, (uint64_t)1 << 30, &v))
                 return cli_usage_error("serve", "--max-body wants 1 to 1073741824 bytes");
             a->cfg.max_body_bytes = (size_t)v;
             break;
         case 'o':
-            if (!parse_u64(optarg, 1, 3600, &v))
+            if (!cli_parse_u64(optarg, 1, 3600, &v))
                 return cli_usage_error("serve", "--timeout wants 1 to 3600 seconds");
             a->cfg.timeout_s = (unsigned)v;
             break;
         case 'C':
-            if (!parse_u64(optarg, 1, 100000, &v))
+            if (!cli_parse_u64(optarg, 1, 100000, &v))
                 return cli_usage_error("serve", "--max-connections wants 1 to 100000");
             a->cfg.max_connections = (unsigned)v;
             break;
         case 'b':
-            if (!parse_u64(optarg, 1, UINT64_MAX, &v))
+            if (!cli_parse_u64(optarg, 1, UINT64_MAX, &v))
                 return cli_usage_error("serve", "--budget wants a whole number > 0");
             a->cfg.budget = v;
             break;
         case 'M':
-            if (!parse_u64(optarg, 1, UINT64_MAX, &v))
+            if (!cli_parse_u64(optarg, 1, UINT64_MAX, &v))
                 return cli_usage_error("serve", "--max-budget wants a whole number > 0");
             a->cfg.max_budget = v;
             max_budget_given = true;
             break;
         case 'u':
-            if (!parse_u64(optarg, 1, 100000000, &v))
+            if (!cli_parse_u64(optarg, 1, 100000000, &v))
                 return cli_usage_error("serve", "--max-units wants 1 to 100000000");
             a->cfg.max_units = (uint32_t)v;
             break;
         case 'n':
-            if (!parse_u64(optarg, 1, 100000000, &v))
+            if (!cli_parse_u64(optarg, 1, 100000000, &v))
                 return cli_usage_error("serve", "--max-lines wants 1 to 100000000");
             a->cfg.max_lines = v;
             break;
         case 'd':
-            if (!parse_u64(optarg, 0, 3600, &v))
+            if (!cli_parse_u64(optarg, 0, 3600, &v))
                 return cli_usage_error("serve", "--drain-timeout wants 0 to 3600 seconds");
             a->drain_s = (unsigned)v;
             break;
@@ -239,7 +226,7 @@ static int parse_args(int argc, char **argv, serve_args *a)
         case 'P': a->cfg.policy_path = optarg; break;
         case 'J': a->cfg.pool_path = optarg; break;
         case 'S':
-            if (!parse_u64(optarg, 1, 1000000, &v))
+            if (!cli_parse_u64(optarg, 1, 1000000, &v))
                 return cli_usage_error("serve", "--max-shipments wants 1 to 1000000");
             a->cfg.max_shipments = v;
             break;

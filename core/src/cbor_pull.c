@@ -86,29 +86,45 @@ void bx_cbor_pull_init(bx_cbor_pull *p, const void *data, size_t len)
     p->pos = 0;
 }
 
+bx_cbor_decoded bx_cbor_decode_head(const unsigned char *p, size_t avail, bx_cbor_ev *ev,
+                                    size_t *used, size_t *need)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->type = (bx_cbor_type)-1;
+    struct cbor_decoder_result r = cbor_stream_decode(p, avail, &callbacks, ev);
+    if (r.status == CBOR_DECODER_NEDATA) {
+        /* a declared length may be absurd: ask for at least one more */
+        *need = r.required > avail ? r.required : avail + 1;
+        return BXC_NEED;
+    }
+    /* libcbor has no callback for unassigned simple values and reserved
+     * heads: those come back as errors, or finished without an event. */
+    if (r.status != CBOR_DECODER_FINISHED || r.read == 0 ||
+        ev->type == (bx_cbor_type)-1)
+        return BXC_BAD;
+    *used = r.read;
+    return BXC_DECODED;
+}
+
 bool bx_cbor_pull_next(bx_cbor_pull *p, bx_cbor_ev *ev, const char **why)
 {
     if (p->pos >= p->len) {
         *why = "truncated";
         return false;
     }
-    memset(ev, 0, sizeof *ev);
-    ev->type = (bx_cbor_type)-1;
-    ev->offset = p->pos;
-    struct cbor_decoder_result r =
-        cbor_stream_decode(p->data + p->pos, p->len - p->pos, &callbacks, ev);
-    if (r.status == CBOR_DECODER_NEDATA) {
+    size_t used = 0, need = 0;
+    switch (bx_cbor_decode_head(p->data + p->pos, p->len - p->pos, ev, &used, &need)) {
+    case BXC_NEED:
         *why = "truncated";
         return false;
-    }
-    /* libcbor has no callback for unassigned simple values and reserved
-     * heads: those come back as errors, or finished without an event. */
-    if (r.status != CBOR_DECODER_FINISHED || r.read == 0 ||
-        ev->type == (bx_cbor_type)-1) {
+    case BXC_BAD:
         *why = "malformed";
         return false;
+    case BXC_DECODED:
+        break;
     }
-    p->pos += r.read;
+    ev->offset = p->pos;
+    p->pos += used;
     return true;
 }
 

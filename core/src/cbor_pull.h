@@ -29,6 +29,7 @@ typedef enum bx_cbor_type {
     BXC_BOOL,
     BXC_NULL,
     BXC_UNDEF,
+    BXC_SIMPLE, /* an unassigned simple value (the record reader's own) */
     BXC_BREAK
 } bx_cbor_type;
 
@@ -39,13 +40,29 @@ typedef struct bx_cbor_ev {
     bool b;
     const unsigned char *str; /* BYTES, TEXT: into the buffer */
     size_t len;
-    size_t offset;            /* of the item's head in the buffer */
+    uint64_t offset;          /* of the item's head in the buffer (in the
+                                 stream, for the record reader) */
+    uint64_t str_off;         /* the record reader: the string's bytes in
+                                 the stream (its window moves) */
 } bx_cbor_ev;
 
 typedef struct bx_cbor_pull {
     const unsigned char *data;
     size_t len, pos;
 } bx_cbor_pull;
+
+typedef enum bx_cbor_decoded {
+    BXC_DECODED, /* *ev is the item, *used bytes long */
+    BXC_NEED,    /* the head goes on past avail: at least *need bytes */
+    BXC_BAD      /* no CBOR head libcbor decodes */
+} bx_cbor_decoded;
+
+/* Decode the item head at p[0..avail), avail >= 1, with libcbor's
+ * streaming decoder (strings with their bytes). The one place boxcar
+ * turns libcbor's callbacks into events: the pull decoder below and the
+ * record reader (which reads a file through a window) share it. */
+bx_cbor_decoded bx_cbor_decode_head(const unsigned char *p, size_t avail, bx_cbor_ev *ev,
+                                    size_t *used, size_t *need);
 
 void bx_cbor_pull_init(bx_cbor_pull *p, const void *data, size_t len);
 

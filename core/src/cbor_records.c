@@ -23,6 +23,7 @@
 
 #include <cbor.h>
 
+#include "cbor_pull.h"
 #include "internal.h"
 
 /* The longest item head: initial byte plus an 8-byte argument. */
@@ -31,236 +32,37 @@
 /* Distinct unknown keys remembered per reader to warn once about each. */
 #define UNKNOWN_KEYS_KEPT 32
 
-/* ---- decoder events ----------------------------------------------------- */
+/* ---- decoder events: cbor_pull.h's ----------------------------------------- */
 
-typedef enum ev_type {
-    EV_UINT,
-    EV_NEGINT, /* u holds the CBOR argument: the value is -1 - u */
-    EV_BYTES,
-    EV_TEXT,
-    EV_BYTES_INDEF,
-    EV_TEXT_INDEF,
-    EV_ARRAY,
-    EV_ARRAY_INDEF,
-    EV_MAP,
-    EV_MAP_INDEF,
-    EV_TAG,
-    EV_FLOAT,
-    EV_BOOL,
-    EV_NULL,
-    EV_UNDEF,
-    EV_SIMPLE, /* an unassigned simple value */
-    EV_BREAK
-} ev_type;
-
-typedef struct item_event {
-    ev_type type;
-    uint64_t u;           /* integer argument, count, tag */
-    double d;
-    bool b;
-    const unsigned char *str; /* during decoding only */
-    uint64_t str_off;     /* absolute offset of string bytes */
-    size_t len;           /* string length */
-    uint64_t offset;      /* absolute offset of the item head */
-} item_event;
-
-static void on_uint8(void *ud, uint8_t v)
-{
-    item_event *ev = ud;
-    ev->type = EV_UINT;
-    ev->u = v;
-}
-
-static void on_uint16(void *ud, uint16_t v)
-{
-    on_uint8(ud, 0);
-    ((item_event *)ud)->u = v;
-}
-
-static void on_uint32(void *ud, uint32_t v)
-{
-    on_uint8(ud, 0);
-    ((item_event *)ud)->u = v;
-}
-
-static void on_uint64(void *ud, uint64_t v)
-{
-    on_uint8(ud, 0);
-    ((item_event *)ud)->u = v;
-}
-
-static void on_negint64(void *ud, uint64_t v)
-{
-    item_event *ev = ud;
-    ev->type = EV_NEGINT;
-    ev->u = v;
-}
-
-static void on_negint32(void *ud, uint32_t v)
-{
-    on_negint64(ud, v);
-}
-
-static void on_negint16(void *ud, uint16_t v)
-{
-    on_negint64(ud, v);
-}
-
-static void on_negint8(void *ud, uint8_t v)
-{
-    on_negint64(ud, v);
-}
-
-static void set_string(void *ud, ev_type type, cbor_data data, size_t len)
-{
-    item_event *ev = ud;
-    ev->type = type;
-    ev->str = data;
-    ev->len = len;
-}
-
-static void on_bytes(void *ud, cbor_data data, size_t len)
-{
-    set_string(ud, EV_BYTES, data, len);
-}
-
-static void on_text(void *ud, cbor_data data, size_t len)
-{
-    set_string(ud, EV_TEXT, data, len);
-}
-
-static void set_type(void *ud, ev_type type, uint64_t u)
-{
-    item_event *ev = ud;
-    ev->type = type;
-    ev->u = u;
-}
-
-static void on_bytes_indef(void *ud)
-{
-    set_type(ud, EV_BYTES_INDEF, 0);
-}
-
-static void on_text_indef(void *ud)
-{
-    set_type(ud, EV_TEXT_INDEF, 0);
-}
-
-static void on_array(void *ud, size_t n)
-{
-    set_type(ud, EV_ARRAY, n);
-}
-
-static void on_array_indef(void *ud)
-{
-    set_type(ud, EV_ARRAY_INDEF, 0);
-}
-
-static void on_map(void *ud, size_t n)
-{
-    set_type(ud, EV_MAP, n);
-}
-
-static void on_map_indef(void *ud)
-{
-    set_type(ud, EV_MAP_INDEF, 0);
-}
-
-static void on_tag(void *ud, uint64_t tag)
-{
-    set_type(ud, EV_TAG, tag);
-}
-
-static void on_double(void *ud, double v)
-{
-    item_event *ev = ud;
-    ev->type = EV_FLOAT;
-    ev->d = v;
-}
-
-static void on_float(void *ud, float v)
-{
-    on_double(ud, v);
-}
-
-static void on_null(void *ud)
-{
-    set_type(ud, EV_NULL, 0);
-}
-
-static void on_undef(void *ud)
-{
-    set_type(ud, EV_UNDEF, 0);
-}
-
-static void on_bool(void *ud, bool v)
-{
-    item_event *ev = ud;
-    ev->type = EV_BOOL;
-    ev->b = v;
-}
-
-static void on_break(void *ud)
-{
-    set_type(ud, EV_BREAK, 0);
-}
-
-static const struct cbor_callbacks event_callbacks = {
-    .uint8 = on_uint8,
-    .uint16 = on_uint16,
-    .uint32 = on_uint32,
-    .uint64 = on_uint64,
-    .negint64 = on_negint64,
-    .negint32 = on_negint32,
-    .negint16 = on_negint16,
-    .negint8 = on_negint8,
-    .byte_string_start = on_bytes_indef,
-    .byte_string = on_bytes,
-    .string = on_text,
-    .string_start = on_text_indef,
-    .indef_array_start = on_array_indef,
-    .array_start = on_array,
-    .indef_map_start = on_map_indef,
-    .map_start = on_map,
-    .tag = on_tag,
-    .float2 = on_float,
-    .float4 = on_float,
-    .float8 = on_double,
-    .undefined = on_undef,
-    .null = on_null,
-    .boolean = on_bool,
-    .indef_break = on_break,
-};
-
-static const char *ev_type_name(ev_type t)
+static const char *ev_type_name(bx_cbor_type t)
 {
     switch (t) {
-    case EV_UINT: return "unsigned integer";
-    case EV_NEGINT: return "negative integer";
-    case EV_BYTES: return "byte string";
-    case EV_TEXT: return "text string";
-    case EV_BYTES_INDEF: return "indefinite-length byte string";
-    case EV_TEXT_INDEF: return "indefinite-length text string";
-    case EV_ARRAY:
-    case EV_ARRAY_INDEF: return "array";
-    case EV_MAP:
-    case EV_MAP_INDEF: return "map";
-    case EV_TAG: return "tag";
-    case EV_FLOAT: return "float";
-    case EV_BOOL: return "boolean";
-    case EV_NULL: return "null";
-    case EV_UNDEF: return "undefined";
-    case EV_SIMPLE: return "simple value";
-    case EV_BREAK: return "break";
+    case BXC_UINT: return "unsigned integer";
+    case BXC_NEGINT: return "negative integer";
+    case BXC_BYTES: return "byte string";
+    case BXC_TEXT: return "text string";
+    case BXC_BYTES_INDEF: return "indefinite-length byte string";
+    case BXC_TEXT_INDEF: return "indefinite-length text string";
+    case BXC_ARRAY:
+    case BXC_ARRAY_INDEF: return "array";
+    case BXC_MAP:
+    case BXC_MAP_INDEF: return "map";
+    case BXC_TAG: return "tag";
+    case BXC_FLOAT: return "float";
+    case BXC_BOOL: return "boolean";
+    case BXC_NULL: return "null";
+    case BXC_UNDEF: return "undefined";
+    case BXC_SIMPLE: return "simple value";
+    case BXC_BREAK: return "break";
     }
     return "item";
 }
 
-static bool ev_is_container(ev_type t)
+static bool ev_is_container(bx_cbor_type t)
 {
-    return t == EV_ARRAY || t == EV_ARRAY_INDEF || t == EV_MAP ||
-           t == EV_MAP_INDEF || t == EV_TAG || t == EV_BYTES_INDEF ||
-           t == EV_TEXT_INDEF;
+    return t == BXC_ARRAY || t == BXC_ARRAY_INDEF || t == BXC_MAP ||
+           t == BXC_MAP_INDEF || t == BXC_TAG || t == BXC_BYTES_INDEF ||
+           t == BXC_TEXT_INDEF;
 }
 
 /* ---- reader state ------------------------------------------------------- */
@@ -289,9 +91,9 @@ typedef struct map_pair {
     uint64_t key_off;
     size_t key_len;
     uint64_t key_at;   /* offset of the key's head */
-    ev_type ktype;     /* for messages about keys that are not text */
+    bx_cbor_type ktype;     /* for messages about keys that are not text */
     value_kind vkind;
-    ev_type vtype;     /* for messages about unsupported values */
+    bx_cbor_type vtype;     /* for messages about unsupported values */
     int64_t i;
     double d;
     bool b;
@@ -310,7 +112,7 @@ typedef enum top_phase {
 
 /* One open container while skipping a value. */
 typedef struct skip_level {
-    ev_type type;
+    bx_cbor_type type;
     bool indef;         /* ends at a break, not after a count */
     uint64_t remaining; /* items left (definite) */
     bool odd;           /* indefinite map: a key is waiting for its value */
@@ -487,12 +289,6 @@ static bx_status window_fill(bx_reader *r, size_t need)
 
 /* ---- one item at a time -------------------------------------------------- */
 
-typedef enum decode_result {
-    DEC_EVENT, /* *ev holds an item; *used bytes consumed */
-    DEC_NEED,  /* *need bytes are required before anything can be said */
-    DEC_BAD    /* not well-formed CBOR */
-} decode_result;
-
 static uint64_t load_be(const unsigned char *p, size_t n)
 {
     uint64_t v = 0;
@@ -525,61 +321,48 @@ static bool string_head_length(const unsigned char *p, size_t avail,
 /* libcbor 0.8 rejects valid items it has no callback for: tags 6..20 in
  * the initial byte and unassigned simple values. Decode those here so they
  * become "unsupported value" errors that the reader can step over. */
-static decode_result decode_special(const unsigned char *p, size_t avail,
-                                    item_event *ev, size_t *used,
+static bx_cbor_decoded decode_special(const unsigned char *p, size_t avail,
+                                    bx_cbor_ev *ev, size_t *used,
                                     size_t *need)
 {
     unsigned ib = p[0];
     if (ib >= 0xC6 && ib <= 0xD4) {
-        ev->type = EV_TAG;
+        ev->type = BXC_TAG;
         ev->u = ib - 0xC0;
         *used = 1;
-        return DEC_EVENT;
+        return BXC_DECODED;
     }
     if (ib >= 0xE0 && ib <= 0xF3) {
-        ev->type = EV_SIMPLE;
+        ev->type = BXC_SIMPLE;
         ev->u = ib - 0xE0;
         *used = 1;
-        return DEC_EVENT;
+        return BXC_DECODED;
     }
     /* ib == 0xF8 */
     if (avail < 2) {
         *need = 2;
-        return DEC_NEED;
+        return BXC_NEED;
     }
     if (p[1] < 32) /* RFC 8949 3.3: not well-formed */
-        return DEC_BAD;
-    ev->type = EV_SIMPLE;
+        return BXC_BAD;
+    ev->type = BXC_SIMPLE;
     ev->u = p[1];
     *used = 2;
-    return DEC_EVENT;
+    return BXC_DECODED;
 }
 
-static decode_result decode_item(const unsigned char *p, size_t avail,
-                                 item_event *ev, size_t *used, size_t *need)
+static bx_cbor_decoded decode_item(const unsigned char *p, size_t avail,
+                                   bx_cbor_ev *ev, size_t *used, size_t *need)
 {
     if ((p[0] >= 0xC6 && p[0] <= 0xD4) || (p[0] >= 0xE0 && p[0] <= 0xF3) ||
         p[0] == 0xF8)
         return decode_special(p, avail, ev, used, need);
-    ev->str = NULL;
-    struct cbor_decoder_result res =
-        cbor_stream_decode(p, avail, &event_callbacks, ev);
-    if (res.status == CBOR_DECODER_FINISHED) {
-        *used = res.read;
-        return DEC_EVENT;
-    }
-    if (res.status == CBOR_DECODER_NEDATA) {
-        /* Lengths were checked against the limit before, so `required`
-         * cannot have wrapped; stay safe if it did. */
-        *need = res.required > avail ? res.required : avail + 1;
-        return DEC_NEED;
-    }
-    return DEC_BAD;
+    return bx_cbor_decode_head(p, avail, ev, used, need);
 }
 
 /* Next item head (a whole scalar or string, or a container's head).
  * BX_END when the input ends cleanly before an item; fatal otherwise. */
-static bx_status next_event(bx_reader *r, item_event *ev)
+static bx_status next_event(bx_reader *r, bx_cbor_ev *ev)
 {
     reader_state *st = r->state;
     size_t need = 1;
@@ -597,16 +380,16 @@ static bx_status next_event(bx_reader *r, item_event *ev)
                              (unsigned long long)len,
                              r->limits.max_record_bytes);
             size_t used = 0;
-            decode_result d = decode_item(p, avail, ev, &used, &need);
-            if (d == DEC_BAD)
+            bx_cbor_decoded d = decode_item(p, avail, ev, &used, &need);
+            if (d == BXC_BAD)
                 return fatal(r, BX_EINPUT, at,
                              "malformed CBOR (initial byte 0x%02x)", p[0]);
-            if (d == DEC_EVENT) {
+            if (d == BXC_DECODED) {
                 bx_status cs = check_span(r, at + used);
                 if (cs != BX_OK)
                     return cs;
                 ev->offset = at;
-                if (ev->type == EV_BYTES || ev->type == EV_TEXT)
+                if (ev->type == BXC_BYTES || ev->type == BXC_TEXT)
                     ev->str_off = at + (uint64_t)(ev->str - p);
                 st->pos += used;
                 return BX_OK;
@@ -621,7 +404,7 @@ static bx_status next_event(bx_reader *r, item_event *ev)
 }
 
 /* next_event inside a structure, where the end of input is truncation. */
-static bx_status next_inner_event(bx_reader *r, item_event *ev)
+static bx_status next_inner_event(bx_reader *r, bx_cbor_ev *ev)
 {
     bx_status s = next_event(r, ev);
     return s == BX_END ? truncated(r) : s;
@@ -643,7 +426,7 @@ static bx_status check_depth(bx_reader *r, size_t depth, uint64_t at)
     return BX_OK;
 }
 
-static bx_status skip_push(bx_reader *r, size_t *sp, const item_event *ev)
+static bx_status skip_push(bx_reader *r, size_t *sp, const bx_cbor_ev *ev)
 {
     reader_state *st = r->state;
     if (*sp == st->stack_cap) {
@@ -660,11 +443,11 @@ static bx_status skip_push(bx_reader *r, size_t *sp, const item_event *ev)
     lv->remaining = 0;
     lv->odd = false;
     switch (ev->type) {
-    case EV_ARRAY: lv->remaining = ev->u; break;
-    case EV_MAP: /* input ends long before a saturated count runs out */
+    case BXC_ARRAY: lv->remaining = ev->u; break;
+    case BXC_MAP: /* input ends long before a saturated count runs out */
         lv->remaining = ev->u > UINT64_MAX / 2 ? UINT64_MAX : ev->u * 2;
         break;
-    case EV_TAG: lv->remaining = 1; break;
+    case BXC_TAG: lv->remaining = 1; break;
     default: lv->indef = true; break;
     }
     return BX_OK;
@@ -672,18 +455,18 @@ static bx_status skip_push(bx_reader *r, size_t *sp, const item_event *ev)
 
 /* Is `ev` allowed as the next item inside the open level `lv`? */
 static bx_status skip_check_item(bx_reader *r, skip_level *lv,
-                                 const item_event *ev)
+                                 const bx_cbor_ev *ev)
 {
-    if (ev->type == EV_BREAK && (!lv->indef || lv->odd))
+    if (ev->type == BXC_BREAK && (!lv->indef || lv->odd))
         return fatal(r, BX_EINPUT, ev->offset,
                      "malformed CBOR: unexpected break");
-    if (ev->type != EV_BREAK && lv->type == EV_TEXT_INDEF &&
-        ev->type != EV_TEXT)
+    if (ev->type != BXC_BREAK && lv->type == BXC_TEXT_INDEF &&
+        ev->type != BXC_TEXT)
         return fatal(r, BX_EINPUT, ev->offset,
                      "malformed CBOR: %s inside an indefinite-length "
                      "text string", ev_type_name(ev->type));
-    if (ev->type != EV_BREAK && lv->type == EV_BYTES_INDEF &&
-        ev->type != EV_BYTES)
+    if (ev->type != BXC_BREAK && lv->type == BXC_BYTES_INDEF &&
+        ev->type != BXC_BYTES)
         return fatal(r, BX_EINPUT, ev->offset,
                      "malformed CBOR: %s inside an indefinite-length "
                      "byte string", ev_type_name(ev->type));
@@ -692,10 +475,10 @@ static bx_status skip_check_item(bx_reader *r, skip_level *lv,
 
 /* Consume the rest of the item whose head is `first`, found at nesting
  * level `depth` (the level of the containers it would open is depth + 1). */
-static bx_status skip_item(bx_reader *r, const item_event *first, size_t depth)
+static bx_status skip_item(bx_reader *r, const bx_cbor_ev *first, size_t depth)
 {
     reader_state *st = r->state;
-    if (first->type == EV_BREAK)
+    if (first->type == BXC_BREAK)
         return fatal(r, BX_EINPUT, first->offset,
                      "malformed CBOR: unexpected break");
     if (!ev_is_container(first->type))
@@ -710,17 +493,17 @@ static bx_status skip_item(bx_reader *r, const item_event *first, size_t depth)
             sp--;
             continue;
         }
-        item_event ev;
+        bx_cbor_ev ev;
         if ((s = next_inner_event(r, &ev)) != BX_OK ||
             (s = skip_check_item(r, lv, &ev)) != BX_OK)
             break;
-        if (ev.type == EV_BREAK) {
+        if (ev.type == BXC_BREAK) {
             sp--;
             continue;
         }
         if (!lv->indef)
             lv->remaining--;
-        else if (lv->type == EV_MAP_INDEF)
+        else if (lv->type == BXC_MAP_INDEF)
             lv->odd = !lv->odd;
         if (ev_is_container(ev.type) &&
             (s = check_depth(r, depth + 1 + sp, ev.offset)) == BX_OK)
@@ -749,44 +532,44 @@ static bx_status new_pair(bx_reader *r, map_pair **out)
 
 /* The key whose head is `ev`: a definite text string, or something to
  * step over and report later. */
-static bx_status read_key(bx_reader *r, const item_event *ev, map_pair *pair,
+static bx_status read_key(bx_reader *r, const bx_cbor_ev *ev, map_pair *pair,
                           size_t depth)
 {
     pair->key_at = ev->offset;
-    if (ev->type == EV_TEXT) {
+    if (ev->type == BXC_TEXT) {
         pair->kkind = K_TEXT;
         pair->key_off = ev->str_off;
         pair->key_len = ev->len;
         return BX_OK;
     }
-    pair->kkind = ev->type == EV_TEXT_INDEF ? K_INDEF : K_NOT_TEXT;
+    pair->kkind = ev->type == BXC_TEXT_INDEF ? K_INDEF : K_NOT_TEXT;
     pair->ktype = ev->type;
     return skip_item(r, ev, depth);
 }
 
 static bx_status read_value(bx_reader *r, map_pair *pair, size_t depth)
 {
-    item_event ev;
+    bx_cbor_ev ev;
     bx_status s = next_inner_event(r, &ev);
     if (s != BX_OK)
         return s;
     pair->value_at = ev.offset;
     pair->vtype = ev.type;
     switch (ev.type) {
-    case EV_UINT:
-    case EV_NEGINT:
+    case BXC_UINT:
+    case BXC_NEGINT:
         if (ev.u > INT64_MAX) {
             pair->vkind = V_RANGE;
         } else {
             pair->vkind = V_INT;
-            pair->i = ev.type == EV_UINT ? (int64_t)ev.u : -1 - (int64_t)ev.u;
+            pair->i = ev.type == BXC_UINT ? (int64_t)ev.u : -1 - (int64_t)ev.u;
         }
         return BX_OK;
-    case EV_FLOAT: pair->vkind = V_DOUBLE; pair->d = ev.d; return BX_OK;
-    case EV_BOOL: pair->vkind = V_BOOL; pair->b = ev.b; return BX_OK;
-    case EV_NULL:
-    case EV_UNDEF: pair->vkind = V_ABSENT; return BX_OK;
-    case EV_TEXT:
+    case BXC_FLOAT: pair->vkind = V_DOUBLE; pair->d = ev.d; return BX_OK;
+    case BXC_BOOL: pair->vkind = V_BOOL; pair->b = ev.b; return BX_OK;
+    case BXC_NULL:
+    case BXC_UNDEF: pair->vkind = V_ABSENT; return BX_OK;
+    case BXC_TEXT:
         pair->vkind = V_TEXT;
         pair->str_off = ev.str_off;
         pair->str_len = ev.len;
@@ -800,10 +583,10 @@ static bx_status read_value(bx_reader *r, map_pair *pair, size_t depth)
 /* Collect the pairs of the map whose head is `head` (at level `depth`)
  * into st->pairs. Only fatal problems are reported here; bad keys and
  * values are kept in the pairs and reported by apply_pairs. */
-static bx_status read_map(bx_reader *r, const item_event *head, size_t depth)
+static bx_status read_map(bx_reader *r, const bx_cbor_ev *head, size_t depth)
 {
     reader_state *st = r->state;
-    bool indef = head->type == EV_MAP_INDEF;
+    bool indef = head->type == BXC_MAP_INDEF;
     size_t max = r->limits.max_fields;
     st->npairs = 0;
     bx_status s = check_depth(r, depth, head->offset);
@@ -814,10 +597,10 @@ static bx_status read_map(bx_reader *r, const item_event *head, size_t depth)
                      "map of %llu pairs exceeds the limit of %zu fields",
                      (unsigned long long)head->u, max);
     for (uint64_t i = 0; indef || i < head->u; i++) {
-        item_event key;
+        bx_cbor_ev key;
         if ((s = next_inner_event(r, &key)) != BX_OK)
             return s;
-        if (indef && key.type == EV_BREAK)
+        if (indef && key.type == BXC_BREAK)
             return BX_OK;
         if (st->npairs == max)
             return fatal(r, BX_ELIMIT, head->offset,
@@ -1006,7 +789,7 @@ static bx_status expect_end(bx_reader *r)
 
 /* The first item decides the layout: an array of records, or a sequence
  * whose first map is the first record (left in *ev). */
-static bx_status read_start(bx_reader *r, item_event *ev, bool *have_record)
+static bx_status read_start(bx_reader *r, bx_cbor_ev *ev, bool *have_record)
 {
     reader_state *st = r->state;
     bx_status s = next_event(r, ev);
@@ -1015,15 +798,15 @@ static bx_status read_start(bx_reader *r, item_event *ev, bool *have_record)
     if (s != BX_OK)
         return s;
     switch (ev->type) {
-    case EV_ARRAY:
+    case BXC_ARRAY:
         st->phase = PH_ARRAY;
         st->remaining = ev->u;
         return check_depth(r, 1, ev->offset);
-    case EV_ARRAY_INDEF:
+    case BXC_ARRAY_INDEF:
         st->phase = PH_ARRAY_INDEF;
         return check_depth(r, 1, ev->offset);
-    case EV_MAP:
-    case EV_MAP_INDEF:
+    case BXC_MAP:
+    case BXC_MAP_INDEF:
         st->phase = PH_SEQUENCE;
         *have_record = true;
         return BX_OK;
@@ -1035,7 +818,7 @@ static bx_status read_start(bx_reader *r, item_event *ev, bool *have_record)
 }
 
 /* Position at the head of the next record-level item (left in *ev). */
-static bx_status next_item(bx_reader *r, item_event *ev)
+static bx_status next_item(bx_reader *r, bx_cbor_ev *ev)
 {
     reader_state *st = r->state;
     bool have = false;
@@ -1052,12 +835,12 @@ static bx_status next_item(bx_reader *r, item_event *ev)
     case PH_ARRAY_INDEF:
         if ((s = next_inner_event(r, ev)) != BX_OK)
             return s;
-        return ev->type == EV_BREAK ? expect_end(r) : BX_OK;
+        return ev->type == BXC_BREAK ? expect_end(r) : BX_OK;
     case PH_SEQUENCE:
         s = next_event(r, ev);
         if (s == BX_END)
             st->phase = PH_DONE;
-        if (s == BX_OK && ev->type != EV_MAP && ev->type != EV_MAP_INDEF)
+        if (s == BX_OK && ev->type != BXC_MAP && ev->type != BXC_MAP_INDEF)
             return fatal(r, BX_EINPUT, ev->offset,
                          "expected a map in the CBOR sequence of records "
                          "(found: %s)",
@@ -1070,7 +853,7 @@ static bx_status next_item(bx_reader *r, item_event *ev)
 
 /* One record-level item whose head is *ev: a map is a record; anything
  * else inside an array is stepped over and reported. */
-static bx_status read_record(bx_reader *r, const item_event *ev)
+static bx_status read_record(bx_reader *r, const bx_cbor_ev *ev)
 {
     reader_state *st = r->state;
     size_t depth = st->phase == PH_SEQUENCE ? 1 : 2;
@@ -1082,7 +865,7 @@ static bx_status read_record(bx_reader *r, const item_event *ev)
                      (unsigned long long)r->limits.max_records);
     pin(st, ev->offset);
     bx_status s;
-    if (ev->type == EV_MAP || ev->type == EV_MAP_INDEF) {
+    if (ev->type == BXC_MAP || ev->type == BXC_MAP_INDEF) {
         s = read_map(r, ev, depth);
         if (s == BX_OK)
             s = apply_pairs(r, ev->offset);
@@ -1107,7 +890,7 @@ static bx_status reader_next(bx_reader *r)
         return bx_error(r->ctx, st->failed,
                         "%s: reading stopped at an earlier error", r->name);
     r->recoverable = true;
-    item_event ev;
+    bx_cbor_ev ev;
     bx_status s = next_item(r, &ev);
     if (s != BX_OK)
         return s;

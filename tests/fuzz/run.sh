@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run every libFuzzer target in BUILD_DIR for SECONDS each, starting from the
-# seed corpus in tests/fuzz/corpus/NAME (copied, so the repository stays
-# clean). Exits non-zero on the first crash, leak or timeout.
+# seed corpus in tests/fuzz/corpus/NAME plus the project's own scripts and
+# catalogs (copied, so the repository stays clean). Exits non-zero on the first crash, leak or timeout.
 #   tests/fuzz/run.sh build-fuzz 30        # CI smoke run
 #   tests/fuzz/run.sh build-fuzz 3600      # a long run
 set -euo pipefail
@@ -20,6 +20,14 @@ for exe in "$build"/tests/fuzz/fuzz_*; do
   mkdir -p "$corpus"
   seeds="$here/corpus/${name#fuzz_}"
   [ -d "$seeds" ] && cp -r "$seeds"/. "$corpus"/
+  # Files the project already has are seeds too, read from where they live
+  # rather than copied into corpus/.
+  root="$here/../.."
+  case $name in
+    fuzz_script) cp "$root"/scripts/policy/*.lua "$root"/scripts/report/*.lua \
+                    "$root"/tests/data/report/*.lua "$corpus"/ ;;
+    fuzz_csv) cp "$root"/samples/catalogs/*.csv "$corpus"/ ;;
+  esac
   echo "fuzz: $name for ${seconds}s"
   if ! "$exe" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
        -print_final_stats=1 -artifact_prefix="$work/" "$corpus" >"$work/$name.log" 2>&1; then

@@ -357,3 +357,59 @@ double bench_quantile(double *v, size_t n, double p)
     size_t k = (size_t)ceil(p * (double)n);
     return v[k == 0 ? 0 : k - 1];
 }
+
+int bench_orders_read(bx_ctx *ctx, const char *path, bench_orders *o)
+{
+    memset(o, 0, sizeof *o);
+    bx_order_reader *r = NULL;
+    if (bx_order_reader_open(ctx, &r, path, BX_FORMAT_AUTO) != BX_OK) {
+        fprintf(stderr, "bench: %s\n", bx_ctx_errmsg(ctx));
+        return -1;
+    }
+    bx_order_batch b;
+    bx_status st;
+    while ((st = bx_order_reader_next(r, &b)) == BX_OK) {
+        if (b.failed)
+            continue;
+        if (o->nlines + b.nlines > o->cap) {
+            o->cap = (o->nlines + b.nlines) * 2;
+            o->lines = realloc(o->lines, o->cap * sizeof *o->lines);
+        }
+        if (o->n + 2 > o->scap) {
+            o->scap = (o->n + 2) * 2;
+            o->start = realloc(o->start, o->scap * sizeof *o->start);
+        }
+        if (o->lines == NULL || o->start == NULL) {
+            bx_order_reader_close(r);
+            fprintf(stderr, "bench: out of memory\n");
+            return -1;
+        }
+        o->start[o->n++] = o->nlines;
+        memcpy(o->lines + o->nlines, b.lines, b.nlines * sizeof *b.lines);
+        o->nlines += b.nlines;
+        o->start[o->n] = o->nlines;
+    }
+    bx_order_reader_close(r);
+    if (st != BX_END)
+        fprintf(stderr, "bench: %s\n", bx_ctx_errmsg(ctx));
+    return st == BX_END ? 0 : -1;
+}
+
+void bench_orders_free(bench_orders *o)
+{
+    free(o->lines);
+    free(o->start);
+    memset(o, 0, sizeof *o);
+}
+
+void *bench_count_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    (void)osize;
+    bench_counting *c = ud;
+    if (nsize == 0) {
+        free(ptr);
+        return NULL;
+    }
+    c->calls++;
+    return realloc(ptr, nsize);
+}

@@ -91,4 +91,25 @@ double bench_now_s(void);
  * which it sorts in place; 0 for n == 0. */
 double bench_quantile(double *v, size_t n, double p);
 
+/* ---- demo orders held in memory, and allocations counted --------------- */
+
+/* An order file read whole: order i is lines[start[i] .. start[i+1]). */
+typedef struct bench_orders {
+    bx_order_line *lines;
+    size_t nlines, cap;
+    size_t *start;
+    size_t n, scap;
+} bench_orders;
+
+/* Read every order of `path` (any format; failed orders skipped). 0, or
+ * -1 after printing why. */
+int bench_orders_read(bx_ctx *ctx, const char *path, bench_orders *o);
+void bench_orders_free(bench_orders *o);
+
+/* A context allocator (malloc) that counts the allocations made. */
+typedef struct bench_counting {
+    uint64_t calls;
+} bench_counting;
+void *bench_count_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
+
 #endif

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_common.h"
 #include "boxcar.h"
 
 #ifndef BOXCAR_SCRIPTS
@@ -36,75 +37,13 @@
 #define BOXCAR_SAMPLES "samples"
 #endif
 
-typedef struct counting {
-    uint64_t calls;
-} counting;
-
-static void *count_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-    (void)osize;
-    counting *c = ud;
-    if (nsize == 0) {
-        free(ptr);
-        return NULL;
-    }
-    c->calls++;
-    return realloc(ptr, nsize);
-}
-
-typedef struct orders {
-    bx_order_line *lines;
-    size_t nlines, cap;
-    size_t *start; /* order i: lines[start[i] .. start[i+1]) */
-    size_t n, scap;
-} orders;
-
-static int read_orders(bx_ctx *ctx, const char *path, orders *o)
-{
-    bx_order_reader *r = NULL;
-    if (bx_order_reader_open(ctx, &r, path, BX_FORMAT_AUTO) != BX_OK) {
-        fprintf(stderr, "bench_policy: %s\n", bx_ctx_errmsg(ctx));
-        return -1;
-    }
-    memset(o, 0, sizeof *o);
-    bx_order_batch b;
-    bx_status st;
-    while ((st = bx_order_reader_next(r, &b)) == BX_OK) {
-        if (b.failed)
-            continue;
-        if (o->nlines + b.nlines > o->cap) {
-            o->cap = (o->nlines + b.nlines) * 2;
-            o->lines = realloc(o->lines, o->cap * sizeof *o->lines);
-        }
-        if (o->n + 2 > o->scap) {
-            o->scap = (o->n + 2) * 2;
-            o->start = realloc(o->start, o->scap * sizeof *o->start);
-        }
-        if (o->lines == NULL || o->start == NULL)
-            return -1;
-        o->start[o->n++] = o->nlines;
-        memcpy(o->lines + o->nlines, b.lines, b.nlines * sizeof *b.lines);
-        o->nlines += b.nlines;
-        o->start[o->n] = o->nlines;
-    }
-    bx_order_reader_close(r);
-    return st == BX_END ? 0 : -1;
-}
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
 typedef struct run {
     bx_ctx *ctx;
-    counting *count;
+    bench_counting *count;
     const bx_catalog *cat;
     bx_engine *engine;
     bx_policy *policy; /* NULL: bx_pack alone */
-    const orders *o;
+    const bench_orders *o;
 } run;
 
 /* Pack every order once; 0 or -1. */
@@ -135,14 +74,14 @@ static double measure(run *r, double *allocs)
     *allocs = (double)(r->count->calls - before) / (double)r->o->n;
     double best = 1e30;
     for (int k = 0; k < 3; k++) {
-        double t0 = now();
+        double t0 = bench_now_s();
         size_t passes = 0;
         do {
             if (pass(r) != 0)
                 return -1;
             passes++;
-        } while (now() - t0 < 1.0);
-        double per = (now() - t0) / (double)(passes * r->o->n);
+        } while (bench_now_s() - t0 < 1.0);
+        double per = (bench_now_s() - t0) / (double)(passes * r->o->n);
         if (per < best)
             best = per;
     }
@@ -178,14 +117,14 @@ int main(int argc, char **argv)
     const char *orders_path = argc > 1 ? argv[1] : BOXCAR_SAMPLES "/orders/demo.csv";
     const char *catalog_path = argc > 2 ? argv[2] : BOXCAR_SAMPLES "/catalogs/cn-express.csv";
     const char *scripts = argc > 3 ? argv[3] : BOXCAR_SCRIPTS;
-    counting count = {0};
+    bench_counting count = {0};
     bx_ctx *ctx = NULL;
     bx_catalog *cat = NULL;
     bx_engine *engine = NULL;
-    orders o;
-    if (bx_ctx_new(&ctx, count_alloc, &count) != BX_OK ||
+    bench_orders o;
+    if (bx_ctx_new(&ctx, bench_count_alloc, &count) != BX_OK ||
         bx_catalog_load(ctx, &cat, catalog_path, BX_FORMAT_AUTO) != BX_OK ||
-        bx_engine_new(ctx, &engine, NULL) != BX_OK || read_orders(ctx, orders_path, &o) != 0) {
+        bx_engine_new(ctx, &engine, NULL) != BX_OK || bench_orders_read(ctx, orders_path, &o) != 0) {
         fprintf(stderr, "bench_policy: %s\n", bx_ctx_errmsg(ctx));
         return 1;
     }
@@ -240,7 +179,7 @@ int main(int argc, char **argv)
     one.l_mm = one.w_mm = one.h_mm = 50;
     one.weight_g = 100;
     size_t starts[2] = {0, 1};
-    orders micro = {&one, 1, 1, starts, 1, 2};
+    bench_orders micro = {&one, 1, 1, starts, 1, 2};
     double m[4];
     printf("\none-line order (engine ~1 us), best of 3:\n");
     for (size_t i = 0; i < 4; i++) {
@@ -257,8 +196,7 @@ int main(int argc, char **argv)
     printf("one check call reading the packing: %.0f ns\n", (m[3] - m[1]) * 1e9);
     for (size_t i = 0; i < sizeof configs / sizeof configs[0]; i++)
         bx_policy_free(configs[i].policy);
-    free(o.lines);
-    free(o.start);
+    bench_orders_free(&o);
     bx_engine_free(engine);
     bx_catalog_free(cat);
     bx_ctx_free(ctx);

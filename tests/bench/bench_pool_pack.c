@@ -26,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_common.h"
 #include "boxcar.h"
 
 #ifndef BOXCAR_SCRIPTS
@@ -37,73 +38,13 @@
 
 #define PER_TYPE 200000
 
-typedef struct counting {
-    uint64_t calls;
-} counting;
-
-static void *count_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-    (void)osize;
-    counting *c = ud;
-    if (nsize == 0) {
-        free(ptr);
-        return NULL;
-    }
-    c->calls++;
-    return realloc(ptr, nsize);
-}
-
-typedef struct orders {
-    bx_order_line *lines;
-    size_t nlines, cap;
-    size_t *start; /* order i: lines[start[i] .. start[i+1]) */
-    size_t n, scap;
-} orders;
-
-static int read_orders(bx_ctx *ctx, const char *path, orders *o)
-{
-    bx_order_reader *r = NULL;
-    if (bx_order_reader_open(ctx, &r, path, BX_FORMAT_AUTO) != BX_OK)
-        return -1;
-    memset(o, 0, sizeof *o);
-    bx_order_batch b;
-    bx_status st;
-    while ((st = bx_order_reader_next(r, &b)) == BX_OK) {
-        if (b.failed)
-            continue;
-        if (o->nlines + b.nlines > o->cap) {
-            o->cap = (o->nlines + b.nlines) * 2;
-            o->lines = realloc(o->lines, o->cap * sizeof *o->lines);
-        }
-        if (o->n + 2 > o->scap) {
-            o->scap = (o->n + 2) * 2;
-            o->start = realloc(o->start, o->scap * sizeof *o->start);
-        }
-        if (o->lines == NULL || o->start == NULL)
-            return -1;
-        o->start[o->n++] = o->nlines;
-        memcpy(o->lines + o->nlines, b.lines, b.nlines * sizeof *b.lines);
-        o->nlines += b.nlines;
-        o->start[o->n] = o->nlines;
-    }
-    bx_order_reader_close(r);
-    return st == BX_END ? 0 : -1;
-}
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
 typedef struct run {
     bx_ctx *ctx;
     const bx_catalog *cat;
     bx_engine *engine;
     bx_pool_packer *packer; /* NULL: bx_pack alone */
     bool issue;
-    const orders *o;
+    const bench_orders *o;
     uint64_t packed, issued;
 } run;
 
@@ -127,7 +68,7 @@ static int pass(run *r)
     return 0;
 }
 
-static double measure(run *r, counting *count, double *allocs)
+static double measure(run *r, bench_counting *count, double *allocs)
 {
     if (pass(r) != 0)
         return -1;
@@ -137,14 +78,14 @@ static double measure(run *r, counting *count, double *allocs)
     *allocs = (double)(count->calls - before) / (double)r->o->n;
     double best = 1e30;
     for (int k = 0; k < 3; k++) {
-        double t0 = now();
+        double t0 = bench_now_s();
         size_t passes = 0;
         do {
             if (pass(r) != 0)
                 return -1;
             passes++;
-        } while (now() - t0 < 1.0);
-        double per = (now() - t0) / (double)(passes * r->o->n);
+        } while (bench_now_s() - t0 < 1.0);
+        double per = (bench_now_s() - t0) / (double)(passes * r->o->n);
         if (per < best)
             best = per;
     }
@@ -202,19 +143,19 @@ int main(int argc, char **argv)
     snprintf(path, sizeof path, "%s/pool.bxj", dir);
     snprintf(policy_path, sizeof policy_path, "%s/policy/reuse-first.lua", scripts);
 
-    counting count = {0};
+    bench_counting count = {0};
     bx_ctx *ctx = NULL;
     bx_catalog *cat = NULL;
     bx_engine *engine = NULL;
     bx_pool *pool = NULL;
     bx_policy *policy = NULL;
-    orders o;
+    bench_orders o;
     bx_pool_options po;
     bx_pool_options_init(&po);
     po.journal.sync = BX_JOURNAL_SYNC_GROUP;
-    if (bx_ctx_new(&ctx, count_alloc, &count) != BX_OK ||
+    if (bx_ctx_new(&ctx, bench_count_alloc, &count) != BX_OK ||
         bx_catalog_load(ctx, &cat, catalog_path, BX_FORMAT_AUTO) != BX_OK ||
-        bx_engine_new(ctx, &engine, NULL) != BX_OK || read_orders(ctx, orders_path, &o) != 0 ||
+        bx_engine_new(ctx, &engine, NULL) != BX_OK || bench_orders_read(ctx, orders_path, &o) != 0 ||
         bx_pool_open(ctx, &pool, path, cat, &po) != BX_OK || fill_pool(ctx, pool, cat) != 0 ||
         bx_policy_load(ctx, &policy, policy_path, cat, NULL) != BX_OK) {
         fprintf(stderr, "bench_pool_pack: %s\n", bx_ctx_errmsg(ctx));
@@ -267,18 +208,17 @@ int main(int argc, char **argv)
             snprintf(iss, sizeof iss, "%.2f", (double)r.issued / (double)r.packed);
         printf("%-22s %10.1f %14s %13s %14s\n", configs[c].name, t * 1e6, over, al, iss);
     }
-    double t0 = now();
+    double t0 = bench_now_s();
     if (rc == 0 && bx_pool_sync(pool) != BX_OK)
         rc = 1;
-    printf("\nfinal sync %.1f ms; journal records %llu\n", (now() - t0) * 1e3,
+    printf("\nfinal sync %.1f ms; journal records %llu\n", (bench_now_s() - t0) * 1e3,
            (unsigned long long)bx_pool_seq(pool));
     bx_policy_free(policy);
     bx_pool_close(pool);
     bx_engine_free(engine);
     bx_catalog_free(cat);
     bx_ctx_free(ctx);
-    free(o.lines);
-    free(o.start);
+    bench_orders_free(&o);
     char cmd[4200];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0)

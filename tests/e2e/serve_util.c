@@ -281,25 +281,10 @@ void http_free(http_resp *r)
 
 char *read_file(const char *path, size_t *len)
 {
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL)
+    char *s = test_read_file(path, len);
+    if (s == NULL)
         fail_msg("cannot read %s", path);
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = malloc(cap);
-    assert_non_null(buf);
-    while ((got = fread(buf + n, 1, cap - n - 1, fp)) > 0) {
-        n += got;
-        if (n + 1 == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-    }
-    fclose(fp);
-    buf[n] = '\0';
-    if (len != NULL)
-        *len = n;
-    return buf;
+    return s;
 }
 
 void write_file(const char *path, const void *data, size_t len)

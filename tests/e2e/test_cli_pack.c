@@ -25,30 +25,6 @@
 static char out_text[1 << 16];
 static char err_text[1 << 16];
 
-/* The whole file in a malloc'd string (NULL if it cannot be read). */
-static char *slurp_all(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL)
-        return NULL;
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = malloc(cap);
-    assert_non_null(buf);
-    while ((got = fread(buf + n, 1, cap - n - 1, fp)) > 0) {
-        n += got;
-        if (n + 1 == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-    }
-    fclose(fp);
-    buf[n] = '\0';
-    if (len != NULL)
-        *len = n;
-    return buf;
-}
-
 static void slurp(const char *path, char *buf, size_t size)
 {
     cli_slurp(path, buf, size);
@@ -87,7 +63,7 @@ static size_t count_lines(const char *s)
  * the packer must account for, worked out without boxcar. */
 static long units_in(const char *path)
 {
-    char *s = slurp_all(path, NULL);
+    char *s = test_read_file(path, NULL);
     assert_non_null(s);
     long units = 0;
     char *save = NULL;
@@ -168,7 +144,7 @@ static void test_every_format(void **state)
     assert_int_equal(summary_number(" orders"), 400);
     assert_int_equal(summary_number(" units packed"), units);
     assert_int_equal(summary_number(" not packed"), 0);
-    char *csv = slurp_all("pack_demo.csv", NULL);
+    char *csv = test_read_file("pack_demo.csv", NULL);
     assert_non_null(csv);
     assert_int_equal(strncmp(csv, "order_id,box_seq,box_id,n_units,", 32), 0);
     assert_int_equal(count_lines(csv), 1 + (size_t)boxes);
@@ -184,14 +160,14 @@ static void test_every_format(void **state)
 
     /* --format wins over the extension */
     must_pack("--orders " DEMO " --format table -o pack_demo.csv.txt");
-    char *table = slurp_all("pack_demo.csv.txt", NULL);
+    char *table = test_read_file("pack_demo.csv.txt", NULL);
     assert_non_null(table);
     assert_int_equal(strncmp(table, "order ", 6), 0);
     free(table);
 
 #if BOXCAR_WITH_JSON_CBOR
     must_pack("--orders " DEMO " -o pack_demo.jsonl");
-    char *jl = slurp_all("pack_demo.jsonl", NULL);
+    char *jl = test_read_file("pack_demo.jsonl", NULL);
     assert_non_null(jl);
     assert_int_equal(count_lines(jl), 400);
     long json_units = 0;
@@ -212,7 +188,7 @@ static void test_every_format(void **state)
     /* CBOR: a sequence of 400 maps, nothing else */
     must_pack("--orders " DEMO " -o pack_demo.cbor");
     size_t len = 0;
-    char *cb = slurp_all("pack_demo.cbor", &len);
+    char *cb = test_read_file("pack_demo.cbor", &len);
     assert_non_null(cb);
     size_t at = 0, items = 0;
     while (at < len) {
@@ -239,13 +215,13 @@ static void test_deterministic(void **state)
     must_pack("--orders " DEMO " --format csv -o pack_a.csv --placements pack_pa.csv");
     must_pack("--orders " DEMO " --format csv -o pack_b.csv --placements pack_pb.csv");
     size_t la, lb;
-    char *a = slurp_all("pack_a.csv", &la), *b = slurp_all("pack_b.csv", &lb);
+    char *a = test_read_file("pack_a.csv", &la), *b = test_read_file("pack_b.csv", &lb);
     assert_int_equal(la, lb);
     assert_memory_equal(a, b, la);
     free(a);
     free(b);
-    a = slurp_all("pack_pa.csv", &la);
-    b = slurp_all("pack_pb.csv", &lb);
+    a = test_read_file("pack_pa.csv", &la);
+    b = test_read_file("pack_pb.csv", &lb);
     assert_int_equal(la, lb);
     assert_memory_equal(a, b, la);
     free(a);
@@ -262,7 +238,7 @@ static void test_placements_svg_check(void **state)
               "--svg pack_svg --check");
     assert_non_null(strstr(err_text, "all results check out"));
     long units = units_in(DEMO);
-    char *pl = slurp_all("pack_units.csv", NULL);
+    char *pl = test_read_file("pack_units.csv", NULL);
     assert_non_null(pl);
     static const char want[] = "order_id,box_seq,unit_seq,item_id,x_mm,y_mm,z_mm,l_mm,w_mm,h_mm\n";
     assert_int_equal(strncmp(pl, want, sizeof want - 1), 0);
@@ -270,7 +246,7 @@ static void test_placements_svg_check(void **state)
     free(pl);
 
     /* every box row of the CSV has its picture, with n_units units */
-    char *csv = slurp_all("pack_boxes.csv", NULL);
+    char *csv = test_read_file("pack_boxes.csv", NULL);
     assert_non_null(csv);
     size_t pictures = 0;
     char *save = NULL;
@@ -286,7 +262,7 @@ static void test_placements_svg_check(void **state)
             continue;
         char path[256];
         snprintf(path, sizeof path, "pack_svg/%s-%d.svg", order, seq);
-        char *svg = slurp_all(path, NULL);
+        char *svg = test_read_file(path, NULL);
         if (svg == NULL)
             fail_msg("no picture %s", path);
         size_t groups = 0;
@@ -314,7 +290,7 @@ static void test_bad_order_line(void **state)
     assert_int_equal(pack("--orders " DATA("orders_bad.csv") " -o pack_bad.csv"), 3);
     assert_non_null(strstr(err_text, "orders_bad.csv:8:9: field 'fragile'"));
     assert_non_null(strstr(err_text, "1 bad orders"));
-    char *csv = slurp_all("pack_bad.csv", NULL);
+    char *csv = test_read_file("pack_bad.csv", NULL);
     assert_non_null(csv);
     assert_non_null(strstr(csv, "\nA1,1,"));
     assert_non_null(strstr(csv, "\nB7,1,"));
@@ -344,7 +320,7 @@ static void test_unpackable_is_not_an_error(void **state)
     must_pack("--orders pack_sofa.csv -o pack_sofa_out.csv --check --svg pack_svg2");
     assert_int_equal(summary_number(" not packed"), 1);
     assert_int_equal(summary_number(" units packed"), 4);
-    char *csv = slurp_all("pack_sofa_out.csv", NULL);
+    char *csv = test_read_file("pack_sofa_out.csv", NULL);
     assert_non_null(csv);
     assert_non_null(strstr(csv, "\nS1,,,1,1440000000,,,,,"));
     assert_non_null(strstr(csv, ": sofa,,\n"));

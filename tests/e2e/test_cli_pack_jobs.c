@@ -26,33 +26,10 @@
 static char out_text[1 << 16];
 static char err_text[1 << 16];
 
-/* The whole file in a malloc'd buffer (NULL if it cannot be read). */
-static char *slurp_all(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL)
-        return NULL;
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = malloc(cap);
-    assert_non_null(buf);
-    while ((got = fread(buf + n, 1, cap - n - 1, fp)) > 0) {
-        n += got;
-        if (n + 1 == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-    }
-    fclose(fp);
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 static void assert_same_file(const char *a, const char *b)
 {
     size_t na, nb;
-    char *x = slurp_all(a, &na), *y = slurp_all(b, &nb);
+    char *x = test_read_file(a, &na), *y = test_read_file(b, &nb);
     if (x == NULL || y == NULL)
         fail_msg("%s or %s is missing", a, b);
     if (na != nb || memcmp(x, y, na) != 0)
@@ -179,7 +156,7 @@ static void test_demo_every_format(void **state)
 static void write_spoiled(const char *path)
 {
     size_t n;
-    char *demo = slurp_all(DEMO, &n);
+    char *demo = test_read_file(DEMO, &n);
     assert_non_null(demo);
     FILE *fp = fopen(path, "wb");
     assert_non_null(fp);
@@ -243,7 +220,7 @@ static void test_fatal_input_writes_nothing(void **state)
 {
     (void)state;
     size_t n;
-    char *demo = slurp_all(DEMO, &n);
+    char *demo = test_read_file(DEMO, &n);
     assert_non_null(demo);
     FILE *fp = fopen("jobs_fatal.csv", "wb");
     assert_non_null(fp);
@@ -275,7 +252,7 @@ static void test_stock_runs_in_sequence(void **state)
 {
     (void)state;
     size_t n;
-    char *cat = slurp_all(SAMPLE("catalogs/cn-express.csv"), &n);
+    char *cat = test_read_file(SAMPLE("catalogs/cn-express.csv"), &n);
     assert_non_null(cat);
     FILE *fp = fopen("jobs_stock.csv", "wb");
     assert_non_null(fp);
@@ -300,7 +277,7 @@ static void test_stock_runs_in_sequence(void **state)
     assert_int_equal(run_both("unlimited", "--orders " DEMO " --format csv -o jobs_free%d.csv"),
                      0);
     size_t na, nb;
-    char *with = slurp_all("jobs_out1.csv", &na), *without = slurp_all("jobs_free1.csv", &nb);
+    char *with = test_read_file("jobs_out1.csv", &na), *without = test_read_file("jobs_free1.csv", &nb);
     assert_non_null(with);
     assert_non_null(without);
     assert_true(na != nb || memcmp(with, without, na) != 0);

@@ -9,30 +9,11 @@
 #include "report_testutil.h"
 #include "testutil.h"
 
-char *rt_slurp(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL)
-        return NULL;
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = malloc(cap);
-    while ((got = fread(buf + n, 1, cap - n - 1, fp)) > 0) {
-        n += got;
-        if (n + 1 == cap)
-            buf = realloc(buf, cap *= 2);
-    }
-    fclose(fp);
-    buf[n] = '\0';
-    if (len)
-        *len = n;
-    return buf;
-}
-
 /* A member of a zip file, through unzip(1). */
 void rt_expect_golden(const char *file, const char *gold)
 {
     size_t n1, n2;
-    char *got = rt_slurp(file, &n1);
+    char *got = test_read_file(file, &n1);
     if (got == NULL)
         fail_msg("%s was not written", file);
     if (getenv("BOXCAR_UPDATE_GOLDEN") != NULL) {
@@ -41,7 +22,7 @@ void rt_expect_golden(const char *file, const char *gold)
         assert_int_equal(fwrite(got, 1, n1, fp), n1);
         assert_int_equal(fclose(fp), 0);
     }
-    char *want = rt_slurp(gold, &n2);
+    char *want = test_read_file(gold, &n2);
     if (want == NULL)
         fail_msg("%s is missing: BOXCAR_UPDATE_GOLDEN=1 makes it", gold);
     if (n1 != n2 || memcmp(got, want, n1) != 0)

@@ -1,5 +1,5 @@
 /*
- * report_testutil.h: reading reports back in tests: whole files, members
+ * report_testutil.h: reading reports back in tests: members
  * of a workbook (through unzip(1), which bootstrap installs), cell values
  * of a worksheet's XML, and the check that no temporary was left behind.
  */
@@ -8,9 +8,6 @@
 
 #include <stddef.h>
 
-/* The file's bytes, NUL-terminated (malloc; the caller frees); NULL if it
- * cannot be read. len may be NULL. */
-char *rt_slurp(const char *path, size_t *len);
 /* A member of a zip file (malloc); fails the test if unzip cannot give it. */
 char *rt_unzip_member(const char *zip, const char *member);
 /* The value of cell `ref` in a worksheet's XML: the <v> of a number or

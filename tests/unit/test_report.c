@@ -182,13 +182,13 @@ static void test_station_without_policy(void **state)
     assert_int_equal(bx_report_add_note(f.r, "a note from the host"), BX_OK);
     assert_int_equal(render(&f, BX_REPORT_CSV, "nopolicy-report"), BX_OK);
     close_report(&f);
-    char *csv = rt_slurp("nopolicy-report/Summary.csv", NULL);
+    char *csv = test_read_file("nopolicy-report/Summary.csv", NULL);
     assert_non_null(csv);
     assert_non_null(strstr(csv, "\nGB 45186: not assessed."));
     assert_non_null(strstr(csv, "Note: a note from the host\n"));
     assert_non_null(strstr(csv, "\nBox,Boxes,Share,Mean fill\n3#,1,1,48.3\nTotal,1,1,\n"));
     free(csv);
-    csv = rt_slurp("nopolicy-report/Boxes.csv", NULL);
+    csv = test_read_file("nopolicy-report/Boxes.csv", NULL);
     assert_string_equal(csv, "Order,Box #,Box,Units,Items,Inner,Fill,Void,Gross,Violations,"
                              "Container\nA,1,3#,1,10786500,22315968,48.3,51.7,1733,,\n");
     free(csv);
@@ -220,7 +220,7 @@ static void test_golden_files(void **state)
     assert_int_equal(open_report(&f, REPORT("golden.lua"), REPORT("packing.csv")), BX_OK);
     assert_int_equal(render(&f, BX_REPORT_XLSX, "golden2.xlsx"), BX_OK);
     close_report(&f);
-    char *a = rt_slurp("golden.xlsx", &n1), *b = rt_slurp("golden2.xlsx", &n2);
+    char *a = test_read_file("golden.xlsx", &n1), *b = test_read_file("golden2.xlsx", &n2);
     assert_true(n1 == n2 && memcmp(a, b, n1) == 0);
     free(a);
     free(b);
@@ -231,7 +231,7 @@ static void test_cbor_shape(void **state)
 {
     (void)state;
     size_t n;
-    char *bytes = rt_slurp("golden.cbor", &n);
+    char *bytes = test_read_file("golden.cbor", &n);
     assert_non_null(bytes);
     struct cbor_load_result res;
     cbor_item_t *doc = cbor_load((const unsigned char *)bytes, n, &res);
@@ -411,7 +411,7 @@ static void test_params(void **state)
     assert_int_equal(bx_report_set_param(f.r, "bins", "20"), BX_ENOTFOUND);
     assert_int_equal(bx_report_set_param(f.r, "bin_pct", "wide"), BX_EINPUT);
     assert_int_equal(render(&f, BX_REPORT_CSV, "params-report"), BX_OK);
-    char *csv = rt_slurp("params-report/Summary.csv", NULL);
+    char *csv = test_read_file("params-report/Summary.csv", NULL);
     /* five bands of 20: 24.3 in 20-40, 48.3 in 40-60, 68.3 in 60-80 */
     assert_non_null(strstr(csv, "\nFill,Boxes,Share\n0-20 %,0,0\n20-40 %,1,"));
     free(csv);

@@ -194,13 +194,13 @@ static void test_monthly_csv_mix(void **state)
                                   DATA("factors.csv")), BX_OK);
     assert_int_equal(render(&f, BX_REPORT_CSV, "monthly-csv"), BX_OK);
     close_monthly(&f);
-    char *m = rt_slurp("monthly-csv/Method.csv", NULL);
+    char *m = test_read_file("monthly-csv/Method.csv", NULL);
     assert_non_null(m);
     assert_non_null(strstr(m, "Data quality,Shipments,Share\n"
                               "default,2,0.5\nmodelled,1,0.25\nprimary,1,0.25\nTotal,4,1\n"));
     assert_non_null(strstr(m, "Method,Shipments,Share\nintensity+hub+packaging,2,0.5\n"));
     free(m);
-    char *s = rt_slurp("monthly-csv/Summary.csv", NULL);
+    char *s = test_read_file("monthly-csv/Summary.csv", NULL);
     assert_non_null(s);
     /* totals rows are the totals file's exact figures */
     assert_non_null(strstr(s, "Total,4,0.624875,0.3843,0.096075,\n"));
@@ -237,7 +237,7 @@ static void test_monthly_without_factors(void **state)
     assert_int_equal(open_monthly(&f, DATA("shipments.csv"), DATA("totals.csv"), NULL), BX_OK);
     assert_int_equal(render(&f, BX_REPORT_CSV, "monthly-nof"), BX_OK);
     close_monthly(&f);
-    char *m = rt_slurp("monthly-nof/Method.csv", NULL);
+    char *m = test_read_file("monthly-nof/Method.csv", NULL);
     assert_non_null(m);
     assert_non_null(strstr(m, "id,test-set\nversion,1.0\n"));
     assert_non_null(strstr(m, "'boxcar factors show test-set' lists them"));
@@ -282,7 +282,7 @@ static void test_monthly_empty_run(void **state)
 static void mutate(const char *in, const char *out, const char *from, const char *to)
 {
     size_t n;
-    char *s = rt_slurp(in, &n);
+    char *s = test_read_file(in, &n);
     assert_non_null(s);
     char *at = strstr(s, from);
     if (at == NULL)

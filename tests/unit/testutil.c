@@ -89,3 +89,26 @@ void test_buf_free(test_buf *b)
     b->data = NULL;
     b->len = b->cap = 0;
 }
+
+char *test_read_file(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL)
+        return NULL;
+    size_t cap = 1 << 16, n = 0, got;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    while ((got = fread(buf + n, 1, cap - n - 1, fp)) > 0) {
+        n += got;
+        if (n + 1 == cap) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+    }
+    fclose(fp);
+    buf[n] = '\0';
+    if (len != NULL)
+        *len = n;
+    return buf;
+}

@@ -44,6 +44,9 @@ typedef struct test_buf {
     int fail_after; /* fail the write that would pass this many bytes; <0 never */
 } test_buf;
 int test_buf_write(void *ud, const void *data, size_t size);
+/* A whole file, NUL-terminated, in a malloc'd buffer the caller frees;
+ * NULL if it cannot be opened. len (may be NULL) gets its size. */
+char *test_read_file(const char *path, size_t *len);
 void test_buf_free(test_buf *b);
 
 #endif

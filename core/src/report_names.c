@@ -5,54 +5,24 @@
  * Excel counts them), none of [ ] : * ? / \, no apostrophe first or last,
  * not "History" (Excel keeps that name for itself), unique regardless of
  * case. Control characters are refused as well: XML cannot carry most.
+ * Also the report formats' names and default limits, which builds without
+ * Lua answer too.
  */
 #include <stdint.h>
 #include <string.h>
 
-#include "boxcar/report.h"
-#include "report_names.h"
+#include <strings.h>
 
-/* Length of the well-formed UTF-8 sequence at s (at most n bytes) and its
- * code point, or 0 if there is none. */
-static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    if (n == 0)
-        return 0;
-    unsigned char c = s[0];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    size_t len;
-    uint32_t v, min;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2, v = c & 0x1F, min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3, v = c & 0x0F, min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4, v = c & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
-    return len;
-}
+#include "boxcar/report.h"
+#include "emit.h"
+#include "report_names.h"
 
 bool rp_valid_utf8(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
     for (size_t i = 0; i < n;) {
         uint32_t cp;
-        size_t k = utf8_seq(p + i, n - i, &cp);
+        size_t k = bx_utf8_seq(p + i, n - i, &cp);
         if (k == 0 || cp == 0)
             return false;
         i += k;
@@ -82,7 +52,7 @@ const char *bx_report_sheet_name_problem(const char *name)
     size_t units = 0;
     for (size_t i = 0; i < n;) {
         uint32_t cp;
-        size_t k = utf8_seq(p + i, n - i, &cp);
+        size_t k = bx_utf8_seq(p + i, n - i, &cp);
         if (k == 0)
             return "is not UTF-8 text";
         if (cp < 0x20 || cp == 0x7F)
@@ -99,4 +69,31 @@ const char *bx_report_sheet_name_problem(const char *name)
     if (rp_names_equal(name, "History"))
         return "is reserved by Excel";
     return NULL;
+}
+
+/* ---- formats and limits (with or without Lua) ----------------------------- */
+
+static const char *const format_names[] = {"xlsx", "csv", "cbor"};
+
+const char *bx_report_format_name(bx_report_format f)
+{
+    return (unsigned)f < BX_ARRAY_LEN(format_names) ? format_names[f] : "unknown";
+}
+
+bx_status bx_report_format_parse(const char *s, bx_report_format *out)
+{
+    if (s == NULL || out == NULL)
+        return BX_EINVAL;
+    for (size_t i = 0; i < BX_ARRAY_LEN(format_names); i++)
+        if (strcasecmp(s, format_names[i]) == 0) {
+            *out = (bx_report_format)i;
+            return BX_OK;
+        }
+    return BX_EINPUT;
+}
+
+bx_script_limits bx_report_limits_default(void)
+{
+    bx_script_limits l = {(size_t)64 << 20, UINT64_C(2000000000), 0};
+    return l;
 }

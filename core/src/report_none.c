@@ -7,31 +7,6 @@
 #include "boxcar/report.h"
 #include "internal.h"
 
-static const char *const format_names[] = {"xlsx", "csv", "cbor"};
-
-const char *bx_report_format_name(bx_report_format f)
-{
-    return (unsigned)f < BX_ARRAY_LEN(format_names) ? format_names[f] : "unknown";
-}
-
-bx_status bx_report_format_parse(const char *s, bx_report_format *out)
-{
-    if (s == NULL || out == NULL)
-        return BX_EINVAL;
-    for (size_t i = 0; i < BX_ARRAY_LEN(format_names); i++)
-        if (strcasecmp(s, format_names[i]) == 0) {
-            *out = (bx_report_format)i;
-            return BX_OK;
-        }
-    return BX_EINPUT;
-}
-
-bx_script_limits bx_report_limits_default(void)
-{
-    bx_script_limits l = {(size_t)64 << 20, UINT64_C(2000000000), 0};
-    return l;
-}
-
 const char *const *bx_report_packing_numeric(void)
 {
     static const char *const cols[] = {NULL};

@@ -69,6 +69,14 @@ const char *bx_id_problem(const char *s, size_t len);
 uint32_t bx_crc32c(const void *data, size_t len);
 uint32_t bx_crc32c_update(uint32_t crc, const void *data, size_t len);
 
+/* ---- files (outfile.c) --------------------------------------------------- */
+
+/* fsync the directory holding path, so that a new or renamed entry in it
+ * is durable (atomic outputs, the journal and its snapshots). false with
+ * errno on failure; a file system that cannot sync a directory (EINVAL)
+ * counts as success. */
+bool bx_sync_dir(const char *path);
+
 /* ---- strict number parsing (numparse.c) --------------------------------- */
 
 /* Parse all of s[0..len) as a base-10 integer in [min, max]. Surrounding

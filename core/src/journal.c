@@ -92,7 +92,7 @@ static bx_status create_header(bx_journal *j)
     bxj_header h = {bxj_new_id(), 1};
     bxj_header_encode(&h, head);
     if (ftruncate(j->fd, 0) != 0 || !bxj_pwrite_all(j->fd, head, sizeof head, 0) ||
-        fdatasync(j->fd) != 0 || !bxj_sync_dir(j->path))
+        fdatasync(j->fd) != 0 || !bx_sync_dir(j->path))
         return sys_error(j->ctx, j->path, "cannot create the journal");
     j->info.created = true;
     return BX_OK;
@@ -150,7 +150,7 @@ static bx_status save_aside(bx_journal *j, uint64_t from, uint64_t size,
     int e = errno;
     close(fd);
     if (ok)
-        ok = bxj_sync_dir(name);
+        ok = bx_sync_dir(name);
     else
         errno = e;
     bx_status st = BX_OK;

@@ -37,33 +37,6 @@ bool bxj_pwrite_all(int fd, const void *data, size_t n, uint64_t off)
     return true;
 }
 
-bool bxj_sync_dir(const char *path)
-{
-    char dir[4096];
-    const char *slash = strrchr(path, '/');
-    if (slash == NULL) {
-        strcpy(dir, ".");
-    } else {
-        size_t n = slash == path ? 1 : (size_t)(slash - path);
-        if (n >= sizeof dir) {
-            errno = ENAMETOOLONG;
-            return false;
-        }
-        memcpy(dir, path, n);
-        dir[n] = '\0';
-    }
-    int fd = open(dir, O_RDONLY | O_DIRECTORY);
-    if (fd < 0)
-        return false;
-    int r = fsync(fd);
-    int e = errno;
-    close(fd);
-    errno = e;
-    /* Some file systems cannot sync a directory; the rename is then as
-     * durable as they make it. */
-    return r == 0 || errno == EINVAL;
-}
-
 /* splitmix64 (Steele, Lea and Flood 2014): spreads a weak seed. */
 static uint64_t mix64(uint64_t z)
 {

@@ -169,8 +169,6 @@ bx_status bxj_locate(bxj_cursor *c, uint64_t off, uint64_t first_seq,
 
 /* pwrite all of data at off, retrying short writes and EINTR; errno kept. */
 bool bxj_pwrite_all(int fd, const void *data, size_t n, uint64_t off);
-/* fsync the directory holding path, so a new or renamed entry is durable. */
-bool bxj_sync_dir(const char *path);
 /* A journal id: random where the system offers it, else from time and pid. */
 uint64_t bxj_new_id(void);
 /* Take the writer's lock, waiting up to timeout_ms (< 0: for ever). false

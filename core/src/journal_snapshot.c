@@ -254,7 +254,7 @@ bx_status bx_snapshot_commit(bx_snapshot_writer *w)
     if (r != 0 || rename(w->tmp, j->snap_path) != 0)
         return snap_fail(w, "cannot put the snapshot in place");
     w->tmp[0] = '\0';
-    if (!bxj_sync_dir(j->snap_path))
+    if (!bx_sync_dir(j->snap_path))
         return snap_fail(w, "cannot sync its directory");
     j->snap_committed_seq = w->h.seq;
     j->has_snap_committed = true;
@@ -320,7 +320,7 @@ bx_status bx_journal_compact(bx_journal *j, const char *archive_path)
     } else if (archive_path != NULL) {
         if (link(j->path, archive_path) != 0)
             what = "cannot keep the old journal under the archive name";
-        else if (!(linked = true) || !bxj_sync_dir(archive_path))
+        else if (!(linked = true) || !bx_sync_dir(archive_path))
             what = "cannot sync the archive's directory";
     }
     if (what == NULL && rename(tmp, j->path) != 0)
@@ -335,7 +335,7 @@ bx_status bx_journal_compact(bx_journal *j, const char *archive_path)
         return bx_error(ctx, BX_EIO, "%s: %s: %s", j->path, what, strerror(e));
     }
     bx_free(ctx, tmp);
-    if (!bxj_sync_dir(j->path)) {
+    if (!bx_sync_dir(j->path)) {
         /* the rename happened; only its durability is in doubt */
         bx_warn(ctx, NULL, "%s: cannot sync the directory after compaction: %s", j->path,
                 strerror(errno));

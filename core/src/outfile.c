@@ -107,10 +107,7 @@ int bx_outfile_write(void *ud, const void *data, size_t size)
     return 0;
 }
 
-/* Make the rename itself durable: fsync the directory that holds path.
- * Best effort: the file's own data is already synced, and some file
- * systems refuse to sync a directory. */
-static void sync_dir(const char *path)
+bool bx_sync_dir(const char *path)
 {
     char dir[4096];
     const char *slash = strrchr(path, '/');
@@ -118,16 +115,23 @@ static void sync_dir(const char *path)
         strcpy(dir, ".");
     } else {
         size_t n = slash == path ? 1 : (size_t)(slash - path);
-        if (n >= sizeof dir)
-            return;
+        if (n >= sizeof dir) {
+            errno = ENAMETOOLONG;
+            return false;
+        }
         memcpy(dir, path, n);
         dir[n] = '\0';
     }
-    int fd = open(dir, O_RDONLY);
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
     if (fd < 0)
-        return;
-    (void)fsync(fd);
+        return false;
+    int r = fsync(fd);
+    int e = errno;
     close(fd);
+    errno = e;
+    /* Some file systems cannot sync a directory; the rename is then as
+     * durable as they make it. */
+    return r == 0 || errno == EINVAL;
 }
 
 static void release(bx_outfile *f)
@@ -161,7 +165,8 @@ bx_status bx_outfile_commit(bx_outfile *f)
         return st;
     }
     if (f->tmp != NULL)
-        sync_dir(f->path);
+        /* Best effort: the file's own data is already synced. */
+        (void)bx_sync_dir(f->path);
     release(f);
     return BX_OK;
 }

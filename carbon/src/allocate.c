@@ -30,16 +30,16 @@ bx_status bx_allocate_mg(bx_ctx *ctx, int64_t total_mg, const double *weights,
         return BX_EINVAL;
     if (n == 0 || weights == NULL || out_mg == NULL || total_mg < 0 ||
         total_mg > BX_CO2E_MAX_MG)
-        return bx_error(ctx, BX_EINVAL, "bx_allocate_mg: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "bx_allocate_mg: bad argument");
     double sum = 0;
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(weights[i]) || weights[i] < 0)
-            return bx_error(ctx, BX_EINVAL, "bx_allocate_mg: weight %zu is %g", i,
+            return bxi_error(ctx, BX_EINVAL, "bx_allocate_mg: weight %zu is %g", i,
                             weights[i]);
         sum += weights[i];
     }
     if (!(sum > 0) || !isfinite(sum))
-        return bx_error(ctx, BX_EINVAL, "bx_allocate_mg: the weights sum to %g", sum);
+        return bxi_error(ctx, BX_EINVAL, "bx_allocate_mg: the weights sum to %g", sum);
     share_rem *rem = bx_alloc(ctx, n * sizeof *rem);
     if (rem == NULL)
         return BX_ENOMEM;
@@ -81,17 +81,17 @@ bx_status bx_multidrop_shares(bx_ctx *ctx, const int64_t *mass_g, const double *
     if (ctx == NULL)
         return BX_EINVAL;
     if (n == 0 || mass_g == NULL || direct_km == NULL || shares == NULL)
-        return bx_error(ctx, BX_EINVAL, "bx_multidrop_shares: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "bx_multidrop_shares: bad argument");
     double sum = 0;
     for (size_t i = 0; i < n; i++) {
         if (mass_g[i] < 0 || !isfinite(direct_km[i]) || direct_km[i] < 0)
-            return bx_error(ctx, BX_EINVAL, "bx_multidrop_shares: drop %zu has a "
+            return bxi_error(ctx, BX_EINVAL, "bx_multidrop_shares: drop %zu has a "
                                             "negative or unknown mass or distance", i);
         shares[i] = (double)mass_g[i] / 1e6 * direct_km[i];
         sum += shares[i];
     }
     if (!(sum > 0))
-        return bx_error(ctx, BX_EINVAL, "bx_multidrop_shares: no notional tonne-km");
+        return bxi_error(ctx, BX_EINVAL, "bx_multidrop_shares: no notional tonne-km");
     for (size_t i = 0; i < n; i++)
         shares[i] /= sum;
     if (total_tkm != NULL)

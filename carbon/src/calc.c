@@ -47,7 +47,7 @@ bx_status bx_carbon_new(bx_ctx *ctx, bx_carbon **out, const bx_factor_set *fs,
     if (ctx == NULL)
         return BX_EINVAL;
     if (out == NULL || fs == NULL || routes == NULL)
-        return bx_error(ctx, BX_EINVAL, "bx_carbon_new: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "bx_carbon_new: bad argument");
     *out = NULL;
     bx_carbon *c = bx_alloc(ctx, sizeof *c);
     if (c == NULL)
@@ -59,7 +59,7 @@ bx_status bx_carbon_new(bx_ctx *ctx, bx_carbon **out, const bx_factor_set *fs,
     if (opt != NULL)
         c->opt = *opt;
     bx_arena_init(&c->arena, ctx, 0);
-    bxc_idmap_init(&c->pack_ids, ctx);
+    bxi_carbon_idmap_init(&c->pack_ids, ctx);
     c->nroutes = bx_routes_count(routes);
     c->compiled = bx_alloc(ctx, (c->nroutes ? c->nroutes : 1) * sizeof *c->compiled);
     c->route_used = bx_alloc(ctx, c->nroutes + 1);
@@ -73,11 +73,11 @@ bx_status bx_carbon_new(bx_ctx *ctx, bx_carbon **out, const bx_factor_set *fs,
         memset(c->factor_used, 0, nf + 1);
     }
     for (size_t i = 0; st == BX_OK && i < c->nroutes; i++) {
-        st = bxc_compile_route(c, bx_routes_at(routes, i), &c->compiled[i]);
+        st = bxi_carbon_compile_route(c, bx_routes_at(routes, i), &c->compiled[i]);
         c->bad_routes += st == BX_OK && !c->compiled[i].valid;
     }
     if (st == BX_OK)
-        st = bxc_compile_containers(c);
+        st = bxi_carbon_compile_containers(c);
     if (st == BX_OK) /* compiling is not using: only shipments count */
         memset(c->factor_used, 0, bx_factor_set_count(fs) + 1);
     if (st != BX_OK) {
@@ -112,7 +112,7 @@ static bx_status shipment_error(bx_carbon *c, const bx_shipment *s, const char *
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return bx_input_error(c->ctx, BX_EINPUT, &where, "shipment '%s': %s",
+    return bxi_input_error(c->ctx, BX_EINPUT, &where, "shipment '%s': %s",
                           s->shipment_id, msg);
 }
 
@@ -121,8 +121,8 @@ static bx_status shipment_error(bx_carbon *c, const bx_shipment *s, const char *
 static bool round_part(double wtt, double ttw, double unsplit, bx_co2e *out)
 {
     int64_t u;
-    if (!bxc_g_to_mg(wtt, &out->wtt_mg) || !bxc_g_to_mg(ttw, &out->ttw_mg) ||
-        !bxc_g_to_mg(unsplit, &u))
+    if (!bxi_carbon_g_to_mg(wtt, &out->wtt_mg) || !bxi_carbon_g_to_mg(ttw, &out->ttw_mg) ||
+        !bxi_carbon_g_to_mg(unsplit, &u))
         return false;
     out->wtw_mg = out->wtt_mg + out->ttw_mg + u;
     return true;
@@ -141,7 +141,7 @@ bx_status bx_carbon_compute(bx_carbon *c, const bx_shipment *s, bx_carbon_result
         memset(out, 0, sizeof *out);
     if (c == NULL || s == NULL || out == NULL)
         return c == NULL ? BX_EINVAL
-                         : bx_error(c->ctx, BX_EINVAL, "bx_carbon_compute: bad argument");
+                         : bxi_error(c->ctx, BX_EINVAL, "bx_carbon_compute: bad argument");
     const bx_route *route = bx_routes_find(c->routes, s->route_id);
     if (route == NULL)
         return shipment_error(c, s, "route_id", "unknown route '%s'", s->route_id);
@@ -162,7 +162,7 @@ bx_status bx_carbon_compute(bx_carbon *c, const bx_shipment *s, bx_carbon_result
     if (r->needs_drop && s->drop_km < 0)
         return shipment_error(c, s, "drop_km", "drop distance is needed: route '%s' "
                                                "has a multi-drop round", s->route_id);
-    const bxc_pack *p = bxc_pack_lookup(c, s->packaging);
+    const bxc_pack *p = bxi_carbon_pack_lookup(c, s->packaging);
     if (p == NULL)
         return BX_ENOMEM;
     if (!p->valid)
@@ -170,8 +170,8 @@ bx_status bx_carbon_compute(bx_carbon *c, const bx_shipment *s, bx_carbon_result
 
     double mass = s->mass_g < 0 ? 0.0 : (double)s->mass_g;
     double drop = s->drop_km < 0 ? 0.0 : s->drop_km;
-    double wtt[BXC_ROUTE_PARTS], ttw[BXC_ROUTE_PARTS], uns[BXC_ROUTE_PARTS];
-    bxc_route_eval(r, mass, (double)s->items, mass * drop, wtt, ttw, uns);
+    double wtt[BXI_CARBON_ROUTE_PARTS], ttw[BXI_CARBON_ROUTE_PARTS], uns[BXI_CARBON_ROUTE_PARTS];
+    bxi_carbon_route_eval(r, mass, (double)s->items, mass * drop, wtt, ttw, uns);
     for (size_t i = 0; i < r->nparts; i++) {
         int part = r->parts[i];
         if (!round_part(wtt[part], ttw[part], uns[part], &out->part[part]))
@@ -181,7 +181,7 @@ bx_status bx_carbon_compute(bx_carbon *c, const bx_shipment *s, bx_carbon_result
         else
             add_co2e(&out->transport, &out->part[part]);
     }
-    if (!bxc_g_to_mg(p->g, &out->packaging_mg))
+    if (!bxi_carbon_g_to_mg(p->g, &out->packaging_mg))
         goto range;
     out->part[BX_PART_PACKAGING].wtw_mg = out->packaging_mg;
     out->total = out->transport;
@@ -248,10 +248,10 @@ bx_status bx_carbon_reuse(bx_carbon *c, const char *container_id, bx_reuse_repor
 {
     if (c == NULL || container_id == NULL || out == NULL)
         return c == NULL ? BX_EINVAL
-                         : bx_error(c->ctx, BX_EINVAL, "bx_carbon_reuse: bad argument");
+                         : bxi_error(c->ctx, BX_EINVAL, "bx_carbon_reuse: bad argument");
     const bx_container *k = bx_containers_find(c->opt.containers, container_id);
     if (k == NULL)
-        return bx_error(c->ctx, BX_ENOTFOUND, "no container type '%s'", container_id);
+        return bxi_error(c->ctx, BX_ENOTFOUND, "no container type '%s'", container_id);
     *out = c->reuse[k - bx_containers_at(c->opt.containers, 0)];
     return BX_OK;
 }
@@ -261,7 +261,7 @@ void bx_carbon_free(bx_carbon *c)
     if (c == NULL)
         return;
     bx_arena_release(&c->arena);
-    bxc_idmap_free(&c->pack_ids);
+    bxi_carbon_idmap_free(&c->pack_ids);
     bx_free(c->ctx, c->compiled);
     bx_free(c->ctx, c->route_used);
     bx_free(c->ctx, c->factor_used);

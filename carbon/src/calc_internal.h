@@ -14,10 +14,10 @@
 
 #include "carbon_internal.h"
 
-enum { BXC_MASS = 0, BXC_ITEM = 1, BXC_DIRECT = 2, BXC_NDRIVERS = 3 };
+enum { BXI_CARBON_MASS = 0, BXI_CARBON_ITEM = 1, BXI_CARBON_DIRECT = 2, BXI_CARBON_NDRIVERS = 3 };
 
 /* Parts a route can have: the modes and the hub (packaging is separate). */
-#define BXC_ROUTE_PARTS (BX_PART_HUB + 1)
+#define BXI_CARBON_ROUTE_PARTS (BX_PART_HUB + 1)
 
 typedef struct bxc_coef {
     double wtt, ttw, unsplit; /* g CO2e per driver unit */
@@ -27,7 +27,7 @@ typedef struct bxc_coef {
 typedef struct bxc_term {
     uint32_t factor; /* row index in the factor set */
     uint8_t part;    /* BX_MODE_* or BX_PART_HUB */
-    uint8_t driver;  /* BXC_MASS, BXC_ITEM, BXC_DIRECT */
+    uint8_t driver;  /* BXI_CARBON_MASS, BXI_CARBON_ITEM, BXI_CARBON_DIRECT */
     double k;
 } bxc_term;
 
@@ -35,8 +35,8 @@ typedef struct bxc_route {
     bool valid;
     bool needs_mass, needs_drop;
     uint8_t nparts;
-    uint8_t parts[BXC_ROUTE_PARTS];     /* parts used, in first-use order */
-    bxc_coef coef[BXC_ROUTE_PARTS][BXC_NDRIVERS];
+    uint8_t parts[BXI_CARBON_ROUTE_PARTS];     /* parts used, in first-use order */
+    bxc_coef coef[BXI_CARBON_ROUTE_PARTS][BXI_CARBON_NDRIVERS];
     uint32_t methods;
     bx_data_quality quality;
     bxc_term *terms;                    /* in the calculator's arena */
@@ -77,29 +77,29 @@ struct bx_carbon {
 };
 
 /* Largest number of distinct packaging texts cached. */
-#define BXC_PACK_CACHE_MAX 65536
+#define BXI_CARBON_PACK_CACHE_MAX 65536
 
 /* chain.c: compile route i; problems reported at the route file's lines.
  * BX_OK (maybe with r->valid false), or a fatal error. */
-bx_status bxc_compile_route(bx_carbon *c, const bx_route *route, bxc_route *r);
+bx_status bxi_carbon_compile_route(bx_carbon *c, const bx_route *route, bxc_route *r);
 
 /* Grams for one part and driver values, all scopes. */
-void bxc_route_eval(const bxc_route *r, double mass_g, double items,
-                    double direct_gkm, double wtt[BXC_ROUTE_PARTS],
-                    double ttw[BXC_ROUTE_PARTS], double unsplit[BXC_ROUTE_PARTS]);
+void bxi_carbon_route_eval(const bxc_route *r, double mass_g, double items,
+                    double direct_gkm, double wtt[BXI_CARBON_ROUTE_PARTS],
+                    double ttw[BXI_CARBON_ROUTE_PARTS], double unsplit[BXI_CARBON_ROUTE_PARTS]);
 
 /* usage.c: match the options' usage to the container rows: *rows (NULL
  * when there is no usage; else one entry per row, NULL where the row keeps
  * its expected trips) is the caller's to free. Warns of types without a
  * row and rows without containers; BX_EINVAL for usage that cannot be
  * true (see bx_carbon_new), BX_ENOMEM. */
-bx_status bxc_match_usage(bx_carbon *c, const bx_container_usage ***rows);
+bx_status bxi_carbon_match_usage(bx_carbon *c, const bx_container_usage ***rows);
 
 /* packaging.c: compile every container (reported at the containers file's
  * lines; BX_EINPUT if any is bad) and resolve packaging texts. */
-bx_status bxc_compile_containers(bx_carbon *c);
+bx_status bxi_carbon_compile_containers(bx_carbon *c);
 /* The packaging of a text, from the cache or resolved now. Never NULL
  * unless out of memory (BX_ENOMEM recorded). */
-const bxc_pack *bxc_pack_lookup(bx_carbon *c, const char *text);
+const bxc_pack *bxi_carbon_pack_lookup(bx_carbon *c, const char *text);
 
 #endif

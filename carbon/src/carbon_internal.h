@@ -31,15 +31,15 @@ typedef struct bxc_idmap {
     size_t n, offsets_cap;
 } bxc_idmap;
 
-void bxc_idmap_init(bxc_idmap *m, bx_ctx *ctx);
-void bxc_idmap_free(bxc_idmap *m);
+void bxi_carbon_idmap_init(bxc_idmap *m, bx_ctx *ctx);
+void bxi_carbon_idmap_free(bxc_idmap *m);
 /* Index of key, or -1. */
-long bxc_idmap_find(const bxc_idmap *m, const char *key, size_t len);
+long bxi_carbon_idmap_find(const bxc_idmap *m, const char *key, size_t len);
 /* Find or insert; *index gets the key's index, *inserted whether it is new
  * (may be NULL). BX_ENOMEM, or BX_ELIMIT beyond 2^31 keys. */
-bx_status bxc_idmap_put(bxc_idmap *m, const char *key, size_t len,
+bx_status bxi_carbon_idmap_put(bxc_idmap *m, const char *key, size_t len,
                         size_t *index, bool *inserted);
-const char *bxc_idmap_key(const bxc_idmap *m, size_t index);
+const char *bxi_carbon_idmap_key(const bxc_idmap *m, size_t index);
 
 /* ---- CSV with named columns (table.c) ----------------------------------- */
 
@@ -48,7 +48,7 @@ typedef struct bxc_column {
     bool required; /* the header must have it (a row may still leave it empty) */
 } bxc_column;
 
-#define BXC_MAX_COLUMNS 32
+#define BXI_CARBON_MAX_COLUMNS 32
 
 /* A CSV reader whose header was mapped to a fixed list of known columns.
  * Unknown header columns are warned about and ignored; a duplicate or a
@@ -59,55 +59,55 @@ typedef struct bxc_table {
     const char *name;              /* input name for messages (borrowed) */
     const bxc_column *columns;
     size_t ncolumns;
-    long index[BXC_MAX_COLUMNS];   /* field index in the file, -1 if absent */
+    long index[BXI_CARBON_MAX_COLUMNS];   /* field index in the file, -1 if absent */
     bool owns_csv;                 /* opened by path or over memory */
     void *owned_fp;                /* FILE* opened by path */
 } bxc_table;
 
 /* Read the header of csv (owned by the caller) and map it. An empty file
  * is an input error ("no header"). */
-bx_status bxc_table_open(bxc_table *t, bx_ctx *ctx, bx_csv_reader *csv,
+bx_status bxi_carbon_table_open(bxc_table *t, bx_ctx *ctx, bx_csv_reader *csv,
                          const bxc_column *columns, size_t ncolumns);
 /* Open path as CSV, then as above; the table owns the reader and the FILE.
  * BX_ENOTFOUND / BX_EIO name the path. */
-bx_status bxc_table_open_path(bxc_table *t, bx_ctx *ctx, const char *path,
+bx_status bxi_carbon_table_open_path(bxc_table *t, bx_ctx *ctx, const char *path,
                               const bxc_column *columns, size_t ncolumns);
-bx_status bxc_table_open_mem(bxc_table *t, bx_ctx *ctx, const char *name,
+bx_status bxi_carbon_table_open_mem(bxc_table *t, bx_ctx *ctx, const char *name,
                              const void *data, size_t size,
                              const bxc_column *columns, size_t ncolumns);
-void bxc_table_close(bxc_table *t);
+void bxi_carbon_table_close(bxc_table *t);
 
 /* Open a table by path or over memory, hand it to load (which builds the
  * object into *out, a pointer to the caller's result pointer), close it.
  * The one way the carbon readers read a whole file. */
 typedef bx_status (*bxc_load_fn)(bx_ctx *ctx, void *out, bxc_table *t, const char *name);
-bx_status bxc_table_load_path(bx_ctx *ctx, const char *path, const bxc_column *columns,
+bx_status bxi_carbon_table_load_path(bx_ctx *ctx, const char *path, const bxc_column *columns,
                               size_t ncolumns, bxc_load_fn load, void *out);
-bx_status bxc_table_load_mem(bx_ctx *ctx, const char *name, const void *data, size_t size,
+bx_status bxi_carbon_table_load_mem(bx_ctx *ctx, const char *name, const void *data, size_t size,
                              const bxc_column *columns, size_t ncolumns, bxc_load_fn load,
                              void *out);
 /* Next row: BX_OK, BX_END, or an error (BX_EINPUT is recoverable). */
-bx_status bxc_table_next(bxc_table *t);
+bx_status bxi_carbon_table_next(bxc_table *t);
 /* Column c of the current row ("" when the column is absent), its length
  * in *len (may be NULL). */
-const char *bxc_get(const bxc_table *t, size_t c, size_t *len);
-bool bxc_empty(const bxc_table *t, size_t c);
-uint64_t bxc_line(const bxc_table *t);
+const char *bxi_carbon_get(const bxc_table *t, size_t c, size_t *len);
+bool bxi_carbon_empty(const bxc_table *t, size_t c);
+uint64_t bxi_carbon_line(const bxc_table *t);
 /* Location of column c in the current row, for messages. */
-bx_location bxc_where(const bxc_table *t, size_t c);
+bx_location bxi_carbon_where(const bxc_table *t, size_t c);
 
 /* Typed fields: each reports a bad value as BX_EINPUT at the column's
  * location. `present` (may be NULL) says whether the field was given; an
  * empty required field is an error. */
-bx_status bxc_get_id(const bxc_table *t, size_t c, bool required,
+bx_status bxi_carbon_get_id(const bxc_table *t, size_t c, bool required,
                      char out[BX_ID_MAX]);
-bx_status bxc_get_double(const bxc_table *t, size_t c, bool required,
+bx_status bxi_carbon_get_double(const bxc_table *t, size_t c, bool required,
                          double min, double max, double *out, bool *present);
-bx_status bxc_get_int(const bxc_table *t, size_t c, bool required,
+bx_status bxi_carbon_get_int(const bxc_table *t, size_t c, bool required,
                       int64_t min, int64_t max, int64_t *out, bool *present);
 /* Case-insensitive choice among words (NULL-terminated); *out its index.
  * An empty field gives *out = -1 (an error when required). */
-bx_status bxc_get_word(const bxc_table *t, size_t c, bool required,
+bx_status bxi_carbon_get_word(const bxc_table *t, size_t c, bool required,
                        const char *const *words, int *out);
 
 
@@ -115,16 +115,16 @@ bx_status bxc_get_word(const bxc_table *t, size_t c, bool required,
 
 /* Round grams to whole milligrams; false if the result would not fit the
  * exact-integer range of the totals (|mg| <= BX_CO2E_MAX_MG). */
-bool bxc_g_to_mg(double g, int64_t *mg);
+bool bxi_carbon_g_to_mg(double g, int64_t *mg);
 
 /* a += b, false on overflow (then a is unchanged). */
-bool bxc_add_i64(int64_t *a, int64_t b);
+bool bxi_carbon_add_i64(int64_t *a, int64_t b);
 
 /* Case-insensitive ASCII equality of s[0..len) and the NUL-terminated w. */
-bool bxc_word_eq(const char *s, size_t len, const char *w);
+bool bxi_carbon_word_eq(const char *s, size_t len, const char *w);
 
 /* The name a containers file was loaded from (containers.c). */
-const char *bxc_containers_name(const bx_containers *cs);
+const char *bxi_carbon_containers_name(const bx_containers *cs);
 
 /* ---- flat records out as JSON or CBOR (record_emit.c) -------------------- */
 
@@ -137,23 +137,23 @@ typedef struct bxc_field {
 
 /* The order in which CBOR's core deterministic encoding wants the keys of
  * fields[0..n): shorter keys first, then bytewise. order[k] is the index
- * of the k-th key to write. n <= BXC_MAX_FIELDS. */
-#define BXC_MAX_FIELDS 24
-void bxc_cbor_order(const bxc_field *fields, size_t n, uint8_t *order);
+ * of the k-th key to write. n <= BXI_CARBON_MAX_FIELDS. */
+#define BXI_CARBON_MAX_FIELDS 24
+void bxi_carbon_cbor_order(const bxc_field *fields, size_t n, uint8_t *order);
 
 /* fields as one JSON object in their own order, then a newline. */
-void bxc_emit_json(bx_emit *o, const bxc_field *fields, size_t n);
+void bxi_carbon_emit_json(bx_emit *o, const bxc_field *fields, size_t n);
 #if BOXCAR_HAVE_CBOR
-/* fields as one CBOR map, keys in `order` (from bxc_cbor_order). */
-void bxc_emit_cbor(bx_emit *o, const bxc_field *fields, size_t n,
+/* fields as one CBOR map, keys in `order` (from bxi_carbon_cbor_order). */
+void bxi_carbon_emit_cbor(bx_emit *o, const bxc_field *fields, size_t n,
                    const uint8_t *order);
 #endif
 
 /* ---- totals internals (totals.c) ---------------------------------------- */
 
-bx_ctx *bxc_totals_ctx(const bx_carbon_totals *t);
+bx_ctx *bxi_carbon_totals_ctx(const bx_carbon_totals *t);
 /* Add s to the row (g, key); *existed says whether the row was there. */
-bx_status bxc_totals_put(bx_carbon_totals *t, bx_totals_group g, const char *key,
+bx_status bxi_carbon_totals_put(bx_carbon_totals *t, bx_totals_group g, const char *key,
                          size_t len, const bx_carbon_sum *s, bool *existed);
 
 /* ---- factor set internals (factors.c) ------------------------------------ */
@@ -167,12 +167,12 @@ typedef struct bxc_value {
     bool split;
 } bxc_value;
 
-bxc_value bxc_factor_value(const bx_factor_set *fs, size_t index);
+bxc_value bxi_carbon_factor_value(const bx_factor_set *fs, size_t index);
 /* Index of the row of kind/id, or -1. */
-long bxc_factor_index(const bx_factor_set *fs, bx_factor_kind kind,
+long bxi_carbon_factor_index(const bx_factor_set *fs, bx_factor_kind kind,
                       const char *id);
 /* The geometric standard deviation the Monte Carlo uses for row `index`:
  * the row's own, else the default of its data-quality class. */
-double bxc_factor_gsd(const bx_factor_set *fs, size_t index);
+double bxi_carbon_factor_gsd(const bx_factor_set *fs, size_t index);
 
 #endif

@@ -67,7 +67,7 @@ bx_status bx_carbon_format_parse(const char *s, bx_carbon_format *out)
     if (s == NULL || out == NULL)
         return BX_EINVAL;
     for (size_t i = 0; i < BX_ARRAY_LEN(format_names); i++)
-        if (bxc_word_eq(s, strlen(s), format_names[i])) {
+        if (bxi_carbon_word_eq(s, strlen(s), format_names[i])) {
             *out = (bx_carbon_format)i;
             return BX_OK;
         }
@@ -93,8 +93,8 @@ static void table_header(bx_carbon_writer *w)
                      "packaging", "total_wtw_g", "total_ttw_g", "quality", "method");
     bx_emit_bytes(&w->out, head, (size_t)n);
     if (w->nfields == F_COUNT)
-        bx_emit_str(&w->out, "  (mean, 95 % interval g)");
-    bx_emit_char(&w->out, '\n');
+        bxi_emit_str(&w->out, "  (mean, 95 % interval g)");
+    bxi_emit_char(&w->out, '\n');
 }
 
 static void csv_header(bx_carbon_writer *w)
@@ -111,13 +111,13 @@ bx_status bx_carbon_writer_new(bx_ctx *ctx, bx_carbon_writer **out, bx_carbon_fo
     if (ctx == NULL)
         return BX_EINVAL;
     if (out == NULL || set_id == NULL || set_version == NULL || write == NULL)
-        return bx_error(ctx, BX_EINVAL, "carbon writer: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "carbon writer: bad argument");
     *out = NULL;
     if ((unsigned)format >= BX_ARRAY_LEN(format_names))
-        return bx_error(ctx, BX_EINVAL, "unknown carbon output format %d", (int)format);
+        return bxi_error(ctx, BX_EINVAL, "unknown carbon output format %d", (int)format);
 #if !BOXCAR_HAVE_CBOR
     if (format == BX_CARBON_CBOR)
-        return bx_error(ctx, BX_EUNSUPPORTED, "CBOR output was left out of this build");
+        return bxi_error(ctx, BX_EUNSUPPORTED, "CBOR output was left out of this build");
 #endif
     bx_carbon_writer *w = bx_alloc(ctx, sizeof *w);
     if (w == NULL)
@@ -126,18 +126,18 @@ bx_status bx_carbon_writer_new(bx_ctx *ctx, bx_carbon_writer **out, bx_carbon_fo
     w->ctx = ctx;
     w->format = format;
     w->nfields = intervals ? F_COUNT : F_BASIC;
-    w->set_id = bx_strdup(ctx, set_id);
-    w->set_version = bx_strdup(ctx, set_version);
+    w->set_id = bxi_strdup(ctx, set_id);
+    w->set_version = bxi_strdup(ctx, set_version);
     if (w->set_id == NULL || w->set_version == NULL) {
         bx_carbon_writer_free(w);
         return BX_ENOMEM;
     }
-    bx_emit_init(&w->out, ctx, write, ud, "the carbon results");
-    bx_csv_writer_init(&w->csv, bx_emit_write, &w->out);
+    bxi_emit_init(&w->out, ctx, write, ud, "the carbon results");
+    bx_csv_writer_init(&w->csv, bxi_emit_write, &w->out);
     bxc_field f[F_COUNT];
     for (size_t i = 0; i < F_COUNT; i++)
         f[i].name = names_mg[i];
-    bxc_cbor_order(f, w->nfields, w->cbor_order);
+    bxi_carbon_cbor_order(f, w->nfields, w->cbor_order);
     if (format == BX_CARBON_CSV)
         csv_header(w);
     else if (format == BX_CARBON_TABLE)
@@ -163,7 +163,7 @@ static void table_row(bx_carbon_writer *w, const bxc_field *f)
         len = snprintf(line, sizeof line, "  (%s, %s .. %s)", n[F_MEAN], n[F_LO], n[F_HI]);
         bx_emit_bytes(&w->out, line, (size_t)len);
     }
-    bx_emit_char(&w->out, '\n');
+    bxi_emit_char(&w->out, '\n');
 }
 
 static void csv_row(bx_carbon_writer *w, const bxc_field *f)
@@ -186,7 +186,7 @@ bx_status bx_carbon_writer_put(bx_carbon_writer *w, const bx_shipment *s,
     if (w == NULL)
         return BX_EINVAL;
     if (s == NULL || r == NULL)
-        return bx_error(w->ctx, BX_EINVAL, "carbon writer: no shipment or no result");
+        return bxi_error(w->ctx, BX_EINVAL, "carbon writer: no shipment or no result");
     bxc_field f[F_COUNT];
     for (size_t i = 0; i < F_COUNT; i++) {
         f[i].name = names_mg[i];
@@ -207,27 +207,27 @@ bx_status bx_carbon_writer_put(bx_carbon_writer *w, const bx_shipment *s,
     f[F_VERSION].text = w->set_version;
     if (w->nfields == F_COUNT) {
         if (iv == NULL)
-            return bx_error(w->ctx, BX_EINVAL, "carbon writer: shipment '%s' has no interval",
+            return bxi_error(w->ctx, BX_EINVAL, "carbon writer: shipment '%s' has no interval",
                             s->shipment_id);
         /* the Monte Carlo's grams, rounded once to the milligram */
-        if (!bxc_g_to_mg(iv->mean_g, &f[F_MEAN].integer) ||
-            !bxc_g_to_mg(iv->lo_g, &f[F_LO].integer) || !bxc_g_to_mg(iv->hi_g, &f[F_HI].integer))
-            return bx_error(w->ctx, BX_EINVAL,
+        if (!bxi_carbon_g_to_mg(iv->mean_g, &f[F_MEAN].integer) ||
+            !bxi_carbon_g_to_mg(iv->lo_g, &f[F_LO].integer) || !bxi_carbon_g_to_mg(iv->hi_g, &f[F_HI].integer))
+            return bxi_error(w->ctx, BX_EINVAL,
                             "carbon writer: shipment '%s': interval out of range",
                             s->shipment_id);
     }
     for (size_t i = F_FIRST_FIGURE; i < w->nfields; i++)
         if (f[i].text == NULL &&
             (f[i].integer > BX_CO2E_MAX_MG || f[i].integer < -BX_CO2E_MAX_MG))
-            return bx_error(w->ctx, BX_EINVAL, "carbon writer: shipment '%s': %s out of range",
+            return bxi_error(w->ctx, BX_EINVAL, "carbon writer: shipment '%s': %s out of range",
                             s->shipment_id, names_mg[i]);
     switch (w->format) {
     case BX_CARBON_TABLE: table_row(w, f); break;
     case BX_CARBON_CSV: csv_row(w, f); break;
-    case BX_CARBON_JSON: bxc_emit_json(&w->out, f, w->nfields); break;
+    case BX_CARBON_JSON: bxi_carbon_emit_json(&w->out, f, w->nfields); break;
     case BX_CARBON_CBOR:
 #if BOXCAR_HAVE_CBOR
-        bxc_emit_cbor(&w->out, f, w->nfields, w->cbor_order);
+        bxi_carbon_emit_cbor(&w->out, f, w->nfields, w->cbor_order);
 #endif
         break;
     }
@@ -238,7 +238,7 @@ bx_status bx_carbon_writer_finish(bx_carbon_writer *w)
 {
     if (w == NULL)
         return BX_EINVAL;
-    return bx_emit_finish(&w->out);
+    return bxi_emit_finish(&w->out);
 }
 
 void bx_carbon_writer_free(bx_carbon_writer *w)

@@ -31,14 +31,14 @@ static bx_status tce_error(compiler *k, const bx_tce *e, const char *field,
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return bx_input_error(k->c->ctx, BX_EINPUT, &where, "route '%s': %s",
+    return bxi_input_error(k->c->ctx, BX_EINPUT, &where, "route '%s': %s",
                           k->route->route_id, msg);
 }
 
 static bx_status add_term(compiler *k, size_t factor, int part, int driver, double coef)
 {
     bxc_route *r = k->r;
-    bxc_value v = bxc_factor_value(k->c->fs, factor);
+    bxc_value v = bxi_carbon_factor_value(k->c->fs, factor);
     bxc_coef *dst = &r->coef[part][driver];
     if (v.split) {
         dst->wtt += coef * v.wtt;
@@ -51,9 +51,9 @@ static bx_status add_term(compiler *k, size_t factor, int part, int driver, doub
         seen |= r->parts[i] == part;
     if (!seen)
         r->parts[r->nparts++] = (uint8_t)part;
-    if (driver == BXC_MASS || driver == BXC_DIRECT)
+    if (driver == BXI_CARBON_MASS || driver == BXI_CARBON_DIRECT)
         r->needs_mass = true;
-    if (driver == BXC_DIRECT)
+    if (driver == BXI_CARBON_DIRECT)
         r->needs_drop = true;
     if (k->nterms == k->cap) {
         size_t cap = k->cap ? k->cap * 2 : 8;
@@ -77,7 +77,7 @@ static void worst(bxc_route *r, bx_data_quality q)
 static long need(compiler *k, const bx_tce *e, bx_factor_kind kind, const char *id,
                  const char *field, bx_status *st)
 {
-    long i = bxc_factor_index(k->c->fs, kind, id);
+    long i = bxi_carbon_factor_index(k->c->fs, kind, id);
     if (i < 0)
         *st = tce_error(k, e, field, "unknown %s id '%s' in factor set %s",
                         bx_factor_kind_name(kind), id,
@@ -99,7 +99,7 @@ static bx_status compile_leg(compiler *k, const bx_tce *e)
         double km = bx_tce_adjusted_km(e, part, NULL);
         k->r->methods |= BX_METHOD_INTENSITY;
         worst(k->r, f->quality);
-        return add_term(k, (size_t)toc, part, BXC_MASS, km / G_PER_T);
+        return add_term(k, (size_t)toc, part, BXI_CARBON_MASS, km / G_PER_T);
     }
     long fuel = need(k, e, BX_FACTOR_FUEL, e->energy_id, "energy_id", &st);
     if (fuel < 0)
@@ -109,15 +109,15 @@ static bx_status compile_leg(compiler *k, const bx_tce *e)
     switch (e->alloc) {
     case BX_ALLOC_DIRECT:
         k->r->methods |= BX_METHOD_MULTIDROP;
-        return add_term(k, (size_t)fuel, part, BXC_DIRECT,
+        return add_term(k, (size_t)fuel, part, BXI_CARBON_DIRECT,
                         e->energy_amount / (G_PER_T * e->run_tkm));
     case BX_ALLOC_ITEM:
         k->r->methods |= BX_METHOD_PER_ITEM;
-        return add_term(k, (size_t)fuel, part, BXC_ITEM,
+        return add_term(k, (size_t)fuel, part, BXI_CARBON_ITEM,
                         e->energy_amount / (double)e->run_items);
     default:
         /* shipment tkm / run tkm, both on the distance as given */
-        return add_term(k, (size_t)fuel, part, BXC_MASS,
+        return add_term(k, (size_t)fuel, part, BXI_CARBON_MASS,
                         e->energy_amount * e->distance_km / (G_PER_T * e->run_tkm));
     }
 }
@@ -137,10 +137,10 @@ static bx_status compile_hub(compiler *k, const bx_tce *e)
         worst(k->r, BX_DQ_PRIMARY);
         if (e->alloc == BX_ALLOC_ITEM) {
             k->r->methods |= BX_METHOD_PER_ITEM;
-            return add_term(k, (size_t)fuel, BX_PART_HUB, BXC_ITEM,
+            return add_term(k, (size_t)fuel, BX_PART_HUB, BXI_CARBON_ITEM,
                             e->energy_amount / (double)e->run_items);
         }
-        return add_term(k, (size_t)fuel, BX_PART_HUB, BXC_MASS,
+        return add_term(k, (size_t)fuel, BX_PART_HUB, BXI_CARBON_MASS,
                         e->energy_amount / (G_PER_T * e->run_t));
     }
     worst(k->r, f->quality);
@@ -154,12 +154,12 @@ static bx_status compile_hub(compiler *k, const bx_tce *e)
                                         "and run_items", f->id);
     if (per_item) {
         k->r->methods |= BX_METHOD_PER_ITEM;
-        return add_term(k, (size_t)hoc, BX_PART_HUB, BXC_ITEM, 1.0);
+        return add_term(k, (size_t)hoc, BX_PART_HUB, BXI_CARBON_ITEM, 1.0);
     }
-    return add_term(k, (size_t)hoc, BX_PART_HUB, BXC_MASS, 1.0 / G_PER_T);
+    return add_term(k, (size_t)hoc, BX_PART_HUB, BXI_CARBON_MASS, 1.0 / G_PER_T);
 }
 
-bx_status bxc_compile_route(bx_carbon *c, const bx_route *route, bxc_route *r)
+bx_status bxi_carbon_compile_route(bx_carbon *c, const bx_route *route, bxc_route *r)
 {
     memset(r, 0, sizeof *r);
     r->quality = BX_DQ_PRIMARY;
@@ -193,16 +193,16 @@ bx_status bxc_compile_route(bx_carbon *c, const bx_route *route, bxc_route *r)
     return BX_OK;
 }
 
-void bxc_route_eval(const bxc_route *r, double mass_g, double items, double direct_gkm,
-                    double wtt[BXC_ROUTE_PARTS], double ttw[BXC_ROUTE_PARTS],
-                    double unsplit[BXC_ROUTE_PARTS])
+void bxi_carbon_route_eval(const bxc_route *r, double mass_g, double items, double direct_gkm,
+                    double wtt[BXI_CARBON_ROUTE_PARTS], double ttw[BXI_CARBON_ROUTE_PARTS],
+                    double unsplit[BXI_CARBON_ROUTE_PARTS])
 {
-    const double x[BXC_NDRIVERS] = {mass_g, items, direct_gkm};
-    for (size_t p = 0; p < BXC_ROUTE_PARTS; p++)
+    const double x[BXI_CARBON_NDRIVERS] = {mass_g, items, direct_gkm};
+    for (size_t p = 0; p < BXI_CARBON_ROUTE_PARTS; p++)
         wtt[p] = ttw[p] = unsplit[p] = 0;
     for (size_t i = 0; i < r->nparts; i++) {
         int p = r->parts[i];
-        for (int d = 0; d < BXC_NDRIVERS; d++) {
+        for (int d = 0; d < BXI_CARBON_NDRIVERS; d++) {
             const bxc_coef *k = &r->coef[p][d];
             wtt[p] += k->wtt * x[d];
             ttw[p] += k->ttw * x[d];

@@ -10,7 +10,7 @@
 
 #include "carbon_internal.h"
 
-bool bxc_g_to_mg(double g, int64_t *mg)
+bool bxi_carbon_g_to_mg(double g, int64_t *mg)
 {
     double v = round(g * 1000.0); /* half away from zero, whatever the FP rounding mode */
     if (!(v >= -(double)BX_CO2E_MAX_MG && v <= (double)BX_CO2E_MAX_MG))
@@ -19,7 +19,7 @@ bool bxc_g_to_mg(double g, int64_t *mg)
     return true;
 }
 
-bool bxc_add_i64(int64_t *a, int64_t b)
+bool bxi_carbon_add_i64(int64_t *a, int64_t b)
 {
     if ((b > 0 && *a > INT64_MAX - b) || (b < 0 && *a < INT64_MIN - b))
         return false;

@@ -125,7 +125,7 @@ static bool energy_unit(bx_factor_unit u)
 static const char *keep(bx_factor_set *fs, const bxc_table *t, size_t c)
 {
     size_t len;
-    const char *s = bxc_get(t, c, &len);
+    const char *s = bxi_carbon_get(t, c, &len);
     char *copy = bx_arena_alloc(&fs->strings, len + 1, 1);
     if (copy != NULL)
         memcpy(copy, s, len + 1);
@@ -136,13 +136,13 @@ static bx_status row_error(const bxc_table *t, size_t c, const char *fmt, ...)
     BX_PRINTF(3, 4);
 static bx_status row_error(const bxc_table *t, size_t c, const char *fmt, ...)
 {
-    bx_location where = bxc_where(t, c);
+    bx_location where = bxi_carbon_where(t, c);
     char msg[256];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return bx_input_error(t->ctx, BX_EINPUT, &where, "%s", msg);
+    return bxi_input_error(t->ctx, BX_EINPUT, &where, "%s", msg);
 }
 
 /* Turn the wtt/ttw/wtw given into a consistent normalised value. */
@@ -221,15 +221,15 @@ static bx_status read_set_row(bx_factor_set *fs, const bxc_table *t)
         return row_error(t, C_KIND, "a second 'set' row (the first is the set's "
                                     "identity)");
     char id[BX_ID_MAX];
-    bx_status st = bxc_get_id(t, C_ID, true, id);
+    bx_status st = bxi_carbon_get_id(t, C_ID, true, id);
     if (st != BX_OK)
         return st;
-    if (bxc_empty(t, C_VERSION))
+    if (bxi_carbon_empty(t, C_VERSION))
         return row_error(t, C_VERSION, "the set row needs a version");
-    if (bxc_empty(t, C_BASIS))
+    if (bxi_carbon_empty(t, C_BASIS))
         return row_error(t, C_BASIS, "the set row needs the basis it reports in "
                                      "(e.g. co2e-ar6)");
-    if (bxc_empty(t, C_SOURCE))
+    if (bxi_carbon_empty(t, C_SOURCE))
         return row_error(t, C_SOURCE, "the set row needs a source");
     fs->info.id = keep(fs, t, C_ID);
     fs->info.version = keep(fs, t, C_VERSION);
@@ -249,14 +249,14 @@ static bx_status read_numbers(const bxc_table *t, bx_factor *f)
     double *dst[3] = {&f->wtt, &f->ttw, &f->wtw};
     for (size_t i = 0; i < 3; i++) {
         *dst[i] = NAN;
-        if ((st = bxc_get_double(t, cols[i], false, 0, FACTOR_MAX, dst[i], NULL)) != BX_OK)
+        if ((st = bxi_carbon_get_double(t, cols[i], false, 0, FACTOR_MAX, dst[i], NULL)) != BX_OK)
             return st;
     }
     f->energy = NAN;
-    if ((st = bxc_get_double(t, C_ENERGY, false, 0, FACTOR_MAX, &f->energy, NULL)) != BX_OK)
+    if ((st = bxi_carbon_get_double(t, C_ENERGY, false, 0, FACTOR_MAX, &f->energy, NULL)) != BX_OK)
         return st;
     f->gsd = NAN;
-    return bxc_get_double(t, C_GSD, false, 1.0, 10.0, &f->gsd, NULL);
+    return bxi_carbon_get_double(t, C_GSD, false, 1.0, 10.0, &f->gsd, NULL);
 }
 
 static bx_status read_factor_row(bx_factor_set *fs, const bxc_table *t,
@@ -265,37 +265,37 @@ static bx_status read_factor_row(bx_factor_set *fs, const bxc_table *t,
     bx_factor f;
     memset(&f, 0, sizeof f);
     f.kind = kind;
-    f.line = bxc_line(t);
+    f.line = bxi_carbon_line(t);
     char id[BX_ID_MAX];
-    bx_status st = bxc_get_id(t, C_ID, true, id);
+    bx_status st = bxi_carbon_get_id(t, C_ID, true, id);
     if (st != BX_OK)
         return st;
     int w;
-    if ((st = bxc_get_word(t, C_UNIT, true, unit_names, &w)) != BX_OK)
+    if ((st = bxi_carbon_get_word(t, C_UNIT, true, unit_names, &w)) != BX_OK)
         return st;
     f.unit = (bx_factor_unit)w;
     if (w == 0 || !unit_allowed(kind, f.unit))
         return row_error(t, C_UNIT, "unit not allowed for a %s row", kind_names[kind]);
     if (kind == BX_FACTOR_TOC) {
-        if ((st = bxc_get_word(t, C_MODE, true, mode_names, &w)) != BX_OK)
+        if ((st = bxi_carbon_get_word(t, C_MODE, true, mode_names, &w)) != BX_OK)
             return st;
         f.mode = (bx_mode)w;
-    } else if (!bxc_empty(t, C_MODE)) {
+    } else if (!bxi_carbon_empty(t, C_MODE)) {
         return row_error(t, C_MODE, "mode is only for toc rows");
     }
     if ((st = read_numbers(t, &f)) != BX_OK)
         return st;
-    if ((st = bxc_get_word(t, C_QUALITY, true, quality_names, &w)) != BX_OK)
+    if ((st = bxi_carbon_get_word(t, C_QUALITY, true, quality_names, &w)) != BX_OK)
         return st;
     if (w == 0)
         return row_error(t, C_QUALITY, "expected primary, modelled or default");
     f.quality = (bx_data_quality)w;
-    if ((st = bxc_get_word(t, C_CONFIRMED, true, confirmed_names, &w)) != BX_OK)
+    if ((st = bxi_carbon_get_word(t, C_CONFIRMED, true, confirmed_names, &w)) != BX_OK)
         return st;
     f.confirmed = (bx_confirmation)w;
-    if (bxc_empty(t, C_SOURCE))
+    if (bxi_carbon_empty(t, C_SOURCE))
         return row_error(t, C_SOURCE, "every factor needs its source");
-    if (bxc_empty(t, C_VERSION))
+    if (bxi_carbon_empty(t, C_VERSION))
         return row_error(t, C_VERSION, "every factor needs the version of its "
                                        "source");
 
@@ -308,12 +308,12 @@ static bx_status read_factor_row(bx_factor_set *fs, const bxc_table *t,
                              unit_names[f.unit]);
         if (isnan(f.energy) || f.energy <= 0)
             return row_error(t, C_ENERGY, "an energy-intensity row needs energy > 0");
-        if (bxc_empty(t, C_REF))
+        if (bxi_carbon_empty(t, C_REF))
             return row_error(t, C_REF, "an energy-intensity row needs ref: the fuel "
                                        "row that converts it to CO2e");
         /* values resolved once every fuel row is known */
     } else {
-        if (!isnan(f.energy) || !bxc_empty(t, C_REF))
+        if (!isnan(f.energy) || !bxi_carbon_empty(t, C_REF))
             return row_error(t, isnan(f.energy) ? C_REF : C_ENERGY,
                              "energy and ref are only for kwh/tkm and l/tkm rows");
         if ((st = split_values(t, &f, &v)) != BX_OK)
@@ -322,7 +322,7 @@ static bx_status read_factor_row(bx_factor_set *fs, const bxc_table *t,
 
     char key[BX_ID_MAX + 1];
     size_t klen = make_key(key, kind, id);
-    if (bxc_idmap_find(&fs->ids, key, klen) >= 0)
+    if (bxi_carbon_idmap_find(&fs->ids, key, klen) >= 0)
         return row_error(t, C_ID, "duplicate %s id", kind_names[kind]);
     f.id = keep(fs, t, C_ID); /* the arena never moves; the map's keys do */
     f.ref = keep(fs, t, C_REF);
@@ -334,20 +334,20 @@ static bx_status read_factor_row(bx_factor_set *fs, const bxc_table *t,
         f.note == NULL)
         return BX_ENOMEM;
     size_t index;
-    if ((st = bxc_idmap_put(&fs->ids, key, klen, &index, NULL)) != BX_OK)
+    if ((st = bxi_carbon_idmap_put(&fs->ids, key, klen, &index, NULL)) != BX_OK)
         return st;
     (void)index;
     return push_row(fs, &f, &v);
 }
 
-long bxc_factor_index(const bx_factor_set *fs, bx_factor_kind kind, const char *id)
+long bxi_carbon_factor_index(const bx_factor_set *fs, bx_factor_kind kind, const char *id)
 {
     if (fs == NULL || kind < BX_FACTOR_TOC || kind > BX_FACTOR_EOL || id == NULL ||
         strlen(id) >= BX_ID_MAX)
         return -1;
     char key[BX_ID_MAX + 1];
     size_t klen = make_key(key, kind, id);
-    return bxc_idmap_find(&fs->ids, key, klen);
+    return bxi_carbon_idmap_find(&fs->ids, key, klen);
 }
 
 /* Energy-intensity TOC rows: CO2e per tkm = energy per tkm x the fuel's
@@ -359,7 +359,7 @@ static bx_status resolve_refs(bx_factor_set *fs, const char *name)
         bx_factor *f = &fs->rows[i];
         if (f->kind != BX_FACTOR_TOC || !energy_unit(f->unit))
             continue;
-        long j = bxc_factor_index(fs, BX_FACTOR_FUEL, f->ref);
+        long j = bxi_carbon_factor_index(fs, BX_FACTOR_FUEL, f->ref);
         bx_location where = {0};
         where.file = name;
         where.line = f->line;
@@ -368,9 +368,9 @@ static bx_status resolve_refs(bx_factor_set *fs, const char *name)
                                                              : BX_UNIT_KG_PER_L;
         bx_status st = BX_OK;
         if (j < 0)
-            st = bx_input_error(fs->ctx, BX_EINPUT, &where, "no fuel row '%s'", f->ref);
+            st = bxi_input_error(fs->ctx, BX_EINPUT, &where, "no fuel row '%s'", f->ref);
         else if (fs->rows[j].unit != want)
-            st = bx_input_error(fs->ctx, BX_EINPUT, &where,
+            st = bxi_input_error(fs->ctx, BX_EINPUT, &where,
                                 "fuel '%s' is in %s; a %s row needs one in %s", f->ref,
                                 unit_names[fs->rows[j].unit], unit_names[f->unit],
                                 unit_names[want]);
@@ -413,7 +413,7 @@ static bx_status warn_basis(bx_factor_set *fs, const char *name)
     where.file = name;
     where.line = first->line;
     where.field = "basis";
-    return bx_warn(fs->ctx, &where,
+    return bxi_warn(fs->ctx, &where,
                    "%zu row%s not on the set's basis %s, the first: %s '%s' on %s",
                    n, n == 1 ? " is" : "s are", fs->info.basis, kind_names[first->kind],
                    first->id, first->basis);
@@ -422,7 +422,7 @@ static bx_status warn_basis(bx_factor_set *fs, const char *name)
 static bx_status read_rows(bx_factor_set *fs, bxc_table *t)
 {
     bx_status first = BX_OK, st;
-    while ((st = bxc_table_next(t)) != BX_END) {
+    while ((st = bxi_carbon_table_next(t)) != BX_END) {
         if (st == BX_EINPUT) {
             first = first == BX_OK ? st : first;
             continue;
@@ -430,7 +430,7 @@ static bx_status read_rows(bx_factor_set *fs, bxc_table *t)
         if (st != BX_OK)
             return st;
         int kind;
-        st = bxc_get_word(t, C_KIND, true, kind_names, &kind);
+        st = bxi_carbon_get_word(t, C_KIND, true, kind_names, &kind);
         if (st == BX_OK)
             st = kind == 0 ? read_set_row(fs, t) : read_factor_row(fs, t, (bx_factor_kind)kind);
         if (st == BX_EINPUT) {
@@ -445,7 +445,7 @@ static bx_status read_rows(bx_factor_set *fs, bxc_table *t)
     if (fs->info.id == NULL) {
         bx_location where = {0};
         where.file = t->name;
-        return bx_input_error(fs->ctx, BX_EINPUT, &where,
+        return bxi_input_error(fs->ctx, BX_EINPUT, &where,
                               "no 'set' row naming the set, its version and basis");
     }
     if ((st = resolve_refs(fs, t->name)) != BX_OK)
@@ -470,7 +470,7 @@ static bx_status load_into(bx_ctx *ctx, bx_factor_set **out, bxc_table *t, const
     memset(fs, 0, sizeof *fs);
     fs->ctx = ctx;
     bx_arena_init(&fs->strings, ctx, 0);
-    bxc_idmap_init(&fs->ids, ctx);
+    bxi_carbon_idmap_init(&fs->ids, ctx);
     bx_status st = read_rows(fs, t);
     if (st == BX_OK) {
         char *file = bx_arena_alloc(&fs->strings, strlen(name) + 1, 1);
@@ -492,9 +492,9 @@ bx_status bx_factor_set_load(bx_ctx *ctx, bx_factor_set **out, const char *path)
     if (ctx == NULL)
         return BX_EINVAL;
     if (out == NULL || path == NULL)
-        return bx_error(ctx, BX_EINVAL, "bx_factor_set_load: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "bx_factor_set_load: bad argument");
     *out = NULL;
-    return bxc_table_load_path(ctx, path, columns, C_COUNT, load, out);
+    return bxi_carbon_table_load_path(ctx, path, columns, C_COUNT, load, out);
 }
 
 bx_status bx_factor_set_read_mem(bx_ctx *ctx, bx_factor_set **out, const char *name,
@@ -503,9 +503,9 @@ bx_status bx_factor_set_read_mem(bx_ctx *ctx, bx_factor_set **out, const char *n
     if (ctx == NULL)
         return BX_EINVAL;
     if (out == NULL || name == NULL || (data == NULL && size > 0))
-        return bx_error(ctx, BX_EINVAL, "bx_factor_set_read_mem: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "bx_factor_set_read_mem: bad argument");
     *out = NULL;
-    return bxc_table_load_mem(ctx, name, data, size, columns, C_COUNT, load, out);
+    return bxi_carbon_table_load_mem(ctx, name, data, size, columns, C_COUNT, load, out);
 }
 
 bx_factor_set_info bx_factor_set_info_get(const bx_factor_set *fs)
@@ -527,16 +527,16 @@ const bx_factor *bx_factor_set_at(const bx_factor_set *fs, size_t i)
 const bx_factor *bx_factor_set_find(const bx_factor_set *fs, bx_factor_kind kind,
                                     const char *id)
 {
-    long i = bxc_factor_index(fs, kind, id);
+    long i = bxi_carbon_factor_index(fs, kind, id);
     return i < 0 ? NULL : &fs->rows[i];
 }
 
-bxc_value bxc_factor_value(const bx_factor_set *fs, size_t index)
+bxc_value bxi_carbon_factor_value(const bx_factor_set *fs, size_t index)
 {
     return fs->values[index];
 }
 
-double bxc_factor_gsd(const bx_factor_set *fs, size_t index)
+double bxi_carbon_factor_gsd(const bx_factor_set *fs, size_t index)
 {
     const bx_factor *f = &fs->rows[index];
     return isnan(f->gsd) ? class_gsd[f->quality] : f->gsd;
@@ -553,7 +553,7 @@ void bx_factor_set_free(bx_factor_set *fs)
 {
     if (fs == NULL)
         return;
-    bxc_idmap_free(&fs->ids);
+    bxi_carbon_idmap_free(&fs->ids);
     bx_arena_release(&fs->strings);
     bx_free(fs->ctx, fs->rows);
     bx_free(fs->ctx, fs->values);

@@ -15,18 +15,18 @@ static uint64_t fnv1a(const char *s, size_t len)
     return h;
 }
 
-void bxc_idmap_init(bxc_idmap *m, bx_ctx *ctx)
+void bxi_carbon_idmap_init(bxc_idmap *m, bx_ctx *ctx)
 {
     memset(m, 0, sizeof *m);
     m->ctx = ctx;
 }
 
-void bxc_idmap_free(bxc_idmap *m)
+void bxi_carbon_idmap_free(bxc_idmap *m)
 {
     bx_free(m->ctx, m->slots);
     bx_free(m->ctx, m->offsets);
     bx_free(m->ctx, m->keys);
-    bxc_idmap_init(m, m->ctx);
+    bxi_carbon_idmap_init(m, m->ctx);
 }
 
 static bool key_is(const bxc_idmap *m, size_t i, const char *key, size_t len)
@@ -35,7 +35,7 @@ static bool key_is(const bxc_idmap *m, size_t i, const char *key, size_t len)
     return strncmp(k, key, len) == 0 && k[len] == '\0';
 }
 
-long bxc_idmap_find(const bxc_idmap *m, const char *key, size_t len)
+long bxi_carbon_idmap_find(const bxc_idmap *m, const char *key, size_t len)
 {
     if (m->nslots == 0)
         return -1;
@@ -70,10 +70,10 @@ static bx_status grow_slots(bxc_idmap *m)
     return BX_OK;
 }
 
-bx_status bxc_idmap_put(bxc_idmap *m, const char *key, size_t len,
+bx_status bxi_carbon_idmap_put(bxc_idmap *m, const char *key, size_t len,
                         size_t *index, bool *inserted)
 {
-    long found = bxc_idmap_find(m, key, len);
+    long found = bxi_carbon_idmap_find(m, key, len);
     if (inserted != NULL)
         *inserted = found < 0;
     if (found >= 0) {
@@ -81,7 +81,7 @@ bx_status bxc_idmap_put(bxc_idmap *m, const char *key, size_t len,
         return BX_OK;
     }
     if (m->n >= (size_t)INT32_MAX)
-        return bx_error(m->ctx, BX_ELIMIT, "more than 2^31 distinct keys");
+        return bxi_error(m->ctx, BX_ELIMIT, "more than 2^31 distinct keys");
     if ((m->n + 1) * 2 > m->nslots) {
         bx_status st = grow_slots(m);
         if (st != BX_OK)
@@ -118,7 +118,7 @@ bx_status bxc_idmap_put(bxc_idmap *m, const char *key, size_t len,
     return BX_OK;
 }
 
-const char *bxc_idmap_key(const bxc_idmap *m, size_t index)
+const char *bxi_carbon_idmap_key(const bxc_idmap *m, size_t index)
 {
     return index < m->n ? m->keys + m->offsets[index] : NULL;
 }

@@ -28,7 +28,7 @@ static void add(pack_builder *b, bxc_pack *p, bx_carbon *c, size_t factor,
                 double k)
 {
     c->factor_used[factor] = true;
-    bxc_value v = bxc_factor_value(c->fs, factor);
+    bxc_value v = bxi_carbon_factor_value(c->fs, factor);
     p->g += k * v.wtw;
     const bx_factor *f = bx_factor_set_at(c->fs, factor);
     if (f->quality > p->quality)
@@ -37,7 +37,7 @@ static void add(pack_builder *b, bxc_pack *p, bx_carbon *c, size_t factor,
         b->overflow = true;
         return;
     }
-    bxc_term t = {(uint32_t)factor, BX_PART_PACKAGING, BXC_MASS, k};
+    bxc_term t = {(uint32_t)factor, BX_PART_PACKAGING, BXI_CARBON_MASS, k};
     b->terms[b->n++] = t;
 }
 
@@ -84,14 +84,14 @@ static const char *reason(bx_carbon *c, const char *fmt, ...)
 static bool add_material(bx_carbon *c, pack_builder *b, bxc_pack *p,
                          const char *material, double grams)
 {
-    long m = bxc_factor_index(c->fs, BX_FACTOR_MATERIAL, material);
+    long m = bxi_carbon_factor_index(c->fs, BX_FACTOR_MATERIAL, material);
     if (m < 0) {
         p->valid = false;
         p->why = reason(c, "no material row '%s' in the factor set", material);
         return false;
     }
     add(b, p, c, (size_t)m, grams);
-    long e = bxc_factor_index(c->fs, BX_FACTOR_EOL, material);
+    long e = bxi_carbon_factor_index(c->fs, BX_FACTOR_EOL, material);
     if (e >= 0)
         add(b, p, c, (size_t)e, grams);
     return true;
@@ -115,7 +115,7 @@ static void explicit_materials(bx_carbon *c, const char *text, pack_builder *b,
         }
         char mat[BX_ID_MAX];
         size_t mlen = (size_t)(eq - s);
-        const char *why = bx_id_problem(s, mlen);
+        const char *why = bxi_id_problem(s, mlen);
         if (why != NULL) {
             p->valid = false;
             p->why = reason(c, "packaging material: identifier %s", why);
@@ -124,7 +124,7 @@ static void explicit_materials(bx_carbon *c, const char *text, pack_builder *b,
         memcpy(mat, s, mlen);
         mat[mlen] = '\0';
         int64_t grams;
-        if (!bx_parse_int(eq + 1, len - mlen - 1, 0, MAX_MATERIAL_G, &grams, &why)) {
+        if (!bxi_parse_int(eq + 1, len - mlen - 1, 0, MAX_MATERIAL_G, &grams, &why)) {
             p->valid = false;
             p->why = reason(c, "packaging grams: %s", why);
             return;
@@ -187,7 +187,7 @@ static bx_status container_error(bx_carbon *c, const bx_container *k, const char
                                  const char *fmt, ...)
 {
     bx_location where = {0};
-    where.file = bxc_containers_name(c->opt.containers);
+    where.file = bxi_carbon_containers_name(c->opt.containers);
     where.line = k->line;
     where.field = field;
     char buf[256];
@@ -195,7 +195,7 @@ static bx_status container_error(bx_carbon *c, const bx_container *k, const char
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    return bx_input_error(c->ctx, BX_EINPUT, &where, "container '%s': %s",
+    return bxi_input_error(c->ctx, BX_EINPUT, &where, "container '%s': %s",
                           k->container_id, buf);
 }
 
@@ -240,8 +240,8 @@ static bx_status return_leg(bx_carbon *c, const bx_container *k, pack_builder *b
     /* The empty container travels as one item of its own mass. */
     for (size_t i = 0; i < r->nterms; i++) {
         const bxc_term *t = &r->terms[i];
-        double x = t->driver == BXC_ITEM ? 1.0 : (double)k->mass_g;
-        *full_g += t->k * x * bxc_factor_value(c->fs, t->factor).wtw;
+        double x = t->driver == BXI_CARBON_ITEM ? 1.0 : (double)k->mass_g;
+        *full_g += t->k * x * bxi_carbon_factor_value(c->fs, t->factor).wtw;
         if (rate <= 0)
             continue; /* nothing came back: the route does not enter */
         double before = p->g;
@@ -301,7 +301,7 @@ static bx_status compile_container(bx_carbon *c, size_t i, const bx_container_us
     double trips = rep->trips_basis;
     bx_status st = BX_OK;
 
-    long mat = bxc_factor_index(c->fs, BX_FACTOR_MATERIAL, k->material);
+    long mat = bxi_carbon_factor_index(c->fs, BX_FACTOR_MATERIAL, k->material);
     if (mat < 0 && isnan(k->manufacture_kg)) {
         st = container_error(c, k, "material", "no material row '%s' in the factor set "
                                                "(or give manufacture_kg)", k->material);
@@ -312,7 +312,7 @@ static bx_status compile_container(bx_carbon *c, size_t i, const bx_container_us
         p->constant_g += k->manufacture_kg * 1000.0 / trips;
     else
         add(b, p, c, (size_t)mat, (double)k->mass_g / trips);
-    long eol = bxc_factor_index(c->fs, BX_FACTOR_EOL, k->material);
+    long eol = bxi_carbon_factor_index(c->fs, BX_FACTOR_EOL, k->material);
     rep->manufacture_g = isnan(k->manufacture_kg) ? (p->g - before) * trips
                                                   : k->manufacture_kg * 1000.0;
     before = p->g;
@@ -323,14 +323,14 @@ static bx_status compile_container(bx_carbon *c, size_t i, const bx_container_us
     rep->eol_g = isnan(k->eol_kg) ? (p->g - before) * trips : k->eol_kg * 1000.0;
     double wash_cycle_g = 0;
     if (k->wash_kwh > 0) {
-        long e = bxc_factor_index(c->fs, BX_FACTOR_FUEL, k->wash_energy);
+        long e = bxi_carbon_factor_index(c->fs, BX_FACTOR_FUEL, k->wash_energy);
         if (e < 0 || bx_factor_set_at(c->fs, (size_t)e)->unit != BX_UNIT_KG_PER_KWH) {
             st = container_error(c, k, "wash_energy", "'%s' is not an electricity row "
                                                       "(kg/kwh) of the factor set",
                                  k->wash_energy);
             goto out;
         }
-        wash_cycle_g = k->wash_kwh * bxc_factor_value(c->fs, (size_t)e).wtw;
+        wash_cycle_g = k->wash_kwh * bxi_carbon_factor_value(c->fs, (size_t)e).wtw;
         if (rep->washes_per_trip > 0) {
             before = p->g;
             add(b, p, c, (size_t)e, k->wash_kwh * rep->washes_per_trip);
@@ -372,10 +372,10 @@ out:
     return st;
 }
 
-bx_status bxc_compile_containers(bx_carbon *c)
+bx_status bxi_carbon_compile_containers(bx_carbon *c)
 {
     const bx_container_usage **usage;
-    bx_status first = bxc_match_usage(c, &usage);
+    bx_status first = bxi_carbon_match_usage(c, &usage);
     c->opt.usage = NULL; /* read here only: the caller may free it */
     c->opt.nusage = 0;
     size_t n = bx_containers_count(c->opt.containers);
@@ -433,17 +433,17 @@ static bx_status resolve(bx_carbon *c, const char *text, bxc_pack *p, char *key,
     return st;
 }
 
-const bxc_pack *bxc_pack_lookup(bx_carbon *c, const char *text)
+const bxc_pack *bxi_carbon_pack_lookup(bx_carbon *c, const char *text)
 {
     size_t len = strlen(text);
-    long i = bxc_idmap_find(&c->pack_ids, text, len);
+    long i = bxi_carbon_idmap_find(&c->pack_ids, text, len);
     if (i >= 0)
         return &c->packs[i];
     char key[BX_PACKAGING_MAX + 16];
     bxc_pack p;
     if (resolve(c, text, &p, key, sizeof key) != BX_OK)
         return NULL;
-    if (c->npacks >= BXC_PACK_CACHE_MAX) {
+    if (c->npacks >= BXI_CARBON_PACK_CACHE_MAX) {
         /* Explicit materials can make every shipment's text distinct: stop
          * caching rather than grow without bound. */
         c->scratch = p;
@@ -463,7 +463,7 @@ const bxc_pack *bxc_pack_lookup(bx_carbon *c, const char *text)
         c->packs_cap = cap;
     }
     size_t index;
-    if (bxc_idmap_put(&c->pack_ids, text, len, &index, NULL) != BX_OK)
+    if (bxi_carbon_idmap_put(&c->pack_ids, text, len, &index, NULL) != BX_OK)
         return NULL;
     c->packs[c->npacks++] = p;
     return &c->packs[index];

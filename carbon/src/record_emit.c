@@ -18,7 +18,7 @@ static bool key_before(const char *a, const char *b)
     return memcmp(a, b, la) < 0;
 }
 
-void bxc_cbor_order(const bxc_field *fields, size_t n, uint8_t *order)
+void bxi_carbon_cbor_order(const bxc_field *fields, size_t n, uint8_t *order)
 {
     /* insertion sort: a record has a couple of dozen fields at most */
     for (size_t i = 0; i < n; i++) {
@@ -31,31 +31,31 @@ void bxc_cbor_order(const bxc_field *fields, size_t n, uint8_t *order)
     }
 }
 
-void bxc_emit_json(bx_emit *o, const bxc_field *fields, size_t n)
+void bxi_carbon_emit_json(bx_emit *o, const bxc_field *fields, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        bx_emit_str(o, i == 0 ? "{\"" : ",\"");
-        bx_emit_str(o, fields[i].name);
-        bx_emit_str(o, "\":");
+        bxi_emit_str(o, i == 0 ? "{\"" : ",\"");
+        bxi_emit_str(o, fields[i].name);
+        bxi_emit_str(o, "\":");
         if (fields[i].text != NULL)
-            bx_emit_json_string(o, fields[i].text);
+            bxi_emit_json_string(o, fields[i].text);
         else
-            bx_emit_i64(o, fields[i].integer);
+            bxi_emit_i64(o, fields[i].integer);
     }
-    bx_emit_str(o, n == 0 ? "{}\n" : "}\n");
+    bxi_emit_str(o, n == 0 ? "{}\n" : "}\n");
 }
 
 #if BOXCAR_HAVE_CBOR
-void bxc_emit_cbor(bx_emit *o, const bxc_field *fields, size_t n, const uint8_t *order)
+void bxi_carbon_emit_cbor(bx_emit *o, const bxc_field *fields, size_t n, const uint8_t *order)
 {
-    bx_emit_cbor_map(o, n);
+    bxi_emit_cbor_map(o, n);
     for (size_t k = 0; k < n; k++) {
         const bxc_field *f = &fields[order[k]];
-        bx_emit_cbor_text(o, f->name);
+        bxi_emit_cbor_text(o, f->name);
         if (f->text != NULL)
-            bx_emit_cbor_text(o, f->text);
+            bxi_emit_cbor_text(o, f->text);
         else
-            bx_emit_cbor_int(o, f->integer);
+            bxi_emit_cbor_int(o, f->integer);
     }
 }
 #endif

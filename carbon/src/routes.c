@@ -66,13 +66,13 @@ static bx_status row_error(const bxc_table *t, size_t c, const char *fmt, ...)
     BX_PRINTF(3, 4);
 static bx_status row_error(const bxc_table *t, size_t c, const char *fmt, ...)
 {
-    bx_location where = bxc_where(t, c);
+    bx_location where = bxi_carbon_where(t, c);
     char msg[256];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return bx_input_error(t->ctx, BX_EINPUT, &where, "%s", msg);
+    return bxi_input_error(t->ctx, BX_EINPUT, &where, "%s", msg);
 }
 
 static bx_status read_distance(const bxc_table *t, bx_tce *e)
@@ -83,14 +83,14 @@ static bx_status read_distance(const bxc_table *t, bx_tce *e)
     size_t ngiven = 0;
     bx_status st;
     for (size_t i = 0; i < 4; i++) {
-        st = bxc_get_double(t, C_FROM_LAT + i, false, lim[i][0], lim[i][1], dst[i],
+        st = bxi_carbon_get_double(t, C_FROM_LAT + i, false, lim[i][0], lim[i][1], dst[i],
                             &given[i]);
         if (st != BX_OK)
             return st;
         ngiven += given[i];
     }
     bool has_distance;
-    st = bxc_get_double(t, C_DISTANCE, false, 0, MAX_DISTANCE_KM, &e->distance_km,
+    st = bxi_carbon_get_double(t, C_DISTANCE, false, 0, MAX_DISTANCE_KM, &e->distance_km,
                         &has_distance);
     if (st != BX_OK)
         return st;
@@ -134,21 +134,21 @@ static bx_status read_daf(const bxc_table *t, bx_tce *e)
 {
     static const char *const words[] = {"auto", "none", "air", "road", NULL};
     size_t len;
-    const char *s = bxc_get(t, C_DAF, &len);
+    const char *s = bxi_carbon_get(t, C_DAF, &len);
     e->daf = BX_DAF_AUTO;
     if (len == 0)
         return BX_OK;
     if (e->kind == BX_TCE_HUB)
         return row_error(t, C_DAF, "a hub has no distance adjustment");
     for (int i = 0; words[i] != NULL; i++) {
-        if (bxc_word_eq(s, len, words[i])) {
+        if (bxi_carbon_word_eq(s, len, words[i])) {
             e->daf = (bx_daf_kind)i;
             return BX_OK;
         }
     }
     const char *why;
     double v;
-    if (!bx_parse_double(s, len, &v, &why) || v < 1.0 || v > 5.0)
+    if (!bxi_parse_double(s, len, &v, &why) || v < 1.0 || v > 5.0)
         return row_error(t, C_DAF, "expected auto, none, air, road or a factor "
                                    "from 1 to 5");
     e->daf = BX_DAF_FACTOR;
@@ -160,7 +160,7 @@ static bx_status read_alloc(const bxc_table *t, bx_tce *e)
 {
     static const char *const words[] = {"", "tkm", "direct", "item", "t", NULL};
     int w;
-    bx_status st = bxc_get_word(t, C_ALLOC, false, words + 1, &w);
+    bx_status st = bxi_carbon_get_word(t, C_ALLOC, false, words + 1, &w);
     if (st != BX_OK)
         return st;
     e->alloc = (bx_allocation)(w + 1); /* -1 (empty) becomes DEFAULT */
@@ -174,17 +174,17 @@ static bx_status read_alloc(const bxc_table *t, bx_tce *e)
 
 static bx_status read_primary(const bxc_table *t, bx_tce *e)
 {
-    bx_status st = bxc_get_id(t, C_ENERGY_ID, false, e->energy_id);
+    bx_status st = bxi_carbon_get_id(t, C_ENERGY_ID, false, e->energy_id);
     if (st != BX_OK)
         return st;
     bool has_amount, has_tkm, has_t, has_items;
-    if ((st = bxc_get_double(t, C_ENERGY_AMOUNT, false, 0, MAX_ACTIVITY,
+    if ((st = bxi_carbon_get_double(t, C_ENERGY_AMOUNT, false, 0, MAX_ACTIVITY,
                              &e->energy_amount, &has_amount)) != BX_OK ||
-        (st = bxc_get_double(t, C_RUN_TKM, false, 0, MAX_ACTIVITY, &e->run_tkm,
+        (st = bxi_carbon_get_double(t, C_RUN_TKM, false, 0, MAX_ACTIVITY, &e->run_tkm,
                              &has_tkm)) != BX_OK ||
-        (st = bxc_get_double(t, C_RUN_T, false, 0, MAX_ACTIVITY, &e->run_t,
+        (st = bxi_carbon_get_double(t, C_RUN_T, false, 0, MAX_ACTIVITY, &e->run_t,
                              &has_t)) != BX_OK ||
-        (st = bxc_get_int(t, C_RUN_ITEMS, false, 1, INT64_C(1000000000000),
+        (st = bxi_carbon_get_int(t, C_RUN_ITEMS, false, 1, INT64_C(1000000000000),
                           &e->run_items, &has_items)) != BX_OK)
         return st;
     if ((e->energy_id[0] != '\0') != has_amount)
@@ -243,16 +243,16 @@ static bx_status read_tce(const bxc_table *t, bx_tce *e)
 {
     static const char *const words[] = {"", "leg", "hub", NULL};
     memset(e, 0, sizeof *e);
-    e->line = bxc_line(t);
+    e->line = bxi_carbon_line(t);
     int w;
-    bx_status st = bxc_get_word(t, C_ELEMENT, false, words + 1, &w);
+    bx_status st = bxi_carbon_get_word(t, C_ELEMENT, false, words + 1, &w);
     if (st != BX_OK)
         return st;
     if (w < 0)
         return row_error(t, C_ELEMENT, "route has no transport chain element "
                                        "(leg or hub)");
     e->kind = (bx_tce_kind)(w + 1);
-    if ((st = bxc_get_id(t, C_CATEGORY, true, e->category)) != BX_OK ||
+    if ((st = bxi_carbon_get_id(t, C_CATEGORY, true, e->category)) != BX_OK ||
         (st = read_alloc(t, e)) != BX_OK || (st = read_distance(t, e)) != BX_OK ||
         (st = read_daf(t, e)) != BX_OK)
         return st;
@@ -284,7 +284,7 @@ static bx_status start_route(bx_routes *rs, const char *id, uint64_t line)
         rs->cap = cap;
     }
     size_t index;
-    bx_status st = bxc_idmap_put(&rs->ids, id, strlen(id), &index, NULL);
+    bx_status st = bxi_carbon_idmap_put(&rs->ids, id, strlen(id), &index, NULL);
     if (st != BX_OK)
         return st;
     char *copy = bx_arena_alloc(&rs->strings, strlen(id) + 1, 1);
@@ -309,7 +309,7 @@ static bx_status read_row(bx_routes *rs, const bxc_table *t)
 {
     char id[BX_ID_MAX];
     route_rec *cur = rs->n > 0 ? &rs->recs[rs->n - 1] : NULL;
-    bx_status st = bxc_get_id(t, C_ROUTE, true, id);
+    bx_status st = bxi_carbon_get_id(t, C_ROUTE, true, id);
     if (st != BX_OK) {
         /* The row cannot be placed; rows are adjacent, so it most likely
          * belongs to the route being read. */
@@ -318,7 +318,7 @@ static bx_status read_row(bx_routes *rs, const bxc_table *t)
         return st;
     }
     if (cur == NULL || strcmp(cur->id, id) != 0) {
-        long seen = bxc_idmap_find(&rs->ids, id, strlen(id));
+        long seen = bxi_carbon_idmap_find(&rs->ids, id, strlen(id));
         if (seen >= 0) {
             invalidate(&rs->recs[seen]);
             return row_error(t, C_ROUTE, "route '%s' appears again: the rows of a "
@@ -326,7 +326,7 @@ static bx_status read_row(bx_routes *rs, const bxc_table *t)
                                          "line %llu)",
                              id, (unsigned long long)rs->recs[seen].line);
         }
-        if ((st = start_route(rs, id, bxc_line(t))) != BX_OK)
+        if ((st = start_route(rs, id, bxi_carbon_line(t))) != BX_OK)
             return st;
         cur = &rs->recs[rs->n - 1];
     }
@@ -347,7 +347,7 @@ static bx_status read_row(bx_routes *rs, const bxc_table *t)
 static bx_status read_all(bx_routes *rs, bxc_table *t)
 {
     bx_status st;
-    while ((st = bxc_table_next(t)) != BX_END) {
+    while ((st = bxi_carbon_table_next(t)) != BX_END) {
         if (st == BX_EINPUT) {
             if (rs->n > 0)
                 invalidate(&rs->recs[rs->n - 1]);
@@ -396,7 +396,7 @@ static bx_status load_into(bx_ctx *ctx, bx_routes **out, bxc_table *t, const cha
     memset(rs, 0, sizeof *rs);
     rs->ctx = ctx;
     bx_arena_init(&rs->strings, ctx, 0);
-    bxc_idmap_init(&rs->ids, ctx);
+    bxi_carbon_idmap_init(&rs->ids, ctx);
     bx_status st = read_all(rs, t);
     if (st == BX_OK) {
         char *copy = bx_arena_alloc(&rs->strings, strlen(name) + 1, 1);
@@ -418,9 +418,9 @@ bx_status bx_routes_load(bx_ctx *ctx, bx_routes **out, const char *path)
     if (ctx == NULL)
         return BX_EINVAL;
     if (out == NULL || path == NULL)
-        return bx_error(ctx, BX_EINVAL, "bx_routes_load: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "bx_routes_load: bad argument");
     *out = NULL;
-    return bxc_table_load_path(ctx, path, columns, C_COUNT, load, out);
+    return bxi_carbon_table_load_path(ctx, path, columns, C_COUNT, load, out);
 }
 
 bx_status bx_routes_read_mem(bx_ctx *ctx, bx_routes **out, const char *name,
@@ -429,9 +429,9 @@ bx_status bx_routes_read_mem(bx_ctx *ctx, bx_routes **out, const char *name,
     if (ctx == NULL)
         return BX_EINVAL;
     if (out == NULL || name == NULL || (data == NULL && size > 0))
-        return bx_error(ctx, BX_EINVAL, "bx_routes_read_mem: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "bx_routes_read_mem: bad argument");
     *out = NULL;
-    return bxc_table_load_mem(ctx, name, data, size, columns, C_COUNT, load, out);
+    return bxi_carbon_table_load_mem(ctx, name, data, size, columns, C_COUNT, load, out);
 }
 
 size_t bx_routes_count(const bx_routes *rs)
@@ -448,7 +448,7 @@ const bx_route *bx_routes_find(const bx_routes *rs, const char *route_id)
 {
     if (rs == NULL || route_id == NULL)
         return NULL;
-    long i = bxc_idmap_find(&rs->ids, route_id, strlen(route_id));
+    long i = bxi_carbon_idmap_find(&rs->ids, route_id, strlen(route_id));
     return i < 0 ? NULL : &rs->views[i];
 }
 
@@ -466,7 +466,7 @@ void bx_routes_free(bx_routes *rs)
 {
     if (rs == NULL)
         return;
-    bxc_idmap_free(&rs->ids);
+    bxi_carbon_idmap_free(&rs->ids);
     bx_arena_release(&rs->strings);
     bx_free(rs->ctx, rs->tces);
     bx_free(rs->ctx, rs->recs);

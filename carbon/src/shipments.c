@@ -65,13 +65,13 @@ static bx_status open_table(bx_ctx *ctx, bx_shipment_reader **out, bxc_table *t)
 {
     bx_shipment_reader *r = bx_alloc(ctx, sizeof *r);
     if (r == NULL) {
-        bxc_table_close(t);
+        bxi_carbon_table_close(t);
         return BX_ENOMEM;
     }
     memset(r, 0, sizeof *r);
     r->ctx = ctx;
     r->table = *t;
-    r->name = bx_strdup(ctx, t->name != NULL ? t->name : "");
+    r->name = bxi_strdup(ctx, t->name != NULL ? t->name : "");
     if (r->name == NULL) {
         bx_shipment_reader_close(r);
         return BX_ENOMEM;
@@ -85,10 +85,10 @@ bx_status bx_shipment_reader_open(bx_ctx *ctx, bx_shipment_reader **out, const c
     if (ctx == NULL)
         return BX_EINVAL;
     if (out == NULL || path == NULL)
-        return bx_error(ctx, BX_EINVAL, "bx_shipment_reader_open: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "bx_shipment_reader_open: bad argument");
     *out = NULL;
     bxc_table t;
-    bx_status st = bxc_table_open_path(&t, ctx, path, columns, C_COUNT);
+    bx_status st = bxi_carbon_table_open_path(&t, ctx, path, columns, C_COUNT);
     if (st != BX_OK)
         return st;
     return open_table(ctx, out, &t);
@@ -100,17 +100,17 @@ bx_status bx_shipment_reader_open_file(bx_ctx *ctx, bx_shipment_reader **out,
     if (ctx == NULL)
         return BX_EINVAL;
     if (out == NULL || name == NULL || fp == NULL)
-        return bx_error(ctx, BX_EINVAL, "bx_shipment_reader_open_file: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "bx_shipment_reader_open_file: bad argument");
     *out = NULL;
     bx_csv_reader *csv = NULL;
     bx_status st = bx_csv_open_file(ctx, &csv, name, fp, NULL);
     if (st != BX_OK)
         return st;
     bxc_table t;
-    st = bxc_table_open(&t, ctx, csv, columns, C_COUNT);
+    st = bxi_carbon_table_open(&t, ctx, csv, columns, C_COUNT);
     t.owns_csv = true; /* the caller's FILE stays open */
     if (st != BX_OK) {
-        bxc_table_close(&t);
+        bxi_carbon_table_close(&t);
         return st;
     }
     return open_table(ctx, out, &t);
@@ -122,10 +122,10 @@ bx_status bx_shipment_reader_open_mem(bx_ctx *ctx, bx_shipment_reader **out,
     if (ctx == NULL)
         return BX_EINVAL;
     if (out == NULL || name == NULL || (data == NULL && size > 0))
-        return bx_error(ctx, BX_EINVAL, "bx_shipment_reader_open_mem: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "bx_shipment_reader_open_mem: bad argument");
     *out = NULL;
     bxc_table t;
-    bx_status st = bxc_table_open_mem(&t, ctx, name, data, size, columns, C_COUNT);
+    bx_status st = bxi_carbon_table_open_mem(&t, ctx, name, data, size, columns, C_COUNT);
     if (st != BX_OK)
         return st;
     return open_table(ctx, out, &t);
@@ -133,37 +133,37 @@ bx_status bx_shipment_reader_open_mem(bx_ctx *ctx, bx_shipment_reader **out,
 
 static bx_status bad(const bxc_table *t, size_t c, const char *why)
 {
-    bx_location where = bxc_where(t, c);
-    return bx_input_error(t->ctx, BX_EINPUT, &where, "%s", why);
+    bx_location where = bxi_carbon_where(t, c);
+    return bxi_input_error(t->ctx, BX_EINPUT, &where, "%s", why);
 }
 
 static bx_status read_row(bx_shipment_reader *r, bx_shipment *s)
 {
     const bxc_table *t = &r->table;
     bx_status st;
-    if ((st = bxc_get_id(t, C_ID, true, s->shipment_id)) != BX_OK ||
-        (st = bxc_get_id(t, C_ROUTE, true, s->route_id)) != BX_OK)
+    if ((st = bxi_carbon_get_id(t, C_ID, true, s->shipment_id)) != BX_OK ||
+        (st = bxi_carbon_get_id(t, C_ROUTE, true, s->route_id)) != BX_OK)
         return st;
     size_t len;
-    const char *v = bxc_get(t, C_DATE, &len);
+    const char *v = bxi_carbon_get(t, C_DATE, &len);
     if (!bx_date_parse(v, len, &s->date))
         return bad(t, C_DATE, len == 0 ? "required field is empty"
                                        : "expected a date YYYY-MM-DD");
     bool present;
     int64_t n;
-    if ((st = bxc_get_int(t, C_MASS, false, 0, BX_MAX_MASS_G, &s->mass_g, &present)) != BX_OK)
+    if ((st = bxi_carbon_get_int(t, C_MASS, false, 0, BX_MAX_MASS_G, &s->mass_g, &present)) != BX_OK)
         return st;
     if (!present)
         s->mass_g = BX_MASS_UNKNOWN;
-    if ((st = bxc_get_int(t, C_ITEMS, false, 1, BX_MAX_ITEMS, &n, &present)) != BX_OK)
+    if ((st = bxi_carbon_get_int(t, C_ITEMS, false, 1, BX_MAX_ITEMS, &n, &present)) != BX_OK)
         return st;
     s->items = present ? (int32_t)n : 1;
-    if ((st = bxc_get_double(t, C_DROP, false, 0, BX_MAX_DROP_KM, &s->drop_km,
+    if ((st = bxi_carbon_get_double(t, C_DROP, false, 0, BX_MAX_DROP_KM, &s->drop_km,
                              &present)) != BX_OK)
         return st;
     if (!present)
         s->drop_km = -1.0;
-    v = bxc_get(t, C_PACKAGING, &len);
+    v = bxi_carbon_get(t, C_PACKAGING, &len);
     if (len >= BX_PACKAGING_MAX)
         return bad(t, C_PACKAGING, "longer than 127 bytes");
     for (size_t i = 0; i < len; i++)
@@ -179,7 +179,7 @@ bx_status bx_shipment_reader_next(bx_shipment_reader *r, bx_shipment *s)
         return BX_EINVAL;
     if (r->done)
         return BX_END;
-    bx_status st = bxc_table_next(&r->table);
+    bx_status st = bxi_carbon_table_next(&r->table);
     if (st == BX_END) {
         r->done = true;
         return BX_END;
@@ -190,7 +190,7 @@ bx_status bx_shipment_reader_next(bx_shipment_reader *r, bx_shipment *s)
     }
     r->rows++;
     if (st == BX_OK) {
-        s->line = bxc_line(&r->table);
+        s->line = bxi_carbon_line(&r->table);
         s->source = r->name;
         st = read_row(r, s);
     }
@@ -215,7 +215,7 @@ void bx_shipment_reader_close(bx_shipment_reader *r)
 {
     if (r == NULL)
         return;
-    bxc_table_close(&r->table);
+    bxi_carbon_table_close(&r->table);
     bx_free(r->ctx, r->name);
     bx_free(r->ctx, r);
 }

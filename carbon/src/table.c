@@ -25,13 +25,13 @@ static bx_status map_header(bxc_table *t)
         while (k < t->ncolumns && strcmp(t->columns[k].name, name) != 0)
             k++;
         if (k == t->ncolumns) {
-            bx_status st = bx_warn(t->ctx, &where, "unknown column ignored");
+            bx_status st = bxi_warn(t->ctx, &where, "unknown column ignored");
             if (st != BX_OK)
                 return st;
             continue;
         }
         if (t->index[k] >= 0)
-            return bx_input_error(t->ctx, BX_EINPUT, &where, "duplicate column");
+            return bxi_input_error(t->ctx, BX_EINPUT, &where, "duplicate column");
         t->index[k] = (long)i;
     }
     for (size_t k = 0; k < t->ncolumns; k++) {
@@ -39,7 +39,7 @@ static bx_status map_header(bxc_table *t)
             bx_location where = {0};
             where.file = t->name;
             where.line = bx_csv_line(t->csv);
-            return bx_input_error(t->ctx, BX_EINPUT, &where,
+            return bxi_input_error(t->ctx, BX_EINPUT, &where,
                                   "missing required column '%s'",
                                   t->columns[k].name);
         }
@@ -47,7 +47,7 @@ static bx_status map_header(bxc_table *t)
     return BX_OK;
 }
 
-bx_status bxc_table_open(bxc_table *t, bx_ctx *ctx, bx_csv_reader *csv,
+bx_status bxi_carbon_table_open(bxc_table *t, bx_ctx *ctx, bx_csv_reader *csv,
                          const bxc_column *columns, size_t ncolumns)
 {
     memset(t, 0, sizeof *t);
@@ -56,13 +56,13 @@ bx_status bxc_table_open(bxc_table *t, bx_ctx *ctx, bx_csv_reader *csv,
     t->name = bx_csv_name(csv);
     t->columns = columns;
     t->ncolumns = ncolumns;
-    if (ncolumns > BXC_MAX_COLUMNS)
-        return bx_error(ctx, BX_EINTERNAL, "too many columns in a table schema");
+    if (ncolumns > BXI_CARBON_MAX_COLUMNS)
+        return bxi_error(ctx, BX_EINTERNAL, "too many columns in a table schema");
     bx_status st = bx_csv_next(csv);
     if (st == BX_END) {
         bx_location where = {0};
         where.file = t->name;
-        return bx_input_error(ctx, BX_EINPUT, &where,
+        return bxi_input_error(ctx, BX_EINPUT, &where,
                               "empty file: expected a header row");
     }
     if (st != BX_OK)
@@ -70,14 +70,14 @@ bx_status bxc_table_open(bxc_table *t, bx_ctx *ctx, bx_csv_reader *csv,
     return map_header(t);
 }
 
-bx_status bxc_table_open_path(bxc_table *t, bx_ctx *ctx, const char *path,
+bx_status bxi_carbon_table_open_path(bxc_table *t, bx_ctx *ctx, const char *path,
                               const bxc_column *columns, size_t ncolumns)
 {
     memset(t, 0, sizeof *t);
     FILE *fp = fopen(path, "rb");
     if (fp == NULL) {
         int e = errno;
-        return bx_error(ctx, e == ENOENT ? BX_ENOTFOUND : BX_EIO,
+        return bxi_error(ctx, e == ENOENT ? BX_ENOTFOUND : BX_EIO,
                         "%s: cannot open: %s", path, strerror(e));
     }
     bx_csv_reader *csv = NULL;
@@ -86,15 +86,15 @@ bx_status bxc_table_open_path(bxc_table *t, bx_ctx *ctx, const char *path,
         fclose(fp);
         return st;
     }
-    st = bxc_table_open(t, ctx, csv, columns, ncolumns);
+    st = bxi_carbon_table_open(t, ctx, csv, columns, ncolumns);
     t->owned_fp = fp;
     t->owns_csv = true;
     if (st != BX_OK)
-        bxc_table_close(t);
+        bxi_carbon_table_close(t);
     return st;
 }
 
-bx_status bxc_table_open_mem(bxc_table *t, bx_ctx *ctx, const char *name,
+bx_status bxi_carbon_table_open_mem(bxc_table *t, bx_ctx *ctx, const char *name,
                              const void *data, size_t size,
                              const bxc_column *columns, size_t ncolumns)
 {
@@ -103,39 +103,39 @@ bx_status bxc_table_open_mem(bxc_table *t, bx_ctx *ctx, const char *name,
     bx_status st = bx_csv_open_mem(ctx, &csv, name, data, size, NULL);
     if (st != BX_OK)
         return st;
-    st = bxc_table_open(t, ctx, csv, columns, ncolumns);
+    st = bxi_carbon_table_open(t, ctx, csv, columns, ncolumns);
     t->owns_csv = true;
     if (st != BX_OK)
-        bxc_table_close(t);
+        bxi_carbon_table_close(t);
     return st;
 }
 
-bx_status bxc_table_load_path(bx_ctx *ctx, const char *path, const bxc_column *columns,
+bx_status bxi_carbon_table_load_path(bx_ctx *ctx, const char *path, const bxc_column *columns,
                               size_t ncolumns, bxc_load_fn load, void *out)
 {
     bxc_table t;
-    bx_status st = bxc_table_open_path(&t, ctx, path, columns, ncolumns);
+    bx_status st = bxi_carbon_table_open_path(&t, ctx, path, columns, ncolumns);
     if (st != BX_OK)
         return st;
     st = load(ctx, out, &t, path);
-    bxc_table_close(&t);
+    bxi_carbon_table_close(&t);
     return st;
 }
 
-bx_status bxc_table_load_mem(bx_ctx *ctx, const char *name, const void *data, size_t size,
+bx_status bxi_carbon_table_load_mem(bx_ctx *ctx, const char *name, const void *data, size_t size,
                              const bxc_column *columns, size_t ncolumns, bxc_load_fn load,
                              void *out)
 {
     bxc_table t;
-    bx_status st = bxc_table_open_mem(&t, ctx, name, data, size, columns, ncolumns);
+    bx_status st = bxi_carbon_table_open_mem(&t, ctx, name, data, size, columns, ncolumns);
     if (st != BX_OK)
         return st;
     st = load(ctx, out, &t, name);
-    bxc_table_close(&t);
+    bxi_carbon_table_close(&t);
     return st;
 }
 
-void bxc_table_close(bxc_table *t)
+void bxi_carbon_table_close(bxc_table *t)
 {
     if (t->owns_csv)
         bx_csv_close(t->csv);
@@ -146,12 +146,12 @@ void bxc_table_close(bxc_table *t)
     t->owns_csv = false;
 }
 
-bx_status bxc_table_next(bxc_table *t)
+bx_status bxi_carbon_table_next(bxc_table *t)
 {
     return bx_csv_next(t->csv);
 }
 
-const char *bxc_get(const bxc_table *t, size_t c, size_t *len)
+const char *bxi_carbon_get(const bxc_table *t, size_t c, size_t *len)
 {
     const char *s = NULL;
     if (t->index[c] >= 0)
@@ -165,19 +165,19 @@ const char *bxc_get(const bxc_table *t, size_t c, size_t *len)
     return s;
 }
 
-bool bxc_empty(const bxc_table *t, size_t c)
+bool bxi_carbon_empty(const bxc_table *t, size_t c)
 {
     size_t len;
-    bxc_get(t, c, &len);
+    bxi_carbon_get(t, c, &len);
     return len == 0;
 }
 
-uint64_t bxc_line(const bxc_table *t)
+uint64_t bxi_carbon_line(const bxc_table *t)
 {
     return bx_csv_line(t->csv);
 }
 
-bx_location bxc_where(const bxc_table *t, size_t c)
+bx_location bxi_carbon_where(const bxc_table *t, size_t c)
 {
     bx_location where = {0};
     where.file = t->name;
@@ -189,39 +189,39 @@ bx_location bxc_where(const bxc_table *t, size_t c)
 
 static bx_status field_error(const bxc_table *t, size_t c, const char *why)
 {
-    bx_location where = bxc_where(t, c);
-    return bx_input_error(t->ctx, BX_EINPUT, &where, "%s", why);
+    bx_location where = bxi_carbon_where(t, c);
+    return bxi_input_error(t->ctx, BX_EINPUT, &where, "%s", why);
 }
 
-bx_status bxc_get_id(const bxc_table *t, size_t c, bool required,
+bx_status bxi_carbon_get_id(const bxc_table *t, size_t c, bool required,
                      char out[BX_ID_MAX])
 {
     size_t len;
-    const char *s = bxc_get(t, c, &len);
+    const char *s = bxi_carbon_get(t, c, &len);
     out[0] = '\0';
     if (len == 0)
         return required ? field_error(t, c, "required field is empty") : BX_OK;
-    const char *why = bx_id_problem(s, len);
+    const char *why = bxi_id_problem(s, len);
     if (why != NULL) {
-        bx_location where = bxc_where(t, c);
-        return bx_input_error(t->ctx, BX_EINPUT, &where, "identifier %s", why);
+        bx_location where = bxi_carbon_where(t, c);
+        return bxi_input_error(t->ctx, BX_EINPUT, &where, "identifier %s", why);
     }
     memcpy(out, s, len + 1);
     return BX_OK;
 }
 
-bx_status bxc_get_double(const bxc_table *t, size_t c, bool required,
+bx_status bxi_carbon_get_double(const bxc_table *t, size_t c, bool required,
                          double min, double max, double *out, bool *present)
 {
     size_t len;
-    const char *s = bxc_get(t, c, &len);
+    const char *s = bxi_carbon_get(t, c, &len);
     if (present != NULL)
         *present = false;
     if (len == 0)
         return required ? field_error(t, c, "required field is empty") : BX_OK;
     const char *why = NULL;
     double v;
-    if (!bx_parse_double(s, len, &v, &why))
+    if (!bxi_parse_double(s, len, &v, &why))
         return field_error(t, c, why);
     if (v < min || v > max) {
         char msg[160];
@@ -235,24 +235,24 @@ bx_status bxc_get_double(const bxc_table *t, size_t c, bool required,
     return BX_OK;
 }
 
-bx_status bxc_get_int(const bxc_table *t, size_t c, bool required,
+bx_status bxi_carbon_get_int(const bxc_table *t, size_t c, bool required,
                       int64_t min, int64_t max, int64_t *out, bool *present)
 {
     size_t len;
-    const char *s = bxc_get(t, c, &len);
+    const char *s = bxi_carbon_get(t, c, &len);
     if (present != NULL)
         *present = false;
     if (len == 0)
         return required ? field_error(t, c, "required field is empty") : BX_OK;
     const char *why = NULL;
-    if (!bx_parse_int(s, len, min, max, out, &why))
+    if (!bxi_parse_int(s, len, min, max, out, &why))
         return field_error(t, c, why);
     if (present != NULL)
         *present = true;
     return BX_OK;
 }
 
-bool bxc_word_eq(const char *s, size_t len, const char *w)
+bool bxi_carbon_word_eq(const char *s, size_t len, const char *w)
 {
     size_t n = strlen(w);
     if (n != len)
@@ -267,16 +267,16 @@ bool bxc_word_eq(const char *s, size_t len, const char *w)
     return true;
 }
 
-bx_status bxc_get_word(const bxc_table *t, size_t c, bool required,
+bx_status bxi_carbon_get_word(const bxc_table *t, size_t c, bool required,
                        const char *const *words, int *out)
 {
     size_t len;
-    const char *s = bxc_get(t, c, &len);
+    const char *s = bxi_carbon_get(t, c, &len);
     *out = -1;
     if (len == 0)
         return required ? field_error(t, c, "required field is empty") : BX_OK;
     for (int i = 0; words[i] != NULL; i++) {
-        if (bxc_word_eq(s, len, words[i])) {
+        if (bxi_carbon_word_eq(s, len, words[i])) {
             *out = i;
             return BX_OK;
         }

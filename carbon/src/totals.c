@@ -48,7 +48,7 @@ const char *bx_totals_group_name(bx_totals_group g)
 bx_status bx_totals_group_parse(const char *s, bx_totals_group *out)
 {
     for (int i = 0; s != NULL && i < BX_BY_COUNT; i++) {
-        if (bxc_word_eq(s, strlen(s), group_names[i])) {
+        if (bxi_carbon_word_eq(s, strlen(s), group_names[i])) {
             *out = (bx_totals_group)i;
             return BX_OK;
         }
@@ -75,7 +75,7 @@ static bool sum_fits(const bx_carbon_sum *a, const bx_carbon_sum *b)
     sum_fields(&x, fa);
     sum_fields(&y, fb);
     for (size_t i = 0; i < SUM_FIELDS; i++)
-        if (!bxc_add_i64(fa[i], *fb[i]))
+        if (!bxi_carbon_add_i64(fa[i], *fb[i]))
             return false;
     return true;
 }
@@ -103,7 +103,7 @@ static bx_status row_of(bx_carbon_totals *t, group *g, const char *key, size_t l
                         bx_carbon_sum **out)
 {
     if (g->last >= 0) {
-        const char *k = bxc_idmap_key(&g->keys, (size_t)g->last);
+        const char *k = bxi_carbon_idmap_key(&g->keys, (size_t)g->last);
         if (strncmp(k, key, len) == 0 && k[len] == '\0') {
             *out = &g->sums[g->last];
             return BX_OK;
@@ -111,7 +111,7 @@ static bx_status row_of(bx_carbon_totals *t, group *g, const char *key, size_t l
     }
     size_t index;
     bool inserted;
-    bx_status st = bxc_idmap_put(&g->keys, key, len, &index, &inserted);
+    bx_status st = bxi_carbon_idmap_put(&g->keys, key, len, &index, &inserted);
     if (st != BX_OK)
         return st;
     if (inserted) {
@@ -138,7 +138,7 @@ bx_status bx_carbon_totals_new(bx_ctx *ctx, bx_carbon_totals **out, const char *
         return BX_EINVAL;
     if (out == NULL || set_id == NULL || set_version == NULL ||
         strlen(set_id) >= SET_TEXT_MAX || strlen(set_version) >= SET_TEXT_MAX)
-        return bx_error(ctx, BX_EINVAL, "bx_carbon_totals_new: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "bx_carbon_totals_new: bad argument");
     *out = NULL;
     bx_carbon_totals *t = bx_alloc(ctx, sizeof *t);
     if (t == NULL)
@@ -148,7 +148,7 @@ bx_status bx_carbon_totals_new(bx_ctx *ctx, bx_carbon_totals **out, const char *
     memcpy(t->set_id, set_id, strlen(set_id) + 1);
     memcpy(t->set_version, set_version, strlen(set_version) + 1);
     for (int i = 0; i < BX_BY_COUNT; i++) {
-        bxc_idmap_init(&t->g[i].keys, ctx);
+        bxi_carbon_idmap_init(&t->g[i].keys, ctx);
         t->g[i].last = -1;
     }
     for (int p = 0; p < BX_PART_COUNT; p++)
@@ -185,7 +185,7 @@ static bx_status add_to(bx_carbon_totals *t, bx_totals_group gi, const char *key
     if (st != BX_OK)
         return st;
     if (!sum_fits(row, s))
-        return bx_error(t->ctx, BX_ELIMIT, "totals for %s '%s' overflow 64 bits",
+        return bxi_error(t->ctx, BX_ELIMIT, "totals for %s '%s' overflow 64 bits",
                         group_names[gi], key);
     sum_add(row, s);
     return BX_OK;
@@ -224,8 +224,8 @@ static bx_status add_result(bx_carbon_totals *t, bx_totals_group gi, long row,
 {
     bx_carbon_sum *r = &t->g[gi].sums[row];
     if (!result_fits(r, s))
-        return bx_error(t->ctx, BX_ELIMIT, "totals for %s '%s' overflow 64 bits",
-                        group_names[gi], bxc_idmap_key(&t->g[gi].keys, (size_t)row));
+        return bxi_error(t->ctx, BX_ELIMIT, "totals for %s '%s' overflow 64 bits",
+                        group_names[gi], bxi_carbon_idmap_key(&t->g[gi].keys, (size_t)row));
     sum_add(r, s);
     return BX_OK;
 }
@@ -263,7 +263,7 @@ bx_status bx_carbon_totals_add(bx_carbon_totals *t, const bx_shipment *sh,
 {
     if (t == NULL || sh == NULL || r == NULL || !valid_result(r))
         return t == NULL ? BX_EINVAL
-                         : bx_error(t->ctx, BX_EINVAL, "bx_carbon_totals_add: bad argument");
+                         : bxi_error(t->ctx, BX_EINVAL, "bx_carbon_totals_add: bad argument");
     bx_carbon_sum s;
     from_result(&s, sh, r);
     bx_status st;
@@ -317,15 +317,15 @@ bx_status bx_carbon_totals_add(bx_carbon_totals *t, const bx_shipment *sh,
     return BX_OK;
 }
 
-bx_ctx *bxc_totals_ctx(const bx_carbon_totals *t)
+bx_ctx *bxi_carbon_totals_ctx(const bx_carbon_totals *t)
 {
     return t->ctx;
 }
 
-bx_status bxc_totals_put(bx_carbon_totals *t, bx_totals_group g, const char *key,
+bx_status bxi_carbon_totals_put(bx_carbon_totals *t, bx_totals_group g, const char *key,
                          size_t len, const bx_carbon_sum *s, bool *existed)
 {
-    *existed = bxc_idmap_find(&t->g[g].keys, key, len) >= 0;
+    *existed = bxi_carbon_idmap_find(&t->g[g].keys, key, len) >= 0;
     return add_to(t, g, key, len, s);
 }
 
@@ -357,7 +357,7 @@ static bx_status same_set(bx_carbon_totals *dst, const char *id, const char *ver
     if (dst->set_id[0] == '\0' && dst->set_version[0] == '\0')
         return BX_OK;
     if (strcmp(dst->set_id, id) != 0 || strcmp(dst->set_version, version) != 0)
-        return bx_error(dst->ctx, BX_EINPUT, "%s: factor set %s %s does not match %s %s: "
+        return bxi_error(dst->ctx, BX_EINPUT, "%s: factor set %s %s does not match %s %s: "
                                              "totals of different factor sets do not add up",
                         what, id, version, dst->set_id, dst->set_version);
     return BX_OK;
@@ -367,7 +367,7 @@ bx_status bx_carbon_totals_merge(bx_carbon_totals *dst, const bx_carbon_totals *
 {
     if (dst == NULL || src == NULL)
         return dst == NULL ? BX_EINVAL
-                           : bx_error(dst->ctx, BX_EINVAL, "bx_carbon_totals_merge: bad argument");
+                           : bxi_error(dst->ctx, BX_EINVAL, "bx_carbon_totals_merge: bad argument");
     bx_status st = same_set(dst, src->set_id, src->set_version, "merge");
     if (st != BX_OK)
         return st;
@@ -375,15 +375,15 @@ bx_status bx_carbon_totals_merge(bx_carbon_totals *dst, const bx_carbon_totals *
     for (int gi = 0; gi < BX_BY_COUNT; gi++) {
         const group *sg = &src->g[gi];
         for (size_t i = 0; i < sg->keys.n; i++) {
-            const char *key = bxc_idmap_key(&sg->keys, i);
-            long j = bxc_idmap_find(&dst->g[gi].keys, key, strlen(key));
+            const char *key = bxi_carbon_idmap_key(&sg->keys, i);
+            long j = bxi_carbon_idmap_find(&dst->g[gi].keys, key, strlen(key));
             if (j >= 0 && !sum_fits(&dst->g[gi].sums[j], &sg->sums[i]))
-                return bx_error(dst->ctx, BX_ELIMIT, "totals for %s '%s' overflow 64 bits",
+                return bxi_error(dst->ctx, BX_ELIMIT, "totals for %s '%s' overflow 64 bits",
                                 group_names[gi], key);
         }
     }
     if (dst->excluded > UINT64_MAX - src->excluded)
-        return bx_error(dst->ctx, BX_ELIMIT, "excluded row count overflows");
+        return bxi_error(dst->ctx, BX_ELIMIT, "excluded row count overflows");
     if (dst->set_id[0] == '\0' && dst->set_version[0] == '\0') {
         memcpy(dst->set_id, src->set_id, sizeof dst->set_id);
         memcpy(dst->set_version, src->set_version, sizeof dst->set_version);
@@ -391,7 +391,7 @@ bx_status bx_carbon_totals_merge(bx_carbon_totals *dst, const bx_carbon_totals *
     for (int gi = 0; gi < BX_BY_COUNT; gi++) {
         const group *sg = &src->g[gi];
         for (size_t i = 0; i < sg->keys.n; i++) {
-            const char *key = bxc_idmap_key(&sg->keys, i);
+            const char *key = bxi_carbon_idmap_key(&sg->keys, i);
             bx_carbon_sum *row;
             if ((st = row_of(dst, &dst->g[gi], key, strlen(key), &row)) != BX_OK)
                 return st;
@@ -428,7 +428,7 @@ static bx_status sort_group(bx_carbon_totals *t, group *g)
     if (k == NULL)
         return BX_ENOMEM;
     for (size_t i = 0; i < n; i++) {
-        k[i].key = bxc_idmap_key(&g->keys, i);
+        k[i].key = bxi_carbon_idmap_key(&g->keys, i);
         k[i].index = i;
     }
     /* Keys are distinct, so any sort gives the same order. */
@@ -456,7 +456,7 @@ bx_status bx_carbon_totals_row(bx_carbon_totals *t, bx_totals_group gi, size_t i
         return st;
     size_t j = g->order[i];
     if (key != NULL)
-        *key = bxc_idmap_key(&g->keys, j);
+        *key = bxi_carbon_idmap_key(&g->keys, j);
     if (sum != NULL)
         *sum = g->sums[j];
     return BX_OK;
@@ -467,7 +467,7 @@ void bx_carbon_totals_free(bx_carbon_totals *t)
     if (t == NULL)
         return;
     for (int i = 0; i < BX_BY_COUNT; i++) {
-        bxc_idmap_free(&t->g[i].keys);
+        bxi_carbon_idmap_free(&t->g[i].keys);
         bx_free(t->ctx, t->g[i].sums);
         bx_free(t->ctx, t->g[i].order);
     }

@@ -105,13 +105,13 @@ bx_status bx_carbon_totals_write(bx_carbon_totals *t, bx_write_fn write, void *u
                 st = bx_csv_end_record(&w);
         }
     }
-    return st == BX_EIO ? bx_error(bxc_totals_ctx(t), BX_EIO, "totals: write failed") : st;
+    return st == BX_EIO ? bxi_error(bxi_carbon_totals_ctx(t), BX_EIO, "totals: write failed") : st;
 }
 
 static bx_status bad(const bxc_table *t, size_t c, const char *why)
 {
-    bx_location where = bxc_where(t, c);
-    return bx_input_error(t->ctx, BX_EINPUT, &where, "%s", why);
+    bx_location where = bxi_carbon_where(t, c);
+    return bxi_input_error(t->ctx, BX_EINPUT, &where, "%s", why);
 }
 
 /* total == a + b + c for figures read as >= 0, without forming a sum that
@@ -150,11 +150,11 @@ static bx_status read_row(bx_ctx *ctx, const bxc_table *t, bx_carbon_totals **tm
     static const char *const groups[] = {"all", "route", "month", "mode", "packaging",
                                          NULL};
     int g;
-    bx_status st = bxc_get_word(t, C_GROUP, true, groups, &g);
+    bx_status st = bxi_carbon_get_word(t, C_GROUP, true, groups, &g);
     if (st != BX_OK)
         return st;
     size_t len;
-    const char *key = bxc_get(t, C_KEY, &len);
+    const char *key = bxi_carbon_get(t, C_KEY, &len);
     if (len == 0 || len >= BX_PACKAGING_MAX + 16)
         return bad(t, C_KEY, "key must be 1 to 143 bytes");
     if (g == BX_BY_ALL && strcmp(key, "all") != 0)
@@ -162,16 +162,16 @@ static bx_status read_row(bx_ctx *ctx, const bxc_table *t, bx_carbon_totals **tm
     bx_carbon_sum s;
     memset(&s, 0, sizeof s);
     for (size_t c = C_SHIPMENTS; c <= C_WTW; c++)
-        if ((st = bxc_get_int(t, c, true, 0, INT64_MAX, field_ptr(&s, c), NULL)) != BX_OK)
+        if ((st = bxi_carbon_get_int(t, c, true, 0, INT64_MAX, field_ptr(&s, c), NULL)) != BX_OK)
             return st;
     int64_t ex;
-    if ((st = bxc_get_int(t, C_EXCLUDED, true, 0, INT64_MAX, &ex, NULL)) != BX_OK)
+    if ((st = bxi_carbon_get_int(t, C_EXCLUDED, true, 0, INT64_MAX, &ex, NULL)) != BX_OK)
         return st;
     if (g != BX_BY_ALL && ex != 0)
         return bad(t, C_EXCLUDED, "only the 'all' row counts excluded rows");
     if ((st = check_sum(t, &s)) != BX_OK)
         return st;
-    const char *set = bxc_get(t, C_SET, NULL), *version = bxc_get(t, C_VERSION, NULL);
+    const char *set = bxi_carbon_get(t, C_SET, NULL), *version = bxi_carbon_get(t, C_VERSION, NULL);
     if (*tmp == NULL) {
         if (strlen(set) >= 128 || strlen(version) >= 128)
             return bad(t, C_SET, "factor set or version longer than 127 bytes");
@@ -184,7 +184,7 @@ static bx_status read_row(bx_ctx *ctx, const bxc_table *t, bx_carbon_totals **tm
     if (g == BX_BY_ALL && *seen_all)
         return bad(t, C_KEY, "a second 'all' row");
     bool existed;
-    if ((st = bxc_totals_put(*tmp, (bx_totals_group)g, key, len, &s, &existed)) != BX_OK)
+    if ((st = bxi_carbon_totals_put(*tmp, (bx_totals_group)g, key, len, &s, &existed)) != BX_OK)
         return st;
     if (g == BX_BY_ALL)
         *seen_all = true; /* its row is made with the totals: it always exists */
@@ -199,9 +199,9 @@ static bx_status read_table(bx_carbon_totals *into, bxc_table *t)
     bx_carbon_totals *tmp = NULL;
     bool seen_all = false;
     bx_status first = BX_OK, st;
-    while ((st = bxc_table_next(t)) != BX_END) {
+    while ((st = bxi_carbon_table_next(t)) != BX_END) {
         if (st == BX_OK)
-            st = read_row(bxc_totals_ctx(into), t, &tmp, &seen_all);
+            st = read_row(bxi_carbon_totals_ctx(into), t, &tmp, &seen_all);
         if (st == BX_EINPUT) {
             first = first == BX_OK ? st : first;
             continue;
@@ -214,7 +214,7 @@ static bx_status read_table(bx_carbon_totals *into, bxc_table *t)
     if (first == BX_OK && !seen_all) {
         bx_location where = {0};
         where.file = t->name;
-        first = bx_input_error(bxc_totals_ctx(into), BX_EINPUT, &where,
+        first = bxi_input_error(bxi_carbon_totals_ctx(into), BX_EINPUT, &where,
                                "no 'all' row: not a complete totals file");
     }
     if (first == BX_OK) {
@@ -222,10 +222,10 @@ static bx_status read_table(bx_carbon_totals *into, bxc_table *t)
         if (first == BX_EINPUT) {
             /* say which file did not match, through the diagnostics too */
             char msg[512];
-            snprintf(msg, sizeof msg, "%s", bx_ctx_errmsg(bxc_totals_ctx(into)));
+            snprintf(msg, sizeof msg, "%s", bx_ctx_errmsg(bxi_carbon_totals_ctx(into)));
             bx_location where = {0};
             where.file = t->name;
-            first = bx_input_error(bxc_totals_ctx(into), BX_EINPUT, &where, "%s", msg);
+            first = bxi_input_error(bxi_carbon_totals_ctx(into), BX_EINPUT, &where, "%s", msg);
         }
     }
     bx_carbon_totals_free(tmp);
@@ -237,11 +237,11 @@ bx_status bx_carbon_totals_read(bx_carbon_totals *t, const char *path)
     if (t == NULL || path == NULL)
         return BX_EINVAL;
     bxc_table tab;
-    bx_status st = bxc_table_open_path(&tab, bxc_totals_ctx(t), path, columns, C_COUNT);
+    bx_status st = bxi_carbon_table_open_path(&tab, bxi_carbon_totals_ctx(t), path, columns, C_COUNT);
     if (st != BX_OK)
         return st;
     st = read_table(t, &tab);
-    bxc_table_close(&tab);
+    bxi_carbon_table_close(&tab);
     return st;
 }
 
@@ -251,11 +251,11 @@ bx_status bx_carbon_totals_read_mem(bx_carbon_totals *t, const char *name,
     if (t == NULL || name == NULL || (data == NULL && size > 0))
         return BX_EINVAL;
     bxc_table tab;
-    bx_status st = bxc_table_open_mem(&tab, bxc_totals_ctx(t), name, data, size, columns,
+    bx_status st = bxi_carbon_table_open_mem(&tab, bxi_carbon_totals_ctx(t), name, data, size, columns,
                                       C_COUNT);
     if (st != BX_OK)
         return st;
     st = read_table(t, &tab);
-    bxc_table_close(&tab);
+    bxi_carbon_table_close(&tab);
     return st;
 }

@@ -57,9 +57,9 @@ static bx_status interval_mg(bx_ctx *ctx, bx_uncertainty *u, const char *key, in
     bx_status st = key != NULL ? bx_uncertainty_key(u, key, &iv) : bx_uncertainty_total(u, &iv);
     if (st != BX_OK && st != BX_ENOTFOUND)
         return st;
-    if (!bxc_g_to_mg(iv.mean_g, &mg[0]) || !bxc_g_to_mg(iv.lo_g, &mg[1]) ||
-        !bxc_g_to_mg(iv.hi_g, &mg[2]))
-        return bx_error(ctx, BX_ELIMIT, "totals: the interval of '%s' is out of range",
+    if (!bxi_carbon_g_to_mg(iv.mean_g, &mg[0]) || !bxi_carbon_g_to_mg(iv.lo_g, &mg[1]) ||
+        !bxi_carbon_g_to_mg(iv.hi_g, &mg[2]))
+        return bxi_error(ctx, BX_ELIMIT, "totals: the interval of '%s' is out of range",
                         key != NULL ? key : "total");
     return BX_OK;
 }
@@ -69,12 +69,12 @@ static bx_status write_structured(bx_carbon_totals *t, bx_totals_group only, boo
 {
     if (t == NULL)
         return BX_EINVAL;
-    bx_ctx *ctx = bxc_totals_ctx(t);
+    bx_ctx *ctx = bxi_carbon_totals_ctx(t);
     if (write == NULL || bad_group(only, true))
-        return bx_error(ctx, BX_EINVAL, "totals: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "totals: bad argument");
 #if !BOXCAR_HAVE_CBOR
     if (cbor)
-        return bx_error(ctx, BX_EUNSUPPORTED, "CBOR output was left out of this build");
+        return bxi_error(ctx, BX_EUNSUPPORTED, "CBOR output was left out of this build");
 #endif
     u = intervals_for(u, only);
     size_t nf = u != NULL ? T_ALL : T_COUNT;
@@ -84,11 +84,11 @@ static bx_status write_structured(bx_carbon_totals *t, bx_totals_group only, boo
         f[c].text = NULL;
     }
     uint8_t order[T_ALL];
-    bxc_cbor_order(f, nf, order);
+    bxi_carbon_cbor_order(f, nf, order);
     f[T_SET].text = bx_carbon_totals_set_id(t);
     f[T_VERSION].text = bx_carbon_totals_set_version(t);
     bx_emit o;
-    bx_emit_init(&o, ctx, write, ud, "the totals");
+    bxi_emit_init(&o, ctx, write, ud, "the totals");
     bx_totals_group first = only == BX_BY_COUNT ? BX_BY_ALL : only;
     bx_totals_group last = only == BX_BY_COUNT ? BX_BY_PACKAGING : only;
     for (int g = (int)first; g <= (int)last; g++) {
@@ -116,13 +116,13 @@ static bx_status write_structured(bx_carbon_totals *t, bx_totals_group only, boo
                 f[T_MEAN + k].integer = iv[k];
 #if BOXCAR_HAVE_CBOR
             if (cbor)
-                bxc_emit_cbor(&o, f, nf, order);
+                bxi_carbon_emit_cbor(&o, f, nf, order);
             else
 #endif
-                bxc_emit_json(&o, f, nf);
+                bxi_carbon_emit_json(&o, f, nf);
         }
     }
-    return bx_emit_finish(&o);
+    return bxi_emit_finish(&o);
 }
 
 bx_status bx_carbon_totals_write_json(bx_carbon_totals *t, bx_totals_group g,
@@ -156,8 +156,8 @@ static bx_status table(bx_emit *o, bx_carbon_totals *t, bx_totals_group g,
                        "hub_kg", "packaging_kg", "total_wtw_kg", "total_ttw_kg", "share");
     bx_emit_bytes(o, line, (size_t)len);
     if (u != NULL)
-        bx_emit_str(o, "  wtw_mean_kg  wtw_p2_5_kg wtw_p97_5_kg");
-    bx_emit_char(o, '\n');
+        bxi_emit_str(o, "  wtw_mean_kg  wtw_p2_5_kg wtw_p97_5_kg");
+    bxi_emit_char(o, '\n');
     size_t n = bx_carbon_totals_count(t, g);
     for (size_t i = 0; i <= n; i++) {
         const char *key = "total";
@@ -182,26 +182,26 @@ static bx_status table(bx_emit *o, bx_carbon_totals *t, bx_totals_group g,
         bx_emit_bytes(o, line, len < (int)sizeof line ? (size_t)len : sizeof line - 1);
         if (u != NULL) {
             int64_t iv[3];
-            if ((st = interval_mg(bxc_totals_ctx(t), u, i < n ? key : NULL, iv)) != BX_OK)
+            if ((st = interval_mg(bxi_carbon_totals_ctx(t), u, i < n ? key : NULL, iv)) != BX_OK)
                 return st;
             len = snprintf(line, sizeof line, "  %11s  %11s  %11s", kg3(iv[0], b[0], sizeof b[0]),
                            kg3(iv[1], b[1], sizeof b[1]), kg3(iv[2], b[2], sizeof b[2]));
             bx_emit_bytes(o, line, (size_t)len);
         }
-        bx_emit_char(o, '\n');
+        bxi_emit_char(o, '\n');
     }
-    bx_emit_str(o, "factor set ");
-    bx_emit_str(o, bx_carbon_totals_set_id(t));
-    bx_emit_char(o, ' ');
-    bx_emit_str(o, bx_carbon_totals_set_version(t));
-    bx_emit_str(o, "; ");
-    bx_emit_u64(o, bx_carbon_totals_excluded(t));
-    bx_emit_str(o, " rows excluded as bad input");
+    bxi_emit_str(o, "factor set ");
+    bxi_emit_str(o, bx_carbon_totals_set_id(t));
+    bxi_emit_char(o, ' ');
+    bxi_emit_str(o, bx_carbon_totals_set_version(t));
+    bxi_emit_str(o, "; ");
+    bxi_emit_u64(o, bx_carbon_totals_excluded(t));
+    bxi_emit_str(o, " rows excluded as bad input");
     if (g == BX_BY_MODE)
-        bx_emit_str(o, "; a shipment counts under each mode it uses");
+        bxi_emit_str(o, "; a shipment counts under each mode it uses");
     if (u != NULL)
-        bx_emit_str(o, "; 95 % intervals of WTW from factor uncertainty");
-    bx_emit_char(o, '\n');
+        bxi_emit_str(o, "; 95 % intervals of WTW from factor uncertainty");
+    bxi_emit_char(o, '\n');
     return BX_OK;
 }
 
@@ -220,7 +220,7 @@ static bx_status group_csv(bx_emit *o, bx_carbon_totals *t, bx_totals_group g,
         "factor_set",  "factor_version", "total_wtw_mean_g", "total_wtw_p2_5_g",
         "total_wtw_p97_5_g"};
     bx_csv_writer w;
-    bx_csv_writer_init(&w, bx_emit_write, o);
+    bx_csv_writer_init(&w, bxi_emit_write, o);
     put_text(&w, bx_totals_group_name(g));
     for (size_t c = 0; c < BX_ARRAY_LEN(cols) - (u != NULL ? 0 : 3); c++)
         put_text(&w, cols[c]);
@@ -246,7 +246,7 @@ static bx_status group_csv(bx_emit *o, bx_carbon_totals *t, bx_totals_group g,
         put_text(&w, bx_carbon_totals_set_version(t));
         if (u != NULL) {
             int64_t iv[3];
-            if ((st = interval_mg(bxc_totals_ctx(t), u, key, iv)) != BX_OK)
+            if ((st = interval_mg(bxi_carbon_totals_ctx(t), u, key, iv)) != BX_OK)
                 return st;
             for (size_t k = 0; k < 3; k++)
                 put_text(&w, bx_mg_to_text(iv[k], b, sizeof b));
@@ -262,15 +262,15 @@ bx_status bx_carbon_totals_write_group(bx_carbon_totals *t, bx_carbon_format for
 {
     if (t == NULL)
         return BX_EINVAL;
-    bx_ctx *ctx = bxc_totals_ctx(t);
+    bx_ctx *ctx = bxi_carbon_totals_ctx(t);
     if (write == NULL || bad_group(g, false))
-        return bx_error(ctx, BX_EINVAL, "totals: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "totals: bad argument");
     switch (format) {
     case BX_CARBON_JSON: return write_structured(t, g, false, u, write, ud);
     case BX_CARBON_CBOR: return write_structured(t, g, true, u, write, ud);
     case BX_CARBON_TABLE:
     case BX_CARBON_CSV: break;
-    default: return bx_error(ctx, BX_EINVAL, "unknown carbon output format %d", (int)format);
+    default: return bxi_error(ctx, BX_EINVAL, "unknown carbon output format %d", (int)format);
     }
     const char *key;
     bx_carbon_sum all;
@@ -278,9 +278,9 @@ bx_status bx_carbon_totals_write_group(bx_carbon_totals *t, bx_carbon_format for
     if (st != BX_OK)
         return st;
     bx_emit o;
-    bx_emit_init(&o, ctx, write, ud, "the totals");
+    bxi_emit_init(&o, ctx, write, ud, "the totals");
     u = intervals_for(u, g);
     st = format == BX_CARBON_TABLE ? table(&o, t, g, &all, u) : group_csv(&o, t, g, u);
-    bx_status out = bx_emit_finish(&o);
+    bx_status out = bxi_emit_finish(&o);
     return st != BX_OK ? st : out;
 }

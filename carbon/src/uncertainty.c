@@ -39,7 +39,7 @@ struct bx_uncertainty {
     /* the shipment collect() saw last */
     const bxc_route *route;
     const bxc_pack *pack;
-    double x[BXC_NDRIVERS];
+    double x[BXI_CARBON_NDRIVERS];
     /* intervals by group: per key, summed coefficients and constant */
     bx_totals_group by; /* BX_BY_ALL: none kept */
     bool added;         /* a shipment was added */
@@ -55,7 +55,7 @@ bx_status bx_uncertainty_new(bx_ctx *ctx, bx_uncertainty **out, bx_carbon *calc,
     if (ctx == NULL)
         return BX_EINVAL;
     if (out == NULL || calc == NULL || draws < 2 || draws > BX_UNCERTAINTY_MAX_DRAWS)
-        return bx_error(ctx, BX_EINVAL, "bx_uncertainty_new: bad argument (draws 2 to %d)",
+        return bxi_error(ctx, BX_EINVAL, "bx_uncertainty_new: bad argument (draws 2 to %d)",
                         BX_UNCERTAINTY_MAX_DRAWS);
     *out = NULL;
     const bx_factor_set *fs = bx_carbon_factors(calc);
@@ -63,7 +63,7 @@ bx_status bx_uncertainty_new(bx_ctx *ctx, bx_uncertainty **out, bx_carbon *calc,
     if (nf == 0)
         nf = 1;
     if (nf > SIZE_MAX / sizeof(double) / draws)
-        return bx_error(ctx, BX_ENOMEM, "bx_uncertainty_new: %u draws x %zu factors is too "
+        return bxi_error(ctx, BX_ENOMEM, "bx_uncertainty_new: %u draws x %zu factors is too "
                                         "many", (unsigned)draws, nf);
     bx_uncertainty *u = bx_alloc(ctx, sizeof *u);
     if (u == NULL)
@@ -72,7 +72,7 @@ bx_status bx_uncertainty_new(bx_ctx *ctx, bx_uncertainty **out, bx_carbon *calc,
     u->ctx = ctx;
     u->calc = calc;
     u->by = BX_BY_ALL;
-    bxc_idmap_init(&u->keys, ctx);
+    bxi_carbon_idmap_init(&u->keys, ctx);
     u->draws = draws;
     u->nf = nf;
     u->mult = bx_alloc(ctx, (size_t)draws * nf * sizeof *u->mult);
@@ -98,7 +98,7 @@ bx_status bx_uncertainty_new(bx_ctx *ctx, bx_uncertainty **out, bx_carbon *calc,
      * multipliers everywhere. */
     for (size_t d = 0; d < draws; d++) {
         for (size_t f = 0; f < nf; f++) {
-            double sigma = f < bx_factor_set_count(fs) ? log(bxc_factor_gsd(fs, f)) : 0.0;
+            double sigma = f < bx_factor_set_count(fs) ? log(bxi_carbon_factor_gsd(fs, f)) : 0.0;
             u->mult[d * nf + f] = sigma > 0 ? gsl_ran_lognormal(&rng, 0.0, sigma) : 1.0;
         }
     }
@@ -133,28 +133,28 @@ static bx_status collect(bx_uncertainty *u, const bx_shipment *s)
     clear(u);
     const bx_route *route = bx_routes_find(c->routes, s->route_id);
     if (route == NULL)
-        return bx_error(u->ctx, BX_EINVAL, "uncertainty: unknown route '%s'", s->route_id);
+        return bxi_error(u->ctx, BX_EINVAL, "uncertainty: unknown route '%s'", s->route_id);
     const bxc_route *r = &c->compiled[route - bx_routes_at(c->routes, 0)];
-    const bxc_pack *p = bxc_pack_lookup(c, s->packaging);
+    const bxc_pack *p = bxi_carbon_pack_lookup(c, s->packaging);
     if (p == NULL)
         return BX_ENOMEM;
     if (!r->valid || !p->valid || (r->needs_mass && s->mass_g < 0) ||
         (r->needs_drop && s->drop_km < 0))
-        return bx_error(u->ctx, BX_EINVAL, "uncertainty: shipment '%s' cannot be computed",
+        return bxi_error(u->ctx, BX_EINVAL, "uncertainty: shipment '%s' cannot be computed",
                         s->shipment_id);
     double mass = s->mass_g < 0 ? 0.0 : (double)s->mass_g;
-    u->x[BXC_MASS] = mass;
-    u->x[BXC_ITEM] = (double)s->items;
-    u->x[BXC_DIRECT] = mass * (s->drop_km < 0 ? 0.0 : s->drop_km);
+    u->x[BXI_CARBON_MASS] = mass;
+    u->x[BXI_CARBON_ITEM] = (double)s->items;
+    u->x[BXI_CARBON_DIRECT] = mass * (s->drop_km < 0 ? 0.0 : s->drop_km);
     u->route = r;
     u->pack = p;
     for (size_t i = 0; i < r->nterms; i++) {
         const bxc_term *t = &r->terms[i];
-        touch(u, t->factor, t->k * u->x[t->driver] * bxc_factor_value(c->fs, t->factor).wtw);
+        touch(u, t->factor, t->k * u->x[t->driver] * bxi_carbon_factor_value(c->fs, t->factor).wtw);
     }
     for (size_t i = 0; i < p->nterms; i++) {
         const bxc_term *t = &p->terms[i];
-        touch(u, t->factor, t->k * bxc_factor_value(c->fs, t->factor).wtw);
+        touch(u, t->factor, t->k * bxi_carbon_factor_value(c->fs, t->factor).wtw);
     }
     u->constant = p->constant_g;
     return BX_OK;
@@ -195,7 +195,7 @@ bx_status bx_uncertainty_shipment(bx_uncertainty *u, const bx_shipment *s, bx_in
 static bx_status row_for(bx_uncertainty *u, const char *key, size_t *row)
 {
     size_t len = strlen(key);
-    long found = bxc_idmap_find(&u->keys, key, len);
+    long found = bxi_carbon_idmap_find(&u->keys, key, len);
     if (found >= 0) {
         *row = (size_t)found;
         return BX_OK;
@@ -203,7 +203,7 @@ static bx_status row_for(bx_uncertainty *u, const char *key, size_t *row)
     if (u->keys.n == u->rows_cap) {
         size_t cap = u->rows_cap ? 2 * u->rows_cap : 8;
         if (cap > SIZE_MAX / sizeof(double) / u->nf)
-            return bx_error(u->ctx, BX_ENOMEM, "uncertainty: too many group keys");
+            return bxi_error(u->ctx, BX_ENOMEM, "uncertainty: too many group keys");
         double *rows = bx_realloc(u->ctx, u->rows, cap * u->nf * sizeof *rows);
         if (rows == NULL)
             return BX_ENOMEM;
@@ -214,7 +214,7 @@ static bx_status row_for(bx_uncertainty *u, const char *key, size_t *row)
         u->row_constant = c;
         u->rows_cap = cap;
     }
-    bx_status st = bxc_idmap_put(&u->keys, key, len, row, NULL);
+    bx_status st = bxi_carbon_idmap_put(&u->keys, key, len, row, NULL);
     if (st != BX_OK)
         return st;
     memset(u->rows + *row * u->nf, 0, u->nf * sizeof *u->rows);
@@ -242,13 +242,13 @@ static bx_status add_by_mode(bx_uncertainty *u)
     for (size_t i = 0; i < u->route->nterms; i++) {
         const bxc_term *t = &u->route->terms[i];
         u->rows[row[t->part] * u->nf + t->factor] +=
-            t->k * u->x[t->driver] * bxc_factor_value(fs, t->factor).wtw;
+            t->k * u->x[t->driver] * bxi_carbon_factor_value(fs, t->factor).wtw;
     }
     if (packaging) {
         double *r = u->rows + row[BX_PART_PACKAGING] * u->nf;
         for (size_t i = 0; i < u->pack->nterms; i++) {
             const bxc_term *t = &u->pack->terms[i];
-            r[t->factor] += t->k * bxc_factor_value(fs, t->factor).wtw;
+            r[t->factor] += t->k * bxi_carbon_factor_value(fs, t->factor).wtw;
         }
         u->row_constant[row[BX_PART_PACKAGING]] += u->pack->constant_g;
     }
@@ -312,10 +312,10 @@ bx_status bx_uncertainty_by(bx_uncertainty *u, bx_totals_group g)
     if (u == NULL)
         return BX_EINVAL;
     if (g != BX_BY_ROUTE && g != BX_BY_MONTH && g != BX_BY_MODE && g != BX_BY_PACKAGING)
-        return bx_error(u->ctx, BX_EINVAL, "uncertainty: intervals by route, month, mode "
+        return bxi_error(u->ctx, BX_EINVAL, "uncertainty: intervals by route, month, mode "
                                            "or packaging only");
     if (u->added)
-        return bx_error(u->ctx, BX_EINVAL, "uncertainty: choose the group before adding "
+        return bxi_error(u->ctx, BX_EINVAL, "uncertainty: choose the group before adding "
                                            "shipments");
     u->by = g;
     return BX_OK;
@@ -330,7 +330,7 @@ bx_status bx_uncertainty_key(bx_uncertainty *u, const char *key, bx_interval *ou
 {
     if (u == NULL || key == NULL || out == NULL)
         return BX_EINVAL;
-    long row = u->by != BX_BY_ALL ? bxc_idmap_find(&u->keys, key, strlen(key)) : -1;
+    long row = u->by != BX_BY_ALL ? bxi_carbon_idmap_find(&u->keys, key, strlen(key)) : -1;
     if (row < 0)
         return BX_ENOTFOUND;
     interval(u, u->rows + (size_t)row * u->nf, NULL, u->nf, u->row_constant[row], out);
@@ -341,7 +341,7 @@ void bx_uncertainty_free(bx_uncertainty *u)
 {
     if (u == NULL)
         return;
-    bxc_idmap_free(&u->keys);
+    bxi_carbon_idmap_free(&u->keys);
     bx_free(u->ctx, u->rows);
     bx_free(u->ctx, u->row_constant);
     bx_free(u->ctx, u->mult);

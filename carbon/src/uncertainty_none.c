@@ -13,7 +13,7 @@ bx_status bx_uncertainty_new(bx_ctx *ctx, bx_uncertainty **out, bx_carbon *calc,
     (void)seed;
     if (out != NULL)
         *out = NULL;
-    return bx_error(ctx, BX_EUNSUPPORTED, "uncertainty analysis needs GSL, which this "
+    return bxi_error(ctx, BX_EUNSUPPORTED, "uncertainty analysis needs GSL, which this "
                                           "build of boxcar was made without");
 }
 

@@ -48,27 +48,27 @@ void bx_container_usage_add(bx_container_usage *u, int32_t expected_trips,
 static bx_status usage_problem(bx_carbon *c, const bx_container_usage *u)
 {
     if (u->ended > u->containers)
-        return bx_error(c->ctx, BX_EINVAL, "usage of '%s': %llu ended of %llu containers",
+        return bxi_error(c->ctx, BX_EINVAL, "usage of '%s': %llu ended of %llu containers",
                         u->container_id, (unsigned long long)u->ended,
                         (unsigned long long)u->containers);
     if (u->returns > u->trips_done || u->lost > u->trips_done - u->returns)
-        return bx_error(c->ctx, BX_EINVAL, "usage of '%s': %llu returned and %llu lost of "
+        return bxi_error(c->ctx, BX_EINVAL, "usage of '%s': %llu returned and %llu lost of "
                                            "%llu trips",
                         u->container_id, (unsigned long long)u->returns,
                         (unsigned long long)u->lost, (unsigned long long)u->trips_done);
     return BX_OK;
 }
 
-bx_status bxc_match_usage(bx_carbon *c, const bx_container_usage ***out)
+bx_status bxi_carbon_match_usage(bx_carbon *c, const bx_container_usage ***out)
 {
     *out = NULL;
     const bx_carbon_options *o = &c->opt;
     if (o->nusage == 0)
         return BX_OK;
     if (o->usage == NULL)
-        return bx_error(c->ctx, BX_EINVAL, "bx_carbon_new: usage is NULL");
+        return bxi_error(c->ctx, BX_EINVAL, "bx_carbon_new: usage is NULL");
     if (o->trips > 0)
-        return bx_error(c->ctx, BX_EINVAL, "bx_carbon_new: trips and real usage cannot "
+        return bxi_error(c->ctx, BX_EINVAL, "bx_carbon_new: trips and real usage cannot "
                                            "be used together");
     size_t n = bx_containers_count(o->containers);
     const bx_container_usage **row = NULL;
@@ -78,20 +78,20 @@ bx_status bxc_match_usage(bx_carbon *c, const bx_container_usage ***out)
             return BX_ENOMEM;
         memset(row, 0, n * sizeof *row);
     }
-    const char *file = bxc_containers_name(o->containers);
+    const char *file = bxi_carbon_containers_name(o->containers);
     bx_status st = BX_OK;
     for (size_t i = 0; st == BX_OK && i < o->nusage; i++) {
         const bx_container_usage *u = &o->usage[i];
         if (memchr(u->container_id, '\0', sizeof u->container_id) == NULL ||
             u->container_id[0] == '\0') {
-            st = bx_error(c->ctx, BX_EINVAL, "bx_carbon_new: usage %zu has no type id", i);
+            st = bxi_error(c->ctx, BX_EINVAL, "bx_carbon_new: usage %zu has no type id", i);
             break;
         }
         if ((st = usage_problem(c, u)) != BX_OK)
             break;
         const bx_container *k = bx_containers_find(o->containers, u->container_id);
         if (k == NULL) {
-            st = bx_warn(c->ctx, NULL, "container type '%s' (%llu containers in the pool) "
+            st = bxi_warn(c->ctx, NULL, "container type '%s' (%llu containers in the pool) "
                                        "has no row in %s: its real trips are not used",
                          u->container_id, (unsigned long long)u->containers,
                          o->containers != NULL ? file : "the containers table (none given)");
@@ -99,7 +99,7 @@ bx_status bxc_match_usage(bx_carbon *c, const bx_container_usage ***out)
         }
         size_t at = (size_t)(k - bx_containers_at(o->containers, 0));
         if (row[at] != NULL)
-            st = bx_error(c->ctx, BX_EINVAL, "bx_carbon_new: usage of '%s' given twice",
+            st = bxi_error(c->ctx, BX_EINVAL, "bx_carbon_new: usage of '%s' given twice",
                           u->container_id);
         row[at] = u;
     }
@@ -109,7 +109,7 @@ bx_status bxc_match_usage(bx_carbon *c, const bx_container_usage ***out)
             continue;
         row[i] = NULL;
         bx_location at = {.file = file, .line = k->line, .field = "container_id"};
-        st = bx_warn(c->ctx, &at, "container '%s' has no containers in the pool: amortised "
+        st = bxi_warn(c->ctx, &at, "container '%s' has no containers in the pool: amortised "
                                   "over its expected %d trips",
                      k->container_id, (int)k->trips);
     }

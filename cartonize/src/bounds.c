@@ -216,7 +216,7 @@ static uint64_t bound_1d(int32_t *d, size_t n, int32_t C, int32_t *cand)
     return best;
 }
 
-size_t pk_lower_bound_scratch(size_t n)
+size_t bxi_pk_lower_bound_scratch(size_t n)
 {
     /* lb_unit[n], lb_proj[n], then three int32 arrays of n + 1 */
     const size_t per = sizeof(lb_unit) + sizeof(lb_proj) + 3 * sizeof(int32_t);
@@ -225,7 +225,7 @@ size_t pk_lower_bound_scratch(size_t n)
     return (n + 3) * per + 64;
 }
 
-uint32_t pk_lower_bound(const int32_t (*dims)[3], const bx_rotation *rot, size_t n,
+uint32_t bxi_pk_lower_bound(const int32_t (*dims)[3], const bx_rotation *rot, size_t n,
                         int32_t L, int32_t W, int32_t H, uint32_t lbs[3], void *scratch)
 {
     uint32_t l0 = 0, l1 = 0, l2 = 0;

@@ -61,7 +61,7 @@ bx_status bx_engine_new(bx_ctx *ctx, bx_engine **out, const bx_engine_limits *li
     if (ctx == NULL)
         return BX_EINVAL;
     if (out == NULL)
-        return bx_error(ctx, BX_EINVAL, "bx_engine_new: out is NULL");
+        return bxi_error(ctx, BX_EINVAL, "bx_engine_new: out is NULL");
     bx_engine *e = bx_alloc(ctx, sizeof *e);
     if (e == NULL)
         return BX_ENOMEM;
@@ -111,7 +111,7 @@ void bx_engine_free(bx_engine *e)
     bx_free(ctx, e);
 }
 
-void *pk_engine_scratch(bx_engine *e, size_t bytes)
+void *bxi_pk_engine_scratch(bx_engine *e, size_t bytes)
 {
     if (bytes > e->scratch_size) {
         void *p = bx_realloc(e->ctx, e->scratch, bytes);
@@ -262,7 +262,7 @@ static int unpackable(const bx_engine *e, const bx_pack_options *opt, const pk_u
         if (!fits)
             continue;
         size_ok = true;
-        if (!pk_unit_fits_box(u, b))
+        if (!bxi_pk_unit_fits_box(u, b))
             continue;
         payload_ok = true;
         if (opt->box_allowed != NULL && !opt->box_allowed[k])
@@ -292,7 +292,7 @@ static bx_status seed_alone(bx_engine *e)
         uint32_t box = UINT32_MAX;
         for (uint32_t r = 0; r < e->nbox && box == UINT32_MAX; r++) {
             uint32_t k = e->rank[r];
-            if (stock_left(e, k) && pk_unit_fits_box(&e->units[u], bx_catalog_box(e->cat, k)))
+            if (stock_left(e, k) && bxi_pk_unit_fits_box(&e->units[u], bx_catalog_box(e->cat, k)))
                 box = k;
         }
         if (box == UINT32_MAX) {
@@ -302,15 +302,15 @@ static bx_status seed_alone(bx_engine *e)
             continue;
         }
         pk_bins *s = &e->seed;
-        if (pk_bins_reserve(e->ctx, s, s->nbins + 1) != BX_OK)
+        if (bxi_pk_bins_reserve(e->ctx, s, s->nbins + 1) != BX_OK)
             return BX_ENOMEM;
         pk_bin *b = &s->bins[s->nbins];
-        pk_bin_reset(b, box, bx_catalog_box(e->cat, box));
-        if (pk_bin_reserve(e->ctx, b, e->bin_floor) != BX_OK)
+        bxi_pk_bin_reset(b, box, bx_catalog_box(e->cat, box));
+        if (bxi_pk_bin_reserve(e->ctx, b, e->bin_floor) != BX_OK)
             return BX_ENOMEM;
-        pk_bin_reset(b, box, bx_catalog_box(e->cat, box));
-        if (!pk_bin_insert(b, e->units, u, PK_MERIT_BLF, &e->work))
-            return bx_error(e->ctx, BX_EINTERNAL, "an alone unit does not fit its box");
+        bxi_pk_bin_reset(b, box, bx_catalog_box(e->cat, box));
+        if (!bxi_pk_bin_insert(b, e->units, u, PK_MERIT_BLF, &e->work))
+            return bxi_error(e->ctx, BX_EINTERNAL, "an alone unit does not fit its box");
         b->closed = true;
         s->nbins++;
         e->used[box]++;
@@ -330,7 +330,7 @@ static bx_status seed_groups(bx_engine *e)
                 members[n++] = u;
         if (n == 0)
             continue;
-        /* copy: pk_pack_single may reuse list 3 */
+        /* copy: bxi_pk_pack_single may reuse list 3 */
         uint32_t *group = e->idx + 4 * (size_t)e->list_len;
         memcpy(group, members, (size_t)n * sizeof *group);
         bool done = false;
@@ -342,19 +342,19 @@ static bx_status seed_groups(bx_engine *e)
             for (uint32_t i = 0; i < n; i++) {
                 vol += e->units[group[i]].volume;
                 weight += e->units[group[i]].weight_g;
-                each = each && pk_unit_fits_box(&e->units[group[i]], b);
+                each = each && bxi_pk_unit_fits_box(&e->units[group[i]], b);
             }
             int64_t tare = (b->has & BX_BOX_HAS_TARE) ? b->tare_g : 0;
             if (!stock_left(e, k) || !each || vol > inner_volume(b) || weight > b->max_weight_g - tare)
                 continue;
-            int ok = pk_pack_single(e, k, group, n, &e->tmp);
+            int ok = bxi_pk_pack_single(e, k, group, n, &e->tmp);
             if (ok < 0)
                 return BX_ENOMEM;
             if (ok == 0)
                 continue;
             pk_bins *s = &e->seed;
-            if (pk_bins_reserve(e->ctx, s, s->nbins + 1) != BX_OK ||
-                pk_bin_copy(e->ctx, &s->bins[s->nbins], &e->tmp) != BX_OK)
+            if (bxi_pk_bins_reserve(e->ctx, s, s->nbins + 1) != BX_OK ||
+                bxi_pk_bin_copy(e->ctx, &s->bins[s->nbins], &e->tmp) != BX_OK)
                 return BX_ENOMEM;
             s->nbins++;
             e->used[k]++;
@@ -402,7 +402,7 @@ static int64_t ceil_div(int64_t a, int64_t b)
 
 /* A lower bound on the bins for units idx[0..n): volume and weight against
  * the largest box; with a box that dominates the catalog, also L1/L2. */
-bx_status pk_lower_bound_units(bx_engine *e, const uint32_t *idx, uint32_t n, uint32_t *out)
+bx_status bxi_pk_lower_bound_units(bx_engine *e, const uint32_t *idx, uint32_t n, uint32_t *out)
 {
     *out = 0;
     if (n == 0)
@@ -434,7 +434,7 @@ bx_status pk_lower_bound_units(bx_engine *e, const uint32_t *idx, uint32_t n, ui
         const bx_box *b = bx_catalog_box(e->cat, top);
         size_t head = (size_t)n * (sizeof(int32_t[3]) + sizeof(bx_rotation));
         head = (head + 15) & ~(size_t)15;
-        unsigned char *mem = pk_engine_scratch(e, head + pk_lower_bound_scratch(n));
+        unsigned char *mem = bxi_pk_engine_scratch(e, head + bxi_pk_lower_bound_scratch(n));
         if (mem == NULL)
             return BX_ENOMEM;
         int32_t(*dims)[3] = (int32_t(*)[3])mem;
@@ -443,7 +443,7 @@ bx_status pk_lower_bound_units(bx_engine *e, const uint32_t *idx, uint32_t n, ui
             memcpy(dims[i], e->units[idx[i]].dim, sizeof dims[i]);
             rot[i] = (bx_rotation)e->units[idx[i]].rotation;
         }
-        uint32_t l2 = pk_lower_bound((const int32_t(*)[3])dims, rot, n, b->inner_l_mm,
+        uint32_t l2 = bxi_pk_lower_bound((const int32_t(*)[3])dims, rot, n, b->inner_l_mm,
                                      b->inner_w_mm, b->inner_h_mm, NULL, mem + head);
         if ((int64_t)l2 > lb)
             lb = l2;
@@ -459,11 +459,11 @@ bx_status bx_lower_bound(bx_engine *e, int32_t L, int32_t W, int32_t H,
     if (e == NULL)
         return BX_EINVAL;
     if (lb == NULL || (n > 0 && (dims == NULL || rot == NULL)) || L <= 0 || W <= 0 || H <= 0)
-        return bx_error(e->ctx, BX_EINVAL, "bx_lower_bound: bad argument");
-    void *mem = pk_engine_scratch(e, pk_lower_bound_scratch(n) + 16);
+        return bxi_error(e->ctx, BX_EINVAL, "bx_lower_bound: bad argument");
+    void *mem = bxi_pk_engine_scratch(e, bxi_pk_lower_bound_scratch(n) + 16);
     if (mem == NULL)
         return BX_ENOMEM;
-    *lb = pk_lower_bound(dims, rot, n, L, W, H, lbs, mem);
+    *lb = bxi_pk_lower_bound(dims, rot, n, L, W, H, lbs, mem);
     return BX_OK;
 }
 
@@ -541,7 +541,7 @@ static bx_status build_result(bx_engine *e)
 }
 
 /* Lower bound for the packed units: alone units need a box each; the rest
- * at least pk_lower_bound_units. */
+ * at least bxi_pk_lower_bound_units. */
 static bx_status result_lower_bound(bx_engine *e, uint32_t *lb)
 {
     uint32_t *l = e->idx;
@@ -554,7 +554,7 @@ static bx_status result_lower_bound(bx_engine *e, uint32_t *lb)
         else
             l[n++] = u;
     }
-    bx_status st = pk_lower_bound_units(e, l, n, lb);
+    bx_status st = bxi_pk_lower_bound_units(e, l, n, lb);
     *lb += alone;
     return st;
 }
@@ -568,7 +568,7 @@ static bx_status floor_bin(bx_engine *e, pk_bin *b)
     b->nitems = b->icap; /* force growth */
     uint32_t np = b->npoints;
     b->npoints = b->pcap;
-    bx_status st = pk_bin_reserve(e->ctx, b, e->bin_floor);
+    bx_status st = bxi_pk_bin_reserve(e->ctx, b, e->bin_floor);
     b->nitems = n;
     b->npoints = np;
     return st;
@@ -604,7 +604,7 @@ static bx_status prepare(bx_engine *e, const bx_catalog *cat, const bx_order *or
     bx_status st = prepare_catalog(e, o);
     if (st != BX_OK)
         return st;
-    st = pk_units_build(e->ctx, order, o->rotation_override, e->limits.max_units, &e->units,
+    st = bxi_pk_units_build(e->ctx, order, o->rotation_override, e->limits.max_units, &e->units,
                         &e->unit_cap, &e->nunits, &e->ngroups);
     if (st != BX_OK)
         return st;
@@ -640,7 +640,7 @@ bx_status bx_pack(bx_engine *e, const bx_catalog *cat, const bx_order *order,
     if (e == NULL)
         return BX_EINVAL;
     if (cat == NULL || order == NULL || result == NULL)
-        return bx_error(e->ctx, BX_EINVAL, "bx_pack: bad argument");
+        return bxi_error(e->ctx, BX_EINVAL, "bx_pack: bad argument");
     *result = NULL;
     bx_pack_options defaults;
     if (options == NULL) {
@@ -649,17 +649,17 @@ bx_status bx_pack(bx_engine *e, const bx_catalog *cat, const bx_order *order,
     }
     if ((unsigned)options->objective > BX_OBJECTIVE_CUSTOM ||
         (options->objective == BX_OBJECTIVE_CO2E && options->box_co2e_g == NULL))
-        return bx_error(e->ctx, BX_EINVAL, "bx_pack: the co2e objective needs box_co2e_g");
+        return bxi_error(e->ctx, BX_EINVAL, "bx_pack: the co2e objective needs box_co2e_g");
     if (options->objective == BX_OBJECTIVE_CUSTOM) {
         if (options->box_measure == NULL)
-            return bx_error(e->ctx, BX_EINVAL, "bx_pack: the custom objective needs box_measure");
+            return bxi_error(e->ctx, BX_EINVAL, "bx_pack: the custom objective needs box_measure");
         for (size_t k = 0; k < bx_catalog_count(cat); k++)
             if (!(options->box_measure[k] >= 0.0) || options->box_measure[k] > 1e300)
-                return bx_error(e->ctx, BX_EINVAL, "bx_pack: box_measure[%zu] is %g; a "
+                return bxi_error(e->ctx, BX_EINVAL, "bx_pack: box_measure[%zu] is %g; a "
                                 "measure must be finite and >= 0", k, options->box_measure[k]);
     }
     if (options->rotation_override > BX_ROTATE_FIXED)
-        return bx_error(e->ctx, BX_EINVAL, "bx_pack: bad rotation_override");
+        return bxi_error(e->ctx, BX_EINVAL, "bx_pack: bad rotation_override");
     bx_status st = prepare(e, cat, order, options);
     if (st != BX_OK)
         return st;
@@ -673,7 +673,7 @@ bx_status bx_pack(bx_engine *e, const bx_catalog *cat, const bx_order *order,
     if (st == BX_OK)
         st = seed_groups(e);
     if (st == BX_OK)
-        st = pk_search(e);
+        st = bxi_pk_search(e);
     if (st == BX_OK) {
         /* Free units the search could not place ran out of boxes in stock. */
         for (uint32_t b = 0; b < e->best.nbins; b++)

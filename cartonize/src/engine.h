@@ -18,7 +18,7 @@ struct bx_engine {
     /* the order being packed */
     pk_unit *units;
     uint32_t nunits, unit_cap;
-    uint32_t bin_floor;  /* see pk_bin_reserve */
+    uint32_t bin_floor;  /* see bxi_pk_bin_reserve */
     int32_t ngroups;
     uint32_t *idx;       /* PK_LISTS index lists of list_len entries */
     uint32_t list_len;   /* max(unit_cap, nbox): a list holds units, bins
@@ -58,19 +58,19 @@ struct bx_engine {
 
 /* search.c: pack the engine's free units (state 0) into e->best, given
  * the bins already opened in e->seed. */
-bx_status pk_search(bx_engine *e);
+bx_status bxi_pk_search(bx_engine *e);
 
 /* engine.c: a lower bound on the bins for units idx[0..n). */
-bx_status pk_lower_bound_units(bx_engine *e, const uint32_t *idx, uint32_t n, uint32_t *out);
+bx_status bxi_pk_lower_bound_units(bx_engine *e, const uint32_t *idx, uint32_t n, uint32_t *out);
 
 /* Grow a bins set to hold n bins. */
-bx_status pk_bins_reserve(bx_ctx *ctx, pk_bins *s, uint32_t n);
-bx_status pk_bins_copy(bx_ctx *ctx, pk_bins *dst, const pk_bins *src);
+bx_status bxi_pk_bins_reserve(bx_ctx *ctx, pk_bins *s, uint32_t n);
+bx_status bxi_pk_bins_copy(bx_ctx *ctx, pk_bins *dst, const pk_bins *src);
 
 /* Pack units idx[0..n) into one bin of catalog box `box`, trying the
  * orderings and merits while work remains (the first try always runs).
  * Returns 1 on success (bin holds them), 0 if no try fit them all, or -1
  * with BX_ENOMEM. */
-int pk_pack_single(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n, pk_bin *bin);
+int bxi_pk_pack_single(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n, pk_bin *bin);
 
 #endif

@@ -16,7 +16,7 @@
 
 #include "pack_internal.h"
 
-void pk_bin_reset(pk_bin *b, uint32_t box, const bx_box *bx)
+void bxi_pk_bin_reset(pk_bin *b, uint32_t box, const bx_box *bx)
 {
     b->box = box;
     b->L = bx->inner_l_mm;
@@ -40,7 +40,7 @@ void pk_bin_reset(pk_bin *b, uint32_t box, const bx_box *bx)
 /* Each insertion removes one point and adds at most nine. */
 #define PK_POINTS_PER_ITEM 9
 
-bx_status pk_bin_reserve(bx_ctx *ctx, pk_bin *b, uint32_t floor_items)
+bx_status bxi_pk_bin_reserve(bx_ctx *ctx, pk_bin *b, uint32_t floor_items)
 {
     /* Every bin grows at once to the floor the engine gives (the largest
      * order seen so far, within reason): bins trade arrays as packings are
@@ -76,7 +76,7 @@ bx_status pk_bin_reserve(bx_ctx *ctx, pk_bin *b, uint32_t floor_items)
     return BX_OK;
 }
 
-bx_status pk_bin_copy(bx_ctx *ctx, pk_bin *dst, const pk_bin *src)
+bx_status bxi_pk_bin_copy(bx_ctx *ctx, pk_bin *dst, const pk_bin *src)
 {
     pk_item *items = dst->items;
     pk_point *points = dst->points;
@@ -109,7 +109,7 @@ bx_status pk_bin_copy(bx_ctx *ctx, pk_bin *dst, const pk_bin *src)
     return BX_OK;
 }
 
-bool pk_unit_fits_box(const pk_unit *u, const bx_box *box)
+bool bxi_pk_unit_fits_box(const pk_unit *u, const bx_box *box)
 {
     int64_t tare = (box->has & BX_BOX_HAS_TARE) ? box->tare_g : 0;
     if (u->weight_g > box->max_weight_g - tare)
@@ -352,7 +352,7 @@ static void place(pk_bin *b, const pk_unit *units, uint32_t u, int32_t x, int32_
     }
 }
 
-bool pk_bin_place_first(pk_bin *b, const pk_unit *units, uint32_t u, int orient)
+bool bxi_pk_bin_place_first(pk_bin *b, const pk_unit *units, uint32_t u, int orient)
 {
     const pk_unit *un = &units[u];
     int32_t l = un->orient[orient][0], w = un->orient[orient][1], h = un->orient[orient][2];
@@ -363,7 +363,7 @@ bool pk_bin_place_first(pk_bin *b, const pk_unit *units, uint32_t u, int orient)
     return true;
 }
 
-bool pk_bin_insert(pk_bin *b, const pk_unit *units, uint32_t u, pk_merit merit,
+bool bxi_pk_bin_insert(pk_bin *b, const pk_unit *units, uint32_t u, pk_merit merit,
                    pk_work *work)
 {
     const pk_unit *un = &units[u];

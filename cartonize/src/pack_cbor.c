@@ -19,7 +19,7 @@
  * double nearest to that decimal, the value a JSON reader gets for it. */
 static void put_tenths(bx_emit *o, int64_t tenths)
 {
-    bx_emit_cbor_float(o, (double)tenths / 10.0);
+    bxi_emit_cbor_float(o, (double)tenths / 10.0);
 }
 
 /* Violation maps: code, limit, value, message (the deterministic key
@@ -29,140 +29,140 @@ static void write_violations(bx_emit *o, const bx_pack_result *r, uint32_t box_s
     size_t n = 0;
     for (size_t i = 0; i < r->nviolations; i++)
         n += r->violations[i].box_seq == box_seq;
-    bx_emit_cbor_array(o, n);
+    bxi_emit_cbor_array(o, n);
     for (size_t i = 0; i < r->nviolations; i++) {
         const bx_violation *v = &r->violations[i];
         if (v->box_seq != box_seq)
             continue;
         bool has_v = isfinite(v->value), has_l = isfinite(v->limit);
-        bx_emit_cbor_map(o, 2 + (size_t)has_v + (size_t)has_l);
-        bx_emit_cbor_text(o, "code");
-        bx_emit_cbor_text(o, v->code);
+        bxi_emit_cbor_map(o, 2 + (size_t)has_v + (size_t)has_l);
+        bxi_emit_cbor_text(o, "code");
+        bxi_emit_cbor_text(o, v->code);
         if (has_l) {
-            bx_emit_cbor_text(o, "limit");
-            bx_emit_cbor_float(o, v->limit);
+            bxi_emit_cbor_text(o, "limit");
+            bxi_emit_cbor_float(o, v->limit);
         }
         if (has_v) {
-            bx_emit_cbor_text(o, "value");
-            bx_emit_cbor_float(o, v->value);
+            bxi_emit_cbor_text(o, "value");
+            bxi_emit_cbor_float(o, v->value);
         }
-        bx_emit_cbor_text(o, "message");
-        bx_emit_cbor_text(o, v->message);
+        bxi_emit_cbor_text(o, "message");
+        bxi_emit_cbor_text(o, v->message);
     }
 }
 
 static void write_placement(bx_emit *o, const bx_order *order,
                             const bx_placement *p)
 {
-    bx_emit_cbor_map(o, 9);
-    bx_emit_cbor_text(o, "h_mm");
-    bx_emit_cbor_int(o, p->h_mm);
-    bx_emit_cbor_text(o, "l_mm");
-    bx_emit_cbor_int(o, p->l_mm);
-    bx_emit_cbor_text(o, "unit");
-    bx_emit_cbor_uint(o, p->unit);
-    bx_emit_cbor_text(o, "w_mm");
-    bx_emit_cbor_int(o, p->w_mm);
-    bx_emit_cbor_text(o, "x_mm");
-    bx_emit_cbor_int(o, p->x_mm);
-    bx_emit_cbor_text(o, "y_mm");
-    bx_emit_cbor_int(o, p->y_mm);
-    bx_emit_cbor_text(o, "z_mm");
-    bx_emit_cbor_int(o, p->z_mm);
-    bx_emit_cbor_text(o, "item_id");
-    bx_emit_cbor_text(o, order->lines[p->line].item_id);
-    bx_emit_cbor_text(o, "load_seq");
-    bx_emit_cbor_uint(o, p->load_seq);
+    bxi_emit_cbor_map(o, 9);
+    bxi_emit_cbor_text(o, "h_mm");
+    bxi_emit_cbor_int(o, p->h_mm);
+    bxi_emit_cbor_text(o, "l_mm");
+    bxi_emit_cbor_int(o, p->l_mm);
+    bxi_emit_cbor_text(o, "unit");
+    bxi_emit_cbor_uint(o, p->unit);
+    bxi_emit_cbor_text(o, "w_mm");
+    bxi_emit_cbor_int(o, p->w_mm);
+    bxi_emit_cbor_text(o, "x_mm");
+    bxi_emit_cbor_int(o, p->x_mm);
+    bxi_emit_cbor_text(o, "y_mm");
+    bxi_emit_cbor_int(o, p->y_mm);
+    bxi_emit_cbor_text(o, "z_mm");
+    bxi_emit_cbor_int(o, p->z_mm);
+    bxi_emit_cbor_text(o, "item_id");
+    bxi_emit_cbor_text(o, order->lines[p->line].item_id);
+    bxi_emit_cbor_text(o, "load_seq");
+    bxi_emit_cbor_uint(o, p->load_seq);
 }
 
 static void write_box(bx_emit *o, const bx_order *order,
                       const bx_pack_result *result, size_t b)
 {
     const bx_packed_box *pb = &result->boxes[b];
-    int64_t fill = pk_fill_tenths(pb->item_volume_mm3, pb->inner_volume_mm3);
+    int64_t fill = bxi_pk_fill_tenths(pb->item_volume_mm3, pb->inner_volume_mm3);
     bool policy = result->policy != NULL;
     /* container_id with a policy or a pool: null for a carton */
     bool containers = policy || result->containers != NULL;
-    bx_emit_cbor_map(o, 9 + (policy ? 1 : 0) + (containers ? 1 : 0));
-    bx_emit_cbor_text(o, "box_id");
-    bx_emit_cbor_text(o, pb->box->box_id);
-    bx_emit_cbor_text(o, "box_seq");
-    bx_emit_cbor_uint(o, (uint64_t)b + 1);
-    bx_emit_cbor_text(o, "n_units");
-    bx_emit_cbor_uint(o, pb->nplacements);
-    bx_emit_cbor_text(o, "fill_pct");
+    bxi_emit_cbor_map(o, 9 + (policy ? 1 : 0) + (containers ? 1 : 0));
+    bxi_emit_cbor_text(o, "box_id");
+    bxi_emit_cbor_text(o, pb->box->box_id);
+    bxi_emit_cbor_text(o, "box_seq");
+    bxi_emit_cbor_uint(o, (uint64_t)b + 1);
+    bxi_emit_cbor_text(o, "n_units");
+    bxi_emit_cbor_uint(o, pb->nplacements);
+    bxi_emit_cbor_text(o, "fill_pct");
     put_tenths(o, fill);
-    bx_emit_cbor_text(o, "void_pct");
+    bxi_emit_cbor_text(o, "void_pct");
     put_tenths(o, 1000 - fill);
-    bx_emit_cbor_text(o, "placements");
-    bx_emit_cbor_array(o, pb->nplacements);
+    bxi_emit_cbor_text(o, "placements");
+    bxi_emit_cbor_array(o, pb->nplacements);
     for (size_t k = 0; k < pb->nplacements; k++)
         write_placement(o, order, &result->placements[pb->first_placement + k]);
     if (policy) {
-        bx_emit_cbor_text(o, "violations");
+        bxi_emit_cbor_text(o, "violations");
         write_violations(o, result, (uint32_t)b + 1);
     }
     if (containers) {
-        bx_emit_cbor_text(o, "container_id");
+        bxi_emit_cbor_text(o, "container_id");
         if (result->containers != NULL && result->containers[b] != NULL)
-            bx_emit_cbor_text(o, result->containers[b]);
+            bxi_emit_cbor_text(o, result->containers[b]);
         else
-            bx_emit_char(o, (char)0xf6); /* CBOR null */
+            bxi_emit_char(o, (char)0xf6); /* CBOR null */
     }
-    bx_emit_cbor_text(o, "gross_weight_g");
-    bx_emit_cbor_int(o, pb->gross_weight_g);
-    bx_emit_cbor_text(o, "item_volume_mm3");
-    bx_emit_cbor_int(o, pb->item_volume_mm3);
-    bx_emit_cbor_text(o, "inner_volume_mm3");
-    bx_emit_cbor_int(o, pb->inner_volume_mm3);
+    bxi_emit_cbor_text(o, "gross_weight_g");
+    bxi_emit_cbor_int(o, pb->gross_weight_g);
+    bxi_emit_cbor_text(o, "item_volume_mm3");
+    bxi_emit_cbor_int(o, pb->item_volume_mm3);
+    bxi_emit_cbor_text(o, "inner_volume_mm3");
+    bxi_emit_cbor_int(o, pb->inner_volume_mm3);
 }
 
 bx_status bx_pack_cbor(bx_ctx *ctx, const bx_order *order,
                        const bx_pack_result *result, bx_write_fn write,
                        void *ud)
 {
-    bx_status st = pk_check_result(ctx, "packing CBOR", order, result);
+    bx_status st = bxi_pk_check_result(ctx, "packing CBOR", order, result);
     if (st != BX_OK)
         return st;
     if (write == NULL)
-        return bx_error(ctx, BX_EINVAL, "packing CBOR: no write callback");
+        return bxi_error(ctx, BX_EINVAL, "packing CBOR: no write callback");
     bx_emit o;
-    bx_emit_init(&o, ctx, write, ud, "the packing result");
+    bxi_emit_init(&o, ctx, write, ud, "the packing result");
     bool policy = result->policy != NULL;
-    bx_emit_cbor_map(&o, policy ? 8 : 6);
-    bx_emit_cbor_text(&o, "work");
-    bx_emit_cbor_uint(&o, result->work);
-    bx_emit_cbor_text(&o, "boxes");
-    bx_emit_cbor_array(&o, result->nboxes);
+    bxi_emit_cbor_map(&o, policy ? 8 : 6);
+    bxi_emit_cbor_text(&o, "work");
+    bxi_emit_cbor_uint(&o, result->work);
+    bxi_emit_cbor_text(&o, "boxes");
+    bxi_emit_cbor_array(&o, result->nboxes);
     for (size_t b = 0; b < result->nboxes; b++)
         write_box(&o, order, result, b);
     if (policy) {
-        bx_emit_cbor_text(&o, "policy");
-        bx_emit_cbor_text(&o, result->policy);
+        bxi_emit_cbor_text(&o, "policy");
+        bxi_emit_cbor_text(&o, result->policy);
     }
-    bx_emit_cbor_text(&o, "order_id");
-    bx_emit_cbor_text(&o, pk_order_id(order));
-    bx_emit_cbor_text(&o, "unpacked");
-    bx_emit_cbor_array(&o, result->nunpacked);
+    bxi_emit_cbor_text(&o, "order_id");
+    bxi_emit_cbor_text(&o, bxi_pk_order_id(order));
+    bxi_emit_cbor_text(&o, "unpacked");
+    bxi_emit_cbor_array(&o, result->nunpacked);
     for (size_t i = 0; i < result->nunpacked; i++) {
         const bx_unpacked *u = &result->unpacked[i];
-        bx_emit_cbor_map(&o, 3);
-        bx_emit_cbor_text(&o, "units");
-        bx_emit_cbor_uint(&o, u->units);
-        bx_emit_cbor_text(&o, "reason");
-        bx_emit_cbor_text(&o, bx_unpacked_reason_text(u->reason));
-        bx_emit_cbor_text(&o, "item_id");
-        bx_emit_cbor_text(&o, order->lines[u->line].item_id);
+        bxi_emit_cbor_map(&o, 3);
+        bxi_emit_cbor_text(&o, "units");
+        bxi_emit_cbor_uint(&o, u->units);
+        bxi_emit_cbor_text(&o, "reason");
+        bxi_emit_cbor_text(&o, bx_unpacked_reason_text(u->reason));
+        bxi_emit_cbor_text(&o, "item_id");
+        bxi_emit_cbor_text(&o, order->lines[u->line].item_id);
     }
     if (policy) {
-        bx_emit_cbor_text(&o, "violations");
+        bxi_emit_cbor_text(&o, "violations");
         write_violations(&o, result, 0);
     }
-    bx_emit_cbor_text(&o, "lower_bound");
-    bx_emit_cbor_uint(&o, result->lower_bound);
-    bx_emit_cbor_text(&o, "count_optimal");
-    bx_emit_cbor_bool(&o, result->count_optimal);
-    return bx_emit_finish(&o);
+    bxi_emit_cbor_text(&o, "lower_bound");
+    bxi_emit_cbor_uint(&o, result->lower_bound);
+    bxi_emit_cbor_text(&o, "count_optimal");
+    bxi_emit_cbor_bool(&o, result->count_optimal);
+    return bxi_emit_finish(&o);
 }
 
 bx_status bx_pack_cbor_failed(bx_ctx *ctx, const char *order_id,
@@ -171,18 +171,18 @@ bx_status bx_pack_cbor_failed(bx_ctx *ctx, const char *order_id,
     if (ctx == NULL)
         return BX_EINVAL;
     if (order_id == NULL || message == NULL || write == NULL)
-        return bx_error(ctx, BX_EINVAL, "packing CBOR: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "packing CBOR: bad argument");
     static const char prefix[] = "bad input: ";
     bx_emit o;
-    bx_emit_init(&o, ctx, write, ud, "the packing result");
-    bx_emit_cbor_map(&o, 2);
-    bx_emit_cbor_text(&o, "error");
+    bxi_emit_init(&o, ctx, write, ud, "the packing result");
+    bxi_emit_cbor_map(&o, 2);
+    bxi_emit_cbor_text(&o, "error");
     /* A message may quote a file name that is not UTF-8: repaired as in
      * the JSON writer, since a CBOR text string must be valid UTF-8. */
-    bx_emit_cbor_text_head(&o, sizeof prefix - 1 + bx_utf8_repaired_len(message));
-    bx_emit_str(&o, prefix);
-    bx_emit_utf8(&o, message);
-    bx_emit_cbor_text(&o, "order_id");
-    bx_emit_cbor_text(&o, order_id);
-    return bx_emit_finish(&o);
+    bxi_emit_cbor_text_head(&o, sizeof prefix - 1 + bxi_utf8_repaired_len(message));
+    bxi_emit_str(&o, prefix);
+    bxi_emit_utf8(&o, message);
+    bxi_emit_cbor_text(&o, "order_id");
+    bxi_emit_cbor_text(&o, order_id);
+    return bxi_emit_finish(&o);
 }

@@ -16,8 +16,8 @@ typedef struct csv_out {
 
 static void csv_init(csv_out *c, bx_ctx *ctx, bx_write_fn write, void *ud)
 {
-    bx_emit_init(&c->out, ctx, write, ud, "the packing result");
-    bx_csv_writer_init(&c->w, bx_emit_write, &c->out);
+    bxi_emit_init(&c->out, ctx, write, ud, "the packing result");
+    bx_csv_writer_init(&c->w, bxi_emit_write, &c->out);
 }
 
 /* The sink never fails inside a record (bx_emit keeps the failure for
@@ -52,13 +52,13 @@ static bx_status header(bx_ctx *ctx, bx_write_fn write, void *ud,
     if (ctx == NULL)
         return BX_EINVAL;
     if (write == NULL)
-        return bx_error(ctx, BX_EINVAL, "packing CSV: no write callback");
+        return bxi_error(ctx, BX_EINVAL, "packing CSV: no write callback");
     csv_out c;
     csv_init(&c, ctx, write, ud);
     for (size_t i = 0; i < n; i++)
         field(&c, names[i]);
     end_row(&c);
-    return bx_emit_finish(&c.out);
+    return bxi_emit_finish(&c.out);
 }
 
 static const char *const box_columns[] = {
@@ -88,8 +88,8 @@ static void quoted_text(csv_out *c, const char *s)
 {
     for (; *s != '\0'; s++) {
         if (*s == '"')
-            bx_emit_char(&c->out, '"');
-        bx_emit_char(&c->out, *s);
+            bxi_emit_char(&c->out, '"');
+        bxi_emit_char(&c->out, *s);
     }
 }
 
@@ -101,7 +101,7 @@ static void field_violations(csv_out *c, const bx_pack_result *r, uint32_t box_s
                              bool with_order)
 {
     if (c->w.nfields > 0)
-        bx_emit_char(&c->out, ',');
+        bxi_emit_char(&c->out, ',');
     c->w.nfields++;
     bool any = false;
     for (int pass = with_order ? 0 : 1; pass < 2; pass++)
@@ -109,16 +109,16 @@ static void field_violations(csv_out *c, const bx_pack_result *r, uint32_t box_s
             const bx_violation *v = &r->violations[i];
             if (v->box_seq != (pass == 0 ? 0 : box_seq))
                 continue;
-            bx_emit_str(&c->out, any ? "; " : "\"");
+            bxi_emit_str(&c->out, any ? "; " : "\"");
             if (pass == 0)
-                bx_emit_str(&c->out, "order ");
+                bxi_emit_str(&c->out, "order ");
             quoted_text(c, v->code);
-            bx_emit_str(&c->out, ": ");
+            bxi_emit_str(&c->out, ": ");
             quoted_text(c, v->message);
             any = true;
         }
     if (any)
-        bx_emit_char(&c->out, '"');
+        bxi_emit_char(&c->out, '"');
 }
 
 static int64_t line_volume(const bx_order_line *l, int64_t units)
@@ -130,17 +130,17 @@ bx_status bx_pack_csv_boxes(bx_ctx *ctx, const bx_order *order,
                             const bx_pack_result *result, bx_write_fn write,
                             void *ud)
 {
-    bx_status st = pk_check_result(ctx, "packing CSV", order, result);
+    bx_status st = bxi_pk_check_result(ctx, "packing CSV", order, result);
     if (st != BX_OK)
         return st;
     if (write == NULL)
-        return bx_error(ctx, BX_EINVAL, "packing CSV: no write callback");
-    const char *id = pk_order_id(order);
+        return bxi_error(ctx, BX_EINVAL, "packing CSV: no write callback");
+    const char *id = bxi_pk_order_id(order);
     csv_out c;
     csv_init(&c, ctx, write, ud);
     for (size_t b = 0; b < result->nboxes; b++) {
         const bx_packed_box *pb = &result->boxes[b];
-        int64_t fill = pk_fill_tenths(pb->item_volume_mm3, pb->inner_volume_mm3);
+        int64_t fill = bxi_pk_fill_tenths(pb->item_volume_mm3, pb->inner_volume_mm3);
         field(&c, id);
         field_i64(&c, (int64_t)b + 1);
         field(&c, pb->box->box_id);
@@ -179,7 +179,7 @@ bx_status bx_pack_csv_boxes(bx_ctx *ctx, const bx_order *order,
         field(&c, "");
         end_row(&c);
     }
-    return bx_emit_finish(&c.out);
+    return bxi_emit_finish(&c.out);
 }
 
 bx_status bx_pack_csv_failed(bx_ctx *ctx, const char *order_id,
@@ -188,34 +188,34 @@ bx_status bx_pack_csv_failed(bx_ctx *ctx, const char *order_id,
     if (ctx == NULL)
         return BX_EINVAL;
     if (order_id == NULL || message == NULL || write == NULL)
-        return bx_error(ctx, BX_EINVAL, "packing CSV: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "packing CSV: bad argument");
     csv_out c;
     csv_init(&c, ctx, write, ud);
     field(&c, order_id);
     /* up to reason, which is the third column from the end */
     for (size_t i = 1; i + 3 < BX_ARRAY_LEN(box_columns); i++)
         field(&c, "");
-    bx_emit_str(&c.out, ",\"bad input: ");
+    bxi_emit_str(&c.out, ",\"bad input: ");
     /* The message is free text: quote it by RFC 4180 (double the quotes). */
     for (const char *p = message; *p != '\0'; p++) {
         if (*p == '"')
-            bx_emit_char(&c.out, '"');
-        bx_emit_char(&c.out, *p);
+            bxi_emit_char(&c.out, '"');
+        bxi_emit_char(&c.out, *p);
     }
-    bx_emit_str(&c.out, "\",,\n");
-    return bx_emit_finish(&c.out);
+    bxi_emit_str(&c.out, "\",,\n");
+    return bxi_emit_finish(&c.out);
 }
 
 bx_status bx_pack_csv_placements(bx_ctx *ctx, const bx_order *order,
                                  const bx_pack_result *result,
                                  bx_write_fn write, void *ud)
 {
-    bx_status st = pk_check_result(ctx, "packing CSV", order, result);
+    bx_status st = bxi_pk_check_result(ctx, "packing CSV", order, result);
     if (st != BX_OK)
         return st;
     if (write == NULL)
-        return bx_error(ctx, BX_EINVAL, "packing CSV: no write callback");
-    const char *id = pk_order_id(order);
+        return bxi_error(ctx, BX_EINVAL, "packing CSV: no write callback");
+    const char *id = bxi_pk_order_id(order);
     csv_out c;
     csv_init(&c, ctx, write, ud);
     for (size_t b = 0; b < result->nboxes; b++) {
@@ -235,5 +235,5 @@ bx_status bx_pack_csv_placements(bx_ctx *ctx, const bx_order *order,
             end_row(&c);
         }
     }
-    return bx_emit_finish(&c.out);
+    return bxi_emit_finish(&c.out);
 }

@@ -5,7 +5,7 @@
 #include <inttypes.h>
 #include "pack_emit.h"
 
-int64_t pk_fill_tenths(int64_t item_volume_mm3, int64_t inner_volume_mm3)
+int64_t bxi_pk_fill_tenths(int64_t item_volume_mm3, int64_t inner_volume_mm3)
 {
     if (inner_volume_mm3 <= 0 || item_volume_mm3 <= 0)
         return 0;
@@ -14,12 +14,12 @@ int64_t pk_fill_tenths(int64_t item_volume_mm3, int64_t inner_volume_mm3)
     return (2000 * item_volume_mm3 + inner_volume_mm3) / (2 * inner_volume_mm3);
 }
 
-const char *pk_order_id(const bx_order *order)
+const char *bxi_pk_order_id(const bx_order *order)
 {
     return order->lines[0].order_id;
 }
 
-uint64_t pk_unpacked_units(const bx_pack_result *result)
+uint64_t bxi_pk_unpacked_units(const bx_pack_result *result)
 {
     uint64_t n = 0;
     for (size_t i = 0; i < result->nunpacked; i++)
@@ -27,45 +27,45 @@ uint64_t pk_unpacked_units(const bx_pack_result *result)
     return n;
 }
 
-bx_status pk_check_result(bx_ctx *ctx, const char *who, const bx_order *order,
+bx_status bxi_pk_check_result(bx_ctx *ctx, const char *who, const bx_order *order,
                           const bx_pack_result *result)
 {
     if (ctx == NULL)
         return BX_EINVAL;
     if (order == NULL || order->lines == NULL || order->nlines == 0 ||
         result == NULL)
-        return bx_error(ctx, BX_EINVAL, "%s: no order or no result", who);
+        return bxi_error(ctx, BX_EINVAL, "%s: no order or no result", who);
     if ((result->nboxes > 0 && result->boxes == NULL) ||
         (result->nplacements > 0 && result->placements == NULL) ||
         (result->nunpacked > 0 && result->unpacked == NULL))
-        return bx_error(ctx, BX_EINVAL, "%s: result lists missing", who);
-    const char *id = pk_order_id(order);
+        return bxi_error(ctx, BX_EINVAL, "%s: result lists missing", who);
+    const char *id = bxi_pk_order_id(order);
     for (size_t b = 0; b < result->nboxes; b++) {
         const bx_packed_box *pb = &result->boxes[b];
         if (pb->box == NULL || pb->first_placement > result->nplacements ||
             pb->nplacements > result->nplacements - pb->first_placement)
-            return bx_error(ctx, BX_EINVAL,
+            return bxi_error(ctx, BX_EINVAL,
                             "%s: order %s: box %zu does not match the result's "
                             "placements", who, id, b + 1);
     }
     for (size_t i = 0; i < result->nplacements; i++)
         if (result->placements[i].line >= order->nlines)
-            return bx_error(ctx, BX_EINVAL,
+            return bxi_error(ctx, BX_EINVAL,
                             "%s: order %s: placement %zu names line %" PRIu32
                             " of %zu", who, id, i + 1,
                             result->placements[i].line, order->nlines);
     for (size_t i = 0; i < result->nunpacked; i++)
         if (result->unpacked[i].line >= order->nlines)
-            return bx_error(ctx, BX_EINVAL,
+            return bxi_error(ctx, BX_EINVAL,
                             "%s: order %s: unpacked entry %zu names line %" PRIu32
                             " of %zu", who, id, i + 1, result->unpacked[i].line,
                             order->nlines);
     if (result->nviolations > 0 && result->violations == NULL)
-        return bx_error(ctx, BX_EINVAL, "%s: result lists missing", who);
+        return bxi_error(ctx, BX_EINVAL, "%s: result lists missing", who);
     for (size_t i = 0; i < result->nviolations; i++) {
         const bx_violation *v = &result->violations[i];
         if (v->box_seq > result->nboxes || v->code == NULL || v->message == NULL)
-            return bx_error(ctx, BX_EINVAL, "%s: order %s: violation %zu names box %" PRIu32
+            return bxi_error(ctx, BX_EINVAL, "%s: order %s: violation %zu names box %" PRIu32
                             " of %zu or has no code or message", who, id, i + 1,
                             v->box_seq, result->nboxes);
     }

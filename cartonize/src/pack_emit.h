@@ -17,18 +17,18 @@
 
 /* fill % of a box in tenths, rounded half up from the exact volumes:
  * 1000 * item / inner. 0 if inner <= 0. */
-int64_t pk_fill_tenths(int64_t item_volume_mm3, int64_t inner_volume_mm3);
+int64_t bxi_pk_fill_tenths(int64_t item_volume_mm3, int64_t inner_volume_mm3);
 
 /* BX_OK if every placement, unpacked entry and box slice of result refers
  * to something that exists in order / result->placements; else BX_EINVAL
  * with a message naming `who` (the writer) and the bad entry. */
-bx_status pk_check_result(bx_ctx *ctx, const char *who, const bx_order *order,
+bx_status bxi_pk_check_result(bx_ctx *ctx, const char *who, const bx_order *order,
                           const bx_pack_result *result);
 
 /* The order's id (from its first line). */
-const char *pk_order_id(const bx_order *order);
+const char *bxi_pk_order_id(const bx_order *order);
 
 /* Units listed in result->unpacked. */
-uint64_t pk_unpacked_units(const bx_pack_result *result);
+uint64_t bxi_pk_unpacked_units(const bx_pack_result *result);
 
 #endif

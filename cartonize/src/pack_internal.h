@@ -92,38 +92,38 @@ static inline bool pk_out_of_work(const pk_work *w)
 /* ---- extreme_points.c ---------------------------------------------------- */
 
 /* Empty a bin for catalog box `box`. */
-void pk_bin_reset(pk_bin *b, uint32_t box, const bx_box *bx);
+void bxi_pk_bin_reset(pk_bin *b, uint32_t box, const bx_box *bx);
 
 /* Make room for one more item and its new points, growing to at least
  * floor_items items when it grows at all. BX_ENOMEM on failure. */
-bx_status pk_bin_reserve(bx_ctx *ctx, pk_bin *b, uint32_t floor_items);
+bx_status bxi_pk_bin_reserve(bx_ctx *ctx, pk_bin *b, uint32_t floor_items);
 
-/* Bins grow to hold this many items at once (see pk_bin_reserve), up to
+/* Bins grow to hold this many items at once (see bxi_pk_bin_reserve), up to
  * this many: beyond it, orders still pack but may allocate when warm. */
 #define PK_BIN_FLOOR_MAX 4096u
 
 /* Try to place unit u in bin b at the best position by `merit` (call
- * pk_bin_reserve first). Counts one unit of work per (point, orientation)
+ * bxi_pk_bin_reserve first). Counts one unit of work per (point, orientation)
  * tried. Returns true and records the item if it fits (geometry, payload,
  * fragile rules). */
-bool pk_bin_insert(pk_bin *b, const pk_unit *units, uint32_t u, pk_merit merit,
+bool bxi_pk_bin_insert(pk_bin *b, const pk_unit *units, uint32_t u, pk_merit merit,
                    pk_work *work);
 
 /* Place unit u in an empty bin at the origin in orientation `orient`;
  * false if it does not fit that way. */
-bool pk_bin_place_first(pk_bin *b, const pk_unit *units, uint32_t u, int orient);
+bool bxi_pk_bin_place_first(pk_bin *b, const pk_unit *units, uint32_t u, int orient);
 
 /* Copy bin src into dst (growing dst's arrays). */
-bx_status pk_bin_copy(bx_ctx *ctx, pk_bin *dst, const pk_bin *src);
+bx_status bxi_pk_bin_copy(bx_ctx *ctx, pk_bin *dst, const pk_bin *src);
 
 /* Would this box hold unit u on its own (size in an allowed orientation,
  * and payload)? */
-bool pk_unit_fits_box(const pk_unit *u, const bx_box *box);
+bool bxi_pk_unit_fits_box(const pk_unit *u, const bx_box *box);
 
 /* ---- engine.c -------------------------------------------------------------- */
 
 /* Scratch memory from the engine (valid until the next call that asks for
  * scratch or packs); NULL with BX_ENOMEM recorded on failure. */
-void *pk_engine_scratch(bx_engine *e, size_t bytes);
+void *bxi_pk_engine_scratch(bx_engine *e, size_t bytes);
 
 #endif

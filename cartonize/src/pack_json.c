@@ -4,7 +4,7 @@
  * Written by hand rather than built as a jansson tree: the output streams
  * (an order of 100000 units never sits in memory twice), the key order is
  * the documented one, numbers keep one decimal exactly, and the writer works
- * in builds without jansson. Strings are escaped by bx_emit_json_string.
+ * in builds without jansson. Strings are escaped by bxi_emit_json_string.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -17,16 +17,16 @@
 static void key(bx_emit *o, const char *k, bool first)
 {
     if (!first)
-        bx_emit_char(o, ',');
-    bx_emit_char(o, '"');
-    bx_emit_str(o, k);
-    bx_emit_str(o, "\":");
+        bxi_emit_char(o, ',');
+    bxi_emit_char(o, '"');
+    bxi_emit_str(o, k);
+    bxi_emit_str(o, "\":");
 }
 
 static void key_i64(bx_emit *o, const char *k, int64_t v)
 {
     key(o, k, false);
-    bx_emit_i64(o, v);
+    bxi_emit_i64(o, v);
 }
 
 /* A finite double in its shortest round-trip form ("%.17g" would show
@@ -43,24 +43,24 @@ static void put_number(bx_emit *o, double d)
     for (char *c = t; *c != '\0'; c++)
         if (*c == ',')
             *c = '.';
-    bx_emit_str(o, t);
+    bxi_emit_str(o, t);
 }
 
 /* The violations with this box_seq as a JSON array. */
 static void write_violations(bx_emit *o, const bx_pack_result *r, uint32_t box_seq)
 {
-    bx_emit_char(o, '[');
+    bxi_emit_char(o, '[');
     bool first = true;
     for (size_t i = 0; i < r->nviolations; i++) {
         const bx_violation *v = &r->violations[i];
         if (v->box_seq != box_seq)
             continue;
-        bx_emit_str(o, first ? "{" : ",{");
+        bxi_emit_str(o, first ? "{" : ",{");
         first = false;
         key(o, "code", true);
-        bx_emit_json_string(o, v->code);
+        bxi_emit_json_string(o, v->code);
         key(o, "message", false);
-        bx_emit_json_string(o, v->message);
+        bxi_emit_json_string(o, v->message);
         if (isfinite(v->value)) {
             key(o, "value", false);
             put_number(o, v->value);
@@ -69,34 +69,34 @@ static void write_violations(bx_emit *o, const bx_pack_result *r, uint32_t box_s
             key(o, "limit", false);
             put_number(o, v->limit);
         }
-        bx_emit_char(o, '}');
+        bxi_emit_char(o, '}');
     }
-    bx_emit_char(o, ']');
+    bxi_emit_char(o, ']');
 }
 
 static void write_box(bx_emit *o, const bx_order *order,
                       const bx_pack_result *result, size_t b)
 {
     const bx_packed_box *pb = &result->boxes[b];
-    int64_t fill = pk_fill_tenths(pb->item_volume_mm3, pb->inner_volume_mm3);
+    int64_t fill = bxi_pk_fill_tenths(pb->item_volume_mm3, pb->inner_volume_mm3);
     key(o, "box_id", true);
-    bx_emit_json_string(o, pb->box->box_id);
+    bxi_emit_json_string(o, pb->box->box_id);
     key_i64(o, "box_seq", (int64_t)b + 1);
     key_i64(o, "n_units", (int64_t)pb->nplacements);
     key_i64(o, "item_volume_mm3", pb->item_volume_mm3);
     key_i64(o, "inner_volume_mm3", pb->inner_volume_mm3);
     key(o, "fill_pct", false);
-    bx_emit_tenths(o, fill);
+    bxi_emit_tenths(o, fill);
     key(o, "void_pct", false);
-    bx_emit_tenths(o, 1000 - fill);
+    bxi_emit_tenths(o, 1000 - fill);
     key_i64(o, "gross_weight_g", pb->gross_weight_g);
     key(o, "placements", false);
-    bx_emit_char(o, '[');
+    bxi_emit_char(o, '[');
     for (size_t k = 0; k < pb->nplacements; k++) {
         const bx_placement *p = &result->placements[pb->first_placement + k];
-        bx_emit_str(o, k == 0 ? "{" : ",{");
+        bxi_emit_str(o, k == 0 ? "{" : ",{");
         key(o, "item_id", true);
-        bx_emit_json_string(o, order->lines[p->line].item_id);
+        bxi_emit_json_string(o, order->lines[p->line].item_id);
         key_i64(o, "unit", p->unit);
         key_i64(o, "load_seq", p->load_seq);
         key_i64(o, "x_mm", p->x_mm);
@@ -105,9 +105,9 @@ static void write_box(bx_emit *o, const bx_order *order,
         key_i64(o, "l_mm", p->l_mm);
         key_i64(o, "w_mm", p->w_mm);
         key_i64(o, "h_mm", p->h_mm);
-        bx_emit_char(o, '}');
+        bxi_emit_char(o, '}');
     }
-    bx_emit_char(o, ']');
+    bxi_emit_char(o, ']');
     if (result->policy != NULL) {
         key(o, "violations", false);
         write_violations(o, result, (uint32_t)b + 1);
@@ -116,9 +116,9 @@ static void write_box(bx_emit *o, const bx_order *order,
     if (result->policy != NULL || result->containers != NULL) {
         key(o, "container_id", false);
         if (result->containers != NULL && result->containers[b] != NULL)
-            bx_emit_json_string(o, result->containers[b]);
+            bxi_emit_json_string(o, result->containers[b]);
         else
-            bx_emit_str(o, "null");
+            bxi_emit_str(o, "null");
     }
 }
 
@@ -126,50 +126,50 @@ bx_status bx_pack_json(bx_ctx *ctx, const bx_order *order,
                        const bx_pack_result *result, bx_write_fn write,
                        void *ud)
 {
-    bx_status st = pk_check_result(ctx, "packing JSON", order, result);
+    bx_status st = bxi_pk_check_result(ctx, "packing JSON", order, result);
     if (st != BX_OK)
         return st;
     if (write == NULL)
-        return bx_error(ctx, BX_EINVAL, "packing JSON: no write callback");
+        return bxi_error(ctx, BX_EINVAL, "packing JSON: no write callback");
     bx_emit o;
-    bx_emit_init(&o, ctx, write, ud, "the packing result");
-    bx_emit_char(&o, '{');
+    bxi_emit_init(&o, ctx, write, ud, "the packing result");
+    bxi_emit_char(&o, '{');
     key(&o, "order_id", true);
-    bx_emit_json_string(&o, pk_order_id(order));
+    bxi_emit_json_string(&o, bxi_pk_order_id(order));
     key_i64(&o, "lower_bound", result->lower_bound);
     key(&o, "count_optimal", false);
-    bx_emit_str(&o, result->count_optimal ? "true" : "false");
+    bxi_emit_str(&o, result->count_optimal ? "true" : "false");
     key(&o, "boxes", false);
-    bx_emit_char(&o, '[');
+    bxi_emit_char(&o, '[');
     for (size_t b = 0; b < result->nboxes; b++) {
-        bx_emit_str(&o, b == 0 ? "{" : ",{");
+        bxi_emit_str(&o, b == 0 ? "{" : ",{");
         write_box(&o, order, result, b);
-        bx_emit_char(&o, '}');
+        bxi_emit_char(&o, '}');
     }
-    bx_emit_char(&o, ']');
+    bxi_emit_char(&o, ']');
     key(&o, "unpacked", false);
-    bx_emit_char(&o, '[');
+    bxi_emit_char(&o, '[');
     for (size_t i = 0; i < result->nunpacked; i++) {
         const bx_unpacked *u = &result->unpacked[i];
-        bx_emit_str(&o, i == 0 ? "{" : ",{");
+        bxi_emit_str(&o, i == 0 ? "{" : ",{");
         key(&o, "item_id", true);
-        bx_emit_json_string(&o, order->lines[u->line].item_id);
+        bxi_emit_json_string(&o, order->lines[u->line].item_id);
         key_i64(&o, "units", u->units);
         key(&o, "reason", false);
-        bx_emit_json_string(&o, bx_unpacked_reason_text(u->reason));
-        bx_emit_char(&o, '}');
+        bxi_emit_json_string(&o, bx_unpacked_reason_text(u->reason));
+        bxi_emit_char(&o, '}');
     }
-    bx_emit_char(&o, ']');
+    bxi_emit_char(&o, ']');
     key(&o, "work", false);
-    bx_emit_u64(&o, result->work);
+    bxi_emit_u64(&o, result->work);
     if (result->policy != NULL) {
         key(&o, "policy", false);
-        bx_emit_json_string(&o, result->policy);
+        bxi_emit_json_string(&o, result->policy);
         key(&o, "violations", false);
         write_violations(&o, result, 0);
     }
-    bx_emit_str(&o, "}\n");
-    return bx_emit_finish(&o);
+    bxi_emit_str(&o, "}\n");
+    return bxi_emit_finish(&o);
 }
 
 bx_status bx_pack_json_failed(bx_ctx *ctx, const char *order_id,
@@ -178,15 +178,15 @@ bx_status bx_pack_json_failed(bx_ctx *ctx, const char *order_id,
     if (ctx == NULL)
         return BX_EINVAL;
     if (order_id == NULL || message == NULL || write == NULL)
-        return bx_error(ctx, BX_EINVAL, "packing JSON: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "packing JSON: bad argument");
     bx_emit o;
-    bx_emit_init(&o, ctx, write, ud, "the packing result");
-    bx_emit_char(&o, '{');
+    bxi_emit_init(&o, ctx, write, ud, "the packing result");
+    bxi_emit_char(&o, '{');
     key(&o, "order_id", true);
-    bx_emit_json_string(&o, order_id);
+    bxi_emit_json_string(&o, order_id);
     key(&o, "error", false);
-    bx_emit_str(&o, "\"bad input: ");
-    bx_emit_json_chars(&o, message);
-    bx_emit_str(&o, "\"}\n");
-    return bx_emit_finish(&o);
+    bxi_emit_str(&o, "\"bad input: ");
+    bxi_emit_json_chars(&o, message);
+    bxi_emit_str(&o, "\"}\n");
+    return bxi_emit_finish(&o);
 }

@@ -129,27 +129,27 @@ static void point(bx_emit *o, const view *v, int64_t x, int64_t y, int64_t z)
 {
     double px = v->ox + (double)(x - y) * cos30 * v->k;
     double py = v->oy + ((double)(x + y) * 0.5 - (double)z) * v->k;
-    bx_emit_tenths(o, llround(px * 10));
-    bx_emit_char(o, ',');
-    bx_emit_tenths(o, llround(py * 10));
+    bxi_emit_tenths(o, llround(px * 10));
+    bxi_emit_char(o, ',');
+    bxi_emit_tenths(o, llround(py * 10));
 }
 
 static void polygon(bx_emit *o, const view *v, const char *fill,
                     const int64_t (*pts)[3], int n)
 {
-    bx_emit_str(o, "<polygon");
+    bxi_emit_str(o, "<polygon");
     if (fill != NULL) {
-        bx_emit_str(o, " fill=\"");
-        bx_emit_str(o, fill);
-        bx_emit_char(o, '"');
+        bxi_emit_str(o, " fill=\"");
+        bxi_emit_str(o, fill);
+        bxi_emit_char(o, '"');
     }
-    bx_emit_str(o, " points=\"");
+    bxi_emit_str(o, " points=\"");
     for (int i = 0; i < n; i++) {
         if (i > 0)
-            bx_emit_char(o, ' ');
+            bxi_emit_char(o, ' ');
         point(o, v, pts[i][0], pts[i][1], pts[i][2]);
     }
-    bx_emit_str(o, "\"/>\n");
+    bxi_emit_str(o, "\"/>\n");
 }
 
 /* Base colours, one per order line (cycling), far enough apart to tell
@@ -193,7 +193,7 @@ static void draw_unit(bx_emit *o, const view *v, const bx_placement *p)
                                       {x1, y1, z1}, {x0, y1, z1}};
     char t[64];
     snprintf(t, sizeof t, "<g class=\"unit\" id=\"u%" PRIu32 "\">\n", p->load_seq);
-    bx_emit_str(o, t);
+    bxi_emit_str(o, t);
     polygon(o, v, front, front_face, 4);
     polygon(o, v, end, end_face, 4);
     polygon(o, v, top, top_face, 4);
@@ -203,14 +203,14 @@ static void draw_unit(bx_emit *o, const view *v, const bx_placement *p)
     long size = lround(fs < 7 ? 7 : fs > 12 ? 12 : fs);
     double cx = v->ox + (double)((x0 + x1) - (y0 + y1)) * 0.5 * cos30 * v->k;
     double cy = v->oy + ((double)((x0 + x1) + (y0 + y1)) * 0.25 - (double)z1) * v->k;
-    bx_emit_str(o, "<text x=\"");
-    bx_emit_tenths(o, llround(cx * 10));
-    bx_emit_str(o, "\" y=\"");
+    bxi_emit_str(o, "<text x=\"");
+    bxi_emit_tenths(o, llround(cx * 10));
+    bxi_emit_str(o, "\" y=\"");
     /* a baseline 0.35 em below the centre centres digits vertically */
-    bx_emit_tenths(o, llround((cy + 0.35 * (double)size) * 10));
+    bxi_emit_tenths(o, llround((cy + 0.35 * (double)size) * 10));
     snprintf(t, sizeof t, "\" font-size=\"%ld\" stroke=\"none\" fill=\"#1a1a1a\">%" PRIu32 "</text>\n</g>\n",
              size, p->load_seq);
-    bx_emit_str(o, t);
+    bxi_emit_str(o, t);
 }
 
 static view make_view(const bx_box *box)
@@ -233,45 +233,45 @@ static void legend(bx_emit *o, const bx_order *order,
 {
     const bx_packed_box *pb = &result->boxes[b];
     const bx_box *box = pb->box;
-    int64_t fill = pk_fill_tenths(pb->item_volume_mm3, pb->inner_volume_mm3);
+    int64_t fill = bxi_pk_fill_tenths(pb->item_volume_mm3, pb->inner_volume_mm3);
     char t[160];
-    bx_emit_str(o, "<g font-family=\"sans-serif\" font-size=\"13\" fill=\"#222222\">\n"
+    bxi_emit_str(o, "<g font-family=\"sans-serif\" font-size=\"13\" fill=\"#222222\">\n"
                   "<text x=\"20\" y=\"22\">order ");
-    bx_emit_xml(o, pk_order_id(order));
+    bxi_emit_xml(o, bxi_pk_order_id(order));
     snprintf(t, sizeof t, ", box %zu of %zu: ", b + 1, result->nboxes);
-    bx_emit_str(o, t);
-    bx_emit_xml(o, box->box_id);
+    bxi_emit_str(o, t);
+    bxi_emit_xml(o, box->box_id);
     snprintf(t, sizeof t,
              "</text>\n<text x=\"20\" y=\"40\">inner %" PRId32 " \xC3\x97 %" PRId32
              " \xC3\x97 %" PRId32 " mm, %zu %s, gross ",
              box->inner_l_mm, box->inner_w_mm, box->inner_h_mm, pb->nplacements,
              pb->nplacements == 1 ? "unit" : "units");
-    bx_emit_str(o, t);
-    bx_emit_thousandths(o, pb->gross_weight_g);
-    bx_emit_str(o, " kg</text>\n<text x=\"20\" y=\"58\">fill ");
-    bx_emit_tenths(o, fill);
-    bx_emit_str(o, " %, void ");
-    bx_emit_tenths(o, 1000 - fill);
-    bx_emit_str(o, " %</text>\n</g>\n");
+    bxi_emit_str(o, t);
+    bxi_emit_thousandths(o, pb->gross_weight_g);
+    bxi_emit_str(o, " kg</text>\n<text x=\"20\" y=\"58\">fill ");
+    bxi_emit_tenths(o, fill);
+    bxi_emit_str(o, " %, void ");
+    bxi_emit_tenths(o, 1000 - fill);
+    bxi_emit_str(o, " %</text>\n</g>\n");
 }
 
 bx_status bx_pack_svg(bx_ctx *ctx, const bx_order *order,
                       const bx_pack_result *result, size_t box,
                       bx_write_fn write, void *ud)
 {
-    bx_status st = pk_check_result(ctx, "packing SVG", order, result);
+    bx_status st = bxi_pk_check_result(ctx, "packing SVG", order, result);
     if (st != BX_OK)
         return st;
     if (write == NULL)
-        return bx_error(ctx, BX_EINVAL, "packing SVG: no write callback");
+        return bxi_error(ctx, BX_EINVAL, "packing SVG: no write callback");
     if (box >= result->nboxes)
-        return bx_error(ctx, BX_EINVAL, "packing SVG: order %s has %zu boxes, "
-                        "no box %zu", pk_order_id(order), result->nboxes, box + 1);
+        return bxi_error(ctx, BX_EINVAL, "packing SVG: order %s has %zu boxes, "
+                        "no box %zu", bxi_pk_order_id(order), result->nboxes, box + 1);
     const bx_packed_box *pb = &result->boxes[box];
     if (pb->nplacements > BX_PACK_SVG_MAX_UNITS)
-        return bx_error(ctx, BX_ELIMIT,
+        return bxi_error(ctx, BX_ELIMIT,
                         "packing SVG: order %s box %zu holds %zu units; pictures "
-                        "stop at %d", pk_order_id(order), box + 1,
+                        "stop at %d", bxi_pk_order_id(order), box + 1,
                         pb->nplacements, BX_PACK_SVG_MAX_UNITS);
     uint32_t n = (uint32_t)pb->nplacements;
     uint32_t *work = NULL;
@@ -284,35 +284,35 @@ bx_status bx_pack_svg(bx_ctx *ctx, const bx_order *order,
     int64_t L = pb->box->inner_l_mm, W = pb->box->inner_w_mm,
             H = pb->box->inner_h_mm;
     bx_emit o;
-    bx_emit_init(&o, ctx, write, ud, "the packing result");
+    bxi_emit_init(&o, ctx, write, ud, "the packing result");
     char t[256];
     snprintf(t, sizeof t,
              "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
              "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
              "width=\"%ld\" height=\"%ld\" viewBox=\"0 0 %ld %ld\">\n<title>order ",
              lround(v.width), lround(v.height), lround(v.width), lround(v.height));
-    bx_emit_str(&o, t);
-    bx_emit_xml(&o, pk_order_id(order));
+    bxi_emit_str(&o, t);
+    bxi_emit_xml(&o, bxi_pk_order_id(order));
     snprintf(t, sizeof t, ", box %zu: ", box + 1);
-    bx_emit_str(&o, t);
-    bx_emit_xml(&o, pb->box->box_id);
-    bx_emit_str(&o, "</title>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
+    bxi_emit_str(&o, t);
+    bxi_emit_xml(&o, pb->box->box_id);
+    bxi_emit_str(&o, "</title>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
     legend(&o, order, result, box);
 
     /* The floor and the two back walls, behind everything. */
     const int64_t floor_face[4][3] = {{0, 0, 0}, {L, 0, 0}, {L, W, 0}, {0, W, 0}};
     const int64_t wall_x0[4][3] = {{0, 0, 0}, {0, W, 0}, {0, W, H}, {0, 0, H}};
     const int64_t wall_y0[4][3] = {{0, 0, 0}, {L, 0, 0}, {L, 0, H}, {0, 0, H}};
-    bx_emit_str(&o, "<g class=\"box-back\" stroke=\"#b8a07a\" stroke-width=\"1\">\n");
+    bxi_emit_str(&o, "<g class=\"box-back\" stroke=\"#b8a07a\" stroke-width=\"1\">\n");
     polygon(&o, &v, "#f3ecdf", floor_face, 4);
     polygon(&o, &v, "#ebe1cf", wall_x0, 4);
     polygon(&o, &v, "#e4d8c2", wall_y0, 4);
-    bx_emit_str(&o, "</g>\n<g class=\"units\" stroke=\"#333333\" stroke-width=\"0.6\" "
+    bxi_emit_str(&o, "</g>\n<g class=\"units\" stroke=\"#333333\" stroke-width=\"0.6\" "
                    "stroke-linejoin=\"round\" font-family=\"sans-serif\" "
                    "text-anchor=\"middle\">\n");
     for (uint32_t i = 0; i < n; i++)
         draw_unit(&o, &v, &p[work[n + i]]);
-    bx_emit_str(&o, "</g>\n");
+    bxi_emit_str(&o, "</g>\n");
 
     /* The nine edges on the viewer's side, over the units: the wireframe. */
     const int64_t edges[9][2][3] = {
@@ -320,15 +320,15 @@ bx_status bx_pack_svg(bx_ctx *ctx, const bx_order *order,
         {{0, W, H}, {0, 0, H}}, {{0, 0, H}, {L, 0, H}}, {{L, 0, H}, {L, 0, 0}},
         {{L, W, H}, {0, W, H}}, {{L, W, H}, {L, 0, H}}, {{L, W, H}, {L, W, 0}},
     };
-    bx_emit_str(&o, "<path class=\"box-front\" fill=\"none\" stroke=\"#7a5c2e\" "
+    bxi_emit_str(&o, "<path class=\"box-front\" fill=\"none\" stroke=\"#7a5c2e\" "
                    "stroke-width=\"1.5\" stroke-linecap=\"round\" d=\"");
     for (int e = 0; e < 9; e++) {
-        bx_emit_str(&o, e == 0 ? "M" : " M");
+        bxi_emit_str(&o, e == 0 ? "M" : " M");
         point(&o, &v, edges[e][0][0], edges[e][0][1], edges[e][0][2]);
-        bx_emit_str(&o, " L");
+        bxi_emit_str(&o, " L");
         point(&o, &v, edges[e][1][0], edges[e][1][1], edges[e][1][2]);
     }
-    bx_emit_str(&o, "\"/>\n</svg>\n");
+    bxi_emit_str(&o, "\"/>\n</svg>\n");
     bx_free(ctx, work);
-    return bx_emit_finish(&o);
+    return bxi_emit_finish(&o);
 }

@@ -37,7 +37,7 @@ static size_t display_width(const char *s)
     size_t n = strlen(s), w = 0;
     while (n > 0) {
         uint32_t cp = 0;
-        size_t k = bx_utf8_seq(p, n, &cp);
+        size_t k = bxi_utf8_seq(p, n, &cp);
         if (k == 0)
             k = 1;
         size_t cw = 1;
@@ -54,14 +54,14 @@ static size_t display_width(const char *s)
 static void spaces(bx_emit *o, size_t n)
 {
     while (n-- > 0)
-        bx_emit_char(o, ' ');
+        bxi_emit_char(o, ' ');
 }
 
 /* s left-aligned in `width` columns; at least one space follows. */
 static void left(bx_emit *o, const char *s, size_t width)
 {
     size_t w = display_width(s);
-    bx_emit_str(o, s);
+    bxi_emit_str(o, s);
     spaces(o, w < width ? width - w : 1);
 }
 
@@ -70,7 +70,7 @@ static void right(bx_emit *o, const char *s, size_t width)
 {
     size_t w = strlen(s);
     spaces(o, w < width ? width - w : 1);
-    bx_emit_str(o, s);
+    bxi_emit_str(o, s);
 }
 
 static void right_i64(bx_emit *o, int64_t v, size_t width)
@@ -95,17 +95,17 @@ bx_status bx_pack_table_header(bx_ctx *ctx, bx_write_fn write, void *ud)
     if (ctx == NULL)
         return BX_EINVAL;
     if (write == NULL)
-        return bx_error(ctx, BX_EINVAL, "packing table: no write callback");
+        return bxi_error(ctx, BX_EINVAL, "packing table: no write callback");
     bx_emit o;
-    bx_emit_init(&o, ctx, write, ud, "the packing result");
+    bxi_emit_init(&o, ctx, write, ud, "the packing result");
     left(&o, "order", W_ORDER);
     left(&o, "box", W_BOX);
     right(&o, "units", W_UNITS);
     right(&o, "fill %", W_PCT);
     right(&o, "void %", W_PCT);
     right(&o, "gross kg", W_KG);
-    bx_emit_char(&o, '\n');
-    return bx_emit_finish(&o);
+    bxi_emit_char(&o, '\n');
+    return bxi_emit_finish(&o);
 }
 
 static const char *plural(uint64_t n, const char *one, const char *many)
@@ -117,17 +117,17 @@ bx_status bx_pack_table(bx_ctx *ctx, const bx_order *order,
                         const bx_pack_result *result, bx_write_fn write,
                         void *ud)
 {
-    bx_status st = pk_check_result(ctx, "packing table", order, result);
+    bx_status st = bxi_pk_check_result(ctx, "packing table", order, result);
     if (st != BX_OK)
         return st;
     if (write == NULL)
-        return bx_error(ctx, BX_EINVAL, "packing table: no write callback");
-    const char *id = pk_order_id(order);
+        return bxi_error(ctx, BX_EINVAL, "packing table: no write callback");
+    const char *id = bxi_pk_order_id(order);
     bx_emit o;
-    bx_emit_init(&o, ctx, write, ud, "the packing result");
+    bxi_emit_init(&o, ctx, write, ud, "the packing result");
     for (size_t b = 0; b < result->nboxes; b++) {
         const bx_packed_box *pb = &result->boxes[b];
-        int64_t fill = pk_fill_tenths(pb->item_volume_mm3, pb->inner_volume_mm3);
+        int64_t fill = bxi_pk_fill_tenths(pb->item_volume_mm3, pb->inner_volume_mm3);
         left(&o, id, W_ORDER);
         left(&o, pb->box->box_id, W_BOX);
         right_i64(&o, (int64_t)pb->nplacements, W_UNITS);
@@ -135,39 +135,39 @@ bx_status bx_pack_table(bx_ctx *ctx, const bx_order *order,
         right_fixed(&o, 1000 - fill, 1, 10, W_PCT);
         right_fixed(&o, pb->gross_weight_g, 3, 1000, W_KG);
         if (result->containers != NULL && result->containers[b] != NULL) {
-            bx_emit_str(&o, "  container ");
-            bx_emit_str(&o, result->containers[b]);
+            bxi_emit_str(&o, "  container ");
+            bxi_emit_str(&o, result->containers[b]);
         }
-        bx_emit_char(&o, '\n');
+        bxi_emit_char(&o, '\n');
         for (size_t i = 0; i < result->nviolations; i++)
             if (result->violations[i].box_seq == b + 1) {
-                bx_emit_str(&o, "    ! ");
-                bx_emit_str(&o, result->violations[i].code);
-                bx_emit_str(&o, ": ");
-                bx_emit_str(&o, result->violations[i].message);
-                bx_emit_char(&o, '\n');
+                bxi_emit_str(&o, "    ! ");
+                bxi_emit_str(&o, result->violations[i].code);
+                bxi_emit_str(&o, ": ");
+                bxi_emit_str(&o, result->violations[i].message);
+                bxi_emit_char(&o, '\n');
             }
     }
     for (size_t i = 0; i < result->nviolations; i++)
         if (result->violations[i].box_seq == 0) {
-            bx_emit_str(&o, "    ! order ");
-            bx_emit_str(&o, result->violations[i].code);
-            bx_emit_str(&o, ": ");
-            bx_emit_str(&o, result->violations[i].message);
-            bx_emit_char(&o, '\n');
+            bxi_emit_str(&o, "    ! order ");
+            bxi_emit_str(&o, result->violations[i].code);
+            bxi_emit_str(&o, ": ");
+            bxi_emit_str(&o, result->violations[i].message);
+            bxi_emit_char(&o, '\n');
         }
     for (size_t i = 0; i < result->nunpacked; i++) {
         const bx_unpacked *u = &result->unpacked[i];
         left(&o, id, W_ORDER);
         left(&o, "-", W_BOX);
         right_i64(&o, u->units, W_UNITS);
-        bx_emit_str(&o, "  ");
-        bx_emit_str(&o, bx_unpacked_reason_text(u->reason));
-        bx_emit_str(&o, ": ");
-        bx_emit_str(&o, order->lines[u->line].item_id);
-        bx_emit_char(&o, '\n');
+        bxi_emit_str(&o, "  ");
+        bxi_emit_str(&o, bx_unpacked_reason_text(u->reason));
+        bxi_emit_str(&o, ": ");
+        bxi_emit_str(&o, order->lines[u->line].item_id);
+        bxi_emit_char(&o, '\n');
     }
-    uint64_t unpacked = pk_unpacked_units(result);
+    uint64_t unpacked = bxi_pk_unpacked_units(result);
     char t[256];
     snprintf(t, sizeof t,
              "%zu %s (lower bound %" PRIu32 "%s), %zu %s packed",
@@ -175,16 +175,16 @@ bx_status bx_pack_table(bx_ctx *ctx, const bx_order *order,
              result->lower_bound,
              result->count_optimal ? ", fewest possible" : "",
              result->nplacements, plural(result->nplacements, "unit", "units"));
-    bx_emit_str(&o, "  ");
-    bx_emit_str(&o, id);
-    bx_emit_str(&o, ": ");
-    bx_emit_str(&o, t);
+    bxi_emit_str(&o, "  ");
+    bxi_emit_str(&o, id);
+    bxi_emit_str(&o, ": ");
+    bxi_emit_str(&o, t);
     if (unpacked > 0) {
         snprintf(t, sizeof t, ", %" PRIu64 " not packed", unpacked);
-        bx_emit_str(&o, t);
+        bxi_emit_str(&o, t);
     }
-    bx_emit_char(&o, '\n');
-    return bx_emit_finish(&o);
+    bxi_emit_char(&o, '\n');
+    return bxi_emit_finish(&o);
 }
 
 bx_status bx_pack_table_failed(bx_ctx *ctx, const char *order_id,
@@ -194,12 +194,12 @@ bx_status bx_pack_table_failed(bx_ctx *ctx, const char *order_id,
     if (ctx == NULL)
         return BX_EINVAL;
     if (order_id == NULL || message == NULL || write == NULL)
-        return bx_error(ctx, BX_EINVAL, "packing table: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "packing table: bad argument");
     bx_emit o;
-    bx_emit_init(&o, ctx, write, ud, "the packing result");
+    bxi_emit_init(&o, ctx, write, ud, "the packing result");
     left(&o, order_id, W_ORDER);
-    bx_emit_str(&o, "bad input: ");
-    bx_emit_str(&o, message);
-    bx_emit_char(&o, '\n');
-    return bx_emit_finish(&o);
+    bxi_emit_str(&o, "bad input: ");
+    bxi_emit_str(&o, message);
+    bxi_emit_char(&o, '\n');
+    return bxi_emit_finish(&o);
 }

@@ -48,7 +48,7 @@ bx_status bx_pack_cbor(bx_ctx *ctx, const bx_order *order,
     (void)ud;
     if (ctx == NULL)
         return BX_EINVAL;
-    return bx_error(ctx, BX_EUNSUPPORTED, "CBOR output was left out of this build");
+    return bxi_error(ctx, BX_EUNSUPPORTED, "CBOR output was left out of this build");
 }
 
 bx_status bx_pack_cbor_failed(bx_ctx *ctx, const char *order_id,
@@ -60,7 +60,7 @@ bx_status bx_pack_cbor_failed(bx_ctx *ctx, const char *order_id,
     (void)ud;
     if (ctx == NULL)
         return BX_EINVAL;
-    return bx_error(ctx, BX_EUNSUPPORTED, "CBOR output was left out of this build");
+    return bxi_error(ctx, BX_EUNSUPPORTED, "CBOR output was left out of this build");
 }
 #endif
 
@@ -68,7 +68,7 @@ static bx_status bad_format(bx_ctx *ctx, bx_pack_format format)
 {
     if (ctx == NULL)
         return BX_EINVAL;
-    return bx_error(ctx, BX_EINVAL, "unknown packing output format %d", (int)format);
+    return bxi_error(ctx, BX_EINVAL, "unknown packing output format %d", (int)format);
 }
 
 bx_status bx_pack_write_header(bx_ctx *ctx, bx_pack_format format,

@@ -19,7 +19,7 @@
 #include "pack_emit.h"
 #include "policy_internal.h"
 
-const char *const pl_hook_names[PL_NHOOKS] = {
+const char *const bxi_pl_hook_names[PL_NHOOKS] = {
     "eligible", "item_size", "box_cost", "score", "check", "choose_container",
 };
 
@@ -63,7 +63,7 @@ static bx_status keep_text(bx_policy *p, const char *s, size_t *off)
     return BX_OK;
 }
 
-void pl_add_violation(lua_State *L, bx_policy *p, uint32_t box_seq, const char *code,
+void bxi_pl_add_violation(lua_State *L, bx_policy *p, uint32_t box_seq, const char *code,
                       const char *message, double value, double limit)
 {
     void *v = p->viol;
@@ -75,7 +75,7 @@ void pl_add_violation(lua_State *L, bx_policy *p, uint32_t box_seq, const char *
     if (st == BX_OK)
         st = keep_text(p, message, &x->message);
     if (st != BX_OK)
-        bx_script_fail(L, BX_ENOMEM, "out of memory keeping a violation");
+        bxi_script_fail(L, BX_ENOMEM, "out of memory keeping a violation");
     x->box_seq = box_seq;
     x->value = value;
     x->limit = limit;
@@ -106,8 +106,8 @@ static int hook_fail(lua_State *L, const hook_call *c, const char *fmt, ...)
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
     lua_rawgeti(L, LUA_REGISTRYINDEX, c->p->hook_ref[c->hook]);
-    int line = bx_script_function_line(L, -1);
-    return bx_script_fail_line(L, BX_EINPUT, line, "%s", text);
+    int line = bxi_script_function_line(L, -1);
+    return bxi_script_fail_line(L, BX_EINPUT, line, "%s", text);
 }
 
 static void take_dims(lua_State *L, hook_call *c)
@@ -122,7 +122,7 @@ static void take_dims(lua_State *L, hook_call *c)
         if (!isint || v < 1 || v > BX_MAX_LENGTH_MM)
             hook_fail(L, c, "hook '%s' must return nil or three whole numbers of mm in "
                             "1..100000 (l, w, h); value %d is not one",
-                      pl_hook_names[c->hook], i + 1);
+                      bxi_pl_hook_names[c->hook], i + 1);
         c->dims[i] = (int32_t)v;
     }
     c->has_dims = true;
@@ -135,7 +135,7 @@ static void take_chosen(lua_State *L, hook_call *c)
         return;
     if (lua_type(L, -1) != LUA_TSTRING)
         hook_fail(L, c, "hook '%s' returned %s; it must return a pool entry's box id "
-                        "(a string) or nil", pl_hook_names[c->hook], bx_script_typename(L, -1));
+                        "(a string) or nil", bxi_pl_hook_names[c->hook], bxi_script_typename(L, -1));
     size_t n;
     const char *id = lua_tolstring(L, -1, &n);
     bx_policy *p = c->p;
@@ -143,12 +143,12 @@ static void take_chosen(lua_State *L, hook_call *c)
         if (strcmp(p->pool_ids[i], id) == 0) {
             if (p->pool_avail[i] <= 0)
                 hook_fail(L, c, "hook '%s' chose pool entry '%s', which has none left",
-                          pl_hook_names[c->hook], p->pool_ids[i]);
+                          bxi_pl_hook_names[c->hook], p->pool_ids[i]);
             memcpy(c->chosen, id, n + 1);
             return;
         }
     hook_fail(L, c, "hook '%s' returned '%.63s', which is not an entry of the pool",
-              pl_hook_names[c->hook], id);
+              bxi_pl_hook_names[c->hook], id);
 }
 
 static int run_hook(lua_State *L)
@@ -171,7 +171,7 @@ static int run_hook(lua_State *L)
         nargs = 3;
         break;
     case PL_ITEM_SIZE:
-        pl_push_line(L, p, c->index);
+        bxi_pl_push_line(L, p, c->index);
         nres = 3;
         break;
     case PL_SCORE:
@@ -184,7 +184,7 @@ static int run_hook(lua_State *L)
         nres = 0;
         break;
     default: /* PL_CHOOSE */
-        pl_push_packed(L, p, c->index);
+        bxi_pl_push_packed(L, p, c->index);
         lua_rawgeti(L, LUA_REGISTRYINDEX, p->pool_ref);
         nargs = 3;
         break;
@@ -194,18 +194,18 @@ static int run_hook(lua_State *L)
     case PL_ELIGIBLE:
         if (!lua_isboolean(L, -1))
             hook_fail(L, c, "hook '%s' returned %s; it must return a boolean (may the order "
-                            "use this box?)", pl_hook_names[c->hook], bx_script_typename(L, -1));
+                            "use this box?)", bxi_pl_hook_names[c->hook], bxi_script_typename(L, -1));
         c->flag = lua_toboolean(L, -1);
         break;
     case PL_BOX_COST:
     case PL_SCORE:
         if (lua_type(L, -1) != LUA_TNUMBER)
             hook_fail(L, c, "hook '%s' returned %s; it must return a number",
-                      pl_hook_names[c->hook], bx_script_typename(L, -1));
+                      bxi_pl_hook_names[c->hook], bxi_script_typename(L, -1));
         c->number = lua_tonumber(L, -1);
         if (!isfinite(c->number) || (c->hook == PL_BOX_COST && c->number < 0))
             hook_fail(L, c, "hook '%s' returned %s; it must be a finite number (>= 0 for "
-                            "box_cost)", pl_hook_names[c->hook], lua_tostring(L, -1));
+                            "box_cost)", bxi_pl_hook_names[c->hook], lua_tostring(L, -1));
         break;
     case PL_ITEM_SIZE:
         take_dims(L, c);
@@ -224,12 +224,12 @@ static bx_status call_hook(bx_policy *p, hook_call *c)
 {
     c->p = p;
     p->in_check = c->hook == PL_CHECK;
-    bx_status st = bx_script_protected(p->script, run_hook, c, hook_labels[c->hook]);
+    bx_status st = bxi_script_protected(p->script, run_hook, c, hook_labels[c->hook]);
     p->in_check = false;
     if (st != BX_OK && p->order != NULL) {
         char msg[512];
         snprintf(msg, sizeof msg, "%s", bx_ctx_errmsg(p->ctx));
-        bx_error(p->ctx, st, "order %s: %s", p->order->lines[0].order_id, msg);
+        bxi_error(p->ctx, st, "order %s: %s", p->order->lines[0].order_id, msg);
     }
     return st;
 }
@@ -239,18 +239,18 @@ static bx_status call_hook(bx_policy *p, hook_call *c)
 static int read_module(lua_State *L)
 {
     bx_policy *p = lua_touserdata(L, 1);
-    pl_views_open(L, p);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, bx_script_module_ref(p->script));
+    bxi_pl_views_open(L, p);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, bxi_script_module_ref(p->script));
     int m = lua_gettop(L);
     for (int h = 0; h < PL_NHOOKS; h++) {
-        int t = lua_getfield(L, m, pl_hook_names[h]);
+        int t = lua_getfield(L, m, bxi_pl_hook_names[h]);
         if (t == LUA_TFUNCTION) {
             p->hooks |= 1u << h;
             p->hook_ref[h] = luaL_ref(L, LUA_REGISTRYINDEX);
         } else if (t != LUA_TNIL) {
-            return bx_script_fail(L, BX_EINPUT, "the module's '%s' must be a function (a "
-                                  "hook), not %s", pl_hook_names[h],
-                                  bx_script_typename(L, -1));
+            return bxi_script_fail(L, BX_EINPUT, "the module's '%s' must be a function (a "
+                                  "hook), not %s", bxi_pl_hook_names[h],
+                                  bxi_script_typename(L, -1));
         } else {
             lua_pop(L, 1);
         }
@@ -259,27 +259,27 @@ static int read_module(lua_State *L)
     if (t == LUA_TSTRING) {
         snprintf(p->name, sizeof p->name, "%s", lua_tostring(L, -1));
     } else if (t != LUA_TNIL) {
-        return bx_script_fail(L, BX_EINPUT, "the module's 'name' must be a string, not %s",
-                              bx_script_typename(L, -1));
+        return bxi_script_fail(L, BX_EINPUT, "the module's 'name' must be a string, not %s",
+                              bxi_script_typename(L, -1));
     }
     lua_pop(L, 1);
     t = lua_getfield(L, m, "params");
     if (t != LUA_TNIL && t != LUA_TTABLE)
-        return bx_script_fail(L, BX_EINPUT, "the module's 'params' must be a table, not %s",
-                              bx_script_typename(L, -1));
+        return bxi_script_fail(L, BX_EINPUT, "the module's 'params' must be a table, not %s",
+                              bxi_script_typename(L, -1));
     lua_pop(L, 1);
     t = lua_getfield(L, m, "assumptions");
     if (t != LUA_TNIL && t != LUA_TTABLE && t != LUA_TFUNCTION)
-        return bx_script_fail(L, BX_EINPUT, "the module's 'assumptions' must be a list of "
+        return bxi_script_fail(L, BX_EINPUT, "the module's 'assumptions' must be a list of "
                               "strings or a function returning one, not %s",
-                              bx_script_typename(L, -1));
+                              bxi_script_typename(L, -1));
     lua_pop(L, 1);
     t = lua_getfield(L, m, "max_candidates");
     if (t != LUA_TNIL) {
         int isint = 0;
         lua_Integer n = lua_tointegerx(L, -1, &isint);
         if (!isint || n < 1 || n > MAX_CANDIDATES_LIMIT)
-            return bx_script_fail(L, BX_EINPUT, "the module's 'max_candidates' must be a "
+            return bxi_script_fail(L, BX_EINPUT, "the module's 'max_candidates' must be a "
                                   "whole number in 1..%d", MAX_CANDIDATES_LIMIT);
         p->max_candidates = (int)n;
     }
@@ -298,7 +298,7 @@ static void free_assumptions(bx_policy *p)
 static int read_assumptions(lua_State *L)
 {
     bx_policy *p = lua_touserdata(L, 1);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, bx_script_module_ref(p->script));
+    lua_rawgeti(L, LUA_REGISTRYINDEX, bxi_script_module_ref(p->script));
     if (lua_getfield(L, -1, "assumptions") == LUA_TFUNCTION) {
         lua_getfield(L, -2, "params");
         lua_call(L, 1, 1);
@@ -306,21 +306,21 @@ static int read_assumptions(lua_State *L)
     if (lua_isnil(L, -1))
         return 0;
     if (!lua_istable(L, -1))
-        return bx_script_fail(L, BX_EINPUT, "assumptions() must return a list of strings, "
-                              "not %s", bx_script_typename(L, -1));
+        return bxi_script_fail(L, BX_EINPUT, "assumptions() must return a list of strings, "
+                              "not %s", bxi_script_typename(L, -1));
     lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
     if (n > 1000)
-        return bx_script_fail(L, BX_EINPUT, "more than 1000 assumptions");
+        return bxi_script_fail(L, BX_EINPUT, "more than 1000 assumptions");
     p->assumptions = bx_alloc(p->ctx, (size_t)(n > 0 ? n : 1) * sizeof *p->assumptions);
     if (p->assumptions == NULL)
-        return bx_script_fail(L, BX_ENOMEM, "out of memory");
+        return bxi_script_fail(L, BX_ENOMEM, "out of memory");
     for (lua_Integer i = 1; i <= n; i++) {
         if (lua_rawgeti(L, -1, i) != LUA_TSTRING)
-            return bx_script_fail(L, BX_EINPUT, "assumption %lld is %s, not a string",
-                                  (long long)i, bx_script_typename(L, -1));
-        char *copy = bx_strdup(p->ctx, lua_tostring(L, -1));
+            return bxi_script_fail(L, BX_EINPUT, "assumption %lld is %s, not a string",
+                                  (long long)i, bxi_script_typename(L, -1));
+        char *copy = bxi_strdup(p->ctx, lua_tostring(L, -1));
         if (copy == NULL)
-            return bx_script_fail(L, BX_ENOMEM, "out of memory");
+            return bxi_script_fail(L, BX_ENOMEM, "out of memory");
         p->assumptions[p->nassumptions++] = copy;
         lua_pop(L, 1);
     }
@@ -330,7 +330,7 @@ static int read_assumptions(lua_State *L)
 static bx_status refresh_assumptions(bx_policy *p)
 {
     free_assumptions(p);
-    bx_status st = bx_script_protected(p->script, read_assumptions, p, "the assumptions");
+    bx_status st = bxi_script_protected(p->script, read_assumptions, p, "the assumptions");
     if (st != BX_OK)
         free_assumptions(p);
     return st;
@@ -352,7 +352,7 @@ static bx_status policy_new(bx_ctx *ctx, bx_policy **out, bx_script *script,
     memset(p, 0, sizeof *p);
     p->ctx = ctx;
     p->script = script;
-    p->L = bx_script_lua(script);
+    p->L = bxi_script_lua(script);
     p->cat = cat;
     p->nbox = bx_catalog_count(cat);
     p->max_candidates = MAX_CANDIDATES_DEFAULT;
@@ -370,7 +370,7 @@ static bx_status policy_new(bx_ctx *ctx, bx_policy **out, bx_script *script,
         p->by_volume == NULL || p->stock == NULL)
         st = BX_ENOMEM;
     if (st == BX_OK)
-        st = bx_script_protected(script, read_module, p, "loading the policy");
+        st = bxi_script_protected(script, read_module, p, "loading the policy");
     if (st == BX_OK)
         st = refresh_assumptions(p);
     if (st != BX_OK) {
@@ -398,7 +398,7 @@ bx_status bx_policy_load_buffer(bx_ctx *ctx, bx_policy **out, const char *name,
     if (ctx == NULL)
         return BX_EINVAL;
     if (out == NULL || catalog == NULL)
-        return bx_error(ctx, BX_EINVAL, "bx_policy_load: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "bx_policy_load: bad argument");
     *out = NULL;
     bx_script *s = NULL;
     bx_status st = bx_script_load_buffer(ctx, &s, name, text, len, limits);
@@ -411,7 +411,7 @@ bx_status bx_policy_load(bx_ctx *ctx, bx_policy **out, const char *path,
     if (ctx == NULL)
         return BX_EINVAL;
     if (out == NULL || catalog == NULL)
-        return bx_error(ctx, BX_EINVAL, "bx_policy_load: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "bx_policy_load: bad argument");
     *out = NULL;
     bx_script *s = NULL;
     bx_status st = bx_script_load_file(ctx, &s, path, limits);
@@ -503,21 +503,21 @@ static void list_keys(lua_State *L, char *buf, size_t size)
 static int set_param(lua_State *L)
 {
     param_args *a = lua_touserdata(L, 1);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, bx_script_module_ref(a->p->script));
+    lua_rawgeti(L, LUA_REGISTRYINDEX, bxi_script_module_ref(a->p->script));
     if (lua_getfield(L, -1, "params") != LUA_TTABLE)
-        return bx_script_fail(L, BX_ENOTFOUND, "the policy has no params");
+        return bxi_script_fail(L, BX_ENOTFOUND, "the policy has no params");
     int t = lua_getfield(L, -1, a->key);
     lua_pop(L, 1);
     if (t == LUA_TNIL) {
         char keys[400];
         list_keys(L, keys, sizeof keys);
-        return bx_script_fail(L, BX_ENOTFOUND, "no parameter '%s' (the policy has: %s)",
+        return bxi_script_fail(L, BX_ENOTFOUND, "no parameter '%s' (the policy has: %s)",
                               a->key, keys[0] ? keys : "none");
     }
-    if (bx_script_param_from_text(L, a->key, a->value) == 0) {
+    if (bxi_script_param_from_text(L, a->key, a->value) == 0) {
         lua_getfield(L, -1, a->key);
-        return bx_script_fail(L, BX_EINPUT, "parameter '%s' is %s and cannot be set from "
-                              "text", a->key, bx_script_typename(L, -1));
+        return bxi_script_fail(L, BX_EINPUT, "parameter '%s' is %s and cannot be set from "
+                              "text", a->key, bxi_script_typename(L, -1));
     }
     lua_setfield(L, -2, a->key);
     return 0;
@@ -528,9 +528,9 @@ bx_status bx_policy_set_param(bx_policy *p, const char *key, const char *value)
     if (p == NULL)
         return BX_EINVAL;
     if (key == NULL || value == NULL)
-        return bx_error(p->ctx, BX_EINVAL, "bx_policy_set_param: bad argument");
+        return bxi_error(p->ctx, BX_EINVAL, "bx_policy_set_param: bad argument");
     param_args a = {p, key, value};
-    bx_status st = bx_script_protected(p->script, set_param, &a, NULL);
+    bx_status st = bxi_script_protected(p->script, set_param, &a, NULL);
     return st == BX_OK ? refresh_assumptions(p) : st;
 }
 
@@ -561,13 +561,13 @@ bx_status bx_policy_set_pool(bx_policy *p, const bx_policy_pool *pool)
     p->has_pool = false;
     p->npool = 0;
     if (pool == NULL)
-        return bx_script_protected(p->script, make_pool, p, NULL);
+        return bxi_script_protected(p->script, make_pool, p, NULL);
     if (pool->n > 0 && (pool->box_ids == NULL || pool->available == NULL))
-        return bx_error(p->ctx, BX_EINVAL, "bx_policy_set_pool: bad argument");
+        return bxi_error(p->ctx, BX_EINVAL, "bx_policy_set_pool: bad argument");
     for (size_t i = 0; i < pool->n; i++) {
         size_t len = pool->box_ids[i] ? strlen(pool->box_ids[i]) : 0;
         if (len == 0 || len >= BX_ID_MAX || pool->available[i] < 0)
-            return bx_error(p->ctx, BX_EINVAL, "bx_policy_set_pool: entry %zu: a box id of "
+            return bxi_error(p->ctx, BX_EINVAL, "bx_policy_set_pool: entry %zu: a box id of "
                             "1..%d bytes and a count >= 0", i + 1, BX_ID_MAX - 1);
     }
     bx_free(p->ctx, p->pool_ids);
@@ -583,7 +583,7 @@ bx_status bx_policy_set_pool(bx_policy *p, const bx_policy_pool *pool)
     }
     p->npool = pool->n;
     p->returns_accepted = pool->returns_accepted;
-    bx_status st = bx_script_protected(p->script, make_pool, p, NULL);
+    bx_status st = bxi_script_protected(p->script, make_pool, p, NULL);
     p->has_pool = st == BX_OK;
     return st;
 }
@@ -692,7 +692,7 @@ static bx_status choose_by_score(bx_policy *p, bx_engine *engine, const bx_order
     bx_status st = score_of(p, *res, &best);
     if (st != BX_OK)
         return st;
-    uint64_t base_unpacked = pk_unpacked_units(*res);
+    uint64_t base_unpacked = bxi_pk_unpacked_units(*res);
     int64_t best_cap = -1, last_cap = -1;
     int64_t cap = next_cap(p, opts, INT64_MAX); /* candidate 0's own */
     for (int cand = 1; cand < p->max_candidates && cap >= 0; cand++) {
@@ -703,7 +703,7 @@ static bx_status choose_by_score(bx_policy *p, bx_engine *engine, const bx_order
             return st;
         last_cap = cap;
         *res = r;
-        if (pk_unpacked_units(r) > base_unpacked)
+        if (bxi_pk_unpacked_units(r) > base_unpacked)
             break; /* smaller caps hold still less */
         double s;
         if ((st = score_of(p, r, &s)) != BX_OK)
@@ -745,7 +745,7 @@ static bx_status choose_containers(bx_policy *p, const bx_pack_result *res)
         for (size_t i = 0; i < p->npool; i++)
             if (strcmp(p->pool_ids[i], h.chosen) == 0) {
                 take_args a = {p, i};
-                if ((st = bx_script_protected(p->script, take_from_pool, &a, NULL)) != BX_OK)
+                if ((st = bxi_script_protected(p->script, take_from_pool, &a, NULL)) != BX_OK)
                     return st;
             }
     }
@@ -787,7 +787,7 @@ bx_status bx_policy_pack(bx_policy *p, bx_engine *engine, const bx_order *order,
         return BX_EINVAL;
     if (engine == NULL || order == NULL || result == NULL || order->lines == NULL ||
         order->nlines == 0)
-        return bx_error(p->ctx, BX_EINVAL, "bx_policy_pack: bad argument");
+        return bxi_error(p->ctx, BX_EINVAL, "bx_policy_pack: bad argument");
     *result = NULL;
     bx_pack_options opts;
     if (options != NULL)
@@ -869,15 +869,15 @@ bx_status bx_policy_check(bx_policy *p, const bx_order *order, const bx_pack_res
         return BX_EINVAL;
     if (order == NULL || result == NULL || out == NULL || order->lines == NULL ||
         order->nlines == 0)
-        return bx_error(p->ctx, BX_EINVAL, "bx_policy_check: bad argument");
+        return bxi_error(p->ctx, BX_EINVAL, "bx_policy_check: bad argument");
     *out = NULL;
-    bx_status st = pk_check_result(p->ctx, "bx_policy_check", order, result);
+    bx_status st = bxi_pk_check_result(p->ctx, "bx_policy_check", order, result);
     if (st != BX_OK)
         return st;
     for (size_t b = 0; b < result->nboxes; b++)
         if (result->boxes[b].box_index >= p->nbox ||
             result->boxes[b].box != bx_catalog_box(p->cat, result->boxes[b].box_index))
-            return bx_error(p->ctx, BX_EINVAL, "bx_policy_check: box %zu is not from the "
+            return bxi_error(p->ctx, BX_EINVAL, "bx_policy_check: box %zu is not from the "
                             "policy's catalog", b + 1);
     p->order = order;
     p->res = result;
@@ -918,14 +918,14 @@ typedef struct lint_args {
 static int find_stray_functions(lua_State *L)
 {
     lint_args *a = lua_touserdata(L, 1);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, bx_script_module_ref(a->p->script));
+    lua_rawgeti(L, LUA_REGISTRYINDEX, bxi_script_module_ref(a->p->script));
     lua_pushnil(L);
     while (lua_next(L, -2) != 0) {
         if (lua_type(L, -1) == LUA_TFUNCTION && lua_type(L, -2) == LUA_TSTRING) {
             const char *k = lua_tostring(L, -2);
             bool hook = strcmp(k, "assumptions") == 0;
             for (int h = 0; h < PL_NHOOKS; h++)
-                hook |= strcmp(k, pl_hook_names[h]) == 0;
+                hook |= strcmp(k, bxi_pl_hook_names[h]) == 0;
             if (!hook && a->nstray < BX_ARRAY_LEN(a->stray))
                 snprintf(a->stray[a->nstray++], BX_ID_MAX, "%s", k);
         }
@@ -952,13 +952,13 @@ bx_status bx_policy_lint(bx_policy *p, bx_engine *engine)
     if (p == NULL)
         return BX_EINVAL;
     if (engine == NULL)
-        return bx_error(p->ctx, BX_EINVAL, "bx_policy_lint: bad argument");
+        return bxi_error(p->ctx, BX_EINVAL, "bx_policy_lint: bad argument");
     lint_args a = {.p = p};
-    bx_status st = bx_script_protected(p->script, find_stray_functions, &a, NULL);
+    bx_status st = bxi_script_protected(p->script, find_stray_functions, &a, NULL);
     if (st != BX_OK)
         return st;
     for (size_t i = 0; i < a.nstray; i++)
-        bx_warn(p->ctx, NULL, "%s: function '%s' in the module is not a hook boxcar calls "
+        bxi_warn(p->ctx, NULL, "%s: function '%s' in the module is not a hook boxcar calls "
                 "(eligible, item_size, box_cost, score, check, choose_container)",
                 bx_script_name(p->script), a.stray[i]);
     /* A small order with the usual features: several units, a fragile
@@ -987,7 +987,7 @@ bx_status bx_policy_lint(bx_policy *p, bx_engine *engine)
     if ((st = bx_policy_pack(p, engine, &order, NULL, &res)) != BX_OK)
         return st;
     if ((p->hooks & BX_HOOK_ELIGIBLE) && res->nboxes == 0)
-        bx_warn(p->ctx, NULL, "%s: eligible allows no box that holds the lint order's units",
+        bxi_warn(p->ctx, NULL, "%s: eligible allows no box that holds the lint order's units",
                 bx_script_name(p->script));
     /* choose_container runs only for reusable boxes: call it once anyway,
      * so its return type is checked on catalogs without any. */

@@ -22,7 +22,7 @@ enum {
 };
 
 /* "eligible", "item_size", ... by PL_* */
-extern const char *const pl_hook_names[PL_NHOOKS];
+extern const char *const bxi_pl_hook_names[PL_NHOOKS];
 
 /* A violation as reported, its text kept as offsets into the policy's
  * text buffer (which may move while it grows). */
@@ -91,16 +91,16 @@ struct bx_policy {
 /* policy_views.c: make the view metatables, the box views, the order,
  * packing and report objects and the view caches, recording their
  * references in p. Runs inside a protected call. */
-void pl_views_open(lua_State *L, bx_policy *p);
+void bxi_pl_views_open(lua_State *L, bx_policy *p);
 
 /* Push the view of packed box b (0-based) of p->res. */
-void pl_push_packed(lua_State *L, bx_policy *p, size_t b);
+void bxi_pl_push_packed(lua_State *L, bx_policy *p, size_t b);
 
 /* Push the view of line i (0-based) of p->order. */
-void pl_push_line(lua_State *L, bx_policy *p, size_t i);
+void bxi_pl_push_line(lua_State *L, bx_policy *p, size_t i);
 
 /* Record a violation (copies the texts). Raises a Lua error on failure. */
-void pl_add_violation(lua_State *L, bx_policy *p, uint32_t box_seq, const char *code,
+void bxi_pl_add_violation(lua_State *L, bx_policy *p, uint32_t box_seq, const char *code,
                       const char *message, double value, double limit);
 
 #endif

@@ -9,7 +9,7 @@ static bx_status unsupported(bx_ctx *ctx)
 {
     if (ctx == NULL)
         return BX_EINVAL;
-    return bx_error(ctx, BX_EUNSUPPORTED, "policies need Lua, which this build of "
+    return bxi_error(ctx, BX_EUNSUPPORTED, "policies need Lua, which this build of "
                     "boxcar was made without (BOXCAR_WITH_LUA=OFF)");
 }
 

@@ -56,7 +56,7 @@ static int other_field(lua_State *L, const char *view, const char *k,
     for (size_t i = 0; optional != NULL && optional[i] != NULL; i++)
         if (strcmp(k, optional[i]) == 0)
             return no_field(L, k);
-    return bx_script_fail(L, BX_EINPUT, "%s has no field '%s' (scripts/README.md lists "
+    return bxi_script_fail(L, BX_EINPUT, "%s has no field '%s' (scripts/README.md lists "
                           "the fields)", view, k);
 }
 
@@ -65,20 +65,20 @@ static int read_only(lua_State *L)
     const char *name = "a view";
     if (luaL_getmetafield(L, 1, "__name") == LUA_TSTRING)
         name = lua_tostring(L, -1);
-    return bx_script_fail(L, BX_EINPUT, "%s is read-only", name);
+    return bxi_script_fail(L, BX_EINPUT, "%s is read-only", name);
 }
 
 static const bx_order *order_of(lua_State *L, bx_policy *p)
 {
     if (p->order == NULL)
-        bx_script_fail(L, BX_EINPUT, "there is no order outside a hook call");
+        bxi_script_fail(L, BX_EINPUT, "there is no order outside a hook call");
     return p->order;
 }
 
 static const bx_pack_result *packing_of(lua_State *L, bx_policy *p)
 {
     if (p->res == NULL)
-        bx_script_fail(L, BX_EINPUT, "there is no packing in this hook (only score, "
+        bxi_script_fail(L, BX_EINPUT, "there is no packing in this hook (only score, "
                                      "check and choose_container get one)");
     return p->res;
 }
@@ -99,12 +99,12 @@ static void push_cached(lua_State *L, bx_policy *p, int ref, uint32_t i, const c
     lua_remove(L, -2);
 }
 
-void pl_push_line(lua_State *L, bx_policy *p, size_t i)
+void bxi_pl_push_line(lua_State *L, bx_policy *p, size_t i)
 {
     push_cached(L, p, p->lines_ref, (uint32_t)i, MT_LINE);
 }
 
-void pl_push_packed(lua_State *L, bx_policy *p, size_t b)
+void bxi_pl_push_packed(lua_State *L, bx_policy *p, size_t b)
 {
     push_cached(L, p, p->packed_ref, (uint32_t)b, MT_PACKED);
 }
@@ -131,7 +131,7 @@ static int order_index(lua_State *L)
         lua_Integer i = lua_tointeger(L, 2);
         if (i < 1 || (size_t)i > o->nlines)
             return no_field(L, "line");
-        pl_push_line(L, p, (size_t)i - 1);
+        bxi_pl_push_line(L, p, (size_t)i - 1);
         return 1;
     }
     const char *k = key_of(L);
@@ -170,7 +170,7 @@ static int line_index(lua_State *L)
     pl_view *v = view_at(L, 1);
     const bx_order *o = order_of(L, v->p);
     if (v->i >= o->nlines)
-        return bx_script_fail(L, BX_EINPUT, "line %u of an order of %zu lines (a view kept "
+        return bxi_script_fail(L, BX_EINPUT, "line %u of an order of %zu lines (a view kept "
                               "from an earlier call?)", v->i + 1, o->nlines);
     const bx_order_line *l = &o->lines[v->i];
     const char *k = key_of(L);
@@ -262,7 +262,7 @@ static int packing_index(lua_State *L)
         lua_Integer i = lua_tointeger(L, 2);
         if (i < 1 || (size_t)i > r->nboxes)
             return no_field(L, "box");
-        pl_push_packed(L, p, (size_t)i - 1);
+        bxi_pl_push_packed(L, p, (size_t)i - 1);
         return 1;
     }
     const char *k = key_of(L);
@@ -273,7 +273,7 @@ static int packing_index(lua_State *L)
     else if (strcmp(k, "count_optimal") == 0)
         lua_pushboolean(L, r->count_optimal);
     else if (strcmp(k, "unpacked_units") == 0)
-        lua_pushinteger(L, (lua_Integer)pk_unpacked_units(r));
+        lua_pushinteger(L, (lua_Integer)bxi_pk_unpacked_units(r));
     else if (strcmp(k, "total_inner_volume_mm3") == 0)
         lua_pushinteger(L, r->total_inner_volume_mm3);
     else if (strcmp(k, "objective_total") == 0)
@@ -295,7 +295,7 @@ static const bx_packed_box *packed_of(lua_State *L, pl_view *v)
 {
     const bx_pack_result *r = packing_of(L, v->p);
     if (v->i >= r->nboxes)
-        bx_script_fail(L, BX_EINPUT, "box %u of a packing of %zu boxes (a view kept from "
+        bxi_script_fail(L, BX_EINPUT, "box %u of a packing of %zu boxes (a view kept from "
                        "an earlier call?)", v->i + 1, r->nboxes);
     return &r->boxes[v->i];
 }
@@ -361,7 +361,7 @@ static int unit_index(lua_State *L)
     pl_view *v = view_at(L, 1);
     const bx_pack_result *r = packing_of(L, v->p);
     if (v->i >= r->nplacements)
-        return bx_script_fail(L, BX_EINPUT, "a unit view kept from an earlier call");
+        return bxi_script_fail(L, BX_EINPUT, "a unit view kept from an earlier call");
     const bx_placement *pl = &r->placements[v->i];
     const bx_order_line *l = &v->p->order->lines[pl->line];
     const char *k = key_of(L);
@@ -388,7 +388,7 @@ static int unit_index(lua_State *L)
     else if (strcmp(k, "content_volume_mm3") == 0)
         lua_pushinteger(L, line_volume(l));
     else if (strcmp(k, "line") == 0)
-        pl_push_line(L, v->p, pl->line);
+        bxi_pl_push_line(L, v->p, pl->line);
     else if (strcmp(k, "item_id") == 0)
         lua_pushstring(L, l->item_id);
     else
@@ -403,8 +403,8 @@ static double opt_number(lua_State *L, int idx, const char *what)
     if (lua_isnoneornil(L, idx))
         return NAN;
     if (lua_type(L, idx) != LUA_TNUMBER)
-        bx_script_fail(L, BX_EINPUT, "report: %s must be a number or nil, not %s", what,
-                       bx_script_typename(L, idx));
+        bxi_script_fail(L, BX_EINPUT, "report: %s must be a number or nil, not %s", what,
+                       bxi_script_typename(L, idx));
     return lua_tonumber(L, idx);
 }
 
@@ -413,7 +413,7 @@ static bool valid_utf8(const char *s, size_t n)
     const unsigned char *p = (const unsigned char *)s;
     for (size_t i = 0; i < n;) {
         uint32_t cp;
-        size_t k = bx_utf8_seq(p + i, n - i, &cp);
+        size_t k = bxi_utf8_seq(p + i, n - i, &cp);
         if (k == 0 || cp == 0)
             return false;
         i += k;
@@ -425,31 +425,31 @@ static int report(lua_State *L)
 {
     bx_policy *p = lua_touserdata(L, lua_upvalueindex(1));
     if (!p->in_check)
-        return bx_script_fail(L, BX_EINPUT, "report may be called only while check runs");
+        return bxi_script_fail(L, BX_EINPUT, "report may be called only while check runs");
     const bx_pack_result *r = packing_of(L, p);
     if (!lua_isinteger(L, 1))
-        return bx_script_fail(L, BX_EINPUT, "report: box_seq must be an integer (0 for the "
-                              "whole order), not %s", bx_script_typename(L, 1));
+        return bxi_script_fail(L, BX_EINPUT, "report: box_seq must be an integer (0 for the "
+                              "whole order), not %s", bxi_script_typename(L, 1));
     lua_Integer seq = lua_tointeger(L, 1);
     if (seq < 0 || (size_t)seq > r->nboxes)
-        return bx_script_fail(L, BX_EINPUT, "report: box_seq %lld, but the packing has %zu "
+        return bxi_script_fail(L, BX_EINPUT, "report: box_seq %lld, but the packing has %zu "
                               "boxes", (long long)seq, r->nboxes);
     if (lua_type(L, 2) != LUA_TSTRING || lua_type(L, 3) != LUA_TSTRING)
-        return bx_script_fail(L, BX_EINPUT, "report: code and message must be strings, "
-                              "not %s and %s", bx_script_typename(L, 2),
-                              bx_script_typename(L, 3));
+        return bxi_script_fail(L, BX_EINPUT, "report: code and message must be strings, "
+                              "not %s and %s", bxi_script_typename(L, 2),
+                              bxi_script_typename(L, 3));
     size_t lc;
     const char *code = lua_tolstring(L, 2, &lc);
     if (lc == 0 || lc >= BX_ID_MAX || strpbrk(code, ",;\"\n\r") != NULL)
-        return bx_script_fail(L, BX_EINPUT, "report: a code is 1 to %d bytes without "
+        return bxi_script_fail(L, BX_EINPUT, "report: a code is 1 to %d bytes without "
                               "commas, semicolons, quotes or line ends", BX_ID_MAX - 1);
     size_t lm;
     const char *msg = lua_tolstring(L, 3, &lm);
     if (!valid_utf8(code, lc) || !valid_utf8(msg, lm))
-        return bx_script_fail(L, BX_EINPUT, "report: code and message must be UTF-8 text");
+        return bxi_script_fail(L, BX_EINPUT, "report: code and message must be UTF-8 text");
     double value = opt_number(L, 4, "value");
     double limit = opt_number(L, 5, "limit");
-    pl_add_violation(L, p, (uint32_t)seq, code, lua_tostring(L, 3), value, limit);
+    bxi_pl_add_violation(L, p, (uint32_t)seq, code, lua_tostring(L, 3), value, limit);
     return 0;
 }
 
@@ -481,7 +481,7 @@ static int new_ref_view(lua_State *L, bx_policy *p, const char *mt)
     return luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
-void pl_views_open(lua_State *L, bx_policy *p)
+void bxi_pl_views_open(lua_State *L, bx_policy *p)
 {
     new_meta(L, MT_ORDER, order_index, order_len);
     new_meta(L, MT_LINE, line_index, NULL);

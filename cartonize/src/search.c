@@ -93,7 +93,7 @@ static uint32_t *list(bx_engine *e, int k)
 
 /* ---- bins sets -------------------------------------------------------------- */
 
-bx_status pk_bins_reserve(bx_ctx *ctx, pk_bins *s, uint32_t n)
+bx_status bxi_pk_bins_reserve(bx_ctx *ctx, pk_bins *s, uint32_t n)
 {
     if (n <= s->capbins)
         return BX_OK;
@@ -109,11 +109,11 @@ bx_status pk_bins_reserve(bx_ctx *ctx, pk_bins *s, uint32_t n)
     return BX_OK;
 }
 
-bx_status pk_bins_copy(bx_ctx *ctx, pk_bins *dst, const pk_bins *src)
+bx_status bxi_pk_bins_copy(bx_ctx *ctx, pk_bins *dst, const pk_bins *src)
 {
-    bx_status st = pk_bins_reserve(ctx, dst, src->nbins);
+    bx_status st = bxi_pk_bins_reserve(ctx, dst, src->nbins);
     for (uint32_t i = 0; st == BX_OK && i < src->nbins; i++)
-        st = pk_bin_copy(ctx, &dst->bins[i], &src->bins[i]);
+        st = bxi_pk_bin_copy(ctx, &dst->bins[i], &src->bins[i]);
     if (st == BX_OK) {
         dst->nbins = src->nbins;
         dst->nleft = src->nleft;
@@ -124,13 +124,13 @@ bx_status pk_bins_copy(bx_ctx *ctx, pk_bins *dst, const pk_bins *src)
 /* Open a new, empty bin of box `box` at the end of s. */
 static pk_bin *open_bin(bx_engine *e, pk_bins *s, uint32_t box)
 {
-    if (pk_bins_reserve(e->ctx, s, s->nbins + 1) != BX_OK)
+    if (bxi_pk_bins_reserve(e->ctx, s, s->nbins + 1) != BX_OK)
         return NULL;
     pk_bin *b = &s->bins[s->nbins];
-    pk_bin_reset(b, box, bx_catalog_box(e->cat, box));
-    if (pk_bin_reserve(e->ctx, b, e->bin_floor) != BX_OK)
+    bxi_pk_bin_reset(b, box, bx_catalog_box(e->cat, box));
+    if (bxi_pk_bin_reserve(e->ctx, b, e->bin_floor) != BX_OK)
         return NULL;
-    pk_bin_reset(b, box, bx_catalog_box(e->cat, box));
+    bxi_pk_bin_reset(b, box, bx_catalog_box(e->cat, box));
     s->nbins++;
     return b;
 }
@@ -138,9 +138,9 @@ static pk_bin *open_bin(bx_engine *e, pk_bins *s, uint32_t box)
 /* Place a unit with room reserved first; -1 on out of memory. */
 static int insert(bx_engine *e, pk_bin *b, uint32_t u, pk_merit merit)
 {
-    if (pk_bin_reserve(e->ctx, b, e->bin_floor) != BX_OK)
+    if (bxi_pk_bin_reserve(e->ctx, b, e->bin_floor) != BX_OK)
         return -1;
-    return pk_bin_insert(b, e->units, u, merit, &e->work) ? 1 : 0;
+    return bxi_pk_bin_insert(b, e->units, u, merit, &e->work) ? 1 : 0;
 }
 
 /* ---- one box ------------------------------------------------------------------ */
@@ -152,7 +152,7 @@ static bool may_hold(const bx_engine *e, uint32_t box, const uint32_t *idx, uint
     int64_t vol = 0, weight = 0;
     for (uint32_t i = 0; i < n; i++) {
         const pk_unit *u = &e->units[idx[i]];
-        if (!pk_unit_fits_box(u, b))
+        if (!bxi_pk_unit_fits_box(u, b))
             return false;
         vol += u->volume;
         weight += u->weight_g;
@@ -186,12 +186,12 @@ static int attempt(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n, 
     sort_units(e->units, ord, sorted, list(e, 2), n);
     if (first_orient >= 0 && first_orient >= e->units[sorted[0]].norient)
         return 2;
-    pk_bin_reset(bin, box, bx_catalog_box(e->cat, box));
+    bxi_pk_bin_reset(bin, box, bx_catalog_box(e->cat, box));
     uint32_t i = 0;
     if (first_orient >= 0) {
-        if (pk_bin_reserve(e->ctx, bin, e->bin_floor) != BX_OK)
+        if (bxi_pk_bin_reserve(e->ctx, bin, e->bin_floor) != BX_OK)
             return -1;
-        if (!pk_bin_place_first(bin, e->units, sorted[0], first_orient))
+        if (!bxi_pk_bin_place_first(bin, e->units, sorted[0], first_orient))
             return 0;
         e->work.used++;
         i = 1;
@@ -204,7 +204,7 @@ static int attempt(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n, 
     return 1;
 }
 
-int pk_pack_single(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n, pk_bin *bin)
+int bxi_pk_pack_single(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n, pk_bin *bin)
 {
     bool first = true;
     for (int a = 0; a < PK_ATTEMPTS; a++) {
@@ -240,7 +240,7 @@ static uint32_t opener(const bx_engine *e, uint32_t u, int policy, int64_t rem_v
     for (uint32_t r = 0; r < e->nbox; r++) {
         uint32_t k = e->rank[r];
         const bx_box *b = bx_catalog_box(e->cat, k);
-        if (!stock_left(e, k) || !pk_unit_fits_box(&e->units[u], b))
+        if (!stock_left(e, k) || !bxi_pk_unit_fits_box(&e->units[u], b))
             continue;
         int64_t v = (int64_t)b->inner_l_mm * b->inner_w_mm * b->inner_h_mm;
         int64_t p = b->max_weight_g - ((b->has & BX_BOX_HAS_TARE) ? b->tare_g : 0);
@@ -307,7 +307,7 @@ static bx_status first_fit(bx_engine *e, pk_bins *s, const uint32_t *sorted, uin
         if (r < 0)
             return BX_ENOMEM;
         if (r == 0)
-            return bx_error(e->ctx, BX_EINTERNAL, "a unit does not fit an empty box that holds it");
+            return bxi_error(e->ctx, BX_EINTERNAL, "a unit does not fit an empty box that holds it");
     }
     return BX_OK;
 }
@@ -390,11 +390,11 @@ static int absorb(bx_engine *e, pk_bin *t, uint32_t u)
             continue;
         if (!may_hold(e, box, l, n))
             continue;
-        r = pk_pack_single(e, box, l, n, &e->tmp2);
+        r = bxi_pk_pack_single(e, box, l, n, &e->tmp2);
         if (r < 0)
             return -1;
         if (r == 1) {
-            if (pk_bin_copy(e->ctx, t, &e->tmp2) != BX_OK)
+            if (bxi_pk_bin_copy(e->ctx, t, &e->tmp2) != BX_OK)
                 return -1;
             return 1;
         }
@@ -408,7 +408,7 @@ static int absorb(bx_engine *e, pk_bin *t, uint32_t u)
  * that bin. Works on e->cur as scratch. */
 static int eliminate(bx_engine *e, pk_bins *s, uint32_t victim)
 {
-    if (pk_bins_copy(e->ctx, &e->cur, s) != BX_OK)
+    if (bxi_pk_bins_copy(e->ctx, &e->cur, s) != BX_OK)
         return -1;
     pk_bins *c = &e->cur;
     pk_bin *v = &c->bins[victim];
@@ -450,7 +450,7 @@ static int eliminate(bx_engine *e, pk_bins *s, uint32_t victim)
             (size_t)(c->nbins - victim - 1) * sizeof *c->bins);
     c->bins[c->nbins - 1] = gone; /* its arrays stay for reuse */
     c->nbins--;
-    return pk_bins_copy(e->ctx, s, c) == BX_OK ? 1 : -1;
+    return bxi_pk_bins_copy(e->ctx, s, c) == BX_OK ? 1 : -1;
 }
 
 static bool movable(const bx_engine *e, const pk_bin *b)
@@ -508,8 +508,8 @@ static int merge3(bx_engine *e, pk_bins *s, const uint32_t *order, uint32_t nb)
                     return -1;
                 if (r == 0)
                     continue;
-                if (pk_bin_copy(e->ctx, A, &e->cur.bins[0]) != BX_OK ||
-                    pk_bin_copy(e->ctx, B, &e->cur.bins[1]) != BX_OK)
+                if (bxi_pk_bin_copy(e->ctx, A, &e->cur.bins[0]) != BX_OK ||
+                    bxi_pk_bin_copy(e->ctx, B, &e->cur.bins[1]) != BX_OK)
                     return -1;
                 /* drop the emptied bin, keeping the others' order */
                 pk_bin gone = s->bins[v];
@@ -572,13 +572,13 @@ static bx_status shrink(bx_engine *e, pk_bins *s)
                 break; /* nothing better ranked holds it */
             if (!stock_left(e, box) || !may_hold(e, box, l, n))
                 continue;
-            int r = pk_pack_single(e, box, l, n, &e->tmp);
+            int r = bxi_pk_pack_single(e, box, l, n, &e->tmp);
             if (r < 0)
                 return BX_ENOMEM;
             if (r == 1) {
                 e->used[bin->box]--;
                 e->used[box]++;
-                if (pk_bin_copy(e->ctx, bin, &e->tmp) != BX_OK)
+                if (bxi_pk_bin_copy(e->ctx, bin, &e->tmp) != BX_OK)
                     return BX_ENOMEM;
                 bin->closed = closed;
                 break;
@@ -652,7 +652,7 @@ static bx_status resize_to(bx_engine *e, pk_bins *s, uint32_t K, bool cheaper, b
         if (count > PK_RESIZE_COMBOS)
             return BX_OK;
     }
-    combo *c = pk_engine_scratch(e, (size_t)count * sizeof *c);
+    combo *c = bxi_pk_engine_scratch(e, (size_t)count * sizeof *c);
     if (c == NULL)
         return BX_ENOMEM;
     int64_t vol = 0, weight = 0;
@@ -729,7 +729,7 @@ static bx_status resize_to(bx_engine *e, pk_bins *s, uint32_t K, bool cheaper, b
             if (r == 1) {
                 drop_empty(&e->cur); /* first fit may not need them all */
                 *done = true;
-                return pk_bins_copy(e->ctx, s, &e->cur);
+                return bxi_pk_bins_copy(e->ctx, s, &e->cur);
             }
         }
     }
@@ -785,7 +785,7 @@ static bx_status perturb(bx_engine *e, uint32_t n, uint32_t lb, int policy, pk_m
             seq[i] = seq[j];
             seq[j] = t;
         }
-        bx_status st = pk_bins_copy(e->ctx, &e->cur, &e->seed);
+        bx_status st = bxi_pk_bins_copy(e->ctx, &e->cur, &e->seed);
         if (st == BX_OK)
             st = first_fit(e, &e->cur, seq, n, merit, policy);
         if (st != BX_OK)
@@ -793,7 +793,7 @@ static bx_status perturb(bx_engine *e, uint32_t n, uint32_t lb, int policy, pk_m
         /* Accept equal results too: a plateau walk keeps the search moving. */
         if (improves(e, &e->cur, &e->best) || !improves(e, &e->best, &e->cur)) {
             bool better = improves(e, &e->cur, &e->best);
-            if ((st = pk_bins_copy(e->ctx, &e->best, &e->cur)) != BX_OK)
+            if ((st = bxi_pk_bins_copy(e->ctx, &e->best, &e->cur)) != BX_OK)
                 return st;
             memcpy(best_seq, seq, (size_t)n * sizeof *seq);
             stale = better ? 0 : stale + 1;
@@ -814,14 +814,14 @@ static uint64_t phase_budget(const pk_work *w, uint64_t budget, uint64_t num, ui
 
 /* ---- the search ---------------------------------------------------------------- */
 
-bx_status pk_search(bx_engine *e)
+bx_status bxi_pk_search(bx_engine *e)
 {
     uint32_t *free_units = list(e, 0);
     uint32_t n = 0;
     for (uint32_t u = 0; u < e->nunits; u++)
         if (e->state[u] == 0)
             free_units[n++] = u;
-    bx_status st = pk_bins_copy(e->ctx, &e->best, &e->seed);
+    bx_status st = bxi_pk_bins_copy(e->ctx, &e->best, &e->seed);
     if (st != BX_OK || n == 0)
         return st;
 
@@ -847,8 +847,8 @@ bx_status pk_search(bx_engine *e)
                     return BX_ENOMEM;
                 if (r != 1)
                     continue;
-                if (pk_bins_reserve(e->ctx, &e->best, 1) != BX_OK ||
-                    pk_bin_copy(e->ctx, &e->best.bins[0], &e->tmp) != BX_OK)
+                if (bxi_pk_bins_reserve(e->ctx, &e->best, 1) != BX_OK ||
+                    bxi_pk_bin_copy(e->ctx, &e->best.bins[0], &e->tmp) != BX_OK)
                     return BX_ENOMEM;
                 e->best.nbins = 1;
                 found = true;
@@ -879,7 +879,7 @@ bx_status pk_search(bx_engine *e)
                 all[nall++] = e->seed.bins[b].items[i].unit;
         }
         memcpy(all + nall, free_units, (size_t)n * sizeof *all);
-        if ((st = pk_lower_bound_units(e, all, nall + n, &lb)) != BX_OK)
+        if ((st = bxi_pk_lower_bound_units(e, all, nall + n, &lb)) != BX_OK)
             return st;
         lb += closed;
     }
@@ -896,12 +896,12 @@ bx_status pk_search(bx_engine *e)
         uint32_t *sorted = list(e, 1);
         memcpy(sorted, free_units, (size_t)n * sizeof *sorted);
         sort_units(e->units, ord, sorted, list(e, 2), n);
-        if ((st = pk_bins_copy(e->ctx, &e->cur, &e->seed)) != BX_OK)
+        if ((st = bxi_pk_bins_copy(e->ctx, &e->cur, &e->seed)) != BX_OK)
             return st;
         if ((st = first_fit(e, &e->cur, sorted, n, (pk_merit)m, policy)) != BX_OK)
             return st;
         if (!have || improves(e, &e->cur, &e->best)) {
-            if ((st = pk_bins_copy(e->ctx, &e->best, &e->cur)) != BX_OK)
+            if ((st = bxi_pk_bins_copy(e->ctx, &e->best, &e->cur)) != BX_OK)
                 return st;
             memcpy(best_seq, sorted, (size_t)n * sizeof *sorted);
             best_policy = policy;

@@ -24,12 +24,12 @@ static void orientations(pk_unit *u)
     }
 }
 
-bx_status pk_units_build(bx_ctx *ctx, const bx_order *order, int rotation_override,
+bx_status bxi_pk_units_build(bx_ctx *ctx, const bx_order *order, int rotation_override,
                          uint32_t max_units, pk_unit **units, uint32_t *cap, uint32_t *nunits,
                          int32_t *ngroups)
 {
     if (order->nlines == 0 || order->lines == NULL)
-        return bx_error(ctx, BX_EINVAL, "bx_pack: the order has no lines");
+        return bxi_error(ctx, BX_EINVAL, "bx_pack: the order has no lines");
     const char *id = order->lines[0].order_id;
     uint64_t total = 0;
     for (size_t i = 0; i < order->nlines; i++) {
@@ -39,12 +39,12 @@ bx_status pk_units_build(bx_ctx *ctx, const bx_order *order, int rotation_overri
         if (st != BX_OK)
             return st;
         if (strcmp(l->order_id, id) != 0)
-            return bx_error(ctx, BX_EINVAL, "bx_pack: lines of orders '%s' and '%s' in one call",
+            return bxi_error(ctx, BX_EINVAL, "bx_pack: lines of orders '%s' and '%s' in one call",
                             id, l->order_id);
         total += (uint64_t)l->qty;
     }
     if (total > max_units)
-        return bx_error(ctx, BX_ELIMIT, "order '%s' has %llu units, more than the engine's limit of %lu",
+        return bxi_error(ctx, BX_ELIMIT, "order '%s' has %llu units, more than the engine's limit of %lu",
                         id, (unsigned long long)total, (unsigned long)max_units);
     if (total > *cap) {
         pk_unit *p = bx_realloc(ctx, *units, (size_t)total * sizeof *p);

@@ -10,7 +10,7 @@
  * them; *cap is its capacity). rotation_override < 0 keeps each line's
  * rule. Groups are numbered 0..*ngroups-1. Errors: BX_EINVAL (empty order,
  * mixed order ids), BX_EINPUT (a bad line), BX_ELIMIT, BX_ENOMEM. */
-bx_status pk_units_build(bx_ctx *ctx, const bx_order *order, int rotation_override,
+bx_status bxi_pk_units_build(bx_ctx *ctx, const bx_order *order, int rotation_override,
                          uint32_t max_units, pk_unit **units, uint32_t *cap, uint32_t *nunits,
                          int32_t *ngroups);
 

@@ -55,7 +55,7 @@ static bx_status defect(vctx *v, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return bx_error(v->ctx, BX_EINPUT, "order '%s': %s", v->order_id, msg);
+    return bxi_error(v->ctx, BX_EINPUT, "order '%s': %s", v->order_id, msg);
 }
 
 static const char *item_of(const vctx *v, const bx_placement *p)
@@ -526,9 +526,9 @@ bx_status bx_validate(bx_ctx *ctx, const bx_catalog *catalog, const bx_order *or
     if (ctx == NULL)
         return BX_EINVAL;
     if (catalog == NULL || order == NULL || result == NULL)
-        return bx_error(ctx, BX_EINVAL, "bx_validate: catalog, order and result are required");
+        return bxi_error(ctx, BX_EINVAL, "bx_validate: catalog, order and result are required");
     if (order->nlines == 0 || order->lines == NULL)
-        return bx_error(ctx, BX_EINVAL, "bx_validate: the order has no lines");
+        return bxi_error(ctx, BX_EINVAL, "bx_validate: the order has no lines");
     vctx v = {0};
     v.ctx = ctx;
     v.cat = catalog;
@@ -538,22 +538,22 @@ bx_status bx_validate(bx_ctx *ctx, const bx_catalog *catalog, const bx_order *or
     v.order_id = order->lines[0].order_id;
     v.rotation_override = options != NULL ? options->rotation_override : -1;
     if (v.rotation_override < -1 || v.rotation_override > BX_ROTATE_FIXED)
-        return bx_error(ctx, BX_EINVAL, "bx_validate: bad rotation_override %d",
+        return bxi_error(ctx, BX_EINVAL, "bx_validate: bad rotation_override %d",
                         v.rotation_override);
     for (size_t i = 1; i < order->nlines; i++)
         if (strcmp(order->lines[i].order_id, v.order_id) != 0)
-            return bx_error(ctx, BX_EINVAL, "bx_validate: lines of orders '%s' and '%s' in one "
+            return bxi_error(ctx, BX_EINVAL, "bx_validate: lines of orders '%s' and '%s' in one "
                             "call", v.order_id, order->lines[i].order_id);
     if ((result->nboxes > 0 && result->boxes == NULL) ||
         (result->nplacements > 0 && result->placements == NULL) ||
         (result->nunpacked > 0 && result->unpacked == NULL))
-        return bx_error(ctx, BX_EINVAL, "bx_validate: the result has counts without arrays");
+        return bxi_error(ctx, BX_EINVAL, "bx_validate: the result has counts without arrays");
 
     size_t nlines = order->nlines, nbox = bx_catalog_count(catalog);
     size_t nunits = 0, biggest = 0;
     for (size_t i = 0; i < nlines; i++) {
         if (order->lines[i].qty < 1)
-            return bx_error(ctx, BX_EINVAL, "bx_validate: order '%s' line %zu has qty %d",
+            return bxi_error(ctx, BX_EINVAL, "bx_validate: order '%s' line %zu has qty %d",
                             v.order_id, i, order->lines[i].qty);
         nunits += (size_t)order->lines[i].qty;
     }

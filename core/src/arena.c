@@ -43,7 +43,7 @@ void *bx_arena_alloc(bx_arena *arena, size_t size, size_t align)
     if (align == 0)
         align = alignof(max_align_t);
     if ((align & (align - 1)) != 0) {
-        bx_error(arena->ctx, BX_EINVAL, "arena alignment %zu is not a power of two", align);
+        bxi_error(arena->ctx, BX_EINVAL, "arena alignment %zu is not a power of two", align);
         return NULL;
     }
     if (arena->head != NULL) {
@@ -66,7 +66,7 @@ void *bx_arena_alloc(bx_arena *arena, size_t size, size_t align)
     } else {
         size_t payload = need > arena->chunk_size ? need : arena->chunk_size;
         if (payload > SIZE_MAX - sizeof *c) {
-            bx_error(arena->ctx, BX_ENOMEM, "arena request of %zu bytes too large", size);
+            bxi_error(arena->ctx, BX_ENOMEM, "arena request of %zu bytes too large", size);
             return NULL;
         }
         c = bx_alloc(arena->ctx, sizeof *c + payload);

@@ -45,7 +45,7 @@ static bx_status report_duplicates(bx_ctx *ctx, const char *file, id_ref *refs,
         while (j > 0 && strcmp(refs[j - 1].id, refs[i].id) == 0)
             j--;
         bx_location at = {file, refs[i].line, 0, 0, 0, what};
-        bx_input_error(ctx, BX_EINPUT, &at, "duplicate %s '%s' (first on line %llu)",
+        bxi_input_error(ctx, BX_EINPUT, &at, "duplicate %s '%s' (first on line %llu)",
                        what, refs[i].id, (unsigned long long)refs[j].line);
         (*nerrors)++;
         first = BX_EINPUT;
@@ -57,10 +57,10 @@ static bx_status build(bx_ctx *ctx, bx_catalog **out, const char *file,
                        const bx_box *boxes, size_t n)
 {
     if (n == 0)
-        return bx_input_error(ctx, BX_EINPUT, &(bx_location){file, 0, 0, 0, 0, NULL},
+        return bxi_input_error(ctx, BX_EINPUT, &(bx_location){file, 0, 0, 0, 0, NULL},
                               "the catalog has no boxes");
     if (n > UINT32_MAX)
-        return bx_error(ctx, BX_ELIMIT, "catalog of %zu boxes is too large", n);
+        return bxi_error(ctx, BX_ELIMIT, "catalog of %zu boxes is too large", n);
     id_ref *refs = bx_alloc(ctx, n * sizeof *refs);
     if (refs == NULL)
         return BX_ENOMEM;
@@ -74,12 +74,12 @@ static bx_status build(bx_ctx *ctx, bx_catalog **out, const char *file,
     }
     bx_alloc_fn fn;
     void *ud;
-    bx_ctx_allocator(ctx, &fn, &ud);
+    bxi_ctx_allocator(ctx, &fn, &ud);
     size_t size = sizeof(bx_catalog) + n * sizeof(bx_box) + n * sizeof(uint32_t);
     bx_catalog *cat = fn(ud, NULL, 0, size);
     if (cat == NULL) {
         bx_free(ctx, refs);
-        return bx_error(ctx, BX_ENOMEM, "out of memory (catalog of %zu boxes)", n);
+        return bxi_error(ctx, BX_ENOMEM, "out of memory (catalog of %zu boxes)", n);
     }
     cat->alloc = fn;
     cat->alloc_ud = ud;
@@ -101,7 +101,7 @@ bx_status bx_catalog_new(bx_ctx *ctx, bx_catalog **out, const bx_box *boxes,
     if (ctx == NULL)
         return BX_EINVAL;
     if (out == NULL || (boxes == NULL && n != 0))
-        return bx_error(ctx, BX_EINVAL, "bx_catalog_new: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "bx_catalog_new: bad argument");
     *out = NULL;
     for (size_t i = 0; i < n; i++) {
         bx_location at = {"<catalog>", 0, 0, i + 1, 0, NULL};
@@ -117,7 +117,7 @@ bx_status bx_catalog_read(bx_ctx *ctx, bx_catalog **out, bx_reader *reader)
     if (ctx == NULL)
         return BX_EINVAL;
     if (out == NULL || reader == NULL)
-        return bx_error(ctx, BX_EINVAL, "bx_catalog_read: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "bx_catalog_read: bad argument");
     *out = NULL;
     bx_box *boxes = NULL;
     size_t n = 0, cap = 0;
@@ -138,7 +138,7 @@ bx_status bx_catalog_read(bx_ctx *ctx, bx_catalog **out, bx_reader *reader)
             break;
         }
         if (bx_reader_kind(reader) != BX_RECORD_BOX) {
-            first = bx_input_error(ctx, BX_EINPUT,
+            first = bxi_input_error(ctx, BX_EINPUT,
                                    &(bx_location){reader->name, 0, 0, 0, 0, NULL},
                                    "this is an order file, not a box catalog");
             break;

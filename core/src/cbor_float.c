@@ -48,7 +48,7 @@ static bool half_bits(double d, uint16_t *out)
 
 /* RFC 8949 4.2.1: the shortest of half, single and double that keeps the
  * value exactly. */
-size_t bx_cbor_encode_float(double d, unsigned char *buf, size_t size)
+size_t bxi_cbor_encode_float(double d, unsigned char *buf, size_t size)
 {
     uint16_t h;
     if (half_bits(d, &h)) {

@@ -15,42 +15,42 @@ static bx_cbor_ev *ev_of(void *ud, bx_cbor_type type)
     return ev;
 }
 
-static void on_uint64(void *ud, uint64_t v) { ev_of(ud, BXC_UINT)->u = v; }
+static void on_uint64(void *ud, uint64_t v) { ev_of(ud, BX_CBOR_UINT)->u = v; }
 static void on_uint32(void *ud, uint32_t v) { on_uint64(ud, v); }
 static void on_uint16(void *ud, uint16_t v) { on_uint64(ud, v); }
 static void on_uint8(void *ud, uint8_t v) { on_uint64(ud, v); }
-static void on_negint64(void *ud, uint64_t v) { ev_of(ud, BXC_NEGINT)->u = v; }
+static void on_negint64(void *ud, uint64_t v) { ev_of(ud, BX_CBOR_NEGINT)->u = v; }
 static void on_negint32(void *ud, uint32_t v) { on_negint64(ud, v); }
 static void on_negint16(void *ud, uint16_t v) { on_negint64(ud, v); }
 static void on_negint8(void *ud, uint8_t v) { on_negint64(ud, v); }
 
 static void on_bytes(void *ud, cbor_data data, size_t len)
 {
-    bx_cbor_ev *ev = ev_of(ud, BXC_BYTES);
+    bx_cbor_ev *ev = ev_of(ud, BX_CBOR_BYTES);
     ev->str = data;
     ev->len = len;
 }
 
 static void on_text(void *ud, cbor_data data, size_t len)
 {
-    bx_cbor_ev *ev = ev_of(ud, BXC_TEXT);
+    bx_cbor_ev *ev = ev_of(ud, BX_CBOR_TEXT);
     ev->str = data;
     ev->len = len;
 }
 
-static void on_bytes_indef(void *ud) { ev_of(ud, BXC_BYTES_INDEF); }
-static void on_text_indef(void *ud) { ev_of(ud, BXC_TEXT_INDEF); }
-static void on_array(void *ud, size_t n) { ev_of(ud, BXC_ARRAY)->u = n; }
-static void on_array_indef(void *ud) { ev_of(ud, BXC_ARRAY_INDEF); }
-static void on_map(void *ud, size_t n) { ev_of(ud, BXC_MAP)->u = n; }
-static void on_map_indef(void *ud) { ev_of(ud, BXC_MAP_INDEF); }
-static void on_tag(void *ud, uint64_t tag) { ev_of(ud, BXC_TAG)->u = tag; }
-static void on_double(void *ud, double v) { ev_of(ud, BXC_FLOAT)->d = v; }
+static void on_bytes_indef(void *ud) { ev_of(ud, BX_CBOR_BYTES_INDEF); }
+static void on_text_indef(void *ud) { ev_of(ud, BX_CBOR_TEXT_INDEF); }
+static void on_array(void *ud, size_t n) { ev_of(ud, BX_CBOR_ARRAY)->u = n; }
+static void on_array_indef(void *ud) { ev_of(ud, BX_CBOR_ARRAY_INDEF); }
+static void on_map(void *ud, size_t n) { ev_of(ud, BX_CBOR_MAP)->u = n; }
+static void on_map_indef(void *ud) { ev_of(ud, BX_CBOR_MAP_INDEF); }
+static void on_tag(void *ud, uint64_t tag) { ev_of(ud, BX_CBOR_TAG)->u = tag; }
+static void on_double(void *ud, double v) { ev_of(ud, BX_CBOR_FLOAT)->d = v; }
 static void on_float(void *ud, float v) { on_double(ud, v); }
-static void on_null(void *ud) { ev_of(ud, BXC_NULL); }
-static void on_undef(void *ud) { ev_of(ud, BXC_UNDEF); }
-static void on_bool(void *ud, bool v) { ev_of(ud, BXC_BOOL)->b = v; }
-static void on_break(void *ud) { ev_of(ud, BXC_BREAK); }
+static void on_null(void *ud) { ev_of(ud, BX_CBOR_NULL); }
+static void on_undef(void *ud) { ev_of(ud, BX_CBOR_UNDEF); }
+static void on_bool(void *ud, bool v) { ev_of(ud, BX_CBOR_BOOL)->b = v; }
+static void on_break(void *ud) { ev_of(ud, BX_CBOR_BREAK); }
 
 static const struct cbor_callbacks callbacks = {
     .uint8 = on_uint8,
@@ -79,14 +79,14 @@ static const struct cbor_callbacks callbacks = {
     .indef_break = on_break,
 };
 
-void bx_cbor_pull_init(bx_cbor_pull *p, const void *data, size_t len)
+void bxi_cbor_pull_init(bx_cbor_pull *p, const void *data, size_t len)
 {
     p->data = data;
     p->len = len;
     p->pos = 0;
 }
 
-bx_cbor_decoded bx_cbor_decode_head(const unsigned char *p, size_t avail, bx_cbor_ev *ev,
+bx_cbor_decoded bxi_cbor_decode_head(const unsigned char *p, size_t avail, bx_cbor_ev *ev,
                                     size_t *used, size_t *need)
 {
     memset(ev, 0, sizeof *ev);
@@ -95,32 +95,32 @@ bx_cbor_decoded bx_cbor_decode_head(const unsigned char *p, size_t avail, bx_cbo
     if (r.status == CBOR_DECODER_NEDATA) {
         /* a declared length may be absurd: ask for at least one more */
         *need = r.required > avail ? r.required : avail + 1;
-        return BXC_NEED;
+        return BX_CBOR_NEED;
     }
     /* libcbor has no callback for unassigned simple values and reserved
      * heads: those come back as errors, or finished without an event. */
     if (r.status != CBOR_DECODER_FINISHED || r.read == 0 ||
         ev->type == (bx_cbor_type)-1)
-        return BXC_BAD;
+        return BX_CBOR_BAD;
     *used = r.read;
-    return BXC_DECODED;
+    return BX_CBOR_DECODED;
 }
 
-bool bx_cbor_pull_next(bx_cbor_pull *p, bx_cbor_ev *ev, const char **why)
+bool bxi_cbor_pull_next(bx_cbor_pull *p, bx_cbor_ev *ev, const char **why)
 {
     if (p->pos >= p->len) {
         *why = "truncated";
         return false;
     }
     size_t used = 0, need = 0;
-    switch (bx_cbor_decode_head(p->data + p->pos, p->len - p->pos, ev, &used, &need)) {
-    case BXC_NEED:
+    switch (bxi_cbor_decode_head(p->data + p->pos, p->len - p->pos, ev, &used, &need)) {
+    case BX_CBOR_NEED:
         *why = "truncated";
         return false;
-    case BXC_BAD:
+    case BX_CBOR_BAD:
         *why = "malformed";
         return false;
-    case BXC_DECODED:
+    case BX_CBOR_DECODED:
         break;
     }
     ev->offset = p->pos;
@@ -138,7 +138,7 @@ typedef struct open_item {
 
 #define CHECK_DEPTH_MAX 64
 
-bool bx_cbor_check_item(const void *data, size_t len, size_t max_depth,
+bool bxi_cbor_check_item(const void *data, size_t len, size_t max_depth,
                         const char **why, size_t *at)
 {
     open_item stack[CHECK_DEPTH_MAX];
@@ -146,7 +146,7 @@ bool bx_cbor_check_item(const void *data, size_t len, size_t max_depth,
     if (max_depth > CHECK_DEPTH_MAX)
         max_depth = CHECK_DEPTH_MAX;
     bx_cbor_pull p;
-    bx_cbor_pull_init(&p, data, len);
+    bxi_cbor_pull_init(&p, data, len);
     bx_cbor_ev ev;
     *at = 0;
     if (len == 0) {
@@ -155,56 +155,56 @@ bool bx_cbor_check_item(const void *data, size_t len, size_t max_depth,
     }
     for (;;) {
         *at = p.pos;
-        if (!bx_cbor_pull_next(&p, &ev, why))
+        if (!bxi_cbor_pull_next(&p, &ev, why))
             return false;
         open_item *top = depth > 0 ? &stack[depth - 1] : NULL;
         /* Inside an indefinite string only definite chunks of the same
          * major type, then the break, may follow. */
-        if (top != NULL && (top->kind == BXC_TEXT_INDEF || top->kind == BXC_BYTES_INDEF)) {
-            bx_cbor_type chunk = top->kind == BXC_TEXT_INDEF ? BXC_TEXT : BXC_BYTES;
-            if (ev.type == BXC_BREAK) {
+        if (top != NULL && (top->kind == BX_CBOR_TEXT_INDEF || top->kind == BX_CBOR_BYTES_INDEF)) {
+            bx_cbor_type chunk = top->kind == BX_CBOR_TEXT_INDEF ? BX_CBOR_TEXT : BX_CBOR_BYTES;
+            if (ev.type == BX_CBOR_BREAK) {
                 depth--;
             } else if (ev.type != chunk) {
                 *why = "bad chunk in an indefinite-length string";
                 return false;
             }
-        } else if (ev.type == BXC_BREAK) {
-            if (top == NULL || (top->kind != BXC_ARRAY_INDEF && top->kind != BXC_MAP_INDEF)) {
+        } else if (ev.type == BX_CBOR_BREAK) {
+            if (top == NULL || (top->kind != BX_CBOR_ARRAY_INDEF && top->kind != BX_CBOR_MAP_INDEF)) {
                 *why = "break outside an indefinite-length item";
                 return false;
             }
-            if (top->kind == BXC_MAP_INDEF && top->seen % 2 != 0) {
+            if (top->kind == BX_CBOR_MAP_INDEF && top->seen % 2 != 0) {
                 *why = "map key without a value";
                 return false;
             }
             depth--;
         } else {
             if (top != NULL) {
-                if (top->kind == BXC_ARRAY || top->kind == BXC_MAP)
+                if (top->kind == BX_CBOR_ARRAY || top->kind == BX_CBOR_MAP)
                     top->remaining--;
                 else
                     top->seen++;
             }
             /* A tag and the item it tags fill one slot together: the
              * tag opens a pseudo-container of exactly one item. */
-            if (ev.type == BXC_TAG) {
+            if (ev.type == BX_CBOR_TAG) {
                 if (depth >= max_depth) {
                     *why = "nested too deep";
                     return false;
                 }
-                stack[depth++] = (open_item){1, BXC_ARRAY, 0};
+                stack[depth++] = (open_item){1, BX_CBOR_ARRAY, 0};
                 continue;
             }
-            bool opens = (ev.type == BXC_ARRAY || ev.type == BXC_MAP) ? ev.u > 0
-                         : ev.type == BXC_ARRAY_INDEF || ev.type == BXC_MAP_INDEF ||
-                               ev.type == BXC_TEXT_INDEF || ev.type == BXC_BYTES_INDEF;
+            bool opens = (ev.type == BX_CBOR_ARRAY || ev.type == BX_CBOR_MAP) ? ev.u > 0
+                         : ev.type == BX_CBOR_ARRAY_INDEF || ev.type == BX_CBOR_MAP_INDEF ||
+                               ev.type == BX_CBOR_TEXT_INDEF || ev.type == BX_CBOR_BYTES_INDEF;
             if (opens) {
                 if (depth >= max_depth) {
                     *why = "nested too deep";
                     return false;
                 }
                 uint64_t n = ev.u;
-                if (ev.type == BXC_MAP) {
+                if (ev.type == BX_CBOR_MAP) {
                     if (n > UINT64_MAX / 2) {
                         *why = "truncated";
                         return false;
@@ -215,8 +215,8 @@ bool bx_cbor_check_item(const void *data, size_t len, size_t max_depth,
                 continue;
             }
         }
-        while (depth > 0 && (stack[depth - 1].kind == BXC_ARRAY ||
-                             stack[depth - 1].kind == BXC_MAP) &&
+        while (depth > 0 && (stack[depth - 1].kind == BX_CBOR_ARRAY ||
+                             stack[depth - 1].kind == BX_CBOR_MAP) &&
                stack[depth - 1].remaining == 0)
             depth--;
         if (depth == 0)

@@ -14,23 +14,23 @@
 #include <stdint.h>
 
 typedef enum bx_cbor_type {
-    BXC_UINT,
-    BXC_NEGINT, /* value is -1 - u */
-    BXC_BYTES,
-    BXC_TEXT,
-    BXC_BYTES_INDEF,
-    BXC_TEXT_INDEF,
-    BXC_ARRAY,
-    BXC_ARRAY_INDEF,
-    BXC_MAP,
-    BXC_MAP_INDEF,
-    BXC_TAG,
-    BXC_FLOAT,
-    BXC_BOOL,
-    BXC_NULL,
-    BXC_UNDEF,
-    BXC_SIMPLE, /* an unassigned simple value (the record reader's own) */
-    BXC_BREAK
+    BX_CBOR_UINT,
+    BX_CBOR_NEGINT, /* value is -1 - u */
+    BX_CBOR_BYTES,
+    BX_CBOR_TEXT,
+    BX_CBOR_BYTES_INDEF,
+    BX_CBOR_TEXT_INDEF,
+    BX_CBOR_ARRAY,
+    BX_CBOR_ARRAY_INDEF,
+    BX_CBOR_MAP,
+    BX_CBOR_MAP_INDEF,
+    BX_CBOR_TAG,
+    BX_CBOR_FLOAT,
+    BX_CBOR_BOOL,
+    BX_CBOR_NULL,
+    BX_CBOR_UNDEF,
+    BX_CBOR_SIMPLE, /* an unassigned simple value (the record reader's own) */
+    BX_CBOR_BREAK
 } bx_cbor_type;
 
 typedef struct bx_cbor_ev {
@@ -52,28 +52,28 @@ typedef struct bx_cbor_pull {
 } bx_cbor_pull;
 
 typedef enum bx_cbor_decoded {
-    BXC_DECODED, /* *ev is the item, *used bytes long */
-    BXC_NEED,    /* the head goes on past avail: at least *need bytes */
-    BXC_BAD      /* no CBOR head libcbor decodes */
+    BX_CBOR_DECODED, /* *ev is the item, *used bytes long */
+    BX_CBOR_NEED,    /* the head goes on past avail: at least *need bytes */
+    BX_CBOR_BAD      /* no CBOR head libcbor decodes */
 } bx_cbor_decoded;
 
 /* Decode the item head at p[0..avail), avail >= 1, with libcbor's
  * streaming decoder (strings with their bytes). The one place boxcar
  * turns libcbor's callbacks into events: the pull decoder below and the
  * record reader (which reads a file through a window) share it. */
-bx_cbor_decoded bx_cbor_decode_head(const unsigned char *p, size_t avail, bx_cbor_ev *ev,
+bx_cbor_decoded bxi_cbor_decode_head(const unsigned char *p, size_t avail, bx_cbor_ev *ev,
                                     size_t *used, size_t *need);
 
-void bx_cbor_pull_init(bx_cbor_pull *p, const void *data, size_t len);
+void bxi_cbor_pull_init(bx_cbor_pull *p, const void *data, size_t len);
 
 /* Decode the next item head (strings with their bytes). Returns false at
  * the end of the data or on bytes that are no CBOR head (*why says which:
  * "truncated" or "malformed"). */
-bool bx_cbor_pull_next(bx_cbor_pull *p, bx_cbor_ev *ev, const char **why);
+bool bxi_cbor_pull_next(bx_cbor_pull *p, bx_cbor_ev *ev, const char **why);
 
 /* Is data[0..len) exactly one well-formed CBOR data item, nested at most
  * max_depth deep? On false, *why names the problem and *at its offset. */
-bool bx_cbor_check_item(const void *data, size_t len, size_t max_depth,
+bool bxi_cbor_check_item(const void *data, size_t len, size_t max_depth,
                         const char **why, size_t *at);
 
 #endif

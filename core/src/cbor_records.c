@@ -4,7 +4,7 @@
  * Reader: a CBOR array (definite or indefinite length) of maps, or an
  * RFC 8742 CBOR sequence of maps. The input is untrusted, so it is decoded
  * with libcbor's streaming decoder, which never allocates, over a window of
- * bytes pulled through bx_reader_read. The decoder's callbacks are turned
+ * bytes pulled through bxi_reader_read. The decoder's callbacks are turned
  * into a pull interface (next_event) that the record parser walks.
  *
  * Memory stays bounded by the limits: the window holds at most one record
@@ -37,32 +37,32 @@
 static const char *ev_type_name(bx_cbor_type t)
 {
     switch (t) {
-    case BXC_UINT: return "unsigned integer";
-    case BXC_NEGINT: return "negative integer";
-    case BXC_BYTES: return "byte string";
-    case BXC_TEXT: return "text string";
-    case BXC_BYTES_INDEF: return "indefinite-length byte string";
-    case BXC_TEXT_INDEF: return "indefinite-length text string";
-    case BXC_ARRAY:
-    case BXC_ARRAY_INDEF: return "array";
-    case BXC_MAP:
-    case BXC_MAP_INDEF: return "map";
-    case BXC_TAG: return "tag";
-    case BXC_FLOAT: return "float";
-    case BXC_BOOL: return "boolean";
-    case BXC_NULL: return "null";
-    case BXC_UNDEF: return "undefined";
-    case BXC_SIMPLE: return "simple value";
-    case BXC_BREAK: return "break";
+    case BX_CBOR_UINT: return "unsigned integer";
+    case BX_CBOR_NEGINT: return "negative integer";
+    case BX_CBOR_BYTES: return "byte string";
+    case BX_CBOR_TEXT: return "text string";
+    case BX_CBOR_BYTES_INDEF: return "indefinite-length byte string";
+    case BX_CBOR_TEXT_INDEF: return "indefinite-length text string";
+    case BX_CBOR_ARRAY:
+    case BX_CBOR_ARRAY_INDEF: return "array";
+    case BX_CBOR_MAP:
+    case BX_CBOR_MAP_INDEF: return "map";
+    case BX_CBOR_TAG: return "tag";
+    case BX_CBOR_FLOAT: return "float";
+    case BX_CBOR_BOOL: return "boolean";
+    case BX_CBOR_NULL: return "null";
+    case BX_CBOR_UNDEF: return "undefined";
+    case BX_CBOR_SIMPLE: return "simple value";
+    case BX_CBOR_BREAK: return "break";
     }
     return "item";
 }
 
 static bool ev_is_container(bx_cbor_type t)
 {
-    return t == BXC_ARRAY || t == BXC_ARRAY_INDEF || t == BXC_MAP ||
-           t == BXC_MAP_INDEF || t == BXC_TAG || t == BXC_BYTES_INDEF ||
-           t == BXC_TEXT_INDEF;
+    return t == BX_CBOR_ARRAY || t == BX_CBOR_ARRAY_INDEF || t == BX_CBOR_MAP ||
+           t == BX_CBOR_MAP_INDEF || t == BX_CBOR_TAG || t == BX_CBOR_BYTES_INDEF ||
+           t == BX_CBOR_TEXT_INDEF;
 }
 
 /* ---- reader state ------------------------------------------------------- */
@@ -177,7 +177,7 @@ static bx_status fatal(bx_reader *r, bx_status status, uint64_t offset,
     st->phase = PH_DONE;
     r->recoverable = false;
     bx_location where = location_at(r, offset);
-    return bx_input_error(r->ctx, status, &where, "%s", msg);
+    return bxi_input_error(r->ctx, status, &where, "%s", msg);
 }
 
 /* Out of memory or an I/O error: also the end of reading, already
@@ -277,9 +277,9 @@ static bx_status window_fill(bx_reader *r, size_t need)
             if (s != BX_OK)
                 return s;
         }
-        long n = bx_reader_read(r, st->buf + st->end, st->cap - st->end);
+        long n = bxi_reader_read(r, st->buf + st->end, st->cap - st->end);
         if (n < 0 || (size_t)n > st->cap - st->end)
-            return stop(r, bx_error(r->ctx, BX_EIO, "%s: read error", r->name));
+            return stop(r, bxi_error(r->ctx, BX_EIO, "%s: read error", r->name));
         if (n == 0)
             st->eof = true;
         st->end += (size_t)n;
@@ -327,28 +327,28 @@ static bx_cbor_decoded decode_special(const unsigned char *p, size_t avail,
 {
     unsigned ib = p[0];
     if (ib >= 0xC6 && ib <= 0xD4) {
-        ev->type = BXC_TAG;
+        ev->type = BX_CBOR_TAG;
         ev->u = ib - 0xC0;
         *used = 1;
-        return BXC_DECODED;
+        return BX_CBOR_DECODED;
     }
     if (ib >= 0xE0 && ib <= 0xF3) {
-        ev->type = BXC_SIMPLE;
+        ev->type = BX_CBOR_SIMPLE;
         ev->u = ib - 0xE0;
         *used = 1;
-        return BXC_DECODED;
+        return BX_CBOR_DECODED;
     }
     /* ib == 0xF8 */
     if (avail < 2) {
         *need = 2;
-        return BXC_NEED;
+        return BX_CBOR_NEED;
     }
     if (p[1] < 32) /* RFC 8949 3.3: not well-formed */
-        return BXC_BAD;
-    ev->type = BXC_SIMPLE;
+        return BX_CBOR_BAD;
+    ev->type = BX_CBOR_SIMPLE;
     ev->u = p[1];
     *used = 2;
-    return BXC_DECODED;
+    return BX_CBOR_DECODED;
 }
 
 static bx_cbor_decoded decode_item(const unsigned char *p, size_t avail,
@@ -357,7 +357,7 @@ static bx_cbor_decoded decode_item(const unsigned char *p, size_t avail,
     if ((p[0] >= 0xC6 && p[0] <= 0xD4) || (p[0] >= 0xE0 && p[0] <= 0xF3) ||
         p[0] == 0xF8)
         return decode_special(p, avail, ev, used, need);
-    return bx_cbor_decode_head(p, avail, ev, used, need);
+    return bxi_cbor_decode_head(p, avail, ev, used, need);
 }
 
 /* Next item head (a whole scalar or string, or a container's head).
@@ -381,15 +381,15 @@ static bx_status next_event(bx_reader *r, bx_cbor_ev *ev)
                              r->limits.max_record_bytes);
             size_t used = 0;
             bx_cbor_decoded d = decode_item(p, avail, ev, &used, &need);
-            if (d == BXC_BAD)
+            if (d == BX_CBOR_BAD)
                 return fatal(r, BX_EINPUT, at,
                              "malformed CBOR (initial byte 0x%02x)", p[0]);
-            if (d == BXC_DECODED) {
+            if (d == BX_CBOR_DECODED) {
                 bx_status cs = check_span(r, at + used);
                 if (cs != BX_OK)
                     return cs;
                 ev->offset = at;
-                if (ev->type == BXC_BYTES || ev->type == BXC_TEXT)
+                if (ev->type == BX_CBOR_BYTES || ev->type == BX_CBOR_TEXT)
                     ev->str_off = at + (uint64_t)(ev->str - p);
                 st->pos += used;
                 return BX_OK;
@@ -443,11 +443,11 @@ static bx_status skip_push(bx_reader *r, size_t *sp, const bx_cbor_ev *ev)
     lv->remaining = 0;
     lv->odd = false;
     switch (ev->type) {
-    case BXC_ARRAY: lv->remaining = ev->u; break;
-    case BXC_MAP: /* input ends long before a saturated count runs out */
+    case BX_CBOR_ARRAY: lv->remaining = ev->u; break;
+    case BX_CBOR_MAP: /* input ends long before a saturated count runs out */
         lv->remaining = ev->u > UINT64_MAX / 2 ? UINT64_MAX : ev->u * 2;
         break;
-    case BXC_TAG: lv->remaining = 1; break;
+    case BX_CBOR_TAG: lv->remaining = 1; break;
     default: lv->indef = true; break;
     }
     return BX_OK;
@@ -457,16 +457,16 @@ static bx_status skip_push(bx_reader *r, size_t *sp, const bx_cbor_ev *ev)
 static bx_status skip_check_item(bx_reader *r, skip_level *lv,
                                  const bx_cbor_ev *ev)
 {
-    if (ev->type == BXC_BREAK && (!lv->indef || lv->odd))
+    if (ev->type == BX_CBOR_BREAK && (!lv->indef || lv->odd))
         return fatal(r, BX_EINPUT, ev->offset,
                      "malformed CBOR: unexpected break");
-    if (ev->type != BXC_BREAK && lv->type == BXC_TEXT_INDEF &&
-        ev->type != BXC_TEXT)
+    if (ev->type != BX_CBOR_BREAK && lv->type == BX_CBOR_TEXT_INDEF &&
+        ev->type != BX_CBOR_TEXT)
         return fatal(r, BX_EINPUT, ev->offset,
                      "malformed CBOR: %s inside an indefinite-length "
                      "text string", ev_type_name(ev->type));
-    if (ev->type != BXC_BREAK && lv->type == BXC_BYTES_INDEF &&
-        ev->type != BXC_BYTES)
+    if (ev->type != BX_CBOR_BREAK && lv->type == BX_CBOR_BYTES_INDEF &&
+        ev->type != BX_CBOR_BYTES)
         return fatal(r, BX_EINPUT, ev->offset,
                      "malformed CBOR: %s inside an indefinite-length "
                      "byte string", ev_type_name(ev->type));
@@ -478,7 +478,7 @@ static bx_status skip_check_item(bx_reader *r, skip_level *lv,
 static bx_status skip_item(bx_reader *r, const bx_cbor_ev *first, size_t depth)
 {
     reader_state *st = r->state;
-    if (first->type == BXC_BREAK)
+    if (first->type == BX_CBOR_BREAK)
         return fatal(r, BX_EINPUT, first->offset,
                      "malformed CBOR: unexpected break");
     if (!ev_is_container(first->type))
@@ -497,13 +497,13 @@ static bx_status skip_item(bx_reader *r, const bx_cbor_ev *first, size_t depth)
         if ((s = next_inner_event(r, &ev)) != BX_OK ||
             (s = skip_check_item(r, lv, &ev)) != BX_OK)
             break;
-        if (ev.type == BXC_BREAK) {
+        if (ev.type == BX_CBOR_BREAK) {
             sp--;
             continue;
         }
         if (!lv->indef)
             lv->remaining--;
-        else if (lv->type == BXC_MAP_INDEF)
+        else if (lv->type == BX_CBOR_MAP_INDEF)
             lv->odd = !lv->odd;
         if (ev_is_container(ev.type) &&
             (s = check_depth(r, depth + 1 + sp, ev.offset)) == BX_OK)
@@ -536,13 +536,13 @@ static bx_status read_key(bx_reader *r, const bx_cbor_ev *ev, map_pair *pair,
                           size_t depth)
 {
     pair->key_at = ev->offset;
-    if (ev->type == BXC_TEXT) {
+    if (ev->type == BX_CBOR_TEXT) {
         pair->kkind = K_TEXT;
         pair->key_off = ev->str_off;
         pair->key_len = ev->len;
         return BX_OK;
     }
-    pair->kkind = ev->type == BXC_TEXT_INDEF ? K_INDEF : K_NOT_TEXT;
+    pair->kkind = ev->type == BX_CBOR_TEXT_INDEF ? K_INDEF : K_NOT_TEXT;
     pair->ktype = ev->type;
     return skip_item(r, ev, depth);
 }
@@ -556,20 +556,20 @@ static bx_status read_value(bx_reader *r, map_pair *pair, size_t depth)
     pair->value_at = ev.offset;
     pair->vtype = ev.type;
     switch (ev.type) {
-    case BXC_UINT:
-    case BXC_NEGINT:
+    case BX_CBOR_UINT:
+    case BX_CBOR_NEGINT:
         if (ev.u > INT64_MAX) {
             pair->vkind = V_RANGE;
         } else {
             pair->vkind = V_INT;
-            pair->i = ev.type == BXC_UINT ? (int64_t)ev.u : -1 - (int64_t)ev.u;
+            pair->i = ev.type == BX_CBOR_UINT ? (int64_t)ev.u : -1 - (int64_t)ev.u;
         }
         return BX_OK;
-    case BXC_FLOAT: pair->vkind = V_DOUBLE; pair->d = ev.d; return BX_OK;
-    case BXC_BOOL: pair->vkind = V_BOOL; pair->b = ev.b; return BX_OK;
-    case BXC_NULL:
-    case BXC_UNDEF: pair->vkind = V_ABSENT; return BX_OK;
-    case BXC_TEXT:
+    case BX_CBOR_FLOAT: pair->vkind = V_DOUBLE; pair->d = ev.d; return BX_OK;
+    case BX_CBOR_BOOL: pair->vkind = V_BOOL; pair->b = ev.b; return BX_OK;
+    case BX_CBOR_NULL:
+    case BX_CBOR_UNDEF: pair->vkind = V_ABSENT; return BX_OK;
+    case BX_CBOR_TEXT:
         pair->vkind = V_TEXT;
         pair->str_off = ev.str_off;
         pair->str_len = ev.len;
@@ -586,7 +586,7 @@ static bx_status read_value(bx_reader *r, map_pair *pair, size_t depth)
 static bx_status read_map(bx_reader *r, const bx_cbor_ev *head, size_t depth)
 {
     reader_state *st = r->state;
-    bool indef = head->type == BXC_MAP_INDEF;
+    bool indef = head->type == BX_CBOR_MAP_INDEF;
     size_t max = r->limits.max_fields;
     st->npairs = 0;
     bx_status s = check_depth(r, depth, head->offset);
@@ -600,7 +600,7 @@ static bx_status read_map(bx_reader *r, const bx_cbor_ev *head, size_t depth)
         bx_cbor_ev key;
         if ((s = next_inner_event(r, &key)) != BX_OK)
             return s;
-        if (indef && key.type == BXC_BREAK)
+        if (indef && key.type == BX_CBOR_BREAK)
             return BX_OK;
         if (st->npairs == max)
             return fatal(r, BX_ELIMIT, head->offset,
@@ -639,16 +639,16 @@ static bx_status warn_unknown(bx_reader *r, const char *key, bx_location *where)
             return BX_OK;
         st->unknown_overflow = true;
         where->field = NULL;
-        return bx_warn(r->ctx, where,
+        return bxi_warn(r->ctx, where,
                        "more than %d distinct unknown keys; no further ones "
                        "are reported", UNKNOWN_KEYS_KEPT);
     }
-    char *copy = bx_strdup(r->ctx, key);
+    char *copy = bxi_strdup(r->ctx, key);
     if (copy == NULL)
         return BX_ENOMEM;
     st->unknown[st->nunknown++] = copy;
     where->field = key;
-    return bx_warn(r->ctx, where, "unknown key ignored");
+    return bxi_warn(r->ctx, where, "unknown key ignored");
 }
 
 /* With BX_RECORD_AUTO, the first record that names box_id or order_id
@@ -659,7 +659,7 @@ static bool decide_kind(bx_reader *r)
     for (size_t i = 0; i < st->npairs && r->kind == BX_RECORD_AUTO; i++) {
         const map_pair *p = &st->pairs[i];
         if (p->kkind == K_TEXT)
-            bx_kind_from_key((const char *)window_bytes(st, p->key_off),
+            bxi_kind_from_key((const char *)window_bytes(st, p->key_off),
                              p->key_len, &r->kind);
     }
     return r->kind != BX_RECORD_AUTO;
@@ -669,10 +669,10 @@ static bx_status bad_key(bx_reader *r, const map_pair *p, bx_location *where)
 {
     where->offset = p->key_at;
     if (p->kkind == K_INDEF)
-        return bx_input_error(r->ctx, BX_EINPUT, where,
+        return bxi_input_error(r->ctx, BX_EINPUT, where,
                               "map key is an indefinite-length text string; "
                               "keys must have a definite length");
-    return bx_input_error(r->ctx, BX_EINPUT, where,
+    return bxi_input_error(r->ctx, BX_EINPUT, where,
                           "map key is not a text string (found: %s)",
                           ev_type_name(p->ktype));
 }
@@ -687,20 +687,20 @@ static bx_status set_field(bx_reader *r, const bx_field *f,
     where->field = f->name;
     switch (p->vkind) {
     case V_ABSENT: return BX_OK;
-    case V_INT: return bx_field_set_int(r->ctx, f, rec, p->i, where);
-    case V_DOUBLE: return bx_field_set_double(r->ctx, f, rec, p->d, where);
-    case V_BOOL: return bx_field_set_bool(r->ctx, f, rec, p->b, where);
+    case V_INT: return bxi_field_set_int(r->ctx, f, rec, p->i, where);
+    case V_DOUBLE: return bxi_field_set_double(r->ctx, f, rec, p->d, where);
+    case V_BOOL: return bxi_field_set_bool(r->ctx, f, rec, p->b, where);
     case V_TEXT:
-        return bx_field_set_string(r->ctx, f, rec,
+        return bxi_field_set_string(r->ctx, f, rec,
                                    (const char *)window_bytes(st, p->str_off),
                                    p->str_len, where);
     case V_RANGE:
-        return bx_input_error(r->ctx, BX_EINPUT, where,
+        return bxi_input_error(r->ctx, BX_EINPUT, where,
                               "integer out of the 64-bit signed range");
     case V_UNSUPPORTED:
         break;
     }
-    return bx_input_error(r->ctx, BX_EINPUT, where,
+    return bxi_input_error(r->ctx, BX_EINPUT, where,
                           "unsupported value type (%s)",
                           ev_type_name(p->vtype));
 }
@@ -713,7 +713,7 @@ static bx_status apply_pair(bx_reader *r, const bx_schema *schema,
     if (p->kkind != K_TEXT)
         return bad_key(r, p, where);
     const char *key = (const char *)window_bytes(st, p->key_off);
-    const bx_field *f = bx_schema_field(schema, key, p->key_len);
+    const bx_field *f = bxi_schema_field(schema, key, p->key_len);
     if (f == NULL) {
         char shown[BX_ID_MAX];
         key_display((const unsigned char *)key, p->key_len, shown,
@@ -727,7 +727,7 @@ static bx_status apply_pair(bx_reader *r, const bx_schema *schema,
     if (*seen & bit) {
         where->offset = p->key_at;
         where->field = f->name;
-        return bx_input_error(r->ctx, BX_EINPUT, where, "duplicate key");
+        return bxi_input_error(r->ctx, BX_EINPUT, where, "duplicate key");
     }
     bx_status s = set_field(r, f, p, where);
     if (s == BX_OK && p->vkind != V_ABSENT)
@@ -742,10 +742,10 @@ static bx_status apply_pairs(bx_reader *r, uint64_t map_at)
     reader_state *st = r->state;
     bx_location where = location_at(r, map_at);
     if (!decide_kind(r))
-        return bx_input_error(r->ctx, BX_EINPUT, &where,
+        return bxi_input_error(r->ctx, BX_EINPUT, &where,
                               "cannot tell the record kind: the map has "
                               "neither a box_id nor an order_id key");
-    const bx_schema *schema = bx_schema_for(r->kind);
+    const bx_schema *schema = bxi_schema_for(r->kind);
     schema->init(&r->rec.u);
     r->rec.kind = r->kind;
     memcpy((char *)&r->rec.u + schema->line_offset, &st->record_no,
@@ -757,7 +757,7 @@ static bx_status apply_pairs(bx_reader *r, uint64_t map_at)
             return s;
     }
     where = location_at(r, map_at);
-    return bx_record_finish(r->ctx, schema, &r->rec.u, seen, &where);
+    return bxi_record_finish(r->ctx, schema, &r->rec.u, seen, &where);
 }
 
 /* ---- the top level ------------------------------------------------------ */
@@ -798,15 +798,15 @@ static bx_status read_start(bx_reader *r, bx_cbor_ev *ev, bool *have_record)
     if (s != BX_OK)
         return s;
     switch (ev->type) {
-    case BXC_ARRAY:
+    case BX_CBOR_ARRAY:
         st->phase = PH_ARRAY;
         st->remaining = ev->u;
         return check_depth(r, 1, ev->offset);
-    case BXC_ARRAY_INDEF:
+    case BX_CBOR_ARRAY_INDEF:
         st->phase = PH_ARRAY_INDEF;
         return check_depth(r, 1, ev->offset);
-    case BXC_MAP:
-    case BXC_MAP_INDEF:
+    case BX_CBOR_MAP:
+    case BX_CBOR_MAP_INDEF:
         st->phase = PH_SEQUENCE;
         *have_record = true;
         return BX_OK;
@@ -835,12 +835,12 @@ static bx_status next_item(bx_reader *r, bx_cbor_ev *ev)
     case PH_ARRAY_INDEF:
         if ((s = next_inner_event(r, ev)) != BX_OK)
             return s;
-        return ev->type == BXC_BREAK ? expect_end(r) : BX_OK;
+        return ev->type == BX_CBOR_BREAK ? expect_end(r) : BX_OK;
     case PH_SEQUENCE:
         s = next_event(r, ev);
         if (s == BX_END)
             st->phase = PH_DONE;
-        if (s == BX_OK && ev->type != BXC_MAP && ev->type != BXC_MAP_INDEF)
+        if (s == BX_OK && ev->type != BX_CBOR_MAP && ev->type != BX_CBOR_MAP_INDEF)
             return fatal(r, BX_EINPUT, ev->offset,
                          "expected a map in the CBOR sequence of records "
                          "(found: %s)",
@@ -865,7 +865,7 @@ static bx_status read_record(bx_reader *r, const bx_cbor_ev *ev)
                      (unsigned long long)r->limits.max_records);
     pin(st, ev->offset);
     bx_status s;
-    if (ev->type == BXC_MAP || ev->type == BXC_MAP_INDEF) {
+    if (ev->type == BX_CBOR_MAP || ev->type == BX_CBOR_MAP_INDEF) {
         s = read_map(r, ev, depth);
         if (s == BX_OK)
             s = apply_pairs(r, ev->offset);
@@ -873,7 +873,7 @@ static bx_status read_record(bx_reader *r, const bx_cbor_ev *ev)
         s = skip_item(r, ev, depth - 1);
         if (s == BX_OK) {
             bx_location where = location_at(r, ev->offset);
-            s = bx_input_error(r->ctx, BX_EINPUT, &where,
+            s = bxi_input_error(r->ctx, BX_EINPUT, &where,
                                "record is not a map (found: %s)",
                                ev_type_name(ev->type));
         }
@@ -887,7 +887,7 @@ static bx_status reader_next(bx_reader *r)
 {
     reader_state *st = r->state;
     if (st->failed != BX_OK)
-        return bx_error(r->ctx, st->failed,
+        return bxi_error(r->ctx, st->failed,
                         "%s: reading stopped at an earlier error", r->name);
     r->recoverable = true;
     bx_cbor_ev ev;
@@ -927,7 +927,7 @@ static void reader_close(bx_reader *r)
     r->state = NULL;
 }
 
-const bx_reader_backend bx_cbor_backend = {
+const bx_reader_backend bxi_cbor_backend = {
     "cbor", reader_open, reader_next, reader_close,
 };
 
@@ -956,7 +956,7 @@ static size_t encode_value(const bx_value *v, unsigned char *buf, size_t size)
             return cbor_encode_uint((uint64_t)v->i, buf, size);
         /* -1 - i without overflow, also for INT64_MIN */
         return cbor_encode_negint((uint64_t)(-(v->i + 1)), buf, size);
-    case BX_FT_F64: return bx_cbor_encode_float(v->d, buf, size);
+    case BX_FT_F64: return bxi_cbor_encode_float(v->d, buf, size);
     case BX_FT_BOOL: return cbor_encode_bool(v->b, buf, size);
     case BX_FT_ID:
     case BX_FT_ROTATION: return encode_text(v->s, strlen(v->s), buf, size);
@@ -981,7 +981,7 @@ static size_t sorted_present_fields(const bx_schema *schema,
     size_t n = 0;
     for (size_t i = 0; i < schema->nfields && n < 32; i++) {
         const bx_field *f = &schema->fields[i];
-        if (!bx_field_present(f, record))
+        if (!bxi_field_present(f, record))
             continue;
         size_t j = n++;
         for (; j > 0 && key_before(f->name, out[j - 1]->name); j--)
@@ -996,13 +996,13 @@ static bx_status writer_begin(bx_writer *w)
     unsigned char head[HEAD_MAX];
 #if SIZE_MAX < UINT64_MAX
     if (w->n_announced > SIZE_MAX)
-        return bx_error(w->ctx, BX_EINVAL, "too many records for CBOR here");
+        return bxi_error(w->ctx, BX_EINVAL, "too many records for CBOR here");
 #endif
     size_t n = cbor_encode_array_start((size_t)w->n_announced, head,
                                        sizeof head);
     if (n == 0)
-        return bx_error(w->ctx, BX_EINTERNAL, "CBOR array head did not fit");
-    return bx_writer_emit(w, head, n);
+        return bxi_error(w->ctx, BX_EINTERNAL, "CBOR array head did not fit");
+    return bxi_writer_emit(w, head, n);
 }
 
 static bx_status writer_put(bx_writer *w, const void *record)
@@ -1012,7 +1012,7 @@ static bx_status writer_put(bx_writer *w, const void *record)
     unsigned char buf[RECORD_BUF];
     size_t len = cbor_encode_map_start(nf, buf, sizeof buf);
     for (size_t i = 0; i < nf && len != 0; i++) {
-        bx_value v = bx_field_get(fields[i], record);
+        bx_value v = bxi_field_get(fields[i], record);
         const char *key = fields[i]->name;
         size_t k = encode_text(key, strlen(key), buf + len, sizeof buf - len);
         size_t e = k == 0 ? 0 : encode_value(&v, buf + len + k,
@@ -1020,9 +1020,9 @@ static bx_status writer_put(bx_writer *w, const void *record)
         len = e == 0 ? 0 : len + k + e;
     }
     if (len == 0)
-        return bx_error(w->ctx, BX_EINTERNAL,
+        return bxi_error(w->ctx, BX_EINTERNAL,
                         "CBOR record did not fit its buffer");
-    return bx_writer_emit(w, buf, len);
+    return bxi_writer_emit(w, buf, len);
 }
 
 static bx_status writer_end(bx_writer *w)
@@ -1036,6 +1036,6 @@ static void writer_free(bx_writer *w)
     (void)w;
 }
 
-const bx_writer_backend bx_cbor_writer_backend = {
+const bx_writer_backend bxi_cbor_writer_backend = {
     writer_begin, writer_put, writer_end, writer_free,
 };

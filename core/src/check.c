@@ -67,13 +67,13 @@ static bx_status report_repeat(checker *c, repeat_kind kind,
     switch (kind) {
     case DUPLICATE_BOX:
         at.field = "box_id";
-        bx_input_error(c->ctx, BX_EINPUT, &at,
+        bxi_input_error(c->ctx, BX_EINPUT, &at,
                        "duplicate box_id '%s' (first on line %llu)", again->id, f);
         c->res->errors++;
         break;
     case SPLIT_ORDER:
         at.field = "order_id";
-        bx_input_error(c->ctx, BX_EINPUT, &at,
+        bxi_input_error(c->ctx, BX_EINPUT, &at,
                        "the lines of order '%s' are not together (an earlier "
                        "run starts on line %llu)", again->id, f);
         c->res->errors++;
@@ -81,7 +81,7 @@ static bx_status report_repeat(checker *c, repeat_kind kind,
     case REPEATED_ITEM:
         at.field = "item_id";
         /* keeping the warning's text may need memory */
-        return bx_warn(c->ctx, &at,
+        return bxi_warn(c->ctx, &at,
                        "item '%s' appears again in the same order (first on "
                        "line %llu); its quantities add up", again->id, f);
     }
@@ -143,7 +143,7 @@ bx_status bx_check_file(bx_ctx *ctx, const char *path, bx_record_kind kind,
     if (ctx == NULL)
         return BX_EINVAL;
     if (path == NULL || out == NULL)
-        return bx_error(ctx, BX_EINVAL, "bx_check_file: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "bx_check_file: bad argument");
     memset(out, 0, sizeof *out);
     out->kind = kind;
     out->format = fmt;
@@ -191,7 +191,7 @@ bx_status bx_check_file(bx_ctx *ctx, const char *path, bx_record_kind kind,
             fatal = report_repeats(&c, &c.ids, DUPLICATE_BOX);
             if (fatal == BX_OK && out->records == 0) {
                 bx_location at = {path, 0, 0, 0, 0, NULL};
-                bx_input_error(ctx, BX_EINPUT, &at, "the catalog has no boxes");
+                bxi_input_error(ctx, BX_EINPUT, &at, "the catalog has no boxes");
                 out->errors++;
             }
         } else {

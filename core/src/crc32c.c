@@ -18,7 +18,7 @@ static uint32_t load_le32(const unsigned char *p)
            (uint32_t)p[3] << 24;
 }
 
-uint32_t bx_crc32c_update(uint32_t crc, const void *data, size_t len)
+uint32_t bxi_crc32c_update(uint32_t crc, const void *data, size_t len)
 {
     const unsigned char *p = data;
     uint32_t c = ~crc;
@@ -37,7 +37,7 @@ uint32_t bx_crc32c_update(uint32_t crc, const void *data, size_t len)
     return ~c;
 }
 
-uint32_t bx_crc32c(const void *data, size_t len)
+uint32_t bxi_crc32c(const void *data, size_t len)
 {
-    return bx_crc32c_update(0, data, len);
+    return bxi_crc32c_update(0, data, len);
 }

@@ -121,7 +121,7 @@ static void record_error(bx_csv_reader *r, bx_status st, const char *fmt,
     where.file = r->name;
     where.line = r->rec_line;
     where.column = (uint32_t)(r->nfields + 1);
-    r->err = bx_input_error(r->ctx, st, &where, "%s", msg);
+    r->err = bxi_input_error(r->ctx, st, &where, "%s", msg);
     r->skipping = true;
 }
 
@@ -140,7 +140,7 @@ static bool read_more(bx_csv_reader *r)
     size_t room = CSV_INBUF_SIZE - r->in_len;
     long n = r->read(r->read_ud, r->inbuf + r->in_len, room);
     if (n < 0 || (unsigned long)n > room) {
-        r->fatal = bx_error(r->ctx, BX_EIO, "%s: read error near line %llu",
+        r->fatal = bxi_error(r->ctx, BX_EIO, "%s: read error near line %llu",
                             r->name ? r->name : "csv input",
                             (unsigned long long)r->line);
         return false;
@@ -464,7 +464,7 @@ bx_status bx_csv_next(bx_csv_reader *r)
     if (r == NULL)
         return BX_EINVAL;
     if (r->fatal != BX_OK)
-        return bx_error(r->ctx, r->fatal, "%s: reader stopped by an earlier "
+        return bxi_error(r->ctx, r->fatal, "%s: reader stopped by an earlier "
                         "error", r->name ? r->name : "csv input");
     if (!r->bom_checked && !skip_bom(r))
         return r->fatal;
@@ -512,7 +512,7 @@ static bx_status open_common(bx_ctx *ctx, bx_csv_reader **out,
     if (ctx == NULL)
         return BX_EINVAL;
     if (out == NULL)
-        return bx_error(ctx, BX_EINVAL, "bx_csv_open: out is NULL");
+        return bxi_error(ctx, BX_EINVAL, "bx_csv_open: out is NULL");
     bx_csv_reader *r = bx_alloc(ctx, sizeof *r);
     if (r == NULL)
         return BX_ENOMEM;
@@ -526,7 +526,7 @@ static bx_status open_common(bx_ctx *ctx, bx_csv_reader **out,
     r->line = 1;
     r->rec_line = 1;
     if (name != NULL) {
-        r->name = bx_strdup(ctx, name);
+        r->name = bxi_strdup(ctx, name);
         if (r->name == NULL) {
             bx_free(ctx, r);
             return BX_ENOMEM;
@@ -547,7 +547,7 @@ bx_status bx_csv_open(bx_ctx *ctx, bx_csv_reader **out, const char *name,
     if (read == NULL) {
         bx_csv_close(r);
         *out = NULL;
-        return bx_error(ctx, BX_EINVAL, "bx_csv_open: read is NULL");
+        return bxi_error(ctx, BX_EINVAL, "bx_csv_open: read is NULL");
     }
     r->inbuf = bx_alloc(ctx, CSV_INBUF_SIZE);
     if (r->inbuf == NULL) {
@@ -576,7 +576,7 @@ bx_status bx_csv_open_file(bx_ctx *ctx, bx_csv_reader **out, const char *name,
     if (fp == NULL) {
         if (out != NULL)
             *out = NULL;
-        return bx_error(ctx, BX_EINVAL, "bx_csv_open_file: fp is NULL");
+        return bxi_error(ctx, BX_EINVAL, "bx_csv_open_file: fp is NULL");
     }
     return bx_csv_open(ctx, out, name, read_stdio, fp, limits);
 }
@@ -589,7 +589,7 @@ bx_status bx_csv_open_mem(bx_ctx *ctx, bx_csv_reader **out, const char *name,
     if (data == NULL && size != 0) {
         if (out != NULL)
             *out = NULL;
-        return bx_error(ctx, BX_EINVAL, "bx_csv_open_mem: data is NULL");
+        return bxi_error(ctx, BX_EINVAL, "bx_csv_open_mem: data is NULL");
     }
     bx_status st = open_common(ctx, out, name, limits);
     if (st != BX_OK)

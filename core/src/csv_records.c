@@ -21,7 +21,7 @@ typedef struct csv_in {
 
 static long read_through_reader(void *ud, void *buf, size_t size)
 {
-    return bx_reader_read(ud, buf, size);
+    return bxi_reader_read(ud, buf, size);
 }
 
 static bx_location header_location(const bx_reader *r, const csv_in *s)
@@ -42,18 +42,18 @@ static bx_status decide_kind(bx_reader *r, const csv_in *s)
         size_t len;
         const char *name = bx_csv_field(s->csv, i, &len);
         bx_record_kind kind;
-        if (bx_kind_from_key(name, len, &kind)) {
+        if (bxi_kind_from_key(name, len, &kind)) {
             box |= kind == BX_RECORD_BOX;
             line |= kind == BX_RECORD_ORDER_LINE;
         }
     }
     bx_location where = header_location(r, s);
     if (box && line)
-        return bx_input_error(r->ctx, BX_EINPUT, &where,
+        return bxi_input_error(r->ctx, BX_EINPUT, &where,
                               "the header has both box_id and order_id: "
                               "cannot tell a catalog from an order");
     if (!box && !line)
-        return bx_input_error(r->ctx, BX_EINPUT, &where,
+        return bxi_input_error(r->ctx, BX_EINPUT, &where,
                               "the header has neither box_id (catalog) nor "
                               "order_id (order lines)");
     r->kind = box ? BX_RECORD_BOX : BX_RECORD_ORDER_LINE;
@@ -82,7 +82,7 @@ static bx_status report_missing(bx_reader *r, const csv_in *s, uint32_t seen)
     if (missing == 0)
         return BX_OK;
     bx_location where = header_location(r, s);
-    return bx_input_error(r->ctx, BX_EINPUT, &where,
+    return bxi_input_error(r->ctx, BX_EINPUT, &where,
                           "missing required column%s: %s",
                           missing > 1 ? "s" : "", names);
 }
@@ -103,17 +103,17 @@ static bx_status map_header(bx_reader *r, csv_in *s)
         bx_location where = header_location(r, s);
         where.column = (uint32_t)(i + 1);
         where.field = name;
-        const bx_field *f = bx_schema_field(s->schema, name, len);
+        const bx_field *f = bxi_schema_field(s->schema, name, len);
         s->column[i] = f;
         if (f == NULL) {
-            bx_status st = bx_warn(r->ctx, &where, "unknown column ignored");
+            bx_status st = bxi_warn(r->ctx, &where, "unknown column ignored");
             if (st != BX_OK)
                 return st;
             continue;
         }
         uint32_t bit = UINT32_C(1) << (size_t)(f - s->schema->fields);
         if (seen & bit)
-            return bx_input_error(r->ctx, BX_EINPUT, &where,
+            return bxi_input_error(r->ctx, BX_EINPUT, &where,
                                   "duplicate column");
         seen |= bit;
     }
@@ -137,7 +137,7 @@ static bx_status read_header(bx_reader *r, csv_in *s)
     if (st == BX_END) {
         bx_location where = {0};
         where.file = r->name;
-        return bx_input_error(r->ctx, BX_EINPUT, &where, "no header row");
+        return bxi_input_error(r->ctx, BX_EINPUT, &where, "no header row");
     }
     if (st != BX_OK)
         return st;
@@ -146,9 +146,9 @@ static bx_status read_header(bx_reader *r, csv_in *s)
         if (st != BX_OK)
             return st;
     }
-    s->schema = bx_schema_for(r->kind);
+    s->schema = bxi_schema_for(r->kind);
     if (s->schema == NULL)
-        return bx_error(r->ctx, BX_EINVAL, "%s: unknown record kind %d",
+        return bxi_error(r->ctx, BX_EINVAL, "%s: unknown record kind %d",
                         r->name, (int)r->kind);
     return map_header(r, s);
 }
@@ -191,7 +191,7 @@ static bx_status fill_record(bx_reader *r, csv_in *s, uint64_t line)
         where.line = line;
         where.column = (uint32_t)(i + 1);
         where.field = f->name;
-        bx_status st = bx_field_set_text(r->ctx, f, rec, text, len, &where);
+        bx_status st = bxi_field_set_text(r->ctx, f, rec, text, len, &where);
         if (st != BX_OK)
             return st;
         /* empty text is an absent optional field, not a given one */
@@ -201,7 +201,7 @@ static bx_status fill_record(bx_reader *r, csv_in *s, uint64_t line)
     bx_location where = {0};
     where.file = r->name;
     where.line = line;
-    bx_status st = bx_record_finish(r->ctx, schema, rec, seen, &where);
+    bx_status st = bxi_record_finish(r->ctx, schema, rec, seen, &where);
     if (st != BX_OK)
         return st;
     memcpy((char *)rec + schema->line_offset, &line, sizeof line);
@@ -221,7 +221,7 @@ static bx_status csv_next(bx_reader *r)
             bx_location where = {0};
             where.file = r->name;
             where.line = line;
-            st = bx_input_error(r->ctx, BX_EINPUT, &where,
+            st = bxi_input_error(r->ctx, BX_EINPUT, &where,
                                 "expected %zu fields, got %zu", s->ncolumns,
                                 n);
         } else {
@@ -238,7 +238,7 @@ static void csv_close(bx_reader *r)
     free_state(r);
 }
 
-const bx_reader_backend bx_csv_backend = {"csv", csv_open, csv_next,
+const bx_reader_backend bxi_csv_backend = {"csv", csv_open, csv_next,
                                           csv_close};
 
 /* ---- writer -------------------------------------------------------------- */
@@ -256,7 +256,7 @@ typedef struct csv_out {
 
 static bx_status flush_out(csv_out *o)
 {
-    bx_status st = bx_writer_emit(o->w, o->buf, o->len);
+    bx_status st = bxi_writer_emit(o->w, o->buf, o->len);
     o->len = 0;
     return st;
 }
@@ -279,7 +279,7 @@ static int gather(void *ud, const void *data, size_t size)
     return 0;
 }
 
-/* bx_csv_writer says only BX_EIO when the callback fails; bx_writer_emit
+/* bx_csv_writer says only BX_EIO when the callback fails; bxi_writer_emit
  * has already recorded what went wrong. */
 static bx_status finish_row(csv_out *o)
 {
@@ -313,11 +313,11 @@ static bx_status csv_put(bx_writer *w, const void *record)
         /* An ID is at most 63 bytes, a number at most 24 characters. */
         char text[128];
         size_t len = 0;
-        if (bx_field_present(f, record)) {
-            bx_value v = bx_field_get(f, record);
-            len = bx_value_to_text(&v, text, sizeof text);
+        if (bxi_field_present(f, record)) {
+            bx_value v = bxi_field_get(f, record);
+            len = bxi_value_to_text(&v, text, sizeof text);
             if (len >= sizeof text)
-                return bx_error(w->ctx, BX_EINTERNAL,
+                return bxi_error(w->ctx, BX_EINTERNAL,
                                 "field '%s' does not fit its text buffer",
                                 f->name);
         }
@@ -344,5 +344,5 @@ static void csv_free(bx_writer *w)
     w->state = NULL;
 }
 
-const bx_writer_backend bx_csv_writer_backend = {csv_begin, csv_put, csv_end,
+const bx_writer_backend bxi_csv_writer_backend = {csv_begin, csv_put, csv_end,
                                                  csv_free};

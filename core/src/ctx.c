@@ -147,13 +147,13 @@ void bx_ctx_clear_warnings(bx_ctx *ctx)
     ctx->nwarnings = 0;
 }
 
-void bx_ctx_allocator(const bx_ctx *ctx, bx_alloc_fn *fn, void **ud)
+void bxi_ctx_allocator(const bx_ctx *ctx, bx_alloc_fn *fn, void **ud)
 {
     *fn = ctx->alloc;
     *ud = ctx->alloc_ud;
 }
 
-void *bx_ctx_raw_realloc(bx_ctx *ctx, void *ptr, size_t osize, size_t nsize)
+void *bxi_ctx_raw_realloc(bx_ctx *ctx, void *ptr, size_t osize, size_t nsize)
 {
     if (ptr == NULL)
         osize = 0;
@@ -180,7 +180,7 @@ void *bx_realloc(bx_ctx *ctx, void *ptr, size_t size)
     if (ctx == NULL)
         return NULL;
     if (size > SIZE_MAX - sizeof(bx_block_header)) {
-        bx_error(ctx, BX_ENOMEM, "out of memory (request of %zu bytes)", size);
+        bxi_error(ctx, BX_ENOMEM, "out of memory (request of %zu bytes)", size);
         return NULL;
     }
     bx_block_header *old = ptr ? (bx_block_header *)ptr - 1 : NULL;
@@ -188,7 +188,7 @@ void *bx_realloc(bx_ctx *ctx, void *ptr, size_t size)
     size_t nsize = size + sizeof(bx_block_header);
     bx_block_header *h = ctx->alloc(ctx->alloc_ud, old, osize, nsize);
     if (h == NULL) {
-        bx_error(ctx, BX_ENOMEM, "out of memory (request of %zu bytes)", size);
+        bxi_error(ctx, BX_ENOMEM, "out of memory (request of %zu bytes)", size);
         return NULL;
     }
     ctx->bytes_in_use = ctx->bytes_in_use - osize + nsize;
@@ -206,7 +206,7 @@ void bx_free(bx_ctx *ctx, void *ptr)
     ctx->bytes_in_use -= osize;
 }
 
-char *bx_strdup(bx_ctx *ctx, const char *s)
+char *bxi_strdup(bx_ctx *ctx, const char *s)
 {
     size_t n = strlen(s) + 1;
     char *copy = bx_alloc(ctx, n);
@@ -215,7 +215,7 @@ char *bx_strdup(bx_ctx *ctx, const char *s)
     return copy;
 }
 
-bx_status bx_error(bx_ctx *ctx, bx_status status, const char *fmt, ...)
+bx_status bxi_error(bx_ctx *ctx, bx_status status, const char *fmt, ...)
 {
     if (ctx == NULL)
         return status;
@@ -228,7 +228,7 @@ bx_status bx_error(bx_ctx *ctx, bx_status status, const char *fmt, ...)
     return status;
 }
 
-void bx_format_location(char *buf, size_t size, const bx_location *where)
+void bxi_format_location(char *buf, size_t size, const bx_location *where)
 {
     size_t n = 0;
     buf[0] = '\0';
@@ -284,13 +284,13 @@ static void copy_location(bx_ctx *ctx, const bx_location *where)
     }
 }
 
-bx_status bx_input_error(bx_ctx *ctx, bx_status status,
+bx_status bxi_input_error(bx_ctx *ctx, bx_status status,
                          const bx_location *where, const char *fmt, ...)
 {
     if (ctx == NULL)
         return status;
     char prefix[384];
-    bx_format_location(prefix, sizeof prefix, where);
+    bxi_format_location(prefix, sizeof prefix, where);
     size_t n = strlen(prefix);
     memcpy(ctx->errmsg, prefix, n < sizeof ctx->errmsg ? n + 1 : 1);
     if (n >= sizeof ctx->errmsg)
@@ -308,12 +308,12 @@ bx_status bx_input_error(bx_ctx *ctx, bx_status status,
     return status;
 }
 
-bx_status bx_warn(bx_ctx *ctx, const bx_location *where, const char *fmt, ...)
+bx_status bxi_warn(bx_ctx *ctx, const bx_location *where, const char *fmt, ...)
 {
     if (ctx == NULL)
         return BX_OK;
     char text[BX_ERRMSG_SIZE];
-    bx_format_location(text, sizeof text, where);
+    bxi_format_location(text, sizeof text, where);
     size_t n = strlen(text);
     va_list ap;
     va_start(ap, fmt);
@@ -321,7 +321,7 @@ bx_status bx_warn(bx_ctx *ctx, const bx_location *where, const char *fmt, ...)
     va_end(ap);
     bx_status st = BX_OK;
     if (ctx->nwarnings < BX_WARNINGS_KEPT) {
-        char *copy = bx_strdup(ctx, text);
+        char *copy = bxi_strdup(ctx, text);
         if (copy == NULL)
             return BX_ENOMEM;
         ctx->warnings[ctx->nwarnings] = copy;

@@ -8,7 +8,7 @@
 
 #include "emit.h"
 
-void bx_emit_init(bx_emit *o, bx_ctx *ctx, bx_write_fn write, void *ud,
+void bxi_emit_init(bx_emit *o, bx_ctx *ctx, bx_write_fn write, void *ud,
                   const char *what)
 {
     o->ctx = ctx;
@@ -22,11 +22,11 @@ void bx_emit_init(bx_emit *o, bx_ctx *ctx, bx_write_fn write, void *ud,
 static void flush(bx_emit *o)
 {
     if (o->st == BX_OK && o->len > 0 && o->write(o->ud, o->buf, o->len) != 0)
-        o->st = bx_error(o->ctx, BX_EIO, "writing %s failed", o->what);
+        o->st = bxi_error(o->ctx, BX_EIO, "writing %s failed", o->what);
     o->len = 0;
 }
 
-void bx_emit_bytes_slow(bx_emit *o, const void *data, size_t size)
+void bxi_emit_bytes_slow(bx_emit *o, const void *data, size_t size)
 {
     if (o->st != BX_OK)
         return;
@@ -35,7 +35,7 @@ void bx_emit_bytes_slow(bx_emit *o, const void *data, size_t size)
         /* Too big to buffer: straight through. */
         if (size > sizeof o->buf) {
             if (o->st == BX_OK && o->write(o->ud, data, size) != 0)
-                o->st = bx_error(o->ctx, BX_EIO,
+                o->st = bxi_error(o->ctx, BX_EIO,
                                  "writing %s failed", o->what);
             return;
         }
@@ -46,12 +46,12 @@ void bx_emit_bytes_slow(bx_emit *o, const void *data, size_t size)
     o->len += size;
 }
 
-void bx_emit_str(bx_emit *o, const char *s)
+void bxi_emit_str(bx_emit *o, const char *s)
 {
     bx_emit_bytes(o, s, strlen(s));
 }
 
-void bx_emit_char(bx_emit *o, char c)
+void bxi_emit_char(bx_emit *o, char c)
 {
     bx_emit_bytes(o, &c, 1);
 }
@@ -71,13 +71,13 @@ static void magnitude(bx_emit *o, bool negative, uint64_t m)
     bx_emit_bytes(o, t + k, sizeof t - k);
 }
 
-void bx_emit_i64(bx_emit *o, int64_t v)
+void bxi_emit_i64(bx_emit *o, int64_t v)
 {
     /* the magnitude as unsigned keeps INT64_MIN defined */
     magnitude(o, v < 0, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
 }
 
-void bx_emit_u64(bx_emit *o, uint64_t v)
+void bxi_emit_u64(bx_emit *o, uint64_t v)
 {
     magnitude(o, false, v);
 }
@@ -94,17 +94,17 @@ static void fixed_point(bx_emit *o, int64_t v, int digits, int64_t scale)
     bx_emit_bytes(o, t, (size_t)n);
 }
 
-void bx_emit_tenths(bx_emit *o, int64_t v)
+void bxi_emit_tenths(bx_emit *o, int64_t v)
 {
     fixed_point(o, v, 1, 10);
 }
 
-void bx_emit_thousandths(bx_emit *o, int64_t v)
+void bxi_emit_thousandths(bx_emit *o, int64_t v)
 {
     fixed_point(o, v, 3, 1000);
 }
 
-size_t bx_utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
+size_t bxi_utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
 {
     if (n == 0)
         return 0;
@@ -154,7 +154,7 @@ static bool json_plain(unsigned char c)
     return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
 }
 
-void bx_emit_json_chars(bx_emit *o, const char *s)
+void bxi_emit_json_chars(bx_emit *o, const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t n = strlen(s);
@@ -169,9 +169,9 @@ void bx_emit_json_chars(bx_emit *o, const char *s)
             continue;
         }
         uint32_t cp;
-        size_t k = bx_utf8_seq(p, n, &cp);
+        size_t k = bxi_utf8_seq(p, n, &cp);
         if (k == 0) {
-            bx_emit_str(o, replacement);
+            bxi_emit_str(o, replacement);
             k = 1;
         } else if (cp == '"' || cp == '\\') {
             char e[2] = {'\\', (char)cp};
@@ -188,35 +188,35 @@ void bx_emit_json_chars(bx_emit *o, const char *s)
     }
 }
 
-void bx_emit_json_string(bx_emit *o, const char *s)
+void bxi_emit_json_string(bx_emit *o, const char *s)
 {
-    bx_emit_char(o, '"');
-    bx_emit_json_chars(o, s);
-    bx_emit_char(o, '"');
+    bxi_emit_char(o, '"');
+    bxi_emit_json_chars(o, s);
+    bxi_emit_char(o, '"');
 }
 
-void bx_emit_xml(bx_emit *o, const char *s)
+void bxi_emit_xml(bx_emit *o, const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t n = strlen(s);
     while (n > 0) {
         uint32_t cp;
-        size_t k = bx_utf8_seq(p, n, &cp);
+        size_t k = bxi_utf8_seq(p, n, &cp);
         if (k == 0) {
-            bx_emit_str(o, replacement);
+            bxi_emit_str(o, replacement);
             k = 1;
         } else if (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') {
-            bx_emit_str(o, replacement);
+            bxi_emit_str(o, replacement);
         } else if (cp == '&') {
-            bx_emit_str(o, "&amp;");
+            bxi_emit_str(o, "&amp;");
         } else if (cp == '<') {
-            bx_emit_str(o, "&lt;");
+            bxi_emit_str(o, "&lt;");
         } else if (cp == '>') {
-            bx_emit_str(o, "&gt;");
+            bxi_emit_str(o, "&gt;");
         } else if (cp == '"') {
-            bx_emit_str(o, "&quot;");
+            bxi_emit_str(o, "&quot;");
         } else if (cp == '\'') {
-            bx_emit_str(o, "&apos;");
+            bxi_emit_str(o, "&apos;");
         } else {
             bx_emit_bytes(o, p, k);
         }
@@ -225,15 +225,15 @@ void bx_emit_xml(bx_emit *o, const char *s)
     }
 }
 
-void bx_emit_utf8(bx_emit *o, const char *s)
+void bxi_emit_utf8(bx_emit *o, const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t n = strlen(s);
     while (n > 0) {
         uint32_t cp;
-        size_t k = bx_utf8_seq(p, n, &cp);
+        size_t k = bxi_utf8_seq(p, n, &cp);
         if (k == 0) {
-            bx_emit_str(o, replacement);
+            bxi_emit_str(o, replacement);
             k = 1;
         } else {
             bx_emit_bytes(o, p, k);
@@ -243,7 +243,7 @@ void bx_emit_utf8(bx_emit *o, const char *s)
     }
 }
 
-size_t bx_utf8_repaired_len(const char *s)
+size_t bxi_utf8_repaired_len(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t n = strlen(s), len = 0;
@@ -255,7 +255,7 @@ size_t bx_utf8_repaired_len(const char *s)
             continue;
         }
         uint32_t cp;
-        size_t k = bx_utf8_seq(p, n, &cp);
+        size_t k = bxi_utf8_seq(p, n, &cp);
         len += k == 0 ? sizeof replacement - 1 : k;
         k += k == 0;
         p += k;
@@ -264,13 +264,13 @@ size_t bx_utf8_repaired_len(const char *s)
     return len;
 }
 
-int bx_emit_write(void *ud, const void *data, size_t size)
+int bxi_emit_write(void *ud, const void *data, size_t size)
 {
     bx_emit_bytes(ud, data, size);
     return 0;
 }
 
-bx_status bx_emit_finish(bx_emit *o)
+bx_status bxi_emit_finish(bx_emit *o)
 {
     flush(o);
     return o->st;

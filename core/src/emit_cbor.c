@@ -20,28 +20,28 @@ static void head(bx_emit *o, size_t (*enc)(size_t, unsigned char *, size_t),
     bx_emit_bytes(o, b, enc(n, b, sizeof b));
 }
 
-void bx_emit_cbor_map(bx_emit *o, size_t npairs)
+void bxi_emit_cbor_map(bx_emit *o, size_t npairs)
 {
     head(o, cbor_encode_map_start, npairs);
 }
 
-void bx_emit_cbor_array(bx_emit *o, size_t n)
+void bxi_emit_cbor_array(bx_emit *o, size_t n)
 {
     head(o, cbor_encode_array_start, n);
 }
 
-void bx_emit_cbor_text_head(bx_emit *o, size_t len)
+void bxi_emit_cbor_text_head(bx_emit *o, size_t len)
 {
     head(o, cbor_encode_string_start, len);
 }
 
-void bx_emit_cbor_uint(bx_emit *o, uint64_t v)
+void bxi_emit_cbor_uint(bx_emit *o, uint64_t v)
 {
     unsigned char b[9];
     bx_emit_bytes(o, b, cbor_encode_uint(v, b, sizeof b));
 }
 
-void bx_emit_cbor_int(bx_emit *o, int64_t v)
+void bxi_emit_cbor_int(bx_emit *o, int64_t v)
 {
     unsigned char b[9];
     if (v >= 0)
@@ -50,16 +50,16 @@ void bx_emit_cbor_int(bx_emit *o, int64_t v)
         bx_emit_bytes(o, b, cbor_encode_negint((uint64_t)(-(v + 1)), b, sizeof b));
 }
 
-void bx_emit_cbor_bool(bx_emit *o, bool v)
+void bxi_emit_cbor_bool(bx_emit *o, bool v)
 {
     unsigned char b[1];
     bx_emit_bytes(o, b, cbor_encode_bool(v, b, sizeof b));
 }
 
-void bx_emit_cbor_float(bx_emit *o, double d)
+void bxi_emit_cbor_float(bx_emit *o, double d)
 {
     unsigned char b[9];
-    bx_emit_bytes(o, b, bx_cbor_encode_float(d, b, sizeof b));
+    bx_emit_bytes(o, b, bxi_cbor_encode_float(d, b, sizeof b));
 }
 
 /* No byte of s[0..n) has its high bit set: eight bytes at a time, since
@@ -78,20 +78,20 @@ static bool is_ascii(const char *s, size_t n)
     return (high & UINT64_C(0x8080808080808080)) == 0;
 }
 
-void bx_emit_cbor_text(bx_emit *o, const char *s)
+void bxi_emit_cbor_text(bx_emit *o, const char *s)
 {
     /* The length goes first, so text that may need repair is counted
      * before it is written. ASCII (the usual case) is copied as is. */
     size_t n = strlen(s);
     if (is_ascii(s, n)) {
-        bx_emit_cbor_text_head(o, n);
+        bxi_emit_cbor_text_head(o, n);
         bx_emit_bytes(o, s, n);
         return;
     }
-    size_t len = bx_utf8_repaired_len(s);
-    bx_emit_cbor_text_head(o, len);
+    size_t len = bxi_utf8_repaired_len(s);
+    bxi_emit_cbor_text_head(o, len);
     if (len == n)
         bx_emit_bytes(o, s, n);
     else
-        bx_emit_utf8(o, s);
+        bxi_emit_utf8(o, s);
 }

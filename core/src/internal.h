@@ -27,47 +27,47 @@
 /* Record an error on ctx and return `status`. The message is formatted into
  * a fixed buffer in the context: recording an error never allocates, so it
  * works on the out-of-memory path. */
-bx_status bx_error(bx_ctx *ctx, bx_status status, const char *fmt, ...)
+bx_status bxi_error(bx_ctx *ctx, bx_status status, const char *fmt, ...)
     BX_PRINTF(3, 4);
 
 /* Record an input error at `where` (may be NULL): the message becomes
  * "file:line:column: field 'name': <fmt>" with the parts that are known,
  * and the diagnostic callback hears of it. Returns `status`. */
-bx_status bx_input_error(bx_ctx *ctx, bx_status status,
+bx_status bxi_input_error(bx_ctx *ctx, bx_status status,
                          const bx_location *where, const char *fmt, ...)
     BX_PRINTF(4, 5);
 
 /* Record a warning at `where` (may be NULL). Keeps the first
  * BX_WARNINGS_KEPT texts, counts all, tells the callback. Returns BX_OK, or
  * BX_ENOMEM if the text could not be kept. */
-bx_status bx_warn(bx_ctx *ctx, const bx_location *where, const char *fmt, ...)
+bx_status bxi_warn(bx_ctx *ctx, const bx_location *where, const char *fmt, ...)
     BX_PRINTF(3, 4);
 
 /* The raw allocator of a context, for objects that outlive it (catalogs). */
-void bx_ctx_allocator(const bx_ctx *ctx, bx_alloc_fn *fn, void **ud);
+void bxi_ctx_allocator(const bx_ctx *ctx, bx_alloc_fn *fn, void **ud);
 
 /* The context's allocator with Lua's contract (the caller knows osize; no
  * size header, no error recorded on failure), counted in
  * bx_ctx_bytes_in_use. For a Lua state's lua_Alloc. */
-void *bx_ctx_raw_realloc(bx_ctx *ctx, void *ptr, size_t osize, size_t nsize);
+void *bxi_ctx_raw_realloc(bx_ctx *ctx, void *ptr, size_t osize, size_t nsize);
 
 /* Format "file:line:column: field 'name': " (the known parts) into buf. */
-void bx_format_location(char *buf, size_t size, const bx_location *where);
+void bxi_format_location(char *buf, size_t size, const bx_location *where);
 
 /* Copy a string into memory from the context (NULL on failure, error set). */
-char *bx_strdup(bx_ctx *ctx, const char *s);
+char *bxi_strdup(bx_ctx *ctx, const char *s);
 
 /* Why s[0..len) is not an identifier (records.h: 1..63 bytes of UTF-8, no
  * control characters, no leading or trailing blank), or NULL if it is. */
-const char *bx_id_problem(const char *s, size_t len);
+const char *bxi_id_problem(const char *s, size_t len);
 
 /* ---- checksums (crc32c.c) ------------------------------------------------ */
 
 /* CRC-32C (Castagnoli, reflected polynomial 0x82F63B78, initial and final
- * XOR 0xFFFFFFFF): bx_crc32c("123456789", 9) == 0xE3069283. _update
+ * XOR 0xFFFFFFFF): bxi_crc32c("123456789", 9) == 0xE3069283. _update
  * continues a CRC over more bytes (start from 0). */
-uint32_t bx_crc32c(const void *data, size_t len);
-uint32_t bx_crc32c_update(uint32_t crc, const void *data, size_t len);
+uint32_t bxi_crc32c(const void *data, size_t len);
+uint32_t bxi_crc32c_update(uint32_t crc, const void *data, size_t len);
 
 /* ---- files (outfile.c) --------------------------------------------------- */
 
@@ -75,26 +75,26 @@ uint32_t bx_crc32c_update(uint32_t crc, const void *data, size_t len);
  * is durable (atomic outputs, the journal and its snapshots). false with
  * errno on failure; a file system that cannot sync a directory (EINVAL)
  * counts as success. */
-bool bx_sync_dir(const char *path);
+bool bxi_sync_dir(const char *path);
 
 /* ---- strict number parsing (numparse.c) --------------------------------- */
 
 /* Parse all of s[0..len) as a base-10 integer in [min, max]. Surrounding
  * ASCII spaces and tabs are allowed; nothing else is: no '+', no fraction,
  * no exponent, no hex. Returns false and a reason in *why on failure. */
-bool bx_parse_int(const char *s, size_t len, int64_t min, int64_t max,
+bool bxi_parse_int(const char *s, size_t len, int64_t min, int64_t max,
                   int64_t *out, const char **why);
 
 /* Parse all of s[0..len) as a finite decimal number (digits, optional
  * fraction, optional exponent; no nan/inf/hex), independent of locale. */
-bool bx_parse_double(const char *s, size_t len, double *out, const char **why);
+bool bxi_parse_double(const char *s, size_t len, double *out, const char **why);
 
 /* The C library's current radix character ('.' unless the program set a
  * decimal-comma LC_NUMERIC); boxcar's text formats always use '.'. */
-char bx_locale_radix(void);
+char bxi_locale_radix(void);
 
 /* Booleans: 1/0, true/false, yes/no (any case). */
-bool bx_parse_bool(const char *s, size_t len, bool *out, const char **why);
+bool bxi_parse_bool(const char *s, size_t len, bool *out, const char **why);
 
 /* ---- record schema (schema.c) ------------------------------------------- */
 
@@ -130,10 +130,10 @@ typedef struct bx_schema {
                        const bx_location *where);
 } bx_schema;
 
-const bx_schema *bx_schema_for(bx_record_kind kind);
+const bx_schema *bxi_schema_for(bx_record_kind kind);
 
 /* Field by name (exact, case-sensitive), NULL if unknown. */
-const bx_field *bx_schema_field(const bx_schema *schema, const char *name,
+const bx_field *bxi_schema_field(const bx_schema *schema, const char *name,
                                 size_t len);
 
 /* Set a field of `record` from a typed value. Each checks type and range
@@ -141,26 +141,26 @@ const bx_field *bx_schema_field(const bx_schema *schema, const char *name,
  * these fill in). from_text parses text strictly per the field's type (this
  * is the CSV path; empty text for an optional field means "absent" and sets
  * nothing). A JSON/CBOR string given for a numeric field is an error: use
- * bx_field_set_string, which only accepts ID and ROTATION fields. */
-bx_status bx_field_set_text(bx_ctx *ctx, const bx_field *f, void *record,
+ * bxi_field_set_string, which only accepts ID and ROTATION fields. */
+bx_status bxi_field_set_text(bx_ctx *ctx, const bx_field *f, void *record,
                             const char *s, size_t len, bx_location *where);
-bx_status bx_field_set_string(bx_ctx *ctx, const bx_field *f, void *record,
+bx_status bxi_field_set_string(bx_ctx *ctx, const bx_field *f, void *record,
                               const char *s, size_t len, bx_location *where);
-bx_status bx_field_set_int(bx_ctx *ctx, const bx_field *f, void *record,
+bx_status bxi_field_set_int(bx_ctx *ctx, const bx_field *f, void *record,
                            int64_t v, bx_location *where);
-bx_status bx_field_set_double(bx_ctx *ctx, const bx_field *f, void *record,
+bx_status bxi_field_set_double(bx_ctx *ctx, const bx_field *f, void *record,
                               double v, bx_location *where);
-bx_status bx_field_set_bool(bx_ctx *ctx, const bx_field *f, void *record,
+bx_status bxi_field_set_bool(bx_ctx *ctx, const bx_field *f, void *record,
                             bool v, bx_location *where);
 
 /* After the fields of one record were set: `seen` has bit i set for every
  * field index i that was given. Reports the first missing required field,
  * then runs the schema's cross-field check. */
-bx_status bx_record_finish(bx_ctx *ctx, const bx_schema *schema, void *record,
+bx_status bxi_record_finish(bx_ctx *ctx, const bx_schema *schema, void *record,
                            uint32_t seen, bx_location *where);
 
 /* Is field f present in record (required fields always are)? */
-bool bx_field_present(const bx_field *f, const void *record);
+bool bxi_field_present(const bx_field *f, const void *record);
 
 /* Typed view of a field's value, for writers. */
 typedef struct bx_value {
@@ -170,15 +170,15 @@ typedef struct bx_value {
     bool b;         /* BOOL */
     const char *s;  /* ID, ROTATION (name) */
 } bx_value;
-bx_value bx_field_get(const bx_field *f, const void *record);
+bx_value bxi_field_get(const bx_field *f, const void *record);
 
 /* Text form used by the CSV writer (shortest round-trip for doubles). */
-size_t bx_value_to_text(const bx_value *v, char *buf, size_t size);
+size_t bxi_value_to_text(const bx_value *v, char *buf, size_t size);
 
 /* ---- reader back ends --------------------------------------------------- */
 
 /* A reader: the shared part and one back end per format. Back ends pull
- * bytes with bx_reader_read (which first replays the sniffed prefix). */
+ * bytes with bxi_reader_read (which first replays the sniffed prefix). */
 typedef struct bx_reader_backend {
     const char *name;
     /* set up; may read a header (CSV) */
@@ -208,24 +208,24 @@ struct bx_reader {
     unsigned char *prefix;    /* sniffed bytes replayed first (owned) */
     size_t prefix_len, prefix_pos;
     bx_record_kind requested_kind; /* as opened: decides what next copies */
-    uint64_t bytes_read;      /* through bx_reader_read */
+    uint64_t bytes_read;      /* through bxi_reader_read */
     uint64_t nrecords;        /* records handed out or rejected so far */
     bx_record rec;            /* record being built */
 };
 
 /* Read bytes (prefix first). Same contract as bx_read_fn. */
-long bx_reader_read(bx_reader *r, void *buf, size_t size);
+long bxi_reader_read(bx_reader *r, void *buf, size_t size);
 
 /* Decide the kind from a key/column name seen in the input: "box_id" gives
  * BOX, "order_id" gives ORDER_LINE. Returns false for other names. */
-bool bx_kind_from_key(const char *name, size_t len, bx_record_kind *out);
+bool bxi_kind_from_key(const char *name, size_t len, bx_record_kind *out);
 
-extern const bx_reader_backend bx_csv_backend;
+extern const bx_reader_backend bxi_csv_backend;
 #if BOXCAR_HAVE_JSON
-extern const bx_reader_backend bx_json_backend;
+extern const bx_reader_backend bxi_json_backend;
 #endif
 #if BOXCAR_HAVE_CBOR
-extern const bx_reader_backend bx_cbor_backend;
+extern const bx_reader_backend bxi_cbor_backend;
 #endif
 
 /* ---- writer back ends --------------------------------------------------- */
@@ -249,21 +249,21 @@ struct bx_writer {
 };
 
 /* Write bytes through the callback; BX_EIO recorded on failure. */
-bx_status bx_writer_emit(bx_writer *w, const void *data, size_t size);
+bx_status bxi_writer_emit(bx_writer *w, const void *data, size_t size);
 
-extern const bx_writer_backend bx_csv_writer_backend;
+extern const bx_writer_backend bxi_csv_writer_backend;
 
 #if BOXCAR_HAVE_CBOR
 /* Encode d as the shortest of CBOR half, single and double precision that
  * holds it exactly (RFC 8949 section 4.2.1). Returns the bytes written, 0
  * if buf is too small (9 bytes always suffice). */
-size_t bx_cbor_encode_float(double d, unsigned char *buf, size_t size);
+size_t bxi_cbor_encode_float(double d, unsigned char *buf, size_t size);
 #endif
 #if BOXCAR_HAVE_JSON
-extern const bx_writer_backend bx_json_writer_backend;
+extern const bx_writer_backend bxi_json_writer_backend;
 #endif
 #if BOXCAR_HAVE_CBOR
-extern const bx_writer_backend bx_cbor_writer_backend;
+extern const bx_writer_backend bxi_cbor_writer_backend;
 #endif
 
 #endif

@@ -29,7 +29,7 @@ void bx_journal_options_init(bx_journal_options *opts)
 static bx_status sys_error(bx_ctx *ctx, const char *path, const char *what)
 {
     int e = errno;
-    return bx_error(ctx, e == ENOENT ? BX_ENOTFOUND : BX_EIO, "%s: %s: %s", path,
+    return bxi_error(ctx, e == ENOENT ? BX_ENOTFOUND : BX_EIO, "%s: %s: %s", path,
                     what, strerror(e));
 }
 
@@ -44,18 +44,18 @@ static bx_status open_file(bx_journal *j)
         int fd = open(j->path, flags | O_CLOEXEC, 0666);
         if (fd < 0) {
             if (errno == ENOENT)
-                return bx_error(j->ctx, BX_ENOTFOUND, "%s: no such journal", j->path);
+                return bxi_error(j->ctx, BX_ENOTFOUND, "%s: no such journal", j->path);
             return sys_error(j->ctx, j->path, "cannot open");
         }
         if (o->read_only) {
             j->fd = fd;
             return BX_OK;
         }
-        if (!bxj_lock(fd, o->lock_timeout_ms)) {
+        if (!bxi_journal_lock(fd, o->lock_timeout_ms)) {
             int e = errno;
             close(fd);
             if (e == EWOULDBLOCK)
-                return bx_error(j->ctx, BX_EIO,
+                return bxi_error(j->ctx, BX_EIO,
                                 "%s: locked by another writer (another process has "
                                 "this journal open for appending)", j->path);
             errno = e;
@@ -69,7 +69,7 @@ static bx_status open_file(bx_journal *j)
         }
         close(fd);
     }
-    return bx_error(j->ctx, BX_EIO, "%s: the file kept being replaced while opening it",
+    return bxi_error(j->ctx, BX_EIO, "%s: the file kept being replaced while opening it",
                     j->path);
 }
 
@@ -89,10 +89,10 @@ static bool is_unfinished_creation(int fd, uint64_t size)
 static bx_status create_header(bx_journal *j)
 {
     unsigned char head[BXJ_HEADER_SIZE];
-    bxj_header h = {bxj_new_id(), 1};
-    bxj_header_encode(&h, head);
-    if (ftruncate(j->fd, 0) != 0 || !bxj_pwrite_all(j->fd, head, sizeof head, 0) ||
-        fdatasync(j->fd) != 0 || !bx_sync_dir(j->path))
+    bxj_header h = {bxi_journal_new_id(), 1};
+    bxi_journal_header_encode(&h, head);
+    if (ftruncate(j->fd, 0) != 0 || !bxi_journal_pwrite_all(j->fd, head, sizeof head, 0) ||
+        fdatasync(j->fd) != 0 || !bxi_sync_dir(j->path))
         return sys_error(j->ctx, j->path, "cannot create the journal");
     j->info.created = true;
     return BX_OK;
@@ -114,7 +114,7 @@ static bx_status save_aside(bx_journal *j, uint64_t from, uint64_t size,
         else
             snprintf(suffix, sizeof suffix, ".%s-%llu.%d", kind, (unsigned long long)from, k);
         bx_free(j->ctx, name);
-        if ((name = bxj_path_with(j->ctx, j->path, suffix)) == NULL)
+        if ((name = bxi_journal_path_with(j->ctx, j->path, suffix)) == NULL)
             return BX_ENOMEM;
         fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (fd < 0 && errno != EEXIST) {
@@ -125,12 +125,12 @@ static bx_status save_aside(bx_journal *j, uint64_t from, uint64_t size,
     }
     if (fd < 0) {
         bx_free(j->ctx, name);
-        return bx_error(j->ctx, BX_EIO, "%s: too many saved copies already", j->path);
+        return bxi_error(j->ctx, BX_EIO, "%s: too many saved copies already", j->path);
     }
     unsigned char head[BXJ_HEADER_SIZE];
     bxj_header h = {j->journal_id, first_seq};
-    bxj_header_encode(&h, head);
-    bool ok = bxj_pwrite_all(fd, head, sizeof head, 0);
+    bxi_journal_header_encode(&h, head);
+    bool ok = bxi_journal_pwrite_all(fd, head, sizeof head, 0);
     unsigned char chunk[65536];
     uint64_t out = BXJ_HEADER_SIZE;
     for (uint64_t off = from; ok && off < size;) {
@@ -142,7 +142,7 @@ static bx_status save_aside(bx_journal *j, uint64_t from, uint64_t size,
             ok = r == 0; /* shorter than we thought: keep what there is */
             break;
         }
-        ok = bxj_pwrite_all(fd, chunk, (size_t)r, out);
+        ok = bxi_journal_pwrite_all(fd, chunk, (size_t)r, out);
         off += (uint64_t)r;
         out += (uint64_t)r;
     }
@@ -150,7 +150,7 @@ static bx_status save_aside(bx_journal *j, uint64_t from, uint64_t size,
     int e = errno;
     close(fd);
     if (ok)
-        ok = bx_sync_dir(name);
+        ok = bxi_sync_dir(name);
     else
         errno = e;
     bx_status st = BX_OK;
@@ -177,13 +177,13 @@ static bx_status choose_start(bx_journal *j, bxj_cursor *c, bxs_header *sh,
         return BX_OK;
     char why[160] = "";
     int fd = -1;
-    bx_status st = bxj_snapshot_open(j->ctx, j->snap_path, j->journal_id,
+    bx_status st = bxi_journal_snapshot_open(j->ctx, j->snap_path, j->journal_id,
                                      j->opts.max_record_bytes, sh, &fd, snap_size,
                                      why, sizeof why);
     if (st == BX_ENOTFOUND) {
         bx_ctx_clear_error(j->ctx);
         if (j->base_seq > 1)
-            return bx_error(j->ctx, BX_EINPUT,
+            return bxi_error(j->ctx, BX_EINPUT,
                             "%s: the journal starts at record %llu (it was compacted) "
                             "but its snapshot %s is missing", j->path,
                             (unsigned long long)j->base_seq, j->snap_path);
@@ -204,16 +204,16 @@ static bx_status choose_start(bx_journal *j, bxj_cursor *c, bxs_header *sh,
             const unsigned char *payload;
             bxj_frame_status fs = BXJ_FRAME_EOF;
             if (sh->base_seq == j->base_seq && sh->last_offset >= BXJ_HEADER_SIZE) {
-                st = bxj_read_frame(c, sh->last_offset, j->opts.max_record_bytes, &f,
+                st = bxi_journal_read_frame(c, sh->last_offset, j->opts.max_record_bytes, &f,
                                     &payload, &fs);
                 if (st == BX_OK && fs == BXJ_FRAME_OK && f.seq == sh->seq)
                     at = sh->last_offset;
             }
             if (st == BX_OK && at == 0)
-                st = bxj_locate(c, BXJ_HEADER_SIZE, j->base_seq, sh->seq,
+                st = bxi_journal_locate(c, BXJ_HEADER_SIZE, j->base_seq, sh->seq,
                                 j->opts.max_record_bytes, &at);
             if (st == BX_OK && at != 0)
-                st = bxj_read_frame(c, at, j->opts.max_record_bytes, &f, &payload, &fs);
+                st = bxi_journal_read_frame(c, at, j->opts.max_record_bytes, &f, &payload, &fs);
             if (st != BX_OK) {
                 close(fd);
                 return st;
@@ -242,11 +242,11 @@ static bx_status choose_start(bx_journal *j, bxj_cursor *c, bxs_header *sh,
     bx_ctx_clear_error(j->ctx);
     snprintf(j->info.snapshot_problem, sizeof j->info.snapshot_problem, "%s", why);
     if (j->base_seq > 1)
-        return bx_error(j->ctx, BX_EINPUT,
+        return bxi_error(j->ctx, BX_EINPUT,
                         "%s: the journal starts at record %llu (it was compacted) and "
                         "its snapshot %s cannot be used: %s", j->path,
                         (unsigned long long)j->base_seq, j->snap_path, why);
-    bx_warn(j->ctx, NULL, "%s: snapshot not used, replaying from the first record: %s",
+    bxi_warn(j->ctx, NULL, "%s: snapshot not used, replaying from the first record: %s",
             j->snap_path, why);
     return BX_OK;
 }
@@ -261,7 +261,7 @@ static bx_status recover(bx_journal *j, bx_journal_replay_fn replay, void *ud)
     if (size < BXJ_HEADER_SIZE) {
         if (!is_unfinished_creation(j->fd, size)) {
             bx_location at = {.file = j->path};
-            return bx_input_error(j->ctx, BX_EINPUT, &at,
+            return bxi_input_error(j->ctx, BX_EINPUT, &at,
                                   "not a boxcar journal (%llu bytes, no header)",
                                   (unsigned long long)size);
         }
@@ -279,15 +279,15 @@ static bx_status recover(bx_journal *j, bx_journal_replay_fn replay, void *ud)
     }
     j->info.file_bytes = size;
     bxj_cursor c;
-    if ((st = bxj_cursor_init(&c, j->ctx, j->path, j->fd, NULL, size)) != BX_OK)
+    if ((st = bxi_journal_cursor_init(&c, j->ctx, j->path, j->fd, NULL, size)) != BX_OK)
         return st;
     const unsigned char *head;
     bxj_header h;
     const char *why = NULL;
-    if ((st = bxj_view(&c, 0, BXJ_HEADER_SIZE, &head)) == BX_OK &&
-        (why = bxj_header_decode(head, head ? BXJ_HEADER_SIZE : 0, &h)) != NULL) {
+    if ((st = bxi_journal_view(&c, 0, BXJ_HEADER_SIZE, &head)) == BX_OK &&
+        (why = bxi_journal_header_decode(head, head ? BXJ_HEADER_SIZE : 0, &h)) != NULL) {
         bx_location at = {.file = j->path, .offset = 0};
-        st = bx_input_error(j->ctx, BX_EINPUT, &at, "%s", why);
+        st = bxi_input_error(j->ctx, BX_EINPUT, &at, "%s", why);
     }
     bxs_header sh = {0};
     int snap_fd = -1;
@@ -301,7 +301,7 @@ static bx_status recover(bx_journal *j, bx_journal_replay_fn replay, void *ud)
     }
     bool use = snap_fd >= 0;
     if (st == BX_OK && use && replay != NULL)
-        st = bxj_snapshot_deliver(j->ctx, j->snap_path, snap_fd, snap_size,
+        st = bxi_journal_snapshot_deliver(j->ctx, j->snap_path, snap_fd, snap_size,
                                   j->opts.max_record_bytes, replay, ud);
     if (snap_fd >= 0)
         close(snap_fd);
@@ -312,14 +312,14 @@ static bx_status recover(bx_journal *j, bx_journal_replay_fn replay, void *ud)
         s.deliver_after = use ? sh.seq : 0;
         s.max_len = j->opts.max_record_bytes;
         s.check_cbor = j->opts.check_cbor;
-        s.writer_active = j->opts.read_only && bxj_lock_held_elsewhere(j->fd);
+        s.writer_active = j->opts.read_only && bxi_journal_lock_held_elsewhere(j->fd);
         s.fn = replay;
         s.ud = ud;
         j->info.writer_active = s.writer_active;
         j->info.last_seq = s.expect_seq - 1;
-        st = bxj_scan_records(&c, &s, &j->info);
+        st = bxi_journal_scan_records(&c, &s, &j->info);
     }
-    bxj_cursor_free(&c);
+    bxi_journal_cursor_free(&c);
     if (st != BX_OK)
         return st;
     j->last_seq = j->durable_seq = j->info.last_seq;
@@ -328,7 +328,7 @@ static bx_status recover(bx_journal *j, bx_journal_replay_fn replay, void *ud)
     if (j->info.damaged) {
         bx_location at = {.file = j->path, .offset = j->info.damage_offset,
                           .record = j->info.damage_seq};
-        bx_warn(j->ctx, &at,
+        bxi_warn(j->ctx, &at,
                 "damaged record (%s); %llu intact records follow it from byte %llu; "
                 "the journal is read up to the damage and refuses appends until it is "
                 "repaired", j->info.damage_reason,
@@ -350,12 +350,12 @@ static bx_status recover(bx_journal *j, bx_journal_replay_fn replay, void *ud)
             return sys_error(j->ctx, j->path, "cannot cut the torn tail");
         bx_location at = {.file = j->path, .offset = j->end_off};
         if (j->info.torn_saved_as[0] != '\0')
-            bx_warn(j->ctx, &at, "cut an unfinished tail of %llu bytes (%llu intact "
+            bxi_warn(j->ctx, &at, "cut an unfinished tail of %llu bytes (%llu intact "
                     "records never acknowledged); a copy is in %s",
                     (unsigned long long)j->info.torn_bytes,
                     (unsigned long long)j->info.torn_intact, j->info.torn_saved_as);
         else
-            bx_warn(j->ctx, &at, "cut an unfinished record of %llu bytes at the end",
+            bxi_warn(j->ctx, &at, "cut an unfinished record of %llu bytes at the end",
                     (unsigned long long)j->info.torn_bytes);
     }
     return BX_OK;
@@ -382,7 +382,7 @@ bx_status bx_journal_open(bx_ctx *ctx, bx_journal **out, const char *path,
     if (ctx == NULL)
         return BX_EINVAL;
     if (out == NULL || path == NULL || path[0] == '\0')
-        return bx_error(ctx, BX_EINVAL, "bx_journal_open: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "bx_journal_open: bad argument");
     *out = NULL;
     bx_journal *j = bx_alloc(ctx, sizeof *j);
     if (j == NULL)
@@ -399,8 +399,8 @@ bx_status bx_journal_open(bx_ctx *ctx, bx_journal **out, const char *path,
         j->opts.max_record_bytes = BX_JOURNAL_RECORD_LIMIT;
     if (j->opts.group_records == 0)
         j->opts.group_records = 1;
-    j->path = bx_strdup(ctx, path);
-    j->snap_path = bxj_path_with(ctx, path, ".snap");
+    j->path = bxi_strdup(ctx, path);
+    j->snap_path = bxi_journal_path_with(ctx, path, ".snap");
     bx_status st = j->path == NULL || j->snap_path == NULL ? BX_ENOMEM : BX_OK;
     if (st == BX_OK)
         st = open_file(j);
@@ -416,11 +416,11 @@ bx_status bx_journal_open(bx_ctx *ctx, bx_journal **out, const char *path,
     return BX_OK;
 }
 
-bx_status bxj_flush(bx_journal *j)
+bx_status bxi_journal_flush(bx_journal *j)
 {
     if (j->wlen == 0)
         return BX_OK;
-    if (!bxj_pwrite_all(j->fd, j->wbuf, j->wlen, j->end_off) || fdatasync(j->fd) != 0) {
+    if (!bxi_journal_pwrite_all(j->fd, j->wbuf, j->wlen, j->end_off) || fdatasync(j->fd) != 0) {
         int e = errno;
         j->failed = true;
         /* best effort: take back what may have been half written */
@@ -438,17 +438,17 @@ bx_status bxj_flush(bx_journal *j)
     return BX_OK;
 }
 
-bx_status bxj_writable(bx_journal *j)
+bx_status bxi_journal_writable(bx_journal *j)
 {
     if (j->opts.read_only)
-        return bx_error(j->ctx, BX_EINVAL, "%s: opened read-only", j->path);
+        return bxi_error(j->ctx, BX_EINVAL, "%s: opened read-only", j->path);
     if (j->failed)
-        return bx_error(j->ctx, BX_EIO, "%s: an earlier write failed; reopen the journal",
+        return bxi_error(j->ctx, BX_EIO, "%s: an earlier write failed; reopen the journal",
                         j->path);
     if (j->info.damaged) {
         bx_location at = {.file = j->path, .offset = j->info.damage_offset,
                           .record = j->info.damage_seq};
-        return bx_input_error(j->ctx, BX_EINPUT, &at,
+        return bxi_input_error(j->ctx, BX_EINPUT, &at,
                               "damaged record (%s): nothing can be appended until the "
                               "journal is repaired", j->info.damage_reason);
     }
@@ -460,18 +460,18 @@ bx_status bx_journal_append(bx_journal *j, const void *data, size_t len,
 {
     if (j == NULL)
         return BX_EINVAL;
-    bx_status st = bxj_writable(j);
+    bx_status st = bxi_journal_writable(j);
     if (st != BX_OK)
         return st;
     if (data == NULL || len == 0)
-        return bx_error(j->ctx, BX_EINPUT, "%s: an empty record", j->path);
+        return bxi_error(j->ctx, BX_EINPUT, "%s: an empty record", j->path);
     if (len > j->opts.max_record_bytes)
-        return bx_error(j->ctx, BX_ELIMIT, "%s: a record of %zu bytes is over the limit "
+        return bxi_error(j->ctx, BX_ELIMIT, "%s: a record of %zu bytes is over the limit "
                         "of %u", j->path, len, j->opts.max_record_bytes);
     const char *why;
     size_t at;
-    if (!bx_cbor_check_item(data, len, BXJ_CBOR_DEPTH, &why, &at))
-        return bx_error(j->ctx, BX_EINPUT, "%s: a record must be one well-formed CBOR "
+    if (!bxi_cbor_check_item(data, len, BXJ_CBOR_DEPTH, &why, &at))
+        return bxi_error(j->ctx, BX_EINPUT, "%s: a record must be one well-formed CBOR "
                         "item (%s at byte %zu)", j->path, why, at);
     size_t need = j->wlen + BXJ_FRAME_SIZE + len;
     if (need > j->wcap) {
@@ -485,7 +485,7 @@ bx_status bx_journal_append(bx_journal *j, const void *data, size_t len,
         j->wcap = cap;
     }
     uint64_t n = j->last_seq + 1;
-    bxj_frame_encode(n, j->durable_seq, data, (uint32_t)len, j->wbuf + j->wlen);
+    bxi_journal_frame_encode(n, j->durable_seq, data, (uint32_t)len, j->wbuf + j->wlen);
     memcpy(j->wbuf + j->wlen + BXJ_FRAME_SIZE, data, len);
     j->pending_last_frame_off = j->end_off + j->wlen;
     j->wlen = need;
@@ -493,7 +493,7 @@ bx_status bx_journal_append(bx_journal *j, const void *data, size_t len,
     j->last_seq = n;
     if (j->opts.sync == BX_JOURNAL_SYNC_EACH || j->pending >= j->opts.group_records ||
         j->wlen >= j->opts.group_bytes) {
-        if ((st = bxj_flush(j)) != BX_OK)
+        if ((st = bxi_journal_flush(j)) != BX_OK)
             return st;
     }
     if (seq != NULL)
@@ -508,9 +508,9 @@ bx_status bx_journal_sync(bx_journal *j)
     if (j->opts.read_only)
         return BX_OK;
     if (j->failed)
-        return bx_error(j->ctx, BX_EIO, "%s: an earlier write failed; reopen the journal",
+        return bxi_error(j->ctx, BX_EIO, "%s: an earlier write failed; reopen the journal",
                         j->path);
-    return bxj_flush(j);
+    return bxi_journal_flush(j);
 }
 
 uint64_t bx_journal_last_seq(const bx_journal *j)
@@ -534,7 +534,7 @@ bx_status bx_journal_close(bx_journal *j)
         return BX_OK;
     bx_status st = BX_OK;
     if (!j->opts.read_only && !j->failed)
-        st = bxj_flush(j);
+        st = bxi_journal_flush(j);
     journal_free(j);
     return st;
 }
@@ -546,7 +546,7 @@ bx_status bx_journal_repair(bx_journal *j, char *saved_as, size_t saved_as_size)
     if (saved_as != NULL && saved_as_size > 0)
         saved_as[0] = '\0';
     if (j->opts.read_only || j->failed)
-        return bx_error(j->ctx, j->failed ? BX_EIO : BX_EINVAL,
+        return bxi_error(j->ctx, j->failed ? BX_EIO : BX_EINVAL,
                         "%s: repair needs a writable, healthy handle", j->path);
     if (!j->info.damaged)
         return BX_OK;

@@ -18,7 +18,7 @@
 
 #include "journal_internal.h"
 
-bool bxj_pwrite_all(int fd, const void *data, size_t n, uint64_t off)
+bool bxi_journal_pwrite_all(int fd, const void *data, size_t n, uint64_t off)
 {
     const unsigned char *p = data;
     while (n > 0) {
@@ -46,7 +46,7 @@ static uint64_t mix64(uint64_t z)
     return z ^ (z >> 31);
 }
 
-uint64_t bxj_new_id(void)
+uint64_t bxi_journal_new_id(void)
 {
     uint64_t id = 0;
     int fd = open("/dev/urandom", O_RDONLY);
@@ -64,7 +64,7 @@ uint64_t bxj_new_id(void)
     return id == 0 ? 1 : id;
 }
 
-bool bxj_lock(int fd, int32_t timeout_ms)
+bool bxi_journal_lock(int fd, int32_t timeout_ms)
 {
     if (timeout_ms < 0) {
         while (flock(fd, LOCK_EX) != 0)
@@ -91,7 +91,7 @@ bool bxj_lock(int fd, int32_t timeout_ms)
     }
 }
 
-bool bxj_lock_held_elsewhere(int fd)
+bool bxi_journal_lock_held_elsewhere(int fd)
 {
     if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
         flock(fd, LOCK_UN);
@@ -100,7 +100,7 @@ bool bxj_lock_held_elsewhere(int fd)
     return errno == EWOULDBLOCK;
 }
 
-char *bxj_path_with(bx_ctx *ctx, const char *path, const char *suffix)
+char *bxi_journal_path_with(bx_ctx *ctx, const char *path, const char *suffix)
 {
     size_t a = strlen(path), b = strlen(suffix);
     char *s = bx_alloc(ctx, a + b + 1);

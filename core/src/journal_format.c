@@ -6,7 +6,7 @@
 
 #include "journal_internal.h"
 
-void bxj_header_encode(const bxj_header *h, unsigned char out[BXJ_HEADER_SIZE])
+void bxi_journal_header_encode(const bxj_header *h, unsigned char out[BXJ_HEADER_SIZE])
 {
     memset(out, 0, BXJ_HEADER_SIZE);
     memcpy(out, BXJ_MAGIC, 8);
@@ -16,7 +16,7 @@ void bxj_header_encode(const bxj_header *h, unsigned char out[BXJ_HEADER_SIZE])
     bxj_put64(out + 16, h->journal_id);
     bxj_put64(out + 24, h->base_seq);
     bxj_put32(out + 32, 0);
-    bxj_put32(out + 36, bx_crc32c(out, 36));
+    bxj_put32(out + 36, bxi_crc32c(out, 36));
 }
 
 /* The checks common to both headers; NULL if they pass. */
@@ -27,7 +27,7 @@ static const char *check_head(const unsigned char *in, size_t n,
         return "not a boxcar journal (wrong magic number)";
     if (n < size)
         return "header cut short";
-    if (bxj_get32(in + size - 4) != bx_crc32c(in, size - 4))
+    if (bxj_get32(in + size - 4) != bxi_crc32c(in, size - 4))
         return "header checksum mismatch";
     if (bxj_get16(in + 8) != BXJ_VERSION)
         return "unknown format version";
@@ -38,7 +38,7 @@ static const char *check_head(const unsigned char *in, size_t n,
     return NULL;
 }
 
-const char *bxj_header_decode(const unsigned char *in, size_t n, bxj_header *h)
+const char *bxi_journal_header_decode(const unsigned char *in, size_t n, bxj_header *h)
 {
     const char *why = check_head(in, n, BXJ_MAGIC, BXJ_HEADER_SIZE);
     if (why != NULL)
@@ -50,7 +50,7 @@ const char *bxj_header_decode(const unsigned char *in, size_t n, bxj_header *h)
     return NULL;
 }
 
-void bxs_header_encode(const bxs_header *h, unsigned char out[BXS_HEADER_SIZE])
+void bxi_snapshot_header_encode(const bxs_header *h, unsigned char out[BXS_HEADER_SIZE])
 {
     memset(out, 0, BXS_HEADER_SIZE);
     memcpy(out, BXS_MAGIC, 8);
@@ -63,10 +63,10 @@ void bxs_header_encode(const bxs_header *h, unsigned char out[BXS_HEADER_SIZE])
     bxj_put64(out + 40, h->last_offset);
     bxj_put64(out + 48, h->items);
     bxj_put32(out + 56, 0);
-    bxj_put32(out + 60, bx_crc32c(out, 60));
+    bxj_put32(out + 60, bxi_crc32c(out, 60));
 }
 
-const char *bxs_header_decode(const unsigned char *in, size_t n, bxs_header *h)
+const char *bxi_snapshot_header_decode(const unsigned char *in, size_t n, bxs_header *h)
 {
     const char *why = check_head(in, n, BXS_MAGIC, BXS_HEADER_SIZE);
     if (why != NULL)
@@ -81,7 +81,7 @@ const char *bxs_header_decode(const unsigned char *in, size_t n, bxs_header *h)
     return NULL;
 }
 
-void bxj_frame_encode(uint64_t seq, uint64_t durable_seq, const void *payload,
+void bxi_journal_frame_encode(uint64_t seq, uint64_t durable_seq, const void *payload,
                       uint32_t len, unsigned char out[BXJ_FRAME_SIZE])
 {
     uint64_t lag = seq > durable_seq ? seq - durable_seq : 1;
@@ -90,11 +90,11 @@ void bxj_frame_encode(uint64_t seq, uint64_t durable_seq, const void *payload,
     bxj_put32(out, len);
     bxj_put32(out + 4, (uint32_t)lag);
     bxj_put64(out + 8, seq);
-    bxj_put32(out + 16, bx_crc32c(payload, len));
-    bxj_put32(out + 20, bx_crc32c(out, 20));
+    bxj_put32(out + 16, bxi_crc32c(payload, len));
+    bxj_put32(out + 20, bxi_crc32c(out, 20));
 }
 
-bool bxj_frame_decode(const unsigned char in[BXJ_FRAME_SIZE], bxj_frame *f)
+bool bxi_journal_frame_decode(const unsigned char in[BXJ_FRAME_SIZE], bxj_frame *f)
 {
     f->len = bxj_get32(in);
     f->lag = bxj_get32(in + 4);
@@ -104,5 +104,5 @@ bool bxj_frame_decode(const unsigned char in[BXJ_FRAME_SIZE], bxj_frame *f)
      * every byte offset, and most fail here without a checksum. */
     if (f->len == 0 || f->lag == 0 || f->seq == 0 || f->lag > f->seq)
         return false;
-    return bxj_get32(in + 20) == bx_crc32c(in, 20);
+    return bxj_get32(in + 20) == bxi_crc32c(in, 20);
 }

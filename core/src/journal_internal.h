@@ -77,9 +77,9 @@ typedef struct bxj_header {
     uint64_t base_seq;
 } bxj_header;
 
-void bxj_header_encode(const bxj_header *h, unsigned char out[BXJ_HEADER_SIZE]);
+void bxi_journal_header_encode(const bxj_header *h, unsigned char out[BXJ_HEADER_SIZE]);
 /* NULL if fine, else why not (a journal header needs all 40 bytes). */
-const char *bxj_header_decode(const unsigned char *in, size_t n, bxj_header *h);
+const char *bxi_journal_header_decode(const unsigned char *in, size_t n, bxj_header *h);
 
 typedef struct bxs_header {
     uint64_t journal_id;
@@ -89,8 +89,8 @@ typedef struct bxs_header {
     uint64_t items;
 } bxs_header;
 
-void bxs_header_encode(const bxs_header *h, unsigned char out[BXS_HEADER_SIZE]);
-const char *bxs_header_decode(const unsigned char *in, size_t n, bxs_header *h);
+void bxi_snapshot_header_encode(const bxs_header *h, unsigned char out[BXS_HEADER_SIZE]);
+const char *bxi_snapshot_header_decode(const unsigned char *in, size_t n, bxs_header *h);
 
 typedef struct bxj_frame {
     uint32_t len;
@@ -101,10 +101,10 @@ typedef struct bxj_frame {
 
 /* The 24-byte frame head for a payload. lag is clamped to 1..UINT32_MAX
  * (clamping up only ever claims less durability than is true). */
-void bxj_frame_encode(uint64_t seq, uint64_t durable_seq, const void *payload,
+void bxi_journal_frame_encode(uint64_t seq, uint64_t durable_seq, const void *payload,
                       uint32_t len, unsigned char out[BXJ_FRAME_SIZE]);
 /* Decode a frame head; false if its own checksum or fields are wrong. */
-bool bxj_frame_decode(const unsigned char in[BXJ_FRAME_SIZE], bxj_frame *f);
+bool bxi_journal_frame_decode(const unsigned char in[BXJ_FRAME_SIZE], bxj_frame *f);
 
 /* ---- reading (journal_scan.c) ------------------------------------------- */
 
@@ -121,11 +121,11 @@ typedef struct bxj_cursor {
     size_t win_len;
 } bxj_cursor;
 
-bx_status bxj_cursor_init(bxj_cursor *c, bx_ctx *ctx, const char *name, int fd,
+bx_status bxi_journal_cursor_init(bxj_cursor *c, bx_ctx *ctx, const char *name, int fd,
                           const void *mem, uint64_t size);
-void bxj_cursor_free(bxj_cursor *c);
+void bxi_journal_cursor_free(bxj_cursor *c);
 /* Bytes [off, off + n) in *out, or *out NULL when they pass the end. */
-bx_status bxj_view(bxj_cursor *c, uint64_t off, size_t n,
+bx_status bxi_journal_view(bxj_cursor *c, uint64_t off, size_t n,
                    const unsigned char **out);
 
 typedef enum bxj_frame_status {
@@ -136,7 +136,7 @@ typedef enum bxj_frame_status {
     BXJ_FRAME_BAD_SUM    /* intact head, payload fails its checksum */
 } bxj_frame_status;
 
-bx_status bxj_read_frame(bxj_cursor *c, uint64_t off, uint32_t max_len,
+bx_status bxi_journal_read_frame(bxj_cursor *c, uint64_t off, uint32_t max_len,
                          bxj_frame *f, const unsigned char **payload,
                          bxj_frame_status *fs);
 
@@ -158,26 +158,26 @@ typedef struct bxj_scan {
 /* Walk the records, fill info's counts and its torn / damage fields.
  * Statuses: BX_OK (whatever was found), BX_EIO, BX_ENOMEM, or the replay
  * callback's. */
-bx_status bxj_scan_records(bxj_cursor *c, bxj_scan *s, bx_journal_info *info);
+bx_status bxi_journal_scan_records(bxj_cursor *c, bxj_scan *s, bx_journal_info *info);
 
 /* Find the frame of record `seq` from `off` on (frame by frame); its
  * offset in *found, or 0 if the records end before it. */
-bx_status bxj_locate(bxj_cursor *c, uint64_t off, uint64_t first_seq,
+bx_status bxi_journal_locate(bxj_cursor *c, uint64_t off, uint64_t first_seq,
                      uint64_t seq, uint32_t max_len, uint64_t *found);
 
 /* ---- files (journal_file.c) --------------------------------------------- */
 
 /* pwrite all of data at off, retrying short writes and EINTR; errno kept. */
-bool bxj_pwrite_all(int fd, const void *data, size_t n, uint64_t off);
+bool bxi_journal_pwrite_all(int fd, const void *data, size_t n, uint64_t off);
 /* A journal id: random where the system offers it, else from time and pid. */
-uint64_t bxj_new_id(void);
+uint64_t bxi_journal_new_id(void);
 /* Take the writer's lock, waiting up to timeout_ms (< 0: for ever). false
  * with errno EWOULDBLOCK when another writer holds it past the timeout. */
-bool bxj_lock(int fd, int32_t timeout_ms);
+bool bxi_journal_lock(int fd, int32_t timeout_ms);
 /* Is another process holding the writer's lock right now? */
-bool bxj_lock_held_elsewhere(int fd);
+bool bxi_journal_lock_held_elsewhere(int fd);
 /* "PATH" + suffix into a new block from ctx (NULL: out of memory). */
-char *bxj_path_with(bx_ctx *ctx, const char *path, const char *suffix);
+char *bxi_journal_path_with(bx_ctx *ctx, const char *path, const char *suffix);
 
 /* ---- the snapshot file (journal_snapshot.c) ----------------------------- */
 
@@ -187,12 +187,12 @@ char *bxj_path_with(bx_ctx *ctx, const char *path, const char *suffix);
  * even if a writer renames a new snapshot into place meanwhile), *h its
  * header and *size its length. BX_ENOTFOUND if there is none; BX_EINPUT
  * with why[] filled if it is unusable; BX_EIO, BX_ENOMEM. */
-bx_status bxj_snapshot_open(bx_ctx *ctx, const char *snap_path,
+bx_status bxi_journal_snapshot_open(bx_ctx *ctx, const char *snap_path,
                             uint64_t journal_id, uint32_t max_len,
                             bxs_header *h, int *fd, uint64_t *size, char *why,
                             size_t why_size);
-/* Hand the items of a snapshot opened by bxj_snapshot_open to fn. */
-bx_status bxj_snapshot_deliver(bx_ctx *ctx, const char *snap_path, int fd,
+/* Hand the items of a snapshot opened by bxi_journal_snapshot_open to fn. */
+bx_status bxi_journal_snapshot_deliver(bx_ctx *ctx, const char *snap_path, int fd,
                                uint64_t size, uint32_t max_len,
                                bx_journal_replay_fn fn, void *ud);
 
@@ -220,8 +220,8 @@ struct bx_journal {
 };
 
 /* Write and sync the buffered frames (journal.c). */
-bx_status bxj_flush(bx_journal *j);
+bx_status bxi_journal_flush(bx_journal *j);
 /* BX_OK if appends are possible: a writer, not failed, not damaged. */
-bx_status bxj_writable(bx_journal *j);
+bx_status bxi_journal_writable(bx_journal *j);
 
 #endif

@@ -22,7 +22,7 @@
 /* Big enough that replaying reads the file in large sequential chunks. */
 #define WINDOW_MIN (1u << 20)
 
-bx_status bxj_cursor_init(bxj_cursor *c, bx_ctx *ctx, const char *name, int fd,
+bx_status bxi_journal_cursor_init(bxj_cursor *c, bx_ctx *ctx, const char *name, int fd,
                           const void *mem, uint64_t size)
 {
     memset(c, 0, sizeof *c);
@@ -39,13 +39,13 @@ bx_status bxj_cursor_init(bxj_cursor *c, bx_ctx *ctx, const char *name, int fd,
     return c->buf == NULL ? BX_ENOMEM : BX_OK;
 }
 
-void bxj_cursor_free(bxj_cursor *c)
+void bxi_journal_cursor_free(bxj_cursor *c)
 {
     bx_free(c->ctx, c->buf);
     c->buf = NULL;
 }
 
-bx_status bxj_view(bxj_cursor *c, uint64_t off, size_t n,
+bx_status bxi_journal_view(bxj_cursor *c, uint64_t off, size_t n,
                    const unsigned char **out)
 {
     *out = NULL;
@@ -74,7 +74,7 @@ bx_status bxj_view(bxj_cursor *c, uint64_t off, size_t n,
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0)
-            return bx_error(c->ctx, BX_EIO, "%s: read at byte %llu: %s", c->name,
+            return bxi_error(c->ctx, BX_EIO, "%s: read at byte %llu: %s", c->name,
                             (unsigned long long)(off + got), strerror(errno));
         if (r == 0)
             break; /* the file shrank under us: treat as its end */
@@ -88,20 +88,20 @@ bx_status bxj_view(bxj_cursor *c, uint64_t off, size_t n,
     return BX_OK;
 }
 
-bx_status bxj_read_frame(bxj_cursor *c, uint64_t off, uint32_t max_len,
+bx_status bxi_journal_read_frame(bxj_cursor *c, uint64_t off, uint32_t max_len,
                          bxj_frame *f, const unsigned char **payload,
                          bxj_frame_status *fs)
 {
     const unsigned char *head;
     *payload = NULL;
-    bx_status st = bxj_view(c, off, BXJ_FRAME_SIZE, &head);
+    bx_status st = bxi_journal_view(c, off, BXJ_FRAME_SIZE, &head);
     if (st != BX_OK)
         return st;
     if (head == NULL) {
         *fs = BXJ_FRAME_EOF;
         return BX_OK;
     }
-    if (!bxj_frame_decode(head, f)) {
+    if (!bxi_journal_frame_decode(head, f)) {
         *fs = BXJ_FRAME_BAD_HEAD;
         return BX_OK;
     }
@@ -110,13 +110,13 @@ bx_status bxj_read_frame(bxj_cursor *c, uint64_t off, uint32_t max_len,
         return BX_OK;
     }
     const unsigned char *p;
-    if ((st = bxj_view(c, off + BXJ_FRAME_SIZE, f->len, &p)) != BX_OK)
+    if ((st = bxi_journal_view(c, off + BXJ_FRAME_SIZE, f->len, &p)) != BX_OK)
         return st;
     if (p == NULL) {
         *fs = BXJ_FRAME_EOF;
         return BX_OK;
     }
-    if (bx_crc32c(p, f->len) != f->payload_crc) {
+    if (bxi_crc32c(p, f->len) != f->payload_crc) {
         *fs = BXJ_FRAME_BAD_SUM;
         return BX_OK;
     }
@@ -133,16 +133,16 @@ static bx_status resync(bxj_cursor *c, uint64_t from, uint64_t min_seq,
     *found = 0;
     for (uint64_t p = from; p + BXJ_FRAME_SIZE <= c->size; p++) {
         const unsigned char *head, *payload;
-        bx_status st = bxj_view(c, p, BXJ_FRAME_SIZE, &head);
+        bx_status st = bxi_journal_view(c, p, BXJ_FRAME_SIZE, &head);
         if (st != BX_OK)
             return st;
         if (head == NULL)
             return BX_OK;
         bxj_frame f;
-        if (!bxj_frame_decode(head, &f) || f.seq < min_seq || f.len > max_len)
+        if (!bxi_journal_frame_decode(head, &f) || f.seq < min_seq || f.len > max_len)
             continue;
         bxj_frame_status fs;
-        if ((st = bxj_read_frame(c, p, max_len, &f, &payload, &fs)) != BX_OK)
+        if ((st = bxi_journal_read_frame(c, p, max_len, &f, &payload, &fs)) != BX_OK)
             return st;
         if (fs == BXJ_FRAME_OK) {
             *found = p;
@@ -182,7 +182,7 @@ static bx_status classify(bxj_cursor *c, bxj_scan *s, uint64_t bad_off,
         bxj_frame f;
         const unsigned char *payload;
         bxj_frame_status fs;
-        if ((st = bxj_read_frame(c, p, s->max_len, &f, &payload, &fs)) != BX_OK)
+        if ((st = bxi_journal_read_frame(c, p, s->max_len, &f, &payload, &fs)) != BX_OK)
             return st;
         if (fs == BXJ_FRAME_OK && f.seq > prev_seq) {
             intact++;
@@ -210,7 +210,7 @@ static bx_status classify(bxj_cursor *c, bxj_scan *s, uint64_t bad_off,
     return BX_OK;
 }
 
-bx_status bxj_scan_records(bxj_cursor *c, bxj_scan *s, bx_journal_info *info)
+bx_status bxi_journal_scan_records(bxj_cursor *c, bxj_scan *s, bx_journal_info *info)
 {
     uint64_t off = s->start_off, seq = s->expect_seq;
     s->last_frame_off = 0;
@@ -219,7 +219,7 @@ bx_status bxj_scan_records(bxj_cursor *c, bxj_scan *s, bx_journal_info *info)
         bxj_frame f;
         const unsigned char *payload;
         bxj_frame_status fs;
-        bx_status st = bxj_read_frame(c, off, s->max_len, &f, &payload, &fs);
+        bx_status st = bxi_journal_read_frame(c, off, s->max_len, &f, &payload, &fs);
         if (st != BX_OK)
             return st;
         if (fs == BXJ_FRAME_EOF && off == c->size)
@@ -239,7 +239,7 @@ bx_status bxj_scan_records(bxj_cursor *c, bxj_scan *s, bx_journal_info *info)
         } else if (s->check_cbor) {
             const char *cwhy;
             size_t at;
-            if (!bx_cbor_check_item(payload, f.len, BXJ_CBOR_DEPTH, &cwhy, &at)) {
+            if (!bxi_cbor_check_item(payload, f.len, BXJ_CBOR_DEPTH, &cwhy, &at)) {
                 snprintf(seqmsg, sizeof seqmsg, "payload is not one CBOR item (%s at byte %zu)",
                          cwhy, at);
                 why = seqmsg;
@@ -268,7 +268,7 @@ bx_status bxj_scan_records(bxj_cursor *c, bxj_scan *s, bx_journal_info *info)
     return BX_OK;
 }
 
-bx_status bxj_locate(bxj_cursor *c, uint64_t off, uint64_t first_seq,
+bx_status bxi_journal_locate(bxj_cursor *c, uint64_t off, uint64_t first_seq,
                      uint64_t seq, uint32_t max_len, uint64_t *found)
 {
     *found = 0;
@@ -276,7 +276,7 @@ bx_status bxj_locate(bxj_cursor *c, uint64_t off, uint64_t first_seq,
         bxj_frame f;
         const unsigned char *payload;
         bxj_frame_status fs;
-        bx_status st = bxj_read_frame(c, off, max_len, &f, &payload, &fs);
+        bx_status st = bxi_journal_read_frame(c, off, max_len, &f, &payload, &fs);
         if (st != BX_OK)
             return st;
         if (fs != BXJ_FRAME_OK || f.seq != s)
@@ -298,7 +298,7 @@ bx_status bx_journal_scan_mem(bx_ctx *ctx, const char *name, const void *data,
     if (ctx == NULL)
         return BX_EINVAL;
     if ((data == NULL && size > 0) || info == NULL)
-        return bx_error(ctx, BX_EINVAL, "bx_journal_scan_mem: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "bx_journal_scan_mem: bad argument");
     bx_journal_options o;
     bx_journal_options_init(&o);
     o.check_cbor = true;
@@ -311,16 +311,16 @@ bx_status bx_journal_scan_mem(bx_ctx *ctx, const char *name, const void *data,
     memset(info, 0, sizeof *info);
     info->file_bytes = size;
     bxj_header h;
-    const char *why = bxj_header_decode(data, size, &h);
+    const char *why = bxi_journal_header_decode(data, size, &h);
     if (why != NULL) {
         bx_location at = {.file = name, .offset = 0};
-        return bx_input_error(ctx, BX_EINPUT, &at, "%s", why);
+        return bxi_input_error(ctx, BX_EINPUT, &at, "%s", why);
     }
     info->journal_id = h.journal_id;
     info->base_seq = h.base_seq;
     info->last_seq = h.base_seq - 1;
     bxj_cursor c;
-    bx_status st = bxj_cursor_init(&c, ctx, name, -1, data, size);
+    bx_status st = bxi_journal_cursor_init(&c, ctx, name, -1, data, size);
     if (st != BX_OK)
         return st;
     bxj_scan s = {0};
@@ -331,7 +331,7 @@ bx_status bx_journal_scan_mem(bx_ctx *ctx, const char *name, const void *data,
     s.check_cbor = o.check_cbor;
     s.fn = replay;
     s.ud = ud;
-    st = bxj_scan_records(&c, &s, info);
-    bxj_cursor_free(&c);
+    st = bxi_journal_scan_records(&c, &s, info);
+    bxi_journal_cursor_free(&c);
     return st;
 }

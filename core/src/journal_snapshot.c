@@ -41,14 +41,14 @@ static bx_status walk_items(bxj_cursor *c, const bxs_header *h, uint32_t max_len
         bxj_frame f;
         const unsigned char *payload;
         bxj_frame_status fs;
-        bx_status st = bxj_read_frame(c, off, max_len, &f, &payload, &fs);
+        bx_status st = bxi_journal_read_frame(c, off, max_len, &f, &payload, &fs);
         if (st != BX_OK)
             return st;
         if (fs != BXJ_FRAME_OK || f.seq != i) {
             snprintf(why, why_size, "item %llu of %llu at byte %llu is damaged or missing",
                      (unsigned long long)i, (unsigned long long)h->items,
                      (unsigned long long)off);
-            return bx_error(c->ctx, BX_EINPUT, "%s: %s", c->name, why);
+            return bxi_error(c->ctx, BX_EINPUT, "%s: %s", c->name, why);
         }
         if (fn != NULL) {
             bx_journal_item item = {BX_JOURNAL_SNAPSHOT_ITEM, i, off, payload, f.len,
@@ -61,12 +61,12 @@ static bx_status walk_items(bxj_cursor *c, const bxs_header *h, uint32_t max_len
     if (off != c->size) {
         snprintf(why, why_size, "%llu bytes after its last item",
                  (unsigned long long)(c->size - off));
-        return bx_error(c->ctx, BX_EINPUT, "%s: %s", c->name, why);
+        return bxi_error(c->ctx, BX_EINPUT, "%s: %s", c->name, why);
     }
     return BX_OK;
 }
 
-bx_status bxj_snapshot_open(bx_ctx *ctx, const char *snap_path,
+bx_status bxi_journal_snapshot_open(bx_ctx *ctx, const char *snap_path,
                             uint64_t journal_id, uint32_t max_len,
                             bxs_header *h, int *fd_out, uint64_t *size_out,
                             char *why, size_t why_size)
@@ -75,35 +75,35 @@ bx_status bxj_snapshot_open(bx_ctx *ctx, const char *snap_path,
     int fd = open(snap_path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOENT)
-            return bx_error(ctx, BX_ENOTFOUND, "%s: no snapshot", snap_path);
+            return bxi_error(ctx, BX_ENOTFOUND, "%s: no snapshot", snap_path);
         snprintf(why, why_size, "cannot open it: %s", strerror(errno));
-        return bx_error(ctx, BX_EIO, "%s: %s", snap_path, why);
+        return bxi_error(ctx, BX_EIO, "%s: %s", snap_path, why);
     }
     struct stat sb;
     if (fstat(fd, &sb) != 0) {
         snprintf(why, why_size, "cannot stat it: %s", strerror(errno));
         close(fd);
-        return bx_error(ctx, BX_EIO, "%s: %s", snap_path, why);
+        return bxi_error(ctx, BX_EIO, "%s: %s", snap_path, why);
     }
     bxj_cursor c;
-    bx_status st = bxj_cursor_init(&c, ctx, snap_path, fd, NULL, (uint64_t)sb.st_size);
+    bx_status st = bxi_journal_cursor_init(&c, ctx, snap_path, fd, NULL, (uint64_t)sb.st_size);
     const unsigned char *head = NULL;
     if (st == BX_OK)
-        st = bxj_view(&c, 0, BXS_HEADER_SIZE, &head);
+        st = bxi_journal_view(&c, 0, BXS_HEADER_SIZE, &head);
     if (st == BX_OK) {
         const char *bad = head == NULL
                               ? "shorter than a snapshot header"
-                              : bxs_header_decode(head, BXS_HEADER_SIZE, h);
+                              : bxi_snapshot_header_decode(head, BXS_HEADER_SIZE, h);
         if (bad == NULL && h->journal_id != journal_id)
             bad = "it belongs to another journal";
         if (bad != NULL) {
             snprintf(why, why_size, "%s", bad);
-            st = bx_error(ctx, BX_EINPUT, "%s: %s", snap_path, why);
+            st = bxi_error(ctx, BX_EINPUT, "%s: %s", snap_path, why);
         }
     }
     if (st == BX_OK)
         st = walk_items(&c, h, max_len, NULL, NULL, why, why_size);
-    bxj_cursor_free(&c);
+    bxi_journal_cursor_free(&c);
     if (st != BX_OK) {
         close(fd);
         return st;
@@ -113,22 +113,22 @@ bx_status bxj_snapshot_open(bx_ctx *ctx, const char *snap_path,
     return BX_OK;
 }
 
-bx_status bxj_snapshot_deliver(bx_ctx *ctx, const char *snap_path, int fd,
+bx_status bxi_journal_snapshot_deliver(bx_ctx *ctx, const char *snap_path, int fd,
                                uint64_t size, uint32_t max_len,
                                bx_journal_replay_fn fn, void *ud)
 {
     bxj_cursor c;
-    bx_status st = bxj_cursor_init(&c, ctx, snap_path, fd, NULL, size);
+    bx_status st = bxi_journal_cursor_init(&c, ctx, snap_path, fd, NULL, size);
     const unsigned char *head = NULL;
     bxs_header h;
     char why[160];
     if (st == BX_OK)
-        st = bxj_view(&c, 0, BXS_HEADER_SIZE, &head);
-    if (st == BX_OK && (head == NULL || bxs_header_decode(head, BXS_HEADER_SIZE, &h)))
-        st = bx_error(ctx, BX_EIO, "%s: changed while being read", snap_path);
+        st = bxi_journal_view(&c, 0, BXS_HEADER_SIZE, &head);
+    if (st == BX_OK && (head == NULL || bxi_snapshot_header_decode(head, BXS_HEADER_SIZE, &h)))
+        st = bxi_error(ctx, BX_EIO, "%s: changed while being read", snap_path);
     if (st == BX_OK)
         st = walk_items(&c, &h, max_len, fn, ud, why, sizeof why);
-    bxj_cursor_free(&c);
+    bxi_journal_cursor_free(&c);
     return st;
 }
 
@@ -147,7 +147,7 @@ struct bx_snapshot_writer {
 static bx_status snap_fail(bx_snapshot_writer *w, const char *what)
 {
     int e = errno;
-    bx_status st = bx_error(w->j->ctx, BX_EIO, "%s: %s: %s", w->j->snap_path, what,
+    bx_status st = bxi_error(w->j->ctx, BX_EIO, "%s: %s: %s", w->j->snap_path, what,
                             strerror(e));
     bx_snapshot_abort(w);
     return st;
@@ -157,11 +157,11 @@ bx_status bx_journal_snapshot_begin(bx_journal *j, bx_snapshot_writer **out)
 {
     if (j == NULL || out == NULL)
         return j == NULL ? BX_EINVAL
-                         : bx_error(j->ctx, BX_EINVAL, "bx_journal_snapshot_begin: bad argument");
+                         : bxi_error(j->ctx, BX_EINVAL, "bx_journal_snapshot_begin: bad argument");
     *out = NULL;
-    bx_status st = bxj_writable(j);
+    bx_status st = bxi_journal_writable(j);
     if (st == BX_OK)
-        st = bxj_flush(j);
+        st = bxi_journal_flush(j);
     if (st != BX_OK)
         return st;
     bx_ctx *ctx = j->ctx;
@@ -171,7 +171,7 @@ bx_status bx_journal_snapshot_begin(bx_journal *j, bx_snapshot_writer **out)
     memset(w, 0, sizeof *w);
     w->j = j;
     w->fd = -1;
-    w->tmp = bxj_path_with(ctx, j->snap_path, ".tmp.XXXXXX");
+    w->tmp = bxi_journal_path_with(ctx, j->snap_path, ".tmp.XXXXXX");
     w->buf = bx_alloc(ctx, SNAP_BUFFER);
     if (w->tmp == NULL || w->buf == NULL) {
         bx_snapshot_abort(w);
@@ -195,7 +195,7 @@ static bool snap_flush(bx_snapshot_writer *w)
 {
     if (w->len == 0)
         return true;
-    if (!bxj_pwrite_all(w->fd, w->buf, w->len, w->off))
+    if (!bxi_journal_pwrite_all(w->fd, w->buf, w->len, w->off))
         return false;
     w->off += w->len;
     w->len = 0;
@@ -210,22 +210,22 @@ bx_status bx_snapshot_put(bx_snapshot_writer *w, const void *data, size_t len)
     const char *why;
     size_t at;
     if (data == NULL || len == 0 || len > w->j->opts.max_record_bytes)
-        return bx_error(ctx, BX_EINVAL, "snapshot item of %zu bytes", len);
-    if (!bx_cbor_check_item(data, len, BXJ_CBOR_DEPTH, &why, &at))
-        return bx_error(ctx, BX_EINVAL, "snapshot item is not one CBOR item (%s at byte %zu)",
+        return bxi_error(ctx, BX_EINVAL, "snapshot item of %zu bytes", len);
+    if (!bxi_cbor_check_item(data, len, BXJ_CBOR_DEPTH, &why, &at))
+        return bxi_error(ctx, BX_EINVAL, "snapshot item is not one CBOR item (%s at byte %zu)",
                         why, at);
     if (w->len + BXJ_FRAME_SIZE + len > SNAP_BUFFER && !snap_flush(w)) {
         int e = errno;
         errno = e;
-        return bx_error(ctx, BX_EIO, "%s: cannot write: %s", w->tmp, strerror(e));
+        return bxi_error(ctx, BX_EIO, "%s: cannot write: %s", w->tmp, strerror(e));
     }
     uint64_t n = ++w->h.items;
     unsigned char frame[BXJ_FRAME_SIZE];
-    bxj_frame_encode(n, n - 1, data, (uint32_t)len, frame);
+    bxi_journal_frame_encode(n, n - 1, data, (uint32_t)len, frame);
     if (BXJ_FRAME_SIZE + len > SNAP_BUFFER) {
-        if (!bxj_pwrite_all(w->fd, frame, sizeof frame, w->off) ||
-            !bxj_pwrite_all(w->fd, data, len, w->off + BXJ_FRAME_SIZE))
-            return bx_error(ctx, BX_EIO, "%s: cannot write: %s", w->tmp, strerror(errno));
+        if (!bxi_journal_pwrite_all(w->fd, frame, sizeof frame, w->off) ||
+            !bxi_journal_pwrite_all(w->fd, data, len, w->off + BXJ_FRAME_SIZE))
+            return bxi_error(ctx, BX_EIO, "%s: cannot write: %s", w->tmp, strerror(errno));
         w->off += BXJ_FRAME_SIZE + len;
         return BX_OK;
     }
@@ -241,8 +241,8 @@ bx_status bx_snapshot_commit(bx_snapshot_writer *w)
         return BX_EINVAL;
     bx_journal *j = w->j;
     unsigned char head[BXS_HEADER_SIZE];
-    bxs_header_encode(&w->h, head);
-    if (!snap_flush(w) || !bxj_pwrite_all(w->fd, head, sizeof head, 0) ||
+    bxi_snapshot_header_encode(&w->h, head);
+    if (!snap_flush(w) || !bxi_journal_pwrite_all(w->fd, head, sizeof head, 0) ||
         fdatasync(w->fd) != 0)
         return snap_fail(w, "cannot write the snapshot");
     /* mkstemp makes the file 0600; a snapshot is as readable as its journal */
@@ -254,7 +254,7 @@ bx_status bx_snapshot_commit(bx_snapshot_writer *w)
     if (r != 0 || rename(w->tmp, j->snap_path) != 0)
         return snap_fail(w, "cannot put the snapshot in place");
     w->tmp[0] = '\0';
-    if (!bx_sync_dir(j->snap_path))
+    if (!bxi_sync_dir(j->snap_path))
         return snap_fail(w, "cannot sync its directory");
     j->snap_committed_seq = w->h.seq;
     j->has_snap_committed = true;
@@ -283,21 +283,21 @@ bx_status bx_journal_compact(bx_journal *j, const char *archive_path)
     if (j == NULL)
         return BX_EINVAL;
     bx_ctx *ctx = j->ctx;
-    bx_status st = bxj_writable(j);
+    bx_status st = bxi_journal_writable(j);
     if (st == BX_OK)
-        st = bxj_flush(j);
+        st = bxi_journal_flush(j);
     if (st != BX_OK)
         return st;
     if (!j->has_snap_committed || j->snap_committed_seq != j->last_seq)
-        return bx_error(ctx, BX_EINVAL, "%s: compaction needs a snapshot of record %llu "
+        return bxi_error(ctx, BX_EINVAL, "%s: compaction needs a snapshot of record %llu "
                         "taken on this handle first", j->path,
                         (unsigned long long)j->last_seq);
-    char *tmp = bxj_path_with(ctx, j->path, ".tmp.XXXXXX");
+    char *tmp = bxi_journal_path_with(ctx, j->path, ".tmp.XXXXXX");
     if (tmp == NULL)
         return BX_ENOMEM;
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        st = bx_error(ctx, BX_EIO, "%s: cannot create a file here: %s", j->path,
+        st = bxi_error(ctx, BX_EIO, "%s: cannot create a file here: %s", j->path,
                       strerror(errno));
         bx_free(ctx, tmp);
         return st;
@@ -307,20 +307,20 @@ bx_status bx_journal_compact(bx_journal *j, const char *archive_path)
         (void)fchmod(fd, sb.st_mode & 0666);
     unsigned char head[BXJ_HEADER_SIZE];
     bxj_header h = {j->journal_id, j->last_seq + 1};
-    bxj_header_encode(&h, head);
+    bxi_journal_header_encode(&h, head);
     const char *what = NULL;
     bool linked = false;
     /* The new file is locked before it gets the journal's name, so no other
      * writer can slip in between. The archive is a second name for the old
      * file, made before the new one takes the journal's name. */
-    if (!bxj_pwrite_all(fd, head, sizeof head, 0) || fdatasync(fd) != 0) {
+    if (!bxi_journal_pwrite_all(fd, head, sizeof head, 0) || fdatasync(fd) != 0) {
         what = "cannot write the new journal";
-    } else if (!bxj_lock(fd, 0)) {
+    } else if (!bxi_journal_lock(fd, 0)) {
         what = "cannot lock the new journal";
     } else if (archive_path != NULL) {
         if (link(j->path, archive_path) != 0)
             what = "cannot keep the old journal under the archive name";
-        else if (!(linked = true) || !bx_sync_dir(archive_path))
+        else if (!(linked = true) || !bxi_sync_dir(archive_path))
             what = "cannot sync the archive's directory";
     }
     if (what == NULL && rename(tmp, j->path) != 0)
@@ -332,12 +332,12 @@ bx_status bx_journal_compact(bx_journal *j, const char *archive_path)
         if (linked)
             remove(archive_path);
         bx_free(ctx, tmp);
-        return bx_error(ctx, BX_EIO, "%s: %s: %s", j->path, what, strerror(e));
+        return bxi_error(ctx, BX_EIO, "%s: %s: %s", j->path, what, strerror(e));
     }
     bx_free(ctx, tmp);
-    if (!bx_sync_dir(j->path)) {
+    if (!bxi_sync_dir(j->path)) {
         /* the rename happened; only its durability is in doubt */
-        bx_warn(ctx, NULL, "%s: cannot sync the directory after compaction: %s", j->path,
+        bxi_warn(ctx, NULL, "%s: cannot sync the directory after compaction: %s", j->path,
                 strerror(errno));
     }
     close(j->fd); /* releases the old file's lock: waiters find the new file */
@@ -361,42 +361,42 @@ bx_status bx_journal_verify(bx_ctx *ctx, const char *path,
     if (ctx == NULL)
         return BX_EINVAL;
     if (path == NULL || report == NULL)
-        return bx_error(ctx, BX_EINVAL, "bx_journal_verify: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "bx_journal_verify: bad argument");
     memset(report, 0, sizeof *report);
     bx_journal_info *info = &report->info;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return bx_error(ctx, errno == ENOENT ? BX_ENOTFOUND : BX_EIO, "%s: %s", path,
+        return bxi_error(ctx, errno == ENOENT ? BX_ENOTFOUND : BX_EIO, "%s: %s", path,
                         strerror(errno));
     struct stat sb;
     if (fstat(fd, &sb) != 0) {
         int e = errno;
         close(fd);
-        return bx_error(ctx, BX_EIO, "%s: %s", path, strerror(e));
+        return bxi_error(ctx, BX_EIO, "%s: %s", path, strerror(e));
     }
     uint64_t size = (uint64_t)sb.st_size;
     info->file_bytes = size;
-    info->writer_active = bxj_lock_held_elsewhere(fd);
+    info->writer_active = bxi_journal_lock_held_elsewhere(fd);
     bxj_cursor c;
-    bx_status st = bxj_cursor_init(&c, ctx, path, fd, NULL, size);
+    bx_status st = bxi_journal_cursor_init(&c, ctx, path, fd, NULL, size);
     const unsigned char *head = NULL;
     bxj_header h = {0, 1};
     if (st == BX_OK)
-        st = bxj_view(&c, 0, size < BXJ_HEADER_SIZE ? (size_t)size : BXJ_HEADER_SIZE, &head);
+        st = bxi_journal_view(&c, 0, size < BXJ_HEADER_SIZE ? (size_t)size : BXJ_HEADER_SIZE, &head);
     if (st == BX_OK && size < BXJ_HEADER_SIZE &&
         (size == 0 || memcmp(head, BXJ_MAGIC, size < 8 ? (size_t)size : 8) == 0)) {
         /* a creation that never finished: no record was ever in it */
         info->torn_bytes = size;
         info->base_seq = 1;
         report->ok = size == 0;
-        bxj_cursor_free(&c);
+        bxi_journal_cursor_free(&c);
         close(fd);
         return BX_OK;
     }
     const char *why = NULL;
-    if (st == BX_OK && (why = bxj_header_decode(head, (size_t)(size < BXJ_HEADER_SIZE ? size : BXJ_HEADER_SIZE), &h)) != NULL) {
+    if (st == BX_OK && (why = bxi_journal_header_decode(head, (size_t)(size < BXJ_HEADER_SIZE ? size : BXJ_HEADER_SIZE), &h)) != NULL) {
         bx_location at = {.file = path, .offset = 0};
-        st = bx_input_error(ctx, BX_EINPUT, &at, "%s", why);
+        st = bxi_input_error(ctx, BX_EINPUT, &at, "%s", why);
     }
     if (st == BX_OK) {
         info->journal_id = h.journal_id;
@@ -410,9 +410,9 @@ bx_status bx_journal_verify(bx_ctx *ctx, const char *path,
         s.writer_active = info->writer_active;
         s.fn = replay;
         s.ud = ud;
-        st = bxj_scan_records(&c, &s, info);
+        st = bxi_journal_scan_records(&c, &s, info);
     }
-    bxj_cursor_free(&c);
+    bxi_journal_cursor_free(&c);
     close(fd);
     if (st != BX_OK)
         return st;
@@ -425,7 +425,7 @@ bx_status bx_journal_verify(bx_ctx *ctx, const char *path,
     bxs_header sh;
     int sfd = -1;
     uint64_t ssize = 0;
-    st = bxj_snapshot_open(ctx, snap, h.journal_id, BX_JOURNAL_RECORD_LIMIT, &sh, &sfd,
+    st = bxi_journal_snapshot_open(ctx, snap, h.journal_id, BX_JOURNAL_RECORD_LIMIT, &sh, &sfd,
                            &ssize, report->snapshot_problem,
                            sizeof report->snapshot_problem);
     bx_free(ctx, snap);
@@ -474,21 +474,21 @@ bx_status bx_journal_read_snapshot(bx_ctx *ctx, const char *path,
     if (ctx == NULL)
         return BX_EINVAL;
     if (path == NULL || seq == NULL)
-        return bx_error(ctx, BX_EINVAL, "bx_journal_read_snapshot: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "bx_journal_read_snapshot: bad argument");
     *seq = 0;
     /* The journal's id ties the snapshot to it. */
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return bx_error(ctx, errno == ENOENT ? BX_ENOTFOUND : BX_EIO, "%s: %s", path,
+        return bxi_error(ctx, errno == ENOENT ? BX_ENOTFOUND : BX_EIO, "%s: %s", path,
                         strerror(errno));
     unsigned char head[BXJ_HEADER_SIZE];
     ssize_t r = pread(fd, head, sizeof head, 0);
     close(fd);
     bxj_header h;
-    const char *why = bxj_header_decode(head, r > 0 ? (size_t)r : 0, &h);
+    const char *why = bxi_journal_header_decode(head, r > 0 ? (size_t)r : 0, &h);
     if (why != NULL) {
         bx_location at = {.file = path, .offset = 0};
-        return bx_input_error(ctx, BX_EINPUT, &at, "%s", why);
+        return bxi_input_error(ctx, BX_EINPUT, &at, "%s", why);
     }
     size_t n = strlen(path) + sizeof ".snap";
     char *snap = bx_alloc(ctx, n);
@@ -499,10 +499,10 @@ bx_status bx_journal_read_snapshot(bx_ctx *ctx, const char *path,
     int sfd = -1;
     uint64_t ssize = 0;
     char problem[160];
-    bx_status st = bxj_snapshot_open(ctx, snap, h.journal_id, BX_JOURNAL_RECORD_LIMIT, &sh,
+    bx_status st = bxi_journal_snapshot_open(ctx, snap, h.journal_id, BX_JOURNAL_RECORD_LIMIT, &sh,
                                      &sfd, &ssize, problem, sizeof problem);
     if (st == BX_OK)
-        st = bxj_snapshot_deliver(ctx, snap, sfd, ssize, BX_JOURNAL_RECORD_LIMIT, replay, ud);
+        st = bxi_journal_snapshot_deliver(ctx, snap, sfd, ssize, BX_JOURNAL_RECORD_LIMIT, replay, ud);
     if (sfd >= 0)
         close(sfd);
     bx_free(ctx, snap);

@@ -85,7 +85,7 @@ static bx_status fatal_at(bx_reader *r, json_state *s, bx_status status,
                           const json_pos *p, const char *msg)
 {
     bx_location where = location_at(r, s, p);
-    return bx_input_error(r->ctx, status, &where, "%s", msg);
+    return bxi_input_error(r->ctx, status, &where, "%s", msg);
 }
 
 /* ---- byte source ------------------------------------------------------------ */
@@ -103,7 +103,7 @@ static bx_status make_room(bx_reader *r, json_state *s)
         return BX_OK;
     }
     if (s->cap > SIZE_MAX / 2)
-        return bx_error(r->ctx, BX_ENOMEM, "%s: JSON element too large", r->name);
+        return bxi_error(r->ctx, BX_ENOMEM, "%s: JSON element too large", r->name);
     unsigned char *bigger = bx_realloc(r->ctx, s->buf, s->cap * 2);
     if (bigger == NULL)
         return BX_ENOMEM;
@@ -121,9 +121,9 @@ static bx_status fill(bx_reader *r, json_state *s)
     bx_status st = make_room(r, s);
     if (st != BX_OK)
         return st;
-    long n = bx_reader_read(r, s->buf + s->len, s->cap - s->len);
+    long n = bxi_reader_read(r, s->buf + s->len, s->cap - s->len);
     if (n < 0)
-        return bx_error(r->ctx, BX_EIO, "%s: read error", r->name);
+        return bxi_error(r->ctx, BX_EIO, "%s: read error", r->name);
     if (n == 0) {
         s->eof = true;
         return BX_END;
@@ -477,15 +477,15 @@ static bx_status note_unknown(bx_reader *r, json_state *s, const char *key,
         if (s->unknown_overflow)
             return BX_OK;
         s->unknown_overflow = true;
-        return bx_warn(r->ctx, where,
+        return bxi_warn(r->ctx, where,
                        "unknown field ignored (further unknown field names "
                        "are not reported)");
     }
-    char *copy = bx_strdup(r->ctx, key);
+    char *copy = bxi_strdup(r->ctx, key);
     if (copy == NULL)
         return BX_ENOMEM;
     s->unknown[s->nunknown++] = copy;
-    return bx_warn(r->ctx, where, "unknown field ignored");
+    return bxi_warn(r->ctx, where, "unknown field ignored");
 }
 
 static bx_status set_field(bx_ctx *ctx, const bx_field *f, void *record,
@@ -493,17 +493,17 @@ static bx_status set_field(bx_ctx *ctx, const bx_field *f, void *record,
 {
     switch (json_typeof(v)) {
     case JSON_INTEGER:
-        return bx_field_set_int(ctx, f, record, (int64_t)json_integer_value(v),
+        return bxi_field_set_int(ctx, f, record, (int64_t)json_integer_value(v),
                                 where);
     case JSON_REAL:
-        return bx_field_set_double(ctx, f, record, json_real_value(v), where);
+        return bxi_field_set_double(ctx, f, record, json_real_value(v), where);
     case JSON_STRING:
-        return bx_field_set_string(ctx, f, record, json_string_value(v),
+        return bxi_field_set_string(ctx, f, record, json_string_value(v),
                                    json_string_length(v), where);
     case JSON_TRUE:
-        return bx_field_set_bool(ctx, f, record, true, where);
+        return bxi_field_set_bool(ctx, f, record, true, where);
     case JSON_FALSE:
-        return bx_field_set_bool(ctx, f, record, false, where);
+        return bxi_field_set_bool(ctx, f, record, false, where);
     case JSON_NULL:
         return BX_OK; /* absent */
     case JSON_OBJECT:
@@ -511,7 +511,7 @@ static bx_status set_field(bx_ctx *ctx, const bx_field *f, void *record,
         break;
     }
     where->field = f->name;
-    return bx_input_error(ctx, BX_EINPUT, where, "expected a scalar, got %s",
+    return bxi_input_error(ctx, BX_EINPUT, where, "expected a scalar, got %s",
                           json_type_name(v));
 }
 
@@ -521,11 +521,11 @@ static bx_status decide_kind(bx_reader *r, json_t *obj, bx_location *where)
 {
     for (void *it = json_object_iter(obj); it != NULL;
          it = json_object_iter_next(obj, it)) {
-        if (bx_kind_from_key(json_object_iter_key(it),
+        if (bxi_kind_from_key(json_object_iter_key(it),
                              json_object_iter_key_len(it), &r->kind))
             return BX_OK;
     }
-    return bx_input_error(r->ctx, BX_EINPUT, where,
+    return bxi_input_error(r->ctx, BX_EINPUT, where,
                           "cannot tell the record kind: the object has "
                           "neither box_id nor order_id");
 }
@@ -534,7 +534,7 @@ static bx_status decode_object(bx_reader *r, json_state *s, json_t *obj,
                                bx_location *where)
 {
     if (json_object_size(obj) > s->max_fields)
-        return bx_input_error(r->ctx, BX_ELIMIT, where,
+        return bxi_input_error(r->ctx, BX_ELIMIT, where,
                               "object has %zu fields, more than the limit of %zu",
                               json_object_size(obj), s->max_fields);
     if (r->kind == BX_RECORD_AUTO) {
@@ -542,7 +542,7 @@ static bx_status decode_object(bx_reader *r, json_state *s, json_t *obj,
         if (st != BX_OK)
             return st;
     }
-    const bx_schema *schema = bx_schema_for(r->kind);
+    const bx_schema *schema = bxi_schema_for(r->kind);
     void *record = &r->rec.u;
     schema->init(record);
     r->rec.kind = r->kind;
@@ -552,7 +552,7 @@ static bx_status decode_object(bx_reader *r, json_state *s, json_t *obj,
         const char *key = json_object_iter_key(it);
         const json_t *value = json_object_iter_value(it);
         const bx_field *f =
-            bx_schema_field(schema, key, json_object_iter_key_len(it));
+            bxi_schema_field(schema, key, json_object_iter_key_len(it));
         bx_status st = f == NULL ? note_unknown(r, s, key, where)
                                  : set_field(r->ctx, f, record, value, where);
         where->field = NULL;
@@ -561,7 +561,7 @@ static bx_status decode_object(bx_reader *r, json_state *s, json_t *obj,
         if (f != NULL && !json_is_null(value))
             seen |= UINT32_C(1) << (f - schema->fields);
     }
-    bx_status st = bx_record_finish(r->ctx, schema, record, seen, where);
+    bx_status st = bxi_record_finish(r->ctx, schema, record, seen, where);
     if (st != BX_OK)
         return st;
     *(uint64_t *)((char *)record + schema->line_offset) = s->start.line;
@@ -577,14 +577,14 @@ static bx_status decode_element(bx_reader *r, json_state *s,
     bx_location where = location_at(r, s, &s->start);
     if (v == NULL) {
         if (json_error_code(&err) == json_error_out_of_memory)
-            return bx_error(r->ctx, BX_ENOMEM, "%s: out of memory in jansson",
+            return bxi_error(r->ctx, BX_ENOMEM, "%s: out of memory in jansson",
                             r->name);
         where = jansson_error_location(r, s, data, len, &err);
-        return bx_input_error(r->ctx, BX_EINPUT, &where, "%s", err.text);
+        return bxi_input_error(r->ctx, BX_EINPUT, &where, "%s", err.text);
     }
     bx_status st;
     if (!json_is_object(v))
-        st = bx_input_error(r->ctx, BX_EINPUT, &where,
+        st = bxi_input_error(r->ctx, BX_EINPUT, &where,
                             "expected an object, got %s", json_type_name(v));
     else
         st = decode_object(r, s, v, &where);
@@ -652,7 +652,7 @@ static void json_close(bx_reader *r)
     r->state = NULL;
 }
 
-const bx_reader_backend bx_json_backend = {
+const bx_reader_backend bxi_json_backend = {
     "json",
     json_open,
     json_next,
@@ -698,30 +698,30 @@ static bool is_json_number(const char *s)
 static bx_status out_double(bx_emit *o, const bx_value *v, const char *name)
 {
     char text[48];
-    size_t n = bx_value_to_text(v, text, sizeof text - 2);
+    size_t n = bxi_value_to_text(v, text, sizeof text - 2);
     if (n == 0 || n >= sizeof text - 2 || !is_json_number(text))
-        return bx_error(o->ctx, BX_EINTERNAL,
+        return bxi_error(o->ctx, BX_EINTERNAL,
                         "field '%s': %g has no JSON number form", name, v->d);
     if (strpbrk(text, ".eE") == NULL)
         memcpy(text + n, ".0", 3);
-    bx_emit_str(o, text);
+    bxi_emit_str(o, text);
     return BX_OK;
 }
 
 static bx_status out_value(bx_emit *o, const bx_field *f, const void *record)
 {
-    bx_value v = bx_field_get(f, record);
+    bx_value v = bxi_field_get(f, record);
     switch (v.type) {
     case BX_FT_ID:
     case BX_FT_ROTATION:
-        bx_emit_json_string(o, v.s);
+        bxi_emit_json_string(o, v.s);
         break;
     case BX_FT_I32:
     case BX_FT_I64:
-        bx_emit_i64(o, v.i);
+        bxi_emit_i64(o, v.i);
         break;
     case BX_FT_BOOL:
-        bx_emit_str(o, v.b ? "true" : "false");
+        bxi_emit_str(o, v.b ? "true" : "false");
         break;
     case BX_FT_F64:
         return out_double(o, &v, f->name);
@@ -733,7 +733,7 @@ static bx_status out_value(bx_emit *o, const bx_field *f, const void *record)
  * "[]\n", any other "[\n{...},\n{...}\n]\n". */
 static bx_status json_begin(bx_writer *w)
 {
-    return bx_writer_emit(w, "[", 1);
+    return bxi_writer_emit(w, "[", 1);
 }
 
 /* Records were checked when their fields were set (ids are well-formed
@@ -742,33 +742,33 @@ static bx_status json_begin(bx_writer *w)
 static bx_status json_put(bx_writer *w, const void *record)
 {
     bx_emit o;
-    bx_emit_init(&o, w->ctx, w->write, w->write_ud, "JSON records");
-    bx_emit_str(&o, w->n_written == 0 ? "\n{" : ",\n{");
+    bxi_emit_init(&o, w->ctx, w->write, w->write_ud, "JSON records");
+    bxi_emit_str(&o, w->n_written == 0 ? "\n{" : ",\n{");
     bool first = true;
     for (size_t i = 0; i < w->schema->nfields; i++) {
         const bx_field *f = &w->schema->fields[i];
-        if (!bx_field_present(f, record))
+        if (!bxi_field_present(f, record))
             continue;
         if (!first)
-            bx_emit_char(&o, ',');
+            bxi_emit_char(&o, ',');
         first = false;
-        bx_emit_json_string(&o, f->name);
-        bx_emit_char(&o, ':');
+        bxi_emit_json_string(&o, f->name);
+        bxi_emit_char(&o, ':');
         bx_status st = out_value(&o, f, record);
         if (st != BX_OK)
             return st;
     }
-    bx_emit_char(&o, '}');
-    return bx_emit_finish(&o);
+    bxi_emit_char(&o, '}');
+    return bxi_emit_finish(&o);
 }
 
 static bx_status json_end(bx_writer *w)
 {
-    return w->n_written == 0 ? bx_writer_emit(w, "]\n", 2)
-                             : bx_writer_emit(w, "\n]\n", 3);
+    return w->n_written == 0 ? bxi_writer_emit(w, "]\n", 2)
+                             : bxi_writer_emit(w, "\n]\n", 3);
 }
 
-const bx_writer_backend bx_json_writer_backend = {
+const bx_writer_backend bxi_json_writer_backend = {
     json_begin,
     json_put,
     json_end,

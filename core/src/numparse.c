@@ -23,7 +23,7 @@ static void trim(const char **s, size_t *len)
         (*len)--;
 }
 
-char bx_locale_radix(void)
+char bxi_locale_radix(void)
 {
     const struct lconv *lc = localeconv();
     return lc != NULL && lc->decimal_point != NULL && lc->decimal_point[0] != '\0'
@@ -36,7 +36,7 @@ static bool is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-bool bx_parse_int(const char *s, size_t len, int64_t min, int64_t max,
+bool bxi_parse_int(const char *s, size_t len, int64_t min, int64_t max,
                   int64_t *out, const char **why)
 {
     trim(&s, &len);
@@ -123,7 +123,7 @@ static bool decimal_syntax(const char *s, size_t len)
     return i == len;
 }
 
-bool bx_parse_double(const char *s, size_t len, double *out, const char **why)
+bool bxi_parse_double(const char *s, size_t len, double *out, const char **why)
 {
     trim(&s, &len);
     if (len == 0) {
@@ -140,7 +140,7 @@ bool bx_parse_double(const char *s, size_t len, double *out, const char **why)
     buf[len] = '\0';
     /* strtod reads the locale's radix character: if the embedding program
      * set LC_NUMERIC to a decimal-comma locale, hand it that character. */
-    char radix = bx_locale_radix();
+    char radix = bxi_locale_radix();
     if (radix != '.') {
         char *dot = memchr(buf, '.', len);
         if (dot != NULL)
@@ -180,7 +180,7 @@ static bool word_is(const char *s, size_t len, const char *word)
     return true;
 }
 
-bool bx_parse_bool(const char *s, size_t len, bool *out, const char **why)
+bool bxi_parse_bool(const char *s, size_t len, bool *out, const char **why)
 {
     trim(&s, &len);
     if (word_is(s, len, "1") || word_is(s, len, "true") ||

@@ -19,7 +19,7 @@ static bx_status push(bx_ctx *ctx, bx_order_buf *buf, const bx_order_line *l)
     if (buf->nlines == buf->cap) {
         size_t cap = buf->cap ? buf->cap * 2 : 16;
         if (cap > SIZE_MAX / sizeof *buf->lines)
-            return bx_error(ctx, BX_ENOMEM, "too many order lines");
+            return bxi_error(ctx, BX_ENOMEM, "too many order lines");
         bx_order_line *p = bx_realloc(ctx, buf->lines, cap * sizeof *p);
         if (p == NULL)
             return BX_ENOMEM;
@@ -44,7 +44,7 @@ static bx_status second_order(bx_ctx *ctx, const bx_reader *r,
         where.record = l->line;
     else
         where.line = l->line;
-    return bx_input_error(ctx, BX_EINPUT, &where,
+    return bxi_input_error(ctx, BX_EINPUT, &where,
                           "order '%s' follows order '%s': send one order "
                           "at a time", l->order_id, first->order_id);
 }
@@ -66,7 +66,7 @@ static bx_status read_all(bx_ctx *ctx, bx_order_buf *buf, bx_reader *r,
             return st;
     }
     if (buf->nlines == 0)
-        return bx_error(ctx, BX_EINPUT, "%s: no order line: the document "
+        return bxi_error(ctx, BX_EINPUT, "%s: no order line: the document "
                         "holds no order", name);
     return BX_OK;
 }
@@ -78,7 +78,7 @@ bx_status bx_order_decode(bx_ctx *ctx, bx_order_buf *buf, bx_format fmt,
     if (ctx == NULL)
         return BX_EINVAL;
     if (buf == NULL || (data == NULL && size != 0))
-        return bx_error(ctx, BX_EINVAL, "bx_order_decode: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "bx_order_decode: bad argument");
     buf->nlines = 0;
     if (name == NULL)
         name = "<memory>";

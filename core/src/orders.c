@@ -24,7 +24,7 @@ bx_status bx_order_reader_wrap(bx_ctx *ctx, bx_order_reader **out, bx_reader *re
     if (ctx == NULL)
         return BX_EINVAL;
     if (out == NULL || reader == NULL)
-        return bx_error(ctx, BX_EINVAL, "bx_order_reader_wrap: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "bx_order_reader_wrap: bad argument");
     *out = NULL;
     bx_order_reader *r = bx_alloc(ctx, sizeof *r);
     if (r == NULL) {

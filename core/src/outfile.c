@@ -28,7 +28,7 @@ static bx_status open_special(bx_outfile *f, const char *path)
     f->fp = fopen(path, "wb");
     if (f->fp == NULL) {
         int e = errno;
-        return bx_error(f->ctx, BX_EIO, "%s: %s", path, strerror(e));
+        return bxi_error(f->ctx, BX_EIO, "%s: %s", path, strerror(e));
     }
     return BX_OK;
 }
@@ -38,7 +38,7 @@ bx_status bx_outfile_open(bx_ctx *ctx, bx_outfile **out, const char *path)
     if (ctx == NULL)
         return BX_EINVAL;
     if (out == NULL || path == NULL || path[0] == '\0')
-        return bx_error(ctx, BX_EINVAL, "bx_outfile_open: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "bx_outfile_open: bad argument");
     *out = NULL;
     bx_outfile *f = bx_alloc(ctx, sizeof *f);
     if (f == NULL)
@@ -47,7 +47,7 @@ bx_status bx_outfile_open(bx_ctx *ctx, bx_outfile **out, const char *path)
     f->ctx = ctx;
     size_t n = strlen(path);
     static const char suffix[] = ".tmp.XXXXXX";
-    f->path = bx_strdup(ctx, path);
+    f->path = bxi_strdup(ctx, path);
     f->tmp = bx_alloc(ctx, n + sizeof suffix);
     if (f->path == NULL || f->tmp == NULL) {
         bx_outfile_abort(f);
@@ -72,7 +72,7 @@ bx_status bx_outfile_open(bx_ctx *ctx, bx_outfile **out, const char *path)
         int e = errno;
         f->tmp[0] = '\0';
         bx_outfile_abort(f);
-        return bx_error(ctx, BX_EIO, "%s: cannot create a file here: %s", path,
+        return bxi_error(ctx, BX_EIO, "%s: cannot create a file here: %s", path,
                         strerror(e));
     }
     /* mkstemp makes the file 0600; outputs are ordinary files. */
@@ -84,7 +84,7 @@ bx_status bx_outfile_open(bx_ctx *ctx, bx_outfile **out, const char *path)
         int e = errno;
         close(fd);
         bx_outfile_abort(f);
-        return bx_error(ctx, BX_EIO, "%s: %s", path, strerror(e));
+        return bxi_error(ctx, BX_EIO, "%s: %s", path, strerror(e));
     }
     *out = f;
     return BX_OK;
@@ -107,7 +107,7 @@ int bx_outfile_write(void *ud, const void *data, size_t size)
     return 0;
 }
 
-bool bx_sync_dir(const char *path)
+bool bxi_sync_dir(const char *path)
 {
     char dir[4096];
     const char *slash = strrchr(path, '/');
@@ -159,14 +159,14 @@ bx_status bx_outfile_commit(bx_outfile *f)
     if (e == 0 && f->tmp != NULL && rename(f->tmp, f->path) != 0)
         e = errno;
     if (e != 0) {
-        bx_status st = bx_error(ctx, BX_EIO, "%s: could not write: %s", f->path,
+        bx_status st = bxi_error(ctx, BX_EIO, "%s: could not write: %s", f->path,
                                 strerror(e));
         bx_outfile_abort(f);
         return st;
     }
     if (f->tmp != NULL)
         /* Best effort: the file's own data is already synced. */
-        (void)bx_sync_dir(f->path);
+        (void)bxi_sync_dir(f->path);
     release(f);
     return BX_OK;
 }

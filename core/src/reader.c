@@ -38,7 +38,7 @@ static long mem_read(void *ud, void *buf, size_t size)
     return (long)n;
 }
 
-long bx_reader_read(bx_reader *r, void *buf, size_t size)
+long bxi_reader_read(bx_reader *r, void *buf, size_t size)
 {
     if (r->prefix_pos < r->prefix_len) {
         size_t left = r->prefix_len - r->prefix_pos;
@@ -66,7 +66,7 @@ static bx_status sniff(bx_reader *r, bx_format *out)
     while (got < BX_SNIFF_BYTES) {
         long n = r->read(r->read_ud, r->prefix + got, BX_SNIFF_BYTES - got);
         if (n < 0)
-            return bx_error(r->ctx, BX_EIO, "%s: read error", r->name);
+            return bxi_error(r->ctx, BX_EIO, "%s: read error", r->name);
         if (n == 0)
             break;
         got += (size_t)n;
@@ -92,12 +92,12 @@ static bx_status sniff(bx_reader *r, bx_format *out)
 static const bx_reader_backend *backend_for(bx_format format)
 {
     switch (format) {
-    case BX_FORMAT_CSV: return &bx_csv_backend;
+    case BX_FORMAT_CSV: return &bxi_csv_backend;
 #if BOXCAR_HAVE_JSON
-    case BX_FORMAT_JSON: return &bx_json_backend;
+    case BX_FORMAT_JSON: return &bxi_json_backend;
 #endif
 #if BOXCAR_HAVE_CBOR
-    case BX_FORMAT_CBOR: return &bx_cbor_backend;
+    case BX_FORMAT_CBOR: return &bxi_cbor_backend;
 #endif
     default: return NULL;
     }
@@ -117,7 +117,7 @@ static bx_status finish_open(bx_reader *r, bx_format fmt)
     r->format = fmt;
     r->backend = backend_for(fmt);
     if (r->backend == NULL)
-        return bx_error(r->ctx, BX_EUNSUPPORTED,
+        return bxi_error(r->ctx, BX_EUNSUPPORTED,
                         "%s: %s input is not supported by this build of boxcar",
                         r->name, bx_format_name(fmt));
     r->recoverable = true;
@@ -133,7 +133,7 @@ static bx_status new_reader(bx_ctx *ctx, bx_reader **out, bx_record_kind kind,
     if (ctx == NULL)
         return BX_EINVAL;
     if (out == NULL || name == NULL || (unsigned)kind > BX_RECORD_ORDER_LINE)
-        return bx_error(ctx, BX_EINVAL, "bx_reader_open: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "bx_reader_open: bad argument");
     *out = NULL;
     bx_reader *r = bx_alloc(ctx, sizeof *r);
     if (r == NULL)
@@ -151,7 +151,7 @@ static bx_status new_reader(bx_ctx *ctx, bx_reader **out, bx_record_kind kind,
         r->limits.max_depth = def.max_depth;
     if (r->limits.max_fields == 0)
         r->limits.max_fields = def.max_fields;
-    r->name = bx_strdup(ctx, name);
+    r->name = bxi_strdup(ctx, name);
     if (r->name == NULL) {
         bx_free(ctx, r);
         return BX_ENOMEM;
@@ -180,11 +180,11 @@ bx_status bx_reader_open_file(bx_ctx *ctx, bx_reader **out, bx_record_kind kind,
     if (st != BX_OK)
         return st;
     if (path == NULL)
-        return opened(out, r, bx_error(ctx, BX_EINVAL, "bx_reader_open_file: path is NULL"));
+        return opened(out, r, bxi_error(ctx, BX_EINVAL, "bx_reader_open_file: path is NULL"));
     FILE *fp = fopen(path, "rb");
     if (fp == NULL) {
         int e = errno;
-        st = bx_error(ctx, e == ENOENT ? BX_ENOTFOUND : BX_EIO, "%s: %s",
+        st = bxi_error(ctx, e == ENOENT ? BX_ENOTFOUND : BX_EIO, "%s: %s",
                       path, strerror(e));
         return opened(out, r, st);
     }
@@ -204,7 +204,7 @@ bx_status bx_reader_open_stream(bx_ctx *ctx, bx_reader **out,
     if (st != BX_OK)
         return st;
     if (read == NULL)
-        return opened(out, r, bx_error(ctx, BX_EINVAL, "bx_reader_open_stream: read is NULL"));
+        return opened(out, r, bxi_error(ctx, BX_EINVAL, "bx_reader_open_stream: read is NULL"));
     r->read = read;
     r->read_ud = read_ud;
     return opened(out, r, finish_open(r, fmt));
@@ -219,7 +219,7 @@ bx_status bx_reader_open_mem(bx_ctx *ctx, bx_reader **out, bx_record_kind kind,
     if (st != BX_OK)
         return st;
     if (data == NULL && size != 0)
-        return opened(out, r, bx_error(ctx, BX_EINVAL, "bx_reader_open_mem: data is NULL"));
+        return opened(out, r, bxi_error(ctx, BX_EINVAL, "bx_reader_open_mem: data is NULL"));
     r->mem.data = data;
     r->mem.size = size;
     r->read = mem_read;
@@ -247,9 +247,9 @@ bx_status bx_reader_next(bx_reader *r, void *record)
     if (r == NULL)
         return BX_EINVAL;
     if (record == NULL)
-        return bx_error(r->ctx, BX_EINVAL, "bx_reader_next: record is NULL");
+        return bxi_error(r->ctx, BX_EINVAL, "bx_reader_next: record is NULL");
     if (!r->recoverable)
-        return bx_error(r->ctx, BX_EINVAL,
+        return bxi_error(r->ctx, BX_EINVAL,
                         "%s: the reader stopped at an earlier error", r->name);
     bx_status st = r->backend->next(r);
     if (st == BX_OK || st == BX_EINPUT)
@@ -258,7 +258,7 @@ bx_status bx_reader_next(bx_reader *r, void *record)
      * max_records records ends normally. */
     if (r->limits.max_records != 0 && r->nrecords > r->limits.max_records) {
         r->recoverable = false;
-        return bx_error(r->ctx, BX_ELIMIT, "%s: more than %llu records",
+        return bxi_error(r->ctx, BX_ELIMIT, "%s: more than %llu records",
                         r->name, (unsigned long long)r->limits.max_records);
     }
     if (st != BX_OK) {

@@ -85,7 +85,7 @@ static const bx_schema line_schema = {
     offsetof(bx_order_line, line), line_init, line_check,
 };
 
-const bx_schema *bx_schema_for(bx_record_kind kind)
+const bx_schema *bxi_schema_for(bx_record_kind kind)
 {
     switch (kind) {
     case BX_RECORD_BOX: return &box_schema;
@@ -95,7 +95,7 @@ const bx_schema *bx_schema_for(bx_record_kind kind)
     return NULL;
 }
 
-const bx_field *bx_schema_field(const bx_schema *schema, const char *name,
+const bx_field *bxi_schema_field(const bx_schema *schema, const char *name,
                                 size_t len)
 {
     for (size_t i = 0; i < schema->nfields; i++) {
@@ -106,7 +106,7 @@ const bx_field *bx_schema_field(const bx_schema *schema, const char *name,
     return NULL;
 }
 
-bool bx_kind_from_key(const char *name, size_t len, bx_record_kind *out)
+bool bxi_kind_from_key(const char *name, size_t len, bx_record_kind *out)
 {
     if (len == 6 && memcmp(name, "box_id", 6) == 0) {
         *out = BX_RECORD_BOX;
@@ -253,10 +253,10 @@ static bx_status bad(bx_ctx *ctx, const bx_field *f, bx_location *where,
 {
     if (where != NULL)
         where->field = f->name;
-    return bx_input_error(ctx, BX_EINPUT, where, "%s", why);
+    return bxi_input_error(ctx, BX_EINPUT, where, "%s", why);
 }
 
-const char *bx_id_problem(const char *s, size_t len)
+const char *bxi_id_problem(const char *s, size_t len)
 {
     if (len == 0)
         return "must not be empty";
@@ -309,7 +309,7 @@ const char *bx_id_problem(const char *s, size_t len)
 static bx_status set_id(bx_ctx *ctx, const bx_field *f, void *record,
                         const char *s, size_t len, bx_location *where)
 {
-    const char *why = bx_id_problem(s, len);
+    const char *why = bxi_id_problem(s, len);
     if (why != NULL) {
         char msg[96];
         snprintf(msg, sizeof msg, "identifier %s", why);
@@ -371,7 +371,7 @@ static bx_status store_bool(const bx_field *f, void *record, bool v)
     return BX_OK;
 }
 
-bx_status bx_field_set_text(bx_ctx *ctx, const bx_field *f, void *record,
+bx_status bxi_field_set_text(bx_ctx *ctx, const bx_field *f, void *record,
                             const char *s, size_t len, bx_location *where)
 {
     if (len == 0) {
@@ -388,27 +388,27 @@ bx_status bx_field_set_text(bx_ctx *ctx, const bx_field *f, void *record,
     case BX_FT_I32:
     case BX_FT_I64: {
         int64_t v;
-        if (!bx_parse_int(s, len, INT64_MIN, INT64_MAX, &v, &why))
+        if (!bxi_parse_int(s, len, INT64_MIN, INT64_MAX, &v, &why))
             return bad(ctx, f, where, why);
         return store_int(ctx, f, record, v, where);
     }
     case BX_FT_F64: {
         double v;
-        if (!bx_parse_double(s, len, &v, &why))
+        if (!bxi_parse_double(s, len, &v, &why))
             return bad(ctx, f, where, why);
         return store_double(ctx, f, record, v, where);
     }
     case BX_FT_BOOL: {
         bool v;
-        if (!bx_parse_bool(s, len, &v, &why))
+        if (!bxi_parse_bool(s, len, &v, &why))
             return bad(ctx, f, where, why);
         return store_bool(f, record, v);
     }
     }
-    return bx_error(ctx, BX_EINTERNAL, "unknown field type");
+    return bxi_error(ctx, BX_EINTERNAL, "unknown field type");
 }
 
-bx_status bx_field_set_string(bx_ctx *ctx, const bx_field *f, void *record,
+bx_status bxi_field_set_string(bx_ctx *ctx, const bx_field *f, void *record,
                               const char *s, size_t len, bx_location *where)
 {
     switch (f->type) {
@@ -423,7 +423,7 @@ bx_status bx_field_set_string(bx_ctx *ctx, const bx_field *f, void *record,
     }
 }
 
-bx_status bx_field_set_int(bx_ctx *ctx, const bx_field *f, void *record,
+bx_status bxi_field_set_int(bx_ctx *ctx, const bx_field *f, void *record,
                            int64_t v, bx_location *where)
 {
     switch (f->type) {
@@ -444,7 +444,7 @@ bx_status bx_field_set_int(bx_ctx *ctx, const bx_field *f, void *record,
     }
 }
 
-bx_status bx_field_set_double(bx_ctx *ctx, const bx_field *f, void *record,
+bx_status bxi_field_set_double(bx_ctx *ctx, const bx_field *f, void *record,
                               double v, bx_location *where)
 {
     switch (f->type) {
@@ -461,7 +461,7 @@ bx_status bx_field_set_double(bx_ctx *ctx, const bx_field *f, void *record,
     }
 }
 
-bx_status bx_field_set_bool(bx_ctx *ctx, const bx_field *f, void *record,
+bx_status bxi_field_set_bool(bx_ctx *ctx, const bx_field *f, void *record,
                             bool v, bx_location *where)
 {
     if (f->type == BX_FT_BOOL)
@@ -469,7 +469,7 @@ bx_status bx_field_set_bool(bx_ctx *ctx, const bx_field *f, void *record,
     return bad(ctx, f, where, "did not expect a boolean");
 }
 
-bool bx_field_present(const bx_field *f, const void *record)
+bool bxi_field_present(const bx_field *f, const void *record)
 {
     if (f->required)
         return true;
@@ -478,7 +478,7 @@ bool bx_field_present(const bx_field *f, const void *record)
     return (has & f->has_bit) != 0;
 }
 
-bx_status bx_record_finish(bx_ctx *ctx, const bx_schema *schema, void *record,
+bx_status bxi_record_finish(bx_ctx *ctx, const bx_schema *schema, void *record,
                            uint32_t seen, bx_location *where)
 {
     for (size_t i = 0; i < schema->nfields; i++) {
@@ -500,7 +500,7 @@ static bx_status rule(bx_ctx *ctx, const bx_location *where, const char *field,
     if (where != NULL)
         at = *where;
     at.field = field;
-    return bx_input_error(ctx, BX_EINPUT, &at, "%s", msg);
+    return bxi_input_error(ctx, BX_EINPUT, &at, "%s", msg);
 }
 
 /* Checks only what setting fields one by one cannot: field combinations.
@@ -548,7 +548,7 @@ static bx_status validate(bx_ctx *ctx, const bx_schema *schema,
     for (size_t i = 0; i < schema->nfields; i++) {
         const bx_field *f = &schema->fields[i];
         bool outer = schema == &box_schema && f->has_bit == BX_BOX_HAS_OUTER;
-        if (!outer && !bx_field_present(f, record))
+        if (!outer && !bxi_field_present(f, record))
             continue;
         const void *p = field_cptr(f, record);
         switch (f->type) {
@@ -556,10 +556,10 @@ static bx_status validate(bx_ctx *ctx, const bx_schema *schema,
             const char *s = p;
             size_t len = strnlen(s, BX_ID_MAX);
             const char *why = len == BX_ID_MAX ? "is not NUL-terminated"
-                                               : bx_id_problem(s, len);
+                                               : bxi_id_problem(s, len);
             if (why != NULL) {
                 at.field = f->name;
-                return bx_input_error(ctx, BX_EINPUT, &at, "identifier %s", why);
+                return bxi_input_error(ctx, BX_EINPUT, &at, "identifier %s", why);
             }
             break;
         }
@@ -571,7 +571,7 @@ static bx_status validate(bx_ctx *ctx, const bx_schema *schema,
                 break; /* absent outer dimension */
             if (v < f->min || v > f->max) {
                 at.field = f->name;
-                return bx_input_error(ctx, BX_EINPUT, &at,
+                return bxi_input_error(ctx, BX_EINPUT, &at,
                                       "%lld is out of range %lld..%lld",
                                       (long long)v, (long long)f->min,
                                       (long long)f->max);
@@ -582,14 +582,14 @@ static bx_status validate(bx_ctx *ctx, const bx_schema *schema,
             double v = *(const double *)p;
             if (!isfinite(v) || v < (double)f->min || v > (double)f->max) {
                 at.field = f->name;
-                return bx_input_error(ctx, BX_EINPUT, &at, "%g is out of range", v);
+                return bxi_input_error(ctx, BX_EINPUT, &at, "%g is out of range", v);
             }
             break;
         }
         case BX_FT_ROTATION:
             if ((unsigned)*(const bx_rotation *)p > BX_ROTATE_FIXED) {
                 at.field = f->name;
-                return bx_input_error(ctx, BX_EINPUT, &at, "unknown rotation");
+                return bxi_input_error(ctx, BX_EINPUT, &at, "unknown rotation");
             }
             break;
         case BX_FT_BOOL:
@@ -611,7 +611,7 @@ bx_status bx_box_validate(bx_ctx *ctx, const bx_box *box,
                           const bx_location *where)
 {
     if (box == NULL)
-        return bx_error(ctx, BX_EINVAL, "bx_box_validate: box is NULL");
+        return bxi_error(ctx, BX_EINVAL, "bx_box_validate: box is NULL");
     if (box->stock != BX_STOCK_UNLIMITED && box->stock < 0)
         return rule(ctx, where, "stock", "stock must be >= 0 or unlimited");
     bx_box copy = *box;
@@ -624,13 +624,13 @@ bx_status bx_order_line_validate(bx_ctx *ctx, const bx_order_line *line,
                                  const bx_location *where)
 {
     if (line == NULL)
-        return bx_error(ctx, BX_EINVAL, "bx_order_line_validate: line is NULL");
+        return bxi_error(ctx, BX_EINVAL, "bx_order_line_validate: line is NULL");
     return validate(ctx, &line_schema, line, where);
 }
 
 /* ---- values for writers ------------------------------------------------------ */
 
-bx_value bx_field_get(const bx_field *f, const void *record)
+bx_value bxi_field_get(const bx_field *f, const void *record)
 {
     bx_value v = {f->type, 0, 0.0, false, NULL};
     const void *p = field_cptr(f, record);
@@ -645,7 +645,7 @@ bx_value bx_field_get(const bx_field *f, const void *record)
     return v;
 }
 
-size_t bx_value_to_text(const bx_value *v, char *buf, size_t size)
+size_t bxi_value_to_text(const bx_value *v, char *buf, size_t size)
 {
     int n = 0;
     switch (v->type) {
@@ -672,7 +672,7 @@ size_t bx_value_to_text(const bx_value *v, char *buf, size_t size)
             if (n > 0 && (size_t)n < size) {
                 double back;
                 const char *why;
-                if (bx_parse_double(buf, (size_t)n, &back, &why) && back == v->d)
+                if (bxi_parse_double(buf, (size_t)n, &back, &why) && back == v->d)
                     break;
             }
         }
@@ -680,7 +680,7 @@ size_t bx_value_to_text(const bx_value *v, char *buf, size_t size)
     }
     if (v->type == BX_FT_F64 && n > 0) {
         /* snprintf writes the locale's radix character; files want '.'. */
-        char radix = bx_locale_radix();
+        char radix = bxi_locale_radix();
         char *p = radix != '.' ? memchr(buf, radix, (size_t)n < size ? (size_t)n : size) : NULL;
         if (p != NULL)
             *p = '.';

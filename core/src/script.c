@@ -53,22 +53,22 @@ bx_script_limits bx_script_limits_default(void)
     return l;
 }
 
-bx_script *bx_script_of(lua_State *L)
+bx_script *bxi_script_of(lua_State *L)
 {
     return *(bx_script **)lua_getextraspace(L);
 }
 
-bx_ctx *bx_script_ctx(const bx_script *s)
+bx_ctx *bxi_script_ctx(const bx_script *s)
 {
     return s->ctx;
 }
 
-lua_State *bx_script_lua(bx_script *s)
+lua_State *bxi_script_lua(bx_script *s)
 {
     return s->L;
 }
 
-int bx_script_module_ref(const bx_script *s)
+int bxi_script_module_ref(const bx_script *s)
 {
     return s->module_ref;
 }
@@ -102,7 +102,7 @@ static void *script_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         osize = 0; /* Lua passes the object's type there */
     if (nsize == 0) {
         if (ptr != NULL) {
-            bx_ctx_raw_realloc(s->ctx, ptr, osize, 0);
+            bxi_ctx_raw_realloc(s->ctx, ptr, osize, 0);
             s->mem -= osize;
         }
         return NULL;
@@ -111,7 +111,7 @@ static void *script_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         s->cap_hit = true;
         return NULL;
     }
-    void *p = bx_ctx_raw_realloc(s->ctx, ptr, osize, nsize);
+    void *p = bxi_ctx_raw_realloc(s->ctx, ptr, osize, nsize);
     if (p == NULL) {
         /* Lua 5.4 assumes a shrink never fails: keep the larger block. */
         if (nsize <= osize)
@@ -132,7 +132,7 @@ static void *script_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 
 /* ---- params ---------------------------------------------------------------- */
 
-int bx_script_param_from_text(lua_State *L, const char *key, const char *value)
+int bxi_script_param_from_text(lua_State *L, const char *key, const char *value)
 {
     int t = lua_getfield(L, -1, key);
     bool was_int = lua_isinteger(L, -1);
@@ -142,19 +142,19 @@ int bx_script_param_from_text(lua_State *L, const char *key, const char *value)
     if (t == LUA_TNUMBER) {
         int64_t i;
         double d;
-        if (was_int && bx_parse_int(value, n, INT64_MIN, INT64_MAX, &i, &why))
+        if (was_int && bxi_parse_int(value, n, INT64_MIN, INT64_MAX, &i, &why))
             lua_pushinteger(L, i);
-        else if (bx_parse_double(value, n, &d, &why))
+        else if (bxi_parse_double(value, n, &d, &why))
             lua_pushnumber(L, d);
         else
-            return bx_script_fail(L, BX_EINPUT, "parameter '%s' is a number; '%s': %s",
+            return bxi_script_fail(L, BX_EINPUT, "parameter '%s' is a number; '%s': %s",
                                   key, value, why);
         return 1;
     }
     if (t == LUA_TBOOLEAN) {
         bool b;
-        if (!bx_parse_bool(value, n, &b, &why))
-            return bx_script_fail(L, BX_EINPUT, "parameter '%s' is a boolean; '%s': %s",
+        if (!bxi_parse_bool(value, n, &b, &why))
+            return bxi_script_fail(L, BX_EINPUT, "parameter '%s' is a boolean; '%s': %s",
                                   key, value, why);
         lua_pushboolean(L, b);
         return 1;
@@ -168,7 +168,7 @@ int bx_script_param_from_text(lua_State *L, const char *key, const char *value)
 
 /* ---- errors --------------------------------------------------------------- */
 
-const char *bx_script_typename(lua_State *L, int idx)
+const char *bxi_script_typename(lua_State *L, int idx)
 {
     switch (lua_type(L, idx)) {
     case LUA_TNONE:
@@ -185,7 +185,7 @@ const char *bx_script_typename(lua_State *L, int idx)
     return "a value";
 }
 
-int bx_script_function_line(lua_State *L, int idx)
+int bxi_script_function_line(lua_State *L, int idx)
 {
     lua_Debug ar;
     lua_pushvalue(L, idx);
@@ -221,14 +221,14 @@ static bool has_position(const bx_script *s, const char *msg)
  * name and line when Lua did not add them. */
 static int message_handler(lua_State *L)
 {
-    bx_script *s = bx_script_of(L);
+    bx_script *s = bxi_script_of(L);
     const char *msg;
     if (lua_type(L, 1) == LUA_TSTRING) {
         msg = lua_tostring(L, 1);
     } else if (lua_type(L, 1) == LUA_TNUMBER) {
         msg = lua_tostring(L, 1);
     } else {
-        msg = lua_pushfstring(L, "(error object is %s)", bx_script_typename(L, 1));
+        msg = lua_pushfstring(L, "(error object is %s)", bxi_script_typename(L, 1));
     }
     if (has_position(s, msg))
         return 1;
@@ -240,9 +240,9 @@ static int message_handler(lua_State *L)
     return 1;
 }
 
-int bx_script_fail(lua_State *L, bx_status status, const char *fmt, ...)
+int bxi_script_fail(lua_State *L, bx_status status, const char *fmt, ...)
 {
-    bx_script *s = bx_script_of(L);
+    bx_script *s = bxi_script_of(L);
     char text[400];
     va_list ap;
     va_start(ap, fmt);
@@ -257,9 +257,9 @@ int bx_script_fail(lua_State *L, bx_status status, const char *fmt, ...)
     return lua_error(L);
 }
 
-int bx_script_fail_line(lua_State *L, bx_status status, int line, const char *fmt, ...)
+int bxi_script_fail_line(lua_State *L, bx_status status, int line, const char *fmt, ...)
 {
-    bx_script *s = bx_script_of(L);
+    bx_script *s = bxi_script_of(L);
     char text[400];
     va_list ap;
     va_start(ap, fmt);
@@ -289,7 +289,7 @@ static void time_spent(lua_State *L, bx_script *s)
         s->over_budget = true;
         lua_sethook(L, lua_gethook(L), LUA_MASKCOUNT, 1);
     }
-    bx_script_fail(L, BX_ELIMIT, "time limit of %lu ms exceeded",
+    bxi_script_fail(L, BX_ELIMIT, "time limit of %lu ms exceeded",
                    (unsigned long)s->limits.time_ms);
 }
 
@@ -300,14 +300,14 @@ static void budget_spent(lua_State *L, bx_script *s)
         /* From now on every instruction raises the error again. */
         lua_sethook(L, lua_gethook(L), LUA_MASKCOUNT, 1);
     }
-    bx_script_fail(L, BX_ELIMIT, "instruction budget of %llu exceeded",
+    bxi_script_fail(L, BX_ELIMIT, "instruction budget of %llu exceeded",
                    (unsigned long long)s->limits.instructions);
 }
 
 static void count_hook(lua_State *L, lua_Debug *ar)
 {
     (void)ar;
-    bx_script *s = bx_script_of(L);
+    bx_script *s = bxi_script_of(L);
     s->used += s->over_budget ? 1 : HOOK_STEP;
     if (s->used > s->limits.instructions)
         budget_spent(L, s);
@@ -315,9 +315,9 @@ static void count_hook(lua_State *L, lua_Debug *ar)
         time_spent(L, s);
 }
 
-void bx_script_charge(lua_State *L, uint64_t units)
+void bxi_script_charge(lua_State *L, uint64_t units)
 {
-    bx_script *s = bx_script_of(L);
+    bx_script *s = bxi_script_of(L);
     s->used += units;
     if (s->used < units) /* wrapped */
         s->used = UINT64_MAX;
@@ -327,7 +327,7 @@ void bx_script_charge(lua_State *L, uint64_t units)
 
 /* ---- protected calls ----------------------------------------------------------- */
 
-bx_status bx_script_protected(bx_script *s, lua_CFunction fn, void *ud,
+bx_status bxi_script_protected(bx_script *s, lua_CFunction fn, void *ud,
                               const char *what)
 {
     lua_State *L = s->L;
@@ -367,15 +367,15 @@ bx_status bx_script_protected(bx_script *s, lua_CFunction fn, void *ud,
         snprintf(in, sizeof in, " (in %s)", what);
     bx_status st;
     if (s->over_budget) {
-        st = bx_error(s->ctx, BX_ELIMIT, "%s%s", msg, in);
+        st = bxi_error(s->ctx, BX_ELIMIT, "%s%s", msg, in);
     } else if (rc == LUA_ERRMEM || (rc == LUA_ERRERR && (s->cap_hit || s->sys_fail))) {
         if (s->sys_fail)
-            st = bx_error(s->ctx, BX_ENOMEM, "%s: out of memory%s", s->name, in);
+            st = bxi_error(s->ctx, BX_ENOMEM, "%s: out of memory%s", s->name, in);
         else
-            st = bx_error(s->ctx, BX_ELIMIT, "%s: memory limit of %zu bytes exceeded%s",
+            st = bxi_error(s->ctx, BX_ELIMIT, "%s: memory limit of %zu bytes exceeded%s",
                           s->name, s->limits.memory_bytes, in);
     } else {
-        st = bx_error(s->ctx, s->fail_status != BX_OK ? s->fail_status : BX_EINPUT,
+        st = bxi_error(s->ctx, s->fail_status != BX_OK ? s->fail_status : BX_EINPUT,
                       "%s%s", msg, in);
     }
     lua_settop(L, base);
@@ -391,10 +391,10 @@ typedef struct load_args {
 
 static int load_main(lua_State *L)
 {
-    bx_script *s = bx_script_of(L);
+    bx_script *s = bxi_script_of(L);
     const load_args *a = lua_touserdata(L, 1);
     if (a->len > 0 && a->text[0] == LUA_SIGNATURE[0])
-        return bx_script_fail(L, BX_EINPUT, "precompiled bytecode is not accepted; "
+        return bxi_script_fail(L, BX_EINPUT, "precompiled bytecode is not accepted; "
                                             "give the script's source text");
     luaL_requiref(L, LUA_GNAME, luaopen_base, 0);
     luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 0);
@@ -402,7 +402,7 @@ static int load_main(lua_State *L)
     luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 0);
     luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 0);
     lua_settop(L, 1);
-    bx_script_open_env(L); /* env at 2 */
+    bxi_script_open_env(L); /* env at 2 */
     char chunkname[NAME_MAX_BYTES + 2];
     snprintf(chunkname, sizeof chunkname, "=%s", s->name);
     int rc = luaL_loadbufferx(L, a->text, a->len, chunkname, "t");
@@ -416,9 +416,9 @@ static int load_main(lua_State *L)
         lua_pop(L, 1);
     lua_call(L, 0, 1);
     if (!lua_istable(L, -1))
-        return bx_script_fail(L, BX_EINPUT,
+        return bxi_script_fail(L, BX_EINPUT,
                               "the script must return a table (its module), not %s",
-                              bx_script_typename(L, -1));
+                              bxi_script_typename(L, -1));
     s->module_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     return 0;
 }
@@ -444,7 +444,7 @@ bx_status bx_script_load_buffer(bx_ctx *ctx, bx_script **out, const char *name,
     if (ctx == NULL)
         return BX_EINVAL;
     if (out == NULL || name == NULL || (text == NULL && len > 0))
-        return bx_error(ctx, BX_EINVAL, "bx_script_load: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "bx_script_load: bad argument");
     *out = NULL;
     bx_script_limits lim = limits ? *limits : bx_script_limits_default();
     if (lim.memory_bytes == 0)
@@ -452,7 +452,7 @@ bx_status bx_script_load_buffer(bx_ctx *ctx, bx_script **out, const char *name,
     if (lim.instructions == 0)
         lim.instructions = BX_SCRIPT_DEFAULT_INSTRUCTIONS;
     if (lim.memory_bytes < MIN_MEMORY)
-        return bx_error(ctx, BX_EINVAL, "%s: a memory cap of %zu bytes is below the "
+        return bxi_error(ctx, BX_EINVAL, "%s: a memory cap of %zu bytes is below the "
                         "smallest accepted (%zu)", name, lim.memory_bytes, MIN_MEMORY);
     bx_script *s = bx_alloc(ctx, sizeof *s);
     if (s == NULL)
@@ -464,15 +464,15 @@ bx_status bx_script_load_buffer(bx_ctx *ctx, bx_script **out, const char *name,
     set_name(s, name);
     s->L = lua_newstate(script_alloc, s);
     if (s->L == NULL) {
-        bx_status st = s->sys_fail ? bx_error(ctx, BX_ENOMEM, "%s: out of memory", s->name)
-                                   : bx_error(ctx, BX_ELIMIT, "%s: memory limit of %zu "
+        bx_status st = s->sys_fail ? bxi_error(ctx, BX_ENOMEM, "%s: out of memory", s->name)
+                                   : bxi_error(ctx, BX_ELIMIT, "%s: memory limit of %zu "
                                               "bytes exceeded", s->name, lim.memory_bytes);
         bx_free(ctx, s);
         return st;
     }
     *(bx_script **)lua_getextraspace(s->L) = s;
     load_args a = {text ? text : "", len};
-    bx_status st = bx_script_protected(s, load_main, &a, NULL);
+    bx_status st = bxi_script_protected(s, load_main, &a, NULL);
     if (st != BX_OK) {
         bx_script_free(s);
         return st;
@@ -487,11 +487,11 @@ bx_status bx_script_load_file(bx_ctx *ctx, bx_script **out, const char *path,
     if (ctx == NULL)
         return BX_EINVAL;
     if (out == NULL || path == NULL)
-        return bx_error(ctx, BX_EINVAL, "bx_script_load_file: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "bx_script_load_file: bad argument");
     *out = NULL;
     FILE *fp = fopen(path, "rb");
     if (fp == NULL)
-        return bx_error(ctx, errno == ENOENT ? BX_ENOTFOUND : BX_EIO, "%s: %s", path,
+        return bxi_error(ctx, errno == ENOENT ? BX_ENOTFOUND : BX_EIO, "%s: %s", path,
                         strerror(errno));
     size_t cap = 4096, n = 0;
     char *buf = bx_alloc(ctx, cap);
@@ -499,7 +499,7 @@ bx_status bx_script_load_file(bx_ctx *ctx, bx_script **out, const char *path,
     while (st == BX_OK) {
         if (n == cap) {
             if (cap >= MAX_FILE_BYTES) {
-                st = bx_error(ctx, BX_ELIMIT, "%s: a script may be at most %zu bytes",
+                st = bxi_error(ctx, BX_ELIMIT, "%s: a script may be at most %zu bytes",
                               path, MAX_FILE_BYTES);
                 break;
             }
@@ -515,7 +515,7 @@ bx_status bx_script_load_file(bx_ctx *ctx, bx_script **out, const char *path,
         n += got;
         if (got == 0) {
             if (ferror(fp))
-                st = bx_error(ctx, BX_EIO, "%s: read error", path);
+                st = bxi_error(ctx, BX_EIO, "%s: read error", path);
             break;
         }
     }

@@ -3,7 +3,7 @@
  * sandbox beyond the public header. Only in builds with Lua.
  *
  * Calling into a script: everything that touches the Lua state, pushing
- * arguments included, happens inside bx_script_protected, so no Lua error
+ * arguments included, happens inside bxi_script_protected, so no Lua error
  * (out of memory under the cap, a script error) can ever escape to a Lua
  * panic. The function given there runs as a C function on the script's
  * state with the instruction budget reset; it calls the script's hooks
@@ -20,13 +20,13 @@
 #include "internal.h"
 
 /* The script whose state L is (from the state's extra space). */
-bx_script *bx_script_of(lua_State *L);
+bx_script *bxi_script_of(lua_State *L);
 
-bx_ctx *bx_script_ctx(const bx_script *s);
-lua_State *bx_script_lua(bx_script *s);
+bx_ctx *bxi_script_ctx(const bx_script *s);
+lua_State *bxi_script_lua(bx_script *s);
 
 /* Registry reference of the module table the main chunk returned. */
-int bx_script_module_ref(const bx_script *s);
+int bxi_script_module_ref(const bx_script *s);
 
 /* Run fn(L) protected, with ud at lua_touserdata(L, 1), under a fresh
  * instruction budget. On a Lua error the context gets a message naming
@@ -34,28 +34,28 @@ int bx_script_module_ref(const bx_script *s);
  * ("gb45186.lua:12: ... (in hook 'check')"), and the status says what kind: BX_EINPUT (script error),
  * BX_ELIMIT (memory cap or instruction budget), BX_ENOMEM (the context's
  * allocator failed). fn may also set a bx_status of its own with
- * bx_script_fail and raise an error: that status is returned then. */
-bx_status bx_script_protected(bx_script *s, lua_CFunction fn, void *ud,
+ * bxi_script_fail and raise an error: that status is returned then. */
+bx_status bxi_script_protected(bx_script *s, lua_CFunction fn, void *ud,
                               const char *what);
 
 /* From inside fn: raise an error with `status` and a message (formatted;
  * the script's name and the line of the innermost script frame are
  * added). Does not return. */
-int bx_script_fail(lua_State *L, bx_status status, const char *fmt, ...)
+int bxi_script_fail(lua_State *L, bx_status status, const char *fmt, ...)
     BX_PRINTF(3, 4);
 
 /* The same at a given line of the script (0: none), e.g. where a hook
  * that returned the wrong type was defined. */
-int bx_script_fail_line(lua_State *L, bx_status status, int line, const char *fmt, ...)
+int bxi_script_fail_line(lua_State *L, bx_status status, int line, const char *fmt, ...)
     BX_PRINTF(4, 5);
 
 /* From a C function the script calls: charge `units` of work to the
  * running call; raises the budget error when it is spent. */
-void bx_script_charge(lua_State *L, uint64_t units);
+void bxi_script_charge(lua_State *L, uint64_t units);
 
 /* The line where the function at stack index idx was defined (0 for a C
  * function). */
-int bx_script_function_line(lua_State *L, int idx);
+int bxi_script_function_line(lua_State *L, int idx);
 
 /* Push `value` (text) converted to the type of params[key], params being
  * the table at the top of the stack: an integer if the default is one, a
@@ -64,13 +64,13 @@ int bx_script_function_line(lua_State *L, int idx);
  * text cannot set, nil included; raises BX_EINPUT for text that does not
  * parse as the default's type. Policies and reports set their params
  * from the command line with it. */
-int bx_script_param_from_text(lua_State *L, const char *key, const char *value);
+int bxi_script_param_from_text(lua_State *L, const char *key, const char *value);
 
 /* Lua type name of the value at idx for messages: "nil", "a string"... */
-const char *bx_script_typename(lua_State *L, int idx);
+const char *bxi_script_typename(lua_State *L, int idx);
 
 /* script_lib.c: build the sandbox's environment table on L and leave it
  * on the stack. Runs inside a protected call. */
-void bx_script_open_env(lua_State *L);
+void bxi_script_open_env(lua_State *L);
 
 #endif

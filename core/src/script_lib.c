@@ -74,7 +74,7 @@ static void pattern_guard(lua_State *L)
     int q = plain ? 0 : pattern_repetitions(p, lp);
     double steps = pow((double)ls + 1.0, (double)q + 1.0) * (double)(lp > 0 ? lp : 1);
     if (steps > PATTERN_STEPS_MAX)
-        bx_script_fail(L, BX_EINPUT,
+        bxi_script_fail(L, BX_EINPUT,
                        "pattern '%.40s' with %d repetition item%s over %zu bytes of "
                        "text could backtrack for too long (worst case over 10^9 "
                        "steps): use shorter text, fewer repetitions or a plain find",
@@ -118,7 +118,7 @@ static int charged(lua_State *L)
     case CHARGE_MOVE: {
         lua_Integer f = luaL_checkinteger(L, 2), e = luaL_checkinteger(L, 3);
         if (e >= f)
-            bx_script_charge(L, (uint64_t)e - (uint64_t)f + 1);
+            bxi_script_charge(L, (uint64_t)e - (uint64_t)f + 1);
         break;
     }
     case CHARGE_ELEMENTS:
@@ -140,7 +140,7 @@ static int charged(lua_State *L)
         units += elements + (uint64_t)nres;
     else if (mode == CHARGE_SORT && elements > 1)
         units += (uint64_t)((double)elements * log2((double)elements));
-    bx_script_charge(L, units);
+    bxi_script_charge(L, units);
     return nres;
 }
 
@@ -206,7 +206,7 @@ static int safe_setmetatable(lua_State *L)
     if (lua_type(L, 2) == LUA_TTABLE) {
         lua_pushliteral(L, "__gc");
         if (lua_rawget(L, 2) != LUA_TNIL)
-            return bx_script_fail(L, BX_EINPUT,
+            return bxi_script_fail(L, BX_EINPUT,
                                   "setmetatable: __gc metamethods are not allowed here");
         lua_pop(L, 1);
     }
@@ -253,7 +253,7 @@ static void open_lib(lua_State *L, int env, int loaded, const char *name,
     lua_pop(L, 1);
 }
 
-void bx_script_open_env(lua_State *L)
+void bxi_script_open_env(lua_State *L)
 {
     static const char *const base[] = {
         "assert", "error", "getmetatable", "ipairs", "next", "pairs", "pcall",

@@ -8,23 +8,23 @@
 static const bx_writer_backend *writer_backend_for(bx_format format)
 {
     switch (format) {
-    case BX_FORMAT_CSV: return &bx_csv_writer_backend;
+    case BX_FORMAT_CSV: return &bxi_csv_writer_backend;
 #if BOXCAR_HAVE_JSON
-    case BX_FORMAT_JSON: return &bx_json_writer_backend;
+    case BX_FORMAT_JSON: return &bxi_json_writer_backend;
 #endif
 #if BOXCAR_HAVE_CBOR
-    case BX_FORMAT_CBOR: return &bx_cbor_writer_backend;
+    case BX_FORMAT_CBOR: return &bxi_cbor_writer_backend;
 #endif
     default: return NULL;
     }
 }
 
-bx_status bx_writer_emit(bx_writer *w, const void *data, size_t size)
+bx_status bxi_writer_emit(bx_writer *w, const void *data, size_t size)
 {
     if (size == 0)
         return BX_OK;
     if (w->write(w->write_ud, data, size) != 0)
-        return bx_error(w->ctx, BX_EIO, "write failed");
+        return bxi_error(w->ctx, BX_EIO, "write failed");
     return BX_OK;
 }
 
@@ -35,14 +35,14 @@ bx_status bx_writer_open(bx_ctx *ctx, bx_writer **out, bx_record_kind kind,
     if (ctx == NULL)
         return BX_EINVAL;
     if (out == NULL || write == NULL)
-        return bx_error(ctx, BX_EINVAL, "bx_writer_open: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "bx_writer_open: bad argument");
     *out = NULL;
-    const bx_schema *schema = bx_schema_for(kind);
+    const bx_schema *schema = bxi_schema_for(kind);
     if (schema == NULL)
-        return bx_error(ctx, BX_EINVAL, "bx_writer_open: record kind must be box or order_line");
+        return bxi_error(ctx, BX_EINVAL, "bx_writer_open: record kind must be box or order_line");
     const bx_writer_backend *backend = writer_backend_for(fmt);
     if (backend == NULL)
-        return bx_error(ctx, fmt == BX_FORMAT_AUTO ? BX_EINVAL : BX_EUNSUPPORTED,
+        return bxi_error(ctx, fmt == BX_FORMAT_AUTO ? BX_EINVAL : BX_EUNSUPPORTED,
                         "%s output is not supported by this build of boxcar",
                         bx_format_name(fmt));
     bx_writer *w = bx_alloc(ctx, sizeof *w);
@@ -70,9 +70,9 @@ bx_status bx_writer_put(bx_writer *w, const void *record)
     if (w == NULL)
         return BX_EINVAL;
     if (record == NULL)
-        return bx_error(w->ctx, BX_EINVAL, "bx_writer_put: record is NULL");
+        return bxi_error(w->ctx, BX_EINVAL, "bx_writer_put: record is NULL");
     if (w->n_written >= w->n_announced)
-        return bx_error(w->ctx, BX_EINVAL,
+        return bxi_error(w->ctx, BX_EINVAL,
                         "bx_writer_put: more records than the %llu announced",
                         (unsigned long long)w->n_announced);
     /* Back ends write what the presence bits say: normalise them first, as
@@ -107,7 +107,7 @@ bx_status bx_writer_close(bx_writer *w)
         return BX_OK;
     bx_status st;
     if (w->n_written != w->n_announced)
-        st = bx_error(w->ctx, BX_EINVAL,
+        st = bxi_error(w->ctx, BX_EINVAL,
                       "bx_writer_close: %llu records written, %llu announced",
                       (unsigned long long)w->n_written,
                       (unsigned long long)w->n_announced);

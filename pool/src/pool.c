@@ -56,17 +56,17 @@ static bx_status replay_event(void *ud, const bx_pool_event *ev, size_t index)
     replay *r = ud;
     (void)index;
     bx_ctx *ctx = r->s->ctx;
-    bx_status st = pool_check_fields(ctx, &r->where, ev);
+    bx_status st = bxi_pool_check_fields(ctx, &r->where, ev);
     if (st != BX_OK || !r->fold)
         return st;
     pool_view v = {0};
-    uint32_t ci = pool_find_container(r->s, ev->container_id);
+    uint32_t ci = bxi_pool_find_container(r->s, ev->container_id);
     if (ev->type != BX_EV_STATION && ci != POOL_NONE)
-        v = pool_view_of(r->s, ci);
-    bool known = pool_find_station(r->s, ev->station_id) != POOL_NONE;
-    if ((st = pool_check_transition(ctx, &r->where, &v, ev, known)) != BX_OK)
+        v = bxi_pool_view_of(r->s, ci);
+    bool known = bxi_pool_find_station(r->s, ev->station_id) != POOL_NONE;
+    if ((st = bxi_pool_check_transition(ctx, &r->where, &v, ev, known)) != BX_OK)
         return st;
-    return pool_fold(r->s, ev, r->seq, NULL);
+    return bxi_pool_fold(r->s, ev, r->seq, NULL);
 }
 
 static bx_status replay_record(replay *r, const bx_journal_item *item)
@@ -74,7 +74,7 @@ static bx_status replay_record(replay *r, const bx_journal_item *item)
     r->seq = item->seq;
     r->where = (bx_location){.file = r->name, .record = item->seq, .offset = item->offset};
     size_t n;
-    return pool_record_events(r->s->ctx, item->data, item->len, &r->where, replay_event,
+    return bxi_pool_record_events(r->s->ctx, item->data, item->len, &r->where, replay_event,
                               r, &n);
 }
 
@@ -82,10 +82,10 @@ static bx_status replay_item(void *ud, const bx_journal_item *item)
 {
     replay *r = ud;
     if (item->kind == BX_JOURNAL_SNAPSHOT_ITEM)
-        return pool_loader_item(&r->loader, item);
+        return bxi_pool_loader_item(&r->loader, item);
     if (r->loader.item > 0 && !r->loader_done) {
         r->loader_done = true;
-        bx_status st = pool_loader_finish(&r->loader);
+        bx_status st = bxi_pool_loader_finish(&r->loader);
         if (st != BX_OK)
             return st;
     }
@@ -97,7 +97,7 @@ static void pool_free(bx_pool *pool)
     if (pool == NULL)
         return;
     bx_ctx *ctx = pool->ctx;
-    pool_state_free(&pool->s);
+    bxi_pool_state_free(&pool->s);
     bx_free(ctx, pool->path);
     bx_free(ctx, pool);
 }
@@ -108,7 +108,7 @@ bx_status bx_pool_open(bx_ctx *ctx, bx_pool **out, const char *path,
     if (ctx == NULL)
         return BX_EINVAL;
     if (out == NULL || path == NULL)
-        return bx_error(ctx, BX_EINVAL, "bx_pool_open: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "bx_pool_open: bad argument");
     *out = NULL;
     bx_pool *pool = bx_alloc(ctx, sizeof *pool);
     if (pool == NULL)
@@ -119,8 +119,8 @@ bx_status bx_pool_open(bx_ctx *ctx, bx_pool **out, const char *path,
     bx_pool_options_init(&pool->opts);
     if (opts != NULL)
         pool->opts = *opts;
-    pool_state_init(&pool->s, ctx);
-    if ((pool->path = bx_strdup(ctx, path)) == NULL) {
+    bxi_pool_state_init(&pool->s, ctx);
+    if ((pool->path = bxi_strdup(ctx, path)) == NULL) {
         pool_free(pool);
         return BX_ENOMEM;
     }
@@ -131,13 +131,13 @@ bx_status bx_pool_open(bx_ctx *ctx, bx_pool **out, const char *path,
     bx_status st = bx_journal_open(ctx, &pool->journal, path, &pool->opts.journal,
                                    replay_item, &r, &info);
     if (st == BX_OK && r.loader.item > 0 && !r.loader_done)
-        st = pool_loader_finish(&r.loader);
+        st = bxi_pool_loader_finish(&r.loader);
     if (st == BX_OK && info.snapshot_used && r.loader.item == 0) {
         /* a pool snapshot always has its header item */
         bx_location at = {.file = path};
-        st = bx_input_error(ctx, BX_EINPUT, &at, "its snapshot holds no pool state");
+        st = bxi_input_error(ctx, BX_EINPUT, &at, "its snapshot holds no pool state");
     }
-    pool_loader_free(&r.loader);
+    bxi_pool_loader_free(&r.loader);
     if (st != BX_OK) {
         bx_journal_close(pool->journal);
         pool_free(pool);
@@ -147,7 +147,7 @@ bx_status bx_pool_open(bx_ctx *ctx, bx_pool **out, const char *path,
     if (!pool->opts.journal.read_only && !info.damaged && pool->opts.snapshot_every > 0 &&
         info.records_replayed > pool->opts.snapshot_every &&
         bx_pool_snapshot(pool) != BX_OK)
-        bx_warn(ctx, NULL, "%s: could not save a snapshot: %s", path, bx_ctx_errmsg(ctx));
+        bxi_warn(ctx, NULL, "%s: could not save a snapshot: %s", path, bx_ctx_errmsg(ctx));
     *out = pool;
     return BX_OK;
 }
@@ -178,7 +178,7 @@ static uint32_t shadow_slot(const shadow *sh, const char *id)
 
 static bool shadow_station(const pool_state *s, const shadow *sh, const char *id)
 {
-    if (pool_find_station(s, id) != POOL_NONE)
+    if (bxi_pool_find_station(s, id) != POOL_NONE)
         return true;
     for (size_t i = 0; i < sh->nstations; i++)
         if (strcmp(sh->stations[i], id) == 0)
@@ -205,31 +205,31 @@ static bx_status check_events(bx_pool *pool, const bx_pool_event *evs, size_t n,
     for (size_t i = 0; st == BX_OK && i < n; i++) {
         const bx_pool_event *ev = &evs[i];
         *bad = i;
-        if ((st = pool_check_fields(ctx, NULL, ev)) != BX_OK)
+        if ((st = bxi_pool_check_fields(ctx, NULL, ev)) != BX_OK)
             break;
         bool known = shadow_station(s, &sh, ev->station_id);
         if (ev->type == BX_EV_STATION) {
-            if ((st = pool_check_transition(ctx, NULL, NULL, ev, known)) == BX_OK)
+            if ((st = bxi_pool_check_transition(ctx, NULL, NULL, ev, known)) == BX_OK)
                 sh.stations[sh.nstations++] = ev->station_id;
             continue;
         }
         uint32_t slot = shadow_slot(&sh, ev->container_id);
         if (sh.ids[slot] == NULL) {
-            uint32_t ci = pool_find_container(s, ev->container_id);
+            uint32_t ci = bxi_pool_find_container(s, ev->container_id);
             pool_view v = {0};
             if (ci != POOL_NONE)
-                v = pool_view_of(s, ci);
+                v = bxi_pool_view_of(s, ci);
             sh.ids[slot] = ev->container_id;
             sh.views[slot] = v;
         }
         pool_view *v = &sh.views[slot];
-        if ((st = pool_check_transition(ctx, NULL, v, ev, known)) != BX_OK)
+        if ((st = bxi_pool_check_transition(ctx, NULL, v, ev, known)) != BX_OK)
             break;
         if (ev->type == BX_EV_REGISTER &&
-            (st = pool_check_type(ctx, NULL, pool->catalog, ev->type_id)) != BX_OK)
+            (st = bxi_pool_check_type(ctx, NULL, pool->catalog, ev->type_id)) != BX_OK)
             break;
         /* the view after this event */
-        v->state = pool_next_state(v->state, ev);
+        v->state = bxi_pool_next_state(v->state, ev);
         v->last_time_s = ev->time_s;
         v->last_event = ev->type;
         if (ev->type == BX_EV_REGISTER) {
@@ -253,15 +253,15 @@ static bx_status check_events(bx_pool *pool, const bx_pool_event *evs, size_t n,
 static bx_status writable(bx_pool *pool)
 {
     if (pool->opts.journal.read_only)
-        return bx_error(pool->ctx, BX_EINVAL, "%s: the pool was opened read-only", pool->path);
+        return bxi_error(pool->ctx, BX_EINVAL, "%s: the pool was opened read-only", pool->path);
     if (pool->failed)
-        return bx_error(pool->ctx, BX_EIO, "%s: an earlier write failed; reopen the pool",
+        return bxi_error(pool->ctx, BX_EIO, "%s: an earlier write failed; reopen the pool",
                         pool->path);
     const bx_journal_info *info = bx_journal_get_info(pool->journal);
     if (info->damaged) {
         bx_location at = {.file = pool->path, .offset = info->damage_offset,
                           .record = info->damage_seq};
-        return bx_input_error(pool->ctx, BX_EINPUT, &at,
+        return bxi_input_error(pool->ctx, BX_EINPUT, &at,
                               "damaged record (%s): the pool takes no changes until its "
                               "journal is repaired", info->damage_reason);
     }
@@ -271,7 +271,7 @@ static bx_status writable(bx_pool *pool)
 bx_status bx_pool_check(bx_pool *pool, const bx_pool_event *ev)
 {
     if (pool == NULL || ev == NULL)
-        return pool == NULL ? BX_EINVAL : bx_error(pool->ctx, BX_EINVAL, "bx_pool_check: bad argument");
+        return pool == NULL ? BX_EINVAL : bxi_error(pool->ctx, BX_EINVAL, "bx_pool_check: bad argument");
     size_t bad;
     return check_events(pool, ev, 1, &bad);
 }
@@ -315,27 +315,27 @@ static bx_status record(bx_pool *pool, const bx_pool_event *evs, size_t n, size_
     pool_room room = {0};
     for (size_t i = 0; st == BX_OK && i < n; i++) {
         if (cap - len < POOL_EVENT_MAX) {
-            st = bx_error(ctx, BX_ELIMIT, "%s: a batch of %zu events is larger than a record "
+            st = bxi_error(ctx, BX_ELIMIT, "%s: a batch of %zu events is larger than a record "
                           "may be (%zu bytes): split it", pool->path, n, max);
             break;
         }
-        len += pool_event_encode(&evs[i], buf + len, cap - len);
-        pool_room_add(&room, &evs[i]);
+        len += bxi_pool_event_encode(&evs[i], buf + len, cap - len);
+        bxi_pool_room_add(&room, &evs[i]);
         if (evs[i].type == BX_EV_ISSUE &&
-            (orders[i] = bx_strdup(ctx, evs[i].order_id)) == NULL)
+            (orders[i] = bxi_strdup(ctx, evs[i].order_id)) == NULL)
             st = BX_ENOMEM;
     }
     if (st == BX_OK && len > max)
-        st = bx_error(ctx, BX_ELIMIT, "%s: a batch of %zu events is larger than a record may "
+        st = bxi_error(ctx, BX_ELIMIT, "%s: a batch of %zu events is larger than a record may "
                       "be (%zu bytes): split it", pool->path, n, max);
     if (st == BX_OK)
-        st = pool_reserve(&pool->s, &room);
+        st = bxi_pool_reserve(&pool->s, &room);
     uint64_t seq = 0;
     if (st == BX_OK)
         st = bx_journal_append(pool->journal, buf, len, &seq);
     if (st == BX_OK) {
         for (size_t i = 0; i < n; i++) {
-            bx_status fst = pool_fold(&pool->s, &evs[i], seq, orders[i]);
+            bx_status fst = bxi_pool_fold(&pool->s, &evs[i], seq, orders[i]);
             orders[i] = NULL;
             if (fst != BX_OK) { /* cannot happen with room reserved: be safe */
                 pool->failed = true;
@@ -357,7 +357,7 @@ static bx_status record(bx_pool *pool, const bx_pool_event *evs, size_t n, size_
 bx_status bx_pool_apply(bx_pool *pool, const bx_pool_event *ev, uint64_t *seq)
 {
     if (pool == NULL || ev == NULL)
-        return pool == NULL ? BX_EINVAL : bx_error(pool->ctx, BX_EINVAL, "bx_pool_apply: bad argument");
+        return pool == NULL ? BX_EINVAL : bxi_error(pool->ctx, BX_EINVAL, "bx_pool_apply: bad argument");
     return record(pool, ev, 1, NULL, seq);
 }
 
@@ -365,7 +365,7 @@ bx_status bx_pool_apply_batch(bx_pool *pool, const bx_pool_event *evs, size_t n,
 {
     if (pool == NULL || (evs == NULL && n > 0))
         return pool == NULL ? BX_EINVAL
-                            : bx_error(pool->ctx, BX_EINVAL, "bx_pool_apply_batch: bad argument");
+                            : bxi_error(pool->ctx, BX_EINVAL, "bx_pool_apply_batch: bad argument");
     return record(pool, evs, n, bad, NULL);
 }
 
@@ -387,19 +387,19 @@ bx_status bx_pool_at(const bx_pool *pool, size_t i, bx_container_info *out)
 {
     if (pool == NULL || out == NULL || i >= pool->s.nc)
         return BX_EINVAL;
-    pool_info(&pool->s, (uint32_t)i, out);
+    bxi_pool_info(&pool->s, (uint32_t)i, out);
     return BX_OK;
 }
 
 bx_status bx_pool_find(bx_pool *pool, const char *container_id, bx_container_info *out)
 {
     if (pool == NULL || container_id == NULL || out == NULL)
-        return pool == NULL ? BX_EINVAL : bx_error(pool->ctx, BX_EINVAL, "bx_pool_find: bad argument");
-    uint32_t ci = pool_find_container(&pool->s, container_id);
+        return pool == NULL ? BX_EINVAL : bxi_error(pool->ctx, BX_EINVAL, "bx_pool_find: bad argument");
+    uint32_t ci = bxi_pool_find_container(&pool->s, container_id);
     if (ci == POOL_NONE)
-        return bx_error(pool->ctx, BX_ENOTFOUND, "container '%s' is not registered",
+        return bxi_error(pool->ctx, BX_ENOTFOUND, "container '%s' is not registered",
                         container_id);
-    pool_info(&pool->s, ci, out);
+    bxi_pool_info(&pool->s, ci, out);
     return BX_OK;
 }
 
@@ -417,7 +417,7 @@ const char *bx_pool_station(const bx_pool *pool, size_t i)
 
 bool bx_pool_has_station(const bx_pool *pool, const char *station_id)
 {
-    return pool != NULL && pool_find_station(&pool->s, station_id) != POOL_NONE;
+    return pool != NULL && bxi_pool_find_station(&pool->s, station_id) != POOL_NONE;
 }
 
 size_t bx_pool_type_count(const bx_pool *pool)
@@ -437,11 +437,11 @@ static const pool_bucket *bucket(const bx_pool *pool, const char *station_id,
 {
     if (pool == NULL)
         return NULL;
-    uint32_t si = pool_find_station(&pool->s, station_id);
-    uint32_t ti = pool_find_type(&pool->s, type_id);
+    uint32_t si = bxi_pool_find_station(&pool->s, station_id);
+    uint32_t ti = bxi_pool_find_type(&pool->s, type_id);
     if (si == POOL_NONE || ti == POOL_NONE)
         return NULL;
-    uint32_t bi = pool_find_bucket(&pool->s, si, ti);
+    uint32_t bi = bxi_pool_find_bucket(&pool->s, si, ti);
     return bi == POOL_NONE ? NULL : &pool->s.b[bi];
 }
 
@@ -470,9 +470,9 @@ bx_status bx_pool_stats_get(const bx_pool *pool, const char *type_id, int64_t no
     memset(out, 0, sizeof *out);
     pool_totals t;
     bool found;
-    pool_sum_totals(&pool->s, type_id, &t, &found);
+    bxi_pool_sum_totals(&pool->s, type_id, &t, &found);
     if (!found)
-        return bx_error(pool->ctx, BX_ENOTFOUND, "no container of type '%s' in the pool",
+        return bxi_error(pool->ctx, BX_ENOTFOUND, "no container of type '%s' in the pool",
                         type_id);
     out->containers = t.containers;
     memcpy(out->in_state, t.in_state, sizeof out->in_state);
@@ -490,7 +490,7 @@ bx_status bx_pool_stats_get(const bx_pool *pool, const char *type_id, int64_t no
     out->return_rate = ended ? (double)t.trips_returned / (double)ended : NAN;
     out->loss_rate = ended ? (double)t.trips_lost / (double)ended : NAN;
     out->mean_cycle_s = t.cycle_n ? (double)t.cycle_sum_s / (double)t.cycle_n : NAN;
-    uint32_t ti = type_id != NULL ? pool_find_type(&pool->s, type_id) : POOL_NONE;
+    uint32_t ti = type_id != NULL ? bxi_pool_find_type(&pool->s, type_id) : POOL_NONE;
     for (uint32_t i = 0; i < pool->s.nc; i++) {
         const pool_container *c = &pool->s.c[i];
         if ((c->state == BX_CS_ISSUED || c->state == BX_CS_DELIVERED) &&
@@ -526,7 +526,7 @@ bx_status bx_pool_snapshot(bx_pool *pool)
     if (st == BX_OK)
         st = bx_journal_snapshot_begin(pool->journal, &w);
     if (st == BX_OK)
-        st = pool_snapshot_write(&pool->s, put_item, w);
+        st = bxi_pool_snapshot_write(&pool->s, put_item, w);
     if (st == BX_OK)
         return bx_snapshot_commit(w);
     bx_snapshot_abort(w);

@@ -129,7 +129,7 @@ static bool has_station(const bx_pool_event *ev)
     }
 }
 
-size_t pool_event_encode(const bx_pool_event *ev, unsigned char *buf, size_t size)
+size_t bxi_pool_event_encode(const bx_pool_event *ev, unsigned char *buf, size_t size)
 {
     enc e = {buf, size, 0, false};
     bool id = ev->type != BX_EV_STATION;
@@ -177,40 +177,40 @@ static bx_status bad(bx_ctx *ctx, const bx_location *where, const char *fmt, ...
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return bx_input_error(ctx, BX_EINPUT, where, "%s", msg);
+    return bxi_input_error(ctx, BX_EINPUT, where, "%s", msg);
 }
 
 static bx_status take_id(bx_ctx *ctx, const bx_location *where, const bx_cbor_ev *v,
                          const char *key, char *dst)
 {
-    if (v->type != BXC_TEXT)
+    if (v->type != BX_CBOR_TEXT)
         return bad(ctx, where, "event key '%s' wants text", key);
-    const char *why = bx_id_problem((const char *)v->str, v->len);
+    const char *why = bxi_id_problem((const char *)v->str, v->len);
     if (why != NULL) {
         bx_location at = {0};
         if (where != NULL)
             at = *where;
         at.field = key;
-        return bx_input_error(ctx, BX_EINPUT, &at, "identifier %s", why);
+        return bxi_input_error(ctx, BX_EINPUT, &at, "identifier %s", why);
     }
     memcpy(dst, v->str, v->len);
     dst[v->len] = '\0';
     return BX_OK;
 }
 
-bx_status pool_event_decode(bx_ctx *ctx, bx_cbor_pull *pp, const bx_location *where,
+bx_status bxi_pool_event_decode(bx_ctx *ctx, bx_cbor_pull *pp, const bx_location *where,
                             bx_pool_event *ev)
 {
     bx_pool_event_init(ev);
     bx_cbor_pull p = *pp;
     bx_cbor_ev head, k, v;
     const char *why;
-    if (!bx_cbor_pull_next(&p, &head, &why) || head.type != BXC_MAP || head.u > K_COUNT)
+    if (!bxi_cbor_pull_next(&p, &head, &why) || head.type != BX_CBOR_MAP || head.u > K_COUNT)
         return bad(ctx, where, "%s", "not an event: expected a map of at most 7 keys");
     int last = -1;
     bool seen_ev = false, seen_at = false;
     for (uint64_t i = 0; i < head.u; i++) {
-        if (!bx_cbor_pull_next(&p, &k, &why) || k.type != BXC_TEXT)
+        if (!bxi_cbor_pull_next(&p, &k, &why) || k.type != BX_CBOR_TEXT)
             return bad(ctx, where, "%s", "event keys must be text");
         int key = -1;
         for (int q = 0; q < K_COUNT; q++)
@@ -226,19 +226,19 @@ bx_status pool_event_decode(bx_ctx *ctx, bx_cbor_pull *pp, const bx_location *wh
         if (key <= last)
             return bad(ctx, where, "event key '%s' repeated or out of order", keys[key]);
         last = key;
-        if (!bx_cbor_pull_next(&p, &v, &why))
+        if (!bxi_cbor_pull_next(&p, &v, &why))
             return bad(ctx, where, "event value is %s", why);
         bx_status st = BX_OK;
         switch (key) {
         case K_AT:
-            if (v.type != BXC_UINT || v.u > (uint64_t)INT64_MAX)
+            if (v.type != BX_CBOR_UINT || v.u > (uint64_t)INT64_MAX)
                 return bad(ctx, where, "%s", "event key 'at' wants a time in Unix seconds");
             ev->time_s = (int64_t)v.u;
             seen_at = true;
             break;
         case K_EV: {
             char name[16];
-            if (v.type != BXC_TEXT || v.len >= sizeof name)
+            if (v.type != BX_CBOR_TEXT || v.len >= sizeof name)
                 return bad(ctx, where, "%s", "event key 'ev' wants an event name");
             memcpy(name, v.str, v.len);
             name[v.len] = '\0';
@@ -252,7 +252,7 @@ bx_status pool_event_decode(bx_ctx *ctx, bx_cbor_pull *pp, const bx_location *wh
         case K_ORDER: st = take_id(ctx, where, &v, "order", ev->order_id); break;
         case K_STATION: st = take_id(ctx, where, &v, "station", ev->station_id); break;
         case K_DAMAGED:
-            if (v.type != BXC_BOOL)
+            if (v.type != BX_CBOR_BOOL)
                 return bad(ctx, where, "%s", "event key 'damaged' wants true or false");
             ev->damaged = v.b;
             break;
@@ -266,24 +266,24 @@ bx_status pool_event_decode(bx_ctx *ctx, bx_cbor_pull *pp, const bx_location *wh
     return BX_OK;
 }
 
-bx_status pool_record_events(bx_ctx *ctx, const unsigned char *data, size_t len,
+bx_status bxi_pool_record_events(bx_ctx *ctx, const unsigned char *data, size_t len,
                              const bx_location *where, pool_event_fn fn, void *ud,
                              size_t *count)
 {
     bx_cbor_pull p;
-    bx_cbor_pull_init(&p, data, len);
+    bxi_cbor_pull_init(&p, data, len);
     bx_cbor_ev head;
     const char *why;
     size_t n = 1;
     *count = 0;
     if (len > 0 && (data[0] & 0xe0) == 0x80) { /* major type 4: a batch */
-        if (!bx_cbor_pull_next(&p, &head, &why) || head.type != BXC_ARRAY || head.u < 2)
+        if (!bxi_cbor_pull_next(&p, &head, &why) || head.type != BX_CBOR_ARRAY || head.u < 2)
             return bad(ctx, where, "%s", "not an event: a batch is an array of two or more");
         n = (size_t)head.u;
     }
     for (size_t i = 0; i < n; i++) {
         bx_pool_event ev;
-        bx_status st = pool_event_decode(ctx, &p, where, &ev);
+        bx_status st = bxi_pool_event_decode(ctx, &p, where, &ev);
         if (st == BX_OK && fn != NULL)
             st = fn(ud, &ev, i);
         if (st != BX_OK)

@@ -86,18 +86,18 @@ typedef struct pool_state {
 
 /* ---- state (pool_state.c) ----------------------------------------------- */
 
-void pool_state_init(pool_state *s, bx_ctx *ctx);
-void pool_state_free(pool_state *s);
+void bxi_pool_state_init(pool_state *s, bx_ctx *ctx);
+void bxi_pool_state_free(pool_state *s);
 
 static inline const char *pool_str(const pool_state *s, uint32_t off)
 {
     return s->arena + off;
 }
 
-uint32_t pool_find_container(const pool_state *s, const char *id);
-uint32_t pool_find_station(const pool_state *s, const char *id);
-uint32_t pool_find_type(const pool_state *s, const char *id);
-uint32_t pool_find_bucket(const pool_state *s, uint32_t station, uint32_t type);
+uint32_t bxi_pool_find_container(const pool_state *s, const char *id);
+uint32_t bxi_pool_find_station(const pool_state *s, const char *id);
+uint32_t bxi_pool_find_type(const pool_state *s, const char *id);
+uint32_t bxi_pool_find_bucket(const pool_state *s, uint32_t station, uint32_t type);
 
 /* Room for this many more of each, so that folding that many events
  * cannot fail. */
@@ -105,26 +105,26 @@ typedef struct pool_room {
     uint32_t containers, stations, types, buckets;
     size_t bytes;           /* string arena */
 } pool_room;
-bx_status pool_reserve(pool_state *s, const pool_room *room);
+bx_status bxi_pool_reserve(pool_state *s, const pool_room *room);
 /* The room one event needs (an upper bound). */
-void pool_room_add(pool_room *room, const bx_pool_event *ev);
+void bxi_pool_room_add(pool_room *room, const bx_pool_event *ev);
 
 /* Fold one event that passed pool_check_event. order: a block from the
  * context holding ev->order_id for an issue (the fold takes it over), or
  * NULL to have the fold allocate it. Fails only with BX_ENOMEM, and only
  * without room reserved and an order block given. */
-bx_status pool_fold(pool_state *s, const bx_pool_event *ev, uint64_t seq,
+bx_status bxi_pool_fold(pool_state *s, const bx_pool_event *ev, uint64_t seq,
                     char *order);
 
 /* Add a station/type/container directly (loading a snapshot). */
-bx_status pool_add_station(pool_state *s, const char *id, uint32_t *index);
-bx_status pool_add_type(pool_state *s, const char *id, uint32_t *index);
-bx_status pool_add_container(pool_state *s, const char *id, uint32_t *index);
+bx_status bxi_pool_add_station(pool_state *s, const char *id, uint32_t *index);
+bx_status bxi_pool_add_type(pool_state *s, const char *id, uint32_t *index);
+bx_status bxi_pool_add_container(pool_state *s, const char *id, uint32_t *index);
 /* Put a ready container at the end of its (station, type) list. */
-bx_status pool_ready_push(pool_state *s, uint32_t ci);
+bx_status bxi_pool_ready_push(pool_state *s, uint32_t ci);
 
-void pool_info(const pool_state *s, uint32_t ci, bx_container_info *out);
-void pool_sum_totals(const pool_state *s, const char *type_id, pool_totals *t,
+void bxi_pool_info(const pool_state *s, uint32_t ci, bx_container_info *out);
+void bxi_pool_sum_totals(const pool_state *s, const char *type_id, pool_totals *t,
                      bool *found);
 
 /* ---- the lifecycle (pool_machine.c) ------------------------------------- */
@@ -141,44 +141,44 @@ typedef struct pool_view {
 } pool_view;
 
 /* The view of an existing container (strings borrowed from the state). */
-pool_view pool_view_of(const pool_state *s, uint32_t ci);
+pool_view bxi_pool_view_of(const pool_state *s, uint32_t ci);
 
 /* Check an event's fields (ids, times, what its type needs). Messages
  * carry `where` (may be NULL) in front. */
-bx_status pool_check_fields(bx_ctx *ctx, const bx_location *where,
+bx_status bxi_pool_check_fields(bx_ctx *ctx, const bx_location *where,
                             const bx_pool_event *ev);
 /* Check that the lifecycle allows ev for a container in view v (for a
  * registration, v->exists must be false). station_known: whether
  * ev->station_id names a station of the pool (for events that give one).
  * BX_EINPUT with a message naming the container. */
-bx_status pool_check_transition(bx_ctx *ctx, const bx_location *where,
+bx_status bxi_pool_check_transition(bx_ctx *ctx, const bx_location *where,
                                 const pool_view *v, const bx_pool_event *ev,
                                 bool station_known);
 /* The container's state after ev (which passed the check). */
-bx_container_state pool_next_state(bx_container_state from, const bx_pool_event *ev);
+bx_container_state bxi_pool_next_state(bx_container_state from, const bx_pool_event *ev);
 /* Check a registration's type against the catalog (NULL: anything). */
-bx_status pool_check_type(bx_ctx *ctx, const bx_location *where,
+bx_status bxi_pool_check_type(bx_ctx *ctx, const bx_location *where,
                           const bx_catalog *catalog, const char *type_id);
 
 /* "2024-05-01T10:00:00Z" into buf (at least 24 bytes). */
-void pool_format_time(int64_t t, char *buf, size_t size);
+void bxi_pool_format_time(int64_t t, char *buf, size_t size);
 
 /* ---- events as CBOR (pool_event.c) -------------------------------------- */
 
 /* The deterministic encoding of an event (docs/formats.md): a map with
  * keys in core deterministic order. Returns the size, 0 if buf is too
  * small (512 bytes always suffice). */
-size_t pool_event_encode(const bx_pool_event *ev, unsigned char *buf, size_t size);
+size_t bxi_pool_event_encode(const bx_pool_event *ev, unsigned char *buf, size_t size);
 #define POOL_EVENT_MAX 512
 /* Decode one event map from p (a record, or an element of a batch record);
  * BX_EINPUT at `where` if it is not one. */
-bx_status pool_event_decode(bx_ctx *ctx, bx_cbor_pull *p, const bx_location *where,
+bx_status bxi_pool_event_decode(bx_ctx *ctx, bx_cbor_pull *p, const bx_location *where,
                             bx_pool_event *ev);
 
 /* A record holds one event (a map) or a batch of them (an array of two or
  * more maps, all or none). Calls fn for each event in order. */
 typedef bx_status (*pool_event_fn)(void *ud, const bx_pool_event *ev, size_t index);
-bx_status pool_record_events(bx_ctx *ctx, const unsigned char *data, size_t len,
+bx_status bxi_pool_record_events(bx_ctx *ctx, const unsigned char *data, size_t len,
                              const bx_location *where, pool_event_fn fn, void *ud,
                              size_t *count);
 
@@ -187,7 +187,7 @@ bx_status pool_record_events(bx_ctx *ctx, const unsigned char *data, size_t len,
 /* Put the state as snapshot items: the header, stations, types, then one
  * item per container. put(ud, data, len). */
 typedef bx_status (*pool_put_fn)(void *ud, const void *data, size_t len);
-bx_status pool_snapshot_write(const pool_state *s, pool_put_fn put, void *ud);
+bx_status bxi_pool_snapshot_write(const pool_state *s, pool_put_fn put, void *ud);
 
 /* A ready container and the record that made it ready. */
 struct pool_ready {
@@ -204,9 +204,9 @@ typedef struct pool_loader {
     uint32_t nready, cap_ready;
     const char *name;       /* snapshot file, for messages */
 } pool_loader;
-bx_status pool_loader_item(pool_loader *l, const bx_journal_item *item);
+bx_status bxi_pool_loader_item(pool_loader *l, const bx_journal_item *item);
 /* After the last item: check the counts, rebuild the ready lists. */
-bx_status pool_loader_finish(pool_loader *l);
-void pool_loader_free(pool_loader *l);
+bx_status bxi_pool_loader_finish(pool_loader *l);
+void bxi_pool_loader_free(pool_loader *l);
 
 #endif

@@ -23,7 +23,7 @@ static const unsigned allowed[BX_CS_COUNT] = {
     [BX_CS_LOST] = EV(BX_EV_RETURN),
 };
 
-bx_container_state pool_next_state(bx_container_state from, const bx_pool_event *ev)
+bx_container_state bxi_pool_next_state(bx_container_state from, const bx_pool_event *ev)
 {
     switch (ev->type) {
     case BX_EV_REGISTER: return BX_CS_AVAILABLE;
@@ -41,7 +41,7 @@ bx_container_state pool_next_state(bx_container_state from, const bx_pool_event 
 
 /* Howard Hinnant's civil_from_days: proleptic Gregorian date of a day
  * count since 1970-01-01. */
-void pool_format_time(int64_t t, char *buf, size_t size)
+void bxi_pool_format_time(int64_t t, char *buf, size_t size)
 {
     int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
     int64_t secs = t - days * 86400;
@@ -68,7 +68,7 @@ static bx_status refuse(bx_ctx *ctx, const bx_location *where, const char *fmt, 
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return bx_input_error(ctx, BX_EINPUT, where, "%s", msg);
+    return bxi_input_error(ctx, BX_EINPUT, where, "%s", msg);
 }
 
 /* Is an id field well-formed (or empty, when it may be)? */
@@ -86,20 +86,20 @@ static bx_status check_id(bx_ctx *ctx, const bx_location *where,
         return refuse(ctx, where, "%s event: the %s is missing", what, field);
     if (len == 0)
         return BX_OK;
-    const char *why = bx_id_problem(value, len);
+    const char *why = bxi_id_problem(value, len);
     if (why != NULL)
         return refuse(ctx, where, "%s event: %s '%s': identifier %s", what, field, value, why);
     return BX_OK;
 }
 
-bx_status pool_check_fields(bx_ctx *ctx, const bx_location *where,
+bx_status bxi_pool_check_fields(bx_ctx *ctx, const bx_location *where,
                             const bx_pool_event *ev)
 {
     if (ev->type < BX_EV_STATION || ev->type > BX_EV_LOST)
         return refuse(ctx, where, "unknown event type %d", (int)ev->type);
     if (ev->time_s < BX_POOL_TIME_MIN || ev->time_s >= BX_POOL_TIME_MAX) {
         char t[40];
-        pool_format_time(ev->time_s, t, sizeof t);
+        bxi_pool_format_time(ev->time_s, t, sizeof t);
         return refuse(ctx, where, "%s event: time %s is outside 2000-01-01 .. 2100-01-01",
                       bx_pool_event_name(ev->type), t);
     }
@@ -129,7 +129,7 @@ bx_status pool_check_fields(bx_ctx *ctx, const bx_location *where,
     return BX_OK;
 }
 
-bx_status pool_check_type(bx_ctx *ctx, const bx_location *where,
+bx_status bxi_pool_check_type(bx_ctx *ctx, const bx_location *where,
                           const bx_catalog *catalog, const char *type_id)
 {
     if (catalog == NULL)
@@ -143,7 +143,7 @@ bx_status pool_check_type(bx_ctx *ctx, const bx_location *where,
     return BX_OK;
 }
 
-pool_view pool_view_of(const pool_state *s, uint32_t ci)
+pool_view bxi_pool_view_of(const pool_state *s, uint32_t ci)
 {
     const pool_container *c = &s->c[ci];
     pool_view v;
@@ -203,7 +203,7 @@ static void allowed_list(bx_container_state state, char *buf, size_t size)
         snprintf(buf, size, "nothing");
 }
 
-bx_status pool_check_transition(bx_ctx *ctx, const bx_location *where,
+bx_status bxi_pool_check_transition(bx_ctx *ctx, const bx_location *where,
                                 const pool_view *v, const bx_pool_event *ev,
                                 bool station_known)
 {
@@ -229,8 +229,8 @@ bx_status pool_check_transition(bx_ctx *ctx, const bx_location *where,
         return refuse(ctx, where, "%s: container '%s' is not registered", what, id);
     if (ev->time_s < v->last_time_s) {
         char t[40], last[40];
-        pool_format_time(ev->time_s, t, sizeof t);
-        pool_format_time(v->last_time_s, last, sizeof last);
+        bxi_pool_format_time(ev->time_s, t, sizeof t);
+        bxi_pool_format_time(v->last_time_s, last, sizeof last);
         return refuse(ctx, where, "%s container '%s': time %s is before its last event (%s "
                       "at %s)", what, id, t, bx_pool_event_name(v->last_event), last);
     }

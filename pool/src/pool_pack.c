@@ -53,9 +53,9 @@ bx_status bx_pool_packer_new(bx_ctx *ctx, bx_pool_packer **out, bx_pool *pool,
         return BX_EINVAL;
     if (out == NULL || pool == NULL || catalog == NULL || opts == NULL ||
         opts->station_id == NULL || opts->station_id[0] == '\0')
-        return bx_error(ctx, BX_EINVAL, "bx_pool_packer_new: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "bx_pool_packer_new: bad argument");
     if (strlen(opts->station_id) >= BX_ID_MAX || !bx_pool_has_station(pool, opts->station_id))
-        return bx_error(ctx, BX_ENOTFOUND, "station '%s' is not in the pool", opts->station_id);
+        return bxi_error(ctx, BX_ENOTFOUND, "station '%s' is not in the pool", opts->station_id);
     bx_pool_packer *pp = bx_alloc(ctx, sizeof *pp);
     if (pp == NULL)
         return BX_ENOMEM;
@@ -206,7 +206,7 @@ static bx_status wanted_type(bx_pool_packer *pp, const bx_pack_result *res, size
     const char *chosen = res->containers != NULL ? res->containers[b] : NULL;
     if (chosen == NULL || strcmp(chosen, box->box_id) == 0)
         return BX_OK;
-    return bx_error(pp->ctx, BX_EINPUT,
+    return bxi_error(pp->ctx, BX_EINPUT,
                     "order %s: policy %s: hook 'choose_container' chose '%s' for box %zu, "
                     "a %s: a box takes a container of its own type",
                     pp->order.lines[0].order_id, bx_policy_name(pp->policy), chosen, b + 1,
@@ -232,7 +232,7 @@ static bx_status pick(bx_pool_packer *pp, const bx_pack_result *res)
         for (size_t e = 0; e < pp->nevs; e++)
             j += strcmp(pp->evs[e].type_id, type) == 0;
         if (bx_pool_pick(pp->pool, pp->station, type, j + 1, pp->picked) != j + 1)
-            return bx_error(pp->ctx, BX_EINTERNAL,
+            return bxi_error(pp->ctx, BX_EINTERNAL,
                             "order %s: no container of type %s left at station %s",
                             order_id, type, pp->station);
         bx_pool_event *ev = &pp->evs[pp->nevs++];
@@ -255,7 +255,7 @@ bx_status bx_pool_packer_pack(bx_pool_packer *pp, bx_engine *engine, const bx_or
         return BX_EINVAL;
     if (engine == NULL || order == NULL || result == NULL || order->lines == NULL ||
         order->nlines == 0)
-        return bx_error(pp->ctx, BX_EINVAL, "bx_pool_packer_pack: bad argument");
+        return bxi_error(pp->ctx, BX_EINVAL, "bx_pool_packer_pack: bad argument");
     *result = NULL;
     pp->nevs = 0;
     pp->order = *order;

@@ -52,7 +52,7 @@ static void o_bool(out *o, bool v)
     o->n += cbor_encode_bool(v, o->buf + o->n, sizeof o->buf - o->n);
 }
 
-bx_status pool_snapshot_write(const pool_state *s, pool_put_fn put, void *ud)
+bx_status bxi_pool_snapshot_write(const pool_state *s, pool_put_fn put, void *ud)
 {
     out o = {.n = 0};
     o_head(&o, cbor_encode_map_start, 5);
@@ -126,14 +126,14 @@ bx_status pool_snapshot_write(const pool_state *s, pool_put_fn put, void *ud)
 static bx_status bad_item(pool_loader *l, const bx_journal_item *item, const char *why)
 {
     bx_location at = {.file = l->name, .record = item->seq, .offset = item->offset};
-    return bx_input_error(l->s->ctx, BX_EINPUT, &at, "pool snapshot item: %s", why);
+    return bxi_input_error(l->s->ctx, BX_EINPUT, &at, "pool snapshot item: %s", why);
 }
 
 static bool next_uint(bx_cbor_pull *p, uint64_t max, uint64_t *v)
 {
     bx_cbor_ev ev;
     const char *why;
-    if (!bx_cbor_pull_next(p, &ev, &why) || ev.type != BXC_UINT || ev.u > max)
+    if (!bxi_cbor_pull_next(p, &ev, &why) || ev.type != BX_CBOR_UINT || ev.u > max)
         return false;
     *v = ev.u;
     return true;
@@ -145,13 +145,13 @@ static bool next_id(bx_cbor_pull *p, bool null_ok, char *id)
 {
     bx_cbor_ev ev;
     const char *why;
-    if (!bx_cbor_pull_next(p, &ev, &why))
+    if (!bxi_cbor_pull_next(p, &ev, &why))
         return false;
-    if (ev.type == BXC_NULL && null_ok) {
+    if (ev.type == BX_CBOR_NULL && null_ok) {
         id[0] = '\0';
         return true;
     }
-    if (ev.type != BXC_TEXT || bx_id_problem((const char *)ev.str, ev.len) != NULL)
+    if (ev.type != BX_CBOR_TEXT || bxi_id_problem((const char *)ev.str, ev.len) != NULL)
         return false;
     memcpy(id, ev.str, ev.len);
     id[ev.len] = '\0';
@@ -162,14 +162,14 @@ static bx_status load_header(pool_loader *l, const bx_journal_item *item)
 {
     static const char *const keys[5] = {"v", "types", "events", "stations", "containers"};
     bx_cbor_pull p;
-    bx_cbor_pull_init(&p, item->data, item->len);
+    bxi_cbor_pull_init(&p, item->data, item->len);
     bx_cbor_ev ev;
     const char *why;
-    if (!bx_cbor_pull_next(&p, &ev, &why) || ev.type != BXC_MAP || ev.u != 5)
+    if (!bxi_cbor_pull_next(&p, &ev, &why) || ev.type != BX_CBOR_MAP || ev.u != 5)
         return bad_item(l, item, "the first item is not a pool snapshot header");
     uint64_t v[5];
     for (int i = 0; i < 5; i++) {
-        if (!bx_cbor_pull_next(&p, &ev, &why) || ev.type != BXC_TEXT ||
+        if (!bxi_cbor_pull_next(&p, &ev, &why) || ev.type != BX_CBOR_TEXT ||
             ev.len != strlen(keys[i]) || memcmp(ev.str, keys[i], ev.len) != 0 ||
             !next_uint(&p, UINT32_MAX, &v[i]))
             return bad_item(l, item, "the header is not a pool snapshot header");
@@ -187,27 +187,27 @@ static bx_status load_header(pool_loader *l, const bx_journal_item *item)
         return BX_OK;
     pool_room room = {.containers = (uint32_t)v[4], .stations = (uint32_t)v[3],
                       .types = (uint32_t)v[1]};
-    return pool_reserve(l->s, &room);
+    return bxi_pool_reserve(l->s, &room);
 }
 
 static bx_status load_type(pool_loader *l, const bx_journal_item *item)
 {
     bx_cbor_pull p;
-    bx_cbor_pull_init(&p, item->data, item->len);
+    bxi_cbor_pull_init(&p, item->data, item->len);
     bx_cbor_ev ev;
     const char *why;
     char id[BX_ID_MAX];
     uint64_t f[TYPE_FIELDS - 1];
-    if (!bx_cbor_pull_next(&p, &ev, &why) || ev.type != BXC_ARRAY || ev.u != TYPE_FIELDS ||
+    if (!bxi_cbor_pull_next(&p, &ev, &why) || ev.type != BX_CBOR_ARRAY || ev.u != TYPE_FIELDS ||
         !next_id(&p, false, id))
         return bad_item(l, item, "a type is not [id, figures...]");
     for (int i = 0; i < TYPE_FIELDS - 1; i++)
         if (!next_uint(&p, INT64_MAX, &f[i]))
             return bad_item(l, item, "a type figure is not a count");
-    if (pool_find_type(l->s, id) != POOL_NONE)
+    if (bxi_pool_find_type(l->s, id) != POOL_NONE)
         return bad_item(l, item, "a type is listed twice");
     uint32_t ti;
-    bx_status st = pool_add_type(l->s, id, &ti);
+    bx_status st = bxi_pool_add_type(l->s, id, &ti);
     if (st != BX_OK)
         return st;
     pool_totals *t = &l->s->ty[ti].t;
@@ -231,13 +231,13 @@ static bx_status load_container(pool_loader *l, const bx_journal_item *item)
 {
     pool_state *s = l->s;
     bx_cbor_pull p;
-    bx_cbor_pull_init(&p, item->data, item->len);
+    bxi_cbor_pull_init(&p, item->data, item->len);
     bx_cbor_ev ev;
     const char *why;
     char id[BX_ID_MAX], order[BX_ID_MAX];
     uint64_t f[14];
     bool lost_out;
-    if (!bx_cbor_pull_next(&p, &ev, &why) || ev.type != BXC_ARRAY ||
+    if (!bxi_cbor_pull_next(&p, &ev, &why) || ev.type != BX_CBOR_ARRAY ||
         ev.u != CONTAINER_FIELDS || !next_id(&p, false, id))
         return bad_item(l, item, "a container is not [id, type, station, ...]");
     static const uint64_t max[14] = {UINT32_MAX, UINT32_MAX, BX_CS_COUNT - 1, BX_EV_COUNT - 1,
@@ -247,20 +247,20 @@ static bx_status load_container(pool_loader *l, const bx_journal_item *item)
     for (int i = 0; i < 14; i++)
         if (!next_uint(&p, max[i], &f[i]))
             return bad_item(l, item, "a container field is out of range");
-    if (!bx_cbor_pull_next(&p, &ev, &why) || ev.type != BXC_BOOL)
+    if (!bxi_cbor_pull_next(&p, &ev, &why) || ev.type != BX_CBOR_BOOL)
         return bad_item(l, item, "a container's lost flag is not a boolean");
     lost_out = ev.b;
     if (!next_id(&p, true, order) || p.pos != item->len)
         return bad_item(l, item, "a container's order is not an id or null");
     if (f[0] >= s->nt || f[1] >= s->ns || f[2] < 1 || f[3] < 2)
         return bad_item(l, item, "a container names a type, station or state that is not there");
-    if (pool_find_container(s, id) != POOL_NONE)
+    if (bxi_pool_find_container(s, id) != POOL_NONE)
         return bad_item(l, item, "a container is listed twice");
     char *ord = NULL;
-    if (order[0] != '\0' && (ord = bx_strdup(s->ctx, order)) == NULL)
+    if (order[0] != '\0' && (ord = bxi_strdup(s->ctx, order)) == NULL)
         return BX_ENOMEM;
     uint32_t ci;
-    bx_status st = pool_add_container(s, id, &ci);
+    bx_status st = bxi_pool_add_container(s, id, &ci);
     if (st != BX_OK) {
         bx_free(s->ctx, ord);
         return st;
@@ -297,7 +297,7 @@ static bx_status load_container(pool_loader *l, const bx_journal_item *item)
     return BX_OK;
 }
 
-bx_status pool_loader_item(pool_loader *l, const bx_journal_item *item)
+bx_status bxi_pool_loader_item(pool_loader *l, const bx_journal_item *item)
 {
     uint64_t k = l->item++;
     if (k == 0)
@@ -306,13 +306,13 @@ bx_status pool_loader_item(pool_loader *l, const bx_journal_item *item)
     if (k < l->stations) {
         char id[BX_ID_MAX];
         bx_cbor_pull p;
-        bx_cbor_pull_init(&p, item->data, item->len);
+        bxi_cbor_pull_init(&p, item->data, item->len);
         if (!next_id(&p, false, id) || p.pos != item->len)
             return bad_item(l, item, "a station is not an id");
-        if (pool_find_station(l->s, id) != POOL_NONE)
+        if (bxi_pool_find_station(l->s, id) != POOL_NONE)
             return bad_item(l, item, "a station is listed twice");
         uint32_t si;
-        return pool_add_station(l->s, id, &si);
+        return bxi_pool_add_station(l->s, id, &si);
     }
     k -= l->stations;
     if (k < l->types)
@@ -360,25 +360,25 @@ static void sort_ready(struct pool_ready *a, size_t n)
     }
 }
 
-bx_status pool_loader_finish(pool_loader *l)
+bx_status bxi_pool_loader_finish(pool_loader *l)
 {
     pool_state *s = l->s;
     if (l->item == 0 || s->ns != l->stations || s->nt != l->types || s->nc != l->containers) {
         bx_location at = {.file = l->name};
-        return bx_input_error(s->ctx, BX_EINPUT, &at,
+        return bxi_input_error(s->ctx, BX_EINPUT, &at,
                               "pool snapshot: fewer items than its header announced");
     }
     size_t n = l->nready;
     sort_ready(l->ready, n);
     for (size_t i = 0; i < n; i++) {
-        bx_status st = pool_ready_push(s, l->ready[i].ci);
+        bx_status st = bxi_pool_ready_push(s, l->ready[i].ci);
         if (st != BX_OK)
             return st;
     }
     return BX_OK;
 }
 
-void pool_loader_free(pool_loader *l)
+void bxi_pool_loader_free(pool_loader *l)
 {
     bx_free(l->s->ctx, l->ready);
     l->ready = NULL;

@@ -2,7 +2,7 @@
  * pool_state.c: the pool's tables and the fold of one event into them.
  *
  * Folding must not fail halfway: the caller reserves room first
- * (pool_reserve) and hands over the one allocation an event needs (an
+ * (bxi_pool_reserve) and hands over the one allocation an event needs (an
  * issue's order id), so after the event is in the journal nothing can stop
  * it from reaching the state. Replay folds the same way, room reserved one
  * event at a time.
@@ -13,13 +13,13 @@
 
 enum map_kind { MAP_CONTAINER, MAP_STATION, MAP_TYPE, MAP_BUCKET };
 
-void pool_state_init(pool_state *s, bx_ctx *ctx)
+void bxi_pool_state_init(pool_state *s, bx_ctx *ctx)
 {
     memset(s, 0, sizeof *s);
     s->ctx = ctx;
 }
 
-void pool_state_free(pool_state *s)
+void bxi_pool_state_free(pool_state *s)
 {
     bx_ctx *ctx = s->ctx;
     for (uint32_t i = 0; i < s->nc; i++)
@@ -33,7 +33,7 @@ void pool_state_free(pool_state *s)
     bx_free(ctx, s->tmap.slots);
     bx_free(ctx, s->b);
     bx_free(ctx, s->bmap.slots);
-    pool_state_init(s, ctx);
+    bxi_pool_state_init(s, ctx);
 }
 
 /* ---- hashing ------------------------------------------------------------ */
@@ -92,7 +92,7 @@ static bx_status map_reserve(pool_state *s, enum map_kind k, uint32_t more)
     while (cap < need)
         cap *= 2;
     if (cap > ((uint64_t)1 << 31))
-        return bx_error(s->ctx, BX_ELIMIT, "pool: too many entries");
+        return bxi_error(s->ctx, BX_ELIMIT, "pool: too many entries");
     uint64_t *slots = bx_alloc(s->ctx, (size_t)cap * sizeof *slots);
     if (slots == NULL)
         return BX_ENOMEM;
@@ -129,22 +129,22 @@ static uint32_t find_str(const pool_state *s, const pool_map *m, enum map_kind k
     return POOL_NONE;
 }
 
-uint32_t pool_find_container(const pool_state *s, const char *id)
+uint32_t bxi_pool_find_container(const pool_state *s, const char *id)
 {
     return find_str(s, &s->cmap, MAP_CONTAINER, id);
 }
 
-uint32_t pool_find_station(const pool_state *s, const char *id)
+uint32_t bxi_pool_find_station(const pool_state *s, const char *id)
 {
     return find_str(s, &s->smap, MAP_STATION, id);
 }
 
-uint32_t pool_find_type(const pool_state *s, const char *id)
+uint32_t bxi_pool_find_type(const pool_state *s, const char *id)
 {
     return find_str(s, &s->tmap, MAP_TYPE, id);
 }
 
-uint32_t pool_find_bucket(const pool_state *s, uint32_t station, uint32_t type)
+uint32_t bxi_pool_find_bucket(const pool_state *s, uint32_t station, uint32_t type)
 {
     const pool_map *m = &s->bmap;
     if (m->cap == 0)
@@ -168,7 +168,7 @@ static bx_status grow(bx_ctx *ctx, void **p, uint32_t *cap, uint32_t n, uint32_t
     if (need <= *cap)
         return BX_OK;
     if (need >= POOL_NONE)
-        return bx_error(ctx, BX_ELIMIT, "pool: too many entries");
+        return bxi_error(ctx, BX_ELIMIT, "pool: too many entries");
     uint64_t c = *cap ? *cap : 16;
     while (c < need)
         c *= 2;
@@ -182,7 +182,7 @@ static bx_status grow(bx_ctx *ctx, void **p, uint32_t *cap, uint32_t n, uint32_t
     return BX_OK;
 }
 
-bx_status pool_reserve(pool_state *s, const pool_room *room)
+bx_status bxi_pool_reserve(pool_state *s, const pool_room *room)
 {
     bx_ctx *ctx = s->ctx;
     bx_status st;
@@ -198,7 +198,7 @@ bx_status pool_reserve(pool_state *s, const pool_room *room)
     size_t need = s->arena_len + room->bytes + 1;
     if (need > s->arena_cap) {
         if (need > (size_t)POOL_NONE)
-            return bx_error(ctx, BX_ELIMIT, "pool: ids take more than 4 GiB");
+            return bxi_error(ctx, BX_ELIMIT, "pool: ids take more than 4 GiB");
         size_t cap = s->arena_cap ? s->arena_cap : 4096;
         while (cap < need)
             cap *= 2;
@@ -215,7 +215,7 @@ bx_status pool_reserve(pool_state *s, const pool_room *room)
     return BX_OK;
 }
 
-void pool_room_add(pool_room *room, const bx_pool_event *ev)
+void bxi_pool_room_add(pool_room *room, const bx_pool_event *ev)
 {
     switch (ev->type) {
     case BX_EV_STATION:
@@ -245,10 +245,10 @@ static uint32_t add_string(pool_state *s, const char *p)
     return off;
 }
 
-bx_status pool_add_station(pool_state *s, const char *id, uint32_t *index)
+bx_status bxi_pool_add_station(pool_state *s, const char *id, uint32_t *index)
 {
     pool_room room = {.stations = 1, .bytes = strlen(id) + 1};
-    bx_status st = pool_reserve(s, &room);
+    bx_status st = bxi_pool_reserve(s, &room);
     if (st != BX_OK)
         return st;
     uint32_t i = s->ns++;
@@ -258,10 +258,10 @@ bx_status pool_add_station(pool_state *s, const char *id, uint32_t *index)
     return BX_OK;
 }
 
-bx_status pool_add_type(pool_state *s, const char *id, uint32_t *index)
+bx_status bxi_pool_add_type(pool_state *s, const char *id, uint32_t *index)
 {
     pool_room room = {.types = 1, .bytes = strlen(id) + 1};
-    bx_status st = pool_reserve(s, &room);
+    bx_status st = bxi_pool_reserve(s, &room);
     if (st != BX_OK)
         return st;
     uint32_t i = s->nt++;
@@ -272,10 +272,10 @@ bx_status pool_add_type(pool_state *s, const char *id, uint32_t *index)
     return BX_OK;
 }
 
-bx_status pool_add_container(pool_state *s, const char *id, uint32_t *index)
+bx_status bxi_pool_add_container(pool_state *s, const char *id, uint32_t *index)
 {
     pool_room room = {.containers = 1, .bytes = strlen(id) + 1};
-    bx_status st = pool_reserve(s, &room);
+    bx_status st = bxi_pool_reserve(s, &room);
     if (st != BX_OK)
         return st;
     uint32_t i = s->nc++;
@@ -290,13 +290,13 @@ bx_status pool_add_container(pool_state *s, const char *id, uint32_t *index)
 
 /* ---- ready lists -------------------------------------------------------- */
 
-bx_status pool_ready_push(pool_state *s, uint32_t ci)
+bx_status bxi_pool_ready_push(pool_state *s, uint32_t ci)
 {
     pool_container *c = &s->c[ci];
-    uint32_t bi = pool_find_bucket(s, c->station, c->type);
+    uint32_t bi = bxi_pool_find_bucket(s, c->station, c->type);
     if (bi == POOL_NONE) {
         pool_room room = {.buckets = 1};
-        bx_status st = pool_reserve(s, &room);
+        bx_status st = bxi_pool_reserve(s, &room);
         if (st != BX_OK)
             return st;
         bi = s->nb++;
@@ -318,7 +318,7 @@ bx_status pool_ready_push(pool_state *s, uint32_t ci)
 static void ready_remove(pool_state *s, uint32_t ci)
 {
     pool_container *c = &s->c[ci];
-    uint32_t bi = pool_find_bucket(s, c->station, c->type);
+    uint32_t bi = bxi_pool_find_bucket(s, c->station, c->type);
     if (bi == POOL_NONE)
         return;
     pool_bucket *b = &s->b[bi];
@@ -336,33 +336,33 @@ static void ready_remove(pool_state *s, uint32_t ci)
 
 /* ---- the fold ----------------------------------------------------------- */
 
-bx_status pool_fold(pool_state *s, const bx_pool_event *ev, uint64_t seq, char *order)
+bx_status bxi_pool_fold(pool_state *s, const bx_pool_event *ev, uint64_t seq, char *order)
 {
     pool_room room = {0};
-    pool_room_add(&room, ev);
-    bx_status st = pool_reserve(s, &room);
+    bxi_pool_room_add(&room, ev);
+    bx_status st = bxi_pool_reserve(s, &room);
     if (st != BX_OK) {
         bx_free(s->ctx, order);
         return st;
     }
     if (ev->type == BX_EV_ISSUE && order == NULL &&
-        (order = bx_strdup(s->ctx, ev->order_id)) == NULL)
+        (order = bxi_strdup(s->ctx, ev->order_id)) == NULL)
         return BX_ENOMEM;
     /* From here on nothing fails. */
     s->seq = seq;
     s->events++;
     uint32_t x;
     if (ev->type == BX_EV_STATION)
-        return pool_add_station(s, ev->station_id, &x);
+        return bxi_pool_add_station(s, ev->station_id, &x);
     if (ev->type == BX_EV_REGISTER) {
-        uint32_t ti = pool_find_type(s, ev->type_id);
+        uint32_t ti = bxi_pool_find_type(s, ev->type_id);
         if (ti == POOL_NONE)
-            (void)pool_add_type(s, ev->type_id, &ti);
+            (void)bxi_pool_add_type(s, ev->type_id, &ti);
         uint32_t ci;
-        (void)pool_add_container(s, ev->container_id, &ci);
+        (void)bxi_pool_add_container(s, ev->container_id, &ci);
         pool_container *c = &s->c[ci];
         c->type = ti;
-        c->station = pool_find_station(s, ev->station_id);
+        c->station = bxi_pool_find_station(s, ev->station_id);
         c->state = BX_CS_AVAILABLE;
         c->last_event = BX_EV_REGISTER;
         c->last_time_s = c->registered_s = ev->time_s;
@@ -370,13 +370,13 @@ bx_status pool_fold(pool_state *s, const bx_pool_event *ev, uint64_t seq, char *
         pool_totals *t = &s->ty[ti].t;
         t->containers++;
         t->in_state[BX_CS_AVAILABLE]++;
-        return pool_ready_push(s, ci);
+        return bxi_pool_ready_push(s, ci);
     }
-    uint32_t ci = pool_find_container(s, ev->container_id);
+    uint32_t ci = bxi_pool_find_container(s, ev->container_id);
     pool_container *c = &s->c[ci];
     pool_totals *t = &s->ty[c->type].t;
     bx_container_state from = (bx_container_state)c->state;
-    bx_container_state to = pool_next_state(from, ev);
+    bx_container_state to = bxi_pool_next_state(from, ev);
     if (from == BX_CS_AVAILABLE && to != BX_CS_AVAILABLE)
         ready_remove(s, ci);
     switch (ev->type) {
@@ -405,7 +405,7 @@ bx_status pool_fold(pool_state *s, const bx_pool_event *ev, uint64_t seq, char *
             t->cycle_n++;
         }
         c->lost_out = 0;
-        c->station = pool_find_station(s, ev->station_id);
+        c->station = bxi_pool_find_station(s, ev->station_id);
         bx_free(s->ctx, c->order);
         c->order = NULL;
         c->issued_s = 0;
@@ -446,14 +446,14 @@ bx_status pool_fold(pool_state *s, const bx_pool_event *ev, uint64_t seq, char *
     c->last_seq = seq;
     if (to == BX_CS_AVAILABLE && from != BX_CS_AVAILABLE) {
         c->ready_seq = seq;
-        return pool_ready_push(s, ci);
+        return bxi_pool_ready_push(s, ci);
     }
     return BX_OK;
 }
 
 /* ---- reading ------------------------------------------------------------ */
 
-void pool_info(const pool_state *s, uint32_t ci, bx_container_info *out)
+void bxi_pool_info(const pool_state *s, uint32_t ci, bx_container_info *out)
 {
     const pool_container *c = &s->c[ci];
     out->container_id = pool_str(s, c->id);
@@ -473,7 +473,7 @@ void pool_info(const pool_state *s, uint32_t ci, bx_container_info *out)
     out->issued_s = c->issued_s;
 }
 
-void pool_sum_totals(const pool_state *s, const char *type_id, pool_totals *sum,
+void bxi_pool_sum_totals(const pool_state *s, const char *type_id, pool_totals *sum,
                      bool *found)
 {
     memset(sum, 0, sizeof *sum);

@@ -20,7 +20,7 @@ typedef struct digest {
 static bx_status digest_put(void *ud, const void *data, size_t len)
 {
     digest *d = ud;
-    d->crc = bx_crc32c_update(d->crc, data, len);
+    d->crc = bxi_crc32c_update(d->crc, data, len);
     d->bytes += len;
     d->items++;
     return BX_OK;
@@ -52,7 +52,7 @@ typedef struct verifier {
 static void compare_snapshot(verifier *v)
 {
     digest d = {0};
-    pool_snapshot_write(&v->s, digest_put, &d);
+    bxi_pool_snapshot_write(&v->s, digest_put, &d);
     v->rep->snapshot_checked = true;
     v->rep->snapshot_matches = d.crc == v->snap.crc && d.bytes == v->snap.bytes &&
                                d.items == v->snap.items;
@@ -60,7 +60,7 @@ static void compare_snapshot(verifier *v)
 
 static bx_status load_item(void *ud, const bx_journal_item *item)
 {
-    return pool_loader_item(ud, item);
+    return bxi_pool_loader_item(ud, item);
 }
 
 /* A compacted journal: its state starts from the snapshot. */
@@ -70,13 +70,13 @@ static bx_status start_from_snapshot(verifier *v)
     uint64_t seq;
     bx_status st = bx_journal_read_snapshot(v->ctx, v->path, load_item, &l, &seq);
     if (st == BX_OK)
-        st = pool_loader_finish(&l);
-    pool_loader_free(&l);
+        st = bxi_pool_loader_finish(&l);
+    bxi_pool_loader_free(&l);
     if (st == BX_OK) {
         v->s.seq = seq;
         return BX_OK;
     }
-    pool_state_free(&v->s);
+    bxi_pool_state_free(&v->s);
     if (st == BX_ENOMEM)
         return st;
     snprintf(v->rep->event_problem, sizeof v->rep->event_problem,
@@ -97,18 +97,18 @@ static bx_status event_fn(void *ud, const bx_pool_event *ev, size_t index)
         v->buf = p;
         v->cap = cap;
     }
-    v->len += pool_event_encode(ev, v->buf + v->len, v->cap - v->len);
-    bx_status st = pool_check_fields(v->ctx, &v->where, ev);
+    v->len += bxi_pool_event_encode(ev, v->buf + v->len, v->cap - v->len);
+    bx_status st = bxi_pool_check_fields(v->ctx, &v->where, ev);
     if (st != BX_OK || !v->fold || v->broken)
         return st;
     pool_view view = {0};
-    uint32_t ci = pool_find_container(&v->s, ev->container_id);
+    uint32_t ci = bxi_pool_find_container(&v->s, ev->container_id);
     if (ev->type != BX_EV_STATION && ci != POOL_NONE)
-        view = pool_view_of(&v->s, ci);
-    bool known = pool_find_station(&v->s, ev->station_id) != POOL_NONE;
-    if ((st = pool_check_transition(v->ctx, &v->where, &view, ev, known)) != BX_OK)
+        view = bxi_pool_view_of(&v->s, ci);
+    bool known = bxi_pool_find_station(&v->s, ev->station_id) != POOL_NONE;
+    if ((st = bxi_pool_check_transition(v->ctx, &v->where, &view, ev, known)) != BX_OK)
         return st;
-    return pool_fold(&v->s, ev, v->seq, NULL);
+    return bxi_pool_fold(&v->s, ev, v->seq, NULL);
 }
 
 static bx_status record_fn(void *ud, const bx_journal_item *item)
@@ -155,13 +155,13 @@ static bx_status record_fn(void *ud, const bx_journal_item *item)
                     (uint64_t)item->data[3] << 8 | item->data[4];
         v->len = cbor_encode_array_start((size_t)count, v->buf, v->cap);
     }
-    st = pool_record_events(v->ctx, item->data, item->len, &v->where, event_fn, v, &n);
+    st = bxi_pool_record_events(v->ctx, item->data, item->len, &v->where, event_fn, v, &n);
     v->fold = saved;
     if (st == BX_ENOMEM)
         return st;
     v->rep->events += n;
     if (st == BX_OK && (v->len != item->len || memcmp(v->buf, item->data, v->len) != 0)) {
-        st = bx_input_error(v->ctx, BX_EINPUT, &v->where,
+        st = bxi_input_error(v->ctx, BX_EINPUT, &v->where,
                             "the record is not in boxcar's deterministic encoding");
     }
     if (st != BX_OK && v->rep->events_ok) {
@@ -183,11 +183,11 @@ bx_status bx_pool_verify(bx_ctx *ctx, const char *path, const bx_catalog *catalo
     if (ctx == NULL)
         return BX_EINVAL;
     if (path == NULL || report == NULL)
-        return bx_error(ctx, BX_EINVAL, "bx_pool_verify: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "bx_pool_verify: bad argument");
     memset(report, 0, sizeof *report);
     report->events_ok = true;
     verifier v = {.ctx = ctx, .path = path, .rep = report};
-    pool_state_init(&v.s, ctx);
+    bxi_pool_state_init(&v.s, ctx);
     uint64_t seq = 0;
     bx_status st = bx_journal_read_snapshot(ctx, path, digest_item, &v.snap, &seq);
     if (st == BX_OK) {
@@ -202,7 +202,7 @@ bx_status bx_pool_verify(bx_ctx *ctx, const char *path, const bx_catalog *catalo
         v.snap_seq == 0)
         compare_snapshot(&v);
     bx_free(ctx, v.buf);
-    pool_state_free(&v.s);
+    bxi_pool_state_free(&v.s);
     if (st != BX_OK)
         return st;
     report->ok = report->journal.ok && report->events_ok &&

@@ -50,7 +50,7 @@ const char *const *bx_report_factors_numeric(void)
 
 /* ---- text and progress -------------------------------------------------------- */
 
-size_t rp_keep(bx_report *r, const char *s, size_t n)
+size_t bxi_rp_keep(bx_report *r, const char *s, size_t n)
 {
     if (r->text_len + n + 1 > r->text_cap) {
         size_t cap = r->text_cap ? r->text_cap : 4096;
@@ -69,7 +69,7 @@ size_t rp_keep(bx_report *r, const char *s, size_t n)
     return off;
 }
 
-void rp_tick(bx_report *r, uint64_t rows)
+void bxi_rp_tick(bx_report *r, uint64_t rows)
 {
     r->rows += rows;
     if (r->progress != NULL && r->rows >= r->next_tick) {
@@ -78,7 +78,7 @@ void rp_tick(bx_report *r, uint64_t rows)
     }
 }
 
-void rp_number_text(double v, char *buf, size_t size)
+void bxi_rp_number_text(double v, char *buf, size_t size)
 {
     if (v == floor(v) && fabs(v) < 1e15) {
         snprintf(buf, size, "%.0f", v);
@@ -94,7 +94,7 @@ void rp_number_text(double v, char *buf, size_t size)
             *c = '.';
 }
 
-bool rp_total_value(const bx_report *r, const rp_table *t, uint32_t c, rp_cell *out)
+bool bxi_rp_total_value(const bx_report *r, const rp_table *t, uint32_t c, rp_cell *out)
 {
     const rp_column *col = &t->cols[c];
     out->kind = RP_EMPTY;
@@ -145,21 +145,21 @@ bool rp_total_value(const bx_report *r, const rp_table *t, uint32_t c, rp_cell *
 static int read_module(lua_State *L)
 {
     bx_report *r = lua_touserdata(L, 1);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, bx_script_module_ref(r->script));
+    lua_rawgeti(L, LUA_REGISTRYINDEX, bxi_script_module_ref(r->script));
     int m = lua_gettop(L);
     if (lua_getfield(L, m, "build") != LUA_TFUNCTION)
-        return bx_script_fail(L, BX_EINPUT, "a report's module needs a function build(data, "
-                              "book), not %s", bx_script_typename(L, -1));
+        return bxi_script_fail(L, BX_EINPUT, "a report's module needs a function build(data, "
+                              "book), not %s", bxi_script_typename(L, -1));
     r->build_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     int t = lua_getfield(L, m, "name");
     if (t == LUA_TSTRING)
         snprintf(r->name, sizeof r->name, "%s", lua_tostring(L, -1));
     else if (t != LUA_TNIL)
-        return bx_script_fail(L, BX_EINPUT, "the module's 'name' must be a string");
+        return bxi_script_fail(L, BX_EINPUT, "the module's 'name' must be a string");
     lua_pop(L, 1);
     t = lua_getfield(L, m, "params");
     if (t != LUA_TNIL && t != LUA_TTABLE)
-        return bx_script_fail(L, BX_EINPUT, "the module's 'params' must be a table");
+        return bxi_script_fail(L, BX_EINPUT, "the module's 'params' must be a table");
     return 0;
 }
 
@@ -173,11 +173,11 @@ static bx_status report_new(bx_ctx *ctx, bx_report **out, bx_script *s)
     memset(r, 0, sizeof *r);
     r->ctx = ctx;
     r->script = s;
-    r->L = bx_script_lua(s);
+    r->L = bxi_script_lua(s);
     r->build_ref = LUA_NOREF;
     r->title = SIZE_MAX;
     snprintf(r->name, sizeof r->name, "%s", bx_script_name(s));
-    bx_status st = bx_script_protected(s, read_module, r, "loading the report");
+    bx_status st = bxi_script_protected(s, read_module, r, "loading the report");
     if (st != BX_OK) {
         bx_report_free(r);
         return st;
@@ -192,7 +192,7 @@ bx_status bx_report_load_buffer(bx_ctx *ctx, bx_report **out, const char *name,
     if (ctx == NULL)
         return BX_EINVAL;
     if (out == NULL)
-        return bx_error(ctx, BX_EINVAL, "bx_report_load: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "bx_report_load: bad argument");
     *out = NULL;
     bx_script_limits l = limits ? *limits : bx_report_limits_default();
     bx_script *s = NULL;
@@ -206,7 +206,7 @@ bx_status bx_report_load(bx_ctx *ctx, bx_report **out, const char *path,
     if (ctx == NULL)
         return BX_EINVAL;
     if (out == NULL)
-        return bx_error(ctx, BX_EINVAL, "bx_report_load: bad argument");
+        return bxi_error(ctx, BX_EINVAL, "bx_report_load: bad argument");
     *out = NULL;
     bx_script_limits l = limits ? *limits : bx_report_limits_default();
     bx_script *s = NULL;
@@ -218,9 +218,9 @@ void bx_report_free(bx_report *r)
 {
     if (r == NULL)
         return;
-    rp_model_reset(r);
+    bxi_rp_model_reset(r);
     for (size_t i = 0; i < r->nsources; i++)
-        rp_source_free(r, r->sources[i]);
+        bxi_rp_source_free(r, r->sources[i]);
     bx_free(r->ctx, r->sources);
     for (size_t i = 0; i < r->nnotes; i++)
         bx_free(r->ctx, r->notes[i]);
@@ -257,17 +257,17 @@ bx_status bx_report_add_source(bx_report *r, const char *name, const char *path,
     if (r == NULL)
         return BX_EINVAL;
     if (name == NULL || path == NULL || !lua_identifier(name) || strcmp(name, "notes") == 0)
-        return bx_error(r->ctx, BX_EINVAL, "bx_report_add_source: a source needs a name that "
+        return bxi_error(r->ctx, BX_EINVAL, "bx_report_add_source: a source needs a name that "
                         "is a Lua identifier (not 'notes') and a path");
     for (size_t i = 0; i < r->nsources; i++)
         if (strcmp(r->sources[i]->name, name) == 0)
-            return bx_error(r->ctx, BX_EINVAL, "bx_report_add_source: '%s' twice", name);
+            return bxi_error(r->ctx, BX_EINVAL, "bx_report_add_source: '%s' twice", name);
     rp_source **v = bx_realloc(r->ctx, r->sources, (r->nsources + 1) * sizeof *v);
     if (v == NULL)
         return BX_ENOMEM;
     r->sources = v;
     rp_source *s = NULL;
-    bx_status st = rp_source_new(r, name, path, numeric, &s);
+    bx_status st = bxi_rp_source_new(r, name, path, numeric, &s);
     if (st != BX_OK)
         return st;
     r->sources[r->nsources++] = s;
@@ -279,12 +279,12 @@ bx_status bx_report_add_note(bx_report *r, const char *text)
     if (r == NULL)
         return BX_EINVAL;
     if (text == NULL)
-        return bx_error(r->ctx, BX_EINVAL, "bx_report_add_note: no text");
+        return bxi_error(r->ctx, BX_EINVAL, "bx_report_add_note: no text");
     char **v = bx_realloc(r->ctx, r->notes, (r->nnotes + 1) * sizeof *v);
     if (v == NULL)
         return BX_ENOMEM;
     r->notes = v;
-    if ((r->notes[r->nnotes] = bx_strdup(r->ctx, text)) == NULL)
+    if ((r->notes[r->nnotes] = bxi_strdup(r->ctx, text)) == NULL)
         return BX_ENOMEM;
     r->nnotes++;
     return BX_OK;
@@ -300,12 +300,12 @@ typedef struct param_args {
 static int set_param(lua_State *L)
 {
     param_args *a = lua_touserdata(L, 1);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, bx_script_module_ref(a->r->script));
+    lua_rawgeti(L, LUA_REGISTRYINDEX, bxi_script_module_ref(a->r->script));
     if (lua_getfield(L, -1, "params") != LUA_TTABLE)
-        return bx_script_fail(L, BX_ENOTFOUND, "the report has no params");
-    if (bx_script_param_from_text(L, a->key, a->value) == 0) {
+        return bxi_script_fail(L, BX_ENOTFOUND, "the report has no params");
+    if (bxi_script_param_from_text(L, a->key, a->value) == 0) {
         int t = lua_getfield(L, -1, a->key);
-        return bx_script_fail(L, t == LUA_TNIL ? BX_ENOTFOUND : BX_EINPUT,
+        return bxi_script_fail(L, t == LUA_TNIL ? BX_ENOTFOUND : BX_EINPUT,
                               "the report has no parameter '%s' it can set from text", a->key);
     }
     lua_setfield(L, -2, a->key);
@@ -317,9 +317,9 @@ bx_status bx_report_set_param(bx_report *r, const char *key, const char *value)
     if (r == NULL)
         return BX_EINVAL;
     if (key == NULL || value == NULL)
-        return bx_error(r->ctx, BX_EINVAL, "bx_report_set_param: bad argument");
+        return bxi_error(r->ctx, BX_EINVAL, "bx_report_set_param: bad argument");
     param_args a = {r, key, value};
-    return bx_script_protected(r->script, set_param, &a, NULL);
+    return bxi_script_protected(r->script, set_param, &a, NULL);
 }
 
 /* ---- build and render ------------------------------------------------------------- */
@@ -330,7 +330,7 @@ static int run_build(lua_State *L)
     lua_rawgeti(L, LUA_REGISTRYINDEX, r->build_ref);
     lua_createtable(L, 0, (int)r->nsources + 1);
     for (size_t i = 0; i < r->nsources; i++) {
-        rp_source_push(L, r, r->sources[i]);
+        bxi_rp_source_push(L, r, r->sources[i]);
         lua_setfield(L, -2, r->sources[i]->name);
     }
     lua_createtable(L, (int)r->nnotes, 0);
@@ -339,10 +339,10 @@ static int run_build(lua_State *L)
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     lua_setfield(L, -2, "notes");
-    rp_book_push(L, r);
+    bxi_rp_book_push(L, r);
     lua_call(L, 2, 0);
     if (r->nsheets == 0)
-        return bx_script_fail(L, BX_EINPUT, "build made no sheet (book:sheet or book:detail)");
+        return bxi_script_fail(L, BX_EINPUT, "build made no sheet (book:sheet or book:detail)");
     return 0;
 }
 
@@ -352,27 +352,27 @@ bx_status bx_report_render(bx_report *r, bx_report_format format, const char *pa
     if (r == NULL)
         return BX_EINVAL;
     if (path == NULL || path[0] == '\0' || (unsigned)format > BX_REPORT_CBOR)
-        return bx_error(r->ctx, BX_EINVAL, "bx_report_render: bad argument");
+        return bxi_error(r->ctx, BX_EINVAL, "bx_report_render: bad argument");
     bx_report_options o = {0, NULL, NULL};
     if (options != NULL)
         o = *options;
-    rp_model_reset(r);
+    bxi_rp_model_reset(r);
     r->rows = 0;
     r->next_tick = TICK_ROWS;
     r->progress = o.progress;
     r->progress_ud = o.progress_ud;
-    bx_status st = bx_script_protected(r->script, run_build, r, "build");
+    bx_status st = bxi_script_protected(r->script, run_build, r, "build");
     for (size_t i = 0; i < r->nsources; i++)
-        rp_source_close(r->sources[i]);
+        bxi_rp_source_close(r->sources[i]);
     if (st == BX_OK) {
         switch (format) {
-        case BX_REPORT_XLSX: st = rp_render_xlsx(r, path, o.created ? o.created : time(NULL)); break;
-        case BX_REPORT_CSV: st = rp_render_csv(r, path); break;
-        default: st = rp_render_cbor(r, path); break;
+        case BX_REPORT_XLSX: st = bxi_rp_render_xlsx(r, path, o.created ? o.created : time(NULL)); break;
+        case BX_REPORT_CSV: st = bxi_rp_render_csv(r, path); break;
+        default: st = bxi_rp_render_cbor(r, path); break;
         }
     }
     for (size_t i = 0; i < r->nsources; i++)
-        rp_source_close(r->sources[i]);
+        bxi_rp_source_close(r->sources[i]);
     if (st == BX_OK && r->progress != NULL)
         r->progress(r->progress_ud, r->rows);
     return st;

@@ -50,7 +50,7 @@ static bool grow(bx_ctx *ctx, void **p, uint32_t *cap, uint32_t n, size_t size)
 
 static void oom(lua_State *L)
 {
-    bx_script_fail(L, BX_ENOMEM, "out of memory");
+    bxi_script_fail(L, BX_ENOMEM, "out of memory");
 }
 
 /* Keep a Lua string argument (checked: UTF-8, at most a cell's length). */
@@ -59,14 +59,14 @@ static size_t keep_arg(lua_State *L, bx_report *r, int idx, const char *what)
     size_t n;
     const char *s = lua_tolstring(L, idx, &n);
     if (s == NULL)
-        bx_script_fail(L, BX_EINPUT, "%s must be a string, not %s", what,
-                       bx_script_typename(L, idx));
+        bxi_script_fail(L, BX_EINPUT, "%s must be a string, not %s", what,
+                       bxi_script_typename(L, idx));
     if (n > RP_MAX_CELL_TEXT)
-        bx_script_fail(L, BX_EINPUT, "%s is %zu bytes; a cell holds at most %u characters",
+        bxi_script_fail(L, BX_EINPUT, "%s is %zu bytes; a cell holds at most %u characters",
                        what, n, RP_MAX_CELL_TEXT);
-    if (!rp_valid_utf8(s, n))
-        bx_script_fail(L, BX_EINPUT, "%s is not UTF-8 text", what);
-    size_t off = rp_keep(r, s, n);
+    if (!bxi_rp_valid_utf8(s, n))
+        bxi_script_fail(L, BX_EINPUT, "%s is not UTF-8 text", what);
+    size_t off = bxi_rp_keep(r, s, n);
     if (off == SIZE_MAX)
         oom(L);
     return off;
@@ -80,8 +80,8 @@ static size_t opt_field_text(lua_State *L, bx_report *r, int idx, const char *ke
     int t = lua_getfield(L, idx, key);
     if (t != LUA_TNIL) {
         if (t != LUA_TSTRING)
-            bx_script_fail(L, BX_EINPUT, "%s must be a string, not %s", what,
-                           bx_script_typename(L, -1));
+            bxi_script_fail(L, BX_EINPUT, "%s must be a string, not %s", what,
+                           bxi_script_typename(L, -1));
         off = keep_arg(L, r, -1, what);
     }
     lua_pop(L, 1);
@@ -92,7 +92,7 @@ static handle *check_handle(lua_State *L, int idx, const char *mt, const char *w
 {
     handle *h = luaL_testudata(L, idx, mt);
     if (h == NULL)
-        bx_script_fail(L, BX_EINPUT, "%s expected (call it with ':', as %s:...)", what, what);
+        bxi_script_fail(L, BX_EINPUT, "%s expected (call it with ':', as %s:...)", what, what);
     return h;
 }
 
@@ -112,8 +112,8 @@ static int book_title(lua_State *L)
 {
     handle *h = check_handle(L, 1, MT_BOOK, "book");
     if (lua_type(L, 2) != LUA_TSTRING)
-        return bx_script_fail(L, BX_EINPUT, "book:title wants a string, not %s",
-                              bx_script_typename(L, 2));
+        return bxi_script_fail(L, BX_EINPUT, "book:title wants a string, not %s",
+                              bxi_script_typename(L, 2));
     h->r->title = keep_arg(L, h->r, 2, "the title");
     return 0;
 }
@@ -122,15 +122,15 @@ static int book_title(lua_State *L)
 static uint32_t new_sheet(lua_State *L, bx_report *r, bool detail)
 {
     if (lua_type(L, 2) != LUA_TSTRING)
-        bx_script_fail(L, BX_EINPUT, "a sheet's name must be a string, not %s",
-                       bx_script_typename(L, 2));
+        bxi_script_fail(L, BX_EINPUT, "a sheet's name must be a string, not %s",
+                       bxi_script_typename(L, 2));
     const char *name = lua_tostring(L, 2);
     const char *why = bx_report_sheet_name_problem(name);
     if (why != NULL)
-        bx_script_fail(L, BX_EINPUT, "sheet name '%s' %s", name, why);
+        bxi_script_fail(L, BX_EINPUT, "sheet name '%s' %s", name, why);
     for (uint32_t i = 0; i < r->nsheets; i++)
-        if (rp_names_equal(rp_text(r, r->sheets[i].name), name))
-            bx_script_fail(L, BX_EINPUT, "sheet name '%s' is already used by sheet %u ('%s'); "
+        if (bxi_rp_names_equal(rp_text(r, r->sheets[i].name), name))
+            bxi_script_fail(L, BX_EINPUT, "sheet name '%s' is already used by sheet %u ('%s'); "
                            "Excel ignores case in sheet names", name, i + 1,
                            rp_text(r, r->sheets[i].name));
     if (!grow(r->ctx, (void **)&r->sheets, &r->sheets_cap, r->nsheets + 1, sizeof *r->sheets))
@@ -160,7 +160,7 @@ static rp_total total_of(lua_State *L, const char *s)
     for (size_t i = 0; i < BX_ARRAY_LEN(names); i++)
         if (strcmp(s, names[i]) == 0)
             return kinds[i];
-    bx_script_fail(L, BX_EINPUT, "total '%s': want sum, mean, min, max, count or "
+    bxi_script_fail(L, BX_EINPUT, "total '%s': want sum, mean, min, max, count or "
                    "{label = 'text'}", s);
     return RP_TOTAL_NONE;
 }
@@ -170,24 +170,24 @@ static rp_column *read_columns(lua_State *L, bx_report *r, int idx, uint32_t *n,
                                rp_source *src)
 {
     if (!lua_istable(L, idx))
-        bx_script_fail(L, BX_EINPUT, "columns must be a list of tables, not %s",
-                       bx_script_typename(L, idx));
+        bxi_script_fail(L, BX_EINPUT, "columns must be a list of tables, not %s",
+                       bxi_script_typename(L, idx));
     lua_Integer count = (lua_Integer)lua_rawlen(L, idx);
     if (count < 1 || count > 256)
-        bx_script_fail(L, BX_EINPUT, "a table has 1 to 256 columns, not %lld", (long long)count);
+        bxi_script_fail(L, BX_EINPUT, "a table has 1 to 256 columns, not %lld", (long long)count);
     rp_column *cols = bx_alloc(r->ctx, (size_t)count * sizeof *cols);
     if (cols == NULL)
         oom(L);
     /* Until the caller attaches them, the report holds them: an error
-     * raised below leaves them to rp_model_reset. */
+     * raised below leaves them to bxi_rp_model_reset. */
     r->pending_cols = cols;
     *n = 0;
     for (lua_Integer i = 1; i <= count; i++) {
         char what[64];
         snprintf(what, sizeof what, "column %lld", (long long)i);
         if (lua_rawgeti(L, idx, i) != LUA_TTABLE) {
-            bx_script_fail(L, BX_EINPUT, "%s must be a table such as {\"Name\", format = "
-                           "\"0.0\"}, not %s", what, bx_script_typename(L, -1));
+            bxi_script_fail(L, BX_EINPUT, "%s must be a table such as {\"Name\", format = "
+                           "\"0.0\"}, not %s", what, bxi_script_typename(L, -1));
         }
         int c = lua_gettop(L);
         rp_column *col = &cols[i - 1];
@@ -195,7 +195,7 @@ static rp_column *read_columns(lua_State *L, bx_report *r, int idx, uint32_t *n,
         col->name = col->format = col->field = col->total_label = SIZE_MAX;
         col->source_col = -1;
         if (lua_rawgeti(L, c, 1) != LUA_TSTRING) {
-            bx_script_fail(L, BX_EINPUT, "%s: its first item must be the column's name", what);
+            bxi_script_fail(L, BX_EINPUT, "%s: its first item must be the column's name", what);
         }
         col->name = keep_arg(L, r, -1, "a column's name");
         lua_pop(L, 1);
@@ -203,7 +203,7 @@ static rp_column *read_columns(lua_State *L, bx_report *r, int idx, uint32_t *n,
         if (lua_getfield(L, c, "width") != LUA_TNIL) {
             double w = lua_tonumber(L, -1);
             if (lua_type(L, -1) != LUA_TNUMBER || !(w > 0 && w <= 255)) {
-                    bx_script_fail(L, BX_EINPUT, "%s: width is 1 to 255 characters", what);
+                    bxi_script_fail(L, BX_EINPUT, "%s: width is 1 to 255 characters", what);
             }
             col->width = w;
         }
@@ -219,36 +219,36 @@ static rp_column *read_columns(lua_State *L, bx_report *r, int idx, uint32_t *n,
                 col->total = RP_TOTAL_VALUE;
                 col->total_value = lua_tonumber(L, -1);
                 if (lua_type(L, -1) != LUA_TNUMBER || !isfinite(col->total_value))
-                    bx_script_fail(L, BX_EINPUT, "%s: total = {value = <a number>}", what);
+                    bxi_script_fail(L, BX_EINPUT, "%s: total = {value = <a number>}", what);
                 lua_pop(L, 1);
             } else {
                 lua_pop(L, 1);
                 col->total = RP_TOTAL_LABEL;
                 col->total_label = opt_field_text(L, r, tt, "label", "total's label");
                 if (col->total_label == SIZE_MAX)
-                    bx_script_fail(L, BX_EINPUT, "%s: total = {label = \"text\"} or "
+                    bxi_script_fail(L, BX_EINPUT, "%s: total = {label = \"text\"} or "
                                    "{value = number}", what);
             }
         } else if (t != LUA_TNIL) {
-            bx_script_fail(L, BX_EINPUT, "%s: total must be a string, {label = ...} or "
+            bxi_script_fail(L, BX_EINPUT, "%s: total must be a string, {label = ...} or "
                            "{value = ...}", what);
         }
         lua_pop(L, 1);
         if (src != NULL) {
             size_t f = opt_field_text(L, r, c, "field", "field");
             if (f == SIZE_MAX) {
-                    bx_script_fail(L, BX_EINPUT, "%s of a detail sheet needs field = \"<column of "
+                    bxi_script_fail(L, BX_EINPUT, "%s of a detail sheet needs field = \"<column of "
                                "%s>\"", what, src->name);
             }
             col->field = f;
-            col->source_col = rp_source_column(src, rp_text(r, f));
+            col->source_col = bxi_rp_source_column(src, rp_text(r, f));
             if (col->source_col < 0) {
-                    bx_script_fail(L, BX_EINPUT, "%s: '%s' has no column '%s'", what, src->name,
+                    bxi_script_fail(L, BX_EINPUT, "%s: '%s' has no column '%s'", what, src->name,
                                rp_text(r, f));
             }
             col->numeric = src->numeric[col->source_col];
             if (col->total != RP_TOTAL_NONE) {
-                    bx_script_fail(L, BX_EINPUT, "%s: a detail sheet has no totals", what);
+                    bxi_script_fail(L, BX_EINPUT, "%s: a detail sheet has no totals", what);
             }
         }
         lua_pop(L, 1);
@@ -270,8 +270,8 @@ static rp_source *source_arg(lua_State *L, bx_report *r, int idx)
     for (size_t i = 0; name != NULL && i < r->nsources; i++)
         if (strcmp(r->sources[i]->name, name) == 0)
             return r->sources[i];
-    bx_script_fail(L, BX_EINPUT, "book:detail: argument 2 must be a source (data.<name>) or "
-                   "its name; '%s' is none", name ? name : bx_script_typename(L, idx));
+    bxi_script_fail(L, BX_EINPUT, "book:detail: argument 2 must be a source (data.<name>) or "
+                   "its name; '%s' is none", name ? name : bxi_script_typename(L, idx));
     return NULL;
 }
 
@@ -291,12 +291,12 @@ static int book_detail(lua_State *L)
     r->pending_cols = NULL;
     if (!lua_isnoneornil(L, 5)) {
         if (!lua_istable(L, 5))
-            return bx_script_fail(L, BX_EINPUT, "book:detail: options must be a table");
+            return bxi_script_fail(L, BX_EINPUT, "book:detail: options must be a table");
         if (lua_getfield(L, 5, "skip_empty") != LUA_TNIL) {
             const char *f = lua_tostring(L, -1);
-            int c = f ? rp_source_column(src, f) : -1;
+            int c = f ? bxi_rp_source_column(src, f) : -1;
             if (c < 0)
-                return bx_script_fail(L, BX_EINPUT, "skip_empty: '%s' has no column '%s'",
+                return bxi_script_fail(L, BX_EINPUT, "skip_empty: '%s' has no column '%s'",
                                       src->name, f ? f : "?");
             s->skip_empty = c;
         }
@@ -327,8 +327,8 @@ static int sheet_text_common(lua_State *L, bool heading)
 {
     handle *h = check_handle(L, 1, MT_SHEET, "sheet");
     if (lua_type(L, 2) != LUA_TSTRING && lua_type(L, 2) != LUA_TNUMBER)
-        return bx_script_fail(L, BX_EINPUT, "sheet:%s wants a string, not %s",
-                              heading ? "heading" : "text", bx_script_typename(L, 2));
+        return bxi_script_fail(L, BX_EINPUT, "sheet:%s wants a string, not %s",
+                              heading ? "heading" : "text", bxi_script_typename(L, 2));
     size_t off = keep_arg(L, h->r, 2, "the text");
     rp_block *b = new_block(L, h->r, summary_sheet(h));
     b->kind = RP_BLOCK_TEXT;
@@ -352,8 +352,8 @@ static int sheet_table(lua_State *L)
     handle *h = check_handle(L, 1, MT_SHEET, "sheet");
     bx_report *r = h->r;
     if (!lua_istable(L, 2))
-        return bx_script_fail(L, BX_EINPUT, "sheet:table wants a table {title = ..., columns = "
-                              "{...}}, not %s", bx_script_typename(L, 2));
+        return bxi_script_fail(L, BX_EINPUT, "sheet:table wants a table {title = ..., columns = "
+                              "{...}}, not %s", bxi_script_typename(L, 2));
     size_t title = opt_field_text(L, r, 2, "title", "title");
     lua_getfield(L, 2, "columns");
     uint32_t n = 0;
@@ -386,7 +386,7 @@ static uint32_t column_arg(lua_State *L, int idx, const rp_table *t, const char 
     int isint = 0;
     lua_Integer c = lua_tointegerx(L, idx, &isint);
     if (!isint || c < 1 || c > (lua_Integer)t->ncols)
-        bx_script_fail(L, BX_EINPUT, "%s must be a column number of the table (1..%u)", what,
+        bxi_script_fail(L, BX_EINPUT, "%s must be a column number of the table (1..%u)", what,
                        t->ncols);
     return (uint32_t)c - 1;
 }
@@ -396,20 +396,20 @@ static int sheet_chart(lua_State *L)
     handle *h = check_handle(L, 1, MT_SHEET, "sheet");
     bx_report *r = h->r;
     if (!lua_istable(L, 2))
-        return bx_script_fail(L, BX_EINPUT, "sheet:chart wants a table, not %s",
-                              bx_script_typename(L, 2));
+        return bxi_script_fail(L, BX_EINPUT, "sheet:chart wants a table, not %s",
+                              bxi_script_typename(L, 2));
     rp_chart ch;
     memset(&ch, 0, sizeof ch);
     lua_getfield(L, 2, "type");
     int type = lua_type(L, -1) == LUA_TSTRING ? chart_type_of(lua_tostring(L, -1)) : -1;
     if (type < 0)
-        return bx_script_fail(L, BX_EINPUT, "a chart's type is column, bar, pie or line");
+        return bxi_script_fail(L, BX_EINPUT, "a chart's type is column, bar, pie or line");
     lua_pop(L, 1);
     ch.type = (rp_chart_type)type;
     lua_getfield(L, 2, "table");
     handle *th = luaL_testudata(L, -1, MT_TABLE);
     if (th == NULL || th->sheet != h->sheet)
-        return bx_script_fail(L, BX_EINPUT, "a chart's table must be a table of the same sheet "
+        return bxi_script_fail(L, BX_EINPUT, "a chart's table must be a table of the same sheet "
                               "(what sheet:table returned)");
     lua_pop(L, 1);
     ch.table = th->block;
@@ -425,7 +425,7 @@ static int sheet_chart(lua_State *L)
         int v = lua_gettop(L);
         lua_Integer n = (lua_Integer)lua_rawlen(L, v);
         if (n < 1 || n > (lua_Integer)BX_ARRAY_LEN(ch.values))
-            return bx_script_fail(L, BX_EINPUT, "values: 1 to %zu columns",
+            return bxi_script_fail(L, BX_EINPUT, "values: 1 to %zu columns",
                                   BX_ARRAY_LEN(ch.values));
         for (lua_Integer i = 1; i <= n; i++) {
             lua_rawgeti(L, v, i);
@@ -433,11 +433,11 @@ static int sheet_chart(lua_State *L)
             lua_pop(L, 1);
         }
     } else {
-        return bx_script_fail(L, BX_EINPUT, "values must be a column number or a list of them");
+        return bxi_script_fail(L, BX_EINPUT, "values must be a column number or a list of them");
     }
     lua_pop(L, 1);
     if (ch.type == RP_CHART_PIE && ch.nvalues != 1)
-        return bx_script_fail(L, BX_EINPUT, "a pie chart has one series (one values column)");
+        return bxi_script_fail(L, BX_EINPUT, "a pie chart has one series (one values column)");
     ch.title = opt_field_text(L, r, 2, "title", "title");
     ch.x_title = opt_field_text(L, r, 2, "x_title", "x_title");
     ch.y_title = opt_field_text(L, r, 2, "y_title", "y_title");
@@ -457,10 +457,10 @@ static int table_row(lua_State *L)
     rp_table *t = &r->sheets[h->sheet].blocks[h->block].table;
     int n = lua_gettop(L) - 1;
     if (n > (int)t->ncols)
-        return bx_script_fail(L, BX_EINPUT, "a row of %d cells in a table of %u columns", n,
+        return bxi_script_fail(L, BX_EINPUT, "a row of %d cells in a table of %u columns", n,
                               t->ncols);
     if (t->nrows + 1 >= RP_MAX_ROWS - 16 || r->summary_cells + t->ncols > RP_MAX_SUMMARY_CELLS)
-        return bx_script_fail(L, BX_ELIMIT, "summary tables hold at most %u cells in all: put "
+        return bxi_script_fail(L, BX_ELIMIT, "summary tables hold at most %u cells in all: put "
                               "long lists on a detail sheet", RP_MAX_SUMMARY_CELLS);
     size_t need = ((size_t)t->nrows + 1) * t->ncols;
     if (need > t->cells_cap) {
@@ -487,7 +487,7 @@ static int table_row(lua_State *L)
         case LUA_TNUMBER:
             cell->num = lua_tonumber(L, idx);
             if (!isfinite(cell->num))
-                return bx_script_fail(L, BX_EINPUT, "cell %u is %s: Excel has no such number",
+                return bxi_script_fail(L, BX_EINPUT, "cell %u is %s: Excel has no such number",
                                       c + 1, lua_tostring(L, idx));
             cell->kind = RP_NUMBER;
             break;
@@ -496,15 +496,15 @@ static int table_row(lua_State *L)
             cell->kind = RP_TEXT;
             break;
         case LUA_TBOOLEAN:
-            cell->text = rp_keep(r, lua_toboolean(L, idx) ? "yes" : "no",
+            cell->text = bxi_rp_keep(r, lua_toboolean(L, idx) ? "yes" : "no",
                                  lua_toboolean(L, idx) ? 3 : 2);
             if (cell->text == SIZE_MAX)
                 oom(L);
             cell->kind = RP_TEXT;
             break;
         default:
-            return bx_script_fail(L, BX_EINPUT, "cell %u is %s; a cell is a number, a string, "
-                                  "a boolean or nil", c + 1, bx_script_typename(L, idx));
+            return bxi_script_fail(L, BX_EINPUT, "cell %u is %s; a cell is a number, a string, "
+                                  "a boolean or nil", c + 1, bxi_script_typename(L, idx));
         }
     }
     t->nrows++;
@@ -528,7 +528,7 @@ static void new_meta(lua_State *L, const char *name, const luaL_Reg *methods)
     lua_pop(L, 1);
 }
 
-void rp_book_push(lua_State *L, bx_report *r)
+void bxi_rp_book_push(lua_State *L, bx_report *r)
 {
     static const luaL_Reg book[] = {
         {"title", book_title}, {"sheet", book_sheet}, {"detail", book_detail}, {NULL, NULL}};
@@ -544,7 +544,7 @@ void rp_book_push(lua_State *L, bx_report *r)
     push_handle(L, r, 0, 0, MT_BOOK);
 }
 
-void rp_model_reset(bx_report *r)
+void bxi_rp_model_reset(bx_report *r)
 {
     for (uint32_t i = 0; i < r->nsheets; i++) {
         rp_sheet *s = &r->sheets[i];

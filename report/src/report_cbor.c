@@ -32,10 +32,10 @@
 
 #if !BOXCAR_HAVE_CBOR
 
-bx_status rp_render_cbor(bx_report *r, const char *path)
+bx_status bxi_rp_render_cbor(bx_report *r, const char *path)
 {
     (void)path;
-    return bx_error(r->ctx, BX_EUNSUPPORTED, "CBOR output needs libcbor, which this build "
+    return bxi_error(r->ctx, BX_EUNSUPPORTED, "CBOR output needs libcbor, which this build "
                     "of boxcar was made without (BOXCAR_WITH_CBOR=OFF)");
 }
 
@@ -88,7 +88,7 @@ static void number(cw *w, double v)
         else
             bytes(w, b, cbor_encode_negint((uint64_t)(-v - 1), b, sizeof b));
     } else {
-        bytes(w, b, bx_cbor_encode_float(v, b, sizeof b));
+        bytes(w, b, bxi_cbor_encode_float(v, b, sizeof b));
     }
 }
 
@@ -140,7 +140,7 @@ static void table(const bx_report *r, cw *w, const rp_table *t)
         head(w, cbor_encode_array_start, t->ncols);
         for (uint32_t c = 0; c < t->ncols; c++) {
             rp_cell v;
-            if (!rp_total_value(r, t, c, &v) && c == 0)
+            if (!bxi_rp_total_value(r, t, c, &v) && c == 0)
                 text(w, "Total");
             else
                 cell(r, w, &v);
@@ -223,8 +223,8 @@ static bx_status detail(bx_report *r, cw *w, const rp_sheet *s)
 {
     rp_source *src = s->source;
     uint64_t n = 0;
-    bx_status st = rp_source_rewind(r, src);
-    while (st == BX_OK && (st = rp_source_next(r, src)) == BX_OK)
+    bx_status st = bxi_rp_source_rewind(r, src);
+    while (st == BX_OK && (st = bxi_rp_source_next(r, src)) == BX_OK)
         n += !skipped(s);
     if (st != BX_END)
         return st;
@@ -235,19 +235,19 @@ static bx_status detail(bx_report *r, cw *w, const rp_sheet *s)
     text(w, rp_text(r, s->name));
     text(w, "rows");
     head(w, cbor_encode_array_start, n);
-    st = rp_source_rewind(r, src);
+    st = bxi_rp_source_rewind(r, src);
     uint64_t written = 0;
-    while (st == BX_OK && (st = rp_source_next(r, src)) == BX_OK) {
+    while (st == BX_OK && (st = bxi_rp_source_next(r, src)) == BX_OK) {
         if (skipped(s))
             continue;
         if (++written > n)
-            return bx_error(r->ctx, BX_EIO, "%s: the file grew while the report ran", src->path);
+            return bxi_error(r->ctx, BX_EIO, "%s: the file grew while the report ran", src->path);
         head(w, cbor_encode_array_start, s->ncols);
         for (uint32_t c = 0; c < s->ncols && st == BX_OK; c++) {
             const rp_column *col = &s->cols[c];
             if (col->numeric) {
                 double v;
-                st = rp_source_number(r, src, col->source_col, &v);
+                st = bxi_rp_source_number(r, src, col->source_col, &v);
                 if (st == BX_OK)
                     number(w, v);
                 else if (st == BX_END) {
@@ -260,8 +260,8 @@ static bx_status detail(bx_report *r, cw *w, const rp_sheet *s)
             const char *t = bx_csv_field(src->csv, (size_t)col->source_col, &len);
             if (len == 0) {
                 null(w);
-            } else if (!rp_valid_utf8(t, len)) {
-                st = bx_error(r->ctx, BX_EINPUT, "%s:%llu: field '%s' is not UTF-8 text",
+            } else if (!bxi_rp_valid_utf8(t, len)) {
+                st = bxi_error(r->ctx, BX_EINPUT, "%s:%llu: field '%s' is not UTF-8 text",
                               src->path, (unsigned long long)bx_csv_line(src->csv),
                               src->header[col->source_col]);
             } else {
@@ -273,7 +273,7 @@ static bx_status detail(bx_report *r, cw *w, const rp_sheet *s)
     if (st != BX_END)
         return st;
     if (written != n)
-        return bx_error(r->ctx, BX_EIO, "%s: the file changed while the report ran", src->path);
+        return bxi_error(r->ctx, BX_EIO, "%s: the file changed while the report ran", src->path);
     text(w, "columns");
     head(w, cbor_encode_array_start, s->ncols);
     for (uint32_t c = 0; c < s->ncols; c++)
@@ -281,7 +281,7 @@ static bx_status detail(bx_report *r, cw *w, const rp_sheet *s)
     return BX_OK;
 }
 
-bx_status rp_render_cbor(bx_report *r, const char *path)
+bx_status bxi_rp_render_cbor(bx_report *r, const char *path)
 {
     cw w = {NULL, 0};
     bx_status st = bx_outfile_open(r->ctx, &w.out, path);
@@ -305,7 +305,7 @@ bx_status rp_render_cbor(bx_report *r, const char *path)
             summary(r, &w, &r->sheets[i]);
     }
     if (st == BX_OK && w.failed)
-        st = bx_error(r->ctx, BX_EIO, "%s: write error", path);
+        st = bxi_error(r->ctx, BX_EIO, "%s: write error", path);
     if (st == BX_OK)
         return bx_outfile_commit(w.out);
     bx_outfile_abort(w.out);

@@ -32,7 +32,7 @@ static void field_cell(const bx_report *r, csv_file *f, const rp_cell *c)
 {
     char num[40];
     if (c->kind == RP_NUMBER) {
-        rp_number_text(c->num, num, sizeof num);
+        bxi_rp_number_text(c->num, num, sizeof num);
         field(f, num);
     } else if (c->kind == RP_TEXT) {
         field(f, rp_text(r, c->text));
@@ -75,7 +75,7 @@ static void write_summary(bx_report *r, const rp_sheet *s, csv_file *f)
             continue;
         for (uint32_t c = 0; c < t->ncols; c++) {
             rp_cell v;
-            if (rp_total_value(r, t, c, &v))
+            if (bxi_rp_total_value(r, t, c, &v))
                 field_cell(r, f, &v);
             else
                 field(f, c == 0 ? "Total" : "");
@@ -90,8 +90,8 @@ static bx_status write_detail(bx_report *r, const rp_sheet *s, csv_file *f)
     for (uint32_t c = 0; c < s->ncols; c++)
         field(f, rp_text(r, s->cols[c].name));
     end_row(f);
-    bx_status st = rp_source_rewind(r, src);
-    while (st == BX_OK && (st = rp_source_next(r, src)) == BX_OK) {
+    bx_status st = bxi_rp_source_rewind(r, src);
+    while (st == BX_OK && (st = bxi_rp_source_next(r, src)) == BX_OK) {
         size_t len;
         if (s->skip_empty >= 0) {
             bx_csv_field(src->csv, (size_t)s->skip_empty, &len);
@@ -102,7 +102,7 @@ static bx_status write_detail(bx_report *r, const rp_sheet *s, csv_file *f)
             const rp_column *col = &s->cols[c];
             if (col->numeric) {
                 rp_cell cell = {RP_NUMBER, 0, SIZE_MAX};
-                st = rp_source_number(r, src, col->source_col, &cell.num);
+                st = bxi_rp_source_number(r, src, col->source_col, &cell.num);
                 if (st == BX_END) {
                     cell.kind = RP_EMPTY;
                     st = BX_OK;
@@ -119,12 +119,12 @@ static bx_status write_detail(bx_report *r, const rp_sheet *s, csv_file *f)
     return st == BX_END ? BX_OK : st;
 }
 
-bx_status rp_render_csv(bx_report *r, const char *dir)
+bx_status bxi_rp_render_csv(bx_report *r, const char *dir)
 {
     bx_ctx *ctx = r->ctx;
     struct stat sb;
     if (mkdir(dir, 0777) != 0 && !(errno == EEXIST && stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)))
-        return bx_error(ctx, BX_EIO, "%s: %s", dir,
+        return bxi_error(ctx, BX_EIO, "%s: %s", dir,
                         errno == EEXIST ? "exists and is not a directory" : strerror(errno));
     csv_file *files = bx_alloc(ctx, r->nsheets * sizeof *files);
     if (files == NULL)

@@ -152,47 +152,47 @@ static inline const char *rp_text(const bx_report *r, size_t off)
 }
 
 /* Keep a copy of s; its offset, or SIZE_MAX with BX_ENOMEM recorded. */
-size_t rp_keep(bx_report *r, const char *s, size_t n);
+size_t bxi_rp_keep(bx_report *r, const char *s, size_t n);
 
 /* Count rows for the progress callback. */
-void rp_tick(bx_report *r, uint64_t rows);
+void bxi_rp_tick(bx_report *r, uint64_t rows);
 
 /* ---- report_source.c ---- */
 
-bx_status rp_source_new(bx_report *r, const char *name, const char *path,
+bx_status bxi_rp_source_new(bx_report *r, const char *name, const char *path,
                         const char *const *numeric, rp_source **out);
-void rp_source_free(bx_report *r, rp_source *s);
+void bxi_rp_source_free(bx_report *r, rp_source *s);
 /* Start reading from the first row (reopening the file). */
-bx_status rp_source_rewind(bx_report *r, rp_source *s);
+bx_status bxi_rp_source_rewind(bx_report *r, rp_source *s);
 /* The next row: BX_OK (fields through bx_csv_field), BX_END, or an error
  * (BX_EINPUT with file and line for a row of the wrong width). */
-bx_status rp_source_next(bx_report *r, rp_source *s);
-void rp_source_close(rp_source *s);
+bx_status bxi_rp_source_next(bx_report *r, rp_source *s);
+void bxi_rp_source_close(rp_source *s);
 /* Field col of the current row as a number: BX_OK, BX_END for an empty
  * field, BX_EINPUT (message with file, line, field) if not a number. */
-bx_status rp_source_number(bx_report *r, rp_source *s, int col, double *out);
+bx_status bxi_rp_source_number(bx_report *r, rp_source *s, int col, double *out);
 /* Column index by name, -1 if none. */
-int rp_source_column(const rp_source *s, const char *name);
+int bxi_rp_source_column(const rp_source *s, const char *name);
 /* Lua: make the row view and the rows() method for s (in a protected
  * call); push data.<name>'s object. */
-void rp_source_push(lua_State *L, bx_report *r, rp_source *s);
+void bxi_rp_source_push(lua_State *L, bx_report *r, rp_source *s);
 
 /* ---- report_book.c ---- */
 
 /* Push the book object for a build call. */
-void rp_book_push(lua_State *L, bx_report *r);
+void bxi_rp_book_push(lua_State *L, bx_report *r);
 /* Free the model. */
-void rp_model_reset(bx_report *r);
+void bxi_rp_model_reset(bx_report *r);
 
 /* ---- renderers ---- */
 
-bx_status rp_render_xlsx(bx_report *r, const char *path, time_t created);
-bx_status rp_render_csv(bx_report *r, const char *dir);
-bx_status rp_render_cbor(bx_report *r, const char *path);
+bx_status bxi_rp_render_xlsx(bx_report *r, const char *path, time_t created);
+bx_status bxi_rp_render_csv(bx_report *r, const char *dir);
+bx_status bxi_rp_render_cbor(bx_report *r, const char *path);
 
 /* Shared by renderers: the value of column c's total in table t. */
-bool rp_total_value(const bx_report *r, const rp_table *t, uint32_t c, rp_cell *out);
+bool bxi_rp_total_value(const bx_report *r, const rp_table *t, uint32_t c, rp_cell *out);
 /* The number as shortest round-trip text, locale-free. */
-void rp_number_text(double v, char *buf, size_t size);
+void bxi_rp_number_text(double v, char *buf, size_t size);
 
 #endif

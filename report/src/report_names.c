@@ -17,12 +17,12 @@
 #include "emit.h"
 #include "report_names.h"
 
-bool rp_valid_utf8(const char *s, size_t n)
+bool bxi_rp_valid_utf8(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
     for (size_t i = 0; i < n;) {
         uint32_t cp;
-        size_t k = bx_utf8_seq(p + i, n - i, &cp);
+        size_t k = bxi_utf8_seq(p + i, n - i, &cp);
         if (k == 0 || cp == 0)
             return false;
         i += k;
@@ -35,7 +35,7 @@ static char fold(char c)
     return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
-bool rp_names_equal(const char *a, const char *b)
+bool bxi_rp_names_equal(const char *a, const char *b)
 {
     for (; *a != '\0' && *b != '\0'; a++, b++)
         if (fold(*a) != fold(*b))
@@ -52,7 +52,7 @@ const char *bx_report_sheet_name_problem(const char *name)
     size_t units = 0;
     for (size_t i = 0; i < n;) {
         uint32_t cp;
-        size_t k = bx_utf8_seq(p + i, n - i, &cp);
+        size_t k = bxi_utf8_seq(p + i, n - i, &cp);
         if (k == 0)
             return "is not UTF-8 text";
         if (cp < 0x20 || cp == 0x7F)
@@ -66,7 +66,7 @@ const char *bx_report_sheet_name_problem(const char *name)
         return "is longer than 31 characters, Excel's limit for sheet names";
     if (name[0] == '\'' || name[n - 1] == '\'')
         return "begins or ends with an apostrophe, which Excel does not allow";
-    if (rp_names_equal(name, "History"))
+    if (bxi_rp_names_equal(name, "History"))
         return "is reserved by Excel";
     return NULL;
 }

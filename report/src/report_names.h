@@ -9,8 +9,8 @@
 #include <stddef.h>
 
 /* Is s[0..n) well-formed UTF-8 without NUL? */
-bool rp_valid_utf8(const char *s, size_t n);
+bool bxi_rp_valid_utf8(const char *s, size_t n);
 /* Sheet names equal as Excel compares them (ASCII letters without case). */
-bool rp_names_equal(const char *a, const char *b);
+bool bxi_rp_names_equal(const char *a, const char *b);
 
 #endif

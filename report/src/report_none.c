@@ -32,7 +32,7 @@ static bx_status unsupported(bx_ctx *ctx)
 {
     if (ctx == NULL)
         return BX_EINVAL;
-    return bx_error(ctx, BX_EUNSUPPORTED, "reports need Lua, which this build of boxcar was "
+    return bxi_error(ctx, BX_EUNSUPPORTED, "reports need Lua, which this build of boxcar was "
                     "made without (BOXCAR_WITH_LUA=OFF)");
 }
 

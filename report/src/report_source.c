@@ -15,10 +15,10 @@
 
 static char *dup_text(bx_ctx *ctx, const char *s)
 {
-    return bx_strdup(ctx, s);
+    return bxi_strdup(ctx, s);
 }
 
-void rp_source_close(rp_source *s)
+void bxi_rp_source_close(rp_source *s)
 {
     if (s->csv != NULL)
         bx_csv_close(s->csv);
@@ -30,10 +30,10 @@ void rp_source_close(rp_source *s)
 
 static bx_status open_reader(bx_report *r, rp_source *s)
 {
-    rp_source_close(s);
+    bxi_rp_source_close(s);
     FILE *fp = fopen(s->path, "rb");
     if (fp == NULL)
-        return bx_error(r->ctx, errno == ENOENT ? BX_ENOTFOUND : BX_EIO, "%s: %s", s->path,
+        return bxi_error(r->ctx, errno == ENOENT ? BX_ENOTFOUND : BX_EIO, "%s: %s", s->path,
                         strerror(errno));
     s->fp = fp;
     bx_csv_reader *csv = NULL;
@@ -42,14 +42,14 @@ static bx_status open_reader(bx_report *r, rp_source *s)
     if (st == BX_OK) {
         st = bx_csv_next(csv);
         if (st == BX_END)
-            st = bx_error(r->ctx, BX_EINPUT, "%s: empty: a header row is needed", s->path);
+            st = bxi_error(r->ctx, BX_EINPUT, "%s: empty: a header row is needed", s->path);
     }
     if (st != BX_OK)
-        rp_source_close(s);
+        bxi_rp_source_close(s);
     return st;
 }
 
-bx_status rp_source_new(bx_report *r, const char *name, const char *path,
+bx_status bxi_rp_source_new(bx_report *r, const char *name, const char *path,
                         const char *const *numeric, rp_source **out)
 {
     bx_ctx *ctx = r->ctx;
@@ -77,27 +77,27 @@ bx_status rp_source_new(bx_report *r, const char *name, const char *path,
         }
     }
     for (size_t k = 0; st == BX_OK && numeric != NULL && numeric[k] != NULL; k++) {
-        int c = rp_source_column(s, numeric[k]);
+        int c = bxi_rp_source_column(s, numeric[k]);
         if (c < 0)
-            st = bx_error(ctx, BX_EINPUT, "%s:1: the header has no column '%s'", path,
+            st = bxi_error(ctx, BX_EINPUT, "%s:1: the header has no column '%s'", path,
                           numeric[k]);
         else
             s->numeric[c] = true;
     }
-    rp_source_close(s);
+    bxi_rp_source_close(s);
     if (st != BX_OK) {
-        rp_source_free(r, s);
+        bxi_rp_source_free(r, s);
         return st;
     }
     *out = s;
     return BX_OK;
 }
 
-void rp_source_free(bx_report *r, rp_source *s)
+void bxi_rp_source_free(bx_report *r, rp_source *s)
 {
     if (s == NULL)
         return;
-    rp_source_close(s);
+    bxi_rp_source_close(s);
     for (size_t i = 0; s->header != NULL && i < s->ncols; i++)
         bx_free(r->ctx, s->header[i]);
     bx_free(r->ctx, s->header);
@@ -107,49 +107,49 @@ void rp_source_free(bx_report *r, rp_source *s)
     bx_free(r->ctx, s);
 }
 
-bx_status rp_source_rewind(bx_report *r, rp_source *s)
+bx_status bxi_rp_source_rewind(bx_report *r, rp_source *s)
 {
     bx_status st = open_reader(r, s);
     if (st == BX_OK && bx_csv_nfields(s->csv) != s->ncols)
-        st = bx_error(r->ctx, BX_EINPUT, "%s:1: the header changed while the report ran",
+        st = bxi_error(r->ctx, BX_EINPUT, "%s:1: the header changed while the report ran",
                       s->path);
     s->rows_read = 0;
     return st;
 }
 
-bx_status rp_source_next(bx_report *r, rp_source *s)
+bx_status bxi_rp_source_next(bx_report *r, rp_source *s)
 {
     if (s->csv == NULL)
         return BX_END;
     bx_status st = bx_csv_next(s->csv);
     if (st == BX_OK && bx_csv_nfields(s->csv) != s->ncols)
-        st = bx_error(r->ctx, BX_EINPUT, "%s:%llu: a row of %zu fields; the header has %zu",
+        st = bxi_error(r->ctx, BX_EINPUT, "%s:%llu: a row of %zu fields; the header has %zu",
                       s->path, (unsigned long long)bx_csv_line(s->csv),
                       bx_csv_nfields(s->csv), s->ncols);
     if (st == BX_OK) {
         s->rows_read++;
-        rp_tick(r, 1);
+        bxi_rp_tick(r, 1);
     } else {
-        rp_source_close(s);
+        bxi_rp_source_close(s);
     }
     return st;
 }
 
-bx_status rp_source_number(bx_report *r, rp_source *s, int col, double *out)
+bx_status bxi_rp_source_number(bx_report *r, rp_source *s, int col, double *out)
 {
     size_t len;
     const char *t = bx_csv_field(s->csv, (size_t)col, &len);
     if (t == NULL || len == 0)
         return BX_END;
     const char *why = NULL;
-    if (bx_parse_double(t, len, out, &why))
+    if (bxi_parse_double(t, len, out, &why))
         return BX_OK;
-    return bx_error(r->ctx, BX_EINPUT, "%s:%llu:%d: field '%s': '%.40s' is not a number (%s)",
+    return bxi_error(r->ctx, BX_EINPUT, "%s:%llu:%d: field '%s': '%.40s' is not a number (%s)",
                     s->path, (unsigned long long)bx_csv_line(s->csv), col + 1,
                     s->header[col], t, why);
 }
 
-int rp_source_column(const rp_source *s, const char *name)
+int bxi_rp_source_column(const rp_source *s, const char *name)
 {
     for (size_t i = 0; i < s->ncols; i++)
         if (strcmp(s->header[i], name) == 0)
@@ -165,21 +165,21 @@ static int row_index(lua_State *L)
     rp_source *s = lua_touserdata(L, lua_upvalueindex(1));
     bx_report *r = *(bx_report **)lua_touserdata(L, 1);
     if (s->csv == NULL)
-        return bx_script_fail(L, BX_EINPUT, "a row of '%s' used after its loop ended", s->name);
+        return bxi_script_fail(L, BX_EINPUT, "a row of '%s' used after its loop ended", s->name);
     lua_pushvalue(L, 2);
     if (lua_rawget(L, lua_upvalueindex(2)) != LUA_TNUMBER)
-        return bx_script_fail(L, BX_EINPUT, "'%s' has no column '%s'", s->name,
+        return bxi_script_fail(L, BX_EINPUT, "'%s' has no column '%s'", s->name,
                               lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "?");
     int col = (int)lua_tointeger(L, -1);
     if (s->numeric[col]) {
         double v;
-        bx_status st = rp_source_number(r, s, col, &v);
+        bx_status st = bxi_rp_source_number(r, s, col, &v);
         if (st == BX_END)
             lua_pushnil(L);
         else if (st == BX_OK)
             lua_pushnumber(L, v);
         else
-            return bx_script_fail(L, st, "%s", bx_ctx_errmsg(r->ctx));
+            return bxi_script_fail(L, st, "%s", bx_ctx_errmsg(r->ctx));
         return 1;
     }
     size_t len;
@@ -188,7 +188,7 @@ static int row_index(lua_State *L)
         lua_pushnil(L);
     else
         lua_pushlstring(L, t, len);
-    bx_script_charge(L, 1 + len / 16);
+    bxi_script_charge(L, 1 + len / 16);
     return 1;
 }
 
@@ -197,14 +197,14 @@ static int rows_next(lua_State *L)
 {
     rp_source *s = lua_touserdata(L, lua_upvalueindex(1));
     bx_report *r = *(bx_report **)lua_touserdata(L, lua_upvalueindex(2));
-    bx_status st = rp_source_next(r, s);
+    bx_status st = bxi_rp_source_next(r, s);
     if (st == BX_END) {
         lua_pushnil(L);
         return 1;
     }
     if (st != BX_OK)
-        return bx_script_fail(L, st, "%s", bx_ctx_errmsg(r->ctx));
-    bx_script_charge(L, 4);
+        return bxi_script_fail(L, st, "%s", bx_ctx_errmsg(r->ctx));
+    bxi_script_charge(L, 4);
     lua_pushvalue(L, lua_upvalueindex(2));
     return 1;
 }
@@ -214,16 +214,16 @@ static int rows(lua_State *L)
 {
     rp_source *s = lua_touserdata(L, lua_upvalueindex(1));
     bx_report *r = *(bx_report **)lua_touserdata(L, lua_upvalueindex(2));
-    bx_status st = rp_source_rewind(r, s);
+    bx_status st = bxi_rp_source_rewind(r, s);
     if (st != BX_OK)
-        return bx_script_fail(L, st, "%s", bx_ctx_errmsg(r->ctx));
+        return bxi_script_fail(L, st, "%s", bx_ctx_errmsg(r->ctx));
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_pushvalue(L, lua_upvalueindex(2));
     lua_pushcclosure(L, rows_next, 2);
     return 1;
 }
 
-void rp_source_push(lua_State *L, bx_report *r, rp_source *s)
+void bxi_rp_source_push(lua_State *L, bx_report *r, rp_source *s)
 {
     /* the row view: a userdata holding the report, with a metatable of
      * its own (its __index knows the source) */

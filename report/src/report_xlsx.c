@@ -26,10 +26,10 @@
 
 #if !BOXCAR_HAVE_XLSX
 
-bx_status rp_render_xlsx(bx_report *r, const char *path, time_t created)
+bx_status bxi_rp_render_xlsx(bx_report *r, const char *path, time_t created)
 {
     (void)path, (void)created;
-    return bx_error(r->ctx, BX_EUNSUPPORTED, "Excel output needs libxlsxwriter, which this "
+    return bxi_error(r->ctx, BX_EUNSUPPORTED, "Excel output needs libxlsxwriter, which this "
                     "build of boxcar was made without (BOXCAR_WITH_XLSX=OFF)");
 }
 
@@ -59,7 +59,7 @@ typedef struct xw {
 static bx_status xw_fail(xw *x, lxw_error e, const char *what)
 {
     if (x->st == BX_OK)
-        x->st = bx_error(x->r->ctx, e == LXW_ERROR_MEMORY_MALLOC_FAILED ? BX_ENOMEM : BX_EIO,
+        x->st = bxi_error(x->r->ctx, e == LXW_ERROR_MEMORY_MALLOC_FAILED ? BX_ENOMEM : BX_EIO,
                          "writing the workbook: %s: %s", what, lxw_strerror(e));
     return x->st;
 }
@@ -181,7 +181,7 @@ static void write_table(xw *x, lxw_worksheet *ws, rp_block *b, uint32_t *row, do
     for (uint32_t c = 0; c < t->ncols; c++) {
         rp_cell v;
         lxw_format *f = fmt(x, F_TOTAL, t->cols[c].format);
-        if (!rp_total_value(r, t, c, &v)) {
+        if (!bxi_rp_total_value(r, t, c, &v)) {
             /* "Total" in the first column when it has no total of its own */
             if (c == 0)
                 worksheet_write_string(ws, *row, 0, "Total", f);
@@ -326,9 +326,9 @@ static void write_detail(xw *x, rp_sheet *s)
     }
     for (uint32_t c = 0; c < s->ncols; c++)
         f[c] = fmt(x, F_PLAIN, s->cols[c].format);
-    bx_status st = rp_source_rewind(r, src);
+    bx_status st = bxi_rp_source_rewind(r, src);
     uint32_t row = 1;
-    while (st == BX_OK && x->st == BX_OK && (st = rp_source_next(r, src)) == BX_OK) {
+    while (st == BX_OK && x->st == BX_OK && (st = bxi_rp_source_next(r, src)) == BX_OK) {
         if (s->skip_empty >= 0) {
             size_t len;
             bx_csv_field(src->csv, (size_t)s->skip_empty, &len);
@@ -336,7 +336,7 @@ static void write_detail(xw *x, rp_sheet *s)
                 continue;
         }
         if (row == RP_MAX_ROWS) {
-            st = bx_error(r->ctx, BX_ELIMIT, "sheet '%s': more than %u rows, Excel's limit "
+            st = bxi_error(r->ctx, BX_ELIMIT, "sheet '%s': more than %u rows, Excel's limit "
                           "(%s:%llu)", name, RP_MAX_ROWS - 1, src->path,
                           (unsigned long long)bx_csv_line(src->csv));
             break;
@@ -346,7 +346,7 @@ static void write_detail(xw *x, rp_sheet *s)
             lxw_error e = LXW_NO_ERROR;
             if (col->numeric) {
                 double v;
-                st = rp_source_number(r, src, col->source_col, &v);
+                st = bxi_rp_source_number(r, src, col->source_col, &v);
                 if (st == BX_OK)
                     e = worksheet_write_number(ws, row, (lxw_col_t)c, v, f[c]);
                 else if (st == BX_END)
@@ -354,8 +354,8 @@ static void write_detail(xw *x, rp_sheet *s)
             } else {
                 size_t len;
                 const char *t = bx_csv_field(src->csv, (size_t)col->source_col, &len);
-                if (len > RP_MAX_CELL_TEXT || !rp_valid_utf8(t, len))
-                    st = bx_error(r->ctx, BX_EINPUT, "%s:%llu: field '%s' is %s", src->path,
+                if (len > RP_MAX_CELL_TEXT || !bxi_rp_valid_utf8(t, len))
+                    st = bxi_error(r->ctx, BX_EINPUT, "%s:%llu: field '%s' is %s", src->path,
                                   (unsigned long long)bx_csv_line(src->csv),
                                   src->header[col->source_col],
                                   len > RP_MAX_CELL_TEXT ? "longer than a cell holds"
@@ -392,12 +392,12 @@ static bx_status sync_rename(bx_ctx *ctx, const char *tmp, const char *path)
         e = errno;
     if (e != 0) {
         remove(tmp);
-        return bx_error(ctx, BX_EIO, "%s: could not write: %s", path, strerror(e));
+        return bxi_error(ctx, BX_EIO, "%s: could not write: %s", path, strerror(e));
     }
     return BX_OK;
 }
 
-bx_status rp_render_xlsx(bx_report *r, const char *path, time_t created)
+bx_status bxi_rp_render_xlsx(bx_report *r, const char *path, time_t created)
 {
     bx_ctx *ctx = r->ctx;
     size_t n = strlen(path);
@@ -407,7 +407,7 @@ bx_status rp_render_xlsx(bx_report *r, const char *path, time_t created)
     snprintf(tmp, n + 16, "%s.tmp.XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        bx_status st = bx_error(ctx, BX_EIO, "%s: cannot create a file here: %s", path,
+        bx_status st = bxi_error(ctx, BX_EIO, "%s: cannot create a file here: %s", path,
                                 strerror(errno));
         bx_free(ctx, tmp);
         return st;
@@ -425,7 +425,7 @@ bx_status rp_render_xlsx(bx_report *r, const char *path, time_t created)
     if (x.wb == NULL) {
         remove(tmp);
         bx_free(ctx, tmp);
-        return bx_error(ctx, BX_ENOMEM, "%s: libxlsxwriter could not start a workbook", path);
+        return bxi_error(ctx, BX_ENOMEM, "%s: libxlsxwriter could not start a workbook", path);
     }
     /* no version here: the same input gives the same bytes across versions */
     char comments[160];
@@ -444,7 +444,7 @@ bx_status rp_render_xlsx(bx_report *r, const char *path, time_t created)
     if (st == BX_OK) {
         lxw_error e = workbook_close(x.wb);
         if (e != LXW_NO_ERROR)
-            st = bx_error(ctx, e == LXW_ERROR_MEMORY_MALLOC_FAILED ? BX_ENOMEM : BX_EIO,
+            st = bxi_error(ctx, e == LXW_ERROR_MEMORY_MALLOC_FAILED ? BX_ENOMEM : BX_EIO,
                           "%s: could not write the workbook: %s", path, lxw_strerror(e));
     } else {
         lxw_workbook_free(x.wb);

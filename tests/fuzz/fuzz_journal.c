@@ -45,30 +45,30 @@ static bx_status on_event(void *ud, const bx_pool_event *ev, size_t index)
     fuzz *f = ud;
     (void)index;
     bx_ctx *ctx = f->s.ctx;
-    if (pool_check_fields(ctx, NULL, ev) != BX_OK)
+    if (bxi_pool_check_fields(ctx, NULL, ev) != BX_OK)
         return BX_OK;
     /* a valid event encodes, and decodes to itself */
     unsigned char buf[POOL_EVENT_MAX];
-    size_t n = pool_event_encode(ev, buf, sizeof buf);
+    size_t n = bxi_pool_event_encode(ev, buf, sizeof buf);
     if (n == 0)
         BROKEN("a valid event does not encode");
     bx_cbor_pull p;
-    bx_cbor_pull_init(&p, buf, n);
+    bxi_cbor_pull_init(&p, buf, n);
     bx_pool_event again;
-    if (pool_event_decode(ctx, &p, NULL, &again) != BX_OK || p.pos != n ||
+    if (bxi_pool_event_decode(ctx, &p, NULL, &again) != BX_OK || p.pos != n ||
         again.type != ev->type || again.time_s != ev->time_s || again.damaged != ev->damaged ||
         strcmp(again.container_id, ev->container_id) != 0 ||
         strcmp(again.station_id, ev->station_id) != 0 ||
         strcmp(again.type_id, ev->type_id) != 0 || strcmp(again.order_id, ev->order_id) != 0)
         BROKEN("a valid event does not survive encoding and decoding");
     pool_view v = {0};
-    uint32_t ci = pool_find_container(&f->s, ev->container_id);
+    uint32_t ci = bxi_pool_find_container(&f->s, ev->container_id);
     if (ev->type != BX_EV_STATION && ci != POOL_NONE)
-        v = pool_view_of(&f->s, ci);
-    bool known = pool_find_station(&f->s, ev->station_id) != POOL_NONE;
-    if (pool_check_transition(ctx, NULL, &v, ev, known) != BX_OK)
+        v = bxi_pool_view_of(&f->s, ci);
+    bool known = bxi_pool_find_station(&f->s, ev->station_id) != POOL_NONE;
+    if (bxi_pool_check_transition(ctx, NULL, &v, ev, known) != BX_OK)
         return BX_OK;
-    return pool_fold(&f->s, ev, f->seq, NULL);
+    return bxi_pool_fold(&f->s, ev, f->seq, NULL);
 }
 
 static bx_status on_record(void *ud, const bx_journal_item *item)
@@ -78,11 +78,11 @@ static bx_status on_record(void *ud, const bx_journal_item *item)
     if (f->as_snapshot) {
         bx_journal_item it = *item;
         it.kind = BX_JOURNAL_SNAPSHOT_ITEM;
-        bx_status st = pool_loader_item(&f->loader, &it);
+        bx_status st = bxi_pool_loader_item(&f->loader, &it);
         return st == BX_ENOMEM ? st : BX_OK;
     }
     size_t n;
-    bx_status st = pool_record_events(f->s.ctx, item->data, item->len, NULL, on_event, f, &n);
+    bx_status st = bxi_pool_record_events(f->s.ctx, item->data, item->len, NULL, on_event, f, &n);
     return st == BX_ENOMEM ? st : BX_OK;
 }
 
@@ -90,7 +90,7 @@ static bx_status put(void *ud, const void *data, size_t len)
 {
     pool_loader *l = ud;
     bx_journal_item item = {BX_JOURNAL_SNAPSHOT_ITEM, l->item + 1, 0, data, len, 0};
-    return pool_loader_item(l, &item);
+    return bxi_pool_loader_item(l, &item);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -100,7 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     fuzz f;
     memset(&f, 0, sizeof f);
-    pool_state_init(&f.s, ctx);
+    bxi_pool_state_init(&f.s, ctx);
     f.loader.s = &f.s;
     f.as_snapshot = size > 64 && (data[64] & 1);
     if (size == 0 || data[0] != 0x89) {
@@ -108,8 +108,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)on_record(&f, &item);
         f.as_snapshot = true;
         (void)on_record(&f, &item);
-        pool_loader_free(&f.loader);
-        pool_state_free(&f.s);
+        bxi_pool_loader_free(&f.loader);
+        bxi_pool_state_free(&f.s);
         bx_ctx_free(ctx);
         return 0;
     }
@@ -125,25 +125,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                               info.resume_offset + 25 > size)) ||
             info.torn_bytes > size)
             BROKEN("scan figures out of range");
-        if (f.as_snapshot && f.loader.item > 0 && pool_loader_finish(&f.loader) != BX_OK) {
-            pool_loader_free(&f.loader);
-            pool_state_free(&f.s);
+        if (f.as_snapshot && f.loader.item > 0 && bxi_pool_loader_finish(&f.loader) != BX_OK) {
+            bxi_pool_loader_free(&f.loader);
+            bxi_pool_state_free(&f.s);
             bx_ctx_free(ctx);
             return 0;
         }
         /* whatever state we got survives a snapshot round trip */
         pool_state back;
-        pool_state_init(&back, ctx);
+        bxi_pool_state_init(&back, ctx);
         pool_loader l = {.s = &back, .name = "again"};
-        if (pool_snapshot_write(&f.s, put, &l) == BX_OK && pool_loader_finish(&l) == BX_OK &&
+        if (bxi_pool_snapshot_write(&f.s, put, &l) == BX_OK && bxi_pool_loader_finish(&l) == BX_OK &&
             (back.nc != f.s.nc || back.ns != f.s.ns || back.nt != f.s.nt ||
              back.nb > f.s.nb))
             BROKEN("a state does not survive a snapshot");
-        pool_loader_free(&l);
-        pool_state_free(&back);
+        bxi_pool_loader_free(&l);
+        bxi_pool_state_free(&back);
     }
-    pool_loader_free(&f.loader);
-    pool_state_free(&f.s);
+    bxi_pool_loader_free(&f.loader);
+    bxi_pool_state_free(&f.s);
     bx_ctx_free(ctx);
     return 0;
 }

@@ -76,7 +76,7 @@ static void test_input_error_names_file_line_column_field(void **state)
     test_diags td = {0};
     bx_ctx_set_diag(ctx, test_diag_fn, &td);
     bx_location at = {"orders.csv", 12, 3, 0, 0, "qty"};
-    assert_int_equal(bx_input_error(ctx, BX_EINPUT, &at, "bad %s", "value"), BX_EINPUT);
+    assert_int_equal(bxi_input_error(ctx, BX_EINPUT, &at, "bad %s", "value"), BX_EINPUT);
     assert_string_equal(bx_ctx_errmsg(ctx), "orders.csv:12:3: field 'qty': bad value");
     bx_location got = bx_ctx_errloc(ctx);
     assert_string_equal(got.file, "orders.csv");
@@ -87,10 +87,10 @@ static void test_input_error_names_file_line_column_field(void **state)
     assert_string_equal(td.last, "orders.csv:12:3: field 'qty': bad value");
 
     bx_location cb = {"o.cbor", 0, 0, 7, 1234, "l_mm"};
-    bx_input_error(ctx, BX_EINPUT, &cb, "too big");
+    bxi_input_error(ctx, BX_EINPUT, &cb, "too big");
     assert_string_equal(bx_ctx_errmsg(ctx), "o.cbor: record 7 (byte 1234): field 'l_mm': too big");
 
-    bx_input_error(ctx, BX_EINPUT, NULL, "plain");
+    bxi_input_error(ctx, BX_EINPUT, NULL, "plain");
     assert_string_equal(bx_ctx_errmsg(ctx), "plain");
 
     bx_ctx_clear_error(ctx);
@@ -107,7 +107,7 @@ static void test_warnings_are_kept_and_counted(void **state)
     bx_ctx *ctx = test_ctx_new(&ta, 0);
     for (int i = 0; i < BX_WARNINGS_KEPT + 10; i++) {
         bx_location at = {"c.csv", 1, (uint32_t)i + 1, 0, 0, "x"};
-        assert_int_equal(bx_warn(ctx, &at, "unknown column %d", i), BX_OK);
+        assert_int_equal(bxi_warn(ctx, &at, "unknown column %d", i), BX_OK);
     }
     assert_int_equal(bx_ctx_warning_count(ctx), BX_WARNINGS_KEPT + 10);
     assert_string_equal(bx_ctx_warning(ctx, 0), "c.csv:1:1: field 'x': unknown column 0");
@@ -115,7 +115,7 @@ static void test_warnings_are_kept_and_counted(void **state)
     assert_null(bx_ctx_warning(ctx, BX_WARNINGS_KEPT));
     bx_ctx_clear_warnings(ctx);
     assert_int_equal(bx_ctx_warning_count(ctx), 0);
-    bx_warn(ctx, NULL, "again");
+    bxi_warn(ctx, NULL, "again");
     bx_ctx_free(ctx); /* frees kept warnings too */
     assert_int_equal(ta.live_bytes, 0);
 }

@@ -12,7 +12,7 @@
 static bool int_of(const char *s, int64_t *v)
 {
     const char *why = NULL;
-    return bx_parse_int(s, strlen(s), INT64_MIN, INT64_MAX, v, &why);
+    return bxi_parse_int(s, strlen(s), INT64_MIN, INT64_MAX, v, &why);
 }
 
 static void test_integers_accepted(void **state)
@@ -46,7 +46,7 @@ static void test_integers_rejected(void **state)
     for (size_t i = 0; i < BX_ARRAY_LEN(bad); i++) {
         int64_t v = 12345;
         const char *why = NULL;
-        bool ok = bx_parse_int(bad[i], strlen(bad[i]), INT64_MIN, INT64_MAX, &v, &why);
+        bool ok = bxi_parse_int(bad[i], strlen(bad[i]), INT64_MIN, INT64_MAX, &v, &why);
         if (ok)
             fail_msg("accepted '%s'", bad[i]);
         assert_non_null(why);
@@ -59,13 +59,13 @@ static void test_integer_range(void **state)
     (void)state;
     int64_t v;
     const char *why;
-    assert_true(bx_parse_int("100000", 6, 1, 100000, &v, &why));
-    assert_false(bx_parse_int("100001", 6, 1, 100000, &v, &why));
+    assert_true(bxi_parse_int("100000", 6, 1, 100000, &v, &why));
+    assert_false(bxi_parse_int("100001", 6, 1, 100000, &v, &why));
     assert_string_equal(why, "value above the allowed maximum");
-    assert_false(bx_parse_int("0", 1, 1, 100000, &v, &why));
+    assert_false(bxi_parse_int("0", 1, 1, 100000, &v, &why));
     assert_string_equal(why, "value below the allowed minimum");
     /* length is honoured: only "12" of "123" */
-    assert_true(bx_parse_int("123", 2, 0, 1000, &v, &why));
+    assert_true(bxi_parse_int("123", 2, 0, 1000, &v, &why));
     assert_int_equal(v, 12);
 }
 
@@ -74,24 +74,24 @@ static void test_doubles(void **state)
     (void)state;
     double d;
     const char *why;
-    assert_true(bx_parse_double("1.25", 4, &d, &why));
+    assert_true(bxi_parse_double("1.25", 4, &d, &why));
     assert_true(d == 1.25);
-    assert_true(bx_parse_double("-0.5", 4, &d, &why));
+    assert_true(bxi_parse_double("-0.5", 4, &d, &why));
     assert_true(d == -0.5);
-    assert_true(bx_parse_double("2e-3", 4, &d, &why));
+    assert_true(bxi_parse_double("2e-3", 4, &d, &why));
     assert_true(d == 0.002);
-    assert_true(bx_parse_double("3", 1, &d, &why));
+    assert_true(bxi_parse_double("3", 1, &d, &why));
     assert_true(d == 3.0);
-    assert_true(bx_parse_double(".5", 2, &d, &why));
+    assert_true(bxi_parse_double(".5", 2, &d, &why));
     assert_true(d == 0.5);
-    assert_true(bx_parse_double("1E+2", 4, &d, &why));
+    assert_true(bxi_parse_double("1E+2", 4, &d, &why));
     assert_true(d == 100.0);
     static const char *bad[] = {"", "nan", "NaN", "inf", "-Infinity", "0x1p3",
                                 "1,5", "1.2.3", "e5", "1e", "1e+", "+1", "--1",
                                 "1e400", "-1e400", "."};
     for (size_t i = 0; i < BX_ARRAY_LEN(bad); i++) {
         d = 7.0;
-        if (bx_parse_double(bad[i], strlen(bad[i]), &d, &why))
+        if (bxi_parse_double(bad[i], strlen(bad[i]), &d, &why))
             fail_msg("accepted '%s'", bad[i]);
         assert_true(d == 7.0);
     }
@@ -108,14 +108,14 @@ static void test_booleans(void **state)
     for (size_t i = 0; i < BX_ARRAY_LEN(good); i++) {
         bool b = !good[i].v;
         const char *why;
-        assert_true(bx_parse_bool(good[i].s, strlen(good[i].s), &b, &why));
+        assert_true(bxi_parse_bool(good[i].s, strlen(good[i].s), &b, &why));
         assert_int_equal(b, good[i].v);
     }
     static const char *bad[] = {"", "2", "y", "t", "on", "truee"};
     for (size_t i = 0; i < BX_ARRAY_LEN(bad); i++) {
         bool b;
         const char *why;
-        if (bx_parse_bool(bad[i], strlen(bad[i]), &b, &why))
+        if (bxi_parse_bool(bad[i], strlen(bad[i]), &b, &why))
             fail_msg("accepted '%s'", bad[i]);
     }
 }

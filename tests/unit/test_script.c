@@ -218,9 +218,9 @@ typedef struct call_args {
 
 static int call_field(lua_State *L)
 {
-    bx_script *s = bx_script_of(L);
+    bx_script *s = bxi_script_of(L);
     call_args *a = lua_touserdata(L, 1);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, bx_script_module_ref(s));
+    lua_rawgeti(L, LUA_REGISTRYINDEX, bxi_script_module_ref(s));
     lua_getfield(L, -1, a->field);
     lua_call(L, 0, 0);
     return 0;
@@ -229,7 +229,7 @@ static int call_field(lua_State *L)
 static bx_status call(bx_script *s, const char *field)
 {
     call_args a = {field};
-    return bx_script_protected(s, call_field, &a, "test call");
+    return bxi_script_protected(s, call_field, &a, "test call");
 }
 
 static void test_budget_is_per_call(void **state)

@@ -53,6 +53,7 @@
 #include <string.h>
 
 #include "bounds.h"
+#include "pack_internal.h"
 
 /* Beyond this many distinct values of p (or q) an evenly spread subset,
  * always including the largest, is tried. */
@@ -100,11 +101,6 @@ static void acc_sub(lb_acc *a, int64_t x)
 static uint64_t acc_ceil(const lb_acc *a)
 {
     return a->bins + (a->rem > 0 ? 1u : 0u);
-}
-
-static int64_t ceil_div(int64_t a, int64_t b)
-{
-    return a >= 0 ? (a + b - 1) / b : -((-a) / b);
 }
 
 static uint32_t clamp_u32(uint64_t v)
@@ -206,8 +202,8 @@ static uint64_t bound_1d(int32_t *d, size_t n, int32_t C, int32_t *cand)
                 ss += s;
             }
         }
-        int64_t alpha = ceil_div(ss - (nm * C - sm), C);
-        int64_t beta = ceil_div(ns - fit_m, C / p);
+        int64_t alpha = pk_ceil_div(ss - (nm * C - sm), C);
+        int64_t beta = pk_ceil_div(ns - fit_m, C / p);
         int64_t extra = alpha > beta ? alpha : beta;
         uint64_t lb = nl + (uint64_t)nm + (extra > 0 ? (uint64_t)extra : 0u);
         if (lb > best)

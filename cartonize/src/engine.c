@@ -123,38 +123,7 @@ void *bxi_pk_engine_scratch(bx_engine *e, size_t bytes)
     return e->scratch;
 }
 
-/* Grow an array of `size`-byte elements to hold n. */
-static bx_status grow(bx_ctx *ctx, void **p, size_t *cap, size_t n, size_t size)
-{
-    if (n <= *cap)
-        return BX_OK;
-    size_t c = *cap ? *cap : 16;
-    while (c < n)
-        c *= 2;
-    void *q = bx_realloc(ctx, *p, c * size);
-    if (q == NULL)
-        return BX_ENOMEM;
-    *p = q;
-    *cap = c;
-    return BX_OK;
-}
-
-static bx_status grow32(bx_ctx *ctx, uint32_t **p, uint32_t *cap, size_t n, size_t size)
-{
-    size_t c = *cap;
-    void *q = *p;
-    bx_status st = grow(ctx, &q, &c, n, size);
-    *p = q;
-    *cap = (uint32_t)c;
-    return st;
-}
-
 /* ---- catalog ranking ------------------------------------------------------- */
-
-static int64_t inner_volume(const bx_box *b)
-{
-    return (int64_t)b->inner_l_mm * b->inner_w_mm * b->inner_h_mm;
-}
 
 static double measure_of(const bx_engine *e, const bx_pack_options *o, uint32_t k)
 {
@@ -171,7 +140,7 @@ static double measure_of(const bx_engine *e, const bx_pack_options *o, uint32_t 
     case BX_OBJECTIVE_CUSTOM:
         return o->box_measure[k];
     default:
-        return (double)inner_volume(b);
+        return (double)pk_inner_volume(b);
     }
 }
 
@@ -180,17 +149,19 @@ static bx_status prepare_catalog(bx_engine *e, const bx_pack_options *o)
     uint32_t n = (uint32_t)bx_catalog_count(e->cat);
     e->nbox = n;
     uint32_t c1 = e->box_cap;
-    bx_status st = grow32(e->ctx, &e->rank, &c1, n, sizeof *e->rank);
+    void *r = e->rank;
+    bx_status st = bxi_grow32(e->ctx, &r, &c1, n, sizeof *e->rank, UINT32_MAX, "box types");
+    e->rank = r;
     size_t c2 = e->box_cap, c3 = e->box_cap, c4 = e->box_cap;
     void *m = e->measure, *s = e->stock, *u = e->used;
     if (st == BX_OK)
-        st = grow(e->ctx, &m, &c2, n, sizeof *e->measure);
+        st = bxi_grow(e->ctx, &m, &c2, n, sizeof *e->measure, UINT32_MAX, "box types");
     e->measure = m;
     if (st == BX_OK)
-        st = grow(e->ctx, &s, &c3, n, sizeof *e->stock);
+        st = bxi_grow(e->ctx, &s, &c3, n, sizeof *e->stock, UINT32_MAX, "box types");
     e->stock = s;
     if (st == BX_OK)
-        st = grow(e->ctx, &u, &c4, n, sizeof *e->used);
+        st = bxi_grow(e->ctx, &u, &c4, n, sizeof *e->used, UINT32_MAX, "box types");
     e->used = u;
     if (st != BX_OK)
         return st;
@@ -214,8 +185,8 @@ static bx_status prepare_catalog(bx_engine *e, const bx_pack_options *o)
         while (j > 0) {
             uint32_t a = e->rank[j - 1];
             double ma = e->measure[a], mi = e->measure[i];
-            int64_t va = inner_volume(bx_catalog_box(e->cat, a));
-            int64_t vi = inner_volume(bx_catalog_box(e->cat, i));
+            int64_t va = pk_inner_volume(bx_catalog_box(e->cat, a));
+            int64_t vi = pk_inner_volume(bx_catalog_box(e->cat, i));
             if (ma < mi || (ma == mi && va <= vi))
                 break;
             e->rank[j] = a;
@@ -241,7 +212,8 @@ static bx_status add_unpacked(bx_engine *e, uint32_t u, bx_unpacked_reason why)
         }
     }
     void *p = e->runpacked;
-    bx_status st = grow(e->ctx, &p, &e->runpacked_cap, e->nunpacked + 1, sizeof *e->runpacked);
+    bx_status st = bxi_grow(e->ctx, &p, &e->runpacked_cap, e->nunpacked + 1, sizeof *e->runpacked,
+                            SIZE_MAX, "units left unpacked");
     e->runpacked = p;
     if (st != BX_OK)
         return st;
@@ -278,11 +250,6 @@ static int unpackable(const bx_engine *e, const bx_pack_options *opt, const pk_u
     return allowed_ok ? BX_UNPACKED_OUT_OF_STOCK : BX_UNPACKED_NOT_ALLOWED;
 }
 
-static bool stock_left(const bx_engine *e, uint32_t box)
-{
-    return e->stock[box] < 0 || (int64_t)e->used[box] < e->stock[box];
-}
-
 /* `alone` units: each in the best-ranked box that holds it. */
 static bx_status seed_alone(bx_engine *e)
 {
@@ -292,7 +259,7 @@ static bx_status seed_alone(bx_engine *e)
         uint32_t box = UINT32_MAX;
         for (uint32_t r = 0; r < e->nbox && box == UINT32_MAX; r++) {
             uint32_t k = e->rank[r];
-            if (stock_left(e, k) && bxi_pk_unit_fits_box(&e->units[u], bx_catalog_box(e->cat, k)))
+            if (pk_stock_left(e, k) && bxi_pk_unit_fits_box(&e->units[u], bx_catalog_box(e->cat, k)))
                 box = k;
         }
         if (box == UINT32_MAX) {
@@ -345,7 +312,7 @@ static bx_status seed_groups(bx_engine *e)
                 each = each && bxi_pk_unit_fits_box(&e->units[group[i]], b);
             }
             int64_t tare = (b->has & BX_BOX_HAS_TARE) ? b->tare_g : 0;
-            if (!stock_left(e, k) || !each || vol > inner_volume(b) || weight > b->max_weight_g - tare)
+            if (!pk_stock_left(e, k) || !each || vol > pk_inner_volume(b) || weight > b->max_weight_g - tare)
                 continue;
             int ok = bxi_pk_pack_single(e, k, group, n, &e->tmp);
             if (ok < 0)
@@ -395,11 +362,6 @@ static bool dominates(const bx_engine *e, uint32_t a)
     return true;
 }
 
-static int64_t ceil_div(int64_t a, int64_t b)
-{
-    return b <= 0 ? 0 : (a + b - 1) / b;
-}
-
 /* A lower bound on the bins for units idx[0..n): volume and weight against
  * the largest box; with a box that dominates the catalog, also L1/L2. */
 bx_status bxi_pk_lower_bound_units(bx_engine *e, const uint32_t *idx, uint32_t n, uint32_t *out)
@@ -417,7 +379,7 @@ bx_status bxi_pk_lower_bound_units(bx_engine *e, const uint32_t *idx, uint32_t n
         const bx_box *b = bx_catalog_box(e->cat, k);
         if (e->stock[k] == 0)
             continue;
-        int64_t v = inner_volume(b);
+        int64_t v = pk_inner_volume(b);
         int64_t p = b->max_weight_g - ((b->has & BX_BOX_HAS_TARE) ? b->tare_g : 0);
         if (v > max_vol) {
             max_vol = v;
@@ -426,8 +388,8 @@ bx_status bxi_pk_lower_bound_units(bx_engine *e, const uint32_t *idx, uint32_t n
         if (p > max_payload)
             max_payload = p;
     }
-    int64_t lb = ceil_div(vol, max_vol);
-    int64_t lw = ceil_div(weight, max_payload);
+    int64_t lb = pk_ceil_div(vol, max_vol);
+    int64_t lw = pk_ceil_div(weight, max_payload);
     if (lw > lb)
         lb = lw;
     if (top != UINT32_MAX && dominates(e, top)) {
@@ -485,11 +447,11 @@ static bx_status build_result(bx_engine *e)
     for (uint32_t i = 0; i < s->nbins; i++)
         nplace += s->bins[i].nitems;
     void *p = e->rboxes;
-    bx_status st = grow(e->ctx, &p, &e->rboxes_cap, s->nbins, sizeof *e->rboxes);
+    bx_status st = bxi_grow(e->ctx, &p, &e->rboxes_cap, s->nbins, sizeof *e->rboxes, SIZE_MAX, "boxes");
     e->rboxes = p;
     p = e->rplace;
     if (st == BX_OK)
-        st = grow(e->ctx, &p, &e->rplace_cap, nplace, sizeof *e->rplace);
+        st = bxi_grow(e->ctx, &p, &e->rplace_cap, nplace, sizeof *e->rplace, SIZE_MAX, "placements");
     e->rplace = p;
     if (st != BX_OK)
         return st;
@@ -516,7 +478,7 @@ static bx_status build_result(bx_engine *e)
         pb->first_placement = at;
         pb->nplacements = b->nitems;
         pb->item_volume_mm3 = b->volume;
-        pb->inner_volume_mm3 = inner_volume(box);
+        pb->inner_volume_mm3 = pk_inner_volume(box);
         pb->items_weight_g = b->weight_g;
         pb->gross_weight_g = b->weight_g + ((box->has & BX_BOX_HAS_TARE) ? box->tare_g : 0);
         pb->fill_pct = 100.0 * (double)b->volume / (double)pb->inner_volume_mm3;
@@ -618,10 +580,12 @@ static bx_status prepare(bx_engine *e, const bx_catalog *cat, const bx_order *or
      * packed into a catalog of 12 boxes needs lists longer than its units. */
     e->list_len = e->unit_cap > e->nbox ? e->unit_cap : e->nbox;
     if (e->list_len > e->idx_cap / PK_LISTS || e->idx == NULL) {
-        uint32_t cap = e->idx_cap;
-        if ((st = grow32(e->ctx, &e->idx, &cap, (size_t)e->list_len * PK_LISTS, sizeof *e->idx)) != BX_OK)
+        void *q = e->idx;
+        st = bxi_grow32(e->ctx, &q, &e->idx_cap, (size_t)e->list_len * PK_LISTS, sizeof *e->idx,
+                        UINT32_MAX, "candidate list entries");
+        e->idx = q;
+        if (st != BX_OK)
             return st;
-        e->idx_cap = cap;
     }
     if (e->unit_cap > e->state_cap) {
         uint8_t *p = bx_realloc(e->ctx, e->state, e->unit_cap);

@@ -73,4 +73,10 @@ bx_status bxi_pk_bins_copy(bx_ctx *ctx, pk_bins *dst, const pk_bins *src);
  * with BX_ENOMEM. */
 int bxi_pk_pack_single(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n, pk_bin *bin);
 
+/* Whether box type `box` has stock left (a negative stock is unlimited). */
+static inline bool pk_stock_left(const bx_engine *e, uint32_t box)
+{
+    return e->stock[box] < 0 || (int64_t)e->used[box] < e->stock[box];
+}
+
 #endif

@@ -16,6 +16,21 @@
 #include "boxcar/pack.h"
 #include "internal.h"
 
+/* A box's inner volume in mm^3 (int64: 3 int32 lengths do not overflow it). */
+static inline int64_t pk_inner_volume(const bx_box *b)
+{
+    return (int64_t)b->inner_l_mm * b->inner_w_mm * b->inner_h_mm;
+}
+
+/* ceil(a / b) for b > 0, also for negative a (rounded toward +inf); 0 when
+ * b <= 0 (no box, no bound). */
+static inline int64_t pk_ceil_div(int64_t a, int64_t b)
+{
+    if (b <= 0)
+        return 0;
+    return a >= 0 ? (a + b - 1) / b : -((-a) / b);
+}
+
 /* One physical item to place. */
 typedef struct pk_unit {
     int32_t dim[3];        /* l, w, h as given (h vertical for upright) */

@@ -17,6 +17,7 @@
 #include <lauxlib.h>
 
 #include "pack_emit.h"
+#include "pack_internal.h"
 #include "policy_internal.h"
 
 const char *const bxi_pl_hook_names[PL_NHOOKS] = {
@@ -33,27 +34,14 @@ static const char *const hook_labels[PL_NHOOKS] = {
 
 /* ---- memory helpers ---------------------------------------------------------- */
 
-static bx_status grow(bx_ctx *ctx, void **ptr, size_t *cap, size_t n, size_t size)
-{
-    if (n <= *cap)
-        return BX_OK;
-    size_t c = *cap ? *cap : 8;
-    while (c < n)
-        c *= 2;
-    void *q = bx_realloc(ctx, *ptr, c * size);
-    if (q == NULL)
-        return BX_ENOMEM;
-    *ptr = q;
-    *cap = c;
-    return BX_OK;
-}
 
 /* Append s (with its NUL) to the text buffer; its offset in *off. */
 static bx_status keep_text(bx_policy *p, const char *s, size_t *off)
 {
     size_t n = strlen(s) + 1;
     void *t = p->text;
-    bx_status st = grow(p->ctx, &t, &p->text_cap, p->text_len + n, 1);
+    bx_status st = bxi_grow(p->ctx, &t, &p->text_cap, p->text_len + n, 1, SIZE_MAX,
+                            "bytes of policy text");
     p->text = t;
     if (st != BX_OK)
         return st;
@@ -67,7 +55,8 @@ void bxi_pl_add_violation(lua_State *L, bx_policy *p, uint32_t box_seq, const ch
                       const char *message, double value, double limit)
 {
     void *v = p->viol;
-    bx_status st = grow(p->ctx, &v, &p->viol_cap, p->nviol + 1, sizeof *p->viol);
+    bx_status st = bxi_grow(p->ctx, &v, &p->viol_cap, p->nviol + 1, sizeof *p->viol, SIZE_MAX,
+                            "violations");
     p->viol = v;
     pl_violation *x = st == BX_OK ? &p->viol[p->nviol] : NULL;
     if (st == BX_OK)
@@ -336,11 +325,6 @@ static bx_status refresh_assumptions(bx_policy *p)
     return st;
 }
 
-static int64_t inner_volume(const bx_box *b)
-{
-    return (int64_t)b->inner_l_mm * b->inner_w_mm * b->inner_h_mm;
-}
-
 static bx_status policy_new(bx_ctx *ctx, bx_policy **out, bx_script *script,
                             const bx_catalog *cat)
 {
@@ -380,8 +364,8 @@ static bx_status policy_new(bx_ctx *ctx, bx_policy **out, bx_script *script,
     /* box types by inner volume, for the score hook's candidates */
     for (uint32_t i = 0; i < n; i++) {
         uint32_t j = i;
-        int64_t v = inner_volume(bx_catalog_box(cat, i));
-        while (j > 0 && inner_volume(bx_catalog_box(cat, p->by_volume[j - 1])) > v) {
+        int64_t v = pk_inner_volume(bx_catalog_box(cat, i));
+        while (j > 0 && pk_inner_volume(bx_catalog_box(cat, p->by_volume[j - 1])) > v) {
             p->by_volume[j] = p->by_volume[j - 1];
             j--;
         }
@@ -622,7 +606,8 @@ static int take_from_pool(lua_State *L)
 static bx_status sizes_from_hook(bx_policy *p, const bx_order *order, bx_order *padded)
 {
     void *l = p->lines;
-    bx_status st = grow(p->ctx, &l, &p->lines_cap, order->nlines, sizeof *p->lines);
+    bx_status st = bxi_grow(p->ctx, &l, &p->lines_cap, order->nlines, sizeof *p->lines, SIZE_MAX,
+                            "order lines");
     p->lines = l;
     if (st != BX_OK)
         return st;
@@ -656,7 +641,7 @@ static int64_t next_cap(const bx_policy *p, const bx_pack_options *opts, int64_t
 {
     for (size_t r = p->nbox; r-- > 0;) {
         uint32_t k = p->by_volume[r];
-        int64_t v = inner_volume(bx_catalog_box(p->cat, k));
+        int64_t v = pk_inner_volume(bx_catalog_box(p->cat, k));
         if (v < below && (opts->box_allowed == NULL || opts->box_allowed[k]))
             return v;
     }
@@ -673,7 +658,7 @@ static bx_status pack_capped(bx_policy *p, bx_engine *engine, const bx_order *or
     if (cap >= 0) {
         for (size_t k = 0; k < p->nbox; k++)
             p->cand_allowed[k] = (opts->box_allowed == NULL || opts->box_allowed[k]) &&
-                                 inner_volume(bx_catalog_box(p->cat, k)) <= cap;
+                                 pk_inner_volume(bx_catalog_box(p->cat, k)) <= cap;
         o.box_allowed = p->cand_allowed;
     }
     p->last_opts = o;
@@ -721,12 +706,14 @@ static bx_status choose_by_score(bx_policy *p, bx_engine *engine, const bx_order
 static bx_status choose_containers(bx_policy *p, const bx_pack_result *res)
 {
     void *c = p->containers;
-    bx_status st = grow(p->ctx, &c, &p->containers_cap, res->nboxes + 1, sizeof *p->containers);
+    bx_status st = bxi_grow(p->ctx, &c, &p->containers_cap, res->nboxes + 1,
+                            sizeof *p->containers, SIZE_MAX, "boxes");
     p->containers = c;
     if (st != BX_OK)
         return st;
     void *o = p->container_off;
-    st = grow(p->ctx, &o, &p->container_off_cap, res->nboxes + 1, sizeof *p->container_off);
+    st = bxi_grow(p->ctx, &o, &p->container_off_cap, res->nboxes + 1, sizeof *p->container_off,
+                  SIZE_MAX, "boxes");
     p->container_off = o;
     if (st != BX_OK)
         return st;
@@ -757,7 +744,8 @@ static bx_status choose_containers(bx_policy *p, const bx_pack_result *res)
 static bx_status finish(bx_policy *p, const bx_pack_result *res, bool containers)
 {
     void *v = p->out_viol;
-    bx_status st = grow(p->ctx, &v, &p->out_viol_cap, p->nviol, sizeof *p->out_viol);
+    bx_status st = bxi_grow(p->ctx, &v, &p->out_viol_cap, p->nviol, sizeof *p->out_viol, SIZE_MAX,
+                            "violations");
     p->out_viol = v;
     if (st != BX_OK)
         return st;

@@ -220,11 +220,6 @@ int bxi_pk_pack_single(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t
     return 0;
 }
 
-static bool stock_left(const bx_engine *e, uint32_t box)
-{
-    return e->stock[box] < 0 || (int64_t)e->used[box] < e->stock[box];
-}
-
 /* ---- first fit over bins ---------------------------------------------------- */
 
 /* The box type a unit opens, among those that hold it and have stock.
@@ -240,7 +235,7 @@ static uint32_t opener(const bx_engine *e, uint32_t u, int policy, int64_t rem_v
     for (uint32_t r = 0; r < e->nbox; r++) {
         uint32_t k = e->rank[r];
         const bx_box *b = bx_catalog_box(e->cat, k);
-        if (!stock_left(e, k) || !bxi_pk_unit_fits_box(&e->units[u], b))
+        if (!pk_stock_left(e, k) || !bxi_pk_unit_fits_box(&e->units[u], b))
             continue;
         int64_t v = (int64_t)b->inner_l_mm * b->inner_w_mm * b->inner_h_mm;
         int64_t p = b->max_weight_g - ((b->has & BX_BOX_HAS_TARE) ? b->tare_g : 0);
@@ -386,7 +381,7 @@ static int absorb(bx_engine *e, pk_bin *t, uint32_t u)
         uint32_t box = e->rank[k];
         const bx_box *b = bx_catalog_box(e->cat, box);
         int64_t v = (int64_t)b->inner_l_mm * b->inner_w_mm * b->inner_h_mm;
-        if (box != t->box && (v < cur_vol || !stock_left(e, box)))
+        if (box != t->box && (v < cur_vol || !pk_stock_left(e, box)))
             continue;
         if (!may_hold(e, box, l, n))
             continue;
@@ -570,7 +565,7 @@ static bx_status shrink(bx_engine *e, pk_bins *s)
             uint32_t box = e->rank[k];
             if (box == bin->box)
                 break; /* nothing better ranked holds it */
-            if (!stock_left(e, box) || !may_hold(e, box, l, n))
+            if (!pk_stock_left(e, box) || !may_hold(e, box, l, n))
                 continue;
             int r = bxi_pk_pack_single(e, box, l, n, &e->tmp);
             if (r < 0)
@@ -834,7 +829,7 @@ bx_status bxi_pk_search(bx_engine *e)
         uint32_t ncand = 0;
         for (uint32_t k = 0; k < e->nbox; k++) {
             uint32_t box = e->rank[k];
-            if (stock_left(e, box) && may_hold(e, box, free_units, n))
+            if (pk_stock_left(e, box) && may_hold(e, box, free_units, n))
                 cand[ncand++] = box;
         }
         bool found = false;

@@ -196,6 +196,35 @@ void *bx_realloc(bx_ctx *ctx, void *ptr, size_t size)
     return h + 1;
 }
 
+bx_status bxi_grow(bx_ctx *ctx, void **p, size_t *cap, size_t n, size_t size, size_t limit,
+                   const char *what)
+{
+    if (n <= *cap)
+        return BX_OK;
+    if (size > 0 && limit > SIZE_MAX / size)
+        limit = SIZE_MAX / size;
+    if (n > limit)
+        return bxi_error(ctx, BX_ELIMIT, "too many %s (at most %zu)", what, limit);
+    size_t c = *cap >= 8 ? *cap : 8;
+    while (c < n)
+        c = c > limit / 2 ? limit : c * 2;
+    void *q = bx_realloc(ctx, *p, c * size);
+    if (q == NULL)
+        return BX_ENOMEM;
+    *p = q;
+    *cap = c;
+    return BX_OK;
+}
+
+bx_status bxi_grow32(bx_ctx *ctx, void **p, uint32_t *cap, size_t n, size_t size,
+                     uint32_t limit, const char *what)
+{
+    size_t c = *cap;
+    bx_status st = bxi_grow(ctx, p, &c, n, size, limit, what);
+    *cap = (uint32_t)c;
+    return st;
+}
+
 void bx_free(bx_ctx *ctx, void *ptr)
 {
     if (ctx == NULL || ptr == NULL)

@@ -51,6 +51,19 @@ void bxi_ctx_allocator(const bx_ctx *ctx, bx_alloc_fn *fn, void **ud);
  * bx_ctx_bytes_in_use. For a Lua state's lua_Alloc. */
 void *bxi_ctx_raw_realloc(bx_ctx *ctx, void *ptr, size_t osize, size_t nsize);
 
+/* Grow an array so that it holds at least n elements of `size` bytes, as
+ * Lua's luaM_growvector does: the capacity doubles (from 8) so appends cost
+ * O(1) amortised, and never exceeds `limit` elements (nor what size_t can
+ * count in bytes). *p and *cap change only on success. Errors: BX_ELIMIT
+ * when n is over the limit (the message says "too many <what> (at most
+ * <limit>)"), BX_ENOMEM. */
+bx_status bxi_grow(bx_ctx *ctx, void **p, size_t *cap, size_t n, size_t size, size_t limit,
+                   const char *what);
+
+/* The same for a capacity kept as uint32_t (limit at most UINT32_MAX). */
+bx_status bxi_grow32(bx_ctx *ctx, void **p, uint32_t *cap, size_t n, size_t size,
+                     uint32_t limit, const char *what);
+
 /* Format "file:line:column: field 'name': " (the known parts) into buf. */
 void bxi_format_location(char *buf, size_t size, const bx_location *where);
 

@@ -161,38 +161,28 @@ uint32_t bxi_pool_find_bucket(const pool_state *s, uint32_t station, uint32_t ty
 
 /* ---- room --------------------------------------------------------------- */
 
-static bx_status grow(bx_ctx *ctx, void **p, uint32_t *cap, uint32_t n, uint32_t more,
-                      size_t elem)
+/* Room for `more` entries after the n an array of the state holds. */
+static bx_status room_for(bx_ctx *ctx, void **p, uint32_t *cap, uint32_t n, uint32_t more,
+                          size_t elem, const char *what)
 {
-    uint64_t need = (uint64_t)n + more;
-    if (need <= *cap)
-        return BX_OK;
-    if (need >= POOL_NONE)
-        return bxi_error(ctx, BX_ELIMIT, "pool: too many entries");
-    uint64_t c = *cap ? *cap : 16;
-    while (c < need)
-        c *= 2;
-    if (c >= POOL_NONE)
-        c = POOL_NONE - 1;
-    void *q = bx_realloc(ctx, *p, (size_t)c * elem);
-    if (q == NULL)
-        return BX_ENOMEM;
-    *p = q;
-    *cap = (uint32_t)c;
-    return BX_OK;
+    return bxi_grow32(ctx, p, cap, (size_t)n + more, elem, POOL_NONE - 1, what);
 }
 
 bx_status bxi_pool_reserve(pool_state *s, const pool_room *room)
 {
     bx_ctx *ctx = s->ctx;
     bx_status st;
-    if ((st = grow(ctx, (void **)&s->c, &s->cap_c, s->nc, room->containers, sizeof *s->c)) ||
+    if ((st = room_for(ctx, (void **)&s->c, &s->cap_c, s->nc, room->containers, sizeof *s->c,
+                       "containers in the pool")) ||
         (st = map_reserve(s, MAP_CONTAINER, room->containers)) ||
-        (st = grow(ctx, (void **)&s->st, &s->cap_s, s->ns, room->stations, sizeof *s->st)) ||
+        (st = room_for(ctx, (void **)&s->st, &s->cap_s, s->ns, room->stations, sizeof *s->st,
+                       "stations in the pool")) ||
         (st = map_reserve(s, MAP_STATION, room->stations)) ||
-        (st = grow(ctx, (void **)&s->ty, &s->cap_t, s->nt, room->types, sizeof *s->ty)) ||
+        (st = room_for(ctx, (void **)&s->ty, &s->cap_t, s->nt, room->types, sizeof *s->ty,
+                       "container types in the pool")) ||
         (st = map_reserve(s, MAP_TYPE, room->types)) ||
-        (st = grow(ctx, (void **)&s->b, &s->cap_b, s->nb, room->buckets, sizeof *s->b)) ||
+        (st = room_for(ctx, (void **)&s->b, &s->cap_b, s->nb, room->buckets, sizeof *s->b,
+                       "pool buckets")) ||
         (st = map_reserve(s, MAP_BUCKET, room->buckets)))
         return st;
     size_t need = s->arena_len + room->bytes + 1;

@@ -33,21 +33,6 @@ typedef struct handle {
 
 /* ---- memory ------------------------------------------------------------------ */
 
-static bool grow(bx_ctx *ctx, void **p, uint32_t *cap, uint32_t n, size_t size)
-{
-    if (n <= *cap)
-        return true;
-    uint32_t c = *cap ? *cap : 4;
-    while (c < n)
-        c *= 2;
-    void *q = bx_realloc(ctx, *p, (size_t)c * size);
-    if (q == NULL)
-        return false;
-    *p = q;
-    *cap = c;
-    return true;
-}
-
 static void oom(lua_State *L)
 {
     bxi_script_fail(L, BX_ENOMEM, "out of memory");
@@ -133,7 +118,8 @@ static uint32_t new_sheet(lua_State *L, bx_report *r, bool detail)
             bxi_script_fail(L, BX_EINPUT, "sheet name '%s' is already used by sheet %u ('%s'); "
                            "Excel ignores case in sheet names", name, i + 1,
                            rp_text(r, r->sheets[i].name));
-    if (!grow(r->ctx, (void **)&r->sheets, &r->sheets_cap, r->nsheets + 1, sizeof *r->sheets))
+    if (bxi_grow32(r->ctx, (void **)&r->sheets, &r->sheets_cap, r->nsheets + 1, sizeof *r->sheets,
+                   UINT32_MAX, "sheets") != BX_OK)
         oom(L);
     size_t off = keep_arg(L, r, 2, "the sheet's name");
     rp_sheet *s = &r->sheets[r->nsheets];
@@ -314,7 +300,8 @@ static rp_sheet *summary_sheet(handle *h)
 
 static rp_block *new_block(lua_State *L, bx_report *r, rp_sheet *s)
 {
-    if (!grow(r->ctx, (void **)&s->blocks, &s->blocks_cap, s->nblocks + 1, sizeof *s->blocks))
+    if (bxi_grow32(r->ctx, (void **)&s->blocks, &s->blocks_cap, s->nblocks + 1, sizeof *s->blocks,
+                   UINT32_MAX, "blocks on a sheet") != BX_OK)
         oom(L);
     rp_block *b = &s->blocks[s->nblocks++];
     memset(b, 0, sizeof *b);
@@ -442,7 +429,8 @@ static int sheet_chart(lua_State *L)
     ch.x_title = opt_field_text(L, r, 2, "x_title", "x_title");
     ch.y_title = opt_field_text(L, r, 2, "y_title", "y_title");
     rp_sheet *s = &r->sheets[h->sheet];
-    if (!grow(r->ctx, (void **)&s->charts, &s->charts_cap, s->ncharts + 1, sizeof *s->charts))
+    if (bxi_grow32(r->ctx, (void **)&s->charts, &s->charts_cap, s->ncharts + 1, sizeof *s->charts,
+                   UINT32_MAX, "charts on a sheet") != BX_OK)
         oom(L);
     s->charts[s->ncharts++] = ch;
     return 0;
@@ -464,14 +452,12 @@ static int table_row(lua_State *L)
                               "long lists on a detail sheet", RP_MAX_SUMMARY_CELLS);
     size_t need = ((size_t)t->nrows + 1) * t->ncols;
     if (need > t->cells_cap) {
-        size_t cap = t->cells_cap ? t->cells_cap * 2 : (size_t)t->ncols * 16;
-        while (cap < need)
-            cap *= 2;
-        rp_cell *c = bx_realloc(r->ctx, t->cells, cap * sizeof *c);
-        if (c == NULL)
-            oom(L);
+        void *c = t->cells;
+        bx_status st = bxi_grow(r->ctx, &c, &t->cells_cap, need, sizeof *t->cells, SIZE_MAX,
+                                "table cells");
         t->cells = c;
-        t->cells_cap = cap;
+        if (st != BX_OK)
+            oom(L);
     }
     rp_cell *row = &t->cells[(size_t)t->nrows * t->ncols];
     for (uint32_t c = 0; c < t->ncols; c++) {

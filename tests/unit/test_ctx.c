@@ -167,6 +167,49 @@ static void test_arena_out_of_memory(void **state)
     assert_int_equal(ta.live_bytes, 0);
 }
 
+/* The one growth rule (bxi_grow): capacities 8, 16, 32, ... up to the limit,
+ * never beyond it, nothing changed on failure. */
+static void test_grow_doubles_up_to_its_limit(void **state)
+{
+    (void)state;
+    test_alloc ta;
+    bx_ctx *ctx = test_ctx_new(&ta, 0);
+    assert_non_null(ctx);
+    void *p = NULL;
+    size_t cap = 0;
+    assert_int_equal(bxi_grow(ctx, &p, &cap, 1, sizeof(int), 100, "things"), BX_OK);
+    assert_int_equal(cap, 8);
+    assert_int_equal(bxi_grow(ctx, &p, &cap, 9, sizeof(int), 100, "things"), BX_OK);
+    assert_int_equal(cap, 16);
+    assert_int_equal(bxi_grow(ctx, &p, &cap, 33, sizeof(int), 100, "things"), BX_OK);
+    assert_int_equal(cap, 64);
+    /* the next doubling (128) would pass the limit: capped at 100 */
+    assert_int_equal(bxi_grow(ctx, &p, &cap, 65, sizeof(int), 100, "things"), BX_OK);
+    assert_int_equal(cap, 100);
+    void *keep = p;
+    assert_int_equal(bxi_grow(ctx, &p, &cap, 101, sizeof(int), 100, "things"), BX_ELIMIT);
+    assert_string_equal(bx_ctx_errmsg(ctx), "too many things (at most 100)");
+    assert_ptr_equal(p, keep);
+    assert_int_equal(cap, 100);
+    /* a byte count that size_t cannot hold is a limit, not a short block */
+    void *q = NULL;
+    size_t qcap = 0;
+    assert_int_equal(bxi_grow(ctx, &q, &qcap, SIZE_MAX / 4, 8, SIZE_MAX, "wide things"),
+                     BX_ELIMIT);
+    assert_null(q);
+    assert_int_equal(qcap, 0);
+    /* out of memory keeps the old array */
+    ta.fail_at = ta.calls + 1;
+    uint32_t cap32 = 0;
+    void *r = NULL;
+    assert_int_equal(bxi_grow32(ctx, &r, &cap32, 3, 4, UINT32_MAX, "rows"), BX_ENOMEM);
+    assert_null(r);
+    assert_int_equal(cap32, 0);
+    bx_free(ctx, p);
+    bx_ctx_free(ctx);
+    assert_int_equal(ta.live_bytes, 0);
+}
+
 static void test_version(void **state)
 {
     (void)state;
@@ -186,6 +229,7 @@ int main(void)
         cmocka_unit_test(test_warnings_are_kept_and_counted),
         cmocka_unit_test(test_arena_reuses_chunks_after_reset),
         cmocka_unit_test(test_arena_out_of_memory),
+        cmocka_unit_test(test_grow_doubles_up_to_its_limit),
         cmocka_unit_test(test_version),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

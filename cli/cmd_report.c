@@ -290,9 +290,9 @@ static bx_status carbon_sources(bx_ctx *ctx, cli_diags *cd, report_args *a, bx_r
 {
     bx_status st = BX_OK;
     if (a->shipments != NULL)
-        st = bx_report_add_source(rep, "shipments", a->shipments, bx_report_carbon_numeric());
+        st = bx_report_add_source(rep, "shipments", a->shipments, bx_carbon_csv_numeric_columns());
     if (st == BX_OK && a->totals != NULL)
-        st = bx_report_add_source(rep, "totals", a->totals, bx_report_totals_numeric());
+        st = bx_report_add_source(rep, "totals", a->totals, bx_carbon_totals_numeric_columns());
     if (st != BX_OK || (a->shipments == NULL && a->totals == NULL))
         return st;
     char name[256], buf[4096];
@@ -321,7 +321,7 @@ static bx_status carbon_sources(bx_ctx *ctx, cli_diags *cd, report_args *a, bx_r
     bx_ctx_set_diag(ctx, cli_diag_print, cd);
     bx_factor_set_free(fs);
     if (st == BX_OK)
-        st = bx_report_add_source(rep, "factors", path, bx_report_factors_numeric());
+        st = bx_report_add_source(rep, "factors", path, bx_factor_set_numeric_columns());
     return st;
 }
 
@@ -377,7 +377,7 @@ int cmd_report(int argc, char **argv)
         }
     }
     if (st == BX_OK && a.packing != NULL)
-        st = bx_report_add_source(rep, "packing", a.packing, bx_report_packing_numeric());
+        st = bx_report_add_source(rep, "packing", a.packing, bx_pack_csv_numeric_columns());
     if (st == BX_OK)
         st = carbon_sources(ctx, &cd, &a, rep, &printed);
     if (st == BX_OK && (rc = other_sources(&a, rep, &st)) != 0) {

@@ -41,6 +41,16 @@ static const char *const names_mg[F_COUNT] = {
     "factor_set", "factor_version", "total_wtw_mean_mg", "total_wtw_p2_5_mg",
     "total_wtw_p97_5_mg"};
 
+/* The figures of names_g, F_FIRST_FIGURE .. F_T_TTW (bx_carbon_csv_numeric_columns). */
+static const char *const numeric_g[] = {
+    "transport_wtw_g", "transport_ttw_g", "hub_wtw_g", "packaging_g", "total_wtw_g",
+    "total_ttw_g", NULL};
+
+const char *const *bx_carbon_csv_numeric_columns(void)
+{
+    return numeric_g;
+}
+
 struct bx_carbon_writer {
     bx_ctx *ctx;
     bx_carbon_format format;

@@ -36,6 +36,13 @@ static const bxc_column columns[C_COUNT] = {
     [C_VERSION] = {"version", true}, [C_NOTE] = {"note", false},
 };
 
+static const char *const numeric[] = {"wtt", "ttw", "wtw", NULL};
+
+const char *const *bx_factor_set_numeric_columns(void)
+{
+    return numeric;
+}
+
 /* Index = enum value; [0] unused. */
 static const char *const kind_names[] = {"set", "toc", "hoc", "fuel",
                                          "material", "eol", NULL};

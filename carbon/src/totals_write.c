@@ -28,6 +28,17 @@ static const char *const names[T_ALL] = {
     "total_wtt_mg", "total_ttw_mg", "total_wtw_mg", "excluded", "factor_set",
     "factor_version", "total_wtw_mean_mg", "total_wtw_p2_5_mg", "total_wtw_p97_5_mg"};
 
+/* The columns of names that hold numbers: T_SHIPMENTS .. T_EXCLUDED. */
+static const char *const numeric[] = {
+    "shipments", "mass_g", "transport_wtt_mg", "transport_ttw_mg", "transport_wtw_mg",
+    "hub_wtt_mg", "hub_ttw_mg", "hub_wtw_mg", "packaging_mg", "total_wtt_mg",
+    "total_ttw_mg", "total_wtw_mg", "excluded", NULL};
+
+const char *const *bx_carbon_totals_numeric_columns(void)
+{
+    return numeric;
+}
+
 /* The emission figures of a sum, T_T_WTT .. T_WTW. */
 static void figures(const bx_carbon_sum *s, int64_t v[10])
 {

@@ -61,16 +61,23 @@ static bx_status header(bx_ctx *ctx, bx_write_fn write, void *ud,
     return bxi_emit_finish(&c.out);
 }
 
-static const char *const box_columns[] = {
-    "order_id", "box_seq", "box_id", "n_units", "item_volume_mm3",
-    "box_inner_volume_mm3", "fill_pct", "void_pct", "gross_weight_g",
-    "lower_bound_boxes", "reason", "violations", "container_id",
-};
+#define BOX_COLUMNS(X)                                                                    \
+    X(order_id, TEXT) X(box_seq, NUM) X(box_id, TEXT) X(n_units, NUM)                     \
+    X(item_volume_mm3, NUM) X(box_inner_volume_mm3, NUM) X(fill_pct, NUM) X(void_pct, NUM) \
+    X(gross_weight_g, NUM) X(lower_bound_boxes, NUM) X(reason, TEXT) X(violations, TEXT)   \
+    X(container_id, TEXT)
+static const char *const box_columns[] = {BOX_COLUMNS(BX_COLUMN_NAME)};
+static const char *const box_numeric[] = {BOX_COLUMNS(BX_COLUMN_IF_NUM) NULL};
 
 static const char *const placement_columns[] = {
     "order_id", "box_seq", "unit_seq", "item_id", "x_mm", "y_mm", "z_mm",
     "l_mm", "w_mm", "h_mm",
 };
+
+const char *const *bx_pack_csv_numeric_columns(void)
+{
+    return box_numeric;
+}
 
 bx_status bx_pack_csv_boxes_header(bx_ctx *ctx, bx_write_fn write, void *ud)
 {

@@ -22,6 +22,18 @@
 
 #define BX_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Column lists kept once, beside their writer: a list macro names each
+ * column with its kind, TEXT or NUM,
+ *     #define MY_COLUMNS(X) X(order_id, TEXT) X(n_units, NUM)
+ * and gives both the header and the NULL-terminated list of the columns
+ * that hold numbers (what a report source reads as numbers):
+ *     static const char *const names[] = {MY_COLUMNS(BX_COLUMN_NAME)};
+ *     static const char *const numeric[] = {MY_COLUMNS(BX_COLUMN_IF_NUM) NULL}; */
+#define BX_COLUMN_NAME(name, kind) #name,
+#define BX_COLUMN_IF_NUM(name, kind) BX_COLUMN_KIND_##kind(name)
+#define BX_COLUMN_KIND_NUM(name) #name,
+#define BX_COLUMN_KIND_TEXT(name)
+
 /* ---- errors and warnings (ctx.c) ---------------------------------------- */
 
 /* Record an error on ctx and return `status`. The message is formatted into

@@ -14,40 +14,6 @@
 
 #define TICK_ROWS 65536
 
-const char *const *bx_report_packing_numeric(void)
-{
-    static const char *const cols[] = {
-        "box_seq", "n_units", "item_volume_mm3", "box_inner_volume_mm3", "fill_pct",
-        "void_pct", "gross_weight_g", "lower_bound_boxes", NULL,
-    };
-    return cols;
-}
-
-const char *const *bx_report_carbon_numeric(void)
-{
-    static const char *const cols[] = {
-        "transport_wtw_g", "transport_ttw_g", "hub_wtw_g", "packaging_g", "total_wtw_g",
-        "total_ttw_g", NULL,
-    };
-    return cols;
-}
-
-const char *const *bx_report_totals_numeric(void)
-{
-    static const char *const cols[] = {
-        "shipments", "mass_g", "transport_wtt_mg", "transport_ttw_mg", "transport_wtw_mg",
-        "hub_wtt_mg", "hub_ttw_mg", "hub_wtw_mg", "packaging_mg", "total_wtt_mg",
-        "total_ttw_mg", "total_wtw_mg", "excluded", NULL,
-    };
-    return cols;
-}
-
-const char *const *bx_report_factors_numeric(void)
-{
-    static const char *const cols[] = {"wtt", "ttw", "wtw", NULL};
-    return cols;
-}
-
 /* ---- text and progress -------------------------------------------------------- */
 
 size_t bxi_rp_keep(bx_report *r, const char *s, size_t n)

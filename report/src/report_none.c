@@ -7,27 +7,6 @@
 #include "boxcar/report.h"
 #include "internal.h"
 
-const char *const *bx_report_packing_numeric(void)
-{
-    static const char *const cols[] = {NULL};
-    return cols;
-}
-
-const char *const *bx_report_carbon_numeric(void)
-{
-    return bx_report_packing_numeric();
-}
-
-const char *const *bx_report_totals_numeric(void)
-{
-    return bx_report_packing_numeric();
-}
-
-const char *const *bx_report_factors_numeric(void)
-{
-    return bx_report_packing_numeric();
-}
-
 static bx_status unsupported(bx_ctx *ctx)
 {
     if (ctx == NULL)

@@ -120,14 +120,14 @@ static int report(const char *script, const char *packing, const char *per_shipm
     if (st == BX_OK)
         st = bx_report_load(ctx, &r, script, NULL);
     if (st == BX_OK && packing != NULL)
-        st = bx_report_add_source(r, "packing", packing, bx_report_packing_numeric());
+        st = bx_report_add_source(r, "packing", packing, bx_pack_csv_numeric_columns());
     if (st == BX_OK && per_shipment != NULL)
-        st = bx_report_add_source(r, "shipments", per_shipment, bx_report_carbon_numeric());
+        st = bx_report_add_source(r, "shipments", per_shipment, bx_carbon_csv_numeric_columns());
     if (st == BX_OK && totals != NULL)
-        st = bx_report_add_source(r, "totals", totals, bx_report_totals_numeric());
+        st = bx_report_add_source(r, "totals", totals, bx_carbon_totals_numeric_columns());
     if (st == BX_OK && totals != NULL)
         st = bx_report_add_source(r, "factors", BOXCAR_SAMPLES "/factors/cn-2023.csv",
-                                  bx_report_factors_numeric());
+                                  bx_factor_set_numeric_columns());
     if (st == BX_OK) {
         bx_report_options o = {1767225600, build_rows ? on_progress : NULL, &ph};
         st = bx_report_render(r, fmt, out, &o);

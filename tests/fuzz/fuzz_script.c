@@ -81,7 +81,7 @@ static bx_status report(bx_ctx *ctx, const char *text, size_t len, const char *s
     bx_report *r = NULL;
     bx_status st = bx_report_load_buffer(ctx, &r, "fuzz.lua", text, len, &lim);
     if (st == BX_OK) {
-        st = bx_report_add_source(r, "packing", src, bx_report_packing_numeric());
+        st = bx_report_add_source(r, "packing", src, bx_pack_csv_numeric_columns());
         if (st == BX_EINPUT && src == source) /* not the packing columns */
             st = bx_report_add_source(r, "packing", src, NULL);
     }

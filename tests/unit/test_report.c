@@ -39,7 +39,7 @@ static bx_status open_report(fixture *f, const char *script_path, const char *pa
     bx_ctx_set_diag(f->ctx, test_diag_fn, &f->diags);
     bx_status st = bx_report_load(f->ctx, &f->r, script_path, NULL);
     if (st == BX_OK && packing != NULL)
-        st = bx_report_add_source(f->r, "packing", packing, bx_report_packing_numeric());
+        st = bx_report_add_source(f->r, "packing", packing, bx_pack_csv_numeric_columns());
     return st;
 }
 
@@ -53,7 +53,7 @@ static bx_status open_text(fixture *f, const char *src)
     bx_status st = bx_report_load_buffer(f->ctx, &f->r, "r.lua", src, strlen(src), &lim);
     if (st == BX_OK)
         st = bx_report_add_source(f->r, "packing", REPORT("packing.csv"),
-                                  bx_report_packing_numeric());
+                                  bx_pack_csv_numeric_columns());
     return st;
 }
 
@@ -361,7 +361,7 @@ static void test_bad_rows(void **state)
                       "end}";
     assert_int_equal(bx_report_load_buffer(f.ctx, &f.r, "r.lua", src, strlen(src), NULL), BX_OK);
     assert_int_equal(bx_report_add_source(f.r, "packing", REPORT("bad_number.csv"),
-                                          bx_report_packing_numeric()), BX_OK);
+                                          bx_pack_csv_numeric_columns()), BX_OK);
     assert_int_equal(render(&f, BX_REPORT_XLSX, "badrow.xlsx"), BX_EINPUT);
     assert_non_null(strstr(bx_ctx_errmsg(f.ctx), "bad_number.csv:3:7: field 'fill_pct': 'lots' "
                                                  "is not a number"));
@@ -381,7 +381,7 @@ static void test_bad_rows(void **state)
                        "end}";
     assert_int_equal(bx_report_load_buffer(g.ctx, &g.r, "r.lua", src2, strlen(src2), NULL), BX_OK);
     assert_int_equal(bx_report_add_source(g.r, "packing", REPORT("bad_number.csv"),
-                                          bx_report_packing_numeric()), BX_OK);
+                                          bx_pack_csv_numeric_columns()), BX_OK);
     assert_int_equal(render(&g, BX_REPORT_XLSX, "badrow.xlsx"), BX_EINPUT);
     if (strstr(bx_ctx_errmsg(g.ctx), "r.lua:3: ") == NULL ||
         strstr(bx_ctx_errmsg(g.ctx), "bad_number.csv:3:7: field 'fill_pct'") == NULL)
@@ -450,7 +450,7 @@ static bx_status oom_run(uint64_t n, test_alloc *ta)
     bx_report *r = NULL;
     bx_status st = bx_report_load(ctx, &r, REPORT("golden.lua"), NULL);
     if (st == BX_OK)
-        st = bx_report_add_source(r, "packing", REPORT("packing.csv"), bx_report_packing_numeric());
+        st = bx_report_add_source(r, "packing", REPORT("packing.csv"), bx_pack_csv_numeric_columns());
     if (st == BX_OK) {
         bx_report_options o = {CREATED, NULL, NULL};
         st = bx_report_render(r, BX_REPORT_CBOR, "oom.cbor", &o);

@@ -67,11 +67,11 @@ static bx_status open_monthly(fixture *f, const char *shipments, const char *tot
     f->ctx = test_ctx_new(&f->ta, 0);
     bx_status st = bx_report_load(f->ctx, &f->r, MONTHLY, NULL);
     if (st == BX_OK)
-        st = bx_report_add_source(f->r, "shipments", shipments, bx_report_carbon_numeric());
+        st = bx_report_add_source(f->r, "shipments", shipments, bx_carbon_csv_numeric_columns());
     if (st == BX_OK)
-        st = bx_report_add_source(f->r, "totals", totals, bx_report_totals_numeric());
+        st = bx_report_add_source(f->r, "totals", totals, bx_carbon_totals_numeric_columns());
     if (st == BX_OK && factors != NULL)
-        st = bx_report_add_source(f->r, "factors", factors, bx_report_factors_numeric());
+        st = bx_report_add_source(f->r, "factors", factors, bx_factor_set_numeric_columns());
     return st;
 }
 
@@ -372,7 +372,7 @@ static void test_monthly_bad_inputs(void **state)
     f.ctx = test_ctx_new(&f.ta, 0);
     assert_int_equal(bx_report_load(f.ctx, &f.r, MONTHLY, NULL), BX_OK);
     assert_int_equal(bx_report_add_source(f.r, "packing", BOXCAR_TEST_DATA "/report/packing.csv",
-                                          bx_report_packing_numeric()), BX_OK);
+                                          bx_pack_csv_numeric_columns()), BX_OK);
     assert_int_equal(render(&f, BX_REPORT_XLSX, "bad-monthly.xlsx"), BX_EINPUT);
     assert_non_null(strstr(bx_ctx_errmsg(f.ctx), "monthly.lua needs data.shipments and "
                                                  "data.totals"));
@@ -388,12 +388,12 @@ static bx_status oom_run(uint64_t n, test_alloc *ta)
     bx_status st = bx_report_load(ctx, &r, MONTHLY, NULL);
     if (st == BX_OK)
         st = bx_report_add_source(r, "shipments", DATA("shipments.csv"),
-                                  bx_report_carbon_numeric());
+                                  bx_carbon_csv_numeric_columns());
     if (st == BX_OK)
-        st = bx_report_add_source(r, "totals", DATA("totals.csv"), bx_report_totals_numeric());
+        st = bx_report_add_source(r, "totals", DATA("totals.csv"), bx_carbon_totals_numeric_columns());
     if (st == BX_OK)
         st = bx_report_add_source(r, "factors", DATA("factors.csv"),
-                                  bx_report_factors_numeric());
+                                  bx_factor_set_numeric_columns());
     remove("oom-monthly.cbor");
     if (st == BX_OK) {
         bx_report_options o = {CREATED, NULL, NULL};

@@ -88,6 +88,15 @@ BX_API bx_status bx_carbon_writer_put(bx_carbon_writer *w,
  * The writer may take more rows after it. */
 BX_API bx_status bx_carbon_writer_finish(bx_carbon_writer *w);
 
+/* The columns that hold numbers, NULL-terminated, for readers such as a
+ * report source (bx_report_add_source): of the per-shipment CSV (the
+ * figures in grams; the uncertainty columns, present only with intervals,
+ * are not listed, so a source without them opens), of the totals file
+ * (bx_carbon_totals_write: shipments, mass_g, every _mg figure, excluded).
+ * docs/carbon.md has the columns. Static; never freed. */
+BX_API const char *const *bx_carbon_csv_numeric_columns(void);
+BX_API const char *const *bx_carbon_totals_numeric_columns(void);
+
 /* NULL is a no-op. Bytes not yet finished are dropped. */
 BX_API void bx_carbon_writer_free(bx_carbon_writer *w);
 

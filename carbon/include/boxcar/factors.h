@@ -130,6 +130,10 @@ BX_API bx_status bx_factor_set_read_mem(bx_ctx *ctx, bx_factor_set **out,
 
 BX_API bx_factor_set_info bx_factor_set_info_get(const bx_factor_set *fs);
 
+/* The columns of a factor set file that hold numbers (wtt, ttw, wtw),
+ * NULL-terminated, for readers such as a report source. Static. */
+BX_API const char *const *bx_factor_set_numeric_columns(void);
+
 /* Rows in file order (the set row excluded). */
 BX_API size_t bx_factor_set_count(const bx_factor_set *fs);
 BX_API const bx_factor *bx_factor_set_at(const bx_factor_set *fs, size_t i);

@@ -41,6 +41,11 @@ extern "C" {
 
 /* ---- CSV ---------------------------------------------------------------- */
 
+/* The columns of the boxes CSV (`boxcar pack --format csv`) that hold
+ * numbers, NULL-terminated: for readers such as a report source
+ * (bx_report_add_source). Static; never freed. */
+BX_API const char *const *bx_pack_csv_numeric_columns(void);
+
 /* Boxes: one row per packed box, one row per unpacked entry, with the header
  *   order_id,box_seq,box_id,n_units,item_volume_mm3,box_inner_volume_mm3,
  *   fill_pct,void_pct,gross_weight_g,lower_bound_boxes,reason

@@ -84,21 +84,13 @@ BX_API const char *bx_report_name(const bx_report *report);
 /* Register data.<name>: the CSV file at path (read when the script
  * iterates it and when a detail sheet is rendered). numeric lists the
  * columns whose fields are numbers (NULL-terminated; may be NULL); the
- * header must have them all. The file is opened and its header checked
- * now: BX_ENOTFOUND / BX_EIO / BX_EINPUT. name: a Lua identifier. */
+ * header must have them all. The modules that write boxcar's files give
+ * theirs (bx_pack_csv_numeric_columns, bx_carbon_csv_numeric_columns,
+ * bx_carbon_totals_numeric_columns, bx_factor_set_numeric_columns). The
+ * file is opened and its header checked now: BX_ENOTFOUND / BX_EIO /
+ * BX_EINPUT. name: a Lua identifier. */
 BX_API bx_status bx_report_add_source(bx_report *report, const char *name,
                                       const char *path, const char *const *numeric);
-
-/* The columns of `boxcar pack --format csv` that are numbers. */
-BX_API const char *const *bx_report_packing_numeric(void);
-/* The number columns of `boxcar carbon`'s per-shipment CSV (grams; the
- * optional uncertainty columns are left as text), of its totals file
- * (--totals: integer mg, shipments, mass_g, excluded), and of a factor set
- * file (wtt, ttw, wtw: its required number columns). docs/carbon.md has
- * the columns. */
-BX_API const char *const *bx_report_carbon_numeric(void);
-BX_API const char *const *bx_report_totals_numeric(void);
-BX_API const char *const *bx_report_factors_numeric(void);
 
 /* Append a line to data.notes (e.g. a policy's assumptions). */
 BX_API bx_status bx_report_add_note(bx_report *report, const char *text);

@@ -328,12 +328,19 @@ static bx_status recover(bx_journal *j, bx_journal_replay_fn replay, void *ud)
     if (j->info.damaged) {
         bx_location at = {.file = j->path, .offset = j->info.damage_offset,
                           .record = j->info.damage_seq};
-        bx_warn(j->ctx, &at,
-                "damaged record (%s); %llu intact records follow it from byte %llu; "
-                "the journal is read up to the damage and refuses appends until it is "
-                "repaired", j->info.damage_reason,
-                (unsigned long long)j->info.intact_after,
-                (unsigned long long)j->info.resume_offset);
+        if (j->info.intact_after > 0)
+            bx_warn(j->ctx, &at,
+                    "damaged record (%s); %llu intact records follow it from byte %llu; "
+                    "the journal is read up to the damage and refuses appends until it "
+                    "is repaired", j->info.damage_reason,
+                    (unsigned long long)j->info.intact_after,
+                    (unsigned long long)j->info.resume_offset);
+        else
+            bx_warn(j->ctx, &at,
+                    "damaged last record (%s): it is whole but its bytes are wrong, so "
+                    "it is no unfinished write; the journal is read up to it and "
+                    "refuses appends until it is repaired (which keeps a copy)",
+                    j->info.damage_reason);
         return BX_OK;
     }
     /* Records recovered from the page cache may not be on the disk yet;

@@ -73,17 +73,17 @@ static bx_status open_file(bx_journal *j)
                     j->path);
 }
 
-/* A file shorter than a header: either a creation that never finished
- * (nothing was ever acknowledged in it) or not a journal at all. */
+/* A file no longer than a header: a creation that never finished
+ * (bxj_unfinished_creation), a journal with no record yet, or not a
+ * journal at all. */
 static bool is_unfinished_creation(int fd, uint64_t size)
 {
     unsigned char buf[BXJ_HEADER_SIZE];
-    if (size == 0)
-        return true;
-    if (pread(fd, buf, (size_t)size, 0) != (ssize_t)size)
+    if (size > BXJ_HEADER_SIZE)
         return false;
-    size_t n = size < 8 ? (size_t)size : 8;
-    return memcmp(buf, BXJ_MAGIC, n) == 0;
+    if (size > 0 && pread(fd, buf, (size_t)size, 0) != (ssize_t)size)
+        return false;
+    return bxj_unfinished_creation(buf, (size_t)size);
 }
 
 static bx_status create_header(bx_journal *j)
@@ -258,8 +258,9 @@ static bx_status recover(bx_journal *j, bx_journal_replay_fn replay, void *ud)
         return sys_error(j->ctx, j->path, "cannot stat");
     uint64_t size = (uint64_t)sb.st_size;
     bx_status st;
-    if (size < BXJ_HEADER_SIZE) {
-        if (!is_unfinished_creation(j->fd, size)) {
+    bool unfinished = is_unfinished_creation(j->fd, size);
+    if (unfinished || size < BXJ_HEADER_SIZE) {
+        if (!unfinished) {
             bx_location at = {.file = j->path};
             return bx_input_error(j->ctx, BX_EINPUT, &at,
                                   "not a boxcar journal (%llu bytes, no header)",

@@ -81,6 +81,13 @@ void bxj_header_encode(const bxj_header *h, unsigned char out[BXJ_HEADER_SIZE]);
 /* NULL if fine, else why not (a journal header needs all 40 bytes). */
 const char *bxj_header_decode(const unsigned char *in, size_t n, bxj_header *h);
 
+/* Is a file of n bytes (n <= BXJ_HEADER_SIZE), starting with these, a
+ * creation that never finished? It is if it is shorter than a header and
+ * starts as one does, or if it is all zeros: its header never reached the
+ * disk (its size did). Nothing is appended before the header is synced,
+ * so nothing was ever acknowledged in such a file. */
+bool bxj_unfinished_creation(const unsigned char *in, size_t n);
+
 typedef struct bxs_header {
     uint64_t journal_id;
     uint64_t seq;         /* the state includes every record up to this */

@@ -145,6 +145,23 @@ static void test_new_and_missing(void **state)
     assert_non_null(strstr(bx_ctx_errmsg(ctx), "not a boxcar journal"));
     assert_int_equal(jt_file_size(path), 17);
     assert_int_equal(r.n, 0);
+    /* a header whose size reached the disk but whose bytes did not (40
+     * zeros): no record can have been acknowledged in it, so it is made
+     * again; zeros with bytes after them are no such thing */
+    unsigned char zeros[41] = {0};
+    jt_truncate(path, 0);
+    jt_append_bytes(path, zeros, 40);
+    assert_int_equal(open_replay(ctx, true, &r, &info, NULL), BX_OK);
+    assert_int_equal(info.last_seq, 0);
+    assert_int_equal(jt_file_size(path), 40);
+    assert_int_equal(open_replay(ctx, false, &r, &info, NULL), BX_OK);
+    assert_true(info.created);
+    write_records(ctx, 1, 2, BX_JOURNAL_SYNC_EACH);
+    jt_truncate(path, 0);
+    jt_append_bytes(path, zeros, 41);
+    assert_int_equal(open_replay(ctx, false, &r, &info, NULL), BX_EINPUT);
+    assert_int_equal(jt_file_size(path), 41);
+    assert_int_equal(r.n, 0);
     bx_ctx_free(ctx);
 }
 

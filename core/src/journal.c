@@ -349,6 +349,11 @@ static bx_status recover(bx_journal *j, bx_journal_replay_fn replay, void *ud)
      * records this writer will append. */
     if (!j->opts.read_only && j->info.torn_bytes == 0 && fdatasync(j->fd) != 0)
         return sys_error(j->ctx, j->path, "cannot sync");
+    /* Its name too: a writer that died after creating the file may not
+     * have synced the directory, and a record acknowledged in a file whose
+     * name is lost on power failure is lost with it. */
+    if (!j->opts.read_only && !j->info.created && !bx_sync_dir(j->path))
+        return sys_error(j->ctx, j->path, "cannot sync its directory");
     if (j->info.torn_bytes > 0 && !j->opts.read_only) {
         if (s.torn_keep &&
             (st = save_aside(j, j->end_off, size, j->last_seq + 1, "torn",

@@ -23,7 +23,7 @@
  * Each record also says which records were already durable when it was
  * written; that tells a torn group-commit batch (never acknowledged) from
  * damage to acknowledged records. A writer's open syncs the records it
- * recovered before it returns.
+ * recovered, and the directory entry of the file, before it returns.
  *
  * Concurrency. One writer at a time: a writer holds an exclusive flock(2)
  * on the file for as long as the journal is open, and a second writer

@@ -12,7 +12,9 @@
  * every record acknowledged before the cut is there, nothing else is but
  * records that were written (in order, with their own bytes), the journal
  * opens without damage and takes a new record, and every output file is
- * exactly an old or a new version (or absent while no version was done).
+ * exactly an old or a new version (or absent while no version was done):
+ * those written with bx_outfile (what boxcar's -o files use) and the
+ * workbooks a report renders.
  *
  * BOXCAR_POWERCUT_CUTS sets the number of cuts (default 10,000; the
  * sanitizer build runs fewer). Seeded and deterministic: the same cuts and
@@ -27,6 +29,9 @@
 #include <unistd.h>
 
 #include "boxcar/outfile.h"
+#ifdef PC_WITH_XLSX
+#include "boxcar/report.h"
+#endif
 #include "journal_testutil.h"
 #include "powercut_fs.h"
 #include "testutil.h"
@@ -37,12 +42,14 @@ enum workload {
     WL_COMPACT,   /* snapshots and compaction, with and without an archive */
     WL_OUTPUTS,   /* record, then an output file that depends on it (pack --pool) */
     WL_ORPHAN,    /* a journal whose creator died before syncing its directory */
+    WL_REPORT,    /* workbooks rendered over one another */
     WL_COUNT
 };
 
 static const char *const workload_names[WL_COUNT] = {
     "fsync per record", "group commit", "snapshots and compaction",
-    "records then output files", "journal left by a creator that died"};
+    "records then output files", "journal left by a creator that died",
+    "report workbooks"};
 
 static char base[1024], rec_dir[1100], disk_dir[1100];
 static char rec_journal[1200], disk_journal[1200], rec_out[1200], disk_out[1200];
@@ -57,6 +64,8 @@ static size_t n_acks;
 static uint64_t appended; /* records appended, durable or not */
 static struct {
     uint64_t started, done; /* pc_now() before the open and after the commit */
+    char *bytes;            /* what it holds */
+    size_t size;
 } versions[MAX_EVENTS];
 static size_t n_versions;
 
@@ -154,12 +163,52 @@ static void write_output(bx_ctx *ctx)
     assert_int_equal(bx_outfile_write(f, buf, n), 0);
     assert_int_equal(bx_outfile_commit(f), BX_OK);
     versions[v - 1].done = pc_now();
+    versions[v - 1].bytes = malloc(n);
+    assert_non_null(versions[v - 1].bytes);
+    memcpy(versions[v - 1].bytes, buf, n);
+    versions[v - 1].size = n;
 }
+
+#ifdef PC_WITH_XLSX
+/* Workbook version v: a one-sheet report whose creation time is v (the
+ * bytes differ with it). Each version is rendered once outside the logged
+ * directory first, to know its bytes. */
+static void render_reports(bx_ctx *ctx, size_t count)
+{
+    static const char src[] = "return {build = function(d, b)\n"
+                              "  local s = b:sheet('Trips')\n"
+                              "end}";
+    bx_report *r = NULL;
+    assert_int_equal(bx_report_load_buffer(ctx, &r, "trips.lua", src, strlen(src), NULL),
+                     BX_OK);
+    char ref[1300];
+    snprintf(ref, sizeof ref, "%s/reference.xlsx", base);
+    for (size_t v = 1; v <= count; v++) {
+        bx_report_options o = {.created = (time_t)(1700000000 + v * 86400)};
+        assert_int_equal(bx_report_render(r, BX_REPORT_XLSX, ref, &o), BX_OK);
+        versions[v - 1].bytes = test_read_file(ref, &versions[v - 1].size);
+        assert_non_null(versions[v - 1].bytes);
+        remove(ref);
+    }
+    pc_start(rec_dir);
+    for (size_t v = 1; v <= count; v++) {
+        bx_report_options o = {.created = (time_t)(1700000000 + v * 86400)};
+        versions[v - 1].started = pc_now();
+        assert_int_equal(bx_report_render(r, BX_REPORT_XLSX, rec_out, &o), BX_OK);
+        versions[v - 1].done = pc_now();
+        n_versions = v;
+    }
+    bx_report_free(r);
+}
+#endif
 
 static void run_workload(enum workload wl, int variant)
 {
     bx_ctx *ctx = NULL;
     assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
+    for (size_t v = 0; v < n_versions; v++)
+        free(versions[v].bytes);
+    memset(versions, 0, sizeof versions);
     n_acks = n_versions = 0;
     appended = 0;
     clear_dir(rec_dir);
@@ -170,7 +219,8 @@ static void run_workload(enum workload wl, int variant)
         j = open_writer(ctx, BX_JOURNAL_SYNC_EACH);
         assert_int_equal(bx_journal_close(j), BX_OK);
     }
-    pc_start(rec_dir);
+    if (wl != WL_REPORT)
+        pc_start(rec_dir);
     switch (wl) {
     case WL_EACH:
     case WL_ORPHAN:
@@ -217,6 +267,11 @@ static void run_workload(enum workload wl, int variant)
             write_output(ctx);
         }
         close_writer(j);
+        break;
+    case WL_REPORT:
+#ifdef PC_WITH_XLSX
+        render_reports(ctx, 6);
+#endif
         break;
     default:
         break;
@@ -290,12 +345,9 @@ static void check_output(uint64_t k, long cut)
     char *got = test_read_file(disk_out, &size);
     size_t v = 0;
     if (got != NULL) {
-        char want[4096];
-        for (v = 1; v <= n_versions; v++) {
-            size_t n = version_bytes(v, want, sizeof want);
-            if (n == size && memcmp(want, got, n) == 0)
+        for (v = 1; v <= n_versions; v++)
+            if (versions[v - 1].size == size && memcmp(versions[v - 1].bytes, got, size) == 0)
                 break;
-        }
         if (v > n_versions)
             fail_msg("cut %ld at operation %llu: the output (%zu bytes) is no version "
                      "written", cut, (unsigned long long)k, size);
@@ -330,12 +382,17 @@ static void test_power_cuts(void **state)
     assert_int_equal(mkdir(disk_dir, 0777), 0);
     rng_state = 0x9E3779B97F4A7C15ull;
 
-    const int rounds = 20; /* 4 of each workload, each with its share of the cuts */
+#ifdef PC_WITH_XLSX
+    const int kinds = WL_COUNT;
+#else
+    const int kinds = WL_REPORT; /* a build without reports has no workbooks */
+#endif
+    const int rounds = 4 * kinds; /* each with its share of the cuts */
     long done = 0, lost_names = 0;
     uint64_t per[WL_COUNT] = {0};
     for (int round = 0; round < rounds; round++) {
-        enum workload wl = (enum workload)(round % WL_COUNT);
-        run_workload(wl, round / WL_COUNT);
+        enum workload wl = (enum workload)(round % kinds);
+        run_workload(wl, round / kinds);
         uint64_t ops = pc_now();
         long share = (cuts - done) / (rounds - round);
         for (long c = 0; c < share; c++, done++) {
@@ -343,24 +400,28 @@ static void test_power_cuts(void **state)
             uint64_t k = c == 0 ? ops : rnd() % (ops + 1);
             clear_dir(disk_dir);
             pc_disk_at(k, &rng_state, disk_dir);
-            if (!jt_exists(disk_journal))
+            if (wl != WL_REPORT && !jt_exists(disk_journal))
                 lost_names++;
-            if (wl == WL_OUTPUTS)
+            if (wl == WL_OUTPUTS || wl == WL_REPORT)
                 check_output(k, done);
-            check_journal(wl, k, done);
+            if (wl != WL_REPORT)
+                check_journal(wl, k, done);
             per[wl]++;
         }
     }
+    for (size_t v = 0; v < n_versions; v++)
+        free(versions[v].bytes);
     pc_free();
     jt_rmdir(disk_dir);
     jt_rmdir(rec_dir);
     rmdir(base);
     print_message("%ld power cuts: %llu over fsync per record, %llu over group commit, "
                   "%llu over snapshots and compaction, %llu over records and outputs, "
-                  "%llu over an orphaned journal; at %ld the journal's name had not "
-                  "reached the disk\n", done, (unsigned long long)per[WL_EACH],
-                  (unsigned long long)per[WL_GROUP], (unsigned long long)per[WL_COMPACT],
-                  (unsigned long long)per[WL_OUTPUTS], (unsigned long long)per[WL_ORPHAN],
+                  "%llu over an orphaned journal, %llu over report workbooks; at %ld the "
+                  "journal's name had not reached the disk\n", done,
+                  (unsigned long long)per[WL_EACH], (unsigned long long)per[WL_GROUP],
+                  (unsigned long long)per[WL_COMPACT], (unsigned long long)per[WL_OUTPUTS],
+                  (unsigned long long)per[WL_ORPHAN], (unsigned long long)per[WL_REPORT],
                   lost_names);
 }
 

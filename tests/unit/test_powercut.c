@@ -69,6 +69,9 @@ static struct {
 } versions[MAX_EVENTS];
 static size_t n_versions;
 
+/* What the cuts met, to show the model reaches the recovery paths. */
+static long torn_cut, beyond_acked, remade;
+
 static uint64_t rng_state;
 static uint64_t rnd(void)
 {
@@ -299,6 +302,7 @@ static void check_journal(enum workload wl, uint64_t k, long cut)
     jt_replay r = {0};
     bx_journal_info info;
     bx_journal *j = NULL;
+    bool existed = jt_exists(disk_journal);
     bx_status st = bx_journal_open(ctx, &j, disk_journal, NULL, jt_collect, &r, &info);
     if (st != BX_OK)
         fail_msg("%s, cut %ld at operation %llu: the journal does not open: %s",
@@ -324,6 +328,9 @@ static void check_journal(enum workload wl, uint64_t k, long cut)
         fail_msg("%s, cut %ld at operation %llu: %zu records where %llu were written",
                  workload_names[wl], cut, (unsigned long long)k, r.n,
                  (unsigned long long)appended);
+    torn_cut += info.torn_bytes > 0;
+    beyond_acked += r.n > acked;
+    remade += existed && info.created;
     /* and it goes on */
     size_t len = jt_record(r.n + 1, buf, sizeof buf);
     assert_int_equal(bx_journal_append(j, buf, len, NULL), BX_OK);
@@ -418,11 +425,13 @@ static void test_power_cuts(void **state)
     print_message("%ld power cuts: %llu over fsync per record, %llu over group commit, "
                   "%llu over snapshots and compaction, %llu over records and outputs, "
                   "%llu over an orphaned journal, %llu over report workbooks; at %ld the "
-                  "journal's name had not reached the disk\n", done,
+                  "journal's name had not reached the disk, %ld had a torn tail to cut, "
+                  "%ld kept records never acknowledged, %ld made an unfinished journal again\n",
+                  done,
                   (unsigned long long)per[WL_EACH], (unsigned long long)per[WL_GROUP],
                   (unsigned long long)per[WL_COMPACT], (unsigned long long)per[WL_OUTPUTS],
                   (unsigned long long)per[WL_ORPHAN], (unsigned long long)per[WL_REPORT],
-                  lost_names);
+                  lost_names, torn_cut, beyond_acked, remade);
 }
 
 int main(void)

@@ -16,8 +16,10 @@
  * wrote this one. A damaged record at seq E followed by an intact record
  * claiming seq - lag >= E was acknowledged before the damage: that is
  * damage in the middle, to be reported. If no later record makes that
- * claim, everything from E on was still in flight when the writer stopped:
- * a torn tail, safe to cut.
+ * claim and record E has the shape of an unfinished write (the file ends
+ * inside it, or a 512-byte sector's share of it is all zeros), everything
+ * from E on was still in flight when the writer stopped: a torn tail, safe
+ * to cut. A record that is all there but wrong is damage, last or not.
  */
 #ifndef BOXCAR_JOURNAL_INTERNAL_H
 #define BOXCAR_JOURNAL_INTERNAL_H

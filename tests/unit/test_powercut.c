@@ -173,7 +173,7 @@ static void write_output(bx_ctx *ctx)
 }
 
 #ifdef PC_WITH_XLSX
-/* Workbook version v: a one-sheet report whose creation time is v (the
+/* Workbook version v: a one-sheet report whose creation time follows v (the
  * bytes differ with it). Each version is rendered once outside the logged
  * directory first, to know its bytes. */
 static void render_reports(bx_ctx *ctx, size_t count)

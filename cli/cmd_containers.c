@@ -570,10 +570,15 @@ static int run_verify(const args *a)
         printf("  torn tail   %" PRIu64 " bytes after the last whole record (a writer "
                "stopped while appending; the next writer cuts them)\n", info->torn_bytes);
     if (info->damaged) {
-        printf("  DAMAGE      at byte %" PRIu64 ", record %" PRIu64 ": %s; %" PRIu64
-               " intact records follow from byte %" PRIu64 "\n", info->damage_offset,
-               info->damage_seq, info->damage_reason, info->intact_after,
-               info->resume_offset);
+        if (info->intact_after > 0)
+            printf("  DAMAGE      at byte %" PRIu64 ", record %" PRIu64 ": %s; %" PRIu64
+                   " intact records follow from byte %" PRIu64 "\n", info->damage_offset,
+                   info->damage_seq, info->damage_reason, info->intact_after,
+                   info->resume_offset);
+        else
+            printf("  DAMAGE      at byte %" PRIu64 ", record %" PRIu64 ": %s; the last "
+                   "record, whole but wrong (not an unfinished write)\n",
+                   info->damage_offset, info->damage_seq, info->damage_reason);
         /* An open starts from the snapshot and never reads what is before
          * it: there, the pool's state is safe and only history is damaged. */
         if (r.journal.snapshot_ok && r.journal.snapshot_seq >= info->damage_seq)

@@ -73,17 +73,17 @@ static bx_status open_file(bx_journal *j)
                     j->path);
 }
 
-/* A file shorter than a header: either a creation that never finished
- * (nothing was ever acknowledged in it) or not a journal at all. */
+/* A file no longer than a header: a creation that never finished
+ * (bxi_journal_unfinished_creation), a journal with no record yet, or not a
+ * journal at all. */
 static bool is_unfinished_creation(int fd, uint64_t size)
 {
     unsigned char buf[BXJ_HEADER_SIZE];
-    if (size == 0)
-        return true;
-    if (pread(fd, buf, (size_t)size, 0) != (ssize_t)size)
+    if (size > BXJ_HEADER_SIZE)
         return false;
-    size_t n = size < 8 ? (size_t)size : 8;
-    return memcmp(buf, BXJ_MAGIC, n) == 0;
+    if (size > 0 && pread(fd, buf, (size_t)size, 0) != (ssize_t)size)
+        return false;
+    return bxi_journal_unfinished_creation(buf, (size_t)size);
 }
 
 static bx_status create_header(bx_journal *j)
@@ -258,8 +258,9 @@ static bx_status recover(bx_journal *j, bx_journal_replay_fn replay, void *ud)
         return sys_error(j->ctx, j->path, "cannot stat");
     uint64_t size = (uint64_t)sb.st_size;
     bx_status st;
-    if (size < BXJ_HEADER_SIZE) {
-        if (!is_unfinished_creation(j->fd, size)) {
+    bool unfinished = is_unfinished_creation(j->fd, size);
+    if (unfinished || size < BXJ_HEADER_SIZE) {
+        if (!unfinished) {
             bx_location at = {.file = j->path};
             return bxi_input_error(j->ctx, BX_EINPUT, &at,
                                   "not a boxcar journal (%llu bytes, no header)",
@@ -328,12 +329,19 @@ static bx_status recover(bx_journal *j, bx_journal_replay_fn replay, void *ud)
     if (j->info.damaged) {
         bx_location at = {.file = j->path, .offset = j->info.damage_offset,
                           .record = j->info.damage_seq};
-        bxi_warn(j->ctx, &at,
-                "damaged record (%s); %llu intact records follow it from byte %llu; "
-                "the journal is read up to the damage and refuses appends until it is "
-                "repaired", j->info.damage_reason,
-                (unsigned long long)j->info.intact_after,
-                (unsigned long long)j->info.resume_offset);
+        if (j->info.intact_after > 0)
+            bxi_warn(j->ctx, &at,
+                    "damaged record (%s); %llu intact records follow it from byte %llu; "
+                    "the journal is read up to the damage and refuses appends until it "
+                    "is repaired", j->info.damage_reason,
+                    (unsigned long long)j->info.intact_after,
+                    (unsigned long long)j->info.resume_offset);
+        else
+            bxi_warn(j->ctx, &at,
+                    "damaged last record (%s): it is whole but its bytes are wrong, so "
+                    "it is no unfinished write; the journal is read up to it and "
+                    "refuses appends until it is repaired (which keeps a copy)",
+                    j->info.damage_reason);
         return BX_OK;
     }
     /* Records recovered from the page cache may not be on the disk yet;
@@ -341,6 +349,11 @@ static bx_status recover(bx_journal *j, bx_journal_replay_fn replay, void *ud)
      * records this writer will append. */
     if (!j->opts.read_only && j->info.torn_bytes == 0 && fdatasync(j->fd) != 0)
         return sys_error(j->ctx, j->path, "cannot sync");
+    /* Its name too: a writer that died after creating the file may not
+     * have synced the directory, and a record acknowledged in a file whose
+     * name is lost on power failure is lost with it. */
+    if (!j->opts.read_only && !j->info.created && !bxi_sync_dir(j->path))
+        return sys_error(j->ctx, j->path, "cannot sync its directory");
     if (j->info.torn_bytes > 0 && !j->opts.read_only) {
         if (s.torn_keep &&
             (st = save_aside(j, j->end_off, size, j->last_seq + 1, "torn",

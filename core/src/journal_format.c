@@ -50,6 +50,18 @@ const char *bxi_journal_header_decode(const unsigned char *in, size_t n, bxj_hea
     return NULL;
 }
 
+bool bxi_journal_unfinished_creation(const unsigned char *in, size_t n)
+{
+    if (n > BXJ_HEADER_SIZE)
+        return false;
+    size_t zeros = 0;
+    while (zeros < n && in[zeros] == 0)
+        zeros++;
+    if (zeros == n)
+        return true;
+    return n < BXJ_HEADER_SIZE && memcmp(in, BXJ_MAGIC, n < 8 ? n : 8) == 0;
+}
+
 void bxi_snapshot_header_encode(const bxs_header *h, unsigned char out[BXS_HEADER_SIZE])
 {
     memset(out, 0, BXS_HEADER_SIZE);

@@ -16,8 +16,10 @@
  * wrote this one. A damaged record at seq E followed by an intact record
  * claiming seq - lag >= E was acknowledged before the damage: that is
  * damage in the middle, to be reported. If no later record makes that
- * claim, everything from E on was still in flight when the writer stopped:
- * a torn tail, safe to cut.
+ * claim and record E has the shape of an unfinished write (the file ends
+ * inside it, or a 512-byte sector's share of it is all zeros), everything
+ * from E on was still in flight when the writer stopped: a torn tail, safe
+ * to cut. A record that is all there but wrong is damage, last or not.
  */
 #ifndef BOXCAR_JOURNAL_INTERNAL_H
 #define BOXCAR_JOURNAL_INTERNAL_H
@@ -80,6 +82,13 @@ typedef struct bxj_header {
 void bxi_journal_header_encode(const bxj_header *h, unsigned char out[BXJ_HEADER_SIZE]);
 /* NULL if fine, else why not (a journal header needs all 40 bytes). */
 const char *bxi_journal_header_decode(const unsigned char *in, size_t n, bxj_header *h);
+
+/* Is a file of n bytes (n <= BXJ_HEADER_SIZE), starting with these, a
+ * creation that never finished? It is if it is shorter than a header and
+ * starts as one does, or if it is all zeros: its header never reached the
+ * disk (its size did). Nothing is appended before the header is synced,
+ * so nothing was ever acknowledged in such a file. */
+bool bxi_journal_unfinished_creation(const unsigned char *in, size_t n);
 
 typedef struct bxs_header {
     uint64_t journal_id;

@@ -8,8 +8,12 @@
  * (trying every byte offset, since the damage may have hit a length), then
  * walks the rest of the file. If any later intact record says that the
  * record expected at X was already durable when it was written, X is
- * damage to acknowledged data: reported, never skipped. Otherwise
- * everything from X on was still in flight when the writer stopped.
+ * damage to acknowledged data: reported, never skipped. Otherwise it
+ * depends on the record's own bytes: if they have the shape of a write
+ * that never finished (the file ends inside it, or a sector's share of it
+ * is all zeros), everything from X on was still in flight when the writer
+ * stopped: a torn tail. A record that is all there but wrong is damage,
+ * last or not.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +23,9 @@
 #include "cbor_pull.h"
 #include "journal_internal.h"
 
+/* The unit a disk writes whole (the smallest in use; larger sectors are
+ * made of these). */
+#define BXJ_SECTOR 512
 /* Big enough that replaying reads the file in large sequential chunks. */
 #define WINDOW_MIN (1u << 20)
 
@@ -164,12 +171,48 @@ static const char *frame_problem(bxj_frame_status fs)
     return "bad record";
 }
 
+/* Does the failed record at off have the shape of a write that never
+ * finished? A disk writes whole sectors of BXJ_SECTOR bytes; a sector the
+ * write did not reach keeps what it held, which past the old end of the
+ * file reads as zeros. So an unfinished record is one the file ends inside
+ * (its 24-byte head, or the payload length its verified head gives), or
+ * one with a sector's share of its bytes all zero: of its head when the
+ * head fails its checksum (the length is then unknown), else of the whole
+ * frame. Anything else is a complete record whose bytes are wrong. */
+static bx_status looks_unfinished(bxj_cursor *c, uint64_t off, bool head_ok,
+                                  uint32_t len, bool *unfinished)
+{
+    *unfinished = true;
+    if (c->size - off < BXJ_FRAME_SIZE)
+        return BX_OK;
+    uint64_t end = off + BXJ_FRAME_SIZE + (head_ok ? (uint64_t)len : 0);
+    if (end > c->size)
+        return BX_OK;
+    for (uint64_t p = off; p < end;) {
+        uint64_t next = (p / BXJ_SECTOR + 1) * BXJ_SECTOR;
+        if (next > end)
+            next = end;
+        const unsigned char *b;
+        bx_status st = bxi_journal_view(c, p, (size_t)(next - p), &b);
+        if (st != BX_OK)
+            return st;
+        size_t i = 0, n = (size_t)(next - p);
+        while (b != NULL && i < n && b[i] == 0)
+            i++;
+        if (b != NULL && i == n)
+            return BX_OK;
+        p = next;
+    }
+    *unfinished = false;
+    return BX_OK;
+}
+
 /* A record at bad_off failed (why). Decide between damage and a torn
- * tail, and fill info. complete: the failed record lies wholly inside the
- * file (its bytes are all there, just wrong). */
+ * tail, and fill info. head_ok: its frame head verified, and len is its
+ * payload length. */
 static bx_status classify(bxj_cursor *c, bxj_scan *s, uint64_t bad_off,
-                          uint64_t expect, bool complete, bool rescan_here,
-                          const char *why, bx_journal_info *info)
+                          uint64_t expect, bool head_ok, uint32_t len,
+                          bool rescan_here, const char *why, bx_journal_info *info)
 {
     uint64_t next;
     bx_status st = resync(c, rescan_here ? bad_off : bad_off + 1, expect,
@@ -195,7 +238,12 @@ static bx_status classify(bxj_cursor *c, bxj_scan *s, uint64_t bad_off,
         if ((st = resync(c, p + 1, prev_seq + 1, s->max_len, &p)) != BX_OK)
             return st;
     }
-    if (next != 0 && max_durable >= expect) {
+    /* Acknowledged by a later record, or whole but wrong: damage. */
+    bool unfinished = false;
+    if (!(next != 0 && max_durable >= expect) &&
+        (st = looks_unfinished(c, bad_off, head_ok, len, &unfinished)) != BX_OK)
+        return st;
+    if (!unfinished) {
         info->damaged = true;
         info->damage_offset = bad_off;
         info->damage_seq = expect;
@@ -206,7 +254,8 @@ static bx_status classify(bxj_cursor *c, bxj_scan *s, uint64_t bad_off,
     }
     info->torn_bytes = c->size - bad_off;
     info->torn_intact = intact;
-    s->torn_keep = intact > 0 || complete;
+    s->torn_keep = intact > 0 ||
+                   (head_ok && c->size - bad_off >= BXJ_FRAME_SIZE + (uint64_t)len);
     return BX_OK;
 }
 
@@ -216,7 +265,7 @@ bx_status bxi_journal_scan_records(bxj_cursor *c, bxj_scan *s, bx_journal_info *
     s->last_frame_off = 0;
     s->torn_keep = false;
     for (;;) {
-        bxj_frame f;
+        bxj_frame f = {0};
         const unsigned char *payload;
         bxj_frame_status fs;
         bx_status st = bxi_journal_read_frame(c, off, s->max_len, &f, &payload, &fs);
@@ -226,7 +275,6 @@ bx_status bxi_journal_scan_records(bxj_cursor *c, bxj_scan *s, bx_journal_info *
             break; /* a clean end */
         const char *why = NULL;
         char seqmsg[96];
-        bool complete = fs == BXJ_FRAME_BAD_SUM || fs == BXJ_FRAME_TOO_LONG;
         bool rescan_here = false;
         if (fs != BXJ_FRAME_OK) {
             why = frame_problem(fs);
@@ -234,7 +282,6 @@ bx_status bxi_journal_scan_records(bxj_cursor *c, bxj_scan *s, bx_journal_info *
             snprintf(seqmsg, sizeof seqmsg, "record numbered %llu where %llu was expected",
                      (unsigned long long)f.seq, (unsigned long long)seq);
             why = seqmsg;
-            complete = true;
             rescan_here = f.seq > seq;
         } else if (s->check_cbor) {
             const char *cwhy;
@@ -243,14 +290,14 @@ bx_status bxi_journal_scan_records(bxj_cursor *c, bxj_scan *s, bx_journal_info *
                 snprintf(seqmsg, sizeof seqmsg, "payload is not one CBOR item (%s at byte %zu)",
                          cwhy, at);
                 why = seqmsg;
-                complete = true;
             }
         }
         if (why != NULL) {
             if (s->writer_active)
                 break; /* the writer's next record, still being written */
             info->end_offset = off;
-            return classify(c, s, off, seq, complete, rescan_here, why, info);
+            return classify(c, s, off, seq, fs != BXJ_FRAME_BAD_HEAD, f.len, rescan_here,
+                            why, info);
         }
         if (seq > s->deliver_after && s->fn != NULL) {
             bx_journal_item item = {BX_JOURNAL_RECORD, seq, off, payload, f.len, 0};

@@ -383,8 +383,8 @@ bx_status bx_journal_verify(bx_ctx *ctx, const char *path,
     bxj_header h = {0, 1};
     if (st == BX_OK)
         st = bxi_journal_view(&c, 0, size < BXJ_HEADER_SIZE ? (size_t)size : BXJ_HEADER_SIZE, &head);
-    if (st == BX_OK && size < BXJ_HEADER_SIZE &&
-        (size == 0 || memcmp(head, BXJ_MAGIC, size < 8 ? (size_t)size : 8) == 0)) {
+    if (st == BX_OK && size <= BXJ_HEADER_SIZE &&
+        (size == 0 || (head != NULL && bxi_journal_unfinished_creation(head, (size_t)size)))) {
         /* a creation that never finished: no record was ever in it */
         info->torn_bytes = size;
         info->base_seq = 1;

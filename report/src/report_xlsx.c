@@ -394,6 +394,9 @@ static bx_status sync_rename(bx_ctx *ctx, const char *tmp, const char *path)
         remove(tmp);
         return bxi_error(ctx, BX_EIO, "%s: could not write: %s", path, strerror(e));
     }
+    /* the rename is durable once its directory is synced (best effort, as
+     * for bx_outfile: the workbook's own bytes already are) */
+    (void)bxi_sync_dir(path);
     return BX_OK;
 }
 

@@ -175,6 +175,41 @@ static void test_refusals_change_nothing(void **state)
     }
 }
 
+/* One flipped bit in the frame head of the last record (here its
+ * sequence number): the record is all there, so it is damage, not a torn
+ * write. The next writer refuses (exit 3) and names the byte offset, the
+ * journal keeps its bytes, and repair keeps a copy of the record. */
+static void test_flip_in_last_record_head(void **state)
+{
+    (void)state;
+    must("containers station A --at 2024-05-01" J);
+    must("containers register K0 --type crate-pp-s --station A --at 2024-05-01" J);
+    /* the header is 40 bytes, the station's record 24 + 30: the last frame
+     * starts at byte 94, its sequence number at 94 + 8 */
+    long size = file_size("pool.bxj");
+    assert_int_equal(size, 94 + 24 + 53);
+    int fd = open("pool.bxj", O_RDWR);
+    unsigned char b;
+    assert_int_equal(pread(fd, &b, 1, 94 + 8), 1);
+    assert_int_equal(b, 2);
+    b ^= 1;
+    assert_int_equal(pwrite(fd, &b, 1, 94 + 8), 1);
+    close(fd);
+    assert_int_equal(run("containers register K1 --type crate-pp-s --station A "
+                         "--at 2024-05-02" J), 3);
+    assert_non_null(strstr(err_text, "record 2 (byte 94)"));
+    assert_non_null(strstr(err_text, "damaged"));
+    assert_int_equal(file_size("pool.bxj"), size);
+    assert_int_equal(system("ls pool.bxj.torn-* >/dev/null 2>&1"), 512);
+    assert_int_equal(run("containers verify" J), 3);
+    assert_non_null(strstr(out_text, "DAMAGE      at byte 94, record 2"));
+    must("containers verify --repair" J);
+    assert_non_null(strstr(out_text, "repaired: cut at byte 94"));
+    assert_int_equal(file_size("pool.bxj"), 94);
+    /* the copy: a journal header, then the damaged record's 77 bytes */
+    assert_int_equal(system("test $(stat -c %s pool.bxj.damaged-94) = 117"), 0);
+}
+
 static void test_verify_repair_compact(void **state)
 {
     (void)state;
@@ -323,6 +358,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_lifecycle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refusals_change_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_verify_repair_compact, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_flip_in_last_record_head, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pack_into_pool, setup, teardown),
 #if BOXCAR_HAVE_LUA
         cmocka_unit_test_setup_teardown(test_pack_policy_into_pool, setup, teardown),

@@ -121,8 +121,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bx_status st = bx_journal_scan_mem(ctx, "fuzz", data, size, &o, on_record, &f, &info);
     if (st == BX_OK) {
         if (info.end_offset > size || info.records > size / 25 ||
-            (info.damaged && (info.damage_offset < 40 || info.resume_offset < info.damage_offset ||
-                              info.resume_offset + 25 > size)) ||
+            (info.damaged && (info.damage_offset < 40 ||
+                              (info.intact_after > 0 && (info.resume_offset < info.damage_offset ||
+                                                         info.resume_offset + 25 > size)))) ||
             info.torn_bytes > size)
             BROKEN("scan figures out of range");
         if (f.as_snapshot && f.loader.item > 0 && bxi_pool_loader_finish(&f.loader) != BX_OK) {

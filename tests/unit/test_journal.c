@@ -145,6 +145,23 @@ static void test_new_and_missing(void **state)
     assert_non_null(strstr(bx_ctx_errmsg(ctx), "not a boxcar journal"));
     assert_int_equal(jt_file_size(path), 17);
     assert_int_equal(r.n, 0);
+    /* a header whose size reached the disk but whose bytes did not (40
+     * zeros): no record can have been acknowledged in it, so it is made
+     * again; zeros with bytes after them are no such thing */
+    unsigned char zeros[41] = {0};
+    jt_truncate(path, 0);
+    jt_append_bytes(path, zeros, 40);
+    assert_int_equal(open_replay(ctx, true, &r, &info, NULL), BX_OK);
+    assert_int_equal(info.last_seq, 0);
+    assert_int_equal(jt_file_size(path), 40);
+    assert_int_equal(open_replay(ctx, false, &r, &info, NULL), BX_OK);
+    assert_true(info.created);
+    write_records(ctx, 1, 2, BX_JOURNAL_SYNC_EACH);
+    jt_truncate(path, 0);
+    jt_append_bytes(path, zeros, 41);
+    assert_int_equal(open_replay(ctx, false, &r, &info, NULL), BX_EINPUT);
+    assert_int_equal(jt_file_size(path), 41);
+    assert_int_equal(r.n, 0);
     bx_ctx_free(ctx);
 }
 
@@ -306,10 +323,10 @@ static uint64_t record_at(uint64_t off, uint64_t n)
 }
 
 /* One bit flipped at a random offset of the records, 150 times. A flip in
- * any record but the last is damage: reported at that record's offset,
- * never skipped, appends refused until repair, which keeps a copy of the
- * cut records. A flip in the last record cannot be told from a torn write
- * and is cut (with a copy when the record was complete). */
+ * any record, the last one included, is damage: reported at that record's
+ * offset, never skipped, appends refused until repair, which keeps a copy
+ * of the cut records. (A flip leaves every byte of the record there and
+ * no 512-byte sector's share of it all zero, so it is no torn write.) */
 static void test_bit_flips_at_random_offsets(void **state)
 {
     (void)state;
@@ -339,12 +356,12 @@ static void test_bit_flips_at_random_offsets(void **state)
         assert_true(jt_records_ok(&r, 0, hit - 1, 1));
         assert_int_equal(r.n, hit - 1);
         assert_int_equal(info.last_seq, hit - 1);
-        if (hit < n) {
+        {
             assert_true(info.damaged);
             assert_int_equal(info.damage_offset, hit_off);
             assert_int_equal(info.damage_seq, hit);
             assert_int_equal(info.intact_after, n - hit);
-            assert_int_equal(info.resume_offset, jt_frame_offset(hit + 1));
+            assert_int_equal(info.resume_offset, hit < n ? jt_frame_offset(hit + 1) : 0);
             assert_int_equal(bx_ctx_warning_count(ctx), 1);
             size_t len = jt_record(999, buf, sizeof buf);
             assert_int_equal(bx_journal_append(j, buf, len, NULL), BX_EINPUT);
@@ -364,10 +381,6 @@ static void test_bit_flips_at_random_offsets(void **state)
             assert_int_equal(rep.info.intact_after, n - hit);
             len = jt_record(hit, buf, sizeof buf);
             assert_int_equal(bx_journal_append(j, buf, len, NULL), BX_OK);
-        } else {
-            assert_false(info.damaged);
-            assert_int_equal(info.torn_bytes, size - hit_off);
-            assert_int_equal(jt_file_size(path), hit_off);
         }
         assert_int_equal(bx_journal_close(j), BX_OK);
         jt_replay_free(&r);
@@ -375,7 +388,7 @@ static void test_bit_flips_at_random_offsets(void **state)
         bx_journal_report rep;
         assert_int_equal(bx_journal_verify(ctx, path, NULL, NULL, &rep), BX_OK);
         assert_true(rep.ok);
-        assert_int_equal(rep.info.last_seq, hit < n ? hit : n - 1);
+        assert_int_equal(rep.info.last_seq, hit);
     }
     bx_ctx_free(ctx);
 }
@@ -399,9 +412,10 @@ static void test_damaged_header(void **state)
 }
 
 /* Group commit: the records of one batch all say the previous batch was
- * the last durable one. Damage in an older batch is damage; in the last
- * batch, the records after the damaged one were never confirmed durable by
- * a later record, so it reads as a torn batch (cut, with a copy kept). */
+ * the last durable one. Damage in an older batch is damage, told by the
+ * later records; in the last batch no later record vouches for it, but the
+ * flipped record is whole (no sector of it reads as zeros, the file goes
+ * on after it), so it is damage too, not a torn batch. */
 static void test_damage_in_group_batches(void **state)
 {
     (void)state;
@@ -417,11 +431,16 @@ static void test_damage_in_group_batches(void **state)
     jt_replay_free(&r);
     jt_flip_bit(path, jt_frame_offset(6) + 30, 2);
     jt_flip_bit(path, jt_frame_offset(10) + 30, 2);
+    uint64_t size = jt_file_size(path);
     assert_int_equal(open_replay(ctx, false, &r, &info, NULL), BX_OK);
-    assert_false(info.damaged);
+    assert_true(info.damaged);
+    assert_int_equal(info.damage_seq, 10);
+    assert_int_equal(info.damage_offset, jt_frame_offset(10));
+    assert_int_equal(info.intact_after, 2);
+    assert_int_equal(info.resume_offset, jt_frame_offset(11));
     assert_int_equal(info.last_seq, 9);
-    assert_int_equal(info.torn_intact, 2);
-    assert_true(jt_exists(info.torn_saved_as));
+    assert_int_equal(info.torn_bytes, 0);
+    assert_int_equal(jt_file_size(path), size);
     jt_replay_free(&r);
     bx_ctx_free(ctx);
 }
@@ -446,6 +465,168 @@ static void test_torn_batch_out_of_order(void **state)
     assert_int_equal(info.torn_intact, 3);
     assert_true(jt_exists(info.torn_saved_as));
     assert_int_equal(jt_file_size(path), jt_frame_offset(10));
+    jt_replay_free(&r);
+    bx_ctx_free(ctx);
+}
+
+/* The first n >= 2 whose record's 24-byte frame head straddles a 512-byte
+ * sector boundary (jt_frame_offset gives the offsets independently of the
+ * journal code). */
+static uint64_t straddling_record(void)
+{
+    for (uint64_t n = 2;; n++) {
+        uint64_t in_sector = jt_frame_offset(n) % 512;
+        if (in_sector > 512 - 24)
+            return n;
+    }
+}
+
+static void zero_range(uint64_t off, uint64_t n)
+{
+    unsigned char zeros[512] = {0};
+    assert_true(n <= sizeof zeros);
+    int fd = open(path, O_RDWR);
+    assert_true(fd >= 0);
+    assert_int_equal(pwrite(fd, zeros, (size_t)n, (off_t)off), (ssize_t)n);
+    close(fd);
+}
+
+/* Every single-bit flip of the last record's frame head (length, lag,
+ * sequence number, both checksums; 192 bits), for a last record whose head
+ * lies inside one sector and for one whose head straddles two: the record
+ * is whole, so it is damage, reported at its offset, never cut by a
+ * writer's open; repair keeps a copy of it and the journal goes on. */
+static void test_last_record_head_every_bit(void **state)
+{
+    (void)state;
+    bx_ctx *ctx = new_ctx();
+    uint64_t counts[2] = {20, straddling_record()};
+    char whole[160], cmd[1024];
+    snprintf(whole, sizeof whole, "%s/whole.bxj", dir);
+    unsigned char buf[128];
+    for (int layout = 0; layout < 2; layout++) {
+        uint64_t n = counts[layout], last = jt_frame_offset(n);
+        assert_true(layout == 0 ? last / 512 == (last + 23) / 512
+                                : last / 512 != (last + 23) / 512);
+        remove(path);
+        write_records(ctx, 1, n, BX_JOURNAL_SYNC_EACH);
+        uint64_t size = jt_file_size(path);
+        assert_int_equal(size, jt_frame_offset(n + 1));
+        snprintf(cmd, sizeof cmd, "cp %s %s", path, whole);
+        assert_int_equal(system(cmd), 0);
+        for (int bit = 0; bit < 24 * 8; bit++) {
+            snprintf(cmd, sizeof cmd, "cp %s %s && rm -f %s.damaged-* %s.torn-*", whole,
+                     path, path, path);
+            assert_int_equal(system(cmd), 0);
+            jt_flip_bit(path, last + (uint64_t)(bit / 8), bit % 8);
+            jt_replay r = {0};
+            bx_journal_info info;
+            bx_journal *j = NULL;
+            bx_ctx_clear_warnings(ctx);
+            assert_int_equal(open_replay(ctx, false, &r, &info, &j), BX_OK);
+            if (!info.damaged)
+                fail_msg("%llu records, bit %d of the last head: not reported as damage "
+                         "(%llu torn bytes)", (unsigned long long)n, bit,
+                         (unsigned long long)info.torn_bytes);
+            assert_int_equal(info.damage_offset, last);
+            assert_int_equal(info.damage_seq, n);
+            assert_int_equal(info.intact_after, 0);
+            assert_int_equal(info.torn_bytes, 0);
+            assert_true(jt_records_ok(&r, 0, n - 1, 1));
+            assert_int_equal(r.n, n - 1);
+            assert_int_equal(bx_ctx_warning_count(ctx), 1);
+            assert_non_null(strstr(bx_ctx_warning(ctx, 0), "damaged last record"));
+            char where[64];
+            snprintf(where, sizeof where, "record %llu (byte %llu)", (unsigned long long)n,
+                     (unsigned long long)last);
+            assert_non_null(strstr(bx_ctx_warning(ctx, 0), where));
+            /* the writer's open cut nothing, and appends wait for repair */
+            assert_int_equal(jt_file_size(path), size);
+            size_t len = jt_record(n, buf, sizeof buf);
+            assert_int_equal(bx_journal_append(j, buf, len, NULL), BX_EINPUT);
+            assert_int_equal(jt_file_size(path), size);
+            char saved[256];
+            assert_int_equal(bx_journal_repair(j, saved, sizeof saved), BX_OK);
+            assert_int_equal(jt_file_size(saved), 40 + size - last);
+            assert_int_equal(jt_file_size(path), last);
+            assert_int_equal(bx_journal_append(j, buf, len, NULL), BX_OK);
+            assert_int_equal(bx_journal_close(j), BX_OK);
+            jt_replay_free(&r);
+        }
+    }
+    bx_ctx_free(ctx);
+}
+
+/* What an unfinished write of the last record can leave, with the disk
+ * writing whole 512-byte sectors (zeros where a sector was never written
+ * past the old end): each is a torn tail, cut by a writer. The same
+ * record with a few zero bytes that are no whole sector's share of it is
+ * damage. The last record's head straddles a sector boundary at b. */
+static void test_torn_shapes_of_the_last_record(void **state)
+{
+    (void)state;
+    bx_ctx *ctx = new_ctx();
+    uint64_t n = straddling_record(), last = jt_frame_offset(n);
+    uint64_t end = jt_frame_offset(n + 1), b = (last / 512 + 1) * 512;
+    write_records(ctx, 1, n, BX_JOURNAL_SYNC_EACH);
+    char whole[160], cmd[1024];
+    snprintf(whole, sizeof whole, "%s/whole.bxj", dir);
+    snprintf(cmd, sizeof cmd, "cp %s %s", path, whole);
+    assert_int_equal(system(cmd), 0);
+    struct {
+        uint64_t off, len;
+        bool torn, copy; /* copy: the frame is whole, a copy is kept */
+    } cases[] = {
+        {last, b - last, true, false},         /* the head's first sector unwritten */
+        {b, last + 24 - b, true, false},       /* its second sector unwritten */
+        {last, 24, true, false},               /* the whole head zero */
+        {last + 24, 3, false, false},          /* 3 zero bytes: no sector's share */
+        {last + 4, 1, false, false},           /* the lag's low byte (1 -> 0) */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(cmd, sizeof cmd, "cp %s %s && rm -f %s.damaged-* %s.torn-*", whole, path,
+                 path, path);
+        assert_int_equal(system(cmd), 0);
+        zero_range(cases[i].off, cases[i].len);
+        jt_replay r = {0};
+        bx_journal_info info;
+        assert_int_equal(open_replay(ctx, false, &r, &info, NULL), BX_OK);
+        if (info.damaged == cases[i].torn)
+            fail_msg("case %zu: %s", i, cases[i].torn ? "damage where a torn write was"
+                                                      : "a torn write where damage was");
+        assert_int_equal(info.last_seq, n - 1);
+        assert_true(jt_records_ok(&r, 0, n - 1, 1));
+        if (cases[i].torn) {
+            assert_int_equal(info.torn_bytes, end - last);
+            assert_int_equal(jt_file_size(path), last);
+            assert_int_equal(info.torn_saved_as[0] != '\0', cases[i].copy);
+        } else {
+            assert_int_equal(info.damage_offset, last);
+            assert_int_equal(jt_file_size(path), end);
+        }
+        jt_replay_free(&r);
+    }
+    /* A last record whose head verifies and whose payload runs into the
+     * next sector, which was never written: cut, with a copy (the frame is
+     * all there, so its bytes are kept). */
+    for (n = 2;; n++) {
+        last = jt_frame_offset(n);
+        end = jt_frame_offset(n + 1);
+        b = (last / 512 + 1) * 512;
+        if (last + 24 <= b && end > b)
+            break;
+    }
+    remove(path);
+    write_records(ctx, 1, n, BX_JOURNAL_SYNC_EACH);
+    zero_range(b, end - b);
+    jt_replay r = {0};
+    bx_journal_info info;
+    assert_int_equal(open_replay(ctx, false, &r, &info, NULL), BX_OK);
+    assert_false(info.damaged);
+    assert_int_equal(info.last_seq, n - 1);
+    assert_int_equal(info.torn_bytes, end - last);
+    assert_true(jt_exists(info.torn_saved_as));
+    assert_int_equal(jt_file_size(path), last);
     jt_replay_free(&r);
     bx_ctx_free(ctx);
 }
@@ -900,6 +1081,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bit_flips_at_random_offsets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_damaged_header, setup, teardown),
         cmocka_unit_test_setup_teardown(test_damage_in_group_batches, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_last_record_head_every_bit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_torn_shapes_of_the_last_record, setup, teardown),
         cmocka_unit_test_setup_teardown(test_torn_batch_out_of_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sequence_gap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_writers_and_readers, setup, teardown),

@@ -7,7 +7,8 @@
  * parent kills it after a random pause. Half the rounds then also play a
  * power cut: bytes the writer had not synced may be lost, so the file is
  * cut at a random point after the last acknowledged record, or a random
- * range of those bytes is zeroed (pages that never reached the disk). The
+ * run of 512-byte sectors after it reads as zeros (sectors that never
+ * reached the disk; a disk writes a sector whole or not at all). The
  * next round's writer recovers the same journal, so damage would pile up.
  * Rounds alternate between fsync per record and group commit.
  *
@@ -106,8 +107,11 @@ static void power_cut(uint64_t acked)
     if (rnd() % 2 == 0) {
         jt_truncate(path, keep + rnd() % (span + 1));
     } else {
-        uint64_t a = keep + rnd() % span;
-        uint64_t n = 1 + rnd() % (size - a);
+        /* sectors first..last, but never a byte of the acknowledged ones */
+        uint64_t first = (keep + rnd() % span) / 512;
+        uint64_t last = first + rnd() % ((size - 1) / 512 - first + 1);
+        uint64_t a = first * 512 > keep ? first * 512 : keep;
+        uint64_t n = ((last + 1) * 512 < size ? (last + 1) * 512 : size) - a;
 
         int fd = open(path, O_WRONLY);
         unsigned char zeros[4096] = {0};

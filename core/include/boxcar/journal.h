@@ -13,15 +13,17 @@
  * the call that flushes the batch (bx_journal_sync, or the append that
  * fills it); bx_journal_durable_seq says how far that is.
  *
- * Recovery on open. A record cut short at the end of the file (a torn tail:
- * the writer died while appending) is cut off and reported. A damaged record
- * followed by intact ones (bit rot, a bad sector, an edit) is reported with
- * its byte offset and never skipped: the journal opens with the records
- * before it, refuses appends, and waits for an explicit bx_journal_repair.
+ * Recovery on open. An unfinished last record (a torn tail: the file ends
+ * inside it, or a disk sector of it was never written and reads as zeros;
+ * the writer died while appending) is cut off and reported. A damaged
+ * record (bit rot, a bad sector, an edit: all its bytes are there but they
+ * do not verify), the last one included, is reported with its byte offset
+ * and never skipped: the journal opens with the records before it, refuses
+ * appends, and waits for an explicit bx_journal_repair.
  * Each record also says which records were already durable when it was
  * written; that tells a torn group-commit batch (never acknowledged) from
  * damage to acknowledged records. A writer's open syncs the records it
- * recovered before it returns.
+ * recovered, and the directory entry of the file, before it returns.
  *
  * Concurrency. One writer at a time: a writer holds an exclusive flock(2)
  * on the file for as long as the journal is open, and a second writer
@@ -129,16 +131,17 @@ typedef struct bx_journal_info {
     uint64_t records_replayed; /* records delivered after the snapshot */
     /* A torn tail: bytes after end_offset that are no complete record.
      * A writer cut them off (and kept a copy in torn_saved_as when they held
-     * intact records); a reader only reports them. */
+     * intact records or a whole frame); a reader only reports them. */
     uint64_t torn_bytes;
     uint64_t torn_intact;     /* intact, never-acknowledged records in it */
     char torn_saved_as[256];
-    /* Damage: a record that fails its checks, followed by intact records
-     * that were written after it was durable. */
+    /* Damage: a record that fails its checks, and either intact records
+     * written after it was durable follow it, or it is whole (no torn
+     * write: docs/formats.md, "Recovery"). */
     bool damaged;
     uint64_t damage_offset;   /* where the damaged record starts */
     uint64_t damage_seq;      /* the sequence number expected there */
-    uint64_t resume_offset;   /* the next intact record after it */
+    uint64_t resume_offset;   /* the next intact record after it; 0 if none */
     uint64_t intact_after;    /* intact records after the damage */
     char damage_reason[96];   /* "checksum mismatch", ... */
     bool writer_active;       /* read-only: another process holds the lock */

@@ -227,6 +227,7 @@ static int parse_args(int argc, char **argv, const sub *s, args *a)
 typedef struct session {
     cli_diags cd;
     bool printed;
+    bool journal_refused; /* the journal (or its snapshot) did not open */
     bx_ctx *ctx;
     bx_catalog *catalog;
     bx_pool *pool;
@@ -240,7 +241,8 @@ static void session_close(session *ss)
     bx_ctx_free(ss->ctx);
 }
 
-/* A failed command: print, and say how to repair a damaged journal. */
+/* A failed command: print, and say how to repair a damaged journal, or
+ * where to look at one that does not open. */
 static int fail(session *ss, const args *a, bx_status st)
 {
     int rc = ss->printed ? cli_exit_code(st) : cli_fail(ss->ctx, st);
@@ -250,6 +252,9 @@ static int fail(session *ss, const args *a, bx_status st)
                         " (record %" PRIu64 "); 'boxcar containers verify --repair -j %s' "
                         "cuts it there and keeps the rest in a file beside it\n",
                 info->damage_offset, info->damage_seq, a->journal);
+    else if (ss->journal_refused)
+        fprintf(stderr, "boxcar containers: nothing was changed; 'boxcar containers verify "
+                        "-j %s' checks the journal and its snapshot in full\n", a->journal);
     session_close(ss);
     return rc;
 }
@@ -279,7 +284,9 @@ static bx_status session_open(session *ss, const args *a, bool write, bool creat
     o.journal.read_only = !write;
     o.journal.create = create;
     o.journal.lock_timeout_ms = a->wait_ms;
-    return bx_pool_open(ss->ctx, &ss->pool, a->journal, ss->catalog, &o);
+    st = bx_pool_open(ss->ctx, &ss->pool, a->journal, ss->catalog, &o);
+    ss->journal_refused = st == BX_EINPUT;
+    return st;
 }
 
 /* ---- events ------------------------------------------------------------- */

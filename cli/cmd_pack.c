@@ -84,8 +84,9 @@ static void pack_help(void)
            "Units that fit no box are listed with a reason; that is not an error.\n"
            "A policy error (script error, budget) fails that order; the batch goes on.\n"
            "Exit: 0 every order was read and packed, 3 some orders had bad input\n"
-           "      (the others are packed and written), 1 runtime failure or --check\n"
-           "      found a wrong result (nothing written), 2 usage error.\n",
+           "      (the others are packed and written; if no order could be read,\n"
+           "      nothing is written), 1 runtime failure or --check found a wrong\n"
+           "      result (nothing written), 2 usage error.\n",
            BX_DEFAULT_BUDGET, PACK_MAX_DEFAULT_JOBS);
 }
 
@@ -561,11 +562,10 @@ bx_status pack_in_sequence(batch *b)
         if (st != BX_OK)
             break;
         b->t.orders++;
-        /* The bad line was reported as it was read; its message is the
-         * context's last error (the reader reads no further than the next
-         * order's first good line, so nothing newer can have replaced it). */
+        /* The bad line was reported as it was read; the reader kept its
+         * message with the order. */
         if (ob.failed)
-            st = pack_write_failed(b, ob.order_id, bx_ctx_errmsg(b->ctx));
+            st = pack_write_failed(b, ob.order_id, ob.error);
         else
             st = pack_one(b, &ob);
         pack_progress_tick(&b->bar, b->t.orders);

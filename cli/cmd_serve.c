@@ -275,7 +275,9 @@ static int parse_args(int argc, char **argv, serve_args *a)
 }
 
 /* The token: the first line of the file, or BOXCAR_TOKEN; trailing white
- * space (a file's last newline) is not part of it. */
+ * space (a file's last newline) is not part of it. The line is read with
+ * its length, so a NUL byte in it, or a line too long to keep, is refused
+ * rather than cutting the token short. */
 static int read_token(const serve_args *a, char *token, size_t size)
 {
     token[0] = '\0';
@@ -286,9 +288,23 @@ static int read_token(const serve_args *a, char *token, size_t size)
                     strerror(errno));
             return EXIT_FAILURE_RUNTIME;
         }
-        if (fgets(token, (int)size, fp) == NULL)
-            token[0] = '\0';
+        char *line = NULL;
+        size_t cap = 0;
+        ssize_t got = getline(&line, &cap, fp);
         fclose(fp);
+        size_t n = got > 0 ? (size_t)got : 0;
+        int rc = 0;
+        if (memchr(line != NULL ? line : "", '\0', n) != NULL)
+            rc = cli_usage_error("serve", "--token-file %s: the token holds a NUL byte",
+                                 a->token_file);
+        else if (n >= size)
+            rc = cli_usage_error("serve", "--token-file %s: the token is longer than "
+                                 "%zu bytes", a->token_file, size - 1);
+        else if (n > 0)
+            memcpy(token, line, n + 1);
+        free(line);
+        if (rc != 0)
+            return rc;
     } else if (getenv("BOXCAR_TOKEN") != NULL) {
         snprintf(token, size, "%s", getenv("BOXCAR_TOKEN"));
     } else {

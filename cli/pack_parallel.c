@@ -128,7 +128,7 @@ static bx_status read_order(void *ud, void *item)
     it->nlines = ob.nlines;
     it->failed = ob.failed;
     if (!set_text(&it->order_id, ob.order_id) ||
-        (ob.failed && !set_text(&it->fail_msg, bx_ctx_errmsg(b->ctx)))) {
+        (ob.failed && !set_text(&it->fail_msg, ob.error))) {
         set_fatal(b, "out of memory");
         return BX_ENOMEM;
     }
@@ -154,7 +154,8 @@ static void work_order(void *ud, size_t worker, void *item)
     if (it->failed) {
         st = pack_write_failed(wb, it->order_id, it->fail_msg);
     } else {
-        bx_order_batch ob = {it->order_id, it->lines, it->nlines, false, 0};
+        bx_order_batch ob = {.order_id = it->order_id, .lines = it->lines,
+                             .nlines = it->nlines};
         st = pack_one(wb, &ob);
     }
     const char *msg = bx_ctx_errmsg(wb->ctx)[0] ? bx_ctx_errmsg(wb->ctx) : bx_strerror(st);

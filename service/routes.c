@@ -73,12 +73,16 @@ bool svc_route_allows(const svc_route *r, const char *method)
 }
 
 /* "Bearer <token>" (scheme case-insensitive, RFC 6750), compared in time
- * that depends on the length of the token only. */
-bool svc_token_ok(const svc_server *s, const char *authorization)
+ * that depends on the length of the token only. The value's length is the
+ * header's, so a NUL byte after the token is a byte that differs, not the
+ * end of the value. */
+bool svc_token_ok(const svc_server *s, const char *authorization, size_t len)
 {
     if (s->token == NULL || authorization == NULL)
         return false;
     static const char scheme[] = "bearer ";
+    if (len < sizeof scheme - 1)
+        return false;
     for (size_t i = 0; i < sizeof scheme - 1; i++) {
         char c = authorization[i];
         if (c >= 'A' && c <= 'Z')
@@ -87,7 +91,7 @@ bool svc_token_ok(const svc_server *s, const char *authorization)
             return false;
     }
     const char *given = authorization + sizeof scheme - 1;
-    size_t want = strlen(s->token), have = strlen(given);
+    size_t want = strlen(s->token), have = len - (sizeof scheme - 1);
     unsigned char diff = want != have;
     for (size_t i = 0; i < want; i++)
         diff |= (unsigned char)(s->token[i] ^ (i < have ? given[i] : 0));

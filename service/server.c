@@ -109,6 +109,32 @@ static const char *header(struct MHD_Connection *conn, const char *name)
     return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
 }
 
+/* A header's value with its length as sent: NUL bytes in it are kept,
+ * where MHD_lookup_connection_value's string would end at the first. */
+static const char *header_n(struct MHD_Connection *conn, const char *name,
+                            size_t *len)
+{
+    const char *value = NULL;
+    *len = 0;
+    if (MHD_lookup_connection_value_n(conn, MHD_HEADER_KIND, name, strlen(name),
+                                      &value, len) != MHD_YES)
+        return NULL;
+    return value;
+}
+
+/* Unescape %HH in the path and query arguments, except %00: a NUL byte
+ * would end the C string early and make "/station.js%00.txt" the path
+ * "/station.js". Such a path or argument keeps its "%00" and so names
+ * nothing that exists. */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *text)
+{
+    (void)cls;
+    (void)conn;
+    if (strstr(text, "%00") != NULL)
+        return strlen(text);
+    return MHD_http_unescape(text);
+}
+
 static void add_headers(svc_server *s, struct MHD_Response *r, const svc_call *c)
 {
     if (c->content_type != NULL)
@@ -222,7 +248,9 @@ static bool admit(svc_server *s, struct MHD_Connection *conn, const char *url,
                         "BOXCAR_TOKEN)", what);
         return false;
     }
-    if (need_token && !svc_token_ok(s, header(conn, MHD_HTTP_HEADER_AUTHORIZATION))) {
+    size_t auth_len;
+    const char *auth = header_n(conn, MHD_HTTP_HEADER_AUTHORIZATION, &auth_len);
+    if (need_token && !svc_token_ok(s, auth, auth_len)) {
         c->challenge = true;
         svc_reply_error(c, 401, "unauthorized", NULL,
                         "%s needs the header 'Authorization: Bearer <token>'", what);
@@ -450,6 +478,7 @@ int svc_server_start(const svc_config *cfg, svc_server **out, char *err,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
         MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
         MHD_OPTION_END);
     if (s->daemon == NULL) {
         snprintf(err, err_size, "cannot listen on %s port %u (%s)", cfg->host,

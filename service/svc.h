@@ -261,8 +261,9 @@ const svc_route *svc_route_at(unsigned index);
 size_t svc_route_count(void);
 /* Is method allowed on the route? */
 bool svc_route_allows(const svc_route *r, const char *method);
-/* Does the Authorization header value carry the token (constant time)? */
-bool svc_token_ok(const svc_server *s, const char *authorization);
+/* Does the Authorization header value (len bytes, NUL bytes included)
+ * carry the token (constant time)? */
+bool svc_token_ok(const svc_server *s, const char *authorization, size_t len);
 
 /* Answer with an error body in c->reply_media: {"error":code,
  * "message":..,"status":..} plus "field", "line", "column", "record",

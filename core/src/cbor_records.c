@@ -735,6 +735,27 @@ static bx_status apply_pair(bx_reader *r, const bx_schema *schema,
     return s;
 }
 
+/* A bad record names its order when exactly one of its keys is "order_id"
+ * with a text value. */
+static void note_bad_order(bx_reader *r)
+{
+    reader_state *st = r->state;
+    static const char key[] = "order_id";
+    const map_pair *id = NULL;
+    for (size_t i = 0; i < st->npairs; i++) {
+        const map_pair *p = &st->pairs[i];
+        if (p->kkind != K_TEXT || p->key_len != sizeof key - 1 ||
+            memcmp(window_bytes(st, p->key_off), key, sizeof key - 1) != 0)
+            continue;
+        if (id != NULL || p->vkind != V_TEXT)
+            return;
+        id = p;
+    }
+    if (id != NULL)
+        bxi_reader_note_order_id(r, (const char *)window_bytes(st, id->str_off),
+                                id->str_len, st->record_no);
+}
+
 /* Build r->rec from the collected pairs of the map at map_at. The first
  * problem is reported; the map was consumed whole, so reading can go on. */
 static bx_status apply_pairs(bx_reader *r, uint64_t map_at)
@@ -751,13 +772,16 @@ static bx_status apply_pairs(bx_reader *r, uint64_t map_at)
     memcpy((char *)&r->rec.u + schema->line_offset, &st->record_no,
            sizeof st->record_no);
     uint32_t seen = 0;
-    for (size_t i = 0; i < st->npairs; i++) {
-        bx_status s = apply_pair(r, schema, &st->pairs[i], &seen, &where);
-        if (s != BX_OK)
-            return s;
+    bx_status s = BX_OK;
+    for (size_t i = 0; i < st->npairs && s == BX_OK; i++)
+        s = apply_pair(r, schema, &st->pairs[i], &seen, &where);
+    if (s == BX_OK) {
+        where = location_at(r, map_at);
+        s = bxi_record_finish(r->ctx, schema, &r->rec.u, seen, &where);
     }
-    where = location_at(r, map_at);
-    return bxi_record_finish(r->ctx, schema, &r->rec.u, seen, &where);
+    if (s == BX_EINPUT)
+        note_bad_order(r);
+    return s;
 }
 
 /* ---- the top level ------------------------------------------------------ */

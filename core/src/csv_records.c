@@ -208,6 +208,21 @@ static bx_status fill_record(bx_reader *r, csv_in *s, uint64_t line)
     return BX_OK;
 }
 
+/* A bad row with the header's number of fields names its order in the
+ * order_id column (a row with more or fewer fields may be shifted, so its
+ * columns are not trusted). */
+static void note_bad_order(bx_reader *r, csv_in *s, uint64_t line)
+{
+    for (size_t i = 0; i < s->ncolumns; i++) {
+        if (s->column[i] == NULL || strcmp(s->column[i]->name, "order_id") != 0)
+            continue;
+        size_t len;
+        const char *text = bx_csv_field(s->csv, i, &len);
+        bxi_reader_note_order_id(r, text, len, line);
+        return;
+    }
+}
+
 static bx_status csv_next(bx_reader *r)
 {
     csv_in *s = r->state;
@@ -226,6 +241,8 @@ static bx_status csv_next(bx_reader *r)
                                 n);
         } else {
             st = fill_record(r, s, line);
+            if (st == BX_EINPUT)
+                note_bad_order(r, s, line);
         }
     }
     /* A bad row was skipped whole; limits, I/O and memory end the reading. */

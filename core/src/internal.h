@@ -236,7 +236,18 @@ struct bx_reader {
     uint64_t bytes_read;      /* through bxi_reader_read */
     uint64_t nrecords;        /* records handed out or rejected so far */
     bx_record rec;            /* record being built */
+    /* After a recoverable BX_EINPUT on an order line: the order_id the
+     * line names, when it names one well-formed id without doubt ("" if
+     * not), and where the line starts (its line; the record for CBOR).
+     * The order reader gives the bad line to that order. */
+    char bad_order_id[BX_ID_MAX];
+    uint64_t bad_line;
 };
+
+/* A back end's note, on a bad order line, of the order_id it names (s,
+ * len bytes, not NUL-ended) and where the line starts. Ignored for other
+ * record kinds and for text that is no well-formed identifier. */
+void bxi_reader_note_order_id(bx_reader *r, const char *s, size_t len, uint64_t line);
 
 /* Read bytes (prefix first). Same contract as bx_read_fn. */
 long bxi_reader_read(bx_reader *r, void *buf, size_t size);

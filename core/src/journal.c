@@ -180,13 +180,20 @@ static bx_status choose_start(bx_journal *j, bxj_cursor *c, bxs_header *sh,
     bx_status st = bxi_journal_snapshot_open(j->ctx, j->snap_path, j->journal_id,
                                      j->opts.max_record_bytes, sh, &fd, snap_size,
                                      why, sizeof why);
+    /* A compacted journal's state before its first record is in the
+     * snapshot alone: without it nothing can be replayed. These are input
+     * errors about the journal, reported (like any) through the
+     * diagnostic callback. */
+    bx_location journal_at = {.file = j->path};
     if (st == BX_ENOTFOUND) {
         bx_ctx_clear_error(j->ctx);
         if (j->base_seq > 1)
-            return bxi_error(j->ctx, BX_EINPUT,
-                            "%s: the journal starts at record %llu (it was compacted) "
-                            "but its snapshot %s is missing", j->path,
-                            (unsigned long long)j->base_seq, j->snap_path);
+            return bxi_input_error(j->ctx, BX_EINPUT, &journal_at,
+                                  "the journal starts at record %llu (it was compacted) "
+                                  "but its snapshot %s is missing; the pool's state "
+                                  "before that record is kept only there: restore %s",
+                                  (unsigned long long)j->base_seq, j->snap_path,
+                                  j->snap_path);
         return BX_OK;
     }
     if (st != BX_OK && st != BX_EINPUT)
@@ -242,10 +249,12 @@ static bx_status choose_start(bx_journal *j, bxj_cursor *c, bxs_header *sh,
     bx_ctx_clear_error(j->ctx);
     snprintf(j->info.snapshot_problem, sizeof j->info.snapshot_problem, "%s", why);
     if (j->base_seq > 1)
-        return bxi_error(j->ctx, BX_EINPUT,
-                        "%s: the journal starts at record %llu (it was compacted) and "
-                        "its snapshot %s cannot be used: %s", j->path,
-                        (unsigned long long)j->base_seq, j->snap_path, why);
+        return bxi_input_error(j->ctx, BX_EINPUT, &journal_at,
+                              "the journal starts at record %llu (it was compacted) and "
+                              "its snapshot %s cannot be used: %s; the pool's state "
+                              "before that record is kept only there: restore %s",
+                              (unsigned long long)j->base_seq, j->snap_path, why,
+                              j->snap_path);
     bxi_warn(j->ctx, NULL, "%s: snapshot not used, replaying from the first record: %s",
             j->snap_path, why);
     return BX_OK;

@@ -568,6 +568,84 @@ static bx_status decode_object(bx_reader *r, json_state *s, json_t *obj,
     return BX_OK;
 }
 
+/* The end of the JSON string whose opening quote is data[i] (the index of
+ * its closing quote), or len if it is not closed. */
+static size_t string_end(const unsigned char *data, size_t len, size_t i)
+{
+    for (i++; i < len; i++) {
+        if (data[i] == '\\')
+            i++;
+        else if (data[i] == '"')
+            return i;
+    }
+    return len;
+}
+
+/* An element jansson refused (a number out of range, a syntax error
+ * further on) may still name its order plainly: one "order_id" key at the
+ * object's top level followed by ':' and a string. That string, decoded
+ * by jansson alone, is the order the bad line belongs to. Two such keys,
+ * or anything less plain, name no order. */
+static void salvage_order_id(bx_reader *r, json_state *s,
+                             const unsigned char *data, size_t len)
+{
+    static const char key[] = "\"order_id\"";
+    size_t depth = 0, found = 0, vbegin = 0, vend = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = data[i];
+        if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (depth > 0)
+                depth--;
+        } else if (c == '"') {
+            size_t end = string_end(data, len, i);
+            if (end == len)
+                break;
+            if (depth == 1 && end - i + 1 == sizeof key - 1 &&
+                memcmp(data + i, key, sizeof key - 1) == 0) {
+                size_t j = end + 1;
+                while (j < len && is_space(data[j]))
+                    j++;
+                if (j < len && data[j] == ':') {
+                    j++;
+                    while (j < len && is_space(data[j]))
+                        j++;
+                    if (j < len && data[j] == '"' && string_end(data, len, j) < len) {
+                        found++;
+                        vbegin = j;
+                        vend = string_end(data, len, j) + 1;
+                    }
+                }
+            }
+            i = end;
+        }
+    }
+    if (found != 1)
+        return;
+    json_error_t err;
+    json_t *v = json_loadb((const char *)data + vbegin, vend - vbegin, JSON_DECODE_ANY, &err);
+    if (json_is_string(v))
+        bxi_reader_note_order_id(r, json_string_value(v), json_string_length(v),
+                                s->start.line);
+    json_decref(v);
+}
+
+/* A bad element's order_id, for the order reader: from the object when
+ * jansson read it, else from the bytes. */
+static void note_bad_order(bx_reader *r, json_state *s, const json_t *v,
+                           const unsigned char *data, size_t len)
+{
+    if (v == NULL) {
+        salvage_order_id(r, s, data, len);
+        return;
+    }
+    const json_t *id = json_is_object(v) ? json_object_get(v, "order_id") : NULL;
+    if (json_is_string(id))
+        bxi_reader_note_order_id(r, json_string_value(id), json_string_length(id),
+                                s->start.line);
+}
+
 static bx_status decode_element(bx_reader *r, json_state *s,
                                 const unsigned char *data, size_t len)
 {
@@ -580,7 +658,9 @@ static bx_status decode_element(bx_reader *r, json_state *s,
             return bxi_error(r->ctx, BX_ENOMEM, "%s: out of memory in jansson",
                             r->name);
         where = jansson_error_location(r, s, data, len, &err);
-        return bxi_input_error(r->ctx, BX_EINPUT, &where, "%s", err.text);
+        bx_status st = bxi_input_error(r->ctx, BX_EINPUT, &where, "%s", err.text);
+        note_bad_order(r, s, NULL, data, len);
+        return st;
     }
     bx_status st;
     if (!json_is_object(v))
@@ -588,6 +668,8 @@ static bx_status decode_element(bx_reader *r, json_state *s,
                             "expected an object, got %s", json_type_name(v));
     else
         st = decode_object(r, s, v, &where);
+    if (st == BX_EINPUT)
+        note_bad_order(r, s, v, data, len);
     json_decref(v);
     return st;
 }

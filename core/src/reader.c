@@ -242,6 +242,15 @@ bool bx_reader_recoverable(const bx_reader *r)
     return r != NULL && r->recoverable;
 }
 
+void bxi_reader_note_order_id(bx_reader *r, const char *s, size_t len, uint64_t line)
+{
+    if (r->kind != BX_RECORD_ORDER_LINE || bxi_id_problem(s, len) != NULL)
+        return;
+    memcpy(r->bad_order_id, s, len);
+    r->bad_order_id[len] = '\0';
+    r->bad_line = line;
+}
+
 bx_status bx_reader_next(bx_reader *r, void *record)
 {
     if (r == NULL)
@@ -251,6 +260,8 @@ bx_status bx_reader_next(bx_reader *r, void *record)
     if (!r->recoverable)
         return bxi_error(r->ctx, BX_EINVAL,
                         "%s: the reader stopped at an earlier error", r->name);
+    r->bad_order_id[0] = '\0';
+    r->bad_line = 0;
     bx_status st = r->backend->next(r);
     if (st == BX_OK || st == BX_EINPUT)
         r->nrecords++;

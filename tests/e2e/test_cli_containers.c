@@ -255,6 +255,68 @@ static void test_verify_repair_compact(void **state)
     assert_non_null(strstr(out_text, "state       available"));
 }
 
+/* A compacted journal keeps the pool's state before its first record only
+ * in its snapshot. Without a usable snapshot every command that opens the
+ * pool refuses (exit 3), says on standard error which journal, what is
+ * wrong and what to do, and changes neither file. */
+static void snapshot_refused(const char *problem)
+{
+    static const char *const cmds[] = {
+        "containers list",
+        "containers status K1",
+        "containers stats",
+        "containers station B --at 2024-05-02",
+        "containers register K3 --type crate-pp-s --station A --at 2024-05-02",
+        "containers lost K1 --at 2024-05-02",
+        "containers compact",
+        "containers snapshot",
+    };
+    long size = file_size("pool.bxj"), snap_size = file_size("pool.bxj.snap");
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        char args[512];
+        snprintf(args, sizeof args, "%s" J, cmds[i]);
+        int rc = run(args);
+        if (rc != 3 || strstr(err_text, "error: pool.bxj: ") == NULL ||
+            strstr(err_text, problem) == NULL ||
+            strstr(err_text, "restore pool.bxj.snap") == NULL ||
+            strstr(err_text, "boxcar containers verify -j pool.bxj") == NULL)
+            fail_msg("%s: exit %d, '%s'", cmds[i], rc, err_text);
+        assert_int_equal(file_size("pool.bxj"), size);
+        assert_int_equal(file_size("pool.bxj.snap"), snap_size);
+    }
+    assert_int_equal(run("containers verify" J), 3);
+    assert_non_null(strstr(out_text, "PROBLEMS FOUND"));
+}
+
+static void test_compacted_without_snapshot(void **state)
+{
+    (void)state;
+    must("containers station A --at 2024-05-01" J);
+    must("containers register K1 K2 --type crate-pp-s --station A --at 2024-05-01" J);
+    must("containers compact" J);
+    assert_int_equal(system("cp pool.bxj.snap good.snap"), 0);
+    /* missing */
+    assert_int_equal(unlink("pool.bxj.snap"), 0);
+    snapshot_refused("its snapshot pool.bxj.snap is missing");
+    /* damaged: one bit flipped in its last byte */
+    assert_int_equal(system("cp good.snap pool.bxj.snap"), 0);
+    int fd = open("pool.bxj.snap", O_RDWR);
+    unsigned char b;
+    off_t at = file_size("pool.bxj.snap") - 1;
+    assert_int_equal(pread(fd, &b, 1, at), 1);
+    b ^= 1;
+    assert_int_equal(pwrite(fd, &b, 1, at), 1);
+    close(fd);
+    snapshot_refused("its snapshot pool.bxj.snap cannot be used");
+    /* cut short */
+    assert_int_equal(truncate("pool.bxj.snap", 20), 0);
+    snapshot_refused("its snapshot pool.bxj.snap cannot be used");
+    /* restored: all is well again */
+    assert_int_equal(system("cp good.snap pool.bxj.snap"), 0);
+    must("containers status K1" J);
+    assert_non_null(strstr(out_text, "state       available"));
+}
+
 /* pack --pool: the 400 demo orders at a station with 20 large and 30 small
  * crates ready. Every crate is used (some order fits each), each one is
  * recorded as issued, and a second run finds none left. */
@@ -359,6 +421,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_refusals_change_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_verify_repair_compact, setup, teardown),
         cmocka_unit_test_setup_teardown(test_flip_in_last_record_head, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_compacted_without_snapshot, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pack_into_pool, setup, teardown),
 #if BOXCAR_HAVE_LUA
         cmocka_unit_test_setup_teardown(test_pack_policy_into_pool, setup, teardown),

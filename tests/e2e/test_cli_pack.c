@@ -280,27 +280,189 @@ static void test_placements_svg_check(void **state)
     assert_int_equal((long)pictures, summary_number(" boxes"));
 }
 
-/* A bad line spoils its order (and, when between two orders, both
- * neighbours): reported with line and column, written as a failed order,
- * the rest packed; exit 3. orders_bad.csv: A1 (lines 2-3), B7 (4-6), A1
- * again (7) and line 8, whose fragile value "sometimes" is no boolean. */
+/* A bad line spoils the order it names: reported with line and column,
+ * written as a failed order, the rest packed; exit 3. orders_bad.csv: A1
+ * (lines 2-3), B7 (4-6), A1 again (7) and line 8, order C3, whose fragile
+ * value "sometimes" is no boolean. C3 fails; both runs of A1 are packed. */
 static void test_bad_order_line(void **state)
 {
     (void)state;
     assert_int_equal(pack("--orders " DATA("orders_bad.csv") " -o pack_bad.csv"), 3);
     assert_non_null(strstr(err_text, "orders_bad.csv:8:9: field 'fragile'"));
+    assert_non_null(strstr(err_text, " 4 orders,"));
     assert_non_null(strstr(err_text, "1 bad orders"));
     char *csv = test_read_file("pack_bad.csv", NULL);
     assert_non_null(csv);
-    assert_non_null(strstr(csv, "\nA1,1,"));
-    assert_non_null(strstr(csv, "\nB7,1,"));
-    assert_non_null(strstr(csv, "\nA1,,,,,,,,,,\"bad input: "));
+    const char *a1 = strstr(csv, "\nA1,1,");
+    assert_non_null(a1);
+    assert_non_null(strstr(a1, "\nB7,1,"));
+    assert_non_null(strstr(strstr(a1, "\nB7,1,"), "\nA1,1,"));
+    assert_null(strstr(csv, "\nA1,,"));
+    assert_non_null(strstr(csv, "\nC3,,,,,,,,,,\"bad input: "));
     assert_non_null(strstr(csv, "orders_bad.csv:8:9: field 'fragile'"));
     free(csv);
 #if BOXCAR_WITH_JSON_CBOR
     assert_int_equal(pack("--orders " DATA("orders_bad.csv") " --format json"), 3);
-    assert_non_null(strstr(out_text, "{\"order_id\":\"A1\",\"error\":\"bad input: "));
+    assert_non_null(strstr(out_text, "{\"order_id\":\"C3\",\"error\":\"bad input: "));
     assert_non_null(strstr(out_text, "{\"order_id\":\"B7\",\"lower_bound\":"));
+    assert_null(strstr(out_text, "{\"order_id\":\"A1\",\"error\""));
+#endif
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+}
+
+/* Pack `file` with -o out (which holds "old\n" before), both on one
+ * thread and on two; the exit code, the same for both. */
+static int pack_bad_file(const char *file, const char *out)
+{
+    int rc = -1;
+    for (int jobs = 1; jobs <= 2; jobs++) {
+        write_text(out, "old\n");
+        char args[512];
+        snprintf(args, sizeof args, "--orders %s --format csv -o %s --jobs %d", file, out,
+                 jobs);
+        int r = pack(args);
+        if (jobs > 1 && r != rc)
+            fail_msg("%s: exit %d with one job, %d with two", file, rc, r);
+        rc = r;
+    }
+    return rc;
+}
+
+/* A file with no order that can be told (one line, its order_id not
+ * readable): exit 3 as `boxcar check` gives, the error on standard error,
+ * and the old output kept rather than replaced by a header alone. */
+static void no_order_readable(const char *file, const char *says)
+{
+    assert_int_equal(pack_bad_file(file, "pack_bad_out.csv"), 3);
+    if (strstr(err_text, says) == NULL)
+        fail_msg("%s: expected '%s' in '%s'", file, says, err_text);
+    assert_non_null(strstr(err_text, "no order could be read"));
+    char buf[16];
+    slurp("pack_bad_out.csv", buf, sizeof buf);
+    assert_string_equal(buf, "old\n");
+}
+
+/* Bad order files, the fault of one order or of the whole file. Each bad
+ * order is written as failed under its own id, with its line; the orders
+ * before it are packed; the exit code is 3, as `boxcar check` gives. */
+static void test_bad_order_files(void **state)
+{
+    (void)state;
+    char *csv;
+    /* CSV: order A good, order B's only line has qty 0 (range 1..1000000) */
+    write_text("pack_ab.csv", "order_id,item_id,qty,l_mm,w_mm,h_mm,weight_g\n"
+                              "A,cube,1,100,100,100,500\n"
+                              "B,cube,0,100,100,100,500\n");
+    assert_int_equal(pack_bad_file("pack_ab.csv", "pack_ab_out.csv"), 3);
+    assert_non_null(strstr(err_text, "pack_ab.csv:3:3: field 'qty'"));
+    csv = test_read_file("pack_ab_out.csv", NULL);
+    assert_non_null(strstr(csv, "\nA,1,"));
+    assert_non_null(strstr(csv, "\nB,,,,,,,,,,\"bad input: pack_ab.csv:3:3: field 'qty'"));
+    free(csv);
+    /* CSV: the only order's only line is bad */
+    write_text("pack_one_bad.csv", "order_id,item_id,qty,l_mm,w_mm,h_mm,weight_g\n"
+                                   "Z9,cube,0,100,100,100,500\n");
+    assert_int_equal(pack_bad_file("pack_one_bad.csv", "pack_one_bad_out.csv"), 3);
+    csv = test_read_file("pack_one_bad_out.csv", NULL);
+    assert_non_null(strstr(csv, "\nZ9,,,,,,,,,,\"bad input: pack_one_bad.csv:2:3: field 'qty'"));
+    free(csv);
+    /* CSV: a line whose fields are shifted (one too many) cannot name its
+     * order, so the orders on both sides of it fail */
+    write_text("pack_shifted.csv", "order_id,item_id,qty,l_mm,w_mm,h_mm,weight_g\n"
+                                   "A,cube,1,100,100,100,500\n"
+                                   "B,cube,1,100,100,100,500,9\n"
+                                   "C,cube,1,100,100,100,500\n"
+                                   "D,cube,1,100,100,100,500\n");
+    assert_int_equal(pack_bad_file("pack_shifted.csv", "pack_shifted_out.csv"), 3);
+    assert_non_null(strstr(err_text, "2 bad orders"));
+    csv = test_read_file("pack_shifted_out.csv", NULL);
+    assert_non_null(strstr(csv, "\nA,,,,,,,,,,\"bad input: pack_shifted.csv:3: "));
+    assert_non_null(strstr(csv, "\nC,,,,,,,,,,\"bad input: pack_shifted.csv:3: "));
+    assert_non_null(strstr(csv, "\nD,1,"));
+    free(csv);
+    write_text("pack_shifted_only.csv", "order_id,item_id,qty,l_mm,w_mm,h_mm,weight_g\n"
+                                        "B,cube,1,100,100,100,500,9\n");
+    no_order_readable("pack_shifted_only.csv", "pack_shifted_only.csv:2: expected 7 fields");
+#if BOXCAR_WITH_JSON_CBOR
+    /* JSON: a number beyond a double (jansson refuses the whole object) */
+    write_text("pack_big.json", "[{\"order_id\":\"A\",\"item_id\":\"x\",\"qty\":1e400,"
+                                "\"l_mm\":1,\"w_mm\":1,\"h_mm\":1,\"weight_g\":1}]");
+    assert_int_equal(pack_bad_file("pack_big.json", "pack_big_out.csv"), 3);
+    assert_non_null(strstr(err_text, "pack_big.json:1:"));
+    assert_non_null(strstr(err_text, "real number overflow"));
+    assert_non_null(strstr(err_text, " 1 bad orders"));
+    csv = test_read_file("pack_big_out.csv", NULL);
+    assert_non_null(strstr(csv, "\nA,,,,,,,,,,\"bad input: pack_big.json:1:"));
+    free(csv);
+    /* JSON: qty 0 in the only order */
+    write_text("pack_zero.json", "[{\"order_id\":\"A\",\"item_id\":\"x\",\"qty\":0,"
+                                 "\"l_mm\":1,\"w_mm\":1,\"h_mm\":1,\"weight_g\":1}]");
+    assert_int_equal(pack_bad_file("pack_zero.json", "pack_zero_out.csv"), 3);
+    csv = test_read_file("pack_zero_out.csv", NULL);
+    assert_non_null(strstr(csv, "\nA,,,,,,,,,,\"bad input: pack_zero.json:1:2: field 'qty'"));
+    free(csv);
+    /* JSON: order A good (line 2), order B (line 3) out of range; the key
+     * order does not matter, nor an escape in the id */
+    write_text("pack_ab.json",
+               "[\n{\"order_id\":\"A\",\"item_id\":\"x\",\"qty\":1,\"l_mm\":100,"
+               "\"w_mm\":100,\"h_mm\":100,\"weight_g\":500},\n"
+               "{\"item_id\":\"x\",\"qty\":1e400,\"order_id\":\"\\u0042\",\"l_mm\":1,"
+               "\"w_mm\":1,\"h_mm\":1,\"weight_g\":1}\n]\n");
+    assert_int_equal(pack_bad_file("pack_ab.json", "pack_ab_out.csv"), 3);
+    assert_non_null(strstr(err_text, " 2 orders,"));
+    assert_non_null(strstr(err_text, " 1 bad orders"));
+    csv = test_read_file("pack_ab_out.csv", NULL);
+    assert_non_null(strstr(csv, "\nA,1,"));
+    assert_non_null(strstr(csv, "\nB,,,,,,,,,,\"bad input: pack_ab.json:3:"));
+    free(csv);
+    /* JSON that names no order: a syntax error, two order_id keys, or no
+     * array or object at all */
+    write_text("pack_syntax.json", "[{\"order_id\" \"A\"}]");
+    no_order_readable("pack_syntax.json", "pack_syntax.json:1:");
+    write_text("pack_twice.json", "[{\"order_id\":\"A\",\"order_id\":\"B\",\"qty\":1}]");
+    no_order_readable("pack_twice.json", "duplicate");
+    write_text("pack_number.json", "99999999999999999999999");
+    assert_int_equal(pack_bad_file("pack_number.json", "pack_bad_out.csv"), 3);
+    assert_non_null(strstr(err_text, "pack_number.json:1:1: expected a JSON array"));
+    char buf[16];
+    slurp("pack_bad_out.csv", buf, sizeof buf);
+    assert_string_equal(buf, "old\n");
+    /* CBOR: the same two orders, B's qty 0 */
+    cbor_item_t *arr = cbor_new_definite_array(2);
+    for (int i = 0; i < 2; i++) {
+        cbor_item_t *m = cbor_new_definite_map(7);
+        static const char *const keys[] = {"order_id", "item_id", "qty", "l_mm", "w_mm",
+                                           "h_mm", "weight_g"};
+        const unsigned vals[] = {0, 0, i == 0 ? 1 : 0, 100, 100, 100, 500};
+        for (int k = 0; k < 7; k++) {
+            cbor_item_t *v = k == 0   ? cbor_build_string(i == 0 ? "A" : "B")
+                             : k == 1 ? cbor_build_string("cube")
+                                      : cbor_build_uint16((uint16_t)vals[k]);
+            assert_true(cbor_map_add(m, (struct cbor_pair){cbor_move(cbor_build_string(keys[k])),
+                                                           cbor_move(v)}));
+        }
+        assert_true(cbor_array_push(arr, cbor_move(m)));
+    }
+    unsigned char *bytes = NULL;
+    size_t cap = 0, len = cbor_serialize_alloc(arr, &bytes, &cap);
+    cbor_decref(&arr);
+    FILE *fp = fopen("pack_ab.cbor", "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(bytes, 1, len, fp), len);
+    fclose(fp);
+    free(bytes);
+    assert_int_equal(pack_bad_file("pack_ab.cbor", "pack_ab_out.csv"), 3);
+    csv = test_read_file("pack_ab_out.csv", NULL);
+    assert_non_null(strstr(csv, "\nA,1,"));
+    assert_non_null(strstr(csv, "\nB,,,,,,,,,,\"bad input: pack_ab.cbor: record 2"));
+    free(csv);
 #endif
 }
 
@@ -426,6 +588,7 @@ int main(void)
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_placements_svg_check),
         cmocka_unit_test(test_bad_order_line),
+        cmocka_unit_test(test_bad_order_files),
         cmocka_unit_test(test_unpackable_is_not_an_error),
         cmocka_unit_test(test_corrupt_catalog),
         cmocka_unit_test(test_usage_errors),

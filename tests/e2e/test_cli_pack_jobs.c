@@ -148,11 +148,11 @@ static void test_demo_every_format(void **state)
 /* demo.csv with orders spoiled in the middle: 60 lines BAD01..BAD60 whose
  * qty is "x", one before every 6th demo order from the 10th on; a line
  * with weight "abc" between two lines of D0300; and an order HUGE1 whose
- * item fits no box (unpacked, no error). A bad line's order id cannot be
- * trusted, so one between two orders spoils both neighbours (docs: the
- * reader) and makes no order of its own. Orders: 400 + HUGE1 = 401; bad:
- * 60 * 2 neighbours + D0300 = 121. Each bad line is one error, so 61
- * errors: 50 shown, "... and 11 more". */
+ * item fits no box (unpacked, no error). Each bad line names its order in
+ * a well-formed order_id, so it fails that order alone and leaves its
+ * neighbours be. Orders: 400 + HUGE1 + BAD01..BAD60 = 461; bad: 60 BAD
+ * orders + D0300 = 61. Each bad line is one error, so 61 errors: 50 shown,
+ * "... and 11 more". */
 static void write_spoiled(const char *path)
 {
     size_t n;
@@ -207,8 +207,8 @@ static void test_bad_orders_in_the_middle(void **state)
         assert_int_equal(run_both("bad", args), 3);
         compare_outputs(formats[i]);
     }
-    assert_non_null(strstr(err_text, " 401 orders,"));
-    assert_non_null(strstr(err_text, " 121 bad orders"));
+    assert_non_null(strstr(err_text, " 461 orders,"));
+    assert_non_null(strstr(err_text, " 61 bad orders"));
     assert_non_null(strstr(err_text, "... and 11 more problems not shown"));
     /* the piano is reported, not an error */
     assert_non_null(strstr(err_text, " 1 not packed,"));

@@ -552,6 +552,23 @@ static void test_non_loopback_needs_token(void **state)
                         BOXCAR_BIN), 1);
 }
 
+/* A token file whose first line holds a NUL byte is refused: the token
+ * would otherwise end at the NUL, and the server would take a prefix of
+ * the secret for the whole. */
+static void test_token_file_with_nul(void **state)
+{
+    (void)state;
+    static const char token[] = "s3cret\0-rest-of-the-token\n";
+    write_file("serve_nul_token", token, sizeof token - 1);
+    int rc = sh("timeout 10 '%s' serve --token-file serve_nul_token "
+                "--listen 127.0.0.1:0 >/dev/null 2>serve_nul_token.err", BOXCAR_BIN);
+    assert_int_equal(rc, 2);
+    size_t len;
+    char *err = read_file("serve_nul_token.err", &len);
+    assert_non_null(strstr(err, "NUL byte"));
+    free(err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -569,6 +586,7 @@ int main(void)
         cmocka_unit_test(test_reload_on_sighup),
         cmocka_unit_test(test_drain_on_sigterm),
         cmocka_unit_test(test_non_loopback_needs_token),
+        cmocka_unit_test(test_token_file_with_nul),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

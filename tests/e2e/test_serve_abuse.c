@@ -275,6 +275,10 @@ static void test_wrong_methods_and_paths(void **state)
         {"GET", "/v1", 404},
         {"GET", "/../etc/passwd", 404},
         {"GET", "/v1/%00pack", 404},
+        /* a NUL byte ends no path early: this is not /station.js */
+        {"GET", "/station.js%00.txt", 404},
+        {"GET", "/station.css%00", 404},
+        {"GET", "/%00", 404},
         {"GET", "/%ff%fe", 404},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -343,6 +347,46 @@ static void test_garbage_on_the_wire(void **state)
     http_free(&r);
     free(req);
     still_up();
+}
+
+/* One raw request with the header "Authorization: Bearer " followed by
+ * `len` bytes of token; the status of the answer. */
+static int reload_with_token(const char *token, size_t len)
+{
+    static const char head[] = "POST /v1/admin/reload HTTP/1.1\r\nHost: x\r\n"
+                               "Connection: close\r\nAuthorization: Bearer ";
+    static const char tail[] = "\r\nContent-Length: 0\r\n\r\n";
+    char req[256];
+    assert_true(sizeof head - 1 + len + sizeof tail - 1 <= sizeof req);
+    memcpy(req, head, sizeof head - 1);
+    memcpy(req + sizeof head - 1, token, len);
+    memcpy(req + sizeof head - 1 + len, tail, sizeof tail - 1);
+    int fd = http_connect(server.port);
+    assert_true(fd >= 0);
+    assert_true(http_send(fd, req, sizeof head - 1 + len + sizeof tail - 1));
+    http_resp r;
+    http_read(fd, &r, 5000);
+    close(fd);
+    int status = r.status;
+    http_free(&r);
+    still_up();
+    return status;
+}
+
+/* The token is compared whole, over the header value's length: the right
+ * token with more after it, a prefix of it, or the token cut at a NUL byte
+ * is a wrong token. (libmicrohttpd 0.9.75 itself ends a header value at a
+ * NUL byte, so "token\0more" reaches the server as "token".) */
+static void test_token_compared_whole(void **state)
+{
+    (void)state;
+    assert_int_equal(reload_with_token(TOKEN, sizeof TOKEN - 1), 200);
+    static const char more[] = TOKEN "x";
+    assert_int_equal(reload_with_token(more, sizeof more - 1), 401);
+    assert_int_equal(reload_with_token(TOKEN, sizeof TOKEN - 2), 401);
+    static const char cut[] = "abuse\0token";
+    assert_int_equal(reload_with_token(cut, sizeof cut - 1), 401);
+    assert_int_equal(reload_with_token("", 0), 401);
 }
 
 /* More idle connections than allowed: the extra ones are refused or closed,
@@ -468,6 +512,7 @@ int main(void)
         cmocka_unit_test(test_truncated_and_slow),
         cmocka_unit_test(test_wrong_methods_and_paths),
         cmocka_unit_test(test_garbage_on_the_wire),
+        cmocka_unit_test(test_token_compared_whole),
         cmocka_unit_test(test_connection_flood),
         cmocka_unit_test(test_carbon_and_event_bodies),
     };

@@ -4,9 +4,12 @@
  * Order files hold one line per row, and the lines of an order are
  * adjacent. The order reader groups them, so a batch streams in memory
  * bounded by its largest order. A bad line never lets an incomplete order
- * through: the order it sits in (both neighbours, when it sits between two
- * orders, since its own order id cannot be trusted) comes back marked
- * failed, with the problem reported through the diagnostic callback.
+ * through: the order it names in a well-formed order_id comes back marked
+ * failed (with no lines, if all of its lines were bad), and the orders
+ * around it are read as usual. A bad line whose order cannot be told (the
+ * line cannot be decoded as far as its order_id) fails the order it sits
+ * in, or both neighbours when it sits between two orders. Every problem is
+ * reported through the diagnostic callback as it is read.
  */
 #ifndef BOXCAR_ORDERS_H
 #define BOXCAR_ORDERS_H
@@ -28,7 +31,11 @@ typedef struct bx_order_batch {
     const bx_order_line *lines;   /* the order's good lines */
     size_t nlines;
     bool failed;                  /* a line of this order was bad */
-    uint64_t first_line;          /* source line of the first line */
+    const char *error;            /* failed: the message of its first bad
+                                     line (borrowed until the next call);
+                                     else NULL */
+    uint64_t first_line;          /* source line of the first line (good
+                                     or bad; the record number for CBOR) */
 } bx_order_batch;
 
 /* Open an order file (format from the extension or content; see
@@ -43,8 +50,10 @@ BX_API bx_status bx_order_reader_wrap(bx_ctx *ctx, bx_order_reader **out,
 
 /* The next order: BX_OK with *out filled (valid until the next call),
  * BX_END, or a fatal error (BX_EIO, BX_ELIMIT, BX_ENOMEM, an unrecoverable
- * BX_EINPUT). Orders whose lines are not adjacent come back as two orders
- * with the same id; bx_check_file reports that. */
+ * BX_EINPUT; and BX_EINPUT at the end when bad lines were read that no
+ * order took: the input held no order that could be told). Orders whose
+ * lines are not adjacent come back as two orders with the same id;
+ * bx_check_file reports that. */
 BX_API bx_status bx_order_reader_next(bx_order_reader *r, bx_order_batch *out);
 
 /* Lines that were bad so far. */

@@ -53,6 +53,11 @@ int bx_script_fail_line(lua_State *L, bx_status status, int line, const char *fm
  * running call; raises the budget error when it is spent. */
 void bx_script_charge(lua_State *L, uint64_t units);
 
+/* Units a comparison may cost at most now: 1 per 16 bytes of the longest
+ * string of 1 KiB or more the script holds (0 if none; rounded up to a
+ * power of two). The count hook charges it for every instruction. */
+uint64_t bx_script_compare_units(lua_State *L);
+
 /* The line where the function at stack index idx was defined (0 for a C
  * function). */
 int bx_script_function_line(lua_State *L, int idx);

@@ -59,6 +59,9 @@ struct bx_script {
     size_t big_cap, nbig;
     uint32_t big_class[SIZE_CLASSES];
     uint64_t compare_units;
+    /* the view of the globals the script's functions see after loading
+     * (load_main, bx_script_reset_globals) */
+    int view_ref;
 };
 
 bx_script_limits bx_script_limits_default(void)
@@ -558,13 +561,63 @@ static int load_main(lua_State *L)
     lua_pushvalue(L, 2);
     if (lua_setupvalue(L, -2, 1) == NULL) /* the chunk's _ENV */
         lua_pop(L, 1);
+    lua_pushvalue(L, -1); /* chunk at 3, kept to repoint its _ENV */
     lua_call(L, 0, 1);
     if (!lua_istable(L, -1))
         return bx_script_fail(L, BX_EINPUT,
                               "the script must return a table (its module), not %s",
                               bx_script_typename(L, -1));
     s->module_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    /* From now on the script's functions (which all share the chunk's
+     * _ENV) see the globals through a view: an empty table whose reads
+     * fall through to the globals as the main chunk left them, and whose
+     * writes stay in the view, which bx_script_reset_globals empties. Its
+     * metatable is locked so that a call cannot redirect it. */
+    lua_newtable(L); /* the view at 4 */
+    lua_createtable(L, 0, 2);
+    lua_pushvalue(L, 2);
+    lua_setfield(L, -2, "__index");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, 4);
+    lua_pushliteral(L, "_G");
+    lua_pushvalue(L, 4);
+    lua_rawset(L, 2);
+    lua_pushvalue(L, 4);
+    if (lua_setupvalue(L, 3, 1) == NULL)
+        lua_pop(L, 1);
+    s->view_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     return 0;
+}
+
+static int clear_view(lua_State *L)
+{
+    bx_script *s = bx_script_of(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->view_ref);
+    int view = lua_gettop(L);
+    lua_pushnil(L);
+    while (lua_next(L, view) != 0) {
+        lua_pop(L, 1);
+        lua_pushvalue(L, -1);
+        lua_pushnil(L);
+        lua_rawset(L, view); /* clearing a field while traversing is allowed */
+    }
+    return 0;
+}
+
+bx_status bx_script_reset_globals(bx_script *s)
+{
+    if (s == NULL || s->view_ref == LUA_NOREF)
+        return BX_OK;
+    /* An empty view (no call wrote a global) needs nothing: this look
+     * neither allocates nor raises, so it runs outside a protected call. */
+    lua_State *L = s->L;
+    int top = lua_gettop(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->view_ref);
+    lua_pushnil(L);
+    bool clean = lua_next(L, -2) == 0;
+    lua_settop(L, top);
+    return clean ? BX_OK : bx_script_protected(s, clear_view, NULL, NULL);
 }
 
 /* The last path component, cut to what Lua keeps of a chunk name (at a
@@ -605,6 +658,7 @@ bx_status bx_script_load_buffer(bx_ctx *ctx, bx_script **out, const char *name,
     s->ctx = ctx;
     s->limits = lim;
     s->module_ref = LUA_NOREF;
+    s->view_ref = LUA_NOREF;
     set_name(s, name);
     s->L = lua_newstate(script_alloc, s);
     if (s->L == NULL) {

@@ -38,6 +38,16 @@ int bx_script_module_ref(const bx_script *s);
 bx_status bx_script_protected(bx_script *s, lua_CFunction fn, void *ud,
                               const char *what);
 
+/* Forget every global a call set since the script loaded: after loading,
+ * the script's functions see the globals through a view whose reads fall
+ * through to the globals as the main chunk left them and whose writes
+ * stay in the view; this empties the view (cheap when nothing was
+ * written: no protected call, no allocation). The tables globals hold are
+ * the same tables, their contents as the calls left them. Called before
+ * each order of a policy and each report build, so that no call sees a
+ * global an earlier one set. BX_OK, or an error of bx_script_protected. */
+bx_status bx_script_reset_globals(bx_script *s);
+
 /* From inside fn: raise an error with `status` and a message (formatted;
  * the script's name and the line of the innermost script frame are
  * added). Does not return. */

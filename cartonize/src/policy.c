@@ -782,11 +782,14 @@ bx_status bx_policy_pack(bx_policy *p, bx_engine *engine, const bx_order *order,
         opts = *options;
     else
         bx_pack_options_init(&opts);
+    /* every order sees the globals as the script left them when it loaded */
+    bx_status st = bxi_script_reset_globals(p->script);
+    if (st != BX_OK)
+        return st;
     p->order = order;
     p->res = NULL;
     p->nviol = 0;
     p->text_len = 0;
-    bx_status st = BX_OK;
     const bx_order *pack_order = order;
     bx_order padded = *order;
     if (p->hooks & BX_HOOK_ITEM_SIZE) {
@@ -867,6 +870,8 @@ bx_status bx_policy_check(bx_policy *p, const bx_order *order, const bx_pack_res
             result->boxes[b].box != bx_catalog_box(p->cat, result->boxes[b].box_index))
             return bxi_error(p->ctx, BX_EINVAL, "bx_policy_check: box %zu is not from the "
                             "policy's catalog", b + 1);
+    if ((st = bxi_script_reset_globals(p->script)) != BX_OK)
+        return st;
     p->order = order;
     p->res = result;
     p->nviol = 0;

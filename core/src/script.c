@@ -28,6 +28,13 @@
 /* Lua's short_src keeps LUA_IDSIZE - 1 bytes of a "=name" chunk name; the
  * script's name is cut to that so messages and our prefix check agree. */
 #define NAME_MAX_BYTES (LUA_IDSIZE - 1)
+/* Strings from this size up are counted for the comparison charge: a
+ * comparison of shorter ones costs at most as much as a few ordinary
+ * instructions. */
+#define BIG_STRING_BYTES ((size_t)1024)
+#define SIZE_CLASSES 64
+/* keeps HOOK_STEP * (1 + units) far from overflow */
+#define COMPARE_UNITS_MAX (UINT64_MAX / (4 * HOOK_STEP))
 
 struct bx_script {
     bx_ctx *ctx;
@@ -45,6 +52,16 @@ struct bx_script {
     bool sys_fail;     /* the context's allocator failed */
     bx_status fail_status;
     uint64_t last_used;
+    /* Live strings of at least BIG_STRING_BYTES: a set of their blocks
+     * (open addressing; NULL is an empty slot) and how many there are of
+     * each size class floor(log2(block bytes)), for compare_units. */
+    void **big;
+    size_t big_cap, nbig;
+    uint32_t big_class[SIZE_CLASSES];
+    uint64_t compare_units;
+    /* the view of the globals the script's functions see after loading
+     * (load_main, bxi_script_reset_globals) */
+    int view_ref;
 };
 
 bx_script_limits bx_script_limits_default(void)
@@ -95,13 +112,137 @@ uint64_t bx_script_instructions(const bx_script *s)
 
 /* ---- memory -------------------------------------------------------------- */
 
+/* ---- long strings ----------------------------------------------------------
+ *
+ * Comparing strings (==, <, <=, and a table key against another key of the
+ * same length) is one VM instruction, but Lua compares long strings with
+ * memcmp, and orders any two strings with strcoll, in time up to their
+ * length (a < a reads all of a); the string metatable cannot hook it and
+ * the count hook sees one instruction. A string must be alive to be
+ * compared, so no instruction compares more bytes than the longest live
+ * string holds. While a script holds a string of BIG_STRING_BYTES or more,
+ * the count hook charges every instruction that bound (one unit per 16
+ * bytes, like the string functions), taken from a count of live strings by
+ * size class: an upper bound at most twice the truth. Strings are
+ * recognised when made (Lua passes the object's type for a new object) and
+ * kept in a set so that their frees are recognised too. */
+
+static unsigned size_class(size_t n)
+{
+    unsigned c = 0;
+    while (n >>= 1)
+        c++;
+    return c;
+}
+
+static void update_compare_units(bx_script *s)
+{
+    s->compare_units = 0;
+    for (int c = SIZE_CLASSES - 1; c >= 0; c--)
+        if (s->big_class[c] > 0) {
+            /* the longest is below 2^(c+1) bytes */
+            s->compare_units = c + 1 >= 63 ? COMPARE_UNITS_MAX
+                                           : (UINT64_C(1) << (c + 1)) / 16;
+            if (s->compare_units > COMPARE_UNITS_MAX)
+                s->compare_units = COMPARE_UNITS_MAX;
+            break;
+        }
+}
+
+static size_t big_slot(const bx_script *s, const void *p)
+{
+    uintptr_t h = (uintptr_t)p;
+    h ^= h >> 17;
+    h *= (uintptr_t)0x9E3779B97F4A7C15u;
+    return (size_t)(h >> 7) & (s->big_cap - 1);
+}
+
+/* Add block p of a new string to the set; false if the set could not
+ * grow (its memory counts against the cap). */
+static bool big_add(bx_script *s, void *p, size_t bytes)
+{
+    if (2 * (s->nbig + 1) > s->big_cap) {
+        size_t cap = s->big_cap ? 2 * s->big_cap : 64;
+        size_t need = cap * sizeof *s->big, had = s->big_cap * sizeof *s->big;
+        if (need - had > s->limits.memory_bytes - s->mem) {
+            s->cap_hit = true;
+            return false;
+        }
+        void **v = bxi_ctx_raw_realloc(s->ctx, NULL, 0, need);
+        if (v == NULL) {
+            s->sys_fail = true;
+            return false;
+        }
+        memset(v, 0, need);
+        void **old = s->big;
+        size_t old_cap = s->big_cap;
+        s->big = v;
+        s->big_cap = cap;
+        for (size_t i = 0; i < old_cap; i++)
+            if (old[i] != NULL) {
+                size_t j = big_slot(s, old[i]);
+                while (s->big[j] != NULL)
+                    j = (j + 1) & (cap - 1);
+                s->big[j] = old[i];
+            }
+        if (old != NULL)
+            bxi_ctx_raw_realloc(s->ctx, old, had, 0);
+        s->mem = s->mem - had + need;
+    }
+    size_t j = big_slot(s, p);
+    while (s->big[j] != NULL)
+        j = (j + 1) & (s->big_cap - 1);
+    s->big[j] = p;
+    s->nbig++;
+    s->big_class[size_class(bytes)]++;
+    update_compare_units(s);
+    return true;
+}
+
+/* Block p of `bytes` is being freed: if it is a string in the set, take
+ * it out (backward-shift deletion keeps every probe run whole). */
+static void big_remove(bx_script *s, void *p, size_t bytes)
+{
+    size_t mask = s->big_cap - 1, i = big_slot(s, p);
+    while (s->big[i] != p) {
+        if (s->big[i] == NULL)
+            return; /* not a string */
+        i = (i + 1) & mask;
+    }
+    s->big[i] = NULL;
+    for (size_t j = (i + 1) & mask; s->big[j] != NULL; j = (j + 1) & mask) {
+        size_t home = big_slot(s, s->big[j]);
+        /* move j back to i unless its home lies cyclically in (i, j] */
+        bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+        if (!stays) {
+            s->big[i] = s->big[j];
+            s->big[j] = NULL;
+            i = j;
+        }
+    }
+    s->nbig--;
+    s->big_class[size_class(bytes)]--;
+    update_compare_units(s);
+}
+
+uint64_t bxi_script_compare_units(lua_State *L)
+{
+    return bxi_script_of(L)->compare_units;
+}
+
+/* ---- memory -------------------------------------------------------------- */
+
 static void *script_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     bx_script *s = ud;
+    /* for a new object Lua passes its type in osize */
+    bool new_string = ptr == NULL && osize == LUA_TSTRING;
     if (ptr == NULL)
-        osize = 0; /* Lua passes the object's type there */
+        osize = 0;
     if (nsize == 0) {
         if (ptr != NULL) {
+            if (osize >= BIG_STRING_BYTES && s->nbig > 0)
+                big_remove(s, ptr, osize);
             bxi_ctx_raw_realloc(s->ctx, ptr, osize, 0);
             s->mem -= osize;
         }
@@ -117,6 +258,10 @@ static void *script_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         if (nsize <= osize)
             return ptr;
         s->sys_fail = true;
+        return NULL;
+    }
+    if (new_string && nsize >= BIG_STRING_BYTES && !big_add(s, p, nsize)) {
+        bxi_ctx_raw_realloc(s->ctx, p, nsize, 0);
         return NULL;
     }
     s->mem = s->mem - osize + nsize;
@@ -308,7 +453,9 @@ static void count_hook(lua_State *L, lua_Debug *ar)
 {
     (void)ar;
     bx_script *s = bxi_script_of(L);
-    s->used += s->over_budget ? 1 : HOOK_STEP;
+    /* each instruction may have compared the longest string */
+    uint64_t step = s->over_budget ? 1 : HOOK_STEP * (1 + s->compare_units);
+    s->used = s->used + step < s->used ? UINT64_MAX : s->used + step;
     if (s->used > s->limits.instructions)
         budget_spent(L, s);
     if (s->limits.time_ms != 0 && past(&s->deadline))
@@ -414,13 +561,63 @@ static int load_main(lua_State *L)
     lua_pushvalue(L, 2);
     if (lua_setupvalue(L, -2, 1) == NULL) /* the chunk's _ENV */
         lua_pop(L, 1);
+    lua_pushvalue(L, -1); /* chunk at 3, kept to repoint its _ENV */
     lua_call(L, 0, 1);
     if (!lua_istable(L, -1))
         return bxi_script_fail(L, BX_EINPUT,
                               "the script must return a table (its module), not %s",
                               bxi_script_typename(L, -1));
     s->module_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    /* From now on the script's functions (which all share the chunk's
+     * _ENV) see the globals through a view: an empty table whose reads
+     * fall through to the globals as the main chunk left them, and whose
+     * writes stay in the view, which bxi_script_reset_globals empties. Its
+     * metatable is locked so that a call cannot redirect it. */
+    lua_newtable(L); /* the view at 4 */
+    lua_createtable(L, 0, 2);
+    lua_pushvalue(L, 2);
+    lua_setfield(L, -2, "__index");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, 4);
+    lua_pushliteral(L, "_G");
+    lua_pushvalue(L, 4);
+    lua_rawset(L, 2);
+    lua_pushvalue(L, 4);
+    if (lua_setupvalue(L, 3, 1) == NULL)
+        lua_pop(L, 1);
+    s->view_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     return 0;
+}
+
+static int clear_view(lua_State *L)
+{
+    bx_script *s = bxi_script_of(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->view_ref);
+    int view = lua_gettop(L);
+    lua_pushnil(L);
+    while (lua_next(L, view) != 0) {
+        lua_pop(L, 1);
+        lua_pushvalue(L, -1);
+        lua_pushnil(L);
+        lua_rawset(L, view); /* clearing a field while traversing is allowed */
+    }
+    return 0;
+}
+
+bx_status bxi_script_reset_globals(bx_script *s)
+{
+    if (s == NULL || s->view_ref == LUA_NOREF)
+        return BX_OK;
+    /* An empty view (no call wrote a global) needs nothing: this look
+     * neither allocates nor raises, so it runs outside a protected call. */
+    lua_State *L = s->L;
+    int top = lua_gettop(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->view_ref);
+    lua_pushnil(L);
+    bool clean = lua_next(L, -2) == 0;
+    lua_settop(L, top);
+    return clean ? BX_OK : bxi_script_protected(s, clear_view, NULL, NULL);
 }
 
 /* The last path component, cut to what Lua keeps of a chunk name (at a
@@ -461,6 +658,7 @@ bx_status bx_script_load_buffer(bx_ctx *ctx, bx_script **out, const char *name,
     s->ctx = ctx;
     s->limits = lim;
     s->module_ref = LUA_NOREF;
+    s->view_ref = LUA_NOREF;
     set_name(s, name);
     s->L = lua_newstate(script_alloc, s);
     if (s->L == NULL) {
@@ -534,5 +732,7 @@ void bx_script_free(bx_script *s)
         return;
     if (s->L != NULL)
         lua_close(s->L);
+    if (s->big != NULL)
+        bxi_ctx_raw_realloc(s->ctx, s->big, s->big_cap * sizeof *s->big, 0);
     bx_free(s->ctx, s);
 }

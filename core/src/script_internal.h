@@ -38,6 +38,16 @@ int bxi_script_module_ref(const bx_script *s);
 bx_status bxi_script_protected(bx_script *s, lua_CFunction fn, void *ud,
                               const char *what);
 
+/* Forget every global a call set since the script loaded: after loading,
+ * the script's functions see the globals through a view whose reads fall
+ * through to the globals as the main chunk left them and whose writes
+ * stay in the view; this empties the view (cheap when nothing was
+ * written: no protected call, no allocation). The tables globals hold are
+ * the same tables, their contents as the calls left them. Called before
+ * each order of a policy and each report build, so that no call sees a
+ * global an earlier one set. BX_OK, or an error of bxi_script_protected. */
+bx_status bxi_script_reset_globals(bx_script *s);
+
 /* From inside fn: raise an error with `status` and a message (formatted;
  * the script's name and the line of the innermost script frame are
  * added). Does not return. */
@@ -52,6 +62,11 @@ int bxi_script_fail_line(lua_State *L, bx_status status, int line, const char *f
 /* From a C function the script calls: charge `units` of work to the
  * running call; raises the budget error when it is spent. */
 void bxi_script_charge(lua_State *L, uint64_t units);
+
+/* Units a comparison may cost at most now: 1 per 16 bytes of the longest
+ * string of 1 KiB or more the script holds (0 if none; rounded up to a
+ * power of two). The count hook charges it for every instruction. */
+uint64_t bxi_script_compare_units(lua_State *L);
 
 /* The line where the function at stack index idx was defined (0 for a C
  * function). */

@@ -5,7 +5,8 @@
  *
  * A wrapper calls the original function and then charges one unit per 16
  * bytes of string it read or produced, or one unit per table element it
- * touched (n log n for a sort). Three need a look before the call:
+ * touched (n log n for a sort, times the cost of comparing the
+ * longest string the script holds). Three need a look before the call:
  * string.rep with an empty result loops without producing anything, so it
  * is answered directly; table.move can walk 2^63 empty slots without
  * allocating, so it is charged up front; and pattern matching backtracks
@@ -138,8 +139,12 @@ static int charged(lua_State *L)
     uint64_t units = 1 + bytes / 16;
     if (mode == CHARGE_ELEMENTS)
         units += elements + (uint64_t)nres;
-    else if (mode == CHARGE_SORT && elements > 1)
-        units += (uint64_t)((double)elements * log2((double)elements));
+    else if (mode == CHARGE_SORT && elements > 1) {
+        /* each comparison may read the longest string (script.c) */
+        double c = (double)elements * log2((double)elements) *
+                   (1.0 + (double)bxi_script_compare_units(L));
+        units += c < 1e18 ? (uint64_t)c : UINT64_C(1000000000000000000);
+    }
     bxi_script_charge(L, units);
     return nres;
 }

@@ -327,7 +327,10 @@ bx_status bx_report_render(bx_report *r, bx_report_format format, const char *pa
     r->next_tick = TICK_ROWS;
     r->progress = o.progress;
     r->progress_ud = o.progress_ud;
-    bx_status st = bxi_script_protected(r->script, run_build, r, "build");
+    /* each render sees the globals as the script left them when it loaded */
+    bx_status st = bxi_script_reset_globals(r->script);
+    if (st == BX_OK)
+        st = bxi_script_protected(r->script, run_build, r, "build");
     for (size_t i = 0; i < r->nsources; i++)
         bxi_rp_source_close(r->sources[i]);
     if (st == BX_OK) {

@@ -118,8 +118,11 @@ static uint32_t new_sheet(lua_State *L, bx_report *r, bool detail)
             bxi_script_fail(L, BX_EINPUT, "sheet name '%s' is already used by sheet %u ('%s'); "
                            "Excel ignores case in sheet names", name, i + 1,
                            rp_text(r, r->sheets[i].name));
+    if (r->nsheets == RP_MAX_SHEETS)
+        bxi_script_fail(L, BX_ELIMIT, "a report has at most %u sheets; sheet '%s' would be "
+                       "one more", RP_MAX_SHEETS, name);
     if (bxi_grow32(r->ctx, (void **)&r->sheets, &r->sheets_cap, r->nsheets + 1, sizeof *r->sheets,
-                   UINT32_MAX, "sheets") != BX_OK)
+                   RP_MAX_SHEETS, "sheets") != BX_OK)
         oom(L);
     size_t off = keep_arg(L, r, 2, "the sheet's name");
     rp_sheet *s = &r->sheets[r->nsheets];

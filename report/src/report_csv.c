@@ -7,13 +7,18 @@
  * written as their shortest exact decimal, without number formats, so a
  * program reads back the values the workbook shows formatted.
  *
- * Every file is written to a temporary file first; only when all sheets
- * are written are they renamed into place.
+ * The sheets are written one at a time into a new directory beside the
+ * target, which is renamed to the target when that does not exist yet (so
+ * it appears whole or not at all); into an existing directory each file
+ * is renamed once all are written. A failure leaves nothing behind.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "boxcar/outfile.h"
 #include "report_internal.h"
@@ -119,45 +124,110 @@ static bx_status write_detail(bx_report *r, const rp_sheet *s, csv_file *f)
     return st == BX_END ? BX_OK : st;
 }
 
-bx_status bxi_rp_render_csv(bx_report *r, const char *dir)
+/* Write sheet s to <dir>/<its name>.csv (through a temporary file of its
+ * own: one file open at a time, whatever the number of sheets). */
+static bx_status write_sheet(bx_report *r, const rp_sheet *s, const char *dir)
 {
     bx_ctx *ctx = r->ctx;
-    struct stat sb;
-    if (mkdir(dir, 0777) != 0 && !(errno == EEXIST && stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)))
-        return bxi_error(ctx, BX_EIO, "%s: %s", dir,
-                        errno == EEXIST ? "exists and is not a directory" : strerror(errno));
-    csv_file *files = bx_alloc(ctx, r->nsheets * sizeof *files);
-    if (files == NULL)
+    size_t n = strlen(dir) + strlen(rp_text(r, s->name)) + 8;
+    char *path = bx_alloc(ctx, n);
+    if (path == NULL)
         return BX_ENOMEM;
-    memset(files, 0, r->nsheets * sizeof *files);
+    snprintf(path, n, "%s/%s.csv", dir, rp_text(r, s->name));
+    csv_file f;
+    bx_status st = bx_outfile_open(ctx, &f.out, path);
+    bx_free(ctx, path);
+    if (st != BX_OK)
+        return st;
+    bx_csv_writer_init(&f.w, bx_outfile_write, f.out);
+    if (s->detail)
+        st = write_detail(r, s, &f);
+    else
+        write_summary(r, s, &f);
+    if (st != BX_OK) {
+        bx_outfile_abort(f.out);
+        return st;
+    }
+    return bx_outfile_commit(f.out);
+}
+
+/* <dir>/<name of sheet i>.csv into buf. */
+static void sheet_path(const bx_report *r, uint32_t i, const char *dir, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s/%s.csv", dir, rp_text(r, r->sheets[i].name));
+}
+
+/* Remove the first n sheets' files from dir, and dir itself. */
+static void remove_tree(bx_report *r, const char *dir, uint32_t n)
+{
+    char path[PATH_MAX];
+    for (uint32_t i = 0; i < n; i++) {
+        sheet_path(r, i, dir, path, sizeof path);
+        (void)remove(path);
+    }
+    (void)rmdir(dir);
+}
+
+bx_status bxi_rp_render_csv(bx_report *r, const char *dir_arg)
+{
+    bx_ctx *ctx = r->ctx;
+    /* the target without trailing slashes, so that "<dir>.tmp.XXXXXX" is
+     * its sibling */
+    char dir[PATH_MAX], tmp[PATH_MAX + 16], from[PATH_MAX + 48], to[PATH_MAX + 48];
+    size_t len = strlen(dir_arg);
+    while (len > 1 && dir_arg[len - 1] == '/')
+        len--;
+    if (len + 48 >= PATH_MAX)
+        return bxi_error(ctx, BX_EINVAL, "%s: the path is too long", dir_arg);
+    memcpy(dir, dir_arg, len);
+    dir[len] = '\0';
+    struct stat sb;
+    bool existed = stat(dir, &sb) == 0;
+    if (existed && !S_ISDIR(sb.st_mode))
+        return bxi_error(ctx, BX_EIO, "%s: exists and is not a directory", dir);
+    /* Every sheet goes into a new directory beside the target. A new
+     * target is that directory renamed, so it appears whole or not at
+     * all; into an existing one the files are renamed once all are
+     * written. */
+    snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", dir);
+    if (mkdtemp(tmp) == NULL)
+        return bxi_error(ctx, BX_EIO, "%s: cannot create a directory here: %s", dir,
+                        strerror(errno));
+    mode_t mask = umask(0);
+    umask(mask);
+    (void)chmod(tmp, 0777 & ~mask);
     bx_status st = BX_OK;
-    for (uint32_t i = 0; i < r->nsheets && st == BX_OK; i++) {
-        const rp_sheet *s = &r->sheets[i];
-        size_t n = strlen(dir) + strlen(rp_text(r, s->name)) + 8;
-        char *path = bx_alloc(ctx, n);
-        if (path == NULL) {
-            st = BX_ENOMEM;
+    uint32_t written = 0;
+    for (; written < r->nsheets && st == BX_OK; written++)
+        st = write_sheet(r, &r->sheets[written], tmp);
+    if (st != BX_OK) {
+        remove_tree(r, tmp, written);
+        return st;
+    }
+    if (!existed && rename(tmp, dir) == 0) {
+        if (!bxi_sync_dir(dir))
+            return bxi_error(ctx, BX_EIO, "%s: could not write: %s", dir, strerror(errno));
+        return BX_OK;
+    }
+    if (!existed && errno != EEXIST && errno != ENOTEMPTY) {
+        st = bxi_error(ctx, BX_EIO, "%s: could not write: %s", dir, strerror(errno));
+        remove_tree(r, tmp, r->nsheets);
+        return st;
+    }
+    uint32_t moved = 0;
+    for (; moved < r->nsheets; moved++) {
+        sheet_path(r, moved, tmp, from, sizeof from);
+        sheet_path(r, moved, dir, to, sizeof to);
+        if (rename(from, to) != 0) {
+            st = bxi_error(ctx, BX_EIO, "%s: could not write: %s", to, strerror(errno));
             break;
         }
-        snprintf(path, n, "%s/%s.csv", dir, rp_text(r, s->name));
-        st = bx_outfile_open(ctx, &files[i].out, path);
-        bx_free(ctx, path);
-        if (st != BX_OK)
-            break;
-        bx_csv_writer_init(&files[i].w, bx_outfile_write, files[i].out);
-        if (s->detail)
-            st = write_detail(r, s, &files[i]);
-        else
-            write_summary(r, s, &files[i]);
     }
-    for (uint32_t i = 0; i < r->nsheets; i++) {
-        if (st == BX_OK && files[i].out != NULL) {
-            bx_outfile *o = files[i].out;
-            files[i].out = NULL;
-            st = bx_outfile_commit(o);
-        }
-        bx_outfile_abort(files[i].out);
+    remove_tree(r, tmp, r->nsheets);
+    if (st == BX_OK && moved > 0) {
+        sheet_path(r, 0, dir, to, sizeof to);
+        if (!bxi_sync_dir(to))
+            st = bxi_error(ctx, BX_EIO, "%s: could not write: %s", dir, strerror(errno));
     }
-    bx_free(ctx, files);
     return st;
 }

@@ -135,6 +135,31 @@ static void test_policy_fails_one_order(void **state)
     assert_null(fp);
 }
 
+/* A policy that counts its calls in globals counts 1 for each of the 400
+ * orders: every order sees the globals as the script left them. */
+static void test_globals_do_not_carry_over(void **state)
+{
+    (void)state;
+    write_file("pol_count.lua", "calls = 0\n"
+                                "local P = {}\n"
+                                "function P.check(o, p, report)\n"
+                                "  calls = calls + 1\n"
+                                "  report(1, 'CALLS', 'call ' .. calls)\n"
+                                "end\n"
+                                "return P\n");
+    assert_int_equal(run("pack --orders " SAMPLE("orders/demo.csv") " --policy pol_count.lua "
+                         "--format json -o pol_count.json"), 0);
+    slurp("pol_count.json", out_text, sizeof out_text);
+    static const char one[] = "\"code\":\"CALLS\",\"message\":\"call 1\"";
+    size_t calls = 0, ones = 0;
+    for (const char *p = out_text; (p = strstr(p, "\"code\":\"CALLS\"")) != NULL; p++) {
+        calls++;
+        ones += strncmp(p, one, sizeof one - 1) == 0;
+    }
+    assert_int_equal(calls, 400);
+    assert_int_equal(ones, 400);
+}
+
 static void test_pool_and_params(void **state)
 {
     (void)state;
@@ -243,6 +268,7 @@ int main(void)
         cmocka_unit_test(test_check_policy),
         cmocka_unit_test(test_pack_policy_outputs),
         cmocka_unit_test(test_policy_fails_one_order),
+        cmocka_unit_test(test_globals_do_not_carry_over),
         cmocka_unit_test(test_pool_and_params),
         cmocka_unit_test(test_budget_options),
         cmocka_unit_test(test_report_command),

@@ -224,6 +224,35 @@ static void test_failing_hook(void **state)
     assert_int_equal(server_stop(&s, SIGTERM), 0);
 }
 
+/* Twelve identical requests to a policy that counts its calls in a
+ * global: every answer says 1, whichever of the three workers served it
+ * and whatever it served before (each order sees the globals as the
+ * script left them when it loaded). */
+static void test_globals_do_not_carry_over(void **state)
+{
+    (void)state;
+    static const char counting[] =
+        "calls = 0\n"
+        "return {name = 'counting', check = function(order, packing, report)\n"
+        "  calls = calls + 1\n"
+        "  report(0, 'CALLS', 'call ' .. calls)\n"
+        "end}\n";
+    write_file("policy_counting.lua", counting, sizeof counting - 1);
+    static const char *const args[] = {"--policy", "policy_counting.lua", "--threads", "3",
+                                       NULL};
+    test_server s;
+    server_start(&s, "test_serve_policy_counting", args, NULL);
+    for (int i = 0; i < 12; i++) {
+        http_resp r;
+        post_pack(s.port, "application/json", loose_csv, &r);
+        assert_int_equal(r.status, 200);
+        if (strstr((char *)r.body, "\"message\":\"call 1\"") == NULL)
+            fail_msg("request %d: %s", i + 1, r.body);
+        http_free(&r);
+    }
+    assert_int_equal(server_stop(&s, SIGTERM), 0);
+}
+
 static void test_no_policy(void **state)
 {
     (void)state;
@@ -252,6 +281,7 @@ int main(void)
         cmocka_unit_test(test_params_same_as_cli),
         cmocka_unit_test(test_reload_on_sighup),
         cmocka_unit_test(test_failing_hook),
+        cmocka_unit_test(test_globals_do_not_carry_over),
         cmocka_unit_test(test_no_policy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

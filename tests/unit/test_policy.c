@@ -580,6 +580,55 @@ static void test_lint(void **state)
 
 /* Once warm, an order costs no allocation: hooks reading numbers only,
  * views from the caches, violations into kept buffers. */
+/* Every order sees the globals as the script left them when it loaded: a
+ * policy counting its calls in globals (one set at load, one made by the
+ * hook, one written with rawset) counts 1 for every order, however many
+ * came before. */
+static void test_every_order_sees_the_same_globals(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box b = cube_box("B", 100, 100, 100);
+    setup_catalog(&f, &b, 1);
+    assert_int_equal(load_text(&f,
+        "local P = {}\n"
+        "count = 0\n"
+        "function P.check(o, p, report)\n"
+        "  count = count + 1\n"
+        "  made = (made or 0) + 1\n"
+        "  rawset(_G, 'raw', (rawget(_G, 'raw') or 0) + 1)\n"
+        "  report(0, 'CALLS', string.format('%d %d %d', count, made, raw))\n"
+        "end\n"
+        "return P"), BX_OK);
+    bx_order_line l = item("O1", "I", 1, 50, 50, 50, 100);
+    for (int i = 0; i < 5; i++) {
+        const bx_pack_result *r = pack(&f, &l, 1);
+        assert_int_equal(r->nviolations, 1);
+        assert_string_equal(r->violations[0].message, "1 1 1");
+    }
+    /* bx_policy_check on a given packing too */
+    bx_order o = {&l, 1};
+    const bx_pack_result *packed = NULL, *checked = NULL;
+    assert_int_equal(bx_pack(f.engine, f.cat, &o, NULL, &packed), BX_OK);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(bx_policy_check(f.policy, &o, packed, &checked), BX_OK);
+        assert_int_equal(checked->nviolations, 1);
+        assert_string_equal(checked->violations[0].message, "1 1 1");
+    }
+    /* the view of the globals cannot be redirected */
+    bx_policy_free(f.policy);
+    f.policy = NULL;
+    assert_int_equal(load_text(&f,
+        "local P = {}\n"
+        "function P.check(o, p, report)\n"
+        "  setmetatable(_G, {})\n"
+        "end\n"
+        "return P"), BX_OK);
+    assert_int_equal(bx_policy_check(f.policy, &o, packed, &checked), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(f.ctx), "t.lua:3: cannot change a protected metatable"));
+    teardown(&f);
+}
+
 static void test_no_allocation_per_order(void **state)
 {
     (void)state;
@@ -670,6 +719,7 @@ int main(void)
         cmocka_unit_test(test_views),
         cmocka_unit_test(test_params),
         cmocka_unit_test(test_lint),
+        cmocka_unit_test(test_every_order_sees_the_same_globals),
         cmocka_unit_test(test_no_allocation_per_order),
         cmocka_unit_test(test_out_of_memory),
     };

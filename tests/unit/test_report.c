@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -343,7 +344,7 @@ static void test_bad_scripts(void **state)
     expect_render_error("return {build = function(d, b)\n  while true do end\nend}", BX_ELIMIT,
                         "instruction budget of 20000000 exceeded (in build)");
     expect_render_error("return {build = function(d, b)\n  local t = {}\n"
-                        "  for i = 1, 1e9 do t[i] = ('x'):rep(1000) .. i end\nend}", BX_ELIMIT,
+                        "  for i = 1, 1e9 do t[i] = ('x'):rep(900) .. i end\nend}", BX_ELIMIT,
                         "memory limit of 67108864 bytes exceeded (in build)");
 }
 
@@ -400,6 +401,116 @@ static void test_bad_rows(void **state)
     assert_int_equal(bx_report_add_source(h.r, "not a name", REPORT("packing.csv"), NULL),
                      BX_EINVAL);
     close_report(&h);
+}
+
+/* ---- many sheets, and failures, as CSV -------------------------------------------- */
+
+static int count_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return -1;
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+/* Remove dir and the files in it (what an earlier run left). */
+static void remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return;
+    char path[512];
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        if (e->d_name[0] != '.') {
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            remove(path);
+        }
+    closedir(d);
+    rmdir(dir);
+}
+
+/* A CSV report writes one sheet at a time: 1,000 sheets (the most a
+ * report may have) render with 32 files open at most; a 1,001st sheet is
+ * refused by name, and nothing is left behind. */
+static void test_many_sheets(void **state)
+{
+    (void)state;
+    remove_dir("many-csv");
+    fixture f;
+    assert_int_equal(open_text(&f, "local M = {params = {n = 1000}}\n"
+                                   "function M.build(d, b)\n"
+                                   "  for i = 1, M.params.n do\n"
+                                   "    b:sheet('S' .. i):text('sheet ' .. i)\n"
+                                   "  end\n"
+                                   "end\n"
+                                   "return M"), BX_OK);
+    struct rlimit old, low;
+    assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+    low = old;
+    low.rlim_cur = 32;
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+    bx_status st = render(&f, BX_REPORT_CSV, "many-csv");
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+    if (st != BX_OK)
+        fail_msg("%s: %s", bx_strerror(st), bx_ctx_errmsg(f.ctx));
+    assert_int_equal(count_files("many-csv"), 1000);
+    char *csv = test_read_file("many-csv/S1000.csv", NULL);
+    assert_string_equal(csv, "sheet 1000\n");
+    free(csv);
+    rt_nothing_like("many-csv.tmp");
+    assert_int_equal(bx_report_set_param(f.r, "n", "1001"), BX_OK);
+    assert_int_equal(render(&f, BX_REPORT_CSV, "toomany-csv"), BX_ELIMIT);
+    assert_string_equal(bx_ctx_errmsg(f.ctx), "r.lua:4: a report has at most 1000 sheets; "
+                                              "sheet 'S1001' would be one more (in build)");
+    assert_int_equal(render(&f, BX_REPORT_XLSX, "toomany.xlsx"), BX_ELIMIT);
+    rt_nothing_like("toomany");
+    close_report(&f);
+}
+
+/* A CSV report that fails on its third sheet leaves no directory (nor a
+ * temporary one); into an existing directory it adds nothing, and when
+ * it succeeds there it adds its files beside the ones already there. */
+static void test_csv_all_or_nothing(void **state)
+{
+    (void)state;
+    fixture f;
+    memset(&f, 0, sizeof f);
+    f.ctx = test_ctx_new(&f.ta, 0);
+    const char *src = "local M = {params = {detail = true}}\n"
+                      "function M.build(d, b)\n"
+                      "  b:sheet('A'):text('a')\n"
+                      "  b:sheet('B'):text('b')\n"
+                      "  if M.params.detail then\n"
+                      "    b:detail('D', d.packing, {{'Fill', field = 'fill_pct'}})\n"
+                      "  end\n"
+                      "end\n"
+                      "return M";
+    assert_int_equal(bx_report_load_buffer(f.ctx, &f.r, "r.lua", src, strlen(src), NULL), BX_OK);
+    assert_int_equal(bx_report_add_source(f.r, "packing", REPORT("bad_number.csv"),
+                                          bx_pack_csv_numeric_columns()), BX_OK);
+    assert_int_equal(render(&f, BX_REPORT_CSV, "failing-csv"), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(f.ctx), "bad_number.csv:3:7: field 'fill_pct'"));
+    rt_nothing_like("failing-csv");
+    remove_dir("existing-csv");
+    assert_int_equal(mkdir("existing-csv", 0777), 0);
+    FILE *fp = fopen("existing-csv/keep.txt", "wb");
+    assert_non_null(fp);
+    fclose(fp);
+    assert_int_equal(render(&f, BX_REPORT_CSV, "existing-csv/"), BX_EINPUT);
+    assert_int_equal(count_files("existing-csv"), 1);
+    rt_nothing_like("existing-csv.");
+    assert_int_equal(bx_report_set_param(f.r, "detail", "false"), BX_OK);
+    assert_int_equal(render(&f, BX_REPORT_CSV, "existing-csv/"), BX_OK);
+    assert_int_equal(count_files("existing-csv"), 3);
+    char *csv = test_read_file("existing-csv/B.csv", NULL);
+    assert_string_equal(csv, "b\n");
+    free(csv);
+    rt_nothing_like("existing-csv.");
+    close_report(&f);
 }
 
 static void test_params(void **state)
@@ -487,6 +598,8 @@ int main(void)
         cmocka_unit_test(test_cbor_shape),
         cmocka_unit_test(test_bad_scripts),
         cmocka_unit_test(test_bad_rows),
+        cmocka_unit_test(test_many_sheets),
+        cmocka_unit_test(test_csv_all_or_nothing),
         cmocka_unit_test(test_params),
         cmocka_unit_test(test_sheet_names),
         cmocka_unit_test(test_out_of_memory),

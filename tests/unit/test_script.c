@@ -113,7 +113,9 @@ static void test_memory_bombs_stop(void **state)
     expect("local s = ('x'):rep(1 << 30)", BX_ELIMIT, "memory limit of 4194304 bytes exceeded");
     expect("local t = {} local i = 0 while true do i = i + 1 t[i] = {i} end", BX_ELIMIT,
            "memory limit");
-    expect("local s = 'x' while true do s = s .. s end", BX_ELIMIT, "memory limit");
+    /* a doubling string: each instruction is charged as a comparison of
+     * the longest string held, so the budget ends it before the cap */
+    expect("local s = 'x' while true do s = s .. s end", BX_ELIMIT, "instruction budget");
     /* copying bytes is charged: a loop of 1 MB concatenations that the
      * collector keeps within the cap ends on the budget */
     expect("local s = string.rep('x', 1000000) while true do local b = s .. 'y' end",
@@ -126,23 +128,100 @@ static void test_memory_bombs_stop(void **state)
            BX_OK, "");
 }
 
-/* Comparing two long strings is one instruction that takes time in
- * proportion to their length: only the clock stops a loop of them. */
-static void test_time_limit_stops_long_comparisons(void **state)
+/* The time limit stops what the budget would let run long: here a budget
+ * of 10^15 instructions. */
+static void test_time_limit(void **state)
 {
     (void)state;
     test_alloc ta;
     bx_ctx *ctx = test_ctx_new(&ta, 0);
     bx_script *s = NULL;
-    bx_script_limits lim = {(size_t)16 << 20, 0, 100};
-    const char *src = "local a = string.rep('x', 5000000)\n"
-                      "local c = a:sub(1, -2) .. 'y'\n"
-                      "while true do local b = (a == c) end";
+    bx_script_limits lim = {(size_t)16 << 20, UINT64_C(1000000000000000), 100};
+    const char *src = "local n = 0\n"
+                      "while true do n = n + 1 end";
     assert_int_equal(bx_script_load_buffer(ctx, &s, "t.lua", src, strlen(src), &lim),
                      BX_ELIMIT);
-    assert_string_equal(bx_ctx_errmsg(ctx), "t.lua:3: time limit of 100 ms exceeded");
+    assert_string_equal(bx_ctx_errmsg(ctx), "t.lua:2: time limit of 100 ms exceeded");
     bx_ctx_free(ctx);
     assert_int_equal(ta.live_bytes, 0);
+}
+
+static bx_status run_with_budget(const char *src, uint64_t instructions, test_alloc *ta,
+                                 char *msg, size_t size)
+{
+    bx_ctx *ctx = test_ctx_new(ta, 0);
+    bx_script *s = NULL;
+    bx_script_limits lim = {(size_t)32 << 20, instructions, 0};
+    bx_status st = bx_script_load_buffer(ctx, &s, "t.lua", src, strlen(src), &lim);
+    snprintf(msg, size, "%s", bx_ctx_errmsg(ctx));
+    bx_script_free(s);
+    bx_ctx_free(ctx);
+    assert_int_equal(ta->live_bytes, 0);
+    return st;
+}
+
+/* Comparing long strings is one instruction whose work grows with their
+ * length: the budget charges it. Two strings of 3,000,000 bytes differing
+ * in the last byte: each comparison reads all 3,000,000 bytes, so 100 of
+ * them are at least 100 * 3,000,000 / 16 = 18,750,000 units of work (one
+ * unit per 16 bytes, as the string functions are charged), over a budget
+ * of 10,000,000; making the strings costs about 1,300,000 (rep, sub and
+ * the concatenations read or make some 20,000,000 bytes). The charge is a
+ * bound (every instruction as if it compared the longest string held, up
+ * to twice its length), not a refusal: the same loop, some 500
+ * instructions, fits in 10^9 (500 * 2 * 3,000,000 / 16 = 187,500,000). */
+static void test_long_comparisons_are_charged(void **state)
+{
+    (void)state;
+    static const char *const ops[] = {"a == c", "a < c", "c <= a", "a < a",
+                                      "t[c] ~= nil"};
+    char msg[512], src[512];
+    for (size_t i = 0; i < BX_ARRAY_LEN(ops); i++) {
+        snprintf(src, sizeof src,
+                 "local a = string.rep('x', 3000000)\n"
+                 "local c = a:sub(1, -2) .. 'y'\n"
+                 "local t = {[a:sub(1, -2) .. 'y'] = true}\n"
+                 "for i = 1, 100 do local b = %s end\n"
+                 "return {}", ops[i]);
+        test_alloc ta;
+        bx_status st = run_with_budget(src, 10000000, &ta, msg, sizeof msg);
+        if (st != BX_ELIMIT || strcmp(msg, "t.lua:4: instruction budget of 10000000 "
+                                           "exceeded") != 0)
+            fail_msg("%s: %s: %s", ops[i], bx_strerror(st), msg);
+        assert_int_equal(run_with_budget(src, 1000000000, &ta, msg, sizeof msg), BX_OK);
+    }
+    /* strings under 1 KiB cost nothing extra: 100,000 comparisons of two
+     * 900-byte strings are some 400,000 instructions */
+    test_alloc ta;
+    assert_int_equal(run_with_budget("local a = string.rep('x', 900)\n"
+                                     "local c = a:sub(1, -2) .. 'y'\n"
+                                     "for i = 1, 100000 do local b = a < c end\n"
+                                     "return {}", 1000000, &ta, msg, sizeof msg), BX_OK);
+    /* table.sort compares in C, out of the count hook's sight: sorting 64
+     * references to one 3,000,000-byte string makes at least 63
+     * comparisons (any comparison sort of 64 elements does), each reading
+     * all of it with strcoll: at least 63 * 3,000,000 / 16 = 11,812,500
+     * units more than the same script sorting an empty table. */
+    uint64_t used[2];
+    for (int k = 0; k < 2; k++) {
+        snprintf(src, sizeof src,
+                 "local a = string.rep('x', 3000000)\n"
+                 "local t, e = {}, {}\n"
+                 "for i = 1, 64 do t[i] = a end\n"
+                 "table.sort(%s)\n"
+                 "return {}", k == 0 ? "t" : "e");
+        bx_ctx *ctx = test_ctx_new(&ta, 0);
+        bx_script *s = NULL;
+        bx_script_limits lim = {(size_t)32 << 20, UINT64_C(1000000000000), 0};
+        assert_int_equal(bx_script_load_buffer(ctx, &s, "t.lua", src, strlen(src), &lim),
+                         BX_OK);
+        used[k] = bx_script_instructions(s);
+        bx_script_free(s);
+        bx_ctx_free(ctx);
+    }
+    if (used[0] < used[1] + 11812500)
+        fail_msg("sorting charged %llu, sorting nothing %llu", (unsigned long long)used[0],
+                 (unsigned long long)used[1]);
 }
 
 static void test_deep_recursion_stops(void **state)
@@ -338,7 +417,8 @@ int main(void)
         cmocka_unit_test(test_bytecode_is_refused),
         cmocka_unit_test(test_infinite_loops_stop),
         cmocka_unit_test(test_memory_bombs_stop),
-        cmocka_unit_test(test_time_limit_stops_long_comparisons),
+        cmocka_unit_test(test_time_limit),
+        cmocka_unit_test(test_long_comparisons_are_charged),
         cmocka_unit_test(test_deep_recursion_stops),
         cmocka_unit_test(test_no_way_out),
         cmocka_unit_test(test_patterns_that_could_backtrack_forever),

@@ -50,6 +50,11 @@
  * bx_policy_pack returns the error, whose message names the script, the
  * line and the hook; the policy stays usable for the next order.
  *
+ * Every order (each bx_policy_pack or bx_policy_check) sees the globals
+ * as the script's top level left them: globals the hooks set are
+ * forgotten before the next order, so an order's answer never depends on
+ * the orders before it (scripts/README.md says what is not reset).
+ *
  * A policy is single-threaded, bound to one context and one catalog (which
  * must outlive it). In a build without Lua every function returns
  * BX_EUNSUPPORTED.

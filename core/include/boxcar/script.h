@@ -27,14 +27,16 @@
  *     unit per 16 bytes they read or make, table.concat, insert, remove,
  *     sort, move and unpack by the elements they touch; pattern matching
  *     refuses a pattern whose worst-case backtracking over the subject
- *     would exceed about 10^9 steps. Once the budget is spent every further
+ *     would exceed about 10^9 steps. Comparing strings (==, <, <=, a table
+ *     key) is one instruction whose work grows with their length: while
+ *     the script holds a string of 1 KiB or more, every instruction is
+ *     charged as a comparison of the longest one (one unit per 16 bytes,
+ *     rounded up to a power of two). Once the budget is spent every further
  *     instruction raises the error again, so a pcall inside the script
  *     cannot swallow it;
  *   - optionally a time limit per call (limits.time_ms, off by default so
- *     results never depend on the machine's speed): the one thing the
- *     budget cannot see is a comparison of two long strings, a single
- *     instruction whose time grows with their length (bounded by the
- *     memory cap), and a loop of those is stopped only by the clock.
+ *     results never depend on the machine's speed), a safety net for a
+ *     budget set very high.
  *
  * Errors name the script and line ("policy.lua:12: attempt to index a nil
  * value (local 'box')"). A script is single-threaded like its context;

@@ -20,10 +20,16 @@
  * columns registered as numeric, text otherwise, nil when empty.
  *
  * Rendering runs build once, then writes the format asked for. Output is
- * all or nothing: a temporary file renamed into place (for CSV, every
- * sheet's file is written first and then each renamed), so a failure
- * leaves no partial report. The document's creation time is a parameter,
+ * all or nothing: a temporary file renamed into place (for CSV, the
+ * sheets' files are written one at a time into a new directory beside the
+ * target, which is renamed to the target if that does not exist yet, or
+ * whose files are moved into the existing one once all are written), so
+ * a failure leaves no partial report. The document's creation time is a parameter,
  * so the same input can give byte-identical workbooks.
+ *
+ * A report has at most 1,000 sheets (BX_ELIMIT from the builder call
+ * that would add one more): libxlsxwriter keeps each sheet of a workbook
+ * in memory until it writes the file.
  *
  * Sheet names are checked as Excel requires (libxlsxwriter 1.1.4 misses
  * some cases): 1 to 31 characters, none of [ ] : * ? / \, not beginning or

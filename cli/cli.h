@@ -7,7 +7,9 @@
 #define BOXCAR_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "boxcar.h"
 
@@ -117,5 +119,57 @@ int cmd_report(int argc, char **argv);
 int cmd_containers(int argc, char **argv);
 /* A bx_write_fn over the FILE* ud (stdout, a file opened for writing). */
 int cli_file_write(void *ud, const void *data, size_t size);
+/* A bx_read_fn over the FILE* ud (a file opened for reading). */
+long cli_file_read(void *ud, void *buf, size_t size);
+
+/* ---- outputs (cli_sink.c) ---- */
+
+/* One output of a command: a file, written through bx_outfile (whole at
+ * commit, or straight to a device or a pipe), or standard output. */
+typedef struct cli_sink {
+    bx_outfile *file;  /* NULL: standard output */
+    bx_write_fn write; /* NULL: not open, or committed */
+    void *ud;
+} cli_sink;
+
+/* path NULL: standard output. A failure is the context's. */
+bx_status cli_sink_open(bx_ctx *ctx, cli_sink *s, const char *path);
+/* Put the output in place (a sink not open: BX_OK). Standard output's
+ * failure has no message in the context: it is printed here as "boxcar
+ * CMD: writing to standard output failed" and *printed set. */
+bx_status cli_sink_commit(cli_sink *s, const char *cmd, bool *printed);
+/* Drop what was written to a file (standard output's bytes are gone);
+ * a sink committed or not open: nothing. */
+void cli_sink_abort(cli_sink *s);
+
+/* ---- progress (cli_progress.c) ---- */
+
+/* One line on standard error while a long command runs: "boxcar CMD:
+ * N UNITS, R/s", and ", P % of the file" when the input's size is known.
+ * Drawn only on a terminal and without --no-progress, at most ten times
+ * a second; cleared before a diagnostic and at the end. */
+typedef struct cli_progress {
+    const char *cmd, *unit;
+    bool enabled, drawn, ever;
+    FILE *input;         /* NULL, or the input whose position is the percentage */
+    uint64_t input_size; /* 0: not known */
+    int width;           /* of the line on screen */
+    struct timespec start, last;
+} cli_progress;
+
+/* wanted: not --no-progress; enabled if standard error is a terminal. */
+void cli_progress_start(cli_progress *p, const char *cmd, const char *unit, bool wanted);
+/* Read from input (a regular file): show how much of it has been read. */
+void cli_progress_input(cli_progress *p, FILE *input);
+/* `done` units so far: redraw if it is time. */
+void cli_progress_tick(cli_progress *p, uint64_t done);
+void cli_progress_clear(cli_progress *p);
+
+/* getopt_long value of --no-progress, in every command that draws one. */
+enum { CLI_OPT_NO_PROGRESS = 1100 };
+#define CLI_NO_PROGRESS_OPTION {"no-progress", no_argument, NULL, CLI_OPT_NO_PROGRESS}
+#define CLI_PROGRESS_HELP                                                    \
+    "  --no-progress      no progress line (drawn only when standard error\n" \
+    "                     is a terminal)\n"
 
 #endif

@@ -98,3 +98,9 @@ int cli_file_write(void *ud, const void *data, size_t size)
 {
     return fwrite(data, 1, size, ud) == size ? 0 : -1;
 }
+
+long cli_file_read(void *ud, void *buf, size_t size)
+{
+    size_t n = fread(buf, 1, size, ud);
+    return n == 0 && ferror((FILE *)ud) ? -1 : (long)n;
+}

@@ -12,8 +12,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "boxcar/carbon_io.h"
@@ -57,7 +55,7 @@ static void carbon_help(void)
            "                     (those still go to -o FILE when given)\n"
            "  --errors FILE      every excluded row as CSV: file, line, field, message\n"
            "  --strict           any bad row or route is fatal: nothing is written\n"
-           "  --no-progress      no progress line on a terminal\n"
+           CLI_PROGRESS_HELP
            "  --uncertainty N    Monte Carlo over factor uncertainty, N draws: mean and\n"
            "                     95 %% interval per shipment (three more columns) and for\n"
            "                     the total (needs a build with GSL)\n"
@@ -81,52 +79,12 @@ typedef struct carbon_args {
     uint64_t seed;
 } carbon_args;
 
-/* ---- progress ----------------------------------------------------------- */
-
-typedef struct progress {
-    bool enabled, drawn;
-    FILE *fp;
-    long size;
-    struct timespec start, last;
-} progress;
-
-static double seconds_between(const struct timespec *a, const struct timespec *b)
-{
-    return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) * 1e-9;
-}
-
-static void progress_clear(progress *p)
-{
-    if (p->drawn) {
-        fputs("\r                                                                  \r", stderr);
-        p->drawn = false;
-    }
-}
-
-static void progress_tick(progress *p, uint64_t done)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    if (p->drawn && seconds_between(&p->last, &now) < 0.2)
-        return;
-    p->last = now;
-    double s = seconds_between(&p->start, &now);
-    long at = ftell(p->fp);
-    fprintf(stderr, "\rboxcar carbon: %" PRIu64 " shipments, %.0f/s", done,
-            s > 0 ? (double)done / s : 0.0);
-    if (p->size > 0 && at >= 0)
-        fprintf(stderr, ", %.0f %% of the file   ", 100.0 * (double)at / (double)p->size);
-    p->drawn = true;
-}
-
 /* ---- diagnostics: printed, counted, and optionally kept as CSV ----------- */
-
-typedef struct sink sink;
 
 typedef struct carbon_diags {
     cli_diags cd;
-    progress *bar;
-    sink *errors;         /* NULL without --errors */
+    cli_progress *bar;
+    cli_sink *errors;     /* NULL without --errors */
     bx_csv_writer ew;
     bool errors_failed;
 } carbon_diags;
@@ -140,7 +98,7 @@ static void put_field(carbon_diags *d, const char *s)
 static void diag(void *ud, const bx_diag *dg)
 {
     carbon_diags *d = ud;
-    progress_clear(d->bar);
+    cli_progress_clear(d->bar);
     cli_diag_print(&d->cd, dg);
     if (d->errors == NULL || dg->severity != BX_SEV_ERROR)
         return;
@@ -152,88 +110,6 @@ static void diag(void *ud, const bx_diag *dg)
     put_field(d, dg->message);
     if (bx_csv_end_record(&d->ew) != BX_OK)
         d->errors_failed = true;
-}
-
-/* ---- outputs ------------------------------------------------------------ */
-
-/* An output: a regular file is written to a temporary file renamed into
- * place at commit; standard output, or a path that is not a regular file
- * (/dev/null, a pipe), is written directly: renaming over a device would
- * replace it. */
-typedef struct sink {
-    bool open;
-    bx_outfile *file;
-    FILE *direct;
-    const char *path;
-    bx_write_fn write;
-    void *ud;
-} sink;
-
-static bx_status sink_open(bx_ctx *ctx, sink *s, const char *path)
-{
-    memset(s, 0, sizeof *s);
-    s->open = true;
-    s->path = path;
-    if (path == NULL) {
-        s->write = cli_file_write;
-        s->ud = stdout;
-        return BX_OK;
-    }
-    struct stat sb;
-    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-        s->direct = fopen(path, "wb");
-        if (s->direct == NULL) {
-            s->open = false;
-            fprintf(stderr, "boxcar carbon: cannot write %s\n", path);
-            return BX_EIO;
-        }
-        s->write = cli_file_write;
-        s->ud = s->direct;
-        return BX_OK;
-    }
-    s->write = bx_outfile_write;
-    bx_status st = bx_outfile_open(ctx, &s->file, path);
-    s->ud = s->file;
-    if (st != BX_OK)
-        s->open = false;
-    return st;
-}
-
-/* Failures of standard output or of a direct file are the command's own:
- * printed here, with *printed set, since the context holds no message. */
-static bx_status sink_commit(sink *s, bool *printed)
-{
-    if (!s->open)
-        return BX_OK;
-    s->open = false;
-    if (s->file != NULL) {
-        bx_outfile *f = s->file;
-        s->file = NULL;
-        return bx_outfile_commit(f);
-    }
-    FILE *fp = s->direct != NULL ? s->direct : stdout;
-    bool bad = fflush(fp) != 0 || ferror(fp);
-    if (s->direct != NULL) {
-        bad |= fclose(s->direct) != 0;
-        s->direct = NULL;
-    }
-    if (bad) {
-        fprintf(stderr, "boxcar carbon: writing to %s failed\n",
-                s->path != NULL ? s->path : "standard output");
-        *printed = true;
-        return BX_EIO;
-    }
-    return BX_OK;
-}
-
-static void sink_abort(sink *s)
-{
-    bx_outfile_abort(s->file);
-    if (s->direct != NULL)
-        fclose(s->direct);
-    s->file = NULL;
-    s->direct = NULL;
-    s->open = false;
 }
 
 /* ---- arguments ---------------------------------------------------------- */
@@ -254,7 +130,7 @@ static int parse_args(int argc, char **argv, carbon_args *a)
         {"by", required_argument, NULL, 'b'},
         {"errors", required_argument, NULL, 'e'},
         {"strict", no_argument, NULL, 'S'},
-        {"no-progress", no_argument, NULL, 'P'},
+        CLI_NO_PROGRESS_OPTION,
         {"uncertainty", required_argument, NULL, 'U'},
         {"seed", required_argument, NULL, 'X'},
         {"help", no_argument, NULL, 'h'},
@@ -279,7 +155,7 @@ static int parse_args(int argc, char **argv, carbon_args *a)
         case 't': a->totals = optarg; break;
         case 'e': a->errors = optarg; break;
         case 'S': a->strict = true; break;
-        case 'P': a->progress = false; break;
+        case CLI_OPT_NO_PROGRESS: a->progress = false; break;
         case 'T': {
             uint64_t v;
             if (!cli_parse_u64(optarg, 1, 1000000, &v))
@@ -362,7 +238,7 @@ typedef struct run {
     carbon_args *a;
     bx_ctx *ctx;
     carbon_diags d;
-    progress bar;
+    cli_progress bar;
     bx_factor_set *fs;
     bx_routes *routes;
     bx_catalog *cat;
@@ -372,7 +248,7 @@ typedef struct run {
     bx_uncertainty *mc;
     FILE *ship_fp;
     bx_shipment_reader *reader;
-    sink rows, totals_out, errors_out;
+    cli_sink rows, totals_out, errors_out;
     bx_carbon_writer *writer; /* per-shipment rows, when they are written */
     uint64_t read, computed, excluded;
     bool printed; /* a failure of the command's own was printed */
@@ -454,7 +330,7 @@ static bx_status open_outputs(run *r)
     carbon_args *a = r->a;
     bx_status st;
     if (a->errors != NULL) {
-        if ((st = sink_open(r->ctx, &r->errors_out, a->errors)) != BX_OK)
+        if ((st = cli_sink_open(r->ctx, &r->errors_out, a->errors)) != BX_OK)
             return st;
         r->d.errors = &r->errors_out;
         bx_csv_writer_init(&r->d.ew, r->errors_out.write, r->errors_out.ud);
@@ -465,7 +341,7 @@ static bx_status open_outputs(run *r)
         bx_csv_end_record(&r->d.ew);
     }
     if (a->output != NULL || a->by < 0) {
-        if ((st = sink_open(r->ctx, &r->rows, a->output)) != BX_OK)
+        if ((st = cli_sink_open(r->ctx, &r->rows, a->output)) != BX_OK)
             return st;
         bx_factor_set_info info = bx_factor_set_info_get(r->fs);
         if ((st = bx_carbon_writer_new(r->ctx, &r->writer, rows_format(a), info.id,
@@ -474,7 +350,7 @@ static bx_status open_outputs(run *r)
             return st;
     }
     if (a->totals != NULL)
-        return sink_open(r->ctx, &r->totals_out, a->totals);
+        return cli_sink_open(r->ctx, &r->totals_out, a->totals);
     return BX_OK;
 }
 
@@ -511,8 +387,7 @@ static bx_status process(run *r)
             (st = bx_carbon_writer_put(r->writer, &s, &res, r->mc != NULL ? &iv : NULL)) !=
                 BX_OK)
             return st;
-        if (r->bar.enabled && (r->read & 8191) == 0)
-            progress_tick(&r->bar, r->read);
+        cli_progress_tick(&r->bar, r->read);
     }
 }
 
@@ -610,9 +485,9 @@ static void summary(run *r)
 static void close_run(run *r)
 {
     bx_carbon_writer_free(r->writer);
-    sink_abort(&r->rows);
-    sink_abort(&r->totals_out);
-    sink_abort(&r->errors_out);
+    cli_sink_abort(&r->rows);
+    cli_sink_abort(&r->totals_out);
+    cli_sink_abort(&r->errors_out);
     bx_shipment_reader_close(r->reader);
     if (r->ship_fp != NULL)
         fclose(r->ship_fp);
@@ -638,14 +513,14 @@ static bx_status finish(run *r)
     if (st == BX_OK && r->writer != NULL)
         st = bx_carbon_writer_finish(r->writer);
     if (st == BX_OK)
-        st = sink_commit(&r->rows, &r->printed);
+        st = cli_sink_commit(&r->rows, "carbon", &r->printed);
     if (st == BX_OK)
-        st = sink_commit(&r->totals_out, &r->printed);
+        st = cli_sink_commit(&r->totals_out, "carbon", &r->printed);
     if (st == BX_OK && r->d.errors_failed)
         st = io_failed(r, "the error report");
     if (st == BX_OK) {
         r->d.errors = NULL;
-        st = sink_commit(&r->errors_out, &r->printed);
+        st = cli_sink_commit(&r->errors_out, "carbon", &r->printed);
     }
     if (st == BX_OK && r->a->by >= 0 && fflush(stdout) != 0)
         st = io_failed(r, "to standard output");
@@ -670,13 +545,10 @@ int cmd_carbon(int argc, char **argv)
     if (st == BX_OK)
         st = open_outputs(&r);
     if (st == BX_OK) {
-        r.bar.enabled = a.progress && isatty(STDERR_FILENO);
-        r.bar.fp = r.ship_fp;
-        struct stat sb;
-        r.bar.size = fstat(fileno(r.ship_fp), &sb) == 0 ? (long)sb.st_size : 0;
-        clock_gettime(CLOCK_MONOTONIC, &r.bar.start);
+        cli_progress_start(&r.bar, "carbon", "shipments", a.progress);
+        cli_progress_input(&r.bar, r.ship_fp);
         st = process(&r);
-        progress_clear(&r.bar);
+        cli_progress_clear(&r.bar);
     }
     cli_diag_flush(&r.d.cd);
     if (st == BX_OK)

@@ -9,7 +9,6 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -81,37 +80,22 @@ int cmd_merge(int argc, char **argv)
     for (int i = optind; st == BX_OK && i < argc; i++)
         st = bx_carbon_totals_read(t, argv[i]);
     cli_diag_flush(&cd);
-    bx_outfile *out = NULL;
+    /* the merged file, then the table by group on standard output */
+    cli_sink out = {0}, table = {0};
     bool printed = false;
-    struct stat sb;
-    if (st == BX_OK && output != NULL && stat(output, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-        /* a device or pipe: written directly, never renamed over */
-        FILE *fp = fopen(output, "wb");
-        bool bad = fp == NULL || bx_carbon_totals_write(t, cli_file_write, fp) != BX_OK;
-        if (fp != NULL)
-            bad |= fclose(fp) != 0;
-        if (bad) {
-            fprintf(stderr, "boxcar merge: writing to %s failed\n", output);
-            printed = true;
-            st = BX_EIO;
-        }
-    } else if (st == BX_OK && output != NULL) {
-        st = bx_outfile_open(ctx, &out, output);
-        if (st == BX_OK)
-            st = bx_carbon_totals_write(t, bx_outfile_write, out);
-        if (st == BX_OK) {
-            st = bx_outfile_commit(out);
-            out = NULL;
-        }
-    }
+    if (st == BX_OK && output != NULL)
+        st = cli_sink_open(ctx, &out, output);
+    if (st == BX_OK && output != NULL)
+        st = bx_carbon_totals_write(t, out.write, out.ud);
+    if (st == BX_OK)
+        st = cli_sink_commit(&out, "merge", &printed);
     if (st == BX_OK && (by_given || output == NULL))
-        st = bx_carbon_totals_write_group(t, format, by, NULL, cli_file_write, stdout);
-    if (st == BX_OK && (by_given || output == NULL) && fflush(stdout) != 0) {
-        fprintf(stderr, "boxcar merge: writing to standard output failed\n");
-        printed = true;
-        st = BX_EIO;
-    }
-    bx_outfile_abort(out);
+        st = cli_sink_open(ctx, &table, NULL);
+    if (st == BX_OK && table.write != NULL)
+        st = bx_carbon_totals_write_group(t, format, by, NULL, table.write, table.ud);
+    if (st == BX_OK)
+        st = cli_sink_commit(&table, "merge", &printed);
+    cli_sink_abort(&out);
     int code = EXIT_OK;
     if (printed)
         code = EXIT_FAILURE_RUNTIME;

@@ -2,28 +2,18 @@
  * cmd_pack.c: `boxcar pack`: choose boxes for a batch of orders and say
  * where every unit goes.
  *
- * Orders stream through one engine, one at a time, or with --jobs N through
- * N engines on N threads and back into input order (see "the batch on
- * several threads" below): the outputs do not depend on N. An order with a bad
- * line is reported, written to the output as a failed order and skipped;
- * the batch goes on and the exit code says so (3). Outputs go to temporary
- * files renamed into place at the end, so a run that fails leaves the old
- * files (or none) behind, never half of a new one. SVG pictures are each
- * written whole, one file per box.
+ * Here are the options, the set-up and the summary; the batch itself is
+ * pack_batch.c (one order after another) and pack_parallel.c (--jobs N).
+ * An order with a bad line is reported and skipped; the batch goes on and
+ * the exit code says so (3).
  */
-#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <stdarg.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "boxcar/pack_io.h"
 #include "cli.h"
-#include "pack_log.h"
 #include "pack_batch.h"
 #include "pack_pool.h"
 
@@ -37,6 +27,7 @@ static void pack_help(void)
            "                   [--objective boxes|volume|material|cost] [--budget N]\n"
            "                   [--format table|csv|json|cbor] [-o FILE]\n"
            "                   [--placements FILE] [--svg DIR] [--check] [--jobs N]\n"
+           "                   [--no-progress]\n"
            "                   [--policy FILE [--param KEY=VALUE]... [--available FILE]\n"
            "                    [--returns-accepted[=yes|no]] [script options]]\n"
            "                   [--pool JOURNAL --station ID [--at TIME] [--issued FILE]]\n"
@@ -62,6 +53,7 @@ static void pack_help(void)
            "                     CPUs, at most %d); the output is the same for any N.\n"
            "                     With stock in the catalog, --policy or --pool each\n"
            "                     order depends on those before: one at a time then\n"
+           CLI_PROGRESS_HELP
            "  --policy FILE      a Lua policy (scripts/policy/): which boxes, what to\n"
            "                     minimise, what to check; violations go to the output\n"
            "  --param KEY=VALUE  set one of the policy's params (repeatable)\n"
@@ -89,206 +81,6 @@ static void pack_help(void)
            "      result (nothing written), 2 usage error.\n",
            BX_DEFAULT_BUDGET, PACK_MAX_DEFAULT_JOBS);
 }
-
-/* ---- diagnostics and progress ------------------------------------------- */
-
-static double seconds_between(const struct timespec *a, const struct timespec *b)
-{
-    return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) * 1e-9;
-}
-
-static void progress_clear(progress *p)
-{
-    if (p->drawn) {
-        fputs("\r                                                            \r", stderr);
-        p->drawn = false;
-    }
-}
-
-/* Redrawn at most ten times a second, and only for batches long enough to
- * wait for: the check costs one clock read per order. */
-void pack_progress_tick(progress *p, uint64_t done)
-{
-    if (!p->enabled || done <= 200)
-        return;
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    if (p->drawn && seconds_between(&p->last, &now) < 0.1)
-        return;
-    p->last = now;
-    double s = seconds_between(&p->start, &now);
-    fprintf(stderr, "\rboxcar pack: %" PRIu64 " orders, %.0f orders/s   ", done,
-            s > 0 ? (double)done / s : 0.0);
-    p->drawn = true;
-}
-
-void pack_diag(void *ud, const bx_diag *d)
-{
-    pack_diags *pd = ud;
-    progress_clear(pd->bar);
-    if (d->severity == BX_SEV_ERROR)
-        pd->errors++;
-    cli_diag_print(&pd->cd, d);
-}
-
-/* ---- outputs ------------------------------------------------------------ */
-
-static int stdout_write(void *ud, const void *data, size_t size)
-{
-    (void)ud;
-    return fwrite(data, 1, size, stdout) == size ? 0 : -1;
-}
-
-static bx_status sink_open(bx_ctx *ctx, sink *s, const char *path)
-{
-    s->file = NULL;
-    if (path == NULL) {
-        s->write = stdout_write;
-        s->ud = NULL;
-        return BX_OK;
-    }
-    s->write = bx_outfile_write;
-    bx_status st = bx_outfile_open(ctx, &s->file, path);
-    s->ud = s->file;
-    return st;
-}
-
-/* Standard output's failure is the CLI's own: it is printed here and
- * *printed set, since the context holds no message for it. */
-static bx_status sink_commit(sink *s, bool *printed)
-{
-    if (s->write == NULL)
-        return BX_OK;
-    s->write = NULL;
-    if (s->file == NULL) {
-        if (fflush(stdout) != 0 || ferror(stdout)) {
-            fprintf(stderr, "boxcar pack: writing to standard output failed\n");
-            *printed = true;
-            return BX_EIO;
-        }
-        return BX_OK;
-    }
-    bx_outfile *f = s->file;
-    s->file = NULL;
-    return bx_outfile_commit(f);
-}
-
-static void sink_abort(sink *s)
-{
-    bx_outfile_abort(s->file);
-    s->file = NULL;
-    s->write = NULL;
-}
-
-/* The order id as a file name: letters, digits, '.', '_', '-' and UTF-8
- * stay; anything else (a '/', '#', a space) becomes '_', and then an FNV-1a
- * hash of the real id is added so that "A#1" and "A_1" do not collide. */
-static void file_stem(const char *id, char *out, size_t size)
-{
-    size_t n = 0;
-    bool changed = false;
-    uint32_t h = 2166136261u;
-    for (const unsigned char *p = (const unsigned char *)id; *p != '\0' && n + 1 < size; p++) {
-        unsigned char c = *p;
-        h = (h ^ c) * 16777619u;
-        bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                    (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-                    (c == '.' && n > 0) || c >= 0x80;
-        out[n++] = keep ? (char)c : '_';
-        changed |= !keep;
-    }
-    out[n] = '\0';
-    if (changed && n + 10 < size)
-        snprintf(out + n, size - n, "_%08" PRIx32, h);
-}
-
-/* Standard error, or with --jobs the order's log, replayed in order. */
-static void say(pack_log *log, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(pack_log *log, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (log == NULL) {
-        vfprintf(stderr, fmt, ap);
-    } else {
-        char text[2048];
-        int n = vsnprintf(text, sizeof text, fmt, ap);
-        /* a message cut short beats none; pack_log_failed() tells memory */
-        if (n >= 0)
-            pack_log_add(log, PACK_LOG_TEXT, NULL, text,
-                         (size_t)n < sizeof text ? (size_t)n : sizeof text - 1);
-    }
-    va_end(ap);
-}
-
-/* With a log (--jobs), each picture is drawn into memory and the log
- * carries it to the writing thread, which writes the files in order. */
-static bx_status svg_to_log(bx_ctx *ctx, pack_log *log, const char *path,
-                            const bx_order *order, const bx_pack_result *res, size_t b)
-{
-    membuf m = {0};
-    bx_status st = bx_pack_svg(ctx, order, res, b, membuf_write, &m);
-    if (st == BX_ELIMIT)
-        say(log, "warning: %s\n", bx_ctx_errmsg(ctx));
-    else if (m.failed)
-        st = BX_ENOMEM;
-    else if (st == BX_OK && !pack_log_add(log, PACK_LOG_SVG, path, m.data, m.len))
-        st = BX_ENOMEM;
-    membuf_free(&m);
-    return st == BX_ELIMIT ? BX_OK : st;
-}
-
-static bx_status write_svgs(bx_ctx *ctx, const char *dir, const bx_order *order,
-                            const bx_pack_result *res, pack_log *log, bool *printed)
-{
-    char stem[3 * BX_ID_MAX];
-    file_stem(order->lines[0].order_id, stem, sizeof stem);
-    for (size_t b = 0; b < res->nboxes; b++) {
-        char path[4096];
-        int n = snprintf(path, sizeof path, "%s/%s-%zu.svg", dir, stem, b + 1);
-        if (n < 0 || (size_t)n >= sizeof path) {
-            say(log, "boxcar pack: --svg: directory name too long\n");
-            *printed = true;
-            return BX_EIO;
-        }
-        if (log != NULL) {
-            bx_status st = svg_to_log(ctx, log, path, order, res, b);
-            if (st != BX_OK)
-                return st;
-            continue;
-        }
-        bx_outfile *f = NULL;
-        bx_status st = bx_outfile_open(ctx, &f, path);
-        if (st == BX_OK)
-            st = bx_pack_svg(ctx, order, res, b, bx_outfile_write, f);
-        if (st == BX_ELIMIT) {
-            /* a box too full to draw is no reason to stop the batch */
-            fprintf(stderr, "warning: %s\n", bx_ctx_errmsg(ctx));
-            bx_outfile_abort(f);
-            continue;
-        }
-        if (st != BX_OK) {
-            bx_outfile_abort(f);
-            return st;
-        }
-        if ((st = bx_outfile_commit(f)) != BX_OK)
-            return st;
-    }
-    return BX_OK;
-}
-
-static bx_status make_dir(const char *dir, bool *printed)
-{
-    struct stat sb;
-    if (mkdir(dir, 0777) == 0 || (errno == EEXIST && stat(dir, &sb) == 0 &&
-                                  S_ISDIR(sb.st_mode)))
-        return BX_OK;
-    fprintf(stderr, "boxcar pack: --svg %s: %s\n", dir,
-            errno == EEXIST ? "not a directory" : strerror(errno));
-    *printed = true;
-    return BX_EIO;
-}
-
 /* ---- options ------------------------------------------------------------ */
 
 static int parse_args(int argc, char **argv, pack_args *a)
@@ -305,6 +97,7 @@ static int parse_args(int argc, char **argv, pack_args *a)
         {"svg", required_argument, NULL, 's'},
         {"check", no_argument, NULL, 'C'},
         {"jobs", required_argument, NULL, 'j'},
+        CLI_NO_PROGRESS_OPTION,
         {"policy", required_argument, NULL, 'P'},
         {"param", required_argument, NULL, 'K'},
         {"available", required_argument, NULL, 'L'},
@@ -321,6 +114,7 @@ static int parse_args(int argc, char **argv, pack_args *a)
     bx_pack_options_init(&a->opts);
     a->policy.limits = cli_script_limits_default();
     a->at = (int64_t)time(NULL);
+    a->progress = true;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     a->jobs = cpus < 1 ? 1 : cpus > PACK_MAX_DEFAULT_JOBS ? PACK_MAX_DEFAULT_JOBS : (size_t)cpus;
     bool returns_given = false;
@@ -333,6 +127,7 @@ static int parse_args(int argc, char **argv, pack_args *a)
         case 'p': a->placements = optarg; break;
         case 's': a->svg_dir = optarg; break;
         case 'C': a->check = true; break;
+        case CLI_OPT_NO_PROGRESS: a->progress = false; break;
         case 'j': {
             uint64_t n;
             if (!cli_parse_u64(optarg, 1, PACK_MAX_JOBS, &n))
@@ -448,168 +243,6 @@ static int parse_args(int argc, char **argv, pack_args *a)
     }
     return 0;
 }
-
-/* ---- the batch ---------------------------------------------------------- */
-
-/* The catalog's stock column, if any box has a limit: the batch uses it
- * up order by order. */
-static bx_status stock_new(batch *b)
-{
-    size_t n = bx_catalog_count(b->cat);
-    bool limited = false;
-    for (size_t i = 0; i < n; i++)
-        limited |= bx_catalog_box(b->cat, i)->stock != BX_STOCK_UNLIMITED;
-    if (!limited)
-        return BX_OK;
-    b->stock = bx_alloc(b->ctx, n * sizeof *b->stock);
-    if (b->stock == NULL)
-        return BX_ENOMEM;
-    for (size_t i = 0; i < n; i++)
-        b->stock[i] = bx_catalog_box(b->cat, i)->stock;
-    return BX_OK;
-}
-
-bx_status pack_write_failed(batch *b, const char *order_id, const char *msg)
-{
-    b->t.bad_orders++;
-    return bx_pack_write_failed(b->ctx, b->a->format, order_id, msg,
-                                b->out.write, b->out.ud);
-}
-
-bx_status pack_one(batch *b, const bx_order_batch *ob)
-{
-    bx_order order = {ob->lines, ob->nlines};
-    const bx_pack_result *res = NULL;
-    bx_pack_options opts = b->a->opts;
-    opts.stock = b->stock;
-    unsigned long errors = b->pd->errors;
-    bx_status st;
-    if (b->pool != NULL)
-        st = pack_pool_pack(b->pool, b->engine, &order, &opts, &res);
-    else if (b->policy != NULL)
-        st = bx_policy_pack(b->policy, b->engine, &order, &opts, &res);
-    else
-        st = bx_pack(b->engine, b->cat, &order, &opts, &res);
-    if (st == BX_EINPUT || st == BX_ELIMIT) {
-        /* This order's data (or the policy on it) is at fault, not the run. */
-        if (b->pd->errors == errors) {
-            /* a policy's message already names the order */
-            if (b->policy != NULL)
-                say(b->log, "error: %s\n", bx_ctx_errmsg(b->ctx));
-            else
-                say(b->log, "error: order %s: %s\n", ob->order_id, bx_ctx_errmsg(b->ctx));
-        }
-        b->t.policy_failures += b->policy != NULL;
-        return pack_write_failed(b, ob->order_id, bx_ctx_errmsg(b->ctx));
-    }
-    if (st != BX_OK)
-        return st;
-    bool valid = true;
-    if (b->a->check) {
-        errors = b->pd->errors;
-        bx_order as_packed = order;
-        bx_pack_options as_opts = opts;
-        if (b->pool != NULL)
-            pack_pool_packed_as(b->pool, &as_packed, &as_opts);
-        else if (b->policy != NULL)
-            bx_policy_packed_as(b->policy, &as_packed, &as_opts);
-        if (bx_validate(b->ctx, b->cat, &as_packed, &as_opts, res) != BX_OK) {
-            valid = false;
-            b->t.invalid++;
-            if (b->pd->errors == errors)
-                say(b->log, "error: --check: order %s: %s\n", ob->order_id,
-                    bx_ctx_errmsg(b->ctx));
-        }
-    }
-    /* The issue goes to the journal before any output names its
-     * containers; a wrong result takes no container out of the pool. */
-    if (b->pool != NULL && valid && (st = pack_pool_issue(b->pool, &order, res)) != BX_OK)
-        return st;
-    st = bx_pack_write(b->ctx, b->a->format, &order, res, b->out.write, b->out.ud);
-    if (st == BX_OK && b->placements.write != NULL)
-        st = bx_pack_csv_placements(b->ctx, &order, res, b->placements.write,
-                                    b->placements.ud);
-    if (st == BX_OK && b->a->svg_dir != NULL)
-        st = write_svgs(b->ctx, b->a->svg_dir, &order, res, b->log, &b->printed);
-    if (st != BX_OK)
-        return st;
-    if (b->stock != NULL)
-        for (size_t i = 0; i < res->nboxes; i++)
-            if (b->stock[res->boxes[i].box_index] > 0)
-                b->stock[res->boxes[i].box_index]--;
-    b->t.boxes += res->nboxes;
-    b->t.packed += res->nplacements;
-    b->t.violations += res->nviolations;
-    for (size_t i = 0; i < res->nboxes; i++) {
-        bool any = false;
-        for (size_t v = 0; v < res->nviolations; v++)
-            any |= res->violations[v].box_seq == i + 1;
-        b->t.boxes_in_violation += any;
-    }
-    for (size_t i = 0; i < res->nunpacked; i++)
-        b->t.unpacked += res->unpacked[i].units;
-    return BX_OK;
-}
-
-bx_status pack_in_sequence(batch *b)
-{
-    bx_status st = BX_OK;
-    while (st == BX_OK) {
-        bx_order_batch ob;
-        st = bx_order_reader_next(b->reader, &ob);
-        if (st == BX_END)
-            return BX_OK;
-        if (st != BX_OK)
-            break;
-        b->t.orders++;
-        /* The bad line was reported as it was read; the reader kept its
-         * message with the order. */
-        if (ob.failed)
-            st = pack_write_failed(b, ob.order_id, ob.error);
-        else
-            st = pack_one(b, &ob);
-        pack_progress_tick(&b->bar, b->t.orders);
-    }
-    return st;
-}
-
-static bx_status run_batch(batch *b)
-{
-    const pack_args *a = b->a;
-    bx_status st = stock_new(b);
-    if (st == BX_OK && a->policy.path != NULL) {
-        st = cli_policy_open(b->ctx, &a->policy, b->cat, &b->policy, &b->printed);
-        if (st == BX_OK)
-            cli_print_assumptions(stderr, b->policy);
-    }
-    if (st == BX_OK && a->pool != NULL)
-        st = pack_pool_open(b->ctx, &b->pool, a->pool, a->station, b->cat, b->policy,
-                            a->policy.returns_accepted, a->at, a->issued, &b->printed);
-    if (st == BX_OK)
-        st = bx_order_reader_open(b->ctx, &b->reader, a->orders, BX_FORMAT_AUTO);
-    if (st == BX_OK)
-        st = bx_engine_new(b->ctx, &b->engine, NULL);
-    if (st == BX_OK)
-        st = sink_open(b->ctx, &b->out, a->output);
-    if (st == BX_OK && a->placements != NULL)
-        st = sink_open(b->ctx, &b->placements, a->placements);
-    if (st == BX_OK && a->svg_dir != NULL)
-        st = make_dir(a->svg_dir, &b->printed);
-    if (st == BX_OK)
-        st = bx_pack_write_header(b->ctx, a->format, b->out.write, b->out.ud);
-    if (st == BX_OK && b->placements.write != NULL)
-        st = bx_pack_csv_placements_header(b->ctx, b->placements.write,
-                                           b->placements.ud);
-    /* Stock, a policy and a pool each carry state from one order to the
-     * next, so only an unlimited catalog without them runs in parallel. */
-    bool parallel = a->jobs > 1 && b->stock == NULL && b->policy == NULL && b->pool == NULL;
-    if (st == BX_OK)
-        st = parallel ? pack_in_parallel(b) : pack_in_sequence(b);
-    progress_clear(&b->bar);
-    cli_diag_flush(&b->pd->cd);
-    return st;
-}
-
 int cmd_pack(int argc, char **argv)
 {
     pack_args a;
@@ -624,31 +257,22 @@ int cmd_pack(int argc, char **argv)
     bx_ctx_set_diag(b.ctx, pack_diag, &pd);
     b.pd = &pd;
     b.a = &a;
-    b.bar.enabled = isatty(STDERR_FILENO);
-    clock_gettime(CLOCK_MONOTONIC, &b.bar.start);
+    cli_progress_start(&b.bar, "pack", "orders", a.progress);
 
     bx_catalog *cat = NULL;
     bx_status st = bx_catalog_load(b.ctx, &cat, a.catalog, BX_FORMAT_AUTO);
     cli_diag_flush(&pd.cd);
     b.cat = cat;
     if (st == BX_OK)
-        st = run_batch(&b);
+        st = pack_batch_run(&b);
     if (st == BX_OK && b.t.invalid > 0) {
         fprintf(stderr, "boxcar pack: --check: %" PRIu64 " of %" PRIu64
                         " results are wrong; nothing written\n", b.t.invalid,
                 b.t.orders);
         rc = EXIT_FAILURE_RUNTIME;
     }
-    /* The pool's journal first: the issues are durable before any output
-     * says where the containers went. */
-    if (st == BX_OK && b.pool != NULL)
-        st = pack_pool_finish(b.pool);
-    if (st == BX_OK && rc == 0)
-        st = sink_commit(&b.out, &b.printed);
-    if (st == BX_OK && rc == 0)
-        st = sink_commit(&b.placements, &b.printed);
-    sink_abort(&b.out);
-    sink_abort(&b.placements);
+    if (st == BX_OK)
+        st = pack_batch_finish(&b, rc == 0);
     if (st != BX_OK && !b.printed && b.fatal_msg != NULL) {
         fprintf(stderr, "boxcar: %s\n", b.fatal_msg);
         rc = cli_exit_code(st);
@@ -673,12 +297,7 @@ int cmd_pack(int argc, char **argv)
                         "%s", issued, a.station, issued ? "" : "\n");
     if (b.pool != NULL && st == BX_OK && issued > 0)
         fprintf(stderr, " (journal records %" PRIu64 "..%" PRIu64 ")\n", first, last);
-    pack_pool_close(b.pool);
-    bx_order_reader_close(b.reader);
-    bx_policy_free(b.policy);
-    bx_engine_free(b.engine);
-    bx_free(b.ctx, b.stock);
-    free(b.fatal_msg);
+    pack_batch_close(&b);
     bx_catalog_free(cat);
     bx_ctx_free(b.ctx);
     return rc;

@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
 
@@ -22,7 +21,8 @@ static void report_help(void)
     printf("usage: boxcar report --script FILE SOURCES... -o OUT\n"
            "                     [--format xlsx|csv|cbor] [--param KEY=VALUE]...\n"
            "                     [--policy FILE [--catalog FILE] [--policy-param KEY=VALUE]...]\n"
-           "                     [--note TEXT]... [--created SECONDS] [script options]\n"
+           "                     [--note TEXT]... [--created SECONDS] [--no-progress]\n"
+           "                     [script options]\n"
            "SOURCES: --packing RESULTS.csv | --shipments PER_SHIPMENT.csv --totals TOTALS.csv\n"
            "         [--factors SET] | --source NAME=FILE ...\n"
            "\n"
@@ -52,6 +52,7 @@ static void report_help(void)
            "  --note TEXT        a note for the report (repeatable)\n"
            "  --created SECONDS  the document's creation time (seconds since 1970;\n"
            "                     default SOURCE_DATE_EPOCH, else now)\n"
+           CLI_PROGRESS_HELP
            "  --script-memory MIB  the script's memory cap (default 64)\n"
            "  --script-budget N    Lua instructions for the script (default 2000000000)\n"
            "  --script-time MS     a safety net on its run time (default 600000; 0: none)\n"
@@ -73,6 +74,7 @@ typedef struct report_args {
     size_t nnotes;
     time_t created;
     bx_script_limits limits;
+    bool progress; /* not --no-progress */
     cli_policy_args policy;
     const char *catalog;
 } report_args;
@@ -104,12 +106,14 @@ static int parse_args(int argc, char **argv, report_args *a)
         {"note", required_argument, NULL, 'n'},
         {"created", required_argument, NULL, 'C'},
         CLI_SCRIPT_OPTIONS,
+        CLI_NO_PROGRESS_OPTION,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof *a);
     a->limits = bx_report_limits_default();
     a->limits.time_ms = 600000;
+    a->progress = true;
     a->policy.limits = cli_script_limits_default();
     int c;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -147,6 +151,7 @@ static int parse_args(int argc, char **argv, report_args *a)
                 return cli_usage_error("report", "at most %d --note", CLI_MAX_PARAMS);
             a->notes[a->nnotes++] = optarg;
             break;
+        case CLI_OPT_NO_PROGRESS: a->progress = false; break;
         case 'C':
             if (parse_time(optarg, &a->created) != 0)
                 return cli_usage_error("report", "--created wants seconds since 1970");
@@ -190,31 +195,10 @@ static int parse_args(int argc, char **argv, report_args *a)
     return 0;
 }
 
-/* ---- progress ------------------------------------------------------------------ */
-
-typedef struct bar {
-    bool enabled, drawn;
-    struct timespec start;
-} bar;
-
+/* The library's progress callback: rows read so far. */
 static void progress(void *ud, uint64_t rows)
 {
-    bar *b = ud;
-    if (!b->enabled)
-        return;
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    double s = (double)(now.tv_sec - b->start.tv_sec) + (double)(now.tv_nsec - b->start.tv_nsec) * 1e-9;
-    fprintf(stderr, "\rboxcar report: %" PRIu64 " rows read, %.0f rows/s   ", rows,
-            s > 0 ? (double)rows / s : 0.0);
-    b->drawn = true;
-}
-
-static void progress_clear(bar *b)
-{
-    if (b->drawn)
-        fputs("\r                                                            \r", stderr);
-    b->drawn = false;
+    cli_progress_tick(ud, rows);
 }
 
 /* ---- the command ----------------------------------------------------------------- */
@@ -355,8 +339,8 @@ int cmd_report(int argc, char **argv)
     bx_ctx *ctx = cli_ctx_new(&cd);
     bx_report *rep = NULL;
     bool printed = false;
-    bar b = {isatty(STDERR_FILENO) != 0, false, {0, 0}};
-    clock_gettime(CLOCK_MONOTONIC, &b.start);
+    cli_progress bar;
+    cli_progress_start(&bar, "report", "rows read", a.progress);
     bx_status st = bx_report_load(ctx, &rep, a.script, &a.limits);
     for (size_t i = 0; st == BX_OK && i < a.nparams; i++) {
         char key[128];
@@ -389,10 +373,10 @@ int cmd_report(int argc, char **argv)
     if (st == BX_OK && a.policy.path != NULL)
         st = policy_notes(ctx, &a, rep, &printed);
     if (st == BX_OK) {
-        bx_report_options o = {a.created, progress, &b};
+        bx_report_options o = {a.created, progress, &bar};
         st = bx_report_render(rep, a.format, a.output, &o);
     }
-    progress_clear(&b);
+    cli_progress_clear(&bar);
     cli_diag_flush(&cd);
     if (st == BX_OK) {
         fprintf(stderr, "boxcar report: %s: %s written (%" PRIu64 " rows read)\n",

@@ -1,38 +1,25 @@
 /*
  * pack_batch.h: the state of one `boxcar pack` run, shared by the loop
- * that packs orders one after another (cmd_pack.c) and the one that packs
- * them on several threads (pack_parallel.c).
+ * that packs orders one after another (pack_batch.c) and the one that packs
+ * them on several threads (pack_parallel.c). cmd_pack.c sets it up from
+ * the command line and reports on it.
  */
 #ifndef BOXCAR_PACK_BATCH_H
 #define BOXCAR_PACK_BATCH_H
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <time.h>
 
 #include "boxcar/pack_io.h"
 #include "cli.h"
 #include "pack_log.h"
 #include "pack_pool.h"
 
-typedef struct progress {
-    bool enabled;
-    bool drawn;
-    struct timespec start, last;
-} progress;
-
 typedef struct pack_diags {
     cli_diags cd;
     unsigned long errors; /* errors the printer has seen */
-    progress *bar;
+    cli_progress *bar;
 } pack_diags;
-
-/* A file (written whole at commit) or standard output. */
-typedef struct sink {
-    bx_outfile *file;
-    bx_write_fn write;
-    void *ud;
-} sink;
 
 typedef struct pack_args {
     const char *catalog, *orders, *output, *placements, *svg_dir;
@@ -41,6 +28,7 @@ typedef struct pack_args {
     bx_pack_options opts;
     bx_pack_format format;
     bool format_given, check;
+    bool progress; /* not --no-progress */
     size_t jobs;
     cli_policy_args policy;
 } pack_args;
@@ -58,21 +46,31 @@ typedef struct batch {
     bx_engine *engine;
     bx_policy *policy;
     bx_order_reader *reader;
-    sink out, placements;
+    FILE *orders_fp; /* the order file, read by reader */
+    cli_sink out, placements;
     int64_t *stock; /* remaining per box type, NULL if the catalog is unlimited */
     pack_pool *pool; /* --pool */
     totals t;
-    progress bar;
+    cli_progress bar;
     bool printed; /* the failure was printed here, not held by ctx */
     pack_log *log;   /* a worker's (--jobs): stderr lines and SVGs go there */
     char *fatal_msg; /* a worker's failure, for "boxcar: <msg>" at the end */
 } batch;
 
+/* Open the policy, pool, orders and outputs of b->a (b->ctx, b->pd, b->cat
+ * and b->bar set by the caller), then pack every order. The outputs stay
+ * uncommitted; b->t counts what was done. */
+bx_status pack_batch_run(batch *b);
+/* After a run: the pool's issues made durable, then (write_outputs) the
+ * outputs put in place. */
+bx_status pack_batch_finish(batch *b, bool write_outputs);
+/* Free what the run opened (b->ctx and b->cat stay); outputs not put in
+ * place are dropped. */
+void pack_batch_close(batch *b);
+
 /* The diagnostics printer of the run (ud: its pack_diags): clears the
  * progress bar, counts errors, prints. */
 void pack_diag(void *ud, const bx_diag *d);
-/* Redraw the progress bar after `done` orders, if it is time. */
-void pack_progress_tick(progress *p, uint64_t done);
 /* Write an order that could not be read as failed, with its message. */
 bx_status pack_write_failed(batch *b, const char *order_id, const char *msg);
 /* Pack one order and write its result (with b->log set: into memory and

@@ -210,7 +210,7 @@ static bx_status replay(batch *b, const pack_log *log)
     return BX_OK;
 }
 
-static bx_status emit_to(batch *b, const sink *s, const membuf *m, const char *what)
+static bx_status emit_to(batch *b, const cli_sink *s, const membuf *m, const char *what)
 {
     if (s->write == NULL || m->len == 0 || s->write(s->ud, m->data, m->len) == 0)
         return BX_OK;
@@ -247,7 +247,7 @@ static bx_status emit_order(void *ud, void *item)
         return st;
     }
     totals_add(&b->t, &it->t);
-    pack_progress_tick(&b->bar, b->t.orders);
+    cli_progress_tick(&b->bar, b->t.orders);
     return BX_OK;
 }
 

@@ -35,3 +35,21 @@ int cli_run(const char *dir, const char *tag, const char *args, char *out, size_
     assert_true(WIFEXITED(rc));
     return WEXITSTATUS(rc);
 }
+
+int cli_run_tty(const char *dir, const char *tag, const char *args, char *out,
+                size_t out_size)
+{
+    char cmd[8192], path[512];
+    const char *d = dir ? dir : ".";
+    out[0] = '\0';
+    if (system("command -v script >/dev/null 2>&1") != 0)
+        return -1;
+    /* -e: script's exit code is the command's */
+    snprintf(cmd, sizeof cmd, "cd '%s' && script -qec \"'%s' %s\" /dev/null >%s.tty 2>&1 "
+                              "</dev/null", d, BOXCAR_BIN, args, tag);
+    int rc = system(cmd);
+    snprintf(path, sizeof path, "%s/%s.tty", d, tag);
+    cli_slurp(path, out, out_size);
+    assert_true(WIFEXITED(rc));
+    return WEXITSTATUS(rc);
+}

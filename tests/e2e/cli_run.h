@@ -17,4 +17,12 @@ size_t cli_slurp(const char *path, char *buf, size_t size);
 int cli_run(const char *dir, const char *tag, const char *args, char *out, size_t out_size,
             char *err, size_t err_size);
 
+/* Run `BOXCAR_BIN ARGS` as cli_run does, but on a pseudo-terminal (through
+ * script(1)): standard output and error both go to the terminal, whose
+ * bytes are read into out (lines end in CR LF there). ARGS must not hold a
+ * double quote. Returns the exit code, or -1 if script(1) is not
+ * installed. */
+int cli_run_tty(const char *dir, const char *tag, const char *args, char *out,
+                size_t out_size);
+
 #endif

@@ -42,6 +42,7 @@ struct bx_engine {
     pk_bin tmp, tmp2;
 
     pk_work work;
+    pk_rules rules;
 
     /* result */
     bx_packed_box *rboxes;

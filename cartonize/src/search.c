@@ -140,7 +140,7 @@ static int insert(bx_engine *e, pk_bin *b, uint32_t u, pk_merit merit)
 {
     if (bxi_pk_bin_reserve(e->ctx, b, e->bin_floor) != BX_OK)
         return -1;
-    return bxi_pk_bin_insert(b, e->units, u, merit, &e->work) ? 1 : 0;
+    return bxi_pk_bin_insert(b, e->units, u, merit, &e->rules, &e->work) ? 1 : 0;
 }
 
 /* ---- one box ------------------------------------------------------------------ */
@@ -152,7 +152,7 @@ static bool may_hold(const bx_engine *e, uint32_t box, const uint32_t *idx, uint
     int64_t vol = 0, weight = 0;
     for (uint32_t i = 0; i < n; i++) {
         const pk_unit *u = &e->units[idx[i]];
-        if (!bxi_pk_unit_fits_box(u, b))
+        if (!bxi_pk_unit_fits_box(u, b, &e->rules))
             return false;
         vol += u->volume;
         weight += u->weight_g;
@@ -191,7 +191,7 @@ static int attempt(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n, 
     if (first_orient >= 0) {
         if (bxi_pk_bin_reserve(e->ctx, bin, e->bin_floor) != BX_OK)
             return -1;
-        if (!bxi_pk_bin_place_first(bin, e->units, sorted[0], first_orient))
+        if (!bxi_pk_bin_place_first(bin, e->units, sorted[0], first_orient, &e->rules))
             return 0;
         e->work.used++;
         i = 1;
@@ -235,7 +235,7 @@ static uint32_t opener(const bx_engine *e, uint32_t u, int policy, int64_t rem_v
     for (uint32_t r = 0; r < e->nbox; r++) {
         uint32_t k = e->rank[r];
         const bx_box *b = bx_catalog_box(e->cat, k);
-        if (!pk_stock_left(e, k) || !bxi_pk_unit_fits_box(&e->units[u], b))
+        if (!pk_stock_left(e, k) || !bxi_pk_unit_fits_box(&e->units[u], b, &e->rules))
             continue;
         int64_t v = (int64_t)b->inner_l_mm * b->inner_w_mm * b->inner_h_mm;
         int64_t p = b->max_weight_g - ((b->has & BX_BOX_HAS_TARE) ? b->tare_g : 0);

@@ -378,6 +378,11 @@ static void test_usage_errors(void **state)
     assert_int_equal(pack("--orders " DEMO " --budget 0"), 2);
     assert_int_equal(pack("--orders " DEMO " --budget -5"), 2);
     assert_int_equal(pack("--orders " DEMO " --budget 12x"), 2);
+    assert_int_equal(pack("--orders " DEMO " --support wobbly"), 2);
+    assert_int_equal(pack("--orders " DEMO " --support-share 0"), 2);
+    assert_int_equal(pack("--orders " DEMO " --support-share 101"), 2);
+    assert_int_equal(pack("--orders " DEMO " --max-units 0"), 2);
+    assert_int_equal(pack("--orders " DEMO " --max-fill 101"), 2);
     assert_int_equal(pack("--orders " DEMO " --frobnicate"), 2);
     assert_int_equal(pack("--orders " DEMO " extra.csv"), 2);
     /* good options, for contrast */

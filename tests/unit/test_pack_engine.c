@@ -394,6 +394,117 @@ static void test_pack_oom(void **state)
     }
 }
 
+/* The share of placement a's base resting on the tops of the other
+ * placements of its box at exactly its base height (1 on the floor). */
+static double support_share(const bx_pack_result *r, size_t box, size_t a)
+{
+    const bx_placement *ps = r->placements + r->boxes[box].first_placement;
+    const bx_placement *p = &ps[a];
+    if (p->z_mm == 0)
+        return 1.0;
+    double area = 0.0;
+    for (size_t j = 0; j < r->boxes[box].nplacements; j++) {
+        const bx_placement *q = &ps[j];
+        if (j == a || q->z_mm + q->h_mm != p->z_mm)
+            continue;
+        int32_t dx = (p->x_mm + p->l_mm < q->x_mm + q->l_mm ? p->x_mm + p->l_mm : q->x_mm + q->l_mm) -
+                     (p->x_mm > q->x_mm ? p->x_mm : q->x_mm);
+        int32_t dy = (p->y_mm + p->w_mm < q->y_mm + q->w_mm ? p->y_mm + p->w_mm : q->y_mm + q->w_mm) -
+                     (p->y_mm > q->y_mm ? p->y_mm : q->y_mm);
+        if (dx > 0 && dy > 0)
+            area += (double)dx * dy;
+    }
+    return area / ((double)p->l_mm * p->w_mm);
+}
+
+static double least_support(const bx_pack_result *r)
+{
+    double least = 1.0;
+    for (size_t b = 0; b < r->nboxes; b++)
+        for (size_t a = 0; a < r->boxes[b].nplacements; a++) {
+            double s = support_share(r, b, a);
+            least = s < least ? s : least;
+        }
+    return least;
+}
+
+/* Demo order D0098 in the sample catalog: packed without support, a pack
+ * of socks ends up over a gap (the case reported against the engine);
+ * with the default support every unit off the floor rests on at least
+ * 75 % of its base. */
+static void test_support(void **state)
+{
+    (void)state;
+    fixture f;
+    assert_int_equal(bx_ctx_new(&f.ctx, NULL, NULL), BX_OK);
+    assert_int_equal(bx_engine_new(f.ctx, &f.engine, NULL), BX_OK);
+    assert_int_equal(bx_catalog_load(f.ctx, &f.cat, BOXCAR_SAMPLES "/catalogs/cn-express.csv",
+                                     BX_FORMAT_AUTO), BX_OK);
+    bx_order_line l[] = {
+        line("DOWN-JKT-M", 4, 380, 280, 110, 920), line("JEANS-W30", 1, 350, 280, 45, 640),
+        line("DOWN-JKT-L", 2, 390, 290, 120, 980), line("SOCKS-5P-BLK", 2, 220, 110, 40, 250),
+        line("TOWEL-2P", 1, 300, 200, 80, 460),    line("TEE-BLK-M", 3, 300, 220, 20, 180),
+        line("TEE-BLK-L", 1, 300, 220, 22, 195),   line("JEANS-W34", 1, 350, 280, 50, 700),
+    };
+    bx_pack_options o;
+    bx_pack_options_init(&o);
+    assert_int_equal(o.support, BX_SUPPORT_STABLE);
+    assert_int_equal(o.support_pct, 75);
+    o.support = BX_SUPPORT_NONE;
+    const bx_pack_result *r = pack(&f, l, BX_ARRAY_LEN(l), &o);
+    assert_true(least_support(r) < 0.75);
+    /* the same result fails the default check */
+    bx_order order = {l, BX_ARRAY_LEN(l)};
+    assert_int_equal(bx_validate(f.ctx, f.cat, &order, NULL, r), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(f.ctx), "of its base"));
+    r = pack(&f, l, BX_ARRAY_LEN(l), NULL);
+    assert_true(least_support(r) >= 0.75);
+    assert_int_equal(r->nunpacked, 0);
+    /* full support asked: still packed, every unit on a whole base */
+    o.support = BX_SUPPORT_STABLE;
+    o.support_pct = 100;
+    r = pack(&f, l, BX_ARRAY_LEN(l), &o);
+    assert_true(least_support(r) == 1.0);
+    assert_int_equal(r->nunpacked, 0);
+    /* shares above 100 % are refused */
+    o.support_pct = 101;
+    const bx_pack_result *bad;
+    assert_int_equal(bx_pack(f.engine, f.cat, &order, &o, &bad), BX_EINVAL);
+    done(&f);
+}
+
+/* Per-box limits. Six 50 mm cubes fill 6 * 125000 = 750000 of a 100 mm
+ * cube's 1000000 mm3, so one box takes them. At most 4 units per box:
+ * ceil(6 / 4) = 2 boxes. At most 50 % fill: 4 cubes (500000 mm3) per box,
+ * again 2 boxes. A 60 %-of-the-box unit with a 50 % limit fits no box:
+ * "too large". */
+static void test_box_limits(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box boxes[] = {box("C", 100, 100, 100, 100000)};
+    make(&f, boxes, 1);
+    bx_order_line l[] = {line("cube", 6, 50, 50, 50, 100), line("slab", 1, 100, 100, 60, 100)};
+    const bx_pack_result *r = pack(&f, l, 1, NULL);
+    assert_int_equal(r->nboxes, 1);
+    bx_pack_options o;
+    bx_pack_options_init(&o);
+    o.max_units_per_box = 4;
+    r = pack(&f, l, 1, &o);
+    assert_int_equal(r->nboxes, 2);
+    assert_true(r->boxes[0].nplacements <= 4 && r->boxes[1].nplacements <= 4);
+    o.max_units_per_box = 0;
+    o.max_fill_pct = 50;
+    r = pack(&f, l, 1, &o);
+    assert_int_equal(r->nboxes, 2);
+    assert_true(r->boxes[0].fill_pct <= 50.0 && r->boxes[1].fill_pct <= 50.0);
+    r = pack(&f, l, 2, &o);
+    assert_int_equal(r->nunpacked, 1);
+    assert_int_equal(r->unpacked[0].line, 1);
+    assert_int_equal(r->unpacked[0].reason, BX_UNPACKED_TOO_LARGE);
+    done(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -410,6 +521,8 @@ int main(void)
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_more_boxes_than_units),
         cmocka_unit_test(test_pack_oom),
+        cmocka_unit_test(test_support),
+        cmocka_unit_test(test_box_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

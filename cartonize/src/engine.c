@@ -132,6 +132,8 @@ void bx_engine_free(bx_engine *e)
     bx_free(ctx, e->rplace);
     bx_free(ctx, e->runpacked);
     bx_free(ctx, e->scratch);
+    bx_free(ctx, e->rules.load);
+    bx_free(ctx, e->rules.by_z);
     bx_free(ctx, e);
 }
 
@@ -625,6 +627,20 @@ static bx_status prepare(bx_engine *e, const bx_catalog *cat, const bx_order *or
         e->state_cap = e->unit_cap;
     }
     memset(e->state, 0, e->nunits);
+    e->rules.loads = false;
+    for (uint32_t u = 0; u < e->nunits; u++)
+        e->rules.loads = e->rules.loads || (e->units[u].max_load_g >= 0 && !e->units[u].fragile);
+    if (e->rules.loads && e->unit_cap + 1 > e->load_cap) {
+        double *l = bx_realloc(e->ctx, e->rules.load, ((size_t)e->unit_cap + 1) * sizeof *l);
+        if (l == NULL)
+            return BX_ENOMEM;
+        e->rules.load = l;
+        uint32_t *z = bx_realloc(e->ctx, e->rules.by_z, ((size_t)e->unit_cap + 1) * sizeof *z);
+        if (z == NULL)
+            return BX_ENOMEM;
+        e->rules.by_z = z;
+        e->load_cap = e->unit_cap + 1;
+    }
     return BX_OK;
 }
 

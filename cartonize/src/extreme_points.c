@@ -446,6 +446,75 @@ static bool supported(const pk_bin *b, int32_t x, int32_t y, int32_t z, int32_t 
     return npts >= 3 && in_hull(pts, npts, hull, (pk_pt2){cx, cy});
 }
 
+/* ---- load-bearing ---------------------------------------------------------- */
+
+/* Item i of bin b, where i == b->nitems is the candidate c. */
+static const pk_item *item_at(const pk_bin *b, const pk_item *c, uint32_t i)
+{
+    return i < b->nitems ? &b->items[i] : c;
+}
+
+/* Would every unit with a load limit bear what rests on it, with the
+ * candidate c in the bin? A unit passes its own weight and what it
+ * carries down to the units under its base, each in proportion to the
+ * area it rests on it (nothing to the floor's units; a unit resting on
+ * nothing passes nothing). Units are taken from the top down, so each
+ * one's load is complete before it is passed on. */
+static bool loads_ok(const pk_bin *b, const pk_unit *units, const pk_item *c,
+                     const pk_rules *rules)
+{
+    uint32_t n = b->nitems + 1;
+    bool limited = false;
+    for (uint32_t i = 0; i < n && !limited; i++)
+        limited = units[item_at(b, c, i)->unit].max_load_g >= 0;
+    if (!limited)
+        return true;
+    double *load = rules->load;
+    uint32_t *by_z = rules->by_z;
+    for (uint32_t i = 0; i < n; i++) { /* highest base first (insertion sort) */
+        load[i] = 0.0;
+        uint32_t j = i;
+        int32_t z = item_at(b, c, i)->z;
+        while (j > 0 && item_at(b, c, by_z[j - 1])->z < z) {
+            by_z[j] = by_z[j - 1];
+            j--;
+        }
+        by_z[j] = i;
+    }
+    for (uint32_t k = 0; k < n; k++) {
+        const pk_item *a = item_at(b, c, by_z[k]);
+        if (a->z == 0)
+            continue;
+        double total = (double)units[a->unit].weight_g + load[by_z[k]];
+        int64_t area = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            for (uint32_t m = k + 1; m < n; m++) {
+                const pk_item *s = item_at(b, c, by_z[m]);
+                if (s->z + s->h != a->z)
+                    continue;
+                int64_t dx = (a->x + a->l < s->x + s->l ? a->x + a->l : s->x + s->l) -
+                             (a->x > s->x ? a->x : s->x);
+                int64_t dy = (a->y + a->w < s->y + s->w ? a->y + a->w : s->y + s->w) -
+                             (a->y > s->y ? a->y : s->y);
+                if (dx <= 0 || dy <= 0)
+                    continue;
+                if (pass == 0)
+                    area += dx * dy;
+                else
+                    load[by_z[m]] += total * (double)(dx * dy) / (double)area;
+            }
+            if (area == 0)
+                break;
+        }
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        int64_t max = units[item_at(b, c, i)->unit].max_load_g;
+        if (max >= 0 && load[i] > (double)max)
+            return false;
+    }
+    return true;
+}
+
 /* May bin b take one more unit u at all, by the per-bin rules? */
 static bool bin_takes(const pk_bin *b, const pk_unit *u, const pk_rules *rules)
 {
@@ -498,6 +567,11 @@ bool bxi_pk_bin_insert(pk_bin *b, const pk_unit *units, uint32_t u, pk_merit mer
                 continue;
             if (rules->support && !supported(b, pt->x, pt->y, pt->z, l, w, rules->support_pct))
                 continue;
+            if (rules->loads) {
+                pk_item c = {u, pt->x, pt->y, pt->z, l, w, h};
+                if (!loads_ok(b, units, &c, rules))
+                    continue;
+            }
             merit_key m = key_for(b, merit, pt->x, pt->y, pt->z, l, w, h, contact);
             if (!found || better(&m, &best)) {
                 found = true;

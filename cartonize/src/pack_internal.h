@@ -42,6 +42,8 @@ typedef struct pk_unit {
     int32_t group;         /* -1: none; else a dense group number */
     int64_t volume;        /* mm^3 */
     int64_t weight_g;
+    int64_t max_load_g;    /* what may rest on it; -1 unlimited (fragile: 0,
+                              but fragile units carry nothing at all) */
     uint32_t line;         /* index into the order's lines */
     uint32_t unit;         /* index within the line */
 } pk_unit;
@@ -100,6 +102,9 @@ typedef struct pk_rules {
     int32_t support_pct;   /* share of the base that must rest on something */
     uint32_t max_units;    /* per bin; 0: no limit */
     uint32_t max_fill_pct; /* item volume per inner volume; 0: no limit */
+    bool loads;            /* some unit has a load limit: check loads */
+    double *load;          /* scratch for the load check, one per unit + 1 */
+    uint32_t *by_z;        /* scratch for the load check, one per unit + 1 */
 } pk_rules;
 
 typedef struct pk_work {

@@ -29,6 +29,11 @@
  *
  * Per-box limits (options max_units_per_box, max_fill_pct) hold for every
  * box.
+ *
+ * Load-bearing: a unit's load is what rests on it. Each unit passes its
+ * weight plus its own load down to the units its base rests on, shared in
+ * proportion to the contact areas; a unit whose line has max_load_g
+ * carries no more than that (within a microgram's rounding).
  */
 #include <math.h>
 #include <stdarg.h>
@@ -57,6 +62,7 @@ typedef struct vctx {
     const bx_order_line **group_lines; /* lines with a group, by group */
     double (*rects)[4];     /* one unit's contacts below it */
     double *angles;         /* 4 per contact */
+    double *loads;          /* one box's loads, by placement */
 } vctx;
 
 static bx_status defect(vctx *v, const char *fmt, ...) BX_PRINTF(2, 3);
@@ -361,6 +367,69 @@ static bx_status check_support(vctx *v, size_t b)
     return BX_OK;
 }
 
+static int cmp_by_z_down(const void *pa, const void *pb)
+{
+    const bx_placement *a = *(const bx_placement *const *)pa;
+    const bx_placement *b = *(const bx_placement *const *)pb;
+    if (a->z_mm != b->z_mm)
+        return a->z_mm > b->z_mm ? -1 : 1;
+    return (a > b) - (a < b);
+}
+
+/* Every unit of box b with a load limit bears what rests on it. */
+static bx_status check_loads(vctx *v, size_t b)
+{
+    const bx_pack_result *r = v->res;
+    const bx_packed_box *pb = &r->boxes[b];
+    const bx_placement *ps = r->placements + pb->first_placement;
+    size_t n = pb->nplacements;
+    bool limited = false;
+    for (size_t i = 0; i < n; i++) {
+        v->loads[i] = 0.0;
+        v->sorted[i] = &ps[i];
+        limited = limited || (v->order->lines[ps[i].line].has & BX_LINE_HAS_MAX_LOAD);
+    }
+    if (!limited)
+        return BX_OK;
+    qsort(v->sorted, n, sizeof *v->sorted, cmp_by_z_down);
+    for (size_t k = 0; k < n; k++) {
+        const bx_placement *a = v->sorted[k];
+        double pass = (double)v->order->lines[a->line].weight_g + v->loads[a - ps];
+        double area = 0.0;
+        for (int share = 0; share < 2; share++) {
+            for (size_t j = 0; j < n; j++) {
+                const bx_placement *s = &ps[j];
+                if (s == a || (int64_t)s->z_mm + s->h_mm != a->z_mm)
+                    continue;
+                double dx = fmin((double)a->x_mm + a->l_mm, (double)s->x_mm + s->l_mm) -
+                            fmax(a->x_mm, s->x_mm);
+                double dy = fmin((double)a->y_mm + a->w_mm, (double)s->y_mm + s->w_mm) -
+                            fmax(a->y_mm, s->y_mm);
+                if (dx <= 0 || dy <= 0)
+                    continue;
+                if (share == 0)
+                    area += dx * dy;
+                else
+                    v->loads[j] += pass * dx * dy / area;
+            }
+            if (area == 0.0)
+                break;
+        }
+    }
+    const bx_box *box = bx_catalog_box(v->cat, pb->box_index);
+    for (size_t i = 0; i < n; i++) {
+        const bx_order_line *l = &v->order->lines[ps[i].line];
+        if (!(l->has & BX_LINE_HAS_MAX_LOAD))
+            continue;
+        double max = (double)l->max_load_g;
+        if (v->loads[i] > max + 1e-6 * (max + 1.0))
+            return defect(v, "box %zu of %zu (%s): item '%s' unit %u carries %.1f g, more than "
+                          "its max_load_g %lld", b + 1, r->nboxes, box->box_id, l->item_id,
+                          ps[i].unit, v->loads[i], (long long)l->max_load_g);
+    }
+    return BX_OK;
+}
+
 /* The box's figures agree with its placements, and the payload holds. */
 static bx_status check_box_figures(vctx *v, size_t b)
 {
@@ -620,6 +689,8 @@ static bx_status run(vctx *v)
         if (st == BX_OK)
             st = check_support(v, b);
         if (st == BX_OK)
+            st = check_loads(v, b);
+        if (st == BX_OK)
             st = check_box_figures(v, b);
     }
     if (st == BX_OK)
@@ -683,8 +754,9 @@ bx_status bx_validate(bx_ctx *ctx, const bx_catalog *catalog, const bx_order *or
     v.group_lines = bx_alloc(ctx, nlines * sizeof *v.group_lines + 1);
     v.rects = bx_alloc(ctx, biggest * sizeof *v.rects + 1);
     v.angles = bx_alloc(ctx, 4 * biggest * sizeof *v.angles + 1);
+    v.loads = bx_alloc(ctx, biggest * sizeof *v.loads + 1);
     if (v.first_unit && v.box_of && v.unpacked && v.group_unpacked && v.used && v.owned &&
-        v.sorted && v.group_lines && v.rects && v.angles) {
+        v.sorted && v.group_lines && v.rects && v.angles && v.loads) {
         size_t at = 0;
         for (size_t i = 0; i < nlines; i++) {
             v.first_unit[i] = at;
@@ -707,5 +779,6 @@ bx_status bx_validate(bx_ctx *ctx, const bx_catalog *catalog, const bx_order *or
     bx_free(ctx, v.group_lines);
     bx_free(ctx, v.rects);
     bx_free(ctx, v.angles);
+    bx_free(ctx, v.loads);
     return st;
 }

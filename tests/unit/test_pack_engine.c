@@ -505,6 +505,37 @@ static void test_box_limits(void **state)
     done(&f);
 }
 
+/* Load-bearing: a box of 100 x 100 x 200 mm takes two 100 mm cubes only
+ * stacked. Cube H weighs 2000 g and carries anything; cube L weighs 500 g
+ * and carries at most 1000 g. L must go on top (H on L would be 2000 g
+ * on a 1000 g limit). Two H cubes limited to 1000 g each cannot share a
+ * box (the lower one would carry 2000 g): two boxes; limited to 2000 g
+ * they can. */
+static void test_max_load(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box boxes[] = {box("T", 100, 100, 200, 100000)};
+    make(&f, boxes, 1);
+    /* L first: by every ordering the engine would try it first */
+    bx_order_line l[] = {line("L", 1, 100, 100, 100, 500), line("H", 1, 100, 100, 100, 2000)};
+    l[0].max_load_g = 1000;
+    l[0].has |= BX_LINE_HAS_MAX_LOAD;
+    const bx_pack_result *r = pack(&f, l, 2, NULL);
+    assert_int_equal(r->nboxes, 1);
+    for (size_t i = 0; i < r->nplacements; i++)
+        assert_int_equal(r->placements[i].z_mm, r->placements[i].line == 0 ? 100 : 0);
+    bx_order_line h2 = line("H", 2, 100, 100, 100, 2000);
+    h2.max_load_g = 1000;
+    h2.has |= BX_LINE_HAS_MAX_LOAD;
+    r = pack(&f, &h2, 1, NULL);
+    assert_int_equal(r->nboxes, 2);
+    h2.max_load_g = 2000; /* exactly its neighbour's weight: one box */
+    r = pack(&f, &h2, 1, NULL);
+    assert_int_equal(r->nboxes, 1);
+    done(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -523,6 +554,7 @@ int main(void)
         cmocka_unit_test(test_pack_oom),
         cmocka_unit_test(test_support),
         cmocka_unit_test(test_box_limits),
+        cmocka_unit_test(test_max_load),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

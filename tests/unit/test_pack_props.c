@@ -357,7 +357,8 @@ static void test_random_catalogs(void **state)
 }
 
 /* Random rules: support none or stable with shares from 20 % (where the
- * centre-of-gravity test decides) to 100 %, and random per-box limits.
+ * centre-of-gravity test decides) to 100 %, random per-box limits, and
+ * random load limits on some lines.
  * Every result passes bx_validate under the same options, and the limits
  * hold by a count of their own. */
 static void test_random_rules(void **state)
@@ -374,6 +375,11 @@ static void test_random_rules(void **state)
     for (int i = 0; i < 150; i++) {
         bx_catalog *cat = random_catalog(ctx, &s, pick(&s, 1, 4), 60, 300, 2000, false);
         random_order(&s, o, 30, 20, 300, 2000);
+        for (size_t k = 0; k < o->n; k++)
+            if (chance(&s, 30)) {
+                o->lines[k].max_load_g = pick(&s, 0, 4000);
+                o->lines[k].has |= BX_LINE_HAS_MAX_LOAD;
+            }
         bx_pack_options opt;
         bx_pack_options_init(&opt);
         opt.support = chance(&s, 20) ? BX_SUPPORT_NONE : BX_SUPPORT_STABLE;

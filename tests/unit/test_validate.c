@@ -597,6 +597,37 @@ static void test_box_limits(void **state)
     expect_defect(f, "more than the 2 % allowed", NULL);
 }
 
+/* Load-bearing, by hand: A#0 (x 0..50) and A#1 (x 50..100) on the floor,
+ * B (100 x 50, 500 g) across both at z = 50: half of B's base on each, so
+ * each A carries 250 g. F (100 g) on top of B at z = 80 adds its weight to
+ * B's: 600 g shared half and half, 300 g on each A. */
+static void test_max_load(void **state)
+{
+    fixture *f = *state;
+    f->place[1] = at(0, 1, 50, 0, 0, 50, 50, 50);
+    f->place[2] = at(1, 0, 0, 0, 50, 100, 50, 30);
+    finish(f);
+    f->lines[0].max_load_g = 250;
+    f->lines[0].has |= BX_LINE_HAS_MAX_LOAD;
+    if (validate(f) != BX_OK)
+        fail_msg("%s", bx_ctx_errmsg(f->ctx));
+    f->lines[0].max_load_g = 249;
+    expect_defect(f, "box 1 of 1 (L)", "item 'A' unit 0 carries 250.0 g",
+                  "more than its max_load_g 249", NULL);
+    f->lines[0].max_load_g = 300;
+    f->place[3] = at(2, 0, 0, 0, 80, 60, 40, 20);
+    finish(f);
+    if (validate(f) != BX_OK)
+        fail_msg("%s", bx_ctx_errmsg(f->ctx));
+    f->lines[0].max_load_g = 299;
+    expect_defect(f, "item 'A' unit 0 carries 300.0 g", NULL);
+    /* B's own limit: F's 100 g */
+    f->lines[0].has &= ~BX_LINE_HAS_MAX_LOAD;
+    f->lines[1].max_load_g = 99;
+    f->lines[1].has |= BX_LINE_HAS_MAX_LOAD;
+    expect_defect(f, "item 'B' unit 0 carries 100.0 g", NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -622,6 +653,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_out_of_memory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_support, setup, teardown),
         cmocka_unit_test_setup_teardown(test_box_limits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_max_load, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -229,7 +229,9 @@ BX_API bx_status bx_pack(bx_engine *engine, const bx_catalog *catalog,
  * was made: every placement inside its box, no two units overlapping,
  * every unit placed exactly once or listed as unpacked, each unit's
  * orientation allowed by its rotation rule, no unit resting above a fragile
- * unit, weight limits, `alone` units alone, each group in one box, stock.
+ * unit, support (options.support), each unit's max_load_g (what rests on
+ * a unit, passed down by contact area), the load order (a unit that lies
+ * over part of another comes after it), per-box limits, weight limits, `alone` units alone, each group in one box, stock.
  * BX_OK, or BX_EINPUT with a message naming the order, box and units. */
 BX_API bx_status bx_validate(bx_ctx *ctx, const bx_catalog *catalog,
                              const bx_order *order,

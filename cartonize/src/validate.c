@@ -30,6 +30,11 @@
  * Per-box limits (options max_units_per_box, max_fill_pct) hold for every
  * box.
  *
+ * Load order: a box's slice is the order in which a robot arm lowers the
+ * units in vertically from above, so of two units whose plan views
+ * overlap (positive area) the lower one comes first: nothing of a later
+ * unit lies under an earlier one, and no unit has to slide under another.
+ *
  * Load-bearing: a unit's load is what rests on it. Each unit passes its
  * weight plus its own load down to the units its base rests on, shared in
  * proportion to the contact areas; a unit whose line has max_load_g
@@ -367,6 +372,28 @@ static bx_status check_support(vctx *v, size_t b)
     return BX_OK;
 }
 
+/* Of two units of box b that overlap in plan, the lower goes in first. */
+static bx_status check_load_order(vctx *v, size_t b)
+{
+    const bx_pack_result *r = v->res;
+    const bx_packed_box *pb = &r->boxes[b];
+    const bx_placement *ps = r->placements + pb->first_placement;
+    size_t n = pb->nplacements;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++) {
+            const bx_placement *a = &ps[i], *c = &ps[j];
+            if (!overlap_1d(a->x_mm, a->l_mm, c->x_mm, c->l_mm) ||
+                !overlap_1d(a->y_mm, a->w_mm, c->y_mm, c->w_mm) || c->z_mm >= a->z_mm)
+                continue;
+            const bx_box *box = bx_catalog_box(v->cat, pb->box_index);
+            return defect(v, "box %zu of %zu (%s): load order: item '%s' unit %u (step %u) "
+                          "lies under item '%s' unit %u (step %u), which goes in before it",
+                          b + 1, r->nboxes, box->box_id, item_of(v, c), c->unit, c->load_seq,
+                          item_of(v, a), a->unit, a->load_seq);
+        }
+    return BX_OK;
+}
+
 static int cmp_by_z_down(const void *pa, const void *pb)
 {
     const bx_placement *a = *(const bx_placement *const *)pa;
@@ -690,6 +717,8 @@ static bx_status run(vctx *v)
             st = check_support(v, b);
         if (st == BX_OK)
             st = check_loads(v, b);
+        if (st == BX_OK)
+            st = check_load_order(v, b);
         if (st == BX_OK)
             st = check_box_figures(v, b);
     }

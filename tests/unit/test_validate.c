@@ -628,6 +628,32 @@ static void test_max_load(void **state)
     expect_defect(f, "item 'B' unit 0 carries 100.0 g", NULL);
 }
 
+/* Load order: A#1 stacked on A#0 must come after it. Listed first, it
+ * would have to hang in the air while A#0 slides in under it. Units side
+ * by side (no overlap in plan) may go in either order. */
+static void test_load_order(void **state)
+{
+    fixture *f = *state;
+    /* B (step 3) at x 100..200 before A#0 (x 0..50): no overlap, fine */
+    f->place[0] = at(1, 0, 100, 0, 0, 100, 50, 30);
+    f->place[2] = at(0, 0, 0, 0, 0, 50, 50, 50);
+    finish(f);
+    if (validate(f) != BX_OK)
+        fail_msg("%s", bx_ctx_errmsg(f->ctx));
+    /* now A#1 on top of A#0 (step 3), but listed at step 2 */
+    f->place[1] = at(0, 1, 0, 0, 50, 50, 50, 50);
+    finish(f);
+    expect_defect(f, "box 1 of 1 (L)", "load order", "item 'A' unit 0 (step 3) lies under "
+                  "item 'A' unit 1 (step 2)", NULL);
+    /* swapped, it is a valid sequence */
+    bx_placement t = f->place[1];
+    f->place[1] = f->place[2];
+    f->place[2] = t;
+    finish(f);
+    if (validate(f) != BX_OK)
+        fail_msg("%s", bx_ctx_errmsg(f->ctx));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -654,6 +680,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_support, setup, teardown),
         cmocka_unit_test_setup_teardown(test_box_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_max_load, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_load_order, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -146,7 +146,11 @@ BX_API void bx_pack_options_init(bx_pack_options *options);
 typedef struct bx_placement {
     uint32_t line;        /* index into the order's lines */
     uint32_t unit;        /* 0..qty-1 within that line */
-    uint32_t load_seq;    /* 1-based position in the box's load order */
+    uint32_t load_seq;    /* 1-based step in the box's load order: each
+                             unit can be lowered vertically into place
+                             once the units of earlier steps are in (of
+                             two units overlapping in plan, the lower
+                             comes first) */
     int32_t x_mm, y_mm, z_mm; /* corner nearest the box's origin */
     int32_t l_mm, w_mm, h_mm; /* extent along x, y, z as placed */
 } bx_placement;

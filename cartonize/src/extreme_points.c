@@ -130,9 +130,11 @@ static bool overlap_1d(int32_t a, int32_t al, int32_t b, int32_t bl)
 }
 
 /* Is the box (x, y, z, l, w, h) free for unit u? Also gathers the contact
- * area with walls and items for the CONTACT merit. */
+ * area with walls and items for the CONTACT merit, and (base not NULL) the
+ * area of its base resting on items' tops. */
 static bool fits(const pk_bin *b, const pk_unit *units, const pk_unit *u, int32_t x,
-                 int32_t y, int32_t z, int32_t l, int32_t w, int32_t h, int64_t *contact)
+                 int32_t y, int32_t z, int32_t l, int32_t w, int32_t h, int64_t *contact,
+                 int64_t *base)
 {
     if (x + l > b->L || y + w > b->W || z + h > b->H)
         return false;
@@ -162,6 +164,11 @@ static bool fits(const pk_bin *b, const pk_unit *units, const pk_unit *u, int32_
                 return false;
             if (u->fragile && it->z >= z + h)
                 return false;
+            if (base != NULL && it->z + it->h == z) {
+                int64_t dx = (x + l < it->x + it->l ? x + l : it->x + it->l) - (x > it->x ? x : it->x);
+                int64_t dy = (y + w < it->y + it->w ? y + w : it->y + it->w) - (y > it->y ? y : it->y);
+                *base += dx * dy;
+            }
         }
         if (contact != NULL) {
             if (ox && oy && (z == it->z + it->h || z + h == it->z)) {
@@ -409,7 +416,10 @@ static bool in_hull(pk_pt2 *pts, int n, pk_pt2 *hull, pk_pt2 p)
  * least pct % of its base, and the centre of its base (its centre of
  * gravity in plan, for a unit of uniform density) must lie in the convex
  * hull of the contact rectangles. Coordinates are doubled so the centre is
- * an integer point. */
+ * an integer point. The second test matters only for pct < 50: were the
+ * centre outside the hull, a line through it would leave every contact on
+ * one side, and a line through a rectangle's centre halves it, so the
+ * contacts would cover less than half the base. */
 static bool supported(const pk_bin *b, int32_t x, int32_t y, int32_t z, int32_t l, int32_t w,
                       int32_t pct)
 {
@@ -562,10 +572,16 @@ bool bxi_pk_bin_insert(pk_bin *b, const pk_unit *units, uint32_t u, pk_merit mer
         for (int o = 0; o < un->norient; o++) {
             int32_t l = un->orient[o][0], w = un->orient[o][1], h = un->orient[o][2];
             work->used++;
-            int64_t contact = 0;
-            if (!fits(b, units, un, pt->x, pt->y, pt->z, l, w, h, want_contact ? &contact : NULL))
+            int64_t contact = 0, base = 0;
+            bool check_base = rules->support && pt->z > 0;
+            if (!fits(b, units, un, pt->x, pt->y, pt->z, l, w, h, want_contact ? &contact : NULL,
+                      check_base ? &base : NULL))
                 continue;
-            if (rules->support && !supported(b, pt->x, pt->y, pt->z, l, w, rules->support_pct))
+            /* Resting on more than half its base, a unit's centre lies over
+             * its contacts (see supported()): the hull is needed below. */
+            if (check_base && (100 * base < (int64_t)rules->support_pct * l * w ||
+                               (rules->support_pct <= 50 &&
+                                !supported(b, pt->x, pt->y, pt->z, l, w, rules->support_pct))))
                 continue;
             if (rules->loads) {
                 pk_item c = {u, pt->x, pt->y, pt->z, l, w, h};

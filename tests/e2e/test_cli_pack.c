@@ -240,7 +240,8 @@ static void test_placements_svg_check(void **state)
     long units = units_in(DEMO);
     char *pl = test_read_file("pack_units.csv", NULL);
     assert_non_null(pl);
-    static const char want[] = "order_id,box_seq,unit_seq,item_id,x_mm,y_mm,z_mm,l_mm,w_mm,h_mm\n";
+    static const char want[] =
+        "order_id,box_seq,unit_seq,item_id,x_mm,y_mm,z_mm,l_mm,w_mm,h_mm,support_pct\n";
     assert_int_equal(strncmp(pl, want, sizeof want - 1), 0);
     assert_int_equal(count_lines(pl), 1 + (size_t)units);
     free(pl);

@@ -536,6 +536,35 @@ static void test_max_load(void **state)
     done(&f);
 }
 
+/* With stable placements the first attempt stacks the widest bases first.
+ * Box 300 x 230 x 400, upright units: T 280 x 80 x 150 (the largest by
+ * volume, 3.36 L), F 290 x 220 x 10 and two G 220 x 220 x 20. Volume
+ * first, T takes the floor and leaves 300 x 150 beside it, too narrow for
+ * G, whose 220 x 220 base would rest on T's 80 mm width only (80 * 220 /
+ * 220^2 = 36 %). Widest base first: F on the floor, the G's on F, T on the
+ * top G (220 * 80 of 280 * 80 = 78.6 % of its base), 200 mm high: one box,
+ * found by the first attempt alone (budget 1). */
+static void test_support_ordering(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box boxes[] = {box("B", 300, 230, 400, 100000)};
+    make(&f, boxes, 1);
+    bx_order_line l[] = {line("T", 1, 280, 80, 150, 500), line("F", 1, 290, 220, 10, 100),
+                         line("G", 2, 220, 220, 20, 100)};
+    for (size_t i = 0; i < BX_ARRAY_LEN(l); i++) {
+        l[i].rotation = BX_ROTATE_UPRIGHT;
+        l[i].has |= BX_LINE_HAS_ROTATION;
+    }
+    bx_pack_options o;
+    bx_pack_options_init(&o);
+    o.budget = 1;
+    const bx_pack_result *r = pack(&f, l, BX_ARRAY_LEN(l), &o);
+    assert_int_equal(r->nboxes, 1);
+    assert_int_equal(r->nunpacked, 0);
+    done(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -555,6 +584,7 @@ int main(void)
         cmocka_unit_test(test_support),
         cmocka_unit_test(test_box_limits),
         cmocka_unit_test(test_max_load),
+        cmocka_unit_test(test_support_ordering),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -368,6 +368,9 @@ static void test_pack_oom(void **state)
     bx_order_line lines[] = {line("a", 9, 90, 60, 40, 100), line("b", 2, 150, 100, 80, 300)};
     strcpy(lines[0].group, "g");
     strcpy(lines[1].group, "g");
+    /* a load limit: the engine's load scratch is allocated too */
+    lines[1].max_load_g = 5000;
+    lines[1].has |= BX_LINE_HAS_MAX_LOAD;
     for (uint64_t n = 1;; n++) {
         test_alloc ta;
         bx_ctx *ctx = test_ctx_new(&ta, 0);

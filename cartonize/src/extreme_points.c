@@ -362,7 +362,6 @@ static void place(pk_bin *b, const pk_unit *units, uint32_t u, int32_t x, int32_
     }
 }
 
-
 /* ---- support --------------------------------------------------------------- */
 
 /* Contact rectangles kept for the centre-of-gravity test. A unit resting on

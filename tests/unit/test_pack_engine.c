@@ -568,6 +568,38 @@ static void test_support_ordering(void **state)
     done(&f);
 }
 
+/* The centre-of-gravity test, with a low share asked (40 %). Box 100 x 100
+ * x 200, fixed units: P 40 x 100 x 50 on the floor, fragile Q 100 x 100 x
+ * 10 (it goes last and nothing may stand on it, so it cannot go under P).
+ * Beside P the floor is 60 mm wide, too narrow for Q; on P's top Q rests
+ * on 40 x 100 = 40 % of its base, enough, but its centre (x = 50) lies
+ * beyond P's top (x 0..40): it would tip, so Q takes a second box. With P
+ * 50 mm wide the centre is on the contact's edge: one box. */
+static void test_support_centre(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box boxes[] = {box("B", 100, 100, 200, 100000)};
+    make(&f, boxes, 1);
+    bx_order_line l[] = {line("P", 1, 40, 100, 50, 100), line("Q", 1, 100, 100, 10, 100)};
+    for (size_t i = 0; i < BX_ARRAY_LEN(l); i++) {
+        l[i].rotation = BX_ROTATE_FIXED;
+        l[i].has |= BX_LINE_HAS_ROTATION;
+    }
+    l[1].fragile = true;
+    l[1].has |= BX_LINE_HAS_FRAGILE;
+    bx_pack_options o;
+    bx_pack_options_init(&o);
+    o.support_pct = 40;
+    const bx_pack_result *r = pack(&f, l, BX_ARRAY_LEN(l), &o);
+    assert_int_equal(r->nboxes, 2);
+    l[0].l_mm = 50;
+    r = pack(&f, l, BX_ARRAY_LEN(l), &o);
+    assert_int_equal(r->nboxes, 1);
+    assert_int_equal(r->placements[1].z_mm, 50);
+    done(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -588,6 +620,7 @@ int main(void)
         cmocka_unit_test(test_box_limits),
         cmocka_unit_test(test_max_load),
         cmocka_unit_test(test_support_ordering),
+        cmocka_unit_test(test_support_centre),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,6 +25,8 @@ static void pack_help(void)
 {
     printf("usage: boxcar pack [--catalog FILE] --orders FILE [--rotation any|upright|fixed]\n"
            "                   [--objective boxes|volume|material|cost] [--budget N]\n"
+           "                   [--support stable|none] [--support-share PCT]\n"
+           "                   [--max-units N] [--max-fill PCT]\n"
            "                   [--format table|csv|json|cbor] [-o FILE]\n"
            "                   [--placements FILE] [--svg DIR] [--check] [--jobs N]\n"
            "                   [--no-progress]\n"
@@ -41,6 +43,12 @@ static void pack_help(void)
            "  --objective O      what to minimise after the box count (default boxes)\n"
            "  --budget N         work per order in placement evaluations\n"
            "                     (default %" PRIu64 "; a larger budget may find better)\n"
+           "  --support S        stable (default): every unit stands on the floor or on\n"
+           "                     units over --support-share of its base (default %d %%),\n"
+           "                     its centre of gravity over them; none: units may float\n"
+           "                     (as in academic benchmarks)\n"
+           "  --max-units N      at most N units in one box\n"
+           "  --max-fill PCT     the units at most PCT %% of a box's inner volume\n"
            "  --format F         table (default), csv (one row per box), json (JSON\n"
            "                     Lines, one object per order) or cbor (a CBOR sequence);\n"
            "                     with -o the default comes from the file's extension\n"
@@ -79,7 +87,7 @@ static void pack_help(void)
            "      (the others are packed and written; if no order could be read,\n"
            "      nothing is written), 1 runtime failure or --check found a wrong\n"
            "      result (nothing written), 2 usage error.\n",
-           BX_DEFAULT_BUDGET, PACK_MAX_DEFAULT_JOBS);
+           BX_DEFAULT_BUDGET, BX_DEFAULT_SUPPORT_PCT, PACK_MAX_DEFAULT_JOBS);
 }
 /* ---- options ------------------------------------------------------------ */
 
@@ -91,6 +99,10 @@ static int parse_args(int argc, char **argv, pack_args *a)
         {"rotation", required_argument, NULL, 'R'},
         {"objective", required_argument, NULL, 'O'},
         {"budget", required_argument, NULL, 'b'},
+        {"support", required_argument, NULL, 'S'},
+        {"support-share", required_argument, NULL, 'H'},
+        {"max-units", required_argument, NULL, 'U'},
+        {"max-fill", required_argument, NULL, 'F'},
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
         {"placements", required_argument, NULL, 'p'},
@@ -160,6 +172,27 @@ static int parse_args(int argc, char **argv, pack_args *a)
             if (!cli_parse_u64(optarg, 1, UINT64_MAX, &n))
                 return cli_usage_error("pack", "--budget wants a whole number > 0");
             a->opts.budget = n;
+            break;
+        }
+        case 'S':
+            if (bx_support_parse(optarg, &a->opts.support) != BX_OK)
+                return cli_usage_error("pack", "--support wants stable or none, not '%s'", optarg);
+            break;
+        case 'H':
+        case 'U':
+        case 'F': {
+            uint64_t n;
+            uint64_t hi = c == 'U' ? UINT32_MAX : 100;
+            if (!cli_parse_u64(optarg, 1, hi, &n))
+                return cli_usage_error("pack", "--%s wants a whole number from 1 to %" PRIu64,
+                                       c == 'H' ? "support-share" : c == 'U' ? "max-units"
+                                                                             : "max-fill", hi);
+            if (c == 'H')
+                a->opts.support_pct = (uint32_t)n;
+            else if (c == 'U')
+                a->opts.max_units_per_box = (uint32_t)n;
+            else
+                a->opts.max_fill_pct = (uint32_t)n;
             break;
         }
         case 'f':

@@ -2,8 +2,8 @@
  * h_pack.c: POST /v1/pack and POST /v1/pack/svg.
  *
  * The body is one order in any order-file encoding (docs/formats.md); the
- * query may set rotation, objective and budget as `boxcar pack` options
- * do. /v1/pack answers with the bytes bx_pack_json or bx_pack_cbor write,
+ * query may set rotation, objective, budget, support, support_share,
+ * max_units and max_fill as `boxcar pack` options do. /v1/pack answers with the bytes bx_pack_json or bx_pack_cbor write,
  * the same as `boxcar pack --format json|cbor` for that order and catalog.
  * /v1/pack/svg packs the same way and answers with one picture per box.
  * With `boxcar serve --policy`, both pack under the policy as `boxcar
@@ -23,8 +23,9 @@
 
 #include "svc.h"
 
-static const char *const pack_args[] = {"rotation", "objective", "budget", "station",
-                                        NULL};
+static const char *const pack_args[] = {"rotation",  "objective",     "budget",
+                                        "support",   "support_share", "max_units",
+                                        "max_fill",  "station",       NULL};
 
 static void bad_arg(svc_call *c, const char *name, const char *why)
 {
@@ -87,6 +88,30 @@ static bool parse_options(svc_call *c, bx_pack_options *o)
             return false;
         }
         o->budget = b;
+    }
+    if ((v = svc_arg_get(c, "support")) != NULL && bx_support_parse(v, &o->support) != BX_OK) {
+        bad_arg(c, "support", "expected stable or none");
+        return false;
+    }
+    /* whole numbers with a range each, as --support-share, --max-units and
+     * --max-fill take them */
+    static const struct {
+        const char *name;
+        uint64_t hi;
+    } counts[] = {{"support_share", 100}, {"max_units", UINT32_MAX}, {"max_fill", 100}};
+    uint32_t *dest[] = {&o->support_pct, &o->max_units_per_box, &o->max_fill_pct};
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+        uint64_t n;
+        if ((v = svc_arg_get(c, counts[i].name)) == NULL)
+            continue;
+        if (!parse_count(v, &n) || n == 0 || n > counts[i].hi) {
+            char why[96];
+            snprintf(why, sizeof why, "expected a whole number from 1 to %llu",
+                     (unsigned long long)counts[i].hi);
+            bad_arg(c, counts[i].name, why);
+            return false;
+        }
+        *dest[i] = (uint32_t)n;
     }
     return true;
 }

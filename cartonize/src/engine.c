@@ -19,6 +19,30 @@ void bx_pack_options_init(bx_pack_options *o)
     memset(o, 0, sizeof *o);
     o->objective = BX_OBJECTIVE_BOXES;
     o->rotation_override = -1;
+    o->support = BX_SUPPORT_STABLE;
+    o->support_pct = BX_DEFAULT_SUPPORT_PCT;
+}
+
+const char *bx_support_name(bx_support support)
+{
+    switch (support) {
+    case BX_SUPPORT_STABLE: return "stable";
+    case BX_SUPPORT_NONE: return "none";
+    }
+    return "unknown";
+}
+
+bx_status bx_support_parse(const char *s, bx_support *out)
+{
+    if (s == NULL || out == NULL)
+        return BX_EINVAL;
+    if (strcmp(s, "stable") == 0)
+        *out = BX_SUPPORT_STABLE;
+    else if (strcmp(s, "none") == 0)
+        *out = BX_SUPPORT_NONE;
+    else
+        return BX_EINPUT;
+    return BX_OK;
 }
 
 static const char *const objective_names[] = {"boxes", "volume", "material", "cost", "co2e",
@@ -108,6 +132,8 @@ void bx_engine_free(bx_engine *e)
     bx_free(ctx, e->rplace);
     bx_free(ctx, e->runpacked);
     bx_free(ctx, e->scratch);
+    bx_free(ctx, e->rules.load);
+    bx_free(ctx, e->rules.by_z);
     bx_free(ctx, e);
 }
 
@@ -231,10 +257,11 @@ static int unpackable(const bx_engine *e, const bx_pack_options *opt, const pk_u
         for (int o = 0; o < u->norient && !fits; o++)
             fits = u->orient[o][0] <= b->inner_l_mm && u->orient[o][1] <= b->inner_w_mm &&
                    u->orient[o][2] <= b->inner_h_mm;
-        if (!fits)
+        if (!fits || (e->rules.max_fill_pct > 0 &&
+                      100 * u->volume > (int64_t)e->rules.max_fill_pct * pk_inner_volume(b)))
             continue;
         size_ok = true;
-        if (!bxi_pk_unit_fits_box(u, b))
+        if (!bxi_pk_unit_fits_box(u, b, &e->rules))
             continue;
         payload_ok = true;
         if (opt->box_allowed != NULL && !opt->box_allowed[k])
@@ -259,7 +286,8 @@ static bx_status seed_alone(bx_engine *e)
         uint32_t box = UINT32_MAX;
         for (uint32_t r = 0; r < e->nbox && box == UINT32_MAX; r++) {
             uint32_t k = e->rank[r];
-            if (pk_stock_left(e, k) && bxi_pk_unit_fits_box(&e->units[u], bx_catalog_box(e->cat, k)))
+            if (pk_stock_left(e, k) &&
+                bxi_pk_unit_fits_box(&e->units[u], bx_catalog_box(e->cat, k), &e->rules))
                 box = k;
         }
         if (box == UINT32_MAX) {
@@ -276,7 +304,7 @@ static bx_status seed_alone(bx_engine *e)
         if (bxi_pk_bin_reserve(e->ctx, b, e->bin_floor) != BX_OK)
             return BX_ENOMEM;
         bxi_pk_bin_reset(b, box, bx_catalog_box(e->cat, box));
-        if (!bxi_pk_bin_insert(b, e->units, u, PK_MERIT_BLF, &e->work))
+        if (!bxi_pk_bin_insert(b, e->units, u, PK_MERIT_BLF, &e->rules, &e->work))
             return bxi_error(e->ctx, BX_EINTERNAL, "an alone unit does not fit its box");
         b->closed = true;
         s->nbins++;
@@ -309,7 +337,7 @@ static bx_status seed_groups(bx_engine *e)
             for (uint32_t i = 0; i < n; i++) {
                 vol += e->units[group[i]].volume;
                 weight += e->units[group[i]].weight_g;
-                each = each && bxi_pk_unit_fits_box(&e->units[group[i]], b);
+                each = each && bxi_pk_unit_fits_box(&e->units[group[i]], b, &e->rules);
             }
             int64_t tare = (b->has & BX_BOX_HAS_TARE) ? b->tare_g : 0;
             if (!pk_stock_left(e, k) || !each || vol > pk_inner_volume(b) || weight > b->max_weight_g - tare)
@@ -561,6 +589,10 @@ static bx_status prepare(bx_engine *e, const bx_catalog *cat, const bx_order *or
     e->work.used = 0;
     e->work.budget = o->budget ? o->budget : e->limits.default_budget;
     e->nunpacked = 0;
+    e->rules.support = o->support == BX_SUPPORT_STABLE;
+    e->rules.support_pct = o->support_pct ? (int32_t)o->support_pct : BX_DEFAULT_SUPPORT_PCT;
+    e->rules.max_units = o->max_units_per_box;
+    e->rules.max_fill_pct = o->max_fill_pct;
     e->seed.nbins = e->best.nbins = e->cur.nbins = 0;
     e->seed.nleft = e->best.nleft = e->cur.nleft = 0;
     bx_status st = prepare_catalog(e, o);
@@ -595,6 +627,20 @@ static bx_status prepare(bx_engine *e, const bx_catalog *cat, const bx_order *or
         e->state_cap = e->unit_cap;
     }
     memset(e->state, 0, e->nunits);
+    e->rules.loads = false;
+    for (uint32_t u = 0; u < e->nunits; u++)
+        e->rules.loads = e->rules.loads || (e->units[u].max_load_g >= 0 && !e->units[u].fragile);
+    if (e->rules.loads && e->unit_cap + 1 > e->load_cap) {
+        double *l = bx_realloc(e->ctx, e->rules.load, ((size_t)e->unit_cap + 1) * sizeof *l);
+        if (l == NULL)
+            return BX_ENOMEM;
+        e->rules.load = l;
+        uint32_t *z = bx_realloc(e->ctx, e->rules.by_z, ((size_t)e->unit_cap + 1) * sizeof *z);
+        if (z == NULL)
+            return BX_ENOMEM;
+        e->rules.by_z = z;
+        e->load_cap = e->unit_cap + 1;
+    }
     return BX_OK;
 }
 
@@ -624,6 +670,11 @@ bx_status bx_pack(bx_engine *e, const bx_catalog *cat, const bx_order *order,
     }
     if (options->rotation_override > BX_ROTATE_FIXED)
         return bxi_error(e->ctx, BX_EINVAL, "bx_pack: bad rotation_override");
+    if ((unsigned)options->support > BX_SUPPORT_NONE || options->support_pct > 100 ||
+        options->max_fill_pct > 100)
+        return bxi_error(e->ctx, BX_EINVAL, "bx_pack: bad support, support_pct (%u) or "
+                         "max_fill_pct (%u); the shares are 0..100", options->support_pct,
+                         options->max_fill_pct);
     bx_status st = prepare(e, cat, order, options);
     if (st != BX_OK)
         return st;

@@ -42,6 +42,8 @@ struct bx_engine {
     pk_bin tmp, tmp2;
 
     pk_work work;
+    pk_rules rules;
+    uint32_t load_cap;   /* entries of rules.load and rules.by_z */
 
     /* result */
     bx_packed_box *rboxes;

@@ -10,7 +10,8 @@
  * and finds tight fits the projections miss. A new unit goes to the point
  * and orientation that the merit function likes best among those where it
  * fits: inside the bin, overlapping nothing, within the payload, not above
- * a fragile unit, and (if fragile) with nothing above it.
+ * a fragile unit, (if fragile) with nothing above it, and with stable
+ * support when the rules ask for it (see supported()).
  */
 #include <string.h>
 
@@ -109,10 +110,12 @@ bx_status bxi_pk_bin_copy(bx_ctx *ctx, pk_bin *dst, const pk_bin *src)
     return BX_OK;
 }
 
-bool bxi_pk_unit_fits_box(const pk_unit *u, const bx_box *box)
+bool bxi_pk_unit_fits_box(const pk_unit *u, const bx_box *box, const pk_rules *rules)
 {
     int64_t tare = (box->has & BX_BOX_HAS_TARE) ? box->tare_g : 0;
     if (u->weight_g > box->max_weight_g - tare)
+        return false;
+    if (rules->max_fill_pct > 0 && 100 * u->volume > (int64_t)rules->max_fill_pct * pk_inner_volume(box))
         return false;
     for (int k = 0; k < u->norient; k++)
         if (u->orient[k][0] <= box->inner_l_mm && u->orient[k][1] <= box->inner_w_mm &&
@@ -127,9 +130,11 @@ static bool overlap_1d(int32_t a, int32_t al, int32_t b, int32_t bl)
 }
 
 /* Is the box (x, y, z, l, w, h) free for unit u? Also gathers the contact
- * area with walls and items for the CONTACT merit. */
+ * area with walls and items for the CONTACT merit, and (base not NULL) the
+ * area of its base resting on items' tops. */
 static bool fits(const pk_bin *b, const pk_unit *units, const pk_unit *u, int32_t x,
-                 int32_t y, int32_t z, int32_t l, int32_t w, int32_t h, int64_t *contact)
+                 int32_t y, int32_t z, int32_t l, int32_t w, int32_t h, int64_t *contact,
+                 int64_t *base)
 {
     if (x + l > b->L || y + w > b->W || z + h > b->H)
         return false;
@@ -159,6 +164,11 @@ static bool fits(const pk_bin *b, const pk_unit *units, const pk_unit *u, int32_
                 return false;
             if (u->fragile && it->z >= z + h)
                 return false;
+            if (base != NULL && it->z + it->h == z) {
+                int64_t dx = (x + l < it->x + it->l ? x + l : it->x + it->l) - (x > it->x ? x : it->x);
+                int64_t dy = (y + w < it->y + it->w ? y + w : it->y + it->w) - (y > it->y ? y : it->y);
+                *base += dx * dy;
+            }
         }
         if (contact != NULL) {
             if (ox && oy && (z == it->z + it->h || z + h == it->z)) {
@@ -352,11 +362,185 @@ static void place(pk_bin *b, const pk_unit *units, uint32_t u, int32_t x, int32_
     }
 }
 
-bool bxi_pk_bin_place_first(pk_bin *b, const pk_unit *units, uint32_t u, int orient)
+/* ---- support --------------------------------------------------------------- */
+
+/* Contact rectangles kept for the centre-of-gravity test. A unit resting on
+ * more is tested against the hull of the first ones: a subset's hull lies
+ * inside the whole hull, so the test stays sound (it may only refuse). */
+#define PK_SUPPORT_RECTS 32
+
+typedef struct pk_pt2 {
+    int64_t x, y;
+} pk_pt2;
+
+static int64_t cross(pk_pt2 o, pk_pt2 a, pk_pt2 b)
+{
+    return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
+}
+
+/* Is p inside or on the convex hull of pts[0..n)? Andrew's monotone chain
+ * builds the hull counter-clockwise in hull[] (room for n + 1 points); p is
+ * inside when it is on the left of, or on, every edge. Exact integers. */
+static bool in_hull(pk_pt2 *pts, int n, pk_pt2 *hull, pk_pt2 p)
+{
+    for (int i = 1; i < n; i++) { /* insertion sort by (x, y): n is small */
+        pk_pt2 t = pts[i];
+        int j = i;
+        while (j > 0 && (pts[j - 1].x > t.x || (pts[j - 1].x == t.x && pts[j - 1].y > t.y))) {
+            pts[j] = pts[j - 1];
+            j--;
+        }
+        pts[j] = t;
+    }
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        while (k >= 2 && cross(hull[k - 2], hull[k - 1], pts[i]) <= 0)
+            k--;
+        hull[k++] = pts[i];
+    }
+    for (int i = n - 2, lo = k + 1; i >= 0; i--) {
+        while (k >= lo && cross(hull[k - 2], hull[k - 1], pts[i]) <= 0)
+            k--;
+        hull[k++] = pts[i];
+    }
+    /* hull[k-1] == hull[0]; k - 1 corners */
+    for (int i = 0; i + 1 < k; i++)
+        if (cross(hull[i], hull[i + 1], p) < 0)
+            return false;
+    return k > 1;
+}
+
+/* Does a unit with base (x, y, l, w) at height z stand stably? On the
+ * floor it does. Above it, the tops of items at exactly z must cover at
+ * least pct % of its base, and the centre of its base (its centre of
+ * gravity in plan, for a unit of uniform density) must lie in the convex
+ * hull of the contact rectangles. Coordinates are doubled so the centre is
+ * an integer point. The second test matters only for pct < 50: were the
+ * centre outside the hull, a line through it would leave every contact on
+ * one side, and a line through a rectangle's centre halves it, so the
+ * contacts would cover less than half the base. */
+static bool supported(const pk_bin *b, int32_t x, int32_t y, int32_t z, int32_t l, int32_t w,
+                      int32_t pct)
+{
+    if (z == 0)
+        return true;
+    int64_t area = 0;
+    int64_t cx = 2 * (int64_t)x + l, cy = 2 * (int64_t)y + w;
+    bool centre_on_one = false;
+    pk_pt2 pts[4 * PK_SUPPORT_RECTS];
+    int npts = 0;
+    for (uint32_t i = 0; i < b->nitems; i++) {
+        const pk_item *it = &b->items[i];
+        if (it->z + it->h != z)
+            continue;
+        int64_t x0 = x > it->x ? x : it->x, x1 = x + l < it->x + it->l ? x + l : it->x + it->l;
+        int64_t y0 = y > it->y ? y : it->y, y1 = y + w < it->y + it->w ? y + w : it->y + it->w;
+        if (x1 <= x0 || y1 <= y0)
+            continue;
+        area += (x1 - x0) * (y1 - y0);
+        if (2 * x0 <= cx && cx <= 2 * x1 && 2 * y0 <= cy && cy <= 2 * y1)
+            centre_on_one = true;
+        else if (npts < 4 * PK_SUPPORT_RECTS) {
+            pts[npts++] = (pk_pt2){2 * x0, 2 * y0};
+            pts[npts++] = (pk_pt2){2 * x1, 2 * y0};
+            pts[npts++] = (pk_pt2){2 * x0, 2 * y1};
+            pts[npts++] = (pk_pt2){2 * x1, 2 * y1};
+        }
+    }
+    if (100 * area < (int64_t)pct * l * w)
+        return false;
+    if (centre_on_one)
+        return true;
+    pk_pt2 hull[4 * PK_SUPPORT_RECTS + 1];
+    return npts >= 3 && in_hull(pts, npts, hull, (pk_pt2){cx, cy});
+}
+
+/* ---- load-bearing ---------------------------------------------------------- */
+
+/* Item i of bin b, where i == b->nitems is the candidate c. */
+static const pk_item *item_at(const pk_bin *b, const pk_item *c, uint32_t i)
+{
+    return i < b->nitems ? &b->items[i] : c;
+}
+
+/* Would every unit with a load limit bear what rests on it, with the
+ * candidate c in the bin? A unit passes its own weight and what it
+ * carries down to the units under its base, each in proportion to the
+ * area it rests on it (nothing to the floor's units; a unit resting on
+ * nothing passes nothing). Units are taken from the top down, so each
+ * one's load is complete before it is passed on. */
+static bool loads_ok(const pk_bin *b, const pk_unit *units, const pk_item *c,
+                     const pk_rules *rules)
+{
+    uint32_t n = b->nitems + 1;
+    bool limited = false;
+    for (uint32_t i = 0; i < n && !limited; i++)
+        limited = units[item_at(b, c, i)->unit].max_load_g >= 0;
+    if (!limited)
+        return true;
+    double *load = rules->load;
+    uint32_t *by_z = rules->by_z;
+    for (uint32_t i = 0; i < n; i++) { /* highest base first (insertion sort) */
+        load[i] = 0.0;
+        uint32_t j = i;
+        int32_t z = item_at(b, c, i)->z;
+        while (j > 0 && item_at(b, c, by_z[j - 1])->z < z) {
+            by_z[j] = by_z[j - 1];
+            j--;
+        }
+        by_z[j] = i;
+    }
+    for (uint32_t k = 0; k < n; k++) {
+        const pk_item *a = item_at(b, c, by_z[k]);
+        if (a->z == 0)
+            continue;
+        double total = (double)units[a->unit].weight_g + load[by_z[k]];
+        int64_t area = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            for (uint32_t m = k + 1; m < n; m++) {
+                const pk_item *s = item_at(b, c, by_z[m]);
+                if (s->z + s->h != a->z)
+                    continue;
+                int64_t dx = (a->x + a->l < s->x + s->l ? a->x + a->l : s->x + s->l) -
+                             (a->x > s->x ? a->x : s->x);
+                int64_t dy = (a->y + a->w < s->y + s->w ? a->y + a->w : s->y + s->w) -
+                             (a->y > s->y ? a->y : s->y);
+                if (dx <= 0 || dy <= 0)
+                    continue;
+                if (pass == 0)
+                    area += dx * dy;
+                else
+                    load[by_z[m]] += total * (double)(dx * dy) / (double)area;
+            }
+            if (area == 0)
+                break;
+        }
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        int64_t max = units[item_at(b, c, i)->unit].max_load_g;
+        if (max >= 0 && load[i] > (double)max)
+            return false;
+    }
+    return true;
+}
+
+/* May bin b take one more unit u at all, by the per-bin rules? */
+static bool bin_takes(const pk_bin *b, const pk_unit *u, const pk_rules *rules)
+{
+    if (rules->max_units > 0 && b->nitems >= rules->max_units)
+        return false;
+    if (rules->max_fill_pct > 0 &&
+        100 * (b->volume + u->volume) > (int64_t)rules->max_fill_pct * b->L * b->W * b->H)
+        return false;
+    return b->weight_g + u->weight_g <= b->max_payload_g;
+}
+
+bool bxi_pk_bin_place_first(pk_bin *b, const pk_unit *units, uint32_t u, int orient,
+                            const pk_rules *rules)
 {
     const pk_unit *un = &units[u];
     int32_t l = un->orient[orient][0], w = un->orient[orient][1], h = un->orient[orient][2];
-    if (b->nitems != 0 || orient >= un->norient || un->weight_g > b->max_payload_g ||
+    if (b->nitems != 0 || orient >= un->norient || !bin_takes(b, un, rules) ||
         l > b->L || w > b->W || h > b->H)
         return false;
     place(b, units, u, 0, 0, 0, l, w, h);
@@ -364,10 +548,10 @@ bool bxi_pk_bin_place_first(pk_bin *b, const pk_unit *units, uint32_t u, int ori
 }
 
 bool bxi_pk_bin_insert(pk_bin *b, const pk_unit *units, uint32_t u, pk_merit merit,
-                   pk_work *work)
+                   const pk_rules *rules, pk_work *work)
 {
     const pk_unit *un = &units[u];
-    if (b->weight_g + un->weight_g > b->max_payload_g)
+    if (!bin_takes(b, un, rules))
         return false;
     if ((int64_t)b->L * b->W * b->H - b->volume < un->volume)
         return false;
@@ -387,9 +571,22 @@ bool bxi_pk_bin_insert(pk_bin *b, const pk_unit *units, uint32_t u, pk_merit mer
         for (int o = 0; o < un->norient; o++) {
             int32_t l = un->orient[o][0], w = un->orient[o][1], h = un->orient[o][2];
             work->used++;
-            int64_t contact = 0;
-            if (!fits(b, units, un, pt->x, pt->y, pt->z, l, w, h, want_contact ? &contact : NULL))
+            int64_t contact = 0, base = 0;
+            bool check_base = rules->support && pt->z > 0;
+            if (!fits(b, units, un, pt->x, pt->y, pt->z, l, w, h, want_contact ? &contact : NULL,
+                      check_base ? &base : NULL))
                 continue;
+            /* Resting on more than half its base, a unit's centre lies over
+             * its contacts (see supported()): the hull is needed below. */
+            if (check_base && (100 * base < (int64_t)rules->support_pct * l * w ||
+                               (rules->support_pct <= 50 &&
+                                !supported(b, pt->x, pt->y, pt->z, l, w, rules->support_pct))))
+                continue;
+            if (rules->loads) {
+                pk_item c = {u, pt->x, pt->y, pt->z, l, w, h};
+                if (!loads_ok(b, units, &c, rules))
+                    continue;
+            }
             merit_key m = key_for(b, merit, pt->x, pt->y, pt->z, l, w, h, contact);
             if (!found || better(&m, &best)) {
                 found = true;

@@ -51,10 +51,11 @@ static void write_violations(bx_emit *o, const bx_pack_result *r, uint32_t box_s
     }
 }
 
-static void write_placement(bx_emit *o, const bx_order *order,
-                            const bx_placement *p)
+static void write_placement(bx_emit *o, const bx_order *order, const bx_pack_result *result,
+                            size_t b, size_t k)
 {
-    bxi_emit_cbor_map(o, 9);
+    const bx_placement *p = &result->placements[result->boxes[b].first_placement + k];
+    bxi_emit_cbor_map(o, 10);
     bxi_emit_cbor_text(o, "h_mm");
     bxi_emit_cbor_int(o, p->h_mm);
     bxi_emit_cbor_text(o, "l_mm");
@@ -73,6 +74,8 @@ static void write_placement(bx_emit *o, const bx_order *order,
     bxi_emit_cbor_text(o, order->lines[p->line].item_id);
     bxi_emit_cbor_text(o, "load_seq");
     bxi_emit_cbor_uint(o, p->load_seq);
+    bxi_emit_cbor_text(o, "support_pct");
+    put_tenths(o, bxi_pk_support_tenths(result, b, k));
 }
 
 static void write_box(bx_emit *o, const bx_order *order,
@@ -97,7 +100,7 @@ static void write_box(bx_emit *o, const bx_order *order,
     bxi_emit_cbor_text(o, "placements");
     bxi_emit_cbor_array(o, pb->nplacements);
     for (size_t k = 0; k < pb->nplacements; k++)
-        write_placement(o, order, &result->placements[pb->first_placement + k]);
+        write_placement(o, order, result, b, k);
     if (policy) {
         bxi_emit_cbor_text(o, "violations");
         write_violations(o, result, (uint32_t)b + 1);

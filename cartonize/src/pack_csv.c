@@ -71,7 +71,7 @@ static const char *const box_numeric[] = {BOX_COLUMNS(BX_COLUMN_IF_NUM) NULL};
 
 static const char *const placement_columns[] = {
     "order_id", "box_seq", "unit_seq", "item_id", "x_mm", "y_mm", "z_mm",
-    "l_mm", "w_mm", "h_mm",
+    "l_mm", "w_mm", "h_mm", "support_pct",
 };
 
 const char *const *bx_pack_csv_numeric_columns(void)
@@ -239,6 +239,7 @@ bx_status bx_pack_csv_placements(bx_ctx *ctx, const bx_order *order,
             field_i64(&c, p->l_mm);
             field_i64(&c, p->w_mm);
             field_i64(&c, p->h_mm);
+            field_tenths(&c, bxi_pk_support_tenths(result, b, k));
             end_row(&c);
         }
     }

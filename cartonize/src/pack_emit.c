@@ -14,6 +14,31 @@ int64_t bxi_pk_fill_tenths(int64_t item_volume_mm3, int64_t inner_volume_mm3)
     return (2000 * item_volume_mm3 + inner_volume_mm3) / (2 * inner_volume_mm3);
 }
 
+int64_t bxi_pk_support_tenths(const bx_pack_result *r, size_t b, size_t k)
+{
+    const bx_placement *ps = r->placements + r->boxes[b].first_placement;
+    const bx_placement *p = &ps[k];
+    int64_t base = (int64_t)p->l_mm * p->w_mm;
+    if (p->z_mm == 0 || base <= 0)
+        return 1000;
+    int64_t area = 0;
+    for (size_t j = 0; j < r->boxes[b].nplacements; j++) {
+        const bx_placement *q = &ps[j];
+        if (j == k || (int64_t)q->z_mm + q->h_mm != p->z_mm)
+            continue;
+        int64_t x0 = p->x_mm > q->x_mm ? p->x_mm : q->x_mm;
+        int64_t x1 = (int64_t)p->x_mm + p->l_mm < (int64_t)q->x_mm + q->l_mm
+                         ? (int64_t)p->x_mm + p->l_mm : (int64_t)q->x_mm + q->l_mm;
+        int64_t y0 = p->y_mm > q->y_mm ? p->y_mm : q->y_mm;
+        int64_t y1 = (int64_t)p->y_mm + p->w_mm < (int64_t)q->y_mm + q->w_mm
+                         ? (int64_t)p->y_mm + p->w_mm : (int64_t)q->y_mm + q->w_mm;
+        if (x1 > x0 && y1 > y0)
+            area += (x1 - x0) * (y1 - y0);
+    }
+    /* overlapping placements (an invalid result) could add up to more */
+    return area >= base ? 1000 : 1000 * area / base;
+}
+
 const char *bxi_pk_order_id(const bx_order *order)
 {
     return order->lines[0].order_id;

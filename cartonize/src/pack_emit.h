@@ -25,6 +25,12 @@ int64_t bxi_pk_fill_tenths(int64_t item_volume_mm3, int64_t inner_volume_mm3);
 bx_status bxi_pk_check_result(bx_ctx *ctx, const char *who, const bx_order *order,
                           const bx_pack_result *result);
 
+/* The share of the base of placement k of box b (index into the box's
+ * slice) that rests on the box's floor or on the tops of the box's other
+ * units at exactly its base height, in tenths of a percent, rounded down
+ * (never above the true share). */
+int64_t bxi_pk_support_tenths(const bx_pack_result *result, size_t b, size_t k);
+
 /* The order's id (from its first line). */
 const char *bxi_pk_order_id(const bx_order *order);
 

@@ -42,6 +42,8 @@ typedef struct pk_unit {
     int32_t group;         /* -1: none; else a dense group number */
     int64_t volume;        /* mm^3 */
     int64_t weight_g;
+    int64_t max_load_g;    /* what may rest on it; -1 unlimited (fragile: 0,
+                              but fragile units carry nothing at all) */
     uint32_t line;         /* index into the order's lines */
     uint32_t unit;         /* index within the line */
 } pk_unit;
@@ -94,6 +96,17 @@ typedef struct pk_bins {
     uint32_t nleft;        /* units left out: no box with stock holds them */
 } pk_bins;
 
+/* Rules every placement obeys beyond geometry, payload and fragility. */
+typedef struct pk_rules {
+    bool support;          /* stable placements (bx_support) */
+    int32_t support_pct;   /* share of the base that must rest on something */
+    uint32_t max_units;    /* per bin; 0: no limit */
+    uint32_t max_fill_pct; /* item volume per inner volume; 0: no limit */
+    bool loads;            /* some unit has a load limit: check loads */
+    double *load;          /* scratch for the load check, one per unit + 1 */
+    uint32_t *by_z;        /* scratch for the load check, one per unit + 1 */
+} pk_rules;
+
 typedef struct pk_work {
     uint64_t used;
     uint64_t budget;
@@ -120,20 +133,21 @@ bx_status bxi_pk_bin_reserve(bx_ctx *ctx, pk_bin *b, uint32_t floor_items);
 /* Try to place unit u in bin b at the best position by `merit` (call
  * bxi_pk_bin_reserve first). Counts one unit of work per (point, orientation)
  * tried. Returns true and records the item if it fits (geometry, payload,
- * fragile rules). */
+ * fragile rules and `rules`). */
 bool bxi_pk_bin_insert(pk_bin *b, const pk_unit *units, uint32_t u, pk_merit merit,
-                   pk_work *work);
+                   const pk_rules *rules, pk_work *work);
 
 /* Place unit u in an empty bin at the origin in orientation `orient`;
  * false if it does not fit that way. */
-bool bxi_pk_bin_place_first(pk_bin *b, const pk_unit *units, uint32_t u, int orient);
+bool bxi_pk_bin_place_first(pk_bin *b, const pk_unit *units, uint32_t u, int orient,
+                            const pk_rules *rules);
 
 /* Copy bin src into dst (growing dst's arrays). */
 bx_status bxi_pk_bin_copy(bx_ctx *ctx, pk_bin *dst, const pk_bin *src);
 
 /* Would this box hold unit u on its own (size in an allowed orientation,
- * and payload)? */
-bool bxi_pk_unit_fits_box(const pk_unit *u, const bx_box *box);
+ * payload, and the rules' fill limit)? */
+bool bxi_pk_unit_fits_box(const pk_unit *u, const bx_box *box, const pk_rules *rules);
 
 /* ---- engine.c -------------------------------------------------------------- */
 

@@ -99,6 +99,8 @@ static void write_box(bx_emit *o, const bx_order *order,
         bxi_emit_json_string(o, order->lines[p->line].item_id);
         key_i64(o, "unit", p->unit);
         key_i64(o, "load_seq", p->load_seq);
+        key(o, "support_pct", false);
+        bxi_emit_tenths(o, bxi_pk_support_tenths(result, b, k));
         key_i64(o, "x_mm", p->x_mm);
         key_i64(o, "y_mm", p->y_mm);
         key_i64(o, "z_mm", p->z_mm);

@@ -198,9 +198,11 @@ static int line_index(lua_State *L)
         lua_pushstring(L, bx_rotation_name(l->rotation));
     else if (strcmp(k, "group") == 0 && l->group[0] != '\0')
         lua_pushstring(L, l->group);
+    else if (strcmp(k, "max_load_g") == 0 && (l->has & BX_LINE_HAS_MAX_LOAD))
+        lua_pushinteger(L, l->max_load_g);
     else
         {
-        static const char *const opt[] = {"group", NULL};
+        static const char *const opt[] = {"group", "max_load_g", NULL};
         return other_field(L, "line", k, opt);
     }
     return 1;

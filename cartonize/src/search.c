@@ -62,6 +62,14 @@ static bool before(const pk_unit *units, int ord, uint32_t a, uint32_t b)
     return a < b;
 }
 
+/* The k-th ordering to try. With stable placements the widest bases go
+ * first (ordering 2): units stacked on wide units stand, while a tall
+ * narrow unit placed early leaves no top that others can rest on. */
+static int nth_ordering(const bx_engine *e, int k)
+{
+    return e->rules.support ? (k + 2) % PK_ORDERINGS : k;
+}
+
 /* Stable merge sort of unit indices (qsort has no context pointer, and the
  * engine has no globals). tmp holds n entries. */
 static void sort_units(const pk_unit *units, int ord, uint32_t *a, uint32_t *tmp, uint32_t n)
@@ -140,7 +148,7 @@ static int insert(bx_engine *e, pk_bin *b, uint32_t u, pk_merit merit)
 {
     if (bxi_pk_bin_reserve(e->ctx, b, e->bin_floor) != BX_OK)
         return -1;
-    return bxi_pk_bin_insert(b, e->units, u, merit, &e->work) ? 1 : 0;
+    return bxi_pk_bin_insert(b, e->units, u, merit, &e->rules, &e->work) ? 1 : 0;
 }
 
 /* ---- one box ------------------------------------------------------------------ */
@@ -152,7 +160,7 @@ static bool may_hold(const bx_engine *e, uint32_t box, const uint32_t *idx, uint
     int64_t vol = 0, weight = 0;
     for (uint32_t i = 0; i < n; i++) {
         const pk_unit *u = &e->units[idx[i]];
-        if (!bxi_pk_unit_fits_box(u, b))
+        if (!bxi_pk_unit_fits_box(u, b, &e->rules))
             return false;
         vol += u->volume;
         weight += u->weight_g;
@@ -162,9 +170,9 @@ static bool may_hold(const bx_engine *e, uint32_t box, const uint32_t *idx, uint
            weight <= b->max_weight_g - tare;
 }
 
-/* Attempts at one bin: every (ordering, merit) pair, then ordering 0 with
- * the first unit forced into each of its other orientations (ties at the
- * origin otherwise always go to the first orientation). */
+/* Attempts at one bin: every (ordering, merit) pair, then the first
+ * ordering with the first unit forced into each of its other orientations
+ * (ties at the origin otherwise always go to the first orientation). */
 #define PK_ATTEMPTS (PK_ORDERINGS * PK_MERIT_COUNT + 5)
 
 /* Attempt number a at packing units idx[0..n) into one bin of `box`.
@@ -175,10 +183,10 @@ static int attempt(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n, 
     uint32_t *sorted = list(e, 1);
     int ord, merit, first_orient = -1;
     if (a < PK_ORDERINGS * PK_MERIT_COUNT) {
-        ord = a / PK_MERIT_COUNT;
+        ord = nth_ordering(e, a / PK_MERIT_COUNT);
         merit = a % PK_MERIT_COUNT;
     } else {
-        ord = 0;
+        ord = nth_ordering(e, 0);
         merit = PK_MERIT_BLF;
         first_orient = a - PK_ORDERINGS * PK_MERIT_COUNT + 1;
     }
@@ -191,7 +199,7 @@ static int attempt(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n, 
     if (first_orient >= 0) {
         if (bxi_pk_bin_reserve(e->ctx, bin, e->bin_floor) != BX_OK)
             return -1;
-        if (!bxi_pk_bin_place_first(bin, e->units, sorted[0], first_orient))
+        if (!bxi_pk_bin_place_first(bin, e->units, sorted[0], first_orient, &e->rules))
             return 0;
         e->work.used++;
         i = 1;
@@ -235,7 +243,7 @@ static uint32_t opener(const bx_engine *e, uint32_t u, int policy, int64_t rem_v
     for (uint32_t r = 0; r < e->nbox; r++) {
         uint32_t k = e->rank[r];
         const bx_box *b = bx_catalog_box(e->cat, k);
-        if (!pk_stock_left(e, k) || !bxi_pk_unit_fits_box(&e->units[u], b))
+        if (!pk_stock_left(e, k) || !bxi_pk_unit_fits_box(&e->units[u], b, &e->rules))
             continue;
         int64_t v = (int64_t)b->inner_l_mm * b->inner_w_mm * b->inner_h_mm;
         int64_t p = b->max_weight_g - ((b->has & BX_BOX_HAS_TARE) ? b->tare_g : 0);
@@ -493,7 +501,7 @@ static int merge3(bx_engine *e, pk_bins *s, const uint32_t *order, uint32_t nb)
             for (int a = 0; a < PK_ORDERINGS * PK_MERIT_COUNT && !pk_out_of_work(&e->work); a++) {
                 uint32_t *sorted = list(e, 1);
                 memcpy(sorted, units, (size_t)n * sizeof *units);
-                sort_units(e->units, a / PK_MERIT_COUNT, sorted, list(e, 2), n);
+                sort_units(e->units, nth_ordering(e, a / PK_MERIT_COUNT), sorted, list(e, 2), n);
                 e->cur.nbins = 0;
                 e->cur.nleft = 0;
                 if (open_bin(e, &e->cur, boxA) == NULL || open_bin(e, &e->cur, boxB) == NULL)
@@ -711,7 +719,7 @@ static bx_status resize_to(bx_engine *e, pk_bins *s, uint32_t K, bool cheaper, b
             continue;
         for (int a = 0; a < PK_ORDERINGS * PK_MERIT_COUNT && !pk_out_of_work(&e->work); a++) {
             memcpy(sorted, units, (size_t)n * sizeof *units);
-            sort_units(e->units, a / PK_MERIT_COUNT, sorted, list(e, 2), n);
+            sort_units(e->units, nth_ordering(e, a / PK_MERIT_COUNT), sorted, list(e, 2), n);
             e->cur.nbins = 0;
             e->cur.nleft = s->nleft;
             /* biggest box first, so first fit fills it first */
@@ -884,7 +892,7 @@ bx_status bxi_pk_search(bx_engine *e)
     for (int pass = 0; pass < 2 * PK_ORDERINGS * PK_MERIT_COUNT; pass++) {
         /* both box-opening policies early, then every ordering and merit */
         int policy = pass % 2;
-        int ord = pass / 2 / PK_MERIT_COUNT;
+        int ord = nth_ordering(e, pass / 2 / PK_MERIT_COUNT);
         int m = pass / 2 % PK_MERIT_COUNT;
         if (have && (pk_out_of_work(&e->work) || e->best.nbins <= lb))
             break;

@@ -80,6 +80,7 @@ bx_status bxi_pk_units_build(bx_ctx *ctx, const bx_order *order, int rotation_ov
             u->group = g;
             u->volume = (int64_t)l->l_mm * l->w_mm * l->h_mm;
             u->weight_g = l->weight_g;
+            u->max_load_g = l->fragile ? 0 : (l->has & BX_LINE_HAS_MAX_LOAD) ? l->max_load_g : -1;
             u->line = (uint32_t)i;
             u->unit = (uint32_t)k;
             orientations(u);

@@ -18,6 +18,27 @@
  * group given up as "group does not fit one box" has no unit placed.
  * "Above a fragile unit" means anywhere above its top over its footprint
  * (positive area), not only resting on it.
+ *
+ * Support (unless the options say BX_SUPPORT_NONE): a unit off the floor
+ * rests on the tops of units at exactly its base height over at least the
+ * required share of its base, and the centre of its base lies in the convex
+ * hull of those contacts. The hull test here does not build the hull: a
+ * point lies in the convex hull of a set of points exactly when the
+ * directions from it to the points leave no gap wider than a half turn
+ * (else a line through it has every point on one side).
+ *
+ * Per-box limits (options max_units_per_box, max_fill_pct) hold for every
+ * box.
+ *
+ * Load order: a box's slice is the order in which a robot arm lowers the
+ * units in vertically from above, so of two units whose plan views
+ * overlap (positive area) the lower one comes first: nothing of a later
+ * unit lies under an earlier one, and no unit has to slide under another.
+ *
+ * Load-bearing: a unit's load is what rests on it. Each unit passes its
+ * weight plus its own load down to the units its base rests on, shared in
+ * proportion to the contact areas; a unit whose line has max_load_g
+ * carries no more than that (within a microgram's rounding).
  */
 #include <math.h>
 #include <stdarg.h>
@@ -44,6 +65,9 @@ typedef struct vctx {
     unsigned char *owned;   /* per placement: claimed by a box slice */
     const bx_placement **sorted; /* one box's placements, by x */
     const bx_order_line **group_lines; /* lines with a group, by group */
+    double (*rects)[4];     /* one unit's contacts below it */
+    double *angles;         /* 4 per contact */
+    double *loads;          /* one box's loads, by placement */
 } vctx;
 
 static bx_status defect(vctx *v, const char *fmt, ...) BX_PRINTF(2, 3);
@@ -265,6 +289,174 @@ static bx_status check_pairs(vctx *v, size_t b)
     return BX_OK;
 }
 
+#define HALF_TURN 3.14159265358979323846
+
+static int cmp_double(const void *pa, const void *pb)
+{
+    double a = *(const double *)pa, b = *(const double *)pb;
+    return (a > b) - (a < b);
+}
+
+/* Is (px, py) in the convex hull of the corners of rects r[0..n) (x0, y0,
+ * x1, y1 each)? By the widest angular gap around the point; ang holds 4n
+ * doubles. */
+static bool centre_in_hull(const double (*r)[4], size_t n, double px, double py, double *ang)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (r[i][0] <= px && px <= r[i][2] && r[i][1] <= py && py <= r[i][3])
+            return true; /* inside one contact */
+        const double cx[4] = {r[i][0], r[i][2], r[i][0], r[i][2]};
+        const double cy[4] = {r[i][1], r[i][1], r[i][3], r[i][3]};
+        for (int k = 0; k < 4; k++)
+            ang[m++] = atan2(cy[k] - py, cx[k] - px);
+    }
+    if (m < 3)
+        return false;
+    qsort(ang, m, sizeof *ang, cmp_double);
+    double gap = ang[0] + 2.0 * HALF_TURN - ang[m - 1];
+    for (size_t i = 1; i < m; i++)
+        if (ang[i] - ang[i - 1] > gap)
+            gap = ang[i] - ang[i - 1];
+    return gap <= HALF_TURN + 1e-9;
+}
+
+/* Every unit of box b stands on the floor or on units' tops over the
+ * required share of its base, with its centre over its contacts. */
+static bx_status check_support(vctx *v, size_t b)
+{
+    if (v->opt != NULL && v->opt->support == BX_SUPPORT_NONE)
+        return BX_OK;
+    uint32_t pct = v->opt != NULL && v->opt->support_pct != 0 ? v->opt->support_pct
+                                                               : BX_DEFAULT_SUPPORT_PCT;
+    const bx_pack_result *r = v->res;
+    const bx_packed_box *pb = &r->boxes[b];
+    const bx_box *box = bx_catalog_box(v->cat, pb->box_index);
+    const bx_placement *ps = r->placements + pb->first_placement;
+    size_t n = pb->nplacements;
+    for (size_t i = 0; i < n; i++) {
+        const bx_placement *a = &ps[i];
+        if (a->z_mm == 0)
+            continue;
+        size_t nr = 0;
+        double area = 0.0;
+        for (size_t j = 0; j < n; j++) {
+            const bx_placement *s = &ps[j];
+            if (j == i || (int64_t)s->z_mm + s->h_mm != a->z_mm)
+                continue;
+            double x0 = fmax(a->x_mm, s->x_mm);
+            double x1 = fmin((double)a->x_mm + a->l_mm, (double)s->x_mm + s->l_mm);
+            double y0 = fmax(a->y_mm, s->y_mm);
+            double y1 = fmin((double)a->y_mm + a->w_mm, (double)s->y_mm + s->w_mm);
+            if (x1 <= x0 || y1 <= y0)
+                continue;
+            area += (x1 - x0) * (y1 - y0);
+            v->rects[nr][0] = x0;
+            v->rects[nr][1] = y0;
+            v->rects[nr][2] = x1;
+            v->rects[nr][3] = y1;
+            nr++;
+        }
+        double base = (double)a->l_mm * a->w_mm;
+        if (area * 100.0 < base * pct)
+            return defect(v, "box %zu of %zu (%s): item '%s' unit %u at (%d, %d, %d) rests on "
+                          "%.1f %% of its base, less than the %u %% required", b + 1, r->nboxes,
+                          box->box_id, item_of(v, a), a->unit, a->x_mm, a->y_mm, a->z_mm,
+                          100.0 * area / base, pct);
+        if (!centre_in_hull((const double(*)[4])v->rects, nr, a->x_mm + a->l_mm / 2.0,
+                            a->y_mm + a->w_mm / 2.0, v->angles))
+            return defect(v, "box %zu of %zu (%s): item '%s' unit %u at (%d, %d, %d): its centre "
+                          "of gravity is not over the units it rests on", b + 1, r->nboxes,
+                          box->box_id, item_of(v, a), a->unit, a->x_mm, a->y_mm, a->z_mm);
+    }
+    return BX_OK;
+}
+
+/* Of two units of box b that overlap in plan, the lower goes in first. */
+static bx_status check_load_order(vctx *v, size_t b)
+{
+    const bx_pack_result *r = v->res;
+    const bx_packed_box *pb = &r->boxes[b];
+    const bx_placement *ps = r->placements + pb->first_placement;
+    size_t n = pb->nplacements;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++) {
+            const bx_placement *a = &ps[i], *c = &ps[j];
+            if (!overlap_1d(a->x_mm, a->l_mm, c->x_mm, c->l_mm) ||
+                !overlap_1d(a->y_mm, a->w_mm, c->y_mm, c->w_mm) || c->z_mm >= a->z_mm)
+                continue;
+            const bx_box *box = bx_catalog_box(v->cat, pb->box_index);
+            return defect(v, "box %zu of %zu (%s): load order: item '%s' unit %u (step %u) "
+                          "lies under item '%s' unit %u (step %u), which goes in before it",
+                          b + 1, r->nboxes, box->box_id, item_of(v, c), c->unit, c->load_seq,
+                          item_of(v, a), a->unit, a->load_seq);
+        }
+    return BX_OK;
+}
+
+static int cmp_by_z_down(const void *pa, const void *pb)
+{
+    const bx_placement *a = *(const bx_placement *const *)pa;
+    const bx_placement *b = *(const bx_placement *const *)pb;
+    if (a->z_mm != b->z_mm)
+        return a->z_mm > b->z_mm ? -1 : 1;
+    return (a > b) - (a < b);
+}
+
+/* Every unit of box b with a load limit bears what rests on it. */
+static bx_status check_loads(vctx *v, size_t b)
+{
+    const bx_pack_result *r = v->res;
+    const bx_packed_box *pb = &r->boxes[b];
+    const bx_placement *ps = r->placements + pb->first_placement;
+    size_t n = pb->nplacements;
+    bool limited = false;
+    for (size_t i = 0; i < n; i++) {
+        v->loads[i] = 0.0;
+        v->sorted[i] = &ps[i];
+        limited = limited || (v->order->lines[ps[i].line].has & BX_LINE_HAS_MAX_LOAD);
+    }
+    if (!limited)
+        return BX_OK;
+    qsort(v->sorted, n, sizeof *v->sorted, cmp_by_z_down);
+    for (size_t k = 0; k < n; k++) {
+        const bx_placement *a = v->sorted[k];
+        double pass = (double)v->order->lines[a->line].weight_g + v->loads[a - ps];
+        double area = 0.0;
+        for (int share = 0; share < 2; share++) {
+            for (size_t j = 0; j < n; j++) {
+                const bx_placement *s = &ps[j];
+                if (s == a || (int64_t)s->z_mm + s->h_mm != a->z_mm)
+                    continue;
+                double dx = fmin((double)a->x_mm + a->l_mm, (double)s->x_mm + s->l_mm) -
+                            fmax(a->x_mm, s->x_mm);
+                double dy = fmin((double)a->y_mm + a->w_mm, (double)s->y_mm + s->w_mm) -
+                            fmax(a->y_mm, s->y_mm);
+                if (dx <= 0 || dy <= 0)
+                    continue;
+                if (share == 0)
+                    area += dx * dy;
+                else
+                    v->loads[j] += pass * dx * dy / area;
+            }
+            if (area == 0.0)
+                break;
+        }
+    }
+    const bx_box *box = bx_catalog_box(v->cat, pb->box_index);
+    for (size_t i = 0; i < n; i++) {
+        const bx_order_line *l = &v->order->lines[ps[i].line];
+        if (!(l->has & BX_LINE_HAS_MAX_LOAD))
+            continue;
+        double max = (double)l->max_load_g;
+        if (v->loads[i] > max + 1e-6 * (max + 1.0))
+            return defect(v, "box %zu of %zu (%s): item '%s' unit %u carries %.1f g, more than "
+                          "its max_load_g %lld", b + 1, r->nboxes, box->box_id, l->item_id,
+                          ps[i].unit, v->loads[i], (long long)l->max_load_g);
+    }
+    return BX_OK;
+}
+
 /* The box's figures agree with its placements, and the payload holds. */
 static bx_status check_box_figures(vctx *v, size_t b)
 {
@@ -297,6 +489,15 @@ static bx_status check_box_figures(vctx *v, size_t b)
                       (long long)pb->item_volume_mm3, (long long)pb->inner_volume_mm3,
                       (long long)volume, (long long)inner);
     double fill = 100.0 * (double)volume / (double)inner;
+    if (v->opt != NULL && v->opt->max_units_per_box > 0 &&
+        pb->nplacements > v->opt->max_units_per_box)
+        return defect(v, "box %zu of %zu (%s): %zu units, more than the %u allowed per box",
+                      b + 1, r->nboxes, box->box_id, pb->nplacements,
+                      v->opt->max_units_per_box);
+    if (v->opt != NULL && v->opt->max_fill_pct > 0 &&
+        100 * volume > (int64_t)v->opt->max_fill_pct * inner)
+        return defect(v, "box %zu of %zu (%s): filled to %.1f %%, more than the %u %% allowed",
+                      b + 1, r->nboxes, box->box_id, fill, v->opt->max_fill_pct);
     if (!close_enough(pb->fill_pct, fill) || !close_enough(pb->void_pct, 100.0 - fill))
         return defect(v, "box %zu of %zu (%s): fill %g%% / void %g%%, expected %g%% / %g%%",
                       b + 1, r->nboxes, box->box_id, pb->fill_pct, pb->void_pct, fill,
@@ -327,6 +528,10 @@ static bx_status check_unpacked(vctx *v)
             const bx_box *b = bx_catalog_box(v->cat, k);
             if (!unit_fits_size(l, rule, b))
                 continue;
+            if (v->opt != NULL && v->opt->max_fill_pct > 0 &&
+                100 * (int64_t)l->l_mm * l->w_mm * l->h_mm >
+                    (int64_t)v->opt->max_fill_pct * b->inner_l_mm * b->inner_w_mm * b->inner_h_mm)
+                continue; /* more than the fill limit on its own: too large */
             fits = true;
             if (l->weight_g > payload_of(b))
                 continue;
@@ -509,6 +714,12 @@ static bx_status run(vctx *v)
         if (st == BX_OK)
             st = check_pairs(v, b);
         if (st == BX_OK)
+            st = check_support(v, b);
+        if (st == BX_OK)
+            st = check_loads(v, b);
+        if (st == BX_OK)
+            st = check_load_order(v, b);
+        if (st == BX_OK)
             st = check_box_figures(v, b);
     }
     if (st == BX_OK)
@@ -570,8 +781,11 @@ bx_status bx_validate(bx_ctx *ctx, const bx_catalog *catalog, const bx_order *or
     v.owned = bx_alloc(ctx, result->nplacements + 1);
     v.sorted = bx_alloc(ctx, biggest * sizeof *v.sorted + 1);
     v.group_lines = bx_alloc(ctx, nlines * sizeof *v.group_lines + 1);
+    v.rects = bx_alloc(ctx, biggest * sizeof *v.rects + 1);
+    v.angles = bx_alloc(ctx, 4 * biggest * sizeof *v.angles + 1);
+    v.loads = bx_alloc(ctx, biggest * sizeof *v.loads + 1);
     if (v.first_unit && v.box_of && v.unpacked && v.group_unpacked && v.used && v.owned &&
-        v.sorted && v.group_lines) {
+        v.sorted && v.group_lines && v.rects && v.angles && v.loads) {
         size_t at = 0;
         for (size_t i = 0; i < nlines; i++) {
             v.first_unit[i] = at;
@@ -592,5 +806,8 @@ bx_status bx_validate(bx_ctx *ctx, const bx_catalog *catalog, const bx_order *or
     bx_free(ctx, v.owned);
     bx_free(ctx, v.sorted);
     bx_free(ctx, v.group_lines);
+    bx_free(ctx, v.rects);
+    bx_free(ctx, v.angles);
+    bx_free(ctx, v.loads);
     return st;
 }

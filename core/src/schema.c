@@ -45,6 +45,7 @@ static const bx_field line_fields[] = {
     LINE_FIELD(fragile, BX_FT_BOOL, false, 0, 1, BX_LINE_HAS_FRAGILE),
     LINE_FIELD(alone, BX_FT_BOOL, false, 0, 1, BX_LINE_HAS_ALONE),
     LINE_FIELD(group, BX_FT_ID, false, 0, 0, BX_LINE_HAS_GROUP),
+    LINE_FIELD(max_load_g, BX_FT_I64, false, 0, BX_MAX_MASS_G, BX_LINE_HAS_MAX_LOAD),
 };
 
 void bx_box_init(bx_box *box)

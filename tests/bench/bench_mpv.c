@@ -3,7 +3,7 @@
  * instances, against their lower bounds and two open-source peers.
  *
  *   build/tests/bench/bench_mpv [DATA_DIR] [--classes 1,4-8,9] [--budget N]
- *                               [--instance ID]
+ *                               [--instance ID] [--support stable|none]
  *
  * Each instance is n items of fixed orientation and one cubic bin type; the
  * literature reports the number of bins summed over classes 1 and 4-8
@@ -11,7 +11,9 @@
  * bin, no weight limit; items weigh nothing), every result is checked with
  * bx_validate, and the engine's own lower bound is compared with the L0, L1
  * and L2 given in the data. Class 9 (optimum exactly 3 bins) is reported on
- * its own. DATA_DIR defaults to the project's ../shared/bench.
+ * its own. DATA_DIR defaults to the project's ../shared/bench. Units may
+ * float (--support none, the default here) as in the literature, which
+ * does not model gravity; --support stable packs as boxcar does by default.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +63,8 @@ typedef struct mpv_data {
 static void usage(FILE *f)
 {
     fprintf(f, "usage: bench_mpv [DATA_DIR] [--classes LIST] [--budget N] [--instance ID]\n"
+               "                 [--support none|stable]\n"
+               "  support: none (default, as in the literature) or stable\n"
                "  LIST: classes 1-9, e.g. 1,4-8,9 (default); class 9 is reported apart\n"
                "  N: work units (placement evaluations) per instance, default %llu\n",
             (unsigned long long)MPV_DEFAULT_BUDGET);
@@ -208,6 +212,7 @@ typedef struct packer {
     bx_rotation *rot;
     size_t cap;
     size_t lb_mismatches; /* printed: the first few */
+    bx_support support;
 } packer;
 
 static void print_details(const mpv_inst *x, const bx_pack_result *res)
@@ -286,6 +291,7 @@ static bool run_instance(packer *pk, const mpv_data *d, mpv_inst *x, uint64_t bu
     bx_pack_options opt;
     bx_pack_options_init(&opt);
     opt.budget = budget;
+    opt.support = pk->support;
     const bx_pack_result *res;
     double t0 = bench_now_s();
     bx_status st = bx_pack(pk->engine, cat, &order, &opt, &res);
@@ -447,6 +453,7 @@ int main(int argc, char **argv)
     const char *dir_arg = NULL, *one = NULL;
     bool sel[NCLASSES + 1];
     uint64_t budget = MPV_DEFAULT_BUDGET;
+    bx_support support = BX_SUPPORT_NONE;
     parse_classes("1,4-9", sel);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -463,6 +470,11 @@ int main(int argc, char **argv)
             budget = strtoull(argv[++i], &end, 10);
             if (*end != '\0' || budget == 0) {
                 fprintf(stderr, "bench_mpv: bad budget '%s'\n", argv[i]);
+                return 2;
+            }
+        } else if (strcmp(a, "--support") == 0 && i + 1 < argc) {
+            if (bx_support_parse(argv[++i], &support) != BX_OK) {
+                fprintf(stderr, "bench_mpv: bad support '%s'\n", argv[i]);
                 return 2;
             }
         } else if (strcmp(a, "--instance") == 0 && i + 1 < argc) {
@@ -484,6 +496,7 @@ int main(int argc, char **argv)
     }
     mpv_data d = {0};
     packer pk = {0};
+    pk.support = support;
     int rc = 1;
     if (!load(&d, dir))
         goto out;
@@ -492,8 +505,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_mpv: cannot create an engine\n");
         goto out;
     }
-    printf("boxcar %s: MPV 3D bin packing, fixed orientation, budget %llu\n", bx_version(),
-           (unsigned long long)budget);
+    printf("boxcar %s: MPV 3D bin packing, fixed orientation, budget %llu, support %s\n",
+           bx_version(), (unsigned long long)budget, bx_support_name(support));
     if (one != NULL) {
         mpv_inst *x = find_inst(&d, one);
         if (x == NULL) {

@@ -240,7 +240,8 @@ static void test_placements_svg_check(void **state)
     long units = units_in(DEMO);
     char *pl = test_read_file("pack_units.csv", NULL);
     assert_non_null(pl);
-    static const char want[] = "order_id,box_seq,unit_seq,item_id,x_mm,y_mm,z_mm,l_mm,w_mm,h_mm\n";
+    static const char want[] =
+        "order_id,box_seq,unit_seq,item_id,x_mm,y_mm,z_mm,l_mm,w_mm,h_mm,support_pct\n";
     assert_int_equal(strncmp(pl, want, sizeof want - 1), 0);
     assert_int_equal(count_lines(pl), 1 + (size_t)units);
     free(pl);
@@ -540,6 +541,11 @@ static void test_usage_errors(void **state)
     assert_int_equal(pack("--orders " DEMO " --budget 0"), 2);
     assert_int_equal(pack("--orders " DEMO " --budget -5"), 2);
     assert_int_equal(pack("--orders " DEMO " --budget 12x"), 2);
+    assert_int_equal(pack("--orders " DEMO " --support wobbly"), 2);
+    assert_int_equal(pack("--orders " DEMO " --support-share 0"), 2);
+    assert_int_equal(pack("--orders " DEMO " --support-share 101"), 2);
+    assert_int_equal(pack("--orders " DEMO " --max-units 0"), 2);
+    assert_int_equal(pack("--orders " DEMO " --max-fill 101"), 2);
     assert_int_equal(pack("--orders " DEMO " --frobnicate"), 2);
     assert_int_equal(pack("--orders " DEMO " extra.csv"), 2);
     /* good options, for contrast */

@@ -172,10 +172,31 @@ static void test_pack_options_same_as_cli(void **state)
     expect_same(&r, want, want_len);
     http_free(&r);
     free(want);
+    /* the support and per-box options, as boxcar pack takes them */
+    want = cli_pack("serve_order.json", "json",
+                    "--support none --max-units 2 --max-fill 90", &want_len);
+    http_do(server.port, "POST", "/v1/pack?support=none&max_units=2&max_fill=90",
+            "Content-Type: application/json\r\n", order_json, sizeof order_json - 1, &r);
+    assert_int_equal(r.status, 200);
+    expect_same(&r, want, want_len);
+    http_free(&r);
+    free(want);
+    want = cli_pack("serve_order.json", "json", "--support-share 100", &want_len);
+    http_do(server.port, "POST", "/v1/pack?support_share=100",
+            "Content-Type: application/json\r\n", order_json, sizeof order_json - 1, &r);
+    assert_int_equal(r.status, 200);
+    expect_same(&r, want, want_len);
+    http_free(&r);
+    free(want);
 
     static const struct {
         const char *query, *field;
     } bad[] = {
+        {"?support=wobbly", "support"},
+        {"?support_share=0", "support_share"},
+        {"?support_share=101", "support_share"},
+        {"?max_units=-1", "max_units"},
+        {"?max_fill=101", "max_fill"},
         {"?budget=0", "budget"},
         {"?budget=12x", "budget"},
         {"?budget=99999999999", "budget"}, /* above the default --max-budget */

@@ -506,8 +506,8 @@ static void test_writer_format(void **state)
     assert_int_equal(bx_writer_close(w), BX_OK);
     char want[512];
     snprintf(want, sizeof want,
-             "%s\nORD-1,\"item \"\"x\"\"\xC3\xA9" "1\",2,10,20,30,1,upright,1,0,"
-             "\"g,1\"\n",
+             "%s,max_load_g\nORD-1,\"item \"\"x\"\"\xC3\xA9" "1\",2,10,20,30,1,upright,1,0,"
+             "\"g,1\",\n",
              line_header);
     assert_string_equal(out.data, want);
     test_buf_free(&out);
@@ -676,6 +676,36 @@ static void test_oom_writer(void **state)
     assert_true(done);
 }
 
+/* max_load_g: optional; absent or empty leaves the line unlimited (no
+ * presence bit), 0 is a limit, a negative value is an error naming the
+ * field. */
+static void test_max_load(void **state)
+{
+    (void)state;
+    bx_ctx *ctx = new_ctx(NULL);
+    bx_reader *r = NULL;
+    assert_int_equal(open_text(ctx, &r, BX_RECORD_ORDER_LINE, "o.csv",
+                               "order_id,item_id,qty,l_mm,w_mm,h_mm,weight_g,max_load_g\n"
+                               "A,x,1,10,10,10,5,2500\n"
+                               "A,y,1,10,10,10,5,\n"
+                               "A,z,1,10,10,10,5,0\n"
+                               "A,w,1,10,10,10,5,-1\n"),
+                     BX_OK);
+    bx_order_line l;
+    assert_int_equal(bx_reader_next(r, &l), BX_OK);
+    assert_true(l.has & BX_LINE_HAS_MAX_LOAD);
+    assert_int_equal(l.max_load_g, 2500);
+    assert_int_equal(bx_reader_next(r, &l), BX_OK);
+    assert_false(l.has & BX_LINE_HAS_MAX_LOAD);
+    assert_int_equal(bx_reader_next(r, &l), BX_OK);
+    assert_true(l.has & BX_LINE_HAS_MAX_LOAD);
+    assert_int_equal(l.max_load_g, 0);
+    assert_int_equal(bx_reader_next(r, &l), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(ctx), "o.csv:5:8: field 'max_load_g'"));
+    bx_reader_close(r);
+    bx_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -689,6 +719,7 @@ int main(void)
         cmocka_unit_test(test_field_count),
         cmocka_unit_test(test_bad_values),
         cmocka_unit_test(test_optional_fields),
+        cmocka_unit_test(test_max_load),
         cmocka_unit_test(test_continue_after_bad_rows),
         cmocka_unit_test(test_limit_is_fatal),
         cmocka_unit_test(test_writer_format),

@@ -368,6 +368,9 @@ static void test_pack_oom(void **state)
     bx_order_line lines[] = {line("a", 9, 90, 60, 40, 100), line("b", 2, 150, 100, 80, 300)};
     strcpy(lines[0].group, "g");
     strcpy(lines[1].group, "g");
+    /* a load limit: the engine's load scratch is allocated too */
+    lines[1].max_load_g = 5000;
+    lines[1].has |= BX_LINE_HAS_MAX_LOAD;
     for (uint64_t n = 1;; n++) {
         test_alloc ta;
         bx_ctx *ctx = test_ctx_new(&ta, 0);
@@ -394,6 +397,209 @@ static void test_pack_oom(void **state)
     }
 }
 
+/* The share of placement a's base resting on the tops of the other
+ * placements of its box at exactly its base height (1 on the floor). */
+static double support_share(const bx_pack_result *r, size_t box, size_t a)
+{
+    const bx_placement *ps = r->placements + r->boxes[box].first_placement;
+    const bx_placement *p = &ps[a];
+    if (p->z_mm == 0)
+        return 1.0;
+    double area = 0.0;
+    for (size_t j = 0; j < r->boxes[box].nplacements; j++) {
+        const bx_placement *q = &ps[j];
+        if (j == a || q->z_mm + q->h_mm != p->z_mm)
+            continue;
+        int32_t dx = (p->x_mm + p->l_mm < q->x_mm + q->l_mm ? p->x_mm + p->l_mm : q->x_mm + q->l_mm) -
+                     (p->x_mm > q->x_mm ? p->x_mm : q->x_mm);
+        int32_t dy = (p->y_mm + p->w_mm < q->y_mm + q->w_mm ? p->y_mm + p->w_mm : q->y_mm + q->w_mm) -
+                     (p->y_mm > q->y_mm ? p->y_mm : q->y_mm);
+        if (dx > 0 && dy > 0)
+            area += (double)dx * dy;
+    }
+    return area / ((double)p->l_mm * p->w_mm);
+}
+
+static double least_support(const bx_pack_result *r)
+{
+    double least = 1.0;
+    for (size_t b = 0; b < r->nboxes; b++)
+        for (size_t a = 0; a < r->boxes[b].nplacements; a++) {
+            double s = support_share(r, b, a);
+            least = s < least ? s : least;
+        }
+    return least;
+}
+
+/* Demo order D0098 in the sample catalog: packed without support, a pack
+ * of socks ends up over a gap (the case reported against the engine);
+ * with the default support every unit off the floor rests on at least
+ * 75 % of its base. */
+static void test_support(void **state)
+{
+    (void)state;
+    fixture f;
+    assert_int_equal(bx_ctx_new(&f.ctx, NULL, NULL), BX_OK);
+    assert_int_equal(bx_engine_new(f.ctx, &f.engine, NULL), BX_OK);
+    assert_int_equal(bx_catalog_load(f.ctx, &f.cat, BOXCAR_SAMPLES "/catalogs/cn-express.csv",
+                                     BX_FORMAT_AUTO), BX_OK);
+    bx_order_line l[] = {
+        line("DOWN-JKT-M", 4, 380, 280, 110, 920), line("JEANS-W30", 1, 350, 280, 45, 640),
+        line("DOWN-JKT-L", 2, 390, 290, 120, 980), line("SOCKS-5P-BLK", 2, 220, 110, 40, 250),
+        line("TOWEL-2P", 1, 300, 200, 80, 460),    line("TEE-BLK-M", 3, 300, 220, 20, 180),
+        line("TEE-BLK-L", 1, 300, 220, 22, 195),   line("JEANS-W34", 1, 350, 280, 50, 700),
+    };
+    bx_pack_options o;
+    bx_pack_options_init(&o);
+    assert_int_equal(o.support, BX_SUPPORT_STABLE);
+    assert_int_equal(o.support_pct, 75);
+    o.support = BX_SUPPORT_NONE;
+    const bx_pack_result *r = pack(&f, l, BX_ARRAY_LEN(l), &o);
+    assert_true(least_support(r) < 0.75);
+    /* the same result fails the default check */
+    bx_order order = {l, BX_ARRAY_LEN(l)};
+    assert_int_equal(bx_validate(f.ctx, f.cat, &order, NULL, r), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(f.ctx), "of its base"));
+    r = pack(&f, l, BX_ARRAY_LEN(l), NULL);
+    assert_true(least_support(r) >= 0.75);
+    assert_int_equal(r->nunpacked, 0);
+    /* full support asked: still packed, every unit on a whole base */
+    o.support = BX_SUPPORT_STABLE;
+    o.support_pct = 100;
+    r = pack(&f, l, BX_ARRAY_LEN(l), &o);
+    assert_true(least_support(r) == 1.0);
+    assert_int_equal(r->nunpacked, 0);
+    /* shares above 100 % are refused */
+    o.support_pct = 101;
+    const bx_pack_result *bad;
+    assert_int_equal(bx_pack(f.engine, f.cat, &order, &o, &bad), BX_EINVAL);
+    done(&f);
+}
+
+/* Per-box limits. Six 50 mm cubes fill 6 * 125000 = 750000 of a 100 mm
+ * cube's 1000000 mm3, so one box takes them. At most 4 units per box:
+ * ceil(6 / 4) = 2 boxes. At most 50 % fill: 4 cubes (500000 mm3) per box,
+ * again 2 boxes. A 60 %-of-the-box unit with a 50 % limit fits no box:
+ * "too large". */
+static void test_box_limits(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box boxes[] = {box("C", 100, 100, 100, 100000)};
+    make(&f, boxes, 1);
+    bx_order_line l[] = {line("cube", 6, 50, 50, 50, 100), line("slab", 1, 100, 100, 60, 100)};
+    const bx_pack_result *r = pack(&f, l, 1, NULL);
+    assert_int_equal(r->nboxes, 1);
+    bx_pack_options o;
+    bx_pack_options_init(&o);
+    o.max_units_per_box = 4;
+    r = pack(&f, l, 1, &o);
+    assert_int_equal(r->nboxes, 2);
+    assert_true(r->boxes[0].nplacements <= 4 && r->boxes[1].nplacements <= 4);
+    o.max_units_per_box = 0;
+    o.max_fill_pct = 50;
+    r = pack(&f, l, 1, &o);
+    assert_int_equal(r->nboxes, 2);
+    assert_true(r->boxes[0].fill_pct <= 50.0 && r->boxes[1].fill_pct <= 50.0);
+    r = pack(&f, l, 2, &o);
+    assert_int_equal(r->nunpacked, 1);
+    assert_int_equal(r->unpacked[0].line, 1);
+    assert_int_equal(r->unpacked[0].reason, BX_UNPACKED_TOO_LARGE);
+    done(&f);
+}
+
+/* Load-bearing: a box of 100 x 100 x 200 mm takes two 100 mm cubes only
+ * stacked. Cube H weighs 2000 g and carries anything; cube L weighs 500 g
+ * and carries at most 1000 g. L must go on top (H on L would be 2000 g
+ * on a 1000 g limit). Two H cubes limited to 1000 g each cannot share a
+ * box (the lower one would carry 2000 g): two boxes; limited to 2000 g
+ * they can. */
+static void test_max_load(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box boxes[] = {box("T", 100, 100, 200, 100000)};
+    make(&f, boxes, 1);
+    /* L first: by every ordering the engine would try it first */
+    bx_order_line l[] = {line("L", 1, 100, 100, 100, 500), line("H", 1, 100, 100, 100, 2000)};
+    l[0].max_load_g = 1000;
+    l[0].has |= BX_LINE_HAS_MAX_LOAD;
+    const bx_pack_result *r = pack(&f, l, 2, NULL);
+    assert_int_equal(r->nboxes, 1);
+    for (size_t i = 0; i < r->nplacements; i++)
+        assert_int_equal(r->placements[i].z_mm, r->placements[i].line == 0 ? 100 : 0);
+    bx_order_line h2 = line("H", 2, 100, 100, 100, 2000);
+    h2.max_load_g = 1000;
+    h2.has |= BX_LINE_HAS_MAX_LOAD;
+    r = pack(&f, &h2, 1, NULL);
+    assert_int_equal(r->nboxes, 2);
+    h2.max_load_g = 2000; /* exactly its neighbour's weight: one box */
+    r = pack(&f, &h2, 1, NULL);
+    assert_int_equal(r->nboxes, 1);
+    done(&f);
+}
+
+/* With stable placements the first attempt stacks the widest bases first.
+ * Box 300 x 230 x 400, upright units: T 280 x 80 x 150 (the largest by
+ * volume, 3.36 L), F 290 x 220 x 10 and two G 220 x 220 x 20. Volume
+ * first, T takes the floor and leaves 300 x 150 beside it, too narrow for
+ * G, whose 220 x 220 base would rest on T's 80 mm width only (80 * 220 /
+ * 220^2 = 36 %). Widest base first: F on the floor, the G's on F, T on the
+ * top G (220 * 80 of 280 * 80 = 78.6 % of its base), 200 mm high: one box,
+ * found by the first attempt alone (budget 1). */
+static void test_support_ordering(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box boxes[] = {box("B", 300, 230, 400, 100000)};
+    make(&f, boxes, 1);
+    bx_order_line l[] = {line("T", 1, 280, 80, 150, 500), line("F", 1, 290, 220, 10, 100),
+                         line("G", 2, 220, 220, 20, 100)};
+    for (size_t i = 0; i < BX_ARRAY_LEN(l); i++) {
+        l[i].rotation = BX_ROTATE_UPRIGHT;
+        l[i].has |= BX_LINE_HAS_ROTATION;
+    }
+    bx_pack_options o;
+    bx_pack_options_init(&o);
+    o.budget = 1;
+    const bx_pack_result *r = pack(&f, l, BX_ARRAY_LEN(l), &o);
+    assert_int_equal(r->nboxes, 1);
+    assert_int_equal(r->nunpacked, 0);
+    done(&f);
+}
+
+/* The centre-of-gravity test, with a low share asked (40 %). Box 100 x 100
+ * x 200, fixed units: P 40 x 100 x 50 on the floor, fragile Q 100 x 100 x
+ * 10 (it goes last and nothing may stand on it, so it cannot go under P).
+ * Beside P the floor is 60 mm wide, too narrow for Q; on P's top Q rests
+ * on 40 x 100 = 40 % of its base, enough, but its centre (x = 50) lies
+ * beyond P's top (x 0..40): it would tip, so Q takes a second box. With P
+ * 50 mm wide the centre is on the contact's edge: one box. */
+static void test_support_centre(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box boxes[] = {box("B", 100, 100, 200, 100000)};
+    make(&f, boxes, 1);
+    bx_order_line l[] = {line("P", 1, 40, 100, 50, 100), line("Q", 1, 100, 100, 10, 100)};
+    for (size_t i = 0; i < BX_ARRAY_LEN(l); i++) {
+        l[i].rotation = BX_ROTATE_FIXED;
+        l[i].has |= BX_LINE_HAS_ROTATION;
+    }
+    l[1].fragile = true;
+    l[1].has |= BX_LINE_HAS_FRAGILE;
+    bx_pack_options o;
+    bx_pack_options_init(&o);
+    o.support_pct = 40;
+    const bx_pack_result *r = pack(&f, l, BX_ARRAY_LEN(l), &o);
+    assert_int_equal(r->nboxes, 2);
+    l[0].l_mm = 50;
+    r = pack(&f, l, BX_ARRAY_LEN(l), &o);
+    assert_int_equal(r->nboxes, 1);
+    assert_int_equal(r->placements[1].z_mm, 50);
+    done(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -410,6 +616,11 @@ int main(void)
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_more_boxes_than_units),
         cmocka_unit_test(test_pack_oom),
+        cmocka_unit_test(test_support),
+        cmocka_unit_test(test_box_limits),
+        cmocka_unit_test(test_max_load),
+        cmocka_unit_test(test_support_ordering),
+        cmocka_unit_test(test_support_centre),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -162,10 +162,11 @@ static void test_csv_placements_exact(void **state)
     assert_int_equal(bx_pack_csv_placements_header(ctx, test_buf_write, &b), BX_OK);
     assert_int_equal(bx_pack_csv_placements(ctx, &f.order, &f.result, test_buf_write, &b), BX_OK);
     assert_string_equal(text(&b),
-                        "order_id,box_seq,unit_seq,item_id,x_mm,y_mm,z_mm,l_mm,w_mm,h_mm\n"
-                        "O-1,1,1,WATCH,0,0,0,100,100,50\n"
-                        "O-1,1,2,WATCH,100,0,0,100,100,50\n"
-                        "O-1,1,3,\"MUG, blue\",0,100,0,120,90,100\n");
+                        "order_id,box_seq,unit_seq,item_id,x_mm,y_mm,z_mm,l_mm,w_mm,h_mm,"
+                        "support_pct\n"
+                        "O-1,1,1,WATCH,0,0,0,100,100,50,100.0\n"
+                        "O-1,1,2,WATCH,100,0,0,100,100,50,100.0\n"
+                        "O-1,1,3,\"MUG, blue\",0,100,0,120,90,100,100.0\n");
     test_buf_free(&b);
     bx_ctx_free(ctx);
 }
@@ -365,10 +366,12 @@ static void test_json_failed_escapes(void **state)
  *                                  0100 0000
  *     68 "void_pct" F9 55 78       87.5 = 1.3671875 * 2^6: 10101b and
  *                                  .0101111b -> 0101 0101 0111 1000
- *     6A "placements" 81 A9        array(1), map(9)
+ *     6A "placements" 81 AA        array(1), map(10)
  *       64 "h_mm" 05  64 "l_mm" 05  64 "unit" 00  64 "w_mm" 05
  *       64 "x_mm" 00  64 "y_mm" 00  64 "z_mm" 00   (4-byte keys bytewise)
  *       67 "item_id" 61 "i"   68 "load_seq" 01
+ *       6B "support_pct" F9 56 40  100.0 (on the floor) = 1.5625 * 2^6:
+ *                                  10101b and .1001b -> 0101 0110 0100 0000
  *     6E "gross_weight_g"   19 01 2C     300 = 0x012C
  *     6F "item_volume_mm3"  18 7D        125
  *     70 "inner_volume_mm3" 19 03 E8     1000
@@ -386,7 +389,7 @@ static const unsigned char cbor_golden[] = {
     0x67, 'n', '_', 'u', 'n', 'i', 't', 's', 0x01,
     0x68, 'f', 'i', 'l', 'l', '_', 'p', 'c', 't', 0xF9, 0x4A, 0x40,
     0x68, 'v', 'o', 'i', 'd', '_', 'p', 'c', 't', 0xF9, 0x55, 0x78,
-    0x6A, 'p', 'l', 'a', 'c', 'e', 'm', 'e', 'n', 't', 's', 0x81, 0xA9,
+    0x6A, 'p', 'l', 'a', 'c', 'e', 'm', 'e', 'n', 't', 's', 0x81, 0xAA,
     0x64, 'h', '_', 'm', 'm', 0x05,
     0x64, 'l', '_', 'm', 'm', 0x05,
     0x64, 'u', 'n', 'i', 't', 0x00,
@@ -396,6 +399,7 @@ static const unsigned char cbor_golden[] = {
     0x64, 'z', '_', 'm', 'm', 0x00,
     0x67, 'i', 't', 'e', 'm', '_', 'i', 'd', 0x61, 'i',
     0x68, 'l', 'o', 'a', 'd', '_', 's', 'e', 'q', 0x01,
+    0x6B, 's', 'u', 'p', 'p', 'o', 'r', 't', '_', 'p', 'c', 't', 0xF9, 0x56, 0x40,
     0x6E, 'g', 'r', 'o', 's', 's', '_', 'w', 'e', 'i', 'g', 'h', 't', '_', 'g',
     0x19, 0x01, 0x2C,
     0x6F, 'i', 't', 'e', 'm', '_', 'v', 'o', 'l', 'u', 'm', 'e', '_', 'm', 'm', '3',
@@ -1077,11 +1081,43 @@ static void test_painting_random_packings(void **state)
     bx_ctx_free(ctx);
 }
 
+/* support_pct: the share of a unit's base on the floor or on units' tops,
+ * rounded down. The mug (120 x 90 = 10800 mm2) moved onto the second
+ * watch's top (x 100..200, top at z = 50) from x = 150: 50 x 90 = 4500
+ * mm2 on it, 41.666... %, written 41.6 (half up would say 41.7). */
+static void test_support_pct(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_init(&f, "O-1");
+    f.placements[2] = place(1, 0, 3, 150, 0, 50, 120, 90, 100);
+    bx_ctx *ctx = NULL;
+    assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
+    test_buf b = new_buf();
+    assert_int_equal(bx_pack_csv_placements(ctx, &f.order, &f.result, test_buf_write, &b), BX_OK);
+    assert_string_equal(text(&b), "O-1,1,1,WATCH,0,0,0,100,100,50,100.0\n"
+                                  "O-1,1,2,WATCH,100,0,0,100,100,50,100.0\n"
+                                  "O-1,1,3,\"MUG, blue\",150,0,50,120,90,100,41.6\n");
+    test_buf_free(&b);
+    b = new_buf();
+    assert_int_equal(bx_pack_json(ctx, &f.order, &f.result, test_buf_write, &b), BX_OK);
+    assert_non_null(strstr(text(&b), "\"load_seq\":3,\"support_pct\":41.6,\"x_mm\":150"));
+    test_buf_free(&b);
+    /* floating: 0.0 */
+    f.placements[2].z_mm = 60;
+    b = new_buf();
+    assert_int_equal(bx_pack_csv_placements(ctx, &f.order, &f.result, test_buf_write, &b), BX_OK);
+    assert_non_null(strstr(text(&b), ",150,0,60,120,90,100,0.0\n"));
+    test_buf_free(&b);
+    bx_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_csv_boxes_exact),
         cmocka_unit_test(test_csv_placements_exact),
+        cmocka_unit_test(test_support_pct),
         cmocka_unit_test(test_fill_rounding),
         cmocka_unit_test(test_table_exact),
         cmocka_unit_test(test_table_pads_by_display_width),

@@ -356,6 +356,61 @@ static void test_random_catalogs(void **state)
     run_random_orders(NULL, 777, 200, 60, 300, 2000);
 }
 
+/* Random rules: support none or stable with shares from 20 % (where the
+ * centre-of-gravity test decides) to 100 %, random per-box limits, and
+ * random load limits on some lines.
+ * Every result passes bx_validate under the same options, and the limits
+ * hold by a count of their own. */
+static void test_random_rules(void **state)
+{
+    (void)state;
+    bx_ctx *ctx;
+    assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
+    bx_engine *e;
+    assert_int_equal(bx_engine_new(ctx, &e, NULL), BX_OK);
+    static const uint32_t shares[] = {20, 40, 50, 60, 75, 90, 100};
+    uint64_t s = 4242;
+    order_buf *o = malloc(sizeof *o);
+    assert_non_null(o);
+    for (int i = 0; i < 150; i++) {
+        bx_catalog *cat = random_catalog(ctx, &s, pick(&s, 1, 4), 60, 300, 2000, false);
+        random_order(&s, o, 30, 20, 300, 2000);
+        for (size_t k = 0; k < o->n; k++)
+            if (chance(&s, 30)) {
+                o->lines[k].max_load_g = pick(&s, 0, 4000);
+                o->lines[k].has |= BX_LINE_HAS_MAX_LOAD;
+            }
+        bx_pack_options opt;
+        bx_pack_options_init(&opt);
+        opt.support = chance(&s, 20) ? BX_SUPPORT_NONE : BX_SUPPORT_STABLE;
+        opt.support_pct = shares[pick(&s, 0, (int32_t)(sizeof shares / sizeof shares[0]) - 1)];
+        opt.max_units_per_box = chance(&s, 40) ? (uint32_t)pick(&s, 1, 8) : 0;
+        opt.max_fill_pct = chance(&s, 40) ? (uint32_t)pick(&s, 30, 100) : 0;
+        bx_order order = {o->lines, o->n};
+        const bx_pack_result *r;
+        if (bx_pack(e, cat, &order, &opt, &r) != BX_OK)
+            fail_msg("bx_pack: %s", bx_ctx_errmsg(ctx));
+        if (bx_validate(ctx, cat, &order, &opt, r) != BX_OK) {
+            char desc[2048];
+            describe(o, desc, sizeof desc);
+            fail_msg("case %d (support %s %u %%, max units %u, max fill %u %%): %s\norder: %s",
+                     i, bx_support_name(opt.support), opt.support_pct, opt.max_units_per_box,
+                     opt.max_fill_pct, bx_ctx_errmsg(ctx), desc);
+        }
+        for (size_t b = 0; b < r->nboxes; b++) {
+            if (opt.max_units_per_box > 0)
+                assert_true(r->boxes[b].nplacements <= opt.max_units_per_box);
+            if (opt.max_fill_pct > 0)
+                assert_true(r->boxes[b].item_volume_mm3 * 100 <=
+                            (int64_t)opt.max_fill_pct * r->boxes[b].inner_volume_mm3);
+        }
+        bx_catalog_free(cat);
+    }
+    free(o);
+    bx_engine_free(e);
+    bx_ctx_free(ctx);
+}
+
 /* Unpacked reasons on units built to have them: a 2 m rod fits no box; a
  * 500 x 300 x 10 mm sheet fits 1# (524 x 284 x 358) only on its edge, so
  * it is too large when fixed or upright and packed when any way goes; a
@@ -607,6 +662,7 @@ int main(void)
         cmocka_unit_test(test_reasons_by_construction),
         cmocka_unit_test(test_sample_catalog),
         cmocka_unit_test(test_random_catalogs),
+        cmocka_unit_test(test_random_rules),
         cmocka_unit_test(test_tiny_cases_against_exact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -498,6 +498,7 @@ static void test_views(void **state)
         "  assert(o.volume_mm3 == 173000 and o.weight_g == 700 and not o.has_fragile)\n"
         "  assert(o[1].item_id == 'a' and o[1].qty == 2 and o[1].volume_mm3 == 24000)\n"
         "  assert(o[2].rotation == 'any' and o[2].group == nil and o[3] == nil)\n"
+        "  assert(o[1].max_load_g == nil and o[2].max_load_g == 900)\n"
         "  assert(b.id == 'B' and b.index == 1 and b.inner_volume_mm3 == 1000000)\n"
         "  assert(b.outer_w_mm == 107 and b.tare_g == 120 and b.material == nil)\n"
         "  assert(b.stock == nil and b.reusable == false and pool == nil)\n"
@@ -522,6 +523,8 @@ static void test_views(void **state)
         "end\n"
         "return P"), BX_OK);
     bx_order_line lines[2] = {item("V", "a", 2, 40, 30, 20, 150), item("V", "b", 1, 50, 50, 50, 400)};
+    lines[1].max_load_g = 900;
+    lines[1].has |= BX_LINE_HAS_MAX_LOAD;
     const bx_pack_result *r = pack(&f, lines, 2);
     assert_int_equal(r->nviolations, 1);
     assert_int_equal(r->violations[0].box_seq, 0);

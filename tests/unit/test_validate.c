@@ -181,8 +181,10 @@ static void test_valid(void **state)
     f->place[3] = at(2, 0, 200, 0, 0, 60, 40, 20);
     finish(f);
     assert_int_equal(validate(f), BX_OK);
+    /* that unit floats at z = 20 beside F: fine only without support */
     f->place[1] = at(0, 1, 200, 40, 20, 50, 50, 50);
     finish(f);
+    f->opt.support = BX_SUPPORT_NONE;
     if (validate(f) != BX_OK)
         fail_msg("%s", bx_ctx_errmsg(f->ctx));
 }
@@ -213,9 +215,10 @@ static void test_overlap(void **state)
 static void test_touching_is_not_overlap(void **state)
 {
     fixture *f = *state;
-    /* faces shared along x, y and z are fine */
+    /* faces shared along x, y and z are fine: B (turned, 50 x 100) lies
+     * across both A units, which stand side by side along y */
     f->place[1] = at(0, 1, 0, 50, 0, 50, 50, 50);
-    f->place[2] = at(1, 0, 0, 0, 50, 100, 50, 30);
+    f->place[2] = at(1, 0, 0, 0, 50, 50, 100, 30);
     finish(f);
     if (validate(f) != BX_OK)
         fail_msg("%s", bx_ctx_errmsg(f->ctx));
@@ -530,6 +533,127 @@ static void test_out_of_memory(void **state)
     assert_int_equal(st, BX_OK);
 }
 
+static void test_support(void **state)
+{
+    fixture *f = *state;
+    /* A#1 (50 x 50 base) hangs at z = 30 over empty floor (x 50..100,
+     * y 50..100: nothing below it) */
+    f->place[1] = at(0, 1, 50, 50, 30, 50, 50, 50);
+    finish(f);
+    expect_defect(f, "box 1 of 1 (L)", "item 'A' unit 1", "rests on 0.0 % of its base",
+                  "75 % required", NULL);
+    f->opt.support = BX_SUPPORT_NONE;
+    assert_int_equal(validate(f), BX_OK);
+    f->opt.support = BX_SUPPORT_STABLE;
+    /* on A#0's top, shifted 30 mm along x: contact x 30..50 by y 0..50,
+     * 20 * 50 = 1000 of 2500 mm2 = 40 % */
+    f->place[1] = at(0, 1, 30, 0, 50, 50, 50, 50);
+    finish(f);
+    expect_defect(f, "item 'A' unit 1", "rests on 40.0 % of its base", NULL);
+    /* 40 % is enough when asked for, but its centre (x = 55) is beyond the
+     * contact (x 30..50): it would tip over */
+    f->opt.support_pct = 40;
+    expect_defect(f, "item 'A' unit 1", "centre of gravity", NULL);
+    f->opt.support_pct = 0; /* the default */
+    /* a bridge: A#0 at x 0..50 and A#1 at x 70..120, B (100 x 50) from
+     * x = 10 on both: contacts x 10..50 and 70..110, 2 * 40 * 50 = 4000 of
+     * 5000 mm2 = 80 %; its centre x = 60 lies on neither, but between them
+     * (inside their convex hull) */
+    f->place[1] = at(0, 1, 70, 0, 0, 50, 50, 50);
+    f->place[2] = at(1, 0, 10, 0, 50, 100, 50, 30);
+    finish(f);
+    if (validate(f) != BX_OK)
+        fail_msg("%s", bx_ctx_errmsg(f->ctx));
+    /* 85 % asked: 80 % is short */
+    f->opt.support_pct = 85;
+    expect_defect(f, "item 'B' unit 0", "rests on 80.0 %", "85 % required", NULL);
+}
+
+static void test_box_limits(void **state)
+{
+    fixture *f = *state;
+    /* the valid packing: 4 units, fill 448000 / 6000000 = 7.47 % */
+    f->opt.max_units_per_box = 4;
+    f->opt.max_fill_pct = 8;
+    assert_int_equal(validate(f), BX_OK);
+    f->opt.max_units_per_box = 3;
+    expect_defect(f, "box 1 of 1 (L)", "4 units, more than the 3 allowed", NULL);
+    f->opt.max_units_per_box = 0;
+    f->opt.max_fill_pct = 7;
+    expect_defect(f, "box 1 of 1 (L)", "filled to 7.5 %, more than the 7 % allowed", NULL);
+    /* a unit bigger than the limit on its own is "too large": B is 150000
+     * mm3, 2.5 % of L and 15 % of S; with a 2 % limit no box takes it */
+    f->opt.max_fill_pct = 2;
+    f->boxes[0].nplacements = 3;
+    f->place[2] = f->place[3];
+    f->res.nplacements = 3;
+    f->unpacked[0] = (bx_unpacked){1, 1, BX_UNPACKED_TOO_LARGE};
+    f->res.nunpacked = 1;
+    finish(f);
+    f->opt.max_fill_pct = 100;
+    expect_defect(f, "item 'B'", "too large", "it fits a box", NULL);
+    f->opt.max_fill_pct = 2;
+    /* the rest (A, A, F: 298000 mm3 = 4.97 %) is over 2 % too */
+    expect_defect(f, "more than the 2 % allowed", NULL);
+}
+
+/* Load-bearing, by hand: A#0 (x 0..50) and A#1 (x 50..100) on the floor,
+ * B (100 x 50, 500 g) across both at z = 50: half of B's base on each, so
+ * each A carries 250 g. F (100 g) on top of B at z = 80 adds its weight to
+ * B's: 600 g shared half and half, 300 g on each A. */
+static void test_max_load(void **state)
+{
+    fixture *f = *state;
+    f->place[1] = at(0, 1, 50, 0, 0, 50, 50, 50);
+    f->place[2] = at(1, 0, 0, 0, 50, 100, 50, 30);
+    finish(f);
+    f->lines[0].max_load_g = 250;
+    f->lines[0].has |= BX_LINE_HAS_MAX_LOAD;
+    if (validate(f) != BX_OK)
+        fail_msg("%s", bx_ctx_errmsg(f->ctx));
+    f->lines[0].max_load_g = 249;
+    expect_defect(f, "box 1 of 1 (L)", "item 'A' unit 0 carries 250.0 g",
+                  "more than its max_load_g 249", NULL);
+    f->lines[0].max_load_g = 300;
+    f->place[3] = at(2, 0, 0, 0, 80, 60, 40, 20);
+    finish(f);
+    if (validate(f) != BX_OK)
+        fail_msg("%s", bx_ctx_errmsg(f->ctx));
+    f->lines[0].max_load_g = 299;
+    expect_defect(f, "item 'A' unit 0 carries 300.0 g", NULL);
+    /* B's own limit: F's 100 g */
+    f->lines[0].has &= ~BX_LINE_HAS_MAX_LOAD;
+    f->lines[1].max_load_g = 99;
+    f->lines[1].has |= BX_LINE_HAS_MAX_LOAD;
+    expect_defect(f, "item 'B' unit 0 carries 100.0 g", NULL);
+}
+
+/* Load order: A#1 stacked on A#0 must come after it. Listed first, it
+ * would have to hang in the air while A#0 slides in under it. Units side
+ * by side (no overlap in plan) may go in either order. */
+static void test_load_order(void **state)
+{
+    fixture *f = *state;
+    /* B (step 3) at x 100..200 before A#0 (x 0..50): no overlap, fine */
+    f->place[0] = at(1, 0, 100, 0, 0, 100, 50, 30);
+    f->place[2] = at(0, 0, 0, 0, 0, 50, 50, 50);
+    finish(f);
+    if (validate(f) != BX_OK)
+        fail_msg("%s", bx_ctx_errmsg(f->ctx));
+    /* now A#1 on top of A#0 (step 3), but listed at step 2 */
+    f->place[1] = at(0, 1, 0, 0, 50, 50, 50, 50);
+    finish(f);
+    expect_defect(f, "box 1 of 1 (L)", "load order", "item 'A' unit 0 (step 3) lies under "
+                  "item 'A' unit 1 (step 2)", NULL);
+    /* swapped, it is a valid sequence */
+    bx_placement t = f->place[1];
+    f->place[1] = f->place[2];
+    f->place[2] = t;
+    finish(f);
+    if (validate(f) != BX_OK)
+        fail_msg("%s", bx_ctx_errmsg(f->ctx));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -553,6 +677,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unpacked_reasons, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stock, setup, teardown),
         cmocka_unit_test_setup_teardown(test_out_of_memory, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_support, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_box_limits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_max_load, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_load_order, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -64,6 +64,35 @@ typedef struct bx_engine_limits {
 
 BX_API bx_engine_limits bx_engine_limits_default(void);
 
+/* How units must rest (bx_pack_options.support).
+ *
+ * BX_SUPPORT_STABLE: every unit stands on the box floor, or on the tops of
+ * units at exactly its base height over at least support_pct % of its base
+ * area, and its centre of gravity (the centre of its base: units are taken
+ * as of uniform density) lies inside the convex hull of those contact
+ * rectangles, so it cannot tip. A unit that a robot or a person sets down
+ * in that place stays there.
+ *
+ * BX_SUPPORT_NONE: units may overhang or rest on nothing, as in the
+ * academic 3D bin packing benchmarks (gravity is not modelled there). */
+typedef enum bx_support {
+    BX_SUPPORT_STABLE = 0,
+    BX_SUPPORT_NONE = 1
+} bx_support;
+
+/* The default share of a unit's base that must be supported: 75 %. A
+ * quarter of the base may overhang, enough to bridge the seams between
+ * units of different sizes; with the centre of gravity over the contacts
+ * as well, it is the partial base support used in container-loading
+ * studies of static stability (full support, 100 %, is the strict end of
+ * that range and leaves many gaps unused). */
+#define BX_DEFAULT_SUPPORT_PCT 75
+
+/* "stable", "none". */
+BX_API const char *bx_support_name(bx_support support);
+/* Parse "stable" or "none"; BX_EINPUT if unknown. */
+BX_API bx_status bx_support_parse(const char *s, bx_support *out);
+
 /* Create an engine on ctx (whose allocator it uses). limits may be NULL. */
 BX_API bx_status bx_engine_new(bx_ctx *ctx, bx_engine **out,
                                const bx_engine_limits *limits);
@@ -97,6 +126,18 @@ typedef struct bx_pack_options {
     /* For BX_OBJECTIVE_CUSTOM: the measure per box, indexed like the
      * catalog, finite and >= 0 (borrowed for the call). */
     const double *box_measure;
+    /* How units must rest: BX_SUPPORT_STABLE (the default) or
+     * BX_SUPPORT_NONE. */
+    bx_support support;
+    /* With BX_SUPPORT_STABLE: the share of each unit's base, in percent
+     * (1..100), that must rest on the floor or on other units; 0 means
+     * BX_DEFAULT_SUPPORT_PCT. */
+    uint32_t support_pct;
+    /* Per-box limits (0: none). max_units_per_box: at most this many units
+     * in one box. max_fill_pct: the units' volume at most this share of a
+     * box's inner volume, in percent (1..100). */
+    uint32_t max_units_per_box;
+    uint32_t max_fill_pct;
 } bx_pack_options;
 
 BX_API void bx_pack_options_init(bx_pack_options *options);
@@ -105,7 +146,11 @@ BX_API void bx_pack_options_init(bx_pack_options *options);
 typedef struct bx_placement {
     uint32_t line;        /* index into the order's lines */
     uint32_t unit;        /* 0..qty-1 within that line */
-    uint32_t load_seq;    /* 1-based position in the box's load order */
+    uint32_t load_seq;    /* 1-based step in the box's load order: each
+                             unit can be lowered vertically into place
+                             once the units of earlier steps are in (of
+                             two units overlapping in plan, the lower
+                             comes first) */
     int32_t x_mm, y_mm, z_mm; /* corner nearest the box's origin */
     int32_t l_mm, w_mm, h_mm; /* extent along x, y, z as placed */
 } bx_placement;
@@ -188,7 +233,9 @@ BX_API bx_status bx_pack(bx_engine *engine, const bx_catalog *catalog,
  * was made: every placement inside its box, no two units overlapping,
  * every unit placed exactly once or listed as unpacked, each unit's
  * orientation allowed by its rotation rule, no unit resting above a fragile
- * unit, weight limits, `alone` units alone, each group in one box, stock.
+ * unit, support (options.support), each unit's max_load_g (what rests on
+ * a unit, passed down by contact area), the load order (a unit that lies
+ * over part of another comes after it), per-box limits, weight limits, `alone` units alone, each group in one box, stock.
  * BX_OK, or BX_EINPUT with a message naming the order, box and units. */
 BX_API bx_status bx_validate(bx_ctx *ctx, const bx_catalog *catalog,
                              const bx_order *order,

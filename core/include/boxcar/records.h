@@ -89,6 +89,7 @@ typedef struct bx_box {
 #define BX_LINE_HAS_FRAGILE (1u << 1)
 #define BX_LINE_HAS_ALONE (1u << 2)
 #define BX_LINE_HAS_GROUP (1u << 3)
+#define BX_LINE_HAS_MAX_LOAD (1u << 4)
 
 typedef struct bx_order_line {
     char order_id[BX_ID_MAX];
@@ -101,6 +102,9 @@ typedef struct bx_order_line {
     bool alone;                /* each unit ships in a box of its own */
     char group[BX_ID_MAX];     /* lines of one order sharing a group ship in
                                   one box; "" none; not with alone */
+    int64_t max_load_g;        /* the most that may rest on one unit, spread
+                                  by contact area; 0..BX_MAX_MASS_G, only
+                                  with HAS_MAX_LOAD (else unlimited) */
     uint32_t has;              /* BX_LINE_HAS_* */
     uint64_t line;             /* source line (record number for CBOR) */
 } bx_order_line;

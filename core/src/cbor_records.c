@@ -682,7 +682,7 @@ static bx_status set_field(bx_reader *r, const bx_field *f,
                            const map_pair *p, bx_location *where)
 {
     reader_state *st = r->state;
-    void *rec = &r->rec.u;
+    void *rec = bx_reader_record(r);
     where->offset = p->value_at;
     where->field = f->name;
     switch (p->vkind) {
@@ -745,10 +745,11 @@ static bx_status apply_pairs(bx_reader *r, uint64_t map_at)
         return bx_input_error(r->ctx, BX_EINPUT, &where,
                               "cannot tell the record kind: the map has "
                               "neither a box_id nor an order_id key");
-    const bx_schema *schema = bx_schema_for(r->kind);
-    schema->init(&r->rec.u);
+    const bx_schema *schema = bx_reader_schema(r);
+    void *rec = bx_reader_record(r);
+    schema->init(rec);
     r->rec.kind = r->kind;
-    memcpy((char *)&r->rec.u + schema->line_offset, &st->record_no,
+    memcpy((char *)rec + schema->line_offset, &st->record_no,
            sizeof st->record_no);
     uint32_t seen = 0;
     for (size_t i = 0; i < st->npairs; i++) {
@@ -757,7 +758,7 @@ static bx_status apply_pairs(bx_reader *r, uint64_t map_at)
             return s;
     }
     where = location_at(r, map_at);
-    return bx_record_finish(r->ctx, schema, &r->rec.u, seen, &where);
+    return bx_record_finish(r->ctx, schema, rec, seen, &where);
 }
 
 /* ---- the top level ------------------------------------------------------ */
@@ -960,6 +961,7 @@ static size_t encode_value(const bx_value *v, unsigned char *buf, size_t size)
     case BX_FT_BOOL: return cbor_encode_bool(v->b, buf, size);
     case BX_FT_ID:
     case BX_FT_ROTATION: return encode_text(v->s, strlen(v->s), buf, size);
+    case BX_FT_CELL: break;
     }
     return 0;
 }

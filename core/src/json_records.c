@@ -542,8 +542,8 @@ static bx_status decode_object(bx_reader *r, json_state *s, json_t *obj,
         if (st != BX_OK)
             return st;
     }
-    const bx_schema *schema = bx_schema_for(r->kind);
-    void *record = &r->rec.u;
+    const bx_schema *schema = bx_reader_schema(r);
+    void *record = bx_reader_record(r);
     schema->init(record);
     r->rec.kind = r->kind;
     uint32_t seen = 0;
@@ -725,6 +725,8 @@ static bx_status out_value(bx_emit *o, const bx_field *f, const void *record)
         break;
     case BX_FT_F64:
         return out_double(o, &v, f->name);
+    case BX_FT_CELL:
+        break;
     }
     return BX_OK;
 }

@@ -59,6 +59,7 @@ typedef struct json_state {
     char *unknown[JSON_UNKNOWN_KEPT];
     size_t nunknown;
     bool unknown_overflow;
+    json_t *held;   /* a reader of rows: the element its cells point into */
 } json_state;
 
 /* ---- locations ------------------------------------------------------------ */
@@ -572,6 +573,8 @@ static bx_status decode_element(bx_reader *r, json_state *s,
                                 const unsigned char *data, size_t len)
 {
     json_error_t err;
+    json_decref(s->held);
+    s->held = NULL;
     json_t *v = json_loadb((const char *)data, len,
                            JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
     bx_location where = location_at(r, s, &s->start);
@@ -588,7 +591,10 @@ static bx_status decode_element(bx_reader *r, json_state *s,
                             "expected an object, got %s", json_type_name(v));
     else
         st = decode_object(r, s, v, &where);
-    json_decref(v);
+    if (st == BX_OK && r->rows != NULL)
+        s->held = v; /* its strings are the row's text until the next row */
+    else
+        json_decref(v);
     return st;
 }
 
@@ -647,6 +653,7 @@ static void json_close(bx_reader *r)
         return;
     for (size_t i = 0; i < s->nunknown; i++)
         bx_free(r->ctx, s->unknown[i]);
+    json_decref(s->held);
     bx_free(r->ctx, s->buf);
     bx_free(r->ctx, s);
     r->state = NULL;

@@ -346,6 +346,12 @@ static void test_shipment_file_and_columns(void **state)
     for (size_t i = 0; i < 7; i++)
         assert_string_equal(bx_shipment_column(i), want[i]);
     assert_null(bx_shipment_column(7));
+    assert_string_equal(bx_route_column(0), "route_id");
+    assert_string_equal(bx_route_column(15), "note");
+    assert_null(bx_route_column(16));
+    assert_string_equal(bx_factor_column(0), "kind");
+    assert_string_equal(bx_factor_column(15), "note");
+    assert_null(bx_factor_column(16));
 }
 
 /* ---- routes and factor sets --------------------------------------------- */

@@ -36,6 +36,11 @@ static const bxc_column columns[C_COUNT] = {
     [C_VERSION] = {"version", true}, [C_NOTE] = {"note", false},
 };
 
+const char *bx_factor_column(size_t i)
+{
+    return i < C_COUNT ? columns[i].name : NULL;
+}
+
 /* Index = enum value; [0] unused. */
 static const char *const kind_names[] = {"set", "toc", "hoc", "fuel",
                                          "material", "eol", NULL};

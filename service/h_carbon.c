@@ -47,10 +47,19 @@ typedef struct carbon_run {
  * whose errors name the record instead. */
 static const char *own_message(const carbon_run *r, const char *msg)
 {
-    if (!r->from_tree || strncmp(msg, "request", 7) != 0)
+    if (!r->from_tree || strncmp(msg, "request:", 8) != 0)
         return msg;
-    const char *p = strstr(msg + 7, ": ");
-    return p != NULL ? p + 2 : msg;
+    const char *p = msg + 8;
+    if (*p >= '0' && *p <= '9') {
+        while ((*p >= '0' && *p <= '9') || *p == ':')
+            p++;
+        return *p == ' ' ? p + 1 : msg;
+    }
+    if (strncmp(p, " record ", 8) == 0) {
+        p = strstr(p, ": ");
+        return p != NULL ? p + 2 : msg;
+    }
+    return msg;
 }
 
 /* One bad shipment, the `record`-th read: listed (up to ERRORS_LISTED), or

@@ -204,7 +204,8 @@ bx_status bx_shipment_reader_next(bx_shipment_reader *r, bx_shipment *s)
     }
     r->rows++;
     if (st == BX_OK) {
-        s->line = bxc_line(&r->table);
+        s->line = r->table.row->at.line;
+        s->record = r->table.row->at.record;
         s->source = r->name;
         st = read_row(r, s);
     }

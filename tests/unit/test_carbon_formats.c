@@ -242,9 +242,14 @@ static void test_shipments_every_format(void **state)
         same_shipment(&csv[i], &json[i]);
         same_shipment(&csv[i], &cbor[i]);
     }
-    /* JSON rows know their line, CBOR ones their record number */
+    /* CSV rows know their line, JSON ones their line and position, CBOR
+     * ones their position */
+    assert_int_equal(csv[2].line, 4);
+    assert_int_equal(csv[2].record, 0);
     assert_int_equal(json[2].line, 4);
-    assert_int_equal(cbor[2].line, 3);
+    assert_int_equal(json[2].record, 3);
+    assert_int_equal(cbor[2].line, 0);
+    assert_int_equal(cbor[2].record, 3);
     assert_int_equal(f->diags.nerrors, 0);
 
     /* numbers given as text, and the format found from the bytes alone */
@@ -432,6 +437,21 @@ static void test_figures_every_format(void **state)
         /* 304 g of corrugated x 0.491 = 149.264 g */
         r = compute(f, c, "linehaul", "corrugated=304");
         assert_int_equal(r.packaging_mg, 149264);
+        if (fmt == 2) {
+            /* the calculator names a CBOR shipment by its record */
+            bx_shipment s;
+            bx_shipment_init(&s);
+            strcpy(s.shipment_id, "S2");
+            strcpy(s.route_id, "nowhere");
+            s.date = 20250314;
+            s.mass_g = 2000;
+            s.source = "s.cbor";
+            s.record = 2;
+            bx_carbon_result res;
+            assert_int_equal(bx_carbon_compute(c, &s, &res), BX_EINPUT);
+            assert_non_null(strstr(bx_ctx_errmsg(f->ctx), "s.cbor: record 2: field 'route_id': "));
+            f->diags.nerrors--;
+        }
         bx_carbon_free(c);
         bx_routes_free(rs);
         bx_factor_set_free(fs);

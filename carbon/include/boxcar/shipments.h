@@ -50,8 +50,10 @@ typedef struct bx_shipment {
     char route_id[BX_ID_MAX];
     char packaging[BX_PACKAGING_MAX]; /* "" for none */
     double drop_km;        /* >= 0, or negative when not given */
-    uint64_t line;         /* source line; 0 when built in code */
+    uint64_t line;         /* source line (CSV, JSON); 0 for CBOR and in code */
     const char *source;    /* input name for messages (borrowed); may be NULL */
+    uint64_t record;       /* position in a JSON or CBOR input from 1; 0 for
+                              CSV and in code */
 } bx_shipment;
 
 /* Fill with defaults: no mass, one item, no packaging, no drop distance. */

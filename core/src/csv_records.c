@@ -249,15 +249,20 @@ static bx_status fill_record(bx_reader *r, csv_in *s, uint64_t line)
 static void fill_row(bx_reader *r, const csv_in *s, uint64_t line)
 {
     bx_row *row = r->row;
-    size_t nfields = bx_csv_nfields(s->csv);
+    const bx_csv_span *span;
+    size_t nfields;
+    const char *text = bx_csv_spans(s->csv, &span, &nfields);
     for (size_t i = 0; i < s->ncolumns; i++) {
         bx_cell *c = s->cell[i];
         if (c == NULL)
             continue;
-        size_t len = 0;
-        const char *text = i < nfields ? bx_csv_field(s->csv, i, &len) : "";
-        c->s = text;
-        c->len = len;
+        if (i < nfields) {
+            c->s = text + span[i].off;
+            c->len = span[i].len;
+        } else {
+            c->s = "";
+            c->len = 0;
+        }
     }
     row->line = line;
     row->at.line = line;

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "boxcar/config.h"
+#include "boxcar/csv.h"
 #include "boxcar/ctx.h"
 #include "boxcar/records.h"
 
@@ -95,6 +96,17 @@ char bx_locale_radix(void);
 
 /* Booleans: 1/0, true/false, yes/no (any case). */
 bool bx_parse_bool(const char *s, size_t len, bool *out, const char **why);
+
+/* ---- CSV fields at once (csv.c) ------------------------------------------ */
+
+/* Field i of the current record is text + spans[i].off, spans[i].len bytes
+ * and a NUL: what bx_csv_field gives one call per field, for the record
+ * reader's hot path. Valid until the next bx_csv_next. */
+typedef struct bx_csv_span {
+    size_t off, len;
+} bx_csv_span;
+const char *bx_csv_spans(const bx_csv_reader *r, const bx_csv_span **spans,
+                         size_t *n);
 
 /* ---- record schema (schema.c) ------------------------------------------- */
 

@@ -4,7 +4,8 @@
  * The body is the shipments (a JSON array of objects, or an object whose
  * "shipments" is one; the same in CBOR; or the shipment CSV itself). They
  * go through the library as `boxcar carbon` sends a file: the shipment
- * reader, then the worker's calculator, one at a time, into a row writer
+ * reader (over the body itself, or over the array alone when it came
+ * inside an object), then the worker's calculator, one at a time, into a row writer
  * and totals. The answer holds those writers' bytes unchanged, so every
  * figure is the CLI's:
  *
@@ -32,7 +33,7 @@ static const char *const carbon_args[] = {"strict", NULL};
 
 typedef struct carbon_run {
     svc_call *c;
-    bool strict, from_tree;  /* from_tree: JSON/CBOR transcoded to CSV */
+    bool strict, from_tree;  /* from_tree: JSON/CBOR, whose errors name records */
     bx_carbon *calc;
     bx_carbon_totals *totals;
     bx_carbon_writer *writer;
@@ -41,29 +42,38 @@ typedef struct carbon_run {
     uint64_t computed, excluded;
 } carbon_run;
 
-/* The message without the reader's "request:LINE[:COL]: " when the lines
- * are those of the transcoded CSV, which the client never saw. */
+/* The message without the reader's location ("request:LINE:COL: " for
+ * JSON, "request record N (byte B): " for CBOR) for JSON and CBOR bodies,
+ * whose errors name the record instead. */
 static const char *own_message(const carbon_run *r, const char *msg)
 {
     if (!r->from_tree || strncmp(msg, "request:", 8) != 0)
         return msg;
     const char *p = msg + 8;
-    while ((*p >= '0' && *p <= '9') || *p == ':')
-        p++;
-    return *p == ' ' ? p + 1 : msg;
+    if (*p >= '0' && *p <= '9') {
+        while ((*p >= '0' && *p <= '9') || *p == ':')
+            p++;
+        return *p == ' ' ? p + 1 : msg;
+    }
+    if (strncmp(p, " record ", 8) == 0) {
+        p = strstr(p, ": ");
+        return p != NULL ? p + 2 : msg;
+    }
+    return msg;
 }
 
-/* One bad shipment: listed (up to ERRORS_LISTED), or with strict the
- * request's answer. false when the run stops. */
-static bool bad_row(carbon_run *r)
+/* One bad shipment, the `record`-th read: listed (up to ERRORS_LISTED), or
+ * with strict the request's answer. false when the run stops. */
+static bool bad_row(carbon_run *r, uint64_t record)
 {
     bx_ctx *ctx = r->c->worker->ctx;
     bx_location loc = bx_ctx_errloc(ctx);
     const char *msg = own_message(r, bx_ctx_errmsg(ctx));
     r->excluded++;
     if (r->from_tree) {
-        /* row i of the transcoded CSV is on line i + 1 */
-        loc.record = loc.line > 1 ? loc.line - 1 : 0;
+        /* the shipment's position in the array (the calculator's errors
+         * know its line, not its record) */
+        loc.record = record;
         loc.line = 0;
         loc.column = 0;
         loc.offset = 0;
@@ -124,7 +134,7 @@ static bx_status compute_all(carbon_run *r, const void *csv, size_t len, bool *a
             st = bx_carbon_compute(r->calc, &s, &res);
         if (st == BX_EINPUT) {
             st = BX_OK;
-            if (!bad_row(r)) {
+            if (!bad_row(r, read)) {
                 *answered = true;
                 st = BX_EINPUT;
             }
@@ -239,9 +249,13 @@ static int assemble(carbon_run *r, svc_buf *out)
     return rc;
 }
 
-/* The body as shipment CSV: itself, or transcoded into *csv. */
-static bool body_rows(svc_call *c, svc_buf *csv, carbon_run *r)
+/* The shipments for the reader: the body itself, or the array it holds
+ * encoded alone (in the body's media) into *list_out. */
+static bool body_rows(svc_call *c, svc_buf *list_out, carbon_run *r, const void **data,
+                      size_t *len)
 {
+    *data = c->body;
+    *len = c->body_len;
     if (c->body_media == SVC_MEDIA_CSV)
         return true;
     r->from_tree = true;
@@ -277,7 +291,15 @@ static bool body_rows(svc_call *c, svc_buf *csv, carbon_run *r)
                         (unsigned long long)c->server->cfg.max_shipments);
         ok = false;
     } else {
-        ok = svc_shipments_csv(c, list, csv);
+        ok = svc_shipments_check(c, list);
+    }
+    if (ok && list != doc) {
+        if (svc_doc_encode(list, c->body_media, list_out) != 0) {
+            svc_reply_error(c, 503, "out_of_memory", NULL, "out of memory");
+            ok = false;
+        }
+        *data = list_out->data;
+        *len = list_out->len;
     }
     json_decref(doc);
     return ok;
@@ -310,9 +332,11 @@ void svc_h_carbon(svc_call *c)
     carbon_run r;
     memset(&r, 0, sizeof r);
     r.c = c;
-    svc_buf csv = {0};
-    if (!parse_strict(c, &r.strict) || !body_rows(c, &csv, &r)) {
-        svc_buf_free(&csv);
+    svc_buf list = {0};
+    const void *body = NULL;
+    size_t len = 0;
+    if (!parse_strict(c, &r.strict) || !body_rows(c, &list, &r, &body, &len)) {
+        svc_buf_free(&list);
         return;
     }
     bx_ctx_clear_error(w->ctx);
@@ -343,11 +367,8 @@ void svc_h_carbon(svc_call *c)
                                   info.id, info.version, false, svc_buf_write, &r.rows);
     if (st == BX_OK && (r.errors = json_array()) == NULL)
         st = BX_ENOMEM;
-    if (st == BX_OK) {
-        const void *body = r.from_tree ? (const void *)csv.data : c->body;
-        size_t len = r.from_tree ? csv.len : c->body_len;
+    if (st == BX_OK)
         st = compute_all(&r, body != NULL ? body : "", len, &answered);
-    }
     svc_catalog_let_go(w);
     if (st == BX_OK && assemble(&r, &w->out) != 0)
         st = BX_EIO;
@@ -369,5 +390,5 @@ void svc_h_carbon(svc_call *c)
     bx_carbon_totals_free(r.totals);
     svc_buf_free(&r.rows);
     svc_buf_free(&r.totals_out);
-    svc_buf_free(&csv);
+    svc_buf_free(&list);
 }

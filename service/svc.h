@@ -10,7 +10,7 @@
  * worker.c   one engine and its buffers per worker thread, and the
  *            calculator and policy it builds from the catalog set
  * body.c     JSON and CBOR bodies as trees (shipments, events)
- * shipments_body.c  shipments in JSON/CBOR as rows of the shipment CSV
+ * shipments_body.c  the shape of shipments sent as JSON/CBOR
  * pool_slot.c  the container pool behind its mutex
  * pool_station.c  packing at a station from the pool, and issuing
  * h_*.c      the endpoints
@@ -288,13 +288,13 @@ bool svc_args_check(svc_call *c, const char *const *known);
 json_t *svc_body_decode(const svc_call *c, size_t max_depth, char *err,
                         size_t err_size, unsigned *status);
 
-/* Shipments as a JSON array of objects with the fields of the shipment
- * CSV, written as that CSV (header and one row per object) into out, so
- * the shipment reader checks them as it checks a file: row i is on line
- * i + 1. false with an error reply (naming record and field) for what the
- * CSV cannot carry: a value that is not text, a number or null, an
- * unknown field, text with a control character. */
-bool svc_shipments_csv(svc_call *c, const json_t *list, svc_buf *out);
+/* Shipments as a JSON array of objects keyed by the shipment columns
+ * (bx_shipment_column), before the shipment reader reads them: true if
+ * every element is such an object with values of text, numbers or null;
+ * false with an error reply (naming record and field) for an element that
+ * is not an object, an unknown field, another kind of value, or text with
+ * a control character. */
+bool svc_shipments_check(svc_call *c, const json_t *list);
 
 /* ---- the container pool ----------------------------------------------------- */
 

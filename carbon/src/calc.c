@@ -106,6 +106,7 @@ static bx_status shipment_error(bx_carbon *c, const bx_shipment *s, const char *
     bx_location where = {0};
     where.file = s->source;
     where.line = s->line;
+    where.record = s->record;
     where.field = field;
     char msg[320];
     va_list ap;

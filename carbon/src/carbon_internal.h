@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "boxcar/arena.h"
 #include "boxcar/carbon.h"
@@ -41,37 +42,44 @@ bx_status bxi_carbon_idmap_put(bxc_idmap *m, const char *key, size_t len,
                         size_t *index, bool *inserted);
 const char *bxi_carbon_idmap_key(const bxc_idmap *m, size_t index);
 
-/* ---- CSV with named columns (table.c) ----------------------------------- */
+/* ---- records with named columns (table.c) ------------------------------- */
 
-typedef struct bxc_column {
-    const char *name;
-    bool required; /* the header must have it (a row may still leave it empty) */
-} bxc_column;
+/* A column: its name and whether the header must have it. */
+typedef bx_column bxc_column;
 
-#define BXI_CARBON_MAX_COLUMNS 32
+#define BXI_CARBON_MAX_COLUMNS BX_ROW_MAX_COLUMNS
 
-/* A CSV reader whose header was mapped to a fixed list of known columns.
- * Unknown header columns are warned about and ignored; a duplicate or a
- * missing required column is an input error. */
+/* A record reader (core's, so CSV, JSON or CBOR: by the extension, else
+ * sniffed) over a fixed list of known columns. Unknown columns or keys are
+ * warned about and ignored; in CSV a duplicate or a missing required column
+ * is an input error. Each value is seen as text: CSV's as it is, a JSON or
+ * CBOR string as it is, a JSON or CBOR number as its shortest exact
+ * decimal, so every format meets the same rules and messages. */
 typedef struct bxc_table {
     bx_ctx *ctx;
-    bx_csv_reader *csv;
-    const char *name;              /* input name for messages (borrowed) */
+    bx_reader *rd;
+    const bx_row *row;             /* the current row */
+    const char *name;              /* input name for messages (the reader's) */
     const bxc_column *columns;
     size_t ncolumns;
-    long index[BXI_CARBON_MAX_COLUMNS];   /* field index in the file, -1 if absent */
-    bool owns_csv;                 /* opened by path or over memory */
-    void *owned_fp;                /* FILE* opened by path */
+    bool typed;                    /* JSON or CBOR: values prepared below */
+    const char *text[BXI_CARBON_MAX_COLUMNS]; /* per column, NUL-terminated */
+    size_t len[BXI_CARBON_MAX_COLUMNS];
+    char num[BXI_CARBON_MAX_COLUMNS][32]; /* numbers as text */
+    char *buf;                     /* CBOR text with a NUL added */
+    size_t buf_cap;
+    bx_schema schema;              /* of the columns, for the reader */
+    bx_field fields[BXI_CARBON_MAX_COLUMNS];
 } bxc_table;
 
-/* Read the header of csv (owned by the caller) and map it. An empty file
- * is an input error ("no header"). */
-bx_status bxi_carbon_table_open(bxc_table *t, bx_ctx *ctx, bx_csv_reader *csv,
-                         const bxc_column *columns, size_t ncolumns);
-/* Open path as CSV, then as above; the table owns the reader and the FILE.
- * BX_ENOTFOUND / BX_EIO name the path. */
+/* Open path, or the caller's fp (read, not closed), or memory (borrowed),
+ * and read the header (CSV). An empty CSV file is an input error ("no
+ * header row"). BX_ENOTFOUND / BX_EIO name the path. The table is used in
+ * place (the reader points into it): do not copy it. */
 bx_status bxi_carbon_table_open_path(bxc_table *t, bx_ctx *ctx, const char *path,
                               const bxc_column *columns, size_t ncolumns);
+bx_status bxi_carbon_table_open_fp(bxc_table *t, bx_ctx *ctx, const char *name, FILE *fp,
+                            const bxc_column *columns, size_t ncolumns);
 bx_status bxi_carbon_table_open_mem(bxc_table *t, bx_ctx *ctx, const char *name,
                              const void *data, size_t size,
                              const bxc_column *columns, size_t ncolumns);

@@ -43,6 +43,11 @@ const char *const *bx_factor_set_numeric_columns(void)
     return numeric;
 }
 
+const char *bx_factor_column(size_t i)
+{
+    return i < C_COUNT ? columns[i].name : NULL;
+}
+
 /* Index = enum value; [0] unused. */
 static const char *const kind_names[] = {"set", "toc", "hoc", "fuel",
                                          "material", "eol", NULL};

@@ -58,6 +58,11 @@ static const bxc_column columns[C_COUNT] = {
     [C_NOTE] = {"note", false},
 };
 
+const char *bx_route_column(size_t i)
+{
+    return i < C_COUNT ? columns[i].name : NULL;
+}
+
 /* Half the Earth's circumference, rounded up: no single leg is longer. */
 #define MAX_DISTANCE_KM 20100.0
 #define MAX_ACTIVITY 1e12

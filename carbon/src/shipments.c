@@ -1,5 +1,6 @@
 /*
- * shipments.c: stream shipments from CSV, one row in memory at a time.
+ * shipments.c: stream shipments from CSV, JSON or CBOR, one row in memory
+ * at a time.
  */
 #include <stdio.h>
 #include <string.h>
@@ -60,24 +61,51 @@ bool bx_date_parse(const char *s, size_t len, int32_t *out)
     return true;
 }
 
-/* Wrap an open table (taken over: closed on failure too). */
-static bx_status open_table(bx_ctx *ctx, bx_shipment_reader **out, bxc_table *t)
+/* A reader with its table opened by `open` (path, FILE or memory). */
+typedef bx_status (*open_fn)(bxc_table *t, bx_ctx *ctx, const void *a, const void *b,
+                             size_t size);
+
+static bx_status new_reader(bx_ctx *ctx, bx_shipment_reader **out, open_fn open,
+                            const void *a, const void *b, size_t size)
 {
     bx_shipment_reader *r = bx_alloc(ctx, sizeof *r);
-    if (r == NULL) {
-        bxi_carbon_table_close(t);
+    if (r == NULL)
         return BX_ENOMEM;
-    }
     memset(r, 0, sizeof *r);
     r->ctx = ctx;
-    r->table = *t;
-    r->name = bxi_strdup(ctx, t->name != NULL ? t->name : "");
-    if (r->name == NULL) {
+    bx_status st = open(&r->table, ctx, a, b, size);
+    if (st == BX_OK) {
+        r->name = bxi_strdup(ctx, r->table.name != NULL ? r->table.name : "");
+        if (r->name == NULL)
+            st = BX_ENOMEM;
+    }
+    if (st != BX_OK) {
         bx_shipment_reader_close(r);
-        return BX_ENOMEM;
+        return st;
     }
     *out = r;
     return BX_OK;
+}
+
+static bx_status open_path(bxc_table *t, bx_ctx *ctx, const void *path, const void *unused,
+                           size_t size)
+{
+    (void)unused;
+    (void)size;
+    return bxi_carbon_table_open_path(t, ctx, path, columns, C_COUNT);
+}
+
+static bx_status open_fp(bxc_table *t, bx_ctx *ctx, const void *name, const void *fp,
+                         size_t size)
+{
+    (void)size;
+    return bxi_carbon_table_open_fp(t, ctx, name, (FILE *)fp, columns, C_COUNT);
+}
+
+static bx_status open_mem(bxc_table *t, bx_ctx *ctx, const void *name, const void *data,
+                          size_t size)
+{
+    return bxi_carbon_table_open_mem(t, ctx, name, data, size, columns, C_COUNT);
 }
 
 bx_status bx_shipment_reader_open(bx_ctx *ctx, bx_shipment_reader **out, const char *path)
@@ -87,11 +115,7 @@ bx_status bx_shipment_reader_open(bx_ctx *ctx, bx_shipment_reader **out, const c
     if (out == NULL || path == NULL)
         return bxi_error(ctx, BX_EINVAL, "bx_shipment_reader_open: bad argument");
     *out = NULL;
-    bxc_table t;
-    bx_status st = bxi_carbon_table_open_path(&t, ctx, path, columns, C_COUNT);
-    if (st != BX_OK)
-        return st;
-    return open_table(ctx, out, &t);
+    return new_reader(ctx, out, open_path, path, NULL, 0);
 }
 
 bx_status bx_shipment_reader_open_file(bx_ctx *ctx, bx_shipment_reader **out,
@@ -102,18 +126,7 @@ bx_status bx_shipment_reader_open_file(bx_ctx *ctx, bx_shipment_reader **out,
     if (out == NULL || name == NULL || fp == NULL)
         return bxi_error(ctx, BX_EINVAL, "bx_shipment_reader_open_file: bad argument");
     *out = NULL;
-    bx_csv_reader *csv = NULL;
-    bx_status st = bx_csv_open_file(ctx, &csv, name, fp, NULL);
-    if (st != BX_OK)
-        return st;
-    bxc_table t;
-    st = bxi_carbon_table_open(&t, ctx, csv, columns, C_COUNT);
-    t.owns_csv = true; /* the caller's FILE stays open */
-    if (st != BX_OK) {
-        bxi_carbon_table_close(&t);
-        return st;
-    }
-    return open_table(ctx, out, &t);
+    return new_reader(ctx, out, open_fp, name, fp, 0); /* the caller's FILE stays open */
 }
 
 bx_status bx_shipment_reader_open_mem(bx_ctx *ctx, bx_shipment_reader **out,
@@ -124,11 +137,12 @@ bx_status bx_shipment_reader_open_mem(bx_ctx *ctx, bx_shipment_reader **out,
     if (out == NULL || name == NULL || (data == NULL && size > 0))
         return bxi_error(ctx, BX_EINVAL, "bx_shipment_reader_open_mem: bad argument");
     *out = NULL;
-    bxc_table t;
-    bx_status st = bxi_carbon_table_open_mem(&t, ctx, name, data, size, columns, C_COUNT);
-    if (st != BX_OK)
-        return st;
-    return open_table(ctx, out, &t);
+    return new_reader(ctx, out, open_mem, name, data, size);
+}
+
+const char *bx_shipment_column(size_t i)
+{
+    return i < C_COUNT ? columns[i].name : NULL;
 }
 
 static bx_status bad(const bxc_table *t, size_t c, const char *why)
@@ -190,7 +204,8 @@ bx_status bx_shipment_reader_next(bx_shipment_reader *r, bx_shipment *s)
     }
     r->rows++;
     if (st == BX_OK) {
-        s->line = bxi_carbon_line(&r->table);
+        s->line = r->table.row->at.line;
+        s->record = r->table.row->at.record;
         s->source = r->name;
         st = read_row(r, s);
     }

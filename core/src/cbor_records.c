@@ -682,7 +682,7 @@ static bx_status set_field(bx_reader *r, const bx_field *f,
                            const map_pair *p, bx_location *where)
 {
     reader_state *st = r->state;
-    void *rec = &r->rec.u;
+    void *rec = bxi_reader_record(r);
     where->offset = p->value_at;
     where->field = f->name;
     switch (p->vkind) {
@@ -766,10 +766,11 @@ static bx_status apply_pairs(bx_reader *r, uint64_t map_at)
         return bxi_input_error(r->ctx, BX_EINPUT, &where,
                               "cannot tell the record kind: the map has "
                               "neither a box_id nor an order_id key");
-    const bx_schema *schema = bxi_schema_for(r->kind);
-    schema->init(&r->rec.u);
+    const bx_schema *schema = bxi_reader_schema(r);
+    void *rec = bxi_reader_record(r);
+    schema->init(rec);
     r->rec.kind = r->kind;
-    memcpy((char *)&r->rec.u + schema->line_offset, &st->record_no,
+    memcpy((char *)rec + schema->line_offset, &st->record_no,
            sizeof st->record_no);
     uint32_t seen = 0;
     bx_status s = BX_OK;
@@ -777,7 +778,7 @@ static bx_status apply_pairs(bx_reader *r, uint64_t map_at)
         s = apply_pair(r, schema, &st->pairs[i], &seen, &where);
     if (s == BX_OK) {
         where = location_at(r, map_at);
-        s = bxi_record_finish(r->ctx, schema, &r->rec.u, seen, &where);
+        s = bxi_record_finish(r->ctx, schema, rec, seen, &where);
     }
     if (s == BX_EINPUT)
         note_bad_order(r);
@@ -984,6 +985,7 @@ static size_t encode_value(const bx_value *v, unsigned char *buf, size_t size)
     case BX_FT_BOOL: return cbor_encode_bool(v->b, buf, size);
     case BX_FT_ID:
     case BX_FT_ROTATION: return encode_text(v->s, strlen(v->s), buf, size);
+    case BX_FT_CELL: break;
     }
     return 0;
 }

@@ -48,9 +48,7 @@ typedef enum csv_step {
     STEP_FAIL    /* fatal: r->fatal says why */
 } csv_step;
 
-typedef struct csv_span {
-    size_t off, len; /* into text */
-} csv_span;
+typedef bx_csv_span csv_span; /* into text */
 
 struct bx_csv_reader {
     bx_ctx *ctx;
@@ -489,6 +487,14 @@ const char *bx_csv_field(const bx_csv_reader *r, size_t i, size_t *len)
     if (len != NULL)
         *len = r->fields[i].len;
     return r->text + r->fields[i].off;
+}
+
+const char *bxi_csv_spans(const bx_csv_reader *r, const bx_csv_span **spans,
+                         size_t *n)
+{
+    *spans = r->fields;
+    *n = r->nfields;
+    return r->text;
 }
 
 uint64_t bx_csv_line(const bx_csv_reader *r)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "boxcar/config.h"
+#include "boxcar/csv.h"
 #include "boxcar/ctx.h"
 #include "boxcar/records.h"
 
@@ -121,6 +122,17 @@ char bxi_locale_radix(void);
 /* Booleans: 1/0, true/false, yes/no (any case). */
 bool bxi_parse_bool(const char *s, size_t len, bool *out, const char **why);
 
+/* ---- CSV fields at once (csv.c) ------------------------------------------ */
+
+/* Field i of the current record is text + spans[i].off, spans[i].len bytes
+ * and a NUL: what bx_csv_field gives one call per field, for the record
+ * reader's hot path. Valid until the next bx_csv_next. */
+typedef struct bx_csv_span {
+    size_t off, len;
+} bx_csv_span;
+const char *bxi_csv_spans(const bx_csv_reader *r, const bx_csv_span **spans,
+                         size_t *n);
+
 /* ---- record schema (schema.c) ------------------------------------------- */
 
 typedef enum bx_field_type {
@@ -129,7 +141,8 @@ typedef enum bx_field_type {
     BX_FT_I64,      /* int64_t within [min, max] */
     BX_FT_F64,      /* double, finite, within [min, max] */
     BX_FT_BOOL,     /* bool */
-    BX_FT_ROTATION  /* bx_rotation, from its name */
+    BX_FT_ROTATION, /* bx_rotation, from its name */
+    BX_FT_CELL      /* bx_cell: the value as given, typed by its reader */
 } bx_field_type;
 
 typedef struct bx_field {
@@ -154,6 +167,72 @@ typedef struct bx_schema {
     bx_status (*check)(bx_ctx *ctx, const void *record,
                        const bx_location *where);
 } bx_schema;
+
+/* ---- rows of named columns (schema.c, reader.c) ---------------------------
+ *
+ * Records whose fields the reading module types itself (the carbon inputs:
+ * shipments, routes, factor sets, containers, totals). Its column list is
+ * turned into a schema of BX_FT_CELL fields, so the same back ends read it
+ * from CSV, JSON and CBOR: the header or keys are mapped, unknown ones
+ * warned about, duplicates and missing required columns refused, and each
+ * value arrives as a bx_cell with its own location. Whether a given value
+ * is good is the reading module's call. */
+
+#define BX_ROW_MAX_COLUMNS 32
+
+/* The record kind of a reader of rows (never seen outside the library). */
+#define BX_RECORD_ROWS ((bx_record_kind)99)
+
+typedef struct bx_column {
+    const char *name;
+    bool required; /* the header (CSV) must have it; a row may leave it empty */
+} bx_column;
+
+typedef enum bx_cell_type {
+    BX_CELL_ABSENT = 0, /* no column / key, or JSON null, CBOR null/undefined */
+    BX_CELL_TEXT,       /* text (all of CSV); may be empty */
+    BX_CELL_INT,        /* a JSON/CBOR integer */
+    BX_CELL_REAL        /* a JSON/CBOR floating-point number */
+} bx_cell_type;
+
+typedef struct bx_cell {
+    bx_cell_type type;
+    const char *s;      /* TEXT: borrowed until the next record */
+    size_t len;
+    int64_t i;          /* INT */
+    double d;           /* REAL */
+    uint32_t column;    /* where the value is: the row's location (at) */
+    uint64_t offset;    /* with these two where known, 0 where not */
+} bx_cell;
+
+typedef struct bx_row {
+    uint32_t has;       /* unused: the schema's presence word */
+    uint64_t line;      /* line of the record's start (CBOR: record number) */
+    bx_location at;     /* the record as a whole, for absent cells */
+    size_t ncells;      /* the schema's columns */
+    bx_cell cell[BX_ROW_MAX_COLUMNS]; /* by column index */
+} bx_row;
+
+/* A schema of cells over columns[0..n) (borrowed; n <= BX_ROW_MAX_COLUMNS),
+ * built into *schema and fields[n]. */
+void bxi_row_schema_init(bx_schema *schema, bx_field *fields,
+                        const bx_column *columns, size_t n);
+
+/* Open a reader of rows: like bx_reader_open_* with the schema above in
+ * place of a record kind (schema and its fields borrowed until close). fp
+ * is read, not closed. Rows are read with bxi_reader_next_row. */
+bx_status bxi_reader_open_rows_file(bx_ctx *ctx, bx_reader **out,
+                                   const bx_schema *schema, bx_format fmt,
+                                   const char *path);
+bx_status bxi_reader_open_rows_fp(bx_ctx *ctx, bx_reader **out,
+                                 const bx_schema *schema, bx_format fmt,
+                                 const char *name, void *fp);
+bx_status bxi_reader_open_rows_mem(bx_ctx *ctx, bx_reader **out,
+                                  const bx_schema *schema, bx_format fmt,
+                                  const char *name, const void *data,
+                                  size_t size);
+/* bx_reader_next for a reader of rows: *row is valid until the next call. */
+bx_status bxi_reader_next_row(bx_reader *r, const bx_row **row);
 
 const bx_schema *bxi_schema_for(bx_record_kind kind);
 
@@ -242,12 +321,19 @@ struct bx_reader {
      * The order reader gives the bad line to that order. */
     char bad_order_id[BX_ID_MAX];
     uint64_t bad_line;
+    const bx_schema *rows;    /* a reader of rows: their schema, else NULL */
+    bx_row *row;              /* and the row being built */
 };
 
 /* A back end's note, on a bad order line, of the order_id it names (s,
  * len bytes, not NUL-ended) and where the line starts. Ignored for other
  * record kinds and for text that is no well-formed identifier. */
 void bxi_reader_note_order_id(bx_reader *r, const char *s, size_t len, uint64_t line);
+
+/* The schema a back end fills, and the record it fills: the kind's, or the
+ * rows'. */
+const bx_schema *bxi_reader_schema(const bx_reader *r);
+void *bxi_reader_record(bx_reader *r);
 
 /* Read bytes (prefix first). Same contract as bx_read_fn. */
 long bxi_reader_read(bx_reader *r, void *buf, size_t size);

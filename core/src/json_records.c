@@ -59,6 +59,7 @@ typedef struct json_state {
     char *unknown[JSON_UNKNOWN_KEPT];
     size_t nunknown;
     bool unknown_overflow;
+    json_t *held;   /* a reader of rows: the element its cells point into */
 } json_state;
 
 /* ---- locations ------------------------------------------------------------ */
@@ -542,8 +543,8 @@ static bx_status decode_object(bx_reader *r, json_state *s, json_t *obj,
         if (st != BX_OK)
             return st;
     }
-    const bx_schema *schema = bxi_schema_for(r->kind);
-    void *record = &r->rec.u;
+    const bx_schema *schema = bxi_reader_schema(r);
+    void *record = bxi_reader_record(r);
     schema->init(record);
     r->rec.kind = r->kind;
     uint32_t seen = 0;
@@ -650,6 +651,8 @@ static bx_status decode_element(bx_reader *r, json_state *s,
                                 const unsigned char *data, size_t len)
 {
     json_error_t err;
+    json_decref(s->held);
+    s->held = NULL;
     json_t *v = json_loadb((const char *)data, len,
                            JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
     bx_location where = location_at(r, s, &s->start);
@@ -670,7 +673,10 @@ static bx_status decode_element(bx_reader *r, json_state *s,
         st = decode_object(r, s, v, &where);
     if (st == BX_EINPUT)
         note_bad_order(r, s, v, data, len);
-    json_decref(v);
+    if (st == BX_OK && r->rows != NULL)
+        s->held = v; /* its strings are the row's text until the next row */
+    else
+        json_decref(v);
     return st;
 }
 
@@ -729,6 +735,7 @@ static void json_close(bx_reader *r)
         return;
     for (size_t i = 0; i < s->nunknown; i++)
         bx_free(r->ctx, s->unknown[i]);
+    json_decref(s->held);
     bx_free(r->ctx, s->buf);
     bx_free(r->ctx, s);
     r->state = NULL;
@@ -807,6 +814,8 @@ static bx_status out_value(bx_emit *o, const bx_field *f, const void *record)
         break;
     case BX_FT_F64:
         return out_double(o, &v, f->name);
+    case BX_FT_CELL:
+        break;
     }
     return BX_OK;
 }

@@ -227,6 +227,94 @@ bx_status bx_reader_open_mem(bx_ctx *ctx, bx_reader **out, bx_record_kind kind,
     return opened(out, r, finish_open(r, fmt));
 }
 
+/* ---- rows of named columns ------------------------------------------------ */
+
+/* A reader of rows: as new_reader, with the schema in place of a kind. */
+static bx_status new_rows_reader(bx_ctx *ctx, bx_reader **out,
+                                 const bx_schema *schema, const char *name)
+{
+    if (ctx == NULL)
+        return BX_EINVAL;
+    if (out == NULL || schema == NULL)
+        return bxi_error(ctx, BX_EINVAL, "bx_reader_open_rows: bad argument");
+    bx_status st = new_reader(ctx, out, BX_RECORD_AUTO, name, NULL);
+    if (st != BX_OK)
+        return st;
+    bx_reader *r = *out;
+    r->kind = r->requested_kind = BX_RECORD_ROWS;
+    r->rows = schema;
+    r->row = bx_alloc(ctx, sizeof *r->row);
+    if (r->row == NULL)
+        return opened(out, r, BX_ENOMEM);
+    memset(r->row, 0, sizeof *r->row);
+    r->row->ncells = schema->nfields;
+    return BX_OK;
+}
+
+bx_status bxi_reader_open_rows_file(bx_ctx *ctx, bx_reader **out,
+                                   const bx_schema *schema, bx_format fmt,
+                                   const char *path)
+{
+    bx_reader *r = NULL;
+    bx_status st = new_rows_reader(ctx, &r, schema, path ? path : "");
+    if (st != BX_OK)
+        return st;
+    FILE *fp = path != NULL ? fopen(path, "rb") : NULL;
+    if (fp == NULL) {
+        int e = path != NULL ? errno : EINVAL;
+        st = bxi_error(ctx, e == ENOENT ? BX_ENOTFOUND : BX_EIO,
+                      "%s: cannot open: %s", r->name, strerror(e));
+        return opened(out, r, st);
+    }
+    r->file = fp;
+    r->read = file_read;
+    r->read_ud = fp;
+    return opened(out, r, finish_open(r, fmt));
+}
+
+bx_status bxi_reader_open_rows_fp(bx_ctx *ctx, bx_reader **out,
+                                 const bx_schema *schema, bx_format fmt,
+                                 const char *name, void *fp)
+{
+    bx_reader *r = NULL;
+    bx_status st = new_rows_reader(ctx, &r, schema, name ? name : "<stream>");
+    if (st != BX_OK)
+        return st;
+    if (fp == NULL)
+        return opened(out, r, bxi_error(ctx, BX_EINVAL, "bxi_reader_open_rows_fp: fp is NULL"));
+    r->read = file_read; /* not r->file: the caller closes it */
+    r->read_ud = fp;
+    return opened(out, r, finish_open(r, fmt));
+}
+
+bx_status bxi_reader_open_rows_mem(bx_ctx *ctx, bx_reader **out,
+                                  const bx_schema *schema, bx_format fmt,
+                                  const char *name, const void *data,
+                                  size_t size)
+{
+    bx_reader *r = NULL;
+    bx_status st = new_rows_reader(ctx, &r, schema, name ? name : "<memory>");
+    if (st != BX_OK)
+        return st;
+    if (data == NULL && size != 0)
+        return opened(out, r, bxi_error(ctx, BX_EINVAL, "bxi_reader_open_rows_mem: data is NULL"));
+    r->mem.data = data;
+    r->mem.size = size;
+    r->read = mem_read;
+    r->read_ud = r;
+    return opened(out, r, finish_open(r, fmt));
+}
+
+const bx_schema *bxi_reader_schema(const bx_reader *r)
+{
+    return r->rows != NULL ? r->rows : bxi_schema_for(r->kind);
+}
+
+void *bxi_reader_record(bx_reader *r)
+{
+    return r->rows != NULL ? (void *)r->row : (void *)&r->rec.u;
+}
+
 bx_record_kind bx_reader_kind(const bx_reader *r)
 {
     return r == NULL ? BX_RECORD_AUTO : r->kind;
@@ -251,12 +339,9 @@ void bxi_reader_note_order_id(bx_reader *r, const char *s, size_t len, uint64_t 
     r->bad_line = line;
 }
 
-bx_status bx_reader_next(bx_reader *r, void *record)
+/* One record from the back end into bxi_reader_record(r). */
+static bx_status next_record(bx_reader *r)
 {
-    if (r == NULL)
-        return BX_EINVAL;
-    if (record == NULL)
-        return bxi_error(r->ctx, BX_EINVAL, "bx_reader_next: record is NULL");
     if (!r->recoverable)
         return bxi_error(r->ctx, BX_EINVAL,
                         "%s: the reader stopped at an earlier error", r->name);
@@ -280,6 +365,19 @@ bx_status bx_reader_next(bx_reader *r, void *record)
         return st;
     }
     r->recoverable = true;
+    return BX_OK;
+}
+
+bx_status bx_reader_next(bx_reader *r, void *record)
+{
+    if (r == NULL)
+        return BX_EINVAL;
+    if (record == NULL || r->rows != NULL)
+        return bxi_error(r->ctx, BX_EINVAL, "bx_reader_next: %s",
+                        record == NULL ? "record is NULL" : "a reader of rows");
+    bx_status st = next_record(r);
+    if (st != BX_OK)
+        return st;
     if (r->requested_kind == BX_RECORD_AUTO)
         memcpy(record, &r->rec, sizeof r->rec);
     else if (r->kind == BX_RECORD_BOX)
@@ -287,6 +385,15 @@ bx_status bx_reader_next(bx_reader *r, void *record)
     else
         memcpy(record, &r->rec.u.line, sizeof r->rec.u.line);
     return BX_OK;
+}
+
+bx_status bxi_reader_next_row(bx_reader *r, const bx_row **row)
+{
+    if (r == NULL || row == NULL || r->rows == NULL)
+        return r == NULL ? BX_EINVAL
+                         : bxi_error(r->ctx, BX_EINVAL, "bxi_reader_next_row: bad argument");
+    *row = r->row;
+    return next_record(r);
 }
 
 void bx_reader_close(bx_reader *r)
@@ -299,6 +406,7 @@ void bx_reader_close(bx_reader *r)
     if (r->file != NULL)
         fclose(r->file);
     bx_free(ctx, r->prefix);
+    bx_free(ctx, r->row);
     bx_free(ctx, r->name);
     bx_free(ctx, r);
 }

@@ -86,6 +86,66 @@ static const bx_schema line_schema = {
     offsetof(bx_order_line, line), line_init, line_check,
 };
 
+/* ---- rows of named columns ------------------------------------------------ */
+
+/* Only the types: a value is read only where its type says there is one. */
+static void row_init(void *record)
+{
+    bx_row *row = record;
+    for (size_t i = 0; i < row->ncells; i++)
+        row->cell[i].type = BX_CELL_ABSENT;
+}
+
+/* A row's values are judged by the module that reads it. */
+static bx_status row_check(bx_ctx *ctx, const void *record,
+                           const bx_location *where)
+{
+    (void)ctx;
+    (void)record;
+    (void)where;
+    return BX_OK;
+}
+
+void bxi_row_schema_init(bx_schema *schema, bx_field *fields,
+                        const bx_column *columns, size_t n)
+{
+    if (n > BX_ROW_MAX_COLUMNS)
+        n = BX_ROW_MAX_COLUMNS;
+    for (size_t i = 0; i < n; i++) {
+        bx_field f = {columns[i].name, BX_FT_CELL,
+                      offsetof(bx_row, cell) + i * sizeof(bx_cell),
+                      columns[i].required, 0, 0, 0};
+        fields[i] = f;
+    }
+    bx_schema s = {BX_RECORD_ROWS, "row", sizeof(bx_row), fields, n,
+                   offsetof(bx_row, has), offsetof(bx_row, line), row_init,
+                   row_check};
+    *schema = s;
+}
+
+static bool is_rows(const bx_schema *schema)
+{
+    return schema->init == row_init;
+}
+
+static void *field_ptr(const bx_field *f, void *record);
+
+/* Keep a value as given, with its location. */
+static bx_status set_cell(const bx_field *f, void *record, bx_cell_type type,
+                          const char *s, size_t len, int64_t i, double d,
+                          const bx_location *where)
+{
+    bx_cell *c = field_ptr(f, record);
+    c->type = type;
+    c->s = s;
+    c->len = len;
+    c->i = i;
+    c->d = d;
+    c->column = where != NULL ? where->column : 0;
+    c->offset = where != NULL ? where->offset : 0;
+    return BX_OK;
+}
+
 const bx_schema *bxi_schema_for(bx_record_kind kind)
 {
     switch (kind) {
@@ -375,13 +435,15 @@ static bx_status store_bool(const bx_field *f, void *record, bool v)
 bx_status bxi_field_set_text(bx_ctx *ctx, const bx_field *f, void *record,
                             const char *s, size_t len, bx_location *where)
 {
-    if (len == 0) {
+    if (len == 0 && f->type != BX_FT_CELL) {
         if (f->required)
             return bad(ctx, f, where, "required field is empty");
         return BX_OK; /* absent */
     }
     const char *why = NULL;
     switch (f->type) {
+    case BX_FT_CELL:
+        return set_cell(f, record, BX_CELL_TEXT, s, len, 0, 0.0, where);
     case BX_FT_ID:
         return set_id(ctx, f, record, s, len, where);
     case BX_FT_ROTATION:
@@ -413,6 +475,8 @@ bx_status bxi_field_set_string(bx_ctx *ctx, const bx_field *f, void *record,
                               const char *s, size_t len, bx_location *where)
 {
     switch (f->type) {
+    case BX_FT_CELL:
+        return set_cell(f, record, BX_CELL_TEXT, s, len, 0, 0.0, where);
     case BX_FT_ID:
         return set_id(ctx, f, record, s, len, where);
     case BX_FT_ROTATION:
@@ -428,6 +492,8 @@ bx_status bxi_field_set_int(bx_ctx *ctx, const bx_field *f, void *record,
                            int64_t v, bx_location *where)
 {
     switch (f->type) {
+    case BX_FT_CELL:
+        return set_cell(f, record, BX_CELL_INT, NULL, 0, v, 0.0, where);
     case BX_FT_I32:
     case BX_FT_I64:
         return store_int(ctx, f, record, v, where);
@@ -449,6 +515,8 @@ bx_status bxi_field_set_double(bx_ctx *ctx, const bx_field *f, void *record,
                               double v, bx_location *where)
 {
     switch (f->type) {
+    case BX_FT_CELL:
+        return set_cell(f, record, BX_CELL_REAL, NULL, 0, 0, v, where);
     case BX_FT_F64:
         return store_double(ctx, f, record, v, where);
     case BX_FT_I32:
@@ -467,6 +535,8 @@ bx_status bxi_field_set_bool(bx_ctx *ctx, const bx_field *f, void *record,
 {
     if (f->type == BX_FT_BOOL)
         return store_bool(f, record, v);
+    if (f->type == BX_FT_CELL)
+        return bad(ctx, f, where, "expected text or a number, got a boolean");
     return bad(ctx, f, where, "did not expect a boolean");
 }
 
@@ -482,6 +552,16 @@ bool bxi_field_present(const bx_field *f, const void *record)
 bx_status bxi_record_finish(bx_ctx *ctx, const bx_schema *schema, void *record,
                            uint32_t seen, bx_location *where)
 {
+    if (is_rows(schema)) {
+        /* which values a row needs is the reading module's call */
+        bx_row *row = record;
+        memset(&row->at, 0, sizeof row->at);
+        if (where != NULL) {
+            where->field = NULL;
+            row->at = *where;
+        }
+        return BX_OK;
+    }
     for (size_t i = 0; i < schema->nfields; i++) {
         const bx_field *f = &schema->fields[i];
         if (f->required && (seen & (UINT32_C(1) << i)) == 0)
@@ -594,6 +674,7 @@ static bx_status validate(bx_ctx *ctx, const bx_schema *schema,
             }
             break;
         case BX_FT_BOOL:
+        case BX_FT_CELL:
             break;
         }
     }
@@ -642,6 +723,7 @@ bx_value bxi_field_get(const bx_field *f, const void *record)
     case BX_FT_I64: v.i = *(const int64_t *)p; break;
     case BX_FT_F64: v.d = *(const double *)p; break;
     case BX_FT_BOOL: v.b = *(const bool *)p; break;
+    case BX_FT_CELL: break; /* rows are not written through the schema */
     }
     return v;
 }
@@ -660,6 +742,8 @@ size_t bxi_value_to_text(const bx_value *v, char *buf, size_t size)
         break;
     case BX_FT_BOOL:
         n = snprintf(buf, size, "%d", v->b ? 1 : 0);
+        break;
+    case BX_FT_CELL:
         break;
     case BX_FT_F64:
         /* Whole numbers print plainly ("100", not "1e+02"); others as the

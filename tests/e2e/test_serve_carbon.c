@@ -327,6 +327,37 @@ static void test_cbor_body(void **state)
     assert_memory_equal(a.body, b.body, a.body_len);
     http_free(&a);
     http_free(&b);
+
+    /* a bad CBOR shipment is named by its record, and its message is the
+     * reader's without the CBOR location (record and byte), as for JSON:
+     * [{"shipment_id":"C1","date":"2025-01-01","mass_g":500,
+     *   "route_id":"sh-city-evan"}] twice, the second on 2025-02-30 */
+    static const unsigned char two[] = {
+        0x82,
+        0xa4, 0x6b, 's', 'h', 'i', 'p', 'm', 'e', 'n', 't', '_', 'i', 'd', 0x62, 'C', '1',
+        0x64, 'd', 'a', 't', 'e', 0x6a, '2', '0', '2', '5', '-', '0', '1', '-', '0', '1',
+        0x66, 'm', 'a', 's', 's', '_', 'g', 0x19, 0x01, 0xf4,
+        0x68, 'r', 'o', 'u', 't', 'e', '_', 'i', 'd',
+        0x6c, 's', 'h', '-', 'c', 'i', 't', 'y', '-', 'e', 'v', 'a', 'n',
+        0xa4, 0x6b, 's', 'h', 'i', 'p', 'm', 'e', 'n', 't', '_', 'i', 'd', 0x62, 'C', '2',
+        0x64, 'd', 'a', 't', 'e', 0x6a, '2', '0', '2', '5', '-', '0', '2', '-', '3', '0',
+        0x66, 'm', 'a', 's', 's', '_', 'g', 0x19, 0x01, 0xf4,
+        0x68, 'r', 'o', 'u', 't', 'e', '_', 'i', 'd',
+        0x6c, 's', 'h', '-', 'c', 'i', 't', 'y', '-', 'e', 'v', 'a', 'n'};
+    static const char want[] = "\"excluded\":1,\"errors\":[{\"record\":2,\"field\":\"date\","
+                               "\"message\":\"field 'date': expected a date YYYY-MM-DD\"}]";
+    post_carbon(server.port, "", "application/cbor", "application/json", two, sizeof two, &a);
+    assert_int_equal(a.status, 200);
+    if (strstr((char *)a.body, want) == NULL)
+        fail_msg("%s not in %s", want, a.body);
+    http_free(&a);
+    post_carbon(server.port, "?strict=true", "application/cbor", "application/json", two,
+                sizeof two, &a);
+    assert_int_equal(a.status, 422);
+    if (strstr((char *)a.body, "\"message\":\"field 'date': expected a date YYYY-MM-DD "
+                               "(strict: nothing computed)\"") == NULL)
+        fail_msg("strict: %s", a.body);
+    http_free(&a);
 }
 
 static void test_strict(void **state)

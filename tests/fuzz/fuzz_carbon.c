@@ -4,7 +4,8 @@
  *
  * One target rather than one per reader keeps CI's fuzz time down (it
  * runs each target for a fixed time). The first byte picks the reader and
- * the rest is its file:
+ * the rest is its file, in CSV, JSON or CBOR (found from its bytes, as for
+ * a file without an extension):
  *   'F' a factor set; the set accepted then drives the calculator over the
  *       sample routes (fuzzed factor values reach every formula) and the
  *       Monte Carlo;
@@ -134,7 +135,7 @@ static void compute_routes(bx_carbon *calc, const bx_routes *rs, bx_carbon_total
 static void fuzz_factors(bx_ctx *ctx, const uint8_t *data, size_t size)
 {
     bx_factor_set *fs = NULL;
-    if (bx_factor_set_read_mem(ctx, &fs, "fuzz.csv", data, size) != BX_OK) {
+    if (bx_factor_set_read_mem(ctx, &fs, "fuzz", data, size) != BX_OK) {
         if (fs != NULL)
             abort();
         return;
@@ -180,7 +181,7 @@ static void fuzz_factors(bx_ctx *ctx, const uint8_t *data, size_t size)
 static void fuzz_routes(bx_ctx *ctx, const uint8_t *data, size_t size)
 {
     bx_routes *rs = NULL;
-    if (bx_routes_read_mem(ctx, &rs, "fuzz.csv", data, size) != BX_OK) {
+    if (bx_routes_read_mem(ctx, &rs, "fuzz", data, size) != BX_OK) {
         if (rs != NULL)
             abort();
         return;
@@ -206,7 +207,7 @@ static void fuzz_routes(bx_ctx *ctx, const uint8_t *data, size_t size)
 static void fuzz_containers(bx_ctx *ctx, const uint8_t *data, size_t size)
 {
     bx_containers *cs = NULL;
-    if (bx_containers_read_mem(ctx, &cs, "fuzz.csv", data, size) != BX_OK) {
+    if (bx_containers_read_mem(ctx, &cs, "fuzz", data, size) != BX_OK) {
         if (cs != NULL)
             abort();
         return;
@@ -353,7 +354,7 @@ static void fuzz_shipments(bx_ctx *ctx, const uint8_t *data, size_t size)
             f != BX_CARBON_CBOR)
             abort();
     size_t rows = 0;
-    if (bx_shipment_reader_open_mem(ctx, &r, "fuzz.csv", data, size) == BX_OK) {
+    if (bx_shipment_reader_open_mem(ctx, &r, "fuzz", data, size) == BX_OK) {
         for (;;) {
             bx_shipment s;
             bx_carbon_result res;
@@ -412,7 +413,7 @@ static void fuzz_totals(bx_ctx *ctx, const uint8_t *data, size_t size)
     bx_carbon_totals *t = NULL;
     if (bx_carbon_totals_new(ctx, &t, "", "") != BX_OK)
         abort();
-    if (bx_carbon_totals_read_mem(t, "fuzz.csv", data, size) == BX_OK)
+    if (bx_carbon_totals_read_mem(t, "fuzz", data, size) == BX_OK)
         totals_round_trip(ctx, t);
     bx_carbon_totals_free(t);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "boxcar/carbon_totals.h"
+#include "boxcar/config.h"
 #include "testutil.h"
 
 static const char factors[] =
@@ -39,8 +40,20 @@ static const char shipments[] = "shipment_id,date,mass_g,items,packaging,route_i
                                 "3,2025-02-06,300,2,pp=20;corrugated=100,a,\n"
                                 "4,2025-03-01,300,2,,zzz,\n";
 
-/* One pass of the whole pipeline; the totals CSV on success. */
-static bx_status pipeline(bx_ctx *ctx, char **csv)
+/* The same shipments as JSON (numbers as numbers, empty fields left out). */
+static const char shipments_json[] =
+    "[{\"shipment_id\":\"1\",\"date\":\"2025-01-05\",\"mass_g\":1200,\"items\":1,"
+    "\"packaging\":\"corrugated=154\",\"route_id\":\"a\"},\n"
+    " {\"shipment_id\":\"2\",\"date\":\"2025-02-05\",\"mass_g\":800,\"items\":1,"
+    "\"packaging\":\"crate\",\"route_id\":\"b\",\"drop_km\":4.5},\n"
+    " {\"shipment_id\":\"3\",\"date\":\"2025-02-06\",\"mass_g\":300,\"items\":2,"
+    "\"packaging\":\"pp=20;corrugated=100\",\"route_id\":\"a\"},\n"
+    " {\"shipment_id\":\"4\",\"date\":\"2025-03-01\",\"mass_g\":300,\"items\":2,"
+    "\"route_id\":\"zzz\"}]\n";
+
+/* One pass of the whole pipeline over the shipments `name` holding `text`;
+ * the totals CSV on success. */
+static bx_status pipeline(bx_ctx *ctx, char **csv, const char *name, const char *text)
 {
     bx_factor_set *fs = NULL;
     bx_routes *rs = NULL;
@@ -61,8 +74,7 @@ static bx_status pipeline(bx_ctx *ctx, char **csv)
     opt.containers = cs;
     if ((st = bx_carbon_new(ctx, &calc, fs, rs, &opt)) != BX_OK ||
         (st = bx_carbon_totals_new(ctx, &t, "oom", "1")) != BX_OK ||
-        (st = bx_shipment_reader_open_mem(ctx, &r, "s.csv", shipments, strlen(shipments))) !=
-            BX_OK)
+        (st = bx_shipment_reader_open_mem(ctx, &r, name, text, strlen(text))) != BX_OK)
         goto done;
     bx_shipment s;
     while ((st = bx_shipment_reader_next(r, &s)) != BX_END) {
@@ -98,13 +110,13 @@ done:
     return st;
 }
 
-static void test_every_allocation_may_fail(void **state)
+static void every_allocation_may_fail(const char *name, const char *text)
 {
-    (void)state;
     test_alloc ta;
     bx_ctx *ctx = test_ctx_new(&ta, 0);
     char *want;
-    assert_int_equal(pipeline(ctx, &want), BX_OK);
+    /* the figures of the CSV shipments, whatever the encoding */
+    assert_int_equal(pipeline(ctx, &want, "s.csv", shipments), BX_OK);
     bx_ctx_free(ctx);
     assert_int_equal(ta.live_blocks, 0);
     /* shipment 4 names an unknown route: excluded, and counted */
@@ -116,7 +128,7 @@ static void test_every_allocation_may_fail(void **state)
         ctx = test_ctx_new(&ta, n);
         assert_non_null(ctx);
         char *got;
-        bx_status st = pipeline(ctx, &got);
+        bx_status st = pipeline(ctx, &got, name, text);
         uint64_t failures = ta.failures;
         bx_ctx_free(ctx);
         if (ta.live_blocks != 0)
@@ -136,10 +148,30 @@ static void test_every_allocation_may_fail(void **state)
     free(want);
 }
 
+static void test_every_allocation_may_fail(void **state)
+{
+    (void)state;
+    every_allocation_may_fail("s.csv", shipments);
+}
+
+/* Shipments in JSON: the reader keeps the row's element and NUL-terminated
+ * copies of its text, allocations that may fail too. */
+static void test_every_allocation_may_fail_json(void **state)
+{
+    (void)state;
+#if BOXCAR_HAVE_JSON
+    every_allocation_may_fail("s.json", shipments_json);
+#else
+    (void)shipments_json;
+    skip();
+#endif
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_allocation_may_fail),
+        cmocka_unit_test(test_every_allocation_may_fail_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -138,8 +138,8 @@ static void test_header_errors(void **state)
                                                  strlen(no_route)),
                      BX_EINPUT);
     assert_null(r);
-    assert_non_null(strstr(bx_ctx_errmsg(f->ctx), "s.csv:1: missing required column "
-                                                  "'route_id'"));
+    assert_non_null(strstr(bx_ctx_errmsg(f->ctx), "s.csv:1: missing required column: "
+                                                  "route_id"));
     assert_int_equal(bx_shipment_reader_open(f->ctx, &r, "/nonexistent/s.csv"), BX_ENOTFOUND);
     assert_int_equal(bx_shipment_reader_open_mem(f->ctx, &r, "s.csv", "", 0), BX_EINPUT);
 }

@@ -116,7 +116,9 @@ typedef struct bx_factor_set_info {
     const char *file;    /* the name it was loaded from */
 } bx_factor_set_info;
 
-/* Load a factor set from a CSV file. Every bad row is reported through the
+/* Load a factor set from a file: CSV, JSON or CBOR by the extension, else
+ * from its first bytes (JSON and CBOR: an array of objects keyed by the
+ * column names, as orders are). Every bad row is reported through the
  * diagnostic callback with file, line and field; if there was any, no set is
  * made and BX_EINPUT is returned. Also BX_ENOTFOUND / BX_EIO (the file),
  * BX_ENOMEM. A row whose basis differs from the set's gets a warning. */
@@ -127,6 +129,10 @@ BX_API bx_status bx_factor_set_load(bx_ctx *ctx, bx_factor_set **out,
 BX_API bx_status bx_factor_set_read_mem(bx_ctx *ctx, bx_factor_set **out,
                                         const char *name, const void *data,
                                         size_t size);
+
+/* The factor set columns (JSON/CBOR keys) in their CSV order, i = 0, 1,
+ * ...; NULL past the last. */
+BX_API const char *bx_factor_column(size_t i);
 
 BX_API bx_factor_set_info bx_factor_set_info_get(const bx_factor_set *fs);
 

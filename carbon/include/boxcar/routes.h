@@ -103,7 +103,9 @@ typedef struct bx_route {
 
 typedef struct bx_routes bx_routes;
 
-/* Load a route file. Bad rows are reported through the diagnostic callback
+/* Load a route file: CSV, JSON or CBOR by the extension, else from its
+ * first bytes (JSON and CBOR: an array of objects keyed by the column
+ * names, as orders are). Bad rows are reported through the diagnostic callback
  * (file, line, field) and make their route invalid; the other routes load.
  * A route whose id appears again after another route, or a row with no
  * element (a route with no TCE), is an error at that line. Returns BX_OK
@@ -113,6 +115,10 @@ BX_API bx_status bx_routes_load(bx_ctx *ctx, bx_routes **out, const char *path);
 BX_API bx_status bx_routes_read_mem(bx_ctx *ctx, bx_routes **out,
                                     const char *name, const void *data,
                                     size_t size);
+
+/* The route columns (JSON/CBOR keys) in their CSV order, i = 0, 1, ...;
+ * NULL past the last. */
+BX_API const char *bx_route_column(size_t i);
 
 BX_API size_t bx_routes_count(const bx_routes *rs);
 /* Route i (borrowed for the routes' life); NULL if out of range. */

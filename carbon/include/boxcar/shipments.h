@@ -1,5 +1,6 @@
 /*
- * boxcar/shipments.h: shipments, and a streaming reader for shipment CSV.
+ * boxcar/shipments.h: shipments, and a streaming reader for shipment files
+ * in CSV, JSON or CBOR.
  *
  * Columns (docs/carbon.md, "Shipments"): shipment_id, date (YYYY-MM-DD),
  * mass_g (gross: items plus the shipper's packaging; empty = unknown),
@@ -7,7 +8,9 @@
  * explicit materials "corrugated=304;ldpe=17" in grams, or empty for none),
  * route_id, drop_km (direct distance from the depot, for multi-drop rounds;
  * optional). Columns may come in any order; unknown columns are warned
- * about and ignored.
+ * about and ignored. JSON and CBOR hold the same fields as an array of
+ * objects (maps) keyed by the column names, as orders do (docs/formats.md);
+ * a number may be given as a number or as text, null is an empty field.
  *
  * The reader holds one row at a time, so a file larger than memory is read
  * in constant memory. A bad row is reported (file, line, field) and skipped:
@@ -47,8 +50,10 @@ typedef struct bx_shipment {
     char route_id[BX_ID_MAX];
     char packaging[BX_PACKAGING_MAX]; /* "" for none */
     double drop_km;        /* >= 0, or negative when not given */
-    uint64_t line;         /* source line; 0 when built in code */
+    uint64_t line;         /* source line (CSV, JSON); 0 for CBOR and in code */
     const char *source;    /* input name for messages (borrowed); may be NULL */
+    uint64_t record;       /* position in a JSON or CBOR input from 1; 0 for
+                              CSV and in code */
 } bx_shipment;
 
 /* Fill with defaults: no mass, one item, no packaging, no drop distance. */
@@ -56,12 +61,15 @@ BX_API void bx_shipment_init(bx_shipment *s);
 
 typedef struct bx_shipment_reader bx_shipment_reader;
 
-/* Open a shipment file (CSV). BX_ENOTFOUND / BX_EIO for the file, BX_EINPUT
- * for a header without the required columns (shipment_id, date, route_id,
- * mass_g). */
+/* Open a shipment file: CSV, JSON or CBOR by the extension (.csv, .json,
+ * .jsonl, .ndjson, .cbor, .cbors), else from its first bytes. BX_ENOTFOUND /
+ * BX_EIO for the file, BX_EUNSUPPORTED for a format left out of the build,
+ * BX_EINPUT for a CSV header without the required columns (shipment_id,
+ * date, route_id, mass_g). */
 BX_API bx_status bx_shipment_reader_open(bx_ctx *ctx, bx_shipment_reader **out,
                                          const char *path);
-/* Over a FILE* the caller keeps open; `name` for messages. */
+/* Over a FILE* the caller keeps open; `name` for messages (and its
+ * extension for the format, as above). */
 BX_API bx_status bx_shipment_reader_open_file(bx_ctx *ctx,
                                               bx_shipment_reader **out,
                                               const char *name, FILE *fp);
@@ -81,6 +89,10 @@ BX_API uint64_t bx_shipment_reader_bad_rows(const bx_shipment_reader *r);
 
 /* NULL is a no-op (a FILE* given by the caller stays open). */
 BX_API void bx_shipment_reader_close(bx_shipment_reader *r);
+
+/* The shipment columns (JSON/CBOR keys) in their CSV order, i = 0, 1, ...;
+ * NULL past the last. */
+BX_API const char *bx_shipment_column(size_t i);
 
 /* Parse "YYYY-MM-DD" (a real date, years 1900..9999) into YYYYMMDD.
  * false if s[0..len) is not one. */

@@ -13,29 +13,9 @@
 #define HEAD "kind,id,mode,unit,wtt,ttw,wtw,energy,ref,gsd,quality,confirmed,basis,source,version,note\n"
 #define SET "set,t1,,,,,,,,,,,co2e-ar6,test,1,\n"
 
-typedef struct fixture {
-    test_alloc ta;
-    test_diags diags;
-    bx_ctx *ctx;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    f->ctx = test_ctx_new(&f->ta, 0);
-    bx_ctx_set_diag(f->ctx, test_diag_fn, &f->diags);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    bx_ctx_free(f->ctx);
-    assert_int_equal(f->ta.live_blocks, 0);
-    free(f);
-    return 0;
-}
+typedef test_fixture fixture;
+#define setup test_fixture_setup
+#define teardown test_fixture_teardown
 
 static bx_status load(fixture *f, const char *text, bx_factor_set **fs)
 {

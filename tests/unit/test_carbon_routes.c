@@ -17,29 +17,9 @@
     "route_id,element,category,distance_km,from_lat,from_lon,to_lat,to_lon,daf,alloc," \
     "energy_id,energy_amount,run_tkm,run_t,run_items,note\n"
 
-typedef struct fixture {
-    test_alloc ta;
-    test_diags diags;
-    bx_ctx *ctx;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    f->ctx = test_ctx_new(&f->ta, 0);
-    bx_ctx_set_diag(f->ctx, test_diag_fn, &f->diags);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    bx_ctx_free(f->ctx);
-    assert_int_equal(f->ta.live_blocks, 0);
-    free(f);
-    return 0;
-}
+typedef test_fixture fixture;
+#define setup test_fixture_setup
+#define teardown test_fixture_teardown
 
 static bx_routes *load(fixture *f, const char *text)
 {

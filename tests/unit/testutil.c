@@ -112,3 +112,27 @@ char *test_read_file(const char *path, size_t *len)
         *len = n;
     return buf;
 }
+
+int test_fixture_setup(void **state)
+{
+    test_fixture *f = calloc(1, sizeof *f);
+    if (f == NULL)
+        return -1;
+    f->ctx = test_ctx_new(&f->ta, 0);
+    if (f->ctx == NULL) {
+        free(f);
+        return -1;
+    }
+    bx_ctx_set_diag(f->ctx, test_diag_fn, &f->diags);
+    *state = f;
+    return 0;
+}
+
+int test_fixture_teardown(void **state)
+{
+    test_fixture *f = *state;
+    bx_ctx_free(f->ctx);
+    assert_int_equal(f->ta.live_blocks, 0);
+    free(f);
+    return 0;
+}

@@ -49,4 +49,15 @@ int test_buf_write(void *ud, const void *data, size_t size);
 char *test_read_file(const char *path, size_t *len);
 void test_buf_free(test_buf *b);
 
+/* The common fixture of a test group: a context on a counting allocator
+ * with its diagnostics collected. teardown frees the context and fails the
+ * test if a block leaked. For cmocka_unit_test_setup_teardown. */
+typedef struct test_fixture {
+    test_alloc ta;
+    test_diags diags;
+    bx_ctx *ctx;
+} test_fixture;
+int test_fixture_setup(void **state);
+int test_fixture_teardown(void **state);
+
 #endif

@@ -133,7 +133,8 @@ static int parse_args(int argc, char **argv, report_args *a)
         case 'c': a->catalog = optarg; break;
         case 'f':
             if (bx_report_format_parse(optarg, &a->format) != BX_OK)
-                return cli_usage_error("report", "unknown format '%s'", optarg);
+                return cli_usage_error("report", "unknown format '%s': --format is xlsx, csv "
+                                       "or cbor", optarg);
             a->format_given = true;
             break;
         case 'K':

@@ -233,10 +233,15 @@ static lxw_chart *make_chart(xw *x, const char *sheet, const rp_chart *ch, const
     if (ch->title != SIZE_MAX)
         chart_title_set_name(chart, rp_text(r, ch->title));
     if (ch->type != RP_CHART_PIE) {
+        /* x_title names the categories' axis and y_title the values'. In
+         * libxlsxwriter's bar chart (horizontal bars) x_axis is the value
+         * axis along the bottom and y_axis the category axis on the left. */
+        lxw_chart_axis *cat_axis = ch->type == RP_CHART_BAR ? chart->y_axis : chart->x_axis;
+        lxw_chart_axis *val_axis = ch->type == RP_CHART_BAR ? chart->x_axis : chart->y_axis;
         if (ch->x_title != SIZE_MAX)
-            chart_axis_set_name(chart->x_axis, rp_text(r, ch->x_title));
+            chart_axis_set_name(cat_axis, rp_text(r, ch->x_title));
         if (ch->y_title != SIZE_MAX)
-            chart_axis_set_name(chart->y_axis, rp_text(r, ch->y_title));
+            chart_axis_set_name(val_axis, rp_text(r, ch->y_title));
         if (ch->nvalues == 1)
             chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
     }

@@ -96,6 +96,42 @@ static void expect_part(const char *zip, const char *member, const char *what)
     free(x);
 }
 
+/* The title of a chart's axis element (c:catAx or c:valAx), as its first
+ * <a:t> run; "" if it has none. A static buffer. */
+static const char *axis_title(const char *chart_xml, const char *element)
+{
+    static char title[128];
+    char open[32], close[32];
+    snprintf(open, sizeof open, "<%s>", element);
+    snprintf(close, sizeof close, "</%s>", element);
+    title[0] = '\0';
+    const char *a = strstr(chart_xml, open);
+    const char *z = a ? strstr(a, close) : NULL;
+    const char *t = a ? strstr(a, "<a:t>") : NULL;
+    if (t == NULL || z == NULL || t > z)
+        return title;
+    t += 5;
+    const char *e = strstr(t, "</a:t>");
+    size_t n = e && (size_t)(e - t) < sizeof title ? (size_t)(e - t) : 0;
+    memcpy(title, t, n);
+    title[n] = '\0';
+    return title;
+}
+
+/* x_title names the categories' axis and y_title the values', for bars
+ * running up (column) and across (bar) alike. */
+static void expect_axes(const char *zip, const char *member, const char *cat, const char *val)
+{
+    char *x = rt_unzip_member(zip, member);
+    char got_cat[128];
+    snprintf(got_cat, sizeof got_cat, "%s", axis_title(x, "c:catAx"));
+    const char *got_val = axis_title(x, "c:valAx");
+    if (strcmp(got_cat, cat) != 0 || strcmp(got_val, val) != 0)
+        fail_msg("%s: category axis '%s', value axis '%s'; want '%s' and '%s'", member, got_cat,
+                 got_val, cat, val);
+    free(x);
+}
+
 static void test_monthly_xlsx(void **state)
 {
     (void)state;
@@ -156,6 +192,9 @@ static void test_monthly_xlsx(void **state)
     expect_part("monthly.xlsx", "xl/charts/chart5.xml", "<c:barDir val=\"col\"/>");
     expect_part("monthly.xlsx", "xl/charts/chart6.xml", "<c:pieChart>");
     expect_part("monthly.xlsx", "xl/charts/chart2.xml", "Summary!$C$15:$C$16");
+    expect_axes("monthly.xlsx", "xl/charts/chart2.xml", "month", "kg CO2e");
+    expect_axes("monthly.xlsx", "xl/charts/chart3.xml", "mode", "kg CO2e");
+    expect_axes("monthly.xlsx", "xl/charts/chart4.xml", "route", "kg CO2e");
 
     /* the detail sheet: a header, 4 shipments, frozen header, a filter,
      * grams in the number format */

@@ -37,6 +37,27 @@ local SHARE = "0.0%"
 local MODE_ORDER = {road = 1, rail = 2, air = 3, sea = 4, iww = 5, hub = 6, packaging = 7}
 local MODE_LABEL = {hub = "hubs", packaging = "packaging"}
 
+-- Ids as people count them: runs of digits compare as numbers, so box
+-- "2#" comes before "10#" and "A9" before "A10"; the rest compares as text.
+local function natural_less(a, b)
+    local ia, ib = 1, 1
+    while ia <= #a and ib <= #b do
+        local da, db = a:match("^%d+", ia), b:match("^%d+", ib)
+        if da and db then
+            local za, zb = da:match("^0*(%d-)$"), db:match("^0*(%d-)$")
+            if #za ~= #zb then return #za < #zb end
+            if za ~= zb then return za < zb end
+            ia, ib = ia + #da, ib + #db
+        else
+            local ca, cb = a:sub(ia, ia), b:sub(ib, ib)
+            if ca ~= cb then return ca < cb end
+            ia, ib = ia + 1, ib + 1
+        end
+    end
+    if #a - ia ~= #b - ib then return #a - ia < #b - ib end
+    return a < b
+end
+
 local function kg(mg)
     if mg == nil then return nil end
     return mg / 1e6
@@ -97,6 +118,10 @@ local function read_totals(src)
         error(src.file .. ": no 'all' row: not a totals file of boxcar carbon")
     end
     t.set, t.version = set, version
+    -- boxcar carbon writes keys in byte order (1#, 10#, 2#)
+    local function by_key(a, b) return natural_less(a.key, b.key) end
+    table.sort(t.route, by_key)
+    table.sort(t.packaging, by_key)
     -- each group must add up to the whole (the mode group by emissions only:
     -- a shipment counts under every part it has)
     for _, g in ipairs({"month", "route", "packaging", "mode"}) do

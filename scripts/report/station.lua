@@ -20,12 +20,24 @@ local report = {
     },
 }
 
--- Box ids of a carton series ("3#", "12#") sort by their number, others
--- by text after them.
-local function box_order(a, b)
-    local na, nb = tonumber(a:match("^(%d+)")), tonumber(b:match("^(%d+)"))
-    if na and nb and na ~= nb then return na < nb end
-    if (na ~= nil) ~= (nb ~= nil) then return na ~= nil end
+-- Ids as people count them: runs of digits compare as numbers, so box
+-- "2#" comes before "10#" and "A9" before "A10"; the rest compares as text.
+local function natural_less(a, b)
+    local ia, ib = 1, 1
+    while ia <= #a and ib <= #b do
+        local da, db = a:match("^%d+", ia), b:match("^%d+", ib)
+        if da and db then
+            local za, zb = da:match("^0*(%d-)$"), db:match("^0*(%d-)$")
+            if #za ~= #zb then return #za < #zb end
+            if za ~= zb then return za < zb end
+            ia, ib = ia + #da, ib + #db
+        else
+            local ca, cb = a:sub(ia, ia), b:sub(ib, ib)
+            if ca ~= cb then return ca < cb end
+            ia, ib = ia + 1, ib + 1
+        end
+    end
+    if #a - ia ~= #b - ib then return #a - ia < #b - ib end
     return a < b
 end
 
@@ -126,7 +138,7 @@ function report.build(data, book)
         end
     end
     close_order()
-    table.sort(types, box_order)
+    table.sort(types, natural_less)
 
     book:title("Packing station report: " .. src.file)
     local s = book:sheet("Summary")

@@ -335,6 +335,30 @@ static void mutate(const char *in, const char *out, const char *from, const char
     free(s);
 }
 
+/* Box ids sort as people count them. The totals of boxcar carbon come in
+ * byte order; here packaging 3# is renamed 10# and 5# renamed 2# (same
+ * figures), so the file lists 10# before 2#: the summary lists 2# (1
+ * shipment, 0.04 kg packaging) first, then 10# (2 shipments, 0.1 kg). */
+static void test_monthly_natural_order(void **state)
+{
+    (void)state;
+    mutate(DATA("totals.csv"), "natural-totals-1.csv", "packaging,3#", "packaging,10#");
+    mutate("natural-totals-1.csv", "natural-totals.csv", "packaging,5#", "packaging,2#");
+    fixture f;
+    assert_int_equal(open_monthly(&f, DATA("shipments.csv"), "natural-totals.csv", NULL),
+                     BX_OK);
+    if (render(&f, BX_REPORT_CSV, "natural-csv") != BX_OK)
+        fail_msg("%s", bx_ctx_errmsg(f.ctx));
+    close_monthly(&f);
+    char *s = test_read_file("natural-csv/Summary.csv", NULL);
+    assert_non_null(s);
+    const char *two = strstr(s, "\n2#,1,0.04,"), *ten = strstr(s, "\n10#,2,0.1,");
+    assert_non_null(two);
+    assert_non_null(ten);
+    assert_true(two < ten);
+    free(s);
+}
+
 typedef struct bad_case {
     const char *what;
     const char *file; /* shipments, totals or factors */
@@ -477,6 +501,7 @@ int main(void)
         cmocka_unit_test(test_monthly_golden),
         cmocka_unit_test(test_monthly_without_factors),
         cmocka_unit_test(test_monthly_empty_run),
+        cmocka_unit_test(test_monthly_natural_order),
         cmocka_unit_test(test_monthly_bad_inputs),
         cmocka_unit_test(test_monthly_out_of_memory),
     };

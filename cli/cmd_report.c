@@ -374,7 +374,7 @@ int cmd_report(int argc, char **argv)
     if (st == BX_OK && a.policy.path != NULL)
         st = policy_notes(ctx, &a, rep, &printed);
     if (st == BX_OK) {
-        bx_report_options o = {a.created, progress, &bar};
+        bx_report_options o = {a.created, progress, &bar, 0};
         st = bx_report_render(rep, a.format, a.output, &o);
     }
     cli_progress_clear(&bar);

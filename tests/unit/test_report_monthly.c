@@ -84,7 +84,7 @@ static void close_monthly(fixture *f)
 
 static bx_status render(fixture *f, bx_report_format fmt, const char *path)
 {
-    bx_report_options o = {CREATED, NULL, NULL};
+    bx_report_options o = {CREATED, NULL, NULL, 0};
     return bx_report_render(f->r, fmt, path, &o);
 }
 
@@ -359,6 +359,90 @@ static void test_monthly_natural_order(void **state)
     free(s);
 }
 
+/* The monthly workbook with parameters and options: labels in Chinese;
+ * detail "sample" (2 of the 4 shipments, said on the summary) and "none"
+ * (no Shipments sheet); a detail sheet over a worksheet's rows goes on in
+ * "Shipments (2)" (3 rows a worksheet: the header and 2 shipments, so 4
+ * shipments make two parts of 2); pages set up for printing. */
+static bx_status render_with(const char *out, const char *const *params, uint32_t sheet_rows)
+{
+    fixture f;
+    assert_int_equal(open_monthly(&f, DATA("shipments.csv"), DATA("totals.csv"),
+                                  DATA("factors.csv")), BX_OK);
+    for (size_t i = 0; params[i] != NULL; i += 2)
+        assert_int_equal(bx_report_set_param(f.r, params[i], params[i + 1]), BX_OK);
+    bx_report_options o = {CREATED, NULL, NULL, sheet_rows};
+    remove(out);
+    bx_status st = bx_report_render(f.r, BX_REPORT_XLSX, out, &o);
+    if (st != BX_OK)
+        fail_msg("%s", bx_ctx_errmsg(f.ctx));
+    close_monthly(&f);
+    return st;
+}
+
+static void test_monthly_options(void **state)
+{
+    (void)state;
+    const char *zh[] = {"lang", "zh-CN", NULL};
+    render_with("monthly-zh.xlsx", zh, 0);
+    char *wb = rt_unzip_member("monthly-zh.xlsx", "xl/workbook.xml");
+    assert_non_null(strstr(wb, "<sheet name=\"汇总\" sheetId=\"1\""));
+    assert_non_null(strstr(wb, "<sheet name=\"运单明细\" sheetId=\"2\""));
+    assert_non_null(strstr(wb, "<sheet name=\"方法说明\" sheetId=\"3\""));
+    free(wb);
+    char *s1 = rt_unzip_member("monthly-zh.xlsx", "xl/worksheets/sheet1.xml");
+    assert_string_equal(rt_cell(s1, "A1"), "碳排放报告");
+    assert_string_equal(rt_cell(s1, "A7"), "运输");
+    assert_string_equal(rt_cell(s1, "A10"), "合计");
+    assert_string_equal(rt_cell(s1, "A21"), "公路");
+    /* the figures are the same in any language */
+    assert_string_equal(rt_cell(s1, "B10"), "0.624875");
+    free(s1);
+    expect_axes("monthly-zh.xlsx", "xl/charts/chart3.xml", "运输方式", "kg CO2e");
+
+    const char *sample[] = {"detail", "sample", "sample_rows", "2", NULL};
+    render_with("monthly-sample.xlsx", sample, 0);
+    s1 = rt_unzip_member("monthly-sample.xlsx", "xl/worksheets/sheet1.xml");
+    assert_non_null(strstr(rt_cell(s1, "A4"), "The sheet Shipments lists the first 2 of 4 "
+                                               "shipments"));
+    free(s1);
+    char *s2 = rt_unzip_member("monthly-sample.xlsx", "xl/worksheets/sheet2.xml");
+    assert_string_equal(rt_cell(s2, "A3"), "S2");
+    assert_string_equal(rt_cell(s2, "A4"), "");
+    free(s2);
+
+    const char *none[] = {"detail", "none", NULL};
+    render_with("monthly-none.xlsx", none, 0);
+    wb = rt_unzip_member("monthly-none.xlsx", "xl/workbook.xml");
+    assert_null(strstr(wb, "Shipments"));
+    assert_non_null(strstr(wb, "<sheet name=\"Method\" sheetId=\"2\""));
+    free(wb);
+
+    const char *plain[] = {NULL};
+    render_with("monthly-parts.xlsx", plain, 3);
+    wb = rt_unzip_member("monthly-parts.xlsx", "xl/workbook.xml");
+    assert_non_null(strstr(wb, "<sheet name=\"Shipments\" sheetId=\"2\""));
+    assert_non_null(strstr(wb, "<sheet name=\"Shipments (2)\" sheetId=\"3\""));
+    assert_non_null(strstr(wb, "<sheet name=\"Method\" sheetId=\"4\""));
+    /* printing: each sheet's area, the detail's header on every page */
+    assert_non_null(strstr(wb, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"1\">"
+                               "Shipments!$1:$1</definedName>"));
+    assert_non_null(strstr(wb, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"2\">"
+                               "'Shipments (2)'!$1:$1</definedName>"));
+    assert_non_null(strstr(wb, "<definedName name=\"_xlnm.Print_Area\" localSheetId=\"0\">"));
+    free(wb);
+    s2 = rt_unzip_member("monthly-parts.xlsx", "xl/worksheets/sheet3.xml");
+    assert_string_equal(rt_cell(s2, "A1"), "Shipment");
+    assert_string_equal(rt_cell(s2, "A2"), "S3");
+    assert_string_equal(rt_cell(s2, "A3"), "S4");
+    free(s2);
+    s1 = rt_unzip_member("monthly-parts.xlsx", "xl/worksheets/sheet1.xml");
+    assert_non_null(strstr(s1, "<pageSetUpPr fitToPage=\"1\"/>"));
+    assert_non_null(strstr(s1, "paperSize=\"9\""));
+    assert_non_null(strstr(s1, "orientation=\"landscape\""));
+    free(s1);
+}
+
 typedef struct bad_case {
     const char *what;
     const char *file; /* shipments, totals or factors */
@@ -459,7 +543,7 @@ static bx_status oom_run(uint64_t n, test_alloc *ta)
                                   bx_factor_set_numeric_columns());
     remove("oom-monthly.cbor");
     if (st == BX_OK) {
-        bx_report_options o = {CREATED, NULL, NULL};
+        bx_report_options o = {CREATED, NULL, NULL, 0};
         st = bx_report_render(r, BX_REPORT_CBOR, "oom-monthly.cbor", &o);
     }
     if (st != BX_OK && access("oom-monthly.cbor", F_OK) == 0)
@@ -502,6 +586,7 @@ int main(void)
         cmocka_unit_test(test_monthly_without_factors),
         cmocka_unit_test(test_monthly_empty_run),
         cmocka_unit_test(test_monthly_natural_order),
+        cmocka_unit_test(test_monthly_options),
         cmocka_unit_test(test_monthly_bad_inputs),
         cmocka_unit_test(test_monthly_out_of_memory),
     };

@@ -169,6 +169,47 @@ static void test_station_xlsx(void **state)
 }
 
 /* Without GB 45186 results the report says so instead of a rate. */
+/* The station report labelled in Chinese (lang = zh-CN), GB 45186's rules
+ * in the terms packers use; the same figures as test_station_xlsx; every
+ * sheet set up to print on A4, the detail's header on every page. */
+static void test_station_chinese(void **state)
+{
+    (void)state;
+    fixture f;
+    assert_int_equal(open_report(&f, STATION, REPORT("packing.csv")), BX_OK);
+    assert_int_equal(bx_report_set_param(f.r, "lang", "zh-CN"), BX_OK);
+    remove("station-zh.xlsx");
+    if (render(&f, BX_REPORT_XLSX, "station-zh.xlsx") != BX_OK)
+        fail_msg("%s", bx_ctx_errmsg(f.ctx));
+    assert_int_equal(bx_report_set_param(f.r, "lang", "fr"), BX_OK);
+    assert_int_equal(render(&f, BX_REPORT_XLSX, "station-fr.xlsx"), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(f.ctx), "lang must be \"en\" or \"zh-CN\""));
+    close_report(&f);
+    char *wb = rt_unzip_member("station-zh.xlsx", "xl/workbook.xml");
+    assert_non_null(strstr(wb, "<sheet name=\"汇总\" sheetId=\"1\""));
+    assert_non_null(strstr(wb, "<sheet name=\"多箱订单\" sheetId=\"2\""));
+    assert_non_null(strstr(wb, "<sheet name=\"箱子明细\" sheetId=\"3\""));
+    assert_non_null(strstr(wb, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"2\">"
+                               "'箱子明细'!$1:$1</definedName>"));
+    /* the multi-box list: heading, blank row, header (repeated), order B */
+    assert_non_null(strstr(wb, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"1\">"
+                               "'多箱订单'!$1:$3</definedName>"));
+    assert_non_null(strstr(wb, "<definedName name=\"_xlnm.Print_Area\" localSheetId=\"1\">"
+                               "'多箱订单'!$A$1:$D$4</definedName>"));
+    free(wb);
+    char *s1 = rt_unzip_member("station-zh.xlsx", "xl/worksheets/sheet1.xml");
+    assert_string_equal(rt_cell(s1, "A1"), "包装台报告");
+    assert_string_equal(rt_cell(s1, "A4"), "各箱型用量");
+    assert_string_equal(rt_cell(s1, "A5"), "箱型");
+    assert_string_equal(rt_cell(s1, "A6"), "3#");
+    assert_string_equal(rt_cell(s1, "B7"), "2");
+    assert_string_equal(rt_cell(s1, "A8"), "合计");
+    assert_non_null(strstr(s1, "空隙率"));
+    assert_non_null(strstr(s1, "orientation=\"landscape\""));
+    assert_non_null(strstr(s1, "paperSize=\"9\""));
+    free(s1);
+}
+
 static void test_station_without_policy(void **state)
 {
     (void)state;
@@ -704,6 +745,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_station_xlsx),
+        cmocka_unit_test(test_station_chinese),
         cmocka_unit_test(test_station_without_policy),
         cmocka_unit_test(test_golden_files),
         cmocka_unit_test(test_cbor_shape),

@@ -334,11 +334,11 @@ static void write_summary(xw *x, rp_sheet *s)
 
 /* A name for part `part` (2, 3, ...) of a detail sheet that goes on past
  * a worksheet's rows: "Shipments (2)", cut to Excel's 31 characters on a
- * character boundary, and a higher number if a sheet has that name. The
- * number it took. */
-static uint32_t part_name(const bx_report *r, const char *base, uint32_t part, char *out,
-                          size_t size)
+ * character boundary, and a higher number if a sheet of the report or a
+ * part already written has that name. The number it took. */
+static uint32_t part_name(xw *x, const char *base, uint32_t part, char *out, size_t size)
 {
+    const bx_report *r = x->r;
     for (uint32_t n = part;; n++) {
         char suffix[16];
         int k = snprintf(suffix, sizeof suffix, " (%u)", n);
@@ -353,7 +353,7 @@ static uint32_t part_name(const bx_report *r, const char *base, uint32_t part, c
             keep = (size_t)((const char *)p - base) + 1;
         }
         snprintf(out, size, "%.*s%s", (int)keep, base, suffix);
-        bool taken = false;
+        bool taken = workbook_get_worksheet_by_name(x->wb, out) != NULL;
         for (uint32_t i = 0; i < r->nsheets && !taken; i++)
             taken = bxi_rp_names_equal(rp_text(r, r->sheets[i].name), out);
         if (!taken)
@@ -431,7 +431,7 @@ static void write_detail(xw *x, rp_sheet *s, uint32_t *sheets)
                 break;
             }
             char next[160];
-            part = part_name(r, name, part + 1, next, sizeof next);
+            part = part_name(x, name, part + 1, next, sizeof next);
             if (x->st != BX_OK || (ws = detail_part(x, s, next)) == NULL)
                 break;
             (*sheets)++;

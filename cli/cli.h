@@ -97,10 +97,27 @@ int cli_parse_time(const char *s, int64_t *out);
 /* "2024-05-01T10:00:00Z" (buf of at least 24 bytes). */
 void cli_format_time(int64_t t, char *buf, size_t size);
 
-/* The catalog a command uses when none is given: the source tree's (for a
- * build tree) or the installed copy of `name` (a file of samples/catalogs);
- * NULL if neither is there. */
+/* The catalog a command uses when none is given: the installed copy of
+ * `name` (a file of samples/catalogs) beside the executable, or the source
+ * tree's (for a build tree); NULL if neither is there. */
 const char *cli_default_catalog(const char *name);
+
+/* ---- data by name (cli_data.c) ---- */
+
+/* DATA/installed_sub/name, where DATA is the data directory found from
+ * the executable's own location (../share/boxcar for bin/boxcar), else
+ * SOURCE/source_sub/name in the source tree; buf, or NULL if neither is
+ * readable. */
+const char *cli_data_file(const char *installed_sub, const char *source_sub, const char *name,
+                          char *buf, size_t size);
+/* The same for a directory. */
+const char *cli_data_dir(const char *installed_sub, const char *source_sub, char *buf,
+                         size_t size);
+/* A report or policy script given as a path (with a '/', ending in .lua,
+ * or an existing file) is taken as is; a bare name NAME is
+ * scripts/KIND/NAME.lua of the data (kind "report" or "policy"). If none
+ * is found, arg itself, so that the error names it. */
+const char *cli_script_path(const char *kind, const char *arg, char *buf, size_t size);
 
 int cmd_check(int argc, char **argv);
 int cmd_convert(int argc, char **argv);

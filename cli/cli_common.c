@@ -77,21 +77,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 const char *cli_default_catalog(const char *name)
 {
     static char path[4096];
-    static const char *const dirs[] = {
-#ifdef BOXCAR_SOURCE_CATALOGS
-        BOXCAR_SOURCE_CATALOGS,
-#endif
-#ifdef BOXCAR_INSTALLED_CATALOGS
-        BOXCAR_INSTALLED_CATALOGS,
-#endif
-        NULL,
-    };
-    for (size_t i = 0; dirs[i] != NULL; i++) {
-        snprintf(path, sizeof path, "%s/%s", dirs[i], name);
-        if (access(path, R_OK) == 0)
-            return path;
-    }
-    return NULL;
+    return cli_data_file("catalogs", "samples/catalogs", name, path, sizeof path);
 }
 
 int cli_file_write(void *ud, const void *data, size_t size)

@@ -150,7 +150,9 @@ bx_status cli_policy_open(bx_ctx *ctx, const cli_policy_args *a, const bx_catalo
 {
     *out = NULL;
     bx_policy *p = NULL;
-    bx_status st = bx_policy_load(ctx, &p, a->path, cat, &a->limits);
+    char buf[4096];
+    const char *path = cli_script_path("policy", a->path, buf, sizeof buf);
+    bx_status st = bx_policy_load(ctx, &p, path, cat, &a->limits);
     if (st == BX_OK)
         st = set_params(ctx, p, a->params, a->nparams, printed);
     if (st == BX_OK && a->pool != NULL)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "boxcar/carbon_io.h"
+#include "carbon_packing.h"
 #include "carbon_pool.h"
 #include "cli.h"
 
@@ -23,6 +24,8 @@
 static void carbon_help(void)
 {
     printf("usage: boxcar carbon --routes FILE --shipments FILE [--factors SET|FILE]\n"
+           "       boxcar carbon --routes FILE --packing FILE --date YYYY-MM-DD\n"
+           "                     (--route ROUTE | --order-routes FILE) [OPTIONS]\n"
            "                     [--catalog FILE] [--containers FILE]\n"
            "                     [--trips N | --pool JOURNAL]\n"
            "                     [--format table|csv|json|cbor] [-o FILE] [--totals FILE]\n"
@@ -36,6 +39,12 @@ static void carbon_help(void)
            "  --routes FILE      transport chains: one row per leg or hub (CSV, JSON\n"
            "                     or CBOR)\n"
            "  --shipments FILE   shipments (CSV, JSON or CBOR); streamed, any size\n"
+           "  --packing FILE     instead of --shipments: the boxes of 'boxcar pack\n"
+           "                     --format csv', each packed box a shipment ORDER-SEQ with\n"
+           "                     its gross weight, units and box as packaging\n"
+           "  --date YYYY-MM-DD  the date of those shipments\n"
+           "  --route ROUTE      their route (the default, with --order-routes)\n"
+           "  --order-routes FILE  order_id,route_id[,drop_km]: a route per order\n"
            "  --factors SET      factor set name or file (default " DEFAULT_FACTORS "; see\n"
            "                     'boxcar factors list')\n"
            "  --catalog FILE     boxes named as packaging (default: the cn-express series)\n"
@@ -69,6 +78,8 @@ static void carbon_help(void)
 
 typedef struct carbon_args {
     const char *routes, *shipments, *factors, *catalog, *containers, *pool;
+    const char *packing, *route, *order_routes;
+    int32_t date;
     const char *output, *totals, *errors;
     bx_carbon_format format; /* of standard output; of -o too, see rows_format */
     bool format_given;
@@ -120,6 +131,10 @@ static int parse_args(int argc, char **argv, carbon_args *a)
     static const struct option opts[] = {
         {"routes", required_argument, NULL, 'r'},
         {"shipments", required_argument, NULL, 's'},
+        {"packing", required_argument, NULL, 'k'},
+        {"route", required_argument, NULL, 'R'},
+        {"order-routes", required_argument, NULL, 'O'},
+        {"date", required_argument, NULL, 'D'},
         {"factors", required_argument, NULL, 'f'},
         {"catalog", required_argument, NULL, 'c'},
         {"containers", required_argument, NULL, 'C'},
@@ -148,6 +163,14 @@ static int parse_args(int argc, char **argv, carbon_args *a)
         switch (c) {
         case 'r': a->routes = optarg; break;
         case 's': a->shipments = optarg; break;
+        case 'k': a->packing = optarg; break;
+        case 'R': a->route = optarg; break;
+        case 'O': a->order_routes = optarg; break;
+        case 'D':
+            if (!bx_date_parse(optarg, strlen(optarg), &a->date))
+                return cli_usage_error("carbon", "--date wants a date YYYY-MM-DD, not '%s'",
+                                       optarg);
+            break;
         case 'f': a->factors = optarg; break;
         case 'c': a->catalog = optarg; break;
         case 'C': a->containers = optarg; break;
@@ -203,8 +226,18 @@ static int parse_args(int argc, char **argv, carbon_args *a)
     }
     if (optind != argc)
         return cli_usage_error("carbon", "unexpected argument '%s'", argv[optind]);
-    if (a->routes == NULL || a->shipments == NULL)
-        return cli_usage_error("carbon", "--routes and --shipments are required");
+    if (a->routes == NULL || (a->shipments == NULL) == (a->packing == NULL))
+        return cli_usage_error("carbon", "--routes and one of --shipments and --packing are "
+                                         "required");
+    if (a->packing != NULL && a->date == 0)
+        return cli_usage_error("carbon", "--packing needs --date YYYY-MM-DD: a packing has "
+                                         "no date");
+    if (a->packing != NULL && a->route == NULL && a->order_routes == NULL)
+        return cli_usage_error("carbon", "--packing needs --route ROUTE or --order-routes "
+                                         "FILE: the route of each order");
+    if (a->packing == NULL && (a->route != NULL || a->order_routes != NULL || a->date != 0))
+        return cli_usage_error("carbon", "--route, --order-routes and --date go with "
+                                         "--packing");
     if (a->pool != NULL && a->trips > 0)
         return cli_usage_error("carbon", "--pool and --trips: the pool gives each type its "
                                          "real trips, --trips one figure for all; choose one");
@@ -249,6 +282,7 @@ typedef struct run {
     bx_uncertainty *mc;
     FILE *ship_fp;
     bx_shipment_reader *reader;
+    carbon_packing *packing; /* --packing instead of reader */
     cli_sink rows, totals_out, errors_out;
     bx_carbon_writer *writer; /* per-shipment rows, when they are written */
     uint64_t read, computed, excluded;
@@ -318,6 +352,9 @@ static bx_status load_inputs(run *r)
     st = bx_carbon_totals_new(r->ctx, &r->totals, info.id, info.version);
     if (st != BX_OK)
         return st;
+    if (a->packing != NULL)
+        return carbon_packing_open(r->ctx, &r->packing, a->packing, a->route, a->order_routes,
+                                   a->date, diag, &r->d);
     r->ship_fp = fopen(a->shipments, "rb");
     if (r->ship_fp == NULL) {
         fprintf(stderr, "boxcar carbon: cannot open %s\n", a->shipments);
@@ -361,7 +398,8 @@ static bx_status process(run *r)
     bx_carbon_result res;
     bx_status st;
     for (;;) {
-        st = bx_shipment_reader_next(r->reader, &s);
+        st = r->packing != NULL ? carbon_packing_next(r->packing, &s)
+                                : bx_shipment_reader_next(r->reader, &s);
         if (st == BX_END)
             return BX_OK;
         r->read++;
@@ -404,6 +442,10 @@ static void summary(run *r)
     const char *key;
     bx_carbon_sum all;
     bx_carbon_totals_row(r->totals, BX_BY_ALL, 0, &key, &all);
+    if (r->packing != NULL && carbon_packing_unpacked(r->packing) > 0)
+        fprintf(stderr, "boxcar carbon: %s: %" PRIu64 " rows without a box (orders or units "
+                        "not packed) are no shipments\n",
+                r->a->packing, carbon_packing_unpacked(r->packing));
     char b[6][32];
     fprintf(stderr,
             "boxcar carbon: %" PRIu64 " shipments read, %" PRIu64 " computed, %" PRIu64
@@ -490,6 +532,7 @@ static void close_run(run *r)
     cli_sink_abort(&r->totals_out);
     cli_sink_abort(&r->errors_out);
     bx_shipment_reader_close(r->reader);
+    carbon_packing_close(r->packing);
     if (r->ship_fp != NULL)
         fclose(r->ship_fp);
     bx_carbon_totals_free(r->totals);
@@ -547,7 +590,8 @@ int cmd_carbon(int argc, char **argv)
         st = open_outputs(&r);
     if (st == BX_OK) {
         cli_progress_start(&r.bar, "carbon", "shipments", a.progress);
-        cli_progress_input(&r.bar, r.ship_fp);
+        cli_progress_input(&r.bar, r.packing != NULL ? carbon_packing_file(r.packing)
+                                                     : r.ship_fp);
         st = process(&r);
         cli_progress_clear(&r.bar);
     }

@@ -141,7 +141,8 @@ int cmd_check(int argc, char **argv)
             break;
         case 'f':
             if (bx_format_parse(optarg, &fmt) != BX_OK)
-                return cli_usage_error("check", "unknown format '%s'", optarg);
+                return cli_usage_error("check", "unknown format '%s': --format is auto, csv, json "
+                                       "or cbor", optarg);
             break;
         case 'm': {
             uint64_t n;

@@ -80,11 +80,13 @@ int cmd_convert(int argc, char **argv)
             break;
         case 'f':
             if (bx_format_parse(optarg, &from) != BX_OK)
-                return cli_usage_error("convert", "unknown format '%s'", optarg);
+                return cli_usage_error("convert", "unknown format '%s': formats are auto, csv, "
+                                       "json and cbor", optarg);
             break;
         case 't':
             if (bx_format_parse(optarg, &to) != BX_OK)
-                return cli_usage_error("convert", "unknown format '%s'", optarg);
+                return cli_usage_error("convert", "unknown format '%s': formats are auto, csv, "
+                                       "json and cbor", optarg);
             break;
         case 'o':
             out = optarg;

@@ -4,8 +4,8 @@
  *
  * Also finds a factor set by name for the other commands: a path to a file
  * is taken as is; a bare name NAME is looked up as NAME.csv in
- * $BOXCAR_FACTORS_DIR, then the source tree's samples/factors (for a build
- * tree), then the installed copy.
+ * $BOXCAR_FACTORS_DIR, then the installed copy beside the executable, then
+ * the source tree's samples/factors (for a build tree).
  */
 #include <dirent.h>
 #include <getopt.h>
@@ -18,24 +18,16 @@
 
 static const char *factor_dirs(size_t i)
 {
+    static char data[4096];
     const char *env = getenv("BOXCAR_FACTORS_DIR");
-    const char *const dirs[] = {
-        env != NULL && env[0] != '\0' ? env : NULL,
-#ifdef BOXCAR_FACTORS_SOURCE_DIR
-        BOXCAR_FACTORS_SOURCE_DIR,
-#else
-        NULL,
-#endif
-#ifdef BOXCAR_FACTORS_INSTALLED_DIR
-        BOXCAR_FACTORS_INSTALLED_DIR,
-#else
-        NULL,
-#endif
-    };
-    return i < sizeof dirs / sizeof dirs[0] ? dirs[i] : NULL;
+    if (i == 0)
+        return env != NULL && env[0] != '\0' ? env : NULL;
+    if (i == 1)
+        return cli_data_dir("factors", "samples/factors", data, sizeof data);
+    return NULL;
 }
 
-#define N_FACTOR_DIRS 3
+#define N_FACTOR_DIRS 2
 
 const char *cli_factor_set_path(const char *name, char *buf, size_t size)
 {

@@ -197,7 +197,8 @@ static int parse_args(int argc, char **argv, pack_args *a)
         }
         case 'f':
             if (bx_pack_format_parse(optarg, &a->format) != BX_OK)
-                return cli_usage_error("pack", "unknown format '%s'", optarg);
+                return cli_usage_error("pack", "unknown format '%s': --format is table, csv, "
+                                       "json or cbor", optarg);
             a->format_given = true;
             break;
         case 'P': a->policy.path = optarg; break;

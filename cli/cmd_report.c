@@ -29,7 +29,8 @@ static void report_help(void)
            "Run a report script (scripts/report/) over results that boxcar wrote\n"
            "and write the workbook it declares.\n"
            "\n"
-           "  --script FILE      the report script (e.g. scripts/report/station.lua)\n"
+           "  --script FILE      the report script: a file, or the name of an installed\n"
+           "                     one (station, monthly)\n"
            "  --packing FILE     packing results of `boxcar pack --format csv`\n"
            "                     (data.packing; for station.lua)\n"
            "  --shipments FILE   per-shipment results of `boxcar carbon -o FILE`, CSV\n"
@@ -45,7 +46,8 @@ static void report_help(void)
            "                     directory with one CSV per sheet\n"
            "  --format F         xlsx, csv or cbor (default: from OUT's extension, xlsx)\n"
            "  --param KEY=VALUE  set one of the script's params (repeatable)\n"
-           "  --policy FILE      the policy the packing was made with: its assumptions\n"
+           "  --policy FILE      the policy (a file or a name: gb45186, fragile,\n"
+           "                     reuse-first) the packing was made with: its assumptions\n"
            "                     go into the report's notes\n"
            "  --catalog FILE     the catalog for --policy (default: cn-express)\n"
            "  --policy-param KEY=VALUE  the policy's params as the packing had them\n"
@@ -133,7 +135,8 @@ static int parse_args(int argc, char **argv, report_args *a)
         case 'c': a->catalog = optarg; break;
         case 'f':
             if (bx_report_format_parse(optarg, &a->format) != BX_OK)
-                return cli_usage_error("report", "unknown format '%s'", optarg);
+                return cli_usage_error("report", "unknown format '%s': --format is xlsx, csv "
+                                       "or cbor", optarg);
             a->format_given = true;
             break;
         case 'K':
@@ -341,7 +344,9 @@ int cmd_report(int argc, char **argv)
     bool printed = false;
     cli_progress bar;
     cli_progress_start(&bar, "report", "rows read", a.progress);
-    bx_status st = bx_report_load(ctx, &rep, a.script, &a.limits);
+    char script_buf[4096];
+    const char *script = cli_script_path("report", a.script, script_buf, sizeof script_buf);
+    bx_status st = bx_report_load(ctx, &rep, script, &a.limits);
     for (size_t i = 0; st == BX_OK && i < a.nparams; i++) {
         char key[128];
         const char *eq = strchr(a.params[i], '=');
@@ -373,7 +378,7 @@ int cmd_report(int argc, char **argv)
     if (st == BX_OK && a.policy.path != NULL)
         st = policy_notes(ctx, &a, rep, &printed);
     if (st == BX_OK) {
-        bx_report_options o = {a.created, progress, &bar};
+        bx_report_options o = {a.created, progress, &bar, 0};
         st = bx_report_render(rep, a.format, a.output, &o);
     }
     cli_progress_clear(&bar);

@@ -92,6 +92,7 @@ typedef struct serve_args {
     unsigned drain_s;
     const char *factors;
     char factors_path[4096];
+    char policy_path[4096];
     const char *params[CLI_MAX_PARAMS];
 } serve_args;
 
@@ -252,6 +253,8 @@ static int parse_args(int argc, char **argv, serve_args *a)
         return cli_usage_error("serve", "--factors and --containers need --routes");
     if (a->cfg.policy_path == NULL && a->cfg.npolicy_params > 0)
         return cli_usage_error("serve", "--param needs --policy");
+    a->cfg.policy_path = cli_script_path("policy", a->cfg.policy_path, a->policy_path,
+                                         sizeof a->policy_path);
     if (a->cfg.routes_path != NULL) {
         const char *set = a->factors != NULL ? a->factors : "cn-2023";
         a->cfg.factors_path = cli_factor_set_path(set, a->factors_path, sizeof a->factors_path);

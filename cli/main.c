@@ -24,6 +24,47 @@ static const struct command {
     {"containers", cmd_containers, "reusable containers: register, issue, return, status, stats"},
 };
 
+/* Levenshtein distance between a and b, counting at most 16 characters
+ * of each (enough to tell a typo from another word). */
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t na = strnlen(a, 16), nb = strnlen(b, 16);
+    size_t row[17];
+    for (size_t j = 0; j <= nb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= na; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= nb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[nb];
+}
+
+/* The command nearest to a mistyped name (at most two edits, and fewer
+ * than half its letters), or NULL. */
+static const char *nearest_command(const char *name)
+{
+    const char *best = NULL;
+    size_t best_d = 3;
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        size_t d = edit_distance(name, commands[i].name);
+        if (d < best_d && 2 * d < strlen(commands[i].name)) {
+            best = commands[i].name;
+            best_d = d;
+        }
+    }
+    return best;
+}
+
 static void usage(FILE *out)
 {
     fprintf(out,
@@ -62,6 +103,12 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(cmd, commands[i].name) == 0)
             return commands[i].run(argc - 1, argv + 1);
+    const char *near = nearest_command(cmd);
+    if (near != NULL) {
+        fprintf(stderr, "boxcar: unknown command '%s'; did you mean '%s'?\n"
+                        "Try 'boxcar --help'.\n", cmd, near);
+        return EXIT_USAGE;
+    }
     fprintf(stderr, "boxcar: unknown command '%s'\n\n", cmd);
     usage(stderr);
     return EXIT_USAGE;

@@ -2,6 +2,7 @@
  * units.c: turn an order's lines into units with their allowed
  * orientations.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "units.h"
@@ -35,6 +36,15 @@ bx_status bxi_pk_units_build(bx_ctx *ctx, const bx_order *order, int rotation_ov
     for (size_t i = 0; i < order->nlines; i++) {
         const bx_order_line *l = &order->lines[i];
         bx_location at = {NULL, l->line, 0, 0, 0, NULL};
+        /* A line built in code has no place in a file: name it by its
+         * order and its position in the order instead. */
+        char name[2 * BX_ID_MAX + 48];
+        if (l->line == 0) {
+            snprintf(name, sizeof name, "order '%.*s' line %zu (item '%.*s')",
+                     (int)strnlen(l->order_id, BX_ID_MAX - 1), l->order_id, i + 1,
+                     (int)strnlen(l->item_id, BX_ID_MAX - 1), l->item_id);
+            at.file = name;
+        }
         bx_status st = bx_order_line_validate(ctx, l, &at);
         if (st != BX_OK)
             return st;

@@ -5,6 +5,7 @@
  * (or to nothing, with a warning), so a row costs one table lookup per
  * column. Columns may come in any order.
  */
+#include <strings.h>
 #include <string.h>
 
 #include "boxcar/csv.h"
@@ -33,6 +34,29 @@ static bx_location header_location(const bx_reader *r, const csv_in *s)
     return where;
 }
 
+/* A header read as one column that holds a semicolon or a tab: the file
+ * is separated by something other than commas. The separator, or 0. */
+static char other_separator(const csv_in *s)
+{
+    if (bx_csv_nfields(s->csv) != 1)
+        return 0;
+    size_t len;
+    const char *name = bx_csv_field(s->csv, 0, &len);
+    if (memchr(name, ';', len) != NULL)
+        return ';';
+    if (memchr(name, '\t', len) != NULL)
+        return '\t';
+    return 0;
+}
+
+static bx_status other_separator_error(bx_reader *r, const csv_in *s, char sep)
+{
+    bx_location where = header_location(r, s);
+    return bxi_input_error(r->ctx, BX_EINPUT, &where,
+                          "the header is one column holding %s: fields must be separated "
+                          "by commas", sep == ';' ? "semicolons" : "tabs");
+}
+
 /* With BX_RECORD_AUTO the header decides: a box_id column means a catalog,
  * an order_id column an order. A header with both is refused rather than
  * guessed. */
@@ -48,6 +72,9 @@ static bx_status decide_kind(bx_reader *r, const csv_in *s)
             line |= kind == BX_RECORD_ORDER_LINE;
         }
     }
+    char sep = other_separator(s);
+    if (sep != 0 && !box && !line)
+        return other_separator_error(r, s, sep);
     bx_location where = header_location(r, s);
     if (box && line)
         return bxi_input_error(r->ctx, BX_EINPUT, &where,
@@ -61,10 +88,24 @@ static bx_status decide_kind(bx_reader *r, const csv_in *s)
     return BX_OK;
 }
 
+/* The header column whose name is `name` but for case, or NULL. */
+static const char *case_twin(const csv_in *s, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < bx_csv_nfields(s->csv); i++) {
+        size_t len;
+        const char *col = bx_csv_field(s->csv, i, &len);
+        if (len == n && strncasecmp(col, name, n) == 0)
+            return col;
+    }
+    return NULL;
+}
+
 static bx_status report_missing(bx_reader *r, const csv_in *s, uint32_t seen)
 {
     char names[400] = "";
     size_t n = 0, missing = 0;
+    const char *twin = NULL, *twin_of = NULL;
     for (size_t i = 0; i < s->schema->nfields; i++) {
         const bx_field *f = &s->schema->fields[i];
         if (!f->required || (seen & (UINT32_C(1) << i)) != 0)
@@ -78,11 +119,21 @@ static bx_status report_missing(bx_reader *r, const csv_in *s, uint32_t seen)
             memcpy(names + n, f->name, len + 1);
             n += len;
         }
+        if (twin == NULL && (twin = case_twin(s, f->name)) != NULL)
+            twin_of = f->name;
         missing++;
     }
     if (missing == 0)
         return BX_OK;
+    char sep = other_separator(s);
+    if (sep != 0)
+        return other_separator_error(r, s, sep);
     bx_location where = header_location(r, s);
+    if (twin != NULL)
+        return bxi_input_error(r->ctx, BX_EINPUT, &where,
+                              "missing required column%s: %s (the header has '%s', which "
+                              "differs from '%s' in case: column names are lower case)",
+                              missing > 1 ? "s" : "", names, twin, twin_of);
     return bxi_input_error(r->ctx, BX_EINPUT, &where,
                           "missing required column%s: %s",
                           missing > 1 ? "s" : "", names);
@@ -133,7 +184,15 @@ static bx_status map_header(bx_reader *r, csv_in *s)
         const bx_field *f = bxi_schema_field(s->schema, name, len);
         s->column[i] = f;
         if (f == NULL) {
-            bx_status st = bxi_warn(r->ctx, &where, "unknown column ignored");
+            const char *twin = NULL;
+            for (size_t k = 0; k < s->schema->nfields && twin == NULL; k++)
+                if (strlen(s->schema->fields[k].name) == len &&
+                    strncasecmp(s->schema->fields[k].name, name, len) == 0)
+                    twin = s->schema->fields[k].name;
+            bx_status st = twin != NULL
+                               ? bxi_warn(r->ctx, &where, "unknown column ignored (did you "
+                                          "mean '%s'? column names are lower case)", twin)
+                               : bxi_warn(r->ctx, &where, "unknown column ignored");
             if (st != BX_OK)
                 return st;
             continue;

@@ -319,7 +319,7 @@ bx_status bx_report_render(bx_report *r, bx_report_format format, const char *pa
         return BX_EINVAL;
     if (path == NULL || path[0] == '\0' || (unsigned)format > BX_REPORT_CBOR)
         return bxi_error(r->ctx, BX_EINVAL, "bx_report_render: bad argument");
-    bx_report_options o = {0, NULL, NULL};
+    bx_report_options o = {0, NULL, NULL, 0};
     if (options != NULL)
         o = *options;
     bxi_rp_model_reset(r);
@@ -327,6 +327,8 @@ bx_status bx_report_render(bx_report *r, bx_report_format format, const char *pa
     r->next_tick = TICK_ROWS;
     r->progress = o.progress;
     r->progress_ud = o.progress_ud;
+    r->max_sheet_rows = o.max_sheet_rows >= 2 && o.max_sheet_rows < RP_MAX_ROWS ? o.max_sheet_rows
+                                                                              : RP_MAX_ROWS;
     /* each render sees the globals as the script left them when it loaded */
     bx_status st = bxi_script_reset_globals(r->script);
     if (st == BX_OK)

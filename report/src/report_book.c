@@ -14,6 +14,10 @@
  *   table:row(cell, ...)           -- numbers, strings, nil
  *   sheet:chart{type = "column"|"bar"|"pie"|"line", table = table, title = ...,
  *               categories = col, values = {col, ...}, x_title = ..., y_title = ...}
+ *   sheet:page{landscape = bool, fit_width = pages, repeat_rows = n,
+ *              print_area = bool, paper = "A4"|"A3"|"letter"}
+ *
+ * book:detail returns a handle whose one method is page.
  */
 #include <math.h>
 #include <string.h>
@@ -25,6 +29,7 @@
 #define MT_BOOK "boxcar.book"
 #define MT_SHEET "boxcar.sheet"
 #define MT_TABLE "boxcar.table"
+#define MT_DETAIL "boxcar.detail"
 
 typedef struct handle {
     bx_report *r;
@@ -290,8 +295,18 @@ static int book_detail(lua_State *L)
             s->skip_empty = c;
         }
         lua_pop(L, 1);
+        if (lua_getfield(L, 5, "max_rows") != LUA_TNIL) {
+            int isint = 0;
+            lua_Integer m = lua_tointegerx(L, -1, &isint);
+            if (!isint || m < 1)
+                return bxi_script_fail(L, BX_EINPUT, "book:detail: max_rows is a whole number "
+                                      ">= 1 (the rows written at most)");
+            s->max_rows = (uint64_t)m;
+        }
+        lua_pop(L, 1);
     }
-    return 0;
+    push_handle(L, r, i, 0, MT_DETAIL);
+    return 1;
 }
 
 /* ---- sheets -------------------------------------------------------------------- */
@@ -439,6 +454,80 @@ static int sheet_chart(lua_State *L)
     return 0;
 }
 
+/* sheet:page{...} and detail:page{...}: how the sheet prints. */
+static int sheet_page(lua_State *L)
+{
+    handle *h = luaL_testudata(L, 1, MT_SHEET);
+    if (h == NULL)
+        h = luaL_testudata(L, 1, MT_DETAIL);
+    if (h == NULL)
+        return bxi_script_fail(L, BX_EINPUT, "sheet expected (call it with ':', as "
+                              "sheet:page{...})");
+    if (!lua_istable(L, 2))
+        return bxi_script_fail(L, BX_EINPUT, "sheet:page wants a table {landscape = ..., "
+                              "fit_width = ..., repeat_rows = ..., print_area = ..., paper = "
+                              "...}, not %s", bxi_script_typename(L, 2));
+    rp_page pg;
+    memset(&pg, 0, sizeof pg);
+    /* every key must be one of these: a misspelt key would be ignored */
+    static const char *const keys[] = {"landscape", "fit_width", "repeat_rows", "print_area",
+                                       "paper"};
+    lua_pushnil(L);
+    while (lua_next(L, 2) != 0) {
+        bool known = false;
+        for (size_t k = 0; k < BX_ARRAY_LEN(keys) && lua_type(L, -2) == LUA_TSTRING; k++)
+            known |= strcmp(lua_tostring(L, -2), keys[k]) == 0;
+        if (!known)
+            return bxi_script_fail(L, BX_EINPUT, "sheet:page: unknown key '%s' (landscape, "
+                                  "fit_width, repeat_rows, print_area, paper)",
+                                  lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
+        lua_pop(L, 1);
+    }
+    int t = lua_getfield(L, 2, "landscape");
+    if (t != LUA_TNIL && t != LUA_TBOOLEAN)
+        return bxi_script_fail(L, BX_EINPUT, "sheet:page: landscape is true or false");
+    pg.landscape = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    t = lua_getfield(L, 2, "print_area");
+    if (t != LUA_TNIL && t != LUA_TBOOLEAN)
+        return bxi_script_fail(L, BX_EINPUT, "sheet:page: print_area is true or false");
+    pg.print_area = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    int isint = 0;
+    if (lua_getfield(L, 2, "fit_width") != LUA_TNIL) {
+        lua_Integer n = lua_tointegerx(L, -1, &isint);
+        if (lua_isboolean(L, -1))
+            n = lua_toboolean(L, -1), isint = 1;
+        if (!isint || n < 0 || n > 100)
+            return bxi_script_fail(L, BX_EINPUT, "sheet:page: fit_width is the pages across, "
+                                  "0 to 100 (or true: 1)");
+        pg.fit_width = (uint16_t)n;
+    }
+    lua_pop(L, 1);
+    if (lua_getfield(L, 2, "repeat_rows") != LUA_TNIL) {
+        lua_Integer n = lua_tointegerx(L, -1, &isint);
+        if (!isint || n < 0 || n > 100)
+            return bxi_script_fail(L, BX_EINPUT, "sheet:page: repeat_rows is the number of "
+                                  "rows at the top repeated on every page, 0 to 100");
+        pg.repeat_rows = (uint32_t)n;
+    }
+    lua_pop(L, 1);
+    if (lua_getfield(L, 2, "paper") != LUA_TNIL) {
+        static const char *const papers[] = {"A4", "A3", "letter"};
+        static const rp_paper kinds[] = {RP_PAPER_A4, RP_PAPER_A3, RP_PAPER_LETTER};
+        const char *p = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+        for (size_t k = 0; k < BX_ARRAY_LEN(papers); k++)
+            if (strcmp(p, papers[k]) == 0)
+                pg.paper = kinds[k];
+        if (pg.paper == RP_PAPER_DEFAULT)
+            return bxi_script_fail(L, BX_EINPUT, "sheet:page: paper is \"A4\", \"A3\" or "
+                                  "\"letter\"");
+    }
+    lua_pop(L, 1);
+    h->r->sheets[h->sheet].page = pg;
+    return 0;
+}
+
 /* ---- tables ---------------------------------------------------------------------- */
 
 static int table_row(lua_State *L)
@@ -525,11 +614,14 @@ void bxi_rp_book_push(lua_State *L, bx_report *r)
                                      {"heading", sheet_heading},
                                      {"table", sheet_table},
                                      {"chart", sheet_chart},
+                                     {"page", sheet_page},
                                      {NULL, NULL}};
     static const luaL_Reg table[] = {{"row", table_row}, {NULL, NULL}};
+    static const luaL_Reg detail[] = {{"page", sheet_page}, {NULL, NULL}};
     new_meta(L, MT_BOOK, book);
     new_meta(L, MT_SHEET, sheet);
     new_meta(L, MT_TABLE, table);
+    new_meta(L, MT_DETAIL, detail);
     push_handle(L, r, 0, 0, MT_BOOK);
 }
 

@@ -224,9 +224,10 @@ static bx_status detail(bx_report *r, cw *w, const rp_sheet *s)
     rp_source *src = s->source;
     uint64_t n = 0;
     bx_status st = bxi_rp_source_rewind(r, src);
-    while (st == BX_OK && (st = bxi_rp_source_next(r, src)) == BX_OK)
+    while (st == BX_OK && (s->max_rows == 0 || n < s->max_rows) &&
+           (st = bxi_rp_source_next(r, src)) == BX_OK)
         n += !skipped(s);
-    if (st != BX_END)
+    if (st != BX_END && st != BX_OK)
         return st;
     head(w, cbor_encode_map_start, 4);
     text(w, "kind");
@@ -237,7 +238,8 @@ static bx_status detail(bx_report *r, cw *w, const rp_sheet *s)
     head(w, cbor_encode_array_start, n);
     st = bxi_rp_source_rewind(r, src);
     uint64_t written = 0;
-    while (st == BX_OK && (st = bxi_rp_source_next(r, src)) == BX_OK) {
+    while (st == BX_OK && (s->max_rows == 0 || written < n) &&
+           (st = bxi_rp_source_next(r, src)) == BX_OK) {
         if (skipped(s))
             continue;
         if (++written > n)
@@ -270,7 +272,7 @@ static bx_status detail(bx_report *r, cw *w, const rp_sheet *s)
             }
         }
     }
-    if (st != BX_END)
+    if (st != BX_END && st != BX_OK)
         return st;
     if (written != n)
         return bxi_error(r->ctx, BX_EIO, "%s: the file changed while the report ran", src->path);

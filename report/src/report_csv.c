@@ -96,13 +96,16 @@ static bx_status write_detail(bx_report *r, const rp_sheet *s, csv_file *f)
         field(f, rp_text(r, s->cols[c].name));
     end_row(f);
     bx_status st = bxi_rp_source_rewind(r, src);
-    while (st == BX_OK && (st = bxi_rp_source_next(r, src)) == BX_OK) {
+    uint64_t written = 0;
+    while (st == BX_OK && (s->max_rows == 0 || written < s->max_rows) &&
+           (st = bxi_rp_source_next(r, src)) == BX_OK) {
         size_t len;
         if (s->skip_empty >= 0) {
             bx_csv_field(src->csv, (size_t)s->skip_empty, &len);
             if (len == 0)
                 continue;
         }
+        written++;
         for (uint32_t c = 0; c < s->ncols && st == BX_OK; c++) {
             const rp_column *col = &s->cols[c];
             if (col->numeric) {

@@ -95,6 +95,17 @@ typedef struct rp_block {
 
 typedef struct rp_source rp_source;
 
+/* How a sheet prints (sheet:page{...}); Excel output only. */
+typedef enum rp_paper { RP_PAPER_DEFAULT = 0, RP_PAPER_A4, RP_PAPER_A3, RP_PAPER_LETTER } rp_paper;
+
+typedef struct rp_page {
+    bool landscape;
+    bool print_area;      /* print what the sheet holds, charts included */
+    rp_paper paper;
+    uint16_t fit_width;   /* pages across; 0: as Excel decides */
+    uint32_t repeat_rows; /* the first rows again on every page; 0: none */
+} rp_page;
+
 typedef struct rp_sheet {
     size_t name;
     bool detail;
@@ -108,6 +119,8 @@ typedef struct rp_sheet {
     rp_column *cols;
     uint32_t ncols;
     int skip_empty;     /* source column whose empty rows are left out; -1 none */
+    uint64_t max_rows;  /* source rows written at most; 0: all */
+    rp_page page;
 } rp_sheet;
 
 /* A CSV source: path, header, which columns are numbers. */
@@ -148,6 +161,7 @@ struct bx_report {
     uint64_t next_tick;
     bx_report_progress_fn progress;
     void *progress_ud;
+    uint32_t max_sheet_rows; /* of the render under way, header row included */
 };
 
 /* The text at offset off (NULL for SIZE_MAX). */

@@ -39,6 +39,7 @@ bx_status bxi_rp_render_xlsx(bx_report *r, const char *path, time_t created)
 
 /* A summary chart is about 15 rows high and 8 columns wide. */
 #define CHART_ROWS 16
+#define CHART_COLS 8
 
 enum fmt_kind { F_PLAIN, F_HEADER, F_TITLE, F_HEADING, F_TOTAL, F_NKINDS };
 
@@ -146,6 +147,27 @@ static double text_width(const char *s)
     return w;
 }
 
+/* How a sheet prints: what the script asked with sheet:page, and the
+ * area it holds (rows and columns from 0, inclusive). */
+static void set_page(xw *x, lxw_worksheet *ws, const rp_page *pg, uint32_t last_row,
+                     uint32_t last_col)
+{
+    static const uint8_t paper[] = {0, 9, 8, 1}; /* Excel's codes: A4 9, A3 8, letter 1 */
+    if (pg->landscape)
+        worksheet_set_landscape(ws);
+    if (pg->paper != RP_PAPER_DEFAULT)
+        worksheet_set_paper(ws, paper[pg->paper]);
+    if (pg->fit_width > 0)
+        worksheet_fit_to_pages(ws, pg->fit_width, 0); /* 0: as many pages down as needed */
+    lxw_error e = LXW_NO_ERROR;
+    if (pg->repeat_rows > 0)
+        e = worksheet_repeat_rows(ws, 0, pg->repeat_rows - 1);
+    if (e == LXW_NO_ERROR && pg->print_area)
+        e = worksheet_print_area(ws, 0, 0, last_row, (lxw_col_t)last_col);
+    if (e != LXW_NO_ERROR)
+        xw_fail(x, e, "the page setup");
+}
+
 /* ---- summary sheets --------------------------------------------------------- */
 
 static const char *const total_fn[] = {NULL, "SUM", "AVERAGE", "MIN", "MAX", "COUNT", NULL,
@@ -233,10 +255,15 @@ static lxw_chart *make_chart(xw *x, const char *sheet, const rp_chart *ch, const
     if (ch->title != SIZE_MAX)
         chart_title_set_name(chart, rp_text(r, ch->title));
     if (ch->type != RP_CHART_PIE) {
+        /* x_title names the categories' axis and y_title the values'. In
+         * libxlsxwriter's bar chart (horizontal bars) x_axis is the value
+         * axis along the bottom and y_axis the category axis on the left. */
+        lxw_chart_axis *cat_axis = ch->type == RP_CHART_BAR ? chart->y_axis : chart->x_axis;
+        lxw_chart_axis *val_axis = ch->type == RP_CHART_BAR ? chart->x_axis : chart->y_axis;
         if (ch->x_title != SIZE_MAX)
-            chart_axis_set_name(chart->x_axis, rp_text(r, ch->x_title));
+            chart_axis_set_name(cat_axis, rp_text(r, ch->x_title));
         if (ch->y_title != SIZE_MAX)
-            chart_axis_set_name(chart->y_axis, rp_text(r, ch->y_title));
+            chart_axis_set_name(val_axis, rp_text(r, ch->y_title));
         if (ch->nvalues == 1)
             chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
     }
@@ -281,7 +308,7 @@ static void write_summary(xw *x, rp_sheet *s)
     bx_free(r->ctx, widths);
     /* charts to the right of the widest table, each at its table's row
      * or below the one before */
-    uint32_t next_row = 0;
+    uint32_t next_row = 0, last_row = row > 0 ? row - 1 : 0, last_col = maxcols - 1;
     for (uint32_t i = 0; i < s->ncharts && x->st == BX_OK; i++) {
         const rp_chart *ch = &s->charts[i];
         const rp_block *b = &s->blocks[ch->table];
@@ -295,20 +322,53 @@ static void write_summary(xw *x, rp_sheet *s)
         if (e != LXW_NO_ERROR)
             xw_fail(x, e, "placing a chart");
         next_row = at + CHART_ROWS;
+        if (next_row - 1 > last_row)
+            last_row = next_row - 1;
+        last_col = maxcols + CHART_COLS;
     }
+    if (x->st == BX_OK)
+        set_page(x, ws, &s->page, last_row, last_col);
 }
 
 /* ---- detail sheets ------------------------------------------------------------- */
 
-static void write_detail(xw *x, rp_sheet *s)
+/* A name for part `part` (2, 3, ...) of a detail sheet that goes on past
+ * a worksheet's rows: "Shipments (2)", cut to Excel's 31 characters on a
+ * character boundary, and a higher number if a sheet of the report or a
+ * part already written has that name. The number it took. */
+static uint32_t part_name(xw *x, const char *base, uint32_t part, char *out, size_t size)
+{
+    const bx_report *r = x->r;
+    for (uint32_t n = part;; n++) {
+        char suffix[16];
+        int k = snprintf(suffix, sizeof suffix, " (%u)", n);
+        size_t keep = 0, chars = 0, room = 31 - (size_t)k;
+        /* count characters, not bytes: Excel's limit is 31 characters */
+        for (const unsigned char *p = (const unsigned char *)base; *p != '\0'; p++) {
+            if ((*p & 0xC0) != 0x80) {
+                if (chars == room)
+                    break;
+                chars++;
+            }
+            keep = (size_t)((const char *)p - base) + 1;
+        }
+        snprintf(out, size, "%.*s%s", (int)keep, base, suffix);
+        bool taken = workbook_get_worksheet_by_name(x->wb, out) != NULL;
+        for (uint32_t i = 0; i < r->nsheets && !taken; i++)
+            taken = bxi_rp_names_equal(rp_text(r, r->sheets[i].name), out);
+        if (!taken)
+            return n;
+    }
+}
+
+/* One worksheet of a detail sheet: widths, the header row frozen. */
+static lxw_worksheet *detail_part(xw *x, const rp_sheet *s, const char *name)
 {
     bx_report *r = x->r;
-    rp_source *src = s->source;
-    const char *name = rp_text(r, s->name);
     lxw_worksheet *ws = workbook_add_worksheet(x->wb, name);
     if (ws == NULL) {
         xw_fail(x, LXW_ERROR_MEMORY_MALLOC_FAILED, "a worksheet");
-        return;
+        return NULL;
     }
     for (uint32_t c = 0; c < s->ncols; c++) {
         const rp_column *col = &s->cols[c];
@@ -319,6 +379,29 @@ static void write_detail(xw *x, rp_sheet *s)
         put_cell(x, ws, 0, c, &(rp_cell){RP_TEXT, 0, col->name}, fmt(x, F_HEADER, SIZE_MAX));
     }
     worksheet_freeze_panes(ws, 1, 0);
+    return ws;
+}
+
+/* The end of a detail worksheet of `rows` rows, header included. */
+static void detail_part_end(xw *x, const rp_sheet *s, lxw_worksheet *ws, uint32_t rows)
+{
+    if (x->st != BX_OK)
+        return;
+    lxw_error e = worksheet_autofilter(ws, 0, 0, rows - 1, (lxw_col_t)(s->ncols - 1));
+    if (e != LXW_NO_ERROR)
+        xw_fail(x, e, "the autofilter");
+    else
+        set_page(x, ws, &s->page, rows - 1, s->ncols - 1);
+}
+
+static void write_detail(xw *x, rp_sheet *s, uint32_t *sheets)
+{
+    bx_report *r = x->r;
+    rp_source *src = s->source;
+    const char *name = rp_text(r, s->name);
+    lxw_worksheet *ws = detail_part(x, s, name);
+    if (ws == NULL)
+        return;
     lxw_format **f = bx_alloc(r->ctx, s->ncols * sizeof *f);
     if (f == NULL) {
         x->st = BX_ENOMEM;
@@ -327,19 +410,32 @@ static void write_detail(xw *x, rp_sheet *s)
     for (uint32_t c = 0; c < s->ncols; c++)
         f[c] = fmt(x, F_PLAIN, s->cols[c].format);
     bx_status st = bxi_rp_source_rewind(r, src);
-    uint32_t row = 1;
-    while (st == BX_OK && x->st == BX_OK && (st = bxi_rp_source_next(r, src)) == BX_OK) {
+    uint32_t row = 1, part = 1;
+    uint64_t written = 0;
+    while (st == BX_OK && x->st == BX_OK && (s->max_rows == 0 || written < s->max_rows) &&
+           (st = bxi_rp_source_next(r, src)) == BX_OK) {
         if (s->skip_empty >= 0) {
             size_t len;
             bx_csv_field(src->csv, (size_t)s->skip_empty, &len);
             if (len == 0)
                 continue;
         }
-        if (row == RP_MAX_ROWS) {
-            st = bxi_error(r->ctx, BX_ELIMIT, "sheet '%s': more than %u rows, Excel's limit "
-                          "(%s:%llu)", name, RP_MAX_ROWS - 1, src->path,
-                          (unsigned long long)bx_csv_line(src->csv));
-            break;
+        if (row == r->max_sheet_rows) {
+            /* the worksheet is full: the rows go on in the next one */
+            detail_part_end(x, s, ws, row);
+            if (*sheets == RP_MAX_SHEETS) {
+                st = bxi_error(r->ctx, BX_ELIMIT, "sheet '%s': %llu rows need more worksheets "
+                              "than a report's %u (%s:%llu)", name,
+                              (unsigned long long)written, RP_MAX_SHEETS, src->path,
+                              (unsigned long long)bx_csv_line(src->csv));
+                break;
+            }
+            char next[160];
+            part = part_name(x, name, part + 1, next, sizeof next);
+            if (x->st != BX_OK || (ws = detail_part(x, s, next)) == NULL)
+                break;
+            (*sheets)++;
+            row = 1;
         }
         for (uint32_t c = 0; c < s->ncols && st == BX_OK; c++) {
             const rp_column *col = &s->cols[c];
@@ -367,15 +463,12 @@ static void write_detail(xw *x, rp_sheet *s)
                 xw_fail(x, e, "a cell");
         }
         row++;
+        written++;
     }
     bx_free(r->ctx, f);
     if (st != BX_END && st != BX_OK && x->st == BX_OK)
         x->st = st;
-    if (x->st == BX_OK) {
-        lxw_error e = worksheet_autofilter(ws, 0, 0, row - 1, (lxw_col_t)(s->ncols - 1));
-        if (e != LXW_NO_ERROR)
-            xw_fail(x, e, "the autofilter");
-    }
+    detail_part_end(x, s, ws, row);
 }
 
 /* ---- the file ------------------------------------------------------------------ */
@@ -437,9 +530,10 @@ bx_status bxi_rp_render_xlsx(bx_report *r, const char *path, time_t created)
     lxw_doc_properties props = {.title = (char *)title, .author = "boxcar",
                                 .comments = comments, .created = created};
     workbook_set_properties(x.wb, &props);
+    uint32_t sheets = r->nsheets; /* with the detail sheets' continuations */
     for (uint32_t i = 0; i < r->nsheets && x.st == BX_OK; i++) {
         if (r->sheets[i].detail)
-            write_detail(&x, &r->sheets[i]);
+            write_detail(&x, &r->sheets[i], &sheets);
         else
             write_summary(&x, &r->sheets[i]);
     }

@@ -22,11 +22,127 @@ local report = {
     params = {
         title = "Carbon report",   -- the summary's heading
         max_listed = 500,          -- assumption rows listed at most
+        lang = "en",               -- labels: "en" or "zh-CN" (Chinese)
+        detail = "all",            -- the Shipments sheet: "all" (every shipment; past
+                                   -- Excel's 1,048,575 rows it goes on in "Shipments
+                                   -- (2)", ...), "sample" (the first sample_rows) or
+                                   -- "none"
+        sample_rows = 10000,
         factor_columns = false,    -- repeat the factor set and version on every
                                    -- shipment row (all rows are checked to be
                                    -- of the one set either way)
     },
 }
+
+-- Labels in Chinese: looked up by their English text, which is what a
+-- label without a translation shows.
+local ZH = {
+    ["Carbon report"] = "碳排放报告",
+    ["%s: %.0f shipments, %s kg CO2e well-to-wheel; factor set %s version %s (every "
+        .. "shipment's). Figures are the carbon run's totals (%s), exact to the milligram."] =
+        "%s：%.0f 票运单，油井到车轮（WTW）共 %s kg CO2e；排放因子集 %s，版本 %s（所有运单"
+        .. "相同）。数字取自本次碳核算的合计文件（%s），精确到毫克。",
+    ["%.0f shipment was excluded as bad input by the carbon run: it is in no figure."] =
+        "%.0f 票运单因输入有误被碳核算排除，不计入任何数字。",
+    ["%.0f shipments were excluded as bad input by the carbon run: they are in no figure."] =
+        "%.0f 票运单因输入有误被碳核算排除，不计入任何数字。",
+    ["Note: "] = "注：",
+    ["Packaging, transport and hubs"] = "包装、运输与枢纽",
+    ["Part"] = "部分",
+    ["Total"] = "合计",
+    ["Share of WTW"] = "占 WTW 比例",
+    ["transport"] = "运输",
+    ["hubs"] = "枢纽",
+    ["packaging"] = "包装",
+    ["Packaging is a life-cycle figure with no WTT/TTW split; factors given as WTW only "
+        .. "count in WTW alone, so WTT + TTW can be less than WTW."] =
+        "包装为生命周期数值，不分 WTT/TTW；仅以 WTW 给出的因子只计入 WTW，因此 WTT + TTW "
+        .. "可能小于 WTW。",
+    ["WTW: packaging, transport and hubs"] = "WTW：包装、运输与枢纽",
+    ["By month"] = "按月",
+    ["Month"] = "月份",
+    ["month"] = "月份",
+    ["Shipments"] = "运单数",
+    ["WTW per shipment"] = "每票 WTW",
+    ["WTW and TTW by month"] = "按月 WTW 与 TTW",
+    ["By mode (a shipment counts under every part it has)"] =
+        "按运输方式（一票运单计入其包含的每一部分）",
+    ["Mode"] = "运输方式",
+    ["mode"] = "运输方式",
+    ["road"] = "公路",
+    ["rail"] = "铁路",
+    ["air"] = "航空",
+    ["sea"] = "海运",
+    ["iww"] = "内河航运",
+    ["WTW and TTW by mode"] = "按运输方式 WTW 与 TTW",
+    ["By route"] = "按线路",
+    ["Route"] = "线路",
+    ["route"] = "线路",
+    ["WTW and TTW by route"] = "按线路 WTW 与 TTW",
+    ["By packaging"] = "按包装",
+    ["Packaging"] = "包装",
+    ["Packaging CO2e"] = "包装 CO2e",
+    ["Packaging per shipment"] = "每票包装 CO2e",
+    ["Packaging CO2e by packaging"] = "各包装的包装 CO2e",
+    ["Method"] = "核算方法",
+    ["Factor set"] = "排放因子集",
+    ["id"] = "标识",
+    ["version"] = "版本",
+    ["basis"] = "基准",
+    ["source"] = "来源",
+    ["note"] = "备注",
+    ["file"] = "文件",
+    ["The factor set's file was not given to the report (boxcar report --factors SET): its "
+        .. "sources and assumptions are not listed here; 'boxcar factors show %s' lists them."] =
+        "报告未获得因子集文件（boxcar report --factors SET），此处不列出其来源与假设；"
+        .. "'boxcar factors show %s' 可列出。",
+    ["Sources of the factors"] = "因子来源",
+    ["Source"] = "来源",
+    ["Version"] = "版本",
+    ["Factors"] = "因子数",
+    ["Assumptions"] = "假设",
+    ["Factors of the set that are UNCONFIRMED (not confirmed in a primary document) or not "
+        .. "on its basis. A run uses a subset of them; 'boxcar carbon' lists the ones it used "
+        .. "at the end of its run."] =
+        "因子集中未经确认（UNCONFIRMED：未在一手文件中确认）或不在其基准上的因子。一次核算"
+        .. "只用到其中一部分；'boxcar carbon' 在运行结束时列出实际用到的因子。",
+    ["The first %d of %d such factors."] = "列出前 %d 个（共 %d 个此类因子）。",
+    ["Kind"] = "类别",
+    ["Factor"] = "因子",
+    ["Why"] = "原因",
+    ["Note"] = "备注",
+    ["none"] = "无",
+    ["UNCONFIRMED: not confirmed in a primary document"] = "UNCONFIRMED：未在一手文件中确认",
+    ["on basis %s, not the set's %s"] = "基准为 %s，而非因子集的 %s",
+    ["Data-quality mix (shares of shipments)"] = "数据质量构成（运单占比）",
+    ["Data quality"] = "数据质量",
+    ["Share"] = "占比",
+    ["Data-quality mix"] = "数据质量构成",
+    ["primary"] = "一手数据",
+    ["modelled"] = "模型数据",
+    ["default"] = "默认值",
+    ["Methods used"] = "所用方法",
+    ["Shipment"] = "运单",
+    ["Transport WTW"] = "运输 WTW",
+    ["Transport TTW"] = "运输 TTW",
+    ["Hubs WTW"] = "枢纽 WTW",
+    ["Total WTW"] = "合计 WTW",
+    ["Total TTW"] = "合计 TTW",
+    ["The sheet %s lists the first %d of %.0f shipments (detail = \"sample\")."] =
+        "工作表「%s」列出前 %d 票运单（共 %.0f 票；detail = \"sample\"）。",
+    ["The shipments are not listed one by one (detail = \"none\")."] =
+        "未逐票列出运单（detail = \"none\"）。",
+}
+-- Sheet names, which must differ from one another.
+local ZH_SHEETS = {Summary = "汇总", Shipments = "运单明细", Method = "方法说明"}
+
+local T = nil -- ZH, or nil for English; set by build
+local function tr(text)
+    return T and T[text] or text
+end
+local function sheet_name(en)
+    return T and ZH_SHEETS[en] or en
+end
 
 local KG = '#,##0.000 "kg"'
 local G = '#,##0.000 "g"'
@@ -36,6 +152,27 @@ local SHARE = "0.0%"
 -- Modes in the order of docs/carbon.md, then the non-transport parts.
 local MODE_ORDER = {road = 1, rail = 2, air = 3, sea = 4, iww = 5, hub = 6, packaging = 7}
 local MODE_LABEL = {hub = "hubs", packaging = "packaging"}
+
+-- Ids as people count them: runs of digits compare as numbers, so box
+-- "2#" comes before "10#" and "A9" before "A10"; the rest compares as text.
+local function natural_less(a, b)
+    local ia, ib = 1, 1
+    while ia <= #a and ib <= #b do
+        local da, db = a:match("^%d+", ia), b:match("^%d+", ib)
+        if da and db then
+            local za, zb = da:match("^0*(%d-)$"), db:match("^0*(%d-)$")
+            if #za ~= #zb then return #za < #zb end
+            if za ~= zb then return za < zb end
+            ia, ib = ia + #da, ib + #db
+        else
+            local ca, cb = a:sub(ia, ia), b:sub(ib, ib)
+            if ca ~= cb then return ca < cb end
+            ia, ib = ia + 1, ib + 1
+        end
+    end
+    if #a - ia ~= #b - ib then return #a - ia < #b - ib end
+    return a < b
+end
 
 local function kg(mg)
     if mg == nil then return nil end
@@ -97,6 +234,10 @@ local function read_totals(src)
         error(src.file .. ": no 'all' row: not a totals file of boxcar carbon")
     end
     t.set, t.version = set, version
+    -- boxcar carbon writes keys in byte order (1#, 10#, 2#)
+    local function by_key(a, b) return natural_less(a.key, b.key) end
+    table.sort(t.route, by_key)
+    table.sort(t.packaging, by_key)
     -- each group must add up to the whole (the mode group by emissions only:
     -- a shipment counts under every part it has)
     for _, g in ipairs({"month", "route", "packaging", "mode"}) do
@@ -187,10 +328,10 @@ local function read_factors(src, totals, max_listed)
             s.rows = s.rows + 1
             local why = nil
             if row.confirmed == "no" then
-                why = "UNCONFIRMED: not confirmed in a primary document"
+                why = tr("UNCONFIRMED: not confirmed in a primary document")
             end
             if basis and f.basis and basis ~= f.basis then
-                local b = "on basis " .. basis .. ", not the set's " .. f.basis
+                local b = string.format(tr("on basis %s, not the set's %s"), basis, f.basis)
                 why = why and (why .. "; " .. b) or b
             end
             if why then
@@ -209,57 +350,60 @@ local function read_factors(src, totals, max_listed)
     return f
 end
 
-local function summary(s, t, sh, data)
+local function summary(s, t, sh, data, detail_note)
     local all = t.all
-    s:heading(report.params.title)
-    s:text(string.format("%s: %.0f shipments, %s kg CO2e well-to-wheel; factor set %s "
+    s:heading(tr(report.params.title))
+    s:text(string.format(tr("%s: %.0f shipments, %s kg CO2e well-to-wheel; factor set %s "
         .. "version %s (every shipment's). Figures are the carbon run's totals (%s), exact to "
-        .. "the milligram.",
+        .. "the milligram."),
         data.shipments.file, all.shipments, string.format("%.3f", all.total_wtw_mg / 1e6),
         t.set, t.version, data.totals.file))
     if all.excluded > 0 then
-        s:text(string.format("%.0f shipment%s excluded as bad input by the carbon run: "
-            .. "%s in no figure.", all.excluded, all.excluded == 1 and " was" or "s were",
-            all.excluded == 1 and "it is" or "they are"))
+        local one = "%.0f shipment was excluded as bad input by the carbon run: it is in no "
+            .. "figure."
+        local more = "%.0f shipments were excluded as bad input by the carbon run: they are "
+            .. "in no figure."
+        s:text(string.format(tr(all.excluded == 1 and one or more), all.excluded))
     end
-    for _, note in ipairs(data.notes) do s:text("Note: " .. note) end
+    if detail_note then s:text(detail_note) end
+    for _, note in ipairs(data.notes) do s:text(tr("Note: ") .. note) end
 
     -- totals rows carry the totals file's exact figures: a sum of the
     -- rounded kg cells could be an ulp off them
     local function exact(mg) return {value = kg(mg)} end
     local parts = s:table{
-        title = "Packaging, transport and hubs",
+        title = tr("Packaging, transport and hubs"),
         columns = {
-            {"Part", width = 14, total = {label = "Total"}},
-            {"WTW", format = KG, width = 18, total = exact(all.total_wtw_mg)},
-            {"TTW", format = KG, width = 18, total = exact(all.total_ttw_mg)},
-            {"WTT", format = KG, width = 18, total = exact(all.total_wtt_mg)},
-            {"Share of WTW", format = SHARE,
+            {tr("Part"), width = 14, total = {label = tr("Total")}},
+            {tr("WTW"), format = KG, width = 18, total = exact(all.total_wtw_mg)},
+            {tr("TTW"), format = KG, width = 18, total = exact(all.total_ttw_mg)},
+            {tr("WTT"), format = KG, width = 18, total = exact(all.total_wtt_mg)},
+            {tr("Share of WTW"), format = SHARE,
              total = {value = all.total_wtw_mg > 0 and 1 or 0}},
         },
     }
-    parts:row("transport", kg(all.transport_wtw_mg), kg(all.transport_ttw_mg),
+    parts:row(tr("transport"), kg(all.transport_wtw_mg), kg(all.transport_ttw_mg),
               kg(all.transport_wtt_mg), share(all.transport_wtw_mg, all.total_wtw_mg))
-    parts:row("hubs", kg(all.hub_wtw_mg), kg(all.hub_ttw_mg), kg(all.hub_wtt_mg),
+    parts:row(tr("hubs"), kg(all.hub_wtw_mg), kg(all.hub_ttw_mg), kg(all.hub_wtt_mg),
               share(all.hub_wtw_mg, all.total_wtw_mg))
-    parts:row("packaging", kg(all.packaging_mg), nil, nil,
+    parts:row(tr("packaging"), kg(all.packaging_mg), nil, nil,
               share(all.packaging_mg, all.total_wtw_mg))
-    s:text("Packaging is a life-cycle figure with no WTT/TTW split; factors given as WTW "
-        .. "only count in WTW alone, so WTT + TTW can be less than WTW.")
+    s:text(tr("Packaging is a life-cycle figure with no WTT/TTW split; factors given as WTW "
+        .. "only count in WTW alone, so WTT + TTW can be less than WTW."))
     if all.total_wtw_mg > 0 then
-        s:chart{type = "pie", table = parts, title = "WTW: packaging, transport and hubs",
+        s:chart{type = "pie", table = parts, title = tr("WTW: packaging, transport and hubs"),
                 categories = 1, values = 2}
     end
 
     local m = s:table{
-        title = "By month",
+        title = tr("By month"),
         columns = {
-            {"Month", total = {label = "Total"}},
-            {"Shipments", format = COUNT, total = {value = all.shipments}},
-            {"WTW", format = KG, width = 18, total = exact(all.total_wtw_mg)},
-            {"TTW", format = KG, width = 18, total = exact(all.total_ttw_mg)},
-            {"WTT", format = KG, width = 18, total = exact(all.total_wtt_mg)},
-            {"WTW per shipment", format = G, width = 18},
+            {tr("Month"), total = {label = tr("Total")}},
+            {tr("Shipments"), format = COUNT, total = {value = all.shipments}},
+            {tr("WTW"), format = KG, width = 18, total = exact(all.total_wtw_mg)},
+            {tr("TTW"), format = KG, width = 18, total = exact(all.total_ttw_mg)},
+            {tr("WTT"), format = KG, width = 18, total = exact(all.total_wtt_mg)},
+            {tr("WTW per shipment"), format = G, width = 18},
         },
     }
     for _, r in ipairs(t.month) do
@@ -268,8 +412,8 @@ local function summary(s, t, sh, data)
     end
     if #t.month > 0 then
         s:chart{type = #t.month > 2 and "line" or "column", table = m,
-                title = "WTW and TTW by month", categories = 1, values = {3, 4},
-                x_title = "month", y_title = "kg CO2e"}
+                title = tr("WTW and TTW by month"), categories = 1, values = {3, 4},
+                x_title = tr("month"), y_title = tr("kg CO2e")}
     end
 
     table.sort(t.mode, function(a, b)
@@ -278,32 +422,32 @@ local function summary(s, t, sh, data)
         return a.key < b.key
     end)
     local md = s:table{
-        title = "By mode (a shipment counts under every part it has)",
+        title = tr("By mode (a shipment counts under every part it has)"),
         columns = {
-            {"Mode", total = {label = "Total"}},
-            {"Shipments", format = COUNT},
-            {"WTW", format = KG, width = 18, total = exact(all.total_wtw_mg)},
-            {"TTW", format = KG, width = 18, total = exact(all.total_ttw_mg)},
-            {"WTT", format = KG, width = 18, total = exact(all.total_wtt_mg)},
+            {tr("Mode"), total = {label = tr("Total")}},
+            {tr("Shipments"), format = COUNT},
+            {tr("WTW"), format = KG, width = 18, total = exact(all.total_wtw_mg)},
+            {tr("TTW"), format = KG, width = 18, total = exact(all.total_ttw_mg)},
+            {tr("WTT"), format = KG, width = 18, total = exact(all.total_wtt_mg)},
         },
     }
     for _, r in ipairs(t.mode) do
-        md:row(MODE_LABEL[r.key] or r.key, r.shipments, kg(r.total_wtw_mg),
+        md:row(tr(MODE_LABEL[r.key] or r.key), r.shipments, kg(r.total_wtw_mg),
                kg(r.total_ttw_mg), kg(r.total_wtt_mg))
     end
     if #t.mode > 0 then
-        s:chart{type = "bar", table = md, title = "WTW and TTW by mode", categories = 1,
-                values = {3, 4}, x_title = "mode", y_title = "kg CO2e"}
+        s:chart{type = "bar", table = md, title = tr("WTW and TTW by mode"), categories = 1,
+                values = {3, 4}, x_title = tr("mode"), y_title = tr("kg CO2e")}
     end
 
     local rt = s:table{
-        title = "By route",
+        title = tr("By route"),
         columns = {
-            {"Route", width = 20, total = {label = "Total"}},
-            {"Shipments", format = COUNT, total = {value = all.shipments}},
-            {"WTW", format = KG, width = 18, total = exact(all.total_wtw_mg)},
-            {"TTW", format = KG, width = 18, total = exact(all.total_ttw_mg)},
-            {"WTW per shipment", format = G, width = 18},
+            {tr("Route"), width = 20, total = {label = tr("Total")}},
+            {tr("Shipments"), format = COUNT, total = {value = all.shipments}},
+            {tr("WTW"), format = KG, width = 18, total = exact(all.total_wtw_mg)},
+            {tr("TTW"), format = KG, width = 18, total = exact(all.total_ttw_mg)},
+            {tr("WTW per shipment"), format = G, width = 18},
         },
     }
     for _, r in ipairs(t.route) do
@@ -311,18 +455,18 @@ local function summary(s, t, sh, data)
                share(r.total_wtw_mg, r.shipments) / 1000)
     end
     if #t.route > 0 then
-        s:chart{type = "bar", table = rt, title = "WTW and TTW by route", categories = 1,
-                values = {3, 4}, x_title = "route", y_title = "kg CO2e"}
+        s:chart{type = "bar", table = rt, title = tr("WTW and TTW by route"), categories = 1,
+                values = {3, 4}, x_title = tr("route"), y_title = tr("kg CO2e")}
     end
 
     local pk = s:table{
-        title = "By packaging",
+        title = tr("By packaging"),
         columns = {
-            {"Packaging", width = 20, total = {label = "Total"}},
-            {"Shipments", format = COUNT, total = {value = all.shipments}},
-            {"Packaging CO2e", format = KG, width = 18, total = exact(all.packaging_mg)},
-            {"WTW", format = KG, width = 18, total = exact(all.total_wtw_mg)},
-            {"Packaging per shipment", format = G, width = 18},
+            {tr("Packaging"), width = 20, total = {label = tr("Total")}},
+            {tr("Shipments"), format = COUNT, total = {value = all.shipments}},
+            {tr("Packaging CO2e"), format = KG, width = 18, total = exact(all.packaging_mg)},
+            {tr("WTW"), format = KG, width = 18, total = exact(all.total_wtw_mg)},
+            {tr("Packaging per shipment"), format = G, width = 18},
         },
     }
     for _, r in ipairs(t.packaging) do
@@ -330,8 +474,8 @@ local function summary(s, t, sh, data)
                share(r.packaging_mg, r.shipments) / 1000)
     end
     if #t.packaging > 0 then
-        s:chart{type = "column", table = pk, title = "Packaging CO2e by packaging",
-                categories = 1, values = 3, x_title = "packaging", y_title = "kg CO2e"}
+        s:chart{type = "column", table = pk, title = tr("Packaging CO2e by packaging"),
+                categories = 1, values = 3, x_title = tr("packaging"), y_title = tr("kg CO2e")}
     end
 end
 
@@ -357,71 +501,88 @@ local METHOD_TEXT = {
         .. "(published default values); a shipment's class is the worst of its inputs.",
 }
 
+local METHOD_TEXT_ZH = {
+    "排放按每票运单沿其运输链计算，依据 ISO 14083:2023 与 GLEC 框架 v3（boxcar carbon；"
+        .. "见 docs/carbon.md）。",
+    "WTW（油井到车轮）= WTT（油井到油箱：能源的生产与供应）+ TTW（油箱到车轮：能源在车辆"
+        .. "或枢纽中的使用），均按因子集的全球变暖潜势基准折算为 CO2e。",
+    "运输：未提供一手数据时采用默认强度（运单吨数 × 公里 × 距离修正系数 × g/tkm）；提供时"
+        .. "采用基于燃料的计量及多点配送的分摊。枢纽：按出港吨数、按件，或按枢纽吞吐量分摊"
+        .. "计量的能耗。",
+    "包装：发货方包装材料从摇篮到大门（材料质量 × 因子），因子集有报废因子时另加报废处理；"
+        .. "可循环容器按（制造 + 报废）/ 周转次数 + 每次清洗 + 每次空箱返程计算。包装不分 "
+        .. "WTT/TTW，只计入 WTW。",
+    "运单质量为毛重（货物及发货方包装），不含承运方的托盘或集装器。",
+    "每票运单的数字只在毫克处舍入一次；每个合计都是其运单的精确加总。",
+    "数据质量（ISO 14083）：一手数据（本次作业实测）、模型数据，或默认值（公开的默认"
+        .. "值）；一票运单的等级取其各项输入中最差者。",
+}
+
 local function method(s, t, sh, f, data)
-    s:heading("Method")
-    for _, line in ipairs(METHOD_TEXT) do s:text(line) end
+    s:heading(sheet_name("Method"))
+    for _, line in ipairs(T and METHOD_TEXT_ZH or METHOD_TEXT) do s:text(line) end
 
     local fs = s:table{
-        title = "Factor set",
+        title = tr("Factor set"),
         columns = {{"", width = 16}, {"", width = 100}},
     }
-    fs:row("id", t.set)
-    fs:row("version", t.version)
+    fs:row(tr("id"), t.set)
+    fs:row(tr("version"), t.version)
     if f then
-        fs:row("basis", f.basis)
-        fs:row("source", f.source)
-        fs:row("note", f.note)
-        fs:row("file", data.factors.file)
+        fs:row(tr("basis"), f.basis)
+        fs:row(tr("source"), f.source)
+        fs:row(tr("note"), f.note)
+        fs:row(tr("file"), data.factors.file)
     else
-        s:text("The factor set's file was not given to the report (boxcar report --factors "
-            .. "SET): its sources and assumptions are not listed here; 'boxcar factors show "
-            .. tostring(t.set) .. "' lists them.")
+        s:text(string.format(tr("The factor set's file was not given to the report (boxcar "
+            .. "report --factors SET): its sources and assumptions are not listed here; 'boxcar "
+            .. "factors show %s' lists them."), tostring(t.set)))
     end
 
     if f then
         local src = s:table{
-            title = "Sources of the factors",
-            columns = {{"Source", width = 70}, {"Version", width = 24},
-                       {"Factors", format = COUNT, total = "sum"}},
+            title = tr("Sources of the factors"),
+            columns = {{tr("Source"), width = 70}, {tr("Version"), width = 24},
+                       {tr("Factors"), format = COUNT, total = "sum"}},
         }
         for _, key in ipairs(f.source_order) do
             local e = f.sources[key]
             src:row(e.source, e.version, e.rows)
         end
-        s:heading("Assumptions")
-        s:text("Factors of the set that are UNCONFIRMED (not confirmed in a primary "
+        s:heading(tr("Assumptions"))
+        s:text(tr("Factors of the set that are UNCONFIRMED (not confirmed in a primary "
             .. "document) or not on its basis. A run uses a subset of them; 'boxcar carbon' "
-            .. "lists the ones it used at the end of its run.")
+            .. "lists the ones it used at the end of its run."))
         if f.flagged_total > #f.flagged then
-            s:text(string.format("The first %d of %d such factors.", #f.flagged,
+            s:text(string.format(tr("The first %d of %d such factors."), #f.flagged,
                    f.flagged_total))
         end
         local a = s:table{
-            columns = {{"Kind"}, {"Factor", width = 28}, {"Why", width = 60},
-                       {"Source", width = 50}, {"Note", width = 80}},
+            columns = {{tr("Kind")}, {tr("Factor"), width = 28}, {tr("Why"), width = 60},
+                       {tr("Source"), width = 50}, {tr("Note"), width = 80}},
         }
         for _, r in ipairs(f.flagged) do a:row(r[1], r[2], r[3], r[4], r[5]) end
-        if #f.flagged == 0 then a:row("none") end
+        if #f.flagged == 0 then a:row(tr("none")) end
     end
-    for _, note in ipairs(data.notes) do s:text("Note: " .. note) end
+    for _, note in ipairs(data.notes) do s:text(tr("Note: ") .. note) end
 
     local q = s:table{
-        title = "Data-quality mix (shares of shipments)",
-        columns = {{"Data quality", total = {label = "Total"}},
-                   {"Shipments", format = COUNT, total = "sum"},
-                   {"Share", format = SHARE, total = {value = sh.n > 0 and 1 or 0}}},
+        title = tr("Data-quality mix (shares of shipments)"),
+        columns = {{tr("Data quality"), total = {label = tr("Total")}},
+                   {tr("Shipments"), format = COUNT, total = "sum"},
+                   {tr("Share"), format = SHARE, total = {value = sh.n > 0 and 1 or 0}}},
     }
-    for _, k in ipairs(sh.dq_order) do q:row(k, sh.dq[k], share(sh.dq[k], sh.n)) end
+    for _, k in ipairs(sh.dq_order) do q:row(tr(k), sh.dq[k], share(sh.dq[k], sh.n)) end
     if sh.n > 0 then
-        s:chart{type = "pie", table = q, title = "Data-quality mix", categories = 1,
+        s:chart{type = "pie", table = q, title = tr("Data-quality mix"), categories = 1,
                 values = 2}
     end
 
     local mt = s:table{
-        title = "Methods used",
-        columns = {{"Method", width = 36, total = {label = "Total"}},
-                   {"Shipments", format = COUNT, total = "sum"},
-                   {"Share", format = SHARE, total = {value = sh.n > 0 and 1 or 0}}},
+        title = tr("Methods used"),
+        columns = {{tr("Method"), width = 36, total = {label = tr("Total")}},
+                   {tr("Shipments"), format = COUNT, total = "sum"},
+                   {tr("Share"), format = SHARE, total = {value = sh.n > 0 and 1 or 0}}},
     }
     for _, k in ipairs(sh.method_order) do
         mt:row(k, sh.methods[k], share(sh.methods[k], sh.n))
@@ -437,33 +598,64 @@ function report.build(data, book)
     if math.type(max_listed) ~= "integer" or max_listed < 0 then
         error("max_listed must be a whole number >= 0, not " .. tostring(max_listed))
     end
+    local lang = report.params.lang
+    if lang ~= "en" and lang ~= "zh-CN" then
+        error("lang must be \"en\" or \"zh-CN\", not " .. tostring(lang))
+    end
+    T = lang == "zh-CN" and ZH or nil
     local t = read_totals(data.totals)
     local f = data.factors and read_factors(data.factors, t, max_listed)
     local sh = read_shipments(data.shipments, t)
 
-    book:title(string.format("%s: %s", report.params.title, data.shipments.file))
-    summary(book:sheet("Summary"), t, sh, data)
+    local detail_mode, sample_rows = report.params.detail, report.params.sample_rows
+    if detail_mode ~= "all" and detail_mode ~= "sample" and detail_mode ~= "none" then
+        error("detail must be \"all\", \"sample\" or \"none\", not " .. tostring(detail_mode))
+    end
+    if math.type(sample_rows) ~= "integer" or sample_rows < 1 then
+        error("sample_rows must be a whole number >= 1, not " .. tostring(sample_rows))
+    end
+    local detail_note = nil
+    if detail_mode == "sample" and sh.n > sample_rows then
+        detail_note = string.format(tr("The sheet %s lists the first %d of %.0f shipments "
+            .. "(detail = \"sample\")."), sheet_name("Shipments"), sample_rows, sh.n)
+    elseif detail_mode == "none" then
+        detail_note = tr("The shipments are not listed one by one (detail = \"none\").")
+    end
+
+    -- printing: landscape A4, one page wide, each sheet's own area; the
+    -- detail's header row on every page
+    local page = {landscape = true, fit_width = 1, print_area = true, paper = "A4"}
+    book:title(string.format("%s: %s", tr(report.params.title), data.shipments.file))
+    local s = book:sheet(sheet_name("Summary"))
+    summary(s, t, sh, data, detail_note)
+    s:page(page)
     local detail = {
-        {"Shipment", field = "shipment_id", width = 16},
-        {"Route", field = "route_id", width = 18},
-        {"Transport WTW", field = "transport_wtw_g", format = G, width = 16},
-        {"Transport TTW", field = "transport_ttw_g", format = G, width = 16},
-        {"Hubs WTW", field = "hub_wtw_g", format = G, width = 14},
-        {"Packaging", field = "packaging_g", format = G, width = 14},
-        {"Total WTW", field = "total_wtw_g", format = G, width = 16},
-        {"Total TTW", field = "total_ttw_g", format = G, width = 16},
-        {"Method", field = "method", width = 30},
-        {"Data quality", field = "data_quality", width = 12},
+        {tr("Shipment"), field = "shipment_id", width = 16},
+        {tr("Route"), field = "route_id", width = 18},
+        {tr("Transport WTW"), field = "transport_wtw_g", format = G, width = 16},
+        {tr("Transport TTW"), field = "transport_ttw_g", format = G, width = 16},
+        {tr("Hubs WTW"), field = "hub_wtw_g", format = G, width = 14},
+        {tr("Packaging"), field = "packaging_g", format = G, width = 14},
+        {tr("Total WTW"), field = "total_wtw_g", format = G, width = 16},
+        {tr("Total TTW"), field = "total_ttw_g", format = G, width = 16},
+        {tr("Method"), field = "method", width = 30},
+        {tr("Data quality"), field = "data_quality", width = 12},
     }
     -- read_shipments has checked that every row is of the totals' set and
     -- version, which the summary and method sheets state: repeating them on
     -- every row costs about a sixth of a large workbook's writing time
     if report.params.factor_columns then
-        detail[#detail + 1] = {"Factor set", field = "factor_set", width = 12}
-        detail[#detail + 1] = {"Version", field = "factor_version", width = 10}
+        detail[#detail + 1] = {tr("Factor set"), field = "factor_set", width = 12}
+        detail[#detail + 1] = {tr("Version"), field = "factor_version", width = 10}
     end
-    book:detail("Shipments", data.shipments, detail)
-    method(book:sheet("Method"), t, sh, f, data)
+    if detail_mode ~= "none" then
+        local d = book:detail(sheet_name("Shipments"), data.shipments, detail,
+                              detail_mode == "sample" and {max_rows = sample_rows} or nil)
+        d:page{landscape = true, fit_width = 1, repeat_rows = 1, paper = "A4"}
+    end
+    local m = book:sheet(sheet_name("Method"))
+    method(m, t, sh, f, data)
+    m:page(page)
 end
 
 return report

@@ -129,7 +129,7 @@ static int report(const char *script, const char *packing, const char *per_shipm
         st = bx_report_add_source(r, "factors", BOXCAR_SAMPLES "/factors/cn-2023.csv",
                                   bx_factor_set_numeric_columns());
     if (st == BX_OK) {
-        bx_report_options o = {1767225600, build_rows ? on_progress : NULL, &ph};
+        bx_report_options o = {1767225600, build_rows ? on_progress : NULL, &ph, 0};
         st = bx_report_render(r, fmt, out, &o);
     }
     double end = now();

@@ -45,6 +45,24 @@ static void test_version_and_help(void **state)
     assert_int_equal(run("convert --help"), 0);
     assert_int_equal(run(""), 2);
     assert_int_equal(run("frobnicate"), 2);
+    assert_null(strstr(err_text, "did you mean"));
+}
+
+/* A mistyped command or format: the nearest command, or the choices. */
+static void test_usage_hints(void **state)
+{
+    (void)state;
+    assert_int_equal(run("pak"), 2);
+    assert_non_null(strstr(err_text, "unknown command 'pak'; did you mean 'pack'?"));
+    assert_int_equal(run("carbn --help"), 2);
+    assert_non_null(strstr(err_text, "did you mean 'carbon'?"));
+    assert_int_equal(run("pack --orders x.csv --format xlsx"), 2);
+    assert_non_null(strstr(err_text, "unknown format 'xlsx': --format is table, csv, json or "
+                                     "cbor"));
+    assert_int_equal(run("report --script x.lua --format pdf -o r"), 2);
+    assert_non_null(strstr(err_text, "unknown format 'pdf': --format is xlsx, csv or cbor"));
+    assert_int_equal(run("check --format xml x.csv"), 2);
+    assert_non_null(strstr(err_text, "--format is auto, csv, json or cbor"));
     assert_int_equal(run("check"), 2);
     assert_int_equal(run("check --kind nonsense x.csv"), 2);
 }
@@ -142,6 +160,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_version_and_help),
+        cmocka_unit_test(test_usage_hints),
         cmocka_unit_test(test_check_samples),
         cmocka_unit_test(test_check_bad_input_exit_3),
         cmocka_unit_test(test_corrupted_sample_is_located),

@@ -474,11 +474,78 @@ static void test_uncertainty(void **state)
     assert_int_equal(run("carbon --routes " ROUTES " --shipments u.csv --uncertainty 1"), 2);
 }
 
+/* From orders to carbon without a shipments file: `boxcar carbon --packing`
+ * takes the boxes of `boxcar pack --format csv`. The orders, worked out by
+ * hand against the cn-express series:
+ *   A: one 100 mm cube of 500 g. 9#-12# are less than 100 mm wide inside
+ *      (99, 89, 79, 74 mm), so the smallest box is 8# (204x104x128, tare
+ *      75 g): shipment A-1 of 575 g, 1 item;
+ *   B: two 50 mm cubes of 200 g: 12# (124x74x78, tare 34 g) holds them side
+ *      by side: shipment B-1 of 434 g, 2 items;
+ *   C: a 2 m sofa no box holds: no shipment.
+ * The same shipments written by hand, read by --shipments, must give the
+ * same per-shipment figures and totals, byte for byte. A goes by the
+ * default route; B by its row in the order-routes file, a multi-drop round
+ * with its drop distance. */
+static void test_packing_as_shipments(void **state)
+{
+    (void)state;
+    write_file("po.csv", "order_id,item_id,qty,l_mm,w_mm,h_mm,weight_g\n"
+                         "A,cube,1,100,100,100,500\n"
+                         "B,small,2,50,50,50,200\n"
+                         "C,sofa,1,2000,900,800,40000\n");
+    write_file("po-routes.csv", "order_id,route_id,drop_km\nB,sh-city-evan-round,3.5\n");
+    assert_int_equal(run("pack --orders po.csv --format csv -o po-boxes.csv --no-progress"), 0);
+    slurp(in_dir("po-boxes.csv"), out_text, sizeof out_text);
+    assert_non_null(strstr(out_text, "\nA,1,8#,1,"));
+    assert_non_null(strstr(out_text, "\nB,1,12#,2,"));
+    int rc = run("carbon --routes " ROUTES " --packing po-boxes.csv --date 2025-06-01 "
+                 "--route sha-pek-40t --order-routes po-routes.csv -o po-carbon.csv "
+                 "--totals po-totals.csv --no-progress");
+    if (rc != 0)
+        fail_msg("exit %d: %s", rc, err_text);
+    assert_non_null(strstr(err_text, "2 shipments read, 2 computed, 0 excluded"));
+    assert_non_null(strstr(err_text, "1 rows without a box"));
+    write_file("po-ship.csv", "shipment_id,date,mass_g,items,packaging,route_id,drop_km\n"
+                              "A-1,2025-06-01,575,1,8#,sha-pek-40t,\n"
+                              "B-1,2025-06-01,434,2,12#,sh-city-evan-round,3.5\n");
+    rc = run("carbon --routes " ROUTES " --shipments po-ship.csv -o hand-carbon.csv "
+             "--totals hand-totals.csv --no-progress");
+    if (rc != 0)
+        fail_msg("exit %d: %s", rc, err_text);
+    static char a[1 << 14], b[1 << 14];
+    slurp(in_dir("po-carbon.csv"), a, sizeof a);
+    slurp(in_dir("hand-carbon.csv"), b, sizeof b);
+    assert_non_null(strstr(a, "\nA-1,sha-pek-40t,"));
+    assert_non_null(strstr(a, "\nB-1,sh-city-evan-round,"));
+    assert_string_equal(a, b);
+    slurp(in_dir("po-totals.csv"), a, sizeof a);
+    slurp(in_dir("hand-totals.csv"), b, sizeof b);
+    assert_string_equal(a, b);
+
+    /* an order with no route, and none by default: that box is bad input,
+     * named, and the other is computed */
+    rc = run("carbon --routes " ROUTES " --packing po-boxes.csv --date 2025-06-01 "
+             "--order-routes po-routes.csv -o po-carbon2.csv --no-progress");
+    assert_int_equal(rc, 3);
+    assert_non_null(strstr(err_text, "po-boxes.csv:2: field 'order_id': order 'A' has no route"));
+    assert_non_null(strstr(err_text, "2 shipments read, 1 computed, 1 excluded"));
+    /* usage: a packing has no date; --route goes with --packing */
+    assert_int_equal(run("carbon --routes " ROUTES " --packing po-boxes.csv --route x"), 2);
+    assert_non_null(strstr(err_text, "--packing needs --date"));
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments po-ship.csv --route x"), 2);
+    /* not a packing file */
+    assert_int_equal(run("carbon --routes " ROUTES " --packing po-ship.csv --date 2025-06-01 "
+                         "--route sha-pek-40t --no-progress"), 3);
+    assert_non_null(strstr(err_text, "no column 'order_id'"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_usage),
         cmocka_unit_test(test_demo),
+        cmocka_unit_test(test_packing_as_shipments),
         cmocka_unit_test(test_shards_merge),
         cmocka_unit_test(test_json_cbor),
         cmocka_unit_test(test_bad_rows),

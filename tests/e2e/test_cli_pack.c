@@ -367,6 +367,23 @@ static void test_bad_order_files(void **state)
     assert_non_null(strstr(csv, "\nA,1,"));
     assert_non_null(strstr(csv, "\nB,,,,,,,,,,\"bad input: pack_ab.csv:3:3: field 'qty'"));
     free(csv);
+    /* CSV: a good order, then A1 with an empty weight_g, then A2 with
+     * qty=x: each bad line under its own order, and 3 orders = 1 packed +
+     * 2 bad */
+    write_text("pack_two_bad.csv", "order_id,item_id,qty,l_mm,w_mm,h_mm,weight_g\n"
+                                   "A0,cube,1,100,100,100,500\n"
+                                   "A1,cube,1,100,100,100,\n"
+                                   "A2,cube,x,100,100,100,500\n");
+    assert_int_equal(pack_bad_file("pack_two_bad.csv", "pack_two_bad_out.csv"), 3);
+    assert_non_null(strstr(err_text, "3 orders, 1 boxes, 1 units packed, 0 not packed, "
+                                     "2 bad orders"));
+    csv = test_read_file("pack_two_bad_out.csv", NULL);
+    assert_non_null(strstr(csv, "\nA0,1,"));
+    assert_non_null(strstr(csv, "\nA1,,,,,,,,,,\"bad input: pack_two_bad.csv:3:7: field "
+                                "'weight_g'"));
+    assert_non_null(strstr(csv, "\nA2,,,,,,,,,,\"bad input: pack_two_bad.csv:4:3: field "
+                                "'qty'"));
+    free(csv);
     /* CSV: the only order's only line is bad */
     write_text("pack_one_bad.csv", "order_id,item_id,qty,l_mm,w_mm,h_mm,weight_g\n"
                                    "Z9,cube,0,100,100,100,500\n");

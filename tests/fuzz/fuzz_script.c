@@ -86,7 +86,7 @@ static bx_status report(bx_ctx *ctx, const char *text, size_t len, const char *s
             st = bx_report_add_source(r, "packing", src, NULL);
     }
     if (st == BX_OK) {
-        bx_report_options o = {1767225600, NULL, NULL};
+        bx_report_options o = {1767225600, NULL, NULL, 0};
         st = bx_report_render(r, BX_REPORT_CBOR, out, &o);
         if (st != BX_OK && access(out, F_OK) == 0)
             abort(); /* a failed render left a file */

@@ -118,6 +118,41 @@ static void test_missing_required_columns(void **state)
     bx_ctx_free(ctx);
 }
 
+/* A header that differs from the schema only in case names the column it
+ * has; a file separated by semicolons or tabs, read as one column, says
+ * so instead of listing every column as missing. */
+static void test_header_case_and_separator(void **state)
+{
+    (void)state;
+    bx_ctx *ctx = new_ctx(NULL);
+    bx_reader *r = NULL;
+    assert_int_equal(open_text(ctx, &r, BX_RECORD_ORDER_LINE, "o.csv",
+                               "order_id,item_id,qty,L_mm,w_mm,h_mm,weight_g\n"
+                               "A1,I1,1,10,10,10,5\n"),
+                     BX_EINPUT);
+    assert_null(r);
+    assert_string_equal(bx_ctx_errmsg(ctx),
+                        "o.csv:1: missing required column: l_mm (the header has 'L_mm', "
+                        "which differs from 'l_mm' in case: column names are lower case)");
+    assert_string_equal(bx_ctx_warning(ctx, 0),
+                        "o.csv:1:4: field 'L_mm': unknown column ignored (did you mean "
+                        "'l_mm'? column names are lower case)");
+    assert_int_equal(open_text(ctx, &r, BX_RECORD_ORDER_LINE, "o.csv",
+                               "order_id;item_id;qty;l_mm;w_mm;h_mm;weight_g\n"
+                               "A1;I1;1;10;10;10;5\n"),
+                     BX_EINPUT);
+    assert_null(r);
+    assert_string_equal(bx_ctx_errmsg(ctx), "o.csv:1: the header is one column holding "
+                                            "semicolons: fields must be separated by commas");
+    /* the kind from the header: the same answer, not "neither box_id nor order_id" */
+    assert_int_equal(open_text(ctx, &r, BX_RECORD_AUTO, "o.csv",
+                               "order_id\titem_id\tqty\tl_mm\tw_mm\th_mm\tweight_g\n"),
+                     BX_EINPUT);
+    assert_string_equal(bx_ctx_errmsg(ctx), "o.csv:1: the header is one column holding "
+                                            "tabs: fields must be separated by commas");
+    bx_ctx_free(ctx);
+}
+
 static void test_duplicate_column(void **state)
 {
     (void)state;
@@ -712,6 +747,7 @@ int main(void)
         cmocka_unit_test(test_columns_any_order),
         cmocka_unit_test(test_unknown_columns_warn),
         cmocka_unit_test(test_missing_required_columns),
+        cmocka_unit_test(test_header_case_and_separator),
         cmocka_unit_test(test_duplicate_column),
         cmocka_unit_test(test_no_header),
         cmocka_unit_test(test_auto_kind),

@@ -255,6 +255,13 @@ static void test_bad_calls(void **state)
     order.nlines = 1;
     assert_int_equal(bx_pack(f.engine, f.cat, &order, NULL, &r), BX_EINPUT);
     assert_non_null(strstr(bx_ctx_errmsg(f.ctx), "field 'qty'"));
+    /* a line built in code (no file line) is named by its order and its
+     * place in it: here the second line of O1 */
+    bx_order_line two[] = {line("a", 1, 10, 10, 10, 1), line("b", 0, 10, 10, 10, 1)};
+    bx_order both = {two, 2};
+    assert_int_equal(bx_pack(f.engine, f.cat, &both, NULL, &r), BX_EINPUT);
+    assert_string_equal(bx_ctx_errmsg(f.ctx), "order 'O1' line 2 (item 'b'): field 'qty': 0 "
+                                              "is out of range 1..1000000");
     lines[0].qty = 5;
     bx_engine_limits lim = bx_engine_limits_default();
     lim.max_units = 4;

@@ -67,7 +67,7 @@ static void close_report(fixture *f)
 
 static bx_status render(fixture *f, bx_report_format fmt, const char *path)
 {
-    bx_report_options o = {CREATED, NULL, NULL};
+    bx_report_options o = {CREATED, NULL, NULL, 0};
     return bx_report_render(f->r, fmt, path, &o);
 }
 
@@ -169,6 +169,47 @@ static void test_station_xlsx(void **state)
 }
 
 /* Without GB 45186 results the report says so instead of a rate. */
+/* The station report labelled in Chinese (lang = zh-CN), GB 45186's rules
+ * in the terms packers use; the same figures as test_station_xlsx; every
+ * sheet set up to print on A4, the detail's header on every page. */
+static void test_station_chinese(void **state)
+{
+    (void)state;
+    fixture f;
+    assert_int_equal(open_report(&f, STATION, REPORT("packing.csv")), BX_OK);
+    assert_int_equal(bx_report_set_param(f.r, "lang", "zh-CN"), BX_OK);
+    remove("station-zh.xlsx");
+    if (render(&f, BX_REPORT_XLSX, "station-zh.xlsx") != BX_OK)
+        fail_msg("%s", bx_ctx_errmsg(f.ctx));
+    assert_int_equal(bx_report_set_param(f.r, "lang", "fr"), BX_OK);
+    assert_int_equal(render(&f, BX_REPORT_XLSX, "station-fr.xlsx"), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(f.ctx), "lang must be \"en\" or \"zh-CN\""));
+    close_report(&f);
+    char *wb = rt_unzip_member("station-zh.xlsx", "xl/workbook.xml");
+    assert_non_null(strstr(wb, "<sheet name=\"汇总\" sheetId=\"1\""));
+    assert_non_null(strstr(wb, "<sheet name=\"多箱订单\" sheetId=\"2\""));
+    assert_non_null(strstr(wb, "<sheet name=\"箱子明细\" sheetId=\"3\""));
+    assert_non_null(strstr(wb, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"2\">"
+                               "'箱子明细'!$1:$1</definedName>"));
+    /* the multi-box list: heading, blank row, header (repeated), order B */
+    assert_non_null(strstr(wb, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"1\">"
+                               "'多箱订单'!$1:$3</definedName>"));
+    assert_non_null(strstr(wb, "<definedName name=\"_xlnm.Print_Area\" localSheetId=\"1\">"
+                               "'多箱订单'!$A$1:$D$4</definedName>"));
+    free(wb);
+    char *s1 = rt_unzip_member("station-zh.xlsx", "xl/worksheets/sheet1.xml");
+    assert_string_equal(rt_cell(s1, "A1"), "包装台报告");
+    assert_string_equal(rt_cell(s1, "A4"), "各箱型用量");
+    assert_string_equal(rt_cell(s1, "A5"), "箱型");
+    assert_string_equal(rt_cell(s1, "A6"), "3#");
+    assert_string_equal(rt_cell(s1, "B7"), "2");
+    assert_string_equal(rt_cell(s1, "A8"), "合计");
+    assert_non_null(strstr(s1, "空隙率"));
+    assert_non_null(strstr(s1, "orientation=\"landscape\""));
+    assert_non_null(strstr(s1, "paperSize=\"9\""));
+    free(s1);
+}
+
 static void test_station_without_policy(void **state)
 {
     (void)state;
@@ -471,6 +512,117 @@ static void test_many_sheets(void **state)
     close_report(&f);
 }
 
+/* Rows of a worksheet, header included, in a sheet's XML. */
+static int count_rows(const char *xml)
+{
+    int n = 0;
+    for (const char *p = xml; (p = strstr(p, "<row r=")) != NULL; p++)
+        n++;
+    return n;
+}
+
+/* A detail sheet longer than a worksheet holds goes on in the next ones,
+ * never failing on size. With 3 rows a worksheet (the header and 2), the
+ * 5 rows of packing.csv make parts of 2, 2 and 1 rows: "Boxes", then
+ * "Boxes (3)" (a summary sheet is already "Boxes (2)"), then "Boxes (4)",
+ * each with its header, before the sheet the script added next. CSV keeps
+ * the sheet whole. Each part prints as the script asked: landscape on A4,
+ * one page wide, the header on every page, its own rows as print area. */
+static void test_detail_goes_on(void **state)
+{
+    (void)state;
+    fixture f;
+    assert_int_equal(open_text(&f, "local M = {}\n"
+                                   "function M.build(d, b)\n"
+                                   "  b:sheet('Boxes (2)'):text('taken')\n"
+                                   "  local s = b:detail('Boxes', d.packing, {{'Order', field = "
+                                   "'order_id'}, {'Units', field = 'n_units'}})\n"
+                                   "  s:page{landscape = true, fit_width = 1, repeat_rows = 1, "
+                                   "print_area = true, paper = 'A4'}\n"
+                                   "  b:sheet('End'):text('end')\n"
+                                   "end\n"
+                                   "return M"), BX_OK);
+    bx_report_options o = {CREATED, NULL, NULL, 3};
+    remove("parts.xlsx");
+    if (bx_report_render(f.r, BX_REPORT_XLSX, "parts.xlsx", &o) != BX_OK)
+        fail_msg("%s", bx_ctx_errmsg(f.ctx));
+    remove_dir("parts-csv");
+    assert_int_equal(bx_report_render(f.r, BX_REPORT_CSV, "parts-csv", &o), BX_OK);
+    close_report(&f);
+
+    char *wb = rt_unzip_member("parts.xlsx", "xl/workbook.xml");
+    const char *names[] = {"Boxes (2)", "Boxes", "Boxes (3)", "Boxes (4)", "End"};
+    const char *at = wb;
+    for (size_t i = 0; i < 5; i++) {
+        char want[64];
+        snprintf(want, sizeof want, "<sheet name=\"%s\" sheetId=\"%zu\"", names[i], i + 1);
+        const char *p = strstr(at, want);
+        if (p == NULL)
+            fail_msg("workbook.xml has no %s after the sheets before it", want);
+        at = p;
+    }
+    /* print titles and areas, per part (Excel's sheet indexes from 0) */
+    assert_non_null(strstr(wb, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"1\">"
+                               "Boxes!$1:$1</definedName>"));
+    assert_non_null(strstr(wb, "<definedName name=\"_xlnm.Print_Area\" localSheetId=\"1\">"
+                               "Boxes!$A$1:$B$3</definedName>"));
+    assert_non_null(strstr(wb, "<definedName name=\"_xlnm.Print_Area\" localSheetId=\"3\">"
+                               "'Boxes (4)'!$A$1:$B$2</definedName>"));
+    free(wb);
+    const int rows[] = {3, 3, 2};
+    const char *orders[] = {"A", "B", "D"}; /* the first data row of each part */
+    for (int i = 0; i < 3; i++) {
+        char member[64];
+        snprintf(member, sizeof member, "xl/worksheets/sheet%d.xml", i + 2);
+        char *x = rt_unzip_member("parts.xlsx", member);
+        assert_int_equal(count_rows(x), rows[i]);
+        assert_string_equal(rt_cell(x, "A1"), "Order");
+        assert_string_equal(rt_cell(x, "A2"), orders[i]);
+        assert_non_null(strstr(x, "<pageSetUpPr fitToPage=\"1\"/>"));
+        assert_non_null(strstr(x, "paperSize=\"9\""));
+        assert_non_null(strstr(x, "orientation=\"landscape\""));
+        assert_non_null(strstr(x, "fitToHeight=\"0\""));
+        free(x);
+    }
+    char *csv = test_read_file("parts-csv/Boxes.csv", NULL);
+    assert_string_equal(csv, "Order,Units\nA,1\nB,4\nB,2\nC,1\nD,\n");
+    free(csv);
+}
+
+/* A detail sheet with max_rows writes that many rows at most, in every
+ * format; page setup keys are checked. */
+static void test_detail_max_rows(void **state)
+{
+    (void)state;
+    fixture f;
+    assert_int_equal(open_text(&f, "local M = {}\n"
+                                   "function M.build(d, b)\n"
+                                   "  b:detail('Boxes', d.packing, {{'Order', field = "
+                                   "'order_id'}}, {max_rows = 2})\n"
+                                   "end\n"
+                                   "return M"), BX_OK);
+    remove_dir("sample-csv");
+    assert_int_equal(render(&f, BX_REPORT_CSV, "sample-csv"), BX_OK);
+    assert_int_equal(render(&f, BX_REPORT_XLSX, "sample.xlsx"), BX_OK);
+    assert_int_equal(render(&f, BX_REPORT_CBOR, "sample.cbor"), BX_OK);
+    close_report(&f);
+    char *csv = test_read_file("sample-csv/Boxes.csv", NULL);
+    assert_string_equal(csv, "Order\nA\nB\n");
+    free(csv);
+    char *x = rt_unzip_member("sample.xlsx", "xl/worksheets/sheet1.xml");
+    assert_int_equal(count_rows(x), 3);
+    free(x);
+
+    assert_int_equal(open_text(&f, "local M = {}\n"
+                                   "function M.build(d, b)\n"
+                                   "  b:sheet('S'):page{landscpe = true}\n"
+                                   "end\n"
+                                   "return M"), BX_OK);
+    assert_int_equal(render(&f, BX_REPORT_XLSX, "badpage.xlsx"), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(f.ctx), "r.lua:3: sheet:page: unknown key 'landscpe'"));
+    close_report(&f);
+}
+
 /* A CSV report that fails on its third sheet leaves no directory (nor a
  * temporary one); into an existing directory it adds nothing, and when
  * it succeeds there it adds its files beside the ones already there. */
@@ -563,7 +715,7 @@ static bx_status oom_run(uint64_t n, test_alloc *ta)
     if (st == BX_OK)
         st = bx_report_add_source(r, "packing", REPORT("packing.csv"), bx_pack_csv_numeric_columns());
     if (st == BX_OK) {
-        bx_report_options o = {CREATED, NULL, NULL};
+        bx_report_options o = {CREATED, NULL, NULL, 0};
         st = bx_report_render(r, BX_REPORT_CBOR, "oom.cbor", &o);
     }
     if (st != BX_OK && st != BX_ENOMEM)
@@ -593,12 +745,15 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_station_xlsx),
+        cmocka_unit_test(test_station_chinese),
         cmocka_unit_test(test_station_without_policy),
         cmocka_unit_test(test_golden_files),
         cmocka_unit_test(test_cbor_shape),
         cmocka_unit_test(test_bad_scripts),
         cmocka_unit_test(test_bad_rows),
         cmocka_unit_test(test_many_sheets),
+        cmocka_unit_test(test_detail_goes_on),
+        cmocka_unit_test(test_detail_max_rows),
         cmocka_unit_test(test_csv_all_or_nothing),
         cmocka_unit_test(test_params),
         cmocka_unit_test(test_sheet_names),

@@ -84,7 +84,7 @@ static void close_monthly(fixture *f)
 
 static bx_status render(fixture *f, bx_report_format fmt, const char *path)
 {
-    bx_report_options o = {CREATED, NULL, NULL};
+    bx_report_options o = {CREATED, NULL, NULL, 0};
     return bx_report_render(f->r, fmt, path, &o);
 }
 
@@ -93,6 +93,42 @@ static void expect_part(const char *zip, const char *member, const char *what)
     char *x = rt_unzip_member(zip, member);
     if (strstr(x, what) == NULL)
         fail_msg("%s of %s has no %s", member, zip, what);
+    free(x);
+}
+
+/* The title of a chart's axis element (c:catAx or c:valAx), as its first
+ * <a:t> run; "" if it has none. A static buffer. */
+static const char *axis_title(const char *chart_xml, const char *element)
+{
+    static char title[128];
+    char open[32], close[32];
+    snprintf(open, sizeof open, "<%s>", element);
+    snprintf(close, sizeof close, "</%s>", element);
+    title[0] = '\0';
+    const char *a = strstr(chart_xml, open);
+    const char *z = a ? strstr(a, close) : NULL;
+    const char *t = a ? strstr(a, "<a:t>") : NULL;
+    if (t == NULL || z == NULL || t > z)
+        return title;
+    t += 5;
+    const char *e = strstr(t, "</a:t>");
+    size_t n = e && (size_t)(e - t) < sizeof title ? (size_t)(e - t) : 0;
+    memcpy(title, t, n);
+    title[n] = '\0';
+    return title;
+}
+
+/* x_title names the categories' axis and y_title the values', for bars
+ * running up (column) and across (bar) alike. */
+static void expect_axes(const char *zip, const char *member, const char *cat, const char *val)
+{
+    char *x = rt_unzip_member(zip, member);
+    char got_cat[128];
+    snprintf(got_cat, sizeof got_cat, "%s", axis_title(x, "c:catAx"));
+    const char *got_val = axis_title(x, "c:valAx");
+    if (strcmp(got_cat, cat) != 0 || strcmp(got_val, val) != 0)
+        fail_msg("%s: category axis '%s', value axis '%s'; want '%s' and '%s'", member, got_cat,
+                 got_val, cat, val);
     free(x);
 }
 
@@ -156,6 +192,9 @@ static void test_monthly_xlsx(void **state)
     expect_part("monthly.xlsx", "xl/charts/chart5.xml", "<c:barDir val=\"col\"/>");
     expect_part("monthly.xlsx", "xl/charts/chart6.xml", "<c:pieChart>");
     expect_part("monthly.xlsx", "xl/charts/chart2.xml", "Summary!$C$15:$C$16");
+    expect_axes("monthly.xlsx", "xl/charts/chart2.xml", "month", "kg CO2e");
+    expect_axes("monthly.xlsx", "xl/charts/chart3.xml", "mode", "kg CO2e");
+    expect_axes("monthly.xlsx", "xl/charts/chart4.xml", "route", "kg CO2e");
 
     /* the detail sheet: a header, 4 shipments, frozen header, a filter,
      * grams in the number format */
@@ -296,6 +335,114 @@ static void mutate(const char *in, const char *out, const char *from, const char
     free(s);
 }
 
+/* Box ids sort as people count them. The totals of boxcar carbon come in
+ * byte order; here packaging 3# is renamed 10# and 5# renamed 2# (same
+ * figures), so the file lists 10# before 2#: the summary lists 2# (1
+ * shipment, 0.04 kg packaging) first, then 10# (2 shipments, 0.1 kg). */
+static void test_monthly_natural_order(void **state)
+{
+    (void)state;
+    mutate(DATA("totals.csv"), "natural-totals-1.csv", "packaging,3#", "packaging,10#");
+    mutate("natural-totals-1.csv", "natural-totals.csv", "packaging,5#", "packaging,2#");
+    fixture f;
+    assert_int_equal(open_monthly(&f, DATA("shipments.csv"), "natural-totals.csv", NULL),
+                     BX_OK);
+    if (render(&f, BX_REPORT_CSV, "natural-csv") != BX_OK)
+        fail_msg("%s", bx_ctx_errmsg(f.ctx));
+    close_monthly(&f);
+    char *s = test_read_file("natural-csv/Summary.csv", NULL);
+    assert_non_null(s);
+    const char *two = strstr(s, "\n2#,1,0.04,"), *ten = strstr(s, "\n10#,2,0.1,");
+    assert_non_null(two);
+    assert_non_null(ten);
+    assert_true(two < ten);
+    free(s);
+}
+
+/* The monthly workbook with parameters and options: labels in Chinese;
+ * detail "sample" (2 of the 4 shipments, said on the summary) and "none"
+ * (no Shipments sheet); a detail sheet over a worksheet's rows goes on in
+ * "Shipments (2)" (3 rows a worksheet: the header and 2 shipments, so 4
+ * shipments make two parts of 2); pages set up for printing. */
+static bx_status render_with(const char *out, const char *const *params, uint32_t sheet_rows)
+{
+    fixture f;
+    assert_int_equal(open_monthly(&f, DATA("shipments.csv"), DATA("totals.csv"),
+                                  DATA("factors.csv")), BX_OK);
+    for (size_t i = 0; params[i] != NULL; i += 2)
+        assert_int_equal(bx_report_set_param(f.r, params[i], params[i + 1]), BX_OK);
+    bx_report_options o = {CREATED, NULL, NULL, sheet_rows};
+    remove(out);
+    bx_status st = bx_report_render(f.r, BX_REPORT_XLSX, out, &o);
+    if (st != BX_OK)
+        fail_msg("%s", bx_ctx_errmsg(f.ctx));
+    close_monthly(&f);
+    return st;
+}
+
+static void test_monthly_options(void **state)
+{
+    (void)state;
+    const char *zh[] = {"lang", "zh-CN", NULL};
+    render_with("monthly-zh.xlsx", zh, 0);
+    char *wb = rt_unzip_member("monthly-zh.xlsx", "xl/workbook.xml");
+    assert_non_null(strstr(wb, "<sheet name=\"汇总\" sheetId=\"1\""));
+    assert_non_null(strstr(wb, "<sheet name=\"运单明细\" sheetId=\"2\""));
+    assert_non_null(strstr(wb, "<sheet name=\"方法说明\" sheetId=\"3\""));
+    free(wb);
+    char *s1 = rt_unzip_member("monthly-zh.xlsx", "xl/worksheets/sheet1.xml");
+    assert_string_equal(rt_cell(s1, "A1"), "碳排放报告");
+    assert_string_equal(rt_cell(s1, "A7"), "运输");
+    assert_string_equal(rt_cell(s1, "A10"), "合计");
+    assert_string_equal(rt_cell(s1, "A21"), "公路");
+    /* the figures are the same in any language */
+    assert_string_equal(rt_cell(s1, "B10"), "0.624875");
+    free(s1);
+    expect_axes("monthly-zh.xlsx", "xl/charts/chart3.xml", "运输方式", "kg CO2e");
+
+    const char *sample[] = {"detail", "sample", "sample_rows", "2", NULL};
+    render_with("monthly-sample.xlsx", sample, 0);
+    s1 = rt_unzip_member("monthly-sample.xlsx", "xl/worksheets/sheet1.xml");
+    assert_non_null(strstr(rt_cell(s1, "A4"), "The sheet Shipments lists the first 2 of 4 "
+                                               "shipments"));
+    free(s1);
+    char *s2 = rt_unzip_member("monthly-sample.xlsx", "xl/worksheets/sheet2.xml");
+    assert_string_equal(rt_cell(s2, "A3"), "S2");
+    assert_string_equal(rt_cell(s2, "A4"), "");
+    free(s2);
+
+    const char *none[] = {"detail", "none", NULL};
+    render_with("monthly-none.xlsx", none, 0);
+    wb = rt_unzip_member("monthly-none.xlsx", "xl/workbook.xml");
+    assert_null(strstr(wb, "Shipments"));
+    assert_non_null(strstr(wb, "<sheet name=\"Method\" sheetId=\"2\""));
+    free(wb);
+
+    const char *plain[] = {NULL};
+    render_with("monthly-parts.xlsx", plain, 3);
+    wb = rt_unzip_member("monthly-parts.xlsx", "xl/workbook.xml");
+    assert_non_null(strstr(wb, "<sheet name=\"Shipments\" sheetId=\"2\""));
+    assert_non_null(strstr(wb, "<sheet name=\"Shipments (2)\" sheetId=\"3\""));
+    assert_non_null(strstr(wb, "<sheet name=\"Method\" sheetId=\"4\""));
+    /* printing: each sheet's area, the detail's header on every page */
+    assert_non_null(strstr(wb, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"1\">"
+                               "Shipments!$1:$1</definedName>"));
+    assert_non_null(strstr(wb, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"2\">"
+                               "'Shipments (2)'!$1:$1</definedName>"));
+    assert_non_null(strstr(wb, "<definedName name=\"_xlnm.Print_Area\" localSheetId=\"0\">"));
+    free(wb);
+    s2 = rt_unzip_member("monthly-parts.xlsx", "xl/worksheets/sheet3.xml");
+    assert_string_equal(rt_cell(s2, "A1"), "Shipment");
+    assert_string_equal(rt_cell(s2, "A2"), "S3");
+    assert_string_equal(rt_cell(s2, "A3"), "S4");
+    free(s2);
+    s1 = rt_unzip_member("monthly-parts.xlsx", "xl/worksheets/sheet1.xml");
+    assert_non_null(strstr(s1, "<pageSetUpPr fitToPage=\"1\"/>"));
+    assert_non_null(strstr(s1, "paperSize=\"9\""));
+    assert_non_null(strstr(s1, "orientation=\"landscape\""));
+    free(s1);
+}
+
 typedef struct bad_case {
     const char *what;
     const char *file; /* shipments, totals or factors */
@@ -396,7 +543,7 @@ static bx_status oom_run(uint64_t n, test_alloc *ta)
                                   bx_factor_set_numeric_columns());
     remove("oom-monthly.cbor");
     if (st == BX_OK) {
-        bx_report_options o = {CREATED, NULL, NULL};
+        bx_report_options o = {CREATED, NULL, NULL, 0};
         st = bx_report_render(r, BX_REPORT_CBOR, "oom-monthly.cbor", &o);
     }
     if (st != BX_OK && access("oom-monthly.cbor", F_OK) == 0)
@@ -438,6 +585,8 @@ int main(void)
         cmocka_unit_test(test_monthly_golden),
         cmocka_unit_test(test_monthly_without_factors),
         cmocka_unit_test(test_monthly_empty_run),
+        cmocka_unit_test(test_monthly_natural_order),
+        cmocka_unit_test(test_monthly_options),
         cmocka_unit_test(test_monthly_bad_inputs),
         cmocka_unit_test(test_monthly_out_of_memory),
     };

@@ -114,13 +114,18 @@ typedef struct bx_report_options {
     time_t created;                  /* document creation time; 0: now */
     bx_report_progress_fn progress;  /* may be NULL */
     void *progress_ud;
+    /* Rows of a worksheet, its header row included, before a detail sheet
+     * goes on in a new one ("Shipments (2)", ...); 0: Excel's 1,048,576.
+     * Excel output only: CSV and CBOR keep a detail sheet whole. */
+    uint32_t max_sheet_rows;
 } bx_report_options;
 
 /* Run build and write the report to `path` (a file for XLSX and CBOR, a
  * directory for CSV, made if missing). options may be NULL. Errors:
  * BX_EINPUT (the script's errors with name and line, a bad source row
  * with file, line and field, a sheet name Excel rejects), BX_ELIMIT (the
- * script's limits; more rows than a sheet holds), BX_EIO, BX_ENOMEM,
+ * script's limits; more than 1,000 sheets with the continuations of the
+ * detail sheets), BX_EIO, BX_ENOMEM,
  * BX_EUNSUPPORTED. Nothing is left at path on failure. */
 BX_API bx_status bx_report_render(bx_report *report, bx_report_format format,
                                   const char *path, const bx_report_options *options);

@@ -272,7 +272,8 @@ def pack(client, boxcar, orders, out_dir, pack_args=(), parts=None, part_bytes=8
                  workers=len(client.scheduler_info()["workers"]))
     res.outputs = [r["outputs"]["-o"] for r in results if "-o" in r["outputs"]]
     res.task_seconds = sum(r["seconds"] for r in results)
-    res.rows = sum(1 for _ in open(orders, "rb")) - 1
+    with open(orders, "rb") as fp:
+        res.rows = sum(1 for _ in fp) - 1
     res.exit_code = max((r["rc"] for r in results), default=0)
     # boxcar pack reports bad order lines on standard error only
     res.errors = [("", "", "", line) for r in results for line in r["stderr"].splitlines()
@@ -323,7 +324,8 @@ def report(boxcar, run_dir, out, script, report_args=()):
         raise DriverError("%s is not the output of 'boxcar-dask carbon' with per-shipment "
                           "rows (no totals.csv or shipments/part-*.csv)" % run_dir, EXIT_USAGE)
     with tempfile.TemporaryDirectory(prefix="boxcar-dask-") as tmp:
-        rows = os.path.join(tmp, "per-shipment.csv")
+        # the workbook's title names the file: the run's, not a temporary name
+        rows = os.path.join(tmp, os.path.basename(os.path.normpath(run_dir)) + ".csv")
         concatenate(parts, rows)
         p = subprocess.run([boxcar, "report", "--script", script, "--shipments", rows,
                             "--totals", totals, "-o", out] + list(report_args), check=False)

@@ -71,6 +71,26 @@ def joined(paths):
     return b"".join(out)
 
 
+def writing(pid, out):
+    """Whether process pid has an output file open under out: boxcar is
+    past loading its inputs and in the middle of the partition. (The named
+    pipe it reads is under out too: OUT/.attempts/ATTEMPT/part-NNNNN.csv.)"""
+    try:
+        fds = os.listdir("/proc/%d/fd" % pid)
+    except OSError:
+        return False
+    for fd in fds:
+        try:
+            target = os.readlink("/proc/%d/fd/%s" % (pid, fd))
+        except OSError:
+            continue
+        if target.startswith(out + os.sep) and not (
+                os.sep + ".attempts" + os.sep in target and
+                os.path.basename(target).startswith("part-")):
+            return True
+    return False
+
+
 def boxcar_children(pids):
     """pids of boxcar processes whose parent is one of pids."""
     out = []
@@ -275,7 +295,7 @@ class KilledWorker(unittest.TestCase):
             while not killed and th.is_alive() and time.monotonic() < deadline:
                 for child in boxcar_children(pids):
                     parent = [p for p in pids if child in boxcar_children({p})]
-                    if parent:
+                    if parent and writing(child, out):
                         os.kill(parent[0], signal.SIGKILL)
                         killed.append(parent[0])
                         # what is under a final name now is whole: the

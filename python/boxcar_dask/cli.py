@@ -143,11 +143,14 @@ def main(argv=None):
     if not os.path.isfile(input_path):
         sys.stderr.write("boxcar-dask %s: cannot open %s\n" % (command, input_path))
         return driver.EXIT_RUNTIME
-    # the files boxcar reads must be readable on every worker
+    # the files boxcar reads must be readable on every worker, by a path
+    # that does not depend on a worker's directory (a factor set may be a
+    # name rather than a file)
+    file_opts = ("--routes", "--containers", "--catalog", "--factors", "--pool", "--policy")
+    rest = [os.path.abspath(a) if i > 0 and rest[i - 1] in file_opts and os.path.exists(a)
+            else a for i, a in enumerate(rest)]
     files = [input_path] + [rest[i + 1] for i, a in enumerate(rest[:-1])
-                            if a in ("--routes", "--containers", "--catalog")]
-    rest = [os.path.abspath(rest[i]) if i > 0 and rest[i - 1] in
-            ("--routes", "--containers", "--catalog") else a for i, a in enumerate(rest)]
+                            if a in file_opts and os.path.isabs(rest[i + 1])]
     client = None
     try:
         client = driver.connect(ns.scheduler, ns.workers)

@@ -33,6 +33,7 @@ class Result:
     excluded: int = 0
     seconds: float = 0.0     # wall clock, from the split to the merged output
     task_seconds: float = 0.0  # boxcar's own time, summed over the tasks
+    task_cpu_seconds: float = 0.0  # boxcar's CPU time (user + system), summed
     retried: int = 0         # tasks run again after their worker died
     exit_code: int = EXIT_OK
     totals: str = None
@@ -204,6 +205,7 @@ def carbon(client, boxcar, shipments, out_dir, carbon_args=(), parts=None,
     res.totals = totals
     res.outputs = [r["outputs"].get("-o") for r in results if "-o" in r["outputs"]]
     res.task_seconds = sum(r["seconds"] for r in results)
+    res.task_cpu_seconds = sum(r["cpu_seconds"] for r in results)
     all_row = _read_all_row(totals)
     res.computed = int(all_row["shipments"])
     res.excluded = int(all_row["excluded"])

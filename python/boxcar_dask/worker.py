@@ -187,7 +187,9 @@ def run_part(boxcar, command, args, part, out_dir, outputs, ext=".csv"):
             try:
                 _feed(fifo, part, proc)
             finally:
-                rc = proc.wait()
+                # wait4 gives boxcar's CPU time with its exit status
+                _, status, usage = os.wait4(proc.pid, 0)
+                rc = proc.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.monotonic() - t0
         with open(err_path, "rb") as fp:
             stderr = fp.read().decode("utf-8", "replace")
@@ -210,6 +212,7 @@ def run_part(boxcar, command, args, part, out_dir, outputs, ext=".csv"):
             done[opt] = final
         return {"index": part.index, "rc": rc, "outputs": done, "errors": errors,
                 "stderr": stderr, "seconds": seconds, "bytes": part.size,
+                "cpu_seconds": usage.ru_utime + usage.ru_stime,
                 "host": os.uname().nodename, "pid": os.getpid()}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

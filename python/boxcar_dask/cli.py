@@ -7,10 +7,11 @@ import sys
 from . import driver
 
 USAGE = """\
-usage: boxcar-dask [cluster options] carbon --routes FILE --shipments FILE --out DIR
-                   [--errors FILE] [--no-rows] [boxcar carbon options...]
-       boxcar-dask [cluster options] pack --orders FILE --out DIR [boxcar pack options...]
-       boxcar-dask report --run DIR -o OUT.xlsx [--script FILE] [boxcar report options...]
+usage: boxcar-dask carbon [cluster options] --routes FILE --shipments FILE --out DIR
+                          [--errors FILE] [--no-rows] [boxcar carbon options...]
+       boxcar-dask pack [cluster options] --orders FILE --out DIR [boxcar pack options...]
+       boxcar-dask report [--boxcar PATH] --run DIR -o OUT.xlsx [--script FILE]
+                          [boxcar report options...]
 
 Runs boxcar on a Dask cluster: splits the input into partitions of whole
 records (byte ranges; a header line goes to every partition), runs the

@@ -46,13 +46,26 @@ class Result:
         return self.rows / self.seconds if self.seconds > 0 else 0.0
 
 
+# A task's thread only waits for its boxcar process: Dask's statistical
+# profiler (a stack sample every 10 ms) and its fast event-loop checks cost
+# CPU that the work needs, and tell nothing about boxcar. The same settings
+# are for `dask worker` on a cluster (docs/dask.md).
+QUIET_WORKERS = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "500ms",
+    "distributed.admin.system-monitor.interval": "2s",
+}
+
+
 def connect(scheduler=None, workers=2, threads=1):
     """A Client: to the scheduler at that address, or to a new LocalCluster
     of `workers` processes with `threads` threads each (one boxcar at a
     time per thread)."""
+    import dask
     from distributed import Client, LocalCluster
     if scheduler:
         return Client(scheduler, timeout="30s")
+    dask.config.set(QUIET_WORKERS)
     cluster = LocalCluster(n_workers=workers, threads_per_worker=threads, processes=True,
                            dashboard_address=":0", silence_logs=40)
     return Client(cluster)

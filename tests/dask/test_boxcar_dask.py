@@ -109,6 +109,20 @@ def boxcar_children(pids):
     return out
 
 
+DATA = {}
+
+
+def setUpModule():
+    # one generated input for every test that needs it
+    DATA["tmp"] = tempfile.mkdtemp(prefix="boxcar-dask-data-")
+    DATA["big"] = os.path.join(DATA["tmp"], "generated.csv")
+    gen_shipments.write(DATA["big"], ROWS)
+
+
+def tearDownModule():
+    shutil.rmtree(DATA["tmp"])
+
+
 class Partitions(unittest.TestCase):
     """The split alone: whole lines, nothing lost, groups kept together."""
 
@@ -167,8 +181,7 @@ class OnCluster(unittest.TestCase):
         cls.tmp = tempfile.mkdtemp(prefix="boxcar-dask-")
         cls.client = driver.connect(workers=2)
         cls.client.wait_for_workers(2, timeout=60)
-        cls.big = os.path.join(cls.tmp, "generated.csv")
-        gen_shipments.write(cls.big, ROWS)
+        cls.big = DATA["big"]
 
     @classmethod
     def tearDownClass(cls):
@@ -276,8 +289,7 @@ class KilledWorker(unittest.TestCase):
         client = driver.connect(workers=2)
         try:
             client.wait_for_workers(2, timeout=60)
-            big = os.path.join(tmp, "generated.csv")
-            gen_shipments.write(big, ROWS)
+            big = DATA["big"]
             rc, totals, rows, _ = single_carbon(tmp, big)
             out = os.path.join(tmp, "run")
             pids = set(client.run(os.getpid).values())

@@ -278,7 +278,8 @@ def pack(client, boxcar, orders, out_dir, pack_args=(), parts=None, part_bytes=8
     shutil.rmtree(os.path.join(out_dir, "boxes"), ignore_errors=True)
     args = list(pack_args) + ["--format", "csv"]
     tasks = [("pack", p.name, worker.run_part,
-              (boxcar, "pack", args, p, out_dir, {"-o": "boxes"})) for p in parts_list]
+              (boxcar, "pack", args, p, out_dir, {"-o": "boxes"}, ".csv", True))
+             for p in parts_list]
     prog = progress or _Progress("pack", 0)
     prog.total = len(parts_list)
     results = _run_tasks(client, tasks, prog)

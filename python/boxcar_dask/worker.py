@@ -156,13 +156,27 @@ def _map_errors(path, lines):
     return rows
 
 
-def run_part(boxcar, command, args, part, out_dir, outputs, ext=".csv"):
+def _relocate_file(path, lines):
+    """An output that names the input in its rows (boxcar pack writes a bad
+    order's message into its row) with the input's file and lines."""
+    with open(path, "rb") as fp:
+        data = fp.read()
+    if lines.fifo.encode() not in data:
+        return
+    text = lines.text(data.decode("utf-8", "surrogateescape"))
+    with open(path, "wb") as fp:
+        fp.write(text.encode("utf-8", "surrogateescape"))
+
+
+def run_part(boxcar, command, args, part, out_dir, outputs, ext=".csv", relocate=False):
     """Run `boxcar COMMAND ARGS... --<input> FIFO` over one partition.
 
     outputs: {option: subdirectory}, e.g. {"-o": "shipments", "--totals":
     "totals"}: each option gets a file of the attempt, renamed at the end
     to OUT_DIR/SUBDIRECTORY/part-NNNNN.csv. "--errors" is special: read
-    back and returned, with the input's own lines.
+    back and returned, with the input's own lines. With relocate, the
+    outputs' mentions of the partition become the input's file and lines
+    too (for outputs that carry messages, as pack's rows do).
 
     Returns a dict: exit code, the renamed outputs, the errors, boxcar's
     standard error, the seconds boxcar ran."""
@@ -208,6 +222,8 @@ def run_part(boxcar, command, args, part, out_dir, outputs, ext=".csv"):
             final_dir = os.path.join(out_dir, sub)
             os.makedirs(final_dir, exist_ok=True)
             final = os.path.join(final_dir, part.name + ext)
+            if relocate:
+                _relocate_file(files[opt], lines)
             os.replace(files[opt], final)
             done[opt] = final
         return {"index": part.index, "rc": rc, "outputs": done, "errors": errors,

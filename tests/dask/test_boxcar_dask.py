@@ -265,6 +265,25 @@ class OnCluster(unittest.TestCase):
         self.assertEqual(res.exit_code, 0)
         self.assertEqual(joined(res.outputs), one)
 
+    def test_pack_bad_line_as_in_one_run(self):
+        # line 501 (order D0261) has a weight that is not a number: the order
+        # is reported with the line of the input file and skipped, the rest
+        # packed, exit 3, as one run does
+        lines = read(ORDERS).split(b"\n")
+        self.assertTrue(lines[500].startswith(b"D0261,"))
+        lines[500] = lines[500].replace(b",160,", b",heavy,")
+        bad = os.path.join(self.tmp, "bad-orders.csv")
+        write(bad, b"\n".join(lines))
+        one = subprocess.run([BOXCAR, "pack", "--orders", bad, "--format", "csv"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+        want = [l for l in one.stderr.decode().splitlines() if l.startswith("error:")]
+        self.assertEqual(one.returncode, 3)
+        self.assertTrue(want and all(bad + ":501:" in l for l in want), want)
+        res = driver.pack(self.client, BOXCAR, bad, os.path.join(self.tmp, "pack-bad"), parts=4)
+        self.assertEqual(res.exit_code, 3)
+        self.assertEqual([e[3] for e in res.errors], want)
+        self.assertEqual(joined(res.outputs), one.stdout)
+
     def test_worker_without_boxcar(self):
         t0 = time.monotonic()
         with self.assertRaises(driver.DriverError) as cm:

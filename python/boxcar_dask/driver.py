@@ -140,6 +140,15 @@ def _clean_attempts(out_dir):
     shutil.rmtree(os.path.join(out_dir, ".attempts"), ignore_errors=True)
 
 
+def _run_tasks_in(client, tasks, progress, out_dir):
+    """_run_tasks, leaving no attempt behind in out_dir if the run fails."""
+    try:
+        return _run_tasks(client, tasks, progress)
+    except BaseException:
+        _clean_attempts(out_dir)
+        raise
+
+
 def _write_errors(path, errors):
     tmp = path + ".tmp"
     with open(tmp, "w", newline="", encoding="utf-8") as fp:
@@ -209,7 +218,7 @@ def carbon(client, boxcar, shipments, out_dir, carbon_args=(), parts=None,
               (boxcar, "carbon", args, p, out_dir, outputs)) for p in parts_list]
     prog = progress or _Progress("carbon", 0)
     prog.total = len(parts_list)
-    results = _run_tasks(client, tasks, prog)
+    results = _run_tasks_in(client, tasks, prog, out_dir)
     totals = os.path.join(out_dir, "totals.csv")
     client.submit(worker.merge, boxcar, totals,
                   [r["outputs"]["--totals"] for r in results], pure=False).result()
@@ -282,7 +291,7 @@ def pack(client, boxcar, orders, out_dir, pack_args=(), parts=None, part_bytes=8
              for p in parts_list]
     prog = progress or _Progress("pack", 0)
     prog.total = len(parts_list)
-    results = _run_tasks(client, tasks, prog)
+    results = _run_tasks_in(client, tasks, prog, out_dir)
     _clean_attempts(out_dir)
     res = Result("pack", partitions=len(parts_list),
                  workers=len(client.scheduler_info()["workers"]))

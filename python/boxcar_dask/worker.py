@@ -81,7 +81,9 @@ def _feed(fifo, part, proc):
         except OSError as e:
             if e.errno != errno.ENXIO:
                 raise
-            if proc.poll() is not None:  # boxcar ended before opening the input
+            # boxcar ended before opening the input? (WNOWAIT: it stays to
+            # be reaped by wait4, with its CPU time)
+            if os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT):
                 return False
             time.sleep(0.002)
     os.set_blocking(fd, True)

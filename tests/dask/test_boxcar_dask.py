@@ -384,6 +384,18 @@ class Command(unittest.TestCase):
             self.assertIn(b"boxcar is not installed here", p.stderr)
             self.assertEqual(os.listdir(tmp), [])
 
+    def test_boxcar_failing_on_the_workers(self):
+        # an unknown factor set: every boxcar exits 1; the run stops with
+        # exit 1 and boxcar's own message, and leaves nothing behind
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "run")
+            p = self.cli("carbon", "--workers", "2", "--routes", ROUTES, "--shipments", DEMO,
+                         "--factors", "nosuchset", "--out", out)
+            self.assertEqual(p.returncode, 1, p.stderr)
+            self.assertIn(b"boxcar carbon exited 1:\nboxcar carbon: no factor set 'nosuchset'",
+                          p.stderr)
+            self.assertEqual(os.listdir(out), [])
+
     def test_summary(self):
         with tempfile.TemporaryDirectory() as tmp:
             p = self.cli("carbon", "--workers", "2", "--partitions", "3", "--routes", ROUTES,

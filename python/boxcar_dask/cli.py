@@ -27,6 +27,8 @@ cluster options:
                      or $BOXCAR)
   --partitions N     this many partitions (default: one per --partition-mb)
   --partition-mb MB  size of a partition (default 64 for carbon, 8 for pack)
+  --partition-by K   carbon: one partition per key instead, K = month, route
+                     or a column's name (the file is read once by the driver)
   --no-progress      no progress line on a terminal
 
 carbon: the totals go to DIR/totals.csv (boxcar merge of DIR/totals/),
@@ -61,6 +63,7 @@ def _parser(command):
         p.add_argument("--out", required=True)
         p.add_argument("--errors")
         p.add_argument("--no-rows", action="store_true")
+        p.add_argument("--partition-by")
     elif command == "pack":
         p.add_argument("--orders", required=True)
         p.add_argument("--out", required=True)
@@ -162,7 +165,8 @@ def main(argv=None):
             kw["part_bytes"] = int(ns.partition_mb * (1 << 20))
         if command == "carbon":
             res = driver.carbon(client, ns.boxcar, ns.shipments, ns.out, rest,
-                                rows=not ns.no_rows, errors_file=ns.errors, **kw)
+                                rows=not ns.no_rows, errors_file=ns.errors,
+                                partition_by=ns.partition_by, **kw)
         else:
             res = driver.pack(client, ns.boxcar, ns.orders, ns.out, rest, **kw)
     except driver.DriverError as e:

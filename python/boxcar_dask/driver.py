@@ -187,7 +187,8 @@ def _read_all_row(path):
 
 
 def carbon(client, boxcar, shipments, out_dir, carbon_args=(), parts=None,
-           part_bytes=64 << 20, rows=True, errors_file=None, progress=None):
+           part_bytes=64 << 20, rows=True, errors_file=None, progress=None,
+           partition_by=None):
     """`boxcar carbon` over the partitions of `shipments` (CSV).
 
     Writes OUT_DIR/totals.csv (boxcar merge of the partitions' totals: the
@@ -196,14 +197,26 @@ def carbon(client, boxcar, shipments, out_dir, carbon_args=(), parts=None,
     OUT_DIR/shipments/part-NNNNN.csv, whose concatenation in partition
     order (one header) is the single run's -o file. carbon_args are passed
     to every task unchanged (--routes, --factors, --uncertainty N --seed S,
-    ...); every partition gets the same seed, see docs/dask.md."""
+    ...); every partition gets the same seed, see docs/dask.md.
+
+    With partition_by (month, route or a column), one partition per key
+    instead: the file is read once here and split into OUT_DIR/input/,
+    and the outputs are named BY-KEY.csv (month-2025-01.csv)."""
     t0 = time.monotonic()
     display, shipments = shipments, os.path.abspath(shipments)
     out_dir = os.path.abspath(out_dir)
     os.makedirs(out_dir, exist_ok=True)
     _clean_attempts(out_dir)
-    parts_list = partition.split(shipments, parts=parts, part_bytes=part_bytes,
-                                 display=display)
+    if partition_by:
+        shutil.rmtree(os.path.join(out_dir, "input"), ignore_errors=True)
+        try:
+            parts_list = partition.split_by_key(shipments, partition_by,
+                                                os.path.join(out_dir, "input"), display=display)
+        except ValueError as e:
+            raise DriverError("%s: %s" % (display, e), EXIT_USAGE)
+    else:
+        parts_list = partition.split(shipments, parts=parts, part_bytes=part_bytes,
+                                     display=display)
     if not parts_list:
         raise DriverError("%s has no shipments" % shipments, EXIT_BAD_INPUT)
     # a run with fewer partitions than the last one in this directory
@@ -238,6 +251,8 @@ def carbon(client, boxcar, shipments, out_dir, carbon_args=(), parts=None,
         _write_errors(errors_file, res.errors)
         res.errors_file = errors_file
     res.retried = _count_retries(client, [f"carbon-{p.name}" for p in parts_list])
+    if partition_by:
+        shutil.rmtree(os.path.join(out_dir, "input"), ignore_errors=True)
     res.seconds = time.monotonic() - t0
     return res
 

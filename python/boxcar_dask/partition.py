@@ -11,6 +11,9 @@ line break in it.
 """
 
 import os
+import re
+import sys
+from array import array
 from dataclasses import dataclass
 
 # read this much at a time when looking for the end of a line
@@ -25,10 +28,21 @@ class Partition:
     end: int        # byte offset after the last record
     header: bytes   # the header line (with its newline), b"" if none
     display: str = ""  # the input's name in messages: as the user gave it
+    label: str = ""    # the outputs' name, if not part-NNNNN (a key's)
+    line_index: str = ""  # by key: the input line of each row (uint64 LE)
 
     @property
     def name(self):
-        return "part-%05d" % self.index
+        return self.label or "part-%05d" % self.index
+
+    def input_line(self, n):
+        """The input's line of the partition's line n (2 = its first row)."""
+        if not self.line_index:
+            return None
+        with open(self.line_index, "rb") as fp:
+            fp.seek((n - 2) * 8)
+            b = fp.read(8)
+        return int.from_bytes(b, "little") if len(b) == 8 else None
 
     @property
     def size(self):
@@ -127,3 +141,68 @@ def lines_before(path, offset):
             n += block.count(b"\n")
             left -= len(block)
     return n
+
+
+# a key's characters that may stand in a file name
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def key_of(header, by):
+    """(column index, function of the field) for --partition-by BY: month
+    (the date's YYYY-MM), route (route_id) or any column by name."""
+    names = [c.strip().decode("utf-8", "replace") for c in header.rstrip(b"\r\n").split(b",")]
+    column = {"month": "date", "route": "route_id"}.get(by, by)
+    if column not in names:
+        raise ValueError("no column '%s' in the header (for --partition-by %s)" % (column, by))
+    return names.index(column), (lambda v: v[:7]) if by == "month" else (lambda v: v)
+
+
+def split_by_key(path, by, out_dir, display=None, max_keys=10000):
+    """One partition per key: the file read once, each row appended to its
+    key's file under out_dir (with the header), and the input line of each
+    row to a line index beside it, so that a bad row is still reported with
+    the input's line. Keys in sorted order; files named BY-KEY."""
+    os.makedirs(out_dir, exist_ok=True)
+    files, index, names = {}, {}, {}
+    with open(path, "rb") as src:
+        head = _header(src)
+        column, fn = key_of(head, by)
+        src.seek(len(head) if head.endswith(b"\n") else 0)
+        try:
+            for lineno, line in enumerate(src, start=2):
+                fields = line.split(b",", column + 1)
+                key = fn(fields[column].rstrip(b"\r\n")) if column < len(fields) else b""
+                fp = files.get(key)
+                if fp is None:
+                    if len(files) >= max_keys:
+                        raise ValueError("more than %d keys for --partition-by %s"
+                                         % (max_keys, by))
+                    base = "%s-%s" % (by, _UNSAFE.sub("_", key.decode("utf-8", "replace"))
+                                      or "_")
+                    name = base
+                    while name in names.values():  # two keys, one file name
+                        name = "%s~%d" % (base, len(names))
+                    names[key] = name
+                    fp = files[key] = open(os.path.join(out_dir, name + ".csv"), "wb")
+                    fp.write(head)
+                    index[key] = array("Q")
+                if not line.endswith(b"\n"):
+                    line += b"\n"
+                fp.write(line)
+                index[key].append(lineno)
+        finally:
+            for fp in files.values():
+                fp.close()
+    out = []
+    for key in sorted(files):
+        name = names[key]
+        data = os.path.join(out_dir, name + ".csv")
+        idx = os.path.join(out_dir, name + ".lines")
+        a = index[key]
+        if sys.byteorder != "little":
+            a.byteswap()
+        with open(idx, "wb") as fp:
+            a.tofile(fp)
+        out.append(Partition(len(out), data, len(head), os.path.getsize(data), head,
+                             display or path, name, idx))
+    return out

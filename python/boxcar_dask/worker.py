@@ -124,6 +124,9 @@ class _Lines:
     def line(self, n):
         if n < 2:
             return 1
+        if self.part.line_index:  # a key's partition: its rows' own lines
+            found = self.part.input_line(n)
+            return found if found is not None else n
         if self.first is None:
             self.first = lines_before(self.part.path, self.part.start) + 1
         return self.first + n - 2

@@ -233,6 +233,42 @@ class OnCluster(unittest.TestCase):
                                                               ("9001", "date")])
         self.assertTrue(res.errors[1][3].startswith(bad + ":9001:"), res.errors[1][3])
 
+    def test_by_key(self):
+        # one partition per month of the demo: the totals are the single
+        # run's; each month's rows are the single run's rows of the
+        # shipments dated in that month (the input says which), in order
+        rc, totals, rows, _ = single_carbon(self.tmp, DEMO)
+        res, out = self.run_carbon(DEMO, None, name="bymonth", partition_by="month")
+        self.assertEqual(read(os.path.join(out, "totals.csv")), totals)
+        self.assertEqual(res.partitions, 12)
+        month_of = {}
+        for line in read(DEMO).decode().splitlines()[1:]:
+            f = line.split(",")
+            month_of[f[0]] = f[1][:7]
+        single_rows = rows.decode().splitlines()
+        for i, path in enumerate(res.outputs):
+            month = "2025-%02d" % (i + 1)
+            self.assertEqual(os.path.basename(path), "month-%s.csv" % month)
+            want = [single_rows[0]] + [r for r in single_rows[1:]
+                                       if month_of[r.split(",")[0]] == month]
+            self.assertEqual(read(path).decode().splitlines(), want)
+        self.assertFalse(os.path.exists(os.path.join(out, "input")))
+
+    def test_by_key_bad_rows(self):
+        # by route: the bad rows keep the input's lines, as one run lists them
+        src = read(DEMO).split(b"\n")
+        src[3000] = b"S2025-BAD1,2025-01-01,-5,1,5#,sha-pek-40t,"
+        src[9000] = b"S2025-BAD2,2025-13-01,100,1,5#,sh-city-evan,"
+        bad = os.path.join(self.tmp, "bad-by-route.csv")
+        write(bad, b"\n".join(src))
+        rc, totals, _, errors = single_carbon(self.tmp, bad)
+        res, out = self.run_carbon(bad, None, name="byroute", partition_by="route")
+        self.assertEqual(res.exit_code, rc)
+        self.assertEqual(read(os.path.join(out, "totals.csv")), totals)
+        self.assertEqual(read(res.errors_file), errors)
+        self.assertEqual([(e[1], e[2]) for e in res.errors], [("3001", "mass_g"),
+                                                              ("9001", "date")])
+
     def test_uncertainty_rows_as_in_one_run(self):
         # every partition draws with the same seed: a shipment's interval is
         # the one of the single run, whatever partition it falls in

@@ -213,6 +213,7 @@ def carbon(client, boxcar, shipments, out_dir, carbon_args=(), parts=None,
             parts_list = partition.split_by_key(shipments, partition_by,
                                                 os.path.join(out_dir, "input"), display=display)
         except ValueError as e:
+            shutil.rmtree(os.path.join(out_dir, "input"), ignore_errors=True)
             raise DriverError("%s: %s" % (display, e), EXIT_USAGE)
     else:
         parts_list = partition.split(shipments, parts=parts, part_bytes=part_bytes,

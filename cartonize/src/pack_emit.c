@@ -14,6 +14,15 @@ int64_t bxi_pk_fill_tenths(int64_t item_volume_mm3, int64_t inner_volume_mm3)
     return (2000 * item_volume_mm3 + inner_volume_mm3) / (2 * inner_volume_mm3);
 }
 
+int64_t bxi_pk_board_area_mm2(const bx_box *box)
+{
+    if ((box->has & BX_BOX_HAS_OUTER) == 0)
+        return -1;
+    /* sides are at most BX_MAX_LENGTH_MM, so the product fits in int64 */
+    int64_t l = box->outer_l_mm, w = box->outer_w_mm, h = box->outer_h_mm;
+    return (2 * l + 2 * w + 30) * (h + w);
+}
+
 const char *bxi_pk_order_id(const bx_order *order)
 {
     return order->lines[0].order_id;

@@ -1,6 +1,6 @@
 /*
  * h_info.c: the station page and its assets, GET /healthz, GET /metrics,
- * GET /v1/catalog and POST /v1/admin/reload.
+ * GET /v1/openapi.json, GET /v1/catalog and POST /v1/admin/reload.
  */
 #include <stdio.h>
 #include <string.h>
@@ -32,6 +32,12 @@ void svc_h_station_js(svc_call *c)
 {
     fixed(c, "text/javascript; charset=utf-8", svc_asset_station_js,
           svc_asset_station_js_len);
+}
+
+/* The OpenAPI 3 document of every endpoint (docs/openapi.json). */
+void svc_h_openapi(svc_call *c)
+{
+    fixed(c, "application/json", svc_asset_openapi_json, svc_asset_openapi_json_len);
 }
 
 /* 200 while serving, 503 while draining, so a load balancer stops sending

@@ -296,6 +296,34 @@ json_t *svc_body_decode(const svc_call *c, size_t max_depth, char *err,
  * unknown field, text with a control character. */
 bool svc_shipments_csv(svc_call *c, const json_t *list, svc_buf *out);
 
+/* ---- orders (order_body.c) ------------------------------------------------ */
+
+/* Is the tree an order object ({"order_id", "items", "boxes"?})? */
+bool svc_is_order_object(const json_t *doc);
+
+/* An order object's items as a JSON array of order lines (the order's id
+ * set on each) in out, and its "boxes" (borrowed from obj, NULL when
+ * absent). false, with an error reply naming the key, for a key the
+ * object does not have, a missing order_id or items, an item that is not
+ * an object or names another order. */
+bool svc_order_object_lines(svc_call *c, const json_t *obj, svc_buf *out,
+                            const json_t **boxes);
+
+/* Read one order from an order-file body into the worker's order buffer
+ * (order borrows it). list: NULL for the request's own body; else the
+ * data is a JSON array made by the service from the request's list of
+ * that name ("items", "lines"), so a problem is placed by its position
+ * (`record` from 1) rather than by line. false, with an error reply, on
+ * bad input, an unknown field included (named in `field`). */
+bool svc_order_read(svc_call *c, bx_format fmt, const void *data, size_t len,
+                    const char *list, bx_order *order);
+
+/* A request's box list as allowed flags indexed like cat (malloc, *allowed
+ * NULL when boxes is NULL: every box). false, with an error reply naming
+ * the entry, for a list that is empty or names a box the catalog lacks. */
+bool svc_boxes_allowed(svc_call *c, const bx_catalog *cat, const json_t *boxes,
+                       unsigned char **allowed);
+
 /* ---- the container pool ----------------------------------------------------- */
 
 /* A packer at one station (pool_station.c). */
@@ -366,6 +394,8 @@ void svc_h_catalog(svc_call *c);
 void svc_h_reload(svc_call *c);
 void svc_h_pack(svc_call *c);
 void svc_h_pack_svg(svc_call *c);
+void svc_h_pack_batch(svc_call *c);
+void svc_h_openapi(svc_call *c);
 void svc_h_policy(svc_call *c);
 void svc_h_carbon(svc_call *c);
 void svc_h_pool_events(svc_call *c);
@@ -380,5 +410,7 @@ extern const unsigned char svc_asset_station_css[];
 extern const size_t svc_asset_station_css_len;
 extern const unsigned char svc_asset_station_js[];
 extern const size_t svc_asset_station_js_len;
+extern const unsigned char svc_asset_openapi_json[];
+extern const size_t svc_asset_openapi_json_len;
 
 #endif

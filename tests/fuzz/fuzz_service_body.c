@@ -23,43 +23,6 @@
 
 #include "svc.h"
 
-static void order_object(const json_t *obj)
-{
-    if (!svc_is_order_object(obj))
-        return;
-    svc_call c;
-    memset(&c, 0, sizeof c);
-    svc_buf lines = {0};
-    const json_t *boxes = NULL;
-    if (svc_order_object_lines(&c, obj, &lines, &boxes)) {
-        size_t n = json_array_size(json_object_get(obj, "items"));
-        bx_ctx *ctx = NULL;
-        bx_order_buf buf = {0};
-        if (bx_ctx_new(&ctx, NULL, NULL) == BX_OK) {
-            bx_status st = bx_order_decode(ctx, &buf, BX_FORMAT_JSON, "request", lines.data,
-                                           lines.len, NULL);
-            if (st == BX_OK && buf.nlines != n)
-                __builtin_trap();
-            bx_location loc = bx_ctx_errloc(ctx);
-            if (st == BX_EINPUT && loc.record > n)
-                __builtin_trap();
-            bx_order_buf_free(ctx, &buf);
-        }
-        bx_ctx_free(ctx);
-    } else if (c.status == 0) {
-        __builtin_trap(); /* a refusal always answers */
-    }
-    svc_buf_free(&lines);
-}
-
-static void orders(const json_t *doc)
-{
-    order_object(doc);
-    const json_t *list = json_is_object(doc) ? json_object_get(doc, "orders") : NULL;
-    for (size_t i = 0; i < json_array_size(list); i++)
-        order_object(json_array_get(list, i));
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* The reply functions of routes.c, which the fuzzed files call to refuse

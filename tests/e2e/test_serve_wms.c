@@ -114,6 +114,41 @@ static void test_order_object_packs_as_its_lines(void **state)
     http_free(&a);
 }
 
+/* The order object in CBOR, encoded by hand (RFC 8949):
+ *   a2                      map(2)
+ *     68 "order_id" 62 "C1"
+ *     65 "items" 81 a6      array(1), map(6)
+ *       67 "item_id" 61 "M"   63 "qty" 01   64 "l_mm" 0a
+ *       64 "w_mm" 0a   64 "h_mm" 0a   68 "weight_g" 05
+ * packs as the same order's line in JSON does (both answered in CBOR). */
+static void test_order_object_in_cbor(void **state)
+{
+    (void)state;
+    static const unsigned char body[] = {
+        0xa2, 0x68, 'o', 'r', 'd', 'e', 'r', '_', 'i', 'd', 0x62, 'C', '1',
+        0x65, 'i', 't', 'e', 'm', 's', 0x81, 0xa6,
+        0x67, 'i', 't', 'e', 'm', '_', 'i', 'd', 0x61, 'M',
+        0x63, 'q', 't', 'y', 0x01,
+        0x64, 'l', '_', 'm', 'm', 0x0a,
+        0x64, 'w', '_', 'm', 'm', 0x0a,
+        0x64, 'h', '_', 'm', 'm', 0x0a,
+        0x68, 'w', 'e', 'i', 'g', 'h', 't', '_', 'g', 0x05,
+    };
+    static const char line[] = "[{\"order_id\":\"C1\",\"item_id\":\"M\",\"qty\":1,\"l_mm\":10,"
+                               "\"w_mm\":10,\"h_mm\":10,\"weight_g\":5}]";
+    http_resp a, b;
+    http_do(server.port, "POST", "/v1/pack", "Content-Type: application/cbor\r\n", body,
+            sizeof body, &a);
+    http_do(server.port, "POST", "/v1/pack", JSON_BODY "Accept: application/cbor\r\n", line,
+            sizeof line - 1, &b);
+    assert_int_equal(a.status, 200);
+    assert_int_equal(b.status, 200);
+    assert_int_equal(a.body_len, b.body_len);
+    assert_memory_equal(a.body, b.body, a.body_len);
+    http_free(&a);
+    http_free(&b);
+}
+
 /* A key that is not a field is refused, naming it: "quantity" beside
  * "qty" used to be ignored and the order packed with qty. */
 static void test_unknown_keys_refused(void **state)
@@ -448,6 +483,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_order_object_packs_as_its_lines),
+        cmocka_unit_test(test_order_object_in_cbor),
         cmocka_unit_test(test_unknown_keys_refused),
         cmocka_unit_test(test_item_error_names_item_and_field),
         cmocka_unit_test(test_box_list_and_outside),

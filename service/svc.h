@@ -11,6 +11,7 @@
  *            calculator and policy it builds from the catalog set
  * body.c     JSON and CBOR bodies as trees (shipments, events)
  * shipments_body.c  shipments in JSON/CBOR as rows of the shipment CSV
+ * order_body.c  order objects as order lines; unknown keys; box lists
  * pool_slot.c  the container pool behind its mutex
  * pool_station.c  packing at a station from the pool, and issuing
  * h_*.c      the endpoints

@@ -37,7 +37,7 @@ static bx_location header_location(const bx_reader *r, const csv_in *s)
  * guessed. */
 static bx_status decide_kind(bx_reader *r, const csv_in *s)
 {
-    bool box = false, line = false;
+    bool box = false, line = false, item = false;
     for (size_t i = 0; i < bx_csv_nfields(s->csv); i++) {
         size_t len;
         const char *name = bx_csv_field(s->csv, i, &len);
@@ -45,6 +45,7 @@ static bx_status decide_kind(bx_reader *r, const csv_in *s)
         if (bxi_kind_from_key(name, len, &kind)) {
             box |= kind == BX_RECORD_BOX;
             line |= kind == BX_RECORD_ORDER_LINE;
+            item |= kind == BX_RECORD_ITEM;
         }
     }
     bx_location where = header_location(r, s);
@@ -52,11 +53,16 @@ static bx_status decide_kind(bx_reader *r, const csv_in *s)
         return bxi_input_error(r->ctx, BX_EINPUT, &where,
                               "the header has both box_id and order_id: "
                               "cannot tell a catalog from an order");
-    if (!box && !line)
+    if (item && (box || line))
+        return bxi_input_error(r->ctx, BX_EINPUT, &where,
+                              "the header has sku and %s: cannot tell an item "
+                              "master from %s", box ? "box_id" : "order_id",
+                              box ? "a catalog" : "an order");
+    if (!box && !line && !item)
         return bxi_input_error(r->ctx, BX_EINPUT, &where,
                               "the header has neither box_id (catalog) nor "
-                              "order_id (order lines)");
-    r->kind = box ? BX_RECORD_BOX : BX_RECORD_ORDER_LINE;
+                              "order_id (order lines) nor sku (item master)");
+    r->kind = box ? BX_RECORD_BOX : item ? BX_RECORD_ITEM : BX_RECORD_ORDER_LINE;
     return BX_OK;
 }
 

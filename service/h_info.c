@@ -61,6 +61,7 @@ void svc_h_healthz(svc_call *c)
                                                : json_null());
         json_object_set_new(doc, "carbon", json_boolean(cat->routes != NULL));
         json_object_set_new(doc, "pool", json_boolean(s->pool != NULL));
+        json_object_set_new(doc, "items", json_boolean(s->items != NULL));
         json_object_set_new(doc, "uptime_s", json_integer(
             (json_int_t)((svc_now_ns() - s->started_ns) / 1000000000u)));
     }

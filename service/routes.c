@@ -25,6 +25,8 @@ static const svc_route routes[] = {
     {"/v1/pack/svg", "POST", SVC_READ, true, true, svc_h_pack_svg, false, NULL},
     {"/v1/pack/batch", "POST", SVC_READ, true, true, svc_h_pack_batch, false, NULL},
     {"/v1/openapi.json", "GET", SVC_OPEN, false, false, svc_h_openapi, false, NULL},
+    {"/v1/items", "POST", SVC_WRITE, true, true, svc_h_items_add, false, NULL},
+    {"/v1/items/", "GET", SVC_READ, false, true, svc_h_item, true, NULL},
     {"/v1/admin/reload", "POST", SVC_WRITE, false, true, svc_h_reload, false, NULL},
     {"/v1/policy", "GET", SVC_READ, false, true, svc_h_policy, false, NULL},
     {"/v1/carbon", "POST", SVC_READ, true, true, svc_h_carbon, false, NULL},

@@ -12,6 +12,7 @@
  * body.c     JSON and CBOR bodies as trees (shipments, events)
  * shipments_body.c  shipments in JSON/CBOR as rows of the shipment CSV
  * order_body.c  order objects as order lines; unknown keys; box lists
+ * items_slot.c  the item master behind its mutex, saved by atomic rewrite
  * pool_slot.c  the container pool behind its mutex
  * pool_station.c  packing at a station from the pool, and issuing
  * h_*.c      the endpoints
@@ -193,6 +194,7 @@ struct svc_server {
     svc_worker *workers;
     svc_metrics metrics;
     struct svc_pool *pool;           /* NULL without --pool */
+    struct svc_items *items;         /* NULL without --items */
     atomic_int_fast64_t in_flight;   /* requests begun, not yet completed */
     atomic_bool draining;
     uint64_t started_ns;
@@ -325,6 +327,28 @@ bool svc_order_read(svc_call *c, bx_format fmt, const void *data, size_t len,
 bool svc_boxes_allowed(svc_call *c, const bx_catalog *cat, const json_t *boxes,
                        unsigned char **allowed);
 
+/* ---- the item master (items_slot.c) ------------------------------------------- */
+
+typedef struct svc_items svc_items;
+
+/* Read the item master at path (CSV, JSON or CBOR). NULL with the first
+ * problem in err (a bad record, or two items sharing a code). */
+svc_items *svc_items_open(const char *path, char *err, size_t err_size);
+void svc_items_close(svc_items *m);
+size_t svc_items_count(svc_items *m);
+/* The item whose sku or one of whose barcodes is code, copied to *out. */
+bool svc_items_find(svc_items *m, const char *code, bx_item *out);
+
+typedef enum svc_items_added {
+    SVC_ITEMS_SAVED,   /* in the file (rewritten atomically) and in memory */
+    SVC_ITEMS_TAKEN,   /* its sku or a barcode names an item already there */
+    SVC_ITEMS_FAILED   /* the file could not be rewritten: nothing changed */
+} svc_items_added;
+
+/* Add an item (already validated): durable in the file before it is
+ * found by svc_items_find. The reason for anything but SAVED in err. */
+svc_items_added svc_items_add(svc_items *m, const bx_item *it, char *err, size_t err_size);
+
 /* ---- the container pool ----------------------------------------------------- */
 
 /* A packer at one station (pool_station.c). */
@@ -397,6 +421,8 @@ void svc_h_pack(svc_call *c);
 void svc_h_pack_svg(svc_call *c);
 void svc_h_pack_batch(svc_call *c);
 void svc_h_openapi(svc_call *c);
+void svc_h_item(svc_call *c);
+void svc_h_items_add(svc_call *c);
 void svc_h_policy(svc_call *c);
 void svc_h_carbon(svc_call *c);
 void svc_h_pool_events(svc_call *c);

@@ -301,9 +301,137 @@ static void test_batch(void **state)
     http_free(&r);
 }
 
-/* ---- the OpenAPI document against real answers ------------------------- */
+/* ---- the item master -------------------------------------------------------- */
 
 static json_t *spec;
+static bool valid(const json_t *v, const json_t *schema, const char *path, char *why, size_t n);
+static const json_t *answer_schema(const char *path, const char *method, int status);
+
+/* An answer against the OpenAPI document in docs/ (the one served). */
+static void check_against_docs(const http_resp *r, const char *path, const char *method)
+{
+    size_t len;
+    char *file = read_file(BOXCAR_DOCS "/openapi.json", &len);
+    spec = json_loadb(file, len, 0, NULL);
+    free(file);
+    assert_non_null(spec);
+    json_t *j = parsed(r);
+    char why[600] = "";
+    if (!valid(j, answer_schema(path, method, r->status), "answer", why, sizeof why))
+        fail_msg("%s %s against the OpenAPI document: %s\n%s", method, path, why, r->body);
+    json_decref(j);
+    json_decref(spec);
+    spec = NULL;
+}
+
+static const char items_json_file[] =
+    "[{\"sku\":\"MUG-01\",\"barcodes\":\"6901234567892|6901234567908\",\"l_mm\":120,"
+    "\"w_mm\":90,\"h_mm\":100,\"weight_g\":350,\"rotation\":\"upright\",\"fragile\":true,"
+    "\"max_load_g\":2000},"
+    "{\"sku\":\"BOOK-7\",\"l_mm\":240,\"w_mm\":170,\"h_mm\":30,\"weight_g\":600}]\n";
+
+#define ITEMS_TOKEN "Authorization: Bearer items-token\r\n"
+
+static void get_item(int port, const char *code, int want_status, const char *want_sku)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/v1/items/%s", code);
+    http_resp r;
+    http_do(port, "GET", path, NULL, NULL, 0, &r);
+    if (r.status != want_status)
+        fail_msg("GET %s: %d %s", path, r.status, r.body);
+    if (want_sku != NULL) {
+        json_t *j = parsed(&r);
+        assert_string_equal(json_string_value(json_object_get(j, "sku")), want_sku);
+        json_decref(j);
+    }
+    http_free(&r);
+}
+
+static void post_item(int port, const char *body, int want_status, const char *want_field)
+{
+    http_resp r;
+    http_do(port, "POST", "/v1/items", JSON_BODY ITEMS_TOKEN, body, strlen(body), &r);
+    if (r.status != want_status)
+        fail_msg("POST /v1/items %s: %d %s", body, r.status, r.body);
+    if (want_field != NULL) {
+        char f[96];
+        snprintf(f, sizeof f, "\"field\":\"%s\"", want_field);
+        if (strstr((char *)r.body, f) == NULL)
+            fail_msg("POST /v1/items %s: no %s in %s", body, f, r.body);
+    }
+    http_free(&r);
+}
+
+/* A scan finds an item by its sku or any barcode; an unknown barcode is
+ * saved once (with the token), durably: the file is rewritten in its own
+ * encoding and a new server finds it. */
+static void test_item_master(void **state)
+{
+    (void)state;
+    write_file("wms_items.json", items_json_file, sizeof items_json_file - 1);
+    write_file("wms_items_token", "items-token\n", 12);
+    static const char *const args[] = {"--items", "wms_items.json", "--token-file",
+                                       "wms_items_token", NULL};
+    test_server s;
+    server_start(&s, "test_serve_wms_items", args, NULL);
+    get_item(s.port, "6901234567908", 200, "MUG-01");
+    get_item(s.port, "6901234567892", 200, "MUG-01");
+    get_item(s.port, "BOOK-7", 200, "BOOK-7");
+    get_item(s.port, "690123456789", 404, NULL); /* a prefix of a barcode */
+    get_item(s.port, "6901234567915", 404, NULL);
+
+    /* the token is needed to save */
+    static const char added[] = "{\"sku\":\"6901234567915\",\"barcodes\":[\"6901234567915\"],"
+                                "\"l_mm\":200,\"w_mm\":150,\"h_mm\":80,\"weight_g\":410}";
+    http_resp r;
+    http_do(s.port, "POST", "/v1/items", JSON_BODY, added, sizeof added - 1, &r);
+    assert_int_equal(r.status, 401);
+    http_free(&r);
+    /* a problem names the field; nothing is saved */
+    post_item(s.port, "{\"sku\":\"N1\",\"l_mm\":\"\",\"w_mm\":1,\"h_mm\":1,\"weight_g\":1}",
+              400, "l_mm");
+    post_item(s.port, "{\"sku\":\"N1\",\"length\":5,\"l_mm\":1,\"w_mm\":1,\"h_mm\":1,"
+              "\"weight_g\":1}", 400, "length");
+    /* a barcode another item has */
+    post_item(s.port, "{\"sku\":\"N2\",\"barcodes\":\"6901234567892\",\"l_mm\":1,\"w_mm\":1,"
+              "\"h_mm\":1,\"weight_g\":1}", 409, "sku");
+    get_item(s.port, "N1", 404, NULL);
+    get_item(s.port, "N2", 404, NULL);
+
+    http_do(s.port, "POST", "/v1/items", JSON_BODY ITEMS_TOKEN, added, sizeof added - 1, &r);
+    assert_int_equal(r.status, 200);
+    check_against_docs(&r, "/v1/items", "post");
+    http_free(&r);
+    get_item(s.port, "6901234567915", 200, "6901234567915");
+    http_do(s.port, "GET", "/v1/items/6901234567892", NULL, NULL, 0, &r);
+    check_against_docs(&r, "/v1/items/{id}", "get");
+    http_free(&r);
+    post_item(s.port, added, 409, "sku"); /* once */
+    assert_int_equal(server_stop(&s, SIGTERM), 0);
+
+    /* the file: still JSON, the two items and the new one */
+    size_t len;
+    char *text = read_file("wms_items.json", &len);
+    json_t *j = json_loadb(text, len, 0, NULL);
+    assert_non_null(j);
+    assert_int_equal(json_array_size(j), 3);
+    json_t *last = json_array_get(j, 2);
+    assert_string_equal(json_string_value(json_object_get(last, "sku")), "6901234567915");
+    assert_int_equal(json_integer_value(json_object_get(last, "l_mm")), 200);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0), "barcodes")),
+                        "6901234567892|6901234567908");
+    json_decref(j);
+    free(text);
+    /* and a new server finds it */
+    server_start(&s, "test_serve_wms_items2", args, NULL);
+    get_item(s.port, "6901234567915", 200, "6901234567915");
+    assert_int_equal(server_stop(&s, SIGTERM), 0);
+    /* without --items: not configured */
+    get_item(server.port, "MUG-01", 404, NULL);
+}
+
+/* ---- the OpenAPI document against real answers ------------------------- */
 
 static const json_t *resolve(const json_t *schema)
 {
@@ -475,6 +603,7 @@ static void test_openapi_matches_answers(void **state)
     check_answer("GET", "/v1/catalog", "/v1/catalog", NULL, 200);
     check_answer("GET", "/v1/policy", "/v1/policy", NULL, 404);
     check_answer("GET", "/v1/containers", "/v1/containers", NULL, 404);
+    check_answer("GET", "/v1/items/{id}", "/v1/items/MUG-01", NULL, 404);
     json_decref(spec);
     spec = NULL;
 }
@@ -488,6 +617,7 @@ int main(void)
         cmocka_unit_test(test_item_error_names_item_and_field),
         cmocka_unit_test(test_box_list_and_outside),
         cmocka_unit_test(test_batch),
+        cmocka_unit_test(test_item_master),
         cmocka_unit_test(test_openapi_matches_answers),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

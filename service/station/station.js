@@ -70,6 +70,8 @@ const TEXT = {
     row_error: (row, id, f, why) => `Row ${row}${id ? " (" + id + ")" : ""}, ${f}: ${why}`,
     empty: "empty: enter it",
     next_ready: "Next order: scan the first item.",
+    new_item: (id) => `${id} is not in the item master: measure it once; it is saved when the order packs (with the token).`,
+    saved_items: (ids) => ` Saved to the item master: ${ids}.`,
   },
   zh: {
     title: "打包工位", order: "订单", order_id: "订单号",
@@ -115,6 +117,8 @@ const TEXT = {
     row_error: (row, id, f, why) => `第 ${row} 行${id ? "（" + id + "）" : ""}，${f}：${why}`,
     empty: "未填写，请输入",
     next_ready: "下一单：请扫描第一件商品。",
+    new_item: (id) => `商品库中没有 ${id}：请测量一次尺寸，装箱后（有令牌时）自动保存。`,
+    saved_items: (ids) => `已存入商品库：${ids}。`,
   },
 };
 
@@ -222,22 +226,84 @@ function rowItem(tr) {
   return item;
 }
 
-// A scanned id adds one to its row, or starts a row (filled in from the
-// items this station has packed before, when it knows the id).
-function scan(id) {
+// A scanned code adds one to its row, or starts a row: filled in from the
+// server's item master (by sku or barcode) when it has one, else from the
+// items this station has packed before; a code neither knows gets an
+// empty row, marked new, whose sizes the packer measures once (saved to
+// the master after the order packs, when the page has the token).
+let itemsOn = false;     // the server has an item master
+let lastScan = null;     // the scan under way (the self-test waits for it)
+
+function rowFor(code) {
+  return rows().find((tr) => field(tr, "item_id").value.trim() === code ||
+                             (tr.dataset.codes || "").split(" ").includes(code));
+}
+
+function addOne(tr) {
+  const q = field(tr, "qty");
+  q.value = String((parseInt(q.value, 10) || 0) + 1);
+  return tr;
+}
+
+async function lookup(code) {
+  try {
+    const res = await fetch("/v1/items/" + encodeURIComponent(code), { headers: headers("application/json") });
+    return res.ok ? await res.json() : null;
+  } catch (e) {
+    return null;
+  }
+}
+
+async function scan(id) {
   id = id.trim();
-  if (!id) return;
-  for (const tr of rows()) {
-    if (field(tr, "item_id").value.trim() === id) {
-      const q = field(tr, "qty");
-      q.value = String((parseInt(q.value, 10) || 0) + 1);
-      return tr;
+  if (!id) return null;
+  const had = rowFor(id);
+  if (had) return addOne(had);
+  const k = known()[id];
+  const master = !k && itemsOn ? await lookup(id) : null;
+  if (master) {
+    const same = rowFor(master.sku);
+    if (same) {
+      same.dataset.codes = `${same.dataset.codes || ""} ${id}`.trim();
+      return addOne(same);
+    }
+    const tr = addRow({ item_id: master.sku, l_mm: master.l_mm, w_mm: master.w_mm, h_mm: master.h_mm,
+                        weight_g: master.weight_g, qty: 1, rotation: master.rotation,
+                        fragile: master.fragile });
+    tr.dataset.codes = [master.sku].concat(master.barcodes || [], [id]).join(" ");
+    return tr;
+  }
+  const tr = addRow(k ? Object.assign({}, k, { qty: 1 }) : { item_id: id });
+  if (!k) {
+    if (itemsOn) {
+      tr.dataset.new = "1";
+      setStatus(t("new_item", id), false);
+    }
+    field(tr, "l_mm").focus();
+  }
+  return tr;
+}
+
+// After a packing: the new items, measured once, into the item master
+// (with the token); their rows are then no longer new.
+async function saveNewItems() {
+  const fresh = rows().filter((tr) => tr.dataset.new === "1");
+  if (!fresh.length || !itemsOn) return [];
+  const saved = [];
+  for (const tr of fresh) {
+    const it = rowItem(tr);
+    const item = { sku: it.item_id, l_mm: value(it.l_mm), w_mm: value(it.w_mm), h_mm: value(it.h_mm),
+                   weight_g: value(it.weight_g), rotation: it.rotation, fragile: it.fragile };
+    if (/^\d{8,14}$/.test(it.item_id)) item.barcodes = [it.item_id];
+    try {
+      await post("/v1/items", JSON.stringify(item), "application/json");
+      delete tr.dataset.new;
+      saved.push(it.item_id);
+    } catch (e) {
+      if (e.doc && e.doc.status === 409) delete tr.dataset.new;
     }
   }
-  const k = known()[id];
-  const tr = addRow(k ? Object.assign({}, k, { qty: 1 }) : { item_id: id });
-  if (!k) field(tr, "l_mm").focus();
-  return tr;
+  return saved;
 }
 
 // Integers go as numbers; anything else goes as typed, so the service
@@ -606,6 +672,7 @@ async function loadHealth() {
   try {
     const res = await fetch("/healthz", { headers: { "Accept": "application/json" } });
     const h = await res.json();
+    itemsOn = !!h.items;
     $("station-box").hidden = !h.pool;
     if (h.pool) {
       try { $("station").value = localStorage.getItem(STATION_KEY) || ""; } catch (e) { /* off */ }
@@ -661,9 +728,12 @@ async function selftest(spec, expectError) {
       const s = $("scan");
       s.value = id;
       s.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
-      const tr = rows().find((r) => field(r, "item_id").value === id);
+      const tr = await lastScan;
       if (!tr) return report(false, `scanning ${id} made no row`);
+      // what the spec leaves empty stays as the scan filled it, except
+      // that a length may be left empty on purpose (expect=error)
       for (const [f, v] of [["l_mm", l], ["w_mm", w], ["h_mm", h], ["weight_g", g], ["qty", qty]]) {
+        if (v === undefined || (v === "" && !(expectError && f === "l_mm"))) continue;
         field(tr, f).value = v;
         field(tr, f).dispatchEvent(new Event("input", { bubbles: true }));
       }
@@ -698,6 +768,8 @@ async function selftest(spec, expectError) {
                `containers: ${containers.join(", ")}; lang: ${document.documentElement.lang}; ` +
                `legend: ${legendIds.join(" ")}; steps: ${stepCount}; said: ${said.join(" | ")}; ` +
                `height: ${document.documentElement.scrollHeight}; ` +
+               `rows: ${rows().map((r) => { const it = rowItem(r); return `${it.item_id} ${it.l_mm}x${it.w_mm}x${it.h_mm}`; }).join(", ")}; ` +
+               `saved: ${result.saved || ""}; ` +
                `status: ${$("status").textContent}`);
   } catch (e) {
     report(false, "self-test error: " + e.message);
@@ -708,6 +780,11 @@ async function selftest(spec, expectError) {
 
 async function doPack() {
   const r = await packTable();
+  if (r) {
+    const saved = await saveNewItems();
+    r.saved = saved.join(" ");
+    if (saved.length) setStatus($("status").textContent + t("saved_items", saved.join(", ")), false);
+  }
   if (window.__packed) window.__packed(r);
 }
 
@@ -773,7 +850,7 @@ function init() {
       doPack();
       return;
     }
-    scan(ev.target.value);
+    lastScan = scan(ev.target.value);
     ev.target.value = "";
   });
   $("add-item").addEventListener("click", () => field(addRow({}), "item_id").focus());

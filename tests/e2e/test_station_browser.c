@@ -528,6 +528,64 @@ static void test_station_many_boxes_compact(void **state)
     assert_int_equal(server_stop(&s, SIGTERM), 0);
 }
 
+/* With an item master: a scanned barcode fills its row from the server
+ * (MUG-01, 120 x 90 x 100 mm, found by its EAN-13); a code the master
+ * lacks is measured once, typed in, and saved when the order packs (the
+ * page has the token); a second station then finds it. */
+#define ITEMS_TOKEN "items-page-token"
+static void test_station_item_master(void **state)
+{
+    (void)state;
+    if (chromium() == NULL) {
+        print_message("chromium not installed: skipped\n");
+        skip();
+    }
+    static const char master[] = "sku,barcodes,l_mm,w_mm,h_mm,weight_g\n"
+                                 "MUG-01,6901234567892,120,90,100,350\n";
+    write_file("station.items.csv", master, sizeof master - 1);
+    write_file("station.items.token", ITEMS_TOKEN "\n", sizeof ITEMS_TOKEN);
+    static const char *const args[] = {"--items", "station.items.csv", "--token-file",
+                                       "station.items.token", NULL};
+    test_server s;
+    server_start(&s, "test_station_items", args, NULL);
+    static const struct {
+        const char *spec, *rows, *saved;
+    } runs[] = {
+        {"6901234567892;NEW-1,100,100,100,200,1", "rows: MUG-01 120x90x100, NEW-1 100x100x100;",
+         "saved: NEW-1;"},
+        {"NEW-1;6901234567892", "rows: NEW-1 100x100x100, MUG-01 120x90x100;", "saved: ;"},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        char url[256];
+        snprintf(url, sizeof url, "http://127.0.0.1:%d/?selftest=%s&token=" ITEMS_TOKEN,
+                 s.port, runs[i].spec);
+        char profile[64];
+        snprintf(profile, sizeof profile, "station.profile.items%zu", i);
+        char cmd[128];
+        snprintf(cmd, sizeof cmd, "rm -rf %s", profile);
+        if (system(cmd) != 0)
+            fail_msg("cannot clear the browser profile");
+        assert_int_equal(run_chromium(url, "--dump-dom", "station.items.html", profile), 0);
+        size_t len;
+        char *dom = read_file("station.items.html", &len);
+        const char *result = strstr(dom, "id=\"selftest-result\"");
+        if (result == NULL || strstr(result, "data-status=\"pass\"") == NULL ||
+            strstr(result, runs[i].rows) == NULL || strstr(result, runs[i].saved) == NULL)
+            fail_msg("run %zu: want '%s' and '%s': %.800s", i, runs[i].rows, runs[i].saved,
+                     result != NULL ? result : dom);
+        free(dom);
+    }
+    http_resp r;
+    http_do(s.port, "GET", "/v1/items/NEW-1", NULL, NULL, 0, &r);
+    assert_int_equal(r.status, 200);
+    http_free(&r);
+    assert_int_equal(server_stop(&s, SIGTERM), 0);
+    size_t len;
+    char *file = read_file("station.items.csv", &len);
+    assert_non_null(strstr(file, "\nNEW-1,,100,100,100,200,"));
+    free(file);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -537,6 +595,7 @@ int main(void)
         cmocka_unit_test(test_station_verdict_in_both_languages),
         cmocka_unit_test(test_station_error_points_at_field),
         cmocka_unit_test(test_station_many_boxes_compact),
+        cmocka_unit_test(test_station_item_master),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -763,7 +763,15 @@ async function selftest(spec, expectError) {
     const legendIds = Array.from(document.querySelectorAll(".box .legend-id")).map((e) => e.textContent);
     const stepCount = document.querySelectorAll(".box .step").length;
     const said = Array.from(document.querySelectorAll("#violations .said")).map((e) => e.textContent);
-    report(ok, `boxes shown: ${shown.join(" ")}; pictures: ${pics}; verdict: ${result.verdict}; ` +
+    // ?next=1: then F2, as a packer starts the next order
+    let next = "";
+    if (new URLSearchParams(location.search).get("next") === "1") {
+      document.dispatchEvent(new KeyboardEvent("keydown", { key: "F2", bubbles: true }));
+      next = `next order: ${$("order-id").value}, rows ${rows().length}, ` +
+             `boxes ${document.querySelectorAll(".box").length}, ` +
+             `focus ${document.activeElement ? document.activeElement.id : ""}; `;
+    }
+    report(ok, next + `boxes shown: ${shown.join(" ")}; pictures: ${pics}; verdict: ${result.verdict}; ` +
                `codes: ${codes.join(" ")}; assumptions: ${assumed}; ` +
                `containers: ${containers.join(", ")}; lang: ${document.documentElement.lang}; ` +
                `legend: ${legendIds.join(" ")}; steps: ${stepCount}; said: ${said.join(" | ")}; ` +

@@ -257,6 +257,21 @@ static void test_station_page(void **state)
     assert_non_null(strstr(dom, "<html lang=\"en\""));
     free(dom);
 
+    /* F2 after the packing starts the next order: the id counted on, the
+     * table and the boxes cleared, the scan field ready */
+    char next_url[300];
+    snprintf(next_url, sizeof next_url, "%s&next=1", url);
+    if (system("rm -rf station.profile.next") != 0)
+        fail_msg("cannot clear the browser profile");
+    assert_int_equal(run_chromium(next_url, "--dump-dom", "station.next.html",
+                                  "station.profile.next"), 0);
+    dom = read_file("station.next.html", &len);
+    result = strstr(dom, "id=\"selftest-result\"");
+    if (result == NULL ||
+        strstr(result, "next order: STATION-2, rows 0, boxes 0, focus scan;") == NULL)
+        fail_msg("F2 did not start the next order: %.400s", result != NULL ? result : dom);
+    free(dom);
+
     unlink("station.png");
     assert_int_equal(run_chromium(url, "--screenshot=station.png", "station.shot.out",
                                   "station.profile.shot"), 0);

@@ -72,6 +72,7 @@ const TEXT = {
     next_ready: "Next order: scan the first item.",
     new_item: (id) => `${id} is not in the item master: measure it once; it is saved when the order packs (with the token).`,
     saved_items: (ids) => ` Saved to the item master: ${ids}.`,
+    not_saved: (why) => ` Not saved to the item master: ${why}.`,
   },
   zh: {
     title: "打包工位", order: "订单", order_id: "订单号",
@@ -119,6 +120,7 @@ const TEXT = {
     next_ready: "下一单：请扫描第一件商品。",
     new_item: (id) => `商品库中没有 ${id}：请测量一次尺寸，装箱后（有令牌时）自动保存。`,
     saved_items: (ids) => `已存入商品库：${ids}。`,
+    not_saved: (why) => `未存入商品库：${why}。`,
   },
 };
 
@@ -233,6 +235,7 @@ function rowItem(tr) {
 // the master after the order packs, when the page has the token).
 let itemsOn = false;     // the server has an item master
 let lastScan = null;     // the scan under way (the self-test waits for it)
+let notSaved = [];       // new items the master refused after the last packing, and why
 
 function rowFor(code) {
   return rows().find((tr) => field(tr, "item_id").value.trim() === code ||
@@ -287,6 +290,7 @@ async function scan(id) {
 // After a packing: the new items, measured once, into the item master
 // (with the token); their rows are then no longer new.
 async function saveNewItems() {
+  notSaved = [];
   const fresh = rows().filter((tr) => tr.dataset.new === "1");
   if (!fresh.length || !itemsOn) return [];
   const saved = [];
@@ -301,6 +305,7 @@ async function saveNewItems() {
       saved.push(it.item_id);
     } catch (e) {
       if (e.doc && e.doc.status === 409) delete tr.dataset.new;
+      else notSaved.push(`${it.item_id} (${e.message})`);
     }
   }
   return saved;
@@ -792,6 +797,7 @@ async function doPack() {
     const saved = await saveNewItems();
     r.saved = saved.join(" ");
     if (saved.length) setStatus($("status").textContent + t("saved_items", saved.join(", ")), false);
+    if (notSaved.length) setStatus($("status").textContent + t("not_saved", notSaved.join("; ")), true);
   }
   if (window.__packed) window.__packed(r);
 }

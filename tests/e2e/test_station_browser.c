@@ -563,17 +563,23 @@ static void test_station_item_master(void **state)
                                        "station.items.token", NULL};
     test_server s;
     server_start(&s, "test_station_items", args, NULL);
+    /* the third run has no token: the new item is not saved, and the page
+     * says so */
     static const struct {
-        const char *spec, *rows, *saved;
+        const char *spec, *rows, *saved, *token;
     } runs[] = {
         {"6901234567892;NEW-1,100,100,100,200,1", "rows: MUG-01 120x90x100, NEW-1 100x100x100;",
-         "saved: NEW-1;"},
-        {"NEW-1;6901234567892", "rows: NEW-1 100x100x100, MUG-01 120x90x100;", "saved: ;"},
+         "saved: NEW-1;", ITEMS_TOKEN},
+        {"NEW-1;6901234567892", "rows: NEW-1 100x100x100, MUG-01 120x90x100;", "saved: ;",
+         ITEMS_TOKEN},
+        {"NEW-2,50,50,50,100,1", "rows: NEW-2 50x50x50;",
+         "saved: ; status: Order STATION-1: 1 box (fewest possible). Not saved to the item "
+         "master: NEW-2 (", ""},
     };
-    for (size_t i = 0; i < 2; i++) {
+    for (size_t i = 0; i < 3; i++) {
         char url[256];
-        snprintf(url, sizeof url, "http://127.0.0.1:%d/?selftest=%s&token=" ITEMS_TOKEN,
-                 s.port, runs[i].spec);
+        snprintf(url, sizeof url, "http://127.0.0.1:%d/?selftest=%s&token=%s", s.port,
+                 runs[i].spec, runs[i].token);
         char profile[64];
         snprintf(profile, sizeof profile, "station.profile.items%zu", i);
         char cmd[128];
@@ -593,6 +599,9 @@ static void test_station_item_master(void **state)
     http_resp r;
     http_do(s.port, "GET", "/v1/items/NEW-1", NULL, NULL, 0, &r);
     assert_int_equal(r.status, 200);
+    http_free(&r);
+    http_do(s.port, "GET", "/v1/items/NEW-2", NULL, NULL, 0, &r);
+    assert_int_equal(r.status, 404);
     http_free(&r);
     assert_int_equal(server_stop(&s, SIGTERM), 0);
     size_t len;

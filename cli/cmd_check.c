@@ -10,7 +10,7 @@
 
 static void check_help(void)
 {
-    printf("usage: boxcar check [--kind catalog|orders|auto] [--format csv|json|cbor|auto]\n"
+    printf("usage: boxcar check [--kind catalog|orders|items|auto] [--format csv|json|cbor|auto]\n"
            "                    [--max-errors N] FILE...\n"
            "       boxcar check --policy FILE [--catalog FILE] [--param KEY=VALUE]...\n"
            "                    [script options] [FILE...]\n"
@@ -40,6 +40,8 @@ int parse_kind(const char *s, bx_record_kind *out)
         *out = BX_RECORD_BOX;
     else if (strcmp(s, "orders") == 0 || strcmp(s, "order") == 0)
         *out = BX_RECORD_ORDER_LINE;
+    else if (strcmp(s, "items") == 0 || strcmp(s, "item") == 0)
+        *out = BX_RECORD_ITEM;
     else if (strcmp(s, "auto") == 0)
         *out = BX_RECORD_AUTO;
     else
@@ -61,6 +63,9 @@ static void summary(const char *path, const bx_check_result *r)
         printf("orders (%s), %llu orders, %llu lines, %llu units",
                bx_format_name(r->format), (unsigned long long)r->orders,
                (unsigned long long)r->records, (unsigned long long)r->units);
+    else if (r->kind == BX_RECORD_ITEM)
+        printf("item master (%s), %llu items", bx_format_name(r->format),
+               (unsigned long long)r->records);
     else
         printf("unreadable");
     if (r->warnings > 0)

@@ -13,7 +13,7 @@
 
 static void convert_help(void)
 {
-    printf("usage: boxcar convert [--kind catalog|orders|auto] [--from FMT] [--to FMT]\n"
+    printf("usage: boxcar convert [--kind catalog|orders|items|auto] [--from FMT] [--to FMT]\n"
            "                      -o OUT IN\n"
            "\n"
            "Write the records of IN (a catalog or order file) to OUT in another\n"
@@ -51,6 +51,7 @@ static bx_status copy_records(bx_ctx *ctx, const char *in, bx_record_kind kind,
     union {
         bx_box box;
         bx_order_line line;
+        bx_item item;
     } rec;
     while (st == BX_OK && (st = bx_reader_next(r, &rec)) == BX_OK)
         st = bx_writer_put(w, &rec);
@@ -134,7 +135,9 @@ int cmd_convert(int argc, char **argv)
     int code = EXIT_OK;
     if (st == BX_OK)
         fprintf(stderr, "boxcar: wrote %llu %s records to %s (%s)\n",
-                (unsigned long long)n, kind == BX_RECORD_BOX ? "box" : "order line",
+                (unsigned long long)n, kind == BX_RECORD_BOX    ? "box"
+                                          : kind == BX_RECORD_ITEM ? "item"
+                                                                   : "order line",
                 out, bx_format_name(to));
     else
         code = cli_fail(ctx, st);

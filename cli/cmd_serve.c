@@ -30,6 +30,7 @@ static void serve_help(void)
            "                    [--routes FILE [--factors SET|FILE] [--containers FILE]\n"
            "                     [--max-shipments N]]\n"
            "                    [--policy FILE [--param KEY=VALUE]...] [--pool JOURNAL]\n"
+           "                    [--items FILE]\n"
            "\n"
            "Answer packing requests over HTTP (JSON or CBOR) and serve the packing-\n"
            "station page at /.\n"
@@ -61,6 +62,9 @@ static void serve_help(void)
            "  --param KEY=VALUE    set one of the policy's params (repeatable)\n"
            "  --pool JOURNAL       keep the container pool in JOURNAL (this server is its\n"
            "                       writer): turns on /v1/containers\n"
+           "  --items FILE         the item master (CSV, JSON or CBOR): a scan finds an\n"
+           "                       item by sku or barcode (GET /v1/items/CODE); POST\n"
+           "                       /v1/items (token) adds one, rewriting FILE atomically\n"
            "SIGHUP reloads the catalog, the carbon setup and the policy together; if any\n"
            "fails to load, the old ones stay in service.\n"
            "\n"
@@ -156,6 +160,7 @@ static int parse_args(int argc, char **argv, serve_args *a)
         {"policy", required_argument, NULL, 'P'},
         {"param", required_argument, NULL, 'p'},
         {"pool", required_argument, NULL, 'J'},
+        {"items", required_argument, NULL, 'I'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -226,6 +231,7 @@ static int parse_args(int argc, char **argv, serve_args *a)
         case 'K': a->cfg.containers_path = optarg; break;
         case 'P': a->cfg.policy_path = optarg; break;
         case 'J': a->cfg.pool_path = optarg; break;
+        case 'I': a->cfg.items_path = optarg; break;
         case 'S':
             if (!cli_parse_u64(optarg, 1, 1000000, &v))
                 return cli_usage_error("serve", "--max-shipments wants 1 to 1000000");

@@ -1,6 +1,6 @@
 /*
  * h_info.c: the station page and its assets, GET /healthz, GET /metrics,
- * GET /v1/catalog and POST /v1/admin/reload.
+ * GET /v1/openapi.json, GET /v1/catalog and POST /v1/admin/reload.
  */
 #include <stdio.h>
 #include <string.h>
@@ -34,6 +34,12 @@ void svc_h_station_js(svc_call *c)
           svc_asset_station_js_len);
 }
 
+/* The OpenAPI 3 document of every endpoint (docs/openapi.json). */
+void svc_h_openapi(svc_call *c)
+{
+    fixed(c, "application/json", svc_asset_openapi_json, svc_asset_openapi_json_len);
+}
+
 /* 200 while serving, 503 while draining, so a load balancer stops sending
  * new work before the process goes away. */
 void svc_h_healthz(svc_call *c)
@@ -55,6 +61,7 @@ void svc_h_healthz(svc_call *c)
                                                : json_null());
         json_object_set_new(doc, "carbon", json_boolean(cat->routes != NULL));
         json_object_set_new(doc, "pool", json_boolean(s->pool != NULL));
+        json_object_set_new(doc, "items", json_boolean(s->items != NULL));
         json_object_set_new(doc, "uptime_s", json_integer(
             (json_int_t)((svc_now_ns() - s->started_ns) / 1000000000u)));
     }

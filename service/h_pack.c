@@ -147,30 +147,59 @@ static bx_format body_format(svc_media m)
     }
 }
 
-/* Decode the body into the worker's order: false (and an error reply) on
- * bad input. */
-static bool decode_order(svc_call *c, bx_order *order)
+/* What a request says beside its order's lines. */
+typedef struct order_req {
+    json_t *doc;            /* an order object's tree (owned), else NULL */
+    const json_t *boxes;    /* its box list (borrowed from doc); NULL: all */
+    unsigned char *allowed; /* that list per catalog box (malloc); NULL: all */
+} order_req;
+
+static void order_req_free(order_req *r)
 {
-    svc_worker *w = c->worker;
-    bx_ctx_clear_error(w->ctx);
-    if (bx_ctx_warning_count(w->ctx) > 0)
-        bx_ctx_clear_warnings(w->ctx);
-    /* A line is one flat record: nothing in it nests, so a shallow depth
-     * and a small record size refuse garbage early. */
-    bx_reader_limits limits = bx_reader_limits_default();
-    limits.max_depth = 4;
-    limits.max_record_bytes = 64 * 1024;
-    limits.max_fields = 64;
-    limits.max_records = c->server->cfg.max_lines;
-    bx_status st = bx_order_decode(w->ctx, &w->order, body_format(c->body_media),
-                                   "request", c->body, c->body_len, &limits);
-    if (st != BX_OK) {
-        svc_reply_status(c, st);
+    json_decref(r->doc);
+    free(r->allowed);
+    memset(r, 0, sizeof *r);
+}
+
+/* A JSON or CBOR body whose item is a map: it may be an order object. */
+static bool body_is_map(const svc_call *c)
+{
+    if (c->body_media == SVC_MEDIA_CBOR)
+        return c->body_len > 0 && (c->body[0] & 0xe0) == 0xa0;
+    if (c->body_media != SVC_MEDIA_JSON)
         return false;
+    for (size_t i = 0; i < c->body_len; i++) {
+        unsigned char b = c->body[i];
+        if (b != ' ' && b != '\t' && b != '\r' && b != '\n')
+            return b == '{';
     }
-    order->lines = w->order.lines;
-    order->nlines = w->order.nlines;
-    return true;
+    return false;
+}
+
+/* Decode the body into the worker's order, an order object's box list in
+ * req: false (and an error reply) on bad input. A map that is not an
+ * order object (one line, or JSON Lines) goes to the order reader as it
+ * came. */
+static bool decode_order(svc_call *c, bx_order *order, order_req *req)
+{
+    memset(req, 0, sizeof *req);
+    if (body_is_map(c)) {
+        char err[256];
+        unsigned status;
+        /* {"items": [{...}]}: three deep */
+        json_t *doc = svc_body_decode(c, 4, err, sizeof err, &status);
+        if (doc != NULL && svc_is_order_object(doc)) {
+            req->doc = doc;
+            svc_buf *text = &c->worker->scratch;
+            if (!svc_order_object_lines(c, doc, text, &req->boxes))
+                return false;
+            return svc_order_read(c, BX_FORMAT_JSON, text->data, text->len, "items",
+                                  order);
+        }
+        json_decref(doc);
+    }
+    return svc_order_read(c, body_format(c->body_media), c->body, c->body_len, NULL,
+                          order);
 }
 
 static void count_packed(svc_server *s, const bx_pack_result *res)
@@ -350,22 +379,48 @@ static void pack_at_station(svc_call *c, const char *station, const bx_order *or
     }
 }
 
+/* A box list picks from the catalog in service; a station packs from the
+ * pool's own catalog, so the two do not go together. */
+static bool boxes_at_station(svc_call *c, const order_req *req, const char *station)
+{
+    if (station == NULL || req->boxes == NULL)
+        return false;
+    bx_location loc = {0};
+    loc.field = "boxes";
+    svc_reply_error(c, 400, "bad_input", &loc,
+                    "request: boxes: a box list cannot be used with ?station (the "
+                    "station packs from the containers ready there)");
+    return true;
+}
+
 void svc_h_pack(svc_call *c)
 {
     svc_worker *w = c->worker;
     bx_pack_options opts;
     bx_order order;
     const char *station;
-    if (!parse_options(c, &opts) || !station_arg(c, &station) || !decode_order(c, &order))
+    order_req req;
+    if (!parse_options(c, &opts) || !station_arg(c, &station))
         return;
+    if (!decode_order(c, &order, &req) || boxes_at_station(c, &req, station)) {
+        order_req_free(&req);
+        return;
+    }
     if (station != NULL) {
         pack_at_station(c, station, &order, &opts, NULL);
+        order_req_free(&req);
         return;
     }
     /* The result borrows boxes from the catalog: hold it until written. */
     const svc_catalog *cat = svc_catalog_hold(w);
     const bx_pack_result *res = NULL;
     bool policy_failed = false;
+    if (!svc_boxes_allowed(c, cat->cat, req.boxes, &req.allowed)) {
+        svc_catalog_let_go(w);
+        order_req_free(&req);
+        return;
+    }
+    opts.box_allowed = req.allowed;
     bx_status st = pack_order(c, cat, &order, &opts, &res, &policy_failed);
     if (st == BX_OK) {
         w->out.len = 0;
@@ -376,6 +431,7 @@ void svc_h_pack(svc_call *c)
     if (st == BX_OK)
         count_packed(c->server, res);
     svc_catalog_let_go(w);
+    order_req_free(&req);
     if (st == BX_EIO) { /* the answer buffer's only failure */
         out_of_memory(c);
         return;
@@ -394,25 +450,40 @@ void svc_h_pack_svg(svc_call *c)
     bx_pack_options opts;
     bx_order order;
     const char *station;
-    if (!parse_options(c, &opts) || !station_arg(c, &station) || !decode_order(c, &order))
+    order_req req;
+    if (!parse_options(c, &opts) || !station_arg(c, &station))
         return;
+    if (!decode_order(c, &order, &req) || boxes_at_station(c, &req, station)) {
+        order_req_free(&req);
+        return;
+    }
     json_t *doc = json_object();
     if (doc == NULL) {
+        order_req_free(&req);
         out_of_memory(c);
         return;
     }
     if (station != NULL) {
         pack_at_station(c, station, &order, &opts, doc);
         json_decref(doc);
+        order_req_free(&req);
         return;
     }
     const svc_catalog *cat = svc_catalog_hold(w);
     const bx_pack_result *res = NULL;
     bool policy_failed = false;
+    if (!svc_boxes_allowed(c, cat->cat, req.boxes, &req.allowed)) {
+        svc_catalog_let_go(w);
+        order_req_free(&req);
+        json_decref(doc);
+        return;
+    }
+    opts.box_allowed = req.allowed;
     bx_status st = pack_order(c, cat, &order, &opts, &res, &policy_failed);
     if (st == BX_OK)
         st = pictures(c, &order, res, doc);
     svc_catalog_let_go(w);
+    order_req_free(&req);
     if (st != BX_OK) {
         json_decref(doc);
         if (st == BX_EIO)
@@ -423,4 +494,194 @@ void svc_h_pack_svg(svc_call *c)
     }
     svc_reply_doc(c, doc);
     json_decref(doc);
+}
+
+/* ---- POST /v1/pack/batch ---------------------------------------------------- */
+
+#define BATCH_MAX_ORDERS 1000
+
+static const char *const batch_keys[] = {"orders", "boxes", NULL};
+
+/* One order of a batch, answered in w->out exactly as /v1/pack would
+ * answer it alone (its result, or its error document): false only when
+ * memory ran out for the answer. */
+static bool batch_order(svc_call *c, const svc_catalog *cat, const json_t *ord,
+                        size_t index, const json_t *shared_boxes,
+                        const bx_pack_options *opts)
+{
+    svc_worker *w = c->worker;
+    svc_buf *text = &w->scratch;
+    const json_t *boxes = shared_boxes;
+    const char *list;
+    text->len = 0;
+    if (svc_is_order_object(ord)) {
+        const json_t *own = NULL;
+        if (!svc_order_object_lines(c, ord, text, &own))
+            return c->fixed_body == NULL;
+        if (own != NULL)
+            boxes = own;
+        list = "items";
+    } else if (json_is_array(ord)) {
+        char *dump = json_dumps(ord, JSON_COMPACT | JSON_ENSURE_ASCII);
+        int rc = dump != NULL ? svc_buf_puts(text, dump) : -1;
+        free(dump);
+        if (rc != 0)
+            return false;
+        list = "lines";
+    } else {
+        bx_location loc = {0};
+        loc.field = "orders";
+        loc.record = index + 1;
+        svc_reply_error(c, 400, "bad_input", &loc,
+                        "request: orders[%zu]: an order is an order object "
+                        "{\"order_id\", \"items\"} or an array of order lines", index);
+        return c->fixed_body == NULL;
+    }
+    bx_order order;
+    if (!svc_order_read(c, BX_FORMAT_JSON, text->data, text->len, list, &order))
+        return c->fixed_body == NULL;
+    unsigned char *allowed = NULL;
+    if (!svc_boxes_allowed(c, cat->cat, boxes, &allowed))
+        return c->fixed_body == NULL;
+    bx_pack_options o = *opts;
+    o.box_allowed = allowed;
+    const bx_pack_result *res = NULL;
+    bool policy_failed = false;
+    bx_status st = pack_order(c, cat, &order, &o, &res, &policy_failed);
+    if (st == BX_OK) {
+        w->out.len = 0;
+        st = c->reply_media == SVC_MEDIA_CBOR
+                 ? bx_pack_cbor(w->ctx, &order, res, svc_buf_write, &w->out)
+                 : bx_pack_json(w->ctx, &order, res, svc_buf_write, &w->out);
+        if (st == BX_OK)
+            count_packed(c->server, res);
+    }
+    free(allowed);
+    if (st == BX_EIO)
+        return false;
+    if (st != BX_OK)
+        reply_pack_error(c, st, policy_failed);
+    return c->fixed_body == NULL;
+}
+
+/* The batch's orders, or NULL with an error reply. */
+static const json_t *batch_orders(svc_call *c, const json_t *doc)
+{
+    bx_location loc = {0};
+    if (!json_is_object(doc)) {
+        svc_reply_error(c, 400, "bad_input", NULL,
+                        "request: a batch is an object {\"orders\": [...], \"boxes\": [...]}");
+        return NULL;
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)doc, key, v) {
+        bool ok = false;
+        for (size_t i = 0; batch_keys[i] != NULL && !ok; i++)
+            ok = strcmp(batch_keys[i], key) == 0;
+        if (!ok) {
+            char name[72];
+            size_t n = 0;
+            for (; key[n] != '\0' && n < 64; n++)
+                name[n] = key[n] >= 0x20 && key[n] < 0x7f ? key[n] : '?';
+            name[n] = '\0';
+            loc.field = name;
+            svc_reply_error(c, 400, "bad_input", &loc,
+                            "request: a batch has no key '%s' (its keys are orders "
+                            "and boxes)", name);
+            return NULL;
+        }
+    }
+    const json_t *orders = json_object_get(doc, "orders");
+    loc.field = "orders";
+    if (!json_is_array(orders) || json_array_size(orders) == 0) {
+        svc_reply_error(c, 400, "bad_input", &loc,
+                        "request: orders must be an array of at least one order");
+        return NULL;
+    }
+    if (json_array_size(orders) > BATCH_MAX_ORDERS) {
+        svc_reply_error(c, 413, "limit", &loc,
+                        "request: %zu orders: at most %d in one batch",
+                        json_array_size(orders), BATCH_MAX_ORDERS);
+        return NULL;
+    }
+    return orders;
+}
+
+/* Several orders in one request, each packed on its own: the answer is
+ * {"results": [..]}, results[i] what /v1/pack answers for orders[i] alone
+ * (its packing result, or its error document, which leaves the others
+ * packed). */
+void svc_h_pack_batch(svc_call *c)
+{
+    svc_worker *w = c->worker;
+    bx_pack_options opts;
+    if (!parse_options(c, &opts))
+        return;
+    if (svc_arg_get(c, "station") != NULL) {
+        bad_arg(c, "station", "a batch is not packed at a station; send its orders "
+                              "one by one to /v1/pack?station=S");
+        return;
+    }
+    if (c->body_media != SVC_MEDIA_JSON && c->body_media != SVC_MEDIA_CBOR) {
+        svc_reply_error(c, 415, "unsupported_media_type", NULL,
+                        "a batch is JSON or CBOR: {\"orders\": [...]}");
+        return;
+    }
+    char err[256];
+    unsigned status;
+    /* {"orders": [{"items": [{...}]}]}: four deep */
+    json_t *doc = svc_body_decode(c, 5, err, sizeof err, &status);
+    if (doc == NULL) {
+        svc_reply_error(c, status, status == 413 ? "limit" : "bad_input", NULL, "%s", err);
+        return;
+    }
+    const json_t *orders = batch_orders(c, doc);
+    if (orders == NULL) {
+        json_decref(doc);
+        return;
+    }
+    svc_buf all = {0};
+    size_t n = json_array_size(orders);
+    bool json = c->reply_media != SVC_MEDIA_CBOR;
+    /* CBOR: map(1) "results" array(n), the array's head in its shortest
+     * form (n <= BATCH_MAX_ORDERS < 2^16) */
+    unsigned char head[12] = {0xa1, 0x67, 'r', 'e', 's', 'u', 'l', 't', 's'};
+    size_t head_len = 9;
+    if (n < 24) {
+        head[head_len++] = (unsigned char)(0x80 + n);
+    } else if (n < 256) {
+        head[head_len++] = 0x98;
+        head[head_len++] = (unsigned char)n;
+    } else {
+        head[head_len++] = 0x99;
+        head[head_len++] = (unsigned char)(n >> 8);
+        head[head_len++] = (unsigned char)n;
+    }
+    bool ok = json ? svc_buf_puts(&all, "{\"results\":[") == 0
+                   : svc_buf_put(&all, head, head_len) == 0;
+    const svc_catalog *cat = svc_catalog_hold(w);
+    const json_t *boxes = json_object_get(doc, "boxes");
+    for (size_t i = 0; i < n && ok; i++) {
+        ok = batch_order(c, cat, json_array_get(orders, i), i, boxes, &opts);
+        size_t len = w->out.len;
+        if (ok && json && len > 0 && w->out.data[len - 1] == '\n')
+            len--;
+        ok = ok && (!json || i == 0 || svc_buf_puts(&all, ",") == 0) &&
+             svc_buf_put(&all, w->out.data, len) == 0;
+    }
+    svc_catalog_let_go(w);
+    json_decref(doc);
+    if (ok && json)
+        ok = svc_buf_puts(&all, "]}\n") == 0;
+    w->out.len = 0;
+    c->fixed_body = NULL;
+    if (!ok || svc_buf_put(&w->out, all.data, all.len) != 0) {
+        svc_buf_free(&all);
+        out_of_memory(c);
+        return;
+    }
+    svc_buf_free(&all);
+    c->status = 200;
+    c->content_type = svc_media_name(c->reply_media);
 }

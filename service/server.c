@@ -415,6 +415,7 @@ static void server_free(svc_server *s)
         MHD_stop_daemon(s->daemon);
     svc_workers_free(s);
     svc_pool_close(s->pool);
+    svc_items_close(s->items);
     svc_catalog_free(atomic_load(&s->catalog.current));
     pthread_mutex_destroy(&s->catalog.swap_lock);
     pthread_mutex_destroy(&s->workers_lock);
@@ -463,6 +464,11 @@ int svc_server_start(const svc_config *cfg, svc_server **out, char *err,
                    "shipments on them are refused", cat->bad_routes);
     if (cfg->pool_path != NULL &&
         (s->pool = svc_pool_open(cfg->pool_path, cfg->catalog_path, err, err_size)) == NULL) {
+        server_free(s);
+        return -1;
+    }
+    if (cfg->items_path != NULL &&
+        (s->items = svc_items_open(cfg->items_path, err, err_size)) == NULL) {
         server_free(s);
         return -1;
     }

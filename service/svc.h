@@ -11,6 +11,8 @@
  *            calculator and policy it builds from the catalog set
  * body.c     JSON and CBOR bodies as trees (shipments, events)
  * shipments_body.c  the shape of shipments sent as JSON/CBOR
+ * order_body.c  order objects as order lines; unknown keys; box lists
+ * items_slot.c  the item master behind its mutex, saved by atomic rewrite
  * pool_slot.c  the container pool behind its mutex
  * pool_station.c  packing at a station from the pool, and issuing
  * h_*.c      the endpoints
@@ -192,6 +194,7 @@ struct svc_server {
     svc_worker *workers;
     svc_metrics metrics;
     struct svc_pool *pool;           /* NULL without --pool */
+    struct svc_items *items;         /* NULL without --items */
     atomic_int_fast64_t in_flight;   /* requests begun, not yet completed */
     atomic_bool draining;
     uint64_t started_ns;
@@ -296,6 +299,56 @@ json_t *svc_body_decode(const svc_call *c, size_t max_depth, char *err,
  * a control character. */
 bool svc_shipments_check(svc_call *c, const json_t *list);
 
+/* ---- orders (order_body.c) ------------------------------------------------ */
+
+/* Is the tree an order object ({"order_id", "items", "boxes"?})? */
+bool svc_is_order_object(const json_t *doc);
+
+/* An order object's items as a JSON array of order lines (the order's id
+ * set on each) in out, and its "boxes" (borrowed from obj, NULL when
+ * absent). false, with an error reply naming the key, for a key the
+ * object does not have, a missing order_id or items, an item that is not
+ * an object or names another order. */
+bool svc_order_object_lines(svc_call *c, const json_t *obj, svc_buf *out,
+                            const json_t **boxes);
+
+/* Read one order from an order-file body into the worker's order buffer
+ * (order borrows it). list: NULL for the request's own body; else the
+ * data is a JSON array made by the service from the request's list of
+ * that name ("items", "lines"), so a problem is placed by its position
+ * (`record` from 1) rather than by line. false, with an error reply, on
+ * bad input, an unknown field included (named in `field`). */
+bool svc_order_read(svc_call *c, bx_format fmt, const void *data, size_t len,
+                    const char *list, bx_order *order);
+
+/* A request's box list as allowed flags indexed like cat (malloc, *allowed
+ * NULL when boxes is NULL: every box). false, with an error reply naming
+ * the entry, for a list that is empty or names a box the catalog lacks. */
+bool svc_boxes_allowed(svc_call *c, const bx_catalog *cat, const json_t *boxes,
+                       unsigned char **allowed);
+
+/* ---- the item master (items_slot.c) ------------------------------------------- */
+
+typedef struct svc_items svc_items;
+
+/* Read the item master at path (CSV, JSON or CBOR). NULL with the first
+ * problem in err (a bad record, or two items sharing a code). */
+svc_items *svc_items_open(const char *path, char *err, size_t err_size);
+void svc_items_close(svc_items *m);
+size_t svc_items_count(svc_items *m);
+/* The item whose sku or one of whose barcodes is code, copied to *out. */
+bool svc_items_find(svc_items *m, const char *code, bx_item *out);
+
+typedef enum svc_items_added {
+    SVC_ITEMS_SAVED,   /* in the file (rewritten atomically) and in memory */
+    SVC_ITEMS_TAKEN,   /* its sku or a barcode names an item already there */
+    SVC_ITEMS_FAILED   /* the file could not be rewritten: nothing changed */
+} svc_items_added;
+
+/* Add an item (already validated): durable in the file before it is
+ * found by svc_items_find. The reason for anything but SAVED in err. */
+svc_items_added svc_items_add(svc_items *m, const bx_item *it, char *err, size_t err_size);
+
 /* ---- the container pool ----------------------------------------------------- */
 
 /* A packer at one station (pool_station.c). */
@@ -366,6 +419,10 @@ void svc_h_catalog(svc_call *c);
 void svc_h_reload(svc_call *c);
 void svc_h_pack(svc_call *c);
 void svc_h_pack_svg(svc_call *c);
+void svc_h_pack_batch(svc_call *c);
+void svc_h_openapi(svc_call *c);
+void svc_h_item(svc_call *c);
+void svc_h_items_add(svc_call *c);
 void svc_h_policy(svc_call *c);
 void svc_h_carbon(svc_call *c);
 void svc_h_pool_events(svc_call *c);
@@ -380,5 +437,7 @@ extern const unsigned char svc_asset_station_css[];
 extern const size_t svc_asset_station_css_len;
 extern const unsigned char svc_asset_station_js[];
 extern const size_t svc_asset_station_js_len;
+extern const unsigned char svc_asset_openapi_json[];
+extern const size_t svc_asset_openapi_json_len;
 
 #endif

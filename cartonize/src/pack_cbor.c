@@ -78,6 +78,43 @@ static void write_placement(bx_emit *o, const bx_order *order, const bx_pack_res
     put_tenths(o, bxi_pk_support_tenths(result, b, k));
 }
 
+/* The keys of the box's outside (as in pack_json.c), each where the
+ * deterministic order puts it: "cost" first, the outer sides among the
+ * 10-byte keys before "placements", "board_area_mm2" before
+ * "gross_weight_g". null where the catalog does not say. */
+static void write_cost(bx_emit *o, const bx_box *box)
+{
+    bxi_emit_cbor_text(o, "cost");
+    if ((box->has & BX_BOX_HAS_COST) != 0 && isfinite(box->cost))
+        bxi_emit_cbor_float(o, box->cost);
+    else
+        bxi_emit_char(o, (char)0xf6); /* CBOR null */
+}
+
+static void write_outer(bx_emit *o, const bx_box *box)
+{
+    bool outer = (box->has & BX_BOX_HAS_OUTER) != 0;
+    static const char *const names[] = {"outer_h_mm", "outer_l_mm", "outer_w_mm"};
+    const int32_t dims[] = {box->outer_h_mm, box->outer_l_mm, box->outer_w_mm};
+    for (size_t i = 0; i < 3; i++) {
+        bxi_emit_cbor_text(o, names[i]);
+        if (outer)
+            bxi_emit_cbor_int(o, dims[i]);
+        else
+            bxi_emit_char(o, (char)0xf6);
+    }
+}
+
+static void write_board_area(bx_emit *o, const bx_box *box)
+{
+    int64_t area = bxi_pk_board_area_mm2(box);
+    bxi_emit_cbor_text(o, "board_area_mm2");
+    if (area >= 0)
+        bxi_emit_cbor_int(o, area);
+    else
+        bxi_emit_char(o, (char)0xf6);
+}
+
 static void write_box(bx_emit *o, const bx_order *order,
                       const bx_pack_result *result, size_t b)
 {
@@ -86,7 +123,8 @@ static void write_box(bx_emit *o, const bx_order *order,
     bool policy = result->policy != NULL;
     /* container_id with a policy or a pool: null for a carton */
     bool containers = policy || result->containers != NULL;
-    bxi_emit_cbor_map(o, 9 + (policy ? 1 : 0) + (containers ? 1 : 0));
+    bxi_emit_cbor_map(o, 14 + (policy ? 1 : 0) + (containers ? 1 : 0));
+    write_cost(o, pb->box);
     bxi_emit_cbor_text(o, "box_id");
     bxi_emit_cbor_text(o, pb->box->box_id);
     bxi_emit_cbor_text(o, "box_seq");
@@ -97,6 +135,7 @@ static void write_box(bx_emit *o, const bx_order *order,
     put_tenths(o, fill);
     bxi_emit_cbor_text(o, "void_pct");
     put_tenths(o, 1000 - fill);
+    write_outer(o, pb->box);
     bxi_emit_cbor_text(o, "placements");
     bxi_emit_cbor_array(o, pb->nplacements);
     for (size_t k = 0; k < pb->nplacements; k++)
@@ -112,6 +151,7 @@ static void write_box(bx_emit *o, const bx_order *order,
         else
             bxi_emit_char(o, (char)0xf6); /* CBOR null */
     }
+    write_board_area(o, pb->box);
     bxi_emit_cbor_text(o, "gross_weight_g");
     bxi_emit_cbor_int(o, pb->gross_weight_g);
     bxi_emit_cbor_text(o, "item_volume_mm3");

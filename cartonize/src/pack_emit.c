@@ -39,6 +39,15 @@ int64_t bxi_pk_support_tenths(const bx_pack_result *r, size_t b, size_t k)
     return area >= base ? 1000 : 1000 * area / base;
 }
 
+int64_t bxi_pk_board_area_mm2(const bx_box *box)
+{
+    if ((box->has & BX_BOX_HAS_OUTER) == 0)
+        return -1;
+    /* sides are at most BX_MAX_LENGTH_MM, so the product fits in int64 */
+    int64_t l = box->outer_l_mm, w = box->outer_w_mm, h = box->outer_h_mm;
+    return (2 * l + 2 * w + 30) * (h + w);
+}
+
 const char *bxi_pk_order_id(const bx_order *order)
 {
     return order->lines[0].order_id;

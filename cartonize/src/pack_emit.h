@@ -31,6 +31,13 @@ bx_status bxi_pk_check_result(bx_ctx *ctx, const char *who, const bx_order *orde
  * (never above the true share). */
 int64_t bxi_pk_support_tenths(const bx_pack_result *result, size_t b, size_t k);
 
+/* The board area of the box's blank, in mm^2, when it is a regular
+ * slotted carton (FEFCO 0201) of the box's outer size:
+ * (2 L + 2 W + 30) x (H + W), the 30 mm being the glue flap and H + W the
+ * height plus a top and a bottom flap of W/2 each (samples/catalogs/
+ * README.md). -1 when the catalog gives no outer size. */
+int64_t bxi_pk_board_area_mm2(const bx_box *box);
+
 /* The order's id (from its first line). */
 const char *bxi_pk_order_id(const bx_order *order);
 

@@ -74,6 +74,33 @@ static void write_violations(bx_emit *o, const bx_pack_result *r, uint32_t box_s
     bxi_emit_char(o, ']');
 }
 
+/* What a buyer of boxes needs: the outer size, the board of an RSC
+ * blank of that size and the catalog's cost; null where the catalog
+ * does not say. */
+static void write_box_outside(bx_emit *o, const bx_box *box)
+{
+    bool outer = (box->has & BX_BOX_HAS_OUTER) != 0;
+    static const char *const names[] = {"outer_l_mm", "outer_w_mm", "outer_h_mm"};
+    const int32_t dims[] = {box->outer_l_mm, box->outer_w_mm, box->outer_h_mm};
+    for (size_t i = 0; i < 3; i++) {
+        key(o, names[i], false);
+        if (outer)
+            bxi_emit_i64(o, dims[i]);
+        else
+            bxi_emit_str(o, "null");
+    }
+    key(o, "board_area_mm2", false);
+    if (outer)
+        bxi_emit_i64(o, bxi_pk_board_area_mm2(box));
+    else
+        bxi_emit_str(o, "null");
+    key(o, "cost", false);
+    if ((box->has & BX_BOX_HAS_COST) != 0 && isfinite(box->cost))
+        put_number(o, box->cost);
+    else
+        bxi_emit_str(o, "null");
+}
+
 static void write_box(bx_emit *o, const bx_order *order,
                       const bx_pack_result *result, size_t b)
 {
@@ -122,6 +149,7 @@ static void write_box(bx_emit *o, const bx_order *order,
         else
             bxi_emit_str(o, "null");
     }
+    write_box_outside(o, pb->box);
 }
 
 bx_status bx_pack_json(bx_ctx *ctx, const bx_order *order,

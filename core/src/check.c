@@ -177,7 +177,7 @@ bx_status bx_check_file(bx_ctx *ctx, const char *path, bx_record_kind kind,
         bx_record_kind k = bx_reader_kind(r);
         if (k == BX_RECORD_BOX)
             st = push_id(ctx, &c.ids, rec.u.box.box_id, rec.u.box.line);
-        else
+        else if (k == BX_RECORD_ORDER_LINE)
             st = on_line(&c, &rec.u.line);
         if (st != BX_OK)
             fatal = st;
@@ -194,7 +194,7 @@ bx_status bx_check_file(bx_ctx *ctx, const char *path, bx_record_kind kind,
                 bxi_input_error(ctx, BX_EINPUT, &at, "the catalog has no boxes");
                 out->errors++;
             }
-        } else {
+        } else if (out->kind == BX_RECORD_ORDER_LINE) {
             fatal = end_order_run(&c);
             if (fatal == BX_OK)
                 fatal = report_repeats(&c, &c.ids, SPLIT_ORDER);

@@ -62,7 +62,7 @@ static bx_status other_separator_error(bx_reader *r, const csv_in *s, char sep)
  * guessed. */
 static bx_status decide_kind(bx_reader *r, const csv_in *s)
 {
-    bool box = false, line = false;
+    bool box = false, line = false, item = false;
     for (size_t i = 0; i < bx_csv_nfields(s->csv); i++) {
         size_t len;
         const char *name = bx_csv_field(s->csv, i, &len);
@@ -70,6 +70,7 @@ static bx_status decide_kind(bx_reader *r, const csv_in *s)
         if (bxi_kind_from_key(name, len, &kind)) {
             box |= kind == BX_RECORD_BOX;
             line |= kind == BX_RECORD_ORDER_LINE;
+            item |= kind == BX_RECORD_ITEM;
         }
     }
     char sep = other_separator(s);
@@ -80,11 +81,16 @@ static bx_status decide_kind(bx_reader *r, const csv_in *s)
         return bxi_input_error(r->ctx, BX_EINPUT, &where,
                               "the header has both box_id and order_id: "
                               "cannot tell a catalog from an order");
-    if (!box && !line)
+    if (item && (box || line))
+        return bxi_input_error(r->ctx, BX_EINPUT, &where,
+                              "the header has sku and %s: cannot tell an item "
+                              "master from %s", box ? "box_id" : "order_id",
+                              box ? "a catalog" : "an order");
+    if (!box && !line && !item)
         return bxi_input_error(r->ctx, BX_EINPUT, &where,
                               "the header has neither box_id (catalog) nor "
-                              "order_id (order lines)");
-    r->kind = box ? BX_RECORD_BOX : BX_RECORD_ORDER_LINE;
+                              "order_id (order lines) nor sku (item master)");
+    r->kind = box ? BX_RECORD_BOX : item ? BX_RECORD_ITEM : BX_RECORD_ORDER_LINE;
     return BX_OK;
 }
 

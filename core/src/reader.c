@@ -132,7 +132,7 @@ static bx_status new_reader(bx_ctx *ctx, bx_reader **out, bx_record_kind kind,
 {
     if (ctx == NULL)
         return BX_EINVAL;
-    if (out == NULL || name == NULL || (unsigned)kind > BX_RECORD_ORDER_LINE)
+    if (out == NULL || name == NULL || (unsigned)kind > BX_RECORD_ITEM)
         return bxi_error(ctx, BX_EINVAL, "bx_reader_open: bad argument");
     *out = NULL;
     bx_reader *r = bx_alloc(ctx, sizeof *r);
@@ -382,6 +382,8 @@ bx_status bx_reader_next(bx_reader *r, void *record)
         memcpy(record, &r->rec, sizeof r->rec);
     else if (r->kind == BX_RECORD_BOX)
         memcpy(record, &r->rec.u.box, sizeof r->rec.u.box);
+    else if (r->kind == BX_RECORD_ITEM)
+        memcpy(record, &r->rec.u.item, sizeof r->rec.u.item);
     else
         memcpy(record, &r->rec.u.line, sizeof r->rec.u.line);
     return BX_OK;

@@ -15,6 +15,8 @@
     {#name, type, offsetof(bx_box, name), req, lo, hi, bit}
 #define LINE_FIELD(name, type, req, lo, hi, bit) \
     {#name, type, offsetof(bx_order_line, name), req, lo, hi, bit}
+#define ITEM_FIELD(name, type, req, lo, hi, bit) \
+    {#name, type, offsetof(bx_item, name), req, lo, hi, bit}
 
 static const bx_field box_fields[] = {
     BOX_FIELD(box_id, BX_FT_ID, true, 0, 0, 0),
@@ -48,6 +50,18 @@ static const bx_field line_fields[] = {
     LINE_FIELD(max_load_g, BX_FT_I64, false, 0, BX_MAX_MASS_G, BX_LINE_HAS_MAX_LOAD),
 };
 
+static const bx_field item_fields[] = {
+    ITEM_FIELD(sku, BX_FT_ID, true, 0, 0, 0),
+    ITEM_FIELD(barcodes, BX_FT_ID, false, 0, 0, BX_ITEM_HAS_BARCODES),
+    ITEM_FIELD(l_mm, BX_FT_I32, true, 1, BX_MAX_LENGTH_MM, 0),
+    ITEM_FIELD(w_mm, BX_FT_I32, true, 1, BX_MAX_LENGTH_MM, 0),
+    ITEM_FIELD(h_mm, BX_FT_I32, true, 1, BX_MAX_LENGTH_MM, 0),
+    ITEM_FIELD(weight_g, BX_FT_I64, true, 0, BX_MAX_MASS_G, 0),
+    ITEM_FIELD(rotation, BX_FT_ROTATION, false, 0, 2, BX_ITEM_HAS_ROTATION),
+    ITEM_FIELD(fragile, BX_FT_BOOL, false, 0, 1, BX_ITEM_HAS_FRAGILE),
+    ITEM_FIELD(max_load_g, BX_FT_I64, false, 0, BX_MAX_MASS_G, BX_ITEM_HAS_MAX_LOAD),
+};
+
 void bx_box_init(bx_box *box)
 {
     memset(box, 0, sizeof *box);
@@ -58,6 +72,33 @@ void bx_order_line_init(bx_order_line *line)
 {
     memset(line, 0, sizeof *line);
     line->rotation = BX_ROTATE_ANY;
+}
+
+void bx_item_init(bx_item *item)
+{
+    memset(item, 0, sizeof *item);
+    item->rotation = BX_ROTATE_ANY;
+}
+
+bool bx_item_matches(const bx_item *item, const char *code)
+{
+    if (item == NULL || code == NULL || code[0] == '\0')
+        return false;
+    if (strcmp(item->sku, code) == 0)
+        return true;
+    size_t n = strlen(code);
+    for (const char *b = item->barcodes; *b != '\0';) {
+        size_t len = strcspn(b, "|");
+        if (len == n && memcmp(b, code, n) == 0)
+            return true;
+        b += len + (b[len] == '|');
+    }
+    return false;
+}
+
+static void item_init(void *record)
+{
+    bx_item_init(record);
 }
 
 static void box_init(void *record)
@@ -73,6 +114,8 @@ static void line_init(void *record)
 static bx_status box_check(bx_ctx *ctx, const void *record,
                            const bx_location *where);
 static bx_status line_check(bx_ctx *ctx, const void *record,
+                            const bx_location *where);
+static bx_status item_check(bx_ctx *ctx, const void *record,
                             const bx_location *where);
 
 static const bx_schema box_schema = {
@@ -146,11 +189,17 @@ static bx_status set_cell(const bx_field *f, void *record, bx_cell_type type,
     return BX_OK;
 }
 
+static const bx_schema item_schema = {
+    BX_RECORD_ITEM, "item", sizeof(bx_item), item_fields, BX_ARRAY_LEN(item_fields),
+    offsetof(bx_item, has), offsetof(bx_item, line), item_init, item_check,
+};
+
 const bx_schema *bxi_schema_for(bx_record_kind kind)
 {
     switch (kind) {
     case BX_RECORD_BOX: return &box_schema;
     case BX_RECORD_ORDER_LINE: return &line_schema;
+    case BX_RECORD_ITEM: return &item_schema;
     case BX_RECORD_AUTO: break;
     }
     return NULL;
@@ -175,6 +224,10 @@ bool bxi_kind_from_key(const char *name, size_t len, bx_record_kind *out)
     }
     if (len == 8 && memcmp(name, "order_id", 8) == 0) {
         *out = BX_RECORD_ORDER_LINE;
+        return true;
+    }
+    if (len == 3 && memcmp(name, "sku", 3) == 0) {
+        *out = BX_RECORD_ITEM;
         return true;
     }
     return false;
@@ -273,6 +326,7 @@ const char *bx_record_kind_name(bx_record_kind kind)
     case BX_RECORD_AUTO: return "auto";
     case BX_RECORD_BOX: return "box";
     case BX_RECORD_ORDER_LINE: return "order_line";
+    case BX_RECORD_ITEM: return "item";
     }
     return "unknown";
 }
@@ -300,6 +354,8 @@ static const bx_schema *schema_of(const bx_field *f)
 {
     if (f >= box_fields && f < box_fields + BX_ARRAY_LEN(box_fields))
         return &box_schema;
+    if (f >= item_fields && f < item_fields + BX_ARRAY_LEN(item_fields))
+        return &item_schema;
     return &line_schema;
 }
 
@@ -609,6 +665,21 @@ static bx_status box_check(bx_ctx *ctx, const void *record,
     return BX_OK;
 }
 
+/* Barcodes: codes with '|' between two, none of them empty. */
+static bx_status item_check(bx_ctx *ctx, const void *record,
+                            const bx_location *where)
+{
+    const bx_item *it = record;
+    if ((it->has & BX_ITEM_HAS_BARCODES) == 0)
+        return BX_OK;
+    const char *b = it->barcodes;
+    size_t n = strlen(b);
+    if (b[0] == '|' || b[n - 1] == '|' || strstr(b, "||") != NULL)
+        return rule(ctx, where, "barcodes",
+                    "barcodes are codes with '|' between two, none of them empty");
+    return BX_OK;
+}
+
 static bx_status line_check(bx_ctx *ctx, const void *record,
                             const bx_location *where)
 {
@@ -708,6 +779,13 @@ bx_status bx_order_line_validate(bx_ctx *ctx, const bx_order_line *line,
     if (line == NULL)
         return bxi_error(ctx, BX_EINVAL, "bx_order_line_validate: line is NULL");
     return validate(ctx, &line_schema, line, where);
+}
+
+bx_status bx_item_validate(bx_ctx *ctx, const bx_item *item, const bx_location *where)
+{
+    if (item == NULL)
+        return bxi_error(ctx, BX_EINVAL, "bx_item_validate: item is NULL");
+    return validate(ctx, &item_schema, item, where);
 }
 
 /* ---- values for writers ------------------------------------------------------ */

@@ -81,6 +81,7 @@ bx_status bx_writer_put(bx_writer *w, const void *record)
     union {
         bx_box box;
         bx_order_line line;
+        bx_item item;
     } copy;
     memcpy(&copy, record, w->schema->record_size);
     bx_status st;
@@ -88,6 +89,8 @@ bx_status bx_writer_put(bx_writer *w, const void *record)
         if (copy.box.stock == BX_STOCK_UNLIMITED)
             copy.box.has &= ~BX_BOX_HAS_STOCK;
         st = bx_box_validate(w->ctx, &copy.box, NULL);
+    } else if (w->schema->kind == BX_RECORD_ITEM) {
+        st = bx_item_validate(w->ctx, &copy.item, NULL);
     } else {
         st = bx_order_line_validate(w->ctx, &copy.line, NULL);
     }

@@ -21,6 +21,14 @@
  * packs at station S1 (the self-test fills it in, with the token) and
  * shows the crate it issued, its container id and its picture.
  *
+ * The page in Chinese (?lang=zh) under the policy tells the verdict in
+ * the packers' terms (空隙率 with the void ratio as a rounded percentage,
+ * worked out here from bx_policy_pack's figure); in English the same
+ * sentence. With a length left empty, Enter in the last field marks that
+ * field, focuses it and says the row, the item (a 13-digit barcode, whole)
+ * and the field. A six-box order stays compact. Screenshots of each stay
+ * in the build directory (station*.png).
+ *
  * Skipped when Chromium is not installed (set CHROMIUM to its path to use
  * another one).
  */
@@ -110,6 +118,7 @@ typedef struct verdict {
     char verdict[64];
     char codes[512];
     size_t assumptions;
+    double first_value, first_limit; /* the first violation's figures */
 } verdict;
 
 typedef struct item {
@@ -161,6 +170,10 @@ static void expected_boxes_under(const char *policy, const item *items, size_t n
                                                                        : "%zu violations",
                  res->nviolations);
         v->codes[0] = '\0';
+        if (res->nviolations > 0) {
+            v->first_value = res->violations[0].value;
+            v->first_limit = res->violations[0].limit;
+        }
         for (size_t b = 0; b <= res->nboxes; b++)
             for (size_t i = 0; i < res->nviolations; i++)
                 if (res->violations[i].box_seq == b) {
@@ -228,6 +241,35 @@ static void test_station_page(void **state)
     assert_non_null(strstr(dom, "class=\"load-order\""));
     assert_non_null(strstr(dom, "Policy verdict"));
     assert_non_null(strstr(result, "verdict: no policy;"));
+    /* a legend of every item id, and the loading steps as pictures */
+    const char *legend = strstr(result, "legend: ");
+    assert_non_null(legend);
+    for (size_t i = 0; i < 3; i++) {
+        char id[32];
+        snprintf(id, sizeof id, " %s", page_items[i].id);
+        const char *end = strchr(legend, ';');
+        const char *at = strstr(legend + 7, id);
+        if (at == NULL || at > end)
+            fail_msg("the legend lacks %s: %.300s", page_items[i].id, legend);
+    }
+    assert_null(strstr(result, "steps: 0;"));
+    assert_non_null(strstr(result, "lang: en;"));
+    assert_non_null(strstr(dom, "<html lang=\"en\""));
+    free(dom);
+
+    /* F2 after the packing starts the next order: the id counted on, the
+     * table and the boxes cleared, the scan field ready */
+    char next_url[300];
+    snprintf(next_url, sizeof next_url, "%s&next=1", url);
+    if (system("rm -rf station.profile.next") != 0)
+        fail_msg("cannot clear the browser profile");
+    assert_int_equal(run_chromium(next_url, "--dump-dom", "station.next.html",
+                                  "station.profile.next"), 0);
+    dom = read_file("station.next.html", &len);
+    result = strstr(dom, "id=\"selftest-result\"");
+    if (result == NULL ||
+        strstr(result, "next order: STATION-2, rows 0, boxes 0, focus scan;") == NULL)
+        fail_msg("F2 did not start the next order: %.400s", result != NULL ? result : dom);
     free(dom);
 
     unlink("station.png");
@@ -339,12 +381,245 @@ static void test_station_pool(void **state)
     assert_int_equal(server_stop(&s, SIGTERM), 0);
 }
 
+
+/* A ratio as the page shows it: a percentage to one decimal, without a
+ * trailing ".0" (0.5166 -> "51.7", 0.4 -> "40"). */
+static void percent_text(double ratio, char *out, size_t size)
+{
+    snprintf(out, size, "%.1f", ratio * 100.0);
+    size_t n = strlen(out);
+    if (n > 2 && strcmp(out + n - 2, ".0") == 0)
+        out[n - 2] = '\0';
+}
+
+/* The GB 45186 verdict in Chinese and in English, in the packers' terms
+ * with rounded numbers. */
+static void test_station_verdict_in_both_languages(void **state)
+{
+    (void)state;
+    if (chromium() == NULL) {
+        print_message("chromium not installed: skipped\n");
+        skip();
+    }
+#if !BOXCAR_HAVE_LUA
+    print_message("built without Lua: skipped\n");
+    skip();
+#endif
+    char want[256];
+    verdict v;
+    expected_boxes_under(POLICY, dice, 1, want, sizeof want, &v);
+    assert_true(strncmp(v.codes, "GB45186.VOID", 12) == 0);
+    char value[32], limit[32];
+    percent_text(v.first_value, value, sizeof value);
+    percent_text(v.first_limit, limit, sizeof limit);
+    assert_string_equal(limit, "40"); /* the policy's default void_max, 0.4 */
+
+    static const char *const args[] = {"--policy", POLICY, NULL};
+    test_server s;
+    server_start(&s, "test_station_lang", args, NULL);
+    static const struct {
+        const char *lang, *html, *said, *over, *dom, *shot;
+    } langs[] = {
+        {"zh", "<html lang=\"zh-CN\"", "said: 空隙率 ", " %，超过限值 ", "打包工位",
+         "station.zh.png"},
+        {"en", "<html lang=\"en\"", "said: Void ratio ", " %, over the limit of ",
+         "packing station", "station.policy.png"},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        char url[256];
+        snprintf(url, sizeof url, "http://127.0.0.1:%d/?lang=%s&selftest=" DICE, s.port,
+                 langs[i].lang);
+        if (system("rm -rf station.profile.lang station.profile.langshot") != 0)
+            fail_msg("cannot clear the browser profile");
+        assert_int_equal(run_chromium(url, "--dump-dom", "station.lang.html",
+                                      "station.profile.lang"), 0);
+        size_t len;
+        char *dom = read_file("station.lang.html", &len);
+        const char *result = strstr(dom, "id=\"selftest-result\"");
+        if (result == NULL || strstr(result, "data-status=\"pass\"") == NULL)
+            fail_msg("%s: the page's self-test did not pass: %.600s", langs[i].lang,
+                     result != NULL ? result : dom);
+        char said[256];
+        snprintf(said, sizeof said, "%s%s%s%s %%;", langs[i].said, value, langs[i].over, limit);
+        if (strstr(result, said) == NULL)
+            fail_msg("%s: the verdict is not told as '%s': %.600s", langs[i].lang, said, result);
+        assert_non_null(strstr(dom, langs[i].html));
+        assert_non_null(strstr(dom, langs[i].dom));
+        /* the policy's own words stay beside it, and no raw ratio is shown */
+        assert_non_null(strstr(dom, "class=\"policy-words\""));
+        assert_null(strstr(result, "0.5166"));
+        free(dom);
+        unlink(langs[i].shot);
+        char flag[64];
+        snprintf(flag, sizeof flag, "--screenshot=%s", langs[i].shot);
+        assert_int_equal(run_chromium(url, flag, "station.shot.out", "station.profile.langshot"), 0);
+        char *png = read_file(langs[i].shot, &len);
+        assert_memory_equal(png, "\x89PNG\r\n\x1a\n", 8);
+        free(png);
+    }
+    assert_int_equal(server_stop(&s, SIGTERM), 0);
+}
+
+/* An empty length, packed by Enter in the last field: the field is marked
+ * and focused, and the message names the row, the item's whole 13-digit
+ * barcode and the field, in the page's language. */
+static void test_station_error_points_at_field(void **state)
+{
+    (void)state;
+    if (chromium() == NULL) {
+        print_message("chromium not installed: skipped\n");
+        skip();
+    }
+    test_server s;
+    server_start(&s, "test_station_error", NULL, NULL);
+    static const struct {
+        const char *lang, *status;
+    } langs[] = {
+        {"zh", "status: 第 2 行（6901234567892），长 (mm)：未填写，请输入"},
+        {"en", "status: Row 2 (6901234567892), length mm: empty: enter it"},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        char url[256];
+        snprintf(url, sizeof url,
+                 "http://127.0.0.1:%d/?lang=%s&expect=error&selftest=MUG,120,90,100,350,1;"
+                 "6901234567892,,90,100,350,1", s.port, langs[i].lang);
+        if (system("rm -rf station.profile.error") != 0)
+            fail_msg("cannot clear the browser profile");
+        assert_int_equal(run_chromium(url, "--dump-dom", "station.error.html",
+                                      "station.profile.error"), 0);
+        size_t len;
+        char *dom = read_file("station.error.html", &len);
+        const char *result = strstr(dom, "id=\"selftest-result\"");
+        if (result == NULL || strstr(result, "data-status=\"pass\"") == NULL ||
+            strstr(result, "invalid: l_mm row 2;") == NULL ||
+            strstr(result, langs[i].status) == NULL)
+            fail_msg("%s: the page does not point at row 2's length: %.600s", langs[i].lang,
+                     result != NULL ? result : dom);
+        free(dom);
+        if (i == 0) {
+            unlink("station.error.zh.png");
+            assert_int_equal(run_chromium(url, "--screenshot=station.error.zh.png",
+                                          "station.shot.out", "station.profile.error"), 0);
+        }
+    }
+    assert_int_equal(server_stop(&s, SIGTERM), 0);
+}
+
+/* Six units that each need a 1# carton (inner 524 x 284 x 358 mm): six
+ * boxes. The page stays compact: it was 4,600 px tall for such an order
+ * with one card under another; cards side by side keep it under 2,000. */
+static void test_station_many_boxes_compact(void **state)
+{
+    (void)state;
+    if (chromium() == NULL) {
+        print_message("chromium not installed: skipped\n");
+        skip();
+    }
+    test_server s;
+    server_start(&s, "test_station_many", NULL, NULL);
+    char url[256];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/?selftest=CABINET,500,270,340,5000,6",
+             s.port);
+    if (system("rm -rf station.profile.many station.profile.manyshot") != 0)
+        fail_msg("cannot clear the browser profile");
+    assert_int_equal(run_chromium(url, "--dump-dom", "station.many.html", "station.profile.many"),
+                     0);
+    size_t len;
+    char *dom = read_file("station.many.html", &len);
+    const char *result = strstr(dom, "id=\"selftest-result\"");
+    if (result == NULL || strstr(result, "data-status=\"pass\"") == NULL ||
+        strstr(result, "boxes shown: 1# 1# 1# 1# 1# 1#;") == NULL)
+        fail_msg("six boxes of 1# expected: %.600s", result != NULL ? result : dom);
+    /* the picture first, to see what a failure looks like */
+    unlink("station.many.png");
+    assert_int_equal(run_chromium(url, "--screenshot=station.many.png", "station.shot.out",
+                                  "station.profile.manyshot"), 0);
+    const char *h = strstr(result, "height: ");
+    assert_non_null(h);
+    long height = strtol(h + 8, NULL, 10);
+    if (height <= 0 || height > 2000)
+        fail_msg("the page is %ld px tall for six boxes", height);
+    free(dom);
+    assert_int_equal(server_stop(&s, SIGTERM), 0);
+}
+
+/* With an item master: a scanned barcode fills its row from the server
+ * (MUG-01, 120 x 90 x 100 mm, found by its EAN-13); a code the master
+ * lacks is measured once, typed in, and saved when the order packs (the
+ * page has the token); a second station then finds it. */
+#define ITEMS_TOKEN "items-page-token"
+static void test_station_item_master(void **state)
+{
+    (void)state;
+    if (chromium() == NULL) {
+        print_message("chromium not installed: skipped\n");
+        skip();
+    }
+    static const char master[] = "sku,barcodes,l_mm,w_mm,h_mm,weight_g\n"
+                                 "MUG-01,6901234567892,120,90,100,350\n";
+    write_file("station.items.csv", master, sizeof master - 1);
+    write_file("station.items.token", ITEMS_TOKEN "\n", sizeof ITEMS_TOKEN);
+    static const char *const args[] = {"--items", "station.items.csv", "--token-file",
+                                       "station.items.token", NULL};
+    test_server s;
+    server_start(&s, "test_station_items", args, NULL);
+    /* the third run has no token: the new item is not saved, and the page
+     * says so */
+    static const struct {
+        const char *spec, *rows, *saved, *token;
+    } runs[] = {
+        {"6901234567892;NEW-1,100,100,100,200,1", "rows: MUG-01 120x90x100, NEW-1 100x100x100;",
+         "saved: NEW-1;", ITEMS_TOKEN},
+        {"NEW-1;6901234567892", "rows: NEW-1 100x100x100, MUG-01 120x90x100;", "saved: ;",
+         ITEMS_TOKEN},
+        {"NEW-2,50,50,50,100,1", "rows: NEW-2 50x50x50;",
+         "saved: ; status: Order STATION-1: 1 box (fewest possible). Not saved to the item "
+         "master: NEW-2 (", ""},
+    };
+    for (size_t i = 0; i < 3; i++) {
+        char url[256];
+        snprintf(url, sizeof url, "http://127.0.0.1:%d/?selftest=%s&token=%s", s.port,
+                 runs[i].spec, runs[i].token);
+        char profile[64];
+        snprintf(profile, sizeof profile, "station.profile.items%zu", i);
+        char cmd[128];
+        snprintf(cmd, sizeof cmd, "rm -rf %s", profile);
+        if (system(cmd) != 0)
+            fail_msg("cannot clear the browser profile");
+        assert_int_equal(run_chromium(url, "--dump-dom", "station.items.html", profile), 0);
+        size_t len;
+        char *dom = read_file("station.items.html", &len);
+        const char *result = strstr(dom, "id=\"selftest-result\"");
+        if (result == NULL || strstr(result, "data-status=\"pass\"") == NULL ||
+            strstr(result, runs[i].rows) == NULL || strstr(result, runs[i].saved) == NULL)
+            fail_msg("run %zu: want '%s' and '%s': %.800s", i, runs[i].rows, runs[i].saved,
+                     result != NULL ? result : dom);
+        free(dom);
+    }
+    http_resp r;
+    http_do(s.port, "GET", "/v1/items/NEW-1", NULL, NULL, 0, &r);
+    assert_int_equal(r.status, 200);
+    http_free(&r);
+    http_do(s.port, "GET", "/v1/items/NEW-2", NULL, NULL, 0, &r);
+    assert_int_equal(r.status, 404);
+    http_free(&r);
+    assert_int_equal(server_stop(&s, SIGTERM), 0);
+    size_t len;
+    char *file = read_file("station.items.csv", &len);
+    assert_non_null(strstr(file, "\nNEW-1,,100,100,100,200,"));
+    free(file);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_station_page),
         cmocka_unit_test(test_station_policy_verdict),
         cmocka_unit_test(test_station_pool),
+        cmocka_unit_test(test_station_verdict_in_both_languages),
+        cmocka_unit_test(test_station_error_points_at_field),
+        cmocka_unit_test(test_station_many_boxes_compact),
+        cmocka_unit_test(test_station_item_master),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

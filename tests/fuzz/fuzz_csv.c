@@ -56,7 +56,7 @@ static void read_records(bx_ctx *ctx, const uint8_t *data, size_t size)
         return;
     }
     bx_record_kind kind = bx_reader_kind(r);
-    if (kind != BX_RECORD_BOX && kind != BX_RECORD_ORDER_LINE)
+    if (kind != BX_RECORD_BOX && kind != BX_RECORD_ORDER_LINE && kind != BX_RECORD_ITEM)
         abort();
     for (;;) {
         bx_record rec;

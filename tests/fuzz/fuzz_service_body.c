@@ -1,15 +1,20 @@
 /*
  * fuzz_service_body.c: libFuzzer target for the service's body decoders
  * (service/body.c: JSON, and CBOR read item head by item head into a
- * tree) and for shipments in a body (service/shipments_body.c's shape
+ * tree), for shipments in a body (service/shipments_body.c's shape
  * check, then the library's shipment reader over the array as JSON and as
- * CBOR). The first byte picks the encoding; the rest is the body.
+ * CBOR), and for order objects ({"order_id", "items"}, alone or in a
+ * batch's "orders") turned into order lines (service/order_body.c), which
+ * the library's order decoder then reads. The first byte picks the
+ * encoding; the rest is the body.
  *
  * Properties, beyond no crash, leak or sanitizer report:
  *   - a tree decoded from CBOR, encoded again as CBOR, decodes to an equal
  *     tree;
  *   - shipments that pass the shape check are read as one record each (good
- *     or bad), from JSON and from CBOR alike, with the same ones good.
+ *     or bad), from JSON and from CBOR alike, with the same ones good;
+ *   - an order object that transcodes gives one line per item: the order
+ *     decoder reads them all as one order, or names an item in range.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -29,6 +34,12 @@ void svc_reply_error(svc_call *c, unsigned status, const char *code,
     c->status = status;
 }
 
+void svc_reply_status(svc_call *c, bx_status st)
+{
+    (void)st;
+    c->status = 400;
+}
+
 static json_t *decode(svc_media media, const void *body, size_t len)
 {
     svc_call c;
@@ -38,7 +49,7 @@ static json_t *decode(svc_media media, const void *body, size_t len)
     c.body_media = media;
     char err[256];
     unsigned status;
-    json_t *doc = svc_body_decode(&c, 3, err, sizeof err, &status);
+    json_t *doc = svc_body_decode(&c, 5, err, sizeof err, &status);
     if (doc == NULL && status != 400 && status != 413)
         __builtin_trap();
     return doc;
@@ -109,6 +120,43 @@ static void shipments(const json_t *doc)
     svc_buf_free(&cbor);
 }
 
+static void order_object(const json_t *obj)
+{
+    if (!svc_is_order_object(obj))
+        return;
+    svc_call c;
+    memset(&c, 0, sizeof c);
+    svc_buf lines = {0};
+    const json_t *boxes = NULL;
+    if (svc_order_object_lines(&c, obj, &lines, &boxes)) {
+        size_t n = json_array_size(json_object_get(obj, "items"));
+        bx_ctx *ctx = NULL;
+        bx_order_buf buf = {0};
+        if (bx_ctx_new(&ctx, NULL, NULL) == BX_OK) {
+            bx_status st = bx_order_decode(ctx, &buf, BX_FORMAT_JSON, "request", lines.data,
+                                           lines.len, NULL);
+            if (st == BX_OK && buf.nlines != n)
+                __builtin_trap();
+            bx_location loc = bx_ctx_errloc(ctx);
+            if (st == BX_EINPUT && loc.record > n)
+                __builtin_trap();
+            bx_order_buf_free(ctx, &buf);
+        }
+        bx_ctx_free(ctx);
+    } else if (c.status == 0) {
+        __builtin_trap(); /* a refusal always answers */
+    }
+    svc_buf_free(&lines);
+}
+
+static void orders(const json_t *doc)
+{
+    order_object(doc);
+    const json_t *list = json_is_object(doc) ? json_object_get(doc, "orders") : NULL;
+    for (size_t i = 0; i < json_array_size(list); i++)
+        order_object(json_array_get(list, i));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size == 0)
@@ -120,6 +168,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (media == SVC_MEDIA_CBOR)
         cbor_round_trip(doc);
     shipments(doc);
+    orders(doc);
     json_decref(doc);
     return 0;
 }

@@ -357,7 +357,8 @@ static void test_json_failed_escapes(void **state)
  * Encoding, RFC 8949 core deterministic (keys by length, then bytes):
  *   A6                       map(6)
  *   64 "work"  1A 00 01 86 A0      100000 needs the 4-byte argument
- *   65 "boxes" 81 A9               array(1), map(9)
+ *   65 "boxes" 81 AE               array(1), map(14)
+ *     64 "cost"     F6             null: the box has no cost
  *     66 "box_id"   61 "B"
  *     67 "box_seq"  01
  *     67 "n_units"  01             ("box_seq" < "n_units": 'b' < 'n')
@@ -366,12 +367,15 @@ static void test_json_failed_escapes(void **state)
  *                                  0100 0000
  *     68 "void_pct" F9 55 78       87.5 = 1.3671875 * 2^6: 10101b and
  *                                  .0101111b -> 0101 0101 0111 1000
+ *     6A "outer_h_mm" F6  6A "outer_l_mm" F6  6A "outer_w_mm" F6
+ *                                  null: no outer size ('o' < 'p')
  *     6A "placements" 81 AA        array(1), map(10)
  *       64 "h_mm" 05  64 "l_mm" 05  64 "unit" 00  64 "w_mm" 05
  *       64 "x_mm" 00  64 "y_mm" 00  64 "z_mm" 00   (4-byte keys bytewise)
  *       67 "item_id" 61 "i"   68 "load_seq" 01
  *       6B "support_pct" F9 56 40  100.0 (on the floor) = 1.5625 * 2^6:
  *                                  10101b and .1001b -> 0101 0110 0100 0000
+ *     6E "board_area_mm2"   F6           null ('b' < 'g')
  *     6E "gross_weight_g"   19 01 2C     300 = 0x012C
  *     6F "item_volume_mm3"  18 7D        125
  *     70 "inner_volume_mm3" 19 03 E8     1000
@@ -383,12 +387,16 @@ static void test_json_failed_escapes(void **state)
 static const unsigned char cbor_golden[] = {
     0xA6,
     0x64, 'w', 'o', 'r', 'k', 0x1A, 0x00, 0x01, 0x86, 0xA0,
-    0x65, 'b', 'o', 'x', 'e', 's', 0x81, 0xA9,
+    0x65, 'b', 'o', 'x', 'e', 's', 0x81, 0xAE,
+    0x64, 'c', 'o', 's', 't', 0xF6,
     0x66, 'b', 'o', 'x', '_', 'i', 'd', 0x61, 'B',
     0x67, 'b', 'o', 'x', '_', 's', 'e', 'q', 0x01,
     0x67, 'n', '_', 'u', 'n', 'i', 't', 's', 0x01,
     0x68, 'f', 'i', 'l', 'l', '_', 'p', 'c', 't', 0xF9, 0x4A, 0x40,
     0x68, 'v', 'o', 'i', 'd', '_', 'p', 'c', 't', 0xF9, 0x55, 0x78,
+    0x6A, 'o', 'u', 't', 'e', 'r', '_', 'h', '_', 'm', 'm', 0xF6,
+    0x6A, 'o', 'u', 't', 'e', 'r', '_', 'l', '_', 'm', 'm', 0xF6,
+    0x6A, 'o', 'u', 't', 'e', 'r', '_', 'w', '_', 'm', 'm', 0xF6,
     0x6A, 'p', 'l', 'a', 'c', 'e', 'm', 'e', 'n', 't', 's', 0x81, 0xAA,
     0x64, 'h', '_', 'm', 'm', 0x05,
     0x64, 'l', '_', 'm', 'm', 0x05,
@@ -400,6 +408,7 @@ static const unsigned char cbor_golden[] = {
     0x67, 'i', 't', 'e', 'm', '_', 'i', 'd', 0x61, 'i',
     0x68, 'l', 'o', 'a', 'd', '_', 's', 'e', 'q', 0x01,
     0x6B, 's', 'u', 'p', 'p', 'o', 'r', 't', '_', 'p', 'c', 't', 0xF9, 0x56, 0x40,
+    0x6E, 'b', 'o', 'a', 'r', 'd', '_', 'a', 'r', 'e', 'a', '_', 'm', 'm', '2', 0xF6,
     0x6E, 'g', 'r', 'o', 's', 's', '_', 'w', 'e', 'i', 'g', 'h', 't', '_', 'g',
     0x19, 0x01, 0x2C,
     0x6F, 'i', 't', 'e', 'm', '_', 'v', 'o', 'l', 'u', 'm', 'e', '_', 'm', 'm', '3',
@@ -466,6 +475,8 @@ static json_t *cbor_to_json(const cbor_item_t *it)
     /* floats first: libcbor 0.8's cbor_is_bool asserts on a float */
     if (cbor_is_float(it))
         return json_real(cbor_float_get_float(it));
+    if (cbor_is_null(it))
+        return json_null();
     if (cbor_is_bool(it))
         return json_boolean(cbor_get_bool(it));
     if (cbor_isa_array(it)) {
@@ -505,6 +516,67 @@ static json_t *cbor_bytes_to_json(const test_buf *b)
     return j;
 }
 #endif
+
+/* The outside of a box as a buyer sees it, for the cn-express 3# carton:
+ * outer 430 x 210 x 270 mm, 1.38 yuan. Its FEFCO 0201 blank is
+ * (2 x 430 + 2 x 210 + 30) x (270 + 210) = 1310 x 480 = 628 800 mm^2;
+ * cross-checks from samples/catalogs/README.md: at 450 g/m^2 that is
+ * 282.96 g, the 283 g tare the catalog lists, and at 2.20 yuan/m^2 it is
+ * 1.38 yuan, its listed cost. Without an outer size or a cost the keys are
+ * null; JSON and CBOR say the same. */
+static void test_box_outside(void **state)
+{
+    (void)state;
+#if BOXCAR_HAVE_JSON
+    fixture f;
+    fixture_init(&f, "O-1");
+    f.box.outer_l_mm = 430;
+    f.box.outer_w_mm = 210;
+    f.box.outer_h_mm = 270;
+    f.box.cost = 1.38;
+    f.box.has |= BX_BOX_HAS_OUTER | BX_BOX_HAS_COST;
+    bx_ctx *ctx = NULL;
+    assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
+    for (int with = 1; with >= 0; with--) {
+        if (!with)
+            f.box.has = BX_BOX_HAS_TARE;
+        test_buf jb = new_buf();
+        assert_int_equal(bx_pack_json(ctx, &f.order, &f.result, test_buf_write, &jb), BX_OK);
+        json_t *j = parse_line(text(&jb));
+        json_t *box = json_array_get(json_object_get(j, "boxes"), 0);
+        const char *keys[] = {"outer_l_mm", "outer_w_mm", "outer_h_mm", "board_area_mm2"};
+        const json_int_t want[] = {430, 210, 270, 628800};
+        for (size_t k = 0; k < ARRAY_LEN(keys); k++) {
+            json_t *v = json_object_get(box, keys[k]);
+            if (with)
+                assert_int_equal(json_integer_value(v), want[k]);
+            else
+                assert_true(json_is_null(v));
+        }
+        json_t *cost = json_object_get(box, "cost");
+        if (with)
+            assert_true(json_is_real(cost) && json_real_value(cost) == 1.38);
+        else
+            assert_true(json_is_null(cost));
+#if BOXCAR_HAVE_CBOR
+        test_buf cb = new_buf();
+        assert_int_equal(bx_pack_cbor(ctx, &f.order, &f.result, test_buf_write, &cb), BX_OK);
+        json_t *from_cbor = cbor_bytes_to_json(&cb);
+        if (!json_equal(j, from_cbor)) {
+            char *a = json_dumps(j, JSON_SORT_KEYS), *c = json_dumps(from_cbor, JSON_SORT_KEYS);
+            fail_msg("JSON %s\nCBOR %s", a, c);
+        }
+        json_decref(from_cbor);
+        test_buf_free(&cb);
+#endif
+        json_decref(j);
+        test_buf_free(&jb);
+    }
+    bx_ctx_free(ctx);
+#else
+    skip();
+#endif
+}
 
 /* CBOR and JSON carry the same content: decode one, parse the other,
  * compare. The fill of 34.7 % is not exact in binary16 or binary32, so it
@@ -580,7 +652,8 @@ static void test_container_without_policy(void **state)
     test_buf jb = new_buf(), cb = new_buf();
     assert_int_equal(bx_pack_json(ctx, &f.order, &f.result, test_buf_write, &jb), BX_OK);
     assert_int_equal(bx_pack_cbor(ctx, &f.order, &f.result, test_buf_write, &cb), BX_OK);
-    assert_non_null(strstr(text(&jb), "\"h_mm\":100}],\"container_id\":\"K-7\"}]"));
+    assert_non_null(strstr(text(&jb), "\"h_mm\":100}],\"container_id\":\"K-7\","
+                                      "\"outer_l_mm\":null,"));
     assert_null(strstr(text(&jb), "violations"));
     assert_null(strstr(text(&jb), "policy"));
     json_t *from_json = parse_line(text(&jb));
@@ -1124,6 +1197,7 @@ int main(void)
         cmocka_unit_test(test_json_parses_back),
         cmocka_unit_test(test_json_failed_escapes),
         cmocka_unit_test(test_cbor_golden),
+        cmocka_unit_test(test_box_outside),
         cmocka_unit_test(test_cbor_same_content_as_json),
         cmocka_unit_test(test_container_without_policy),
         cmocka_unit_test(test_format_names),

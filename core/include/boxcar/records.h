@@ -44,7 +44,8 @@ extern "C" {
 typedef enum bx_record_kind {
     BX_RECORD_AUTO = 0,   /* reader: decide from the header / first record */
     BX_RECORD_BOX = 1,    /* catalog row: bx_box */
-    BX_RECORD_ORDER_LINE = 2 /* order row: bx_order_line */
+    BX_RECORD_ORDER_LINE = 2, /* order row: bx_order_line */
+    BX_RECORD_ITEM = 3    /* item master row: bx_item */
 } bx_record_kind;
 
 typedef enum bx_format {
@@ -109,9 +110,34 @@ typedef struct bx_order_line {
     uint64_t line;             /* source line (record number for CBOR) */
 } bx_order_line;
 
+/* Presence bits for optional item fields. */
+#define BX_ITEM_HAS_BARCODES (1u << 0)
+#define BX_ITEM_HAS_ROTATION (1u << 1)
+#define BX_ITEM_HAS_FRAGILE (1u << 2)
+#define BX_ITEM_HAS_MAX_LOAD (1u << 3)
+
+/* One item of an item master (docs/formats.md section 3a): what a scan at a
+ * packing station fills an order line from. */
+typedef struct bx_item {
+    char sku[BX_ID_MAX];
+    char barcodes[BX_ID_MAX];  /* the item's barcodes, '|' between two; ""
+                                  unless HAS_BARCODES */
+    int32_t l_mm, w_mm, h_mm;  /* 1..BX_MAX_LENGTH_MM; h is vertical */
+    int64_t weight_g;          /* per unit, 0..BX_MAX_MASS_G */
+    bx_rotation rotation;      /* default BX_ROTATE_ANY */
+    bool fragile;
+    int64_t max_load_g;        /* what may rest on it, 0 unless HAS_MAX_LOAD */
+    uint32_t has;              /* BX_ITEM_HAS_* */
+    uint64_t line;             /* source line (record number for CBOR) */
+} bx_item;
+
 /* Fill a record with its defaults (everything absent, stock unlimited). */
 BX_API void bx_box_init(bx_box *box);
 BX_API void bx_order_line_init(bx_order_line *line);
+BX_API void bx_item_init(bx_item *item);
+
+/* Is code the item's sku or one of its barcodes? */
+BX_API bool bx_item_matches(const bx_item *item, const char *code);
 
 /* Check a record built in code against the same rules the readers apply.
  * `where` may be NULL. BX_EINPUT with a message naming the field. */
@@ -119,6 +145,8 @@ BX_API bx_status bx_box_validate(bx_ctx *ctx, const bx_box *box,
                                  const bx_location *where);
 BX_API bx_status bx_order_line_validate(bx_ctx *ctx, const bx_order_line *line,
                                         const bx_location *where);
+BX_API bx_status bx_item_validate(bx_ctx *ctx, const bx_item *item,
+                                  const bx_location *where);
 
 /* "any", "upright", "fixed". */
 BX_API const char *bx_rotation_name(bx_rotation rotation);
@@ -134,7 +162,7 @@ BX_API bx_status bx_format_parse(const char *s, bx_format *out);
  * BX_FORMAT_AUTO if none matches. */
 BX_API bx_format bx_format_from_path(const char *path);
 
-/* "box", "order_line". */
+/* "box", "order_line", "item". */
 BX_API const char *bx_record_kind_name(bx_record_kind kind);
 
 /* ---- Readers ------------------------------------------------------------ */
@@ -200,6 +228,7 @@ typedef struct bx_record {
     union {
         bx_box box;
         bx_order_line line;
+        bx_item item;
     } u;
 } bx_record;
 

@@ -46,6 +46,7 @@ int cli_exit_code(bx_status st)
         return EXIT_OK;
     case BX_EINPUT:
     case BX_ELIMIT:
+    case BX_EPERM:
         return EXIT_BAD_INPUT;
     case BX_EINVAL:
         return EXIT_USAGE;

@@ -14,6 +14,14 @@
  * 422; what the pool refuses (the lifecycle, an unknown container or
  * station, a field the event needs) is 409 with the library's message; in
  * both cases nothing was written.
+ *
+ * A pool with operators takes an operator's token on every endpoint here
+ * (server.c): events are recorded as that operator's ("by"), and an
+ * operator reads only its own containers and stations; another's answer
+ * as missing ones. An operator event carries "operator", "role" and
+ * "token_sha256" (64 hex digits: the client makes the token and keeps it);
+ * a transfer names the receiving "operator". What the caller's role may
+ * not do is 403.
  */
 #include <math.h>
 #include <stdio.h>
@@ -61,11 +69,31 @@ static bool id_field(svc_call *c, size_t i, const char *key, const json_t *v, ch
     return true;
 }
 
+/* 64 hex digits into 32 bytes. */
+static bool hex32(const json_t *v, unsigned char out[32])
+{
+    if (!json_is_string(v) || json_string_length(v) != 64)
+        return false;
+    const char *s = json_string_value(v);
+    for (size_t i = 0; i < 64; i++) {
+        char ch = s[i];
+        int d = ch >= '0' && ch <= '9' ? ch - '0'
+                : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+                : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+                                         : -1;
+        if (d < 0)
+            return false;
+        out[i / 2] = (unsigned char)(i % 2 ? out[i / 2] | d : d << 4);
+    }
+    return true;
+}
+
 static bool read_event(svc_call *c, size_t i, const json_t *obj, int64_t now,
                        bx_pool_event *ev)
 {
     bx_pool_event_init(ev);
     ev->time_s = now;
+    memcpy(ev->by, c->as, sizeof ev->by);
     if (!json_is_object(obj)) {
         unreadable(c, i, "", "an event is an object");
         return false;
@@ -73,7 +101,7 @@ static bool read_event(svc_call *c, size_t i, const json_t *obj, int64_t now,
     const json_t *name = json_object_get(obj, "ev");
     if (!json_is_string(name) || bx_pool_event_parse(json_string_value(name), &ev->type) != BX_OK) {
         unreadable(c, i, "ev", "expected one of station, register, issue, deliver, return, "
-                               "inspect, wash, repair, retire, lost");
+                               "inspect, wash, repair, retire, lost, transfer, operator");
         return false;
     }
     const char *key;
@@ -96,6 +124,18 @@ static bool read_event(svc_call *c, size_t i, const json_t *obj, int64_t now,
             ok = id_field(c, i, "type", v, ev->type_id);
         } else if (strcmp(key, "order") == 0) {
             ok = id_field(c, i, "order", v, ev->order_id);
+        } else if (strcmp(key, "operator") == 0) {
+            ok = id_field(c, i, "operator", v, ev->operator_id);
+        } else if (strcmp(key, "role") == 0) {
+            if (!json_is_string(v) || bx_pool_role_parse(json_string_value(v), &ev->role) != BX_OK) {
+                unreadable(c, i, "role", "expected operator or platform");
+                return false;
+            }
+        } else if (strcmp(key, "token_sha256") == 0) {
+            if (!hex32(v, ev->token_sha256)) {
+                unreadable(c, i, "token_sha256", "expected 64 hex digits (a SHA-256)");
+                return false;
+            }
         } else if (strcmp(key, "damaged") == 0) {
             if (!json_is_boolean(v)) {
                 unreadable(c, i, "damaged", "expected true or false");
@@ -109,7 +149,7 @@ static bool read_event(svc_call *c, size_t i, const json_t *obj, int64_t now,
                 shown[n] = key[n] >= 0x20 && key[n] < 0x7f ? key[n] : '?';
             shown[n] = '\0';
             unreadable(c, i, shown, "not a key of an event (ev, at, id, station, type, "
-                                    "order, damaged)");
+                                    "order, damaged, operator, role, token_sha256)");
             return false;
         }
         if (!ok)
@@ -140,7 +180,9 @@ static const json_t *event_list(svc_call *c, const json_t *doc, bool *single)
 static void refused(svc_call *c, svc_pool *p, bx_status st, size_t index, bool batch)
 {
     const char *msg = bx_ctx_errmsg(p->ctx);
-    if (st == BX_EINPUT) {
+    if (st == BX_EPERM) {
+        svc_reply_error(c, 403, "forbidden", NULL, "%s (nothing recorded)", msg);
+    } else if (st == BX_EINPUT) {
         bx_location loc = {0};
         loc.record = index + 1;
         if (batch)
@@ -254,7 +296,7 @@ void svc_h_pool_container(svc_call *c)
     const char *id = c->path + strlen("/v1/containers/");
     pthread_mutex_lock(&p->lock);
     bx_container_info k;
-    bx_status st = bx_pool_find(p->pool, id, &k);
+    bx_status st = bx_pool_find_as(p->pool, c->as, id, &k);
     json_t *doc = st == BX_OK ? container_doc(&k) : NULL;
     if (st == BX_ENOTFOUND)
         svc_reply_error(c, 404, "not_found", NULL, "%s", bx_ctx_errmsg(p->ctx));
@@ -327,14 +369,15 @@ void svc_h_pool_list(svc_call *c)
     bool oom = doc == NULL || list == NULL;
     pthread_mutex_lock(&p->lock);
     bool unknown = false;
-    if (station != NULL && !bx_pool_has_station(p->pool, station)) {
+    if (station != NULL && !bx_pool_sees_station(p->pool, c->as, station)) {
         unknown_thing(c, "station", "station", station);
         unknown = true;
     }
     uint64_t matched = 0;
     for (size_t i = 0; !oom && !unknown && i < bx_pool_count(p->pool); i++) {
         bx_container_info k;
-        if (bx_pool_at(p->pool, i, &k) != BX_OK)
+        if (bx_pool_at(p->pool, i, &k) != BX_OK ||
+            !bx_pool_sees_container(p->pool, c->as, k.container_id))
             continue;
         if ((station != NULL && strcmp(k.station_id, station) != 0) ||
             (type != NULL && strcmp(k.type_id, type) != 0) ||
@@ -381,6 +424,11 @@ void svc_h_pool_stats(svc_call *c)
     if (!count_arg(c, "now", (uint64_t)BX_POOL_TIME_MIN, (uint64_t)BX_POOL_TIME_MAX, &now) ||
         !count_arg(c, "overdue_days", 1, 36500, &days))
         return;
+    if (!svc_sees_all(c)) {
+        svc_reply_error(c, 403, "forbidden", NULL, "the figures of the whole pool need a "
+                        "platform operator's token ('%s' has the operator role)", c->as);
+        return;
+    }
     json_t *doc = json_object(), *states = json_object();
     pthread_mutex_lock(&p->lock);
     bool unknown = false;

@@ -181,6 +181,9 @@ void svc_reply_ctx_status(svc_call *c, bx_ctx *ctx, bx_status st)
     case BX_EUNSUPPORTED:
         svc_reply_error(c, 415, "unsupported", NULL, "%s", msg);
         break;
+    case BX_EPERM:
+        svc_reply_error(c, 403, "forbidden", NULL, "%s", msg);
+        break;
     case BX_ENOMEM:
         svc_reply_error(c, 503, "out_of_memory", NULL, "%s", msg);
         break;

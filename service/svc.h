@@ -234,6 +234,10 @@ typedef struct svc_call {
     const char *allow;           /* Allow header (405) */
     bool challenge;              /* WWW-Authenticate (401) */
     bool no_store;               /* Cache-Control: no-store */
+    /* Who calls a pool endpoint of a pool with operators (their token):
+     * the operator's id, "" when the pool has none. */
+    char as[BX_ID_MAX];
+    bx_pool_role role;
 } svc_call;
 
 typedef enum svc_access {
@@ -301,6 +305,7 @@ bool svc_shipments_csv(svc_call *c, const json_t *list, svc_buf *out);
 /* A packer at one station (pool_station.c). */
 typedef struct svc_station_packer {
     char station[BX_ID_MAX];
+    char as[BX_ID_MAX];     /* the operator it packs for ("" none) */
     bx_pool_packer *packer;
 } svc_station_packer;
 
@@ -325,6 +330,17 @@ svc_pool *svc_pool_open(const char *path, const char *catalog_path, char *err,
                         size_t err_size);
 /* Sync, close, free. NULL is a no-op. */
 void svc_pool_close(svc_pool *p);
+/* Does the pool have operators? Then its endpoints take their tokens. */
+bool svc_pool_has_operators(svc_pool *p);
+/* The operator whose token the Authorization header value (len bytes)
+ * carries, into as[BX_ID_MAX] and *role; false if none. */
+bool svc_pool_who(svc_pool *p, const char *authorization, size_t len, char *as,
+                  bx_pool_role *role);
+/* An operator of the platform role, or anyone in a pool without operators. */
+static inline bool svc_sees_all(const svc_call *c)
+{
+    return c->as[0] == '\0' || c->role == BX_ROLE_PLATFORM;
+}
 
 /* Why packing at a station failed (the message is in p->ctx). */
 typedef enum svc_station_fail {
@@ -342,7 +358,7 @@ typedef enum svc_station_fail {
  * box's container id) is valid while the lock is held and `cat` is;
  * otherwise *fail says why. */
 bx_status svc_pool_station_pack(svc_pool *p, const svc_catalog *cat,
-                                const svc_config *cfg, const char *station,
+                                const svc_config *cfg, const char *as, const char *station,
                                 const bx_order *order, const bx_pack_options *opts,
                                 const bx_pack_result **res, svc_station_fail *fail);
 /* With p->lock held, after svc_pool_station_pack and before the lock is

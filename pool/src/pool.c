@@ -626,6 +626,37 @@ const char *bx_pool_station_owner(const bx_pool *pool, const char *station_id)
     return o == POOL_NONE ? "" : pool_str(&pool->s, pool->s.op[o].id);
 }
 
+uint64_t bx_pool_available_as(const bx_pool *pool, const char *as, const char *station_id,
+                              const char *type_id)
+{
+    bool all;
+    uint32_t me = pool == NULL ? POOL_NONE : viewer(pool, as, &all);
+    if (pool == NULL || all)
+        return bx_pool_available(pool, station_id, type_id);
+    const pool_bucket *b = bucket(pool, station_id, type_id);
+    uint64_t k = 0;
+    for (uint32_t ci = b ? b->head : POOL_NONE; me != POOL_NONE && ci != POOL_NONE;
+         ci = pool->s.c[ci].next)
+        k += pool->s.c[ci].owner == me;
+    return k;
+}
+
+size_t bx_pool_pick_as(const bx_pool *pool, const char *as, const char *station_id,
+                       const char *type_id, size_t n, const char **ids)
+{
+    bool all;
+    uint32_t me = pool == NULL ? POOL_NONE : viewer(pool, as, &all);
+    if (pool == NULL || all)
+        return bx_pool_pick(pool, station_id, type_id, n, ids);
+    const pool_bucket *b = bucket(pool, station_id, type_id);
+    size_t k = 0;
+    for (uint32_t ci = b ? b->head : POOL_NONE; me != POOL_NONE && ci != POOL_NONE && k < n;
+         ci = pool->s.c[ci].next)
+        if (pool->s.c[ci].owner == me)
+            ids[k++] = pool_str(&pool->s, pool->s.c[ci].id);
+    return k;
+}
+
 bx_status bx_pool_find_as(bx_pool *pool, const char *as, const char *container_id,
                           bx_container_info *out)
 {

@@ -325,6 +325,14 @@ BX_API const char *bx_pool_station_owner(const bx_pool *pool, const char *statio
 BX_API bx_status bx_pool_find_as(bx_pool *pool, const char *as,
                                  const char *container_id, bx_container_info *out);
 
+/* bx_pool_available and bx_pool_pick for `as`: only the containers it
+ * holds (all of them for NULL or a platform operator). An operator's
+ * count walks the station's ready list: time in its length. */
+BX_API uint64_t bx_pool_available_as(const bx_pool *pool, const char *as,
+                                     const char *station_id, const char *type_id);
+BX_API size_t bx_pool_pick_as(const bx_pool *pool, const char *as, const char *station_id,
+                              const char *type_id, size_t n, const char **ids);
+
 /* ---- the journal behind it ---------------------------------------------- */
 
 /* What opening the journal found (torn tail cut, damage, snapshot used). */

@@ -300,38 +300,6 @@ static int fail(session *ss, const args *a, bx_status st)
     return rc;
 }
 
-/* The token: the first line of the file, without its line end. A NUL
- * byte or a line longer than a token is refused rather than cut short. */
-static bx_status read_token(session *ss, const char *path, char *token, size_t size)
-{
-    FILE *fp = fopen(path, "r");
-    if (fp == NULL) {
-        fprintf(stderr, "boxcar containers: --token-file %s: %s\n", path, strerror(errno));
-        ss->printed = true;
-        return BX_EIO;
-    }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t got = getline(&line, &cap, fp);
-    fclose(fp);
-    size_t n = got > 0 ? (size_t)got : 0;
-    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-        n--;
-    bool ok = n > 0 && n < size && memchr(line, '\0', n) == NULL;
-    if (ok) {
-        memcpy(token, line, n);
-        token[n] = '\0';
-    }
-    free(line);
-    if (!ok) {
-        fprintf(stderr, "boxcar containers: --token-file %s: not a token (one line of %d "
-                        "hex digits)\n", path, BX_POOL_TOKEN_LEN);
-        ss->printed = true;
-        return BX_EPERM;
-    }
-    return BX_OK;
-}
-
 /* Who is acting: nobody in particular in a pool without operators; else
  * the operator whose token --token-file holds. */
 static bx_status session_who(session *ss, const args *a)
@@ -353,7 +321,8 @@ static bx_status session_who(session *ss, const args *a)
         return BX_EINVAL;
     }
     char token[BX_POOL_TOKEN_SIZE + 1];
-    bx_status st = read_token(ss, a->token_file, token, sizeof token);
+    bx_status st = cli_read_token_file("containers", a->token_file, token, sizeof token,
+                                       &ss->printed);
     if (st == BX_OK)
         st = bx_pool_authenticate(ss->pool, token, &ss->as, &ss->role);
     memset(token, 0, sizeof token);

@@ -228,12 +228,44 @@ static void test_transfer(void **state)
     must("containers status X0" J AS_A);
 }
 
+/* boxcar pack --pool: who packs is the token's holder, at its stations,
+ * into its containers; another's station answers as a missing one. */
+static void test_pack_into_pool(void **state)
+{
+    (void)state;
+    platform();
+    FILE *fp = fopen("o.csv", "w");
+    assert_non_null(fp);
+    /* ten 150 x 100 x 60 mm bricks of 800 g fit one crate-pp (inside 430 x
+     * 210 x 260 mm, 16.5 kg): 7 x 2 on their 60 x 100 mm face */
+    fprintf(fp, "order_id,item_id,qty,l_mm,w_mm,h_mm,weight_g\nO1,BRICK,10,150,100,60,800\n");
+    fclose(fp);
+    refused("pack --orders o.csv --pool pool.bxj --station SA --no-progress", 2);
+    assert_non_null(strstr(err_text, "--token-file"));
+    refused("pack --orders o.csv --pool pool.bxj --station SA --no-progress" AS_B, 3);
+    char theirs[1024];
+    snprintf(theirs, sizeof theirs, "%.1000s", err_text);
+    refused("pack --orders o.csv --pool pool.bxj --station SZ --no-progress" AS_B, 3);
+    char *p = strstr(err_text, "'SZ'");
+    assert_non_null(p);
+    memcpy(p, "'SA'", 4);
+    assert_string_equal(theirs, err_text);
+    must("pack --orders o.csv --pool pool.bxj --station SA --issued iss.csv --no-progress"
+         AS_A);
+    char issued[512];
+    slurp("iss.csv", issued, sizeof issued);
+    assert_non_null(strstr(issued, "\"O1\",1,\"crate-pp\",\"A1\",\"SA\""));
+    must("containers status A1" J AS_A);
+    assert_non_null(strstr(out_text, "state       issued"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),
         cmocka_unit_test_setup_teardown(test_operator_sees_only_its_own, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transfer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pack_into_pool, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -32,7 +32,7 @@ typedef struct args {
     bx_pool_role role;
     bool csv, damaged, repair;
     bool at_given, now_given;
-    int64_t at, now, overdue_days;
+    int64_t at, now, overdue_days, days;
     int32_t wait_ms;
     char **ids;
     int nids;
@@ -54,6 +54,7 @@ static int run_verify(const args *a);
 static int run_compact(const args *a);
 static int run_snapshot(const args *a);
 static int run_operator(const args *a);
+static int run_forecast(const args *a);
 
 static const sub subs[] = {
     {"station", run_event, "ID... [--for OPERATOR]", "at for", 1, -1},
@@ -75,6 +76,8 @@ static const sub subs[] = {
      "station type state format", 0, 0},
     {"stats", run_stats, "[--type TYPE] [--now TIME] [--overdue-days N]",
      "type now overdue-days", 0, 0},
+    {"forecast", run_forecast, "--station ID [--type TYPE] [--days N] [--now TIME]",
+     "station type days now", 0, 0},
     {"verify", run_verify, "[--repair]", "repair", 0, 0},
     {"compact", run_compact, "[--archive FILE]", "archive", 0, 0},
     {"snapshot", run_snapshot, "", "", 0, 0},
@@ -106,6 +109,7 @@ static void containers_help(void)
            "  --wait SECONDS      wait this long for another writer to finish (default 10)\n"
            "  --now TIME          stats: the moment to measure overdue containers at\n"
            "  --overdue-days N    stats: out longer than this is overdue (default 30)\n"
+           "  --days N            forecast: days ahead (default 7), from --now's day\n"
            "  --repair            verify: cut a damaged journal at the damage first\n"
            "                      (the cut records are kept in a file beside it)\n"
            "  --archive FILE      compact: keep the old journal under this name\n"
@@ -155,6 +159,7 @@ static int parse_args(int argc, char **argv, const sub *s, args *a)
         {"at", required_argument, NULL, 'a'},
         {"now", required_argument, NULL, 'n'},
         {"overdue-days", required_argument, NULL, 'd'},
+        {"days", required_argument, NULL, 'H'},
         {"wait", required_argument, NULL, 'w'},
         {"token-file", required_argument, NULL, 'T'},
         {"token-out", required_argument, NULL, 'O'},
@@ -169,6 +174,7 @@ static int parse_args(int argc, char **argv, const sub *s, args *a)
     memset(a, 0, sizeof *a);
     a->cmd = s->name;
     a->overdue_days = 30;
+    a->days = 7;
     a->wait_ms = 10000;
     a->journal = getenv("BOXCAR_JOURNAL");
     int c, idx;
@@ -236,6 +242,14 @@ static int parse_args(int argc, char **argv, const sub *s, args *a)
                 a->overdue_days = v;
             else
                 a->wait_ms = (int32_t)(v * 1000);
+            break;
+        }
+        case 'H': {
+            uint64_t v;
+            if (!cli_parse_u64(optarg, 1, BX_FORECAST_MAX_HORIZON, &v))
+                return cli_usage_error("containers", "--days wants a whole number from 1 to %d",
+                                       BX_FORECAST_MAX_HORIZON);
+            a->days = (int64_t)v;
             break;
         }
         case 'D': a->damaged = true; break;
@@ -759,6 +773,175 @@ static int run_snapshot(const args *a)
            bx_pool_count(ss.pool));
     session_close(&ss);
     return EXIT_OK;
+}
+
+/* ---- forecasts ---------------------------------------------------------- */
+
+/* The station's daily issues and returns per container type, from the
+ * journal's records as the open replays them. */
+typedef struct history {
+    const char *station;
+    const char *type;        /* only this type, or NULL */
+    int64_t first_day;       /* the station's first day (its station event) */
+    char (*types)[BX_ID_MAX];
+    size_t ntypes;
+    struct hev { int64_t day; uint32_t type; bool issue; } *ev;
+    size_t nev, cap;
+} history;
+
+static bx_status on_history(void *ud, const bx_pool_event *ev, const char *type_id,
+                            const char *owner)
+{
+    history *h = ud;
+    (void)owner;
+    int64_t day = ev->time_s / 86400;
+    if (ev->type == BX_EV_STATION && strcmp(ev->station_id, h->station) == 0)
+        h->first_day = day;
+    if ((ev->type != BX_EV_ISSUE && ev->type != BX_EV_RETURN) ||
+        strcmp(ev->station_id, h->station) != 0 || (h->type && strcmp(h->type, type_id) != 0))
+        return BX_OK;
+    size_t t = 0;
+    while (t < h->ntypes && strcmp(h->types[t], type_id) != 0)
+        t++;
+    if (t == h->ntypes) {
+        void *p = realloc(h->types, (t + 1) * sizeof *h->types);
+        if (p == NULL)
+            return BX_ENOMEM;
+        h->types = p;
+        snprintf(h->types[t], BX_ID_MAX, "%s", type_id);
+        h->ntypes++;
+    }
+    if (h->nev == h->cap) {
+        size_t cap = h->cap ? 2 * h->cap : 1024;
+        void *p = realloc(h->ev, cap * sizeof *h->ev);
+        if (p == NULL)
+            return BX_ENOMEM;
+        h->ev = p;
+        h->cap = cap;
+    }
+    h->ev[h->nev++] = (struct hev){day, (uint32_t)t, ev->type == BX_EV_ISSUE};
+    return BX_OK;
+}
+
+static const char *const weekday_names[7] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
+
+/* One series (issues or returns of one type) and its forecast. */
+static int forecast_series(session *ss, const args *a, const history *h, uint32_t t, bool issue,
+                           int64_t end_day, bx_forecast_day *out, bx_forecast_check *chk)
+{
+    size_t n = end_day > h->first_day ? (size_t)(end_day - h->first_day) : 0;
+    uint32_t *counts = calloc(n ? n : 1, sizeof *counts);
+    if (counts == NULL)
+        return EXIT_FAILURE_RUNTIME;
+    for (size_t i = 0; i < h->nev; i++)
+        if (h->ev[i].type == t && h->ev[i].issue == issue && h->ev[i].day >= h->first_day &&
+            h->ev[i].day < end_day)
+            counts[h->ev[i].day - h->first_day]++;
+    bx_forecast_options o;
+    bx_forecast_options_init(&o);
+    o.horizon_days = (uint32_t)a->days;
+    bx_status st = bx_forecast_daily(ss->ctx, counts, n, h->first_day, &o, out, chk);
+    free(counts);
+    if (st != BX_OK) {
+        fprintf(stderr, "error: station %s, type %s, %s: %s\n", h->station, h->types[t],
+                issue ? "issues" : "returns", bx_ctx_errmsg(ss->ctx));
+        ss->printed = true;
+        return cli_exit_code(st);
+    }
+    return EXIT_OK;
+}
+
+static int run_forecast(const args *a)
+{
+    if (a->station == NULL)
+        return cli_usage_error("containers", "forecast needs --station ID");
+    history h = {.station = a->station, .type = a->type, .first_day = INT64_MIN};
+    args b = *a;
+    session ss;
+    memset(&ss, 0, sizeof ss);
+    ss.cd.max_shown = 50;
+    ss.ctx = cli_ctx_new(&ss.cd);
+    bx_pool_options o;
+    bx_pool_options_init(&o);
+    o.journal.read_only = true;
+    o.journal.use_snapshot = false; /* the whole history, record by record */
+    o.on_event = on_history;
+    o.on_event_ud = &h;
+    bx_status st = bx_pool_open(ss.ctx, &ss.pool, b.journal, NULL, &o);
+    ss.journal_refused = st == BX_EINPUT;
+    if (st == BX_OK)
+        st = session_who(&ss, a);
+    /* another's station is as unknown as a missing one */
+    if (st == BX_OK && !bx_pool_sees_station(ss.pool, ss.as, a->station)) {
+        fprintf(stderr, "error: station '%s' is not in the pool\n", a->station);
+        ss.printed = true;
+        st = BX_EINPUT;
+    }
+    if (st == BX_OK && h.first_day == INT64_MIN) {
+        fprintf(stderr, "error: station '%s': the journal holds no history of it (it was "
+                        "compacted after the station joined): a forecast needs the records "
+                        "of at least %d days\n", a->station, BX_FORECAST_MIN_DAYS);
+        ss.printed = true;
+        st = BX_EINPUT;
+    }
+    if (st == BX_OK && h.ntypes == 0) {
+        fprintf(stderr, "error: station '%s': no container%s%s was ever issued or returned "
+                        "there: nothing to forecast from\n", a->station,
+                a->type ? " of type " : "", a->type ? a->type : "");
+        ss.printed = true;
+        st = BX_EINPUT;
+    }
+    if (st != BX_OK) {
+        free(h.types);
+        free(h.ev);
+        return fail(&ss, a, st);
+    }
+    int64_t now = a->now_given ? a->now : (int64_t)time(NULL);
+    int64_t end_day = now / 86400; /* whole days before now's */
+    bx_forecast_day *fi = calloc((size_t)a->days, sizeof *fi);
+    bx_forecast_day *fr = calloc((size_t)a->days, sizeof *fr);
+    int rc = fi && fr ? EXIT_OK : EXIT_FAILURE_RUNTIME;
+    for (uint32_t t = 0; rc == EXIT_OK && t < h.ntypes; t++) {
+        bx_forecast_check ci, cr;
+        if ((rc = forecast_series(&ss, a, &h, t, true, end_day, fi, &ci)) != EXIT_OK ||
+            (rc = forecast_series(&ss, a, &h, t, false, end_day, fr, &cr)) != EXIT_OK)
+            break;
+        printf("station %s, type %s: %lld days of history, 80 %% intervals\n", a->station,
+               h.types[t], (long long)(end_day - h.first_day));
+        printf("  %-10s %-3s  %8s %-10s  %8s %-10s\n", "day", "", "issues", "", "returns", "");
+        for (int64_t d = 0; d < a->days; d++) {
+            char when[40];
+            cli_format_time((end_day + d) * 86400, when, sizeof when);
+            when[10] = '\0';
+            char ri[24], rr[24];
+            snprintf(ri, sizeof ri, "[%u, %u]", fi[d].lo, fi[d].hi);
+            snprintf(rr, sizeof rr, "[%u, %u]", fr[d].lo, fr[d].hi);
+            printf("  %-10s %-3s  %8.1f %-10s  %8.1f %-10s\n", when,
+                   weekday_names[((end_day + d) % 7 + 7) % 7], fi[d].mean, ri, fr[d].mean, rr);
+        }
+        const bx_forecast_check *c2[2] = {&ci, &cr};
+        for (int k = 0; k < 2; k++) {
+            if (c2[k]->points == 0)
+                printf("  backtest %-7s  too short to check (%lld days)\n",
+                       k ? "returns" : "issues", (long long)(end_day - h.first_day));
+            else if (isnan(c2[k]->mase))
+                printf("  backtest %-7s  no MASE: the history repeats week by week exactly\n",
+                       k ? "returns" : "issues");
+            else
+                printf("  backtest %-7s  MASE %.3f, seasonal naive %.3f, over %zu forecasts%s\n",
+                       k ? "returns" : "issues", c2[k]->mase, c2[k]->mase_naive,
+                       c2[k]->points,
+                       c2[k]->mase < c2[k]->mase_naive ? "" : " (the naive one is better here)");
+        }
+    }
+    free(fi);
+    free(fr);
+    free(h.types);
+    free(h.ev);
+    if (rc != EXIT_OK && !ss.printed)
+        fprintf(stderr, "boxcar: out of memory\n");
+    session_close(&ss);
+    return rc;
 }
 
 /* ---- operators ---------------------------------------------------------- */

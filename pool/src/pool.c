@@ -69,7 +69,17 @@ static bx_status replay_event(void *ud, const bx_pool_event *ev, size_t index)
                                     known ? r->s->st_owner[si] : POOL_NONE)) != BX_OK ||
         (st = bxi_pool_check_transition(ctx, &r->where, &v, ev, known)) != BX_OK)
         return st;
-    return bxi_pool_fold(r->s, ev, r->seq, NULL);
+    if ((st = bxi_pool_fold(r->s, ev, r->seq, NULL)) != BX_OK || r->pool == NULL ||
+        r->pool->opts.on_event == NULL)
+        return st;
+    const char *type = "", *owner = "";
+    if ((ci = bxi_pool_find_container(r->s, ev->container_id)) != POOL_NONE &&
+        ev->type != BX_EV_STATION && ev->type != BX_EV_OPERATOR) {
+        const pool_container *c = &r->s->c[ci];
+        type = pool_str(r->s, r->s->ty[c->type].id);
+        owner = c->owner == POOL_NONE ? "" : pool_str(r->s, r->s->op[c->owner].id);
+    }
+    return r->pool->opts.on_event(r->pool->opts.on_event_ud, ev, type, owner);
 }
 
 static bx_status replay_record(replay *r, const bx_journal_item *item)

@@ -154,6 +154,14 @@ static void test_tokens(void **state)
     assert_int_equal(file_size("c.tok"), -1);
 }
 
+/* Put `to` over the first `from` in s (of the same length). */
+static void swap_id_text(char *s, const char *from, const char *to)
+{
+    char *p = strstr(s, from);
+    assert_non_null(p);
+    memcpy(p, to, strlen(to));
+}
+
 /* The error for `head THEIRS tail` equals the one for `head MISSING tail`
  * (never in the pool), ids swapped. */
 static void same_as_missing(const char *head, const char *theirs, const char *missing,
@@ -259,6 +267,65 @@ static void test_pack_into_pool(void **state)
     assert_non_null(strstr(out_text, "state       issued"));
 }
 
+/* Three weeks at A's station SA from 2024-05-02 (the day it joined): on
+ * day d (from 0) the
+ * crates issued are pattern[d % 7], and they come back the next day. The
+ * forecast from 2024-05-23 (day 21, weekday of day 0): issues are the
+ * pattern again (each weekday's mean of three equal days), so day h has
+ * pattern[h % 7]; the counts vary less than a Poisson count, so the 80 %
+ * intervals are Poisson ones: [1, 5] for 3, [0, 4] for 2, [0, 2] for 1.
+ * Returns on day 21's weekday are 0, 1, 1 (days 0, 7, 14): mean 0.667;
+ * on day 22's, 3. */
+static void test_forecast(void **state)
+{
+    (void)state;
+    platform();
+    static const int pattern[7] = {3, 2, 1, 2, 3, 0, 1};
+    must("containers register R1 R2 R3 --type crate-pp --station SA --at 2024-05-02" J AS_A);
+    for (int d = 0; d < 21; d++) {
+        char day[16], args[256];
+        snprintf(day, sizeof day, "2024-05-%02d", d + 2);
+        if (d > 0 && pattern[(d - 1) % 7] > 0) {
+            snprintf(args, sizeof args, "containers return %s --station SA --at %sT01:00:00Z"
+                     J AS_A, pattern[(d - 1) % 7] == 3 ? "R1 R2 R3"
+                                : pattern[(d - 1) % 7] == 2 ? "R1 R2" : "R1", day);
+            must(args);
+            snprintf(args, sizeof args, "containers wash %s --at %sT02:00:00Z" J AS_A,
+                     pattern[(d - 1) % 7] == 3 ? "R1 R2 R3"
+                     : pattern[(d - 1) % 7] == 2 ? "R1 R2" : "R1", day);
+            must(args);
+        }
+        if (pattern[d % 7] > 0) {
+            snprintf(args, sizeof args, "containers issue %s --station SA --order O%d "
+                     "--at %sT10:00:00Z" J AS_A,
+                     pattern[d % 7] == 3 ? "R1 R2 R3" : pattern[d % 7] == 2 ? "R1 R2" : "R1",
+                     d, day);
+            must(args);
+        }
+    }
+    must("containers forecast --station SA --days 8 --now 2024-05-23T12:00:00Z" J AS_A);
+    assert_non_null(strstr(out_text, "station SA, type crate-pp: 21 days of history"));
+    assert_non_null(strstr(out_text, "2024-05-23 Thu       3.0 [1, 5]           0.7 [0, 2]"));
+    assert_non_null(strstr(out_text, "2024-05-24 Fri       2.0 [0, 4]           3.0 [1, 5]"));
+    assert_non_null(strstr(out_text, "2024-05-28 Tue       0.0 [0, 0]           3.0 [1, 5]"));
+    assert_non_null(strstr(out_text, "2024-05-30 Thu       3.0 [1, 5]"));
+    assert_non_null(strstr(out_text, "backtest issues   no MASE"));
+    /* B may not see SA: as unknown as a station that does not exist */
+    refused("containers forecast --station SA --now 2024-05-23" J AS_B, 3);
+    char theirs[1024];
+    snprintf(theirs, sizeof theirs, "%.1000s", err_text);
+    refused("containers forecast --station SZ --now 2024-05-23" J AS_B, 3);
+    swap_id_text(err_text, "'SZ'", "'SA'");
+    assert_string_equal(theirs, err_text);
+    /* nine days: too little, and says how much more */
+    refused("containers forecast --station SA --now 2024-05-11" J AS_A, 3);
+    assert_non_null(strstr(err_text, "9 days of history; a forecast needs at least 14"));
+    assert_non_null(strstr(err_text, "5 more"));
+    refused("containers forecast --station SB --now 2024-05-23" J AS_B, 3);
+    assert_non_null(strstr(err_text, "nothing to forecast from"));
+    refused("containers forecast" J AS_A, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -266,6 +333,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_operator_sees_only_its_own, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transfer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pack_into_pool, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_forecast, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -176,6 +176,16 @@ typedef struct bx_pool_options {
      * snapshot saves a new one once it has opened, so the next open is
      * quick. 0: never. Default 100000. */
     uint64_t snapshot_every;
+    /* Called, if not NULL, for each event of the journal's records as the
+     * open replays it (checked and folded; not for what a snapshot holds),
+     * with the type of its container ("" for station and operator events)
+     * and the id of the operator holding the container after it ("" for
+     * the platform of a pool without operators). A status other than BX_OK
+     * stops the open with it. How a caller reads the pool's history, such
+     * as the daily counts a forecast needs. */
+    bx_status (*on_event)(void *ud, const bx_pool_event *ev, const char *type_id,
+                          const char *owner);
+    void *on_event_ud;
 } bx_pool_options;
 
 BX_API void bx_pool_options_init(bx_pool_options *opts);

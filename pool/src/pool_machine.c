@@ -235,6 +235,9 @@ bx_status bxi_pool_check_rights(const pool_state *s, const bx_location *where,
     default:
         break;
     }
+    if (!platform && ev->type == BX_EV_REGISTER && v->exists && v->owner != me)
+        /* ids are one name space: say no more than that it is taken */
+        return refuse(ctx, where, "container '%s' is already registered", ev->container_id);
     if (!platform && ev->type != BX_EV_STATION) {
         /* What it may not see is not there: the lifecycle check then
          * answers as for a container or station that does not exist. */

@@ -240,6 +240,9 @@ static void test_operator_cannot_touch_another(void **state)
     refused(pool, pt_station(t, "SC"), BX_EPERM, a, sizeof a);
     assert_non_null(strstr(a, "must say which one records it"));
     refused(pool, transfer(t, "A", "A2", "Z"), BX_EINPUT, a, sizeof a);
+    /* B1's id is taken, but A learns nothing else of it (not its type) */
+    refused(pool, by(pt_register(t, "B1", "crate-s", "SA"), "A"), BX_EINPUT, a, sizeof a);
+    assert_string_equal(a, "container 'B1' is already registered");
     refused(pool, transfer(t, "A", "A2", "A"), BX_EINPUT, a, sizeof a);
     assert_non_null(strstr(a, "holds it already"));
     /* an operator event goes on its own */

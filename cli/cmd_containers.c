@@ -777,73 +777,19 @@ static int run_snapshot(const args *a)
 
 /* ---- forecasts ---------------------------------------------------------- */
 
-/* The station's daily issues and returns per container type, from the
- * journal's records as the open replays them. */
-typedef struct history {
-    const char *station;
-    const char *type;        /* only this type, or NULL */
-    int64_t first_day;       /* the station's first day (its station event) */
-    char (*types)[BX_ID_MAX];
-    size_t ntypes;
-    struct hev { int64_t day; uint32_t type; bool issue; } *ev;
-    size_t nev, cap;
-} history;
-
-static bx_status on_history(void *ud, const bx_pool_event *ev, const char *type_id,
-                            const char *owner)
-{
-    history *h = ud;
-    (void)owner;
-    int64_t day = ev->time_s / 86400;
-    if (ev->type == BX_EV_STATION && strcmp(ev->station_id, h->station) == 0)
-        h->first_day = day;
-    if ((ev->type != BX_EV_ISSUE && ev->type != BX_EV_RETURN) ||
-        strcmp(ev->station_id, h->station) != 0 || (h->type && strcmp(h->type, type_id) != 0))
-        return BX_OK;
-    size_t t = 0;
-    while (t < h->ntypes && strcmp(h->types[t], type_id) != 0)
-        t++;
-    if (t == h->ntypes) {
-        void *p = realloc(h->types, (t + 1) * sizeof *h->types);
-        if (p == NULL)
-            return BX_ENOMEM;
-        h->types = p;
-        snprintf(h->types[t], BX_ID_MAX, "%s", type_id);
-        h->ntypes++;
-    }
-    if (h->nev == h->cap) {
-        size_t cap = h->cap ? 2 * h->cap : 1024;
-        void *p = realloc(h->ev, cap * sizeof *h->ev);
-        if (p == NULL)
-            return BX_ENOMEM;
-        h->ev = p;
-        h->cap = cap;
-    }
-    h->ev[h->nev++] = (struct hev){day, (uint32_t)t, ev->type == BX_EV_ISSUE};
-    return BX_OK;
-}
-
 static const char *const weekday_names[7] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
 
 /* One series (issues or returns of one type) and its forecast. */
-static int forecast_series(session *ss, const args *a, const history *h, uint32_t t, bool issue,
-                           int64_t end_day, bx_forecast_day *out, bx_forecast_check *chk)
+static int forecast_series(session *ss, const args *a, const bx_station_series *s, bool issue,
+                           bx_forecast_day *out, bx_forecast_check *chk)
 {
-    size_t n = end_day > h->first_day ? (size_t)(end_day - h->first_day) : 0;
-    uint32_t *counts = calloc(n ? n : 1, sizeof *counts);
-    if (counts == NULL)
-        return EXIT_FAILURE_RUNTIME;
-    for (size_t i = 0; i < h->nev; i++)
-        if (h->ev[i].type == t && h->ev[i].issue == issue && h->ev[i].day >= h->first_day &&
-            h->ev[i].day < end_day)
-            counts[h->ev[i].day - h->first_day]++;
     bx_forecast_options o;
     bx_forecast_options_init(&o);
     o.horizon_days = (uint32_t)a->days;
-    bx_status st = bx_forecast_daily(ss->ctx, counts, n, h->first_day, &o, out, chk);
-    free(counts);
+    bx_status st = bx_forecast_daily(ss->ctx, issue ? s->issues : s->returns, s->ndays,
+                                     s->first_day, &o, out, chk);
     if (st != BX_OK) {
-        fprintf(stderr, "error: station %s, type %s, %s: %s\n", h->station, h->types[t],
+        fprintf(stderr, "error: station %s, type %s, %s: %s\n", a->station, s->type_id,
                 issue ? "issues" : "returns", bx_ctx_errmsg(ss->ctx));
         ss->printed = true;
         return cli_exit_code(st);
@@ -855,36 +801,22 @@ static int run_forecast(const args *a)
 {
     if (a->station == NULL)
         return cli_usage_error("containers", "forecast needs --station ID");
-    history h = {.station = a->station, .type = a->type, .first_day = INT64_MIN};
-    args b = *a;
     session ss;
-    memset(&ss, 0, sizeof ss);
-    ss.cd.max_shown = 50;
-    ss.ctx = cli_ctx_new(&ss.cd);
-    bx_pool_options o;
-    bx_pool_options_init(&o);
-    o.journal.read_only = true;
-    o.journal.use_snapshot = false; /* the whole history, record by record */
-    o.on_event = on_history;
-    o.on_event_ud = &h;
-    bx_status st = bx_pool_open(ss.ctx, &ss.pool, b.journal, NULL, &o);
-    ss.journal_refused = st == BX_EINPUT;
-    if (st == BX_OK)
-        st = session_who(&ss, a);
+    bx_status st = session_open(&ss, a, false, false, false);
     /* another's station is as unknown as a missing one */
-    if (st == BX_OK && !bx_pool_sees_station(ss.pool, ss.as, a->station)) {
+    if (st == BX_OK && !bx_pool_sees_station(ss.pool, ss.as, a->station))
+        st = BX_ENOTFOUND;
+    int64_t now = a->now_given ? a->now : (int64_t)time(NULL);
+    int64_t end_day = now / 86400; /* whole days before now's */
+    bx_station_history *h = NULL;
+    if (st == BX_OK)
+        st = bx_station_history_read(ss.ctx, a->journal, a->station, a->type, end_day, &h);
+    if (st == BX_ENOTFOUND) {
         fprintf(stderr, "error: station '%s' is not in the pool\n", a->station);
         ss.printed = true;
         st = BX_EINPUT;
     }
-    if (st == BX_OK && h.first_day == INT64_MIN) {
-        fprintf(stderr, "error: station '%s': the journal holds no history of it (it was "
-                        "compacted after the station joined): a forecast needs the records "
-                        "of at least %d days\n", a->station, BX_FORECAST_MIN_DAYS);
-        ss.printed = true;
-        st = BX_EINPUT;
-    }
-    if (st == BX_OK && h.ntypes == 0) {
+    if (st == BX_OK && h->ntypes == 0) {
         fprintf(stderr, "error: station '%s': no container%s%s was ever issued or returned "
                         "there: nothing to forecast from\n", a->station,
                 a->type ? " of type " : "", a->type ? a->type : "");
@@ -892,22 +824,20 @@ static int run_forecast(const args *a)
         st = BX_EINPUT;
     }
     if (st != BX_OK) {
-        free(h.types);
-        free(h.ev);
+        bx_station_history_free(ss.ctx, h);
         return fail(&ss, a, st);
     }
-    int64_t now = a->now_given ? a->now : (int64_t)time(NULL);
-    int64_t end_day = now / 86400; /* whole days before now's */
     bx_forecast_day *fi = calloc((size_t)a->days, sizeof *fi);
     bx_forecast_day *fr = calloc((size_t)a->days, sizeof *fr);
     int rc = fi && fr ? EXIT_OK : EXIT_FAILURE_RUNTIME;
-    for (uint32_t t = 0; rc == EXIT_OK && t < h.ntypes; t++) {
+    for (size_t t = 0; rc == EXIT_OK && t < h->ntypes; t++) {
+        const bx_station_series *s = &h->types[t];
         bx_forecast_check ci, cr;
-        if ((rc = forecast_series(&ss, a, &h, t, true, end_day, fi, &ci)) != EXIT_OK ||
-            (rc = forecast_series(&ss, a, &h, t, false, end_day, fr, &cr)) != EXIT_OK)
+        if ((rc = forecast_series(&ss, a, s, true, fi, &ci)) != EXIT_OK ||
+            (rc = forecast_series(&ss, a, s, false, fr, &cr)) != EXIT_OK)
             break;
-        printf("station %s, type %s: %lld days of history, 80 %% intervals\n", a->station,
-               h.types[t], (long long)(end_day - h.first_day));
+        printf("station %s, type %s: %zu days of history, 80 %% intervals\n", a->station,
+               s->type_id, s->ndays);
         printf("  %-10s %-3s  %8s %-10s  %8s %-10s\n", "day", "", "issues", "", "returns", "");
         for (int64_t d = 0; d < a->days; d++) {
             char when[40];
@@ -922,8 +852,8 @@ static int run_forecast(const args *a)
         const bx_forecast_check *c2[2] = {&ci, &cr};
         for (int k = 0; k < 2; k++) {
             if (c2[k]->points == 0)
-                printf("  backtest %-7s  too short to check (%lld days)\n",
-                       k ? "returns" : "issues", (long long)(end_day - h.first_day));
+                printf("  backtest %-7s  too short to check (%zu days)\n",
+                       k ? "returns" : "issues", s->ndays);
             else if (isnan(c2[k]->mase))
                 printf("  backtest %-7s  no MASE: the history repeats week by week exactly\n",
                        k ? "returns" : "issues");
@@ -936,9 +866,8 @@ static int run_forecast(const args *a)
     }
     free(fi);
     free(fr);
-    free(h.types);
-    free(h.ev);
-    if (rc != EXIT_OK && !ss.printed)
+    bx_station_history_free(ss.ctx, h);
+    if (rc == EXIT_FAILURE_RUNTIME && !ss.printed)
         fprintf(stderr, "boxcar: out of memory\n");
     session_close(&ss);
     return rc;

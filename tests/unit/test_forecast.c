@@ -3,7 +3,8 @@
  * by hand, negative binomial intervals when counts vary more than a
  * Poisson count, too little history, the backtest's count of points, and
  * on a seeded series with a weekly pattern and Poisson noise the method
- * beats the seasonal-naive forecast (MASE).
+ * beats the seasonal-naive forecast (MASE). A station's history read from
+ * a journal, counted by hand; a compacted one; every allocation failing.
  *
  * Quantiles were computed separately by summing the pmf term by term
  * (Poisson: e^-mu mu^k / k!; negative binomial from lgamma), in Python.
@@ -12,6 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "journal_testutil.h"
+#include "pool_testutil.h"
 #include "testutil.h"
 
 static bx_ctx *ctx;
@@ -165,6 +168,88 @@ static void test_beats_seasonal_naive(void **state)
         assert_true(fabs(f[h].mean - week[(140 + h) % 7]) < 0.35 * week[(140 + h) % 7] + 2);
 }
 
+/* Stations A and B from PT_T0 (2024-05-01, day 19844); at A:
+ *   day 0: C1, C2 issued; day 1: C1 back; day 3: C3 issued, C2 back at B;
+ *   day 4: C3 back at A (a crate-s), after end_day for a 4-day history.
+ * History of A before day 4 (19848): crate-pp issues 2 0 0 0, returns
+ * 0 1 0 0; crate-s issues 0 0 0 1, returns 0 0 0 0. */
+static void history_pool(const char *path)
+{
+    bx_pool *pool = NULL;
+    bx_catalog *cat = pt_catalog(ctx);
+    assert_int_equal(bx_pool_open(ctx, &pool, path, cat, NULL), BX_OK);
+    pt_apply(pool, pt_station(PT_T0, "A"));
+    pt_apply(pool, pt_station(PT_T0, "B"));
+    pt_apply(pool, pt_register(PT_T0, "C1", "crate-pp", "A"));
+    pt_apply(pool, pt_register(PT_T0, "C2", "crate-pp", "A"));
+    pt_apply(pool, pt_register(PT_T0, "C3", "crate-s", "A"));
+    pt_apply(pool, pt_issue(PT_T0 + PT_HOUR, "C1", "A", "O1"));
+    pt_apply(pool, pt_issue(PT_T0 + PT_HOUR, "C2", "A", "O2"));
+    pt_apply(pool, pt_return(PT_T0 + PT_DAY + PT_HOUR, "C1", "A"));
+    pt_apply(pool, pt_issue(PT_T0 + 3 * PT_DAY, "C3", "A", "O3"));
+    pt_apply(pool, pt_return(PT_T0 + 3 * PT_DAY + PT_HOUR, "C2", "B"));
+    pt_apply(pool, pt_return(PT_T0 + 4 * PT_DAY, "C3", "A"));
+    bx_pool_close(pool);
+    bx_catalog_free(cat);
+}
+
+static void test_station_history(void **state)
+{
+    (void)state;
+    char dir[64], path[128];
+    jt_mkdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/pool.bxj", dir);
+    history_pool(path);
+    bx_station_history *h = NULL;
+    int64_t day0 = PT_T0 / PT_DAY;
+    assert_int_equal(day0, 19844);
+    assert_int_equal(bx_station_history_read(ctx, path, "A", NULL, day0 + 4, &h), BX_OK);
+    assert_int_equal(h->first_day, day0);
+    assert_int_equal(h->ntypes, 2);
+    const bx_station_series *pp = &h->types[0], *cs = &h->types[1];
+    assert_string_equal(pp->type_id, "crate-pp");
+    assert_string_equal(cs->type_id, "crate-s");
+    assert_int_equal(pp->ndays, 4);
+    const uint32_t pi[4] = {2, 0, 0, 0}, pr[4] = {0, 1, 0, 0}, si[4] = {0, 0, 0, 1};
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(pp->issues[i], pi[i]);
+        assert_int_equal(pp->returns[i], pr[i]);
+        assert_int_equal(cs->issues[i], si[i]);
+        assert_int_equal(cs->returns[i], 0);
+    }
+    bx_station_history_free(ctx, h);
+    /* one type; B has returns only */
+    assert_int_equal(bx_station_history_read(ctx, path, "B", "crate-pp", day0 + 5, &h), BX_OK);
+    assert_int_equal(h->ntypes, 1);
+    assert_int_equal(h->types[0].returns[3], 1);
+    assert_int_equal(h->types[0].issues[3], 0);
+    bx_station_history_free(ctx, h);
+    assert_int_equal(bx_station_history_read(ctx, path, "Z", NULL, day0 + 4, &h), BX_ENOTFOUND);
+    assert_null(h);
+    /* every allocation fails in turn: an error, never a leak */
+    for (uint64_t fail = 1; fail < 500; fail++) {
+        test_alloc ta;
+        bx_ctx *c2 = test_ctx_new(&ta, fail);
+        bx_station_history *h2 = NULL;
+        bx_status st = bx_station_history_read(c2, path, "A", NULL, day0 + 4, &h2);
+        assert_true(st == BX_OK || st == BX_ENOMEM);
+        bool done = ta.failures == 0;
+        bx_station_history_free(c2, h2);
+        bx_ctx_free(c2);
+        assert_int_equal(ta.live_blocks, 0);
+        if (done)
+            break;
+    }
+    /* compacted: the day A joined is gone, and it says so */
+    bx_pool *pool = NULL;
+    assert_int_equal(bx_pool_open(ctx, &pool, path, NULL, NULL), BX_OK);
+    assert_int_equal(bx_pool_compact(pool, NULL), BX_OK);
+    bx_pool_close(pool);
+    assert_int_equal(bx_station_history_read(ctx, path, "A", NULL, day0 + 4, &h), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(ctx), "compacted"));
+    jt_rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -173,6 +258,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_too_little_history, setup, teardown),
         cmocka_unit_test_setup_teardown(test_backtest_points, setup, teardown),
         cmocka_unit_test_setup_teardown(test_beats_seasonal_naive, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_station_history, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 #include "boxcar/ctx.h"
+#include "boxcar/records.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -75,6 +76,38 @@ typedef struct bx_forecast_check {
 BX_API bx_status bx_forecast_daily(bx_ctx *ctx, const uint32_t *counts, size_t ndays,
                                    int64_t first_day, const bx_forecast_options *opts,
                                    bx_forecast_day *out, bx_forecast_check *check);
+
+/* ---- a station's history, from a pool's journal ------------------------ */
+
+/* The daily counts of one container type at a station: day first_day + i
+ * (days since 1970-01-01, UTC) had issues[i] containers issued there and
+ * returns[i] returned there. */
+typedef struct bx_station_series {
+    char type_id[BX_ID_MAX];
+    int64_t first_day;
+    size_t ndays;
+    uint32_t *issues, *returns;
+} bx_station_series;
+
+typedef struct bx_station_history {
+    int64_t first_day;          /* the day the station joined */
+    size_t ntypes;
+    bx_station_series *types;   /* in the order they first appear */
+} bx_station_history;
+
+/* Read the journal at path (read-only, record by record: a snapshot holds
+ * no history) and count, per container type (only type_id, if not NULL),
+ * the station's issues and returns on each whole day from the day the
+ * station joined to the day before end_day. *out is a new history (free
+ * with bx_station_history_free); it may have no types.
+ * Errors: those of bx_pool_open; BX_ENOTFOUND if the station is not in
+ * the pool; BX_EINPUT if the journal no longer holds the day it joined
+ * (compacted since), saying so. */
+BX_API bx_status bx_station_history_read(bx_ctx *ctx, const char *path,
+                                         const char *station_id, const char *type_id,
+                                         int64_t end_day, bx_station_history **out);
+/* NULL is a no-op. */
+BX_API void bx_station_history_free(bx_ctx *ctx, bx_station_history *h);
 
 #ifdef __cplusplus
 }

@@ -5,6 +5,7 @@
  *   GET  /v1/containers/{id}     one container
  *   GET  /v1/containers          the containers, filtered and paged
  *   GET  /v1/containers/stats    bx_pool_stats_get
+ *   GET  /v1/containers/forecast a station's daily forecast (forecast.h)
  *
  * An event has the keys of a journal record (docs/formats.md, section 14):
  * "ev", "at" (optional here: the server's clock), "id", "station",
@@ -473,6 +474,118 @@ void svc_h_pool_stats(svc_call *c)
     json_object_set_new(doc, "overdue", json_integer((json_int_t)s.overdue));
     json_object_set_new(doc, "now", json_integer((json_int_t)now));
     json_object_set_new(doc, "overdue_days", json_integer((json_int_t)days));
+    svc_reply_doc(c, doc);
+    json_decref(doc);
+}
+
+static json_t *forecast_doc(const bx_forecast_day *f, const bx_forecast_check *chk, uint32_t days)
+{
+    json_t *d = json_object(), *list = json_array();
+    if (d == NULL || list == NULL) {
+        json_decref(d);
+        json_decref(list);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < days; i++) {
+        json_t *e = json_object();
+        if (e == NULL)
+            break;
+        json_object_set_new(e, "mean", json_real(f[i].mean));
+        json_object_set_new(e, "lo", json_integer(f[i].lo));
+        json_object_set_new(e, "hi", json_integer(f[i].hi));
+        json_array_append_new(list, e);
+    }
+    json_object_set_new(d, "days", list);
+    json_object_set_new(d, "backtest_points", json_integer((json_int_t)chk->points));
+    json_object_set_new(d, "mase", rate(chk->mase));
+    json_object_set_new(d, "mase_seasonal_naive", rate(chk->mase_naive));
+    json_object_set_new(d, "dispersion", rate(chk->dispersion));
+    return d;
+}
+
+/* GET /v1/containers/forecast?station=S&type=T&days=N&now=SECONDS: per
+ * container type, the station's daily issues and returns forecast for N
+ * days from now's day, with 80 % intervals and the backtest. The history
+ * is read from the journal (a reader's pass, without the pool's lock held
+ * while it reads). Another's station answers as a missing one (422); too
+ * little history is 422 with what is missing. */
+void svc_h_pool_forecast(svc_call *c)
+{
+    static const char *const known[] = {"station", "type", "days", "now", NULL};
+    svc_pool *p = pool_or_404(c);
+    if (p == NULL || !svc_args_check(c, known))
+        return;
+    const char *station = svc_arg_get(c, "station"), *type = svc_arg_get(c, "type");
+    uint64_t now = (uint64_t)time(NULL), days = 7;
+    if (!count_arg(c, "now", (uint64_t)BX_POOL_TIME_MIN, (uint64_t)BX_POOL_TIME_MAX, &now) ||
+        !count_arg(c, "days", 1, 60, &days))
+        return;
+    if (station == NULL) {
+        bx_location loc = {0};
+        loc.field = "station";
+        svc_reply_error(c, 400, "bad_parameter", &loc, "query argument 'station' is needed");
+        return;
+    }
+    pthread_mutex_lock(&p->lock);
+    bool seen = bx_pool_sees_station(p->pool, c->as, station);
+    pthread_mutex_unlock(&p->lock);
+    if (!seen) {
+        unknown_thing(c, "station", "station", station);
+        return;
+    }
+    bx_ctx *ctx = c->worker->ctx;
+    bx_station_history *h = NULL;
+    bx_status st = bx_station_history_read(ctx, p->path, station, type,
+                                           (int64_t)now / 86400, &h);
+    if (st == BX_ENOTFOUND) {
+        unknown_thing(c, "station", "station", station);
+        return;
+    }
+    if (st != BX_OK) {
+        svc_reply_ctx_status(c, ctx, st);
+        return;
+    }
+    json_t *doc = json_object(), *types = json_array();
+    bool oom = doc == NULL || types == NULL;
+    bx_forecast_day f[60];
+    bx_forecast_options o;
+    bx_forecast_options_init(&o);
+    o.horizon_days = (uint32_t)days;
+    for (size_t t = 0; !oom && st == BX_OK && t < h->ntypes; t++) {
+        const bx_station_series *s = &h->types[t];
+        json_t *e = json_object();
+        oom = e == NULL || json_array_append_new(types, e) != 0;
+        for (int k = 0; !oom && k < 2; k++) {
+            bx_forecast_check chk;
+            st = bx_forecast_daily(ctx, k ? s->returns : s->issues, s->ndays, s->first_day, &o,
+                                   f, &chk);
+            if (st != BX_OK)
+                break;
+            json_t *fd = forecast_doc(f, &chk, o.horizon_days);
+            oom = fd == NULL;
+            if (!oom)
+                json_object_set_new(e, k ? "returns" : "issues", fd);
+        }
+        if (!oom) {
+            json_object_set_new(e, "type", json_string(s->type_id));
+            json_object_set_new(e, "history_days", json_integer((json_int_t)s->ndays));
+        }
+    }
+    bx_station_history_free(ctx, h);
+    if (oom || st != BX_OK) {
+        json_decref(types);
+        json_decref(doc);
+        if (oom)
+            svc_reply_error(c, 503, "out_of_memory", NULL, "out of memory");
+        else
+            svc_reply_error(c, 422, "too_little_history", NULL, "station %.64s: %s", station,
+                            bx_ctx_errmsg(ctx));
+        return;
+    }
+    json_object_set_new(doc, "station", json_string(station));
+    json_object_set_new(doc, "first_day", json_integer((json_int_t)(now / 86400) * 86400));
+    json_object_set_new(doc, "level", json_real(o.level));
+    json_object_set_new(doc, "types", types);
     svc_reply_doc(c, doc);
     json_decref(doc);
 }

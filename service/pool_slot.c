@@ -33,6 +33,8 @@ svc_pool *svc_pool_open(const char *path, const char *catalog_path, char *err,
         bx_pool_options_init(&o);
         st = bx_pool_open(p->ctx, &p->pool, path, p->cat, &o);
     }
+    if (st == BX_OK && (p->path = strdup(path)) == NULL)
+        st = BX_ENOMEM;
     if (st != BX_OK) {
         snprintf(err, err_size, "--pool %s: %s", path, bx_ctx_errmsg(p->ctx));
         svc_pool_close(p);
@@ -88,6 +90,7 @@ void svc_pool_close(svc_pool *p)
     svc_pool_drop_packing(p);
     bx_pool_close(p->pool);
     bx_catalog_free(p->cat);
+    free(p->path);
     bx_ctx_free(p->ctx);
     pthread_mutex_destroy(&p->lock);
     free(p);

@@ -314,6 +314,7 @@ typedef struct svc_pool {
     bx_ctx *ctx;            /* every error of the pool and its packing */
     bx_catalog *cat;        /* the catalog as at start: the pool borrows it */
     bx_pool *pool;
+    char *path;             /* the journal, for its history */
     /* Packing at stations (pool_station.c): an engine for the pool's
      * life; a policy and packers built from one catalog set, dropped when
      * another set is used or this one is forgotten. */
@@ -387,6 +388,7 @@ void svc_h_carbon(svc_call *c);
 void svc_h_pool_events(svc_call *c);
 void svc_h_pool_list(svc_call *c);
 void svc_h_pool_stats(svc_call *c);
+void svc_h_pool_forecast(svc_call *c);
 void svc_h_pool_container(svc_call *c);
 
 /* Embedded station assets (generated at build time from service/station). */

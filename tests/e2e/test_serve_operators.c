@@ -248,12 +248,42 @@ static void test_pack_at_station(void **state)
     http_free(&r1);
 }
 
+/* GET /v1/containers/forecast: A's station only. The pool's stations
+ * joined at 1700000000 (day 19675); A1 goes out on day 19676 and comes
+ * back the day after. From now = 1700000000 + 20 days (day 19695) there
+ * are 20 whole days of history; from 10 days, 10: too little (14). */
+static void test_forecast(void **state)
+{
+    (void)state;
+    expect(tok_a, "POST", "/v1/containers/events",
+           "[{\"ev\":\"issue\",\"id\":\"A1\",\"station\":\"SA\",\"order\":\"O1\","
+           "\"at\":1700086400},{\"ev\":\"return\",\"id\":\"A1\",\"station\":\"SA\","
+           "\"at\":1700172800}]", 200, NULL, 0);
+    char out[8192];
+    expect(tok_a, "GET", "/v1/containers/forecast?station=SA&days=3&now=1701728000", NULL, 200,
+           out, sizeof out);
+    assert_non_null(strstr(out, "\"type\":\"crate-pp\""));
+    assert_non_null(strstr(out, "\"history_days\":20"));
+    assert_non_null(strstr(out, "\"issues\":{"));
+    assert_non_null(strstr(out, "\"returns\":{"));
+    expect(tok_a, "GET", "/v1/containers/forecast?station=SA&now=1700864000", NULL, 422, out,
+           sizeof out);
+    assert_non_null(strstr(out, "10 days of history"));
+    same_as_missing("GET", "/v1/containers/forecast?station=SB&now=1701728000", NULL,
+                    "/v1/containers/forecast?station=SZ&now=1701728000", NULL, "SB", "SZ", 422);
+    expect(NULL, "GET", "/v1/containers/forecast?station=SA", NULL, 401, NULL, 0);
+    expect(tok_b, "GET", "/v1/containers/forecast?station=SB&now=1701728000", NULL, 200, out,
+           sizeof out);
+    assert_non_null(strstr(out, "\"types\":[]"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_events, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pack_at_station, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_forecast, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

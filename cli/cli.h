@@ -37,6 +37,12 @@ bx_ctx *cli_ctx_new(cli_diags *cd);
 /* Print the context's last error as "boxcar: <msg>" unless it was already
  * printed as a diagnostic, and map a status to an exit code. */
 int cli_fail(bx_ctx *ctx, bx_status st);
+/* An operator's token: the first line of path, without its line end,
+ * into token (size bytes). A NUL byte, an empty line or one too long is
+ * refused (BX_EPERM), an unreadable file is BX_EIO; either is printed as
+ * `boxcar CMD: ...` and *printed set. */
+bx_status cli_read_token_file(const char *cmd, const char *path, char *token, size_t size,
+                              bool *printed);
 int cli_exit_code(bx_status st);
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)

@@ -1,8 +1,11 @@
 /*
  * cli_common.c: diagnostics, contexts and exit codes for the subcommands.
  */
+#include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -46,6 +49,7 @@ int cli_exit_code(bx_status st)
         return EXIT_OK;
     case BX_EINPUT:
     case BX_ELIMIT:
+    case BX_EPERM:
         return EXIT_BAD_INPUT;
     case BX_EINVAL:
         return EXIT_USAGE;
@@ -89,4 +93,35 @@ long cli_file_read(void *ud, void *buf, size_t size)
 {
     size_t n = fread(buf, 1, size, ud);
     return n == 0 && ferror((FILE *)ud) ? -1 : (long)n;
+}
+
+bx_status cli_read_token_file(const char *cmd, const char *path, char *token, size_t size,
+                              bool *printed)
+{
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL) {
+        fprintf(stderr, "boxcar %s: --token-file %s: %s\n", cmd, path, strerror(errno));
+        *printed = true;
+        return BX_EIO;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t got = getline(&line, &cap, fp);
+    fclose(fp);
+    size_t n = got > 0 ? (size_t)got : 0;
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        n--;
+    bool ok = n > 0 && n < size && memchr(line, '\0', n) == NULL;
+    if (ok) {
+        memcpy(token, line, n);
+        token[n] = '\0';
+    }
+    free(line);
+    if (!ok) {
+        fprintf(stderr, "boxcar %s: --token-file %s: not a token (one line of hex digits)\n",
+                cmd, path);
+        *printed = true;
+        return BX_EPERM;
+    }
+    return BX_OK;
 }

@@ -2,13 +2,19 @@
  * cmd_containers.c: `boxcar containers`: the reusable-container pool.
  *
  * Events (station, register, issue, deliver, return, inspect, wash,
- * repair, retire, lost) are checked against the pool and appended to its
- * journal; several ids on one command line are one batch, recorded whole
- * or not at all. status, list and stats read the pool without locking it;
- * verify checks the journal end to end; compact snapshots it and starts a
- * new journal file.
+ * repair, retire, lost, transfer, operator) are checked against the pool
+ * and appended to its journal; several ids on one command line are one
+ * batch, recorded whole or not at all. status, list and stats read the
+ * pool without locking it; verify checks the journal end to end; compact
+ * snapshots it and starts a new journal file.
+ *
+ * Once a pool has operators, every command needs --token-file: the token
+ * says who is acting, every event records it, and an operator sees only
+ * its own (the library decides what; this file only asks it).
  */
+#include <errno.h>
 #include <getopt.h>
+#include <sys/stat.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -22,9 +28,11 @@
 typedef struct args {
     const char *cmd;
     const char *journal, *catalog, *station, *type, *order, *state, *archive;
+    const char *token_file, *token_out, *to, *for_op;
+    bx_pool_role role;
     bool csv, damaged, repair;
     bool at_given, now_given;
-    int64_t at, now, overdue_days;
+    int64_t at, now, overdue_days, days;
     int32_t wait_ms;
     char **ids;
     int nids;
@@ -45,10 +53,13 @@ static int run_stats(const args *a);
 static int run_verify(const args *a);
 static int run_compact(const args *a);
 static int run_snapshot(const args *a);
+static int run_operator(const args *a);
+static int run_forecast(const args *a);
 
 static const sub subs[] = {
-    {"station", run_event, "ID...", "at", 1, -1},
-    {"register", run_event, "ID... --type TYPE --station ID", "at type station catalog", 1, -1},
+    {"station", run_event, "ID... [--for OPERATOR]", "at for", 1, -1},
+    {"register", run_event, "ID... --type TYPE --station ID [--for OPERATOR]",
+     "at type station catalog for", 1, -1},
     {"issue", run_event, "ID... --station ID --order ID", "at station order", 1, -1},
     {"deliver", run_event, "ID... [--order ID]", "at order", 1, -1},
     {"return", run_event, "ID... --station ID", "at station", 1, -1},
@@ -57,11 +68,16 @@ static const sub subs[] = {
     {"repair", run_event, "ID... [--station ID]", "at station", 1, -1},
     {"retire", run_event, "ID... [--station ID]", "at station", 1, -1},
     {"lost", run_event, "ID...", "at", 1, -1},
+    {"transfer", run_event, "ID... --to OPERATOR", "at to", 1, -1},
+    {"operator", run_operator, "ID --role operator|platform --token-out FILE",
+     "at role token-out", 1, 1},
     {"status", run_status, "ID...", "", 1, -1},
     {"list", run_list, "[--station ID] [--type TYPE] [--state STATE] [--format table|csv]",
      "station type state format", 0, 0},
     {"stats", run_stats, "[--type TYPE] [--now TIME] [--overdue-days N]",
      "type now overdue-days", 0, 0},
+    {"forecast", run_forecast, "--station ID [--type TYPE] [--days N] [--now TIME]",
+     "station type days now", 0, 0},
     {"verify", run_verify, "[--repair]", "repair", 0, 0},
     {"compact", run_compact, "[--archive FILE]", "archive", 0, 0},
     {"snapshot", run_snapshot, "", "", 0, 0},
@@ -78,7 +94,7 @@ static void containers_help(void)
            "\n"
            "events:\n");
     for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
-        if (i == 10)
+        if (strcmp(subs[i].name, "status") == 0)
             printf("\nqueries and upkeep:\n");
         printf("  %-9s %s\n", subs[i].name, subs[i].synopsis);
     }
@@ -93,17 +109,29 @@ static void containers_help(void)
            "  --wait SECONDS      wait this long for another writer to finish (default 10)\n"
            "  --now TIME          stats: the moment to measure overdue containers at\n"
            "  --overdue-days N    stats: out longer than this is overdue (default 30)\n"
+           "  --days N            forecast: days ahead (default 7), from --now's day\n"
            "  --repair            verify: cut a damaged journal at the damage first\n"
            "                      (the cut records are kept in a file beside it)\n"
            "  --archive FILE      compact: keep the old journal under this name\n"
+           "  --token-file FILE   who is acting, once the pool has operators: the\n"
+           "                      operator's token, the first line of FILE\n"
+           "  --for OPERATOR      station, register: for this operator (platform role)\n"
+           "  --to OPERATOR       transfer: the operator that receives the containers\n"
+           "  --role ROLE         operator: operator (its own stations and containers)\n"
+           "                      or platform (everything); the first must be platform\n"
+           "  --token-out FILE    operator: write the new operator's token here (mode\n"
+           "                      0600); the journal keeps only its SHA-256\n"
            "\n"
            "Lifecycle: register -> available -issue-> issued -deliver-> delivered;\n"
            "issued or delivered -return-> returned -wash-> available; inspect --damaged\n"
            "-> damaged -repair-> returned; retire ends a container at a station; lost\n"
            "ends any, and a return brings a lost one back. Add stations first.\n"
+           "An operator sees and changes only its own stations and the containers it\n"
+           "holds; verify, compact, snapshot and stats need the platform role.\n"
            "\n"
-           "Exit: 0 ok, 3 an event was refused or verify found a problem (nothing\n"
-           "      recorded), 1 runtime failure (I/O, the journal locked), 2 usage.\n");
+           "Exit: 0 ok, 3 an event was refused, a token or role was wrong, or verify\n"
+           "      found a problem (nothing recorded), 1 runtime failure (I/O, the\n"
+           "      journal locked), 2 usage.\n");
 }
 
 /* ---- arguments ---------------------------------------------------------- */
@@ -131,7 +159,13 @@ static int parse_args(int argc, char **argv, const sub *s, args *a)
         {"at", required_argument, NULL, 'a'},
         {"now", required_argument, NULL, 'n'},
         {"overdue-days", required_argument, NULL, 'd'},
+        {"days", required_argument, NULL, 'H'},
         {"wait", required_argument, NULL, 'w'},
+        {"token-file", required_argument, NULL, 'T'},
+        {"token-out", required_argument, NULL, 'O'},
+        {"to", required_argument, NULL, 'r'},
+        {"for", required_argument, NULL, 'F'},
+        {"role", required_argument, NULL, 'p'},
         {"damaged", no_argument, NULL, 'D'},
         {"repair", no_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},
@@ -140,6 +174,7 @@ static int parse_args(int argc, char **argv, const sub *s, args *a)
     memset(a, 0, sizeof *a);
     a->cmd = s->name;
     a->overdue_days = 30;
+    a->days = 7;
     a->wait_ms = 10000;
     a->journal = getenv("BOXCAR_JOURNAL");
     int c, idx;
@@ -149,7 +184,8 @@ static int parse_args(int argc, char **argv, const sub *s, args *a)
         for (const struct option *o = opts; o->name != NULL; o++)
             if (o->val == c)
                 name = o->name;
-        if (c != 'j' && c != 'h' && c != 'w' && c != '?' && name != NULL && !takes(s, name))
+        if (c != 'j' && c != 'h' && c != 'w' && c != 'T' && c != '?' && name != NULL &&
+            !takes(s, name))
             return cli_usage_error("containers", "%s does not take --%s", s->name, name);
         switch (c) {
         case 'j': a->journal = optarg; break;
@@ -167,6 +203,15 @@ static int parse_args(int argc, char **argv, const sub *s, args *a)
             break;
         }
         case 'A': a->archive = optarg; break;
+        case 'T': a->token_file = optarg; break;
+        case 'O': a->token_out = optarg; break;
+        case 'r': a->to = optarg; break;
+        case 'F': a->for_op = optarg; break;
+        case 'p':
+            if (bx_pool_role_parse(optarg, &a->role) != BX_OK)
+                return cli_usage_error("containers", "--role is operator or platform, not '%s'",
+                                       optarg);
+            break;
         case 'f':
             if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "table") != 0)
                 return cli_usage_error("containers", "--format is table or csv");
@@ -197,6 +242,14 @@ static int parse_args(int argc, char **argv, const sub *s, args *a)
                 a->overdue_days = v;
             else
                 a->wait_ms = (int32_t)(v * 1000);
+            break;
+        }
+        case 'H': {
+            uint64_t v;
+            if (!cli_parse_u64(optarg, 1, BX_FORECAST_MAX_HORIZON, &v))
+                return cli_usage_error("containers", "--days wants a whole number from 1 to %d",
+                                       BX_FORECAST_MAX_HORIZON);
+            a->days = (int64_t)v;
             break;
         }
         case 'D': a->damaged = true; break;
@@ -231,6 +284,8 @@ typedef struct session {
     bx_ctx *ctx;
     bx_catalog *catalog;
     bx_pool *pool;
+    const char *as;       /* the acting operator; "" in a pool without any */
+    bx_pool_role role;
 } session;
 
 static void session_close(session *ss)
@@ -257,6 +312,46 @@ static int fail(session *ss, const args *a, bx_status st)
                         "-j %s' checks the journal and its snapshot in full\n", a->journal);
     session_close(ss);
     return rc;
+}
+
+/* Who is acting: nobody in particular in a pool without operators; else
+ * the operator whose token --token-file holds. */
+static bx_status session_who(session *ss, const args *a)
+{
+    ss->as = "";
+    ss->role = BX_ROLE_PLATFORM;
+    if (bx_pool_operator_count(ss->pool) == 0) {
+        if (a->token_file == NULL)
+            return BX_OK;
+        fprintf(stderr, "boxcar containers: the pool has no operators, so --token-file "
+                        "means nothing here (add one with 'boxcar containers operator')\n");
+        ss->printed = true;
+        return BX_EINVAL;
+    }
+    if (a->token_file == NULL) {
+        fprintf(stderr, "boxcar containers: the pool has operators: say who you are with "
+                        "--token-file FILE\n");
+        ss->printed = true;
+        return BX_EINVAL;
+    }
+    char token[BX_POOL_TOKEN_SIZE + 1];
+    bx_status st = cli_read_token_file("containers", a->token_file, token, sizeof token,
+                                       &ss->printed);
+    if (st == BX_OK)
+        st = bx_pool_authenticate(ss->pool, token, &ss->as, &ss->role);
+    memset(token, 0, sizeof token);
+    return st;
+}
+
+/* Commands over the whole pool: a platform operator's. */
+static bx_status need_platform(session *ss, const args *a)
+{
+    if (ss->role == BX_ROLE_PLATFORM)
+        return BX_OK;
+    fprintf(stderr, "boxcar containers: %s covers the whole pool and needs a platform "
+                    "operator's token ('%s' has the operator role)\n", a->cmd, ss->as);
+    ss->printed = true;
+    return BX_EPERM;
 }
 
 static bx_status session_open(session *ss, const args *a, bool write, bool create,
@@ -286,6 +381,8 @@ static bx_status session_open(session *ss, const args *a, bool write, bool creat
     o.journal.lock_timeout_ms = a->wait_ms;
     st = bx_pool_open(ss->ctx, &ss->pool, a->journal, ss->catalog, &o);
     ss->journal_refused = st == BX_EINPUT;
+    if (st == BX_OK)
+        st = session_who(ss, a);
     return st;
 }
 
@@ -311,6 +408,8 @@ static int run_event(const args *a)
         return cli_usage_error("containers", "issue needs --station ID and --order ID");
     if (type == BX_EV_RETURN && a->station == NULL)
         return cli_usage_error("containers", "return needs --station ID");
+    if (type == BX_EV_TRANSFER && a->to == NULL)
+        return cli_usage_error("containers", "transfer needs --to OPERATOR");
     bx_pool_event *evs = calloc((size_t)a->nids, sizeof *evs);
     if (evs == NULL) {
         fprintf(stderr, "boxcar: out of memory\n");
@@ -326,7 +425,8 @@ static int run_event(const args *a)
         bool ok = type == BX_EV_STATION ? copy_id(ev->station_id, a->ids[i])
                                         : copy_id(ev->container_id, a->ids[i]) &&
                                               copy_id(ev->station_id, a->station);
-        ok = ok && copy_id(ev->type_id, a->type) && copy_id(ev->order_id, a->order);
+        ok = ok && copy_id(ev->type_id, a->type) && copy_id(ev->order_id, a->order) &&
+             copy_id(ev->operator_id, type == BX_EV_TRANSFER ? a->to : a->for_op);
         if (!ok) {
             free(evs);
             return cli_usage_error("containers", "an id is longer than %d bytes", BX_ID_MAX - 1);
@@ -335,12 +435,14 @@ static int run_event(const args *a)
     session ss;
     bx_status st = session_open(&ss, a, true, true, type == BX_EV_REGISTER);
     size_t bad = 0;
+    for (int i = 0; st == BX_OK && i < a->nids; i++)
+        snprintf(evs[i].by, sizeof evs[i].by, "%s", ss.as);
     if (st == BX_OK)
         st = bx_pool_apply_batch(ss.pool, evs, (size_t)a->nids, &bad);
     if (st == BX_OK)
         st = bx_pool_sync(ss.pool);
     if (st != BX_OK) {
-        if (st == BX_EINPUT && a->nids > 1)
+        if ((st == BX_EINPUT || st == BX_EPERM) && a->nids > 1)
             fprintf(stderr, "boxcar containers: nothing recorded: '%s' (%d of %d) was refused\n",
                     a->ids[bad], (int)bad + 1, a->nids);
         free(evs);
@@ -353,6 +455,10 @@ static int run_event(const args *a)
         printf(" %s", a->ids[i]);
     if (a->station != NULL && type != BX_EV_STATION)
         printf(" at %s", a->station);
+    if (type == BX_EV_TRANSFER)
+        printf(" to %s", a->to);
+    if (ss.as[0] != '\0')
+        printf(" by %s", ss.as);
     printf(", %s\n", when);
     free(evs);
     session_close(&ss);
@@ -382,6 +488,8 @@ static void print_status(const bx_container_info *c)
     printf("  last event  %s at %s (record %" PRIu64 ")\n", bx_pool_event_name(c->last_event),
            last, c->last_seq);
     printf("  registered  %s\n", reg);
+    if (c->owner[0] != '\0')
+        printf("  operator    %s\n", c->owner);
 }
 
 static int run_status(const args *a)
@@ -393,7 +501,7 @@ static int run_status(const args *a)
     int rc = EXIT_OK;
     for (int i = 0; i < a->nids; i++) {
         bx_container_info c;
-        if (bx_pool_find(ss.pool, a->ids[i], &c) != BX_OK) {
+        if (bx_pool_find_as(ss.pool, ss.as, a->ids[i], &c) != BX_OK) {
             fprintf(stderr, "error: %s\n", bx_ctx_errmsg(ss.ctx));
             rc = EXIT_BAD_INPUT;
             continue;
@@ -416,10 +524,13 @@ static int run_list(const args *a)
     else
         printf("%-20s %-12s %-10s %-12s %-14s %5s  %-8s %s\n", "container", "type", "state",
                "station", "order", "trips", "last", "at");
-    size_t shown = 0;
+    size_t shown = 0, seen = 0;
     for (size_t i = 0; i < bx_pool_count(ss.pool); i++) {
         bx_container_info c;
         bx_pool_at(ss.pool, i, &c);
+        if (!bx_pool_sees_container(ss.pool, ss.as, c.container_id))
+            continue;
+        seen++;
         if ((a->station && strcmp(a->station, c.station_id) != 0) ||
             (a->type && strcmp(a->type, c.type_id) != 0) ||
             (a->state && strcmp(a->state, bx_container_state_name(c.state)) != 0))
@@ -444,7 +555,7 @@ static int run_list(const args *a)
         shown++;
     }
     if (!a->csv)
-        fprintf(stderr, "%zu of %zu containers\n", shown, bx_pool_count(ss.pool));
+        fprintf(stderr, "%zu of %zu containers\n", shown, seen);
     session_close(&ss);
     return EXIT_OK;
 }
@@ -491,6 +602,8 @@ static int run_stats(const args *a)
 {
     session ss;
     bx_status st = session_open(&ss, a, false, false, false);
+    if (st == BX_OK)
+        st = need_platform(&ss, a);
     if (st != BX_OK)
         return fail(&ss, a, st);
     int64_t now = a->now_given ? a->now : (int64_t)time(NULL);
@@ -543,7 +656,8 @@ static int run_verify(const args *a)
     bx_status st = BX_OK;
     if (a->repair) {
         /* A writer's open cuts a torn tail; repair cuts damage. */
-        if ((st = session_open(&ss, a, true, false, false)) != BX_OK)
+        if ((st = session_open(&ss, a, true, false, false)) != BX_OK ||
+            (st = need_platform(&ss, a)) != BX_OK)
             return fail(&ss, a, st);
         char saved[4096] = "";
         const bx_journal_info *info = bx_pool_journal_info(ss.pool);
@@ -554,6 +668,15 @@ static int run_verify(const args *a)
         if (damaged)
             printf("repaired: cut at byte %" PRIu64 " (record %" PRIu64 " and the %" PRIu64
                    " after it); the cut part is kept in %s\n", at, rec, after, saved);
+        session_close(&ss);
+    } else {
+        /* Who may: a reader's open of the pool says. A journal that does
+         * not open names no operators: verify is then what finds out why. */
+        st = session_open(&ss, a, false, false, false);
+        if (st == BX_OK)
+            st = need_platform(&ss, a);
+        if (st != BX_OK && !ss.journal_refused)
+            return fail(&ss, a, st);
         session_close(&ss);
     }
     memset(&ss, 0, sizeof ss);
@@ -621,6 +744,8 @@ static int run_compact(const args *a)
     session ss;
     bx_status st = session_open(&ss, a, true, false, false);
     if (st == BX_OK)
+        st = need_platform(&ss, a);
+    if (st == BX_OK)
         st = bx_pool_compact(ss.pool, a->archive);
     if (st != BX_OK)
         return fail(&ss, a, st);
@@ -639,11 +764,169 @@ static int run_snapshot(const args *a)
     session ss;
     bx_status st = session_open(&ss, a, true, false, false);
     if (st == BX_OK)
+        st = need_platform(&ss, a);
+    if (st == BX_OK)
         st = bx_pool_snapshot(ss.pool);
     if (st != BX_OK)
         return fail(&ss, a, st);
     printf("snapshot of record %" PRIu64 " (%zu containers)\n", bx_pool_seq(ss.pool),
            bx_pool_count(ss.pool));
+    session_close(&ss);
+    return EXIT_OK;
+}
+
+/* ---- forecasts ---------------------------------------------------------- */
+
+static const char *const weekday_names[7] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
+
+/* One series (issues or returns of one type) and its forecast. */
+static int forecast_series(session *ss, const args *a, const bx_station_series *s, bool issue,
+                           bx_forecast_day *out, bx_forecast_check *chk)
+{
+    bx_forecast_options o;
+    bx_forecast_options_init(&o);
+    o.horizon_days = (uint32_t)a->days;
+    bx_status st = bx_forecast_daily(ss->ctx, issue ? s->issues : s->returns, s->ndays,
+                                     s->first_day, &o, out, chk);
+    if (st != BX_OK) {
+        fprintf(stderr, "error: station %s, type %s, %s: %s\n", a->station, s->type_id,
+                issue ? "issues" : "returns", bx_ctx_errmsg(ss->ctx));
+        ss->printed = true;
+        return cli_exit_code(st);
+    }
+    return EXIT_OK;
+}
+
+static int run_forecast(const args *a)
+{
+    if (a->station == NULL)
+        return cli_usage_error("containers", "forecast needs --station ID");
+    session ss;
+    bx_status st = session_open(&ss, a, false, false, false);
+    /* another's station is as unknown as a missing one */
+    if (st == BX_OK && !bx_pool_sees_station(ss.pool, ss.as, a->station))
+        st = BX_ENOTFOUND;
+    int64_t now = a->now_given ? a->now : (int64_t)time(NULL);
+    int64_t end_day = now / 86400; /* whole days before now's */
+    bx_station_history *h = NULL;
+    if (st == BX_OK)
+        st = bx_station_history_read(ss.ctx, a->journal, a->station, a->type, end_day, &h);
+    if (st == BX_ENOTFOUND) {
+        fprintf(stderr, "error: station '%s' is not in the pool\n", a->station);
+        ss.printed = true;
+        st = BX_EINPUT;
+    }
+    if (st == BX_OK && h->ntypes == 0) {
+        fprintf(stderr, "error: station '%s': no container%s%s was ever issued or returned "
+                        "there: nothing to forecast from\n", a->station,
+                a->type ? " of type " : "", a->type ? a->type : "");
+        ss.printed = true;
+        st = BX_EINPUT;
+    }
+    if (st != BX_OK) {
+        bx_station_history_free(ss.ctx, h);
+        return fail(&ss, a, st);
+    }
+    bx_forecast_day *fi = calloc((size_t)a->days, sizeof *fi);
+    bx_forecast_day *fr = calloc((size_t)a->days, sizeof *fr);
+    int rc = fi && fr ? EXIT_OK : EXIT_FAILURE_RUNTIME;
+    for (size_t t = 0; rc == EXIT_OK && t < h->ntypes; t++) {
+        const bx_station_series *s = &h->types[t];
+        bx_forecast_check ci, cr;
+        if ((rc = forecast_series(&ss, a, s, true, fi, &ci)) != EXIT_OK ||
+            (rc = forecast_series(&ss, a, s, false, fr, &cr)) != EXIT_OK)
+            break;
+        printf("station %s, type %s: %zu days of history, 80 %% intervals\n", a->station,
+               s->type_id, s->ndays);
+        printf("  %-10s %-3s  %8s %-10s  %8s %-10s\n", "day", "", "issues", "", "returns", "");
+        for (int64_t d = 0; d < a->days; d++) {
+            char when[40];
+            cli_format_time((end_day + d) * 86400, when, sizeof when);
+            when[10] = '\0';
+            char ri[24], rr[24];
+            snprintf(ri, sizeof ri, "[%u, %u]", fi[d].lo, fi[d].hi);
+            snprintf(rr, sizeof rr, "[%u, %u]", fr[d].lo, fr[d].hi);
+            printf("  %-10s %-3s  %8.1f %-10s  %8.1f %-10s\n", when,
+                   weekday_names[((end_day + d) % 7 + 7) % 7], fi[d].mean, ri, fr[d].mean, rr);
+        }
+        const bx_forecast_check *c2[2] = {&ci, &cr};
+        for (int k = 0; k < 2; k++) {
+            if (c2[k]->points == 0)
+                printf("  backtest %-7s  too short to check (%zu days)\n",
+                       k ? "returns" : "issues", s->ndays);
+            else if (isnan(c2[k]->mase))
+                printf("  backtest %-7s  no MASE: the history repeats week by week exactly\n",
+                       k ? "returns" : "issues");
+            else
+                printf("  backtest %-7s  MASE %.3f, seasonal naive %.3f, over %zu forecasts%s\n",
+                       k ? "returns" : "issues", c2[k]->mase, c2[k]->mase_naive,
+                       c2[k]->points,
+                       c2[k]->mase < c2[k]->mase_naive ? "" : " (the naive one is better here)");
+        }
+    }
+    free(fi);
+    free(fr);
+    bx_station_history_free(ss.ctx, h);
+    if (rc == EXIT_FAILURE_RUNTIME && !ss.printed)
+        fprintf(stderr, "boxcar: out of memory\n");
+    session_close(&ss);
+    return rc;
+}
+
+/* ---- operators ---------------------------------------------------------- */
+
+/* A new operator: its token goes to --token-out (mode 0600, whole or not
+ * at all) and only its hash to the journal. The file is committed after
+ * the event is durable, so a refused event leaves no token behind. */
+static int run_operator(const args *a)
+{
+    if (a->role == BX_ROLE_NONE || a->token_out == NULL)
+        return cli_usage_error("containers", "operator needs --role operator|platform and "
+                               "--token-out FILE");
+    bx_pool_event ev;
+    bx_pool_event_init(&ev);
+    ev.type = BX_EV_OPERATOR;
+    ev.time_s = a->at_given ? a->at : (int64_t)time(NULL);
+    ev.role = a->role;
+    if (!copy_id(ev.operator_id, a->ids[0]))
+        return cli_usage_error("containers", "an id is longer than %d bytes", BX_ID_MAX - 1);
+    session ss;
+    bx_status st = session_open(&ss, a, true, true, false);
+    char token[BX_POOL_TOKEN_SIZE];
+    bx_outfile *out = NULL;
+    if (st == BX_OK) {
+        snprintf(ev.by, sizeof ev.by, "%s", ss.as);
+        st = bx_pool_new_token(ss.ctx, token, ev.token_sha256);
+    }
+    if (st == BX_OK)
+        st = bx_pool_check(ss.pool, &ev);
+    if (st == BX_OK && (st = bx_outfile_open(ss.ctx, &out, a->token_out)) == BX_OK) {
+        FILE *fp = bx_outfile_stream(out);
+        if (fchmod(fileno(fp), 0600) != 0 || fprintf(fp, "%s\n", token) < 0) {
+            fprintf(stderr, "boxcar containers: --token-out %s: %s\n", a->token_out,
+                    strerror(errno));
+            ss.printed = true;
+            st = BX_EIO;
+        }
+    }
+    memset(token, 0, sizeof token);
+    if (st == BX_OK)
+        st = bx_pool_apply(ss.pool, &ev, NULL);
+    if (st == BX_OK)
+        st = bx_pool_sync(ss.pool);
+    if (st != BX_OK) {
+        bx_outfile_abort(out);
+        return fail(&ss, a, st);
+    }
+    if ((st = bx_outfile_commit(out)) != BX_OK) {
+        fprintf(stderr, "boxcar containers: operator '%s' was recorded but its token could "
+                        "not be written: %s\n", a->ids[0], bx_ctx_errmsg(ss.ctx));
+        ss.printed = true;
+        return fail(&ss, a, st);
+    }
+    printf("record %" PRIu64 ": operator %s (%s)%s%s; its token is in %s\n",
+           bx_pool_seq(ss.pool), a->ids[0], bx_pool_role_name(a->role),
+           ss.as[0] ? " by " : "", ss.as, a->token_out);
     session_close(&ss);
     return EXIT_OK;
 }

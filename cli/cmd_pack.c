@@ -80,6 +80,8 @@ static void pack_help(void)
            "                     ready there as its pool\n"
            "  --at TIME          when they were issued (default now)\n"
            "  --issued FILE      CSV of the containers issued: order, box, container\n"
+           "  --token-file FILE  a pool with operators: the operator's token; it packs\n"
+           "                     into the containers it holds, at its own stations\n"
            "\n"
            "Units that fit no box are listed with a reason; that is not an error.\n"
            "A policy error (script error, budget) fails that order; the batch goes on.\n"
@@ -118,6 +120,7 @@ static int parse_args(int argc, char **argv, pack_args *a)
         {"pool", required_argument, NULL, 'J'},
         {"station", required_argument, NULL, 'T'},
         {"issued", required_argument, NULL, 'I'},
+        {"token-file", required_argument, NULL, 'k'},
         {"at", required_argument, NULL, 'a'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -151,6 +154,7 @@ static int parse_args(int argc, char **argv, pack_args *a)
         case 'J': a->pool = optarg; break;
         case 'T': a->station = optarg; break;
         case 'I': a->issued = optarg; break;
+        case 'k': a->token_file = optarg; break;
         case 'a':
             if (cli_parse_time(optarg, &a->at) != 0)
                 return cli_usage_error("pack", "--at: '%s' is not a time "
@@ -248,6 +252,8 @@ static int parse_args(int argc, char **argv, pack_args *a)
         return cli_usage_error("pack", "--pool JOURNAL and --station ID go together");
     if (a->issued != NULL && a->pool == NULL)
         return cli_usage_error("pack", "--issued needs --pool");
+    if (a->token_file != NULL && a->pool == NULL)
+        return cli_usage_error("pack", "--token-file needs --pool");
     if (a->pool != NULL && a->catalog == NULL &&
         (a->catalog = cli_default_catalog("cn-express-reusable.csv")) == NULL) {
         fprintf(stderr, "boxcar pack: the reusable sample catalog is not where it was "

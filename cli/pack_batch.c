@@ -298,8 +298,9 @@ bx_status pack_batch_run(batch *b)
             cli_print_assumptions(stderr, b->policy);
     }
     if (st == BX_OK && a->pool != NULL)
-        st = pack_pool_open(b->ctx, &b->pool, a->pool, a->station, b->cat, b->policy,
-                            a->policy.returns_accepted, a->at, a->issued, &b->printed);
+        st = pack_pool_open(b->ctx, &b->pool, a->pool, a->station, a->token_file, b->cat,
+                            b->policy, a->policy.returns_accepted, a->at, a->issued,
+                            &b->printed);
     if (st == BX_OK)
         st = open_orders(b);
     if (st == BX_OK)

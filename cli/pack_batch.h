@@ -23,7 +23,7 @@ typedef struct pack_diags {
 
 typedef struct pack_args {
     const char *catalog, *orders, *output, *placements, *svg_dir;
-    const char *pool, *station, *issued;
+    const char *pool, *station, *issued, *token_file;
     int64_t at;
     bx_pack_options opts;
     bx_pack_format format;

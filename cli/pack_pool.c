@@ -60,7 +60,8 @@ static bx_status csv_field(pack_pool *pp, const char *s, const char *sep)
 }
 
 bx_status pack_pool_open(bx_ctx *ctx, pack_pool **out, const char *journal,
-                         const char *station, const bx_catalog *catalog,
+                         const char *station, const char *token_file,
+                         const bx_catalog *catalog,
                          bx_policy *policy, bool returns_accepted, int64_t at,
                          const char *issued_path, bool *printed)
 {
@@ -79,13 +80,31 @@ bx_status pack_pool_open(bx_ctx *ctx, pack_pool **out, const char *journal,
     o.journal.sync = BX_JOURNAL_SYNC_GROUP;
     o.journal.lock_timeout_ms = 10000;
     bx_status st = bx_pool_open(ctx, &pp->pool, journal, catalog, &o);
-    if (st == BX_OK && !bx_pool_has_station(pp->pool, station))
+    /* who packs: in a pool with operators, the holder of --token-file,
+     * who packs only into its own containers at a station it may see */
+    const char *as = "";
+    bool ops = st == BX_OK && bx_pool_operator_count(pp->pool) > 0;
+    if (st == BX_OK && ops != (token_file != NULL))
+        st = say(pp, BX_EINVAL, ops ? "--pool %s has operators: say who you are with "
+                                      "--token-file FILE"
+                                    : "--pool %s has no operators: --token-file means nothing "
+                                      "here", journal);
+    if (st == BX_OK && ops) {
+        char token[BX_POOL_TOKEN_SIZE + 1];
+        bx_pool_role role;
+        st = cli_read_token_file("pack", token_file, token, sizeof token, printed);
+        if (st == BX_OK)
+            st = bx_pool_authenticate(pp->pool, token, &as, &role);
+        memset(token, 0, sizeof token);
+    }
+    if (st == BX_OK && !bx_pool_sees_station(pp->pool, as, station))
         st = say(pp, BX_EINPUT, "--station: station '%s' is not in the pool %s", station,
                  journal);
     if (st == BX_OK) {
         bx_pool_packer_options po;
         bx_pool_packer_options_init(&po);
         po.station_id = station;
+        po.operator_id = as;
         po.policy = policy;
         po.returns_accepted = returns_accepted;
         st = bx_pool_packer_new(ctx, &pp->packer, pp->pool, catalog, &po);
@@ -180,11 +199,12 @@ void pack_pool_close(pack_pool *pp)
 #else
 
 bx_status pack_pool_open(bx_ctx *ctx, pack_pool **out, const char *journal,
-                         const char *station, const bx_catalog *catalog,
+                         const char *station, const char *token_file,
+                         const bx_catalog *catalog,
                          bx_policy *policy, bool returns_accepted, int64_t at,
                          const char *issued_path, bool *printed)
 {
-    (void)ctx, (void)journal, (void)station, (void)catalog, (void)policy;
+    (void)ctx, (void)journal, (void)station, (void)catalog, (void)policy, (void)token_file;
     (void)returns_accepted, (void)at, (void)issued_path;
     *out = NULL;
     fprintf(stderr, "boxcar pack: --pool needs a build with CBOR (the journal)\n");

@@ -16,7 +16,8 @@ typedef struct pack_pool pack_pool;
  * library has no message for are printed here, and then *printed is set
  * (by this and the calls below). */
 bx_status pack_pool_open(bx_ctx *ctx, pack_pool **out, const char *journal,
-                         const char *station, const bx_catalog *catalog,
+                         const char *station, const char *token_file,
+                         const bx_catalog *catalog,
                          bx_policy *policy, bool returns_accepted, int64_t at,
                          const char *issued_path, bool *printed);
 

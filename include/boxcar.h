@@ -33,6 +33,7 @@
 #include "boxcar/journal.h"
 #include "boxcar/pool.h"
 #include "boxcar/pool_pack.h"
+#include "boxcar/forecast.h"
 #endif
 
 #endif

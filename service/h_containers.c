@@ -5,6 +5,7 @@
  *   GET  /v1/containers/{id}     one container
  *   GET  /v1/containers          the containers, filtered and paged
  *   GET  /v1/containers/stats    bx_pool_stats_get
+ *   GET  /v1/containers/forecast a station's daily forecast (forecast.h)
  *
  * An event has the keys of a journal record (docs/formats.md, section 14):
  * "ev", "at" (optional here: the server's clock), "id", "station",
@@ -14,6 +15,14 @@
  * 422; what the pool refuses (the lifecycle, an unknown container or
  * station, a field the event needs) is 409 with the library's message; in
  * both cases nothing was written.
+ *
+ * A pool with operators takes an operator's token on every endpoint here
+ * (server.c): events are recorded as that operator's ("by"), and an
+ * operator reads only its own containers and stations; another's answer
+ * as missing ones. An operator event carries "operator", "role" and
+ * "token_sha256" (64 hex digits: the client makes the token and keeps it);
+ * a transfer names the receiving "operator". What the caller's role may
+ * not do is 403.
  */
 #include <math.h>
 #include <stdio.h>
@@ -61,11 +70,31 @@ static bool id_field(svc_call *c, size_t i, const char *key, const json_t *v, ch
     return true;
 }
 
+/* 64 hex digits into 32 bytes. */
+static bool hex32(const json_t *v, unsigned char out[32])
+{
+    if (!json_is_string(v) || json_string_length(v) != 64)
+        return false;
+    const char *s = json_string_value(v);
+    for (size_t i = 0; i < 64; i++) {
+        char ch = s[i];
+        int d = ch >= '0' && ch <= '9' ? ch - '0'
+                : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+                : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+                                         : -1;
+        if (d < 0)
+            return false;
+        out[i / 2] = (unsigned char)(i % 2 ? out[i / 2] | d : d << 4);
+    }
+    return true;
+}
+
 static bool read_event(svc_call *c, size_t i, const json_t *obj, int64_t now,
                        bx_pool_event *ev)
 {
     bx_pool_event_init(ev);
     ev->time_s = now;
+    memcpy(ev->by, c->as, sizeof ev->by);
     if (!json_is_object(obj)) {
         unreadable(c, i, "", "an event is an object");
         return false;
@@ -73,7 +102,7 @@ static bool read_event(svc_call *c, size_t i, const json_t *obj, int64_t now,
     const json_t *name = json_object_get(obj, "ev");
     if (!json_is_string(name) || bx_pool_event_parse(json_string_value(name), &ev->type) != BX_OK) {
         unreadable(c, i, "ev", "expected one of station, register, issue, deliver, return, "
-                               "inspect, wash, repair, retire, lost");
+                               "inspect, wash, repair, retire, lost, transfer, operator");
         return false;
     }
     const char *key;
@@ -96,6 +125,18 @@ static bool read_event(svc_call *c, size_t i, const json_t *obj, int64_t now,
             ok = id_field(c, i, "type", v, ev->type_id);
         } else if (strcmp(key, "order") == 0) {
             ok = id_field(c, i, "order", v, ev->order_id);
+        } else if (strcmp(key, "operator") == 0) {
+            ok = id_field(c, i, "operator", v, ev->operator_id);
+        } else if (strcmp(key, "role") == 0) {
+            if (!json_is_string(v) || bx_pool_role_parse(json_string_value(v), &ev->role) != BX_OK) {
+                unreadable(c, i, "role", "expected operator or platform");
+                return false;
+            }
+        } else if (strcmp(key, "token_sha256") == 0) {
+            if (!hex32(v, ev->token_sha256)) {
+                unreadable(c, i, "token_sha256", "expected 64 hex digits (a SHA-256)");
+                return false;
+            }
         } else if (strcmp(key, "damaged") == 0) {
             if (!json_is_boolean(v)) {
                 unreadable(c, i, "damaged", "expected true or false");
@@ -109,7 +150,7 @@ static bool read_event(svc_call *c, size_t i, const json_t *obj, int64_t now,
                 shown[n] = key[n] >= 0x20 && key[n] < 0x7f ? key[n] : '?';
             shown[n] = '\0';
             unreadable(c, i, shown, "not a key of an event (ev, at, id, station, type, "
-                                    "order, damaged)");
+                                    "order, damaged, operator, role, token_sha256)");
             return false;
         }
         if (!ok)
@@ -140,7 +181,9 @@ static const json_t *event_list(svc_call *c, const json_t *doc, bool *single)
 static void refused(svc_call *c, svc_pool *p, bx_status st, size_t index, bool batch)
 {
     const char *msg = bx_ctx_errmsg(p->ctx);
-    if (st == BX_EINPUT) {
+    if (st == BX_EPERM) {
+        svc_reply_error(c, 403, "forbidden", NULL, "%s (nothing recorded)", msg);
+    } else if (st == BX_EINPUT) {
         bx_location loc = {0};
         loc.record = index + 1;
         if (batch)
@@ -254,7 +297,7 @@ void svc_h_pool_container(svc_call *c)
     const char *id = c->path + strlen("/v1/containers/");
     pthread_mutex_lock(&p->lock);
     bx_container_info k;
-    bx_status st = bx_pool_find(p->pool, id, &k);
+    bx_status st = bx_pool_find_as(p->pool, c->as, id, &k);
     json_t *doc = st == BX_OK ? container_doc(&k) : NULL;
     if (st == BX_ENOTFOUND)
         svc_reply_error(c, 404, "not_found", NULL, "%s", bx_ctx_errmsg(p->ctx));
@@ -327,14 +370,15 @@ void svc_h_pool_list(svc_call *c)
     bool oom = doc == NULL || list == NULL;
     pthread_mutex_lock(&p->lock);
     bool unknown = false;
-    if (station != NULL && !bx_pool_has_station(p->pool, station)) {
+    if (station != NULL && !bx_pool_sees_station(p->pool, c->as, station)) {
         unknown_thing(c, "station", "station", station);
         unknown = true;
     }
     uint64_t matched = 0;
     for (size_t i = 0; !oom && !unknown && i < bx_pool_count(p->pool); i++) {
         bx_container_info k;
-        if (bx_pool_at(p->pool, i, &k) != BX_OK)
+        if (bx_pool_at(p->pool, i, &k) != BX_OK ||
+            !bx_pool_sees_container(p->pool, c->as, k.container_id))
             continue;
         if ((station != NULL && strcmp(k.station_id, station) != 0) ||
             (type != NULL && strcmp(k.type_id, type) != 0) ||
@@ -381,6 +425,11 @@ void svc_h_pool_stats(svc_call *c)
     if (!count_arg(c, "now", (uint64_t)BX_POOL_TIME_MIN, (uint64_t)BX_POOL_TIME_MAX, &now) ||
         !count_arg(c, "overdue_days", 1, 36500, &days))
         return;
+    if (!svc_sees_all(c)) {
+        svc_reply_error(c, 403, "forbidden", NULL, "the figures of the whole pool need a "
+                        "platform operator's token ('%s' has the operator role)", c->as);
+        return;
+    }
     json_t *doc = json_object(), *states = json_object();
     pthread_mutex_lock(&p->lock);
     bool unknown = false;
@@ -425,6 +474,118 @@ void svc_h_pool_stats(svc_call *c)
     json_object_set_new(doc, "overdue", json_integer((json_int_t)s.overdue));
     json_object_set_new(doc, "now", json_integer((json_int_t)now));
     json_object_set_new(doc, "overdue_days", json_integer((json_int_t)days));
+    svc_reply_doc(c, doc);
+    json_decref(doc);
+}
+
+static json_t *forecast_doc(const bx_forecast_day *f, const bx_forecast_check *chk, uint32_t days)
+{
+    json_t *d = json_object(), *list = json_array();
+    if (d == NULL || list == NULL) {
+        json_decref(d);
+        json_decref(list);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < days; i++) {
+        json_t *e = json_object();
+        if (e == NULL)
+            break;
+        json_object_set_new(e, "mean", json_real(f[i].mean));
+        json_object_set_new(e, "lo", json_integer(f[i].lo));
+        json_object_set_new(e, "hi", json_integer(f[i].hi));
+        json_array_append_new(list, e);
+    }
+    json_object_set_new(d, "days", list);
+    json_object_set_new(d, "backtest_points", json_integer((json_int_t)chk->points));
+    json_object_set_new(d, "mase", rate(chk->mase));
+    json_object_set_new(d, "mase_seasonal_naive", rate(chk->mase_naive));
+    json_object_set_new(d, "dispersion", rate(chk->dispersion));
+    return d;
+}
+
+/* GET /v1/containers/forecast?station=S&type=T&days=N&now=SECONDS: per
+ * container type, the station's daily issues and returns forecast for N
+ * days from now's day, with 80 % intervals and the backtest. The history
+ * is read from the journal (a reader's pass, without the pool's lock held
+ * while it reads). Another's station answers as a missing one (422); too
+ * little history is 422 with what is missing. */
+void svc_h_pool_forecast(svc_call *c)
+{
+    static const char *const known[] = {"station", "type", "days", "now", NULL};
+    svc_pool *p = pool_or_404(c);
+    if (p == NULL || !svc_args_check(c, known))
+        return;
+    const char *station = svc_arg_get(c, "station"), *type = svc_arg_get(c, "type");
+    uint64_t now = (uint64_t)time(NULL), days = 7;
+    if (!count_arg(c, "now", (uint64_t)BX_POOL_TIME_MIN, (uint64_t)BX_POOL_TIME_MAX, &now) ||
+        !count_arg(c, "days", 1, 60, &days))
+        return;
+    if (station == NULL) {
+        bx_location loc = {0};
+        loc.field = "station";
+        svc_reply_error(c, 400, "bad_parameter", &loc, "query argument 'station' is needed");
+        return;
+    }
+    pthread_mutex_lock(&p->lock);
+    bool seen = bx_pool_sees_station(p->pool, c->as, station);
+    pthread_mutex_unlock(&p->lock);
+    if (!seen) {
+        unknown_thing(c, "station", "station", station);
+        return;
+    }
+    bx_ctx *ctx = c->worker->ctx;
+    bx_station_history *h = NULL;
+    bx_status st = bx_station_history_read(ctx, p->path, station, type,
+                                           (int64_t)now / 86400, &h);
+    if (st == BX_ENOTFOUND) {
+        unknown_thing(c, "station", "station", station);
+        return;
+    }
+    if (st != BX_OK) {
+        svc_reply_ctx_status(c, ctx, st);
+        return;
+    }
+    json_t *doc = json_object(), *types = json_array();
+    bool oom = doc == NULL || types == NULL;
+    bx_forecast_day f[60];
+    bx_forecast_options o;
+    bx_forecast_options_init(&o);
+    o.horizon_days = (uint32_t)days;
+    for (size_t t = 0; !oom && st == BX_OK && t < h->ntypes; t++) {
+        const bx_station_series *s = &h->types[t];
+        json_t *e = json_object();
+        oom = e == NULL || json_array_append_new(types, e) != 0;
+        for (int k = 0; !oom && k < 2; k++) {
+            bx_forecast_check chk;
+            st = bx_forecast_daily(ctx, k ? s->returns : s->issues, s->ndays, s->first_day, &o,
+                                   f, &chk);
+            if (st != BX_OK)
+                break;
+            json_t *fd = forecast_doc(f, &chk, o.horizon_days);
+            oom = fd == NULL;
+            if (!oom)
+                json_object_set_new(e, k ? "returns" : "issues", fd);
+        }
+        if (!oom) {
+            json_object_set_new(e, "type", json_string(s->type_id));
+            json_object_set_new(e, "history_days", json_integer((json_int_t)s->ndays));
+        }
+    }
+    bx_station_history_free(ctx, h);
+    if (oom || st != BX_OK) {
+        json_decref(types);
+        json_decref(doc);
+        if (oom)
+            svc_reply_error(c, 503, "out_of_memory", NULL, "out of memory");
+        else
+            svc_reply_error(c, 422, "too_little_history", NULL, "station %.64s: %s", station,
+                            bx_ctx_errmsg(ctx));
+        return;
+    }
+    json_object_set_new(doc, "station", json_string(station));
+    json_object_set_new(doc, "first_day", json_integer((json_int_t)(now / 86400) * 86400));
+    json_object_set_new(doc, "level", json_real(o.level));
+    json_object_set_new(doc, "types", types);
     svc_reply_doc(c, doc);
     json_decref(doc);
 }

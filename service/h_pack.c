@@ -335,8 +335,8 @@ static void pack_at_station(svc_call *c, const char *station, const bx_order *or
     svc_station_fail fail;
     size_t issued = 0;
     bool oom = false;
-    bx_status st = svc_pool_station_pack(p, cat, &c->server->cfg, station, order, opts,
-                                         &res, &fail);
+    bx_status st = svc_pool_station_pack(p, cat, &c->server->cfg, c->as, station, order,
+                                         opts, &res, &fail);
     bool drawing_failed = false; /* its message is in the worker's context */
     if (st == BX_OK && pictures_doc != NULL) {
         st = pictures(c, order, res, pictures_doc);

@@ -33,12 +33,54 @@ svc_pool *svc_pool_open(const char *path, const char *catalog_path, char *err,
         bx_pool_options_init(&o);
         st = bx_pool_open(p->ctx, &p->pool, path, p->cat, &o);
     }
+    if (st == BX_OK && (p->path = strdup(path)) == NULL)
+        st = BX_ENOMEM;
     if (st != BX_OK) {
         snprintf(err, err_size, "--pool %s: %s", path, bx_ctx_errmsg(p->ctx));
         svc_pool_close(p);
         return NULL;
     }
     return p;
+}
+
+bool svc_pool_has_operators(svc_pool *p)
+{
+    pthread_mutex_lock(&p->lock);
+    bool yes = bx_pool_operator_count(p->pool) > 0;
+    pthread_mutex_unlock(&p->lock);
+    return yes;
+}
+
+bool svc_pool_who(svc_pool *p, const char *authorization, size_t len, char *as,
+                  bx_pool_role *role)
+{
+    static const char scheme[] = "bearer ";
+    as[0] = '\0';
+    *role = BX_ROLE_NONE;
+    if (authorization == NULL || len < sizeof scheme - 1 ||
+        len - (sizeof scheme - 1) != BX_POOL_TOKEN_LEN)
+        return false;
+    for (size_t i = 0; i < sizeof scheme - 1; i++) {
+        char c = authorization[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != scheme[i])
+            return false;
+    }
+    /* the header's length counts, so a NUL byte in it is no token */
+    char token[BX_POOL_TOKEN_SIZE];
+    memcpy(token, authorization + sizeof scheme - 1, BX_POOL_TOKEN_LEN);
+    token[BX_POOL_TOKEN_LEN] = '\0';
+    if (strlen(token) != BX_POOL_TOKEN_LEN)
+        return false;
+    pthread_mutex_lock(&p->lock);
+    const char *id;
+    bool ok = bx_pool_authenticate(p->pool, token, &id, role) == BX_OK;
+    if (ok)
+        snprintf(as, BX_ID_MAX, "%s", id);
+    pthread_mutex_unlock(&p->lock);
+    memset(token, 0, sizeof token);
+    return ok;
 }
 
 void svc_pool_close(svc_pool *p)
@@ -48,6 +90,7 @@ void svc_pool_close(svc_pool *p)
     svc_pool_drop_packing(p);
     bx_pool_close(p->pool);
     bx_catalog_free(p->cat);
+    free(p->path);
     bx_ctx_free(p->ctx);
     pthread_mutex_destroy(&p->lock);
     free(p);

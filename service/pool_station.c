@@ -81,11 +81,13 @@ static bx_status adopt(svc_pool *p, const svc_catalog *cat, const svc_config *cf
     return BX_OK;
 }
 
-static bx_status packer_at(svc_pool *p, const svc_catalog *cat, const char *station,
-                           bx_pool_packer **out, svc_station_fail *fail)
+/* A packer per station and operator: an operator packs into the
+ * containers it holds, at a station it may see. */
+static bx_status packer_at(svc_pool *p, const svc_catalog *cat, const char *as,
+                           const char *station, bx_pool_packer **out, svc_station_fail *fail)
 {
     for (size_t i = 0; i < p->npackers; i++)
-        if (strcmp(p->packers[i].station, station) == 0) {
+        if (strcmp(p->packers[i].station, station) == 0 && strcmp(p->packers[i].as, as) == 0) {
             *out = p->packers[i].packer;
             return BX_OK;
         }
@@ -100,6 +102,7 @@ static bx_status packer_at(svc_pool *p, const svc_catalog *cat, const char *stat
     bx_pool_packer_options po;
     bx_pool_packer_options_init(&po);
     po.station_id = station;
+    po.operator_id = as;
     po.policy = p->policy;
     /* a pool's containers are there to go out and come back, as the
      * CLI's --pool assumes */
@@ -113,12 +116,13 @@ static bx_status packer_at(svc_pool *p, const svc_catalog *cat, const char *stat
         return st;
     svc_station_packer *sp = &p->packers[p->npackers++];
     memcpy(sp->station, station, strlen(station) + 1);
+    snprintf(sp->as, sizeof sp->as, "%s", as);
     sp->packer = *out;
     return BX_OK;
 }
 
 bx_status svc_pool_station_pack(svc_pool *p, const svc_catalog *cat,
-                                const svc_config *cfg, const char *station,
+                                const svc_config *cfg, const char *as, const char *station,
                                 const bx_order *order, const bx_pack_options *opts,
                                 const bx_pack_result **res, svc_station_fail *fail)
 {
@@ -130,7 +134,7 @@ bx_status svc_pool_station_pack(svc_pool *p, const svc_catalog *cat,
     bx_pool_packer *pp = NULL;
     bx_status st = adopt(p, cat, cfg, fail);
     if (st == BX_OK)
-        st = packer_at(p, cat, station, &pp, fail);
+        st = packer_at(p, cat, as, station, &pp, fail);
     if (st != BX_OK)
         return st;
     const bx_pack_result *r = NULL;

@@ -32,6 +32,7 @@ static const svc_route routes[] = {
     {"/v1/carbon", "POST", SVC_READ, true, true, svc_h_carbon, false, NULL},
     {"/v1/containers/events", "POST", SVC_WRITE, true, true, svc_h_pool_events, false, NULL},
     {"/v1/containers/stats", "GET", SVC_READ, false, true, svc_h_pool_stats, false, NULL},
+    {"/v1/containers/forecast", "GET", SVC_READ, false, true, svc_h_pool_forecast, false, NULL},
     {"/v1/containers", "GET", SVC_READ, false, true, svc_h_pool_list, false, NULL},
     {"/v1/containers/", "GET", SVC_READ, false, true, svc_h_pool_container, true, NULL},
 };
@@ -184,6 +185,9 @@ void svc_reply_ctx_status(svc_call *c, bx_ctx *ctx, bx_status st)
         break;
     case BX_EUNSUPPORTED:
         svc_reply_error(c, 415, "unsupported", NULL, "%s", msg);
+        break;
+    case BX_EPERM:
+        svc_reply_error(c, 403, "forbidden", NULL, "%s", msg);
         break;
     case BX_ENOMEM:
         svc_reply_error(c, 503, "out_of_memory", NULL, "%s", msg);

@@ -87,6 +87,8 @@ typedef struct req_state {
     svc_buf body;
     bool answered;
     unsigned status;
+    char as[BX_ID_MAX];      /* the operator calling a pool endpoint */
+    bx_pool_role role;
 } req_state;
 
 static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind,
@@ -205,6 +207,8 @@ static void call_init(svc_call *c, svc_server *s, svc_worker *w, req_state *rq,
     c->body_media = rq->body_media;
     c->reply_media = rq->reply_media != SVC_MEDIA_NONE ? rq->reply_media
                                                         : SVC_MEDIA_JSON;
+    memcpy(c->as, rq->as, sizeof c->as);
+    c->role = rq->role;
 }
 
 /* Everything that can be decided from the headers alone. true: go on
@@ -241,6 +245,24 @@ static bool admit(svc_server *s, struct MHD_Connection *conn, const char *url,
     char what[64];
     snprintf(what, sizeof what, "%s%s%s", route->path, writes ? " with " : "",
              writes ? route->write_arg : "");
+    size_t auth_len;
+    const char *auth = header_n(conn, MHD_HTTP_HEADER_AUTHORIZATION, &auth_len);
+    /* A pool with operators: its endpoints, reads included, take an
+     * operator's token, which says who calls and what they may see. */
+    bool pool_route = s->pool != NULL &&
+                      (strncmp(route->path, "/v1/containers", 14) == 0 || writes);
+    if (pool_route && svc_pool_has_operators(s->pool)) {
+        if (!svc_pool_who(s->pool, auth, auth_len, rq->as, &rq->role)) {
+            c->challenge = true;
+            svc_reply_error(c, 401, "unauthorized", NULL,
+                            "%s needs the token of an operator of the pool: the header "
+                            "'Authorization: Bearer <token>'", what);
+            return false;
+        }
+        memcpy(c->as, rq->as, sizeof c->as);
+        c->role = rq->role;
+        need_token = false;
+    }
     if (need_token && s->token == NULL) {
         svc_reply_error(c, 403, "forbidden", NULL,
                         "%s needs a bearer token, and this server has none "
@@ -248,8 +270,6 @@ static bool admit(svc_server *s, struct MHD_Connection *conn, const char *url,
                         "BOXCAR_TOKEN)", what);
         return false;
     }
-    size_t auth_len;
-    const char *auth = header_n(conn, MHD_HTTP_HEADER_AUTHORIZATION, &auth_len);
     if (need_token && !svc_token_ok(s, auth, auth_len)) {
         c->challenge = true;
         svc_reply_error(c, 401, "unauthorized", NULL,

@@ -237,6 +237,10 @@ typedef struct svc_call {
     const char *allow;           /* Allow header (405) */
     bool challenge;              /* WWW-Authenticate (401) */
     bool no_store;               /* Cache-Control: no-store */
+    /* Who calls a pool endpoint of a pool with operators (their token):
+     * the operator's id, "" when the pool has none. */
+    char as[BX_ID_MAX];
+    bx_pool_role role;
 } svc_call;
 
 typedef enum svc_access {
@@ -354,6 +358,7 @@ svc_items_added svc_items_add(svc_items *m, const bx_item *it, char *err, size_t
 /* A packer at one station (pool_station.c). */
 typedef struct svc_station_packer {
     char station[BX_ID_MAX];
+    char as[BX_ID_MAX];     /* the operator it packs for ("" none) */
     bx_pool_packer *packer;
 } svc_station_packer;
 
@@ -362,6 +367,7 @@ typedef struct svc_pool {
     bx_ctx *ctx;            /* every error of the pool and its packing */
     bx_catalog *cat;        /* the catalog as at start: the pool borrows it */
     bx_pool *pool;
+    char *path;             /* the journal, for its history */
     /* Packing at stations (pool_station.c): an engine for the pool's
      * life; a policy and packers built from one catalog set, dropped when
      * another set is used or this one is forgotten. */
@@ -378,6 +384,17 @@ svc_pool *svc_pool_open(const char *path, const char *catalog_path, char *err,
                         size_t err_size);
 /* Sync, close, free. NULL is a no-op. */
 void svc_pool_close(svc_pool *p);
+/* Does the pool have operators? Then its endpoints take their tokens. */
+bool svc_pool_has_operators(svc_pool *p);
+/* The operator whose token the Authorization header value (len bytes)
+ * carries, into as[BX_ID_MAX] and *role; false if none. */
+bool svc_pool_who(svc_pool *p, const char *authorization, size_t len, char *as,
+                  bx_pool_role *role);
+/* An operator of the platform role, or anyone in a pool without operators. */
+static inline bool svc_sees_all(const svc_call *c)
+{
+    return c->as[0] == '\0' || c->role == BX_ROLE_PLATFORM;
+}
 
 /* Why packing at a station failed (the message is in p->ctx). */
 typedef enum svc_station_fail {
@@ -395,7 +412,7 @@ typedef enum svc_station_fail {
  * box's container id) is valid while the lock is held and `cat` is;
  * otherwise *fail says why. */
 bx_status svc_pool_station_pack(svc_pool *p, const svc_catalog *cat,
-                                const svc_config *cfg, const char *station,
+                                const svc_config *cfg, const char *as, const char *station,
                                 const bx_order *order, const bx_pack_options *opts,
                                 const bx_pack_result **res, svc_station_fail *fail);
 /* With p->lock held, after svc_pool_station_pack and before the lock is
@@ -428,6 +445,7 @@ void svc_h_carbon(svc_call *c);
 void svc_h_pool_events(svc_call *c);
 void svc_h_pool_list(svc_call *c);
 void svc_h_pool_stats(svc_call *c);
+void svc_h_pool_forecast(svc_call *c);
 void svc_h_pool_container(svc_call *c);
 
 /* Embedded station assets (generated at build time from service/station). */

@@ -57,6 +57,7 @@ const char *bx_strerror(bx_status status)
     case BX_EUNSUPPORTED: return "not supported by this build";
     case BX_ENOTFOUND: return "not found";
     case BX_EINTERNAL: return "internal error";
+    case BX_EPERM: return "not permitted";
     }
     return "unknown status";
 }

@@ -95,6 +95,12 @@ const char *bxi_id_problem(const char *s, size_t len);
 uint32_t bxi_crc32c(const void *data, size_t len);
 uint32_t bxi_crc32c_update(uint32_t crc, const void *data, size_t len);
 
+/* SHA-256 (FIPS 180-4) of data[0..len) into out (sha256.c). */
+void bxi_sha256(const void *data, size_t len, unsigned char out[32]);
+/* len bytes from the system's random source (random.c); false if it
+ * cannot give them. */
+bool bxi_random_bytes(void *buf, size_t len);
+
 /* ---- files (outfile.c) --------------------------------------------------- */
 
 /* fsync the directory holding path, so that a new or renamed entry in it

@@ -59,14 +59,27 @@ static bx_status replay_event(void *ud, const bx_pool_event *ev, size_t index)
     bx_status st = bxi_pool_check_fields(ctx, &r->where, ev);
     if (st != BX_OK || !r->fold)
         return st;
-    pool_view v = {0};
+    pool_view v = {.owner = POOL_NONE};
     uint32_t ci = bxi_pool_find_container(r->s, ev->container_id);
-    if (ev->type != BX_EV_STATION && ci != POOL_NONE)
+    if (ev->type != BX_EV_STATION && ev->type != BX_EV_OPERATOR && ci != POOL_NONE)
         v = bxi_pool_view_of(r->s, ci);
-    bool known = bxi_pool_find_station(r->s, ev->station_id) != POOL_NONE;
-    if ((st = bxi_pool_check_transition(ctx, &r->where, &v, ev, known)) != BX_OK)
+    uint32_t si = bxi_pool_find_station(r->s, ev->station_id);
+    bool known = si != POOL_NONE;
+    if ((st = bxi_pool_check_rights(r->s, &r->where, ev, &v, &known,
+                                    known ? r->s->st_owner[si] : POOL_NONE)) != BX_OK ||
+        (st = bxi_pool_check_transition(ctx, &r->where, &v, ev, known)) != BX_OK)
         return st;
-    return bxi_pool_fold(r->s, ev, r->seq, NULL);
+    if ((st = bxi_pool_fold(r->s, ev, r->seq, NULL)) != BX_OK || r->pool == NULL ||
+        r->pool->opts.on_event == NULL)
+        return st;
+    const char *type = "", *owner = "";
+    if ((ci = bxi_pool_find_container(r->s, ev->container_id)) != POOL_NONE &&
+        ev->type != BX_EV_STATION && ev->type != BX_EV_OPERATOR) {
+        const pool_container *c = &r->s->c[ci];
+        type = pool_str(r->s, r->s->ty[c->type].id);
+        owner = c->owner == POOL_NONE ? "" : pool_str(r->s, r->s->op[c->owner].id);
+    }
+    return r->pool->opts.on_event(r->pool->opts.on_event_ud, ev, type, owner);
 }
 
 static bx_status replay_record(replay *r, const bx_journal_item *item)
@@ -162,6 +175,7 @@ typedef struct shadow {
     pool_view *views;
     uint32_t cap;
     const char **stations;
+    uint32_t *station_owners;
     size_t nstations;
 } shadow;
 
@@ -176,13 +190,21 @@ static uint32_t shadow_slot(const shadow *sh, const char *id)
     return i;
 }
 
-static bool shadow_station(const pool_state *s, const shadow *sh, const char *id)
+/* Is the station in the pool, and whose is it? */
+static bool shadow_station(const pool_state *s, const shadow *sh, const char *id,
+                           uint32_t *owner)
 {
-    if (bxi_pool_find_station(s, id) != POOL_NONE)
+    uint32_t si = bxi_pool_find_station(s, id);
+    *owner = POOL_NONE;
+    if (si != POOL_NONE) {
+        *owner = s->st_owner[si];
         return true;
+    }
     for (size_t i = 0; i < sh->nstations; i++)
-        if (strcmp(sh->stations[i], id) == 0)
+        if (strcmp(sh->stations[i], id) == 0) {
+            *owner = sh->station_owners[i];
             return true;
+        }
     return false;
 }
 
@@ -199,7 +221,8 @@ static bx_status check_events(bx_pool *pool, const bx_pool_event *evs, size_t n,
     sh.ids = bx_alloc(ctx, cap * sizeof *sh.ids);
     sh.views = bx_alloc(ctx, cap * sizeof *sh.views);
     sh.stations = bx_alloc(ctx, n * sizeof *sh.stations);
-    bx_status st = sh.ids && sh.views && sh.stations ? BX_OK : BX_ENOMEM;
+    sh.station_owners = bx_alloc(ctx, n * sizeof *sh.station_owners);
+    bx_status st = sh.ids && sh.views && sh.stations && sh.station_owners ? BX_OK : BX_ENOMEM;
     if (st == BX_OK)
         memset(sh.ids, 0, cap * sizeof *sh.ids);
     for (size_t i = 0; st == BX_OK && i < n; i++) {
@@ -207,23 +230,38 @@ static bx_status check_events(bx_pool *pool, const bx_pool_event *evs, size_t n,
         *bad = i;
         if ((st = bxi_pool_check_fields(ctx, NULL, ev)) != BX_OK)
             break;
-        bool known = shadow_station(s, &sh, ev->station_id);
-        if (ev->type == BX_EV_STATION) {
-            if ((st = bxi_pool_check_transition(ctx, NULL, NULL, ev, known)) == BX_OK)
-                sh.stations[sh.nstations++] = ev->station_id;
+        if (ev->type == BX_EV_OPERATOR && n > 1) {
+            st = bxi_error(ctx, BX_EINPUT, "an operator event is recorded on its own, not in "
+                           "a batch");
+            break;
+        }
+        uint32_t st_owner;
+        bool known = shadow_station(s, &sh, ev->station_id, &st_owner);
+        if (ev->type == BX_EV_STATION || ev->type == BX_EV_OPERATOR) {
+            pool_view none = {.owner = POOL_NONE};
+            if ((st = bxi_pool_check_rights(s, NULL, ev, &none, &known, st_owner)) != BX_OK ||
+                (st = bxi_pool_check_transition(ctx, NULL, &none, ev, known)) != BX_OK)
+                break;
+            if (ev->type == BX_EV_STATION) {
+                sh.stations[sh.nstations] = ev->station_id;
+                sh.station_owners[sh.nstations++] = bxi_pool_owner_of(s, ev);
+            }
             continue;
         }
         uint32_t slot = shadow_slot(&sh, ev->container_id);
         if (sh.ids[slot] == NULL) {
             uint32_t ci = bxi_pool_find_container(s, ev->container_id);
-            pool_view v = {0};
+            pool_view v = {.owner = POOL_NONE};
             if (ci != POOL_NONE)
                 v = bxi_pool_view_of(s, ci);
             sh.ids[slot] = ev->container_id;
             sh.views[slot] = v;
         }
         pool_view *v = &sh.views[slot];
-        if ((st = bxi_pool_check_transition(ctx, NULL, v, ev, known)) != BX_OK)
+        /* the rights check may hide the container: check a copy */
+        pool_view seen = *v;
+        if ((st = bxi_pool_check_rights(s, NULL, ev, &seen, &known, st_owner)) != BX_OK ||
+            (st = bxi_pool_check_transition(ctx, NULL, &seen, ev, known)) != BX_OK)
             break;
         if (ev->type == BX_EV_REGISTER &&
             (st = bxi_pool_check_type(ctx, NULL, pool->catalog, ev->type_id)) != BX_OK)
@@ -232,8 +270,11 @@ static bx_status check_events(bx_pool *pool, const bx_pool_event *evs, size_t n,
         v->state = bxi_pool_next_state(v->state, ev);
         v->last_time_s = ev->time_s;
         v->last_event = ev->type;
+        if (ev->type == BX_EV_TRANSFER)
+            v->owner = bxi_pool_find_operator(s, ev->operator_id);
         if (ev->type == BX_EV_REGISTER) {
             v->exists = true;
+            v->owner = bxi_pool_owner_of(s, ev);
             v->type = ev->type_id;
             v->station = ev->station_id;
             v->order = "";
@@ -247,6 +288,7 @@ static bx_status check_events(bx_pool *pool, const bx_pool_event *evs, size_t n,
     bx_free(ctx, sh.ids);
     bx_free(ctx, sh.views);
     bx_free(ctx, sh.stations);
+    bx_free(ctx, sh.station_owners);
     return st;
 }
 
@@ -498,6 +540,142 @@ bx_status bx_pool_stats_get(const bx_pool *pool, const char *type_id, int64_t no
             out->overdue++;
     }
     return BX_OK;
+}
+
+/* ---- operators ---------------------------------------------------------- */
+
+size_t bx_pool_operator_count(const bx_pool *pool)
+{
+    return pool == NULL ? 0 : pool->s.nop;
+}
+
+const char *bx_pool_operator(const bx_pool *pool, size_t i)
+{
+    if (pool == NULL || i >= pool->s.nop)
+        return NULL;
+    return pool_str(&pool->s, pool->s.op[i].id);
+}
+
+bx_pool_role bx_pool_operator_role(const bx_pool *pool, const char *operator_id)
+{
+    uint32_t i = pool == NULL ? POOL_NONE : bxi_pool_find_operator(&pool->s, operator_id);
+    return i == POOL_NONE ? BX_ROLE_NONE : (bx_pool_role)pool->s.op[i].role;
+}
+
+bx_status bx_pool_authenticate(bx_pool *pool, const char *token, const char **operator_id,
+                               bx_pool_role *role)
+{
+    if (pool == NULL || operator_id == NULL || role == NULL)
+        return pool == NULL ? BX_EINVAL
+                            : bxi_error(pool->ctx, BX_EINVAL, "bx_pool_authenticate: bad argument");
+    *operator_id = NULL;
+    *role = BX_ROLE_NONE;
+    unsigned char h[32];
+    bx_pool_token_hash(token, h);
+    /* Every operator is compared in full, so the time taken does not say
+     * how near a guess came. */
+    uint32_t found = POOL_NONE;
+    for (uint32_t i = 0; i < pool->s.nop; i++) {
+        unsigned diff = 0;
+        for (size_t k = 0; k < sizeof h; k++)
+            diff |= (unsigned)(h[k] ^ pool->s.op[i].token_sha256[k]);
+        if (diff == 0)
+            found = i;
+    }
+    if (token == NULL || strlen(token) != BX_POOL_TOKEN_LEN || found == POOL_NONE)
+        return bxi_error(pool->ctx, BX_EPERM, "the token is not an operator's of this pool");
+    *operator_id = pool_str(&pool->s, pool->s.op[found].id);
+    *role = (bx_pool_role)pool->s.op[found].role;
+    return BX_OK;
+}
+
+/* The operator `as` names: *all when it sees everything; POOL_NONE with
+ * *all false for an unknown one, which sees nothing. */
+static uint32_t viewer(const bx_pool *pool, const char *as, bool *all)
+{
+    *all = false;
+    if (as == NULL || (as[0] == '\0' && pool->s.nop == 0)) {
+        *all = true;
+        return POOL_NONE;
+    }
+    uint32_t i = bxi_pool_find_operator(&pool->s, as);
+    *all = i != POOL_NONE && pool->s.op[i].role == BX_ROLE_PLATFORM;
+    return i;
+}
+
+bool bx_pool_sees_container(const bx_pool *pool, const char *as, const char *container_id)
+{
+    if (pool == NULL || container_id == NULL)
+        return false;
+    uint32_t ci = bxi_pool_find_container(&pool->s, container_id);
+    if (ci == POOL_NONE)
+        return false;
+    bool all;
+    uint32_t me = viewer(pool, as, &all);
+    return all || (me != POOL_NONE && pool->s.c[ci].owner == me);
+}
+
+bool bx_pool_sees_station(const bx_pool *pool, const char *as, const char *station_id)
+{
+    if (pool == NULL || station_id == NULL)
+        return false;
+    uint32_t si = bxi_pool_find_station(&pool->s, station_id);
+    if (si == POOL_NONE)
+        return false;
+    bool all;
+    uint32_t me = viewer(pool, as, &all);
+    return all || (me != POOL_NONE && pool->s.st_owner[si] == me);
+}
+
+const char *bx_pool_station_owner(const bx_pool *pool, const char *station_id)
+{
+    uint32_t si = pool == NULL ? POOL_NONE : bxi_pool_find_station(&pool->s, station_id);
+    if (si == POOL_NONE)
+        return NULL;
+    uint32_t o = pool->s.st_owner[si];
+    return o == POOL_NONE ? "" : pool_str(&pool->s, pool->s.op[o].id);
+}
+
+uint64_t bx_pool_available_as(const bx_pool *pool, const char *as, const char *station_id,
+                              const char *type_id)
+{
+    bool all;
+    uint32_t me = pool == NULL ? POOL_NONE : viewer(pool, as, &all);
+    if (pool == NULL || all)
+        return bx_pool_available(pool, station_id, type_id);
+    const pool_bucket *b = bucket(pool, station_id, type_id);
+    uint64_t k = 0;
+    for (uint32_t ci = b ? b->head : POOL_NONE; me != POOL_NONE && ci != POOL_NONE;
+         ci = pool->s.c[ci].next)
+        k += pool->s.c[ci].owner == me;
+    return k;
+}
+
+size_t bx_pool_pick_as(const bx_pool *pool, const char *as, const char *station_id,
+                       const char *type_id, size_t n, const char **ids)
+{
+    bool all;
+    uint32_t me = pool == NULL ? POOL_NONE : viewer(pool, as, &all);
+    if (pool == NULL || all)
+        return bx_pool_pick(pool, station_id, type_id, n, ids);
+    const pool_bucket *b = bucket(pool, station_id, type_id);
+    size_t k = 0;
+    for (uint32_t ci = b ? b->head : POOL_NONE; me != POOL_NONE && ci != POOL_NONE && k < n;
+         ci = pool->s.c[ci].next)
+        if (pool->s.c[ci].owner == me)
+            ids[k++] = pool_str(&pool->s, pool->s.c[ci].id);
+    return k;
+}
+
+bx_status bx_pool_find_as(bx_pool *pool, const char *as, const char *container_id,
+                          bx_container_info *out)
+{
+    if (pool == NULL || container_id == NULL || out == NULL)
+        return pool == NULL ? BX_EINVAL : bxi_error(pool->ctx, BX_EINVAL, "bx_pool_find_as: bad argument");
+    if (!bx_pool_sees_container(pool, as, container_id))
+        return bxi_error(pool->ctx, BX_ENOTFOUND, "container '%s' is not registered",
+                         container_id);
+    return bx_pool_find(pool, container_id, out);
 }
 
 const bx_journal_info *bx_pool_journal_info(const bx_pool *pool)

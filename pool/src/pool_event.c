@@ -2,8 +2,8 @@
  * pool_event.c: pool events by name, and as the journal's CBOR records.
  *
  * A record is a CBOR map with text keys, in RFC 8949 core deterministic
- * order (shorter keys first, then bytewise): at, ev, id, type, order,
- * damaged, station. Only the keys an event type uses are present. The
+ * order (shorter keys first, then bytewise): at, by, ev, id, role, type,
+ * order, token, damaged, station, operator. Only the keys an event type uses are present. The
  * decoder is strict (unknown, repeated or misordered keys are errors): a
  * record is either exactly what the encoder writes or rejected.
  */
@@ -17,8 +17,10 @@
 
 static const char *const event_names[BX_EV_COUNT] = {
     NULL, "station", "register", "issue", "deliver", "return",
-    "inspect", "wash", "repair", "retire", "lost",
+    "inspect", "wash", "repair", "retire", "lost", "operator", "transfer",
 };
+
+static const char *const role_names[] = {NULL, "operator", "platform"};
 
 static const char *const state_names[BX_CS_COUNT] = {
     NULL, "available", "issued", "delivered", "returned", "damaged", "retired", "lost",
@@ -52,6 +54,42 @@ bx_status bx_container_state_parse(const char *name, bx_container_state *out)
             return BX_OK;
         }
     return BX_EINPUT;
+}
+
+const char *bx_pool_role_name(bx_pool_role role)
+{
+    return role == BX_ROLE_OPERATOR || role == BX_ROLE_PLATFORM ? role_names[role] : "?";
+}
+
+bx_status bx_pool_role_parse(const char *name, bx_pool_role *out)
+{
+    for (int i = 1; name != NULL && i <= BX_ROLE_PLATFORM; i++)
+        if (strcmp(name, role_names[i]) == 0) {
+            *out = (bx_pool_role)i;
+            return BX_OK;
+        }
+    return BX_EINPUT;
+}
+
+void bx_pool_token_hash(const char *token, unsigned char sha256[32])
+{
+    bxi_sha256(token != NULL ? token : "", token != NULL ? strlen(token) : 0, sha256);
+}
+
+bx_status bx_pool_new_token(bx_ctx *ctx, char token[BX_POOL_TOKEN_SIZE],
+                            unsigned char sha256[32])
+{
+    unsigned char raw[BX_POOL_TOKEN_LEN / 2];
+    if (!bxi_random_bytes(raw, sizeof raw))
+        return bxi_error(ctx, BX_EIO, "no random bytes from the system for a token");
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < sizeof raw; i++) {
+        token[2 * i] = digits[raw[i] >> 4];
+        token[2 * i + 1] = digits[raw[i] & 15];
+    }
+    token[BX_POOL_TOKEN_LEN] = '\0';
+    bx_pool_token_hash(token, sha256);
+    return BX_OK;
 }
 
 void bx_pool_event_init(bx_pool_event *ev)
@@ -104,7 +142,23 @@ static void put_bool(enc *e, bool v)
     e->n += k;
 }
 
+static void put_bytes(enc *e, const unsigned char *b, size_t len)
+{
+    put_head(e, cbor_encode_bytestring_start, len);
+    if (e->full || e->size - e->n < len) {
+        e->full = true;
+        return;
+    }
+    memcpy(e->buf + e->n, b, len);
+    e->n += len;
+}
+
 /* Which optional keys a type writes. */
+static bool has_id(const bx_pool_event *ev)
+{
+    return ev->type != BX_EV_STATION && ev->type != BX_EV_OPERATOR;
+}
+static bool has_operator(const bx_pool_event *ev) { return ev->operator_id[0] != '\0'; }
 static bool has_type(const bx_pool_event *ev) { return ev->type == BX_EV_REGISTER; }
 static bool has_order(const bx_pool_event *ev)
 {
@@ -132,16 +186,25 @@ static bool has_station(const bx_pool_event *ev)
 size_t bxi_pool_event_encode(const bx_pool_event *ev, unsigned char *buf, size_t size)
 {
     enc e = {buf, size, 0, false};
-    bool id = ev->type != BX_EV_STATION;
-    size_t pairs = 2 + id + has_type(ev) + has_order(ev) + has_damaged(ev) + has_station(ev);
+    bool id = has_id(ev), by = ev->by[0] != '\0', op = ev->type == BX_EV_OPERATOR;
+    size_t pairs = 2 + by + id + 2 * op + has_type(ev) + has_order(ev) + has_damaged(ev) +
+                   has_station(ev) + has_operator(ev);
     put_head(&e, cbor_encode_map_start, pairs);
     put_text(&e, "at");
     put_uint(&e, (uint64_t)ev->time_s);
+    if (by) {
+        put_text(&e, "by");
+        put_text(&e, ev->by);
+    }
     put_text(&e, "ev");
     put_text(&e, bx_pool_event_name(ev->type));
     if (id) {
         put_text(&e, "id");
         put_text(&e, ev->container_id);
+    }
+    if (op) {
+        put_text(&e, "role");
+        put_text(&e, bx_pool_role_name(ev->role));
     }
     if (has_type(ev)) {
         put_text(&e, "type");
@@ -151,6 +214,10 @@ size_t bxi_pool_event_encode(const bx_pool_event *ev, unsigned char *buf, size_t
         put_text(&e, "order");
         put_text(&e, ev->order_id);
     }
+    if (op) {
+        put_text(&e, "token");
+        put_bytes(&e, ev->token_sha256, sizeof ev->token_sha256);
+    }
     if (has_damaged(ev)) {
         put_text(&e, "damaged");
         put_bool(&e, ev->damaged);
@@ -159,14 +226,21 @@ size_t bxi_pool_event_encode(const bx_pool_event *ev, unsigned char *buf, size_t
         put_text(&e, "station");
         put_text(&e, ev->station_id);
     }
+    if (has_operator(ev)) {
+        put_text(&e, "operator");
+        put_text(&e, ev->operator_id);
+    }
     return e.full ? 0 : e.n;
 }
 
 /* ---- decoding ----------------------------------------------------------- */
 
-enum { K_AT, K_EV, K_ID, K_TYPE, K_ORDER, K_DAMAGED, K_STATION, K_COUNT };
-static const char *const keys[K_COUNT] = {"at", "ev", "id", "type", "order", "damaged",
-                                          "station"};
+enum {
+    K_AT, K_BY, K_EV, K_ID, K_ROLE, K_TYPE, K_ORDER, K_TOKEN, K_DAMAGED, K_STATION,
+    K_OPERATOR, K_COUNT
+};
+static const char *const keys[K_COUNT] = {"at", "by", "ev", "id", "role", "type", "order",
+                                          "token", "damaged", "station", "operator"};
 
 static bx_status bad(bx_ctx *ctx, const bx_location *where, const char *fmt, ...)
     BX_PRINTF(3, 4);
@@ -206,7 +280,7 @@ bx_status bxi_pool_event_decode(bx_ctx *ctx, bx_cbor_pull *pp, const bx_location
     bx_cbor_ev head, k, v;
     const char *why;
     if (!bxi_cbor_pull_next(&p, &head, &why) || head.type != BX_CBOR_MAP || head.u > K_COUNT)
-        return bad(ctx, where, "%s", "not an event: expected a map of at most 7 keys");
+        return bad(ctx, where, "%s", "not an event: expected a map of at most 11 keys");
     int last = -1;
     bool seen_ev = false, seen_at = false;
     for (uint64_t i = 0; i < head.u; i++) {
@@ -251,6 +325,23 @@ bx_status bxi_pool_event_decode(bx_ctx *ctx, bx_cbor_pull *pp, const bx_location
         case K_TYPE: st = take_id(ctx, where, &v, "type", ev->type_id); break;
         case K_ORDER: st = take_id(ctx, where, &v, "order", ev->order_id); break;
         case K_STATION: st = take_id(ctx, where, &v, "station", ev->station_id); break;
+        case K_BY: st = take_id(ctx, where, &v, "by", ev->by); break;
+        case K_OPERATOR: st = take_id(ctx, where, &v, "operator", ev->operator_id); break;
+        case K_ROLE: {
+            char name[16];
+            if (v.type != BX_CBOR_TEXT || v.len >= sizeof name)
+                return bad(ctx, where, "%s", "event key 'role' wants operator or platform");
+            memcpy(name, v.str, v.len);
+            name[v.len] = '\0';
+            if (bx_pool_role_parse(name, &ev->role) != BX_OK)
+                return bad(ctx, where, "unknown role '%s'", name);
+            break;
+        }
+        case K_TOKEN:
+            if (v.type != BX_CBOR_BYTES || v.len != sizeof ev->token_sha256)
+                return bad(ctx, where, "%s", "event key 'token' wants the 32 bytes of a SHA-256");
+            memcpy(ev->token_sha256, v.str, v.len);
+            break;
         case K_DAMAGED:
             if (v.type != BX_CBOR_BOOL)
                 return bad(ctx, where, "%s", "event key 'damaged' wants true or false");

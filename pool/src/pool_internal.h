@@ -26,6 +26,7 @@ typedef struct pool_container {
     uint8_t last_event;     /* bx_pool_event_type */
     uint8_t lost_out;       /* lost while out: a return ends that trip */
     uint8_t unused;
+    uint32_t owner;         /* index into operators; POOL_NONE: the platform */
     uint32_t trips, issues, washes, repairs, inspections;
     int64_t last_time_s, registered_s, issued_s;
     uint64_t last_seq;
@@ -64,6 +65,13 @@ typedef struct pool_map {
     uint32_t n;
 } pool_map;
 
+/* An operator. A platform has a handful: they are looked up by a scan. */
+typedef struct pool_operator {
+    uint32_t id;            /* arena offset */
+    uint8_t role;           /* bx_pool_role */
+    unsigned char token_sha256[32];
+} pool_operator;
+
 typedef struct pool_state {
     bx_ctx *ctx;
     char *arena;
@@ -73,6 +81,10 @@ typedef struct pool_state {
     pool_map cmap;
     uint32_t *st;           /* stations: arena offsets */
     uint32_t ns, cap_s;
+    uint32_t *st_owner;     /* each station's operator (POOL_NONE: platform) */
+    uint32_t cap_so;
+    pool_operator *op;
+    uint32_t nop, cap_op;
     pool_map smap;
     pool_type *ty;
     uint32_t nt, cap_t;
@@ -98,11 +110,15 @@ uint32_t bxi_pool_find_container(const pool_state *s, const char *id);
 uint32_t bxi_pool_find_station(const pool_state *s, const char *id);
 uint32_t bxi_pool_find_type(const pool_state *s, const char *id);
 uint32_t bxi_pool_find_bucket(const pool_state *s, uint32_t station, uint32_t type);
+uint32_t bxi_pool_find_operator(const pool_state *s, const char *id);
+/* The operator an event gives as owner of what it creates: operator_id,
+ * else by; POOL_NONE for the platform of a pool without operators. */
+uint32_t bxi_pool_owner_of(const pool_state *s, const bx_pool_event *ev);
 
 /* Room for this many more of each, so that folding that many events
  * cannot fail. */
 typedef struct pool_room {
-    uint32_t containers, stations, types, buckets;
+    uint32_t containers, stations, types, buckets, operators;
     size_t bytes;           /* string arena */
 } pool_room;
 bx_status bxi_pool_reserve(pool_state *s, const pool_room *room);
@@ -120,6 +136,8 @@ bx_status bxi_pool_fold(pool_state *s, const bx_pool_event *ev, uint64_t seq,
 bx_status bxi_pool_add_station(pool_state *s, const char *id, uint32_t *index);
 bx_status bxi_pool_add_type(pool_state *s, const char *id, uint32_t *index);
 bx_status bxi_pool_add_container(pool_state *s, const char *id, uint32_t *index);
+bx_status bxi_pool_add_operator(pool_state *s, const char *id, bx_pool_role role,
+                                const unsigned char token_sha256[32], uint32_t *index);
 /* Put a ready container at the end of its (station, type) list. */
 bx_status bxi_pool_ready_push(pool_state *s, uint32_t ci);
 
@@ -138,6 +156,7 @@ typedef struct pool_view {
     const char *order;      /* "" if none */
     int64_t last_time_s;
     bx_pool_event_type last_event;
+    uint32_t owner;         /* operator index, POOL_NONE: the platform */
 } pool_view;
 
 /* The view of an existing container (strings borrowed from the state). */
@@ -154,6 +173,16 @@ bx_status bxi_pool_check_fields(bx_ctx *ctx, const bx_location *where,
 bx_status bxi_pool_check_transition(bx_ctx *ctx, const bx_location *where,
                                 const pool_view *v, const bx_pool_event *ev,
                                 bool station_known);
+/* Who records ev (its `by`), and may they? Refuses (BX_EPERM) an unknown
+ * recorder, a missing one in a pool with operators, and what its role may
+ * not do; checks operator and transfer events against the operators. For
+ * an operator, turns v and *station_known into what it may see (another's
+ * container does not exist, another's station is unknown) so that
+ * bxi_pool_check_transition, called next, answers as for things that do
+ * not exist. station_owner: the owner of ev->station_id if it is known. */
+bx_status bxi_pool_check_rights(const pool_state *s, const bx_location *where,
+                                const bx_pool_event *ev, pool_view *v, bool *station_known,
+                                uint32_t station_owner);
 /* The container's state after ev (which passed the check). */
 bx_container_state bxi_pool_next_state(bx_container_state from, const bx_pool_event *ev);
 /* Check a registration's type against the catalog (NULL: anything). */
@@ -199,7 +228,8 @@ struct pool_ready {
 typedef struct pool_loader {
     pool_state *s;
     uint64_t item;          /* items taken so far */
-    uint64_t containers, stations, types; /* as the header announced */
+    uint64_t containers, stations, types, operators; /* as the header announced */
+    unsigned version;       /* 1, or 2 with operators */
     struct pool_ready *ready; /* ready containers, by ready_seq at the end */
     uint32_t nready, cap_ready;
     const char *name;       /* snapshot file, for messages */

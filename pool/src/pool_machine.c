@@ -13,12 +13,13 @@
 /* allowed[state] is a bit set of event types. */
 #define EV(t) (1u << (t))
 static const unsigned allowed[BX_CS_COUNT] = {
-    [BX_CS_AVAILABLE] = EV(BX_EV_ISSUE) | EV(BX_EV_INSPECT) | EV(BX_EV_RETIRE) | EV(BX_EV_LOST),
+    [BX_CS_AVAILABLE] = EV(BX_EV_ISSUE) | EV(BX_EV_INSPECT) | EV(BX_EV_RETIRE) | EV(BX_EV_LOST) |
+                        EV(BX_EV_TRANSFER),
     [BX_CS_ISSUED] = EV(BX_EV_DELIVER) | EV(BX_EV_RETURN) | EV(BX_EV_LOST),
     [BX_CS_DELIVERED] = EV(BX_EV_RETURN) | EV(BX_EV_LOST),
     [BX_CS_RETURNED] = EV(BX_EV_INSPECT) | EV(BX_EV_WASH) | EV(BX_EV_REPAIR) |
-                       EV(BX_EV_RETIRE) | EV(BX_EV_LOST),
-    [BX_CS_DAMAGED] = EV(BX_EV_REPAIR) | EV(BX_EV_RETIRE) | EV(BX_EV_LOST),
+                       EV(BX_EV_RETIRE) | EV(BX_EV_LOST) | EV(BX_EV_TRANSFER),
+    [BX_CS_DAMAGED] = EV(BX_EV_REPAIR) | EV(BX_EV_RETIRE) | EV(BX_EV_LOST) | EV(BX_EV_TRANSFER),
     [BX_CS_RETIRED] = 0,
     [BX_CS_LOST] = EV(BX_EV_RETURN),
 };
@@ -95,7 +96,7 @@ static bx_status check_id(bx_ctx *ctx, const bx_location *where,
 bx_status bxi_pool_check_fields(bx_ctx *ctx, const bx_location *where,
                             const bx_pool_event *ev)
 {
-    if (ev->type < BX_EV_STATION || ev->type > BX_EV_LOST)
+    if (ev->type < BX_EV_STATION || ev->type > BX_EV_TRANSFER)
         return refuse(ctx, where, "unknown event type %d", (int)ev->type);
     if (ev->time_s < BX_POOL_TIME_MIN || ev->time_s >= BX_POOL_TIME_MAX) {
         char t[40];
@@ -104,10 +105,12 @@ bx_status bxi_pool_check_fields(bx_ctx *ctx, const bx_location *where,
                       bx_pool_event_name(ev->type), t);
     }
     /* need: 1 required, 0 optional, -1 not allowed */
-    int container = 1, station = -1, type = -1, order = -1;
+    int container = 1, station = -1, type = -1, order = -1, op = -1;
     switch (ev->type) {
-    case BX_EV_STATION: container = -1; station = 1; break;
-    case BX_EV_REGISTER: station = 1; type = 1; break;
+    case BX_EV_STATION: container = -1; station = 1; op = 0; break;
+    case BX_EV_REGISTER: station = 1; type = 1; op = 0; break;
+    case BX_EV_OPERATOR: container = -1; op = 1; break;
+    case BX_EV_TRANSFER: op = 1; break;
     case BX_EV_ISSUE: station = 1; order = 1; break;
     case BX_EV_DELIVER: order = 0; break;
     case BX_EV_RETURN: station = 1; break;
@@ -121,8 +124,19 @@ bx_status bxi_pool_check_fields(bx_ctx *ctx, const bx_location *where,
     if ((st = check_id(ctx, where, ev, "container id", ev->container_id, container)) != BX_OK ||
         (st = check_id(ctx, where, ev, "station id", ev->station_id, station)) != BX_OK ||
         (st = check_id(ctx, where, ev, "container type", ev->type_id, type)) != BX_OK ||
-        (st = check_id(ctx, where, ev, "order id", ev->order_id, order)) != BX_OK)
+        (st = check_id(ctx, where, ev, "order id", ev->order_id, order)) != BX_OK ||
+        (st = check_id(ctx, where, ev, "operator", ev->operator_id, op)) != BX_OK ||
+        (st = check_id(ctx, where, ev, "recording operator (by)", ev->by, 0)) != BX_OK)
         return st;
+    static const unsigned char zero[32];
+    bool is_op = ev->type == BX_EV_OPERATOR;
+    if (is_op && ev->role != BX_ROLE_OPERATOR && ev->role != BX_ROLE_PLATFORM)
+        return refuse(ctx, where, "operator event: the role is missing (operator or platform)");
+    if (is_op && memcmp(ev->token_sha256, zero, sizeof zero) == 0)
+        return refuse(ctx, where, "operator event: the token's SHA-256 is missing");
+    if (!is_op && (ev->role != BX_ROLE_NONE || memcmp(ev->token_sha256, zero, sizeof zero) != 0))
+        return refuse(ctx, where, "%s event: takes no role or token",
+                      bx_pool_event_name(ev->type));
     if (ev->damaged && ev->type != BX_EV_INSPECT)
         return refuse(ctx, where, "%s event: only an inspection finds damage",
                       bx_pool_event_name(ev->type));
@@ -154,7 +168,89 @@ pool_view bxi_pool_view_of(const pool_state *s, uint32_t ci)
     v.order = c->order != NULL ? c->order : "";
     v.last_time_s = c->last_time_s;
     v.last_event = (bx_pool_event_type)c->last_event;
+    v.owner = c->owner;
     return v;
+}
+
+static bx_status deny(bx_ctx *ctx, const bx_location *where, const char *fmt, ...)
+    BX_PRINTF(3, 4);
+static bx_status deny(bx_ctx *ctx, const bx_location *where, const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return bxi_input_error(ctx, BX_EPERM, where, "%s", msg);
+}
+
+bx_status bxi_pool_check_rights(const pool_state *s, const bx_location *where,
+                                const bx_pool_event *ev, pool_view *v, bool *station_known,
+                                uint32_t station_owner)
+{
+    bx_ctx *ctx = s->ctx;
+    const char *what = bx_pool_event_name(ev->type);
+    uint32_t me = POOL_NONE;
+    bool platform = true;
+    if (s->nop == 0) {
+        if (ev->by[0] != '\0')
+            return deny(ctx, where, "%s event: operator '%s' is not known (the pool has no "
+                        "operators yet)", what, ev->by);
+    } else {
+        if (ev->by[0] == '\0')
+            return deny(ctx, where, "%s event: the pool has operators, and an event must say "
+                        "which one records it", what);
+        if ((me = bxi_pool_find_operator(s, ev->by)) == POOL_NONE)
+            return deny(ctx, where, "%s event: operator '%s' is not known", what, ev->by);
+        platform = s->op[me].role == BX_ROLE_PLATFORM;
+    }
+    uint32_t to = POOL_NONE;
+    switch (ev->type) {
+    case BX_EV_OPERATOR:
+        if (!platform)
+            return deny(ctx, where, "operator event: only a platform operator adds operators "
+                        "('%s' has the operator role)", ev->by);
+        if (s->nop == 0 && ev->role != BX_ROLE_PLATFORM)
+            return refuse(ctx, where, "operator event: the first operator of a pool must have "
+                          "the platform role");
+        if (bxi_pool_find_operator(s, ev->operator_id) != POOL_NONE)
+            return refuse(ctx, where, "operator '%s' already exists", ev->operator_id);
+        return BX_OK;
+    case BX_EV_STATION:
+    case BX_EV_REGISTER:
+        if (ev->operator_id[0] == '\0')
+            break;
+        if (!platform && strcmp(ev->operator_id, ev->by) != 0)
+            return deny(ctx, where, "%s event: operator '%s' records only for itself, not for "
+                        "'%s'", what, ev->by, ev->operator_id);
+        if (bxi_pool_find_operator(s, ev->operator_id) == POOL_NONE)
+            return refuse(ctx, where, "%s event: operator '%s' is not known", what,
+                          ev->operator_id);
+        break;
+    case BX_EV_TRANSFER:
+        if ((to = bxi_pool_find_operator(s, ev->operator_id)) == POOL_NONE)
+            return refuse(ctx, where, "transfer container '%s': operator '%s' is not known",
+                          ev->container_id, ev->operator_id);
+        break;
+    default:
+        break;
+    }
+    if (!platform && ev->type == BX_EV_REGISTER && v->exists && v->owner != me)
+        /* ids are one name space: say no more than that it is taken */
+        return refuse(ctx, where, "container '%s' is already registered", ev->container_id);
+    if (!platform && ev->type != BX_EV_STATION) {
+        /* What it may not see is not there: the lifecycle check then
+         * answers as for a container or station that does not exist. */
+        if (ev->type != BX_EV_REGISTER && v->exists && v->owner != me)
+            *v = (pool_view){.owner = POOL_NONE};
+        bool at_it = v->exists && strcmp(v->station, ev->station_id) == 0;
+        if (*station_known && station_owner != me && !at_it)
+            *station_known = false;
+    }
+    if (ev->type == BX_EV_TRANSFER && v->exists && v->owner == to)
+        return refuse(ctx, where, "transfer container '%s': operator '%s' holds it already",
+                      ev->container_id, ev->operator_id);
+    return BX_OK;
 }
 
 /* "out with order 'A17' (issued at station 'SH-01')" */
@@ -210,6 +306,8 @@ bx_status bxi_pool_check_transition(bx_ctx *ctx, const bx_location *where,
     const char *id = ev->container_id;
     const char *what = bx_pool_event_name(ev->type);
     bool gives_station = ev->station_id[0] != '\0';
+    if (ev->type == BX_EV_OPERATOR)
+        return BX_OK; /* bxi_pool_check_rights */
     if (ev->type == BX_EV_STATION) {
         if (station_known)
             return refuse(ctx, where, "station '%s' is already in the pool", ev->station_id);

@@ -19,6 +19,7 @@ struct bx_pool_packer {
     bx_pool *pool;
     const bx_catalog *cat;
     char station[BX_ID_MAX];
+    char as[BX_ID_MAX];         /* the operator packing, "" for none */
     bx_policy *policy;
     bool returns_accepted;
     bx_engine *engine;          /* the containers-only packing */
@@ -54,7 +55,12 @@ bx_status bx_pool_packer_new(bx_ctx *ctx, bx_pool_packer **out, bx_pool *pool,
     if (out == NULL || pool == NULL || catalog == NULL || opts == NULL ||
         opts->station_id == NULL || opts->station_id[0] == '\0')
         return bxi_error(ctx, BX_EINVAL, "bx_pool_packer_new: bad argument");
-    if (strlen(opts->station_id) >= BX_ID_MAX || !bx_pool_has_station(pool, opts->station_id))
+    const char *as = opts->operator_id != NULL ? opts->operator_id : "";
+    if (strlen(as) >= BX_ID_MAX)
+        return bxi_error(ctx, BX_EINVAL, "bx_pool_packer_new: bad argument");
+    /* another's station is as absent as one that does not exist */
+    if (strlen(opts->station_id) >= BX_ID_MAX ||
+        !bx_pool_sees_station(pool, as, opts->station_id))
         return bxi_error(ctx, BX_ENOTFOUND, "station '%s' is not in the pool", opts->station_id);
     bx_pool_packer *pp = bx_alloc(ctx, sizeof *pp);
     if (pp == NULL)
@@ -66,6 +72,7 @@ bx_status bx_pool_packer_new(bx_ctx *ctx, bx_pool_packer **out, bx_pool *pool,
     pp->policy = opts->policy;
     pp->returns_accepted = opts->returns_accepted;
     memcpy(pp->station, opts->station_id, strlen(opts->station_id) + 1);
+    memcpy(pp->as, as, strlen(as) + 1);
     size_t n = bx_catalog_count(catalog);
     pp->reusable = bx_alloc(ctx, (n ? n : 1) * sizeof *pp->reusable);
     pp->mixed = bx_alloc(ctx, (n ? n : 1) * sizeof *pp->mixed);
@@ -131,9 +138,14 @@ static bx_status pack_two_ways(bx_pool_packer *pp, bx_engine *engine, const bx_o
                                const bx_pack_options *opts, const bx_pack_result **res)
 {
     size_t n = bx_catalog_count(pp->cat);
-    bx_status st = bx_pool_stock(pp->pool, pp->cat, pp->station, true, pp->reusable);
-    if (st != BX_OK)
-        return st;
+    bx_status st = BX_OK;
+    for (size_t i = 0; i < n; i++) {
+        const bx_box *box = bx_catalog_box(pp->cat, i);
+        uint64_t a = box->reusable ? bx_pool_available_as(pp->pool, pp->as, pp->station,
+                                                          box->box_id)
+                                   : 0;
+        pp->reusable[i] = a > INT64_MAX ? INT64_MAX : (int64_t)a;
+    }
     bool any = false;
     for (size_t i = 0; i < n; i++) {
         const bx_box *box = bx_catalog_box(pp->cat, i);
@@ -169,7 +181,7 @@ static bx_status sync_table(bx_pool_packer *pp)
 {
     bool same = pp->table_set;
     for (size_t i = 0; i < pp->ntypes; i++) {
-        uint64_t a = bx_pool_available(pp->pool, pp->station, pp->type_ids[i]);
+        uint64_t a = bx_pool_available_as(pp->pool, pp->as, pp->station, pp->type_ids[i]);
         pp->type_avail[i] = a > INT64_MAX ? INT64_MAX : (int64_t)a;
         same = same && bx_policy_pool_available(pp->policy, pp->type_ids[i]) ==
                            pp->type_avail[i];
@@ -231,7 +243,7 @@ static bx_status pick(bx_pool_packer *pp, const bx_pack_result *res)
         size_t j = 0; /* earlier boxes of this type */
         for (size_t e = 0; e < pp->nevs; e++)
             j += strcmp(pp->evs[e].type_id, type) == 0;
-        if (bx_pool_pick(pp->pool, pp->station, type, j + 1, pp->picked) != j + 1)
+        if (bx_pool_pick_as(pp->pool, pp->as, pp->station, type, j + 1, pp->picked) != j + 1)
             return bxi_error(pp->ctx, BX_EINTERNAL,
                             "order %s: no container of type %s left at station %s",
                             order_id, type, pp->station);
@@ -241,6 +253,7 @@ static bx_status pick(bx_pool_packer *pp, const bx_pack_result *res)
         memcpy(ev->container_id, pp->picked[j], strlen(pp->picked[j]) + 1);
         memcpy(ev->station_id, pp->station, sizeof ev->station_id);
         memcpy(ev->order_id, order_id, sizeof ev->order_id);
+        memcpy(ev->by, pp->as, sizeof ev->by);
         /* only to count the type's boxes; cleared before the issue */
         memcpy(ev->type_id, type, strlen(type) + 1);
         pp->containers[b] = ev->container_id;

@@ -4,7 +4,12 @@
  * Items (docs/formats.md, "Pool snapshot"): a header map {"v": 1, "types":
  * K, "events": E, "stations": M, "containers": N}; M station ids (text);
  * K type arrays [id, figures...]; N container arrays [id, type index,
- * station index, state, ...]. Arrays by position keep a snapshot of a
+ * station index, state, ...]. A pool with operators writes version 2:
+ * the header has "operators": P after "stations"; P operator arrays [id,
+ * role, token SHA-256] come before the stations, a station is [id, owner]
+ * and a container has its owner as an 18th field (owner: an operator
+ * index, or null for the platform of the time before operators). A pool
+ * without operators writes version 1, as before. Arrays by position keep a snapshot of a
  * million containers near 50 MB. Counts by state are not stored: they
  * follow from the containers.
  */
@@ -52,24 +57,53 @@ static void o_bool(out *o, bool v)
     o->n += cbor_encode_bool(v, o->buf + o->n, sizeof o->buf - o->n);
 }
 
+static void o_owner(out *o, uint32_t owner)
+{
+    if (owner == POOL_NONE)
+        o_null(o);
+    else
+        o_uint(o, owner);
+}
+
 bx_status bxi_pool_snapshot_write(const pool_state *s, pool_put_fn put, void *ud)
 {
     out o = {.n = 0};
-    o_head(&o, cbor_encode_map_start, 5);
+    bool v2 = s->nop > 0;
+    o_head(&o, cbor_encode_map_start, v2 ? 6 : 5);
     o_text(&o, "v");
-    o_uint(&o, 1);
+    o_uint(&o, v2 ? 2 : 1);
     o_text(&o, "types");
     o_uint(&o, s->nt);
     o_text(&o, "events");
     o_uint(&o, s->events);
     o_text(&o, "stations");
     o_uint(&o, s->ns);
+    if (v2) {
+        o_text(&o, "operators");
+        o_uint(&o, s->nop);
+    }
     o_text(&o, "containers");
     o_uint(&o, s->nc);
     bx_status st = put(ud, o.buf, o.n);
+    for (uint32_t i = 0; st == BX_OK && i < s->nop; i++) {
+        o.n = 0;
+        o_head(&o, cbor_encode_array_start, 3);
+        o_text(&o, pool_str(s, s->op[i].id));
+        o_text(&o, bx_pool_role_name((bx_pool_role)s->op[i].role));
+        o_head(&o, cbor_encode_bytestring_start, 32);
+        memcpy(o.buf + o.n, s->op[i].token_sha256, 32);
+        o.n += 32;
+        st = put(ud, o.buf, o.n);
+    }
     for (uint32_t i = 0; st == BX_OK && i < s->ns; i++) {
         o.n = 0;
-        o_text(&o, pool_str(s, s->st[i]));
+        if (v2) {
+            o_head(&o, cbor_encode_array_start, 2);
+            o_text(&o, pool_str(s, s->st[i]));
+            o_owner(&o, s->st_owner[i]);
+        } else {
+            o_text(&o, pool_str(s, s->st[i]));
+        }
         st = put(ud, o.buf, o.n);
     }
     for (uint32_t i = 0; st == BX_OK && i < s->nt; i++) {
@@ -95,7 +129,7 @@ bx_status bxi_pool_snapshot_write(const pool_state *s, pool_put_fn put, void *ud
     for (uint32_t i = 0; st == BX_OK && i < s->nc; i++) {
         const pool_container *c = &s->c[i];
         o.n = 0;
-        o_head(&o, cbor_encode_array_start, CONTAINER_FIELDS);
+        o_head(&o, cbor_encode_array_start, CONTAINER_FIELDS + v2);
         o_text(&o, pool_str(s, c->id));
         o_uint(&o, c->type);
         o_uint(&o, c->station);
@@ -116,6 +150,8 @@ bx_status bxi_pool_snapshot_write(const pool_state *s, pool_put_fn put, void *ud
             o_text(&o, c->order);
         else
             o_null(&o);
+        if (v2)
+            o_owner(&o, c->owner);
         st = put(ud, o.buf, o.n);
     }
     return st;
@@ -158,35 +194,85 @@ static bool next_id(bx_cbor_pull *p, bool null_ok, char *id)
     return true;
 }
 
-static bx_status load_header(pool_loader *l, const bx_journal_item *item)
+/* An operator index below n, or null (the platform): POOL_NONE. */
+static bool next_owner(bx_cbor_pull *p, uint32_t n, uint32_t *owner)
 {
-    static const char *const keys[5] = {"v", "types", "events", "stations", "containers"};
+    bx_cbor_pull q = *p;
+    bx_cbor_ev ev;
+    const char *why;
+    if (bxi_cbor_pull_next(&q, &ev, &why) && ev.type == BX_CBOR_NULL) {
+        *p = q;
+        *owner = POOL_NONE;
+        return true;
+    }
+    uint64_t v;
+    if (n == 0 || !next_uint(p, n - 1, &v))
+        return false;
+    *owner = (uint32_t)v;
+    return true;
+}
+
+static bx_status load_operator(pool_loader *l, const bx_journal_item *item)
+{
     bx_cbor_pull p;
     bxi_cbor_pull_init(&p, item->data, item->len);
     bx_cbor_ev ev;
     const char *why;
-    if (!bxi_cbor_pull_next(&p, &ev, &why) || ev.type != BX_CBOR_MAP || ev.u != 5)
+    char id[BX_ID_MAX], role_name[16];
+    bx_pool_role role;
+    if (!bxi_cbor_pull_next(&p, &ev, &why) || ev.type != BX_CBOR_ARRAY || ev.u != 3 ||
+        !next_id(&p, false, id) || !bxi_cbor_pull_next(&p, &ev, &why) ||
+        ev.type != BX_CBOR_TEXT || ev.len >= sizeof role_name)
+        return bad_item(l, item, "an operator is not [id, role, token]");
+    memcpy(role_name, ev.str, ev.len);
+    role_name[ev.len] = '\0';
+    if (bx_pool_role_parse(role_name, &role) != BX_OK)
+        return bad_item(l, item, "an operator's role is not operator or platform");
+    if (!bxi_cbor_pull_next(&p, &ev, &why) || ev.type != BX_CBOR_BYTES || ev.len != 32 ||
+        p.pos != item->len)
+        return bad_item(l, item, "an operator's token is not a SHA-256");
+    if (bxi_pool_find_operator(l->s, id) != POOL_NONE)
+        return bad_item(l, item, "an operator is listed twice");
+    uint32_t oi;
+    return bxi_pool_add_operator(l->s, id, role, ev.str, &oi);
+}
+
+static bx_status load_header(pool_loader *l, const bx_journal_item *item)
+{
+    static const char *const keys[6] = {"v", "types", "events", "stations", "operators",
+                                        "containers"};
+    bx_cbor_pull p;
+    bxi_cbor_pull_init(&p, item->data, item->len);
+    bx_cbor_ev ev;
+    const char *why;
+    if (!bxi_cbor_pull_next(&p, &ev, &why) || ev.type != BX_CBOR_MAP ||
+        (ev.u != 5 && ev.u != 6))
         return bad_item(l, item, "the first item is not a pool snapshot header");
-    uint64_t v[5];
-    for (int i = 0; i < 5; i++) {
+    size_t nkeys = (size_t)ev.u;
+    uint64_t v[6] = {0};
+    for (size_t i = 0, k = 0; i < nkeys; i++, k++) {
+        if (nkeys == 5 && k == 4)
+            k++; /* version 1 has no operators */
         if (!bxi_cbor_pull_next(&p, &ev, &why) || ev.type != BX_CBOR_TEXT ||
-            ev.len != strlen(keys[i]) || memcmp(ev.str, keys[i], ev.len) != 0 ||
-            !next_uint(&p, UINT32_MAX, &v[i]))
+            ev.len != strlen(keys[k]) || memcmp(ev.str, keys[k], ev.len) != 0 ||
+            !next_uint(&p, UINT32_MAX, &v[k]))
             return bad_item(l, item, "the header is not a pool snapshot header");
     }
-    if (v[0] != 1)
+    if (v[0] != nkeys - 4 || (v[0] == 2 && v[4] == 0))
         return bad_item(l, item, "unknown pool snapshot version");
+    l->version = (unsigned)v[0];
     l->types = v[1];
     l->s->events = v[2];
     l->stations = v[3];
-    l->containers = v[4];
+    l->operators = v[4];
+    l->containers = v[5];
     /* Room for all of it at once, so no table grows and rehashes on the
      * way; only when the snapshot really holds that many items (a header
      * that claims more is caught at the end, and must not cost memory). */
-    if (v[1] + v[3] + v[4] + 1 != item->total)
+    if (v[1] + v[3] + v[4] + v[5] + 1 != item->total)
         return BX_OK;
-    pool_room room = {.containers = (uint32_t)v[4], .stations = (uint32_t)v[3],
-                      .types = (uint32_t)v[1]};
+    pool_room room = {.containers = (uint32_t)v[5], .stations = (uint32_t)v[3],
+                      .types = (uint32_t)v[1], .operators = (uint32_t)v[4]};
     return bxi_pool_reserve(l->s, &room);
 }
 
@@ -238,7 +324,7 @@ static bx_status load_container(pool_loader *l, const bx_journal_item *item)
     uint64_t f[14];
     bool lost_out;
     if (!bxi_cbor_pull_next(&p, &ev, &why) || ev.type != BX_CBOR_ARRAY ||
-        ev.u != CONTAINER_FIELDS || !next_id(&p, false, id))
+        ev.u != CONTAINER_FIELDS + (l->version == 2) || !next_id(&p, false, id))
         return bad_item(l, item, "a container is not [id, type, station, ...]");
     static const uint64_t max[14] = {UINT32_MAX, UINT32_MAX, BX_CS_COUNT - 1, BX_EV_COUNT - 1,
                                      INT64_MAX, UINT64_MAX, INT64_MAX, INT64_MAX,
@@ -250,8 +336,13 @@ static bx_status load_container(pool_loader *l, const bx_journal_item *item)
     if (!bxi_cbor_pull_next(&p, &ev, &why) || ev.type != BX_CBOR_BOOL)
         return bad_item(l, item, "a container's lost flag is not a boolean");
     lost_out = ev.b;
-    if (!next_id(&p, true, order) || p.pos != item->len)
+    if (!next_id(&p, true, order))
         return bad_item(l, item, "a container's order is not an id or null");
+    uint32_t owner = POOL_NONE;
+    if (l->version == 2 && !next_owner(&p, s->nop, &owner))
+        return bad_item(l, item, "a container's owner is not an operator or null");
+    if (p.pos != item->len)
+        return bad_item(l, item, "a container has bytes after its fields");
     if (f[0] >= s->nt || f[1] >= s->ns || f[2] < 1 || f[3] < 2)
         return bad_item(l, item, "a container names a type, station or state that is not there");
     if (bxi_pool_find_container(s, id) != POOL_NONE)
@@ -282,6 +373,7 @@ static bx_status load_container(pool_loader *l, const bx_journal_item *item)
     c->inspections = (uint32_t)f[13];
     c->lost_out = lost_out;
     c->order = ord;
+    c->owner = owner;
     s->ty[c->type].t.in_state[c->state]++;
     if (c->state == BX_CS_AVAILABLE) {
         if (l->nready == l->cap_ready) {
@@ -303,16 +395,29 @@ bx_status bxi_pool_loader_item(pool_loader *l, const bx_journal_item *item)
     if (k == 0)
         return load_header(l, item);
     k--;
+    if (k < l->operators)
+        return load_operator(l, item);
+    k -= l->operators;
     if (k < l->stations) {
         char id[BX_ID_MAX];
         bx_cbor_pull p;
         bxi_cbor_pull_init(&p, item->data, item->len);
-        if (!next_id(&p, false, id) || p.pos != item->len)
+        bx_cbor_ev ev;
+        const char *why;
+        uint32_t owner = POOL_NONE;
+        if (l->version == 2 && (!bxi_cbor_pull_next(&p, &ev, &why) ||
+                                ev.type != BX_CBOR_ARRAY || ev.u != 2))
+            return bad_item(l, item, "a station is not [id, owner]");
+        if (!next_id(&p, false, id) ||
+            (l->version == 2 && !next_owner(&p, l->s->nop, &owner)) || p.pos != item->len)
             return bad_item(l, item, "a station is not an id");
         if (bxi_pool_find_station(l->s, id) != POOL_NONE)
             return bad_item(l, item, "a station is listed twice");
         uint32_t si;
-        return bxi_pool_add_station(l->s, id, &si);
+        bx_status st = bxi_pool_add_station(l->s, id, &si);
+        if (st == BX_OK)
+            l->s->st_owner[si] = owner;
+        return st;
     }
     k -= l->stations;
     if (k < l->types)
@@ -363,7 +468,8 @@ static void sort_ready(struct pool_ready *a, size_t n)
 bx_status bxi_pool_loader_finish(pool_loader *l)
 {
     pool_state *s = l->s;
-    if (l->item == 0 || s->ns != l->stations || s->nt != l->types || s->nc != l->containers) {
+    if (l->item == 0 || s->ns != l->stations || s->nt != l->types || s->nc != l->containers ||
+        s->nop != l->operators) {
         bx_location at = {.file = l->name};
         return bxi_input_error(s->ctx, BX_EINPUT, &at,
                               "pool snapshot: fewer items than its header announced");

@@ -28,6 +28,8 @@ void bxi_pool_state_free(pool_state *s)
     bx_free(ctx, s->c);
     bx_free(ctx, s->cmap.slots);
     bx_free(ctx, s->st);
+    bx_free(ctx, s->st_owner);
+    bx_free(ctx, s->op);
     bx_free(ctx, s->smap.slots);
     bx_free(ctx, s->ty);
     bx_free(ctx, s->tmap.slots);
@@ -178,6 +180,10 @@ bx_status bxi_pool_reserve(pool_state *s, const pool_room *room)
         (st = room_for(ctx, (void **)&s->st, &s->cap_s, s->ns, room->stations, sizeof *s->st,
                        "stations in the pool")) ||
         (st = map_reserve(s, MAP_STATION, room->stations)) ||
+        (st = room_for(ctx, (void **)&s->st_owner, &s->cap_so, s->ns, room->stations,
+                       sizeof *s->st_owner, "stations in the pool")) ||
+        (st = room_for(ctx, (void **)&s->op, &s->cap_op, s->nop, room->operators,
+                       sizeof *s->op, "operators in the pool")) ||
         (st = room_for(ctx, (void **)&s->ty, &s->cap_t, s->nt, room->types, sizeof *s->ty,
                        "container types in the pool")) ||
         (st = map_reserve(s, MAP_TYPE, room->types)) ||
@@ -221,6 +227,10 @@ void bxi_pool_room_add(pool_room *room, const bx_pool_event *ev)
     case BX_EV_WASH:
         room->buckets++;
         break;
+    case BX_EV_OPERATOR:
+        room->operators++;
+        room->bytes += strlen(ev->operator_id) + 1;
+        break;
     default:
         break;
     }
@@ -243,6 +253,7 @@ bx_status bxi_pool_add_station(pool_state *s, const char *id, uint32_t *index)
         return st;
     uint32_t i = s->ns++;
     s->st[i] = add_string(s, id);
+    s->st_owner[i] = POOL_NONE;
     map_put(&s->smap, hash_str(id), i);
     *index = i;
     return BX_OK;
@@ -272,10 +283,40 @@ bx_status bxi_pool_add_container(pool_state *s, const char *id, uint32_t *index)
     pool_container *c = &s->c[i];
     memset(c, 0, sizeof *c);
     c->id = add_string(s, id);
-    c->station = c->prev = c->next = POOL_NONE;
+    c->station = c->prev = c->next = c->owner = POOL_NONE;
     map_put(&s->cmap, hash_str(id), i);
     *index = i;
     return BX_OK;
+}
+
+bx_status bxi_pool_add_operator(pool_state *s, const char *id, bx_pool_role role,
+                                const unsigned char token_sha256[32], uint32_t *index)
+{
+    pool_room room = {.operators = 1, .bytes = strlen(id) + 1};
+    bx_status st = bxi_pool_reserve(s, &room);
+    if (st != BX_OK)
+        return st;
+    uint32_t i = s->nop++;
+    s->op[i].id = add_string(s, id);
+    s->op[i].role = (uint8_t)role;
+    memcpy(s->op[i].token_sha256, token_sha256, 32);
+    *index = i;
+    return BX_OK;
+}
+
+uint32_t bxi_pool_find_operator(const pool_state *s, const char *id)
+{
+    for (uint32_t i = 0; id != NULL && i < s->nop; i++)
+        if (strcmp(pool_str(s, s->op[i].id), id) == 0)
+            return i;
+    return POOL_NONE;
+}
+
+uint32_t bxi_pool_owner_of(const pool_state *s, const bx_pool_event *ev)
+{
+    if (ev->operator_id[0] != '\0')
+        return bxi_pool_find_operator(s, ev->operator_id);
+    return ev->by[0] != '\0' ? bxi_pool_find_operator(s, ev->by) : POOL_NONE;
 }
 
 /* ---- ready lists -------------------------------------------------------- */
@@ -342,8 +383,14 @@ bx_status bxi_pool_fold(pool_state *s, const bx_pool_event *ev, uint64_t seq, ch
     s->seq = seq;
     s->events++;
     uint32_t x;
-    if (ev->type == BX_EV_STATION)
-        return bxi_pool_add_station(s, ev->station_id, &x);
+    if (ev->type == BX_EV_OPERATOR)
+        return bxi_pool_add_operator(s, ev->operator_id, ev->role, ev->token_sha256, &x);
+    if (ev->type == BX_EV_STATION) {
+        st = bxi_pool_add_station(s, ev->station_id, &x);
+        if (st == BX_OK)
+            s->st_owner[x] = bxi_pool_owner_of(s, ev);
+        return st;
+    }
     if (ev->type == BX_EV_REGISTER) {
         uint32_t ti = bxi_pool_find_type(s, ev->type_id);
         if (ti == POOL_NONE)
@@ -352,6 +399,7 @@ bx_status bxi_pool_fold(pool_state *s, const bx_pool_event *ev, uint64_t seq, ch
         (void)bxi_pool_add_container(s, ev->container_id, &ci);
         pool_container *c = &s->c[ci];
         c->type = ti;
+        c->owner = bxi_pool_owner_of(s, ev);
         c->station = bxi_pool_find_station(s, ev->station_id);
         c->state = BX_CS_AVAILABLE;
         c->last_event = BX_EV_REGISTER;
@@ -416,6 +464,9 @@ bx_status bxi_pool_fold(pool_state *s, const bx_pool_event *ev, uint64_t seq, ch
     case BX_EV_RETIRE:
         t->retired++;
         break;
+    case BX_EV_TRANSFER:
+        c->owner = bxi_pool_find_operator(s, ev->operator_id);
+        break;
     case BX_EV_LOST:
         if (from == BX_CS_ISSUED || from == BX_CS_DELIVERED) {
             t->trips_lost++;
@@ -461,6 +512,7 @@ void bxi_pool_info(const pool_state *s, uint32_t ci, bx_container_info *out)
     out->last_seq = c->last_seq;
     out->registered_s = c->registered_s;
     out->issued_s = c->issued_s;
+    out->owner = c->owner == POOL_NONE ? "" : pool_str(s, s->op[c->owner].id);
 }
 
 void bxi_pool_sum_totals(const pool_state *s, const char *type_id, pool_totals *sum,

@@ -634,6 +634,8 @@ async function packBody(body, contentType, fromTable) {
       try { pictures = await post("/v1/pack/svg", body, contentType); } catch (e) { pictures = null; }
     }
     renderBoxes(result, pictures);
+    // what the station will need next: its forecast (the pool's history)
+    if (station) await loadForecast(station);
     // the assumptions of the policy that judged this order (a reload may
     // have brought another since the page loaded)
     if (result.policy) await loadPolicy();
@@ -656,6 +658,48 @@ function doneStatus(result) {
   const issued = result.boxes.filter((b) => b.container_id).map((b) => b.container_id);
   const taken = issued.length ? t("issued", issued.join(", ")) : "";
   setStatus(t("done", result.order_id, n, best, taken), false);
+}
+
+// The station's forecast (GET /v1/containers/forecast?station=S): per
+// container type, the next days' issues and returns with their 80 %
+// intervals; or why there is none (too little history, say).
+async function loadForecast(station) {
+  const box = $("forecast-box"), table = $("forecast"), status = $("forecast-status");
+  box.hidden = false;
+  table.replaceChildren();
+  try {
+    const res = await fetch("/v1/containers/forecast" + station, { headers: headers("application/json") });
+    const doc = await res.json();
+    if (!res.ok) {
+      status.textContent = "No forecast: " + (doc && doc.message ? doc.message : `HTTP ${res.status}`);
+      return;
+    }
+    status.textContent = doc.types.length
+      ? "Containers this station will issue and take back (80 % intervals):"
+      : "No forecast: no container was issued or returned here yet.";
+    const head = document.createElement("tr");
+    for (const t of ["type", "day", "issues", "returns"]) {
+      const th = document.createElement("th");
+      th.textContent = t;
+      head.append(th);
+    }
+    if (doc.types.length) table.append(head);
+    const range = (d) => `${d.mean.toFixed(1)} (${d.lo}–${d.hi})`;
+    for (const t of doc.types) {
+      t.issues.days.forEach((d, i) => {
+        const tr = document.createElement("tr");
+        const day = new Date((doc.first_day + i * 86400) * 1000).toISOString().slice(0, 10);
+        for (const text of [t.type, day, range(d), range(t.returns.days[i])]) {
+          const td = document.createElement("td");
+          td.textContent = text;
+          tr.append(td);
+        }
+        table.append(tr);
+      });
+    }
+  } catch (e) {
+    status.textContent = "No forecast: " + e.message;
+  }
 }
 
 // "?station=S" when the pool is on and a station is filled in, else "".

@@ -347,9 +347,19 @@ static void test_station_pool(void **state)
         skip();
     }
     unlink("station.pool.journal");
-    if (system("'" BOXCAR_BIN "' containers station S1 -j station.pool.journal >/dev/null "
-               "2>&1 && '" BOXCAR_BIN "' containers register K1 --type crate-pp --station S1 "
-               "-j station.pool.journal >/dev/null 2>&1") != 0)
+    /* S1 joined three weeks ago, and K1 made one trip since: the page
+     * shows the station's forecast from 21 days of history */
+    long long t0 = (long long)time(NULL) - 21 * 86400;
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "J='-j station.pool.journal'; B='" BOXCAR_BIN "'; "
+             "$B containers station S1 $J --at @%lld && "
+             "$B containers register K1 --type crate-pp --station S1 $J --at @%lld && "
+             "$B containers issue K1 --station S1 --order T1 $J --at @%lld && "
+             "$B containers return K1 --station S1 $J --at @%lld && "
+             "$B containers wash K1 $J --at @%lld",
+             t0, t0, t0 + 86400, t0 + 2 * 86400, t0 + 2 * 86400 + 3600);
+    if (system(cmd) != 0)
         fail_msg("cannot make the pool");
     write_file("station.pool.token", TOKEN "\n", sizeof TOKEN);
     static const char *const args[] = {"--pool", "station.pool.journal", "--catalog", REUSABLE,
@@ -373,6 +383,11 @@ static void test_station_pool(void **state)
         strstr(result, "Containers issued: K1.") == NULL)
         fail_msg("the page does not show crate K1 issued: %.400s", result);
     assert_non_null(strstr(dom, "<span class=\"container-id\">container K1</span>"));
+    /* and what the station will need next */
+    const char *fc = strstr(dom, "id=\"forecast-box\"");
+    if (fc == NULL || strstr(fc, "Containers this station will issue and take back") == NULL ||
+        strstr(fc, "<td>crate-pp</td>") == NULL)
+        fail_msg("the page shows no forecast: %.600s", fc != NULL ? fc : dom);
     free(dom);
     /* the issue is in the journal */
     if (system("'" BOXCAR_BIN "' containers list -j station.pool.journal --format csv "

@@ -59,14 +59,21 @@ static bx_status on_event(void *ud, const bx_pool_event *ev, size_t index)
         again.type != ev->type || again.time_s != ev->time_s || again.damaged != ev->damaged ||
         strcmp(again.container_id, ev->container_id) != 0 ||
         strcmp(again.station_id, ev->station_id) != 0 ||
-        strcmp(again.type_id, ev->type_id) != 0 || strcmp(again.order_id, ev->order_id) != 0)
+        strcmp(again.type_id, ev->type_id) != 0 || strcmp(again.order_id, ev->order_id) != 0 ||
+        strcmp(again.by, ev->by) != 0 || strcmp(again.operator_id, ev->operator_id) != 0 ||
+        again.role != ev->role ||
+        memcmp(again.token_sha256, ev->token_sha256, sizeof ev->token_sha256) != 0)
         BROKEN("a valid event does not survive encoding and decoding");
-    pool_view v = {0};
+    /* as a pool's replay checks it: who records it, then the lifecycle */
+    pool_view v = {.owner = POOL_NONE};
     uint32_t ci = bxi_pool_find_container(&f->s, ev->container_id);
-    if (ev->type != BX_EV_STATION && ci != POOL_NONE)
+    if (ev->type != BX_EV_STATION && ev->type != BX_EV_OPERATOR && ci != POOL_NONE)
         v = bxi_pool_view_of(&f->s, ci);
-    bool known = bxi_pool_find_station(&f->s, ev->station_id) != POOL_NONE;
-    if (bxi_pool_check_transition(ctx, NULL, &v, ev, known) != BX_OK)
+    uint32_t si = bxi_pool_find_station(&f->s, ev->station_id);
+    bool known = si != POOL_NONE;
+    if (bxi_pool_check_rights(&f->s, NULL, ev, &v, &known,
+                              known ? f->s.st_owner[si] : POOL_NONE) != BX_OK ||
+        bxi_pool_check_transition(ctx, NULL, &v, ev, known) != BX_OK)
         return BX_OK;
     return bxi_pool_fold(&f->s, ev, f->seq, NULL);
 }
@@ -137,7 +144,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         bxi_pool_state_init(&back, ctx);
         pool_loader l = {.s = &back, .name = "again"};
         if (bxi_pool_snapshot_write(&f.s, put, &l) == BX_OK && bxi_pool_loader_finish(&l) == BX_OK &&
-            (back.nc != f.s.nc || back.ns != f.s.ns || back.nt != f.s.nt ||
+            (back.nc != f.s.nc || back.ns != f.s.ns || back.nt != f.s.nt || back.nop != f.s.nop ||
              back.nb > f.s.nb))
             BROKEN("a state does not survive a snapshot");
         bxi_pool_loader_free(&l);

@@ -26,7 +26,9 @@ typedef enum bx_status {
     BX_ELIMIT = 6,       /* a configured limit was exceeded (depth, size...) */
     BX_EUNSUPPORTED = 7, /* the feature was left out of this build */
     BX_ENOTFOUND = 8,    /* a named thing (box id, file) does not exist */
-    BX_EINTERNAL = 9     /* a bug in boxcar: please report it */
+    BX_EINTERNAL = 9,    /* a bug in boxcar: please report it */
+    BX_EPERM = 10        /* not permitted: an unknown token, or a role that
+                            may not do this */
 } bx_status;
 
 /* Static English text for a status ("out of memory", ...). Never NULL; an

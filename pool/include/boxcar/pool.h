@@ -56,13 +56,16 @@ typedef enum bx_pool_event_type {
     BX_EV_WASH = 7,     /* washed: ready to issue again */
     BX_EV_REPAIR = 8,   /* repaired: to be washed before reuse */
     BX_EV_RETIRE = 9,   /* out of service for good */
-    BX_EV_LOST = 10     /* gone missing */
+    BX_EV_LOST = 10,    /* gone missing */
+    BX_EV_OPERATOR = 11,/* an operator joins the platform, with its token */
+    BX_EV_TRANSFER = 12 /* a container passes to another operator */
 } bx_pool_event_type;
 
-#define BX_EV_COUNT 11
+#define BX_EV_COUNT 13
 
 /* "station", "register", "issue", "deliver", "return", "inspect", "wash",
- * "repair", "retire", "lost"; "?" for anything else. */
+ * "repair", "retire", "lost", "operator", "transfer"; "?" for anything
+ * else. */
 BX_API const char *bx_pool_event_name(bx_pool_event_type type);
 /* Parse an event name (exact, lower case). BX_EINPUT if unknown. */
 BX_API bx_status bx_pool_event_parse(const char *name, bx_pool_event_type *out);
@@ -85,11 +88,58 @@ BX_API const char *bx_container_state_name(bx_container_state state);
 BX_API bx_status bx_container_state_parse(const char *name,
                                           bx_container_state *out);
 
+/* ---- operators ----------------------------------------------------------
+ *
+ * Several operators (carriers, merchants) may share one pool. Each has an
+ * id, a role and a token, of which the journal keeps only the SHA-256. An
+ * operator (role operator) sees and changes only its own: the stations it
+ * runs, the containers it holds (wherever they are) and their events; any
+ * other container or station answers exactly as one that does not exist.
+ * A platform operator sees and changes everything and adds operators.
+ *
+ * A pool without operator events (every journal written before they
+ * existed) has one implicit platform operator: events carry no `by`, and
+ * anyone who may write the journal may do anything, as before. The first
+ * operator added must have the platform role; from then on every event
+ * names the operator who recorded it (`by`), and what was recorded before
+ * belongs to the platform. A container changes hands only by a transfer
+ * event; a container's owner is who registered it (or the operator the
+ * platform registered it for), a station's who added it. */
+
+typedef enum bx_pool_role {
+    BX_ROLE_NONE = 0,     /* not an operator */
+    BX_ROLE_OPERATOR = 1, /* its own stations and containers */
+    BX_ROLE_PLATFORM = 2  /* everything */
+} bx_pool_role;
+
+/* "operator", "platform"; "?" for anything else. */
+BX_API const char *bx_pool_role_name(bx_pool_role role);
+BX_API bx_status bx_pool_role_parse(const char *name, bx_pool_role *out);
+
+/* A token is 64 lower-case hex digits (32 random bytes). */
+#define BX_POOL_TOKEN_LEN 64
+#define BX_POOL_TOKEN_SIZE (BX_POOL_TOKEN_LEN + 1)
+
+/* Make a new token from the system's random source into token (NUL
+ * terminated) and its SHA-256 into sha256 (for an operator event). BX_EIO
+ * if the system gives no random bytes. */
+BX_API bx_status bx_pool_new_token(bx_ctx *ctx, char token[BX_POOL_TOKEN_SIZE],
+                                   unsigned char sha256[32]);
+/* SHA-256 of a token's text (any text: a wrong one simply matches no
+ * operator). */
+BX_API void bx_pool_token_hash(const char *token, unsigned char sha256[32]);
+
 /* Earliest and latest event times accepted: 2000-01-01 and 2100-01-01. */
 #define BX_POOL_TIME_MIN INT64_C(946684800)
 #define BX_POOL_TIME_MAX INT64_C(4102444800)
 
 /* One event. Which fields each type needs:
+ *   operator  operator_id (the new one), role, token_sha256
+ *   transfer  container_id, operator_id (who receives it); the container
+ *             must be at a station (available, returned or damaged)
+ *   station, register
+ *             as below; operator_id optional: the owner, when a platform
+ *             operator records it for another (default: by)
  *   station   station_id
  *   register  container_id, type_id (a reusable catalog box), station_id
  *   issue     container_id, station_id (where it is), order_id
@@ -108,6 +158,11 @@ typedef struct bx_pool_event {
     char type_id[BX_ID_MAX];
     char order_id[BX_ID_MAX];
     bool damaged;                   /* inspect: the result */
+    char by[BX_ID_MAX];             /* the operator recording it; "" in a
+                                       pool that has no operators */
+    char operator_id[BX_ID_MAX];    /* see above */
+    bx_pool_role role;              /* operator: its role */
+    unsigned char token_sha256[32]; /* operator: SHA-256 of its token */
 } bx_pool_event;
 
 /* All fields empty, time 0. */
@@ -121,6 +176,16 @@ typedef struct bx_pool_options {
      * snapshot saves a new one once it has opened, so the next open is
      * quick. 0: never. Default 100000. */
     uint64_t snapshot_every;
+    /* Called, if not NULL, for each event of the journal's records as the
+     * open replays it (checked and folded; not for what a snapshot holds),
+     * with the type of its container ("" for station and operator events)
+     * and the id of the operator holding the container after it ("" for
+     * the platform of a pool without operators). A status other than BX_OK
+     * stops the open with it. How a caller reads the pool's history, such
+     * as the daily counts a forecast needs. */
+    bx_status (*on_event)(void *ud, const bx_pool_event *ev, const char *type_id,
+                          const char *owner);
+    void *on_event_ud;
 } bx_pool_options;
 
 BX_API void bx_pool_options_init(bx_pool_options *opts);
@@ -183,6 +248,9 @@ typedef struct bx_container_info {
     int64_t registered_s;
     int64_t issued_s;        /* when it went out (issued, delivered, or
                                 lost while out); 0 otherwise */
+    const char *owner;       /* the operator holding it; "" for the
+                                implicit platform of a pool without
+                                operators (or what it recorded then) */
 } bx_container_info;
 
 /* Containers in the order they were registered. */
@@ -236,6 +304,44 @@ BX_API bx_status bx_pool_stats_get(const bx_pool *pool, const char *type_id,
 /* Types that have containers, in the order they first appeared. */
 BX_API size_t bx_pool_type_count(const bx_pool *pool);
 BX_API const char *bx_pool_type(const bx_pool *pool, size_t i);
+
+/* ---- operators: who is who, who sees what ------------------------------ */
+
+BX_API size_t bx_pool_operator_count(const bx_pool *pool);
+/* Operator i in the order they joined; NULL past the end. Borrowed. */
+BX_API const char *bx_pool_operator(const bx_pool *pool, size_t i);
+/* An operator's role; BX_ROLE_NONE if there is no such operator. */
+BX_API bx_pool_role bx_pool_operator_role(const bx_pool *pool, const char *operator_id);
+
+/* The operator whose token this is: *operator_id (borrowed) and *role.
+ * The token's hash is compared with every operator's in time that does
+ * not depend on where they differ. BX_EPERM with one message for any token
+ * that is not an operator's (wrong, malformed or NULL). */
+BX_API bx_status bx_pool_authenticate(bx_pool *pool, const char *token,
+                                      const char **operator_id, bx_pool_role *role);
+
+/* What `as` may see. as NULL, "" in a pool without operators, or a
+ * platform operator: everything. An operator: its own containers, and the
+ * stations it runs. Anyone else (an unknown id): nothing. */
+BX_API bool bx_pool_sees_container(const bx_pool *pool, const char *as,
+                                   const char *container_id);
+BX_API bool bx_pool_sees_station(const bx_pool *pool, const char *as,
+                                 const char *station_id);
+/* The operator that runs a station ("" for the implicit platform); NULL if
+ * there is no such station. Borrowed. */
+BX_API const char *bx_pool_station_owner(const bx_pool *pool, const char *station_id);
+/* bx_pool_find for `as`: a container it may not see is BX_ENOTFOUND with
+ * the very message of one that does not exist. */
+BX_API bx_status bx_pool_find_as(bx_pool *pool, const char *as,
+                                 const char *container_id, bx_container_info *out);
+
+/* bx_pool_available and bx_pool_pick for `as`: only the containers it
+ * holds (all of them for NULL or a platform operator). An operator's
+ * count walks the station's ready list: time in its length. */
+BX_API uint64_t bx_pool_available_as(const bx_pool *pool, const char *as,
+                                     const char *station_id, const char *type_id);
+BX_API size_t bx_pool_pick_as(const bx_pool *pool, const char *as, const char *station_id,
+                              const char *type_id, size_t n, const char **ids);
 
 /* ---- the journal behind it ---------------------------------------------- */
 

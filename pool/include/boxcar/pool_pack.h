@@ -61,6 +61,10 @@ typedef struct bx_pool_packer_options {
     /* What the policy's table says of the destination: it takes containers
      * back. Default true; ignored without a policy. */
     bool returns_accepted;
+    /* The operator packing (copied), in a pool with operators: it packs
+     * only at a station it may see, into containers it holds, and the
+     * issues are recorded as its (by). NULL: a pool without operators. */
+    const char *operator_id;
 } bx_pool_packer_options;
 
 /* No station, no policy, returns accepted. */

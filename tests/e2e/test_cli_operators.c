@@ -1,0 +1,339 @@
+/*
+ * test_cli_operators.c: `boxcar containers` on a pool with operators, end
+ * to end: an old journal needs no token; a new operator's token goes to a
+ * file of mode 0600 and never into the journal; once there are operators
+ * every command needs a token; operator A can neither read nor change B's
+ * containers and stations (they answer as missing ones), whole-pool
+ * commands need the platform role, and every refusal leaves the journal
+ * as it was.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+#define J " -j pool.bxj "
+#define AS_P " --token-file p.tok "
+#define AS_A " --token-file a.tok "
+#define AS_B " --token-file b.tok "
+
+static char out_text[1 << 16];
+static char err_text[1 << 16];
+static char here[4096];
+
+static void slurp(const char *path, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL)
+        return;
+    size_t n = fread(buf, 1, size - 1, fp);
+    buf[n] = '\0';
+    fclose(fp);
+}
+
+static int run(const char *args)
+{
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "'%s' %s >cli.out 2>cli.err </dev/null", BOXCAR_BIN, args);
+    int rc = system(cmd);
+    slurp("cli.out", out_text, sizeof out_text);
+    slurp("cli.err", err_text, sizeof err_text);
+    assert_true(WIFEXITED(rc));
+    return WEXITSTATUS(rc);
+}
+
+static long file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+static void must(const char *args)
+{
+    int rc = run(args);
+    if (rc != 0)
+        fail_msg("boxcar %s: exit %d: %s", args, rc, err_text);
+}
+
+/* Refused with exit code `want`, the journal not changed by a byte. */
+static void refused(const char *args, int want)
+{
+    long before = file_size("pool.bxj");
+    int rc = run(args);
+    if (rc != want)
+        fail_msg("boxcar %s: exit %d, wanted %d: %s", args, rc, want, err_text);
+    assert_int_equal(file_size("pool.bxj"), before);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(here, sizeof here, "cli-operators.XXXXXX");
+    if (mkdtemp(here) == NULL || chdir(here) != 0)
+        return -1;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    if (chdir("..") != 0)
+        return -1;
+    char cmd[5000];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", here);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* A pool of before operators: P0 and X0; then platform P, operators A
+ * and B with stations SA and SB and containers A1 (A's) and B1 (B's). */
+static void platform(void)
+{
+    must("containers station P0 --at 2024-05-01" J);
+    must("containers register X0 --type crate-pp --station P0 --at 2024-05-01" J);
+    /* a token means nothing before there are operators */
+    int fd = creat("x.tok", 0600);
+    assert_true(fd >= 0 && write(fd, "abc\n", 4) == 4);
+    close(fd);
+    refused("containers status X0" J "--token-file x.tok", 2);
+    must("containers operator P --role platform --token-out p.tok --at 2024-05-01" J);
+    must("containers operator A --role operator --token-out a.tok --at 2024-05-01" J AS_P);
+    must("containers operator B --role operator --token-out b.tok --at 2024-05-01" J AS_P);
+    must("containers station SA --at 2024-05-02" J AS_A);
+    must("containers station SB --at 2024-05-02" J AS_B);
+    must("containers register A1 --type crate-pp --station SA --at 2024-05-02" J AS_A);
+    must("containers register B1 --type crate-pp --station SB --at 2024-05-02" J AS_B);
+}
+
+static void test_tokens(void **state)
+{
+    (void)state;
+    platform();
+    /* the token file: one line of 64 hex digits, for its owner only */
+    struct stat st;
+    assert_int_equal(stat("a.tok", &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    char tok[200];
+    slurp("a.tok", tok, sizeof tok);
+    assert_int_equal(strlen(tok), 65);
+    assert_int_equal(strspn(tok, "0123456789abcdef"), 64);
+    tok[64] = '\0';
+    /* the journal holds no token */
+    static char journal[1 << 16];
+    FILE *fp = fopen("pool.bxj", "rb");
+    assert_non_null(fp);
+    size_t n = fread(journal, 1, sizeof journal - 1, fp);
+    fclose(fp);
+    for (size_t i = 0; i < n; i++)
+        if (journal[i] == '\0')
+            journal[i] = ' ';
+    journal[n] = '\0';
+    assert_null(strstr(journal, tok));
+    /* who records each event is in the journal: the key "by" (CBOR 0x62
+     * 'b' 'y') with the value "A" (0x61 'A') */
+    assert_non_null(strstr(journal, "bbyaA"));
+    /* no token, a wrong one, a missing file */
+    refused("containers station SC --at 2024-05-03" J, 2);
+    assert_non_null(strstr(err_text, "--token-file"));
+    refused("containers station SC --at 2024-05-03" J "--token-file x.tok", 3);
+    tok[63] = tok[63] == '0' ? '1' : '0';
+    fp = fopen("w.tok", "w");
+    fprintf(fp, "%s\n", tok);
+    fclose(fp);
+    refused("containers station SC --at 2024-05-03" J "--token-file w.tok", 3);
+    assert_non_null(strstr(err_text, "not an operator's"));
+    refused("containers station SC --at 2024-05-03" J "--token-file nothere.tok", 1);
+    /* a refused operator leaves no token file */
+    refused("containers operator A --role operator --token-out c.tok --at 2024-05-03" J AS_P,
+            3);
+    assert_int_equal(file_size("c.tok"), -1);
+}
+
+/* Put `to` over the first `from` in s (of the same length). */
+static void swap_id_text(char *s, const char *from, const char *to)
+{
+    char *p = strstr(s, from);
+    assert_non_null(p);
+    memcpy(p, to, strlen(to));
+}
+
+/* The error for `head THEIRS tail` equals the one for `head MISSING tail`
+ * (never in the pool), ids swapped. */
+static void same_as_missing(const char *head, const char *theirs, const char *missing,
+                            const char *tail)
+{
+    char args[512], a[2048], b[2048];
+    snprintf(args, sizeof args, "%s%s%s", head, theirs, tail);
+    refused(args, 3);
+    snprintf(a, sizeof a, "%.2000s", err_text);
+    snprintf(args, sizeof args, "%s%s%s", head, missing, tail);
+    refused(args, 3);
+    snprintf(b, sizeof b, "%.2000s", err_text);
+    char *p;
+    while ((p = strstr(b, missing)) != NULL)
+        memcpy(p, theirs, strlen(theirs));
+    assert_string_equal(a, b);
+}
+
+static void test_operator_sees_only_its_own(void **state)
+{
+    (void)state;
+    platform();
+    same_as_missing("containers status ", "B1", "Q9", J AS_A);
+    same_as_missing("containers status ", "X0", "Q9", J AS_A);
+    same_as_missing("containers issue ", "B1", "Q9",
+                    " --station SB --order O1 --at 2024-05-03" J AS_A);
+    same_as_missing("containers wash ", "B1", "Q9", " --at 2024-05-03" J AS_A);
+    same_as_missing("containers lost ", "B1", "Q9", " --at 2024-05-03" J AS_A);
+    same_as_missing("containers transfer ", "B1", "Q9", " --to A --at 2024-05-03" J AS_A);
+    same_as_missing("containers register A2 --type crate-pp --station ", "SB", "SZ",
+                    " --at 2024-05-03" J AS_A);
+    must("containers list --format csv" J AS_A);
+    assert_non_null(strstr(out_text, "\"A1\""));
+    assert_null(strstr(out_text, "\"B1\""));
+    assert_null(strstr(out_text, "\"X0\""));
+    must("containers list" J AS_A);
+    assert_non_null(strstr(err_text, "1 of 1 containers"));
+    /* whole-pool commands and adding operators need the platform role */
+    refused("containers stats" J AS_A, 3);
+    assert_non_null(strstr(err_text, "platform"));
+    refused("containers verify" J AS_A, 3);
+    refused("containers compact" J AS_A, 3);
+    refused("containers snapshot" J AS_A, 3);
+    refused("containers operator C --role operator --token-out c.tok" J AS_A, 3);
+    assert_int_equal(file_size("c.tok"), -1);
+    refused("containers station SC --for B --at 2024-05-03" J AS_A, 3);
+    /* the platform sees everything */
+    must("containers list --format csv" J AS_P);
+    assert_non_null(strstr(out_text, "\"B1\""));
+    assert_non_null(strstr(out_text, "\"X0\""));
+    must("containers stats" J AS_P);
+    must("containers verify" J AS_P);
+    assert_non_null(strstr(out_text, ": ok"));
+}
+
+static void test_transfer(void **state)
+{
+    (void)state;
+    platform();
+    must("containers transfer A1 --to B --at 2024-05-03" J AS_A);
+    assert_non_null(strstr(out_text, "transfer A1 to B by A"));
+    refused("containers status A1" J AS_A, 3);
+    must("containers status A1" J AS_B);
+    assert_non_null(strstr(out_text, "operator    B"));
+    /* B issues it where it stands, and takes it back at its own station */
+    must("containers issue A1 --station SA --order O7 --at 2024-05-04" J AS_B);
+    must("containers return A1 --station SB --at 2024-05-05" J AS_B);
+    refused("containers transfer A1 --to Z --at 2024-05-06" J AS_B, 3);
+    assert_non_null(strstr(err_text, "operator 'Z' is not known"));
+    /* the platform gives the old container to A, at A's station */
+    must("containers transfer X0 --to A --at 2024-05-06" J AS_P);
+    must("containers status X0" J AS_A);
+}
+
+/* boxcar pack --pool: who packs is the token's holder, at its stations,
+ * into its containers; another's station answers as a missing one. */
+static void test_pack_into_pool(void **state)
+{
+    (void)state;
+    platform();
+    FILE *fp = fopen("o.csv", "w");
+    assert_non_null(fp);
+    /* ten 150 x 100 x 60 mm bricks of 800 g fit one crate-pp (inside 430 x
+     * 210 x 260 mm, 16.5 kg): 7 x 2 on their 60 x 100 mm face */
+    fprintf(fp, "order_id,item_id,qty,l_mm,w_mm,h_mm,weight_g\nO1,BRICK,10,150,100,60,800\n");
+    fclose(fp);
+    refused("pack --orders o.csv --pool pool.bxj --station SA --no-progress", 2);
+    assert_non_null(strstr(err_text, "--token-file"));
+    refused("pack --orders o.csv --pool pool.bxj --station SA --no-progress" AS_B, 3);
+    char theirs[1024];
+    snprintf(theirs, sizeof theirs, "%.1000s", err_text);
+    refused("pack --orders o.csv --pool pool.bxj --station SZ --no-progress" AS_B, 3);
+    char *p = strstr(err_text, "'SZ'");
+    assert_non_null(p);
+    memcpy(p, "'SA'", 4);
+    assert_string_equal(theirs, err_text);
+    must("pack --orders o.csv --pool pool.bxj --station SA --issued iss.csv --no-progress"
+         AS_A);
+    char issued[512];
+    slurp("iss.csv", issued, sizeof issued);
+    assert_non_null(strstr(issued, "\"O1\",1,\"crate-pp\",\"A1\",\"SA\""));
+    must("containers status A1" J AS_A);
+    assert_non_null(strstr(out_text, "state       issued"));
+}
+
+/* Three weeks at A's station SA from 2024-05-02 (the day it joined): on
+ * day d (from 0) the
+ * crates issued are pattern[d % 7], and they come back the next day. The
+ * forecast from 2024-05-23 (day 21, weekday of day 0): issues are the
+ * pattern again (each weekday's mean of three equal days), so day h has
+ * pattern[h % 7]; the counts vary less than a Poisson count, so the 80 %
+ * intervals are Poisson ones: [1, 5] for 3, [0, 4] for 2, [0, 2] for 1.
+ * Returns on day 21's weekday are 0, 1, 1 (days 0, 7, 14): mean 0.667;
+ * on day 22's, 3. */
+static void test_forecast(void **state)
+{
+    (void)state;
+    platform();
+    static const int pattern[7] = {3, 2, 1, 2, 3, 0, 1};
+    must("containers register R1 R2 R3 --type crate-pp --station SA --at 2024-05-02" J AS_A);
+    for (int d = 0; d < 21; d++) {
+        char day[16], args[256];
+        snprintf(day, sizeof day, "2024-05-%02d", d + 2);
+        if (d > 0 && pattern[(d - 1) % 7] > 0) {
+            snprintf(args, sizeof args, "containers return %s --station SA --at %sT01:00:00Z"
+                     J AS_A, pattern[(d - 1) % 7] == 3 ? "R1 R2 R3"
+                                : pattern[(d - 1) % 7] == 2 ? "R1 R2" : "R1", day);
+            must(args);
+            snprintf(args, sizeof args, "containers wash %s --at %sT02:00:00Z" J AS_A,
+                     pattern[(d - 1) % 7] == 3 ? "R1 R2 R3"
+                     : pattern[(d - 1) % 7] == 2 ? "R1 R2" : "R1", day);
+            must(args);
+        }
+        if (pattern[d % 7] > 0) {
+            snprintf(args, sizeof args, "containers issue %s --station SA --order O%d "
+                     "--at %sT10:00:00Z" J AS_A,
+                     pattern[d % 7] == 3 ? "R1 R2 R3" : pattern[d % 7] == 2 ? "R1 R2" : "R1",
+                     d, day);
+            must(args);
+        }
+    }
+    must("containers forecast --station SA --days 8 --now 2024-05-23T12:00:00Z" J AS_A);
+    assert_non_null(strstr(out_text, "station SA, type crate-pp: 21 days of history"));
+    assert_non_null(strstr(out_text, "2024-05-23 Thu       3.0 [1, 5]           0.7 [0, 2]"));
+    assert_non_null(strstr(out_text, "2024-05-24 Fri       2.0 [0, 4]           3.0 [1, 5]"));
+    assert_non_null(strstr(out_text, "2024-05-28 Tue       0.0 [0, 0]           3.0 [1, 5]"));
+    assert_non_null(strstr(out_text, "2024-05-30 Thu       3.0 [1, 5]"));
+    assert_non_null(strstr(out_text, "backtest issues   no MASE"));
+    /* B may not see SA: as unknown as a station that does not exist */
+    refused("containers forecast --station SA --now 2024-05-23" J AS_B, 3);
+    char theirs[1024];
+    snprintf(theirs, sizeof theirs, "%.1000s", err_text);
+    refused("containers forecast --station SZ --now 2024-05-23" J AS_B, 3);
+    swap_id_text(err_text, "'SZ'", "'SA'");
+    assert_string_equal(theirs, err_text);
+    /* nine days: too little, and says how much more */
+    refused("containers forecast --station SA --now 2024-05-11" J AS_A, 3);
+    assert_non_null(strstr(err_text, "9 days of history; a forecast needs at least 14"));
+    assert_non_null(strstr(err_text, "5 more"));
+    refused("containers forecast --station SB --now 2024-05-23" J AS_B, 3);
+    assert_non_null(strstr(err_text, "nothing to forecast from"));
+    refused("containers forecast" J AS_A, 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_operator_sees_only_its_own, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_transfer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pack_into_pool, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_forecast, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -600,6 +600,38 @@ static void test_support_centre(void **state)
     done(&f);
 }
 
+/* A unit resting on many units at once. Box 100 x 100 x 20, fixed units:
+ * 100 tiles 10 x 10 x 10 and a fragile slab 100 x 100 x 10 (it goes last,
+ * and nothing may stand on it). The volumes add up to the box's, 200,000
+ * mm^3, so one box holds them only as 10 x 10 tiles covering the floor and
+ * the slab on their tops at z = 10, resting on all 100 of them (100 % of
+ * its base; any 64 of them would be 64 %, short of the 75 % asked). */
+static void test_support_many_below(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box boxes[] = {box("B", 100, 100, 20, 1000000)};
+    make(&f, boxes, 1);
+    bx_order_line l[] = {line("T", 100, 10, 10, 10, 10), line("S", 1, 100, 100, 10, 10)};
+    for (size_t i = 0; i < BX_ARRAY_LEN(l); i++) {
+        l[i].rotation = BX_ROTATE_FIXED;
+        l[i].has |= BX_LINE_HAS_ROTATION;
+    }
+    l[1].fragile = true;
+    l[1].has |= BX_LINE_HAS_FRAGILE;
+    bx_pack_options o;
+    bx_pack_options_init(&o);
+    const bx_pack_result *r = pack(&f, l, BX_ARRAY_LEN(l), &o);
+    assert_int_equal(r->nboxes, 1);
+    assert_int_equal(r->nunpacked, 0);
+    bool slab_on_tiles = false;
+    for (size_t a = 0; a < r->nplacements; a++)
+        if (r->placements[a].line == 1)
+            slab_on_tiles = r->placements[a].z_mm == 10;
+    assert_true(slab_on_tiles);
+    done(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -621,6 +653,7 @@ int main(void)
         cmocka_unit_test(test_max_load),
         cmocka_unit_test(test_support_ordering),
         cmocka_unit_test(test_support_centre),
+        cmocka_unit_test(test_support_many_below),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -312,7 +312,7 @@ static int cmp_point(const pk_point *a, int32_t x, int32_t y, int32_t z)
     return 0;
 }
 
-static void add_point(pk_bin *b, int32_t x, int32_t y, int32_t z)
+static inline void add_point(pk_bin *b, int32_t x, int32_t y, int32_t z)
 {
     if (x >= b->L || y >= b->W || z >= b->H)
         return;

@@ -672,7 +672,7 @@ bool bxi_pk_bin_insert(pk_bin *b, const pk_unit *units, uint32_t u, pk_merit mer
                     continue;
             }
             merit_key m = key_for(b, merit, pt->x, pt->y, pt->z, l, w, h, contact);
-            if (!found || better(&m, &best)) {
+            if (!found || better(&m, &best) || (rules->ties_last && !better(&best, &m))) {
                 found = true;
                 best = m;
                 bx = pt->x;

@@ -173,7 +173,7 @@ static bool may_hold(const bx_engine *e, uint32_t box, const uint32_t *idx, uint
 /* Attempts at one bin: every (ordering, merit) pair, then the first
  * ordering with the first unit forced into each of its other orientations
  * (ties at the origin otherwise always go to the first orientation). */
-#define PK_ATTEMPTS (PK_ORDERINGS * PK_MERIT_COUNT + 5)
+#define PK_ATTEMPTS (PK_ORDERINGS * PK_MERIT_COUNT + 5 + PK_ORDERINGS)
 
 /* Attempt number a at packing units idx[0..n) into one bin of `box`.
  * 1: all placed; 0: not; -1: out of memory; 2: attempt does not apply. */
@@ -182,13 +182,22 @@ static int attempt(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n, 
 {
     uint32_t *sorted = list(e, 1);
     int ord, merit, first_orient = -1;
+    bool ties_last = false;
     if (a < PK_ORDERINGS * PK_MERIT_COUNT) {
         ord = nth_ordering(e, a / PK_MERIT_COUNT);
         merit = a % PK_MERIT_COUNT;
-    } else {
+    } else if (a < PK_ORDERINGS * PK_MERIT_COUNT + 5) {
         ord = nth_ordering(e, 0);
         merit = PK_MERIT_BLF;
         first_orient = a - PK_ORDERINGS * PK_MERIT_COUNT + 1;
+    } else {
+        /* With stable placements, every ordering once more with ties
+         * between orientations at a point going to the last one. */
+        if (!e->rules.support)
+            return 2;
+        ord = nth_ordering(e, a - PK_ORDERINGS * PK_MERIT_COUNT - 5);
+        merit = PK_MERIT_BLF;
+        ties_last = true;
     }
     memcpy(sorted, idx, (size_t)n * sizeof *idx);
     sort_units(e->units, ord, sorted, list(e, 2), n);
@@ -204,12 +213,12 @@ static int attempt(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n, 
         e->work.used++;
         i = 1;
     }
-    for (; i < n; i++) {
-        int r = insert(e, bin, sorted[i], (pk_merit)merit);
-        if (r <= 0)
-            return r;
-    }
-    return 1;
+    e->rules.ties_last = ties_last;
+    int r = 1;
+    for (; i < n && r > 0; i++)
+        r = insert(e, bin, sorted[i], (pk_merit)merit);
+    e->rules.ties_last = false;
+    return r;
 }
 
 int bxi_pk_pack_single(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n, pk_bin *bin)

@@ -632,6 +632,39 @@ static void test_support_many_below(void **state)
     done(&f);
 }
 
+/* One box where the orientations a search ties on matter. The four boxes
+ * of the e-commerce corpus (payloads, tare taken off), of which only B,
+ * 374 x 364 x 40 (2,860 g), admits S; upright units: sheets S 310 x 220 x 12, T 297 x 210
+ * x 11, U 297 x 210 x 5, V 235 x 182 x 6 and a block K 210 x 148 x 32,
+ * 2,656 g in all. Stacked, the five are 66 mm high, so K must stand
+ * beside the sheets: S turned 220 x 310 at the origin leaves 154 x 364 of
+ * floor, where K turned 148 x 210 stands (x 220..368). T and U turned 210
+ * x 297 rest wholly on S (z 12 and 23), V turned 182 x 235 wholly on U (z
+ * 28), 34 mm high: one box, every base 100 % supported. The search finds
+ * it once ties between a unit's orientations at a point may also go to
+ * the later orientation. */
+static void test_support_turned_ties(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box boxes[] = {box("A", 300, 230, 240, 14840), box("B", 374, 364, 40, 2860),
+                      box("C", 305, 229, 520, 9900), box("D", 260, 220, 15, 490)};
+    make(&f, boxes, BX_ARRAY_LEN(boxes));
+    bx_order_line l[] = {line("S", 1, 310, 220, 12, 679), line("T", 1, 297, 210, 11, 648),
+                         line("U", 1, 297, 210, 5, 242), line("V", 1, 235, 182, 6, 207),
+                         line("K", 1, 210, 148, 32, 880)};
+    for (size_t i = 0; i < BX_ARRAY_LEN(l); i++) {
+        l[i].rotation = BX_ROTATE_UPRIGHT;
+        l[i].has |= BX_LINE_HAS_ROTATION;
+    }
+    bx_pack_options o;
+    bx_pack_options_init(&o);
+    const bx_pack_result *r = pack(&f, l, BX_ARRAY_LEN(l), &o);
+    assert_int_equal(r->nboxes, 1);
+    assert_int_equal(r->nunpacked, 0);
+    done(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -654,6 +687,7 @@ int main(void)
         cmocka_unit_test(test_support_ordering),
         cmocka_unit_test(test_support_centre),
         cmocka_unit_test(test_support_many_below),
+        cmocka_unit_test(test_support_turned_ties),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -665,6 +665,40 @@ static void test_support_turned_ties(void **state)
     done(&f);
 }
 
+/* One box where the narrow units must go under the wide ones. The boxes
+ * of test_support_turned_ties; upright units: two blocks E 235 x 182 x 6,
+ * F 295 x 206 x 4, sheets G 297 x 210 x 3, H 297 x 210 x 3, two I 297 x
+ * 210 x 4, J 297 x 210 x 8 and a wider sheet A 330 x 230 x 6, 2,188 g.
+ * Only B (374 x 364 x 40) admits A, and the units stack 44 mm high, so
+ * something must stand side by side: the two E on the floor at y 0 and
+ * 182 (top z 6, x 0..235); F on them over 235 x 206 = 48,410 of its
+ * 60,770 mm^2 (79.7 %); G on F over 295 x 206 (97.4 %); H, I, I, J on G
+ * wholly (z 13, 16, 20, 24); A on J over 297 x 210 = 62,370 of 75,900
+ * mm^2 (82.2 %), 38 mm high. The search finds this box once its
+ * orderings also run smallest key first. */
+static void test_support_narrow_first(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box boxes[] = {box("A", 300, 230, 240, 14840), box("B", 374, 364, 40, 2860),
+                      box("C", 305, 229, 520, 9900), box("D", 260, 220, 15, 490)};
+    make(&f, boxes, BX_ARRAY_LEN(boxes));
+    bx_order_line l[] = {line("A", 1, 330, 230, 6, 320), line("G", 1, 297, 210, 3, 192),
+                         line("J", 1, 297, 210, 8, 517), line("H", 1, 297, 210, 3, 82),
+                         line("I", 2, 297, 210, 4, 208), line("F", 1, 295, 206, 4, 217),
+                         line("E1", 1, 235, 182, 6, 237), line("E2", 1, 235, 182, 6, 207)};
+    for (size_t i = 0; i < BX_ARRAY_LEN(l); i++) {
+        l[i].rotation = BX_ROTATE_UPRIGHT;
+        l[i].has |= BX_LINE_HAS_ROTATION;
+    }
+    bx_pack_options o;
+    bx_pack_options_init(&o);
+    const bx_pack_result *r = pack(&f, l, BX_ARRAY_LEN(l), &o);
+    assert_int_equal(r->nboxes, 1);
+    assert_int_equal(r->nunpacked, 0);
+    done(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -688,6 +722,7 @@ int main(void)
         cmocka_unit_test(test_support_centre),
         cmocka_unit_test(test_support_many_below),
         cmocka_unit_test(test_support_turned_ties),
+        cmocka_unit_test(test_support_narrow_first),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

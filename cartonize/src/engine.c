@@ -628,6 +628,7 @@ static bx_status prepare(bx_engine *e, const bx_catalog *cat, const bx_order *or
     }
     memset(e->state, 0, e->nunits);
     e->rules.loads = false;
+    e->rules.ties_last = false;
     for (uint32_t u = 0; u < e->nunits; u++)
         e->rules.loads = e->rules.loads || (e->units[u].max_load_g >= 0 && !e->units[u].fragile);
     if (e->rules.loads && e->unit_cap + 1 > e->load_cap) {

@@ -130,11 +130,9 @@ static bool overlap_1d(int32_t a, int32_t al, int32_t b, int32_t bl)
 }
 
 /* Is the box (x, y, z, l, w, h) free for unit u? Also gathers the contact
- * area with walls and items for the CONTACT merit, and (base not NULL) the
- * area of its base resting on items' tops. */
+ * area with walls and items for the CONTACT merit. */
 static bool fits(const pk_bin *b, const pk_unit *units, const pk_unit *u, int32_t x,
-                 int32_t y, int32_t z, int32_t l, int32_t w, int32_t h, int64_t *contact,
-                 int64_t *base)
+                 int32_t y, int32_t z, int32_t l, int32_t w, int32_t h, int64_t *contact)
 {
     if (x + l > b->L || y + w > b->W || z + h > b->H)
         return false;
@@ -164,11 +162,6 @@ static bool fits(const pk_bin *b, const pk_unit *units, const pk_unit *u, int32_
                 return false;
             if (u->fragile && it->z >= z + h)
                 return false;
-            if (base != NULL && it->z + it->h == z) {
-                int64_t dx = (x + l < it->x + it->l ? x + l : it->x + it->l) - (x > it->x ? x : it->x);
-                int64_t dy = (y + w < it->y + it->w ? y + w : it->y + it->w) - (y > it->y ? y : it->y);
-                *base += dx * dy;
-            }
         }
         if (contact != NULL) {
             if (ox && oy && (z == it->z + it->h || z + h == it->z)) {
@@ -257,31 +250,46 @@ static merit_key key_for(const pk_bin *b, pk_merit merit, int32_t x, int32_t y, 
     return m;
 }
 
-/* Project (x, y, z) along -axis onto the nearest item face or wall. */
-static int32_t project(const pk_bin *b, int axis, int32_t x, int32_t y, int32_t z)
+/* The projections of a new item's corners, each back along one axis onto
+ * the nearest item face or wall (0), in one pass over the items: out[0]
+ * and out[1] project (x+l, y, z) along -y and -z, out[2] and out[3]
+ * project (x, y+w, z) along -x and -z, out[4] and out[5] project
+ * (x, y, z+h) along -x and -y (only when top is set). */
+static void project_corners(const pk_bin *b, int32_t x, int32_t y, int32_t z, int32_t l,
+                            int32_t w, int32_t h, bool top, int32_t out[6])
 {
-    int32_t best = 0;
+    int32_t xl = x + l, yw = y + w, zh = z + h;
+    int32_t p0 = 0, p1 = 0, p2 = 0, p3 = 0, p4 = 0, p5 = 0;
     for (uint32_t i = 0; i < b->nitems; i++) {
         const pk_item *it = &b->items[i];
-        switch (axis) {
-        case 0:
-            if (it->x + it->l <= x && it->x + it->l > best && y >= it->y &&
-                y < it->y + it->w && z >= it->z && z < it->z + it->h)
-                best = it->x + it->l;
-            break;
-        case 1:
-            if (it->y + it->w <= y && it->y + it->w > best && x >= it->x &&
-                x < it->x + it->l && z >= it->z && z < it->z + it->h)
-                best = it->y + it->w;
-            break;
-        default:
-            if (it->z + it->h <= z && it->z + it->h > best && x >= it->x &&
-                x < it->x + it->l && y >= it->y && y < it->y + it->w)
-                best = it->z + it->h;
-            break;
+        int32_t ix1 = it->x + it->l, iy1 = it->y + it->w, iz1 = it->z + it->h;
+        bool in_x = xl >= it->x && xl < ix1;  /* x + l within the item along x */
+        bool in_y = yw >= it->y && yw < iy1;  /* y + w within the item along y */
+        bool in_z = z >= it->z && z < iz1;
+        /* (x+l, y, z) */
+        if (in_x && in_z && iy1 <= y && iy1 > p0)
+            p0 = iy1;
+        if (in_x && y >= it->y && y < iy1 && iz1 <= z && iz1 > p1)
+            p1 = iz1;
+        /* (x, y+w, z) */
+        if (in_y && in_z && ix1 <= x && ix1 > p2)
+            p2 = ix1;
+        if (in_y && x >= it->x && x < ix1 && iz1 <= z && iz1 > p3)
+            p3 = iz1;
+        if (top) { /* (x, y, z+h) */
+            bool in_zh = zh >= it->z && zh < iz1;
+            if (in_zh && y >= it->y && y < iy1 && ix1 <= x && ix1 > p4)
+                p4 = ix1;
+            if (in_zh && x >= it->x && x < ix1 && iy1 <= y && iy1 > p5)
+                p5 = iy1;
         }
     }
-    return best;
+    out[0] = p0;
+    out[1] = p1;
+    out[2] = p2;
+    out[3] = p3;
+    out[4] = p4;
+    out[5] = p5;
 }
 
 static bool inside_item(const pk_item *it, const pk_point *p)
@@ -304,7 +312,7 @@ static int cmp_point(const pk_point *a, int32_t x, int32_t y, int32_t z)
     return 0;
 }
 
-static void add_point(pk_bin *b, int32_t x, int32_t y, int32_t z)
+static inline void add_point(pk_bin *b, int32_t x, int32_t y, int32_t z)
 {
     if (x >= b->L || y >= b->W || z >= b->H)
         return;
@@ -349,16 +357,18 @@ static void place(pk_bin *b, const pk_unit *units, uint32_t u, int32_t x, int32_
     b->npoints = keep;
     /* The three corners and their projections. Nothing goes on top of a
      * fragile unit, so it offers no point above itself. */
+    int32_t pr[6];
+    project_corners(b, x, y, z, l, w, h, !units[u].fragile, pr);
     add_point(b, x + l, y, z);
-    add_point(b, x + l, project(b, 1, x + l, y, z), z);
-    add_point(b, x + l, y, project(b, 2, x + l, y, z));
+    add_point(b, x + l, pr[0], z);
+    add_point(b, x + l, y, pr[1]);
     add_point(b, x, y + w, z);
-    add_point(b, project(b, 0, x, y + w, z), y + w, z);
-    add_point(b, x, y + w, project(b, 2, x, y + w, z));
+    add_point(b, pr[2], y + w, z);
+    add_point(b, x, y + w, pr[3]);
     if (!units[u].fragile) {
         add_point(b, x, y, z + h);
-        add_point(b, project(b, 0, x, y, z + h), y, z + h);
-        add_point(b, x, project(b, 1, x, y, z + h), z + h);
+        add_point(b, pr[4], y, z + h);
+        add_point(b, x, pr[5], z + h);
     }
 }
 
@@ -547,6 +557,56 @@ bool bxi_pk_bin_place_first(pk_bin *b, const pk_unit *units, uint32_t u, int ori
     return true;
 }
 
+/* Items whose tops are at one height, gathered once per height as
+ * bxi_pk_bin_insert walks the points (sorted by z): the support test at a
+ * point then looks at these few instead of every item, and a position
+ * that lacks support is refused before the overlap test. More items at
+ * one height than fit here fall back to the scan over all items. */
+#define PK_LEVEL_ITEMS 64
+
+typedef struct pk_level {
+    int32_t z;
+    bool all;   /* too many to keep: scan b->items */
+    uint32_t n;
+    pk_item items[PK_LEVEL_ITEMS];
+} pk_level;
+
+static void level_gather(pk_level *lv, const pk_bin *b, int32_t z)
+{
+    lv->z = z;
+    lv->all = false;
+    lv->n = 0;
+    for (uint32_t i = 0; i < b->nitems; i++) {
+        const pk_item *it = &b->items[i];
+        if (it->z + it->h != z)
+            continue;
+        if (lv->n == PK_LEVEL_ITEMS) {
+            lv->all = true;
+            return;
+        }
+        lv->items[lv->n++] = *it;
+    }
+}
+
+/* Area of the base (x, y, l, w) at height lv->z resting on items' tops. */
+static int64_t level_base(const pk_level *lv, const pk_bin *b, int32_t x, int32_t y, int32_t l,
+                          int32_t w)
+{
+    const pk_item *its = lv->all ? b->items : lv->items;
+    uint32_t n = lv->all ? b->nitems : lv->n;
+    int64_t base = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const pk_item *it = &its[i];
+        if (it->z + it->h != lv->z || !overlap_1d(x, l, it->x, it->l) ||
+            !overlap_1d(y, w, it->y, it->w))
+            continue;
+        int64_t dx = (x + l < it->x + it->l ? x + l : it->x + it->l) - (x > it->x ? x : it->x);
+        int64_t dy = (y + w < it->y + it->w ? y + w : it->y + it->w) - (y > it->y ? y : it->y);
+        base += dx * dy;
+    }
+    return base;
+}
+
 bool bxi_pk_bin_insert(pk_bin *b, const pk_unit *units, uint32_t u, pk_merit merit,
                    const pk_rules *rules, pk_work *work)
 {
@@ -564,23 +624,47 @@ bool bxi_pk_bin_insert(pk_bin *b, const pk_unit *units, uint32_t u, pk_merit mer
      * level with a fit wins. */
     bool stop_at_point = merit == PK_MERIT_BLF;
     bool stop_at_level = merit == PK_MERIT_TILE;
+    /* The smallest extent along each axis over the orientations: a point
+     * with less room than that along some axis takes none of them. */
+    int no = un->norient;
+    int32_t min_l = un->orient[0][0], min_w = un->orient[0][1], min_h = un->orient[0][2];
+    for (int o = 1; o < no; o++) {
+        if (un->orient[o][0] < min_l)
+            min_l = un->orient[o][0];
+        if (un->orient[o][1] < min_w)
+            min_w = un->orient[o][1];
+        if (un->orient[o][2] < min_h)
+            min_h = un->orient[o][2];
+    }
+    pk_level level;
+    level.z = 0; /* no point at z > 0 has its level yet */
     for (uint32_t p = 0; p < b->npoints; p++) {
         const pk_point *pt = &b->points[p];
         if (found && (stop_at_point || (stop_at_level && pt->z > bz)))
             break;
-        for (int o = 0; o < un->norient; o++) {
+        /* Every orientation at a point is one evaluation of the budget,
+         * whether or not it gets past the cheap tests below. */
+        work->used += (uint64_t)no;
+        int32_t room_l = b->L - pt->x, room_w = b->W - pt->y, room_h = b->H - pt->z;
+        if (room_l < min_l || room_w < min_w || room_h < min_h)
+            continue;
+        bool check_base = rules->support && pt->z > 0;
+        if (check_base && level.z != pt->z)
+            level_gather(&level, b, pt->z);
+        for (int o = 0; o < no; o++) {
             int32_t l = un->orient[o][0], w = un->orient[o][1], h = un->orient[o][2];
-            work->used++;
-            int64_t contact = 0, base = 0;
-            bool check_base = rules->support && pt->z > 0;
-            if (!fits(b, units, un, pt->x, pt->y, pt->z, l, w, h, want_contact ? &contact : NULL,
-                      check_base ? &base : NULL))
+            if (l > room_l || w > room_w || h > room_h)
+                continue;
+            int64_t contact = 0;
+            if (check_base && 100 * level_base(&level, b, pt->x, pt->y, l, w) <
+                                  (int64_t)rules->support_pct * l * w)
+                continue;
+            if (!fits(b, units, un, pt->x, pt->y, pt->z, l, w, h, want_contact ? &contact : NULL))
                 continue;
             /* Resting on more than half its base, a unit's centre lies over
              * its contacts (see supported()): the hull is needed below. */
-            if (check_base && (100 * base < (int64_t)rules->support_pct * l * w ||
-                               (rules->support_pct <= 50 &&
-                                !supported(b, pt->x, pt->y, pt->z, l, w, rules->support_pct))))
+            if (check_base && rules->support_pct <= 50 &&
+                !supported(b, pt->x, pt->y, pt->z, l, w, rules->support_pct))
                 continue;
             if (rules->loads) {
                 pk_item c = {u, pt->x, pt->y, pt->z, l, w, h};
@@ -588,7 +672,7 @@ bool bxi_pk_bin_insert(pk_bin *b, const pk_unit *units, uint32_t u, pk_merit mer
                     continue;
             }
             merit_key m = key_for(b, merit, pt->x, pt->y, pt->z, l, w, h, contact);
-            if (!found || better(&m, &best)) {
+            if (!found || better(&m, &best) || (rules->ties_last && !better(&best, &m))) {
                 found = true;
                 best = m;
                 bx = pt->x;

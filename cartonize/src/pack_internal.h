@@ -103,6 +103,7 @@ typedef struct pk_rules {
     uint32_t max_units;    /* per bin; 0: no limit */
     uint32_t max_fill_pct; /* item volume per inner volume; 0: no limit */
     bool loads;            /* some unit has a load limit: check loads */
+    bool ties_last;        /* equal merits: the later orientation wins */
     double *load;          /* scratch for the load check, one per unit + 1 */
     uint32_t *by_z;        /* scratch for the load check, one per unit + 1 */
 } pk_rules;

@@ -52,13 +52,15 @@ static bool before(const pk_unit *units, int ord, uint32_t a, uint32_t b)
     /* Fragile units go last so that they end up on top. */
     if (ua->fragile != ub->fragile)
         return !ua->fragile;
+    /* ord + PK_ORDERINGS: the same keys, smaller first */
+    bool up = ord >= PK_ORDERINGS;
     int64_t ka[2], kb[2];
-    keys(ua, ord, ka);
-    keys(ub, ord, kb);
+    keys(ua, ord % PK_ORDERINGS, ka);
+    keys(ub, ord % PK_ORDERINGS, kb);
     if (ka[0] != kb[0])
-        return ka[0] > kb[0];
+        return up ? ka[0] < kb[0] : ka[0] > kb[0];
     if (ka[1] != kb[1])
-        return ka[1] > kb[1];
+        return up ? ka[1] < kb[1] : ka[1] > kb[1];
     return a < b;
 }
 
@@ -172,8 +174,12 @@ static bool may_hold(const bx_engine *e, uint32_t box, const uint32_t *idx, uint
 
 /* Attempts at one bin: every (ordering, merit) pair, then the first
  * ordering with the first unit forced into each of its other orientations
- * (ties at the origin otherwise always go to the first orientation). */
-#define PK_ATTEMPTS (PK_ORDERINGS * PK_MERIT_COUNT + 5)
+ * (ties at the origin otherwise always go to the first orientation). With
+ * stable placements, bottom-left attempts follow: every ordering with ties
+ * between orientations going to the later one, then every ordering
+ * reversed (smallest key first, so narrow units can carry wide ones),
+ * ties either way. */
+#define PK_ATTEMPTS (PK_ORDERINGS * PK_MERIT_COUNT + 5 + 3 * PK_ORDERINGS)
 
 /* Attempt number a at packing units idx[0..n) into one bin of `box`.
  * 1: all placed; 0: not; -1: out of memory; 2: attempt does not apply. */
@@ -182,13 +188,23 @@ static int attempt(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n, 
 {
     uint32_t *sorted = list(e, 1);
     int ord, merit, first_orient = -1;
+    bool ties_last = false;
     if (a < PK_ORDERINGS * PK_MERIT_COUNT) {
         ord = nth_ordering(e, a / PK_MERIT_COUNT);
         merit = a % PK_MERIT_COUNT;
-    } else {
+    } else if (a < PK_ORDERINGS * PK_MERIT_COUNT + 5) {
         ord = nth_ordering(e, 0);
         merit = PK_MERIT_BLF;
         first_orient = a - PK_ORDERINGS * PK_MERIT_COUNT + 1;
+    } else {
+        if (!e->rules.support)
+            return 2;
+        int k = a - PK_ORDERINGS * PK_MERIT_COUNT - 5;
+        ord = nth_ordering(e, k % PK_ORDERINGS);
+        if (k >= PK_ORDERINGS)
+            ord += PK_ORDERINGS;
+        merit = PK_MERIT_BLF;
+        ties_last = k < PK_ORDERINGS || k >= 2 * PK_ORDERINGS;
     }
     memcpy(sorted, idx, (size_t)n * sizeof *idx);
     sort_units(e->units, ord, sorted, list(e, 2), n);
@@ -204,12 +220,12 @@ static int attempt(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n, 
         e->work.used++;
         i = 1;
     }
-    for (; i < n; i++) {
-        int r = insert(e, bin, sorted[i], (pk_merit)merit);
-        if (r <= 0)
-            return r;
-    }
-    return 1;
+    e->rules.ties_last = ties_last;
+    int r = 1;
+    for (; i < n && r > 0; i++)
+        r = insert(e, bin, sorted[i], (pk_merit)merit);
+    e->rules.ties_last = false;
+    return r;
 }
 
 int bxi_pk_pack_single(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n, pk_bin *bin)

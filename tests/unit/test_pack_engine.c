@@ -607,6 +607,105 @@ static void test_support_centre(void **state)
     done(&f);
 }
 
+/* A unit resting on many units at once. Box 100 x 100 x 20, fixed units:
+ * 100 tiles 10 x 10 x 10 and a fragile slab 100 x 100 x 10 (it goes last,
+ * and nothing may stand on it). The volumes add up to the box's, 200,000
+ * mm^3, so one box holds them only as 10 x 10 tiles covering the floor and
+ * the slab on their tops at z = 10, resting on all 100 of them (100 % of
+ * its base; any 64 of them would be 64 %, short of the 75 % asked). */
+static void test_support_many_below(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box boxes[] = {box("B", 100, 100, 20, 1000000)};
+    make(&f, boxes, 1);
+    bx_order_line l[] = {line("T", 100, 10, 10, 10, 10), line("S", 1, 100, 100, 10, 10)};
+    for (size_t i = 0; i < BX_ARRAY_LEN(l); i++) {
+        l[i].rotation = BX_ROTATE_FIXED;
+        l[i].has |= BX_LINE_HAS_ROTATION;
+    }
+    l[1].fragile = true;
+    l[1].has |= BX_LINE_HAS_FRAGILE;
+    bx_pack_options o;
+    bx_pack_options_init(&o);
+    const bx_pack_result *r = pack(&f, l, BX_ARRAY_LEN(l), &o);
+    assert_int_equal(r->nboxes, 1);
+    assert_int_equal(r->nunpacked, 0);
+    bool slab_on_tiles = false;
+    for (size_t a = 0; a < r->nplacements; a++)
+        if (r->placements[a].line == 1)
+            slab_on_tiles = r->placements[a].z_mm == 10;
+    assert_true(slab_on_tiles);
+    done(&f);
+}
+
+/* One box where the orientations a search ties on matter. The four boxes
+ * of the e-commerce corpus (payloads, tare taken off), of which only B,
+ * 374 x 364 x 40 (2,860 g), admits S; upright units: sheets S 310 x 220 x 12, T 297 x 210
+ * x 11, U 297 x 210 x 5, V 235 x 182 x 6 and a block K 210 x 148 x 32,
+ * 2,656 g in all. Stacked, the five are 66 mm high, so K must stand
+ * beside the sheets: S turned 220 x 310 at the origin leaves 154 x 364 of
+ * floor, where K turned 148 x 210 stands (x 220..368). T and U turned 210
+ * x 297 rest wholly on S (z 12 and 23), V turned 182 x 235 wholly on U (z
+ * 28), 34 mm high: one box, every base 100 % supported. The search finds
+ * it once ties between a unit's orientations at a point may also go to
+ * the later orientation. */
+static void test_support_turned_ties(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box boxes[] = {box("A", 300, 230, 240, 14840), box("B", 374, 364, 40, 2860),
+                      box("C", 305, 229, 520, 9900), box("D", 260, 220, 15, 490)};
+    make(&f, boxes, BX_ARRAY_LEN(boxes));
+    bx_order_line l[] = {line("S", 1, 310, 220, 12, 679), line("T", 1, 297, 210, 11, 648),
+                         line("U", 1, 297, 210, 5, 242), line("V", 1, 235, 182, 6, 207),
+                         line("K", 1, 210, 148, 32, 880)};
+    for (size_t i = 0; i < BX_ARRAY_LEN(l); i++) {
+        l[i].rotation = BX_ROTATE_UPRIGHT;
+        l[i].has |= BX_LINE_HAS_ROTATION;
+    }
+    bx_pack_options o;
+    bx_pack_options_init(&o);
+    const bx_pack_result *r = pack(&f, l, BX_ARRAY_LEN(l), &o);
+    assert_int_equal(r->nboxes, 1);
+    assert_int_equal(r->nunpacked, 0);
+    done(&f);
+}
+
+/* One box where the narrow units must go under the wide ones. The boxes
+ * of test_support_turned_ties; upright units: two blocks E 235 x 182 x 6,
+ * F 295 x 206 x 4, sheets G 297 x 210 x 3, H 297 x 210 x 3, two I 297 x
+ * 210 x 4, J 297 x 210 x 8 and a wider sheet A 330 x 230 x 6, 2,188 g.
+ * Only B (374 x 364 x 40) admits A, and the units stack 44 mm high, so
+ * something must stand side by side: the two E on the floor at y 0 and
+ * 182 (top z 6, x 0..235); F on them over 235 x 206 = 48,410 of its
+ * 60,770 mm^2 (79.7 %); G on F over 295 x 206 (97.4 %); H, I, I, J on G
+ * wholly (z 13, 16, 20, 24); A on J over 297 x 210 = 62,370 of 75,900
+ * mm^2 (82.2 %), 38 mm high. The search finds this box once its
+ * orderings also run smallest key first. */
+static void test_support_narrow_first(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box boxes[] = {box("A", 300, 230, 240, 14840), box("B", 374, 364, 40, 2860),
+                      box("C", 305, 229, 520, 9900), box("D", 260, 220, 15, 490)};
+    make(&f, boxes, BX_ARRAY_LEN(boxes));
+    bx_order_line l[] = {line("A", 1, 330, 230, 6, 320), line("G", 1, 297, 210, 3, 192),
+                         line("J", 1, 297, 210, 8, 517), line("H", 1, 297, 210, 3, 82),
+                         line("I", 2, 297, 210, 4, 208), line("F", 1, 295, 206, 4, 217),
+                         line("E1", 1, 235, 182, 6, 237), line("E2", 1, 235, 182, 6, 207)};
+    for (size_t i = 0; i < BX_ARRAY_LEN(l); i++) {
+        l[i].rotation = BX_ROTATE_UPRIGHT;
+        l[i].has |= BX_LINE_HAS_ROTATION;
+    }
+    bx_pack_options o;
+    bx_pack_options_init(&o);
+    const bx_pack_result *r = pack(&f, l, BX_ARRAY_LEN(l), &o);
+    assert_int_equal(r->nboxes, 1);
+    assert_int_equal(r->nunpacked, 0);
+    done(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -628,6 +727,9 @@ int main(void)
         cmocka_unit_test(test_max_load),
         cmocka_unit_test(test_support_ordering),
         cmocka_unit_test(test_support_centre),
+        cmocka_unit_test(test_support_many_below),
+        cmocka_unit_test(test_support_turned_ties),
+        cmocka_unit_test(test_support_narrow_first),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

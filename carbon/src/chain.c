@@ -85,6 +85,16 @@ static long need(compiler *k, const bx_tce *e, bx_factor_kind kind, const char *
     return i;
 }
 
+/* Remember the run whose share per driver unit is largest: a shipment's
+ * share of any run must lie in [0, 1] (checked per shipment). */
+static void note_share(compiler *k, const bx_tce *e, int driver, double per_unit)
+{
+    if (per_unit > k->r->share_k[driver]) {
+        k->r->share_k[driver] = per_unit;
+        k->r->share_line[driver] = e->line;
+    }
+}
+
 /* The run's energy in grams CO2e is amount x factor: the terms carry the
  * amount in k, so the Monte Carlo varies the fuel factor. */
 static bx_status compile_leg(compiler *k, const bx_tce *e)
@@ -109,14 +119,17 @@ static bx_status compile_leg(compiler *k, const bx_tce *e)
     switch (e->alloc) {
     case BX_ALLOC_DIRECT:
         k->r->methods |= BX_METHOD_MULTIDROP;
+        note_share(k, e, BXI_CARBON_DIRECT, 1.0 / (G_PER_T * e->run_tkm));
         return add_term(k, (size_t)fuel, part, BXI_CARBON_DIRECT,
                         e->energy_amount / (G_PER_T * e->run_tkm));
     case BX_ALLOC_ITEM:
         k->r->methods |= BX_METHOD_PER_ITEM;
+        note_share(k, e, BXI_CARBON_ITEM, 1.0 / (double)e->run_items);
         return add_term(k, (size_t)fuel, part, BXI_CARBON_ITEM,
                         e->energy_amount / (double)e->run_items);
     default:
         /* shipment tkm / run tkm, both on the distance as given */
+        note_share(k, e, BXI_CARBON_MASS, e->distance_km / (G_PER_T * e->run_tkm));
         return add_term(k, (size_t)fuel, part, BXI_CARBON_MASS,
                         e->energy_amount * e->distance_km / (G_PER_T * e->run_tkm));
     }
@@ -137,9 +150,11 @@ static bx_status compile_hub(compiler *k, const bx_tce *e)
         worst(k->r, BX_DQ_PRIMARY);
         if (e->alloc == BX_ALLOC_ITEM) {
             k->r->methods |= BX_METHOD_PER_ITEM;
+            note_share(k, e, BXI_CARBON_ITEM, 1.0 / (double)e->run_items);
             return add_term(k, (size_t)fuel, BX_PART_HUB, BXI_CARBON_ITEM,
                             e->energy_amount / (double)e->run_items);
         }
+        note_share(k, e, BXI_CARBON_MASS, 1.0 / (G_PER_T * e->run_t));
         return add_term(k, (size_t)fuel, BX_PART_HUB, BXI_CARBON_MASS,
                         e->energy_amount / (G_PER_T * e->run_t));
     }

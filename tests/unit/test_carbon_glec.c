@@ -66,7 +66,12 @@ static const char example_routes[] =
     "round,leg,van-delivery,,,direct,diesel-eu,10,4.0,,\n"
     "fuel-tkm,leg,artic-40t,500,,,diesel-eu,100,8000,,\n"
     "hub-item,hub,parcel-hub-item,,,,,,,,\n"
-    "return-short,leg,artic-40t,1000,none,,,,,,\n";
+    "return-short,leg,artic-40t,1000,none,,,,,,\n"
+    /* the issue's small round: 9.9 kg CO2e WTW (3.43 kg/l: 2.886297 l) over
+     * 0.048 notional tkm */
+    "small-round,leg,van-delivery,,,direct,diesel-eu,2.886297,0.048,,\n"
+    "metered-hub,hub,transshipment-ambient,,,,diesel-eu,1,,0.5,\n"
+    "item-hub,hub,transshipment-ambient,,,item,diesel-eu,1,,,4\n";
 
 static const char example_containers[] =
     "container_id,material,mass_g,wash_kwh,wash_energy,trips,return_route,replaces\n"
@@ -446,6 +451,43 @@ static void test_shipment_errors(void **state)
     assert_int_equal(f->diags.nerrors, before + 1);
 }
 
+/* A shipment's share of a run lies in [0, 1]. The issue's case: 10 kg
+ * dropped at 100 km is 0.01 t x 100 km = 1 notional tkm, on a round of
+ * 0.048 tkm: share 1 / 0.048 = 20.83, which gave 206,250 g, 20.8 times the
+ * round's 9.9 kg. It is refused, naming the shipment's row and the round's
+ * line (routes.csv:18). 2 kg at 24 km is 0.048 tkm, the whole round
+ * (share 1): 9.9 kg, allowed. A metered hub of 0.5 t outbound refuses a
+ * 600 kg shipment (share 1.2); a hub of 4 items refuses 5 items. */
+static void test_share_above_one_refused(void **state)
+{
+    fixture *f = *state;
+    bx_carbon_result r;
+    bx_shipment s = ship("small-round", 10000, 1, 100, "");
+    s.source = "ship.csv";
+    s.line = 4;
+    assert_int_equal(bx_carbon_compute(f->calc, &s, &r), BX_EINPUT);
+    assert_int_equal(r.total.wtw_mg, 0);
+    assert_non_null(strstr(bx_ctx_errmsg(f->ctx),
+                           "ship.csv:4: field 'drop_km': shipment 'S1': its share of "
+                           "the run at routes.csv:18 is 20.8333, above 1"));
+    s = ship("small-round", 2000, 1, 24, "");
+    assert_int_equal(bx_carbon_compute(f->calc, &s, &r), BX_OK);
+    /* 2.886297 l x 3.43 kg/l = 9.899999 kg; x 0.048 / 0.048 */
+    assert_true(llabs(r.total.wtw_mg - 9900000) <= 1);
+    s = ship("metered-hub", 600000, 1, -1, "");
+    assert_int_equal(bx_carbon_compute(f->calc, &s, &r), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(f->ctx), "field 'mass_g'"));
+    assert_non_null(strstr(bx_ctx_errmsg(f->ctx), "routes.csv:19 is 1.2,"));
+    s = ship("metered-hub", 500000, 1, -1, "");
+    assert_int_equal(bx_carbon_compute(f->calc, &s, &r), BX_OK);
+    assert_int_equal(r.hub.wtw_mg, 3430000); /* the whole 1 l: 3.43 kg */
+    s = ship("item-hub", BX_MASS_UNKNOWN, 5, -1, "");
+    assert_int_equal(bx_carbon_compute(f->calc, &s, &r), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(f->ctx), "field 'items'"));
+    s.items = 4;
+    assert_int_equal(bx_carbon_compute(f->calc, &s, &r), BX_OK);
+}
+
 /* A route naming an unknown TOC is reported at its line and marked bad;
  * the other routes still compute. */
 static void test_bad_route_compiles_the_rest(void **state)
@@ -494,6 +536,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_used_factors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shipment_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_route_compiles_the_rest, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_share_above_one_refused, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

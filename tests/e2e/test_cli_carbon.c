@@ -121,7 +121,7 @@ static void test_demo(void **state)
     for (size_t i = 0; i < n; i++)
         lines += rows[i] == '\n';
     assert_int_equal(lines, 12001);
-    assert_non_null(strstr(rows, ",cn-2023,2023.1\n"));
+    assert_non_null(strstr(rows, ",cn-2023,2023.2\n"));
     assert_true(exists("totals.csv"));
 }
 
@@ -347,7 +347,7 @@ static void test_bad_rows(void **state)
     static char text[1 << 14];
     assert_true(slurp(in_dir("bt.csv"), text, sizeof text) > 0);
     assert_non_null(strstr(text, "\nall,all,2,"));
-    assert_non_null(strstr(text, ",3,cn-2023,2023.1\n"));
+    assert_non_null(strstr(text, ",3,cn-2023,2023.2\n"));
     assert_true(slurp(in_dir("errors.csv"), text, sizeof text) > 0);
     assert_non_null(strstr(text, "file,line,field,message\nbad.csv,3,mass_g,"));
     assert_non_null(strstr(text, "\nbad.csv,4,route_id,"));
@@ -394,7 +394,7 @@ static void test_merge_refuses_mixed_sets(void **state)
                                "transport_wtw_mg,hub_wtt_mg,hub_ttw_mg,hub_wtw_mg,packaging_mg,"
                                "total_wtt_mg,total_ttw_mg,total_wtw_mg,excluded,factor_set,"
                                "factor_version\n"
-                               "all,all,1,1,0,0,5,0,0,0,0,0,0,99,0,cn-2023,2023.1\n");
+                               "all,all,1,1,0,0,5,0,0,0,0,0,0,99,0,cn-2023,2023.2\n");
     assert_int_equal(run("merge cn.csv tampered.csv"), 3);
     assert_non_null(strstr(err_text, "tampered.csv:2:14: field 'total_wtw_mg'"));
 }
@@ -406,11 +406,15 @@ static void test_factors(void **state)
     assert_non_null(strstr(out_text, "glec-v3.0"));
     assert_non_null(strstr(out_text, "cn-2023"));
     assert_int_equal(run("factors show cn-2023"), 0);
-    assert_non_null(strstr(out_text, "factor set cn-2023, version 2023.1, reported as "
+    assert_non_null(strstr(out_text, "factor set cn-2023, version 2023.2, reported as "
                                      "co2e-ar6"));
     assert_non_null(strstr(out_text, "UNCONFIRMED"));
     assert_non_null(strstr(out_text, "elec-cn-grid-2023 "));
     assert_non_null(strstr(out_text, "= 1.1 kWh x elec-cn-grid-2023"));
+    /* 1.1 kWh/tkm x 577.7 g/kWh = 635.47 g/tkm, printed as the data gives
+     * it, not as the binary product 635.4700000000001 */
+    assert_non_null(strstr(out_text, " 635.47 "));
+    assert_null(strstr(out_text, "635.4700000"));
     assert_int_equal(run("factors show --kind hoc glec-v3.0"), 0);
     assert_null(strstr(out_text, "\ntoc "));
     assert_non_null(strstr(out_text, "hub-transshipment-ambient"));

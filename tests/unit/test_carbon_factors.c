@@ -242,6 +242,31 @@ static void test_shipped_sets(void **state)
     assert_string_equal(bx_factor_set_info_get(cn).id, "cn-2023");
     const bx_factor *x = bx_factor_set_find(g, BX_FACTOR_TOC, "artic-40t-diesel");
     assert_true(x->wtt == 22 && x->ttw == 73 && x->wtw == 95);
+    /* GLEC v3.0 Table 8: rigid 26-32 t 27 / 90 / 117, artic up to 34 t
+     * 27 / 89 / 116 (the two rows were swapped and unconfirmed) */
+    x = bx_factor_set_find(g, BX_FACTOR_TOC, "rigid-26-32t-diesel");
+    assert_true(x->wtt == 27 && x->ttw == 90 && x->wtw == 117);
+    assert_int_equal(x->confirmed, BX_CONFIRMED);
+    x = bx_factor_set_find(g, BX_FACTOR_TOC, "artic-34t-diesel");
+    assert_true(x->wtt == 27 && x->ttw == 89 && x->wtw == 116);
+    assert_int_equal(x->confirmed, BX_CONFIRMED);
+    /* industry average reefer: 172.2 g/TEU-km (WTT 23.5, TTW 148.7) / 10 t
+     * per TEU = 17.22 (2.35 + 14.87); not the 193.3 Panama-trade row */
+    const bx_factor_set *both[2] = {g, cn};
+    for (int k = 0; k < 2; k++) {
+        x = bx_factor_set_find(both[k], BX_FACTOR_TOC, "sea-container-reefer");
+        assert_true(x->wtt == 2.35 && x->ttw == 14.87 && x->wtw == 17.22);
+        assert_int_equal(x->confirmed, BX_DERIVED);
+    }
+    /* GLEC Module 4's EU electricity: 97 g/MJ x 3.6 MJ/kWh = 0.3492 kg/kWh,
+     * a conversion, so derived; the per-litre fuels are conversions too */
+    x = bx_factor_set_find(g, BX_FACTOR_FUEL, "elec-eu27-2019");
+    assert_true(x->wtw == 0.3492);
+    assert_int_equal(x->confirmed, BX_DERIVED);
+    assert_int_equal(bx_factor_set_find(g, BX_FACTOR_FUEL, "diesel-eu")->confirmed,
+                     BX_DERIVED);
+    assert_int_equal(bx_factor_set_find(g, BX_FACTOR_FUEL, "gasoline-eu")->confirmed,
+                     BX_DERIVED);
     x = bx_factor_set_find(g, BX_FACTOR_TOC, "air-belly-long");
     assert_int_equal(x->mode, BX_MODE_AIR);
     assert_true(x->ttw == 768 && x->wtw == 971);
@@ -257,8 +282,8 @@ static void test_shipped_sets(void **state)
     x = bx_factor_set_find(cn, BX_FACTOR_FUEL, "elec-cn-grid-2023");
     assert_true(x->wtw == 0.5306);
     assert_int_equal(x->confirmed, BX_CONFIRMED);
-    x = bx_factor_set_find(cn, BX_FACTOR_FUEL, "gasoline-cn");
-    assert_int_equal(x->confirmed, BX_UNCONFIRMED); /* "from memory, to check" */
+    /* its parameters were "from memory, to check": not shipped */
+    assert_null(bx_factor_set_find(cn, BX_FACTOR_FUEL, "gasoline-cn"));
     x = bx_factor_set_find(cn, BX_FACTOR_FUEL, "diesel-cn");
     assert_true(x->ttw == 2.642);
     for (size_t i = 0; i < bx_factor_set_count(cn); i++) {

@@ -81,6 +81,10 @@ struct bx_carbon {
     bxc_pack *container_packs;
 };
 
+/* Half the Earth's circumference, rounded up: no road, rail, air or inland
+ * waterway leg is longer (a sea leg may be: it follows lanes). */
+#define BXI_CARBON_MAX_OVERLAND_KM 20100.0
+
 /* Largest number of distinct packaging texts cached. */
 #define BXI_CARBON_PACK_CACHE_MAX 65536
 

@@ -105,6 +105,24 @@ static bx_status compile_leg(compiler *k, const bx_tce *e)
         return st;
     const bx_factor *f = bx_factor_set_at(k->c->fs, (size_t)toc);
     int part = (int)f->mode;
+    if (part != BX_MODE_SEA && e->distance_km > BXI_CARBON_MAX_OVERLAND_KM)
+        return tce_error(k, e, "distance_km", "%g km is longer than half the Earth's "
+                                              "circumference: only a sea leg may be",
+                         e->distance_km);
+    if (e->from_coordinates && (part == BX_MODE_ROAD || part == BX_MODE_RAIL) &&
+        (e->daf == BX_DAF_AUTO || e->daf == BX_DAF_NONE)) {
+        bx_location where = {0};
+        where.file = bx_routes_name(k->c->routes);
+        where.line = e->line;
+        where.field = "from_lat";
+        bx_status wst = bxi_warn(k->c->ctx, &where,
+                                "route '%s': %s leg from coordinates: the great-circle "
+                                "%.1f km is used unadjusted and understates the shortest "
+                                "feasible distance; give distance_km (or a daf)",
+                                k->route->route_id, bx_mode_name(part), e->distance_km);
+        if (wst != BX_OK)
+            return wst;
+    }
     if (!e->has_energy) {
         double km = bx_tce_adjusted_km(e, part, NULL);
         k->r->methods |= BX_METHOD_INTENSITY;

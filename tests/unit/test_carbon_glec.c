@@ -43,7 +43,10 @@ static const char example_factors[] =
     "hoc,parcel-hub-item,,g/item,,,12.5,,,,modelled,no,,hand example,1,\n"
     "material,corrugated,,kg/kg,,,0.491,,,,default,no,,FEFCO 2021,2021,\n"
     "material,pp,,kg/kg,,,2.58,,,,default,no,,DEFRA,newer,\n"
-    "fuel,grid-cn-2023,,kg/kwh,0.5306,0,,,,,default,yes,co2,MEE 2025-47,2023,\n";
+    "fuel,grid-cn-2023,,kg/kwh,0.5306,0,,,,,default,yes,co2,MEE 2025-47,2023,\n"
+    /* GLEC v3.0 industry average dry container, 89.0 g/TEU-km (WTT 12.1,
+     * TTW 76.9) at 10 t per TEU */
+    "toc,sea-dry,sea,g/tkm,1.21,7.69,8.9,,,,default,derived,,GLEC v3.0,3.0,\n";
 
 /* The chain, element by element (section 7's table). */
 static const char example_routes[] =
@@ -488,6 +491,56 @@ static void test_share_above_one_refused(void **state)
     assert_int_equal(bx_carbon_compute(f->calc, &s, &r), BX_OK);
 }
 
+/* Distances. A road or rail leg from coordinates keeps the bare great
+ * circle (no 1.05: that is GLEC Module 5's groupage correction) and is
+ * warned about at its line. Along the equator from 0 E to 1 E the great
+ * circle is 6371 km x pi / 180 = 111.19493 km; 1 t on the 40 t artic (95
+ * g/tkm): 111.19493 x 95 = 10563.52 g. With daf=road given explicitly it
+ * is still x 1.05. A sea leg of 21,000 km (GLEC's own sea example) is
+ * accepted: 10 t x 21,000 km = 210,000 tkm x 8.9 = 1,869,000 g; a road leg
+ * of 21,000 km is not (longer than half the Earth's circumference). */
+static void test_distances(void **state)
+{
+    fixture *f = *state;
+    static const char routes[] = "route_id,element,category,distance_km,from_lat,from_lon,"
+                                 "to_lat,to_lon,daf\n"
+                                 "gc-road,leg,artic-40t,,0,0,0,1,\n"
+                                 "gc-rail,leg,rail-eu-diesel,,0,0,0,1,\n"
+                                 "gc-road-daf,leg,artic-40t,,0,0,0,1,road\n"
+                                 "sea-long,leg,sea-dry,21000,,,,,\n"
+                                 "road-long,leg,artic-40t,21000,,,,,\n";
+    bx_routes *rs;
+    assert_int_equal(bx_routes_read_mem(f->ctx, &rs, "d.csv", routes, strlen(routes)),
+                     BX_OK);
+    assert_int_equal(bx_routes_invalid(rs), 0);
+    bx_carbon *c;
+    int warn0 = f->diags.nwarnings, err0 = f->diags.nerrors;
+    assert_int_equal(bx_carbon_new(f->ctx, &c, f->fs, rs, NULL), BX_OK);
+    assert_int_equal(bx_carbon_bad_routes(c), 1);
+    assert_int_equal(f->diags.nerrors, err0 + 1);
+    assert_non_null(strstr(f->diags.all, "d.csv:6: field 'distance_km': route "
+                                         "'road-long': 21000 km is longer than half"));
+    assert_int_equal(f->diags.nwarnings, warn0 + 2);
+    assert_non_null(strstr(f->diags.all, "d.csv:2: field 'from_lat': route 'gc-road': "
+                                         "road leg from coordinates: the great-circle "
+                                         "111.2 km is used unadjusted"));
+    assert_non_null(strstr(f->diags.all, "d.csv:3: field 'from_lat': route 'gc-rail': "
+                                         "rail leg"));
+    bx_carbon_result r;
+    bx_shipment s = ship("gc-road", 1000000, 1, -1, "");
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_true(llabs(r.transport.wtw_mg - 10563518) <= 2);
+    strcpy(s.route_id, "gc-road-daf"); /* x 1.05: 11091.69 g */
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_true(llabs(r.transport.wtw_mg - 11091694) <= 2);
+    s = ship("sea-long", 10000000, 1, -1, "");
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_int_equal(r.transport.wtw_mg, 1869000000);
+    assert_int_equal(r.transport.wtt_mg, 254100000); /* 210,000 x 1.21 */
+    bx_carbon_free(c);
+    bx_routes_free(rs);
+}
+
 /* A route naming an unknown TOC is reported at its line and marked bad;
  * the other routes still compute. */
 static void test_bad_route_compiles_the_rest(void **state)
@@ -537,6 +590,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_shipment_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_route_compiles_the_rest, setup, teardown),
         cmocka_unit_test_setup_teardown(test_share_above_one_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_distances, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

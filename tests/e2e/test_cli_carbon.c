@@ -102,8 +102,13 @@ static void test_demo(void **state)
     if (rc != 0)
         fail_msg("exit %d: %s", rc, err_text);
     assert_non_null(strstr(err_text, "12000 shipments read, 12000 computed, 0 excluded"));
-    assert_non_null(strstr(err_text, "crate-pp: 127.97 g CO2e per trip over 50 trips"));
-    assert_non_null(strstr(err_text, "breaks even after 44 trips"));
+    /* 3870 / 50 + 0.05 x 577.7 + 0.0015 x 25 x 1.1 x 577.7 = 130.115 g;
+     * against 138.95 g: 3870 / (138.95 - 52.715) = 44.9, 45 trips */
+    assert_non_null(strstr(err_text, "crate-pp: 130.12 g CO2e per trip over 50 trips"));
+    assert_non_null(strstr(err_text, "breaks even after 45 trips"));
+    /* a shipped sample runs without warnings (no rows off the set's basis,
+     * no road leg from coordinates) */
+    assert_null(strstr(err_text, "warning"));
     assert_non_null(strstr(err_text, "UNCONFIRMED"));
     /* the --by table on stdout: every mode of the sample routes */
     assert_non_null(strstr(out_text, "\nair "));
@@ -409,12 +414,16 @@ static void test_factors(void **state)
     assert_non_null(strstr(out_text, "factor set cn-2023, version 2023.2, reported as "
                                      "co2e-ar6"));
     assert_non_null(strstr(out_text, "UNCONFIRMED"));
-    assert_non_null(strstr(out_text, "elec-cn-grid-2023 "));
-    assert_non_null(strstr(out_text, "= 1.1 kWh x elec-cn-grid-2023"));
+    assert_non_null(strstr(out_text, "= 1.1 kWh x elec-cn-lca-2024"));
     /* 1.1 kWh/tkm x 577.7 g/kWh = 635.47 g/tkm, printed as the data gives
      * it, not as the binary product 635.4700000000001 */
     assert_non_null(strstr(out_text, " 635.47 "));
     assert_null(strstr(out_text, "635.4700000"));
+    /* the CO2-only grid factors are a set of their own, on basis co2 */
+    assert_int_equal(run("factors show cn-2023-co2"), 0);
+    assert_non_null(strstr(out_text, "reported as co2\n"));
+    assert_non_null(strstr(out_text, "elec-cn-grid-2023-shanghai "));
+    assert_null(strstr(out_text, "basis:"));
     assert_int_equal(run("factors show --kind hoc glec-v3.0"), 0);
     assert_null(strstr(out_text, "\ntoc "));
     assert_non_null(strstr(out_text, "hub-transshipment-ambient"));

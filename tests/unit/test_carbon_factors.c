@@ -277,14 +277,29 @@ static void test_shipped_sets(void **state)
                                                        "van-diesel-cn")) == 907.39);
     /* 1.1 kWh/tkm x 577.7 g/kWh = 635.47 g/tkm (the reference's ~635) */
     assert_true(fabs(bx_factor_wtw_g(cn, bx_factor_set_find(cn, BX_FACTOR_TOC,
-                                                            "van-electric-cn-lca")) -
+                                                            "van-electric-cn")) -
                      635.47) < 1e-9);
-    x = bx_factor_set_find(cn, BX_FACTOR_FUEL, "elec-cn-grid-2023");
+    /* every row of cn-2023 is on the set's basis: the CO2-only grid
+     * factors are the set cn-2023-co2 (loading it warns of nothing) */
+    assert_null(bx_factor_set_find(cn, BX_FACTOR_FUEL, "elec-cn-grid-2023"));
+    for (size_t i = 0; i < bx_factor_set_count(cn); i++)
+        assert_string_equal(bx_factor_set_at(cn, i)->basis, "co2e-ar6");
+    bx_factor_set *co2;
+    size_t warnings = bx_ctx_warning_count(f->ctx);
+    assert_int_equal(bx_factor_set_load(f->ctx, &co2,
+                                        BOXCAR_SAMPLES "/factors/cn-2023-co2.csv"),
+                     BX_OK);
+    assert_int_equal(bx_ctx_warning_count(f->ctx), warnings);
+    assert_string_equal(bx_factor_set_info_get(co2).basis, "co2");
+    x = bx_factor_set_find(co2, BX_FACTOR_FUEL, "elec-cn-grid-2023");
     assert_true(x->wtw == 0.5306);
     assert_int_equal(x->confirmed, BX_CONFIRMED);
+    /* GLEC Module 4's parcel sites: 4.1 and 4.6 kg/t outbound */
+    assert_true(bx_factor_set_find(cn, BX_FACTOR_HOC, "hub-parcel-site-local")->wtw == 4.1);
+    assert_true(bx_factor_set_find(g, BX_FACTOR_HOC, "hub-parcel-site-terminal")->wtw == 4.6);
     /* its parameters were "from memory, to check": not shipped */
     assert_null(bx_factor_set_find(cn, BX_FACTOR_FUEL, "gasoline-cn"));
-    x = bx_factor_set_find(cn, BX_FACTOR_FUEL, "diesel-cn");
+    x = bx_factor_set_find(co2, BX_FACTOR_FUEL, "diesel-cn");
     assert_true(x->ttw == 2.642);
     for (size_t i = 0; i < bx_factor_set_count(cn); i++) {
         const bx_factor *r = bx_factor_set_at(cn, i);
@@ -298,6 +313,7 @@ static void test_shipped_sets(void **state)
     assert_true(count > 0);
     bx_factor_set_free(g);
     bx_factor_set_free(cn);
+    bx_factor_set_free(co2);
 }
 
 int main(void)

@@ -2,6 +2,8 @@
  * chain.c: compile a route's TCEs against the factor set into per-part,
  * per-driver coefficients (methods 1 to 5 of docs/carbon.md).
  */
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "calc_internal.h"
@@ -105,6 +107,20 @@ static bx_status compile_leg(compiler *k, const bx_tce *e)
         return st;
     const bx_factor *f = bx_factor_set_at(k->c->fs, (size_t)toc);
     int part = (int)f->mode;
+    /* distance_km is 0 only on a round shared by direct tkm or items,
+     * whose length does not enter the result */
+    if (e->distance_km > 0 && (e->distance_km < f->min_km || e->distance_km >= f->max_km)) {
+        char band[64];
+        if (isinf(f->max_km))
+            snprintf(band, sizeof band, "%g km or more", f->min_km);
+        else if (f->min_km == 0)
+            snprintf(band, sizeof band, "under %g km", f->max_km);
+        else
+            snprintf(band, sizeof band, "%g km to under %g km", f->min_km, f->max_km);
+        return tce_error(k, e, "category", "the %g km leg is outside the band of TOC "
+                                           "'%s' (%s): choose the TOC for this haul",
+                         e->distance_km, f->id, band);
+    }
     if (part != BX_MODE_SEA && e->distance_km > BXI_CARBON_MAX_OVERLAND_KM)
         return tce_error(k, e, "distance_km", "%g km is longer than half the Earth's "
                                               "circumference: only a sea leg may be",

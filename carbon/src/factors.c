@@ -22,7 +22,7 @@ struct bx_factor_set {
 enum {
     C_KIND, C_ID, C_MODE, C_UNIT, C_WTT, C_TTW, C_WTW, C_ENERGY, C_REF,
     C_GSD, C_QUALITY, C_CONFIRMED, C_BASIS, C_SOURCE, C_VERSION, C_NOTE,
-    C_COUNT
+    C_MIN_KM, C_MAX_KM, C_COUNT
 };
 
 static const bxc_column columns[C_COUNT] = {
@@ -34,7 +34,12 @@ static const bxc_column columns[C_COUNT] = {
     [C_QUALITY] = {"quality", true}, [C_CONFIRMED] = {"confirmed", true},
     [C_BASIS] = {"basis", false},    [C_SOURCE] = {"source", true},
     [C_VERSION] = {"version", true}, [C_NOTE] = {"note", false},
+    [C_MIN_KM] = {"min_km", false},  [C_MAX_KM] = {"max_km", false},
 };
+
+/* A TOC's haul band reaches at most once round the Earth (a sea leg's
+ * longest distance, see routes.c). */
+#define BAND_MAX_KM 40000.0
 
 static const char *const numeric[] = {"wtt", "ttw", "wtw", NULL};
 
@@ -268,7 +273,24 @@ static bx_status read_numbers(const bxc_table *t, bx_factor *f)
     if ((st = bxi_carbon_get_double(t, C_ENERGY, false, 0, FACTOR_MAX, &f->energy, NULL)) != BX_OK)
         return st;
     f->gsd = NAN;
-    return bxi_carbon_get_double(t, C_GSD, false, 1.0, 10.0, &f->gsd, NULL);
+    if ((st = bxi_carbon_get_double(t, C_GSD, false, 1.0, 10.0, &f->gsd, NULL)) != BX_OK)
+        return st;
+    bool has_min, has_max;
+    f->min_km = 0;
+    f->max_km = INFINITY;
+    if ((st = bxi_carbon_get_double(t, C_MIN_KM, false, 0, BAND_MAX_KM, &f->min_km,
+                                    &has_min)) != BX_OK ||
+        (st = bxi_carbon_get_double(t, C_MAX_KM, false, 0, BAND_MAX_KM, &f->max_km,
+                                    &has_max)) != BX_OK)
+        return st;
+    if (!has_max)
+        f->max_km = INFINITY;
+    if ((has_min || has_max) && f->kind != BX_FACTOR_TOC)
+        return row_error(t, has_min ? C_MIN_KM : C_MAX_KM,
+                         "a distance band (min_km, max_km) is only for toc rows");
+    if (!(f->min_km < f->max_km))
+        return row_error(t, C_MAX_KM, "max_km must be more than min_km");
+    return BX_OK;
 }
 
 static bx_status read_factor_row(bx_factor_set *fs, const bxc_table *t,

@@ -356,7 +356,9 @@ static void test_shipment_file_and_columns(void **state)
     assert_null(bx_route_column(16));
     assert_string_equal(bx_factor_column(0), "kind");
     assert_string_equal(bx_factor_column(15), "note");
-    assert_null(bx_factor_column(16));
+    assert_string_equal(bx_factor_column(16), "min_km");
+    assert_string_equal(bx_factor_column(17), "max_km");
+    assert_null(bx_factor_column(18));
 }
 
 /* ---- routes and factor sets --------------------------------------------- */

@@ -541,6 +541,68 @@ static void test_distances(void **state)
     bx_routes_free(rs);
 }
 
+/* Air haul bands (GLEC v3.0: short haul under 1500 km, long haul from
+ * 1500 km, on the great circle). The issue's 166 km hop on belly long haul
+ * (971 g/tkm, 21.5 % below the short-haul 1237) is refused at its line;
+ * on short haul, 1 kg: 0.001 t x (166 + 95) km = 0.261 tkm; WTW 0.261 x
+ * 1237 = 322.857 g, TTW 0.261 x 978 = 255.258 g. 1881 km on the short-haul
+ * row is refused too; on the long-haul row: 0.001 x 1976 x 971 = 1918.696 g. */
+static void test_air_haul_band(void **state)
+{
+    fixture *f = *state;
+    static const char set[] =
+        "kind,id,mode,unit,wtt,ttw,wtw,quality,confirmed,basis,source,version,min_km,max_km\n"
+        "set,bands,,,,,,,,co2e-ar6,GLEC v3.0,3.0,,\n"
+        "toc,belly-short,air,g/tkm,,978,1237,default,yes,,GLEC v3.0,3.0,,1500\n"
+        "toc,belly-long,air,g/tkm,,768,971,default,yes,,GLEC v3.0,3.0,1500,\n";
+    static const char routes[] = "route_id,element,category,distance_km\n"
+                                 "hop-long,leg,belly-long,166\n"
+                                 "hop-short,leg,belly-short,166\n"
+                                 "far-short,leg,belly-short,1881\n"
+                                 "far-long,leg,belly-long,1881\n";
+    bx_factor_set *fs;
+    assert_int_equal(bx_factor_set_read_mem(f->ctx, &fs, "bands.csv", set, strlen(set)),
+                     BX_OK);
+    assert_true(bx_factor_set_find(fs, BX_FACTOR_TOC, "belly-long")->min_km == 1500);
+    bx_routes *rs;
+    assert_int_equal(bx_routes_read_mem(f->ctx, &rs, "air.csv", routes, strlen(routes)),
+                     BX_OK);
+    bx_carbon *c;
+    int err0 = f->diags.nerrors;
+    assert_int_equal(bx_carbon_new(f->ctx, &c, fs, rs, NULL), BX_OK);
+    assert_int_equal(bx_carbon_bad_routes(c), 2);
+    assert_int_equal(f->diags.nerrors, err0 + 2);
+    assert_non_null(strstr(f->diags.all, "air.csv:2: field 'category': route 'hop-long': the "
+                                         "166 km leg is outside the band of TOC 'belly-long' "
+                                         "(1500 km or more)"));
+    assert_non_null(strstr(f->diags.all, "air.csv:4: field 'category': route 'far-short': "
+                                         "the 1881 km leg is outside the band of TOC "
+                                         "'belly-short' (under 1500 km)"));
+    bx_carbon_result r;
+    bx_shipment s = ship("hop-short", 1000, 1, -1, "");
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_int_equal(r.transport.wtw_mg, 322857);
+    assert_int_equal(r.transport.ttw_mg, 255258);
+    strcpy(s.route_id, "far-long");
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_int_equal(r.transport.wtw_mg, 1918696);
+    bx_carbon_free(c);
+    bx_routes_free(rs);
+    bx_factor_set_free(fs);
+    /* a band is for TOC rows only, and must be a range */
+    static const char bad[] =
+        "kind,id,mode,unit,wtt,ttw,wtw,quality,confirmed,basis,source,version,min_km,max_km\n"
+        "set,bad,,,,,,,,co2e-ar6,s,1,,\n"
+        "hoc,h,,kg/t,,,0.6,default,yes,,s,1,10,\n"
+        "toc,t,air,g/tkm,,,971,default,yes,,s,1,1500,1500\n";
+    err0 = f->diags.nerrors;
+    assert_int_equal(bx_factor_set_read_mem(f->ctx, &fs, "bad.csv", bad, strlen(bad)),
+                     BX_EINPUT);
+    assert_int_equal(f->diags.nerrors, err0 + 2);
+    assert_non_null(strstr(f->diags.all, "bad.csv:3:13: field 'min_km': a distance band"));
+    assert_non_null(strstr(f->diags.all, "bad.csv:4:14: field 'max_km': max_km must be more"));
+}
+
 /* A route naming an unknown TOC is reported at its line and marked bad;
  * the other routes still compute. */
 static void test_bad_route_compiles_the_rest(void **state)
@@ -591,6 +653,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_route_compiles_the_rest, setup, teardown),
         cmocka_unit_test_setup_teardown(test_share_above_one_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_distances, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_air_haul_band, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -102,6 +102,12 @@ typedef struct bx_factor {
     const char *source;
     const char *version;
     const char *note;
+    double min_km, max_km; /* TOC only: the distance band the intensity is
+                              for (GLEC's air short and long haul), on the
+                              leg's distance as given (for air, the great
+                              circle before the 95 km); 0 and INFINITY when
+                              the row states none. A leg outside it is
+                              refused when the route is compiled. */
     uint64_t line;         /* in the factor file */
 } bx_factor;
 

@@ -379,6 +379,23 @@ static void test_bad_rows(void **state)
     assert_int_equal(run("carbon --routes routes.csv --shipments s.csv --strict"), 3);
 }
 
+/* WTW with no split is said, not passed off as TTW 0. 1000 kg through a
+ * parcel site (4.1 kg/t, WTW only): 4.100 kg; 100 km on the 40 t artic
+ * (26.84 / 89.06 / 115.9 g/tkm) x 100 tkm: WTT 2.684, TTW 8.906, WTW
+ * 11.590 kg. Total WTW 15.690 kg, of which 4.100 kg has no split. */
+static void test_unsplit_wtw_said(void **state)
+{
+    (void)state;
+    write_file("u-routes.csv", "route_id,element,category,distance_km\n"
+                               "u1,hub,hub-parcel-site-local,\n"
+                               "u1,leg,artic-40t-diesel-cn,100\n");
+    write_file("u-ship.csv", "shipment_id,date,mass_g,route_id\nU1,2025-05-01,1000000,u1\n");
+    assert_int_equal(run("carbon --routes u-routes.csv --shipments u-ship.csv"), 0);
+    assert_non_null(strstr(err_text, "total 15.690 kg CO2e WTW (WTT 2.684, TTW 8.906 kg)"));
+    assert_non_null(strstr(err_text, "of the WTW, 4.100 kg comes from factors given as WTW "
+                                     "only: its WTT and TTW are unknown (not zero)"));
+}
+
 static void test_merge_refuses_mixed_sets(void **state)
 {
     (void)state;
@@ -496,6 +513,7 @@ int main(void)
         cmocka_unit_test(test_json_cbor),
         cmocka_unit_test(test_bad_rows),
         cmocka_unit_test(test_merge_refuses_mixed_sets),
+        cmocka_unit_test(test_unsplit_wtw_said),
         cmocka_unit_test(test_factors),
         cmocka_unit_test(test_uncertainty),
     };

@@ -94,9 +94,12 @@ static const char *num(double v, char *buf, size_t size)
 {
     if (isnan(v))
         return "-";
+    /* the shortest text that reads back as v, without an exponent where
+     * one is not needed (10, not 1e+01) */
     for (int prec = 1; prec <= 17; prec++) {
         snprintf(buf, size, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
+        if (strtod(buf, NULL) == v && (strchr(buf, 'e') == NULL || prec == 17 ||
+                                       fabs(v) >= 1e15 || fabs(v) < 1e-4))
             break;
     }
     return buf;
@@ -192,6 +195,10 @@ static void show_row(const bx_factor_set *fs, const bx_factor *f)
                bx_factor_unit_name(f->unit), num(f->wtt, a, sizeof a),
                num(f->ttw, b, sizeof b), wtw, bx_data_quality_name(f->quality),
                status_word(f->confirmed), f->source, f->version);
+        if (f->unit == BX_UNIT_G_PER_TEUKM)
+            printf("%-8s %-30s = %s g/tkm WTW at %s t per TEU\n", "", "",
+                   num_computed(bx_factor_wtw_g(fs, f), c, sizeof c),
+                   num(f->t_per_teu, a, sizeof a));
     }
     if (f->note[0] != '\0')
         printf("%-8s %-30s   %s\n", "", "", f->note);

@@ -441,6 +441,9 @@ static void test_factors(void **state)
     assert_non_null(strstr(out_text, "reported as co2\n"));
     assert_non_null(strstr(out_text, "elec-cn-grid-2023-shanghai "));
     assert_null(strstr(out_text, "basis:"));
+    /* a per-TEU row and what it is per tonne: 89.0 / 10 = 8.9 g/tkm */
+    assert_int_equal(run("factors show glec-v3.0"), 0);
+    assert_non_null(strstr(out_text, "= 8.9 g/tkm WTW at 10 t per TEU\n"));
     assert_int_equal(run("factors show --kind hoc glec-v3.0"), 0);
     assert_null(strstr(out_text, "\ntoc "));
     assert_non_null(strstr(out_text, "hub-transshipment-ambient"));

@@ -250,13 +250,17 @@ static void test_shipped_sets(void **state)
     x = bx_factor_set_find(g, BX_FACTOR_TOC, "artic-34t-diesel");
     assert_true(x->wtt == 27 && x->ttw == 89 && x->wtw == 116);
     assert_int_equal(x->confirmed, BX_CONFIRMED);
-    /* industry average reefer: 172.2 g/TEU-km (WTT 23.5, TTW 148.7) / 10 t
-     * per TEU = 17.22 (2.35 + 14.87); not the 193.3 Panama-trade row */
+    /* industry average reefer: 172.2 g/TEU-km (WTT 23.5, TTW 148.7) as GLEC
+     * prints it, shared at the row's 10 t per TEU: 17.22 g/tkm; not the
+     * 193.3 Panama-trade row */
     const bx_factor_set *both[2] = {g, cn};
     for (int k = 0; k < 2; k++) {
         x = bx_factor_set_find(both[k], BX_FACTOR_TOC, "sea-container-reefer");
-        assert_true(x->wtt == 2.35 && x->ttw == 14.87 && x->wtw == 17.22);
-        assert_int_equal(x->confirmed, BX_DERIVED);
+        assert_int_equal(x->unit, BX_UNIT_G_PER_TEUKM);
+        assert_true(x->wtt == 23.5 && x->ttw == 148.7 && x->wtw == 172.2);
+        assert_true(x->t_per_teu == 10);
+        assert_int_equal(x->confirmed, BX_CONFIRMED);
+        assert_true(fabs(bx_factor_wtw_g(both[k], x) - 17.22) < 1e-12);
     }
     /* GLEC Module 4's EU electricity: 97 g/MJ x 3.6 MJ/kWh = 0.3492 kg/kWh,
      * a conversion, so derived; the per-litre fuels are conversions too */

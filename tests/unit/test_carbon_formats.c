@@ -358,7 +358,8 @@ static void test_shipment_file_and_columns(void **state)
     assert_string_equal(bx_factor_column(15), "note");
     assert_string_equal(bx_factor_column(16), "min_km");
     assert_string_equal(bx_factor_column(17), "max_km");
-    assert_null(bx_factor_column(18));
+    assert_string_equal(bx_factor_column(18), "t_per_teu");
+    assert_null(bx_factor_column(19));
 }
 
 /* ---- routes and factor sets --------------------------------------------- */

@@ -603,6 +603,53 @@ static void test_air_haul_band(void **state)
     assert_non_null(strstr(f->diags.all, "bad.csv:4:14: field 'max_km': max_km must be more"));
 }
 
+/* GLEC's sea example length with TEU, on the shipped glec-v3.0 set: the
+ * industry average dry container row is 12.1 / 76.9 / 89.0 g per TEU-km
+ * with 10 t per TEU stated in the data. One TEU of 10 t over 21,000 km is
+ * 21,000 TEU-km: WTW 21,000 x 89.0 = 1,869,000 g, WTT 21,000 x 12.1 =
+ * 254,100 g, TTW 21,000 x 76.9 = 1,614,900 g; a 10 kg parcel in it is a
+ * thousandth: 1,869 g. A g/teukm row without t_per_teu is refused. */
+static void test_sea_teu(void **state)
+{
+    fixture *f = *state;
+    bx_factor_set *g;
+    assert_int_equal(bx_factor_set_load(f->ctx, &g, BOXCAR_SAMPLES "/factors/glec-v3.0.csv"),
+                     BX_OK);
+    static const char routes[] = "route_id,element,category,distance_km\n"
+                                 "sea,leg,sea-container-average-dry,21000\n";
+    bx_routes *rs;
+    assert_int_equal(bx_routes_read_mem(f->ctx, &rs, "sea.csv", routes, strlen(routes)),
+                     BX_OK);
+    bx_carbon *c;
+    assert_int_equal(bx_carbon_new(f->ctx, &c, g, rs, NULL), BX_OK);
+    assert_int_equal(bx_carbon_bad_routes(c), 0);
+    bx_carbon_result r;
+    bx_shipment s = ship("sea", 10000000, 1, -1, "");
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_true(llabs(r.transport.wtw_mg - 1869000000) <= 1);
+    assert_true(llabs(r.transport.wtt_mg - 254100000) <= 1);
+    assert_true(llabs(r.transport.ttw_mg - 1614900000) <= 1);
+    s.mass_g = 10000;
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_true(llabs(r.transport.wtw_mg - 1869000) <= 1);
+    bx_carbon_free(c);
+    bx_routes_free(rs);
+    bx_factor_set_free(g);
+    static const char bad[] =
+        "kind,id,mode,unit,wtt,ttw,wtw,quality,confirmed,basis,source,version,t_per_teu\n"
+        "set,bad,,,,,,,,co2e-ar6,s,1,\n"
+        "toc,teu,sea,g/teukm,,,89,default,yes,,s,1,\n"
+        "toc,tkm,sea,g/tkm,,,8.9,default,yes,,s,1,10\n";
+    int err0 = f->diags.nerrors;
+    assert_int_equal(bx_factor_set_read_mem(f->ctx, &g, "bad.csv", bad, strlen(bad)),
+                     BX_EINPUT);
+    assert_int_equal(f->diags.nerrors, err0 + 2);
+    assert_non_null(strstr(f->diags.all, "bad.csv:3:13: field 't_per_teu': a g/teukm row "
+                                         "needs t_per_teu"));
+    assert_non_null(strstr(f->diags.all, "bad.csv:4:13: field 't_per_teu': t_per_teu is "
+                                         "only for g/teukm rows"));
+}
+
 /* A route naming an unknown TOC is reported at its line and marked bad;
  * the other routes still compute. */
 static void test_bad_route_compiles_the_rest(void **state)
@@ -654,6 +701,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_share_above_one_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_distances, setup, teardown),
         cmocka_unit_test_setup_teardown(test_air_haul_band, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sea_teu, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -58,7 +58,8 @@ typedef enum bx_factor_unit {
     BX_UNIT_KG_PER_L = 6,
     BX_UNIT_KG_PER_KG = 7,
     BX_UNIT_KG_PER_KWH = 8,
-    BX_UNIT_KG_PER_M3 = 9
+    BX_UNIT_KG_PER_M3 = 9,
+    BX_UNIT_G_PER_TEUKM = 10 /* TOC: g per TEU-km, with the row's t_per_teu */
 } bx_factor_unit;
 
 /* Ordered from best to worst: a result's class is the worst of its inputs. */
@@ -102,6 +103,9 @@ typedef struct bx_factor {
     const char *source;
     const char *version;
     const char *note;
+    double t_per_teu;      /* a g/teukm TOC: the tonnes per TEU its figures
+                              are shared by (GLEC: 10 average, 6 light, 14.5
+                              heavy); NaN otherwise */
     double min_km, max_km; /* TOC only: the distance band the intensity is
                               for (GLEC's air short and long haul), on the
                               leg's distance as given (for air, the great

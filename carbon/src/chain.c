@@ -143,7 +143,20 @@ static bx_status compile_leg(compiler *k, const bx_tce *e)
         double km = bx_tce_adjusted_km(e, part, NULL);
         k->r->methods |= BX_METHOD_INTENSITY;
         worst(k->r, f->quality);
-        return add_term(k, (size_t)toc, part, BXI_CARBON_MASS, km / G_PER_T);
+        if (e->grid_id[0] == '\0')
+            return add_term(k, (size_t)toc, part, BXI_CARBON_MASS, km / G_PER_T);
+        /* the TOC's kWh per tkm times the leg's own grid (a region's or a
+         * province's) instead of the TOC's ref */
+        if (f->unit != BX_UNIT_KWH_PER_TKM)
+            return tce_error(k, e, "grid", "TOC '%s' is not given in kwh/tkm: a grid "
+                                           "applies only to an energy intensity", f->id);
+        long grid = need(k, e, BX_FACTOR_FUEL, e->grid_id, "grid", &st);
+        if (grid < 0)
+            return st;
+        const bx_factor *g = bx_factor_set_at(k->c->fs, (size_t)grid);
+        if (g->unit != BX_UNIT_KG_PER_KWH)
+            return tce_error(k, e, "grid", "fuel '%s' is not electricity (kg/kwh)", g->id);
+        return add_term(k, (size_t)grid, part, BXI_CARBON_MASS, km * f->energy / G_PER_T);
     }
     long fuel = need(k, e, BX_FACTOR_FUEL, e->energy_id, "energy_id", &st);
     if (fuel < 0)

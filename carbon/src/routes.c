@@ -36,7 +36,7 @@ struct bx_routes {
 enum {
     C_ROUTE, C_ELEMENT, C_CATEGORY, C_DISTANCE, C_FROM_LAT, C_FROM_LON,
     C_TO_LAT, C_TO_LON, C_DAF, C_ALLOC, C_ENERGY_ID, C_ENERGY_AMOUNT,
-    C_RUN_TKM, C_RUN_T, C_RUN_ITEMS, C_NOTE, C_COUNT
+    C_RUN_TKM, C_RUN_T, C_RUN_ITEMS, C_NOTE, C_GRID, C_COUNT
 };
 
 static const bxc_column columns[C_COUNT] = {
@@ -56,6 +56,7 @@ static const bxc_column columns[C_COUNT] = {
     [C_RUN_T] = {"run_t", false},
     [C_RUN_ITEMS] = {"run_items", false},
     [C_NOTE] = {"note", false},
+    [C_GRID] = {"grid", false},
 };
 
 const char *bx_route_column(size_t i)
@@ -263,7 +264,15 @@ static bx_status read_tce(const bxc_table *t, bx_tce *e)
         (st = read_alloc(t, e)) != BX_OK || (st = read_distance(t, e)) != BX_OK ||
         (st = read_daf(t, e)) != BX_OK)
         return st;
-    return read_primary(t, e);
+    if ((st = read_primary(t, e)) != BX_OK)
+        return st;
+    if ((st = bxi_carbon_get_id(t, C_GRID, false, e->grid_id)) != BX_OK)
+        return st;
+    if (e->grid_id[0] != '\0' && (e->kind != BX_TCE_LEG || e->has_energy))
+        return row_error(t, C_GRID, "grid is for a leg on a default energy intensity "
+                                    "(kwh/tkm); a metered run names its electricity "
+                                    "in energy_id");
+    return BX_OK;
 }
 
 static bx_status push_tce(bx_routes *rs, const bx_tce *e)

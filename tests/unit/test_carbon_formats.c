@@ -353,7 +353,8 @@ static void test_shipment_file_and_columns(void **state)
     assert_null(bx_shipment_column(7));
     assert_string_equal(bx_route_column(0), "route_id");
     assert_string_equal(bx_route_column(15), "note");
-    assert_null(bx_route_column(16));
+    assert_string_equal(bx_route_column(16), "grid");
+    assert_null(bx_route_column(17));
     assert_string_equal(bx_factor_column(0), "kind");
     assert_string_equal(bx_factor_column(15), "note");
     assert_string_equal(bx_factor_column(16), "min_km");

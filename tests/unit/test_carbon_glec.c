@@ -46,7 +46,10 @@ static const char example_factors[] =
     "fuel,grid-cn-2023,,kg/kwh,0.5306,0,,,,,default,yes,co2,MEE 2025-47,2023,\n"
     /* GLEC v3.0 industry average dry container, 89.0 g/TEU-km (WTT 12.1,
      * TTW 76.9) at 10 t per TEU */
-    "toc,sea-dry,sea,g/tkm,1.21,7.69,8.9,,,,default,derived,,GLEC v3.0,3.0,\n";
+    "toc,sea-dry,sea,g/tkm,1.21,7.69,8.9,,,,default,derived,,GLEC v3.0,3.0,\n"
+    /* an e-van on the national grid, and Guangdong's grid (MEE 2023) */
+    "toc,evan,road,kwh/tkm,,,,1.1,grid-cn-2023,,default,yes,,GLEC v3.0,3.0,\n"
+    "fuel,grid-gd-2023,,kg/kwh,0.4419,0,,,,,default,yes,co2,MEE 2025-47,2023,\n";
 
 /* The chain, element by element (section 7's table). */
 static const char example_routes[] =
@@ -650,6 +653,54 @@ static void test_sea_teu(void **state)
                                          "only for g/teukm rows"));
 }
 
+/* A provincial grid on an electric leg with a default intensity: 2 kg
+ * over 25 km is 0.05 tkm x 1.1 kWh/tkm = 0.055 kWh; on the national grid
+ * x 530.6 g/kWh = 29.183 g, on Guangdong's x 441.9 g/kWh = 24.3045 g (all
+ * WTT in these rows: TTW 0). A grid on a g/tkm TOC, or naming a fuel that
+ * is not electricity, is refused at its line; a metered leg names its
+ * electricity in energy_id instead. */
+static void test_grid_on_electric_leg(void **state)
+{
+    fixture *f = *state;
+    static const char routes[] = "route_id,element,category,distance_km,grid,energy_id,"
+                                 "energy_amount,run_tkm\n"
+                                 "ev-cn,leg,evan,25,,,,\n"
+                                 "ev-gd,leg,evan,25,grid-gd-2023,,,\n"
+                                 "bad-toc,leg,artic-40t,25,grid-gd-2023,,,\n"
+                                 "bad-fuel,leg,evan,25,diesel-eu,,,\n";
+    bx_routes *rs;
+    assert_int_equal(bx_routes_read_mem(f->ctx, &rs, "g.csv", routes, strlen(routes)),
+                     BX_OK);
+    bx_carbon *c;
+    int err0 = f->diags.nerrors;
+    assert_int_equal(bx_carbon_new(f->ctx, &c, f->fs, rs, NULL), BX_OK);
+    assert_int_equal(bx_carbon_bad_routes(c), 2);
+    assert_int_equal(f->diags.nerrors, err0 + 2);
+    assert_non_null(strstr(f->diags.all, "g.csv:4: field 'grid': route 'bad-toc': TOC "
+                                         "'artic-40t' is not given in kwh/tkm"));
+    assert_non_null(strstr(f->diags.all, "g.csv:5: field 'grid': route 'bad-fuel': fuel "
+                                         "'diesel-eu' is not electricity"));
+    bx_carbon_result r;
+    bx_shipment s = ship("ev-cn", 2000, 1, -1, "");
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_int_equal(r.transport.wtw_mg, 29183);
+    strcpy(s.route_id, "ev-gd");
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_true(llabs(r.transport.wtw_mg - 24305) <= 1); /* 24.3045 g */
+    bx_carbon_free(c);
+    bx_routes_free(rs);
+    static const char metered[] = "route_id,element,category,grid,energy_id,energy_amount,"
+                                  "run_tkm,alloc\n"
+                                  "m,leg,evan,grid-gd-2023,grid-gd-2023,28,1.8,direct\n";
+    err0 = f->diags.nerrors;
+    assert_int_equal(bx_routes_read_mem(f->ctx, &rs, "m.csv", metered, strlen(metered)),
+                     BX_OK);
+    assert_int_equal(bx_routes_invalid(rs), 1);
+    assert_non_null(strstr(f->diags.all, "m.csv:2:4: field 'grid': grid is for a leg on a "
+                                         "default energy intensity"));
+    bx_routes_free(rs);
+}
+
 /* A route naming an unknown TOC is reported at its line and marked bad;
  * the other routes still compute. */
 static void test_bad_route_compiles_the_rest(void **state)
@@ -702,6 +753,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_distances, setup, teardown),
         cmocka_unit_test_setup_teardown(test_air_haul_band, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sea_teu, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_grid_on_electric_leg, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -141,6 +141,15 @@ static bx_status compile_leg(compiler *k, const bx_tce *e)
     }
     if (!e->has_energy) {
         double km = bx_tce_adjusted_km(e, part, NULL);
+        if (e->temp_controlled) {
+            /* GLEC's uplift for temperature-controlled transport, stated
+             * per vehicle class in the TOC row */
+            if (isnan(f->temp_uplift))
+                return tce_error(k, e, "temp", "TOC '%s' gives no temp_uplift: use a "
+                                               "temperature-controlled TOC",
+                                 f->id);
+            km *= 1.0 + f->temp_uplift;
+        }
         k->r->methods |= BX_METHOD_INTENSITY;
         worst(k->r, f->quality);
         if (e->grid_id[0] == '\0')

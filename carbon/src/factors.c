@@ -22,7 +22,7 @@ struct bx_factor_set {
 enum {
     C_KIND, C_ID, C_MODE, C_UNIT, C_WTT, C_TTW, C_WTW, C_ENERGY, C_REF,
     C_GSD, C_QUALITY, C_CONFIRMED, C_BASIS, C_SOURCE, C_VERSION, C_NOTE,
-    C_MIN_KM, C_MAX_KM, C_T_PER_TEU, C_COUNT
+    C_MIN_KM, C_MAX_KM, C_T_PER_TEU, C_TEMP_UPLIFT, C_COUNT
 };
 
 static const bxc_column columns[C_COUNT] = {
@@ -36,6 +36,7 @@ static const bxc_column columns[C_COUNT] = {
     [C_VERSION] = {"version", true}, [C_NOTE] = {"note", false},
     [C_MIN_KM] = {"min_km", false},  [C_MAX_KM] = {"max_km", false},
     [C_T_PER_TEU] = {"t_per_teu", false},
+    [C_TEMP_UPLIFT] = {"temp_uplift", false},
 };
 
 /* Tonnes of cargo per TEU a g/teukm row may state: a bound on typing
@@ -304,6 +305,15 @@ static bx_status read_numbers(const bxc_table *t, bx_factor *f)
         return st;
     if (!has_teu)
         f->t_per_teu = NAN;
+    bool has_uplift;
+    f->temp_uplift = NAN;
+    if ((st = bxi_carbon_get_double(t, C_TEMP_UPLIFT, false, 0, 1, &f->temp_uplift,
+                                    &has_uplift)) != BX_OK)
+        return st;
+    if (!has_uplift)
+        f->temp_uplift = NAN;
+    else if (f->kind != BX_FACTOR_TOC)
+        return row_error(t, C_TEMP_UPLIFT, "temp_uplift is only for toc rows");
     if (has_teu != (f->unit == BX_UNIT_G_PER_TEUKM))
         return row_error(t, C_T_PER_TEU, has_teu ? "t_per_teu is only for g/teukm rows"
                                                  : "a g/teukm row needs t_per_teu: the "

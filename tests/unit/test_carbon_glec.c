@@ -701,6 +701,50 @@ static void test_grid_on_electric_leg(void **state)
     bx_routes_free(rs);
 }
 
+/* Temperature-controlled transport (GLEC v3.0: +12 % above 3.5 t, +15 %
+ * for vans), stated per TOC in the data. 2 kg over 1200 km on the 40 t
+ * artic: 2.4 tkm x 95 g/tkm = 228 g ambient; controlled x 1.12: WTW
+ * 255.36 g, WTT 52.8 x 1.12 = 59.136 g, TTW 175.2 x 1.12 = 196.224 g. A
+ * TOC without an uplift refuses temp=controlled at the leg's line. */
+static void test_temperature_controlled(void **state)
+{
+    fixture *f = *state;
+    static const char set[] =
+        "kind,id,mode,unit,wtt,ttw,wtw,quality,confirmed,basis,source,version,temp_uplift\n"
+        "set,temp,,,,,,,,co2e-ar6,GLEC v3.0,3.0,\n"
+        "toc,artic,road,g/tkm,22,73,95,default,yes,,GLEC v3.0,3.0,0.12\n"
+        "toc,plain,road,g/tkm,22,73,95,default,yes,,GLEC v3.0,3.0,\n";
+    static const char routes[] = "route_id,element,category,distance_km,temp\n"
+                                 "amb,leg,artic,1200,ambient\n"
+                                 "cold,leg,artic,1200,controlled\n"
+                                 "no-uplift,leg,plain,1200,controlled\n";
+    bx_factor_set *fs;
+    assert_int_equal(bx_factor_set_read_mem(f->ctx, &fs, "temp.csv", set, strlen(set)),
+                     BX_OK);
+    bx_routes *rs;
+    assert_int_equal(bx_routes_read_mem(f->ctx, &rs, "t.csv", routes, strlen(routes)),
+                     BX_OK);
+    bx_carbon *c;
+    int err0 = f->diags.nerrors;
+    assert_int_equal(bx_carbon_new(f->ctx, &c, fs, rs, NULL), BX_OK);
+    assert_int_equal(bx_carbon_bad_routes(c), 1);
+    assert_int_equal(f->diags.nerrors, err0 + 1);
+    assert_non_null(strstr(f->diags.all, "t.csv:4: field 'temp': route 'no-uplift': TOC "
+                                         "'plain' gives no temp_uplift"));
+    bx_carbon_result r;
+    bx_shipment s = ship("amb", 2000, 1, -1, "");
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_int_equal(r.transport.wtw_mg, 228000);
+    strcpy(s.route_id, "cold");
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_int_equal(r.transport.wtt_mg, 59136);
+    assert_int_equal(r.transport.ttw_mg, 196224);
+    assert_int_equal(r.transport.wtw_mg, 255360);
+    bx_carbon_free(c);
+    bx_routes_free(rs);
+    bx_factor_set_free(fs);
+}
+
 /* A route naming an unknown TOC is reported at its line and marked bad;
  * the other routes still compute. */
 static void test_bad_route_compiles_the_rest(void **state)
@@ -754,6 +798,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_air_haul_band, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sea_teu, setup, teardown),
         cmocka_unit_test_setup_teardown(test_grid_on_electric_leg, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_temperature_controlled, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -106,6 +106,10 @@ typedef struct bx_factor {
     double t_per_teu;      /* a g/teukm TOC: the tonnes per TEU its figures
                               are shared by (GLEC: 10 average, 6 light, 14.5
                               heavy); NaN otherwise */
+    double temp_uplift;    /* TOC only: the fraction GLEC adds for
+                              temperature-controlled transport in this class
+                              (0.15 vans, 0.12 heavier road vehicles); NaN
+                              when the row gives none */
     double min_km, max_km; /* TOC only: the distance band the intensity is
                               for (GLEC's air short and long haul), on the
                               leg's distance as given (for air, the great

@@ -94,6 +94,8 @@ typedef struct bx_tce {
     double run_tkm;            /* 0 if not given */
     double run_t;              /* hubs: tonnes outbound; 0 if not given */
     int64_t run_items;         /* 0 if not given */
+    bool temp_controlled;      /* temp=controlled: the TOC's temp_uplift
+                                  applies (default intensities only) */
     char grid_id[BX_ID_MAX];   /* legs on a kwh/tkm TOC without energy data:
                                   the electricity row (kg/kwh) to use instead
                                   of the TOC's ref, e.g. a provincial grid;

@@ -456,6 +456,12 @@ static void summary(run *r)
             kg3(all.total.wtt_mg, b[1], sizeof b[1]), kg3(all.total.ttw_mg, b[2], sizeof b[2]),
             kg3(all.transport.wtw_mg, b[3], sizeof b[3]), kg3(all.hub.wtw_mg, b[4], sizeof b[4]),
             kg3(all.packaging_mg, b[5], sizeof b[5]));
+    /* factors given as WTW only add to WTW alone: their TTW is unknown */
+    int64_t unsplit_mg = all.total.wtw_mg - all.total.wtt_mg - all.total.ttw_mg;
+    if (unsplit_mg > 0)
+        fprintf(stderr, "  of the WTW, %s kg comes from factors given as WTW only: its WTT and "
+                        "TTW are unknown (not zero), so WTT and TTW are lower bounds\n",
+                kg3(unsplit_mg, b[0], sizeof b[0]));
     bx_interval total;
     if (r->mc != NULL && bx_uncertainty_total(r->mc, &total) == BX_OK)
         fprintf(stderr, "  factor uncertainty (%u draws, seed %" PRIu64 "): mean %.3f kg, "

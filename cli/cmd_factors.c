@@ -86,11 +86,26 @@ static const char *num(double v, char *buf, size_t size)
 {
     if (isnan(v))
         return "-";
+    /* the shortest text that reads back as v, without an exponent where
+     * one is not needed (10, not 1e+01) */
     for (int prec = 1; prec <= 17; prec++) {
         snprintf(buf, size, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
+        if (strtod(buf, NULL) == v && (strchr(buf, 'e') == NULL || prec == 17 ||
+                                       fabs(v) >= 1e15 || fabs(v) < 1e-4))
             break;
     }
+    return buf;
+}
+
+/* A figure boxcar computes from the data (energy per tkm x a grid factor)
+ * is printed to 12 significant digits: enough for any factor a set states,
+ * and free of the binary product's noise (1.1 x 577.7 = 635.47, not
+ * 635.4700000000001). */
+static const char *num_computed(double v, char *buf, size_t size)
+{
+    if (isnan(v))
+        return "-";
+    snprintf(buf, size, "%.12g", v);
     return buf;
 }
 
@@ -161,7 +176,8 @@ static void show_row(const bx_factor_set *fs, const bx_factor *f)
         printf("%-8s %-30s %-5s %-8s %8s %8s %10s %-9s %-11s %s (%s)\n",
                bx_factor_kind_name(f->kind), f->id,
                f->kind == BX_FACTOR_TOC ? bx_mode_name(f->mode) : "", "g/tkm", "-", "-",
-               num(bx_factor_wtw_g(fs, f), c, sizeof c), bx_data_quality_name(f->quality),
+               num_computed(bx_factor_wtw_g(fs, f), c, sizeof c),
+               bx_data_quality_name(f->quality),
                status_word(f->confirmed), f->source, f->version);
         printf("%-8s %-30s = %s x %s\n", "", "", w, f->ref);
     } else {
@@ -171,6 +187,10 @@ static void show_row(const bx_factor_set *fs, const bx_factor *f)
                bx_factor_unit_name(f->unit), num(f->wtt, a, sizeof a),
                num(f->ttw, b, sizeof b), wtw, bx_data_quality_name(f->quality),
                status_word(f->confirmed), f->source, f->version);
+        if (f->unit == BX_UNIT_G_PER_TEUKM)
+            printf("%-8s %-30s = %s g/tkm WTW at %s t per TEU\n", "", "",
+                   num_computed(bx_factor_wtw_g(fs, f), c, sizeof c),
+                   num(f->t_per_teu, a, sizeof a));
     }
     if (f->note[0] != '\0')
         printf("%-8s %-30s   %s\n", "", "", f->note);

@@ -136,6 +136,29 @@ static void add_co2e(bx_co2e *a, const bx_co2e *b)
     a->wtw_mg += b->wtw_mg;
 }
 
+/* A shipment's share of a run is in [0, 1]: more would give it more than
+ * the whole run's emissions (a drop beyond the round's notional tkm, a
+ * shipment heavier than the hub's outbound tonnes). The relative slack
+ * lets a shipment that is the whole run through despite rounding. */
+static bx_status check_shares(bx_carbon *c, const bx_shipment *s, const bxc_route *r,
+                              double mass_g, double items, double direct_gkm)
+{
+    static const char *const fields[BXI_CARBON_NDRIVERS] = {"mass_g", "items", "drop_km"};
+    static const char *const runs[BXI_CARBON_NDRIVERS] = {
+        "run_tkm or run_t", "run_items", "run_tkm (the round's notional tkm)"};
+    const double x[BXI_CARBON_NDRIVERS] = {mass_g, items, direct_gkm};
+    for (int d = 0; d < BXI_CARBON_NDRIVERS; d++) {
+        double share = x[d] * r->share_k[d];
+        if (share > 1.0 + 1e-9)
+            return shipment_error(c, s, fields[d],
+                                  "its share of the run at %s:%llu is %.6g, above 1: "
+                                  "the shipment is more than the run's %s",
+                                  bx_routes_name(c->routes),
+                                  (unsigned long long)r->share_line[d], share, runs[d]);
+    }
+    return BX_OK;
+}
+
 bx_status bx_carbon_compute(bx_carbon *c, const bx_shipment *s, bx_carbon_result *out)
 {
     if (out != NULL)
@@ -171,6 +194,9 @@ bx_status bx_carbon_compute(bx_carbon *c, const bx_shipment *s, bx_carbon_result
 
     double mass = s->mass_g < 0 ? 0.0 : (double)s->mass_g;
     double drop = s->drop_km < 0 ? 0.0 : s->drop_km;
+    bx_status st = check_shares(c, s, r, mass, (double)s->items, mass * drop);
+    if (st != BX_OK)
+        return st;
     double wtt[BXI_CARBON_ROUTE_PARTS], ttw[BXI_CARBON_ROUTE_PARTS], uns[BXI_CARBON_ROUTE_PARTS];
     bxi_carbon_route_eval(r, mass, (double)s->items, mass * drop, wtt, ttw, uns);
     for (size_t i = 0; i < r->nparts; i++) {

@@ -39,6 +39,11 @@ typedef struct bxc_route {
     bxc_coef coef[BXI_CARBON_ROUTE_PARTS][BXI_CARBON_NDRIVERS];
     uint32_t methods;
     bx_data_quality quality;
+    /* A shipment's share of a run (a round, a fuel-based leg, a metered
+     * hub) is driver x share_k: the largest coefficient per driver over the
+     * route's runs, and the route file's line of that run (0: no run). */
+    double share_k[BXI_CARBON_NDRIVERS];
+    uint64_t share_line[BXI_CARBON_NDRIVERS];
     bxc_term *terms;                    /* in the calculator's arena */
     size_t nterms;
 } bxc_route;
@@ -75,6 +80,10 @@ struct bx_carbon {
     bx_reuse_report *reuse;
     bxc_pack *container_packs;
 };
+
+/* Half the Earth's circumference, rounded up: no road, rail, air or inland
+ * waterway leg is longer (a sea leg may be: it follows lanes). */
+#define BXI_CARBON_MAX_OVERLAND_KM 20100.0
 
 /* Largest number of distinct packaging texts cached. */
 #define BXI_CARBON_PACK_CACHE_MAX 65536

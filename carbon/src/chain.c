@@ -2,6 +2,8 @@
  * chain.c: compile a route's TCEs against the factor set into per-part,
  * per-driver coefficients (methods 1 to 5 of docs/carbon.md).
  */
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "calc_internal.h"
@@ -85,6 +87,16 @@ static long need(compiler *k, const bx_tce *e, bx_factor_kind kind, const char *
     return i;
 }
 
+/* Remember the run whose share per driver unit is largest: a shipment's
+ * share of any run must lie in [0, 1] (checked per shipment). */
+static void note_share(compiler *k, const bx_tce *e, int driver, double per_unit)
+{
+    if (per_unit > k->r->share_k[driver]) {
+        k->r->share_k[driver] = per_unit;
+        k->r->share_line[driver] = e->line;
+    }
+}
+
 /* The run's energy in grams CO2e is amount x factor: the terms carry the
  * amount in k, so the Monte Carlo varies the fuel factor. */
 static bx_status compile_leg(compiler *k, const bx_tce *e)
@@ -95,11 +107,65 @@ static bx_status compile_leg(compiler *k, const bx_tce *e)
         return st;
     const bx_factor *f = bx_factor_set_at(k->c->fs, (size_t)toc);
     int part = (int)f->mode;
+    /* distance_km is 0 only on a round shared by direct tkm or items,
+     * whose length does not enter the result */
+    if (e->distance_km > 0 && (e->distance_km < f->min_km || e->distance_km >= f->max_km)) {
+        char band[64];
+        if (isinf(f->max_km))
+            snprintf(band, sizeof band, "%g km or more", f->min_km);
+        else if (f->min_km == 0)
+            snprintf(band, sizeof band, "under %g km", f->max_km);
+        else
+            snprintf(band, sizeof band, "%g km to under %g km", f->min_km, f->max_km);
+        return tce_error(k, e, "category", "the %g km leg is outside the band of TOC "
+                                           "'%s' (%s): choose the TOC for this haul",
+                         e->distance_km, f->id, band);
+    }
+    if (part != BX_MODE_SEA && e->distance_km > BXI_CARBON_MAX_OVERLAND_KM)
+        return tce_error(k, e, "distance_km", "%g km is longer than half the Earth's "
+                                              "circumference: only a sea leg may be",
+                         e->distance_km);
+    if (e->from_coordinates && (part == BX_MODE_ROAD || part == BX_MODE_RAIL) &&
+        (e->daf == BX_DAF_AUTO || e->daf == BX_DAF_NONE)) {
+        bx_location where = {0};
+        where.file = bx_routes_name(k->c->routes);
+        where.line = e->line;
+        where.field = "from_lat";
+        bx_status wst = bxi_warn(k->c->ctx, &where,
+                                "route '%s': %s leg from coordinates: the great-circle "
+                                "%.1f km is used unadjusted and understates the shortest "
+                                "feasible distance; give distance_km (or a daf)",
+                                k->route->route_id, bx_mode_name(part), e->distance_km);
+        if (wst != BX_OK)
+            return wst;
+    }
     if (!e->has_energy) {
         double km = bx_tce_adjusted_km(e, part, NULL);
+        if (e->temp_controlled) {
+            /* GLEC's uplift for temperature-controlled transport, stated
+             * per vehicle class in the TOC row */
+            if (isnan(f->temp_uplift))
+                return tce_error(k, e, "temp", "TOC '%s' gives no temp_uplift: use a "
+                                               "temperature-controlled TOC",
+                                 f->id);
+            km *= 1.0 + f->temp_uplift;
+        }
         k->r->methods |= BX_METHOD_INTENSITY;
         worst(k->r, f->quality);
-        return add_term(k, (size_t)toc, part, BXI_CARBON_MASS, km / G_PER_T);
+        if (e->grid_id[0] == '\0')
+            return add_term(k, (size_t)toc, part, BXI_CARBON_MASS, km / G_PER_T);
+        /* the TOC's kWh per tkm times the leg's own grid (a region's or a
+         * province's) instead of the TOC's ref */
+        if (f->unit != BX_UNIT_KWH_PER_TKM)
+            return tce_error(k, e, "grid", "TOC '%s' is not given in kwh/tkm: a grid "
+                                           "applies only to an energy intensity", f->id);
+        long grid = need(k, e, BX_FACTOR_FUEL, e->grid_id, "grid", &st);
+        if (grid < 0)
+            return st;
+        const bx_factor *g = bx_factor_set_at(k->c->fs, (size_t)grid);
+        if (g->unit != BX_UNIT_KG_PER_KWH)
+            return tce_error(k, e, "grid", "fuel '%s' is not electricity (kg/kwh)", g->id);
+        return add_term(k, (size_t)grid, part, BXI_CARBON_MASS, km * f->energy / G_PER_T);
     }
     long fuel = need(k, e, BX_FACTOR_FUEL, e->energy_id, "energy_id", &st);
     if (fuel < 0)
@@ -109,14 +175,17 @@ static bx_status compile_leg(compiler *k, const bx_tce *e)
     switch (e->alloc) {
     case BX_ALLOC_DIRECT:
         k->r->methods |= BX_METHOD_MULTIDROP;
+        note_share(k, e, BXI_CARBON_DIRECT, 1.0 / (G_PER_T * e->run_tkm));
         return add_term(k, (size_t)fuel, part, BXI_CARBON_DIRECT,
                         e->energy_amount / (G_PER_T * e->run_tkm));
     case BX_ALLOC_ITEM:
         k->r->methods |= BX_METHOD_PER_ITEM;
+        note_share(k, e, BXI_CARBON_ITEM, 1.0 / (double)e->run_items);
         return add_term(k, (size_t)fuel, part, BXI_CARBON_ITEM,
                         e->energy_amount / (double)e->run_items);
     default:
         /* shipment tkm / run tkm, both on the distance as given */
+        note_share(k, e, BXI_CARBON_MASS, e->distance_km / (G_PER_T * e->run_tkm));
         return add_term(k, (size_t)fuel, part, BXI_CARBON_MASS,
                         e->energy_amount * e->distance_km / (G_PER_T * e->run_tkm));
     }
@@ -137,9 +206,11 @@ static bx_status compile_hub(compiler *k, const bx_tce *e)
         worst(k->r, BX_DQ_PRIMARY);
         if (e->alloc == BX_ALLOC_ITEM) {
             k->r->methods |= BX_METHOD_PER_ITEM;
+            note_share(k, e, BXI_CARBON_ITEM, 1.0 / (double)e->run_items);
             return add_term(k, (size_t)fuel, BX_PART_HUB, BXI_CARBON_ITEM,
                             e->energy_amount / (double)e->run_items);
         }
+        note_share(k, e, BXI_CARBON_MASS, 1.0 / (G_PER_T * e->run_t));
         return add_term(k, (size_t)fuel, BX_PART_HUB, BXI_CARBON_MASS,
                         e->energy_amount / (G_PER_T * e->run_t));
     }

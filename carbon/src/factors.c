@@ -22,7 +22,7 @@ struct bx_factor_set {
 enum {
     C_KIND, C_ID, C_MODE, C_UNIT, C_WTT, C_TTW, C_WTW, C_ENERGY, C_REF,
     C_GSD, C_QUALITY, C_CONFIRMED, C_BASIS, C_SOURCE, C_VERSION, C_NOTE,
-    C_COUNT
+    C_MIN_KM, C_MAX_KM, C_T_PER_TEU, C_TEMP_UPLIFT, C_COUNT
 };
 
 static const bxc_column columns[C_COUNT] = {
@@ -34,7 +34,19 @@ static const bxc_column columns[C_COUNT] = {
     [C_QUALITY] = {"quality", true}, [C_CONFIRMED] = {"confirmed", true},
     [C_BASIS] = {"basis", false},    [C_SOURCE] = {"source", true},
     [C_VERSION] = {"version", true}, [C_NOTE] = {"note", false},
+    [C_MIN_KM] = {"min_km", false},  [C_MAX_KM] = {"max_km", false},
+    [C_T_PER_TEU] = {"t_per_teu", false},
+    [C_TEMP_UPLIFT] = {"temp_uplift", false},
 };
+
+/* Tonnes of cargo per TEU a g/teukm row may state: a bound on typing
+ * errors, generous on both sides of GLEC's 6 t (light) to 14.5 t (heavy). */
+#define T_PER_TEU_MIN 0.1
+#define T_PER_TEU_MAX 30.0
+
+/* A TOC's haul band reaches at most once round the Earth (a sea leg's
+ * longest distance, see routes.c). */
+#define BAND_MAX_KM 40000.0
 
 static const char *const numeric[] = {"wtt", "ttw", "wtw", NULL};
 
@@ -53,7 +65,7 @@ static const char *const kind_names[] = {"set", "toc", "hoc", "fuel",
                                          "material", "eol", NULL};
 static const char *const unit_names[] = {"?", "g/tkm", "kwh/tkm", "l/tkm",
                                          "kg/t", "g/item", "kg/l", "kg/kg",
-                                         "kg/kwh", "kg/m3", NULL};
+                                         "kg/kwh", "kg/m3", "g/teukm", NULL};
 static const char *const quality_names[] = {"?", "primary", "modelled",
                                             "default", NULL};
 static const char *const confirmed_names[] = {"yes", "derived", "no", NULL};
@@ -75,7 +87,7 @@ const char *bx_factor_kind_name(bx_factor_kind kind)
 
 const char *bx_factor_unit_name(bx_factor_unit unit)
 {
-    return unit >= BX_UNIT_G_PER_TKM && unit <= BX_UNIT_KG_PER_M3 ? unit_names[unit]
+    return unit >= BX_UNIT_G_PER_TKM && unit <= BX_UNIT_G_PER_TEUKM ? unit_names[unit]
                                                                    : "?";
 }
 
@@ -99,7 +111,7 @@ static bool unit_allowed(bx_factor_kind kind, bx_factor_unit u)
     switch (kind) {
     case BX_FACTOR_TOC:
         return u == BX_UNIT_G_PER_TKM || u == BX_UNIT_KWH_PER_TKM ||
-               u == BX_UNIT_L_PER_TKM;
+               u == BX_UNIT_L_PER_TKM || u == BX_UNIT_G_PER_TEUKM;
     case BX_FACTOR_HOC:
         return u == BX_UNIT_KG_PER_T || u == BX_UNIT_G_PER_ITEM;
     case BX_FACTOR_FUEL:
@@ -161,7 +173,8 @@ static bx_status row_error(const bxc_table *t, size_t c, const char *fmt, ...)
 static bx_status split_values(const bxc_table *t, bx_factor *f, bxc_value *v)
 {
     bool has_wtt = !isnan(f->wtt), has_ttw = !isnan(f->ttw), has_wtw = !isnan(f->wtw);
-    double k = unit_to_g(f->kind, f->unit);
+    /* g per TEU-km / t per TEU = g per tkm */
+    double k = f->unit == BX_UNIT_G_PER_TEUKM ? 1.0 / f->t_per_teu : unit_to_g(f->kind, f->unit);
     memset(v, 0, sizeof *v);
     if (has_wtw && !has_ttw && !has_wtt) {
         v->wtw = f->wtw * k;
@@ -268,7 +281,44 @@ static bx_status read_numbers(const bxc_table *t, bx_factor *f)
     if ((st = bxi_carbon_get_double(t, C_ENERGY, false, 0, FACTOR_MAX, &f->energy, NULL)) != BX_OK)
         return st;
     f->gsd = NAN;
-    return bxi_carbon_get_double(t, C_GSD, false, 1.0, 10.0, &f->gsd, NULL);
+    if ((st = bxi_carbon_get_double(t, C_GSD, false, 1.0, 10.0, &f->gsd, NULL)) != BX_OK)
+        return st;
+    bool has_min, has_max;
+    f->min_km = 0;
+    f->max_km = INFINITY;
+    if ((st = bxi_carbon_get_double(t, C_MIN_KM, false, 0, BAND_MAX_KM, &f->min_km,
+                                    &has_min)) != BX_OK ||
+        (st = bxi_carbon_get_double(t, C_MAX_KM, false, 0, BAND_MAX_KM, &f->max_km,
+                                    &has_max)) != BX_OK)
+        return st;
+    if (!has_max)
+        f->max_km = INFINITY;
+    if ((has_min || has_max) && f->kind != BX_FACTOR_TOC)
+        return row_error(t, has_min ? C_MIN_KM : C_MAX_KM,
+                         "a distance band (min_km, max_km) is only for toc rows");
+    if (!(f->min_km < f->max_km))
+        return row_error(t, C_MAX_KM, "max_km must be more than min_km");
+    bool has_teu;
+    f->t_per_teu = NAN;
+    if ((st = bxi_carbon_get_double(t, C_T_PER_TEU, false, T_PER_TEU_MIN, T_PER_TEU_MAX,
+                                    &f->t_per_teu, &has_teu)) != BX_OK)
+        return st;
+    if (!has_teu)
+        f->t_per_teu = NAN;
+    bool has_uplift;
+    f->temp_uplift = NAN;
+    if ((st = bxi_carbon_get_double(t, C_TEMP_UPLIFT, false, 0, 1, &f->temp_uplift,
+                                    &has_uplift)) != BX_OK)
+        return st;
+    if (!has_uplift)
+        f->temp_uplift = NAN;
+    else if (f->kind != BX_FACTOR_TOC)
+        return row_error(t, C_TEMP_UPLIFT, "temp_uplift is only for toc rows");
+    if (has_teu != (f->unit == BX_UNIT_G_PER_TEUKM))
+        return row_error(t, C_T_PER_TEU, has_teu ? "t_per_teu is only for g/teukm rows"
+                                                 : "a g/teukm row needs t_per_teu: the "
+                                                   "tonnes per TEU it is shared by");
+    return BX_OK;
 }
 
 static bx_status read_factor_row(bx_factor_set *fs, const bxc_table *t,

@@ -30,12 +30,12 @@ double bx_tce_adjusted_km(const bx_tce *tce, int mode, double *factor)
     double d = tce->distance_km, a = d;
     bx_daf_kind daf = tce->daf;
     if (daf == BX_DAF_AUTO) {
-        if (mode == BX_MODE_AIR)
-            daf = BX_DAF_AIR;
-        else if (mode == BX_MODE_ROAD && tce->from_coordinates)
-            daf = BX_DAF_ROAD;
-        else
-            daf = BX_DAF_NONE;
+        /* GLEC v3.0 adds 95 km to an air leg's great circle. Road and rail
+         * legs should be given their shortest feasible distance: from
+         * coordinates they keep the bare great circle, and the compiler
+         * warns (the 1.05 of BX_DAF_ROAD is GLEC Module 5's groupage
+         * correction, not a great-circle-to-road factor). */
+        daf = mode == BX_MODE_AIR ? BX_DAF_AIR : BX_DAF_NONE;
     }
     switch (daf) {
     case BX_DAF_AIR:

@@ -36,7 +36,7 @@ struct bx_routes {
 enum {
     C_ROUTE, C_ELEMENT, C_CATEGORY, C_DISTANCE, C_FROM_LAT, C_FROM_LON,
     C_TO_LAT, C_TO_LON, C_DAF, C_ALLOC, C_ENERGY_ID, C_ENERGY_AMOUNT,
-    C_RUN_TKM, C_RUN_T, C_RUN_ITEMS, C_NOTE, C_COUNT
+    C_RUN_TKM, C_RUN_T, C_RUN_ITEMS, C_NOTE, C_GRID, C_TEMP, C_COUNT
 };
 
 static const bxc_column columns[C_COUNT] = {
@@ -56,6 +56,8 @@ static const bxc_column columns[C_COUNT] = {
     [C_RUN_T] = {"run_t", false},
     [C_RUN_ITEMS] = {"run_items", false},
     [C_NOTE] = {"note", false},
+    [C_GRID] = {"grid", false},
+    [C_TEMP] = {"temp", false},
 };
 
 const char *bx_route_column(size_t i)
@@ -63,8 +65,10 @@ const char *bx_route_column(size_t i)
     return i < C_COUNT ? columns[i].name : NULL;
 }
 
-/* Half the Earth's circumference, rounded up: no single leg is longer. */
-#define MAX_DISTANCE_KM 20100.0
+/* Once round the Earth: a sea leg follows shipping lanes and may be longer
+ * than half the circumference (GLEC v3.0's own sea example is 21,000 km);
+ * the compiler holds the other modes to BXI_CARBON_MAX_OVERLAND_KM. */
+#define MAX_DISTANCE_KM 40000.0
 #define MAX_ACTIVITY 1e12
 
 static bx_status row_error(const bxc_table *t, size_t c, const char *fmt, ...)
@@ -261,7 +265,23 @@ static bx_status read_tce(const bxc_table *t, bx_tce *e)
         (st = read_alloc(t, e)) != BX_OK || (st = read_distance(t, e)) != BX_OK ||
         (st = read_daf(t, e)) != BX_OK)
         return st;
-    return read_primary(t, e);
+    if ((st = read_primary(t, e)) != BX_OK)
+        return st;
+    if ((st = bxi_carbon_get_id(t, C_GRID, false, e->grid_id)) != BX_OK)
+        return st;
+    static const char *const temps[] = {"ambient", "controlled", NULL};
+    int temp;
+    if ((st = bxi_carbon_get_word(t, C_TEMP, false, temps, &temp)) != BX_OK)
+        return st;
+    e->temp_controlled = temp == 1;
+    if (e->temp_controlled && (e->kind != BX_TCE_LEG || e->has_energy))
+        return row_error(t, C_TEMP, "temp=controlled is for a leg on a default intensity "
+                                    "(a metered run's energy includes its cooling)");
+    if (e->grid_id[0] != '\0' && (e->kind != BX_TCE_LEG || e->has_energy))
+        return row_error(t, C_GRID, "grid is for a leg on a default energy intensity "
+                                    "(kwh/tkm); a metered run names its electricity "
+                                    "in energy_id");
+    return BX_OK;
 }
 
 static bx_status push_tce(bx_routes *rs, const bx_tce *e)

@@ -6,7 +6,9 @@
 --       --totals totals.csv [--factors SET] -o month.xlsx
 --
 -- "Summary": WTW and TTW by month, by transport mode, by route and by
--- packaging, and packaging vs transport vs hubs, each with a chart. Every
+-- packaging, and packaging vs transport vs hubs, each with a chart, then
+-- the limits of these figures (the WTW with no WTT/TTW split, whose TTW is
+-- unknown; the set's UNCONFIRMED packaging and other factors). Every
 -- figure comes from the totals file, whose integer milligrams are the
 -- carbon run's exact sums (shown as kg). The per-shipment file is read once
 -- to check that it is the run the totals are of (shipments, WTW and TTW to
@@ -309,7 +311,8 @@ end
 local function read_factors(src, totals, max_listed)
     local has = need_columns(src, "a factor set file",
                              {"kind", "id", "confirmed", "source", "version"})
-    local f = {sources = {}, source_order = {}, flagged = {}, flagged_total = 0}
+    local f = {sources = {}, source_order = {}, flagged = {}, flagged_total = 0,
+               unconfirmed = {material = {}, other = {}}}
     for row in src:rows() do
         -- basis and note are optional columns of a factor set
         local basis = has.basis and row.basis or nil
@@ -329,6 +332,8 @@ local function read_factors(src, totals, max_listed)
             local why = nil
             if row.confirmed == "no" then
                 why = tr("UNCONFIRMED: not confirmed in a primary document")
+                local u = f.unconfirmed[row.kind == "material" and "material" or "other"]
+                if #u < max_listed then u[#u + 1] = row.id end
             end
             if basis and f.basis and basis ~= f.basis then
                 local b = string.format(tr("on basis %s, not the set's %s"), basis, f.basis)
@@ -348,6 +353,34 @@ local function read_factors(src, totals, max_listed)
               tostring(totals.version)))
     end
     return f
+end
+
+-- The first sheet says what its figures cannot show: the WTW that has no
+-- WTT/TTW split (its TTW is unknown, not zero) and the factors of the set
+-- that are not confirmed in a primary document.
+local function limits(s, t, f)
+    local all = t.all
+    s:heading("Limits of these figures")
+    local unsplit = all.total_wtw_mg - all.total_wtt_mg - all.total_ttw_mg
+    -- integer milligrams, shown exactly as kg with six decimals
+    s:text(string.format("%d.%06d kg of the WTW (%.1f %%) comes from factors given as WTW "
+        .. "only (packaging, hub medians, defaults without a published split): its WTT and "
+        .. "TTW are unknown, not zero, so the WTT and TTW above are lower bounds.",
+        unsplit // 1000000, unsplit % 1000000, 100 * share(unsplit, all.total_wtw_mg)))
+    if f == nil then
+        s:text("Without the factor set (--factors) this report cannot say which factors are "
+            .. "UNCONFIRMED.")
+        return
+    end
+    if #f.unconfirmed.material > 0 then
+        s:text("Packaging: the material factors " .. table.concat(f.unconfirmed.material, ", ")
+            .. " are UNCONFIRMED: no primary source for them was found, so every packaging "
+            .. "figure rests on factors not confirmed in a primary document.")
+    end
+    if #f.unconfirmed.other > 0 then
+        s:text("Also UNCONFIRMED in the set: " .. table.concat(f.unconfirmed.other, ", ")
+            .. " (see the Method sheet).")
+    end
 end
 
 local function summary(s, t, sh, data, detail_note)
@@ -628,6 +661,7 @@ function report.build(data, book)
     book:title(string.format("%s: %s", tr(report.params.title), data.shipments.file))
     local s = book:sheet(sheet_name("Summary"))
     summary(s, t, sh, data, detail_note)
+    limits(s, t, f)
     s:page(page)
     local detail = {
         {tr("Shipment"), field = "shipment_id", width = 16},

@@ -102,8 +102,13 @@ static void test_demo(void **state)
     if (rc != 0)
         fail_msg("exit %d: %s", rc, err_text);
     assert_non_null(strstr(err_text, "12000 shipments read, 12000 computed, 0 excluded"));
-    assert_non_null(strstr(err_text, "crate-pp: 127.97 g CO2e per trip over 50 trips"));
-    assert_non_null(strstr(err_text, "breaks even after 44 trips"));
+    /* 3870 / 50 + 0.05 x 577.7 + 0.0015 x 25 x 1.1 x 577.7 = 130.115 g;
+     * against 138.95 g: 3870 / (138.95 - 52.715) = 44.9, 45 trips */
+    assert_non_null(strstr(err_text, "crate-pp: 130.12 g CO2e per trip over 50 trips"));
+    assert_non_null(strstr(err_text, "breaks even after 45 trips"));
+    /* a shipped sample runs without warnings (no rows off the set's basis,
+     * no road leg from coordinates) */
+    assert_null(strstr(err_text, "warning"));
     assert_non_null(strstr(err_text, "UNCONFIRMED"));
     /* the --by table on stdout: every mode of the sample routes */
     assert_non_null(strstr(out_text, "\nair "));
@@ -121,7 +126,7 @@ static void test_demo(void **state)
     for (size_t i = 0; i < n; i++)
         lines += rows[i] == '\n';
     assert_int_equal(lines, 12001);
-    assert_non_null(strstr(rows, ",cn-2023,2023.1\n"));
+    assert_non_null(strstr(rows, ",cn-2023,2023.2\n"));
     assert_true(exists("totals.csv"));
 }
 
@@ -347,7 +352,7 @@ static void test_bad_rows(void **state)
     static char text[1 << 14];
     assert_true(slurp(in_dir("bt.csv"), text, sizeof text) > 0);
     assert_non_null(strstr(text, "\nall,all,2,"));
-    assert_non_null(strstr(text, ",3,cn-2023,2023.1\n"));
+    assert_non_null(strstr(text, ",3,cn-2023,2023.2\n"));
     assert_true(slurp(in_dir("errors.csv"), text, sizeof text) > 0);
     assert_non_null(strstr(text, "file,line,field,message\nbad.csv,3,mass_g,"));
     assert_non_null(strstr(text, "\nbad.csv,4,route_id,"));
@@ -374,6 +379,23 @@ static void test_bad_rows(void **state)
     assert_int_equal(run("carbon --routes routes.csv --shipments s.csv --strict"), 3);
 }
 
+/* WTW with no split is said, not passed off as TTW 0. 1000 kg through a
+ * parcel site (4.1 kg/t, WTW only): 4.100 kg; 100 km on the 40 t artic
+ * (26.84 / 89.06 / 115.9 g/tkm) x 100 tkm: WTT 2.684, TTW 8.906, WTW
+ * 11.590 kg. Total WTW 15.690 kg, of which 4.100 kg has no split. */
+static void test_unsplit_wtw_said(void **state)
+{
+    (void)state;
+    write_file("u-routes.csv", "route_id,element,category,distance_km\n"
+                               "u1,hub,hub-parcel-site-local,\n"
+                               "u1,leg,artic-40t-diesel-cn,100\n");
+    write_file("u-ship.csv", "shipment_id,date,mass_g,route_id\nU1,2025-05-01,1000000,u1\n");
+    assert_int_equal(run("carbon --routes u-routes.csv --shipments u-ship.csv"), 0);
+    assert_non_null(strstr(err_text, "total 15.690 kg CO2e WTW (WTT 2.684, TTW 8.906 kg)"));
+    assert_non_null(strstr(err_text, "of the WTW, 4.100 kg comes from factors given as WTW "
+                                     "only: its WTT and TTW are unknown (not zero)"));
+}
+
 static void test_merge_refuses_mixed_sets(void **state)
 {
     (void)state;
@@ -394,7 +416,7 @@ static void test_merge_refuses_mixed_sets(void **state)
                                "transport_wtw_mg,hub_wtt_mg,hub_ttw_mg,hub_wtw_mg,packaging_mg,"
                                "total_wtt_mg,total_ttw_mg,total_wtw_mg,excluded,factor_set,"
                                "factor_version\n"
-                               "all,all,1,1,0,0,5,0,0,0,0,0,0,99,0,cn-2023,2023.1\n");
+                               "all,all,1,1,0,0,5,0,0,0,0,0,0,99,0,cn-2023,2023.2\n");
     assert_int_equal(run("merge cn.csv tampered.csv"), 3);
     assert_non_null(strstr(err_text, "tampered.csv:2:14: field 'total_wtw_mg'"));
 }
@@ -406,11 +428,22 @@ static void test_factors(void **state)
     assert_non_null(strstr(out_text, "glec-v3.0"));
     assert_non_null(strstr(out_text, "cn-2023"));
     assert_int_equal(run("factors show cn-2023"), 0);
-    assert_non_null(strstr(out_text, "factor set cn-2023, version 2023.1, reported as "
+    assert_non_null(strstr(out_text, "factor set cn-2023, version 2023.2, reported as "
                                      "co2e-ar6"));
     assert_non_null(strstr(out_text, "UNCONFIRMED"));
-    assert_non_null(strstr(out_text, "elec-cn-grid-2023 "));
-    assert_non_null(strstr(out_text, "= 1.1 kWh x elec-cn-grid-2023"));
+    assert_non_null(strstr(out_text, "= 1.1 kWh x elec-cn-lca-2024"));
+    /* 1.1 kWh/tkm x 577.7 g/kWh = 635.47 g/tkm, printed as the data gives
+     * it, not as the binary product 635.4700000000001 */
+    assert_non_null(strstr(out_text, " 635.47 "));
+    assert_null(strstr(out_text, "635.4700000"));
+    /* the CO2-only grid factors are a set of their own, on basis co2 */
+    assert_int_equal(run("factors show cn-2023-co2"), 0);
+    assert_non_null(strstr(out_text, "reported as co2\n"));
+    assert_non_null(strstr(out_text, "elec-cn-grid-2023-shanghai "));
+    assert_null(strstr(out_text, "basis:"));
+    /* a per-TEU row and what it is per tonne: 89.0 / 10 = 8.9 g/tkm */
+    assert_int_equal(run("factors show glec-v3.0"), 0);
+    assert_non_null(strstr(out_text, "= 8.9 g/tkm WTW at 10 t per TEU\n"));
     assert_int_equal(run("factors show --kind hoc glec-v3.0"), 0);
     assert_null(strstr(out_text, "\ntoc "));
     assert_non_null(strstr(out_text, "hub-transshipment-ambient"));
@@ -550,6 +583,7 @@ int main(void)
         cmocka_unit_test(test_json_cbor),
         cmocka_unit_test(test_bad_rows),
         cmocka_unit_test(test_merge_refuses_mixed_sets),
+        cmocka_unit_test(test_unsplit_wtw_said),
         cmocka_unit_test(test_factors),
         cmocka_unit_test(test_uncertainty),
     };

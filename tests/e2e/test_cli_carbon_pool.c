@@ -7,10 +7,11 @@
  * The crate-pp row of samples/shipments/containers.csv with the cn-2023
  * factors, worked by hand:
  *   make     1500 g x 2.58 kg/kg (pp; no eol row)      = 3870 g per crate
- *   wash     0.05 kWh x 573.7 g/kWh (Shanghai grid)    = 28.685 g per wash
- *   return   0.0015 t x 25 km x 1.1 kWh/tkm x 530.6 g/kWh
- *                                                     = 21.88725 g per return
- *   expected 3870 / 50 + 28.685 + 21.88725             = 127.97225 g per trip
+ *   wash     0.05 kWh x 577.7 g/kWh (life-cycle electricity factor)
+ *                                                     = 28.885 g per wash
+ *   return   0.0015 t x 25 km x 1.1 kWh/tkm x 577.7 g/kWh
+ *                                                     = 23.830125 g per return
+ *   expected 3870 / 50 + 28.885 + 23.830125            = 130.115125 g per trip
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -122,10 +123,10 @@ static int teardown(void **state)
  *   C3 lost on its only trip:                           1
  * 5 trips done, 101 lifetime trips; ended trips 3 back + 1 lost = 4.
  *   make     3 x 3870 / 101       = 114.950495 g
- *   wash     28.685 x 3 / 4       =  21.513750 g
- *   return   21.88725 x 3 / 4     =  16.415438 g
- *   per trip                      = 152.879683 g -> 152.880
- * Three shipments in crates: 3 x 152.880 = 458.640 g of packaging. */
+ *   wash     28.885 x 3 / 4       =  21.663750 g
+ *   return   23.830125 x 3 / 4    =  17.872594 g
+ *   per trip                      = 154.486839 g -> 154.487
+ * Three shipments in crates: 3 x 154.487 = 463.461 g of packaging. */
 static void test_real_trips(void **state)
 {
     (void)state;
@@ -134,7 +135,7 @@ static void test_real_trips(void **state)
     cli_slurp(in_dir("rows.csv"), rows, sizeof rows);
     cli_slurp(in_dir("totals.csv"), totals, sizeof totals);
     assert_non_null(strstr(rows, "\nS1,sh-city-evan,"));
-    assert_non_null(strstr(rows, ",152.880,"));
+    assert_non_null(strstr(rows, ",154.487,"));
     assert_non_null(strstr(rows, "intensity+hub+reuse+pool,"));
     /* the single-use carton is not touched: 283 g x 0.491 = 138.953 g */
     assert_non_null(strstr(rows, "\nS4,sh-city-evan,"));
@@ -143,10 +144,10 @@ static void test_real_trips(void **state)
     const char *row = strstr(totals, "\npackaging,crate-pp,3,4400,");
     assert_non_null(row);
     const char *end = strchr(row + 1, '\n');
-    const char *fig = strstr(row, ",458640,");
+    const char *fig = strstr(row, ",463461,");
     assert_true(fig != NULL && (end == NULL || fig < end));
-    assert_non_null(strstr(err_text, "crate-pp: 152.88 g CO2e per trip over the pool's real "
-                                     "trips (127.97 g over the expected 50 trips)"));
+    assert_non_null(strstr(err_text, "crate-pp: 154.49 g CO2e per trip over the pool's real "
+                                     "trips (130.12 g over the expected 50 trips)"));
     assert_non_null(strstr(err_text, "pool: 3 containers (1 ended), 5 trips done, 101 "
                                      "lifetime trips (33.67 per container); 0.75 washes and "
                                      "75.0 % returned per ended trip (4)"));
@@ -156,7 +157,7 @@ static void test_real_trips(void **state)
     /* without the pool: the expected figure */
     must(CARBON CONTAINERS " -o rows.csv");
     cli_slurp(in_dir("rows.csv"), rows, sizeof rows);
-    assert_non_null(strstr(rows, ",127.972,"));
+    assert_non_null(strstr(rows, ",130.115,"));
     assert_non_null(strstr(rows, "intensity+hub+reuse,"));
     assert_null(strstr(rows, "pool"));
 }
@@ -183,7 +184,7 @@ static void test_unknown_pool_type(void **state)
     (void)state;
     write_file("only-small.csv",
                "container_id,material,mass_g,wash_kwh,wash_energy,trips,return_route\n"
-               "crate-pp-s,pp,800,0.027,elec-cn-grid-2023-shanghai,50,sh-return-evan\n");
+               "crate-pp-s,pp,800,0.027,elec-cn-lca-2024,50,sh-return-evan\n");
     write_file("ship-s.csv", "shipment_id,date,mass_g,route_id,items,packaging\n"
                              "S1,2025-01-02,900,sh-city-evan,1,crate-pp-s\n");
     must("carbon --routes " SAMPLE("routes/cn-routes.csv") " --shipments ship-s.csv "
@@ -192,10 +193,10 @@ static void test_unknown_pool_type(void **state)
                                      "the pool) has no row in only-small.csv: its real trips "
                                      "are not used"));
     /* crate-pp-s over its expected 50 trips, as the samples' README works
-     * it: 41.28 + 0.027 x 573.7 + 0.0008 x 25 x 1.1 x 530.6 = 68.443 g */
+     * it: 41.28 + 0.027 x 577.7 + 0.0008 x 25 x 1.1 x 577.7 = 69.587 g */
     static char rows[4096];
     cli_slurp(in_dir("small.csv"), rows, sizeof rows);
-    assert_non_null(strstr(rows, ",68.443,"));
+    assert_non_null(strstr(rows, ",69.587,"));
     assert_non_null(strstr(rows, ",intensity+hub+reuse,"));
 }
 
@@ -205,7 +206,7 @@ static void test_unknown_pool_type(void **state)
  *   C2 live, 1 trip, 1 back, 1 wash:                   50
  *   C3 lost on its trip:                                1
  * 4 trips done, 101 lifetime; ended trips 2 back + 1 lost = 3.
- *   114.950495 + 28.685 x 2/3 + 21.88725 x 2/3 = 148.665328 -> 148.665
+ *   114.950495 + 28.885 x 2/3 + 23.830125 x 2/3 = 150.093912 -> 150.094
  * The journal itself is left as it was. */
 static void test_damaged_journal(void **state)
 {
@@ -229,7 +230,7 @@ static void test_damaged_journal(void **state)
     assert_non_null(strstr(err_text, "the pool's figures are those up to record 7"));
     static char rows[8192];
     cli_slurp(in_dir("rows.csv"), rows, sizeof rows);
-    assert_non_null(strstr(rows, ",148.665,"));
+    assert_non_null(strstr(rows, ",150.094,"));
     assert_int_equal(file_size("damaged.bxj"), before);
 }
 

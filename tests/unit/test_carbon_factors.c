@@ -222,6 +222,35 @@ static void test_shipped_sets(void **state)
     assert_string_equal(bx_factor_set_info_get(cn).id, "cn-2023");
     const bx_factor *x = bx_factor_set_find(g, BX_FACTOR_TOC, "artic-40t-diesel");
     assert_true(x->wtt == 22 && x->ttw == 73 && x->wtw == 95);
+    /* GLEC v3.0 Table 8: rigid 26-32 t 27 / 90 / 117, artic up to 34 t
+     * 27 / 89 / 116 (the two rows were swapped and unconfirmed) */
+    x = bx_factor_set_find(g, BX_FACTOR_TOC, "rigid-26-32t-diesel");
+    assert_true(x->wtt == 27 && x->ttw == 90 && x->wtw == 117);
+    assert_int_equal(x->confirmed, BX_CONFIRMED);
+    x = bx_factor_set_find(g, BX_FACTOR_TOC, "artic-34t-diesel");
+    assert_true(x->wtt == 27 && x->ttw == 89 && x->wtw == 116);
+    assert_int_equal(x->confirmed, BX_CONFIRMED);
+    /* industry average reefer: 172.2 g/TEU-km (WTT 23.5, TTW 148.7) as GLEC
+     * prints it, shared at the row's 10 t per TEU: 17.22 g/tkm; not the
+     * 193.3 Panama-trade row */
+    const bx_factor_set *both[2] = {g, cn};
+    for (int k = 0; k < 2; k++) {
+        x = bx_factor_set_find(both[k], BX_FACTOR_TOC, "sea-container-reefer");
+        assert_int_equal(x->unit, BX_UNIT_G_PER_TEUKM);
+        assert_true(x->wtt == 23.5 && x->ttw == 148.7 && x->wtw == 172.2);
+        assert_true(x->t_per_teu == 10);
+        assert_int_equal(x->confirmed, BX_CONFIRMED);
+        assert_true(fabs(bx_factor_wtw_g(both[k], x) - 17.22) < 1e-12);
+    }
+    /* GLEC Module 4's EU electricity: 97 g/MJ x 3.6 MJ/kWh = 0.3492 kg/kWh,
+     * a conversion, so derived; the per-litre fuels are conversions too */
+    x = bx_factor_set_find(g, BX_FACTOR_FUEL, "elec-eu27-2019");
+    assert_true(x->wtw == 0.3492);
+    assert_int_equal(x->confirmed, BX_DERIVED);
+    assert_int_equal(bx_factor_set_find(g, BX_FACTOR_FUEL, "diesel-eu")->confirmed,
+                     BX_DERIVED);
+    assert_int_equal(bx_factor_set_find(g, BX_FACTOR_FUEL, "gasoline-eu")->confirmed,
+                     BX_DERIVED);
     x = bx_factor_set_find(g, BX_FACTOR_TOC, "air-belly-long");
     assert_int_equal(x->mode, BX_MODE_AIR);
     assert_true(x->ttw == 768 && x->wtw == 971);
@@ -232,14 +261,29 @@ static void test_shipped_sets(void **state)
                                                        "van-diesel-cn")) == 907.39);
     /* 1.1 kWh/tkm x 577.7 g/kWh = 635.47 g/tkm (the reference's ~635) */
     assert_true(fabs(bx_factor_wtw_g(cn, bx_factor_set_find(cn, BX_FACTOR_TOC,
-                                                            "van-electric-cn-lca")) -
+                                                            "van-electric-cn")) -
                      635.47) < 1e-9);
-    x = bx_factor_set_find(cn, BX_FACTOR_FUEL, "elec-cn-grid-2023");
+    /* every row of cn-2023 is on the set's basis: the CO2-only grid
+     * factors are the set cn-2023-co2 (loading it warns of nothing) */
+    assert_null(bx_factor_set_find(cn, BX_FACTOR_FUEL, "elec-cn-grid-2023"));
+    for (size_t i = 0; i < bx_factor_set_count(cn); i++)
+        assert_string_equal(bx_factor_set_at(cn, i)->basis, "co2e-ar6");
+    bx_factor_set *co2;
+    size_t warnings = bx_ctx_warning_count(f->ctx);
+    assert_int_equal(bx_factor_set_load(f->ctx, &co2,
+                                        BOXCAR_SAMPLES "/factors/cn-2023-co2.csv"),
+                     BX_OK);
+    assert_int_equal(bx_ctx_warning_count(f->ctx), warnings);
+    assert_string_equal(bx_factor_set_info_get(co2).basis, "co2");
+    x = bx_factor_set_find(co2, BX_FACTOR_FUEL, "elec-cn-grid-2023");
     assert_true(x->wtw == 0.5306);
     assert_int_equal(x->confirmed, BX_CONFIRMED);
-    x = bx_factor_set_find(cn, BX_FACTOR_FUEL, "gasoline-cn");
-    assert_int_equal(x->confirmed, BX_UNCONFIRMED); /* "from memory, to check" */
-    x = bx_factor_set_find(cn, BX_FACTOR_FUEL, "diesel-cn");
+    /* GLEC Module 4's parcel sites: 4.1 and 4.6 kg/t outbound */
+    assert_true(bx_factor_set_find(cn, BX_FACTOR_HOC, "hub-parcel-site-local")->wtw == 4.1);
+    assert_true(bx_factor_set_find(g, BX_FACTOR_HOC, "hub-parcel-site-terminal")->wtw == 4.6);
+    /* its parameters were "from memory, to check": not shipped */
+    assert_null(bx_factor_set_find(cn, BX_FACTOR_FUEL, "gasoline-cn"));
+    x = bx_factor_set_find(co2, BX_FACTOR_FUEL, "diesel-cn");
     assert_true(x->ttw == 2.642);
     for (size_t i = 0; i < bx_factor_set_count(cn); i++) {
         const bx_factor *r = bx_factor_set_at(cn, i);
@@ -253,6 +297,7 @@ static void test_shipped_sets(void **state)
     assert_true(count > 0);
     bx_factor_set_free(g);
     bx_factor_set_free(cn);
+    bx_factor_set_free(co2);
 }
 
 int main(void)

@@ -333,10 +333,16 @@ static void test_shipment_file_and_columns(void **state)
     assert_null(bx_shipment_column(7));
     assert_string_equal(bx_route_column(0), "route_id");
     assert_string_equal(bx_route_column(15), "note");
-    assert_null(bx_route_column(16));
+    assert_string_equal(bx_route_column(16), "grid");
+    assert_string_equal(bx_route_column(17), "temp");
+    assert_null(bx_route_column(18));
     assert_string_equal(bx_factor_column(0), "kind");
     assert_string_equal(bx_factor_column(15), "note");
-    assert_null(bx_factor_column(16));
+    assert_string_equal(bx_factor_column(16), "min_km");
+    assert_string_equal(bx_factor_column(17), "max_km");
+    assert_string_equal(bx_factor_column(18), "t_per_teu");
+    assert_string_equal(bx_factor_column(19), "temp_uplift");
+    assert_null(bx_factor_column(20));
 }
 
 /* ---- routes and factor sets --------------------------------------------- */

@@ -43,7 +43,13 @@ static const char example_factors[] =
     "hoc,parcel-hub-item,,g/item,,,12.5,,,,modelled,no,,hand example,1,\n"
     "material,corrugated,,kg/kg,,,0.491,,,,default,no,,FEFCO 2021,2021,\n"
     "material,pp,,kg/kg,,,2.58,,,,default,no,,DEFRA,newer,\n"
-    "fuel,grid-cn-2023,,kg/kwh,0.5306,0,,,,,default,yes,co2,MEE 2025-47,2023,\n";
+    "fuel,grid-cn-2023,,kg/kwh,0.5306,0,,,,,default,yes,co2,MEE 2025-47,2023,\n"
+    /* GLEC v3.0 industry average dry container, 89.0 g/TEU-km (WTT 12.1,
+     * TTW 76.9) at 10 t per TEU */
+    "toc,sea-dry,sea,g/tkm,1.21,7.69,8.9,,,,default,derived,,GLEC v3.0,3.0,\n"
+    /* an e-van on the national grid, and Guangdong's grid (MEE 2023) */
+    "toc,evan,road,kwh/tkm,,,,1.1,grid-cn-2023,,default,yes,,GLEC v3.0,3.0,\n"
+    "fuel,grid-gd-2023,,kg/kwh,0.4419,0,,,,,default,yes,co2,MEE 2025-47,2023,\n";
 
 /* The chain, element by element (section 7's table). */
 static const char example_routes[] =
@@ -66,7 +72,12 @@ static const char example_routes[] =
     "round,leg,van-delivery,,,direct,diesel-eu,10,4.0,,\n"
     "fuel-tkm,leg,artic-40t,500,,,diesel-eu,100,8000,,\n"
     "hub-item,hub,parcel-hub-item,,,,,,,,\n"
-    "return-short,leg,artic-40t,1000,none,,,,,,\n";
+    "return-short,leg,artic-40t,1000,none,,,,,,\n"
+    /* the issue's small round: 9.9 kg CO2e WTW (3.43 kg/l: 2.886297 l) over
+     * 0.048 notional tkm */
+    "small-round,leg,van-delivery,,,direct,diesel-eu,2.886297,0.048,,\n"
+    "metered-hub,hub,transshipment-ambient,,,,diesel-eu,1,,0.5,\n"
+    "item-hub,hub,transshipment-ambient,,,item,diesel-eu,1,,,4\n";
 
 static const char example_containers[] =
     "container_id,material,mass_g,wash_kwh,wash_energy,trips,return_route,replaces\n"
@@ -446,6 +457,294 @@ static void test_shipment_errors(void **state)
     assert_int_equal(f->diags.nerrors, before + 1);
 }
 
+/* A shipment's share of a run lies in [0, 1]. The issue's case: 10 kg
+ * dropped at 100 km is 0.01 t x 100 km = 1 notional tkm, on a round of
+ * 0.048 tkm: share 1 / 0.048 = 20.83, which gave 206,250 g, 20.8 times the
+ * round's 9.9 kg. It is refused, naming the shipment's row and the round's
+ * line (routes.csv:18). 2 kg at 24 km is 0.048 tkm, the whole round
+ * (share 1): 9.9 kg, allowed. A metered hub of 0.5 t outbound refuses a
+ * 600 kg shipment (share 1.2); a hub of 4 items refuses 5 items. */
+static void test_share_above_one_refused(void **state)
+{
+    fixture *f = *state;
+    bx_carbon_result r;
+    bx_shipment s = ship("small-round", 10000, 1, 100, "");
+    s.source = "ship.csv";
+    s.line = 4;
+    assert_int_equal(bx_carbon_compute(f->calc, &s, &r), BX_EINPUT);
+    assert_int_equal(r.total.wtw_mg, 0);
+    assert_non_null(strstr(bx_ctx_errmsg(f->ctx),
+                           "ship.csv:4: field 'drop_km': shipment 'S1': its share of "
+                           "the run at routes.csv:18 is 20.8333, above 1"));
+    s = ship("small-round", 2000, 1, 24, "");
+    assert_int_equal(bx_carbon_compute(f->calc, &s, &r), BX_OK);
+    /* 2.886297 l x 3.43 kg/l = 9.899999 kg; x 0.048 / 0.048 */
+    assert_true(llabs(r.total.wtw_mg - 9900000) <= 1);
+    s = ship("metered-hub", 600000, 1, -1, "");
+    assert_int_equal(bx_carbon_compute(f->calc, &s, &r), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(f->ctx), "field 'mass_g'"));
+    assert_non_null(strstr(bx_ctx_errmsg(f->ctx), "routes.csv:19 is 1.2,"));
+    s = ship("metered-hub", 500000, 1, -1, "");
+    assert_int_equal(bx_carbon_compute(f->calc, &s, &r), BX_OK);
+    assert_int_equal(r.hub.wtw_mg, 3430000); /* the whole 1 l: 3.43 kg */
+    s = ship("item-hub", BX_MASS_UNKNOWN, 5, -1, "");
+    assert_int_equal(bx_carbon_compute(f->calc, &s, &r), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(f->ctx), "field 'items'"));
+    s.items = 4;
+    assert_int_equal(bx_carbon_compute(f->calc, &s, &r), BX_OK);
+}
+
+/* Distances. A road or rail leg from coordinates keeps the bare great
+ * circle (no 1.05: that is GLEC Module 5's groupage correction) and is
+ * warned about at its line. Along the equator from 0 E to 1 E the great
+ * circle is 6371 km x pi / 180 = 111.19493 km; 1 t on the 40 t artic (95
+ * g/tkm): 111.19493 x 95 = 10563.52 g. With daf=road given explicitly it
+ * is still x 1.05. A sea leg of 21,000 km (GLEC's own sea example) is
+ * accepted: 10 t x 21,000 km = 210,000 tkm x 8.9 = 1,869,000 g; a road leg
+ * of 21,000 km is not (longer than half the Earth's circumference). */
+static void test_distances(void **state)
+{
+    fixture *f = *state;
+    static const char routes[] = "route_id,element,category,distance_km,from_lat,from_lon,"
+                                 "to_lat,to_lon,daf\n"
+                                 "gc-road,leg,artic-40t,,0,0,0,1,\n"
+                                 "gc-rail,leg,rail-eu-diesel,,0,0,0,1,\n"
+                                 "gc-road-daf,leg,artic-40t,,0,0,0,1,road\n"
+                                 "sea-long,leg,sea-dry,21000,,,,,\n"
+                                 "road-long,leg,artic-40t,21000,,,,,\n";
+    bx_routes *rs;
+    assert_int_equal(bx_routes_read_mem(f->ctx, &rs, "d.csv", routes, strlen(routes)),
+                     BX_OK);
+    assert_int_equal(bx_routes_invalid(rs), 0);
+    bx_carbon *c;
+    int warn0 = f->diags.nwarnings, err0 = f->diags.nerrors;
+    assert_int_equal(bx_carbon_new(f->ctx, &c, f->fs, rs, NULL), BX_OK);
+    assert_int_equal(bx_carbon_bad_routes(c), 1);
+    assert_int_equal(f->diags.nerrors, err0 + 1);
+    assert_non_null(strstr(f->diags.all, "d.csv:6: field 'distance_km': route "
+                                         "'road-long': 21000 km is longer than half"));
+    assert_int_equal(f->diags.nwarnings, warn0 + 2);
+    assert_non_null(strstr(f->diags.all, "d.csv:2: field 'from_lat': route 'gc-road': "
+                                         "road leg from coordinates: the great-circle "
+                                         "111.2 km is used unadjusted"));
+    assert_non_null(strstr(f->diags.all, "d.csv:3: field 'from_lat': route 'gc-rail': "
+                                         "rail leg"));
+    bx_carbon_result r;
+    bx_shipment s = ship("gc-road", 1000000, 1, -1, "");
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_true(llabs(r.transport.wtw_mg - 10563518) <= 2);
+    strcpy(s.route_id, "gc-road-daf"); /* x 1.05: 11091.69 g */
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_true(llabs(r.transport.wtw_mg - 11091694) <= 2);
+    s = ship("sea-long", 10000000, 1, -1, "");
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_int_equal(r.transport.wtw_mg, 1869000000);
+    assert_int_equal(r.transport.wtt_mg, 254100000); /* 210,000 x 1.21 */
+    bx_carbon_free(c);
+    bx_routes_free(rs);
+}
+
+/* Air haul bands (GLEC v3.0: short haul under 1500 km, long haul from
+ * 1500 km, on the great circle). The issue's 166 km hop on belly long haul
+ * (971 g/tkm, 21.5 % below the short-haul 1237) is refused at its line;
+ * on short haul, 1 kg: 0.001 t x (166 + 95) km = 0.261 tkm; WTW 0.261 x
+ * 1237 = 322.857 g, TTW 0.261 x 978 = 255.258 g. 1881 km on the short-haul
+ * row is refused too; on the long-haul row: 0.001 x 1976 x 971 = 1918.696 g. */
+static void test_air_haul_band(void **state)
+{
+    fixture *f = *state;
+    static const char set[] =
+        "kind,id,mode,unit,wtt,ttw,wtw,quality,confirmed,basis,source,version,min_km,max_km\n"
+        "set,bands,,,,,,,,co2e-ar6,GLEC v3.0,3.0,,\n"
+        "toc,belly-short,air,g/tkm,,978,1237,default,yes,,GLEC v3.0,3.0,,1500\n"
+        "toc,belly-long,air,g/tkm,,768,971,default,yes,,GLEC v3.0,3.0,1500,\n";
+    static const char routes[] = "route_id,element,category,distance_km\n"
+                                 "hop-long,leg,belly-long,166\n"
+                                 "hop-short,leg,belly-short,166\n"
+                                 "far-short,leg,belly-short,1881\n"
+                                 "far-long,leg,belly-long,1881\n";
+    bx_factor_set *fs;
+    assert_int_equal(bx_factor_set_read_mem(f->ctx, &fs, "bands.csv", set, strlen(set)),
+                     BX_OK);
+    assert_true(bx_factor_set_find(fs, BX_FACTOR_TOC, "belly-long")->min_km == 1500);
+    bx_routes *rs;
+    assert_int_equal(bx_routes_read_mem(f->ctx, &rs, "air.csv", routes, strlen(routes)),
+                     BX_OK);
+    bx_carbon *c;
+    int err0 = f->diags.nerrors;
+    assert_int_equal(bx_carbon_new(f->ctx, &c, fs, rs, NULL), BX_OK);
+    assert_int_equal(bx_carbon_bad_routes(c), 2);
+    assert_int_equal(f->diags.nerrors, err0 + 2);
+    assert_non_null(strstr(f->diags.all, "air.csv:2: field 'category': route 'hop-long': the "
+                                         "166 km leg is outside the band of TOC 'belly-long' "
+                                         "(1500 km or more)"));
+    assert_non_null(strstr(f->diags.all, "air.csv:4: field 'category': route 'far-short': "
+                                         "the 1881 km leg is outside the band of TOC "
+                                         "'belly-short' (under 1500 km)"));
+    bx_carbon_result r;
+    bx_shipment s = ship("hop-short", 1000, 1, -1, "");
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_int_equal(r.transport.wtw_mg, 322857);
+    assert_int_equal(r.transport.ttw_mg, 255258);
+    strcpy(s.route_id, "far-long");
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_int_equal(r.transport.wtw_mg, 1918696);
+    bx_carbon_free(c);
+    bx_routes_free(rs);
+    bx_factor_set_free(fs);
+    /* a band is for TOC rows only, and must be a range */
+    static const char bad[] =
+        "kind,id,mode,unit,wtt,ttw,wtw,quality,confirmed,basis,source,version,min_km,max_km\n"
+        "set,bad,,,,,,,,co2e-ar6,s,1,,\n"
+        "hoc,h,,kg/t,,,0.6,default,yes,,s,1,10,\n"
+        "toc,t,air,g/tkm,,,971,default,yes,,s,1,1500,1500\n";
+    err0 = f->diags.nerrors;
+    assert_int_equal(bx_factor_set_read_mem(f->ctx, &fs, "bad.csv", bad, strlen(bad)),
+                     BX_EINPUT);
+    assert_int_equal(f->diags.nerrors, err0 + 2);
+    assert_non_null(strstr(f->diags.all, "bad.csv:3:13: field 'min_km': a distance band"));
+    assert_non_null(strstr(f->diags.all, "bad.csv:4:14: field 'max_km': max_km must be more"));
+}
+
+/* GLEC's sea example length with TEU, on the shipped glec-v3.0 set: the
+ * industry average dry container row is 12.1 / 76.9 / 89.0 g per TEU-km
+ * with 10 t per TEU stated in the data. One TEU of 10 t over 21,000 km is
+ * 21,000 TEU-km: WTW 21,000 x 89.0 = 1,869,000 g, WTT 21,000 x 12.1 =
+ * 254,100 g, TTW 21,000 x 76.9 = 1,614,900 g; a 10 kg parcel in it is a
+ * thousandth: 1,869 g. A g/teukm row without t_per_teu is refused. */
+static void test_sea_teu(void **state)
+{
+    fixture *f = *state;
+    bx_factor_set *g;
+    assert_int_equal(bx_factor_set_load(f->ctx, &g, BOXCAR_SAMPLES "/factors/glec-v3.0.csv"),
+                     BX_OK);
+    static const char routes[] = "route_id,element,category,distance_km\n"
+                                 "sea,leg,sea-container-average-dry,21000\n";
+    bx_routes *rs;
+    assert_int_equal(bx_routes_read_mem(f->ctx, &rs, "sea.csv", routes, strlen(routes)),
+                     BX_OK);
+    bx_carbon *c;
+    assert_int_equal(bx_carbon_new(f->ctx, &c, g, rs, NULL), BX_OK);
+    assert_int_equal(bx_carbon_bad_routes(c), 0);
+    bx_carbon_result r;
+    bx_shipment s = ship("sea", 10000000, 1, -1, "");
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_true(llabs(r.transport.wtw_mg - 1869000000) <= 1);
+    assert_true(llabs(r.transport.wtt_mg - 254100000) <= 1);
+    assert_true(llabs(r.transport.ttw_mg - 1614900000) <= 1);
+    s.mass_g = 10000;
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_true(llabs(r.transport.wtw_mg - 1869000) <= 1);
+    bx_carbon_free(c);
+    bx_routes_free(rs);
+    bx_factor_set_free(g);
+    static const char bad[] =
+        "kind,id,mode,unit,wtt,ttw,wtw,quality,confirmed,basis,source,version,t_per_teu\n"
+        "set,bad,,,,,,,,co2e-ar6,s,1,\n"
+        "toc,teu,sea,g/teukm,,,89,default,yes,,s,1,\n"
+        "toc,tkm,sea,g/tkm,,,8.9,default,yes,,s,1,10\n";
+    int err0 = f->diags.nerrors;
+    assert_int_equal(bx_factor_set_read_mem(f->ctx, &g, "bad.csv", bad, strlen(bad)),
+                     BX_EINPUT);
+    assert_int_equal(f->diags.nerrors, err0 + 2);
+    assert_non_null(strstr(f->diags.all, "bad.csv:3:13: field 't_per_teu': a g/teukm row "
+                                         "needs t_per_teu"));
+    assert_non_null(strstr(f->diags.all, "bad.csv:4:13: field 't_per_teu': t_per_teu is "
+                                         "only for g/teukm rows"));
+}
+
+/* A provincial grid on an electric leg with a default intensity: 2 kg
+ * over 25 km is 0.05 tkm x 1.1 kWh/tkm = 0.055 kWh; on the national grid
+ * x 530.6 g/kWh = 29.183 g, on Guangdong's x 441.9 g/kWh = 24.3045 g (all
+ * WTT in these rows: TTW 0). A grid on a g/tkm TOC, or naming a fuel that
+ * is not electricity, is refused at its line; a metered leg names its
+ * electricity in energy_id instead. */
+static void test_grid_on_electric_leg(void **state)
+{
+    fixture *f = *state;
+    static const char routes[] = "route_id,element,category,distance_km,grid,energy_id,"
+                                 "energy_amount,run_tkm\n"
+                                 "ev-cn,leg,evan,25,,,,\n"
+                                 "ev-gd,leg,evan,25,grid-gd-2023,,,\n"
+                                 "bad-toc,leg,artic-40t,25,grid-gd-2023,,,\n"
+                                 "bad-fuel,leg,evan,25,diesel-eu,,,\n";
+    bx_routes *rs;
+    assert_int_equal(bx_routes_read_mem(f->ctx, &rs, "g.csv", routes, strlen(routes)),
+                     BX_OK);
+    bx_carbon *c;
+    int err0 = f->diags.nerrors;
+    assert_int_equal(bx_carbon_new(f->ctx, &c, f->fs, rs, NULL), BX_OK);
+    assert_int_equal(bx_carbon_bad_routes(c), 2);
+    assert_int_equal(f->diags.nerrors, err0 + 2);
+    assert_non_null(strstr(f->diags.all, "g.csv:4: field 'grid': route 'bad-toc': TOC "
+                                         "'artic-40t' is not given in kwh/tkm"));
+    assert_non_null(strstr(f->diags.all, "g.csv:5: field 'grid': route 'bad-fuel': fuel "
+                                         "'diesel-eu' is not electricity"));
+    bx_carbon_result r;
+    bx_shipment s = ship("ev-cn", 2000, 1, -1, "");
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_int_equal(r.transport.wtw_mg, 29183);
+    strcpy(s.route_id, "ev-gd");
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_true(llabs(r.transport.wtw_mg - 24305) <= 1); /* 24.3045 g */
+    bx_carbon_free(c);
+    bx_routes_free(rs);
+    static const char metered[] = "route_id,element,category,grid,energy_id,energy_amount,"
+                                  "run_tkm,alloc\n"
+                                  "m,leg,evan,grid-gd-2023,grid-gd-2023,28,1.8,direct\n";
+    err0 = f->diags.nerrors;
+    assert_int_equal(bx_routes_read_mem(f->ctx, &rs, "m.csv", metered, strlen(metered)),
+                     BX_OK);
+    assert_int_equal(bx_routes_invalid(rs), 1);
+    assert_non_null(strstr(f->diags.all, "m.csv:2:4: field 'grid': grid is for a leg on a "
+                                         "default energy intensity"));
+    bx_routes_free(rs);
+}
+
+/* Temperature-controlled transport (GLEC v3.0: +12 % above 3.5 t, +15 %
+ * for vans), stated per TOC in the data. 2 kg over 1200 km on the 40 t
+ * artic: 2.4 tkm x 95 g/tkm = 228 g ambient; controlled x 1.12: WTW
+ * 255.36 g, WTT 52.8 x 1.12 = 59.136 g, TTW 175.2 x 1.12 = 196.224 g. A
+ * TOC without an uplift refuses temp=controlled at the leg's line. */
+static void test_temperature_controlled(void **state)
+{
+    fixture *f = *state;
+    static const char set[] =
+        "kind,id,mode,unit,wtt,ttw,wtw,quality,confirmed,basis,source,version,temp_uplift\n"
+        "set,temp,,,,,,,,co2e-ar6,GLEC v3.0,3.0,\n"
+        "toc,artic,road,g/tkm,22,73,95,default,yes,,GLEC v3.0,3.0,0.12\n"
+        "toc,plain,road,g/tkm,22,73,95,default,yes,,GLEC v3.0,3.0,\n";
+    static const char routes[] = "route_id,element,category,distance_km,temp\n"
+                                 "amb,leg,artic,1200,ambient\n"
+                                 "cold,leg,artic,1200,controlled\n"
+                                 "no-uplift,leg,plain,1200,controlled\n";
+    bx_factor_set *fs;
+    assert_int_equal(bx_factor_set_read_mem(f->ctx, &fs, "temp.csv", set, strlen(set)),
+                     BX_OK);
+    bx_routes *rs;
+    assert_int_equal(bx_routes_read_mem(f->ctx, &rs, "t.csv", routes, strlen(routes)),
+                     BX_OK);
+    bx_carbon *c;
+    int err0 = f->diags.nerrors;
+    assert_int_equal(bx_carbon_new(f->ctx, &c, fs, rs, NULL), BX_OK);
+    assert_int_equal(bx_carbon_bad_routes(c), 1);
+    assert_int_equal(f->diags.nerrors, err0 + 1);
+    assert_non_null(strstr(f->diags.all, "t.csv:4: field 'temp': route 'no-uplift': TOC "
+                                         "'plain' gives no temp_uplift"));
+    bx_carbon_result r;
+    bx_shipment s = ship("amb", 2000, 1, -1, "");
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_int_equal(r.transport.wtw_mg, 228000);
+    strcpy(s.route_id, "cold");
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_int_equal(r.transport.wtt_mg, 59136);
+    assert_int_equal(r.transport.ttw_mg, 196224);
+    assert_int_equal(r.transport.wtw_mg, 255360);
+    bx_carbon_free(c);
+    bx_routes_free(rs);
+    bx_factor_set_free(fs);
+}
+
 /* A route naming an unknown TOC is reported at its line and marked bad;
  * the other routes still compute. */
 static void test_bad_route_compiles_the_rest(void **state)
@@ -494,6 +793,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_used_factors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shipment_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_route_compiles_the_rest, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_share_above_one_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_distances, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_air_haul_band, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sea_teu, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_grid_on_electric_leg, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_temperature_controlled, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

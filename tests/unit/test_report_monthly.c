@@ -243,6 +243,12 @@ static void test_monthly_csv_mix(void **state)
     assert_non_null(s);
     /* totals rows are the totals file's exact figures */
     assert_non_null(strstr(s, "Total,4,0.624875,0.3843,0.096075,\n"));
+    /* the first sheet states its limits: WTW 624875 - TTW 384300 - WTT
+     * 96075 = 144500 mg without a split (144500 / 624875 = 23.1 %), and
+     * the set's one unconfirmed material, board-test */
+    assert_non_null(strstr(s, "\nLimits of these figures\n\"0.144500 kg of the WTW (23.1 %) "
+                              "comes from factors given as WTW only"));
+    assert_non_null(strstr(s, "the material factors board-test are UNCONFIRMED"));
     free(s);
 }
 

@@ -58,7 +58,8 @@ typedef enum bx_factor_unit {
     BX_UNIT_KG_PER_L = 6,
     BX_UNIT_KG_PER_KG = 7,
     BX_UNIT_KG_PER_KWH = 8,
-    BX_UNIT_KG_PER_M3 = 9
+    BX_UNIT_KG_PER_M3 = 9,
+    BX_UNIT_G_PER_TEUKM = 10 /* TOC: g per TEU-km, with the row's t_per_teu */
 } bx_factor_unit;
 
 /* Ordered from best to worst: a result's class is the worst of its inputs. */
@@ -102,6 +103,19 @@ typedef struct bx_factor {
     const char *source;
     const char *version;
     const char *note;
+    double t_per_teu;      /* a g/teukm TOC: the tonnes per TEU its figures
+                              are shared by (GLEC: 10 average, 6 light, 14.5
+                              heavy); NaN otherwise */
+    double temp_uplift;    /* TOC only: the fraction GLEC adds for
+                              temperature-controlled transport in this class
+                              (0.15 vans, 0.12 heavier road vehicles); NaN
+                              when the row gives none */
+    double min_km, max_km; /* TOC only: the distance band the intensity is
+                              for (GLEC's air short and long haul), on the
+                              leg's distance as given (for air, the great
+                              circle before the 95 km); 0 and INFINITY when
+                              the row states none. A leg outside it is
+                              refused when the route is compiled. */
     uint64_t line;         /* in the factor file */
 } bx_factor;
 

@@ -28,8 +28,11 @@
  *   t       (hubs, default for a per-tonne HOC) by tonnes outbound
  *
  * DAF: `auto` (the default) applies the air rule (GCD + 95 km) to air
- * legs and the road rule (x 1.05) to road legs whose distance came from
- * coordinates; `none`, `air`, `road`, or a multiplier in [1, 5] force it.
+ * legs and nothing to the others; `none`, `air`, `road` (x 1.05, GLEC
+ * Module 5's groupage correction), or a multiplier in [1, 5] force it.
+ * A road or rail leg given by coordinates keeps the bare great circle,
+ * which understates the shortest feasible distance GLEC asks for: the
+ * calculator warns at the leg's line.
  * A leg with primary data is allocated on the distance as given, without a
  * DAF (the run's tkm and the shipment's tkm must share one basis).
  *
@@ -58,7 +61,7 @@ typedef enum bx_daf_kind {
     BX_DAF_AUTO = 0,
     BX_DAF_NONE = 1,
     BX_DAF_AIR = 2,    /* (GCD + 95 km) / GCD */
-    BX_DAF_ROAD = 3,   /* x 1.05 */
+    BX_DAF_ROAD = 3,   /* x 1.05: GLEC Module 5's groupage correction */
     BX_DAF_FACTOR = 4  /* x daf_factor */
 } bx_daf_kind;
 
@@ -70,15 +73,16 @@ typedef enum bx_allocation {
     BX_ALLOC_TONNE = 4
 } bx_allocation;
 
-/* The air DAF's uplift and the road DAF (GLEC Framework v3, distance
- * adjustment factors). */
+/* The air DAF's uplift (GLEC Framework v3: great circle + 95 km) and the
+ * 1.05 of GLEC v3 Module 5's groupage correction. */
 #define BX_DAF_AIR_KM 95.0
 #define BX_DAF_ROAD_FACTOR 1.05
 
 typedef struct bx_tce {
     bx_tce_kind kind;
     char category[BX_ID_MAX];  /* TOC id (legs) or HOC id (hubs) */
-    double distance_km;        /* as given, or the great-circle distance */
+    double distance_km;        /* as given (at most 40,000 km: sea legs follow
+                                  lanes), or the great-circle distance */
     bool from_coordinates;
     double from_lat, from_lon, to_lat, to_lon; /* degrees, when given */
     bx_daf_kind daf;
@@ -90,6 +94,12 @@ typedef struct bx_tce {
     double run_tkm;            /* 0 if not given */
     double run_t;              /* hubs: tonnes outbound; 0 if not given */
     int64_t run_items;         /* 0 if not given */
+    bool temp_controlled;      /* temp=controlled: the TOC's temp_uplift
+                                  applies (default intensities only) */
+    char grid_id[BX_ID_MAX];   /* legs on a kwh/tkm TOC without energy data:
+                                  the electricity row (kg/kwh) to use instead
+                                  of the TOC's ref, e.g. a provincial grid;
+                                  "" for the TOC's own */
     uint64_t line;             /* in the route file */
 } bx_tce;
 

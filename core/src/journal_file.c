@@ -49,12 +49,8 @@ static uint64_t mix64(uint64_t z)
 uint64_t bxi_journal_new_id(void)
 {
     uint64_t id = 0;
-    int fd = open("/dev/urandom", O_RDONLY);
-    if (fd >= 0) {
-        if (read(fd, &id, sizeof id) != (ssize_t)sizeof id)
-            id = 0;
-        close(fd);
-    }
+    if (!bxi_random_bytes(&id, sizeof id))
+        id = 0;
     if (id == 0) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);

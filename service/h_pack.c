@@ -393,6 +393,27 @@ static bool boxes_at_station(svc_call *c, const order_req *req, const char *stat
     return true;
 }
 
+/* Pack one order and encode its answer into the worker's buffer, as
+ * /v1/pack answers it (the batch writes the same answer per order). The
+ * result borrows boxes from cat: the caller holds it until written.
+ * BX_EIO is the answer buffer's only failure. */
+static bx_status pack_answer(svc_call *c, const svc_catalog *cat, const bx_order *order,
+                             const bx_pack_options *opts, bool *policy_failed)
+{
+    svc_worker *w = c->worker;
+    const bx_pack_result *res = NULL;
+    bx_status st = pack_order(c, cat, order, opts, &res, policy_failed);
+    if (st != BX_OK)
+        return st;
+    w->out.len = 0;
+    st = c->reply_media == SVC_MEDIA_CBOR
+             ? bx_pack_cbor(w->ctx, order, res, svc_buf_write, &w->out)
+             : bx_pack_json(w->ctx, order, res, svc_buf_write, &w->out);
+    if (st == BX_OK)
+        count_packed(c->server, res);
+    return st;
+}
+
 void svc_h_pack(svc_call *c)
 {
     svc_worker *w = c->worker;
@@ -413,7 +434,6 @@ void svc_h_pack(svc_call *c)
     }
     /* The result borrows boxes from the catalog: hold it until written. */
     const svc_catalog *cat = svc_catalog_hold(w);
-    const bx_pack_result *res = NULL;
     bool policy_failed = false;
     if (!svc_boxes_allowed(c, cat->cat, req.boxes, &req.allowed)) {
         svc_catalog_let_go(w);
@@ -421,15 +441,7 @@ void svc_h_pack(svc_call *c)
         return;
     }
     opts.box_allowed = req.allowed;
-    bx_status st = pack_order(c, cat, &order, &opts, &res, &policy_failed);
-    if (st == BX_OK) {
-        w->out.len = 0;
-        st = c->reply_media == SVC_MEDIA_CBOR
-                 ? bx_pack_cbor(w->ctx, &order, res, svc_buf_write, &w->out)
-                 : bx_pack_json(w->ctx, &order, res, svc_buf_write, &w->out);
-    }
-    if (st == BX_OK)
-        count_packed(c->server, res);
+    bx_status st = pack_answer(c, cat, &order, &opts, &policy_failed);
     svc_catalog_let_go(w);
     order_req_free(&req);
     if (st == BX_EIO) { /* the answer buffer's only failure */
@@ -545,17 +557,8 @@ static bool batch_order(svc_call *c, const svc_catalog *cat, const json_t *ord,
         return c->fixed_body == NULL;
     bx_pack_options o = *opts;
     o.box_allowed = allowed;
-    const bx_pack_result *res = NULL;
     bool policy_failed = false;
-    bx_status st = pack_order(c, cat, &order, &o, &res, &policy_failed);
-    if (st == BX_OK) {
-        w->out.len = 0;
-        st = c->reply_media == SVC_MEDIA_CBOR
-                 ? bx_pack_cbor(w->ctx, &order, res, svc_buf_write, &w->out)
-                 : bx_pack_json(w->ctx, &order, res, svc_buf_write, &w->out);
-        if (st == BX_OK)
-            count_packed(c->server, res);
-    }
+    bx_status st = pack_answer(c, cat, &order, &o, &policy_failed);
     free(allowed);
     if (st == BX_EIO)
         return false;

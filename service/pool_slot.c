@@ -54,22 +54,15 @@ bool svc_pool_has_operators(svc_pool *p)
 bool svc_pool_who(svc_pool *p, const char *authorization, size_t len, char *as,
                   bx_pool_role *role)
 {
-    static const char scheme[] = "bearer ";
     as[0] = '\0';
     *role = BX_ROLE_NONE;
-    if (authorization == NULL || len < sizeof scheme - 1 ||
-        len - (sizeof scheme - 1) != BX_POOL_TOKEN_LEN)
+    size_t n;
+    const char *given = svc_bearer(authorization, len, &n);
+    if (given == NULL || n != BX_POOL_TOKEN_LEN)
         return false;
-    for (size_t i = 0; i < sizeof scheme - 1; i++) {
-        char c = authorization[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        if (c != scheme[i])
-            return false;
-    }
     /* the header's length counts, so a NUL byte in it is no token */
     char token[BX_POOL_TOKEN_SIZE];
-    memcpy(token, authorization + sizeof scheme - 1, BX_POOL_TOKEN_LEN);
+    memcpy(token, given, BX_POOL_TOKEN_LEN);
     token[BX_POOL_TOKEN_LEN] = '\0';
     if (strlen(token) != BX_POOL_TOKEN_LEN)
         return false;

@@ -77,26 +77,32 @@ bool svc_route_allows(const svc_route *r, const char *method)
     return strcmp(r->methods, "GET") == 0 && strcmp(method, "HEAD") == 0;
 }
 
-/* "Bearer <token>" (scheme case-insensitive, RFC 6750), compared in time
- * that depends on the length of the token only. The value's length is the
- * header's, so a NUL byte after the token is a byte that differs, not the
- * end of the value. */
-bool svc_token_ok(const svc_server *s, const char *authorization, size_t len)
+const char *svc_bearer(const char *authorization, size_t len, size_t *token_len)
 {
-    if (s->token == NULL || authorization == NULL)
-        return false;
     static const char scheme[] = "bearer ";
-    if (len < sizeof scheme - 1)
-        return false;
+    if (authorization == NULL || len < sizeof scheme - 1)
+        return NULL;
     for (size_t i = 0; i < sizeof scheme - 1; i++) {
         char c = authorization[i];
         if (c >= 'A' && c <= 'Z')
             c = (char)(c - 'A' + 'a');
         if (c != scheme[i])
-            return false;
+            return NULL;
     }
-    const char *given = authorization + sizeof scheme - 1;
-    size_t want = strlen(s->token), have = len - (sizeof scheme - 1);
+    *token_len = len - (sizeof scheme - 1);
+    return authorization + sizeof scheme - 1;
+}
+
+/* Compared in time that depends on the length of the token only. The
+ * value's length is the header's, so a NUL byte after the token is a byte
+ * that differs, not the end of the value. */
+bool svc_token_ok(const svc_server *s, const char *authorization, size_t len)
+{
+    size_t have;
+    const char *given = svc_bearer(authorization, len, &have);
+    if (s->token == NULL || given == NULL)
+        return false;
+    size_t want = strlen(s->token);
     unsigned char diff = want != have;
     for (size_t i = 0; i < want; i++)
         diff |= (unsigned char)(s->token[i] ^ (i < have ? given[i] : 0));

@@ -268,6 +268,10 @@ const svc_route *svc_route_at(unsigned index);
 size_t svc_route_count(void);
 /* Is method allowed on the route? */
 bool svc_route_allows(const svc_route *r, const char *method);
+/* The token of an "Authorization: Bearer <token>" value of len bytes
+ * (scheme case-insensitive, RFC 6750): where it starts, its length in
+ * *token_len; NULL if the value is not of that scheme. */
+const char *svc_bearer(const char *authorization, size_t len, size_t *token_len);
 /* Does the Authorization header value (len bytes, NUL bytes included)
  * carry the token (constant time)? */
 bool svc_token_ok(const svc_server *s, const char *authorization, size_t len);

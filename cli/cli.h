@@ -34,6 +34,11 @@ void cli_diag_flush(cli_diags *cd);
  * even that fails. */
 bx_ctx *cli_ctx_new(cli_diags *cd);
 
+/* The first line of a file (its newline included, if any) in *line, which
+ * the caller frees (NULL when the file is empty), and its length in bytes
+ * (NUL bytes counted). 0, or errno when the file cannot be opened. */
+int cli_first_line(const char *path, char **line, size_t *len);
+
 /* Print the context's last error as "boxcar: <msg>" unless it was already
  * printed as a diagnostic, and map a status to an exit code. */
 int cli_fail(bx_ctx *ctx, bx_status st);

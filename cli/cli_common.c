@@ -95,20 +95,31 @@ long cli_file_read(void *ud, void *buf, size_t size)
     return n == 0 && ferror((FILE *)ud) ? -1 : (long)n;
 }
 
+int cli_first_line(const char *path, char **line, size_t *len)
+{
+    *line = NULL;
+    *len = 0;
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL)
+        return errno;
+    size_t cap = 0;
+    ssize_t got = getline(line, &cap, fp);
+    fclose(fp);
+    *len = got > 0 ? (size_t)got : 0;
+    return 0;
+}
+
 bx_status cli_read_token_file(const char *cmd, const char *path, char *token, size_t size,
                               bool *printed)
 {
-    FILE *fp = fopen(path, "r");
-    if (fp == NULL) {
-        fprintf(stderr, "boxcar %s: --token-file %s: %s\n", cmd, path, strerror(errno));
+    char *line;
+    size_t n;
+    int e = cli_first_line(path, &line, &n);
+    if (e != 0) {
+        fprintf(stderr, "boxcar %s: --token-file %s: %s\n", cmd, path, strerror(e));
         *printed = true;
         return BX_EIO;
     }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t got = getline(&line, &cap, fp);
-    fclose(fp);
-    size_t n = got > 0 ? (size_t)got : 0;
     while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
         n--;
     bool ok = n > 0 && n < size && memchr(line, '\0', n) == NULL;

@@ -291,17 +291,14 @@ static int read_token(const serve_args *a, char *token, size_t size)
 {
     token[0] = '\0';
     if (a->token_file != NULL) {
-        FILE *fp = fopen(a->token_file, "r");
-        if (fp == NULL) {
+        char *line;
+        size_t n;
+        int e = cli_first_line(a->token_file, &line, &n);
+        if (e != 0) {
             fprintf(stderr, "boxcar serve: --token-file %s: %s\n", a->token_file,
-                    strerror(errno));
+                    strerror(e));
             return EXIT_FAILURE_RUNTIME;
         }
-        char *line = NULL;
-        size_t cap = 0;
-        ssize_t got = getline(&line, &cap, fp);
-        fclose(fp);
-        size_t n = got > 0 ? (size_t)got : 0;
         int rc = 0;
         if (memchr(line != NULL ? line : "", '\0', n) != NULL)
             rc = cli_usage_error("serve", "--token-file %s: the token holds a NUL byte",

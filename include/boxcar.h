@@ -34,6 +34,7 @@
 #include "boxcar/pool.h"
 #include "boxcar/pool_pack.h"
 #include "boxcar/forecast.h"
+#include "boxcar/plan.h"
 #endif
 
 #endif

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "carbon_plan.h"
 #include "cli.h"
 
 #if BOXCAR_HAVE_CBOR
@@ -29,6 +30,8 @@ typedef struct args {
     const char *cmd;
     const char *journal, *catalog, *station, *type, *order, *state, *archive;
     const char *token_file, *token_out, *to, *for_op;
+    const char *links, *factors, *toc;
+    int64_t safety;
     bx_pool_role role;
     bool csv, damaged, repair;
     bool at_given, now_given;
@@ -55,6 +58,7 @@ static int run_compact(const args *a);
 static int run_snapshot(const args *a);
 static int run_operator(const args *a);
 static int run_forecast(const args *a);
+static int run_plan(const args *a);
 
 static const sub subs[] = {
     {"station", run_event, "ID... [--for OPERATOR]", "at for", 1, -1},
@@ -78,6 +82,9 @@ static const sub subs[] = {
      "type now overdue-days", 0, 0},
     {"forecast", run_forecast, "--station ID [--type TYPE] [--days N] [--now TIME]",
      "station type days now", 0, 0},
+    {"plan", run_plan, "--links FILE --type TYPE [--days N] [--safety N] [--now TIME]\n"
+     "            [--toc ID [--factors SET] [--catalog FILE]] [--format table|csv]",
+     "links type days safety now toc factors catalog format", 0, 0},
     {"verify", run_verify, "[--repair]", "repair", 0, 0},
     {"compact", run_compact, "[--archive FILE]", "archive", 0, 0},
     {"snapshot", run_snapshot, "", "", 0, 0},
@@ -109,7 +116,13 @@ static void containers_help(void)
            "  --wait SECONDS      wait this long for another writer to finish (default 10)\n"
            "  --now TIME          stats: the moment to measure overdue containers at\n"
            "  --overdue-days N    stats: out longer than this is overdue (default 30)\n"
-           "  --days N            forecast: days ahead (default 7), from --now's day\n"
+           "  --days N            forecast, plan: days ahead (default 7), from --now's day\n"
+           "  --links FILE        plan: the links between stations (from, to, distance_km,\n"
+           "                      cost_per_container; CSV, JSON or CBOR)\n"
+           "  --safety N          plan: containers every station keeps at least (default 0)\n"
+           "  --toc ID            plan: the vehicle (a road TOC of the factor set) that\n"
+           "                      moves containers: each move's emissions (WTW)\n"
+           "  --factors SET       plan: the factor set with --toc (default cn-2023)\n"
            "  --repair            verify: cut a damaged journal at the damage first\n"
            "                      (the cut records are kept in a file beside it)\n"
            "  --archive FILE      compact: keep the old journal under this name\n"
@@ -160,6 +173,10 @@ static int parse_args(int argc, char **argv, const sub *s, args *a)
         {"now", required_argument, NULL, 'n'},
         {"overdue-days", required_argument, NULL, 'd'},
         {"days", required_argument, NULL, 'H'},
+        {"links", required_argument, NULL, 'L'},
+        {"safety", required_argument, NULL, 'Y'},
+        {"toc", required_argument, NULL, 'V'},
+        {"factors", required_argument, NULL, 'X'},
         {"wait", required_argument, NULL, 'w'},
         {"token-file", required_argument, NULL, 'T'},
         {"token-out", required_argument, NULL, 'O'},
@@ -203,6 +220,17 @@ static int parse_args(int argc, char **argv, const sub *s, args *a)
             break;
         }
         case 'A': a->archive = optarg; break;
+        case 'L': a->links = optarg; break;
+        case 'V': a->toc = optarg; break;
+        case 'X': a->factors = optarg; break;
+        case 'Y': {
+            uint64_t v;
+            if (!cli_parse_u64(optarg, 0, 1000000000, &v))
+                return cli_usage_error("containers", "--safety wants a whole number of "
+                                       "containers");
+            a->safety = (int64_t)v;
+            break;
+        }
         case 'T': a->token_file = optarg; break;
         case 'O': a->token_out = optarg; break;
         case 'r': a->to = optarg; break;
@@ -871,6 +899,163 @@ static int run_forecast(const args *a)
         fprintf(stderr, "boxcar: out of memory\n");
     session_close(&ss);
     return rc;
+}
+
+/* ---- rebalancing plans -------------------------------------------------- */
+
+/* The catalog row of a container type: its tare for the moves' mass. */
+static int64_t tare_of(const bx_catalog *cat, const char *type)
+{
+    const bx_box *b = cat ? bx_catalog_find(cat, type) : NULL;
+    return b ? b->tare_g : 0;
+}
+
+static void plan_print(const args *a, const session *ss, const bx_plan *p, int64_t end_day,
+                       const int64_t *wtw_mg)
+{
+    char when[40];
+    cli_format_time(end_day * 86400, when, sizeof when);
+    when[10] = '\0';
+    if (a->csv) {
+        printf("type,from,to,containers,distance_km,links,cost%s\n", wtw_mg ? ",co2e_wtw_kg" : "");
+        for (size_t k = 0; k < p->nmoves; k++) {
+            const bx_plan_move *m = &p->moves[k];
+            printf("%s,%s,%s,%" PRId64 ",%.3f,%zu,%.2f", a->type,
+                   p->stations[m->from].station_id, p->stations[m->to].station_id,
+                   m->containers, m->distance_km, m->hops, m->cost);
+            if (wtw_mg)
+                printf(",%.6f", (double)wtw_mg[k] / 1e6);
+            printf("\n");
+        }
+        return;
+    }
+    printf("plan for type %s: %" PRId64 " days from %s, safety stock %" PRId64 "%s%s, "
+           "%zu stations\n", a->type, a->days, when, a->safety,
+           ss->as[0] ? ", operator " : "", ss->as, p->nstations);
+    printf("  %-14s %7s %6s %7s %8s %7s %6s %6s\n", "station", "stock", "need", "safety",
+           "arrives", "leaves", "after", "short");
+    for (size_t i = 0; i < p->nstations; i++) {
+        const bx_plan_station *s = &p->stations[i];
+        printf("  %-14s %7" PRId64 " %6" PRId64 " %7" PRId64 " %8" PRId64 " %7" PRId64
+               " %6" PRId64 " %6" PRId64 "\n", s->station_id, s->stock, s->need, s->safety,
+               p->arrivals[i], p->departures[i], s->stock + p->arrivals[i] - p->departures[i],
+               p->shortfall[i]);
+    }
+    if (p->nmoves == 0) {
+        printf("  no moves%s\n", p->shortfall_total ? "" : ": every station is covered");
+    } else {
+        printf("  %-14s %-14s %10s %9s %5s %10s%s\n", "from", "to", "containers", "km",
+               "links", "cost", wtw_mg ? "   kg CO2e" : "");
+        int64_t total_mg = 0;
+        for (size_t k = 0; k < p->nmoves; k++) {
+            const bx_plan_move *m = &p->moves[k];
+            printf("  %-14s %-14s %10" PRId64 " %9.1f %5zu %10.2f",
+                   p->stations[m->from].station_id, p->stations[m->to].station_id,
+                   m->containers, m->distance_km, m->hops, m->cost);
+            if (wtw_mg) {
+                printf(" %10.3f", (double)wtw_mg[k] / 1e6);
+                total_mg += wtw_mg[k];
+            }
+            printf("\n");
+        }
+        printf("  total: %" PRId64 " containers moved, %.1f container-km, cost %.2f",
+               p->moved, p->distance_km, p->cost);
+        if (wtw_mg)
+            printf(", %.3f kg CO2e WTW (%s, %s)", (double)total_mg / 1e6, a->toc,
+                   a->factors ? a->factors : "cn-2023");
+        printf("\n");
+    }
+    if (p->shortfall_total > 0) {
+        printf("  not enough containers: %" PRId64 " short in total, the least any plan "
+               "leaves (", p->shortfall_total);
+        const char *sep = "";
+        for (size_t i = 0; i < p->nstations; i++)
+            if (p->shortfall[i] > 0) {
+                printf("%s%s %" PRId64, sep, p->stations[i].station_id, p->shortfall[i]);
+                sep = ", ";
+            }
+        printf(")\n");
+    }
+}
+
+static int run_plan(const args *a)
+{
+    if (a->links == NULL || a->type == NULL)
+        return cli_usage_error("containers", "plan needs --links FILE and --type TYPE");
+    if (a->factors != NULL && a->toc == NULL)
+        return cli_usage_error("containers", "--factors goes with --toc (the vehicle)");
+    session ss;
+    bx_status st = session_open(&ss, a, false, false, a->toc != NULL);
+    bx_links *links = NULL;
+    bx_factor_set *fs = NULL;
+    bx_plan *p = NULL;
+    int64_t *wtw = NULL;
+    if (st == BX_OK)
+        st = bx_links_load(ss.ctx, &links, a->links);
+    if (st == BX_OK && a->toc != NULL) {
+        char buf[4096];
+        const char *path = cli_factor_set_path(a->factors ? a->factors : "cn-2023", buf,
+                                               sizeof buf);
+        if (path == NULL) {
+            fprintf(stderr, "boxcar containers: no factor set '%s' (see 'boxcar factors "
+                            "list')\n", a->factors);
+            ss.printed = true;
+            st = BX_EINPUT;
+        } else {
+            st = bx_factor_set_load(ss.ctx, &fs, path);
+        }
+        if (st == BX_OK && tare_of(ss.catalog, a->type) <= 0) {
+            fprintf(stderr, "error: type '%s' has no tare_g in the catalog: the moves' mass "
+                            "is unknown (give --catalog FILE)\n", a->type);
+            ss.printed = true;
+            st = BX_EINPUT;
+        }
+    }
+    int64_t now = a->now_given ? a->now : (int64_t)time(NULL);
+    int64_t end_day = now / 86400;
+    if (st == BX_OK) {
+        bx_plan_options o;
+        bx_plan_options_init(&o);
+        o.horizon_days = (uint32_t)a->days;
+        o.safety = a->safety;
+        o.end_day = end_day;
+        st = bx_plan_pool(ss.ctx, ss.pool, a->journal, ss.as, a->type, links, &o, &p);
+        if (st == BX_ENOTFOUND) {
+            fprintf(stderr, "error: no station to plan for%s%s\n",
+                    ss.as[0] ? ": operator " : "", ss.as[0] ? ss.as : "");
+            ss.printed = true;
+            st = BX_EINPUT;
+        }
+    }
+    if (st == BX_OK && fs != NULL) {
+        wtw = calloc(p->nmoves ? p->nmoves : 1, sizeof *wtw);
+        if (wtw == NULL) {
+            st = BX_ENOMEM;
+        } else {
+            char day[16];
+            cli_format_time(end_day * 86400, day, sizeof day);
+            int32_t date = (int32_t)strtol(day, NULL, 10) * 10000 +
+                           (int32_t)strtol(day + 5, NULL, 10) * 100 +
+                           (int32_t)strtol(day + 8, NULL, 10);
+            st = cli_plan_emissions(ss.ctx, fs, a->toc, tare_of(ss.catalog, a->type), date, p,
+                                    wtw);
+            if (st == BX_EINPUT) {
+                fprintf(stderr, "error: --toc %s: not a transport category the factor set "
+                                "can use for a road leg\n", a->toc);
+                ss.printed = true;
+            }
+        }
+    }
+    if (st == BX_OK)
+        plan_print(a, &ss, p, end_day, wtw);
+    free(wtw);
+    bx_plan_free(ss.ctx, p);
+    bx_factor_set_free(fs);
+    bx_links_free(links);
+    if (st != BX_OK)
+        return fail(&ss, a, st);
+    session_close(&ss);
+    return EXIT_OK;
 }
 
 /* ---- operators ---------------------------------------------------------- */

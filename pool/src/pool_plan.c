@@ -68,8 +68,10 @@ static void cheapest_from(size_t src, size_t nv, const bxi_link *e, size_t ne, d
             else
                 continue;
             double c = cost[u] + e[k].cost, d = dist[u] + e[k].distance_km;
-            if (!done[w] && (c < cost[w] || (c == cost[w] && (d < dist[w] ||
-                                                               (d == dist[w] && hops[u] + 1 < hops[w]))))) {
+            bool better = c < cost[w] ||
+                          (c == cost[w] && (d < dist[w] ||
+                                            (d == dist[w] && hops[u] + 1 < hops[w])));
+            if (!done[w] && better) {
                 cost[w] = c;
                 dist[w] = d;
                 hops[w] = hops[u] + 1;
@@ -203,23 +205,25 @@ static bx_status check_stations(bx_ctx *ctx, const bx_plan_station *s, size_t n,
 {
     for (size_t i = 0; i < n; i++) {
         if (bxi_id_problem(s[i].station_id, strnlen(s[i].station_id, BX_ID_MAX)) != NULL)
-            return bxi_error(ctx, BX_EINPUT, "plan: station %zu has no valid id", i + 1);
+            return bxi_input_error(ctx, BX_EINPUT, NULL, "plan: station %zu has no valid id",
+                                   i + 1);
         if (s[i].stock < 0 || s[i].need < 0 || s[i].safety < 0 ||
             s[i].stock > INT64_C(1) << 40 || s[i].need > INT64_C(1) << 40 ||
             s[i].safety > INT64_C(1) << 40)
-            return bxi_error(ctx, BX_EINPUT, "plan: station '%s': stock, need and safety "
-                             "must be whole numbers from 0 to 2^40", s[i].station_id);
+            return bxi_input_error(ctx, BX_EINPUT, NULL, "plan: station '%s': stock, need and "
+                                   "safety must be whole numbers from 0 to 2^40",
+                                   s[i].station_id);
         for (size_t j = 0; j < i; j++)
             if (strcmp(s[i].station_id, s[j].station_id) == 0)
-                return bxi_error(ctx, BX_EINPUT, "plan: station '%s' is given twice",
-                                 s[i].station_id);
+                return bxi_input_error(ctx, BX_EINPUT, NULL,
+                                       "plan: station '%s' is given twice", s[i].station_id);
         node[i] = SIZE_MAX;
         for (size_t v = 0; v < bxi_links_station_count(links); v++)
             if (strcmp(bxi_links_station(links, v), s[i].station_id) == 0)
                 node[i] = v;
         if (node[i] == SIZE_MAX && n > 1)
-            return bxi_error(ctx, BX_EINPUT, "plan: station '%s' has no distances: no link "
-                             "names it", s[i].station_id);
+            return bxi_input_error(ctx, BX_EINPUT, NULL, "plan: station '%s' has no "
+                                   "distances: no link names it", s[i].station_id);
     }
     return BX_OK;
 }

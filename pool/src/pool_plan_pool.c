@@ -64,7 +64,8 @@ static bx_status station_need(bx_ctx *ctx, const char *journal_path, const char 
     if (st == BX_EINPUT) {
         char why[400];
         snprintf(why, sizeof why, "%s", bx_ctx_errmsg(ctx));
-        return bxi_error(ctx, BX_EINPUT, "station '%s', type %s: %s", station, type_id, why);
+        return bxi_input_error(ctx, BX_EINPUT, NULL, "station '%s', type %s: %s", station,
+                               type_id, why);
     }
     if (st == BX_OK)
         *need = drawdown(fi, fr, o->horizon_days);
@@ -99,8 +100,8 @@ bx_status bx_plan_pool(bx_ctx *ctx, const bx_pool *pool, const char *journal_pat
     for (size_t i = 0; i < ns && n > 1; i++) {
         const char *id = bx_pool_station(pool, i);
         if (bx_pool_sees_station(pool, as, id) && !bx_links_has_station(links, id))
-            return bxi_error(ctx, BX_EINPUT, "plan: station '%s' has no distances: no link "
-                             "names it", id);
+            return bxi_input_error(ctx, BX_EINPUT, NULL, "plan: station '%s' has no "
+                                   "distances: no link names it", id);
     }
     size_t nzeros = (size_t)o.window_weeks * 7;
     bx_plan_station *s = bx_alloc(ctx, n * sizeof *s);

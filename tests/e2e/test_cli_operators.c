@@ -326,6 +326,94 @@ static void test_forecast(void **state)
     refused("containers forecast" J AS_A, 2);
 }
 
+/* Rebalancing. A adds station SA2 and registers Q01..Q28 at SA (with A1:
+ * 29) and S1..S8 at SA2; B registers B2..B9 at SB (with B1: 9). On each
+ * of 2024-05-02..15 (14 days) A issues two Q crates at SA, none come
+ * back. Planned from 2024-05-16 over 3 days with safety 1: SA has 1
+ * ready (A1) and draws down 2 a day (every weekday's mean), need 6, so it
+ * is 6 short; SA2 has 8, needs nothing, gives up to 7. Links: SA-SA2
+ * 30 km at 4.5, SA-SB 10 km at 1.0, SA2-SB 10 km at 1.0: SA2 to SA goes
+ * over SB (2.0 < 4.5), 20 km. A's plan: SA2 -> SA 6, cost 12.00, 120
+ * container-km; on van-diesel-cn of cn-2023 (907.39 g CO2e/tkm WTW) the
+ * 6 crates of 1.5 kg over 20 km are 0.009 t x 20 km x 907.39 = 163.3 g.
+ * B's crates at SB are not A's to move. The platform sees P0 too, which
+ * no link names: refused; with a link for it, SB (9 ready, gives 8) is
+ * the cheaper giver: SB -> SA 6, cost 6.00. B alone: nothing to move. */
+static void test_plan(void **state)
+{
+    (void)state;
+    platform();
+    must("containers station SA2 --at 2024-05-02" J AS_A);
+    char args[2048] = "containers register";
+    for (int i = 1; i <= 28; i++) {
+        char id[8];
+        snprintf(id, sizeof id, " Q%02d", i);
+        strcat(args, id);
+    }
+    strcat(args, " --type crate-pp --station SA --at 2024-05-02" J AS_A);
+    must(args);
+    must("containers register S1 S2 S3 S4 S5 S6 S7 S8 --type crate-pp --station SA2 "
+         "--at 2024-05-02" J AS_A);
+    must("containers register B2 B3 B4 B5 B6 B7 B8 B9 --type crate-pp --station SB "
+         "--at 2024-05-02" J AS_B);
+    for (int d = 0; d < 14; d++) {
+        snprintf(args, sizeof args, "containers issue Q%02d Q%02d --station SA --order O%d "
+                 "--at 2024-05-%02dT10:00:00Z" J AS_A, 2 * d + 1, 2 * d + 2, d, d + 2);
+        must(args);
+    }
+    FILE *fp = fopen("links.csv", "w");
+    assert_non_null(fp);
+    fputs("from,to,distance_km,cost_per_container\nSA,SA2,30,4.5\nSA,SB,10,1.0\n"
+          "SA2,SB,10,1.0\n", fp);
+    fclose(fp);
+#define PLAN "containers plan --links links.csv --type crate-pp --days 3 --safety 1 " \
+             "--now 2024-05-16T08:00:00Z"
+    must(PLAN " --toc van-diesel-cn" J AS_A);
+    assert_non_null(strstr(out_text, "plan for type crate-pp: 3 days from 2024-05-16, safety "
+                                     "stock 1, operator A, 2 stations"));
+    assert_non_null(strstr(out_text, "  SA                   1      6       1        6       0"
+                                     "      7      0"));
+    assert_non_null(strstr(out_text, "  SA2            SA                      6      20.0     2"
+                                     "      12.00      0.163"));
+    assert_non_null(strstr(out_text, "total: 6 containers moved, 120.0 container-km, cost 12.00"
+                                     ", 0.163 kg CO2e WTW (van-diesel-cn, cn-2023)"));
+    assert_null(strstr(out_text, "SB"));
+    must(PLAN " --format csv" J AS_A);
+    assert_string_equal(out_text, "type,from,to,containers,distance_km,links,cost\n"
+                                  "crate-pp,SA2,SA,6,20.000,2,12.00\n");
+    /* the platform: P0 has no distances; nothing is written either way */
+    refused(PLAN J AS_P, 3);
+    assert_non_null(strstr(err_text, "station 'P0' has no distances"));
+    fp = fopen("links.csv", "a");
+    fputs("P0,SA,50,9\n", fp);
+    fclose(fp);
+    must(PLAN " --format csv" J AS_P);
+    assert_string_equal(out_text, "type,from,to,containers,distance_km,links,cost\n"
+                                  "crate-pp,SB,SA,6,10.000,1,6.00\n");
+    must(PLAN J AS_B);
+    assert_non_null(strstr(out_text, "no moves: every station is covered"));
+    /* not enough: safety 5 at SA and SA2 wants 5 + 6 + 5 = 16 of A's 9 */
+    must("containers plan --links links.csv --type crate-pp --days 3 --safety 5 "
+         "--now 2024-05-16T08:00:00Z" J AS_A);
+    assert_non_null(strstr(out_text, "not enough containers: 7 short in total, the least any "
+                                     "plan leaves (SA 7)"));
+    /* too little history, a bad links file, a TOC the set lacks, usage */
+    refused("containers plan --links links.csv --type crate-pp --now 2024-05-10" J AS_A, 3);
+    assert_non_null(strstr(err_text, "station 'SA', type crate-pp: 8 days of history"));
+    assert_non_null(strstr(err_text, "6 more"));
+    fp = fopen("bad.csv", "w");
+    fputs("from,to,distance_km,cost_per_container\nSA,SA2,30,4.5\nSA,SB,-1,1.0\n", fp);
+    fclose(fp);
+    refused("containers plan --links bad.csv --type crate-pp --now 2024-05-16" J AS_A, 3);
+    assert_non_null(strstr(err_text, "bad.csv:3"));
+    assert_non_null(strstr(err_text, "distance_km"));
+    refused(PLAN " --toc no-such-toc" J AS_A, 3);
+    assert_non_null(strstr(err_text, "no-such-toc"));
+    refused("containers plan --type crate-pp" J AS_A, 2);
+    refused(PLAN " --factors cn-2023" J AS_A, 2);
+#undef PLAN
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -334,6 +422,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_transfer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pack_into_pool, setup, teardown),
         cmocka_unit_test_setup_teardown(test_forecast, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plan, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -294,8 +294,9 @@ static void test_bad_links(void **state)
     refused_links(buf, "given again (first at line 2)");
     refused_links("from,to,distance_km\nA,B,1\n", "cost_per_container");
     /* JSON too, with the same rules */
-    const char *json = "[{\"from\":\"A\",\"to\":\"B\",\"distance_km\":5,\"cost_per_container\":1},"
-                       "{\"from\":\"B\",\"to\":\"C\",\"distance_km\":9000,\"cost_per_container\":1}]";
+    const char *json =
+        "[{\"from\":\"A\",\"to\":\"B\",\"distance_km\":5,\"cost_per_container\":1},"
+        "{\"from\":\"B\",\"to\":\"C\",\"distance_km\":9000,\"cost_per_container\":1}]";
     bx_links *l = NULL;
     assert_int_equal(bx_links_read_mem(ctx, &l, "links.json", json, strlen(json)), BX_EINPUT);
     assert_non_null(strstr(bx_ctx_errmsg(ctx), "distance_km"));

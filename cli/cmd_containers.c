@@ -21,7 +21,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "carbon_plan.h"
 #include "cli.h"
 
 #if BOXCAR_HAVE_CBOR
@@ -1037,13 +1036,24 @@ static int run_plan(const args *a)
             int32_t date = (int32_t)strtol(day, NULL, 10) * 10000 +
                            (int32_t)strtol(day + 5, NULL, 10) * 100 +
                            (int32_t)strtol(day + 8, NULL, 10);
-            st = cli_plan_emissions(ss.ctx, fs, a->toc, tare_of(ss.catalog, a->type), date, p,
-                                    wtw);
-            if (st == BX_EINPUT) {
-                fprintf(stderr, "error: --toc %s: not a transport category the factor set "
-                                "can use for a road leg\n", a->toc);
-                ss.printed = true;
+            int64_t *mass = calloc(p->nmoves ? p->nmoves : 1, sizeof *mass);
+            double *km = calloc(p->nmoves ? p->nmoves : 1, sizeof *km);
+            bx_co2e *co2e = calloc(p->nmoves ? p->nmoves : 1, sizeof *co2e);
+            if (mass == NULL || km == NULL || co2e == NULL)
+                st = BX_ENOMEM;
+            for (size_t k = 0; st == BX_OK && k < p->nmoves; k++) {
+                mass[k] = p->moves[k].containers * tare_of(ss.catalog, a->type);
+                km[k] = p->moves[k].distance_km;
             }
+            /* the moves' emissions: the carbon module's, as data (pool
+             * and carbon do not include each other) */
+            if (st == BX_OK)
+                st = bx_carbon_legs(ss.ctx, fs, a->toc, mass, km, p->nmoves, date, co2e);
+            for (size_t k = 0; st == BX_OK && k < p->nmoves; k++)
+                wtw[k] = co2e[k].wtw_mg;
+            free(mass);
+            free(km);
+            free(co2e);
         }
     }
     if (st == BX_OK)

@@ -59,8 +59,12 @@ static int setup(void **state)
     read_token("serve_ops_a.tok", tok_a);
     read_token("serve_ops_b.tok", tok_b);
     write_file("serve_ops_server_token", SERVER_TOKEN "\n", sizeof SERVER_TOKEN);
+    static const char links[] = "from,to,distance_km,cost_per_container\n"
+                                "SA,SA2,8,2.5\nSA,SB,4,1.0\nSA2,SB,9,3\n";
+    write_file("serve_ops_links.csv", links, sizeof links - 1);
     static const char *const args[] = {"--pool", JOURNAL, "--catalog", CATALOG,
-                                       "--token-file", "serve_ops_server_token", NULL};
+                                       "--token-file", "serve_ops_server_token",
+                                       "--links", "serve_ops_links.csv", NULL};
     server_start(&server, "test_serve_operators", args, NULL);
     return 0;
 }
@@ -277,6 +281,62 @@ static void test_forecast(void **state)
     assert_non_null(strstr(out, "\"types\":[]"));
 }
 
+/* GET /v1/containers/plan. A adds station SA2 with crate A3 (joined on
+ * day 19675 as the others); A1 and A2 go out at SA on day 19676 and stay
+ * out. From now = day 19695: 20 days of history; SA's weekday of day
+ * 19676 (index 1) has 3 days in it (1, 8, 15) with 2, 0, 0 issues: mean
+ * 2/3, every other weekday 0, so over 7 days SA draws down 2/3: need 1.
+ * SA has 0 ready: short 1. SA2 (A3) and SB (B1) have 1 each, need 0.
+ * Links: SA-SA2 8 km at 2.5, SA-SB 4 km at 1.0, SA2-SB 9 km at 3.
+ * A's plan: SA2 -> SA 1 (direct 2.5 < 1.0 + 3 over SB), 8 km. B's crate
+ * is not A's: SB is not in A's plan. The platform's: SB -> SA 1 at 1.0.
+ * B's: SB alone, covered. */
+static void test_plan(void **state)
+{
+    (void)state;
+    expect(tok_a, "POST", "/v1/containers/events",
+           "[{\"ev\":\"station\",\"station\":\"SA2\",\"at\":1700000000},"
+           "{\"ev\":\"register\",\"id\":\"A3\",\"type\":\"crate-pp\",\"station\":\"SA2\","
+           "\"at\":1700000000},"
+           "{\"ev\":\"issue\",\"id\":\"A1\",\"station\":\"SA\",\"order\":\"O1\","
+           "\"at\":1700086400},{\"ev\":\"issue\",\"id\":\"A2\",\"station\":\"SA\","
+           "\"order\":\"O2\",\"at\":1700086400}]", 200, NULL, 0);
+    char out[8192];
+    const char *q = "/v1/containers/plan?type=crate-pp&now=1701728000";
+    expect(tok_a, "GET", q, NULL, 200, out, sizeof out);
+    assert_non_null(strstr(out, "\"station\":\"SA\",\"stock\":0,\"need\":1,\"safety\":0,"
+                                "\"arrivals\":1,\"departures\":0,\"after\":1,\"shortfall\":0"));
+    assert_non_null(strstr(out, "\"from\":\"SA2\",\"to\":\"SA\",\"containers\":1,"
+                                "\"distance_km\":8.0,\"links\":1,\"cost\":2.5"));
+    assert_null(strstr(out, "SB"));
+    assert_non_null(strstr(out, "\"enough\":true"));
+    expect(tok_p, "GET", q, NULL, 200, out, sizeof out);
+    assert_non_null(strstr(out, "\"from\":\"SB\",\"to\":\"SA\",\"containers\":1,"
+                                "\"distance_km\":4.0,\"links\":1,\"cost\":1.0"));
+    expect(tok_b, "GET", q, NULL, 200, out, sizeof out);
+    assert_non_null(strstr(out, "\"moves\":[]"));
+    assert_null(strstr(out, "SA"));
+    /* safety 1 everywhere: A has 1 crate ready for 1 + 1 + 1 wanted */
+    expect(tok_a, "GET", "/v1/containers/plan?type=crate-pp&safety=1&now=1701728000", NULL,
+           200, out, sizeof out);
+    assert_non_null(strstr(out, "\"shortfall\":2"));
+    assert_non_null(strstr(out, "\"enough\":false"));
+    /* too little history; no type; no token; a toc without a factor set */
+    expect(tok_a, "GET", "/v1/containers/plan?type=crate-pp&now=1700864000", NULL, 422, out,
+           sizeof out);
+    assert_non_null(strstr(out, "station 'SA', type crate-pp: 10 days of history"));
+    expect(tok_a, "GET", "/v1/containers/plan?now=1701728000", NULL, 400, NULL, 0);
+    expect(NULL, "GET", q, NULL, 401, NULL, 0);
+    expect(tok_a, "GET", "/v1/containers/plan?type=crate-pp&now=1701728000&toc=van-diesel-cn",
+           NULL, 422, out, sizeof out);
+    assert_non_null(strstr(out, "no factor set"));
+    /* a station the links do not name */
+    expect(tok_a, "POST", "/v1/containers/events",
+           "{\"ev\":\"station\",\"station\":\"SA3\",\"at\":1700000000}", 200, NULL, 0);
+    expect(tok_a, "GET", q, NULL, 422, out, sizeof out);
+    assert_non_null(strstr(out, "station 'SA3' has no distances"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -284,6 +344,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pack_at_station, setup, teardown),
         cmocka_unit_test_setup_teardown(test_forecast, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plan, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

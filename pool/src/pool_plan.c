@@ -195,6 +195,9 @@ static bx_status solve_lp(bx_ctx *ctx, const pair *pairs, size_t np, const size_
     glp_delete_prob(lp);
     glp_error_hook(NULL, NULL);
     glp_term_hook(NULL, NULL);
+    /* GLPK keeps an environment per thread until it is freed: a server's
+     * worker threads would each leave one behind when they end */
+    glp_free_env();
     return st;
 }
 

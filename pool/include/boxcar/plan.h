@@ -28,7 +28,11 @@
  *
  * GLPK allocates with the C library's malloc, not the context's allocator;
  * its messages are turned off, and an internal GLPK error returns
- * BX_EINTERNAL instead of ending the process. Present when the library was
+ * BX_EINTERNAL instead of ending the process. GLPK keeps one environment
+ * per thread; a plan frees the calling thread's when it is done (so no
+ * thread leaves one behind), which also frees any GLPK problem the caller
+ * itself holds on that thread: a program that uses GLPK directly calls
+ * bx_plan_solve on another thread. Present when the library was
  * built with the pool (CBOR).
  */
 #ifndef BOXCAR_PLAN_H

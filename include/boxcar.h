@@ -35,6 +35,7 @@
 #include "boxcar/pool_pack.h"
 #include "boxcar/forecast.h"
 #include "boxcar/plan.h"
+#include "boxcar/accounts.h"
 #endif
 
 #endif

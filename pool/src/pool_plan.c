@@ -236,9 +236,10 @@ bx_status bx_plan_solve(bx_ctx *ctx, const bx_plan_station *stations, size_t n,
 {
     if (ctx == NULL)
         return BX_EINVAL;
+    if (out != NULL)
+        *out = NULL;
     if (out == NULL || (stations == NULL && n > 0) || links == NULL)
         return bxi_error(ctx, BX_EINVAL, "bx_plan_solve: bad argument");
-    *out = NULL;
     if (n > BX_PLAN_MAX_STATIONS)
         return bxi_error(ctx, BX_ELIMIT, "plan: %zu stations; at most %d", n,
                          BX_PLAN_MAX_STATIONS);

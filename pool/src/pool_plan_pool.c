@@ -82,12 +82,13 @@ bx_status bx_plan_pool(bx_ctx *ctx, const bx_pool *pool, const char *journal_pat
     bx_plan_options_init(&o);
     if (opts != NULL)
         o = *opts;
+    if (out != NULL)
+        *out = NULL;
     if (out == NULL || pool == NULL || journal_path == NULL || type_id == NULL ||
         links == NULL || o.horizon_days < 1 || o.horizon_days > BX_FORECAST_MAX_HORIZON ||
         o.window_weeks < 2 || o.window_weeks > 52 || o.safety < 0 ||
         o.safety > INT64_C(1) << 40 || o.end_day <= 0 || o.end_day > INT64_C(1000000))
         return bxi_error(ctx, BX_EINVAL, "bx_plan_pool: bad argument");
-    *out = NULL;
     size_t n = 0, ns = bx_pool_station_count(pool);
     for (size_t i = 0; i < ns; i++)
         n += bx_pool_sees_station(pool, as, bx_pool_station(pool, i));

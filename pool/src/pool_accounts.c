@@ -2,6 +2,8 @@
  * pool_accounts.c: trips, losses and deposits per operator, station and
  * month (boxcar/accounts.h), from one read-only replay of the journal.
  */
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -264,4 +266,81 @@ bx_status bx_pool_accounts(bx_ctx *ctx, const char *path, const char *as,
     }
     *out = acc;
     return BX_OK;
+}
+
+/* ---- the statement's CSV ------------------------------------------------- */
+
+#define STATEMENT_COLUMNS(X)                                                            \
+    X(operator, TEXT) X(station, TEXT) X(month, TEXT) X(trips, NUM) X(returned, NUM)    \
+    X(lost, NUM) X(late, NUM) X(open, NUM) X(loss_rate, NUM) X(fees, NUM)             \
+    X(deposits, NUM) X(refunded, NUM) X(forfeited, NUM) X(held, NUM)
+
+static const char *const statement_names[] = {STATEMENT_COLUMNS(BX_COLUMN_NAME)};
+static const char *const statement_numeric[] = {STATEMENT_COLUMNS(BX_COLUMN_IF_NUM) NULL};
+
+const char *const *bx_accounts_csv_numeric_columns(void)
+{
+    return statement_numeric;
+}
+
+static bx_status field(bx_csv_writer *w, const char *s)
+{
+    return bx_csv_write_field(w, s, strlen(s));
+}
+
+/* Minor units as a decimal with two places: -123 -> "-1.23". */
+static void money(char *buf, size_t size, int64_t minor)
+{
+    uint64_t m = minor < 0 ? (uint64_t)0 - (uint64_t)minor : (uint64_t)minor;
+    snprintf(buf, size, "%s%" PRIu64 ".%02u", minor < 0 ? "-" : "", m / 100,
+             (unsigned)(m % 100));
+}
+
+bx_status bx_accounts_write_csv(bx_ctx *ctx, const bx_accounts *a, int32_t month,
+                                bx_write_fn write, void *ud)
+{
+    if (ctx == NULL)
+        return BX_EINVAL;
+    if (a == NULL || write == NULL)
+        return bxi_error(ctx, BX_EINVAL, "bx_accounts_write_csv: bad argument");
+    bx_csv_writer w;
+    bx_csv_writer_init(&w, write, ud);
+    bx_status st = BX_OK;
+    for (size_t c = 0; st == BX_OK && c < BX_ARRAY_LEN(statement_names); c++)
+        st = field(&w, statement_names[c]);
+    if (st == BX_OK)
+        st = bx_csv_end_record(&w);
+    for (size_t i = 0; st == BX_OK && i < a->nrows; i++) {
+        const bx_account_row *r = &a->rows[i];
+        if (month != 0 && r->month != month)
+            continue;
+        char buf[14][48];
+        snprintf(buf[0], sizeof buf[0], "%04d-%02d", (int)(r->month / 100),
+                 (int)(r->month % 100));
+        snprintf(buf[1], sizeof buf[1], "%" PRIu64, r->trips);
+        snprintf(buf[2], sizeof buf[2], "%" PRIu64, r->returned);
+        snprintf(buf[3], sizeof buf[3], "%" PRIu64, r->lost);
+        snprintf(buf[4], sizeof buf[4], "%" PRIu64, r->late);
+        snprintf(buf[5], sizeof buf[5], "%" PRIu64, r->open);
+        if (r->returned + r->lost > 0)
+            snprintf(buf[6], sizeof buf[6], "%.6f",
+                     (double)r->lost / (double)(r->returned + r->lost));
+        else
+            buf[6][0] = '\0';
+        money(buf[7], sizeof buf[7], r->fees_minor);
+        money(buf[8], sizeof buf[8], r->deposits_minor);
+        money(buf[9], sizeof buf[9], r->refunded_minor);
+        money(buf[10], sizeof buf[10], r->forfeited_minor);
+        money(buf[11], sizeof buf[11], r->held_minor);
+        const char *cells[14] = {r->operator_id, r->station_id, buf[0], buf[1], buf[2],
+                                 buf[3], buf[4], buf[5], buf[6], buf[7], buf[8], buf[9],
+                                 buf[10], buf[11]};
+        for (size_t c = 0; st == BX_OK && c < 14; c++)
+            st = field(&w, cells[c]);
+        if (st == BX_OK)
+            st = bx_csv_end_record(&w);
+    }
+    if (st != BX_OK)
+        st = bxi_error(ctx, BX_EIO, "writing the statement failed");
+    return st;
 }

@@ -200,8 +200,11 @@ static void test_operator_sees_only_its_own(void **state)
     must("containers list" J AS_A);
     assert_non_null(strstr(err_text, "1 of 1 containers"));
     /* whole-pool commands and adding operators need the platform role */
-    refused("containers stats" J AS_A, 3);
-    assert_non_null(strstr(err_text, "platform"));
+    /* stats shows an operator its own: its station, its crate */
+    must("containers stats" J AS_A);
+    assert_non_null(strstr(out_text, "operator A at "));
+    assert_non_null(strstr(out_text, "  SA             crate-pp 1"));
+    assert_null(strstr(out_text, "SB"));
     refused("containers verify" J AS_A, 3);
     refused("containers compact" J AS_A, 3);
     refused("containers snapshot" J AS_A, 3);
@@ -414,6 +417,65 @@ static void test_plan(void **state)
 #undef PLAN
 }
 
+/* Statements. Window 10 days, deposit 30.00, fee 1.50, as of 2024-06-15.
+ * A: A1 out at SA on May 3, back May 5 (returned); out again May 10, not
+ * back by May 20 (lost). B: B1 out at SB May 4, back May 30: 26 days,
+ * lost and late. May for A: 2 trips, 1 returned, 1 lost: fees 3.00,
+ * deposits 60.00, refunded 30.00, forfeited 30.00; for B: 1 trip, lost,
+ * late: fees 1.50, deposits 30.00, forfeited 30.00. */
+static void test_statement(void **state)
+{
+    (void)state;
+    platform();
+    must("containers issue A1 --station SA --order O1 --at 2024-05-03" J AS_A);
+    must("containers return A1 --station SA --at 2024-05-05" J AS_A);
+    must("containers wash A1 --at 2024-05-05T01:00:00Z" J AS_A);
+    must("containers issue A1 --station SA --order O2 --at 2024-05-10" J AS_A);
+    must("containers issue B1 --station SB --order O3 --at 2024-05-04" J AS_B);
+    must("containers return B1 --station SB --at 2024-05-30" J AS_B);
+#define ST "containers statement --month 2024-05 --loss-days 10 --deposit 30 --fee 1.5 " \
+           "--now 2024-06-15"
+    static const char head[] = "operator,station,month,trips,returned,lost,late,open,"
+                               "loss_rate,fees,deposits,refunded,forfeited,held\n";
+    static const char row_a[] = "A,SA,2024-05,2,1,1,0,0,0.500000,3.00,60.00,30.00,30.00,"
+                                "0.00\n";
+    static const char row_b[] = "B,SB,2024-05,1,0,1,1,0,1.000000,1.50,30.00,0.00,30.00,"
+                                "0.00\n";
+    char want[1024];
+    must(ST " --format csv" J AS_A);
+    snprintf(want, sizeof want, "%s%s", head, row_a);
+    assert_string_equal(out_text, want);
+    must(ST " --format csv" J AS_P);
+    snprintf(want, sizeof want, "%s%s%s", head, row_a, row_b);
+    assert_string_equal(out_text, want);
+    must(ST J AS_B);
+    assert_non_null(strstr(out_text, "statement 2024-05, operator B"));
+    assert_null(strstr(out_text, " SA "));
+    /* June has none of these trips */
+    must("containers statement --month 2024-06 --format csv --now 2024-06-15" J AS_P);
+    assert_string_equal(out_text, head);
+    /* the workbook, in Chinese: A's statement only */
+    must(ST " -o a.xlsx --lang zh-CN" J AS_A);
+    assert_int_equal(system("unzip -p a.xlsx > a.strings 2>/dev/null"),
+                     0);
+    static char strings[1 << 18];
+    FILE *fp = fopen("a.strings", "rb");
+    assert_non_null(fp);
+    size_t n = fread(strings, 1, sizeof strings - 1, fp);
+    strings[n] = '\0';
+    fclose(fp);
+    assert_non_null(strstr(strings, "运营方 A"));
+    assert_non_null(strstr(strings, "对账单"));
+    assert_null(strstr(strings, "运营方 B"));
+    /* bad arguments: usage, nothing written */
+    refused("containers statement" J AS_A, 2);
+    refused("containers statement --month 2024-13" J AS_A, 2);
+    refused("containers statement --month 2024-05 --deposit 3,5" J AS_A, 2);
+    refused("containers statement --month 2024-05 --lang zh-CN" J AS_A, 2);
+    refused("containers issue A1 --station SA -o O9" J AS_A, 2);
+#undef ST
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -423,6 +485,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pack_into_pool, setup, teardown),
         cmocka_unit_test_setup_teardown(test_forecast, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plan, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_statement, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "boxcar/csv.h"
 #include "boxcar/ctx.h"
 #include "boxcar/records.h"
 
@@ -72,6 +73,17 @@ BX_API bx_status bx_pool_accounts(bx_ctx *ctx, const char *path, const char *as,
                                   const bx_account_options *opts, bx_accounts **out);
 /* NULL is a no-op. */
 BX_API void bx_accounts_free(bx_ctx *ctx, bx_accounts *a);
+
+/* The rows of one month (YYYYMM; 0: all) as CSV: operator, station, month
+ * (YYYY-MM), trips, returned, lost, late, open, loss_rate (lost /
+ * (returned + lost), empty when no outcome is known), fees, deposits,
+ * refunded, forfeited, held (money with two decimals from the minor
+ * units). BX_EIO if write fails. */
+BX_API bx_status bx_accounts_write_csv(bx_ctx *ctx, const bx_accounts *a, int32_t month,
+                                       bx_write_fn write, void *ud);
+/* The columns of that CSV that hold numbers (NULL-terminated), for
+ * bx_report_add_source. */
+BX_API const char *const *bx_accounts_csv_numeric_columns(void);
 
 #ifdef __cplusplus
 }

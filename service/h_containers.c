@@ -7,6 +7,8 @@
  *   GET  /v1/containers/stats    bx_pool_stats_get
  *   GET  /v1/containers/forecast a station's daily forecast (forecast.h)
  *   GET  /v1/containers/plan     a rebalancing plan (plan.h)
+ *   GET  /v1/containers/statement a month's trips, losses and deposits
+ *                                (accounts.h)
  *
  * An event has the keys of a journal record (docs/formats.md, section 14):
  * "ev", "at" (optional here: the server's clock), "id", "station",
@@ -770,6 +772,109 @@ void svc_h_pool_plan(svc_call *c)
     json_object_set_new(doc, "days", json_integer((json_int_t)days));
     if (toc != NULL)
         json_object_set_new(doc, "toc", json_string(toc));
+    svc_reply_doc(c, doc);
+    json_decref(doc);
+}
+
+/* An amount with at most two decimals (as the command's --deposit) into
+ * minor units; false after a 400. */
+static bool money_arg(svc_call *c, const char *name, int64_t *out)
+{
+    const char *v = svc_arg_get(c, name);
+    *out = 0;
+    if (v == NULL)
+        return true;
+    int64_t whole = 0, frac = 0;
+    int nfrac = 0;
+    const char *p = v;
+    bool ok = *p >= '0' && *p <= '9';
+    for (; ok && *p >= '0' && *p <= '9'; p++)
+        ok = (whole = whole * 10 + (*p - '0')) <= 40000;
+    if (ok && *p == '.') {
+        for (p++; *p >= '0' && *p <= '9' && nfrac < 2; p++, nfrac++)
+            frac = frac * 10 + (*p - '0');
+        ok = nfrac > 0;
+    }
+    ok = ok && *p == '\0';
+    if (ok)
+        *out = whole * 100 + (nfrac == 1 ? frac * 10 : frac);
+    if (!ok || *out > 4000000) {
+        bx_location loc = {0};
+        loc.field = name;
+        svc_reply_error(c, 400, "bad_parameter", &loc, "query argument '%s': expected an "
+                        "amount such as 30 or 1.50, at most 40000.00", name);
+        return false;
+    }
+    return true;
+}
+
+/* GET /v1/containers/statement?month=YYYY-MM&loss_days=N&deposit=X&fee=X
+ * &now=SECONDS: the month's trips per operator and station
+ * (boxcar/accounts.h), the caller's own (every operator's for the
+ * platform), as `boxcar containers statement --format csv` counts them;
+ * money in minor units. */
+void svc_h_pool_statement(svc_call *c)
+{
+    static const char *const known[] = {"month", "loss_days", "deposit", "fee", "now", NULL};
+    svc_pool *p = pool_or_404(c);
+    if (p == NULL || !svc_args_check(c, known))
+        return;
+    const char *month = svc_arg_get(c, "month");
+    int y = 0, m = 0;
+    char tail;
+    if (month == NULL || strlen(month) != 7 || sscanf(month, "%4d-%2d%c", &y, &m, &tail) != 2 ||
+        y < 2000 || y > 2099 || m < 1 || m > 12) {
+        bx_location loc = {0};
+        loc.field = "month";
+        svc_reply_error(c, 400, "bad_parameter", &loc, "query argument 'month' is needed, "
+                        "as YYYY-MM");
+        return;
+    }
+    uint64_t now = (uint64_t)time(NULL), days = 30;
+    bx_account_options o;
+    bx_account_options_init(&o);
+    if (!count_arg(c, "now", (uint64_t)BX_POOL_TIME_MIN, (uint64_t)BX_POOL_TIME_MAX, &now) ||
+        !count_arg(c, "loss_days", 1, 3660, &days) || !money_arg(c, "deposit", &o.deposit_minor) ||
+        !money_arg(c, "fee", &o.fee_minor))
+        return;
+    o.now_s = (int64_t)now;
+    o.loss_window_s = (int64_t)days * 86400;
+    bx_ctx *ctx = c->worker->ctx;
+    bx_accounts *acc = NULL;
+    bx_status st = bx_pool_accounts(ctx, p->path, c->as, &o, &acc);
+    if (st != BX_OK) {
+        svc_reply_ctx_status(c, ctx, st);
+        return;
+    }
+    json_t *doc = json_object(), *rows = json_array();
+    bool oom = doc == NULL || rows == NULL;
+    for (size_t i = 0; !oom && i < acc->nrows; i++) {
+        const bx_account_row *r = &acc->rows[i];
+        if (r->month != y * 100 + m)
+            continue;
+        json_t *e = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+                              "operator", r->operator_id, "station", r->station_id, "trips",
+                              (json_int_t)r->trips, "returned", (json_int_t)r->returned,
+                              "lost", (json_int_t)r->lost, "late", (json_int_t)r->late,
+                              "open", (json_int_t)r->open, "fees_minor",
+                              (json_int_t)r->fees_minor, "deposits_minor",
+                              (json_int_t)r->deposits_minor, "refunded_minor",
+                              (json_int_t)r->refunded_minor, "forfeited_minor",
+                              (json_int_t)r->forfeited_minor, "held_minor",
+                              (json_int_t)r->held_minor);
+        oom = e == NULL || json_array_append_new(rows, e) != 0;
+    }
+    bx_accounts_free(ctx, acc);
+    if (oom) {
+        json_decref(rows);
+        json_decref(doc);
+        svc_reply_error(c, 503, "out_of_memory", NULL, "out of memory");
+        return;
+    }
+    json_object_set_new(doc, "month", json_string(month));
+    json_object_set_new(doc, "loss_days", json_integer((json_int_t)days));
+    json_object_set_new(doc, "now", json_integer((json_int_t)now));
+    json_object_set_new(doc, "rows", rows);
     svc_reply_doc(c, doc);
     json_decref(doc);
 }

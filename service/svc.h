@@ -452,6 +452,7 @@ void svc_h_pool_list(svc_call *c);
 void svc_h_pool_stats(svc_call *c);
 void svc_h_pool_forecast(svc_call *c);
 void svc_h_pool_plan(svc_call *c);
+void svc_h_pool_statement(svc_call *c);
 void svc_h_pool_container(svc_call *c);
 
 /* Embedded station assets (generated at build time from service/station). */

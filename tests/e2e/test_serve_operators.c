@@ -337,6 +337,51 @@ static void test_plan(void **state)
     assert_non_null(strstr(out, "station 'SA3' has no distances"));
 }
 
+/* GET /v1/containers/statement. A1 goes out at SA on 2023-11-15 and is
+ * back the next day; B1 goes out at SB the same day and never comes back:
+ * as of 2023-12-19 (1703000000) its 30 days have passed: lost. With a
+ * deposit of 20.00 and a fee of 0.50: A's November is 1 trip, returned,
+ * fees 50, deposits 2000 refunded; B's 1 trip lost, 2000 forfeited. Each
+ * operator sees its own row; the platform both. */
+static void test_statement(void **state)
+{
+    (void)state;
+    expect(tok_a, "POST", "/v1/containers/events",
+           "[{\"ev\":\"issue\",\"id\":\"A1\",\"station\":\"SA\",\"order\":\"O1\","
+           "\"at\":1700086400},{\"ev\":\"return\",\"id\":\"A1\",\"station\":\"SA\","
+           "\"at\":1700172800}]", 200, NULL, 0);
+    expect(tok_b, "POST", "/v1/containers/events",
+           "{\"ev\":\"issue\",\"id\":\"B1\",\"station\":\"SB\",\"order\":\"O2\","
+           "\"at\":1700086400}", 200, NULL, 0);
+    static const char row_a[] =
+        "{\"operator\":\"A\",\"station\":\"SA\",\"trips\":1,\"returned\":1,\"lost\":0,"
+        "\"late\":0,\"open\":0,\"fees_minor\":50,\"deposits_minor\":2000,"
+        "\"refunded_minor\":2000,\"forfeited_minor\":0,\"held_minor\":0}";
+    static const char row_b[] =
+        "{\"operator\":\"B\",\"station\":\"SB\",\"trips\":1,\"returned\":0,\"lost\":1,"
+        "\"late\":0,\"open\":0,\"fees_minor\":50,\"deposits_minor\":2000,"
+        "\"refunded_minor\":0,\"forfeited_minor\":2000,\"held_minor\":0}";
+    const char *q = "/v1/containers/statement?month=2023-11&deposit=20&fee=0.50&now=1703000000";
+    char out[8192];
+    expect(tok_a, "GET", q, NULL, 200, out, sizeof out);
+    assert_non_null(strstr(out, row_a));
+    assert_null(strstr(out, "\"B\""));
+    expect(tok_b, "GET", q, NULL, 200, out, sizeof out);
+    assert_non_null(strstr(out, row_b));
+    assert_null(strstr(out, "\"A\""));
+    expect(tok_p, "GET", q, NULL, 200, out, sizeof out);
+    assert_non_null(strstr(out, row_a));
+    assert_non_null(strstr(out, row_b));
+    /* a month without trips; bad arguments; no token */
+    expect(tok_p, "GET", "/v1/containers/statement?month=2023-12&now=1703000000", NULL, 200,
+           out, sizeof out);
+    assert_non_null(strstr(out, "\"rows\":[]"));
+    expect(tok_a, "GET", "/v1/containers/statement", NULL, 400, NULL, 0);
+    expect(tok_a, "GET", "/v1/containers/statement?month=2023-11&deposit=-1", NULL, 400, NULL,
+           0);
+    expect(NULL, "GET", q, NULL, 401, NULL, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -345,6 +390,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pack_at_station, setup, teardown),
         cmocka_unit_test_setup_teardown(test_forecast, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plan, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_statement, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

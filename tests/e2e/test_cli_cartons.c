@@ -70,7 +70,7 @@ static void write_days(int ndays)
     for (int d = 0; d < ndays; d++) {
         if (d == 13)
             continue;
-        char date[16], name[32], opt[64];
+        char date[32], name[32], opt[96];
         snprintf(date, sizeof date, "2024-05-%02d", d + 2);
         snprintf(name, sizeof name, "day%02d.csv", d);
         FILE *fp = fopen(name, "w");

@@ -413,6 +413,9 @@ static void test_plan(void **state)
     refused(PLAN " --toc no-such-toc" J AS_A, 3);
     assert_non_null(strstr(err_text, "no-such-toc"));
     refused("containers plan --type crate-pp" J AS_A, 2);
+    /* a token that is no operator's: refused, as for every command */
+    refused(PLAN J "--token-file x.tok", 3);
+    refused(PLAN J, 2);
     refused(PLAN " --factors cn-2023" J AS_A, 2);
 #undef PLAN
 }
@@ -473,6 +476,7 @@ static void test_statement(void **state)
     refused("containers statement --month 2024-05 --deposit 3,5" J AS_A, 2);
     refused("containers statement --month 2024-05 --lang zh-CN" J AS_A, 2);
     refused("containers issue A1 --station SA -o O9" J AS_A, 2);
+    refused(ST J "--token-file x.tok", 3);
 #undef ST
 }
 

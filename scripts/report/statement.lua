@@ -43,6 +43,7 @@ local ZH = {
     ["No trips in this month."] = "本月没有行程。",
     ["Note: "] = "注：",
     ["Trips by station"] = "各站点行程",
+    ["the pool (no operators)"] = "共享池（无运营方）",
 }
 local ZH_SHEETS = {Statement = "对账单", Rows = "明细"}
 
@@ -90,7 +91,8 @@ function report.build(data, book)
     if #ops == 0 then s:text(tr("No trips in this month.")) end
     for _, op in ipairs(ops) do
         local t = s:table{
-            title = string.format(tr("Operator %s"), op),
+            title = op ~= "" and string.format(tr("Operator %s"), op)
+                or tr("the pool (no operators)"),
             columns = {
                 {tr("Station"), width = 16, total = {label = tr("Total")}},
                 {tr("Trips"), format = "#,##0", total = "sum"},

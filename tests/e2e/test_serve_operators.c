@@ -209,7 +209,12 @@ static void test_reads(void **state)
     assert_non_null(strstr(out, "\"matched\":2"));
     same_as_missing("GET", "/v1/containers?station=SB", NULL, "/v1/containers?station=SZ",
                     NULL, "SB", "SZ", 422);
-    expect(tok_a, "GET", "/v1/containers/stats", NULL, 403, NULL, 0);
+    /* an operator's stats are its own: its station, its crates */
+    expect(tok_a, "GET", "/v1/containers/stats", NULL, 200, out, sizeof out);
+    assert_non_null(strstr(out, "\"operator\":\"A\""));
+    assert_non_null(strstr(out, "\"station\":\"SA\",\"trips\":0"));
+    assert_non_null(strstr(out, "\"ready\":{\"crate-pp\":2}"));
+    assert_null(strstr(out, "SB"));
     expect(NULL, "GET", "/v1/containers", NULL, 401, NULL, 0);
     expect(tok_p, "GET", "/v1/containers/stats", NULL, 200, out, sizeof out);
     assert_non_null(strstr(out, "\"containers\":3"));
@@ -380,6 +385,13 @@ static void test_statement(void **state)
     expect(tok_a, "GET", "/v1/containers/statement?month=2023-11&deposit=-1", NULL, 400, NULL,
            0);
     expect(NULL, "GET", q, NULL, 401, NULL, 0);
+    /* the same trips in each operator's own stats */
+    expect(tok_a, "GET", "/v1/containers/stats?now=1703000000", NULL, 200, out, sizeof out);
+    assert_non_null(strstr(out, "\"station\":\"SA\",\"trips\":1,\"returned\":1,\"lost\":0,"
+                                "\"late\":0,\"open\":0,\"loss_rate\":0.0"));
+    expect(tok_b, "GET", "/v1/containers/stats?now=1703000000", NULL, 200, out, sizeof out);
+    assert_non_null(strstr(out, "\"station\":\"SB\",\"trips\":1,\"returned\":0,\"lost\":1,"
+                                "\"late\":0,\"open\":0,\"loss_rate\":1.0"));
 }
 
 int main(void)

@@ -475,6 +475,14 @@ static void test_pool_plan_by_operator(void **state)
             break;
     }
     bx_links_free(l2);
+    /* compacted since the stations joined: no history to plan from */
+    bx_pool_close(pool);
+    assert_int_equal(bx_pool_open(ctx, &pool, path, NULL, NULL), BX_OK);
+    assert_int_equal(bx_pool_compact(pool, NULL), BX_OK);
+    bx_pool_close(pool);
+    assert_int_equal(bx_pool_open(ctx, &pool, path, NULL, &po), BX_OK);
+    assert_int_equal(bx_plan_pool(ctx, pool, path, "A", "crate-pp", l, &o, &p), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(ctx), "compacted"));
     bx_links_free(l);
     bx_pool_close(pool);
     jt_rmdir(dir);

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -29,6 +30,11 @@ typedef struct args {
     const char *cmd;
     const char *journal, *catalog, *station, *type, *order, *state, *archive;
     const char *token_file, *token_out, *to, *for_op;
+    const char *links, *factors, *toc;
+    int64_t safety;
+    const char *output, *lang;
+    int32_t month;
+    int64_t loss_days, deposit_minor, fee_minor;
     bx_pool_role role;
     bool csv, damaged, repair;
     bool at_given, now_given;
@@ -55,6 +61,8 @@ static int run_compact(const args *a);
 static int run_snapshot(const args *a);
 static int run_operator(const args *a);
 static int run_forecast(const args *a);
+static int run_plan(const args *a);
+static int run_statement(const args *a);
 
 static const sub subs[] = {
     {"station", run_event, "ID... [--for OPERATOR]", "at for", 1, -1},
@@ -74,10 +82,16 @@ static const sub subs[] = {
     {"status", run_status, "ID...", "", 1, -1},
     {"list", run_list, "[--station ID] [--type TYPE] [--state STATE] [--format table|csv]",
      "station type state format", 0, 0},
-    {"stats", run_stats, "[--type TYPE] [--now TIME] [--overdue-days N]",
-     "type now overdue-days", 0, 0},
+    {"stats", run_stats, "[--type TYPE] [--now TIME] [--overdue-days N] [--loss-days N]",
+     "type now overdue-days loss-days", 0, 0},
     {"forecast", run_forecast, "--station ID [--type TYPE] [--days N] [--now TIME]",
      "station type days now", 0, 0},
+    {"plan", run_plan, "--links FILE --type TYPE [--days N] [--safety N] [--now TIME]\n"
+     "            [--toc ID [--factors SET] [--catalog FILE]] [--format table|csv]",
+     "links type days safety now toc factors catalog format", 0, 0},
+    {"statement", run_statement, "--month YYYY-MM [--loss-days N] [--deposit AMOUNT]\n"
+     "            [--fee AMOUNT] [--now TIME] [-o FILE.xlsx|FILE.csv] [--lang en|zh-CN]",
+     "month loss-days deposit fee now output format lang", 0, 0},
     {"verify", run_verify, "[--repair]", "repair", 0, 0},
     {"compact", run_compact, "[--archive FILE]", "archive", 0, 0},
     {"snapshot", run_snapshot, "", "", 0, 0},
@@ -109,7 +123,22 @@ static void containers_help(void)
            "  --wait SECONDS      wait this long for another writer to finish (default 10)\n"
            "  --now TIME          stats: the moment to measure overdue containers at\n"
            "  --overdue-days N    stats: out longer than this is overdue (default 30)\n"
-           "  --days N            forecast: days ahead (default 7), from --now's day\n"
+           "  --days N            forecast, plan: days ahead (default 7), from --now's day\n"
+           "  --links FILE        plan: the links between stations (from, to, distance_km,\n"
+           "                      cost_per_container; CSV, JSON or CBOR)\n"
+           "  --safety N          plan: containers every station keeps at least (default 0)\n"
+           "  --month YYYY-MM     statement: the month whose trips it accounts for\n"
+           "  --loss-days N       statement, stats: a trip not back within N days is lost\n"
+           "                      (default 30)\n"
+           "  --deposit AMOUNT    statement: deposit per trip (e.g. 30.00; refunded on a\n"
+           "                      return in time, forfeited when lost; default 0)\n"
+           "  --fee AMOUNT        statement: fee per trip (default 0)\n"
+           "  -o FILE             statement: a workbook (.xlsx, scripts/report/statement.lua)\n"
+           "                      or CSV (.csv); default: a table on standard output\n"
+           "  --lang en|zh-CN     statement: the workbook's labels (default en)\n"
+           "  --toc ID            plan: the vehicle (a road TOC of the factor set) that\n"
+           "                      moves containers: each move's emissions (WTW)\n"
+           "  --factors SET       plan: the factor set with --toc (default cn-2023)\n"
            "  --repair            verify: cut a damaged journal at the damage first\n"
            "                      (the cut records are kept in a file beside it)\n"
            "  --archive FILE      compact: keep the old journal under this name\n"
@@ -127,7 +156,8 @@ static void containers_help(void)
            "-> damaged -repair-> returned; retire ends a container at a station; lost\n"
            "ends any, and a return brings a lost one back. Add stations first.\n"
            "An operator sees and changes only its own stations and the containers it\n"
-           "holds; verify, compact, snapshot and stats need the platform role.\n"
+           "holds (stats: its own trips and losses); verify, compact and snapshot need\n"
+           "the platform role.\n"
            "\n"
            "Exit: 0 ok, 3 an event was refused, a token or role was wrong, or verify\n"
            "      found a problem (nothing recorded), 1 runtime failure (I/O, the\n"
@@ -145,6 +175,32 @@ static bool takes(const sub *s, const char *opt)
     return false;
 }
 
+/* An amount with at most two decimals into minor units (cents, fen):
+ * "30" -> 3000, "1.5" -> 150. At most 40000.00 (what the accounts take). */
+static bool parse_money(const char *t, int64_t *out)
+{
+    int64_t whole = 0, frac = 0;
+    int nfrac = 0;
+    const char *p = t;
+    if (*p < '0' || *p > '9')
+        return false;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        whole = whole * 10 + (*p - '0');
+        if (whole > 40000)
+            return false;
+    }
+    if (*p == '.') {
+        for (p++; *p >= '0' && *p <= '9' && nfrac < 2; p++, nfrac++)
+            frac = frac * 10 + (*p - '0');
+        if (nfrac == 0)
+            return false;
+    }
+    if (*p != '\0')
+        return false;
+    *out = whole * 100 + (nfrac == 1 ? frac * 10 : frac);
+    return *out <= 4000000;
+}
+
 static int parse_args(int argc, char **argv, const sub *s, args *a)
 {
     static const struct option opts[] = {
@@ -160,6 +216,16 @@ static int parse_args(int argc, char **argv, const sub *s, args *a)
         {"now", required_argument, NULL, 'n'},
         {"overdue-days", required_argument, NULL, 'd'},
         {"days", required_argument, NULL, 'H'},
+        {"links", required_argument, NULL, 'L'},
+        {"month", required_argument, NULL, 'm'},
+        {"loss-days", required_argument, NULL, 'W'},
+        {"deposit", required_argument, NULL, 'E'},
+        {"fee", required_argument, NULL, 'G'},
+        {"output", required_argument, NULL, 'U'},
+        {"lang", required_argument, NULL, 'Z'},
+        {"safety", required_argument, NULL, 'Y'},
+        {"toc", required_argument, NULL, 'V'},
+        {"factors", required_argument, NULL, 'X'},
         {"wait", required_argument, NULL, 'w'},
         {"token-file", required_argument, NULL, 'T'},
         {"token-out", required_argument, NULL, 'O'},
@@ -179,7 +245,14 @@ static int parse_args(int argc, char **argv, const sub *s, args *a)
     a->journal = getenv("BOXCAR_JOURNAL");
     int c, idx;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "j:h", opts, &idx)) != -1) {
+    a->loss_days = 30;
+    while ((idx = -1, c = getopt_long(argc, argv, "j:o:h", opts, &idx)) != -1) {
+        /* -o (not --order, whose value is 'o' too) is statement's --output */
+        if (c == 'o' && idx == -1) {
+            if (strcmp(s->name, "statement") != 0)
+                return cli_usage_error("containers", "%s does not take -o", s->name);
+            c = 'U';
+        }
         const char *name = NULL;
         for (const struct option *o = opts; o->name != NULL; o++)
             if (o->val == c)
@@ -203,6 +276,52 @@ static int parse_args(int argc, char **argv, const sub *s, args *a)
             break;
         }
         case 'A': a->archive = optarg; break;
+        case 'L': a->links = optarg; break;
+        case 'U': a->output = optarg; break;
+        case 'Z':
+            if (strcmp(optarg, "en") != 0 && strcmp(optarg, "zh-CN") != 0)
+                return cli_usage_error("containers", "--lang is en or zh-CN");
+            a->lang = optarg;
+            break;
+        case 'm': {
+            int y, mo;
+            char tail;
+            if (sscanf(optarg, "%4d-%2d%c", &y, &mo, &tail) != 2 || strlen(optarg) != 7 ||
+                y < 2000 || y > 2099 || mo < 1 || mo > 12)
+                return cli_usage_error("containers", "--month wants YYYY-MM, not '%s'",
+                                       optarg);
+            a->month = y * 100 + mo;
+            break;
+        }
+        case 'W': {
+            uint64_t v;
+            if (!cli_parse_u64(optarg, 1, 3660, &v))
+                return cli_usage_error("containers", "--loss-days wants 1 to 3660");
+            a->loss_days = (int64_t)v;
+            break;
+        }
+        case 'E':
+        case 'G': {
+            int64_t v;
+            if (!parse_money(optarg, &v))
+                return cli_usage_error("containers", "--%s wants an amount such as 30 or "
+                                       "1.50 (at most 40000.00)", name);
+            if (c == 'E')
+                a->deposit_minor = v;
+            else
+                a->fee_minor = v;
+            break;
+        }
+        case 'V': a->toc = optarg; break;
+        case 'X': a->factors = optarg; break;
+        case 'Y': {
+            uint64_t v;
+            if (!cli_parse_u64(optarg, 0, 1000000000, &v))
+                return cli_usage_error("containers", "--safety wants a whole number of "
+                                       "containers");
+            a->safety = (int64_t)v;
+            break;
+        }
         case 'T': a->token_file = optarg; break;
         case 'O': a->token_out = optarg; break;
         case 'r': a->to = optarg; break;
@@ -598,15 +717,81 @@ static void stats_block(const char *title, const bx_pool_stats *s, int64_t overd
            s->inspections, s->damaged_found, s->retired);
 }
 
+static bx_accounts *accounts_of(session *ss, const args *a, int64_t now);
+static void statement_table(const bx_accounts *acc, int32_t month);
+
+/* An operator's own figures: its trips and losses by station over the
+ * journal's whole history (month by month summed), and the containers it
+ * holds ready at its stations. */
+static int stats_operator(session *ss, const args *a, int64_t now)
+{
+    bx_accounts *acc = accounts_of(ss, a, now);
+    if (acc == NULL)
+        return fail(ss, a, BX_EINPUT);
+    /* sum the months: rows come by operator, month, station */
+    size_t n = 0;
+    for (size_t i = 0; i < acc->nrows; i++) {
+        size_t k = 0;
+        while (k < n && strcmp(acc->rows[k].station_id, acc->rows[i].station_id) != 0)
+            k++;
+        bx_account_row *d = &acc->rows[k], *r = &acc->rows[i];
+        if (k == n) {
+            bx_account_row copy = *r;
+            *d = copy;
+            d->month = 0;
+            n++;
+            continue;
+        }
+        d->trips += r->trips;
+        d->returned += r->returned;
+        d->lost += r->lost;
+        d->late += r->late;
+        d->open += r->open;
+    }
+    acc->nrows = n;
+    char when[40];
+    cli_format_time(now, when, sizeof when);
+    printf("operator %s at %s: its trips since the journal began; lost: not back within %"
+           PRId64 " days\n", ss->as, when, a->loss_days);
+    printf("  %-12s %-14s %7s %8s %6s %5s %6s %6s\n", "operator", "station", "trips",
+           "returned", "lost", "late", "open", "loss");
+    for (size_t i = 0; i < acc->nrows; i++) {
+        const bx_account_row *r = &acc->rows[i];
+        char loss[16];
+        pct(loss, sizeof loss, r->returned + r->lost
+                                   ? (double)r->lost / (double)(r->returned + r->lost)
+                                   : NAN);
+        printf("  %-12s %-14s %7" PRIu64 " %8" PRIu64 " %6" PRIu64 " %5" PRIu64 " %6" PRIu64
+               " %6s\n", r->operator_id, r->station_id, r->trips, r->returned, r->lost,
+               r->late, r->open, loss);
+    }
+    bx_accounts_free(ss->ctx, acc);
+    printf("ready to issue (its own containers at its stations)\n");
+    for (size_t i = 0; i < bx_pool_station_count(ss->pool); i++) {
+        const char *stn = bx_pool_station(ss->pool, i);
+        if (!bx_pool_sees_station(ss->pool, ss->as, stn))
+            continue;
+        printf("  %-14s", stn);
+        for (size_t k = 0; k < bx_pool_type_count(ss->pool); k++) {
+            const char *t = bx_pool_type(ss->pool, k);
+            if (a->type == NULL || strcmp(a->type, t) == 0)
+                printf(" %s %" PRIu64, t, bx_pool_available_as(ss->pool, ss->as, stn, t));
+        }
+        printf("\n");
+    }
+    session_close(ss);
+    return EXIT_OK;
+}
+
 static int run_stats(const args *a)
 {
     session ss;
     bx_status st = session_open(&ss, a, false, false, false);
-    if (st == BX_OK)
-        st = need_platform(&ss, a);
     if (st != BX_OK)
         return fail(&ss, a, st);
     int64_t now = a->now_given ? a->now : (int64_t)time(NULL);
+    if (ss.role != BX_ROLE_PLATFORM)
+        return stats_operator(&ss, a, now);
     int64_t after = a->overdue_days * 86400;
     bx_pool_stats s;
     char when[40], title[160];
@@ -871,6 +1056,324 @@ static int run_forecast(const args *a)
         fprintf(stderr, "boxcar: out of memory\n");
     session_close(&ss);
     return rc;
+}
+
+/* ---- rebalancing plans -------------------------------------------------- */
+
+/* The catalog row of a container type: its tare for the moves' mass. */
+static int64_t tare_of(const bx_catalog *cat, const char *type)
+{
+    const bx_box *b = cat ? bx_catalog_find(cat, type) : NULL;
+    return b ? b->tare_g : 0;
+}
+
+static void plan_print(const args *a, const session *ss, const bx_plan *p, int64_t end_day,
+                       const int64_t *wtw_mg)
+{
+    char when[40];
+    cli_format_time(end_day * 86400, when, sizeof when);
+    when[10] = '\0';
+    if (a->csv) {
+        printf("type,from,to,containers,distance_km,links,cost%s\n", wtw_mg ? ",co2e_wtw_kg" : "");
+        for (size_t k = 0; k < p->nmoves; k++) {
+            const bx_plan_move *m = &p->moves[k];
+            printf("%s,%s,%s,%" PRId64 ",%.3f,%zu,%.2f", a->type,
+                   p->stations[m->from].station_id, p->stations[m->to].station_id,
+                   m->containers, m->distance_km, m->hops, m->cost);
+            if (wtw_mg)
+                printf(",%.6f", (double)wtw_mg[k] / 1e6);
+            printf("\n");
+        }
+        return;
+    }
+    printf("plan for type %s: %" PRId64 " days from %s, safety stock %" PRId64 "%s%s, "
+           "%zu stations\n", a->type, a->days, when, a->safety,
+           ss->as[0] ? ", operator " : "", ss->as, p->nstations);
+    printf("  %-14s %7s %6s %7s %8s %7s %6s %6s\n", "station", "stock", "need", "safety",
+           "arrives", "leaves", "after", "short");
+    for (size_t i = 0; i < p->nstations; i++) {
+        const bx_plan_station *s = &p->stations[i];
+        printf("  %-14s %7" PRId64 " %6" PRId64 " %7" PRId64 " %8" PRId64 " %7" PRId64
+               " %6" PRId64 " %6" PRId64 "\n", s->station_id, s->stock, s->need, s->safety,
+               p->arrivals[i], p->departures[i], s->stock + p->arrivals[i] - p->departures[i],
+               p->shortfall[i]);
+    }
+    if (p->nmoves == 0) {
+        printf("  no moves%s\n", p->shortfall_total ? "" : ": every station is covered");
+    } else {
+        printf("  %-14s %-14s %10s %9s %5s %10s%s\n", "from", "to", "containers", "km",
+               "links", "cost", wtw_mg ? "   kg CO2e" : "");
+        int64_t total_mg = 0;
+        for (size_t k = 0; k < p->nmoves; k++) {
+            const bx_plan_move *m = &p->moves[k];
+            printf("  %-14s %-14s %10" PRId64 " %9.1f %5zu %10.2f",
+                   p->stations[m->from].station_id, p->stations[m->to].station_id,
+                   m->containers, m->distance_km, m->hops, m->cost);
+            if (wtw_mg) {
+                printf(" %10.3f", (double)wtw_mg[k] / 1e6);
+                total_mg += wtw_mg[k];
+            }
+            printf("\n");
+        }
+        printf("  total: %" PRId64 " containers moved, %.1f container-km, cost %.2f",
+               p->moved, p->distance_km, p->cost);
+        if (wtw_mg)
+            printf(", %.3f kg CO2e WTW (%s, %s)", (double)total_mg / 1e6, a->toc,
+                   a->factors ? a->factors : "cn-2023");
+        printf("\n");
+    }
+    if (p->shortfall_total > 0) {
+        printf("  not enough containers: %" PRId64 " short in total, the least any plan "
+               "leaves (", p->shortfall_total);
+        const char *sep = "";
+        for (size_t i = 0; i < p->nstations; i++)
+            if (p->shortfall[i] > 0) {
+                printf("%s%s %" PRId64, sep, p->stations[i].station_id, p->shortfall[i]);
+                sep = ", ";
+            }
+        printf(")\n");
+    }
+}
+
+static int run_plan(const args *a)
+{
+    if (a->links == NULL || a->type == NULL)
+        return cli_usage_error("containers", "plan needs --links FILE and --type TYPE");
+    if (a->factors != NULL && a->toc == NULL)
+        return cli_usage_error("containers", "--factors goes with --toc (the vehicle)");
+    session ss;
+    bx_status st = session_open(&ss, a, false, false, a->toc != NULL);
+    bx_links *links = NULL;
+    bx_factor_set *fs = NULL;
+    bx_plan *p = NULL;
+    int64_t *wtw = NULL;
+    if (st == BX_OK)
+        st = bx_links_load(ss.ctx, &links, a->links);
+    if (st == BX_OK && a->toc != NULL) {
+        char buf[4096];
+        const char *path = cli_factor_set_path(a->factors ? a->factors : "cn-2023", buf,
+                                               sizeof buf);
+        if (path == NULL) {
+            fprintf(stderr, "boxcar containers: no factor set '%s' (see 'boxcar factors "
+                            "list')\n", a->factors);
+            ss.printed = true;
+            st = BX_EINPUT;
+        } else {
+            st = bx_factor_set_load(ss.ctx, &fs, path);
+        }
+        if (st == BX_OK && tare_of(ss.catalog, a->type) <= 0) {
+            fprintf(stderr, "error: type '%s' has no tare_g in the catalog: the moves' mass "
+                            "is unknown (give --catalog FILE)\n", a->type);
+            ss.printed = true;
+            st = BX_EINPUT;
+        }
+    }
+    int64_t now = a->now_given ? a->now : (int64_t)time(NULL);
+    int64_t end_day = now / 86400;
+    if (st == BX_OK) {
+        bx_plan_options o;
+        bx_plan_options_init(&o);
+        o.horizon_days = (uint32_t)a->days;
+        o.safety = a->safety;
+        o.end_day = end_day;
+        st = bx_plan_pool(ss.ctx, ss.pool, a->journal, ss.as, a->type, links, &o, &p);
+        if (st == BX_ENOTFOUND) {
+            fprintf(stderr, "error: no station to plan for%s%s\n",
+                    ss.as[0] ? ": operator " : "", ss.as[0] ? ss.as : "");
+            ss.printed = true;
+            st = BX_EINPUT;
+        }
+    }
+    if (st == BX_OK && fs != NULL) {
+        wtw = calloc(p->nmoves ? p->nmoves : 1, sizeof *wtw);
+        if (wtw == NULL) {
+            st = BX_ENOMEM;
+        } else {
+            char day[16];
+            cli_format_time(end_day * 86400, day, sizeof day);
+            int32_t date = (int32_t)strtol(day, NULL, 10) * 10000 +
+                           (int32_t)strtol(day + 5, NULL, 10) * 100 +
+                           (int32_t)strtol(day + 8, NULL, 10);
+            int64_t *mass = calloc(p->nmoves ? p->nmoves : 1, sizeof *mass);
+            double *km = calloc(p->nmoves ? p->nmoves : 1, sizeof *km);
+            bx_co2e *co2e = calloc(p->nmoves ? p->nmoves : 1, sizeof *co2e);
+            if (mass == NULL || km == NULL || co2e == NULL)
+                st = BX_ENOMEM;
+            for (size_t k = 0; st == BX_OK && k < p->nmoves; k++) {
+                mass[k] = p->moves[k].containers * tare_of(ss.catalog, a->type);
+                km[k] = p->moves[k].distance_km;
+            }
+            /* the moves' emissions: the carbon module's, as data (pool
+             * and carbon do not include each other) */
+            if (st == BX_OK)
+                st = bx_carbon_legs(ss.ctx, fs, a->toc, mass, km, p->nmoves, date, co2e);
+            for (size_t k = 0; st == BX_OK && k < p->nmoves; k++)
+                wtw[k] = co2e[k].wtw_mg;
+            free(mass);
+            free(km);
+            free(co2e);
+        }
+    }
+    if (st == BX_OK)
+        plan_print(a, &ss, p, end_day, wtw);
+    free(wtw);
+    bx_plan_free(ss.ctx, p);
+    bx_factor_set_free(fs);
+    bx_links_free(links);
+    if (st != BX_OK)
+        return fail(&ss, a, st);
+    session_close(&ss);
+    return EXIT_OK;
+}
+
+/* ---- statements and losses ---------------------------------------------- */
+
+/* The trips `as` may see, as of now, with the command's window and
+ * charges. NULL after printing why. */
+static bx_accounts *accounts_of(session *ss, const args *a, int64_t now)
+{
+    bx_account_options o;
+    bx_account_options_init(&o);
+    o.loss_window_s = a->loss_days * 86400;
+    o.now_s = now;
+    o.deposit_minor = a->deposit_minor;
+    o.fee_minor = a->fee_minor;
+    bx_accounts *acc = NULL;
+    bx_status st = bx_pool_accounts(ss->ctx, a->journal, ss->as, &o, &acc);
+    if (st != BX_OK) {
+        cli_fail(ss->ctx, st);
+        ss->printed = true;
+    }
+    return acc;
+}
+
+static void money_text(char *buf, size_t size, int64_t minor)
+{
+    snprintf(buf, size, "%" PRId64 ".%02d", minor / 100, (int)(minor % 100));
+}
+
+/* The table of one month's rows (month 0: all, summed per operator and
+ * station by the caller's rows already). */
+static void statement_table(const bx_accounts *acc, int32_t month)
+{
+    printf("  %-12s %-14s %7s %8s %6s %5s %6s %6s %10s %11s %10s %10s %10s\n", "operator",
+           "station", "trips", "returned", "lost", "late", "open", "loss", "fees",
+           "deposits", "refunded", "forfeited", "held");
+    for (size_t i = 0; i < acc->nrows; i++) {
+        const bx_account_row *r = &acc->rows[i];
+        if (month != 0 && r->month != month)
+            continue;
+        char loss[16], m[5][24];
+        pct(loss, sizeof loss, r->returned + r->lost
+                                   ? (double)r->lost / (double)(r->returned + r->lost)
+                                   : NAN);
+        money_text(m[0], sizeof m[0], r->fees_minor);
+        money_text(m[1], sizeof m[1], r->deposits_minor);
+        money_text(m[2], sizeof m[2], r->refunded_minor);
+        money_text(m[3], sizeof m[3], r->forfeited_minor);
+        money_text(m[4], sizeof m[4], r->held_minor);
+        printf("  %-12s %-14s %7" PRIu64 " %8" PRIu64 " %6" PRIu64 " %5" PRIu64 " %6" PRIu64
+               " %6s %10s %11s %10s %10s %10s\n", r->operator_id[0] ? r->operator_id : "-",
+               r->station_id, r->trips, r->returned, r->lost, r->late, r->open, loss, m[0],
+               m[1], m[2], m[3], m[4]);
+    }
+}
+
+/* The month's rows into a workbook through scripts/report/statement.lua:
+ * the rows go to a temporary CSV the report reads. */
+static bx_status statement_workbook(session *ss, const args *a, const bx_accounts *acc)
+{
+    char tmp[] = "/tmp/boxcar-statement-XXXXXX";
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        fprintf(stderr, "boxcar containers: a temporary file: %s\n", strerror(errno));
+        ss->printed = true;
+        return BX_EIO;
+    }
+    FILE *fp = fdopen(fd, "w");
+    bx_status st = fp ? bx_accounts_write_csv(ss->ctx, acc, a->month, cli_file_write, fp)
+                      : BX_EIO;
+    if (fp == NULL)
+        close(fd);
+    if (fp == NULL || fclose(fp) != 0) {
+        if (st == BX_OK) {
+            fprintf(stderr, "boxcar containers: writing %s: %s\n", tmp, strerror(errno));
+            ss->printed = true;
+        }
+        st = BX_EIO;
+    }
+    char script[4096], month[16], days[16];
+    const char *path = cli_script_path("report", "statement", script, sizeof script);
+    bx_report *rep = NULL;
+    snprintf(month, sizeof month, "%04d-%02d", (int)(a->month / 100), (int)(a->month % 100));
+    snprintf(days, sizeof days, "%" PRId64, a->loss_days);
+    if (st == BX_OK)
+        st = bx_report_load(ss->ctx, &rep, path, NULL);
+    if (st == BX_OK)
+        st = bx_report_set_param(rep, "lang", a->lang ? a->lang : "en");
+    if (st == BX_OK)
+        st = bx_report_set_param(rep, "month", month);
+    if (st == BX_OK)
+        st = bx_report_set_param(rep, "loss_days", days);
+    if (st == BX_OK)
+        st = bx_report_add_source(rep, "statement", tmp, bx_accounts_csv_numeric_columns());
+    if (st == BX_OK) {
+        bx_report_options o = {0, NULL, NULL, 0};
+        const char *env = getenv("SOURCE_DATE_EPOCH");
+        if (env != NULL)
+            o.created = (time_t)strtoll(env, NULL, 10);
+        st = bx_report_render(rep, BX_REPORT_XLSX, a->output, &o);
+    }
+    bx_report_free(rep);
+    unlink(tmp);
+    return st;
+}
+
+static int run_statement(const args *a)
+{
+    if (a->month == 0)
+        return cli_usage_error("containers", "statement needs --month YYYY-MM");
+    bool xlsx = false, csv = a->csv;
+    if (a->output != NULL) {
+        size_t n = strlen(a->output);
+        xlsx = n > 5 && strcmp(a->output + n - 5, ".xlsx") == 0;
+        csv = !xlsx;
+    }
+    if (a->lang != NULL && !xlsx)
+        return cli_usage_error("containers", "--lang goes with -o FILE.xlsx");
+    session ss;
+    bx_status st = session_open(&ss, a, false, false, false);
+    if (st != BX_OK)
+        return fail(&ss, a, st);
+    int64_t now = a->now_given ? a->now : (int64_t)time(NULL);
+    bx_accounts *acc = accounts_of(&ss, a, now);
+    if (acc == NULL)
+        return fail(&ss, a, BX_EINPUT);
+    if (xlsx) {
+        st = statement_workbook(&ss, a, acc);
+    } else if (csv) {
+        cli_sink sink;
+        st = cli_sink_open(ss.ctx, &sink, a->output);
+        if (st == BX_OK)
+            st = bx_accounts_write_csv(ss.ctx, acc, a->month, sink.write, sink.ud);
+        if (st == BX_OK)
+            st = cli_sink_commit(&sink, "containers", &ss.printed);
+        else
+            cli_sink_abort(&sink);
+    } else {
+        printf("statement %04d-%02d%s%s: trips that started in the month; lost: not back "
+               "within %" PRId64 " days (as of ", (int)(a->month / 100),
+               (int)(a->month % 100), ss.as[0] ? ", operator " : "", ss.as, a->loss_days);
+        char when[40];
+        cli_format_time(now, when, sizeof when);
+        printf("%s)\n", when);
+        statement_table(acc, a->month);
+    }
+    bx_accounts_free(ss.ctx, acc);
+    if (st != BX_OK)
+        return fail(&ss, a, st);
+    session_close(&ss);
+    return EXIT_OK;
 }
 
 /* ---- operators ---------------------------------------------------------- */

@@ -62,6 +62,9 @@ static void serve_help(void)
            "  --param KEY=VALUE    set one of the policy's params (repeatable)\n"
            "  --pool JOURNAL       keep the container pool in JOURNAL (this server is its\n"
            "                       writer): turns on /v1/containers\n"
+           "  --links FILE         with --pool: the links between stations (from, to,\n"
+           "                       distance_km, cost_per_container): turns on\n"
+           "                       GET /v1/containers/plan\n"
            "  --items FILE         the item master (CSV, JSON or CBOR): a scan finds an\n"
            "                       item by sku or barcode (GET /v1/items/CODE); POST\n"
            "                       /v1/items (token) adds one, rewriting FILE atomically\n"
@@ -161,6 +164,7 @@ static int parse_args(int argc, char **argv, serve_args *a)
         {"param", required_argument, NULL, 'p'},
         {"pool", required_argument, NULL, 'J'},
         {"items", required_argument, NULL, 'I'},
+        {"links", required_argument, NULL, 'Q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -231,6 +235,7 @@ static int parse_args(int argc, char **argv, serve_args *a)
         case 'K': a->cfg.containers_path = optarg; break;
         case 'P': a->cfg.policy_path = optarg; break;
         case 'J': a->cfg.pool_path = optarg; break;
+        case 'Q': a->cfg.links_path = optarg; break;
         case 'I': a->cfg.items_path = optarg; break;
         case 'S':
             if (!cli_parse_u64(optarg, 1, 1000000, &v))
@@ -259,6 +264,8 @@ static int parse_args(int argc, char **argv, serve_args *a)
         return cli_usage_error("serve", "--factors and --containers need --routes");
     if (a->cfg.policy_path == NULL && a->cfg.npolicy_params > 0)
         return cli_usage_error("serve", "--param needs --policy");
+    if (a->cfg.links_path != NULL && a->cfg.pool_path == NULL)
+        return cli_usage_error("serve", "--links needs --pool");
     a->cfg.policy_path = cli_script_path("policy", a->cfg.policy_path, a->policy_path,
                                          sizeof a->policy_path);
     if (a->cfg.routes_path != NULL) {

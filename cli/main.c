@@ -22,6 +22,7 @@ static const struct command {
 #endif
     {"report", cmd_report, "make a workbook from packing results with a report script"},
     {"containers", cmd_containers, "reusable containers: register, issue, return, status, stats"},
+    {"cartons", cmd_cartons, "forecast the cartons of each size the next days will use"},
 };
 
 /* Levenshtein distance between a and b, counting at most 16 characters

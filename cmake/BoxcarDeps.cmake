@@ -7,6 +7,17 @@ endif()
 if(BOXCAR_WITH_CBOR)
   pkg_check_modules(LIBCBOR REQUIRED IMPORTED_TARGET libcbor)
 endif()
+if(BOXCAR_WITH_CBOR)
+  # GLPK (rebalancing plans of the pool) ships no pkg-config file on Debian.
+  find_path(GLPK_INCLUDE_DIR glpk.h REQUIRED)
+  find_library(GLPK_LIBRARY glpk REQUIRED)
+  if(NOT TARGET GLPK::glpk)
+    add_library(GLPK::glpk UNKNOWN IMPORTED)
+    set_target_properties(GLPK::glpk PROPERTIES
+      IMPORTED_LOCATION "${GLPK_LIBRARY}"
+      INTERFACE_INCLUDE_DIRECTORIES "${GLPK_INCLUDE_DIR}")
+  endif()
+endif()
 if(BOXCAR_WITH_SERVICE)
   pkg_check_modules(MHD REQUIRED IMPORTED_TARGET libmicrohttpd)
 endif()

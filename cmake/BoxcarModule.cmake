@@ -1,4 +1,4 @@
-# boxcar_module(NAME [DIR folder] [DEPENDS module...] [PACKAGES JSON|CBOR|LUA|XLSX|GSL...])
+# boxcar_module(NAME [DIR folder] [DEPENDS module...] [PACKAGES JSON|CBOR|LUA|XLSX|GSL|GLPK...])
 #
 # One library module (core, cartonize, pool, carbon, report, ...): an object
 # library built from NAME/src, whose public headers are NAME/include. A module
@@ -14,6 +14,8 @@ set(BOXCAR_PACKAGE_CBOR PkgConfig::LIBCBOR)
 set(BOXCAR_PACKAGE_LUA PkgConfig::LUA)
 set(BOXCAR_PACKAGE_XLSX PkgConfig::XLSXWRITER)
 set(BOXCAR_PACKAGE_GSL GSL::gsl)
+set(BOXCAR_PACKAGE_GLPK GLPK::glpk)
+set(BOXCAR_WITH_GLPK ${BOXCAR_WITH_CBOR})
 
 function(boxcar_module name)
   cmake_parse_arguments(M "" "DIR" "DEPENDS;PACKAGES" ${ARGN})

@@ -34,6 +34,8 @@
 #include "boxcar/pool.h"
 #include "boxcar/pool_pack.h"
 #include "boxcar/forecast.h"
+#include "boxcar/plan.h"
+#include "boxcar/accounts.h"
 #endif
 
 #endif

@@ -6,6 +6,9 @@
  *   GET  /v1/containers          the containers, filtered and paged
  *   GET  /v1/containers/stats    bx_pool_stats_get
  *   GET  /v1/containers/forecast a station's daily forecast (forecast.h)
+ *   GET  /v1/containers/plan     a rebalancing plan (plan.h)
+ *   GET  /v1/containers/statement a month's trips, losses and deposits
+ *                                (accounts.h)
  *
  * An event has the keys of a journal record (docs/formats.md, section 14):
  * "ev", "at" (optional here: the server's clock), "id", "station",
@@ -414,9 +417,89 @@ static json_t *rate(double v)
     return isnan(v) ? json_null() : json_real(v);
 }
 
+/* An operator's own figures (GET /v1/containers/stats with an operator's
+ * token): per station it runs, its trips there over the journal's history
+ * (boxcar/accounts.h: returned, lost when not back within loss_days, late,
+ * open) and the containers it holds ready there, per type. */
+static void operator_stats(svc_call *c, svc_pool *p, int64_t now)
+{
+    uint64_t days = 30;
+    if (!count_arg(c, "loss_days", 1, 3660, &days))
+        return;
+    bx_account_options o;
+    bx_account_options_init(&o);
+    o.now_s = now;
+    o.loss_window_s = (int64_t)days * 86400;
+    bx_ctx *ctx = c->worker->ctx;
+    bx_accounts *acc = NULL;
+    bx_status st = bx_pool_accounts(ctx, p->path, c->as, &o, &acc);
+    if (st != BX_OK) {
+        svc_reply_ctx_status(c, ctx, st);
+        return;
+    }
+    json_t *doc = json_object(), *stations = json_array();
+    bool oom = doc == NULL || stations == NULL;
+    pthread_mutex_lock(&p->lock);
+    for (size_t i = 0; !oom && i < bx_pool_station_count(p->pool); i++) {
+        const char *id = bx_pool_station(p->pool, i);
+        if (!bx_pool_sees_station(p->pool, c->as, id))
+            continue;
+        bx_account_row sum;
+        memset(&sum, 0, sizeof sum);
+        for (size_t k = 0; k < acc->nrows; k++) {
+            const bx_account_row *r = &acc->rows[k];
+            if (strcmp(r->station_id, id) != 0)
+                continue;
+            sum.trips += r->trips;
+            sum.returned += r->returned;
+            sum.lost += r->lost;
+            sum.late += r->late;
+            sum.open += r->open;
+        }
+        json_t *ready = json_object();
+        for (size_t t = 0; ready != NULL && t < bx_pool_type_count(p->pool); t++) {
+            const char *type = bx_pool_type(p->pool, t);
+            json_object_set_new(ready, type, json_integer((json_int_t)bx_pool_available_as(
+                                                 p->pool, c->as, id, type)));
+        }
+        json_t *e = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}", "station", id, "trips",
+                              (json_int_t)sum.trips, "returned", (json_int_t)sum.returned,
+                              "lost", (json_int_t)sum.lost, "late", (json_int_t)sum.late,
+                              "open", (json_int_t)sum.open);
+        oom = e == NULL || ready == NULL;
+        if (!oom) {
+            json_object_set_new(e, "loss_rate",
+                                sum.returned + sum.lost
+                                    ? json_real((double)sum.lost /
+                                                (double)(sum.returned + sum.lost))
+                                    : json_null());
+            json_object_set_new(e, "ready", ready);
+            ready = NULL;
+            oom = json_array_append_new(stations, e) != 0;
+            e = NULL;
+        }
+        json_decref(ready);
+        json_decref(e);
+    }
+    pthread_mutex_unlock(&p->lock);
+    bx_accounts_free(ctx, acc);
+    if (oom) {
+        json_decref(stations);
+        json_decref(doc);
+        svc_reply_error(c, 503, "out_of_memory", NULL, "out of memory");
+        return;
+    }
+    json_object_set_new(doc, "operator", json_string(c->as));
+    json_object_set_new(doc, "now", json_integer((json_int_t)now));
+    json_object_set_new(doc, "loss_days", json_integer((json_int_t)days));
+    json_object_set_new(doc, "stations", stations);
+    svc_reply_doc(c, doc);
+    json_decref(doc);
+}
+
 void svc_h_pool_stats(svc_call *c)
 {
-    static const char *const known[] = {"type", "now", "overdue_days", NULL};
+    static const char *const known[] = {"type", "now", "overdue_days", "loss_days", NULL};
     svc_pool *p = pool_or_404(c);
     if (p == NULL || !svc_args_check(c, known))
         return;
@@ -426,8 +509,7 @@ void svc_h_pool_stats(svc_call *c)
         !count_arg(c, "overdue_days", 1, 36500, &days))
         return;
     if (!svc_sees_all(c)) {
-        svc_reply_error(c, 403, "forbidden", NULL, "the figures of the whole pool need a "
-                        "platform operator's token ('%s' has the operator role)", c->as);
+        operator_stats(c, p, (int64_t)now);
         return;
     }
     json_t *doc = json_object(), *states = json_object();
@@ -586,6 +668,292 @@ void svc_h_pool_forecast(svc_call *c)
     json_object_set_new(doc, "first_day", json_integer((json_int_t)(now / 86400) * 86400));
     json_object_set_new(doc, "level", json_real(o.level));
     json_object_set_new(doc, "types", types);
+    svc_reply_doc(c, doc);
+    json_decref(doc);
+}
+
+/* The moves' emissions on the TOC `toc` of the server's factor set (the
+ * carbon setup of --routes), each move a shipment of empty containers of
+ * the pool catalog's tare: into wtw_mg[]. false after a reply. */
+static bool plan_emissions(svc_call *c, const svc_pool *p, const bx_plan *plan,
+                           const char *type, const char *toc, int64_t first_day,
+                           int64_t *wtw_mg)
+{
+    const svc_catalog *cat = svc_catalog_hold(c->worker);
+    const bx_box *box = bx_catalog_find(p->cat, type);
+    bx_location loc = {0};
+    loc.field = "toc";
+    if (cat == NULL || cat->factors == NULL) {
+        svc_catalog_let_go(c->worker);
+        svc_reply_error(c, 422, "no_factors", &loc, "this server has no factor set "
+                        "(start it with --routes): no emissions for toc");
+        return false;
+    }
+    if (box == NULL || box->tare_g <= 0) {
+        svc_catalog_let_go(c->worker);
+        svc_reply_error(c, 422, "no_tare", &loc, "type '%.64s' has no tare_g in the pool's "
+                        "catalog: the moves' mass is unknown", type);
+        return false;
+    }
+    size_t n = plan->nmoves ? plan->nmoves : 1;
+    int64_t *mass = calloc(n, sizeof *mass);
+    double *km = calloc(n, sizeof *km);
+    bx_co2e *co2e = calloc(n, sizeof *co2e);
+    bx_status st = mass && km && co2e ? BX_OK : BX_ENOMEM;
+    for (size_t k = 0; st == BX_OK && k < plan->nmoves; k++) {
+        mass[k] = plan->moves[k].containers * box->tare_g;
+        km[k] = plan->moves[k].distance_km;
+    }
+    /* YYYYMMDD of the plan's first day (days since 1970-01-01, civil
+     * calendar: Howard Hinnant's days-to-date) */
+    int64_t z = first_day + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+    int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+    int64_t y = yoe + era * 400 + (m <= 2);
+    bx_ctx *ctx = c->worker->ctx;
+    if (st == BX_OK)
+        st = bx_carbon_legs(ctx, cat->factors, toc, mass, km, plan->nmoves,
+                            (int32_t)(y * 10000 + m * 100 + d), co2e);
+    for (size_t k = 0; st == BX_OK && k < plan->nmoves; k++)
+        wtw_mg[k] = co2e[k].wtw_mg;
+    free(mass);
+    free(km);
+    free(co2e);
+    svc_catalog_let_go(c->worker);
+    if (st == BX_EINPUT)
+        svc_reply_error(c, 422, "bad_toc", &loc, "%s", bx_ctx_errmsg(ctx));
+    else if (st != BX_OK)
+        svc_reply_ctx_status(c, ctx, st);
+    return st == BX_OK;
+}
+
+static json_t *plan_doc(const bx_plan *plan, const int64_t *wtw_mg)
+{
+    json_t *doc = json_object(), *stations = json_array(), *moves = json_array();
+    if (doc == NULL || stations == NULL || moves == NULL) {
+        json_decref(doc);
+        json_decref(stations);
+        json_decref(moves);
+        return NULL;
+    }
+    json_object_set_new(doc, "stations", stations);
+    json_object_set_new(doc, "moves", moves);
+    for (size_t i = 0; i < plan->nstations; i++) {
+        const bx_plan_station *s = &plan->stations[i];
+        json_t *e = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "station",
+                              s->station_id, "stock", (json_int_t)s->stock, "need",
+                              (json_int_t)s->need, "safety", (json_int_t)s->safety,
+                              "arrivals", (json_int_t)plan->arrivals[i], "departures",
+                              (json_int_t)plan->departures[i], "after",
+                              (json_int_t)(s->stock + plan->arrivals[i] - plan->departures[i]),
+                              "shortfall", (json_int_t)plan->shortfall[i]);
+        if (e == NULL || json_array_append_new(stations, e) != 0) {
+            json_decref(doc);
+            return NULL;
+        }
+    }
+    for (size_t k = 0; k < plan->nmoves; k++) {
+        const bx_plan_move *m = &plan->moves[k];
+        json_t *e = json_pack("{s:s, s:s, s:I, s:f, s:I, s:f}", "from",
+                              plan->stations[m->from].station_id, "to",
+                              plan->stations[m->to].station_id, "containers",
+                              (json_int_t)m->containers, "distance_km", m->distance_km, "links",
+                              (json_int_t)m->hops, "cost", m->cost);
+        if (e != NULL && wtw_mg != NULL)
+            json_object_set_new(e, "co2e_wtw_g", json_real((double)wtw_mg[k] / 1000.0));
+        if (e == NULL || json_array_append_new(moves, e) != 0) {
+            json_decref(doc);
+            return NULL;
+        }
+    }
+    json_object_set_new(doc, "moved", json_integer((json_int_t)plan->moved));
+    json_object_set_new(doc, "cost", json_real(plan->cost));
+    json_object_set_new(doc, "container_km", json_real(plan->distance_km));
+    json_object_set_new(doc, "shortfall", json_integer((json_int_t)plan->shortfall_total));
+    json_object_set_new(doc, "enough", json_boolean(plan->shortfall_total == 0));
+    return doc;
+}
+
+/* GET /v1/containers/plan?type=T&days=N&safety=N&now=SECONDS&toc=ID: the
+ * rebalancing plan (boxcar/plan.h) over the stations the caller may see,
+ * with the containers it holds, from the forecasts of days N from now's
+ * day, over the links of --links; with toc, each move's emissions on that
+ * TOC of the server's factor set. Too little history, a station without
+ * distances: 422 with the library's message; nothing is written. Not
+ * enough containers is a plan too ("enough": false, the least shortfall).
+ * The pool stays locked while the plan reads the journal's history. */
+void svc_h_pool_plan(svc_call *c)
+{
+    static const char *const known[] = {"type", "days", "safety", "now", "toc", NULL};
+    svc_pool *p = pool_or_404(c);
+    if (p == NULL || !svc_args_check(c, known))
+        return;
+    if (p->links == NULL) {
+        svc_reply_error(c, 404, "not_configured", NULL, "this server has no links between "
+                        "stations (start it with --links FILE)");
+        return;
+    }
+    const char *type = svc_arg_get(c, "type"), *toc = svc_arg_get(c, "toc");
+    uint64_t now = (uint64_t)time(NULL), days = 7, safety = 0;
+    if (!count_arg(c, "now", (uint64_t)BX_POOL_TIME_MIN, (uint64_t)BX_POOL_TIME_MAX, &now) ||
+        !count_arg(c, "days", 1, 60, &days) || !count_arg(c, "safety", 0, 1000000000, &safety))
+        return;
+    if (type == NULL) {
+        bx_location loc = {0};
+        loc.field = "type";
+        svc_reply_error(c, 400, "bad_parameter", &loc, "query argument 'type' is needed");
+        return;
+    }
+    bx_ctx *ctx = c->worker->ctx;
+    bx_plan_options o;
+    bx_plan_options_init(&o);
+    o.horizon_days = (uint32_t)days;
+    o.safety = (int64_t)safety;
+    o.end_day = (int64_t)now / 86400;
+    bx_plan *plan = NULL;
+    pthread_mutex_lock(&p->lock);
+    bx_status st = bx_plan_pool(ctx, p->pool, p->path, c->as, type, p->links, &o, &plan);
+    pthread_mutex_unlock(&p->lock);
+    if (st == BX_EINPUT || st == BX_ENOTFOUND) {
+        bx_location loc = bx_ctx_errloc(ctx);
+        svc_reply_error(c, 422, st == BX_EINPUT ? "cannot_plan" : "no_station", &loc, "%s",
+                        bx_ctx_errmsg(ctx));
+        return;
+    }
+    if (st != BX_OK) {
+        svc_reply_ctx_status(c, ctx, st);
+        return;
+    }
+    int64_t *wtw = NULL;
+    if (toc != NULL) {
+        wtw = calloc(plan->nmoves ? plan->nmoves : 1, sizeof *wtw);
+        if (wtw == NULL) {
+            bx_plan_free(ctx, plan);
+            svc_reply_error(c, 503, "out_of_memory", NULL, "out of memory");
+            return;
+        }
+        if (!plan_emissions(c, p, plan, type, toc, o.end_day, wtw)) {
+            free(wtw);
+            bx_plan_free(ctx, plan);
+            return;
+        }
+    }
+    json_t *doc = plan_doc(plan, wtw);
+    free(wtw);
+    bx_plan_free(ctx, plan);
+    if (doc == NULL) {
+        svc_reply_error(c, 503, "out_of_memory", NULL, "out of memory");
+        return;
+    }
+    json_object_set_new(doc, "type", json_string(type));
+    json_object_set_new(doc, "first_day", json_integer((json_int_t)(o.end_day * 86400)));
+    json_object_set_new(doc, "days", json_integer((json_int_t)days));
+    if (toc != NULL)
+        json_object_set_new(doc, "toc", json_string(toc));
+    svc_reply_doc(c, doc);
+    json_decref(doc);
+}
+
+/* An amount with at most two decimals (as the command's --deposit) into
+ * minor units; false after a 400. */
+static bool money_arg(svc_call *c, const char *name, int64_t *out)
+{
+    const char *v = svc_arg_get(c, name);
+    *out = 0;
+    if (v == NULL)
+        return true;
+    int64_t whole = 0, frac = 0;
+    int nfrac = 0;
+    const char *p = v;
+    bool ok = *p >= '0' && *p <= '9';
+    for (; ok && *p >= '0' && *p <= '9'; p++)
+        ok = (whole = whole * 10 + (*p - '0')) <= 40000;
+    if (ok && *p == '.') {
+        for (p++; *p >= '0' && *p <= '9' && nfrac < 2; p++, nfrac++)
+            frac = frac * 10 + (*p - '0');
+        ok = nfrac > 0;
+    }
+    ok = ok && *p == '\0';
+    if (ok)
+        *out = whole * 100 + (nfrac == 1 ? frac * 10 : frac);
+    if (!ok || *out > 4000000) {
+        bx_location loc = {0};
+        loc.field = name;
+        svc_reply_error(c, 400, "bad_parameter", &loc, "query argument '%s': expected an "
+                        "amount such as 30 or 1.50, at most 40000.00", name);
+        return false;
+    }
+    return true;
+}
+
+/* GET /v1/containers/statement?month=YYYY-MM&loss_days=N&deposit=X&fee=X
+ * &now=SECONDS: the month's trips per operator and station
+ * (boxcar/accounts.h), the caller's own (every operator's for the
+ * platform), as `boxcar containers statement --format csv` counts them;
+ * money in minor units. */
+void svc_h_pool_statement(svc_call *c)
+{
+    static const char *const known[] = {"month", "loss_days", "deposit", "fee", "now", NULL};
+    svc_pool *p = pool_or_404(c);
+    if (p == NULL || !svc_args_check(c, known))
+        return;
+    const char *month = svc_arg_get(c, "month");
+    int y = 0, m = 0;
+    char tail;
+    if (month == NULL || strlen(month) != 7 || sscanf(month, "%4d-%2d%c", &y, &m, &tail) != 2 ||
+        y < 2000 || y > 2099 || m < 1 || m > 12) {
+        bx_location loc = {0};
+        loc.field = "month";
+        svc_reply_error(c, 400, "bad_parameter", &loc, "query argument 'month' is needed, "
+                        "as YYYY-MM");
+        return;
+    }
+    uint64_t now = (uint64_t)time(NULL), days = 30;
+    bx_account_options o;
+    bx_account_options_init(&o);
+    if (!count_arg(c, "now", (uint64_t)BX_POOL_TIME_MIN, (uint64_t)BX_POOL_TIME_MAX, &now) ||
+        !count_arg(c, "loss_days", 1, 3660, &days) || !money_arg(c, "deposit", &o.deposit_minor) ||
+        !money_arg(c, "fee", &o.fee_minor))
+        return;
+    o.now_s = (int64_t)now;
+    o.loss_window_s = (int64_t)days * 86400;
+    bx_ctx *ctx = c->worker->ctx;
+    bx_accounts *acc = NULL;
+    bx_status st = bx_pool_accounts(ctx, p->path, c->as, &o, &acc);
+    if (st != BX_OK) {
+        svc_reply_ctx_status(c, ctx, st);
+        return;
+    }
+    json_t *doc = json_object(), *rows = json_array();
+    bool oom = doc == NULL || rows == NULL;
+    for (size_t i = 0; !oom && i < acc->nrows; i++) {
+        const bx_account_row *r = &acc->rows[i];
+        if (r->month != y * 100 + m)
+            continue;
+        json_t *e = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+                              "operator", r->operator_id, "station", r->station_id, "trips",
+                              (json_int_t)r->trips, "returned", (json_int_t)r->returned,
+                              "lost", (json_int_t)r->lost, "late", (json_int_t)r->late,
+                              "open", (json_int_t)r->open, "fees_minor",
+                              (json_int_t)r->fees_minor, "deposits_minor",
+                              (json_int_t)r->deposits_minor, "refunded_minor",
+                              (json_int_t)r->refunded_minor, "forfeited_minor",
+                              (json_int_t)r->forfeited_minor, "held_minor",
+                              (json_int_t)r->held_minor);
+        oom = e == NULL || json_array_append_new(rows, e) != 0;
+    }
+    bx_accounts_free(ctx, acc);
+    if (oom) {
+        json_decref(rows);
+        json_decref(doc);
+        svc_reply_error(c, 503, "out_of_memory", NULL, "out of memory");
+        return;
+    }
+    json_object_set_new(doc, "month", json_string(month));
+    json_object_set_new(doc, "loss_days", json_integer((json_int_t)days));
+    json_object_set_new(doc, "now", json_integer((json_int_t)now));
+    json_object_set_new(doc, "rows", rows);
     svc_reply_doc(c, doc);
     json_decref(doc);
 }

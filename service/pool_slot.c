@@ -17,8 +17,8 @@
 
 #include "svc.h"
 
-svc_pool *svc_pool_open(const char *path, const char *catalog_path, char *err,
-                        size_t err_size)
+svc_pool *svc_pool_open(const char *path, const char *catalog_path, const char *links_path,
+                        char *err, size_t err_size)
 {
     svc_pool *p = calloc(1, sizeof *p);
     if (p == NULL || bx_ctx_new(&p->ctx, NULL, NULL) != BX_OK) {
@@ -35,6 +35,12 @@ svc_pool *svc_pool_open(const char *path, const char *catalog_path, char *err,
     }
     if (st == BX_OK && (p->path = strdup(path)) == NULL)
         st = BX_ENOMEM;
+    if (st == BX_OK && links_path != NULL &&
+        (st = bx_links_load(p->ctx, &p->links, links_path)) != BX_OK) {
+        snprintf(err, err_size, "--links %s: %s", links_path, bx_ctx_errmsg(p->ctx));
+        svc_pool_close(p);
+        return NULL;
+    }
     if (st != BX_OK) {
         snprintf(err, err_size, "--pool %s: %s", path, bx_ctx_errmsg(p->ctx));
         svc_pool_close(p);
@@ -82,6 +88,7 @@ void svc_pool_close(svc_pool *p)
         return;
     svc_pool_drop_packing(p);
     bx_pool_close(p->pool);
+    bx_links_free(p->links);
     bx_catalog_free(p->cat);
     free(p->path);
     bx_ctx_free(p->ctx);

@@ -33,6 +33,9 @@ static const svc_route routes[] = {
     {"/v1/containers/events", "POST", SVC_WRITE, true, true, svc_h_pool_events, false, NULL},
     {"/v1/containers/stats", "GET", SVC_READ, false, true, svc_h_pool_stats, false, NULL},
     {"/v1/containers/forecast", "GET", SVC_READ, false, true, svc_h_pool_forecast, false, NULL},
+    {"/v1/containers/plan", "GET", SVC_READ, false, true, svc_h_pool_plan, false, NULL},
+    {"/v1/containers/statement", "GET", SVC_READ, false, true, svc_h_pool_statement, false,
+     NULL},
     {"/v1/containers", "GET", SVC_READ, false, true, svc_h_pool_list, false, NULL},
     {"/v1/containers/", "GET", SVC_READ, false, true, svc_h_pool_container, true, NULL},
 };

@@ -483,7 +483,8 @@ int svc_server_start(const svc_config *cfg, svc_server **out, char *err,
         svc_log(s, "carbon: %zu routes cannot be computed with this factor set; "
                    "shipments on them are refused", cat->bad_routes);
     if (cfg->pool_path != NULL &&
-        (s->pool = svc_pool_open(cfg->pool_path, cfg->catalog_path, err, err_size)) == NULL) {
+        (s->pool = svc_pool_open(cfg->pool_path, cfg->catalog_path, cfg->links_path, err,
+                                 err_size)) == NULL) {
         server_free(s);
         return -1;
     }

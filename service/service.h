@@ -53,6 +53,9 @@ typedef struct svc_config {
     bx_script_limits script_limits;
     /* the container pool: NULL pool_path leaves /v1/containers off */
     const char *pool_path;      /* its journal; the server is its writer */
+    /* the links between stations for plans: NULL leaves
+     * /v1/containers/plan off (404); needs pool_path */
+    const char *links_path;
     /* the item master: NULL items_path leaves /v1/items off */
     const char *items_path;     /* CSV, JSON or CBOR; rewritten on a save */
     svc_log_fn log;             /* NULL: silent */

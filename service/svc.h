@@ -372,6 +372,7 @@ typedef struct svc_pool {
     bx_catalog *cat;        /* the catalog as at start: the pool borrows it */
     bx_pool *pool;
     char *path;             /* the journal, for its history */
+    bx_links *links;        /* --links: the network of plans; NULL without */
     /* Packing at stations (pool_station.c): an engine for the pool's
      * life; a policy and packers built from one catalog set, dropped when
      * another set is used or this one is forgotten. */
@@ -384,8 +385,8 @@ typedef struct svc_pool {
 } svc_pool;
 
 /* Open the journal at path as its writer. NULL with a message in err. */
-svc_pool *svc_pool_open(const char *path, const char *catalog_path, char *err,
-                        size_t err_size);
+svc_pool *svc_pool_open(const char *path, const char *catalog_path, const char *links_path,
+                        char *err, size_t err_size);
 /* Sync, close, free. NULL is a no-op. */
 void svc_pool_close(svc_pool *p);
 /* Does the pool have operators? Then its endpoints take their tokens. */
@@ -450,6 +451,8 @@ void svc_h_pool_events(svc_call *c);
 void svc_h_pool_list(svc_call *c);
 void svc_h_pool_stats(svc_call *c);
 void svc_h_pool_forecast(svc_call *c);
+void svc_h_pool_plan(svc_call *c);
+void svc_h_pool_statement(svc_call *c);
 void svc_h_pool_container(svc_call *c);
 
 /* Embedded station assets (generated at build time from service/station). */

@@ -239,4 +239,19 @@ bx_status bxi_pool_loader_item(pool_loader *l, const bx_journal_item *item);
 bx_status bxi_pool_loader_finish(pool_loader *l);
 void bxi_pool_loader_free(pool_loader *l);
 
+/* ---- a plan's network (pool_links.c) ------------------------------------ */
+
+/* One row of a links file: stations a and b by their index in the file's
+ * station list, and its figures. */
+typedef struct bxi_link {
+    uint32_t a, b;
+    double distance_km, cost;
+    uint64_t line;
+} bxi_link;
+
+struct bx_links;
+size_t bxi_links_station_count(const struct bx_links *l);
+const char *bxi_links_station(const struct bx_links *l, size_t i);
+size_t bxi_links_edges(const struct bx_links *l, const bxi_link **links);
+
 #endif

@@ -73,6 +73,12 @@ const TEXT = {
     new_item: (id) => `${id} is not in the item master: measure it once; it is saved when the order packs (with the token).`,
     saved_items: (ids) => ` Saved to the item master: ${ids}.`,
     not_saved: (why) => ` Not saved to the item master: ${why}.`,
+    arrivals_title: "Planned arrivals",
+    arrivals_some: "Containers the rebalancing plan sends here before the next days:",
+    arrivals_none: "The rebalancing plan sends no containers here.",
+    arrivals_head: ["type", "from", "containers", "km"],
+    arrivals_short: (n) => ` Even so ${n} short: not enough containers.`,
+    no_plan: (why) => `No plan: ${why}`,
   },
   zh: {
     title: "打包工位", order: "订单", order_id: "订单号",
@@ -121,6 +127,12 @@ const TEXT = {
     new_item: (id) => `商品库中没有 ${id}：请测量一次尺寸，装箱后（有令牌时）自动保存。`,
     saved_items: (ids) => `已存入商品库：${ids}。`,
     not_saved: (why) => `未存入商品库：${why}。`,
+    arrivals_title: "计划调入",
+    arrivals_some: "调拨计划在未来几天前调入本工位的循环箱：",
+    arrivals_none: "调拨计划没有调入本工位的循环箱。",
+    arrivals_head: ["箱型", "调出工位", "数量", "公里"],
+    arrivals_short: (n) => `调拨后仍缺 ${n} 个：循环箱总数不足。`,
+    no_plan: (why) => `无调拨计划：${why}`,
   },
 };
 
@@ -697,8 +709,57 @@ async function loadForecast(station) {
         table.append(tr);
       });
     }
+    await loadArrivals(doc.station, doc.types.map((x) => x.type));
   } catch (e) {
     status.textContent = "No forecast: " + e.message;
+  }
+}
+
+// The station's planned arrivals (GET /v1/containers/plan?type=T, the
+// plan over the stations the token may see): the moves that end here,
+// per container type; or why there is no plan (no links on the server).
+async function loadArrivals(station, types) {
+  const table = $("arrivals"), status = $("arrivals-status");
+  table.replaceChildren();
+  status.textContent = "";
+  const rows = [];
+  let short = 0;
+  try {
+    for (const type of types) {
+      const res = await fetch("/v1/containers/plan?type=" + encodeURIComponent(type),
+                              { headers: headers("application/json") });
+      const doc = await res.json();
+      if (!res.ok) {
+        status.textContent = t("no_plan", doc && doc.message ? doc.message : `HTTP ${res.status}`);
+        return;
+      }
+      for (const m of doc.moves) {
+        if (m.to === station) rows.push([type, m.from, String(m.containers), m.distance_km.toFixed(1)]);
+      }
+      for (const s of doc.stations) if (s.station === station) short += s.shortfall;
+    }
+  } catch (e) {
+    status.textContent = t("no_plan", e.message);
+    return;
+  }
+  status.textContent = (rows.length ? t("arrivals_some") : t("arrivals_none")) +
+    (short > 0 ? t("arrivals_short", short) : "");
+  if (!rows.length) return;
+  const head = document.createElement("tr");
+  for (const h of t("arrivals_head")) {
+    const th = document.createElement("th");
+    th.textContent = h;
+    head.append(th);
+  }
+  table.append(head);
+  for (const r of rows) {
+    const tr = document.createElement("tr");
+    for (const text of r) {
+      const td = document.createElement("td");
+      td.textContent = text;
+      tr.append(td);
+    }
+    table.append(tr);
   }
 }
 

@@ -200,8 +200,11 @@ static void test_operator_sees_only_its_own(void **state)
     must("containers list" J AS_A);
     assert_non_null(strstr(err_text, "1 of 1 containers"));
     /* whole-pool commands and adding operators need the platform role */
-    refused("containers stats" J AS_A, 3);
-    assert_non_null(strstr(err_text, "platform"));
+    /* stats shows an operator its own: its station, its crate */
+    must("containers stats" J AS_A);
+    assert_non_null(strstr(out_text, "operator A at "));
+    assert_non_null(strstr(out_text, "  SA             crate-pp 1"));
+    assert_null(strstr(out_text, "SB"));
     refused("containers verify" J AS_A, 3);
     refused("containers compact" J AS_A, 3);
     refused("containers snapshot" J AS_A, 3);
@@ -326,6 +329,157 @@ static void test_forecast(void **state)
     refused("containers forecast" J AS_A, 2);
 }
 
+/* Rebalancing. A adds station SA2 and registers Q01..Q28 at SA (with A1:
+ * 29) and S1..S8 at SA2; B registers B2..B9 at SB (with B1: 9). On each
+ * of 2024-05-02..15 (14 days) A issues two Q crates at SA, none come
+ * back. Planned from 2024-05-16 over 3 days with safety 1: SA has 1
+ * ready (A1) and draws down 2 a day (every weekday's mean), need 6, so it
+ * is 6 short; SA2 has 8, needs nothing, gives up to 7. Links: SA-SA2
+ * 30 km at 4.5, SA-SB 10 km at 1.0, SA2-SB 10 km at 1.0: SA2 to SA goes
+ * over SB (2.0 < 4.5), 20 km. A's plan: SA2 -> SA 6, cost 12.00, 120
+ * container-km; on van-diesel-cn of cn-2023 (907.39 g CO2e/tkm WTW) the
+ * 6 crates of 1.5 kg over 20 km are 0.009 t x 20 km x 907.39 = 163.3 g.
+ * B's crates at SB are not A's to move. The platform sees P0 too, which
+ * no link names: refused; with a link for it, SB (9 ready, gives 8) is
+ * the cheaper giver: SB -> SA 6, cost 6.00. B alone: nothing to move. */
+static void test_plan(void **state)
+{
+    (void)state;
+    platform();
+    must("containers station SA2 --at 2024-05-02" J AS_A);
+    char args[2048] = "containers register";
+    for (int i = 1; i <= 28; i++) {
+        char id[8];
+        snprintf(id, sizeof id, " Q%02d", i);
+        strcat(args, id);
+    }
+    strcat(args, " --type crate-pp --station SA --at 2024-05-02" J AS_A);
+    must(args);
+    must("containers register S1 S2 S3 S4 S5 S6 S7 S8 --type crate-pp --station SA2 "
+         "--at 2024-05-02" J AS_A);
+    must("containers register B2 B3 B4 B5 B6 B7 B8 B9 --type crate-pp --station SB "
+         "--at 2024-05-02" J AS_B);
+    for (int d = 0; d < 14; d++) {
+        snprintf(args, sizeof args, "containers issue Q%02d Q%02d --station SA --order O%d "
+                 "--at 2024-05-%02dT10:00:00Z" J AS_A, 2 * d + 1, 2 * d + 2, d, d + 2);
+        must(args);
+    }
+    FILE *fp = fopen("links.csv", "w");
+    assert_non_null(fp);
+    fputs("from,to,distance_km,cost_per_container\nSA,SA2,30,4.5\nSA,SB,10,1.0\n"
+          "SA2,SB,10,1.0\n", fp);
+    fclose(fp);
+#define PLAN "containers plan --links links.csv --type crate-pp --days 3 --safety 1 " \
+             "--now 2024-05-16T08:00:00Z"
+    must(PLAN " --toc van-diesel-cn" J AS_A);
+    assert_non_null(strstr(out_text, "plan for type crate-pp: 3 days from 2024-05-16, safety "
+                                     "stock 1, operator A, 2 stations"));
+    assert_non_null(strstr(out_text, "  SA                   1      6       1        6       0"
+                                     "      7      0"));
+    assert_non_null(strstr(out_text, "  SA2            SA                      6      20.0     2"
+                                     "      12.00      0.163"));
+    assert_non_null(strstr(out_text, "total: 6 containers moved, 120.0 container-km, cost 12.00"
+                                     ", 0.163 kg CO2e WTW (van-diesel-cn, cn-2023)"));
+    assert_null(strstr(out_text, "SB"));
+    must(PLAN " --format csv" J AS_A);
+    assert_string_equal(out_text, "type,from,to,containers,distance_km,links,cost\n"
+                                  "crate-pp,SA2,SA,6,20.000,2,12.00\n");
+    /* the platform: P0 has no distances; nothing is written either way */
+    refused(PLAN J AS_P, 3);
+    assert_non_null(strstr(err_text, "station 'P0' has no distances"));
+    fp = fopen("links.csv", "a");
+    fputs("P0,SA,50,9\n", fp);
+    fclose(fp);
+    must(PLAN " --format csv" J AS_P);
+    assert_string_equal(out_text, "type,from,to,containers,distance_km,links,cost\n"
+                                  "crate-pp,SB,SA,6,10.000,1,6.00\n");
+    must(PLAN J AS_B);
+    assert_non_null(strstr(out_text, "no moves: every station is covered"));
+    /* not enough: safety 5 at SA and SA2 wants 5 + 6 + 5 = 16 of A's 9 */
+    must("containers plan --links links.csv --type crate-pp --days 3 --safety 5 "
+         "--now 2024-05-16T08:00:00Z" J AS_A);
+    assert_non_null(strstr(out_text, "not enough containers: 7 short in total, the least any "
+                                     "plan leaves (SA 7)"));
+    /* too little history, a bad links file, a TOC the set lacks, usage */
+    refused("containers plan --links links.csv --type crate-pp --now 2024-05-10" J AS_A, 3);
+    assert_non_null(strstr(err_text, "station 'SA', type crate-pp: 8 days of history"));
+    assert_non_null(strstr(err_text, "6 more"));
+    fp = fopen("bad.csv", "w");
+    fputs("from,to,distance_km,cost_per_container\nSA,SA2,30,4.5\nSA,SB,-1,1.0\n", fp);
+    fclose(fp);
+    refused("containers plan --links bad.csv --type crate-pp --now 2024-05-16" J AS_A, 3);
+    assert_non_null(strstr(err_text, "bad.csv:3"));
+    assert_non_null(strstr(err_text, "distance_km"));
+    refused(PLAN " --toc no-such-toc" J AS_A, 3);
+    assert_non_null(strstr(err_text, "no-such-toc"));
+    refused("containers plan --type crate-pp" J AS_A, 2);
+    /* a token that is no operator's: refused, as for every command */
+    refused(PLAN J "--token-file x.tok", 3);
+    refused(PLAN J, 2);
+    refused(PLAN " --factors cn-2023" J AS_A, 2);
+#undef PLAN
+}
+
+/* Statements. Window 10 days, deposit 30.00, fee 1.50, as of 2024-06-15.
+ * A: A1 out at SA on May 3, back May 5 (returned); out again May 10, not
+ * back by May 20 (lost). B: B1 out at SB May 4, back May 30: 26 days,
+ * lost and late. May for A: 2 trips, 1 returned, 1 lost: fees 3.00,
+ * deposits 60.00, refunded 30.00, forfeited 30.00; for B: 1 trip, lost,
+ * late: fees 1.50, deposits 30.00, forfeited 30.00. */
+static void test_statement(void **state)
+{
+    (void)state;
+    platform();
+    must("containers issue A1 --station SA --order O1 --at 2024-05-03" J AS_A);
+    must("containers return A1 --station SA --at 2024-05-05" J AS_A);
+    must("containers wash A1 --at 2024-05-05T01:00:00Z" J AS_A);
+    must("containers issue A1 --station SA --order O2 --at 2024-05-10" J AS_A);
+    must("containers issue B1 --station SB --order O3 --at 2024-05-04" J AS_B);
+    must("containers return B1 --station SB --at 2024-05-30" J AS_B);
+#define ST "containers statement --month 2024-05 --loss-days 10 --deposit 30 --fee 1.5 " \
+           "--now 2024-06-15"
+    static const char head[] = "operator,station,month,trips,returned,lost,late,open,"
+                               "loss_rate,fees,deposits,refunded,forfeited,held\n";
+    static const char row_a[] = "A,SA,2024-05,2,1,1,0,0,0.500000,3.00,60.00,30.00,30.00,"
+                                "0.00\n";
+    static const char row_b[] = "B,SB,2024-05,1,0,1,1,0,1.000000,1.50,30.00,0.00,30.00,"
+                                "0.00\n";
+    char want[1024];
+    must(ST " --format csv" J AS_A);
+    snprintf(want, sizeof want, "%s%s", head, row_a);
+    assert_string_equal(out_text, want);
+    must(ST " --format csv" J AS_P);
+    snprintf(want, sizeof want, "%s%s%s", head, row_a, row_b);
+    assert_string_equal(out_text, want);
+    must(ST J AS_B);
+    assert_non_null(strstr(out_text, "statement 2024-05, operator B"));
+    assert_null(strstr(out_text, " SA "));
+    /* June has none of these trips */
+    must("containers statement --month 2024-06 --format csv --now 2024-06-15" J AS_P);
+    assert_string_equal(out_text, head);
+    /* the workbook, in Chinese: A's statement only */
+    must(ST " -o a.xlsx --lang zh-CN" J AS_A);
+    assert_int_equal(system("unzip -p a.xlsx > a.strings 2>/dev/null"),
+                     0);
+    static char strings[1 << 18];
+    FILE *fp = fopen("a.strings", "rb");
+    assert_non_null(fp);
+    size_t n = fread(strings, 1, sizeof strings - 1, fp);
+    strings[n] = '\0';
+    fclose(fp);
+    assert_non_null(strstr(strings, "运营方 A"));
+    assert_non_null(strstr(strings, "对账单"));
+    assert_null(strstr(strings, "运营方 B"));
+    /* bad arguments: usage, nothing written */
+    refused("containers statement" J AS_A, 2);
+    refused("containers statement --month 2024-13" J AS_A, 2);
+    refused("containers statement --month 2024-05 --deposit 3,5" J AS_A, 2);
+    refused("containers statement --month 2024-05 --lang zh-CN" J AS_A, 2);
+    refused("containers issue A1 --station SA -o O9" J AS_A, 2);
+    refused(ST J "--token-file x.tok", 3);
+#undef ST
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -334,6 +488,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_transfer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pack_into_pool, setup, teardown),
         cmocka_unit_test_setup_teardown(test_forecast, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plan, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_statement, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -59,8 +59,12 @@ static int setup(void **state)
     read_token("serve_ops_a.tok", tok_a);
     read_token("serve_ops_b.tok", tok_b);
     write_file("serve_ops_server_token", SERVER_TOKEN "\n", sizeof SERVER_TOKEN);
+    static const char links[] = "from,to,distance_km,cost_per_container\n"
+                                "SA,SA2,8,2.5\nSA,SB,4,1.0\nSA2,SB,9,3\n";
+    write_file("serve_ops_links.csv", links, sizeof links - 1);
     static const char *const args[] = {"--pool", JOURNAL, "--catalog", CATALOG,
-                                       "--token-file", "serve_ops_server_token", NULL};
+                                       "--token-file", "serve_ops_server_token",
+                                       "--links", "serve_ops_links.csv", NULL};
     server_start(&server, "test_serve_operators", args, NULL);
     return 0;
 }
@@ -205,7 +209,12 @@ static void test_reads(void **state)
     assert_non_null(strstr(out, "\"matched\":2"));
     same_as_missing("GET", "/v1/containers?station=SB", NULL, "/v1/containers?station=SZ",
                     NULL, "SB", "SZ", 422);
-    expect(tok_a, "GET", "/v1/containers/stats", NULL, 403, NULL, 0);
+    /* an operator's stats are its own: its station, its crates */
+    expect(tok_a, "GET", "/v1/containers/stats", NULL, 200, out, sizeof out);
+    assert_non_null(strstr(out, "\"operator\":\"A\""));
+    assert_non_null(strstr(out, "\"station\":\"SA\",\"trips\":0"));
+    assert_non_null(strstr(out, "\"ready\":{\"crate-pp\":2}"));
+    assert_null(strstr(out, "SB"));
     expect(NULL, "GET", "/v1/containers", NULL, 401, NULL, 0);
     expect(tok_p, "GET", "/v1/containers/stats", NULL, 200, out, sizeof out);
     assert_non_null(strstr(out, "\"containers\":3"));
@@ -277,6 +286,114 @@ static void test_forecast(void **state)
     assert_non_null(strstr(out, "\"types\":[]"));
 }
 
+/* GET /v1/containers/plan. A adds station SA2 with crate A3 (joined on
+ * day 19675 as the others); A1 and A2 go out at SA on day 19676 and stay
+ * out. From now = day 19695: 20 days of history; SA's weekday of day
+ * 19676 (index 1) has 3 days in it (1, 8, 15) with 2, 0, 0 issues: mean
+ * 2/3, every other weekday 0, so over 7 days SA draws down 2/3: need 1.
+ * SA has 0 ready: short 1. SA2 (A3) and SB (B1) have 1 each, need 0.
+ * Links: SA-SA2 8 km at 2.5, SA-SB 4 km at 1.0, SA2-SB 9 km at 3.
+ * A's plan: SA2 -> SA 1 (direct 2.5 < 1.0 + 3 over SB), 8 km. B's crate
+ * is not A's: SB is not in A's plan. The platform's: SB -> SA 1 at 1.0.
+ * B's: SB alone, covered. */
+static void test_plan(void **state)
+{
+    (void)state;
+    expect(tok_a, "POST", "/v1/containers/events",
+           "[{\"ev\":\"station\",\"station\":\"SA2\",\"at\":1700000000},"
+           "{\"ev\":\"register\",\"id\":\"A3\",\"type\":\"crate-pp\",\"station\":\"SA2\","
+           "\"at\":1700000000},"
+           "{\"ev\":\"issue\",\"id\":\"A1\",\"station\":\"SA\",\"order\":\"O1\","
+           "\"at\":1700086400},{\"ev\":\"issue\",\"id\":\"A2\",\"station\":\"SA\","
+           "\"order\":\"O2\",\"at\":1700086400}]", 200, NULL, 0);
+    char out[8192];
+    const char *q = "/v1/containers/plan?type=crate-pp&now=1701728000";
+    expect(tok_a, "GET", q, NULL, 200, out, sizeof out);
+    assert_non_null(strstr(out, "\"station\":\"SA\",\"stock\":0,\"need\":1,\"safety\":0,"
+                                "\"arrivals\":1,\"departures\":0,\"after\":1,\"shortfall\":0"));
+    assert_non_null(strstr(out, "\"from\":\"SA2\",\"to\":\"SA\",\"containers\":1,"
+                                "\"distance_km\":8.0,\"links\":1,\"cost\":2.5"));
+    assert_null(strstr(out, "SB"));
+    assert_non_null(strstr(out, "\"enough\":true"));
+    expect(tok_p, "GET", q, NULL, 200, out, sizeof out);
+    assert_non_null(strstr(out, "\"from\":\"SB\",\"to\":\"SA\",\"containers\":1,"
+                                "\"distance_km\":4.0,\"links\":1,\"cost\":1.0"));
+    expect(tok_b, "GET", q, NULL, 200, out, sizeof out);
+    assert_non_null(strstr(out, "\"moves\":[]"));
+    assert_null(strstr(out, "SA"));
+    /* safety 1 everywhere: A has 1 crate ready for 1 + 1 + 1 wanted */
+    expect(tok_a, "GET", "/v1/containers/plan?type=crate-pp&safety=1&now=1701728000", NULL,
+           200, out, sizeof out);
+    assert_non_null(strstr(out, "\"shortfall\":2"));
+    assert_non_null(strstr(out, "\"enough\":false"));
+    /* too little history; no type; no token; a toc without a factor set */
+    expect(tok_a, "GET", "/v1/containers/plan?type=crate-pp&now=1700864000", NULL, 422, out,
+           sizeof out);
+    assert_non_null(strstr(out, "station 'SA', type crate-pp: 10 days of history"));
+    expect(tok_a, "GET", "/v1/containers/plan?now=1701728000", NULL, 400, NULL, 0);
+    expect(NULL, "GET", q, NULL, 401, NULL, 0);
+    expect(tok_a, "GET", "/v1/containers/plan?type=crate-pp&now=1701728000&toc=van-diesel-cn",
+           NULL, 422, out, sizeof out);
+    assert_non_null(strstr(out, "no factor set"));
+    /* a station the links do not name */
+    expect(tok_a, "POST", "/v1/containers/events",
+           "{\"ev\":\"station\",\"station\":\"SA3\",\"at\":1700000000}", 200, NULL, 0);
+    expect(tok_a, "GET", q, NULL, 422, out, sizeof out);
+    assert_non_null(strstr(out, "station 'SA3' has no distances"));
+}
+
+/* GET /v1/containers/statement. A1 goes out at SA on 2023-11-15 and is
+ * back the next day; B1 goes out at SB the same day and never comes back:
+ * as of 2023-12-19 (1703000000) its 30 days have passed: lost. With a
+ * deposit of 20.00 and a fee of 0.50: A's November is 1 trip, returned,
+ * fees 50, deposits 2000 refunded; B's 1 trip lost, 2000 forfeited. Each
+ * operator sees its own row; the platform both. */
+static void test_statement(void **state)
+{
+    (void)state;
+    expect(tok_a, "POST", "/v1/containers/events",
+           "[{\"ev\":\"issue\",\"id\":\"A1\",\"station\":\"SA\",\"order\":\"O1\","
+           "\"at\":1700086400},{\"ev\":\"return\",\"id\":\"A1\",\"station\":\"SA\","
+           "\"at\":1700172800}]", 200, NULL, 0);
+    expect(tok_b, "POST", "/v1/containers/events",
+           "{\"ev\":\"issue\",\"id\":\"B1\",\"station\":\"SB\",\"order\":\"O2\","
+           "\"at\":1700086400}", 200, NULL, 0);
+    static const char row_a[] =
+        "{\"operator\":\"A\",\"station\":\"SA\",\"trips\":1,\"returned\":1,\"lost\":0,"
+        "\"late\":0,\"open\":0,\"fees_minor\":50,\"deposits_minor\":2000,"
+        "\"refunded_minor\":2000,\"forfeited_minor\":0,\"held_minor\":0}";
+    static const char row_b[] =
+        "{\"operator\":\"B\",\"station\":\"SB\",\"trips\":1,\"returned\":0,\"lost\":1,"
+        "\"late\":0,\"open\":0,\"fees_minor\":50,\"deposits_minor\":2000,"
+        "\"refunded_minor\":0,\"forfeited_minor\":2000,\"held_minor\":0}";
+    const char *q = "/v1/containers/statement?month=2023-11&deposit=20&fee=0.50&now=1703000000";
+    char out[8192];
+    expect(tok_a, "GET", q, NULL, 200, out, sizeof out);
+    assert_non_null(strstr(out, row_a));
+    assert_null(strstr(out, "\"B\""));
+    expect(tok_b, "GET", q, NULL, 200, out, sizeof out);
+    assert_non_null(strstr(out, row_b));
+    assert_null(strstr(out, "\"A\""));
+    expect(tok_p, "GET", q, NULL, 200, out, sizeof out);
+    assert_non_null(strstr(out, row_a));
+    assert_non_null(strstr(out, row_b));
+    /* a month without trips; bad arguments; no token */
+    expect(tok_p, "GET", "/v1/containers/statement?month=2023-12&now=1703000000", NULL, 200,
+           out, sizeof out);
+    assert_non_null(strstr(out, "\"rows\":[]"));
+    expect(tok_a, "GET", "/v1/containers/statement", NULL, 400, NULL, 0);
+    expect(tok_a, "GET", "/v1/containers/statement?month=2023-11&deposit=-1", NULL, 400, NULL,
+           0);
+    expect(NULL, "GET", q, NULL, 401, NULL, 0);
+    /* the same trips in each operator's own stats */
+    expect(tok_a, "GET", "/v1/containers/stats?now=1703000000", NULL, 200, out, sizeof out);
+    assert_non_null(strstr(out, "\"station\":\"SA\",\"trips\":1,\"returned\":1,\"lost\":0,"
+                                "\"late\":0,\"open\":0,\"loss_rate\":0.0"));
+    expect(tok_b, "GET", "/v1/containers/stats?now=1703000000", NULL, 200, out, sizeof out);
+    assert_non_null(strstr(out, "\"station\":\"SB\",\"trips\":1,\"returned\":0,\"lost\":1,"
+                                "\"late\":0,\"open\":0,\"loss_rate\":1.0"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -284,6 +401,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pack_at_station, setup, teardown),
         cmocka_unit_test_setup_teardown(test_forecast, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plan, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_statement, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -357,13 +357,18 @@ static void test_station_pool(void **state)
              "$B containers register K1 --type crate-pp --station S1 $J --at @%lld && "
              "$B containers issue K1 --station S1 --order T1 $J --at @%lld && "
              "$B containers return K1 --station S1 $J --at @%lld && "
-             "$B containers wash K1 $J --at @%lld",
-             t0, t0, t0 + 86400, t0 + 2 * 86400, t0 + 2 * 86400 + 3600);
+             "$B containers wash K1 $J --at @%lld && "
+             "$B containers station S2 $J --at @%lld && "
+             "$B containers register K2 K3 K4 K5 --type crate-pp --station S2 $J --at @%lld",
+             t0, t0, t0 + 86400, t0 + 2 * 86400, t0 + 2 * 86400 + 3600, t0, t0);
     if (system(cmd) != 0)
         fail_msg("cannot make the pool");
     write_file("station.pool.token", TOKEN "\n", sizeof TOKEN);
+    static const char links[] = "from,to,distance_km,cost_per_container\nS1,S2,12.5,2\n";
+    write_file("station.pool.links", links, sizeof links - 1);
     static const char *const args[] = {"--pool", "station.pool.journal", "--catalog", REUSABLE,
-                                       "--token-file", "station.pool.token", NULL};
+                                       "--token-file", "station.pool.token",
+                                       "--links", "station.pool.links", NULL};
     test_server s;
     server_start(&s, "test_station_pool", args, NULL);
     char url[256];
@@ -388,6 +393,15 @@ static void test_station_pool(void **state)
     if (fc == NULL || strstr(fc, "Containers this station will issue and take back") == NULL ||
         strstr(fc, "<td>crate-pp</td>") == NULL)
         fail_msg("the page shows no forecast: %.600s", fc != NULL ? fc : dom);
+    /* and its planned arrivals. S1 issued one crate (day 1 of 21) that came
+     * back the next day: from today (day 21, day 0's weekday) the forecast
+     * issues 1/3 on day 1 and takes 1/3 back on day 2: a draw-down of 1/3,
+     * need 1. With K1 just issued S1 has none; S2 has four and needs none:
+     * the plan sends one from S2, 12.5 km. */
+    const char *ar = strstr(dom, "id=\"arrivals-status\"");
+    if (ar == NULL || strstr(ar, "Containers the rebalancing plan sends here") == NULL ||
+        strstr(ar, "<td>S2</td><td>1</td><td>12.5</td>") == NULL)
+        fail_msg("the page shows no planned arrival: %.600s", ar != NULL ? ar : dom);
     free(dom);
     /* the issue is in the journal */
     if (system("'" BOXCAR_BIN "' containers list -j station.pool.journal --format csv "

@@ -777,6 +777,34 @@ static void test_bad_route_compiles_the_rest(void **state)
     bx_routes_free(rs);
 }
 
+/* Legs without a route file (bx_carbon_legs), by hand on artic-40t
+ * (22 / 73 / 95 g/tkm): 2 kg over 1200 km is 2.4 tkm: WTT 52.8 g, TTW
+ * 175.2 g, WTW 228 g; 9 kg over 20 km is 0.18 tkm: 3.96, 13.14, 17.1 g.
+ * No distance adjustment: the distance is as driven. */
+static void test_legs(void **state)
+{
+    fixture *f = *state;
+    const int64_t mass[2] = {2000, 9000};
+    const double km[2] = {1200, 20};
+    bx_co2e out[2];
+    assert_int_equal(bx_carbon_legs(f->ctx, f->fs, "artic-40t", mass, km, 2, 20240516, out),
+                     BX_OK);
+    assert_int_equal(out[0].wtt_mg, 52800);
+    assert_int_equal(out[0].ttw_mg, 175200);
+    assert_int_equal(out[0].wtw_mg, 228000);
+    assert_int_equal(out[1].wtt_mg, 3960);
+    assert_int_equal(out[1].ttw_mg, 13140);
+    assert_int_equal(out[1].wtw_mg, 17100);
+    /* a TOC the set does not have; a hub category is no leg either */
+    assert_int_equal(bx_carbon_legs(f->ctx, f->fs, "no-such-toc", mass, km, 1, 20240516, out),
+                     BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(f->ctx), "no-such-toc"));
+    assert_int_equal(bx_carbon_legs(f->ctx, f->fs, "site-own-1", mass, km, 1, 20240516, out),
+                     BX_EINPUT);
+    assert_int_equal(bx_carbon_legs(f->ctx, f->fs, "artic-40t", mass, km, 0, 20240516, NULL),
+                     BX_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -799,6 +827,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sea_teu, setup, teardown),
         cmocka_unit_test_setup_teardown(test_grid_on_electric_leg, setup, teardown),
         cmocka_unit_test_setup_teardown(test_temperature_controlled, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_legs, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

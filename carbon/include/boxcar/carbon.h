@@ -225,6 +225,18 @@ BX_API bx_status bx_carbon_compute(bx_carbon *c, const bx_shipment *s,
 BX_API size_t bx_carbon_used_factors(const bx_carbon *c, const bx_factor **out,
                                      size_t max);
 
+/* Emissions of n legs without a route file: leg i carries mass_g[i] over
+ * distance_km[i] (as driven: no distance adjustment) on transport
+ * operation category toc of fs, dated date (YYYYMMDD), by the default-
+ * intensity method as a one-leg route would be. out[i] gets leg i's WTT,
+ * TTW and WTW. For a caller's own moves between its sites, such as a
+ * container pool's rebalancing. BX_EINPUT (message names the TOC) for a
+ * TOC the set does not have or cannot compute from mass and distance, or
+ * a mass or distance out of range; BX_EINVAL; BX_ENOMEM. */
+BX_API bx_status bx_carbon_legs(bx_ctx *ctx, const bx_factor_set *fs, const char *toc,
+                                const int64_t *mass_g, const double *distance_km, size_t n,
+                                int32_t date, bx_co2e *out);
+
 /* Reuse figures for a container type (method 7), all in g CO2e. */
 typedef struct bx_reuse_report {
     int32_t trips;             /* expected trips of a container: its row's,

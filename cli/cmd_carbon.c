@@ -30,7 +30,8 @@ static void carbon_help(void)
            "                     [--trips N | --pool JOURNAL]\n"
            "                     [--format table|csv|json|cbor] [-o FILE] [--totals FILE]\n"
            "                     [--by route|month|mode|packaging] [--errors FILE]\n"
-           "                     [--strict] [--no-progress] [--uncertainty N [--seed S]]\n"
+           "                     [--strict] [--no-progress]\n"
+           "                     [--uncertainty N [--seed S] [--draws FILE]]\n"
            "\n"
            "Greenhouse-gas emissions of each shipment along its route (ISO 14083:2023,\n"
            "GLEC Framework v3), with its packaging, in g CO2e: WTW, TTW and the method,\n"
@@ -70,6 +71,8 @@ static void carbon_help(void)
            "                     95 %% interval per shipment (three more columns) and for\n"
            "                     the total (needs a build with GSL)\n"
            "  --seed S           seed of the draws (default 1): same seed, same figures\n"
+           "  --draws FILE       the total of every draw in integer mg, to merge with\n"
+           "                     'boxcar merge' into the interval of shards' run total\n"
            "\n"
            "Exit: 0 all rows computed, 3 some rows were bad (the others are computed and\n"
            "      written, the totals count them) or --strict found one, 1 runtime\n"
@@ -81,6 +84,7 @@ typedef struct carbon_args {
     const char *packing, *route, *order_routes;
     int32_t date;
     const char *output, *totals, *errors;
+    const char *draws_out; /* --draws */
     bx_carbon_format format; /* of standard output; of -o too, see rows_format */
     bool format_given;
     int by;            /* bx_totals_group, or -1 */
@@ -149,6 +153,7 @@ static int parse_args(int argc, char **argv, carbon_args *a)
         CLI_NO_PROGRESS_OPTION,
         {"uncertainty", required_argument, NULL, 'U'},
         {"seed", required_argument, NULL, 'X'},
+        {"draws", required_argument, NULL, 'W'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -178,6 +183,7 @@ static int parse_args(int argc, char **argv, carbon_args *a)
         case 'o': a->output = optarg; break;
         case 't': a->totals = optarg; break;
         case 'e': a->errors = optarg; break;
+        case 'W': a->draws_out = optarg; break;
         case 'S': a->strict = true; break;
         case CLI_OPT_NO_PROGRESS: a->progress = false; break;
         case 'T': {
@@ -244,6 +250,9 @@ static int parse_args(int argc, char **argv, carbon_args *a)
     if (a->pool != NULL && a->containers == NULL)
         return cli_usage_error("carbon", "--pool needs --containers FILE: the container "
                                          "types' mass, material, washing and return route");
+    if (a->draws_out != NULL && a->draws == 0)
+        return cli_usage_error("carbon", "--draws needs --uncertainty N: the draws it "
+                                         "writes");
     if (!a->format_given)
         a->format = a->by < 0 ? BX_CARBON_CSV : BX_CARBON_TABLE;
     /* CBOR is binary: not for a terminal (pipe it or give -o) */
@@ -283,7 +292,7 @@ typedef struct run {
     FILE *ship_fp;
     bx_shipment_reader *reader;
     carbon_packing *packing; /* --packing instead of reader */
-    cli_sink rows, totals_out, errors_out;
+    cli_sink rows, totals_out, errors_out, draws_out;
     bx_carbon_writer *writer; /* per-shipment rows, when they are written */
     uint64_t read, computed, excluded;
     bool printed; /* a failure of the command's own was printed */
@@ -387,6 +396,9 @@ static bx_status open_outputs(run *r)
                                        r->rows.ud)) != BX_OK)
             return st;
     }
+    if (a->draws_out != NULL &&
+        (st = cli_sink_open(r->ctx, &r->draws_out, a->draws_out)) != BX_OK)
+        return st;
     if (a->totals != NULL)
         return cli_sink_open(r->ctx, &r->totals_out, a->totals);
     return BX_OK;
@@ -536,6 +548,7 @@ static void close_run(run *r)
     bx_carbon_writer_free(r->writer);
     cli_sink_abort(&r->rows);
     cli_sink_abort(&r->totals_out);
+    cli_sink_abort(&r->draws_out);
     cli_sink_abort(&r->errors_out);
     bx_shipment_reader_close(r->reader);
     carbon_packing_close(r->packing);
@@ -549,6 +562,21 @@ static void close_run(run *r)
     bx_routes_free(r->routes);
     bx_factor_set_free(r->fs);
     bx_ctx_free(r->ctx);
+}
+
+/* --draws: the run's per-draw totals, for 'boxcar merge'. */
+static bx_status write_draws(run *r)
+{
+    bx_draw_totals *d = NULL;
+    bx_status st = bx_draw_totals_new(r->ctx, &d);
+    if (st == BX_OK)
+        st = bx_uncertainty_draw_totals(r->mc, d);
+    if (st == BX_OK)
+        st = bx_draw_totals_write(d, r->draws_out.write, r->draws_out.ud);
+    bx_draw_totals_free(d);
+    if (st == BX_OK)
+        st = cli_sink_commit(&r->draws_out, "carbon", &r->printed);
+    return st;
 }
 
 static bx_status finish(run *r)
@@ -566,6 +594,8 @@ static bx_status finish(run *r)
         st = cli_sink_commit(&r->rows, "carbon", &r->printed);
     if (st == BX_OK)
         st = cli_sink_commit(&r->totals_out, "carbon", &r->printed);
+    if (st == BX_OK && r->a->draws_out != NULL)
+        st = write_draws(r);
     if (st == BX_OK && r->d.errors_failed)
         st = io_failed(r, "the error report");
     if (st == BX_OK) {

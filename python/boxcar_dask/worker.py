@@ -239,10 +239,15 @@ def run_part(boxcar, command, args, part, out_dir, outputs, ext=".csv", relocate
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def merge(boxcar, out, inputs):
+def merge(boxcar, out, inputs, draws_out=None, draw_inputs=()):
     """boxcar merge -o OUT INPUTS...: the exact sum of the partitions'
-    totals (written atomically by boxcar)."""
-    p = subprocess.run([boxcar, "merge", "-o", out] + list(inputs), stdout=subprocess.PIPE,
+    totals (written atomically by boxcar); with draws_out, their per-draw
+    totals too, added into the run total's interval. boxcar's summary
+    (standard error) is returned: it gives that interval."""
+    cmd = [boxcar, "merge", "-o", out]
+    if draws_out:
+        cmd += ["--draws", draws_out]
+    p = subprocess.run(cmd + list(inputs) + list(draw_inputs), stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, check=False)
     if p.returncode != 0:
         raise BoxcarFailed("boxcar merge exited %d:\n%s" % (

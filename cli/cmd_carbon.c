@@ -18,6 +18,7 @@
 #include "carbon_packing.h"
 #include "carbon_pool.h"
 #include "cli.h"
+#include "range_file.h"
 
 #define DEFAULT_FACTORS "cn-2023"
 
@@ -40,6 +41,9 @@ static void carbon_help(void)
            "  --routes FILE      transport chains: one row per leg or hub (CSV, JSON\n"
            "                     or CBOR)\n"
            "  --shipments FILE   shipments (CSV, JSON or CBOR); streamed, any size\n"
+           "  --range START-END  only bytes START to END of the CSV shipments file, after\n"
+           "                     its header line: whole lines, named FILE@START-END in\n"
+           "                     messages, lines counted from the header (a partition)\n"
            "  --packing FILE     instead of --shipments: the boxes of 'boxcar pack\n"
            "                     --format csv', each packed box a shipment ORDER-SEQ with\n"
            "                     its gross weight, units and box as packaging\n"
@@ -85,6 +89,8 @@ typedef struct carbon_args {
     int32_t date;
     const char *output, *totals, *errors;
     const char *draws_out; /* --draws */
+    bool ranged;           /* --range */
+    uint64_t range_start, range_end;
     bx_carbon_format format; /* of standard output; of -o too, see rows_format */
     bool format_given;
     int by;            /* bx_totals_group, or -1 */
@@ -154,6 +160,7 @@ static int parse_args(int argc, char **argv, carbon_args *a)
         {"uncertainty", required_argument, NULL, 'U'},
         {"seed", required_argument, NULL, 'X'},
         {"draws", required_argument, NULL, 'W'},
+        {"range", required_argument, NULL, 'G'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -184,6 +191,21 @@ static int parse_args(int argc, char **argv, carbon_args *a)
         case 't': a->totals = optarg; break;
         case 'e': a->errors = optarg; break;
         case 'W': a->draws_out = optarg; break;
+        case 'G': {
+            const char *dash = strchr(optarg, '-');
+            char first[32];
+            size_t len = dash != NULL ? (size_t)(dash - optarg) : 0;
+            if (len > 0 && len < sizeof first)
+                memcpy(first, optarg, len);
+            first[len < sizeof first ? len : 0] = '\0';
+            if (dash == NULL || !cli_parse_u64(first, 0, UINT64_MAX, &a->range_start) ||
+                !cli_parse_u64(dash + 1, 0, UINT64_MAX, &a->range_end) ||
+                a->range_start > a->range_end)
+                return cli_usage_error("carbon", "--range wants START-END, byte offsets "
+                                                 "with START <= END, not '%s'", optarg);
+            a->ranged = true;
+            break;
+        }
         case 'S': a->strict = true; break;
         case CLI_OPT_NO_PROGRESS: a->progress = false; break;
         case 'T': {
@@ -250,6 +272,8 @@ static int parse_args(int argc, char **argv, carbon_args *a)
     if (a->pool != NULL && a->containers == NULL)
         return cli_usage_error("carbon", "--pool needs --containers FILE: the container "
                                          "types' mass, material, washing and return route");
+    if (a->ranged && a->shipments == NULL)
+        return cli_usage_error("carbon", "--range is a byte range of the --shipments file");
     if (a->draws_out != NULL && a->draws == 0)
         return cli_usage_error("carbon", "--draws needs --uncertainty N: the draws it "
                                          "writes");
@@ -290,6 +314,9 @@ typedef struct run {
     bx_carbon_totals *totals;
     bx_uncertainty *mc;
     FILE *ship_fp;
+    FILE *range_fp;          /* --range: over ship_fp */
+    char range_name[4200];   /* --range: FILE@START-END, for messages */
+    bool usage;              /* a usage error was printed */
     bx_shipment_reader *reader;
     carbon_packing *packing; /* --packing instead of reader */
     cli_sink rows, totals_out, errors_out, draws_out;
@@ -369,7 +396,19 @@ static bx_status load_inputs(run *r)
         fprintf(stderr, "boxcar carbon: cannot open %s\n", a->shipments);
         return BX_ENOTFOUND;
     }
-    return bx_shipment_reader_open_file(r->ctx, &r->reader, a->shipments, r->ship_fp);
+    if (!a->ranged)
+        return bx_shipment_reader_open_file(r->ctx, &r->reader, a->shipments, r->ship_fp);
+    const char *why = NULL;
+    r->range_fp = cli_range_open(r->ship_fp, a->range_start, a->range_end, &why);
+    if (r->range_fp == NULL) {
+        fprintf(stderr, "boxcar carbon: --range %" PRIu64 "-%" PRIu64 " of %s: %s\n",
+                a->range_start, a->range_end, a->shipments, why);
+        r->usage = true;
+        return BX_EINVAL;
+    }
+    snprintf(r->range_name, sizeof r->range_name, "%s@%" PRIu64 "-%" PRIu64, a->shipments,
+             a->range_start, a->range_end);
+    return bx_shipment_reader_open_file(r->ctx, &r->reader, r->range_name, r->range_fp);
 }
 
 static bx_status open_outputs(run *r)
@@ -552,6 +591,8 @@ static void close_run(run *r)
     cli_sink_abort(&r->errors_out);
     bx_shipment_reader_close(r->reader);
     carbon_packing_close(r->packing);
+    if (r->range_fp != NULL)
+        fclose(r->range_fp);
     if (r->ship_fp != NULL)
         fclose(r->ship_fp);
     bx_carbon_totals_free(r->totals);
@@ -627,7 +668,8 @@ int cmd_carbon(int argc, char **argv)
     if (st == BX_OK) {
         cli_progress_start(&r.bar, "carbon", "shipments", a.progress);
         cli_progress_input(&r.bar, r.packing != NULL ? carbon_packing_file(r.packing)
-                                                     : r.ship_fp);
+                                   : r.range_fp != NULL ? r.range_fp
+                                                        : r.ship_fp);
         st = process(&r);
         cli_progress_clear(&r.bar);
     }
@@ -644,6 +686,8 @@ int cmd_carbon(int argc, char **argv)
         fprintf(stderr, "boxcar carbon: stopped at the first bad input (--strict); nothing "
                         "written\n");
         code = EXIT_BAD_INPUT;
+    } else if (r.usage) {
+        code = EXIT_USAGE;
     } else if (r.printed || (st == BX_ENOTFOUND && bx_ctx_errcode(r.ctx) == BX_OK)) {
         code = EXIT_FAILURE_RUNTIME; /* printed above */
     } else {

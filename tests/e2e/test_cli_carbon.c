@@ -701,6 +701,56 @@ static void test_draws_merge(void **state)
 #endif
 }
 
+/* --range: two byte ranges of one file, each after the header, give the
+ * single run's totals merged; a bad row is named FILE@START-END with its
+ * line counted from the header; a range off a line start or inside the
+ * header is a usage error. Offsets counted in the file written here (the
+ * fourth row has a negative mass). */
+static void test_range(void **state)
+{
+    (void)state;
+    write_file("rg.csv", "shipment_id,date,mass_g,packaging,route_id\n"
+                         "R1,2025-03-01,1000,5#,sha-pek-40t\n"
+                         "R2,2025-03-02,2000,5#,sha-pek-40t\n"
+                         "R3,2025-03-03,3000,5#,sha-pek-40t\n"
+                         "R4,2025-03-04,-400,5#,sha-pek-40t\n");
+    /* a header of 43 bytes, rows of 34: they start at 43, 77, 111, 145; 179 is the end */
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments rg.csv --totals rg-one.csv "
+                         "--by route --no-progress"),
+                     3);
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments rg.csv --range 43-111 "
+                         "--totals rg-a.csv --by route --no-progress"),
+                     0);
+    assert_non_null(strstr(err_text, "2 shipments read, 2 computed"));
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments rg.csv --range 111-179 "
+                         "--totals rg-b.csv --by route --no-progress"),
+                     3);
+    assert_non_null(strstr(err_text, "rg.csv@111-179:3:"));
+    assert_int_equal(run("merge -o rg-m.csv rg-a.csv rg-b.csv"), 0);
+    static char a[1 << 14], b[1 << 14];
+    size_t n = slurp(in_dir("rg-one.csv"), a, sizeof a);
+    assert_true(n > 0);
+    assert_int_equal(slurp(in_dir("rg-m.csv"), b, sizeof b), n);
+    assert_memory_equal(a, b, n);
+    /* an empty range reads no shipment */
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments rg.csv --range 77-77 "
+                         "--by route --no-progress"),
+                     0);
+    assert_non_null(strstr(err_text, "0 shipments read"));
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments rg.csv --range 44-111 --by route"),
+                     2);
+    assert_non_null(strstr(err_text, "start of a line"));
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments rg.csv --range 43-100 --by route"),
+                     2);
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments rg.csv --range 0-111 --by route"),
+                     2);
+    assert_non_null(strstr(err_text, "after the header line"));
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments rg.csv --range 43-999 --by route"),
+                     2);
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments rg.csv --range 111-43 --by route"),
+                     2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -715,6 +765,7 @@ int main(void)
         cmocka_unit_test(test_factors),
         cmocka_unit_test(test_uncertainty),
         cmocka_unit_test(test_draws_merge),
+        cmocka_unit_test(test_range),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

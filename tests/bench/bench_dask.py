@@ -151,10 +151,10 @@ def main():
         # the client and scheduler's o_run is serial
         res, workers_cpu, own_cpu = figures[1]
         o_part = start_cpu + workers_cpu / res.partitions
-        print("model: T(C cores) = (%.2f s + %d partitions x %.1f ms) / C + %.2f s "
-              "(+ the cluster's start)" % (single_cpu, res.partitions, 1e3 * o_part, own_cpu))
+        print("model: T(C cores) = (%.2f s + %d partitions x %.1f ms) / min(C, partitions) "
+              "+ %.2f s (+ the cluster's start)" % (single_cpu, res.partitions, 1e3 * o_part, own_cpu))
         for c in (2, 8, 32, 128):
-            t = (single_cpu + res.partitions * o_part) / c + own_cpu
+            t = (single_cpu + res.partitions * o_part) / min(c, res.partitions) + own_cpu
             print("  %3d cores: %.1f s, %.2fx one process" % (c, t, single_cpu / t))
     finally:
         if own:

@@ -274,6 +274,9 @@ static int parse_args(int argc, char **argv, carbon_args *a)
                                          "types' mass, material, washing and return route");
     if (a->ranged && a->shipments == NULL)
         return cli_usage_error("carbon", "--range is a byte range of the --shipments file");
+    if (a->ranged && cli_range_not_csv(a->shipments))
+        return cli_usage_error("carbon", "--range reads a CSV file with a header line, not "
+                                         "JSON or CBOR");
     if (a->draws_out != NULL && a->draws == 0)
         return cli_usage_error("carbon", "--draws needs --uncertainty N: the draws it "
                                          "writes");

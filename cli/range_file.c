@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -76,6 +77,17 @@ FILE *cli_range_open(FILE *fp, uint64_t start, uint64_t end, const char **why)
         *why = "the file has no header line";
         return NULL;
     }
+    /* JSON Lines or CBOR have no header line to repeat: CSV only */
+    unsigned char c0 = (unsigned char)r->header[(size_t)n > 3 &&
+                                                memcmp(r->header, "\xEF\xBB\xBF", 3) == 0
+                                            ? 3
+                                            : 0];
+    if (c0 == '{' || c0 == '[' || c0 < 0x20 || (c0 >= 0x7f && c0 < 0xC2) || c0 == 0xD9) {
+        free(r->header);
+        free(r);
+        *why = "--range reads a CSV file with a header line";
+        return NULL;
+    }
     r->fd = fd;
     r->header_len = (size_t)n;
     r->pos = start;
@@ -95,4 +107,14 @@ FILE *cli_range_open(FILE *fp, uint64_t start, uint64_t end, const char **why)
     free(r->header);
     free(r);
     return NULL;
+}
+
+bool cli_range_not_csv(const char *path)
+{
+    static const char *const ext[] = {".json", ".jsonl", ".ndjson", ".cbor", ".cbors"};
+    const char *dot = strrchr(path, '.');
+    for (size_t i = 0; dot != NULL && i < sizeof ext / sizeof ext[0]; i++)
+        if (strcasecmp(dot, ext[i]) == 0)
+            return true;
+    return false;
 }

@@ -5,6 +5,7 @@
 #ifndef BOXCAR_CLI_RANGE_FILE_H
 #define BOXCAR_CLI_RANGE_FILE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -14,5 +15,9 @@
  * file's size), start after the header. fp stays the caller's, and must
  * outlive the result (fclose it first). NULL with the reason in *why. */
 FILE *cli_range_open(FILE *fp, uint64_t start, uint64_t end, const char **why);
+
+/* Whether path's extension names a JSON or CBOR record file, which has no
+ * header line for a range to repeat. */
+bool cli_range_not_csv(const char *path);
 
 #endif

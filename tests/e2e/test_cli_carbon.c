@@ -749,6 +749,18 @@ static void test_range(void **state)
                      2);
     assert_int_equal(run("carbon --routes " ROUTES " --shipments rg.csv --range 111-43 --by route"),
                      2);
+    /* JSON Lines have no header line to repeat: by name, and by content */
+    write_file("rg.jsonl", "{\"shipment_id\":\"J1\",\"date\":\"2025-03-01\",\"mass_g\":1000,"
+                           "\"route_id\":\"sha-pek-40t\"}\n");
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments rg.jsonl --range 0-0 --by route"),
+                     2);
+    assert_non_null(strstr(err_text, "CSV"));
+    write_file("rg-json.txt", "{\"shipment_id\":\"J1\",\"date\":\"2025-03-01\",\"mass_g\":1000,"
+                              "\"route_id\":\"sha-pek-40t\"}\n{\"shipment_id\":\"J2\"}\n");
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments rg-json.txt --range 80-101 "
+                         "--by route"),
+                     2);
+    assert_non_null(strstr(err_text, "CSV file with a header line"));
 }
 
 int main(void)

@@ -88,7 +88,8 @@ def _parse(command, argv):
     if "-h" in argv or "--help" in argv:
         return None, None
     ns, rest = p.parse_known_args(argv)
-    for bad in ("-o", "--output", "--totals", "--draws", "--by", "--format", "--strict"):
+    for bad in ("-o", "--output", "--totals", "--draws", "--range", "--by", "--format",
+                "--strict"):
         if command == "carbon" and bad in rest:
             raise _Usage("%s is the driver's to choose: outputs go under --out DIR" % bad)
     if command == "pack" and any(a in rest for a in ("-o", "--output", "--format", "--pool")):

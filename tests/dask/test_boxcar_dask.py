@@ -433,6 +433,11 @@ class Command(unittest.TestCase):
         self.assertIn(b"--out", p.stderr)
         p = self.cli("carbon", "--shipments", DEMO, "--out", "x", "--totals", "t.csv")
         self.assertEqual(p.returncode, 2)
+        # the draws and the ranges are the driver's too
+        for opt, val in (("--draws", "d.csv"), ("--range", "10-20")):
+            p = self.cli("carbon", "--shipments", DEMO, "--out", "x", opt, val)
+            self.assertEqual(p.returncode, 2)
+            self.assertIn(b"is the driver's to choose", p.stderr)
 
     def test_no_boxcar_on_workers(self):
         with tempfile.TemporaryDirectory() as tmp:

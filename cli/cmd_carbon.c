@@ -24,7 +24,8 @@
 
 static void carbon_help(void)
 {
-    printf("usage: boxcar carbon --routes FILE --shipments FILE [--factors SET|FILE]\n"
+    printf("usage: boxcar carbon --routes FILE --shipments FILE [--range START-END]\n"
+           "                     [--factors SET|FILE]\n"
            "       boxcar carbon --routes FILE --packing FILE --date YYYY-MM-DD\n"
            "                     (--route ROUTE | --order-routes FILE) [OPTIONS]\n"
            "                     [--catalog FILE] [--containers FILE]\n"

@@ -18,19 +18,22 @@
 #include "carbon_packing.h"
 #include "carbon_pool.h"
 #include "cli.h"
+#include "range_file.h"
 
 #define DEFAULT_FACTORS "cn-2023"
 
 static void carbon_help(void)
 {
-    printf("usage: boxcar carbon --routes FILE --shipments FILE [--factors SET|FILE]\n"
+    printf("usage: boxcar carbon --routes FILE --shipments FILE [--range START-END]\n"
+           "                     [--factors SET|FILE]\n"
            "       boxcar carbon --routes FILE --packing FILE --date YYYY-MM-DD\n"
            "                     (--route ROUTE | --order-routes FILE) [OPTIONS]\n"
            "                     [--catalog FILE] [--containers FILE]\n"
            "                     [--trips N | --pool JOURNAL]\n"
            "                     [--format table|csv|json|cbor] [-o FILE] [--totals FILE]\n"
            "                     [--by route|month|mode|packaging] [--errors FILE]\n"
-           "                     [--strict] [--no-progress] [--uncertainty N [--seed S]]\n"
+           "                     [--strict] [--no-progress]\n"
+           "                     [--uncertainty N [--seed S] [--draws FILE]]\n"
            "\n"
            "Greenhouse-gas emissions of each shipment along its route (ISO 14083:2023,\n"
            "GLEC Framework v3), with its packaging, in g CO2e: WTW, TTW and the method,\n"
@@ -39,6 +42,9 @@ static void carbon_help(void)
            "  --routes FILE      transport chains: one row per leg or hub (CSV, JSON\n"
            "                     or CBOR)\n"
            "  --shipments FILE   shipments (CSV, JSON or CBOR); streamed, any size\n"
+           "  --range START-END  only bytes START to END of the CSV shipments file, after\n"
+           "                     its header line: whole lines, named FILE@START-END in\n"
+           "                     messages, lines counted from the header (a partition)\n"
            "  --packing FILE     instead of --shipments: the boxes of 'boxcar pack\n"
            "                     --format csv', each packed box a shipment ORDER-SEQ with\n"
            "                     its gross weight, units and box as packaging\n"
@@ -70,6 +76,8 @@ static void carbon_help(void)
            "                     95 %% interval per shipment (three more columns) and for\n"
            "                     the total (needs a build with GSL)\n"
            "  --seed S           seed of the draws (default 1): same seed, same figures\n"
+           "  --draws FILE       the total of every draw in integer mg, to merge with\n"
+           "                     'boxcar merge' into the interval of shards' run total\n"
            "\n"
            "Exit: 0 all rows computed, 3 some rows were bad (the others are computed and\n"
            "      written, the totals count them) or --strict found one, 1 runtime\n"
@@ -81,6 +89,9 @@ typedef struct carbon_args {
     const char *packing, *route, *order_routes;
     int32_t date;
     const char *output, *totals, *errors;
+    const char *draws_out; /* --draws */
+    bool ranged;           /* --range */
+    uint64_t range_start, range_end;
     bx_carbon_format format; /* of standard output; of -o too, see rows_format */
     bool format_given;
     int by;            /* bx_totals_group, or -1 */
@@ -149,6 +160,8 @@ static int parse_args(int argc, char **argv, carbon_args *a)
         CLI_NO_PROGRESS_OPTION,
         {"uncertainty", required_argument, NULL, 'U'},
         {"seed", required_argument, NULL, 'X'},
+        {"draws", required_argument, NULL, 'W'},
+        {"range", required_argument, NULL, 'G'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -178,6 +191,22 @@ static int parse_args(int argc, char **argv, carbon_args *a)
         case 'o': a->output = optarg; break;
         case 't': a->totals = optarg; break;
         case 'e': a->errors = optarg; break;
+        case 'W': a->draws_out = optarg; break;
+        case 'G': {
+            const char *dash = strchr(optarg, '-');
+            char first[32];
+            size_t len = dash != NULL ? (size_t)(dash - optarg) : 0;
+            if (len > 0 && len < sizeof first)
+                memcpy(first, optarg, len);
+            first[len < sizeof first ? len : 0] = '\0';
+            if (dash == NULL || !cli_parse_u64(first, 0, UINT64_MAX, &a->range_start) ||
+                !cli_parse_u64(dash + 1, 0, UINT64_MAX, &a->range_end) ||
+                a->range_start > a->range_end)
+                return cli_usage_error("carbon", "--range wants START-END, byte offsets "
+                                                 "with START <= END, not '%s'", optarg);
+            a->ranged = true;
+            break;
+        }
         case 'S': a->strict = true; break;
         case CLI_OPT_NO_PROGRESS: a->progress = false; break;
         case 'T': {
@@ -244,6 +273,14 @@ static int parse_args(int argc, char **argv, carbon_args *a)
     if (a->pool != NULL && a->containers == NULL)
         return cli_usage_error("carbon", "--pool needs --containers FILE: the container "
                                          "types' mass, material, washing and return route");
+    if (a->ranged && a->shipments == NULL)
+        return cli_usage_error("carbon", "--range is a byte range of the --shipments file");
+    if (a->ranged && cli_range_not_csv(a->shipments))
+        return cli_usage_error("carbon", "--range reads a CSV file with a header line, not "
+                                         "JSON or CBOR");
+    if (a->draws_out != NULL && a->draws == 0)
+        return cli_usage_error("carbon", "--draws needs --uncertainty N: the draws it "
+                                         "writes");
     if (!a->format_given)
         a->format = a->by < 0 ? BX_CARBON_CSV : BX_CARBON_TABLE;
     /* CBOR is binary: not for a terminal (pipe it or give -o) */
@@ -281,9 +318,12 @@ typedef struct run {
     bx_carbon_totals *totals;
     bx_uncertainty *mc;
     FILE *ship_fp;
+    FILE *range_fp;          /* --range: over ship_fp */
+    char range_name[4200];   /* --range: FILE@START-END, for messages */
+    bool usage;              /* a usage error was printed */
     bx_shipment_reader *reader;
     carbon_packing *packing; /* --packing instead of reader */
-    cli_sink rows, totals_out, errors_out;
+    cli_sink rows, totals_out, errors_out, draws_out;
     bx_carbon_writer *writer; /* per-shipment rows, when they are written */
     uint64_t read, computed, excluded;
     bool printed; /* a failure of the command's own was printed */
@@ -360,7 +400,19 @@ static bx_status load_inputs(run *r)
         fprintf(stderr, "boxcar carbon: cannot open %s\n", a->shipments);
         return BX_ENOTFOUND;
     }
-    return bx_shipment_reader_open_file(r->ctx, &r->reader, a->shipments, r->ship_fp);
+    if (!a->ranged)
+        return bx_shipment_reader_open_file(r->ctx, &r->reader, a->shipments, r->ship_fp);
+    const char *why = NULL;
+    r->range_fp = cli_range_open(r->ship_fp, a->range_start, a->range_end, &why);
+    if (r->range_fp == NULL) {
+        fprintf(stderr, "boxcar carbon: --range %" PRIu64 "-%" PRIu64 " of %s: %s\n",
+                a->range_start, a->range_end, a->shipments, why);
+        r->usage = true;
+        return BX_EINVAL;
+    }
+    snprintf(r->range_name, sizeof r->range_name, "%s@%" PRIu64 "-%" PRIu64, a->shipments,
+             a->range_start, a->range_end);
+    return bx_shipment_reader_open_file(r->ctx, &r->reader, r->range_name, r->range_fp);
 }
 
 static bx_status open_outputs(run *r)
@@ -387,6 +439,9 @@ static bx_status open_outputs(run *r)
                                        r->rows.ud)) != BX_OK)
             return st;
     }
+    if (a->draws_out != NULL &&
+        (st = cli_sink_open(r->ctx, &r->draws_out, a->draws_out)) != BX_OK)
+        return st;
     if (a->totals != NULL)
         return cli_sink_open(r->ctx, &r->totals_out, a->totals);
     return BX_OK;
@@ -536,9 +591,12 @@ static void close_run(run *r)
     bx_carbon_writer_free(r->writer);
     cli_sink_abort(&r->rows);
     cli_sink_abort(&r->totals_out);
+    cli_sink_abort(&r->draws_out);
     cli_sink_abort(&r->errors_out);
     bx_shipment_reader_close(r->reader);
     carbon_packing_close(r->packing);
+    if (r->range_fp != NULL)
+        fclose(r->range_fp);
     if (r->ship_fp != NULL)
         fclose(r->ship_fp);
     bx_carbon_totals_free(r->totals);
@@ -549,6 +607,21 @@ static void close_run(run *r)
     bx_routes_free(r->routes);
     bx_factor_set_free(r->fs);
     bx_ctx_free(r->ctx);
+}
+
+/* --draws: the run's per-draw totals, for 'boxcar merge'. */
+static bx_status write_draws(run *r)
+{
+    bx_draw_totals *d = NULL;
+    bx_status st = bx_draw_totals_new(r->ctx, &d);
+    if (st == BX_OK)
+        st = bx_uncertainty_draw_totals(r->mc, d);
+    if (st == BX_OK)
+        st = bx_draw_totals_write(d, r->draws_out.write, r->draws_out.ud);
+    bx_draw_totals_free(d);
+    if (st == BX_OK)
+        st = cli_sink_commit(&r->draws_out, "carbon", &r->printed);
+    return st;
 }
 
 static bx_status finish(run *r)
@@ -566,6 +639,8 @@ static bx_status finish(run *r)
         st = cli_sink_commit(&r->rows, "carbon", &r->printed);
     if (st == BX_OK)
         st = cli_sink_commit(&r->totals_out, "carbon", &r->printed);
+    if (st == BX_OK && r->a->draws_out != NULL)
+        st = write_draws(r);
     if (st == BX_OK && r->d.errors_failed)
         st = io_failed(r, "the error report");
     if (st == BX_OK) {
@@ -597,7 +672,8 @@ int cmd_carbon(int argc, char **argv)
     if (st == BX_OK) {
         cli_progress_start(&r.bar, "carbon", "shipments", a.progress);
         cli_progress_input(&r.bar, r.packing != NULL ? carbon_packing_file(r.packing)
-                                                     : r.ship_fp);
+                                   : r.range_fp != NULL ? r.range_fp
+                                                        : r.ship_fp);
         st = process(&r);
         cli_progress_clear(&r.bar);
     }
@@ -614,6 +690,8 @@ int cmd_carbon(int argc, char **argv)
         fprintf(stderr, "boxcar carbon: stopped at the first bad input (--strict); nothing "
                         "written\n");
         code = EXIT_BAD_INPUT;
+    } else if (r.usage) {
+        code = EXIT_USAGE;
     } else if (r.printed || (st == BX_ENOTFOUND && bx_ctx_errcode(r.ctx) == BX_OK)) {
         code = EXIT_FAILURE_RUNTIME; /* printed above */
     } else {

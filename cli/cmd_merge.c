@@ -12,11 +12,13 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "merge_draws.h"
 
 static void merge_help(void)
 {
     printf("usage: boxcar merge [-o FILE] [--by all|route|month|mode|packaging]\n"
-           "                    [--format table|csv|json|cbor] TOTALS...\n"
+           "                    [--format table|csv|json|cbor] [--draws FILE]\n"
+           "                    TOTALS... [DRAWS...]\n"
            "\n"
            "Sum totals files of 'boxcar carbon --totals' (shards of one batch). With\n"
            "-o, write the merged totals there (same format, mergeable again); with\n"
@@ -24,6 +26,12 @@ static void merge_help(void)
            "give the rows with their integer mg, as 'boxcar carbon'). Every file is\n"
            "checked: its factor set and version must match the others', each total\n"
            "must equal the sum of its parts, and no key may appear twice.\n"
+           "\n"
+           "Files of 'boxcar carbon --uncertainty N --draws FILE' (their header starts\n"
+           "with 'draw') are added draw by draw: the summary gives the interval of the\n"
+           "run's total, the single run's, and --draws FILE writes the merged draws.\n"
+           "They must share the number of draws, the seed and the factor set, and\n"
+           "cover the shipments of the totals.\n"
            "\n"
            "Exit: 0 ok, 3 a file is not valid totals or mixes factor sets, 1 runtime\n"
            "      failure, 2 usage error.\n");
@@ -35,10 +43,11 @@ int cmd_merge(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"by", required_argument, NULL, 'b'},
         {"format", required_argument, NULL, 'F'},
+        {"draws", required_argument, NULL, 'W'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *output = NULL;
+    const char *output = NULL, *draws_out = NULL;
     bx_totals_group by = BX_BY_ALL;
     bool by_given = false;
     bx_carbon_format format = BX_CARBON_TABLE;
@@ -60,6 +69,9 @@ int cmd_merge(int argc, char **argv)
                 return cli_usage_error("merge", "--format is table, csv, json or cbor, "
                                                 "not '%s'", optarg);
             break;
+        case 'W':
+            draws_out = optarg;
+            break;
         case 'h':
             merge_help();
             return EXIT_OK;
@@ -76,19 +88,43 @@ int cmd_merge(int argc, char **argv)
     cli_diags cd = {0, 0, 50};
     bx_ctx *ctx = cli_ctx_new(&cd);
     bx_carbon_totals *t = NULL;
+    bx_draw_totals *draws = NULL;
+    int ndraws = 0;
     bx_status st = bx_carbon_totals_new(ctx, &t, "", "");
-    for (int i = optind; st == BX_OK && i < argc; i++)
-        st = bx_carbon_totals_read(t, argv[i]);
+    if (st == BX_OK)
+        st = bx_draw_totals_new(ctx, &draws);
+    for (int i = optind; st == BX_OK && i < argc; i++) {
+        bool is_draws = merge_draws_is(argv[i]);
+        ndraws += is_draws;
+        st = is_draws ? bx_draw_totals_read(draws, argv[i]) : bx_carbon_totals_read(t, argv[i]);
+    }
     cli_diag_flush(&cd);
+    if (st == BX_OK && (ndraws == argc - optind || (draws_out != NULL && ndraws == 0))) {
+        bx_carbon_totals_free(t);
+        bx_draw_totals_free(draws);
+        bx_ctx_free(ctx);
+        return cli_usage_error("merge", ndraws > 0 ? "give the totals files with the draws"
+                                                   : "--draws: no draw totals among the files");
+    }
+    bool draws_bad = st == BX_OK && ndraws > 0 && !merge_draws_match(draws, t);
     /* the merged file, then the table by group on standard output */
     cli_sink out = {0}, table = {0};
+    cli_sink draws_sink = {0};
     bool printed = false;
+    if (st == BX_OK && draws_bad)
+        st = BX_EINPUT;
+    if (st == BX_OK && draws_out != NULL)
+        st = cli_sink_open(ctx, &draws_sink, draws_out);
+    if (st == BX_OK && draws_out != NULL)
+        st = bx_draw_totals_write(draws, draws_sink.write, draws_sink.ud);
     if (st == BX_OK && output != NULL)
         st = cli_sink_open(ctx, &out, output);
     if (st == BX_OK && output != NULL)
         st = bx_carbon_totals_write(t, out.write, out.ud);
     if (st == BX_OK)
         st = cli_sink_commit(&out, "merge", &printed);
+    if (st == BX_OK)
+        st = cli_sink_commit(&draws_sink, "merge", &printed);
     if (st == BX_OK && (by_given || output == NULL))
         st = cli_sink_open(ctx, &table, NULL);
     if (st == BX_OK && table.write != NULL)
@@ -96,17 +132,23 @@ int cmd_merge(int argc, char **argv)
     if (st == BX_OK)
         st = cli_sink_commit(&table, "merge", &printed);
     cli_sink_abort(&out);
+    cli_sink_abort(&draws_sink);
     int code = EXIT_OK;
     if (printed)
         code = EXIT_FAILURE_RUNTIME;
-    else if (st == BX_OK)
+    else if (draws_bad)
+        code = EXIT_BAD_INPUT; /* merge_draws_match said why */
+    else if (st == BX_OK) {
         fprintf(stderr, "boxcar merge: %d file%s, factor set %s %s, %" PRIu64
                         " rows excluded in all\n",
                 argc - optind, argc - optind == 1 ? "" : "s", bx_carbon_totals_set_id(t),
                 bx_carbon_totals_set_version(t), bx_carbon_totals_excluded(t));
-    else
+        if (ndraws > 0)
+            merge_draws_summary(draws);
+    } else
         code = cli_fail(ctx, st);
     bx_carbon_totals_free(t);
+    bx_draw_totals_free(draws);
     bx_ctx_free(ctx);
     return code;
 }

@@ -23,6 +23,7 @@
 #include "boxcar/carbon.h"
 #include "boxcar/carbon_totals.h"
 #include "boxcar/uncertainty.h"
+#include "boxcar/draw_totals.h"
 #include "boxcar/carbon_io.h"
 #endif
 #include "boxcar/pack_io.h"

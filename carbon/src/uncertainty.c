@@ -4,8 +4,13 @@
  * Emissions are linear in the factors: a shipment's WTW is a constant
  * (figures given directly in kg) plus sum over factors of coef x factor.
  * So a draw needs only the shipment's few coefficients and one multiplier
- * per factor, and a total needs only the coefficients summed over its
- * shipments: memory is draws x factors, whatever the number of shipments.
+ * per factor, and a group's interval needs only the coefficients summed
+ * over its shipments: memory is draws x factors, whatever the number of
+ * shipments. The run's total is kept per draw instead, in whole mg (each
+ * shipment's draw rounded first, as the totals round each figure), so that
+ * the draws of shards add up to the single run's exactly
+ * (boxcar/draw_totals.h); that costs draws x factors used per shipment
+ * added.
  *
  * GSL's generator is used through a gsl_rng built here on memory from the
  * context (gsl_rng_alloc would call malloc and, on failure, GSL's error
@@ -22,6 +27,7 @@
 
 #include "boxcar/uncertainty.h"
 #include "calc_internal.h"
+#include "draws_internal.h"
 
 struct bx_uncertainty {
     bx_ctx *ctx;
@@ -33,9 +39,13 @@ struct bx_uncertainty {
     unsigned char *listed; /* nf: in touched */
     size_t n_touched;
     double constant;
-    double *total_coef; /* nf: summed over the shipments added */
-    double total_constant;
     double *scratch;    /* draws */
+    /* the run total of each draw in whole mg, each shipment's draw rounded
+     * to the mg first, so that shards' draws add up exactly */
+    uint64_t seed;
+    int64_t shipments;  /* added */
+    int64_t *draw_mg;   /* draws */
+    int64_t *draw_tmp;  /* draws: the shipment being added */
     /* the shipment collect() saw last */
     const bxc_route *route;
     const bxc_pack *pack;
@@ -79,20 +89,21 @@ bx_status bx_uncertainty_new(bx_ctx *ctx, bx_uncertainty **out, bx_carbon *calc,
     u->coef = bx_alloc(ctx, nf * sizeof *u->coef);
     u->touched = bx_alloc(ctx, nf * sizeof *u->touched);
     u->listed = bx_alloc(ctx, nf);
-    u->total_coef = bx_alloc(ctx, nf * sizeof *u->total_coef);
     u->scratch = bx_alloc(ctx, draws * sizeof *u->scratch);
+    u->draw_mg = bx_alloc(ctx, draws * sizeof *u->draw_mg);
+    u->draw_tmp = bx_alloc(ctx, draws * sizeof *u->draw_tmp);
+    u->seed = seed;
     gsl_rng rng = {gsl_rng_mt19937, NULL};
     rng.state = bx_alloc(ctx, gsl_rng_mt19937->size);
     if (u->mult == NULL || u->coef == NULL || u->touched == NULL || u->listed == NULL ||
-        u->total_coef == NULL ||
-        u->scratch == NULL || rng.state == NULL) {
+        u->scratch == NULL || u->draw_mg == NULL || u->draw_tmp == NULL || rng.state == NULL) {
         bx_free(ctx, rng.state);
         bx_uncertainty_free(u);
         return BX_ENOMEM;
     }
     memset(u->coef, 0, nf * sizeof *u->coef);
     memset(u->listed, 0, nf);
-    memset(u->total_coef, 0, nf * sizeof *u->total_coef);
+    memset(u->draw_mg, 0, draws * sizeof *u->draw_mg);
     gsl_rng_mt19937->set(rng.state, (unsigned long)seed);
     /* Draw-major, factors in set order: the same seed gives the same
      * multipliers everywhere. */
@@ -280,11 +291,34 @@ static bx_status add_to_group(bx_uncertainty *u, const bx_shipment *s)
     return BX_OK;
 }
 
+/* The collected shipment's value in each draw, rounded to the mg, into
+ * u->draw_tmp; BX_ELIMIT if one, or the run's total of a draw with it,
+ * would pass BX_CO2E_MAX_MG. The same arithmetic as interval(). */
+static bx_status shipment_draws(bx_uncertainty *u, const bx_shipment *s)
+{
+    for (size_t d = 0; d < u->draws; d++) {
+        const double *m = u->mult + d * u->nf;
+        double v = u->constant;
+        for (size_t i = 0; i < u->n_touched; i++)
+            v += u->coef[u->touched[i]] * m[u->touched[i]];
+        int64_t sum = u->draw_mg[d];
+        if (!bxi_carbon_g_to_mg(v, &u->draw_tmp[d]) ||
+            !bxi_carbon_add_i64(&sum, u->draw_tmp[d]) || sum > BX_CO2E_MAX_MG ||
+            sum < -BX_CO2E_MAX_MG)
+            return bxi_error(u->ctx, BX_ELIMIT, "uncertainty: draw %zu of the total passes "
+                                               "%lld mg at shipment '%s'",
+                            d + 1, (long long)BX_CO2E_MAX_MG, s->shipment_id);
+    }
+    return BX_OK;
+}
+
 bx_status bx_uncertainty_add(bx_uncertainty *u, const bx_shipment *s)
 {
     if (u == NULL || s == NULL)
         return BX_EINVAL;
     bx_status st = collect(u, s);
+    if (st == BX_OK)
+        st = shipment_draws(u, s);
     if (st == BX_OK && u->by != BX_BY_ALL)
         st = add_to_group(u, s);
     if (st != BX_OK) {
@@ -292,19 +326,30 @@ bx_status bx_uncertainty_add(bx_uncertainty *u, const bx_shipment *s)
         return st;
     }
     u->added = true;
-    for (size_t i = 0; i < u->n_touched; i++)
-        u->total_coef[u->touched[i]] += u->coef[u->touched[i]];
-    u->total_constant += u->constant;
+    u->shipments++;
+    for (size_t d = 0; d < u->draws; d++)
+        u->draw_mg[d] += u->draw_tmp[d];
     clear(u);
     return BX_OK;
 }
 
+/* From the integer draws, not the summed coefficients: the interval that
+ * shards' draw totals merge into (draw_totals.c). */
 bx_status bx_uncertainty_total(bx_uncertainty *u, bx_interval *out)
 {
     if (u == NULL || out == NULL)
         return BX_EINVAL;
-    interval(u, u->total_coef, NULL, u->nf, u->total_constant, out);
+    bxi_draws_interval(u->draw_mg, u->draws, u->scratch, out);
     return BX_OK;
+}
+
+bx_status bx_uncertainty_draw_totals(bx_uncertainty *u, bx_draw_totals *d)
+{
+    if (u == NULL || d == NULL)
+        return BX_EINVAL;
+    bx_factor_set_info info = bx_factor_set_info_get(bx_carbon_factors(u->calc));
+    return bxi_draw_totals_add(d, (uint32_t)u->draws, u->seed, info.id, info.version,
+                               u->shipments, u->draw_mg);
 }
 
 bx_status bx_uncertainty_by(bx_uncertainty *u, bx_totals_group g)
@@ -348,7 +393,8 @@ void bx_uncertainty_free(bx_uncertainty *u)
     bx_free(u->ctx, u->coef);
     bx_free(u->ctx, u->touched);
     bx_free(u->ctx, u->listed);
-    bx_free(u->ctx, u->total_coef);
     bx_free(u->ctx, u->scratch);
+    bx_free(u->ctx, u->draw_mg);
+    bx_free(u->ctx, u->draw_tmp);
     bx_free(u->ctx, u);
 }

@@ -2,7 +2,7 @@
  * uncertainty_none.c: the uncertainty API in builds without GSL: every
  * call says the feature was left out.
  */
-#include "boxcar/uncertainty.h"
+#include "boxcar/draw_totals.h"
 #include "internal.h"
 
 bx_status bx_uncertainty_new(bx_ctx *ctx, bx_uncertainty **out, bx_carbon *calc,
@@ -63,4 +63,11 @@ bx_status bx_uncertainty_key(bx_uncertainty *u, const char *key, bx_interval *ou
 void bx_uncertainty_free(bx_uncertainty *u)
 {
     (void)u;
+}
+
+bx_status bx_uncertainty_draw_totals(bx_uncertainty *u, bx_draw_totals *d)
+{
+    (void)u;
+    (void)d;
+    return BX_EUNSUPPORTED;
 }

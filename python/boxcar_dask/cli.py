@@ -33,7 +33,8 @@ cluster options:
 
 carbon: the totals go to DIR/totals.csv (boxcar merge of DIR/totals/),
   the per-shipment rows to DIR/shipments/part-NNNNN.csv (not with
-  --no-rows); bad rows are listed with the input's file and line, and
+  --no-rows); with --uncertainty, the merged per-draw totals to
+  DIR/draws.csv and the run total's interval to the summary; bad rows are listed with the input's file and line, and
   --errors FILE writes all of them as CSV (file, line, field, message).
   Every other option goes to each `boxcar carbon` unchanged (--routes,
   --containers, --factors, --catalog, --trips, --uncertainty N --seed S).
@@ -87,7 +88,8 @@ def _parse(command, argv):
     if "-h" in argv or "--help" in argv:
         return None, None
     ns, rest = p.parse_known_args(argv)
-    for bad in ("-o", "--output", "--totals", "--by", "--format", "--strict"):
+    for bad in ("-o", "--output", "--totals", "--draws", "--range", "--by", "--format",
+                "--strict"):
         if command == "carbon" and bad in rest:
             raise _Usage("%s is the driver's to choose: outputs go under --out DIR" % bad)
     if command == "pack" and any(a in rest for a in ("-o", "--output", "--format", "--pool")):

@@ -37,6 +37,8 @@ class Result:
     retried: int = 0         # tasks run again after their worker died
     exit_code: int = EXIT_OK
     totals: str = None
+    draws: str = None        # the merged per-draw totals, with --uncertainty
+    uncertainty: str = None  # the run total's interval, as boxcar merge gives it
     outputs: list = field(default_factory=list)
     errors: list = field(default_factory=list)   # (file, line, field, message)
     errors_file: str = None
@@ -48,12 +50,25 @@ class Result:
 
 # A task's thread only waits for its boxcar process: Dask's statistical
 # profiler (a stack sample every 10 ms) and its fast event-loop checks cost
-# CPU that the work needs, and tell nothing about boxcar. The same settings
-# are for `dask worker` on a cluster (docs/dask.md).
+# CPU that the work needs, and tell nothing about boxcar. So do the memory
+# monitors of each worker and its nanny (every 100 ms): a worker's memory
+# is a few MB of Python, boxcar's is its own process's, which they do not
+# see. Work stealing (a scheduler pass every 100 ms) is replaced by
+# queuing: a task goes to a worker only when the worker has a free thread,
+# so a slow worker is not left with a queue of its own. Measured on an idle
+# LocalCluster of 2 workers: 25 ms of CPU a second before these four
+# settings, 10 after (tests/bench/README.md). The same settings are for
+# `dask worker` and `dask scheduler` on a cluster (docs/dask.md).
 QUIET_WORKERS = {
     "distributed.worker.profile.enabled": False,
     "distributed.admin.tick.interval": "500ms",
     "distributed.admin.system-monitor.interval": "2s",
+    "distributed.worker.memory.target": False,
+    "distributed.worker.memory.spill": False,
+    "distributed.worker.memory.pause": False,
+    "distributed.worker.memory.terminate": False,
+    "distributed.scheduler.work-stealing": False,
+    "distributed.scheduler.worker-saturation": 1.0,
 }
 
 
@@ -222,11 +237,20 @@ def carbon(client, boxcar, shipments, out_dir, carbon_args=(), parts=None,
         raise DriverError("%s has no shipments" % shipments, EXIT_BAD_INPUT)
     # a run with fewer partitions than the last one in this directory
     # must not leave the old ones to be mistaken for its own
-    for sub in ("shipments", "totals"):
+    for sub in ("shipments", "totals", "draws"):
         shutil.rmtree(os.path.join(out_dir, sub), ignore_errors=True)
+    draws = os.path.join(out_dir, "draws.csv")
+    if os.path.exists(draws):
+        os.unlink(draws)
     outputs = {"--totals": "totals", "--errors": None}
     if rows:
         outputs["-o"] = "shipments"
+    # the run total's interval: each partition's total per draw, added up
+    # by boxcar merge into the single run's (same seed everywhere)
+    uncertain = any(a == "--uncertainty" or a.startswith("--uncertainty=")
+                    for a in carbon_args)
+    if uncertain:
+        outputs["--draws"] = "draws"
     args = list(carbon_args) + ["--no-progress"]
     tasks = [("carbon", p.name, worker.run_part,
               (boxcar, "carbon", args, p, out_dir, outputs)) for p in parts_list]
@@ -234,11 +258,17 @@ def carbon(client, boxcar, shipments, out_dir, carbon_args=(), parts=None,
     prog.total = len(parts_list)
     results = _run_tasks_in(client, tasks, prog, out_dir)
     totals = os.path.join(out_dir, "totals.csv")
-    client.submit(worker.merge, boxcar, totals,
-                  [r["outputs"]["--totals"] for r in results], pure=False).result()
+    merged = client.submit(
+        worker.merge, boxcar, totals, [r["outputs"]["--totals"] for r in results],
+        draws if uncertain else None,
+        [r["outputs"]["--draws"] for r in results] if uncertain else (), pure=False).result()
     _clean_attempts(out_dir)
     res = Result("carbon", partitions=len(parts_list), workers=len(client.scheduler_info()["workers"]))
     res.totals = totals
+    if uncertain:
+        res.draws = draws
+        res.uncertainty = next((line.strip() for line in merged.splitlines()
+                                if line.startswith("  factor uncertainty (")), None)
     res.outputs = [r["outputs"].get("-o") for r in results if "-o" in r["outputs"]]
     res.task_seconds = sum(r["seconds"] for r in results)
     res.task_cpu_seconds = sum(r["cpu_seconds"] for r in results)
@@ -386,8 +416,12 @@ def summary(res, stream=sys.stderr):
         stream.write("; %d task%s retried after a worker died"
                      % (res.retried, "" if res.retried == 1 else "s"))
     stream.write("\n")
+    if res.uncertainty:
+        stream.write("  run total, %s\n" % res.uncertainty)
     if res.totals:
         stream.write("  totals: %s\n" % res.totals)
+    if res.draws:
+        stream.write("  draws: %s\n" % res.draws)
     if res.outputs:
         stream.write("  per-partition output: %s/ (%d files)\n"
                      % (os.path.dirname(res.outputs[0]), len(res.outputs)))

@@ -1,8 +1,10 @@
 """What runs on a Dask worker: the `boxcar` command over one partition.
 
-Each task feeds its partition (the header line, then its byte range of the
-input) to `boxcar` through a named pipe, so nothing is copied to disk, and
-boxcar writes its outputs into a directory of the task's own attempt. Only
+`boxcar carbon` reads its partition where it lies (`--range START-END`:
+the header line, then its byte range of the input). `boxcar pack` gets its
+partition through a named pipe that the task feeds. Either way nothing is
+copied to disk, and boxcar writes its outputs into a directory of the
+task's own attempt. Only
 when boxcar has finished are the outputs renamed to their final names,
 which are fixed by the partition (part-00007.csv): a task that is killed
 leaves no file under a final name, and one that is retried replaces the
@@ -115,7 +117,9 @@ def _feed(fifo, part, proc):
 class _Lines:
     """Lines of the partition as lines of the input file: the partition's
     line n (1 is the header) is the input's line first + n - 2. The first
-    line is counted only when an error needs it."""
+    line is counted only when an error needs it. `fifo` is the name boxcar
+    gives the partition in its messages (the pipe's path, or FILE@START-END
+    with --range)."""
 
     def __init__(self, part, fifo):
         self.part, self.fifo, self.first = part, fifo, None
@@ -189,22 +193,30 @@ def run_part(boxcar, command, args, part, out_dir, outputs, ext=".csv", relocate
     tmp = os.path.join(out_dir, ".attempts", attempt)
     os.makedirs(tmp)
     try:
-        fifo = os.path.join(tmp, part.name + ext)
-        os.mkfifo(fifo, 0o600)
+        # carbon reads its byte range itself; pack reads a pipe fed here
+        ranged = command == "carbon"
+        if ranged:
+            fifo = "%s@%d-%d" % (part.path, part.start, part.end)
+        else:
+            fifo = os.path.join(tmp, part.name + ext)
+            os.mkfifo(fifo, 0o600)
         cmd = [boxcar, command] + list(args)
         files = {}
         for opt in outputs:
             files[opt] = os.path.join(tmp, opt.strip("-") + ext)
             cmd += [opt, files[opt]]
-        input_opt = "--shipments" if command == "carbon" else "--orders"
-        cmd += [input_opt, fifo]
+        if ranged:
+            cmd += ["--shipments", part.path, "--range", "%d-%d" % (part.start, part.end)]
+        else:
+            cmd += ["--orders", fifo]
         err_path = os.path.join(tmp, "stderr.txt")
         t0 = time.monotonic()
         with open(err_path, "wb") as err:
             proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                     stderr=err, preexec_fn=_die_with_parent)
             try:
-                _feed(fifo, part, proc)
+                if not ranged:
+                    _feed(fifo, part, proc)
             finally:
                 # wait4 gives boxcar's CPU time with its exit status
                 _, status, usage = os.wait4(proc.pid, 0)
@@ -239,10 +251,15 @@ def run_part(boxcar, command, args, part, out_dir, outputs, ext=".csv", relocate
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def merge(boxcar, out, inputs):
+def merge(boxcar, out, inputs, draws_out=None, draw_inputs=()):
     """boxcar merge -o OUT INPUTS...: the exact sum of the partitions'
-    totals (written atomically by boxcar)."""
-    p = subprocess.run([boxcar, "merge", "-o", out] + list(inputs), stdout=subprocess.PIPE,
+    totals (written atomically by boxcar); with draws_out, their per-draw
+    totals too, added into the run total's interval. boxcar's summary
+    (standard error) is returned: it gives that interval."""
+    cmd = [boxcar, "merge", "-o", out]
+    if draws_out:
+        cmd += ["--draws", draws_out]
+    p = subprocess.run(cmd + list(inputs) + list(draw_inputs), stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, check=False)
     if p.returncode != 0:
         raise BoxcarFailed("boxcar merge exited %d:\n%s" % (

@@ -274,6 +274,30 @@ class OnCluster(unittest.TestCase):
         # the one of the single run, whatever partition it falls in
         self.assert_same_as_single(DEMO, [3], ["--uncertainty", "40", "--seed", "7"])
 
+    def test_uncertainty_total_as_in_one_run(self):
+        # the run total's interval: the partitions' per-draw totals merged
+        # are the single run's draws, byte for byte, and give its interval
+        mc = ["--uncertainty", "60", "--seed", "11"]
+        draws = os.path.join(self.tmp, "one.draws.csv")
+        p = subprocess.run([BOXCAR, "carbon"] + CARBON_ARGS + mc +
+                           ["--shipments", DEMO, "--draws", draws, "--by", "route",
+                            "--no-progress"], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, check=True)
+        line = [x.strip() for x in p.stderr.decode().splitlines()
+                if x.startswith("  factor uncertainty (60 draws, seed 11)")]
+        self.assertEqual(len(line), 1)
+        for parts in (1, 2, 5):
+            res, out = self.run_carbon(DEMO, parts, mc, rows=False)
+            self.assertEqual(res.exit_code, 0)
+            self.assertEqual(read(res.draws), read(draws), "%d partitions" % parts)
+            self.assertEqual(res.uncertainty, line[0], "%d partitions" % parts)
+            self.assertEqual(len(os.listdir(os.path.join(out, "draws"))), parts)
+        # a run without draws leaves none of the last run's
+        res, out = self.run_carbon(DEMO, 2, rows=False)
+        self.assertIsNone(res.draws)
+        self.assertFalse(os.path.exists(os.path.join(out, "draws.csv")))
+        self.assertFalse(os.path.exists(os.path.join(out, "draws")))
+
     def test_monthly_workbook(self):
         rc, totals, rows, _ = single_carbon(self.tmp, DEMO)
         # the workbook names its two files: the driver's per-shipment file
@@ -409,6 +433,11 @@ class Command(unittest.TestCase):
         self.assertIn(b"--out", p.stderr)
         p = self.cli("carbon", "--shipments", DEMO, "--out", "x", "--totals", "t.csv")
         self.assertEqual(p.returncode, 2)
+        # the draws and the ranges are the driver's too
+        for opt, val in (("--draws", "d.csv"), ("--range", "10-20")):
+            p = self.cli("carbon", "--shipments", DEMO, "--out", "x", opt, val)
+            self.assertEqual(p.returncode, 2)
+            self.assertIn(b"is the driver's to choose", p.stderr)
 
     def test_no_boxcar_on_workers(self):
         with tempfile.TemporaryDirectory() as tmp:

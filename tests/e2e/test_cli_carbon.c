@@ -573,6 +573,196 @@ static void test_packing_as_shipments(void **state)
     assert_non_null(strstr(err_text, "no column 'order_id'"));
 }
 
+#if BOXCAR_HAVE_GSL
+/* The demo cut into k shards of consecutive rows, "dK-I.csv". */
+static void cut(int k)
+{
+    static char all[2 << 20];
+    size_t n = slurp(SHIPMENTS, all, sizeof all);
+    assert_true(n > 0);
+    char *body = strchr(all, '\n') + 1;
+    long rows = 0;
+    for (char *p = body; *p; p++)
+        rows += *p == '\n';
+    char *p = body;
+    for (int i = 0; i < k; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "d%d-%d.csv", k, i);
+        FILE *fp = fopen(in_dir(name), "wb");
+        assert_non_null(fp);
+        fwrite(all, 1, (size_t)(body - all), fp);
+        for (long r = rows * i / k; r < rows * (i + 1) / k; r++) {
+            char *e = strchr(p, '\n');
+            fwrite(p, 1, (size_t)(e - p) + 1, fp);
+            p = e + 1;
+        }
+        fclose(fp);
+    }
+}
+
+/* The line of the summary that gives the total's interval. */
+static void interval_line(char *out, size_t size)
+{
+    const char *p = strstr(err_text, "  factor uncertainty (");
+    assert_non_null(p);
+    size_t len = (size_t)(strchr(p, '\n') - p);
+    assert_true(len < size);
+    memcpy(out, p, len);
+    out[len] = '\0';
+}
+#endif
+
+/* The interval of the run's total merges: shards run with the same seed
+ * write their draws, boxcar merge adds them draw by draw, and 1, 2 and 5
+ * shards give the single run's draws and interval byte for byte. Draws of
+ * another seed or number, or a shard's draws missing, are refused. */
+static void test_draws_merge(void **state)
+{
+    (void)state;
+#if BOXCAR_HAVE_GSL
+#define MC " --routes " ROUTES " --containers " CONTAINERS " --uncertainty 200 --no-progress"
+    assert_int_equal(run("carbon" MC " --seed 11 --shipments " SHIPMENTS
+                         " --totals one-t.csv --draws one-d.csv -o rows-ignored.csv"),
+                     0);
+    static char want_line[256], line[256], a[1 << 16], b[1 << 16];
+    interval_line(want_line, sizeof want_line);
+    size_t la = slurp(in_dir("one-d.csv"), a, sizeof a);
+    assert_true(la > 0);
+    assert_non_null(strstr(a, "\n200,"));
+    assert_non_null(strstr(a, ",200,11,12000,"));
+    const int ks[] = {1, 2, 5};
+    for (size_t j = 0; j < 3; j++) {
+        int k = ks[j];
+        cut(k);
+        char args[2048], *q = args;
+        for (int i = 0; i < k; i++) {
+            snprintf(args, sizeof args,
+                     "carbon" MC " --seed 11 --shipments d%d-%d.csv --totals t%d-%d.csv "
+                     "--draws w%d-%d.csv -o rows-ignored.csv",
+                     k, i, k, i, k, i);
+            assert_int_equal(run(args), 0);
+        }
+        /* the draws listed before, between and after the totals */
+        q += snprintf(q, sizeof args, "merge -o mt%d.csv --draws md%d.csv", k, k);
+        for (int i = k - 1; i >= 0; i--)
+            q += snprintf(q, sizeof args - (size_t)(q - args), " w%d-%d.csv t%d-%d.csv", k, i,
+                          k, i);
+        int rc = run(args);
+        if (rc != 0)
+            fail_msg("%d shards: exit %d: %s", k, rc, err_text);
+        interval_line(line, sizeof line);
+        assert_string_equal(line, want_line);
+        char merged[16];
+        snprintf(merged, sizeof merged, "md%d.csv", k);
+        assert_int_equal(slurp(in_dir(merged), b, sizeof b), la);
+        assert_memory_equal(a, b, la);
+    }
+    /* the merged draws merge again */
+    assert_int_equal(run("merge mt5.csv md5.csv --draws again.csv"), 0);
+    assert_int_equal(slurp(in_dir("again.csv"), b, sizeof b), la);
+    assert_memory_equal(a, b, la);
+    interval_line(line, sizeof line);
+    assert_string_equal(line, want_line);
+
+    /* a shard of another seed, or another number of draws: another world */
+    assert_int_equal(run("carbon" MC " --seed 12 --shipments d2-1.csv --totals x-t.csv "
+                         "--draws x-seed.csv -o rows-ignored.csv"),
+                     0);
+    assert_int_equal(run("merge t2-0.csv w2-0.csv x-t.csv x-seed.csv"), 3);
+    assert_non_null(strstr(err_text, "x-seed.csv"));
+    assert_non_null(strstr(err_text, "another seed"));
+    assert_int_equal(run("carbon --routes " ROUTES " --containers " CONTAINERS
+                         " --uncertainty 100 --no-progress --seed 11 --shipments d2-1.csv "
+                         "--draws x-n.csv -o rows-ignored.csv"),
+                     0);
+    assert_int_equal(run("merge t2-0.csv w2-0.csv t2-1.csv x-n.csv --draws no.csv"), 3);
+    assert_non_null(strstr(err_text, "another number of draws"));
+    assert_false(exists("no.csv"));
+    /* a shard's draws missing: they cover fewer shipments than the totals */
+    assert_int_equal(run("merge t2-0.csv w2-0.csv t2-1.csv --draws no.csv"), 3);
+    assert_non_null(strstr(err_text, "the draws cover 6000 shipments, the totals 12000"));
+    assert_false(exists("no.csv"));
+    /* a cut file */
+    size_t lw = slurp(in_dir("w2-1.csv"), b, sizeof b);
+    b[lw / 2] = '\0';
+    *strrchr(b, '\n') = '\0';
+    write_file("cut.csv", b);
+    assert_int_equal(run("merge t2-0.csv w2-0.csv t2-1.csv cut.csv"), 3);
+    assert_non_null(strstr(err_text, "cut.csv"));
+    assert_non_null(strstr(err_text, "not a complete draw totals file"));
+    /* usage: --draws without draws to write or to merge */
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments d2-1.csv --draws x.csv"), 2);
+    assert_int_equal(run("merge t2-0.csv --draws x.csv"), 2);
+    assert_int_equal(run("merge w2-0.csv"), 2);
+#undef MC
+#else
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments " SHIPMENTS " --draws x.csv"),
+                     2);
+#endif
+}
+
+/* --range: two byte ranges of one file, each after the header, give the
+ * single run's totals merged; a bad row is named FILE@START-END with its
+ * line counted from the header; a range off a line start or inside the
+ * header is a usage error. Offsets counted in the file written here (the
+ * fourth row has a negative mass). */
+static void test_range(void **state)
+{
+    (void)state;
+    write_file("rg.csv", "shipment_id,date,mass_g,packaging,route_id\n"
+                         "R1,2025-03-01,1000,5#,sha-pek-40t\n"
+                         "R2,2025-03-02,2000,5#,sha-pek-40t\n"
+                         "R3,2025-03-03,3000,5#,sha-pek-40t\n"
+                         "R4,2025-03-04,-400,5#,sha-pek-40t\n");
+    /* a header of 43 bytes, rows of 34: they start at 43, 77, 111, 145; 179 is the end */
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments rg.csv --totals rg-one.csv "
+                         "--by route --no-progress"),
+                     3);
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments rg.csv --range 43-111 "
+                         "--totals rg-a.csv --by route --no-progress"),
+                     0);
+    assert_non_null(strstr(err_text, "2 shipments read, 2 computed"));
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments rg.csv --range 111-179 "
+                         "--totals rg-b.csv --by route --no-progress"),
+                     3);
+    assert_non_null(strstr(err_text, "rg.csv@111-179:3:"));
+    assert_int_equal(run("merge -o rg-m.csv rg-a.csv rg-b.csv"), 0);
+    static char a[1 << 14], b[1 << 14];
+    size_t n = slurp(in_dir("rg-one.csv"), a, sizeof a);
+    assert_true(n > 0);
+    assert_int_equal(slurp(in_dir("rg-m.csv"), b, sizeof b), n);
+    assert_memory_equal(a, b, n);
+    /* an empty range reads no shipment */
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments rg.csv --range 77-77 "
+                         "--by route --no-progress"),
+                     0);
+    assert_non_null(strstr(err_text, "0 shipments read"));
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments rg.csv --range 44-111 --by route"),
+                     2);
+    assert_non_null(strstr(err_text, "start of a line"));
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments rg.csv --range 43-100 --by route"),
+                     2);
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments rg.csv --range 0-111 --by route"),
+                     2);
+    assert_non_null(strstr(err_text, "after the header line"));
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments rg.csv --range 43-999 --by route"),
+                     2);
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments rg.csv --range 111-43 --by route"),
+                     2);
+    /* JSON Lines have no header line to repeat: by name, and by content */
+    write_file("rg.jsonl", "{\"shipment_id\":\"J1\",\"date\":\"2025-03-01\",\"mass_g\":1000,"
+                           "\"route_id\":\"sha-pek-40t\"}\n");
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments rg.jsonl --range 0-0 --by route"),
+                     2);
+    assert_non_null(strstr(err_text, "CSV"));
+    write_file("rg-json.txt", "{\"shipment_id\":\"J1\",\"date\":\"2025-03-01\",\"mass_g\":1000,"
+                              "\"route_id\":\"sha-pek-40t\"}\n{\"shipment_id\":\"J2\"}\n");
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments rg-json.txt --range 80-101 "
+                         "--by route"),
+                     2);
+    assert_non_null(strstr(err_text, "CSV file with a header line"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -586,6 +776,8 @@ int main(void)
         cmocka_unit_test(test_unsplit_wtw_said),
         cmocka_unit_test(test_factors),
         cmocka_unit_test(test_uncertainty),
+        cmocka_unit_test(test_draws_merge),
+        cmocka_unit_test(test_range),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -21,8 +21,10 @@
  *       through their CSV byte for byte; a small Monte Carlo gives every
  *       row and every key of a group (picked by the input's length) an
  *       interval;
- *   'T' a totals file (boxcar merge's input): same round trip.
- * Any other first byte picks one of these by its value mod 5. Nothing may
+ *   'T' a totals file (boxcar merge's input): same round trip;
+ *   'D' a draw totals file (boxcar merge's other input): same round trip,
+ *       an interval with lo <= hi, and the file merged with itself.
+ * Any other first byte picks one of these by its value mod 6. Nothing may
  * crash, leak, trip a sanitizer or break those properties.
  */
 #include <stdint.h>
@@ -418,6 +420,37 @@ static void fuzz_totals(bx_ctx *ctx, const uint8_t *data, size_t size)
     bx_carbon_totals_free(t);
 }
 
+static void fuzz_draws(bx_ctx *ctx, const uint8_t *data, size_t size)
+{
+    bx_draw_totals *d = NULL, *back = NULL;
+    if (bx_draw_totals_new(ctx, &d) != BX_OK || bx_draw_totals_new(ctx, &back) != BX_OK)
+        abort();
+    if (bx_draw_totals_read_mem(d, "fuzz", data, size) == BX_OK) {
+        out_buf a = {0}, b = {0};
+        bx_interval iv;
+        if (bx_draw_totals_write(d, out_write, &a) != BX_OK ||
+            bx_draw_totals_read_mem(back, "back.csv", a.data, a.len) != BX_OK ||
+            bx_draw_totals_write(back, out_write, &b) != BX_OK || a.len != b.len ||
+            memcmp(a.data, b.data, a.len) != 0 || bx_draw_totals_interval(d, &iv) != BX_OK ||
+            !(iv.lo_g <= iv.hi_g))
+            abort();
+        /* the same draws again: each doubles, or a sum is out of range and
+         * nothing changes */
+        bx_status st = bx_draw_totals_read_mem(back, "again.csv", a.data, a.len);
+        b.len = 0;
+        if ((st != BX_OK && st != BX_ELIMIT) ||
+            bx_draw_totals_write(back, out_write, &b) != BX_OK ||
+            (st == BX_ELIMIT && (a.len != b.len || memcmp(a.data, b.data, a.len) != 0)) ||
+            bx_draw_totals_info_get(back).shipments !=
+                bx_draw_totals_info_get(d).shipments * (st == BX_OK ? 2 : 1))
+            abort();
+        free(a.data);
+        free(b.data);
+    }
+    bx_draw_totals_free(back);
+    bx_draw_totals_free(d);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size == 0)
@@ -426,14 +459,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (bx_ctx_new(&ctx, NULL, NULL) != BX_OK)
         return 0;
     size_t base = bx_ctx_bytes_in_use(ctx);
-    static const char kinds[] = "FRCST";
-    const char *k = memchr(kinds, data[0], 5);
-    char kind = k != NULL ? *k : kinds[data[0] % 5];
+    static const char kinds[] = "FRCSTD";
+    const char *k = memchr(kinds, data[0], 6);
+    char kind = k != NULL ? *k : kinds[data[0] % 6];
     switch (kind) {
     case 'F': fuzz_factors(ctx, data + 1, size - 1); break;
     case 'R': fuzz_routes(ctx, data + 1, size - 1); break;
     case 'C': fuzz_containers(ctx, data + 1, size - 1); break;
     case 'S': fuzz_shipments(ctx, data + 1, size - 1); break;
+    case 'D': fuzz_draws(ctx, data + 1, size - 1); break;
     default: fuzz_totals(ctx, data + 1, size - 1); break;
     }
     /* everything but the kept warnings was given back */

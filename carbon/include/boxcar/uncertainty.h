@@ -17,7 +17,8 @@
  * energy) are taken as exact; only factors vary.
  *
  * Memory: draws x factor rows doubles for the multipliers, plus draws
- * doubles of scratch, plus one row of factor-row doubles per key when
+ * doubles of scratch and two rows of draws int64 for the total, plus one
+ * row of factor-row doubles per key when
  * intervals are kept by group; nothing grows with the number of shipments.
  */
 #ifndef BOXCAR_UNCERTAINTY_H
@@ -53,10 +54,15 @@ BX_API bx_status bx_uncertainty_new(bx_ctx *ctx, bx_uncertainty **out, bx_carbon
 BX_API bx_status bx_uncertainty_shipment(bx_uncertainty *u, const bx_shipment *s,
                                          bx_interval *out);
 
-/* Add a shipment (accepted by bx_carbon_compute) to the running total. */
+/* Add a shipment (accepted by bx_carbon_compute) to the running total.
+ * BX_ELIMIT if a draw of the total would pass BX_CO2E_MAX_MG; u is
+ * unchanged on error. Costs draws x the shipment's factors. */
 BX_API bx_status bx_uncertainty_add(bx_uncertainty *u, const bx_shipment *s);
 
-/* Interval of the total of the shipments added so far. */
+/* Interval of the total of the shipments added so far, from the run's
+ * per-draw totals in whole mg (boxcar/draw_totals.h): each shipment's draw
+ * is rounded to the mg before it is added, so shards of a run merge into
+ * this interval exactly. */
 BX_API bx_status bx_uncertainty_total(bx_uncertainty *u, bx_interval *out);
 
 /* Also keep intervals per key of group g (route, month, mode or packaging;

@@ -1,0 +1,23 @@
+/*
+ * range_file.h: one byte range of a record file read as a file of its own
+ * (range_file.c), for `boxcar carbon --range`.
+ */
+#ifndef BOXCAR_CLI_RANGE_FILE_H
+#define BOXCAR_CLI_RANGE_FILE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* A FILE* that reads the first line of fp (a regular file: the header),
+ * then bytes [start, end) of it: the records of one partition, read in
+ * place. start and end must be at the start of a line (end may be the
+ * file's size), start after the header. fp stays the caller's, and must
+ * outlive the result (fclose it first). NULL with the reason in *why. */
+FILE *cli_range_open(FILE *fp, uint64_t start, uint64_t end, const char **why);
+
+/* Whether path's extension names a JSON or CBOR record file, which has no
+ * header line for a range to repeat. */
+bool cli_range_not_csv(const char *path);
+
+#endif

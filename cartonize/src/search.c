@@ -179,13 +179,233 @@ static bool may_hold(const bx_engine *e, uint32_t box, const uint32_t *idx, uint
  * between orientations going to the later one, then every ordering
  * reversed (smallest key first, so narrow units can carry wide ones),
  * ties either way. */
-#define PK_ATTEMPTS (PK_ORDERINGS * PK_MERIT_COUNT + 5 + 3 * PK_ORDERINGS)
+#define PK_BASE_ATTEMPTS (PK_ORDERINGS * PK_MERIT_COUNT + 5 + 3 * PK_ORDERINGS)
+
+/* With stable placements, stack attempts (see stack_attempt) come at this
+ * place in the sequence. */
+#define PK_STACK_ATTEMPTS 4
+#define PK_STACK_AT 1
+#define PK_ATTEMPTS (PK_BASE_ATTEMPTS + PK_STACK_ATTEMPTS)
+
+/* The share of the budget the one-box phase may use before it finds a box. */
+
+/* ---- stacks ---------------------------------------------------------------- */
+
+/* A stable packing that extreme points often miss in a low box: piles.
+ * Units are taken widest flattest base first; each goes on a pile whose
+ * top unit carries it (the support share, aligned at the pile's corner)
+ * and whose bottom unit's base covers it, so a pile needs no more floor
+ * than its bottom unit; a unit that no pile takes starts one. The piles'
+ * bottom units are then placed by the merit function (in their planned
+ * orientation or turned about the vertical), each followed at once by the
+ * rest of its pile at the same corner. A unit that cannot go where its
+ * pile says is inserted anywhere by the merit function. Every placement
+ * is checked by the same rules as any other. */
+typedef struct pk_stack {
+    uint32_t bottom, top; /* positions in the sorted list */
+    int32_t height;
+    int32_t l, w;         /* the bottom unit's base */
+    int32_t tl, tw;       /* the top unit's base, as planned */
+} pk_stack;
+
+/* The orientation a unit takes in a pile in a box of inner size L x W x H:
+ * the flattest that fits, the wider base on ties; -1 if none fits. */
+static int flat_orient(const pk_unit *u, int32_t L, int32_t W, int32_t H)
+{
+    int best = -1;
+    for (int o = 0; o < u->norient; o++) {
+        const int32_t *d = u->orient[o];
+        if (d[0] > L || d[1] > W || d[2] > H)
+            continue;
+        if (best < 0 || d[2] < u->orient[best][2] ||
+            (d[2] == u->orient[best][2] &&
+             (int64_t)d[0] * d[1] > (int64_t)u->orient[best][0] * u->orient[best][1]))
+            best = o;
+    }
+    return best;
+}
+
+static int find_orient(const pk_unit *u, int32_t l, int32_t w, int32_t h)
+{
+    for (int o = 0; o < u->norient; o++)
+        if (u->orient[o][0] == l && u->orient[o][1] == w && u->orient[o][2] == h)
+            return o;
+    return -1;
+}
+
+/* Does a base l x w at a pile's corner rest on its top unit over the
+ * support share (and its centre over it), within the bottom unit's base? */
+static bool pile_takes(const pk_stack *s, int32_t l, int32_t w, int32_t pct)
+{
+    if (l > s->l || w > s->w || 2 * s->tl < l || 2 * s->tw < w)
+        return false;
+    int64_t cl = l < s->tl ? l : s->tl, cw = w < s->tw ? w : s->tw;
+    return 100 * cl * cw >= (int64_t)pct * l * w;
+}
+
+/* Pile order: fragile units last (they carry nothing), then the larger
+ * planned base, the heavier unit, the lower index. */
+static int64_t pile_key(const pk_unit *u, const bx_box *b, bool longest)
+{
+    int o = flat_orient(u, b->inner_l_mm, b->inner_w_mm, b->inner_h_mm);
+    if (o < 0)
+        return 0;
+    int32_t l = u->orient[o][0], w = u->orient[o][1];
+    return longest ? (int64_t)(l > w ? l : w) << 32 | (int64_t)l * w >> 8 : (int64_t)l * w;
+}
+
+static bool pile_before(const bx_engine *e, const bx_box *b, bool longest, uint32_t x,
+                        uint32_t y)
+{
+    const pk_unit *ux = &e->units[x], *uy = &e->units[y];
+    if (ux->fragile != uy->fragile)
+        return !ux->fragile;
+    int64_t ax = pile_key(ux, b, longest), ay = pile_key(uy, b, longest);
+    if (ax != ay)
+        return ax > ay;
+    if (ux->weight_g != uy->weight_g)
+        return ux->weight_g > uy->weight_g;
+    return x < y;
+}
+
+static void sort_piles(const bx_engine *e, const bx_box *b, bool longest, uint32_t *a,
+                       uint32_t *tmp, uint32_t n)
+{
+    for (uint32_t width = 1; width < n; width *= 2) {
+        for (uint32_t lo = 0; lo < n; lo += 2 * width) {
+            uint32_t mid = lo + width < n ? lo + width : n;
+            uint32_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            uint32_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                tmp[k++] = pile_before(e, b, longest, a[j], a[i]) ? a[j++] : a[i++];
+            while (i < mid)
+                tmp[k++] = a[i++];
+            while (j < hi)
+                tmp[k++] = a[j++];
+        }
+        memcpy(a, tmp, (size_t)n * sizeof *a);
+    }
+}
+
+/* Insert unit u by `merit` in orientation o or o turned about the
+ * vertical only: the unit's orientations are narrowed for the call. */
+static int insert_as(bx_engine *e, pk_bin *b, uint32_t u, int o, pk_merit merit)
+{
+    pk_unit *un = &e->units[u];
+    int32_t keep[6][3];
+    uint8_t nkeep = un->norient;
+    memcpy(keep, un->orient, sizeof keep);
+    int32_t l = keep[o][0], w = keep[o][1], h = keep[o][2];
+    int k = 1;
+    if (l != w && find_orient(un, w, l, h) >= 0) {
+        un->orient[1][0] = w;
+        un->orient[1][1] = l;
+        un->orient[1][2] = h;
+        k = 2;
+    }
+    un->orient[0][0] = l;
+    un->orient[0][1] = w;
+    un->orient[0][2] = h;
+    un->norient = (uint8_t)k;
+    int r = insert(e, b, u, merit);
+    memcpy(un->orient, keep, sizeof keep);
+    un->norient = nkeep;
+    return r;
+}
+
+/* Stack attempt v (0 .. PK_STACK_ATTEMPTS): the best-fitting pile (the
+ * smallest top that takes the unit) or the lowest pile; bottoms placed
+ * bottom-left-first or by floor tiling. Returns as attempt() does. */
+static int stack_attempt(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n,
+                         pk_bin *bin, int v)
+{
+    const bx_box *bb = bx_catalog_box(e->cat, box);
+    int32_t L = bb->inner_l_mm, W = bb->inner_w_mm, H = bb->inner_h_mm;
+    int32_t pct = e->rules.support_pct;
+    bool lowest = v == 1;
+    bool longest = v == 2;
+    pk_merit merit = v < 3 ? PK_MERIT_BLF : PK_MERIT_TILE;
+    uint32_t *sorted = list(e, 1), *above = list(e, 2), *orient = list(e, 6);
+    memcpy(sorted, idx, (size_t)n * sizeof *idx);
+    sort_piles(e, bb, longest, sorted, above, n);
+    pk_stack *st = bxi_pk_engine_scratch(e, (size_t)n * sizeof *st);
+    if (st == NULL)
+        return -1;
+    uint32_t ns = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const pk_unit *un = &e->units[sorted[i]];
+        int o = flat_orient(un, L, W, H);
+        if (o < 0)
+            return 0;
+        int32_t a = un->orient[o][0], b = un->orient[o][1], h = un->orient[o][2];
+        int turned = a != b ? find_orient(un, b, a, h) : -1;
+        above[i] = UINT32_MAX;
+        uint32_t best = UINT32_MAX;
+        int best_o = o;
+        int64_t best_key = 0;
+        for (uint32_t s = 0; s < ns; s++) {
+            if (st[s].height + h > H || e->units[sorted[st[s].top]].fragile)
+                continue;
+            int so = pile_takes(&st[s], a, b, pct) ? o
+                     : turned >= 0 && pile_takes(&st[s], b, a, pct) ? turned : -1;
+            if (so < 0)
+                continue;
+            int64_t key = lowest ? st[s].height : (int64_t)st[s].tl * st[s].tw;
+            if (best == UINT32_MAX || key < best_key) {
+                best = s;
+                best_key = key;
+                best_o = so;
+            }
+        }
+        orient[i] = (uint32_t)best_o;
+        if (best == UINT32_MAX) {
+            st[ns++] = (pk_stack){i, i, h, a, b, a, b};
+            continue;
+        }
+        above[st[best].top] = i;
+        st[best].top = i;
+        st[best].height += h;
+        st[best].tl = un->orient[best_o][0];
+        st[best].tw = un->orient[best_o][1];
+    }
+    bxi_pk_bin_reset(bin, box, bb);
+    for (uint32_t s = 0; s < ns; s++) {
+        uint32_t i = st[s].bottom;
+        int r = insert_as(e, bin, sorted[i], (int)orient[i], merit);
+        if (r <= 0)
+            return r;
+        const pk_item *base = &bin->items[bin->nitems - 1];
+        int32_t x = base->x, y = base->y, z = base->z + base->h;
+        for (i = above[i]; i != UINT32_MAX; i = above[i]) {
+            uint32_t u = sorted[i];
+            const pk_unit *un = &e->units[u];
+            int32_t l = un->orient[orient[i]][0], w = un->orient[orient[i]][1];
+            int32_t h = un->orient[orient[i]][2];
+            if (bxi_pk_bin_reserve(e->ctx, bin, e->bin_floor) != BX_OK)
+                return -1;
+            if (bxi_pk_bin_place_at(bin, e->units, u, x, y, z, l, w, h, &e->rules, &e->work) ||
+                (l != w && find_orient(un, w, l, h) >= 0 &&
+                 bxi_pk_bin_place_at(bin, e->units, u, x, y, z, w, l, h, &e->rules, &e->work))) {
+                z += h;
+                continue;
+            }
+            r = insert(e, bin, u, merit);
+            if (r <= 0)
+                return r;
+        }
+    }
+    return 1;
+}
 
 /* Attempt number a at packing units idx[0..n) into one bin of `box`.
  * 1: all placed; 0: not; -1: out of memory; 2: attempt does not apply. */
 static int attempt(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n, pk_bin *bin,
                    int a)
 {
+    if (a >= PK_STACK_AT && a < PK_STACK_AT + PK_STACK_ATTEMPTS)
+        return e->rules.support ? stack_attempt(e, box, idx, n, bin, a - PK_STACK_AT) : 2;
+    if (a >= PK_STACK_AT)
+        a -= PK_STACK_ATTEMPTS;
     uint32_t *sorted = list(e, 1);
     int ord, merit, first_orient = -1;
     bool ties_last = false;
@@ -904,6 +1124,14 @@ bx_status bxi_pk_search(bx_engine *e)
     }
     bool have = false;
     int best_policy = 0, best_merit = 0;
+    /* With stable placements a first-fit pass costs more (positions
+     * short of support are evaluated too) and the passes mostly agree on
+     * the count: they may use a third of the budget (the first pass
+     * always runs), so that elimination, which is what takes a box away
+     * from a first fit, keeps work. Floating placements keep every pass. */
+    uint64_t budget = e->work.budget;
+    if (e->rules.support)
+        e->work.budget = phase_budget(&e->work, budget, 1, 3);
     uint32_t *best_seq = list(e, 5);
     for (int pass = 0; pass < 2 * PK_ORDERINGS * PK_MERIT_COUNT; pass++) {
         /* both box-opening policies early, then every ordering and merit */
@@ -928,11 +1156,13 @@ bx_status bxi_pk_search(bx_engine *e)
             have = true;
         }
     }
+    e->work.budget = budget;
     /* The improvement phases share what work is left: perturbation may
-     * take half, elimination two thirds of the rest, and shrinking and
-     * resizing (which save volume) keep the remainder. */
-    uint64_t budget = e->work.budget;
-    e->work.budget = phase_budget(&e->work, budget, 1, 2);
+     * take half (a tenth with stable placements, where it seldom saves a
+     * box and elimination often does), elimination two thirds of the
+     * rest, and shrinking and resizing (which save volume) keep the
+     * remainder. */
+    e->work.budget = phase_budget(&e->work, budget, 1, e->rules.support ? 10 : 2);
     st = perturb(e, n, lb, best_policy, (pk_merit)best_merit);
     e->work.budget = budget;
     if (st != BX_OK)

@@ -155,21 +155,44 @@ static int insert(bx_engine *e, pk_bin *b, uint32_t u, pk_merit merit)
 
 /* ---- one box ------------------------------------------------------------------ */
 
-/* Cheap necessary conditions for box `box` to hold units idx[0..n). */
-static bool may_hold(const bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n)
+/* The least height unit u takes up in a pile of box b if, in every
+ * orientation that fits b, its base is longer than half the box along
+ * both floor axes; 0 if some orientation that fits is not that wide. Two
+ * such units cannot stand side by side (their bases would overlap in
+ * plan), so all of them in one box stand one above the other. */
+static int32_t wide_height(const pk_unit *u, const bx_box *b)
+{
+    int32_t L = b->inner_l_mm, W = b->inner_w_mm, H = b->inner_h_mm, h = 0;
+    for (int o = 0; o < u->norient; o++) {
+        const int32_t *d = u->orient[o];
+        if (d[0] > L || d[1] > W || d[2] > H)
+            continue;
+        if (2 * (int64_t)d[0] <= L || 2 * (int64_t)d[1] <= W)
+            return 0;
+        if (h == 0 || d[2] < h)
+            h = d[2];
+    }
+    return h;
+}
+
+/* Cheap necessary conditions for box `box` to hold units idx[0..n):
+ * each unit fits, the volume and the weight, and the units wider than
+ * half the box both ways pile up within its height. */
+bool bxi_pk_may_hold(const bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n)
 {
     const bx_box *b = bx_catalog_box(e->cat, box);
-    int64_t vol = 0, weight = 0;
+    int64_t vol = 0, weight = 0, piled = 0;
     for (uint32_t i = 0; i < n; i++) {
         const pk_unit *u = &e->units[idx[i]];
         if (!bxi_pk_unit_fits_box(u, b, &e->rules))
             return false;
         vol += u->volume;
         weight += u->weight_g;
+        piled += wide_height(u, b);
     }
     int64_t tare = (b->has & BX_BOX_HAS_TARE) ? b->tare_g : 0;
     return vol <= (int64_t)b->inner_l_mm * b->inner_w_mm * b->inner_h_mm &&
-           weight <= b->max_weight_g - tare;
+           weight <= b->max_weight_g - tare && piled <= b->inner_h_mm;
 }
 
 /* Attempts at one bin: every (ordering, merit) pair, then the first
@@ -627,7 +650,7 @@ static int absorb(bx_engine *e, pk_bin *t, uint32_t u)
         int64_t v = (int64_t)b->inner_l_mm * b->inner_w_mm * b->inner_h_mm;
         if (box != t->box && (v < cur_vol || !pk_stock_left(e, box)))
             continue;
-        if (!may_hold(e, box, l, n))
+        if (!bxi_pk_may_hold(e, box, l, n))
             continue;
         r = bxi_pk_pack_single(e, box, l, n, &e->tmp2);
         if (r < 0)
@@ -809,7 +832,7 @@ static bx_status shrink(bx_engine *e, pk_bins *s)
             uint32_t box = e->rank[k];
             if (box == bin->box)
                 break; /* nothing better ranked holds it */
-            if (!pk_stock_left(e, box) || !may_hold(e, box, l, n))
+            if (!pk_stock_left(e, box) || !bxi_pk_may_hold(e, box, l, n))
                 continue;
             int r = bxi_pk_pack_single(e, box, l, n, &e->tmp);
             if (r < 0)
@@ -1073,7 +1096,7 @@ bx_status bxi_pk_search(bx_engine *e)
         uint32_t ncand = 0;
         for (uint32_t k = 0; k < e->nbox; k++) {
             uint32_t box = e->rank[k];
-            if (pk_stock_left(e, box) && may_hold(e, box, free_units, n))
+            if (pk_stock_left(e, box) && bxi_pk_may_hold(e, box, free_units, n))
                 cand[ncand++] = box;
         }
         bool found = false;

@@ -285,7 +285,18 @@ typedef struct mode_stats {
  * puts fewest boxes first, so a packing it could prefer has between the
  * proven count bound and its own count of boxes: the least of these
  * bounds over that range bounds the volume of the best packing. Stock is
- * not modelled (the corpus has none). */
+ * not modelled (the corpus has none).
+ *
+ * (d) A unit whose base, in every orientation that fits a box type, is
+ * longer than half the box along both floor axes cannot stand beside
+ * another such unit in that box: their bases would overlap in plan, so
+ * they stand one above the other, and their heights (the least over those
+ * orientations) add up to at most the box's. Put as shares of a box's
+ * height, each unit takes at least the least such share over the types
+ * of the multiset that admit it (0 where it is not that wide), and the
+ * shares of all units add up to at most the count of boxes. For one box
+ * type this is exact: the wide units' heights fit in its height. None
+ * of (a)-(d) assumes support, so the bound holds with and without it. */
 
 #define VOL_BOUND_MAX_BOXES 24
 
@@ -302,6 +313,29 @@ static bool admits(const bx_box *b, const bx_order_line *l, bx_rotation rot)
         if (d[perm[k][0]] <= L && d[perm[k][1]] <= W && d[perm[k][2]] <= H)
             return true;
     return false;
+}
+
+/* The height a unit of line l takes in a pile of box b, as in (d): the
+ * least vertical extent over the orientations that fit b when all of them
+ * have a base wider than half the box both ways, else 0; -1 when no
+ * orientation fits. */
+static int32_t pile_height(const bx_box *b, const bx_order_line *l, bx_rotation rot)
+{
+    int32_t L = b->inner_l_mm, W = b->inner_w_mm, H = b->inner_h_mm, h = -1;
+    const int32_t d[3] = {l->l_mm, l->w_mm, l->h_mm};
+    static const int perm[6][3] = {{0, 1, 2}, {1, 0, 2}, {0, 2, 1},
+                                   {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+    int n = rot == BX_ROTATE_UPRIGHT ? 2 : 6;
+    for (int k = 0; k < n; k++) {
+        int32_t x = d[perm[k][0]], y = d[perm[k][1]], z = d[perm[k][2]];
+        if (x > L || y > W || z > H)
+            continue;
+        if (2 * (int64_t)x <= L || 2 * (int64_t)y <= W)
+            return 0;
+        if (h < 0 || z < h)
+            h = z;
+    }
+    return h;
 }
 
 typedef struct vol_bound_ctx {
@@ -324,15 +358,30 @@ static bool multiset_ok(const vol_bound_ctx *c)
     }
     if (vol < c->need_volume || payload < c->need_weight)
         return false;
+    double shares = 0.0;
+    uint32_t boxes = 0;
+    for (size_t t = 0; t < c->d->nbox; t++)
+        boxes += c->count[t];
     for (size_t i = 0; i < c->o->nlines; i++) {
         const bx_order_line *l = &c->d->lines[c->o->first + i];
         bool any = false;
-        for (size_t t = 0; t < c->d->nbox && !any; t++)
-            any = c->count[t] > 0 && admits(&c->d->box[t], l, c->rot);
+        double share = 0.0;
+        for (size_t t = 0; t < c->d->nbox; t++) {
+            if (c->count[t] == 0 || !admits(&c->d->box[t], l, c->rot))
+                continue;
+            double sh = (double)pile_height(&c->d->box[t], l, c->rot) /
+                        (double)c->d->box[t].inner_h_mm;
+            if (!any || sh < share)
+                share = sh;
+            any = true;
+        }
         if (!any)
             return false;
+        shares += (double)l->qty * share;
     }
-    return true;
+    /* (d), with room for rounding: a multiset is refused only when the
+     * shares exceed the count by more than rounding could explain */
+    return shares <= (double)boxes * (1.0 + 1e-9);
 }
 
 /* Every multiset of `left` more boxes over types t.. */

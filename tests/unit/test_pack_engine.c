@@ -706,6 +706,39 @@ static void test_support_narrow_first(void **state)
     done(&f);
 }
 
+/* Units wider than half the box both ways pile up. In a 150 x 150 x 50
+ * box, two 100 x 100 plates cannot stand side by side (100 + 100 > 150
+ * along both axes), so three 20 mm plates need 60 mm of height: no such
+ * box holds them, although their volume (600,000 mm3) is about half of
+ * one box's (1,125,000 mm3). Upright they fit no 90 mm wide box either,
+ * and neither box type dominates the other (so L1/L2 do not apply): the
+ * bound is two boxes, by the pile alone. Any way up, the plates stand on
+ * edge side by side in the narrow box (20 + 20 + 20 <= 90): one box. */
+static void test_wide_units_pile(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box boxes[] = {box("low", 150, 150, 50, 100000), box("narrow", 90, 400, 400, 100000)};
+    make(&f, boxes, BX_ARRAY_LEN(boxes));
+    bx_order_line l[] = {line("plate", 3, 100, 100, 20, 100)};
+    l[0].has |= BX_LINE_HAS_ROTATION;
+    bx_pack_options o;
+    bx_pack_options_init(&o);
+    for (int s = 0; s < 2; s++) {
+        o.support = s ? BX_SUPPORT_STABLE : BX_SUPPORT_NONE;
+        l[0].rotation = BX_ROTATE_UPRIGHT;
+        const bx_pack_result *r = pack(&f, l, 1, &o);
+        assert_int_equal(r->nboxes, 2);
+        assert_int_equal(r->lower_bound, 2);
+        assert_true(r->count_optimal);
+        l[0].rotation = BX_ROTATE_ANY;
+        r = pack(&f, l, 1, &o);
+        assert_int_equal(r->nboxes, 1);
+        assert_string_equal(r->boxes[0].box->box_id, "narrow");
+    }
+    done(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -730,6 +763,7 @@ int main(void)
         cmocka_unit_test(test_support_many_below),
         cmocka_unit_test(test_support_turned_ties),
         cmocka_unit_test(test_support_narrow_first),
+        cmocka_unit_test(test_wide_units_pile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -175,24 +175,93 @@ static int32_t wide_height(const pk_unit *u, const bx_box *b)
     return h;
 }
 
+/* Do units a and b overlap in plan wherever they stand in box b? In every
+ * pair of their orientations that fit the box, their lengths add up to
+ * more than its length and their widths to more than its width. */
+static bool conflict(const pk_unit *a, const pk_unit *c, const bx_box *b)
+{
+    int32_t L = b->inner_l_mm, W = b->inner_w_mm, H = b->inner_h_mm;
+    for (int i = 0; i < a->norient; i++) {
+        const int32_t *p = a->orient[i];
+        if (p[0] > L || p[1] > W || p[2] > H)
+            continue;
+        for (int j = 0; j < c->norient; j++) {
+            const int32_t *q = c->orient[j];
+            if (q[0] > L || q[1] > W || q[2] > H)
+                continue;
+            if (p[0] + q[0] <= L || p[1] + q[1] <= W)
+                return false;
+        }
+    }
+    return true;
+}
+
+/* The least vertical extent of u among its orientations that fit box b. */
+static int32_t least_height(const pk_unit *u, const bx_box *b)
+{
+    int32_t h = 0;
+    for (int o = 0; o < u->norient; o++) {
+        const int32_t *d = u->orient[o];
+        if (d[0] <= b->inner_l_mm && d[1] <= b->inner_w_mm && d[2] <= b->inner_h_mm &&
+            (h == 0 || d[2] < h))
+            h = d[2];
+    }
+    return h;
+}
+
+/* Units that join the wide ones in the pile test of bxi_pk_may_hold, at
+ * most (each is tested against every unit already in the pile). */
+#define PK_PILE_JOIN 16
+/* Above this many units the joining is skipped (it costs n^2 tests). */
+#define PK_PILE_UNITS 64
+
 /* Cheap necessary conditions for box `box` to hold units idx[0..n):
- * each unit fits, the volume and the weight, and the units wider than
- * half the box both ways pile up within its height. */
+ * each unit fits, the volume and the weight, and the units that must
+ * stand one above the other pile up within its height: the units wider
+ * than half the box both ways, and then (in the order given) other units
+ * that overlap each of those already in the pile in plan wherever they
+ * stand (see conflict()). */
 bool bxi_pk_may_hold(const bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n)
 {
     const bx_box *b = bx_catalog_box(e->cat, box);
     int64_t vol = 0, weight = 0, piled = 0;
+    bool any_wide = false;
     for (uint32_t i = 0; i < n; i++) {
         const pk_unit *u = &e->units[idx[i]];
         if (!bxi_pk_unit_fits_box(u, b, &e->rules))
             return false;
         vol += u->volume;
         weight += u->weight_g;
-        piled += wide_height(u, b);
+        int32_t h = wide_height(u, b);
+        piled += h;
+        any_wide = any_wide || h > 0;
     }
     int64_t tare = (b->has & BX_BOX_HAS_TARE) ? b->tare_g : 0;
-    return vol <= (int64_t)b->inner_l_mm * b->inner_w_mm * b->inner_h_mm &&
-           weight <= b->max_weight_g - tare && piled <= b->inner_h_mm;
+    if (vol > (int64_t)b->inner_l_mm * b->inner_w_mm * b->inner_h_mm ||
+        weight > b->max_weight_g - tare || piled > b->inner_h_mm)
+        return false;
+    if (!any_wide || n > PK_PILE_UNITS)
+        return true;
+    uint32_t joined[PK_PILE_JOIN];
+    uint32_t nj = 0;
+    for (uint32_t i = 0; i < n && nj < PK_PILE_JOIN; i++) {
+        const pk_unit *u = &e->units[idx[i]];
+        if (wide_height(u, b) > 0)
+            continue;
+        bool all = true;
+        for (uint32_t k = 0; k < n && all; k++)
+            if (k != i && wide_height(&e->units[idx[k]], b) > 0)
+                all = conflict(u, &e->units[idx[k]], b);
+        for (uint32_t k = 0; k < nj && all; k++)
+            all = conflict(u, &e->units[idx[joined[k]]], b);
+        if (!all)
+            continue;
+        joined[nj++] = i;
+        piled += least_height(u, b);
+        if (piled > b->inner_h_mm)
+            return false;
+    }
+    return true;
 }
 
 /* Attempts at one bin: every (ordering, merit) pair, then the first

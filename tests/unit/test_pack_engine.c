@@ -736,6 +736,19 @@ static void test_wide_units_pile(void **state)
         assert_int_equal(r->nboxes, 1);
         assert_string_equal(r->boxes[0].box->box_id, "narrow");
     }
+    /* A 60 x 120 block is not that wide, but beside a 100 x 100 plate it
+     * needs 160 or 220 mm along each axis of the 150 mm floor, turned
+     * either way: it stands on or under the plate, 20 + 31 = 51 > 50 mm.
+     * Upright: two boxes, and the bound knows it. */
+    bx_order_line m[] = {line("plate", 1, 100, 100, 20, 100), line("block", 1, 60, 120, 31, 100)};
+    for (size_t i = 0; i < 2; i++) {
+        m[i].rotation = BX_ROTATE_UPRIGHT;
+        m[i].has |= BX_LINE_HAS_ROTATION;
+    }
+    bx_pack_options_init(&o);
+    const bx_pack_result *r = pack(&f, m, 2, &o);
+    assert_int_equal(r->nboxes, 2);
+    assert_int_equal(r->lower_bound, 2);
     done(&f);
 }
 

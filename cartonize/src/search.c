@@ -1143,6 +1143,120 @@ static uint64_t phase_budget(const pk_work *w, uint64_t budget, uint64_t num, ui
     return w->used + (budget - w->used) / den * num;
 }
 
+/* ---- one box by local search ------------------------------------------------ */
+
+#define PK_MAX_ORIENT 6
+
+/* Insert units seq[0..n) into an empty bin of `box` bottom-left-first,
+ * stopping at the first that does not fit: the volume placed (n units:
+ * all), or -1 on out of memory. */
+static int64_t place_seq(bx_engine *e, uint32_t box, const uint32_t *seq, uint32_t n,
+                         pk_bin *bin, bool ties_last, int first_orient, uint32_t *placed)
+{
+    bxi_pk_bin_reset(bin, box, bx_catalog_box(e->cat, box));
+    int64_t vol = 0;
+    uint32_t i = 0;
+    *placed = 0;
+    if (first_orient >= 0 && first_orient < e->units[seq[0]].norient) {
+        if (bxi_pk_bin_reserve(e->ctx, bin, e->bin_floor) != BX_OK)
+            return -1;
+        e->work.used++;
+        if (!bxi_pk_bin_place_first(bin, e->units, seq[0], first_orient, &e->rules))
+            return 0;
+        vol = e->units[seq[0]].volume;
+        i = 1;
+    }
+    e->rules.ties_last = ties_last;
+    for (; i < n; i++) {
+        int r = insert(e, bin, seq[i], PK_MERIT_BLF);
+        if (r < 0) {
+            e->rules.ties_last = false;
+            return -1;
+        }
+        if (r == 0)
+            break;
+        vol += e->units[seq[i]].volume;
+    }
+    e->rules.ties_last = false;
+    *placed = i;
+    return vol;
+}
+
+/* When no fixed attempt put a stable packing in one box: a walk over unit
+ * sequences for the roomiest candidate box (cand[ncand - 1]), starting
+ * from the widest bases first: swap a few units, place bottom-left-first
+ * (orientation ties either way, the first unit sometimes in a drawn
+ * orientation), and keep a sequence that places at least
+ * as much volume before its first misfit. A sequence that places
+ * everything is then tried in the better-ranked candidates too. It may
+ * use work up to `until`. Returns the index of the candidate that holds
+ * all, with the packing in e->tmp; -1 if none; -2 on out of memory. */
+static int one_box_walk(bx_engine *e, const uint32_t *cand, uint32_t ncand,
+                        const uint32_t *idx, uint32_t n, uint64_t until)
+{
+    if (ncand == 0 || n < 2)
+        return -1;
+    uint32_t *best_seq = list(e, 5), *seq = list(e, 6);
+    memcpy(best_seq, idx, (size_t)n * sizeof *idx);
+    sort_units(e->units, nth_ordering(e, 0), best_seq, list(e, 2), n);
+    uint64_t budget = e->work.budget;
+    e->work.budget = until < budget ? until : budget;
+    uint64_t x = UINT64_C(0x2545F4914F6CDD1D) ^ ((uint64_t)n << 40) ^ e->work.used;
+    int64_t best = -1;
+    uint32_t stale = 0, placed = 0;
+    int found = -1;
+    while (!pk_out_of_work(&e->work) && stale < 64 * n) {
+        memcpy(seq, best_seq, (size_t)n * sizeof *seq);
+        if (best >= 0) {
+            uint32_t swaps = 1 + (uint32_t)(next_rand(&x) % 3);
+            for (uint32_t k = 0; k < swaps; k++) {
+                uint32_t i = (uint32_t)(next_rand(&x) % n), j = (uint32_t)(next_rand(&x) % n);
+                uint32_t t = seq[i];
+                seq[i] = seq[j];
+                seq[j] = t;
+            }
+        }
+        uint64_t r = next_rand(&x);
+        bool ties_last = r & 1;
+        /* half the time the first unit in a drawn orientation */
+        int first = r & 2 ? (int)((r >> 8) % PK_MAX_ORIENT) : -1;
+        int64_t v = place_seq(e, cand[ncand - 1], seq, n, &e->tmp, ties_last, first, &placed);
+        if (v < 0) {
+            e->work.budget = budget;
+            return -2;
+        }
+        if (placed == n) {
+            found = (int)ncand - 1;
+            /* the same sequence in better-ranked boxes, best first */
+            for (uint32_t c = 0; c + 1 < ncand; c++) {
+                int64_t w = place_seq(e, cand[c], seq, n, &e->tmp2, ties_last, first, &placed);
+                if (w < 0) {
+                    e->work.budget = budget;
+                    return -2;
+                }
+                if (placed == n) {
+                    if (bxi_pk_bin_copy(e->ctx, &e->tmp, &e->tmp2) != BX_OK) {
+                        e->work.budget = budget;
+                        return -2;
+                    }
+                    found = (int)c;
+                    break;
+                }
+            }
+            break;
+        }
+        if (v >= best) {
+            stale = v > best ? 0 : stale + 1;
+            best = v;
+            memcpy(best_seq, seq, (size_t)n * sizeof *seq);
+        } else {
+            stale++;
+        }
+    }
+    e->work.budget = budget;
+    return found;
+}
+
 /* ---- the search ---------------------------------------------------------------- */
 
 bx_status bxi_pk_search(bx_engine *e)
@@ -1188,6 +1302,19 @@ bx_status bxi_pk_search(bx_engine *e)
             }
             if (pk_out_of_work(&e->work) && (found || a > 0))
                 break;
+        }
+        if (!found && e->rules.support && !pk_out_of_work(&e->work)) {
+            int c = one_box_walk(e, cand, ncand, free_units, n,
+                                 phase_budget(&e->work, e->work.budget, 1, 3));
+            if (c == -2)
+                return BX_ENOMEM;
+            if (c >= 0) {
+                if (bxi_pk_bins_reserve(e->ctx, &e->best, 1) != BX_OK ||
+                    bxi_pk_bin_copy(e->ctx, &e->best.bins[0], &e->tmp) != BX_OK)
+                    return BX_ENOMEM;
+                e->best.nbins = 1;
+                found = true;
+            }
         }
         if (found)
             return BX_OK;

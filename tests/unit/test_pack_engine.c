@@ -752,6 +752,34 @@ static void test_wide_units_pile(void **state)
     done(&f);
 }
 
+/* A stable packing in one box that no sorted ordering finds: in a
+ * 370 x 360 x 40 box the 320 x 226 sheet and the 297 x 210 sheet cannot
+ * lie side by side, nor can a 230 x 180 block beside either. By hand: the
+ * smaller sheet on the floor, the larger on it (62,370 of 72,320 mm2,
+ * 86 %), and the two blocks side by side on that, one at x = 0 and one at
+ * x = 180 turned 180 x 230 (140 x 226 of 180 x 230 mm2 on the sheet,
+ * 76 %), 4 + 6 + 18 = 28 mm high. Every fixed ordering puts the larger
+ * sheet first, and then the blocks do not fit on the smaller one. */
+static void test_support_one_box_walk(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box boxes[] = {box("flat", 370, 360, 40, 3000)};
+    make(&f, boxes, BX_ARRAY_LEN(boxes));
+    bx_order_line l[] = {line("big", 1, 320, 226, 6, 320), line("a4", 1, 297, 210, 4, 208),
+                         line("b1", 1, 230, 180, 18, 700), line("b2", 1, 230, 180, 15, 530)};
+    for (size_t i = 0; i < BX_ARRAY_LEN(l); i++) {
+        l[i].rotation = BX_ROTATE_UPRIGHT;
+        l[i].has |= BX_LINE_HAS_ROTATION;
+    }
+    bx_pack_options o;
+    bx_pack_options_init(&o);
+    const bx_pack_result *r = pack(&f, l, BX_ARRAY_LEN(l), &o);
+    assert_int_equal(r->nboxes, 1);
+    assert_int_equal(r->nunpacked, 0); /* pack() validated it */
+    done(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -777,6 +805,7 @@ int main(void)
         cmocka_unit_test(test_support_turned_ties),
         cmocka_unit_test(test_support_narrow_first),
         cmocka_unit_test(test_wide_units_pile),
+        cmocka_unit_test(test_support_one_box_walk),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -273,9 +273,9 @@ bool bxi_pk_may_hold(const bx_engine *e, uint32_t box, const uint32_t *idx, uint
  * ties either way. */
 #define PK_BASE_ATTEMPTS (PK_ORDERINGS * PK_MERIT_COUNT + 5 + 3 * PK_ORDERINGS)
 
-/* With stable placements, stack attempts (see stack_attempt) come at this
- * place in the sequence. */
-#define PK_STACK_ATTEMPTS 4
+/* With stable placements, stack attempts (see stack_attempt: four with
+ * piles, two with layers) come at this place in the sequence. */
+#define PK_STACK_ATTEMPTS 6
 #define PK_STACK_AT 1
 #define PK_ATTEMPTS (PK_BASE_ATTEMPTS + PK_STACK_ATTEMPTS)
 
@@ -405,12 +405,105 @@ static int insert_as(bx_engine *e, pk_bin *b, uint32_t u, int o, pk_merit merit)
     return r;
 }
 
-/* Stack attempt v (0 .. PK_STACK_ATTEMPTS): the best-fitting pile (the
- * smallest top that takes the unit) or the lowest pile; bottoms placed
- * bottom-left-first or by floor tiling. Returns as attempt() does. */
+/* ---- layers ---------------------------------------------------------------- */
+
+/* Layer order: fragile units last, then the larger unit (so the units of
+ * a line stay together), the lower line, the lower index. */
+static bool layer_before(const bx_engine *e, uint32_t x, uint32_t y)
+{
+    const pk_unit *ux = &e->units[x], *uy = &e->units[y];
+    if (ux->fragile != uy->fragile)
+        return !ux->fragile;
+    if (ux->volume != uy->volume)
+        return ux->volume > uy->volume;
+    if (ux->line != uy->line)
+        return ux->line < uy->line;
+    return x < y;
+}
+
+static void sort_layers(const bx_engine *e, uint32_t *a, uint32_t *tmp, uint32_t n)
+{
+    for (uint32_t width = 1; width < n; width *= 2) {
+        for (uint32_t lo = 0; lo < n; lo += 2 * width) {
+            uint32_t mid = lo + width < n ? lo + width : n;
+            uint32_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            uint32_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                tmp[k++] = layer_before(e, a[j], a[i]) ? a[j++] : a[i++];
+            while (i < mid)
+                tmp[k++] = a[i++];
+            while (j < hi)
+                tmp[k++] = a[j++];
+        }
+        memcpy(a, tmp, (size_t)n * sizeof *a);
+    }
+}
+
+/* The orientation for q copies of unit u laid in layers in an L x W x H
+ * box: the least total height (layers times the height, a layer holding
+ * as many as tile the floor in the orientation or turned), then more per
+ * layer; -1 if none fits. */
+static int layer_orient(const pk_unit *u, uint32_t q, int32_t L, int32_t W, int32_t H)
+{
+    int best = -1;
+    int64_t best_h = 0, best_per = 0;
+    for (int o = 0; o < u->norient; o++) {
+        const int32_t *d = u->orient[o];
+        if (d[0] > L || d[1] > W || d[2] > H)
+            continue;
+        int64_t per = (int64_t)(L / d[0]) * (W / d[1]);
+        int64_t h = (int64_t)((q + per - 1) / per) * d[2];
+        if (best < 0 || h < best_h || (h == best_h && per > best_per)) {
+            best = o;
+            best_h = h;
+            best_per = per;
+        }
+    }
+    return best;
+}
+
+/* Layer attempt: the units of each line together, largest first, each
+ * line in the orientation that lays its copies in the fewest millimetres
+ * of layers (turned about the vertical as the merit likes), placed by
+ * `merit`. */
+static int layer_attempt(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n,
+                         pk_bin *bin, pk_merit merit)
+{
+    const bx_box *bb = bx_catalog_box(e->cat, box);
+    uint32_t *sorted = list(e, 1);
+    memcpy(sorted, idx, (size_t)n * sizeof *idx);
+    sort_layers(e, sorted, list(e, 2), n);
+    bxi_pk_bin_reset(bin, box, bb);
+    for (uint32_t i = 0; i < n;) {
+        uint32_t line = e->units[sorted[i]].line, q = 0;
+        while (i + q < n && e->units[sorted[i + q]].line == line)
+            q++;
+        int o = layer_orient(&e->units[sorted[i]], q, bb->inner_l_mm, bb->inner_w_mm,
+                             bb->inner_h_mm);
+        if (o < 0)
+            return 0;
+        for (uint32_t k = 0; k < q; k++) {
+            int r = insert_as(e, bin, sorted[i + k], o, merit);
+            if (r == 0)
+                r = insert(e, bin, sorted[i + k], merit);
+            if (r <= 0)
+                return r;
+        }
+        i += q;
+    }
+    return 1;
+}
+
+/* Stack attempt v (0 .. PK_STACK_ATTEMPTS): 0-3 piles, the best-fitting
+ * pile (the smallest top that takes the unit; 0, 2 with the longest side
+ * first, 3) or the lowest pile (1); bottoms placed bottom-left-first (0-2)
+ * or by floor tiling (3). 4, 5: layers, bottom-left-first or by floor
+ * tiling. Returns as attempt() does. */
 static int stack_attempt(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n,
                          pk_bin *bin, int v)
 {
+    if (v >= 4)
+        return layer_attempt(e, box, idx, n, bin, v == 4 ? PK_MERIT_BLF : PK_MERIT_TILE);
     const bx_box *bb = bx_catalog_box(e->cat, box);
     int32_t L = bb->inner_l_mm, W = bb->inner_w_mm, H = bb->inner_h_mm;
     int32_t pct = e->rules.support_pct;
@@ -1145,8 +1238,6 @@ static uint64_t phase_budget(const pk_work *w, uint64_t budget, uint64_t num, ui
 
 /* ---- one box by local search ------------------------------------------------ */
 
-#define PK_MAX_ORIENT 6
-
 /* Insert units seq[0..n) into an empty bin of `box` bottom-left-first,
  * stopping at the first that does not fit: the volume placed (n units:
  * all), or -1 on out of memory. */
@@ -1219,7 +1310,7 @@ static int one_box_walk(bx_engine *e, const uint32_t *cand, uint32_t ncand,
         uint64_t r = next_rand(&x);
         bool ties_last = r & 1;
         /* half the time the first unit in a drawn orientation */
-        int first = r & 2 ? (int)((r >> 8) % PK_MAX_ORIENT) : -1;
+        int first = r & 2 ? (int)((r >> 8) % e->units[seq[0]].norient) : -1;
         int64_t v = place_seq(e, cand[ncand - 1], seq, n, &e->tmp, ties_last, first, &placed);
         if (v < 0) {
             e->work.budget = budget;

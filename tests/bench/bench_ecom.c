@@ -348,9 +348,8 @@ static int32_t pile_height(const bx_box *b, const bx_order_line *l, bx_rotation 
  * in every pair of orientations that fit it their lengths add up to more
  * than the box's length and their widths to more than its width (their
  * bases overlap in plan wherever they stand, so one is above the other);
- * the wide units conflict with each other, and each other unit, tallest
- * first, joins them when it conflicts with every unit already there. Such
- * a set of units stands one above the other, so its heights fit in the
+ * a set of units that conflict pairwise (the heaviest such set, found
+ * exhaustively) stands one above the other, so its heights fit in the
  * box's. A search that runs past its node limit refuses nothing. */
 #define ASSIGN_MAX_UNITS 40
 #define ASSIGN_MAX_LINES 40
@@ -362,7 +361,6 @@ typedef struct assign_tables {
     uint8_t unit_line[ASSIGN_MAX_UNITS];  /* lines by volume, largest first */
     bool fits[16][ASSIGN_MAX_LINES];
     int32_t height[16][ASSIGN_MAX_LINES]; /* least vertical extent that fits */
-    bool wide[16][ASSIGN_MAX_LINES];
     bool conflict[16][ASSIGN_MAX_LINES][ASSIGN_MAX_LINES];
     uint8_t by_height[16][ASSIGN_MAX_LINES]; /* lines, tallest first */
 } assign_tables;
@@ -420,7 +418,6 @@ static void assign_prepare(const ecom_data *d, const ecom_order *o, bx_rotation 
             const bx_order_line *l = &d->lines[o->first + i];
             int n = orientations(l, rot, oi);
             at->fits[t][i] = false;
-            at->wide[t][i] = true;
             at->height[t][i] = 0;
             for (int k = 0; k < n; k++) {
                 if (oi[k][0] > L || oi[k][1] > W || oi[k][2] > H)
@@ -428,10 +425,7 @@ static void assign_prepare(const ecom_data *d, const ecom_order *o, bx_rotation 
                 if (!at->fits[t][i] || oi[k][2] < at->height[t][i])
                     at->height[t][i] = oi[k][2];
                 at->fits[t][i] = true;
-                if (2 * (int64_t)oi[k][0] <= L || 2 * (int64_t)oi[k][1] <= W)
-                    at->wide[t][i] = false;
             }
-            at->wide[t][i] = at->wide[t][i] && at->fits[t][i];
         }
         for (size_t i = 0; i < o->nlines; i++) {
             int ni = orientations(&d->lines[o->first + i], rot, oi);
@@ -473,36 +467,51 @@ typedef struct assign_state {
     bool gave_up;
 } assign_state;
 
+/* The heaviest pile (a set of lines that conflict pairwise, each with all
+ * of its copies when it conflicts with itself, else one) among lines
+ * cand[0..nc), on top of `sum`: stops as soon as one exceeds `limit`.
+ * Exhaustive branch and bound; the lines of a box are few. */
+static bool pile_over(const assign_state *a, size_t s, const uint8_t *cand, size_t nc,
+                      int64_t sum, int64_t limit, int depth)
+{
+    if (sum > limit)
+        return true;
+    const assign_tables *at = a->at;
+    size_t t = a->type[s];
+    int64_t rest = 0;
+    for (size_t k = 0; k < nc; k++) {
+        uint8_t i = cand[k];
+        rest += (at->conflict[t][i][i] ? (int64_t)a->count[s][i] : 1) * at->height[t][i];
+    }
+    if (sum + rest <= limit || depth > ASSIGN_MAX_LINES)
+        return false;
+    for (size_t k = 0; k < nc; k++) {
+        uint8_t i = cand[k];
+        uint8_t next[ASSIGN_MAX_LINES];
+        size_t nn = 0;
+        for (size_t j = k + 1; j < nc; j++)
+            if (at->conflict[t][i][cand[j]])
+                next[nn++] = cand[j];
+        int64_t h = (at->conflict[t][i][i] ? (int64_t)a->count[s][i] : 1) * at->height[t][i];
+        if (pile_over(a, s, next, nn, sum + h, limit, depth + 1))
+            return true;
+    }
+    return false;
+}
+
 /* Do the piled units of box slot s fit in its height? */
 static bool pile_fits(const assign_state *a, size_t s)
 {
     const assign_tables *at = a->at;
     size_t t = a->type[s];
-    uint8_t member[ASSIGN_MAX_UNITS];
-    size_t m = 0;
-    int64_t sum = 0;
-    for (size_t i = 0; i < at->nlines; i++) {
-        if (!at->wide[t][i])
-            continue;
-        for (uint32_t q = 0; q < a->count[s][i]; q++)
-            member[m++] = (uint8_t)i;
-        sum += (int64_t)a->count[s][i] * at->height[t][i];
-    }
+    uint8_t cand[ASSIGN_MAX_LINES];
+    size_t nc = 0;
     for (size_t k = 0; k < at->nlines; k++) {
         uint8_t i = at->by_height[t][k];
-        if (at->wide[t][i])
-            continue;
-        for (uint32_t q = 0; q < a->count[s][i]; q++) {
-            bool all = true;
-            for (size_t j = 0; j < m && all; j++)
-                all = at->conflict[t][i][member[j]];
-            if (!all)
-                break;
-            member[m++] = i;
-            sum += at->height[t][i];
-        }
+        if (a->count[s][i] > 0 && at->fits[t][i])
+            cand[nc++] = i;
     }
-    return sum <= a->d->box[t].inner_h_mm;
+    return !pile_over(a, s, cand, nc, 0, a->d->box[t].inner_h_mm, 0);
 }
 
 static bool assign_from(assign_state *a, size_t u)

@@ -1240,21 +1240,28 @@ static uint64_t phase_budget(const pk_work *w, uint64_t budget, uint64_t num, ui
 
 /* Insert units seq[0..n) into an empty bin of `box` bottom-left-first,
  * stopping at the first that does not fit: the volume placed (n units:
- * all), or -1 on out of memory. */
+ * all), or -1 on out of memory. With first_orient >= 0 the first unit
+ * stands in that orientation, off the walls by gap_8ths eighths of the
+ * room left beside it along x (low 4 bits) and y (high 4 bits). */
 static int64_t place_seq(bx_engine *e, uint32_t box, const uint32_t *seq, uint32_t n,
-                         pk_bin *bin, bool ties_last, int first_orient, uint32_t *placed)
+                         pk_bin *bin, bool ties_last, int first_orient, uint32_t gap_8ths,
+                         uint32_t *placed)
 {
     bxi_pk_bin_reset(bin, box, bx_catalog_box(e->cat, box));
     int64_t vol = 0;
     uint32_t i = 0;
     *placed = 0;
-    if (first_orient >= 0 && first_orient < e->units[seq[0]].norient) {
+    const pk_unit *first = &e->units[seq[0]];
+    if (first_orient >= 0 && first_orient < first->norient) {
         if (bxi_pk_bin_reserve(e->ctx, bin, e->bin_floor) != BX_OK)
             return -1;
-        e->work.used++;
-        if (!bxi_pk_bin_place_first(bin, e->units, seq[0], first_orient, &e->rules))
+        const int32_t *d = first->orient[first_orient];
+        int32_t gx = d[0] < bin->L ? (bin->L - d[0]) * (int32_t)(gap_8ths & 15u) / 8 : 0;
+        int32_t gy = d[1] < bin->W ? (bin->W - d[1]) * (int32_t)(gap_8ths >> 4) / 8 : 0;
+        if (!bxi_pk_bin_place_at(bin, e->units, seq[0], gx, gy, 0, d[0], d[1], d[2], &e->rules,
+                                 &e->work))
             return 0;
-        vol = e->units[seq[0]].volume;
+        vol = first->volume;
         i = 1;
     }
     e->rules.ties_last = ties_last;
@@ -1275,13 +1282,18 @@ static int64_t place_seq(bx_engine *e, uint32_t box, const uint32_t *seq, uint32
 
 /* When no fixed attempt put a stable packing in one box: a walk over unit
  * sequences for the roomiest candidate box (cand[ncand - 1]), starting
- * from the widest bases first: swap a few units, place bottom-left-first
- * (orientation ties either way, the first unit sometimes in a drawn
- * orientation), and keep a sequence that places at least
- * as much volume before its first misfit. A sequence that places
- * everything is then tried in the better-ranked candidates too. It may
- * use work up to `until`. Returns the index of the candidate that holds
- * all, with the packing in e->tmp; -1 if none; -2 on out of memory. */
+ * from the widest bases first: each move swaps a few units or changes how
+ * orientation ties break, the first unit's orientation or its gap to the
+ * walls; the units go in bottom-left-first, and a state that places at
+ * least as much volume before its first misfit is kept. The draws come
+ * from the order's units alone. A sequence that places everything is then
+ * tried in the better-ranked candidates too. The walk may use two thirds
+ * of the work up to `until`; the rest goes to a fixed neighbourhood of
+ * the widest-bases-first sequence (one adjacent swap, the first unit in
+ * each orientation 1 to 4 eighths of its room from the wall along x, ties
+ * either way) in the roomiest box. Returns the index of the candidate
+ * that holds all, with the packing in e->tmp; -1 if none; -2 on out of
+ * memory. */
 static int one_box_walk(bx_engine *e, const uint32_t *cand, uint32_t ncand,
                         const uint32_t *idx, uint32_t n, uint64_t until)
 {
@@ -1292,14 +1304,54 @@ static int one_box_walk(bx_engine *e, const uint32_t *cand, uint32_t ncand,
     sort_units(e->units, nth_ordering(e, 0), best_seq, list(e, 2), n);
     uint64_t budget = e->work.budget;
     e->work.budget = until < budget ? until : budget;
-    uint64_t x = UINT64_C(0x2545F4914F6CDD1D) ^ ((uint64_t)n << 40) ^ e->work.used;
+    /* The draws depend on the order alone, not on the work that earlier
+     * phases spent, so a change elsewhere does not move what the walk finds. */
+    uint64_t x = UINT64_C(0x2545F4914F6CDD1D) ^ ((uint64_t)n << 40);
+    for (uint32_t i = 0; i < n; i++) {
+        const pk_unit *u = &e->units[idx[i]];
+        x = (x ^ (uint64_t)u->dim[0] ^ (uint64_t)u->dim[1] << 16 ^ (uint64_t)u->dim[2] << 32 ^
+             (uint64_t)u->weight_g << 44) * UINT64_C(0x100000001B3);
+    }
+    x |= 1;
     int64_t best = -1;
     uint32_t stale = 0, placed = 0;
     int found = -1;
+    /* The walk's state: the sequence, how orientation ties break, the
+     * first unit's orientation (-1: as the merit likes) and its gap to
+     * the walls (place_seq). A move changes the sequence by one to three
+     * swaps, and now and then one of the others. */
+    bool best_ties = false, ties_last = false;
+    int best_first = -1, first = -1;
+    uint32_t best_gap = 0, gap = 0;
+    uint64_t walk_until = phase_budget(&e->work, e->work.budget, 2, 3);
+    e->work.budget = walk_until;
     while (!pk_out_of_work(&e->work) && stale < 64 * n) {
         memcpy(seq, best_seq, (size_t)n * sizeof *seq);
+        ties_last = best_ties;
+        first = best_first;
+        gap = best_gap;
         if (best >= 0) {
-            uint32_t swaps = 1 + (uint32_t)(next_rand(&x) % 3);
+            uint64_t r = next_rand(&x);
+            bool other = false;
+            if ((r & 3) == 0) {
+                ties_last = !ties_last;
+                other = true;
+            }
+            /* the first unit in a drawn orientation, or as the merit likes */
+            if ((r >> 2 & 3) == 0) {
+                first = r >> 4 & 1 ? (int)((r >> 8) % e->units[seq[0]].norient) : -1;
+                other = true;
+            }
+            /* a drawn share of the room beside the first unit (0 to 4
+             * eighths each way) between it and the walls: a gap that lets
+             * a later unit stand on two others */
+            if ((r >> 5 & 3) == 0) {
+                gap = (uint32_t)((r >> 16) % 5 | (r >> 24) % 5 << 4);
+                other = true;
+            }
+            /* one to three swaps; none half the time when something else
+             * changed */
+            uint32_t swaps = other && (r >> 32 & 1) ? 0 : 1 + (uint32_t)((r >> 33) % 3);
             for (uint32_t k = 0; k < swaps; k++) {
                 uint32_t i = (uint32_t)(next_rand(&x) % n), j = (uint32_t)(next_rand(&x) % n);
                 uint32_t t = seq[i];
@@ -1307,11 +1359,13 @@ static int one_box_walk(bx_engine *e, const uint32_t *cand, uint32_t ncand,
                 seq[j] = t;
             }
         }
-        uint64_t r = next_rand(&x);
-        bool ties_last = r & 1;
-        /* half the time the first unit in a drawn orientation */
-        int first = r & 2 ? (int)((r >> 8) % e->units[seq[0]].norient) : -1;
-        int64_t v = place_seq(e, cand[ncand - 1], seq, n, &e->tmp, ties_last, first, &placed);
+        /* with a gap, the first unit stands in the orientation the merit
+         * would give it in an empty box (the first, or the last with ties
+         * the other way) */
+        int norient = e->units[seq[0]].norient;
+        int fo = first >= 0 ? first % norient : gap != 0 ? (ties_last ? norient - 1 : 0) : -1;
+        int64_t v = place_seq(e, cand[ncand - 1], seq, n, &e->tmp, ties_last, fo, gap,
+                              &placed);
         if (v < 0) {
             e->work.budget = budget;
             return -2;
@@ -1320,7 +1374,8 @@ static int one_box_walk(bx_engine *e, const uint32_t *cand, uint32_t ncand,
             found = (int)ncand - 1;
             /* the same sequence in better-ranked boxes, best first */
             for (uint32_t c = 0; c + 1 < ncand; c++) {
-                int64_t w = place_seq(e, cand[c], seq, n, &e->tmp2, ties_last, first, &placed);
+                int64_t w = place_seq(e, cand[c], seq, n, &e->tmp2, ties_last, fo, gap,
+                                      &placed);
                 if (w < 0) {
                     e->work.budget = budget;
                     return -2;
@@ -1340,8 +1395,39 @@ static int one_box_walk(bx_engine *e, const uint32_t *cand, uint32_t ncand,
             stale = v > best ? 0 : stale + 1;
             best = v;
             memcpy(best_seq, seq, (size_t)n * sizeof *seq);
+            best_ties = ties_last;
+            best_first = fo;
+            best_gap = gap;
         } else {
             stale++;
+        }
+    }
+    /* Then, deterministically, the widest bases first and each neighbour
+     * of that sequence by one adjacent swap, with the first unit 1 to 4
+     * eighths of its room from the wall along x, ties either way. */
+    e->work.budget = until < budget ? until : budget;
+    if (found < 0) {
+        memcpy(best_seq, idx, (size_t)n * sizeof *idx);
+        sort_units(e->units, nth_ordering(e, 0), best_seq, list(e, 2), n);
+    }
+    for (uint32_t k = 0; found < 0 && k < n && !pk_out_of_work(&e->work); k++) {
+        memcpy(seq, best_seq, (size_t)n * sizeof *seq);
+        if (k > 0) {
+            uint32_t t = seq[k - 1];
+            seq[k - 1] = seq[k];
+            seq[k] = t;
+        }
+        int norient = e->units[seq[0]].norient;
+        for (int k2 = 0; found < 0 && k2 < 8 * norient; k2++) {
+            int o = k2 / 8, tl = k2 & 1;
+            uint32_t g = 1 + (uint32_t)(k2 >> 1 & 3);
+            int64_t v = place_seq(e, cand[ncand - 1], seq, n, &e->tmp, tl, o, g, &placed);
+            if (v < 0) {
+                e->work.budget = budget;
+                return -2;
+            }
+            if (placed == n)
+                found = (int)ncand - 1;
         }
     }
     e->work.budget = budget;

@@ -438,6 +438,13 @@ bx_status bxi_pk_lower_bound_units(bx_engine *e, const uint32_t *idx, uint32_t n
         if ((int64_t)l2 > lb)
             lb = l2;
     }
+    /* Two at least when no box type passes the necessary conditions for
+     * holding everything on its own. */
+    bool one = lb > 1;
+    for (uint32_t k = 0; k < e->nbox && !one; k++)
+        one = e->stock[k] != 0 && bxi_pk_may_hold(e, k, idx, n);
+    if (!one)
+        lb = 2;
     *out = (uint32_t)lb;
     return BX_OK;
 }

@@ -65,6 +65,11 @@ bx_status bxi_pk_search(bx_engine *e);
 /* engine.c: a lower bound on the bins for units idx[0..n). */
 bx_status bxi_pk_lower_bound_units(bx_engine *e, const uint32_t *idx, uint32_t n, uint32_t *out);
 
+/* search.c: cheap necessary conditions for one box of catalog type `box`
+ * to hold units idx[0..n) (each unit fits, their volume and weight, and
+ * the units wider than half the box both ways pile within its height). */
+bool bxi_pk_may_hold(const bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n);
+
 /* Grow a bins set to hold n bins. */
 bx_status bxi_pk_bins_reserve(bx_ctx *ctx, pk_bins *s, uint32_t n);
 bx_status bxi_pk_bins_copy(bx_ctx *ctx, pk_bins *dst, const pk_bins *src);

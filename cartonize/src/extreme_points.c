@@ -557,6 +557,30 @@ bool bxi_pk_bin_place_first(pk_bin *b, const pk_unit *units, uint32_t u, int ori
     return true;
 }
 
+/* Place unit u at (x, y, z) with extents (l, w, h) if every rule allows
+ * it there: inside the bin, overlapping nothing, fragile rules, support,
+ * loads and the per-bin limits. One unit of work. */
+bool bxi_pk_bin_place_at(pk_bin *b, const pk_unit *units, uint32_t u, int32_t x, int32_t y,
+                         int32_t z, int32_t l, int32_t w, int32_t h, const pk_rules *rules,
+                         pk_work *work)
+{
+    const pk_unit *un = &units[u];
+    work->used++;
+    if (x < 0 || y < 0 || z < 0 || !bin_takes(b, un, rules))
+        return false;
+    if (!fits(b, units, un, x, y, z, l, w, h, NULL))
+        return false;
+    if (rules->support && !supported(b, x, y, z, l, w, rules->support_pct))
+        return false;
+    if (rules->loads) {
+        pk_item c = {u, x, y, z, l, w, h};
+        if (!loads_ok(b, units, &c, rules))
+            return false;
+    }
+    place(b, units, u, x, y, z, l, w, h);
+    return true;
+}
+
 /* Items whose tops are at one height, gathered once per height as
  * bxi_pk_bin_insert walks the points (sorted by z): the support test at a
  * point then looks at these few instead of every item, and a position

@@ -143,6 +143,13 @@ bool bxi_pk_bin_insert(pk_bin *b, const pk_unit *units, uint32_t u, pk_merit mer
 bool bxi_pk_bin_place_first(pk_bin *b, const pk_unit *units, uint32_t u, int orient,
                             const pk_rules *rules);
 
+/* Place unit u at (x, y, z) with extents (l, w, h), which must be one of
+ * its orientations, if the bin and the rules allow it there (call
+ * bxi_pk_bin_reserve first). Counts one unit of work. */
+bool bxi_pk_bin_place_at(pk_bin *b, const pk_unit *units, uint32_t u, int32_t x, int32_t y,
+                         int32_t z, int32_t l, int32_t w, int32_t h, const pk_rules *rules,
+                         pk_work *work);
+
 /* Copy bin src into dst (growing dst's arrays). */
 bx_status bxi_pk_bin_copy(bx_ctx *ctx, pk_bin *dst, const pk_bin *src);
 

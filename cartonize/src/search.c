@@ -155,21 +155,113 @@ static int insert(bx_engine *e, pk_bin *b, uint32_t u, pk_merit merit)
 
 /* ---- one box ------------------------------------------------------------------ */
 
-/* Cheap necessary conditions for box `box` to hold units idx[0..n). */
-static bool may_hold(const bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n)
+/* The least height unit u takes up in a pile of box b if, in every
+ * orientation that fits b, its base is longer than half the box along
+ * both floor axes; 0 if some orientation that fits is not that wide. Two
+ * such units cannot stand side by side (their bases would overlap in
+ * plan), so all of them in one box stand one above the other. */
+static int32_t wide_height(const pk_unit *u, const bx_box *b)
+{
+    int32_t L = b->inner_l_mm, W = b->inner_w_mm, H = b->inner_h_mm, h = 0;
+    for (int o = 0; o < u->norient; o++) {
+        const int32_t *d = u->orient[o];
+        if (d[0] > L || d[1] > W || d[2] > H)
+            continue;
+        if (2 * (int64_t)d[0] <= L || 2 * (int64_t)d[1] <= W)
+            return 0;
+        if (h == 0 || d[2] < h)
+            h = d[2];
+    }
+    return h;
+}
+
+/* Do units a and b overlap in plan wherever they stand in box b? In every
+ * pair of their orientations that fit the box, their lengths add up to
+ * more than its length and their widths to more than its width. */
+static bool conflict(const pk_unit *a, const pk_unit *c, const bx_box *b)
+{
+    int32_t L = b->inner_l_mm, W = b->inner_w_mm, H = b->inner_h_mm;
+    for (int i = 0; i < a->norient; i++) {
+        const int32_t *p = a->orient[i];
+        if (p[0] > L || p[1] > W || p[2] > H)
+            continue;
+        for (int j = 0; j < c->norient; j++) {
+            const int32_t *q = c->orient[j];
+            if (q[0] > L || q[1] > W || q[2] > H)
+                continue;
+            if (p[0] + q[0] <= L || p[1] + q[1] <= W)
+                return false;
+        }
+    }
+    return true;
+}
+
+/* The least vertical extent of u among its orientations that fit box b. */
+static int32_t least_height(const pk_unit *u, const bx_box *b)
+{
+    int32_t h = 0;
+    for (int o = 0; o < u->norient; o++) {
+        const int32_t *d = u->orient[o];
+        if (d[0] <= b->inner_l_mm && d[1] <= b->inner_w_mm && d[2] <= b->inner_h_mm &&
+            (h == 0 || d[2] < h))
+            h = d[2];
+    }
+    return h;
+}
+
+/* Units that join the wide ones in the pile test of bxi_pk_may_hold, at
+ * most (each is tested against every unit already in the pile). */
+#define PK_PILE_JOIN 16
+/* Above this many units the joining is skipped (it costs n^2 tests). */
+#define PK_PILE_UNITS 64
+
+/* Cheap necessary conditions for box `box` to hold units idx[0..n):
+ * each unit fits, the volume and the weight, and the units that must
+ * stand one above the other pile up within its height: the units wider
+ * than half the box both ways, and then (in the order given) other units
+ * that overlap each of those already in the pile in plan wherever they
+ * stand (see conflict()). */
+bool bxi_pk_may_hold(const bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n)
 {
     const bx_box *b = bx_catalog_box(e->cat, box);
-    int64_t vol = 0, weight = 0;
+    int64_t vol = 0, weight = 0, piled = 0;
+    bool any_wide = false;
     for (uint32_t i = 0; i < n; i++) {
         const pk_unit *u = &e->units[idx[i]];
         if (!bxi_pk_unit_fits_box(u, b, &e->rules))
             return false;
         vol += u->volume;
         weight += u->weight_g;
+        int32_t h = wide_height(u, b);
+        piled += h;
+        any_wide = any_wide || h > 0;
     }
     int64_t tare = (b->has & BX_BOX_HAS_TARE) ? b->tare_g : 0;
-    return vol <= (int64_t)b->inner_l_mm * b->inner_w_mm * b->inner_h_mm &&
-           weight <= b->max_weight_g - tare;
+    if (vol > (int64_t)b->inner_l_mm * b->inner_w_mm * b->inner_h_mm ||
+        weight > b->max_weight_g - tare || piled > b->inner_h_mm)
+        return false;
+    if (!any_wide || n > PK_PILE_UNITS)
+        return true;
+    uint32_t joined[PK_PILE_JOIN];
+    uint32_t nj = 0;
+    for (uint32_t i = 0; i < n && nj < PK_PILE_JOIN; i++) {
+        const pk_unit *u = &e->units[idx[i]];
+        if (wide_height(u, b) > 0)
+            continue;
+        bool all = true;
+        for (uint32_t k = 0; k < n && all; k++)
+            if (k != i && wide_height(&e->units[idx[k]], b) > 0)
+                all = conflict(u, &e->units[idx[k]], b);
+        for (uint32_t k = 0; k < nj && all; k++)
+            all = conflict(u, &e->units[idx[joined[k]]], b);
+        if (!all)
+            continue;
+        joined[nj++] = i;
+        piled += least_height(u, b);
+        if (piled > b->inner_h_mm)
+            return false;
+    }
+    return true;
 }
 
 /* Attempts at one bin: every (ordering, merit) pair, then the first
@@ -179,13 +271,326 @@ static bool may_hold(const bx_engine *e, uint32_t box, const uint32_t *idx, uint
  * between orientations going to the later one, then every ordering
  * reversed (smallest key first, so narrow units can carry wide ones),
  * ties either way. */
-#define PK_ATTEMPTS (PK_ORDERINGS * PK_MERIT_COUNT + 5 + 3 * PK_ORDERINGS)
+#define PK_BASE_ATTEMPTS (PK_ORDERINGS * PK_MERIT_COUNT + 5 + 3 * PK_ORDERINGS)
+
+/* With stable placements, stack attempts (see stack_attempt: four with
+ * piles, two with layers) come at this place in the sequence. */
+#define PK_STACK_ATTEMPTS 6
+#define PK_STACK_AT 1
+#define PK_ATTEMPTS (PK_BASE_ATTEMPTS + PK_STACK_ATTEMPTS)
+
+/* The share of the budget the one-box phase may use before it finds a box. */
+
+/* ---- stacks ---------------------------------------------------------------- */
+
+/* A stable packing that extreme points often miss in a low box: piles.
+ * Units are taken widest flattest base first; each goes on a pile whose
+ * top unit carries it (the support share, aligned at the pile's corner)
+ * and whose bottom unit's base covers it, so a pile needs no more floor
+ * than its bottom unit; a unit that no pile takes starts one. The piles'
+ * bottom units are then placed by the merit function (in their planned
+ * orientation or turned about the vertical), each followed at once by the
+ * rest of its pile at the same corner. A unit that cannot go where its
+ * pile says is inserted anywhere by the merit function. Every placement
+ * is checked by the same rules as any other. */
+typedef struct pk_stack {
+    uint32_t bottom, top; /* positions in the sorted list */
+    int32_t height;
+    int32_t l, w;         /* the bottom unit's base */
+    int32_t tl, tw;       /* the top unit's base, as planned */
+} pk_stack;
+
+/* The orientation a unit takes in a pile in a box of inner size L x W x H:
+ * the flattest that fits, the wider base on ties; -1 if none fits. */
+static int flat_orient(const pk_unit *u, int32_t L, int32_t W, int32_t H)
+{
+    int best = -1;
+    for (int o = 0; o < u->norient; o++) {
+        const int32_t *d = u->orient[o];
+        if (d[0] > L || d[1] > W || d[2] > H)
+            continue;
+        if (best < 0 || d[2] < u->orient[best][2] ||
+            (d[2] == u->orient[best][2] &&
+             (int64_t)d[0] * d[1] > (int64_t)u->orient[best][0] * u->orient[best][1]))
+            best = o;
+    }
+    return best;
+}
+
+static int find_orient(const pk_unit *u, int32_t l, int32_t w, int32_t h)
+{
+    for (int o = 0; o < u->norient; o++)
+        if (u->orient[o][0] == l && u->orient[o][1] == w && u->orient[o][2] == h)
+            return o;
+    return -1;
+}
+
+/* Does a base l x w at a pile's corner rest on its top unit over the
+ * support share (and its centre over it), within the bottom unit's base? */
+static bool pile_takes(const pk_stack *s, int32_t l, int32_t w, int32_t pct)
+{
+    if (l > s->l || w > s->w || 2 * s->tl < l || 2 * s->tw < w)
+        return false;
+    int64_t cl = l < s->tl ? l : s->tl, cw = w < s->tw ? w : s->tw;
+    return 100 * cl * cw >= (int64_t)pct * l * w;
+}
+
+/* Pile order: fragile units last (they carry nothing), then the larger
+ * planned base, the heavier unit, the lower index. */
+static int64_t pile_key(const pk_unit *u, const bx_box *b, bool longest)
+{
+    int o = flat_orient(u, b->inner_l_mm, b->inner_w_mm, b->inner_h_mm);
+    if (o < 0)
+        return 0;
+    int32_t l = u->orient[o][0], w = u->orient[o][1];
+    return longest ? (int64_t)(l > w ? l : w) << 32 | (int64_t)l * w >> 8 : (int64_t)l * w;
+}
+
+static bool pile_before(const bx_engine *e, const bx_box *b, bool longest, uint32_t x,
+                        uint32_t y)
+{
+    const pk_unit *ux = &e->units[x], *uy = &e->units[y];
+    if (ux->fragile != uy->fragile)
+        return !ux->fragile;
+    int64_t ax = pile_key(ux, b, longest), ay = pile_key(uy, b, longest);
+    if (ax != ay)
+        return ax > ay;
+    if (ux->weight_g != uy->weight_g)
+        return ux->weight_g > uy->weight_g;
+    return x < y;
+}
+
+static void sort_piles(const bx_engine *e, const bx_box *b, bool longest, uint32_t *a,
+                       uint32_t *tmp, uint32_t n)
+{
+    for (uint32_t width = 1; width < n; width *= 2) {
+        for (uint32_t lo = 0; lo < n; lo += 2 * width) {
+            uint32_t mid = lo + width < n ? lo + width : n;
+            uint32_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            uint32_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                tmp[k++] = pile_before(e, b, longest, a[j], a[i]) ? a[j++] : a[i++];
+            while (i < mid)
+                tmp[k++] = a[i++];
+            while (j < hi)
+                tmp[k++] = a[j++];
+        }
+        memcpy(a, tmp, (size_t)n * sizeof *a);
+    }
+}
+
+/* Insert unit u by `merit` in orientation o or o turned about the
+ * vertical only: the unit's orientations are narrowed for the call. */
+static int insert_as(bx_engine *e, pk_bin *b, uint32_t u, int o, pk_merit merit)
+{
+    pk_unit *un = &e->units[u];
+    int32_t keep[6][3];
+    uint8_t nkeep = un->norient;
+    memcpy(keep, un->orient, sizeof keep);
+    int32_t l = keep[o][0], w = keep[o][1], h = keep[o][2];
+    int k = 1;
+    if (l != w && find_orient(un, w, l, h) >= 0) {
+        un->orient[1][0] = w;
+        un->orient[1][1] = l;
+        un->orient[1][2] = h;
+        k = 2;
+    }
+    un->orient[0][0] = l;
+    un->orient[0][1] = w;
+    un->orient[0][2] = h;
+    un->norient = (uint8_t)k;
+    int r = insert(e, b, u, merit);
+    memcpy(un->orient, keep, sizeof keep);
+    un->norient = nkeep;
+    return r;
+}
+
+/* ---- layers ---------------------------------------------------------------- */
+
+/* Layer order: fragile units last, then the larger unit (so the units of
+ * a line stay together), the lower line, the lower index. */
+static bool layer_before(const bx_engine *e, uint32_t x, uint32_t y)
+{
+    const pk_unit *ux = &e->units[x], *uy = &e->units[y];
+    if (ux->fragile != uy->fragile)
+        return !ux->fragile;
+    if (ux->volume != uy->volume)
+        return ux->volume > uy->volume;
+    if (ux->line != uy->line)
+        return ux->line < uy->line;
+    return x < y;
+}
+
+static void sort_layers(const bx_engine *e, uint32_t *a, uint32_t *tmp, uint32_t n)
+{
+    for (uint32_t width = 1; width < n; width *= 2) {
+        for (uint32_t lo = 0; lo < n; lo += 2 * width) {
+            uint32_t mid = lo + width < n ? lo + width : n;
+            uint32_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            uint32_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                tmp[k++] = layer_before(e, a[j], a[i]) ? a[j++] : a[i++];
+            while (i < mid)
+                tmp[k++] = a[i++];
+            while (j < hi)
+                tmp[k++] = a[j++];
+        }
+        memcpy(a, tmp, (size_t)n * sizeof *a);
+    }
+}
+
+/* The orientation for q copies of unit u laid in layers in an L x W x H
+ * box: the least total height (layers times the height, a layer holding
+ * as many as tile the floor in the orientation or turned), then more per
+ * layer; -1 if none fits. */
+static int layer_orient(const pk_unit *u, uint32_t q, int32_t L, int32_t W, int32_t H)
+{
+    int best = -1;
+    int64_t best_h = 0, best_per = 0;
+    for (int o = 0; o < u->norient; o++) {
+        const int32_t *d = u->orient[o];
+        if (d[0] > L || d[1] > W || d[2] > H)
+            continue;
+        int64_t per = (int64_t)(L / d[0]) * (W / d[1]);
+        int64_t h = (int64_t)((q + per - 1) / per) * d[2];
+        if (best < 0 || h < best_h || (h == best_h && per > best_per)) {
+            best = o;
+            best_h = h;
+            best_per = per;
+        }
+    }
+    return best;
+}
+
+/* Layer attempt: the units of each line together, largest first, each
+ * line in the orientation that lays its copies in the fewest millimetres
+ * of layers (turned about the vertical as the merit likes), placed by
+ * `merit`. */
+static int layer_attempt(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n,
+                         pk_bin *bin, pk_merit merit)
+{
+    const bx_box *bb = bx_catalog_box(e->cat, box);
+    uint32_t *sorted = list(e, 1);
+    memcpy(sorted, idx, (size_t)n * sizeof *idx);
+    sort_layers(e, sorted, list(e, 2), n);
+    bxi_pk_bin_reset(bin, box, bb);
+    for (uint32_t i = 0; i < n;) {
+        uint32_t line = e->units[sorted[i]].line, q = 0;
+        while (i + q < n && e->units[sorted[i + q]].line == line)
+            q++;
+        int o = layer_orient(&e->units[sorted[i]], q, bb->inner_l_mm, bb->inner_w_mm,
+                             bb->inner_h_mm);
+        if (o < 0)
+            return 0;
+        for (uint32_t k = 0; k < q; k++) {
+            int r = insert_as(e, bin, sorted[i + k], o, merit);
+            if (r == 0)
+                r = insert(e, bin, sorted[i + k], merit);
+            if (r <= 0)
+                return r;
+        }
+        i += q;
+    }
+    return 1;
+}
+
+/* Stack attempt v (0 .. PK_STACK_ATTEMPTS): 0-3 piles, the best-fitting
+ * pile (the smallest top that takes the unit; 0, 2 with the longest side
+ * first, 3) or the lowest pile (1); bottoms placed bottom-left-first (0-2)
+ * or by floor tiling (3). 4, 5: layers, bottom-left-first or by floor
+ * tiling. Returns as attempt() does. */
+static int stack_attempt(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n,
+                         pk_bin *bin, int v)
+{
+    if (v >= 4)
+        return layer_attempt(e, box, idx, n, bin, v == 4 ? PK_MERIT_BLF : PK_MERIT_TILE);
+    const bx_box *bb = bx_catalog_box(e->cat, box);
+    int32_t L = bb->inner_l_mm, W = bb->inner_w_mm, H = bb->inner_h_mm;
+    int32_t pct = e->rules.support_pct;
+    bool lowest = v == 1;
+    bool longest = v == 2;
+    pk_merit merit = v < 3 ? PK_MERIT_BLF : PK_MERIT_TILE;
+    uint32_t *sorted = list(e, 1), *above = list(e, 2), *orient = list(e, 6);
+    memcpy(sorted, idx, (size_t)n * sizeof *idx);
+    sort_piles(e, bb, longest, sorted, above, n);
+    pk_stack *st = bxi_pk_engine_scratch(e, (size_t)n * sizeof *st);
+    if (st == NULL)
+        return -1;
+    uint32_t ns = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const pk_unit *un = &e->units[sorted[i]];
+        int o = flat_orient(un, L, W, H);
+        if (o < 0)
+            return 0;
+        int32_t a = un->orient[o][0], b = un->orient[o][1], h = un->orient[o][2];
+        int turned = a != b ? find_orient(un, b, a, h) : -1;
+        above[i] = UINT32_MAX;
+        uint32_t best = UINT32_MAX;
+        int best_o = o;
+        int64_t best_key = 0;
+        for (uint32_t s = 0; s < ns; s++) {
+            if (st[s].height + h > H || e->units[sorted[st[s].top]].fragile)
+                continue;
+            int so = pile_takes(&st[s], a, b, pct) ? o
+                     : turned >= 0 && pile_takes(&st[s], b, a, pct) ? turned : -1;
+            if (so < 0)
+                continue;
+            int64_t key = lowest ? st[s].height : (int64_t)st[s].tl * st[s].tw;
+            if (best == UINT32_MAX || key < best_key) {
+                best = s;
+                best_key = key;
+                best_o = so;
+            }
+        }
+        orient[i] = (uint32_t)best_o;
+        if (best == UINT32_MAX) {
+            st[ns++] = (pk_stack){i, i, h, a, b, a, b};
+            continue;
+        }
+        above[st[best].top] = i;
+        st[best].top = i;
+        st[best].height += h;
+        st[best].tl = un->orient[best_o][0];
+        st[best].tw = un->orient[best_o][1];
+    }
+    bxi_pk_bin_reset(bin, box, bb);
+    for (uint32_t s = 0; s < ns; s++) {
+        uint32_t i = st[s].bottom;
+        int r = insert_as(e, bin, sorted[i], (int)orient[i], merit);
+        if (r <= 0)
+            return r;
+        const pk_item *base = &bin->items[bin->nitems - 1];
+        int32_t x = base->x, y = base->y, z = base->z + base->h;
+        for (i = above[i]; i != UINT32_MAX; i = above[i]) {
+            uint32_t u = sorted[i];
+            const pk_unit *un = &e->units[u];
+            int32_t l = un->orient[orient[i]][0], w = un->orient[orient[i]][1];
+            int32_t h = un->orient[orient[i]][2];
+            if (bxi_pk_bin_reserve(e->ctx, bin, e->bin_floor) != BX_OK)
+                return -1;
+            if (bxi_pk_bin_place_at(bin, e->units, u, x, y, z, l, w, h, &e->rules, &e->work) ||
+                (l != w && find_orient(un, w, l, h) >= 0 &&
+                 bxi_pk_bin_place_at(bin, e->units, u, x, y, z, w, l, h, &e->rules, &e->work))) {
+                z += h;
+                continue;
+            }
+            r = insert(e, bin, u, merit);
+            if (r <= 0)
+                return r;
+        }
+    }
+    return 1;
+}
 
 /* Attempt number a at packing units idx[0..n) into one bin of `box`.
  * 1: all placed; 0: not; -1: out of memory; 2: attempt does not apply. */
 static int attempt(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n, pk_bin *bin,
                    int a)
 {
+    if (a >= PK_STACK_AT && a < PK_STACK_AT + PK_STACK_ATTEMPTS)
+        return e->rules.support ? stack_attempt(e, box, idx, n, bin, a - PK_STACK_AT) : 2;
+    if (a >= PK_STACK_AT)
+        a -= PK_STACK_ATTEMPTS;
     uint32_t *sorted = list(e, 1);
     int ord, merit, first_orient = -1;
     bool ties_last = false;
@@ -407,7 +812,7 @@ static int absorb(bx_engine *e, pk_bin *t, uint32_t u)
         int64_t v = (int64_t)b->inner_l_mm * b->inner_w_mm * b->inner_h_mm;
         if (box != t->box && (v < cur_vol || !pk_stock_left(e, box)))
             continue;
-        if (!may_hold(e, box, l, n))
+        if (!bxi_pk_may_hold(e, box, l, n))
             continue;
         r = bxi_pk_pack_single(e, box, l, n, &e->tmp2);
         if (r < 0)
@@ -589,7 +994,7 @@ static bx_status shrink(bx_engine *e, pk_bins *s)
             uint32_t box = e->rank[k];
             if (box == bin->box)
                 break; /* nothing better ranked holds it */
-            if (!pk_stock_left(e, box) || !may_hold(e, box, l, n))
+            if (!pk_stock_left(e, box) || !bxi_pk_may_hold(e, box, l, n))
                 continue;
             int r = bxi_pk_pack_single(e, box, l, n, &e->tmp);
             if (r < 0)
@@ -831,6 +1236,204 @@ static uint64_t phase_budget(const pk_work *w, uint64_t budget, uint64_t num, ui
     return w->used + (budget - w->used) / den * num;
 }
 
+/* ---- one box by local search ------------------------------------------------ */
+
+/* Insert units seq[0..n) into an empty bin of `box` bottom-left-first,
+ * stopping at the first that does not fit: the volume placed (n units:
+ * all), or -1 on out of memory. With first_orient >= 0 the first unit
+ * stands in that orientation, off the walls by gap_8ths eighths of the
+ * room left beside it along x (low 4 bits) and y (high 4 bits). */
+static int64_t place_seq(bx_engine *e, uint32_t box, const uint32_t *seq, uint32_t n,
+                         pk_bin *bin, bool ties_last, int first_orient, uint32_t gap_8ths,
+                         uint32_t *placed)
+{
+    bxi_pk_bin_reset(bin, box, bx_catalog_box(e->cat, box));
+    int64_t vol = 0;
+    uint32_t i = 0;
+    *placed = 0;
+    const pk_unit *first = &e->units[seq[0]];
+    if (first_orient >= 0 && first_orient < first->norient) {
+        if (bxi_pk_bin_reserve(e->ctx, bin, e->bin_floor) != BX_OK)
+            return -1;
+        const int32_t *d = first->orient[first_orient];
+        int32_t gx = d[0] < bin->L ? (bin->L - d[0]) * (int32_t)(gap_8ths & 15u) / 8 : 0;
+        int32_t gy = d[1] < bin->W ? (bin->W - d[1]) * (int32_t)(gap_8ths >> 4) / 8 : 0;
+        if (!bxi_pk_bin_place_at(bin, e->units, seq[0], gx, gy, 0, d[0], d[1], d[2], &e->rules,
+                                 &e->work))
+            return 0;
+        vol = first->volume;
+        i = 1;
+    }
+    e->rules.ties_last = ties_last;
+    for (; i < n; i++) {
+        int r = insert(e, bin, seq[i], PK_MERIT_BLF);
+        if (r < 0) {
+            e->rules.ties_last = false;
+            return -1;
+        }
+        if (r == 0)
+            break;
+        vol += e->units[seq[i]].volume;
+    }
+    e->rules.ties_last = false;
+    *placed = i;
+    return vol;
+}
+
+/* When no fixed attempt put a stable packing in one box: a walk over unit
+ * sequences for the roomiest candidate box (cand[ncand - 1]), starting
+ * from the widest bases first: each move swaps a few units or changes how
+ * orientation ties break, the first unit's orientation or its gap to the
+ * walls; the units go in bottom-left-first, and a state that places at
+ * least as much volume before its first misfit is kept. The draws come
+ * from the order's units alone. A sequence that places everything is then
+ * tried in the better-ranked candidates too. The walk may use two thirds
+ * of the work up to `until`; the rest goes to a fixed neighbourhood of
+ * the widest-bases-first sequence (one adjacent swap, the first unit in
+ * each orientation 1 to 4 eighths of its room from the wall along x, ties
+ * either way) in the roomiest box. Returns the index of the candidate
+ * that holds all, with the packing in e->tmp; -1 if none; -2 on out of
+ * memory. */
+static int one_box_walk(bx_engine *e, const uint32_t *cand, uint32_t ncand,
+                        const uint32_t *idx, uint32_t n, uint64_t until)
+{
+    if (ncand == 0 || n < 2)
+        return -1;
+    uint32_t *best_seq = list(e, 5), *seq = list(e, 6);
+    memcpy(best_seq, idx, (size_t)n * sizeof *idx);
+    sort_units(e->units, nth_ordering(e, 0), best_seq, list(e, 2), n);
+    uint64_t budget = e->work.budget;
+    e->work.budget = until < budget ? until : budget;
+    /* The draws depend on the order alone, not on the work that earlier
+     * phases spent, so a change elsewhere does not move what the walk finds. */
+    uint64_t x = UINT64_C(0x2545F4914F6CDD1D) ^ ((uint64_t)n << 40);
+    for (uint32_t i = 0; i < n; i++) {
+        const pk_unit *u = &e->units[idx[i]];
+        x = (x ^ (uint64_t)u->dim[0] ^ (uint64_t)u->dim[1] << 16 ^ (uint64_t)u->dim[2] << 32 ^
+             (uint64_t)u->weight_g << 44) * UINT64_C(0x100000001B3);
+    }
+    x |= 1;
+    int64_t best = -1;
+    uint32_t stale = 0, placed = 0;
+    int found = -1;
+    /* The walk's state: the sequence, how orientation ties break, the
+     * first unit's orientation (-1: as the merit likes) and its gap to
+     * the walls (place_seq). A move changes the sequence by one to three
+     * swaps, and now and then one of the others. */
+    bool best_ties = false, ties_last = false;
+    int best_first = -1, first = -1;
+    uint32_t best_gap = 0, gap = 0;
+    uint64_t walk_until = phase_budget(&e->work, e->work.budget, 2, 3);
+    e->work.budget = walk_until;
+    while (!pk_out_of_work(&e->work) && stale < 64 * n) {
+        memcpy(seq, best_seq, (size_t)n * sizeof *seq);
+        ties_last = best_ties;
+        first = best_first;
+        gap = best_gap;
+        if (best >= 0) {
+            uint64_t r = next_rand(&x);
+            bool other = false;
+            if ((r & 3) == 0) {
+                ties_last = !ties_last;
+                other = true;
+            }
+            /* the first unit in a drawn orientation, or as the merit likes */
+            if ((r >> 2 & 3) == 0) {
+                first = r >> 4 & 1 ? (int)((r >> 8) % e->units[seq[0]].norient) : -1;
+                other = true;
+            }
+            /* a drawn share of the room beside the first unit (0 to 4
+             * eighths each way) between it and the walls: a gap that lets
+             * a later unit stand on two others */
+            if ((r >> 5 & 3) == 0) {
+                gap = (uint32_t)((r >> 16) % 5 | (r >> 24) % 5 << 4);
+                other = true;
+            }
+            /* one to three swaps; none half the time when something else
+             * changed */
+            uint32_t swaps = other && (r >> 32 & 1) ? 0 : 1 + (uint32_t)((r >> 33) % 3);
+            for (uint32_t k = 0; k < swaps; k++) {
+                uint32_t i = (uint32_t)(next_rand(&x) % n), j = (uint32_t)(next_rand(&x) % n);
+                uint32_t t = seq[i];
+                seq[i] = seq[j];
+                seq[j] = t;
+            }
+        }
+        /* with a gap, the first unit stands in the orientation the merit
+         * would give it in an empty box (the first, or the last with ties
+         * the other way) */
+        int norient = e->units[seq[0]].norient;
+        int fo = first >= 0 ? first % norient : gap != 0 ? (ties_last ? norient - 1 : 0) : -1;
+        int64_t v = place_seq(e, cand[ncand - 1], seq, n, &e->tmp, ties_last, fo, gap,
+                              &placed);
+        if (v < 0) {
+            e->work.budget = budget;
+            return -2;
+        }
+        if (placed == n) {
+            found = (int)ncand - 1;
+            /* the same sequence in better-ranked boxes, best first */
+            for (uint32_t c = 0; c + 1 < ncand; c++) {
+                int64_t w = place_seq(e, cand[c], seq, n, &e->tmp2, ties_last, fo, gap,
+                                      &placed);
+                if (w < 0) {
+                    e->work.budget = budget;
+                    return -2;
+                }
+                if (placed == n) {
+                    if (bxi_pk_bin_copy(e->ctx, &e->tmp, &e->tmp2) != BX_OK) {
+                        e->work.budget = budget;
+                        return -2;
+                    }
+                    found = (int)c;
+                    break;
+                }
+            }
+            break;
+        }
+        if (v >= best) {
+            stale = v > best ? 0 : stale + 1;
+            best = v;
+            memcpy(best_seq, seq, (size_t)n * sizeof *seq);
+            best_ties = ties_last;
+            best_first = fo;
+            best_gap = gap;
+        } else {
+            stale++;
+        }
+    }
+    /* Then, deterministically, the widest bases first and each neighbour
+     * of that sequence by one adjacent swap, with the first unit 1 to 4
+     * eighths of its room from the wall along x, ties either way. */
+    e->work.budget = until < budget ? until : budget;
+    if (found < 0) {
+        memcpy(best_seq, idx, (size_t)n * sizeof *idx);
+        sort_units(e->units, nth_ordering(e, 0), best_seq, list(e, 2), n);
+    }
+    for (uint32_t k = 0; found < 0 && k < n && !pk_out_of_work(&e->work); k++) {
+        memcpy(seq, best_seq, (size_t)n * sizeof *seq);
+        if (k > 0) {
+            uint32_t t = seq[k - 1];
+            seq[k - 1] = seq[k];
+            seq[k] = t;
+        }
+        int norient = e->units[seq[0]].norient;
+        for (int k2 = 0; found < 0 && k2 < 8 * norient; k2++) {
+            int o = k2 / 8, tl = k2 & 1;
+            uint32_t g = 1 + (uint32_t)(k2 >> 1 & 3);
+            int64_t v = place_seq(e, cand[ncand - 1], seq, n, &e->tmp, tl, o, g, &placed);
+            if (v < 0) {
+                e->work.budget = budget;
+                return -2;
+            }
+            if (placed == n)
+                found = (int)ncand - 1;
+        }
+    }
+    e->work.budget = budget;
+    return found;
+}
+
 /* ---- the search ---------------------------------------------------------------- */
 
 bx_status bxi_pk_search(bx_engine *e)
@@ -853,7 +1456,7 @@ bx_status bxi_pk_search(bx_engine *e)
         uint32_t ncand = 0;
         for (uint32_t k = 0; k < e->nbox; k++) {
             uint32_t box = e->rank[k];
-            if (pk_stock_left(e, box) && may_hold(e, box, free_units, n))
+            if (pk_stock_left(e, box) && bxi_pk_may_hold(e, box, free_units, n))
                 cand[ncand++] = box;
         }
         bool found = false;
@@ -876,6 +1479,19 @@ bx_status bxi_pk_search(bx_engine *e)
             }
             if (pk_out_of_work(&e->work) && (found || a > 0))
                 break;
+        }
+        if (!found && e->rules.support && !pk_out_of_work(&e->work)) {
+            int c = one_box_walk(e, cand, ncand, free_units, n,
+                                 phase_budget(&e->work, e->work.budget, 1, 3));
+            if (c == -2)
+                return BX_ENOMEM;
+            if (c >= 0) {
+                if (bxi_pk_bins_reserve(e->ctx, &e->best, 1) != BX_OK ||
+                    bxi_pk_bin_copy(e->ctx, &e->best.bins[0], &e->tmp) != BX_OK)
+                    return BX_ENOMEM;
+                e->best.nbins = 1;
+                found = true;
+            }
         }
         if (found)
             return BX_OK;
@@ -904,6 +1520,14 @@ bx_status bxi_pk_search(bx_engine *e)
     }
     bool have = false;
     int best_policy = 0, best_merit = 0;
+    /* With stable placements a first-fit pass costs more (positions
+     * short of support are evaluated too) and the passes mostly agree on
+     * the count: they may use a third of the budget (the first pass
+     * always runs), so that elimination, which is what takes a box away
+     * from a first fit, keeps work. Floating placements keep every pass. */
+    uint64_t budget = e->work.budget;
+    if (e->rules.support)
+        e->work.budget = phase_budget(&e->work, budget, 1, 3);
     uint32_t *best_seq = list(e, 5);
     for (int pass = 0; pass < 2 * PK_ORDERINGS * PK_MERIT_COUNT; pass++) {
         /* both box-opening policies early, then every ordering and merit */
@@ -928,11 +1552,13 @@ bx_status bxi_pk_search(bx_engine *e)
             have = true;
         }
     }
+    e->work.budget = budget;
     /* The improvement phases share what work is left: perturbation may
-     * take half, elimination two thirds of the rest, and shrinking and
-     * resizing (which save volume) keep the remainder. */
-    uint64_t budget = e->work.budget;
-    e->work.budget = phase_budget(&e->work, budget, 1, 2);
+     * take half (a tenth with stable placements, where it seldom saves a
+     * box and elimination often does), elimination two thirds of the
+     * rest, and shrinking and resizing (which save volume) keep the
+     * remainder. */
+    e->work.budget = phase_budget(&e->work, budget, 1, e->rules.support ? 10 : 2);
     st = perturb(e, n, lb, best_policy, (pk_merit)best_merit);
     e->work.budget = budget;
     if (st != BX_OK)

@@ -266,6 +266,7 @@ typedef struct mode_stats {
     int64_t vol_bound_mm3;    /* summed over every order */
     size_t vol_bounded;       /* orders whose bound enumerated box sets */
     size_t vol_optimal;       /* count proven and volume at its bound */
+    size_t bound_broken[2];   /* packings of boxcar, BoxPacker below a bound */
     double pack_s, validate_s;
     double *lat_us;
     char (*worse)[512];  /* the first `show` orders with more boxes */
@@ -285,7 +286,18 @@ typedef struct mode_stats {
  * puts fewest boxes first, so a packing it could prefer has between the
  * proven count bound and its own count of boxes: the least of these
  * bounds over that range bounds the volume of the best packing. Stock is
- * not modelled (the corpus has none). */
+ * not modelled (the corpus has none).
+ *
+ * (d) A unit whose base, in every orientation that fits a box type, is
+ * longer than half the box along both floor axes cannot stand beside
+ * another such unit in that box: their bases would overlap in plan, so
+ * they stand one above the other, and their heights (the least over those
+ * orientations) add up to at most the box's. Put as shares of a box's
+ * height, each unit takes at least the least such share over the types
+ * of the multiset that admit it (0 where it is not that wide), and the
+ * shares of all units add up to at most the count of boxes. For one box
+ * type this is exact: the wide units' heights fit in its height. None
+ * of (a)-(d) assumes support, so the bound holds with and without it. */
 
 #define VOL_BOUND_MAX_BOXES 24
 
@@ -304,6 +316,55 @@ static bool admits(const bx_box *b, const bx_order_line *l, bx_rotation rot)
     return false;
 }
 
+/* The height a unit of line l takes in a pile of box b, as in (d): the
+ * least vertical extent over the orientations that fit b when all of them
+ * have a base wider than half the box both ways, else 0; -1 when no
+ * orientation fits. */
+static int32_t pile_height(const bx_box *b, const bx_order_line *l, bx_rotation rot)
+{
+    int32_t L = b->inner_l_mm, W = b->inner_w_mm, H = b->inner_h_mm, h = -1;
+    const int32_t d[3] = {l->l_mm, l->w_mm, l->h_mm};
+    static const int perm[6][3] = {{0, 1, 2}, {1, 0, 2}, {0, 2, 1},
+                                   {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+    int n = rot == BX_ROTATE_UPRIGHT ? 2 : 6;
+    for (int k = 0; k < n; k++) {
+        int32_t x = d[perm[k][0]], y = d[perm[k][1]], z = d[perm[k][2]];
+        if (x > L || y > W || z > H)
+            continue;
+        if (2 * (int64_t)x <= L || 2 * (int64_t)y <= W)
+            return 0;
+        if (h < 0 || z < h)
+            h = z;
+    }
+    return h;
+}
+
+/* (e) For small orders and few boxes, the units themselves are dealt to
+ * the boxes of a multiset, every way (up to the symmetry of identical
+ * units and of empty boxes of one type), and a box must meet on its own
+ * what (a)-(d) ask of all: its units' volume and weight within its own,
+ * each unit admitted, and its piled units within its height. A box piles
+ * more than its wide units here: two units conflict in a box type when
+ * in every pair of orientations that fit it their lengths add up to more
+ * than the box's length and their widths to more than its width (their
+ * bases overlap in plan wherever they stand, so one is above the other);
+ * a set of units that conflict pairwise (the heaviest such set, found
+ * exhaustively) stands one above the other, so its heights fit in the
+ * box's. A search that runs past its node limit refuses nothing. */
+#define ASSIGN_MAX_UNITS 40
+#define ASSIGN_MAX_LINES 40
+#define ASSIGN_MAX_BOXES 6
+#define ASSIGN_NODES 100000
+
+typedef struct assign_tables {
+    size_t nlines, nunits;
+    uint8_t unit_line[ASSIGN_MAX_UNITS];  /* lines by volume, largest first */
+    bool fits[16][ASSIGN_MAX_LINES];
+    int32_t height[16][ASSIGN_MAX_LINES]; /* least vertical extent that fits */
+    bool conflict[16][ASSIGN_MAX_LINES][ASSIGN_MAX_LINES];
+    uint8_t by_height[16][ASSIGN_MAX_LINES]; /* lines, tallest first */
+} assign_tables;
+
 typedef struct vol_bound_ctx {
     const ecom_data *d;
     const ecom_order *o;
@@ -311,7 +372,204 @@ typedef struct vol_bound_ctx {
     int64_t need_volume, need_weight;
     uint32_t count[16];
     int64_t best;  /* least inner volume found; -1 none */
+    const assign_tables *at; /* NULL: the order is too large for (e) */
+    size_t assigned;         /* multisets refused by (e) alone */
 } vol_bound_ctx;
+
+static int orientations(const bx_order_line *l, bx_rotation rot, int32_t o[6][3])
+{
+    const int32_t d[3] = {l->l_mm, l->w_mm, l->h_mm};
+    static const int perm[6][3] = {{0, 1, 2}, {1, 0, 2}, {0, 2, 1},
+                                   {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+    int n = rot == BX_ROTATE_UPRIGHT ? 2 : 6;
+    for (int k = 0; k < n; k++)
+        for (int a = 0; a < 3; a++)
+            o[k][a] = d[perm[k][a]];
+    return n;
+}
+
+static void assign_prepare(const ecom_data *d, const ecom_order *o, bx_rotation rot,
+                           assign_tables *at)
+{
+    at->nlines = o->nlines;
+    at->nunits = 0;
+    uint8_t order[ASSIGN_MAX_LINES];
+    for (size_t i = 0; i < o->nlines; i++) { /* by volume, largest first */
+        const bx_order_line *l = &d->lines[o->first + i];
+        int64_t v = (int64_t)l->l_mm * l->w_mm * l->h_mm;
+        size_t j = i;
+        while (j > 0) {
+            const bx_order_line *p = &d->lines[o->first + order[j - 1]];
+            if ((int64_t)p->l_mm * p->w_mm * p->h_mm >= v)
+                break;
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = (uint8_t)i;
+    }
+    for (size_t i = 0; i < o->nlines; i++)
+        for (int32_t q = 0; q < d->lines[o->first + order[i]].qty; q++)
+            at->unit_line[at->nunits++] = order[i];
+    for (size_t t = 0; t < d->nbox; t++) {
+        const bx_box *b = &d->box[t];
+        int32_t L = b->inner_l_mm, W = b->inner_w_mm, H = b->inner_h_mm;
+        int32_t oi[6][3], oj[6][3];
+        for (size_t i = 0; i < o->nlines; i++) {
+            const bx_order_line *l = &d->lines[o->first + i];
+            int n = orientations(l, rot, oi);
+            at->fits[t][i] = false;
+            at->height[t][i] = 0;
+            for (int k = 0; k < n; k++) {
+                if (oi[k][0] > L || oi[k][1] > W || oi[k][2] > H)
+                    continue;
+                if (!at->fits[t][i] || oi[k][2] < at->height[t][i])
+                    at->height[t][i] = oi[k][2];
+                at->fits[t][i] = true;
+            }
+        }
+        for (size_t i = 0; i < o->nlines; i++) {
+            int ni = orientations(&d->lines[o->first + i], rot, oi);
+            for (size_t j = 0; j < o->nlines; j++) {
+                int nj = orientations(&d->lines[o->first + j], rot, oj);
+                bool all = at->fits[t][i] && at->fits[t][j];
+                for (int a = 0; a < ni && all; a++) {
+                    if (oi[a][0] > L || oi[a][1] > W || oi[a][2] > H)
+                        continue;
+                    for (int c = 0; c < nj && all; c++) {
+                        if (oj[c][0] > L || oj[c][1] > W || oj[c][2] > H)
+                            continue;
+                        all = oi[a][0] + oj[c][0] > L && oi[a][1] + oj[c][1] > W;
+                    }
+                }
+                at->conflict[t][i][j] = all;
+            }
+        }
+        for (size_t i = 0; i < o->nlines; i++) { /* tallest first */
+            size_t j = i;
+            while (j > 0 && at->height[t][at->by_height[t][j - 1]] < at->height[t][i]) {
+                at->by_height[t][j] = at->by_height[t][j - 1];
+                j--;
+            }
+            at->by_height[t][j] = (uint8_t)i;
+        }
+    }
+}
+
+typedef struct assign_state {
+    const assign_tables *at;
+    const ecom_data *d;
+    size_t nbox;
+    size_t type[ASSIGN_MAX_BOXES];
+    int64_t vol[ASSIGN_MAX_BOXES], weight[ASSIGN_MAX_BOXES];
+    uint32_t count[ASSIGN_MAX_BOXES][ASSIGN_MAX_LINES];
+    uint8_t slot_of[ASSIGN_MAX_UNITS];
+    uint64_t nodes;
+    bool gave_up;
+} assign_state;
+
+/* The heaviest pile (a set of lines that conflict pairwise, each with all
+ * of its copies when it conflicts with itself, else one) among lines
+ * cand[0..nc), on top of `sum`: stops as soon as one exceeds `limit`.
+ * Exhaustive branch and bound; the lines of a box are few. */
+static bool pile_over(const assign_state *a, size_t s, const uint8_t *cand, size_t nc,
+                      int64_t sum, int64_t limit, int depth)
+{
+    if (sum > limit)
+        return true;
+    const assign_tables *at = a->at;
+    size_t t = a->type[s];
+    int64_t rest = 0;
+    for (size_t k = 0; k < nc; k++) {
+        uint8_t i = cand[k];
+        rest += (at->conflict[t][i][i] ? (int64_t)a->count[s][i] : 1) * at->height[t][i];
+    }
+    if (sum + rest <= limit || depth > ASSIGN_MAX_LINES)
+        return false;
+    for (size_t k = 0; k < nc; k++) {
+        uint8_t i = cand[k];
+        uint8_t next[ASSIGN_MAX_LINES];
+        size_t nn = 0;
+        for (size_t j = k + 1; j < nc; j++)
+            if (at->conflict[t][i][cand[j]])
+                next[nn++] = cand[j];
+        int64_t h = (at->conflict[t][i][i] ? (int64_t)a->count[s][i] : 1) * at->height[t][i];
+        if (pile_over(a, s, next, nn, sum + h, limit, depth + 1))
+            return true;
+    }
+    return false;
+}
+
+/* Do the piled units of box slot s fit in its height? */
+static bool pile_fits(const assign_state *a, size_t s)
+{
+    const assign_tables *at = a->at;
+    size_t t = a->type[s];
+    uint8_t cand[ASSIGN_MAX_LINES];
+    size_t nc = 0;
+    for (size_t k = 0; k < at->nlines; k++) {
+        uint8_t i = at->by_height[t][k];
+        if (a->count[s][i] > 0 && at->fits[t][i])
+            cand[nc++] = i;
+    }
+    return !pile_over(a, s, cand, nc, 0, a->d->box[t].inner_h_mm, 0);
+}
+
+static bool assign_from(assign_state *a, size_t u)
+{
+    const assign_tables *at = a->at;
+    if (u == at->nunits)
+        return true;
+    if (++a->nodes > ASSIGN_NODES) {
+        a->gave_up = true;
+        return true;
+    }
+    size_t i = at->unit_line[u];
+    const bx_order_line *l = &a->d->lines[i]; /* rebased by the caller */
+    int64_t v = (int64_t)l->l_mm * l->w_mm * l->h_mm;
+    /* identical units go to non-decreasing slots */
+    size_t from = u > 0 && at->unit_line[u - 1] == i ? a->slot_of[u - 1] : 0;
+    for (size_t s = from; s < a->nbox; s++) {
+        size_t t = a->type[s];
+        const bx_box *b = &a->d->box[t];
+        if (!at->fits[t][i])
+            continue;
+        if (a->vol[s] == 0 && a->weight[s] == 0 && s > 0 && a->type[s - 1] == t &&
+            a->vol[s - 1] == 0 && a->weight[s - 1] == 0 && s - 1 >= from)
+            continue; /* empty boxes of one type are alike: the first one */
+        int64_t tare = (b->has & BX_BOX_HAS_TARE) ? b->tare_g : 0;
+        if (a->vol[s] + v > (int64_t)b->inner_l_mm * b->inner_w_mm * b->inner_h_mm ||
+            a->weight[s] + l->weight_g > b->max_weight_g - tare)
+            continue;
+        a->vol[s] += v;
+        a->weight[s] += l->weight_g;
+        a->count[s][i]++;
+        a->slot_of[u] = (uint8_t)s;
+        if (pile_fits(a, s) && assign_from(a, u + 1))
+            return true;
+        a->vol[s] -= v;
+        a->weight[s] -= l->weight_g;
+        a->count[s][i]--;
+    }
+    return false;
+}
+
+/* (e) for the multiset in c: may its boxes take the units one by one? */
+static bool assign_ok(const vol_bound_ctx *c)
+{
+    assign_state a;
+    memset(&a, 0, sizeof a);
+    a.at = c->at;
+    a.d = c->d;
+    for (size_t t = 0; t < c->d->nbox; t++)
+        for (uint32_t k = 0; k < c->count[t]; k++)
+            a.type[a.nbox++] = t;
+    /* the lines of this order, indexed from 0 */
+    ecom_data view = *c->d;
+    view.lines = c->d->lines + c->o->first;
+    a.d = &view;
+    bool ok = assign_from(&a, 0);
+    return ok || a.gave_up;
+}
 
 static bool multiset_ok(const vol_bound_ctx *c)
 {
@@ -324,15 +582,34 @@ static bool multiset_ok(const vol_bound_ctx *c)
     }
     if (vol < c->need_volume || payload < c->need_weight)
         return false;
+    double shares = 0.0;
+    uint32_t boxes = 0;
+    for (size_t t = 0; t < c->d->nbox; t++)
+        boxes += c->count[t];
     for (size_t i = 0; i < c->o->nlines; i++) {
         const bx_order_line *l = &c->d->lines[c->o->first + i];
         bool any = false;
-        for (size_t t = 0; t < c->d->nbox && !any; t++)
-            any = c->count[t] > 0 && admits(&c->d->box[t], l, c->rot);
+        double share = 0.0;
+        for (size_t t = 0; t < c->d->nbox; t++) {
+            if (c->count[t] == 0 || !admits(&c->d->box[t], l, c->rot))
+                continue;
+            double sh = (double)pile_height(&c->d->box[t], l, c->rot) /
+                        (double)c->d->box[t].inner_h_mm;
+            if (!any || sh < share)
+                share = sh;
+            any = true;
+        }
         if (!any)
             return false;
+        shares += (double)l->qty * share;
     }
-    return true;
+    /* (d), with room for rounding: a multiset is refused only when the
+     * shares exceed the count by more than rounding could explain */
+    if (shares > (double)boxes * (1.0 + 1e-9))
+        return false;
+    if (c->at == NULL || boxes > ASSIGN_MAX_BOXES)
+        return true;
+    return assign_ok(c);
 }
 
 /* Every multiset of `left` more boxes over types t.. */
@@ -361,9 +638,15 @@ static void multisets(vol_bound_ctx *c, size_t t, uint32_t left, int64_t vol)
 /* The bound for packings of order o into lo..hi boxes. When the range is
  * too wide to enumerate (*exact false) it is the units' volume alone. */
 static int64_t volume_bound(const ecom_data *d, const ecom_order *o, bx_rotation rot,
-                            uint32_t lo, uint32_t hi, bool *exact)
+                            uint32_t lo, uint32_t hi, bool *exact, bool *none)
 {
-    vol_bound_ctx c = {d, o, rot, 0, 0, {0}, -1};
+    *none = false;
+    vol_bound_ctx c = {d, o, rot, 0, 0, {0}, -1, NULL, 0};
+    static assign_tables at; /* large; the benchmark runs on one thread */
+    if ((size_t)o->units <= ASSIGN_MAX_UNITS && o->nlines <= ASSIGN_MAX_LINES) {
+        assign_prepare(d, o, rot, &at);
+        c.at = &at;
+    }
     for (size_t i = 0; i < o->nlines; i++) {
         const bx_order_line *l = &d->lines[o->first + i];
         c.need_volume += (int64_t)l->qty * l->l_mm * l->w_mm * l->h_mm;
@@ -374,6 +657,7 @@ static int64_t volume_bound(const ecom_data *d, const ecom_order *o, bx_rotation
         return c.need_volume;
     for (uint32_t k = lo < 1 ? 1 : lo; k <= hi; k++)
         multisets(&c, 0, k, 0);
+    *none = c.best < 0;
     return c.best >= c.need_volume ? c.best : c.need_volume;
 }
 
@@ -442,9 +726,16 @@ static bool run_mode(bx_ctx *ctx, bx_engine *eng, const bx_catalog *cat, ecom_da
         s->unpacked += unpacked;
         s->optimal += res->count_optimal;
         s->volume_mm3 += res->total_inner_volume_mm3;
-        bool exact;
+        bool exact, none;
         int64_t vb = volume_bound(d, o, modes[m], res->lower_bound, (uint32_t)res->nboxes,
-                                  &exact);
+                                  &exact, &none);
+        /* The bounds hold for every packing, floating or not: boxcar's own
+         * and BoxPacker's (whose units may float) must not beat them. */
+        if (res->nunpacked == 0)
+            s->bound_broken[0] += none || res->total_inner_volume_mm3 < vb;
+        if (bp->units == o->units && bp->boxes > 0)
+            s->bound_broken[1] += bp->boxes < (int64_t)res->lower_bound ||
+                                  (bp->boxes <= (int64_t)res->nboxes && bp->volume_mm3 < vb);
         s->vol_bound_mm3 += vb;
         s->vol_bounded += exact;
         s->vol_optimal += exact && res->nunpacked == 0 && res->count_optimal &&
@@ -502,6 +793,8 @@ static void report_mode(const ecom_data *d, size_t m, mode_stats *s, uint64_t bu
            "%zu orders); proven optimal in count and inner volume: %zu orders (%.1f %%)\n",
            (double)s->vol_bound_mm3 / 1e9, s->vol_bounded, s->vol_optimal,
            d->norders ? 100.0 * (double)s->vol_optimal / (double)d->norders : 0.0);
+    printf("  packings below a bound (must be 0): boxcar %zu, BoxPacker %zu\n",
+           s->bound_broken[0], s->bound_broken[1]);
     printf("  vs BoxPacker: %zu orders with more boxes, %zu fewer, %zu equal (of which %zu "
            "in less inner volume, %zu in more)\n",
            s->more, s->fewer, s->equal, s->equal_less_volume, s->equal_more_volume);

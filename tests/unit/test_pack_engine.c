@@ -578,10 +578,12 @@ static void test_support_ordering(void **state)
 /* The centre-of-gravity test, with a low share asked (40 %). Box 100 x 100
  * x 200, fixed units: P 40 x 100 x 50 on the floor, fragile Q 100 x 100 x
  * 10 (it goes last and nothing may stand on it, so it cannot go under P).
- * Beside P the floor is 60 mm wide, too narrow for Q; on P's top Q rests
- * on 40 x 100 = 40 % of its base, enough, but its centre (x = 50) lies
- * beyond P's top (x 0..40): it would tip, so Q takes a second box. With P
- * 50 mm wide the centre is on the contact's edge: one box. */
+ * Beside P the floor is at most 60 mm wide, too narrow for Q; on P's top Q
+ * rests on 40 x 100 = 40 % of its base, enough, but with P against a wall
+ * (x 0..40) Q's centre (x = 50) lies beyond the contact: it would tip. One
+ * box holds both only with P away from the walls, under Q's centre
+ * (10 <= P's x <= 50). With P 50 mm wide at the wall the centre is on the
+ * contact's edge: one box as well. */
 static void test_support_centre(void **state)
 {
     (void)state;
@@ -599,11 +601,40 @@ static void test_support_centre(void **state)
     bx_pack_options_init(&o);
     o.support_pct = 40;
     const bx_pack_result *r = pack(&f, l, BX_ARRAY_LEN(l), &o);
-    assert_int_equal(r->nboxes, 2);
+    assert_int_equal(r->nboxes, 1);
+    assert_int_equal(r->placements[1].z_mm, 50);
+    assert_true(r->placements[0].x_mm >= 10 && r->placements[0].x_mm <= 50);
     l[0].l_mm = 50;
     r = pack(&f, l, BX_ARRAY_LEN(l), &o);
     assert_int_equal(r->nboxes, 1);
     assert_int_equal(r->placements[1].z_mm, 50);
+    done(&f);
+}
+
+/* Six sheets and a block that fit one box 374 x 364 x 40 (payload 2860 g)
+ * only when the first sheet stands off the wall: no two sheets fit side
+ * by side, so they pile (36 mm), and the block (32 mm) must stand on the
+ * 330 x 230 sheet beside the pile, over 75 % of its base. Worked by hand
+ * in test_validate.c (test_sheets_and_block): the bottom sheet at x = 5,
+ * with the block against the 220 mm sheet's far side. The default budget
+ * finds one box. */
+static void test_support_gap(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box boxes[] = {box("B", 374, 364, 40, 2860)};
+    make(&f, boxes, 1);
+    bx_order_line l[] = {line("S1", 1, 330, 230, 6, 320), line("S2", 1, 310, 220, 12, 679),
+                         line("S3", 1, 297, 210, 5, 242), line("S4", 1, 297, 210, 5, 289),
+                         line("S5", 1, 297, 210, 4, 228), line("S6", 1, 295, 206, 4, 217),
+                         line("K", 1, 210, 148, 32, 880)};
+    for (size_t i = 0; i < BX_ARRAY_LEN(l); i++) {
+        l[i].rotation = BX_ROTATE_UPRIGHT;
+        l[i].has |= BX_LINE_HAS_ROTATION;
+    }
+    const bx_pack_result *r = pack(&f, l, BX_ARRAY_LEN(l), NULL);
+    assert_int_equal(r->nboxes, 1);
+    assert_int_equal(r->nunpacked, 0);
     done(&f);
 }
 
@@ -706,6 +737,80 @@ static void test_support_narrow_first(void **state)
     done(&f);
 }
 
+/* Units wider than half the box both ways pile up. In a 150 x 150 x 50
+ * box, two 100 x 100 plates cannot stand side by side (100 + 100 > 150
+ * along both axes), so three 20 mm plates need 60 mm of height: no such
+ * box holds them, although their volume (600,000 mm3) is about half of
+ * one box's (1,125,000 mm3). Upright they fit no 90 mm wide box either,
+ * and neither box type dominates the other (so L1/L2 do not apply): the
+ * bound is two boxes, by the pile alone. Any way up, the plates stand on
+ * edge side by side in the narrow box (20 + 20 + 20 <= 90): one box. */
+static void test_wide_units_pile(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box boxes[] = {box("low", 150, 150, 50, 100000), box("narrow", 90, 400, 400, 100000)};
+    make(&f, boxes, BX_ARRAY_LEN(boxes));
+    bx_order_line l[] = {line("plate", 3, 100, 100, 20, 100)};
+    l[0].has |= BX_LINE_HAS_ROTATION;
+    bx_pack_options o;
+    bx_pack_options_init(&o);
+    for (int s = 0; s < 2; s++) {
+        o.support = s ? BX_SUPPORT_STABLE : BX_SUPPORT_NONE;
+        l[0].rotation = BX_ROTATE_UPRIGHT;
+        const bx_pack_result *r = pack(&f, l, 1, &o);
+        assert_int_equal(r->nboxes, 2);
+        assert_int_equal(r->lower_bound, 2);
+        assert_true(r->count_optimal);
+        l[0].rotation = BX_ROTATE_ANY;
+        r = pack(&f, l, 1, &o);
+        assert_int_equal(r->nboxes, 1);
+        assert_string_equal(r->boxes[0].box->box_id, "narrow");
+    }
+    /* A 60 x 120 block is not that wide, but beside a 100 x 100 plate it
+     * needs 160 or 220 mm along each axis of the 150 mm floor, turned
+     * either way: it stands on or under the plate, 20 + 31 = 51 > 50 mm.
+     * Upright: two boxes, and the bound knows it. */
+    bx_order_line m[] = {line("plate", 1, 100, 100, 20, 100), line("block", 1, 60, 120, 31, 100)};
+    for (size_t i = 0; i < 2; i++) {
+        m[i].rotation = BX_ROTATE_UPRIGHT;
+        m[i].has |= BX_LINE_HAS_ROTATION;
+    }
+    bx_pack_options_init(&o);
+    const bx_pack_result *r = pack(&f, m, 2, &o);
+    assert_int_equal(r->nboxes, 2);
+    assert_int_equal(r->lower_bound, 2);
+    done(&f);
+}
+
+/* A stable packing in one box that no sorted ordering finds: in a
+ * 370 x 360 x 40 box the 320 x 226 sheet and the 297 x 210 sheet cannot
+ * lie side by side, nor can a 230 x 180 block beside either. By hand: the
+ * smaller sheet on the floor, the larger on it (62,370 of 72,320 mm2,
+ * 86 %), and the two blocks side by side on that, one at x = 0 and one at
+ * x = 180 turned 180 x 230 (140 x 226 of 180 x 230 mm2 on the sheet,
+ * 76 %), 4 + 6 + 18 = 28 mm high. Every fixed ordering puts the larger
+ * sheet first, and then the blocks do not fit on the smaller one. */
+static void test_support_one_box_walk(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box boxes[] = {box("flat", 370, 360, 40, 3000)};
+    make(&f, boxes, BX_ARRAY_LEN(boxes));
+    bx_order_line l[] = {line("big", 1, 320, 226, 6, 320), line("a4", 1, 297, 210, 4, 208),
+                         line("b1", 1, 230, 180, 18, 700), line("b2", 1, 230, 180, 15, 530)};
+    for (size_t i = 0; i < BX_ARRAY_LEN(l); i++) {
+        l[i].rotation = BX_ROTATE_UPRIGHT;
+        l[i].has |= BX_LINE_HAS_ROTATION;
+    }
+    bx_pack_options o;
+    bx_pack_options_init(&o);
+    const bx_pack_result *r = pack(&f, l, BX_ARRAY_LEN(l), &o);
+    assert_int_equal(r->nboxes, 1);
+    assert_int_equal(r->nunpacked, 0); /* pack() validated it */
+    done(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -727,9 +832,12 @@ int main(void)
         cmocka_unit_test(test_max_load),
         cmocka_unit_test(test_support_ordering),
         cmocka_unit_test(test_support_centre),
+        cmocka_unit_test(test_support_gap),
         cmocka_unit_test(test_support_many_below),
         cmocka_unit_test(test_support_turned_ties),
         cmocka_unit_test(test_support_narrow_first),
+        cmocka_unit_test(test_wide_units_pile),
+        cmocka_unit_test(test_support_one_box_walk),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,8 +23,9 @@
 #define LABEL_MAX 64
 
 enum {
-    F_SHIPMENT, F_ROUTE, F_T_WTW, F_T_TTW, F_H_WTW, F_PACK, F_WTW, F_TTW, F_METHOD,
-    F_QUALITY, F_SET, F_VERSION, F_MEAN, F_LO, F_HI, F_COUNT
+    F_SHIPMENT, F_ROUTE, F_T_WTW, F_T_TTW, F_H_WTW, F_PACK, F_WTW, F_TTW, F_T_WTT, F_T_UNS,
+    F_H_WTT, F_H_TTW, F_H_UNS, F_WTT, F_UNS, F_METHOD, F_QUALITY, F_SET, F_VERSION, F_MEAN,
+    F_LO, F_HI, F_COUNT
 };
 #define F_FIRST_FIGURE F_T_WTW
 #define F_BASIC F_MEAN /* fields without intervals */
@@ -32,19 +33,24 @@ enum {
 /* Column names of the text formats; JSON and CBOR use _mg for _g. */
 static const char *const names_g[F_COUNT] = {
     "shipment_id", "route_id", "transport_wtw_g", "transport_ttw_g", "hub_wtw_g",
-    "packaging_g", "total_wtw_g", "total_ttw_g", "method", "data_quality",
-    "factor_set", "factor_version", "total_wtw_mean_g", "total_wtw_p2_5_g",
+    "packaging_g", "total_wtw_g", "total_ttw_g", "transport_wtt_g", "transport_unsplit_g",
+    "hub_wtt_g", "hub_ttw_g", "hub_unsplit_g", "total_wtt_g", "total_unsplit_g", "method",
+    "data_quality", "factor_set", "factor_version", "total_wtw_mean_g", "total_wtw_p2_5_g",
     "total_wtw_p97_5_g"};
 static const char *const names_mg[F_COUNT] = {
     "shipment_id", "route_id", "transport_wtw_mg", "transport_ttw_mg", "hub_wtw_mg",
-    "packaging_mg", "total_wtw_mg", "total_ttw_mg", "method", "data_quality",
-    "factor_set", "factor_version", "total_wtw_mean_mg", "total_wtw_p2_5_mg",
-    "total_wtw_p97_5_mg"};
+    "packaging_mg", "total_wtw_mg", "total_ttw_mg", "transport_wtt_mg",
+    "transport_unsplit_mg", "hub_wtt_mg", "hub_ttw_mg", "hub_unsplit_mg", "total_wtt_mg",
+    "total_unsplit_mg", "method", "data_quality", "factor_set", "factor_version",
+    "total_wtw_mean_mg", "total_wtw_p2_5_mg", "total_wtw_p97_5_mg"};
 
-/* The figures of names_g, F_FIRST_FIGURE .. F_T_TTW (bx_carbon_csv_numeric_columns). */
+/* The figures of names_g, F_FIRST_FIGURE .. F_UNS (bx_carbon_csv_numeric_columns).
+ * Each part's unsplit figure is the WTW of factors given as WTW only (its
+ * WTT and TTW unknown): WTT + TTW + unsplit = WTW for every part. */
 static const char *const numeric_g[] = {
     "transport_wtw_g", "transport_ttw_g", "hub_wtw_g", "packaging_g", "total_wtw_g",
-    "total_ttw_g", NULL};
+    "total_ttw_g", "transport_wtt_g", "transport_unsplit_g", "hub_wtt_g", "hub_ttw_g",
+    "hub_unsplit_g", "total_wtt_g", "total_unsplit_g", NULL};
 
 const char *const *bx_carbon_csv_numeric_columns(void)
 {
@@ -94,13 +100,16 @@ static const char *label(bx_carbon_writer *w, uint32_t methods)
     return w->labels[k];
 }
 
-/* The table's columns: shipment, route, the six figures, quality, method. */
+/* The table's columns: shipment, route, the six figures, the total's WTT
+ * and unsplit WTW, quality, method. */
 static void table_header(bx_carbon_writer *w)
 {
     char head[320];
-    int n = snprintf(head, sizeof head, "%-18s %-20s %14s %14s %10s %12s %14s %14s %-9s %s",
-                     "shipment", "route", "transport_wtw", "transport_ttw", "hub_wtw",
-                     "packaging", "total_wtw_g", "total_ttw_g", "quality", "method");
+    int n = snprintf(head, sizeof head,
+                     "%-18s %-20s %14s %14s %10s %12s %14s %14s %14s %14s %-9s %s", "shipment",
+                     "route", "transport_wtw", "transport_ttw", "hub_wtw", "packaging",
+                     "total_wtw_g", "total_ttw_g", "total_wtt_g", "unsplit_g", "quality",
+                     "method");
     bx_emit_bytes(&w->out, head, (size_t)n);
     if (w->nfields == F_COUNT)
         bxi_emit_str(&w->out, "  (mean, 95 % interval g)");
@@ -163,10 +172,11 @@ static void table_row(bx_carbon_writer *w, const bxc_field *f)
         if (f[i].text == NULL)
             bx_mg_to_text(f[i].integer, n[i], sizeof n[i]);
     char line[640];
-    int len = snprintf(line, sizeof line, "%-18s %-20s %14s %14s %10s %12s %14s %14s %-9s %s",
+    int len = snprintf(line, sizeof line,
+                       "%-18s %-20s %14s %14s %10s %12s %14s %14s %14s %14s %-9s %s",
                        f[F_SHIPMENT].text, f[F_ROUTE].text, n[F_T_WTW], n[F_T_TTW],
-                       n[F_H_WTW], n[F_PACK], n[F_WTW], n[F_TTW], f[F_QUALITY].text,
-                       f[F_METHOD].text);
+                       n[F_H_WTW], n[F_PACK], n[F_WTW], n[F_TTW], n[F_WTT], n[F_UNS],
+                       f[F_QUALITY].text, f[F_METHOD].text);
     /* ids are at most 63 bytes, so the line fits; cut it if not */
     bx_emit_bytes(&w->out, line, len < (int)sizeof line ? (size_t)len : sizeof line - 1);
     if (w->nfields == F_COUNT) {
@@ -211,6 +221,13 @@ bx_status bx_carbon_writer_put(bx_carbon_writer *w, const bx_shipment *s,
     f[F_PACK].integer = r->packaging_mg;
     f[F_WTW].integer = r->total.wtw_mg;
     f[F_TTW].integer = r->total.ttw_mg;
+    f[F_T_WTT].integer = r->transport.wtt_mg;
+    f[F_T_UNS].integer = bx_co2e_unsplit_mg(&r->transport);
+    f[F_H_WTT].integer = r->hub.wtt_mg;
+    f[F_H_TTW].integer = r->hub.ttw_mg;
+    f[F_H_UNS].integer = bx_co2e_unsplit_mg(&r->hub);
+    f[F_WTT].integer = r->total.wtt_mg;
+    f[F_UNS].integer = bx_co2e_unsplit_mg(&r->total);
     f[F_METHOD].text = label(w, r->methods);
     f[F_QUALITY].text = bx_data_quality_name(r->quality);
     f[F_SET].text = w->set_id;

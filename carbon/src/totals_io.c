@@ -15,7 +15,8 @@
 
 enum {
     C_GROUP, C_KEY, C_SHIPMENTS, C_MASS, C_T_WTT, C_T_TTW, C_T_WTW, C_H_WTT, C_H_TTW,
-    C_H_WTW, C_PACK, C_WTT, C_TTW, C_WTW, C_EXCLUDED, C_SET, C_VERSION, C_COUNT
+    C_H_WTW, C_PACK, C_WTT, C_TTW, C_WTW, C_T_UNS, C_H_UNS, C_UNS, C_EXCLUDED, C_SET,
+    C_VERSION, C_COUNT
 };
 
 static const bxc_column columns[C_COUNT] = {
@@ -33,6 +34,11 @@ static const bxc_column columns[C_COUNT] = {
     [C_WTT] = {"total_wtt_mg", true},
     [C_TTW] = {"total_ttw_mg", true},
     [C_WTW] = {"total_wtw_mg", true},
+    /* implied by the figures before them: checked when given, so files
+     * written before these columns merge as they are */
+    [C_T_UNS] = {"transport_unsplit_mg", false},
+    [C_H_UNS] = {"hub_unsplit_mg", false},
+    [C_UNS] = {"total_unsplit_mg", false},
     [C_EXCLUDED] = {"excluded", true},
     [C_SET] = {"factor_set", true},
     [C_VERSION] = {"factor_version", true},
@@ -68,6 +74,16 @@ static bx_status put_i64(bx_csv_writer *w, int64_t v)
     return bx_csv_write_field(w, buf, (size_t)n);
 }
 
+/* The WTW whose WTT/TTW split is unknown, of transport, hubs and the
+ * total (packaging included): columns C_T_UNS .. C_UNS, derived from the
+ * sums so they merge exactly as those do. */
+static void unsplit_of(const bx_carbon_sum *s, int64_t out[3])
+{
+    out[0] = bx_co2e_unsplit_mg(&s->transport);
+    out[1] = bx_co2e_unsplit_mg(&s->hub);
+    out[2] = bx_co2e_unsplit_mg(&s->total);
+}
+
 bx_status bx_carbon_totals_write(bx_carbon_totals *t, bx_write_fn write, void *ud)
 {
     if (t == NULL || write == NULL)
@@ -91,6 +107,10 @@ bx_status bx_carbon_totals_write(bx_carbon_totals *t, bx_write_fn write, void *u
                 st = put(&w, key);
             for (size_t c = C_SHIPMENTS; st == BX_OK && c <= C_WTW; c++)
                 st = put_i64(&w, *field_ptr(&s, c));
+            int64_t uns[3];
+            unsplit_of(&s, uns);
+            for (size_t c = 0; st == BX_OK && c < 3; c++)
+                st = put_i64(&w, uns[c]);
             if (st == BX_OK) {
                 uint64_t ex = g == BX_BY_ALL ? bx_carbon_totals_excluded(t) : 0;
                 char buf[32];
@@ -171,6 +191,17 @@ static bx_status read_row(bx_ctx *ctx, const bxc_table *t, bx_carbon_totals **tm
         return bad(t, C_EXCLUDED, "only the 'all' row counts excluded rows");
     if ((st = check_sum(t, &s)) != BX_OK)
         return st;
+    /* the unsplit figures say what the others imply: a file that states
+     * them otherwise was edited by hand */
+    int64_t uns[3];
+    unsplit_of(&s, uns);
+    for (size_t c = 0; c < 3; c++) {
+        int64_t v = uns[c];
+        if ((st = bxi_carbon_get_int(t, C_T_UNS + c, false, 0, INT64_MAX, &v, NULL)) != BX_OK)
+            return st;
+        if (v != uns[c])
+            return bad(t, C_T_UNS + c, "the unsplit WTW is not WTW - WTT - TTW");
+    }
     const char *set = bxi_carbon_get(t, C_SET, NULL), *version = bxi_carbon_get(t, C_VERSION, NULL);
     if (*tmp == NULL) {
         if (strlen(set) >= 128 || strlen(version) >= 128)

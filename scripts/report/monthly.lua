@@ -57,9 +57,12 @@ local ZH = {
     ["hubs"] = "枢纽",
     ["packaging"] = "包装",
     ["Packaging is a life-cycle figure with no WTT/TTW split; factors given as WTW only "
-        .. "count in WTW alone, so WTT + TTW can be less than WTW."] =
-        "包装为生命周期数值，不分 WTT/TTW；仅以 WTW 给出的因子只计入 WTW，因此 WTT + TTW "
-        .. "可能小于 WTW。",
+        .. "count in WTW alone: their TTW is unknown, not zero. The column \"WTW, split "
+        .. "unknown\" holds that WTW, so WTT + TTW + it = WTW in every row."] =
+        "包装为生命周期数值，不分 WTT/TTW；仅以 WTW 给出的因子只计入 WTW：其 TTW 未知，而非为零。"
+        .. "“WTW（拆分未知）”一栏即为这部分 WTW，因此每行 WTT + TTW + 该栏 = WTW。",
+    ["WTW, split unknown"] = "WTW（拆分未知）",
+    ["Total WTT"] = "合计 WTT",
     ["WTW: packaging, transport and hubs"] = "WTW：包装、运输与枢纽",
     ["By month"] = "按月",
     ["Month"] = "月份",
@@ -197,6 +200,13 @@ local function need_columns(src, what, names)
         end
     end
     return have
+end
+
+-- The WTW of a totals row's part ("transport", "hub" or "total") whose
+-- WTT/TTW split is unknown: WTW - WTT - TTW, exact in integer mg (the
+-- totals file states it too; this works on files written before that).
+local function unsplit(r, part)
+    return r[part .. "_wtw_mg"] - r[part .. "_wtt_mg"] - r[part .. "_ttw_mg"]
 end
 
 -- The totals file: one row per group and key, integer mg.
@@ -361,7 +371,7 @@ end
 local function limits(s, t, f)
     local all = t.all
     s:heading("Limits of these figures")
-    local unsplit = all.total_wtw_mg - all.total_wtt_mg - all.total_ttw_mg
+    local unsplit = unsplit(all, "total")
     -- integer milligrams, shown exactly as kg with six decimals
     s:text(string.format("%d.%06d kg of the WTW (%.1f %%) comes from factors given as WTW "
         .. "only (packaging, hub medians, defaults without a published split): its WTT and "
@@ -413,16 +423,20 @@ local function summary(s, t, sh, data, detail_note)
             {tr("WTT"), format = KG, width = 18, total = exact(all.total_wtt_mg)},
             {tr("Share of WTW"), format = SHARE,
              total = {value = all.total_wtw_mg > 0 and 1 or 0}},
+            {tr("WTW, split unknown"), format = KG, width = 18,
+             total = exact(unsplit(all, "total"))},
         },
     }
     parts:row(tr("transport"), kg(all.transport_wtw_mg), kg(all.transport_ttw_mg),
-              kg(all.transport_wtt_mg), share(all.transport_wtw_mg, all.total_wtw_mg))
+              kg(all.transport_wtt_mg), share(all.transport_wtw_mg, all.total_wtw_mg),
+              kg(unsplit(all, "transport")))
     parts:row(tr("hubs"), kg(all.hub_wtw_mg), kg(all.hub_ttw_mg), kg(all.hub_wtt_mg),
-              share(all.hub_wtw_mg, all.total_wtw_mg))
+              share(all.hub_wtw_mg, all.total_wtw_mg), kg(unsplit(all, "hub")))
     parts:row(tr("packaging"), kg(all.packaging_mg), nil, nil,
-              share(all.packaging_mg, all.total_wtw_mg))
+              share(all.packaging_mg, all.total_wtw_mg), kg(all.packaging_mg))
     s:text(tr("Packaging is a life-cycle figure with no WTT/TTW split; factors given as WTW "
-        .. "only count in WTW alone, so WTT + TTW can be less than WTW."))
+        .. "only count in WTW alone: their TTW is unknown, not zero. The column \"WTW, split "
+        .. "unknown\" holds that WTW, so WTT + TTW + it = WTW in every row."))
     if all.total_wtw_mg > 0 then
         s:chart{type = "pie", table = parts, title = tr("WTW: packaging, transport and hubs"),
                 categories = 1, values = 2}
@@ -437,11 +451,14 @@ local function summary(s, t, sh, data, detail_note)
             {tr("TTW"), format = KG, width = 18, total = exact(all.total_ttw_mg)},
             {tr("WTT"), format = KG, width = 18, total = exact(all.total_wtt_mg)},
             {tr("WTW per shipment"), format = G, width = 18},
+            {tr("WTW, split unknown"), format = KG, width = 18,
+             total = exact(unsplit(all, "total"))},
         },
     }
     for _, r in ipairs(t.month) do
         m:row(r.key, r.shipments, kg(r.total_wtw_mg), kg(r.total_ttw_mg),
-              kg(r.total_wtt_mg), share(r.total_wtw_mg, r.shipments) / 1000)
+              kg(r.total_wtt_mg), share(r.total_wtw_mg, r.shipments) / 1000,
+              kg(unsplit(r, "total")))
     end
     if #t.month > 0 then
         s:chart{type = #t.month > 2 and "line" or "column", table = m,
@@ -462,11 +479,13 @@ local function summary(s, t, sh, data, detail_note)
             {tr("WTW"), format = KG, width = 18, total = exact(all.total_wtw_mg)},
             {tr("TTW"), format = KG, width = 18, total = exact(all.total_ttw_mg)},
             {tr("WTT"), format = KG, width = 18, total = exact(all.total_wtt_mg)},
+            {tr("WTW, split unknown"), format = KG, width = 18,
+             total = exact(unsplit(all, "total"))},
         },
     }
     for _, r in ipairs(t.mode) do
         md:row(tr(MODE_LABEL[r.key] or r.key), r.shipments, kg(r.total_wtw_mg),
-               kg(r.total_ttw_mg), kg(r.total_wtt_mg))
+               kg(r.total_ttw_mg), kg(r.total_wtt_mg), kg(unsplit(r, "total")))
     end
     if #t.mode > 0 then
         s:chart{type = "bar", table = md, title = tr("WTW and TTW by mode"), categories = 1,
@@ -672,6 +691,8 @@ function report.build(data, book)
         {tr("Packaging"), field = "packaging_g", format = G, width = 14},
         {tr("Total WTW"), field = "total_wtw_g", format = G, width = 16},
         {tr("Total TTW"), field = "total_ttw_g", format = G, width = 16},
+        {tr("Total WTT"), field = "total_wtt_g", format = G, width = 16},
+        {tr("WTW, split unknown"), field = "total_unsplit_g", format = G, width = 16},
         {tr("Method"), field = "method", width = 30},
         {tr("Data quality"), field = "data_quality", width = 12},
     }

@@ -80,7 +80,9 @@ int bench_write_carbon(const char *per_shipment, const char *totals, uint64_t n)
     if (fp == NULL)
         return -1;
     fputs("shipment_id,route_id,transport_wtw_g,transport_ttw_g,hub_wtw_g,packaging_g,"
-          "total_wtw_g,total_ttw_g,method,data_quality,factor_set,factor_version\n", fp);
+          "total_wtw_g,total_ttw_g,transport_wtt_g,transport_unsplit_g,hub_wtt_g,hub_ttw_g,"
+          "hub_unsplit_g,total_wtt_g,total_unsplit_g,method,data_quality,factor_set,"
+          "factor_version\n", fp);
     for (uint64_t i = 0; i < n; i++) {
         uint32_t r = next() % NROUTES, m = next() % NMONTHS, p = next() % NPACK;
         uint64_t mass = 200 + next() % 20000;
@@ -104,6 +106,12 @@ int bench_write_carbon(const char *per_shipment, const char *totals, uint64_t n)
         put_g(fp, wtw + hub + pk);
         fputc(',', fp);
         put_g(fp, ttw);
+        /* the rail leg and the hub are WTW only: their split is unknown */
+        const int64_t split[7] = {wtt, rail, 0, 0, hub, wtt, rail + hub + pk};
+        for (int k = 0; k < 7; k++) {
+            fputc(',', fp);
+            put_g(fp, split[k]);
+        }
         fprintf(fp, ",%s,%s,cn-2023,2023.1\n",
                 p == 12 ? "intensity+hub+reuse" : r % 3 ? "intensity+hub+packaging"
                                                         : "fuel+hub+packaging",

@@ -119,7 +119,9 @@ static void test_demo(void **state)
     size_t n = slurp(in_dir("rows.csv"), rows, sizeof rows);
     assert_true(n > 0);
     static const char head[] = "shipment_id,route_id,transport_wtw_g,transport_ttw_g,"
-                               "hub_wtw_g,packaging_g,total_wtw_g,total_ttw_g,method,"
+                               "hub_wtw_g,packaging_g,total_wtw_g,total_ttw_g,"
+                               "transport_wtt_g,transport_unsplit_g,hub_wtt_g,hub_ttw_g,"
+                               "hub_unsplit_g,total_wtt_g,total_unsplit_g,method,"
                                "data_quality,factor_set,factor_version\n";
     assert_memory_equal(rows, head, strlen(head));
     size_t lines = 0;
@@ -492,7 +494,7 @@ static void test_uncertainty(void **state)
     assert_non_null(air);
     const char *d2 = strstr(a, "\nD2,");
     assert_non_null(d2);
-    long long mean = csv_mg(d2 + 1, 12), hi = csv_mg(d2 + 1, 14);
+    long long mean = csv_mg(d2 + 1, 19), hi = csv_mg(d2 + 1, 21);
     assert_true(llabs(json_int(air, "total_wtw_mean_mg") - mean) <= 1);
     assert_true(llabs(json_int(air, "total_wtw_p97_5_mg") - hi) <= 1);
     assert_int_equal(run("carbon --routes " ROUTES " --shipments u.csv --uncertainty 300 "

@@ -25,6 +25,8 @@
  *   packaging:                   59.200 g
  *   total WTW 11.590 + 0.304 + 59.200 = 71.094 g; TTW 9.500 (transport and
  *   hubs only; the hub has no split); WTT 2.090.
+ *   unsplit (WTW with no WTT/TTW split): transport 0, hub 0.304, total
+ *   0.304 + 59.200 = 59.504 g (= 71.094 - 2.090 - 9.500).
  * S-2: 2500 g on route r2 on 2025-02-10, no packaging, road only:
  *   WTT 0.100 + TTW 0.400 = WTW 0.500 g. */
 static void shipment(bx_shipment *s, const char *id, const char *route, int32_t date,
@@ -109,10 +111,12 @@ static void test_csv_exact(void **state)
     test_buf b = write_s1(ctx, BX_CARBON_CSV, NULL);
     assert_string_equal(text(&b),
                         "shipment_id,route_id,transport_wtw_g,transport_ttw_g,hub_wtw_g,"
-                        "packaging_g,total_wtw_g,total_ttw_g,method,data_quality,factor_set,"
-                        "factor_version\n"
-                        "S-1,r1,11.590,9.500,0.304,59.200,71.094,9.500,"
-                        "intensity+hub+packaging,default,cn-2023,2023.1\n");
+                        "packaging_g,total_wtw_g,total_ttw_g,transport_wtt_g,"
+                        "transport_unsplit_g,hub_wtt_g,hub_ttw_g,hub_unsplit_g,total_wtt_g,"
+                        "total_unsplit_g,method,data_quality,factor_set,factor_version\n"
+                        "S-1,r1,11.590,9.500,0.304,59.200,71.094,9.500,2.090,0.000,0.000,"
+                        "0.000,0.304,2.090,59.504,intensity+hub+packaging,default,cn-2023,"
+                        "2023.1\n");
     test_buf_free(&b);
     b = write_s1(ctx, BX_CARBON_CSV, &s1_interval);
     assert_non_null(strstr(text(&b), ",factor_version,total_wtw_mean_g,total_wtw_p2_5_g,"
@@ -128,13 +132,15 @@ static void test_table_exact(void **state)
     bx_ctx *ctx = NULL;
     assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
     test_buf b = write_s1(ctx, BX_CARBON_TABLE, &s1_interval);
-    /* columns of 18, 20, 14, 14, 10, 12, 14, 14 and 9 characters */
+    /* columns of 18, 20, 14, 14, 10, 12, 14, 14, 14, 14 and 9 characters */
     assert_string_equal(text(&b),
                         "shipment           route                 transport_wtw  transport_ttw"
-                        "    hub_wtw    packaging    total_wtw_g    total_ttw_g quality   method"
+                        "    hub_wtw    packaging    total_wtw_g    total_ttw_g    total_wtt_g"
+                        "      unsplit_g quality   method"
                         "  (mean, 95 % interval g)\n"
                         "S-1                r1                           11.590          9.500"
-                        "      0.304       59.200         71.094          9.500 default   "
+                        "      0.304       59.200         71.094          9.500          2.090"
+                        "         59.504 default   "
                         "intensity+hub+packaging  (75.123, 60.000 .. 100.000)\n");
     test_buf_free(&b);
     bx_ctx_free(ctx);
@@ -153,6 +159,9 @@ static void test_json_exact(void **state)
                         "{\"shipment_id\":\"S-1\",\"route_id\":\"r1\",\"transport_wtw_mg\":11590,"
                         "\"transport_ttw_mg\":9500,\"hub_wtw_mg\":304,\"packaging_mg\":59200,"
                         "\"total_wtw_mg\":71094,\"total_ttw_mg\":9500,"
+                        "\"transport_wtt_mg\":2090,\"transport_unsplit_mg\":0,"
+                        "\"hub_wtt_mg\":0,\"hub_ttw_mg\":0,\"hub_unsplit_mg\":304,"
+                        "\"total_wtt_mg\":2090,\"total_unsplit_mg\":59504,"
                         "\"method\":\"intensity+hub+packaging\",\"data_quality\":\"default\","
                         "\"factor_set\":\"cn-2023\",\"factor_version\":\"2023.1\"}\n");
     test_buf_free(&b);
@@ -210,13 +219,18 @@ static void test_json_parses_back(void **state)
     assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
     test_buf b = write_s1(ctx, BX_CARBON_JSON, &s1_interval);
     json_t *j = parse_line(text(&b));
-    assert_int_equal(json_object_size(j), 15);
+    assert_int_equal(json_object_size(j), 22);
     assert_true(json_is_integer(json_object_get(j, "total_wtw_mg")));
     assert_int_equal(json_integer_value(json_object_get(j, "total_wtw_mg")), 71094);
     /* WTW = transport + hub + packaging, on the integers read back */
     assert_int_equal(json_integer_value(json_object_get(j, "transport_wtw_mg")) +
                          json_integer_value(json_object_get(j, "hub_wtw_mg")) +
                          json_integer_value(json_object_get(j, "packaging_mg")),
+                     json_integer_value(json_object_get(j, "total_wtw_mg")));
+    /* WTT + TTW + unsplit = WTW, on the total read back */
+    assert_int_equal(json_integer_value(json_object_get(j, "total_wtt_mg")) +
+                         json_integer_value(json_object_get(j, "total_ttw_mg")) +
+                         json_integer_value(json_object_get(j, "total_unsplit_mg")),
                      json_integer_value(json_object_get(j, "total_wtw_mg")));
     assert_int_equal(json_integer_value(json_object_get(j, "total_wtw_p97_5_mg")), 100000);
     assert_string_equal(json_string_value(json_object_get(j, "method")),
@@ -233,32 +247,46 @@ static void test_json_parses_back(void **state)
 /* ---- per shipment: CBOR --------------------------------------------------- */
 
 #if BOXCAR_HAVE_CBOR
-/* S-1 as one CBOR map of 12 pairs (A0 + 12 = AC). Keys in core
+/* S-1 as one CBOR map of 19 pairs (A0 + 19 = B3). Keys in core
  * deterministic order, i.e. by length, then bytewise:
- *   6 method; 8 route_id; 10 factor_set < hub_wtw_mg; 11 shipment_id;
- *   12 data_quality < packaging_mg < total_ttw_mg < total_wtw_mg;
- *   14 factor_version; 16 transport_ttw_mg < transport_wtw_mg.
+ *   6 method; 8 route_id;
+ *   10 factor_set < hub_ttw_mg < hub_wtt_mg < hub_wtw_mg; 11 shipment_id;
+ *   12 data_quality < packaging_mg < total_ttw_mg < total_wtt_mg <
+ *      total_wtw_mg;
+ *   14 factor_version < hub_unsplit_mg;
+ *   16 total_unsplit_mg < transport_ttw_mg < transport_wtt_mg <
+ *      transport_wtw_mg;
+ *   20 transport_unsplit_mg.
  * A text string of n < 24 bytes has the head 60 + n. Integers take the
- * shortest head:
+ * shortest head (0 to 23 in the head byte itself):
  *   304   = 0x0130   -> 19 01 30
+ *   2090  = 0x082A   -> 19 08 2A
  *   59200 = 0xE740   -> 19 E7 40
+ *   59504 = 0xE870   -> 19 E8 70
  *   9500  = 0x251C   -> 19 25 1C
  *   71094 = 0x115B6  -> 1A 00 01 15 B6 (above 65535: four bytes)
  *   11590 = 0x2D46   -> 19 2D 46 */
 static const char cbor_s1[] =
-    "\xAC"
+    "\xB3"
     "\x66" "method" "\x77" "intensity+hub+packaging"
     "\x68" "route_id" "\x62" "r1"
     "\x6A" "factor_set" "\x67" "cn-2023"
+    "\x6A" "hub_ttw_mg" "\x00"
+    "\x6A" "hub_wtt_mg" "\x00"
     "\x6A" "hub_wtw_mg" "\x19\x01\x30"
     "\x6B" "shipment_id" "\x63" "S-1"
     "\x6C" "data_quality" "\x67" "default"
     "\x6C" "packaging_mg" "\x19\xE7\x40"
     "\x6C" "total_ttw_mg" "\x19\x25\x1C"
+    "\x6C" "total_wtt_mg" "\x19\x08\x2A"
     "\x6C" "total_wtw_mg" "\x1A\x00\x01\x15\xB6"
     "\x6E" "factor_version" "\x66" "2023.1"
+    "\x6E" "hub_unsplit_mg" "\x19\x01\x30"
+    "\x70" "total_unsplit_mg" "\x19\xE8\x70"
     "\x70" "transport_ttw_mg" "\x19\x25\x1C"
-    "\x70" "transport_wtw_mg" "\x19\x2D\x46";
+    "\x70" "transport_wtt_mg" "\x19\x08\x2A"
+    "\x70" "transport_wtw_mg" "\x19\x2D\x46"
+    "\x74" "transport_unsplit_mg" "\x00";
 #endif
 
 static void test_cbor_golden(void **state)
@@ -385,8 +413,8 @@ static void test_cbor_same_content_as_json(void **state)
     assert_int_equal(bx_carbon_writer_finish(jw), BX_OK);
     assert_int_equal(bx_carbon_writer_finish(cw), BX_OK);
     assert_same_records(&cb, &jb, 2);
-    /* 15 pairs: the map head is AF */
-    assert_int_equal((unsigned char)cb.data[0], 0xAF);
+    /* 22 pairs: the map head is A0 + 22 = B6 */
+    assert_int_equal((unsigned char)cb.data[0], 0xB6);
     bx_carbon_writer_free(jw);
     bx_carbon_writer_free(cw);
     test_buf_free(&jb);
@@ -498,7 +526,8 @@ static void test_format_names(void **state)
 
 /* S-1 and S-2 added up, two rows excluded. By hand:
  *   all:    2 shipments, 3500 g; transport 2190/9900/12090 (WTT/TTW/WTW),
- *           hub 0/0/304, packaging 59200, total 2190/9900/71594; excluded 2
+ *           hub 0/0/304, packaging 59200, total 2190/9900/71594; excluded 2;
+ *           unsplit: transport 0, hub 304, total 304 + 59200 = 59504
  *   mode:   hub (S-1):       1, 1000 g, hub 0/0/304, total 0/0/304
  *           packaging (S-1): 1, 1000 g, packaging 59200, total 0/0/59200
  *           road (both):     2, 3500 g, transport = total = 2190/9900/12090
@@ -541,17 +570,23 @@ static void test_totals_json_exact(void **state)
         "{\"group\":\"mode\",\"key\":\"hub\",\"shipments\":1,\"mass_g\":1000,"
         "\"transport_wtt_mg\":0,\"transport_ttw_mg\":0,\"transport_wtw_mg\":0,"
         "\"hub_wtt_mg\":0,\"hub_ttw_mg\":0,\"hub_wtw_mg\":304,\"packaging_mg\":0,"
-        "\"total_wtt_mg\":0,\"total_ttw_mg\":0,\"total_wtw_mg\":304,\"excluded\":0,"
+        "\"total_wtt_mg\":0,\"total_ttw_mg\":0,\"total_wtw_mg\":304,"
+        "\"transport_unsplit_mg\":0,\"hub_unsplit_mg\":304,\"total_unsplit_mg\":304,"
+        "\"excluded\":0,"
         "\"factor_set\":\"cn-2023\",\"factor_version\":\"2023.1\"}\n"
         "{\"group\":\"mode\",\"key\":\"packaging\",\"shipments\":1,\"mass_g\":1000,"
         "\"transport_wtt_mg\":0,\"transport_ttw_mg\":0,\"transport_wtw_mg\":0,"
         "\"hub_wtt_mg\":0,\"hub_ttw_mg\":0,\"hub_wtw_mg\":0,\"packaging_mg\":59200,"
-        "\"total_wtt_mg\":0,\"total_ttw_mg\":0,\"total_wtw_mg\":59200,\"excluded\":0,"
+        "\"total_wtt_mg\":0,\"total_ttw_mg\":0,\"total_wtw_mg\":59200,"
+        "\"transport_unsplit_mg\":0,\"hub_unsplit_mg\":0,\"total_unsplit_mg\":59200,"
+        "\"excluded\":0,"
         "\"factor_set\":\"cn-2023\",\"factor_version\":\"2023.1\"}\n"
         "{\"group\":\"mode\",\"key\":\"road\",\"shipments\":2,\"mass_g\":3500,"
         "\"transport_wtt_mg\":2190,\"transport_ttw_mg\":9900,\"transport_wtw_mg\":12090,"
         "\"hub_wtt_mg\":0,\"hub_ttw_mg\":0,\"hub_wtw_mg\":0,\"packaging_mg\":0,"
-        "\"total_wtt_mg\":2190,\"total_ttw_mg\":9900,\"total_wtw_mg\":12090,\"excluded\":0,"
+        "\"total_wtt_mg\":2190,\"total_ttw_mg\":9900,\"total_wtw_mg\":12090,"
+        "\"transport_unsplit_mg\":0,\"hub_unsplit_mg\":0,\"total_unsplit_mg\":0,"
+        "\"excluded\":0,"
         "\"factor_set\":\"cn-2023\",\"factor_version\":\"2023.1\"}\n");
     test_buf_free(&b);
     /* every group: the "all" row first, with the excluded rows */
@@ -562,7 +597,9 @@ static void test_totals_json_exact(void **state)
                        "\"transport_wtt_mg\":2190,\"transport_ttw_mg\":9900,"
                        "\"transport_wtw_mg\":12090,\"hub_wtt_mg\":0,\"hub_ttw_mg\":0,"
                        "\"hub_wtw_mg\":304,\"packaging_mg\":59200,\"total_wtt_mg\":2190,"
-                       "\"total_ttw_mg\":9900,\"total_wtw_mg\":71594,\"excluded\":2,"
+                       "\"total_ttw_mg\":9900,\"total_wtw_mg\":71594,"
+                       "\"transport_unsplit_mg\":0,\"hub_unsplit_mg\":304,"
+                       "\"total_unsplit_mg\":59504,\"excluded\":2,"
                        "\"factor_set\":\"cn-2023\",\"factor_version\":\"2023.1\"}\n";
     assert_memory_equal(text(&b), all, sizeof all - 1);
     const char *order[] = {"\"group\":\"all\"",       "\"key\":\"r1\"",
@@ -593,9 +630,9 @@ static void test_totals_cbor_same_as_json(void **state)
     assert_int_equal(bx_carbon_totals_write_json(t, BX_BY_COUNT, test_buf_write, &jb), BX_OK);
     assert_int_equal(bx_carbon_totals_write_cbor(t, BX_BY_COUNT, test_buf_write, &cb), BX_OK);
     assert_same_records(&cb, &jb, 10);
-    /* 17 pairs (< 24, so in the head byte): A0 + 17 = B1; the first key
+    /* 20 pairs (< 24, so in the head byte): A0 + 20 = B4; the first key
      * is the shortest, "key" (63 6B 65 79), and its value "all" */
-    assert_memory_equal(cb.data, "\xB1\x63key\x63" "all", 9);
+    assert_memory_equal(cb.data, "\xB4\x63key\x63" "all", 9);
     test_buf_free(&jb);
     test_buf_free(&cb);
     /* one group through the dispatcher */
@@ -628,11 +665,12 @@ static void test_totals_table_and_csv(void **state)
     assert_string_equal(text(&b),
                         "route,shipments,mass_g,transport_wtt_g,transport_ttw_g,"
                         "transport_wtw_g,hub_wtt_g,hub_ttw_g,hub_wtw_g,packaging_g,total_wtt_g,"
-                        "total_ttw_g,total_wtw_g,factor_set,factor_version\n"
+                        "total_ttw_g,total_wtw_g,transport_unsplit_g,hub_unsplit_g,"
+                        "total_unsplit_g,factor_set,factor_version\n"
                         "r1,1,1000,2.090,9.500,11.590,0.000,0.000,0.304,59.200,2.090,9.500,"
-                        "71.094,cn-2023,2023.1\n"
+                        "71.094,0.000,0.304,59.504,cn-2023,2023.1\n"
                         "r2,1,2500,0.100,0.400,0.500,0.000,0.000,0.000,0.000,0.100,0.400,0.500,"
-                        "cn-2023,2023.1\n");
+                        "0.000,0.000,0.000,cn-2023,2023.1\n");
     test_buf_free(&b);
     /* The table in kg, rounded to the gram: road 12.090 g -> 12 g ->
      * 0.012 kg; packaging 59.2 g -> 0.059 kg; total 71.594 g -> 0.072 kg.
@@ -645,13 +683,13 @@ static void test_totals_table_and_csv(void **state)
     const char *s = text(&b);
     assert_non_null(strstr(s, "mode                     shipments      mass_kg   transport_kg"));
     assert_non_null(strstr(s, "\nroad                             2        3.500          0.012"
-                              "      0.000         0.000          0.012          0.010  16.9%\n"));
+                              "      0.000         0.000          0.012          0.010          0.000  16.9%\n"));
     assert_non_null(strstr(s, "\npackaging                        1        1.000          0.000"
-                              "      0.000         0.059          0.059          0.000  82.7%\n"));
+                              "      0.000         0.059          0.059          0.000          0.059  82.7%\n"));
     assert_non_null(strstr(s, "\nhub                              1        1.000          0.000"
-                              "      0.000         0.000          0.000          0.000   0.4%\n"));
+                              "      0.000         0.000          0.000          0.000          0.000   0.4%\n"));
     assert_non_null(strstr(s, "\ntotal                            2        3.500          0.012"
-                              "      0.000         0.059          0.072          0.010 100.0%\n"));
+                              "      0.000         0.059          0.072          0.010          0.060 100.0%\n"));
     assert_non_null(strstr(s, "\nfactor set cn-2023 2023.1; 2 rows excluded as bad input; a "
                               "shipment counts under each mode it uses\n"));
     test_buf_free(&b);

@@ -247,12 +247,13 @@ static void test_format(void **state)
         csv,
         "group,key,shipments,mass_g,transport_wtt_mg,transport_ttw_mg,transport_wtw_mg,"
         "hub_wtt_mg,hub_ttw_mg,hub_wtw_mg,packaging_mg,total_wtt_mg,total_ttw_mg,"
-        "total_wtw_mg,excluded,factor_set,factor_version\n"
-        "all,all,1,2000,0,0,46816,0,0,0,0,0,0,46816,3,tot,7\n"
-        "route,rail,1,2000,0,0,46816,0,0,0,0,0,0,46816,0,tot,7\n"
-        "month,2025-07,1,2000,0,0,46816,0,0,0,0,0,0,46816,0,tot,7\n"
-        "mode,rail,1,2000,0,0,46816,0,0,0,0,0,0,46816,0,tot,7\n"
-        "packaging,none,1,2000,0,0,46816,0,0,0,0,0,0,46816,0,tot,7\n");
+        "total_wtw_mg,transport_unsplit_mg,hub_unsplit_mg,total_unsplit_mg,excluded,"
+        "factor_set,factor_version\n"
+        "all,all,1,2000,0,0,46816,0,0,0,0,0,0,46816,46816,0,46816,3,tot,7\n"
+        "route,rail,1,2000,0,0,46816,0,0,0,0,0,0,46816,46816,0,46816,0,tot,7\n"
+        "month,2025-07,1,2000,0,0,46816,0,0,0,0,0,0,46816,46816,0,46816,0,tot,7\n"
+        "mode,rail,1,2000,0,0,46816,0,0,0,0,0,0,46816,46816,0,46816,0,tot,7\n"
+        "packaging,none,1,2000,0,0,46816,0,0,0,0,0,0,46816,46816,0,46816,0,tot,7\n");
     free(csv);
     bx_carbon_totals_free(t);
 }
@@ -315,6 +316,46 @@ static void test_bad_files_refused(void **state)
     bx_ctx_set_diag(f->ctx, NULL, NULL);
     free(before);
     bx_carbon_totals_free(t);
+}
+
+/* The unsplit columns (WTW whose WTT/TTW split is unknown) are implied by
+ * the others: a file may leave them out (one written before them), but
+ * one that states them otherwise is refused. Hand figures: transport
+ * 2 + 3 of 10 split -> 5 unsplit; hub 0 + 0 of 4 -> 4; packaging 6 (all
+ * unsplit); total WTW 20, WTT 2, TTW 3 -> 15 = 5 + 4 + 6. */
+static void test_unsplit_columns_checked(void **state)
+{
+    fixture *f = *state;
+    test_diags d = {0};
+    bx_ctx_set_diag(f->ctx, test_diag_fn, &d);
+    static const char head[] =
+        "group,key,shipments,mass_g,transport_wtt_mg,transport_ttw_mg,transport_wtw_mg,"
+        "hub_wtt_mg,hub_ttw_mg,hub_wtw_mg,packaging_mg,total_wtt_mg,total_ttw_mg,"
+        "total_wtw_mg,transport_unsplit_mg,hub_unsplit_mg,total_unsplit_mg,excluded,"
+        "factor_set,factor_version\n";
+    static const struct {
+        const char *row;
+        bx_status want;
+    } cases[] = {
+        {"all,all,1,1,2,3,10,0,0,4,6,2,3,20,5,4,15,0,tot,7\n", BX_OK},
+        {"all,all,1,1,2,3,10,0,0,4,6,2,3,20,5,4,,0,tot,7\n", BX_OK},
+        {"all,all,1,1,2,3,10,0,0,4,6,2,3,20,0,4,15,0,tot,7\n", BX_EINPUT},
+        {"all,all,1,1,2,3,10,0,0,4,6,2,3,20,5,0,15,0,tot,7\n", BX_EINPUT},
+        /* 9 = transport and hub alone, packaging left out */
+        {"all,all,1,1,2,3,10,0,0,4,6,2,3,20,5,4,9,0,tot,7\n", BX_EINPUT},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        bx_carbon_totals *t = fresh(f);
+        char text[1024];
+        snprintf(text, sizeof text, "%s%s", head, cases[i].row);
+        d.all[0] = '\0';
+        assert_int_equal(bx_carbon_totals_read_mem(t, "u.csv", text, strlen(text)),
+                         cases[i].want);
+        if (cases[i].want != BX_OK)
+            assert_non_null(strstr(d.all, "the unsplit WTW is not WTW - WTT - TTW"));
+        bx_carbon_totals_free(t);
+    }
+    bx_ctx_set_diag(f->ctx, NULL, NULL);
 }
 
 /* The largest total a file may hold prints as kg: 9223372036854775807 mg
@@ -394,6 +435,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_files_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_overflow, setup, teardown),
         cmocka_unit_test_setup_teardown(test_table_at_int64_max, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unsplit_columns_checked, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -30,7 +30,10 @@
  * Totals of WTW: total.wtw = transport.wtw + hub.wtw + packaging_mg.
  * Totals of TTW and WTT cover transport and hubs only: packaging is a life-
  * cycle figure without that split. A factor given as WTW only (most hub
- * defaults) counts in WTW and in neither WTT nor TTW.
+ * defaults) counts in WTW and in neither WTT nor TTW: its TTW is unknown,
+ * not zero. That WTW is the "unsplit" figure of every part and total
+ * (bx_co2e_unsplit_mg), so WTT + TTW + unsplit = WTW holds everywhere, and
+ * packaging is wholly unsplit.
  *
  * A calculator is single-threaded (it caches packaging lookups). The factor
  * set, routes, catalog and containers it was made from must outlive it.
@@ -58,6 +61,13 @@ extern "C" {
 typedef struct bx_co2e {
     int64_t wtt_mg, ttw_mg, wtw_mg;
 } bx_co2e;
+
+/* The WTW of factors given as WTW only, whose WTT and TTW are unknown:
+ * wtw - wtt - ttw, exact in integers (so it merges as the three do). */
+static inline int64_t bx_co2e_unsplit_mg(const bx_co2e *v)
+{
+    return v->wtw_mg - v->wtt_mg - v->ttw_mg;
+}
 
 /* Parts of a result: the transport modes (bx_mode), hubs, packaging. */
 #define BX_PART_HUB BX_MODE_COUNT

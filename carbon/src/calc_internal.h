@@ -44,6 +44,11 @@ typedef struct bxc_route {
      * route's runs, and the route file's line of that run (0: no run). */
     double share_k[BXI_CARBON_NDRIVERS];
     uint64_t share_line[BXI_CARBON_NDRIVERS];
+    /* Transport activity in g.km per driver unit (mass: km; direct: 1),
+     * by mode and distance type. */
+    double act[BX_MODE_COUNT][BX_DIST_COUNT][BXI_CARBON_NDRIVERS];
+    /* WTW g per driver unit by part and data-quality class (class - 1). */
+    double qcoef[BXI_CARBON_ROUTE_PARTS][3][BXI_CARBON_NDRIVERS];
     bxc_term *terms;                    /* in the calculator's arena */
     size_t nterms;
 } bxc_route;

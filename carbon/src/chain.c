@@ -37,7 +37,10 @@ static bx_status tce_error(compiler *k, const bx_tce *e, const char *field,
                           k->route->route_id, msg);
 }
 
-static bx_status add_term(compiler *k, size_t factor, int part, int driver, double coef)
+/* q: the data-quality class of the figure (the run's primary data, or
+ * the default row's class), for the WTW by class. */
+static bx_status add_term(compiler *k, size_t factor, int part, int driver, double coef,
+                          bx_data_quality q)
 {
     bxc_route *r = k->r;
     bxc_value v = bxi_carbon_factor_value(k->c->fs, factor);
@@ -45,8 +48,10 @@ static bx_status add_term(compiler *k, size_t factor, int part, int driver, doub
     if (v.split) {
         dst->wtt += coef * v.wtt;
         dst->ttw += coef * v.ttw;
+        r->qcoef[part][q - 1][driver] += coef * (v.wtt + v.ttw);
     } else {
         dst->unsplit += coef * v.wtw;
+        r->qcoef[part][q - 1][driver] += coef * v.wtw;
     }
     bool seen = false;
     for (size_t i = 0; i < r->nparts; i++)
@@ -85,6 +90,17 @@ static long need(compiler *k, const bx_tce *e, bx_factor_kind kind, const char *
                         bx_factor_kind_name(kind), id,
                         bx_factor_set_info_get(k->c->fs).id);
     return i;
+}
+
+/* Transport activity of a leg: g.km per unit of the driver, on the leg's
+ * distance type (an air leg's distance is a great circle with GLEC's DAF
+ * unless the user says it is the flown distance). */
+static void add_activity(compiler *k, const bx_tce *e, int mode, int driver, double per_unit)
+{
+    bx_distance_type dt = e->dist_type;
+    if (mode == BX_MODE_AIR && dt != BX_DIST_ACTUAL)
+        dt = BX_DIST_GCD;
+    k->r->act[mode][dt][driver] += per_unit;
 }
 
 /* Remember the run whose share per driver unit is largest: a shipment's
@@ -152,8 +168,10 @@ static bx_status compile_leg(compiler *k, const bx_tce *e)
         }
         k->r->methods |= BX_METHOD_INTENSITY;
         worst(k->r, f->quality);
+        /* activity on the adjusted distance, without the temperature uplift */
+        add_activity(k, e, part, BXI_CARBON_MASS, bx_tce_adjusted_km(e, part, NULL));
         if (e->grid_id[0] == '\0')
-            return add_term(k, (size_t)toc, part, BXI_CARBON_MASS, km / G_PER_T);
+            return add_term(k, (size_t)toc, part, BXI_CARBON_MASS, km / G_PER_T, f->quality);
         /* the TOC's kWh per tkm times the leg's own grid (a region's or a
          * province's) instead of the TOC's ref */
         if (f->unit != BX_UNIT_KWH_PER_TKM)
@@ -165,7 +183,8 @@ static bx_status compile_leg(compiler *k, const bx_tce *e)
         const bx_factor *g = bx_factor_set_at(k->c->fs, (size_t)grid);
         if (g->unit != BX_UNIT_KG_PER_KWH)
             return tce_error(k, e, "grid", "fuel '%s' is not electricity (kg/kwh)", g->id);
-        return add_term(k, (size_t)grid, part, BXI_CARBON_MASS, km * f->energy / G_PER_T);
+        return add_term(k, (size_t)grid, part, BXI_CARBON_MASS, km * f->energy / G_PER_T,
+                        f->quality);
     }
     long fuel = need(k, e, BX_FACTOR_FUEL, e->energy_id, "energy_id", &st);
     if (fuel < 0)
@@ -176,18 +195,22 @@ static bx_status compile_leg(compiler *k, const bx_tce *e)
     case BX_ALLOC_DIRECT:
         k->r->methods |= BX_METHOD_MULTIDROP;
         note_share(k, e, BXI_CARBON_DIRECT, 1.0 / (G_PER_T * e->run_tkm));
+        add_activity(k, e, part, BXI_CARBON_DIRECT, 1.0);
         return add_term(k, (size_t)fuel, part, BXI_CARBON_DIRECT,
-                        e->energy_amount / (G_PER_T * e->run_tkm));
+                        e->energy_amount / (G_PER_T * e->run_tkm), BX_DQ_PRIMARY);
     case BX_ALLOC_ITEM:
         k->r->methods |= BX_METHOD_PER_ITEM;
         note_share(k, e, BXI_CARBON_ITEM, 1.0 / (double)e->run_items);
+        add_activity(k, e, part, BXI_CARBON_MASS, e->distance_km);
         return add_term(k, (size_t)fuel, part, BXI_CARBON_ITEM,
-                        e->energy_amount / (double)e->run_items);
+                        e->energy_amount / (double)e->run_items, BX_DQ_PRIMARY);
     default:
         /* shipment tkm / run tkm, both on the distance as given */
         note_share(k, e, BXI_CARBON_MASS, e->distance_km / (G_PER_T * e->run_tkm));
+        add_activity(k, e, part, BXI_CARBON_MASS, e->distance_km);
         return add_term(k, (size_t)fuel, part, BXI_CARBON_MASS,
-                        e->energy_amount * e->distance_km / (G_PER_T * e->run_tkm));
+                        e->energy_amount * e->distance_km / (G_PER_T * e->run_tkm),
+                        BX_DQ_PRIMARY);
     }
 }
 
@@ -208,11 +231,11 @@ static bx_status compile_hub(compiler *k, const bx_tce *e)
             k->r->methods |= BX_METHOD_PER_ITEM;
             note_share(k, e, BXI_CARBON_ITEM, 1.0 / (double)e->run_items);
             return add_term(k, (size_t)fuel, BX_PART_HUB, BXI_CARBON_ITEM,
-                            e->energy_amount / (double)e->run_items);
+                            e->energy_amount / (double)e->run_items, BX_DQ_PRIMARY);
         }
         note_share(k, e, BXI_CARBON_MASS, 1.0 / (G_PER_T * e->run_t));
         return add_term(k, (size_t)fuel, BX_PART_HUB, BXI_CARBON_MASS,
-                        e->energy_amount / (G_PER_T * e->run_t));
+                        e->energy_amount / (G_PER_T * e->run_t), BX_DQ_PRIMARY);
     }
     worst(k->r, f->quality);
     bool per_item = f->unit == BX_UNIT_G_PER_ITEM;
@@ -225,9 +248,9 @@ static bx_status compile_hub(compiler *k, const bx_tce *e)
                                         "and run_items", f->id);
     if (per_item) {
         k->r->methods |= BX_METHOD_PER_ITEM;
-        return add_term(k, (size_t)hoc, BX_PART_HUB, BXI_CARBON_ITEM, 1.0);
+        return add_term(k, (size_t)hoc, BX_PART_HUB, BXI_CARBON_ITEM, 1.0, f->quality);
     }
-    return add_term(k, (size_t)hoc, BX_PART_HUB, BXI_CARBON_MASS, 1.0 / G_PER_T);
+    return add_term(k, (size_t)hoc, BX_PART_HUB, BXI_CARBON_MASS, 1.0 / G_PER_T, f->quality);
 }
 
 bx_status bxi_carbon_compile_route(bx_carbon *c, const bx_route *route, bxc_route *r)

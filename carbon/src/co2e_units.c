@@ -7,6 +7,7 @@
  * loses nothing an auditor could see.
  */
 #include <math.h>
+#include <stdio.h>
 
 #include "carbon_internal.h"
 
@@ -53,4 +54,26 @@ char *bx_mg_to_text(int64_t mg, char *buf, size_t size)
         buf[k++] = tmp[--n];
     buf[k] = '\0';
     return buf;
+}
+
+char *bxi_carbon_gkm_to_tkm_text(int64_t gkm, char *buf, size_t size)
+{
+    /* g.km / 1e6 = tkm: the mg printer's three decimals twice over */
+    char hi[32];
+    bx_mg_to_text(gkm / 1000, hi, sizeof hi); /* tkm with three decimals */
+    int64_t lo = gkm % 1000;
+    snprintf(buf, size, "%s%c%c%c", hi, (char)('0' + lo / 100), (char)('0' + lo / 10 % 10),
+             (char)('0' + lo % 10));
+    return buf;
+}
+
+bool bxi_carbon_per_unit_mg(int64_t mg, int64_t units, double scale, int64_t *out)
+{
+    if (units <= 0 || mg < 0)
+        return false;
+    double v = round((double)mg * scale / (double)units);
+    if (!(v >= 0 && v <= (double)BX_CO2E_MAX_MG))
+        return false;
+    *out = (int64_t)v;
+    return true;
 }

@@ -36,7 +36,7 @@ struct bx_routes {
 enum {
     C_ROUTE, C_ELEMENT, C_CATEGORY, C_DISTANCE, C_FROM_LAT, C_FROM_LON,
     C_TO_LAT, C_TO_LON, C_DAF, C_ALLOC, C_ENERGY_ID, C_ENERGY_AMOUNT,
-    C_RUN_TKM, C_RUN_T, C_RUN_ITEMS, C_NOTE, C_GRID, C_TEMP, C_COUNT
+    C_RUN_TKM, C_RUN_T, C_RUN_ITEMS, C_NOTE, C_GRID, C_TEMP, C_DIST_TYPE, C_COUNT
 };
 
 static const bxc_column columns[C_COUNT] = {
@@ -58,7 +58,15 @@ static const bxc_column columns[C_COUNT] = {
     [C_NOTE] = {"note", false},
     [C_GRID] = {"grid", false},
     [C_TEMP] = {"temp", false},
+    [C_DIST_TYPE] = {"distance_type", false},
 };
+
+const char *bx_distance_type_name(bx_distance_type t)
+{
+    static const char *const names[BX_DIST_COUNT] = {"actual", "sfd", "gcd"};
+    return (unsigned)t < BX_DIST_COUNT ? names[t] : "?";
+}
+
 
 const char *bx_route_column(size_t i)
 {
@@ -248,6 +256,25 @@ static bx_status read_primary(const bxc_table *t, bx_tce *e)
     return BX_OK;
 }
 
+/* A leg's distance type: coordinates give a great circle; so does an air
+ * leg's distance_km, which GLEC takes as the great circle before its DAF
+ * (95 km); else the user's word, sfd by default (a planned distance). */
+static bx_status read_distance_type(const bxc_table *t, bx_tce *e)
+{
+    static const char *const words[] = {"actual", "sfd", NULL};
+    int w;
+    bx_status st = bxi_carbon_get_word(t, C_DIST_TYPE, false, words, &w);
+    if (st != BX_OK)
+        return st;
+    if (w >= 0 && e->kind == BX_TCE_HUB)
+        return row_error(t, C_DIST_TYPE, "a hub has no distance");
+    if (w >= 0 && e->from_coordinates)
+        return row_error(t, C_DIST_TYPE, "a leg from coordinates is a great circle: "
+                                         "distance_type is for a given distance_km");
+    e->dist_type = e->from_coordinates ? BX_DIST_GCD : w == 0 ? BX_DIST_ACTUAL : BX_DIST_SFD;
+    return BX_OK;
+}
+
 static bx_status read_tce(const bxc_table *t, bx_tce *e)
 {
     static const char *const words[] = {"", "leg", "hub", NULL};
@@ -265,7 +292,7 @@ static bx_status read_tce(const bxc_table *t, bx_tce *e)
         (st = read_alloc(t, e)) != BX_OK || (st = read_distance(t, e)) != BX_OK ||
         (st = read_daf(t, e)) != BX_OK)
         return st;
-    if ((st = read_primary(t, e)) != BX_OK)
+    if ((st = read_primary(t, e)) != BX_OK || (st = read_distance_type(t, e)) != BX_OK)
         return st;
     if ((st = bxi_carbon_get_id(t, C_GRID, false, e->grid_id)) != BX_OK)
         return st;

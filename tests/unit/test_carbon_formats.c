@@ -335,7 +335,8 @@ static void test_shipment_file_and_columns(void **state)
     assert_string_equal(bx_route_column(15), "note");
     assert_string_equal(bx_route_column(16), "grid");
     assert_string_equal(bx_route_column(17), "temp");
-    assert_null(bx_route_column(18));
+    assert_string_equal(bx_route_column(18), "distance_type");
+    assert_null(bx_route_column(19));
     assert_string_equal(bx_factor_column(0), "kind");
     assert_string_equal(bx_factor_column(15), "note");
     assert_string_equal(bx_factor_column(16), "min_km");

@@ -228,6 +228,91 @@ static void test_250g_parcel_chain(void **state)
                         "intensity+fuel+hub+multidrop+per-item");
 }
 
+/* What a report shows beside the emissions, for the same 250 g parcel:
+ *   activity (g.km = g x km): collection round 250 x 9.5 (its direct
+ *   distance) = 2375, feeder 250 x 120 = 30000 and rail 250 x 400 = 100000
+ *   on given distances (sfd by default), air 250 x 4800 = 1200000 on a
+ *   great circle (GLEC's convention for air, here with no DAF); the
+ *   delivery round shared by items has no distance: no activity. Road
+ *   32375, rail 100000, air 1200000: 1.332375 tkm in all.
+ *   WTW by data quality: default = feeder 3.3 + air 675.6 + rail 3.0 g +
+ *   the two transshipments 0.15 + 0.15 g = 682.2 g; the metered rounds and
+ *   the company's own sites (primary rows) are primary, the rest. */
+static void test_activity_and_quality(void **state)
+{
+    fixture *f = *state;
+    bx_shipment s = ship("m4", 250, 1, 9.5, "");
+    bx_carbon_result r;
+    assert_int_equal(bx_carbon_compute(f->calc, &s, &r), BX_OK);
+    assert_int_equal(r.activity_gkm[BX_MODE_ROAD][BX_DIST_SFD], 32375);
+    assert_int_equal(r.activity_gkm[BX_MODE_ROAD][BX_DIST_ACTUAL], 0);
+    assert_int_equal(r.activity_gkm[BX_MODE_ROAD][BX_DIST_GCD], 0);
+    assert_int_equal(r.activity_gkm[BX_MODE_AIR][BX_DIST_GCD], 1200000);
+    assert_int_equal(r.activity_gkm[BX_MODE_AIR][BX_DIST_SFD], 0);
+    assert_int_equal(r.activity_gkm[BX_MODE_RAIL][BX_DIST_SFD], 100000);
+    assert_int_equal(r.quality_mg[2], 682200);
+    assert_int_equal(r.quality_mg[1], 0);
+    assert_int_equal(r.quality_mg[0], r.total.wtw_mg - 682200);
+    assert_int_equal(r.part_quality_mg[BX_MODE_AIR][2], 675600);
+    assert_int_equal(r.part_quality_mg[BX_PART_HUB][0], 2175); /* 1.025 + 1.15 */
+    assert_int_equal(r.part_quality_mg[BX_PART_HUB][2], 300);
+    for (int p = 0; p < BX_PART_COUNT; p++)
+        assert_int_equal(r.part_quality_mg[p][0] + r.part_quality_mg[p][1] +
+                             r.part_quality_mg[p][2],
+                         r.part[p].wtw_mg);
+}
+
+/* Distance types from the routes file: distance_type=actual or sfd on a
+ * given distance (sfd when left out), a great circle from coordinates,
+ * and the mistakes named at their lines. 1 t over 100 km actual = 1e8
+ * g.km; over the 111.2 km great circle from (0,0) to (0,1) with the road
+ * DAF: 1e6 g x 111.194927 km (6371 km x pi / 180) x 1.05 = 116754673 g.km (on the
+ * distance the emissions use). */
+static void test_distance_types(void **state)
+{
+    fixture *f = *state;
+    static const char routes[] = "route_id,element,category,distance_km,from_lat,from_lon,"
+                                 "to_lat,to_lon,daf,distance_type\n"
+                                 "odo,leg,artic-40t,100,,,,,none,actual\n"
+                                 "plan,leg,artic-40t,100,,,,,none,\n"
+                                 "gc,leg,artic-40t,,0,0,0,1,road,\n"
+                                 "flown,leg,air-main,4800,,,,,none,actual\n";
+    bx_routes *rs;
+    assert_int_equal(bx_routes_read_mem(f->ctx, &rs, "t.csv", routes, strlen(routes)), BX_OK);
+    assert_int_equal(bx_routes_invalid(rs), 0);
+    bx_carbon *c;
+    assert_int_equal(bx_carbon_new(f->ctx, &c, f->fs, rs, NULL), BX_OK);
+    bx_carbon_result r;
+    bx_shipment s = ship("odo", 1000000, 1, -1, "");
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_int_equal(r.activity_gkm[BX_MODE_ROAD][BX_DIST_ACTUAL], 100000000);
+    strcpy(s.route_id, "plan");
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_int_equal(r.activity_gkm[BX_MODE_ROAD][BX_DIST_SFD], 100000000);
+    assert_int_equal(r.activity_gkm[BX_MODE_ROAD][BX_DIST_ACTUAL], 0);
+    strcpy(s.route_id, "gc");
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_true(llabs(r.activity_gkm[BX_MODE_ROAD][BX_DIST_GCD] - 116754673) <= 2);
+    strcpy(s.route_id, "flown"); /* the flown distance, said so: actual */
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_int_equal(r.activity_gkm[BX_MODE_AIR][BX_DIST_ACTUAL], 4800000000);
+    bx_carbon_free(c);
+    bx_routes_free(rs);
+    static const char bad[] = "route_id,element,category,distance_km,from_lat,from_lon,"
+                              "to_lat,to_lon,distance_type\n"
+                              "a,leg,artic-40t,,0,0,0,1,actual\n"
+                              "b,hub,site-own-1,,,,,,sfd\n"
+                              "c,leg,artic-40t,10,,,,,odometer\n";
+    assert_int_equal(bx_routes_read_mem(f->ctx, &rs, "bad.csv", bad, strlen(bad)), BX_OK);
+    assert_int_equal(bx_routes_invalid(rs), 3);
+    assert_non_null(strstr(f->diags.all, "bad.csv:2:"));
+    assert_non_null(strstr(f->diags.all, "a leg from coordinates is a great circle"));
+    assert_non_null(strstr(f->diags.all, "bad.csv:3:"));
+    assert_non_null(strstr(f->diags.all, "a hub has no distance"));
+    assert_non_null(strstr(f->diags.all, "bad.csv:4:"));
+    bx_routes_free(rs);
+}
+
 /* Method 1 by hand: 2 kg over 1200 km in a 40 t artic (GLEC v3.0: WTT 22,
  * TTW 73, WTW 95 g/tkm): 0.002 t x 1200 km = 2.4 tkm; WTT 52.8 g, TTW
  * 175.2 g, WTW 228 g. With the road DAF (x 1.05): 2.52 tkm: WTT 55.44,
@@ -782,6 +867,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_untracked_delivery_round, setup, teardown),
         cmocka_unit_test_setup_teardown(test_250g_parcel_chain, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_activity_and_quality, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_distance_types, setup, teardown),
         cmocka_unit_test_setup_teardown(test_default_intensity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fuel_based_tkm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_multidrop_round, setup, teardown),

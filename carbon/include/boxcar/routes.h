@@ -73,6 +73,22 @@ typedef enum bx_allocation {
     BX_ALLOC_TONNE = 4
 } bx_allocation;
 
+/* What a leg's distance is (ISO 14083 / GLEC v3.0 distance types), for
+ * the share of transport activity on each in a report. */
+typedef enum bx_distance_type {
+    BX_DIST_ACTUAL = 0, /* distance_type=actual: the distance travelled
+                           (odometer, track or flight record) */
+    BX_DIST_SFD = 1,    /* distance_type=sfd (the default for a given
+                           distance_km): the shortest feasible distance,
+                           planned by the user */
+    BX_DIST_GCD = 2,    /* a great circle (from coordinates, or an air
+                           leg's distance_km) with the leg's named DAF */
+    BX_DIST_COUNT = 3
+} bx_distance_type;
+
+/* "actual", "sfd", "gcd"; "?" for a bad value. */
+BX_API const char *bx_distance_type_name(bx_distance_type t);
+
 /* The air DAF's uplift (GLEC Framework v3: great circle + 95 km) and the
  * 1.05 of GLEC v3 Module 5's groupage correction. */
 #define BX_DAF_AIR_KM 95.0
@@ -94,6 +110,7 @@ typedef struct bx_tce {
     double run_tkm;            /* 0 if not given */
     double run_t;              /* hubs: tonnes outbound; 0 if not given */
     int64_t run_items;         /* 0 if not given */
+    bx_distance_type dist_type; /* see bx_distance_type */
     bool temp_controlled;      /* temp=controlled: the TOC's temp_uplift
                                   applies (default intensities only) */
     char grid_id[BX_ID_MAX];   /* legs on a kwh/tkm TOC without energy data:

@@ -243,20 +243,19 @@ bx_status bx_carbon_compute(bx_carbon *c, const bx_shipment *s, bx_carbon_result
         int part = r->parts[i];
         if (!round_part(wtt[part], ttw[part], uns[part], &out->part[part]))
             goto range;
-        double gq[3];
-        for (int q = 0; q < 3; q++) {
-            const double *k = r->qcoef[part][q];
-            gq[q] = k[0] * x[0] + k[1] * x[1] + k[2] * x[2];
-        }
-        split_quality(out->part[part].wtw_mg, gq, out->part_quality_mg[part]);
-        for (int q = 0; q < 3; q++)
-            out->quality_mg[q] += out->part_quality_mg[part][q];
-        for (int d = 0; part != BX_PART_HUB && d < BX_DIST_COUNT; d++) {
-            const double *k = r->act[part][d];
-            double gkm = k[0] * x[0] + k[1] * x[1] + k[2] * x[2];
-            if (!(gkm < 9e18))
-                goto range;
-            out->activity_gkm[part][d] = (int64_t)llround(gkm);
+        int one = r->one_class[part];
+        if (one >= 0) { /* the usual case: every input of the part in one class */
+            out->part_quality_mg[part][one] = out->part[part].wtw_mg;
+            out->quality_mg[one] += out->part[part].wtw_mg;
+        } else {
+            double gq[3];
+            for (int q = 0; q < 3; q++) {
+                const double *k = r->qcoef[part][q];
+                gq[q] = k[0] * x[0] + k[1] * x[1] + k[2] * x[2];
+            }
+            split_quality(out->part[part].wtw_mg, gq, out->part_quality_mg[part]);
+            for (int q = 0; q < 3; q++)
+                out->quality_mg[q] += out->part_quality_mg[part][q];
         }
         if (part == BX_PART_HUB)
             out->hub = out->part[part];
@@ -265,6 +264,13 @@ bx_status bx_carbon_compute(bx_carbon *c, const bx_shipment *s, bx_carbon_result
     }
     if (!bxi_carbon_g_to_mg(p->g, &out->packaging_mg))
         goto range;
+    for (size_t i = 0; i < r->nact; i++) {
+        const double *k = r->act_cells[i].k;
+        double gkm = k[0] * x[0] + k[1] * x[1] + k[2] * x[2];
+        if (!(gkm < 9e18))
+            goto range;
+        out->activity_gkm[r->act_cells[i].mode][r->act_cells[i].type] = (int64_t)(gkm + 0.5);
+    }
     out->part[BX_PART_PACKAGING].wtw_mg = out->packaging_mg;
     out->part_quality_mg[BX_PART_PACKAGING][p->quality - 1] = out->packaging_mg;
     out->quality_mg[p->quality - 1] += out->packaging_mg;

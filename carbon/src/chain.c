@@ -11,6 +11,21 @@
 /* Shipment masses are in grams: 1 t = 1e6 g. */
 #define G_PER_T 1e6
 
+static double per_tkm_at(double eps, double lf, double er)
+{
+    return (eps + (1.0 - eps) * lf + eps * er / (1.0 - er)) / lf;
+}
+
+double bxi_carbon_load_adjustment(const bx_factor *toc, double lf, double er)
+{
+    double eps = toc->empty_energy;
+    if (isnan(lf))
+        lf = toc->load_factor;
+    if (isnan(er))
+        er = toc->empty_running;
+    return per_tkm_at(eps, lf, er) / per_tkm_at(eps, toc->load_factor, toc->empty_running);
+}
+
 typedef struct compiler {
     bx_carbon *c;
     const bx_route *route;
@@ -157,6 +172,14 @@ static bx_status compile_leg(compiler *k, const bx_tce *e)
     }
     if (!e->has_energy) {
         double km = bx_tce_adjusted_km(e, part, NULL);
+        if (!isnan(e->load_factor) || !isnan(e->empty_running)) {
+            if (isnan(f->load_factor) || isnan(f->empty_running) || isnan(f->empty_energy))
+                return tce_error(k, e, isnan(e->load_factor) ? "empty_running" : "load_factor",
+                                 "TOC '%s' does not state the loading its intensity assumes "
+                                 "(load_factor, empty_running, empty_energy): the leg's own "
+                                 "cannot be set against it", f->id);
+            km *= bxi_carbon_load_adjustment(f, e->load_factor, e->empty_running);
+        }
         if (e->temp_controlled) {
             /* GLEC's uplift for temperature-controlled transport, stated
              * per vehicle class in the TOC row */
@@ -273,6 +296,27 @@ bx_status bxi_carbon_compile_route(bx_carbon *c, const bx_route *route, bxc_rout
             return st;
         }
     }
+    for (int p = 0; p < BXI_CARBON_ROUTE_PARTS; p++) {
+        int n = 0, last = -1;
+        for (int q = 0; q < 3; q++) {
+            const double *c3 = r->qcoef[p][q];
+            if (c3[0] != 0 || c3[1] != 0 || c3[2] != 0) {
+                n++;
+                last = q;
+            }
+        }
+        r->one_class[p] = (int8_t)(n == 1 ? last : n == 0 ? 2 : -1);
+    }
+    for (int m = 0; m < BX_MODE_COUNT; m++)
+        for (int d = 0; d < BX_DIST_COUNT; d++) {
+            const double *a = r->act[m][d];
+            if (a[0] == 0 && a[1] == 0 && a[2] == 0)
+                continue;
+            r->act_cells[r->nact].mode = (uint8_t)m;
+            r->act_cells[r->nact].type = (uint8_t)d;
+            memcpy(r->act_cells[r->nact].k, a, sizeof r->act_cells[r->nact].k);
+            r->nact++;
+        }
     if (ok && k.nterms > 0) {
         r->terms = bx_arena_alloc(&c->arena, k.nterms * sizeof *r->terms, 0);
         if (r->terms == NULL) {

@@ -36,7 +36,8 @@ struct bx_routes {
 enum {
     C_ROUTE, C_ELEMENT, C_CATEGORY, C_DISTANCE, C_FROM_LAT, C_FROM_LON,
     C_TO_LAT, C_TO_LON, C_DAF, C_ALLOC, C_ENERGY_ID, C_ENERGY_AMOUNT,
-    C_RUN_TKM, C_RUN_T, C_RUN_ITEMS, C_NOTE, C_GRID, C_TEMP, C_DIST_TYPE, C_COUNT
+    C_RUN_TKM, C_RUN_T, C_RUN_ITEMS, C_NOTE, C_GRID, C_TEMP, C_DIST_TYPE, C_LOAD_FACTOR,
+    C_EMPTY_RUNNING, C_COUNT
 };
 
 static const bxc_column columns[C_COUNT] = {
@@ -59,6 +60,8 @@ static const bxc_column columns[C_COUNT] = {
     [C_GRID] = {"grid", false},
     [C_TEMP] = {"temp", false},
     [C_DIST_TYPE] = {"distance_type", false},
+    [C_LOAD_FACTOR] = {"load_factor", false},
+    [C_EMPTY_RUNNING] = {"empty_running", false},
 };
 
 const char *bx_distance_type_name(bx_distance_type t)
@@ -275,6 +278,33 @@ static bx_status read_distance_type(const bxc_table *t, bx_tce *e)
     return BX_OK;
 }
 
+/* A leg's own loading (a loading plan's mass load factor, the fleet's
+ * empty running): only a default intensity is adjusted by it; a metered
+ * run's energy already reflects how it was loaded. */
+static bx_status read_loading(const bxc_table *t, bx_tce *e)
+{
+    bool has_lf, has_er;
+    e->load_factor = e->empty_running = NAN;
+    bx_status st = bxi_carbon_get_double(t, C_LOAD_FACTOR, false, 0, 1, &e->load_factor,
+                                         &has_lf);
+    if (st == BX_OK)
+        st = bxi_carbon_get_double(t, C_EMPTY_RUNNING, false, 0, 0.95, &e->empty_running,
+                                   &has_er);
+    if (st != BX_OK)
+        return st;
+    if (!has_lf)
+        e->load_factor = NAN;
+    if (!has_er)
+        e->empty_running = NAN;
+    if (has_lf && !(e->load_factor > 0))
+        return row_error(t, C_LOAD_FACTOR, "load_factor must be more than 0");
+    if ((has_lf || has_er) && (e->kind != BX_TCE_LEG || e->has_energy))
+        return row_error(t, has_lf ? C_LOAD_FACTOR : C_EMPTY_RUNNING,
+                         "load_factor and empty_running adjust a leg's default intensity "
+                         "(a metered run's energy already reflects its loading)");
+    return BX_OK;
+}
+
 static bx_status read_tce(const bxc_table *t, bx_tce *e)
 {
     static const char *const words[] = {"", "leg", "hub", NULL};
@@ -292,7 +322,8 @@ static bx_status read_tce(const bxc_table *t, bx_tce *e)
         (st = read_alloc(t, e)) != BX_OK || (st = read_distance(t, e)) != BX_OK ||
         (st = read_daf(t, e)) != BX_OK)
         return st;
-    if ((st = read_primary(t, e)) != BX_OK || (st = read_distance_type(t, e)) != BX_OK)
+    if ((st = read_primary(t, e)) != BX_OK || (st = read_distance_type(t, e)) != BX_OK ||
+        (st = read_loading(t, e)) != BX_OK)
         return st;
     if ((st = bxi_carbon_get_id(t, C_GRID, false, e->grid_id)) != BX_OK)
         return st;

@@ -313,6 +313,95 @@ static void test_distance_types(void **state)
     bx_routes_free(rs);
 }
 
+/* A leg's own load factor and empty running against its TOC's basis.
+ * GLEC v3.0 Module 5, Annex 1, Table 18 (PDF p. 145) gives an articulated
+ * truck's WTW g/tkm by payload and share of km run empty; at 0 % empty,
+ * 8 t: 117 and 28 t: 46, i.e. 936 and 1288 g per vehicle-km: linear in
+ * the payload, 795.2 + 17.6 t g/km, so the empty truck runs at 795.2 /
+ * 1288 = 0.617391 of the full one (at 28 t). The TOC below is that truck
+ * full (46 g/tkm at load factor 1, no empty running). Per tkm the model
+ * gives (eps + (1 - eps) lf + eps er / (1 - er)) / lf, and 46 eps = 28.4:
+ *   14 t (lf 0.5), none empty:  46 (1 + eps) = 74.4 g/tkm    (table: 74)
+ *   14 t, 20 % of km empty:     46 (1 + 1.5 eps) = 88.6      (table: 89)
+ *   28 t, 20 % empty:           46 (1 + 0.25 eps) = 53.1     (table: 53)
+ * 1 t over 100 km: 100 tkm, so 7440, 8860 and 5310 g. */
+static void test_load_factor_and_empty_running(void **state)
+{
+    fixture *f = *state;
+    static const char factors[] =
+        "kind,id,mode,unit,wtt,ttw,wtw,quality,confirmed,basis,source,version,load_factor,"
+        "empty_running,empty_energy\n"
+        "set,lf,,,,,,,,co2e-ar6,GLEC v3.0,3.0,,,\n"
+        "toc,artic-28t-full,road,g/tkm,,,46,default,derived,,GLEC v3.0 M5 T18,3.0,1,0,"
+        "0.617391304\n"
+        "toc,artic-40t,road,g/tkm,22,73,95,default,yes,,GLEC v3.0 T8,3.0,,,\n";
+    static const char routes[] = "route_id,element,category,distance_km,load_factor,"
+                                 "empty_running\n"
+                                 "half,leg,artic-28t-full,100,0.5,\n"
+                                 "half-empty,leg,artic-28t-full,100,0.5,0.2\n"
+                                 "full-empty,leg,artic-28t-full,100,,0.2\n"
+                                 "plain,leg,artic-28t-full,100,,\n"
+                                 "no-basis,leg,artic-40t,100,0.8,\n";
+    bx_factor_set *fs;
+    bx_routes *rs;
+    assert_int_equal(bx_factor_set_read_mem(f->ctx, &fs, "lf.csv", factors, strlen(factors)),
+                     BX_OK);
+    assert_int_equal(bx_routes_read_mem(f->ctx, &rs, "lf-routes.csv", routes, strlen(routes)),
+                     BX_OK);
+    bx_carbon *c;
+    assert_int_equal(bx_carbon_new(f->ctx, &c, fs, rs, NULL), BX_OK);
+    assert_int_equal(bx_carbon_bad_routes(c), 1);
+    assert_non_null(strstr(f->diags.all, "lf-routes.csv:6: field 'load_factor': route "
+                                         "'no-basis': TOC 'artic-40t' does not state the "
+                                         "loading its intensity assumes"));
+    static const struct {
+        const char *route;
+        int64_t wtw_mg;
+    } want[] = {{"half", 7440000}, {"half-empty", 8860000}, {"full-empty", 5310000},
+                {"plain", 4600000}};
+    for (size_t i = 0; i < 4; i++) {
+        bx_shipment s = ship(want[i].route, 1000000, 1, -1, "");
+        bx_carbon_result r;
+        assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+        if (llabs(r.transport.wtw_mg - want[i].wtw_mg) > 1)
+            fail_msg("%s: %lld mg, want %lld", want[i].route, (long long)r.transport.wtw_mg,
+                     (long long)want[i].wtw_mg);
+        /* the activity is the shipment's, whatever the vehicle's loading */
+        assert_int_equal(r.activity_gkm[BX_MODE_ROAD][BX_DIST_SFD], 100000000);
+    }
+    bx_carbon_free(c);
+    bx_routes_free(rs);
+    bx_factor_set_free(fs);
+    /* a metered run's energy already reflects its loading; a hub has none */
+    static const char bad[] = "route_id,element,category,distance_km,energy_id,energy_amount,"
+                              "run_tkm,load_factor,empty_running\n"
+                              "m,leg,artic-40t,100,diesel-eu,10,100,0.5,\n"
+                              "h,hub,site-own-1,,,,,,0.1\n"
+                              "z,leg,artic-40t,100,,,,0,\n";
+    assert_int_equal(bx_routes_read_mem(f->ctx, &rs, "lf-bad.csv", bad, strlen(bad)), BX_OK);
+    assert_int_equal(bx_routes_invalid(rs), 3);
+    assert_non_null(strstr(f->diags.all, "lf-bad.csv:2:"));
+    assert_non_null(strstr(f->diags.all, "lf-bad.csv:3:"));
+    assert_non_null(strstr(f->diags.all, "a metered run's energy already reflects its loading"));
+    assert_non_null(strstr(f->diags.all, "lf-bad.csv:4:"));
+    bx_routes_free(rs);
+    /* the basis is for toc rows, in range */
+    static const char bad_factors[] =
+        "kind,id,mode,unit,wtt,ttw,wtw,quality,confirmed,basis,source,version,load_factor,"
+        "empty_running,empty_energy\n"
+        "set,b,,,,,,,,co2e-ar6,x,1,,,\n"
+        "hoc,h,,kg/t,,,1,default,yes,,x,1,0.5,,\n"
+        "toc,t,road,g/tkm,,,1,default,yes,,x,1,0,,\n"
+        "toc,u,road,g/tkm,,,1,default,yes,,x,1,,0.99,\n";
+    assert_int_equal(bx_factor_set_read_mem(f->ctx, &fs, "lf-bad-set.csv", bad_factors,
+                                            strlen(bad_factors)),
+                     BX_EINPUT);
+    assert_non_null(strstr(f->diags.all, "lf-bad-set.csv:3:"));
+    assert_non_null(strstr(f->diags.all, "load_factor is only for toc rows"));
+    assert_non_null(strstr(f->diags.all, "lf-bad-set.csv:4:"));
+    assert_non_null(strstr(f->diags.all, "lf-bad-set.csv:5:"));
+}
+
 /* Method 1 by hand: 2 kg over 1200 km in a 40 t artic (GLEC v3.0: WTT 22,
  * TTW 73, WTW 95 g/tkm): 0.002 t x 1200 km = 2.4 tkm; WTT 52.8 g, TTW
  * 175.2 g, WTW 228 g. With the road DAF (x 1.05): 2.52 tkm: WTT 55.44,
@@ -869,6 +958,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_250g_parcel_chain, setup, teardown),
         cmocka_unit_test_setup_teardown(test_activity_and_quality, setup, teardown),
         cmocka_unit_test_setup_teardown(test_distance_types, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_load_factor_and_empty_running, setup, teardown),
         cmocka_unit_test_setup_teardown(test_default_intensity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fuel_based_tkm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_multidrop_round, setup, teardown),

@@ -111,6 +111,12 @@ typedef struct bx_tce {
     double run_t;              /* hubs: tonnes outbound; 0 if not given */
     int64_t run_items;         /* 0 if not given */
     bx_distance_type dist_type; /* see bx_distance_type */
+    double load_factor;        /* the leg's own: cargo mass / the vehicle's
+                                  payload capacity, (0, 1]; NaN: the TOC's */
+    double empty_running;      /* the share of the vehicle's km run empty,
+                                  [0, 0.95]; NaN: the TOC's. Either one
+                                  adjusts the TOC's default intensity (a leg
+                                  on a default intensity only) */
     bool temp_controlled;      /* temp=controlled: the TOC's temp_uplift
                                   applies (default intensities only) */
     char grid_id[BX_ID_MAX];   /* legs on a kwh/tkm TOC without energy data:

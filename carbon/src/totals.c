@@ -234,6 +234,42 @@ static int64_t activity_of(const bx_carbon_sum *s)
     return s->activity_gkm[0] + s->activity_gkm[1] + s->activity_gkm[2];
 }
 
+static bx_status add_result(bx_carbon_totals *t, bx_totals_group gi, long row,
+                            const bx_carbon_sum *s);
+
+/* What part_sum then add_result do, without the sum in between: this runs
+ * for each part of every shipment. */
+static bx_status add_part(bx_carbon_totals *t, long row, const bx_shipment *sh,
+                          const bx_carbon_result *r, int part)
+{
+    bx_carbon_sum *d = &t->g[BX_BY_MODE].sums[row];
+    const bx_co2e *v = &r->part[part];
+    int64_t mass = sh->mass_g > 0 ? sh->mass_g : 0;
+    const int64_t *act = part < BX_MODE_COUNT ? r->activity_gkm[part] : NULL;
+    int64_t gkm = act != NULL ? act[0] + act[1] + act[2] : 0;
+    if (d->total.wtw_mg > INT64_MAX - v->wtw_mg || d->mass_g > INT64_MAX - mass ||
+        d->shipments == INT64_MAX || activity_of(d) > INT64_MAX - gkm) {
+        bx_carbon_sum s;
+        part_sum(&s, sh, r, part);
+        return add_result(t, BX_BY_MODE, row, &s); /* says which row overflows */
+    }
+    d->shipments++;
+    d->mass_g += mass;
+    if (part == BX_PART_PACKAGING) {
+        d->packaging_mg += v->wtw_mg;
+        d->total.wtw_mg += v->wtw_mg;
+    } else {
+        add_co2e(part == BX_PART_HUB ? &d->hub : &d->transport, v);
+        add_co2e(&d->total, v);
+    }
+    if (act != NULL)
+        for (int k = 0; k < BX_DIST_COUNT; k++)
+            d->activity_gkm[k] += act[k];
+    for (int q = 0; q < 3; q++)
+        d->quality_mg[q] += r->part_quality_mg[part][q];
+    return BX_OK;
+}
+
 /* Figures from bx_carbon_compute are never negative and every part is at
  * most the total WTW, so when the sums of total WTW, mass and count fit,
  * every other sum fits too: three checks instead of twelve. */
@@ -346,9 +382,7 @@ bx_status bx_carbon_totals_add(bx_carbon_totals *t, const bx_shipment *sh,
             if ((st = find_row(t, BX_BY_MODE, name, strlen(name), &t->mode_row[p])) != BX_OK)
                 return st;
         }
-        bx_carbon_sum ps;
-        part_sum(&ps, sh, r, p);
-        if ((st = add_result(t, BX_BY_MODE, t->mode_row[p], &ps)) != BX_OK)
+        if ((st = add_part(t, t->mode_row[p], sh, r, p)) != BX_OK)
             return st;
     }
     return BX_OK;

@@ -196,6 +196,9 @@ static void show_row(const bx_factor_set *fs, const bx_factor *f)
         printf("%-8s %-30s   assumes load factor %s, empty running %s; empty vehicle at "
                "%s of the full one's energy per km\n", "", "", num(f->load_factor, a, sizeof a),
                num(f->empty_running, b, sizeof b), num(f->empty_energy, c, sizeof c));
+    if (f->refrigerant[0] != '\0')
+        printf("%-8s %-30s   temperature-controlled: leaks %s kg of %s per tkm\n", "", "",
+               num(f->refrigerant_kg_per_tkm, a, sizeof a), f->refrigerant);
     if (f->note[0] != '\0')
         printf("%-8s %-30s   %s\n", "", "", f->note);
     if (strcmp(f->basis, bx_factor_set_info_get(fs).basis) != 0)

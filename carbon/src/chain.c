@@ -187,6 +187,21 @@ static bx_status compile_leg(compiler *k, const bx_tce *e)
                 return tce_error(k, e, "temp", "TOC '%s' gives no temp_uplift: use a "
                                                "temperature-controlled TOC",
                                  f->id);
+            if (f->refrigerant[0] != '\0') {
+                /* the refrigerant it leaks, per tkm of the leg (GLEC v3.0
+                 * Module 4): kg per tkm x the gas's kg CO2e per kg */
+                long gas = need(k, e, BX_FACTOR_FUEL, f->refrigerant, "temp", &st);
+                if (gas < 0)
+                    return st;
+                if (bx_factor_set_at(k->c->fs, (size_t)gas)->unit != BX_UNIT_KG_PER_KG)
+                    return tce_error(k, e, "temp", "refrigerant '%s' of TOC '%s' is not in "
+                                                   "kg/kg", f->refrigerant, f->id);
+                double leg_km = bx_tce_adjusted_km(e, part, NULL); /* tkm as reported */
+                if ((st = add_term(k, (size_t)gas, part, BXI_CARBON_MASS,
+                                   leg_km * f->refrigerant_kg_per_tkm / G_PER_T, f->quality)) !=
+                    BX_OK)
+                    return st;
+            }
             km *= 1.0 + f->temp_uplift;
         }
         k->r->methods |= BX_METHOD_INTENSITY;

@@ -23,7 +23,7 @@ enum {
     C_KIND, C_ID, C_MODE, C_UNIT, C_WTT, C_TTW, C_WTW, C_ENERGY, C_REF,
     C_GSD, C_QUALITY, C_CONFIRMED, C_BASIS, C_SOURCE, C_VERSION, C_NOTE,
     C_MIN_KM, C_MAX_KM, C_T_PER_TEU, C_TEMP_UPLIFT, C_LOAD_FACTOR, C_EMPTY_RUNNING,
-    C_EMPTY_ENERGY, C_COUNT
+    C_EMPTY_ENERGY, C_REFRIGERANT, C_REFRIGERANT_KG, C_COUNT
 };
 
 static const bxc_column columns[C_COUNT] = {
@@ -41,6 +41,8 @@ static const bxc_column columns[C_COUNT] = {
     [C_LOAD_FACTOR] = {"load_factor", false},
     [C_EMPTY_RUNNING] = {"empty_running", false},
     [C_EMPTY_ENERGY] = {"empty_energy", false},
+    [C_REFRIGERANT] = {"refrigerant", false},
+    [C_REFRIGERANT_KG] = {"refrigerant_kg_per_tkm", false},
 };
 
 /* Tonnes of cargo per TEU a g/teukm row may state: a bound on typing
@@ -430,9 +432,22 @@ static bx_status read_factor_row(bx_factor_set *fs, const bxc_table *t,
     f.source = keep(fs, t, C_SOURCE);
     f.version = keep(fs, t, C_VERSION);
     f.note = keep(fs, t, C_NOTE);
+    f.refrigerant = keep(fs, t, C_REFRIGERANT);
     if (f.id == NULL || f.ref == NULL || f.basis == NULL || f.source == NULL || f.version == NULL ||
-        f.note == NULL)
+        f.note == NULL || f.refrigerant == NULL)
         return BX_ENOMEM;
+    bool has_kg;
+    f.refrigerant_kg_per_tkm = NAN;
+    if ((st = bxi_carbon_get_double(t, C_REFRIGERANT_KG, false, 0, 1, &f.refrigerant_kg_per_tkm,
+                                    &has_kg)) != BX_OK)
+        return st;
+    if (!has_kg)
+        f.refrigerant_kg_per_tkm = NAN;
+    if (has_kg != (f.refrigerant[0] != '\0'))
+        return row_error(t, has_kg ? C_REFRIGERANT : C_REFRIGERANT_KG,
+                         "refrigerant and refrigerant_kg_per_tkm go together");
+    if (has_kg && kind != BX_FACTOR_TOC)
+        return row_error(t, C_REFRIGERANT, "refrigerant is only for toc rows");
     size_t index;
     if ((st = bxi_carbon_idmap_put(&fs->ids, key, klen, &index, NULL)) != BX_OK)
         return st;

@@ -348,7 +348,9 @@ static void test_shipment_file_and_columns(void **state)
     assert_string_equal(bx_factor_column(20), "load_factor");
     assert_string_equal(bx_factor_column(21), "empty_running");
     assert_string_equal(bx_factor_column(22), "empty_energy");
-    assert_null(bx_factor_column(23));
+    assert_string_equal(bx_factor_column(23), "refrigerant");
+    assert_string_equal(bx_factor_column(24), "refrigerant_kg_per_tkm");
+    assert_null(bx_factor_column(25));
 }
 
 /* ---- routes and factor sets --------------------------------------------- */

@@ -402,6 +402,65 @@ static void test_load_factor_and_empty_running(void **state)
     assert_non_null(strstr(f->diags.all, "lf-bad-set.csv:5:"));
 }
 
+/* Refrigerant leakage as part of a temperature-controlled leg: GLEC v3.0
+ * Module 4 (PDF p. 106): 10 trucks ran 6,000,000 tkm; each leaks 0.225 kg
+ * from its air conditioning and 1.787 kg from its refrigeration unit a
+ * year (ISO 14083 defaults), 20.12 kg in all; R-134a at 1,430 kg CO2e/kg
+ * gives 28,771.6 kg CO2e, 0.0048 kg CO2e per tkm. As the TOC's figures:
+ * 20.12 / 6e6 = 3.3533333e-6 kg per tkm. A 1 t shipment over 1000 km
+ * (1000 tkm) on a 100 g/tkm reefer TOC with GLEC's +12 % uplift:
+ *   energy 1000 x 100 x 1.12 = 112,000 g (WTW only, no split given);
+ *   refrigerant 1000 x 3.3533333e-6 x 1430 kg = 4.7952666 kg = 4795.267 g,
+ *   a direct (TTW) emission: GLEC's 0.0048 kg/tkm x 1000 tkm = 4.8 kg. */
+static void test_refrigerant_leakage(void **state)
+{
+    fixture *f = *state;
+    static const char factors[] =
+        "kind,id,mode,unit,wtt,ttw,wtw,quality,confirmed,basis,source,version,temp_uplift,"
+        "refrigerant,refrigerant_kg_per_tkm\n"
+        "set,rf,,,,,,,,co2e-ar6,GLEC v3.0,3.0,,,\n"
+        "toc,reefer,road,g/tkm,,,100,default,no,,hand example,1,0.12,r134a,0.0000033533333\n"
+        "fuel,r134a,,kg/kg,0,1430,,default,yes,,GLEC v3.0 M4 example,3.0,,,\n";
+    static const char routes[] = "route_id,element,category,distance_km,temp\n"
+                                 "cold,leg,reefer,1000,controlled\n"
+                                 "ambient,leg,reefer,1000,\n";
+    bx_factor_set *fs;
+    bx_routes *rs;
+    assert_int_equal(bx_factor_set_read_mem(f->ctx, &fs, "rf.csv", factors, strlen(factors)),
+                     BX_OK);
+    assert_int_equal(bx_routes_read_mem(f->ctx, &rs, "rf-routes.csv", routes, strlen(routes)),
+                     BX_OK);
+    bx_carbon *c;
+    assert_int_equal(bx_carbon_new(f->ctx, &c, fs, rs, NULL), BX_OK);
+    assert_int_equal(bx_carbon_bad_routes(c), 0);
+    bx_shipment s = ship("cold", 1000000, 1, -1, "");
+    bx_carbon_result r;
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_int_equal(r.transport.ttw_mg, 4795267);
+    assert_int_equal(r.transport.wtt_mg, 0);
+    assert_int_equal(r.transport.wtw_mg, 112000000 + 4795267);
+    assert_true(fabs(r.transport.ttw_mg / 1e6 / 1000.0 - 0.0048) < 0.00005);
+    /* an ambient leg on the same TOC: no uplift, no leakage */
+    strcpy(s.route_id, "ambient");
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_int_equal(r.transport.wtw_mg, 100000000);
+    bx_carbon_free(c);
+    bx_routes_free(rs);
+    bx_factor_set_free(fs);
+    /* the two columns go together, on toc rows */
+    static const char bad[] =
+        "kind,id,mode,unit,wtt,ttw,wtw,quality,confirmed,basis,source,version,"
+        "refrigerant,refrigerant_kg_per_tkm\n"
+        "set,b,,,,,,,,co2e-ar6,x,1,,\n"
+        "toc,t,road,g/tkm,,,1,default,yes,,x,1,r134a,\n"
+        "hoc,h,,kg/t,,,1,default,yes,,x,1,r134a,0.001\n";
+    assert_int_equal(bx_factor_set_read_mem(f->ctx, &fs, "rf-bad.csv", bad, strlen(bad)),
+                     BX_EINPUT);
+    assert_non_null(strstr(f->diags.all, "rf-bad.csv:3:"));
+    assert_non_null(strstr(f->diags.all, "refrigerant and refrigerant_kg_per_tkm go together"));
+    assert_non_null(strstr(f->diags.all, "rf-bad.csv:4:"));
+}
+
 /* Method 1 by hand: 2 kg over 1200 km in a 40 t artic (GLEC v3.0: WTT 22,
  * TTW 73, WTW 95 g/tkm): 0.002 t x 1200 km = 2.4 tkm; WTT 52.8 g, TTW
  * 175.2 g, WTW 228 g. With the road DAF (x 1.05): 2.52 tkm: WTT 55.44,
@@ -959,6 +1018,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_activity_and_quality, setup, teardown),
         cmocka_unit_test_setup_teardown(test_distance_types, setup, teardown),
         cmocka_unit_test_setup_teardown(test_load_factor_and_empty_running, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refrigerant_leakage, setup, teardown),
         cmocka_unit_test_setup_teardown(test_default_intensity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fuel_based_tkm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_multidrop_round, setup, teardown),

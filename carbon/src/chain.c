@@ -118,6 +118,16 @@ static void add_activity(compiler *k, const bx_tce *e, int mode, int driver, dou
     k->r->act[mode][dt][driver] += per_unit;
 }
 
+/* The fuel rows of a TCE's energy carriers, in order. */
+static bx_status need_energies(compiler *k, const bx_tce *e, long fuels[BX_TCE_MAX_ENERGY])
+{
+    bx_status st = BX_OK;
+    for (size_t i = 0; i < e->nenergy; i++)
+        if ((fuels[i] = need(k, e, BX_FACTOR_FUEL, e->energy_ids[i], "energy_id", &st)) < 0)
+            return st;
+    return BX_OK;
+}
+
 /* Remember the run whose share per driver unit is largest: a shipment's
  * share of any run must lie in [0, 1] (checked per shipment). */
 static void note_share(compiler *k, const bx_tce *e, int driver, double per_unit)
@@ -224,32 +234,43 @@ static bx_status compile_leg(compiler *k, const bx_tce *e)
         return add_term(k, (size_t)grid, part, BXI_CARBON_MASS, km * f->energy / G_PER_T,
                         f->quality);
     }
-    long fuel = need(k, e, BX_FACTOR_FUEL, e->energy_id, "energy_id", &st);
-    if (fuel < 0)
+    long fuels[BX_TCE_MAX_ENERGY];
+    if ((st = need_energies(k, e, fuels)) != BX_OK)
         return st;
     worst(k->r, BX_DQ_PRIMARY);
     k->r->methods |= BX_METHOD_FUEL;
+    int driver;
+    double per_amount; /* the shipment's share per unit of the driver */
     switch (e->alloc) {
     case BX_ALLOC_DIRECT:
         k->r->methods |= BX_METHOD_MULTIDROP;
         note_share(k, e, BXI_CARBON_DIRECT, 1.0 / (G_PER_T * e->run_tkm));
         add_activity(k, e, part, BXI_CARBON_DIRECT, 1.0);
-        return add_term(k, (size_t)fuel, part, BXI_CARBON_DIRECT,
-                        e->energy_amount / (G_PER_T * e->run_tkm), BX_DQ_PRIMARY);
+        driver = BXI_CARBON_DIRECT;
+        per_amount = 1.0 / (G_PER_T * e->run_tkm);
+        break;
     case BX_ALLOC_ITEM:
         k->r->methods |= BX_METHOD_PER_ITEM;
         note_share(k, e, BXI_CARBON_ITEM, 1.0 / (double)e->run_items);
         add_activity(k, e, part, BXI_CARBON_MASS, e->distance_km);
-        return add_term(k, (size_t)fuel, part, BXI_CARBON_ITEM,
-                        e->energy_amount / (double)e->run_items, BX_DQ_PRIMARY);
+        driver = BXI_CARBON_ITEM;
+        per_amount = 1.0 / (double)e->run_items;
+        break;
     default:
         /* shipment tkm / run tkm, both on the distance as given */
         note_share(k, e, BXI_CARBON_MASS, e->distance_km / (G_PER_T * e->run_tkm));
         add_activity(k, e, part, BXI_CARBON_MASS, e->distance_km);
-        return add_term(k, (size_t)fuel, part, BXI_CARBON_MASS,
-                        e->energy_amount * e->distance_km / (G_PER_T * e->run_tkm),
-                        BX_DQ_PRIMARY);
+        driver = BXI_CARBON_MASS;
+        per_amount = e->distance_km / (G_PER_T * e->run_tkm);
+        break;
     }
+    /* every carrier of the run (a hybrid's diesel and electricity) is one
+     * element's energy, shared the same way */
+    for (size_t i = 0; i < e->nenergy; i++)
+        if ((st = add_term(k, (size_t)fuels[i], part, driver, e->energy_amounts[i] * per_amount,
+                           BX_DQ_PRIMARY)) != BX_OK)
+            return st;
+    return BX_OK;
 }
 
 static bx_status compile_hub(compiler *k, const bx_tce *e)
@@ -261,19 +282,26 @@ static bx_status compile_hub(compiler *k, const bx_tce *e)
     const bx_factor *f = bx_factor_set_at(k->c->fs, (size_t)hoc);
     k->r->methods |= BX_METHOD_HUB;
     if (e->has_energy) {
-        long fuel = need(k, e, BX_FACTOR_FUEL, e->energy_id, "energy_id", &st);
-        if (fuel < 0)
+        long fuels[BX_TCE_MAX_ENERGY];
+        if ((st = need_energies(k, e, fuels)) != BX_OK)
             return st;
         worst(k->r, BX_DQ_PRIMARY);
-        if (e->alloc == BX_ALLOC_ITEM) {
+        bool items = e->alloc == BX_ALLOC_ITEM;
+        if (items) {
             k->r->methods |= BX_METHOD_PER_ITEM;
             note_share(k, e, BXI_CARBON_ITEM, 1.0 / (double)e->run_items);
-            return add_term(k, (size_t)fuel, BX_PART_HUB, BXI_CARBON_ITEM,
-                            e->energy_amount / (double)e->run_items, BX_DQ_PRIMARY);
+        } else {
+            note_share(k, e, BXI_CARBON_MASS, 1.0 / (G_PER_T * e->run_t));
         }
-        note_share(k, e, BXI_CARBON_MASS, 1.0 / (G_PER_T * e->run_t));
-        return add_term(k, (size_t)fuel, BX_PART_HUB, BXI_CARBON_MASS,
-                        e->energy_amount / (G_PER_T * e->run_t), BX_DQ_PRIMARY);
+        /* a hub on several carriers (grid power, gas, diesel forklifts):
+         * each one's energy over the same throughput */
+        double per_amount = items ? 1.0 / (double)e->run_items : 1.0 / (G_PER_T * e->run_t);
+        for (size_t i = 0; i < e->nenergy; i++)
+            if ((st = add_term(k, (size_t)fuels[i], BX_PART_HUB,
+                               items ? BXI_CARBON_ITEM : BXI_CARBON_MASS,
+                               e->energy_amounts[i] * per_amount, BX_DQ_PRIMARY)) != BX_OK)
+                return st;
+        return BX_OK;
     }
     worst(k->r, f->quality);
     bool per_item = f->unit == BX_UNIT_G_PER_ITEM;

@@ -192,15 +192,72 @@ static bx_status read_alloc(const bxc_table *t, bx_tce *e)
     return BX_OK;
 }
 
+/* Several energy carriers in one TCE: "diesel-eu+elec-eu" with
+ * "100000+100000", the amounts in the same order, each in its fuel's
+ * unit. Sets the arrays and the first carrier as energy_id/_amount. */
+static bx_status read_energies(const bxc_table *t, bx_tce *e, bool *has_amount)
+{
+    size_t ilen, alen;
+    const char *ids = bxi_carbon_get(t, C_ENERGY_ID, &ilen);
+    const char *amounts = bxi_carbon_get(t, C_ENERGY_AMOUNT, &alen);
+    if (memchr(ids, '+', ilen) == NULL && memchr(amounts, '+', alen) == NULL) {
+        bx_status st = bxi_carbon_get_id(t, C_ENERGY_ID, false, e->energy_id);
+        if (st == BX_OK)
+            st = bxi_carbon_get_double(t, C_ENERGY_AMOUNT, false, 0, MAX_ACTIVITY,
+                                       &e->energy_amount, has_amount);
+        if (st == BX_OK && *has_amount) {
+            e->nenergy = 1;
+            memcpy(e->energy_ids[0], e->energy_id, sizeof e->energy_ids[0]);
+            e->energy_amounts[0] = e->energy_amount;
+        }
+        return st;
+    }
+    size_t n = 0;
+    for (size_t i = 0, j = 0; i <= ilen || j <= alen; n++) {
+        if (n == BX_TCE_MAX_ENERGY)
+            return row_error(t, C_ENERGY_ID, "more than %d energy carriers",
+                             BX_TCE_MAX_ENERGY);
+        const char *ie = memchr(ids + i, '+', ilen - i);
+        const char *ae = memchr(amounts + j, '+', alen - j);
+        size_t il = ie ? (size_t)(ie - ids) - i : ilen - i;
+        size_t al = ae ? (size_t)(ae - amounts) - j : alen - j;
+        if ((ie == NULL) != (ae == NULL) || il == 0 || al == 0)
+            return row_error(t, il == 0 ? C_ENERGY_ID : C_ENERGY_AMOUNT,
+                             "energy_id and energy_amount list the same carriers, "
+                             "joined by '+' (\"diesel+grid\" with \"10+25\")");
+        const char *why = bxi_id_problem(ids + i, il);
+        if (why != NULL)
+            return row_error(t, C_ENERGY_ID, "identifier %s", why);
+        memcpy(e->energy_ids[n], ids + i, il);
+        e->energy_ids[n][il] = '\0';
+        double v;
+        if (!bxi_parse_double(amounts + j, al, &v, &why) || !(v > 0) || v > MAX_ACTIVITY)
+            return row_error(t, C_ENERGY_AMOUNT, "energy amount %zu must be a number more "
+                                                 "than 0", n + 1);
+        e->energy_amounts[n] = v;
+        for (size_t k = 0; k < n; k++)
+            if (strcmp(e->energy_ids[k], e->energy_ids[n]) == 0)
+                return row_error(t, C_ENERGY_ID, "energy carrier '%s' given twice",
+                                 e->energy_ids[n]);
+        i += il + 1;
+        j += al + 1;
+        if (ie == NULL)
+            break;
+    }
+    e->nenergy = n + 1;
+    memcpy(e->energy_id, e->energy_ids[0], sizeof e->energy_id);
+    e->energy_amount = e->energy_amounts[0];
+    *has_amount = true;
+    return BX_OK;
+}
+
 static bx_status read_primary(const bxc_table *t, bx_tce *e)
 {
-    bx_status st = bxi_carbon_get_id(t, C_ENERGY_ID, false, e->energy_id);
+    bool has_amount, has_tkm, has_t, has_items;
+    bx_status st = read_energies(t, e, &has_amount);
     if (st != BX_OK)
         return st;
-    bool has_amount, has_tkm, has_t, has_items;
-    if ((st = bxi_carbon_get_double(t, C_ENERGY_AMOUNT, false, 0, MAX_ACTIVITY,
-                             &e->energy_amount, &has_amount)) != BX_OK ||
-        (st = bxi_carbon_get_double(t, C_RUN_TKM, false, 0, MAX_ACTIVITY, &e->run_tkm,
+    if ((st = bxi_carbon_get_double(t, C_RUN_TKM, false, 0, MAX_ACTIVITY, &e->run_tkm,
                              &has_tkm)) != BX_OK ||
         (st = bxi_carbon_get_double(t, C_RUN_T, false, 0, MAX_ACTIVITY, &e->run_t,
                              &has_t)) != BX_OK ||

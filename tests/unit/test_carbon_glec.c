@@ -461,6 +461,68 @@ static void test_refrigerant_leakage(void **state)
     assert_non_null(strstr(f->diags.all, "rf-bad.csv:4:"));
 }
 
+/* A hybrid vehicle as one element, GLEC v3.0 Module 4 (PDF p. 106): a
+ * run of 100,000 l of diesel (B5, 3.32 kg CO2e/l WTW, Module 1) and
+ * 100,000 kWh (EU grid, 349.2 g/kWh: 97 g/MJ x 3.6) gives 332,000 +
+ * 34,920 = 366,920 kg CO2e. As one leg of 1,000,000 tkm shared by tkm: a
+ * shipment of 1 t over 500 km (500 tkm) gets 500 / 1e6 of it, 183.46 kg.
+ * A hub on three carriers (grid power, natural gas heating, diesel
+ * forklifts) as one element, shared by 2000 t outbound: 40,000 kWh x
+ * 0.3492 + 5,000 m3 x 2.0 kg (a hand figure) + 1,000 l x 3.32 =
+ * 13,968 + 10,000 + 3,320 = 27,288 kg; per tonne 13.644 kg, so 1 t of
+ * shipment 13,644 g. */
+static void test_several_energy_carriers(void **state)
+{
+    fixture *f = *state;
+    static const char factors[] =
+        "kind,id,mode,unit,wtt,ttw,wtw,quality,confirmed,basis,source,version\n"
+        "set,hy,,,,,,,,co2e-ar6,GLEC v3.0,3.0\n"
+        "toc,hybrid-truck,road,g/tkm,,,100,default,yes,,GLEC v3.0,3.0\n"
+        "hoc,site,,kg/t,,,1,default,yes,,GLEC v3.0,3.0\n"
+        "fuel,diesel-b5-eu,,kg/l,,,3.32,default,yes,,GLEC v3.0 M4 example,3.0\n"
+        "fuel,elec-eu,,kg/kwh,,,0.3492,default,yes,,GLEC v3.0 M4 example,3.0\n"
+        "fuel,gas-hand,,kg/m3,,,2.0,default,no,,hand figure,1\n";
+    static const char routes[] =
+        "route_id,element,category,distance_km,energy_id,energy_amount,run_tkm,run_t\n"
+        "hy,leg,hybrid-truck,500,diesel-b5-eu+elec-eu,100000+100000,1000000,\n"
+        "site,hub,site,,elec-eu+gas-hand+diesel-b5-eu,40000+5000+1000,,2000\n";
+    bx_factor_set *fs;
+    bx_routes *rs;
+    assert_int_equal(bx_factor_set_read_mem(f->ctx, &fs, "hy.csv", factors, strlen(factors)),
+                     BX_OK);
+    assert_int_equal(bx_routes_read_mem(f->ctx, &rs, "hy-routes.csv", routes, strlen(routes)),
+                     BX_OK);
+    assert_int_equal(bx_routes_invalid(rs), 0);
+    assert_int_equal(bx_routes_at(rs, 0)->tces[0].nenergy, 2);
+    bx_carbon *c;
+    assert_int_equal(bx_carbon_new(f->ctx, &c, fs, rs, NULL), BX_OK);
+    bx_shipment s = ship("hy", 1000000, 1, -1, "");
+    bx_carbon_result r;
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    /* the whole run: 366,920 kg; the shipment's 500 / 1e6 of it */
+    assert_int_equal(r.transport.wtw_mg, 183460000);
+    assert_int_equal(r.quality_mg[0], 183460000); /* metered: primary */
+    strcpy(s.route_id, "site");
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_int_equal(r.hub.wtw_mg, 13644000);
+    bx_carbon_free(c);
+    bx_routes_free(rs);
+    bx_factor_set_free(fs);
+    /* the lists must match, without repeats */
+    static const char bad[] =
+        "route_id,element,category,distance_km,energy_id,energy_amount,run_tkm\n"
+        "a,leg,hybrid-truck,500,diesel-b5-eu+elec-eu,100000,1000000\n"
+        "b,leg,hybrid-truck,500,diesel-b5-eu+diesel-b5-eu,1+2,1000000\n"
+        "c,leg,hybrid-truck,500,diesel-b5-eu+,1+2,1000000\n"
+        "d,leg,hybrid-truck,500,a+b+c+d+e,1+1+1+1+1,1000000\n";
+    assert_int_equal(bx_routes_read_mem(f->ctx, &rs, "hy-bad.csv", bad, strlen(bad)), BX_OK);
+    assert_int_equal(bx_routes_invalid(rs), 4);
+    assert_non_null(strstr(f->diags.all, "energy_id and energy_amount list the same carriers"));
+    assert_non_null(strstr(f->diags.all, "energy carrier 'diesel-b5-eu' given twice"));
+    assert_non_null(strstr(f->diags.all, "more than 4 energy carriers"));
+    bx_routes_free(rs);
+}
+
 /* Method 1 by hand: 2 kg over 1200 km in a 40 t artic (GLEC v3.0: WTT 22,
  * TTW 73, WTW 95 g/tkm): 0.002 t x 1200 km = 2.4 tkm; WTT 52.8 g, TTW
  * 175.2 g, WTW 228 g. With the road DAF (x 1.05): 2.52 tkm: WTT 55.44,
@@ -1019,6 +1081,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_distance_types, setup, teardown),
         cmocka_unit_test_setup_teardown(test_load_factor_and_empty_running, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refrigerant_leakage, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_several_energy_carriers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_default_intensity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fuel_based_tkm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_multidrop_round, setup, teardown),

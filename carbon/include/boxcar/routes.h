@@ -94,6 +94,10 @@ BX_API const char *bx_distance_type_name(bx_distance_type t);
 #define BX_DAF_AIR_KM 95.0
 #define BX_DAF_ROAD_FACTOR 1.05
 
+/* Energy carriers one TCE may state (a hybrid vehicle, a hub on grid
+ * power, gas and diesel): energy_id "a+b", energy_amount "x+y". */
+#define BX_TCE_MAX_ENERGY 4
+
 typedef struct bx_tce {
     bx_tce_kind kind;
     char category[BX_ID_MAX];  /* TOC id (legs) or HOC id (hubs) */
@@ -107,6 +111,11 @@ typedef struct bx_tce {
     bool has_energy;           /* primary data for the run / the hub */
     char energy_id[BX_ID_MAX]; /* a fuel row of the factor set */
     double energy_amount;      /* in that fuel's unit (l, kg, kWh, m3) */
+    size_t nenergy;            /* carriers: 1 with energy data (then the
+                                  arrays repeat energy_id and _amount), up
+                                  to BX_TCE_MAX_ENERGY; 0 without */
+    char energy_ids[BX_TCE_MAX_ENERGY][BX_ID_MAX];
+    double energy_amounts[BX_TCE_MAX_ENERGY];
     double run_tkm;            /* 0 if not given */
     double run_t;              /* hubs: tonnes outbound; 0 if not given */
     int64_t run_items;         /* 0 if not given */

@@ -62,7 +62,7 @@ static void put_totals(FILE *fp, const char *group, const char *key, const sums 
     /* every figure default: the WTW by data quality is all default */
     fprintf(fp, "%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",0,0,%" PRId64
                 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRIu64
-                ",cn-2023,2023.2,0,%" PRId64 ",0,0,0,%" PRId64 ",%" PRId64 ",%" PRId64
+                ",cn-2023,2023.3,0,%" PRId64 ",0,0,0,%" PRId64 ",%" PRId64 ",%" PRId64
                 ",%" PRId64 "\n",
             group, key, s->shipments, s->mass_g, s->t_wtt, s->t_ttw, s->t_wtw, s->hub, s->pack,
             s->t_wtt, s->t_ttw, s->t_wtw + s->hub + s->pack, excluded, s->gkm,
@@ -126,7 +126,7 @@ int bench_write_carbon(const char *per_shipment, const char *totals, uint64_t n)
         put_g(fp, (int64_t)((double)wtw * 1e6 / (double)gkm + 0.5));
         fputs(",sfd,0.000,0.000,", fp);
         put_g(fp, wtw + hub + pk);
-        fprintf(fp, ",%s,%s,cn-2023,2023.2\n",
+        fprintf(fp, ",%s,%s,cn-2023,2023.3\n",
                 p == 12 ? "intensity+hub+reuse" : r % 3 ? "intensity+hub+packaging"
                                                         : "fuel+hub+packaging",
                 quality[next() % 3]);

@@ -130,7 +130,7 @@ static void test_demo(void **state)
     for (size_t i = 0; i < n; i++)
         lines += rows[i] == '\n';
     assert_int_equal(lines, 12001);
-    assert_non_null(strstr(rows, ",cn-2023,2023.2\n"));
+    assert_non_null(strstr(rows, ",cn-2023,2023.3\n"));
     assert_true(exists("totals.csv"));
 }
 
@@ -356,7 +356,7 @@ static void test_bad_rows(void **state)
     static char text[1 << 14];
     assert_true(slurp(in_dir("bt.csv"), text, sizeof text) > 0);
     assert_non_null(strstr(text, "\nall,all,2,"));
-    assert_non_null(strstr(text, ",3,cn-2023,2023.2\n"));
+    assert_non_null(strstr(text, ",3,cn-2023,2023.3\n"));
     assert_true(slurp(in_dir("errors.csv"), text, sizeof text) > 0);
     assert_non_null(strstr(text, "file,line,field,message\nbad.csv,3,mass_g,"));
     assert_non_null(strstr(text, "\nbad.csv,4,route_id,"));
@@ -422,7 +422,7 @@ static void test_merge_refuses_mixed_sets(void **state)
                                "factor_version,activity_actual_gkm,activity_sfd_gkm,"
                                "activity_gcd_gkm,primary_wtw_mg,modelled_wtw_mg,"
                                "default_wtw_mg\n"
-                               "all,all,1,1,0,0,5,0,0,0,0,0,0,99,0,cn-2023,2023.2,0,0,0,0,0,"
+                               "all,all,1,1,0,0,5,0,0,0,0,0,0,99,0,cn-2023,2023.3,0,0,0,0,0,"
                                "99\n");
     assert_int_equal(run("merge cn.csv tampered.csv"), 3);
     assert_non_null(strstr(err_text, "tampered.csv:2:14: field 'total_wtw_mg'"));
@@ -435,7 +435,7 @@ static void test_factors(void **state)
     assert_non_null(strstr(out_text, "glec-v3.0"));
     assert_non_null(strstr(out_text, "cn-2023"));
     assert_int_equal(run("factors show cn-2023"), 0);
-    assert_non_null(strstr(out_text, "factor set cn-2023, version 2023.2, reported as "
+    assert_non_null(strstr(out_text, "factor set cn-2023, version 2023.3, reported as "
                                      "co2e-ar6"));
     assert_non_null(strstr(out_text, "UNCONFIRMED"));
     assert_non_null(strstr(out_text, "= 1.1 kWh x elec-cn-lca-2024"));

@@ -7,7 +7,6 @@
  * loses nothing an auditor could see.
  */
 #include <math.h>
-#include <stdio.h>
 
 #include "carbon_internal.h"
 
@@ -58,12 +57,28 @@ char *bx_mg_to_text(int64_t mg, char *buf, size_t size)
 
 char *bxi_carbon_gkm_to_tkm_text(int64_t gkm, char *buf, size_t size)
 {
-    /* g.km / 1e6 = tkm: the mg printer's three decimals twice over */
-    char hi[32];
-    bx_mg_to_text(gkm / 1000, hi, sizeof hi); /* tkm with three decimals */
-    int64_t lo = gkm % 1000;
-    snprintf(buf, size, "%s%c%c%c", hi, (char)('0' + lo / 100), (char)('0' + lo / 10 % 10),
-             (char)('0' + lo % 10));
+    /* g.km / 1e6 = tkm with six decimals, by hand as bx_mg_to_text: this
+     * runs for every output row */
+    char tmp[32];
+    size_t n = 0;
+    uint64_t m = gkm < 0 ? (uint64_t)0 - (uint64_t)gkm : (uint64_t)gkm;
+    for (int i = 0; i < 6; i++) {
+        tmp[n++] = (char)('0' + m % 10);
+        m /= 10;
+    }
+    tmp[n++] = '.';
+    do {
+        tmp[n++] = (char)('0' + m % 10);
+        m /= 10;
+    } while (m > 0);
+    if (gkm < 0)
+        tmp[n++] = '-';
+    if (size == 0)
+        return buf;
+    size_t k = 0;
+    while (n > 0 && k + 1 < size)
+        buf[k++] = tmp[--n];
+    buf[k] = '\0';
     return buf;
 }
 

@@ -301,7 +301,7 @@ bx_status bx_carbon_writer_put(bx_carbon_writer *w, const bx_shipment *s,
                             s->shipment_id);
     }
     for (size_t i = F_FIRST_FIGURE; i < w->nfields; i++)
-        if (f[i].text == NULL &&
+        if (f[i].text == NULL && i != F_TKM && /* activity is no CO2e: the result bounds it */
             (f[i].integer > BX_CO2E_MAX_MG || f[i].integer < -BX_CO2E_MAX_MG))
             return bxi_error(w->ctx, BX_EINVAL, "carbon writer: shipment '%s': %s out of range",
                             s->shipment_id, names_mg[i]);

@@ -192,6 +192,12 @@ static bx_status read_alloc(const bxc_table *t, bx_tce *e)
     return BX_OK;
 }
 
+/* The first '+' of s[from, len), NULL if none (s may be empty). */
+static const char *find_plus(const char *s, size_t from, size_t len)
+{
+    return from < len ? memchr(s + from, '+', len - from) : NULL;
+}
+
 /* Several energy carriers in one TCE: "diesel-eu+elec-eu" with
  * "100000+100000", the amounts in the same order, each in its fuel's
  * unit. Sets the arrays and the first carrier as energy_id/_amount. */
@@ -200,7 +206,7 @@ static bx_status read_energies(const bxc_table *t, bx_tce *e, bool *has_amount)
     size_t ilen, alen;
     const char *ids = bxi_carbon_get(t, C_ENERGY_ID, &ilen);
     const char *amounts = bxi_carbon_get(t, C_ENERGY_AMOUNT, &alen);
-    if (memchr(ids, '+', ilen) == NULL && memchr(amounts, '+', alen) == NULL) {
+    if (find_plus(ids, 0, ilen) == NULL && find_plus(amounts, 0, alen) == NULL) {
         bx_status st = bxi_carbon_get_id(t, C_ENERGY_ID, false, e->energy_id);
         if (st == BX_OK)
             st = bxi_carbon_get_double(t, C_ENERGY_AMOUNT, false, 0, MAX_ACTIVITY,
@@ -217,8 +223,8 @@ static bx_status read_energies(const bxc_table *t, bx_tce *e, bool *has_amount)
         if (n == BX_TCE_MAX_ENERGY)
             return row_error(t, C_ENERGY_ID, "more than %d energy carriers",
                              BX_TCE_MAX_ENERGY);
-        const char *ie = memchr(ids + i, '+', ilen - i);
-        const char *ae = memchr(amounts + j, '+', alen - j);
+        const char *ie = find_plus(ids, i, ilen);
+        const char *ae = find_plus(amounts, j, alen);
         size_t il = ie ? (size_t)(ie - ids) - i : ilen - i;
         size_t al = ae ? (size_t)(ae - amounts) - j : alen - j;
         if ((ie == NULL) != (ae == NULL) || il == 0 || al == 0)

@@ -192,6 +192,13 @@ static void show_row(const bx_factor_set *fs, const bx_factor *f)
                    num_computed(bx_factor_wtw_g(fs, f), c, sizeof c),
                    num(f->t_per_teu, a, sizeof a));
     }
+    if (!isnan(f->load_factor) || !isnan(f->empty_running) || !isnan(f->empty_energy))
+        printf("%-8s %-30s   assumes load factor %s, empty running %s; empty vehicle at "
+               "%s of the full one's energy per km\n", "", "", num(f->load_factor, a, sizeof a),
+               num(f->empty_running, b, sizeof b), num(f->empty_energy, c, sizeof c));
+    if (f->refrigerant[0] != '\0')
+        printf("%-8s %-30s   temperature-controlled: leaks %s kg of %s per tkm\n", "", "",
+               num(f->refrigerant_kg_per_tkm, a, sizeof a), f->refrigerant);
     if (f->note[0] != '\0')
         printf("%-8s %-30s   %s\n", "", "", f->note);
     if (strcmp(f->basis, bx_factor_set_info_get(fs).basis) != 0)

@@ -129,6 +129,45 @@ static bool round_part(double wtt, double ttw, double unsplit, bx_co2e *out)
     return true;
 }
 
+/* Split a part's WTW (whole mg) by data-quality class in proportion to
+ * the grams of each class, so the classes add up to it exactly: floors,
+ * then the milligrams left to the largest remainders (ties to the better
+ * class), as bx_allocate_mg does. */
+static void split_quality(int64_t wtw_mg, const double g[3], int64_t out[3])
+{
+    double sum = g[0] + g[1] + g[2];
+    out[0] = out[1] = out[2] = 0;
+    if (wtw_mg <= 0)
+        return;
+    if (!(sum > 0)) {
+        out[2] = wtw_mg; /* cannot happen with a WTW above 0; say default */
+        return;
+    }
+    double rem[3];
+    int64_t left = wtw_mg;
+    for (int q = 0; q < 3; q++) {
+        double share = (double)wtw_mg * (g[q] / sum);
+        double fl = floor(share);
+        out[q] = (int64_t)fl;
+        rem[q] = share - fl;
+        left -= out[q];
+    }
+    while (left > 0) {
+        int best = 0;
+        for (int q = 1; q < 3; q++)
+            if (rem[q] > rem[best])
+                best = q;
+        out[best]++;
+        rem[best] = -1.0;
+        left--;
+    }
+    for (int q = 0; left < 0 && q < 3; q++) { /* floors above the sum: rounding */
+        int64_t take = out[q] < -left ? out[q] : -left;
+        out[q] -= take;
+        left += take;
+    }
+}
+
 static void add_co2e(bx_co2e *a, const bx_co2e *b)
 {
     a->wtt_mg += b->wtt_mg;
@@ -199,10 +238,25 @@ bx_status bx_carbon_compute(bx_carbon *c, const bx_shipment *s, bx_carbon_result
         return st;
     double wtt[BXI_CARBON_ROUTE_PARTS], ttw[BXI_CARBON_ROUTE_PARTS], uns[BXI_CARBON_ROUTE_PARTS];
     bxi_carbon_route_eval(r, mass, (double)s->items, mass * drop, wtt, ttw, uns);
+    const double x[BXI_CARBON_NDRIVERS] = {mass, (double)s->items, mass * drop};
     for (size_t i = 0; i < r->nparts; i++) {
         int part = r->parts[i];
         if (!round_part(wtt[part], ttw[part], uns[part], &out->part[part]))
             goto range;
+        int one = r->one_class[part];
+        if (one >= 0) { /* the usual case: every input of the part in one class */
+            out->part_quality_mg[part][one] = out->part[part].wtw_mg;
+            out->quality_mg[one] += out->part[part].wtw_mg;
+        } else {
+            double gq[3];
+            for (int q = 0; q < 3; q++) {
+                const double *k = r->qcoef[part][q];
+                gq[q] = k[0] * x[0] + k[1] * x[1] + k[2] * x[2];
+            }
+            split_quality(out->part[part].wtw_mg, gq, out->part_quality_mg[part]);
+            for (int q = 0; q < 3; q++)
+                out->quality_mg[q] += out->part_quality_mg[part][q];
+        }
         if (part == BX_PART_HUB)
             out->hub = out->part[part];
         else
@@ -210,7 +264,16 @@ bx_status bx_carbon_compute(bx_carbon *c, const bx_shipment *s, bx_carbon_result
     }
     if (!bxi_carbon_g_to_mg(p->g, &out->packaging_mg))
         goto range;
+    for (size_t i = 0; i < r->nact; i++) {
+        const double *k = r->act_cells[i].k;
+        double gkm = k[0] * x[0] + k[1] * x[1] + k[2] * x[2];
+        if (!(gkm < 9e18))
+            goto range;
+        out->activity_gkm[r->act_cells[i].mode][r->act_cells[i].type] = (int64_t)(gkm + 0.5);
+    }
     out->part[BX_PART_PACKAGING].wtw_mg = out->packaging_mg;
+    out->part_quality_mg[BX_PART_PACKAGING][p->quality - 1] = out->packaging_mg;
+    out->quality_mg[p->quality - 1] += out->packaging_mg;
     out->total = out->transport;
     add_co2e(&out->total, &out->hub);
     out->total.wtw_mg += out->packaging_mg;

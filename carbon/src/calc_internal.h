@@ -44,6 +44,20 @@ typedef struct bxc_route {
      * route's runs, and the route file's line of that run (0: no run). */
     double share_k[BXI_CARBON_NDRIVERS];
     uint64_t share_line[BXI_CARBON_NDRIVERS];
+    /* Transport activity in g.km per driver unit (mass: km; direct: 1),
+     * by mode and distance type. */
+    double act[BX_MODE_COUNT][BX_DIST_COUNT][BXI_CARBON_NDRIVERS];
+    /* WTW g per driver unit by part and data-quality class (class - 1). */
+    double qcoef[BXI_CARBON_ROUTE_PARTS][3][BXI_CARBON_NDRIVERS];
+    /* The same, compiled for the per-shipment loop: a part whose inputs
+     * are all of one class has it here (-1: several), and the activity
+     * cells that are not zero, in (mode, type) order. */
+    int8_t one_class[BXI_CARBON_ROUTE_PARTS];
+    uint8_t nact;
+    struct {
+        uint8_t mode, type;
+        double k[BXI_CARBON_NDRIVERS];
+    } act_cells[BX_MODE_COUNT * BX_DIST_COUNT];
     bxc_term *terms;                    /* in the calculator's arena */
     size_t nterms;
 } bxc_route;
@@ -87,6 +101,17 @@ struct bx_carbon {
 
 /* Largest number of distinct packaging texts cached. */
 #define BXI_CARBON_PACK_CACHE_MAX 65536
+
+/* The factor by which a leg's own load factor lf and empty running er
+ * (NaN: the TOC's) change the TOC's default intensity, which assumes the
+ * row's load_factor and empty_running (all three of its loading figures
+ * given). Per vehicle-km the energy is linear in the load, from the empty
+ * vehicle's (empty_energy x the full one's) to the full one's, and each
+ * empty km costs the empty vehicle's energy; per tkm that is
+ *   (eps + (1 - eps) lf + eps er / (1 - er)) / lf
+ * with eps = empty_energy; the factor is its ratio to the TOC's basis.
+ * (GLEC v3.0 Module 5, Annex 1, Table 18, follows this form: docs/carbon.md.) */
+double bxi_carbon_load_adjustment(const bx_factor *toc, double lf, double er);
 
 /* chain.c: compile route i; problems reported at the route file's lines.
  * BX_OK (maybe with r->valid false), or a fatal error. */

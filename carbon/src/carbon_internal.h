@@ -124,6 +124,12 @@ bx_status bxi_carbon_get_word(const bxc_table *t, size_t c, bool required,
 /* Round grams to whole milligrams; false if the result would not fit the
  * exact-integer range of the totals (|mg| <= BX_CO2E_MAX_MG). */
 bool bxi_carbon_g_to_mg(double g, int64_t *mg);
+/* Gram-km (>= 0) as tonne-km with six decimals, exact. Returns buf. */
+char *bxi_carbon_gkm_to_tkm_text(int64_t gkm, char *buf, size_t size);
+/* An intensity for display: mg x scale / units, rounded (e.g. mg CO2e per
+ * tkm from mg and g.km with scale 1e6). false when units <= 0 (no activity:
+ * the intensity is undefined, not zero) or out of range. */
+bool bxi_carbon_per_unit_mg(int64_t mg, int64_t units, double scale, int64_t *out);
 
 /* a += b, false on overflow (then a is unchanged). */
 bool bxi_carbon_add_i64(int64_t *a, int64_t b);
@@ -146,7 +152,7 @@ typedef struct bxc_field {
 /* The order in which CBOR's core deterministic encoding wants the keys of
  * fields[0..n): shorter keys first, then bytewise. order[k] is the index
  * of the k-th key to write. n <= BXI_CARBON_MAX_FIELDS. */
-#define BXI_CARBON_MAX_FIELDS 24
+#define BXI_CARBON_MAX_FIELDS 32
 void bxi_carbon_cbor_order(const bxc_field *fields, size_t n, uint8_t *order);
 
 /* fields as one JSON object in their own order, then a newline. */

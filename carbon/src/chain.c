@@ -11,6 +11,21 @@
 /* Shipment masses are in grams: 1 t = 1e6 g. */
 #define G_PER_T 1e6
 
+static double per_tkm_at(double eps, double lf, double er)
+{
+    return (eps + (1.0 - eps) * lf + eps * er / (1.0 - er)) / lf;
+}
+
+double bxi_carbon_load_adjustment(const bx_factor *toc, double lf, double er)
+{
+    double eps = toc->empty_energy;
+    if (isnan(lf))
+        lf = toc->load_factor;
+    if (isnan(er))
+        er = toc->empty_running;
+    return per_tkm_at(eps, lf, er) / per_tkm_at(eps, toc->load_factor, toc->empty_running);
+}
+
 typedef struct compiler {
     bx_carbon *c;
     const bx_route *route;
@@ -37,7 +52,10 @@ static bx_status tce_error(compiler *k, const bx_tce *e, const char *field,
                           k->route->route_id, msg);
 }
 
-static bx_status add_term(compiler *k, size_t factor, int part, int driver, double coef)
+/* q: the data-quality class of the figure (the run's primary data, or
+ * the default row's class), for the WTW by class. */
+static bx_status add_term(compiler *k, size_t factor, int part, int driver, double coef,
+                          bx_data_quality q)
 {
     bxc_route *r = k->r;
     bxc_value v = bxi_carbon_factor_value(k->c->fs, factor);
@@ -45,8 +63,10 @@ static bx_status add_term(compiler *k, size_t factor, int part, int driver, doub
     if (v.split) {
         dst->wtt += coef * v.wtt;
         dst->ttw += coef * v.ttw;
+        r->qcoef[part][q - 1][driver] += coef * (v.wtt + v.ttw);
     } else {
         dst->unsplit += coef * v.wtw;
+        r->qcoef[part][q - 1][driver] += coef * v.wtw;
     }
     bool seen = false;
     for (size_t i = 0; i < r->nparts; i++)
@@ -85,6 +105,27 @@ static long need(compiler *k, const bx_tce *e, bx_factor_kind kind, const char *
                         bx_factor_kind_name(kind), id,
                         bx_factor_set_info_get(k->c->fs).id);
     return i;
+}
+
+/* Transport activity of a leg: g.km per unit of the driver, on the leg's
+ * distance type (an air leg's distance is a great circle with GLEC's DAF
+ * unless the user says it is the flown distance). */
+static void add_activity(compiler *k, const bx_tce *e, int mode, int driver, double per_unit)
+{
+    bx_distance_type dt = e->dist_type;
+    if (mode == BX_MODE_AIR && dt != BX_DIST_ACTUAL)
+        dt = BX_DIST_GCD;
+    k->r->act[mode][dt][driver] += per_unit;
+}
+
+/* The fuel rows of a TCE's energy carriers, in order. */
+static bx_status need_energies(compiler *k, const bx_tce *e, long fuels[BX_TCE_MAX_ENERGY])
+{
+    bx_status st = BX_OK;
+    for (size_t i = 0; i < e->nenergy; i++)
+        if ((fuels[i] = need(k, e, BX_FACTOR_FUEL, e->energy_ids[i], "energy_id", &st)) < 0)
+            return st;
+    return BX_OK;
 }
 
 /* Remember the run whose share per driver unit is largest: a shipment's
@@ -141,6 +182,14 @@ static bx_status compile_leg(compiler *k, const bx_tce *e)
     }
     if (!e->has_energy) {
         double km = bx_tce_adjusted_km(e, part, NULL);
+        if (!isnan(e->load_factor) || !isnan(e->empty_running)) {
+            if (isnan(f->load_factor) || isnan(f->empty_running) || isnan(f->empty_energy))
+                return tce_error(k, e, isnan(e->load_factor) ? "empty_running" : "load_factor",
+                                 "TOC '%s' does not state the loading its intensity assumes "
+                                 "(load_factor, empty_running, empty_energy): the leg's own "
+                                 "cannot be set against it", f->id);
+            km *= bxi_carbon_load_adjustment(f, e->load_factor, e->empty_running);
+        }
         if (e->temp_controlled) {
             /* GLEC's uplift for temperature-controlled transport, stated
              * per vehicle class in the TOC row */
@@ -148,12 +197,29 @@ static bx_status compile_leg(compiler *k, const bx_tce *e)
                 return tce_error(k, e, "temp", "TOC '%s' gives no temp_uplift: use a "
                                                "temperature-controlled TOC",
                                  f->id);
+            if (f->refrigerant[0] != '\0') {
+                /* the refrigerant it leaks, per tkm of the leg (GLEC v3.0
+                 * Module 4): kg per tkm x the gas's kg CO2e per kg */
+                long gas = need(k, e, BX_FACTOR_FUEL, f->refrigerant, "temp", &st);
+                if (gas < 0)
+                    return st;
+                if (bx_factor_set_at(k->c->fs, (size_t)gas)->unit != BX_UNIT_KG_PER_KG)
+                    return tce_error(k, e, "temp", "refrigerant '%s' of TOC '%s' is not in "
+                                                   "kg/kg", f->refrigerant, f->id);
+                double leg_km = bx_tce_adjusted_km(e, part, NULL); /* tkm as reported */
+                if ((st = add_term(k, (size_t)gas, part, BXI_CARBON_MASS,
+                                   leg_km * f->refrigerant_kg_per_tkm / G_PER_T, f->quality)) !=
+                    BX_OK)
+                    return st;
+            }
             km *= 1.0 + f->temp_uplift;
         }
         k->r->methods |= BX_METHOD_INTENSITY;
         worst(k->r, f->quality);
+        /* activity on the adjusted distance, without the temperature uplift */
+        add_activity(k, e, part, BXI_CARBON_MASS, bx_tce_adjusted_km(e, part, NULL));
         if (e->grid_id[0] == '\0')
-            return add_term(k, (size_t)toc, part, BXI_CARBON_MASS, km / G_PER_T);
+            return add_term(k, (size_t)toc, part, BXI_CARBON_MASS, km / G_PER_T, f->quality);
         /* the TOC's kWh per tkm times the leg's own grid (a region's or a
          * province's) instead of the TOC's ref */
         if (f->unit != BX_UNIT_KWH_PER_TKM)
@@ -165,30 +231,46 @@ static bx_status compile_leg(compiler *k, const bx_tce *e)
         const bx_factor *g = bx_factor_set_at(k->c->fs, (size_t)grid);
         if (g->unit != BX_UNIT_KG_PER_KWH)
             return tce_error(k, e, "grid", "fuel '%s' is not electricity (kg/kwh)", g->id);
-        return add_term(k, (size_t)grid, part, BXI_CARBON_MASS, km * f->energy / G_PER_T);
+        return add_term(k, (size_t)grid, part, BXI_CARBON_MASS, km * f->energy / G_PER_T,
+                        f->quality);
     }
-    long fuel = need(k, e, BX_FACTOR_FUEL, e->energy_id, "energy_id", &st);
-    if (fuel < 0)
+    long fuels[BX_TCE_MAX_ENERGY];
+    if ((st = need_energies(k, e, fuels)) != BX_OK)
         return st;
     worst(k->r, BX_DQ_PRIMARY);
     k->r->methods |= BX_METHOD_FUEL;
+    int driver;
+    double per_amount; /* the shipment's share per unit of the driver */
     switch (e->alloc) {
     case BX_ALLOC_DIRECT:
         k->r->methods |= BX_METHOD_MULTIDROP;
         note_share(k, e, BXI_CARBON_DIRECT, 1.0 / (G_PER_T * e->run_tkm));
-        return add_term(k, (size_t)fuel, part, BXI_CARBON_DIRECT,
-                        e->energy_amount / (G_PER_T * e->run_tkm));
+        add_activity(k, e, part, BXI_CARBON_DIRECT, 1.0);
+        driver = BXI_CARBON_DIRECT;
+        per_amount = 1.0 / (G_PER_T * e->run_tkm);
+        break;
     case BX_ALLOC_ITEM:
         k->r->methods |= BX_METHOD_PER_ITEM;
         note_share(k, e, BXI_CARBON_ITEM, 1.0 / (double)e->run_items);
-        return add_term(k, (size_t)fuel, part, BXI_CARBON_ITEM,
-                        e->energy_amount / (double)e->run_items);
+        add_activity(k, e, part, BXI_CARBON_MASS, e->distance_km);
+        driver = BXI_CARBON_ITEM;
+        per_amount = 1.0 / (double)e->run_items;
+        break;
     default:
         /* shipment tkm / run tkm, both on the distance as given */
         note_share(k, e, BXI_CARBON_MASS, e->distance_km / (G_PER_T * e->run_tkm));
-        return add_term(k, (size_t)fuel, part, BXI_CARBON_MASS,
-                        e->energy_amount * e->distance_km / (G_PER_T * e->run_tkm));
+        add_activity(k, e, part, BXI_CARBON_MASS, e->distance_km);
+        driver = BXI_CARBON_MASS;
+        per_amount = e->distance_km / (G_PER_T * e->run_tkm);
+        break;
     }
+    /* every carrier of the run (a hybrid's diesel and electricity) is one
+     * element's energy, shared the same way */
+    for (size_t i = 0; i < e->nenergy; i++)
+        if ((st = add_term(k, (size_t)fuels[i], part, driver, e->energy_amounts[i] * per_amount,
+                           BX_DQ_PRIMARY)) != BX_OK)
+            return st;
+    return BX_OK;
 }
 
 static bx_status compile_hub(compiler *k, const bx_tce *e)
@@ -200,19 +282,26 @@ static bx_status compile_hub(compiler *k, const bx_tce *e)
     const bx_factor *f = bx_factor_set_at(k->c->fs, (size_t)hoc);
     k->r->methods |= BX_METHOD_HUB;
     if (e->has_energy) {
-        long fuel = need(k, e, BX_FACTOR_FUEL, e->energy_id, "energy_id", &st);
-        if (fuel < 0)
+        long fuels[BX_TCE_MAX_ENERGY];
+        if ((st = need_energies(k, e, fuels)) != BX_OK)
             return st;
         worst(k->r, BX_DQ_PRIMARY);
-        if (e->alloc == BX_ALLOC_ITEM) {
+        bool items = e->alloc == BX_ALLOC_ITEM;
+        if (items) {
             k->r->methods |= BX_METHOD_PER_ITEM;
             note_share(k, e, BXI_CARBON_ITEM, 1.0 / (double)e->run_items);
-            return add_term(k, (size_t)fuel, BX_PART_HUB, BXI_CARBON_ITEM,
-                            e->energy_amount / (double)e->run_items);
+        } else {
+            note_share(k, e, BXI_CARBON_MASS, 1.0 / (G_PER_T * e->run_t));
         }
-        note_share(k, e, BXI_CARBON_MASS, 1.0 / (G_PER_T * e->run_t));
-        return add_term(k, (size_t)fuel, BX_PART_HUB, BXI_CARBON_MASS,
-                        e->energy_amount / (G_PER_T * e->run_t));
+        /* a hub on several carriers (grid power, gas, diesel forklifts):
+         * each one's energy over the same throughput */
+        double per_amount = items ? 1.0 / (double)e->run_items : 1.0 / (G_PER_T * e->run_t);
+        for (size_t i = 0; i < e->nenergy; i++)
+            if ((st = add_term(k, (size_t)fuels[i], BX_PART_HUB,
+                               items ? BXI_CARBON_ITEM : BXI_CARBON_MASS,
+                               e->energy_amounts[i] * per_amount, BX_DQ_PRIMARY)) != BX_OK)
+                return st;
+        return BX_OK;
     }
     worst(k->r, f->quality);
     bool per_item = f->unit == BX_UNIT_G_PER_ITEM;
@@ -225,9 +314,9 @@ static bx_status compile_hub(compiler *k, const bx_tce *e)
                                         "and run_items", f->id);
     if (per_item) {
         k->r->methods |= BX_METHOD_PER_ITEM;
-        return add_term(k, (size_t)hoc, BX_PART_HUB, BXI_CARBON_ITEM, 1.0);
+        return add_term(k, (size_t)hoc, BX_PART_HUB, BXI_CARBON_ITEM, 1.0, f->quality);
     }
-    return add_term(k, (size_t)hoc, BX_PART_HUB, BXI_CARBON_MASS, 1.0 / G_PER_T);
+    return add_term(k, (size_t)hoc, BX_PART_HUB, BXI_CARBON_MASS, 1.0 / G_PER_T, f->quality);
 }
 
 bx_status bxi_carbon_compile_route(bx_carbon *c, const bx_route *route, bxc_route *r)
@@ -250,6 +339,27 @@ bx_status bxi_carbon_compile_route(bx_carbon *c, const bx_route *route, bxc_rout
             return st;
         }
     }
+    for (int p = 0; p < BXI_CARBON_ROUTE_PARTS; p++) {
+        int n = 0, last = -1;
+        for (int q = 0; q < 3; q++) {
+            const double *c3 = r->qcoef[p][q];
+            if (c3[0] != 0 || c3[1] != 0 || c3[2] != 0) {
+                n++;
+                last = q;
+            }
+        }
+        r->one_class[p] = (int8_t)(n == 1 ? last : n == 0 ? 2 : -1);
+    }
+    for (int m = 0; m < BX_MODE_COUNT; m++)
+        for (int d = 0; d < BX_DIST_COUNT; d++) {
+            const double *a = r->act[m][d];
+            if (a[0] == 0 && a[1] == 0 && a[2] == 0)
+                continue;
+            r->act_cells[r->nact].mode = (uint8_t)m;
+            r->act_cells[r->nact].type = (uint8_t)d;
+            memcpy(r->act_cells[r->nact].k, a, sizeof r->act_cells[r->nact].k);
+            r->nact++;
+        }
     if (ok && k.nterms > 0) {
         r->terms = bx_arena_alloc(&c->arena, k.nterms * sizeof *r->terms, 0);
         if (r->terms == NULL) {

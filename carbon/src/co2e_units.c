@@ -54,3 +54,41 @@ char *bx_mg_to_text(int64_t mg, char *buf, size_t size)
     buf[k] = '\0';
     return buf;
 }
+
+char *bxi_carbon_gkm_to_tkm_text(int64_t gkm, char *buf, size_t size)
+{
+    /* g.km / 1e6 = tkm with six decimals, by hand as bx_mg_to_text: this
+     * runs for every output row */
+    char tmp[32];
+    size_t n = 0;
+    uint64_t m = gkm < 0 ? (uint64_t)0 - (uint64_t)gkm : (uint64_t)gkm;
+    for (int i = 0; i < 6; i++) {
+        tmp[n++] = (char)('0' + m % 10);
+        m /= 10;
+    }
+    tmp[n++] = '.';
+    do {
+        tmp[n++] = (char)('0' + m % 10);
+        m /= 10;
+    } while (m > 0);
+    if (gkm < 0)
+        tmp[n++] = '-';
+    if (size == 0)
+        return buf;
+    size_t k = 0;
+    while (n > 0 && k + 1 < size)
+        buf[k++] = tmp[--n];
+    buf[k] = '\0';
+    return buf;
+}
+
+bool bxi_carbon_per_unit_mg(int64_t mg, int64_t units, double scale, int64_t *out)
+{
+    if (units <= 0 || mg < 0)
+        return false;
+    double v = round((double)mg * scale / (double)units);
+    if (!(v >= 0 && v <= (double)BX_CO2E_MAX_MG))
+        return false;
+    *out = (int64_t)v;
+    return true;
+}

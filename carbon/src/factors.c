@@ -22,7 +22,8 @@ struct bx_factor_set {
 enum {
     C_KIND, C_ID, C_MODE, C_UNIT, C_WTT, C_TTW, C_WTW, C_ENERGY, C_REF,
     C_GSD, C_QUALITY, C_CONFIRMED, C_BASIS, C_SOURCE, C_VERSION, C_NOTE,
-    C_MIN_KM, C_MAX_KM, C_T_PER_TEU, C_TEMP_UPLIFT, C_COUNT
+    C_MIN_KM, C_MAX_KM, C_T_PER_TEU, C_TEMP_UPLIFT, C_LOAD_FACTOR, C_EMPTY_RUNNING,
+    C_EMPTY_ENERGY, C_REFRIGERANT, C_REFRIGERANT_KG, C_COUNT
 };
 
 static const bxc_column columns[C_COUNT] = {
@@ -37,6 +38,11 @@ static const bxc_column columns[C_COUNT] = {
     [C_MIN_KM] = {"min_km", false},  [C_MAX_KM] = {"max_km", false},
     [C_T_PER_TEU] = {"t_per_teu", false},
     [C_TEMP_UPLIFT] = {"temp_uplift", false},
+    [C_LOAD_FACTOR] = {"load_factor", false},
+    [C_EMPTY_RUNNING] = {"empty_running", false},
+    [C_EMPTY_ENERGY] = {"empty_energy", false},
+    [C_REFRIGERANT] = {"refrigerant", false},
+    [C_REFRIGERANT_KG] = {"refrigerant_kg_per_tkm", false},
 };
 
 /* Tonnes of cargo per TEU a g/teukm row may state: a bound on typing
@@ -267,6 +273,8 @@ static bx_status read_set_row(bx_factor_set *fs, const bxc_table *t)
     return BX_OK;
 }
 
+static bx_status read_load_basis(const bxc_table *t, bx_factor *f);
+
 static bx_status read_numbers(const bxc_table *t, bx_factor *f)
 {
     bx_status st;
@@ -318,6 +326,38 @@ static bx_status read_numbers(const bxc_table *t, bx_factor *f)
         return row_error(t, C_T_PER_TEU, has_teu ? "t_per_teu is only for g/teukm rows"
                                                  : "a g/teukm row needs t_per_teu: the "
                                                    "tonnes per TEU it is shared by");
+    return read_load_basis(t, f);
+}
+
+/* The loading a TOC's intensity assumes (load factor, empty running) and
+ * its empty vehicle's energy per km as a fraction of the full vehicle's:
+ * what a leg's own load factor and empty running are set against. Each
+ * NaN when not given; only for toc rows. */
+static bx_status read_load_basis(const bxc_table *t, bx_factor *f)
+{
+    static const struct {
+        size_t column;
+        double lo, hi;
+    } cols[3] = {{C_LOAD_FACTOR, 0, 1}, {C_EMPTY_RUNNING, 0, 0.95}, {C_EMPTY_ENERGY, 0, 1}};
+    double *dst[3] = {&f->load_factor, &f->empty_running, &f->empty_energy};
+    for (size_t i = 0; i < 3; i++) {
+        bool has;
+        *dst[i] = NAN;
+        bx_status st = bxi_carbon_get_double(t, cols[i].column, false, cols[i].lo, cols[i].hi,
+                                             dst[i], &has);
+        if (st != BX_OK)
+            return st;
+        if (!has) {
+            *dst[i] = NAN;
+            continue;
+        }
+        if (f->kind != BX_FACTOR_TOC)
+            return row_error(t, cols[i].column, "%s is only for toc rows",
+                             columns[cols[i].column].name);
+        if (cols[i].column != C_EMPTY_RUNNING && !(*dst[i] > 0))
+            return row_error(t, cols[i].column, "%s must be more than 0",
+                             columns[cols[i].column].name);
+    }
     return BX_OK;
 }
 
@@ -392,9 +432,22 @@ static bx_status read_factor_row(bx_factor_set *fs, const bxc_table *t,
     f.source = keep(fs, t, C_SOURCE);
     f.version = keep(fs, t, C_VERSION);
     f.note = keep(fs, t, C_NOTE);
+    f.refrigerant = keep(fs, t, C_REFRIGERANT);
     if (f.id == NULL || f.ref == NULL || f.basis == NULL || f.source == NULL || f.version == NULL ||
-        f.note == NULL)
+        f.note == NULL || f.refrigerant == NULL)
         return BX_ENOMEM;
+    bool has_kg;
+    f.refrigerant_kg_per_tkm = NAN;
+    if ((st = bxi_carbon_get_double(t, C_REFRIGERANT_KG, false, 0, 1, &f.refrigerant_kg_per_tkm,
+                                    &has_kg)) != BX_OK)
+        return st;
+    if (!has_kg)
+        f.refrigerant_kg_per_tkm = NAN;
+    if (has_kg != (f.refrigerant[0] != '\0'))
+        return row_error(t, has_kg ? C_REFRIGERANT : C_REFRIGERANT_KG,
+                         "refrigerant and refrigerant_kg_per_tkm go together");
+    if (has_kg && kind != BX_FACTOR_TOC)
+        return row_error(t, C_REFRIGERANT, "refrigerant is only for toc rows");
     size_t index;
     if ((st = bxi_carbon_idmap_put(&fs->ids, key, klen, &index, NULL)) != BX_OK)
         return st;

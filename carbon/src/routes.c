@@ -36,7 +36,8 @@ struct bx_routes {
 enum {
     C_ROUTE, C_ELEMENT, C_CATEGORY, C_DISTANCE, C_FROM_LAT, C_FROM_LON,
     C_TO_LAT, C_TO_LON, C_DAF, C_ALLOC, C_ENERGY_ID, C_ENERGY_AMOUNT,
-    C_RUN_TKM, C_RUN_T, C_RUN_ITEMS, C_NOTE, C_GRID, C_TEMP, C_COUNT
+    C_RUN_TKM, C_RUN_T, C_RUN_ITEMS, C_NOTE, C_GRID, C_TEMP, C_DIST_TYPE, C_LOAD_FACTOR,
+    C_EMPTY_RUNNING, C_COUNT
 };
 
 static const bxc_column columns[C_COUNT] = {
@@ -58,7 +59,17 @@ static const bxc_column columns[C_COUNT] = {
     [C_NOTE] = {"note", false},
     [C_GRID] = {"grid", false},
     [C_TEMP] = {"temp", false},
+    [C_DIST_TYPE] = {"distance_type", false},
+    [C_LOAD_FACTOR] = {"load_factor", false},
+    [C_EMPTY_RUNNING] = {"empty_running", false},
 };
+
+const char *bx_distance_type_name(bx_distance_type t)
+{
+    static const char *const names[BX_DIST_COUNT] = {"actual", "sfd", "gcd"};
+    return (unsigned)t < BX_DIST_COUNT ? names[t] : "?";
+}
+
 
 const char *bx_route_column(size_t i)
 {
@@ -181,15 +192,78 @@ static bx_status read_alloc(const bxc_table *t, bx_tce *e)
     return BX_OK;
 }
 
+/* The first '+' of s[from, len), NULL if none (s may be empty). */
+static const char *find_plus(const char *s, size_t from, size_t len)
+{
+    return from < len ? memchr(s + from, '+', len - from) : NULL;
+}
+
+/* Several energy carriers in one TCE: "diesel-eu+elec-eu" with
+ * "100000+100000", the amounts in the same order, each in its fuel's
+ * unit. Sets the arrays and the first carrier as energy_id/_amount. */
+static bx_status read_energies(const bxc_table *t, bx_tce *e, bool *has_amount)
+{
+    size_t ilen, alen;
+    const char *ids = bxi_carbon_get(t, C_ENERGY_ID, &ilen);
+    const char *amounts = bxi_carbon_get(t, C_ENERGY_AMOUNT, &alen);
+    if (find_plus(ids, 0, ilen) == NULL && find_plus(amounts, 0, alen) == NULL) {
+        bx_status st = bxi_carbon_get_id(t, C_ENERGY_ID, false, e->energy_id);
+        if (st == BX_OK)
+            st = bxi_carbon_get_double(t, C_ENERGY_AMOUNT, false, 0, MAX_ACTIVITY,
+                                       &e->energy_amount, has_amount);
+        if (st == BX_OK && *has_amount) {
+            e->nenergy = 1;
+            memcpy(e->energy_ids[0], e->energy_id, sizeof e->energy_ids[0]);
+            e->energy_amounts[0] = e->energy_amount;
+        }
+        return st;
+    }
+    size_t n = 0;
+    for (size_t i = 0, j = 0; i <= ilen || j <= alen; n++) {
+        if (n == BX_TCE_MAX_ENERGY)
+            return row_error(t, C_ENERGY_ID, "more than %d energy carriers",
+                             BX_TCE_MAX_ENERGY);
+        const char *ie = find_plus(ids, i, ilen);
+        const char *ae = find_plus(amounts, j, alen);
+        size_t il = ie ? (size_t)(ie - ids) - i : ilen - i;
+        size_t al = ae ? (size_t)(ae - amounts) - j : alen - j;
+        if ((ie == NULL) != (ae == NULL) || il == 0 || al == 0)
+            return row_error(t, il == 0 ? C_ENERGY_ID : C_ENERGY_AMOUNT,
+                             "energy_id and energy_amount list the same carriers, "
+                             "joined by '+' (\"diesel+grid\" with \"10+25\")");
+        const char *why = bxi_id_problem(ids + i, il);
+        if (why != NULL)
+            return row_error(t, C_ENERGY_ID, "identifier %s", why);
+        memcpy(e->energy_ids[n], ids + i, il);
+        e->energy_ids[n][il] = '\0';
+        double v;
+        if (!bxi_parse_double(amounts + j, al, &v, &why) || !(v > 0) || v > MAX_ACTIVITY)
+            return row_error(t, C_ENERGY_AMOUNT, "energy amount %zu must be a number more "
+                                                 "than 0", n + 1);
+        e->energy_amounts[n] = v;
+        for (size_t k = 0; k < n; k++)
+            if (strcmp(e->energy_ids[k], e->energy_ids[n]) == 0)
+                return row_error(t, C_ENERGY_ID, "energy carrier '%s' given twice",
+                                 e->energy_ids[n]);
+        i += il + 1;
+        j += al + 1;
+        if (ie == NULL)
+            break;
+    }
+    e->nenergy = n + 1;
+    memcpy(e->energy_id, e->energy_ids[0], sizeof e->energy_id);
+    e->energy_amount = e->energy_amounts[0];
+    *has_amount = true;
+    return BX_OK;
+}
+
 static bx_status read_primary(const bxc_table *t, bx_tce *e)
 {
-    bx_status st = bxi_carbon_get_id(t, C_ENERGY_ID, false, e->energy_id);
+    bool has_amount, has_tkm, has_t, has_items;
+    bx_status st = read_energies(t, e, &has_amount);
     if (st != BX_OK)
         return st;
-    bool has_amount, has_tkm, has_t, has_items;
-    if ((st = bxi_carbon_get_double(t, C_ENERGY_AMOUNT, false, 0, MAX_ACTIVITY,
-                             &e->energy_amount, &has_amount)) != BX_OK ||
-        (st = bxi_carbon_get_double(t, C_RUN_TKM, false, 0, MAX_ACTIVITY, &e->run_tkm,
+    if ((st = bxi_carbon_get_double(t, C_RUN_TKM, false, 0, MAX_ACTIVITY, &e->run_tkm,
                              &has_tkm)) != BX_OK ||
         (st = bxi_carbon_get_double(t, C_RUN_T, false, 0, MAX_ACTIVITY, &e->run_t,
                              &has_t)) != BX_OK ||
@@ -248,6 +322,52 @@ static bx_status read_primary(const bxc_table *t, bx_tce *e)
     return BX_OK;
 }
 
+/* A leg's distance type: coordinates give a great circle; so does an air
+ * leg's distance_km, which GLEC takes as the great circle before its DAF
+ * (95 km); else the user's word, sfd by default (a planned distance). */
+static bx_status read_distance_type(const bxc_table *t, bx_tce *e)
+{
+    static const char *const words[] = {"actual", "sfd", NULL};
+    int w;
+    bx_status st = bxi_carbon_get_word(t, C_DIST_TYPE, false, words, &w);
+    if (st != BX_OK)
+        return st;
+    if (w >= 0 && e->kind == BX_TCE_HUB)
+        return row_error(t, C_DIST_TYPE, "a hub has no distance");
+    if (w >= 0 && e->from_coordinates)
+        return row_error(t, C_DIST_TYPE, "a leg from coordinates is a great circle: "
+                                         "distance_type is for a given distance_km");
+    e->dist_type = e->from_coordinates ? BX_DIST_GCD : w == 0 ? BX_DIST_ACTUAL : BX_DIST_SFD;
+    return BX_OK;
+}
+
+/* A leg's own loading (a loading plan's mass load factor, the fleet's
+ * empty running): only a default intensity is adjusted by it; a metered
+ * run's energy already reflects how it was loaded. */
+static bx_status read_loading(const bxc_table *t, bx_tce *e)
+{
+    bool has_lf, has_er;
+    e->load_factor = e->empty_running = NAN;
+    bx_status st = bxi_carbon_get_double(t, C_LOAD_FACTOR, false, 0, 1, &e->load_factor,
+                                         &has_lf);
+    if (st == BX_OK)
+        st = bxi_carbon_get_double(t, C_EMPTY_RUNNING, false, 0, 0.95, &e->empty_running,
+                                   &has_er);
+    if (st != BX_OK)
+        return st;
+    if (!has_lf)
+        e->load_factor = NAN;
+    if (!has_er)
+        e->empty_running = NAN;
+    if (has_lf && !(e->load_factor > 0))
+        return row_error(t, C_LOAD_FACTOR, "load_factor must be more than 0");
+    if ((has_lf || has_er) && (e->kind != BX_TCE_LEG || e->has_energy))
+        return row_error(t, has_lf ? C_LOAD_FACTOR : C_EMPTY_RUNNING,
+                         "load_factor and empty_running adjust a leg's default intensity "
+                         "(a metered run's energy already reflects its loading)");
+    return BX_OK;
+}
+
 static bx_status read_tce(const bxc_table *t, bx_tce *e)
 {
     static const char *const words[] = {"", "leg", "hub", NULL};
@@ -265,7 +385,8 @@ static bx_status read_tce(const bxc_table *t, bx_tce *e)
         (st = read_alloc(t, e)) != BX_OK || (st = read_distance(t, e)) != BX_OK ||
         (st = read_daf(t, e)) != BX_OK)
         return st;
-    if ((st = read_primary(t, e)) != BX_OK)
+    if ((st = read_primary(t, e)) != BX_OK || (st = read_distance_type(t, e)) != BX_OK ||
+        (st = read_loading(t, e)) != BX_OK)
         return st;
     if ((st = bxi_carbon_get_id(t, C_GRID, false, e->grid_id)) != BX_OK)
         return st;

@@ -56,16 +56,27 @@ bx_status bx_totals_group_parse(const char *s, bx_totals_group *out)
     return BX_EINPUT;
 }
 
-/* Every int64 of a sum, for loops that add or check them all. */
-#define SUM_FIELDS 12
+/* Every int64 of a sum, for loops that add or check them all: the
+ * emissions, then the reporting figures (activity, WTW by class). */
+#define SUM_FIELDS 18
 static void sum_fields(bx_carbon_sum *s, int64_t *f[SUM_FIELDS])
 {
     int64_t *p[SUM_FIELDS] = {
         &s->shipments,        &s->mass_g,          &s->transport.wtt_mg,
         &s->transport.ttw_mg, &s->transport.wtw_mg, &s->hub.wtt_mg,
         &s->hub.ttw_mg,       &s->hub.wtw_mg,      &s->packaging_mg,
-        &s->total.wtt_mg,     &s->total.ttw_mg,    &s->total.wtw_mg};
+        &s->total.wtt_mg,     &s->total.ttw_mg,    &s->total.wtw_mg,
+        &s->activity_gkm[0],  &s->activity_gkm[1], &s->activity_gkm[2],
+        &s->quality_mg[0],    &s->quality_mg[1],   &s->quality_mg[2]};
     memcpy(f, p, sizeof p);
+}
+
+static void add_reporting(bx_carbon_sum *a, const bx_carbon_sum *b)
+{
+    for (int d = 0; d < BX_DIST_COUNT; d++)
+        a->activity_gkm[d] += b->activity_gkm[d];
+    for (int q = 0; q < 3; q++)
+        a->quality_mg[q] += b->quality_mg[q];
 }
 
 static bool sum_fits(const bx_carbon_sum *a, const bx_carbon_sum *b)
@@ -96,6 +107,7 @@ static void sum_add(bx_carbon_sum *a, const bx_carbon_sum *b)
     add_co2e(&a->hub, &b->hub);
     a->packaging_mg += b->packaging_mg;
     add_co2e(&a->total, &b->total);
+    add_reporting(a, b);
 }
 
 /* The row of key in group g, made if new. */
@@ -175,6 +187,10 @@ static void from_result(bx_carbon_sum *s, const bx_shipment *sh, const bx_carbon
     s->hub = r->hub;
     s->packaging_mg = r->packaging_mg;
     s->total = r->total;
+    for (int m = 0; m < BX_MODE_COUNT; m++)
+        for (int d = 0; d < BX_DIST_COUNT; d++)
+            s->activity_gkm[d] += r->activity_gkm[m][d];
+    memcpy(s->quality_mg, r->quality_mg, sizeof s->quality_mg);
 }
 
 static bx_status add_to(bx_carbon_totals *t, bx_totals_group gi, const char *key,
@@ -208,6 +224,50 @@ static void part_sum(bx_carbon_sum *s, const bx_shipment *sh, const bx_carbon_re
     s->total = *v;
     if (part == BX_PART_PACKAGING)
         s->total.wtt_mg = s->total.ttw_mg = 0;
+    if (part < BX_MODE_COUNT)
+        memcpy(s->activity_gkm, r->activity_gkm[part], sizeof s->activity_gkm);
+    memcpy(s->quality_mg, r->part_quality_mg[part], sizeof s->quality_mg);
+}
+
+static int64_t activity_of(const bx_carbon_sum *s)
+{
+    return s->activity_gkm[0] + s->activity_gkm[1] + s->activity_gkm[2];
+}
+
+static bx_status add_result(bx_carbon_totals *t, bx_totals_group gi, long row,
+                            const bx_carbon_sum *s);
+
+/* What part_sum then add_result do, without the sum in between: this runs
+ * for each part of every shipment. */
+static bx_status add_part(bx_carbon_totals *t, long row, const bx_shipment *sh,
+                          const bx_carbon_result *r, int part)
+{
+    bx_carbon_sum *d = &t->g[BX_BY_MODE].sums[row];
+    const bx_co2e *v = &r->part[part];
+    int64_t mass = sh->mass_g > 0 ? sh->mass_g : 0;
+    const int64_t *act = part < BX_MODE_COUNT ? r->activity_gkm[part] : NULL;
+    int64_t gkm = act != NULL ? act[0] + act[1] + act[2] : 0;
+    if (d->total.wtw_mg > INT64_MAX - v->wtw_mg || d->mass_g > INT64_MAX - mass ||
+        d->shipments == INT64_MAX || activity_of(d) > INT64_MAX - gkm) {
+        bx_carbon_sum s;
+        part_sum(&s, sh, r, part);
+        return add_result(t, BX_BY_MODE, row, &s); /* says which row overflows */
+    }
+    d->shipments++;
+    d->mass_g += mass;
+    if (part == BX_PART_PACKAGING) {
+        d->packaging_mg += v->wtw_mg;
+        d->total.wtw_mg += v->wtw_mg;
+    } else {
+        add_co2e(part == BX_PART_HUB ? &d->hub : &d->transport, v);
+        add_co2e(&d->total, v);
+    }
+    if (act != NULL)
+        for (int k = 0; k < BX_DIST_COUNT; k++)
+            d->activity_gkm[k] += act[k];
+    for (int q = 0; q < 3; q++)
+        d->quality_mg[q] += r->part_quality_mg[part][q];
+    return BX_OK;
 }
 
 /* Figures from bx_carbon_compute are never negative and every part is at
@@ -216,7 +276,8 @@ static void part_sum(bx_carbon_sum *s, const bx_shipment *sh, const bx_carbon_re
 static bool result_fits(const bx_carbon_sum *row, const bx_carbon_sum *s)
 {
     return row->total.wtw_mg <= INT64_MAX - s->total.wtw_mg &&
-           row->mass_g <= INT64_MAX - s->mass_g && row->shipments < INT64_MAX;
+           row->mass_g <= INT64_MAX - s->mass_g && row->shipments < INT64_MAX &&
+           activity_of(row) <= INT64_MAX - activity_of(s);
 }
 
 static bx_status add_result(bx_carbon_totals *t, bx_totals_group gi, long row,
@@ -254,8 +315,20 @@ static bool valid_result(const bx_carbon_result *r)
         if (v->wtt_mg < 0 || v->ttw_mg < 0 || v->wtw_mg > total || v->wtt_mg > v->wtw_mg ||
             v->ttw_mg > v->wtw_mg - v->wtt_mg)
             return false;
+        const int64_t *q = r->part_quality_mg[p];
+        if (q[0] < 0 || q[1] < 0 || q[2] < 0 || q[0] > v->wtw_mg || q[1] > v->wtw_mg - q[0] ||
+            q[2] != v->wtw_mg - q[0] - q[1])
+            return false;
     }
-    return true;
+    /* activity: each cell at most a shipment's largest (mass x 40,000 km
+     * on each of the modes), so the sum of the cells cannot overflow */
+    for (int m = 0; m < BX_MODE_COUNT; m++)
+        for (int d = 0; d < BX_DIST_COUNT; d++)
+            if (r->activity_gkm[m][d] < 0 || r->activity_gkm[m][d] > INT64_C(1) << 58)
+                return false;
+    return r->quality_mg[0] >= 0 && r->quality_mg[1] >= 0 && r->quality_mg[2] >= 0 &&
+           r->quality_mg[0] <= total && r->quality_mg[1] <= total - r->quality_mg[0] &&
+           r->quality_mg[2] == total - r->quality_mg[0] - r->quality_mg[1];
 }
 
 bx_status bx_carbon_totals_add(bx_carbon_totals *t, const bx_shipment *sh,
@@ -309,9 +382,7 @@ bx_status bx_carbon_totals_add(bx_carbon_totals *t, const bx_shipment *sh,
             if ((st = find_row(t, BX_BY_MODE, name, strlen(name), &t->mode_row[p])) != BX_OK)
                 return st;
         }
-        bx_carbon_sum ps;
-        part_sum(&ps, sh, r, p);
-        if ((st = add_result(t, BX_BY_MODE, t->mode_row[p], &ps)) != BX_OK)
+        if ((st = add_part(t, t->mode_row[p], sh, r, p)) != BX_OK)
             return st;
     }
     return BX_OK;

@@ -15,7 +15,8 @@
 
 enum {
     C_GROUP, C_KEY, C_SHIPMENTS, C_MASS, C_T_WTT, C_T_TTW, C_T_WTW, C_H_WTT, C_H_TTW,
-    C_H_WTW, C_PACK, C_WTT, C_TTW, C_WTW, C_EXCLUDED, C_SET, C_VERSION, C_COUNT
+    C_H_WTW, C_PACK, C_WTT, C_TTW, C_WTW, C_T_UNS, C_H_UNS, C_UNS, C_ACT_ACTUAL, C_ACT_SFD,
+    C_ACT_GCD, C_Q_PRIMARY, C_Q_MODELLED, C_Q_DEFAULT, C_EXCLUDED, C_SET, C_VERSION, C_COUNT
 };
 
 static const bxc_column columns[C_COUNT] = {
@@ -33,6 +34,19 @@ static const bxc_column columns[C_COUNT] = {
     [C_WTT] = {"total_wtt_mg", true},
     [C_TTW] = {"total_ttw_mg", true},
     [C_WTW] = {"total_wtw_mg", true},
+    /* implied by the figures before them: checked when given, so files
+     * written before these columns merge as they are */
+    [C_T_UNS] = {"transport_unsplit_mg", false},
+    [C_H_UNS] = {"hub_unsplit_mg", false},
+    [C_UNS] = {"total_unsplit_mg", false},
+    /* transport activity in gram-km by distance type, and the WTW by data-
+     * quality class: sums, not implied by the figures, so required */
+    [C_ACT_ACTUAL] = {"activity_actual_gkm", true},
+    [C_ACT_SFD] = {"activity_sfd_gkm", true},
+    [C_ACT_GCD] = {"activity_gcd_gkm", true},
+    [C_Q_PRIMARY] = {"primary_wtw_mg", true},
+    [C_Q_MODELLED] = {"modelled_wtw_mg", true},
+    [C_Q_DEFAULT] = {"default_wtw_mg", true},
     [C_EXCLUDED] = {"excluded", true},
     [C_SET] = {"factor_set", true},
     [C_VERSION] = {"factor_version", true},
@@ -52,6 +66,12 @@ static int64_t *field_ptr(bx_carbon_sum *s, size_t c)
     case C_PACK: return &s->packaging_mg;
     case C_WTT: return &s->total.wtt_mg;
     case C_TTW: return &s->total.ttw_mg;
+    case C_ACT_ACTUAL: return &s->activity_gkm[BX_DIST_ACTUAL];
+    case C_ACT_SFD: return &s->activity_gkm[BX_DIST_SFD];
+    case C_ACT_GCD: return &s->activity_gkm[BX_DIST_GCD];
+    case C_Q_PRIMARY: return &s->quality_mg[0];
+    case C_Q_MODELLED: return &s->quality_mg[1];
+    case C_Q_DEFAULT: return &s->quality_mg[2];
     default: return &s->total.wtw_mg;
     }
 }
@@ -66,6 +86,16 @@ static bx_status put_i64(bx_csv_writer *w, int64_t v)
     char buf[32];
     int n = snprintf(buf, sizeof buf, "%lld", (long long)v);
     return bx_csv_write_field(w, buf, (size_t)n);
+}
+
+/* The WTW whose WTT/TTW split is unknown, of transport, hubs and the
+ * total (packaging included): columns C_T_UNS .. C_UNS, derived from the
+ * sums so they merge exactly as those do. */
+static void unsplit_of(const bx_carbon_sum *s, int64_t out[3])
+{
+    out[0] = bx_co2e_unsplit_mg(&s->transport);
+    out[1] = bx_co2e_unsplit_mg(&s->hub);
+    out[2] = bx_co2e_unsplit_mg(&s->total);
 }
 
 bx_status bx_carbon_totals_write(bx_carbon_totals *t, bx_write_fn write, void *ud)
@@ -90,6 +120,12 @@ bx_status bx_carbon_totals_write(bx_carbon_totals *t, bx_write_fn write, void *u
             if (st == BX_OK)
                 st = put(&w, key);
             for (size_t c = C_SHIPMENTS; st == BX_OK && c <= C_WTW; c++)
+                st = put_i64(&w, *field_ptr(&s, c));
+            int64_t uns[3];
+            unsplit_of(&s, uns);
+            for (size_t c = 0; st == BX_OK && c < 3; c++)
+                st = put_i64(&w, uns[c]);
+            for (size_t c = C_ACT_ACTUAL; st == BX_OK && c <= C_Q_DEFAULT; c++)
                 st = put_i64(&w, *field_ptr(&s, c));
             if (st == BX_OK) {
                 uint64_t ex = g == BX_BY_ALL ? bx_carbon_totals_excluded(t) : 0;
@@ -140,6 +176,9 @@ static bx_status check_sum(const bxc_table *t, const bx_carbon_sum *s)
         return bad(t, C_T_WTW, "transport WTT + TTW exceed WTW");
     if (exceeds(s->hub.wtt_mg, s->hub.ttw_mg, s->hub.wtw_mg))
         return bad(t, C_H_WTW, "hub WTT + TTW exceed WTW");
+    if (s->quality_mg[0] > s->total.wtw_mg ||
+        !sums_to(s->total.wtw_mg - s->quality_mg[0], s->quality_mg[1], s->quality_mg[2], 0))
+        return bad(t, C_Q_DEFAULT, "primary + modelled + default WTW is not total_wtw_mg");
     return BX_OK;
 }
 
@@ -164,6 +203,9 @@ static bx_status read_row(bx_ctx *ctx, const bxc_table *t, bx_carbon_totals **tm
     for (size_t c = C_SHIPMENTS; c <= C_WTW; c++)
         if ((st = bxi_carbon_get_int(t, c, true, 0, INT64_MAX, field_ptr(&s, c), NULL)) != BX_OK)
             return st;
+    for (size_t c = C_ACT_ACTUAL; c <= C_Q_DEFAULT; c++)
+        if ((st = bxi_carbon_get_int(t, c, true, 0, INT64_MAX, field_ptr(&s, c), NULL)) != BX_OK)
+            return st;
     int64_t ex;
     if ((st = bxi_carbon_get_int(t, C_EXCLUDED, true, 0, INT64_MAX, &ex, NULL)) != BX_OK)
         return st;
@@ -171,6 +213,17 @@ static bx_status read_row(bx_ctx *ctx, const bxc_table *t, bx_carbon_totals **tm
         return bad(t, C_EXCLUDED, "only the 'all' row counts excluded rows");
     if ((st = check_sum(t, &s)) != BX_OK)
         return st;
+    /* the unsplit figures say what the others imply: a file that states
+     * them otherwise was edited by hand */
+    int64_t uns[3];
+    unsplit_of(&s, uns);
+    for (size_t c = 0; c < 3; c++) {
+        int64_t v = uns[c];
+        if ((st = bxi_carbon_get_int(t, C_T_UNS + c, false, 0, INT64_MAX, &v, NULL)) != BX_OK)
+            return st;
+        if (v != uns[c])
+            return bad(t, C_T_UNS + c, "the unsplit WTW is not WTW - WTT - TTW");
+    }
     const char *set = bxi_carbon_get(t, C_SET, NULL), *version = bxi_carbon_get(t, C_VERSION, NULL);
     if (*tmp == NULL) {
         if (strlen(set) >= 128 || strlen(version) >= 128)

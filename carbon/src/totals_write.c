@@ -17,35 +17,45 @@
 
 enum {
     T_GROUP, T_KEY, T_SHIPMENTS, T_MASS, T_T_WTT, T_T_TTW, T_T_WTW, T_H_WTT, T_H_TTW, T_H_WTW,
-    T_PACK, T_WTT, T_TTW, T_WTW, T_EXCLUDED, T_SET, T_VERSION, T_MEAN, T_LO, T_HI, T_ALL
+    T_PACK, T_WTT, T_TTW, T_WTW, T_T_UNS, T_H_UNS, T_UNS, T_ACT_ACTUAL, T_ACT_SFD, T_ACT_GCD,
+    T_Q_PRIMARY, T_Q_MODELLED, T_Q_DEFAULT, T_EXCLUDED, T_SET, T_VERSION, T_MEAN, T_LO, T_HI,
+    T_ALL
 };
+#define T_FIGURES (T_UNS - T_T_WTT + 1) /* T_T_WTT .. T_UNS */
 #define T_COUNT T_MEAN /* the columns of the totals file */
 
 /* The columns of the totals file, in its order, and the interval. */
 static const char *const names[T_ALL] = {
     "group", "key", "shipments", "mass_g", "transport_wtt_mg", "transport_ttw_mg",
     "transport_wtw_mg", "hub_wtt_mg", "hub_ttw_mg", "hub_wtw_mg", "packaging_mg",
-    "total_wtt_mg", "total_ttw_mg", "total_wtw_mg", "excluded", "factor_set",
+    "total_wtt_mg", "total_ttw_mg", "total_wtw_mg", "transport_unsplit_mg", "hub_unsplit_mg",
+    "total_unsplit_mg", "activity_actual_gkm", "activity_sfd_gkm", "activity_gcd_gkm",
+    "primary_wtw_mg", "modelled_wtw_mg", "default_wtw_mg", "excluded", "factor_set",
     "factor_version", "total_wtw_mean_mg", "total_wtw_p2_5_mg", "total_wtw_p97_5_mg"};
 
 /* The columns of names that hold numbers: T_SHIPMENTS .. T_EXCLUDED. */
 static const char *const numeric[] = {
     "shipments", "mass_g", "transport_wtt_mg", "transport_ttw_mg", "transport_wtw_mg",
     "hub_wtt_mg", "hub_ttw_mg", "hub_wtw_mg", "packaging_mg", "total_wtt_mg",
-    "total_ttw_mg", "total_wtw_mg", "excluded", NULL};
+    "total_ttw_mg", "total_wtw_mg", "transport_unsplit_mg", "hub_unsplit_mg",
+    "total_unsplit_mg", "activity_actual_gkm", "activity_sfd_gkm", "activity_gcd_gkm",
+    "primary_wtw_mg", "modelled_wtw_mg", "default_wtw_mg", "excluded", NULL};
 
 const char *const *bx_carbon_totals_numeric_columns(void)
 {
     return numeric;
 }
 
-/* The emission figures of a sum, T_T_WTT .. T_WTW. */
-static void figures(const bx_carbon_sum *s, int64_t v[10])
+/* The emission figures of a sum, T_T_WTT .. T_UNS: the last three are the
+ * WTW whose WTT/TTW split is unknown (packaging's is all of it). */
+static void figures(const bx_carbon_sum *s, int64_t v[T_FIGURES])
 {
-    const int64_t f[10] = {s->transport.wtt_mg, s->transport.ttw_mg, s->transport.wtw_mg,
-                           s->hub.wtt_mg,       s->hub.ttw_mg,       s->hub.wtw_mg,
-                           s->packaging_mg,     s->total.wtt_mg,     s->total.ttw_mg,
-                           s->total.wtw_mg};
+    const int64_t f[T_FIGURES] = {
+        s->transport.wtt_mg, s->transport.ttw_mg, s->transport.wtw_mg,
+        s->hub.wtt_mg,       s->hub.ttw_mg,       s->hub.wtw_mg,
+        s->packaging_mg,     s->total.wtt_mg,     s->total.ttw_mg,
+        s->total.wtw_mg,     bx_co2e_unsplit_mg(&s->transport),
+        bx_co2e_unsplit_mg(&s->hub), bx_co2e_unsplit_mg(&s->total)};
     memcpy(v, f, sizeof f);
 }
 
@@ -114,10 +124,14 @@ static bx_status write_structured(bx_carbon_totals *t, bx_totals_group only, boo
             f[T_KEY].text = key;
             f[T_SHIPMENTS].integer = s.shipments;
             f[T_MASS].integer = s.mass_g;
-            int64_t v[10];
+            int64_t v[T_FIGURES];
             figures(&s, v);
-            for (size_t k = 0; k < 10; k++)
+            for (size_t k = 0; k < T_FIGURES; k++)
                 f[T_T_WTT + k].integer = v[k];
+            for (size_t k = 0; k < BX_DIST_COUNT; k++)
+                f[T_ACT_ACTUAL + k].integer = s.activity_gkm[k];
+            for (size_t k = 0; k < 3; k++)
+                f[T_Q_PRIMARY + k].integer = s.quality_mg[k];
             f[T_EXCLUDED].integer =
                 g == BX_BY_ALL ? (int64_t)bx_carbon_totals_excluded(t) : 0;
             int64_t iv[3];
@@ -162,9 +176,11 @@ static bx_status table(bx_emit *o, bx_carbon_totals *t, bx_totals_group g,
                        const bx_carbon_sum *all, bx_uncertainty *u)
 {
     char line[640];
-    int len = snprintf(line, sizeof line, "%-24s %9s %12s %14s %10s %13s %14s %14s %6s",
+    int len = snprintf(line, sizeof line,
+                       "%-24s %9s %12s %14s %10s %13s %14s %14s %14s %16s %11s %6s",
                        bx_totals_group_name(g), "shipments", "mass_kg", "transport_kg",
-                       "hub_kg", "packaging_kg", "total_wtw_kg", "total_ttw_kg", "share");
+                       "hub_kg", "packaging_kg", "total_wtw_kg", "total_ttw_kg",
+                       "unsplit_kg", "tkm", "g_per_tkm", "share");
     bx_emit_bytes(o, line, (size_t)len);
     if (u != NULL)
         bxi_emit_str(o, "  wtw_mean_kg  wtw_p2_5_kg wtw_p97_5_kg");
@@ -176,7 +192,7 @@ static bx_status table(bx_emit *o, bx_carbon_totals *t, bx_totals_group g,
         bx_status st;
         if (i < n && (st = bx_carbon_totals_row(t, g, i, &key, &s)) != BX_OK)
             return st;
-        char b[7][32];
+        char b[10][40];
         /* the share in tenths of a percent, from the exact integers */
         int64_t share = all->total.wtw_mg > 0
                             ? (int64_t)floor(1000.0 * (double)s.total.wtw_mg /
@@ -184,12 +200,20 @@ static bx_status table(bx_emit *o, bx_carbon_totals *t, bx_totals_group g,
                                              0.5)
                             : 0;
         snprintf(b[6], sizeof b[6], "%" PRId64 ".%d%%", share / 10, (int)(share % 10));
-        len = snprintf(line, sizeof line, "%-24s %9" PRId64 " %12s %14s %10s %13s %14s %14s %6s",
-                       key, s.shipments, bx_mg_to_text(s.mass_g, b[0], sizeof b[0]),
+        int64_t gkm = s.activity_gkm[0] + s.activity_gkm[1] + s.activity_gkm[2], per_tkm;
+        bxi_carbon_gkm_to_tkm_text(gkm, b[8], sizeof b[8]);
+        if (!bxi_carbon_per_unit_mg(s.transport.wtw_mg, gkm, 1e6, &per_tkm))
+            b[9][0] = '\0';
+        else
+            bx_mg_to_text(per_tkm, b[9], sizeof b[9]);
+        len = snprintf(line, sizeof line,
+                       "%-24s %9" PRId64 " %12s %14s %10s %13s %14s %14s %14s %16s %11s %6s", key,
+                       s.shipments, bx_mg_to_text(s.mass_g, b[0], sizeof b[0]),
                        kg3(s.transport.wtw_mg, b[1], sizeof b[1]),
                        kg3(s.hub.wtw_mg, b[2], sizeof b[2]), kg3(s.packaging_mg, b[3], sizeof b[3]),
                        kg3(s.total.wtw_mg, b[4], sizeof b[4]),
-                       kg3(s.total.ttw_mg, b[5], sizeof b[5]), b[6]);
+                       kg3(s.total.ttw_mg, b[5], sizeof b[5]),
+                       kg3(bx_co2e_unsplit_mg(&s.total), b[7], sizeof b[7]), b[8], b[9], b[6]);
         bx_emit_bytes(o, line, len < (int)sizeof line ? (size_t)len : sizeof line - 1);
         if (u != NULL) {
             int64_t iv[3];
@@ -221,6 +245,27 @@ static void put_text(bx_csv_writer *w, const char *s)
     bx_csv_write_field(w, s, strlen(s));
 }
 
+/* The figures a report shows beside the emissions: activity in tkm (all,
+ * then by distance type), intensities (g CO2e per tkm of transport, per
+ * tonne through hubs; empty when there is no activity or mass), and the
+ * WTW by data-quality class in g. */
+static void put_reporting(bx_csv_writer *w, const bx_carbon_sum *s)
+{
+    char b[40];
+    int64_t gkm = s->activity_gkm[0] + s->activity_gkm[1] + s->activity_gkm[2], v;
+    put_text(w, bxi_carbon_gkm_to_tkm_text(gkm, b, sizeof b));
+    for (int d = 0; d < BX_DIST_COUNT; d++)
+        put_text(w, bxi_carbon_gkm_to_tkm_text(s->activity_gkm[d], b, sizeof b));
+    put_text(w, bxi_carbon_per_unit_mg(s->transport.wtw_mg, gkm, 1e6, &v)
+                    ? bx_mg_to_text(v, b, sizeof b)
+                    : "");
+    put_text(w, s->hub.wtw_mg > 0 && bxi_carbon_per_unit_mg(s->hub.wtw_mg, s->mass_g, 1e6, &v)
+                    ? bx_mg_to_text(v, b, sizeof b)
+                    : "");
+    for (int q = 0; q < 3; q++)
+        put_text(w, bx_mg_to_text(s->quality_mg[q], b, sizeof b));
+}
+
 static bx_status group_csv(bx_emit *o, bx_carbon_totals *t, bx_totals_group g,
                            bx_uncertainty *u)
 {
@@ -228,7 +273,9 @@ static bx_status group_csv(bx_emit *o, bx_carbon_totals *t, bx_totals_group g,
         "shipments",   "mass_g",      "transport_wtt_g",  "transport_ttw_g",
         "transport_wtw_g", "hub_wtt_g", "hub_ttw_g",      "hub_wtw_g",
         "packaging_g", "total_wtt_g", "total_ttw_g",      "total_wtw_g",
-        "factor_set",  "factor_version", "total_wtw_mean_g", "total_wtw_p2_5_g",
+        "transport_unsplit_g", "hub_unsplit_g", "total_unsplit_g", "transport_tkm",
+        "actual_tkm", "sfd_tkm", "gcd_tkm", "transport_g_per_tkm", "hub_g_per_t",
+        "primary_wtw_g", "modelled_wtw_g", "default_wtw_g", "factor_set",  "factor_version", "total_wtw_mean_g", "total_wtw_p2_5_g",
         "total_wtw_p97_5_g"};
     bx_csv_writer w;
     bx_csv_writer_init(&w, bxi_emit_write, o);
@@ -249,10 +296,11 @@ static bx_status group_csv(bx_emit *o, bx_carbon_totals *t, bx_totals_group g,
         put_text(&w, b);
         snprintf(b, sizeof b, "%" PRId64, s.mass_g);
         put_text(&w, b);
-        int64_t v[10];
+        int64_t v[T_FIGURES];
         figures(&s, v);
-        for (size_t k = 0; k < 10; k++)
+        for (size_t k = 0; k < T_FIGURES; k++)
             put_text(&w, bx_mg_to_text(v[k], b, sizeof b));
+        put_reporting(&w, &s);
         put_text(&w, bx_carbon_totals_set_id(t));
         put_text(&w, bx_carbon_totals_set_version(t));
         if (u != NULL) {

@@ -57,9 +57,25 @@ local ZH = {
     ["hubs"] = "枢纽",
     ["packaging"] = "包装",
     ["Packaging is a life-cycle figure with no WTT/TTW split; factors given as WTW only "
-        .. "count in WTW alone, so WTT + TTW can be less than WTW."] =
-        "包装为生命周期数值，不分 WTT/TTW；仅以 WTW 给出的因子只计入 WTW，因此 WTT + TTW "
-        .. "可能小于 WTW。",
+        .. "count in WTW alone: their TTW is unknown, not zero. The column \"WTW, split "
+        .. "unknown\" holds that WTW, so WTT + TTW + it = WTW in every row."] =
+        "包装为生命周期数值，不分 WTT/TTW；仅以 WTW 给出的因子只计入 WTW：其 TTW 未知，而非为零。"
+        .. "“WTW（拆分未知）”一栏即为这部分 WTW，因此每行 WTT + TTW + 该栏 = WTW。",
+    ["WTW, split unknown"] = "WTW（拆分未知）",
+    ["Total WTT"] = "合计 WTT",
+    ["Transport activity (tkm)"] = "运输活动量（吨公里）",
+    ["Intensity"] = "排放强度",
+    ["Intensity unit"] = "强度单位",
+    ["g CO2e/t"] = "克 CO2e/吨",
+    ["g CO2e/tkm"] = "克 CO2e/吨公里",
+    ["Transport g CO2e/tkm"] = "运输 克 CO2e/吨公里",
+    ["Transport activity by distance type"] = "按距离类型的运输活动量",
+    ["Distance type"] = "距离类型",
+    ["Share of activity"] = "占活动量比例",
+    ["actual distance"] = "实际距离",
+    ["shortest feasible distance (planned)"] = "最短可行距离（计划）",
+    ["great circle with its adjustment (DAF)"] = "大圆距离及其修正（DAF）",
+    ["WTW by data quality"] = "按数据质量的 WTW",
     ["WTW: packaging, transport and hubs"] = "WTW：包装、运输与枢纽",
     ["By month"] = "按月",
     ["Month"] = "月份",
@@ -150,6 +166,7 @@ local KG = '#,##0.000 "kg"'
 local G = '#,##0.000 "g"'
 local COUNT = "#,##0"
 local SHARE = "0.0%"
+local TKM = "#,##0.000"
 
 -- Modes in the order of docs/carbon.md, then the non-transport parts.
 local MODE_ORDER = {road = 1, rail = 2, air = 3, sea = 4, iww = 5, hub = 6, packaging = 7}
@@ -199,6 +216,26 @@ local function need_columns(src, what, names)
     return have
 end
 
+-- The WTW of a totals row's part ("transport", "hub" or "total") whose
+-- WTT/TTW split is unknown: WTW - WTT - TTW, exact in integer mg (the
+-- totals file states it too; this works on files written before that).
+local function unsplit(r, part)
+    return r[part .. "_wtw_mg"] - r[part .. "_wtt_mg"] - r[part .. "_ttw_mg"]
+end
+
+-- Transport activity of a totals row in tkm (the file has integer g.km).
+local function tkm(r)
+    return (r.activity_actual_gkm + r.activity_sfd_gkm + r.activity_gcd_gkm) / 1e6
+end
+
+-- g CO2e (WTW) per tkm of a row's transport; nil without activity (the
+-- intensity is then undefined, not zero).
+local function per_tkm(r)
+    local a = tkm(r)
+    if a > 0 then return r.transport_wtw_mg / 1000 / a end
+    return nil
+end
+
 -- The totals file: one row per group and key, integer mg.
 local function read_totals(src)
     need_columns(src, "a totals file of boxcar carbon",
@@ -211,9 +248,11 @@ local function read_totals(src)
             error(string.format("%s: a row without group or key", src.file))
         end
         local r = {key = k}
-        for _, c in ipairs({"shipments", "transport_wtt_mg", "transport_ttw_mg",
+        for _, c in ipairs({"shipments", "mass_g", "transport_wtt_mg", "transport_ttw_mg",
                             "transport_wtw_mg", "hub_wtw_mg", "hub_wtt_mg", "hub_ttw_mg",
                             "packaging_mg", "total_wtt_mg", "total_ttw_mg", "total_wtw_mg",
+                            "activity_actual_gkm", "activity_sfd_gkm", "activity_gcd_gkm",
+                            "primary_wtw_mg", "modelled_wtw_mg", "default_wtw_mg",
                             "excluded"}) do
             r[c] = row[c] or 0
         end
@@ -361,7 +400,7 @@ end
 local function limits(s, t, f)
     local all = t.all
     s:heading("Limits of these figures")
-    local unsplit = all.total_wtw_mg - all.total_wtt_mg - all.total_ttw_mg
+    local unsplit = unsplit(all, "total")
     -- integer milligrams, shown exactly as kg with six decimals
     s:text(string.format("%d.%06d kg of the WTW (%.1f %%) comes from factors given as WTW "
         .. "only (packaging, hub medians, defaults without a published split): its WTT and "
@@ -413,16 +452,20 @@ local function summary(s, t, sh, data, detail_note)
             {tr("WTT"), format = KG, width = 18, total = exact(all.total_wtt_mg)},
             {tr("Share of WTW"), format = SHARE,
              total = {value = all.total_wtw_mg > 0 and 1 or 0}},
+            {tr("WTW, split unknown"), format = KG, width = 18,
+             total = exact(unsplit(all, "total"))},
         },
     }
     parts:row(tr("transport"), kg(all.transport_wtw_mg), kg(all.transport_ttw_mg),
-              kg(all.transport_wtt_mg), share(all.transport_wtw_mg, all.total_wtw_mg))
+              kg(all.transport_wtt_mg), share(all.transport_wtw_mg, all.total_wtw_mg),
+              kg(unsplit(all, "transport")))
     parts:row(tr("hubs"), kg(all.hub_wtw_mg), kg(all.hub_ttw_mg), kg(all.hub_wtt_mg),
-              share(all.hub_wtw_mg, all.total_wtw_mg))
+              share(all.hub_wtw_mg, all.total_wtw_mg), kg(unsplit(all, "hub")))
     parts:row(tr("packaging"), kg(all.packaging_mg), nil, nil,
-              share(all.packaging_mg, all.total_wtw_mg))
+              share(all.packaging_mg, all.total_wtw_mg), kg(all.packaging_mg))
     s:text(tr("Packaging is a life-cycle figure with no WTT/TTW split; factors given as WTW "
-        .. "only count in WTW alone, so WTT + TTW can be less than WTW."))
+        .. "only count in WTW alone: their TTW is unknown, not zero. The column \"WTW, split "
+        .. "unknown\" holds that WTW, so WTT + TTW + it = WTW in every row."))
     if all.total_wtw_mg > 0 then
         s:chart{type = "pie", table = parts, title = tr("WTW: packaging, transport and hubs"),
                 categories = 1, values = 2}
@@ -437,11 +480,14 @@ local function summary(s, t, sh, data, detail_note)
             {tr("TTW"), format = KG, width = 18, total = exact(all.total_ttw_mg)},
             {tr("WTT"), format = KG, width = 18, total = exact(all.total_wtt_mg)},
             {tr("WTW per shipment"), format = G, width = 18},
+            {tr("WTW, split unknown"), format = KG, width = 18,
+             total = exact(unsplit(all, "total"))},
         },
     }
     for _, r in ipairs(t.month) do
         m:row(r.key, r.shipments, kg(r.total_wtw_mg), kg(r.total_ttw_mg),
-              kg(r.total_wtt_mg), share(r.total_wtw_mg, r.shipments) / 1000)
+              kg(r.total_wtt_mg), share(r.total_wtw_mg, r.shipments) / 1000,
+              kg(unsplit(r, "total")))
     end
     if #t.month > 0 then
         s:chart{type = #t.month > 2 and "line" or "column", table = m,
@@ -462,11 +508,28 @@ local function summary(s, t, sh, data, detail_note)
             {tr("WTW"), format = KG, width = 18, total = exact(all.total_wtw_mg)},
             {tr("TTW"), format = KG, width = 18, total = exact(all.total_ttw_mg)},
             {tr("WTT"), format = KG, width = 18, total = exact(all.total_wtt_mg)},
+            {tr("WTW, split unknown"), format = KG, width = 18,
+             total = exact(unsplit(all, "total"))},
+            {tr("Transport activity (tkm)"), format = TKM, width = 18,
+             total = {value = tkm(all)}},
+            {tr("Intensity"), format = G, width = 14},
+            {tr("Intensity unit"), width = 16},
         },
     }
     for _, r in ipairs(t.mode) do
+        -- transport: g CO2e per tkm; hubs: g CO2e per tonne handled
+        local a, intensity, unit = nil, nil, nil
+        if r.key == "hub" then
+            -- mg per g of shipment is kg per tonne: x 1000 for g per tonne
+            if r.mass_g > 0 then
+                intensity, unit = r.hub_wtw_mg / r.mass_g * 1000, tr("g CO2e/t")
+            end
+        elseif r.key ~= "packaging" then
+            a, intensity, unit = tkm(r), per_tkm(r), tr("g CO2e/tkm")
+        end
         md:row(tr(MODE_LABEL[r.key] or r.key), r.shipments, kg(r.total_wtw_mg),
-               kg(r.total_ttw_mg), kg(r.total_wtt_mg))
+               kg(r.total_ttw_mg), kg(r.total_wtt_mg), kg(unsplit(r, "total")), a,
+               intensity, intensity and unit or nil)
     end
     if #t.mode > 0 then
         s:chart{type = "bar", table = md, title = tr("WTW and TTW by mode"), categories = 1,
@@ -481,11 +544,14 @@ local function summary(s, t, sh, data, detail_note)
             {tr("WTW"), format = KG, width = 18, total = exact(all.total_wtw_mg)},
             {tr("TTW"), format = KG, width = 18, total = exact(all.total_ttw_mg)},
             {tr("WTW per shipment"), format = G, width = 18},
+            {tr("Transport activity (tkm)"), format = TKM, width = 18,
+             total = {value = tkm(all)}},
+            {tr("Transport g CO2e/tkm"), format = G, width = 16},
         },
     }
     for _, r in ipairs(t.route) do
         rt:row(r.key, r.shipments, kg(r.total_wtw_mg), kg(r.total_ttw_mg),
-               share(r.total_wtw_mg, r.shipments) / 1000)
+               share(r.total_wtw_mg, r.shipments) / 1000, tkm(r), per_tkm(r))
     end
     if #t.route > 0 then
         s:chart{type = "bar", table = rt, title = tr("WTW and TTW by route"), categories = 1,
@@ -509,6 +575,37 @@ local function summary(s, t, sh, data, detail_note)
     if #t.packaging > 0 then
         s:chart{type = "column", table = pk, title = tr("Packaging CO2e by packaging"),
                 categories = 1, values = 3, x_title = tr("packaging"), y_title = tr("kg CO2e")}
+    end
+
+    -- ISO 14083 asks for the distance type behind the transport activity
+    -- and the share of primary, modelled and default data
+    local a = tkm(all)
+    local dt = s:table{
+        title = tr("Transport activity by distance type"),
+        columns = {
+            {tr("Distance type"), width = 44, total = {label = tr("Total")}},
+            {tr("Transport activity (tkm)"), format = TKM, width = 18, total = {value = a}},
+            {tr("Share of activity"), format = SHARE, total = {value = a > 0 and 1 or 0}},
+        },
+    }
+    for _, d in ipairs({{"actual", "actual distance"},
+                        {"sfd", "shortest feasible distance (planned)"},
+                        {"gcd", "great circle with its adjustment (DAF)"}}) do
+        local v = all["activity_" .. d[1] .. "_gkm"] / 1e6
+        dt:row(tr(d[2]), v, a > 0 and v / a or 0)
+    end
+    local dq = s:table{
+        title = tr("WTW by data quality"),
+        columns = {
+            {tr("Data quality"), width = 14, total = {label = tr("Total")}},
+            {tr("WTW"), format = KG, width = 18, total = exact(all.total_wtw_mg)},
+            {tr("Share of WTW"), format = SHARE,
+             total = {value = all.total_wtw_mg > 0 and 1 or 0}},
+        },
+    }
+    for _, q in ipairs({"primary", "modelled", "default"}) do
+        local v = all[q .. "_wtw_mg"]
+        dq:row(tr(q), kg(v), share(v, all.total_wtw_mg))
     end
 end
 
@@ -672,6 +769,8 @@ function report.build(data, book)
         {tr("Packaging"), field = "packaging_g", format = G, width = 14},
         {tr("Total WTW"), field = "total_wtw_g", format = G, width = 16},
         {tr("Total TTW"), field = "total_ttw_g", format = G, width = 16},
+        {tr("Total WTT"), field = "total_wtt_g", format = G, width = 16},
+        {tr("WTW, split unknown"), field = "total_unsplit_g", format = G, width = 16},
         {tr("Method"), field = "method", width = 30},
         {tr("Data quality"), field = "data_quality", width = 12},
     }

@@ -24,6 +24,7 @@ enum { M_AIR, M_HUB, M_PACKAGING, M_RAIL, M_ROAD, NMODES };
 typedef struct sums {
     uint64_t shipments, mass_g;
     int64_t t_wtt, t_ttw, t_wtw, hub, pack;
+    int64_t gkm; /* transport activity, g.km, all on planned (sfd) distances */
 } sums;
 
 static uint64_t rng = 0x2545F4914F6CDD1Du;
@@ -38,8 +39,9 @@ static uint32_t next(void)
 }
 
 static void add(sums *s, uint64_t mass, int64_t wtt, int64_t ttw, int64_t wtw, int64_t hub,
-                int64_t pack)
+                int64_t pack, int64_t gkm)
 {
+    s->gkm += gkm;
     s->shipments++;
     s->mass_g += mass;
     s->t_wtt += wtt;
@@ -57,10 +59,15 @@ static void put_g(FILE *fp, int64_t mg)
 static void put_totals(FILE *fp, const char *group, const char *key, const sums *s,
                        uint64_t excluded)
 {
+    /* every figure default: the WTW by data quality is all default */
     fprintf(fp, "%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",0,0,%" PRId64
-                ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRIu64 ",cn-2023,2023.1\n",
+                ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRIu64
+                ",cn-2023,2023.3,0,%" PRId64 ",0,0,0,%" PRId64 ",%" PRId64 ",%" PRId64
+                ",%" PRId64 "\n",
             group, key, s->shipments, s->mass_g, s->t_wtt, s->t_ttw, s->t_wtw, s->hub, s->pack,
-            s->t_wtt, s->t_ttw, s->t_wtw + s->hub + s->pack, excluded);
+            s->t_wtt, s->t_ttw, s->t_wtw + s->hub + s->pack, excluded, s->gkm,
+            s->t_wtw + s->hub + s->pack, s->t_wtw - s->t_wtt - s->t_ttw, s->hub,
+            s->t_wtw - s->t_wtt - s->t_ttw + s->hub + s->pack);
 }
 
 int bench_write_carbon(const char *per_shipment, const char *totals, uint64_t n)
@@ -80,7 +87,10 @@ int bench_write_carbon(const char *per_shipment, const char *totals, uint64_t n)
     if (fp == NULL)
         return -1;
     fputs("shipment_id,route_id,transport_wtw_g,transport_ttw_g,hub_wtw_g,packaging_g,"
-          "total_wtw_g,total_ttw_g,method,data_quality,factor_set,factor_version\n", fp);
+          "total_wtw_g,total_ttw_g,transport_wtt_g,transport_unsplit_g,hub_wtt_g,hub_ttw_g,"
+          "hub_unsplit_g,total_wtt_g,total_unsplit_g,transport_tkm,transport_g_per_tkm,"
+          "distance_types,primary_wtw_g,modelled_wtw_g,default_wtw_g,method,data_quality,"
+          "factor_set,factor_version\n", fp);
     for (uint64_t i = 0; i < n; i++) {
         uint32_t r = next() % NROUTES, m = next() % NMONTHS, p = next() % NPACK;
         uint64_t mass = 200 + next() % 20000;
@@ -104,21 +114,34 @@ int bench_write_carbon(const char *per_shipment, const char *totals, uint64_t n)
         put_g(fp, wtw + hub + pk);
         fputc(',', fp);
         put_g(fp, ttw);
-        fprintf(fp, ",%s,%s,cn-2023,2023.1\n",
+        /* the rail leg and the hub are WTW only: their split is unknown */
+        const int64_t split[7] = {wtt, rail, 0, 0, hub, wtt, rail + hub + pk};
+        for (int k = 0; k < 7; k++) {
+            fputc(',', fp);
+            put_g(fp, split[k]);
+        }
+        /* 500 km of planned distance: tkm with six decimals, g per tkm */
+        int64_t gkm = (int64_t)mass * 500;
+        fprintf(fp, ",%" PRId64 ".%06" PRId64 ",", gkm / 1000000, gkm % 1000000);
+        put_g(fp, (int64_t)((double)wtw * 1e6 / (double)gkm + 0.5));
+        fputs(",sfd,0.000,0.000,", fp);
+        put_g(fp, wtw + hub + pk);
+        fprintf(fp, ",%s,%s,cn-2023,2023.3\n",
                 p == 12 ? "intensity+hub+reuse" : r % 3 ? "intensity+hub+packaging"
                                                         : "fuel+hub+packaging",
                 quality[next() % 3]);
-        add(&all, mass, wtt, ttw, wtw, hub, pk);
-        add(&route[r], mass, wtt, ttw, wtw, hub, pk);
-        add(&month[m], mass, wtt, ttw, wtw, hub, pk);
-        add(&pack[p], mass, wtt, ttw, wtw, hub, pk);
-        add(&mode[M_ROAD], mass, road_wtt, road_ttw, road_wtt + road_ttw, 0, 0);
+        add(&all, mass, wtt, ttw, wtw, hub, pk, gkm);
+        add(&route[r], mass, wtt, ttw, wtw, hub, pk, gkm);
+        add(&month[m], mass, wtt, ttw, wtw, hub, pk, gkm);
+        add(&pack[p], mass, wtt, ttw, wtw, hub, pk, gkm);
+        /* the activity goes with the road leg (every route has one) */
+        add(&mode[M_ROAD], mass, road_wtt, road_ttw, road_wtt + road_ttw, 0, 0, gkm);
         if (air_ttw > 0)
-            add(&mode[M_AIR], mass, air_wtt, air_ttw, air_wtt + air_ttw, 0, 0);
+            add(&mode[M_AIR], mass, air_wtt, air_ttw, air_wtt + air_ttw, 0, 0, 0);
         if (rail > 0)
-            add(&mode[M_RAIL], mass, 0, 0, rail, 0, 0);
-        add(&mode[M_HUB], mass, 0, 0, 0, hub, 0);
-        add(&mode[M_PACKAGING], mass, 0, 0, 0, 0, pk);
+            add(&mode[M_RAIL], mass, 0, 0, rail, 0, 0, 0);
+        add(&mode[M_HUB], mass, 0, 0, 0, hub, 0, 0);
+        add(&mode[M_PACKAGING], mass, 0, 0, 0, 0, pk, 0);
     }
     if (fclose(fp) != 0)
         return -1;
@@ -127,7 +150,10 @@ int bench_write_carbon(const char *per_shipment, const char *totals, uint64_t n)
         return -1;
     fputs("group,key,shipments,mass_g,transport_wtt_mg,transport_ttw_mg,transport_wtw_mg,"
           "hub_wtt_mg,hub_ttw_mg,hub_wtw_mg,packaging_mg,total_wtt_mg,total_ttw_mg,"
-          "total_wtw_mg,excluded,factor_set,factor_version\n", fp);
+          "total_wtw_mg,excluded,factor_set,factor_version,activity_actual_gkm,"
+          "activity_sfd_gkm,activity_gcd_gkm,primary_wtw_mg,modelled_wtw_mg,default_wtw_mg,"
+          "transport_unsplit_mg,hub_unsplit_mg,total_unsplit_mg\n",
+          fp);
     char key[32];
     put_totals(fp, "all", "all", &all, 0);
     for (int i = 0; i < NROUTES; i++) {

@@ -119,14 +119,18 @@ static void test_demo(void **state)
     size_t n = slurp(in_dir("rows.csv"), rows, sizeof rows);
     assert_true(n > 0);
     static const char head[] = "shipment_id,route_id,transport_wtw_g,transport_ttw_g,"
-                               "hub_wtw_g,packaging_g,total_wtw_g,total_ttw_g,method,"
-                               "data_quality,factor_set,factor_version\n";
+                               "hub_wtw_g,packaging_g,total_wtw_g,total_ttw_g,"
+                               "transport_wtt_g,transport_unsplit_g,hub_wtt_g,hub_ttw_g,"
+                               "hub_unsplit_g,total_wtt_g,total_unsplit_g,transport_tkm,"
+                               "transport_g_per_tkm,distance_types,primary_wtw_g,"
+                               "modelled_wtw_g,default_wtw_g,method,data_quality,"
+                               "factor_set,factor_version\n";
     assert_memory_equal(rows, head, strlen(head));
     size_t lines = 0;
     for (size_t i = 0; i < n; i++)
         lines += rows[i] == '\n';
     assert_int_equal(lines, 12001);
-    assert_non_null(strstr(rows, ",cn-2023,2023.2\n"));
+    assert_non_null(strstr(rows, ",cn-2023,2023.3\n"));
     assert_true(exists("totals.csv"));
 }
 
@@ -352,7 +356,7 @@ static void test_bad_rows(void **state)
     static char text[1 << 14];
     assert_true(slurp(in_dir("bt.csv"), text, sizeof text) > 0);
     assert_non_null(strstr(text, "\nall,all,2,"));
-    assert_non_null(strstr(text, ",3,cn-2023,2023.2\n"));
+    assert_non_null(strstr(text, ",3,cn-2023,2023.3\n"));
     assert_true(slurp(in_dir("errors.csv"), text, sizeof text) > 0);
     assert_non_null(strstr(text, "file,line,field,message\nbad.csv,3,mass_g,"));
     assert_non_null(strstr(text, "\nbad.csv,4,route_id,"));
@@ -415,8 +419,11 @@ static void test_merge_refuses_mixed_sets(void **state)
     write_file("tampered.csv", "group,key,shipments,mass_g,transport_wtt_mg,transport_ttw_mg,"
                                "transport_wtw_mg,hub_wtt_mg,hub_ttw_mg,hub_wtw_mg,packaging_mg,"
                                "total_wtt_mg,total_ttw_mg,total_wtw_mg,excluded,factor_set,"
-                               "factor_version\n"
-                               "all,all,1,1,0,0,5,0,0,0,0,0,0,99,0,cn-2023,2023.2\n");
+                               "factor_version,activity_actual_gkm,activity_sfd_gkm,"
+                               "activity_gcd_gkm,primary_wtw_mg,modelled_wtw_mg,"
+                               "default_wtw_mg\n"
+                               "all,all,1,1,0,0,5,0,0,0,0,0,0,99,0,cn-2023,2023.3,0,0,0,0,0,"
+                               "99\n");
     assert_int_equal(run("merge cn.csv tampered.csv"), 3);
     assert_non_null(strstr(err_text, "tampered.csv:2:14: field 'total_wtw_mg'"));
 }
@@ -428,7 +435,7 @@ static void test_factors(void **state)
     assert_non_null(strstr(out_text, "glec-v3.0"));
     assert_non_null(strstr(out_text, "cn-2023"));
     assert_int_equal(run("factors show cn-2023"), 0);
-    assert_non_null(strstr(out_text, "factor set cn-2023, version 2023.2, reported as "
+    assert_non_null(strstr(out_text, "factor set cn-2023, version 2023.3, reported as "
                                      "co2e-ar6"));
     assert_non_null(strstr(out_text, "UNCONFIRMED"));
     assert_non_null(strstr(out_text, "= 1.1 kWh x elec-cn-lca-2024"));
@@ -492,7 +499,7 @@ static void test_uncertainty(void **state)
     assert_non_null(air);
     const char *d2 = strstr(a, "\nD2,");
     assert_non_null(d2);
-    long long mean = csv_mg(d2 + 1, 12), hi = csv_mg(d2 + 1, 14);
+    long long mean = csv_mg(d2 + 1, 25), hi = csv_mg(d2 + 1, 27);
     assert_true(llabs(json_int(air, "total_wtw_mean_mg") - mean) <= 1);
     assert_true(llabs(json_int(air, "total_wtw_p97_5_mg") - hi) <= 1);
     assert_int_equal(run("carbon --routes " ROUTES " --shipments u.csv --uncertainty 300 "

@@ -254,6 +254,27 @@ static void test_shipped_sets(void **state)
     x = bx_factor_set_find(g, BX_FACTOR_TOC, "air-belly-long");
     assert_int_equal(x->mode, BX_MODE_AIR);
     assert_true(x->ttw == 768 && x->wtw == 971);
+    /* the splits GLEC v3.0 prints (Module 2: road PDF p. 91, rail p. 88,
+     * air p. 85), WTT / TTW / WTW g/tkm */
+    static const struct {
+        const char *id;
+        double wtt, ttw, wtw;
+    } splits[] = {{"van-petrol", 232, 727, 959},   {"van-cng", 247, 618, 864},
+                  {"van-lpg", 236, 679, 915},      {"artic-40t-lng", 28, 68, 96},
+                  {"artic-40t-cng", 23, 65, 88},   {"rail-us-diesel", 2.8, 13.4, 16.2}};
+    for (size_t i = 0; i < sizeof splits / sizeof splits[0]; i++) {
+        x = bx_factor_set_find(g, BX_FACTOR_TOC, splits[i].id);
+        assert_non_null(x);
+        if (!(x->wtt == splits[i].wtt && x->ttw == splits[i].ttw && x->wtw == splits[i].wtw))
+            fail_msg("%s: %g / %g / %g", splits[i].id, x->wtt, x->ttw, x->wtw);
+    }
+    /* air, aircraft unknown: TTW 1075 of 1359 (short), 646 of 817 (long) */
+    for (int k = 0; k < 2; k++) {
+        x = bx_factor_set_find(both[k], BX_FACTOR_TOC, "air-unknown-short");
+        assert_true(x->ttw == 1075 && x->wtw == 1359);
+        x = bx_factor_set_find(both[k], BX_FACTOR_TOC, "air-unknown-long");
+        assert_true(x->ttw == 646 && x->wtw == 817);
+    }
     /* 95 x 1.22 = 115.9; 803 x 1.13 = 907.39 */
     assert_true(bx_factor_wtw_g(cn, bx_factor_set_find(cn, BX_FACTOR_TOC,
                                                        "artic-40t-diesel-cn")) == 115.9);

@@ -335,14 +335,22 @@ static void test_shipment_file_and_columns(void **state)
     assert_string_equal(bx_route_column(15), "note");
     assert_string_equal(bx_route_column(16), "grid");
     assert_string_equal(bx_route_column(17), "temp");
-    assert_null(bx_route_column(18));
+    assert_string_equal(bx_route_column(18), "distance_type");
+    assert_string_equal(bx_route_column(19), "load_factor");
+    assert_string_equal(bx_route_column(20), "empty_running");
+    assert_null(bx_route_column(21));
     assert_string_equal(bx_factor_column(0), "kind");
     assert_string_equal(bx_factor_column(15), "note");
     assert_string_equal(bx_factor_column(16), "min_km");
     assert_string_equal(bx_factor_column(17), "max_km");
     assert_string_equal(bx_factor_column(18), "t_per_teu");
     assert_string_equal(bx_factor_column(19), "temp_uplift");
-    assert_null(bx_factor_column(20));
+    assert_string_equal(bx_factor_column(20), "load_factor");
+    assert_string_equal(bx_factor_column(21), "empty_running");
+    assert_string_equal(bx_factor_column(22), "empty_energy");
+    assert_string_equal(bx_factor_column(23), "refrigerant");
+    assert_string_equal(bx_factor_column(24), "refrigerant_kg_per_tkm");
+    assert_null(bx_factor_column(25));
 }
 
 /* ---- routes and factor sets --------------------------------------------- */

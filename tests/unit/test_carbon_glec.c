@@ -228,6 +228,301 @@ static void test_250g_parcel_chain(void **state)
                         "intensity+fuel+hub+multidrop+per-item");
 }
 
+/* What a report shows beside the emissions, for the same 250 g parcel:
+ *   activity (g.km = g x km): collection round 250 x 9.5 (its direct
+ *   distance) = 2375, feeder 250 x 120 = 30000 and rail 250 x 400 = 100000
+ *   on given distances (sfd by default), air 250 x 4800 = 1200000 on a
+ *   great circle (GLEC's convention for air, here with no DAF); the
+ *   delivery round shared by items has no distance: no activity. Road
+ *   32375, rail 100000, air 1200000: 1.332375 tkm in all.
+ *   WTW by data quality: default = feeder 3.3 + air 675.6 + rail 3.0 g +
+ *   the two transshipments 0.15 + 0.15 g = 682.2 g; the metered rounds and
+ *   the company's own sites (primary rows) are primary, the rest. */
+static void test_activity_and_quality(void **state)
+{
+    fixture *f = *state;
+    bx_shipment s = ship("m4", 250, 1, 9.5, "");
+    bx_carbon_result r;
+    assert_int_equal(bx_carbon_compute(f->calc, &s, &r), BX_OK);
+    assert_int_equal(r.activity_gkm[BX_MODE_ROAD][BX_DIST_SFD], 32375);
+    assert_int_equal(r.activity_gkm[BX_MODE_ROAD][BX_DIST_ACTUAL], 0);
+    assert_int_equal(r.activity_gkm[BX_MODE_ROAD][BX_DIST_GCD], 0);
+    assert_int_equal(r.activity_gkm[BX_MODE_AIR][BX_DIST_GCD], 1200000);
+    assert_int_equal(r.activity_gkm[BX_MODE_AIR][BX_DIST_SFD], 0);
+    assert_int_equal(r.activity_gkm[BX_MODE_RAIL][BX_DIST_SFD], 100000);
+    assert_int_equal(r.quality_mg[2], 682200);
+    assert_int_equal(r.quality_mg[1], 0);
+    assert_int_equal(r.quality_mg[0], r.total.wtw_mg - 682200);
+    assert_int_equal(r.part_quality_mg[BX_MODE_AIR][2], 675600);
+    assert_int_equal(r.part_quality_mg[BX_PART_HUB][0], 2175); /* 1.025 + 1.15 */
+    assert_int_equal(r.part_quality_mg[BX_PART_HUB][2], 300);
+    for (int p = 0; p < BX_PART_COUNT; p++)
+        assert_int_equal(r.part_quality_mg[p][0] + r.part_quality_mg[p][1] +
+                             r.part_quality_mg[p][2],
+                         r.part[p].wtw_mg);
+}
+
+/* Distance types from the routes file: distance_type=actual or sfd on a
+ * given distance (sfd when left out), a great circle from coordinates,
+ * and the mistakes named at their lines. 1 t over 100 km actual = 1e8
+ * g.km; over the 111.2 km great circle from (0,0) to (0,1) with the road
+ * DAF: 1e6 g x 111.194927 km (6371 km x pi / 180) x 1.05 = 116754673 g.km (on the
+ * distance the emissions use). */
+static void test_distance_types(void **state)
+{
+    fixture *f = *state;
+    static const char routes[] = "route_id,element,category,distance_km,from_lat,from_lon,"
+                                 "to_lat,to_lon,daf,distance_type\n"
+                                 "odo,leg,artic-40t,100,,,,,none,actual\n"
+                                 "plan,leg,artic-40t,100,,,,,none,\n"
+                                 "gc,leg,artic-40t,,0,0,0,1,road,\n"
+                                 "flown,leg,air-main,4800,,,,,none,actual\n";
+    bx_routes *rs;
+    assert_int_equal(bx_routes_read_mem(f->ctx, &rs, "t.csv", routes, strlen(routes)), BX_OK);
+    assert_int_equal(bx_routes_invalid(rs), 0);
+    bx_carbon *c;
+    assert_int_equal(bx_carbon_new(f->ctx, &c, f->fs, rs, NULL), BX_OK);
+    bx_carbon_result r;
+    bx_shipment s = ship("odo", 1000000, 1, -1, "");
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_int_equal(r.activity_gkm[BX_MODE_ROAD][BX_DIST_ACTUAL], 100000000);
+    strcpy(s.route_id, "plan");
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_int_equal(r.activity_gkm[BX_MODE_ROAD][BX_DIST_SFD], 100000000);
+    assert_int_equal(r.activity_gkm[BX_MODE_ROAD][BX_DIST_ACTUAL], 0);
+    strcpy(s.route_id, "gc");
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_true(llabs(r.activity_gkm[BX_MODE_ROAD][BX_DIST_GCD] - 116754673) <= 2);
+    strcpy(s.route_id, "flown"); /* the flown distance, said so: actual */
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_int_equal(r.activity_gkm[BX_MODE_AIR][BX_DIST_ACTUAL], 4800000000);
+    bx_carbon_free(c);
+    bx_routes_free(rs);
+    static const char bad[] = "route_id,element,category,distance_km,from_lat,from_lon,"
+                              "to_lat,to_lon,distance_type\n"
+                              "a,leg,artic-40t,,0,0,0,1,actual\n"
+                              "b,hub,site-own-1,,,,,,sfd\n"
+                              "c,leg,artic-40t,10,,,,,odometer\n";
+    assert_int_equal(bx_routes_read_mem(f->ctx, &rs, "bad.csv", bad, strlen(bad)), BX_OK);
+    assert_int_equal(bx_routes_invalid(rs), 3);
+    assert_non_null(strstr(f->diags.all, "bad.csv:2:"));
+    assert_non_null(strstr(f->diags.all, "a leg from coordinates is a great circle"));
+    assert_non_null(strstr(f->diags.all, "bad.csv:3:"));
+    assert_non_null(strstr(f->diags.all, "a hub has no distance"));
+    assert_non_null(strstr(f->diags.all, "bad.csv:4:"));
+    bx_routes_free(rs);
+}
+
+/* A leg's own load factor and empty running against its TOC's basis.
+ * GLEC v3.0 Module 5, Annex 1, Table 18 (PDF p. 145) gives an articulated
+ * truck's WTW g/tkm by payload and share of km run empty; at 0 % empty,
+ * 8 t: 117 and 28 t: 46, i.e. 936 and 1288 g per vehicle-km: linear in
+ * the payload, 795.2 + 17.6 t g/km, so the empty truck runs at 795.2 /
+ * 1288 = 0.617391 of the full one (at 28 t). The TOC below is that truck
+ * full (46 g/tkm at load factor 1, no empty running). Per tkm the model
+ * gives (eps + (1 - eps) lf + eps er / (1 - er)) / lf, and 46 eps = 28.4:
+ *   14 t (lf 0.5), none empty:  46 (1 + eps) = 74.4 g/tkm    (table: 74)
+ *   14 t, 20 % of km empty:     46 (1 + 1.5 eps) = 88.6      (table: 89)
+ *   28 t, 20 % empty:           46 (1 + 0.25 eps) = 53.1     (table: 53)
+ * 1 t over 100 km: 100 tkm, so 7440, 8860 and 5310 g. */
+static void test_load_factor_and_empty_running(void **state)
+{
+    fixture *f = *state;
+    static const char factors[] =
+        "kind,id,mode,unit,wtt,ttw,wtw,quality,confirmed,basis,source,version,load_factor,"
+        "empty_running,empty_energy\n"
+        "set,lf,,,,,,,,co2e-ar6,GLEC v3.0,3.0,,,\n"
+        "toc,artic-28t-full,road,g/tkm,,,46,default,derived,,GLEC v3.0 M5 T18,3.0,1,0,"
+        "0.617391304\n"
+        "toc,artic-40t,road,g/tkm,22,73,95,default,yes,,GLEC v3.0 T8,3.0,,,\n";
+    static const char routes[] = "route_id,element,category,distance_km,load_factor,"
+                                 "empty_running\n"
+                                 "half,leg,artic-28t-full,100,0.5,\n"
+                                 "half-empty,leg,artic-28t-full,100,0.5,0.2\n"
+                                 "full-empty,leg,artic-28t-full,100,,0.2\n"
+                                 "plain,leg,artic-28t-full,100,,\n"
+                                 "no-basis,leg,artic-40t,100,0.8,\n";
+    bx_factor_set *fs;
+    bx_routes *rs;
+    assert_int_equal(bx_factor_set_read_mem(f->ctx, &fs, "lf.csv", factors, strlen(factors)),
+                     BX_OK);
+    assert_int_equal(bx_routes_read_mem(f->ctx, &rs, "lf-routes.csv", routes, strlen(routes)),
+                     BX_OK);
+    bx_carbon *c;
+    assert_int_equal(bx_carbon_new(f->ctx, &c, fs, rs, NULL), BX_OK);
+    assert_int_equal(bx_carbon_bad_routes(c), 1);
+    assert_non_null(strstr(f->diags.all, "lf-routes.csv:6: field 'load_factor': route "
+                                         "'no-basis': TOC 'artic-40t' does not state the "
+                                         "loading its intensity assumes"));
+    static const struct {
+        const char *route;
+        int64_t wtw_mg;
+    } want[] = {{"half", 7440000}, {"half-empty", 8860000}, {"full-empty", 5310000},
+                {"plain", 4600000}};
+    for (size_t i = 0; i < 4; i++) {
+        bx_shipment s = ship(want[i].route, 1000000, 1, -1, "");
+        bx_carbon_result r;
+        assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+        if (llabs(r.transport.wtw_mg - want[i].wtw_mg) > 1)
+            fail_msg("%s: %lld mg, want %lld", want[i].route, (long long)r.transport.wtw_mg,
+                     (long long)want[i].wtw_mg);
+        /* the activity is the shipment's, whatever the vehicle's loading */
+        assert_int_equal(r.activity_gkm[BX_MODE_ROAD][BX_DIST_SFD], 100000000);
+    }
+    bx_carbon_free(c);
+    bx_routes_free(rs);
+    bx_factor_set_free(fs);
+    /* a metered run's energy already reflects its loading; a hub has none */
+    static const char bad[] = "route_id,element,category,distance_km,energy_id,energy_amount,"
+                              "run_tkm,load_factor,empty_running\n"
+                              "m,leg,artic-40t,100,diesel-eu,10,100,0.5,\n"
+                              "h,hub,site-own-1,,,,,,0.1\n"
+                              "z,leg,artic-40t,100,,,,0,\n";
+    assert_int_equal(bx_routes_read_mem(f->ctx, &rs, "lf-bad.csv", bad, strlen(bad)), BX_OK);
+    assert_int_equal(bx_routes_invalid(rs), 3);
+    assert_non_null(strstr(f->diags.all, "lf-bad.csv:2:"));
+    assert_non_null(strstr(f->diags.all, "lf-bad.csv:3:"));
+    assert_non_null(strstr(f->diags.all, "a metered run's energy already reflects its loading"));
+    assert_non_null(strstr(f->diags.all, "lf-bad.csv:4:"));
+    bx_routes_free(rs);
+    /* the basis is for toc rows, in range */
+    static const char bad_factors[] =
+        "kind,id,mode,unit,wtt,ttw,wtw,quality,confirmed,basis,source,version,load_factor,"
+        "empty_running,empty_energy\n"
+        "set,b,,,,,,,,co2e-ar6,x,1,,,\n"
+        "hoc,h,,kg/t,,,1,default,yes,,x,1,0.5,,\n"
+        "toc,t,road,g/tkm,,,1,default,yes,,x,1,0,,\n"
+        "toc,u,road,g/tkm,,,1,default,yes,,x,1,,0.99,\n";
+    assert_int_equal(bx_factor_set_read_mem(f->ctx, &fs, "lf-bad-set.csv", bad_factors,
+                                            strlen(bad_factors)),
+                     BX_EINPUT);
+    assert_non_null(strstr(f->diags.all, "lf-bad-set.csv:3:"));
+    assert_non_null(strstr(f->diags.all, "load_factor is only for toc rows"));
+    assert_non_null(strstr(f->diags.all, "lf-bad-set.csv:4:"));
+    assert_non_null(strstr(f->diags.all, "lf-bad-set.csv:5:"));
+}
+
+/* Refrigerant leakage as part of a temperature-controlled leg: GLEC v3.0
+ * Module 4 (PDF p. 106): 10 trucks ran 6,000,000 tkm; each leaks 0.225 kg
+ * from its air conditioning and 1.787 kg from its refrigeration unit a
+ * year (ISO 14083 defaults), 20.12 kg in all; R-134a at 1,430 kg CO2e/kg
+ * gives 28,771.6 kg CO2e, 0.0048 kg CO2e per tkm. As the TOC's figures:
+ * 20.12 / 6e6 = 3.3533333e-6 kg per tkm. A 1 t shipment over 1000 km
+ * (1000 tkm) on a 100 g/tkm reefer TOC with GLEC's +12 % uplift:
+ *   energy 1000 x 100 x 1.12 = 112,000 g (WTW only, no split given);
+ *   refrigerant 1000 x 3.3533333e-6 x 1430 kg = 4.7952666 kg = 4795.267 g,
+ *   a direct (TTW) emission: GLEC's 0.0048 kg/tkm x 1000 tkm = 4.8 kg. */
+static void test_refrigerant_leakage(void **state)
+{
+    fixture *f = *state;
+    static const char factors[] =
+        "kind,id,mode,unit,wtt,ttw,wtw,quality,confirmed,basis,source,version,temp_uplift,"
+        "refrigerant,refrigerant_kg_per_tkm\n"
+        "set,rf,,,,,,,,co2e-ar6,GLEC v3.0,3.0,,,\n"
+        "toc,reefer,road,g/tkm,,,100,default,no,,hand example,1,0.12,r134a,0.0000033533333\n"
+        "fuel,r134a,,kg/kg,0,1430,,default,yes,,GLEC v3.0 M4 example,3.0,,,\n";
+    static const char routes[] = "route_id,element,category,distance_km,temp\n"
+                                 "cold,leg,reefer,1000,controlled\n"
+                                 "ambient,leg,reefer,1000,\n";
+    bx_factor_set *fs;
+    bx_routes *rs;
+    assert_int_equal(bx_factor_set_read_mem(f->ctx, &fs, "rf.csv", factors, strlen(factors)),
+                     BX_OK);
+    assert_int_equal(bx_routes_read_mem(f->ctx, &rs, "rf-routes.csv", routes, strlen(routes)),
+                     BX_OK);
+    bx_carbon *c;
+    assert_int_equal(bx_carbon_new(f->ctx, &c, fs, rs, NULL), BX_OK);
+    assert_int_equal(bx_carbon_bad_routes(c), 0);
+    bx_shipment s = ship("cold", 1000000, 1, -1, "");
+    bx_carbon_result r;
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_int_equal(r.transport.ttw_mg, 4795267);
+    assert_int_equal(r.transport.wtt_mg, 0);
+    assert_int_equal(r.transport.wtw_mg, 112000000 + 4795267);
+    assert_true(fabs(r.transport.ttw_mg / 1e6 / 1000.0 - 0.0048) < 0.00005);
+    /* an ambient leg on the same TOC: no uplift, no leakage */
+    strcpy(s.route_id, "ambient");
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_int_equal(r.transport.wtw_mg, 100000000);
+    bx_carbon_free(c);
+    bx_routes_free(rs);
+    bx_factor_set_free(fs);
+    /* the two columns go together, on toc rows */
+    static const char bad[] =
+        "kind,id,mode,unit,wtt,ttw,wtw,quality,confirmed,basis,source,version,"
+        "refrigerant,refrigerant_kg_per_tkm\n"
+        "set,b,,,,,,,,co2e-ar6,x,1,,\n"
+        "toc,t,road,g/tkm,,,1,default,yes,,x,1,r134a,\n"
+        "hoc,h,,kg/t,,,1,default,yes,,x,1,r134a,0.001\n";
+    assert_int_equal(bx_factor_set_read_mem(f->ctx, &fs, "rf-bad.csv", bad, strlen(bad)),
+                     BX_EINPUT);
+    assert_non_null(strstr(f->diags.all, "rf-bad.csv:3:"));
+    assert_non_null(strstr(f->diags.all, "refrigerant and refrigerant_kg_per_tkm go together"));
+    assert_non_null(strstr(f->diags.all, "rf-bad.csv:4:"));
+}
+
+/* A hybrid vehicle as one element, GLEC v3.0 Module 4 (PDF p. 106): a
+ * run of 100,000 l of diesel (B5, 3.32 kg CO2e/l WTW, Module 1) and
+ * 100,000 kWh (EU grid, 349.2 g/kWh: 97 g/MJ x 3.6) gives 332,000 +
+ * 34,920 = 366,920 kg CO2e. As one leg of 1,000,000 tkm shared by tkm: a
+ * shipment of 1 t over 500 km (500 tkm) gets 500 / 1e6 of it, 183.46 kg.
+ * A hub on three carriers (grid power, natural gas heating, diesel
+ * forklifts) as one element, shared by 2000 t outbound: 40,000 kWh x
+ * 0.3492 + 5,000 m3 x 2.0 kg (a hand figure) + 1,000 l x 3.32 =
+ * 13,968 + 10,000 + 3,320 = 27,288 kg; per tonne 13.644 kg, so 1 t of
+ * shipment 13,644 g. */
+static void test_several_energy_carriers(void **state)
+{
+    fixture *f = *state;
+    static const char factors[] =
+        "kind,id,mode,unit,wtt,ttw,wtw,quality,confirmed,basis,source,version\n"
+        "set,hy,,,,,,,,co2e-ar6,GLEC v3.0,3.0\n"
+        "toc,hybrid-truck,road,g/tkm,,,100,default,yes,,GLEC v3.0,3.0\n"
+        "hoc,site,,kg/t,,,1,default,yes,,GLEC v3.0,3.0\n"
+        "fuel,diesel-b5-eu,,kg/l,,,3.32,default,yes,,GLEC v3.0 M4 example,3.0\n"
+        "fuel,elec-eu,,kg/kwh,,,0.3492,default,yes,,GLEC v3.0 M4 example,3.0\n"
+        "fuel,gas-hand,,kg/m3,,,2.0,default,no,,hand figure,1\n";
+    static const char routes[] =
+        "route_id,element,category,distance_km,energy_id,energy_amount,run_tkm,run_t\n"
+        "hy,leg,hybrid-truck,500,diesel-b5-eu+elec-eu,100000+100000,1000000,\n"
+        "site,hub,site,,elec-eu+gas-hand+diesel-b5-eu,40000+5000+1000,,2000\n";
+    bx_factor_set *fs;
+    bx_routes *rs;
+    assert_int_equal(bx_factor_set_read_mem(f->ctx, &fs, "hy.csv", factors, strlen(factors)),
+                     BX_OK);
+    assert_int_equal(bx_routes_read_mem(f->ctx, &rs, "hy-routes.csv", routes, strlen(routes)),
+                     BX_OK);
+    assert_int_equal(bx_routes_invalid(rs), 0);
+    assert_int_equal(bx_routes_at(rs, 0)->tces[0].nenergy, 2);
+    bx_carbon *c;
+    assert_int_equal(bx_carbon_new(f->ctx, &c, fs, rs, NULL), BX_OK);
+    bx_shipment s = ship("hy", 1000000, 1, -1, "");
+    bx_carbon_result r;
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    /* the whole run: 366,920 kg; the shipment's 500 / 1e6 of it */
+    assert_int_equal(r.transport.wtw_mg, 183460000);
+    assert_int_equal(r.quality_mg[0], 183460000); /* metered: primary */
+    strcpy(s.route_id, "site");
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_int_equal(r.hub.wtw_mg, 13644000);
+    bx_carbon_free(c);
+    bx_routes_free(rs);
+    bx_factor_set_free(fs);
+    /* the lists must match, without repeats */
+    static const char bad[] =
+        "route_id,element,category,distance_km,energy_id,energy_amount,run_tkm\n"
+        "a,leg,hybrid-truck,500,diesel-b5-eu+elec-eu,100000,1000000\n"
+        "b,leg,hybrid-truck,500,diesel-b5-eu+diesel-b5-eu,1+2,1000000\n"
+        "c,leg,hybrid-truck,500,diesel-b5-eu+,1+2,1000000\n"
+        "d,leg,hybrid-truck,500,a+b+c+d+e,1+1+1+1+1,1000000\n";
+    assert_int_equal(bx_routes_read_mem(f->ctx, &rs, "hy-bad.csv", bad, strlen(bad)), BX_OK);
+    assert_int_equal(bx_routes_invalid(rs), 4);
+    assert_non_null(strstr(f->diags.all, "energy_id and energy_amount list the same carriers"));
+    assert_non_null(strstr(f->diags.all, "energy carrier 'diesel-b5-eu' given twice"));
+    assert_non_null(strstr(f->diags.all, "more than 4 energy carriers"));
+    bx_routes_free(rs);
+}
+
 /* Method 1 by hand: 2 kg over 1200 km in a 40 t artic (GLEC v3.0: WTT 22,
  * TTW 73, WTW 95 g/tkm): 0.002 t x 1200 km = 2.4 tkm; WTT 52.8 g, TTW
  * 175.2 g, WTW 228 g. With the road DAF (x 1.05): 2.52 tkm: WTT 55.44,
@@ -810,6 +1105,11 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_untracked_delivery_round, setup, teardown),
         cmocka_unit_test_setup_teardown(test_250g_parcel_chain, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_activity_and_quality, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_distance_types, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_load_factor_and_empty_running, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refrigerant_leakage, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_several_energy_carriers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_default_intensity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fuel_based_tkm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_multidrop_round, setup, teardown),

@@ -25,8 +25,14 @@
  *   packaging:                   59.200 g
  *   total WTW 11.590 + 0.304 + 59.200 = 71.094 g; TTW 9.500 (transport and
  *   hubs only; the hub has no split); WTT 2.090.
+ *   unsplit (WTW with no WTT/TTW split): transport 0, hub 0.304, total
+ *   0.304 + 59.200 = 59.504 g (= 71.094 - 2.090 - 9.500).
+ *   activity: 1000 g x 100 km (a planned distance, sfd) = 100000 g.km =
+ *   0.1 tkm; intensity 11.590 g / 0.1 tkm = 115.900 g/tkm; every input
+ *   default: WTW by class 0 / 0 / 71.094 g.
  * S-2: 2500 g on route r2 on 2025-02-10, no packaging, road only:
- *   WTT 0.100 + TTW 0.400 = WTW 0.500 g. */
+ *   WTT 0.100 + TTW 0.400 = WTW 0.500 g; 2500 g x 40 km travelled (actual)
+ *   = 100000 g.km; modelled: 0 / 0.500 / 0 g. */
 static void shipment(bx_shipment *s, const char *id, const char *route, int32_t date,
                      int64_t mass_g)
 {
@@ -51,6 +57,11 @@ static void result_s1(bx_carbon_result *r)
     r->total = total;
     r->methods = BX_METHOD_INTENSITY | BX_METHOD_HUB | BX_METHOD_PACKAGING;
     r->quality = BX_DQ_DEFAULT;
+    r->activity_gkm[BX_MODE_ROAD][BX_DIST_SFD] = 100000;
+    r->part_quality_mg[BX_MODE_ROAD][2] = 11590;
+    r->part_quality_mg[BX_PART_HUB][2] = 304;
+    r->part_quality_mg[BX_PART_PACKAGING][2] = 59200;
+    r->quality_mg[2] = 71094;
     r->packaging_key = "5#";
 }
 
@@ -63,6 +74,9 @@ static void result_s2(bx_carbon_result *r)
     r->total = road;
     r->methods = BX_METHOD_INTENSITY;
     r->quality = BX_DQ_MODELLED;
+    r->activity_gkm[BX_MODE_ROAD][BX_DIST_ACTUAL] = 100000;
+    r->part_quality_mg[BX_MODE_ROAD][1] = 500;
+    r->quality_mg[1] = 500;
     r->packaging_key = "none";
 }
 
@@ -109,9 +123,13 @@ static void test_csv_exact(void **state)
     test_buf b = write_s1(ctx, BX_CARBON_CSV, NULL);
     assert_string_equal(text(&b),
                         "shipment_id,route_id,transport_wtw_g,transport_ttw_g,hub_wtw_g,"
-                        "packaging_g,total_wtw_g,total_ttw_g,method,data_quality,factor_set,"
-                        "factor_version\n"
-                        "S-1,r1,11.590,9.500,0.304,59.200,71.094,9.500,"
+                        "packaging_g,total_wtw_g,total_ttw_g,transport_wtt_g,"
+                        "transport_unsplit_g,hub_wtt_g,hub_ttw_g,hub_unsplit_g,total_wtt_g,"
+                        "total_unsplit_g,transport_tkm,transport_g_per_tkm,distance_types,"
+                        "primary_wtw_g,modelled_wtw_g,default_wtw_g,method,data_quality,"
+                        "factor_set,factor_version\n"
+                        "S-1,r1,11.590,9.500,0.304,59.200,71.094,9.500,2.090,0.000,0.000,"
+                        "0.000,0.304,2.090,59.504,0.100000,115.900,sfd,0.000,0.000,71.094,"
                         "intensity+hub+packaging,default,cn-2023,2023.1\n");
     test_buf_free(&b);
     b = write_s1(ctx, BX_CARBON_CSV, &s1_interval);
@@ -128,13 +146,16 @@ static void test_table_exact(void **state)
     bx_ctx *ctx = NULL;
     assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
     test_buf b = write_s1(ctx, BX_CARBON_TABLE, &s1_interval);
-    /* columns of 18, 20, 14, 14, 10, 12, 14, 14 and 9 characters */
+    /* columns of 18, 20, 14, 14, 10, 12, 14, 14, 14, 14, 14, 11 and 9
+     * characters */
     assert_string_equal(text(&b),
                         "shipment           route                 transport_wtw  transport_ttw"
-                        "    hub_wtw    packaging    total_wtw_g    total_ttw_g quality   method"
+                        "    hub_wtw    packaging    total_wtw_g    total_ttw_g    total_wtt_g"
+                        "      unsplit_g            tkm   g_per_tkm quality   method"
                         "  (mean, 95 % interval g)\n"
                         "S-1                r1                           11.590          9.500"
-                        "      0.304       59.200         71.094          9.500 default   "
+                        "      0.304       59.200         71.094          9.500          2.090"
+                        "         59.504       0.100000     115.900 default   "
                         "intensity+hub+packaging  (75.123, 60.000 .. 100.000)\n");
     test_buf_free(&b);
     bx_ctx_free(ctx);
@@ -153,6 +174,11 @@ static void test_json_exact(void **state)
                         "{\"shipment_id\":\"S-1\",\"route_id\":\"r1\",\"transport_wtw_mg\":11590,"
                         "\"transport_ttw_mg\":9500,\"hub_wtw_mg\":304,\"packaging_mg\":59200,"
                         "\"total_wtw_mg\":71094,\"total_ttw_mg\":9500,"
+                        "\"transport_wtt_mg\":2090,\"transport_unsplit_mg\":0,"
+                        "\"hub_wtt_mg\":0,\"hub_ttw_mg\":0,\"hub_unsplit_mg\":304,"
+                        "\"total_wtt_mg\":2090,\"total_unsplit_mg\":59504,"
+                        "\"transport_gkm\":100000,\"distance_types\":\"sfd\","
+                        "\"primary_wtw_mg\":0,\"modelled_wtw_mg\":0,\"default_wtw_mg\":71094,"
                         "\"method\":\"intensity+hub+packaging\",\"data_quality\":\"default\","
                         "\"factor_set\":\"cn-2023\",\"factor_version\":\"2023.1\"}\n");
     test_buf_free(&b);
@@ -210,13 +236,21 @@ static void test_json_parses_back(void **state)
     assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
     test_buf b = write_s1(ctx, BX_CARBON_JSON, &s1_interval);
     json_t *j = parse_line(text(&b));
-    assert_int_equal(json_object_size(j), 15);
+    /* the text formats' g per tkm is not in JSON: it follows from
+     * transport_wtw_mg and transport_gkm */
+    assert_int_equal(json_object_size(j), 27);
+    assert_null(json_object_get(j, "transport_mg_per_tkm"));
     assert_true(json_is_integer(json_object_get(j, "total_wtw_mg")));
     assert_int_equal(json_integer_value(json_object_get(j, "total_wtw_mg")), 71094);
     /* WTW = transport + hub + packaging, on the integers read back */
     assert_int_equal(json_integer_value(json_object_get(j, "transport_wtw_mg")) +
                          json_integer_value(json_object_get(j, "hub_wtw_mg")) +
                          json_integer_value(json_object_get(j, "packaging_mg")),
+                     json_integer_value(json_object_get(j, "total_wtw_mg")));
+    /* WTT + TTW + unsplit = WTW, on the total read back */
+    assert_int_equal(json_integer_value(json_object_get(j, "total_wtt_mg")) +
+                         json_integer_value(json_object_get(j, "total_ttw_mg")) +
+                         json_integer_value(json_object_get(j, "total_unsplit_mg")),
                      json_integer_value(json_object_get(j, "total_wtw_mg")));
     assert_int_equal(json_integer_value(json_object_get(j, "total_wtw_p97_5_mg")), 100000);
     assert_string_equal(json_string_value(json_object_get(j, "method")),
@@ -233,32 +267,55 @@ static void test_json_parses_back(void **state)
 /* ---- per shipment: CBOR --------------------------------------------------- */
 
 #if BOXCAR_HAVE_CBOR
-/* S-1 as one CBOR map of 12 pairs (A0 + 12 = AC). Keys in core
- * deterministic order, i.e. by length, then bytewise:
- *   6 method; 8 route_id; 10 factor_set < hub_wtw_mg; 11 shipment_id;
- *   12 data_quality < packaging_mg < total_ttw_mg < total_wtw_mg;
- *   14 factor_version; 16 transport_ttw_mg < transport_wtw_mg.
+/* S-1 as one CBOR map of 24 pairs (24 needs a length byte: B8 18). Keys
+ * in core deterministic order, i.e. by length, then bytewise:
+ *   6 method; 8 route_id;
+ *   10 factor_set < hub_ttw_mg < hub_wtt_mg < hub_wtw_mg; 11 shipment_id;
+ *   12 data_quality < packaging_mg < total_ttw_mg < total_wtt_mg <
+ *      total_wtw_mg;
+ *   13 transport_gkm;
+ *   14 default_wtw_mg < distance_types < factor_version < hub_unsplit_mg <
+ *      primary_wtw_mg;
+ *   15 modelled_wtw_mg;
+ *   16 total_unsplit_mg < transport_ttw_mg < transport_wtt_mg <
+ *      transport_wtw_mg;
+ *   20 transport_unsplit_mg.
  * A text string of n < 24 bytes has the head 60 + n. Integers take the
- * shortest head:
+ * shortest head (0 to 23 in the head byte itself):
  *   304   = 0x0130   -> 19 01 30
+ *   2090  = 0x082A   -> 19 08 2A
  *   59200 = 0xE740   -> 19 E7 40
+ *   59504 = 0xE870   -> 19 E8 70
  *   9500  = 0x251C   -> 19 25 1C
  *   71094 = 0x115B6  -> 1A 00 01 15 B6 (above 65535: four bytes)
+ *   100000 = 0x186A0 -> 1A 00 01 86 A0
  *   11590 = 0x2D46   -> 19 2D 46 */
 static const char cbor_s1[] =
-    "\xAC"
+    "\xB8\x18"
     "\x66" "method" "\x77" "intensity+hub+packaging"
     "\x68" "route_id" "\x62" "r1"
     "\x6A" "factor_set" "\x67" "cn-2023"
+    "\x6A" "hub_ttw_mg" "\x00"
+    "\x6A" "hub_wtt_mg" "\x00"
     "\x6A" "hub_wtw_mg" "\x19\x01\x30"
     "\x6B" "shipment_id" "\x63" "S-1"
     "\x6C" "data_quality" "\x67" "default"
     "\x6C" "packaging_mg" "\x19\xE7\x40"
     "\x6C" "total_ttw_mg" "\x19\x25\x1C"
+    "\x6C" "total_wtt_mg" "\x19\x08\x2A"
     "\x6C" "total_wtw_mg" "\x1A\x00\x01\x15\xB6"
+    "\x6D" "transport_gkm" "\x1A\x00\x01\x86\xA0"
+    "\x6E" "default_wtw_mg" "\x1A\x00\x01\x15\xB6"
+    "\x6E" "distance_types" "\x63" "sfd"
     "\x6E" "factor_version" "\x66" "2023.1"
+    "\x6E" "hub_unsplit_mg" "\x19\x01\x30"
+    "\x6E" "primary_wtw_mg" "\x00"
+    "\x6F" "modelled_wtw_mg" "\x00"
+    "\x70" "total_unsplit_mg" "\x19\xE8\x70"
     "\x70" "transport_ttw_mg" "\x19\x25\x1C"
-    "\x70" "transport_wtw_mg" "\x19\x2D\x46";
+    "\x70" "transport_wtt_mg" "\x19\x08\x2A"
+    "\x70" "transport_wtw_mg" "\x19\x2D\x46"
+    "\x74" "transport_unsplit_mg" "\x00";
 #endif
 
 static void test_cbor_golden(void **state)
@@ -385,8 +442,9 @@ static void test_cbor_same_content_as_json(void **state)
     assert_int_equal(bx_carbon_writer_finish(jw), BX_OK);
     assert_int_equal(bx_carbon_writer_finish(cw), BX_OK);
     assert_same_records(&cb, &jb, 2);
-    /* 15 pairs: the map head is AF */
-    assert_int_equal((unsigned char)cb.data[0], 0xAF);
+    /* 27 pairs: the map head is B8 (one length byte follows) 1B */
+    assert_int_equal((unsigned char)cb.data[0], 0xB8);
+    assert_int_equal((unsigned char)cb.data[1], 0x1B);
     bx_carbon_writer_free(jw);
     bx_carbon_writer_free(cw);
     test_buf_free(&jb);
@@ -498,7 +556,10 @@ static void test_format_names(void **state)
 
 /* S-1 and S-2 added up, two rows excluded. By hand:
  *   all:    2 shipments, 3500 g; transport 2190/9900/12090 (WTT/TTW/WTW),
- *           hub 0/0/304, packaging 59200, total 2190/9900/71594; excluded 2
+ *           hub 0/0/304, packaging 59200, total 2190/9900/71594; excluded 2;
+ *           unsplit: transport 0, hub 304, total 304 + 59200 = 59504;
+ *           activity: actual 100000 g.km (S-2), sfd 100000 (S-1); WTW by
+ *           class: modelled 500 (S-2), default 71094 (S-1)
  *   mode:   hub (S-1):       1, 1000 g, hub 0/0/304, total 0/0/304
  *           packaging (S-1): 1, 1000 g, packaging 59200, total 0/0/59200
  *           road (both):     2, 3500 g, transport = total = 2190/9900/12090
@@ -541,17 +602,29 @@ static void test_totals_json_exact(void **state)
         "{\"group\":\"mode\",\"key\":\"hub\",\"shipments\":1,\"mass_g\":1000,"
         "\"transport_wtt_mg\":0,\"transport_ttw_mg\":0,\"transport_wtw_mg\":0,"
         "\"hub_wtt_mg\":0,\"hub_ttw_mg\":0,\"hub_wtw_mg\":304,\"packaging_mg\":0,"
-        "\"total_wtt_mg\":0,\"total_ttw_mg\":0,\"total_wtw_mg\":304,\"excluded\":0,"
+        "\"total_wtt_mg\":0,\"total_ttw_mg\":0,\"total_wtw_mg\":304,"
+        "\"transport_unsplit_mg\":0,\"hub_unsplit_mg\":304,\"total_unsplit_mg\":304,"
+        "\"activity_actual_gkm\":0,\"activity_sfd_gkm\":0,\"activity_gcd_gkm\":0,"
+        "\"primary_wtw_mg\":0,\"modelled_wtw_mg\":0,\"default_wtw_mg\":304,"
+        "\"excluded\":0,"
         "\"factor_set\":\"cn-2023\",\"factor_version\":\"2023.1\"}\n"
         "{\"group\":\"mode\",\"key\":\"packaging\",\"shipments\":1,\"mass_g\":1000,"
         "\"transport_wtt_mg\":0,\"transport_ttw_mg\":0,\"transport_wtw_mg\":0,"
         "\"hub_wtt_mg\":0,\"hub_ttw_mg\":0,\"hub_wtw_mg\":0,\"packaging_mg\":59200,"
-        "\"total_wtt_mg\":0,\"total_ttw_mg\":0,\"total_wtw_mg\":59200,\"excluded\":0,"
+        "\"total_wtt_mg\":0,\"total_ttw_mg\":0,\"total_wtw_mg\":59200,"
+        "\"transport_unsplit_mg\":0,\"hub_unsplit_mg\":0,\"total_unsplit_mg\":59200,"
+        "\"activity_actual_gkm\":0,\"activity_sfd_gkm\":0,\"activity_gcd_gkm\":0,"
+        "\"primary_wtw_mg\":0,\"modelled_wtw_mg\":0,\"default_wtw_mg\":59200,"
+        "\"excluded\":0,"
         "\"factor_set\":\"cn-2023\",\"factor_version\":\"2023.1\"}\n"
         "{\"group\":\"mode\",\"key\":\"road\",\"shipments\":2,\"mass_g\":3500,"
         "\"transport_wtt_mg\":2190,\"transport_ttw_mg\":9900,\"transport_wtw_mg\":12090,"
         "\"hub_wtt_mg\":0,\"hub_ttw_mg\":0,\"hub_wtw_mg\":0,\"packaging_mg\":0,"
-        "\"total_wtt_mg\":2190,\"total_ttw_mg\":9900,\"total_wtw_mg\":12090,\"excluded\":0,"
+        "\"total_wtt_mg\":2190,\"total_ttw_mg\":9900,\"total_wtw_mg\":12090,"
+        "\"transport_unsplit_mg\":0,\"hub_unsplit_mg\":0,\"total_unsplit_mg\":0,"
+        "\"activity_actual_gkm\":100000,\"activity_sfd_gkm\":100000,"
+        "\"activity_gcd_gkm\":0,\"primary_wtw_mg\":0,\"modelled_wtw_mg\":500,"
+        "\"default_wtw_mg\":11590,\"excluded\":0,"
         "\"factor_set\":\"cn-2023\",\"factor_version\":\"2023.1\"}\n");
     test_buf_free(&b);
     /* every group: the "all" row first, with the excluded rows */
@@ -562,7 +635,12 @@ static void test_totals_json_exact(void **state)
                        "\"transport_wtt_mg\":2190,\"transport_ttw_mg\":9900,"
                        "\"transport_wtw_mg\":12090,\"hub_wtt_mg\":0,\"hub_ttw_mg\":0,"
                        "\"hub_wtw_mg\":304,\"packaging_mg\":59200,\"total_wtt_mg\":2190,"
-                       "\"total_ttw_mg\":9900,\"total_wtw_mg\":71594,\"excluded\":2,"
+                       "\"total_ttw_mg\":9900,\"total_wtw_mg\":71594,"
+                       "\"transport_unsplit_mg\":0,\"hub_unsplit_mg\":304,"
+                       "\"total_unsplit_mg\":59504,\"activity_actual_gkm\":100000,"
+                       "\"activity_sfd_gkm\":100000,\"activity_gcd_gkm\":0,"
+                       "\"primary_wtw_mg\":0,\"modelled_wtw_mg\":500,"
+                       "\"default_wtw_mg\":71094,\"excluded\":2,"
                        "\"factor_set\":\"cn-2023\",\"factor_version\":\"2023.1\"}\n";
     assert_memory_equal(text(&b), all, sizeof all - 1);
     const char *order[] = {"\"group\":\"all\"",       "\"key\":\"r1\"",
@@ -593,9 +671,9 @@ static void test_totals_cbor_same_as_json(void **state)
     assert_int_equal(bx_carbon_totals_write_json(t, BX_BY_COUNT, test_buf_write, &jb), BX_OK);
     assert_int_equal(bx_carbon_totals_write_cbor(t, BX_BY_COUNT, test_buf_write, &cb), BX_OK);
     assert_same_records(&cb, &jb, 10);
-    /* 17 pairs (< 24, so in the head byte): A0 + 17 = B1; the first key
+    /* 26 pairs (24 or more: a length byte follows): B8 1A; the first key
      * is the shortest, "key" (63 6B 65 79), and its value "all" */
-    assert_memory_equal(cb.data, "\xB1\x63key\x63" "all", 9);
+    assert_memory_equal(cb.data, "\xB8\x1A\x63key\x63" "all", 10);
     test_buf_free(&jb);
     test_buf_free(&cb);
     /* one group through the dispatcher */
@@ -628,11 +706,18 @@ static void test_totals_table_and_csv(void **state)
     assert_string_equal(text(&b),
                         "route,shipments,mass_g,transport_wtt_g,transport_ttw_g,"
                         "transport_wtw_g,hub_wtt_g,hub_ttw_g,hub_wtw_g,packaging_g,total_wtt_g,"
-                        "total_ttw_g,total_wtw_g,factor_set,factor_version\n"
+                        "total_ttw_g,total_wtw_g,transport_unsplit_g,hub_unsplit_g,"
+                        "total_unsplit_g,transport_tkm,actual_tkm,sfd_tkm,gcd_tkm,"
+                        "transport_g_per_tkm,hub_g_per_t,primary_wtw_g,modelled_wtw_g,"
+                        "default_wtw_g,factor_set,factor_version\n"
+                        /* hub: 0.304 g / 0.001 t = 304 g/t */
                         "r1,1,1000,2.090,9.500,11.590,0.000,0.000,0.304,59.200,2.090,9.500,"
-                        "71.094,cn-2023,2023.1\n"
+                        "71.094,0.000,0.304,59.504,0.100000,0.000000,0.100000,0.000000,"
+                        "115.900,304.000,0.000,0.000,71.094,cn-2023,2023.1\n"
+                        /* 0.500 g / 0.1 tkm = 5 g/tkm; no hub: no g/t */
                         "r2,1,2500,0.100,0.400,0.500,0.000,0.000,0.000,0.000,0.100,0.400,0.500,"
-                        "cn-2023,2023.1\n");
+                        "0.000,0.000,0.000,0.100000,0.100000,0.000000,0.000000,5.000,,0.000,"
+                        "0.500,0.000,cn-2023,2023.1\n");
     test_buf_free(&b);
     /* The table in kg, rounded to the gram: road 12.090 g -> 12 g ->
      * 0.012 kg; packaging 59.2 g -> 0.059 kg; total 71.594 g -> 0.072 kg.
@@ -645,13 +730,17 @@ static void test_totals_table_and_csv(void **state)
     const char *s = text(&b);
     assert_non_null(strstr(s, "mode                     shipments      mass_kg   transport_kg"));
     assert_non_null(strstr(s, "\nroad                             2        3.500          0.012"
-                              "      0.000         0.000          0.012          0.010  16.9%\n"));
+                              "      0.000         0.000          0.012          0.010          0.000"
+                              "         0.200000      60.450  16.9%\n"));
     assert_non_null(strstr(s, "\npackaging                        1        1.000          0.000"
-                              "      0.000         0.059          0.059          0.000  82.7%\n"));
+                              "      0.000         0.059          0.059          0.000          0.059"
+                              "         0.000000              82.7%\n"));
     assert_non_null(strstr(s, "\nhub                              1        1.000          0.000"
-                              "      0.000         0.000          0.000          0.000   0.4%\n"));
+                              "      0.000         0.000          0.000          0.000          0.000"
+                              "         0.000000               0.4%\n"));
     assert_non_null(strstr(s, "\ntotal                            2        3.500          0.012"
-                              "      0.000         0.059          0.072          0.010 100.0%\n"));
+                              "      0.000         0.059          0.072          0.010          0.060"
+                              "         0.200000      60.450 100.0%\n"));
     assert_non_null(strstr(s, "\nfactor set cn-2023 2023.1; 2 rows excluded as bad input; a "
                               "shipment counts under each mode it uses\n"));
     test_buf_free(&b);

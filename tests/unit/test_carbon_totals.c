@@ -230,7 +230,9 @@ static void test_format(void **state)
 {
     fixture *f = *state;
     bx_carbon_totals *t = fresh(f);
-    /* 2 kg by rail, 1463 km x 16 g/tkm = 46.816 g, no packaging */
+    /* 2 kg by rail, 1463 km x 16 g/tkm = 46.816 g, no packaging; activity
+     * 2000 g x 1463 km = 2926000 g.km on a given (sfd) distance; a default
+     * intensity: all 46816 mg default */
     bx_shipment s;
     bx_shipment_init(&s);
     strcpy(s.shipment_id, "A");
@@ -247,12 +249,14 @@ static void test_format(void **state)
         csv,
         "group,key,shipments,mass_g,transport_wtt_mg,transport_ttw_mg,transport_wtw_mg,"
         "hub_wtt_mg,hub_ttw_mg,hub_wtw_mg,packaging_mg,total_wtt_mg,total_ttw_mg,"
-        "total_wtw_mg,excluded,factor_set,factor_version\n"
-        "all,all,1,2000,0,0,46816,0,0,0,0,0,0,46816,3,tot,7\n"
-        "route,rail,1,2000,0,0,46816,0,0,0,0,0,0,46816,0,tot,7\n"
-        "month,2025-07,1,2000,0,0,46816,0,0,0,0,0,0,46816,0,tot,7\n"
-        "mode,rail,1,2000,0,0,46816,0,0,0,0,0,0,46816,0,tot,7\n"
-        "packaging,none,1,2000,0,0,46816,0,0,0,0,0,0,46816,0,tot,7\n");
+        "total_wtw_mg,transport_unsplit_mg,hub_unsplit_mg,total_unsplit_mg,"
+        "activity_actual_gkm,activity_sfd_gkm,activity_gcd_gkm,primary_wtw_mg,"
+        "modelled_wtw_mg,default_wtw_mg,excluded,factor_set,factor_version\n"
+        "all,all,1,2000,0,0,46816,0,0,0,0,0,0,46816,46816,0,46816,0,2926000,0,0,0,46816,3,tot,7\n"
+        "route,rail,1,2000,0,0,46816,0,0,0,0,0,0,46816,46816,0,46816,0,2926000,0,0,0,46816,0,tot,7\n"
+        "month,2025-07,1,2000,0,0,46816,0,0,0,0,0,0,46816,46816,0,46816,0,2926000,0,0,0,46816,0,tot,7\n"
+        "mode,rail,1,2000,0,0,46816,0,0,0,0,0,0,46816,46816,0,46816,0,2926000,0,0,0,46816,0,tot,7\n"
+        "packaging,none,1,2000,0,0,46816,0,0,0,0,0,0,46816,46816,0,46816,0,2926000,0,0,0,46816,0,tot,7\n");
     free(csv);
     bx_carbon_totals_free(t);
 }
@@ -269,31 +273,36 @@ static void test_bad_files_refused(void **state)
     static const char head[] =
         "group,key,shipments,mass_g,transport_wtt_mg,transport_ttw_mg,transport_wtw_mg,"
         "hub_wtt_mg,hub_ttw_mg,hub_wtw_mg,packaging_mg,total_wtt_mg,total_ttw_mg,"
-        "total_wtw_mg,excluded,factor_set,factor_version\n";
+        "total_wtw_mg,excluded,factor_set,factor_version,"
+        "activity_actual_gkm,activity_sfd_gkm,activity_gcd_gkm,primary_wtw_mg,modelled_wtw_mg,default_wtw_mg\n";
     static const struct {
         const char *rows;
         const char *why;
     } cases[] = {
-        {"all,all,1,1,0,0,5,0,0,0,0,0,0,6,0,tot,7\n", "shard.csv:2:14: field 'total_wtw_mg': total_wtw_mg is not"},
-        {"all,all,1,1,0,0,5,0,0,0,0,0,0,5,0,tot,8\n", "factor set tot 8 does not match tot 7"},
-        {"all,all,1,1,0,0,5,0,0,0,0,0,0,5,0,tot,7\nroute,a,1,1,0,0,5,0,0,0,0,0,0,5,0,other,7\n",
+        {"all,all,1,1,0,0,5,0,0,0,0,0,0,6,0,tot,7,0,0,0,0,0,6\n", "shard.csv:2:14: field 'total_wtw_mg': total_wtw_mg is not"},
+        {"all,all,1,1,0,0,5,0,0,0,0,0,0,5,0,tot,8,0,0,0,0,0,5\n", "factor set tot 8 does not match tot 7"},
+        {"all,all,1,1,0,0,5,0,0,0,0,0,0,5,0,tot,7,0,0,0,0,0,5\nroute,a,1,1,0,0,5,0,0,0,0,0,0,5,0,other,7,0,0,0,0,0,5\n",
          "factor set or version differs"},
-        {"all,all,1,1,0,0,5,0,0,0,0,0,0,5,0,tot,7\nroute,a,1,1,0,0,5,0,0,0,0,0,0,5,0,tot,7\n"
-         "route,a,1,1,0,0,5,0,0,0,0,0,0,5,0,tot,7\n",
+        {"all,all,1,1,0,0,5,0,0,0,0,0,0,5,0,tot,7,0,0,0,0,0,5\nroute,a,1,1,0,0,5,0,0,0,0,0,0,5,0,tot,7,0,0,0,0,0,5\n"
+         "route,a,1,1,0,0,5,0,0,0,0,0,0,5,0,tot,7,0,0,0,0,0,5\n",
          "shard.csv:4:2: field 'key': this group and key appear twice"},
-        {"route,a,1,1,0,0,5,0,0,0,0,0,0,5,0,tot,7\n", "no 'all' row"},
-        {"all,all,1,1,0,0,5,0,0,0,0,0,0,5,0,tot,7\nroute,a,1,1,0,0,5,0,0,0,0,0,0,5,2,tot,7\n",
+        {"route,a,1,1,0,0,5,0,0,0,0,0,0,5,0,tot,7,0,0,0,0,0,5\n", "no 'all' row"},
+        {"all,all,1,1,0,0,5,0,0,0,0,0,0,5,0,tot,7,0,0,0,0,0,5\nroute,a,1,1,0,0,5,0,0,0,0,0,0,5,2,tot,7,0,0,0,0,0,5\n",
          "only the 'all' row counts excluded rows"},
-        {"all,all,1,1,0,0,-5,0,0,0,0,0,0,-5,0,tot,7\n", "field 'transport_wtw_mg'"},
-        {"all,all,1,1,3,3,5,0,0,0,0,3,3,5,0,tot,7\n", "transport WTT + TTW exceed WTW"},
-        {"week,w1,1,1,0,0,5,0,0,0,0,0,0,5,0,tot,7\n", "field 'group'"},
+        {"all,all,1,1,0,0,-5,0,0,0,0,0,0,-5,0,tot,7,0,0,0,0,0,-5\n", "field 'transport_wtw_mg'"},
+        {"all,all,1,1,3,3,5,0,0,0,0,3,3,5,0,tot,7,0,0,0,0,0,5\n", "transport WTT + TTW exceed WTW"},
+        {"week,w1,1,1,0,0,5,0,0,0,0,0,0,5,0,tot,7,0,0,0,0,0,5\n", "field 'group'"},
+        /* the WTW by data-quality class must make the total WTW */
+        {"all,all,1,1,0,0,5,0,0,0,0,0,0,5,0,tot,7,0,0,0,1,0,3\n",
+         "primary + modelled + default WTW is not total_wtw_mg"},
+        {"all,all,1,1,0,0,5,0,0,0,0,0,0,5,0,tot,7,0,0,0,0,0,\n", "default_wtw_mg"},
         /* sums past INT64_MAX (found while fuzzing the reader): 2 * (2^63 - 1)
          * + 2 is 2^64, which wrapped to the 0 written as the total; and
          * WTT + TTW = 2 * (2^63 - 1) wrapped to -2, "below" a WTW of 5 */
-        {"all,all,1,1,0,0,9223372036854775807,0,0,9223372036854775807,2,0,0,0,0,tot,7\n",
+        {"all,all,1,1,0,0,9223372036854775807,0,0,9223372036854775807,2,0,0,0,0,tot,7,0,0,0,0,0,0\n",
          "total_wtw_mg is not transport + hub + packaging"},
         {"all,all,1,1,9223372036854775807,9223372036854775807,5,0,0,0,0,"
-         "9223372036854775807,9223372036854775807,5,0,tot,7\n",
+         "9223372036854775807,9223372036854775807,5,0,tot,7,0,0,0,0,0,5\n",
          "transport WTT + TTW exceed WTW"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -317,6 +326,47 @@ static void test_bad_files_refused(void **state)
     bx_carbon_totals_free(t);
 }
 
+/* The unsplit columns (WTW whose WTT/TTW split is unknown) are implied by
+ * the others: a file may leave them out (one written before them), but
+ * one that states them otherwise is refused. Hand figures: transport
+ * 2 + 3 of 10 split -> 5 unsplit; hub 0 + 0 of 4 -> 4; packaging 6 (all
+ * unsplit); total WTW 20, WTT 2, TTW 3 -> 15 = 5 + 4 + 6. */
+static void test_unsplit_columns_checked(void **state)
+{
+    fixture *f = *state;
+    test_diags d = {0};
+    bx_ctx_set_diag(f->ctx, test_diag_fn, &d);
+    static const char head[] =
+        "group,key,shipments,mass_g,transport_wtt_mg,transport_ttw_mg,transport_wtw_mg,"
+        "hub_wtt_mg,hub_ttw_mg,hub_wtw_mg,packaging_mg,total_wtt_mg,total_ttw_mg,"
+        "total_wtw_mg,transport_unsplit_mg,hub_unsplit_mg,total_unsplit_mg,excluded,"
+        "factor_set,factor_version,"
+        "activity_actual_gkm,activity_sfd_gkm,activity_gcd_gkm,primary_wtw_mg,modelled_wtw_mg,default_wtw_mg\n";
+    static const struct {
+        const char *row;
+        bx_status want;
+    } cases[] = {
+        {"all,all,1,1,2,3,10,0,0,4,6,2,3,20,5,4,15,0,tot,7,0,0,0,0,0,20\n", BX_OK},
+        {"all,all,1,1,2,3,10,0,0,4,6,2,3,20,5,4,,0,tot,7,0,0,0,0,0,20\n", BX_OK},
+        {"all,all,1,1,2,3,10,0,0,4,6,2,3,20,0,4,15,0,tot,7,0,0,0,0,0,20\n", BX_EINPUT},
+        {"all,all,1,1,2,3,10,0,0,4,6,2,3,20,5,0,15,0,tot,7,0,0,0,0,0,20\n", BX_EINPUT},
+        /* 9 = transport and hub alone, packaging left out */
+        {"all,all,1,1,2,3,10,0,0,4,6,2,3,20,5,4,9,0,tot,7,0,0,0,0,0,20\n", BX_EINPUT},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        bx_carbon_totals *t = fresh(f);
+        char text[1024];
+        snprintf(text, sizeof text, "%s%s", head, cases[i].row);
+        d.all[0] = '\0';
+        assert_int_equal(bx_carbon_totals_read_mem(t, "u.csv", text, strlen(text)),
+                         cases[i].want);
+        if (cases[i].want != BX_OK)
+            assert_non_null(strstr(d.all, "the unsplit WTW is not WTW - WTT - TTW"));
+        bx_carbon_totals_free(t);
+    }
+    bx_ctx_set_diag(f->ctx, NULL, NULL);
+}
+
 /* The largest total a file may hold prints as kg: 9223372036854775807 mg
  * is 9223372036854775.807 g, rounded half away from zero to
  * 9223372036854776 g = 9223372036854.776 kg (found by fuzzing: the
@@ -328,8 +378,9 @@ static void test_table_at_int64_max(void **state)
     static const char text[] =
         "group,key,shipments,mass_g,transport_wtt_mg,transport_ttw_mg,transport_wtw_mg,"
         "hub_wtt_mg,hub_ttw_mg,hub_wtw_mg,packaging_mg,total_wtt_mg,total_ttw_mg,"
-        "total_wtw_mg,excluded,factor_set,factor_version\n"
-        "all,all,1,1,0,0,9223372036854775807,0,0,0,0,0,0,9223372036854775807,0,tot,7\n";
+        "total_wtw_mg,excluded,factor_set,factor_version,"
+        "activity_actual_gkm,activity_sfd_gkm,activity_gcd_gkm,primary_wtw_mg,modelled_wtw_mg,default_wtw_mg\n"
+        "all,all,1,1,0,0,9223372036854775807,0,0,0,0,0,0,9223372036854775807,0,tot,7,0,0,0,0,0,9223372036854775807\n";
     assert_int_equal(bx_carbon_totals_read_mem(t, "max.csv", text, strlen(text)), BX_OK);
     test_buf b = {NULL, 0, 0, -1};
     assert_int_equal(bx_carbon_totals_write_group(t, BX_CARBON_TABLE, BX_BY_ALL, NULL,
@@ -367,9 +418,11 @@ static void test_overflow(void **state)
     snprintf(text, sizeof text,
              "group,key,shipments,mass_g,transport_wtt_mg,transport_ttw_mg,"
              "transport_wtw_mg,hub_wtt_mg,hub_ttw_mg,hub_wtw_mg,packaging_mg,total_wtt_mg,"
-             "total_ttw_mg,total_wtw_mg,excluded,factor_set,factor_version\n"
-             "all,all,1,1,0,0,%lld,0,0,0,0,0,0,%lld,0,tot,7\n",
-             (long long)(INT64_MAX - 10), (long long)(INT64_MAX - 10));
+             "total_ttw_mg,total_wtw_mg,excluded,factor_set,factor_version,"
+             "activity_actual_gkm,activity_sfd_gkm,activity_gcd_gkm,primary_wtw_mg,modelled_wtw_mg,default_wtw_mg\n"
+             "all,all,1,1,0,0,%lld,0,0,0,0,0,0,%lld,0,tot,7,0,0,0,0,0,%lld\n",
+             (long long)(INT64_MAX - 10), (long long)(INT64_MAX - 10),
+             (long long)(INT64_MAX - 10));
     assert_int_equal(bx_carbon_totals_read_mem(a, "a.csv", text, strlen(text)), BX_OK);
     add(f, b, 2);
     size_t len;
@@ -394,6 +447,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_files_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_overflow, setup, teardown),
         cmocka_unit_test_setup_teardown(test_table_at_int64_max, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unsplit_columns_checked, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

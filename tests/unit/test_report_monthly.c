@@ -165,6 +165,13 @@ static void test_monthly_xlsx(void **state)
     assert_string_equal(rt_cell(s1, "A10"), "Total");
     assert_string_equal(rt_cell(s1, "B10"), "0.624875");
     assert_string_equal(rt_cell(s1, "C10"), "0.3843");
+    /* WTW whose split is unknown: transport none (every transport figure
+     * has its split), hubs all 4500 mg, packaging all 140000 mg; the total
+     * 624875 - 96075 - 384300 = 144500 mg = 4500 + 140000 */
+    assert_string_equal(rt_cell(s1, "F7"), "0");
+    assert_string_equal(rt_cell(s1, "F8"), "0.0045");
+    assert_string_equal(rt_cell(s1, "F9"), "0.14");
+    assert_string_equal(rt_cell(s1, "F10"), "0.1445");
     assert_string_equal(rt_cell(s1, "A15"), "2025-01");
     assert_string_equal(rt_cell(s1, "C15"), "0.12175");
     assert_string_equal(rt_cell(s1, "F15"), "60.875");
@@ -202,9 +209,12 @@ static void test_monthly_xlsx(void **state)
     assert_string_equal(rt_cell(s2, "A1"), "Shipment");
     assert_string_equal(rt_cell(s2, "A5"), "S4");
     assert_string_equal(rt_cell(s2, "G5"), "151.125");
-    assert_string_equal(rt_cell(s2, "J3"), "primary");
+    /* S2: WTT 4.050 g, unsplit 61.250 - 4.050 - 16.200 = 41 g (hub and box) */
+    assert_string_equal(rt_cell(s2, "I3"), "4.05");
+    assert_string_equal(rt_cell(s2, "J3"), "41");
+    assert_string_equal(rt_cell(s2, "L3"), "primary");
     assert_non_null(strstr(s2, "ySplit=\"1\""));
-    assert_non_null(strstr(s2, "<autoFilter ref=\"A1:J5\"/>"));
+    assert_non_null(strstr(s2, "<autoFilter ref=\"A1:L5\"/>"));
     free(s2);
     expect_part("monthly.xlsx", "xl/styles.xml", "formatCode=\"#,##0.000 &quot;g&quot;\"");
     expect_part("monthly.xlsx", "xl/styles.xml", "formatCode=\"#,##0.000 &quot;kg&quot;\"");
@@ -242,7 +252,20 @@ static void test_monthly_csv_mix(void **state)
     char *s = test_read_file("monthly-csv/Summary.csv", NULL);
     assert_non_null(s);
     /* totals rows are the totals file's exact figures */
-    assert_non_null(strstr(s, "Total,4,0.624875,0.3843,0.096075,\n"));
+    assert_non_null(strstr(s, "Total,4,0.624875,0.3843,0.096075,,0.1445\n"));
+    /* activity and intensity (shipments of 1000, 2000, 3000 and 1500 g;
+     * r-road 100 km of road, sfd; r-air 50 km of road, sfd, and 1000 km
+     * of air, a great circle with its DAF): air 4500 g x 1000 km = 4.5
+     * tkm, 415.125 g / 4.5 tkm = 92.25 g/tkm; hubs 4.5 g over 7.5 kg =
+     * 600 g/t; activity 0.525 tkm sfd + 4.5 gcd = 5.025 tkm */
+    assert_non_null(strstr(s, "\nair,2,0.415125,0.3321,0.083025,0,4.5,92.25,g CO2e/tkm\n"));
+    assert_non_null(strstr(s, "\nhubs,4,0.0045,0,0,0.0045,,600,g CO2e/t\n"));
+    assert_non_null(strstr(s, "\nactual distance,0,0\n"));
+    /* WTW by class: S2 primary 61.25 g, S4 modelled 151.125 g, S1 and S3
+     * default 60.5 + 352 = 412.5 g */
+    assert_non_null(strstr(s, "\nprimary,0.06125,"));
+    assert_non_null(strstr(s, "\nmodelled,0.151125,"));
+    assert_non_null(strstr(s, "\ndefault,0.4125,"));
     /* the first sheet states its limits: WTW 624875 - TTW 384300 - WTT
      * 96075 = 144500 mg without a split (144500 / 624875 = 23.1 %), and
      * the set's one unconfirmed material, board-test */
@@ -297,14 +320,19 @@ static void test_monthly_empty_run(void **state)
     FILE *fp = fopen("empty-shipments.csv", "wb");
     assert_non_null(fp);
     fputs("shipment_id,route_id,transport_wtw_g,transport_ttw_g,hub_wtw_g,packaging_g,"
-          "total_wtw_g,total_ttw_g,method,data_quality,factor_set,factor_version\n", fp);
+          "total_wtw_g,total_ttw_g,transport_wtt_g,transport_unsplit_g,hub_wtt_g,hub_ttw_g,"
+          "hub_unsplit_g,total_wtt_g,total_unsplit_g,transport_tkm,transport_g_per_tkm,"
+          "distance_types,primary_wtw_g,modelled_wtw_g,default_wtw_g,method,data_quality,"
+          "factor_set,factor_version\n", fp);
     fclose(fp);
     fp = fopen("empty-totals.csv", "wb");
     assert_non_null(fp);
     fputs("group,key,shipments,mass_g,transport_wtt_mg,transport_ttw_mg,transport_wtw_mg,"
           "hub_wtt_mg,hub_ttw_mg,hub_wtw_mg,packaging_mg,total_wtt_mg,total_ttw_mg,"
-          "total_wtw_mg,excluded,factor_set,factor_version\n"
-          "all,all,0,0,0,0,0,0,0,0,0,0,0,0,3,test-set,1.0\n", fp);
+          "total_wtw_mg,transport_unsplit_mg,hub_unsplit_mg,total_unsplit_mg,excluded,"
+          "factor_set,factor_version,activity_actual_gkm,activity_sfd_gkm,"
+          "activity_gcd_gkm,primary_wtw_mg,modelled_wtw_mg,default_wtw_mg\n"
+          "all,all,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,3,test-set,1.0,0,0,0,0,0,0\n", fp);
     fclose(fp);
     fixture f;
     assert_int_equal(open_monthly(&f, "empty-shipments.csv", "empty-totals.csv", NULL), BX_OK);

@@ -30,7 +30,10 @@
  * Totals of WTW: total.wtw = transport.wtw + hub.wtw + packaging_mg.
  * Totals of TTW and WTT cover transport and hubs only: packaging is a life-
  * cycle figure without that split. A factor given as WTW only (most hub
- * defaults) counts in WTW and in neither WTT nor TTW.
+ * defaults) counts in WTW and in neither WTT nor TTW: its TTW is unknown,
+ * not zero. That WTW is the "unsplit" figure of every part and total
+ * (bx_co2e_unsplit_mg), so WTT + TTW + unsplit = WTW holds everywhere, and
+ * packaging is wholly unsplit.
  *
  * A calculator is single-threaded (it caches packaging lookups). The factor
  * set, routes, catalog and containers it was made from must outlive it.
@@ -58,6 +61,13 @@ extern "C" {
 typedef struct bx_co2e {
     int64_t wtt_mg, ttw_mg, wtw_mg;
 } bx_co2e;
+
+/* The WTW of factors given as WTW only, whose WTT and TTW are unknown:
+ * wtw - wtt - ttw, exact in integers (so it merges as the three do). */
+static inline int64_t bx_co2e_unsplit_mg(const bx_co2e *v)
+{
+    return v->wtw_mg - v->wtt_mg - v->ttw_mg;
+}
 
 /* Parts of a result: the transport modes (bx_mode), hubs, packaging. */
 #define BX_PART_HUB BX_MODE_COUNT
@@ -90,6 +100,20 @@ typedef struct bx_carbon_result {
     bx_co2e total;               /* see the header comment */
     uint32_t methods;            /* BX_METHOD_* */
     bx_data_quality quality;     /* worst class of the inputs used */
+    /* Transport activity in gram-kilometres (shipment grams x km; 1 tkm =
+     * 1,000,000), by mode and distance type (routes.h): on a default-
+     * intensity leg the distance after its DAF, on a metered leg the
+     * distance as given, on a multi-drop round the drop's direct distance.
+     * A leg shared by items without a distance has none. Rounded once per
+     * cell; integers, so totals of them are exact. */
+    int64_t activity_gkm[BX_MODE_COUNT][BX_DIST_COUNT];
+    /* WTW by the data-quality class of the input behind it (index class -
+     * 1: primary, modelled, default), per part and for the shipment: each
+     * part's classes add up to its WTW exactly, the shipment's to
+     * total.wtw_mg. A metered run (energy given) is primary; a default
+     * intensity or HOC has its row's class; packaging its factors'. */
+    int64_t part_quality_mg[BX_PART_COUNT][3];
+    int64_t quality_mg[3];
     const char *packaging_key;   /* totals key: "none", the box or container
                                     id, or "explicit:MAT+MAT"; borrowed until
                                     the next compute */

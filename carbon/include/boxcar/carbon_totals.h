@@ -46,6 +46,13 @@ typedef struct bx_carbon_sum {
     bx_co2e hub;
     int64_t packaging_mg;
     bx_co2e total;       /* as in bx_carbon_result */
+    /* What ISO 14083 asks a report to show beside the emissions (kept apart
+     * from the figures above; integers, so they merge exactly):
+     * transport activity in gram-km by distance type (a mode row: that
+     * mode's), and the WTW by data-quality class (index class - 1), which
+     * adds up to total.wtw_mg. */
+    int64_t activity_gkm[BX_DIST_COUNT];
+    int64_t quality_mg[3];
 } bx_carbon_sum;
 
 typedef struct bx_carbon_totals bx_carbon_totals;

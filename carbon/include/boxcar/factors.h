@@ -110,6 +110,21 @@ typedef struct bx_factor {
                               temperature-controlled transport in this class
                               (0.15 vans, 0.12 heavier road vehicles); NaN
                               when the row gives none */
+    /* TOC only, NaN when not given: the loading its intensity assumes
+     * (load_factor: cargo mass / the vehicle's payload capacity, GLEC's
+     * definition; empty_running: the share of the vehicle's km run empty)
+     * and empty_energy, the empty vehicle's energy per km as a fraction of
+     * the fully loaded one's. With all three, a leg may state its own load
+     * factor and empty running (routes.h) and the intensity is adjusted
+     * (docs/carbon.md, "Load factor and empty running"). */
+    double load_factor, empty_running, empty_energy;
+    /* TOC only: the refrigerant its temperature-controlled vehicles leak,
+     * as a fuel row in kg/kg (its GWP as CO2e per kg, counted as TTW) and
+     * the kg leaked per tkm (GLEC v3.0 Module 4: the fleet's yearly
+     * leakage over its tkm). A temp=controlled leg adds it. "" and NaN
+     * when not given. */
+    const char *refrigerant;
+    double refrigerant_kg_per_tkm;
     double min_km, max_km; /* TOC only: the distance band the intensity is
                               for (GLEC's air short and long haul), on the
                               leg's distance as given (for air, the great

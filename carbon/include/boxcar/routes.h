@@ -73,10 +73,30 @@ typedef enum bx_allocation {
     BX_ALLOC_TONNE = 4
 } bx_allocation;
 
+/* What a leg's distance is (ISO 14083 / GLEC v3.0 distance types), for
+ * the share of transport activity on each in a report. */
+typedef enum bx_distance_type {
+    BX_DIST_ACTUAL = 0, /* distance_type=actual: the distance travelled
+                           (odometer, track or flight record) */
+    BX_DIST_SFD = 1,    /* distance_type=sfd (the default for a given
+                           distance_km): the shortest feasible distance,
+                           planned by the user */
+    BX_DIST_GCD = 2,    /* a great circle (from coordinates, or an air
+                           leg's distance_km) with the leg's named DAF */
+    BX_DIST_COUNT = 3
+} bx_distance_type;
+
+/* "actual", "sfd", "gcd"; "?" for a bad value. */
+BX_API const char *bx_distance_type_name(bx_distance_type t);
+
 /* The air DAF's uplift (GLEC Framework v3: great circle + 95 km) and the
  * 1.05 of GLEC v3 Module 5's groupage correction. */
 #define BX_DAF_AIR_KM 95.0
 #define BX_DAF_ROAD_FACTOR 1.05
+
+/* Energy carriers one TCE may state (a hybrid vehicle, a hub on grid
+ * power, gas and diesel): energy_id "a+b", energy_amount "x+y". */
+#define BX_TCE_MAX_ENERGY 4
 
 typedef struct bx_tce {
     bx_tce_kind kind;
@@ -91,9 +111,21 @@ typedef struct bx_tce {
     bool has_energy;           /* primary data for the run / the hub */
     char energy_id[BX_ID_MAX]; /* a fuel row of the factor set */
     double energy_amount;      /* in that fuel's unit (l, kg, kWh, m3) */
+    size_t nenergy;            /* carriers: 1 with energy data (then the
+                                  arrays repeat energy_id and _amount), up
+                                  to BX_TCE_MAX_ENERGY; 0 without */
+    char energy_ids[BX_TCE_MAX_ENERGY][BX_ID_MAX];
+    double energy_amounts[BX_TCE_MAX_ENERGY];
     double run_tkm;            /* 0 if not given */
     double run_t;              /* hubs: tonnes outbound; 0 if not given */
     int64_t run_items;         /* 0 if not given */
+    bx_distance_type dist_type; /* see bx_distance_type */
+    double load_factor;        /* the leg's own: cargo mass / the vehicle's
+                                  payload capacity, (0, 1]; NaN: the TOC's */
+    double empty_running;      /* the share of the vehicle's km run empty,
+                                  [0, 0.95]; NaN: the TOC's. Either one
+                                  adjusts the TOC's default intensity (a leg
+                                  on a default intensity only) */
     bool temp_controlled;      /* temp=controlled: the TOC's temp_uplift
                                   applies (default intensities only) */
     char grid_id[BX_ID_MAX];   /* legs on a kwh/tkm TOC without energy data:

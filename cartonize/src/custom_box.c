@@ -1,0 +1,473 @@
+/*
+ * custom_box.c: made-to-measure boxes. A catalog entry with custom = 1 is a
+ * box-making machine (or a roll of board): it cuts any inner size between
+ * min_*_mm and inner_*_mm in steps of step_mm.
+ *
+ * The engine's search chooses among box types; it does not shape a box.
+ * So an order is packed into a handful of size variants of the machine
+ * (its largest box; one layer as high as the tallest unit lies; a square
+ * footprint of that height for the order's volume; a cube of that volume),
+ * the engine picks the smallest variant that holds the contents in the
+ * fewest boxes, and each box is then cut to the bounding box of its
+ * placements rounded up to the step. Stock sizes are packed on their own
+ * first; the better answer (fewest units left out, fewest boxes, then the
+ * objective) is kept, so a mixed catalog chooses per order.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "custom_box.h"
+#include "engine.h"
+#include "pack_emit.h"
+
+#define NVARIANTS 4
+
+typedef struct slot {
+    bx_packed_box *boxes;
+    size_t boxes_cap, nboxes;
+    bx_placement *place;
+    size_t place_cap, nplace;
+    bx_unpacked *unp;
+    size_t unp_cap, nunp;
+    bx_box *cut;          /* per box: the cut record (made-to-measure slot) */
+    size_t cut_cap;
+    uint32_t lower_bound;
+    uint64_t work;
+    uint64_t unpacked_units;
+    double measure;
+} slot;
+
+struct bxi_pk_custom {
+    bool active;          /* inside bxi_pk_custom_pack: bx_pack packs plainly */
+    bx_catalog *variants; /* NVARIANTS boxes, rebuilt in place per order */
+    unsigned char *mask;  /* per catalog box */
+    size_t mask_cap;
+    slot s[3];            /* stock, best machine so far, machine being tried */
+    bx_pack_result result;
+};
+
+bool bxi_pk_custom_wanted(const bx_engine *e, const bx_catalog *cat)
+{
+    if (e->custom != NULL && e->custom->active)
+        return false;
+    size_t n = bx_catalog_count(cat);
+    for (size_t k = 0; k < n; k++)
+        if (bx_catalog_box(cat, k)->custom)
+            return true;
+    return false;
+}
+
+static void free_slot(bx_ctx *ctx, slot *s)
+{
+    bx_free(ctx, s->boxes);
+    bx_free(ctx, s->place);
+    bx_free(ctx, s->unp);
+    bx_free(ctx, s->cut);
+}
+
+void bxi_pk_custom_free(bx_ctx *ctx, bxi_pk_custom *c)
+{
+    if (c == NULL)
+        return;
+    bx_catalog_free(c->variants);
+    bx_free(ctx, c->mask);
+    for (int i = 0; i < 3; i++)
+        free_slot(ctx, &c->s[i]);
+    bx_free(ctx, c);
+}
+
+static int32_t clamp32(int64_t v, int32_t lo, int32_t hi)
+{
+    return v < lo ? lo : v > hi ? hi : (int32_t)v;
+}
+
+static int32_t min_dim(const bx_box *m, int axis)
+{
+    if ((m->has & BX_BOX_HAS_MIN) == 0)
+        return 1;
+    return axis == 0 ? m->min_l_mm : axis == 1 ? m->min_w_mm : m->min_h_mm;
+}
+
+static int32_t max_dim(const bx_box *m, int axis)
+{
+    return axis == 0 ? m->inner_l_mm : axis == 1 ? m->inner_w_mm : m->inner_h_mm;
+}
+
+/* Round a needed length up to the machine's step, within its range. A
+ * length above the range is returned as it is (the caller never asks). */
+static int32_t cut_length(const bx_box *m, int axis, int64_t need)
+{
+    int64_t step = (m->has & BX_BOX_HAS_STEP) ? m->step_mm : 1;
+    int64_t lo = min_dim(m, axis), hi = max_dim(m, axis);
+    if (need < lo)
+        need = lo;
+    int64_t v = pk_ceil_div(need, step) * step;
+    return (int32_t)(v > hi ? (need > hi ? need : hi) : v);
+}
+
+int64_t bxi_pk_custom_board_g(const bx_box *cut)
+{
+    if ((cut->has & BX_BOX_HAS_GRAMMAGE) == 0)
+        return 0;
+    int64_t area = bxi_pk_board_area_mm2(cut);
+    if (area < 0)
+        return 0;
+    /* g/m^2 * mm^2 / 1e6, rounded half up */
+    return (area * cut->grammage_g_m2 + 500000) / 1000000;
+}
+
+void bxi_pk_custom_cut(const bx_box *m, const int32_t dims[3], bx_box *out)
+{
+    *out = *m;
+    out->inner_l_mm = dims[0];
+    out->inner_w_mm = dims[1];
+    out->inner_h_mm = dims[2];
+    int32_t al = 0, aw = 0, ah = 0;
+    if (m->has & BX_BOX_HAS_OUTER) {
+        al = m->outer_l_mm - m->inner_l_mm;
+        aw = m->outer_w_mm - m->inner_w_mm;
+        ah = m->outer_h_mm - m->inner_h_mm;
+    }
+    out->outer_l_mm = dims[0] + al;
+    out->outer_w_mm = dims[1] + aw;
+    out->outer_h_mm = dims[2] + ah;
+    out->has |= BX_BOX_HAS_OUTER;
+    char id[BX_ID_MAX];
+    int len = snprintf(id, sizeof id, ":%dx%dx%d", dims[0], dims[1], dims[2]);
+    size_t keep = strlen(m->box_id);
+    if (keep + (size_t)len >= sizeof id)
+        keep = sizeof id - 1 - (size_t)len;
+    memcpy(out->box_id, m->box_id, keep);
+    memcpy(out->box_id + keep, id, (size_t)len + 1);
+    int64_t board = bxi_pk_custom_board_g(out);
+    if (m->has & BX_BOX_HAS_GRAMMAGE) {
+        out->material_mass_g = board;
+        out->has |= BX_BOX_HAS_MATERIAL_MASS;
+        if (board < m->max_weight_g) {
+            out->tare_g = board;
+            out->has |= BX_BOX_HAS_TARE;
+        }
+    }
+    if (m->has & BX_BOX_HAS_COST_M2) {
+        double area_m2 = (double)bxi_pk_board_area_mm2(out) / 1e6;
+        out->cost = ((m->has & BX_BOX_HAS_COST) ? m->cost : 0.0) + m->cost_per_m2 * area_m2;
+        out->has |= BX_BOX_HAS_COST;
+    }
+}
+
+/* The measure of one box under the objective; a cut box of machine k scales
+ * the caller's per-box CO2e or measure by its board area over the machine's
+ * largest box. */
+static double box_measure(const bx_pack_options *o, const bx_box *b, const bx_box *m,
+                          uint32_t k)
+{
+    double scale = 1.0;
+    if (m != NULL) {
+        bx_box full;
+        const int32_t dims[3] = {m->inner_l_mm, m->inner_w_mm, m->inner_h_mm};
+        bxi_pk_custom_cut(m, dims, &full);
+        double a = (double)bxi_pk_board_area_mm2(&full);
+        scale = a > 0 ? (double)bxi_pk_board_area_mm2(b) / a : 1.0;
+    }
+    switch (o->objective) {
+    case BX_OBJECTIVE_MATERIAL:
+        if (b->has & BX_BOX_HAS_MATERIAL_MASS)
+            return (double)b->material_mass_g;
+        return (b->has & BX_BOX_HAS_TARE) ? (double)b->tare_g : 0.0;
+    case BX_OBJECTIVE_COST:
+        return (b->has & BX_BOX_HAS_COST) ? b->cost : 0.0;
+    case BX_OBJECTIVE_CO2E:
+        return o->box_co2e_g[k] * scale;
+    case BX_OBJECTIVE_CUSTOM:
+        return o->box_measure[k] * scale;
+    default:
+        return (double)pk_inner_volume(b);
+    }
+}
+
+/* Copy an engine result into a slot. */
+static bx_status save(bx_ctx *ctx, slot *s, const bx_pack_result *r)
+{
+    bx_status st = bxi_grow(ctx, (void **)&s->boxes, &s->boxes_cap, r->nboxes + 1,
+                            sizeof *s->boxes, SIZE_MAX / 1024, "boxes");
+    if (st == BX_OK)
+        st = bxi_grow(ctx, (void **)&s->cut, &s->cut_cap, r->nboxes + 1, sizeof *s->cut,
+                      SIZE_MAX / 1024, "boxes");
+    if (st == BX_OK)
+        st = bxi_grow(ctx, (void **)&s->place, &s->place_cap, r->nplacements + 1,
+                      sizeof *s->place, SIZE_MAX / 1024, "placements");
+    if (st == BX_OK)
+        st = bxi_grow(ctx, (void **)&s->unp, &s->unp_cap, r->nunpacked + 1, sizeof *s->unp,
+                      SIZE_MAX / 1024, "unpacked entries");
+    if (st != BX_OK)
+        return st;
+    if (r->nboxes > 0)
+        memcpy(s->boxes, r->boxes, r->nboxes * sizeof *s->boxes);
+    if (r->nplacements > 0)
+        memcpy(s->place, r->placements, r->nplacements * sizeof *s->place);
+    if (r->nunpacked > 0)
+        memcpy(s->unp, r->unpacked, r->nunpacked * sizeof *s->unp);
+    s->nboxes = r->nboxes;
+    s->nplace = r->nplacements;
+    s->nunp = r->nunpacked;
+    s->lower_bound = r->lower_bound;
+    s->work = r->work;
+    s->unpacked_units = bxi_pk_unpacked_units(r);
+    return BX_OK;
+}
+
+static bool fixed_in(const bx_order *order, const bx_pack_options *o, const bx_placement *ps,
+                     size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int rule = o->rotation_override >= 0 ? o->rotation_override
+                                            : (int)order->lines[ps[i].line].rotation;
+        if (rule == BX_ROTATE_FIXED)
+            return true;
+    }
+    return false;
+}
+
+/* Cut every box of slot s (packed in the variants of machine m, catalog
+ * index k) to its contents. */
+static void cut_boxes(slot *s, const bx_box *m, uint32_t k, const bx_order *order,
+                      const bx_pack_options *o)
+{
+    s->measure = 0;
+    for (size_t b = 0; b < s->nboxes; b++) {
+        bx_packed_box *pb = &s->boxes[b];
+        bx_placement *ps = s->place + pb->first_placement;
+        int64_t ext[3] = {0, 0, 0};
+        for (size_t i = 0; i < pb->nplacements; i++) {
+            const bx_placement *p = &ps[i];
+            int64_t e3[3] = {(int64_t)p->x_mm + p->l_mm, (int64_t)p->y_mm + p->w_mm,
+                             (int64_t)p->z_mm + p->h_mm};
+            for (int a = 0; a < 3; a++)
+                if (e3[a] > ext[a])
+                    ext[a] = e3[a];
+        }
+        /* A wide box takes less board than a deep one of the same
+         * volume ((2l + 2w + 30)(h + w)): turn the contents a quarter
+         * about the vertical so the width is the shorter side, when no
+         * unit must stay as given and the machine makes that size. */
+        if (ext[1] > ext[0] && ext[1] <= m->inner_l_mm && ext[0] <= m->inner_w_mm &&
+            !fixed_in(order, o, ps, pb->nplacements)) {
+            for (size_t i = 0; i < pb->nplacements; i++) {
+                bx_placement *p = &ps[i];
+                int32_t x = p->x_mm, l = p->l_mm;
+                p->x_mm = p->y_mm;
+                p->l_mm = p->w_mm;
+                p->y_mm = (int32_t)(ext[0] - x - l);
+                p->w_mm = l;
+            }
+            int64_t t = ext[0];
+            ext[0] = ext[1];
+            ext[1] = t;
+        }
+        int32_t dims[3];
+        for (int a = 0; a < 3; a++)
+            dims[a] = cut_length(m, a, ext[a]);
+        /* a fill limit holds on the cut box: raise it a step at a time */
+        while (o->max_fill_pct > 0 &&
+               pb->item_volume_mm3 * 100 >
+                   (int64_t)o->max_fill_pct * dims[0] * (int64_t)dims[1] * dims[2] &&
+               dims[2] < m->inner_h_mm)
+            dims[2] = cut_length(m, 2, (int64_t)dims[2] + 1);
+        bxi_pk_custom_cut(m, dims, &s->cut[b]);
+        pb->box_index = k;
+        pb->box = &s->cut[b];
+        pb->inner_volume_mm3 = pk_inner_volume(&s->cut[b]);
+        pb->gross_weight_g = pb->items_weight_g +
+                             ((s->cut[b].has & BX_BOX_HAS_TARE) ? s->cut[b].tare_g : 0);
+        pb->fill_pct = pb->inner_volume_mm3 > 0
+                           ? 100.0 * (double)pb->item_volume_mm3 / (double)pb->inner_volume_mm3
+                           : 0.0;
+        pb->void_pct = 100.0 - pb->fill_pct;
+        s->measure += box_measure(o, pb->box, m, k);
+    }
+}
+
+/* The units' smallest vertical extent the rules allow, the largest over
+ * the order, and their total volume. */
+static void order_shape(const bx_order *order, const bx_pack_options *o, int64_t *hmin,
+                        int64_t *volume)
+{
+    *hmin = 1;
+    *volume = 0;
+    for (size_t i = 0; i < order->nlines; i++) {
+        const bx_order_line *l = &order->lines[i];
+        int rule = o->rotation_override >= 0 ? o->rotation_override : (int)l->rotation;
+        int64_t h = l->h_mm;
+        if (rule == BX_ROTATE_ANY) {
+            h = l->l_mm < l->w_mm ? l->l_mm : l->w_mm;
+            if (l->h_mm < h)
+                h = l->h_mm;
+        }
+        if (h > *hmin)
+            *hmin = h;
+        *volume += (int64_t)l->l_mm * l->w_mm * l->h_mm * l->qty;
+    }
+}
+
+static bx_status ensure_variants(bx_engine *e, bxi_pk_custom *c)
+{
+    if (c->variants != NULL)
+        return BX_OK;
+    bx_box v[NVARIANTS];
+    for (int i = 0; i < NVARIANTS; i++) {
+        bx_box_init(&v[i]);
+        snprintf(v[i].box_id, sizeof v[i].box_id, "v%d", i);
+        v[i].inner_l_mm = v[i].inner_w_mm = v[i].inner_h_mm = 1;
+        v[i].max_weight_g = 1;
+    }
+    return bx_catalog_new(e->ctx, &c->variants, v, NVARIANTS);
+}
+
+/* Shape the variants of machine m for this order. */
+static void shape_variants(bxi_pk_custom *c, const bx_box *m, const bx_order *order,
+                           const bx_pack_options *o)
+{
+    int64_t hmin, vol;
+    order_shape(order, o, &hmin, &vol);
+    int32_t H = clamp32(hmin, min_dim(m, 2), m->inner_h_mm);
+    /* a square footprint holding the volume in one layer of height H, and
+     * a cube, each with room to spare for the gaps between units */
+    int64_t side = (int64_t)ceil(sqrt((double)vol / (double)H) * 1.15);
+    int64_t cube = (int64_t)ceil(cbrt((double)vol) * 1.25);
+    const int64_t dims[NVARIANTS][3] = {
+        {m->inner_l_mm, m->inner_w_mm, m->inner_h_mm},
+        {m->inner_l_mm, m->inner_w_mm, H},
+        {side, side, H},
+        {cube, cube, cube},
+    };
+    for (int i = 0; i < NVARIANTS; i++) {
+        bx_box *v = bxi_catalog_box_mut(c->variants, (size_t)i);
+        v->inner_l_mm = clamp32(dims[i][0], min_dim(m, 0), m->inner_l_mm);
+        v->inner_w_mm = clamp32(dims[i][1], min_dim(m, 1), m->inner_w_mm);
+        v->inner_h_mm = clamp32(dims[i][2], min_dim(m, 2), m->inner_h_mm);
+        v->max_weight_g = m->max_weight_g;
+        v->tare_g = (m->has & BX_BOX_HAS_TARE) ? m->tare_g : 0;
+        v->has = (m->has & BX_BOX_HAS_TARE);
+    }
+}
+
+/* Is a better than b: fewer units left out, fewer boxes, less measure. */
+static bool better(const slot *a, const slot *b)
+{
+    if (a->unpacked_units != b->unpacked_units)
+        return a->unpacked_units < b->unpacked_units;
+    if (a->nboxes != b->nboxes)
+        return a->nboxes < b->nboxes;
+    return a->measure < b->measure;
+}
+
+static void swap_slots(slot *a, slot *b)
+{
+    slot t = *a;
+    *a = *b;
+    *b = t;
+}
+
+static bx_status run(bx_engine *e, bxi_pk_custom *c, const bx_catalog *cat,
+                     const bx_order *order, const bx_pack_options *o, slot *s)
+{
+    const bx_pack_result *r = NULL;
+    c->active = true;
+    bx_status st = bx_pack(e, cat, order, o, &r);
+    c->active = false;
+    if (st != BX_OK)
+        return st;
+    return save(e->ctx, s, r);
+}
+
+bx_status bxi_pk_custom_pack(bx_engine *e, const bx_catalog *cat, const bx_order *order,
+                             const bx_pack_options *options, const bx_pack_result **result)
+{
+    bx_ctx *ctx = e->ctx;
+    if (e->custom == NULL) {
+        e->custom = bx_alloc(ctx, sizeof *e->custom);
+        if (e->custom == NULL)
+            return BX_ENOMEM;
+        memset(e->custom, 0, sizeof *e->custom);
+    }
+    bxi_pk_custom *c = e->custom;
+    size_t n = bx_catalog_count(cat);
+    bx_status st = bxi_grow(ctx, (void **)&c->mask, &c->mask_cap, n, 1, SIZE_MAX, "boxes");
+    if (st == BX_OK)
+        st = ensure_variants(e, c);
+    if (st != BX_OK)
+        return st;
+    const unsigned char *allowed = options->box_allowed;
+    bool any_stock = false;
+    for (size_t k = 0; k < n; k++) {
+        bool ok = allowed == NULL || allowed[k];
+        c->mask[k] = ok && !bx_catalog_box(cat, k)->custom;
+        any_stock |= c->mask[k] != 0;
+    }
+    slot *best = NULL;
+    uint64_t work = 0;
+    if (any_stock) {
+        bx_pack_options o = *options;
+        o.box_allowed = c->mask;
+        st = run(e, c, cat, order, &o, &c->s[0]);
+        if (st != BX_OK)
+            return st;
+        slot *s = &c->s[0];
+        s->measure = 0;
+        for (size_t b = 0; b < s->nboxes; b++)
+            s->measure += box_measure(options, s->boxes[b].box, NULL, s->boxes[b].box_index);
+        work += s->work;
+        best = s;
+    }
+    bool have_machine = false;
+    for (size_t k = 0; k < n; k++) {
+        const bx_box *m = bx_catalog_box(cat, k);
+        if (!m->custom || (allowed != NULL && !allowed[k]))
+            continue;
+        shape_variants(c, m, order, options);
+        bx_pack_options o = *options;
+        o.objective = BX_OBJECTIVE_VOLUME;
+        o.box_allowed = NULL;
+        o.stock = NULL;
+        o.box_co2e_g = NULL;
+        o.box_measure = NULL;
+        st = run(e, c, c->variants, order, &o, &c->s[2]);
+        if (st != BX_OK)
+            return st;
+        cut_boxes(&c->s[2], m, (uint32_t)k, order, options);
+        work += c->s[2].work;
+        if (!have_machine || better(&c->s[2], &c->s[1])) {
+            swap_slots(&c->s[1], &c->s[2]);
+            have_machine = true;
+        }
+    }
+    if (have_machine && (best == NULL || better(&c->s[1], best)))
+        best = &c->s[1];
+    if (best == NULL) {
+        /* every entry is a machine the order may not use: pack plainly so
+         * each unit is listed as not allowed */
+        st = run(e, c, cat, order, options, &c->s[0]);
+        if (st != BX_OK)
+            return st;
+        best = &c->s[0];
+        best->measure = 0;
+        work += best->work;
+    }
+    bx_pack_result *r = &c->result;
+    memset(r, 0, sizeof *r);
+    r->boxes = best->boxes;
+    r->nboxes = best->nboxes;
+    r->placements = best->place;
+    r->nplacements = best->nplace;
+    r->unpacked = best->unp;
+    r->nunpacked = best->nunp;
+    r->lower_bound = best->lower_bound;
+    r->count_optimal = r->nboxes == r->lower_bound;
+    for (size_t b = 0; b < r->nboxes; b++)
+        r->total_inner_volume_mm3 += r->boxes[b].inner_volume_mm3;
+    r->objective_total = best->measure;
+    r->work = work;
+    *result = r;
+    return BX_OK;
+}

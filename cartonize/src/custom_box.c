@@ -136,8 +136,11 @@ void bxi_pk_custom_cut(const bx_box *m, const int32_t dims[3], bx_box *out)
     char id[BX_ID_MAX];
     int len = snprintf(id, sizeof id, ":%dx%dx%d", dims[0], dims[1], dims[2]);
     size_t keep = strlen(m->box_id);
-    if (keep + (size_t)len >= sizeof id)
+    if (keep + (size_t)len >= sizeof id) {
         keep = sizeof id - 1 - (size_t)len;
+        while (keep > 0 && ((unsigned char)m->box_id[keep] & 0xC0) == 0x80)
+            keep--; /* not inside a UTF-8 character */
+    }
     memcpy(out->box_id, m->box_id, keep);
     memcpy(out->box_id + keep, id, (size_t)len + 1);
     int64_t board = bxi_pk_custom_board_g(out);

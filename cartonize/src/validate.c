@@ -152,10 +152,17 @@ static const bx_box *box_at(const vctx *v, size_t b)
 /* A cut box: within its machine's sizes, named after it. */
 static bool cut_matches(const bx_box *m, const bx_box *cut)
 {
-    size_t n = strlen(m->box_id);
-    if (strncmp(cut->box_id, m->box_id, n) != 0 || cut->box_id[n] != ':')
-        return false;
     const int32_t d[3] = {cut->inner_l_mm, cut->inner_w_mm, cut->inner_h_mm};
+    /* "ID:LxWxH", the machine's id shortened to leave room for the size */
+    char size[BX_ID_MAX];
+    int len = snprintf(size, sizeof size, ":%dx%dx%d", d[0], d[1], d[2]);
+    size_t n = strlen(m->box_id);
+    if (n + (size_t)len >= BX_ID_MAX)
+        n = BX_ID_MAX - 1 - (size_t)len;
+    while (n > 0 && ((unsigned char)m->box_id[n] & 0xC0) == 0x80)
+        n--; /* not inside a UTF-8 character */
+    if (strncmp(cut->box_id, m->box_id, n) != 0 || strcmp(cut->box_id + n, size) != 0)
+        return false;
     const int32_t hi[3] = {m->inner_l_mm, m->inner_w_mm, m->inner_h_mm};
     const bool has_min = (m->has & BX_BOX_HAS_MIN) != 0;
     const int32_t lo[3] = {has_min ? m->min_l_mm : 1, has_min ? m->min_w_mm : 1,

@@ -200,6 +200,24 @@ static void test_mixed_catalog(void **state)
     done(&f);
 }
 
+/* A long machine id is shortened so that the size still fits the id:
+ * 60 x 'M' + ":120x80x50" (10 bytes) keeps 53 bytes of the id. */
+static void test_long_id(void **state)
+{
+    (void)state;
+    fx f;
+    bx_box m = machine(10);
+    memset(m.box_id, 'M', 60);
+    m.box_id[60] = '\0';
+    make(&f, &m, 1);
+    bx_order_line l = item("A", 1, 120, 80, 50);
+    const bx_pack_result *r = pack(&f, &l, 1, NULL);
+    const char *id = r->boxes[0].box->box_id;
+    assert_int_equal(strlen(id), BX_ID_MAX - 1);
+    assert_string_equal(id + 53, ":120x80x50");
+    done(&f);
+}
+
 /* An item above the machine's largest size is listed as too large. */
 static void test_too_large(void **state)
 {
@@ -323,6 +341,7 @@ int main(void)
         cmocka_unit_test(test_two_cubes),
         cmocka_unit_test(test_mixed_catalog),
         cmocka_unit_test(test_too_large),
+        cmocka_unit_test(test_long_id),
         cmocka_unit_test(test_upright),
         cmocka_unit_test(test_catalog_columns),
         cmocka_unit_test(test_oom),

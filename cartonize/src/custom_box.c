@@ -21,7 +21,7 @@
 #include "engine.h"
 #include "pack_emit.h"
 
-#define NVARIANTS 4
+#define NVARIANTS 6
 
 typedef struct slot {
     bx_packed_box *boxes;
@@ -42,6 +42,9 @@ struct bxi_pk_custom {
     bool active;          /* inside bxi_pk_custom_pack: bx_pack packs plainly */
     bx_catalog *variants; /* NVARIANTS boxes, rebuilt in place per order */
     unsigned char *mask;  /* per catalog box */
+    unsigned char vmask[NVARIANTS]; /* the variant being packed */
+    bx_order_line *flat;  /* the order with `any` units laid flat */
+    size_t flat_cap;
     size_t mask_cap;
     slot s[3];            /* stock, best machine so far, machine being tried */
     bx_pack_result result;
@@ -72,6 +75,7 @@ void bxi_pk_custom_free(bx_ctx *ctx, bxi_pk_custom *c)
         return;
     bx_catalog_free(c->variants);
     bx_free(ctx, c->mask);
+    bx_free(ctx, c->flat);
     for (int i = 0; i < 3; i++)
         free_slot(ctx, &c->s[i]);
     bx_free(ctx, c);
@@ -291,26 +295,44 @@ static void cut_boxes(slot *s, const bx_box *m, uint32_t k, const bx_order *orde
     }
 }
 
-/* The units' smallest vertical extent the rules allow, the largest over
- * the order, and their total volume. */
-static void order_shape(const bx_order *order, const bx_pack_options *o, int64_t *hmin,
-                        int64_t *volume)
+/* What the order's units need, under their rotation rules: the largest
+ * of their smallest vertical extents (hmin), the largest footprint any unit
+ * needs at the least (foot_a >= foot_b, the unit lying as flat as it may),
+ * and their total volume. */
+typedef struct order_need {
+    int64_t hmin, foot_a, foot_b, volume;
+} order_need;
+
+static order_need order_shape(const bx_order *order, const bx_pack_options *o)
 {
-    *hmin = 1;
-    *volume = 0;
+    order_need n = {1, 1, 1, 0};
     for (size_t i = 0; i < order->nlines; i++) {
         const bx_order_line *l = &order->lines[i];
         int rule = o->rotation_override >= 0 ? o->rotation_override : (int)l->rotation;
-        int64_t h = l->h_mm;
+        int64_t d[3] = {l->l_mm, l->w_mm, l->h_mm};
+        int64_t h = d[2], a = d[0] > d[1] ? d[0] : d[1], b = d[0] > d[1] ? d[1] : d[0];
         if (rule == BX_ROTATE_ANY) {
-            h = l->l_mm < l->w_mm ? l->l_mm : l->w_mm;
-            if (l->h_mm < h)
-                h = l->h_mm;
+            /* sorted: d[0] >= d[1] >= d[2]; flat is the smallest up */
+            for (int x = 0; x < 2; x++)
+                for (int y = 0; y < 2 - x; y++)
+                    if (d[y] < d[y + 1]) {
+                        int64_t t = d[y];
+                        d[y] = d[y + 1];
+                        d[y + 1] = t;
+                    }
+            a = d[0];
+            b = d[1];
+            h = d[2];
         }
-        if (h > *hmin)
-            *hmin = h;
-        *volume += (int64_t)l->l_mm * l->w_mm * l->h_mm * l->qty;
+        if (h > n.hmin)
+            n.hmin = h;
+        if (a > n.foot_a)
+            n.foot_a = a;
+        if (b > n.foot_b)
+            n.foot_b = b;
+        n.volume += d[0] * d[1] * d[2] * l->qty;
     }
+    return n;
 }
 
 static bx_status ensure_variants(bx_engine *e, bxi_pk_custom *c)
@@ -327,32 +349,96 @@ static bx_status ensure_variants(bx_engine *e, bxi_pk_custom *c)
     return bx_catalog_new(e->ctx, &c->variants, v, NVARIANTS);
 }
 
-/* Shape the variants of machine m for this order. */
-static void shape_variants(bxi_pk_custom *c, const bx_box *m, const bx_order *order,
-                           const bx_pack_options *o)
+/* Shape the variants of machine m for this order: its largest box; one
+ * layer as high as the highest unit lies; a square footprint of that
+ * height for the order's volume; a cube of that volume; a stack on the
+ * largest unit's footprint; two such stacks side by side. Each is clamped
+ * to what the machine makes. Returns how many differ (the first n). */
+static int shape_variants(bxi_pk_custom *c, const bx_box *m, const bx_order *order,
+                          const bx_pack_options *o)
 {
-    int64_t hmin, vol;
-    order_shape(order, o, &hmin, &vol);
-    int32_t H = clamp32(hmin, min_dim(m, 2), m->inner_h_mm);
-    /* a square footprint holding the volume in one layer of height H, and
-     * a cube, each with room to spare for the gaps between units */
-    int64_t side = (int64_t)ceil(sqrt((double)vol / (double)H) * 1.15);
-    int64_t cube = (int64_t)ceil(cbrt((double)vol) * 1.25);
+    order_need nd = order_shape(order, o);
+    int64_t H = nd.hmin < m->inner_h_mm ? nd.hmin : m->inner_h_mm;
+    /* room to spare for the gaps between units */
+    int64_t side = (int64_t)ceil(sqrt((double)nd.volume / (double)H) * 1.15);
+    int64_t cube = (int64_t)ceil(cbrt((double)nd.volume) * 1.25);
     const int64_t dims[NVARIANTS][3] = {
         {m->inner_l_mm, m->inner_w_mm, m->inner_h_mm},
         {m->inner_l_mm, m->inner_w_mm, H},
         {side, side, H},
         {cube, cube, cube},
+        {nd.foot_a, nd.foot_b, m->inner_h_mm},
+        {2 * nd.foot_b > nd.foot_a ? 2 * nd.foot_b : nd.foot_a,
+         2 * nd.foot_b > nd.foot_a ? nd.foot_a : nd.foot_b * 2, m->inner_h_mm},
     };
+    int n = 0;
     for (int i = 0; i < NVARIANTS; i++) {
-        bx_box *v = bxi_catalog_box_mut(c->variants, (size_t)i);
-        v->inner_l_mm = clamp32(dims[i][0], min_dim(m, 0), m->inner_l_mm);
-        v->inner_w_mm = clamp32(dims[i][1], min_dim(m, 1), m->inner_w_mm);
-        v->inner_h_mm = clamp32(dims[i][2], min_dim(m, 2), m->inner_h_mm);
+        int32_t d[3];
+        for (int a = 0; a < 3; a++)
+            d[a] = clamp32(dims[i][a], min_dim(m, a), max_dim(m, a));
+        bool seen = false;
+        for (int j = 0; j < n && !seen; j++) {
+            const bx_box *v = bx_catalog_box(c->variants, (size_t)j);
+            seen = v->inner_l_mm == d[0] && v->inner_w_mm == d[1] && v->inner_h_mm == d[2];
+        }
+        if (seen)
+            continue;
+        bx_box *v = bxi_catalog_box_mut(c->variants, (size_t)n++);
+        v->inner_l_mm = d[0];
+        v->inner_w_mm = d[1];
+        v->inner_h_mm = d[2];
         v->max_weight_g = m->max_weight_g;
         v->tare_g = (m->has & BX_BOX_HAS_TARE) ? m->tare_g : 0;
         v->has = (m->has & BX_BOX_HAS_TARE);
     }
+    return n;
+}
+
+/* The order with every unit that may turn any way laid flat and kept
+ * upright: its longest side along the length, its shortest up. A packing
+ * of it is a packing of the order (each placed extent is a permutation of
+ * the unit's), and the engine, left to choose among six orientations in a
+ * tall variant, often stands thin units on edge. *flat_order is the order
+ * itself when no unit may turn. */
+static bx_status lay_flat(bx_engine *e, bxi_pk_custom *c, const bx_order *order,
+                          const bx_pack_options *o, bx_order *flat_order, int *override)
+{
+    *flat_order = *order;
+    *override = o->rotation_override;
+    if (o->rotation_override > BX_ROTATE_ANY)
+        return BX_OK;
+    bool any = false;
+    for (size_t i = 0; i < order->nlines && !any; i++)
+        any = o->rotation_override == BX_ROTATE_ANY ||
+              order->lines[i].rotation == BX_ROTATE_ANY;
+    if (!any)
+        return BX_OK;
+    bx_status st = bxi_grow(e->ctx, (void **)&c->flat, &c->flat_cap, order->nlines,
+                            sizeof *c->flat, SIZE_MAX / sizeof *c->flat, "order lines");
+    if (st != BX_OK)
+        return st;
+    for (size_t i = 0; i < order->nlines; i++) {
+        bx_order_line *l = &c->flat[i];
+        *l = order->lines[i];
+        if (o->rotation_override != BX_ROTATE_ANY && l->rotation != BX_ROTATE_ANY)
+            continue;
+        int32_t d[3] = {l->l_mm, l->w_mm, l->h_mm};
+        for (int x = 0; x < 2; x++)
+            for (int y = 0; y < 2 - x; y++)
+                if (d[y] < d[y + 1]) {
+                    int32_t t = d[y];
+                    d[y] = d[y + 1];
+                    d[y + 1] = t;
+                }
+        l->l_mm = d[0];
+        l->w_mm = d[1];
+        l->h_mm = d[2];
+        l->rotation = BX_ROTATE_UPRIGHT;
+        l->has |= BX_LINE_HAS_ROTATION;
+    }
+    flat_order->lines = c->flat;
+    *override = -1;
+    return BX_OK;
 }
 
 /* Is a better than b: fewer units left out, fewer boxes, less measure. */
@@ -428,21 +514,35 @@ bx_status bxi_pk_custom_pack(bx_engine *e, const bx_catalog *cat, const bx_order
         const bx_box *m = bx_catalog_box(cat, k);
         if (!m->custom || (allowed != NULL && !allowed[k]))
             continue;
-        shape_variants(c, m, order, options);
-        bx_pack_options o = *options;
-        o.objective = BX_OBJECTIVE_VOLUME;
-        o.box_allowed = NULL;
-        o.stock = NULL;
-        o.box_co2e_g = NULL;
-        o.box_measure = NULL;
-        st = run(e, c, c->variants, order, &o, &c->s[2]);
+        int nv = shape_variants(c, m, order, options);
+        bx_order flat;
+        int override;
+        st = lay_flat(e, c, order, options, &flat, &override);
         if (st != BX_OK)
             return st;
-        cut_boxes(&c->s[2], m, (uint32_t)k, order, options);
-        work += c->s[2].work;
-        if (!have_machine || better(&c->s[2], &c->s[1])) {
-            swap_slots(&c->s[1], &c->s[2]);
-            have_machine = true;
+        /* each variant on its own, with an equal share of the budget, so
+         * that the cut boxes (not the variants) are compared */
+        uint64_t budget = options->budget ? options->budget : e->limits.default_budget;
+        for (int i = 0; i < nv; i++) {
+            memset(c->vmask, 0, sizeof c->vmask);
+            c->vmask[i] = 1;
+            bx_pack_options o = *options;
+            o.objective = BX_OBJECTIVE_VOLUME;
+            o.box_allowed = c->vmask;
+            o.stock = NULL;
+            o.box_co2e_g = NULL;
+            o.box_measure = NULL;
+            o.budget = budget / (uint64_t)nv > 0 ? budget / (uint64_t)nv : 1;
+            o.rotation_override = override;
+            st = run(e, c, c->variants, &flat, &o, &c->s[2]);
+            if (st != BX_OK)
+                return st;
+            cut_boxes(&c->s[2], m, (uint32_t)k, order, options);
+            work += c->s[2].work;
+            if (!have_machine || better(&c->s[2], &c->s[1])) {
+                swap_slots(&c->s[1], &c->s[2]);
+                have_machine = true;
+            }
         }
     }
     if (have_machine && (best == NULL || better(&c->s[1], best)))

@@ -145,6 +145,7 @@ const char *cli_factor_set_path(const char *name, char *buf, size_t size);
 int cmd_serve(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_containers(int argc, char **argv);
+int cmd_catalog(int argc, char **argv);
 /* A bx_write_fn over the FILE* ud (stdout, a file opened for writing). */
 int cli_file_write(void *ud, const void *data, size_t size);
 /* A bx_read_fn over the FILE* ud (a file opened for reading). */

@@ -794,7 +794,7 @@ bx_status bx_design_run(bx_design *d, uint32_t n_sizes, bx_catalog **out, double
                       "would hold none of them more cheaply)", n_sizes, m.nset);
     }
     size_t uncovered = 0;
-    for (size_t i = 0; i < d->nneeds; i++)
+    for (size_t i = 0; i < d->nneeds && st == BX_OK; i++)
         if (m.best[i] == SIZE_MAX)
             uncovered += d->needs[i].weight;
     if (st == BX_OK && uncovered > 0) {

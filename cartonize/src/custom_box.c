@@ -21,7 +21,7 @@
 #include "engine.h"
 #include "pack_emit.h"
 
-#define NVARIANTS 6
+#define NVARIANTS 7
 
 typedef struct slot {
     bx_packed_box *boxes;
@@ -352,7 +352,8 @@ static bx_status ensure_variants(bx_engine *e, bxi_pk_custom *c)
 /* Shape the variants of machine m for this order: its largest box; one
  * layer as high as the highest unit lies; a square footprint of that
  * height for the order's volume; a cube of that volume; a stack on the
- * largest unit's footprint; two such stacks side by side. Each is clamped
+ * largest unit's footprint; two such stacks side by side; one layer on
+ * that footprint (a lone unit's own box). Each is clamped
  * to what the machine makes. Returns how many differ (the first n). */
 static int shape_variants(bxi_pk_custom *c, const bx_box *m, const bx_order *order,
                           const bx_pack_options *o)
@@ -370,6 +371,7 @@ static int shape_variants(bxi_pk_custom *c, const bx_box *m, const bx_order *ord
         {nd.foot_a, nd.foot_b, m->inner_h_mm},
         {2 * nd.foot_b > nd.foot_a ? 2 * nd.foot_b : nd.foot_a,
          2 * nd.foot_b > nd.foot_a ? nd.foot_a : nd.foot_b * 2, m->inner_h_mm},
+        {nd.foot_a, nd.foot_b, H},
     };
     int n = 0;
     for (int i = 0; i < NVARIANTS; i++) {
@@ -388,8 +390,15 @@ static int shape_variants(bxi_pk_custom *c, const bx_box *m, const bx_order *ord
         v->inner_w_mm = d[1];
         v->inner_h_mm = d[2];
         v->max_weight_g = m->max_weight_g;
-        v->tare_g = (m->has & BX_BOX_HAS_TARE) ? m->tare_g : 0;
-        v->has = (m->has & BX_BOX_HAS_TARE);
+        /* the tare of the variant's own cut: no box cut from it weighs
+         * more, so the weight limit holds for the cut box too */
+        bx_box full;
+        bxi_pk_custom_cut(m, d, &full);
+        int64_t board = bxi_pk_custom_board_g(&full);
+        v->tare_g = board < m->max_weight_g ? board : m->max_weight_g;
+        if ((m->has & BX_BOX_HAS_TARE) && m->tare_g > v->tare_g && m->tare_g < m->max_weight_g)
+            v->tare_g = m->tare_g;
+        v->has = v->tare_g > 0 ? BX_BOX_HAS_TARE : 0;
     }
     return n;
 }

@@ -140,6 +140,25 @@ static bool unit_fits_size(const bx_order_line *l, bx_rotation rule, const bx_bo
     return false;
 }
 
+/* What a made-to-measure entry surely carries of one unit: its weight
+ * limit less the board of the largest box it cuts (FEFCO 0201 area of the
+ * outer size x grammage, rounded to the gram). A lighter cut may carry
+ * more, but the engine is not bound to find it; a unit heavier than this
+ * may be listed as too heavy. A stock box: its payload. */
+static int64_t unit_payload(const bx_box *b)
+{
+    if (!b->custom || (b->has & BX_BOX_HAS_GRAMMAGE) == 0)
+        return payload_of(b);
+    const bool outer = (b->has & BX_BOX_HAS_OUTER) != 0;
+    int64_t l = outer ? b->outer_l_mm : b->inner_l_mm, w = outer ? b->outer_w_mm : b->inner_w_mm,
+            h = outer ? b->outer_h_mm : b->inner_h_mm;
+    int64_t g = ((2 * l + 2 * w + 30) * (h + w) * b->grammage_g_m2 + 500000) / 1000000;
+    if (g >= b->max_weight_g)
+        g = 0; /* a board that heavy is not counted as tare */
+    int64_t tare = (b->has & BX_BOX_HAS_TARE) ? b->tare_g : 0;
+    return b->max_weight_g - (g > tare ? g : tare);
+}
+
 /* The box record of result box b: the catalog's, or for a made-to-measure
  * entry the cut box the result reports (checked by check_slices). */
 static const bx_box *box_at(const vctx *v, size_t b)
@@ -572,7 +591,7 @@ static bx_status check_unpacked(vctx *v)
                     (int64_t)v->opt->max_fill_pct * b->inner_l_mm * b->inner_w_mm * b->inner_h_mm)
                 continue; /* more than the fill limit on its own: too large */
             fits = true;
-            if (l->weight_g > payload_of(b))
+            if (l->weight_g > unit_payload(b))
                 continue;
             holds = true;
             allowed = allowed || v->opt == NULL || v->opt->box_allowed == NULL ||

@@ -97,7 +97,10 @@ static const bx_pack_result *pack(fx *f, const bx_order_line *lines, size_t n,
     bx_order order = {lines, n};
     const bx_pack_result *r = NULL;
     assert_int_equal(bx_pack(f->engine, f->cat, &order, o, &r), BX_OK);
-    assert_int_equal(bx_validate(f->ctx, f->cat, &order, o, r), BX_OK);
+    bx_status vst = bx_validate(f->ctx, f->cat, &order, o, r);
+    if (vst != BX_OK)
+        fprintf(stderr, "%s\n", bx_ctx_errmsg(f->ctx));
+    assert_int_equal(vst, BX_OK);
     return r;
 }
 
@@ -215,6 +218,28 @@ static void test_long_id(void **state)
     const char *id = r->boxes[0].box->box_id;
     assert_int_equal(strlen(id), BX_ID_MAX - 1);
     assert_string_equal(id + 53, ":120x80x50");
+    done(&f);
+}
+
+/* The board counts in the weight limit: with a 1,000 g limit a 950 g item
+ * ships in its own 120x80x50 box (30 g of board, gross 980 g); a 980 g
+ * one would make 1,010 g and is too heavy. */
+static void test_weight_with_board(void **state)
+{
+    (void)state;
+    fx f;
+    bx_box m = machine(10);
+    m.max_weight_g = 1000;
+    make(&f, &m, 1);
+    bx_order_line l = item("A", 1, 120, 80, 50);
+    l.weight_g = 950;
+    const bx_pack_result *r = pack(&f, &l, 1, NULL);
+    assert_int_equal(r->nboxes, 1);
+    assert_int_equal(r->boxes[0].gross_weight_g, 980);
+    l.weight_g = 980;
+    r = pack(&f, &l, 1, NULL);
+    assert_int_equal(r->nboxes, 0);
+    assert_int_equal(r->unpacked[0].reason, BX_UNPACKED_TOO_HEAVY);
     done(&f);
 }
 
@@ -342,6 +367,7 @@ int main(void)
         cmocka_unit_test(test_mixed_catalog),
         cmocka_unit_test(test_too_large),
         cmocka_unit_test(test_long_id),
+        cmocka_unit_test(test_weight_with_board),
         cmocka_unit_test(test_upright),
         cmocka_unit_test(test_catalog_columns),
         cmocka_unit_test(test_oom),

@@ -373,11 +373,16 @@ static int shape_variants(bxi_pk_custom *c, const bx_box *m, const bx_order *ord
          2 * nd.foot_b > nd.foot_a ? nd.foot_a : nd.foot_b * 2, m->inner_h_mm},
         {nd.foot_a, nd.foot_b, H},
     };
+    /* A variant smaller than the units' volume cannot hold them in one
+     * box, and more boxes lose to one: leave it out when the largest can. */
+    int64_t biggest = (int64_t)m->inner_l_mm * m->inner_w_mm * m->inner_h_mm;
     int n = 0;
     for (int i = 0; i < NVARIANTS; i++) {
         int32_t d[3];
         for (int a = 0; a < 3; a++)
             d[a] = clamp32(dims[i][a], min_dim(m, a), max_dim(m, a));
+        if (biggest >= nd.volume && (int64_t)d[0] * d[1] * d[2] < nd.volume)
+            continue;
         bool seen = false;
         for (int j = 0; j < n && !seen; j++) {
             const bx_box *v = bx_catalog_box(c->variants, (size_t)j);

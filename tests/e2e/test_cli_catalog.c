@@ -61,6 +61,22 @@ static void test_design_by_hand(void **state)
     assert_non_null(strstr(text, "designed,2,7,7,0.017000,"));
     assert_non_null(strstr(text, ",\"D01\",100,100,100,5\n"));
     assert_non_null(strstr(text, ",\"D02\",300,200,100,2\n"));
+    /* the workbook through the report format, in both languages */
+#if BOXCAR_WITH_XLSX_LUA
+    unlink("cat_design.xlsx");
+    assert_int_equal(run("report --script " BOXCAR_SCRIPTS "/report/design.lua "
+                         "--source design=cat_summary.csv -o cat_design.xlsx"), 0);
+    assert_int_equal(access("cat_design.xlsx", F_OK), 0);
+    assert_int_equal(run("report --script " BOXCAR_SCRIPTS "/report/design.lua "
+                         "--source design=cat_summary.csv --param lang=zh-CN "
+                         "-o cat_design_zh.xlsx"), 0);
+    assert_int_equal(access("cat_design_zh.xlsx", F_OK), 0);
+    /* a workbook without its source names it */
+    assert_int_equal(run("report --script " BOXCAR_SCRIPTS "/report/design.lua "
+                         "--source other=cat_summary.csv -o cat_none.xlsx"), 3);
+    assert_non_null(strstr(err, "no source 'design'"));
+    assert_int_equal(access("cat_none.xlsx", F_OK), -1);
+#endif
 }
 
 /* Against a current catalog, on held-out orders, and a curve. */

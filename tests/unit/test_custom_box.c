@@ -274,6 +274,39 @@ static void test_upright(void **state)
     done(&f);
 }
 
+#if BOXCAR_HAVE_LUA
+/* A policy sees a cut box as its own size: its id, inner and outer size
+ * and the machine's index. For 120x80x50 (test_one_item_exact): outer
+ * 126x86x62. */
+static void test_policy_sees_cut_box(void **state)
+{
+    (void)state;
+    fx f;
+    bx_box m = machine(10);
+    make(&f, &m, 1);
+    static const char script[] =
+        "local P = {name = 'cut'}\n"
+        "function P.check(order, packing, report)\n"
+        "  local b = packing[1].box\n"
+        "  report(1, 'CUT', string.format('%s %d %d %d %d %d', b.id, b.inner_l_mm,\n"
+        "         b.inner_h_mm, b.outer_l_mm, b.outer_h_mm, b.index))\n"
+        "end\n"
+        "return P\n";
+    bx_policy *p = NULL;
+    assert_int_equal(bx_policy_load_buffer(f.ctx, &p, "cut.lua", script, sizeof script - 1,
+                                           f.cat, NULL),
+                     BX_OK);
+    bx_order_line l = item("A", 1, 120, 80, 50);
+    bx_order order = {&l, 1};
+    const bx_pack_result *r = NULL;
+    assert_int_equal(bx_policy_pack(p, f.engine, &order, NULL, &r), BX_OK);
+    assert_int_equal(r->nviolations, 1);
+    assert_string_equal(r->violations[0].message, "M:120x80x50 120 50 126 62 1");
+    bx_policy_free(p);
+    done(&f);
+}
+#endif
+
 static bx_status load_text(bx_ctx *ctx, const char *text, bx_catalog **cat)
 {
     bx_reader *rd = NULL;
@@ -370,6 +403,9 @@ int main(void)
         cmocka_unit_test(test_weight_with_board),
         cmocka_unit_test(test_upright),
         cmocka_unit_test(test_catalog_columns),
+#if BOXCAR_HAVE_LUA
+        cmocka_unit_test(test_policy_sees_cut_box),
+#endif
         cmocka_unit_test(test_oom),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

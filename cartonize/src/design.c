@@ -326,7 +326,7 @@ static int cmp_need(const void *a, const void *b)
 
 static void merge_needs(bx_design *d)
 {
-    if (d->merged)
+    if (d->merged || d->nneeds == 0)
         return;
     qsort(d->needs, d->nneeds, sizeof *d->needs, cmp_need);
     size_t n = 0;

@@ -362,6 +362,48 @@ static void test_catalog_columns(void **state)
     bx_ctx_free(ctx);
 }
 
+/* A machine entry comes back field for field from every encoding. */
+static void test_roundtrip_formats(void **state)
+{
+    (void)state;
+    bx_ctx *ctx = NULL;
+    assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
+    bx_box m = machine(5);
+    const bx_format fmts[] = {BX_FORMAT_CSV,
+#if BOXCAR_HAVE_JSON
+                              BX_FORMAT_JSON,
+#endif
+#if BOXCAR_HAVE_CBOR
+                              BX_FORMAT_CBOR,
+#endif
+    };
+    for (size_t i = 0; i < sizeof fmts / sizeof fmts[0]; i++) {
+        test_buf out = {NULL, 0, 0, -1};
+        bx_writer *w = NULL;
+        assert_int_equal(bx_writer_open(ctx, &w, BX_RECORD_BOX, fmts[i], test_buf_write, &out, 1),
+                         BX_OK);
+        assert_int_equal(bx_writer_put(w, &m), BX_OK);
+        assert_int_equal(bx_writer_close(w), BX_OK);
+        bx_reader *rd = NULL;
+        assert_int_equal(bx_reader_open_mem(ctx, &rd, BX_RECORD_BOX, fmts[i], "m", out.data,
+                                            out.len, NULL),
+                         BX_OK);
+        bx_box back;
+        assert_int_equal(bx_reader_next(rd, &back), BX_OK);
+        bx_reader_close(rd);
+        assert_true(back.custom);
+        assert_int_equal(back.has & ~BX_BOX_HAS_STOCK, m.has);
+        assert_int_equal(back.min_l_mm, 100);
+        assert_int_equal(back.min_h_mm, 40);
+        assert_int_equal(back.step_mm, 5);
+        assert_int_equal(back.grammage_g_m2, 440);
+        assert_true(back.cost_per_m2 == 1.1);
+        assert_int_equal(back.outer_h_mm, 412);
+        test_buf_free(&out);
+    }
+    bx_ctx_free(ctx);
+}
+
 /* Every allocation failure on the made-to-measure path is reported. */
 static void test_oom(void **state)
 {
@@ -406,6 +448,7 @@ int main(void)
 #if BOXCAR_HAVE_LUA
         cmocka_unit_test(test_policy_sees_cut_box),
 #endif
+        cmocka_unit_test(test_roundtrip_formats),
         cmocka_unit_test(test_oom),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

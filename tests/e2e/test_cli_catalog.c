@@ -99,6 +99,35 @@ static void test_compare_curve(void **state)
     assert_non_null(strstr(out, "boxes per size (designed): 1# 524x284x358:"));
 }
 
+/* A machine in the catalog: every output format names the cut size. */
+static void test_pack_cut_boxes(void **state)
+{
+    (void)state;
+    write_file("cat_machine.csv",
+               "box_id,inner_l_mm,inner_w_mm,inner_h_mm,max_weight_g,outer_l_mm,outer_w_mm,"
+               "outer_h_mm,custom,min_l_mm,min_w_mm,min_h_mm,step_mm,grammage_g_m2\n"
+               "M,600,400,400,30000,606,406,412,1,100,80,40,10,440\n");
+    write_file("cat_one.csv", "order_id,item_id,qty,l_mm,w_mm,h_mm,weight_g\n"
+                              "P1,A,1,80,50,120,100\n");
+    /* lying flat, its long side along the length: 120x80x50 */
+    const char *formats[] = {"table", "csv", "json"};
+    for (size_t i = 0; i < 3; i++) {
+        char args[512];
+        snprintf(args, sizeof args, "pack --catalog cat_machine.csv --orders cat_one.csv "
+                 "--check --format %s", formats[i]);
+        assert_int_equal(run(args), 0);
+        assert_non_null(strstr(out, "M:120x80x50"));
+    }
+    /* JSON: outer 126x86x62, board (2*126 + 2*86 + 30)(62 + 86) = 67,192 mm^2 */
+    assert_non_null(strstr(out, "\"outer_l_mm\":126,\"outer_w_mm\":86,\"outer_h_mm\":62,"
+                                "\"board_area_mm2\":67192"));
+    assert_int_equal(run("pack --catalog cat_machine.csv --orders cat_one.csv --svg cat_svg "
+                         "-o /dev/null"), 0);
+    char svg[1 << 14];
+    cli_slurp("cat_svg/P1-1.svg", svg, sizeof svg);
+    assert_non_null(strstr(svg, "M:120x80x50"));
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -133,6 +162,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_design_by_hand),
         cmocka_unit_test(test_compare_curve),
+        cmocka_unit_test(test_pack_cut_boxes),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,7 +13,6 @@
  * first; the better answer (fewest units left out, fewest boxes, then the
  * objective) is kept, so a mixed catalog chooses per order.
  */
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -330,9 +329,30 @@ static order_need order_shape(const bx_order *order, const bx_pack_options *o)
             n.foot_a = a;
         if (b > n.foot_b)
             n.foot_b = b;
-        n.volume += d[0] * d[1] * d[2] * l->qty;
+        /* capped: no machine holds more than 1e15 mm^3 (100 m sides), and
+         * a line's qty may be large */
+        const int64_t cap = INT64_C(1000000000000000);
+        int64_t unit = d[0] * d[1] * d[2];
+        n.volume = unit > 0 && l->qty > (cap - n.volume) / unit ? cap
+                                                                : n.volume + unit * l->qty;
     }
     return n;
+}
+
+/* The least r >= 1 with r^k >= v (k 2 or 3; v at most 1e15, so r^k fits). */
+static int64_t root_up(int64_t v, int k)
+{
+    int64_t lo = 1, hi = k == 2 ? 40000000 : 200000;
+    while (lo < hi) {
+        int64_t mid = lo + (hi - lo) / 2, p = mid * mid;
+        if (k == 3)
+            p *= mid;
+        if (p >= v)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
 }
 
 static bx_status ensure_variants(bx_engine *e, bxi_pk_custom *c)
@@ -360,9 +380,10 @@ static int shape_variants(bxi_pk_custom *c, const bx_box *m, const bx_order *ord
 {
     order_need nd = order_shape(order, o);
     int64_t H = nd.hmin < m->inner_h_mm ? nd.hmin : m->inner_h_mm;
-    /* room to spare for the gaps between units */
-    int64_t side = (int64_t)ceil(sqrt((double)nd.volume / (double)H) * 1.15);
-    int64_t cube = (int64_t)ceil(cbrt((double)nd.volume) * 1.25);
+    /* room to spare for the gaps between units: 15 % on the side of the
+     * square, 25 % on the cube's (integers, so every machine agrees) */
+    int64_t side = pk_ceil_div(root_up(pk_ceil_div(nd.volume, H), 2) * 115, 100);
+    int64_t cube = pk_ceil_div(root_up(nd.volume, 3) * 125, 100);
     const int64_t dims[NVARIANTS][3] = {
         {m->inner_l_mm, m->inner_w_mm, m->inner_h_mm},
         {m->inner_l_mm, m->inner_w_mm, H},

@@ -502,7 +502,6 @@ static int design(int argc, char **argv)
         st = evaluate(ctx, d, &a, &evs[nevs], held, &printed);
         nevs += st == BX_OK;
     }
-    static char names[BX_DESIGN_MAX_SIZES + 1][16];
     for (uint32_t n = a.n_lo; n <= a.n_hi && st == BX_OK; n++) {
         bx_catalog *cat = NULL;
         double model = 0;
@@ -511,8 +510,7 @@ static int design(int argc, char **argv)
             break;
         if (n == a.n_hi)
             designed = cat;
-        snprintf(names[n], sizeof names[n], "designed");
-        evs[nevs] = (evaluated){.name = names[n], .cat = cat,
+        evs[nevs] = (evaluated){.name = "designed", .cat = cat,
                                 .n_sizes = (uint32_t)bx_catalog_count(cat), .model = model};
         st = evaluate(ctx, d, &a, &evs[nevs], held, &printed);
         nevs++;

@@ -294,7 +294,6 @@ bx_status bx_design_add_order(bx_design *d, const bx_order *order, bool held_out
             n->rule = (uint8_t)rule;
             normalise(n);
         }
-        d->merged = d->nneeds == 0;
     }
     st = bxi_grow(d->ctx, (void **)&d->lines, &d->lines_cap, d->nlines + order->nlines,
                   sizeof *d->lines, SIZE_MAX / sizeof *d->lines, "order lines");

@@ -46,7 +46,10 @@ static void design_help(void)
         "  --allowance LxWxH  outer - inner (default 6x6x12)\n"
         "  --grammage G       the board's g/m2 (default 440)\n"
         "  --max-weight G     gross limit of each designed size (default 30000)\n"
-        "  --objective OBJ    board-area (default), board-mass, volume, void, cost, co2e\n"
+        "  --objective OBJ    board-area (default), board-mass, volume, void, cost, co2e,\n"
+        "                     compliance (fewest boxes over --void-max, then board)\n"
+        "  --void-max X       compliance: the void ratio limit (default 0.40, as the\n"
+        "                     gb45186 policy); --void-k K its coefficient (default 1)\n"
         "  --cost-per-box X, --cost-per-m2 X   the cost model of a size\n"
         "  --factors SET      factor set for packaging CO2e (default cn-2023)\n"
         "  --policy FILE      count the boxes that pass it (e.g. gb45186); --param K=V\n"
@@ -121,6 +124,8 @@ static int parse_args(int argc, char **argv, design_args *a)
         {"max-weight", required_argument, NULL, 'W'},
         {"objective", required_argument, NULL, 'j'},
         {"cost-per-box", required_argument, NULL, 'B'},
+        {"void-max", required_argument, NULL, 'V'},
+        {"void-k", required_argument, NULL, 'Q'},
         {"cost-per-m2", required_argument, NULL, 'C'},
         {"factors", required_argument, NULL, 'f'},
         {"policy", required_argument, NULL, 'p'},
@@ -223,7 +228,15 @@ static int parse_args(int argc, char **argv, design_args *a)
         case 'j':
             if (bx_design_objective_parse(optarg, &a->o.objective) != BX_OK)
                 return cli_usage_error(cmd, "--objective: board-area, board-mass, volume, "
-                                            "void, cost or co2e");
+                                            "void, cost, co2e or compliance");
+            break;
+        case 'V':
+            if (!parse_real(optarg, &a->o.void_max) || a->o.void_max > 1)
+                return cli_usage_error(cmd, "--void-max: a ratio 0..1");
+            break;
+        case 'Q':
+            if (!parse_real(optarg, &a->o.void_k) || !(a->o.void_k > 0 && a->o.void_k <= 10))
+                return cli_usage_error(cmd, "--void-k: a coefficient above 0, at most 10");
             break;
         case 'B':
             if (!parse_real(optarg, &a->o.cost_per_box))

@@ -22,6 +22,10 @@ typedef struct need {
     int32_t d[3];       /* normalised: any: sorted down; upright: l >= w */
     uint8_t rule;       /* bx_rotation the whole box's contents allow */
     uint64_t weight;    /* boxes with this need */
+    int64_t content_mm3; /* the units' own volume (COMPLIANCE only, else 0:
+                            then needs of one size merge whatever they hold) */
+    double pass_mm3;    /* COMPLIANCE: the largest inner volume within the
+                           void limit for these contents */
 } need;
 
 typedef struct size3 {
@@ -52,7 +56,7 @@ struct bx_design {
 };
 
 static const char *const objective_names[] = {"board-area", "board-mass", "volume",
-                                              "void", "cost", "co2e"};
+                                              "void", "cost", "co2e", "compliance"};
 
 const char *bx_design_objective_name(bx_design_objective objective)
 {
@@ -89,6 +93,8 @@ void bx_design_options_init(bx_design_options *o)
     o->grammage_g_m2 = 440;
     o->max_weight_g = 30000;
     o->support = BX_SUPPORT_STABLE;
+    o->void_max = 0.40;
+    o->void_k = 1.0;
 }
 
 static bx_status option_error(bx_ctx *ctx, const char *field, const char *msg)
@@ -101,7 +107,7 @@ static bx_status check_options(bx_ctx *ctx, const bx_design_options *o)
 {
     static const char *const mins[] = {"min_l_mm", "min_w_mm", "min_h_mm"};
     static const char *const maxs[] = {"max_l_mm", "max_w_mm", "max_h_mm"};
-    if ((unsigned)o->objective > BX_DESIGN_CO2E)
+    if ((unsigned)o->objective > BX_DESIGN_COMPLIANCE)
         return option_error(ctx, "objective", "unknown objective");
     if (o->rotation_override > BX_ROTATE_FIXED)
         return option_error(ctx, "rotation", "unknown rotation");
@@ -128,6 +134,10 @@ static bx_status check_options(bx_ctx *ctx, const bx_design_options *o)
     if (o->objective == BX_DESIGN_CO2E && !(o->co2e_g_per_kg > 0 && o->co2e_g_per_kg < 1e9))
         return option_error(ctx, "co2e_g_per_kg",
                             "the co2e objective needs the board's g CO2e per kg");
+    if (!(o->void_max >= 0 && o->void_max <= 1))
+        return option_error(ctx, "void_max", "the void limit must be 0..1");
+    if (!(o->void_k > 0 && o->void_k <= 10))
+        return option_error(ctx, "void_k", "the necessary-space coefficient must be above 0");
     if (o->support_pct > 100 || (unsigned)o->support > BX_SUPPORT_NONE)
         return option_error(ctx, "support", "bad support rule or share");
     return BX_OK;
@@ -284,12 +294,19 @@ bx_status bx_design_add_order(bx_design *d, const bx_order *order, bool held_out
             n->d[1] = pb->box->inner_w_mm;
             n->d[2] = pb->box->inner_h_mm;
             n->weight = 1;
+            n->content_mm3 = 0;
+            n->pass_mm3 = 0;
             /* the whole box turns as its strictest unit lets it */
             int rule = BX_ROTATE_ANY;
             for (size_t k = 0; k < pb->nplacements; k++) {
                 int lr = rule_of(d, &order->lines[r->placements[pb->first_placement + k].line]);
                 if (lr > rule)
                     rule = lr;
+                if (d->o.objective == BX_DESIGN_COMPLIANCE) {
+                    const bx_order_line *l =
+                        &order->lines[r->placements[pb->first_placement + k].line];
+                    n->content_mm3 += (int64_t)l->l_mm * l->w_mm * l->h_mm;
+                }
             }
             n->rule = (uint8_t)rule;
             normalise(n);
@@ -320,6 +337,8 @@ static int cmp_need(const void *a, const void *b)
     for (int i = 0; i < 3; i++)
         if (x->d[i] != y->d[i])
             return x->d[i] < y->d[i] ? -1 : 1;
+    if (x->content_mm3 != y->content_mm3)
+        return x->content_mm3 < y->content_mm3 ? -1 : 1;
     return 0;
 }
 
@@ -427,6 +446,12 @@ static double size_cost(const bx_design *d, const int32_t s[3])
     }
 }
 
+/* What size c costs the need: its own measure, plus the penalty under
+ * COMPLIANCE when it leaves the need's contents above the void limit.
+ * Never below m->ccost[c], which the searches use as a bound. */
+struct model;
+static double need_cost(const struct model *m, size_t c, const need *n);
+
 typedef struct model {
     bx_design *d;
     size3 *cand;        /* candidate sizes */
@@ -439,6 +464,17 @@ typedef struct model {
     double *second;     /* per need: the next cheapest */
     uint64_t budget;
 } model;
+
+static double need_cost(const model *m, size_t c, const need *n)
+{
+    double cc = m->ccost[c];
+    if (m->d->o.objective == BX_DESIGN_COMPLIANCE) {
+        const int32_t *s = m->cand[c].d;
+        if ((double)s[0] * s[1] * s[2] > n->pass_mm3)
+            cc += BX_DESIGN_VOID_PENALTY;
+    }
+    return cc;
+}
 
 static bool out_of_work(const model *m)
 {
@@ -458,6 +494,9 @@ static void assign(model *m)
                 continue;
             d->work++;
             if (!holds(s->d, &d->needs[i], NULL))
+                continue;
+            c = need_cost(m, m->set[k], &d->needs[i]);
+            if (c >= b2)
                 continue;
             if (c < b1) {
                 b2 = b1;
@@ -559,8 +598,11 @@ static void greedy(model *m, size_t n)
                 if (cc >= m->cur[i])
                     continue;
                 d->work++;
-                if (holds(m->cand[c].d, &d->needs[i], NULL))
-                    gain += (double)d->needs[i].weight * (m->cur[i] - cc);
+                if (!holds(m->cand[c].d, &d->needs[i], NULL))
+                    continue;
+                double nc = need_cost(m, c, &d->needs[i]);
+                if (nc < m->cur[i])
+                    gain += (double)d->needs[i].weight * (m->cur[i] - nc);
             }
             if (gain > best_gain * (1 + 1e-12) + 1e-15) {
                 best_gain = gain;
@@ -639,8 +681,11 @@ static bool swap_pass(model *m)
                 double now = without;
                 if (cc < without) {
                     d->work++;
-                    if (holds(m->cand[c].d, &d->needs[i], NULL))
-                        now = cc;
+                    if (holds(m->cand[c].d, &d->needs[i], NULL)) {
+                        double nc = need_cost(m, c, &d->needs[i]);
+                        if (nc < without)
+                            now = nc;
+                    }
                 }
                 delta += (double)d->needs[i].weight * (now - m->cur[i]);
             }
@@ -734,6 +779,11 @@ bx_status bx_design_run(bx_design *d, uint32_t n_sizes, bx_catalog **out, double
                                 d->nneeds);
         if (st != BX_OK)
             return st;
+    }
+    for (size_t i = 0; i < d->nneeds; i++) {
+        need *n = &d->needs[i];
+        n->pass_mm3 = d->o.void_max >= 1 ? HUGE_VAL
+                      : d->o.void_k * (double)n->content_mm3 / (1 - d->o.void_max);
     }
     d->work = 0;
     model m = {.d = d, .budget = d->o.budget ? d->o.budget : DEFAULT_BUDGET};

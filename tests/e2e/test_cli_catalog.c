@@ -128,6 +128,46 @@ static void test_pack_cut_boxes(void **state)
     assert_non_null(strstr(svg, "M:120x80x50"));
 }
 
+/* Compliance first (the history of test_design.c's test_compliance):
+ * A 100^3 x 3, E 100x100x55 x 4, D 300x200x100, two sizes, step 1, no
+ * allowance. By board, A's and D's sizes: E's four boxes sit at 45 % void
+ * (over the gb45186 policy's 40 %): 4 of 8 boxes pass. Compliance first
+ * takes E's and D's: A's three boxes go into D's size (83 % void): 5 of 8
+ * pass, for more board. */
+static void test_compliance(void **state)
+{
+    (void)state;
+    write_file("cat_comp.csv", "order_id,item_id,qty,l_mm,w_mm,h_mm,weight_g\n"
+                               "O1,A,1,100,100,100,100\n"
+                               "O2,A,1,100,100,100,100\n"
+                               "O3,A,1,100,100,100,100\n"
+                               "O4,E,1,100,100,55,100\n"
+                               "O5,E,1,100,100,55,100\n"
+                               "O6,E,1,100,100,55,100\n"
+                               "O7,E,1,100,100,55,100\n"
+                               "O8,D,1,300,200,100,100\n");
+    const char *common = "catalog design --orders cat_comp.csv --sizes 2 --step 1 "
+                         "--allowance 0x0x0 --policy gb45186 ";
+    char args[512];
+    snprintf(args, sizeof args, "%s", common);
+    assert_int_equal(run(args), 0);
+    assert_non_null(strstr(out, "objective board-area"));
+    assert_non_null(strstr(out, "  50.0 "));
+    snprintf(args, sizeof args, "%s--objective compliance", common);
+    assert_int_equal(run(args), 0);
+    assert_non_null(strstr(out, "objective compliance"));
+    assert_non_null(strstr(out, "  62.5 "));
+    assert_non_null(strstr(out, "D01 100x100x55: 4"));
+    /* a looser limit passes E in A's size: A's and D's again, every box */
+    snprintf(args, sizeof args, "%s--objective compliance --void-max 0.5 "
+             "--param void_max=0.5", common);
+    assert_int_equal(run(args), 0);
+    assert_non_null(strstr(out, " 100.0 "));
+    assert_non_null(strstr(out, "D01 100x100x100: 7"));
+    assert_int_equal(run("catalog design --orders cat_comp.csv --void-max 1.5"), 2);
+    assert_int_equal(run("catalog design --orders cat_comp.csv --void-k 0"), 2);
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -163,6 +203,7 @@ int main(void)
         cmocka_unit_test(test_design_by_hand),
         cmocka_unit_test(test_compare_curve),
         cmocka_unit_test(test_pack_cut_boxes),
+        cmocka_unit_test(test_compliance),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -234,6 +234,97 @@ static void test_held_out(void **state)
 }
 
 /* Bad input names its cause. */
+/* Compliance first. History (any rotation, step 1, no allowance):
+ *   A 100x100x100 x 3 (contents 1.0e6 mm^3)
+ *   E 100x100x55  x 4 (0.55e6)
+ *   D 300x200x100 x 1 (6.0e6)
+ * Two sizes: D's is forced (only it holds D). With A's beside it, E sits
+ * in 100^3 at void 1 - 0.55 = 45 % > 40 %: 4 boxes fail. With E's, A sits
+ * in D's size at void 1 - 1/6 = 83 %: 3 fail. Any other second size that
+ * holds A leaves E's void at 45 % or more, so 3 is least. Board (FEFCO
+ * 0201, (2l + 2w + 30)(h + w)): E 430 x 155 = 66,650 mm^2, D 1,030 x 300
+ * = 309,000, A 430 x 200 = 86,000.
+ *   board-area: {D, A} 7 x 86,000 + 309,000 = 0.911 m^2 (against {D, E}
+ *               4 x 66,650 + 4 x 309,000 = 1.5026 m^2)
+ *   compliance: {D, E}, 1.5026 m^2 + 3 x the penalty
+ *   compliance with void_max 0.5: E in A (45 %) passes: {D, A}, 0.911 */
+static bx_design *make_compliance(bx_ctx *ctx, bx_design_objective objective,
+                                  double void_max)
+{
+    static const struct {
+        int32_t d[3];
+        int n;
+    } h[] = {{{100, 100, 100}, 3}, {{100, 100, 55}, 4}, {{300, 200, 100}, 1}};
+    bx_design_options o;
+    bx_design_options_init(&o);
+    o.objective = objective;
+    o.void_max = void_max;
+    o.step_mm = 1;
+    o.allowance_mm[0] = o.allowance_mm[1] = o.allowance_mm[2] = 0;
+    bx_design *d = NULL;
+    assert_int_equal(bx_design_new(ctx, &d, &o), BX_OK);
+    int k = 0;
+    for (size_t i = 0; i < sizeof h / sizeof h[0]; i++)
+        for (int j = 0; j < h[i].n; j++) {
+            char id[16];
+            snprintf(id, sizeof id, "O%d", k++);
+            bx_order_line l = item(id, h[i].d[0], h[i].d[1], h[i].d[2]);
+            bx_order order = {&l, 1};
+            assert_int_equal(bx_design_add_order(d, &order, false), BX_OK);
+        }
+    return d;
+}
+
+static int64_t smallest_volume(const bx_catalog *cat)
+{
+    const bx_box *b = bx_catalog_box(cat, 0);
+    return (int64_t)b->inner_l_mm * b->inner_w_mm * b->inner_h_mm;
+}
+
+static void test_compliance(void **state)
+{
+    (void)state;
+    bx_ctx *ctx = NULL;
+    assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
+    bx_design_objective obj;
+    assert_int_equal(bx_design_objective_parse("compliance", &obj), BX_OK);
+    assert_int_equal(obj, BX_DESIGN_COMPLIANCE);
+    assert_string_equal(bx_design_objective_name(BX_DESIGN_COMPLIANCE), "compliance");
+    const struct {
+        bx_design_objective objective;
+        double void_max, model;
+        int64_t small_mm3;
+    } cases[] = {
+        {BX_DESIGN_BOARD_AREA, 0.40, 0.911, 1000000},
+        {BX_DESIGN_COMPLIANCE, 0.40, 1.5026 + 3 * BX_DESIGN_VOID_PENALTY, 550000},
+        {BX_DESIGN_COMPLIANCE, 0.50, 0.911, 1000000},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        bx_design *d = make_compliance(ctx, cases[c].objective, cases[c].void_max);
+        bx_catalog *cat = NULL;
+        double model = 0;
+        assert_int_equal(bx_design_run(d, 2, &cat, &model), BX_OK);
+        assert_int_equal(bx_catalog_count(cat), 2);
+        assert_true(fabs(model - cases[c].model) < 1e-9);
+        assert_int_equal(smallest_volume(cat), cases[c].small_mm3);
+        bx_catalog_free(cat);
+        bx_design_free(d);
+    }
+    /* a void limit outside 0..1 and a coefficient of 0 are refused */
+    bx_design_options o;
+    bx_design_options_init(&o);
+    o.void_max = 1.5;
+    bx_design *d = NULL;
+    assert_int_equal(bx_design_new(ctx, &d, &o), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(ctx), "void_max"));
+    bx_design_options_init(&o);
+    o.void_k = 0;
+    assert_int_equal(bx_design_new(ctx, &d, &o), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(ctx), "void_k"));
+    assert_null(d);
+    bx_ctx_free(ctx);
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -333,6 +424,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_optimal_sets),
         cmocka_unit_test(test_keep),
+        cmocka_unit_test(test_compliance),
         cmocka_unit_test(test_held_out),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_deterministic),

@@ -45,11 +45,22 @@ typedef enum bx_design_objective {
     BX_DESIGN_VOID = 3,       /* inner volume less the contents (the same
                                  sizes as VOLUME: the contents are fixed) */
     BX_DESIGN_COST = 4,       /* cost_per_box + cost_per_m2 x board m^2 */
-    BX_DESIGN_CO2E = 5        /* board kg x co2e_g_per_kg (the caller's
+    BX_DESIGN_CO2E = 5,       /* board kg x co2e_g_per_kg (the caller's
                                  material factor, e.g. from a factor set) */
+    BX_DESIGN_COMPLIANCE = 6  /* fewest boxes over a void-ratio limit
+                                 first, then board m^2: a box whose size
+                                 leaves void = 1 - void_k x contents /
+                                 inner volume above void_max costs
+                                 BX_DESIGN_VOID_PENALTY m^2 more */
 } bx_design_objective;
 
-/* "board-area", "board-mass", "volume", "void", "cost", "co2e". */
+/* What one box over the void limit costs under BX_DESIGN_COMPLIANCE, in
+ * m^2 of board: more than any size's board, so fewer failing boxes always
+ * win over less board. */
+#define BX_DESIGN_VOID_PENALTY 10000.0
+
+/* "board-area", "board-mass", "volume", "void", "cost", "co2e",
+ * "compliance". */
 BX_API const char *bx_design_objective_name(bx_design_objective objective);
 BX_API bx_status bx_design_objective_parse(const char *s, bx_design_objective *out);
 
@@ -71,6 +82,11 @@ typedef struct bx_design_options {
     double cost_per_box;    /* for BX_DESIGN_COST and the sizes' cost */
     double cost_per_m2;
     double co2e_g_per_kg;   /* board's g CO2e per kg; needed by CO2E */
+    double void_max;        /* COMPLIANCE: highest void ratio a box may
+                               have (0..1); default 0.40, the default of
+                               scripts/policy/gb45186.lua */
+    double void_k;          /* COMPLIANCE: necessary-space coefficient k
+                               (> 0); default 1.0, as that policy */
     /* Sizes that stay in the set (borrowed for the design's life; NULL
      * none): they count in n_sizes and come first in the result. */
     const bx_catalog *keep;

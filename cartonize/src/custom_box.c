@@ -46,6 +46,11 @@ struct bxi_pk_custom {
     size_t flat_cap;
     size_t mask_cap;
     slot s[3];            /* stock, best machine so far, machine being tried */
+    bx_order_line *sub;   /* one box's units, as an order (shrink) */
+    size_t sub_cap;
+    uint32_t *idx;        /* shrink: per order line, its sub line; per sub
+                             line, its order line and first unit id */
+    size_t idx_cap;
     bx_pack_result result;
 };
 
@@ -75,6 +80,8 @@ void bxi_pk_custom_free(bx_ctx *ctx, bxi_pk_custom *c)
     bx_catalog_free(c->variants);
     bx_free(ctx, c->mask);
     bx_free(ctx, c->flat);
+    bx_free(ctx, c->sub);
+    bx_free(ctx, c->idx);
     for (int i = 0; i < 3; i++)
         free_slot(ctx, &c->s[i]);
     bx_free(ctx, c);
@@ -369,6 +376,24 @@ static bx_status ensure_variants(bx_engine *e, bxi_pk_custom *c)
     return bx_catalog_new(e->ctx, &c->variants, v, NVARIANTS);
 }
 
+/* Variant i of machine m is the size d, its tare that of its own cut: no
+ * box cut from it weighs more, so the weight limit holds for the cut box. */
+static void set_variant(bxi_pk_custom *c, size_t i, const bx_box *m, const int32_t d[3])
+{
+    bx_box *v = bxi_catalog_box_mut(c->variants, i);
+    v->inner_l_mm = d[0];
+    v->inner_w_mm = d[1];
+    v->inner_h_mm = d[2];
+    v->max_weight_g = m->max_weight_g;
+    bx_box full;
+    bxi_pk_custom_cut(m, d, &full);
+    int64_t board = bxi_pk_custom_board_g(&full);
+    v->tare_g = board < m->max_weight_g ? board : m->max_weight_g;
+    if ((m->has & BX_BOX_HAS_TARE) && m->tare_g > v->tare_g && m->tare_g < m->max_weight_g)
+        v->tare_g = m->tare_g;
+    v->has = v->tare_g > 0 ? BX_BOX_HAS_TARE : 0;
+}
+
 /* Shape the variants of machine m for this order: its largest box; one
  * layer as high as the highest unit lies; a square footprint of that
  * height for the order's volume; a cube of that volume; a stack on the
@@ -411,20 +436,7 @@ static int shape_variants(bxi_pk_custom *c, const bx_box *m, const bx_order *ord
         }
         if (seen)
             continue;
-        bx_box *v = bxi_catalog_box_mut(c->variants, (size_t)n++);
-        v->inner_l_mm = d[0];
-        v->inner_w_mm = d[1];
-        v->inner_h_mm = d[2];
-        v->max_weight_g = m->max_weight_g;
-        /* the tare of the variant's own cut: no box cut from it weighs
-         * more, so the weight limit holds for the cut box too */
-        bx_box full;
-        bxi_pk_custom_cut(m, d, &full);
-        int64_t board = bxi_pk_custom_board_g(&full);
-        v->tare_g = board < m->max_weight_g ? board : m->max_weight_g;
-        if ((m->has & BX_BOX_HAS_TARE) && m->tare_g > v->tare_g && m->tare_g < m->max_weight_g)
-            v->tare_g = m->tare_g;
-        v->has = v->tare_g > 0 ? BX_BOX_HAS_TARE : 0;
+        set_variant(c, (size_t)n++, m, d);
     }
     return n;
 }
@@ -505,6 +517,164 @@ static bx_status run(bx_engine *e, bxi_pk_custom *c, const bx_catalog *cat,
     return save(e->ctx, s, r);
 }
 
+/* Shrinking the cut boxes: at most this many engine calls per order, so
+ * the call a packing machine makes per order stays within its time. */
+#define SHRINK_PROBES 6
+/* each with this share of the work budget: a packing that fits is found
+ * early, and a size that cannot hold the units should not cost much */
+#define SHRINK_SHARE 64
+
+/* The units of box b of slot s as an order of their own (c->sub), with
+ * c->idx holding, per sub line, its order line (s2l), the offset of its
+ * unit ids (off) and the unit ids (uids). */
+typedef struct sub_order {
+    bx_order order;
+    uint32_t *s2l, *off, *uids;
+} sub_order;
+
+static bx_status build_sub(bx_ctx *ctx, bxi_pk_custom *c, const slot *s, size_t b,
+                           const bx_order *order, sub_order *so)
+{
+    const bx_packed_box *pb = &s->boxes[b];
+    size_t np = pb->nplacements, nl = order->nlines;
+    bx_status st = bxi_grow(ctx, (void **)&c->sub, &c->sub_cap, np, sizeof *c->sub,
+                            SIZE_MAX / sizeof *c->sub, "order lines");
+    if (st == BX_OK)
+        st = bxi_grow(ctx, (void **)&c->idx, &c->idx_cap, nl + 4 * np, sizeof *c->idx,
+                      SIZE_MAX / 8, "order lines");
+    if (st != BX_OK)
+        return st;
+    uint32_t *l2s = c->idx, *fill = c->idx + nl + 3 * np;
+    so->s2l = c->idx + nl;
+    so->off = so->s2l + np;
+    so->uids = so->off + np;
+    for (size_t i = 0; i < nl; i++)
+        l2s[i] = UINT32_MAX;
+    const bx_placement *ps = s->place + pb->first_placement;
+    uint32_t nsub = 0;
+    for (size_t i = 0; i < np; i++) {
+        uint32_t line = ps[i].line;
+        if (l2s[line] == UINT32_MAX) {
+            l2s[line] = nsub;
+            so->s2l[nsub] = line;
+            c->sub[nsub] = order->lines[line];
+            c->sub[nsub].qty = 0;
+            fill[nsub] = 0;
+            nsub++;
+        }
+        c->sub[l2s[line]].qty++;
+    }
+    uint32_t at = 0;
+    for (uint32_t j = 0; j < nsub; j++) {
+        so->off[j] = at;
+        at += (uint32_t)c->sub[j].qty;
+    }
+    for (size_t i = 0; i < np; i++) {
+        uint32_t j = l2s[ps[i].line];
+        so->uids[so->off[j] + fill[j]++] = ps[i].unit;
+    }
+    so->order.lines = c->sub;
+    so->order.nlines = nsub;
+    return BX_OK;
+}
+
+/* The least extent the box's units can take along axis a (0, 1: across
+ * the floor; 2: up), as their rules let them lie. */
+static int64_t least_extent(const bx_order *sub, int override, int a)
+{
+    int64_t most = 1;
+    for (size_t i = 0; i < sub->nlines; i++) {
+        const bx_order_line *l = &sub->lines[i];
+        int rule = override >= 0 ? override : (int)l->rotation;
+        int64_t v;
+        if (rule == BX_ROTATE_ANY) {
+            int64_t m = l->l_mm < l->w_mm ? l->l_mm : l->w_mm;
+            v = m < l->h_mm ? m : l->h_mm;
+        } else if (a == 2) {
+            v = l->h_mm;
+        } else if (rule == BX_ROTATE_UPRIGHT) {
+            v = l->l_mm < l->w_mm ? l->l_mm : l->w_mm;
+        } else {
+            v = a == 0 ? l->l_mm : l->w_mm;
+        }
+        if (v > most)
+            most = v;
+    }
+    return most;
+}
+
+/* Make each cut box of slot s (machine m) smaller while the engine still
+ * packs its units into one box of the smaller size: one axis at a time,
+ * the width first (it takes most board per mm in a FEFCO 0201 blank), by
+ * bisection between the least extent the units allow and the cut, under
+ * SHRINK_PROBES engine calls in all. A box that shrinks gets the new
+ * packing; the caller cuts the boxes again. */
+static bx_status shrink(bx_engine *e, bxi_pk_custom *c, const bx_box *m, slot *s,
+                        const bx_order *order, const bx_pack_options *options, int override,
+                        uint64_t budget, uint64_t *work, bool *changed)
+{
+    int probes = SHRINK_PROBES;
+    static const int axes[3] = {1, 2, 0};
+    for (size_t b = 0; b < s->nboxes && probes > 0; b++) {
+        bx_packed_box *pb = &s->boxes[b];
+        if (pb->nplacements < 2)
+            continue; /* one unit: its cut is its own size */
+        sub_order so;
+        bx_status st = build_sub(e->ctx, c, s, b, order, &so);
+        if (st != BX_OK)
+            return st;
+        int32_t d[3] = {pb->box->inner_l_mm, pb->box->inner_w_mm, pb->box->inner_h_mm};
+        for (int x = 0; x < 3 && probes > 0; x++) {
+            int a = axes[x];
+            int64_t across = (int64_t)d[(a + 1) % 3] * d[(a + 2) % 3];
+            int64_t need = least_extent(&so.order, override, a);
+            int64_t by_volume = across > 0 ? pk_ceil_div(pb->item_volume_mm3, across) : 1;
+            int32_t lo = cut_length(m, a, need > by_volume ? need : by_volume);
+            int32_t hi = d[a];
+            while (lo < hi && probes > 0) {
+                int32_t mid = cut_length(m, a, ((int64_t)lo + hi) / 2);
+                if (mid >= hi)
+                    mid = lo;
+                int32_t t[3] = {d[0], d[1], d[2]};
+                t[a] = mid;
+                set_variant(c, 0, m, t);
+                memset(c->vmask, 0, sizeof c->vmask);
+                c->vmask[0] = 1;
+                bx_pack_options o = *options;
+                o.objective = BX_OBJECTIVE_VOLUME;
+                o.box_allowed = c->vmask;
+                o.stock = NULL;
+                o.box_co2e_g = NULL;
+                o.box_measure = NULL;
+                o.budget = budget;
+                o.rotation_override = override;
+                probes--;
+                st = run(e, c, c->variants, &so.order, &o, &c->s[2]);
+                if (st != BX_OK)
+                    return st;
+                *work += c->s[2].work;
+                if (c->s[2].nboxes == 1 && c->s[2].unpacked_units == 0 &&
+                    c->s[2].nplace == pb->nplacements) {
+                    bx_placement *dst = s->place + pb->first_placement;
+                    for (size_t i = 0; i < c->s[2].nplace; i++) {
+                        bx_placement q = c->s[2].place[i];
+                        uint32_t j = q.line;
+                        q.line = so.s2l[j];
+                        q.unit = so.uids[so.off[j] + q.unit];
+                        dst[i] = q;
+                    }
+                    d[a] = mid;
+                    hi = mid;
+                    *changed = true;
+                } else {
+                    lo = cut_length(m, a, (int64_t)mid + 1);
+                }
+            }
+        }
+    }
+    return BX_OK;
+}
+
 bx_status bxi_pk_custom_pack(bx_engine *e, const bx_catalog *cat, const bx_order *order,
                              const bx_pack_options *options, const bx_pack_result **result)
 {
@@ -579,6 +749,20 @@ bx_status bxi_pk_custom_pack(bx_engine *e, const bx_catalog *cat, const bx_order
                 have_machine = true;
             }
         }
+    }
+    if (have_machine && options->max_fill_pct == 0 && c->s[1].nboxes > 0) {
+        uint32_t k = c->s[1].boxes[0].box_index;
+        const bx_box *m = bx_catalog_box(cat, k);
+        /* the units as the order gives them, so that a smaller box may
+         * stand one on edge where the packing laid it flat */
+        uint64_t budget = options->budget ? options->budget : e->limits.default_budget;
+        bool changed = false;
+        st = shrink(e, c, m, &c->s[1], order, options, options->rotation_override,
+                        budget / SHRINK_SHARE > 0 ? budget / SHRINK_SHARE : 1, &work, &changed);
+        if (st != BX_OK)
+            return st;
+        if (changed)
+            cut_boxes(&c->s[1], m, k, order, options);
     }
     if (have_machine && (best == NULL || better(&c->s[1], best)))
         best = &c->s[1];

@@ -260,6 +260,40 @@ static void test_too_large(void **state)
 
 /* An upright item is not laid flat: 300 long, 100 wide, 200 high stays
  * 200 high. */
+/* The cut is shrunk below the bounding box of the first packing. A face
+ * mask 190x130x30 (any way) and a serum bottle 42x42x118 (upright), step 1,
+ * no minimum, a machine up to 700x600x600. The packing of the size
+ * variants lays the mask flat and sets the bottle on it: 190x130x148
+ * (3,655,600 mm^3). Worked by hand: with the mask flat the box is 190x130
+ * across and the bottle goes on top (148 high) or beside it (232x130x118,
+ * 3,558,880). With the mask on edge (30 across) the box is
+ * 190 and 130 on two axes, one of them up (the bottle needs 118 up), and
+ * the bottle stands beside the mask's 30: 30 + 42 = 72 on the third.
+ * Least: 190 x 130 x 72 = 1,778,400 mm^3. */
+static void test_shrink_stands_on_edge(void **state)
+{
+    (void)state;
+    fx f;
+    bx_box m = machine(1);
+    m.min_l_mm = m.min_w_mm = m.min_h_mm = 1;
+    m.inner_l_mm = 700;
+    m.inner_w_mm = m.inner_h_mm = 600;
+    m.outer_l_mm = 706;
+    m.outer_w_mm = 606;
+    m.outer_h_mm = 612;
+    make(&f, &m, 1);
+    bx_order_line l[2] = {item("MASK", 1, 190, 130, 30), item("SERUM", 1, 42, 42, 118)};
+    l[1].rotation = BX_ROTATE_UPRIGHT;
+    l[1].has |= BX_LINE_HAS_ROTATION;
+    const bx_pack_result *r = pack(&f, l, 2, NULL);
+    assert_int_equal(r->nboxes, 1);
+    assert_int_equal(r->boxes[0].nplacements, 2);
+    assert_int_equal(r->boxes[0].inner_volume_mm3, 1778400);
+    const bx_box *b = r->boxes[0].box;
+    assert_true(b->inner_h_mm == 130 || b->inner_h_mm == 190);
+    done(&f);
+}
+
 static void test_upright(void **state)
 {
     (void)state;
@@ -444,6 +478,7 @@ int main(void)
         cmocka_unit_test(test_long_id),
         cmocka_unit_test(test_weight_with_board),
         cmocka_unit_test(test_upright),
+        cmocka_unit_test(test_shrink_stands_on_edge),
         cmocka_unit_test(test_catalog_columns),
 #if BOXCAR_HAVE_LUA
         cmocka_unit_test(test_policy_sees_cut_box),

@@ -750,6 +750,188 @@ static void size_record(const bx_design *d, const int32_t s[3], bx_box *b)
     }
 }
 
+/* The chosen sizes as a catalog: kept sizes first, then the new ones by
+ * inner volume, named D01, D02, ... */
+static bx_status set_catalog(const model *m, bx_catalog **out)
+{
+    const bx_design *d = m->d;
+    bx_box *boxes = bx_alloc(d->ctx, (m->nset + 1) * sizeof *boxes);
+    if (boxes == NULL)
+        return BX_ENOMEM;
+    size_t nb = 0, nnew = 0;
+    for (size_t k = 0; k < m->nset; k++)
+        if (m->cand[m->set[k]].keep)
+            boxes[nb++] = *bx_catalog_box(d->o.keep, m->cand[m->set[k]].keep_index);
+    size_t first_new = nb;
+    for (size_t k = 0; k < m->nset; k++)
+        if (!m->cand[m->set[k]].keep) {
+            size_record(d, m->cand[m->set[k]].d, &boxes[nb++]);
+            nnew++;
+        }
+    qsort(boxes + first_new, nnew, sizeof *boxes, cmp_volume);
+    for (size_t k = 0; k < nnew; k++)
+        snprintf(boxes[first_new + k].box_id, BX_ID_MAX, "D%02zu", k + 1);
+    bx_status st = bx_catalog_new(d->ctx, out, boxes, nb);
+    bx_free(d->ctx, boxes);
+    return st;
+}
+
+/* Size s grown to hold need n (turned as its rule allows, the turn that
+ * costs least), within the limits. False if no turn fits the limits. */
+static bool grow_to_hold(const bx_design *d, const int32_t s[3], const need *n, int32_t g[3])
+{
+    static const int perms[6][3] = {{0, 1, 2}, {1, 0, 2}, {0, 2, 1},
+                                    {2, 0, 1}, {1, 2, 0}, {2, 1, 0}};
+    int nperm = n->rule == BX_ROTATE_ANY ? 6 : n->rule == BX_ROTATE_UPRIGHT ? 2 : 1;
+    double best = HUGE_VAL;
+    for (int p = 0; p < nperm; p++) {
+        int32_t t[3];
+        for (int a = 0; a < 3; a++) {
+            int32_t v = n->d[perms[p][a]];
+            t[a] = v > s[a] ? v : s[a];
+        }
+        if (!fits_limits(d, t))
+            continue;
+        double c = size_cost(d, t);
+        if (c < best) {
+            best = c;
+            memcpy(g, t, sizeof t);
+        }
+    }
+    return best < HUGE_VAL;
+}
+
+/* The needs of one order: its boxes cut by the design's machine. */
+static bx_status order_needs(bx_design *d, const bx_order *order, need *out, size_t cap,
+                             size_t *n)
+{
+    bx_pack_options o;
+    pack_options(d, &o);
+    const bx_pack_result *r = NULL;
+    bx_status st = bx_pack(d->engine, d->machine, order, &o, &r);
+    if (st != BX_OK)
+        return st;
+    *n = 0;
+    for (size_t b = 0; b < r->nboxes && *n < cap; b++) {
+        const bx_packed_box *pb = &r->boxes[b];
+        need *x = &out[(*n)++];
+        memset(x, 0, sizeof *x);
+        x->d[0] = pb->box->inner_l_mm;
+        x->d[1] = pb->box->inner_w_mm;
+        x->d[2] = pb->box->inner_h_mm;
+        int rule = BX_ROTATE_ANY;
+        for (size_t k = 0; k < pb->nplacements; k++) {
+            int lr = rule_of(d, &order->lines[r->placements[pb->first_placement + k].line]);
+            if (lr > rule)
+                rule = lr;
+        }
+        x->rule = (uint8_t)rule;
+        normalise(x);
+    }
+    return BX_OK;
+}
+
+#define REPAIR_ROUNDS 4
+#define REPAIR_NEEDS 8 /* needs of one order looked at */
+
+/* Repack the design orders into the chosen sizes; where an order leaves
+ * units out (the engine packs it differently from the machine, a larger
+ * size's board takes it over the weight limit, kept sizes cannot hold it),
+ * repair the set: add the order's need as a size while fewer than n_sizes
+ * are chosen, else grow the new size whose growth to hold it raises the
+ * model's total least. Up to REPAIR_ROUNDS rounds; a warning names the
+ * orders still left with units out. */
+static bx_status repair(model *m, uint32_t n_sizes)
+{
+    bx_design *d = m->d;
+    bx_pack_options o;
+    pack_options(d, &o);
+    o.objective = BX_OBJECTIVE_BOXES;
+    size_t failing = 0;
+    const char *first = NULL;
+    for (int round = 0; round <= REPAIR_ROUNDS; round++) {
+        bx_catalog *cat = NULL;
+        bx_status st = set_catalog(m, &cat);
+        if (st != BX_OK)
+            return st;
+        failing = 0;
+        first = NULL;
+        bool changed = false;
+        for (size_t i = 0; i < d->norders && st == BX_OK; i++) {
+            const stored_order *so = &d->orders[i];
+            if (so->held_out)
+                continue;
+            bx_order order = {d->lines + so->first, so->n};
+            const bx_pack_result *r = NULL;
+            st = bx_pack(d->engine, cat, &order, &o, &r);
+            if (st != BX_OK || bxi_pk_unpacked_units(r) == 0)
+                continue;
+            failing++;
+            if (first == NULL)
+                first = order.lines[0].order_id;
+            if (round == REPAIR_ROUNDS)
+                continue;
+            need nn[REPAIR_NEEDS];
+            size_t k = 0;
+            st = order_needs(d, &order, nn, REPAIR_NEEDS, &k);
+            for (size_t j = 0; j < k && st == BX_OK; j++) {
+                int32_t s[3];
+                size_t idx;
+                if (m->nset < n_sizes && need_as_size(d, &nn[j], s)) {
+                    st = add_candidate(m, s, false, 0, &idx);
+                    if (st == BX_OK) {
+                        m->set[m->nset++] = idx;
+                        changed = true;
+                    }
+                    continue;
+                }
+                /* grow the new size that costs the model least to grow */
+                double best = HUGE_VAL;
+                size_t best_k = SIZE_MAX;
+                int32_t best_s[3] = {0, 0, 0};
+                for (size_t c = 0; c < m->nset; c++) {
+                    const size3 *z = &m->cand[m->set[c]];
+                    int32_t g[3];
+                    if (z->keep || !grow_to_hold(d, z->d, &nn[j], g) ||
+                        memcmp(g, z->d, sizeof g) == 0)
+                        continue;
+                    st = add_candidate(m, g, false, 0, &idx);
+                    if (st != BX_OK)
+                        break;
+                    size_t was = m->set[c];
+                    m->set[c] = idx;
+                    assign(m);
+                    double t = total(m);
+                    m->set[c] = was;
+                    if (t < best) {
+                        best = t;
+                        best_k = c;
+                        memcpy(best_s, g, sizeof g);
+                    }
+                }
+                if (st == BX_OK && best_k != SIZE_MAX) {
+                    st = add_candidate(m, best_s, false, 0, &idx);
+                    m->set[best_k] = idx;
+                    changed = true;
+                }
+            }
+            assign(m);
+        }
+        bx_catalog_free(cat);
+        if (st != BX_OK)
+            return st;
+        if (failing == 0 || !changed)
+            break;
+    }
+    if (failing > 0) {
+        bx_location at = {"design", 0, 0, 0, 0, "sizes"};
+        return bxi_warn(d->ctx, &at,
+                        "%zu orders of the history (the first '%s') leave units unpacked in "
+                        "the designed sizes, after repair", failing, first);
+    }
+    return BX_OK;
+}
+
 bx_status bx_design_run(bx_design *d, uint32_t n_sizes, bx_catalog **out, double *objective)
 {
     if (d == NULL)
@@ -837,6 +1019,8 @@ bx_status bx_design_run(bx_design *d, uint32_t n_sizes, bx_catalog **out, double
                 break;
         }
     }
+    if (st == BX_OK)
+        st = repair(&m, n_sizes);
     if (st == BX_OK && m.nset < n_sizes) {
         at.field = "sizes";
         st = bxi_warn(ctx, &at, "%u sizes asked; %zu serve the history's needs (another "
@@ -851,31 +1035,10 @@ bx_status bx_design_run(bx_design *d, uint32_t n_sizes, bx_catalog **out, double
         st = bxi_warn(ctx, &at, "%zu boxes of the history fit none of the %zu sizes "
                       "(too few sizes for the limits given)", uncovered, m.nset);
     }
-    bx_box *boxes = NULL;
-    if (st == BX_OK) {
-        boxes = bx_alloc(ctx, (m.nset + 1) * sizeof *boxes);
-        if (boxes == NULL)
-            st = BX_ENOMEM;
-    }
-    if (st == BX_OK) {
-        size_t nb = 0, nnew = 0;
-        for (size_t k = 0; k < m.nset; k++)
-            if (m.cand[m.set[k]].keep)
-                boxes[nb++] = *bx_catalog_box(d->o.keep, m.cand[m.set[k]].keep_index);
-        size_t first_new = nb;
-        for (size_t k = 0; k < m.nset; k++)
-            if (!m.cand[m.set[k]].keep) {
-                size_record(d, m.cand[m.set[k]].d, &boxes[nb++]);
-                nnew++;
-            }
-        qsort(boxes + first_new, nnew, sizeof *boxes, cmp_volume);
-        for (size_t k = 0; k < nnew; k++)
-            snprintf(boxes[first_new + k].box_id, BX_ID_MAX, "D%02zu", k + 1);
-        if (objective != NULL)
-            *objective = total(&m);
-        st = bx_catalog_new(ctx, out, boxes, nb);
-    }
-    bx_free(ctx, boxes);
+    if (st == BX_OK && objective != NULL)
+        *objective = total(&m);
+    if (st == BX_OK)
+        st = set_catalog(&m, out);
     free_model(&m);
     return st;
 }

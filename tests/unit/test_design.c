@@ -325,6 +325,68 @@ static void test_compliance(void **state)
     bx_ctx_free(ctx);
 }
 
+/* Repair: the model knows sizes, not weights. History (any rotation, step
+ * 1, allowance 6/6/12, every size 1,000 g gross at most):
+ *   A 100x100x100, 900 g  x 1
+ *   C 100x100x90,  100 g  x 60
+ *   B 300x200x100, 100 g  x 1
+ * Board (2l + 2w + 30)(h + w) of the outer size: A 454 x 218 = 98,972
+ * mm^2 (43.5 g of 440 g/m^2 board: 44 g), C 454 x 208 = 94,432, B 1,054 x
+ * 318 = 335,172 (147 g). Two sizes: B's is forced; with A's beside it
+ * 61 x 98,972 + 335,172 = 6,372,464 mm^2, with C's 60 x 94,432 + 2 x
+ * 335,172 = 6,336,264: the model takes C's and puts A in B's size. But A
+ * in B weighs 900 + 147 > 1,000 g and fits no C: repacked, A is left out.
+ * The repair grows C's size to hold A (B's already does): A's and B's,
+ * 6.372464 m^2, and every unit packs. */
+static void test_repair(void **state)
+{
+    (void)state;
+    bx_ctx *ctx = NULL;
+    assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
+    bx_design_options o;
+    bx_design_options_init(&o);
+    o.step_mm = 1;
+    o.max_weight_g = 1000;
+    bx_design *d = NULL;
+    assert_int_equal(bx_design_new(ctx, &d, &o), BX_OK);
+    bx_order_line a = item("OA", 100, 100, 100);
+    a.weight_g = 900;
+    bx_order order = {&a, 1};
+    assert_int_equal(bx_design_add_order(d, &order, false), BX_OK);
+    for (int j = 0; j < 60; j++) {
+        char id[16];
+        snprintf(id, sizeof id, "OC%d", j);
+        bx_order_line c = item(id, 100, 100, 90);
+        order = (bx_order){&c, 1};
+        assert_int_equal(bx_design_add_order(d, &order, false), BX_OK);
+    }
+    bx_order_line b = item("OB", 300, 200, 100);
+    order = (bx_order){&b, 1};
+    assert_int_equal(bx_design_add_order(d, &order, false), BX_OK);
+    bx_catalog *cat = NULL;
+    double model = 0;
+    assert_int_equal(bx_design_run(d, 2, &cat, &model), BX_OK);
+    assert_int_equal(bx_catalog_count(cat), 2);
+    assert_true(fabs(model - 6.372464) < 1e-9);
+    assert_int_equal(smallest_volume(cat), 1000000);
+    bx_design_eval e;
+    assert_int_equal(bx_design_evaluate(d, cat, NULL, false, &e, NULL), BX_OK);
+    assert_int_equal(e.boxes, 62);
+    assert_int_equal(e.units_unpacked, 0);
+    bx_catalog_free(cat);
+    /* one size (B's, forced) cannot be repaired: a warning names the order */
+    bx_ctx_clear_warnings(ctx);
+    assert_int_equal(bx_design_run(d, 1, &cat, NULL), BX_OK);
+    assert_true(bx_ctx_warning_count(ctx) >= 1);
+    bool named = false;
+    for (size_t w = 0; w < bx_ctx_warning_count(ctx); w++)
+        named |= strstr(bx_ctx_warning(ctx, w), "'OA'") != NULL;
+    assert_true(named);
+    bx_catalog_free(cat);
+    bx_design_free(d);
+    bx_ctx_free(ctx);
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -425,6 +487,7 @@ int main(void)
         cmocka_unit_test(test_optimal_sets),
         cmocka_unit_test(test_keep),
         cmocka_unit_test(test_compliance),
+        cmocka_unit_test(test_repair),
         cmocka_unit_test(test_held_out),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_deterministic),

@@ -123,7 +123,13 @@ BX_API size_t bx_design_needs(const bx_design *design);
 /* Choose n_sizes sizes (keep included) and return them as a new catalog
  * (the caller frees it): kept sizes first, then the new ones by inner
  * volume, named D01, D02, ... with inner and outer size, max weight, tare
- * and material mass (the board), material "corrugated" and cost. When the
+ * and material mass (the board), material "corrugated" and cost. The
+ * sizes are then checked by repacking the design orders with the engine:
+ * where an order leaves units out (a size's board takes it over the weight
+ * limit, the engine packs it otherwise than the machine did), its need is
+ * added as a size while fewer than n_sizes are chosen, else the new size
+ * whose growth to hold it costs the model least is grown; up to 4 rounds,
+ * and a warning names the orders still left with units out. When the
  * needs do not call for n_sizes (fewer distinct needs, or a size that
  * would serve none), fewer are made and a warning says so. Errors:
  * BX_EINPUT for no needs (an empty history) or n_sizes 0, or fewer than

@@ -48,8 +48,9 @@ static void design_help(void)
         "  --max-weight G     gross limit of each designed size (default 30000)\n"
         "  --objective OBJ    board-area (default), board-mass, volume, void, cost, co2e,\n"
         "                     compliance (fewest boxes over --void-max, then board)\n"
-        "  --void-max X       compliance: the void ratio limit (default 0.40, as the\n"
-        "                     gb45186 policy); --void-k K its coefficient (default 1)\n"
+        "  --void-max X       compliance: the void ratio limit (default the policy's\n"
+        "                     --param void_max, else 0.40 as gb45186's); --void-k K\n"
+        "                     its coefficient (default --param k, else 1)\n"
         "  --cost-per-box X, --cost-per-m2 X   the cost model of a size\n"
         "  --factors SET      factor set for packaging CO2e (default cn-2023)\n"
         "  --policy FILE      count the boxes that pass it (e.g. gb45186); --param K=V\n"
@@ -146,6 +147,7 @@ static int parse_args(int argc, char **argv, design_args *a)
     a->policy.limits = cli_script_limits_default();
     uint64_t u;
     int c;
+    bool void_max_given = false, void_k_given = false;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
         switch (c) {
@@ -233,10 +235,12 @@ static int parse_args(int argc, char **argv, design_args *a)
         case 'V':
             if (!parse_real(optarg, &a->o.void_max) || a->o.void_max > 1)
                 return cli_usage_error(cmd, "--void-max: a ratio 0..1");
+            void_max_given = true;
             break;
         case 'Q':
             if (!parse_real(optarg, &a->o.void_k) || !(a->o.void_k > 0 && a->o.void_k <= 10))
                 return cli_usage_error(cmd, "--void-k: a coefficient above 0, at most 10");
+            void_k_given = true;
             break;
         case 'B':
             if (!parse_real(optarg, &a->o.cost_per_box))
@@ -280,6 +284,17 @@ static int parse_args(int argc, char **argv, design_args *a)
         return cli_usage_error(cmd, "--add keeps --catalog's sizes; --keep goes without it");
     if (a->policy.nparams > 0 && a->policy.path == NULL)
         return cli_usage_error(cmd, "--param needs --policy");
+    /* the policy's void_max and k, when given to it, are the compliance
+     * objective's too unless --void-max or --void-k says otherwise */
+    for (size_t i = 0; i < a->policy.nparams; i++) {
+        const char *p = a->policy.params[i];
+        if (!void_max_given && strncmp(p, "void_max=", 9) == 0 &&
+            (!parse_real(p + 9, &a->o.void_max) || a->o.void_max > 1))
+            return cli_usage_error(cmd, "--param void_max: a ratio 0..1");
+        if (!void_k_given && strncmp(p, "k=", 2) == 0 &&
+            (!parse_real(p + 2, &a->o.void_k) || !(a->o.void_k > 0 && a->o.void_k <= 10)))
+            return cli_usage_error(cmd, "--param k: a coefficient above 0, at most 10");
+    }
     return 0;
 }
 

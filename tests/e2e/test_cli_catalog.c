@@ -164,6 +164,10 @@ static void test_compliance(void **state)
     assert_int_equal(run(args), 0);
     assert_non_null(strstr(out, " 100.0 "));
     assert_non_null(strstr(out, "D01 100x100x100: 7"));
+    /* the policy's own limit is the objective's when --void-max is not given */
+    snprintf(args, sizeof args, "%s--objective compliance --param void_max=0.5", common);
+    assert_int_equal(run(args), 0);
+    assert_non_null(strstr(out, "D01 100x100x100: 7"));
     assert_int_equal(run("catalog design --orders cat_comp.csv --void-max 1.5"), 2);
     assert_int_equal(run("catalog design --orders cat_comp.csv --void-k 0"), 2);
 }

@@ -146,6 +146,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_containers(int argc, char **argv);
 int cmd_cartons(int argc, char **argv);
+int cmd_catalog(int argc, char **argv);
 /* A bx_write_fn over the FILE* ud (stdout, a file opened for writing). */
 int cli_file_write(void *ud, const void *data, size_t size);
 /* A bx_read_fn over the FILE* ud (a file opened for reading). */

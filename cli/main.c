@@ -21,6 +21,7 @@ static const struct command {
     {"serve", cmd_serve, "answer packing requests over HTTP, with a station page"},
 #endif
     {"report", cmd_report, "make a workbook from packing results with a report script"},
+    {"catalog", cmd_catalog, "design the box sizes to stock from an order history"},
     {"containers", cmd_containers, "reusable containers: register, issue, return, status, stats"},
     {"cartons", cmd_cartons, "forecast the cartons of each size the next days will use"},
 };

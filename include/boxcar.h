@@ -29,6 +29,7 @@
 #include "boxcar/pack_io.h"
 #include "boxcar/script.h"
 #include "boxcar/policy.h"
+#include "boxcar/design.h"
 #include "boxcar/report.h"
 #if BOXCAR_HAVE_CBOR
 #include "boxcar/journal.h"

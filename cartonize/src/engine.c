@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bounds.h"
+#include "custom_box.h"
 #include "engine.h"
 #include "units.h"
 
@@ -134,6 +135,7 @@ void bx_engine_free(bx_engine *e)
     bx_free(ctx, e->scratch);
     bx_free(ctx, e->rules.load);
     bx_free(ctx, e->rules.by_z);
+    bxi_pk_custom_free(ctx, e->custom);
     bx_free(ctx, e);
 }
 
@@ -683,6 +685,8 @@ bx_status bx_pack(bx_engine *e, const bx_catalog *cat, const bx_order *order,
         return bxi_error(e->ctx, BX_EINVAL, "bx_pack: bad support, support_pct (%u) or "
                          "max_fill_pct (%u); the shares are 0..100", options->support_pct,
                          options->max_fill_pct);
+    if (bxi_pk_custom_wanted(e, cat))
+        return bxi_pk_custom_pack(e, cat, order, options, result);
     bx_status st = prepare(e, cat, order, options);
     if (st != BX_OK)
         return st;

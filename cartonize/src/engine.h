@@ -56,6 +56,9 @@ struct bx_engine {
 
     void *scratch;
     size_t scratch_size;
+
+    /* made-to-measure entries (custom_box.c); NULL until first needed */
+    struct bxi_pk_custom *custom;
 };
 
 /* search.c: pack the engine's free units (state 0) into e->best, given

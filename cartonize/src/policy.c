@@ -867,7 +867,9 @@ bx_status bx_policy_check(bx_policy *p, const bx_order *order, const bx_pack_res
         return st;
     for (size_t b = 0; b < result->nboxes; b++)
         if (result->boxes[b].box_index >= p->nbox ||
-            result->boxes[b].box != bx_catalog_box(p->cat, result->boxes[b].box_index))
+            (result->boxes[b].box != bx_catalog_box(p->cat, result->boxes[b].box_index) &&
+             !bx_catalog_box(p->cat, result->boxes[b].box_index)->custom) ||
+            result->boxes[b].box == NULL)
             return bxi_error(p->ctx, BX_EINVAL, "bx_policy_check: box %zu is not from the "
                             "policy's catalog", b + 1);
     if ((st = bxi_script_reset_globals(p->script)) != BX_OK)

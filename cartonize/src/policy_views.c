@@ -210,10 +210,25 @@ static int line_index(lua_State *L)
 
 /* ---- boxes ------------------------------------------------------------------ */
 
+/* A box view's i with this bit: the cut box of the packing's box i (a
+ * made-to-measure entry's), not catalog box i. */
+#define PL_CUT UINT32_C(0x80000000)
+
 static int box_index(lua_State *L)
 {
     pl_view *v = view_at(L, 1);
-    const bx_box *b = bx_catalog_box(v->p->cat, v->i);
+    const bx_box *b;
+    uint32_t catalog_i = v->i;
+    if (v->i & PL_CUT) {
+        const bx_pack_result *r = v->p->res;
+        if (r == NULL || (v->i & ~PL_CUT) >= r->nboxes)
+            return bxi_script_fail(L, BX_EINPUT, "a cut box's view outlived its packing");
+        const bx_packed_box *pb = &r->boxes[v->i & ~PL_CUT];
+        b = pb->box;
+        catalog_i = pb->box_index;
+    } else {
+        b = bx_catalog_box(v->p->cat, v->i);
+    }
     const char *k = key_of(L);
     if (strcmp(k, "id") == 0) {
         lua_pushstring(L, b->box_id);
@@ -232,7 +247,7 @@ static int box_index(lua_State *L)
     } else if (strcmp(k, "reusable") == 0) {
         lua_pushboolean(L, b->reusable);
     } else if (strcmp(k, "index") == 0) {
-        lua_pushinteger(L, (lua_Integer)v->i + 1);
+        lua_pushinteger(L, (lua_Integer)catalog_i + 1);
     } else if ((b->has & BX_BOX_HAS_OUTER) && strncmp(k, "outer_", 6) == 0 &&
                strcmp(k + 7, "_mm") == 0 && (k[6] == 'l' || k[6] == 'w' || k[6] == 'h')) {
         lua_pushinteger(L, k[6] == 'l' ? b->outer_l_mm : k[6] == 'w' ? b->outer_w_mm
@@ -327,7 +342,13 @@ static int packed_index(lua_State *L)
         return 1;
     }
     const char *k = key_of(L);
-    if (strcmp(k, "box") == 0)
+    if (strcmp(k, "box") == 0 && pb->box != bx_catalog_box(v->p->cat, pb->box_index)) {
+        /* a box cut to measure: a view of its own size */
+        pl_view *c = lua_newuserdatauv(L, sizeof *c, 0);
+        c->p = v->p;
+        c->i = v->i | PL_CUT;
+        luaL_setmetatable(L, MT_BOX);
+    } else if (strcmp(k, "box") == 0)
         push_box(L, v->p, pb->box_index);
     else if (strcmp(k, "seq") == 0)
         lua_pushinteger(L, (lua_Integer)v->i + 1);

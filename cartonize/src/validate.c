@@ -140,6 +140,59 @@ static bool unit_fits_size(const bx_order_line *l, bx_rotation rule, const bx_bo
     return false;
 }
 
+/* What a made-to-measure entry surely carries of one unit: its weight
+ * limit less the board of the largest box it cuts (FEFCO 0201 area of the
+ * outer size x grammage, rounded to the gram). A lighter cut may carry
+ * more, but the engine is not bound to find it; a unit heavier than this
+ * may be listed as too heavy. A stock box: its payload. */
+static int64_t unit_payload(const bx_box *b)
+{
+    if (!b->custom || (b->has & BX_BOX_HAS_GRAMMAGE) == 0)
+        return payload_of(b);
+    const bool outer = (b->has & BX_BOX_HAS_OUTER) != 0;
+    int64_t l = outer ? b->outer_l_mm : b->inner_l_mm, w = outer ? b->outer_w_mm : b->inner_w_mm,
+            h = outer ? b->outer_h_mm : b->inner_h_mm;
+    int64_t g = ((2 * l + 2 * w + 30) * (h + w) * b->grammage_g_m2 + 500000) / 1000000;
+    if (g >= b->max_weight_g)
+        g = 0; /* a board that heavy is not counted as tare */
+    int64_t tare = (b->has & BX_BOX_HAS_TARE) ? b->tare_g : 0;
+    return b->max_weight_g - (g > tare ? g : tare);
+}
+
+/* The box record of result box b: the catalog's, or for a made-to-measure
+ * entry the cut box the result reports (checked by check_slices). */
+static const bx_box *box_at(const vctx *v, size_t b)
+{
+    const bx_packed_box *pb = &v->res->boxes[b];
+    const bx_box *cb = bx_catalog_box(v->cat, pb->box_index);
+    return cb->custom && pb->box != NULL ? pb->box : cb;
+}
+
+/* A cut box: within its machine's sizes, named after it. */
+static bool cut_matches(const bx_box *m, const bx_box *cut)
+{
+    const int32_t d[3] = {cut->inner_l_mm, cut->inner_w_mm, cut->inner_h_mm};
+    /* "ID:LxWxH", the machine's id shortened to leave room for the size */
+    char size[BX_ID_MAX];
+    int len = snprintf(size, sizeof size, ":%dx%dx%d", d[0], d[1], d[2]);
+    size_t n = strlen(m->box_id);
+    if (n + (size_t)len >= BX_ID_MAX)
+        n = BX_ID_MAX - 1 - (size_t)len;
+    while (n > 0 && ((unsigned char)m->box_id[n] & 0xC0) == 0x80)
+        n--; /* not inside a UTF-8 character */
+    if (strncmp(cut->box_id, m->box_id, n) != 0 || strcmp(cut->box_id + n, size) != 0)
+        return false;
+    const int32_t hi[3] = {m->inner_l_mm, m->inner_w_mm, m->inner_h_mm};
+    const bool has_min = (m->has & BX_BOX_HAS_MIN) != 0;
+    const int32_t lo[3] = {has_min ? m->min_l_mm : 1, has_min ? m->min_w_mm : 1,
+                           has_min ? m->min_h_mm : 1};
+    int32_t step = (m->has & BX_BOX_HAS_STEP) ? m->step_mm : 1;
+    for (int a = 0; a < 3; a++)
+        if (d[a] < lo[a] || d[a] > hi[a] || (d[a] % step != 0 && d[a] != hi[a]))
+            return false;
+    return true;
+}
+
 static int64_t stock_of(const vctx *v, size_t k)
 {
     if (v->opt != NULL && v->opt->box_allowed != NULL && !v->opt->box_allowed[k])
@@ -179,7 +232,12 @@ static bx_status check_slices(vctx *v)
             return defect(v, "box %zu of %zu: box_index %u is not in the catalog (%zu boxes)",
                           b + 1, r->nboxes, pb->box_index, nbox);
         const bx_box *cb = bx_catalog_box(v->cat, pb->box_index);
-        if (pb->box != cb && (pb->box == NULL || strcmp(pb->box->box_id, cb->box_id) != 0))
+        if (cb->custom) {
+            if (pb->box == NULL || !cut_matches(cb, pb->box))
+                return defect(v, "box %zu of %zu: its box record is not a size that machine "
+                              "%u ('%s') makes", b + 1, r->nboxes, pb->box_index, cb->box_id);
+        } else if (pb->box != cb &&
+                   (pb->box == NULL || strcmp(pb->box->box_id, cb->box_id) != 0))
             return defect(v, "box %zu of %zu: its box record is not catalog box %u ('%s')",
                           b + 1, r->nboxes, pb->box_index, cb->box_id);
         if (pb->nplacements == 0)
@@ -209,7 +267,7 @@ static bx_status check_slices(vctx *v)
 static bx_status check_placement(vctx *v, size_t b, size_t k, const bx_placement *p)
 {
     const bx_pack_result *r = v->res;
-    const bx_box *box = bx_catalog_box(v->cat, r->boxes[b].box_index);
+    const bx_box *box = box_at(v, b);
     if (p->line >= v->order->nlines)
         return defect(v, "box %zu of %zu (%s): placement %zu names line %u, but the order has "
                       "%zu lines", b + 1, r->nboxes, box->box_id, k, p->line, v->order->nlines);
@@ -253,7 +311,7 @@ static bx_status check_pairs(vctx *v, size_t b)
 {
     const bx_pack_result *r = v->res;
     const bx_packed_box *pb = &r->boxes[b];
-    const bx_box *box = bx_catalog_box(v->cat, pb->box_index);
+    const bx_box *box = box_at(v, b);
     const bx_placement *ps = r->placements + pb->first_placement;
     size_t n = pb->nplacements;
     for (size_t i = 0; i < n; i++)
@@ -331,7 +389,7 @@ static bx_status check_support(vctx *v, size_t b)
                                                                : BX_DEFAULT_SUPPORT_PCT;
     const bx_pack_result *r = v->res;
     const bx_packed_box *pb = &r->boxes[b];
-    const bx_box *box = bx_catalog_box(v->cat, pb->box_index);
+    const bx_box *box = box_at(v, b);
     const bx_placement *ps = r->placements + pb->first_placement;
     size_t n = pb->nplacements;
     for (size_t i = 0; i < n; i++) {
@@ -385,7 +443,7 @@ static bx_status check_load_order(vctx *v, size_t b)
             if (!overlap_1d(a->x_mm, a->l_mm, c->x_mm, c->l_mm) ||
                 !overlap_1d(a->y_mm, a->w_mm, c->y_mm, c->w_mm) || c->z_mm >= a->z_mm)
                 continue;
-            const bx_box *box = bx_catalog_box(v->cat, pb->box_index);
+            const bx_box *box = box_at(v, b);
             return defect(v, "box %zu of %zu (%s): load order: item '%s' unit %u (step %u) "
                           "lies under item '%s' unit %u (step %u), which goes in before it",
                           b + 1, r->nboxes, box->box_id, item_of(v, c), c->unit, c->load_seq,
@@ -443,7 +501,7 @@ static bx_status check_loads(vctx *v, size_t b)
                 break;
         }
     }
-    const bx_box *box = bx_catalog_box(v->cat, pb->box_index);
+    const bx_box *box = box_at(v, b);
     for (size_t i = 0; i < n; i++) {
         const bx_order_line *l = &v->order->lines[ps[i].line];
         if (!(l->has & BX_LINE_HAS_MAX_LOAD))
@@ -462,7 +520,7 @@ static bx_status check_box_figures(vctx *v, size_t b)
 {
     const bx_pack_result *r = v->res;
     const bx_packed_box *pb = &r->boxes[b];
-    const bx_box *box = bx_catalog_box(v->cat, pb->box_index);
+    const bx_box *box = box_at(v, b);
     int64_t weight = 0, volume = 0;
     for (size_t k = pb->first_placement; k < pb->first_placement + pb->nplacements; k++) {
         const bx_placement *p = &r->placements[k];
@@ -533,7 +591,7 @@ static bx_status check_unpacked(vctx *v)
                     (int64_t)v->opt->max_fill_pct * b->inner_l_mm * b->inner_w_mm * b->inner_h_mm)
                 continue; /* more than the fill limit on its own: too large */
             fits = true;
-            if (l->weight_g > payload_of(b))
+            if (l->weight_g > unit_payload(b))
                 continue;
             holds = true;
             allowed = allowed || v->opt == NULL || v->opt->box_allowed == NULL ||
@@ -661,7 +719,7 @@ static bx_status check_totals(vctx *v)
     bool measurable = true;
     bx_objective obj = v->opt != NULL ? v->opt->objective : BX_OBJECTIVE_BOXES;
     for (size_t b = 0; b < r->nboxes; b++) {
-        const bx_box *box = bx_catalog_box(v->cat, r->boxes[b].box_index);
+        const bx_box *box = box_at(v, b);
         int64_t vol = (int64_t)box->inner_l_mm * box->inner_w_mm * box->inner_h_mm;
         inner += vol;
         switch (obj) {
@@ -674,12 +732,15 @@ static bx_status check_totals(vctx *v)
             measure += box->cost;
             break;
         case BX_OBJECTIVE_CO2E:
-            measurable = measurable && v->opt->box_co2e_g != NULL;
+            /* a cut box's share of its machine's figure is the engine's */
+            measurable = measurable && v->opt->box_co2e_g != NULL &&
+                         !bx_catalog_box(v->cat, r->boxes[b].box_index)->custom;
             if (measurable)
                 measure += v->opt->box_co2e_g[r->boxes[b].box_index];
             break;
         case BX_OBJECTIVE_CUSTOM:
-            measurable = measurable && v->opt->box_measure != NULL;
+            measurable = measurable && v->opt->box_measure != NULL &&
+                         !bx_catalog_box(v->cat, r->boxes[b].box_index)->custom;
             if (measurable)
                 measure += v->opt->box_measure[r->boxes[b].box_index];
             break;

@@ -181,6 +181,13 @@ size_t bx_catalog_count(const bx_catalog *cat)
     return cat == NULL ? 0 : cat->n;
 }
 
+bx_box *bxi_catalog_box_mut(bx_catalog *cat, size_t i)
+{
+    if (cat == NULL || i >= cat->n)
+        return NULL;
+    return &cat->boxes[i];
+}
+
 const bx_box *bx_catalog_box(const bx_catalog *cat, size_t i)
 {
     if (cat == NULL || i >= cat->n)

@@ -13,6 +13,7 @@
 #include "boxcar/config.h"
 #include "boxcar/csv.h"
 #include "boxcar/ctx.h"
+#include "boxcar/catalog.h"
 #include "boxcar/records.h"
 
 #if defined(__GNUC__)
@@ -55,6 +56,11 @@ bx_status bxi_input_error(bx_ctx *ctx, bx_status status,
  * BX_ENOMEM if the text could not be kept. */
 bx_status bxi_warn(bx_ctx *ctx, const bx_location *where, const char *fmt, ...)
     BX_PRINTF(3, 4);
+
+/* Box i of a catalog, writable, for a catalog its owner rebuilds in place
+ * (the engine's made-to-measure size variants): the caller keeps the box
+ * ids as they were and the record valid. NULL if out of range. */
+bx_box *bxi_catalog_box_mut(bx_catalog *cat, size_t i);
 
 /* The raw allocator of a context, for objects that outlive it (catalogs). */
 void bxi_ctx_allocator(const bx_ctx *ctx, bx_alloc_fn *fn, void **ud);

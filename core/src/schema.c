@@ -33,6 +33,13 @@ static const bx_field box_fields[] = {
     BOX_FIELD(cost, BX_FT_F64, false, 0, INT64_C(1000000000000), BX_BOX_HAS_COST),
     BOX_FIELD(stock, BX_FT_I64, false, 0, BX_MAX_STOCK, BX_BOX_HAS_STOCK),
     BOX_FIELD(reusable, BX_FT_BOOL, false, 0, 1, BX_BOX_HAS_REUSABLE),
+    BOX_FIELD(custom, BX_FT_BOOL, false, 0, 1, BX_BOX_HAS_CUSTOM),
+    BOX_FIELD(min_l_mm, BX_FT_I32, false, 1, BX_MAX_LENGTH_MM, BX_BOX_HAS_MIN),
+    BOX_FIELD(min_w_mm, BX_FT_I32, false, 1, BX_MAX_LENGTH_MM, BX_BOX_HAS_MIN),
+    BOX_FIELD(min_h_mm, BX_FT_I32, false, 1, BX_MAX_LENGTH_MM, BX_BOX_HAS_MIN),
+    BOX_FIELD(step_mm, BX_FT_I32, false, 1, BX_MAX_STEP_MM, BX_BOX_HAS_STEP),
+    BOX_FIELD(grammage_g_m2, BX_FT_I32, false, 1, BX_MAX_GRAMMAGE_G_M2, BX_BOX_HAS_GRAMMAGE),
+    BOX_FIELD(cost_per_m2, BX_FT_F64, false, 0, INT64_C(1000000000), BX_BOX_HAS_COST_M2),
 };
 
 static const bx_field line_fields[] = {
@@ -640,6 +647,44 @@ static bx_status rule(bx_ctx *ctx, const bx_location *where, const char *field,
     return bxi_input_error(ctx, BX_EINPUT, &at, "%s", msg);
 }
 
+/* A made-to-measure entry: its size columns only with custom, its
+ * smallest size within its largest (inner_*_mm). */
+static bx_status custom_check(bx_ctx *ctx, bx_box *b, const bx_location *where)
+{
+    if ((b->has & BX_BOX_HAS_CUSTOM) == 0)
+        b->custom = false;
+    int nmin = (b->min_l_mm != 0) + (b->min_w_mm != 0) + (b->min_h_mm != 0);
+    const uint32_t only_custom = BX_BOX_HAS_MIN | BX_BOX_HAS_STEP |
+                                 BX_BOX_HAS_GRAMMAGE | BX_BOX_HAS_COST_M2;
+    if (!b->custom) {
+        if ((b->has & only_custom) != 0 || nmin != 0)
+            return rule(ctx, where, "custom",
+                        "min_*_mm, step_mm, grammage_g_m2 and cost_per_m2 are for "
+                        "made-to-measure entries (custom = 1)");
+        return BX_OK;
+    }
+    if (b->reusable)
+        return rule(ctx, where, "custom",
+                    "a made-to-measure entry cannot be a reusable container");
+    if ((b->has & BX_BOX_HAS_STOCK) != 0)
+        return rule(ctx, where, "stock",
+                    "a made-to-measure entry makes boxes as needed: it has no stock");
+    if (nmin != 0 && nmin != 3)
+        return rule(ctx, where, "min_l_mm",
+                    "min_l_mm, min_w_mm and min_h_mm go together: give all three or none");
+    if (nmin == 3) {
+        b->has |= BX_BOX_HAS_MIN;
+        if (b->min_l_mm > b->inner_l_mm || b->min_w_mm > b->inner_w_mm ||
+            b->min_h_mm > b->inner_h_mm)
+            return rule(ctx, where, "min_l_mm",
+                        "a smallest dimension (min_*_mm) is above the largest "
+                        "(inner_*_mm) the entry makes");
+    } else {
+        b->has &= ~BX_BOX_HAS_MIN;
+    }
+    return BX_OK;
+}
+
 /* Checks only what setting fields one by one cannot: field combinations.
  * Field ranges are checked again by bx_box_validate for boxes built in code. */
 static bx_status box_check(bx_ctx *ctx, const void *record,
@@ -662,7 +707,7 @@ static bx_status box_check(bx_ctx *ctx, const void *record,
     if ((b->has & BX_BOX_HAS_TARE) && b->tare_g >= b->max_weight_g)
         return rule(ctx, where, "tare_g",
                     "tare_g must be below max_weight_g (the limit is the gross weight)");
-    return BX_OK;
+    return custom_check(ctx, b, where);
 }
 
 /* Barcodes: codes with '|' between two, none of them empty. */
@@ -699,7 +744,8 @@ static bx_status validate(bx_ctx *ctx, const bx_schema *schema,
         at = *where;
     for (size_t i = 0; i < schema->nfields; i++) {
         const bx_field *f = &schema->fields[i];
-        bool outer = schema == &box_schema && f->has_bit == BX_BOX_HAS_OUTER;
+        bool outer = schema == &box_schema && (f->has_bit == BX_BOX_HAS_OUTER ||
+                                               f->has_bit == BX_BOX_HAS_MIN);
         if (!outer && !bxi_field_present(f, record))
             continue;
         const void *p = field_cptr(f, record);

@@ -4,7 +4,10 @@
 -- The standard judges non-reusable express packaging by three indicators:
 -- how well the box fits its contents (void ratio), how many layers of
 -- packaging there are, and how much sealing tape is used. Its numeric
--- limits were NOT available when this policy was written. Every limit is
+-- limits were NOT available when this policy was written, nor found in a
+-- primary source (the standard's text or the SAMR notice) when checked
+-- again for carton-set design; summaries of the notice name the three
+-- indicators without their figures. Every limit is
 -- therefore a parameter, and every default below is an ASSUMPTION, marked
 -- as such here, in policy.assumptions (printed by `boxcar pack` and
 -- `boxcar check --policy`) and in every violation message that relies on

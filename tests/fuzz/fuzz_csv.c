@@ -9,7 +9,9 @@
  *   3. every record the tokenizer accepts is written back with the CSV
  *      writer and read again: it must come back field for field;
  *   4. the box catalog reader (bx_catalog_read): a catalog it builds finds
- *      each of its boxes by id.
+ *      each of its boxes by id, and packs a small fixed order into a
+ *      result the validator accepts (made-to-measure entries included:
+ *      their sizes, steps and grades come from the input).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -75,6 +77,35 @@ static void read_records(bx_ctx *ctx, const uint8_t *data, size_t size)
 
 /* The same bytes as a box catalog: a catalog built must find each of its
  * boxes by id, and a refused one leaves nothing behind. */
+/* Two lines, three units: what any catalog must pack validly (or list as
+ * unpacked). The budget is small to keep each run fast. */
+static void pack_small_order(bx_ctx *ctx, const bx_catalog *cat)
+{
+    bx_order_line l[2];
+    for (int i = 0; i < 2; i++) {
+        bx_order_line_init(&l[i]);
+        strcpy(l[i].order_id, "F1");
+        l[i].item_id[0] = (char)('A' + i);
+        l[i].qty = i + 1;
+        l[i].l_mm = 120 - 40 * i;
+        l[i].w_mm = 80;
+        l[i].h_mm = 50 + 30 * i;
+        l[i].weight_g = 200;
+    }
+    bx_engine *e = NULL;
+    if (bx_engine_new(ctx, &e, NULL) != BX_OK)
+        return;
+    bx_order order = {l, 2};
+    bx_pack_options o;
+    bx_pack_options_init(&o);
+    o.budget = 2000;
+    const bx_pack_result *r = NULL;
+    if (bx_pack(e, cat, &order, &o, &r) == BX_OK &&
+        bx_validate(ctx, cat, &order, &o, r) != BX_OK)
+        abort();
+    bx_engine_free(e);
+}
+
 static void read_catalog(bx_ctx *ctx, bx_format fmt, const uint8_t *data, size_t size,
                          const bx_reader_limits *lim)
 {
@@ -87,6 +118,7 @@ static void read_catalog(bx_ctx *ctx, bx_format fmt, const uint8_t *data, size_t
                 if (bx_catalog_find(cat, b->box_id) != b)
                     abort();
             }
+            pack_small_order(ctx, cat);
         } else if (cat != NULL) {
             abort();
         }

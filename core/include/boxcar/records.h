@@ -69,6 +69,15 @@ typedef enum bx_rotation {
 #define BX_BOX_HAS_COST (1u << 4)
 #define BX_BOX_HAS_STOCK (1u << 5)
 #define BX_BOX_HAS_REUSABLE (1u << 6)
+#define BX_BOX_HAS_CUSTOM (1u << 7)   /* custom: a made-to-measure entry */
+#define BX_BOX_HAS_MIN (1u << 8)      /* min_l_mm, min_w_mm, min_h_mm */
+#define BX_BOX_HAS_STEP (1u << 9)     /* step_mm */
+#define BX_BOX_HAS_GRAMMAGE (1u << 10) /* grammage_g_m2 */
+#define BX_BOX_HAS_COST_M2 (1u << 11) /* cost_per_m2 */
+
+/* The longest size step of a made-to-measure entry, and the heaviest board. */
+#define BX_MAX_STEP_MM 1000
+#define BX_MAX_GRAMMAGE_G_M2 10000
 
 typedef struct bx_box {
     char box_id[BX_ID_MAX];
@@ -81,6 +90,19 @@ typedef struct bx_box {
     double cost;              /* per box, caller's currency, 0..1e12 */
     int64_t stock;            /* >= 0, or BX_STOCK_UNLIMITED */
     bool reusable;            /* a reusable container type */
+    /* A made-to-measure entry (kind `custom`: a box-making machine or a
+     * roll of board). inner_*_mm are then the largest inner dimensions it
+     * makes and min_*_mm the smallest (1 when absent); each cut dimension
+     * is a multiple of step_mm (1 when absent) within them. The outer size
+     * of a cut box is its inner size plus (outer - inner) of this entry
+     * (no allowance when the entry has no outer size). grammage_g_m2 (the
+     * board grade) gives the cut box's board mass and tare from its FEFCO
+     * 0201 board area; its cost is cost + cost_per_m2 * board m^2. */
+    bool custom;
+    int32_t min_l_mm, min_w_mm, min_h_mm;
+    int32_t step_mm;
+    int32_t grammage_g_m2;
+    double cost_per_m2;
     uint32_t has;             /* BX_BOX_HAS_* */
     uint64_t line;            /* source line (record number for CBOR) */
 } bx_box;

@@ -119,7 +119,7 @@ static bx_status simple_blocks(gen *g)
                     if (k < (int64_t)maxz)
                         maxz = (uint32_t)k;
                 }
-                bool carries = !ty->no_top && ty->max_load_g < 0;
+                bool carries = (!ty->no_top && ty->max_load_g < 0) || !pb->support;
                 for (uint32_t nz = 1; nz <= maxz && (int64_t)nz * od[2] <= pb->c[2]; nz++)
                     for (uint32_t ny = 1; (uint64_t)ny * nz <= ty->qty && (int64_t)ny * od[1] <= pb->c[1]; ny++)
                         for (uint32_t nx = 1; (uint64_t)nx * ny * nz <= ty->qty &&
@@ -199,7 +199,7 @@ static bool join(const bxi_cl_problem *pb, const bxi_cl_blocks *bl, uint32_t ia,
         return false;
     if (pb->types[bl->comp[a->comp_off].type].group != pb->types[bl->comp[b->comp_off].type].group)
         return false;
-    int32_t top[2] = {0, 0};
+    int32_t top[2] = {d[0], d[1]}; /* boxes may float: all of the top carries */
     if (pb->support) {
         if (axis == 2) {
             if (b->d[0] > a->top[0] || b->d[1] > a->top[1])

@@ -6,12 +6,12 @@
  * next block goes into the space whose corner is nearest a corner of the
  * container (distances to the walls sorted and compared in order, then the
  * larger space), at that corner and on the space's floor. A greedy plan
- * takes the largest block that fits each time. The search (after the
- * partition-controlled tree search of Fanslau & Bortfeldt 2010, reduced to
- * one level) tries the `w` largest blocks for the next space, completes
- * each plan greedily, commits the block whose completion loads most, and
- * runs again with a wider w while work is left. The best complete plan
- * seen anywhere is the answer. Work counts block tests and space updates,
+ * takes, of the three largest blocks that fit, the one that fits the
+ * space best (Parreño's best fit). The search is a beam search (Araya &
+ * Riff 2014): each state of the beam tries its `w` largest blocks, every
+ * child is judged by the volume of its greedy completion, the w best
+ * children go on; w = 1, 2, 4, ... while work is left. The best complete
+ * plan seen anywhere is the answer. Work counts block tests and space updates,
  * never time, so a budget gives the same plan on every machine.
  *
  * Full support: the piece of a space above a new block is cut to the
@@ -26,6 +26,9 @@
 #include <string.h>
 
 #include "load_internal.h"
+
+#define MAX_WIDTH 256 /* widest beam */
+#define GREEDY_K 3     /* greedy: best fit among the 3 largest blocks */
 
 typedef struct sp_t {
     bxi_cl_space s;
@@ -229,7 +232,7 @@ static bx_status cut_spaces(solver *sv, state *st, const int32_t p[3], const int
                 bxi_cl_space q = *s;
                 q.p[k] = e;
                 q.d[k] = se - e;
-                if (k == 2 && sv->pb->support) {
+                if (k == 2) {
                     /* only over the block's top area */
                     bool ok = true;
                     for (int j = 0; j < 2 && ok; j++) {
@@ -332,9 +335,11 @@ static uint32_t candidates(solver *sv, const state *st, size_t si, uint32_t w)
     uint32_t n = 0;
     for (size_t k = 0; k < sv->bl.n && n < w; k++) {
         uint32_t bi = sv->bl.order[k];
+        const bxi_cl_block *b = &sv->bl.b[bi];
         sv->work++;
-        if (block_fits(sv, st, &sv->bl.b[bi], &st->sp[si].s))
-            sv->cands[n++] = bi;
+        if (!block_fits(sv, st, b, &st->sp[si].s))
+            continue;
+        sv->cands[n++] = bi;
     }
     return n;
 }
@@ -364,15 +369,45 @@ static bx_status next_space(solver *sv, state *st, uint32_t w, long *si, uint32_
     }
 }
 
+/* Of the blocks that fit space si, the one that leaves the least along
+ * its tightest axes (sorted gaps compared in order; Parreño et al.'s
+ * best fit), then the larger, among the `k` largest. */
+static uint32_t best_fit(solver *sv, const state *st, size_t si, uint32_t n)
+{
+    const bxi_cl_space *s = &st->sp[si].s;
+    uint32_t best = sv->cands[0];
+    int32_t bg[3] = {INT32_MAX, INT32_MAX, INT32_MAX};
+    for (uint32_t k = 0; k < n; k++) {
+        const bxi_cl_block *b = &sv->bl.b[sv->cands[k]];
+        int32_t g[3] = {s->d[0] - b->d[0], s->d[1] - b->d[1], s->d[2] - b->d[2]};
+        for (int i = 0; i < 2; i++)
+            for (int j = 0; j < 2 - i; j++)
+                if (g[j] > g[j + 1]) {
+                    int32_t t = g[j];
+                    g[j] = g[j + 1];
+                    g[j + 1] = t;
+                }
+        int cmp = 0;
+        for (int i = 0; i < 3 && !cmp; i++)
+            cmp = g[i] < bg[i] ? -1 : g[i] > bg[i];
+        if (cmp < 0) {
+            memcpy(bg, g, sizeof g);
+            best = sv->cands[k];
+        }
+    }
+    return best;
+}
+
 static bx_status greedy(solver *sv, state *st)
 {
+    uint32_t k = GREEDY_K;
     for (;;) {
         long si;
         uint32_t n;
-        bx_status rc = next_space(sv, st, 1, &si, &n);
+        bx_status rc = next_space(sv, st, k, &si, &n);
         if (rc != BX_OK || si < 0)
             return rc;
-        if ((rc = place(sv, st, sv->cands[0], (size_t)si)) != BX_OK)
+        if ((rc = place(sv, st, best_fit(sv, st, (size_t)si, n), (size_t)si)) != BX_OK)
             return rc;
     }
 }
@@ -406,48 +441,98 @@ static bx_status emit(solver *sv, bxi_cl_result *r, uint32_t bi, const int32_t p
     return BX_OK;
 }
 
-static bx_status search(solver *sv, const state *init, state *best)
+typedef struct child {
+    uint32_t parent, block;
+    long space;
+    int64_t eval;
+} child;
+
+/* Children by evaluation, best first; ties keep the earlier child (an
+ * insertion into the kept prefix, which holds at most w). */
+static void keep_child(child *kept, uint32_t *nkept, uint32_t w, const child *c)
 {
-    state cur = {0}, trial = {0};
-    bx_status rc = state_copy(sv, best, init);
-    if (rc == BX_OK)
-        rc = greedy(sv, best);
-    static const uint32_t widths[] = {2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64};
-    for (size_t wi = 0; rc == BX_OK && wi < BX_ARRAY_LEN(widths) && !out_of_work(sv); wi++) {
-        uint32_t w = widths[wi];
-        rc = state_copy(sv, &cur, init);
-        while (rc == BX_OK && !out_of_work(sv)) {
+    uint32_t n = *nkept, i = n;
+    while (i > 0 && kept[i - 1].eval < c->eval)
+        i--;
+    if (i >= w)
+        return;
+    if (n == w)
+        n--;
+    memmove(kept + i + 1, kept + i, (n - i) * sizeof *kept);
+    kept[i] = *c;
+    *nkept = n + 1;
+}
+
+/* One beam search of width w (Araya & Riff 2014): every state of the beam
+ * tries its w largest blocks for its next space, each child is judged by
+ * the volume of its greedy completion, and the w best children form the
+ * next beam. */
+static bx_status beam(solver *sv, const state *init, state *best, uint32_t w, state *beam_a,
+                      state *beam_b, child *kept, state *trial)
+{
+    bx_status rc = state_copy(sv, &beam_a[0], init);
+    uint32_t nbeam = 1;
+    while (rc == BX_OK && nbeam && !out_of_work(sv)) {
+        uint32_t nkept = 0;
+        for (uint32_t i = 0; i < nbeam && rc == BX_OK && !out_of_work(sv); i++) {
             long si;
             uint32_t n;
-            if ((rc = next_space(sv, &cur, w, &si, &n)) != BX_OK || si < 0)
+            if ((rc = next_space(sv, &beam_a[i], w, &si, &n)) != BX_OK)
                 break;
-            uint32_t pick[64];
+            if (si < 0) {
+                if (beam_a[i].vol > best->vol)
+                    rc = state_copy(sv, best, &beam_a[i]);
+                continue;
+            }
+            uint32_t pick[MAX_WIDTH];
             memcpy(pick, sv->cands, n * sizeof *pick);
-            int64_t best_v = -1;
-            uint32_t best_c = pick[0];
             for (uint32_t k = 0; k < n && rc == BX_OK; k++) {
-                if ((rc = state_copy(sv, &trial, &cur)) != BX_OK)
+                if ((rc = state_copy(sv, trial, &beam_a[i])) != BX_OK ||
+                    (rc = place(sv, trial, pick[k], (size_t)si)) != BX_OK ||
+                    (rc = greedy(sv, trial)) != BX_OK)
                     break;
-                if ((rc = place(sv, &trial, pick[k], (size_t)si)) != BX_OK)
+                if (trial->vol > best->vol && (rc = state_copy(sv, best, trial)) != BX_OK)
                     break;
-                if ((rc = greedy(sv, &trial)) != BX_OK)
-                    break;
-                if (trial.vol > best_v) {
-                    best_v = trial.vol;
-                    best_c = pick[k];
-                }
-                if (trial.vol > best->vol)
-                    rc = state_copy(sv, best, &trial);
+                child c = {i, pick[k], si, trial->vol};
+                keep_child(kept, &nkept, w, &c);
                 if (out_of_work(sv))
                     break;
             }
-            if (rc == BX_OK && !out_of_work(sv))
-                rc = place(sv, &cur, best_c, (size_t)si);
         }
-        if (rc == BX_OK && cur.vol > best->vol)
-            rc = state_copy(sv, best, &cur);
+        for (uint32_t j = 0; j < nkept && rc == BX_OK; j++) {
+            if ((rc = state_copy(sv, &beam_b[j], &beam_a[kept[j].parent])) == BX_OK)
+                rc = place(sv, &beam_b[j], kept[j].block, (size_t)kept[j].space);
+        }
+        for (uint32_t j = 0; j < nkept; j++) {
+            state t = beam_a[j];
+            beam_a[j] = beam_b[j];
+            beam_b[j] = t;
+        }
+        nbeam = nkept;
     }
-    state_free(sv->ctx, &cur);
+    return rc;
+}
+
+static bx_status search(solver *sv, const state *init, state *best)
+{
+    state trial = {0};
+    state *ba = bx_alloc(sv->ctx, 2 * MAX_WIDTH * sizeof *ba);
+    child *kept = bx_alloc(sv->ctx, (MAX_WIDTH + 1) * sizeof *kept);
+    if (!ba || !kept) {
+        bx_free(sv->ctx, ba);
+        bx_free(sv->ctx, kept);
+        return BX_ENOMEM;
+    }
+    memset(ba, 0, 2 * MAX_WIDTH * sizeof *ba);
+    bx_status rc = state_copy(sv, best, init);
+    if (rc == BX_OK)
+        rc = greedy(sv, best);
+    for (uint32_t w = 1; rc == BX_OK && w <= MAX_WIDTH && !out_of_work(sv); w *= 2)
+        rc = beam(sv, init, best, w, ba, ba + MAX_WIDTH, kept, &trial);
+    for (size_t i = 0; i < 2 * MAX_WIDTH; i++)
+        state_free(sv->ctx, &ba[i]);
+    bx_free(sv->ctx, ba);
+    bx_free(sv->ctx, kept);
     state_free(sv->ctx, &trial);
     return rc;
 }
@@ -480,7 +565,7 @@ bx_status bxi_cl_solve(bx_ctx *ctx, const bxi_cl_problem *pb, bxi_cl_result *out
     sv.work = sv.bl.work;
     out->nblocks = (uint32_t)sv.bl.n;
     state init = {0}, best = {0};
-    sv.cands = bx_alloc(ctx, 64 * sizeof *sv.cands);
+    sv.cands = bx_alloc(ctx, MAX_WIDTH * sizeof *sv.cands);
     init.sp = bx_alloc(ctx, sizeof *init.sp);
     init.spcap = 1;
     init.rem = bx_alloc(ctx, (pb->ntypes + 1) * sizeof *init.rem);

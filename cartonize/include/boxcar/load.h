@@ -48,9 +48,9 @@ typedef struct bx_load_options {
     uint32_t max_blocks;      /* blocks generated; 0 = 10000 */
 } bx_load_options;
 
-/* About 1 s of one core of a 2020s x86 machine on the Bischoff-Ratcliff
+/* At most about 1 s of one core of a 2020s x86 machine on the Bischoff-Ratcliff
  * problems (see tests/bench/bench_orlib.c). */
-#define BX_LOAD_DEFAULT_BUDGET 40000000u
+#define BX_LOAD_DEFAULT_BUDGET 150000000u
 
 /* Fill *o with the defaults. */
 BX_API void bx_load_options_init(bx_load_options *o);

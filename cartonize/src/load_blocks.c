@@ -103,7 +103,7 @@ static bx_status simple_blocks(gen *g)
             int nseen = 0;
             for (int o = 0; o < 6; o++) {
                 int32_t od[3] = {ty->d[perm[o][0]], ty->d[perm[o][1]], ty->d[perm[o][2]]};
-                if (!ty->vert_ok[perm[o][2]])
+                if (!ty->vert_ok[perm[o][2]] || (ty->fixed && o != 0))
                     continue;
                 bool dup = false;
                 for (int s = 0; s < nseen; s++)

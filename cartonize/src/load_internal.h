@@ -34,6 +34,7 @@ typedef struct bxi_cl_type {
     uint32_t qty;
     int64_t mass_g;      /* per box */
     bool no_top;         /* fragile: nothing on top */
+    bool fixed;          /* only as given (x, y, z = d[0], d[1], d[2]) */
     int64_t max_load_g;  /* < 0: no limit */
     uint32_t group;      /* stop rank or 0; only types of the active group load */
 } bxi_cl_type;

@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "boxcar/ctx.h"
+#include "boxcar/records.h"
 #include "boxcar/export.h"
 #include "boxcar/status.h"
 
@@ -106,6 +107,162 @@ BX_API bx_status bx_load_fill_check(bx_ctx *ctx, const int32_t inner_mm[3], int6
 
 /* Release a plan's memory; a zeroed or freed plan is a no-op. */
 BX_API void bx_load_fill_free(bx_ctx *ctx, bx_load_fill *fill);
+
+/* ---- vehicles, stops and plans ------------------------------------------ */
+
+/* A parcel to load. Dimensions are outer millimetres as given (l, w, h);
+ * rotation says which may stand vertical (records.h). stop is the
+ * delivery order (1 = delivered first, so loaded last, nearest the door);
+ * 0 = no stop (delivered after every numbered stop). max_load_g < 0 = no
+ * limit on what rests on it; fragile = nothing on top. `where` (optional)
+ * names the parcel's input row in messages. */
+typedef struct bx_load_parcel {
+    char id[BX_ID_MAX];
+    int32_t dim_mm[3];
+    int64_t mass_g;
+    uint32_t stop;
+    bx_rotation rotation;
+    bool fragile;
+    int64_t max_load_g;
+    bx_location where;
+} bx_load_parcel;
+
+typedef enum bx_load_door {
+    BX_LOAD_DOOR_REAR = 0, /* the door is the wall at x = length */
+    BX_LOAD_DOOR_SIDE = 1  /* the door is the wall at y = width */
+} bx_load_door;
+
+/* "rear", "side". */
+BX_API const char *bx_load_door_name(bx_load_door door);
+BX_API bx_status bx_load_door_parse(const char *s, bx_load_door *out);
+
+/* A vehicle kind of a catalog (a van, a truck body, a roll cage, a ULD).
+ * Axles: naxles 0 (none given) or 2, positions along x from the front
+ * wall (x = 0) and the largest payload share each may carry; the plan
+ * reports each axle's share of the payload (a beam on two supports). */
+typedef struct bx_load_vehicle {
+    char kind[BX_ID_MAX];
+    int32_t inner_mm[3];   /* length (x), width (y), height (z) */
+    int64_t payload_g;     /* 0: unusable (warned about, never chosen) */
+    bx_load_door door;
+    uint32_t count;        /* vehicles of this kind available */
+    double cost;           /* per vehicle used, caller's unit, >= 0 */
+    uint32_t naxles;
+    int32_t axle_x_mm[2];
+    int64_t axle_max_g[2];
+    bx_location where;
+} bx_load_vehicle;
+
+/* Why a parcel is not in the plan. */
+typedef enum bx_load_reason {
+    BX_LOAD_TOO_BIG = 1,      /* larger than every vehicle in every allowed orientation */
+    BX_LOAD_TOO_HEAVY = 2,    /* heavier than every vehicle's payload */
+    BX_LOAD_NO_ROOM = 3,      /* the vehicles available are full */
+    BX_LOAD_DUPLICATE_ID = 4  /* an earlier parcel has the same id */
+} bx_load_reason;
+
+/* "too_big", "too_heavy", "no_room", "duplicate_id". */
+BX_API const char *bx_load_reason_name(bx_load_reason reason);
+
+/* One placed parcel, in vehicle coordinates. */
+typedef struct bx_load_placed {
+    uint32_t parcel;       /* index into the parcels given */
+    int32_t pos_mm[3];
+    int32_t ext_mm[3];
+    uint32_t seq;          /* loading order in its vehicle, from 1 */
+    uint32_t step;         /* loading step (a block of parcels), from 1 */
+} bx_load_placed;
+
+/* One vehicle used. Its parcels are placed[first .. first + n), in
+ * loading order. */
+typedef struct bx_load_used {
+    uint32_t vehicle;      /* index into the catalog given */
+    uint32_t first, n, nsteps;
+    int64_t volume_mm3, mass_g;
+    double load_factor_volume; /* parcel volume / inner volume */
+    double load_factor_mass;   /* parcel mass / payload */
+    double cog_mm[3];          /* centre of gravity of the load */
+    double axle_g[2];          /* payload share per axle (naxles == 2) */
+    bool axle_over;            /* an axle's share is above its limit */
+} bx_load_used;
+
+typedef struct bx_load_unplaced {
+    uint32_t parcel;
+    bx_load_reason reason;
+} bx_load_unplaced;
+
+typedef struct bx_load_plan {
+    bx_load_used *vehicles;
+    size_t nvehicles;
+    bx_load_placed *placed;
+    size_t nplaced;
+    bx_load_unplaced *unplaced;
+    size_t nunplaced;
+    uint64_t work;
+} bx_load_plan;
+
+/* Plan the loading of parcels[0..n) into vehicles of catalog[0..nv):
+ * fewest vehicles first, then (each vehicle in turn) the kind that takes
+ * every remaining parcel at the least cost, else the most volume. Each
+ * vehicle is loaded under opt's support rule, fragile parcels carry
+ * nothing, a parcel with max_load_g carries nothing but parcels of its own
+ * kind stacked within the limit, and stops are loaded last-in-first-out:
+ * no parcel of a later stop lies above a parcel of an earlier stop or
+ * between it and the door. Duplicate ids, parcels too big or too heavy
+ * for every vehicle and parcels left when the vehicles run out are listed
+ * in unplaced with a reason; vehicles with payload 0 and missing stop
+ * numbers are warned about (bx_ctx_warning). opt may be NULL; its budget
+ * applies to each vehicle tried. On BX_OK *out owns memory from ctx,
+ * freed by bx_load_plan_free. Errors: BX_EINVAL, BX_EINPUT (a dimension
+ * below 1 or above BX_MAX_LENGTH_MM, a negative mass; the message names
+ * the parcel or vehicle and its input row), BX_ENOMEM. */
+BX_API bx_status bx_load_plan_make(bx_ctx *ctx, const bx_load_parcel *parcels, size_t n,
+                                   const bx_load_vehicle *catalog, size_t nv,
+                                   const bx_load_options *opt, bx_load_plan *out);
+
+/* Check a plan against its parcels and catalog from the plan alone: every
+ * parcel placed once or listed unplaced once; each vehicle's parcels
+ * inside it, not overlapping, in an orientation their rotation allows,
+ * within its payload, supported (full support unless support is
+ * BX_LOAD_SUPPORT_NONE), nothing above a fragile parcel over its
+ * footprint, no parcel carrying more than its max_load_g (loads passed
+ * down in proportion to contact area), loading order feasible from the
+ * door (no parcel loaded before another lies between that one and the
+ * door or above it), stops LIFO (a parcel of a later stop never lies
+ * above or door-wards of one of an earlier stop), and the figures add up.
+ * BX_OK, or BX_EINPUT naming the first defect. */
+BX_API bx_status bx_load_plan_check(bx_ctx *ctx, const bx_load_parcel *parcels, size_t n,
+                                    const bx_load_vehicle *catalog, size_t nv,
+                                    bx_load_support support, const bx_load_plan *plan);
+
+BX_API void bx_load_plan_free(bx_ctx *ctx, bx_load_plan *plan);
+
+/* ---- files --------------------------------------------------------------- */
+
+/* Read a parcels file (CSV with a header, JSON or CBOR rows; columns id,
+ * length_mm, width_mm, height_mm, mass_g, and optional stop, rotation,
+ * fragile, max_load_g) or a vehicle catalog (kind, length_mm, width_mm,
+ * height_mm, payload_g, and optional door, count, cost, axle1_x_mm,
+ * axle1_max_g, axle2_x_mm, axle2_max_g). The arrays come from ctx (free
+ * with bx_free); `where` of each row points into memory that lives until
+ * the matching _free call. Errors name file, line and column:
+ * BX_EINPUT, BX_EIO, BX_ENOMEM. */
+typedef struct bx_load_input {
+    bx_load_parcel *parcels;
+    size_t nparcels;
+    bx_load_vehicle *vehicles;
+    size_t nvehicles;
+    char *name;            /* the file name the locations point to */
+} bx_load_input;
+
+BX_API bx_status bx_load_read_parcels(bx_ctx *ctx, const char *path, bx_load_input *in);
+BX_API bx_status bx_load_read_parcels_mem(bx_ctx *ctx, const char *name, const void *data,
+                                          size_t size, bx_load_input *in);
+BX_API bx_status bx_load_read_vehicles(bx_ctx *ctx, const char *path, bx_load_input *in);
+BX_API bx_status bx_load_read_vehicles_mem(bx_ctx *ctx, const char *name, const void *data,
+                                           size_t size, bx_load_input *in);
+/* Free what the readers put in *in (parcels and vehicles). */
+BX_API void bx_load_input_free(bx_ctx *ctx, bx_load_input *in);
 
 #ifdef __cplusplus
 }

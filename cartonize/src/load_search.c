@@ -131,6 +131,14 @@ static void wall_dist(const solver *sv, const bxi_cl_space *s, int32_t out[3])
     out[0] = sv->lifo ? s->p[0] : min3(s->p[0], c[0] - s->p[0] - s->d[0]);
     out[1] = min3(s->p[1], c[1] - s->p[1] - s->d[1]);
     out[2] = s->p[2];
+    if (sv->lifo) {
+        /* walls from the front towards the door: nearest the front, then
+         * lowest, then nearest a side */
+        int32_t y = out[1];
+        out[1] = out[2];
+        out[2] = y;
+        return;
+    }
     /* sort ascending */
     for (int i = 0; i < 2; i++)
         for (int j = 0; j < 2 - i; j++)

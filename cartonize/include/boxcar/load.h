@@ -24,6 +24,8 @@
 
 #include "boxcar/ctx.h"
 #include "boxcar/records.h"
+#include "boxcar/csv.h"
+#include "boxcar/pack_io.h"
 #include "boxcar/export.h"
 #include "boxcar/status.h"
 
@@ -245,7 +247,8 @@ BX_API void bx_load_plan_free(bx_ctx *ctx, bx_load_plan *plan);
  * height_mm, payload_g, and optional door, count, cost, axle1_x_mm,
  * axle1_max_g, axle2_x_mm, axle2_max_g). The arrays come from ctx (free
  * with bx_free); `where` of each row points into memory that lives until
- * the matching _free call. Errors name file, line and column:
+ * the matching _free call. Use one bx_load_input per file. Errors name
+ * file, line and column:
  * BX_EINPUT, BX_EIO, BX_ENOMEM. */
 typedef struct bx_load_input {
     bx_load_parcel *parcels;
@@ -263,6 +266,41 @@ BX_API bx_status bx_load_read_vehicles_mem(bx_ctx *ctx, const char *name, const 
                                            size_t size, bx_load_input *in);
 /* Free what the readers put in *in (parcels and vehicles). */
 BX_API void bx_load_input_free(bx_ctx *ctx, bx_load_input *in);
+
+/* ---- plans out ----------------------------------------------------------- */
+
+/* Write a plan in one of boxcar pack's formats (boxcar/pack_io.h):
+ *   table: per vehicle a summary line, then its parcels in loading order;
+ *     unplaced parcels with their reasons at the end.
+ *   csv: one row per placed parcel, then one per unplaced parcel:
+ *     vehicle_seq,kind,parcel_id,stop,seq,step,x_mm,y_mm,z_mm,l_mm,w_mm,
+ *     h_mm,mass_g,reason (placed rows leave reason empty; unplaced rows
+ *     leave vehicle_seq..h_mm empty)
+ *   json: one object {"vehicles":[...],"unplaced":[...]} (see
+ *     docs/formats.md), ending in "\n".
+ *   cbor: the same as one CBOR map.
+ * Load factors are written with 4 decimals, the centre of gravity and
+ * axle shares with 1 (mm, g). parcels and catalog must be the ones the
+ * plan was made from. Errors: BX_EINVAL, BX_EIO (from write),
+ * BX_EUNSUPPORTED (CBOR left out of the build). */
+BX_API bx_status bx_load_write(bx_ctx *ctx, bx_pack_format format, const bx_load_parcel *parcels,
+                               size_t n, const bx_load_vehicle *catalog, size_t nv,
+                               const bx_load_plan *plan, bx_write_fn write, void *ud);
+
+/* The measured load factors per vehicle, for a carbon leg:
+ *   vehicle_seq,kind,load_factor_mass,load_factor_volume
+ * (4 decimals; mass = load / payload, volume = parcel volume / inner
+ * volume). */
+BX_API bx_status bx_load_write_factors(bx_ctx *ctx, const bx_load_vehicle *catalog, size_t nv,
+                                       const bx_load_plan *plan, bx_write_fn write, void *ud);
+
+/* An SVG picture of vehicle `vehicle` (0-based index into plan->vehicles)
+ * with the parcels of loading steps 1..upto_step (0 = all), drawn as boxcar
+ * pack draws a box. Errors: BX_EINVAL (no such vehicle), BX_ELIMIT (more
+ * than BX_PACK_SVG_MAX_UNITS parcels), BX_ENOMEM, BX_EIO. */
+BX_API bx_status bx_load_svg(bx_ctx *ctx, const bx_load_parcel *parcels, size_t n,
+                             const bx_load_vehicle *catalog, size_t nv, const bx_load_plan *plan,
+                             size_t vehicle, uint32_t upto_step, bx_write_fn write, void *ud);
 
 #ifdef __cplusplus
 }

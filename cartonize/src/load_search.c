@@ -90,8 +90,10 @@ static bx_status state_copy(solver *sv, state *dst, const state *src)
         if (!dst->rem)
             return BX_ENOMEM;
     }
-    memcpy(dst->sp, src->sp, src->nsp * sizeof *src->sp);
-    memcpy(dst->seq, src->seq, src->nseq * sizeof *src->seq);
+    if (src->nsp)
+        memcpy(dst->sp, src->sp, src->nsp * sizeof *src->sp);
+    if (src->nseq)
+        memcpy(dst->seq, src->seq, src->nseq * sizeof *src->seq);
     memcpy(dst->rem, src->rem, sv->pb->ntypes * sizeof *src->rem);
     dst->nsp = src->nsp;
     dst->nseq = src->nseq;

@@ -221,7 +221,7 @@ static void test_plan_two_vans(void **state)
     assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
     bx_load_parcel p[16];
     for (int i = 0; i < 16; i++) {
-        char id[8];
+        char id[16];
         snprintf(id, sizeof id, "P%d", i);
         p[i] = parcel(id, 500, 500, 500, 10000, 0);
     }
@@ -329,7 +329,7 @@ static void test_plan_stops(void **state)
         bx_load_parcel p[60];
         int n = 20 + rand() % 40, stops = 3 + rand() % 4;
         for (int i = 0; i < n; i++) {
-            char id[8];
+            char id[16];
             snprintf(id, sizeof id, "P%d", i);
             p[i] = parcel(id, 200 + 100 * (rand() % 4), 200 + 100 * (rand() % 3), 150 + 50 * (rand() % 4),
                           1000 + rand() % 20000, 1 + (uint32_t)(rand() % stops));
@@ -374,7 +374,7 @@ static void test_plan_oom(void **state)
     (void)state;
     bx_load_parcel p[6];
     for (int i = 0; i < 6; i++) {
-        char id[8];
+        char id[16];
         snprintf(id, sizeof id, "P%d", i);
         p[i] = parcel(id, 300, 200, 200, 1000, 1 + (uint32_t)(i % 2));
     }

@@ -133,6 +133,7 @@ const char *cli_script_path(const char *kind, const char *arg, char *buf, size_t
 int cmd_check(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_pack(int argc, char **argv);
+int cmd_load(int argc, char **argv);
 int cmd_carbon(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_factors(int argc, char **argv);

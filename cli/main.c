@@ -12,6 +12,7 @@ static const struct command {
     const char *summary;
 } commands[] = {
     {"pack", cmd_pack, "choose boxes for orders and say where each item goes"},
+    {"load", cmd_load, "loading plans: parcels into vans, trucks, roll cages, air containers"},
     {"carbon", cmd_carbon, "emissions per shipment and totals (ISO 14083, GLEC v3)"},
     {"merge", cmd_merge, "add up totals files of 'boxcar carbon --totals' exactly"},
     {"factors", cmd_factors, "list, show and compare emission factor sets"},

@@ -16,6 +16,7 @@
 #include "boxcar/outfile.h"
 #include "boxcar/orders.h"
 #include "boxcar/pack.h"
+#include "boxcar/load.h"
 #if !BOXCAR_MINIMAL
 #include "boxcar/factors.h"
 #include "boxcar/routes.h"

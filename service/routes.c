@@ -30,6 +30,7 @@ static const svc_route routes[] = {
     {"/v1/admin/reload", "POST", SVC_WRITE, false, true, svc_h_reload, false, NULL},
     {"/v1/policy", "GET", SVC_READ, false, true, svc_h_policy, false, NULL},
     {"/v1/carbon", "POST", SVC_READ, true, true, svc_h_carbon, false, NULL},
+    {"/v1/load", "POST", SVC_READ, true, true, svc_h_load, false, NULL},
     {"/v1/containers/events", "POST", SVC_WRITE, true, true, svc_h_pool_events, false, NULL},
     {"/v1/containers/stats", "GET", SVC_READ, false, true, svc_h_pool_stats, false, NULL},
     {"/v1/containers/forecast", "GET", SVC_READ, false, true, svc_h_pool_forecast, false, NULL},

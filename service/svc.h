@@ -447,6 +447,7 @@ void svc_h_item(svc_call *c);
 void svc_h_items_add(svc_call *c);
 void svc_h_policy(svc_call *c);
 void svc_h_carbon(svc_call *c);
+void svc_h_load(svc_call *c);
 void svc_h_pool_events(svc_call *c);
 void svc_h_pool_list(svc_call *c);
 void svc_h_pool_stats(svc_call *c);

@@ -1,0 +1,476 @@
+/*
+ * load_write.c: loading plans out, as a table, CSV, JSON, CBOR, the load
+ * factors CSV and SVG pictures (drawn by bx_pack_svg from a one-box
+ * result made of the vehicle).
+ *
+ * Numbers never depend on the locale: factors are written as integers of
+ * ten-thousandths, lengths and masses as tenths, each put together here.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "boxcar/load.h"
+#include "emit.h"
+#include "load_internal.h"
+
+/* v with 4 decimals (v >= 0). */
+static void emit_fixed4(bx_emit *o, double v)
+{
+    long long x = llround(v * 10000.0);
+    if (x < 0) {
+        bxi_emit_char(o, '-');
+        x = -x;
+    }
+    char t[32];
+    snprintf(t, sizeof t, "%lld.%04lld", x / 10000, x % 10000);
+    bxi_emit_str(o, t);
+}
+
+static void emit_tenths_d(bx_emit *o, double v)
+{
+    bxi_emit_tenths(o, (int64_t)llround(v * 10.0));
+}
+
+static bx_status check_args(bx_ctx *ctx, const bx_load_parcel *parcels, size_t n,
+                            const bx_load_vehicle *catalog, size_t nv, const bx_load_plan *plan,
+                            bx_write_fn write)
+{
+    if (!ctx)
+        return BX_EINVAL;
+    if (!plan || !write || (n && !parcels) || (nv && !catalog))
+        return bxi_error(ctx, BX_EINVAL, "loading plan output: NULL argument");
+    for (size_t k = 0; k < plan->nvehicles; k++) {
+        const bx_load_used *u = &plan->vehicles[k];
+        if (u->vehicle >= nv || u->first > plan->nplaced || u->n > plan->nplaced - u->first)
+            return bxi_error(ctx, BX_EINVAL, "loading plan output: vehicle %zu does not match", k + 1);
+    }
+    for (size_t i = 0; i < plan->nplaced; i++)
+        if (plan->placed[i].parcel >= n)
+            return bxi_error(ctx, BX_EINVAL, "loading plan output: parcel %zu does not match", i + 1);
+    for (size_t i = 0; i < plan->nunplaced; i++)
+        if (plan->unplaced[i].parcel >= n)
+            return bxi_error(ctx, BX_EINVAL, "loading plan output: unplaced %zu does not match", i + 1);
+    return BX_OK;
+}
+
+static void csv_field(bx_emit *o, const char *s)
+{
+    bool quote = strpbrk(s, ",\"\r\n") != NULL;
+    if (!quote) {
+        bxi_emit_str(o, s);
+        return;
+    }
+    bxi_emit_char(o, '"');
+    for (; *s; s++) {
+        if (*s == '"')
+            bxi_emit_char(o, '"');
+        bxi_emit_char(o, *s);
+    }
+    bxi_emit_char(o, '"');
+}
+
+static void write_csv(bx_emit *o, const bx_load_parcel *parcels, const bx_load_vehicle *cat,
+                      const bx_load_plan *plan)
+{
+    bxi_emit_str(o, "vehicle_seq,kind,parcel_id,stop,seq,step,x_mm,y_mm,z_mm,l_mm,w_mm,h_mm,mass_g,reason\n");
+    for (size_t k = 0; k < plan->nvehicles; k++) {
+        const bx_load_used *u = &plan->vehicles[k];
+        for (uint32_t i = 0; i < u->n; i++) {
+            const bx_load_placed *a = &plan->placed[u->first + i];
+            const bx_load_parcel *p = &parcels[a->parcel];
+            bxi_emit_u64(o, k + 1);
+            bxi_emit_char(o, ',');
+            csv_field(o, cat[u->vehicle].kind);
+            bxi_emit_char(o, ',');
+            csv_field(o, p->id);
+            bxi_emit_char(o, ',');
+            bxi_emit_u64(o, p->stop);
+            int64_t v[8] = {a->seq, a->step, a->pos_mm[0], a->pos_mm[1], a->pos_mm[2],
+                            a->ext_mm[0], a->ext_mm[1], a->ext_mm[2]};
+            for (int j = 0; j < 8; j++) {
+                bxi_emit_char(o, ',');
+                bxi_emit_i64(o, v[j]);
+            }
+            bxi_emit_char(o, ',');
+            bxi_emit_i64(o, p->mass_g);
+            bxi_emit_str(o, ",\n");
+        }
+    }
+    for (size_t i = 0; i < plan->nunplaced; i++) {
+        const bx_load_parcel *p = &parcels[plan->unplaced[i].parcel];
+        bxi_emit_str(o, ",,");
+        csv_field(o, p->id);
+        bxi_emit_char(o, ',');
+        bxi_emit_u64(o, p->stop);
+        bxi_emit_str(o, ",,,,,,,,,");
+        bxi_emit_i64(o, p->mass_g);
+        bxi_emit_char(o, ',');
+        bxi_emit_str(o, bx_load_reason_name(plan->unplaced[i].reason));
+        bxi_emit_char(o, '\n');
+    }
+}
+
+static void write_table(bx_emit *o, const bx_load_parcel *parcels, const bx_load_vehicle *cat,
+                        const bx_load_plan *plan)
+{
+    char t[256];
+    for (size_t k = 0; k < plan->nvehicles; k++) {
+        const bx_load_used *u = &plan->vehicles[k];
+        const bx_load_vehicle *v = &cat[u->vehicle];
+        snprintf(t, sizeof t, "vehicle %zu: ", k + 1);
+        bxi_emit_str(o, t);
+        bxi_emit_utf8(o, v->kind);
+        snprintf(t, sizeof t, " (%d x %d x %d mm, %s door), %u parcels in %u steps, load ",
+                 (int)v->inner_mm[0], (int)v->inner_mm[1], (int)v->inner_mm[2], bx_load_door_name(v->door),
+                 u->n, u->nsteps);
+        bxi_emit_str(o, t);
+        bxi_emit_thousandths(o, u->mass_g);
+        bxi_emit_str(o, " kg\n  load factor: mass ");
+        emit_fixed4(o, u->load_factor_mass);
+        bxi_emit_str(o, ", volume ");
+        emit_fixed4(o, u->load_factor_volume);
+        bxi_emit_str(o, "; centre of gravity x ");
+        emit_tenths_d(o, u->cog_mm[0]);
+        bxi_emit_str(o, " y ");
+        emit_tenths_d(o, u->cog_mm[1]);
+        bxi_emit_str(o, " z ");
+        emit_tenths_d(o, u->cog_mm[2]);
+        bxi_emit_str(o, " mm\n");
+        if (v->naxles == 2) {
+            bxi_emit_str(o, "  axles (payload share): front ");
+            emit_tenths_d(o, u->axle_g[0] / 1000.0);
+            bxi_emit_str(o, " kg, rear ");
+            emit_tenths_d(o, u->axle_g[1] / 1000.0);
+            bxi_emit_str(o, u->axle_over ? " kg  OVER LIMIT\n" : " kg\n");
+        }
+        bxi_emit_str(o, "   seq step stop  parcel                  x      y      z      l      w      h\n");
+        for (uint32_t i = 0; i < u->n; i++) {
+            const bx_load_placed *a = &plan->placed[u->first + i];
+            const bx_load_parcel *p = &parcels[a->parcel];
+            snprintf(t, sizeof t, "  %4u %4u %4u  %-20.20s %6d %6d %6d %6d %6d %6d\n", a->seq, a->step,
+                     p->stop, p->id, (int)a->pos_mm[0], (int)a->pos_mm[1], (int)a->pos_mm[2],
+                     (int)a->ext_mm[0], (int)a->ext_mm[1], (int)a->ext_mm[2]);
+            bxi_emit_str(o, t);
+        }
+    }
+    if (plan->nunplaced) {
+        snprintf(t, sizeof t, "not loaded: %zu parcels\n", plan->nunplaced);
+        bxi_emit_str(o, t);
+        for (size_t i = 0; i < plan->nunplaced; i++) {
+            bxi_emit_str(o, "  ");
+            bxi_emit_utf8(o, parcels[plan->unplaced[i].parcel].id);
+            bxi_emit_str(o, ": ");
+            bxi_emit_str(o, bx_load_reason_name(plan->unplaced[i].reason));
+            bxi_emit_char(o, '\n');
+        }
+    }
+}
+
+static void write_json(bx_emit *o, const bx_load_parcel *parcels, const bx_load_vehicle *cat,
+                       const bx_load_plan *plan)
+{
+    bxi_emit_str(o, "{\"vehicles\":[");
+    for (size_t k = 0; k < plan->nvehicles; k++) {
+        const bx_load_used *u = &plan->vehicles[k];
+        const bx_load_vehicle *v = &cat[u->vehicle];
+        bxi_emit_str(o, k ? ",{\"vehicle_seq\":" : "{\"vehicle_seq\":");
+        bxi_emit_u64(o, k + 1);
+        bxi_emit_str(o, ",\"kind\":");
+        bxi_emit_json_string(o, v->kind);
+        bxi_emit_str(o, ",\"n_parcels\":");
+        bxi_emit_u64(o, u->n);
+        bxi_emit_str(o, ",\"n_steps\":");
+        bxi_emit_u64(o, u->nsteps);
+        bxi_emit_str(o, ",\"volume_mm3\":");
+        bxi_emit_i64(o, u->volume_mm3);
+        bxi_emit_str(o, ",\"mass_g\":");
+        bxi_emit_i64(o, u->mass_g);
+        bxi_emit_str(o, ",\"load_factor_mass\":");
+        emit_fixed4(o, u->load_factor_mass);
+        bxi_emit_str(o, ",\"load_factor_volume\":");
+        emit_fixed4(o, u->load_factor_volume);
+        bxi_emit_str(o, ",\"cog_mm\":[");
+        for (int a = 0; a < 3; a++) {
+            if (a)
+                bxi_emit_char(o, ',');
+            emit_tenths_d(o, u->cog_mm[a]);
+        }
+        bxi_emit_char(o, ']');
+        if (v->naxles == 2) {
+            bxi_emit_str(o, ",\"axle_g\":[");
+            emit_tenths_d(o, u->axle_g[0]);
+            bxi_emit_char(o, ',');
+            emit_tenths_d(o, u->axle_g[1]);
+            bxi_emit_str(o, u->axle_over ? "],\"axle_over\":true" : "],\"axle_over\":false");
+        }
+        bxi_emit_str(o, ",\"parcels\":[");
+        for (uint32_t i = 0; i < u->n; i++) {
+            const bx_load_placed *a = &plan->placed[u->first + i];
+            const bx_load_parcel *p = &parcels[a->parcel];
+            bxi_emit_str(o, i ? ",{\"id\":" : "{\"id\":");
+            bxi_emit_json_string(o, p->id);
+            bxi_emit_str(o, ",\"stop\":");
+            bxi_emit_u64(o, p->stop);
+            bxi_emit_str(o, ",\"seq\":");
+            bxi_emit_u64(o, a->seq);
+            bxi_emit_str(o, ",\"step\":");
+            bxi_emit_u64(o, a->step);
+            bxi_emit_str(o, ",\"pos_mm\":[");
+            for (int j = 0; j < 3; j++) {
+                if (j)
+                    bxi_emit_char(o, ',');
+                bxi_emit_i64(o, a->pos_mm[j]);
+            }
+            bxi_emit_str(o, "],\"ext_mm\":[");
+            for (int j = 0; j < 3; j++) {
+                if (j)
+                    bxi_emit_char(o, ',');
+                bxi_emit_i64(o, a->ext_mm[j]);
+            }
+            bxi_emit_str(o, "]}");
+        }
+        bxi_emit_str(o, "]}");
+    }
+    bxi_emit_str(o, "],\"unplaced\":[");
+    for (size_t i = 0; i < plan->nunplaced; i++) {
+        bxi_emit_str(o, i ? ",{\"id\":" : "{\"id\":");
+        bxi_emit_json_string(o, parcels[plan->unplaced[i].parcel].id);
+        bxi_emit_str(o, ",\"reason\":\"");
+        bxi_emit_str(o, bx_load_reason_name(plan->unplaced[i].reason));
+        bxi_emit_str(o, "\"}");
+    }
+    bxi_emit_str(o, "]}\n");
+}
+
+#if BOXCAR_HAVE_CBOR
+static void cbor_key(bx_emit *o, const char *k)
+{
+    bxi_emit_cbor_text(o, k);
+}
+
+static void write_cbor(bx_emit *o, const bx_load_parcel *parcels, const bx_load_vehicle *cat,
+                       const bx_load_plan *plan)
+{
+    bxi_emit_cbor_map(o, 2);
+    cbor_key(o, "vehicles");
+    bxi_emit_cbor_array(o, plan->nvehicles);
+    for (size_t k = 0; k < plan->nvehicles; k++) {
+        const bx_load_used *u = &plan->vehicles[k];
+        const bx_load_vehicle *v = &cat[u->vehicle];
+        bxi_emit_cbor_map(o, v->naxles == 2 ? 12 : 10);
+        cbor_key(o, "vehicle_seq");
+        bxi_emit_cbor_uint(o, k + 1);
+        cbor_key(o, "kind");
+        bxi_emit_cbor_text(o, v->kind);
+        cbor_key(o, "n_parcels");
+        bxi_emit_cbor_uint(o, u->n);
+        cbor_key(o, "n_steps");
+        bxi_emit_cbor_uint(o, u->nsteps);
+        cbor_key(o, "volume_mm3");
+        bxi_emit_cbor_int(o, u->volume_mm3);
+        cbor_key(o, "mass_g");
+        bxi_emit_cbor_int(o, u->mass_g);
+        cbor_key(o, "load_factor_mass");
+        bxi_emit_cbor_float(o, (double)llround(u->load_factor_mass * 10000.0) / 10000.0);
+        cbor_key(o, "load_factor_volume");
+        bxi_emit_cbor_float(o, (double)llround(u->load_factor_volume * 10000.0) / 10000.0);
+        cbor_key(o, "cog_mm");
+        bxi_emit_cbor_array(o, 3);
+        for (int a = 0; a < 3; a++)
+            bxi_emit_cbor_float(o, (double)llround(u->cog_mm[a] * 10.0) / 10.0);
+        if (v->naxles == 2) {
+            cbor_key(o, "axle_g");
+            bxi_emit_cbor_array(o, 2);
+            for (int a = 0; a < 2; a++)
+                bxi_emit_cbor_float(o, (double)llround(u->axle_g[a] * 10.0) / 10.0);
+            cbor_key(o, "axle_over");
+            bxi_emit_cbor_bool(o, u->axle_over);
+        }
+        cbor_key(o, "parcels");
+        bxi_emit_cbor_array(o, u->n);
+        for (uint32_t i = 0; i < u->n; i++) {
+            const bx_load_placed *a = &plan->placed[u->first + i];
+            bxi_emit_cbor_map(o, 6);
+            cbor_key(o, "id");
+            bxi_emit_cbor_text(o, parcels[a->parcel].id);
+            cbor_key(o, "stop");
+            bxi_emit_cbor_uint(o, parcels[a->parcel].stop);
+            cbor_key(o, "seq");
+            bxi_emit_cbor_uint(o, a->seq);
+            cbor_key(o, "step");
+            bxi_emit_cbor_uint(o, a->step);
+            cbor_key(o, "pos_mm");
+            bxi_emit_cbor_array(o, 3);
+            for (int j = 0; j < 3; j++)
+                bxi_emit_cbor_int(o, a->pos_mm[j]);
+            cbor_key(o, "ext_mm");
+            bxi_emit_cbor_array(o, 3);
+            for (int j = 0; j < 3; j++)
+                bxi_emit_cbor_int(o, a->ext_mm[j]);
+        }
+    }
+    cbor_key(o, "unplaced");
+    bxi_emit_cbor_array(o, plan->nunplaced);
+    for (size_t i = 0; i < plan->nunplaced; i++) {
+        bxi_emit_cbor_map(o, 2);
+        cbor_key(o, "id");
+        bxi_emit_cbor_text(o, parcels[plan->unplaced[i].parcel].id);
+        cbor_key(o, "reason");
+        bxi_emit_cbor_text(o, bx_load_reason_name(plan->unplaced[i].reason));
+    }
+}
+#endif
+
+bx_status bx_load_write(bx_ctx *ctx, bx_pack_format format, const bx_load_parcel *parcels, size_t n,
+                        const bx_load_vehicle *catalog, size_t nv, const bx_load_plan *plan,
+                        bx_write_fn write, void *ud)
+{
+    bx_status st = check_args(ctx, parcels, n, catalog, nv, plan, write);
+    if (st != BX_OK)
+        return st;
+    bx_emit o;
+    bxi_emit_init(&o, ctx, write, ud, "the loading plan");
+    switch (format) {
+    case BX_PACK_TABLE:
+        write_table(&o, parcels, catalog, plan);
+        break;
+    case BX_PACK_CSV:
+        write_csv(&o, parcels, catalog, plan);
+        break;
+    case BX_PACK_JSON:
+        write_json(&o, parcels, catalog, plan);
+        break;
+    case BX_PACK_CBOR:
+#if BOXCAR_HAVE_CBOR
+        write_cbor(&o, parcels, catalog, plan);
+        break;
+#else
+        return bxi_error(ctx, BX_EUNSUPPORTED, "CBOR output was left out of this build");
+#endif
+    default:
+        return bxi_error(ctx, BX_EINVAL, "loading plan output: unknown format");
+    }
+    return bxi_emit_finish(&o);
+}
+
+bx_status bx_load_write_factors(bx_ctx *ctx, const bx_load_vehicle *catalog, size_t nv,
+                                const bx_load_plan *plan, bx_write_fn write, void *ud)
+{
+    if (!ctx)
+        return BX_EINVAL;
+    if (!plan || !write || (nv && !catalog))
+        return bxi_error(ctx, BX_EINVAL, "load factors: NULL argument");
+    for (size_t k = 0; k < plan->nvehicles; k++)
+        if (plan->vehicles[k].vehicle >= nv)
+            return bxi_error(ctx, BX_EINVAL, "load factors: vehicle %zu does not match", k + 1);
+    bx_emit o;
+    bxi_emit_init(&o, ctx, write, ud, "the load factors");
+    bxi_emit_str(&o, "vehicle_seq,kind,load_factor_mass,load_factor_volume\n");
+    for (size_t k = 0; k < plan->nvehicles; k++) {
+        const bx_load_used *u = &plan->vehicles[k];
+        bxi_emit_u64(&o, k + 1);
+        bxi_emit_char(&o, ',');
+        csv_field(&o, catalog[u->vehicle].kind);
+        bxi_emit_char(&o, ',');
+        emit_fixed4(&o, u->load_factor_mass);
+        bxi_emit_char(&o, ',');
+        emit_fixed4(&o, u->load_factor_volume);
+        bxi_emit_char(&o, '\n');
+    }
+    return bxi_emit_finish(&o);
+}
+
+bx_status bx_load_svg(bx_ctx *ctx, const bx_load_parcel *parcels, size_t n,
+                      const bx_load_vehicle *catalog, size_t nv, const bx_load_plan *plan,
+                      size_t vehicle, uint32_t upto_step, bx_write_fn write, void *ud)
+{
+    bx_status st = check_args(ctx, parcels, n, catalog, nv, plan, write);
+    if (st != BX_OK)
+        return st;
+    if (vehicle >= plan->nvehicles)
+        return bxi_error(ctx, BX_EINVAL, "loading picture: the plan has %zu vehicles, no vehicle %zu",
+                         plan->nvehicles, vehicle + 1);
+    const bx_load_used *u = &plan->vehicles[vehicle];
+    const bx_load_vehicle *v = &catalog[u->vehicle];
+    size_t m = 0;
+    for (uint32_t i = 0; i < u->n; i++)
+        m += !upto_step || plan->placed[u->first + i].step <= upto_step;
+    if (m > BX_PACK_SVG_MAX_UNITS)
+        return bxi_error(ctx, BX_ELIMIT, "loading picture: %zu parcels; pictures stop at %d", m,
+                         BX_PACK_SVG_MAX_UNITS);
+    bx_order_line *lines = bx_alloc(ctx, (m + 1) * sizeof *lines);
+    bx_placement *pl = bx_alloc(ctx, (m + 1) * sizeof *pl);
+    if (!lines || !pl) {
+        bx_free(ctx, lines);
+        bx_free(ctx, pl);
+        return BX_ENOMEM;
+    }
+    char title[BX_ID_MAX];
+    if (upto_step)
+        snprintf(title, sizeof title, "vehicle %zu step %u", vehicle + 1, upto_step);
+    else
+        snprintf(title, sizeof title, "vehicle %zu", vehicle + 1);
+    bx_box box;
+    bx_box_init(&box);
+    snprintf(box.box_id, sizeof box.box_id, "%s", v->kind);
+    box.inner_l_mm = v->inner_mm[0];
+    box.inner_w_mm = v->inner_mm[1];
+    box.inner_h_mm = v->inner_mm[2];
+    box.max_weight_g = v->payload_g > 0 ? v->payload_g : 1;
+    size_t k = 0;
+    int64_t vol = 0, mass = 0;
+    for (uint32_t i = 0; i < u->n; i++) {
+        const bx_load_placed *a = &plan->placed[u->first + i];
+        if (upto_step && a->step > upto_step)
+            continue;
+        const bx_load_parcel *p = &parcels[a->parcel];
+        bx_order_line_init(&lines[k]);
+        snprintf(lines[k].order_id, sizeof lines[k].order_id, "%s", title);
+        snprintf(lines[k].item_id, sizeof lines[k].item_id, "%s", p->id);
+        lines[k].qty = 1;
+        lines[k].l_mm = p->dim_mm[0];
+        lines[k].w_mm = p->dim_mm[1];
+        lines[k].h_mm = p->dim_mm[2];
+        lines[k].weight_g = p->mass_g;
+        memset(&pl[k], 0, sizeof pl[k]);
+        pl[k].line = (uint32_t)k;
+        pl[k].load_seq = (uint32_t)k + 1;
+        pl[k].x_mm = a->pos_mm[0];
+        pl[k].y_mm = a->pos_mm[1];
+        pl[k].z_mm = a->pos_mm[2];
+        pl[k].l_mm = a->ext_mm[0];
+        pl[k].w_mm = a->ext_mm[1];
+        pl[k].h_mm = a->ext_mm[2];
+        vol += (int64_t)a->ext_mm[0] * a->ext_mm[1] * a->ext_mm[2];
+        mass += p->mass_g;
+        k++;
+    }
+    if (k == 0) { /* an empty picture still needs a line to name it */
+        bx_order_line_init(&lines[0]);
+        snprintf(lines[0].order_id, sizeof lines[0].order_id, "%s", title);
+        snprintf(lines[0].item_id, sizeof lines[0].item_id, "none");
+        lines[0].qty = 1;
+        lines[0].l_mm = lines[0].w_mm = lines[0].h_mm = 1;
+    }
+    bx_packed_box pb;
+    memset(&pb, 0, sizeof pb);
+    pb.box = &box;
+    pb.nplacements = k;
+    pb.item_volume_mm3 = vol;
+    pb.inner_volume_mm3 = (int64_t)box.inner_l_mm * box.inner_w_mm * box.inner_h_mm;
+    pb.items_weight_g = pb.gross_weight_g = mass;
+    pb.fill_pct = 100.0 * (double)vol / (double)pb.inner_volume_mm3;
+    pb.void_pct = 100.0 - pb.fill_pct;
+    bx_pack_result r;
+    memset(&r, 0, sizeof r);
+    r.boxes = &pb;
+    r.nboxes = 1;
+    r.placements = pl;
+    r.nplacements = k;
+    bx_order order = {lines, k ? k : 1};
+    st = bx_pack_svg(ctx, &order, &r, 0, write, ud);
+    bx_free(ctx, lines);
+    bx_free(ctx, pl);
+    return st;
+}

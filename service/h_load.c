@@ -1,0 +1,132 @@
+/*
+ * h_load.c: POST /v1/load: a loading plan for parcels and vehicles.
+ *
+ * The body is an object {"parcels":[...],"vehicles":[...]} in JSON or
+ * CBOR, each array's objects keyed by the columns of the parcels file and
+ * the vehicle catalog (docs/formats.md). Each array goes through the
+ * library's own readers (as the JSON rows `boxcar load` reads from
+ * files), so a bad value is refused with the same message, naming the
+ * array and the record. The answer holds the bytes bx_load_write writes
+ * for `boxcar load --format json|cbor`. Query: budget (work per vehicle
+ * tried, at most the server's --budget times 100), support (full|none).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "svc.h"
+
+static const char *const load_args[] = {"budget", "support", NULL};
+
+static void bad(svc_call *c, const char *field, const char *why)
+{
+    bx_location loc = {0};
+    loc.field = field;
+    svc_reply_error(c, 400, "bad_input", &loc, "%s", why);
+}
+
+static bool options(svc_call *c, bx_load_options *o)
+{
+    bx_load_options_init(o);
+    if (!svc_args_check(c, load_args))
+        return false;
+    const char *v = svc_arg_get(c, "support");
+    if (v) {
+        if (!strcmp(v, "full"))
+            o->support = BX_LOAD_SUPPORT_FULL;
+        else if (!strcmp(v, "none"))
+            o->support = BX_LOAD_SUPPORT_NONE;
+        else {
+            bad(c, "support", "query argument 'support': expected full or none");
+            return false;
+        }
+    }
+    if ((v = svc_arg_get(c, "budget")) != NULL) {
+        char *end;
+        unsigned long long b = strtoull(v, &end, 10);
+        uint64_t cap = BX_LOAD_DEFAULT_BUDGET;
+        if (*v < '0' || *v > '9' || *end || b == 0 || b > cap) {
+            bad(c, "budget", "query argument 'budget': expected 1 .. the default budget");
+            return false;
+        }
+        o->budget = b;
+    }
+    return true;
+}
+
+/* Read array `key` of doc with reader `read` into *in; false after a
+ * reply. */
+static bool read_array(svc_call *c, const json_t *doc, const char *key,
+                       bx_status (*read)(bx_ctx *, const char *, const void *, size_t, bx_load_input *),
+                       bx_load_input *in)
+{
+    const json_t *a = json_object_get(doc, key);
+    if (!json_is_array(a)) {
+        bad(c, key, "the body needs an array of objects under this key");
+        return false;
+    }
+    char *text = json_dumps(a, JSON_COMPACT);
+    if (!text) {
+        svc_reply_error(c, 503, "out_of_memory", NULL, "out of memory");
+        return false;
+    }
+    bx_status st = read(c->worker->ctx, key, text, strlen(text), in);
+    free(text);
+    if (st != BX_OK) {
+        svc_reply_status(c, st);
+        return false;
+    }
+    return true;
+}
+
+void svc_h_load(svc_call *c)
+{
+    svc_worker *w = c->worker;
+    bx_load_options o;
+    if (!options(c, &o))
+        return;
+    char err[256];
+    unsigned status;
+    json_t *doc = svc_body_decode(c, 3, err, sizeof err, &status);
+    if (!doc) {
+        svc_reply_error(c, status, status == 413 ? "limit" : "bad_input", NULL, "%s", err);
+        return;
+    }
+    if (!json_is_object(doc)) {
+        json_decref(doc);
+        bad(c, NULL, "the body must be an object with \"parcels\" and \"vehicles\"");
+        return;
+    }
+    const char *key;
+    json_t *val;
+    json_object_foreach(doc, key, val)
+    {
+        if (strcmp(key, "parcels") && strcmp(key, "vehicles")) {
+            json_decref(doc);
+            bad(c, key, "unknown key (expected parcels and vehicles)");
+            return;
+        }
+    }
+    bx_load_input pin = {0}, vin = {0};
+    bx_load_plan plan = {0};
+    bool ok = read_array(c, doc, "parcels", bx_load_read_parcels_mem, &pin) &&
+              read_array(c, doc, "vehicles", bx_load_read_vehicles_mem, &vin);
+    json_decref(doc);
+    if (ok) {
+        bx_status st = bx_load_plan_make(w->ctx, pin.parcels, pin.nparcels, vin.vehicles, vin.nvehicles,
+                                         &o, &plan);
+        if (st == BX_OK) {
+            w->out.len = 0;
+            st = bx_load_write(w->ctx, c->reply_media == SVC_MEDIA_CBOR ? BX_PACK_CBOR : BX_PACK_JSON,
+                               pin.parcels, pin.nparcels, vin.vehicles, vin.nvehicles, &plan,
+                               svc_buf_write, &w->out);
+        }
+        if (st == BX_OK) {
+            c->status = 200;
+            c->content_type = svc_media_name(c->reply_media);
+        } else
+            svc_reply_status(c, st);
+    }
+    bx_load_plan_free(w->ctx, &plan);
+    bx_load_input_free(w->ctx, &pin);
+    bx_load_input_free(w->ctx, &vin);
+}

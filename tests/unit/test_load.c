@@ -1,0 +1,413 @@
+/*
+ * test_load.c: container loading and vehicle plans (boxcar/load.h).
+ *
+ * Expected values come from hand reasoning (stated beside each case) or
+ * from the exhaustive packer of exact_packer.c; properties are checked
+ * with bx_load_fill_check and bx_load_plan_check, which look only at the
+ * plans, and the checkers themselves are shown to catch hand-made defects.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exact_packer.h"
+#include "internal.h"
+#include "testutil.h"
+
+static bx_load_type cube(int32_t a, int32_t b, int32_t c, uint32_t qty, bool any)
+{
+    bx_load_type t;
+    memset(&t, 0, sizeof t);
+    t.dim_mm[0] = a;
+    t.dim_mm[1] = b;
+    t.dim_mm[2] = c;
+    t.vertical_ok[0] = t.vertical_ok[1] = any;
+    t.vertical_ok[2] = true;
+    t.qty = qty;
+    t.mass_g = 1000;
+    return t;
+}
+
+static int64_t fill(bx_ctx *ctx, const int32_t c[3], const bx_load_type *t, size_t n,
+                    bx_load_support sup)
+{
+    bx_load_options o;
+    bx_load_options_init(&o);
+    o.support = sup;
+    o.budget = 2000000;
+    bx_load_fill f;
+    assert_int_equal(bx_load_fill_container(ctx, c, 0, t, n, &o, &f), BX_OK);
+    if (bx_load_fill_check(ctx, c, 0, t, n, sup, &f) != BX_OK)
+        fail_msg("invalid plan: %s", bx_ctx_errmsg(ctx));
+    int64_t v = f.volume_mm3;
+    bx_load_fill_free(ctx, &f);
+    return v;
+}
+
+/* Known optima. (a) eight 5-cubes fill a 10-cube exactly: 1000. (b) two
+ * 6-cubes cannot share a 10-cube (6 + 6 > 10 on every axis): 216. (c) a
+ * 6x10x10 slab and four 4x5x5 boxes (4 * 100 = 400 = the 4x10x10 rest)
+ * fill it: 1000. (d) 3-cubes in a 10-cube: at most 3 per axis, 27 * 27 =
+ * 729. (e) upright 2x2x6 bars in a 6x6x4 container cannot stand (6 > 4):
+ * 0; lying down allowed: 9 of them fill 6x6x2 twice over = 2 layers of 3,
+ * 6 bars = 144 of 144 (6*6*4 = 144). */
+static void test_fill_known_optima(void **state)
+{
+    (void)state;
+    test_alloc ta;
+    bx_ctx *ctx = test_ctx_new(&ta, 0);
+    int32_t c10[3] = {10, 10, 10};
+    for (int sup = 0; sup < 2; sup++) {
+        bx_load_type a = cube(5, 5, 5, 8, true);
+        assert_int_equal(fill(ctx, c10, &a, 1, (bx_load_support)sup), 1000);
+        bx_load_type b = cube(6, 6, 6, 2, true);
+        assert_int_equal(fill(ctx, c10, &b, 1, (bx_load_support)sup), 216);
+        bx_load_type m[2] = {cube(6, 10, 10, 1, true), cube(4, 5, 5, 4, true)};
+        assert_int_equal(fill(ctx, c10, m, 2, (bx_load_support)sup), 1000);
+        bx_load_type d = cube(3, 3, 3, 100, true);
+        assert_int_equal(fill(ctx, c10, &d, 1, (bx_load_support)sup), 729);
+        int32_t c6[3] = {6, 6, 4};
+        bx_load_type up = cube(2, 2, 6, 20, false);
+        assert_int_equal(fill(ctx, c6, &up, 1, (bx_load_support)sup), 0);
+        bx_load_type any = cube(2, 2, 6, 20, true);
+        assert_int_equal(fill(ctx, c6, &any, 1, (bx_load_support)sup), 144);
+    }
+    bx_ctx_free(ctx);
+    assert_int_equal(ta.live_blocks, 0);
+}
+
+/* Random tiny instances against the exhaustive packer: the engine's
+ * volume never beats the best subset that ex_fits can place, and under
+ * no support rule, on instances of at most 4 boxes, reaches it in most
+ * cases (the engine is a heuristic: it must not be worse on more than a
+ * quarter of them). */
+static void test_fill_vs_exact(void **state)
+{
+    (void)state;
+    bx_ctx *ctx;
+    assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
+    srand(7);
+    int worse = 0, cases = 60;
+    for (int k = 0; k < cases; k++) {
+        int n = 2 + rand() % 3;
+        int32_t c[3] = {6 + rand() % 5, 6 + rand() % 5, 6 + rand() % 5};
+        bx_load_type t[4];
+        ex_unit u[4];
+        for (int i = 0; i < n; i++) {
+            t[i] = cube(2 + rand() % 5, 2 + rand() % 5, 2 + rand() % 5, 1, rand() % 2);
+            memset(&u[i], 0, sizeof u[i]);
+            memcpy(u[i].dim, t[i].dim_mm, sizeof u[i].dim);
+            u[i].rot = t[i].vertical_ok[0] ? BX_ROTATE_ANY : BX_ROTATE_UPRIGHT;
+            u[i].group = -1;
+        }
+        int64_t best = 0;
+        for (int mask = 1; mask < (1 << n); mask++) {
+            ex_unit sub[4];
+            int m = 0;
+            int64_t v = 0;
+            for (int i = 0; i < n; i++)
+                if (mask & (1 << i)) {
+                    sub[m++] = u[i];
+                    v += (int64_t)u[i].dim[0] * u[i].dim[1] * u[i].dim[2];
+                }
+            if (v > best && ex_fits(sub, m, c[0], c[1], c[2], NULL, NULL))
+                best = v;
+        }
+        int64_t got = fill(ctx, c, t, (size_t)n, BX_LOAD_SUPPORT_NONE);
+        assert_true(got <= best);
+        worse += got < best;
+    }
+    assert_true(worse * 4 <= cases);
+    bx_ctx_free(ctx);
+}
+
+/* Random larger instances: every plan passes the checker, in both modes. */
+static void test_fill_properties(void **state)
+{
+    (void)state;
+    bx_ctx *ctx;
+    assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
+    srand(11);
+    for (int k = 0; k < 20; k++) {
+        int32_t c[3] = {300 + rand() % 300, 150 + rand() % 100, 150 + rand() % 100};
+        bx_load_type t[6];
+        int n = 1 + rand() % 6;
+        for (int i = 0; i < n; i++) {
+            t[i] = cube(20 + rand() % 80, 20 + rand() % 80, 20 + rand() % 80, 1 + (uint32_t)(rand() % 30),
+                        rand() % 2);
+            t[i].vertical_ok[0] = rand() % 2;
+        }
+        fill(ctx, c, t, (size_t)n, BX_LOAD_SUPPORT_FULL);
+        fill(ctx, c, t, (size_t)n, BX_LOAD_SUPPORT_NONE);
+    }
+    bx_ctx_free(ctx);
+}
+
+/* The checker catches defects made by hand. */
+static void test_fill_check_catches(void **state)
+{
+    (void)state;
+    bx_ctx *ctx;
+    assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
+    int32_t c[3] = {10, 10, 10};
+    bx_load_type t = cube(5, 5, 5, 3, true);
+    bx_load_box b[2] = {{0, {0, 0, 0}, {5, 5, 5}, 1}, {0, {5, 0, 0}, {5, 5, 5}, 2}};
+    bx_load_fill f = {b, 2, 250, 2000, 0, 0};
+    assert_int_equal(bx_load_fill_check(ctx, c, 0, &t, 1, BX_LOAD_SUPPORT_FULL, &f), BX_OK);
+    b[1].pos_mm[0] = 4; /* overlap */
+    assert_int_equal(bx_load_fill_check(ctx, c, 0, &t, 1, BX_LOAD_SUPPORT_FULL, &f), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(ctx), "overlap"));
+    b[1].pos_mm[0] = 6; /* outside */
+    assert_int_equal(bx_load_fill_check(ctx, c, 0, &t, 1, BX_LOAD_SUPPORT_FULL, &f), BX_EINPUT);
+    b[1].pos_mm[0] = 2;
+    b[1].pos_mm[2] = 5; /* on box 0, but only 3 of 5 along x: 15 of 25 mm2 */
+    assert_int_equal(bx_load_fill_check(ctx, c, 0, &t, 1, BX_LOAD_SUPPORT_FULL, &f), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(ctx), "15 of 25"));
+    assert_int_equal(bx_load_fill_check(ctx, c, 0, &t, 1, BX_LOAD_SUPPORT_NONE, &f), BX_OK);
+    t.qty = 1; /* two boxes of a type with one */
+    assert_int_equal(bx_load_fill_check(ctx, c, 0, &t, 1, BX_LOAD_SUPPORT_NONE, &f), BX_EINPUT);
+    bx_ctx_free(ctx);
+}
+
+/* ---- vehicle plans -------------------------------------------------------- */
+
+static bx_load_parcel parcel(const char *id, int32_t l, int32_t w, int32_t h, int64_t g, uint32_t stop)
+{
+    bx_load_parcel p;
+    memset(&p, 0, sizeof p);
+    snprintf(p.id, sizeof p.id, "%s", id);
+    p.dim_mm[0] = l;
+    p.dim_mm[1] = w;
+    p.dim_mm[2] = h;
+    p.mass_g = g;
+    p.stop = stop;
+    p.rotation = BX_ROTATE_UPRIGHT;
+    p.max_load_g = -1;
+    return p;
+}
+
+static bx_load_vehicle vehicle(const char *kind, int32_t l, int32_t w, int32_t h, int64_t payload,
+                               uint32_t count)
+{
+    bx_load_vehicle v;
+    memset(&v, 0, sizeof v);
+    snprintf(v.kind, sizeof v.kind, "%s", kind);
+    v.inner_mm[0] = l;
+    v.inner_mm[1] = w;
+    v.inner_mm[2] = h;
+    v.payload_g = payload;
+    v.count = count;
+    return v;
+}
+
+static void plan_ok(bx_ctx *ctx, const bx_load_parcel *p, size_t n, const bx_load_vehicle *v,
+                    size_t nv, bx_load_plan *plan)
+{
+    bx_load_options o;
+    bx_load_options_init(&o);
+    o.budget = 3000000;
+    assert_int_equal(bx_load_plan_make(ctx, p, n, v, nv, &o, plan), BX_OK);
+    if (bx_load_plan_check(ctx, p, n, v, nv, BX_LOAD_SUPPORT_FULL, plan) != BX_OK)
+        fail_msg("invalid plan: %s", bx_ctx_errmsg(ctx));
+}
+
+/* 16 boxes of 500 mm fill exactly two 1000 mm cube vans (8 each; one van
+ * holds at most 8 since 8 * 125 dm3 = its 1000 dm3): two vans, each at
+ * volume load factor 1 and mass factor 8 * 10 kg / 100 kg = 0.8. */
+static void test_plan_two_vans(void **state)
+{
+    (void)state;
+    bx_ctx *ctx;
+    assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
+    bx_load_parcel p[16];
+    for (int i = 0; i < 16; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "P%d", i);
+        p[i] = parcel(id, 500, 500, 500, 10000, 0);
+    }
+    bx_load_vehicle v = vehicle("van", 1000, 1000, 1000, 100000, 3);
+    bx_load_plan plan;
+    plan_ok(ctx, p, 16, &v, 1, &plan);
+    assert_int_equal(plan.nvehicles, 2);
+    assert_int_equal(plan.nunplaced, 0);
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(plan.vehicles[k].n, 8);
+        assert_true(plan.vehicles[k].load_factor_volume == 1.0);
+        assert_true(plan.vehicles[k].load_factor_mass > 0.7999 && plan.vehicles[k].load_factor_mass < 0.8001);
+    }
+    bx_load_plan_free(ctx, &plan);
+    /* only one van available: 8 placed, 8 "no_room" */
+    v.count = 1;
+    plan_ok(ctx, p, 16, &v, 1, &plan);
+    assert_int_equal(plan.nvehicles, 1);
+    assert_int_equal(plan.nunplaced, 8);
+    for (size_t i = 0; i < plan.nunplaced; i++)
+        assert_int_equal(plan.unplaced[i].reason, BX_LOAD_NO_ROOM);
+    bx_load_plan_free(ctx, &plan);
+    bx_ctx_free(ctx);
+}
+
+/* A parcel as long as the vehicle sits at x 0..1000, so its centre is at
+ * x = 500; axles at 250 and 750 carry 1000 g * (500 - 250) / 500 = 500 g
+ * each. With axles at 0 and 2000 the rear one carries 1000 * 500 / 2000
+ * = 250 g and the front 750 g; a 600 g limit on the front is exceeded. */
+static void test_plan_axles(void **state)
+{
+    (void)state;
+    bx_ctx *ctx;
+    assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
+    bx_load_parcel p = parcel("long", 1000, 100, 100, 1000, 0);
+    bx_load_vehicle v = vehicle("t", 1000, 100, 100, 5000, 1);
+    v.naxles = 2;
+    v.axle_x_mm[0] = 250;
+    v.axle_x_mm[1] = 750;
+    v.axle_max_g[0] = v.axle_max_g[1] = 600;
+    bx_load_plan plan;
+    plan_ok(ctx, &p, 1, &v, 1, &plan);
+    assert_int_equal(plan.nvehicles, 1);
+    assert_true(plan.vehicles[0].cog_mm[0] == 500.0);
+    assert_true(plan.vehicles[0].axle_g[0] == 500.0 && plan.vehicles[0].axle_g[1] == 500.0);
+    assert_false(plan.vehicles[0].axle_over);
+    bx_load_plan_free(ctx, &plan);
+    v.axle_x_mm[0] = 0;
+    v.axle_x_mm[1] = 2000;
+    plan_ok(ctx, &p, 1, &v, 1, &plan);
+    assert_true(plan.vehicles[0].axle_g[0] == 750.0 && plan.vehicles[0].axle_g[1] == 250.0);
+    assert_true(plan.vehicles[0].axle_over);
+    bx_load_plan_free(ctx, &plan);
+    bx_ctx_free(ctx);
+}
+
+/* Bad input: a parcel larger than every vehicle, one heavier than every
+ * payload, a duplicate id, a vehicle with payload 0, a stop with no
+ * parcels (stops 1 and 3 only): each gets its reason or a warning, and the
+ * rest is planned. */
+static void test_plan_bad_input(void **state)
+{
+    (void)state;
+    test_alloc ta;
+    bx_ctx *ctx = test_ctx_new(&ta, 0);
+    bx_load_parcel p[5] = {parcel("A", 100, 100, 100, 1000, 1), parcel("BIG", 3000, 100, 100, 1000, 1),
+                           parcel("HEAVY", 100, 100, 100, 900000, 3), parcel("A", 100, 100, 100, 1000, 3),
+                           parcel("C", 100, 100, 100, 1000, 3)};
+    bx_load_vehicle v[2] = {vehicle("zero", 5000, 2000, 2000, 0, 5), vehicle("van", 2000, 1000, 1000, 500000, 1)};
+    bx_load_plan plan;
+    plan_ok(ctx, p, 5, v, 2, &plan);
+    assert_int_equal(plan.nvehicles, 1);
+    assert_int_equal(plan.vehicles[0].vehicle, 1);
+    assert_int_equal(plan.nplaced, 2);
+    assert_int_equal(plan.nunplaced, 3);
+    bx_load_reason want[5] = {0, BX_LOAD_TOO_BIG, BX_LOAD_TOO_HEAVY, BX_LOAD_DUPLICATE_ID, 0};
+    for (size_t i = 0; i < plan.nunplaced; i++)
+        assert_int_equal(plan.unplaced[i].reason, want[plan.unplaced[i].parcel]);
+    bool zero = false, stop2 = false;
+    for (size_t i = 0; i < bx_ctx_warning_count(ctx); i++) {
+        zero |= strstr(bx_ctx_warning(ctx, i), "'zero' has payload 0") != NULL;
+        stop2 |= strstr(bx_ctx_warning(ctx, i), "stop 2 has no parcels") != NULL;
+    }
+    assert_true(zero && stop2);
+    bx_load_plan_free(ctx, &plan);
+    /* a dimension of 0 is refused with the parcel's name */
+    p[0].dim_mm[1] = 0;
+    assert_int_equal(bx_load_plan_make(ctx, p, 5, v, 2, NULL, &plan), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(ctx), "parcel 'A'"));
+    bx_ctx_free(ctx);
+    assert_int_equal(ta.live_blocks, 0);
+}
+
+/* Stops: random parcels for 3-6 stops in a van, rear and side door;
+ * the checker holds every plan to LIFO and the loading order. The same
+ * plan with one later-stop parcel moved in front of an earlier one is
+ * refused. */
+static void test_plan_stops(void **state)
+{
+    (void)state;
+    bx_ctx *ctx;
+    assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
+    srand(5);
+    for (int k = 0; k < 8; k++) {
+        bx_load_parcel p[60];
+        int n = 20 + rand() % 40, stops = 3 + rand() % 4;
+        for (int i = 0; i < n; i++) {
+            char id[16];
+            snprintf(id, sizeof id, "P%d", i);
+            p[i] = parcel(id, 200 + 100 * (rand() % 4), 200 + 100 * (rand() % 3), 150 + 50 * (rand() % 4),
+                          1000 + rand() % 20000, 1 + (uint32_t)(rand() % stops));
+            p[i].fragile = rand() % 10 == 0;
+            if (rand() % 3 == 0)
+                p[i].rotation = BX_ROTATE_ANY;
+        }
+        bx_load_vehicle v = vehicle("van", 3000, 1700, 1800, 1200000, 2);
+        v.door = k % 2 ? BX_LOAD_DOOR_SIDE : BX_LOAD_DOOR_REAR;
+        bx_load_plan plan;
+        plan_ok(ctx, p, (size_t)n, &v, 1, &plan);
+        assert_int_equal(plan.nunplaced, 0);
+        bx_load_plan_free(ctx, &plan);
+    }
+    /* hand-made LIFO defect: stop 2's parcel between stop 1's and the door */
+    bx_load_parcel q[2] = {parcel("S1", 100, 100, 100, 1000, 1), parcel("S2", 100, 100, 100, 1000, 2)};
+    bx_load_vehicle v = vehicle("van", 300, 100, 100, 100000, 1);
+    bx_load_placed pl[2] = {{0, {0, 0, 0}, {100, 100, 100}, 1, 1}, {1, {100, 0, 0}, {100, 100, 100}, 2, 2}};
+    bx_load_used u = {0, 0, 2, 2, 2000000, 2000, 0, 0, {0, 0, 0}, {0, 0}, false};
+    bx_load_plan plan = {&u, 1, pl, 2, NULL, 0, 0};
+    assert_int_equal(bx_load_plan_check(ctx, q, 2, &v, 1, BX_LOAD_SUPPORT_FULL, &plan), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(ctx), "later stop"));
+    /* swapped, it is right */
+    pl[0].parcel = 1;
+    pl[1].parcel = 0;
+    assert_int_equal(bx_load_plan_check(ctx, q, 2, &v, 1, BX_LOAD_SUPPORT_FULL, &plan), BX_OK);
+    /* loaded in the wrong order: the front one after the door one */
+    bx_load_placed sw = pl[0];
+    pl[0] = pl[1];
+    pl[1] = sw;
+    pl[0].seq = 1;
+    pl[1].seq = 2;
+    pl[0].step = 1;
+    pl[1].step = 2;
+    assert_int_equal(bx_load_plan_check(ctx, q, 2, &v, 1, BX_LOAD_SUPPORT_FULL, &plan), BX_EINPUT);
+    bx_ctx_free(ctx);
+}
+
+/* Out of memory anywhere: an error, never a crash or a leak. */
+static void test_plan_oom(void **state)
+{
+    (void)state;
+    bx_load_parcel p[6];
+    for (int i = 0; i < 6; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "P%d", i);
+        p[i] = parcel(id, 300, 200, 200, 1000, 1 + (uint32_t)(i % 2));
+    }
+    bx_load_vehicle v = vehicle("van", 1000, 500, 500, 100000, 2);
+    for (uint64_t at = 1;; at++) {
+        test_alloc ta;
+        bx_ctx *ctx = test_ctx_new(&ta, at);
+        if (!ctx)
+            continue;
+        bx_load_options o;
+        bx_load_options_init(&o);
+        o.budget = 200000;
+        bx_load_plan plan;
+        bx_status st = bx_load_plan_make(ctx, p, 6, &v, 1, &o, &plan);
+        if (st == BX_OK)
+            bx_load_plan_free(ctx, &plan);
+        else
+            assert_int_equal(st, BX_ENOMEM);
+        bx_ctx_free(ctx);
+        assert_int_equal(ta.live_blocks, 0);
+        if (st == BX_OK && ta.failures == 0)
+            break;
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fill_known_optima), cmocka_unit_test(test_fill_vs_exact),
+        cmocka_unit_test(test_fill_properties),   cmocka_unit_test(test_fill_check_catches),
+        cmocka_unit_test(test_plan_two_vans),     cmocka_unit_test(test_plan_axles),
+        cmocka_unit_test(test_plan_bad_input),    cmocka_unit_test(test_plan_stops),
+        cmocka_unit_test(test_plan_oom),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

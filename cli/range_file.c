@@ -13,6 +13,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "range_file.h"
 
 typedef struct range {
@@ -117,4 +118,17 @@ bool cli_range_not_csv(const char *path)
         if (strcasecmp(dot, ext[i]) == 0)
             return true;
     return false;
+}
+
+bool cli_range_parse(const char *s, uint64_t *start, uint64_t *end)
+{
+    const char *dash = strchr(s, '-');
+    char first[32];
+    size_t len = dash != NULL ? (size_t)(dash - s) : 0;
+    if (len == 0 || len >= sizeof first)
+        return false;
+    memcpy(first, s, len);
+    first[len] = '\0';
+    return cli_parse_u64(first, 0, UINT64_MAX, start) &&
+           cli_parse_u64(dash + 1, 0, UINT64_MAX, end) && *start <= *end;
 }

@@ -1,6 +1,6 @@
 /*
  * range_file.h: one byte range of a record file read as a file of its own
- * (range_file.c), for `boxcar carbon --range`.
+ * (range_file.c), for `boxcar carbon --range` and `boxcar pack --range`.
  */
 #ifndef BOXCAR_CLI_RANGE_FILE_H
 #define BOXCAR_CLI_RANGE_FILE_H
@@ -15,6 +15,10 @@
  * file's size), start after the header. fp stays the caller's, and must
  * outlive the result (fclose it first). NULL with the reason in *why. */
 FILE *cli_range_open(FILE *fp, uint64_t start, uint64_t end, const char **why);
+
+/* Parse START-END (byte offsets, START <= END) into *start and *end.
+ * False if s is not that. */
+bool cli_range_parse(const char *s, uint64_t *start, uint64_t *end);
 
 /* Whether path's extension names a JSON or CBOR record file, which has no
  * header line for a range to repeat. */

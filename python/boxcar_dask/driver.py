@@ -343,6 +343,7 @@ def pack(client, boxcar, orders, out_dir, pack_args=(), parts=None, part_bytes=8
                  workers=len(client.scheduler_info()["workers"]))
     res.outputs = [r["outputs"]["-o"] for r in results if "-o" in r["outputs"]]
     res.task_seconds = sum(r["seconds"] for r in results)
+    res.task_cpu_seconds = sum(r["cpu_seconds"] for r in results)
     with open(orders, "rb") as fp:
         res.rows = sum(1 for _ in fp) - 1
     res.exit_code = max((r["rc"] for r in results), default=0)

@@ -199,17 +199,28 @@ def run_part(boxcar, command, args, part, out_dir, outputs, ext=".csv", relocate
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def merge(boxcar, out, inputs, draws_out=None, draw_inputs=()):
+def merge(boxcar, out, inputs, draws_out=None, draw_inputs=(), by=None, table_out=None):
     """boxcar merge -o OUT INPUTS...: the exact sum of the partitions'
     totals (written atomically by boxcar); with draws_out, their per-draw
-    totals too, added into the run total's interval. boxcar's summary
-    (standard error) is returned: it gives that interval."""
+    totals too, added into the run total's interval (and each key's, when
+    the draws were kept by a group). With by, the merged totals by that
+    group as CSV go to table_out, renamed into place. boxcar's summary
+    (standard error) is returned: it gives the run total's interval."""
     cmd = [boxcar, "merge", "-o", out]
     if draws_out:
         cmd += ["--draws", draws_out]
+    if by:
+        cmd += ["--by", by, "--format", "csv"]
     p = subprocess.run(cmd + list(inputs) + list(draw_inputs), stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, check=False)
     if p.returncode != 0:
         raise BoxcarFailed("boxcar merge exited %d:\n%s" % (
             p.returncode, p.stderr.decode("utf-8", "replace").strip()))
+    if by and table_out:
+        tmp = "%s.%s.tmp" % (table_out, uuid.uuid4().hex[:12])
+        with open(tmp, "wb") as fp:
+            fp.write(p.stdout)
+            fp.flush()
+            os.fsync(fp.fileno())
+        os.replace(tmp, table_out)
     return p.stderr.decode("utf-8", "replace")

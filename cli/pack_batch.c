@@ -289,6 +289,16 @@ static bx_status open_orders(batch *b)
             b->usage = true;
             return BX_EINVAL;
         }
+        char key[256];
+        if (cli_range_splits_key(b->orders_fp, b->a->range_start, b->a->range_end, "order_id",
+                                 key, sizeof key)) {
+            fprintf(stderr, "boxcar pack: --range %" PRIu64 "-%" PRIu64 " of %s cuts order "
+                            "'%s' in two: an order's lines must lie in one range\n",
+                    b->a->range_start, b->a->range_end, b->a->orders, key);
+            b->printed = true;
+            b->usage = true;
+            return BX_EINVAL;
+        }
         snprintf(b->range_name, sizeof b->range_name, "%s@%" PRIu64 "-%" PRIu64,
                  b->a->orders, b->a->range_start, b->a->range_end);
         in = b->range_fp;

@@ -655,6 +655,14 @@ static void test_range(void **state)
     /* an empty range packs no order */
     assert_int_equal(pack("--orders rg.csv --range 143-143 --format csv --no-progress"), 0);
     assert_non_null(strstr(err_text, " 0 orders,"));
+    /* a range that cuts order A1 (lines at 74 and 108) at its start or end */
+    assert_int_equal(pack("--orders rg.csv --range 108-143 --format csv -o rg-cut.csv"), 2);
+    assert_non_null(strstr(err_text, "cuts order 'A1' in two"));
+    assert_false(exists("rg-cut.csv"));
+    assert_int_equal(pack("--orders rg.csv --range 74-108 --format csv"), 2);
+    assert_non_null(strstr(err_text, "cuts order 'A1' in two"));
+    assert_int_equal(pack("--orders rg.csv --range 177-217 --format csv"), 2);
+    assert_non_null(strstr(err_text, "cuts order 'C3' in two"));
     assert_int_equal(pack("--orders rg.csv --range 75-143 --format csv"), 2);
     assert_non_null(strstr(err_text, "start of a line"));
     assert_int_equal(pack("--orders rg.csv --range 10-143 --format csv"), 2);

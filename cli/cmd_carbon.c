@@ -193,15 +193,7 @@ static int parse_args(int argc, char **argv, carbon_args *a)
         case 'e': a->errors = optarg; break;
         case 'W': a->draws_out = optarg; break;
         case 'G': {
-            const char *dash = strchr(optarg, '-');
-            char first[32];
-            size_t len = dash != NULL ? (size_t)(dash - optarg) : 0;
-            if (len > 0 && len < sizeof first)
-                memcpy(first, optarg, len);
-            first[len < sizeof first ? len : 0] = '\0';
-            if (dash == NULL || !cli_parse_u64(first, 0, UINT64_MAX, &a->range_start) ||
-                !cli_parse_u64(dash + 1, 0, UINT64_MAX, &a->range_end) ||
-                a->range_start > a->range_end)
+            if (!cli_range_parse(optarg, &a->range_start, &a->range_end))
                 return cli_usage_error("carbon", "--range wants START-END, byte offsets "
                                                  "with START <= END, not '%s'", optarg);
             a->ranged = true;

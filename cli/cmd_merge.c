@@ -30,8 +30,9 @@ static void merge_help(void)
            "Files of 'boxcar carbon --uncertainty N --draws FILE' (their header starts\n"
            "with 'draw') are added draw by draw: the summary gives the interval of the\n"
            "run's total, the single run's, and --draws FILE writes the merged draws.\n"
-           "They must share the number of draws, the seed and the factor set, and\n"
-           "cover the shipments of the totals.\n"
+           "They must share the number of draws, the seed, the factor set and the\n"
+           "group (carbon --by), and cover the shipments of the totals. --by that\n"
+           "group prints each key's interval too, the single run's.\n"
            "\n"
            "Exit: 0 ok, 3 a file is not valid totals or mixes factor sets, 1 runtime\n"
            "      failure, 2 usage error.\n");
@@ -127,8 +128,21 @@ int cmd_merge(int argc, char **argv)
         st = cli_sink_commit(&draws_sink, "merge", &printed);
     if (st == BX_OK && (by_given || output == NULL))
         st = cli_sink_open(ctx, &table, NULL);
+    /* the intervals of the group's keys, when the draws were kept by it */
+    bx_uncertainty *intervals = NULL;
+    bx_totals_group draws_by = bx_draw_totals_info_get(draws).by;
+    if (st == BX_OK && table.write != NULL && ndraws > 0 && by != BX_BY_ALL) {
+        if (draws_by == by)
+            st = bx_uncertainty_from_draws(ctx, draws, &intervals);
+        else
+            fprintf(stderr, "boxcar merge: the draws were kept %s%s: no intervals by %s\n",
+                    draws_by == BX_BY_ALL ? "for the run's total only" : "by ",
+                    draws_by == BX_BY_ALL ? "" : bx_totals_group_name(draws_by),
+                    bx_totals_group_name(by));
+    }
     if (st == BX_OK && table.write != NULL)
-        st = bx_carbon_totals_write_group(t, format, by, NULL, table.write, table.ud);
+        st = bx_carbon_totals_write_group(t, format, by, intervals, table.write, table.ud);
+    bx_uncertainty_free(intervals);
     if (st == BX_OK)
         st = cli_sink_commit(&table, "merge", &printed);
     cli_sink_abort(&out);

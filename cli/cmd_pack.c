@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "pack_batch.h"
 #include "pack_pool.h"
+#include "range_file.h"
 
 /* More workers than this rarely pay: one thread reads and writes for all. */
 #define PACK_MAX_DEFAULT_JOBS 8
@@ -23,7 +24,8 @@
 
 static void pack_help(void)
 {
-    printf("usage: boxcar pack [--catalog FILE] --orders FILE [--rotation any|upright|fixed]\n"
+    printf("usage: boxcar pack [--catalog FILE] --orders FILE [--range START-END]\n"
+           "                   [--rotation any|upright|fixed]\n"
            "                   [--objective boxes|volume|material|cost] [--budget N]\n"
            "                   [--support stable|none] [--support-share PCT]\n"
            "                   [--max-units N] [--max-fill PCT]\n"
@@ -39,6 +41,10 @@ static void pack_help(void)
            "\n"
            "  --catalog FILE     box catalog (default: the cn-express carton series)\n"
            "  --orders FILE      orders, CSV, JSON or CBOR (lines of an order adjacent)\n"
+           "  --range START-END  only bytes START to END of the CSV order file, after its\n"
+           "                     header line: one partition read in place (both at the\n"
+           "                     start of a line; a range that cuts an order is refused);\n"
+           "                     named FILE@START-END in messages\n"
            "  --rotation R       apply R to every line instead of each line's own rule\n"
            "  --objective O      what to minimise after the box count (default boxes)\n"
            "  --budget N         work per order in placement evaluations\n"
@@ -98,6 +104,7 @@ static int parse_args(int argc, char **argv, pack_args *a)
     static const struct option opts[] = {
         {"catalog", required_argument, NULL, 'c'},
         {"orders", required_argument, NULL, 'r'},
+        {"range", required_argument, NULL, 'G'},
         {"rotation", required_argument, NULL, 'R'},
         {"objective", required_argument, NULL, 'O'},
         {"budget", required_argument, NULL, 'b'},
@@ -138,6 +145,12 @@ static int parse_args(int argc, char **argv, pack_args *a)
         switch (c) {
         case 'c': a->catalog = optarg; break;
         case 'r': a->orders = optarg; break;
+        case 'G':
+            if (!cli_range_parse(optarg, &a->range_start, &a->range_end))
+                return cli_usage_error("pack", "--range wants START-END, byte offsets "
+                                               "with START <= END, not '%s'", optarg);
+            a->ranged = true;
+            break;
         case 'o': a->output = optarg; break;
         case 'p': a->placements = optarg; break;
         case 's': a->svg_dir = optarg; break;
@@ -248,6 +261,9 @@ static int parse_args(int argc, char **argv, pack_args *a)
         return cli_usage_error("pack", "unexpected argument '%s'", argv[optind]);
     if (a->orders == NULL)
         return cli_usage_error("pack", "--orders FILE is required");
+    if (a->ranged && cli_range_not_csv(a->orders))
+        return cli_usage_error("pack", "--range reads a CSV file with a header line, not "
+                                       "JSON or CBOR");
     if ((a->pool == NULL) != (a->station == NULL))
         return cli_usage_error("pack", "--pool JOURNAL and --station ID go together");
     if (a->issued != NULL && a->pool == NULL)
@@ -313,7 +329,9 @@ int cmd_pack(int argc, char **argv)
     }
     if (st == BX_OK)
         st = pack_batch_finish(&b, rc == 0);
-    if (st != BX_OK && !b.printed && b.fatal_msg != NULL) {
+    if (st != BX_OK && b.usage) {
+        rc = EXIT_USAGE; /* a --range off the file's lines, printed above */
+    } else if (st != BX_OK && !b.printed && b.fatal_msg != NULL) {
         fprintf(stderr, "boxcar: %s\n", b.fatal_msg);
         rc = cli_exit_code(st);
     } else if (st != BX_OK) {

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "pack_batch.h"
+#include "range_file.h"
 
 /* ---- diagnostics -------------------------------------------------------- */
 
@@ -276,15 +277,42 @@ static bx_status open_orders(batch *b)
         b->printed = true;
         return e == ENOENT ? BX_ENOTFOUND : BX_EIO;
     }
+    FILE *in = b->orders_fp;
+    const char *name = b->a->orders;
+    if (b->a->ranged) {
+        const char *why = NULL;
+        b->range_fp = cli_range_open(b->orders_fp, b->a->range_start, b->a->range_end, &why);
+        if (b->range_fp == NULL) {
+            fprintf(stderr, "boxcar pack: --range %" PRIu64 "-%" PRIu64 " of %s: %s\n",
+                    b->a->range_start, b->a->range_end, b->a->orders, why);
+            b->printed = true;
+            b->usage = true;
+            return BX_EINVAL;
+        }
+        char key[256];
+        if (cli_range_splits_key(b->orders_fp, b->a->range_start, b->a->range_end, "order_id",
+                                 key, sizeof key)) {
+            fprintf(stderr, "boxcar pack: --range %" PRIu64 "-%" PRIu64 " of %s cuts order "
+                            "'%s' in two: an order's lines must lie in one range\n",
+                    b->a->range_start, b->a->range_end, b->a->orders, key);
+            b->printed = true;
+            b->usage = true;
+            return BX_EINVAL;
+        }
+        snprintf(b->range_name, sizeof b->range_name, "%s@%" PRIu64 "-%" PRIu64,
+                 b->a->orders, b->a->range_start, b->a->range_end);
+        in = b->range_fp;
+        name = b->range_name;
+    }
     bx_reader *r = NULL;
     bx_status st = bx_reader_open_stream(b->ctx, &r, BX_RECORD_ORDER_LINE, BX_FORMAT_AUTO,
-                                         b->a->orders, cli_file_read, b->orders_fp, NULL);
+                                         name, cli_file_read, in, NULL);
     if (st == BX_OK)
         st = bx_order_reader_wrap(b->ctx, &b->reader, r);
     else
         bx_reader_close(r);
     if (st == BX_OK)
-        cli_progress_input(&b->bar, b->orders_fp);
+        cli_progress_input(&b->bar, in);
     return st;
 }
 
@@ -344,6 +372,8 @@ void pack_batch_close(batch *b)
     cli_sink_abort(&b->placements);
     pack_pool_close(b->pool);
     bx_order_reader_close(b->reader);
+    if (b->range_fp != NULL)
+        fclose(b->range_fp);
     if (b->orders_fp != NULL)
         fclose(b->orders_fp);
     bx_policy_free(b->policy);

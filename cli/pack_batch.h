@@ -31,6 +31,8 @@ typedef struct pack_args {
     bool progress; /* not --no-progress */
     size_t jobs;
     cli_policy_args policy;
+    bool ranged; /* --range */
+    uint64_t range_start, range_end;
 } pack_args;
 
 typedef struct totals {
@@ -46,13 +48,16 @@ typedef struct batch {
     bx_engine *engine;
     bx_policy *policy;
     bx_order_reader *reader;
-    FILE *orders_fp; /* the order file, read by reader */
+    FILE *orders_fp; /* the order file */
+    FILE *range_fp;  /* --range: over orders_fp; what reader reads */
+    char range_name[4200]; /* --range: FILE@START-END, for messages */
     cli_sink out, placements;
     int64_t *stock; /* remaining per box type, NULL if the catalog is unlimited */
     pack_pool *pool; /* --pool */
     totals t;
     cli_progress bar;
     bool printed; /* the failure was printed here, not held by ctx */
+    bool usage;   /* the failure was the command line's (--range) */
     pack_log *log;   /* a worker's (--jobs): stderr lines and SVGs go there */
     char *fatal_msg; /* a worker's failure, for "boxcar: <msg>" at the end */
 } batch;

@@ -13,6 +13,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "range_file.h"
 
 typedef struct range {
@@ -117,4 +118,99 @@ bool cli_range_not_csv(const char *path)
         if (strcasecmp(dot, ext[i]) == 0)
             return true;
     return false;
+}
+
+bool cli_range_parse(const char *s, uint64_t *start, uint64_t *end)
+{
+    const char *dash = strchr(s, '-');
+    char first[32];
+    size_t len = dash != NULL ? (size_t)(dash - s) : 0;
+    if (len == 0 || len >= sizeof first)
+        return false;
+    memcpy(first, s, len);
+    first[len] = '\0';
+    return cli_parse_u64(first, 0, UINT64_MAX, start) &&
+           cli_parse_u64(dash + 1, 0, UINT64_MAX, end) && *start <= *end;
+}
+
+/* Field col (0-based) of the line in buf[0..len) (no newline) into out;
+ * false if the line has fewer fields or the field does not fit. Fields
+ * are split at commas: the key columns hold plain ids. */
+static bool field_of(const char *buf, size_t len, size_t col, char *out, size_t size)
+{
+    size_t i = 0;
+    for (size_t c = 0; c < col; c++) {
+        const char *comma = memchr(buf + i, ',', len - i);
+        if (comma == NULL)
+            return false;
+        i = (size_t)(comma - buf) + 1;
+    }
+    const char *comma = memchr(buf + i, ',', len - i);
+    size_t end = comma != NULL ? (size_t)(comma - buf) : len;
+    if (end > i && buf[end - 1] == '\r')
+        end--;
+    if (end - i >= size)
+        return false;
+    memcpy(out, buf + i, end - i);
+    out[end - i] = '\0';
+    return true;
+}
+
+enum { LINE_MAX_CHECKED = 4096 };
+
+/* Whether the lines on both sides of byte `at` (the start of a line) hold
+ * the same value in column col, that value in key. Lines longer than
+ * LINE_MAX_CHECKED are not checked. */
+static bool same_key_at(int fd, uint64_t at, size_t col, char *key, size_t size)
+{
+    char before[LINE_MAX_CHECKED], after[LINE_MAX_CHECKED], other[256];
+    size_t want = at < sizeof before ? (size_t)at : sizeof before;
+    ssize_t nb = pread(fd, before, want, (off_t)(at - want));
+    ssize_t na = pread(fd, after, sizeof after, (off_t)at);
+    if (nb < 1 || na < 1 || before[nb - 1] != '\n')
+        return false;
+    size_t end = (size_t)nb - 1, begin = end;
+    while (begin > 0 && before[begin - 1] != '\n')
+        begin--;
+    const char *nl = memchr(after, '\n', (size_t)na);
+    size_t alen = nl != NULL ? (size_t)(nl - after) : (size_t)na;
+    if ((begin == 0 && want < at) || (nl == NULL && (size_t)na == sizeof after))
+        return false;
+    return field_of(before + begin, end - begin, col, key, size) &&
+           field_of(after, alen, col, other, sizeof other) && strcmp(key, other) == 0;
+}
+
+bool cli_range_splits_key(FILE *fp, uint64_t start, uint64_t end, const char *column,
+                          char *key, size_t size)
+{
+    int fd = fileno(fp);
+    char head[LINE_MAX_CHECKED];
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) != 0)
+        return false;
+    ssize_t n = pread(fd, head, sizeof head, 0);
+    const char *nl = n > 0 ? memchr(head, '\n', (size_t)n) : NULL;
+    if (nl == NULL)
+        return false;
+    size_t len = (size_t)(nl - head), i = 0;
+    if (len >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    /* the column's index in the header */
+    size_t col = 0, clen = strlen(column);
+    for (;;) {
+        const char *comma = memchr(head + i, ',', len - i);
+        size_t e = comma != NULL ? (size_t)(comma - head) : len;
+        size_t fe = e > i && head[e - 1] == '\r' ? e - 1 : e;
+        if (fe - i == clen && memcmp(head + i, column, clen) == 0)
+            break;
+        if (comma == NULL)
+            return false; /* no such column: the reader says what is wrong */
+        i = e + 1;
+        col++;
+    }
+    uint64_t header_end = (uint64_t)len + 1;
+    if (start > header_end && start < (uint64_t)sb.st_size &&
+        same_key_at(fd, start, col, key, size))
+        return true;
+    return end > start && end < (uint64_t)sb.st_size && same_key_at(fd, end, col, key, size);
 }

@@ -14,7 +14,8 @@
 #include "carbon_internal.h"
 #include "draws_internal.h"
 
-#define ID_MAX 128 /* factor set id and version, as in the totals file */
+#define ID_MAX 128  /* factor set id and version, as in the totals file */
+#define KEY_MAX 256 /* a group's key in the file */
 
 struct bx_draw_totals {
     bx_ctx *ctx;
@@ -23,9 +24,25 @@ struct bx_draw_totals {
     int64_t shipments;
     int64_t *mg;    /* draws */
     char set[ID_MAX], version[ID_MAX];
+    /* each key's draws, when the run kept a group (bx_uncertainty_by) */
+    bx_totals_group by; /* BX_BY_ALL: none */
+    bxc_idmap keys;
+    int64_t *key_mg;    /* keys.n x draws, in the keys' order */
+    size_t keys_cap;
 };
 
-enum { C_DRAW, C_TOTAL, C_DRAWS, C_SEED, C_SHIPMENTS, C_SET, C_VERSION, C_COUNT };
+enum {
+    C_DRAW,
+    C_TOTAL,
+    C_DRAWS,
+    C_SEED,
+    C_SHIPMENTS,
+    C_SET,
+    C_VERSION,
+    C_GROUP,
+    C_KEY,
+    C_COUNT
+};
 
 static const bxc_column columns[C_COUNT] = {
     [C_DRAW] = {"draw", true},
@@ -35,6 +52,8 @@ static const bxc_column columns[C_COUNT] = {
     [C_SHIPMENTS] = {"shipments", true},
     [C_SET] = {"factor_set", true},
     [C_VERSION] = {"factor_version", true},
+    [C_GROUP] = {"group", false},
+    [C_KEY] = {"key", false},
 };
 
 bx_status bx_draw_totals_new(bx_ctx *ctx, bx_draw_totals **out)
@@ -48,6 +67,8 @@ bx_status bx_draw_totals_new(bx_ctx *ctx, bx_draw_totals **out)
         return BX_ENOMEM;
     memset(d, 0, sizeof *d);
     d->ctx = ctx;
+    d->by = BX_BY_ALL;
+    bxi_carbon_idmap_init(&d->keys, ctx);
     *out = d;
     return BX_OK;
 }
@@ -57,13 +78,17 @@ void bx_draw_totals_free(bx_draw_totals *d)
     if (d == NULL)
         return;
     bx_free(d->ctx, d->mg);
+    bxi_carbon_idmap_free(&d->keys);
+    bx_free(d->ctx, d->key_mg);
     bx_free(d->ctx, d);
 }
 
 bx_draw_totals_info bx_draw_totals_info_get(const bx_draw_totals *d)
 {
-    bx_draw_totals_info info = {0, 0, 0, "", ""};
+    bx_draw_totals_info info = {0, 0, 0, "", "", BX_BY_ALL, 0};
     if (d != NULL && d->draws > 0) {
+        info.by = d->by;
+        info.keys = d->keys.n;
         info.draws = d->draws;
         info.seed = d->seed;
         info.shipments = d->shipments;
@@ -75,10 +100,12 @@ bx_draw_totals_info bx_draw_totals_info_get(const bx_draw_totals *d)
 
 /* Why draws of this identity cannot join d's, or NULL if they can. */
 static const char *mismatch(const bx_draw_totals *d, uint32_t draws, uint64_t seed,
-                            const char *set, const char *version)
+                            const char *set, const char *version, bx_totals_group by)
 {
     if (d->draws == 0)
         return NULL;
+    if (by != d->by)
+        return "draws kept by another group (or by none) than the draws merged before";
     if (draws != d->draws)
         return "another number of draws than the draws merged before";
     if (seed != d->seed)
@@ -89,17 +116,17 @@ static const char *mismatch(const bx_draw_totals *d, uint32_t draws, uint64_t se
 }
 
 bx_status bxi_draw_totals_add(bx_draw_totals *d, uint32_t draws, uint64_t seed,
-                              const char *set, const char *version, int64_t shipments,
-                              const int64_t *mg)
+                              const char *set, const char *version, bx_totals_group by,
+                              int64_t shipments, const int64_t *mg)
 {
-    const char *why = mismatch(d, draws, seed, set, version);
+    const char *why = mismatch(d, draws, seed, set, version, by);
     if (why != NULL)
         return bxi_error(d->ctx, BX_EINPUT, "draw totals: %s (%u draws, seed %llu, "
                                             "factor set %s %s; these: %u, %llu, %s %s)",
                          why, (unsigned)d->draws, (unsigned long long)d->seed, d->set,
                          d->version, (unsigned)draws, (unsigned long long)seed, set, version);
     if (draws < 2 || draws > BX_UNCERTAINTY_MAX_DRAWS || strlen(set) >= ID_MAX ||
-        strlen(version) >= ID_MAX || shipments < 0)
+        strlen(version) >= ID_MAX || shipments < 0 || (unsigned)by >= (unsigned)BX_BY_COUNT)
         return bxi_error(d->ctx, BX_EINVAL, "draw totals: bad argument");
     /* check every sum first, so that d is unchanged on error */
     int64_t n = d->shipments;
@@ -118,6 +145,7 @@ bx_status bxi_draw_totals_add(bx_draw_totals *d, uint32_t draws, uint64_t seed,
         memset(d->mg, 0, (size_t)draws * sizeof *d->mg);
         d->draws = draws;
         d->seed = seed;
+        d->by = by;
         strcpy(d->set, set);
         strcpy(d->version, version);
     }
@@ -125,6 +153,82 @@ bx_status bxi_draw_totals_add(bx_draw_totals *d, uint32_t draws, uint64_t seed,
         d->mg[i] += mg[i];
     d->shipments = n;
     return BX_OK;
+}
+
+/* Whether every draw of row + mg stays within BX_CO2E_MAX_MG (row may be
+ * NULL: zero). */
+static bool sums_fit(const int64_t *row, const int64_t *mg, uint32_t draws)
+{
+    for (uint32_t i = 0; i < draws; i++) {
+        int64_t v = row != NULL ? row[i] : 0;
+        if (!bxi_carbon_add_i64(&v, mg[i]) || v > BX_CO2E_MAX_MG || v < -BX_CO2E_MAX_MG)
+            return false;
+    }
+    return true;
+}
+
+static int64_t *key_row(const bx_draw_totals *d, const char *key)
+{
+    long i = bxi_carbon_idmap_find(&d->keys, key, strlen(key));
+    return i < 0 ? NULL : d->key_mg + (size_t)i * d->draws;
+}
+
+bx_status bxi_draw_totals_add_key(bx_draw_totals *d, const char *key, const int64_t *mg)
+{
+    if (d->draws == 0 || d->by == BX_BY_ALL || strlen(key) >= KEY_MAX)
+        return bxi_error(d->ctx, BX_EINVAL, "draw totals: bad key");
+    int64_t *row = key_row(d, key);
+    if (!sums_fit(row, mg, d->draws))
+        return bxi_error(d->ctx, BX_ELIMIT, "draw totals: a draw of '%s' passes %lld mg", key,
+                         (long long)BX_CO2E_MAX_MG);
+    if (row == NULL) {
+        if (d->keys.n == d->keys_cap) {
+            size_t cap = d->keys_cap ? 2 * d->keys_cap : 16;
+            if (cap > SIZE_MAX / sizeof(int64_t) / d->draws)
+                return BX_ENOMEM;
+            int64_t *m = bx_realloc(d->ctx, d->key_mg, cap * d->draws * sizeof *m);
+            if (m == NULL)
+                return BX_ENOMEM;
+            d->key_mg = m;
+            d->keys_cap = cap;
+        }
+        size_t i;
+        bx_status st = bxi_carbon_idmap_put(&d->keys, key, strlen(key), &i, NULL);
+        if (st != BX_OK)
+            return st;
+        row = d->key_mg + i * d->draws;
+        memset(row, 0, d->draws * sizeof *row);
+    }
+    for (uint32_t i = 0; i < d->draws; i++)
+        row[i] += mg[i];
+    return BX_OK;
+}
+
+bx_status bxi_draw_totals_merge(bx_draw_totals *d, const bx_draw_totals *src)
+{
+    if (src->draws == 0)
+        return BX_OK;
+    const char *why = mismatch(d, src->draws, src->seed, src->set, src->version, src->by);
+    if (why != NULL)
+        return bxi_error(d->ctx, BX_EINPUT, "draw totals: %s (%u draws, seed %llu, "
+                                            "factor set %s %s, by %s; these: %u, %llu, %s "
+                                            "%s, by %s)",
+                         why, (unsigned)d->draws, (unsigned long long)d->seed, d->set,
+                         d->version, bx_totals_group_name(d->by), (unsigned)src->draws,
+                         (unsigned long long)src->seed, src->set, src->version,
+                         bx_totals_group_name(src->by));
+    /* every sum checked first, so that d is unchanged by a sum too large */
+    for (size_t k = 0; d->draws > 0 && k < src->keys.n; k++)
+        if (!sums_fit(key_row(d, bxi_carbon_idmap_key(&src->keys, k)),
+                      src->key_mg + k * src->draws, src->draws))
+            return bxi_error(d->ctx, BX_ELIMIT, "draw totals: a draw of '%s' passes %lld mg",
+                             bxi_carbon_idmap_key(&src->keys, k), (long long)BX_CO2E_MAX_MG);
+    bx_status st = bxi_draw_totals_add(d, src->draws, src->seed, src->set, src->version,
+                                       src->by, src->shipments, src->mg);
+    for (size_t k = 0; st == BX_OK && k < src->keys.n; k++)
+        st = bxi_draw_totals_add_key(d, bxi_carbon_idmap_key(&src->keys, k),
+                                     src->key_mg + k * src->draws);
+    return st;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -170,6 +274,22 @@ bx_status bx_draw_totals_interval(const bx_draw_totals *d, bx_interval *out)
     return BX_OK;
 }
 
+bx_status bx_draw_totals_key_interval(const bx_draw_totals *d, const char *key,
+                                     bx_interval *out)
+{
+    if (d == NULL || key == NULL || out == NULL)
+        return BX_EINVAL;
+    const int64_t *row = d->draws > 0 ? key_row(d, key) : NULL;
+    if (row == NULL)
+        return BX_ENOTFOUND;
+    double *scratch = bx_alloc(d->ctx, d->draws * sizeof *scratch);
+    if (scratch == NULL)
+        return BX_ENOMEM;
+    bxi_draws_interval(row, d->draws, scratch, out);
+    bx_free(d->ctx, scratch);
+    return BX_OK;
+}
+
 /* ---- the file ------------------------------------------------------------ */
 
 static bx_status put(bx_csv_writer *w, const char *s)
@@ -191,36 +311,75 @@ static bx_status put_u64(bx_csv_writer *w, uint64_t v)
     return bx_csv_write_field(w, buf, (size_t)n);
 }
 
+/* One row: draw i (0-based) of the run (key NULL) or of a key. */
+static bx_status put_row(const bx_draw_totals *d, bx_csv_writer *w, uint32_t i, int64_t mg,
+                         const char *key)
+{
+    bx_status st = put_i64(w, (int64_t)i + 1);
+    if (st == BX_OK)
+        st = put_i64(w, mg);
+    if (st == BX_OK)
+        st = put_i64(w, d->draws);
+    if (st == BX_OK)
+        st = put_u64(w, d->seed);
+    if (st == BX_OK)
+        st = put_i64(w, d->shipments);
+    if (st == BX_OK)
+        st = put(w, d->set);
+    if (st == BX_OK)
+        st = put(w, d->version);
+    if (st == BX_OK && d->by != BX_BY_ALL)
+        st = put(w, key != NULL ? bx_totals_group_name(d->by) : "all");
+    if (st == BX_OK && d->by != BX_BY_ALL)
+        st = put(w, key != NULL ? key : "");
+    if (st == BX_OK)
+        st = bx_csv_end_record(w);
+    return st;
+}
+
+typedef struct sorted_key {
+    const char *key;
+    size_t index;
+} sorted_key;
+
+static int cmp_key(const void *a, const void *b)
+{
+    return strcmp(((const sorted_key *)a)->key, ((const sorted_key *)b)->key);
+}
+
 bx_status bx_draw_totals_write(const bx_draw_totals *d, bx_write_fn write, void *ud)
 {
     if (d == NULL || write == NULL)
         return BX_EINVAL;
     if (d->draws == 0)
         return bxi_error(d->ctx, BX_EINVAL, "draw totals: nothing to write");
+    /* keys in byte order: the same bytes whatever order shards saw them in */
+    size_t nkeys = d->keys.n;
+    sorted_key *keys = NULL;
+    if (nkeys > 0 && (keys = bx_alloc(d->ctx, nkeys * sizeof *keys)) == NULL)
+        return BX_ENOMEM;
+    for (size_t k = 0; k < nkeys; k++) {
+        keys[k].key = bxi_carbon_idmap_key(&d->keys, k);
+        keys[k].index = k;
+    }
+    if (nkeys > 1)
+        qsort(keys, nkeys, sizeof *keys, cmp_key);
     bx_csv_writer w;
     bx_csv_writer_init(&w, write, ud);
     bx_status st = BX_OK;
-    for (size_t c = 0; st == BX_OK && c < C_COUNT; c++)
+    size_t ncols = d->by != BX_BY_ALL ? C_COUNT : C_GROUP;
+    for (size_t c = 0; st == BX_OK && c < ncols; c++)
         st = put(&w, columns[c].name);
     if (st == BX_OK)
         st = bx_csv_end_record(&w);
-    for (uint32_t i = 0; st == BX_OK && i < d->draws; i++) {
-        st = put_i64(&w, (int64_t)i + 1);
-        if (st == BX_OK)
-            st = put_i64(&w, d->mg[i]);
-        if (st == BX_OK)
-            st = put_i64(&w, d->draws);
-        if (st == BX_OK)
-            st = put_u64(&w, d->seed);
-        if (st == BX_OK)
-            st = put_i64(&w, d->shipments);
-        if (st == BX_OK)
-            st = put(&w, d->set);
-        if (st == BX_OK)
-            st = put(&w, d->version);
-        if (st == BX_OK)
-            st = bx_csv_end_record(&w);
+    for (uint32_t i = 0; st == BX_OK && i < d->draws; i++)
+        st = put_row(d, &w, i, d->mg[i], NULL);
+    for (size_t k = 0; st == BX_OK && k < nkeys; k++) {
+        const int64_t *row = d->key_mg + keys[k].index * d->draws;
+        for (uint32_t i = 0; st == BX_OK && i < d->draws; i++)
+            st = put_row(d, &w, i, row[i], keys[k].key);
     }
+    bx_free(d->ctx, keys);
     return st == BX_EIO ? bxi_error(d->ctx, BX_EIO, "draw totals: write failed") : st;
 }
 
@@ -248,14 +407,57 @@ static bx_status get_seed(const bxc_table *t, uint64_t *out)
     return BX_OK;
 }
 
-/* The file as read so far: its identity from the first row, its draws. */
+/* The file as read so far: its identity from the first row, the block of
+ * draws 1..N being read (the run's, then each key's), the blocks read. */
 typedef struct file_draws {
-    uint32_t draws, rows;
+    uint32_t draws, rows; /* rows: of the block being read */
     uint64_t seed;
     int64_t shipments;
+    bx_totals_group by;   /* BX_BY_ALL until a key's block */
     char set[ID_MAX], version[ID_MAX];
-    int64_t *mg;
+    int64_t *mg;          /* draws: the block being read */
+    bool block_run;       /* the block is the run's */
+    bool run_read;
+    char key[KEY_MAX];    /* the block's key */
+    bx_draw_totals *blocks;
 } file_draws;
+
+/* The row's group and key: run (group empty or "all", no key), or a key
+ * of the file's one group. */
+static bx_status row_key(const bxc_table *t, file_draws *f, bool *run, const char **key)
+{
+    size_t glen, klen;
+    const char *g = bxi_carbon_get(t, C_GROUP, &glen);
+    *key = bxi_carbon_get(t, C_KEY, &klen);
+    *run = glen == 0 || strcmp(g, "all") == 0;
+    if (*run)
+        return klen == 0 ? BX_OK : bad(t, C_KEY, "the run's draws have no key");
+    bx_totals_group by;
+    if (bx_totals_group_parse(g, &by) != BX_OK || by == BX_BY_ALL)
+        return bad(t, C_GROUP, "expected all, route, month, mode or packaging");
+    if (f->by != BX_BY_ALL && by != f->by)
+        return bad(t, C_GROUP, "one group per file: it differs from the file's first key");
+    if (klen == 0 || klen >= KEY_MAX)
+        return bad(t, C_KEY, "expected a key of 1 to 255 bytes");
+    f->by = by;
+    return BX_OK;
+}
+
+/* The block just completed into f->blocks. */
+static bx_status end_block(const bxc_table *t, file_draws *f)
+{
+    bx_status st;
+    if (f->block_run) {
+        st = bxi_draw_totals_add(f->blocks, f->draws, f->seed, f->set, f->version, f->by,
+                                 f->shipments, f->mg);
+        f->run_read = st == BX_OK;
+        return st;
+    }
+    if (bxi_carbon_idmap_find(&f->blocks->keys, f->key, strlen(f->key)) >= 0)
+        return bad(t, C_KEY, "a key's draws appear twice");
+    f->blocks->by = f->by; /* learnt from the first key, after the run's draws */
+    return bxi_draw_totals_add_key(f->blocks, f->key, f->mg);
+}
 
 static bx_status read_row(bx_ctx *ctx, const bxc_table *t, file_draws *f)
 {
@@ -280,6 +482,7 @@ static bx_status read_row(bx_ctx *ctx, const bxc_table *t, file_draws *f)
         if (f->mg == NULL)
             return BX_ENOMEM;
         f->draws = (uint32_t)draws;
+        f->rows = f->draws; /* this row starts a block */
         f->seed = seed;
         f->shipments = shipments;
         strcpy(f->set, set);
@@ -293,20 +496,34 @@ static bx_status read_row(bx_ctx *ctx, const bxc_table *t, file_draws *f)
     } else if (strcmp(set, f->set) != 0 || strcmp(version, f->version) != 0) {
         return bad(t, C_SET, "factor set or version differs from the file's first row");
     }
-    if (f->rows == f->draws)
-        return bad(t, C_DRAW, "more rows than draws");
+    bool run;
+    const char *key;
+    if ((st = row_key(t, f, &run, &key)) != BX_OK)
+        return st;
+    if (f->rows == f->draws) { /* a new block */
+        if (run && f->run_read)
+            return bad(t, C_DRAW, "more rows than draws");
+        if (!run && !f->run_read)
+            return bad(t, C_GROUP, "the run's draws come before its keys'");
+        f->rows = 0;
+        f->block_run = run;
+        snprintf(f->key, sizeof f->key, "%s", key);
+    } else if (run != f->block_run || strcmp(key, f->key) != 0) {
+        return bad(t, C_KEY, "draws 1, 2, 3... of one key together");
+    }
     if ((uint32_t)draw != f->rows + 1)
         return bad(t, C_DRAW, "draws must count 1, 2, 3... in order");
     f->mg[f->rows++] = total;
-    return BX_OK;
+    return f->rows == f->draws ? end_block(t, f) : BX_OK;
 }
 
 static bx_status read_table(bx_draw_totals *d, bxc_table *t)
 {
     file_draws f;
     memset(&f, 0, sizeof f);
-    bx_status st;
-    while ((st = bxi_carbon_table_next(t)) != BX_END) {
+    f.by = BX_BY_ALL;
+    bx_status st = bx_draw_totals_new(d->ctx, &f.blocks);
+    while (st == BX_OK && (st = bxi_carbon_table_next(t)) != BX_END) {
         if (st == BX_OK)
             st = read_row(d->ctx, t, &f);
         if (st != BX_OK)
@@ -317,10 +534,11 @@ static bx_status read_table(bx_draw_totals *d, bxc_table *t)
     if (st == BX_END && f.mg == NULL) {
         st = bxi_input_error(d->ctx, BX_EINPUT, &where, "no draws: not a draw totals file");
     } else if (st == BX_END && f.rows < f.draws) {
-        st = bxi_input_error(d->ctx, BX_EINPUT, &where, "%u of %u draws: not a complete "
-                             "draw totals file", (unsigned)f.rows, (unsigned)f.draws);
+        st = bxi_input_error(d->ctx, BX_EINPUT, &where, "%u of %u draws of %s: not a "
+                             "complete draw totals file", (unsigned)f.rows, (unsigned)f.draws,
+                             f.block_run ? "the run" : f.key);
     } else if (st == BX_END) {
-        st = bxi_draw_totals_add(d, f.draws, f.seed, f.set, f.version, f.shipments, f.mg);
+        st = bxi_draw_totals_merge(d, f.blocks);
         if (st == BX_EINPUT || st == BX_ELIMIT) {
             /* another world than the files before, or too large: say which file */
             char msg[512];
@@ -329,6 +547,7 @@ static bx_status read_table(bx_draw_totals *d, bxc_table *t)
         }
     }
     bx_free(d->ctx, f.mg);
+    bx_draw_totals_free(f.blocks);
     return st;
 }
 

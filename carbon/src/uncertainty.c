@@ -50,13 +50,16 @@ struct bx_uncertainty {
     const bxc_route *route;
     const bxc_pack *pack;
     double x[BXI_CARBON_NDRIVERS];
-    /* intervals by group: per key, summed coefficients and constant */
+    /* intervals by group: per key, its total of each draw in whole mg,
+     * made as the run's (so that shards' keys add up too) */
     bx_totals_group by; /* BX_BY_ALL: none kept */
     bool added;         /* a shipment was added */
     bxc_idmap keys;     /* key -> row */
-    double *rows;       /* rows_cap x nf, row-major */
-    double *row_constant;
+    int64_t *group_mg;  /* rows_cap x draws, row-major */
     size_t rows_cap;
+    int64_t *part_tmp;  /* by mode: BX_PART_COUNT x draws, the shipment's parts */
+    /* bx_uncertainty_from_draws: the intervals are d's; nothing is added */
+    const bx_draw_totals *src;
 };
 
 bx_status bx_uncertainty_new(bx_ctx *ctx, bx_uncertainty **out, bx_carbon *calc,
@@ -193,7 +196,7 @@ static void interval(bx_uncertainty *u, const double *coef, const size_t *idx, s
 
 bx_status bx_uncertainty_shipment(bx_uncertainty *u, const bx_shipment *s, bx_interval *out)
 {
-    if (u == NULL || s == NULL || out == NULL)
+    if (u == NULL || s == NULL || out == NULL || u->src != NULL)
         return BX_EINVAL;
     bx_status st = collect(u, s);
     if (st != BX_OK)
@@ -213,81 +216,108 @@ static bx_status row_for(bx_uncertainty *u, const char *key, size_t *row)
     }
     if (u->keys.n == u->rows_cap) {
         size_t cap = u->rows_cap ? 2 * u->rows_cap : 8;
-        if (cap > SIZE_MAX / sizeof(double) / u->nf)
+        if (cap > SIZE_MAX / sizeof(int64_t) / u->draws)
             return bxi_error(u->ctx, BX_ENOMEM, "uncertainty: too many group keys");
-        double *rows = bx_realloc(u->ctx, u->rows, cap * u->nf * sizeof *rows);
+        int64_t *rows = bx_realloc(u->ctx, u->group_mg, cap * u->draws * sizeof *rows);
         if (rows == NULL)
             return BX_ENOMEM;
-        u->rows = rows;
-        double *c = bx_realloc(u->ctx, u->row_constant, cap * sizeof *c);
-        if (c == NULL)
-            return BX_ENOMEM;
-        u->row_constant = c;
+        u->group_mg = rows;
         u->rows_cap = cap;
     }
     bx_status st = bxi_carbon_idmap_put(&u->keys, key, len, row, NULL);
     if (st != BX_OK)
         return st;
-    memset(u->rows + *row * u->nf, 0, u->nf * sizeof *u->rows);
-    u->row_constant[*row] = 0.0;
+    memset(u->group_mg + *row * u->draws, 0, u->draws * sizeof *u->group_mg);
     return BX_OK;
 }
 
-/* By mode, each term goes to the row of its part, as the totals split a
- * shipment. Every row is made before any is added to, so running out of
- * memory leaves the rows as they were. */
-static bx_status add_by_mode(bx_uncertainty *u)
+/* By mode, the shipment's draws split as the totals split a shipment:
+ * each route term to its part, the packaging terms and constant to
+ * packaging; each part's draw rounded to the mg into u->part_tmp. The
+ * parts' rows and values in rows/vals[0..*n). */
+static bx_status mode_draws(bx_uncertainty *u, const bx_shipment *s, size_t *rows,
+                            const int64_t **vals, size_t *n)
 {
     const bx_factor_set *fs = u->calc->fs;
-    size_t row[BX_PART_COUNT];
-    bx_status st;
-    for (size_t i = 0; i < u->route->nterms; i++) {
-        int part = u->route->terms[i].part;
-        if ((st = row_for(u, bx_part_name(part), &row[part])) != BX_OK)
+    bool has[BX_PART_COUNT] = {false};
+    for (size_t i = 0; i < u->route->nterms; i++)
+        has[u->route->terms[i].part] = true;
+    if (u->pack->nterms > 0 || u->pack->constant_g != 0.0)
+        has[BX_PART_PACKAGING] = true;
+    *n = 0;
+    for (int p = 0; p < BX_PART_COUNT; p++) {
+        if (!has[p])
+            continue;
+        bx_status st = row_for(u, bx_part_name(p), &rows[*n]);
+        if (st != BX_OK)
             return st;
+        vals[(*n)++] = u->part_tmp + (size_t)p * u->draws;
     }
-    bool packaging = u->pack->nterms > 0 || u->pack->constant_g != 0.0;
-    if (packaging && (st = row_for(u, bx_part_name(BX_PART_PACKAGING),
-                                   &row[BX_PART_PACKAGING])) != BX_OK)
-        return st;
-    for (size_t i = 0; i < u->route->nterms; i++) {
-        const bxc_term *t = &u->route->terms[i];
-        u->rows[row[t->part] * u->nf + t->factor] +=
-            t->k * u->x[t->driver] * bxi_carbon_factor_value(fs, t->factor).wtw;
-    }
-    if (packaging) {
-        double *r = u->rows + row[BX_PART_PACKAGING] * u->nf;
+    for (size_t d = 0; d < u->draws; d++) {
+        const double *m = u->mult + d * u->nf;
+        double v[BX_PART_COUNT] = {0};
+        v[BX_PART_PACKAGING] = u->pack->constant_g;
+        for (size_t i = 0; i < u->route->nterms; i++) {
+            const bxc_term *t = &u->route->terms[i];
+            v[t->part] += t->k * u->x[t->driver] * bxi_carbon_factor_value(fs, t->factor).wtw *
+                          m[t->factor];
+        }
         for (size_t i = 0; i < u->pack->nterms; i++) {
             const bxc_term *t = &u->pack->terms[i];
-            r[t->factor] += t->k * bxi_carbon_factor_value(fs, t->factor).wtw;
+            v[BX_PART_PACKAGING] += t->k * bxi_carbon_factor_value(fs, t->factor).wtw *
+                                    m[t->factor];
         }
-        u->row_constant[row[BX_PART_PACKAGING]] += u->pack->constant_g;
+        for (int p = 0; p < BX_PART_COUNT; p++)
+            if (has[p] && !bxi_carbon_g_to_mg(v[p], &u->part_tmp[(size_t)p * u->draws + d]))
+                return bxi_error(u->ctx, BX_ELIMIT, "uncertainty: draw %zu of shipment '%s' "
+                                                   "is out of range", d + 1, s->shipment_id);
     }
     return BX_OK;
 }
 
-/* The collected shipment into the row of its key. */
+/* The collected shipment's draws (u->draw_tmp, shipment_draws) into the
+ * row of its key; by mode, each part's into its part's row. Every row is
+ * made and every sum checked before any is added to, so a failure leaves
+ * the sums as they were. */
 static bx_status add_to_group(bx_uncertainty *u, const bx_shipment *s)
 {
-    if (u->by == BX_BY_MODE)
-        return add_by_mode(u);
-    char month[16]; /* YYYY-MM of a valid date; room for any int */
-    const char *key = s->route_id;
-    if (u->by == BX_BY_MONTH) {
-        int32_t m = s->date / 100;
-        snprintf(month, sizeof month, "%04d-%02d", (int)(m / 100 % 10000), (int)(m % 100));
-        key = month;
-    } else if (u->by == BX_BY_PACKAGING) {
-        key = u->pack->key;
+    size_t rows[BX_PART_COUNT];
+    const int64_t *vals[BX_PART_COUNT];
+    size_t n = 1;
+    bx_status st;
+    if (u->by == BX_BY_MODE) {
+        st = mode_draws(u, s, rows, vals, &n);
+    } else {
+        char month[16]; /* YYYY-MM of a valid date; room for any int */
+        const char *key = s->route_id;
+        if (u->by == BX_BY_MONTH) {
+            int32_t m = s->date / 100;
+            snprintf(month, sizeof month, "%04d-%02d", (int)(m / 100 % 10000), (int)(m % 100));
+            key = month;
+        } else if (u->by == BX_BY_PACKAGING) {
+            key = u->pack->key;
+        }
+        st = row_for(u, key, &rows[0]);
+        vals[0] = u->draw_tmp;
     }
-    size_t row;
-    bx_status st = row_for(u, key, &row);
     if (st != BX_OK)
         return st;
-    double *r = u->rows + row * u->nf;
-    for (size_t i = 0; i < u->n_touched; i++)
-        r[u->touched[i]] += u->coef[u->touched[i]];
-    u->row_constant[row] += u->constant;
+    for (size_t i = 0; i < n; i++) {
+        const int64_t *row = u->group_mg + rows[i] * u->draws;
+        for (size_t d = 0; d < u->draws; d++) {
+            int64_t sum = row[d];
+            if (!bxi_carbon_add_i64(&sum, vals[i][d]) || sum > BX_CO2E_MAX_MG ||
+                sum < -BX_CO2E_MAX_MG)
+                return bxi_error(u->ctx, BX_ELIMIT, "uncertainty: draw %zu of a group's total "
+                                                   "passes %lld mg at shipment '%s'",
+                                d + 1, (long long)BX_CO2E_MAX_MG, s->shipment_id);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        int64_t *row = u->group_mg + rows[i] * u->draws;
+        for (size_t d = 0; d < u->draws; d++)
+            row[d] += vals[i][d];
+    }
     return BX_OK;
 }
 
@@ -314,7 +344,7 @@ static bx_status shipment_draws(bx_uncertainty *u, const bx_shipment *s)
 
 bx_status bx_uncertainty_add(bx_uncertainty *u, const bx_shipment *s)
 {
-    if (u == NULL || s == NULL)
+    if (u == NULL || s == NULL || u->src != NULL)
         return BX_EINVAL;
     bx_status st = collect(u, s);
     if (st == BX_OK)
@@ -339,35 +369,73 @@ bx_status bx_uncertainty_total(bx_uncertainty *u, bx_interval *out)
 {
     if (u == NULL || out == NULL)
         return BX_EINVAL;
+    if (u->src != NULL)
+        return bx_draw_totals_interval(u->src, out);
     bxi_draws_interval(u->draw_mg, u->draws, u->scratch, out);
     return BX_OK;
 }
 
 bx_status bx_uncertainty_draw_totals(bx_uncertainty *u, bx_draw_totals *d)
 {
-    if (u == NULL || d == NULL)
+    if (u == NULL || d == NULL || u->src != NULL)
         return BX_EINVAL;
+    /* the run's and its keys' draws, then all at once into d */
     bx_factor_set_info info = bx_factor_set_info_get(bx_carbon_factors(u->calc));
-    return bxi_draw_totals_add(d, (uint32_t)u->draws, u->seed, info.id, info.version,
-                               u->shipments, u->draw_mg);
+    bx_draw_totals *run = NULL;
+    bx_status st = bx_draw_totals_new(u->ctx, &run);
+    if (st == BX_OK)
+        st = bxi_draw_totals_add(run, (uint32_t)u->draws, u->seed, info.id, info.version,
+                                 u->by, u->shipments, u->draw_mg);
+    for (size_t k = 0; st == BX_OK && k < u->keys.n; k++)
+        st = bxi_draw_totals_add_key(run, bxi_carbon_idmap_key(&u->keys, k),
+                                     u->group_mg + k * u->draws);
+    if (st == BX_OK)
+        st = bxi_draw_totals_merge(d, run);
+    bx_draw_totals_free(run);
+    return st;
+}
+
+bx_status bx_uncertainty_from_draws(bx_ctx *ctx, const bx_draw_totals *d, bx_uncertainty **out)
+{
+    if (ctx == NULL)
+        return BX_EINVAL;
+    if (d == NULL || out == NULL)
+        return bxi_error(ctx, BX_EINVAL, "bx_uncertainty_from_draws: bad argument");
+    bx_uncertainty *u = bx_alloc(ctx, sizeof *u);
+    if (u == NULL)
+        return BX_ENOMEM;
+    memset(u, 0, sizeof *u);
+    u->ctx = ctx;
+    u->src = d;
+    u->by = BX_BY_ALL;
+    bxi_carbon_idmap_init(&u->keys, ctx);
+    *out = u;
+    return BX_OK;
 }
 
 bx_status bx_uncertainty_by(bx_uncertainty *u, bx_totals_group g)
 {
     if (u == NULL)
         return BX_EINVAL;
+    if (u->src != NULL)
+        return bxi_error(u->ctx, BX_EINVAL, "uncertainty: the group of merged draws is theirs");
     if (g != BX_BY_ROUTE && g != BX_BY_MONTH && g != BX_BY_MODE && g != BX_BY_PACKAGING)
         return bxi_error(u->ctx, BX_EINVAL, "uncertainty: intervals by route, month, mode "
                                            "or packaging only");
     if (u->added)
         return bxi_error(u->ctx, BX_EINVAL, "uncertainty: choose the group before adding "
                                            "shipments");
+    if (g == BX_BY_MODE && u->part_tmp == NULL &&
+        (u->part_tmp = bx_alloc(u->ctx, BX_PART_COUNT * u->draws * sizeof *u->part_tmp)) == NULL)
+        return BX_ENOMEM;
     u->by = g;
     return BX_OK;
 }
 
 bx_totals_group bx_uncertainty_group(const bx_uncertainty *u)
 {
+    if (u != NULL && u->src != NULL)
+        return bx_draw_totals_info_get(u->src).by;
     return u != NULL ? u->by : BX_BY_ALL;
 }
 
@@ -375,10 +443,12 @@ bx_status bx_uncertainty_key(bx_uncertainty *u, const char *key, bx_interval *ou
 {
     if (u == NULL || key == NULL || out == NULL)
         return BX_EINVAL;
+    if (u->src != NULL)
+        return bx_draw_totals_key_interval(u->src, key, out);
     long row = u->by != BX_BY_ALL ? bxi_carbon_idmap_find(&u->keys, key, strlen(key)) : -1;
     if (row < 0)
         return BX_ENOTFOUND;
-    interval(u, u->rows + (size_t)row * u->nf, NULL, u->nf, u->row_constant[row], out);
+    bxi_draws_interval(u->group_mg + (size_t)row * u->draws, u->draws, u->scratch, out);
     return BX_OK;
 }
 
@@ -387,8 +457,8 @@ void bx_uncertainty_free(bx_uncertainty *u)
     if (u == NULL)
         return;
     bxi_carbon_idmap_free(&u->keys);
-    bx_free(u->ctx, u->rows);
-    bx_free(u->ctx, u->row_constant);
+    bx_free(u->ctx, u->group_mg);
+    bx_free(u->ctx, u->part_tmp);
     bx_free(u->ctx, u->mult);
     bx_free(u->ctx, u->coef);
     bx_free(u->ctx, u->touched);

@@ -71,3 +71,12 @@ bx_status bx_uncertainty_draw_totals(bx_uncertainty *u, bx_draw_totals *d)
     (void)d;
     return BX_EUNSUPPORTED;
 }
+
+bx_status bx_uncertainty_from_draws(bx_ctx *ctx, const bx_draw_totals *d, bx_uncertainty **out)
+{
+    (void)d;
+    if (out != NULL)
+        *out = NULL;
+    return bxi_error(ctx, BX_EUNSUPPORTED, "uncertainty analysis needs GSL, which this "
+                                          "build of boxcar was made without");
+}

@@ -8,7 +8,8 @@ from . import driver
 
 USAGE = """\
 usage: boxcar-dask carbon [cluster options] --routes FILE --shipments FILE --out DIR
-                          [--errors FILE] [--no-rows] [boxcar carbon options...]
+                          [--errors FILE] [--no-rows] [--by GROUP]
+                          [boxcar carbon options...]
        boxcar-dask pack [cluster options] --orders FILE --out DIR [boxcar pack options...]
        boxcar-dask report [--boxcar PATH] --run DIR -o OUT.xlsx [--script FILE]
                           [boxcar report options...]
@@ -34,12 +35,16 @@ cluster options:
 carbon: the totals go to DIR/totals.csv (boxcar merge of DIR/totals/),
   the per-shipment rows to DIR/shipments/part-NNNNN.csv (not with
   --no-rows); with --uncertainty, the merged per-draw totals to
-  DIR/draws.csv and the run total's interval to the summary; bad rows are listed with the input's file and line, and
-  --errors FILE writes all of them as CSV (file, line, field, message).
+  DIR/draws.csv and the run total's interval to the summary; with --by
+  GROUP (route, month, mode, packaging, all), DIR/by-GROUP.csv is the
+  single run's `boxcar carbon --by GROUP --format csv`, with --uncertainty
+  each key's interval too. Bad rows are listed with the input's file and
+  line, and --errors FILE writes all of them as CSV (file, line, field,
+  message).
   Every other option goes to each `boxcar carbon` unchanged (--routes,
   --containers, --factors, --catalog, --trips, --uncertainty N --seed S).
 pack: the boxes (boxcar pack --format csv) to DIR/boxes/part-NNNNN.csv;
-  partitions are cut between orders. --pool is refused: it is one journal.
+  partitions are cut between orders, each read in place (--range). --pool is refused: it is one journal.
 report: the workbook (default script scripts/report/monthly.lua) from a
   carbon run's merged totals and per-shipment rows.
 
@@ -65,6 +70,7 @@ def _parser(command):
         p.add_argument("--errors")
         p.add_argument("--no-rows", action="store_true")
         p.add_argument("--partition-by")
+        p.add_argument("--by")
     elif command == "pack":
         p.add_argument("--orders", required=True)
         p.add_argument("--out", required=True)
@@ -88,8 +94,7 @@ def _parse(command, argv):
     if "-h" in argv or "--help" in argv:
         return None, None
     ns, rest = p.parse_known_args(argv)
-    for bad in ("-o", "--output", "--totals", "--draws", "--range", "--by", "--format",
-                "--strict"):
+    for bad in ("-o", "--output", "--totals", "--draws", "--range", "--format", "--strict"):
         if command == "carbon" and bad in rest:
             raise _Usage("%s is the driver's to choose: outputs go under --out DIR" % bad)
     if command == "pack" and any(a in rest for a in ("-o", "--output", "--format", "--pool")):
@@ -168,7 +173,7 @@ def main(argv=None):
         if command == "carbon":
             res = driver.carbon(client, ns.boxcar, ns.shipments, ns.out, rest,
                                 rows=not ns.no_rows, errors_file=ns.errors,
-                                partition_by=ns.partition_by, **kw)
+                                partition_by=ns.partition_by, by=ns.by, **kw)
         else:
             res = driver.pack(client, ns.boxcar, ns.orders, ns.out, rest, **kw)
     except driver.DriverError as e:

@@ -38,6 +38,7 @@ class Result:
     exit_code: int = EXIT_OK
     totals: str = None
     draws: str = None        # the merged per-draw totals, with --uncertainty
+    table: str = None        # with by: the merged totals by that group (CSV)
     uncertainty: str = None  # the run total's interval, as boxcar merge gives it
     outputs: list = field(default_factory=list)
     errors: list = field(default_factory=list)   # (file, line, field, message)
@@ -201,9 +202,13 @@ def _read_all_row(path):
     raise DriverError("%s has no 'all' row" % path)
 
 
+# the groups of boxcar carbon --by
+GROUPS = ("all", "route", "month", "mode", "packaging")
+
+
 def carbon(client, boxcar, shipments, out_dir, carbon_args=(), parts=None,
            part_bytes=64 << 20, rows=True, errors_file=None, progress=None,
-           partition_by=None):
+           partition_by=None, by=None):
     """`boxcar carbon` over the partitions of `shipments` (CSV).
 
     Writes OUT_DIR/totals.csv (boxcar merge of the partitions' totals: the
@@ -216,7 +221,15 @@ def carbon(client, boxcar, shipments, out_dir, carbon_args=(), parts=None,
 
     With partition_by (month, route or a column), one partition per key
     instead: the file is read once here and split into OUT_DIR/input/,
-    and the outputs are named BY-KEY.csv (month-2025-01.csv)."""
+    and the outputs are named BY-KEY.csv (month-2025-01.csv).
+
+    With by (route, month, mode, packaging or all), OUT_DIR/by-BY.csv is
+    the merged totals by that group: the single run's `boxcar carbon --by
+    BY --format csv`, byte for byte, with --uncertainty each key's interval
+    too (each partition keeps its keys' per-draw totals, boxcar merge adds
+    them)."""
+    if by is not None and by not in GROUPS:
+        raise DriverError("--by is %s, not '%s'" % (", ".join(GROUPS), by), EXIT_USAGE)
     t0 = time.monotonic()
     display, shipments = shipments, os.path.abspath(shipments)
     out_dir = os.path.abspath(out_dir)
@@ -240,8 +253,9 @@ def carbon(client, boxcar, shipments, out_dir, carbon_args=(), parts=None,
     for sub in ("shipments", "totals", "draws"):
         shutil.rmtree(os.path.join(out_dir, sub), ignore_errors=True)
     draws = os.path.join(out_dir, "draws.csv")
-    if os.path.exists(draws):
-        os.unlink(draws)
+    for old in [draws] + [os.path.join(out_dir, "by-%s.csv" % g) for g in GROUPS]:
+        if os.path.exists(old):
+            os.unlink(old)
     outputs = {"--totals": "totals", "--errors": None}
     if rows:
         outputs["-o"] = "shipments"
@@ -252,6 +266,10 @@ def carbon(client, boxcar, shipments, out_dir, carbon_args=(), parts=None,
     if uncertain:
         outputs["--draws"] = "draws"
     args = list(carbon_args) + ["--no-progress"]
+    if uncertain and by not in (None, "all"):
+        # each partition keeps its keys' draws (its table is not kept)
+        args += ["--by", by, "--format", "csv"]
+    table = os.path.join(out_dir, "by-%s.csv" % by) if by else None
     tasks = [("carbon", p.name, worker.run_part,
               (boxcar, "carbon", args, p, out_dir, outputs)) for p in parts_list]
     prog = progress or _Progress("carbon", 0)
@@ -261,10 +279,12 @@ def carbon(client, boxcar, shipments, out_dir, carbon_args=(), parts=None,
     merged = client.submit(
         worker.merge, boxcar, totals, [r["outputs"]["--totals"] for r in results],
         draws if uncertain else None,
-        [r["outputs"]["--draws"] for r in results] if uncertain else (), pure=False).result()
+        [r["outputs"]["--draws"] for r in results] if uncertain else (), by=by,
+        table_out=table, pure=False).result()
     _clean_attempts(out_dir)
     res = Result("carbon", partitions=len(parts_list), workers=len(client.scheduler_info()["workers"]))
     res.totals = totals
+    res.table = table
     if uncertain:
         res.draws = draws
         res.uncertainty = next((line.strip() for line in merged.splitlines()
@@ -343,6 +363,7 @@ def pack(client, boxcar, orders, out_dir, pack_args=(), parts=None, part_bytes=8
                  workers=len(client.scheduler_info()["workers"]))
     res.outputs = [r["outputs"]["-o"] for r in results if "-o" in r["outputs"]]
     res.task_seconds = sum(r["seconds"] for r in results)
+    res.task_cpu_seconds = sum(r["cpu_seconds"] for r in results)
     with open(orders, "rb") as fp:
         res.rows = sum(1 for _ in fp) - 1
     res.exit_code = max((r["rc"] for r in results), default=0)
@@ -422,6 +443,8 @@ def summary(res, stream=sys.stderr):
         stream.write("  totals: %s\n" % res.totals)
     if res.draws:
         stream.write("  draws: %s\n" % res.draws)
+    if res.table:
+        stream.write("  by group: %s\n" % res.table)
     if res.outputs:
         stream.write("  per-partition output: %s/ (%d files)\n"
                      % (os.path.dirname(res.outputs[0]), len(res.outputs)))

@@ -1,10 +1,9 @@
 """What runs on a Dask worker: the `boxcar` command over one partition.
 
-`boxcar carbon` reads its partition where it lies (`--range START-END`:
-the header line, then its byte range of the input). `boxcar pack` gets its
-partition through a named pipe that the task feeds. Either way nothing is
-copied to disk, and boxcar writes its outputs into a directory of the
-task's own attempt. Only
+`boxcar carbon` and `boxcar pack` read their partition where it lies
+(`--range START-END`: the header line, then its byte range of the input):
+nothing is copied or piped, and boxcar writes its outputs into a directory
+of the task's own attempt. Only
 when boxcar has finished are the outputs renamed to their final names,
 which are fixed by the partition (part-00007.csv): a task that is killed
 leaves no file under a final name, and one that is retried replaces the
@@ -16,8 +15,6 @@ worker leaves no boxcar behind to write late.
 
 import csv
 import ctypes
-import errno
-import fcntl
 import os
 import re
 import shutil
@@ -73,57 +70,15 @@ def version(boxcar):
     return p.stdout.decode("utf-8", "replace").strip()
 
 
-def _feed(fifo, part, proc):
-    """Write the partition into the named pipe that boxcar reads. False if
-    boxcar went away before reading it all (it failed: its exit says why)."""
-    fd = -1
-    while fd < 0:
-        try:
-            fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
-        except OSError as e:
-            if e.errno != errno.ENXIO:
-                raise
-            # boxcar ended before opening the input? (WNOWAIT: it stays to
-            # be reaped by wait4, with its CPU time)
-            if os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT):
-                return False
-            time.sleep(0.002)
-    os.set_blocking(fd, True)
-    try:
-        # a larger pipe: fewer switches between this task and boxcar
-        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
-    except OSError:
-        pass  # above the system's pipe-max-size: the default will do
-    try:
-        view = memoryview(part.header)
-        while view:
-            view = view[os.write(fd, view):]
-        with open(part.path, "rb") as src:
-            pos, left = part.start, part.size
-            while left > 0:
-                n = os.sendfile(fd, src.fileno(), pos, min(left, 1 << 30))
-                if n == 0:
-                    raise BoxcarFailed("%s changed while being read (ends before byte %d)"
-                                       % (part.path, part.end))
-                pos += n
-                left -= n
-    except BrokenPipeError:
-        return False
-    finally:
-        os.close(fd)
-    return True
-
-
 class _Lines:
     """Lines of the partition as lines of the input file: the partition's
     line n (1 is the header) is the input's line first + n - 2. The first
-    line is counted only when an error needs it. `fifo` is the name boxcar
-    gives the partition in its messages (the pipe's path, or FILE@START-END
-    with --range)."""
+    line is counted only when an error needs it. `name` is the name boxcar
+    gives the partition in its messages (FILE@START-END)."""
 
-    def __init__(self, part, fifo):
-        self.part, self.fifo, self.first = part, fifo, None
-        self.prefix = re.compile(re.escape(fifo) + r":(\d+):")
+    def __init__(self, part, name):
+        self.part, self.name, self.first = part, name, None
+        self.prefix = re.compile(re.escape(name) + r":(\d+):")
 
     def line(self, n):
         if n < 2:
@@ -139,7 +94,7 @@ class _Lines:
         """FIFO:LINE: in boxcar's messages as INPUT:LINE:."""
         s = self.prefix.sub(lambda m: "%s:%d:" % (self.part.display,
                                                   self.line(int(m.group(1)))), s)
-        return s.replace(self.fifo, self.part.display)
+        return s.replace(self.name, self.part.display)
 
 
 def _map_errors(path, lines):
@@ -156,7 +111,7 @@ def _map_errors(path, lines):
             if len(row) < 4:
                 continue
             file, line, field, message = row[:4]
-            if file == lines.fifo:
+            if file == lines.name:
                 file = lines.part.display
                 if line.isdigit():
                     line = str(lines.line(int(line)))
@@ -170,15 +125,20 @@ def _relocate_file(path, lines):
     order's message into its row) with the input's file and lines."""
     with open(path, "rb") as fp:
         data = fp.read()
-    if lines.fifo.encode() not in data:
+    if lines.name.encode() not in data:
         return
     text = lines.text(data.decode("utf-8", "surrogateescape"))
     with open(path, "wb") as fp:
         fp.write(text.encode("utf-8", "surrogateescape"))
 
 
+# the option that names each command's input file
+INPUT_OPTION = {"carbon": "--shipments", "pack": "--orders"}
+
+
 def run_part(boxcar, command, args, part, out_dir, outputs, ext=".csv", relocate=False):
-    """Run `boxcar COMMAND ARGS... --<input> FIFO` over one partition.
+    """Run `boxcar COMMAND ARGS... --<input> FILE --range START-END` over
+    one partition.
 
     outputs: {option: subdirectory}, e.g. {"-o": "shipments", "--totals":
     "totals"}: each option gets a file of the attempt, renamed at the end
@@ -193,38 +153,26 @@ def run_part(boxcar, command, args, part, out_dir, outputs, ext=".csv", relocate
     tmp = os.path.join(out_dir, ".attempts", attempt)
     os.makedirs(tmp)
     try:
-        # carbon reads its byte range itself; pack reads a pipe fed here
-        ranged = command == "carbon"
-        if ranged:
-            fifo = "%s@%d-%d" % (part.path, part.start, part.end)
-        else:
-            fifo = os.path.join(tmp, part.name + ext)
-            os.mkfifo(fifo, 0o600)
+        # boxcar names the partition FILE@START-END in its messages
+        name = "%s@%d-%d" % (part.path, part.start, part.end)
         cmd = [boxcar, command] + list(args)
         files = {}
         for opt in outputs:
             files[opt] = os.path.join(tmp, opt.strip("-") + ext)
             cmd += [opt, files[opt]]
-        if ranged:
-            cmd += ["--shipments", part.path, "--range", "%d-%d" % (part.start, part.end)]
-        else:
-            cmd += ["--orders", fifo]
+        cmd += [INPUT_OPTION[command], part.path, "--range", "%d-%d" % (part.start, part.end)]
         err_path = os.path.join(tmp, "stderr.txt")
         t0 = time.monotonic()
         with open(err_path, "wb") as err:
             proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                     stderr=err, preexec_fn=_die_with_parent)
-            try:
-                if not ranged:
-                    _feed(fifo, part, proc)
-            finally:
-                # wait4 gives boxcar's CPU time with its exit status
-                _, status, usage = os.wait4(proc.pid, 0)
-                rc = proc.returncode = os.waitstatus_to_exitcode(status)
+            # wait4 gives boxcar's CPU time with its exit status
+            _, status, usage = os.wait4(proc.pid, 0)
+            rc = proc.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.monotonic() - t0
         with open(err_path, "rb") as fp:
             stderr = fp.read().decode("utf-8", "replace")
-        lines = _Lines(part, fifo)
+        lines = _Lines(part, name)
         stderr = lines.text(stderr)
         if rc not in (0, 3):
             raise BoxcarFailed("%s on %s: boxcar %s exited %d:\n%s"
@@ -251,17 +199,28 @@ def run_part(boxcar, command, args, part, out_dir, outputs, ext=".csv", relocate
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def merge(boxcar, out, inputs, draws_out=None, draw_inputs=()):
+def merge(boxcar, out, inputs, draws_out=None, draw_inputs=(), by=None, table_out=None):
     """boxcar merge -o OUT INPUTS...: the exact sum of the partitions'
     totals (written atomically by boxcar); with draws_out, their per-draw
-    totals too, added into the run total's interval. boxcar's summary
-    (standard error) is returned: it gives that interval."""
+    totals too, added into the run total's interval (and each key's, when
+    the draws were kept by a group). With by, the merged totals by that
+    group as CSV go to table_out, renamed into place. boxcar's summary
+    (standard error) is returned: it gives the run total's interval."""
     cmd = [boxcar, "merge", "-o", out]
     if draws_out:
         cmd += ["--draws", draws_out]
+    if by:
+        cmd += ["--by", by, "--format", "csv"]
     p = subprocess.run(cmd + list(inputs) + list(draw_inputs), stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, check=False)
     if p.returncode != 0:
         raise BoxcarFailed("boxcar merge exited %d:\n%s" % (
             p.returncode, p.stderr.decode("utf-8", "replace").strip()))
+    if by and table_out:
+        tmp = "%s.%s.tmp" % (table_out, uuid.uuid4().hex[:12])
+        with open(tmp, "wb") as fp:
+            fp.write(p.stdout)
+            fp.flush()
+            os.fsync(fp.fileno())
+        os.replace(tmp, table_out)
     return p.stderr.decode("utf-8", "replace")

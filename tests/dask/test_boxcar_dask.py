@@ -280,8 +280,8 @@ class OnCluster(unittest.TestCase):
         mc = ["--uncertainty", "60", "--seed", "11"]
         draws = os.path.join(self.tmp, "one.draws.csv")
         p = subprocess.run([BOXCAR, "carbon"] + CARBON_ARGS + mc +
-                           ["--shipments", DEMO, "--draws", draws, "--by", "route",
-                            "--no-progress"], stdout=subprocess.DEVNULL,
+                           ["--shipments", DEMO, "--draws", draws, "--no-progress"],
+                           stdout=subprocess.DEVNULL,
                            stderr=subprocess.PIPE, check=True)
         line = [x.strip() for x in p.stderr.decode().splitlines()
                 if x.startswith("  factor uncertainty (60 draws, seed 11)")]
@@ -297,6 +297,37 @@ class OnCluster(unittest.TestCase):
         self.assertIsNone(res.draws)
         self.assertFalse(os.path.exists(os.path.join(out, "draws.csv")))
         self.assertFalse(os.path.exists(os.path.join(out, "draws")))
+
+    def test_uncertainty_by_group_as_in_one_run(self):
+        # each month's (mode's) interval: the partitions keep their keys'
+        # per-draw totals, boxcar merge adds them; the table by group is the
+        # single run's, byte for byte, and so are the merged draws
+        mc = ["--uncertainty", "40", "--seed", "5"]
+        for by, counts in (("month", (1, 2, 5)), ("mode", (2,))):
+            draws = os.path.join(self.tmp, "one-%s.draws.csv" % by)
+            one = subprocess.run([BOXCAR, "carbon"] + CARBON_ARGS + mc +
+                                 ["--shipments", DEMO, "--draws", draws, "--by", by,
+                                  "--format", "csv", "--no-progress"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                 check=True).stdout
+            self.assertIn(b"total_wtw_p97_5_g\n", one)
+            for parts in counts:
+                res, out = self.run_carbon(DEMO, parts, mc, rows=False, by=by)
+                self.assertEqual(res.exit_code, 0)
+                self.assertEqual(res.table, os.path.join(out, "by-%s.csv" % by))
+                self.assertEqual(read(res.table), one, "%s, %d partitions" % (by, parts))
+                self.assertEqual(read(res.draws), read(draws), "%s, %d partitions" % (by, parts))
+        # without --uncertainty, the table by group without intervals
+        one = subprocess.run([BOXCAR, "carbon"] + CARBON_ARGS +
+                             ["--shipments", DEMO, "--by", "route", "--format", "csv",
+                              "--no-progress"], stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, check=True).stdout
+        res, out = self.run_carbon(DEMO, 3, rows=False, by="route")
+        self.assertEqual(read(res.table), one)
+        self.assertFalse(os.path.exists(os.path.join(out, "by-month.csv")))
+        with self.assertRaises(driver.DriverError) as e:
+            self.run_carbon(DEMO, 2, rows=False, by="week")
+        self.assertEqual(e.exception.code, driver.EXIT_USAGE)
 
     def test_monthly_workbook(self):
         rc, totals, rows, _ = single_carbon(self.tmp, DEMO)

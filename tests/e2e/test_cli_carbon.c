@@ -770,6 +770,133 @@ static void test_range(void **state)
     assert_non_null(strstr(err_text, "CSV file with a header line"));
 }
 
+/* Each key's draw d summed over the keys of a by-month draws file (every
+ * shipment's draw goes whole to its month), and the run's draw d: equal,
+ * draw by draw. Rows: draw,total_wtw_mg,draws,seed,shipments,set,version,
+ * group,key. */
+static void month_draws_add_up(const char *text, int draws)
+{
+    static long long run_mg[512], keys_mg[512];
+    memset(run_mg, 0, sizeof run_mg);
+    memset(keys_mg, 0, sizeof keys_mg);
+    int keys = 0;
+    for (const char *p = strchr(text, '\n'); p != NULL && p[1] != '\0'; p = strchr(p + 1, '\n')) {
+        int draw;
+        long long mg;
+        assert_int_equal(sscanf(p + 1, "%d,%lld,", &draw, &mg), 2);
+        assert_true(draw >= 1 && draw <= draws);
+        const char *group = p + 1;
+        for (int c = 0; c < 7; c++)
+            group = strchr(group, ',') + 1;
+        if (strncmp(group, "all,", 4) == 0) {
+            run_mg[draw - 1] += mg;
+        } else {
+            assert_int_equal(strncmp(group, "month,", 6), 0);
+            keys_mg[draw - 1] += mg;
+            keys += draw == 1;
+        }
+    }
+    assert_true(keys >= 2);
+    for (int d = 0; d < draws; d++)
+        assert_true(run_mg[d] == keys_mg[d] && run_mg[d] != 0);
+}
+
+/* --by G with --uncertainty: each key's interval from 1, 2 and 5 shards'
+ * draws, merged, is the single run's table byte for byte (by month, by
+ * mode), and so is the merged draws file; by month each draw's keys add
+ * up to the run's draw. Draws of another group, or of none, are another
+ * world. */
+static void test_group_draws_merge(void **state)
+{
+    (void)state;
+#if BOXCAR_HAVE_GSL
+#define MC " --routes " ROUTES " --containers " CONTAINERS " --uncertainty 200 --no-progress"
+    const char *groups[] = {"month", "mode"};
+    static char want[1 << 20], got[1 << 20], a[1 << 20], b[1 << 20];
+    for (size_t g = 0; g < 2; g++) {
+        char args[2048], *q;
+        snprintf(args, sizeof args, "carbon" MC " --seed 11 --shipments " SHIPMENTS
+                 " --by %s --format csv --draws g1-%s.csv", groups[g], groups[g]);
+        assert_int_equal(run(args), 0);
+        snprintf(want, sizeof want, "%s", out_text);
+        assert_non_null(strstr(want, "total_wtw_p97_5_g\n"));
+        char name[64];
+        snprintf(name, sizeof name, "g1-%s.csv", groups[g]);
+        size_t la = slurp(in_dir(name), a, sizeof a);
+        assert_true(la > 0 && la < sizeof a - 1);
+        a[la] = '\0';
+        if (g == 0)
+            month_draws_add_up(a, 200);
+        const int ks[] = {1, 2, 5};
+        for (size_t j = 0; j < 3; j++) {
+            int k = ks[j];
+            cut(k);
+            for (int i = 0; i < k; i++) {
+                snprintf(args, sizeof args,
+                         "carbon" MC " --seed 11 --shipments d%d-%d.csv --totals t%d-%d.csv "
+                         "--draws g%d-%d.csv --by %s --format csv",
+                         k, i, k, i, k, i, groups[g]);
+                assert_int_equal(run(args), 0);
+            }
+            q = args;
+            q += snprintf(q, sizeof args, "merge --by %s --format csv --draws gm%d.csv",
+                          groups[g], k);
+            for (int i = k - 1; i >= 0; i--)
+                q += snprintf(q, sizeof args - (size_t)(q - args), " g%d-%d.csv t%d-%d.csv",
+                              k, i, k, i);
+            int rc = run(args);
+            if (rc != 0)
+                fail_msg("%s, %d shards: exit %d: %s", groups[g], k, rc, err_text);
+            snprintf(got, sizeof got, "%s", out_text);
+            assert_string_equal(got, want);
+            snprintf(name, sizeof name, "gm%d.csv", k);
+            assert_int_equal(slurp(in_dir(name), b, sizeof b), la);
+            assert_memory_equal(a, b, la);
+        }
+    }
+    /* shards' draws by month and by mode, or by month and by none */
+    assert_int_equal(run("carbon" MC " --seed 11 --shipments d2-0.csv --draws x-month.csv "
+                         "--by month --format csv"),
+                     0);
+    assert_int_equal(run("carbon" MC " --seed 11 --shipments d2-1.csv --draws x-none.csv "
+                         "-o rows-ignored.csv"),
+                     0);
+    assert_int_equal(run("merge t2-0.csv t2-1.csv x-month.csv g2-1.csv"), 3);
+    assert_non_null(strstr(err_text, "another group"));
+    assert_int_equal(run("merge t2-0.csv t2-1.csv x-month.csv x-none.csv --by month"), 3);
+    assert_non_null(strstr(err_text, "x-none.csv"));
+    assert_non_null(strstr(err_text, "another group"));
+    /* --by another group than the draws': the table, no intervals, said */
+    assert_int_equal(run("merge t2-0.csv t2-1.csv g2-0.csv g2-1.csv --by month --format csv"),
+                     0);
+    assert_null(strstr(out_text, "p97_5"));
+    assert_non_null(strstr(err_text, "no intervals by month"));
+    /* a key's draws twice, or a key's block cut short */
+    size_t n = slurp(in_dir("x-month.csv"), a, sizeof a);
+    a[n] = '\0';
+    const char *first_key = strstr(a, ",month,");
+    assert_non_null(first_key);
+    const char *block = first_key;
+    while (block > a && block[-1] != '\n')
+        block--;
+    const char *next = strstr(first_key, "\n1,");
+    assert_non_null(next);
+    snprintf(b, sizeof b, "%.*s%.*s", (int)(next + 1 - a), a, (int)(next + 1 - block), block);
+    write_file("x-twice.csv", b);
+    assert_int_equal(run("merge t2-0.csv x-twice.csv"), 3);
+    assert_non_null(strstr(err_text, "appear twice"));
+    snprintf(b, sizeof b, "%.*s", (int)(next - 40 - a), a);
+    *strrchr(b, '\n') = '\0';
+    strcat(b, "\n");
+    write_file("x-short.csv", b);
+    assert_int_equal(run("merge t2-0.csv x-short.csv"), 3);
+    assert_non_null(strstr(err_text, "not a complete draw totals file"));
+#undef MC
+#else
+    skip();
+#endif
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -785,6 +912,7 @@ int main(void)
         cmocka_unit_test(test_uncertainty),
         cmocka_unit_test(test_draws_merge),
         cmocka_unit_test(test_range),
+        cmocka_unit_test(test_group_draws_merge),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

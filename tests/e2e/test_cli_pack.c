@@ -604,6 +604,75 @@ static void test_never_half_written(void **state)
     assert_int_equal(strncmp(buf, "order_id,", 9), 0);
 }
 
+/* --range: two byte ranges of one order file, cut between orders, packed
+ * apart (on one thread and on two) give the single run's rows; a bad line
+ * is named FILE@START-END with its line counted from the header; a range
+ * off a line start or of a JSON file is a usage error. Offsets counted in
+ * the file written here: a header of 74 bytes, then lines at 74 (A1), 108
+ * (A1), 143 (B2), 177 (C3), 217 (C3, fragile=2 is bad input); 249 is the
+ * end. */
+static void test_range(void **state)
+{
+    (void)state;
+    write_text("rg.csv", "order_id,item_id,qty,l_mm,w_mm,h_mm,weight_g,rotation,fragile,"
+                         "alone,group\n"
+                         "A1,CUP,2,100,100,120,300,any,0,0,\n"
+                         "A1,PLATE,1,250,250,30,600,any,0,0,\n"
+                         "B2,BOOK,3,210,150,40,450,any,0,0,\n"
+                         "C3,LAMP,1,300,200,400,1200,upright,0,0,\n"
+                         "C3,BULB,4,60,60,110,50,any,2,0,\n");
+    assert_int_equal(pack("--orders rg.csv --format csv -o rg-one.csv --no-progress"), 3);
+    assert_non_null(strstr(err_text, "rg.csv:6:9: field 'fragile'"));
+    static char one[1 << 14], a[1 << 14], b[1 << 14];
+    slurp("rg-one.csv", one, sizeof one);
+    for (int jobs = 1; jobs <= 2; jobs++) {
+        char args[256];
+        snprintf(args, sizeof args, "--orders rg.csv --range 74-143 --format csv -o rg-a.csv "
+                                    "--no-progress --jobs %d", jobs);
+        assert_int_equal(pack(args), 0);
+        assert_non_null(strstr(err_text, " 1 orders,"));
+        snprintf(args, sizeof args, "--orders rg.csv --range 143-249 --format csv -o rg-b.csv "
+                                    "--no-progress --jobs %d", jobs);
+        assert_int_equal(pack(args), 3);
+        assert_non_null(strstr(err_text, " 2 orders,"));
+        assert_non_null(strstr(err_text, "rg.csv@143-249:4:9: field 'fragile'"));
+        slurp("rg-a.csv", a, sizeof a);
+        slurp("rg-b.csv", b, sizeof b);
+        /* a's rows, then b's without its header line, are the single run's
+         * (the bad order's message names the range, not the file) */
+        const char *b_rows = strchr(b, '\n');
+        assert_non_null(b_rows);
+        size_t na = strlen(a);
+        assert_int_equal(strncmp(one, a, na), 0);
+        const char *one_b = one + na;
+        const char *bad_one = strstr(one_b, "\nC3,,");
+        const char *bad_b = strstr(b_rows, "\nC3,,");
+        assert_non_null(bad_one);
+        assert_non_null(bad_b);
+        assert_int_equal(bad_one - one_b, bad_b - (b_rows + 1));
+        assert_memory_equal(one_b, b_rows + 1, (size_t)(bad_one - one_b));
+    }
+    /* an empty range packs no order */
+    assert_int_equal(pack("--orders rg.csv --range 143-143 --format csv --no-progress"), 0);
+    assert_non_null(strstr(err_text, " 0 orders,"));
+    /* a range that cuts order A1 (lines at 74 and 108) at its start or end */
+    assert_int_equal(pack("--orders rg.csv --range 108-143 --format csv -o rg-cut.csv"), 2);
+    assert_non_null(strstr(err_text, "cuts order 'A1' in two"));
+    assert_false(exists("rg-cut.csv"));
+    assert_int_equal(pack("--orders rg.csv --range 74-108 --format csv"), 2);
+    assert_non_null(strstr(err_text, "cuts order 'A1' in two"));
+    assert_int_equal(pack("--orders rg.csv --range 177-217 --format csv"), 2);
+    assert_non_null(strstr(err_text, "cuts order 'C3' in two"));
+    assert_int_equal(pack("--orders rg.csv --range 75-143 --format csv"), 2);
+    assert_non_null(strstr(err_text, "start of a line"));
+    assert_int_equal(pack("--orders rg.csv --range 10-143 --format csv"), 2);
+    assert_non_null(strstr(err_text, "after the header line"));
+    assert_int_equal(pack("--orders rg.csv --range 74-999 --format csv"), 2);
+    assert_int_equal(pack("--orders rg.csv --range 143-74 --format csv"), 2);
+    assert_int_equal(pack("--orders rg.jsonl --range 0-0 --format csv"), 2);
+    assert_non_null(strstr(err_text, "CSV"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -616,6 +685,7 @@ int main(void)
         cmocka_unit_test(test_corrupt_catalog),
         cmocka_unit_test(test_usage_errors),
         cmocka_unit_test(test_never_half_written),
+        cmocka_unit_test(test_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

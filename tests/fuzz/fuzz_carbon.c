@@ -22,8 +22,10 @@
  *       row and every key of a group (picked by the input's length) an
  *       interval;
  *   'T' a totals file (boxcar merge's input): same round trip;
- *   'D' a draw totals file (boxcar merge's other input): same round trip,
- *       an interval with lo <= hi, and the file merged with itself.
+ *   'D' a draw totals file (boxcar merge's other input, with or without
+ *       a group's keys): same round trip, an interval with lo <= hi (the
+ *       same through bx_uncertainty_from_draws), and the file merged with
+ *       itself.
  * Any other first byte picks one of these by its value mod 6. Nothing may
  * crash, leak, trip a sanitizer or break those properties.
  */
@@ -434,6 +436,17 @@ static void fuzz_draws(bx_ctx *ctx, const uint8_t *data, size_t size)
             memcmp(a.data, b.data, a.len) != 0 || bx_draw_totals_interval(d, &iv) != BX_OK ||
             !(iv.lo_g <= iv.hi_g))
             abort();
+#if BOXCAR_HAVE_GSL
+        /* the same interval through an uncertainty object over the draws */
+        bx_uncertainty *u = NULL;
+        bx_interval via;
+        if (bx_uncertainty_from_draws(ctx, d, &u) != BX_OK ||
+            bx_uncertainty_total(u, &via) != BX_OK || memcmp(&via, &iv, sizeof iv) != 0 ||
+            bx_uncertainty_group(u) != bx_draw_totals_info_get(d).by ||
+            bx_uncertainty_key(u, "\x01 not a key", &via) != BX_ENOTFOUND)
+            abort();
+        bx_uncertainty_free(u);
+#endif
         /* the same draws again: each doubles, or a sum is out of range and
          * nothing changes */
         bx_status st = bx_draw_totals_read_mem(back, "again.csv", a.data, a.len);

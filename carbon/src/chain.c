@@ -75,8 +75,6 @@ static bx_status add_term(compiler *k, size_t factor, int part, int driver, doub
         r->parts[r->nparts++] = (uint8_t)part;
     if (driver == BXI_CARBON_MASS || driver == BXI_CARBON_DIRECT)
         r->needs_mass = true;
-    if (driver == BXI_CARBON_DIRECT)
-        r->needs_drop = true;
     if (k->nterms == k->cap) {
         size_t cap = k->cap ? k->cap * 2 : 8;
         bxc_term *p = bx_realloc(k->c->ctx, k->terms, cap * sizeof *p);
@@ -136,6 +134,75 @@ static void note_share(compiler *k, const bx_tce *e, int driver, double per_unit
         k->r->share_k[driver] = per_unit;
         k->r->share_line[driver] = e->line;
     }
+}
+
+/* Does a leg of the route share by direct tkm on the shipment's own
+ * drop_km (no round)? Then it holds the first direct driver. */
+static bool own_drop(const bx_route *route)
+{
+    for (size_t i = 0; i < route->ntces; i++) {
+        const bx_tce *e = &route->tces[i];
+        if (e->kind == BX_TCE_LEG && e->alloc == BX_ALLOC_DIRECT && e->round_id[0] == '\0')
+            return true;
+    }
+    return false;
+}
+
+/* A leg naming a round: its run_tkm or run_items from the round's drops
+ * into *out (a copy of e), and the driver of its drop distance. */
+static bx_status use_round(compiler *k, const bx_tce *e, bx_tce *out, int *direct)
+{
+    bx_round_info info;
+    const bx_rounds *rs = k->c->opt.rounds;
+    if (rs == NULL)
+        return tce_error(k, e, "round", "round '%s' needs a rounds file", e->round_id);
+    if (!bx_rounds_get(rs, e->round_id, &info))
+        return tce_error(k, e, "round", "no round '%s' in %s", e->round_id,
+                         bx_rounds_name(rs));
+    if (!info.valid)
+        return tce_error(k, e, "round", "round '%s' has a bad drop (%s:%llu onwards)",
+                         e->round_id, bx_rounds_name(rs), (unsigned long long)info.line);
+    *out = *e;
+    bxc_route *r = k->r;
+    int driver = BXI_CARBON_ITEM;
+    if (e->alloc == BX_ALLOC_DIRECT) {
+        if (!info.all_direct || !(info.tkm > 0))
+            return tce_error(k, e, "round", "round '%s' (%s:%llu) is shared by notional "
+                                            "tkm: every drop needs drop_km and mass_g, "
+                                            "and the sum must be more than 0",
+                             e->round_id, bx_rounds_name(rs), (unsigned long long)info.line);
+        out->run_tkm = info.tkm;
+        /* a second round on the route (collection, then delivery) takes the
+         * next driver; the same round again keeps its own */
+        driver = -1;
+        bool taken[BXI_CARBON_NDRIVERS] = {false};
+        taken[BXI_CARBON_DIRECT] = own_drop(k->route);
+        for (size_t i = 0; i < r->nrounds; i++) {
+            if (r->rounds[i].driver == BXI_CARBON_ITEM)
+                continue;
+            taken[r->rounds[i].driver] = true;
+            if (strcmp(r->rounds[i].id, e->round_id) == 0)
+                driver = r->rounds[i].driver;
+        }
+        if (driver < 0)
+            driver = !taken[BXI_CARBON_DIRECT] ? BXI_CARBON_DIRECT
+                     : !taken[BXI_CARBON_DIRECT2] ? BXI_CARBON_DIRECT2 : -1;
+        if (driver < 0)
+            return tce_error(k, e, "round", "a route has at most two drop distances "
+                                            "(a collection and a delivery round)");
+        *direct = driver;
+    } else {
+        out->run_items = info.items;
+    }
+    if (r->nrounds == BXI_CARBON_MAX_ROUNDS)
+        return tce_error(k, e, "round", "a route names at most %d rounds",
+                         BXI_CARBON_MAX_ROUNDS);
+    r->rounds[r->nrounds].id = e->round_id;
+    r->rounds[r->nrounds].driver = (uint8_t)driver;
+    r->rounds[r->nrounds].line = e->line;
+    r->nrounds++;
+    r->needs_mass |= driver != BXI_CARBON_ITEM;
+    return BX_OK;
 }
 
 /* The run's energy in grams CO2e is amount x factor: the terms carry the
@@ -237,6 +304,15 @@ static bx_status compile_leg(compiler *k, const bx_tce *e)
     long fuels[BX_TCE_MAX_ENERGY];
     if ((st = need_energies(k, e, fuels)) != BX_OK)
         return st;
+    bx_tce from_round;
+    int direct = BXI_CARBON_DIRECT;
+    if (e->round_id[0] != '\0') {
+        if ((st = use_round(k, e, &from_round, &direct)) != BX_OK)
+            return st;
+        e = &from_round;
+    } else if (e->alloc == BX_ALLOC_DIRECT) {
+        k->r->needs_drop = true; /* the shipment's drop_km */
+    }
     worst(k->r, BX_DQ_PRIMARY);
     k->r->methods |= BX_METHOD_FUEL;
     int driver;
@@ -244,9 +320,9 @@ static bx_status compile_leg(compiler *k, const bx_tce *e)
     switch (e->alloc) {
     case BX_ALLOC_DIRECT:
         k->r->methods |= BX_METHOD_MULTIDROP;
-        note_share(k, e, BXI_CARBON_DIRECT, 1.0 / (G_PER_T * e->run_tkm));
-        add_activity(k, e, part, BXI_CARBON_DIRECT, 1.0);
-        driver = BXI_CARBON_DIRECT;
+        note_share(k, e, direct, 1.0 / (G_PER_T * e->run_tkm));
+        add_activity(k, e, part, direct, 1.0);
+        driver = direct;
         per_amount = 1.0 / (G_PER_T * e->run_tkm);
         break;
     case BX_ALLOC_ITEM:
@@ -343,7 +419,7 @@ bx_status bxi_carbon_compile_route(bx_carbon *c, const bx_route *route, bxc_rout
         int n = 0, last = -1;
         for (int q = 0; q < 3; q++) {
             const double *c3 = r->qcoef[p][q];
-            if (c3[0] != 0 || c3[1] != 0 || c3[2] != 0) {
+            if (c3[0] != 0 || c3[1] != 0 || c3[2] != 0 || c3[3] != 0) {
                 n++;
                 last = q;
             }
@@ -353,7 +429,7 @@ bx_status bxi_carbon_compile_route(bx_carbon *c, const bx_route *route, bxc_rout
     for (int m = 0; m < BX_MODE_COUNT; m++)
         for (int d = 0; d < BX_DIST_COUNT; d++) {
             const double *a = r->act[m][d];
-            if (a[0] == 0 && a[1] == 0 && a[2] == 0)
+            if (a[0] == 0 && a[1] == 0 && a[2] == 0 && a[3] == 0)
                 continue;
             r->act_cells[r->nact].mode = (uint8_t)m;
             r->act_cells[r->nact].type = (uint8_t)d;
@@ -374,11 +450,10 @@ bx_status bxi_carbon_compile_route(bx_carbon *c, const bx_route *route, bxc_rout
     return BX_OK;
 }
 
-void bxi_carbon_route_eval(const bxc_route *r, double mass_g, double items, double direct_gkm,
+void bxi_carbon_route_eval(const bxc_route *r, const double x[BXI_CARBON_NDRIVERS],
                     double wtt[BXI_CARBON_ROUTE_PARTS], double ttw[BXI_CARBON_ROUTE_PARTS],
                     double unsplit[BXI_CARBON_ROUTE_PARTS])
 {
-    const double x[BXI_CARBON_NDRIVERS] = {mass_g, items, direct_gkm};
     for (size_t p = 0; p < BXI_CARBON_ROUTE_PARTS; p++)
         wtt[p] = ttw[p] = unsplit[p] = 0;
     for (size_t i = 0; i < r->nparts; i++) {

@@ -212,6 +212,10 @@ typedef struct bx_carbon_options {
      * trips. */
     const bx_container_usage *usage;
     size_t nusage;
+    /* The rounds that route legs name (`round`); may be NULL, and must
+     * outlive the calculator. A leg naming a round it lacks is a bad
+     * route. */
+    const bx_rounds *rounds;
 } bx_carbon_options;
 
 BX_API void bx_carbon_options_init(bx_carbon_options *opt);

@@ -297,6 +297,12 @@ bx_status bx_carbon_compute(bx_carbon *c, const bx_shipment *s, bx_carbon_result
     }
     if (!bxi_carbon_g_to_mg(p->g, &out->packaging_mg))
         goto range;
+    if (r->cool_g[0] != 0 || r->cool_g[1] != 0) {
+        double g = x[BXI_CARBON_MASS];
+        if (!bxi_carbon_g_to_mg(r->cool_g[BXI_CARBON_UPLIFT] * g, &out->temp_uplift_mg) ||
+            !bxi_carbon_g_to_mg(r->cool_g[BXI_CARBON_REFRIGERANT] * g, &out->refrigerant_mg))
+            goto range;
+    }
     for (size_t i = 0; i < r->nact; i++) {
         const double *k = r->act_cells[i].k;
         double gkm = k[0] * x[0] + k[1] * x[1] + k[2] * x[2] + k[3] * x[3];

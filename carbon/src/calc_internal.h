@@ -25,6 +25,8 @@ enum {
     BXI_CARBON_NDRIVERS = 4
 };
 
+enum { BXI_CARBON_UPLIFT = 0, BXI_CARBON_REFRIGERANT = 1 };
+
 /* Rounds of the rounds file one route may name. */
 #define BXI_CARBON_MAX_ROUNDS 4
 
@@ -75,6 +77,10 @@ typedef struct bxc_route {
     /* Rounds of the rounds file its legs name: the shipment must be a drop
      * of each; a round shared by direct tkm gives its driver (DIRECT or
      * DIRECT2) the drop's mass x drop_km. */
+    /* WTW g per gram of the shipment in the temperature-controlled uplift
+     * and in the refrigerant leaked (BXI_CARBON_UPLIFT, _REFRIGERANT):
+     * parts of the legs' figures shown on their own. */
+    double cool_g[2];
     uint8_t nrounds;
     struct {
         const char *id;  /* the route's own text (borrowed) */

@@ -88,6 +88,14 @@ static bx_status add_term(compiler *k, size_t factor, int part, int driver, doub
     return BX_OK;
 }
 
+/* The WTW per gram of a part of a leg's figure that the results show on
+ * its own (the temperature-controlled uplift, the refrigerant leaked). */
+static void note_cool(compiler *k, size_t factor, int which, double coef)
+{
+    bxc_value v = bxi_carbon_factor_value(k->c->fs, factor);
+    k->r->cool_g[which] += coef * (v.split ? v.wtt + v.ttw : v.wtw);
+}
+
 static void worst(bxc_route *r, bx_data_quality q)
 {
     if (q > r->quality)
@@ -249,6 +257,7 @@ static bx_status compile_leg(compiler *k, const bx_tce *e)
     }
     if (!e->has_energy) {
         double km = bx_tce_adjusted_km(e, part, NULL);
+        double uplift = 0; /* the temperature-controlled share of km - 1 */
         if (!isnan(e->load_factor) || !isnan(e->empty_running)) {
             if (isnan(f->load_factor) || isnan(f->empty_running) || isnan(f->empty_energy))
                 return tce_error(k, e, isnan(e->load_factor) ? "empty_running" : "load_factor",
@@ -274,19 +283,23 @@ static bx_status compile_leg(compiler *k, const bx_tce *e)
                     return tce_error(k, e, "temp", "refrigerant '%s' of TOC '%s' is not in "
                                                    "kg/kg", f->refrigerant, f->id);
                 double leg_km = bx_tce_adjusted_km(e, part, NULL); /* tkm as reported */
-                if ((st = add_term(k, (size_t)gas, part, BXI_CARBON_MASS,
-                                   leg_km * f->refrigerant_kg_per_tkm / G_PER_T, f->quality)) !=
+                double kg = leg_km * f->refrigerant_kg_per_tkm / G_PER_T;
+                if ((st = add_term(k, (size_t)gas, part, BXI_CARBON_MASS, kg, f->quality)) !=
                     BX_OK)
                     return st;
+                note_cool(k, (size_t)gas, BXI_CARBON_REFRIGERANT, kg);
             }
+            uplift = f->temp_uplift;
             km *= 1.0 + f->temp_uplift;
         }
         k->r->methods |= BX_METHOD_INTENSITY;
         worst(k->r, f->quality);
         /* activity on the adjusted distance, without the temperature uplift */
         add_activity(k, e, part, BXI_CARBON_MASS, bx_tce_adjusted_km(e, part, NULL));
-        if (e->grid_id[0] == '\0')
+        if (e->grid_id[0] == '\0') {
+            note_cool(k, (size_t)toc, BXI_CARBON_UPLIFT, km / G_PER_T * uplift / (1.0 + uplift));
             return add_term(k, (size_t)toc, part, BXI_CARBON_MASS, km / G_PER_T, f->quality);
+        }
         /* the TOC's kWh per tkm times the leg's own grid (a region's or a
          * province's) instead of the TOC's ref */
         if (f->unit != BX_UNIT_KWH_PER_TKM)
@@ -298,6 +311,8 @@ static bx_status compile_leg(compiler *k, const bx_tce *e)
         const bx_factor *g = bx_factor_set_at(k->c->fs, (size_t)grid);
         if (g->unit != BX_UNIT_KG_PER_KWH)
             return tce_error(k, e, "grid", "fuel '%s' is not electricity (kg/kwh)", g->id);
+        note_cool(k, (size_t)grid, BXI_CARBON_UPLIFT,
+                  km * f->energy / G_PER_T * uplift / (1.0 + uplift));
         return add_term(k, (size_t)grid, part, BXI_CARBON_MASS, km * f->energy / G_PER_T,
                         f->quality);
     }

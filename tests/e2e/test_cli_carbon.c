@@ -123,8 +123,9 @@ static void test_demo(void **state)
                                "transport_wtt_g,transport_unsplit_g,hub_wtt_g,hub_ttw_g,"
                                "hub_unsplit_g,total_wtt_g,total_unsplit_g,transport_tkm,"
                                "transport_g_per_tkm,distance_types,primary_wtw_g,"
-                               "modelled_wtw_g,default_wtw_g,method,data_quality,"
-                               "factor_set,factor_version\n";
+                               "modelled_wtw_g,default_wtw_g,temp_uplift_wtw_g,"
+                               "refrigerant_g,method,data_quality,factor_set,"
+                               "factor_version\n";
     assert_memory_equal(rows, head, strlen(head));
     size_t lines = 0;
     for (size_t i = 0; i < n; i++)
@@ -535,7 +536,7 @@ static void test_uncertainty(void **state)
     assert_non_null(air);
     const char *d2 = strstr(a, "\nD2,");
     assert_non_null(d2);
-    long long mean = csv_mg(d2 + 1, 25), hi = csv_mg(d2 + 1, 27);
+    long long mean = csv_mg(d2 + 1, 27), hi = csv_mg(d2 + 1, 29);
     assert_true(llabs(json_int(air, "total_wtw_mean_mg") - mean) <= 1);
     assert_true(llabs(json_int(air, "total_wtw_p97_5_mg") - hi) <= 1);
     assert_int_equal(run("carbon --routes " ROUTES " --shipments u.csv --uncertainty 300 "

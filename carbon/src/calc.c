@@ -187,7 +187,7 @@ static bx_status check_shares(bx_carbon *c, const bx_shipment *s, const bxc_rout
     static const char *const runs[BXI_CARBON_NDRIVERS] = {
         "run_tkm or run_t", "run_items", "run_tkm (the round's notional tkm)",
         "run_tkm (the round's notional tkm)"};
-    for (int d = 0; d < BXI_CARBON_NDRIVERS; d++) {
+    for (int d = 0; d < r->ndrivers; d++) {
         double share = x[d] * r->share_k[d];
         if (share > 1.0 + 1e-9)
             return shipment_error(c, s, fields[d],
@@ -267,7 +267,16 @@ bx_status bx_carbon_compute(bx_carbon *c, const bx_shipment *s, bx_carbon_result
         return shipment_error(c, s, "packaging", "%s", p->why);
 
     double x[BXI_CARBON_NDRIVERS];
-    bx_status st = bxi_carbon_drivers(c, s, r, true, x);
+    bx_status st = BX_OK;
+    if (r->nrounds == 0) { /* the usual case: no rounds file behind it */
+        double mass = s->mass_g < 0 ? 0.0 : (double)s->mass_g;
+        x[BXI_CARBON_MASS] = mass;
+        x[BXI_CARBON_ITEM] = (double)s->items;
+        x[BXI_CARBON_DIRECT] = mass * (s->drop_km < 0 ? 0.0 : s->drop_km);
+        x[BXI_CARBON_DIRECT2] = 0;
+    } else {
+        st = bxi_carbon_drivers(c, s, r, true, x);
+    }
     if (st != BX_OK || (st = check_shares(c, s, r, x)) != BX_OK)
         return st;
     double wtt[BXI_CARBON_ROUTE_PARTS], ttw[BXI_CARBON_ROUTE_PARTS], uns[BXI_CARBON_ROUTE_PARTS];

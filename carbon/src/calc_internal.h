@@ -81,6 +81,8 @@ typedef struct bxc_route {
      * and in the refrigerant leaked (BXI_CARBON_UPLIFT, _REFRIGERANT):
      * parts of the legs' figures shown on their own. */
     double cool_g[2];
+    uint8_t ndrivers;  /* drivers with coefficients: 3, or 4 with a
+                          second round's drop distance */
     uint8_t nrounds;
     struct {
         const char *id;  /* the route's own text (borrowed) */

@@ -451,6 +451,12 @@ bx_status bxi_carbon_compile_route(bx_carbon *c, const bx_route *route, bxc_rout
             memcpy(r->act_cells[r->nact].k, a, sizeof r->act_cells[r->nact].k);
             r->nact++;
         }
+    r->ndrivers = BXI_CARBON_DIRECT2;
+    for (int p = 0; p < BXI_CARBON_ROUTE_PARTS; p++) {
+        const bxc_coef *c4 = &r->coef[p][BXI_CARBON_DIRECT2];
+        if (c4->wtt != 0 || c4->ttw != 0 || c4->unsplit != 0)
+            r->ndrivers = BXI_CARBON_NDRIVERS;
+    }
     if (ok && k.nterms > 0) {
         r->terms = bx_arena_alloc(&c->arena, k.nterms * sizeof *r->terms, 0);
         if (r->terms == NULL) {
@@ -473,7 +479,7 @@ void bxi_carbon_route_eval(const bxc_route *r, const double x[BXI_CARBON_NDRIVER
         wtt[p] = ttw[p] = unsplit[p] = 0;
     for (size_t i = 0; i < r->nparts; i++) {
         int p = r->parts[i];
-        for (int d = 0; d < BXI_CARBON_NDRIVERS; d++) {
+        for (int d = 0; d < r->ndrivers; d++) {
             const bxc_coef *k = &r->coef[p][d];
             wtt[p] += k->wtt * x[d];
             ttw[p] += k->ttw * x[d];

@@ -25,6 +25,7 @@
 static void carbon_help(void)
 {
     printf("usage: boxcar carbon --routes FILE --shipments FILE [--range START-END]\n"
+           "                     [--rounds FILE]\n"
            "                     [--factors SET|FILE]\n"
            "       boxcar carbon --routes FILE --packing FILE --date YYYY-MM-DD\n"
            "                     (--route ROUTE | --order-routes FILE) [OPTIONS]\n"
@@ -41,6 +42,9 @@ static void carbon_help(void)
            "\n"
            "  --routes FILE      transport chains: one row per leg or hub (CSV, JSON\n"
            "                     or CBOR)\n"
+           "  --rounds FILE      multi-drop rounds: round_id, shipment_id, drop_km and\n"
+           "                     mass_g (or items) per drop; a route leg's 'round'\n"
+           "                     takes its run tkm or items and each drop's share\n"
            "  --shipments FILE   shipments (CSV, JSON or CBOR); streamed, any size\n"
            "  --range START-END  only bytes START to END of the CSV shipments file, after\n"
            "                     its header line: whole lines, named FILE@START-END in\n"
@@ -85,6 +89,7 @@ static void carbon_help(void)
 }
 
 typedef struct carbon_args {
+    const char *rounds;
     const char *routes, *shipments, *factors, *catalog, *containers, *pool;
     const char *packing, *route, *order_routes;
     int32_t date;
@@ -141,6 +146,7 @@ static int parse_args(int argc, char **argv, carbon_args *a)
 {
     static const struct option opts[] = {
         {"routes", required_argument, NULL, 'r'},
+        {"rounds", required_argument, NULL, 'Q'},
         {"shipments", required_argument, NULL, 's'},
         {"packing", required_argument, NULL, 'k'},
         {"route", required_argument, NULL, 'R'},
@@ -175,6 +181,7 @@ static int parse_args(int argc, char **argv, carbon_args *a)
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
         switch (c) {
         case 'r': a->routes = optarg; break;
+        case 'Q': a->rounds = optarg; break;
         case 's': a->shipments = optarg; break;
         case 'k': a->packing = optarg; break;
         case 'R': a->route = optarg; break;
@@ -304,6 +311,7 @@ typedef struct run {
     cli_progress bar;
     bx_factor_set *fs;
     bx_routes *routes;
+    bx_rounds *rounds;
     bx_catalog *cat;
     bx_containers *cont;
     bx_carbon *calc;
@@ -342,6 +350,8 @@ static bx_status load_inputs(run *r)
     bx_status st = bx_factor_set_load(r->ctx, &r->fs, path);
     if (st == BX_OK)
         st = bx_routes_load(r->ctx, &r->routes, a->routes);
+    if (st == BX_OK && a->rounds != NULL)
+        st = bx_rounds_load(r->ctx, &r->rounds, a->rounds);
     /* a pool's types are reusable boxes: the series that has them */
     const char *cat = a->catalog != NULL ? a->catalog
                       : cli_default_catalog(a->pool != NULL ? "cn-express-reusable.csv"
@@ -363,6 +373,7 @@ static bx_status load_inputs(run *r)
     opt.trips = a->trips;
     opt.usage = usage;
     opt.nusage = nusage;
+    opt.rounds = r->rounds;
     st = bx_carbon_new(r->ctx, &r->calc, r->fs, r->routes, &opt);
     free(usage); /* the calculator keeps what it needs */
     if (st != BX_OK)
@@ -597,6 +608,7 @@ static void close_run(run *r)
     bx_containers_free(r->cont);
     bx_catalog_free(r->cat);
     bx_routes_free(r->routes);
+    bx_rounds_free(r->rounds);
     bx_factor_set_free(r->fs);
     bx_ctx_free(r->ctx);
 }

@@ -180,13 +180,14 @@ static void add_co2e(bx_co2e *a, const bx_co2e *b)
  * shipment heavier than the hub's outbound tonnes). The relative slack
  * lets a shipment that is the whole run through despite rounding. */
 static bx_status check_shares(bx_carbon *c, const bx_shipment *s, const bxc_route *r,
-                              double mass_g, double items, double direct_gkm)
+                              const double x[BXI_CARBON_NDRIVERS])
 {
-    static const char *const fields[BXI_CARBON_NDRIVERS] = {"mass_g", "items", "drop_km"};
+    static const char *const fields[BXI_CARBON_NDRIVERS] = {"mass_g", "items", "drop_km",
+                                                            "drop_km"};
     static const char *const runs[BXI_CARBON_NDRIVERS] = {
-        "run_tkm or run_t", "run_items", "run_tkm (the round's notional tkm)"};
-    const double x[BXI_CARBON_NDRIVERS] = {mass_g, items, direct_gkm};
-    for (int d = 0; d < BXI_CARBON_NDRIVERS; d++) {
+        "run_tkm or run_t", "run_items", "run_tkm (the round's notional tkm)",
+        "run_tkm (the round's notional tkm)"};
+    for (int d = 0; d < r->ndrivers; d++) {
         double share = x[d] * r->share_k[d];
         if (share > 1.0 + 1e-9)
             return shipment_error(c, s, fields[d],
@@ -194,6 +195,40 @@ static bx_status check_shares(bx_carbon *c, const bx_shipment *s, const bxc_rout
                                   "the shipment is more than the run's %s",
                                   bx_routes_name(c->routes),
                                   (unsigned long long)r->share_line[d], share, runs[d]);
+    }
+    return BX_OK;
+}
+
+bx_status bxi_carbon_drivers(bx_carbon *c, const bx_shipment *s, const bxc_route *r,
+                             bool report, double x[BXI_CARBON_NDRIVERS])
+{
+    double mass = s->mass_g < 0 ? 0.0 : (double)s->mass_g;
+    x[BXI_CARBON_MASS] = mass;
+    x[BXI_CARBON_ITEM] = (double)s->items;
+    x[BXI_CARBON_DIRECT] = mass * (s->drop_km < 0 ? 0.0 : s->drop_km);
+    x[BXI_CARBON_DIRECT2] = 0;
+    for (size_t i = 0; i < r->nrounds; i++) {
+        const char *id = r->rounds[i].id;
+        const bx_drop *d = bx_rounds_drop(c->opt.rounds, id, s->shipment_id);
+        if (d == NULL)
+            return !report ? BX_EINPUT
+                           : shipment_error(c, s, "shipment_id",
+                                            "not a drop of round '%s' (%s, named at %s:%llu)",
+                                            id, bx_rounds_name(c->opt.rounds),
+                                            bx_routes_name(c->routes),
+                                            (unsigned long long)r->rounds[i].line);
+        int drv = r->rounds[i].driver;
+        if (drv == BXI_CARBON_ITEM)
+            continue;
+        if (d->mass_g != s->mass_g)
+            return !report ? BX_EINPUT
+                           : shipment_error(c, s, "mass_g",
+                                            "its drop on round '%s' at %s:%llu has "
+                                            "mass_g %lld, the shipment %lld",
+                                            id, bx_rounds_name(c->opt.rounds),
+                                            (unsigned long long)d->line,
+                                            (long long)d->mass_g, (long long)s->mass_g);
+        x[drv] = mass * d->drop_km;
     }
     return BX_OK;
 }
@@ -231,14 +266,21 @@ bx_status bx_carbon_compute(bx_carbon *c, const bx_shipment *s, bx_carbon_result
     if (!p->valid)
         return shipment_error(c, s, "packaging", "%s", p->why);
 
-    double mass = s->mass_g < 0 ? 0.0 : (double)s->mass_g;
-    double drop = s->drop_km < 0 ? 0.0 : s->drop_km;
-    bx_status st = check_shares(c, s, r, mass, (double)s->items, mass * drop);
-    if (st != BX_OK)
+    double x[BXI_CARBON_NDRIVERS];
+    bx_status st = BX_OK;
+    if (r->nrounds == 0) { /* the usual case: no rounds file behind it */
+        double mass = s->mass_g < 0 ? 0.0 : (double)s->mass_g;
+        x[BXI_CARBON_MASS] = mass;
+        x[BXI_CARBON_ITEM] = (double)s->items;
+        x[BXI_CARBON_DIRECT] = mass * (s->drop_km < 0 ? 0.0 : s->drop_km);
+        x[BXI_CARBON_DIRECT2] = 0;
+    } else {
+        st = bxi_carbon_drivers(c, s, r, true, x);
+    }
+    if (st != BX_OK || (st = check_shares(c, s, r, x)) != BX_OK)
         return st;
     double wtt[BXI_CARBON_ROUTE_PARTS], ttw[BXI_CARBON_ROUTE_PARTS], uns[BXI_CARBON_ROUTE_PARTS];
-    bxi_carbon_route_eval(r, mass, (double)s->items, mass * drop, wtt, ttw, uns);
-    const double x[BXI_CARBON_NDRIVERS] = {mass, (double)s->items, mass * drop};
+    bxi_carbon_route_eval(r, x, wtt, ttw, uns);
     for (size_t i = 0; i < r->nparts; i++) {
         int part = r->parts[i];
         if (!round_part(wtt[part], ttw[part], uns[part], &out->part[part]))
@@ -251,7 +293,7 @@ bx_status bx_carbon_compute(bx_carbon *c, const bx_shipment *s, bx_carbon_result
             double gq[3];
             for (int q = 0; q < 3; q++) {
                 const double *k = r->qcoef[part][q];
-                gq[q] = k[0] * x[0] + k[1] * x[1] + k[2] * x[2];
+                gq[q] = k[0] * x[0] + k[1] * x[1] + k[2] * x[2] + k[3] * x[3];
             }
             split_quality(out->part[part].wtw_mg, gq, out->part_quality_mg[part]);
             for (int q = 0; q < 3; q++)
@@ -264,9 +306,15 @@ bx_status bx_carbon_compute(bx_carbon *c, const bx_shipment *s, bx_carbon_result
     }
     if (!bxi_carbon_g_to_mg(p->g, &out->packaging_mg))
         goto range;
+    if (r->cool_g[0] != 0 || r->cool_g[1] != 0) {
+        double g = x[BXI_CARBON_MASS];
+        if (!bxi_carbon_g_to_mg(r->cool_g[BXI_CARBON_UPLIFT] * g, &out->temp_uplift_mg) ||
+            !bxi_carbon_g_to_mg(r->cool_g[BXI_CARBON_REFRIGERANT] * g, &out->refrigerant_mg))
+            goto range;
+    }
     for (size_t i = 0; i < r->nact; i++) {
         const double *k = r->act_cells[i].k;
-        double gkm = k[0] * x[0] + k[1] * x[1] + k[2] * x[2];
+        double gkm = k[0] * x[0] + k[1] * x[1] + k[2] * x[2] + k[3] * x[3];
         if (!(gkm < 9e18))
             goto range;
         out->activity_gkm[r->act_cells[i].mode][r->act_cells[i].type] = (int64_t)(gkm + 0.5);

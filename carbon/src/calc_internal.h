@@ -14,7 +14,21 @@
 
 #include "carbon_internal.h"
 
-enum { BXI_CARBON_MASS = 0, BXI_CARBON_ITEM = 1, BXI_CARBON_DIRECT = 2, BXI_CARBON_NDRIVERS = 3 };
+/* Drivers: mass (g), items, and mass x drop distance (g.km) on up to two
+ * rounds (a collection round and a delivery round, each with its own drop
+ * distance; the first is also the shipment's own drop_km). */
+enum {
+    BXI_CARBON_MASS = 0,
+    BXI_CARBON_ITEM = 1,
+    BXI_CARBON_DIRECT = 2,
+    BXI_CARBON_DIRECT2 = 3,
+    BXI_CARBON_NDRIVERS = 4
+};
+
+enum { BXI_CARBON_UPLIFT = 0, BXI_CARBON_REFRIGERANT = 1 };
+
+/* Rounds of the rounds file one route may name. */
+#define BXI_CARBON_MAX_ROUNDS 4
 
 /* Parts a route can have: the modes and the hub (packaging is separate). */
 #define BXI_CARBON_ROUTE_PARTS (BX_PART_HUB + 1)
@@ -27,7 +41,7 @@ typedef struct bxc_coef {
 typedef struct bxc_term {
     uint32_t factor; /* row index in the factor set */
     uint8_t part;    /* BX_MODE_* or BX_PART_HUB */
-    uint8_t driver;  /* BXI_CARBON_MASS, BXI_CARBON_ITEM, BXI_CARBON_DIRECT */
+    uint8_t driver;  /* BXI_CARBON_MASS, _ITEM, _DIRECT, _DIRECT2 */
     double k;
 } bxc_term;
 
@@ -60,6 +74,21 @@ typedef struct bxc_route {
     } act_cells[BX_MODE_COUNT * BX_DIST_COUNT];
     bxc_term *terms;                    /* in the calculator's arena */
     size_t nterms;
+    /* Rounds of the rounds file its legs name: the shipment must be a drop
+     * of each; a round shared by direct tkm gives its driver (DIRECT or
+     * DIRECT2) the drop's mass x drop_km. */
+    /* WTW g per gram of the shipment in the temperature-controlled uplift
+     * and in the refrigerant leaked (BXI_CARBON_UPLIFT, _REFRIGERANT):
+     * parts of the legs' figures shown on their own. */
+    double cool_g[2];
+    uint8_t ndrivers;  /* drivers with coefficients: 3, or 4 with a
+                          second round's drop distance */
+    uint8_t nrounds;
+    struct {
+        const char *id;  /* the route's own text (borrowed) */
+        uint8_t driver;  /* BXI_CARBON_DIRECT, _DIRECT2, or _ITEM */
+        uint64_t line;   /* the leg's line in the route file */
+    } rounds[BXI_CARBON_MAX_ROUNDS];
 } bxc_route;
 
 /* Packaging of a shipment, resolved from its text once and cached. */
@@ -118,9 +147,16 @@ double bxi_carbon_load_adjustment(const bx_factor *toc, double lf, double er);
 bx_status bxi_carbon_compile_route(bx_carbon *c, const bx_route *route, bxc_route *r);
 
 /* Grams for one part and driver values, all scopes. */
-void bxi_carbon_route_eval(const bxc_route *r, double mass_g, double items,
-                    double direct_gkm, double wtt[BXI_CARBON_ROUTE_PARTS],
-                    double ttw[BXI_CARBON_ROUTE_PARTS], double unsplit[BXI_CARBON_ROUTE_PARTS]);
+void bxi_carbon_route_eval(const bxc_route *r, const double x[BXI_CARBON_NDRIVERS],
+                    double wtt[BXI_CARBON_ROUTE_PARTS], double ttw[BXI_CARBON_ROUTE_PARTS],
+                    double unsplit[BXI_CARBON_ROUTE_PARTS]);
+
+/* calc.c: a shipment's drivers on route r (its drops on the route's rounds
+ * looked up). BX_EINPUT, reported at the shipment's row when `report`, for
+ * a shipment that is not a drop of a round or whose drop's mass is not
+ * its own. */
+bx_status bxi_carbon_drivers(bx_carbon *c, const bx_shipment *s, const bxc_route *r,
+                             bool report, double x[BXI_CARBON_NDRIVERS]);
 
 /* usage.c: match the options' usage to the container rows: *rows (NULL
  * when there is no usage; else one entry per row, NULL where the row keeps

@@ -25,7 +25,7 @@
 enum {
     F_SHIPMENT, F_ROUTE, F_T_WTW, F_T_TTW, F_H_WTW, F_PACK, F_WTW, F_TTW, F_T_WTT, F_T_UNS,
     F_H_WTT, F_H_TTW, F_H_UNS, F_WTT, F_UNS, F_TKM, F_INTENSITY, F_DIST, F_Q_PRIMARY,
-    F_Q_MODELLED, F_Q_DEFAULT, F_METHOD, F_QUALITY, F_SET, F_VERSION, F_MEAN, F_LO, F_HI,
+    F_Q_MODELLED, F_Q_DEFAULT, F_TEMP, F_REFRIG, F_METHOD, F_QUALITY, F_SET, F_VERSION, F_MEAN, F_LO, F_HI,
     F_COUNT
 };
 #define F_FIRST_FIGURE F_T_WTW
@@ -37,25 +37,30 @@ static const char *const names_g[F_COUNT] = {
     "packaging_g", "total_wtw_g", "total_ttw_g", "transport_wtt_g", "transport_unsplit_g",
     "hub_wtt_g", "hub_ttw_g", "hub_unsplit_g", "total_wtt_g", "total_unsplit_g",
     "transport_tkm", "transport_g_per_tkm", "distance_types", "primary_wtw_g",
-    "modelled_wtw_g", "default_wtw_g", "method", "data_quality", "factor_set",
+    "modelled_wtw_g", "default_wtw_g", "temp_uplift_wtw_g", "refrigerant_g", "method",
+    "data_quality", "factor_set",
     "factor_version", "total_wtw_mean_g", "total_wtw_p2_5_g", "total_wtw_p97_5_g"};
 static const char *const names_mg[F_COUNT] = {
     "shipment_id", "route_id", "transport_wtw_mg", "transport_ttw_mg", "hub_wtw_mg",
     "packaging_mg", "total_wtw_mg", "total_ttw_mg", "transport_wtt_mg",
     "transport_unsplit_mg", "hub_wtt_mg", "hub_ttw_mg", "hub_unsplit_mg", "total_wtt_mg",
     "total_unsplit_mg", "transport_gkm", "transport_mg_per_tkm", "distance_types",
-    "primary_wtw_mg", "modelled_wtw_mg", "default_wtw_mg", "method", "data_quality",
+    "primary_wtw_mg", "modelled_wtw_mg", "default_wtw_mg", "temp_uplift_wtw_mg",
+    "refrigerant_mg", "method", "data_quality",
     "factor_set", "factor_version", "total_wtw_mean_mg", "total_wtw_p2_5_mg",
     "total_wtw_p97_5_mg"};
 
 /* The figures of names_g, F_FIRST_FIGURE .. F_UNS (bx_carbon_csv_numeric_columns).
  * Each part's unsplit figure is the WTW of factors given as WTW only (its
- * WTT and TTW unknown): WTT + TTW + unsplit = WTW for every part. */
+ * WTT and TTW unknown): WTT + TTW + unsplit = WTW for every part. The
+ * temperature-controlled uplift and the refrigerant leaked are parts of
+ * the transport figures shown on their own. */
 static const char *const numeric_g[] = {
     "transport_wtw_g", "transport_ttw_g", "hub_wtw_g", "packaging_g", "total_wtw_g",
     "total_ttw_g", "transport_wtt_g", "transport_unsplit_g", "hub_wtt_g", "hub_ttw_g",
     "hub_unsplit_g", "total_wtt_g", "total_unsplit_g", "transport_tkm",
-    "transport_g_per_tkm", "primary_wtw_g", "modelled_wtw_g", "default_wtw_g", NULL};
+    "transport_g_per_tkm", "primary_wtw_g", "modelled_wtw_g", "default_wtw_g",
+    "temp_uplift_wtw_g", "refrigerant_g", NULL};
 
 const char *const *bx_carbon_csv_numeric_columns(void)
 {
@@ -285,6 +290,8 @@ bx_status bx_carbon_writer_put(bx_carbon_writer *w, const bx_shipment *s,
     f[F_Q_PRIMARY].integer = r->quality_mg[0];
     f[F_Q_MODELLED].integer = r->quality_mg[1];
     f[F_Q_DEFAULT].integer = r->quality_mg[2];
+    f[F_TEMP].integer = r->temp_uplift_mg;
+    f[F_REFRIG].integer = r->refrigerant_mg;
     f[F_METHOD].text = label(w, r->methods);
     f[F_QUALITY].text = bx_data_quality_name(r->quality);
     f[F_SET].text = w->set_id;

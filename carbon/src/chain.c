@@ -75,8 +75,6 @@ static bx_status add_term(compiler *k, size_t factor, int part, int driver, doub
         r->parts[r->nparts++] = (uint8_t)part;
     if (driver == BXI_CARBON_MASS || driver == BXI_CARBON_DIRECT)
         r->needs_mass = true;
-    if (driver == BXI_CARBON_DIRECT)
-        r->needs_drop = true;
     if (k->nterms == k->cap) {
         size_t cap = k->cap ? k->cap * 2 : 8;
         bxc_term *p = bx_realloc(k->c->ctx, k->terms, cap * sizeof *p);
@@ -88,6 +86,14 @@ static bx_status add_term(compiler *k, size_t factor, int part, int driver, doub
     bxc_term t = {(uint32_t)factor, (uint8_t)part, (uint8_t)driver, coef};
     k->terms[k->nterms++] = t;
     return BX_OK;
+}
+
+/* The WTW per gram of a part of a leg's figure that the results show on
+ * its own (the temperature-controlled uplift, the refrigerant leaked). */
+static void note_cool(compiler *k, size_t factor, int which, double coef)
+{
+    bxc_value v = bxi_carbon_factor_value(k->c->fs, factor);
+    k->r->cool_g[which] += coef * (v.split ? v.wtt + v.ttw : v.wtw);
 }
 
 static void worst(bxc_route *r, bx_data_quality q)
@@ -138,6 +144,75 @@ static void note_share(compiler *k, const bx_tce *e, int driver, double per_unit
     }
 }
 
+/* Does a leg of the route share by direct tkm on the shipment's own
+ * drop_km (no round)? Then it holds the first direct driver. */
+static bool own_drop(const bx_route *route)
+{
+    for (size_t i = 0; i < route->ntces; i++) {
+        const bx_tce *e = &route->tces[i];
+        if (e->kind == BX_TCE_LEG && e->alloc == BX_ALLOC_DIRECT && e->round_id[0] == '\0')
+            return true;
+    }
+    return false;
+}
+
+/* A leg naming a round: its run_tkm or run_items from the round's drops
+ * into *out (a copy of e), and the driver of its drop distance. */
+static bx_status use_round(compiler *k, const bx_tce *e, bx_tce *out, int *direct)
+{
+    bx_round_info info;
+    const bx_rounds *rs = k->c->opt.rounds;
+    if (rs == NULL)
+        return tce_error(k, e, "round", "round '%s' needs a rounds file", e->round_id);
+    if (!bx_rounds_get(rs, e->round_id, &info))
+        return tce_error(k, e, "round", "no round '%s' in %s", e->round_id,
+                         bx_rounds_name(rs));
+    if (!info.valid)
+        return tce_error(k, e, "round", "round '%s' has a bad drop (%s:%llu onwards)",
+                         e->round_id, bx_rounds_name(rs), (unsigned long long)info.line);
+    *out = *e;
+    bxc_route *r = k->r;
+    int driver = BXI_CARBON_ITEM;
+    if (e->alloc == BX_ALLOC_DIRECT) {
+        if (!info.all_direct || !(info.tkm > 0))
+            return tce_error(k, e, "round", "round '%s' (%s:%llu) is shared by notional "
+                                            "tkm: every drop needs drop_km and mass_g, "
+                                            "and the sum must be more than 0",
+                             e->round_id, bx_rounds_name(rs), (unsigned long long)info.line);
+        out->run_tkm = info.tkm;
+        /* a second round on the route (collection, then delivery) takes the
+         * next driver; the same round again keeps its own */
+        driver = -1;
+        bool taken[BXI_CARBON_NDRIVERS] = {false};
+        taken[BXI_CARBON_DIRECT] = own_drop(k->route);
+        for (size_t i = 0; i < r->nrounds; i++) {
+            if (r->rounds[i].driver == BXI_CARBON_ITEM)
+                continue;
+            taken[r->rounds[i].driver] = true;
+            if (strcmp(r->rounds[i].id, e->round_id) == 0)
+                driver = r->rounds[i].driver;
+        }
+        if (driver < 0)
+            driver = !taken[BXI_CARBON_DIRECT] ? BXI_CARBON_DIRECT
+                     : !taken[BXI_CARBON_DIRECT2] ? BXI_CARBON_DIRECT2 : -1;
+        if (driver < 0)
+            return tce_error(k, e, "round", "a route has at most two drop distances "
+                                            "(a collection and a delivery round)");
+        *direct = driver;
+    } else {
+        out->run_items = info.items;
+    }
+    if (r->nrounds == BXI_CARBON_MAX_ROUNDS)
+        return tce_error(k, e, "round", "a route names at most %d rounds",
+                         BXI_CARBON_MAX_ROUNDS);
+    r->rounds[r->nrounds].id = e->round_id;
+    r->rounds[r->nrounds].driver = (uint8_t)driver;
+    r->rounds[r->nrounds].line = e->line;
+    r->nrounds++;
+    r->needs_mass |= driver != BXI_CARBON_ITEM;
+    return BX_OK;
+}
+
 /* The run's energy in grams CO2e is amount x factor: the terms carry the
  * amount in k, so the Monte Carlo varies the fuel factor. */
 static bx_status compile_leg(compiler *k, const bx_tce *e)
@@ -182,6 +257,7 @@ static bx_status compile_leg(compiler *k, const bx_tce *e)
     }
     if (!e->has_energy) {
         double km = bx_tce_adjusted_km(e, part, NULL);
+        double uplift = 0; /* the temperature-controlled share of km - 1 */
         if (!isnan(e->load_factor) || !isnan(e->empty_running)) {
             if (isnan(f->load_factor) || isnan(f->empty_running) || isnan(f->empty_energy))
                 return tce_error(k, e, isnan(e->load_factor) ? "empty_running" : "load_factor",
@@ -207,19 +283,23 @@ static bx_status compile_leg(compiler *k, const bx_tce *e)
                     return tce_error(k, e, "temp", "refrigerant '%s' of TOC '%s' is not in "
                                                    "kg/kg", f->refrigerant, f->id);
                 double leg_km = bx_tce_adjusted_km(e, part, NULL); /* tkm as reported */
-                if ((st = add_term(k, (size_t)gas, part, BXI_CARBON_MASS,
-                                   leg_km * f->refrigerant_kg_per_tkm / G_PER_T, f->quality)) !=
+                double kg = leg_km * f->refrigerant_kg_per_tkm / G_PER_T;
+                if ((st = add_term(k, (size_t)gas, part, BXI_CARBON_MASS, kg, f->quality)) !=
                     BX_OK)
                     return st;
+                note_cool(k, (size_t)gas, BXI_CARBON_REFRIGERANT, kg);
             }
+            uplift = f->temp_uplift;
             km *= 1.0 + f->temp_uplift;
         }
         k->r->methods |= BX_METHOD_INTENSITY;
         worst(k->r, f->quality);
         /* activity on the adjusted distance, without the temperature uplift */
         add_activity(k, e, part, BXI_CARBON_MASS, bx_tce_adjusted_km(e, part, NULL));
-        if (e->grid_id[0] == '\0')
+        if (e->grid_id[0] == '\0') {
+            note_cool(k, (size_t)toc, BXI_CARBON_UPLIFT, km / G_PER_T * uplift / (1.0 + uplift));
             return add_term(k, (size_t)toc, part, BXI_CARBON_MASS, km / G_PER_T, f->quality);
+        }
         /* the TOC's kWh per tkm times the leg's own grid (a region's or a
          * province's) instead of the TOC's ref */
         if (f->unit != BX_UNIT_KWH_PER_TKM)
@@ -231,12 +311,23 @@ static bx_status compile_leg(compiler *k, const bx_tce *e)
         const bx_factor *g = bx_factor_set_at(k->c->fs, (size_t)grid);
         if (g->unit != BX_UNIT_KG_PER_KWH)
             return tce_error(k, e, "grid", "fuel '%s' is not electricity (kg/kwh)", g->id);
+        note_cool(k, (size_t)grid, BXI_CARBON_UPLIFT,
+                  km * f->energy / G_PER_T * uplift / (1.0 + uplift));
         return add_term(k, (size_t)grid, part, BXI_CARBON_MASS, km * f->energy / G_PER_T,
                         f->quality);
     }
     long fuels[BX_TCE_MAX_ENERGY];
     if ((st = need_energies(k, e, fuels)) != BX_OK)
         return st;
+    bx_tce from_round;
+    int direct = BXI_CARBON_DIRECT;
+    if (e->round_id[0] != '\0') {
+        if ((st = use_round(k, e, &from_round, &direct)) != BX_OK)
+            return st;
+        e = &from_round;
+    } else if (e->alloc == BX_ALLOC_DIRECT) {
+        k->r->needs_drop = true; /* the shipment's drop_km */
+    }
     worst(k->r, BX_DQ_PRIMARY);
     k->r->methods |= BX_METHOD_FUEL;
     int driver;
@@ -244,9 +335,9 @@ static bx_status compile_leg(compiler *k, const bx_tce *e)
     switch (e->alloc) {
     case BX_ALLOC_DIRECT:
         k->r->methods |= BX_METHOD_MULTIDROP;
-        note_share(k, e, BXI_CARBON_DIRECT, 1.0 / (G_PER_T * e->run_tkm));
-        add_activity(k, e, part, BXI_CARBON_DIRECT, 1.0);
-        driver = BXI_CARBON_DIRECT;
+        note_share(k, e, direct, 1.0 / (G_PER_T * e->run_tkm));
+        add_activity(k, e, part, direct, 1.0);
+        driver = direct;
         per_amount = 1.0 / (G_PER_T * e->run_tkm);
         break;
     case BX_ALLOC_ITEM:
@@ -343,7 +434,7 @@ bx_status bxi_carbon_compile_route(bx_carbon *c, const bx_route *route, bxc_rout
         int n = 0, last = -1;
         for (int q = 0; q < 3; q++) {
             const double *c3 = r->qcoef[p][q];
-            if (c3[0] != 0 || c3[1] != 0 || c3[2] != 0) {
+            if (c3[0] != 0 || c3[1] != 0 || c3[2] != 0 || c3[3] != 0) {
                 n++;
                 last = q;
             }
@@ -353,13 +444,19 @@ bx_status bxi_carbon_compile_route(bx_carbon *c, const bx_route *route, bxc_rout
     for (int m = 0; m < BX_MODE_COUNT; m++)
         for (int d = 0; d < BX_DIST_COUNT; d++) {
             const double *a = r->act[m][d];
-            if (a[0] == 0 && a[1] == 0 && a[2] == 0)
+            if (a[0] == 0 && a[1] == 0 && a[2] == 0 && a[3] == 0)
                 continue;
             r->act_cells[r->nact].mode = (uint8_t)m;
             r->act_cells[r->nact].type = (uint8_t)d;
             memcpy(r->act_cells[r->nact].k, a, sizeof r->act_cells[r->nact].k);
             r->nact++;
         }
+    r->ndrivers = BXI_CARBON_DIRECT2;
+    for (int p = 0; p < BXI_CARBON_ROUTE_PARTS; p++) {
+        const bxc_coef *c4 = &r->coef[p][BXI_CARBON_DIRECT2];
+        if (c4->wtt != 0 || c4->ttw != 0 || c4->unsplit != 0)
+            r->ndrivers = BXI_CARBON_NDRIVERS;
+    }
     if (ok && k.nterms > 0) {
         r->terms = bx_arena_alloc(&c->arena, k.nterms * sizeof *r->terms, 0);
         if (r->terms == NULL) {
@@ -374,16 +471,15 @@ bx_status bxi_carbon_compile_route(bx_carbon *c, const bx_route *route, bxc_rout
     return BX_OK;
 }
 
-void bxi_carbon_route_eval(const bxc_route *r, double mass_g, double items, double direct_gkm,
+void bxi_carbon_route_eval(const bxc_route *r, const double x[BXI_CARBON_NDRIVERS],
                     double wtt[BXI_CARBON_ROUTE_PARTS], double ttw[BXI_CARBON_ROUTE_PARTS],
                     double unsplit[BXI_CARBON_ROUTE_PARTS])
 {
-    const double x[BXI_CARBON_NDRIVERS] = {mass_g, items, direct_gkm};
     for (size_t p = 0; p < BXI_CARBON_ROUTE_PARTS; p++)
         wtt[p] = ttw[p] = unsplit[p] = 0;
     for (size_t i = 0; i < r->nparts; i++) {
         int p = r->parts[i];
-        for (int d = 0; d < BXI_CARBON_NDRIVERS; d++) {
+        for (int d = 0; d < r->ndrivers; d++) {
             const bxc_coef *k = &r->coef[p][d];
             wtt[p] += k->wtt * x[d];
             ttw[p] += k->ttw * x[d];

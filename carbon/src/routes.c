@@ -37,7 +37,7 @@ enum {
     C_ROUTE, C_ELEMENT, C_CATEGORY, C_DISTANCE, C_FROM_LAT, C_FROM_LON,
     C_TO_LAT, C_TO_LON, C_DAF, C_ALLOC, C_ENERGY_ID, C_ENERGY_AMOUNT,
     C_RUN_TKM, C_RUN_T, C_RUN_ITEMS, C_NOTE, C_GRID, C_TEMP, C_DIST_TYPE, C_LOAD_FACTOR,
-    C_EMPTY_RUNNING, C_COUNT
+    C_EMPTY_RUNNING, C_ROUND, C_COUNT
 };
 
 static const bxc_column columns[C_COUNT] = {
@@ -62,6 +62,7 @@ static const bxc_column columns[C_COUNT] = {
     [C_DIST_TYPE] = {"distance_type", false},
     [C_LOAD_FACTOR] = {"load_factor", false},
     [C_EMPTY_RUNNING] = {"empty_running", false},
+    [C_ROUND] = {"round", false},
 };
 
 const char *bx_distance_type_name(bx_distance_type t)
@@ -261,8 +262,11 @@ static bx_status read_primary(const bxc_table *t, bx_tce *e)
 {
     bool has_amount, has_tkm, has_t, has_items;
     bx_status st = read_energies(t, e, &has_amount);
-    if (st != BX_OK)
+    if (st != BX_OK || (st = bxi_carbon_get_id(t, C_ROUND, false, e->round_id)) != BX_OK)
         return st;
+    if (e->round_id[0] != '\0' && !has_amount)
+        return row_error(t, C_ROUND, "a round is shared from the run's energy "
+                                     "(energy_id, energy_amount)");
     if ((st = bxi_carbon_get_double(t, C_RUN_TKM, false, 0, MAX_ACTIVITY, &e->run_tkm,
                              &has_tkm)) != BX_OK ||
         (st = bxi_carbon_get_double(t, C_RUN_T, false, 0, MAX_ACTIVITY, &e->run_t,
@@ -297,6 +301,17 @@ static bx_status read_primary(const bxc_table *t, bx_tce *e)
             return row_error(t, C_ALLOC, "%s allocation needs the run's energy "
                                          "(energy_id, energy_amount)",
                              e->alloc == BX_ALLOC_DIRECT ? "direct" : "item");
+        return BX_OK;
+    }
+    if (e->round_id[0] != '\0') {
+        /* the round's drops give the run's activity */
+        if (e->kind != BX_TCE_LEG ||
+            (e->alloc != BX_ALLOC_DIRECT && e->alloc != BX_ALLOC_ITEM))
+            return row_error(t, C_ROUND, "a round is for a leg shared by direct or item");
+        if (has_tkm || has_items)
+            return row_error(t, has_tkm ? C_RUN_TKM : C_RUN_ITEMS,
+                             "the round '%s' gives the run's %s: leave it out",
+                             e->round_id, has_tkm ? "tkm" : "items");
         return BX_OK;
     }
     if (e->kind == BX_TCE_LEG) {

@@ -156,10 +156,9 @@ static bx_status collect(bx_uncertainty *u, const bx_shipment *s)
         (r->needs_drop && s->drop_km < 0))
         return bxi_error(u->ctx, BX_EINVAL, "uncertainty: shipment '%s' cannot be computed",
                         s->shipment_id);
-    double mass = s->mass_g < 0 ? 0.0 : (double)s->mass_g;
-    u->x[BXI_CARBON_MASS] = mass;
-    u->x[BXI_CARBON_ITEM] = (double)s->items;
-    u->x[BXI_CARBON_DIRECT] = mass * (s->drop_km < 0 ? 0.0 : s->drop_km);
+    if (bxi_carbon_drivers(c, s, r, false, u->x) != BX_OK)
+        return bxi_error(u->ctx, BX_EINVAL, "uncertainty: shipment '%s' is not a drop of "
+                                            "its route's rounds", s->shipment_id);
     u->route = r;
     u->pack = p;
     for (size_t i = 0; i < r->nterms; i++) {

@@ -123,8 +123,9 @@ static void test_demo(void **state)
                                "transport_wtt_g,transport_unsplit_g,hub_wtt_g,hub_ttw_g,"
                                "hub_unsplit_g,total_wtt_g,total_unsplit_g,transport_tkm,"
                                "transport_g_per_tkm,distance_types,primary_wtw_g,"
-                               "modelled_wtw_g,default_wtw_g,method,data_quality,"
-                               "factor_set,factor_version\n";
+                               "modelled_wtw_g,default_wtw_g,temp_uplift_wtw_g,"
+                               "refrigerant_g,method,data_quality,factor_set,"
+                               "factor_version\n";
     assert_memory_equal(rows, head, strlen(head));
     size_t lines = 0;
     for (size_t i = 0; i < n; i++)
@@ -400,6 +401,42 @@ static void test_unsplit_wtw_said(void **state)
                                      "only: its WTT and TTW are unknown (not zero)"));
 }
 
+/* --rounds: GLEC v3.0 Module 5 Table 2's round (5 t at 5 km, 2 t at 6, 1 t
+ * at 10, 4 t at 8, 0.6 t at 6: 82.6 notional tkm) on 10 l of diesel (GLEC
+ * Module 1: TTW 2.63, WTW 3.43 kg/l). Client 1: 25 / 82.6 of TTW 26.3 kg
+ * and WTT 8.0 kg: 7 960 048 + 2 421 308 mg; client 4: 32 / 82.6:
+ * 10 188 862 + 3 099 274 mg. Together WTT 5.520582, TTW 18.148910, WTW
+ * 23.669492 kg. A shipment that is no drop of the round is refused (3). */
+static void test_rounds_file(void **state)
+{
+    (void)state;
+    write_file("r-routes.csv", "route_id,element,category,alloc,energy_id,energy_amount,round\n"
+                               "t2,leg,van-diesel-cn,direct,diesel-eu,10,glec-t2\n");
+    write_file("r-rounds.csv", "round_id,shipment_id,drop_km,mass_g\n"
+                               "glec-t2,client-1,5,5000000\n"
+                               "glec-t2,client-2,6,2000000\n"
+                               "glec-t2,client-3,10,1000000\n"
+                               "glec-t2,client-4,8,4000000\n"
+                               "glec-t2,client-5,6,600000\n");
+    write_file("r-ship.csv", "shipment_id,date,mass_g,route_id\n"
+                             "client-1,2025-05-01,5000000,t2\n"
+                             "client-4,2025-05-01,4000000,t2\n");
+    assert_int_equal(run("carbon --routes r-routes.csv --rounds r-rounds.csv "
+                         "--shipments r-ship.csv"),
+                     0);
+    assert_non_null(strstr(err_text, "total 23.669 kg CO2e WTW (WTT 5.521, TTW 18.149 kg)"));
+    write_file("r-ship2.csv", "shipment_id,date,mass_g,route_id\n"
+                              "client-6,2025-05-01,5000000,t2\n");
+    assert_int_equal(run("carbon --routes r-routes.csv --rounds r-rounds.csv "
+                         "--shipments r-ship2.csv"),
+                     3);
+    assert_non_null(strstr(err_text, "r-ship2.csv:2"));
+    assert_non_null(strstr(err_text, "not a drop of round 'glec-t2'"));
+    /* without the rounds file the route is bad, at its line */
+    assert_int_equal(run("carbon --routes r-routes.csv --shipments r-ship.csv"), 3);
+    assert_non_null(strstr(err_text, "round 'glec-t2' needs a rounds file"));
+}
+
 static void test_merge_refuses_mixed_sets(void **state)
 {
     (void)state;
@@ -499,7 +536,7 @@ static void test_uncertainty(void **state)
     assert_non_null(air);
     const char *d2 = strstr(a, "\nD2,");
     assert_non_null(d2);
-    long long mean = csv_mg(d2 + 1, 25), hi = csv_mg(d2 + 1, 27);
+    long long mean = csv_mg(d2 + 1, 27), hi = csv_mg(d2 + 1, 29);
     assert_true(llabs(json_int(air, "total_wtw_mean_mg") - mean) <= 1);
     assert_true(llabs(json_int(air, "total_wtw_p97_5_mg") - hi) <= 1);
     assert_int_equal(run("carbon --routes " ROUTES " --shipments u.csv --uncertainty 300 "
@@ -913,6 +950,7 @@ int main(void)
         cmocka_unit_test(test_draws_merge),
         cmocka_unit_test(test_range),
         cmocka_unit_test(test_group_draws_merge),
+        cmocka_unit_test(test_rounds_file),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

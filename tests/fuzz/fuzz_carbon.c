@@ -25,11 +25,16 @@
  *   'D' a draw totals file (boxcar merge's other input, with or without
  *       a group's keys): same round trip, an interval with lo <= hi (the
  *       same through bx_uncertainty_from_draws), and the file merged with
- *       itself.
- * Any other first byte picks one of these by its value mod 6. Nothing may
+ *       itself;
+ *   'N' a rounds file: its first two rounds named by a route's collection
+ *       and delivery legs (direct) and its first by an item leg, every
+ *       drop computed as a shipment of its own mass; each share in [0, 1]
+ *       means no drop's figure exceeds its rounds' whole energy.
+ * Any other first byte picks one of these by its value mod 7. Nothing may
  * crash, leak, trip a sanitizer or break those properties.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -412,6 +417,52 @@ static void fuzz_shipments(bx_ctx *ctx, const uint8_t *data, size_t size)
     bx_carbon_free(calc);
 }
 
+static void fuzz_rounds(bx_ctx *ctx, const uint8_t *data, size_t size)
+{
+    bx_rounds *rs = NULL;
+    if (bx_rounds_read_mem(ctx, &rs, "fuzz", data, size) != BX_OK) {
+        if (rs != NULL)
+            abort();
+        return;
+    }
+    const char *a = bx_rounds_id(rs, 0), *b = bx_rounds_id(rs, 1);
+    char text[1024];
+    snprintf(text, sizeof text,
+             "route_id,element,category,alloc,energy_id,energy_amount,round\n"
+             "cd,leg,van-diesel-cn,direct,diesel-eu,1,%s\n"
+             "cd,leg,van-diesel-cn,direct,diesel-eu,2,%s\n"
+             "it,leg,van-diesel-cn,item,diesel-eu,1,%s\n",
+             a != NULL ? a : "none", b != NULL ? b : "none", a != NULL ? a : "none");
+    bx_routes *routes = NULL;
+    bx_carbon *calc = NULL;
+    bx_carbon_options opt;
+    bx_carbon_options_init(&opt);
+    opt.rounds = rs;
+    if (bx_routes_read_mem(ctx, &routes, "routes", text, strlen(text)) == BX_OK &&
+        bx_carbon_new(ctx, &calc, sample_fs, routes, &opt) == BX_OK) {
+        for (size_t i = 0; i < bx_rounds_drops(rs); i++) {
+            const bx_drop *d = bx_rounds_drop_at(rs, i);
+            for (int r = 0; r < 2; r++) {
+                bx_shipment s;
+                bx_shipment_init(&s);
+                strcpy(s.shipment_id, d->shipment_id);
+                strcpy(s.route_id, r == 0 ? "cd" : "it");
+                s.mass_g = d->mass_g;
+                s.items = d->items;
+                s.date = 20240101;
+                bx_carbon_result res;
+                /* 3.43 kg WTW per litre: 3 l in all on "cd", 1 l on "it" */
+                if (bx_carbon_compute(calc, &s, &res) == BX_OK &&
+                    (res.total.wtw_mg < 0 || res.total.wtw_mg > (r == 0 ? 10290001 : 3430001)))
+                    abort();
+            }
+        }
+    }
+    bx_carbon_free(calc);
+    bx_routes_free(routes);
+    bx_rounds_free(rs);
+}
+
 static void fuzz_totals(bx_ctx *ctx, const uint8_t *data, size_t size)
 {
     bx_carbon_totals *t = NULL;
@@ -472,15 +523,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (bx_ctx_new(&ctx, NULL, NULL) != BX_OK)
         return 0;
     size_t base = bx_ctx_bytes_in_use(ctx);
-    static const char kinds[] = "FRCSTD";
-    const char *k = memchr(kinds, data[0], 6);
-    char kind = k != NULL ? *k : kinds[data[0] % 6];
+    static const char kinds[] = "FRCSTDN";
+    const char *k = memchr(kinds, data[0], 7);
+    char kind = k != NULL ? *k : kinds[data[0] % 7];
     switch (kind) {
     case 'F': fuzz_factors(ctx, data + 1, size - 1); break;
     case 'R': fuzz_routes(ctx, data + 1, size - 1); break;
     case 'C': fuzz_containers(ctx, data + 1, size - 1); break;
     case 'S': fuzz_shipments(ctx, data + 1, size - 1); break;
     case 'D': fuzz_draws(ctx, data + 1, size - 1); break;
+    case 'N': fuzz_rounds(ctx, data + 1, size - 1); break;
     default: fuzz_totals(ctx, data + 1, size - 1); break;
     }
     /* everything but the kept warnings was given back */

@@ -247,6 +247,16 @@ static void test_shipped_sets(void **state)
     x = bx_factor_set_find(g, BX_FACTOR_FUEL, "elec-eu27-2019");
     assert_true(x->wtw == 0.3492);
     assert_int_equal(x->confirmed, BX_DERIVED);
+    /* the other grids GLEC v3.0 gives as WTW: the US 2019 average with
+     * its losses, 118 g/MJ x 3.6 = 0.4248 kg/kWh (Module 1, p. 79), and
+     * Germany's 0.49 kg/kWh of Module 4 Table 13; all upstream (TTW 0) */
+    x = bx_factor_set_find(g, BX_FACTOR_FUEL, "elec-us-2019");
+    assert_true(x->wtw == 0.4248 && x->ttw == 0);
+    assert_int_equal(x->confirmed, BX_DERIVED);
+    assert_true(fabs(bx_factor_wtw_g(g, x) - 424.8) < 1e-9);
+    x = bx_factor_set_find(g, BX_FACTOR_FUEL, "elec-de-etw-2024");
+    assert_true(x->wtw == 0.49 && x->ttw == 0);
+    assert_int_equal(x->confirmed, BX_CONFIRMED);
     assert_int_equal(bx_factor_set_find(g, BX_FACTOR_FUEL, "diesel-eu")->confirmed,
                      BX_DERIVED);
     assert_int_equal(bx_factor_set_find(g, BX_FACTOR_FUEL, "gasoline-eu")->confirmed,

@@ -338,7 +338,11 @@ static void test_shipment_file_and_columns(void **state)
     assert_string_equal(bx_route_column(18), "distance_type");
     assert_string_equal(bx_route_column(19), "load_factor");
     assert_string_equal(bx_route_column(20), "empty_running");
-    assert_null(bx_route_column(21));
+    assert_string_equal(bx_route_column(21), "round");
+    assert_null(bx_route_column(22));
+    assert_string_equal(bx_round_column(0), "round_id");
+    assert_string_equal(bx_round_column(4), "items");
+    assert_null(bx_round_column(5));
     assert_string_equal(bx_factor_column(0), "kind");
     assert_string_equal(bx_factor_column(15), "note");
     assert_string_equal(bx_factor_column(16), "min_km");

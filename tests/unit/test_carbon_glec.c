@@ -440,10 +440,16 @@ static void test_refrigerant_leakage(void **state)
     assert_int_equal(r.transport.wtt_mg, 0);
     assert_int_equal(r.transport.wtw_mg, 112000000 + 4795267);
     assert_true(fabs(r.transport.ttw_mg / 1e6 / 1000.0 - 0.0048) < 0.00005);
+    /* shown on their own: the uplift 1000 x 100 x 0.12 = 12,000 g and the
+     * leaked gas */
+    assert_int_equal(r.temp_uplift_mg, 12000000);
+    assert_int_equal(r.refrigerant_mg, 4795267);
     /* an ambient leg on the same TOC: no uplift, no leakage */
     strcpy(s.route_id, "ambient");
     assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
     assert_int_equal(r.transport.wtw_mg, 100000000);
+    assert_int_equal(r.temp_uplift_mg, 0);
+    assert_int_equal(r.refrigerant_mg, 0);
     bx_carbon_free(c);
     bx_routes_free(rs);
     bx_factor_set_free(fs);
@@ -1035,6 +1041,9 @@ static void test_temperature_controlled(void **state)
     assert_int_equal(r.transport.wtt_mg, 59136);
     assert_int_equal(r.transport.ttw_mg, 196224);
     assert_int_equal(r.transport.wtw_mg, 255360);
+    /* of which the uplift: 2.4 tkm x 95 g/tkm x 0.12 = 27.36 g */
+    assert_int_equal(r.temp_uplift_mg, 27360);
+    assert_int_equal(r.refrigerant_mg, 0);
     bx_carbon_free(c);
     bx_routes_free(rs);
     bx_factor_set_free(fs);

@@ -126,11 +126,11 @@ static void test_csv_exact(void **state)
                         "packaging_g,total_wtw_g,total_ttw_g,transport_wtt_g,"
                         "transport_unsplit_g,hub_wtt_g,hub_ttw_g,hub_unsplit_g,total_wtt_g,"
                         "total_unsplit_g,transport_tkm,transport_g_per_tkm,distance_types,"
-                        "primary_wtw_g,modelled_wtw_g,default_wtw_g,method,data_quality,"
-                        "factor_set,factor_version\n"
+                        "primary_wtw_g,modelled_wtw_g,default_wtw_g,temp_uplift_wtw_g,"
+                        "refrigerant_g,method,data_quality,factor_set,factor_version\n"
                         "S-1,r1,11.590,9.500,0.304,59.200,71.094,9.500,2.090,0.000,0.000,"
                         "0.000,0.304,2.090,59.504,0.100000,115.900,sfd,0.000,0.000,71.094,"
-                        "intensity+hub+packaging,default,cn-2023,2023.1\n");
+                        "0.000,0.000,intensity+hub+packaging,default,cn-2023,2023.1\n");
     test_buf_free(&b);
     b = write_s1(ctx, BX_CARBON_CSV, &s1_interval);
     assert_non_null(strstr(text(&b), ",factor_version,total_wtw_mean_g,total_wtw_p2_5_g,"
@@ -179,6 +179,7 @@ static void test_json_exact(void **state)
                         "\"total_wtt_mg\":2090,\"total_unsplit_mg\":59504,"
                         "\"transport_gkm\":100000,\"distance_types\":\"sfd\","
                         "\"primary_wtw_mg\":0,\"modelled_wtw_mg\":0,\"default_wtw_mg\":71094,"
+                        "\"temp_uplift_wtw_mg\":0,\"refrigerant_mg\":0,"
                         "\"method\":\"intensity+hub+packaging\",\"data_quality\":\"default\","
                         "\"factor_set\":\"cn-2023\",\"factor_version\":\"2023.1\"}\n");
     test_buf_free(&b);
@@ -238,7 +239,7 @@ static void test_json_parses_back(void **state)
     json_t *j = parse_line(text(&b));
     /* the text formats' g per tkm is not in JSON: it follows from
      * transport_wtw_mg and transport_gkm */
-    assert_int_equal(json_object_size(j), 27);
+    assert_int_equal(json_object_size(j), 29);
     assert_null(json_object_get(j, "transport_mg_per_tkm"));
     assert_true(json_is_integer(json_object_get(j, "total_wtw_mg")));
     assert_int_equal(json_integer_value(json_object_get(j, "total_wtw_mg")), 71094);
@@ -267,7 +268,7 @@ static void test_json_parses_back(void **state)
 /* ---- per shipment: CBOR --------------------------------------------------- */
 
 #if BOXCAR_HAVE_CBOR
-/* S-1 as one CBOR map of 24 pairs (24 needs a length byte: B8 18). Keys
+/* S-1 as one CBOR map of 26 pairs (above 23 needs a length byte: B8 1A). Keys
  * in core deterministic order, i.e. by length, then bytewise:
  *   6 method; 8 route_id;
  *   10 factor_set < hub_ttw_mg < hub_wtt_mg < hub_wtw_mg; 11 shipment_id;
@@ -275,10 +276,11 @@ static void test_json_parses_back(void **state)
  *      total_wtw_mg;
  *   13 transport_gkm;
  *   14 default_wtw_mg < distance_types < factor_version < hub_unsplit_mg <
- *      primary_wtw_mg;
+ *      primary_wtw_mg < refrigerant_mg;
  *   15 modelled_wtw_mg;
  *   16 total_unsplit_mg < transport_ttw_mg < transport_wtt_mg <
  *      transport_wtw_mg;
+ *   18 temp_uplift_wtw_mg;
  *   20 transport_unsplit_mg.
  * A text string of n < 24 bytes has the head 60 + n. Integers take the
  * shortest head (0 to 23 in the head byte itself):
@@ -291,7 +293,7 @@ static void test_json_parses_back(void **state)
  *   100000 = 0x186A0 -> 1A 00 01 86 A0
  *   11590 = 0x2D46   -> 19 2D 46 */
 static const char cbor_s1[] =
-    "\xB8\x18"
+    "\xB8\x1A"
     "\x66" "method" "\x77" "intensity+hub+packaging"
     "\x68" "route_id" "\x62" "r1"
     "\x6A" "factor_set" "\x67" "cn-2023"
@@ -310,11 +312,13 @@ static const char cbor_s1[] =
     "\x6E" "factor_version" "\x66" "2023.1"
     "\x6E" "hub_unsplit_mg" "\x19\x01\x30"
     "\x6E" "primary_wtw_mg" "\x00"
+    "\x6E" "refrigerant_mg" "\x00"
     "\x6F" "modelled_wtw_mg" "\x00"
     "\x70" "total_unsplit_mg" "\x19\xE8\x70"
     "\x70" "transport_ttw_mg" "\x19\x25\x1C"
     "\x70" "transport_wtt_mg" "\x19\x08\x2A"
     "\x70" "transport_wtw_mg" "\x19\x2D\x46"
+    "\x72" "temp_uplift_wtw_mg" "\x00"
     "\x74" "transport_unsplit_mg" "\x00";
 #endif
 
@@ -442,9 +446,9 @@ static void test_cbor_same_content_as_json(void **state)
     assert_int_equal(bx_carbon_writer_finish(jw), BX_OK);
     assert_int_equal(bx_carbon_writer_finish(cw), BX_OK);
     assert_same_records(&cb, &jb, 2);
-    /* 27 pairs: the map head is B8 (one length byte follows) 1B */
+    /* 29 pairs: the map head is B8 (one length byte follows) 1D */
     assert_int_equal((unsigned char)cb.data[0], 0xB8);
-    assert_int_equal((unsigned char)cb.data[1], 0x1B);
+    assert_int_equal((unsigned char)cb.data[1], 0x1D);
     bx_carbon_writer_free(jw);
     bx_carbon_writer_free(cw);
     test_buf_free(&jb);

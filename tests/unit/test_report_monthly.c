@@ -322,8 +322,8 @@ static void test_monthly_empty_run(void **state)
     fputs("shipment_id,route_id,transport_wtw_g,transport_ttw_g,hub_wtw_g,packaging_g,"
           "total_wtw_g,total_ttw_g,transport_wtt_g,transport_unsplit_g,hub_wtt_g,hub_ttw_g,"
           "hub_unsplit_g,total_wtt_g,total_unsplit_g,transport_tkm,transport_g_per_tkm,"
-          "distance_types,primary_wtw_g,modelled_wtw_g,default_wtw_g,method,data_quality,"
-          "factor_set,factor_version\n", fp);
+          "distance_types,primary_wtw_g,modelled_wtw_g,default_wtw_g,temp_uplift_wtw_g,"
+          "refrigerant_g,method,data_quality,factor_set,factor_version\n", fp);
     fclose(fp);
     fp = fopen("empty-totals.csv", "wb");
     assert_non_null(fp);

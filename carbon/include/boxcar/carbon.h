@@ -117,6 +117,12 @@ typedef struct bx_carbon_result {
     const char *packaging_key;   /* totals key: "none", the box or container
                                     id, or "explicit:MAT+MAT"; borrowed until
                                     the next compute */
+    /* Parts of the transport figures shown on their own (WTW, included in
+     * transport): the temperature-controlled uplift of legs on a default
+     * intensity (temp=controlled: the TOC's temp_uplift) and the
+     * refrigerant they leak. Each rounded once to the mg. */
+    int64_t temp_uplift_mg;
+    int64_t refrigerant_mg;
 } bx_carbon_result;
 
 /* ---- reusable containers ------------------------------------------------ */
@@ -212,6 +218,10 @@ typedef struct bx_carbon_options {
      * trips. */
     const bx_container_usage *usage;
     size_t nusage;
+    /* The rounds that route legs name (`round`); may be NULL, and must
+     * outlive the calculator. A leg naming a round it lacks is a bad
+     * route. */
+    const bx_rounds *rounds;
 } bx_carbon_options;
 
 BX_API void bx_carbon_options_init(bx_carbon_options *opt);

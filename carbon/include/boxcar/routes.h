@@ -132,6 +132,11 @@ typedef struct bx_tce {
                                   the electricity row (kg/kwh) to use instead
                                   of the TOC's ref, e.g. a provincial grid;
                                   "" for the TOC's own */
+    char round_id[BX_ID_MAX];  /* legs shared by direct or item with the
+                                  run's energy: a round of the rounds file
+                                  (bx_rounds) whose drops give run_tkm or
+                                  run_items and each shipment's drop
+                                  distance; "" for none */
     uint64_t line;             /* in the route file */
 } bx_tce;
 
@@ -174,6 +179,64 @@ BX_API const char *bx_routes_name(const bx_routes *rs);
 
 /* NULL is a no-op. */
 BX_API void bx_routes_free(bx_routes *rs);
+
+/* ---- rounds ------------------------------------------------------------
+ *
+ * A rounds file (CSV, JSON or CBOR, docs/formats.md) lists the drops of
+ * multi-drop rounds, one per row: round_id, shipment_id, and either the
+ * drop's direct distance from the depot and its mass (drop_km, mass_g:
+ * GLEC's notional tkm) or its items (default 1). A route leg names its
+ * round (`round`): the round's notional tkm (or items) is its run_tkm (or
+ * run_items), and each shipment's share is its drop's, as
+ * bx_multidrop_shares computes. A route may name two rounds (a collection
+ * round and a delivery round), each with its own drop distance.
+ */
+typedef struct bx_drop {
+    char shipment_id[BX_ID_MAX];
+    double drop_km;     /* direct distance from the depot; < 0: not given */
+    int64_t mass_g;     /* BX_MASS_UNKNOWN when not given */
+    int32_t items;      /* >= 1 */
+    size_t round;       /* index of its round */
+    uint64_t line;      /* in the rounds file */
+} bx_drop;
+
+typedef struct bx_round_info {
+    size_t index;
+    double tkm;         /* sum of mass x drop_km, in tonne-km */
+    int64_t items;      /* sum of the drops' items */
+    uint64_t line;      /* its first row */
+    bool valid;         /* false: a row of it was bad (reported) */
+    bool all_direct;    /* every drop has drop_km and mass_g */
+} bx_round_info;
+
+typedef struct bx_rounds bx_rounds;
+
+/* Load a rounds file (CSV, JSON or CBOR, as routes). A bad row (a drop
+ * given twice in a round, drop_km without mass_g) is reported at its line
+ * and makes its round invalid; the others load. BX_EINPUT for a missing
+ * column or an empty file; BX_ENOTFOUND / BX_EIO; BX_ENOMEM. */
+BX_API bx_status bx_rounds_load(bx_ctx *ctx, bx_rounds **out, const char *path);
+BX_API bx_status bx_rounds_read_mem(bx_ctx *ctx, bx_rounds **out,
+                                    const char *name, const void *data,
+                                    size_t size);
+/* The rounds columns in their CSV order; NULL past the last. */
+BX_API const char *bx_round_column(size_t i);
+BX_API size_t bx_rounds_count(const bx_rounds *rs);
+BX_API size_t bx_rounds_invalid(const bx_rounds *rs);
+BX_API const char *bx_rounds_name(const bx_rounds *rs);
+/* The round's totals; false for an unknown id. */
+BX_API bool bx_rounds_get(const bx_rounds *rs, const char *round_id,
+                          bx_round_info *out);
+/* The shipment's drop on the round (borrowed); NULL if it has none. */
+BX_API const bx_drop *bx_rounds_drop(const bx_rounds *rs, const char *round_id,
+                                     const char *shipment_id);
+/* Drops in file order, i = 0 .. bx_rounds_drops() - 1 (borrowed); NULL
+ * past the last. The id of round index i; NULL past the last. */
+BX_API size_t bx_rounds_drops(const bx_rounds *rs);
+BX_API const bx_drop *bx_rounds_drop_at(const bx_rounds *rs, size_t i);
+BX_API const char *bx_rounds_id(const bx_rounds *rs, size_t i);
+/* NULL is a no-op. */
+BX_API void bx_rounds_free(bx_rounds *rs);
 
 /* Great-circle distance in km on a sphere of radius 6371.0 km (the IUGG
  * mean Earth radius, rounded as GLEC's GCD convention does not fix one),

@@ -1245,7 +1245,8 @@ static double fill2(const pk_bin *b)
 #define PK_REGROUP_THRESHOLD 0.04
 
 /* Regrouping, run at BX_EFFORT_HIGH only: repack the units of the
- * lightest bin and 1 to PK_REGROUP_MAX - 1 others drawn at random together
+ * lightest bin and 1 to PK_REGROUP_MAX - 1 others (each the lighter of two
+ * drawn at random) together
  * into bins of the same box types (first fit in one of the orderings with
  * a few random swaps, one merit), heaviest bin first, and keep the result
  * when the bins' summed squared fill does not fall by more than a
@@ -1277,7 +1278,11 @@ static bx_status regroup(bx_engine *e, pk_bins *s, uint32_t lb)
         uint32_t k = 0;
         pick[k++] = light;
         while (k < m) {
+            /* the lighter of two random bins: room to take units in */
             uint32_t b = (uint32_t)(next_rand(&x) % s->nbins);
+            uint32_t b2 = (uint32_t)(next_rand(&x) % s->nbins);
+            if (s->bins[b2].volume < s->bins[b].volume)
+                b = b2;
             bool skip = !movable(e, &s->bins[b]);
             for (uint32_t i = 0; i < k && !skip; i++)
                 skip = pick[i] == b;

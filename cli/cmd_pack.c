@@ -27,6 +27,7 @@ static void pack_help(void)
     printf("usage: boxcar pack [--catalog FILE] --orders FILE [--range START-END]\n"
            "                   [--rotation any|upright|fixed]\n"
            "                   [--objective boxes|volume|material|cost] [--budget N]\n"
+           "                   [--effort normal|high]\n"
            "                   [--support stable|none] [--support-share PCT]\n"
            "                   [--max-units N] [--max-fill PCT]\n"
            "                   [--format table|csv|json|cbor] [-o FILE]\n"
@@ -49,6 +50,10 @@ static void pack_help(void)
            "  --objective O      what to minimise after the box count (default boxes)\n"
            "  --budget N         work per order in placement evaluations\n"
            "                     (default %" PRIu64 "; a larger budget may find better)\n"
+           "  --effort E         normal (default) or high: for planning and benchmarks,\n"
+           "                     a budget of %" PRIu64 " unless --budget is given, and\n"
+           "                     bins regrouped a few at a time to empty the lightest\n"
+           "                     (about a second per order of 100-200 units)\n"
            "  --support S        stable (default): every unit stands on the floor or on\n"
            "                     units over --support-share of its base (default %d %%),\n"
            "                     its centre of gravity over them; none: units may float\n"
@@ -95,7 +100,7 @@ static void pack_help(void)
            "      (the others are packed and written; if no order could be read,\n"
            "      nothing is written), 1 runtime failure or --check found a wrong\n"
            "      result (nothing written), 2 usage error.\n",
-           BX_DEFAULT_BUDGET, BX_DEFAULT_SUPPORT_PCT, PACK_MAX_DEFAULT_JOBS);
+           BX_DEFAULT_BUDGET, BX_HIGH_EFFORT_BUDGET, BX_DEFAULT_SUPPORT_PCT, PACK_MAX_DEFAULT_JOBS);
 }
 /* ---- options ------------------------------------------------------------ */
 
@@ -108,6 +113,7 @@ static int parse_args(int argc, char **argv, pack_args *a)
         {"rotation", required_argument, NULL, 'R'},
         {"objective", required_argument, NULL, 'O'},
         {"budget", required_argument, NULL, 'b'},
+        {"effort", required_argument, NULL, 'E'},
         {"support", required_argument, NULL, 'S'},
         {"support-share", required_argument, NULL, 'H'},
         {"max-units", required_argument, NULL, 'U'},
@@ -191,6 +197,10 @@ static int parse_args(int argc, char **argv, pack_args *a)
             a->opts.budget = n;
             break;
         }
+        case 'E':
+            if (bx_effort_parse(optarg, &a->opts.effort) != BX_OK)
+                return cli_usage_error("pack", "--effort wants normal or high, not '%s'", optarg);
+            break;
         case 'S':
             if (bx_support_parse(optarg, &a->opts.support) != BX_OK)
                 return cli_usage_error("pack", "--support wants stable or none, not '%s'", optarg);

@@ -46,6 +46,28 @@ bx_status bx_support_parse(const char *s, bx_support *out)
     return BX_OK;
 }
 
+const char *bx_effort_name(bx_effort effort)
+{
+    switch (effort) {
+    case BX_EFFORT_NORMAL: return "normal";
+    case BX_EFFORT_HIGH: return "high";
+    }
+    return "unknown";
+}
+
+bx_status bx_effort_parse(const char *s, bx_effort *out)
+{
+    if (s == NULL || out == NULL)
+        return BX_EINVAL;
+    if (strcmp(s, "normal") == 0)
+        *out = BX_EFFORT_NORMAL;
+    else if (strcmp(s, "high") == 0)
+        *out = BX_EFFORT_HIGH;
+    else
+        return BX_EINPUT;
+    return BX_OK;
+}
+
 static const char *const objective_names[] = {"boxes", "volume", "material", "cost", "co2e",
                                              "custom"};
 
@@ -596,7 +618,9 @@ static bx_status prepare(bx_engine *e, const bx_catalog *cat, const bx_order *or
     e->cat = cat;
     e->objective = o->objective;
     e->work.used = 0;
-    e->work.budget = o->budget ? o->budget : e->limits.default_budget;
+    e->high_effort = o->effort == BX_EFFORT_HIGH;
+    e->work.budget = o->budget ? o->budget
+                   : e->high_effort ? BX_HIGH_EFFORT_BUDGET : e->limits.default_budget;
     e->nunpacked = 0;
     e->rules.support = o->support == BX_SUPPORT_STABLE;
     e->rules.support_pct = o->support_pct ? (int32_t)o->support_pct : BX_DEFAULT_SUPPORT_PCT;
@@ -685,6 +709,8 @@ bx_status bx_pack(bx_engine *e, const bx_catalog *cat, const bx_order *order,
         return bxi_error(e->ctx, BX_EINVAL, "bx_pack: bad support, support_pct (%u) or "
                          "max_fill_pct (%u); the shares are 0..100", options->support_pct,
                          options->max_fill_pct);
+    if ((unsigned)options->effort > BX_EFFORT_HIGH)
+        return bxi_error(e->ctx, BX_EINVAL, "bx_pack: bad effort (%u)", (unsigned)options->effort);
     if (bxi_pk_custom_wanted(e, cat))
         return bxi_pk_custom_pack(e, cat, order, options, result);
     bx_status st = prepare(e, cat, order, options);

@@ -36,6 +36,7 @@ struct bx_engine {
     uint32_t *used;      /* per box: used by the solution being built */
     uint32_t box_cap;
     bx_objective objective;
+    bool high_effort;    /* bx_pack_options.effort == BX_EFFORT_HIGH */
 
     /* solutions */
     pk_bins cur, best, seed;

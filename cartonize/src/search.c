@@ -12,6 +12,8 @@
  *    or repacking a target bin from scratch with the extra unit, or moving
  *    that target to a larger box type), as long as work remains and the
  *    count is above the lower bound.
+ * 3b. At BX_EFFORT_HIGH, regrouping: a few bins at a time repacked
+ *    together so that the lightest empties (regroup()).
  * 4. Shrink: repack each bin into the best-ranked box type that still
  *    takes its contents.
  * All choices are deterministic: ties fall to the lower index.
@@ -1228,6 +1230,123 @@ static bx_status perturb(bx_engine *e, uint32_t n, uint32_t lb, int policy, pk_m
     return BX_OK;
 }
 
+/* ---- regrouping (high effort) ------------------------------------------------ */
+
+/* A bin's squared fill: summed over bins, larger when the load is more
+ * uneven, so that raising it drains the light bins. */
+static double fill2(const pk_bin *b)
+{
+    double f = (double)b->volume / ((double)b->L * b->W * b->H);
+    return f * f;
+}
+
+#define PK_REGROUP_MAX 5
+/* The fall in summed squared fill a move may cause at the phase's start. */
+#define PK_REGROUP_THRESHOLD 0.04
+
+/* Regrouping, run at BX_EFFORT_HIGH only: repack the units of the
+ * lightest bin and 1 to PK_REGROUP_MAX - 1 others (each the lighter of two
+ * drawn at random) together
+ * into bins of the same box types (first fit in one of the orderings with
+ * a few random swaps, one merit), heaviest bin first, and keep the result
+ * when the bins' summed squared fill does not fall by more than a
+ * threshold that shrinks to zero (threshold accepting, Dueck and Scheuer
+ * 1990). Volume flows out of the lightest bin; a bin left empty is
+ * dropped, which is how a bin is saved where moving units one at a time
+ * (eliminate_bins) cannot. A move opens no bin, so the count never rises.
+ * The draws are seeded by the packing alone; it runs until the work runs
+ * out or s reaches the lower bound. */
+static bx_status regroup(bx_engine *e, pk_bins *s, uint32_t lb)
+{
+    uint64_t x = UINT64_C(0xD1B54A32D192ED03) ^ ((uint64_t)s->nbins << 32) ^ e->nunits;
+    uint32_t *pick = list(e, 4), *units = list(e, 6), *seq = list(e, 1);
+    uint64_t start = e->work.used;
+    while (!pk_out_of_work(&e->work) && s->nbins > lb) {
+        uint32_t nm = 0, light = UINT32_MAX;
+        for (uint32_t b = 0; b < s->nbins; b++) {
+            if (!movable(e, &s->bins[b]))
+                continue;
+            nm++;
+            if (light == UINT32_MAX || s->bins[b].volume < s->bins[light].volume)
+                light = b;
+        }
+        if (nm < 2)
+            break;
+        uint32_t m = 2 + (uint32_t)(next_rand(&x) % (PK_REGROUP_MAX - 1));
+        if (m > nm)
+            m = nm;
+        uint32_t k = 0;
+        pick[k++] = light;
+        while (k < m) {
+            /* the lighter of two random bins: room to take units in */
+            uint32_t b = (uint32_t)(next_rand(&x) % s->nbins);
+            uint32_t b2 = (uint32_t)(next_rand(&x) % s->nbins);
+            if (s->bins[b2].volume < s->bins[b].volume)
+                b = b2;
+            bool skip = !movable(e, &s->bins[b]);
+            for (uint32_t i = 0; i < k && !skip; i++)
+                skip = pick[i] == b;
+            if (!skip)
+                pick[k++] = b;
+        }
+        /* heaviest first, so the lightest is filled last */
+        for (uint32_t i = 1; i < m; i++)
+            for (uint32_t j = i; j > 0 && s->bins[pick[j]].volume > s->bins[pick[j - 1]].volume; j--) {
+                uint32_t t = pick[j];
+                pick[j] = pick[j - 1];
+                pick[j - 1] = t;
+            }
+        double before = 0.0;
+        uint32_t n = 0;
+        for (uint32_t i = 0; i < m; i++) {
+            const pk_bin *b = &s->bins[pick[i]];
+            before += fill2(b);
+            for (uint32_t q = 0; q < b->nitems; q++)
+                units[n++] = b->items[q].unit;
+        }
+        memcpy(seq, units, (size_t)n * sizeof *seq);
+        sort_units(e->units, nth_ordering(e, (int)(next_rand(&x) % PK_ORDERINGS)), seq,
+                   list(e, 2), n);
+        uint32_t swaps = (uint32_t)(next_rand(&x) % 4);
+        for (uint32_t q = 0; q < swaps && n > 1; q++) {
+            uint32_t i = (uint32_t)(next_rand(&x) % n);
+            uint32_t j = next_rand(&x) & 1 ? (uint32_t)(next_rand(&x) % n)
+                                           : (i + 1 + (uint32_t)(next_rand(&x) % 4)) % n;
+            uint32_t t = seq[i];
+            seq[i] = seq[j];
+            seq[j] = t;
+        }
+        pk_merit merit = (pk_merit)(next_rand(&x) % PK_MERIT_COUNT);
+        e->cur.nbins = 0;
+        e->cur.nleft = 0;
+        for (uint32_t i = 0; i < m; i++)
+            if (open_bin(e, &e->cur, s->bins[pick[i]].box) == NULL)
+                return BX_ENOMEM;
+        int r = fit_fixed(e, &e->cur, seq, n, merit);
+        if (r < 0)
+            return BX_ENOMEM;
+        if (r == 0)
+            continue;
+        double after = 0.0;
+        for (uint32_t i = 0; i < m; i++)
+            after += fill2(&e->cur.bins[i]);
+        /* Threshold accepting: a fall of up to PK_REGROUP_THRESHOLD,
+         * shrinking to none as the phase's work runs out. The count
+         * cannot rise, so a worse spread costs nothing but the detour. */
+        double thr = 0.0;
+        if (e->work.budget > start && e->work.used < e->work.budget)
+            thr = PK_REGROUP_THRESHOLD * (double)(e->work.budget - e->work.used) /
+                  (double)(e->work.budget - start);
+        if (after < before - thr)
+            continue;
+        for (uint32_t i = 0; i < m; i++)
+            if (bxi_pk_bin_copy(e->ctx, &s->bins[pick[i]], &e->cur.bins[i]) != BX_OK)
+                return BX_ENOMEM;
+        drop_empty(s);
+    }
+    return BX_OK;
+}
+
 /* The budget a phase may use up to: num/den of what is left. */
 static uint64_t phase_budget(const pk_work *w, uint64_t budget, uint64_t num, uint64_t den)
 {
@@ -1555,10 +1674,12 @@ bx_status bxi_pk_search(bx_engine *e)
     e->work.budget = budget;
     /* The improvement phases share what work is left: perturbation may
      * take half (a tenth with stable placements, where it seldom saves a
-     * box and elimination often does), elimination two thirds of the
-     * rest, and shrinking and resizing (which save volume) keep the
-     * remainder. */
-    e->work.budget = phase_budget(&e->work, budget, 1, e->rules.support ? 10 : 2);
+     * box and elimination often does; an eighth at high effort, where
+     * regrouping saves more), elimination two thirds of the rest, at high
+     * effort regrouping nine tenths of what elimination leaves, and
+     * shrinking and resizing (which save volume) keep the remainder. */
+    e->work.budget = phase_budget(&e->work, budget, 1,
+                                  e->rules.support ? 10 : e->high_effort ? 8 : 2);
     st = perturb(e, n, lb, best_policy, (pk_merit)best_merit);
     e->work.budget = budget;
     if (st != BX_OK)
@@ -1568,6 +1689,13 @@ bx_status bxi_pk_search(bx_engine *e)
     e->work.budget = budget;
     if (st != BX_OK)
         return st;
+    if (e->high_effort) {
+        e->work.budget = phase_budget(&e->work, budget, 9, 10);
+        st = regroup(e, &e->best, lb);
+        e->work.budget = budget;
+        if (st != BX_OK)
+            return st;
+    }
 
     if ((st = shrink(e, &e->best)) != BX_OK)
         return st;

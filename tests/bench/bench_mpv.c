@@ -4,6 +4,7 @@
  *
  *   build/tests/bench/bench_mpv [DATA_DIR] [--classes 1,4-8,9] [--budget N]
  *                               [--instance ID] [--support stable|none]
+ *                               [--effort normal|high]
  *
  * Each instance is n items of fixed orientation and one cubic bin type; the
  * literature reports the number of bins summed over classes 1 and 4-8
@@ -14,10 +15,14 @@
  * its own. DATA_DIR defaults to the project's ../shared/bench. Units may
  * float (--support none, the default here) as in the literature, which
  * does not model gravity; --support stable packs as boxcar does by default.
+ * --effort high packs with BX_EFFORT_HIGH, at its own default budget unless
+ * --budget is given. Times are per instance, wall and CPU (the process'
+ * CPU clock around bx_pack; the benchmark runs on one thread).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bench_common.h"
 
@@ -51,7 +56,7 @@ typedef struct mpv_inst {
     bool lb_mismatch, invalid;
     size_t unpacked_units;
     uint64_t work;
-    double ms;
+    double ms, cpu_ms;
 } mpv_inst;
 
 typedef struct mpv_data {
@@ -63,11 +68,13 @@ typedef struct mpv_data {
 static void usage(FILE *f)
 {
     fprintf(f, "usage: bench_mpv [DATA_DIR] [--classes LIST] [--budget N] [--instance ID]\n"
-               "                 [--support none|stable]\n"
+               "                 [--support none|stable] [--effort normal|high]\n"
                "  support: none (default, as in the literature) or stable\n"
+               "  effort: normal (default) or high (the engine's regrouping phase)\n"
                "  LIST: classes 1-9, e.g. 1,4-8,9 (default); class 9 is reported apart\n"
-               "  N: work units (placement evaluations) per instance, default %llu\n",
-            (unsigned long long)MPV_DEFAULT_BUDGET);
+               "  N: work units (placement evaluations) per instance, default %llu\n"
+               "     (%llu with --effort high)\n",
+            (unsigned long long)MPV_DEFAULT_BUDGET, (unsigned long long)BX_HIGH_EFFORT_BUDGET);
 }
 
 static bool parse_classes(const char *s, bool sel[NCLASSES + 1])
@@ -213,6 +220,7 @@ typedef struct packer {
     size_t cap;
     size_t lb_mismatches; /* printed: the first few */
     bx_support support;
+    bx_effort effort;
 } packer;
 
 static void print_details(const mpv_inst *x, const bx_pack_result *res)
@@ -292,10 +300,15 @@ static bool run_instance(packer *pk, const mpv_data *d, mpv_inst *x, uint64_t bu
     bx_pack_options_init(&opt);
     opt.budget = budget;
     opt.support = pk->support;
+    opt.effort = pk->effort;
     const bx_pack_result *res;
+    struct timespec c0, c1;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
     double t0 = bench_now_s();
     bx_status st = bx_pack(pk->engine, cat, &order, &opt, &res);
     x->ms = (bench_now_s() - t0) * 1e3;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+    x->cpu_ms = (double)(c1.tv_sec - c0.tv_sec) * 1e3 + (double)(c1.tv_nsec - c0.tv_nsec) / 1e6;
     if (st != BX_OK) {
         fprintf(stderr, "%s: bx_pack: %s\n", x->id, bx_ctx_errmsg(pk->ctx));
         bx_catalog_free(cat);
@@ -339,7 +352,7 @@ static bool run_instance(packer *pk, const mpv_data *d, mpv_inst *x, uint64_t bu
 typedef struct sums {
     size_t inst, bins, at_l2, at_3, invalid, lb_mismatch, unpacked;
     int64_t l2, bp, js;
-    double ms_sum, ms_max;
+    double ms_sum, ms_max, cpu_sum, cpu_max;
     uint64_t work_sum, work_max;
 } sums;
 
@@ -361,20 +374,25 @@ static void add(sums *s, const mpv_inst *x)
         s->work_max = x->work;
     if (x->ms > s->ms_max)
         s->ms_max = x->ms;
+    s->cpu_sum += x->cpu_ms;
+    if (x->cpu_ms > s->cpu_max)
+        s->cpu_max = x->cpu_ms;
 }
 
 static void print_row(const char *label, const sums *s)
 {
-    printf("%-10s %5zu %7.2f %6zu %6lld %9lld %12lld %6zu %8.1f %8.1f\n", label, s->inst,
-           s->inst ? (double)s->bins / (double)s->inst : 0.0, s->bins, (long long)s->l2,
+    printf("%-10s %5zu %7.2f %6zu %6lld %9lld %12lld %6zu %8.1f %8.1f %8.1f %8.1f\n", label,
+           s->inst, s->inst ? (double)s->bins / (double)s->inst : 0.0, s->bins, (long long)s->l2,
            (long long)s->bp, (long long)s->js, s->at_l2,
-           s->inst ? s->ms_sum / (double)s->inst : 0.0, s->ms_max);
+           s->inst ? s->ms_sum / (double)s->inst : 0.0, s->ms_max,
+           s->inst ? s->cpu_sum / (double)s->inst : 0.0, s->cpu_max);
 }
 
 static void print_header(void)
 {
-    printf("%-10s %5s %7s %6s %6s %9s %12s %6s %8s %8s\n", "class n", "inst", "mean", "bins",
-           "L2", "BoxPacker", "binpackingjs", "at L2", "mean ms", "max ms");
+    printf("%-10s %5s %7s %6s %6s %9s %12s %6s %8s %8s %8s %8s\n", "class n", "inst", "mean",
+           "bins", "L2", "BoxPacker", "binpackingjs", "at L2", "mean ms", "max ms", "cpu mean",
+           "cpu max");
 }
 
 static void report(const mpv_data *d, const bool sel[NCLASSES + 1], uint64_t budget)
@@ -454,6 +472,8 @@ int main(int argc, char **argv)
     bool sel[NCLASSES + 1];
     uint64_t budget = MPV_DEFAULT_BUDGET;
     bx_support support = BX_SUPPORT_NONE;
+    bx_effort effort = BX_EFFORT_NORMAL;
+    bool budget_given = false;
     parse_classes("1,4-9", sel);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -470,6 +490,12 @@ int main(int argc, char **argv)
             budget = strtoull(argv[++i], &end, 10);
             if (*end != '\0' || budget == 0) {
                 fprintf(stderr, "bench_mpv: bad budget '%s'\n", argv[i]);
+                return 2;
+            }
+            budget_given = true;
+        } else if (strcmp(a, "--effort") == 0 && i + 1 < argc) {
+            if (bx_effort_parse(argv[++i], &effort) != BX_OK) {
+                fprintf(stderr, "bench_mpv: bad effort '%s'\n", argv[i]);
                 return 2;
             }
         } else if (strcmp(a, "--support") == 0 && i + 1 < argc) {
@@ -497,6 +523,9 @@ int main(int argc, char **argv)
     mpv_data d = {0};
     packer pk = {0};
     pk.support = support;
+    pk.effort = effort;
+    if (effort == BX_EFFORT_HIGH && !budget_given)
+        budget = BX_HIGH_EFFORT_BUDGET;
     int rc = 1;
     if (!load(&d, dir))
         goto out;
@@ -505,8 +534,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_mpv: cannot create an engine\n");
         goto out;
     }
-    printf("boxcar %s: MPV 3D bin packing, fixed orientation, budget %llu, support %s\n",
-           bx_version(), (unsigned long long)budget, bx_support_name(support));
+    printf("boxcar %s: MPV 3D bin packing, fixed orientation, budget %llu, support %s, "
+           "effort %s\n", bx_version(), (unsigned long long)budget, bx_support_name(support),
+           bx_effort_name(effort));
     if (one != NULL) {
         mpv_inst *x = find_inst(&d, one);
         if (x == NULL) {

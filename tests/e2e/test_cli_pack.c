@@ -559,6 +559,8 @@ static void test_usage_errors(void **state)
     assert_int_equal(pack("--orders " DEMO " --budget -5"), 2);
     assert_int_equal(pack("--orders " DEMO " --budget 12x"), 2);
     assert_int_equal(pack("--orders " DEMO " --support wobbly"), 2);
+    assert_int_equal(pack("--orders " DEMO " --effort extreme"), 2);
+    assert_non_null(strstr(err_text, "--effort wants normal or high"));
     assert_int_equal(pack("--orders " DEMO " --support-share 0"), 2);
     assert_int_equal(pack("--orders " DEMO " --support-share 101"), 2);
     assert_int_equal(pack("--orders " DEMO " --max-units 0"), 2);
@@ -568,6 +570,8 @@ static void test_usage_errors(void **state)
     /* good options, for contrast */
     must_pack("--orders " DEMO " --rotation upright --objective material --budget 5000 "
               "--format csv --check");
+    assert_non_null(strstr(out_text, "order_id,box_seq,"));
+    must_pack("--orders " DEMO " --effort high --budget 5000 --format csv --check");
     assert_non_null(strstr(out_text, "order_id,box_seq,"));
 }
 

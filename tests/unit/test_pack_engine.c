@@ -811,6 +811,69 @@ static void test_support_one_box_walk(void **state)
     done(&f);
 }
 
+/* Two 100 mm cubes cut by guillotine into 27 blocks (each cut splits a
+ * block in two along one axis), shuffled, fixed upright and floating: the
+ * blocks' volume is exactly 2 x 100^3 = 2,000,000 mm^3 (summed by hand
+ * below the table), so two bins is the optimum and the volume bound proves
+ * it. The default effort's phases end at three bins even with a budget of
+ * 20,000,000; BX_EFFORT_HIGH regroups bins until the lightest empties and
+ * must reach two, valid (pack() validates), and never more than the
+ * default. */
+static void test_effort_high_reaches_bound(void **state)
+{
+    (void)state;
+    static const int32_t d[][3] = {
+        {90, 18, 68},  {10, 26, 20},  {100, 13, 100}, {10, 26, 26}, {66, 19, 67},
+        {10, 20, 40},  {66, 19, 33},  {100, 12, 45},  {34, 19, 59}, {10, 21, 54},
+        {100, 13, 24}, {100, 13, 76}, {61, 31, 32},   {100, 11, 45}, {100, 11, 55},
+        {100, 12, 55}, {10, 31, 46},  {90, 13, 68},   {10, 43, 46}, {29, 31, 32},
+        {100, 18, 100}, {90, 14, 100}, {10, 20, 14},  {100, 14, 100}, {10, 59, 54},
+        {34, 19, 41},  {90, 55, 100}};
+    /* Volumes, mm^3: 110160 + 5200 + 130000 + 6760 + 84018 + 8000 + 41382
+     * + 54000 + 38114 + 11340 + 31200 + 98800 + 60512 + 49500 + 60500
+     * + 66000 + 14260 + 79560 + 19780 + 28768 + 180000 + 126000 + 2800
+     * + 140000 + 31860 + 26486 + 495000 = 2,000,000. */
+    enum { N = sizeof d / sizeof d[0] };
+    fixture f;
+    bx_box bin = box("bin", 100, 100, 100, 1000000);
+    make(&f, &bin, 1);
+    bx_order_line l[N];
+    int64_t vol = 0;
+    for (int i = 0; i < N; i++) {
+        char sku[16];
+        snprintf(sku, sizeof sku, "B%d", i);
+        l[i] = line(sku, 1, d[i][0], d[i][1], d[i][2], 1);
+        l[i].rotation = BX_ROTATE_FIXED;
+        l[i].has |= BX_LINE_HAS_ROTATION;
+        vol += (int64_t)d[i][0] * d[i][1] * d[i][2];
+    }
+    assert_int_equal(vol, 2000000);
+    bx_pack_options o;
+    bx_pack_options_init(&o);
+    o.support = BX_SUPPORT_NONE;
+    o.budget = 20000000;
+    size_t normal = pack(&f, l, N, &o)->nboxes;
+    assert_int_equal(normal, 3);
+    o.budget = 0; /* BX_HIGH_EFFORT_BUDGET */
+    o.effort = BX_EFFORT_HIGH;
+    const bx_pack_result *r = pack(&f, l, N, &o);
+    assert_int_equal(r->nboxes, 2);
+    assert_int_equal(r->lower_bound, 2);
+    assert_true(r->count_optimal);
+    assert_int_equal(r->nunpacked, 0);
+    assert_true(r->work < BX_HIGH_EFFORT_BUDGET); /* it stops at the bound */
+
+    bx_effort e = BX_EFFORT_NORMAL;
+    assert_int_equal(bx_effort_parse("high", &e), BX_OK);
+    assert_int_equal(e, BX_EFFORT_HIGH);
+    assert_string_equal(bx_effort_name(e), "high");
+    assert_int_equal(bx_effort_parse("max", &e), BX_EINPUT);
+    o.effort = (bx_effort)7;
+    bx_order order = {l, N};
+    assert_int_equal(bx_pack(f.engine, f.cat, &order, &o, &r), BX_EINVAL);
+    done(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -838,6 +901,7 @@ int main(void)
         cmocka_unit_test(test_support_narrow_first),
         cmocka_unit_test(test_wide_units_pile),
         cmocka_unit_test(test_support_one_box_walk),
+        cmocka_unit_test(test_effort_high_reaches_bound),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -93,6 +93,25 @@ BX_API const char *bx_support_name(bx_support support);
 /* Parse "stable" or "none"; BX_EINPUT if unknown. */
 BX_API bx_status bx_support_parse(const char *s, bx_support *out);
 
+/* How hard the search tries. BX_EFFORT_NORMAL (the default) is tuned for a
+ * packing station: well under a millisecond for a typical order.
+ * BX_EFFORT_HIGH is for batch planning and benchmarks: when options give
+ * no budget it works up to BX_HIGH_EFFORT_BUDGET, and after the usual
+ * phases it regroups bins (a few bins at a time repacked together, kept
+ * when their load gets more uneven, so the lightest one empties). */
+typedef enum bx_effort {
+    BX_EFFORT_NORMAL = 0,
+    BX_EFFORT_HIGH = 1
+} bx_effort;
+
+/* The work per order at BX_EFFORT_HIGH when options give no budget. */
+#define BX_HIGH_EFFORT_BUDGET UINT64_C(20000000)
+
+/* "normal", "high" ("unknown" otherwise). */
+BX_API const char *bx_effort_name(bx_effort effort);
+/* Parse "normal" or "high"; BX_EINPUT if unknown. */
+BX_API bx_status bx_effort_parse(const char *s, bx_effort *out);
+
 /* Create an engine on ctx (whose allocator it uses). limits may be NULL. */
 BX_API bx_status bx_engine_new(bx_ctx *ctx, bx_engine **out,
                                const bx_engine_limits *limits);
@@ -138,6 +157,8 @@ typedef struct bx_pack_options {
      * box's inner volume, in percent (1..100). */
     uint32_t max_units_per_box;
     uint32_t max_fill_pct;
+    /* BX_EFFORT_NORMAL (the default) or BX_EFFORT_HIGH. */
+    bx_effort effort;
 } bx_pack_options;
 
 BX_API void bx_pack_options_init(bx_pack_options *options);

@@ -73,22 +73,20 @@ bx_status bx_load_fill_container(bx_ctx *ctx, const int32_t inner_mm[3], int64_t
     pb.payload_g = payload_g > 0 ? payload_g : INT64_MAX;
     pb.budget = opt->budget;
     pb.max_blocks = opt->max_blocks;
+    /* Each mode has its own search over the whole budget: without the
+     * support rule, spaces above a block reach over its whole top and
+     * general blocks need not carry their upper part. Overhanging spaces
+     * can mislead the search on a few problems with few box types, so
+     * without support a fully supported plan is also searched, on a
+     * quarter of the budget, and the better plan kept. */
     bxi_cl_result r;
-    bx_status st;
-    if (pb.support) {
-        st = bxi_cl_solve(ctx, &pb, &r);
-    } else {
-        /* A fully supported plan is also a plan without the rule, and its
-         * simpler spaces often lead the search better: half the work on
-         * each, the better plan kept. */
+    bx_status st = bxi_cl_solve(ctx, &pb, &r);
+    if (st == BX_OK && !pb.support) {
         bxi_cl_result r2;
         uint64_t budget = pb.budget ? pb.budget : BXI_CL_DEFAULT_BUDGET;
-        pb.budget = budget / 2;
+        pb.budget = budget / 4 ? budget / 4 : 1;
         pb.support = true;
-        st = bxi_cl_solve(ctx, &pb, &r);
-        pb.support = false;
-        pb.budget = budget - budget / 2;
-        if (st == BX_OK && (st = bxi_cl_solve(ctx, &pb, &r2)) == BX_OK) {
+        if ((st = bxi_cl_solve(ctx, &pb, &r2)) == BX_OK) {
             uint64_t work = r.work + r2.work;
             if (r2.vol > r.vol) {
                 bxi_cl_result t = r;
@@ -97,7 +95,7 @@ bx_status bx_load_fill_container(bx_ctx *ctx, const int32_t inner_mm[3], int64_t
             }
             r.work = work;
             bxi_cl_result_free(ctx, &r2);
-        } else if (st != BX_OK)
+        } else
             bxi_cl_result_free(ctx, &r);
     }
     bx_free(ctx, ty);

@@ -100,9 +100,11 @@ static void engine_box(const bx_load_vehicle *v, int32_t c[3])
     c[2] = v->inner_mm[2];
 }
 
-static bool same_kind(const bx_load_parcel *a, const bx_load_parcel *b, uint32_t ra, uint32_t rb)
+static bool same_kind(const bx_load_parcel *a, const bx_load_parcel *b, uint32_t ra, uint32_t rb,
+                      bool any_mass)
 {
-    return ra == rb && !memcmp(a->dim_mm, b->dim_mm, sizeof a->dim_mm) && a->mass_g == b->mass_g &&
+    return ra == rb && !memcmp(a->dim_mm, b->dim_mm, sizeof a->dim_mm) &&
+           (any_mass || a->mass_g == b->mass_g) &&
            a->rotation == b->rotation && a->fragile == b->fragile && a->max_load_g == b->max_load_g;
 }
 
@@ -120,8 +122,11 @@ static bx_status unplace(planner *pl, uint32_t i, bx_load_reason why)
     return BX_OK;
 }
 
-/* Types for the open parcels; ntypes out. */
-static size_t make_types(planner *pl, bool *fixed_any)
+/* Types for the open parcels; ntypes out. With any_mass, parcels that
+ * differ only in mass share a type that weighs as its heaviest (safe for
+ * load limits; the caller lifts the payload only when every open parcel
+ * together is within it). */
+static size_t make_types(planner *pl, bool *fixed_any, bool any_mass)
 {
     size_t nt = 0;
     *fixed_any = false;
@@ -132,7 +137,7 @@ static size_t make_types(planner *pl, bool *fixed_any)
         size_t t = 0;
         for (; t < nt; t++) {
             uint32_t f = pl->first[t];
-            if (same_kind(p, &pl->parcels[f], pl->rank[i], pl->rank[f]))
+            if (same_kind(p, &pl->parcels[f], pl->rank[i], pl->rank[f], any_mass))
                 break;
         }
         pl->type_of[i] = (uint32_t)t;
@@ -151,12 +156,14 @@ static size_t make_types(planner *pl, bool *fixed_any)
             *fixed_any |= ty->fixed;
         }
         pl->types[t].qty++;
+        if (p->mass_g > pl->types[t].mass_g)
+            pl->types[t].mass_g = p->mass_g;
     }
     return nt;
 }
 
 /* Solve vehicle kind k for the open parcels. */
-static bx_status try_vehicle(planner *pl, size_t k, size_t nt, bxi_cl_result *r)
+static bx_status try_vehicle(planner *pl, size_t k, size_t nt, int64_t payload_g, bxi_cl_result *r)
 {
     const bx_load_vehicle *v = &pl->cat[k];
     bxi_cl_problem pb = {0};
@@ -164,7 +171,7 @@ static bx_status try_vehicle(planner *pl, size_t k, size_t nt, bxi_cl_result *r)
     pb.types = pl->types;
     pb.ntypes = nt;
     pb.support = pl->opt.support != BX_LOAD_SUPPORT_NONE;
-    pb.payload_g = v->payload_g;
+    pb.payload_g = payload_g;
     pb.budget = pl->opt.budget;
     pb.max_blocks = pl->opt.max_blocks;
     pb.door_x = 1;
@@ -442,19 +449,44 @@ static bx_status plan_run(planner *pl)
         if (!nopen)
             break;
         bool fixed_any;
-        size_t nt = make_types(pl, &fixed_any);
+        size_t nt = make_types(pl, &fixed_any, false);
         (void)fixed_any;
+        int64_t open_g = 0;
+        for (size_t i = 0; i < pl->n; i++)
+            if (pl->open[i])
+                open_g += pl->parcels[i].mass_g;
         long best = -1;
-        bool best_all = false;
+        bool best_all = false, best_merged = false;
         bxi_cl_result best_r = {0};
         for (size_t k = 0; k < pl->nv && st == BX_OK; k++) {
             if (!pl->left[k])
                 continue;
             bxi_cl_result r;
-            if ((st = try_vehicle(pl, k, nt, &r)) != BX_OK)
+            if ((st = try_vehicle(pl, k, nt, pl->cat[k].payload_g, &r)) != BX_OK)
                 break;
             pl->plan->work += r.work;
-            bool all = r.nboxes == nopen;
+            bool all = r.nboxes == nopen, merged = false;
+            if (!all && open_g <= pl->cat[k].payload_g) {
+                /* Before a second vehicle: the parcels that differ only in
+                 * mass as one type each (larger blocks), the payload lifted
+                 * since all of them are within it. */
+                bxi_cl_result r2;
+                size_t nt2 = make_types(pl, &fixed_any, true);
+                if (nt2 < nt) {
+                    if ((st = try_vehicle(pl, k, nt2, INT64_MAX, &r2)) != BX_OK) {
+                        bxi_cl_result_free(pl->ctx, &r);
+                        break;
+                    }
+                    pl->plan->work += r2.work;
+                    if (r2.nboxes == nopen) {
+                        bxi_cl_result_free(pl->ctx, &r);
+                        r = r2;
+                        all = merged = true;
+                    } else
+                        bxi_cl_result_free(pl->ctx, &r2);
+                }
+                make_types(pl, &fixed_any, false);
+            }
             bool better = false;
             if (best < 0)
                 better = r.nboxes > 0;
@@ -472,6 +504,7 @@ static bx_status plan_run(planner *pl)
                 best_r = r;
                 best = (long)k;
                 best_all = all;
+                best_merged = merged;
             } else
                 bxi_cl_result_free(pl->ctx, &r);
         }
@@ -480,6 +513,8 @@ static bx_status plan_run(planner *pl)
                 if (pl->open[i])
                     st = unplace(pl, (uint32_t)i, BX_LOAD_NO_ROOM);
         } else if (st == BX_OK) {
+            if (best_merged)
+                make_types(pl, &fixed_any, true);
             st = take(pl, (size_t)best, &best_r);
             pl->left[best]--;
         }

@@ -15,7 +15,8 @@
  * never time, so a budget gives the same plan on every machine.
  *
  * Full support: the piece of a space above a new block is cut to the
- * block's top area, so a space's floor is always fully carried.
+ * block's top area, so a space's floor is always fully carried. Without
+ * the rule it keeps the space's whole extent (a block may overhang).
  *
  * Groups (stops): boxes of group 0 load first, then group 1, ... When a
  * group is done, every space is moved towards the door (x = container
@@ -242,7 +243,7 @@ static bx_status cut_spaces(solver *sv, state *st, const int32_t p[3], const int
                 bxi_cl_space q = *s;
                 q.p[k] = e;
                 q.d[k] = se - e;
-                if (k == 2) {
+                if (k == 2 && sv->pb->support) {
                     /* only over the block's top area */
                     bool ok = true;
                     for (int j = 0; j < 2 && ok; j++) {

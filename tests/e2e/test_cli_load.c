@@ -158,12 +158,91 @@ static void test_bad_input(void **state)
     assert_int_equal(run("load --parcels odd.csv"), 2);
 }
 
+static void write_file(const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* A plan's mass load factor as a carbon leg's load_factor. GLEC v3.0
+ * Module 5, Annex 1, Table 18 (articulated truck, 28 t payload): full,
+ * no empty running, 46 g/tkm, and the empty vehicle burns 795.2 / 1288 =
+ * 0.617391 of the full one's energy per km (docs/carbon.md, section 5).
+ *
+ * The plan: 14 pallets of 1000 kg (1000 x 1000 x 1000 mm) in a 13600 x
+ * 2450 x 2700 mm trailer with 28 t payload, all loaded: mass load factor
+ * 14 / 28 = 0.5000; volume 14 m3 / 89.964 m3 = 0.1556.
+ *
+ * The leg at LF 0.5: per tkm (eps + (1 - eps) * 0.5) / 0.5 against 1 at
+ * the TOC's LF 1, so 46 * (0.617391 + 0.191304) / 0.5 = 28.4 + 8.8 = 37.2
+ * / 0.5 = 74.4 g/tkm (Table 18 prints 74 for 14 t). A 1 t shipment over
+ * 100 km: 100 tkm * 74.4 = 7440 g. With 20 % empty running besides:
+ * (37.2 + 28.4 * 0.2 / 0.8) / 0.5 = 88.6 g/tkm (Table 18: 89), 8860 g. */
+static void test_load_factor_into_carbon(void **state)
+{
+    (void)state;
+    char pallets[2048] = "id,length_mm,width_mm,height_mm,mass_g\n";
+    for (int i = 1; i <= 14; i++) {
+        char line[64];
+        snprintf(line, sizeof line, "PAL%02d,1000,1000,1000,1000000\n", i);
+        strcat(pallets, line);
+    }
+    write_file("pallets.csv", pallets);
+    write_file("trailer.csv", "kind,length_mm,width_mm,height_mm,payload_g,door\n"
+                              "artic-28t,13600,2450,2700,28000000,rear\n");
+    assert_int_equal(run("load --parcels pallets.csv --vehicles trailer.csv --check --factors lf.csv -o plan.csv"),
+                     0);
+    char p[512], buf[4096];
+    snprintf(p, sizeof p, "%s/lf.csv", dir);
+    cli_slurp(p, buf, sizeof buf);
+    assert_string_equal(buf, "vehicle_seq,kind,load_factor_mass,load_factor_volume\n"
+                             "1,artic-28t,0.5000,0.1556\n");
+    /* the measured factor, as written, into the routes file */
+    char lf[16];
+    assert_int_equal(sscanf(strchr(buf, '\n') + 1, "1,artic-28t,%15[^,],", lf), 1);
+    write_file("factors.csv", "kind,id,mode,unit,wtt,ttw,wtw,quality,confirmed,basis,source,version,"
+                              "load_factor,empty_running,empty_energy\n"
+                              "set,t18,,,,,,,,co2e-ar6,GLEC v3.0,3.0,,,\n"
+                              "toc,artic-28t-full,road,g/tkm,,,46,default,derived,,GLEC v3.0 M5 T18,3.0,1,0,"
+                              "0.617391304\n");
+    char routes[512];
+    snprintf(routes, sizeof routes,
+             "route_id,element,category,distance_km,load_factor,empty_running\n"
+             "planned,leg,artic-28t-full,100,%s,\n"
+             "planned-empty,leg,artic-28t-full,100,%s,0.2\n",
+             lf, lf);
+    write_file("routes.csv", routes);
+    write_file("shipments.csv", "shipment_id,date,mass_g,items,packaging,route_id,drop_km\n"
+                                "S1,2025-01-01,1000000,1,,planned,\n"
+                                "S2,2025-01-01,1000000,1,,planned-empty,\n");
+    int rc = cli_run(dir, "carbon", "carbon --routes routes.csv --shipments shipments.csv --factors factors.csv "
+                                    "--format csv -o rows.csv --no-progress",
+                     out_text, sizeof out_text, err_text, sizeof err_text);
+    if (rc != 0)
+        fail_msg("exit %d: %s", rc, err_text);
+    snprintf(p, sizeof p, "%s/rows.csv", dir);
+    cli_slurp(p, out_text, sizeof out_text);
+    double g1 = -1, g2 = -1;
+    char *l1 = strstr(out_text, "\nS1,planned,"), *l2 = strstr(out_text, "\nS2,planned-empty,");
+    assert_non_null(l1);
+    assert_non_null(l2);
+    assert_int_equal(sscanf(l1, "\nS1,planned,%lf,", &g1), 1);
+    assert_int_equal(sscanf(l2, "\nS2,planned-empty,%lf,", &g2), 1);
+    assert_true(g1 > 7440 - 0.01 && g1 < 7440 + 0.01);
+    assert_true(g2 > 8860 - 0.01 && g2 < 8860 + 0.01);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_samples_every_output),
         cmocka_unit_test(test_multi_stop_lifo),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_load_factor_into_carbon),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../bench/gen_parcels.h"
 #include "exact_packer.h"
 #include "internal.h"
 #include "testutil.h"
@@ -247,6 +248,41 @@ static void test_plan_two_vans(void **state)
     bx_ctx_free(ctx);
 }
 
+/* Parcels that differ only in mass. The generated set of seed 18 (3 stops,
+ * 379 express cartons, upright, fragile and load-limited ones among them)
+ * weighs less than one van's payload and takes less than its volume, as
+ * summed here, so one van is the lower bound. Typed by exact mass (379
+ * types of one parcel, blocks of one box) the engine left 10 parcels for
+ * a second van; with parcels of a size as one type it must reach the
+ * bound, every parcel placed and the plan checked. */
+static void test_plan_masses_share_a_type(void **state)
+{
+    (void)state;
+    bx_ctx *ctx;
+    assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
+    enum { N = 379 };
+    static bx_load_parcel p[N];
+    gen_parcels(18, 3, N, p);
+    bx_load_vehicle v = vehicle("van", 3500, 1780, 1900, 1300000, 2);
+    double mass = 0, vol = 0;
+    for (int i = 0; i < N; i++) {
+        mass += (double)p[i].mass_g;
+        vol += (double)p[i].dim_mm[0] * p[i].dim_mm[1] * p[i].dim_mm[2];
+    }
+    assert_true(mass <= 1300000.0 && vol <= 3500.0 * 1780 * 1900);
+    bx_load_options o;
+    bx_load_options_init(&o);
+    bx_load_plan plan;
+    assert_int_equal(bx_load_plan_make(ctx, p, N, &v, 1, &o, &plan), BX_OK);
+    if (bx_load_plan_check(ctx, p, N, &v, 1, BX_LOAD_SUPPORT_FULL, &plan) != BX_OK)
+        fail_msg("invalid plan: %s", bx_ctx_errmsg(ctx));
+    assert_int_equal(plan.nvehicles, 1);
+    assert_int_equal(plan.nunplaced, 0);
+    assert_int_equal(plan.vehicles[0].n, N);
+    bx_load_plan_free(ctx, &plan);
+    bx_ctx_free(ctx);
+}
+
 /* A parcel as long as the vehicle sits at x 0..1000, so its centre is at
  * x = 500; axles at 250 and 750 carry 1000 g * (500 - 250) / 500 = 500 g
  * each. With axles at 0 and 2000 the rear one carries 1000 * 500 / 2000
@@ -407,7 +443,7 @@ int main(void)
         cmocka_unit_test(test_fill_properties),   cmocka_unit_test(test_fill_check_catches),
         cmocka_unit_test(test_plan_two_vans),     cmocka_unit_test(test_plan_axles),
         cmocka_unit_test(test_plan_bad_input),    cmocka_unit_test(test_plan_stops),
-        cmocka_unit_test(test_plan_oom),
+        cmocka_unit_test(test_plan_oom),          cmocka_unit_test(test_plan_masses_share_a_type),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -58,7 +58,7 @@ bx_status bx_totals_group_parse(const char *s, bx_totals_group *out)
 
 /* Every int64 of a sum, for loops that add or check them all: the
  * emissions, then the reporting figures (activity, WTW by class). */
-#define SUM_FIELDS 18
+#define SUM_FIELDS 20
 static void sum_fields(bx_carbon_sum *s, int64_t *f[SUM_FIELDS])
 {
     int64_t *p[SUM_FIELDS] = {
@@ -67,7 +67,8 @@ static void sum_fields(bx_carbon_sum *s, int64_t *f[SUM_FIELDS])
         &s->hub.ttw_mg,       &s->hub.wtw_mg,      &s->packaging_mg,
         &s->total.wtt_mg,     &s->total.ttw_mg,    &s->total.wtw_mg,
         &s->activity_gkm[0],  &s->activity_gkm[1], &s->activity_gkm[2],
-        &s->quality_mg[0],    &s->quality_mg[1],   &s->quality_mg[2]};
+        &s->quality_mg[0],    &s->quality_mg[1],   &s->quality_mg[2],
+        &s->temp_uplift_mg,   &s->refrigerant_mg};
     memcpy(f, p, sizeof p);
 }
 
@@ -77,6 +78,8 @@ static void add_reporting(bx_carbon_sum *a, const bx_carbon_sum *b)
         a->activity_gkm[d] += b->activity_gkm[d];
     for (int q = 0; q < 3; q++)
         a->quality_mg[q] += b->quality_mg[q];
+    a->temp_uplift_mg += b->temp_uplift_mg;
+    a->refrigerant_mg += b->refrigerant_mg;
 }
 
 static bool sum_fits(const bx_carbon_sum *a, const bx_carbon_sum *b)
@@ -191,6 +194,8 @@ static void from_result(bx_carbon_sum *s, const bx_shipment *sh, const bx_carbon
         for (int d = 0; d < BX_DIST_COUNT; d++)
             s->activity_gkm[d] += r->activity_gkm[m][d];
     memcpy(s->quality_mg, r->quality_mg, sizeof s->quality_mg);
+    s->temp_uplift_mg = r->temp_uplift_mg;
+    s->refrigerant_mg = r->refrigerant_mg;
 }
 
 static bx_status add_to(bx_carbon_totals *t, bx_totals_group gi, const char *key,
@@ -308,7 +313,10 @@ static bool valid_result(const bx_carbon_result *r)
     if (total < 0 || total > BX_CO2E_MAX_MG || r->transport.wtw_mg < 0 ||
         r->transport.wtw_mg > total || r->hub.wtw_mg < 0 || r->hub.wtw_mg > total ||
         r->packaging_mg < 0 || r->packaging_mg > total ||
-        r->transport.wtw_mg + r->hub.wtw_mg + r->packaging_mg != total)
+        r->transport.wtw_mg + r->hub.wtw_mg + r->packaging_mg != total ||
+        r->temp_uplift_mg < 0 || r->refrigerant_mg < 0 ||
+        r->temp_uplift_mg > r->transport.wtw_mg ||
+        r->refrigerant_mg > r->transport.wtw_mg - r->temp_uplift_mg)
         return false;
     for (int p = 0; p < BX_PART_COUNT; p++) {
         const bx_co2e *v = &r->part[p];

@@ -16,7 +16,7 @@
 enum {
     C_GROUP, C_KEY, C_SHIPMENTS, C_MASS, C_T_WTT, C_T_TTW, C_T_WTW, C_H_WTT, C_H_TTW,
     C_H_WTW, C_PACK, C_WTT, C_TTW, C_WTW, C_T_UNS, C_H_UNS, C_UNS, C_ACT_ACTUAL, C_ACT_SFD,
-    C_ACT_GCD, C_Q_PRIMARY, C_Q_MODELLED, C_Q_DEFAULT, C_EXCLUDED, C_SET, C_VERSION, C_COUNT
+    C_ACT_GCD, C_Q_PRIMARY, C_Q_MODELLED, C_Q_DEFAULT, C_UPLIFT, C_REFRIG, C_EXCLUDED, C_SET, C_VERSION, C_COUNT
 };
 
 static const bxc_column columns[C_COUNT] = {
@@ -47,6 +47,9 @@ static const bxc_column columns[C_COUNT] = {
     [C_Q_PRIMARY] = {"primary_wtw_mg", true},
     [C_Q_MODELLED] = {"modelled_wtw_mg", true},
     [C_Q_DEFAULT] = {"default_wtw_mg", true},
+    /* parts of transport_wtw_mg: files written before them read as 0 */
+    [C_UPLIFT] = {"temp_uplift_wtw_mg", false},
+    [C_REFRIG] = {"refrigerant_mg", false},
     [C_EXCLUDED] = {"excluded", true},
     [C_SET] = {"factor_set", true},
     [C_VERSION] = {"factor_version", true},
@@ -72,6 +75,8 @@ static int64_t *field_ptr(bx_carbon_sum *s, size_t c)
     case C_Q_PRIMARY: return &s->quality_mg[0];
     case C_Q_MODELLED: return &s->quality_mg[1];
     case C_Q_DEFAULT: return &s->quality_mg[2];
+    case C_UPLIFT: return &s->temp_uplift_mg;
+    case C_REFRIG: return &s->refrigerant_mg;
     default: return &s->total.wtw_mg;
     }
 }
@@ -125,7 +130,7 @@ bx_status bx_carbon_totals_write(bx_carbon_totals *t, bx_write_fn write, void *u
             unsplit_of(&s, uns);
             for (size_t c = 0; st == BX_OK && c < 3; c++)
                 st = put_i64(&w, uns[c]);
-            for (size_t c = C_ACT_ACTUAL; st == BX_OK && c <= C_Q_DEFAULT; c++)
+            for (size_t c = C_ACT_ACTUAL; st == BX_OK && c <= C_REFRIG; c++)
                 st = put_i64(&w, *field_ptr(&s, c));
             if (st == BX_OK) {
                 uint64_t ex = g == BX_BY_ALL ? bx_carbon_totals_excluded(t) : 0;
@@ -179,6 +184,9 @@ static bx_status check_sum(const bxc_table *t, const bx_carbon_sum *s)
     if (s->quality_mg[0] > s->total.wtw_mg ||
         !sums_to(s->total.wtw_mg - s->quality_mg[0], s->quality_mg[1], s->quality_mg[2], 0))
         return bad(t, C_Q_DEFAULT, "primary + modelled + default WTW is not total_wtw_mg");
+    if (s->temp_uplift_mg > s->transport.wtw_mg ||
+        s->refrigerant_mg > s->transport.wtw_mg - s->temp_uplift_mg)
+        return bad(t, C_REFRIG, "temp_uplift_wtw_mg + refrigerant_mg exceed transport_wtw_mg");
     return BX_OK;
 }
 
@@ -203,8 +211,9 @@ static bx_status read_row(bx_ctx *ctx, const bxc_table *t, bx_carbon_totals **tm
     for (size_t c = C_SHIPMENTS; c <= C_WTW; c++)
         if ((st = bxi_carbon_get_int(t, c, true, 0, INT64_MAX, field_ptr(&s, c), NULL)) != BX_OK)
             return st;
-    for (size_t c = C_ACT_ACTUAL; c <= C_Q_DEFAULT; c++)
-        if ((st = bxi_carbon_get_int(t, c, true, 0, INT64_MAX, field_ptr(&s, c), NULL)) != BX_OK)
+    for (size_t c = C_ACT_ACTUAL; c <= C_REFRIG; c++)
+        if ((st = bxi_carbon_get_int(t, c, c <= C_Q_DEFAULT, 0, INT64_MAX, field_ptr(&s, c),
+                                     NULL)) != BX_OK)
             return st;
     int64_t ex;
     if ((st = bxi_carbon_get_int(t, C_EXCLUDED, true, 0, INT64_MAX, &ex, NULL)) != BX_OK)

@@ -18,7 +18,7 @@
 enum {
     T_GROUP, T_KEY, T_SHIPMENTS, T_MASS, T_T_WTT, T_T_TTW, T_T_WTW, T_H_WTT, T_H_TTW, T_H_WTW,
     T_PACK, T_WTT, T_TTW, T_WTW, T_T_UNS, T_H_UNS, T_UNS, T_ACT_ACTUAL, T_ACT_SFD, T_ACT_GCD,
-    T_Q_PRIMARY, T_Q_MODELLED, T_Q_DEFAULT, T_EXCLUDED, T_SET, T_VERSION, T_MEAN, T_LO, T_HI,
+    T_Q_PRIMARY, T_Q_MODELLED, T_Q_DEFAULT, T_UPLIFT, T_REFRIG, T_EXCLUDED, T_SET, T_VERSION, T_MEAN, T_LO, T_HI,
     T_ALL
 };
 #define T_FIGURES (T_UNS - T_T_WTT + 1) /* T_T_WTT .. T_UNS */
@@ -30,10 +30,13 @@ static const char *const names[T_ALL] = {
     "transport_wtw_mg", "hub_wtt_mg", "hub_ttw_mg", "hub_wtw_mg", "packaging_mg",
     "total_wtt_mg", "total_ttw_mg", "total_wtw_mg", "transport_unsplit_mg", "hub_unsplit_mg",
     "total_unsplit_mg", "activity_actual_gkm", "activity_sfd_gkm", "activity_gcd_gkm",
-    "primary_wtw_mg", "modelled_wtw_mg", "default_wtw_mg", "excluded", "factor_set",
+    "primary_wtw_mg", "modelled_wtw_mg", "default_wtw_mg", "temp_uplift_wtw_mg",
+    "refrigerant_mg", "excluded", "factor_set",
     "factor_version", "total_wtw_mean_mg", "total_wtw_p2_5_mg", "total_wtw_p97_5_mg"};
 
-/* The columns of names that hold numbers: T_SHIPMENTS .. T_EXCLUDED. */
+/* The columns of names that hold numbers and every totals file has:
+ * T_SHIPMENTS .. T_EXCLUDED but for temp_uplift_wtw_mg and refrigerant_mg,
+ * which files written before them lack (readers take them when given). */
 static const char *const numeric[] = {
     "shipments", "mass_g", "transport_wtt_mg", "transport_ttw_mg", "transport_wtw_mg",
     "hub_wtt_mg", "hub_ttw_mg", "hub_wtw_mg", "packaging_mg", "total_wtt_mg",
@@ -132,6 +135,8 @@ static bx_status write_structured(bx_carbon_totals *t, bx_totals_group only, boo
                 f[T_ACT_ACTUAL + k].integer = s.activity_gkm[k];
             for (size_t k = 0; k < 3; k++)
                 f[T_Q_PRIMARY + k].integer = s.quality_mg[k];
+            f[T_UPLIFT].integer = s.temp_uplift_mg;
+            f[T_REFRIG].integer = s.refrigerant_mg;
             f[T_EXCLUDED].integer =
                 g == BX_BY_ALL ? (int64_t)bx_carbon_totals_excluded(t) : 0;
             int64_t iv[3];
@@ -264,6 +269,8 @@ static void put_reporting(bx_csv_writer *w, const bx_carbon_sum *s)
                     : "");
     for (int q = 0; q < 3; q++)
         put_text(w, bx_mg_to_text(s->quality_mg[q], b, sizeof b));
+    put_text(w, bx_mg_to_text(s->temp_uplift_mg, b, sizeof b));
+    put_text(w, bx_mg_to_text(s->refrigerant_mg, b, sizeof b));
 }
 
 static bx_status group_csv(bx_emit *o, bx_carbon_totals *t, bx_totals_group g,
@@ -275,7 +282,8 @@ static bx_status group_csv(bx_emit *o, bx_carbon_totals *t, bx_totals_group g,
         "packaging_g", "total_wtt_g", "total_ttw_g",      "total_wtw_g",
         "transport_unsplit_g", "hub_unsplit_g", "total_unsplit_g", "transport_tkm",
         "actual_tkm", "sfd_tkm", "gcd_tkm", "transport_g_per_tkm", "hub_g_per_t",
-        "primary_wtw_g", "modelled_wtw_g", "default_wtw_g", "factor_set",  "factor_version", "total_wtw_mean_g", "total_wtw_p2_5_g",
+        "primary_wtw_g", "modelled_wtw_g", "default_wtw_g", "temp_uplift_wtw_g",
+        "refrigerant_g", "factor_set",  "factor_version", "total_wtw_mean_g", "total_wtw_p2_5_g",
         "total_wtw_p97_5_g"};
     bx_csv_writer w;
     bx_csv_writer_init(&w, bxi_emit_write, o);

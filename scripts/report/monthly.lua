@@ -56,6 +56,10 @@ local ZH = {
     ["transport"] = "运输",
     ["hubs"] = "枢纽",
     ["packaging"] = "包装",
+    ["Temperature-controlled transport (part of transport)"] = "温控运输（属于运输）",
+    ["temperature-control uplift"] = "温控增量",
+    ["refrigerant leaked"] = "制冷剂泄漏",
+    ["Share of transport WTW"] = "占运输 WTW 比例",
     ["Packaging is a life-cycle figure with no WTT/TTW split; factors given as WTW only "
         .. "count in WTW alone: their TTW is unknown, not zero. The column \"WTW, split "
         .. "unknown\" holds that WTW, so WTT + TTW + it = WTW in every row."] =
@@ -238,8 +242,8 @@ end
 
 -- The totals file: one row per group and key, integer mg.
 local function read_totals(src)
-    need_columns(src, "a totals file of boxcar carbon",
-                 {"group", "key", "factor_set", "factor_version"})
+    local have = need_columns(src, "a totals file of boxcar carbon",
+                              {"group", "key", "factor_set", "factor_version"})
     local t = {all = nil, month = {}, mode = {}, route = {}, packaging = {}}
     local set, version
     for row in src:rows() do
@@ -255,6 +259,11 @@ local function read_totals(src)
                             "primary_wtw_mg", "modelled_wtw_mg", "default_wtw_mg",
                             "excluded"}) do
             r[c] = row[c] or 0
+        end
+        -- parts of transport_wtw_mg that files written before them lack
+        for _, c in ipairs({"temp_uplift_wtw_mg", "refrigerant_mg"}) do
+            local v = have[c] and tonumber(row[c]) or nil
+            r[c] = v and math.tointeger(v) or 0
         end
         if set == nil then
             set, version = row.factor_set, row.factor_version
@@ -466,6 +475,20 @@ local function summary(s, t, sh, data, detail_note)
     s:text(tr("Packaging is a life-cycle figure with no WTT/TTW split; factors given as WTW "
         .. "only count in WTW alone: their TTW is unknown, not zero. The column \"WTW, split "
         .. "unknown\" holds that WTW, so WTT + TTW + it = WTW in every row."))
+    if all.temp_uplift_wtw_mg > 0 or all.refrigerant_mg > 0 then
+        local tc = s:table{
+            title = tr("Temperature-controlled transport (part of transport)"),
+            columns = {
+                {tr("Part"), width = 14},
+                {tr("WTW"), format = KG, width = 18},
+                {tr("Share of transport WTW"), format = SHARE},
+            },
+        }
+        tc:row(tr("temperature-control uplift"), kg(all.temp_uplift_wtw_mg),
+               share(all.temp_uplift_wtw_mg, all.transport_wtw_mg))
+        tc:row(tr("refrigerant leaked"), kg(all.refrigerant_mg),
+               share(all.refrigerant_mg, all.transport_wtw_mg))
+    end
     if all.total_wtw_mg > 0 then
         s:chart{type = "pie", table = parts, title = tr("WTW: packaging, transport and hubs"),
                 categories = 1, values = 2}

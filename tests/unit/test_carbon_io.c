@@ -610,7 +610,7 @@ static void test_totals_json_exact(void **state)
         "\"transport_unsplit_mg\":0,\"hub_unsplit_mg\":304,\"total_unsplit_mg\":304,"
         "\"activity_actual_gkm\":0,\"activity_sfd_gkm\":0,\"activity_gcd_gkm\":0,"
         "\"primary_wtw_mg\":0,\"modelled_wtw_mg\":0,\"default_wtw_mg\":304,"
-        "\"excluded\":0,"
+        "\"temp_uplift_wtw_mg\":0,\"refrigerant_mg\":0,\"excluded\":0,"
         "\"factor_set\":\"cn-2023\",\"factor_version\":\"2023.1\"}\n"
         "{\"group\":\"mode\",\"key\":\"packaging\",\"shipments\":1,\"mass_g\":1000,"
         "\"transport_wtt_mg\":0,\"transport_ttw_mg\":0,\"transport_wtw_mg\":0,"
@@ -619,7 +619,7 @@ static void test_totals_json_exact(void **state)
         "\"transport_unsplit_mg\":0,\"hub_unsplit_mg\":0,\"total_unsplit_mg\":59200,"
         "\"activity_actual_gkm\":0,\"activity_sfd_gkm\":0,\"activity_gcd_gkm\":0,"
         "\"primary_wtw_mg\":0,\"modelled_wtw_mg\":0,\"default_wtw_mg\":59200,"
-        "\"excluded\":0,"
+        "\"temp_uplift_wtw_mg\":0,\"refrigerant_mg\":0,\"excluded\":0,"
         "\"factor_set\":\"cn-2023\",\"factor_version\":\"2023.1\"}\n"
         "{\"group\":\"mode\",\"key\":\"road\",\"shipments\":2,\"mass_g\":3500,"
         "\"transport_wtt_mg\":2190,\"transport_ttw_mg\":9900,\"transport_wtw_mg\":12090,"
@@ -628,7 +628,7 @@ static void test_totals_json_exact(void **state)
         "\"transport_unsplit_mg\":0,\"hub_unsplit_mg\":0,\"total_unsplit_mg\":0,"
         "\"activity_actual_gkm\":100000,\"activity_sfd_gkm\":100000,"
         "\"activity_gcd_gkm\":0,\"primary_wtw_mg\":0,\"modelled_wtw_mg\":500,"
-        "\"default_wtw_mg\":11590,\"excluded\":0,"
+        "\"default_wtw_mg\":11590,\"temp_uplift_wtw_mg\":0,\"refrigerant_mg\":0,\"excluded\":0,"
         "\"factor_set\":\"cn-2023\",\"factor_version\":\"2023.1\"}\n");
     test_buf_free(&b);
     /* every group: the "all" row first, with the excluded rows */
@@ -644,7 +644,7 @@ static void test_totals_json_exact(void **state)
                        "\"total_unsplit_mg\":59504,\"activity_actual_gkm\":100000,"
                        "\"activity_sfd_gkm\":100000,\"activity_gcd_gkm\":0,"
                        "\"primary_wtw_mg\":0,\"modelled_wtw_mg\":500,"
-                       "\"default_wtw_mg\":71094,\"excluded\":2,"
+                       "\"default_wtw_mg\":71094,\"temp_uplift_wtw_mg\":0,\"refrigerant_mg\":0,\"excluded\":2,"
                        "\"factor_set\":\"cn-2023\",\"factor_version\":\"2023.1\"}\n";
     assert_memory_equal(text(&b), all, sizeof all - 1);
     const char *order[] = {"\"group\":\"all\"",       "\"key\":\"r1\"",
@@ -675,9 +675,9 @@ static void test_totals_cbor_same_as_json(void **state)
     assert_int_equal(bx_carbon_totals_write_json(t, BX_BY_COUNT, test_buf_write, &jb), BX_OK);
     assert_int_equal(bx_carbon_totals_write_cbor(t, BX_BY_COUNT, test_buf_write, &cb), BX_OK);
     assert_same_records(&cb, &jb, 10);
-    /* 26 pairs (24 or more: a length byte follows): B8 1A; the first key
+    /* 28 pairs (24 or more: a length byte follows): B8 1C; the first key
      * is the shortest, "key" (63 6B 65 79), and its value "all" */
-    assert_memory_equal(cb.data, "\xB8\x1A\x63key\x63" "all", 10);
+    assert_memory_equal(cb.data, "\xB8\x1C\x63key\x63" "all", 10);
     test_buf_free(&jb);
     test_buf_free(&cb);
     /* one group through the dispatcher */
@@ -713,15 +713,15 @@ static void test_totals_table_and_csv(void **state)
                         "total_ttw_g,total_wtw_g,transport_unsplit_g,hub_unsplit_g,"
                         "total_unsplit_g,transport_tkm,actual_tkm,sfd_tkm,gcd_tkm,"
                         "transport_g_per_tkm,hub_g_per_t,primary_wtw_g,modelled_wtw_g,"
-                        "default_wtw_g,factor_set,factor_version\n"
+                        "default_wtw_g,temp_uplift_wtw_g,refrigerant_g,factor_set,factor_version\n"
                         /* hub: 0.304 g / 0.001 t = 304 g/t */
                         "r1,1,1000,2.090,9.500,11.590,0.000,0.000,0.304,59.200,2.090,9.500,"
                         "71.094,0.000,0.304,59.504,0.100000,0.000000,0.100000,0.000000,"
-                        "115.900,304.000,0.000,0.000,71.094,cn-2023,2023.1\n"
+                        "115.900,304.000,0.000,0.000,71.094,0.000,0.000,cn-2023,2023.1\n"
                         /* 0.500 g / 0.1 tkm = 5 g/tkm; no hub: no g/t */
                         "r2,1,2500,0.100,0.400,0.500,0.000,0.000,0.000,0.000,0.100,0.400,0.500,"
                         "0.000,0.000,0.000,0.100000,0.100000,0.000000,0.000000,5.000,,0.000,"
-                        "0.500,0.000,cn-2023,2023.1\n");
+                        "0.500,0.000,0.000,0.000,cn-2023,2023.1\n");
     test_buf_free(&b);
     /* The table in kg, rounded to the gram: road 12.090 g -> 12 g ->
      * 0.012 kg; packaging 59.2 g -> 0.059 kg; total 71.594 g -> 0.072 kg.

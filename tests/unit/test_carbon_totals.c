@@ -251,12 +251,13 @@ static void test_format(void **state)
         "hub_wtt_mg,hub_ttw_mg,hub_wtw_mg,packaging_mg,total_wtt_mg,total_ttw_mg,"
         "total_wtw_mg,transport_unsplit_mg,hub_unsplit_mg,total_unsplit_mg,"
         "activity_actual_gkm,activity_sfd_gkm,activity_gcd_gkm,primary_wtw_mg,"
-        "modelled_wtw_mg,default_wtw_mg,excluded,factor_set,factor_version\n"
-        "all,all,1,2000,0,0,46816,0,0,0,0,0,0,46816,46816,0,46816,0,2926000,0,0,0,46816,3,tot,7\n"
-        "route,rail,1,2000,0,0,46816,0,0,0,0,0,0,46816,46816,0,46816,0,2926000,0,0,0,46816,0,tot,7\n"
-        "month,2025-07,1,2000,0,0,46816,0,0,0,0,0,0,46816,46816,0,46816,0,2926000,0,0,0,46816,0,tot,7\n"
-        "mode,rail,1,2000,0,0,46816,0,0,0,0,0,0,46816,46816,0,46816,0,2926000,0,0,0,46816,0,tot,7\n"
-        "packaging,none,1,2000,0,0,46816,0,0,0,0,0,0,46816,46816,0,46816,0,2926000,0,0,0,46816,0,tot,7\n");
+        "modelled_wtw_mg,default_wtw_mg,temp_uplift_wtw_mg,refrigerant_mg,excluded,factor_set,"
+        "factor_version\n"
+        "all,all,1,2000,0,0,46816,0,0,0,0,0,0,46816,46816,0,46816,0,2926000,0,0,0,46816,0,0,3,tot,7\n"
+        "route,rail,1,2000,0,0,46816,0,0,0,0,0,0,46816,46816,0,46816,0,2926000,0,0,0,46816,0,0,0,tot,7\n"
+        "month,2025-07,1,2000,0,0,46816,0,0,0,0,0,0,46816,46816,0,46816,0,2926000,0,0,0,46816,0,0,0,tot,7\n"
+        "mode,rail,1,2000,0,0,46816,0,0,0,0,0,0,46816,46816,0,46816,0,2926000,0,0,0,46816,0,0,0,tot,7\n"
+        "packaging,none,1,2000,0,0,46816,0,0,0,0,0,0,46816,46816,0,46816,0,2926000,0,0,0,46816,0,0,0,tot,7\n");
     free(csv);
     bx_carbon_totals_free(t);
 }
@@ -438,6 +439,122 @@ static void test_overflow(void **state)
     bx_carbon_totals_free(b);
 }
 
+/* The temperature-controlled uplift and the refrigerant leaked, in the
+ * totals as they are per shipment. GLEC v3.0 Module 4's leakage (20.12 kg
+ * of R-134a over 6,000,000 tkm: 3.3533333e-6 kg per tkm, 1,430 kg CO2e/kg)
+ * on a 100 g/tkm reefer TOC with GLEC's +12 % uplift, 1000 km:
+ *   1 t:     uplift 1000 tkm x 100 x 0.12 = 12,000 g = 12,000,000 mg;
+ *            refrigerant 1000 x 3.3533333e-6 x 1430 = 4.7952666 kg
+ *            = 4,795,267 mg
+ *   0.5 t:   uplift 500 x 100 x 0.12 = 6,000,000 mg; refrigerant
+ *            500 x 3.3533333e-6 x 1430 = 2.3976333 kg = 2,397,633 mg
+ *   ambient: neither.
+ * All: uplift 18,000,000 mg, refrigerant 7,192,900 mg. The result does not
+ * split them by mode, so the road row holds 0. Two shards merge into the
+ * one run's bytes; a file without the two columns reads them as 0; a row
+ * whose parts exceed its transport WTW is refused. */
+static void test_temperature_parts(void **state)
+{
+    fixture *f = *state;
+    static const char fac[] =
+        "kind,id,mode,unit,wtt,ttw,wtw,quality,confirmed,basis,source,version,temp_uplift,"
+        "refrigerant,refrigerant_kg_per_tkm\n"
+        "set,tot,,,,,,,,co2e-ar6,GLEC v3.0,7,,,\n"
+        "toc,reefer,road,g/tkm,,,100,default,no,,hand example,1,0.12,r134a,0.0000033533333\n"
+        "fuel,r134a,,kg/kg,0,1430,,default,yes,,GLEC v3.0 M4 example,3.0,,,\n";
+    static const char rts[] = "route_id,element,category,distance_km,temp\n"
+                              "cold,leg,reefer,1000,controlled\n"
+                              "ambient,leg,reefer,1000,\n";
+    bx_factor_set *fs;
+    bx_routes *rs;
+    bx_carbon *c;
+    assert_int_equal(bx_factor_set_read_mem(f->ctx, &fs, "rf.csv", fac, strlen(fac)), BX_OK);
+    assert_int_equal(bx_routes_read_mem(f->ctx, &rs, "rt.csv", rts, strlen(rts)), BX_OK);
+    assert_int_equal(bx_carbon_new(f->ctx, &c, fs, rs, NULL), BX_OK);
+    static const struct {
+        const char *route;
+        int64_t mass_g;
+    } ships[] = {{"cold", 1000000}, {"cold", 500000}, {"ambient", 1000000}};
+    bx_carbon_totals *one = fresh(f), *shard[2] = {fresh(f), fresh(f)};
+    for (int i = 0; i < 3; i++) {
+        bx_shipment s;
+        bx_shipment_init(&s);
+        snprintf(s.shipment_id, sizeof s.shipment_id, "T%d", i);
+        strcpy(s.route_id, ships[i].route);
+        s.mass_g = ships[i].mass_g;
+        s.items = 1;
+        s.date = 20250301;
+        bx_carbon_result r;
+        assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+        assert_int_equal(bx_carbon_totals_add(one, &s, &r), BX_OK);
+        assert_int_equal(bx_carbon_totals_add(shard[i == 0 ? 0 : 1], &s, &r), BX_OK);
+    }
+    const char *key;
+    bx_carbon_sum sum;
+    assert_int_equal(bx_carbon_totals_row(one, BX_BY_ALL, 0, &key, &sum), BX_OK);
+    assert_int_equal(sum.temp_uplift_mg, 18000000);
+    assert_int_equal(sum.refrigerant_mg, 7192900);
+    assert_int_equal(bx_carbon_totals_count(one, BX_BY_ROUTE), 2);
+    assert_int_equal(bx_carbon_totals_row(one, BX_BY_ROUTE, 0, &key, &sum), BX_OK);
+    assert_string_equal(key, "ambient");
+    assert_int_equal(sum.temp_uplift_mg, 0);
+    assert_int_equal(sum.refrigerant_mg, 0);
+    assert_int_equal(bx_carbon_totals_row(one, BX_BY_ROUTE, 1, &key, &sum), BX_OK);
+    assert_int_equal(sum.temp_uplift_mg, 18000000);
+    assert_int_equal(sum.refrigerant_mg, 7192900);
+    assert_int_equal(bx_carbon_totals_row(one, BX_BY_MODE, 0, &key, &sum), BX_OK);
+    assert_string_equal(key, "road");
+    assert_int_equal(sum.temp_uplift_mg, 0);
+    /* shards through their files, merged in reverse order */
+    bx_carbon_totals *merged = fresh(f);
+    for (int i = 1; i >= 0; i--) {
+        size_t n;
+        char *csv = to_csv(shard[i], &n);
+        assert_int_equal(bx_carbon_totals_read_mem(merged, "shard.csv", csv, n), BX_OK);
+        free(csv);
+    }
+    size_t la, lb;
+    char *a = to_csv(one, &la), *b = to_csv(merged, &lb);
+    assert_int_equal(la, lb);
+    assert_memory_equal(a, b, la);
+    assert_non_null(strstr(a, ",18000000,7192900,0,tot,7\n"));
+    free(a);
+    free(b);
+    /* a file from before the two columns; parts that exceed transport */
+    static const char head[] =
+        "group,key,shipments,mass_g,transport_wtt_mg,transport_ttw_mg,transport_wtw_mg,"
+        "hub_wtt_mg,hub_ttw_mg,hub_wtw_mg,packaging_mg,total_wtt_mg,total_ttw_mg,"
+        "total_wtw_mg,excluded,factor_set,factor_version,activity_actual_gkm,"
+        "activity_sfd_gkm,activity_gcd_gkm,primary_wtw_mg,modelled_wtw_mg,default_wtw_mg";
+    char text[1024];
+    snprintf(text, sizeof text, "%s\nall,all,1,1,0,0,5,0,0,0,0,0,0,5,0,tot,7,0,0,0,0,0,5\n",
+             head);
+    bx_carbon_totals *old = fresh(f);
+    assert_int_equal(bx_carbon_totals_read_mem(old, "old.csv", text, strlen(text)), BX_OK);
+    assert_int_equal(bx_carbon_totals_row(old, BX_BY_ALL, 0, &key, &sum), BX_OK);
+    assert_int_equal(sum.transport.wtw_mg, 5);
+    assert_int_equal(sum.temp_uplift_mg, 0);
+    assert_int_equal(sum.refrigerant_mg, 0);
+    test_diags d = {0};
+    bx_ctx_set_diag(f->ctx, test_diag_fn, &d);
+    snprintf(text, sizeof text,
+             "%s,temp_uplift_wtw_mg,refrigerant_mg\n"
+             "all,all,1,1,0,0,5,0,0,0,0,0,0,5,0,tot,7,0,0,0,0,0,5,4,2\n", head);
+    assert_int_equal(bx_carbon_totals_read_mem(old, "bad.csv", text, strlen(text)), BX_EINPUT);
+    assert_non_null(strstr(d.all, "temp_uplift_wtw_mg + refrigerant_mg exceed transport_wtw_mg"));
+    assert_int_equal(bx_carbon_totals_row(old, BX_BY_ALL, 0, &key, &sum), BX_OK);
+    assert_int_equal(sum.shipments, 1);
+    bx_ctx_set_diag(f->ctx, NULL, NULL);
+    bx_carbon_totals_free(old);
+    bx_carbon_totals_free(merged);
+    bx_carbon_totals_free(one);
+    bx_carbon_totals_free(shard[0]);
+    bx_carbon_totals_free(shard[1]);
+    bx_carbon_free(c);
+    bx_routes_free(rs);
+    bx_factor_set_free(fs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -448,6 +565,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_overflow, setup, teardown),
         cmocka_unit_test_setup_teardown(test_table_at_int64_max, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unsplit_columns_checked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_temperature_parts, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
  * To make the golden files again after a deliberate change:
  *   BOXCAR_UPDATE_GOLDEN=1 build/tests/test_report_monthly
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,6 +273,46 @@ static void test_monthly_csv_mix(void **state)
     assert_non_null(strstr(s, "\nLimits of these figures\n\"0.144500 kg of the WTW (23.1 %) "
                               "comes from factors given as WTW only"));
     assert_non_null(strstr(s, "the material factors board-test are UNCONFIRMED"));
+    free(s);
+}
+
+/* The temperature-controlled uplift and the refrigerant, when the totals
+ * carry them: the test totals with the two columns added, the "all" row
+ * holding 96,075 mg of uplift (20 % of its 480,375 mg transport WTW) and
+ * 19,215 mg of refrigerant (4 %): 0.096075 kg and 0.019215 kg. The file
+ * without them (the other tests) shows no such table. */
+static void test_monthly_temperature_parts(void **state)
+{
+    (void)state;
+    char *in = test_read_file(DATA("totals.csv"), NULL);
+    assert_non_null(in);
+    FILE *fp = fopen("monthly-cool-totals.csv", "w");
+    assert_non_null(fp);
+    bool first = true;
+    for (char *line = strtok(in, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+        const char *extra = first ? ",temp_uplift_wtw_mg,refrigerant_mg"
+                            : strncmp(line, "all,", 4) == 0 ? ",96075,19215"
+                                                            : ",0,0";
+        fprintf(fp, "%s%s\n", line, extra);
+        first = false;
+    }
+    assert_int_equal(fclose(fp), 0);
+    free(in);
+    fixture f;
+    assert_int_equal(open_monthly(&f, DATA("shipments.csv"), "monthly-cool-totals.csv",
+                                  DATA("factors.csv")), BX_OK);
+    assert_int_equal(render(&f, BX_REPORT_CSV, "monthly-cool"), BX_OK);
+    close_monthly(&f);
+    char *s = test_read_file("monthly-cool/Summary.csv", NULL);
+    assert_non_null(s);
+    assert_non_null(strstr(s, "\nTemperature-controlled transport (part of transport)\n"
+                              "Part,WTW,Share of transport WTW\n"
+                              "temperature-control uplift,0.096075,0.2\n"
+                              "refrigerant leaked,0.019215,0.04\n"));
+    free(s);
+    s = test_read_file("monthly-csv/Summary.csv", NULL);
+    assert_non_null(s);
+    assert_null(strstr(s, "Temperature-controlled"));
     free(s);
 }
 
@@ -616,6 +657,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_monthly_xlsx),
         cmocka_unit_test(test_monthly_csv_mix),
+        cmocka_unit_test(test_monthly_temperature_parts),
         cmocka_unit_test(test_monthly_golden),
         cmocka_unit_test(test_monthly_without_factors),
         cmocka_unit_test(test_monthly_empty_run),

@@ -53,6 +53,11 @@ typedef struct bx_carbon_sum {
      * adds up to total.wtw_mg. */
     int64_t activity_gkm[BX_DIST_COUNT];
     int64_t quality_mg[3];
+    /* Parts of transport.wtw_mg shown on their own, as in bx_carbon_result:
+     * the temperature-controlled uplift and the refrigerant leaked. The
+     * result does not split them by mode, so mode rows hold 0. */
+    int64_t temp_uplift_mg;
+    int64_t refrigerant_mg;
 } bx_carbon_sum;
 
 typedef struct bx_carbon_totals bx_carbon_totals;

@@ -177,6 +177,12 @@ static bool split_energy(const bxc_route *r, const double x[BXI_CARBON_NDRIVERS]
     int64_t sum[2] = {0, 0};
     size_t big[2] = {0, 0};
     out->nenergy = r->ncarriers;
+    if (r->ncarriers == 1) { /* the usual case: one carrier has it all */
+        out->energy[0].carrier = r->carriers[0].id;
+        out->energy[0].transport_mg = out->transport.wtw_mg;
+        out->energy[0].hub_mg = out->hub.wtw_mg;
+        return true;
+    }
     for (size_t i = 0; i < r->ncarriers; i++) {
         bx_energy_share *e = &out->energy[i];
         int64_t mg[2];

@@ -382,14 +382,27 @@ static bx_status add_energy(bx_carbon_totals *t, const bx_shipment *sh,
             t->carrier_row[slot] = row;
         }
     }
-    bx_carbon_sum s;
-    memset(&s, 0, sizeof s);
-    s.shipments = 1;
-    s.mass_g = sh->mass_g > 0 ? sh->mass_g : 0;
-    s.transport.wtw_mg = e->transport_mg;
-    s.hub.wtw_mg = e->hub_mg;
-    s.total.wtw_mg = e->transport_mg + e->hub_mg;
-    return add_result(t, BX_BY_ENERGY, row, &s);
+    /* as add_part: straight into the row when its sums fit (valid_result
+     * bounds each figure by the shipment's total) */
+    bx_carbon_sum *d = &t->g[BX_BY_ENERGY].sums[row];
+    int64_t mass = sh->mass_g > 0 ? sh->mass_g : 0, wtw = e->transport_mg + e->hub_mg;
+    if (d->total.wtw_mg > INT64_MAX - wtw || d->mass_g > INT64_MAX - mass ||
+        d->shipments == INT64_MAX) {
+        bx_carbon_sum s;
+        memset(&s, 0, sizeof s);
+        s.shipments = 1;
+        s.mass_g = mass;
+        s.transport.wtw_mg = e->transport_mg;
+        s.hub.wtw_mg = e->hub_mg;
+        s.total.wtw_mg = wtw;
+        return add_result(t, BX_BY_ENERGY, row, &s); /* says which row overflows */
+    }
+    d->shipments++;
+    d->mass_g += mass;
+    d->transport.wtw_mg += e->transport_mg;
+    d->hub.wtw_mg += e->hub_mg;
+    d->total.wtw_mg += wtw;
+    return BX_OK;
 }
 
 bx_status bx_carbon_totals_add(bx_carbon_totals *t, const bx_shipment *sh,

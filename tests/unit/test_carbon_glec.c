@@ -611,6 +611,57 @@ static void test_energy_carriers_on_a_chain(void **state)
     bx_factor_set_free(fs);
 }
 
+/* Past BX_ENERGY_MAX carriers: nine fuels of 1 kg CO2e per litre, 2 l
+ * each over a run of 1000 tkm of 500 km legs; a 1 t shipment has 500 tkm,
+ * half of each: 1 kg per carrier. The first seven keep their own row, the
+ * eighth and ninth are "other" (2 kg); 9 kg in all. */
+static void test_energy_carriers_past_the_last(void **state)
+{
+    fixture *f = *state;
+    static const char factors[] =
+        "kind,id,mode,unit,wtt,ttw,wtw,quality,confirmed,basis,source,version\n"
+        "set,many,,,,,,,,co2e-ar6,hand,1\n"
+        "toc,truck,road,g/tkm,,,100,default,yes,,hand,1\n"
+        "fuel,f1,,kg/l,,,1,default,yes,,hand,1\n"
+        "fuel,f2,,kg/l,,,1,default,yes,,hand,1\n"
+        "fuel,f3,,kg/l,,,1,default,yes,,hand,1\n"
+        "fuel,f4,,kg/l,,,1,default,yes,,hand,1\n"
+        "fuel,f5,,kg/l,,,1,default,yes,,hand,1\n"
+        "fuel,f6,,kg/l,,,1,default,yes,,hand,1\n"
+        "fuel,f7,,kg/l,,,1,default,yes,,hand,1\n"
+        "fuel,f8,,kg/l,,,1,default,yes,,hand,1\n"
+        "fuel,f9,,kg/l,,,1,default,yes,,hand,1\n";
+    static const char routes[] =
+        "route_id,element,category,distance_km,energy_id,energy_amount,run_tkm\n"
+        "m,leg,truck,500,f1+f2+f3+f4,2+2+2+2,1000\n"
+        "m,leg,truck,500,f5+f6+f7+f8,2+2+2+2,1000\n"
+        "m,leg,truck,500,f9,2,1000\n";
+    bx_factor_set *fs;
+    bx_routes *rs;
+    assert_int_equal(bx_factor_set_read_mem(f->ctx, &fs, "many.csv", factors, strlen(factors)),
+                     BX_OK);
+    assert_int_equal(bx_routes_read_mem(f->ctx, &rs, "many-r.csv", routes, strlen(routes)),
+                     BX_OK);
+    assert_int_equal(bx_routes_invalid(rs), 0);
+    bx_carbon *c;
+    assert_int_equal(bx_carbon_new(f->ctx, &c, fs, rs, NULL), BX_OK);
+    bx_shipment s = ship("m", 1000000, 1, -1, "");
+    bx_carbon_result r;
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_int_equal(r.transport.wtw_mg, 9000000);
+    assert_int_equal(r.nenergy, BX_ENERGY_MAX);
+    static const char *const names[7] = {"f1", "f2", "f3", "f4", "f5", "f6", "f7"};
+    for (size_t i = 0; i < 7; i++) {
+        assert_string_equal(r.energy[i].carrier, names[i]);
+        assert_int_equal(r.energy[i].transport_mg, 1000000);
+    }
+    assert_string_equal(r.energy[7].carrier, "other");
+    assert_int_equal(r.energy[7].transport_mg, 2000000);
+    bx_carbon_free(c);
+    bx_routes_free(rs);
+    bx_factor_set_free(fs);
+}
+
 /* Method 1 by hand: 2 kg over 1200 km in a 40 t artic (GLEC v3.0: WTT 22,
  * TTW 73, WTW 95 g/tkm): 0.002 t x 1200 km = 2.4 tkm; WTT 52.8 g, TTW
  * 175.2 g, WTW 228 g. With the road DAF (x 1.05): 2.52 tkm: WTT 55.44,
@@ -1202,6 +1253,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_refrigerant_leakage, setup, teardown),
         cmocka_unit_test_setup_teardown(test_several_energy_carriers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_energy_carriers_on_a_chain, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_energy_carriers_past_the_last, setup, teardown),
         cmocka_unit_test_setup_teardown(test_default_intensity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fuel_based_tkm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_multidrop_round, setup, teardown),

@@ -32,7 +32,7 @@ static void carbon_help(void)
            "                     [--catalog FILE] [--containers FILE]\n"
            "                     [--trips N | --pool JOURNAL]\n"
            "                     [--format table|csv|json|cbor] [-o FILE] [--totals FILE]\n"
-           "                     [--by route|month|mode|packaging] [--errors FILE]\n"
+           "                     [--by route|month|mode|packaging|energy] [--errors FILE]\n"
            "                     [--strict] [--no-progress]\n"
            "                     [--uncertainty N [--seed S] [--draws FILE]]\n"
            "\n"
@@ -69,8 +69,8 @@ static void carbon_help(void)
            "                     table with --by (cbor needs -o or a redirected output)\n"
            "  -o, --output FILE  per-shipment results there instead of standard output\n"
            "                     (with --by: csv, or json/cbor when that is the format)\n"
-           "  --totals FILE      exact totals (integer mg) by route, month, mode and\n"
-           "                     packaging, to merge with 'boxcar merge'\n"
+           "  --totals FILE      exact totals (integer mg) by route, month, mode,\n"
+           "                     packaging and energy carrier, to merge with 'boxcar merge'\n"
            "  --by GROUP         print totals by GROUP instead of the per-shipment rows\n"
            "                     (those still go to -o FILE when given)\n"
            "  --errors FILE      every excluded row as CSV: file, line, field, message\n"
@@ -240,8 +240,8 @@ static int parse_args(int argc, char **argv, carbon_args *a)
         case 'b': {
             bx_totals_group g;
             if (bx_totals_group_parse(optarg, &g) != BX_OK || g == BX_BY_ALL)
-                return cli_usage_error("carbon", "--by is route, month, mode or packaging, "
-                                                 "not '%s'", optarg);
+                return cli_usage_error("carbon", "--by is route, month, mode, packaging "
+                                                 "or energy, not '%s'", optarg);
             a->by = (int)g;
             break;
         }
@@ -254,6 +254,10 @@ static int parse_args(int argc, char **argv, carbon_args *a)
     }
     if (optind != argc)
         return cli_usage_error("carbon", "unexpected argument '%s'", argv[optind]);
+    if (a->draws > 0 && a->by == (int)BX_BY_ENERGY)
+        return cli_usage_error("carbon", "--uncertainty gives no intervals by energy "
+                                         "carrier (its draws are not split by carrier): "
+                                         "use another --by, or no --uncertainty");
     if (a->routes == NULL || (a->shipments == NULL) == (a->packing == NULL))
         return cli_usage_error("carbon", "--routes and one of --shipments and --packing are "
                                          "required");

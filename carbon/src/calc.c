@@ -168,6 +168,44 @@ static void split_quality(int64_t wtw_mg, const double g[3], int64_t out[3])
     }
 }
 
+/* Each carrier's transport and hub WTW rounded once; what rounding leaves
+ * between their sum and the part's WTW goes to the carrier with the
+ * largest figure, so the carriers add up to transport and hub exactly. */
+static bool split_energy(const bxc_route *r, const double x[BXI_CARBON_NDRIVERS],
+                         bx_carbon_result *out)
+{
+    int64_t sum[2] = {0, 0};
+    size_t big[2] = {0, 0};
+    out->nenergy = r->ncarriers;
+    if (r->ncarriers == 1) { /* the usual case: one carrier has it all */
+        out->energy[0].carrier = r->carriers[0].id;
+        out->energy[0].transport_mg = out->transport.wtw_mg;
+        out->energy[0].hub_mg = out->hub.wtw_mg;
+        return true;
+    }
+    for (size_t i = 0; i < r->ncarriers; i++) {
+        bx_energy_share *e = &out->energy[i];
+        int64_t mg[2];
+        for (int h = 0; h < 2; h++) {
+            const double *k = r->carriers[i].k[h];
+            if (!bxi_carbon_g_to_mg(k[0] * x[0] + k[1] * x[1] + k[2] * x[2] + k[3] * x[3],
+                                    &mg[h]))
+                return false;
+            sum[h] += mg[h];
+            if (mg[h] > (h ? out->energy[big[h]].hub_mg : out->energy[big[h]].transport_mg))
+                big[h] = i;
+        }
+        e->carrier = r->carriers[i].id;
+        e->transport_mg = mg[0];
+        e->hub_mg = mg[1];
+    }
+    if (r->ncarriers > 0) {
+        out->energy[big[0]].transport_mg += out->transport.wtw_mg - sum[0];
+        out->energy[big[1]].hub_mg += out->hub.wtw_mg - sum[1];
+    }
+    return true;
+}
+
 static void add_co2e(bx_co2e *a, const bx_co2e *b)
 {
     a->wtt_mg += b->wtt_mg;
@@ -304,6 +342,8 @@ bx_status bx_carbon_compute(bx_carbon *c, const bx_shipment *s, bx_carbon_result
         else
             add_co2e(&out->transport, &out->part[part]);
     }
+    if (!split_energy(r, x, out))
+        goto range;
     if (!bxi_carbon_g_to_mg(p->g, &out->packaging_mg))
         goto range;
     if (r->cool_g[0] != 0 || r->cool_g[1] != 0) {

@@ -81,6 +81,13 @@ typedef struct bxc_route {
      * and in the refrigerant leaked (BXI_CARBON_UPLIFT, _REFRIGERANT):
      * parts of the legs' figures shown on their own. */
     double cool_g[2];
+    /* WTW g per driver unit by energy carrier (bx_energy_share), in the
+     * transport (0) and the hub (1). */
+    uint8_t ncarriers;
+    struct {
+        const char *id; /* the factor set's text or a literal (borrowed) */
+        double k[2][BXI_CARBON_NDRIVERS];
+    } carriers[BX_ENERGY_MAX];
     uint8_t ndrivers;  /* drivers with coefficients: 3, or 4 with a
                           second round's drop distance */
     uint8_t nrounds;

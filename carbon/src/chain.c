@@ -52,6 +52,33 @@ static bx_status tce_error(compiler *k, const bx_tce *e, const char *field,
                           k->route->route_id, msg);
 }
 
+/* The energy carrier of a factor row's figures (bx_energy_share). */
+static const char *carrier_of(const bx_factor *f)
+{
+    if (f->kind == BX_FACTOR_FUEL)
+        return f->unit == BX_UNIT_KG_PER_KG ? "refrigerant" : f->id;
+    if (f->ref[0] != '\0')
+        return f->ref;
+    return "unstated";
+}
+
+static void add_carrier(bxc_route *r, const char *id, int part, int driver, double wtw)
+{
+    size_t i = 0;
+    while (i < r->ncarriers && strcmp(r->carriers[i].id, id) != 0)
+        i++;
+    if (i == r->ncarriers) {
+        if (i == BX_ENERGY_MAX) { /* past the last slot, "other" */
+            i = BX_ENERGY_MAX - 1;
+            r->carriers[i].id = "other";
+        } else {
+            r->carriers[i].id = id;
+            r->ncarriers++;
+        }
+    }
+    r->carriers[i].k[part == BX_PART_HUB][driver] += wtw;
+}
+
 /* q: the data-quality class of the figure (the run's primary data, or
  * the default row's class), for the WTW by class. */
 static bx_status add_term(compiler *k, size_t factor, int part, int driver, double coef,
@@ -68,6 +95,8 @@ static bx_status add_term(compiler *k, size_t factor, int part, int driver, doub
         dst->unsplit += coef * v.wtw;
         r->qcoef[part][q - 1][driver] += coef * v.wtw;
     }
+    add_carrier(r, carrier_of(bx_factor_set_at(k->c->fs, factor)), part, driver,
+                coef * (v.split ? v.wtt + v.ttw : v.wtw));
     bool seen = false;
     for (size_t i = 0; i < r->nparts; i++)
         seen |= r->parts[i] == part;

@@ -10,6 +10,7 @@
 
 #define SET_TEXT_MAX 128
 #define KEY_MAX (BX_PACKAGING_MAX + 16)
+#define ENERGY_CACHE 16
 
 typedef struct group {
     bxc_idmap keys;
@@ -35,10 +36,14 @@ struct bx_carbon_totals {
     long last_month_row;
     const char *last_pack;
     long last_pack_row;
+    /* energy rows of the carriers seen last (the calculator's carrier
+     * strings are stable too) */
+    const char *carrier_key[ENERGY_CACHE];
+    long carrier_row[ENERGY_CACHE];
 };
 
 static const char *const group_names[BX_BY_COUNT] = {"all", "route", "month", "mode",
-                                                     "packaging"};
+                                                     "packaging", "energy"};
 
 const char *bx_totals_group_name(bx_totals_group g)
 {
@@ -316,7 +321,21 @@ static bool valid_result(const bx_carbon_result *r)
         r->transport.wtw_mg + r->hub.wtw_mg + r->packaging_mg != total ||
         r->temp_uplift_mg < 0 || r->refrigerant_mg < 0 ||
         r->temp_uplift_mg > r->transport.wtw_mg ||
-        r->refrigerant_mg > r->transport.wtw_mg - r->temp_uplift_mg)
+        r->refrigerant_mg > r->transport.wtw_mg - r->temp_uplift_mg ||
+        r->nenergy > BX_ENERGY_MAX)
+        return false;
+    /* carriers, when given, add up to transport and hub exactly */
+    int64_t et = 0, eh = 0;
+    for (size_t i = 0; i < r->nenergy; i++) {
+        const bx_energy_share *e = &r->energy[i];
+        if (e->carrier == NULL || e->carrier[0] == '\0' ||
+            strlen(e->carrier) >= KEY_MAX || e->transport_mg < 0 || e->hub_mg < 0 ||
+            e->transport_mg > r->transport.wtw_mg - et || e->hub_mg > r->hub.wtw_mg - eh)
+            return false;
+        et += e->transport_mg;
+        eh += e->hub_mg;
+    }
+    if (r->nenergy > 0 && (et != r->transport.wtw_mg || eh != r->hub.wtw_mg))
         return false;
     for (int p = 0; p < BX_PART_COUNT; p++) {
         const bx_co2e *v = &r->part[p];
@@ -337,6 +356,53 @@ static bool valid_result(const bx_carbon_result *r)
     return r->quality_mg[0] >= 0 && r->quality_mg[1] >= 0 && r->quality_mg[2] >= 0 &&
            r->quality_mg[0] <= total && r->quality_mg[1] <= total - r->quality_mg[0] &&
            r->quality_mg[2] == total - r->quality_mg[0] - r->quality_mg[1];
+}
+
+/* One carrier's figures into its energy row. */
+static bx_status add_energy(bx_carbon_totals *t, const bx_shipment *sh,
+                            const bx_energy_share *e)
+{
+    if (e->transport_mg == 0 && e->hub_mg == 0)
+        return BX_OK;
+    size_t slot = 0;
+    while (slot < ENERGY_CACHE && t->carrier_key[slot] != NULL &&
+           t->carrier_key[slot] != e->carrier)
+        slot++;
+    long row;
+    bx_status st;
+    if (slot < ENERGY_CACHE && t->carrier_key[slot] == e->carrier &&
+        strcmp(bxi_carbon_idmap_key(&t->g[BX_BY_ENERGY].keys, (size_t)t->carrier_row[slot]),
+               e->carrier) == 0) {
+        row = t->carrier_row[slot];
+    } else {
+        if ((st = find_row(t, BX_BY_ENERGY, e->carrier, strlen(e->carrier), &row)) != BX_OK)
+            return st;
+        if (slot < ENERGY_CACHE) {
+            t->carrier_key[slot] = e->carrier;
+            t->carrier_row[slot] = row;
+        }
+    }
+    /* as add_part: straight into the row when its sums fit (valid_result
+     * bounds each figure by the shipment's total) */
+    bx_carbon_sum *d = &t->g[BX_BY_ENERGY].sums[row];
+    int64_t mass = sh->mass_g > 0 ? sh->mass_g : 0, wtw = e->transport_mg + e->hub_mg;
+    if (d->total.wtw_mg > INT64_MAX - wtw || d->mass_g > INT64_MAX - mass ||
+        d->shipments == INT64_MAX) {
+        bx_carbon_sum s;
+        memset(&s, 0, sizeof s);
+        s.shipments = 1;
+        s.mass_g = mass;
+        s.transport.wtw_mg = e->transport_mg;
+        s.hub.wtw_mg = e->hub_mg;
+        s.total.wtw_mg = wtw;
+        return add_result(t, BX_BY_ENERGY, row, &s); /* says which row overflows */
+    }
+    d->shipments++;
+    d->mass_g += mass;
+    d->transport.wtw_mg += e->transport_mg;
+    d->hub.wtw_mg += e->hub_mg;
+    d->total.wtw_mg += wtw;
+    return BX_OK;
 }
 
 bx_status bx_carbon_totals_add(bx_carbon_totals *t, const bx_shipment *sh,
@@ -393,6 +459,9 @@ bx_status bx_carbon_totals_add(bx_carbon_totals *t, const bx_shipment *sh,
         if ((st = add_part(t, t->mode_row[p], sh, r, p)) != BX_OK)
             return st;
     }
+    for (size_t i = 0; i < r->nenergy; i++)
+        if ((st = add_energy(t, sh, &r->energy[i])) != BX_OK)
+            return st;
     return BX_OK;
 }
 

@@ -169,8 +169,15 @@ static bool exceeds(int64_t wtt, int64_t ttw, int64_t wtw)
 }
 
 /* Rows are checked so that a shard that does not add up is refused. */
-static bx_status check_sum(const bxc_table *t, const bx_carbon_sum *s)
+static bx_status check_sum(const bxc_table *t, const bx_carbon_sum *s, bool energy)
 {
+    if (energy && (s->packaging_mg != 0 || s->total.wtt_mg != 0 || s->total.ttw_mg != 0 ||
+                   s->quality_mg[0] != 0 || s->quality_mg[1] != 0 || s->quality_mg[2] != 0))
+        return bad(t, C_GROUP, "an energy row carries transport and hub WTW only");
+    if (energy)
+        return sums_to(s->total.wtw_mg, s->transport.wtw_mg, s->hub.wtw_mg, 0)
+                   ? BX_OK
+                   : bad(t, C_WTW, "total_wtw_mg is not transport + hub");
     if (!sums_to(s->total.wtw_mg, s->transport.wtw_mg, s->hub.wtw_mg, s->packaging_mg))
         return bad(t, C_WTW, "total_wtw_mg is not transport + hub + packaging");
     if (!sums_to(s->total.ttw_mg, s->transport.ttw_mg, s->hub.ttw_mg, 0))
@@ -195,7 +202,7 @@ static bx_status read_row(bx_ctx *ctx, const bxc_table *t, bx_carbon_totals **tm
                           bool *seen_all)
 {
     static const char *const groups[] = {"all", "route", "month", "mode", "packaging",
-                                         NULL};
+                                         "energy", NULL};
     int g;
     bx_status st = bxi_carbon_get_word(t, C_GROUP, true, groups, &g);
     if (st != BX_OK)
@@ -220,7 +227,7 @@ static bx_status read_row(bx_ctx *ctx, const bxc_table *t, bx_carbon_totals **tm
         return st;
     if (g != BX_BY_ALL && ex != 0)
         return bad(t, C_EXCLUDED, "only the 'all' row counts excluded rows");
-    if ((st = check_sum(t, &s)) != BX_OK)
+    if ((st = check_sum(t, &s, g == BX_BY_ENERGY)) != BX_OK)
         return st;
     /* the unsplit figures say what the others imply: a file that states
      * them otherwise was edited by hand */

@@ -114,7 +114,7 @@ static bx_status write_structured(bx_carbon_totals *t, bx_totals_group only, boo
     bx_emit o;
     bxi_emit_init(&o, ctx, write, ud, "the totals");
     bx_totals_group first = only == BX_BY_COUNT ? BX_BY_ALL : only;
-    bx_totals_group last = only == BX_BY_COUNT ? BX_BY_PACKAGING : only;
+    bx_totals_group last = only == BX_BY_COUNT ? BX_BY_ENERGY : only;
     for (int g = (int)first; g <= (int)last; g++) {
         size_t n = bx_carbon_totals_count(t, (bx_totals_group)g);
         for (size_t i = 0; i < n; i++) {
@@ -239,6 +239,9 @@ static bx_status table(bx_emit *o, bx_carbon_totals *t, bx_totals_group g,
     bxi_emit_str(o, " rows excluded as bad input");
     if (g == BX_BY_MODE)
         bxi_emit_str(o, "; a shipment counts under each mode it uses");
+    if (g == BX_BY_ENERGY)
+        bxi_emit_str(o, "; a shipment counts under each energy carrier it uses; "
+                        "transport and hub WTW only");
     if (u != NULL)
         bxi_emit_str(o, "; 95 % intervals of WTW from factor uncertainty");
     bxi_emit_char(o, '\n');

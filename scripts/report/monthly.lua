@@ -60,6 +60,18 @@ local ZH = {
     ["temperature-control uplift"] = "温控增量",
     ["refrigerant leaked"] = "制冷剂泄漏",
     ["Share of transport WTW"] = "占运输 WTW 比例",
+    ["By energy carrier (transport and hubs)"] = "按能源载体（运输与枢纽）",
+    ["Energy carrier"] = "能源载体",
+    ["Transport WTW"] = "运输 WTW",
+    ["Hub WTW"] = "枢纽 WTW",
+    ["Share of transport and hub WTW"] = "占运输与枢纽 WTW 比例",
+    ["unstated"] = "未注明（默认强度）",
+    ["other"] = "其他",
+    ["refrigerant"] = "制冷剂",
+    ["WTW only: the split into WTT and TTW is not kept by carrier. \"unstated\" is "
+        .. "WTW from intensities that name no carrier (GLEC's default intensities mix a "
+        .. "fleet's fuels)."] =
+        "仅 WTW：不按载体拆分 WTT 与 TTW。“未注明”为未指明能源载体的强度（GLEC 默认强度混合车队各类燃料）所产生的 WTW。",
     ["Packaging is a life-cycle figure with no WTT/TTW split; factors given as WTW only "
         .. "count in WTW alone: their TTW is unknown, not zero. The column \"WTW, split "
         .. "unknown\" holds that WTW, so WTT + TTW + it = WTW in every row."] =
@@ -244,7 +256,7 @@ end
 local function read_totals(src)
     local have = need_columns(src, "a totals file of boxcar carbon",
                               {"group", "key", "factor_set", "factor_version"})
-    local t = {all = nil, month = {}, mode = {}, route = {}, packaging = {}}
+    local t = {all = nil, month = {}, mode = {}, route = {}, packaging = {}, energy = {}}
     local set, version
     for row in src:rows() do
         local g, k = row.group, row.key
@@ -288,6 +300,16 @@ local function read_totals(src)
     local function by_key(a, b) return natural_less(a.key, b.key) end
     table.sort(t.route, by_key)
     table.sort(t.packaging, by_key)
+    -- energy rows: transport and hub WTW by carrier, adding up to those of
+    -- 'all' (files written before them have none)
+    local e_t, e_h = 0, 0
+    for _, r in ipairs(t.energy) do
+        e_t, e_h = e_t + r.transport_wtw_mg, e_h + r.hub_wtw_mg
+    end
+    if #t.energy > 0 and (e_t ~= t.all.transport_wtw_mg or e_h ~= t.all.hub_wtw_mg) then
+        error(string.format("%s: the 'energy' rows do not add up to the 'all' row's "
+              .. "transport and hubs", src.file))
+    end
     -- each group must add up to the whole (the mode group by emissions only:
     -- a shipment counts under every part it has)
     for _, g in ipairs({"month", "route", "packaging", "mode"}) do
@@ -488,6 +510,31 @@ local function summary(s, t, sh, data, detail_note)
                share(all.temp_uplift_wtw_mg, all.transport_wtw_mg))
         tc:row(tr("refrigerant leaked"), kg(all.refrigerant_mg),
                share(all.refrigerant_mg, all.transport_wtw_mg))
+    end
+    if #t.energy > 0 then
+        local base = all.transport_wtw_mg + all.hub_wtw_mg
+        local et = s:table{
+            title = tr("By energy carrier (transport and hubs)"),
+            columns = {
+                {tr("Energy carrier"), width = 22, total = {label = tr("Total")}},
+                {tr("Transport WTW"), format = KG, width = 18,
+                 total = exact(all.transport_wtw_mg)},
+                {tr("Hub WTW"), format = KG, width = 18, total = exact(all.hub_wtw_mg)},
+                {tr("Share of transport and hub WTW"), format = SHARE,
+                 total = {value = base > 0 and 1 or 0}},
+            },
+        }
+        for _, r in ipairs(t.energy) do
+            local name = r.key
+            if name == "unstated" or name == "other" or name == "refrigerant" then
+                name = tr(name)
+            end
+            et:row(name, kg(r.transport_wtw_mg), kg(r.hub_wtw_mg),
+                   share(r.transport_wtw_mg + r.hub_wtw_mg, base))
+        end
+        s:text(tr("WTW only: the split into WTT and TTW is not kept by carrier. \"unstated\" is "
+            .. "WTW from intensities that name no carrier (GLEC's default intensities mix a "
+            .. "fleet's fuels)."))
     end
     if all.total_wtw_mg > 0 then
         s:chart{type = "pie", table = parts, title = tr("WTW: packaging, transport and hubs"),

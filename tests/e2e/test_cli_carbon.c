@@ -133,6 +133,14 @@ static void test_demo(void **state)
     assert_int_equal(lines, 12001);
     assert_non_null(strstr(rows, ",cn-2023,2023.3\n"));
     assert_true(exists("totals.csv"));
+    /* by energy carrier: the e-van legs on the grid's row, the rest on
+     * intensities that name no carrier */
+    rc = run("carbon --routes " ROUTES " --shipments " SHIPMENTS " --containers " CONTAINERS
+             " --by energy");
+    if (rc != 0)
+        fail_msg("exit %d: %s", rc, err_text);
+    assert_non_null(strstr(out_text, "\nunstated "));
+    assert_non_null(strstr(out_text, "a shipment counts under each energy carrier it uses"));
 }
 
 /* Shards of the demo, run separately and merged in two orders, give the
@@ -549,6 +557,11 @@ static void test_uncertainty(void **state)
     assert_non_null(strstr(err_text, "needs GSL"));
 #endif
     assert_int_equal(run("carbon --routes " ROUTES " --shipments u.csv --uncertainty 1"), 2);
+    /* factor draws are not split by energy carrier: no intervals by it */
+    assert_int_equal(run("carbon --routes " ROUTES " --shipments u.csv --uncertainty 300 "
+                         "--by energy"),
+                     2);
+    assert_non_null(strstr(err_text, "no intervals by energy carrier"));
 }
 
 /* From orders to carbon without a shipments file: `boxcar carbon --packing`

@@ -181,14 +181,15 @@ static void expect_same_figures(const char *body, const char *routes)
         fail_msg("rows differ from boxcar carbon:\nserve: %.400s\ncli:   %.400s", got, rows);
     free(got);
 
-    /* totals: "all" first, then route, month, mode, packaging as --by */
+    /* totals: "all" first, then route, month, mode, packaging, energy as
+     * --by */
     char *totals = between(body, "\"totals\":[", "],\"excluded\":");
     assert_memory_equal(totals, "{\"group\":\"all\"", 14);
-    static const char *const groups[] = {"route", "month", "mode", "packaging"};
+    static const char *const groups[] = {"route", "month", "mode", "packaging", "energy"};
     char *rest = strstr(totals, "},{\"group\":\"route\"");
     assert_non_null(rest);
     rest += 2;
-    for (size_t g = 0; g < 4; g++) {
+    for (size_t g = 0; g < 5; g++) {
         char opts[64];
         snprintf(opts, sizeof opts, "--by %s --format json", groups[g]);
         char *want = joined(cli_carbon(routes, opts, &len));

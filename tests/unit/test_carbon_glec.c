@@ -511,6 +511,35 @@ static void test_several_energy_carriers(void **state)
     strcpy(s.route_id, "site");
     assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
     assert_int_equal(r.hub.wtw_mg, 13644000);
+    /* by carrier: 40,000 kWh x 0.3492 / 2000 t = 6.984 kg, 10,000 / 2000 =
+     * 5 kg of gas, 3,320 / 2000 = 1.66 kg of diesel */
+    assert_int_equal(r.nenergy, 3);
+    assert_string_equal(r.energy[0].carrier, "elec-eu");
+    assert_int_equal(r.energy[0].hub_mg, 6984000);
+    assert_string_equal(r.energy[1].carrier, "gas-hand");
+    assert_int_equal(r.energy[1].hub_mg, 5000000);
+    assert_string_equal(r.energy[2].carrier, "diesel-b5-eu");
+    assert_int_equal(r.energy[2].hub_mg, 1660000);
+    for (size_t i = 0; i < 3; i++)
+        assert_int_equal(r.energy[i].transport_mg, 0);
+    /* the hybrid's two parts: 332,000 kg of diesel and 34,920 kg of
+     * electricity, each x 500 / 1e6: 166 kg and 17.46 kg */
+    strcpy(s.route_id, "hy");
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_int_equal(r.nenergy, 2);
+    assert_string_equal(r.energy[0].carrier, "diesel-b5-eu");
+    assert_int_equal(r.energy[0].transport_mg, 166000000);
+    assert_string_equal(r.energy[1].carrier, "elec-eu");
+    assert_int_equal(r.energy[1].transport_mg, 17460000);
+    assert_int_equal(r.energy[0].hub_mg + r.energy[1].hub_mg, 0);
+    /* rounded once per carrier, the rest to the largest: they add up
+     * exactly whatever the mass (1 g: 0.166 + 0.01746 mg) */
+    for (int64_t g = 1; g < 3000; g += 7) {
+        s.mass_g = g;
+        assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+        assert_int_equal(r.energy[0].transport_mg + r.energy[1].transport_mg,
+                         r.transport.wtw_mg);
+    }
     bx_carbon_free(c);
     bx_routes_free(rs);
     bx_factor_set_free(fs);
@@ -527,6 +556,110 @@ static void test_several_energy_carriers(void **state)
     assert_non_null(strstr(f->diags.all, "energy carrier 'diesel-b5-eu' given twice"));
     assert_non_null(strstr(f->diags.all, "more than 4 energy carriers"));
     bx_routes_free(rs);
+}
+
+/* The breakdown by energy carrier on a chain with a hub, by hand, for a
+ * 2 kg shipment: an e-van at 1.1 kWh/tkm on a 0.5 kg/kWh grid (0.55
+ * kg/tkm) over 100 km: 0.2 tkm, 110 g of "grid"; a hub at 0.6 kg/t: 1.2
+ * g, stating no carrier; a metered leg of 500 km on 10 l of diesel (3.43
+ * kg/l) for a run of 1000 tkm: 1 / 1000 of 34.3 kg, 34.3 g of "diesel";
+ * an artic at 95 g/tkm over 1200 km: 2.4 tkm, 228 g stating no carrier.
+ * Transport 372.3 g, hub 1.2 g. */
+static void test_energy_carriers_on_a_chain(void **state)
+{
+    fixture *f = *state;
+    static const char factors[] =
+        "kind,id,mode,unit,wtt,ttw,wtw,energy,ref,quality,confirmed,basis,source,version\n"
+        "set,ch,,,,,,,,,,co2e-ar6,hand,1\n"
+        "toc,evan,road,kwh/tkm,,,,1.1,grid,default,yes,,hand,1\n"
+        "toc,artic,road,g/tkm,22,73,95,,,default,yes,,hand,1\n"
+        "hoc,hub,,kg/t,,,0.6,,,default,yes,,hand,1\n"
+        "fuel,grid,,kg/kwh,,,0.5,,,default,yes,,hand,1\n"
+        "fuel,diesel,,kg/l,,2.63,3.43,,,default,yes,,hand,1\n";
+    static const char routes[] =
+        "route_id,element,category,distance_km,daf,energy_id,energy_amount,run_tkm\n"
+        "ch,leg,evan,100,none,,,\n"
+        "ch,hub,hub,,,,,\n"
+        "ch,leg,artic,500,none,diesel,10,1000\n"
+        "ch,leg,artic,1200,none,,,\n";
+    bx_factor_set *fs;
+    bx_routes *rs;
+    assert_int_equal(bx_factor_set_read_mem(f->ctx, &fs, "ch.csv", factors, strlen(factors)),
+                     BX_OK);
+    assert_int_equal(bx_routes_read_mem(f->ctx, &rs, "ch-routes.csv", routes, strlen(routes)),
+                     BX_OK);
+    assert_int_equal(bx_routes_invalid(rs), 0);
+    bx_carbon *c;
+    assert_int_equal(bx_carbon_new(f->ctx, &c, fs, rs, NULL), BX_OK);
+    bx_shipment s = ship("ch", 2000, 1, -1, "");
+    bx_carbon_result r;
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_int_equal(r.transport.wtw_mg, 372300);
+    assert_int_equal(r.hub.wtw_mg, 1200);
+    assert_int_equal(r.nenergy, 3);
+    assert_string_equal(r.energy[0].carrier, "grid");
+    assert_int_equal(r.energy[0].transport_mg, 110000);
+    assert_int_equal(r.energy[0].hub_mg, 0);
+    assert_string_equal(r.energy[1].carrier, "unstated");
+    assert_int_equal(r.energy[1].transport_mg, 228000);
+    assert_int_equal(r.energy[1].hub_mg, 1200);
+    assert_string_equal(r.energy[2].carrier, "diesel");
+    assert_int_equal(r.energy[2].transport_mg, 34300);
+    assert_int_equal(r.energy[2].hub_mg, 0);
+    bx_carbon_free(c);
+    bx_routes_free(rs);
+    bx_factor_set_free(fs);
+}
+
+/* Past BX_ENERGY_MAX carriers: nine fuels of 1 kg CO2e per litre, 2 l
+ * each over a run of 1000 tkm of 500 km legs; a 1 t shipment has 500 tkm,
+ * half of each: 1 kg per carrier. The first seven keep their own row, the
+ * eighth and ninth are "other" (2 kg); 9 kg in all. */
+static void test_energy_carriers_past_the_last(void **state)
+{
+    fixture *f = *state;
+    static const char factors[] =
+        "kind,id,mode,unit,wtt,ttw,wtw,quality,confirmed,basis,source,version\n"
+        "set,many,,,,,,,,co2e-ar6,hand,1\n"
+        "toc,truck,road,g/tkm,,,100,default,yes,,hand,1\n"
+        "fuel,f1,,kg/l,,,1,default,yes,,hand,1\n"
+        "fuel,f2,,kg/l,,,1,default,yes,,hand,1\n"
+        "fuel,f3,,kg/l,,,1,default,yes,,hand,1\n"
+        "fuel,f4,,kg/l,,,1,default,yes,,hand,1\n"
+        "fuel,f5,,kg/l,,,1,default,yes,,hand,1\n"
+        "fuel,f6,,kg/l,,,1,default,yes,,hand,1\n"
+        "fuel,f7,,kg/l,,,1,default,yes,,hand,1\n"
+        "fuel,f8,,kg/l,,,1,default,yes,,hand,1\n"
+        "fuel,f9,,kg/l,,,1,default,yes,,hand,1\n";
+    static const char routes[] =
+        "route_id,element,category,distance_km,energy_id,energy_amount,run_tkm\n"
+        "m,leg,truck,500,f1+f2+f3+f4,2+2+2+2,1000\n"
+        "m,leg,truck,500,f5+f6+f7+f8,2+2+2+2,1000\n"
+        "m,leg,truck,500,f9,2,1000\n";
+    bx_factor_set *fs;
+    bx_routes *rs;
+    assert_int_equal(bx_factor_set_read_mem(f->ctx, &fs, "many.csv", factors, strlen(factors)),
+                     BX_OK);
+    assert_int_equal(bx_routes_read_mem(f->ctx, &rs, "many-r.csv", routes, strlen(routes)),
+                     BX_OK);
+    assert_int_equal(bx_routes_invalid(rs), 0);
+    bx_carbon *c;
+    assert_int_equal(bx_carbon_new(f->ctx, &c, fs, rs, NULL), BX_OK);
+    bx_shipment s = ship("m", 1000000, 1, -1, "");
+    bx_carbon_result r;
+    assert_int_equal(bx_carbon_compute(c, &s, &r), BX_OK);
+    assert_int_equal(r.transport.wtw_mg, 9000000);
+    assert_int_equal(r.nenergy, BX_ENERGY_MAX);
+    static const char *const names[7] = {"f1", "f2", "f3", "f4", "f5", "f6", "f7"};
+    for (size_t i = 0; i < 7; i++) {
+        assert_string_equal(r.energy[i].carrier, names[i]);
+        assert_int_equal(r.energy[i].transport_mg, 1000000);
+    }
+    assert_string_equal(r.energy[7].carrier, "other");
+    assert_int_equal(r.energy[7].transport_mg, 2000000);
+    bx_carbon_free(c);
+    bx_routes_free(rs);
+    bx_factor_set_free(fs);
 }
 
 /* Method 1 by hand: 2 kg over 1200 km in a 40 t artic (GLEC v3.0: WTT 22,
@@ -1119,6 +1252,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_load_factor_and_empty_running, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refrigerant_leakage, setup, teardown),
         cmocka_unit_test_setup_teardown(test_several_energy_carriers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_energy_carriers_on_a_chain, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_energy_carriers_past_the_last, setup, teardown),
         cmocka_unit_test_setup_teardown(test_default_intensity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fuel_based_tkm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_multidrop_round, setup, teardown),

@@ -148,8 +148,11 @@ static void test_groups_add_up(void **state)
             sum += s.total.wtw_mg;
             n += s.shipments;
         }
-        assert_int_equal(sum, wtw);
-        if (g != BX_BY_MODE) /* a shipment counts once per mode it uses */
+        if (g == BX_BY_ENERGY) /* transport and hub, without packaging */
+            assert_int_equal(sum, wtw - all.packaging_mg);
+        else
+            assert_int_equal(sum, wtw);
+        if (g != BX_BY_MODE && g != BX_BY_ENERGY) /* once per mode or carrier it uses */
             assert_int_equal(n, N);
     }
     assert_int_equal(bx_carbon_totals_count(t, BX_BY_ROUTE), 4);
@@ -257,7 +260,9 @@ static void test_format(void **state)
         "route,rail,1,2000,0,0,46816,0,0,0,0,0,0,46816,46816,0,46816,0,2926000,0,0,0,46816,0,0,0,tot,7\n"
         "month,2025-07,1,2000,0,0,46816,0,0,0,0,0,0,46816,46816,0,46816,0,2926000,0,0,0,46816,0,0,0,tot,7\n"
         "mode,rail,1,2000,0,0,46816,0,0,0,0,0,0,46816,46816,0,46816,0,2926000,0,0,0,46816,0,0,0,tot,7\n"
-        "packaging,none,1,2000,0,0,46816,0,0,0,0,0,0,46816,46816,0,46816,0,2926000,0,0,0,46816,0,0,0,tot,7\n");
+        "packaging,none,1,2000,0,0,46816,0,0,0,0,0,0,46816,46816,0,46816,0,2926000,0,0,0,46816,0,0,0,tot,7\n"
+        /* a rail leg on a g/tkm intensity names no carrier: WTW only */
+        "energy,unstated,1,2000,0,0,46816,0,0,0,0,0,0,46816,46816,0,46816,0,0,0,0,0,0,0,0,0,tot,7\n");
     free(csv);
     bx_carbon_totals_free(t);
 }
@@ -297,6 +302,13 @@ static void test_bad_files_refused(void **state)
         {"all,all,1,1,0,0,5,0,0,0,0,0,0,5,0,tot,7,0,0,0,1,0,3\n",
          "primary + modelled + default WTW is not total_wtw_mg"},
         {"all,all,1,1,0,0,5,0,0,0,0,0,0,5,0,tot,7,0,0,0,0,0,\n", "default_wtw_mg"},
+        /* an energy row carries transport and hub WTW only */
+        {"all,all,1,1,0,0,5,0,0,0,0,0,0,5,0,tot,7,0,0,0,0,0,5\n"
+         "energy,diesel,1,1,0,0,5,0,0,0,0,0,0,5,0,tot,7,0,0,0,0,0,5\n",
+         "an energy row carries transport and hub WTW only"},
+        {"all,all,1,1,0,0,5,0,0,0,0,0,0,5,0,tot,7,0,0,0,0,0,5\n"
+         "energy,diesel,1,1,0,0,5,0,0,0,0,0,0,4,0,tot,7,0,0,0,0,0,0\n",
+         "total_wtw_mg is not transport + hub"},
         /* sums past INT64_MAX (found while fuzzing the reader): 2 * (2^63 - 1)
          * + 2 is 2^64, which wrapped to the 0 written as the total; and
          * WTT + TTW = 2 * (2^63 - 1) wrapped to -2, "below" a WTW of 5 */

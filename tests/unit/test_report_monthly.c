@@ -316,6 +316,61 @@ static void test_monthly_temperature_parts(void **state)
     free(s);
 }
 
+/* The energy carriers, when the totals carry energy rows: the test totals
+ * with two added, diesel 400,000 mg of transport and "unstated" the rest,
+ * 80,375 mg of transport and the 4,500 mg of hubs (the "all" row: 480,375
+ * and 4,500). Shares of 484,875 mg: 0.82495 and 0.17505. Rows that do not
+ * add up to "all" are refused; the file without them shows no table. */
+static void test_monthly_energy_carriers(void **state)
+{
+    (void)state;
+    static const char *const rows[2][2] = {
+        {"energy,diesel,2,4500,0,0,400000,0,0,0,0,0,0,400000,400000,0,400000,0,0,0,0,0,0,0,"
+         "test-set,1.0\n",
+         "energy,unstated,4,7500,0,0,80375,0,0,4500,0,0,0,84875,80375,4500,84875,0,0,0,0,0,0,"
+         "0,test-set,1.0\n"},
+        {"energy,diesel,2,4500,0,0,400000,0,0,0,0,0,0,400000,400000,0,400000,0,0,0,0,0,0,0,"
+         "test-set,1.0\n",
+         "energy,unstated,4,7500,0,0,80000,0,0,4500,0,0,0,84500,80000,4500,84500,0,0,0,0,0,0,"
+         "0,test-set,1.0\n"}};
+    for (int bad = 0; bad < 2; bad++) {
+        char *in = test_read_file(DATA("totals.csv"), NULL);
+        assert_non_null(in);
+        FILE *fp = fopen("monthly-energy-totals.csv", "w");
+        assert_non_null(fp);
+        fputs(in, fp);
+        fputs(rows[bad][0], fp);
+        fputs(rows[bad][1], fp);
+        assert_int_equal(fclose(fp), 0);
+        free(in);
+        fixture f;
+        assert_int_equal(open_monthly(&f, DATA("shipments.csv"), "monthly-energy-totals.csv",
+                                      DATA("factors.csv")), BX_OK);
+        bx_status st = render(&f, BX_REPORT_CSV, "monthly-energy");
+        if (bad) {
+            assert_int_not_equal(st, BX_OK);
+            assert_non_null(strstr(bx_ctx_errmsg(f.ctx), "the 'energy' rows do not add up"));
+            close_monthly(&f);
+            continue;
+        }
+        assert_int_equal(st, BX_OK);
+        close_monthly(&f);
+        char *s = test_read_file("monthly-energy/Summary.csv", NULL);
+        assert_non_null(s);
+        assert_non_null(strstr(s, "\nBy energy carrier (transport and hubs)\n"
+                                  "Energy carrier,Transport WTW,Hub WTW,"
+                                  "Share of transport and hub WTW\n"
+                                  "diesel,0.4,0,0.82495"));
+        assert_non_null(strstr(s, "\nunstated,0.080375,0.0045,0.17504"));
+        assert_non_null(strstr(s, "\nTotal,0.480375,0.0045,1\n"));
+        free(s);
+    }
+    char *s = test_read_file("monthly-csv/Summary.csv", NULL);
+    assert_non_null(s);
+    assert_null(strstr(s, "By energy carrier"));
+    free(s);
+}
+
 static void golden(bx_report_format fmt, const char *out, const char *file, const char *gold)
 {
     fixture f;
@@ -658,6 +713,7 @@ int main(void)
         cmocka_unit_test(test_monthly_xlsx),
         cmocka_unit_test(test_monthly_csv_mix),
         cmocka_unit_test(test_monthly_temperature_parts),
+        cmocka_unit_test(test_monthly_energy_carriers),
         cmocka_unit_test(test_monthly_golden),
         cmocka_unit_test(test_monthly_without_factors),
         cmocka_unit_test(test_monthly_empty_run),

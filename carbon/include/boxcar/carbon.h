@@ -92,6 +92,20 @@ BX_API const char *bx_part_name(int part);
  * last two are "reuse" and "pool") into buf; "none" for 0. Returns buf. */
 BX_API char *bx_method_label(uint32_t methods, char *buf, size_t size);
 
+/* Energy carriers a result's transport and hub figures are broken into
+ * (the last one "other" when a route uses more). */
+#define BX_ENERGY_MAX 8
+
+/* One energy carrier's WTW in a result: "other" for the carriers past
+ * BX_ENERGY_MAX - 1. The carrier is the fuel row of metered energy (a
+ * run's or a hub's energy_id, a leg's grid), the `ref` fuel row of a TOC
+ * given as energy per tkm, "refrigerant" for the gas leaked, and
+ * "unstated" for intensities that name no carrier (g/tkm, kg/t rows). */
+typedef struct bx_energy_share {
+    const char *carrier; /* borrowed for the calculator's life */
+    int64_t transport_mg, hub_mg;
+} bx_energy_share;
+
 typedef struct bx_carbon_result {
     bx_co2e part[BX_PART_COUNT]; /* packaging: wtw only */
     bx_co2e transport;           /* sum of the mode parts */
@@ -123,6 +137,13 @@ typedef struct bx_carbon_result {
      * refrigerant they leak. Each rounded once to the mg. */
     int64_t temp_uplift_mg;
     int64_t refrigerant_mg;
+    /* The transport and hub WTW by energy carrier, in the route's order of
+     * first use: each carrier's figure rounded once to the mg and the
+     * milligrams rounding leaves over given to the carrier with the
+     * largest figure, so the carriers' transport_mg add up to
+     * transport.wtw_mg exactly, and their hub_mg to hub.wtw_mg. */
+    size_t nenergy;
+    bx_energy_share energy[BX_ENERGY_MAX];
 } bx_carbon_result;
 
 /* ---- reusable containers ------------------------------------------------ */

@@ -31,10 +31,15 @@ typedef enum bx_totals_group {
     BX_BY_MODE = 3,      /* road ... iww, hub, packaging: a shipment counts
                             under each part it has emissions in */
     BX_BY_PACKAGING = 4, /* the result's packaging_key */
-    BX_BY_COUNT = 5
+    BX_BY_ENERGY = 5,    /* the energy carriers of the result (its
+                            bx_energy_share): a shipment counts under each
+                            carrier it has emissions in; transport and hub
+                            WTW only (no split by scope or data class:
+                            those are 0), packaging not included */
+    BX_BY_COUNT = 6
 } bx_totals_group;
 
-/* "all", "route", "month", "mode", "packaging". */
+/* "all", "route", "month", "mode", "packaging", "energy". */
 BX_API const char *bx_totals_group_name(bx_totals_group g);
 /* Parse a group name; BX_EINPUT if unknown. */
 BX_API bx_status bx_totals_group_parse(const char *s, bx_totals_group *out);

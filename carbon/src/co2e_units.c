@@ -27,15 +27,15 @@ bool bxi_carbon_add_i64(int64_t *a, int64_t b)
     return true;
 }
 
-char *bx_mg_to_text(int64_t mg, char *buf, size_t size)
+/* v / 10^decimals as text with exactly that many decimals. Integer digits
+ * only: the text is exact and never depends on the locale's decimal
+ * separator; by hand, as it runs for every figure of every output row. */
+static char *fixed_to_text(int64_t v, int decimals, char *buf, size_t size)
 {
-    /* Integer digits only: the text is exact and never depends on the
-     * locale's decimal separator; by hand, as it runs for every figure of
-     * every output row. */
     char tmp[32];
     size_t n = 0;
-    uint64_t m = mg < 0 ? (uint64_t)0 - (uint64_t)mg : (uint64_t)mg;
-    for (int i = 0; i < 3; i++) {
+    uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    for (int i = 0; i < decimals; i++) {
         tmp[n++] = (char)('0' + m % 10);
         m /= 10;
     }
@@ -44,7 +44,7 @@ char *bx_mg_to_text(int64_t mg, char *buf, size_t size)
         tmp[n++] = (char)('0' + m % 10);
         m /= 10;
     } while (m > 0);
-    if (mg < 0)
+    if (v < 0)
         tmp[n++] = '-';
     if (size == 0)
         return buf;
@@ -55,31 +55,14 @@ char *bx_mg_to_text(int64_t mg, char *buf, size_t size)
     return buf;
 }
 
+char *bx_mg_to_text(int64_t mg, char *buf, size_t size)
+{
+    return fixed_to_text(mg, 3, buf, size); /* mg -> g with three decimals */
+}
+
 char *bxi_carbon_gkm_to_tkm_text(int64_t gkm, char *buf, size_t size)
 {
-    /* g.km / 1e6 = tkm with six decimals, by hand as bx_mg_to_text: this
-     * runs for every output row */
-    char tmp[32];
-    size_t n = 0;
-    uint64_t m = gkm < 0 ? (uint64_t)0 - (uint64_t)gkm : (uint64_t)gkm;
-    for (int i = 0; i < 6; i++) {
-        tmp[n++] = (char)('0' + m % 10);
-        m /= 10;
-    }
-    tmp[n++] = '.';
-    do {
-        tmp[n++] = (char)('0' + m % 10);
-        m /= 10;
-    } while (m > 0);
-    if (gkm < 0)
-        tmp[n++] = '-';
-    if (size == 0)
-        return buf;
-    size_t k = 0;
-    while (n > 0 && k + 1 < size)
-        buf[k++] = tmp[--n];
-    buf[k] = '\0';
-    return buf;
+    return fixed_to_text(gkm, 6, buf, size); /* g.km / 1e6 = tkm, six decimals */
 }
 
 bool bxi_carbon_per_unit_mg(int64_t mg, int64_t units, double scale, int64_t *out)

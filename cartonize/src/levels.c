@@ -56,7 +56,9 @@ typedef struct lv_search {
     lv_cell *cells;
     uint32_t ncells;
     uint32_t *crown;      /* units not in a level, for the placing */
+    int32_t *noise;       /* per kind: the footprint's weight, in 1024ths */
     uint64_t until;
+    uint32_t nodes, node_cap; /* levels tried in this round, and the cap */
 } lv_search;
 
 static bool same_kind(const pk_unit *a, const pk_unit *b)
@@ -261,7 +263,7 @@ static int search(lv_search *s, uint32_t d, int32_t z, lv_option *opt)
             uint32_t c = lay(s, k, b, below);
             if (c == 0)
                 continue;
-            lv_option o = {k, b, (int64_t)c * kd->base[b][0] * kd->base[b][1]};
+            lv_option o = {k, b, (int64_t)c * kd->base[b][0] * kd->base[b][1] * s->noise[k]};
             uint32_t j = nopt++;
             while (j > 0 && o.area > opt[j - 1].area) {
                 opt[j] = opt[j - 1];
@@ -274,7 +276,8 @@ static int search(lv_search *s, uint32_t d, int32_t z, lv_option *opt)
         return realise(s, d);
     lv_option *next = opt + nopt;
     for (uint32_t i = 0; i < nopt; i++) {
-        if (pk_out_of_work(&s->e->work) || s->e->work.used >= s->until)
+        if (pk_out_of_work(&s->e->work) || s->e->work.used >= s->until ||
+            ++s->nodes > s->node_cap)
             return 0;
         lv_kind *kd = &s->kinds[opt[i].kind];
         int b = opt[i].base;
@@ -294,6 +297,18 @@ static int search(lv_search *s, uint32_t d, int32_t z, lv_option *opt)
     return 0;
 }
 
+/* Levels tried per unit of the order in one round of the search. */
+#define LV_ROUND_LEVELS 8
+
+/* Deterministic pseudo-random numbers (xorshift64*). */
+static uint64_t next_draw(uint64_t *x)
+{
+    *x ^= *x >> 12;
+    *x ^= *x << 25;
+    *x ^= *x >> 27;
+    return *x * UINT64_C(2685821657736338717);
+}
+
 /* Above this many units the plan is not tried (its scratch grows as n^2). */
 #define LV_MAX_UNITS 64
 
@@ -310,7 +325,7 @@ int bxi_pk_levels(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n, p
      * two per kind each), kinds, levels, cells, unit lists, carry, beside. */
     size_t nopt = (size_t)(n + 1) * 2 * n;
     size_t sz = nopt * sizeof(lv_option) + (size_t)n * (sizeof(lv_kind) + sizeof(lv_level) +
-                                                        sizeof(lv_cell) + 2 * sizeof(uint32_t)) +
+                                                        sizeof(lv_cell) + 3 * sizeof(uint32_t)) +
                 (size_t)n * n + n;
     unsigned char *mem = bxi_pk_engine_scratch(e, sz);
     if (mem == NULL)
@@ -323,7 +338,8 @@ int bxi_pk_levels(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n, p
     s.cells = (lv_cell *)(s.levels + n);
     s.units = (uint32_t *)(s.cells + n);
     s.crown = s.units + n;
-    s.carry = (uint8_t *)(s.crown + n);
+    s.noise = (int32_t *)(s.crown + n);
+    s.carry = (uint8_t *)(s.noise + n);
     s.beside = s.carry + (size_t)n * n;
 
     /* kinds, in the order of their first unit; then the units kind by kind */
@@ -374,5 +390,26 @@ int bxi_pk_levels(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n, p
             s.carry[a * s.nk + b] = carries(&s.kinds[a], &s.kinds[b], s.pct);
     for (uint32_t k = 0; k < s.nk; k++)
         s.beside[k] = false;
-    return search(&s, 0, 0, opt);
+    /* Rounds: the footprints as they are, then weighted by draws from the
+     * order's units alone (0.75 to 1.25 each kind), each round trying at
+     * most LV_ROUND_LEVELS levels per unit: a restart that lets a
+     * narrower kind go below a wider one costs less than backtracking to
+     * the levels where that choice was made. */
+    uint64_t x = UINT64_C(0x9E3779B97F4A7C15) ^ ((uint64_t)n << 40);
+    for (uint32_t i = 0; i < n; i++) {
+        const pk_unit *u = &e->units[idx[i]];
+        x = (x ^ (uint64_t)u->dim[0] ^ (uint64_t)u->dim[1] << 16 ^ (uint64_t)u->dim[2] << 32) *
+            UINT64_C(0x100000001B3);
+    }
+    x |= 1;
+    for (uint32_t round = 0; !pk_out_of_work(&e->work) && e->work.used < until; round++) {
+        for (uint32_t k = 0; k < s.nk; k++)
+            s.noise[k] = round == 0 ? 1024 : 768 + (int32_t)(next_draw(&x) % 513);
+        s.nodes = 0;
+        s.node_cap = LV_ROUND_LEVELS * n;
+        int r = search(&s, 0, 0, opt);
+        if (r != 0 || s.nodes <= s.node_cap)
+            return r; /* found, or every plan tried */
+    }
+    return 0;
 }

@@ -841,6 +841,47 @@ static void test_support_levels_tall(void **state)
     done(&f);
 }
 
+/* Every allocation on the way to the levels plan of
+ * test_support_levels_tall failing in turn: BX_ENOMEM, nothing leaked;
+ * once none fails, the one box. */
+static void test_support_levels_oom(void **state)
+{
+    (void)state;
+    bx_box boxes[] = {box("T", 305, 229, 260, 20000)};
+    bx_order_line l[] = {line("block", 6, 145, 106, 95, 270), line("pad", 2, 150, 120, 20, 210),
+                         line("sheet", 2, 230, 182, 14, 320),
+                         line("square", 2, 178, 178, 11, 214)};
+    for (size_t i = 0; i < BX_ARRAY_LEN(l); i++) {
+        l[i].rotation = BX_ROTATE_UPRIGHT;
+        l[i].has |= BX_LINE_HAS_ROTATION;
+    }
+    for (uint64_t n = 1;; n++) {
+        test_alloc ta;
+        bx_ctx *ctx = test_ctx_new(&ta, 0);
+        bx_catalog *cat;
+        assert_int_equal(bx_catalog_new(ctx, &cat, boxes, 1), BX_OK);
+        ta.fail_at = ta.calls + n;
+        bx_engine *e = NULL;
+        bx_status st = bx_engine_new(ctx, &e, NULL);
+        const bx_pack_result *r = NULL;
+        bx_order order = {l, BX_ARRAY_LEN(l)};
+        if (st == BX_OK)
+            st = bx_pack(e, cat, &order, NULL, &r);
+        bool failed = ta.failures > 0;
+        size_t nboxes = st == BX_OK ? r->nboxes : 0;
+        bx_engine_free(e);
+        bx_catalog_free(cat);
+        bx_ctx_free(ctx);
+        assert_int_equal(ta.live_bytes, 0);
+        if (!failed) {
+            assert_int_equal(st, BX_OK);
+            assert_int_equal(nboxes, 1);
+            break;
+        }
+        assert_int_equal(st, BX_ENOMEM);
+    }
+}
+
 /* One box planned in levels (low box), a real order of the e-commerce
  * corpus. Box 374 x 364 x 40, payload 2,860 g; upright units: sheets
  * 330 x 230 x 6, 297 x 210 x 6 and 297 x 210 x 13, a square 210 x 210 x 2
@@ -965,6 +1006,7 @@ int main(void)
         cmocka_unit_test(test_wide_units_pile),
         cmocka_unit_test(test_support_one_box_walk),
         cmocka_unit_test(test_support_levels_tall),
+        cmocka_unit_test(test_support_levels_oom),
         cmocka_unit_test(test_support_levels_low),
         cmocka_unit_test(test_effort_high_reaches_bound),
     };

@@ -1601,7 +1601,9 @@ bx_status bxi_pk_search(bx_engine *e)
                 break;
         }
         /* With stable placements, the box planned as levels (levels.c), in
-         * rank order, on a quarter of the work left. */
+         * rank order, on a quarter of the work left; the walk then keeps
+         * the third of it that it had before the plan ran. */
+        uint64_t walk_share = phase_budget(&e->work, e->work.budget, 1, 3) - e->work.used;
         if (!found && e->rules.support && !pk_out_of_work(&e->work)) {
             uint64_t until = phase_budget(&e->work, e->work.budget, 1, 4);
             for (uint32_t c = 0; c < ncand && !found; c++) {
@@ -1620,8 +1622,9 @@ bx_status bxi_pk_search(bx_engine *e)
             }
         }
         if (!found && e->rules.support && !pk_out_of_work(&e->work)) {
+            uint64_t walk_until = e->work.used + walk_share;
             int c = one_box_walk(e, cand, ncand, free_units, n,
-                                 phase_budget(&e->work, e->work.budget, 1, 3));
+                                 walk_until < e->work.budget ? walk_until : e->work.budget);
             if (c == -2)
                 return BX_ENOMEM;
             if (c >= 0) {

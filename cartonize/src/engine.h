@@ -84,6 +84,13 @@ bx_status bxi_pk_bins_copy(bx_ctx *ctx, pk_bins *dst, const pk_bins *src);
  * with BX_ENOMEM. */
 int bxi_pk_pack_single(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n, pk_bin *bin);
 
+/* levels.c: with stable placements, try to pack units idx[0..n) into one
+ * bin of catalog box `box` planned as levels (see levels.c), until the
+ * engine's work reaches `until`. Returns 1 with the packing in bin, 0 if
+ * none was found, or -1 with BX_ENOMEM. */
+int bxi_pk_levels(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n, pk_bin *bin,
+                  uint64_t until);
+
 /* Whether box type `box` has stock left (a negative stock is unlimited). */
 static inline bool pk_stock_left(const bx_engine *e, uint32_t box)
 {

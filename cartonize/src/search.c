@@ -4,7 +4,8 @@
  * 1. One box: the best-ranked box type that takes every free unit, tried
  *    in rank order with cheap necessary conditions first (volume, payload,
  *    each unit's size), each with several unit orderings and merit
- *    functions.
+ *    functions; with stable placements then a plan in levels (levels.c)
+ *    and a walk over unit sequences (one_box_walk).
  * 2. Otherwise first-fit over bins for every (ordering, merit) pair while
  *    work remains; a unit that fits no open bin opens the largest box type
  *    that holds it. The fewest bins win, then the smallest total measure.
@@ -1599,9 +1600,31 @@ bx_status bxi_pk_search(bx_engine *e)
             if (pk_out_of_work(&e->work) && (found || a > 0))
                 break;
         }
+        /* With stable placements, the box planned as levels (levels.c), in
+         * rank order, on a quarter of the work left; the walk then keeps
+         * the third of it that it had before the plan ran. */
+        uint64_t walk_share = phase_budget(&e->work, e->work.budget, 1, 3) - e->work.used;
         if (!found && e->rules.support && !pk_out_of_work(&e->work)) {
+            uint64_t until = phase_budget(&e->work, e->work.budget, 1, 4);
+            for (uint32_t c = 0; c < ncand && !found; c++) {
+                /* each candidate an equal share of what is left of the plan's work */
+                uint64_t share = e->work.used >= until ? 0 : (until - e->work.used) / (ncand - c);
+                int r = bxi_pk_levels(e, cand[c], free_units, n, &e->tmp, e->work.used + share);
+                if (r < 0)
+                    return BX_ENOMEM;
+                if (r == 1) {
+                    if (bxi_pk_bins_reserve(e->ctx, &e->best, 1) != BX_OK ||
+                        bxi_pk_bin_copy(e->ctx, &e->best.bins[0], &e->tmp) != BX_OK)
+                        return BX_ENOMEM;
+                    e->best.nbins = 1;
+                    found = true;
+                }
+            }
+        }
+        if (!found && e->rules.support && !pk_out_of_work(&e->work)) {
+            uint64_t walk_until = e->work.used + walk_share;
             int c = one_box_walk(e, cand, ncand, free_units, n,
-                                 phase_budget(&e->work, e->work.budget, 1, 3));
+                                 walk_until < e->work.budget ? walk_until : e->work.budget);
             if (c == -2)
                 return BX_ENOMEM;
             if (c >= 0) {

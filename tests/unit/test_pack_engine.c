@@ -811,6 +811,110 @@ static void test_support_one_box_walk(void **state)
     done(&f);
 }
 
+/* One box planned in levels (tall box). Box 305 x 229 x 260; upright
+ * units: six blocks 145 x 106 x 95, two pads 150 x 120 x 20, two sheets
+ * 230 x 182 x 14, two squares 178 x 178 x 11. By hand: four blocks in a
+ * 2 x 2 grid on the floor (top 290 x 212 at z 95); the sheets on them
+ * (wholly, z 95 and 109); the pads turned 120 x 150 side by side at
+ * x 0 and 120 (z 123; the second rests on x 120..230 of the sheet,
+ * 110 x 150 of 120 x 150 = 91.7 %); the last two blocks turned 106 x 145
+ * at x 0 and 106 on the pads (wholly, z 143); the squares on the blocks
+ * (178 x 145 of 178 x 178 = 81.5 %, z 238) and on each other (z 249):
+ * 260 mm, exactly the box. The sorted orderings and the walk miss it at
+ * the default budget (a budget of 5,000,000 finds it by the walk). */
+static void test_support_levels_tall(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box boxes[] = {box("T", 305, 229, 260, 20000)};
+    make(&f, boxes, 1);
+    bx_order_line l[] = {line("block", 6, 145, 106, 95, 270), line("pad", 2, 150, 120, 20, 210),
+                         line("sheet", 2, 230, 182, 14, 320),
+                         line("square", 2, 178, 178, 11, 214)};
+    for (size_t i = 0; i < BX_ARRAY_LEN(l); i++) {
+        l[i].rotation = BX_ROTATE_UPRIGHT;
+        l[i].has |= BX_LINE_HAS_ROTATION;
+    }
+    const bx_pack_result *r = pack(&f, l, BX_ARRAY_LEN(l), NULL);
+    assert_int_equal(r->nboxes, 1);
+    assert_int_equal(r->nunpacked, 0); /* pack() validated it */
+    done(&f);
+}
+
+/* Every allocation on the way to the levels plan of
+ * test_support_levels_tall failing in turn: BX_ENOMEM, nothing leaked;
+ * once none fails, the one box. */
+static void test_support_levels_oom(void **state)
+{
+    (void)state;
+    bx_box boxes[] = {box("T", 305, 229, 260, 20000)};
+    bx_order_line l[] = {line("block", 6, 145, 106, 95, 270), line("pad", 2, 150, 120, 20, 210),
+                         line("sheet", 2, 230, 182, 14, 320),
+                         line("square", 2, 178, 178, 11, 214)};
+    for (size_t i = 0; i < BX_ARRAY_LEN(l); i++) {
+        l[i].rotation = BX_ROTATE_UPRIGHT;
+        l[i].has |= BX_LINE_HAS_ROTATION;
+    }
+    for (uint64_t n = 1;; n++) {
+        test_alloc ta;
+        bx_ctx *ctx = test_ctx_new(&ta, 0);
+        bx_catalog *cat;
+        assert_int_equal(bx_catalog_new(ctx, &cat, boxes, 1), BX_OK);
+        ta.fail_at = ta.calls + n;
+        bx_engine *e = NULL;
+        bx_status st = bx_engine_new(ctx, &e, NULL);
+        const bx_pack_result *r = NULL;
+        bx_order order = {l, BX_ARRAY_LEN(l)};
+        if (st == BX_OK)
+            st = bx_pack(e, cat, &order, NULL, &r);
+        bool failed = ta.failures > 0;
+        size_t nboxes = st == BX_OK ? r->nboxes : 0;
+        bx_engine_free(e);
+        bx_catalog_free(cat);
+        bx_ctx_free(ctx);
+        assert_int_equal(ta.live_bytes, 0);
+        if (!failed) {
+            assert_int_equal(st, BX_OK);
+            assert_int_equal(nboxes, 1);
+            break;
+        }
+        assert_int_equal(st, BX_ENOMEM);
+    }
+}
+
+/* One box planned in levels (low box), a real order of the e-commerce
+ * corpus. Box 374 x 364 x 40, payload 2,860 g; upright units: sheets
+ * 330 x 230 x 6, 297 x 210 x 6 and 297 x 210 x 13, a square 210 x 210 x 2
+ * and eight 210 x 148 cards 4, 5, 6, 6, 5, 10, 5 and 5 mm thick, 2,828 g
+ * in all, 73 mm stacked. By hand: the 330 x 230 sheet on the floor; on it
+ * the 6 mm sheet turned 210 x 297 at the corner (210 x 230 of 210 x 297 =
+ * 77.4 %) and beside it, at x 210, a pile of 148 x 210 cards 10, 6, 6, 5
+ * and 5 mm (the bottom one on x 210..330 of the sheet, 120 x 210 of 148 x
+ * 210 = 81.1 %; the others wholly), 38 mm; on the 6 mm sheet the 13 mm
+ * sheet (z 12), two 5 mm cards side by side turned 210 x 148 (z 25), the
+ * square on both (z 30) and the 4 mm card on the square (z 32): 36 mm. */
+static void test_support_levels_low(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box boxes[] = {box("B", 374, 364, 40, 2860)};
+    make(&f, boxes, 1);
+    bx_order_line l[] = {line("S1", 1, 330, 230, 6, 320), line("S2", 1, 297, 210, 6, 299),
+                         line("S3", 1, 297, 210, 13, 792), line("Q", 1, 210, 210, 2, 61),
+                         line("C4", 1, 210, 148, 4, 154), line("C5a", 1, 210, 148, 5, 155),
+                         line("C6a", 1, 210, 148, 6, 139), line("C6b", 1, 210, 148, 6, 173),
+                         line("C5b", 1, 210, 148, 5, 146), line("C10", 1, 210, 148, 10, 322),
+                         line("C5c", 1, 210, 148, 5, 138), line("C5d", 1, 210, 148, 5, 129)};
+    for (size_t i = 0; i < BX_ARRAY_LEN(l); i++) {
+        l[i].rotation = BX_ROTATE_UPRIGHT;
+        l[i].has |= BX_LINE_HAS_ROTATION;
+    }
+    const bx_pack_result *r = pack(&f, l, BX_ARRAY_LEN(l), NULL);
+    assert_int_equal(r->nboxes, 1);
+    assert_int_equal(r->nunpacked, 0);
+    done(&f);
+}
+
 /* Two 100 mm cubes cut by guillotine into 27 blocks (each cut splits a
  * block in two along one axis), shuffled, fixed upright and floating: the
  * blocks' volume is exactly 2 x 100^3 = 2,000,000 mm^3 (summed by hand
@@ -901,6 +1005,9 @@ int main(void)
         cmocka_unit_test(test_support_narrow_first),
         cmocka_unit_test(test_wide_units_pile),
         cmocka_unit_test(test_support_one_box_walk),
+        cmocka_unit_test(test_support_levels_tall),
+        cmocka_unit_test(test_support_levels_oom),
+        cmocka_unit_test(test_support_levels_low),
         cmocka_unit_test(test_effort_high_reaches_bound),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,7 +17,8 @@
 
 static void load_help(void)
 {
-    printf("usage: boxcar load --parcels FILE --vehicles FILE [--budget N]\n"
+    printf("usage: boxcar load --parcels FILE|--packed FILE [--stop N] --vehicles FILE\n"
+           "                   [--budget N]\n"
            "                   [--support full|none] [--format table|csv|json|cbor]\n"
            "                   [-o FILE] [--factors FILE] [--svg DIR] [--svg-steps]\n"
            "                   [--check]\n"
@@ -30,6 +31,10 @@ static void load_help(void)
            "\n"
            "  --parcels FILE    id,length_mm,width_mm,height_mm,mass_g[,stop,rotation,\n"
            "                    fragile,max_load_g] (CSV, JSON or CBOR)\n"
+           "  --packed FILE     boxcar pack's output (--format json or cbor): each box\n"
+           "                    a parcel of its outer size and gross mass, fragile\n"
+           "                    or upright as its contents are\n"
+           "  --stop N          with --packed: the stop of orders without one (default 0)\n"
            "  --vehicles FILE   kind,length_mm,width_mm,height_mm,payload_g[,door,count,\n"
            "                    cost,axle1_x_mm,axle1_max_g,axle2_x_mm,axle2_max_g]\n"
            "  --budget N        work per vehicle tried (default %u)\n"
@@ -52,7 +57,9 @@ static void load_help(void)
 }
 
 typedef struct load_args {
-    const char *parcels, *vehicles, *output, *factors, *svg_dir;
+    const char *parcels, *packed, *vehicles, *output, *factors, *svg_dir;
+    uint32_t stop;
+    bool stop_given;
     bx_pack_format format;
     bool format_given, svg_steps, check;
     bx_load_options opt;
@@ -66,6 +73,7 @@ static int parse_args(int argc, char **argv, load_args *a)
         {"format", required_argument, NULL, 'f'},  {"output", required_argument, NULL, 'o'},
         {"factors", required_argument, NULL, 'F'}, {"svg", required_argument, NULL, 's'},
         {"svg-steps", no_argument, NULL, 'k'},     {"check", no_argument, NULL, 'C'},
+        {"packed", required_argument, NULL, 'P'},  {"stop", required_argument, NULL, 'T'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     memset(a, 0, sizeof *a);
     bx_load_options_init(&a->opt);
@@ -79,6 +87,15 @@ static int parse_args(int argc, char **argv, load_args *a)
             break;
         case 'v':
             a->vehicles = optarg;
+            break;
+        case 'P':
+            a->packed = optarg;
+            break;
+        case 'T':
+            if (!cli_parse_u64(optarg, 0, 1000000, &u))
+                return cli_usage_error("load", "--stop: '%s' is not an integer 0..1000000", optarg);
+            a->stop = (uint32_t)u;
+            a->stop_given = true;
             break;
         case 'b':
             if (!cli_parse_u64(optarg, 1, UINT64_MAX, &u))
@@ -122,8 +139,10 @@ static int parse_args(int argc, char **argv, load_args *a)
     }
     if (optind < argc)
         return cli_usage_error("load", "unexpected argument '%s'", argv[optind]);
-    if (!a->parcels || !a->vehicles)
-        return cli_usage_error("load", "--parcels and --vehicles are required");
+    if (!a->parcels == !a->packed || !a->vehicles)
+        return cli_usage_error("load", "--vehicles and one of --parcels or --packed are required");
+    if (a->stop_given && !a->packed)
+        return cli_usage_error("load", "--stop goes with --packed");
     if (a->svg_steps && !a->svg_dir)
         return cli_usage_error("load", "--svg-steps needs --svg DIR");
     if (!a->format_given && a->output) {
@@ -221,7 +240,8 @@ int cmd_load(int argc, char **argv)
     bx_load_input pin = {0}, vin = {0};
     bx_load_plan plan = {0};
     bool printed = false;
-    bx_status st = bx_load_read_parcels(ctx, a.parcels, &pin);
+    bx_status st = a.packed ? bx_load_read_packed(ctx, a.packed, a.stop, &pin)
+                            : bx_load_read_parcels(ctx, a.parcels, &pin);
     if (st == BX_OK)
         st = bx_load_read_vehicles(ctx, a.vehicles, &vin);
     if (st == BX_OK)

@@ -41,6 +41,13 @@ int64_t bxi_pk_board_area_mm2(const bx_box *box);
 /* The order's id (from its first line). */
 const char *bxi_pk_order_id(const bx_order *order);
 
+/* How box b travels, from its contents: fragile when a unit in it is
+ * fragile (nothing may be loaded on the box); upright when a unit may not
+ * tip (rotation upright or fixed: the box's height stays vertical), else
+ * any. */
+void bxi_pk_box_handling(const bx_order *order, const bx_pack_result *result, size_t b,
+                         bool *fragile, bx_rotation *rotation);
+
 /* Units listed in result->unpacked. */
 uint64_t bxi_pk_unpacked_units(const bx_pack_result *result);
 

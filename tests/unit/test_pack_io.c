@@ -357,14 +357,16 @@ static void test_json_failed_escapes(void **state)
  * Encoding, RFC 8949 core deterministic (keys by length, then bytes):
  *   A6                       map(6)
  *   64 "work"  1A 00 01 86 A0      100000 needs the 4-byte argument
- *   65 "boxes" 81 AE               array(1), map(14)
+ *   65 "boxes" 81 B0               array(1), map(16)
  *     64 "cost"     F6             null: the box has no cost
  *     66 "box_id"   61 "B"
  *     67 "box_seq"  01
- *     67 "n_units"  01             ("box_seq" < "n_units": 'b' < 'n')
+ *     67 "fragile"  F4             false: the unit is not fragile
+ *     67 "n_units"  01             ("box_seq" < "fragile" < "n_units")
  *     68 "fill_pct" F9 4A 40       12.5 = 1.5625 * 2^3: exponent 3 + 15 =
  *                                  10010b, fraction .1001b -> 0100 1010
  *                                  0100 0000
+ *     68 "rotation" 63 "any"       the unit may turn any way
  *     68 "void_pct" F9 55 78       87.5 = 1.3671875 * 2^6: 10101b and
  *                                  .0101111b -> 0101 0101 0111 1000
  *     6A "outer_h_mm" F6  6A "outer_l_mm" F6  6A "outer_w_mm" F6
@@ -387,12 +389,14 @@ static void test_json_failed_escapes(void **state)
 static const unsigned char cbor_golden[] = {
     0xA6,
     0x64, 'w', 'o', 'r', 'k', 0x1A, 0x00, 0x01, 0x86, 0xA0,
-    0x65, 'b', 'o', 'x', 'e', 's', 0x81, 0xAE,
+    0x65, 'b', 'o', 'x', 'e', 's', 0x81, 0xB0,
     0x64, 'c', 'o', 's', 't', 0xF6,
     0x66, 'b', 'o', 'x', '_', 'i', 'd', 0x61, 'B',
     0x67, 'b', 'o', 'x', '_', 's', 'e', 'q', 0x01,
+    0x67, 'f', 'r', 'a', 'g', 'i', 'l', 'e', 0xF4,
     0x67, 'n', '_', 'u', 'n', 'i', 't', 's', 0x01,
     0x68, 'f', 'i', 'l', 'l', '_', 'p', 'c', 't', 0xF9, 0x4A, 0x40,
+    0x68, 'r', 'o', 't', 'a', 't', 'i', 'o', 'n', 0x63, 'a', 'n', 'y',
     0x68, 'v', 'o', 'i', 'd', '_', 'p', 'c', 't', 0xF9, 0x55, 0x78,
     0x6A, 'o', 'u', 't', 'e', 'r', '_', 'h', '_', 'm', 'm', 0xF6,
     0x6A, 'o', 'u', 't', 'e', 'r', '_', 'l', '_', 'm', 'm', 0xF6,

@@ -25,6 +25,7 @@
 #include "boxcar/ctx.h"
 #include "boxcar/records.h"
 #include "boxcar/csv.h"
+#include "boxcar/pack.h"
 #include "boxcar/pack_io.h"
 #include "boxcar/export.h"
 #include "boxcar/status.h"
@@ -266,6 +267,39 @@ BX_API bx_status bx_load_read_vehicles_mem(bx_ctx *ctx, const char *name, const 
                                            size_t size, bx_load_input *in);
 /* Free what the readers put in *in (parcels and vehicles). */
 BX_API void bx_load_input_free(bx_ctx *ctx, bx_load_input *in);
+
+/* ---- parcels from packing results --------------------------------------- */
+
+/* Each packed box becomes a parcel: id "<order_id>/<box_seq>", the box
+ * type's OUTER size from the catalog it was packed with, its gross mass
+ * (contents plus tare, as boxcar pack reports it) and stop `stop` (0 =
+ * none). How it travels comes from its contents: fragile (nothing loaded
+ * on it) when a unit in it is fragile; rotation upright when a unit is
+ * upright or fixed (the box's height stays vertical), else any; no limit
+ * on what rests on a box that is not fragile (the catalog gives no crush
+ * strength; a unit's max_load_g applies inside its box). Units the
+ * packing left out are not parcels.
+ *
+ * bx_load_parcels_from_pack appends the boxes of one order's result to
+ * in->parcels (call it once per order). Errors: BX_EINVAL, BX_EINPUT (the
+ * box type has no outer size, or the parcel id would be over 63 bytes;
+ * the message names the order and box), BX_ENOMEM.
+ *
+ * bx_load_read_packed reads what `boxcar pack --format json` writes (JSON
+ * Lines, one object per order) or `--format cbor` (a CBOR sequence of the
+ * same maps) into in->parcels, the format told from the first byte. From
+ * each box it takes box_seq, outer_l_mm, outer_w_mm, outer_h_mm,
+ * gross_weight_g, fragile and rotation; an order object may carry "stop"
+ * (an integer, else `stop` is used). Errors name file, line (JSON) or
+ * record (CBOR) and field (e.g. boxes[2].outer_l_mm): BX_EINPUT, BX_EIO,
+ * BX_ENOMEM, BX_EUNSUPPORTED (JSON or CBOR left out of the build). */
+BX_API bx_status bx_load_parcels_from_pack(bx_ctx *ctx, const bx_order *order,
+                                           const bx_pack_result *result, uint32_t stop,
+                                           bx_load_input *in);
+BX_API bx_status bx_load_read_packed(bx_ctx *ctx, const char *path, uint32_t stop,
+                                     bx_load_input *in);
+BX_API bx_status bx_load_read_packed_mem(bx_ctx *ctx, const char *name, const void *data,
+                                         size_t size, uint32_t stop, bx_load_input *in);
 
 /* ---- plans out ----------------------------------------------------------- */
 

@@ -21,7 +21,7 @@ static void load_help(void)
            "                   [--budget N]\n"
            "                   [--support full|none] [--format table|csv|json|cbor]\n"
            "                   [-o FILE] [--factors FILE] [--svg DIR] [--svg-steps]\n"
-           "                   [--check]\n"
+           "                   [--check] [--lang en|zh-CN]\n"
            "\n"
            "Plan how parcels go into vehicles: fewest vehicles first, then the\n"
            "cheapest kind that takes the rest, else the fullest; each parcel's\n"
@@ -48,6 +48,8 @@ static void load_help(void)
            "  --svg-steps       with --svg, also one per loading step:\n"
            "                    DIR/vehicle-<n>-step-<k>.svg\n"
            "  --check           check the plan independently; fail if it is wrong\n"
+           "  --lang en|zh-CN   the table's and the pictures' words (default en); CSV,\n"
+           "                    JSON and CBOR keep their keys\n"
            "\n"
            "Parcels that fit no vehicle, are too heavy, repeat an id or find no room\n"
            "are listed with a reason; that is not an error.\n"
@@ -57,7 +59,7 @@ static void load_help(void)
 }
 
 typedef struct load_args {
-    const char *parcels, *packed, *vehicles, *output, *factors, *svg_dir;
+    const char *parcels, *packed, *vehicles, *output, *factors, *svg_dir, *lang;
     uint32_t stop;
     bool stop_given;
     bx_pack_format format;
@@ -74,6 +76,7 @@ static int parse_args(int argc, char **argv, load_args *a)
         {"factors", required_argument, NULL, 'F'}, {"svg", required_argument, NULL, 's'},
         {"svg-steps", no_argument, NULL, 'k'},     {"check", no_argument, NULL, 'C'},
         {"packed", required_argument, NULL, 'P'},  {"stop", required_argument, NULL, 'T'},
+        {"lang", required_argument, NULL, 'L'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     memset(a, 0, sizeof *a);
     bx_load_options_init(&a->opt);
@@ -90,6 +93,11 @@ static int parse_args(int argc, char **argv, load_args *a)
             break;
         case 'P':
             a->packed = optarg;
+            break;
+        case 'L':
+            if (strcmp(optarg, "en") != 0 && strcmp(optarg, "zh-CN") != 0)
+                return cli_usage_error("load", "--lang is en or zh-CN");
+            a->lang = optarg;
             break;
         case 'T':
             if (!cli_parse_u64(optarg, 0, 1000000, &u))
@@ -180,7 +188,7 @@ typedef struct job {
 static bx_status job_plan(void *arg, bx_write_fn write, void *ud)
 {
     job *j = arg;
-    return bx_load_write(j->ctx, j->a->format, j->pin->parcels, j->pin->nparcels, j->vin->vehicles,
+    return bx_load_write_lang(j->ctx, j->a->format, j->a->lang, j->pin->parcels, j->pin->nparcels, j->vin->vehicles,
                          j->vin->nvehicles, j->plan, write, ud);
 }
 
@@ -193,7 +201,7 @@ static bx_status job_factors(void *arg, bx_write_fn write, void *ud)
 static bx_status job_svg(void *arg, bx_write_fn write, void *ud)
 {
     job *j = arg;
-    return bx_load_svg(j->ctx, j->pin->parcels, j->pin->nparcels, j->vin->vehicles, j->vin->nvehicles,
+    return bx_load_svg_lang(j->ctx, j->a->lang, j->pin->parcels, j->pin->nparcels, j->vin->vehicles, j->vin->nvehicles,
                        j->plan, j->vehicle, j->step, write, ud);
 }
 

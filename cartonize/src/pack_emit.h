@@ -48,6 +48,17 @@ const char *bxi_pk_order_id(const bx_order *order);
 void bxi_pk_box_handling(const bx_order *order, const bx_pack_result *result, size_t b,
                          bool *fragile, bx_rotation *rotation);
 
+/* Text that replaces bx_pack_svg's title and legend (boxcar load's
+ * pictures): UTF-8, escaped as it is written; a NULL line is left out. */
+typedef struct bxi_pk_svg_text {
+    const char *title;
+    const char *line[3];
+} bxi_pk_svg_text;
+
+/* bx_pack_svg with text (NULL: the packing legend). */
+bx_status bxi_pk_svg(bx_ctx *ctx, const bx_order *order, const bx_pack_result *result,
+                     size_t box, const bxi_pk_svg_text *text, bx_write_fn write, void *ud);
+
 /* Units listed in result->unpacked. */
 uint64_t bxi_pk_unpacked_units(const bx_pack_result *result);
 

@@ -294,6 +294,11 @@ static void test_pack_then_load(void **state)
         cli_slurp(p, buf, sizeof buf);
         assert_string_equal(buf, "vehicle_seq,kind,load_factor_mass,load_factor_volume\n1,cage,0.5700,0.7500\n");
     }
+    /* the table in Chinese; a language boxcar does not speak is a usage error */
+    assert_int_equal(run("load --packed packed.cbor --vehicles cage.csv --lang zh-CN"), 0);
+    assert_non_null(strstr(out_text, "车辆 1：cage（420 × 210 × 420 mm，后门），3 件，"));
+    assert_non_null(strstr(out_text, "装载率：质量 0.5700，体积 0.7500"));
+    assert_int_equal(run("load --packed packed.cbor --vehicles cage.csv --lang fr"), 2);
     /* a catalog without outer sizes: the packed file cannot give them */
     write_file("cat2.csv", "box_id,inner_l_mm,inner_w_mm,inner_h_mm,max_weight_g\nS,200,200,200,20000\n");
     assert_int_equal(cli_run(dir, "pack", "pack --catalog cat2.csv --orders orders.csv --format json -o p2.json",

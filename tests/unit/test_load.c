@@ -436,6 +436,76 @@ static void test_plan_oom(void **state)
     }
 }
 
+/* The table and the pictures in English and Chinese. One 1 m cube of
+ * 100 kg fills half of a 2 x 1 x 1 m van (1000 kg payload) from the front
+ * wall: mass factor 100 / 1000 = 0.1000, volume 0.5000, centre of gravity
+ * (500, 500, 500) mm, one step; a 3 m parcel fits no vehicle. The words
+ * are the ones docs/formats.md gives for each language. */
+static void test_plan_words_en_zh(void **state)
+{
+    (void)state;
+    bx_ctx *ctx;
+    assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
+    bx_load_parcel p[2] = {parcel("P", 1000, 1000, 1000, 100000, 0), parcel("BIG", 3000, 100, 100, 1000, 0)};
+    p[0].rotation = BX_ROTATE_FIXED;
+    bx_load_vehicle v = vehicle("van", 2000, 1000, 1000, 1000000, 1);
+    bx_load_plan plan;
+    plan_ok(ctx, p, 2, &v, 1, &plan);
+    const char *row = "     1    1    0  P                         0      0      0   1000   1000   1000\n";
+    char en[1024], zh[1024];
+    snprintf(en, sizeof en,
+             "vehicle 1: van (2000 x 1000 x 1000 mm, rear door), 1 parcels in 1 steps, load 100.000 kg\n"
+             "  load factor: mass 0.1000, volume 0.5000; centre of gravity x 500.0 y 500.0 z 500.0 mm\n"
+             "   seq step stop  parcel                  x      y      z      l      w      h\n"
+             "%snot loaded: 1 parcels\n  BIG: too_big\n",
+             row);
+    snprintf(zh, sizeof zh,
+             "车辆 1：van（2000 × 1000 × 1000 mm，后门），1 件，分 1 步装载，载重 100.000 kg\n"
+             "  装载率：质量 0.1000，体积 0.5000；重心 x 500.0 y 500.0 z 500.0 mm\n"
+             "  顺序 步骤 站点  包裹                      x      y      z      l      w      h\n"
+             "%s未装载：1 件\n  BIG：过大（任何车辆都装不下）\n",
+             row);
+    const char *langs[2] = {"en", "zh-CN"};
+    const char *tables[2] = {en, zh};
+    const char *legend[2][3] = {
+        {"<text x=\"20\" y=\"22\">vehicle 1/1: van</text>",
+         "<text x=\"20\" y=\"40\">inner 2000 x 1000 x 1000 mm, 1 parcels, load 100.000 kg</text>",
+         "<text x=\"20\" y=\"58\">load factor: mass 0.1000, volume 0.5000</text>"},
+        {"<text x=\"20\" y=\"22\">车辆 1/1：van，步骤 1/1</text>",
+         "<text x=\"20\" y=\"40\">内部尺寸 2000 × 1000 × 1000 mm，1 件，载重 100.000 kg</text>",
+         "<text x=\"20\" y=\"58\">装载率：质量 0.1000，体积 0.5000</text>"}};
+    for (int l = 0; l < 2; l++) {
+        test_buf b = {NULL, 0, 0, -1};
+        assert_int_equal(bx_load_write_lang(ctx, BX_PACK_TABLE, langs[l], p, 2, &v, 1, &plan, test_buf_write, &b),
+                         BX_OK);
+        assert_true(test_buf_write(&b, "", 1) == 0);
+        assert_string_equal(b.data, tables[l]);
+        test_buf_free(&b);
+        /* machine keys in every language */
+        test_buf c = {NULL, 0, 0, -1};
+        assert_int_equal(bx_load_write_lang(ctx, BX_PACK_JSON, langs[l], p, 2, &v, 1, &plan, test_buf_write, &c),
+                         BX_OK);
+        assert_true(test_buf_write(&c, "", 1) == 0);
+        assert_non_null(strstr(c.data, "\"unplaced\":[{\"id\":\"BIG\",\"reason\":\"too_big\"}]"));
+        test_buf_free(&c);
+        /* the picture: the whole vehicle in English, step 1 in Chinese */
+        test_buf d = {NULL, 0, 0, -1};
+        assert_int_equal(bx_load_svg_lang(ctx, langs[l], p, 2, &v, 1, &plan, 0, (uint32_t)l, test_buf_write, &d),
+                         BX_OK);
+        assert_true(test_buf_write(&d, "", 1) == 0);
+        for (int k = 0; k < 3; k++)
+            if (!strstr(d.data, legend[l][k]))
+                fail_msg("%s not in %s", legend[l][k], d.data);
+        test_buf_free(&d);
+    }
+    test_buf e = {NULL, 0, 0, -1};
+    assert_int_equal(bx_load_write_lang(ctx, BX_PACK_TABLE, "fr", p, 2, &v, 1, &plan, test_buf_write, &e),
+                     BX_EINVAL);
+    test_buf_free(&e);
+    bx_load_plan_free(ctx, &plan);
+    bx_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -444,6 +514,7 @@ int main(void)
         cmocka_unit_test(test_plan_two_vans),     cmocka_unit_test(test_plan_axles),
         cmocka_unit_test(test_plan_bad_input),    cmocka_unit_test(test_plan_stops),
         cmocka_unit_test(test_plan_oom),          cmocka_unit_test(test_plan_masses_share_a_type),
+        cmocka_unit_test(test_plan_words_en_zh),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -321,6 +321,14 @@ BX_API bx_status bx_load_write(bx_ctx *ctx, bx_pack_format format, const bx_load
                                size_t n, const bx_load_vehicle *catalog, size_t nv,
                                const bx_load_plan *plan, bx_write_fn write, void *ud);
 
+/* bx_load_write with the table's words in language lang: "en" (or NULL)
+ * or "zh-CN" (Chinese); CSV, JSON and CBOR keep their machine keys in
+ * every language. BX_EINVAL for another language. */
+BX_API bx_status bx_load_write_lang(bx_ctx *ctx, bx_pack_format format, const char *lang,
+                                    const bx_load_parcel *parcels, size_t n,
+                                    const bx_load_vehicle *catalog, size_t nv,
+                                    const bx_load_plan *plan, bx_write_fn write, void *ud);
+
 /* The measured load factors per vehicle, for a carbon leg:
  *   vehicle_seq,kind,load_factor_mass,load_factor_volume
  * (4 decimals; mass = load / payload, volume = parcel volume / inner
@@ -330,11 +338,20 @@ BX_API bx_status bx_load_write_factors(bx_ctx *ctx, const bx_load_vehicle *catal
 
 /* An SVG picture of vehicle `vehicle` (0-based index into plan->vehicles)
  * with the parcels of loading steps 1..upto_step (0 = all), drawn as boxcar
- * pack draws a box. Errors: BX_EINVAL (no such vehicle), BX_ELIMIT (more
+ * pack draws a box, with the legend of bx_load_svg_lang in English. Errors: BX_EINVAL (no such vehicle), BX_ELIMIT (more
  * than BX_PACK_SVG_MAX_UNITS parcels), BX_ENOMEM, BX_EIO. */
 BX_API bx_status bx_load_svg(bx_ctx *ctx, const bx_load_parcel *parcels, size_t n,
                              const bx_load_vehicle *catalog, size_t nv, const bx_load_plan *plan,
                              size_t vehicle, uint32_t upto_step, bx_write_fn write, void *ud);
+
+/* bx_load_svg with the legend in language lang ("en" or NULL, "zh-CN"):
+ * the vehicle (n of all) and its kind, the step (k of all) when
+ * upto_step > 0, its inner size, the parcels drawn and their mass, and
+ * the load factors by mass and volume of the parcels drawn. */
+BX_API bx_status bx_load_svg_lang(bx_ctx *ctx, const char *lang, const bx_load_parcel *parcels,
+                                  size_t n, const bx_load_vehicle *catalog, size_t nv,
+                                  const bx_load_plan *plan, size_t vehicle, uint32_t upto_step,
+                                  bx_write_fn write, void *ud);
 
 #ifdef __cplusplus
 }

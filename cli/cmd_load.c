@@ -24,7 +24,7 @@ static void load_help(void)
            "                   [--check] [--lang en|zh-CN]\n"
            "\n"
            "Plan how parcels go into vehicles: fewest vehicles first, then the\n"
-           "cheapest kind that takes the rest, else the fullest; each parcel's\n"
+           "least total cost, then the least inner volume; each parcel's\n"
            "position, orientation and loading step; stops last-in-first-out (the\n"
            "first stop's parcels nearest the door, never under or behind a later\n"
            "stop's); centre of gravity, axle shares, load factors.\n"

@@ -506,6 +506,55 @@ static void test_plan_words_en_zh(void **state)
     bx_ctx_free(ctx);
 }
 
+/* Fleet choice. Twelve 500 mm cubes of 1 kg; a "big" truck 2500 x 1000 x
+ * 500 mm holds 5 x 2 x 1 = 10 of them (cost 10, one available), a "small"
+ * van 1500 x 1000 x 500 mm holds 3 x 2 x 1 = 6 (cost 3, two available).
+ * No kind takes all twelve, so the greedy first vehicle is the one that
+ * loads the most, big (10), and the last two cubes take a small van: two
+ * vehicles, cost 13, inner volume 1.25 + 0.75 = 2.0 m3. Two small vans
+ * hold 6 + 6 = 12: two vehicles, cost 6, 1.5 m3, the better fleet. With
+ * every cost 0 the same pair wins on volume (1.5 < 2.0 m3). With three
+ * small vans and a "huge" 3000 x 1000 x 1000 (24 cubes, cost 20) the
+ * fewest vehicles is one huge, whatever it costs. */
+static void test_plan_fleet(void **state)
+{
+    (void)state;
+    bx_ctx *ctx;
+    assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
+    bx_load_parcel p[12];
+    for (int i = 0; i < 12; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "C%d", i);
+        p[i] = parcel(id, 500, 500, 500, 1000, 0);
+    }
+    bx_load_vehicle v[3] = {vehicle("big", 2500, 1000, 500, 100000, 1), vehicle("small", 1500, 1000, 500, 100000, 2),
+                            vehicle("huge", 3000, 1000, 1000, 100000, 0)};
+    v[0].cost = 10;
+    v[1].cost = 3;
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1)
+            v[0].cost = v[1].cost = 0;
+        bx_load_plan plan;
+        plan_ok(ctx, p, 12, v, 3, &plan);
+        assert_int_equal(plan.nvehicles, 2);
+        assert_int_equal(plan.nunplaced, 0);
+        for (int k = 0; k < 2; k++) {
+            assert_int_equal(plan.vehicles[k].vehicle, 1);
+            assert_int_equal(plan.vehicles[k].n, 6);
+        }
+        bx_load_plan_free(ctx, &plan);
+    }
+    v[1].count = 3;
+    v[2].count = 1;
+    v[2].cost = 20;
+    bx_load_plan plan;
+    plan_ok(ctx, p, 12, v, 3, &plan);
+    assert_int_equal(plan.nvehicles, 1);
+    assert_int_equal(plan.vehicles[0].vehicle, 2);
+    bx_load_plan_free(ctx, &plan);
+    bx_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -514,7 +563,7 @@ int main(void)
         cmocka_unit_test(test_plan_two_vans),     cmocka_unit_test(test_plan_axles),
         cmocka_unit_test(test_plan_bad_input),    cmocka_unit_test(test_plan_stops),
         cmocka_unit_test(test_plan_oom),          cmocka_unit_test(test_plan_masses_share_a_type),
-        cmocka_unit_test(test_plan_words_en_zh),
+        cmocka_unit_test(test_plan_words_en_zh), cmocka_unit_test(test_plan_fleet),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

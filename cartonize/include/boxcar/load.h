@@ -205,8 +205,9 @@ typedef struct bx_load_plan {
 } bx_load_plan;
 
 /* Plan the loading of parcels[0..n) into vehicles of catalog[0..nv):
- * fewest vehicles first, then (each vehicle in turn) the kind that takes
- * every remaining parcel at the least cost, else the most volume. Each
+ * fewest vehicles first, then the least total cost, then the least total
+ * inner volume (vehicles chosen one at a time, then up to three better
+ * fleets tried; docs/formats.md section 15). Each
  * vehicle is loaded under opt's support rule, fragile parcels carry
  * nothing, a parcel with max_load_g carries nothing but parcels of its own
  * kind stacked within the limit, and stops are loaded last-in-first-out:

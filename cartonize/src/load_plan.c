@@ -276,6 +276,52 @@ static bx_status order_loading(planner *pl, bx_load_placed *v, size_t n, int doo
     return BX_OK;
 }
 
+/* The axles' loads of vehicle v carrying u (a beam on two supports, the
+ * lever rule: the rear axle takes m (cog - x1) / (x2 - x1) of the load,
+ * the front the rest, each plus its tare). When an axle would be over its
+ * limit, the whole load moves along x, within the free length before and
+ * behind it, to the nearest position where both are within their limits
+ * (the cog's feasible interval below); relative positions, support and
+ * loading order are unchanged. If there is none, it stays and is flagged. */
+static void axle_loads(const bx_load_vehicle *v, bx_load_used *u, bx_load_placed *pl, size_t n)
+{
+    double x1 = v->axle_x_mm[0], x2 = v->axle_x_mm[1], span = x2 - x1, m = (double)u->mass_g;
+    double max1 = (double)v->axle_max_g[0], max2 = (double)v->axle_max_g[1];
+    double t1 = (double)v->axle_tare_g[0], t2 = (double)v->axle_tare_g[1];
+    const double eps = 1e-6; /* grams: rounding of the doubles, not a tolerance of the rule */
+    u->shift_mm = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        double rear = m * (u->cog_mm[0] - x1) / span;
+        u->axle_g[1] = t2 + rear;
+        u->axle_g[0] = t1 + (m - rear);
+        u->axle_over = u->axle_g[0] > max1 + eps || u->axle_g[1] > max2 + eps;
+        if (!u->axle_over || pass == 1 || n == 0 || m <= 0)
+            return;
+        /* front within its limit: cog >= x2 - (max1 - t1) span / m; rear:
+         * cog <= x1 + (max2 - t2) span / m */
+        double lo = x2 - (max1 - t1) * span / m, hi = x1 + (max2 - t2) * span / m;
+        int32_t xmin = INT32_MAX, xmax = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (pl[i].pos_mm[0] < xmin)
+                xmin = pl[i].pos_mm[0];
+            if (pl[i].pos_mm[0] + pl[i].ext_mm[0] > xmax)
+                xmax = pl[i].pos_mm[0] + pl[i].ext_mm[0];
+        }
+        double dlo = ceil(lo - u->cog_mm[0] - eps), dhi = floor(hi - u->cog_mm[0] + eps);
+        if (dlo < -(double)xmin)
+            dlo = -(double)xmin;
+        if (dhi > (double)(v->inner_mm[0] - xmax))
+            dhi = (double)(v->inner_mm[0] - xmax);
+        if (dlo > dhi)
+            return; /* no position within both limits: flagged */
+        double dx = dlo > 0 ? dlo : dhi < 0 ? dhi : 0;
+        u->shift_mm = (int32_t)dx;
+        for (size_t i = 0; i < n; i++)
+            pl[i].pos_mm[0] += u->shift_mm;
+        u->cog_mm[0] += dx;
+    }
+}
+
 /* Record vehicle k's load r (engine coordinates) as the plan's next vehicle. */
 static bx_status take(planner *pl, size_t k, const bxi_cl_result *r)
 {
@@ -326,14 +372,8 @@ static bx_status take(planner *pl, size_t k, const bxi_cl_result *r)
     u->load_factor_volume = (double)u->volume_mm3 /
                             ((double)v->inner_mm[0] * (double)v->inner_mm[1] * (double)v->inner_mm[2]);
     u->load_factor_mass = v->payload_g > 0 ? (double)u->mass_g / (double)v->payload_g : 0.0;
-    if (v->naxles == 2 && v->axle_x_mm[1] != v->axle_x_mm[0]) {
-        /* a beam on two supports: moments about the first axle */
-        double m = (double)u->mass_g;
-        double rear = m * (u->cog_mm[0] - v->axle_x_mm[0]) / (double)(v->axle_x_mm[1] - v->axle_x_mm[0]);
-        u->axle_g[1] = rear;
-        u->axle_g[0] = m - rear;
-        u->axle_over = u->axle_g[0] > (double)v->axle_max_g[0] || u->axle_g[1] > (double)v->axle_max_g[1];
-    }
+    if (v->naxles == 2 && v->axle_x_mm[1] != v->axle_x_mm[0])
+        axle_loads(v, u, out, r->nboxes);
     plan->nplaced += r->nboxes;
     plan->nvehicles++;
     return BX_OK;

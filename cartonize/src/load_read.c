@@ -18,11 +18,13 @@ static const bx_column parcel_cols[P_NCOL] = {
     {"mass_g", true}, {"stop", false},     {"rotation", false}, {"fragile", false},
     {"max_load_g", false}};
 
-enum { V_KIND, V_L, V_W, V_H, V_PAYLOAD, V_DOOR, V_COUNT, V_COST, V_A1X, V_A1M, V_A2X, V_A2M, V_NCOL };
+enum { V_KIND, V_L, V_W, V_H, V_PAYLOAD, V_DOOR, V_COUNT, V_COST, V_A1X, V_A1M, V_A2X, V_A2M, V_A1T,
+       V_A2T, V_NCOL };
 static const bx_column vehicle_cols[V_NCOL] = {
     {"kind", true},       {"length_mm", true},   {"width_mm", true},    {"height_mm", true},
     {"payload_g", true},  {"door", false},       {"count", false},      {"cost", false},
-    {"axle1_x_mm", false}, {"axle1_max_g", false}, {"axle2_x_mm", false}, {"axle2_max_g", false}};
+    {"axle1_x_mm", false}, {"axle1_max_g", false}, {"axle2_x_mm", false}, {"axle2_max_g", false},
+    {"axle1_tare_g", false}, {"axle2_tare_g", false}};
 
 typedef struct rd {
     bx_ctx *ctx;
@@ -196,6 +198,14 @@ static bx_status vehicle_row(rd *r, bx_load_vehicle *v)
     if (st == BX_OK && given != 0 && given != 4) {
         bx_location w = where(r, V_A1X);
         st = bxi_input_error(r->ctx, BX_EINPUT, &w, "give all four axle columns or none");
+    }
+    for (int a = 0; a < 2 && st == BX_OK; a++) {
+        int ct = a ? V_A2T : V_A1T;
+        if (!absent(r, ct) && given != 4) {
+            bx_location w = where(r, ct);
+            st = bxi_input_error(r->ctx, BX_EINPUT, &w, "an axle tare needs the four axle columns");
+        } else if ((st = get_int(r, ct, 0, BX_MAX_MASS_G, 0, &x)) == BX_OK)
+            v->axle_tare_g[a] = x;
     }
     if (st == BX_OK && given == 4) {
         v->naxles = 2;

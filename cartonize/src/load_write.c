@@ -116,7 +116,7 @@ static void write_csv(bx_emit *o, const bx_load_parcel *parcels, const bx_load_v
  * and CBOR keep their machine keys). */
 typedef struct words {
     const char *vehicle, *open, *x, *door_rear, *door_side, *parcels_in, *steps_load, *close_kg;
-    const char *lf_mass, *lf_volume, *cog, *axles, *front, *rear, *over, *head, *not_loaded,
+    const char *lf_mass, *lf_volume, *cog, *axles, *shifted, *rear, *over, *head, *not_loaded,
         *parcels_end, *colon;
     const char *reason[5];
     const char *pic_step, *pic_inner, *pic_parcels, *pic_load;
@@ -124,8 +124,8 @@ typedef struct words {
 
 static const words EN = {
     "vehicle ", " (", " x ", "rear door", "side door", " parcels in ", " steps, load ", " kg\n",
-    "  load factor: mass ", ", volume ", "; centre of gravity x ", "  axles (payload share): front ",
-    "front", " kg, rear ", "  OVER LIMIT",
+    "  load factor: mass ", ", volume ", "; centre of gravity x ", "  axle loads (tare included): front ",
+    "; load moved along the length by ", " kg, rear ", "  OVER LIMIT",
     "   seq step stop  parcel                  x      y      z      l      w      h\n",
     "not loaded: ", " parcels\n", ": ",
     {"unknown", "too_big", "too_heavy", "no_room", "duplicate_id"},
@@ -140,9 +140,10 @@ static const words ZH = {
     "  \xe8\xa3\x85\xe8\xbd\xbd\xe7\x8e\x87\xef\xbc\x9a\xe8\xb4\xa8\xe9\x87\x8f " /* 装载率：质量 */,
     "\xef\xbc\x8c\xe4\xbd\x93\xe7\xa7\xaf " /* ，体积 */,
     "\xef\xbc\x9b\xe9\x87\x8d\xe5\xbf\x83 x " /* ；重心 x */,
-    "  \xe8\xbd\xa6\xe8\xbd\xb4\xe8\xbd\xbd\xe8\x8d\xb7\xef\xbc\x9a\xe5\x89\x8d\xe8\xbd\xb4 "
-    /* 车轴载荷：前轴 */,
-    "\xe5\x89\x8d\xe8\xbd\xb4" /* 前轴 */,
+    "  \xe8\xbd\xa6\xe8\xbd\xb4\xe8\xbd\xbd\xe8\x8d\xb7\xef\xbc\x88\xe5\x90\xab\xe8\x87\xaa\xe9\x87\x8d"
+    "\xef\xbc\x89\xef\xbc\x9a\xe5\x89\x8d\xe8\xbd\xb4 " /* 车轴载荷（含自重）：前轴 */,
+    "\xef\xbc\x9b\xe8\xb4\xa7\xe7\x89\xa9\xe6\xb2\xbf\xe9\x95\xbf\xe5\xba\xa6\xe6\x96\xb9\xe5\x90\x91"
+    "\xe7\xa7\xbb\xe5\x8a\xa8 " /* ；货物沿长度方向移动 */,
     " kg\xef\xbc\x8c\xe5\x90\x8e\xe8\xbd\xb4 " /* kg，后轴 */,
     "  \xe8\xb6\x85\xe9\x99\x90" /* 超限 */,
     "  \xe9\xa1\xba\xe5\xba\x8f \xe6\xad\xa5\xe9\xaa\xa4 \xe7\xab\x99\xe7\x82\xb9"
@@ -219,6 +220,11 @@ static void write_table(bx_emit *o, const words *T, const bx_load_parcel *parcel
             bxi_emit_str(o, T->rear);
             emit_tenths_d(o, u->axle_g[1] / 1000.0);
             bxi_emit_str(o, " kg");
+            if (u->shift_mm) {
+                bxi_emit_str(o, T->shifted);
+                bxi_emit_i64(o, u->shift_mm);
+                bxi_emit_str(o, " mm");
+            }
             if (u->axle_over)
                 bxi_emit_str(o, T->over);
             bxi_emit_char(o, '\n');
@@ -283,6 +289,8 @@ static void write_json(bx_emit *o, const bx_load_parcel *parcels, const bx_load_
             bxi_emit_char(o, ',');
             emit_tenths_d(o, u->axle_g[1]);
             bxi_emit_str(o, u->axle_over ? "],\"axle_over\":true" : "],\"axle_over\":false");
+            bxi_emit_str(o, ",\"axle_shift_mm\":");
+            bxi_emit_i64(o, u->shift_mm);
         }
         bxi_emit_str(o, ",\"parcels\":[");
         for (uint32_t i = 0; i < u->n; i++) {
@@ -338,7 +346,7 @@ static void write_cbor(bx_emit *o, const bx_load_parcel *parcels, const bx_load_
     for (size_t k = 0; k < plan->nvehicles; k++) {
         const bx_load_used *u = &plan->vehicles[k];
         const bx_load_vehicle *v = &cat[u->vehicle];
-        bxi_emit_cbor_map(o, v->naxles == 2 ? 12 : 10);
+        bxi_emit_cbor_map(o, v->naxles == 2 ? 13 : 10);
         cbor_key(o, "vehicle_seq");
         bxi_emit_cbor_uint(o, k + 1);
         cbor_key(o, "kind");
@@ -366,6 +374,8 @@ static void write_cbor(bx_emit *o, const bx_load_parcel *parcels, const bx_load_
                 bxi_emit_cbor_float(o, (double)llround(u->axle_g[a] * 10.0) / 10.0);
             cbor_key(o, "axle_over");
             bxi_emit_cbor_bool(o, u->axle_over);
+            cbor_key(o, "axle_shift_mm");
+            bxi_emit_cbor_int(o, u->shift_mm);
         }
         cbor_key(o, "parcels");
         bxi_emit_cbor_array(o, u->n);

@@ -6,6 +6,7 @@
  * with bx_load_fill_check and bx_load_plan_check, which look only at the
  * plans, and the checkers themselves are shown to catch hand-made defects.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -384,7 +385,7 @@ static void test_plan_stops(void **state)
     bx_load_parcel q[2] = {parcel("S1", 100, 100, 100, 1000, 1), parcel("S2", 100, 100, 100, 1000, 2)};
     bx_load_vehicle v = vehicle("van", 300, 100, 100, 100000, 1);
     bx_load_placed pl[2] = {{0, {0, 0, 0}, {100, 100, 100}, 1, 1}, {1, {100, 0, 0}, {100, 100, 100}, 2, 2}};
-    bx_load_used u = {0, 0, 2, 2, 2000000, 2000, 0, 0, {0, 0, 0}, {0, 0}, false};
+    bx_load_used u = {0, 0, 2, 2, 2000000, 2000, 0, 0, {0, 0, 0}, {0, 0}, false, 0};
     bx_load_plan plan = {&u, 1, pl, 2, NULL, 0, 0};
     assert_int_equal(bx_load_plan_check(ctx, q, 2, &v, 1, BX_LOAD_SUPPORT_FULL, &plan), BX_EINPUT);
     assert_non_null(strstr(bx_ctx_errmsg(ctx), "later stop"));
@@ -555,6 +556,60 @@ static void test_plan_fleet(void **state)
     bx_ctx_free(ctx);
 }
 
+/* Axle loads with the vehicle's tare, and the load moved to relieve an
+ * axle. A 4000 x 1000 x 1000 mm body, axles at x = 1000 and 3000 (span
+ * 2000), tare 1500 kg front and 1000 kg rear, limits 2000 and 2500 kg in
+ * all. One 1 m cube of 1000 kg, loaded against the front wall (x 0..1000,
+ * cog 500): lever rule, rear 1000 (500 - 1000) / 2000 = -250 kg, front
+ * 1250 kg, so front 2750 kg in all: over. Within both limits the cog must
+ * satisfy 1500 + 1000 (3000 - cog) / 2000 <= 2000, cog >= 2000, and 1000 +
+ * 1000 (cog - 1000) / 2000 <= 2500, cog <= 4000: the nearest is 2000, the
+ * cube moved 1500 mm to x 1500..2500 (room to 4000), front 1500 + 500 =
+ * 2000 kg, rear 1000 + 500 = 1500 kg. With a rear limit of 900 kg (below
+ * its tare) the rear wants cog <= 1000 + (900 - 1000) 2000 / 1000 = 800
+ * while the front wants cog >= 2000: no position will do, the cube stays
+ * at the front wall, 2750 / 750 kg, flagged. */
+static void test_plan_axle_tare_shift(void **state)
+{
+    (void)state;
+    bx_ctx *ctx;
+    assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
+    const char *csv = "kind,length_mm,width_mm,height_mm,payload_g,axle1_x_mm,axle1_max_g,axle2_x_mm,"
+                      "axle2_max_g,axle1_tare_g,axle2_tare_g\n"
+                      "truck,4000,1000,1000,5000000,1000,2000000,3000,2500000,1500000,1000000\n";
+    bx_load_input in = {0};
+    assert_int_equal(bx_load_read_vehicles_mem(ctx, "v.csv", csv, strlen(csv), &in), BX_OK);
+    assert_int_equal(in.nvehicles, 1);
+    bx_load_vehicle v = in.vehicles[0];
+    assert_true(v.naxles == 2 && v.axle_tare_g[0] == 1500000 && v.axle_tare_g[1] == 1000000);
+    bx_load_parcel p = parcel("cube", 1000, 1000, 1000, 1000000, 0);
+    p.rotation = BX_ROTATE_FIXED;
+    bx_load_plan plan;
+    plan_ok(ctx, &p, 1, &v, 1, &plan);
+    const bx_load_used *u = &plan.vehicles[0];
+    assert_int_equal(u->shift_mm, 1500);
+    assert_int_equal(plan.placed[0].pos_mm[0], 1500);
+    assert_true(u->cog_mm[0] == 2000.0);
+    assert_true(fabs(u->axle_g[0] - 2000000.0) < 1e-3 && fabs(u->axle_g[1] - 1500000.0) < 1e-3);
+    assert_false(u->axle_over);
+    bx_load_plan_free(ctx, &plan);
+    v.axle_max_g[1] = 900000;
+    plan_ok(ctx, &p, 1, &v, 1, &plan);
+    u = &plan.vehicles[0];
+    assert_int_equal(u->shift_mm, 0);
+    assert_int_equal(plan.placed[0].pos_mm[0], 0);
+    assert_true(fabs(u->axle_g[0] - 2750000.0) < 1e-3 && fabs(u->axle_g[1] - 750000.0) < 1e-3);
+    assert_true(u->axle_over);
+    bx_load_plan_free(ctx, &plan);
+    bx_load_input_free(ctx, &in);
+    /* a tare without the axles is refused, naming the field */
+    const char *bad = "kind,length_mm,width_mm,height_mm,payload_g,axle1_tare_g\nvan,4000,1000,1000,5000,100\n";
+    assert_int_equal(bx_load_read_vehicles_mem(ctx, "bad.csv", bad, strlen(bad), &in), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(ctx), "bad.csv:2:6: field 'axle1_tare_g'"));
+    bx_load_input_free(ctx, &in);
+    bx_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -564,6 +619,7 @@ int main(void)
         cmocka_unit_test(test_plan_bad_input),    cmocka_unit_test(test_plan_stops),
         cmocka_unit_test(test_plan_oom),          cmocka_unit_test(test_plan_masses_share_a_type),
         cmocka_unit_test(test_plan_words_en_zh), cmocka_unit_test(test_plan_fleet),
+        cmocka_unit_test(test_plan_axle_tare_shift),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -141,8 +141,12 @@ BX_API bx_status bx_load_door_parse(const char *s, bx_load_door *out);
 
 /* A vehicle kind of a catalog (a van, a truck body, a roll cage, a ULD).
  * Axles: naxles 0 (none given) or 2, positions along x from the front
- * wall (x = 0) and the largest payload share each may carry; the plan
- * reports each axle's share of the payload (a beam on two supports). */
+ * wall (x = 0), the empty vehicle's load on each (tare, 0 if not known)
+ * and the most each may carry in all (tare plus its share of the load).
+ * The plan reports each axle's total (a beam on two supports, the lever
+ * rule) and, when one is over its limit, first moves the whole load
+ * along x where it leaves room, to the nearest position within both
+ * limits. */
 typedef struct bx_load_vehicle {
     char kind[BX_ID_MAX];
     int32_t inner_mm[3];   /* length (x), width (y), height (z) */
@@ -153,6 +157,7 @@ typedef struct bx_load_vehicle {
     uint32_t naxles;
     int32_t axle_x_mm[2];
     int64_t axle_max_g[2];
+    int64_t axle_tare_g[2];
     bx_location where;
 } bx_load_vehicle;
 
@@ -185,8 +190,11 @@ typedef struct bx_load_used {
     double load_factor_volume; /* parcel volume / inner volume */
     double load_factor_mass;   /* parcel mass / payload */
     double cog_mm[3];          /* centre of gravity of the load */
-    double axle_g[2];          /* payload share per axle (naxles == 2) */
-    bool axle_over;            /* an axle's share is above its limit */
+    double axle_g[2];          /* load per axle, tare included (naxles == 2) */
+    bool axle_over;            /* an axle is above its limit wherever the
+                                  load is moved along x */
+    int32_t shift_mm;          /* how far the load was moved along x to
+                                  bring the axles within their limits */
 } bx_load_used;
 
 typedef struct bx_load_unplaced {
@@ -247,7 +255,7 @@ BX_API void bx_load_plan_free(bx_ctx *ctx, bx_load_plan *plan);
  * length_mm, width_mm, height_mm, mass_g, and optional stop, rotation,
  * fragile, max_load_g) or a vehicle catalog (kind, length_mm, width_mm,
  * height_mm, payload_g, and optional door, count, cost, axle1_x_mm,
- * axle1_max_g, axle2_x_mm, axle2_max_g). The arrays come from ctx (free
+ * axle1_max_g, axle2_x_mm, axle2_max_g, axle1_tare_g, axle2_tare_g). The arrays come from ctx (free
  * with bx_free); `where` of each row points into memory that lives until
  * the matching _free call. Use one bx_load_input per file. Errors name
  * file, line and column:

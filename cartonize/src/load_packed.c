@@ -236,8 +236,11 @@ static bx_status read_json_lines(prd *r, const char *data, size_t size)
 static json_t *cbor_value(bx_cbor_pull *p, int depth, const char **why)
 {
     bx_cbor_ev ev;
-    if (!bxi_cbor_pull_next(p, &ev, why))
+    if (!bxi_cbor_pull_next(p, &ev, why)) {
+        if (!*why)
+            *why = "truncated";
         return NULL;
+    }
     if (depth > MAX_CBOR_DEPTH) {
         *why = "nested too deep";
         return NULL;
@@ -276,7 +279,7 @@ static json_t *cbor_value(bx_cbor_pull *p, int depth, const char **why)
             bx_cbor_ev k;
             if (!bxi_cbor_pull_next(p, &k, why) || k.type != BX_CBOR_TEXT) {
                 if (!*why)
-                    *why = "a map key that is not text";
+                    *why = "a map key that is not text, or the data ends";
                 json_decref(m);
                 return NULL;
             }
@@ -289,7 +292,7 @@ static json_t *cbor_value(bx_cbor_pull *p, int depth, const char **why)
             memcpy(key, k.str, k.len);
             key[k.len] = '\0';
             json_t *v = cbor_value(p, depth + 1, why);
-            if (!v || json_object_set_new(m, key, v)) {
+            if (!v || json_object_set_new_nocheck(m, key, v)) {
                 json_decref(m);
                 return NULL;
             }

@@ -55,11 +55,27 @@ static void test_bad_bodies(void **state)
 {
     (void)state;
     http_resp r;
-    const char *bad = "{\"parcels\":[{\"id\":\"A\",\"length_mm\":0,\"width_mm\":1,\"height_mm\":1,\"mass_g\":1}],"
+    /* the second parcel is bad: named by its record and id, not by a line
+     * and column of text the client never sent */
+    const char *bad = "{\"parcels\":[{\"id\":\"A\",\"length_mm\":1,\"width_mm\":1,\"height_mm\":1,\"mass_g\":1},\n"
+                      "  {\"id\":\"B\",\"length_mm\":0,\"width_mm\":1,\"height_mm\":1,\"mass_g\":1}],"
                       "\"vehicles\":[]}";
     http_do(server.port, "POST", "/v1/load", "Content-Type: application/json\r\n", bad, strlen(bad), &r);
     assert_int_equal(r.status, 400);
-    assert_non_null(strstr((const char *)r.body, "\"field\":\"length_mm\""));
+    const char *rb = (const char *)r.body;
+    assert_non_null(strstr(rb, "\"field\":\"length_mm\""));
+    assert_non_null(strstr(rb, "\"record\":2"));
+    assert_null(strstr(rb, "\"line\":"));
+    if (!strstr(rb, "parcels: record 2: field 'length_mm': ") || !strstr(rb, " (id 'B')"))
+        fail_msg("%s", rb);
+    http_free(&r);
+    const char *badv = "{\"parcels\":[],\"vehicles\":[{\"kind\":\"van\",\"length_mm\":10,\"width_mm\":10,"
+                       "\"height_mm\":10,\"payload_g\":-5}]}";
+    http_do(server.port, "POST", "/v1/load", "Content-Type: application/json\r\n", badv, strlen(badv), &r);
+    assert_int_equal(r.status, 400);
+    if (!strstr((const char *)r.body, "vehicles: record 1: field 'payload_g'") ||
+        !strstr((const char *)r.body, " (kind 'van')"))
+        fail_msg("%s", (const char *)r.body);
     http_free(&r);
     const char *novehicles = "{\"parcels\":[]}";
     http_do(server.port, "POST", "/v1/load", "Content-Type: application/json\r\n", novehicles,

@@ -10,6 +10,7 @@
  * judged here with a message naming file, line (JSON) or record (CBOR)
  * and the field, e.g. boxes[2].outer_l_mm.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -257,6 +258,10 @@ static json_t *cbor_value(bx_cbor_pull *p, int depth, const char **why)
     case BX_CBOR_TEXT:
         return json_stringn_nocheck((const char *)ev.str, ev.len);
     case BX_CBOR_FLOAT:
+        if (!isfinite(ev.d)) {
+            *why = "a number that is not finite";
+            return NULL;
+        }
         return json_real(ev.d);
     case BX_CBOR_BOOL:
         return json_boolean(ev.b);

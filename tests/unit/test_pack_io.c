@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "boxcar/load.h"
 #include "boxcar/pack_io.h"
 #include "testutil.h"
 
@@ -1189,6 +1190,70 @@ static void test_support_pct(void **state)
     bx_ctx_free(ctx);
 }
 
+/* ---- boxes as parcels for loading plans -------------------------------- */
+
+/* The fixture's one box holds the watches and the mug; the mug made
+ * fragile and upright. As a parcel, by hand: id "A/1", the outer size
+ * 310 x 210 x 110 (inner 300 x 200 x 100 plus 10 mm), gross 1240 g
+ * (1030 g of units and 210 g tare), fragile (the mug), upright (the mug),
+ * stop 4, no limit on top. Without an outer size the box is refused,
+ * naming the order and the box. The same parcel comes back from the JSON
+ * and the CBOR boxcar pack writes. */
+static void test_parcels_from_pack(void **state)
+{
+    (void)state;
+    bx_ctx *ctx;
+    assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
+    fixture f;
+    fixture_init(&f, "A");
+    f.lines[1].fragile = true;
+    f.lines[1].rotation = BX_ROTATE_UPRIGHT;
+    bx_load_input in = {0};
+    assert_int_equal(bx_load_parcels_from_pack(ctx, &f.order, &f.result, 4, &in), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(ctx), "order A box 1: box type '5#' has no outer size"));
+    f.box.outer_l_mm = 310;
+    f.box.outer_w_mm = 210;
+    f.box.outer_h_mm = 110;
+    f.box.has |= BX_BOX_HAS_OUTER;
+    for (int way = 0; way < 3; way++) {
+        bx_load_input_free(ctx, &in);
+        if (way == 0) {
+            assert_int_equal(bx_load_parcels_from_pack(ctx, &f.order, &f.result, 4, &in), BX_OK);
+        } else {
+            test_buf b = new_buf();
+            bx_status st = way == 1 ? bx_pack_json(ctx, &f.order, &f.result, test_buf_write, &b)
+                                    : bx_pack_cbor(ctx, &f.order, &f.result, test_buf_write, &b);
+            if (st == BX_EUNSUPPORTED) {
+                test_buf_free(&b);
+                continue;
+            }
+            assert_int_equal(st, BX_OK);
+            if (way == 1)
+                assert_non_null(strstr(text(&b), "\"gross_weight_g\":1240,\"fragile\":true,\"rotation\":\"upright\""));
+            assert_int_equal(bx_load_read_packed_mem(ctx, "packed", b.data, b.len, 4, &in), BX_OK);
+            test_buf_free(&b);
+        }
+        assert_int_equal(in.nparcels, 1);
+        const bx_load_parcel *p = &in.parcels[0];
+        assert_string_equal(p->id, "A/1");
+        assert_true(p->dim_mm[0] == 310 && p->dim_mm[1] == 210 && p->dim_mm[2] == 110);
+        assert_int_equal(p->mass_g, 1240);
+        assert_true(p->fragile);
+        assert_int_equal(p->rotation, BX_ROTATE_UPRIGHT);
+        assert_int_equal(p->stop, 4);
+        assert_int_equal(p->max_load_g, -1);
+    }
+    bx_load_input_free(ctx, &in);
+    /* a bad value names file, line (the order's, after a blank line) and field */
+    const char *bad = "\n{\"order_id\":\"A\",\"boxes\":[{\"box_seq\":1,\"outer_l_mm\":1,\"outer_w_mm\":1,"
+                      "\"outer_h_mm\":1,\"gross_weight_g\":5},"
+                      "{\"box_seq\":2,\"outer_l_mm\":1,\"outer_w_mm\":-1}]}\n";
+    assert_int_equal(bx_load_read_packed_mem(ctx, "p.json", bad, strlen(bad), 0, &in), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(ctx), "p.json:2: field 'boxes[2].outer_w_mm': -1 is out of range"));
+    bx_load_input_free(ctx, &in);
+    bx_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1213,6 +1278,7 @@ int main(void)
         cmocka_unit_test(test_painting_slab),
         cmocka_unit_test(test_painting_pinwheel),
         cmocka_unit_test(test_painting_random_packings),
+        cmocka_unit_test(test_parcels_from_pack),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

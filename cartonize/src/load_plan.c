@@ -630,8 +630,9 @@ static bool cand_less(size_t na, double ca, double va, size_t nb, double cb, dou
 static bx_status consider(fleet *f, size_t nk, double cost, double vol, double payload)
 {
     planner *pl = f->pl;
-    if (!cand_less(nk, cost, vol, f->k_greedy, f->cost_greedy, f->vol_greedy) || vol < f->need_vol ||
-        payload < f->need_g)
+    /* one vehicle: the greedy first round tried every kind on all of them */
+    if (nk < 2 || !cand_less(nk, cost, vol, f->k_greedy, f->cost_greedy, f->vol_greedy) ||
+        vol < f->need_vol || payload < f->need_g)
         return BX_OK;
     if (f->ncand == FLEET_TRIES) {
         const fleet_cand *w = &f->cand[FLEET_TRIES - 1];

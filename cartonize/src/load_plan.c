@@ -795,7 +795,7 @@ static bx_status plan_run(planner *pl)
     size_t unplaced0 = pl->plan->nunplaced;
     st = rounds(pl, NULL, 0);
     /* a better fleet only when the greedy one took every parcel it could */
-    if (st == BX_OK && pl->plan->nunplaced == unplaced0)
+    if (st == BX_OK && pl->plan->nunplaced == unplaced0 && !pl->opt.one_at_a_time)
         st = better_fleet(pl, open0, left0);
     bx_free(pl->ctx, open0);
     bx_free(pl->ctx, left0);

@@ -50,6 +50,9 @@ typedef struct bx_load_options {
     uint64_t budget;          /* work units; 0 = BX_LOAD_DEFAULT_BUDGET */
     bx_load_support support;  /* default BX_LOAD_SUPPORT_FULL */
     uint32_t max_blocks;      /* blocks generated; 0 = 10000 */
+    bool one_at_a_time;       /* plans: vehicles chosen one at a time only,
+                                 no fleet search (default false; for
+                                 comparisons) */
 } bx_load_options;
 
 /* At most about 1 s of one core of a 2020s x86 machine on the Bischoff-Ratcliff

@@ -610,6 +610,56 @@ static void test_plan_axle_tare_shift(void **state)
     bx_ctx_free(ctx);
 }
 
+/* Every allocation of the fleet search, the axle shift and the packed
+ * reader failing in turn: BX_ENOMEM, nothing leaked. */
+static void test_fleet_packed_oom(void **state)
+{
+    (void)state;
+    bx_load_parcel p[12];
+    for (int i = 0; i < 12; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "C%d", i);
+        p[i] = parcel(id, 500, 500, 500, 1000, 1 + (uint32_t)(i % 3));
+    }
+    bx_load_vehicle v[2] = {vehicle("big", 2500, 1000, 500, 100000, 1), vehicle("small", 1500, 1000, 500, 100000, 2)};
+    v[0].cost = 10;
+    v[1].cost = 3;
+    v[1].naxles = 2;
+    v[1].axle_x_mm[0] = 1000;
+    v[1].axle_x_mm[1] = 1400;
+    v[1].axle_max_g[0] = v[1].axle_max_g[1] = 6000;
+    const char *packed = "{\"order_id\":\"A\",\"boxes\":[{\"box_seq\":1,\"outer_l_mm\":310,\"outer_w_mm\":210,"
+                         "\"outer_h_mm\":110,\"gross_weight_g\":1240,\"fragile\":true,\"rotation\":\"upright\"},"
+                         "{\"box_seq\":2,\"outer_l_mm\":310,\"outer_w_mm\":210,\"outer_h_mm\":110,"
+                         "\"gross_weight_g\":1000}],\"unpacked\":[]}\n";
+    for (uint64_t at = 1;; at++) {
+        test_alloc ta;
+        bx_ctx *ctx = test_ctx_new(&ta, at);
+        if (!ctx)
+            continue;
+        bx_load_options o;
+        bx_load_options_init(&o);
+        o.budget = 200000;
+        bx_load_plan plan;
+        bx_status st = bx_load_plan_make(ctx, p, 12, v, 2, &o, &plan);
+        if (st == BX_OK)
+            bx_load_plan_free(ctx, &plan);
+        else
+            assert_int_equal(st, BX_ENOMEM);
+        bx_load_input in = {0};
+        bx_status st2 = bx_load_read_packed_mem(ctx, "p.json", packed, strlen(packed), 2, &in);
+        if (st2 == BX_OK)
+            assert_int_equal(in.nparcels, 2);
+        else
+            assert_int_equal(st2, BX_ENOMEM);
+        bx_load_input_free(ctx, &in);
+        bx_ctx_free(ctx);
+        assert_int_equal(ta.live_blocks, 0);
+        if (st == BX_OK && st2 == BX_OK && ta.failures == 0)
+            break;
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -619,7 +669,7 @@ int main(void)
         cmocka_unit_test(test_plan_bad_input),    cmocka_unit_test(test_plan_stops),
         cmocka_unit_test(test_plan_oom),          cmocka_unit_test(test_plan_masses_share_a_type),
         cmocka_unit_test(test_plan_words_en_zh), cmocka_unit_test(test_plan_fleet),
-        cmocka_unit_test(test_plan_axle_tare_shift),
+        cmocka_unit_test(test_plan_axle_tare_shift), cmocka_unit_test(test_fleet_packed_oom),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

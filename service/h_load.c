@@ -7,8 +7,10 @@
  * library's own readers (as CBOR rows), so a bad value is refused with
  * the same message as from a file, naming the array, the record and its
  * id. The answer holds the bytes bx_load_write writes
- * for `boxcar load --format json|cbor`. Query: budget (work per vehicle
- * tried, at most the server's --budget times 100), support (full|none).
+ * for `boxcar load --format json|cbor`. Instead of "parcels", "packed"
+ * may hold packing results (POST /v1/pack's answers), each box a parcel.
+ * Query: budget (work per vehicle tried, at most the default budget),
+ * support (full|none), stop (the stop of packed orders without one).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +18,7 @@
 
 #include "svc.h"
 
-static const char *const load_args[] = {"budget", "support", NULL};
+static const char *const load_args[] = {"budget", "support", "stop", NULL};
 
 static void bad(svc_call *c, const char *field, const char *why)
 {
@@ -101,6 +103,40 @@ static bool read_array(svc_call *c, const json_t *doc, const char *key, const ch
     return true;
 }
 
+/* The orders of POST /v1/pack's answers (or boxcar pack's JSON lines)
+ * under "packed": each box a parcel, through the library's reader of
+ * packing results (as a CBOR sequence, so errors name the record). */
+static bool read_packed(svc_call *c, const json_t *doc, uint32_t stop, bx_load_input *in)
+{
+    const json_t *a = json_object_get(doc, "packed");
+    if (!json_is_array(a)) {
+        bad(c, "packed", "the body needs an array of packing results under this key");
+        return false;
+    }
+    svc_buf cbor = {0};
+    for (size_t i = 0; i < json_array_size(a); i++)
+        if (!json_is_object(json_array_get(a, i)) || svc_doc_encode(json_array_get(a, i), SVC_MEDIA_CBOR, &cbor)) {
+            svc_buf_free(&cbor);
+            if (json_is_object(json_array_get(a, i)))
+                svc_reply_error(c, 503, "out_of_memory", NULL, "out of memory");
+            else {
+                bx_location loc = {0};
+                loc.record = i + 1;
+                loc.field = "packed";
+                svc_reply_error(c, 400, "bad_input", &loc, "packed: record %zu: not an object", i + 1);
+            }
+            return false;
+        }
+    bx_status st = bx_load_read_packed_mem(c->worker->ctx, "packed", cbor.data ? (const void *)cbor.data : "",
+                                           cbor.len, stop, in);
+    svc_buf_free(&cbor);
+    if (st != BX_OK) {
+        svc_reply_status(c, st);
+        return false;
+    }
+    return true;
+}
+
 void svc_h_load(svc_call *c)
 {
     svc_worker *w = c->worker;
@@ -109,7 +145,20 @@ void svc_h_load(svc_call *c)
         return;
     char err[256];
     unsigned status;
-    json_t *doc = svc_body_decode(c, 3, err, sizeof err, &status);
+    uint32_t stop = 0;
+    const char *sv = svc_arg_get(c, "stop");
+    if (sv) {
+        char *end;
+        unsigned long x = strtoul(sv, &end, 10);
+        if (*sv < '0' || *sv > '9' || *end || x > 1000000) {
+            bad(c, "stop", "query argument 'stop': expected 0 .. 1000000");
+            return;
+        }
+        stop = (uint32_t)x;
+    }
+    /* deep enough for packing results: body, packed, order, boxes, box,
+     * placements, placement */
+    json_t *doc = svc_body_decode(c, 7, err, sizeof err, &status);
     if (!doc) {
         svc_reply_error(c, status, status == 413 ? "limit" : "bad_input", NULL, "%s", err);
         return;
@@ -123,15 +172,27 @@ void svc_h_load(svc_call *c)
     json_t *val;
     json_object_foreach(doc, key, val)
     {
-        if (strcmp(key, "parcels") && strcmp(key, "vehicles")) {
+        if (strcmp(key, "parcels") && strcmp(key, "packed") && strcmp(key, "vehicles")) {
             json_decref(doc);
-            bad(c, key, "unknown key (expected parcels and vehicles)");
+            bad(c, key, "unknown key (expected parcels or packed, and vehicles)");
             return;
         }
     }
+    bool packed = json_object_get(doc, "packed") != NULL;
+    if (sv && !packed) {
+        json_decref(doc);
+        bad(c, "stop", "query argument 'stop' goes with \"packed\"");
+        return;
+    }
+    if (packed && json_object_get(doc, "parcels")) {
+        json_decref(doc);
+        bad(c, "packed", "give parcels or packed, not both");
+        return;
+    }
     bx_load_input pin = {0}, vin = {0};
     bx_load_plan plan = {0};
-    bool ok = read_array(c, doc, "parcels", "id", bx_load_read_parcels_mem, &pin) &&
+    bool ok = (packed ? read_packed(c, doc, stop, &pin)
+                      : read_array(c, doc, "parcels", "id", bx_load_read_parcels_mem, &pin)) &&
               read_array(c, doc, "vehicles", "kind", bx_load_read_vehicles_mem, &vin);
     json_decref(doc);
     if (ok) {

@@ -17,7 +17,8 @@
 
 static void load_help(void)
 {
-    printf("usage: boxcar load --parcels FILE|--packed FILE [--stop N] --vehicles FILE\n"
+    printf("usage: boxcar load --parcels FILE|--packed FILE [--stop N] [--stops FILE]\n"
+           "                   --vehicles FILE\n"
            "                   [--budget N]\n"
            "                   [--support full|none] [--format table|csv|json|cbor]\n"
            "                   [-o FILE] [--factors FILE] [--svg DIR] [--svg-steps]\n"
@@ -36,6 +37,7 @@ static void load_help(void)
            "                    a parcel of its outer size and gross mass, fragile\n"
            "                    or upright as its contents are\n"
            "  --stop N          with --packed: the stop of orders without one (default 0)\n"
+           "  --stops FILE      with --packed: order_id,stop rows (CSV, JSON or CBOR)\n"
            "  --vehicles FILE   kind,length_mm,width_mm,height_mm,payload_g[,door,count,\n"
            "                    cost,axle1_x_mm,axle1_max_g,axle2_x_mm,axle2_max_g,\n"
            "                    axle1_tare_g,axle2_tare_g]\n"
@@ -61,7 +63,7 @@ static void load_help(void)
 }
 
 typedef struct load_args {
-    const char *parcels, *packed, *vehicles, *output, *factors, *svg_dir, *lang;
+    const char *parcels, *packed, *stops, *vehicles, *output, *factors, *svg_dir, *lang;
     uint32_t stop;
     bool stop_given;
     bx_pack_format format;
@@ -78,7 +80,7 @@ static int parse_args(int argc, char **argv, load_args *a)
         {"factors", required_argument, NULL, 'F'}, {"svg", required_argument, NULL, 's'},
         {"svg-steps", no_argument, NULL, 'k'},     {"check", no_argument, NULL, 'C'},
         {"packed", required_argument, NULL, 'P'},  {"stop", required_argument, NULL, 'T'},
-        {"lang", required_argument, NULL, 'L'},
+        {"lang", required_argument, NULL, 'L'},    {"stops", required_argument, NULL, 'Z'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     memset(a, 0, sizeof *a);
     bx_load_options_init(&a->opt);
@@ -95,6 +97,9 @@ static int parse_args(int argc, char **argv, load_args *a)
             break;
         case 'P':
             a->packed = optarg;
+            break;
+        case 'Z':
+            a->stops = optarg;
             break;
         case 'L':
             if (strcmp(optarg, "en") != 0 && strcmp(optarg, "zh-CN") != 0)
@@ -151,8 +156,8 @@ static int parse_args(int argc, char **argv, load_args *a)
         return cli_usage_error("load", "unexpected argument '%s'", argv[optind]);
     if (!a->parcels == !a->packed || !a->vehicles)
         return cli_usage_error("load", "--vehicles and one of --parcels or --packed are required");
-    if (a->stop_given && !a->packed)
-        return cli_usage_error("load", "--stop goes with --packed");
+    if ((a->stop_given || a->stops) && !a->packed)
+        return cli_usage_error("load", "--stop and --stops go with --packed");
     if (a->svg_steps && !a->svg_dir)
         return cli_usage_error("load", "--svg-steps needs --svg DIR");
     if (!a->format_given && a->output) {
@@ -252,6 +257,8 @@ int cmd_load(int argc, char **argv)
     bool printed = false;
     bx_status st = a.packed ? bx_load_read_packed(ctx, a.packed, a.stop, &pin)
                             : bx_load_read_parcels(ctx, a.parcels, &pin);
+    if (st == BX_OK && a.stops)
+        st = bx_load_read_stops(ctx, a.stops, &pin);
     if (st == BX_OK)
         st = bx_load_read_vehicles(ctx, a.vehicles, &vin);
     if (st == BX_OK)

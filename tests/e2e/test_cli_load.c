@@ -299,6 +299,20 @@ static void test_pack_then_load(void **state)
     assert_non_null(strstr(out_text, "车辆 1：cage（420 × 210 × 420 mm，后门），3 件，"));
     assert_non_null(strstr(out_text, "装载率：质量 0.5700，体积 0.7500"));
     assert_int_equal(run("load --packed packed.cbor --vehicles cage.csv --lang fr"), 2);
+    /* stops per order from a file (O2 keeps --stop 2; O9 has no boxes) */
+    write_file("stops.csv", "order_id,stop\nO1,1\nO3,3\nO9,4\n");
+    assert_int_equal(run("load --packed packed.json --stop 2 --stops stops.csv --vehicles cage.csv --check "
+                         "--format csv"),
+                     0);
+    assert_non_null(strstr(out_text, ",cage,O1/1,1,"));
+    assert_non_null(strstr(out_text, ",cage,O2/1,2,"));
+    assert_non_null(strstr(out_text, ",cage,O3/1,3,"));
+    assert_non_null(strstr(err_text, "stops.csv:4: order 'O9' has no packed boxes"));
+    write_file("stops2.csv", "order_id,stop\nO1,1\nO1,3\n");
+    assert_int_equal(run("load --packed packed.json --stops stops2.csv --vehicles cage.csv -o none.csv"), 3);
+    assert_non_null(strstr(err_text, "stops2.csv:3: field 'order_id': order 'O1' is given a stop twice"));
+    assert_false(exists("none.csv"));
+    assert_int_equal(run("load --parcels x.csv --stops stops.csv --vehicles cage.csv"), 2);
     /* a catalog without outer sizes: the packed file cannot give them */
     write_file("cat2.csv", "box_id,inner_l_mm,inner_w_mm,inner_h_mm,max_weight_g\nS,200,200,200,20000\n");
     assert_int_equal(cli_run(dir, "pack", "pack --catalog cat2.csv --orders orders.csv --format json -o p2.json",

@@ -660,6 +660,36 @@ static void test_fleet_packed_oom(void **state)
     }
 }
 
+/* Stops of packed orders: an order id with a slash ("B/2") still finds
+ * its parcel "B/2/1" (the box number is after the last slash); a parcel
+ * of another form ("X") keeps its stop; stops given as JSON rows. */
+static void test_packed_stops(void **state)
+{
+    (void)state;
+    bx_ctx *ctx;
+    assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
+    const char *packed = "{\"order_id\":\"A\",\"boxes\":[{\"box_seq\":1,\"outer_l_mm\":300,\"outer_w_mm\":200,"
+                         "\"outer_h_mm\":100,\"gross_weight_g\":900},{\"box_seq\":2,\"outer_l_mm\":300,"
+                         "\"outer_w_mm\":200,\"outer_h_mm\":100,\"gross_weight_g\":800}]}\n"
+                         "{\"order_id\":\"B/2\",\"boxes\":[{\"box_seq\":1,\"outer_l_mm\":200,\"outer_w_mm\":200,"
+                         "\"outer_h_mm\":200,\"gross_weight_g\":500}]}\n";
+    bx_load_input in = {0};
+    assert_int_equal(bx_load_read_packed_mem(ctx, "p.json", packed, strlen(packed), 5, &in), BX_OK);
+    assert_int_equal(in.nparcels, 3);
+    const char *stops = "[{\"order_id\":\"B/2\",\"stop\":1},{\"order_id\":\"A\",\"stop\":2}]";
+    assert_int_equal(bx_load_read_stops_mem(ctx, "s.json", stops, strlen(stops), &in), BX_OK);
+    assert_string_equal(in.parcels[0].id, "A/1");
+    assert_string_equal(in.parcels[2].id, "B/2/1");
+    assert_int_equal(in.parcels[0].stop, 2);
+    assert_int_equal(in.parcels[1].stop, 2);
+    assert_int_equal(in.parcels[2].stop, 1);
+    const char *bad = "order_id,stop\nA,x\n";
+    assert_int_equal(bx_load_read_stops_mem(ctx, "s.csv", bad, strlen(bad), &in), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(ctx), "s.csv:2:2: field 'stop'"));
+    bx_load_input_free(ctx, &in);
+    bx_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -670,6 +700,7 @@ int main(void)
         cmocka_unit_test(test_plan_oom),          cmocka_unit_test(test_plan_masses_share_a_type),
         cmocka_unit_test(test_plan_words_en_zh), cmocka_unit_test(test_plan_fleet),
         cmocka_unit_test(test_plan_axle_tare_shift), cmocka_unit_test(test_fleet_packed_oom),
+        cmocka_unit_test(test_packed_stops),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

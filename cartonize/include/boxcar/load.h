@@ -313,6 +313,15 @@ BX_API bx_status bx_load_read_packed(bx_ctx *ctx, const char *path, uint32_t sto
 BX_API bx_status bx_load_read_packed_mem(bx_ctx *ctx, const char *name, const void *data,
                                          size_t size, uint32_t stop, bx_load_input *in);
 
+/* Stops of packed orders from a file of order_id,stop rows (CSV, JSON or
+ * CBOR): every parcel of in whose id is "<order_id>/<box_seq>" of a listed
+ * order gets its stop; others keep theirs. An order listed twice is
+ * BX_EINPUT (file, line, field); an order with no parcel is warned about.
+ * Errors: BX_EINVAL, BX_EINPUT, BX_EIO, BX_ENOMEM. */
+BX_API bx_status bx_load_read_stops(bx_ctx *ctx, const char *path, bx_load_input *in);
+BX_API bx_status bx_load_read_stops_mem(bx_ctx *ctx, const char *name, const void *data,
+                                        size_t size, bx_load_input *in);
+
 /* ---- plans out ----------------------------------------------------------- */
 
 /* Write a plan in one of boxcar pack's formats (boxcar/pack_io.h):

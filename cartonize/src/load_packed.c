@@ -10,6 +10,7 @@
  * judged here with a message naming file, line (JSON) or record (CBOR)
  * and the field, e.g. boxes[2].outer_l_mm.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -111,9 +112,10 @@ static bx_status get_int(prd *r, const json_t *obj, const char *key, const char 
     if (!v)
         return bad(r, field, "missing");
     if (!json_is_integer(v))
-        return bad(r, field, json_is_null(v) ? "null: the catalog the boxes were packed with "
-                                                     "gives no outer size"
-                                                   : "not an integer");
+        return bad(r, field, !json_is_null(v)               ? "not an integer"
+                             : strncmp(key, "outer_", 6) == 0 ? "null: the catalog the boxes were packed "
+                                                                "with gives no outer size"
+                                                              : "null");
     json_int_t x = json_integer_value(v);
     if (x < lo || x > hi) {
         bx_location w = r->at;
@@ -373,12 +375,13 @@ static bx_status packed_open(bx_ctx *ctx, const char *name, const char *path, co
         return read_packed(ctx, data ? data : "", size, stop, in);
     FILE *fp = fopen(path, "rb");
     if (!fp)
-        return bxi_error(ctx, BX_EIO, "%s: cannot open", path);
+        return bxi_error(ctx, BX_EIO, "%s: %s", path, strerror(errno));
     char *buf = NULL;
     size_t cap = 0, n = 0;
     bx_status st = BX_OK;
     for (;;) {
-        if ((st = bxi_grow(ctx, (void **)&buf, &cap, n + 65536, 1, MAX_PACKED_BYTES, path)) != BX_OK)
+        if ((st = bxi_grow(ctx, (void **)&buf, &cap, n + 65536, 1, MAX_PACKED_BYTES,
+                            "bytes in a packing result")) != BX_OK)
             break;
         size_t got = fread(buf + n, 1, cap - n, fp);
         n += got;

@@ -17,21 +17,30 @@
 
 static void load_help(void)
 {
-    printf("usage: boxcar load --parcels FILE --vehicles FILE [--budget N]\n"
+    printf("usage: boxcar load --parcels FILE|--packed FILE [--stop N] [--stops FILE]\n"
+           "                   --vehicles FILE\n"
+           "                   [--budget N]\n"
            "                   [--support full|none] [--format table|csv|json|cbor]\n"
            "                   [-o FILE] [--factors FILE] [--svg DIR] [--svg-steps]\n"
-           "                   [--check]\n"
+           "                   [--check] [--lang en|zh-CN]\n"
            "\n"
            "Plan how parcels go into vehicles: fewest vehicles first, then the\n"
-           "cheapest kind that takes the rest, else the fullest; each parcel's\n"
+           "least total cost, then the least inner volume; each parcel's\n"
            "position, orientation and loading step; stops last-in-first-out (the\n"
            "first stop's parcels nearest the door, never under or behind a later\n"
-           "stop's); centre of gravity, axle shares, load factors.\n"
+           "stop's); centre of gravity, axle loads (tare included; the load is moved\n"
+           "along the length to relieve an axle over its limit), load factors.\n"
            "\n"
            "  --parcels FILE    id,length_mm,width_mm,height_mm,mass_g[,stop,rotation,\n"
            "                    fragile,max_load_g] (CSV, JSON or CBOR)\n"
+           "  --packed FILE     boxcar pack's output (--format json or cbor): each box\n"
+           "                    a parcel of its outer size and gross mass, fragile\n"
+           "                    or upright as its contents are\n"
+           "  --stop N          with --packed: the stop of orders without one (default 0)\n"
+           "  --stops FILE      with --packed: order_id,stop rows (CSV, JSON or CBOR)\n"
            "  --vehicles FILE   kind,length_mm,width_mm,height_mm,payload_g[,door,count,\n"
-           "                    cost,axle1_x_mm,axle1_max_g,axle2_x_mm,axle2_max_g]\n"
+           "                    cost,axle1_x_mm,axle1_max_g,axle2_x_mm,axle2_max_g,\n"
+           "                    axle1_tare_g,axle2_tare_g]\n"
            "  --budget N        work per vehicle tried (default %u)\n"
            "  --support S       full (default): every parcel rests on its whole base;\n"
            "                    none: parcels may float (benchmarks only)\n"
@@ -43,6 +52,8 @@ static void load_help(void)
            "  --svg-steps       with --svg, also one per loading step:\n"
            "                    DIR/vehicle-<n>-step-<k>.svg\n"
            "  --check           check the plan independently; fail if it is wrong\n"
+           "  --lang en|zh-CN   the table's and the pictures' words (default en); CSV,\n"
+           "                    JSON and CBOR keep their keys\n"
            "\n"
            "Parcels that fit no vehicle, are too heavy, repeat an id or find no room\n"
            "are listed with a reason; that is not an error.\n"
@@ -52,7 +63,9 @@ static void load_help(void)
 }
 
 typedef struct load_args {
-    const char *parcels, *vehicles, *output, *factors, *svg_dir;
+    const char *parcels, *packed, *stops, *vehicles, *output, *factors, *svg_dir, *lang;
+    uint32_t stop;
+    bool stop_given;
     bx_pack_format format;
     bool format_given, svg_steps, check;
     bx_load_options opt;
@@ -66,6 +79,8 @@ static int parse_args(int argc, char **argv, load_args *a)
         {"format", required_argument, NULL, 'f'},  {"output", required_argument, NULL, 'o'},
         {"factors", required_argument, NULL, 'F'}, {"svg", required_argument, NULL, 's'},
         {"svg-steps", no_argument, NULL, 'k'},     {"check", no_argument, NULL, 'C'},
+        {"packed", required_argument, NULL, 'P'},  {"stop", required_argument, NULL, 'T'},
+        {"lang", required_argument, NULL, 'L'},    {"stops", required_argument, NULL, 'Z'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     memset(a, 0, sizeof *a);
     bx_load_options_init(&a->opt);
@@ -79,6 +94,23 @@ static int parse_args(int argc, char **argv, load_args *a)
             break;
         case 'v':
             a->vehicles = optarg;
+            break;
+        case 'P':
+            a->packed = optarg;
+            break;
+        case 'Z':
+            a->stops = optarg;
+            break;
+        case 'L':
+            if (strcmp(optarg, "en") != 0 && strcmp(optarg, "zh-CN") != 0)
+                return cli_usage_error("load", "--lang is en or zh-CN");
+            a->lang = optarg;
+            break;
+        case 'T':
+            if (!cli_parse_u64(optarg, 0, 1000000, &u))
+                return cli_usage_error("load", "--stop: '%s' is not an integer 0..1000000", optarg);
+            a->stop = (uint32_t)u;
+            a->stop_given = true;
             break;
         case 'b':
             if (!cli_parse_u64(optarg, 1, UINT64_MAX, &u))
@@ -122,8 +154,10 @@ static int parse_args(int argc, char **argv, load_args *a)
     }
     if (optind < argc)
         return cli_usage_error("load", "unexpected argument '%s'", argv[optind]);
-    if (!a->parcels || !a->vehicles)
-        return cli_usage_error("load", "--parcels and --vehicles are required");
+    if (!a->parcels == !a->packed || !a->vehicles)
+        return cli_usage_error("load", "--vehicles and one of --parcels or --packed are required");
+    if ((a->stop_given || a->stops) && !a->packed)
+        return cli_usage_error("load", "--stop and --stops go with --packed");
     if (a->svg_steps && !a->svg_dir)
         return cli_usage_error("load", "--svg-steps needs --svg DIR");
     if (!a->format_given && a->output) {
@@ -161,7 +195,7 @@ typedef struct job {
 static bx_status job_plan(void *arg, bx_write_fn write, void *ud)
 {
     job *j = arg;
-    return bx_load_write(j->ctx, j->a->format, j->pin->parcels, j->pin->nparcels, j->vin->vehicles,
+    return bx_load_write_lang(j->ctx, j->a->format, j->a->lang, j->pin->parcels, j->pin->nparcels, j->vin->vehicles,
                          j->vin->nvehicles, j->plan, write, ud);
 }
 
@@ -174,7 +208,7 @@ static bx_status job_factors(void *arg, bx_write_fn write, void *ud)
 static bx_status job_svg(void *arg, bx_write_fn write, void *ud)
 {
     job *j = arg;
-    return bx_load_svg(j->ctx, j->pin->parcels, j->pin->nparcels, j->vin->vehicles, j->vin->nvehicles,
+    return bx_load_svg_lang(j->ctx, j->a->lang, j->pin->parcels, j->pin->nparcels, j->vin->vehicles, j->vin->nvehicles,
                        j->plan, j->vehicle, j->step, write, ud);
 }
 
@@ -221,7 +255,10 @@ int cmd_load(int argc, char **argv)
     bx_load_input pin = {0}, vin = {0};
     bx_load_plan plan = {0};
     bool printed = false;
-    bx_status st = bx_load_read_parcels(ctx, a.parcels, &pin);
+    bx_status st = a.packed ? bx_load_read_packed(ctx, a.packed, a.stop, &pin)
+                            : bx_load_read_parcels(ctx, a.parcels, &pin);
+    if (st == BX_OK && a.stops)
+        st = bx_load_read_stops(ctx, a.stops, &pin);
     if (st == BX_OK)
         st = bx_load_read_vehicles(ctx, a.vehicles, &vin);
     if (st == BX_OK)

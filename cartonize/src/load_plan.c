@@ -12,7 +12,9 @@
  * Vehicles are chosen one at a time: among the kinds still available,
  * the cheapest (then smallest) one that takes every remaining parcel,
  * else the one that loads the most volume (then the cheapest). That gives
- * the fewest vehicles a greedy choice can, then the lower cost.
+ * the fewest vehicles a greedy choice can; then fleets of fewer vehicles,
+ * or as many at a lower total cost or inner volume, are tried (see "the
+ * fleet" below).
  *
  * Loading order: a parcel must go in before any parcel that will lie
  * between it and the door or above it. The engine's block order need not
@@ -274,6 +276,52 @@ static bx_status order_loading(planner *pl, bx_load_placed *v, size_t n, int doo
     return BX_OK;
 }
 
+/* The axles' loads of vehicle v carrying u (a beam on two supports, the
+ * lever rule: the rear axle takes m (cog - x1) / (x2 - x1) of the load,
+ * the front the rest, each plus its tare). When an axle would be over its
+ * limit, the whole load moves along x, within the free length before and
+ * behind it, to the nearest position where both are within their limits
+ * (the cog's feasible interval below); relative positions, support and
+ * loading order are unchanged. If there is none, it stays and is flagged. */
+static void axle_loads(const bx_load_vehicle *v, bx_load_used *u, bx_load_placed *pl, size_t n)
+{
+    double x1 = v->axle_x_mm[0], x2 = v->axle_x_mm[1], span = x2 - x1, m = (double)u->mass_g;
+    double max1 = (double)v->axle_max_g[0], max2 = (double)v->axle_max_g[1];
+    double t1 = (double)v->axle_tare_g[0], t2 = (double)v->axle_tare_g[1];
+    const double eps = 1e-6; /* grams: rounding of the doubles, not a tolerance of the rule */
+    u->shift_mm = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        double rear = m * (u->cog_mm[0] - x1) / span;
+        u->axle_g[1] = t2 + rear;
+        u->axle_g[0] = t1 + (m - rear);
+        u->axle_over = u->axle_g[0] > max1 + eps || u->axle_g[1] > max2 + eps;
+        if (!u->axle_over || pass == 1 || n == 0 || m <= 0)
+            return;
+        /* front within its limit: cog >= x2 - (max1 - t1) span / m; rear:
+         * cog <= x1 + (max2 - t2) span / m */
+        double lo = x2 - (max1 - t1) * span / m, hi = x1 + (max2 - t2) * span / m;
+        int32_t xmin = INT32_MAX, xmax = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (pl[i].pos_mm[0] < xmin)
+                xmin = pl[i].pos_mm[0];
+            if (pl[i].pos_mm[0] + pl[i].ext_mm[0] > xmax)
+                xmax = pl[i].pos_mm[0] + pl[i].ext_mm[0];
+        }
+        double dlo = ceil(lo - u->cog_mm[0] - eps), dhi = floor(hi - u->cog_mm[0] + eps);
+        if (dlo < -(double)xmin)
+            dlo = -(double)xmin;
+        if (dhi > (double)(v->inner_mm[0] - xmax))
+            dhi = (double)(v->inner_mm[0] - xmax);
+        if (dlo > dhi)
+            return; /* no position within both limits: flagged */
+        double dx = dlo > 0 ? dlo : dhi < 0 ? dhi : 0;
+        u->shift_mm = (int32_t)dx;
+        for (size_t i = 0; i < n; i++)
+            pl[i].pos_mm[0] += u->shift_mm;
+        u->cog_mm[0] += dx;
+    }
+}
+
 /* Record vehicle k's load r (engine coordinates) as the plan's next vehicle. */
 static bx_status take(planner *pl, size_t k, const bxi_cl_result *r)
 {
@@ -324,14 +372,8 @@ static bx_status take(planner *pl, size_t k, const bxi_cl_result *r)
     u->load_factor_volume = (double)u->volume_mm3 /
                             ((double)v->inner_mm[0] * (double)v->inner_mm[1] * (double)v->inner_mm[2]);
     u->load_factor_mass = v->payload_g > 0 ? (double)u->mass_g / (double)v->payload_g : 0.0;
-    if (v->naxles == 2 && v->axle_x_mm[1] != v->axle_x_mm[0]) {
-        /* a beam on two supports: moments about the first axle */
-        double m = (double)u->mass_g;
-        double rear = m * (u->cog_mm[0] - v->axle_x_mm[0]) / (double)(v->axle_x_mm[1] - v->axle_x_mm[0]);
-        u->axle_g[1] = rear;
-        u->axle_g[0] = m - rear;
-        u->axle_over = u->axle_g[0] > (double)v->axle_max_g[0] || u->axle_g[1] > (double)v->axle_max_g[1];
-    }
+    if (v->naxles == 2 && v->axle_x_mm[1] != v->axle_x_mm[0])
+        axle_loads(v, u, out, r->nboxes);
     plan->nplaced += r->nboxes;
     plan->nvehicles++;
     return BX_OK;
@@ -408,14 +450,14 @@ static bx_status make_ranks(planner *pl)
     return BX_OK;
 }
 
-static bx_status plan_run(planner *pl)
+/* Duplicates, parcels no vehicle can take, stop ranks, vehicles left. */
+static bx_status prefilter(planner *pl)
 {
     bx_status st = check_inputs(pl);
     if (st != BX_OK)
         return st;
     for (size_t i = 0; i < pl->n; i++)
         pl->open[i] = true;
-    /* duplicates, then parcels no vehicle can take */
     for (size_t i = 0; i < pl->n && st == BX_OK; i++) {
         for (size_t j = 0; j < i; j++)
             if (!strcmp(pl->parcels[j].id, pl->parcels[i].id)) {
@@ -442,11 +484,22 @@ static bx_status plan_run(planner *pl)
         st = make_ranks(pl);
     for (size_t k = 0; k < pl->nv; k++)
         pl->left[k] = pl->cat[k].payload_g > 0 ? pl->cat[k].count : 0;
-    while (st == BX_OK) {
+    return st;
+}
+
+/* Load vehicles one at a time until every open parcel is placed. With
+ * seq (nseq kinds), vehicle r is of kind seq[r] and the rounds stop after
+ * nseq vehicles, leaving what is left open (the caller judges); without,
+ * each vehicle is the greedy choice and parcels left when the vehicles run
+ * out are unplaced (no_room). */
+static bx_status rounds(planner *pl, const uint32_t *seq, size_t nseq)
+{
+    bx_status st = BX_OK;
+    for (size_t round = 0; st == BX_OK; round++) {
         size_t nopen = 0;
         for (size_t i = 0; i < pl->n; i++)
             nopen += pl->open[i];
-        if (!nopen)
+        if (!nopen || (seq && round == nseq))
             break;
         bool fixed_any;
         size_t nt = make_types(pl, &fixed_any, false);
@@ -459,7 +512,7 @@ static bx_status plan_run(planner *pl)
         bool best_all = false, best_merged = false;
         bxi_cl_result best_r = {0};
         for (size_t k = 0; k < pl->nv && st == BX_OK; k++) {
-            if (!pl->left[k])
+            if (!pl->left[k] || (seq && k != seq[round]))
                 continue;
             bxi_cl_result r;
             if ((st = try_vehicle(pl, k, nt, pl->cat[k].payload_g, &r)) != BX_OK)
@@ -509,6 +562,8 @@ static bx_status plan_run(planner *pl)
                 bxi_cl_result_free(pl->ctx, &r);
         }
         if (st == BX_OK && best < 0) {
+            if (seq)
+                break;
             for (size_t i = 0; i < pl->n && st == BX_OK; i++)
                 if (pl->open[i])
                     st = unplace(pl, (uint32_t)i, BX_LOAD_NO_ROOM);
@@ -520,6 +575,230 @@ static bx_status plan_run(planner *pl)
         }
         bxi_cl_result_free(pl->ctx, &best_r);
     }
+    return st;
+}
+
+/* ---- the fleet ------------------------------------------------------------
+ *
+ * The greedy rounds give a plan of K vehicles. A fleet that uses fewer, or
+ * as many at a lower total cost, then a smaller total inner volume, may
+ * exist (the greedy first vehicle is the one that loads the most, which
+ * can leave a remainder for a dear vehicle where two cheap ones would
+ * do). So the multisets of kinds of at most K vehicles within the counts
+ * available that are better than the greedy fleet and could hold the
+ * parcels by the sums (inner volume, payload) and by size (every parcel
+ * fits some kind of the set) are listed best first, and the first
+ * FLEET_TRIES of them are loaded, largest kind first; the first that takes
+ * every parcel replaces the greedy plan. */
+
+#define FLEET_TRIES 3u
+#define FLEET_NODES 20000u
+
+typedef struct fleet_cand {
+    uint32_t *kinds;      /* nk vehicle kinds, largest first */
+    size_t nk;
+    double cost, vol;
+} fleet_cand;
+
+typedef struct fleet {
+    planner *pl;
+    const bool *fits;     /* fits[i * nv + k]: open parcel i fits kind k */
+    uint32_t *cnt;        /* the multiset being built */
+    double need_vol, need_g;
+    size_t k_greedy;
+    double cost_greedy, vol_greedy;
+    fleet_cand cand[FLEET_TRIES];
+    size_t ncand, nodes;
+} fleet;
+
+static double inner_vol(const bx_load_vehicle *v)
+{
+    return (double)v->inner_mm[0] * (double)v->inner_mm[1] * (double)v->inner_mm[2];
+}
+
+static bool cand_less(size_t na, double ca, double va, size_t nb, double cb, double vb)
+{
+    if (na != nb)
+        return na < nb;
+    if (ca != cb)
+        return ca < cb;
+    return va < vb;
+}
+
+/* The multiset in f->cnt (nk vehicles) as a candidate, if it may hold
+ * the parcels and is among the best FLEET_TRIES so far. */
+static bx_status consider(fleet *f, size_t nk, double cost, double vol, double payload)
+{
+    planner *pl = f->pl;
+    /* one vehicle: the greedy first round tried every kind on all of them */
+    if (nk < 2 || !cand_less(nk, cost, vol, f->k_greedy, f->cost_greedy, f->vol_greedy) ||
+        vol < f->need_vol || payload < f->need_g)
+        return BX_OK;
+    if (f->ncand == FLEET_TRIES) {
+        const fleet_cand *w = &f->cand[FLEET_TRIES - 1];
+        if (!cand_less(nk, cost, vol, w->nk, w->cost, w->vol))
+            return BX_OK;
+    }
+    for (size_t i = 0; i < pl->n; i++) {
+        if (!pl->open[i])
+            continue;
+        bool any = false;
+        for (size_t k = 0; k < pl->nv && !any; k++)
+            any = f->cnt[k] && f->fits[i * pl->nv + k] && pl->parcels[i].mass_g <= pl->cat[k].payload_g;
+        if (!any)
+            return BX_OK;
+    }
+    /* insert in order, dropping the last when full */
+    size_t at = f->ncand;
+    while (at > 0 && cand_less(nk, cost, vol, f->cand[at - 1].nk, f->cand[at - 1].cost, f->cand[at - 1].vol))
+        at--;
+    if (at >= FLEET_TRIES)
+        return BX_OK;
+    uint32_t *kinds = bx_alloc(pl->ctx, (nk + 1) * sizeof *kinds);
+    if (!kinds)
+        return BX_ENOMEM;
+    size_t m = 0;
+    /* largest inner volume first, then catalog order */
+    for (size_t j = 0; j < nk; j++) {
+        long best = -1;
+        for (size_t k = 0; k < pl->nv; k++) {
+            uint32_t used = 0;
+            for (size_t q = 0; q < m; q++)
+                used += kinds[q] == k;
+            if (used < f->cnt[k] && (best < 0 || inner_vol(&pl->cat[k]) > inner_vol(&pl->cat[best])))
+                best = (long)k;
+        }
+        kinds[m++] = (uint32_t)best;
+    }
+    if (f->ncand == FLEET_TRIES) {
+        bx_free(pl->ctx, f->cand[FLEET_TRIES - 1].kinds);
+        f->ncand--;
+    }
+    memmove(&f->cand[at + 1], &f->cand[at], (f->ncand - at) * sizeof f->cand[0]);
+    f->cand[at] = (fleet_cand){kinds, nk, cost, vol};
+    f->ncand++;
+    return BX_OK;
+}
+
+/* Every multiset of kinds k0.. with nk vehicles so far, up to k_greedy. */
+static bx_status enumerate(fleet *f, size_t k0, size_t nk, double cost, double vol, double payload)
+{
+    planner *pl = f->pl;
+    if (++f->nodes > FLEET_NODES)
+        return BX_OK;
+    if (nk > 0) {
+        bx_status st = consider(f, nk, cost, vol, payload);
+        if (st != BX_OK)
+            return st;
+    }
+    if (nk == f->k_greedy)
+        return BX_OK;
+    for (size_t k = k0; k < pl->nv; k++) {
+        if (f->cnt[k] >= pl->left[k])
+            continue;
+        const bx_load_vehicle *v = &pl->cat[k];
+        f->cnt[k]++;
+        bx_status st = enumerate(f, k, nk + 1, cost + v->cost, vol + inner_vol(v), payload + (double)v->payload_g);
+        f->cnt[k]--;
+        if (st != BX_OK)
+            return st;
+    }
+    return BX_OK;
+}
+
+/* After the greedy rounds (every parcel placed or listed by prefilter):
+ * look for a better fleet and load it if it takes every parcel. open0
+ * and left0 are the state the greedy rounds started from. */
+static bx_status better_fleet(planner *pl, const bool *open0, const uint32_t *left0)
+{
+    bx_load_plan *plan = pl->plan;
+    size_t K = plan->nvehicles;
+    if (K < 2 || pl->n > 100000 || pl->nv > 64)
+        return BX_OK;
+    fleet f;
+    memset(&f, 0, sizeof f);
+    f.pl = pl;
+    f.k_greedy = K;
+    for (size_t j = 0; j < K; j++) {
+        f.cost_greedy += pl->cat[plan->vehicles[j].vehicle].cost;
+        f.vol_greedy += inner_vol(&pl->cat[plan->vehicles[j].vehicle]);
+    }
+    memcpy(pl->open, open0, pl->n * sizeof *pl->open);
+    memcpy(pl->left, left0, pl->nv * sizeof *pl->left);
+    bool *fits = bx_alloc(pl->ctx, (pl->n * pl->nv + 1) * sizeof *fits);
+    f.cnt = bx_alloc(pl->ctx, (pl->nv + 1) * sizeof *f.cnt);
+    bx_status st = fits && f.cnt ? BX_OK : BX_ENOMEM;
+    if (st == BX_OK) {
+        memset(f.cnt, 0, (pl->nv + 1) * sizeof *f.cnt);
+        for (size_t i = 0; i < pl->n; i++) {
+            if (!pl->open[i])
+                continue;
+            const bx_load_parcel *p = &pl->parcels[i];
+            f.need_vol += (double)p->dim_mm[0] * (double)p->dim_mm[1] * (double)p->dim_mm[2];
+            f.need_g += (double)p->mass_g;
+            for (size_t k = 0; k < pl->nv; k++) {
+                int32_t c[3];
+                memcpy(c, pl->cat[k].inner_mm, sizeof c);
+                fits[i * pl->nv + k] = parcel_fits(p, c);
+            }
+        }
+        f.fits = fits;
+        st = enumerate(&f, 0, 0, 0.0, 0.0, 0.0);
+    }
+    size_t nv0 = plan->nvehicles, np0 = plan->nplaced;
+    for (size_t c = 0; c < f.ncand && st == BX_OK; c++) {
+        memcpy(pl->open, open0, pl->n * sizeof *pl->open);
+        memcpy(pl->left, left0, pl->nv * sizeof *pl->left);
+        st = rounds(pl, f.cand[c].kinds, f.cand[c].nk);
+        if (st != BX_OK)
+            break;
+        bool all = true;
+        for (size_t i = 0; i < pl->n && all; i++)
+            all = !pl->open[i];
+        if (all) {
+            /* the candidate's vehicles replace the greedy ones */
+            size_t nvc = plan->nvehicles - nv0, npc = plan->nplaced - np0;
+            memmove(plan->placed, plan->placed + np0, npc * sizeof *plan->placed);
+            memmove(plan->vehicles, plan->vehicles + nv0, nvc * sizeof *plan->vehicles);
+            for (size_t j = 0; j < nvc; j++)
+                plan->vehicles[j].first -= (uint32_t)np0;
+            plan->nvehicles = nvc;
+            plan->nplaced = npc;
+            break;
+        }
+        plan->nvehicles = nv0;
+        plan->nplaced = np0;
+    }
+    for (size_t i = 0; i < pl->n; i++)
+        pl->open[i] = false;
+    for (size_t c = 0; c < f.ncand; c++)
+        bx_free(pl->ctx, f.cand[c].kinds);
+    bx_free(pl->ctx, fits);
+    bx_free(pl->ctx, f.cnt);
+    return st;
+}
+
+static bx_status plan_run(planner *pl)
+{
+    bx_status st = prefilter(pl);
+    if (st != BX_OK)
+        return st;
+    bool *open0 = bx_alloc(pl->ctx, (pl->n + 1) * sizeof *open0);
+    uint32_t *left0 = bx_alloc(pl->ctx, (pl->nv + 1) * sizeof *left0);
+    if (!open0 || !left0) {
+        bx_free(pl->ctx, open0);
+        bx_free(pl->ctx, left0);
+        return BX_ENOMEM;
+    }
+    memcpy(open0, pl->open, pl->n * sizeof *open0);
+    memcpy(left0, pl->left, pl->nv * sizeof *left0);
+    size_t unplaced0 = pl->plan->nunplaced;
+    st = rounds(pl, NULL, 0);
+    /* a better fleet only when the greedy one took every parcel it could */
+    if (st == BX_OK && pl->plan->nunplaced == unplaced0 && !pl->opt.one_at_a_time)
+        st = better_fleet(pl, open0, left0);
+    bx_free(pl->ctx, open0);
+    bx_free(pl->ctx, left0);
     return st;
 }
 

@@ -5,6 +5,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "boxcar/load.h"
@@ -18,11 +19,16 @@ static const bx_column parcel_cols[P_NCOL] = {
     {"mass_g", true}, {"stop", false},     {"rotation", false}, {"fragile", false},
     {"max_load_g", false}};
 
-enum { V_KIND, V_L, V_W, V_H, V_PAYLOAD, V_DOOR, V_COUNT, V_COST, V_A1X, V_A1M, V_A2X, V_A2M, V_NCOL };
+enum { V_KIND, V_L, V_W, V_H, V_PAYLOAD, V_DOOR, V_COUNT, V_COST, V_A1X, V_A1M, V_A2X, V_A2M, V_A1T,
+       V_A2T, V_NCOL };
 static const bx_column vehicle_cols[V_NCOL] = {
     {"kind", true},       {"length_mm", true},   {"width_mm", true},    {"height_mm", true},
     {"payload_g", true},  {"door", false},       {"count", false},      {"cost", false},
-    {"axle1_x_mm", false}, {"axle1_max_g", false}, {"axle2_x_mm", false}, {"axle2_max_g", false}};
+    {"axle1_x_mm", false}, {"axle1_max_g", false}, {"axle2_x_mm", false}, {"axle2_max_g", false},
+    {"axle1_tare_g", false}, {"axle2_tare_g", false}};
+
+enum { S_ORDER, S_STOP, S_NCOL };
+static const bx_column stop_cols[S_NCOL] = {{"order_id", true}, {"stop", true}};
 
 typedef struct rd {
     bx_ctx *ctx;
@@ -197,6 +203,14 @@ static bx_status vehicle_row(rd *r, bx_load_vehicle *v)
         bx_location w = where(r, V_A1X);
         st = bxi_input_error(r->ctx, BX_EINPUT, &w, "give all four axle columns or none");
     }
+    for (int a = 0; a < 2 && st == BX_OK; a++) {
+        int ct = a ? V_A2T : V_A1T;
+        if (!absent(r, ct) && given != 4) {
+            bx_location w = where(r, ct);
+            st = bxi_input_error(r->ctx, BX_EINPUT, &w, "an axle tare needs the four axle columns");
+        } else if ((st = get_int(r, ct, 0, BX_MAX_MASS_G, 0, &x)) == BX_OK)
+            v->axle_tare_g[a] = x;
+    }
     if (st == BX_OK && given == 4) {
         v->naxles = 2;
         if (v->axle_x_mm[0] >= v->axle_x_mm[1]) {
@@ -286,6 +300,115 @@ bx_status bx_load_read_vehicles_mem(bx_ctx *ctx, const char *name, const void *d
                                     bx_load_input *in)
 {
     return open_read(ctx, name, NULL, data, size, false, in);
+}
+
+/* ---- stops of packed orders --------------------------------------------- */
+
+typedef struct order_stop {
+    char order_id[BX_ID_MAX];
+    uint32_t stop;
+    uint64_t line;
+    bool used;
+} order_stop;
+
+static int cmp_order_stop(const void *a, const void *b)
+{
+    return strcmp(((const order_stop *)a)->order_id, ((const order_stop *)b)->order_id);
+}
+
+/* The order part of a packed parcel's id "<order_id>/<box_seq>" into buf;
+ * false if the id is not of that form. */
+static bool order_of(const char *id, char buf[BX_ID_MAX])
+{
+    const char *slash = strrchr(id, '/');
+    if (!slash || slash == id || !slash[1] || strspn(slash + 1, "0123456789") != strlen(slash + 1))
+        return false;
+    size_t n = (size_t)(slash - id);
+    memcpy(buf, id, n);
+    buf[n] = '\0';
+    return true;
+}
+
+static bx_status read_stops(bx_ctx *ctx, const char *path, const char *name, const void *data,
+                            size_t size, bx_load_input *in)
+{
+    if (!ctx || !name || !in || (!path && !data && size))
+        return ctx ? bxi_error(ctx, BX_EINVAL, "bx_load_read_stops: NULL argument") : BX_EINVAL;
+    bx_schema schema;
+    bx_field fields[BX_ROW_MAX_COLUMNS];
+    bxi_row_schema_init(&schema, fields, stop_cols, S_NCOL);
+    bx_reader *reader = NULL;
+    bx_status st = path ? bxi_reader_open_rows_file(ctx, &reader, &schema, BX_FORMAT_AUTO, path)
+                        : bxi_reader_open_rows_mem(ctx, &reader, &schema, BX_FORMAT_AUTO, name,
+                                                   data ? data : "", size);
+    path = name;
+    if (st != BX_OK)
+        return st;
+    order_stop *os = NULL;
+    size_t n = 0, cap = 0;
+    rd r = {ctx, NULL, stop_cols, path, {0}};
+    for (;;) {
+        st = bxi_reader_next_row(reader, &r.row);
+        if (st == BX_END) {
+            st = BX_OK;
+            break;
+        }
+        int64_t v;
+        if (st == BX_OK)
+            st = bxi_grow(ctx, (void **)&os, &cap, n + 1, sizeof *os, MAX_ROWS, "stops");
+        if (st == BX_OK)
+            st = get_text(&r, S_ORDER, os[n].order_id, sizeof os[n].order_id, true);
+        if (st == BX_OK && (st = get_int(&r, S_STOP, 0, 1000000, 0, &v)) == BX_OK) {
+            os[n].stop = (uint32_t)v;
+            os[n].line = r.row->at.line ? r.row->at.line : r.row->at.record;
+            os[n].used = false;
+            n++;
+        }
+        if (st != BX_OK)
+            break;
+    }
+    bx_reader_close(reader);
+    if (st == BX_OK && n > 1) {
+        qsort(os, n, sizeof *os, cmp_order_stop);
+        for (size_t i = 1; i < n && st == BX_OK; i++)
+            if (!strcmp(os[i].order_id, os[i - 1].order_id)) {
+                bx_location w = {0};
+                w.file = path;
+                w.line = os[i].line > os[i - 1].line ? os[i].line : os[i - 1].line;
+                w.field = "order_id";
+                st = bxi_input_error(ctx, BX_EINPUT, &w, "order '%s' is given a stop twice", os[i].order_id);
+            }
+    }
+    for (size_t i = 0; i < in->nparcels && st == BX_OK; i++) {
+        order_stop key;
+        if (!order_of(in->parcels[i].id, key.order_id))
+            continue;
+        order_stop *hit = n ? bsearch(&key, os, n, sizeof *os, cmp_order_stop) : NULL;
+        if (hit) {
+            in->parcels[i].stop = hit->stop;
+            hit->used = true;
+        }
+    }
+    for (size_t i = 0; i < n && st == BX_OK; i++)
+        if (!os[i].used) {
+            bx_location w = {0};
+            w.file = path;
+            w.line = os[i].line;
+            st = bxi_warn(ctx, &w, "order '%s' has no packed boxes", os[i].order_id);
+        }
+    bx_free(ctx, os);
+    return st;
+}
+
+bx_status bx_load_read_stops(bx_ctx *ctx, const char *path, bx_load_input *in)
+{
+    return read_stops(ctx, path, path ? path : "", NULL, 0, in);
+}
+
+bx_status bx_load_read_stops_mem(bx_ctx *ctx, const char *name, const void *data, size_t size,
+                                 bx_load_input *in)
+{
+    return read_stops(ctx, NULL, name, data, size, in);
 }
 
 void bx_load_input_free(bx_ctx *ctx, bx_load_input *in)

@@ -123,16 +123,23 @@ static void write_box(bx_emit *o, const bx_order *order,
     bool policy = result->policy != NULL;
     /* container_id with a policy or a pool: null for a carton */
     bool containers = policy || result->containers != NULL;
-    bxi_emit_cbor_map(o, 14 + (policy ? 1 : 0) + (containers ? 1 : 0));
+    bool fragile;
+    bx_rotation rot;
+    bxi_pk_box_handling(order, result, b, &fragile, &rot);
+    bxi_emit_cbor_map(o, 16 + (policy ? 1 : 0) + (containers ? 1 : 0));
     write_cost(o, pb->box);
     bxi_emit_cbor_text(o, "box_id");
     bxi_emit_cbor_text(o, pb->box->box_id);
     bxi_emit_cbor_text(o, "box_seq");
     bxi_emit_cbor_uint(o, (uint64_t)b + 1);
+    bxi_emit_cbor_text(o, "fragile");
+    bxi_emit_cbor_bool(o, fragile);
     bxi_emit_cbor_text(o, "n_units");
     bxi_emit_cbor_uint(o, pb->nplacements);
     bxi_emit_cbor_text(o, "fill_pct");
     put_tenths(o, fill);
+    bxi_emit_cbor_text(o, "rotation");
+    bxi_emit_cbor_text(o, bx_rotation_name(rot));
     bxi_emit_cbor_text(o, "void_pct");
     put_tenths(o, 1000 - fill);
     write_outer(o, pb->box);

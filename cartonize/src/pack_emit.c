@@ -53,6 +53,20 @@ const char *bxi_pk_order_id(const bx_order *order)
     return order->lines[0].order_id;
 }
 
+void bxi_pk_box_handling(const bx_order *order, const bx_pack_result *result, size_t b,
+                         bool *fragile, bx_rotation *rotation)
+{
+    const bx_packed_box *pb = &result->boxes[b];
+    *fragile = false;
+    *rotation = BX_ROTATE_ANY;
+    for (size_t k = 0; k < pb->nplacements; k++) {
+        const bx_order_line *l = &order->lines[result->placements[pb->first_placement + k].line];
+        *fragile |= l->fragile;
+        if (l->rotation != BX_ROTATE_ANY)
+            *rotation = BX_ROTATE_UPRIGHT;
+    }
+}
+
 uint64_t bxi_pk_unpacked_units(const bx_pack_result *result)
 {
     uint64_t n = 0;

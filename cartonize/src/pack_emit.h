@@ -41,6 +41,24 @@ int64_t bxi_pk_board_area_mm2(const bx_box *box);
 /* The order's id (from its first line). */
 const char *bxi_pk_order_id(const bx_order *order);
 
+/* How box b travels, from its contents: fragile when a unit in it is
+ * fragile (nothing may be loaded on the box); upright when a unit may not
+ * tip (rotation upright or fixed: the box's height stays vertical), else
+ * any. */
+void bxi_pk_box_handling(const bx_order *order, const bx_pack_result *result, size_t b,
+                         bool *fragile, bx_rotation *rotation);
+
+/* Text that replaces bx_pack_svg's title and legend (boxcar load's
+ * pictures): UTF-8, escaped as it is written; a NULL line is left out. */
+typedef struct bxi_pk_svg_text {
+    const char *title;
+    const char *line[3];
+} bxi_pk_svg_text;
+
+/* bx_pack_svg with text (NULL: the packing legend). */
+bx_status bxi_pk_svg(bx_ctx *ctx, const bx_order *order, const bx_pack_result *result,
+                     size_t box, const bxi_pk_svg_text *text, bx_write_fn write, void *ud);
+
 /* Units listed in result->unpacked. */
 uint64_t bxi_pk_unpacked_units(const bx_pack_result *result);
 

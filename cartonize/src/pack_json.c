@@ -117,6 +117,13 @@ static void write_box(bx_emit *o, const bx_order *order,
     key(o, "void_pct", false);
     bxi_emit_tenths(o, 1000 - fill);
     key_i64(o, "gross_weight_g", pb->gross_weight_g);
+    bool fragile;
+    bx_rotation rot;
+    bxi_pk_box_handling(order, result, b, &fragile, &rot);
+    key(o, "fragile", false);
+    bxi_emit_str(o, fragile ? "true" : "false");
+    key(o, "rotation", false);
+    bxi_emit_json_string(o, bx_rotation_name(rot));
     key(o, "placements", false);
     bxi_emit_char(o, '[');
     for (size_t k = 0; k < pb->nplacements; k++) {

@@ -255,9 +255,31 @@ static void legend(bx_emit *o, const bx_order *order,
     bxi_emit_str(o, " %</text>\n</g>\n");
 }
 
+static void legend_text(bx_emit *o, const bxi_pk_svg_text *text)
+{
+    bxi_emit_str(o, "<g font-family=\"sans-serif\" font-size=\"13\" fill=\"#222222\">\n");
+    static const char *const y[3] = {"22", "40", "58"};
+    for (int i = 0; i < 3; i++) {
+        if (text->line[i] == NULL)
+            continue;
+        bxi_emit_str(o, "<text x=\"20\" y=\"");
+        bxi_emit_str(o, y[i]);
+        bxi_emit_str(o, "\">");
+        bxi_emit_xml(o, text->line[i]);
+        bxi_emit_str(o, "</text>\n");
+    }
+    bxi_emit_str(o, "</g>\n");
+}
+
 bx_status bx_pack_svg(bx_ctx *ctx, const bx_order *order,
                       const bx_pack_result *result, size_t box,
                       bx_write_fn write, void *ud)
+{
+    return bxi_pk_svg(ctx, order, result, box, NULL, write, ud);
+}
+
+bx_status bxi_pk_svg(bx_ctx *ctx, const bx_order *order, const bx_pack_result *result,
+                     size_t box, const bxi_pk_svg_text *text, bx_write_fn write, void *ud)
 {
     bx_status st = bxi_pk_check_result(ctx, "packing SVG", order, result);
     if (st != BX_OK)
@@ -289,15 +311,23 @@ bx_status bx_pack_svg(bx_ctx *ctx, const bx_order *order,
     snprintf(t, sizeof t,
              "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
              "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
-             "width=\"%ld\" height=\"%ld\" viewBox=\"0 0 %ld %ld\">\n<title>order ",
-             lround(v.width), lround(v.height), lround(v.width), lround(v.height));
+             "width=\"%ld\" height=\"%ld\" viewBox=\"0 0 %ld %ld\">\n<title>%s",
+             lround(v.width), lround(v.height), lround(v.width), lround(v.height),
+             text ? "" : "order ");
     bxi_emit_str(&o, t);
-    bxi_emit_xml(&o, bxi_pk_order_id(order));
-    snprintf(t, sizeof t, ", box %zu: ", box + 1);
-    bxi_emit_str(&o, t);
-    bxi_emit_xml(&o, pb->box->box_id);
+    if (text) {
+        bxi_emit_xml(&o, text->title);
+    } else {
+        bxi_emit_xml(&o, bxi_pk_order_id(order));
+        snprintf(t, sizeof t, ", box %zu: ", box + 1);
+        bxi_emit_str(&o, t);
+        bxi_emit_xml(&o, pb->box->box_id);
+    }
     bxi_emit_str(&o, "</title>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
-    legend(&o, order, result, box);
+    if (text)
+        legend_text(&o, text);
+    else
+        legend(&o, order, result, box);
 
     /* The floor and the two back walls, behind everything. */
     const int64_t floor_face[4][3] = {{0, 0, 0}, {L, 0, 0}, {L, W, 0}, {0, W, 0}};

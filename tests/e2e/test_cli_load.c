@@ -236,6 +236,94 @@ static void test_load_factor_into_carbon(void **state)
     assert_true(g2 > 8860 - 0.01 && g2 < 8860 + 0.01);
 }
 
+/* boxcar pack's output as the parcels. Catalog: one box S, inner 200 mm
+ * cube, outer 210 mm cube, tare 100 g. Orders: O1 one fragile cup (150
+ * mm cube, 500 g), O2 one upright bottle (100 x 100 x 180, 900 g), O3
+ * two bricks (190 x 190 x 90, 2000 g; stacked they are 190 x 190 x 180,
+ * so one box). Parcels by hand: O1/1 fragile 600 g, O2/1 upright 1000 g,
+ * O3/1 4100 g, each 210 mm a side. A cage 420 x 210 x 420 mm with 10 kg
+ * payload holds two on the floor and one on top of a box that is not
+ * fragile: mass factor 5700 / 10000 = 0.5700, volume 3 x 210^3 / (420 x
+ * 210 x 420) = 0.7500. */
+static void test_pack_then_load(void **state)
+{
+    (void)state;
+    write_file("cat.csv", "box_id,inner_l_mm,inner_w_mm,inner_h_mm,max_weight_g,outer_l_mm,outer_w_mm,"
+                          "outer_h_mm,tare_g\nS,200,200,200,20000,210,210,210,100\n");
+    write_file("orders.csv", "order_id,item_id,qty,l_mm,w_mm,h_mm,weight_g,rotation,fragile\n"
+                             "O1,cup,1,150,150,150,500,any,true\n"
+                             "O2,bottle,1,100,100,180,900,upright,false\n"
+                             "O3,brick,2,190,190,90,2000,any,false\n");
+    write_file("cage.csv", "kind,length_mm,width_mm,height_mm,payload_g\ncage,420,210,420,10000\n");
+    const char *fmts[] = {"json", "cbor"};
+    for (int f = 0; f < 2; f++) {
+        char args[256];
+        snprintf(args, sizeof args, "pack --catalog cat.csv --orders orders.csv --format %s -o packed.%s",
+                 fmts[f], fmts[f]);
+        assert_int_equal(cli_run(dir, "pack", args, out_text, sizeof out_text, err_text, sizeof err_text), 0);
+        snprintf(args, sizeof args,
+                 "load --packed packed.%s --stop 2 --vehicles cage.csv --check --format csv --factors lf.csv",
+                 fmts[f]);
+        assert_int_equal(run(args), 0);
+        int z_cup = -1, x_cup = -1, n = 0;
+        static const char *ids[] = {"O1/1", "O2/1", "O3/1"};
+        static const int mass[] = {600, 1000, 4100};
+        int pos[3][3];
+        for (int i = 0; i < 3; i++) {
+            char key[32];
+            snprintf(key, sizeof key, ",cage,%s,2,", ids[i]);
+            const char *l = strstr(out_text, key);
+            assert_non_null(l);
+            int seq, step, x, y, z, e[3], m;
+            assert_int_equal(sscanf(l + strlen(key), "%d,%d,%d,%d,%d,%d,%d,%d,%d,", &seq, &step, &x, &y, &z, &e[0],
+                                    &e[1], &e[2], &m),
+                             9);
+            assert_true(e[0] == 210 && e[1] == 210 && e[2] == 210);
+            assert_int_equal(m, mass[i]);
+            pos[i][0] = x, pos[i][1] = y, pos[i][2] = z;
+            n++;
+        }
+        x_cup = pos[0][0];
+        z_cup = pos[0][2];
+        assert_int_equal(n, 3);
+        /* nothing on the fragile cup's box */
+        for (int i = 1; i < 3; i++)
+            assert_false(pos[i][0] == x_cup && pos[i][2] > z_cup);
+        char p[512], buf[512];
+        snprintf(p, sizeof p, "%s/lf.csv", dir);
+        cli_slurp(p, buf, sizeof buf);
+        assert_string_equal(buf, "vehicle_seq,kind,load_factor_mass,load_factor_volume\n1,cage,0.5700,0.7500\n");
+    }
+    /* the table in Chinese; a language boxcar does not speak is a usage error */
+    assert_int_equal(run("load --packed packed.cbor --vehicles cage.csv --lang zh-CN"), 0);
+    assert_non_null(strstr(out_text, "车辆 1：cage（420 × 210 × 420 mm，后门），3 件，"));
+    assert_non_null(strstr(out_text, "装载率：质量 0.5700，体积 0.7500"));
+    assert_int_equal(run("load --packed packed.cbor --vehicles cage.csv --lang fr"), 2);
+    /* stops per order from a file (O2 keeps --stop 2; O9 has no boxes) */
+    write_file("stops.csv", "order_id,stop\nO1,1\nO3,3\nO9,4\n");
+    assert_int_equal(run("load --packed packed.json --stop 2 --stops stops.csv --vehicles cage.csv --check "
+                         "--format csv"),
+                     0);
+    assert_non_null(strstr(out_text, ",cage,O1/1,1,"));
+    assert_non_null(strstr(out_text, ",cage,O2/1,2,"));
+    assert_non_null(strstr(out_text, ",cage,O3/1,3,"));
+    assert_non_null(strstr(err_text, "stops.csv:4: order 'O9' has no packed boxes"));
+    write_file("stops2.csv", "order_id,stop\nO1,1\nO1,3\n");
+    assert_int_equal(run("load --packed packed.json --stops stops2.csv --vehicles cage.csv -o none.csv"), 3);
+    assert_non_null(strstr(err_text, "stops2.csv:3: field 'order_id': order 'O1' is given a stop twice"));
+    assert_false(exists("none.csv"));
+    assert_int_equal(run("load --parcels x.csv --stops stops.csv --vehicles cage.csv"), 2);
+    /* a catalog without outer sizes: the packed file cannot give them */
+    write_file("cat2.csv", "box_id,inner_l_mm,inner_w_mm,inner_h_mm,max_weight_g\nS,200,200,200,20000\n");
+    assert_int_equal(cli_run(dir, "pack", "pack --catalog cat2.csv --orders orders.csv --format json -o p2.json",
+                             out_text, sizeof out_text, err_text, sizeof err_text),
+                     0);
+    assert_int_equal(run("load --packed p2.json --vehicles cage.csv -o none.csv"), 3);
+    assert_non_null(strstr(err_text, "p2.json:1: field 'boxes[1].outer_l_mm': null"));
+    assert_false(exists("none.csv"));
+    assert_int_equal(run("load --packed p2.json --parcels x.csv --vehicles cage.csv"), 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -243,6 +331,7 @@ int main(void)
         cmocka_unit_test(test_multi_stop_lifo),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_load_factor_into_carbon),
+        cmocka_unit_test(test_pack_then_load),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -6,6 +6,10 @@
  * bytes):
  *   'P' a parcels file, planned into the sample vehicles;
  *   'V' a vehicle catalog, planned with the sample parcels;
+ *   'K' boxcar pack's output (JSON Lines or CBOR), its boxes planned as
+ *       parcels into the sample vehicles;
+ *   'S' a stops file (order_id,stop) applied to the parcels of a packed
+ *       order and planned into the sample vehicles;
  * any other byte picks one of them by its value mod 2. Every plan made
  * (with a small work budget) must pass bx_load_plan_check and be written
  * in every format and as pictures and load factors without error. Nothing
@@ -46,13 +50,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
-    bool parcels = data[0] == 'P' || (data[0] != 'V' && data[0] % 2 == 0);
+    bool packed = data[0] == 'K', stops = data[0] == 'S';
+    bool parcels = packed || stops || data[0] == 'P' || (data[0] != 'V' && data[0] % 2 == 0);
     bx_ctx *ctx;
     if (bx_ctx_new(&ctx, NULL, NULL) != BX_OK)
         abort();
     bx_load_input in = {0};
-    bx_status st = parcels ? bx_load_read_parcels_mem(ctx, "fuzz", data + 1, size - 1, &in)
-                           : bx_load_read_vehicles_mem(ctx, "fuzz", data + 1, size - 1, &in);
+    static const char two_orders[] =
+        "{\"order_id\":\"A\",\"boxes\":[{\"box_seq\":1,\"outer_l_mm\":300,\"outer_w_mm\":200,"
+        "\"outer_h_mm\":100,\"gross_weight_g\":900}]}\n"
+        "{\"order_id\":\"B/2\",\"boxes\":[{\"box_seq\":1,\"outer_l_mm\":200,\"outer_w_mm\":200,"
+        "\"outer_h_mm\":200,\"gross_weight_g\":500,\"fragile\":true}]}\n";
+    bx_status st;
+    if (stops) {
+        st = bx_load_read_packed_mem(ctx, "orders", two_orders, sizeof two_orders - 1, 0, &in);
+        if (st == BX_OK)
+            st = bx_load_read_stops_mem(ctx, "fuzz", data + 1, size - 1, &in);
+    } else if (packed)
+        st = bx_load_read_packed_mem(ctx, "fuzz", data + 1, size - 1, 1, &in);
+    else if (parcels)
+        st = bx_load_read_parcels_mem(ctx, "fuzz", data + 1, size - 1, &in);
+    else
+        st = bx_load_read_vehicles_mem(ctx, "fuzz", data + 1, size - 1, &in);
     if (st == BX_OK) {
         const bx_load_parcel *p = parcels ? in.parcels : sample_parcels.parcels;
         size_t n = parcels ? in.nparcels : sample_parcels.nparcels;

@@ -6,6 +6,7 @@
  * with bx_load_fill_check and bx_load_plan_check, which look only at the
  * plans, and the checkers themselves are shown to catch hand-made defects.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -384,7 +385,7 @@ static void test_plan_stops(void **state)
     bx_load_parcel q[2] = {parcel("S1", 100, 100, 100, 1000, 1), parcel("S2", 100, 100, 100, 1000, 2)};
     bx_load_vehicle v = vehicle("van", 300, 100, 100, 100000, 1);
     bx_load_placed pl[2] = {{0, {0, 0, 0}, {100, 100, 100}, 1, 1}, {1, {100, 0, 0}, {100, 100, 100}, 2, 2}};
-    bx_load_used u = {0, 0, 2, 2, 2000000, 2000, 0, 0, {0, 0, 0}, {0, 0}, false};
+    bx_load_used u = {0, 0, 2, 2, 2000000, 2000, 0, 0, {0, 0, 0}, {0, 0}, false, 0};
     bx_load_plan plan = {&u, 1, pl, 2, NULL, 0, 0};
     assert_int_equal(bx_load_plan_check(ctx, q, 2, &v, 1, BX_LOAD_SUPPORT_FULL, &plan), BX_EINPUT);
     assert_non_null(strstr(bx_ctx_errmsg(ctx), "later stop"));
@@ -436,6 +437,259 @@ static void test_plan_oom(void **state)
     }
 }
 
+/* The table and the pictures in English and Chinese. One 1 m cube of
+ * 100 kg fills half of a 2 x 1 x 1 m van (1000 kg payload) from the front
+ * wall: mass factor 100 / 1000 = 0.1000, volume 0.5000, centre of gravity
+ * (500, 500, 500) mm, one step; a 3 m parcel fits no vehicle. The words
+ * are the ones docs/formats.md gives for each language. */
+static void test_plan_words_en_zh(void **state)
+{
+    (void)state;
+    bx_ctx *ctx;
+    assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
+    bx_load_parcel p[2] = {parcel("P", 1000, 1000, 1000, 100000, 0), parcel("BIG", 3000, 100, 100, 1000, 0)};
+    p[0].rotation = BX_ROTATE_FIXED;
+    bx_load_vehicle v = vehicle("van", 2000, 1000, 1000, 1000000, 1);
+    bx_load_plan plan;
+    plan_ok(ctx, p, 2, &v, 1, &plan);
+    const char *row = "     1    1    0  P                         0      0      0   1000   1000   1000\n";
+    char en[1024], zh[1024];
+    snprintf(en, sizeof en,
+             "vehicle 1: van (2000 x 1000 x 1000 mm, rear door), 1 parcels in 1 steps, load 100.000 kg\n"
+             "  load factor: mass 0.1000, volume 0.5000; centre of gravity x 500.0 y 500.0 z 500.0 mm\n"
+             "   seq step stop  parcel                  x      y      z      l      w      h\n"
+             "%snot loaded: 1 parcels\n  BIG: too_big\n",
+             row);
+    snprintf(zh, sizeof zh,
+             "车辆 1：van（2000 × 1000 × 1000 mm，后门），1 件，分 1 步装载，载重 100.000 kg\n"
+             "  装载率：质量 0.1000，体积 0.5000；重心 x 500.0 y 500.0 z 500.0 mm\n"
+             "  顺序 步骤 站点  包裹                      x      y      z      l      w      h\n"
+             "%s未装载：1 件\n  BIG：过大（任何车辆都装不下）\n",
+             row);
+    const char *langs[2] = {"en", "zh-CN"};
+    const char *tables[2] = {en, zh};
+    const char *legend[2][3] = {
+        {"<text x=\"20\" y=\"22\">vehicle 1/1: van</text>",
+         "<text x=\"20\" y=\"40\">inner 2000 x 1000 x 1000 mm, 1 parcels, load 100.000 kg</text>",
+         "<text x=\"20\" y=\"58\">load factor: mass 0.1000, volume 0.5000</text>"},
+        {"<text x=\"20\" y=\"22\">车辆 1/1：van，步骤 1/1</text>",
+         "<text x=\"20\" y=\"40\">内部尺寸 2000 × 1000 × 1000 mm，1 件，载重 100.000 kg</text>",
+         "<text x=\"20\" y=\"58\">装载率：质量 0.1000，体积 0.5000</text>"}};
+    for (int l = 0; l < 2; l++) {
+        test_buf b = {NULL, 0, 0, -1};
+        assert_int_equal(bx_load_write_lang(ctx, BX_PACK_TABLE, langs[l], p, 2, &v, 1, &plan, test_buf_write, &b),
+                         BX_OK);
+        assert_true(test_buf_write(&b, "", 1) == 0);
+        assert_string_equal(b.data, tables[l]);
+        test_buf_free(&b);
+        /* machine keys in every language */
+        test_buf c = {NULL, 0, 0, -1};
+        assert_int_equal(bx_load_write_lang(ctx, BX_PACK_JSON, langs[l], p, 2, &v, 1, &plan, test_buf_write, &c),
+                         BX_OK);
+        assert_true(test_buf_write(&c, "", 1) == 0);
+        assert_non_null(strstr(c.data, "\"unplaced\":[{\"id\":\"BIG\",\"reason\":\"too_big\"}]"));
+        test_buf_free(&c);
+        /* the picture: the whole vehicle in English, step 1 in Chinese */
+        test_buf d = {NULL, 0, 0, -1};
+        assert_int_equal(bx_load_svg_lang(ctx, langs[l], p, 2, &v, 1, &plan, 0, (uint32_t)l, test_buf_write, &d),
+                         BX_OK);
+        assert_true(test_buf_write(&d, "", 1) == 0);
+        for (int k = 0; k < 3; k++)
+            if (!strstr(d.data, legend[l][k]))
+                fail_msg("%s not in %s", legend[l][k], d.data);
+        test_buf_free(&d);
+    }
+    test_buf e = {NULL, 0, 0, -1};
+    assert_int_equal(bx_load_write_lang(ctx, BX_PACK_TABLE, "fr", p, 2, &v, 1, &plan, test_buf_write, &e),
+                     BX_EINVAL);
+    test_buf_free(&e);
+    bx_load_plan_free(ctx, &plan);
+    bx_ctx_free(ctx);
+}
+
+/* Fleet choice. Twelve 500 mm cubes of 1 kg; a "big" truck 2500 x 1000 x
+ * 500 mm holds 5 x 2 x 1 = 10 of them (cost 10, one available), a "small"
+ * van 1500 x 1000 x 500 mm holds 3 x 2 x 1 = 6 (cost 3, two available).
+ * No kind takes all twelve, so the greedy first vehicle is the one that
+ * loads the most, big (10), and the last two cubes take a small van: two
+ * vehicles, cost 13, inner volume 1.25 + 0.75 = 2.0 m3. Two small vans
+ * hold 6 + 6 = 12: two vehicles, cost 6, 1.5 m3, the better fleet. With
+ * every cost 0 the same pair wins on volume (1.5 < 2.0 m3). With three
+ * small vans and a "huge" 3000 x 1000 x 1000 (24 cubes, cost 20) the
+ * fewest vehicles is one huge, whatever it costs. */
+static void test_plan_fleet(void **state)
+{
+    (void)state;
+    bx_ctx *ctx;
+    assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
+    bx_load_parcel p[12];
+    for (int i = 0; i < 12; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "C%d", i);
+        p[i] = parcel(id, 500, 500, 500, 1000, 0);
+    }
+    bx_load_vehicle v[3] = {vehicle("big", 2500, 1000, 500, 100000, 1), vehicle("small", 1500, 1000, 500, 100000, 2),
+                            vehicle("huge", 3000, 1000, 1000, 100000, 0)};
+    v[0].cost = 10;
+    v[1].cost = 3;
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1)
+            v[0].cost = v[1].cost = 0;
+        bx_load_plan plan;
+        plan_ok(ctx, p, 12, v, 3, &plan);
+        assert_int_equal(plan.nvehicles, 2);
+        assert_int_equal(plan.nunplaced, 0);
+        for (int k = 0; k < 2; k++) {
+            assert_int_equal(plan.vehicles[k].vehicle, 1);
+            assert_int_equal(plan.vehicles[k].n, 6);
+        }
+        bx_load_plan_free(ctx, &plan);
+    }
+    v[1].count = 3;
+    v[2].count = 1;
+    v[2].cost = 20;
+    bx_load_plan plan;
+    plan_ok(ctx, p, 12, v, 3, &plan);
+    assert_int_equal(plan.nvehicles, 1);
+    assert_int_equal(plan.vehicles[0].vehicle, 2);
+    bx_load_plan_free(ctx, &plan);
+    bx_ctx_free(ctx);
+}
+
+/* Axle loads with the vehicle's tare, and the load moved to relieve an
+ * axle. A 4000 x 1000 x 1000 mm body, axles at x = 1000 and 3000 (span
+ * 2000), tare 1500 kg front and 1000 kg rear, limits 2000 and 2500 kg in
+ * all. One 1 m cube of 1000 kg, loaded against the front wall (x 0..1000,
+ * cog 500): lever rule, rear 1000 (500 - 1000) / 2000 = -250 kg, front
+ * 1250 kg, so front 2750 kg in all: over. Within both limits the cog must
+ * satisfy 1500 + 1000 (3000 - cog) / 2000 <= 2000, cog >= 2000, and 1000 +
+ * 1000 (cog - 1000) / 2000 <= 2500, cog <= 4000: the nearest is 2000, the
+ * cube moved 1500 mm to x 1500..2500 (room to 4000), front 1500 + 500 =
+ * 2000 kg, rear 1000 + 500 = 1500 kg. With a rear limit of 900 kg (below
+ * its tare) the rear wants cog <= 1000 + (900 - 1000) 2000 / 1000 = 800
+ * while the front wants cog >= 2000: no position will do, the cube stays
+ * at the front wall, 2750 / 750 kg, flagged. */
+static void test_plan_axle_tare_shift(void **state)
+{
+    (void)state;
+    bx_ctx *ctx;
+    assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
+    const char *csv = "kind,length_mm,width_mm,height_mm,payload_g,axle1_x_mm,axle1_max_g,axle2_x_mm,"
+                      "axle2_max_g,axle1_tare_g,axle2_tare_g\n"
+                      "truck,4000,1000,1000,5000000,1000,2000000,3000,2500000,1500000,1000000\n";
+    bx_load_input in = {0};
+    assert_int_equal(bx_load_read_vehicles_mem(ctx, "v.csv", csv, strlen(csv), &in), BX_OK);
+    assert_int_equal(in.nvehicles, 1);
+    bx_load_vehicle v = in.vehicles[0];
+    assert_true(v.naxles == 2 && v.axle_tare_g[0] == 1500000 && v.axle_tare_g[1] == 1000000);
+    bx_load_parcel p = parcel("cube", 1000, 1000, 1000, 1000000, 0);
+    p.rotation = BX_ROTATE_FIXED;
+    bx_load_plan plan;
+    plan_ok(ctx, &p, 1, &v, 1, &plan);
+    const bx_load_used *u = &plan.vehicles[0];
+    assert_int_equal(u->shift_mm, 1500);
+    assert_int_equal(plan.placed[0].pos_mm[0], 1500);
+    assert_true(u->cog_mm[0] == 2000.0);
+    assert_true(fabs(u->axle_g[0] - 2000000.0) < 1e-3 && fabs(u->axle_g[1] - 1500000.0) < 1e-3);
+    assert_false(u->axle_over);
+    bx_load_plan_free(ctx, &plan);
+    v.axle_max_g[1] = 900000;
+    plan_ok(ctx, &p, 1, &v, 1, &plan);
+    u = &plan.vehicles[0];
+    assert_int_equal(u->shift_mm, 0);
+    assert_int_equal(plan.placed[0].pos_mm[0], 0);
+    assert_true(fabs(u->axle_g[0] - 2750000.0) < 1e-3 && fabs(u->axle_g[1] - 750000.0) < 1e-3);
+    assert_true(u->axle_over);
+    bx_load_plan_free(ctx, &plan);
+    bx_load_input_free(ctx, &in);
+    /* a tare without the axles is refused, naming the field */
+    const char *bad = "kind,length_mm,width_mm,height_mm,payload_g,axle1_tare_g\nvan,4000,1000,1000,5000,100\n";
+    assert_int_equal(bx_load_read_vehicles_mem(ctx, "bad.csv", bad, strlen(bad), &in), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(ctx), "bad.csv:2:6: field 'axle1_tare_g'"));
+    bx_load_input_free(ctx, &in);
+    bx_ctx_free(ctx);
+}
+
+/* Every allocation of the fleet search, the axle shift and the packed
+ * reader failing in turn: BX_ENOMEM, nothing leaked. */
+static void test_fleet_packed_oom(void **state)
+{
+    (void)state;
+    bx_load_parcel p[12];
+    for (int i = 0; i < 12; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "C%d", i);
+        p[i] = parcel(id, 500, 500, 500, 1000, 1 + (uint32_t)(i % 3));
+    }
+    bx_load_vehicle v[2] = {vehicle("big", 2500, 1000, 500, 100000, 1), vehicle("small", 1500, 1000, 500, 100000, 2)};
+    v[0].cost = 10;
+    v[1].cost = 3;
+    v[1].naxles = 2;
+    v[1].axle_x_mm[0] = 1000;
+    v[1].axle_x_mm[1] = 1400;
+    v[1].axle_max_g[0] = v[1].axle_max_g[1] = 6000;
+    const char *packed = "{\"order_id\":\"A\",\"boxes\":[{\"box_seq\":1,\"outer_l_mm\":310,\"outer_w_mm\":210,"
+                         "\"outer_h_mm\":110,\"gross_weight_g\":1240,\"fragile\":true,\"rotation\":\"upright\"},"
+                         "{\"box_seq\":2,\"outer_l_mm\":310,\"outer_w_mm\":210,\"outer_h_mm\":110,"
+                         "\"gross_weight_g\":1000}],\"unpacked\":[]}\n";
+    for (uint64_t at = 1;; at++) {
+        test_alloc ta;
+        bx_ctx *ctx = test_ctx_new(&ta, at);
+        if (!ctx)
+            continue;
+        bx_load_options o;
+        bx_load_options_init(&o);
+        o.budget = 200000;
+        bx_load_plan plan;
+        bx_status st = bx_load_plan_make(ctx, p, 12, v, 2, &o, &plan);
+        if (st == BX_OK)
+            bx_load_plan_free(ctx, &plan);
+        else
+            assert_int_equal(st, BX_ENOMEM);
+        bx_load_input in = {0};
+        bx_status st2 = bx_load_read_packed_mem(ctx, "p.json", packed, strlen(packed), 2, &in);
+        if (st2 == BX_OK)
+            assert_int_equal(in.nparcels, 2);
+        else
+            assert_int_equal(st2, BX_ENOMEM);
+        bx_load_input_free(ctx, &in);
+        bx_ctx_free(ctx);
+        assert_int_equal(ta.live_blocks, 0);
+        if (st == BX_OK && st2 == BX_OK && ta.failures == 0)
+            break;
+    }
+}
+
+/* Stops of packed orders: an order id with a slash ("B/2") still finds
+ * its parcel "B/2/1" (the box number is after the last slash); a parcel
+ * of another form ("X") keeps its stop; stops given as JSON rows. */
+static void test_packed_stops(void **state)
+{
+    (void)state;
+    bx_ctx *ctx;
+    assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
+    const char *packed = "{\"order_id\":\"A\",\"boxes\":[{\"box_seq\":1,\"outer_l_mm\":300,\"outer_w_mm\":200,"
+                         "\"outer_h_mm\":100,\"gross_weight_g\":900},{\"box_seq\":2,\"outer_l_mm\":300,"
+                         "\"outer_w_mm\":200,\"outer_h_mm\":100,\"gross_weight_g\":800}]}\n"
+                         "{\"order_id\":\"B/2\",\"boxes\":[{\"box_seq\":1,\"outer_l_mm\":200,\"outer_w_mm\":200,"
+                         "\"outer_h_mm\":200,\"gross_weight_g\":500}]}\n";
+    bx_load_input in = {0};
+    assert_int_equal(bx_load_read_packed_mem(ctx, "p.json", packed, strlen(packed), 5, &in), BX_OK);
+    assert_int_equal(in.nparcels, 3);
+    const char *stops = "[{\"order_id\":\"B/2\",\"stop\":1},{\"order_id\":\"A\",\"stop\":2}]";
+    assert_int_equal(bx_load_read_stops_mem(ctx, "s.json", stops, strlen(stops), &in), BX_OK);
+    assert_string_equal(in.parcels[0].id, "A/1");
+    assert_string_equal(in.parcels[2].id, "B/2/1");
+    assert_int_equal(in.parcels[0].stop, 2);
+    assert_int_equal(in.parcels[1].stop, 2);
+    assert_int_equal(in.parcels[2].stop, 1);
+    const char *bad = "order_id,stop\nA,x\n";
+    assert_int_equal(bx_load_read_stops_mem(ctx, "s.csv", bad, strlen(bad), &in), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(ctx), "s.csv:2:2: field 'stop'"));
+    bx_load_input_free(ctx, &in);
+    bx_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -444,6 +698,9 @@ int main(void)
         cmocka_unit_test(test_plan_two_vans),     cmocka_unit_test(test_plan_axles),
         cmocka_unit_test(test_plan_bad_input),    cmocka_unit_test(test_plan_stops),
         cmocka_unit_test(test_plan_oom),          cmocka_unit_test(test_plan_masses_share_a_type),
+        cmocka_unit_test(test_plan_words_en_zh), cmocka_unit_test(test_plan_fleet),
+        cmocka_unit_test(test_plan_axle_tare_shift), cmocka_unit_test(test_fleet_packed_oom),
+        cmocka_unit_test(test_packed_stops),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "boxcar/load.h"
 #include "boxcar/pack_io.h"
 #include "testutil.h"
 
@@ -357,14 +358,16 @@ static void test_json_failed_escapes(void **state)
  * Encoding, RFC 8949 core deterministic (keys by length, then bytes):
  *   A6                       map(6)
  *   64 "work"  1A 00 01 86 A0      100000 needs the 4-byte argument
- *   65 "boxes" 81 AE               array(1), map(14)
+ *   65 "boxes" 81 B0               array(1), map(16)
  *     64 "cost"     F6             null: the box has no cost
  *     66 "box_id"   61 "B"
  *     67 "box_seq"  01
- *     67 "n_units"  01             ("box_seq" < "n_units": 'b' < 'n')
+ *     67 "fragile"  F4             false: the unit is not fragile
+ *     67 "n_units"  01             ("box_seq" < "fragile" < "n_units")
  *     68 "fill_pct" F9 4A 40       12.5 = 1.5625 * 2^3: exponent 3 + 15 =
  *                                  10010b, fraction .1001b -> 0100 1010
  *                                  0100 0000
+ *     68 "rotation" 63 "any"       the unit may turn any way
  *     68 "void_pct" F9 55 78       87.5 = 1.3671875 * 2^6: 10101b and
  *                                  .0101111b -> 0101 0101 0111 1000
  *     6A "outer_h_mm" F6  6A "outer_l_mm" F6  6A "outer_w_mm" F6
@@ -387,12 +390,14 @@ static void test_json_failed_escapes(void **state)
 static const unsigned char cbor_golden[] = {
     0xA6,
     0x64, 'w', 'o', 'r', 'k', 0x1A, 0x00, 0x01, 0x86, 0xA0,
-    0x65, 'b', 'o', 'x', 'e', 's', 0x81, 0xAE,
+    0x65, 'b', 'o', 'x', 'e', 's', 0x81, 0xB0,
     0x64, 'c', 'o', 's', 't', 0xF6,
     0x66, 'b', 'o', 'x', '_', 'i', 'd', 0x61, 'B',
     0x67, 'b', 'o', 'x', '_', 's', 'e', 'q', 0x01,
+    0x67, 'f', 'r', 'a', 'g', 'i', 'l', 'e', 0xF4,
     0x67, 'n', '_', 'u', 'n', 'i', 't', 's', 0x01,
     0x68, 'f', 'i', 'l', 'l', '_', 'p', 'c', 't', 0xF9, 0x4A, 0x40,
+    0x68, 'r', 'o', 't', 'a', 't', 'i', 'o', 'n', 0x63, 'a', 'n', 'y',
     0x68, 'v', 'o', 'i', 'd', '_', 'p', 'c', 't', 0xF9, 0x55, 0x78,
     0x6A, 'o', 'u', 't', 'e', 'r', '_', 'h', '_', 'm', 'm', 0xF6,
     0x6A, 'o', 'u', 't', 'e', 'r', '_', 'l', '_', 'm', 'm', 0xF6,
@@ -1185,6 +1190,70 @@ static void test_support_pct(void **state)
     bx_ctx_free(ctx);
 }
 
+/* ---- boxes as parcels for loading plans -------------------------------- */
+
+/* The fixture's one box holds the watches and the mug; the mug made
+ * fragile and upright. As a parcel, by hand: id "A/1", the outer size
+ * 310 x 210 x 110 (inner 300 x 200 x 100 plus 10 mm), gross 1240 g
+ * (1030 g of units and 210 g tare), fragile (the mug), upright (the mug),
+ * stop 4, no limit on top. Without an outer size the box is refused,
+ * naming the order and the box. The same parcel comes back from the JSON
+ * and the CBOR boxcar pack writes. */
+static void test_parcels_from_pack(void **state)
+{
+    (void)state;
+    bx_ctx *ctx;
+    assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
+    fixture f;
+    fixture_init(&f, "A");
+    f.lines[1].fragile = true;
+    f.lines[1].rotation = BX_ROTATE_UPRIGHT;
+    bx_load_input in = {0};
+    assert_int_equal(bx_load_parcels_from_pack(ctx, &f.order, &f.result, 4, &in), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(ctx), "order A box 1: box type '5#' has no outer size"));
+    f.box.outer_l_mm = 310;
+    f.box.outer_w_mm = 210;
+    f.box.outer_h_mm = 110;
+    f.box.has |= BX_BOX_HAS_OUTER;
+    for (int way = 0; way < 3; way++) {
+        bx_load_input_free(ctx, &in);
+        if (way == 0) {
+            assert_int_equal(bx_load_parcels_from_pack(ctx, &f.order, &f.result, 4, &in), BX_OK);
+        } else {
+            test_buf b = new_buf();
+            bx_status st = way == 1 ? bx_pack_json(ctx, &f.order, &f.result, test_buf_write, &b)
+                                    : bx_pack_cbor(ctx, &f.order, &f.result, test_buf_write, &b);
+            if (st == BX_EUNSUPPORTED) {
+                test_buf_free(&b);
+                continue;
+            }
+            assert_int_equal(st, BX_OK);
+            if (way == 1)
+                assert_non_null(strstr(text(&b), "\"gross_weight_g\":1240,\"fragile\":true,\"rotation\":\"upright\""));
+            assert_int_equal(bx_load_read_packed_mem(ctx, "packed", b.data, b.len, 4, &in), BX_OK);
+            test_buf_free(&b);
+        }
+        assert_int_equal(in.nparcels, 1);
+        const bx_load_parcel *p = &in.parcels[0];
+        assert_string_equal(p->id, "A/1");
+        assert_true(p->dim_mm[0] == 310 && p->dim_mm[1] == 210 && p->dim_mm[2] == 110);
+        assert_int_equal(p->mass_g, 1240);
+        assert_true(p->fragile);
+        assert_int_equal(p->rotation, BX_ROTATE_UPRIGHT);
+        assert_int_equal(p->stop, 4);
+        assert_int_equal(p->max_load_g, -1);
+    }
+    bx_load_input_free(ctx, &in);
+    /* a bad value names file, line (the order's, after a blank line) and field */
+    const char *bad = "\n{\"order_id\":\"A\",\"boxes\":[{\"box_seq\":1,\"outer_l_mm\":1,\"outer_w_mm\":1,"
+                      "\"outer_h_mm\":1,\"gross_weight_g\":5},"
+                      "{\"box_seq\":2,\"outer_l_mm\":1,\"outer_w_mm\":-1}]}\n";
+    assert_int_equal(bx_load_read_packed_mem(ctx, "p.json", bad, strlen(bad), 0, &in), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(ctx), "p.json:2: field 'boxes[2].outer_w_mm': -1 is out of range"));
+    bx_load_input_free(ctx, &in);
+    bx_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1209,6 +1278,7 @@ int main(void)
         cmocka_unit_test(test_painting_slab),
         cmocka_unit_test(test_painting_pinwheel),
         cmocka_unit_test(test_painting_random_packings),
+        cmocka_unit_test(test_parcels_from_pack),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

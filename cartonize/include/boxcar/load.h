@@ -25,6 +25,7 @@
 #include "boxcar/ctx.h"
 #include "boxcar/records.h"
 #include "boxcar/csv.h"
+#include "boxcar/pack.h"
 #include "boxcar/pack_io.h"
 #include "boxcar/export.h"
 #include "boxcar/status.h"
@@ -49,6 +50,9 @@ typedef struct bx_load_options {
     uint64_t budget;          /* work units; 0 = BX_LOAD_DEFAULT_BUDGET */
     bx_load_support support;  /* default BX_LOAD_SUPPORT_FULL */
     uint32_t max_blocks;      /* blocks generated; 0 = 10000 */
+    bool one_at_a_time;       /* plans: vehicles chosen one at a time only,
+                                 no fleet search (default false; for
+                                 comparisons) */
 } bx_load_options;
 
 /* At most about 1 s of one core of a 2020s x86 machine on the Bischoff-Ratcliff
@@ -140,8 +144,12 @@ BX_API bx_status bx_load_door_parse(const char *s, bx_load_door *out);
 
 /* A vehicle kind of a catalog (a van, a truck body, a roll cage, a ULD).
  * Axles: naxles 0 (none given) or 2, positions along x from the front
- * wall (x = 0) and the largest payload share each may carry; the plan
- * reports each axle's share of the payload (a beam on two supports). */
+ * wall (x = 0), the empty vehicle's load on each (tare, 0 if not known)
+ * and the most each may carry in all (tare plus its share of the load).
+ * The plan reports each axle's total (a beam on two supports, the lever
+ * rule) and, when one is over its limit, first moves the whole load
+ * along x where it leaves room, to the nearest position within both
+ * limits. */
 typedef struct bx_load_vehicle {
     char kind[BX_ID_MAX];
     int32_t inner_mm[3];   /* length (x), width (y), height (z) */
@@ -152,6 +160,7 @@ typedef struct bx_load_vehicle {
     uint32_t naxles;
     int32_t axle_x_mm[2];
     int64_t axle_max_g[2];
+    int64_t axle_tare_g[2];
     bx_location where;
 } bx_load_vehicle;
 
@@ -184,8 +193,11 @@ typedef struct bx_load_used {
     double load_factor_volume; /* parcel volume / inner volume */
     double load_factor_mass;   /* parcel mass / payload */
     double cog_mm[3];          /* centre of gravity of the load */
-    double axle_g[2];          /* payload share per axle (naxles == 2) */
-    bool axle_over;            /* an axle's share is above its limit */
+    double axle_g[2];          /* load per axle, tare included (naxles == 2) */
+    bool axle_over;            /* an axle is above its limit wherever the
+                                  load is moved along x */
+    int32_t shift_mm;          /* how far the load was moved along x to
+                                  bring the axles within their limits */
 } bx_load_used;
 
 typedef struct bx_load_unplaced {
@@ -204,8 +216,9 @@ typedef struct bx_load_plan {
 } bx_load_plan;
 
 /* Plan the loading of parcels[0..n) into vehicles of catalog[0..nv):
- * fewest vehicles first, then (each vehicle in turn) the kind that takes
- * every remaining parcel at the least cost, else the most volume. Each
+ * fewest vehicles first, then the least total cost, then the least total
+ * inner volume (vehicles chosen one at a time, then up to three better
+ * fleets tried; docs/formats.md section 15). Each
  * vehicle is loaded under opt's support rule, fragile parcels carry
  * nothing, a parcel with max_load_g carries nothing but parcels of its own
  * kind stacked within the limit, and stops are loaded last-in-first-out:
@@ -245,7 +258,7 @@ BX_API void bx_load_plan_free(bx_ctx *ctx, bx_load_plan *plan);
  * length_mm, width_mm, height_mm, mass_g, and optional stop, rotation,
  * fragile, max_load_g) or a vehicle catalog (kind, length_mm, width_mm,
  * height_mm, payload_g, and optional door, count, cost, axle1_x_mm,
- * axle1_max_g, axle2_x_mm, axle2_max_g). The arrays come from ctx (free
+ * axle1_max_g, axle2_x_mm, axle2_max_g, axle1_tare_g, axle2_tare_g). The arrays come from ctx (free
  * with bx_free); `where` of each row points into memory that lives until
  * the matching _free call. Use one bx_load_input per file. Errors name
  * file, line and column:
@@ -267,6 +280,48 @@ BX_API bx_status bx_load_read_vehicles_mem(bx_ctx *ctx, const char *name, const 
 /* Free what the readers put in *in (parcels and vehicles). */
 BX_API void bx_load_input_free(bx_ctx *ctx, bx_load_input *in);
 
+/* ---- parcels from packing results --------------------------------------- */
+
+/* Each packed box becomes a parcel: id "<order_id>/<box_seq>", the box
+ * type's OUTER size from the catalog it was packed with, its gross mass
+ * (contents plus tare, as boxcar pack reports it) and stop `stop` (0 =
+ * none). How it travels comes from its contents: fragile (nothing loaded
+ * on it) when a unit in it is fragile; rotation upright when a unit is
+ * upright or fixed (the box's height stays vertical), else any; no limit
+ * on what rests on a box that is not fragile (the catalog gives no crush
+ * strength; a unit's max_load_g applies inside its box). Units the
+ * packing left out are not parcels.
+ *
+ * bx_load_parcels_from_pack appends the boxes of one order's result to
+ * in->parcels (call it once per order). Errors: BX_EINVAL, BX_EINPUT (the
+ * box type has no outer size, or the parcel id would be over 63 bytes;
+ * the message names the order and box), BX_ENOMEM.
+ *
+ * bx_load_read_packed reads what `boxcar pack --format json` writes (JSON
+ * Lines, one object per order) or `--format cbor` (a CBOR sequence of the
+ * same maps) into in->parcels, the format told from the first byte. From
+ * each box it takes box_seq, outer_l_mm, outer_w_mm, outer_h_mm,
+ * gross_weight_g, fragile and rotation; an order object may carry "stop"
+ * (an integer, else `stop` is used). Errors name file, line (JSON) or
+ * record (CBOR) and field (e.g. boxes[2].outer_l_mm): BX_EINPUT, BX_EIO,
+ * BX_ENOMEM, BX_EUNSUPPORTED (JSON or CBOR left out of the build). */
+BX_API bx_status bx_load_parcels_from_pack(bx_ctx *ctx, const bx_order *order,
+                                           const bx_pack_result *result, uint32_t stop,
+                                           bx_load_input *in);
+BX_API bx_status bx_load_read_packed(bx_ctx *ctx, const char *path, uint32_t stop,
+                                     bx_load_input *in);
+BX_API bx_status bx_load_read_packed_mem(bx_ctx *ctx, const char *name, const void *data,
+                                         size_t size, uint32_t stop, bx_load_input *in);
+
+/* Stops of packed orders from a file of order_id,stop rows (CSV, JSON or
+ * CBOR): every parcel of in whose id is "<order_id>/<box_seq>" of a listed
+ * order gets its stop; others keep theirs. An order listed twice is
+ * BX_EINPUT (file, line, field); an order with no parcel is warned about.
+ * Errors: BX_EINVAL, BX_EINPUT, BX_EIO, BX_ENOMEM. */
+BX_API bx_status bx_load_read_stops(bx_ctx *ctx, const char *path, bx_load_input *in);
+BX_API bx_status bx_load_read_stops_mem(bx_ctx *ctx, const char *name, const void *data,
+                                        size_t size, bx_load_input *in);
+
 /* ---- plans out ----------------------------------------------------------- */
 
 /* Write a plan in one of boxcar pack's formats (boxcar/pack_io.h):
@@ -287,6 +342,14 @@ BX_API bx_status bx_load_write(bx_ctx *ctx, bx_pack_format format, const bx_load
                                size_t n, const bx_load_vehicle *catalog, size_t nv,
                                const bx_load_plan *plan, bx_write_fn write, void *ud);
 
+/* bx_load_write with the table's words in language lang: "en" (or NULL)
+ * or "zh-CN" (Chinese); CSV, JSON and CBOR keep their machine keys in
+ * every language. BX_EINVAL for another language. */
+BX_API bx_status bx_load_write_lang(bx_ctx *ctx, bx_pack_format format, const char *lang,
+                                    const bx_load_parcel *parcels, size_t n,
+                                    const bx_load_vehicle *catalog, size_t nv,
+                                    const bx_load_plan *plan, bx_write_fn write, void *ud);
+
 /* The measured load factors per vehicle, for a carbon leg:
  *   vehicle_seq,kind,load_factor_mass,load_factor_volume
  * (4 decimals; mass = load / payload, volume = parcel volume / inner
@@ -296,11 +359,20 @@ BX_API bx_status bx_load_write_factors(bx_ctx *ctx, const bx_load_vehicle *catal
 
 /* An SVG picture of vehicle `vehicle` (0-based index into plan->vehicles)
  * with the parcels of loading steps 1..upto_step (0 = all), drawn as boxcar
- * pack draws a box. Errors: BX_EINVAL (no such vehicle), BX_ELIMIT (more
+ * pack draws a box, with the legend of bx_load_svg_lang in English. Errors: BX_EINVAL (no such vehicle), BX_ELIMIT (more
  * than BX_PACK_SVG_MAX_UNITS parcels), BX_ENOMEM, BX_EIO. */
 BX_API bx_status bx_load_svg(bx_ctx *ctx, const bx_load_parcel *parcels, size_t n,
                              const bx_load_vehicle *catalog, size_t nv, const bx_load_plan *plan,
                              size_t vehicle, uint32_t upto_step, bx_write_fn write, void *ud);
+
+/* bx_load_svg with the legend in language lang ("en" or NULL, "zh-CN"):
+ * the vehicle (n of all) and its kind, the step (k of all) when
+ * upto_step > 0, its inner size, the parcels drawn and their mass, and
+ * the load factors by mass and volume of the parcels drawn. */
+BX_API bx_status bx_load_svg_lang(bx_ctx *ctx, const char *lang, const bx_load_parcel *parcels,
+                                  size_t n, const bx_load_vehicle *catalog, size_t nv,
+                                  const bx_load_plan *plan, size_t vehicle, uint32_t upto_step,
+                                  bx_write_fn write, void *ud);
 
 #ifdef __cplusplus
 }

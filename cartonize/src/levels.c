@@ -309,6 +309,23 @@ static uint64_t next_draw(uint64_t *x)
     return *x * UINT64_C(2685821657736338717);
 }
 
+/* The kind of rank r by its flattest footprint, widest first (ties: the
+ * lower index). */
+static uint32_t widest(const lv_search *s, uint32_t r)
+{
+    for (uint32_t k = 0; k < s->nk; k++) {
+        int64_t fk = (int64_t)s->kinds[k].base[0][0] * s->kinds[k].base[0][1];
+        uint32_t rank = 0;
+        for (uint32_t j = 0; j < s->nk; j++) {
+            int64_t fj = (int64_t)s->kinds[j].base[0][0] * s->kinds[j].base[0][1];
+            rank += fj > fk || (fj == fk && j < k);
+        }
+        if (rank == r)
+            return k;
+    }
+    return s->nk;
+}
+
 /* Above this many units the plan is not tried (its scratch grows as n^2). */
 #define LV_MAX_UNITS 64
 
@@ -394,7 +411,11 @@ int bxi_pk_levels(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n, p
      * order's units alone (0.75 to 1.25 each kind), each round trying at
      * most LV_ROUND_LEVELS levels per unit: a restart that lets a
      * narrower kind go below a wider one costs less than backtracking to
-     * the levels where that choice was made. */
+     * the levels where that choice was made. Before each round of draws,
+     * while kinds remain, a round that holds back one kind, widest first
+     * (it comes after every other kind that fits; half the levels): the
+     * narrower kinds go under it, and it is left to carry what needs a
+     * wide base, the way the draws found it, without drawing. */
     uint64_t x = UINT64_C(0x9E3779B97F4A7C15) ^ ((uint64_t)n << 40);
     for (uint32_t i = 0; i < n; i++) {
         const pk_unit *u = &e->units[idx[i]];
@@ -403,10 +424,15 @@ int bxi_pk_levels(bx_engine *e, uint32_t box, const uint32_t *idx, uint32_t n, p
     }
     x |= 1;
     for (uint32_t round = 0; !pk_out_of_work(&e->work) && e->work.used < until; round++) {
+        /* odd rounds 1, 3, ... hold back the first, second, ... widest */
+        uint32_t held = round & 1 && (round + 1) / 2 <= s.nk ? widest(&s, (round - 1) / 2) : s.nk;
         for (uint32_t k = 0; k < s.nk; k++)
-            s.noise[k] = round == 0 ? 1024 : 768 + (int32_t)(next_draw(&x) % 513);
+            if (held < s.nk)
+                s.noise[k] = k == held ? 1 : 1024;
+            else
+                s.noise[k] = round == 0 ? 1024 : 768 + (int32_t)(next_draw(&x) % 513);
         s.nodes = 0;
-        s.node_cap = LV_ROUND_LEVELS * n;
+        s.node_cap = (held < s.nk ? LV_ROUND_LEVELS / 2 : LV_ROUND_LEVELS) * n;
         int r = search(&s, 0, 0, opt);
         if (r != 0 || s.nodes <= s.node_cap)
             return r; /* found, or every plan tried */

@@ -950,6 +950,57 @@ static int merge3(bx_engine *e, pk_bins *s, const uint32_t *order, uint32_t nb)
     return 0;
 }
 
+/* Two into one: the lightest bin and one other repacked together into a
+ * single box of any type with stock, by the one-box attempts (piles and
+ * layers among them). A bin that takes the lightest one's units only when
+ * it is rearranged as a whole (a kind split between the two, which stacks
+ * only when its copies lie together) is out of reach of moving them one
+ * at a time. order[] lists the bins lightest first; partners are tried in
+ * that order, box types in rank order. A lightest bin of one unit is left
+ * to eliminate(), whose repacking does the same. 1 on success. */
+static int merge2(bx_engine *e, pk_bins *s, const uint32_t *order, uint32_t nb)
+{
+    uint32_t v = order[0];
+    if (nb < 2 || s->bins[v].nitems < 2 || !movable(e, &s->bins[v]))
+        return 0;
+    count_used(e, s);
+    for (uint32_t i = 1; i < nb && !pk_out_of_work(&e->work); i++) {
+        pk_bin *A = &s->bins[order[i]], *V = &s->bins[v];
+        if (!movable(e, A))
+            continue;
+        uint32_t *units = list(e, 3), n = 0;
+        const pk_bin *parts[2] = {V, A};
+        for (int k = 0; k < 2; k++)
+            for (uint32_t q = 0; q < parts[k]->nitems; q++)
+                units[n++] = parts[k]->items[q].unit;
+        e->used[A->box]--;
+        e->used[V->box]--;
+        for (uint32_t k = 0; k < e->nbox && !pk_out_of_work(&e->work); k++) {
+            uint32_t box = e->rank[k];
+            if (!pk_stock_left(e, box) || !bxi_pk_may_hold(e, box, units, n))
+                continue;
+            int r = bxi_pk_pack_single(e, box, units, n, &e->tmp2);
+            if (r < 0)
+                return -1;
+            if (r != 1)
+                continue;
+            if (bxi_pk_bin_copy(e->ctx, A, &e->tmp2) != BX_OK)
+                return -1;
+            /* drop the emptied bin, keeping the others' order */
+            pk_bin gone = s->bins[v];
+            memmove(&s->bins[v], &s->bins[v + 1], (size_t)(s->nbins - v - 1) * sizeof *s->bins);
+            s->bins[s->nbins - 1] = gone;
+            s->nbins--;
+            return 1;
+        }
+        e->used[A->box]++;
+        e->used[V->box]++;
+    }
+    return 0;
+}
+
+static uint64_t phase_budget(const pk_work *w, uint64_t budget, uint64_t num, uint64_t den);
+
 static bx_status eliminate_bins(bx_engine *e, pk_bins *s, uint32_t lower_bound)
 {
     uint32_t *order = list(e, 4);
@@ -966,6 +1017,19 @@ static bx_status eliminate_bins(bx_engine *e, pk_bins *s, uint32_t lower_bound)
                 j--;
             }
             order[j] = i;
+        }
+        /* First the lightest bin merged with one other, on a sixth of the
+         * work left: a few one-box attempts when it works, and moving
+         * units one at a time keeps most of the work when it does not. */
+        uint64_t budget = e->work.budget;
+        e->work.budget = phase_budget(&e->work, budget, 1, 6);
+        int merged = merge2(e, s, order, nb);
+        e->work.budget = budget;
+        if (merged < 0)
+            return BX_ENOMEM;
+        if (merged == 1) {
+            progress = true;
+            continue;
         }
         for (uint32_t t = 0; t < nb && !progress && !pk_out_of_work(&e->work); t++) {
             int r = eliminate(e, s, order[t]);

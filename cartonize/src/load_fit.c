@@ -101,6 +101,11 @@ static int32_t reach(const bxi_cl_reach *r, int k, int32_t len)
 
 int64_t bxi_cl_fitness(const bxi_cl_reach *r, const bxi_cl_space *s, const bxi_cl_block *b)
 {
+    /* Beyond 2^20 mm a product of three lengths could overflow: rank by
+     * volume alone there. Below, every product is at most 2^60. */
+    for (int k = 0; k < 3; k++)
+        if (s->d[k] > REACH_MAX_MM)
+            return b->vol;
     int64_t usable = 1, kept = 1;
     for (int k = 0; k < 3; k++) {
         int32_t eff = reach(r, k, s->d[k]); /* what boxes can fill of the space */

@@ -201,6 +201,33 @@ static void test_fitness_avoids_a_trap(void **state)
     }
 }
 
+/* A container over 2^20 mm long gets no table along that axis and the
+ * fitness falls back to the block's volume (products of three such
+ * lengths could overflow): a 5-cube in a 2^21 x 12 x 12 space scores 125,
+ * although 2 of the 12 would be lost with 5-cubes alone. */
+static void test_fitness_long_container(void **state)
+{
+    (void)state;
+    test_alloc ta;
+    bx_ctx *ctx = test_ctx_new(&ta, 0);
+    bxi_cl_type t = box(5, 5, 5, 10, true);
+    bxi_cl_problem pb = problem(1 << 21, 12, 12, &t, 1, true);
+    bxi_cl_reach r;
+    assert_int_equal(bxi_cl_reach_make(ctx, &pb, &r), BX_OK);
+    assert_null(r.r[0]);
+    assert_int_equal(r.r[1][12], 10);
+    bxi_cl_space s = space(1 << 21, 12, 12);
+    bxi_cl_block b = blk(5, 5, 5, 125);
+    assert_int_equal(bxi_cl_fitness(&r, &s, &b), 125);
+    /* in a 12-cube space: x has no table (all 12 usable), y and z 10;
+     * the cube keeps 12 * 10 * 10 of the usable 12 * 10 * 10 */
+    bxi_cl_space s12 = space(12, 12, 12);
+    assert_int_equal(bxi_cl_fitness(&r, &s12, &b), 125);
+    bxi_cl_reach_free(ctx, &r);
+    bx_ctx_free(ctx);
+    assert_int_equal(ta.live_blocks, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -208,6 +235,7 @@ int main(void)
         cmocka_unit_test(test_reach_orientations),
         cmocka_unit_test(test_three_types_fill),
         cmocka_unit_test(test_fitness_avoids_a_trap),
+        cmocka_unit_test(test_fitness_long_container),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -74,8 +74,8 @@ bx_status bx_load_fill_container(bx_ctx *ctx, const int32_t inner_mm[3], int64_t
     pb.budget = opt->budget;
     pb.max_blocks = opt->max_blocks;
     /* Each mode has its own search over the whole budget: without the
-     * support rule, spaces above a block reach over its whole top and
-     * general blocks need not carry their upper part. Overhanging spaces
+     * support rule, spaces above a block reach over its whole top, so a
+     * block may overhang. Overhanging spaces
      * can mislead the search on a few problems with few box types, so
      * without support a fully supported plan is also searched, on a
      * quarter of the budget, and the better plan kept. */

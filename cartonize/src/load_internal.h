@@ -4,13 +4,12 @@
  * One container, box types with quantities, maximise the loaded volume
  * (the Bischoff-Ratcliff problem). Block building over maximal residual
  * spaces, after Fanslau & Bortfeldt (2010, CLTRS) and Parreño et al.
- * (2008): boxes are first combined into blocks (a simple block is nx*ny*nz
- * boxes of one type in one orientation; a general block joins two blocks
- * side by side or one on top of the other when the pair fills at least
- * 98 % of its bounding box); a plan is a sequence of blocks, each put in a
- * corner of a residual space; the search tries the best few blocks for
- * the next space and completes each plan greedily, keeping the block whose
- * completion loads the most.
+ * (2008): boxes are first combined into blocks (a simple block is
+ * nx*ny*nz boxes of one type in one orientation); a plan is a sequence of
+ * blocks, each put in a corner of a residual space; the search ranks the
+ * blocks that fit the next space by a fitness that charges the space they
+ * make unusable (load_fit.c), tries the best few and completes each plan
+ * greedily, keeping the block whose completion loads the most.
  *
  * Full support: every residual space's floor is fully supported (by the
  * container's floor or by the top of a block, whose usable top area is
@@ -39,9 +38,8 @@ typedef struct bxi_cl_type {
     uint32_t group;      /* stop rank or 0; only types of the active group load */
 } bxi_cl_type;
 
-/* A block. Simple: type `a`, boxes of extent od[] repeated n[] times along
- * x, y, z. General: block `a` at the origin and block `b` after it along
- * `axis` (aligned at the origin on the other axes). */
+/* A block: boxes of type `a`, extent od[], repeated n[] times along x, y,
+ * z. */
 typedef struct bxi_cl_block {
     int32_t d[3];      /* extent along x, y, z */
     int32_t top[2];    /* supported top area from the block's origin corner */
@@ -49,11 +47,9 @@ typedef struct bxi_cl_block {
     int64_t mass_g;
     uint32_t comp_off; /* composition: pairs in the problem's comp pool */
     uint32_t comp_n;
-    uint32_t a, b;
+    uint32_t a;
     int32_t od[3];
     uint16_t n[3];
-    uint8_t general;
-    uint8_t axis;
     uint64_t hash;
 } bxi_cl_block;
 
@@ -107,6 +103,22 @@ typedef struct bxi_cl_blocks {
 bx_status bxi_cl_blocks_make(bx_ctx *ctx, const bxi_cl_problem *pb, uint64_t work_cap,
                              bxi_cl_blocks *out);
 void bxi_cl_blocks_free(bx_ctx *ctx, bxi_cl_blocks *bl);
+
+/* Block fitness (load_fit.c). r[k][L]: the longest sum of box edges that
+ * may lie along axis k and is at most L (NULL: axis too long for a table,
+ * every length reachable). */
+typedef struct bxi_cl_reach {
+    int32_t *r[3];
+    int32_t c[3];
+    uint64_t work;
+} bxi_cl_reach;
+
+bx_status bxi_cl_reach_make(bx_ctx *ctx, const bxi_cl_problem *pb, bxi_cl_reach *out);
+void bxi_cl_reach_free(bx_ctx *ctx, bxi_cl_reach *r);
+/* Block b in a corner of space s: its box volume, minus the space's volume
+ * that no sum of box edges can use any more, minus the empty volume inside
+ * b's bounding box (mm^3; larger is better). */
+int64_t bxi_cl_fitness(const bxi_cl_reach *r, const bxi_cl_space *s, const bxi_cl_block *b);
 
 /* Solve (load_search.c). The result's arrays come from ctx; free with
  * bxi_cl_result_free. */

@@ -5,12 +5,14 @@
  * 2008): every empty cuboid that cannot grow, possibly overlapping. The
  * next block goes into the space whose corner is nearest a corner of the
  * container (distances to the walls sorted and compared in order, then the
- * larger space), at that corner and on the space's floor. A greedy plan
- * takes, of the three largest blocks that fit, the one that fits the
- * space best (Parreño's best fit). The search is a beam search (Araya &
- * Riff 2014): each state of the beam tries its `w` largest blocks, every
- * child is judged by the volume of its greedy completion, the w best
- * children go on; w = 1, 2, 4, ... while work is left. The best complete
+ * larger space), at that corner and on the space's floor. Blocks for a
+ * space are ranked by their fitness (load_fit.c: box volume minus the
+ * space made unusable) among the largest that fit. A greedy plan takes the
+ * fittest block of the 8 largest at every step. The search is a beam
+ * search (Araya & Riff 2014): each state of the beam tries its `w` fittest
+ * blocks of the max(w, 64) largest, every child is judged by the volume of
+ * its greedy completion, the w best children go on; w = 1, 2, 4, ... while
+ * work is left. The best complete
  * plan seen anywhere is the answer. Work counts block tests and space updates,
  * never time, so a budget gives the same plan on every machine.
  *
@@ -29,7 +31,8 @@
 #include "load_internal.h"
 
 #define MAX_WIDTH 256 /* widest beam */
-#define GREEDY_K 3     /* greedy: best fit among the 3 largest blocks */
+#define BEAM_SCAN 64   /* a beam state ranks the 64 largest fitting blocks */
+#define GREEDY_SCAN 8  /* a greedy step ranks the 8 largest */
 
 typedef struct sp_t {
     bxi_cl_space s;
@@ -61,7 +64,10 @@ typedef struct solver {
     bool lifo;
     sp_t *pieces;
     size_t npieces, piececap;
-    uint32_t *cands;
+    uint32_t *cands;   /* the blocks to try, best first */
+    uint32_t *scan;    /* fitting blocks, largest first */
+    int64_t *fit;      /* fitness of cands[i] */
+    bxi_cl_reach reach;
 } solver;
 
 static bool out_of_work(const solver *sv)
@@ -340,23 +346,43 @@ static bool next_group(solver *sv, state *st)
     return true;
 }
 
-/* Up to w blocks that fit space si, largest first. */
-static uint32_t candidates(solver *sv, const state *st, size_t si, uint32_t w)
+/* Of the `scan` largest blocks that fit space si, the w fittest
+ * (bxi_cl_fitness; ties keep the larger), best first. */
+static uint32_t candidates(solver *sv, const state *st, size_t si, uint32_t w, uint32_t scan)
 {
+    const bxi_cl_space *s = &st->sp[si].s;
     uint32_t n = 0;
-    for (size_t k = 0; k < sv->bl.n && n < w; k++) {
+    if (scan < w)
+        scan = w;
+    for (size_t k = 0; k < sv->bl.n && n < scan; k++) {
         uint32_t bi = sv->bl.order[k];
-        const bxi_cl_block *b = &sv->bl.b[bi];
         sv->work++;
-        if (!block_fits(sv, st, b, &st->sp[si].s))
-            continue;
-        sv->cands[n++] = bi;
+        if (block_fits(sv, st, &sv->bl.b[bi], s))
+            sv->scan[n++] = bi;
     }
-    return n;
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        int64_t f = bxi_cl_fitness(&sv->reach, s, &sv->bl.b[sv->scan[i]]);
+        uint32_t j = m;
+        while (j > 0 && sv->fit[j - 1] < f)
+            j--;
+        if (j >= w)
+            continue;
+        if (m == w)
+            m--;
+        memmove(sv->cands + j + 1, sv->cands + j, (m - j) * sizeof *sv->cands);
+        memmove(sv->fit + j + 1, sv->fit + j, (m - j) * sizeof *sv->fit);
+        sv->cands[j] = sv->scan[i];
+        sv->fit[j] = f;
+        m++;
+    }
+    sv->work += n;
+    return m;
 }
 
 /* The next space with a block, parking spaces without one; -1 at the end. */
-static bx_status next_space(solver *sv, state *st, uint32_t w, long *si, uint32_t *n)
+static bx_status next_space(solver *sv, state *st, uint32_t w, uint32_t scan, long *si,
+                            uint32_t *n)
 {
     for (;;) {
         long s = choose_space(sv, st);
@@ -367,7 +393,7 @@ static bx_status next_space(solver *sv, state *st, uint32_t w, long *si, uint32_
             }
             continue;
         }
-        *n = candidates(sv, st, (size_t)s, w);
+        *n = candidates(sv, st, (size_t)s, w, scan);
         if (*n) {
             *si = s;
             return BX_OK;
@@ -380,45 +406,16 @@ static bx_status next_space(solver *sv, state *st, uint32_t w, long *si, uint32_
     }
 }
 
-/* Of the blocks that fit space si, the one that leaves the least along
- * its tightest axes (sorted gaps compared in order; Parreño et al.'s
- * best fit), then the larger, among the `k` largest. */
-static uint32_t best_fit(solver *sv, const state *st, size_t si, uint32_t n)
-{
-    const bxi_cl_space *s = &st->sp[si].s;
-    uint32_t best = sv->cands[0];
-    int32_t bg[3] = {INT32_MAX, INT32_MAX, INT32_MAX};
-    for (uint32_t k = 0; k < n; k++) {
-        const bxi_cl_block *b = &sv->bl.b[sv->cands[k]];
-        int32_t g[3] = {s->d[0] - b->d[0], s->d[1] - b->d[1], s->d[2] - b->d[2]};
-        for (int i = 0; i < 2; i++)
-            for (int j = 0; j < 2 - i; j++)
-                if (g[j] > g[j + 1]) {
-                    int32_t t = g[j];
-                    g[j] = g[j + 1];
-                    g[j + 1] = t;
-                }
-        int cmp = 0;
-        for (int i = 0; i < 3 && !cmp; i++)
-            cmp = g[i] < bg[i] ? -1 : g[i] > bg[i];
-        if (cmp < 0) {
-            memcpy(bg, g, sizeof g);
-            best = sv->cands[k];
-        }
-    }
-    return best;
-}
-
+/* A greedy completion: the fittest block for each next space. */
 static bx_status greedy(solver *sv, state *st)
 {
-    uint32_t k = GREEDY_K;
     for (;;) {
         long si;
         uint32_t n;
-        bx_status rc = next_space(sv, st, k, &si, &n);
+        bx_status rc = next_space(sv, st, 1, GREEDY_SCAN, &si, &n);
         if (rc != BX_OK || si < 0)
             return rc;
-        if ((rc = place(sv, st, best_fit(sv, st, (size_t)si, n), (size_t)si)) != BX_OK)
+        if ((rc = place(sv, st, sv->cands[0], (size_t)si)) != BX_OK)
             return rc;
     }
 }
@@ -426,14 +423,6 @@ static bx_status greedy(solver *sv, state *st)
 static bx_status emit(solver *sv, bxi_cl_result *r, uint32_t bi, const int32_t p[3], uint32_t step)
 {
     const bxi_cl_block *b = &sv->bl.b[bi];
-    if (b->general) {
-        bx_status rc = emit(sv, r, b->a, p, step);
-        if (rc != BX_OK)
-            return rc;
-        int32_t q[3] = {p[0], p[1], p[2]};
-        q[b->axis] += sv->bl.b[b->a].d[b->axis];
-        return emit(sv, r, b->b, q, step);
-    }
     for (uint32_t z = 0; z < b->n[2]; z++)
         for (uint32_t y = 0; y < b->n[1]; y++)
             for (uint32_t x = 0; x < b->n[0]; x++) {
@@ -488,7 +477,7 @@ static bx_status beam(solver *sv, const state *init, state *best, uint32_t w, st
         for (uint32_t i = 0; i < nbeam && rc == BX_OK && !out_of_work(sv); i++) {
             long si;
             uint32_t n;
-            if ((rc = next_space(sv, &beam_a[i], w, &si, &n)) != BX_OK)
+            if ((rc = next_space(sv, &beam_a[i], w, BEAM_SCAN, &si, &n)) != BX_OK)
                 break;
             if (si < 0) {
                 if (beam_a[i].vol > best->vol)
@@ -576,11 +565,16 @@ bx_status bxi_cl_solve(bx_ctx *ctx, const bxi_cl_problem *pb, bxi_cl_result *out
     sv.work = sv.bl.work;
     out->nblocks = (uint32_t)sv.bl.n;
     state init = {0}, best = {0};
+    rc = bxi_cl_reach_make(ctx, pb, &sv.reach);
+    sv.work += sv.reach.work;
+    sv.scan = bx_alloc(ctx, (BEAM_SCAN + MAX_WIDTH) * sizeof *sv.scan);
+    sv.fit = bx_alloc(ctx, (MAX_WIDTH + 1) * sizeof *sv.fit);
     sv.cands = bx_alloc(ctx, MAX_WIDTH * sizeof *sv.cands);
     init.sp = bx_alloc(ctx, sizeof *init.sp);
     init.spcap = 1;
     init.rem = bx_alloc(ctx, (pb->ntypes + 1) * sizeof *init.rem);
-    rc = sv.cands && init.sp && init.rem ? BX_OK : BX_ENOMEM;
+    if (rc == BX_OK && !(sv.cands && sv.scan && sv.fit && init.sp && init.rem))
+        rc = BX_ENOMEM;
     if (rc == BX_OK) {
         init.nsp = 1;
         memset(init.sp, 0, sizeof *init.sp);
@@ -600,6 +594,9 @@ bx_status bxi_cl_solve(bx_ctx *ctx, const bxi_cl_problem *pb, bxi_cl_result *out
     state_free(ctx, &best);
     bx_free(ctx, sv.pieces);
     bx_free(ctx, sv.cands);
+    bx_free(ctx, sv.scan);
+    bx_free(ctx, sv.fit);
+    bxi_cl_reach_free(ctx, &sv.reach);
     bxi_cl_blocks_free(ctx, &sv.bl);
     if (rc != BX_OK)
         bxi_cl_result_free(ctx, out);

@@ -893,6 +893,16 @@ static bool movable(const bx_engine *e, const pk_bin *b)
 static int fit_fixed(bx_engine *e, pk_bins *s, const uint32_t *sorted, uint32_t n,
                      pk_merit merit);
 
+/* Drop bin v, emptied by a merge, keeping the others' order; its storage
+ * moves to the end for reuse. */
+static void drop_bin(pk_bins *s, uint32_t v)
+{
+    pk_bin gone = s->bins[v];
+    memmove(&s->bins[v], &s->bins[v + 1], (size_t)(s->nbins - v - 1) * sizeof *s->bins);
+    s->bins[s->nbins - 1] = gone;
+    s->nbins--;
+}
+
 /* Three into two: repack the lightest bin together with two others into
  * two boxes of those two's types, when moving its units one at a time has
  * failed. order[] lists the bins lightest first; only the lightest few are
@@ -938,11 +948,7 @@ static int merge3(bx_engine *e, pk_bins *s, const uint32_t *order, uint32_t nb)
                 if (bxi_pk_bin_copy(e->ctx, A, &e->cur.bins[0]) != BX_OK ||
                     bxi_pk_bin_copy(e->ctx, B, &e->cur.bins[1]) != BX_OK)
                     return -1;
-                /* drop the emptied bin, keeping the others' order */
-                pk_bin gone = s->bins[v];
-                memmove(&s->bins[v], &s->bins[v + 1], (size_t)(s->nbins - v - 1) * sizeof *s->bins);
-                s->bins[s->nbins - 1] = gone;
-                s->nbins--;
+                drop_bin(s, v);
                 return 1;
             }
         }
@@ -986,11 +992,7 @@ static int merge2(bx_engine *e, pk_bins *s, const uint32_t *order, uint32_t nb)
                 continue;
             if (bxi_pk_bin_copy(e->ctx, A, &e->tmp2) != BX_OK)
                 return -1;
-            /* drop the emptied bin, keeping the others' order */
-            pk_bin gone = s->bins[v];
-            memmove(&s->bins[v], &s->bins[v + 1], (size_t)(s->nbins - v - 1) * sizeof *s->bins);
-            s->bins[s->nbins - 1] = gone;
-            s->nbins--;
+            drop_bin(s, v);
             return 1;
         }
         e->used[A->box]++;

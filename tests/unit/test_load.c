@@ -650,6 +650,8 @@ static void test_fleet_packed_oom(void **state)
         bx_status st2 = bx_load_read_packed_mem(ctx, "p.json", packed, strlen(packed), 2, &in);
         if (st2 == BX_OK)
             assert_int_equal(in.nparcels, 2);
+        else if (st2 == BX_EUNSUPPORTED && !BOXCAR_HAVE_JSON)
+            st2 = BX_OK; /* reading a packing result needs jansson */
         else
             assert_int_equal(st2, BX_ENOMEM);
         bx_load_input_free(ctx, &in);
@@ -666,6 +668,7 @@ static void test_fleet_packed_oom(void **state)
 static void test_packed_stops(void **state)
 {
     (void)state;
+#if BOXCAR_HAVE_JSON
     bx_ctx *ctx;
     assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
     const char *packed = "{\"order_id\":\"A\",\"boxes\":[{\"box_seq\":1,\"outer_l_mm\":300,\"outer_w_mm\":200,"
@@ -688,6 +691,9 @@ static void test_packed_stops(void **state)
     assert_non_null(strstr(bx_ctx_errmsg(ctx), "s.csv:2:2: field 'stop'"));
     bx_load_input_free(ctx, &in);
     bx_ctx_free(ctx);
+#else
+    skip(); /* reading a packing result needs jansson */
+#endif
 }
 
 int main(void)

@@ -1230,8 +1230,11 @@ static void test_parcels_from_pack(void **state)
             assert_int_equal(st, BX_OK);
             if (way == 1)
                 assert_non_null(strstr(text(&b), "\"gross_weight_g\":1240,\"fragile\":true,\"rotation\":\"upright\""));
-            assert_int_equal(bx_load_read_packed_mem(ctx, "packed", b.data, b.len, 4, &in), BX_OK);
+            st = bx_load_read_packed_mem(ctx, "packed", b.data, b.len, 4, &in);
             test_buf_free(&b);
+            if (st == BX_EUNSUPPORTED && !BOXCAR_HAVE_JSON)
+                continue; /* reading a packing result needs jansson */
+            assert_int_equal(st, BX_OK);
         }
         assert_int_equal(in.nparcels, 1);
         const bx_load_parcel *p = &in.parcels[0];
@@ -1244,6 +1247,7 @@ static void test_parcels_from_pack(void **state)
         assert_int_equal(p->max_load_g, -1);
     }
     bx_load_input_free(ctx, &in);
+#if BOXCAR_HAVE_JSON
     /* a bad value names file, line (the order's, after a blank line) and field */
     const char *bad = "\n{\"order_id\":\"A\",\"boxes\":[{\"box_seq\":1,\"outer_l_mm\":1,\"outer_w_mm\":1,"
                       "\"outer_h_mm\":1,\"gross_weight_g\":5},"
@@ -1251,6 +1255,7 @@ static void test_parcels_from_pack(void **state)
     assert_int_equal(bx_load_read_packed_mem(ctx, "p.json", bad, strlen(bad), 0, &in), BX_EINPUT);
     assert_non_null(strstr(bx_ctx_errmsg(ctx), "p.json:2: field 'boxes[2].outer_w_mm': -1 is out of range"));
     bx_load_input_free(ctx, &in);
+#endif
     bx_ctx_free(ctx);
 }
 

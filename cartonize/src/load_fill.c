@@ -77,14 +77,18 @@ bx_status bx_load_fill_container(bx_ctx *ctx, const int32_t inner_mm[3], int64_t
      * support rule, spaces above a block reach over its whole top, so a
      * block may overhang. Overhanging spaces
      * can mislead the search on a few problems with few box types, so
-     * without support a fully supported plan is also searched, on a
-     * quarter of the budget, and the better plan kept. */
+     * without support a fully supported plan is also searched, and the
+     * better plan kept: four fifths of the budget go to the first search,
+     * one fifth to the second, so the budget bounds the work in both
+     * modes. */
     bxi_cl_result r;
+    uint64_t budget = pb.budget ? pb.budget : BXI_CL_DEFAULT_BUDGET;
+    if (!pb.support)
+        pb.budget = budget - budget / 5;
     bx_status st = bxi_cl_solve(ctx, &pb, &r);
     if (st == BX_OK && !pb.support) {
         bxi_cl_result r2;
-        uint64_t budget = pb.budget ? pb.budget : BXI_CL_DEFAULT_BUDGET;
-        pb.budget = budget / 4 ? budget / 4 : 1;
+        pb.budget = budget / 5 ? budget / 5 : 1;
         pb.support = true;
         if ((st = bxi_cl_solve(ctx, &pb, &r2)) == BX_OK) {
             uint64_t work = r.work + r2.work;

@@ -87,7 +87,7 @@ typedef struct bxi_cl_result {
     uint32_t nblocks;             /* blocks generated */
 } bxi_cl_result;
 
-#define BXI_CL_DEFAULT_BUDGET 150000000u
+#define BXI_CL_DEFAULT_BUDGET 340000000u
 #define BXI_CL_DEFAULT_BLOCKS 10000u
 
 /* Blocks (load_blocks.c). */

@@ -14,7 +14,12 @@
  * its greedy completion, the w best children go on; w = 1, 2, 4, ... while
  * work is left. The best complete
  * plan seen anywhere is the answer. Work counts block tests and space updates,
- * never time, so a budget gives the same plan on every machine.
+ * never time, so a budget gives the same plan on every machine. The units
+ * are weighted to track CPU time in both support modes: a block test that
+ * fails on size is 1, one that passes it (and goes on to the payload,
+ * quantities and group) is 1 + TEST_DEEP; each containment test between
+ * spaces is DOM_COST; copying a search state costs one per space, step
+ * and box type copied.
  *
  * Full support: the piece of a space above a new block is cut to the
  * block's top area, so a space's floor is always fully carried. Without
@@ -33,6 +38,10 @@
 #define MAX_WIDTH 256 /* widest beam */
 #define BEAM_SCAN 64   /* a beam state ranks the 64 largest fitting blocks */
 #define GREEDY_SCAN 8  /* a greedy step ranks the 8 largest */
+/* Work weights, from the CPU time per counted operation on BR1-10 and
+ * thpack8 in both support modes (tests/bench/README.md). */
+#define TEST_DEEP 8
+#define DOM_COST 2
 
 typedef struct sp_t {
     bxi_cl_space s;
@@ -107,6 +116,7 @@ static bx_status state_copy(solver *sv, state *dst, const state *src)
     dst->vol = src->vol;
     dst->mass_g = src->mass_g;
     dst->group = src->group;
+    sv->work += src->nsp + src->nseq + sv->pb->ntypes;
     return BX_OK;
 }
 
@@ -115,11 +125,13 @@ static uint32_t block_group(const solver *sv, const bxi_cl_block *b)
     return sv->pb->types[sv->bl.comp[b->comp_off].type].group;
 }
 
-static bool block_fits(const solver *sv, const state *st, const bxi_cl_block *b,
+static bool block_fits(solver *sv, const state *st, const bxi_cl_block *b,
                        const bxi_cl_space *s)
 {
+    sv->work++;
     if (b->d[0] > s->d[0] || b->d[1] > s->d[1] || b->d[2] > s->d[2])
         return false;
+    sv->work += TEST_DEEP + b->comp_n - 1;
     if (b->mass_g > sv->pb->payload_g - st->mass_g)
         return false;
     const bxi_cl_comp *c = sv->bl.comp + b->comp_off;
@@ -282,7 +294,7 @@ static bx_status cut_spaces(solver *sv, state *st, const int32_t p[3], const int
                 (!inside(&sv->pieces[j].s, &sv->pieces[i].s) || j < i))
                 dominated = true;
         }
-        sv->work += st->nsp + sv->npieces;
+        sv->work += DOM_COST * (st->nsp + sv->npieces);
         if (dominated)
             continue;
         bx_status rc = bxi_grow(sv->ctx, (void **)&st->sp, &st->spcap, st->nsp + 1,
@@ -356,7 +368,6 @@ static uint32_t candidates(solver *sv, const state *st, size_t si, uint32_t w, u
         scan = w;
     for (size_t k = 0; k < sv->bl.n && n < scan; k++) {
         uint32_t bi = sv->bl.order[k];
-        sv->work++;
         if (block_fits(sv, st, &sv->bl.b[bi], s))
             sv->scan[n++] = bi;
     }

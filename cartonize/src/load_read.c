@@ -258,6 +258,16 @@ static bx_status read_all(bx_ctx *ctx, bx_reader *reader, bx_status st, const bx
     return st;
 }
 
+
+/* A rows reader on a file (path) or on bytes in memory named name. */
+static bx_status open_rows(bx_ctx *ctx, bx_reader **reader, bx_schema *schema, const char *path,
+                           const char *name, const void *data, size_t size)
+{
+    return path ? bxi_reader_open_rows_file(ctx, reader, schema, BX_FORMAT_AUTO, path)
+                : bxi_reader_open_rows_mem(ctx, reader, schema, BX_FORMAT_AUTO, name,
+                                           data ? data : "", size);
+}
+
 static bx_status open_read(bx_ctx *ctx, const char *name, const char *path, const void *data,
                            size_t size, bool parcels, bx_load_input *in)
 {
@@ -274,9 +284,7 @@ static bx_status open_read(bx_ctx *ctx, const char *name, const char *path, cons
     bx_field fields[BX_ROW_MAX_COLUMNS];
     bxi_row_schema_init(&schema, fields, cols, ncols);
     bx_reader *reader = NULL;
-    bx_status st = path ? bxi_reader_open_rows_file(ctx, &reader, &schema, BX_FORMAT_AUTO, path)
-                        : bxi_reader_open_rows_mem(ctx, &reader, &schema, BX_FORMAT_AUTO, name,
-                                                   data ? data : "", size);
+    bx_status st = open_rows(ctx, &reader, &schema, path, name, data, size);
     return read_all(ctx, reader, st, cols, parcels, in);
 }
 
@@ -338,9 +346,7 @@ static bx_status read_stops(bx_ctx *ctx, const char *path, const char *name, con
     bx_field fields[BX_ROW_MAX_COLUMNS];
     bxi_row_schema_init(&schema, fields, stop_cols, S_NCOL);
     bx_reader *reader = NULL;
-    bx_status st = path ? bxi_reader_open_rows_file(ctx, &reader, &schema, BX_FORMAT_AUTO, path)
-                        : bxi_reader_open_rows_mem(ctx, &reader, &schema, BX_FORMAT_AUTO, name,
-                                                   data ? data : "", size);
+    bx_status st = open_rows(ctx, &reader, &schema, path, name, data, size);
     path = name;
     if (st != BX_OK)
         return st;

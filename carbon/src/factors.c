@@ -156,10 +156,7 @@ static const char *keep(bx_factor_set *fs, const bxc_table *t, size_t c)
 {
     size_t len;
     const char *s = bxi_carbon_get(t, c, &len);
-    char *copy = bx_arena_alloc(&fs->strings, len + 1, 1);
-    if (copy != NULL)
-        memcpy(copy, s, len + 1);
-    return copy;
+    return bxi_arena_strndup(&fs->strings, s, len);
 }
 
 static bx_status row_error(const bxc_table *t, size_t c, const char *fmt, ...)
@@ -588,11 +585,9 @@ static bx_status load_into(bx_ctx *ctx, bx_factor_set **out, bxc_table *t, const
     bxi_carbon_idmap_init(&fs->ids, ctx);
     bx_status st = read_rows(fs, t);
     if (st == BX_OK) {
-        char *file = bx_arena_alloc(&fs->strings, strlen(name) + 1, 1);
-        if (file == NULL)
+        fs->info.file = bxi_arena_strndup(&fs->strings, name, strlen(name));
+        if (fs->info.file == NULL)
             st = BX_ENOMEM;
-        else
-            fs->info.file = memcpy(file, name, strlen(name) + 1);
     }
     if (st != BX_OK) {
         bx_factor_set_free(fs);

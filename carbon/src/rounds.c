@@ -161,11 +161,9 @@ static bx_status load(bx_ctx *ctx, void *result, bxc_table *t, const char *name)
     if (st == BX_END)
         st = BX_OK;
     if (st == BX_OK) {
-        char *copy = bx_arena_alloc(&rs->strings, strlen(name) + 1, 1);
-        if (copy == NULL)
+        rs->name = bxi_arena_strndup(&rs->strings, name, strlen(name));
+        if (rs->name == NULL)
             st = BX_ENOMEM;
-        else
-            rs->name = memcpy(copy, name, strlen(name) + 1);
     }
     for (size_t i = 0; st == BX_OK && i < rs->nrecs; i++)
         rs->invalid += !rs->recs[i].valid;

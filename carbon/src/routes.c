@@ -448,7 +448,7 @@ static bx_status start_route(bx_routes *rs, const char *id, uint64_t line)
     bx_status st = bxi_carbon_idmap_put(&rs->ids, id, strlen(id), &index, NULL);
     if (st != BX_OK)
         return st;
-    char *copy = bx_arena_alloc(&rs->strings, strlen(id) + 1, 1);
+    const char *copy = bxi_arena_strndup(&rs->strings, id, strlen(id));
     if (copy == NULL)
         return BX_ENOMEM;
     route_rec *r = &rs->recs[rs->n++];
@@ -456,7 +456,7 @@ static bx_status start_route(bx_routes *rs, const char *id, uint64_t line)
     r->n = 0;
     r->valid = true;
     r->line = line;
-    r->id = memcpy(copy, id, strlen(id) + 1);
+    r->id = copy;
     return BX_OK;
 }
 
@@ -560,11 +560,9 @@ static bx_status load_into(bx_ctx *ctx, bx_routes **out, bxc_table *t, const cha
     bxi_carbon_idmap_init(&rs->ids, ctx);
     bx_status st = read_all(rs, t);
     if (st == BX_OK) {
-        char *copy = bx_arena_alloc(&rs->strings, strlen(name) + 1, 1);
-        if (copy == NULL)
+        rs->name = bxi_arena_strndup(&rs->strings, name, strlen(name));
+        if (rs->name == NULL)
             st = BX_ENOMEM;
-        else
-            rs->name = memcpy(copy, name, strlen(name) + 1);
     }
     if (st != BX_OK) {
         bx_routes_free(rs);

@@ -102,3 +102,13 @@ void bx_arena_release(bx_arena *arena)
     }
     arena->bytes_reserved = 0;
 }
+
+char *bxi_arena_strndup(struct bx_arena *arena, const char *s, size_t len)
+{
+    char *copy = bx_arena_alloc(arena, len + 1, 1);
+    if (copy != NULL) {
+        memcpy(copy, s, len);
+        copy[len] = '\0';
+    }
+    return copy;
+}

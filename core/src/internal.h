@@ -89,6 +89,10 @@ void bxi_format_location(char *buf, size_t size, const bx_location *where);
 /* Copy a string into memory from the context (NULL on failure, error set). */
 char *bxi_strdup(bx_ctx *ctx, const char *s);
 
+/* Copy s[0..len) and a NUL into the arena (NULL when out of memory). */
+struct bx_arena;
+char *bxi_arena_strndup(struct bx_arena *arena, const char *s, size_t len);
+
 /* Why s[0..len) is not an identifier (records.h: 1..63 bytes of UTF-8, no
  * control characters, no leading or trailing blank), or NULL if it is. */
 const char *bxi_id_problem(const char *s, size_t len);

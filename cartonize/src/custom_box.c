@@ -675,6 +675,33 @@ static bx_status shrink(bx_engine *e, bxi_pk_custom *c, const bx_box *m, slot *s
     return BX_OK;
 }
 
+/* The kept packing ran on part of the catalog (the stock sizes, or one
+ * machine's variants), so "too large" or "too heavy" there may not hold
+ * of the whole catalog: a unit too large for the stock sizes may fit a
+ * machine that cannot carry its weight. Such reasons are restated against
+ * every entry, as the validator judges them. */
+static void whole_catalog_reasons(slot *s, const bx_catalog *cat, const bx_order *order,
+                                  const bx_pack_options *options)
+{
+    for (size_t i = 0; i < s->nunp; i++) {
+        bx_unpacked *u = &s->unp[i];
+        if (u->reason != BX_UNPACKED_TOO_LARGE && u->reason != BX_UNPACKED_TOO_HEAVY)
+            continue;
+        const bx_order_line *l = &order->lines[u->line];
+        bx_rotation rule = options->rotation_override >= 0 ? (bx_rotation)options->rotation_override
+                                                           : l->rotation;
+        int most = 0;
+        for (size_t k = 0; k < bx_catalog_count(cat) && most < 2; k++) {
+            int fit = bxi_pk_line_box_fit(l, rule, options->max_fill_pct, bx_catalog_box(cat, k));
+            most = fit > most ? fit : most;
+        }
+        if (most == 0)
+            u->reason = BX_UNPACKED_TOO_LARGE;
+        else if (most == 1)
+            u->reason = BX_UNPACKED_TOO_HEAVY;
+    }
+}
+
 bx_status bxi_pk_custom_pack(bx_engine *e, const bx_catalog *cat, const bx_order *order,
                              const bx_pack_options *options, const bx_pack_result **result)
 {
@@ -776,6 +803,7 @@ bx_status bxi_pk_custom_pack(bx_engine *e, const bx_catalog *cat, const bx_order
         best->measure = 0;
         work += best->work;
     }
+    whole_catalog_reasons(best, cat, order, options);
     bx_pack_result *r = &c->result;
     memset(r, 0, sizeof *r);
     r->boxes = best->boxes;

@@ -157,6 +157,14 @@ bx_status bxi_pk_bin_copy(bx_ctx *ctx, pk_bin *dst, const pk_bin *src);
  * payload, and the rules' fill limit)? */
 bool bxi_pk_unit_fits_box(const pk_unit *u, const bx_box *box, const pk_rules *rules);
 
+/* ---- validate.c ------------------------------------------------------------ */
+
+/* How box b takes one unit of line l on its own, as the validator judges an
+ * unpacked entry's reason: 0 not by size (turned as rule allows, within the
+ * fill limit max_fill_pct when > 0), 1 by size but not its weight, 2 both. */
+int bxi_pk_line_box_fit(const bx_order_line *l, bx_rotation rule, uint32_t max_fill_pct,
+                        const bx_box *b);
+
 /* ---- engine.c -------------------------------------------------------------- */
 
 /* Scratch memory from the engine (valid until the next call that asks for

@@ -48,6 +48,7 @@
 
 #include "internal.h"
 #include "boxcar/pack.h"
+#include "pack_internal.h"
 
 typedef struct vctx {
     bx_ctx *ctx;
@@ -157,6 +158,17 @@ static int64_t unit_payload(const bx_box *b)
         g = 0; /* a board that heavy is not counted as tare */
     int64_t tare = (b->has & BX_BOX_HAS_TARE) ? b->tare_g : 0;
     return b->max_weight_g - (g > tare ? g : tare);
+}
+
+int bxi_pk_line_box_fit(const bx_order_line *l, bx_rotation rule, uint32_t max_fill_pct,
+                        const bx_box *b)
+{
+    if (!unit_fits_size(l, rule, b))
+        return 0;
+    if (max_fill_pct > 0 && 100 * (int64_t)l->l_mm * l->w_mm * l->h_mm >
+                                (int64_t)max_fill_pct * b->inner_l_mm * b->inner_w_mm * b->inner_h_mm)
+        return 0; /* more than the fill limit on its own: too large */
+    return l->weight_g > unit_payload(b) ? 1 : 2;
 }
 
 /* The box record of result box b: the catalog's, or for a made-to-measure
@@ -584,14 +596,11 @@ static bx_status check_unpacked(vctx *v)
         bool fits = false, holds = false, allowed = false, in_stock = false;
         for (size_t k = 0; k < nbox; k++) {
             const bx_box *b = bx_catalog_box(v->cat, k);
-            if (!unit_fits_size(l, rule, b))
+            int fit = bxi_pk_line_box_fit(l, rule, v->opt != NULL ? v->opt->max_fill_pct : 0, b);
+            if (fit == 0)
                 continue;
-            if (v->opt != NULL && v->opt->max_fill_pct > 0 &&
-                100 * (int64_t)l->l_mm * l->w_mm * l->h_mm >
-                    (int64_t)v->opt->max_fill_pct * b->inner_l_mm * b->inner_w_mm * b->inner_h_mm)
-                continue; /* more than the fill limit on its own: too large */
             fits = true;
-            if (l->weight_g > unit_payload(b))
+            if (fit == 1)
                 continue;
             holds = true;
             allowed = allowed || v->opt == NULL || v->opt->box_allowed == NULL ||

@@ -258,6 +258,34 @@ static void test_too_large(void **state)
     done(&f);
 }
 
+/* Two machines, each with a unit it cannot take: S (at most 130 x 90 x 60)
+ * is too small for an 80 mm cube in every orientation; M takes its size
+ * but carries 30 g at most, and the cube weighs 100 g. The packing kept
+ * is S's (the 120 x 80 x 50 item in it), but the cube is too heavy, not
+ * too large: M fits it. */
+static void test_reason_over_machines(void **state)
+{
+    (void)state;
+    fx f;
+    bx_box boxes[2] = {machine(5), machine(5)};
+    strcpy(boxes[0].box_id, "S");
+    boxes[0].inner_l_mm = 130;
+    boxes[0].inner_w_mm = 90;
+    boxes[0].inner_h_mm = 60;
+    boxes[0].has &= ~(unsigned)(BX_BOX_HAS_OUTER | BX_BOX_HAS_MIN | BX_BOX_HAS_GRAMMAGE);
+    boxes[1].max_weight_g = 30;
+    boxes[1].has &= ~(unsigned)BX_BOX_HAS_GRAMMAGE;
+    make(&f, boxes, 2);
+    bx_order_line l[2] = {item("A", 1, 120, 80, 50), item("B", 2, 80, 80, 80)};
+    const bx_pack_result *r = pack(&f, l, 2, NULL);
+    assert_int_equal(r->nboxes, 1);
+    assert_int_equal(r->boxes[0].box_index, 0);
+    assert_int_equal(r->nunpacked, 1);
+    assert_int_equal(r->unpacked[0].units, 2);
+    assert_int_equal(r->unpacked[0].reason, BX_UNPACKED_TOO_HEAVY);
+    done(&f);
+}
+
 /* An upright item is not laid flat: 300 long, 100 wide, 200 high stays
  * 200 high. */
 /* The cut is shrunk below the bounding box of the first packing. A face
@@ -475,6 +503,7 @@ int main(void)
         cmocka_unit_test(test_two_cubes),
         cmocka_unit_test(test_mixed_catalog),
         cmocka_unit_test(test_too_large),
+        cmocka_unit_test(test_reason_over_machines),
         cmocka_unit_test(test_long_id),
         cmocka_unit_test(test_weight_with_board),
         cmocka_unit_test(test_upright),

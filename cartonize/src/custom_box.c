@@ -11,7 +11,10 @@
  * fewest boxes, and each box is then cut to the bounding box of its
  * placements rounded up to the step. Stock sizes are packed on their own
  * first; the better answer (fewest units left out, fewest boxes, then the
- * objective) is kept, so a mixed catalog chooses per order.
+ * objective) is kept, so a mixed catalog chooses per order. Units that
+ * answer leaves out but another entry takes are packed the same way on
+ * their own and added (a unit too large for the stock sizes goes to a
+ * machine, one too heavy for the machine to a stock size).
  */
 #include <stdio.h>
 #include <string.h>
@@ -45,12 +48,19 @@ struct bxi_pk_custom {
     bx_order_line *flat;  /* the order with `any` units laid flat */
     size_t flat_cap;
     size_t mask_cap;
-    slot s[3];            /* stock, best machine so far, machine being tried */
+    slot s[4];            /* stock, best machine so far, machine being tried,
+                             the order's packing with units added (mixing) */
     bx_order_line *sub;   /* one box's units, as an order (shrink) */
     size_t sub_cap;
     uint32_t *idx;        /* shrink: per order line, its sub line; per sub
                              line, its order line and first unit id */
     size_t idx_cap;
+    bx_order_line *left;  /* the units left out that another entry takes */
+    size_t left_cap;
+    uint32_t *lidx;       /* as idx, for left */
+    size_t lidx_cap;
+    int64_t *stock_left;  /* per catalog box: stock after the kept boxes */
+    size_t stock_cap;
     bx_pack_result result;
 };
 
@@ -82,7 +92,10 @@ void bxi_pk_custom_free(bx_ctx *ctx, bxi_pk_custom *c)
     bx_free(ctx, c->flat);
     bx_free(ctx, c->sub);
     bx_free(ctx, c->idx);
-    for (int i = 0; i < 3; i++)
+    bx_free(ctx, c->left);
+    bx_free(ctx, c->lidx);
+    bx_free(ctx, c->stock_left);
+    for (int i = 0; i < 4; i++)
         free_slot(ctx, &c->s[i]);
     bx_free(ctx, c);
 }
@@ -675,50 +688,232 @@ static bx_status shrink(bx_engine *e, bxi_pk_custom *c, const bx_box *m, slot *s
     return BX_OK;
 }
 
-/* The kept packing ran on part of the catalog (the stock sizes, or one
- * machine's variants), so "too large" or "too heavy" there may not hold
- * of the whole catalog: a unit too large for the stock sizes may fit a
- * machine that cannot carry its weight. Such reasons are restated against
- * every entry, as the validator judges them. */
-static void whole_catalog_reasons(slot *s, const bx_catalog *cat, const bx_order *order,
-                                  const bx_pack_options *options)
+/* How many of slot s's boxes are catalog box k. */
+static uint64_t used_of(const slot *s, size_t k)
 {
-    for (size_t i = 0; i < s->nunp; i++) {
-        bx_unpacked *u = &s->unp[i];
-        if (u->reason != BX_UNPACKED_TOO_LARGE && u->reason != BX_UNPACKED_TOO_HEAVY)
-            continue;
-        const bx_order_line *l = &order->lines[u->line];
-        bx_rotation rule = options->rotation_override >= 0 ? (bx_rotation)options->rotation_override
-                                                           : l->rotation;
-        int most = 0;
-        for (size_t k = 0; k < bx_catalog_count(cat) && most < 2; k++) {
-            int fit = bxi_pk_line_box_fit(l, rule, options->max_fill_pct, bx_catalog_box(cat, k));
-            most = fit > most ? fit : most;
-        }
-        if (most == 0)
-            u->reason = BX_UNPACKED_TOO_LARGE;
-        else if (most == 1)
-            u->reason = BX_UNPACKED_TOO_HEAVY;
-    }
+    uint64_t n = 0;
+    for (size_t b = 0; b < s->nboxes; b++)
+        n += s->boxes[b].box_index == k;
+    return n;
 }
 
-bx_status bxi_pk_custom_pack(bx_engine *e, const bx_catalog *cat, const bx_order *order,
-                             const bx_pack_options *options, const bx_pack_result **result)
+/* Boxes of catalog entry k the order may still take, as the validator
+ * reads them: none when the order may not use it. */
+static int64_t stock_of(const bx_catalog *cat, const bx_pack_options *o, size_t k)
 {
-    bx_ctx *ctx = e->ctx;
-    if (e->custom == NULL) {
-        e->custom = bx_alloc(ctx, sizeof *e->custom);
-        if (e->custom == NULL)
-            return BX_ENOMEM;
-        memset(e->custom, 0, sizeof *e->custom);
+    if (o->box_allowed != NULL && !o->box_allowed[k])
+        return 0;
+    if (o->stock != NULL)
+        return o->stock[k];
+    return bx_catalog_box(cat, k)->stock;
+}
+
+/* The reasons a packing of part of the catalog (the stock sizes, or one
+ * machine's variants) gives, which the whole catalog may refute. */
+static bool partial_reason(bx_unpacked_reason r)
+{
+    return r == BX_UNPACKED_TOO_LARGE || r == BX_UNPACKED_TOO_HEAVY ||
+           r == BX_UNPACKED_NOT_ALLOWED || r == BX_UNPACKED_OUT_OF_STOCK;
+}
+
+/* Why no entry of the whole catalog takes a unit of line l on its own,
+ * with slot s's boxes used, as the validator judges it: too large, too
+ * heavy, else the entry's own reason when true, else not allowed or out
+ * of stock; 0 when an entry the order may use, with stock
+ * left, takes the unit. */
+static int whole_catalog_reason(const bx_order_line *l, bx_unpacked_reason given,
+                                const bx_catalog *cat, const bx_pack_options *o, const slot *s)
+{
+    bx_rotation rule = o->rotation_override >= 0 ? (bx_rotation)o->rotation_override : l->rotation;
+    bool fits = false, holds = false, allowed = false, in_stock = false;
+    for (size_t k = 0; k < bx_catalog_count(cat); k++) {
+        int fit = bxi_pk_line_box_fit(l, rule, o->max_fill_pct, bx_catalog_box(cat, k));
+        fits = fits || fit > 0;
+        if (fit < 2)
+            continue;
+        holds = true;
+        bool ok = o->box_allowed == NULL || o->box_allowed[k];
+        allowed = allowed || ok;
+        int64_t left = stock_of(cat, o, k);
+        in_stock = in_stock || (ok && (left < 0 || (uint64_t)left > used_of(s, k)));
     }
-    bxi_pk_custom *c = e->custom;
-    size_t n = bx_catalog_count(cat);
-    bx_status st = bxi_grow(ctx, (void **)&c->mask, &c->mask_cap, n, 1, SIZE_MAX, "boxes");
+    if (!fits)
+        return BX_UNPACKED_TOO_LARGE;
+    if (!holds)
+        return BX_UNPACKED_TOO_HEAVY;
+    if (given == BX_UNPACKED_NOT_ALLOWED ? !allowed : given == BX_UNPACKED_OUT_OF_STOCK && !in_stock)
+        return (int)given;
+    if (!allowed)
+        return BX_UNPACKED_NOT_ALLOWED;
+    if (!in_stock)
+        return BX_UNPACKED_OUT_OF_STOCK;
+    return 0;
+}
+
+/* Restate slot s's partial reasons against the whole catalog; the number
+ * of units some entry would take. When last, such units are left to the
+ * budget: the packings of every part of the catalog had them and did not
+ * place them. */
+static uint64_t restate_reasons(slot *s, const bx_catalog *cat, const bx_order *order,
+                                const bx_pack_options *o, bool last)
+{
+    uint64_t takeable = 0;
+    for (size_t i = 0; i < s->nunp; i++) {
+        bx_unpacked *u = &s->unp[i];
+        if (!partial_reason(u->reason))
+            continue;
+        int r = whole_catalog_reason(&order->lines[u->line], u->reason, cat, o, s);
+        if (r != 0)
+            u->reason = (bx_unpacked_reason)r;
+        else if (last)
+            u->reason = BX_UNPACKED_BUDGET;
+        else
+            takeable += u->units;
+    }
+    return takeable;
+}
+
+/* Move slot s's units that some entry would take out of its unpacked list
+ * into an order of their own (c->left), mapped like build_sub's. */
+static bx_status build_left(bx_ctx *ctx, bxi_pk_custom *c, slot *s, const bx_catalog *cat,
+                            const bx_order *order, const bx_pack_options *o, sub_order *so)
+{
+    size_t nl = order->nlines;
+    bx_status st = bxi_grow(ctx, (void **)&c->left, &c->left_cap, nl, sizeof *c->left,
+                            SIZE_MAX / sizeof *c->left, "order lines");
     if (st == BX_OK)
-        st = ensure_variants(e, c);
+        st = bxi_grow(ctx, (void **)&c->lidx, &c->lidx_cap, 5 * nl, sizeof *c->lidx,
+                      SIZE_MAX / 8, "order lines");
     if (st != BX_OK)
         return st;
+    uint32_t *cnt = c->lidx, *l2s = cnt + nl, *first = l2s + nl;
+    for (size_t i = 0; i < nl; i++) {
+        cnt[i] = 0;
+        l2s[i] = UINT32_MAX;
+    }
+    size_t keep = 0;
+    for (size_t i = 0; i < s->nunp; i++) {
+        bx_unpacked u = s->unp[i];
+        if (partial_reason(u.reason) &&
+            whole_catalog_reason(&order->lines[u.line], u.reason, cat, o, s) == 0)
+            cnt[u.line] += u.units;
+        else
+            s->unp[keep++] = u;
+    }
+    s->nunp = keep;
+    uint32_t nsub = 0;
+    uint64_t units = 0, flags = 0;
+    for (size_t i = 0; i < nl; i++) {
+        if (cnt[i] == 0)
+            continue;
+        l2s[i] = nsub;
+        c->left[nsub] = order->lines[i];
+        c->left[nsub].qty = (int)cnt[i];
+        first[nsub] = (uint32_t)flags;
+        units += cnt[i];
+        flags += (uint64_t)order->lines[i].qty;
+        nsub++;
+    }
+    if (flags > UINT32_MAX / 2)
+        return bxi_error(ctx, BX_ENOMEM, "units: %llu left out, too many to pack again",
+                         (unsigned long long)flags);
+    st = bxi_grow(ctx, (void **)&c->lidx, &c->lidx_cap, 5 * nl + units + flags, sizeof *c->lidx,
+                  SIZE_MAX / 8, "order lines");
+    if (st != BX_OK)
+        return st;
+    cnt = c->lidx;
+    l2s = cnt + nl;
+    first = l2s + nl;
+    so->s2l = first + nl;
+    so->off = so->s2l + nl;
+    so->uids = so->off + nl;
+    uint32_t *placed = so->uids + units;
+    memset(placed, 0, flags * sizeof *placed);
+    for (size_t i = 0; i < s->nplace; i++) {
+        uint32_t j = l2s[s->place[i].line];
+        if (j != UINT32_MAX)
+            placed[first[j] + s->place[i].unit] = 1;
+    }
+    uint32_t at = 0;
+    for (uint32_t j = 0; j < nsub; j++) {
+        uint32_t line = 0;
+        while (l2s[line] != j)
+            line++;
+        so->s2l[j] = line;
+        so->off[j] = at;
+        uint32_t want = (uint32_t)c->left[j].qty, got = 0;
+        for (uint32_t k = 0; k < (uint32_t)order->lines[line].qty && got < want; k++)
+            if (!placed[first[j] + k]) {
+                so->uids[at++] = k;
+                got++;
+            }
+        c->left[j].qty = (int)got;
+    }
+    so->order.lines = c->left;
+    so->order.nlines = nsub;
+    return BX_OK;
+}
+
+/* Add slot got's boxes, placements and unpacked entries to slot acc, its
+ * lines and units mapped through so (NULL: the same order). */
+static bx_status append(bx_ctx *ctx, slot *acc, const slot *got, const sub_order *so,
+                        const bx_catalog *cat)
+{
+    size_t nb = acc->nboxes, np = acc->nplace, nu = acc->nunp;
+    bx_status st = bxi_grow(ctx, (void **)&acc->boxes, &acc->boxes_cap, nb + got->nboxes + 1,
+                            sizeof *acc->boxes, SIZE_MAX / 1024, "boxes");
+    if (st == BX_OK)
+        st = bxi_grow(ctx, (void **)&acc->cut, &acc->cut_cap, nb + got->nboxes + 1,
+                      sizeof *acc->cut, SIZE_MAX / 1024, "boxes");
+    if (st == BX_OK)
+        st = bxi_grow(ctx, (void **)&acc->place, &acc->place_cap, np + got->nplace + 1,
+                      sizeof *acc->place, SIZE_MAX / 1024, "placements");
+    if (st == BX_OK)
+        st = bxi_grow(ctx, (void **)&acc->unp, &acc->unp_cap, nu + got->nunp + 1,
+                      sizeof *acc->unp, SIZE_MAX / 1024, "unpacked entries");
+    if (st != BX_OK)
+        return st;
+    for (size_t b = 0; b < got->nboxes; b++) {
+        acc->boxes[nb + b] = got->boxes[b];
+        acc->boxes[nb + b].first_placement += np;
+        acc->cut[nb + b] = got->cut[b];
+    }
+    acc->nboxes = nb + got->nboxes;
+    /* a made-to-measure box's record lives in the slot (it may have moved) */
+    for (size_t b = 0; b < acc->nboxes; b++)
+        if (bx_catalog_box(cat, acc->boxes[b].box_index)->custom)
+            acc->boxes[b].box = &acc->cut[b];
+    for (size_t i = 0; i < got->nplace; i++) {
+        bx_placement q = got->place[i];
+        if (so != NULL) {
+            uint32_t j = q.line;
+            q.line = so->s2l[j];
+            q.unit = so->uids[so->off[j] + q.unit];
+        }
+        acc->place[np + i] = q;
+    }
+    acc->nplace = np + got->nplace;
+    for (size_t i = 0; i < got->nunp; i++) {
+        bx_unpacked u = got->unp[i];
+        if (so != NULL)
+            u.line = so->s2l[u.line];
+        acc->unp[nu + i] = u;
+    }
+    acc->nunp = nu + got->nunp;
+    acc->measure += got->measure;
+    acc->unpacked_units = 0;
+    for (size_t i = 0; i < acc->nunp; i++)
+        acc->unpacked_units += acc->unp[i].units;
+    return BX_OK;
+}
+
+/* The order packed in the stock sizes, and in each machine's variants;
+ * the better kept (*best). */
+static bx_status pack_part(bx_engine *e, bxi_pk_custom *c, const bx_catalog *cat,
+                           const bx_order *order, const bx_pack_options *options,
+                           uint64_t *work, slot **bestp)
+{
+    size_t n = bx_catalog_count(cat);
     const unsigned char *allowed = options->box_allowed;
     bool any_stock = false;
     for (size_t k = 0; k < n; k++) {
@@ -727,7 +922,7 @@ bx_status bxi_pk_custom_pack(bx_engine *e, const bx_catalog *cat, const bx_order
         any_stock |= c->mask[k] != 0;
     }
     slot *best = NULL;
-    uint64_t work = 0;
+    bx_status st;
     if (any_stock) {
         bx_pack_options o = *options;
         o.box_allowed = c->mask;
@@ -738,7 +933,7 @@ bx_status bxi_pk_custom_pack(bx_engine *e, const bx_catalog *cat, const bx_order
         s->measure = 0;
         for (size_t b = 0; b < s->nboxes; b++)
             s->measure += box_measure(options, s->boxes[b].box, NULL, s->boxes[b].box_index);
-        work += s->work;
+        *work += s->work;
         best = s;
     }
     bool have_machine = false;
@@ -770,7 +965,7 @@ bx_status bxi_pk_custom_pack(bx_engine *e, const bx_catalog *cat, const bx_order
             if (st != BX_OK)
                 return st;
             cut_boxes(&c->s[2], m, (uint32_t)k, order, options);
-            work += c->s[2].work;
+            *work += c->s[2].work;
             if (!have_machine || better(&c->s[2], &c->s[1])) {
                 swap_slots(&c->s[1], &c->s[2]);
                 have_machine = true;
@@ -785,7 +980,7 @@ bx_status bxi_pk_custom_pack(bx_engine *e, const bx_catalog *cat, const bx_order
         uint64_t budget = options->budget ? options->budget : e->limits.default_budget;
         bool changed = false;
         st = shrink(e, c, m, &c->s[1], order, options, options->rotation_override,
-                        budget / SHRINK_SHARE > 0 ? budget / SHRINK_SHARE : 1, &work, &changed);
+                    budget / SHRINK_SHARE > 0 ? budget / SHRINK_SHARE : 1, work, &changed);
         if (st != BX_OK)
             return st;
         if (changed)
@@ -801,9 +996,78 @@ bx_status bxi_pk_custom_pack(bx_engine *e, const bx_catalog *cat, const bx_order
             return st;
         best = &c->s[0];
         best->measure = 0;
-        work += best->work;
+        *work += best->work;
     }
-    whole_catalog_reasons(best, cat, order, options);
+    *bestp = best;
+    return BX_OK;
+}
+
+/* Rounds of packing the units left out that another part of the catalog
+ * would take: a unit too large for the stock sizes goes to a machine,
+ * a unit too heavy for a machine to a stock size. */
+#define MIX_ROUNDS 3
+
+bx_status bxi_pk_custom_pack(bx_engine *e, const bx_catalog *cat, const bx_order *order,
+                             const bx_pack_options *options, const bx_pack_result **result)
+{
+    bx_ctx *ctx = e->ctx;
+    if (e->custom == NULL) {
+        e->custom = bx_alloc(ctx, sizeof *e->custom);
+        if (e->custom == NULL)
+            return BX_ENOMEM;
+        memset(e->custom, 0, sizeof *e->custom);
+    }
+    bxi_pk_custom *c = e->custom;
+    size_t n = bx_catalog_count(cat);
+    bx_status st = bxi_grow(ctx, (void **)&c->mask, &c->mask_cap, n, 1, SIZE_MAX, "boxes");
+    if (st == BX_OK)
+        st = bxi_grow(ctx, (void **)&c->stock_left, &c->stock_cap, n, sizeof *c->stock_left,
+                      SIZE_MAX / 8, "boxes");
+    if (st == BX_OK)
+        st = ensure_variants(e, c);
+    if (st != BX_OK)
+        return st;
+    slot *best = NULL;
+    uint64_t work = 0;
+    st = pack_part(e, c, cat, order, options, &work, &best);
+    if (st != BX_OK)
+        return st;
+    if (restate_reasons(best, cat, order, options, false) > 0) {
+        slot *acc = &c->s[3];
+        acc->nboxes = acc->nplace = acc->nunp = 0;
+        acc->measure = 0;
+        st = append(ctx, acc, best, NULL, cat);
+        if (st != BX_OK)
+            return st;
+        acc->lower_bound = best->lower_bound;
+        for (int round = 0; round < MIX_ROUNDS; round++) {
+            sub_order so;
+            st = build_left(ctx, c, acc, cat, order, options, &so);
+            if (st != BX_OK)
+                return st;
+            if (so.order.nlines == 0)
+                break;
+            bx_pack_options o = *options;
+            for (size_t k = 0; k < n; k++) {
+                int64_t have = options->stock != NULL ? options->stock[k]
+                                                      : bx_catalog_box(cat, k)->stock;
+                uint64_t used = used_of(acc, k);
+                c->stock_left[k] = have < 0 ? have
+                                   : (uint64_t)have > used ? have - (int64_t)used : 0;
+            }
+            o.stock = c->stock_left;
+            slot *got = NULL;
+            st = pack_part(e, c, cat, &so.order, &o, &work, &got);
+            if (st == BX_OK)
+                st = append(ctx, acc, got, &so, cat);
+            if (st != BX_OK)
+                return st;
+            if (got->nplace == 0 || restate_reasons(acc, cat, order, options, false) == 0)
+                break;
+        }
+        best = acc;
+    }
+    restate_reasons(best, cat, order, options, true);
     bx_pack_result *r = &c->result;
     memset(r, 0, sizeof *r);
     r->boxes = best->boxes;

@@ -286,6 +286,67 @@ static void test_reason_over_machines(void **state)
     done(&f);
 }
 
+/* Stock size S (200 mm cube, 30 kg) and machine M carrying 2 kg at most:
+ * a 5 kg 100 mm cube only S holds, a 500 x 300 x 300 unit of 0.5 kg only
+ * M takes (S is 200 across). Packed in the stock sizes alone or in M
+ * alone, one unit is left out either way, and the whole catalog would
+ * take it; so both go in: the cube in S, the large unit in a box cut to
+ * its own size, 500 x 300 x 300 (steps of 10). */
+static void test_mix_stock_and_machine(void **state)
+{
+    (void)state;
+    fx f;
+    bx_box boxes[2] = {stock_box("S", 200, 200, 200, 1.0), machine(10)};
+    boxes[1].max_weight_g = 2000;
+    make(&f, boxes, 2);
+    bx_order_line l[2] = {item("A", 1, 100, 100, 100), item("B", 1, 500, 300, 300)};
+    l[0].weight_g = 5000;
+    l[1].weight_g = 500;
+    const bx_pack_result *r = pack(&f, l, 2, NULL);
+    assert_int_equal(r->nunpacked, 0);
+    assert_int_equal(r->nboxes, 2);
+    assert_int_equal(r->nplacements, 2);
+    for (size_t b = 0; b < 2; b++) {
+        const bx_packed_box *pb = &r->boxes[b];
+        assert_int_equal(pb->nplacements, 1);
+        const bx_placement *p = &r->placements[pb->first_placement];
+        if (pb->box_index == 0) {
+            assert_int_equal(p->line, 0);
+            assert_int_equal(pb->inner_volume_mm3, 8000000);
+        } else {
+            assert_int_equal(pb->box_index, 1);
+            assert_int_equal(p->line, 1);
+            assert_int_equal(pb->inner_volume_mm3, 45000000);
+        }
+    }
+    assert_int_not_equal(r->boxes[0].box_index, r->boxes[1].box_index);
+    done(&f);
+}
+
+/* As above with two 150 mm cubes of 5 kg (one per S box) and one S in
+ * stock: one cube goes in S, the large unit in M, and the other cube is
+ * out of stock (S holds it, none left; M cannot carry it). */
+static void test_mix_out_of_stock(void **state)
+{
+    (void)state;
+    fx f;
+    bx_box boxes[2] = {stock_box("S", 200, 200, 200, 1.0), machine(10)};
+    boxes[0].stock = 1;
+    boxes[1].max_weight_g = 2000;
+    make(&f, boxes, 2);
+    bx_order_line l[2] = {item("A", 2, 150, 150, 150), item("B", 1, 500, 300, 300)};
+    l[0].weight_g = 5000;
+    l[1].weight_g = 500;
+    const bx_pack_result *r = pack(&f, l, 2, NULL);
+    assert_int_equal(r->nboxes, 2);
+    assert_int_equal(r->nplacements, 2);
+    assert_int_equal(r->nunpacked, 1);
+    assert_int_equal(r->unpacked[0].line, 0);
+    assert_int_equal(r->unpacked[0].units, 1);
+    assert_int_equal(r->unpacked[0].reason, BX_UNPACKED_OUT_OF_STOCK);
+    done(&f);
+}
+
 /* An upright item is not laid flat: 300 long, 100 wide, 200 high stays
  * 200 high. */
 /* The cut is shrunk below the bounding box of the first packing. A face
@@ -504,6 +565,8 @@ int main(void)
         cmocka_unit_test(test_mixed_catalog),
         cmocka_unit_test(test_too_large),
         cmocka_unit_test(test_reason_over_machines),
+        cmocka_unit_test(test_mix_stock_and_machine),
+        cmocka_unit_test(test_mix_out_of_stock),
         cmocka_unit_test(test_long_id),
         cmocka_unit_test(test_weight_with_board),
         cmocka_unit_test(test_upright),

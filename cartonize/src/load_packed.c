@@ -351,6 +351,15 @@ static bx_status read_packed(bx_ctx *ctx, const char *data, size_t size, uint32_
     size_t a = 0;
     while (a < size && (data[a] == ' ' || data[a] == '\t' || data[a] == '\r' || data[a] == '\n'))
         a++;
+    if (a < size && data[a] != '{' && (unsigned char)data[a] < 0x80) {
+        /* text, but not an object: CBOR starts with a byte of 0x80 or more */
+        r.at.line = 1;
+        bool csv = size - a >= 9 && memcmp(data + a, "order_id,", 9) == 0;
+        return bxi_input_error(ctx, BX_EINPUT, &r.at, "%s",
+                               csv ? "boxcar pack's CSV has no outer sizes of the boxes; write "
+                                     "the packing with --format json or --format cbor"
+                                   : "neither JSON Lines (one order object per line) nor CBOR");
+    }
     if (a < size && data[a] != '{') {
 #if BOXCAR_HAVE_CBOR
         return read_cbor_seq(&r, data, size);

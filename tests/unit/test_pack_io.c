@@ -1255,6 +1255,17 @@ static void test_parcels_from_pack(void **state)
     assert_int_equal(bx_load_read_packed_mem(ctx, "p.json", bad, strlen(bad), 0, &in), BX_EINPUT);
     assert_non_null(strstr(bx_ctx_errmsg(ctx), "p.json:2: field 'boxes[2].outer_w_mm': -1 is out of range"));
     bx_load_input_free(ctx, &in);
+    /* pack's CSV (no outer sizes) is told apart from CBOR and refused with
+     * what to write instead; other text is neither */
+    const char *csv = "order_id,box_seq,box_id,n_units\nD1,1,3#,1\n";
+    assert_int_equal(bx_load_read_packed_mem(ctx, "p.csv", csv, strlen(csv), 0, &in), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(ctx), "p.csv:1: boxcar pack's CSV has no outer sizes"));
+    assert_non_null(strstr(bx_ctx_errmsg(ctx), "--format json or --format cbor"));
+    assert_int_equal(in.nparcels, 0);
+    bx_load_input_free(ctx, &in);
+    assert_int_equal(bx_load_read_packed_mem(ctx, "p.txt", " hello", 6, 0, &in), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(ctx), "p.txt:1: neither JSON Lines"));
+    bx_load_input_free(ctx, &in);
 #endif
     bx_ctx_free(ctx);
 }

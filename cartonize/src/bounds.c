@@ -56,7 +56,10 @@
  * along k add up to at most the bin's; orientations are chosen per unit,
  * so that is m_k(i) + m_k(j) <= bin_k with the minima m_k above, and the
  * units conflict when this fails along all three axes. With masses they
- * also conflict when they weigh more than the payload together. Units
+ * also conflict when they weigh more than the payload together. With
+ * several bin types, two units conflict when they conflict in every type
+ * (a type one of them does not fit counts as a conflict), which is again
+ * exact for the pair: they can share no bin of any type. Units
  * pairwise in conflict need a bin each, so the size of any clique of the
  * conflict graph is a lower bound; it assumes nothing about support or
  * load order, which only make packing harder. L1 counts the units over
@@ -345,11 +348,11 @@ done:
 #define PK_CLIQUE_MAX_UNITS 256
 
 typedef struct cl_unit {
-    int32_t m[3];  /* as lb_unit.m */
-    int64_t mass;  /* grams; 0 when masses are ignored */
-    double score;  /* share of the bin and payload it takes */
-    uint32_t deg;  /* conflicts with the other candidates */
-    uint32_t id;   /* input position, for a stable order */
+    int64_t mass;   /* grams; 0 when masses are ignored */
+    double score;   /* share of a bin and its payload it takes, at most */
+    uint32_t deg;   /* conflicts with the other candidates */
+    uint32_t id;    /* input position, for a stable order */
+    uint32_t fits;  /* bit t: it fits bin type t (size and payload) */
 } cl_unit;
 
 typedef struct cl_search {
@@ -378,14 +381,22 @@ static unsigned lowest_bit(uint64_t x)
 #endif
 }
 
-static bool cl_conflict(const cl_unit *a, const cl_unit *b, const int32_t bin[3],
-                        int64_t payload)
+/* Can units a and b never share a bin of any type? m holds nbins rows of
+ * minimal extents per unit (row a->id * nbins + t after selection). */
+static bool cl_conflict(const cl_unit *a, const cl_unit *b, const int32_t (*m)[3],
+                        const bxi_pk_bin *bins, size_t nbins, bool masses)
 {
-    if (a->mass > payload - b->mass)
-        return true;
-    for (int k = 0; k < 3; k++)
-        if ((int64_t)a->m[k] + b->m[k] <= bin[k])
-            return false;
+    const uint32_t both = a->fits & b->fits;
+    for (size_t t = 0; t < nbins; t++) {
+        if (!(both & (1u << t)))
+            continue;
+        if (masses && a->mass > bins[t].payload_g - b->mass)
+            continue;
+        const int32_t *ma = m[(size_t)a->id * nbins + t], *mb = m[(size_t)b->id * nbins + t];
+        for (int k = 0; k < 3; k++)
+            if ((int64_t)ma[k] + mb[k] <= bins[t].dim[k])
+                return false; /* side by side along k in bin type t */
+    }
     return true;
 }
 
@@ -480,56 +491,71 @@ static void cl_expand(cl_search *c, uint32_t depth)
     }
 }
 
-size_t bxi_pk_clique_scratch(size_t n)
+size_t bxi_pk_clique_scratch(size_t n, size_t nbins)
 {
     size_t c = n < PK_CLIQUE_MAX_UNITS ? n : PK_CLIQUE_MAX_UNITS;
     size_t words = (c + 63) / 64;
-    if (n > (SIZE_MAX / 2) / sizeof(cl_unit))
+    if (nbins > BXI_PK_CLIQUE_MAX_BINS || n > (SIZE_MAX / 4) / sizeof(cl_unit))
         return SIZE_MAX;
-    /* cl_unit[n], the adjacency rows, then c + 1 levels */
-    return n * sizeof(cl_unit) + c * words * sizeof(uint64_t) + (c + 1) * cl_level_bytes(c) +
-           64;
+    /* cl_unit[n], extents of the kept units per bin type, the adjacency
+     * rows, then c + 1 levels */
+    return n * sizeof(cl_unit) + c * nbins * sizeof(int32_t[3]) + c * words * sizeof(uint64_t) +
+           (c + 1) * cl_level_bytes(c) + 64;
 }
 
 uint32_t bxi_pk_clique_bound(const int32_t (*dims)[3], const bx_rotation *rot,
-                             const int64_t *mass_g, size_t n, int32_t L, int32_t W, int32_t H,
-                             int64_t payload_g, uint64_t node_limit, bxi_pk_clique *out,
+                             const int64_t *mass_g, size_t n, const bxi_pk_bin *bins,
+                             size_t nbins, uint64_t node_limit, bxi_pk_clique *out,
                              void *scratch)
 {
     bxi_pk_clique r = {0, 0, 0, true};
-    const int32_t bin[3] = {L, W, H};
+    const bool masses = mass_g != NULL;
     cl_unit *u = scratch;
     size_t ne = 0;
-    for (size_t i = 0; i < n; i++) {
-        lb_unit lu;
-        if (!reduce_unit(dims[i], rot[i], bin, &lu))
-            continue; /* it cannot be packed: no bin count holds it */
-        int64_t mass = 0;
-        if (mass_g != NULL) {
-            mass = mass_g[i] > 0 ? mass_g[i] : 0;
-            if (mass > payload_g)
+    for (size_t i = 0; i < n && nbins <= BXI_PK_CLIQUE_MAX_BINS; i++) {
+        cl_unit *c = &u[ne];
+        c->mass = masses && mass_g[i] > 0 ? mass_g[i] : 0;
+        c->score = 0.0;
+        c->fits = 0;
+        for (size_t t = 0; t < nbins; t++) {
+            const bxi_pk_bin *b = &bins[t];
+            lb_unit lu;
+            if (!reduce_unit(dims[i], rot[i], b->dim, &lu) || (masses && c->mass > b->payload_g))
                 continue;
+            c->fits |= 1u << t;
+            double sc = (double)lu.m[0] / b->dim[0] + (double)lu.m[1] / b->dim[1] +
+                        (double)lu.m[2] / b->dim[2] +
+                        (masses && b->payload_g > 0 ? 3.0 * (double)c->mass / (double)b->payload_g
+                                                    : 0.0);
+            if (sc > c->score)
+                c->score = sc;
         }
-        cl_unit *c = &u[ne++];
-        memcpy(c->m, lu.m, sizeof c->m);
-        c->mass = mass;
-        c->score = (double)lu.m[0] / L + (double)lu.m[1] / W + (double)lu.m[2] / H +
-                   (mass_g != NULL && payload_g > 0 ? 3.0 * (double)mass / (double)payload_g : 0.0);
+        if (c->fits == 0)
+            continue; /* it cannot be packed: no bin count holds it */
         c->deg = 0;
         c->id = (uint32_t)i;
+        ne++;
     }
     if (ne == 0)
         goto done;
     r.size = 1;
-    if (mass_g == NULL)
-        payload_g = INT64_MAX; /* no mass conflicts: every mass is 0 */
     if (ne > PK_CLIQUE_MAX_UNITS) {
         qsort(u, ne, sizeof *u, cmp_cl_score);
         ne = PK_CLIQUE_MAX_UNITS;
     }
+    /* the kept units' extents per bin type; from here id is their row */
+    int32_t(*m)[3] = (int32_t(*)[3])((unsigned char *)scratch + n * sizeof(cl_unit));
+    for (size_t i = 0; i < ne; i++) {
+        for (size_t t = 0; t < nbins; t++) {
+            lb_unit lu;
+            reduce_unit(dims[u[i].id], rot[u[i].id], bins[t].dim, &lu);
+            memcpy(m[i * nbins + t], lu.m, sizeof lu.m);
+        }
+        u[i].id = (uint32_t)i;
+    }
     for (size_t i = 0; i < ne; i++)
         for (size_t j = i + 1; j < ne; j++)
-            if (cl_conflict(&u[i], &u[j], bin, payload_g)) {
+            if (cl_conflict(&u[i], &u[j], (const int32_t(*)[3])m, bins, nbins, masses)) {
                 u[i].deg++;
                 u[j].deg++;
             }
@@ -543,12 +569,12 @@ uint32_t bxi_pk_clique_bound(const int32_t (*dims)[3], const bx_rotation *rot,
         goto done;
 
     const size_t words = (nv + 63) / 64;
-    uint64_t *adj = (uint64_t *)((unsigned char *)scratch + n * sizeof(cl_unit));
+    uint64_t *adj = (uint64_t *)(m + ne * nbins);
     adj = (uint64_t *)(((uintptr_t)adj + 15) & ~(uintptr_t)15);
     memset(adj, 0, (size_t)nv * words * sizeof *adj);
     for (uint32_t i = 0; i < nv; i++)
         for (uint32_t j = i + 1; j < nv; j++)
-            if (cl_conflict(&u[i], &u[j], bin, payload_g)) {
+            if (cl_conflict(&u[i], &u[j], (const int32_t(*)[3])m, bins, nbins, masses)) {
                 adj[(size_t)i * words + j / 64] |= (uint64_t)1 << (j % 64);
                 adj[(size_t)j * words + i / 64] |= (uint64_t)1 << (i % 64);
             }

@@ -111,11 +111,14 @@ static void test_bound_payload_clique(void **state)
 
 /* No box dominates: P 200 x 200 x 100 and Q 160 x 210 x 90 (P taller, Q
  * wider). Three 150 x 150 x 60 units: their volume, 4.05e6 mm^3, needs two
- * of the larger P (4e6); in any box they only lie flat (150 > 100), and in
- * the envelope of the two types, 200 x 210 x 100, two of them add up to
- * 300 > 200, 300 > 210 and 120 > 100: no two share a box of either type,
- * so three boxes are proven; three Q (the smaller volume) hold them. */
-static void test_bound_clique_envelope(void **state)
+ * of the larger P (4e6); in either box they only lie flat (150 > 100), and
+ * two of them add up to 300 > 200, 300 > 200, 120 > 100 in P and 300 >
+ * 160, 300 > 210, 120 > 90 in Q: no two share a box of either type, so
+ * three boxes are proven; three Q (the smaller volume) hold them. With T
+ * 100 x 100 x 300 instead of Q, the units fit only P, and though two of
+ * them would stack in the envelope of P and T (200 x 200 x 300), they
+ * share no box: three P, proven again. */
+static void test_bound_clique_box_types(void **state)
 {
     (void)state;
     fixture f;
@@ -128,6 +131,14 @@ static void test_bound_clique_envelope(void **state)
     assert_true(r->count_optimal);
     for (size_t i = 0; i < r->nboxes; i++)
         assert_string_equal(r->boxes[i].box->box_id, "Q");
+    done(&f);
+    boxes[1] = box("T", 100, 100, 300, 30000);
+    make(&f, boxes, 2);
+    r = pack(&f, &l, 1, NULL);
+    assert_int_equal(r->nboxes, 3);
+    assert_int_equal(r->lower_bound, 3);
+    for (size_t i = 0; i < r->nboxes; i++)
+        assert_string_equal(r->boxes[i].box->box_id, "P");
     done(&f);
 }
 
@@ -1068,7 +1079,7 @@ int main(void)
         cmocka_unit_test(test_exact_fill),
         cmocka_unit_test(test_weight_limit),
         cmocka_unit_test(test_bound_payload_clique),
-        cmocka_unit_test(test_bound_clique_envelope),
+        cmocka_unit_test(test_bound_clique_box_types),
         cmocka_unit_test(test_unpackable_reasons),
         cmocka_unit_test(test_rotation_rules),
         cmocka_unit_test(test_fragile),

@@ -470,7 +470,7 @@ bx_status bxi_pk_lower_bound_units(bx_engine *e, const uint32_t *idx, uint32_t n
             bins[0] = env;
             nbins = 1;
         }
-        /* dims, rules and masses, then the bounds' scratch */
+        /* masses, dims and rules, then the bounds' scratch */
         size_t head = (size_t)n * (sizeof(int32_t[3]) + sizeof(int64_t) + sizeof(bx_rotation));
         head = (head + 15) & ~(size_t)15;
         size_t need = bxi_pk_lower_bound_scratch(n);
@@ -479,9 +479,9 @@ bx_status bxi_pk_lower_bound_units(bx_engine *e, const uint32_t *idx, uint32_t n
         unsigned char *mem = bxi_pk_engine_scratch(e, head + need);
         if (mem == NULL)
             return BX_ENOMEM;
-        int32_t(*dims)[3] = (int32_t(*)[3])mem;
-        int64_t *mass = (int64_t *)(mem + (size_t)n * sizeof(int32_t[3]));
-        bx_rotation *rot = (bx_rotation *)(mass + n);
+        int64_t *mass = (int64_t *)mem; /* first: 8-byte aligned */
+        int32_t(*dims)[3] = (int32_t(*)[3])(mass + n);
+        bx_rotation *rot = (bx_rotation *)(dims + n);
         for (uint32_t i = 0; i < n; i++) {
             memcpy(dims[i], e->units[idx[i]].dim, sizeof dims[i]);
             mass[i] = e->units[idx[i]].weight_g;

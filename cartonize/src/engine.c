@@ -449,7 +449,9 @@ bx_status bxi_pk_lower_bound_units(bx_engine *e, const uint32_t *idx, uint32_t n
     int64_t lw = pk_ceil_div(weight, max_payload);
     if (lw > lb)
         lb = lw;
-    if (top != UINT32_MAX) {
+    /* n boxes always do (each unit fits some type), so no valid bound
+     * passes n: at n already, the rest cannot add anything */
+    if (top != UINT32_MAX && lb < (int64_t)n) {
         bxi_pk_bin bins[BXI_PK_CLIQUE_MAX_BINS], env = {{0, 0, 0}, max_payload};
         size_t nbins = 0;
         for (uint32_t k = 0; k < e->nbox; k++) {

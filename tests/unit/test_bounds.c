@@ -327,6 +327,38 @@ static void test_clique_node_limit(void **state)
     assert_true(exact);
 }
 
+/* Past 256 units that may conflict, the largest are searched: 300 cubes of
+ * 60 mm (pairwise in conflict, optimum 300) and 100 of 10 mm (in no
+ * conflict) still give a valid bound of at least 256 bins. */
+static void test_clique_many_units(void **state)
+{
+    (void)state;
+    enum { N = 400 };
+    int32_t(*dims)[3] = malloc(N * sizeof *dims);
+    bx_rotation *rot = malloc(N * sizeof *rot);
+    assert_non_null(dims);
+    assert_non_null(rot);
+    for (int i = 0; i < N; i++) {
+        int32_t d = i % 4 == 3 ? 10 : 60; /* 300 large, 100 small */
+        dims[i][0] = dims[i][1] = dims[i][2] = d;
+        rot[i] = BX_ROTATE_ANY;
+    }
+    bx_ctx *ctx;
+    assert_int_equal(bx_ctx_new(&ctx, NULL, NULL), BX_OK);
+    bx_engine *e;
+    assert_int_equal(bx_engine_new(ctx, &e, NULL), BX_OK);
+    uint32_t c;
+    bool exact;
+    assert_int_equal(bx_clique_bound(e, 100, 100, 100, 0, (const int32_t(*)[3])dims, rot, NULL,
+                                     N, 0, &c, &exact),
+                     BX_OK);
+    assert_true(c >= 256 && c <= 300);
+    bx_engine_free(e);
+    bx_ctx_free(ctx);
+    free(dims);
+    free(rot);
+}
+
 static void test_clique_arguments(void **state)
 {
     (void)state;
@@ -686,6 +718,7 @@ int main(void)
         cmocka_unit_test(test_clique_rotation),
         cmocka_unit_test(test_clique_payload),
         cmocka_unit_test(test_clique_node_limit),
+        cmocka_unit_test(test_clique_many_units),
         cmocka_unit_test(test_clique_arguments),
         cmocka_unit_test(test_clique_never_above_optimum),
         cmocka_unit_test(test_mpv_instances),

@@ -415,7 +415,12 @@ static bool dominates(const bx_engine *e, uint32_t a)
 }
 
 /* A lower bound on the bins for units idx[0..n): volume and weight against
- * the largest box; with a box that dominates the catalog, also L1/L2. */
+ * the largest box; with a box that dominates the catalog, also L1/L2; and
+ * the conflict clique over the box types in stock: units pairwise unable
+ * to share a box of any type. Beyond BXI_PK_CLIQUE_MAX_BINS types, their
+ * envelope stands for them (per axis the largest inner size, the largest
+ * payload): every box lies inside it, so units that cannot share the
+ * envelope share no box. */
 bx_status bxi_pk_lower_bound_units(bx_engine *e, const uint32_t *idx, uint32_t n, uint32_t *out)
 {
     *out = 0;
@@ -444,23 +449,57 @@ bx_status bxi_pk_lower_bound_units(bx_engine *e, const uint32_t *idx, uint32_t n
     int64_t lw = pk_ceil_div(weight, max_payload);
     if (lw > lb)
         lb = lw;
-    if (top != UINT32_MAX && dominates(e, top)) {
-        const bx_box *b = bx_catalog_box(e->cat, top);
-        size_t head = (size_t)n * (sizeof(int32_t[3]) + sizeof(bx_rotation));
+    /* n boxes always do (each unit fits some type), so no valid bound
+     * passes n: at n already, the rest cannot add anything */
+    if (top != UINT32_MAX && lb < (int64_t)n) {
+        bxi_pk_bin bins[BXI_PK_CLIQUE_MAX_BINS], env = {{0, 0, 0}, max_payload};
+        size_t nbins = 0;
+        for (uint32_t k = 0; k < e->nbox; k++) {
+            const bx_box *b = bx_catalog_box(e->cat, k);
+            if (e->stock[k] == 0)
+                continue;
+            const int32_t d[3] = {b->inner_l_mm, b->inner_w_mm, b->inner_h_mm};
+            for (int a = 0; a < 3; a++)
+                if (d[a] > env.dim[a])
+                    env.dim[a] = d[a];
+            if (nbins < BXI_PK_CLIQUE_MAX_BINS)
+                bins[nbins] = (bxi_pk_bin){{d[0], d[1], d[2]},
+                                           b->max_weight_g -
+                                               ((b->has & BX_BOX_HAS_TARE) ? b->tare_g : 0)};
+            nbins++;
+        }
+        if (nbins > BXI_PK_CLIQUE_MAX_BINS) {
+            bins[0] = env;
+            nbins = 1;
+        }
+        /* masses, dims and rules, then the bounds' scratch */
+        size_t head = (size_t)n * (sizeof(int32_t[3]) + sizeof(int64_t) + sizeof(bx_rotation));
         head = (head + 15) & ~(size_t)15;
-        unsigned char *mem = bxi_pk_engine_scratch(e, head + bxi_pk_lower_bound_scratch(n));
+        size_t need = bxi_pk_lower_bound_scratch(n);
+        if (bxi_pk_clique_scratch(n, nbins) > need)
+            need = bxi_pk_clique_scratch(n, nbins);
+        unsigned char *mem = bxi_pk_engine_scratch(e, head + need);
         if (mem == NULL)
             return BX_ENOMEM;
-        int32_t(*dims)[3] = (int32_t(*)[3])mem;
-        bx_rotation *rot = (bx_rotation *)(mem + (size_t)n * sizeof(int32_t[3]));
+        int64_t *mass = (int64_t *)mem; /* first: 8-byte aligned */
+        int32_t(*dims)[3] = (int32_t(*)[3])(mass + n);
+        bx_rotation *rot = (bx_rotation *)(dims + n);
         for (uint32_t i = 0; i < n; i++) {
             memcpy(dims[i], e->units[idx[i]].dim, sizeof dims[i]);
+            mass[i] = e->units[idx[i]].weight_g;
             rot[i] = (bx_rotation)e->units[idx[i]].rotation;
         }
-        uint32_t l2 = bxi_pk_lower_bound((const int32_t(*)[3])dims, rot, n, b->inner_l_mm,
-                                     b->inner_w_mm, b->inner_h_mm, NULL, mem + head);
-        if ((int64_t)l2 > lb)
-            lb = l2;
+        if (dominates(e, top)) {
+            const bx_box *b = bx_catalog_box(e->cat, top);
+            uint32_t l2 = bxi_pk_lower_bound((const int32_t(*)[3])dims, rot, n, b->inner_l_mm,
+                                             b->inner_w_mm, b->inner_h_mm, NULL, mem + head);
+            if ((int64_t)l2 > lb)
+                lb = l2;
+        }
+        uint32_t lc = bxi_pk_clique_bound((const int32_t(*)[3])dims, rot, mass, n, bins, nbins,
+                                          BXI_PK_CLIQUE_NODES, NULL, mem + head);
+        if ((int64_t)lc > lb)
+            lb = lc;
     }
     /* Two at least when no box type passes the necessary conditions for
      * holding everything on its own. */
@@ -485,6 +524,31 @@ bx_status bx_lower_bound(bx_engine *e, int32_t L, int32_t W, int32_t H,
     if (mem == NULL)
         return BX_ENOMEM;
     *lb = bxi_pk_lower_bound(dims, rot, n, L, W, H, lbs, mem);
+    return BX_OK;
+}
+
+bx_status bx_clique_bound(bx_engine *e, int32_t L, int32_t W, int32_t H, int64_t payload_g,
+                          const int32_t (*dims)[3], const bx_rotation *rot,
+                          const int64_t *mass_g, size_t n, uint64_t node_limit,
+                          uint32_t *clique, bool *exact)
+{
+    if (e == NULL)
+        return BX_EINVAL;
+    if (clique == NULL || (n > 0 && (dims == NULL || rot == NULL)) || L <= 0 || W <= 0 ||
+        H <= 0)
+        return bxi_error(e->ctx, BX_EINVAL, "bx_clique_bound: bad argument");
+    size_t need = bxi_pk_clique_scratch(n, 1);
+    if (need == SIZE_MAX)
+        return bxi_error(e->ctx, BX_ENOMEM, "bx_clique_bound: %zu units", n);
+    void *mem = bxi_pk_engine_scratch(e, need + 16);
+    if (mem == NULL)
+        return BX_ENOMEM;
+    bxi_pk_clique c;
+    const bxi_pk_bin bin = {{L, W, H}, payload_g};
+    *clique = bxi_pk_clique_bound(dims, rot, mass_g, n, &bin, 1,
+                                  node_limit ? node_limit : BXI_PK_CLIQUE_NODES, &c, mem);
+    if (exact != NULL)
+        *exact = c.exact;
     return BX_OK;
 }
 

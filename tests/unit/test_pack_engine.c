@@ -90,6 +90,58 @@ static void test_smallest_box(void **state)
     done(&f);
 }
 
+/* Three 5 kg units in boxes carrying 9 kg (10 kg less 1 kg tare): the
+ * mass bound says ceil(15 / 9) = 2, but any two weigh 10 kg > 9 kg, so
+ * no two share a box: the conflict clique proves the 3 boxes used. */
+static void test_bound_payload_clique(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box b = box("M", 500, 500, 500, 10000);
+    b.tare_g = 1000;
+    b.has |= BX_BOX_HAS_TARE;
+    make(&f, &b, 1);
+    bx_order_line l = line("iron", 3, 100, 100, 100, 5000);
+    const bx_pack_result *r = pack(&f, &l, 1, NULL);
+    assert_int_equal(r->nboxes, 3);
+    assert_int_equal(r->lower_bound, 3);
+    assert_true(r->count_optimal);
+    done(&f);
+}
+
+/* No box dominates: P 200 x 200 x 100 and Q 160 x 210 x 90 (P taller, Q
+ * wider). Three 150 x 150 x 60 units: their volume, 4.05e6 mm^3, needs two
+ * of the larger P (4e6); in either box they only lie flat (150 > 100), and
+ * two of them add up to 300 > 200, 300 > 200, 120 > 100 in P and 300 >
+ * 160, 300 > 210, 120 > 90 in Q: no two share a box of either type, so
+ * three boxes are proven; three Q (the smaller volume) hold them. With T
+ * 100 x 100 x 300 instead of Q, the units fit only P, and though two of
+ * them would stack in the envelope of P and T (200 x 200 x 300), they
+ * share no box: three P, proven again. */
+static void test_bound_clique_box_types(void **state)
+{
+    (void)state;
+    fixture f;
+    bx_box boxes[] = {box("P", 200, 200, 100, 30000), box("Q", 160, 210, 90, 30000)};
+    make(&f, boxes, 2);
+    bx_order_line l = line("block", 3, 150, 150, 60, 500);
+    const bx_pack_result *r = pack(&f, &l, 1, NULL);
+    assert_int_equal(r->nboxes, 3);
+    assert_int_equal(r->lower_bound, 3);
+    assert_true(r->count_optimal);
+    for (size_t i = 0; i < r->nboxes; i++)
+        assert_string_equal(r->boxes[i].box->box_id, "Q");
+    done(&f);
+    boxes[1] = box("T", 100, 100, 300, 30000);
+    make(&f, boxes, 2);
+    r = pack(&f, &l, 1, NULL);
+    assert_int_equal(r->nboxes, 3);
+    assert_int_equal(r->lower_bound, 3);
+    for (size_t i = 0; i < r->nboxes; i++)
+        assert_string_equal(r->boxes[i].box->box_id, "P");
+    done(&f);
+}
+
 /* Eight 100 mm cubes fill a 200 mm cube exactly (8 x 1e6 = 8e6 mm^3). */
 static void test_exact_fill(void **state)
 {
@@ -1026,6 +1078,8 @@ int main(void)
         cmocka_unit_test(test_smallest_box),
         cmocka_unit_test(test_exact_fill),
         cmocka_unit_test(test_weight_limit),
+        cmocka_unit_test(test_bound_payload_clique),
+        cmocka_unit_test(test_bound_clique_box_types),
         cmocka_unit_test(test_unpackable_reasons),
         cmocka_unit_test(test_rotation_rules),
         cmocka_unit_test(test_fragile),

@@ -274,6 +274,24 @@ BX_API bx_status bx_lower_bound(bx_engine *engine, int32_t box_l_mm,
                                 const bx_rotation *rot, size_t n,
                                 uint32_t *lb, uint32_t lbs[3]);
 
+/* The conflict-clique lower bound for the same units: two units conflict
+ * when in no pair of orientations their rules allow (each fitting the box)
+ * they stand side by side along some axis, or when mass_g is not NULL and
+ * their masses together exceed payload_g. Units pairwise in conflict need a
+ * box each, so the size of a largest such set found is a lower bound on the
+ * boxes, valid with or without support. The exact search (a branch and
+ * bound) stops after node_limit nodes (0: the engine's own limit, which
+ * bx_pack uses beside bx_lower_bound's bounds); then *clique is the largest
+ * set found so far and *exact (if not NULL) false. Units that fit the box
+ * in no orientation, or weigh more than payload_g, are left out. Uses the
+ * engine's workspace. BX_OK, BX_EINVAL or BX_ENOMEM. */
+BX_API bx_status bx_clique_bound(bx_engine *engine, int32_t box_l_mm,
+                                 int32_t box_w_mm, int32_t box_h_mm,
+                                 int64_t payload_g, const int32_t (*dims)[3],
+                                 const bx_rotation *rot, const int64_t *mass_g,
+                                 size_t n, uint64_t node_limit,
+                                 uint32_t *clique, bool *exact);
+
 #ifdef __cplusplus
 }
 #endif

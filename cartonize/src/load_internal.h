@@ -89,6 +89,8 @@ typedef struct bxi_cl_result {
 
 #define BXI_CL_DEFAULT_BUDGET 340000000u
 #define BXI_CL_DEFAULT_BLOCKS 10000u
+/* Up to this length on every axis a volume (mm^3) fits in an int64_t. */
+#define BXI_CL_VOL_MAX_MM (1 << 20)
 
 /* Blocks (load_blocks.c). */
 typedef struct bxi_cl_blocks {

@@ -77,6 +77,9 @@ typedef struct bxi_cl_problem {
     uint64_t budget;              /* work units; 0 = default */
     uint32_t max_blocks;          /* 0 = default */
     int32_t door_x;               /* > 0: LIFO by group toward x = c[0] */
+    bool ceiling;                 /* without support and groups: a space's
+                                   * corner may also be judged and filled
+                                   * from the container's ceiling */
 } bxi_cl_problem;
 
 typedef struct bxi_cl_result {

@@ -23,7 +23,12 @@
  *
  * Full support: the piece of a space above a new block is cut to the
  * block's top area, so a space's floor is always fully carried. Without
- * the rule it keeps the space's whole extent (a block may overhang).
+ * the rule it keeps the space's whole extent (a block may overhang), and
+ * with `ceiling` (no support, no stops) the ceiling is a wall like the
+ * others: a space's distance along z is the smaller of those to the floor
+ * and to the ceiling, and a block goes to the space's top when the top is
+ * nearer the ceiling than its floor is to the floor (the rule is then the
+ * same along all three axes, after Zhu, Oon, Lim & Weng 2012).
  *
  * Groups (stops): boxes of group 0 load first, then group 1, ... When a
  * group is done, every space is moved towards the door (x = container
@@ -71,6 +76,7 @@ typedef struct solver {
     uint32_t ngroups;
     int32_t min_edge;
     bool lifo;
+    bool ceiling;      /* corners on the ceiling too (no support, no groups) */
     sp_t *pieces;
     size_t npieces, piececap;
     uint32_t *cands;   /* the blocks to try, best first */
@@ -151,7 +157,7 @@ static void wall_dist(const solver *sv, const bxi_cl_space *s, int32_t out[3])
     const int32_t *c = sv->pb->c;
     out[0] = sv->lifo ? s->p[0] : min3(s->p[0], c[0] - s->p[0] - s->d[0]);
     out[1] = min3(s->p[1], c[1] - s->p[1] - s->d[1]);
-    out[2] = s->p[2];
+    out[2] = sv->ceiling ? min3(s->p[2], c[2] - s->p[2] - s->d[2]) : s->p[2];
     if (sv->lifo) {
         /* walls from the front towards the door: nearest the front, then
          * lowest, then nearest a side */
@@ -206,7 +212,8 @@ static void anchor(const solver *sv, const bxi_cl_space *s, const bxi_cl_block *
     bool front = s->p[1] <= c[1] - s->p[1] - s->d[1];
     p[0] = left ? s->p[0] : s->p[0] + s->d[0] - b->d[0];
     p[1] = front ? s->p[1] : s->p[1] + s->d[1] - b->d[1];
-    p[2] = s->p[2];
+    bool low = !sv->ceiling || s->p[2] <= c[2] - s->p[2] - s->d[2];
+    p[2] = low ? s->p[2] : s->p[2] + s->d[2] - b->d[2];
 }
 
 static bool inside(const bxi_cl_space *a, const bxi_cl_space *b)
@@ -589,6 +596,7 @@ bx_status bxi_cl_solve(bx_ctx *ctx, const bxi_cl_problem *pb, bxi_cl_result *out
             sv.ngroups = ty->group + 1;
     }
     sv.lifo = sv.ngroups > 1 || pb->door_x > 0;
+    sv.ceiling = pb->ceiling && !pb->support && !sv.lifo;
     if (sv.min_edge == INT32_MAX)
         return BX_OK; /* nothing to load */
     /* Blocks take at most a fifth of the work. */

@@ -90,7 +90,7 @@ typedef struct bxi_cl_result {
     uint32_t nblocks;             /* blocks generated */
 } bxi_cl_result;
 
-#define BXI_CL_DEFAULT_BUDGET 600000000u
+#define BXI_CL_DEFAULT_BUDGET 450000000u
 #define BXI_CL_DEFAULT_BLOCKS 10000u
 /* Up to this length on every axis a volume (mm^3) fits in an int64_t. */
 #define BXI_CL_VOL_MAX_MM (1 << 20)

@@ -73,35 +73,19 @@ bx_status bx_load_fill_container(bx_ctx *ctx, const int32_t inner_mm[3], int64_t
     pb.payload_g = payload_g > 0 ? payload_g : INT64_MAX;
     pb.budget = opt->budget;
     pb.max_blocks = opt->max_blocks;
-    /* Each mode has its own search over the whole budget: without the
-     * support rule, spaces above a block reach over its whole top, so a
-     * block may overhang. Overhanging spaces
-     * can mislead the search on a few problems with few box types, so
-     * without support a fully supported plan is also searched, and the
-     * better plan kept: four fifths of the budget go to the first search,
-     * one fifth to the second, so the budget bounds the work in both
-     * modes. */
+    /* Each mode has its own search over the whole budget. Without the
+     * support rule spaces above a block reach over its whole top (a block
+     * may overhang), and a space's corner is judged by its distance to the
+     * ceiling as well as to the floor, so blocks also go into the top
+     * corners: the search fills the container from all eight corners
+     * towards the middle. (Before, four fifths of the budget went to a
+     * search from the floor and one fifth to a fully supported one, the
+     * better plan kept; the corners of the ceiling load more on the
+     * Bischoff-Ratcliff problems, and the supported search then adds
+     * nothing; tests/bench/README.md.) */
+    pb.ceiling = !pb.support;
     bxi_cl_result r;
-    uint64_t budget = pb.budget ? pb.budget : BXI_CL_DEFAULT_BUDGET;
-    if (!pb.support)
-        pb.budget = budget - budget / 5;
     bx_status st = bxi_cl_solve(ctx, &pb, &r);
-    if (st == BX_OK && !pb.support) {
-        bxi_cl_result r2;
-        pb.budget = budget / 5 ? budget / 5 : 1;
-        pb.support = true;
-        if ((st = bxi_cl_solve(ctx, &pb, &r2)) == BX_OK) {
-            uint64_t work = r.work + r2.work;
-            if (r2.vol > r.vol) {
-                bxi_cl_result t = r;
-                r = r2;
-                r2 = t;
-            }
-            r.work = work;
-            bxi_cl_result_free(ctx, &r2);
-        } else
-            bxi_cl_result_free(ctx, &r);
-    }
     bx_free(ctx, ty);
     if (st != BX_OK)
         return st;

@@ -77,6 +77,9 @@ typedef struct bxi_cl_problem {
     uint64_t budget;              /* work units; 0 = default */
     uint32_t max_blocks;          /* 0 = default */
     int32_t door_x;               /* > 0: LIFO by group toward x = c[0] */
+    bool ceiling;                 /* without support and groups: a space's
+                                   * corner may also be judged and filled
+                                   * from the container's ceiling */
 } bxi_cl_problem;
 
 typedef struct bxi_cl_result {
@@ -87,8 +90,10 @@ typedef struct bxi_cl_result {
     uint32_t nblocks;             /* blocks generated */
 } bxi_cl_result;
 
-#define BXI_CL_DEFAULT_BUDGET 340000000u
+#define BXI_CL_DEFAULT_BUDGET 450000000u
 #define BXI_CL_DEFAULT_BLOCKS 10000u
+/* Up to this length on every axis a volume (mm^3) fits in an int64_t. */
+#define BXI_CL_VOL_MAX_MM (1 << 20)
 
 /* Blocks (load_blocks.c). */
 typedef struct bxi_cl_blocks {

@@ -23,7 +23,12 @@
  *
  * Full support: the piece of a space above a new block is cut to the
  * block's top area, so a space's floor is always fully carried. Without
- * the rule it keeps the space's whole extent (a block may overhang).
+ * the rule it keeps the space's whole extent (a block may overhang), and
+ * with `ceiling` (no support, no stops) the ceiling is a wall like the
+ * others: a space's distance along z is the smaller of those to the floor
+ * and to the ceiling, and a block goes to the space's top when the top is
+ * nearer the ceiling than its floor is to the floor (the rule is then the
+ * same along all three axes, after Zhu, Oon, Lim & Weng 2012).
  *
  * Groups (stops): boxes of group 0 load first, then group 1, ... When a
  * group is done, every space is moved towards the door (x = container
@@ -71,12 +76,15 @@ typedef struct solver {
     uint32_t ngroups;
     int32_t min_edge;
     bool lifo;
+    bool ceiling;      /* corners on the ceiling too (no support, no groups) */
     sp_t *pieces;
     size_t npieces, piececap;
     uint32_t *cands;   /* the blocks to try, best first */
     uint32_t *scan;    /* fitting blocks, largest first */
     int64_t *fit;      /* fitness of cands[i] */
     bxi_cl_reach reach;
+    int32_t (*od)[3];  /* extents of the blocks in volume order */
+    int64_t *ovol;     /* their box volumes */
 } solver;
 
 static bool out_of_work(const solver *sv)
@@ -125,12 +133,10 @@ static uint32_t block_group(const solver *sv, const bxi_cl_block *b)
     return sv->pb->types[sv->bl.comp[b->comp_off].type].group;
 }
 
-static bool block_fits(solver *sv, const state *st, const bxi_cl_block *b,
-                       const bxi_cl_space *s)
+/* Whether block b, which fits space s in size, also fits the payload,
+ * the quantities left and the group. */
+static bool block_fits_rest(solver *sv, const state *st, const bxi_cl_block *b)
 {
-    sv->work++;
-    if (b->d[0] > s->d[0] || b->d[1] > s->d[1] || b->d[2] > s->d[2])
-        return false;
     sv->work += TEST_DEEP + b->comp_n - 1;
     if (b->mass_g > sv->pb->payload_g - st->mass_g)
         return false;
@@ -151,7 +157,7 @@ static void wall_dist(const solver *sv, const bxi_cl_space *s, int32_t out[3])
     const int32_t *c = sv->pb->c;
     out[0] = sv->lifo ? s->p[0] : min3(s->p[0], c[0] - s->p[0] - s->d[0]);
     out[1] = min3(s->p[1], c[1] - s->p[1] - s->d[1]);
-    out[2] = s->p[2];
+    out[2] = sv->ceiling ? min3(s->p[2], c[2] - s->p[2] - s->d[2]) : s->p[2];
     if (sv->lifo) {
         /* walls from the front towards the door: nearest the front, then
          * lowest, then nearest a side */
@@ -206,7 +212,8 @@ static void anchor(const solver *sv, const bxi_cl_space *s, const bxi_cl_block *
     bool front = s->p[1] <= c[1] - s->p[1] - s->d[1];
     p[0] = left ? s->p[0] : s->p[0] + s->d[0] - b->d[0];
     p[1] = front ? s->p[1] : s->p[1] + s->d[1] - b->d[1];
-    p[2] = s->p[2];
+    bool low = !sv->ceiling || s->p[2] <= c[2] - s->p[2] - s->d[2];
+    p[2] = low ? s->p[2] : s->p[2] + s->d[2] - b->d[2];
 }
 
 static bool inside(const bxi_cl_space *a, const bxi_cl_space *b)
@@ -366,11 +373,33 @@ static uint32_t candidates(solver *sv, const state *st, size_t si, uint32_t w, u
     uint32_t n = 0;
     if (scan < w)
         scan = w;
-    for (size_t k = 0; k < sv->bl.n && n < scan; k++) {
+    /* Blocks in volume order, largest first; one whose boxes alone have
+     * more volume than the space cannot fit it, so those are skipped at
+     * once, each still charged as the size test it would have failed. */
+    size_t k = 0, nb = sv->bl.n;
+    if (s->d[0] <= BXI_CL_VOL_MAX_MM && s->d[1] <= BXI_CL_VOL_MAX_MM &&
+        s->d[2] <= BXI_CL_VOL_MAX_MM) {
+        int64_t v = space_vol(s);
+        size_t hi = nb;
+        while (k < hi) {
+            size_t mid = k + (hi - k) / 2;
+            if (sv->ovol[mid] > v)
+                k = mid + 1;
+            else
+                hi = mid;
+        }
+    }
+    uint64_t tests = k;
+    for (; k < nb && n < scan; k++) {
+        const int32_t *d = sv->od[k];
+        tests++;
+        if (d[0] > s->d[0] || d[1] > s->d[1] || d[2] > s->d[2])
+            continue;
         uint32_t bi = sv->bl.order[k];
-        if (block_fits(sv, st, &sv->bl.b[bi], s))
+        if (block_fits_rest(sv, st, &sv->bl.b[bi]))
             sv->scan[n++] = bi;
     }
+    sv->work += tests;
     uint32_t m = 0;
     for (uint32_t i = 0; i < n; i++) {
         int64_t f = bxi_cl_fitness(&sv->reach, s, &sv->bl.b[sv->scan[i]]);
@@ -567,6 +596,7 @@ bx_status bxi_cl_solve(bx_ctx *ctx, const bxi_cl_problem *pb, bxi_cl_result *out
             sv.ngroups = ty->group + 1;
     }
     sv.lifo = sv.ngroups > 1 || pb->door_x > 0;
+    sv.ceiling = pb->ceiling && !pb->support && !sv.lifo;
     if (sv.min_edge == INT32_MAX)
         return BX_OK; /* nothing to load */
     /* Blocks take at most a fifth of the work. */
@@ -575,6 +605,14 @@ bx_status bxi_cl_solve(bx_ctx *ctx, const bxi_cl_problem *pb, bxi_cl_result *out
         return rc;
     sv.work = sv.bl.work;
     out->nblocks = (uint32_t)sv.bl.n;
+    sv.od = bx_alloc(ctx, (sv.bl.n + 1) * sizeof *sv.od);
+    sv.ovol = bx_alloc(ctx, (sv.bl.n + 1) * sizeof *sv.ovol);
+    if (sv.od && sv.ovol)
+        for (size_t k = 0; k < sv.bl.n; k++) {
+            const bxi_cl_block *b = &sv.bl.b[sv.bl.order[k]];
+            memcpy(sv.od[k], b->d, sizeof b->d);
+            sv.ovol[k] = b->vol;
+        }
     state init = {0}, best = {0};
     rc = bxi_cl_reach_make(ctx, pb, &sv.reach);
     sv.work += sv.reach.work;
@@ -584,7 +622,7 @@ bx_status bxi_cl_solve(bx_ctx *ctx, const bxi_cl_problem *pb, bxi_cl_result *out
     init.sp = bx_alloc(ctx, sizeof *init.sp);
     init.spcap = 1;
     init.rem = bx_alloc(ctx, (pb->ntypes + 1) * sizeof *init.rem);
-    if (rc == BX_OK && !(sv.cands && sv.scan && sv.fit && init.sp && init.rem))
+    if (rc == BX_OK && !(sv.cands && sv.scan && sv.fit && sv.od && sv.ovol && init.sp && init.rem))
         rc = BX_ENOMEM;
     if (rc == BX_OK) {
         init.nsp = 1;
@@ -607,6 +645,8 @@ bx_status bxi_cl_solve(bx_ctx *ctx, const bxi_cl_problem *pb, bxi_cl_result *out
     bx_free(ctx, sv.cands);
     bx_free(ctx, sv.scan);
     bx_free(ctx, sv.fit);
+    bx_free(ctx, sv.od);
+    bx_free(ctx, sv.ovol);
     bxi_cl_reach_free(ctx, &sv.reach);
     bxi_cl_blocks_free(ctx, &sv.bl);
     if (rc != BX_OK)

@@ -5,7 +5,7 @@
  *
  *   build/tests/bench/bench_orlib [DATA_DIR] [--sets thpack1,br8] [--limit N]
  *                                 [--budget N] [--support full|none|both]
- *                                 [--problem SET:ID]
+ *                                 [--problem SET:ID] [--each: a line per problem]
  *
  * Each problem is one container and box types with quantities and
  * "may stand on this edge" flags; the aim is the largest loaded volume.
@@ -38,7 +38,7 @@ static double cpu_s(void)
 static void usage(FILE *f)
 {
     fprintf(f, "usage: bench_orlib [DATA_DIR] [--sets LIST] [--limit N] [--budget N]\n"
-               "                   [--support full|none|both] [--problem SET:ID]\n");
+               "                   [--support full|none|both] [--problem SET:ID] [--each]\n");
 }
 
 typedef struct agg {
@@ -50,6 +50,7 @@ int main(int argc, char **argv)
 {
     const char *dir_arg = NULL, *sets_arg = NULL, *support_arg = "both", *problem = NULL;
     long limit = 0;
+    int each = 0; /* a line per problem */
     unsigned long long budget = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--sets") && i + 1 < argc)
@@ -60,6 +61,8 @@ int main(int argc, char **argv)
             budget = strtoull(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--support") && i + 1 < argc)
             support_arg = argv[++i];
+        else if (!strcmp(argv[i], "--each"))
+            each = 1;
         else if (!strcmp(argv[i], "--problem") && i + 1 < argc)
             problem = argv[++i];
         else if (!strcmp(argv[i], "--help")) {
@@ -204,7 +207,7 @@ int main(int argc, char **argv)
                         break;
                     bpu = -1;
                 }
-                if (problem)
+                if (problem || each)
                     printf("%s:%lld %s util %.2f%% boxes %zu blocks %u work %llu cpu %.3fs bp %.1f\n",
                            set, (long long)id, modes[m] == BX_LOAD_SUPPORT_FULL ? "full" : "none", util,
                            fill.nboxes, fill.nblocks, (unsigned long long)fill.work, dt, bpu);

@@ -53,11 +53,11 @@ static int64_t fill(bx_ctx *ctx, const int32_t c[3], const bx_load_type *t, size
  * 729. (e) upright 2x2x6 bars in a 6x6x4 container cannot stand (6 > 4):
  * 0; lying down allowed: 9 of them fill 6x6x2 twice over = 2 layers of 3,
  * 6 bars = 144 of 144 (6*6*4 = 144). */
-/* The budget bounds the work in both support modes: without support two
- * searches share it (four fifths and one fifth), so the work reported is
- * the budget plus at most the overshoot of the last greedy completion of
- * each search, never a quarter more. Five box types that cannot fill the
- * container keep the search busy until the budget is spent. */
+/* The budget bounds the work in both support modes: one search in each,
+ * so the work reported is the budget plus at most the overshoot of the
+ * last greedy completion, never a twentieth more. Five box types that
+ * cannot fill the container keep the search busy until the budget is
+ * spent. */
 static void test_fill_budget_bounds_work(void **state)
 {
     (void)state;

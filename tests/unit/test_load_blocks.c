@@ -228,6 +228,52 @@ static void test_fitness_long_container(void **state)
     assert_int_equal(ta.live_blocks, 0);
 }
 
+/* Two slabs lying flat in a 10-cube, 10x10x6 and 10x10x3 (900 mm^3 in
+ * all; a 10x10x1 gap is left whatever is done). Reach along z: sums of 3
+ * and 6 up to 10 are 0, 3, 6, 9. In the empty container the 6-slab keeps
+ * 10 * 10 * (6 + 3) of the usable 10 * 10 * 9: fitness 600; the 3-slab
+ * keeps 10 * 10 * (3 + 6), fitness 300; so the greedy plan (the first
+ * plan found, which nothing beats) puts the 6-slab first, on the floor
+ * (distance 0 to floor and ceiling alike: the floor wins the tie). The
+ * space left is z = 6..10: 6 from the floor, 0 from the ceiling. From the
+ * floor only, the 3-slab goes on top of the 6-slab at z = 6; with the
+ * ceiling as a wall (no support, no stops) it goes to the top corner, at
+ * z = 10 - 3 = 7. With support, or with two stops, the ceiling is ignored:
+ * z = 6. */
+static void test_ceiling_corner(void **state)
+{
+    (void)state;
+    for (int mode = 0; mode < 4; mode++) {
+        /* 0: no support, ceiling; 1: no support, floor only; 2: support
+         * with ceiling asked (ignored); 3: no support, ceiling asked, two
+         * stops (ignored) */
+        test_alloc ta;
+        bx_ctx *ctx = test_ctx_new(&ta, 0);
+        bxi_cl_type t[2] = {box(10, 10, 6, 1, false), box(10, 10, 3, 1, false)};
+        if (mode == 3)
+            t[1].group = 1;
+        bxi_cl_problem pb = problem(10, 10, 10, t, 2, mode == 2);
+        pb.ceiling = mode != 1;
+        pb.budget = 1000000;
+        bxi_cl_result res;
+        assert_int_equal(bxi_cl_solve(ctx, &pb, &res), BX_OK);
+        assert_int_equal(res.vol, 900);
+        assert_int_equal(res.nboxes, 2);
+        for (size_t i = 0; i < res.nboxes; i++) {
+            const bxi_cl_box *b = &res.boxes[i];
+            assert_int_equal(b->p[0], 0);
+            assert_int_equal(b->p[1], 0);
+            if (b->type == 0)
+                assert_int_equal(b->p[2], 0);
+            else
+                assert_int_equal(b->p[2], mode == 0 ? 7 : 6);
+        }
+        bxi_cl_result_free(ctx, &res);
+        bx_ctx_free(ctx);
+        assert_int_equal(ta.live_blocks, 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -236,6 +282,7 @@ int main(void)
         cmocka_unit_test(test_three_types_fill),
         cmocka_unit_test(test_fitness_avoids_a_trap),
         cmocka_unit_test(test_fitness_long_container),
+        cmocka_unit_test(test_ceiling_corner),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

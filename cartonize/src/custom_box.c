@@ -812,7 +812,7 @@ static bx_status build_left(bx_ctx *ctx, bxi_pk_custom *c, slot *s, const bx_cat
         first[nsub] = (uint32_t)flags;
         units += cnt[i];
         flags += (uint64_t)order->lines[i].qty;
-        nsub++;
+        cnt[nsub++] = (uint32_t)i; /* cnt[i] is read: from here, the sub line's line */
     }
     if (flags > UINT32_MAX / 2)
         return bxi_error(ctx, BX_ENOMEM, "units: %llu left out, too many to pack again",
@@ -836,9 +836,7 @@ static bx_status build_left(bx_ctx *ctx, bxi_pk_custom *c, slot *s, const bx_cat
     }
     uint32_t at = 0;
     for (uint32_t j = 0; j < nsub; j++) {
-        uint32_t line = 0;
-        while (l2s[line] != j)
-            line++;
+        uint32_t line = cnt[j];
         so->s2l[j] = line;
         so->off[j] = at;
         uint32_t want = (uint32_t)c->left[j].qty, got = 0;

@@ -11,10 +11,11 @@
  * must exit 0 (a killed predecessor must not make the next one fail).
  * At the end the journal verifies, every acknowledged event is there, and
  * each killed batch is there whole or not at all (one command line is one
- * batch).
+ * batch). A last compaction leaves no temporary file of the killed ones.
  *
  * BOXCAR_CRASH_ROUNDS sets the number of rounds (default 50).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -293,6 +294,17 @@ static void test_sigkill_during_writes(void **state)
         }
     }
     print_message("%d killed batches were recorded whole, the others not at all\n", landed);
+
+    /* a compaction that runs to its end removes the temporaries that the
+     * killed ones left beside the journal */
+    assert_int_equal(run_quiet("containers compact -j pool.journal", "/dev/null"), 0);
+    DIR *d = opendir(".");
+    assert_non_null(d);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (strstr(e->d_name, ".tmp.") != NULL)
+            fail_msg("%s is left beside the journal", e->d_name);
+    closedir(d);
 }
 
 static int setup(void **state)

@@ -89,7 +89,7 @@ static bx_status read_pool(bx_ctx *ctx, bx_policy *p, const bx_catalog *cat,
 {
     FILE *fp = fopen(path, "rb");
     if (fp == NULL)
-        return fail(printed, errno == ENOENT ? BX_ENOTFOUND : BX_EIO, "--pool %s: %s", path,
+        return fail(printed, errno == ENOENT ? BX_ENOTFOUND : BX_EIO, "--available %s: %s", path,
                     strerror(errno));
     bx_csv_reader *r = NULL;
     bx_status st = bx_csv_open_file(ctx, &r, path, fp, NULL);

@@ -9,6 +9,7 @@
  * (boxcar/forecast.h): each weekday's mean over the last weeks, against
  * the seasonal-naive forecast.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
@@ -48,7 +49,8 @@ static void cartons_help(void)
            "  --days N             days ahead, from the day after the last (default 7)\n"
            "  --format table|csv   csv: box_id,date,mean,lo,hi\n"
            "\n"
-           "Exit: 0 ok, 3 a file or the history is not usable, 1 runtime, 2 usage.\n");
+           "Exit: 0 ok, 3 a file or the history is not usable, 1 a file could not be\n"
+           "      read or another runtime failure, 2 usage.\n");
 }
 
 static void history_free(history *h)
@@ -63,8 +65,8 @@ static int count_file(bx_ctx *ctx, history *h, int64_t day, const char *path)
 {
     FILE *fp = fopen(path, "rb");
     if (fp == NULL) {
-        fprintf(stderr, "error: --packing %s: cannot open it\n", path);
-        return EXIT_BAD_INPUT;
+        fprintf(stderr, "boxcar: %s: %s\n", path, strerror(errno));
+        return EXIT_FAILURE_RUNTIME;
     }
     bx_csv_reader *csv = NULL;
     bx_status st = bx_csv_open_file(ctx, &csv, path, fp, NULL);
@@ -74,9 +76,14 @@ static int count_file(bx_ctx *ctx, history *h, int64_t day, const char *path)
             if (strcmp(bx_csv_field(csv, i, NULL), "box_id") == 0)
                 col = i;
     int rc = EXIT_OK;
-    if (st != BX_OK || col == SIZE_MAX) {
-        fprintf(stderr, "error: %s: %s\n", path, st != BX_OK ? bx_ctx_errmsg(ctx)
-                        : "no box_id column: not packing results (boxcar pack --format csv)");
+    if (st == BX_END) {
+        fprintf(stderr, "error: %s: no header row\n", path);
+        rc = EXIT_BAD_INPUT;
+    } else if (st != BX_OK) {
+        rc = cli_fail(ctx, st); /* an input error was printed as a diagnostic */
+    } else if (col == SIZE_MAX) {
+        fprintf(stderr, "error: %s: no box_id column: not packing results (boxcar pack "
+                        "--format csv)\n", path);
         rc = EXIT_BAD_INPUT;
     }
     while (rc == EXIT_OK && (st = bx_csv_next(csv)) == BX_OK) {
@@ -110,10 +117,8 @@ static int count_file(bx_ctx *ctx, history *h, int64_t day, const char *path)
         }
         h->sizes[k].counts[day - h->first_day]++;
     }
-    if (rc == EXIT_OK && st != BX_END) {
-        fprintf(stderr, "error: %s\n", bx_ctx_errmsg(ctx));
-        rc = EXIT_BAD_INPUT;
-    }
+    if (rc == EXIT_OK && st != BX_END)
+        rc = cli_fail(ctx, st);
     bx_csv_close(csv);
     fclose(fp);
     return rc;

@@ -154,6 +154,8 @@ static int parse_args(int argc, char **argv, load_args *a)
     }
     if (optind < argc)
         return cli_usage_error("load", "unexpected argument '%s'", argv[optind]);
+    if (a->parcels && a->packed)
+        return cli_usage_error("load", "--parcels and --packed exclude each other: give one");
     if (!a->parcels == !a->packed || !a->vehicles)
         return cli_usage_error("load", "--vehicles and one of --parcels or --packed are required");
     if ((a->stop_given || a->stops) && !a->packed)

@@ -84,7 +84,7 @@ typedef struct report_args {
 static int parse_time(const char *s, time_t *out)
 {
     uint64_t v;
-    if (!cli_parse_u64(s, 1, INT64_MAX, &v))
+    if (!cli_parse_u64(s, 1, (uint64_t)BX_REPORT_CREATED_MAX, &v))
         return -1;
     *out = (time_t)v;
     return 0;
@@ -157,7 +157,8 @@ static int parse_args(int argc, char **argv, report_args *a)
         case CLI_OPT_NO_PROGRESS: a->progress = false; break;
         case 'C':
             if (parse_time(optarg, &a->created) != 0)
-                return cli_usage_error("report", "--created wants seconds since 1970");
+                return cli_usage_error("report", "--created wants seconds since 1970, up to "
+                                                "253402300799 (9999-12-31T23:59:59Z)");
             break;
         case CLI_OPT_SCRIPT_MEMORY:
         case CLI_OPT_SCRIPT_BUDGET:
@@ -193,7 +194,8 @@ static int parse_args(int argc, char **argv, report_args *a)
     if (a->created == 0) {
         const char *env = getenv("SOURCE_DATE_EPOCH");
         if (env != NULL && parse_time(env, &a->created) != 0)
-            return cli_usage_error("report", "SOURCE_DATE_EPOCH is not seconds since 1970");
+            return cli_usage_error("report", "SOURCE_DATE_EPOCH is not seconds since 1970, up "
+                                                "to 253402300799 (9999-12-31T23:59:59Z)");
     }
     return 0;
 }

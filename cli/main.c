@@ -1,6 +1,7 @@
 /*
  * main.c: the boxcar command: dispatch to a subcommand.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -87,6 +88,19 @@ static void usage(FILE *out)
             "            2 usage error, 3 bad input data\n");
 }
 
+/* A command whose answer went to standard output succeeded only if the
+ * answer got out: a full disk behind a redirection is a runtime failure,
+ * not exit 0 (output files check their own writes in cli_sink.c). */
+static int finish(const char *cmd, int rc)
+{
+    errno = 0;
+    if ((fflush(stdout) == 0 && !ferror(stdout)) || rc != EXIT_OK)
+        return rc; /* a failed command has said why already */
+    fprintf(stderr, "boxcar %s: writing to standard output failed%s%s\n", cmd,
+            errno ? ": " : "", errno ? strerror(errno) : "");
+    return EXIT_FAILURE_RUNTIME;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -97,15 +111,15 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
         strcmp(cmd, "help") == 0) {
         usage(stdout);
-        return EXIT_OK;
+        return finish("--help", EXIT_OK);
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
         printf("boxcar %s (features: %s)\n", bx_version(), bx_build_features());
-        return EXIT_OK;
+        return finish("--version", EXIT_OK);
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(cmd, commands[i].name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
+            return finish(cmd, commands[i].run(argc - 1, argv + 1));
     const char *near = nearest_command(cmd);
     if (near != NULL) {
         fprintf(stderr, "boxcar: unknown command '%s'; did you mean '%s'?\n"

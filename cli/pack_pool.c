@@ -79,6 +79,9 @@ bx_status pack_pool_open(bx_ctx *ctx, pack_pool **out, const char *journal,
     /* one sync at the end of the batch, before the outputs are committed */
     o.journal.sync = BX_JOURNAL_SYNC_GROUP;
     o.journal.lock_timeout_ms = 10000;
+    /* a pool to pack from has stations already: a path that names no
+     * journal is a mistake, not a new pool (nor a new empty file) */
+    o.journal.create = false;
     bx_status st = bx_pool_open(ctx, &pp->pool, journal, catalog, &o);
     /* who packs: in a pool with operators, the holder of --token-file,
      * who packs only into its own containers at a station it may see */

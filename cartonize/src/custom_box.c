@@ -255,6 +255,35 @@ static bool fixed_in(const bx_order *order, const bx_pack_options *o, const bx_p
     return false;
 }
 
+/* Whether a unit of the order must stay as given (then no box of it is
+ * turned when cut). */
+static bool any_fixed(const bx_order *order, const bx_pack_options *o)
+{
+    for (size_t i = 0; i < order->nlines; i++) {
+        int rule = o->rotation_override >= 0 ? o->rotation_override
+                                            : (int)order->lines[i].rotation;
+        if (rule == BX_ROTATE_FIXED)
+            return true;
+    }
+    return false;
+}
+
+/* Whether the box machine m cuts for contents of extents ext, turned a
+ * quarter about the vertical, takes less board than the one cut for them
+ * as they lie. */
+static int64_t cut_area(const bx_box *m, int64_t l, int64_t w, int64_t h)
+{
+    int32_t dims[3] = {cut_length(m, 0, l), cut_length(m, 1, w), cut_length(m, 2, h)};
+    bx_box cut;
+    bxi_pk_custom_cut(m, dims, &cut);
+    return bxi_pk_board_area_mm2(&cut);
+}
+
+static bool turn_saves_board(const bx_box *m, const int64_t ext[3])
+{
+    return cut_area(m, ext[1], ext[0], ext[2]) < cut_area(m, ext[0], ext[1], ext[2]);
+}
+
 /* Cut every box of slot s (packed in the variants of machine m, catalog
  * index k) to its contents. */
 static void cut_boxes(slot *s, const bx_box *m, uint32_t k, const bx_order *order,
@@ -276,9 +305,12 @@ static void cut_boxes(slot *s, const bx_box *m, uint32_t k, const bx_order *orde
         /* A wide box takes less board than a deep one of the same
          * volume ((2l + 2w + 30)(h + w)): turn the contents a quarter
          * about the vertical so the width is the shorter side, when no
-         * unit must stay as given and the machine makes that size. */
-        if (ext[1] > ext[0] && ext[1] <= m->inner_l_mm && ext[0] <= m->inner_w_mm &&
-            !fixed_in(order, o, ps, pb->nplacements)) {
+         * unit must stay as given, the machine makes that size and the
+         * turned cut does take less board (a machine's least width can
+         * make it larger, and heavier than the variant the contents were
+         * weighed against). */
+        if (ext[1] <= m->inner_l_mm && ext[0] <= m->inner_w_mm &&
+            !fixed_in(order, o, ps, pb->nplacements) && turn_saves_board(m, ext)) {
             for (size_t i = 0; i < pb->nplacements; i++) {
                 bx_placement *p = &ps[i];
                 int32_t x = p->x_mm, l = p->l_mm;
@@ -389,9 +421,14 @@ static bx_status ensure_variants(bx_engine *e, bxi_pk_custom *c)
     return bx_catalog_new(e->ctx, &c->variants, v, NVARIANTS);
 }
 
-/* Variant i of machine m is the size d, its tare that of its own cut: no
- * box cut from it weighs more, so the weight limit holds for the cut box. */
-static void set_variant(bxi_pk_custom *c, size_t i, const bx_box *m, const int32_t d[3])
+/* Variant i of machine m is the size d, its tare that of the box the
+ * machine cuts for d (each side rounded up to its step and raised to its
+ * least size, as cut_boxes does), or for d turned a quarter when the units
+ * may turn and that is lighter (cut_boxes then turns contents that fit
+ * turned): no box cut from it weighs more, so the weight limit holds for
+ * the cut box. */
+static void set_variant(bxi_pk_custom *c, size_t i, const bx_box *m, const int32_t d[3],
+                        bool turnable)
 {
     bx_box *v = bxi_catalog_box_mut(c->variants, i);
     v->inner_l_mm = d[0];
@@ -399,7 +436,12 @@ static void set_variant(bxi_pk_custom *c, size_t i, const bx_box *m, const int32
     v->inner_h_mm = d[2];
     v->max_weight_g = m->max_weight_g;
     bx_box full;
-    bxi_pk_custom_cut(m, d, &full);
+    int64_t e[3] = {d[0], d[1], d[2]};
+    bool turn = turnable && d[1] <= m->inner_l_mm && d[0] <= m->inner_w_mm &&
+                turn_saves_board(m, e);
+    int32_t cut[3] = {cut_length(m, 0, turn ? d[1] : d[0]), cut_length(m, 1, turn ? d[0] : d[1]),
+                      cut_length(m, 2, d[2])};
+    bxi_pk_custom_cut(m, cut, &full);
     int64_t board = bxi_pk_custom_board_g(&full);
     v->tare_g = board < m->max_weight_g ? board : m->max_weight_g;
     if ((m->has & BX_BOX_HAS_TARE) && m->tare_g > v->tare_g && m->tare_g < m->max_weight_g)
@@ -449,7 +491,7 @@ static int shape_variants(bxi_pk_custom *c, const bx_box *m, const bx_order *ord
         }
         if (seen)
             continue;
-        set_variant(c, (size_t)n++, m, d);
+        set_variant(c, (size_t)n++, m, d, !any_fixed(order, o));
     }
     return n;
 }
@@ -650,7 +692,7 @@ static bx_status shrink(bx_engine *e, bxi_pk_custom *c, const bx_box *m, slot *s
                     mid = lo;
                 int32_t t[3] = {d[0], d[1], d[2]};
                 t[a] = mid;
-                set_variant(c, 0, m, t);
+                set_variant(c, 0, m, t, !any_fixed(&so.order, options));
                 memset(c->vmask, 0, sizeof c->vmask);
                 c->vmask[0] = 1;
                 bx_pack_options o = *options;
@@ -716,6 +758,30 @@ static bool partial_reason(bx_unpacked_reason r)
            r == BX_UNPACKED_NOT_ALLOWED || r == BX_UNPACKED_OUT_OF_STOCK;
 }
 
+bool bxi_pk_custom_holds(const bx_box *m, const bx_order_line *l, bx_rotation rule)
+{
+    static const int perm[6][3] = {{0, 1, 2}, {1, 0, 2}, {0, 2, 1},
+                                   {2, 0, 1}, {1, 2, 0}, {2, 1, 0}};
+    const int32_t u[3] = {l->l_mm, l->w_mm, l->h_mm};
+    int n = rule == BX_ROTATE_ANY ? 6 : rule == BX_ROTATE_UPRIGHT ? 2 : 1;
+    int64_t best = -1;
+    for (int i = 0; i < n; i++) {
+        int32_t d[3] = {u[perm[i][0]], u[perm[i][1]], u[perm[i][2]]};
+        if (d[0] > m->inner_l_mm || d[1] > m->inner_w_mm || d[2] > m->inner_h_mm)
+            continue;
+        int32_t dims[3] = {cut_length(m, 0, d[0]), cut_length(m, 1, d[1]),
+                           cut_length(m, 2, d[2])};
+        bx_box cut;
+        bxi_pk_custom_cut(m, dims, &cut);
+        int64_t t = (m->has & BX_BOX_HAS_GRAMMAGE) ? bxi_pk_custom_board_g(&cut)
+                    : (m->has & BX_BOX_HAS_TARE)   ? m->tare_g
+                                                   : 0;
+        if (best < 0 || t < best)
+            best = t;
+    }
+    return best >= 0 && (int64_t)l->weight_g + best <= m->max_weight_g;
+}
+
 /* Why no entry of the whole catalog takes a unit of line l on its own,
  * with slot s's boxes used, as the validator judges it: too large, too
  * heavy, else the entry's own reason when true, else not allowed or out
@@ -730,6 +796,9 @@ static int whole_catalog_reason(const bx_order_line *l, bx_unpacked_reason given
         int fit = bxi_pk_line_box_fit(l, rule, o->max_fill_pct, bx_catalog_box(cat, k));
         fits = fits || fit > 0;
         if (fit < 2)
+            continue;
+        const bx_box *b = bx_catalog_box(cat, k);
+        if (b->custom && !bxi_pk_custom_holds(b, l, rule))
             continue;
         holds = true;
         bool ok = o->box_allowed == NULL || o->box_allowed[k];

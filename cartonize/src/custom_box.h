@@ -36,4 +36,10 @@ void bxi_pk_custom_cut(const bx_box *m, const int32_t dims[3], bx_box *out);
  * board area times the grammage; 0 without a grammage). */
 int64_t bxi_pk_custom_board_g(const bx_box *cut);
 
+/* Whether machine m can cut a box for one unit of line l alone (under
+ * rule) that bears it: the lightest such box, each side rounded up to the
+ * step and raised to the machine's least size, keeps max_weight_g with its
+ * board. */
+bool bxi_pk_custom_holds(const bx_box *m, const bx_order_line *l, bx_rotation rule);
+
 #endif

@@ -128,9 +128,10 @@ static bx_status check_options(bx_ctx *ctx, const bx_design_options *o)
         return option_error(ctx, "grammage_g_m2", "the board grade must be 1..10000 g/m^2");
     if (o->max_weight_g < 1 || o->max_weight_g > BX_MAX_MASS_G)
         return option_error(ctx, "max_weight_g", "the weight limit must be positive");
-    if (!(o->cost_per_box >= 0 && o->cost_per_box <= 1e12) ||
-        !(o->cost_per_m2 >= 0 && o->cost_per_m2 <= 1e9))
-        return option_error(ctx, "cost_per_m2", "costs must be finite and >= 0");
+    if (!(o->cost_per_box >= 0 && o->cost_per_box <= 1e12))
+        return option_error(ctx, "cost_per_box", "the cost of a box must be 0..1e12");
+    if (!(o->cost_per_m2 >= 0 && o->cost_per_m2 <= 1e9))
+        return option_error(ctx, "cost_per_m2", "the cost of a square metre must be 0..1e9");
     if (o->objective == BX_DESIGN_CO2E && !(o->co2e_g_per_kg > 0 && o->co2e_g_per_kg < 1e9))
         return option_error(ctx, "co2e_g_per_kg",
                             "the co2e objective needs the board's g CO2e per kg");

@@ -48,6 +48,7 @@
 
 #include "internal.h"
 #include "boxcar/pack.h"
+#include "custom_box.h"
 #include "pack_internal.h"
 
 typedef struct vctx {
@@ -600,7 +601,7 @@ static bx_status check_unpacked(vctx *v)
             if (fit == 0)
                 continue;
             fits = true;
-            if (fit == 1)
+            if (fit == 1 || (b->custom && !bxi_pk_custom_holds(b, l, rule)))
                 continue;
             holds = true;
             allowed = allowed || v->opt == NULL || v->opt->box_allowed == NULL ||

@@ -9,6 +9,7 @@
  * number) and the header, written last, holds their count: a snapshot that
  * was cut short or damaged fails its check and is not used.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -153,6 +154,45 @@ static bx_status snap_fail(bx_snapshot_writer *w, const char *what)
     return st;
 }
 
+/* Remove BASE.tmp.XXXXXX files (mkstemp's six characters) from BASE's
+ * directory: temporaries of a snapshot or a compaction whose process was
+ * killed before it could rename or remove them. Only the lock holder makes
+ * such files, and only while it holds the lock, so under the lock every
+ * one there is stale. Best effort: a file that stays is only disk space. */
+static void remove_stale_temporaries(const char *base)
+{
+    const char *slash = strrchr(base, '/');
+    char dir[4096];
+    const char *name = slash ? slash + 1 : base;
+    size_t dn = slash == NULL ? 0 : slash == base ? 1 : (size_t)(slash - base);
+    if (dn >= sizeof dir)
+        return;
+    if (slash == NULL)
+        strcpy(dir, ".");
+    else {
+        memcpy(dir, base, dn);
+        dir[dn] = '\0';
+    }
+    size_t nn = strlen(name);
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return;
+    int dfd = dirfd(d);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        const char *f = e->d_name;
+        if (strlen(f) != nn + 11 || memcmp(f, name, nn) != 0 || memcmp(f + nn, ".tmp.", 5) != 0)
+            continue;
+        bool random = true; /* mkstemp fills in letters and digits */
+        for (size_t i = nn + 5; i < nn + 11; i++)
+            random &= (f[i] >= 'a' && f[i] <= 'z') || (f[i] >= 'A' && f[i] <= 'Z') ||
+                      (f[i] >= '0' && f[i] <= '9');
+        if (random)
+            (void)unlinkat(dfd, f, 0);
+    }
+    closedir(d);
+}
+
 bx_status bx_journal_snapshot_begin(bx_journal *j, bx_snapshot_writer **out)
 {
     if (j == NULL || out == NULL)
@@ -165,6 +205,8 @@ bx_status bx_journal_snapshot_begin(bx_journal *j, bx_snapshot_writer **out)
     if (st != BX_OK)
         return st;
     bx_ctx *ctx = j->ctx;
+    remove_stale_temporaries(j->snap_path);
+    remove_stale_temporaries(j->path);
     bx_snapshot_writer *w = bx_alloc(ctx, sizeof *w);
     if (w == NULL)
         return BX_ENOMEM;

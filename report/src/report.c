@@ -322,6 +322,11 @@ bx_status bx_report_render(bx_report *r, bx_report_format format, const char *pa
     bx_report_options o = {0, NULL, NULL, 0};
     if (options != NULL)
         o = *options;
+    if (o.created < 0 || o.created > BX_REPORT_CREATED_MAX)
+        return bxi_error(r->ctx, BX_EINVAL,
+                         "bx_report_render: options.created %lld is not a time from 1970 to "
+                         "9999-12-31T23:59:59Z (0..%lld seconds)",
+                         (long long)o.created, (long long)BX_REPORT_CREATED_MAX);
     bxi_rp_model_reset(r);
     r->rows = 0;
     r->next_tick = TICK_ROWS;

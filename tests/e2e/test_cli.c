@@ -156,6 +156,39 @@ static void test_convert_bad_input_leaves_nothing(void **state)
     assert_int_equal(run("convert -o /nonexistent-dir/x.csv " DATA("catalog_small.csv")), 1);
 }
 
+/* Run `boxcar ARGS >/dev/full`: standard output fails with ENOSPC. */
+static int run_full(const char *args)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "'%s' %s >/dev/full 2>full.err </dev/null", BOXCAR_BIN, args);
+    int rc = system(cmd);
+    slurp("full.err", err_text, sizeof err_text);
+    assert_true(WIFEXITED(rc));
+    return WEXITSTATUS(rc);
+}
+
+/* An answer that cannot be written to standard output is a runtime
+ * failure (exit 1), for the commands that print to it directly as for
+ * those whose output goes through a sink; a failed command keeps its own
+ * exit code. */
+static void test_full_standard_output(void **state)
+{
+    (void)state;
+    if (!exists("/dev/full"))
+        skip();
+    assert_int_equal(run_full("--version"), 1);
+    assert_non_null(strstr(err_text, "boxcar --version: writing to standard output failed: "
+                                     "No space left on device"));
+    assert_int_equal(run_full("factors list"), 1);
+    assert_non_null(strstr(err_text, "boxcar factors: writing to standard output failed"));
+    assert_int_equal(run_full("check --help"), 1);
+    assert_int_equal(run_full("check " SAMPLE("catalogs/cn-express.csv")), 1);
+    assert_int_equal(run_full("pack --orders " SAMPLE("orders/demo.csv") " --no-progress"), 1);
+    assert_int_equal(run_full("pack --orders no-such-file.csv"), 1);
+    assert_null(strstr(err_text, "standard output"));
+    assert_int_equal(run_full("pack --frobnicate"), 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -166,6 +199,7 @@ int main(void)
         cmocka_unit_test(test_corrupted_sample_is_located),
         cmocka_unit_test(test_convert_round_trip),
         cmocka_unit_test(test_convert_bad_input_leaves_nothing),
+        cmocka_unit_test(test_full_standard_output),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -135,7 +136,22 @@ static void test_bad_input(void **state)
     fclose(fp);
     assert_int_equal(run("cartons forecast --packing 2024-05-01=orders.csv"), 3);
     assert_non_null(strstr(err_text, "no box_id column"));
-    assert_int_equal(run("cartons forecast --packing 2024-05-01=missing.csv"), 3);
+    /* a file that cannot be read is a runtime failure, as for every command */
+    assert_int_equal(run("cartons forecast --packing 2024-05-01=missing.csv"), 1);
+    assert_non_null(strstr(err_text, "missing.csv: No such file or directory"));
+    assert_int_equal(mkdir("adir", 0700), 0);
+    assert_int_equal(run("cartons forecast --packing 2024-05-01=adir"), 1);
+    assert_non_null(strstr(err_text, "adir: read error"));
+    /* an empty file has no header; a broken row is reported once */
+    fp = fopen("empty.csv", "w");
+    fclose(fp);
+    assert_int_equal(run("cartons forecast --packing 2024-05-01=empty.csv"), 3);
+    assert_string_equal(err_text, "error: empty.csv: no header row\n");
+    fp = fopen("quote.csv", "w");
+    fprintf(fp, "order_id,box_id\n\"A,1#\n");
+    fclose(fp);
+    assert_int_equal(run("cartons forecast --packing 2024-05-01=quote.csv"), 3);
+    assert_string_equal(err_text, "error: quote.csv:2:1: unterminated quoted field\n");
     assert_int_equal(run("cartons forecast"), 2);
     assert_int_equal(run("cartons forecast --packing 2024-5-1=x.csv"), 2);
     assert_int_equal(run("cartons forecast --packing 2024-05-01=a.csv "

@@ -340,6 +340,13 @@ static void test_pack_into_pool(void **state)
     assert_int_equal(run("pack --orders " SAMPLE("orders/demo.csv") " --pool pool.bxj "
                          "--station NOPE"), 3);
     assert_non_null(strstr(err_text, "station 'NOPE' is not in the pool"));
+    /* a journal path with a typo is a missing file (exit 1), and no empty
+     * journal is left there */
+    assert_int_equal(run("pack --orders " SAMPLE("orders/demo.csv") " --pool pool.bxk "
+                         "--station SH-01 -o typo.csv"), 1);
+    assert_non_null(strstr(err_text, "pool.bxk: no such journal"));
+    assert_int_equal(access("pool.bxk", F_OK), -1);
+    assert_int_equal(access("typo.csv", F_OK), -1);
     must("pack --orders " SAMPLE("orders/demo.csv") " --pool pool.bxj --station SH-01 "
          "--at 2024-05-01T09:00:00Z --issued issued.csv --format csv -o boxes.csv --check");
     assert_non_null(strstr(err_text, "50 reusable containers issued at station SH-01"));

@@ -299,6 +299,10 @@ static void test_pack_then_load(void **state)
     assert_non_null(strstr(out_text, "车辆 1：cage（420 × 210 × 420 mm，后门），3 件，"));
     assert_non_null(strstr(out_text, "装载率：质量 0.5700，体积 0.7500"));
     assert_int_equal(run("load --packed packed.cbor --vehicles cage.csv --lang fr"), 2);
+    /* both inputs: the message says which two clash */
+    assert_int_equal(run("load --packed packed.cbor --parcels packed.cbor --vehicles cage.csv"),
+                     2);
+    assert_non_null(strstr(err_text, "--parcels and --packed exclude each other"));
     /* stops per order from a file (O2 keeps --stop 2; O9 has no boxes) */
     write_file("stops.csv", "order_id,stop\nO1,1\nO3,3\nO9,4\n");
     assert_int_equal(run("load --packed packed.json --stop 2 --stops stops.csv --vehicles cage.csv --check "

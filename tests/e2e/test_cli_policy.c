@@ -189,6 +189,10 @@ static void test_pool_and_params(void **state)
     assert_int_equal(run("pack --orders pol_orders.csv --policy " POLICY("gb45186.lua")
                          " --param void_max"), 2);
     assert_int_equal(run("pack --orders pol_orders.csv --available " DATA("pool.csv")), 2);
+    /* a missing file is named by the option that gave it */
+    assert_int_equal(run("pack --orders pol_orders.csv --catalog " DATA("catalog_reuse.csv")
+                         " --policy " POLICY("reuse-first.lua") " --available nofile.csv"), 1);
+    assert_non_null(strstr(err_text, "--available nofile.csv: No such file"));
     write_file("pol_pool_bad.csv", "box_id,available\nRB-X,2\n");
     assert_int_equal(run("pack --orders pol_orders.csv --catalog " DATA("catalog_reuse.csv")
                          " --policy " POLICY("reuse-first.lua") " --available pol_pool_bad.csv"), 3);

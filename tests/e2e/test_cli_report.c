@@ -225,6 +225,15 @@ static void test_usage(void **state)
     assert_int_equal(run("report --script " MONTHLY " --source nofile -o x.xlsx"), 2);
     assert_int_equal(run("report --script " MONTHLY " --packing a.csv --factors cn-2023 "
                          "-o x.xlsx"), 2);
+    /* past 9999-12-31T23:59:59Z (253402300799 s) a workbook has no date */
+    remove("late.xlsx");
+    assert_int_equal(run("report --script " MONTHLY " --packing a.csv --created 253402300800 "
+                         "-o late.xlsx"), 2);
+    assert_non_null(strstr(err_text, "--created wants seconds since 1970"));
+    assert_int_equal(access("late.xlsx", F_OK), -1);
+    assert_int_equal(run("report --script " MONTHLY " --packing a.csv --created "
+                         "99999999999999999 -o late.xlsx"), 2);
+    assert_int_equal(access("late.xlsx", F_OK), -1);
     assert_int_equal(run("report --help"), 0);
     assert_non_null(strstr(out_text, "--shipments FILE"));
 }

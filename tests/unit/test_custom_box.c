@@ -243,6 +243,76 @@ static void test_weight_with_board(void **state)
     done(&f);
 }
 
+/* A machine whose least width (683 mm) is above what the contents need:
+ * turning them to make the width the shorter side makes the box larger,
+ * and here heavier than the limit. Machine 782x709x310 inner (outer +6,
+ * +6, +12), at least 43x683x208, step 1, 440 g/m^2, 3,000 g gross; one
+ * 669x300x385 unit of 1,852 g, any way up. Only its 300 side fits the
+ * 310 height, so it lies on its 669x385 face; the width is at least 683,
+ * so 669 goes across and the box is 385x683x300: outer 391x689x312,
+ * board (2*391 + 2*689 + 30) * (312 + 689) = 2190 * 1001 = 2,192,190
+ * mm^2 * 440 g/m^2 = 964.56 -> 965 g; gross 1,852 + 965 = 2,817 g.
+ * Turned it would be 669x683x300: (1350 + 1378 + 30) * 1001 = 2,760,758
+ * mm^2 -> 1,215 g, gross 3,067 g, over the limit (what was cut before).
+ * Likewise, a box the machine must make higher than its contents (least
+ * height 150 for units 30 high) weighs what the higher box weighs. */
+static void test_least_sizes_and_weight(void **state)
+{
+    (void)state;
+    fx f;
+    bx_box m = machine(1);
+    m.inner_l_mm = 782;
+    m.inner_w_mm = 709;
+    m.inner_h_mm = 310;
+    m.outer_l_mm = 788;
+    m.outer_w_mm = 715;
+    m.outer_h_mm = 322;
+    m.min_l_mm = 43;
+    m.min_w_mm = 683;
+    m.min_h_mm = 208;
+    m.max_weight_g = 3000;
+    make(&f, &m, 1);
+    bx_order_line l = item("A", 1, 669, 300, 385);
+    l.weight_g = 1852;
+    const bx_pack_result *r = pack(&f, &l, 1, NULL);
+    assert_int_equal(r->nboxes, 1);
+    assert_dims(r->boxes[0].box, 385, 683, 300);
+    assert_int_equal(r->boxes[0].gross_weight_g, 2817);
+    done(&f);
+
+    /* Machine 633x421x307 (outer +6, +6, +12), at least 331x73x150, step
+     * 10, 440 g/m^2, 300 g gross; one 521x152x30 unit of 101 g, upright.
+     * Its least box: 530 (521 up to the step) x 160 x 150 (the least
+     * height): outer 536x166x162, board (1072 + 332 + 30) * (162 + 166) =
+     * 1434 * 328 = 470,352 mm^2 -> 206.95 -> 207 g; 101 + 207 = 308 g is
+     * over 300: no box the machine makes can take it. */
+    m = machine(10);
+    m.inner_l_mm = 633;
+    m.inner_w_mm = 421;
+    m.inner_h_mm = 307;
+    m.outer_l_mm = 639;
+    m.outer_w_mm = 427;
+    m.outer_h_mm = 319;
+    m.min_l_mm = 331;
+    m.min_w_mm = 73;
+    m.min_h_mm = 150;
+    m.max_weight_g = 300;
+    make(&f, &m, 1);
+    l = item("B", 1, 521, 152, 30);
+    l.weight_g = 101;
+    l.rotation = BX_ROTATE_UPRIGHT;
+    r = pack(&f, &l, 1, NULL);
+    assert_int_equal(r->nboxes, 0);
+    assert_int_equal(r->unpacked[0].reason, BX_UNPACKED_TOO_HEAVY);
+    /* 92 g of contents: 92 + 207 = 299 g fits */
+    l.weight_g = 92;
+    r = pack(&f, &l, 1, NULL);
+    assert_int_equal(r->nboxes, 1);
+    assert_dims(r->boxes[0].box, 530, 160, 150);
+    assert_int_equal(r->boxes[0].gross_weight_g, 299);
+    done(&f);
+}
+
 /* An item above the machine's largest size is listed as too large. */
 static void test_too_large(void **state)
 {
@@ -569,6 +639,7 @@ int main(void)
         cmocka_unit_test(test_mix_out_of_stock),
         cmocka_unit_test(test_long_id),
         cmocka_unit_test(test_weight_with_board),
+        cmocka_unit_test(test_least_sizes_and_weight),
         cmocka_unit_test(test_upright),
         cmocka_unit_test(test_shrink_stands_on_edge),
         cmocka_unit_test(test_catalog_columns),

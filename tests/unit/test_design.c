@@ -408,6 +408,20 @@ static void test_bad_input(void **state)
     o.objective = BX_DESIGN_CO2E;
     assert_int_equal(bx_design_new(ctx, &d, &o), BX_EINPUT);
     assert_non_null(strstr(bx_ctx_errmsg(ctx), "co2e_g_per_kg"));
+    /* each cost is named by its own field, finite and too large alike */
+    bx_design_options_init(&o);
+    o.cost_per_box = 1e308;
+    assert_int_equal(bx_design_new(ctx, &d, &o), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(ctx), "field 'cost_per_box': the cost of a box"));
+    bx_design_options_init(&o);
+    o.cost_per_m2 = -0.5;
+    assert_int_equal(bx_design_new(ctx, &d, &o), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(ctx), "field 'cost_per_m2'"));
+    bx_design_options_init(&o);
+    o.cost_per_box = 1e12; /* the largest accepted */
+    assert_int_equal(bx_design_new(ctx, &d, &o), BX_OK);
+    bx_design_free(d);
+    d = NULL;
     /* an item larger than the largest size */
     bx_design_options_init(&o);
     o.max_mm[0] = o.max_mm[1] = o.max_mm[2] = 250;

@@ -791,6 +791,52 @@ static void put_items(bx_journal *j, int count)
     assert_int_equal(bx_snapshot_commit(w), BX_OK);
 }
 
+static void touch(const char *p)
+{
+    FILE *fp = fopen(p, "w");
+    assert_non_null(fp);
+    fclose(fp);
+}
+
+/* A snapshot or compaction killed before its rename leaves PATH.tmp.XXXXXX
+ * or PATH.snap.tmp.XXXXXX behind; the next snapshot (the lock holder's)
+ * removes exactly those: names with mkstemp's six letters or digits after
+ * the journal's or its snapshot's own name, nothing else. */
+static void test_snapshot_removes_stale_temporaries(void **state)
+{
+    (void)state;
+    bx_ctx *ctx = new_ctx();
+    write_records(ctx, 1, 5, BX_JOURNAL_SYNC_EACH);
+    static const char *stale[] = {"pool.bxj.tmp.aZ09xY", "pool.bxj.snap.tmp.Qw3rTy"};
+    static const char *kept[] = {"pool.bxj.tmp.short", "pool.bxj.tmp.toolong1",
+                                 "pool.bxj.tmp.ab-cde", "other.bxj.tmp.aZ09xY",
+                                 "pool.bxj.damaged-40"};
+    char p[256];
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, stale[i]);
+        touch(p);
+    }
+    for (size_t i = 0; i < 5; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, kept[i]);
+        touch(p);
+    }
+    bx_journal *j = NULL;
+    assert_int_equal(bx_journal_open(ctx, &j, path, NULL, NULL, NULL, NULL), BX_OK);
+    put_items(j, 1);
+    assert_int_equal(bx_journal_compact(j, NULL), BX_OK);
+    assert_int_equal(bx_journal_close(j), BX_OK);
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, stale[i]);
+        assert_false(jt_exists(p));
+    }
+    for (size_t i = 0; i < 5; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, kept[i]);
+        assert_true(jt_exists(p));
+        remove(p);
+    }
+    bx_ctx_free(ctx);
+}
+
 static void test_snapshot_replay(void **state)
 {
     (void)state;
@@ -1088,6 +1134,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_two_writers_and_readers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_waiting_writer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_snapshot_replay, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_snapshot_removes_stale_temporaries, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_damage_before_the_snapshot, setup, teardown),
         cmocka_unit_test_setup_teardown(test_snapshot_of_another_journal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compaction, setup, teardown),

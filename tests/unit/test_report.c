@@ -623,6 +623,33 @@ static void test_detail_max_rows(void **state)
     close_report(&f);
 }
 
+/* A creation time the workbook cannot carry is refused before anything is
+ * written: 253402300799 s is 9999-12-31T23:59:59Z (2932897 days of 86400 s
+ * from 1970-01-01 to 10000-01-01, less one second); one second later the
+ * year has five digits (libxlsxwriter wrote a bad date, or crashed where
+ * gmtime gave up). The last second itself is written as that date. */
+static void test_created_range(void **state)
+{
+    (void)state;
+    fixture f;
+    assert_int_equal(open_report(&f, STATION, REPORT("packing.csv")), BX_OK);
+    remove("late.xlsx");
+    bx_report_options o = {BX_REPORT_CREATED_MAX + 1, NULL, NULL, 0};
+    assert_int_equal(bx_report_render(f.r, BX_REPORT_XLSX, "late.xlsx", &o), BX_EINVAL);
+    assert_non_null(strstr(bx_ctx_errmsg(f.ctx), "options.created 253402300800"));
+    o.created = -1;
+    assert_int_equal(bx_report_render(f.r, BX_REPORT_CBOR, "late.cbor", &o), BX_EINVAL);
+    o.created = (time_t)253402300799;
+    assert_int_equal(bx_report_render(f.r, BX_REPORT_XLSX, "last.xlsx", &o), BX_OK);
+    close_report(&f);
+    rt_nothing_like("late.xlsx");
+    rt_nothing_like("late.cbor");
+    char *core = rt_unzip_member("last.xlsx", "docProps/core.xml");
+    assert_non_null(strstr(core, "<dcterms:created xsi:type=\"dcterms:W3CDTF\">"
+                                 "9999-12-31T23:59:59Z</dcterms:created>"));
+    free(core);
+}
+
 /* A CSV report that fails on its third sheet leaves no directory (nor a
  * temporary one); into an existing directory it adds nothing, and when
  * it succeeds there it adds its files beside the ones already there. */
@@ -754,6 +781,7 @@ int main(void)
         cmocka_unit_test(test_many_sheets),
         cmocka_unit_test(test_detail_goes_on),
         cmocka_unit_test(test_detail_max_rows),
+        cmocka_unit_test(test_created_range),
         cmocka_unit_test(test_csv_all_or_nothing),
         cmocka_unit_test(test_params),
         cmocka_unit_test(test_sheet_names),

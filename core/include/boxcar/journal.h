@@ -213,7 +213,10 @@ typedef struct bx_snapshot_writer bx_snapshot_writer;
 
 /* Start a snapshot of the state as of bx_journal_last_seq(j) (buffered
  * records are synced first). The caller then puts its state as CBOR items
- * and commits; the snapshot replaces PATH.snap atomically. Writers only. */
+ * and commits; the snapshot replaces PATH.snap atomically. Writers only.
+ * Temporaries that a snapshot or compaction killed before its end left
+ * beside the journal (PATH.tmp.XXXXXX, PATH.snap.tmp.XXXXXX) are removed
+ * first: under the writer's lock no other process can be making them. */
 BX_API bx_status bx_journal_snapshot_begin(bx_journal *j,
                                            bx_snapshot_writer **out);
 /* One item: one well-formed CBOR data item. */

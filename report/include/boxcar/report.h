@@ -110,8 +110,13 @@ BX_API bx_status bx_report_set_param(bx_report *report, const char *key,
  * every 65,536 rows, and once at the end. */
 typedef void (*bx_report_progress_fn)(void *ud, uint64_t rows);
 
+/* The latest creation time a workbook can carry: 9999-12-31T23:59:59Z
+ * (its properties hold a four-digit year). */
+#define BX_REPORT_CREATED_MAX ((time_t)253402300799)
+
 typedef struct bx_report_options {
-    time_t created;                  /* document creation time; 0: now */
+    time_t created;                  /* document creation time; 0: now;
+                                        at most BX_REPORT_CREATED_MAX */
     bx_report_progress_fn progress;  /* may be NULL */
     void *progress_ud;
     /* Rows of a worksheet, its header row included, before a detail sheet
@@ -126,7 +131,8 @@ typedef struct bx_report_options {
  * with file, line and field, a sheet name Excel rejects), BX_ELIMIT (the
  * script's limits; more than 1,000 sheets with the continuations of the
  * detail sheets), BX_EIO, BX_ENOMEM,
- * BX_EUNSUPPORTED. Nothing is left at path on failure. */
+ * BX_EUNSUPPORTED, BX_EINVAL (options->created below 0 or above
+ * BX_REPORT_CREATED_MAX). Nothing is left at path on failure. */
 BX_API bx_status bx_report_render(bx_report *report, bx_report_format format,
                                   const char *path, const bx_report_options *options);
 

@@ -511,6 +511,12 @@ uint32_t bxi_pk_clique_bound(const int32_t (*dims)[3], const bx_rotation *rot,
     bxi_pk_clique r = {0, 0, 0, true};
     const bool masses = mass_g != NULL;
     cl_unit *u = scratch;
+    /* the extents per bin type of the units kept; with n within the
+     * limit they are written once, here, in input order */
+    int32_t(*m)[3] = (int32_t(*)[3])((unsigned char *)scratch + n * sizeof(cl_unit));
+    const bool store = n <= PK_CLIQUE_MAX_UNITS;
+    int32_t most[3] = {0, 0, 0}; /* one bin type: the largest extents and mass */
+    int64_t heaviest = 0;
     size_t ne = 0;
     for (size_t i = 0; i < n && nbins <= BXI_PK_CLIQUE_MAX_BINS; i++) {
         cl_unit *c = &u[ne];
@@ -523,6 +529,8 @@ uint32_t bxi_pk_clique_bound(const int32_t (*dims)[3], const bx_rotation *rot,
             if (!reduce_unit(dims[i], rot[i], b->dim, &lu) || (masses && c->mass > b->payload_g))
                 continue;
             c->fits |= 1u << t;
+            if (store)
+                memcpy(m[ne * nbins + t], lu.m, sizeof lu.m);
             double sc = (double)lu.m[0] / b->dim[0] + (double)lu.m[1] / b->dim[1] +
                         (double)lu.m[2] / b->dim[2] +
                         (masses && b->payload_g > 0 ? 3.0 * (double)c->mass / (double)b->payload_g
@@ -534,19 +542,44 @@ uint32_t bxi_pk_clique_bound(const int32_t (*dims)[3], const bx_rotation *rot,
             continue; /* it cannot be packed: no bin count holds it */
         c->deg = 0;
         c->id = (uint32_t)i;
+        if (store && nbins == 1) {
+            for (int k = 0; k < 3; k++)
+                if (m[ne][k] > most[k])
+                    most[k] = m[ne][k];
+            if (c->mass > heaviest)
+                heaviest = c->mass;
+        }
         ne++;
     }
     if (ne == 0)
         goto done;
     r.size = 1;
+    if (store && nbins == 1) {
+        /* With one bin type, a unit that lies beside the largest extent
+         * along some axis, and whose mass with the heaviest's fits the
+         * payload, shares the bin with every other unit: it is in no
+         * conflict, and the pair tests below need not see it. */
+        size_t keep = 0;
+        for (size_t i = 0; i < ne; i++) {
+            bool free = !masses || u[i].mass + heaviest <= bins[0].payload_g;
+            bool beside = false;
+            for (int k = 0; k < 3; k++)
+                beside = beside || (int64_t)m[i][k] + most[k] <= bins[0].dim[k];
+            if (free && beside)
+                continue;
+            u[keep] = u[i];
+            memcpy(m[keep], m[i], sizeof m[i]);
+            keep++;
+        }
+        ne = keep;
+    }
     if (ne > PK_CLIQUE_MAX_UNITS) {
         qsort(u, ne, sizeof *u, cmp_cl_score);
         ne = PK_CLIQUE_MAX_UNITS;
     }
-    /* the kept units' extents per bin type; from here id is their row */
-    int32_t(*m)[3] = (int32_t(*)[3])((unsigned char *)scratch + n * sizeof(cl_unit));
+    /* from here id is the unit's row of extents */
     for (size_t i = 0; i < ne; i++) {
-        for (size_t t = 0; t < nbins; t++) {
+        for (size_t t = 0; t < nbins && !store; t++) {
             lb_unit lu;
             reduce_unit(dims[u[i].id], rot[u[i].id], bins[t].dim, &lu);
             memcpy(m[i * nbins + t], lu.m, sizeof lu.m);

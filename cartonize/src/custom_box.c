@@ -129,15 +129,18 @@ static int32_t cut_length(const bx_box *m, int axis, int64_t need)
     return (int32_t)(v > hi ? (need > hi ? need : hi) : v);
 }
 
-int64_t bxi_pk_custom_board_g(const bx_box *cut)
+/* Board grams of area mm^2 of box b's board (0 without a grammage). */
+static int64_t board_g(const bx_box *b, int64_t area)
 {
-    if ((cut->has & BX_BOX_HAS_GRAMMAGE) == 0)
-        return 0;
-    int64_t area = bxi_pk_board_area_mm2(cut);
-    if (area < 0)
+    if ((b->has & BX_BOX_HAS_GRAMMAGE) == 0 || area < 0)
         return 0;
     /* g/m^2 * mm^2 / 1e6, rounded half up */
-    return (area * cut->grammage_g_m2 + 500000) / 1000000;
+    return (area * b->grammage_g_m2 + 500000) / 1000000;
+}
+
+int64_t bxi_pk_custom_board_g(const bx_box *cut)
+{
+    return board_g(cut, bxi_pk_board_area_mm2(cut));
 }
 
 void bxi_pk_custom_cut(const bx_box *m, const int32_t dims[3], bx_box *out)
@@ -273,10 +276,14 @@ static bool any_fixed(const bx_order *order, const bx_pack_options *o)
  * as they lie. */
 static int64_t cut_area(const bx_box *m, int64_t l, int64_t w, int64_t h)
 {
-    int32_t dims[3] = {cut_length(m, 0, l), cut_length(m, 1, w), cut_length(m, 2, h)};
-    bx_box cut;
-    bxi_pk_custom_cut(m, dims, &cut);
-    return bxi_pk_board_area_mm2(&cut);
+    /* the outer size as bxi_pk_custom_cut makes it, without the record */
+    int64_t d[3] = {cut_length(m, 0, l), cut_length(m, 1, w), cut_length(m, 2, h)};
+    if (m->has & BX_BOX_HAS_OUTER) {
+        d[0] += m->outer_l_mm - m->inner_l_mm;
+        d[1] += m->outer_w_mm - m->inner_w_mm;
+        d[2] += m->outer_h_mm - m->inner_h_mm;
+    }
+    return bxi_pk_board_area_of(d[0], d[1], d[2]);
 }
 
 static bool turn_saves_board(const bx_box *m, const int64_t ext[3])
@@ -435,14 +442,13 @@ static void set_variant(bxi_pk_custom *c, size_t i, const bx_box *m, const int32
     v->inner_w_mm = d[1];
     v->inner_h_mm = d[2];
     v->max_weight_g = m->max_weight_g;
-    bx_box full;
-    int64_t e[3] = {d[0], d[1], d[2]};
-    bool turn = turnable && d[1] <= m->inner_l_mm && d[0] <= m->inner_w_mm &&
-                turn_saves_board(m, e);
-    int32_t cut[3] = {cut_length(m, 0, turn ? d[1] : d[0]), cut_length(m, 1, turn ? d[0] : d[1]),
-                      cut_length(m, 2, d[2])};
-    bxi_pk_custom_cut(m, cut, &full);
-    int64_t board = bxi_pk_custom_board_g(&full);
+    int64_t area = cut_area(m, d[0], d[1], d[2]);
+    if (turnable && d[1] <= m->inner_l_mm && d[0] <= m->inner_w_mm) {
+        int64_t turned = cut_area(m, d[1], d[0], d[2]);
+        if (turned < area)
+            area = turned;
+    }
+    int64_t board = board_g(m, area);
     v->tare_g = board < m->max_weight_g ? board : m->max_weight_g;
     if ((m->has & BX_BOX_HAS_TARE) && m->tare_g > v->tare_g && m->tare_g < m->max_weight_g)
         v->tare_g = m->tare_g;

@@ -43,8 +43,12 @@ int64_t bxi_pk_board_area_mm2(const bx_box *box)
 {
     if ((box->has & BX_BOX_HAS_OUTER) == 0)
         return -1;
+    return bxi_pk_board_area_of(box->outer_l_mm, box->outer_w_mm, box->outer_h_mm);
+}
+
+int64_t bxi_pk_board_area_of(int64_t l, int64_t w, int64_t h)
+{
     /* sides are at most BX_MAX_LENGTH_MM, so the product fits in int64 */
-    int64_t l = box->outer_l_mm, w = box->outer_w_mm, h = box->outer_h_mm;
     return (2 * l + 2 * w + 30) * (h + w);
 }
 

@@ -37,6 +37,8 @@ int64_t bxi_pk_support_tenths(const bx_pack_result *result, size_t b, size_t k);
  * height plus a top and a bottom flap of W/2 each (samples/catalogs/
  * README.md). -1 when the catalog gives no outer size. */
 int64_t bxi_pk_board_area_mm2(const bx_box *box);
+/* The same for outer sides l, w, h (mm). */
+int64_t bxi_pk_board_area_of(int64_t l, int64_t w, int64_t h);
 
 /* The order's id (from its first line). */
 const char *bxi_pk_order_id(const bx_order *order);

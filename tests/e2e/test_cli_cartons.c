@@ -43,20 +43,13 @@ static int run(const char *args)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(here, sizeof here, "cli-cartons.XXXXXX");
-    if (mkdtemp(here) == NULL || chdir(here) != 0)
-        return -1;
-    return 0;
+    return test_scratch_enter(here, sizeof here, "cli-cartons");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    if (chdir("..") != 0)
-        return -1;
-    char cmd[5000];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", here);
-    return system(cmd) == 0 ? 0 : -1;
+    return test_scratch_leave(here);
 }
 
 /* Days 0..20 from 2024-05-02 (day 19845, weekday index 19845 % 7 = 0 in

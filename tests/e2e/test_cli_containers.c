@@ -55,8 +55,7 @@ static long file_size(const char *path)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(here, sizeof here, "cli-containers.XXXXXX");
-    if (mkdtemp(here) == NULL || chdir(here) != 0)
+    if (test_scratch_enter(here, sizeof here, "cli-containers") != 0)
         return -1;
     return system("rm -f pool.bxj*") == 0 ? 0 : -1;
 }
@@ -64,11 +63,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    if (chdir("..") != 0)
-        return -1;
-    char cmd[5000];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", here);
-    return system(cmd) == 0 ? 0 : -1;
+    return test_scratch_leave(here);
 }
 
 static void must(const char *args)

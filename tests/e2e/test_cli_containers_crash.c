@@ -310,20 +310,13 @@ static void test_sigkill_during_writes(void **state)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(here, sizeof here, "cli-crash.XXXXXX");
-    if (mkdtemp(here) == NULL || chdir(here) != 0)
-        return -1;
-    return 0;
+    return test_scratch_enter(here, sizeof here, "cli-crash");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    if (chdir("..") != 0)
-        return -1;
-    char cmd[5000];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", here);
-    return system(cmd) == 0 ? 0 : -1;
+    return test_scratch_leave(here);
 }
 
 int main(void)

@@ -74,20 +74,13 @@ static void refused(const char *args, int want)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(here, sizeof here, "cli-operators.XXXXXX");
-    if (mkdtemp(here) == NULL || chdir(here) != 0)
-        return -1;
-    return 0;
+    return test_scratch_enter(here, sizeof here, "cli-operators");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    if (chdir("..") != 0)
-        return -1;
-    char cmd[5000];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", here);
-    return system(cmd) == 0 ? 0 : -1;
+    return test_scratch_leave(here);
 }
 
 /* A pool of before operators: P0 and X0; then platform P, operators A

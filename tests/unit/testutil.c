@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "testutil.h"
 
@@ -135,4 +136,22 @@ int test_fixture_teardown(void **state)
     assert_int_equal(f->ta.live_blocks, 0);
     free(f);
     return 0;
+}
+
+int test_scratch_enter(char *dir, size_t size, const char *prefix)
+{
+    int n = snprintf(dir, size, "%s.XXXXXX", prefix);
+    if (n < 0 || (size_t)n >= size || mkdtemp(dir) == NULL || chdir(dir) != 0)
+        return -1;
+    return 0;
+}
+
+int test_scratch_leave(const char *dir)
+{
+    if (chdir("..") != 0)
+        return -1;
+    char cmd[5000];
+    if (snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir) >= (int)sizeof cmd)
+        return -1;
+    return system(cmd) == 0 ? 0 : -1;
 }

@@ -60,4 +60,10 @@ typedef struct test_fixture {
 int test_fixture_setup(void **state);
 int test_fixture_teardown(void **state);
 
+/* A scratch directory PREFIX.XXXXXX made and entered (its name into dir,
+ * of size bytes), for a test group's setup; and left and removed with all
+ * it holds, for its teardown. 0 on success, -1 otherwise. */
+int test_scratch_enter(char *dir, size_t size, const char *prefix);
+int test_scratch_leave(const char *dir);
+
 #endif

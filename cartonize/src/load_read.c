@@ -284,8 +284,16 @@ static bx_status open_read(bx_ctx *ctx, const char *name, const char *path, cons
     bx_field fields[BX_ROW_MAX_COLUMNS];
     bxi_row_schema_init(&schema, fields, cols, ncols);
     bx_reader *reader = NULL;
+    size_t had = in->nvehicles;
     bx_status st = open_rows(ctx, &reader, &schema, path, name, data, size);
-    return read_all(ctx, reader, st, cols, parcels, in);
+    st = read_all(ctx, reader, st, cols, parcels, in);
+    if (st == BX_OK && !parcels && in->nvehicles == had) {
+        /* planning into no vehicle would list every parcel as too big */
+        bx_location w = {0};
+        w.file = in->name;
+        return bxi_input_error(ctx, BX_EINPUT, &w, "no vehicles: the catalog has no rows");
+    }
+    return st;
 }
 
 bx_status bx_load_read_parcels(bx_ctx *ctx, const char *path, bx_load_input *in)

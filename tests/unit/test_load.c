@@ -377,6 +377,19 @@ static void test_plan_bad_input(void **state)
     p[0].dim_mm[1] = 0;
     assert_int_equal(bx_load_plan_make(ctx, p, 5, v, 2, NULL, &plan), BX_EINPUT);
     assert_non_null(strstr(bx_ctx_errmsg(ctx), "parcel 'A'"));
+    /* a vehicle catalog with a header and no rows, or an empty JSON
+     * array, is refused by name (else every parcel would be "too big") */
+    bx_load_input in = {0};
+    const char *csv = "kind,length_mm,width_mm,height_mm,payload_g\n";
+    assert_int_equal(bx_load_read_vehicles_mem(ctx, "v.csv", csv, strlen(csv), &in), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(ctx), "v.csv: no vehicles"));
+    assert_int_equal(in.nvehicles, 0);
+    bx_load_input_free(ctx, &in);
+#if BOXCAR_HAVE_JSON
+    assert_int_equal(bx_load_read_vehicles_mem(ctx, "v.json", "[]", 2, &in), BX_EINPUT);
+    assert_non_null(strstr(bx_ctx_errmsg(ctx), "v.json: no vehicles"));
+    bx_load_input_free(ctx, &in);
+#endif
     bx_ctx_free(ctx);
     assert_int_equal(ta.live_blocks, 0);
 }

@@ -61,6 +61,8 @@ struct bxi_pk_custom {
     size_t lidx_cap;
     int64_t *stock_left;  /* per catalog box: stock after the kept boxes */
     size_t stock_cap;
+    uint64_t *used;       /* per catalog box: a slot's boxes of it */
+    size_t used_cap;
     bx_pack_result result;
 };
 
@@ -95,6 +97,7 @@ void bxi_pk_custom_free(bx_ctx *ctx, bxi_pk_custom *c)
     bx_free(ctx, c->left);
     bx_free(ctx, c->lidx);
     bx_free(ctx, c->stock_left);
+    bx_free(ctx, c->used);
     for (int i = 0; i < 4; i++)
         free_slot(ctx, &c->s[i]);
     bx_free(ctx, c);
@@ -736,24 +739,13 @@ static bx_status shrink(bx_engine *e, bxi_pk_custom *c, const bx_box *m, slot *s
     return BX_OK;
 }
 
-/* How many of slot s's boxes are catalog box k. */
-static uint64_t used_of(const slot *s, size_t k)
+/* Per catalog box, how many of slot s's boxes are of it (into c->used). */
+static const uint64_t *count_used(bxi_pk_custom *c, const slot *s, size_t nbox)
 {
-    uint64_t n = 0;
+    memset(c->used, 0, nbox * sizeof *c->used);
     for (size_t b = 0; b < s->nboxes; b++)
-        n += s->boxes[b].box_index == k;
-    return n;
-}
-
-/* Boxes of catalog entry k the order may still take, as the validator
- * reads them: none when the order may not use it. */
-static int64_t stock_of(const bx_catalog *cat, const bx_pack_options *o, size_t k)
-{
-    if (o->box_allowed != NULL && !o->box_allowed[k])
-        return 0;
-    if (o->stock != NULL)
-        return o->stock[k];
-    return bx_catalog_box(cat, k)->stock;
+        c->used[s->boxes[b].box_index]++;
+    return c->used;
 }
 
 /* The reasons a packing of part of the catalog (the stock sizes, or one
@@ -789,38 +781,26 @@ bool bxi_pk_custom_holds(const bx_box *m, const bx_order_line *l, bx_rotation ru
 }
 
 /* Why no entry of the whole catalog takes a unit of line l on its own,
- * with slot s's boxes used, as the validator judges it: too large, too
- * heavy, else the entry's own reason when true, else not allowed or out
- * of stock; 0 when an entry the order may use, with stock
+ * with used[k] boxes of each type used, as the validator judges it: too
+ * large, too heavy, else the entry's own reason when true, else not
+ * allowed or out of stock; 0 when an entry the order may use, with stock
  * left, takes the unit. */
 static int whole_catalog_reason(const bx_order_line *l, bx_unpacked_reason given,
-                                const bx_catalog *cat, const bx_pack_options *o, const slot *s)
+                                const bx_catalog *cat, const bx_pack_options *o,
+                                const uint64_t *used)
 {
     bx_rotation rule = o->rotation_override >= 0 ? (bx_rotation)o->rotation_override : l->rotation;
-    bool fits = false, holds = false, allowed = false, in_stock = false;
-    for (size_t k = 0; k < bx_catalog_count(cat); k++) {
-        int fit = bxi_pk_line_box_fit(l, rule, o->max_fill_pct, bx_catalog_box(cat, k));
-        fits = fits || fit > 0;
-        if (fit < 2)
-            continue;
-        const bx_box *b = bx_catalog_box(cat, k);
-        if (b->custom && !bxi_pk_custom_holds(b, l, rule))
-            continue;
-        holds = true;
-        bool ok = o->box_allowed == NULL || o->box_allowed[k];
-        allowed = allowed || ok;
-        int64_t left = stock_of(cat, o, k);
-        in_stock = in_stock || (ok && (left < 0 || (uint64_t)left > used_of(s, k)));
-    }
-    if (!fits)
+    bxi_pk_unit_facts f = bxi_pk_unit_facts_of(l, rule, cat, o, used);
+    if (!f.fits)
         return BX_UNPACKED_TOO_LARGE;
-    if (!holds)
+    if (!f.holds)
         return BX_UNPACKED_TOO_HEAVY;
-    if (given == BX_UNPACKED_NOT_ALLOWED ? !allowed : given == BX_UNPACKED_OUT_OF_STOCK && !in_stock)
+    if (given == BX_UNPACKED_NOT_ALLOWED ? !f.allowed
+                                         : given == BX_UNPACKED_OUT_OF_STOCK && !f.in_stock)
         return (int)given;
-    if (!allowed)
+    if (!f.allowed)
         return BX_UNPACKED_NOT_ALLOWED;
-    if (!in_stock)
+    if (!f.in_stock)
         return BX_UNPACKED_OUT_OF_STOCK;
     return 0;
 }
@@ -829,15 +809,16 @@ static int whole_catalog_reason(const bx_order_line *l, bx_unpacked_reason given
  * of units some entry would take. When last, such units are left to the
  * budget: the packings of every part of the catalog had them and did not
  * place them. */
-static uint64_t restate_reasons(slot *s, const bx_catalog *cat, const bx_order *order,
-                                const bx_pack_options *o, bool last)
+static uint64_t restate_reasons(bxi_pk_custom *c, slot *s, const bx_catalog *cat,
+                                const bx_order *order, const bx_pack_options *o, bool last)
 {
+    const uint64_t *used = count_used(c, s, bx_catalog_count(cat));
     uint64_t takeable = 0;
     for (size_t i = 0; i < s->nunp; i++) {
         bx_unpacked *u = &s->unp[i];
         if (!partial_reason(u->reason))
             continue;
-        int r = whole_catalog_reason(&order->lines[u->line], u->reason, cat, o, s);
+        int r = whole_catalog_reason(&order->lines[u->line], u->reason, cat, o, used);
         if (r != 0)
             u->reason = (bx_unpacked_reason)r;
         else if (last)
@@ -866,11 +847,12 @@ static bx_status build_left(bx_ctx *ctx, bxi_pk_custom *c, slot *s, const bx_cat
         cnt[i] = 0;
         l2s[i] = UINT32_MAX;
     }
+    const uint64_t *used = count_used(c, s, bx_catalog_count(cat));
     size_t keep = 0;
     for (size_t i = 0; i < s->nunp; i++) {
         bx_unpacked u = s->unp[i];
         if (partial_reason(u.reason) &&
-            whole_catalog_reason(&order->lines[u.line], u.reason, cat, o, s) == 0)
+            whole_catalog_reason(&order->lines[u.line], u.reason, cat, o, used) == 0)
             cnt[u.line] += u.units;
         else
             s->unp[keep++] = u;
@@ -1097,6 +1079,9 @@ bx_status bxi_pk_custom_pack(bx_engine *e, const bx_catalog *cat, const bx_order
         st = bxi_grow(ctx, (void **)&c->stock_left, &c->stock_cap, n, sizeof *c->stock_left,
                       SIZE_MAX / 8, "boxes");
     if (st == BX_OK)
+        st = bxi_grow(ctx, (void **)&c->used, &c->used_cap, n + 1, sizeof *c->used,
+                      SIZE_MAX / 8, "boxes");
+    if (st == BX_OK)
         st = ensure_variants(e, c);
     if (st != BX_OK)
         return st;
@@ -1105,7 +1090,7 @@ bx_status bxi_pk_custom_pack(bx_engine *e, const bx_catalog *cat, const bx_order
     st = pack_part(e, c, cat, order, options, &work, &best);
     if (st != BX_OK)
         return st;
-    if (restate_reasons(best, cat, order, options, false) > 0) {
+    if (restate_reasons(c, best, cat, order, options, false) > 0) {
         slot *acc = &c->s[3];
         acc->nboxes = acc->nplace = acc->nunp = 0;
         acc->measure = 0;
@@ -1121,12 +1106,13 @@ bx_status bxi_pk_custom_pack(bx_engine *e, const bx_catalog *cat, const bx_order
             if (so.order.nlines == 0)
                 break;
             bx_pack_options o = *options;
+            const uint64_t *used = count_used(c, acc, n);
             for (size_t k = 0; k < n; k++) {
                 int64_t have = options->stock != NULL ? options->stock[k]
                                                       : bx_catalog_box(cat, k)->stock;
-                uint64_t used = used_of(acc, k);
-                c->stock_left[k] = have < 0 ? have
-                                   : (uint64_t)have > used ? have - (int64_t)used : 0;
+                c->stock_left[k] = have < 0                   ? have
+                                   : (uint64_t)have > used[k] ? have - (int64_t)used[k]
+                                                              : 0;
             }
             o.stock = c->stock_left;
             slot *got = NULL;
@@ -1135,12 +1121,12 @@ bx_status bxi_pk_custom_pack(bx_engine *e, const bx_catalog *cat, const bx_order
                 st = append(ctx, acc, got, &so, cat);
             if (st != BX_OK)
                 return st;
-            if (got->nplace == 0 || restate_reasons(acc, cat, order, options, false) == 0)
+            if (got->nplace == 0 || restate_reasons(c, acc, cat, order, options, false) == 0)
                 break;
         }
         best = acc;
     }
-    restate_reasons(best, cat, order, options, true);
+    restate_reasons(c, best, cat, order, options, true);
     bx_pack_result *r = &c->result;
     memset(r, 0, sizeof *r);
     r->boxes = best->boxes;

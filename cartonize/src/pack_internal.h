@@ -159,11 +159,18 @@ bool bxi_pk_unit_fits_box(const pk_unit *u, const bx_box *box, const pk_rules *r
 
 /* ---- validate.c ------------------------------------------------------------ */
 
-/* How box b takes one unit of line l on its own, as the validator judges an
- * unpacked entry's reason: 0 not by size (turned as rule allows, within the
- * fill limit max_fill_pct when > 0), 1 by size but not its weight, 2 both. */
-int bxi_pk_line_box_fit(const bx_order_line *l, bx_rotation rule, uint32_t max_fill_pct,
-                        const bx_box *b);
+/* What the whole catalog says of one unit of line l on its own, as the
+ * validator judges an unpacked entry's reason: a box fits its size
+ * (turned as rule allows, within opt's fill limit); a box also bears its
+ * weight (a machine: in the box it cuts for it); one of those the order
+ * may use (opt->box_allowed); one of those still in stock (opt->stock, else
+ * the catalog's) after used[k] boxes of each type. opt may be NULL. */
+typedef struct bxi_pk_unit_facts {
+    bool fits, holds, allowed, in_stock;
+} bxi_pk_unit_facts;
+bxi_pk_unit_facts bxi_pk_unit_facts_of(const bx_order_line *l, bx_rotation rule,
+                                       const bx_catalog *cat, const bx_pack_options *opt,
+                                       const uint64_t *used);
 
 /* ---- engine.c -------------------------------------------------------------- */
 

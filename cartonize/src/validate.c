@@ -161,7 +161,10 @@ static int64_t unit_payload(const bx_box *b)
     return b->max_weight_g - (g > tare ? g : tare);
 }
 
-int bxi_pk_line_box_fit(const bx_order_line *l, bx_rotation rule, uint32_t max_fill_pct,
+/* How box b takes one unit of line l on its own: 0 not by size (turned as
+ * rule allows, within the fill limit max_fill_pct when > 0), 1 by size but
+ * not its weight, 2 both. */
+static int line_box_fit(const bx_order_line *l, bx_rotation rule, uint32_t max_fill_pct,
                         const bx_box *b)
 {
     if (!unit_fits_size(l, rule, b))
@@ -169,7 +172,9 @@ int bxi_pk_line_box_fit(const bx_order_line *l, bx_rotation rule, uint32_t max_f
     if (max_fill_pct > 0 && 100 * (int64_t)l->l_mm * l->w_mm * l->h_mm >
                                 (int64_t)max_fill_pct * b->inner_l_mm * b->inner_w_mm * b->inner_h_mm)
         return 0; /* more than the fill limit on its own: too large */
-    return l->weight_g > unit_payload(b) ? 1 : 2;
+    if (l->weight_g > unit_payload(b) || (b->custom && !bxi_pk_custom_holds(b, l, rule)))
+        return 1;
+    return 2;
 }
 
 /* The box record of result box b: the catalog's, or for a made-to-measure
@@ -206,13 +211,38 @@ static bool cut_matches(const bx_box *m, const bx_box *cut)
     return true;
 }
 
+/* Boxes of type k the order may take: none when it may not use them. */
+static int64_t stock_left(const bx_catalog *cat, const bx_pack_options *opt, size_t k)
+{
+    if (opt != NULL && opt->box_allowed != NULL && !opt->box_allowed[k])
+        return 0;
+    if (opt != NULL && opt->stock != NULL)
+        return opt->stock[k];
+    return bx_catalog_box(cat, k)->stock;
+}
+
 static int64_t stock_of(const vctx *v, size_t k)
 {
-    if (v->opt != NULL && v->opt->box_allowed != NULL && !v->opt->box_allowed[k])
-        return 0;
-    if (v->opt != NULL && v->opt->stock != NULL)
-        return v->opt->stock[k];
-    return bx_catalog_box(v->cat, k)->stock;
+    return stock_left(v->cat, v->opt, k);
+}
+
+bxi_pk_unit_facts bxi_pk_unit_facts_of(const bx_order_line *l, bx_rotation rule,
+                                       const bx_catalog *cat, const bx_pack_options *opt,
+                                       const uint64_t *used)
+{
+    bxi_pk_unit_facts f = {false, false, false, false};
+    for (size_t k = 0; k < bx_catalog_count(cat); k++) {
+        int fit = line_box_fit(l, rule, opt != NULL ? opt->max_fill_pct : 0,
+                               bx_catalog_box(cat, k));
+        f.fits = f.fits || fit > 0;
+        if (fit < 2)
+            continue;
+        f.holds = true;
+        f.allowed = f.allowed || opt == NULL || opt->box_allowed == NULL || opt->box_allowed[k];
+        int64_t s = stock_left(cat, opt, k);
+        f.in_stock = f.in_stock || s < 0 || (uint64_t)s > used[k];
+    }
+    return f;
 }
 
 static bool close_enough(double got, double want)
@@ -583,7 +613,6 @@ static bx_status check_box_figures(vctx *v, size_t b)
 static bx_status check_unpacked(vctx *v)
 {
     const bx_pack_result *r = v->res;
-    size_t nbox = bx_catalog_count(v->cat);
     for (size_t i = 0; i < r->nunpacked; i++) {
         const bx_unpacked *u = &r->unpacked[i];
         if (u->line >= v->order->nlines)
@@ -594,21 +623,8 @@ static bx_status check_unpacked(vctx *v)
             return defect(v, "unpacked entry %zu (item '%s') counts no units", i, l->item_id);
         v->unpacked[u->line] += u->units;
         bx_rotation rule = rule_of(v, u->line);
-        bool fits = false, holds = false, allowed = false, in_stock = false;
-        for (size_t k = 0; k < nbox; k++) {
-            const bx_box *b = bx_catalog_box(v->cat, k);
-            int fit = bxi_pk_line_box_fit(l, rule, v->opt != NULL ? v->opt->max_fill_pct : 0, b);
-            if (fit == 0)
-                continue;
-            fits = true;
-            if (fit == 1 || (b->custom && !bxi_pk_custom_holds(b, l, rule)))
-                continue;
-            holds = true;
-            allowed = allowed || v->opt == NULL || v->opt->box_allowed == NULL ||
-                      v->opt->box_allowed[k];
-            int64_t s = stock_of(v, k);
-            in_stock = in_stock || s < 0 || (uint64_t)s > v->used[k];
-        }
+        bxi_pk_unit_facts f = bxi_pk_unit_facts_of(l, rule, v->cat, v->opt, v->used);
+        bool fits = f.fits, holds = f.holds, allowed = f.allowed, in_stock = f.in_stock;
         const char *wrong = NULL;
         switch (u->reason) {
         case BX_UNPACKED_TOO_LARGE:
